@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { canonicalJson } from './canonical-json.js';
+import { type Capture, checkCaptureBody, signCapture, verifySignedCapture } from './capture.js';
+import { CoreError } from './errors.js';
+import { sha256Hex } from './hash.js';
+import { exportPrivateKeyPem, generateIdentity, identityFromPem } from './identity.js';
+
+const id = generateIdentity();
+const body = Buffer.from('<html>hello</html>');
+const capture: Capture = {
+  v: 1,
+  jobId: 'job1',
+  leaseId: 'lease1',
+  nodeId: id.id,
+  requestedUrl: 'http://example.com/',
+  finalUrl: 'http://example.com/',
+  redirects: [],
+  status: 200,
+  headers: { 'content-type': 'text/html' },
+  bodySha256: sha256Hex(body),
+  bodyLength: body.length,
+  fetchStart: '2026-01-01T00:00:00.000Z',
+  fetchEnd: '2026-01-01T00:00:01.000Z',
+  tlsCertSha256: null,
+  ip: '127.0.0.1',
+};
+
+test('RFC 8785 canonical JSON sorts keys and normalises numbers', () => {
+  assert.equal(canonicalJson({ b: 1, a: [1e21, 0.5, 'x'] }), '{"a":[1e+21,0.5,"x"],"b":1}');
+});
+
+test('a signed capture verifies and its body matches', () => {
+  const sc = signCapture(id, capture);
+  assert.deepEqual(verifySignedCapture(JSON.parse(JSON.stringify(sc))), sc);
+  checkCaptureBody(capture, body);
+});
+
+test('a key survives a PEM round trip', () => {
+  const again = identityFromPem(exportPrivateKeyPem(id));
+  assert.equal(again.id, id.id);
+});
+
+test('tampering with any field breaks the signature', () => {
+  const sc = signCapture(id, capture);
+  const tampered = { ...sc, capture: { ...sc.capture, status: 404 } };
+  assert.throws(
+    () => verifySignedCapture(tampered),
+    (e: unknown) => e instanceof CoreError && e.code === 'BAD_SIGNATURE',
+  );
+});
+
+test('a body that does not match its hash is named', () => {
+  assert.throws(
+    () => checkCaptureBody(capture, Buffer.from('<html>hellO</html>')),
+    (e: unknown) => e instanceof CoreError && e.code === 'HASH_MISMATCH',
+  );
+});
+
+test('malformed input names the bad field', () => {
+  assert.throws(
+    () => verifySignedCapture({ capture: { ...capture, bodySha256: 'zz' }, signature: 'x' }),
+    /capture: capture.bodySha256/,
+  );
+});

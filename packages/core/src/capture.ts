@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { canonicalBytes } from './canonical-json.js';
+import { CoreError } from './errors.js';
+import { sha256Hex } from './hash.js';
+import { type Identity, signBytes, verifyBytes } from './identity.js';
+
+/** Response headers that go into the signed capture: enough to judge content, policy and freshness. */
+export const SIGNED_HEADERS = [
+  'content-type',
+  'content-length',
+  'content-language',
+  'content-encoding',
+  'etag',
+  'last-modified',
+  'date',
+  'x-robots-tag',
+  'tdm-reservation',
+  'tdm-policy',
+  'link',
+] as const;
+
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters');
+const isoTime = z.string().datetime({ offset: true });
+
+export const redirectHopSchema = z.object({
+  url: z.string().url(),
+  status: z.number().int().min(300).max(399),
+  location: z.string(),
+});
+
+export const captureSchema = z
+  .object({
+    v: z.literal(1),
+    jobId: z.string().min(1).max(100),
+    leaseId: z.string().min(1).max(100),
+    nodeId: hex64,
+    requestedUrl: z.string().url().max(8192),
+    finalUrl: z.string().url().max(8192),
+    redirects: z.array(redirectHopSchema).max(20),
+    status: z.number().int().min(100).max(599),
+    headers: z.partialRecord(z.enum(SIGNED_HEADERS), z.string().max(8192)),
+    bodySha256: hex64,
+    bodyLength: z.number().int().min(0),
+    fetchStart: isoTime,
+    fetchEnd: isoTime,
+    tlsCertSha256: hex64.nullable(),
+    ip: z.string().min(2).max(64),
+  })
+  .strict();
+
+export type Capture = z.infer<typeof captureSchema>;
+export type RedirectHop = z.infer<typeof redirectHopSchema>;
+
+export const signedCaptureSchema = z
+  .object({
+    capture: captureSchema,
+    signature: z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'expected a base64 ed25519 signature'),
+  })
+  .strict();
+
+export type SignedCapture = z.infer<typeof signedCaptureSchema>;
+
+export function signCapture(identity: Identity, capture: Capture): SignedCapture {
+  if (capture.nodeId !== identity.id)
+    throw new CoreError('BAD_KEY', `capture names node ${capture.nodeId} but is signed by ${identity.id}`);
+  return { capture, signature: signBytes(identity, canonicalBytes(capture)) };
+}
+
+/** Parses untrusted input and checks the node's signature over the canonical JSON; throws CoreError. */
+export function verifySignedCapture(input: unknown): SignedCapture {
+  const parsed = signedCaptureSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new CoreError('INVALID_SCHEMA', `capture: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+  }
+  const sc = parsed.data;
+  if (!verifyBytes(sc.capture.nodeId, canonicalBytes(sc.capture), sc.signature))
+    throw new CoreError('BAD_SIGNATURE', `capture signature does not verify for node ${sc.capture.nodeId}`);
+  return sc;
+}
+
+/** Checks a raw body against the capture's hash and length. */
+export function checkCaptureBody(capture: Capture, body: Uint8Array): void {
+  if (body.length !== capture.bodyLength)
+    throw new CoreError('HASH_MISMATCH', `body is ${body.length} bytes, capture says ${capture.bodyLength}`);
+  const h = sha256Hex(body);
+  if (h !== capture.bodySha256)
+    throw new CoreError('HASH_MISMATCH', `body sha256 ${h} does not match capture ${capture.bodySha256}`);
+}
+
+/** The bytes a provenance log leaf commits to: the canonical JSON of the signed capture. */
+export function captureLeafBytes(sc: SignedCapture): Buffer {
+  return canonicalBytes(sc);
+}
