@@ -1,0 +1,36 @@
+import { CoreError } from '@sward/core';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { CoordinatorError } from '../errors.js';
+import { customerRoutes } from './customer-routes.js';
+import type { AppDeps } from './deps.js';
+import { nodeRoutes } from './node-routes.js';
+
+/** The coordinator's HTTP API. Errors become `{error: {code, message}}` here and nowhere else. */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: 40 * 1024 * 1024,
+      onError: (c) => c.json(errBody('BAD_REQUEST', 'request body over 40 MB'), 413),
+    }),
+  );
+  app.get('/healthz', (c) => c.json({ ok: true }));
+  app.route('/v1/nodes', nodeRoutes(deps));
+  app.route('/v1', customerRoutes(deps));
+  app.notFound((c) => c.json(errBody('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), 404));
+  app.onError((err, c) => {
+    if (err instanceof CoordinatorError)
+      return c.json(errBody(err.code, err.message), err.httpStatus as ContentfulStatusCode);
+    if (err instanceof CoreError) return c.json(errBody('BAD_REQUEST', err.message), 400);
+    if (err instanceof SyntaxError)
+      return c.json(errBody('BAD_REQUEST', `request body is not JSON: ${err.message}`), 400);
+    deps.log.error({ err }, 'unhandled error');
+    return c.json(errBody('STORAGE', 'internal error; see the coordinator log'), 500);
+  });
+  return app;
+}
+
+const errBody = (code: string, message: string) => ({ error: { code, message } });

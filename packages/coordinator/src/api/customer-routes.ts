@@ -1,0 +1,81 @@
+import { Hono } from 'hono';
+import { crawlRequestSchema } from '../crawl/job-options.js';
+import { CoordinatorError } from '../errors.js';
+import type { AppDeps } from './deps.js';
+import { bearer, parseBody } from './parse-body.js';
+
+type Env = { Variables: { apiKeyId: string } };
+
+/** Customer API: API-key auth, crawl jobs, their progress and output, raw bodies by hash. */
+export function customerRoutes({ store, blobs }: AppDeps): Hono<Env> {
+  const r = new Hono<Env>();
+  r.use('/*', async (c, next) => {
+    const key = bearer(c);
+    const k = key ? await store.auth.checkApiKey(key) : null;
+    if (!k)
+      throw new CoordinatorError('UNAUTHORIZED', 'missing or unknown API key (Authorization: Bearer sk_…)');
+    c.set('apiKeyId', k.id);
+    await next();
+  });
+
+  r.post('/jobs', async (c) => {
+    const opts = await parseBody(c, crawlRequestSchema);
+    const job = await store.frontier.createJob(c.get('apiKeyId'), opts);
+    return c.json(job, 201);
+  });
+
+  r.get('/jobs', async (c) => c.json({ jobs: await store.frontier.listJobs() }));
+
+  r.get('/jobs/:id', async (c) => {
+    const job = await store.frontier.getJob(c.req.param('id'));
+    if (!job) throw new CoordinatorError('NOT_FOUND', `no job ${c.req.param('id')}`);
+    return c.json({ ...job, progress: await store.frontier.progress(job.id) });
+  });
+
+  r.get('/jobs/:id/pages', async (c) => {
+    const after = Number(c.req.query('after') ?? 0);
+    const limit = Math.min(Number(c.req.query('limit') ?? 500), 5000);
+    const rows = await store.captures.pages(c.req.param('id'), after, limit);
+    return c.json({
+      pages: rows.map((p) => ({
+        seq: p.seq,
+        captureId: p.id,
+        url: p.requestedUrl,
+        finalUrl: p.finalUrl,
+        fetchedAt: new Date(p.fetchedAt).toISOString(),
+        status: p.status,
+        contentType: p.contentType,
+        bodySha256: p.bodySha256,
+        bodyLength: p.bodyLength,
+        blobPath: blobs.relativePath(p.bodySha256),
+        nodeId: p.nodeId,
+        leafIndex: p.leafIndex,
+        signedCapture: JSON.parse(p.signed),
+      })),
+      next: rows.length ? rows[rows.length - 1]?.seq : null,
+    });
+  });
+
+  r.get('/jobs/:id/skipped', async (c) => {
+    const after = Number(c.req.query('after') ?? 0);
+    const rows = await store.captures.skipped(c.req.param('id'), after, 5000);
+    return c.json({ skipped: rows, next: rows.length ? rows[rows.length - 1]?.id : null });
+  });
+
+  r.get('/blobs/:sha', async (c) => {
+    const sha = c.req.param('sha');
+    if (!/^[0-9a-f]{64}$/.test(sha))
+      throw new CoordinatorError('BAD_REQUEST', 'blob id must be a sha256 hex digest');
+    const body = await blobs.get(sha);
+    if (!body) throw new CoordinatorError('NOT_FOUND', `no blob ${sha}`);
+    return c.body(new Uint8Array(body), 200, { 'content-type': 'application/octet-stream' });
+  });
+
+  r.get('/captures/:id', async (c) => {
+    const cap = await store.captures.byId(c.req.param('id'));
+    if (!cap) throw new CoordinatorError('NOT_FOUND', `no capture ${c.req.param('id')}`);
+    return c.json({ ...cap, signed: JSON.parse(cap.signed) });
+  });
+
+  return r;
+}

@@ -1,0 +1,119 @@
+import { verifyBytes } from '@sward/core';
+import { type Context, Hono } from 'hono';
+import { z } from 'zod';
+import { CoordinatorError } from '../errors.js';
+import { failureReportSchema } from '../ingest/capture-input.js';
+import type { AppDeps } from './deps.js';
+import { bearer, parseBody } from './parse-body.js';
+
+const nodeId = z.string().regex(/^[0-9a-f]{64}$/, 'nodeId must be the 64-hex ed25519 public key');
+export const AUTH_PREFIX = 'sward-node-auth:v1:';
+
+type Env = { Variables: { nodeId: string } };
+
+/** docs/PROTOCOL.md: signed-challenge login, long-poll leases, captures and failures. */
+export function nodeRoutes({ store, ingest }: AppDeps): Hono<Env> {
+  const r = new Hono<Env>();
+
+  r.post('/challenge', async (c) => {
+    const { nodeId: id } = await parseBody(c, z.object({ nodeId }));
+    const node = await store.auth.getNode(id);
+    if (node?.revokedAt != null) throw new CoordinatorError('NODE_REVOKED', `node ${id} was revoked`);
+    const ch = await store.auth.createChallenge(id);
+    return c.json({ nonce: ch.nonce, expiresAt: new Date(ch.expiresAt).toISOString() });
+  });
+
+  r.post('/session', async (c) => {
+    const b = await parseBody(
+      c,
+      z.object({
+        nodeId,
+        nonce: z.string().min(1).max(200),
+        signature: z.string().max(200),
+        version: z.string().max(50).optional(),
+        fingerprint: z.string().max(200).optional(),
+        operator: z.string().max(200).optional(),
+        referralCode: z.string().max(100).optional(),
+      }),
+    );
+    const node = await store.auth.getNode(b.nodeId);
+    if (node?.revokedAt != null) throw new CoordinatorError('NODE_REVOKED', `node ${b.nodeId} was revoked`);
+    if (!verifyBytes(b.nodeId, Buffer.from(AUTH_PREFIX + b.nonce, 'utf8'), b.signature))
+      throw new CoordinatorError('BAD_SIGNATURE', 'challenge signature does not verify for this node id');
+    if (!(await store.auth.consumeChallenge(b.nodeId, b.nonce)))
+      throw new CoordinatorError('UNAUTHORIZED', 'challenge unknown, expired or already used');
+    await store.auth.upsertNode({
+      id: b.nodeId,
+      ...(b.operator ? { operator: b.operator } : {}),
+      ...(b.fingerprint ? { fingerprint: b.fingerprint } : {}),
+      ...(b.version ? { version: b.version } : {}),
+      ...(clientIp(c) ? { ip: clientIp(c) as string } : {}),
+    });
+    const s = await store.auth.createSession(b.nodeId);
+    return c.json({ token: s.token, expiresAt: new Date(s.expiresAt).toISOString() });
+  });
+
+  r.use('/*', async (c, next) => {
+    const token = bearer(c);
+    if (!token) throw new CoordinatorError('UNAUTHORIZED', 'missing node session token');
+    const id = await store.auth.sessionNode(token);
+    if (!id)
+      throw new CoordinatorError('SESSION_EXPIRED', 'session token unknown or expired; authenticate again');
+    c.set('nodeId', id);
+    await next();
+  });
+
+  r.post('/lease', async (c) => {
+    const b = await parseBody(
+      c,
+      z.object({
+        max: z.number().int().min(1).max(64).default(1),
+        waitMs: z.number().int().min(0).max(25_000).default(0),
+      }),
+    );
+    const id = c.get('nodeId');
+    const node = await store.auth.getNode(id);
+    if (!node || node.revokedAt != null)
+      throw new CoordinatorError('NODE_REVOKED', `node ${id} may not take work`);
+    const until = Date.now() + b.waitMs;
+    const signal = c.req.raw.signal;
+    for (;;) {
+      const leases = await store.frontier.claim(id, b.max);
+      if (leases.length || Date.now() >= until || signal.aborted) {
+        return c.json({
+          leases: leases.map((l) => ({
+            leaseId: l.leaseId,
+            jobId: l.jobId,
+            url: l.url,
+            deadline: new Date(l.deadline).toISOString(),
+            timeoutMs: Math.min(30_000, store.frontier.config.leaseMs - 1000),
+            maxBytes: 10 * 1024 * 1024,
+          })),
+        });
+      }
+      await new Promise((res) => setTimeout(res, 25));
+    }
+  });
+
+  r.post('/captures', async (c) => {
+    const res = await ingest.acceptCapture(c.get('nodeId'), await c.req.json());
+    return c.json({ accepted: true, ...res });
+  });
+
+  r.post('/failures', async (c) => {
+    const f = await parseBody(c, failureReportSchema);
+    return c.json(await ingest.acceptFailure(c.get('nodeId'), f));
+  });
+
+  r.post('/heartbeat', async (c) => {
+    await store.auth.touchNode(c.get('nodeId'), clientIp(c));
+    return c.json({ ok: true });
+  });
+
+  return r;
+}
+
+function clientIp(c: Context): string | undefined {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress;
+}

@@ -1,0 +1,43 @@
+/** Why a coordinator request failed; `httpStatus` maps each code to HTTP in one place (api/app.ts). */
+export type CoordinatorErrorCode =
+  | 'BAD_REQUEST'
+  | 'UNAUTHORIZED'
+  | 'SESSION_EXPIRED'
+  | 'NODE_UNKNOWN'
+  | 'NODE_REVOKED'
+  | 'BAD_SIGNATURE'
+  | 'HASH_MISMATCH'
+  | 'LEASE_NOT_HELD'
+  | 'LEASE_EXPIRED'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'STORAGE';
+
+const STATUS: Record<CoordinatorErrorCode, number> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  SESSION_EXPIRED: 401,
+  NODE_UNKNOWN: 403,
+  NODE_REVOKED: 403,
+  BAD_SIGNATURE: 400,
+  HASH_MISMATCH: 400,
+  LEASE_NOT_HELD: 409,
+  LEASE_EXPIRED: 409,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  STORAGE: 500,
+};
+
+export class CoordinatorError extends Error {
+  override readonly name = 'CoordinatorError';
+  constructor(
+    readonly code: CoordinatorErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+  get httpStatus(): number {
+    return STATUS[this.code];
+  }
+}

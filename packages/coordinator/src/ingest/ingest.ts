@@ -1,0 +1,303 @@
+import {
+  type Capture,
+  CoreError,
+  captureLeafBytes,
+  checkCaptureBody,
+  normalizeUrl,
+  sha256Hex,
+  verifySignedCapture,
+} from '@sward/core';
+import type { BlobStore } from '../blob/blob-store.js';
+import { crawlScope } from '../crawl/scope.js';
+import { CoordinatorError } from '../errors.js';
+import { robotsStateFromStatus, robotsVerdict } from '../policy/robots.js';
+import type { SqlExecutor } from '../store/sql-driver.js';
+import type { Store } from '../store/store.js';
+import type { LeaseRow } from '../store/types.js';
+import { captureUploadSchema, type FailureReport } from './capture-input.js';
+import { type PageVerdict, pageVerdict } from './page-verdict.js';
+
+export interface IngestResult {
+  captureId: string;
+  outcome: string;
+  reason: string | null;
+}
+
+/** RFC 9309 §2.5: crawlers must parse at least 500 KiB of robots.txt; we keep that much. */
+const ROBOTS_MAX = 500 * 1024;
+
+/**
+ * Checks a node's capture end to end before anything is stored: schema, signature, that the signer is
+ * the authenticated node and is known and not revoked, that it holds the lease for that URL and job,
+ * and that the body matches its hash. Then applies the crawl's policy and records the outcome in one
+ * transaction.
+ */
+export class Ingest {
+  constructor(
+    private readonly store: Store,
+    private readonly blobs: BlobStore,
+  ) {}
+
+  async acceptCapture(sessionNodeId: string, input: unknown): Promise<IngestResult> {
+    const upload = captureUploadSchema.safeParse(input);
+    if (!upload.success)
+      throw new CoordinatorError('BAD_REQUEST', `capture upload: ${upload.error.issues[0]?.message}`);
+    let sc: ReturnType<typeof verifySignedCapture>;
+    try {
+      sc = verifySignedCapture({ capture: upload.data.capture, signature: upload.data.signature });
+    } catch (e) {
+      if (e instanceof CoreError)
+        throw new CoordinatorError(e.code === 'BAD_SIGNATURE' ? 'BAD_SIGNATURE' : 'BAD_REQUEST', e.message);
+      throw e;
+    }
+    const c = sc.capture;
+    const leaf = captureLeafBytes(sc);
+    const captureId = `c_${sha256Hex(leaf).slice(0, 32)}`;
+    // A node that lost our answer posts the same capture again: give the same answer, store nothing new.
+    const already = await this.store.captures.byId(captureId);
+    if (already && already.nodeId === sessionNodeId)
+      return { captureId, outcome: already.outcome, reason: already.reason };
+    if (c.nodeId !== sessionNodeId)
+      throw new CoordinatorError(
+        'BAD_SIGNATURE',
+        `capture is signed by node ${c.nodeId}, not the session's node`,
+      );
+    await this.requireActiveNode(c.nodeId);
+    const lease = await this.store.frontier.getLease(c.leaseId);
+    checkLease(lease, c.nodeId, c.leaseId, c.jobId, c.requestedUrl);
+    const body = Buffer.from(upload.data.body, 'base64');
+    try {
+      checkCaptureBody(c, body);
+    } catch (e) {
+      throw new CoordinatorError('HASH_MISMATCH', (e as Error).message);
+    }
+    const signed = leaf.toString('utf8');
+    const l = lease as LeaseRow;
+    if (l.kind !== 'page') return this.commitPolicy(l, c, body, captureId, signed);
+    const verdict = pageVerdict(c, body);
+    if (verdict.outcome === 'stored') await this.blobs.put(c.bodySha256, body);
+    return this.commitPage(l, c, verdict, captureId, signed);
+  }
+
+  private async requireActiveNode(nodeId: string): Promise<void> {
+    const node = await this.store.auth.getNode(nodeId);
+    if (!node) throw new CoordinatorError('NODE_UNKNOWN', `node ${nodeId} is not registered`);
+    if (node.revokedAt !== null) throw new CoordinatorError('NODE_REVOKED', `node ${nodeId} was revoked`);
+  }
+
+  /** Re-reads the lease under lock: a capture that raced a lease expiry must not be stored. */
+  private async lockLease(tx: SqlExecutor, c: Capture): Promise<LeaseRow> {
+    const lease = await this.store.frontier.getLease(c.leaseId, tx);
+    checkLease(lease, c.nodeId, c.leaseId, c.jobId, c.requestedUrl);
+    return lease as LeaseRow;
+  }
+
+  private async commitPage(
+    l: LeaseRow,
+    c: Capture,
+    verdict: PageVerdict,
+    captureId: string,
+    signed: string,
+  ): Promise<IngestResult> {
+    const { frontier, captures } = this.store;
+    return this.store.db.transaction(async (tx) => {
+      await this.lockLease(tx, c);
+      const now = Date.now();
+      let outcome: string = verdict.outcome;
+      let reason = verdict.outcome === 'stored' ? null : verdict.reason;
+      let detail = verdict.outcome === 'stored' ? null : verdict.detail;
+      const finalUrl = normalizeUrl(c.finalUrl) ?? c.finalUrl;
+      if (verdict.outcome === 'stored') {
+        const earlier = await captures.storedWithFinalUrl(tx, l.jobId, finalUrl);
+        if (earlier) {
+          outcome = 'skipped';
+          reason = 'duplicate';
+          detail = `same final URL as capture ${earlier}`;
+        }
+      }
+      if (outcome === 'retry') {
+        const r = await frontier.retryOrFail(tx, l.id, l.attempts + 1, reason ?? 'retry', detail ?? '', now);
+        outcome = r === 'retry' ? 'retry' : 'failed';
+      } else {
+        await frontier.settle(
+          tx,
+          l.id,
+          outcome as 'stored' | 'skipped' | 'failed',
+          reason,
+          detail,
+          captureId,
+        );
+      }
+      await captures.insert(tx, {
+        id: captureId,
+        jobId: l.jobId,
+        urlId: l.id,
+        nodeId: c.nodeId,
+        leaseId: c.leaseId,
+        requestedUrl: c.requestedUrl,
+        finalUrl,
+        status: c.status,
+        contentType: c.headers['content-type'] ?? null,
+        bodySha256: c.bodySha256,
+        bodyLength: c.bodyLength,
+        fetchedAt: Date.parse(c.fetchEnd),
+        signed,
+        outcome: outcome as 'stored',
+        reason,
+      });
+      if (outcome === 'stored' && verdict.outcome === 'stored') {
+        await tx.run('UPDATE jobs SET stored = stored + 1 WHERE id = ?', [l.jobId]);
+        await this.enqueueLinks(tx, l, finalUrl, verdict.links);
+      }
+      const policy = await frontier.hostPolicy(tx, l.origin);
+      const delay = policy
+        ? robotsVerdict(l.origin, policy.robotsState as never, policy.robotsTxt, l.url).crawlDelayMs
+        : 0;
+      await frontier.releaseHost(tx, l.origin, delay, now);
+      await frontier.finishIfDone(tx, l.jobId);
+      return { captureId, outcome, reason };
+    });
+  }
+
+  private async enqueueLinks(tx: SqlExecutor, l: LeaseRow, finalUrl: string, links: string[]): Promise<void> {
+    const job = await this.store.frontier.getJob(l.jobId, tx);
+    if (!job) return;
+    const now = Date.now();
+    // The final URL of a redirect chain is now stored: mark it seen so it is never fetched again.
+    if (finalUrl !== l.url) {
+      await tx.run(
+        `INSERT INTO urls (job_id, url, origin, kind, depth, state, reason, detail, created_at, updated_at)
+         VALUES (?, ?, ?, 'page', ?, 'skipped', 'duplicate', ?, ?, ?) ON CONFLICT (job_id, kind, url) DO NOTHING`,
+        [l.jobId, finalUrl, new URL(finalUrl).origin, l.depth, `stored via redirect from ${l.url}`, now, now],
+      );
+    }
+    if (l.depth + 1 > job.options.maxDepth) return;
+    const inScope = crawlScope(job.options);
+    const seen = new Set<string>();
+    const next: { url: string; depth: number }[] = [];
+    for (const link of links) {
+      const u = normalizeUrl(link);
+      if (!u || seen.has(u) || !inScope(u)) continue;
+      seen.add(u);
+      next.push({ url: u, depth: l.depth + 1 });
+    }
+    await this.store.frontier.enqueue(tx, l.jobId, next);
+  }
+
+  private async commitPolicy(
+    l: LeaseRow,
+    c: Capture,
+    body: Buffer,
+    captureId: string,
+    signed: string,
+  ): Promise<IngestResult> {
+    const { frontier, captures } = this.store;
+    return this.store.db.transaction(async (tx) => {
+      await this.lockLease(tx, c);
+      const now = Date.now();
+      let delay = 0;
+      if (l.kind === 'robots') {
+        const state = robotsStateFromStatus(c.status);
+        const txt = state === 'fetched' ? body.subarray(0, ROBOTS_MAX).toString('utf8') : null;
+        await frontier.setRobots(tx, l.origin, state, txt, c.status);
+        delay = robotsVerdict(l.origin, state, txt, `${l.origin}/`).crawlDelayMs;
+      } else {
+        await frontier.setTdmRep(
+          tx,
+          l.origin,
+          c.status >= 200 && c.status < 300 ? body.toString('utf8') : null,
+        );
+      }
+      await frontier.settle(tx, l.id, 'stored', null, null, captureId);
+      await captures.insert(tx, {
+        id: captureId,
+        jobId: l.jobId,
+        urlId: l.id,
+        nodeId: c.nodeId,
+        leaseId: c.leaseId,
+        requestedUrl: c.requestedUrl,
+        finalUrl: c.finalUrl,
+        status: c.status,
+        contentType: c.headers['content-type'] ?? null,
+        bodySha256: c.bodySha256,
+        bodyLength: c.bodyLength,
+        fetchedAt: Date.parse(c.fetchEnd),
+        signed,
+        outcome: 'policy',
+        reason: l.kind,
+      });
+      await frontier.releaseHost(tx, l.origin, delay, now);
+      return { captureId, outcome: 'policy', reason: l.kind };
+    });
+  }
+
+  /** A node could not get an HTTP answer, or refused the target under its operator's rules. */
+  async acceptFailure(sessionNodeId: string, f: FailureReport): Promise<{ outcome: string }> {
+    await this.requireActiveNode(sessionNodeId);
+    const { frontier } = this.store;
+    return this.store.db.transaction(async (tx) => {
+      const l = await frontier.getLease(f.leaseId, tx);
+      checkLease(l, sessionNodeId, f.leaseId, f.jobId, f.url);
+      const lease = l as LeaseRow;
+      const now = Date.now();
+      let outcome: string;
+      if (f.code === 'DOMAIN_DENIED' || f.code === 'CAP_REACHED' || f.code === 'INACTIVE_HOURS') {
+        await frontier.handBack(tx, lease.id, sessionNodeId, now);
+        outcome = 'handed_back';
+      } else if (lease.kind === 'robots') {
+        // RFC 9309 §2.3.1.4: an unreachable robots.txt means complete disallow.
+        await frontier.setRobots(tx, lease.origin, 'disallow-all', null, null);
+        await frontier.settle(tx, lease.id, 'failed', f.code.toLowerCase(), f.message);
+        outcome = 'failed';
+      } else if (lease.kind === 'tdmrep') {
+        await frontier.setTdmRep(tx, lease.origin, null);
+        await frontier.settle(tx, lease.id, 'failed', f.code.toLowerCase(), f.message);
+        outcome = 'failed';
+      } else if (['TIMEOUT', 'CONNECT', 'NETWORK', 'DNS', 'TLS'].includes(f.code)) {
+        outcome = await frontier.retryOrFail(
+          tx,
+          lease.id,
+          lease.attempts + 1,
+          f.code.toLowerCase(),
+          f.message,
+          now,
+        );
+      } else {
+        const reason = f.code === 'TOO_MANY_REDIRECTS' ? 'redirect_loop' : f.code.toLowerCase();
+        await frontier.settle(tx, lease.id, 'failed', reason, f.message);
+        outcome = 'failed';
+      }
+      await frontier.releaseHost(tx, lease.origin, 0, now);
+      await frontier.finishIfDone(tx, lease.jobId);
+      return { outcome };
+    });
+  }
+}
+
+function checkLease(
+  lease: LeaseRow | undefined,
+  nodeId: string,
+  leaseId: string,
+  jobId: string,
+  url: string,
+): asserts lease is LeaseRow {
+  if (lease?.state !== 'leased')
+    throw new CoordinatorError(
+      'LEASE_NOT_HELD',
+      `lease ${leaseId} is not open (expired, answered or never issued)`,
+    );
+  if (lease.leasedTo !== nodeId)
+    throw new CoordinatorError('LEASE_NOT_HELD', `lease ${leaseId} was not issued to node ${nodeId}`);
+  if (lease.jobId !== jobId)
+    throw new CoordinatorError(
+      'LEASE_NOT_HELD',
+      `lease ${leaseId} belongs to job ${lease.jobId}, not ${jobId}`,
+    );
+  if (lease.url !== url)
+    throw new CoordinatorError(
+      'LEASE_NOT_HELD',
+      `lease ${leaseId} is for ${lease.url}, not ${url.slice(0, 200)}`,
+    );
+  if ((lease.leaseDeadline ?? 0) < Date.now())
+    throw new CoordinatorError('LEASE_EXPIRED', `lease ${leaseId} expired before the capture arrived`);
+}

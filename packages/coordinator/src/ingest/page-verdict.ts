@@ -1,0 +1,37 @@
+import type { Capture } from '@sward/core';
+import { inspectHtml } from '../crawl/html-inspect.js';
+import { headerSaysNoAi, metaSaysNoAi } from '../policy/noai.js';
+import { tdmHeaderReserved } from '../policy/tdmrep.js';
+
+export type PageVerdict =
+  | { outcome: 'stored'; links: string[] }
+  | { outcome: 'skipped'; reason: 'noai' | 'tdmrep'; detail: string }
+  | { outcome: 'failed'; reason: string; detail: string }
+  | { outcome: 'retry'; reason: string; detail: string };
+
+const isHtml = (contentType: string | undefined) => !contentType || /html|xml\+xhtml/i.test(contentType);
+
+/**
+ * What to do with a page capture: retry 5xx, record 4xx, honour the publisher's opt-outs (TDMRep header,
+ * noai in X-Robots-Tag or robots meta) before anything is stored, and collect links from stored HTML.
+ */
+export function pageVerdict(capture: Capture, body: Buffer): PageVerdict {
+  const { status, headers } = capture;
+  if (status >= 500)
+    return { outcome: 'retry', reason: `http_${status}`, detail: `server answered ${status}` };
+  if (status >= 300)
+    return {
+      outcome: 'failed',
+      reason: status >= 400 ? `http_${status}` : 'redirect',
+      detail: `answered ${status}`,
+    };
+  if (tdmHeaderReserved(headers['tdm-reservation']))
+    return { outcome: 'skipped', reason: 'tdmrep', detail: 'tdm-reservation: 1 response header' };
+  if (headerSaysNoAi(headers['x-robots-tag']))
+    return { outcome: 'skipped', reason: 'noai', detail: `X-Robots-Tag: ${headers['x-robots-tag']}` };
+  if (!isHtml(headers['content-type'])) return { outcome: 'stored', links: [] };
+  const facts = inspectHtml(body.toString('utf8'), capture.finalUrl);
+  if (metaSaysNoAi(facts.metaRobots))
+    return { outcome: 'skipped', reason: 'noai', detail: '<meta name="robots" content="noai">' };
+  return { outcome: 'stored', links: facts.links };
+}

@@ -1,0 +1,109 @@
+import type { SqlDriver, SqlExecutor } from './sql-driver.js';
+import type { CaptureRow, SkipRow } from './types.js';
+
+export interface NewCapture {
+  id: string;
+  jobId: string;
+  urlId: number;
+  nodeId: string;
+  leaseId: string;
+  requestedUrl: string;
+  finalUrl: string;
+  status: number;
+  contentType: string | null;
+  bodySha256: string;
+  bodyLength: number;
+  fetchedAt: number;
+  signed: string;
+  outcome: 'stored' | 'skipped' | 'failed' | 'retry' | 'policy';
+  reason: string | null;
+}
+
+/** Accepted captures (every node answer the coordinator kept, stored or not) and the crawl's output rows. */
+export class CaptureStore {
+  constructor(private readonly db: SqlDriver) {}
+
+  async insert(tx: SqlExecutor, c: NewCapture): Promise<void> {
+    await tx.run(
+      `INSERT INTO captures (id, job_id, url_id, node_id, lease_id, requested_url, final_url, status, content_type,
+         body_sha256, body_length, fetched_at, signed, outcome, reason, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        c.id,
+        c.jobId,
+        c.urlId,
+        c.nodeId,
+        c.leaseId,
+        c.requestedUrl,
+        c.finalUrl,
+        c.status,
+        c.contentType,
+        c.bodySha256,
+        c.bodyLength,
+        c.fetchedAt,
+        c.signed,
+        c.outcome,
+        c.reason,
+        Date.now(),
+      ],
+    );
+  }
+
+  async storedWithFinalUrl(tx: SqlExecutor, jobId: string, finalUrl: string): Promise<string | null> {
+    const r = await tx.get<{ id: string }>(
+      "SELECT id FROM captures WHERE job_id = ? AND final_url = ? AND outcome = 'stored'",
+      [jobId, finalUrl],
+    );
+    return r?.id ?? null;
+  }
+
+  async byId(id: string): Promise<CaptureRow | undefined> {
+    const r = await this.db.get<Record<string, unknown>>('SELECT * FROM captures WHERE id = ?', [id]);
+    return r ? mapCapture(r) : undefined;
+  }
+
+  /** Stored pages of a job in ingest order, `limit` at a time after `afterSeq`. */
+  async pages(jobId: string, afterSeq: number, limit: number): Promise<CaptureRow[]> {
+    const rows = await this.db.all<Record<string, unknown>>(
+      "SELECT * FROM captures WHERE job_id = ? AND outcome = 'stored' AND seq > ? ORDER BY seq LIMIT ?",
+      [jobId, afterSeq, limit],
+    );
+    return rows.map(mapCapture);
+  }
+
+  async skipped(jobId: string, afterId: number, limit: number): Promise<(SkipRow & { id: number })[]> {
+    const rows = await this.db.all<Record<string, unknown>>(
+      `SELECT id, url, state, reason, detail, capture_id FROM urls
+       WHERE job_id = ? AND kind = 'page' AND state IN ('skipped', 'failed') AND id > ? ORDER BY id LIMIT ?`,
+      [jobId, afterId, limit],
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      url: String(r.url),
+      state: r.state as SkipRow['state'],
+      reason: String(r.reason ?? 'unknown'),
+      detail: (r.detail as string | null) ?? null,
+      captureId: (r.capture_id as string | null) ?? null,
+    }));
+  }
+}
+
+function mapCapture(r: Record<string, unknown>): CaptureRow {
+  return {
+    seq: Number(r.seq),
+    id: String(r.id),
+    jobId: String(r.job_id),
+    nodeId: String(r.node_id),
+    requestedUrl: String(r.requested_url),
+    finalUrl: String(r.final_url),
+    status: Number(r.status),
+    contentType: (r.content_type as string | null) ?? null,
+    bodySha256: String(r.body_sha256),
+    bodyLength: Number(r.body_length),
+    fetchedAt: Number(r.fetched_at),
+    signed: String(r.signed),
+    outcome: String(r.outcome),
+    reason: (r.reason as string | null) ?? null,
+    leafIndex: r.leaf_index == null ? null : Number(r.leaf_index),
+  };
+}

@@ -1,0 +1,416 @@
+import { type CrawlOptions, crawlRequestSchema } from '../crawl/job-options.js';
+import { type RobotsState, robotsVerdict } from '../policy/robots.js';
+import { parseTdmRep, tdmReserved } from '../policy/tdmrep.js';
+import { newId } from './ids.js';
+import type { SqlDriver, SqlExecutor } from './sql-driver.js';
+import type { HostPolicy, Job, JobProgress, Lease, LeaseRow, SchedulerConfig, UrlKind } from './types.js';
+
+/** Policy files are fetched once per origin under this pseudo-job, shared by every crawl of the origin. */
+export const POLICY_JOB = '_policy';
+
+export interface NewUrl {
+  url: string;
+  depth: number;
+}
+
+/**
+ * Jobs and the frontier: what is queued, who holds which lease, and when each origin may be asked
+ * again. Every state change happens in one transaction, so a SIGKILL leaves either the old or the new
+ * state; leases out at the time of a crash simply expire and go to another node.
+ */
+export class FrontierStore {
+  constructor(
+    private readonly db: SqlDriver,
+    readonly config: SchedulerConfig,
+  ) {}
+
+  private get skipLocked(): string {
+    return this.db.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+  }
+
+  async createJob(apiKeyId: string | null, opts: CrawlOptions): Promise<Job> {
+    const id = newId('j');
+    const now = Date.now();
+    await this.db.transaction(async (tx) => {
+      await tx.run(
+        'INSERT INTO jobs (id, api_key_id, seed, options, state, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        [id, apiKeyId, opts.seed, JSON.stringify(opts), 'running', now],
+      );
+      await enqueue(tx, id, [{ url: opts.seed, depth: 0 }]);
+    });
+    return (await this.getJob(id)) as Job;
+  }
+
+  async getJob(id: string, tx: SqlExecutor = this.db): Promise<Job | undefined> {
+    const r = await tx.get<Record<string, unknown>>('SELECT * FROM jobs WHERE id = ?', [id]);
+    return r ? mapJob(r) : undefined;
+  }
+
+  async listJobs(): Promise<Job[]> {
+    return (await this.db.all<Record<string, unknown>>('SELECT * FROM jobs ORDER BY created_at DESC')).map(
+      mapJob,
+    );
+  }
+
+  async progress(jobId: string): Promise<JobProgress> {
+    const p: JobProgress = {
+      queued: 0,
+      leased: 0,
+      stored: 0,
+      skipped: 0,
+      failed: 0,
+      skippedByReason: {},
+      failedByReason: {},
+      pagesByNode: {},
+    };
+    const rows = await this.db.all<{ state: string; reason: string | null; n: number }>(
+      "SELECT state, reason, count(*) AS n FROM urls WHERE job_id = ? AND kind = 'page' GROUP BY state, reason",
+      [jobId],
+    );
+    for (const r of rows) {
+      const n = Number(r.n);
+      const s = r.state as keyof Pick<JobProgress, 'queued' | 'leased' | 'stored' | 'skipped' | 'failed'>;
+      p[s] += n;
+      if (s === 'skipped')
+        p.skippedByReason[r.reason ?? 'unknown'] = (p.skippedByReason[r.reason ?? 'unknown'] ?? 0) + n;
+      if (s === 'failed')
+        p.failedByReason[r.reason ?? 'unknown'] = (p.failedByReason[r.reason ?? 'unknown'] ?? 0) + n;
+    }
+    const nodes = await this.db.all<{ node_id: string; n: number }>(
+      "SELECT node_id, count(*) AS n FROM captures WHERE job_id = ? AND outcome = 'stored' GROUP BY node_id",
+      [jobId],
+    );
+    for (const r of nodes) p.pagesByNode[r.node_id] = Number(r.n);
+    return p;
+  }
+
+  /**
+   * Hands out up to `max` leases to `nodeId`. With politeness on, an origin gets one request at a time
+   * and waits max(Crawl-delay, hostDelayMs) after each answer; robots.txt and tdmrep.json are fetched
+   * (through a node, like any page) before the first page of an origin is leased.
+   */
+  async claim(nodeId: string, max: number, now = Date.now()): Promise<Lease[]> {
+    const touched = new Set<string>();
+    const leases = await this.db.transaction(async (tx) => {
+      await this.expireLeases(tx, now, touched);
+      const polite = this.config.politeness;
+      const hosts = await tx.all<Record<string, unknown>>(
+        `SELECT origin, robots_state, robots_txt, tdmrep_state, tdmrep, policy_at FROM hosts h
+         WHERE ${polite ? 'h.busy_until <= ? AND h.next_at <= ? AND ' : ''}
+           EXISTS (SELECT 1 FROM urls u WHERE u.origin = h.origin AND u.state = 'queued' AND u.not_before <= ?)
+         ORDER BY h.next_at LIMIT ?${this.skipLocked}`,
+        [...(polite ? [now, now] : []), now, Math.max(max * 4, 8)],
+      );
+      const out: Lease[] = [];
+      for (const h of hosts) {
+        if (out.length >= max) break;
+        const host: HostPolicy = {
+          origin: String(h.origin),
+          robotsState: String(h.robots_state),
+          robotsTxt: (h.robots_txt as string | null) ?? null,
+          tdmrepState: String(h.tdmrep_state),
+          tdmrep: (h.tdmrep as string | null) ?? null,
+        };
+        const stale = h.policy_at != null && now - Number(h.policy_at) > this.config.policyTtlMs;
+        let got: Lease[];
+        if (host.robotsState === 'unknown' || stale)
+          got = await this.leasePolicy(tx, host.origin, 'robots', nodeId, now);
+        else if (host.tdmrepState === 'unknown')
+          got = await this.leasePolicy(tx, host.origin, 'tdmrep', nodeId, now);
+        else got = await this.leasePages(tx, host, nodeId, polite ? 1 : max - out.length, now, touched);
+        if (got.length && polite) {
+          await tx.run('UPDATE hosts SET busy_until = ? WHERE origin = ?', [
+            now + this.config.leaseMs,
+            host.origin,
+          ]);
+        }
+        out.push(...got);
+      }
+      for (const jobId of touched) await this.finishIfDone(tx, jobId);
+      return out;
+    });
+    return leases;
+  }
+
+  private async leasePolicy(tx: SqlExecutor, origin: string, kind: UrlKind, nodeId: string, now: number) {
+    const url = kind === 'robots' ? `${origin}/robots.txt` : `${origin}/.well-known/tdmrep.json`;
+    await tx.run(
+      `INSERT INTO urls (job_id, url, origin, kind, depth, state, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 0, 'queued', ?, ?) ON CONFLICT (job_id, kind, url) DO NOTHING`,
+      [POLICY_JOB, url, origin, kind, now, now],
+    );
+    const row = await tx.get<{ id: number; state: string }>(
+      `SELECT id, state FROM urls WHERE job_id = ? AND kind = ? AND url = ?${this.skipLocked}`,
+      [POLICY_JOB, kind, url],
+    );
+    if (!row || row.state === 'leased') return [];
+    // A policy file answered before (stale now) is fetched again: requeue its row.
+    return [await this.lease(tx, Number(row.id), POLICY_JOB, url, kind, nodeId, now)];
+  }
+
+  private async leasePages(
+    tx: SqlExecutor,
+    host: HostPolicy,
+    nodeId: string,
+    want: number,
+    now: number,
+    touched: Set<string>,
+  ): Promise<Lease[]> {
+    const out: Lease[] = [];
+    const rules = host.tdmrep ? parseTdmRep(host.tdmrep) : [];
+    const jobCache = new Map<string, { max: number; used: number; running: boolean }>();
+    for (let round = 0; round < 5 && out.length < want; round++) {
+      const rows = await tx.all<Record<string, unknown>>(
+        `SELECT id, job_id, url FROM urls WHERE origin = ? AND state = 'queued' AND kind = 'page' AND not_before <= ?
+           AND (avoid_node IS NULL OR avoid_node <> ?)
+         ORDER BY depth, id LIMIT ?${this.skipLocked}`,
+        [host.origin, now, nodeId, Math.max(want * 2, 16)],
+      );
+      if (rows.length === 0) break;
+      for (const r of rows) {
+        if (out.length >= want) break;
+        const id = Number(r.id);
+        const jobId = String(r.job_id);
+        const url = String(r.url);
+        let job = jobCache.get(jobId);
+        if (!job) {
+          const j = await this.getJob(jobId, tx);
+          const leased = await tx.get<{ n: number }>(
+            "SELECT count(*) AS n FROM urls WHERE job_id = ? AND state = 'leased' AND kind = 'page'",
+            [jobId],
+          );
+          job = {
+            max: j?.options.maxPages ?? 0,
+            used: (j?.stored ?? 0) + Number(leased?.n ?? 0),
+            running: j?.state === 'running',
+          };
+          jobCache.set(jobId, job);
+        }
+        if (!job.running || job.used >= job.max) {
+          touched.add(jobId);
+          continue;
+        }
+        const verdict = robotsVerdict(host.origin, host.robotsState as RobotsState, host.robotsTxt, url);
+        if (!verdict.allowed) {
+          await this.settle(
+            tx,
+            id,
+            'skipped',
+            host.robotsState === 'disallow-all' ? 'robots_unavailable' : 'robots',
+          );
+          touched.add(jobId);
+          continue;
+        }
+        if (tdmReserved(rules, url)) {
+          await this.settle(tx, id, 'skipped', 'tdmrep', 'reserved by /.well-known/tdmrep.json');
+          touched.add(jobId);
+          continue;
+        }
+        out.push(await this.lease(tx, id, jobId, url, 'page', nodeId, now));
+        job.used++;
+      }
+    }
+    return out;
+  }
+
+  private async lease(
+    tx: SqlExecutor,
+    id: number,
+    jobId: string,
+    url: string,
+    kind: UrlKind,
+    nodeId: string,
+    now: number,
+  ): Promise<Lease> {
+    const leaseId = newId('l');
+    const deadline = now + this.config.leaseMs;
+    await tx.run(
+      "UPDATE urls SET state = 'leased', lease_id = ?, leased_to = ?, lease_deadline = ?, updated_at = ? WHERE id = ?",
+      [leaseId, nodeId, deadline, now, id],
+    );
+    return { leaseId, jobId, url, kind, deadline };
+  }
+
+  /** Leases past their deadline go back to the queue for another node, counted as an attempt. */
+  private async expireLeases(tx: SqlExecutor, now: number, touched: Set<string>): Promise<void> {
+    const expired = await tx.all<{ id: number; job_id: string; attempts: number; leased_to: string }>(
+      `SELECT id, job_id, attempts, leased_to FROM urls WHERE state = 'leased' AND lease_deadline < ?${this.skipLocked}`,
+      [now],
+    );
+    for (const r of expired) {
+      // Another node can take it at once: the site did not fail, the node did.
+      await this.retryOrFail(
+        tx,
+        Number(r.id),
+        Number(r.attempts) + 1,
+        'lease_expired',
+        'node missed the lease deadline',
+        now,
+        r.leased_to,
+        false,
+      );
+      touched.add(r.job_id);
+    }
+  }
+
+  async getLease(leaseId: string, tx: SqlExecutor = this.db): Promise<LeaseRow | undefined> {
+    const lock = this.db.dialect === 'postgres' ? ' FOR UPDATE' : '';
+    const r = await tx.get<Record<string, unknown>>(`SELECT * FROM urls WHERE lease_id = ?${lock}`, [
+      leaseId,
+    ]);
+    if (!r) return undefined;
+    return {
+      id: Number(r.id),
+      jobId: String(r.job_id),
+      url: String(r.url),
+      origin: String(r.origin),
+      kind: r.kind as UrlKind,
+      depth: Number(r.depth),
+      state: r.state as LeaseRow['state'],
+      attempts: Number(r.attempts),
+      leaseId: (r.lease_id as string | null) ?? null,
+      leasedTo: (r.leased_to as string | null) ?? null,
+      leaseDeadline: r.lease_deadline == null ? null : Number(r.lease_deadline),
+    };
+  }
+
+  /** Retries with exponential backoff until maxAttempts, then records the URL as failed. */
+  async retryOrFail(
+    tx: SqlExecutor,
+    id: number,
+    attempts: number,
+    reason: string,
+    detail: string,
+    now: number,
+    avoidNode: string | null = null,
+    backoff = true,
+  ): Promise<'retry' | 'failed'> {
+    if (attempts >= this.config.maxAttempts) {
+      await tx.run(
+        "UPDATE urls SET state = 'failed', reason = ?, detail = ?, attempts = ?, lease_id = NULL, updated_at = ? WHERE id = ?",
+        [reason, detail, attempts, now, id],
+      );
+      return 'failed';
+    }
+    const notBefore = backoff ? now + this.config.backoffMs * 2 ** (attempts - 1) : now;
+    await tx.run(
+      `UPDATE urls SET state = 'queued', reason = ?, detail = ?, attempts = ?, not_before = ?, lease_id = NULL,
+         leased_to = NULL, lease_deadline = NULL, avoid_node = ?, updated_at = ? WHERE id = ?`,
+      [reason, detail, attempts, notBefore, avoidNode, now, id],
+    );
+    return 'retry';
+  }
+
+  /** Puts a URL back for a different node without counting an attempt (the node refused it by policy). */
+  async handBack(tx: SqlExecutor, id: number, nodeId: string, now: number): Promise<void> {
+    await tx.run(
+      `UPDATE urls SET state = 'queued', lease_id = NULL, leased_to = NULL, lease_deadline = NULL, avoid_node = ?,
+         not_before = ?, updated_at = ? WHERE id = ?`,
+      [nodeId, now + 1000, now, id],
+    );
+  }
+
+  async settle(
+    tx: SqlExecutor,
+    id: number,
+    state: 'stored' | 'skipped' | 'failed',
+    reason: string | null,
+    detail: string | null = null,
+    captureId: string | null = null,
+  ): Promise<void> {
+    await tx.run(
+      'UPDATE urls SET state = ?, reason = ?, detail = ?, capture_id = ?, lease_id = NULL, updated_at = ? WHERE id = ?',
+      [state, reason, detail, captureId, Date.now(), id],
+    );
+  }
+
+  /** Frees an origin after an answer and sets when it may be asked again. */
+  async releaseHost(tx: SqlExecutor, origin: string, delayMs: number, now: number): Promise<void> {
+    await tx.run('UPDATE hosts SET busy_until = 0, next_at = ? WHERE origin = ?', [
+      now + (this.config.politeness ? Math.max(delayMs, this.config.hostDelayMs) : 0),
+      origin,
+    ]);
+  }
+
+  async hostPolicy(tx: SqlExecutor, origin: string): Promise<HostPolicy | undefined> {
+    const h = await tx.get<Record<string, unknown>>('SELECT * FROM hosts WHERE origin = ?', [origin]);
+    if (!h) return undefined;
+    return {
+      origin,
+      robotsState: String(h.robots_state),
+      robotsTxt: (h.robots_txt as string | null) ?? null,
+      tdmrepState: String(h.tdmrep_state),
+      tdmrep: (h.tdmrep as string | null) ?? null,
+    };
+  }
+
+  async setRobots(
+    tx: SqlExecutor,
+    origin: string,
+    state: RobotsState,
+    txt: string | null,
+    status: number | null,
+  ) {
+    await tx.run(
+      'UPDATE hosts SET robots_state = ?, robots_txt = ?, robots_status = ?, policy_at = ? WHERE origin = ?',
+      [state, txt, status, Date.now(), origin],
+    );
+  }
+
+  async setTdmRep(tx: SqlExecutor, origin: string, json: string | null) {
+    await tx.run("UPDATE hosts SET tdmrep_state = 'fetched', tdmrep = ? WHERE origin = ?", [json, origin]);
+  }
+
+  async enqueue(tx: SqlExecutor, jobId: string, urls: readonly NewUrl[]): Promise<void> {
+    await enqueue(tx, jobId, urls);
+  }
+
+  /** A job is done when nothing is queued or leased, or when it has stored maxPages pages. */
+  async finishIfDone(tx: SqlExecutor, jobId: string): Promise<void> {
+    if (jobId === POLICY_JOB) return;
+    const job = await this.getJob(jobId, tx);
+    if (job?.state !== 'running') return;
+    const now = Date.now();
+    if (job.stored >= job.options.maxPages) {
+      await tx.run(
+        "UPDATE urls SET state = 'skipped', reason = 'max_pages', updated_at = ? WHERE job_id = ? AND state = 'queued'",
+        [now, jobId],
+      );
+    }
+    const open = await tx.get<{ n: number }>(
+      "SELECT count(*) AS n FROM urls WHERE job_id = ? AND state IN ('queued', 'leased')",
+      [jobId],
+    );
+    if (Number(open?.n ?? 0) === 0) {
+      await tx.run("UPDATE jobs SET state = 'done', finished_at = ? WHERE id = ? AND state = 'running'", [
+        now,
+        jobId,
+      ]);
+    }
+  }
+}
+
+async function enqueue(tx: SqlExecutor, jobId: string, urls: readonly NewUrl[]): Promise<void> {
+  const now = Date.now();
+  for (const { url, depth } of urls) {
+    const origin = new URL(url).origin;
+    await tx.run('INSERT INTO hosts (origin) VALUES (?) ON CONFLICT (origin) DO NOTHING', [origin]);
+    await tx.run(
+      `INSERT INTO urls (job_id, url, origin, kind, depth, state, created_at, updated_at)
+       VALUES (?, ?, ?, 'page', ?, 'queued', ?, ?) ON CONFLICT (job_id, kind, url) DO NOTHING`,
+      [jobId, url, origin, depth, now, now],
+    );
+  }
+}
+
+function mapJob(r: Record<string, unknown>): Job {
+  return {
+    id: String(r.id),
+    seed: String(r.seed),
+    options: crawlRequestSchema.parse(JSON.parse(String(r.options))),
+    state: r.state as Job['state'],
+    stored: Number(r.stored),
+    createdAt: Number(r.created_at),
+    finishedAt: r.finished_at == null ? null : Number(r.finished_at),
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * Schema shared by both backends. Times are epoch milliseconds (BIGINT). The few dialect differences
+ * (auto ids, binary type) are substituted below so one text describes both.
+ */
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS api_keys (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, key_hash TEXT NOT NULL UNIQUE,
+  created_at BIGINT NOT NULL, revoked_at BIGINT);
+CREATE TABLE IF NOT EXISTS nodes (
+  id TEXT PRIMARY KEY, operator TEXT, fingerprint TEXT, version TEXT, created_at BIGINT NOT NULL,
+  last_seen BIGINT, last_ip TEXT, revoked_at BIGINT, credibility DOUBLE PRECISION NOT NULL DEFAULT 1);
+CREATE TABLE IF NOT EXISTS challenges (nonce TEXT PRIMARY KEY, node_id TEXT NOT NULL, expires_at BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (token_hash TEXT PRIMARY KEY, node_id TEXT NOT NULL, expires_at BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS jobs (
+  id TEXT PRIMARY KEY, api_key_id TEXT, seed TEXT NOT NULL, options TEXT NOT NULL, state TEXT NOT NULL,
+  stored INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL, finished_at BIGINT);
+CREATE TABLE IF NOT EXISTS hosts (
+  origin TEXT PRIMARY KEY, busy_until BIGINT NOT NULL DEFAULT 0, next_at BIGINT NOT NULL DEFAULT 0,
+  robots_state TEXT NOT NULL DEFAULT 'unknown', robots_txt TEXT, robots_status INTEGER,
+  tdmrep_state TEXT NOT NULL DEFAULT 'unknown', tdmrep TEXT, policy_at BIGINT);
+CREATE TABLE IF NOT EXISTS urls (
+  id @AUTO_ID, job_id TEXT NOT NULL, url TEXT NOT NULL, origin TEXT NOT NULL, kind TEXT NOT NULL,
+  depth INTEGER NOT NULL, state TEXT NOT NULL, reason TEXT, detail TEXT, attempts INTEGER NOT NULL DEFAULT 0,
+  not_before BIGINT NOT NULL DEFAULT 0, lease_id TEXT, leased_to TEXT, lease_deadline BIGINT, avoid_node TEXT,
+  capture_id TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
+  UNIQUE (job_id, kind, url));
+CREATE INDEX IF NOT EXISTS urls_claim ON urls (state, origin, not_before);
+CREATE INDEX IF NOT EXISTS urls_job_state ON urls (job_id, state);
+CREATE UNIQUE INDEX IF NOT EXISTS urls_lease ON urls (lease_id);
+CREATE TABLE IF NOT EXISTS captures (
+  seq @AUTO_ID, id TEXT NOT NULL UNIQUE, job_id TEXT NOT NULL, url_id BIGINT NOT NULL, node_id TEXT NOT NULL, lease_id TEXT NOT NULL,
+  requested_url TEXT NOT NULL, final_url TEXT NOT NULL, status INTEGER NOT NULL, content_type TEXT,
+  body_sha256 TEXT NOT NULL, body_length BIGINT NOT NULL, fetched_at BIGINT NOT NULL, signed TEXT NOT NULL,
+  outcome TEXT NOT NULL, reason TEXT, leaf_index BIGINT, created_at BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS captures_job ON captures (job_id, outcome, seq);
+-- One crawl never stores a page twice, even when two URLs redirect to the same final URL.
+CREATE UNIQUE INDEX IF NOT EXISTS captures_stored_once ON captures (job_id, final_url) WHERE outcome = 'stored';
+`;
+
+export function schemaFor(dialect: 'sqlite' | 'postgres'): string {
+  return dialect === 'sqlite'
+    ? SCHEMA.replaceAll('@AUTO_ID', 'INTEGER PRIMARY KEY').replaceAll('DOUBLE PRECISION', 'REAL')
+    : SCHEMA.replaceAll('@AUTO_ID', 'BIGSERIAL PRIMARY KEY');
+}

@@ -1,0 +1,20 @@
+/**
+ * The few driver calls the store makes, so one SQL store runs on SQLite and PostgreSQL.
+ * Statements use `?` placeholders; the PostgreSQL driver rewrites them to `$n`.
+ */
+export type SqlValue = string | number | bigint | boolean | null | Uint8Array;
+export type Row = Record<string, unknown>;
+
+export interface SqlExecutor {
+  all<T = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  get<T = Row>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
+  run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }>;
+}
+
+export interface SqlDriver extends SqlExecutor {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Runs `fn` in one transaction; rolls back if it throws. Nested calls are not supported. */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  exec(script: string): Promise<void>;
+  close(): Promise<void>;
+}

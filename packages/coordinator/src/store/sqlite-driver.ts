@@ -1,0 +1,71 @@
+import Database from 'better-sqlite3';
+import type { Row, SqlDriver, SqlExecutor, SqlValue } from './sql-driver.js';
+
+/**
+ * better-sqlite3 is synchronous and holds one connection, so an async transaction must not interleave
+ * with other statements: a promise-chain mutex serialises every call while a transaction is open.
+ */
+export function openSqliteDriver(path: string): SqlDriver {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  const cache = new Map<string, Database.Statement>();
+  const stmt = (sql: string) => {
+    let s = cache.get(sql);
+    if (!s) {
+      s = db.prepare(sql);
+      cache.set(sql, s);
+    }
+    return s;
+  };
+  const norm = (params: readonly SqlValue[] = []) =>
+    params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p instanceof Uint8Array ? Buffer.from(p) : p));
+  const direct: SqlExecutor = {
+    async all<T>(sql: string, params?: readonly SqlValue[]) {
+      const s = stmt(sql);
+      if (s.reader) return s.all(...norm(params)) as T[];
+      s.run(...norm(params));
+      return [];
+    },
+    async get<T>(sql: string, params?: readonly SqlValue[]) {
+      const s = stmt(sql);
+      if (!s.reader) {
+        s.run(...norm(params));
+        return undefined;
+      }
+      return s.get(...norm(params)) as T | undefined;
+    },
+    async run(sql: string, params?: readonly SqlValue[]) {
+      const r = stmt(sql).run(...norm(params));
+      return { changes: r.changes };
+    },
+  };
+  let lock: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = lock.then(fn, fn);
+    lock = next.catch(() => undefined);
+    return next;
+  };
+  return {
+    dialect: 'sqlite',
+    all: <T = Row>(sql: string, params?: readonly SqlValue[]) => serial(() => direct.all<T>(sql, params)),
+    get: <T = Row>(sql: string, params?: readonly SqlValue[]) => serial(() => direct.get<T>(sql, params)),
+    run: (sql, params) => serial(() => direct.run(sql, params)),
+    transaction: <T>(fn: (tx: SqlExecutor) => Promise<T>) =>
+      serial(async () => {
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const out = await fn(direct);
+          db.exec('COMMIT');
+          return out;
+        } catch (e) {
+          db.exec('ROLLBACK');
+          throw e;
+        }
+      }),
+    exec: (script) => serial(async () => void db.exec(script)),
+    close: () => serial(async () => void db.close()),
+  };
+}

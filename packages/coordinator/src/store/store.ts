@@ -1,0 +1,54 @@
+import { AuthStore } from './auth-store.js';
+import { CaptureStore } from './capture-store.js';
+import { FrontierStore } from './frontier-store.js';
+import { openPostgresDriver } from './postgres-driver.js';
+import { schemaFor } from './schema.js';
+import type { SqlDriver } from './sql-driver.js';
+import { openSqliteDriver } from './sqlite-driver.js';
+import { defaultSchedulerConfig, type SchedulerConfig } from './types.js';
+
+/**
+ * The coordinator's one storage interface. Both backends share the SQL: SQLite (embedded default) and
+ * PostgreSQL (several coordinators on one database, claims with FOR UPDATE SKIP LOCKED) differ only in
+ * their SqlDriver.
+ */
+export class Store {
+  readonly auth: AuthStore;
+  readonly frontier: FrontierStore;
+  readonly captures: CaptureStore;
+
+  constructor(
+    readonly db: SqlDriver,
+    config: Partial<SchedulerConfig> = {},
+  ) {
+    this.auth = new AuthStore(db);
+    this.frontier = new FrontierStore(db, { ...defaultSchedulerConfig, ...config });
+    this.captures = new CaptureStore(db);
+  }
+
+  async migrate(): Promise<void> {
+    if (this.db.dialect === 'postgres') {
+      // Two coordinators starting at once must not race on CREATE TABLE IF NOT EXISTS.
+      await this.db.transaction(async (tx) => {
+        await tx.run('SELECT pg_advisory_xact_lock(7290017)');
+        for (const stmt of schemaFor('postgres').split(';')) if (stmt.trim()) await tx.run(stmt);
+      });
+    } else {
+      await this.db.exec(schemaFor('sqlite'));
+    }
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}
+
+/** `postgres://…` or `postgresql://…` opens PostgreSQL; anything else is a SQLite file path (or :memory:). */
+export async function openStore(location: string, config: Partial<SchedulerConfig> = {}): Promise<Store> {
+  const driver = /^postgres(ql)?:\/\//.test(location)
+    ? openPostgresDriver(location)
+    : openSqliteDriver(location);
+  const store = new Store(driver, config);
+  await store.migrate();
+  return store;
+}

@@ -1,0 +1,104 @@
+import type { CrawlOptions } from '../crawl/job-options.js';
+
+export type UrlKind = 'page' | 'robots' | 'tdmrep';
+export type UrlState = 'queued' | 'leased' | 'stored' | 'skipped' | 'failed';
+export type JobState = 'running' | 'done';
+
+export interface Job {
+  id: string;
+  seed: string;
+  options: CrawlOptions;
+  state: JobState;
+  stored: number;
+  createdAt: number;
+  finishedAt: number | null;
+}
+
+export interface JobProgress {
+  queued: number;
+  leased: number;
+  stored: number;
+  skipped: number;
+  failed: number;
+  skippedByReason: Record<string, number>;
+  failedByReason: Record<string, number>;
+  pagesByNode: Record<string, number>;
+}
+
+export interface Lease {
+  leaseId: string;
+  jobId: string;
+  url: string;
+  kind: UrlKind;
+  deadline: number;
+}
+
+export interface LeaseRow {
+  id: number;
+  jobId: string;
+  url: string;
+  origin: string;
+  kind: UrlKind;
+  depth: number;
+  state: UrlState;
+  attempts: number;
+  leaseId: string | null;
+  leasedTo: string | null;
+  leaseDeadline: number | null;
+}
+
+export interface HostPolicy {
+  origin: string;
+  robotsState: string;
+  robotsTxt: string | null;
+  tdmrepState: string;
+  tdmrep: string | null;
+}
+
+export interface CaptureRow {
+  seq: number;
+  id: string;
+  jobId: string;
+  nodeId: string;
+  requestedUrl: string;
+  finalUrl: string;
+  status: number;
+  contentType: string | null;
+  bodySha256: string;
+  bodyLength: number;
+  fetchedAt: number;
+  signed: string;
+  outcome: string;
+  reason: string | null;
+  leafIndex: number | null;
+}
+
+export interface SkipRow {
+  url: string;
+  state: 'skipped' | 'failed';
+  reason: string;
+  detail: string | null;
+  captureId: string | null;
+}
+
+export interface SchedulerConfig {
+  /** Lease length; a node that has not answered by then loses the URL to another node. */
+  leaseMs: number;
+  /** Minimum gap between two requests to one origin when robots.txt sets no larger Crawl-delay. */
+  hostDelayMs: number;
+  /** Bench-only: lift per-host serialisation and delays (robots.txt and opt-outs still apply). */
+  politeness: boolean;
+  maxAttempts: number;
+  backoffMs: number;
+  /** How long robots.txt and tdmrep.json verdicts are trusted before they are fetched again. */
+  policyTtlMs: number;
+}
+
+export const defaultSchedulerConfig: SchedulerConfig = {
+  leaseMs: 60_000,
+  hostDelayMs: 100,
+  politeness: true,
+  maxAttempts: 3,
+  backoffMs: 500,
+  policyTtlMs: 24 * 3600_000,
+};

@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+/**
+ * The storage backends a contract suite runs against. SWARD_TEST_BACKENDS=sqlite,postgres filters them
+ * (default: both). PostgreSQL is the machine's server on 127.0.0.1:5432; each suite gets a fresh database.
+ */
+export interface Backend {
+  name: 'sqlite' | 'postgres';
+  /** Creates an empty database and returns its location for openStore / --db. */
+  create(): Promise<string>;
+  cleanup(): Promise<void>;
+}
+
+export const PG_ADMIN_URL = process.env.SWARD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export function backends(): Backend[] {
+  const wanted = (process.env.SWARD_TEST_BACKENDS ?? 'sqlite,postgres').split(',').map((s) => s.trim());
+  const all: Backend[] = [sqliteBackend(), postgresBackend()];
+  return all.filter((b) => wanted.includes(b.name));
+}
+
+function sqliteBackend(): Backend {
+  const dirs: string[] = [];
+  return {
+    name: 'sqlite',
+    async create() {
+      const d = mkdtempSync(join(tmpdir(), 'sward-sqlite-'));
+      dirs.push(d);
+      return join(d, 'sward.db');
+    },
+    async cleanup() {
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    },
+  };
+}
+
+function postgresBackend(): Backend {
+  const dbs: string[] = [];
+  return {
+    name: 'postgres',
+    async create() {
+      const name = `sward_test_${randomBytes(6).toString('hex')}`;
+      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await c.connect();
+      await c.query(`CREATE DATABASE ${name}`);
+      await c.end();
+      dbs.push(name);
+      const u = new URL(PG_ADMIN_URL);
+      u.pathname = `/${name}`;
+      return u.href;
+    },
+    async cleanup() {
+      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await c.connect();
+      for (const name of dbs) await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
