@@ -3,9 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { type Logger, pino } from 'pino';
+import { type AnchorConfig, openAnchor } from './anchor/open-anchor.js';
 import { createApp } from './api/app.js';
 import { BlobStore } from './blob/blob-store.js';
 import { Ingest } from './ingest/ingest.js';
+import { Checkpointer, type CheckpointPolicy } from './log/checkpointer.js';
+import { loadLogKey } from './log/log-key.js';
+import { LogStore } from './log/log-store.js';
+import { Sequencer } from './log/sequencer.js';
 import { openStore, type Store } from './store/store.js';
 import type { SchedulerConfig } from './store/types.js';
 
@@ -17,6 +22,13 @@ export interface CoordinatorOptions {
   port?: number;
   host?: string;
   scheduler?: Partial<SchedulerConfig>;
+  checkpoints?: Partial<CheckpointPolicy>;
+  /** Default: a hash-chained file anchor at DATA_DIR/anchors.jsonl. */
+  anchor?: AnchorConfig;
+  /** Default: DATA_DIR/log.key, created on first start. */
+  logKeyFile?: string;
+  /** How often accepted captures get their leaves; default 250 ms. */
+  sequenceMs?: number;
   log?: Logger;
 }
 
@@ -25,6 +37,10 @@ export interface RunningCoordinator {
   store: Store;
   /** Set when this start created the first API key (shown once; only its hash is stored). */
   firstApiKey: string | null;
+  logStore: LogStore;
+  checkpoints: Checkpointer;
+  /** Sequences every accepted capture and issues a checkpoint covering them. */
+  flushLog(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -36,7 +52,28 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   const ingest = new Ingest(store, blobs);
   let firstApiKey: string | null = null;
   if ((await store.auth.apiKeyCount()) === 0) firstApiKey = (await store.auth.createApiKey('admin')).key;
-  const app = createApp({ store, blobs, ingest, log });
+  const policy: CheckpointPolicy = {
+    origin: 'sward.local/log',
+    everyMs: 10_000,
+    everyLeaves: 1000,
+    ...opts.checkpoints,
+  };
+  const { signer, verifierKey } = loadLogKey(opts.logKeyFile ?? join(opts.dataDir, 'log.key'), policy.origin);
+  const anchor = await openAnchor(opts.anchor ?? { kind: 'file', path: join(opts.dataDir, 'anchors.jsonl') });
+  const logStore = new LogStore(store.db);
+  const checkpoints = new Checkpointer(store.db, logStore, signer, verifierKey, anchor, policy);
+  await checkpoints.anchorPending();
+  const sequencer = new Sequencer(logStore, checkpoints, log, opts.sequenceMs ?? 250);
+  sequencer.start();
+  const app = createApp({
+    store,
+    blobs,
+    ingest,
+    log,
+    logStore,
+    checkpoints,
+    flushLog: () => sequencer.flush(),
+  });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: opts.port ?? 0, hostname: opts.host ?? '127.0.0.1' }, () =>
       resolve(s),
@@ -49,11 +86,16 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     url,
     store,
     firstApiKey,
+    logStore,
+    checkpoints,
+    flushLog: () => sequencer.flush(),
     async close() {
+      await sequencer.stop();
       await new Promise<void>((res) => {
         server.close(() => res());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
+      await anchor.close();
       await store.close();
     },
   };

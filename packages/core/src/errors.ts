@@ -6,7 +6,11 @@ export type CoreErrorCode =
   | 'HASH_MISMATCH'
   | 'BAD_PROOF'
   | 'BAD_CHECKPOINT'
-  | 'BAD_NOTE';
+  | 'BAD_NOTE'
+  | 'BAD_ANCHOR'
+  | 'OUT_OF_RANGE'
+  | 'MISSING_NODE'
+  | 'UNKNOWN_SIGNER';
 
 export class CoreError extends Error {
   override readonly name = 'CoreError';

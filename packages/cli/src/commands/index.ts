@@ -1,4 +1,12 @@
 import type { Command } from 'commander';
+import { register as coordinator } from './coordinator.js';
+import { register as crawl } from './crawl.js';
+import { register as demo } from './demo.js';
+import { register as keys } from './keys.js';
+import { register as labels } from './labels.js';
+import { register as node } from './node.js';
 
 /** Each command module exports `register(program)`; add one line here per module. */
-export function registerCommands(_program: Command): void {}
+export function registerCommands(program: Command): void {
+  for (const register of [coordinator, crawl, demo, keys, labels, node]) register(program);
+}

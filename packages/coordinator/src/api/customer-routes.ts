@@ -7,7 +7,7 @@ import { bearer, parseBody } from './parse-body.js';
 type Env = { Variables: { apiKeyId: string } };
 
 /** Customer API: API-key auth, crawl jobs, their progress and output, raw bodies by hash. */
-export function customerRoutes({ store, blobs }: AppDeps): Hono<Env> {
+export function customerRoutes({ store, blobs, checkpoints, flushLog }: AppDeps): Hono<Env> {
   const r = new Hono<Env>();
   r.use('/*', async (c, next) => {
     const key = bearer(c);
@@ -30,6 +30,20 @@ export function customerRoutes({ store, blobs }: AppDeps): Hono<Env> {
     const job = await store.frontier.getJob(c.req.param('id'));
     if (!job) throw new CoordinatorError('NOT_FOUND', `no job ${c.req.param('id')}`);
     return c.json({ ...job, progress: await store.frontier.progress(job.id) });
+  });
+
+  /**
+   * Seals a finished job's provenance: every capture gets its leaf and one checkpoint covers them all.
+   * Answers the checkpoint the output's inclusion proofs are made against.
+   */
+  r.post('/jobs/:id/seal', async (c) => {
+    const job = await store.frontier.getJob(c.req.param('id'));
+    if (!job) throw new CoordinatorError('NOT_FOUND', `no job ${c.req.param('id')}`);
+    if (job.state !== 'done') throw new CoordinatorError('CONFLICT', `job ${job.id} is still running`);
+    await flushLog();
+    const cp = await checkpoints.latest();
+    if (!cp) throw new CoordinatorError('CONFLICT', 'the log is empty');
+    return c.json(cp);
   });
 
   r.get('/jobs/:id/pages', async (c) => {

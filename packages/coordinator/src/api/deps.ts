@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { BlobStore } from '../blob/blob-store.js';
 import type { Ingest } from '../ingest/ingest.js';
+import type { Checkpointer } from '../log/checkpointer.js';
+import type { LogStore } from '../log/log-store.js';
 import type { Store } from '../store/store.js';
 
 export interface AppDeps {
@@ -8,4 +10,8 @@ export interface AppDeps {
   blobs: BlobStore;
   ingest: Ingest;
   log: Logger;
+  logStore: LogStore;
+  checkpoints: Checkpointer;
+  /** Sequences pending captures and issues a checkpoint covering them (see log/sequencer.ts). */
+  flushLog(): Promise<void>;
 }

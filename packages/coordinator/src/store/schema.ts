@@ -36,10 +36,18 @@ CREATE TABLE IF NOT EXISTS captures (
 CREATE INDEX IF NOT EXISTS captures_job ON captures (job_id, outcome, seq);
 -- One crawl never stores a page twice, even when two URLs redirect to the same final URL.
 CREATE UNIQUE INDEX IF NOT EXISTS captures_stored_once ON captures (job_id, final_url) WHERE outcome = 'stored';
+CREATE INDEX IF NOT EXISTS captures_unsequenced ON captures (seq) WHERE leaf_index IS NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS captures_leaf ON captures (leaf_index);
+CREATE TABLE IF NOT EXISTS log_nodes (level INTEGER NOT NULL, idx BIGINT NOT NULL, hash @BLOB NOT NULL, PRIMARY KEY (level, idx));
+CREATE TABLE IF NOT EXISTS log_state (id INTEGER PRIMARY KEY, size BIGINT NOT NULL, root @BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS checkpoints (
+  size BIGINT PRIMARY KEY, note TEXT NOT NULL, hash TEXT NOT NULL, created_at BIGINT NOT NULL, anchor TEXT);
 `;
 
 export function schemaFor(dialect: 'sqlite' | 'postgres'): string {
   return dialect === 'sqlite'
-    ? SCHEMA.replaceAll('@AUTO_ID', 'INTEGER PRIMARY KEY').replaceAll('DOUBLE PRECISION', 'REAL')
-    : SCHEMA.replaceAll('@AUTO_ID', 'BIGSERIAL PRIMARY KEY');
+    ? SCHEMA.replaceAll('@AUTO_ID', 'INTEGER PRIMARY KEY')
+        .replaceAll('DOUBLE PRECISION', 'REAL')
+        .replaceAll('@BLOB', 'BLOB')
+    : SCHEMA.replaceAll('@AUTO_ID', 'BIGSERIAL PRIMARY KEY').replaceAll('@BLOB', 'BYTEA');
 }

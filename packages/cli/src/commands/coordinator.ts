@@ -1,0 +1,44 @@
+import { dirname, resolve } from 'node:path';
+import { startCoordinator } from '@sward/coordinator';
+import type { Command } from 'commander';
+import { intOption } from '../options.js';
+
+export function register(program: Command): void {
+  program
+    .command('coordinator')
+    .description('run a coordinator: HTTP API, scheduler and ingest')
+    .option(
+      '--db <location>',
+      'SQLite file path or postgres:// URL',
+      process.env.SWARD_DB ?? 'sward-data/sward.db',
+    )
+    .option('--data-dir <dir>', 'folder for raw bodies (default: beside a SQLite db, else ./sward-data)')
+    .option('--port <n>', 'port to listen on', intOption, Number(process.env.SWARD_PORT ?? 8080))
+    .option('--host <addr>', 'address to listen on', process.env.SWARD_HOST ?? '127.0.0.1')
+    .option('--lease-ms <ms>', 'lease length before a URL goes to another node', intOption, 60_000)
+    .option('--host-delay-ms <ms>', 'minimum gap between requests to one origin', intOption, 100)
+    .option('--no-politeness', 'BENCHMARKS ONLY: lift per-origin serialisation and delays')
+    .action(async (o) => {
+      const pgUrl = /^postgres(ql)?:\/\//.test(o.db);
+      const dataDir = o.dataDir ?? (pgUrl ? 'sward-data' : dirname(resolve(o.db)));
+      const c = await startCoordinator({
+        db: pgUrl ? o.db : resolve(o.db),
+        dataDir: resolve(dataDir),
+        port: o.port,
+        host: o.host,
+        scheduler: { leaseMs: o.leaseMs, hostDelayMs: o.hostDelayMs, politeness: o.politeness },
+      });
+      process.stdout.write(`coordinator listening on ${c.url}\n`);
+      if (c.firstApiKey) {
+        process.stdout.write(
+          `first API key (shown once, stored hashed): ${c.firstApiKey}\n  export SWARD_API_KEY=${c.firstApiKey}\n`,
+        );
+      }
+      const stop = async () => {
+        await c.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}

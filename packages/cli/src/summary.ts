@@ -1,0 +1,28 @@
+import type { JobInfo } from '@sward/sdk';
+import type { CrawlOutputSummary } from './crawl-output.js';
+
+/** The end-of-crawl report: what was stored, what was skipped and why, failures, who fetched, where it went. */
+export function formatCrawlSummary(
+  job: JobInfo,
+  out: CrawlOutputSummary,
+  elapsedMs: number,
+  nodeNames = new Map<string, string>(),
+): string {
+  const p = job.progress;
+  const lines = [`Crawl ${job.id} of ${job.seed} finished in ${(elapsedMs / 1000).toFixed(1)} s`];
+  lines.push(`  pages stored:   ${out.pages}`);
+  lines.push(`  pages skipped:  ${out.skipped}`);
+  for (const [reason, n] of Object.entries(p?.skippedByReason ?? {}).sort())
+    lines.push(`    ${reason.padEnd(20)} ${n}`);
+  lines.push(`  failures:       ${out.failed}`);
+  for (const [reason, n] of Object.entries(p?.failedByReason ?? {}).sort())
+    lines.push(`    ${reason.padEnd(20)} ${n}`);
+  lines.push('  pages per node:');
+  for (const [node, n] of Object.entries(p?.pagesByNode ?? {}).sort()) {
+    lines.push(`    ${(nodeNames.get(node) ?? `${node.slice(0, 12)}…`).padEnd(20)} ${n}`);
+  }
+  lines.push(
+    `  output:         ${out.dir}/pages.jsonl, skipped.jsonl, blobs/${out.warc ? `, ${out.warc}` : ''}`,
+  );
+  return lines.join('\n');
+}

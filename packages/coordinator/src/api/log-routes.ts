@@ -1,0 +1,66 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { CoordinatorError } from '../errors.js';
+import type { AppDeps } from './deps.js';
+import { parseBody } from './parse-body.js';
+
+const b64 = (hs: Buffer[]) => hs.map((h) => h.toString('base64'));
+const count = (v: string | undefined, name: string): number => {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new CoordinatorError('BAD_REQUEST', `${name} must be a whole number`);
+  return n;
+};
+
+/** Public, read-only provenance log API: anyone may audit the log. */
+export function logRoutes({ logStore: log, checkpoints }: AppDeps): Hono {
+  const r = new Hono();
+  r.get('/checkpoint', async (c) => {
+    const cp = await checkpoints.latest();
+    if (!cp) throw new CoordinatorError('NOT_FOUND', 'no checkpoint yet');
+    return c.json(cp);
+  });
+  r.get('/checkpoints', async (c) => {
+    const from = count(c.req.query('from') ?? '0', 'from');
+    return c.json({ checkpoints: await checkpoints.range(from, Number.MAX_SAFE_INTEGER) });
+  });
+  r.get('/key', (c) => c.text(`${checkpoints.verifierKey}\n`));
+  r.get('/proof/inclusion', async (c) => {
+    const index = count(c.req.query('index'), 'index');
+    const size = count(c.req.query('size'), 'size');
+    await checkSize(size);
+    if (index >= size) throw new CoordinatorError('BAD_REQUEST', `index ${index} is not below size ${size}`);
+    return c.json({ leafIndex: index, treeSize: size, hashes: b64(await log.inclusionProof(index, size)) });
+  });
+  r.post('/proofs/inclusion', async (c) => {
+    const b = await parseBody(
+      c,
+      z.object({ size: z.number().int().min(1), indices: z.array(z.number().int().min(0)).max(5000) }),
+    );
+    await checkSize(b.size);
+    const proofs: Record<number, string[]> = {};
+    for (const i of b.indices) {
+      if (i >= b.size) throw new CoordinatorError('BAD_REQUEST', `index ${i} is not below size ${b.size}`);
+      proofs[i] = b64(await log.inclusionProof(i, b.size));
+    }
+    return c.json({ treeSize: b.size, proofs });
+  });
+  r.get('/proof/consistency', async (c) => {
+    const from = count(c.req.query('from'), 'from');
+    const to = count(c.req.query('to'), 'to');
+    await checkSize(to);
+    if (from > to) throw new CoordinatorError('BAD_REQUEST', `from ${from} is larger than to ${to}`);
+    return c.json({ from, to, hashes: b64(await log.consistencyProof(from, to)) });
+  });
+  r.get('/leaves/:index', async (c) => {
+    const leaf = await log.leaf(count(c.req.param('index'), 'index'));
+    if (!leaf) throw new CoordinatorError('NOT_FOUND', `no leaf ${c.req.param('index')}`);
+    return c.json({ captureId: leaf.captureId, record: JSON.parse(leaf.signed) });
+  });
+  const checkSize = async (size: number) => {
+    const head = await log.head();
+    if (size > head.size)
+      throw new CoordinatorError('BAD_REQUEST', `size ${size} is beyond the log's ${head.size} leaves`);
+  };
+  return r;
+}

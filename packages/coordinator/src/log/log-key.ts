@@ -1,0 +1,26 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  exportPrivateKeyPem,
+  formatVerifierKey,
+  generateIdentity,
+  identityFromPem,
+  type NoteSigner,
+  noteSignerFromIdentity,
+} from '@sward/core';
+
+/**
+ * The log's signing key (ed25519 PEM), created on first start with mode 0600. Coordinators that share
+ * one PostgreSQL database must share this file too, so that they sign the same checkpoints.
+ */
+export function loadLogKey(path: string, origin: string): { signer: NoteSigner; verifierKey: string } {
+  if (!existsSync(path)) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, exportPrivateKeyPem(generateIdentity()), { mode: 0o600, flag: 'wx' });
+  }
+  const identity = identityFromPem(readFileSync(path, 'utf8'));
+  return {
+    signer: noteSignerFromIdentity(origin, identity),
+    verifierKey: formatVerifierKey(origin, Buffer.from(identity.id, 'hex')),
+  };
+}

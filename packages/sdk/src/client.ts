@@ -1,0 +1,105 @@
+import { SwardApiError } from './errors.js';
+import type { CrawlRequest, JobInfo, PageRow, SkipRow } from './types.js';
+
+export interface ClientOptions {
+  /** Coordinator base URL, e.g. http://127.0.0.1:8080 */
+  url: string;
+  apiKey: string;
+}
+
+/** Typed client for the customer HTTP API. */
+export class SwardClient {
+  private readonly base: string;
+  constructor(private readonly opts: ClientOptions) {
+    this.base = opts.url.replace(/\/+$/, '');
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.base}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.opts.apiKey}`,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+    } catch (cause) {
+      throw new SwardApiError(
+        'NETWORK',
+        `cannot reach the coordinator at ${this.base}: ${(cause as Error).message}`,
+        0,
+        {
+          cause,
+        },
+      );
+    }
+    if (!res.ok) {
+      const j = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+      throw new SwardApiError(
+        j?.error?.code ?? 'HTTP',
+        j?.error?.message ?? `${method} ${path}: HTTP ${res.status}`,
+        res.status,
+      );
+    }
+    return (await res.json()) as T;
+  }
+
+  createCrawl(req: CrawlRequest): Promise<JobInfo> {
+    return this.call('POST', '/v1/jobs', req);
+  }
+
+  job(id: string): Promise<JobInfo> {
+    return this.call('GET', `/v1/jobs/${encodeURIComponent(id)}`);
+  }
+
+  jobs(): Promise<{ jobs: JobInfo[] }> {
+    return this.call('GET', '/v1/jobs');
+  }
+
+  /** Every stored page of a job, paging through the API. */
+  async *pages(jobId: string): AsyncGenerator<PageRow> {
+    let after = 0;
+    for (;;) {
+      const r = await this.call<{ pages: PageRow[]; next: number | null }>(
+        'GET',
+        `/v1/jobs/${encodeURIComponent(jobId)}/pages?after=${after}&limit=1000`,
+      );
+      yield* r.pages;
+      if (r.next === null) return;
+      after = r.next;
+    }
+  }
+
+  async *skipped(jobId: string): AsyncGenerator<SkipRow> {
+    let after = 0;
+    for (;;) {
+      const r = await this.call<{ skipped: SkipRow[]; next: number | null }>(
+        'GET',
+        `/v1/jobs/${encodeURIComponent(jobId)}/skipped?after=${after}`,
+      );
+      yield* r.skipped;
+      if (r.next === null) return;
+      after = r.next;
+    }
+  }
+
+  async blob(sha256: string): Promise<Buffer> {
+    const res = await fetch(`${this.base}/v1/blobs/${sha256}`, {
+      headers: { authorization: `Bearer ${this.opts.apiKey}` },
+    });
+    if (!res.ok) throw new SwardApiError('HTTP', `blob ${sha256}: HTTP ${res.status}`, res.status);
+    return Buffer.from(await res.arrayBuffer());
+  }
+
+  /** Polls a job until it is done, calling `onProgress` after each poll. */
+  async waitForJob(id: string, onProgress?: (j: JobInfo) => void, intervalMs = 250): Promise<JobInfo> {
+    for (;;) {
+      const j = await this.job(id);
+      onProgress?.(j);
+      if (j.state === 'done') return j;
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  }
+}

@@ -1,0 +1,55 @@
+/** Wire shapes of the customer API (packages/coordinator/src/api/customer-routes.ts). */
+export interface CrawlRequest {
+  seed: string;
+  maxPages?: number;
+  maxDepth?: number;
+  include?: string[];
+  exclude?: string[];
+}
+
+export interface JobProgress {
+  queued: number;
+  leased: number;
+  stored: number;
+  skipped: number;
+  failed: number;
+  skippedByReason: Record<string, number>;
+  failedByReason: Record<string, number>;
+  pagesByNode: Record<string, number>;
+}
+
+export interface JobInfo {
+  id: string;
+  seed: string;
+  state: 'running' | 'done';
+  stored: number;
+  createdAt: number;
+  finishedAt: number | null;
+  options: Required<CrawlRequest>;
+  progress?: JobProgress;
+}
+
+export interface PageRow {
+  seq: number;
+  captureId: string;
+  url: string;
+  finalUrl: string;
+  fetchedAt: string;
+  status: number;
+  contentType: string | null;
+  bodySha256: string;
+  bodyLength: number;
+  blobPath: string;
+  nodeId: string;
+  leafIndex: number | null;
+  signedCapture: { capture: Record<string, unknown>; signature: string };
+}
+
+export interface SkipRow {
+  id: number;
+  url: string;
+  state: 'skipped' | 'failed';
+  reason: string;
+  detail: string | null;
+  captureId: string | null;
+}

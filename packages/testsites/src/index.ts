@@ -1,0 +1,4 @@
+export * from './hit-log.js';
+export * from './news-site.js';
+export * from './sample-facts.js';
+export * from './sample-site.js';
