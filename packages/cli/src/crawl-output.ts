@@ -3,7 +3,8 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createWarcWriter } from '@sward/coordinator';
-import type { SwardClient } from '@sward/sdk';
+import { BUNDLE_CHECKPOINTS_FILE, type BundleCheckpoints } from '@sward/core';
+import type { PageRow, SwardClient } from '@sward/sdk';
 
 export interface CrawlOutputSummary {
   dir: string;
@@ -42,8 +43,20 @@ export async function writeCrawlOutput(
   const pages = jsonlWriter(join(dir, 'pages.jsonl'));
   const warcPath = opts.warc ? join(dir, 'pages.warc.gz') : null;
   const warc = warcPath ? createWarcWriter(warcPath, { software: 'Sward/0.1.0' }) : null;
+  // Seal first: every capture of the job gets its leaf and one checkpoint covers them all.
+  const sealed = await client.seal(jobId);
   let nPages = 0;
-  for await (const p of client.pages(jobId)) {
+  let minLeaf = Number.POSITIVE_INFINITY;
+  const batch: PageRow[] = [];
+  const flush = async () => {
+    const proofs = await client.inclusionProofs(
+      sealed.size,
+      batch.map((p) => p.leafIndex as number),
+    );
+    for (const p of batch) await writePage(p, proofs[p.leafIndex as number] ?? []);
+    batch.length = 0;
+  };
+  const writePage = async (p: PageRow, inclusionProof: string[]) => {
     const body = await client.blob(p.bodySha256);
     const blobFile = join(dir, 'blobs', p.blobPath);
     await mkdir(dirname(blobFile), { recursive: true });
@@ -61,6 +74,7 @@ export async function writeCrawlOutput(
       nodeId: p.nodeId,
       leafIndex: p.leafIndex,
       signedCapture: p.signedCapture,
+      provenance: { leafIndex: p.leafIndex, checkpointSize: sealed.size, inclusionProof },
     });
     if (warc) {
       const cap = p.signedCapture.capture as { headers: Record<string, string>; ip: string };
@@ -75,8 +89,16 @@ export async function writeCrawlOutput(
       });
     }
     nPages++;
+  };
+  for await (const p of client.pages(jobId)) {
+    if (p.leafIndex === null) throw new Error(`capture ${p.captureId} has no log leaf after sealing`);
+    minLeaf = Math.min(minLeaf, p.leafIndex);
+    batch.push(p);
+    if (batch.length >= 1000) await flush();
   }
+  await flush();
   await pages.close();
+  await writeCheckpoints(client, dir, Number.isFinite(minLeaf) ? minLeaf : 0, sealed.size);
   await warc?.close();
   const skipped = jsonlWriter(join(dir, 'skipped.jsonl'));
   let nSkipped = 0;
@@ -94,4 +116,31 @@ export async function writeCrawlOutput(
   }
   await skipped.close();
   return { dir, pages: nPages, skipped: nSkipped, failed: nFailed, warc: warcPath };
+}
+
+/** The checkpoints from the first that covers the job's first leaf up to the sealing one, with consistency proofs. */
+async function writeCheckpoints(
+  client: SwardClient,
+  dir: string,
+  minLeaf: number,
+  sealedSize: number,
+): Promise<void> {
+  const all = (await client.checkpoints(0)).filter((c) => c.size <= sealedSize);
+  const firstCovering = all.findIndex((c) => c.size > minLeaf);
+  const chosen = all.slice(firstCovering < 0 ? all.length - 1 : firstCovering);
+  const consistency: BundleCheckpoints['consistency'] = [];
+  for (let i = 1; i < chosen.length; i++) {
+    const from = chosen[i - 1]?.size as number;
+    const to = chosen[i]?.size as number;
+    consistency.push({ from, to, proof: await client.consistencyProof(from, to) });
+  }
+  const verifierKey = await client.logKey();
+  const bundle: BundleCheckpoints = {
+    origin: verifierKey.split('+')[0] as string,
+    verifierKey,
+    checkpoints: chosen.map((c) => ({ size: c.size, note: c.note, hash: c.hash, anchor: c.anchor })),
+    consistency,
+  };
+  await mkdir(join(dir, dirname(BUNDLE_CHECKPOINTS_FILE)), { recursive: true });
+  await writeFile(join(dir, BUNDLE_CHECKPOINTS_FILE), `${JSON.stringify(bundle, null, 2)}\n`);
 }

@@ -18,7 +18,9 @@ export function formatCrawlSummary(
   for (const [reason, n] of Object.entries(p?.failedByReason ?? {}).sort())
     lines.push(`    ${reason.padEnd(20)} ${n}`);
   lines.push('  pages per node:');
-  for (const [node, n] of Object.entries(p?.pagesByNode ?? {}).sort()) {
+  for (const [node, n] of Object.entries(p?.pagesByNode ?? {}).sort(([a], [b]) =>
+    (nodeNames.get(a) ?? a).localeCompare(nodeNames.get(b) ?? b),
+  )) {
     lines.push(`    ${(nodeNames.get(node) ?? `${node.slice(0, 12)}…`).padEnd(20)} ${n}`);
   }
   lines.push(

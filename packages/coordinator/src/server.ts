@@ -65,6 +65,12 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   await checkpoints.anchorPending();
   const sequencer = new Sequencer(logStore, checkpoints, log, opts.sequenceMs ?? 250);
   sequencer.start();
+  // Requests in flight, so close() can let them finish before the database goes away.
+  let inFlight = 0;
+  let closing = false;
+  const drained = async () => {
+    for (let i = 0; i < 400 && inFlight > 0; i++) await new Promise((r) => setTimeout(r, 25));
+  };
   const app = createApp({
     store,
     blobs,
@@ -72,10 +78,24 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     log,
     logStore,
     checkpoints,
+    isClosing: () => closing,
     flushLog: () => sequencer.flush(),
   });
+  const handle = async (req: Request, env: unknown) => {
+    if (closing)
+      return new Response(
+        JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'coordinator is shutting down' } }),
+        { status: 503 },
+      );
+    inFlight++;
+    try {
+      return await app.fetch(req, env);
+    } finally {
+      inFlight--;
+    }
+  };
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: opts.port ?? 0, hostname: opts.host ?? '127.0.0.1' }, () =>
+    const s = serve({ fetch: handle, port: opts.port ?? 0, hostname: opts.host ?? '127.0.0.1' }, () =>
       resolve(s),
     );
   });
@@ -90,6 +110,8 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     checkpoints,
     flushLog: () => sequencer.flush(),
     async close() {
+      closing = true;
+      await drained();
       await sequencer.stop();
       await new Promise<void>((res) => {
         server.close(() => res());

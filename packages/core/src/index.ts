@@ -6,3 +6,4 @@ export * from './hash.js';
 export * from './identity.js';
 export * from './merkle/index.js';
 export * from './url-normalize.js';
+export * from './bundle/index.js';

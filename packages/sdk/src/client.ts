@@ -1,5 +1,5 @@
 import { SwardApiError } from './errors.js';
-import type { CrawlRequest, JobInfo, PageRow, SkipRow } from './types.js';
+import type { CheckpointInfo, CrawlRequest, JobInfo, PageRow, SkipRow } from './types.js';
 
 export interface ClientOptions {
   /** Coordinator base URL, e.g. http://127.0.0.1:8080 */
@@ -91,6 +91,39 @@ export class SwardClient {
     });
     if (!res.ok) throw new SwardApiError('HTTP', `blob ${sha256}: HTTP ${res.status}`, res.status);
     return Buffer.from(await res.arrayBuffer());
+  }
+
+  /** Gives every capture of a finished job its log leaf and returns a checkpoint covering them. */
+  seal(jobId: string): Promise<CheckpointInfo> {
+    return this.call('POST', `/v1/jobs/${encodeURIComponent(jobId)}/seal`);
+  }
+
+  async checkpoints(from = 0): Promise<CheckpointInfo[]> {
+    return (await this.call<{ checkpoints: CheckpointInfo[] }>('GET', `/v1/log/checkpoints?from=${from}`))
+      .checkpoints;
+  }
+
+  async logKey(): Promise<string> {
+    const res = await fetch(`${this.base}/v1/log/key`);
+    if (!res.ok) throw new SwardApiError('HTTP', `log key: HTTP ${res.status}`, res.status);
+    return (await res.text()).trim();
+  }
+
+  async inclusionProofs(size: number, indices: number[]): Promise<Record<number, string[]>> {
+    const out: Record<number, string[]> = {};
+    for (let i = 0; i < indices.length; i += 2000) {
+      const r = await this.call<{ proofs: Record<number, string[]> }>('POST', '/v1/log/proofs/inclusion', {
+        size,
+        indices: indices.slice(i, i + 2000),
+      });
+      Object.assign(out, r.proofs);
+    }
+    return out;
+  }
+
+  async consistencyProof(from: number, to: number): Promise<string[]> {
+    return (await this.call<{ hashes: string[] }>('GET', `/v1/log/proof/consistency?from=${from}&to=${to}`))
+      .hashes;
   }
 
   /** Polls a job until it is done, calling `onProgress` after each poll. */

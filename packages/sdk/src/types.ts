@@ -53,3 +53,11 @@ export interface SkipRow {
   detail: string | null;
   captureId: string | null;
 }
+
+export interface CheckpointInfo {
+  size: number;
+  note: string;
+  hash: string;
+  createdAt: number;
+  anchor: unknown;
+}

@@ -5,8 +5,9 @@ import { register as demo } from './demo.js';
 import { register as keys } from './keys.js';
 import { register as labels } from './labels.js';
 import { register as node } from './node.js';
+import { register as verify } from './verify.js';
 
 /** Each command module exports `register(program)`; add one line here per module. */
 export function registerCommands(program: Command): void {
-  for (const register of [coordinator, crawl, demo, keys, labels, node]) register(program);
+  for (const register of [coordinator, crawl, demo, keys, labels, node, verify]) register(program);
 }

@@ -14,4 +14,6 @@ export interface AppDeps {
   checkpoints: Checkpointer;
   /** Sequences pending captures and issues a checkpoint covering them (see log/sequencer.ts). */
   flushLog(): Promise<void>;
+  /** True once close() began: long polls answer at once so the server can drain. */
+  isClosing(): boolean;
 }

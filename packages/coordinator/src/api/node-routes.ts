@@ -12,7 +12,7 @@ export const AUTH_PREFIX = 'sward-node-auth:v1:';
 type Env = { Variables: { nodeId: string } };
 
 /** docs/PROTOCOL.md: signed-challenge login, long-poll leases, captures and failures. */
-export function nodeRoutes({ store, ingest }: AppDeps): Hono<Env> {
+export function nodeRoutes({ store, ingest, isClosing }: AppDeps): Hono<Env> {
   const r = new Hono<Env>();
 
   r.post('/challenge', async (c) => {
@@ -79,7 +79,7 @@ export function nodeRoutes({ store, ingest }: AppDeps): Hono<Env> {
     const signal = c.req.raw.signal;
     for (;;) {
       const leases = await store.frontier.claim(id, b.max);
-      if (leases.length || Date.now() >= until || signal.aborted) {
+      if (leases.length || Date.now() >= until || signal.aborted || isClosing()) {
         return c.json({
           leases: leases.map((l) => ({
             leaseId: l.leaseId,

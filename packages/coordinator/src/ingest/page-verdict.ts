@@ -19,12 +19,17 @@ export function pageVerdict(capture: Capture, body: Buffer): PageVerdict {
   const { status, headers } = capture;
   if (status >= 500)
     return { outcome: 'retry', reason: `http_${status}`, detail: `server answered ${status}` };
-  if (status >= 300)
+  if (status >= 400) return { outcome: 'failed', reason: `http_${status}`, detail: `answered ${status}` };
+  if (status >= 300) {
+    // The node follows redirects itself and stops after too many hops; a repeated URL means a loop.
+    const urls = capture.redirects.map((h) => h.url);
+    const loop = new Set(urls).size < urls.length || urls.includes(capture.finalUrl);
     return {
       outcome: 'failed',
-      reason: status >= 400 ? `http_${status}` : 'redirect',
-      detail: `answered ${status}`,
+      reason: loop ? 'redirect_loop' : 'too_many_redirects',
+      detail: `still ${status} after ${urls.length} redirects`,
     };
+  }
   if (tdmHeaderReserved(headers['tdm-reservation']))
     return { outcome: 'skipped', reason: 'tdmrep', detail: 'tdm-reservation: 1 response header' };
   if (headerSaysNoAi(headers['x-robots-tag']))

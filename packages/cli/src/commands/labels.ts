@@ -1,0 +1,76 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import {
+  aggregatedLabelsCsv,
+  aggregateLabels,
+  encodeGold,
+  goldAccuracy,
+  InferenceError,
+  LABEL_METHODS,
+  parseGoldCsv,
+  parseLabelsCsv,
+  workerQualityCsv,
+} from '@sward/coordinator';
+import { type Command, Option } from 'commander';
+
+interface AggregateFlags {
+  method: string;
+  gold?: string;
+  workers?: string;
+  maxIter?: string;
+}
+
+/** `sward labels …`: crowd-label tools for the RLHF marketplace. */
+export function register(program: Command): void {
+  const labels = program
+    .command('labels')
+    .description('crowd labelling: infer true labels and worker quality');
+  labels
+    .command('aggregate')
+    .description(
+      'read task,worker,label CSV on stdin (columns in any order), write task,label,confidence CSV to stdout',
+    )
+    .addOption(new Option('--method <name>', 'truth-inference method').choices(LABEL_METHODS).default('ds'))
+    .option('--gold <file>', 'task,label CSV of known answers: fixes those tasks and scores workers on them')
+    .option('--workers <file>', 'also write worker,accuracy,answers[,gold_answers,gold_accuracy] CSV here')
+    .option('--max-iter <n>', 'EM iterations at most (default: the method’s own)')
+    .action(async (flags: AggregateFlags) => {
+      try {
+        await runAggregate(flags);
+      } catch (err) {
+        // Bad input is the user's to fix: one line naming the problem, no stack and no usage text.
+        if (!(err instanceof InferenceError)) throw err;
+        process.stderr.write(`sward labels aggregate: ${err.message}\n`);
+        process.exitCode = 1;
+      }
+    });
+}
+
+async function runAggregate(flags: AggregateFlags): Promise<void> {
+  if (process.stdin.isTTY) throw new InferenceError('BAD_INPUT', 'pipe task,worker,label CSV into stdin');
+  const goldMap = flags.gold ? parseGoldCsv(await readText(flags.gold)) : undefined;
+  const set = parseLabelsCsv(await readStdin(), goldMap?.values());
+  const gold = goldMap ? encodeGold(set, goldMap) : undefined;
+  const maxIter = flags.maxIter === undefined ? undefined : Number(flags.maxIter);
+  if (maxIter !== undefined && !(Number.isInteger(maxIter) && maxIter > 0)) {
+    throw new InferenceError('BAD_INPUT', `--max-iter must be a positive integer, got "${flags.maxIter}"`);
+  }
+  const result = aggregateLabels(set, flags.method, { gold, ...(maxIter ? { maxIter } : {}) });
+  if (flags.workers) {
+    await writeFile(flags.workers, workerQualityCsv(set, result, gold ? goldAccuracy(set, gold) : undefined));
+  }
+  process.stdout.write(aggregatedLabelsCsv(set, result));
+}
+
+async function readText(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new InferenceError('BAD_INPUT', `cannot read ${path}: ${(cause as Error).message}`, { cause });
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

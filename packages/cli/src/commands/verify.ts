@@ -1,0 +1,39 @@
+import { resolve } from 'node:path';
+import { verifyBundleDir } from '@sward/sdk';
+import type { Command } from 'commander';
+import { collect } from '../options.js';
+
+export function register(program: Command): void {
+  program
+    .command('verify <dir>')
+    .description(
+      'verify a crawl output folder offline: signatures, bodies, leaves, proofs, checkpoints, anchors',
+    )
+    .option(
+      '--trusted-key <vkey>',
+      'a log verifier key to trust (repeatable; default: the key in the bundle)',
+      collect,
+      [],
+    )
+    .action(async (dir: string, o) => {
+      const t0 = performance.now();
+      const r = await verifyBundleDir(resolve(dir), o.trustedKey);
+      const secs = (performance.now() - t0) / 1000;
+      const out = process.stdout;
+      out.write(
+        `rows: ${r.rows} (${r.rowsOk} verified) in ${secs.toFixed(2)} s, ${(r.rows / Math.max(secs, 1e-9)).toFixed(0)} rows/s\n`,
+      );
+      out.write(`checkpoints: ${r.checkpoints}\n`);
+      if (r.trustedFromBundle)
+        out.write(
+          'note: trusted the log key written in the bundle; pass --trusted-key to check who signed it\n',
+        );
+      for (const f of r.failures.slice(0, 50))
+        out.write(`FAIL ${f.row === null ? 'bundle' : `row ${f.row}`} [${f.check}]: ${f.message}\n`);
+      if (r.failures.length > 50) out.write(`… and ${r.failures.length - 50} more failures\n`);
+      out.write(
+        r.failures.length === 0 ? 'OK: every check passed\n' : `FAILED: ${r.failures.length} problem(s)\n`,
+      );
+      process.exitCode = r.failures.length === 0 ? 0 : 1;
+    });
+}

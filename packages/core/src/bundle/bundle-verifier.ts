@@ -1,0 +1,169 @@
+import { verifyAnchorRef } from '../anchor-verify.js';
+import { canonicalBytes } from '../canonical-json.js';
+import { checkCaptureBody, verifySignedCapture } from '../capture.js';
+import { CoreError } from '../errors.js';
+import { checkpointHash, openCheckpoint } from '../merkle/checkpoint.js';
+import { leafHash } from '../merkle/hashing.js';
+import { type NoteVerifier, parseVerifierKey } from '../merkle/note-keys.js';
+import { verifyConsistency } from '../merkle/verify-consistency.js';
+import { verifyInclusion } from '../merkle/verify-inclusion.js';
+import { type BundleCheckpoints, bundleCheckpointsSchema, bundlePageRowSchema } from './bundle-format.js';
+
+export interface BundleFailure {
+  /** 1-based row number in pages.jsonl, or null for a bundle-level failure. */
+  row: number | null;
+  /** What failed: signature, body, record, leaf, order, inclusion, checkpoint, consistency, anchor, format. */
+  check: string;
+  message: string;
+}
+
+const msg = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/**
+ * Offline verification of a proof bundle, without the coordinator. Construct it with the bundle's
+ * checkpoints file and the keys the auditor trusts; it checks every checkpoint's signature, the
+ * consistency between consecutive checkpoints and each anchor, then `verifyRow` checks a row: node
+ * signature, body against its hash, row fields against the signed record, record against its leaf,
+ * leaf against the checkpoint by inclusion proof, and ascending leaf order.
+ */
+export class BundleVerifier {
+  readonly failures: BundleFailure[] = [];
+  private readonly roots = new Map<number, Uint8Array>();
+  private lastLeaf = -1;
+  readonly checkpoints: BundleCheckpoints | null = null;
+
+  constructor(checkpointsJson: unknown, trustedKeys: readonly string[]) {
+    const parsed = bundleCheckpointsSchema.safeParse(checkpointsJson);
+    if (!parsed.success) {
+      this.fail(
+        null,
+        'format',
+        `checkpoints file: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`,
+      );
+      return;
+    }
+    this.checkpoints = parsed.data;
+    let verifiers: NoteVerifier[];
+    try {
+      verifiers = trustedKeys.map((k) => parseVerifierKey(k));
+    } catch (e) {
+      this.fail(null, 'checkpoint', `trusted key: ${msg(e)}`);
+      return;
+    }
+    const sorted = [...parsed.data.checkpoints].sort((a, b) => a.size - b.size);
+    for (const cp of sorted) {
+      try {
+        const { checkpoint } = openCheckpoint(cp.note, verifiers, parsed.data.origin);
+        if (checkpoint.size !== cp.size)
+          throw new CoreError('BAD_CHECKPOINT', `note says size ${checkpoint.size}`);
+        this.roots.set(cp.size, checkpoint.rootHash);
+      } catch (e) {
+        this.fail(null, 'checkpoint', `checkpoint ${cp.size}: ${msg(e)}`);
+        continue;
+      }
+      try {
+        const hash = checkpointHash(cp.note);
+        if (hash !== cp.hash)
+          throw new CoreError('BAD_CHECKPOINT', `hash ${cp.hash} is not the note's ${hash}`);
+        if (cp.anchor == null) throw new CoreError('BAD_ANCHOR', 'checkpoint is not anchored');
+        verifyAnchorRef(cp.anchor, hash);
+      } catch (e) {
+        this.fail(null, 'anchor', `checkpoint ${cp.size}: ${msg(e)}`);
+      }
+    }
+    for (let i = 1; i < sorted.length; i++) {
+      const from = sorted[i - 1]?.size as number;
+      const to = sorted[i]?.size as number;
+      const r1 = this.roots.get(from);
+      const r2 = this.roots.get(to);
+      if (!r1 || !r2) continue;
+      const p = parsed.data.consistency.find((c) => c.from === from && c.to === to);
+      try {
+        if (!p) throw new CoreError('BAD_PROOF', 'no consistency proof in the bundle');
+        verifyConsistency(
+          from,
+          to,
+          p.proof.map((h) => Buffer.from(h, 'base64')),
+          r1,
+          r2,
+        );
+      } catch (e) {
+        this.fail(null, 'consistency', `checkpoints ${from} → ${to}: ${msg(e)}`);
+      }
+    }
+  }
+
+  private fail(row: number | null, check: string, message: string): false {
+    this.failures.push({ row, check, message });
+    return false;
+  }
+
+  /** Checks one pages.jsonl row; `body` is the blob's bytes or null when the file is missing. */
+  verifyRow(rowNumber: number, input: unknown, body: Uint8Array | null): boolean {
+    const parsed = bundlePageRowSchema.safeParse(input);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0];
+      return this.fail(rowNumber, 'format', `${i?.path.join('.') || 'row'}: ${i?.message}`);
+    }
+    const row = parsed.data;
+    let ok = true;
+    let sc: ReturnType<typeof verifySignedCapture>;
+    try {
+      sc = verifySignedCapture(row.signedCapture);
+    } catch (e) {
+      return this.fail(rowNumber, 'signature', msg(e));
+    }
+    const c = sc.capture;
+    const mismatch = (
+      [
+        ['url', row.url, c.requestedUrl],
+        ['bodySha256', row.bodySha256, c.bodySha256],
+        ['bodyLength', row.bodyLength, c.bodyLength],
+        ['status', row.status, c.status],
+        ['nodeId', row.nodeId, c.nodeId],
+      ] as const
+    ).find(([, a, b]) => a !== b);
+    if (mismatch)
+      ok = this.fail(
+        rowNumber,
+        'record',
+        `${mismatch[0]} is ${mismatch[1]} but the signed capture says ${mismatch[2]}`,
+      );
+    if (body === null) ok = this.fail(rowNumber, 'body', `body file ${row.blobPath} is missing`);
+    else {
+      try {
+        checkCaptureBody(c, body);
+      } catch (e) {
+        ok = this.fail(rowNumber, 'body', msg(e));
+      }
+    }
+    const { leafIndex, checkpointSize, inclusionProof } = row.provenance;
+    if (leafIndex <= this.lastLeaf)
+      ok = this.fail(
+        rowNumber,
+        'order',
+        `leaf ${leafIndex} comes after leaf ${this.lastLeaf}: rows are out of log order`,
+      );
+    this.lastLeaf = Math.max(this.lastLeaf, leafIndex);
+    const root = this.roots.get(checkpointSize);
+    if (!root)
+      return this.fail(
+        rowNumber,
+        'inclusion',
+        `no verified checkpoint of size ${checkpointSize} in the bundle`,
+      );
+    try {
+      const leaf = leafHash(canonicalBytes(sc));
+      verifyInclusion(
+        leaf,
+        leafIndex,
+        checkpointSize,
+        inclusionProof.map((h) => Buffer.from(h, 'base64')),
+        root,
+      );
+    } catch (e) {
+      ok = this.fail(rowNumber, 'inclusion', msg(e));
+    }
+    return ok;
+  }
+}

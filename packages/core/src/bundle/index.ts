@@ -1,0 +1,2 @@
+export * from './bundle-format.js';
+export * from './bundle-verifier.js';
