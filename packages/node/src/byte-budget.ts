@@ -1,0 +1,100 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/*
+ * Bytes fetched, kept as per-minute buckets over the last 24 h and persisted to a small JSON file,
+ * so the hourly/daily caps are sliding windows ("the last 60 minutes", "the last 24 hours") that
+ * survive a restart. At most 1440 buckets: the file stays a few tens of KiB.
+ */
+
+const MINUTE = 60_000;
+const HOUR_MINUTES = 60;
+const DAY_MINUTES = 24 * 60;
+
+interface StateFile {
+  readonly v: 1;
+  /** [minute since epoch, bytes] */
+  readonly buckets: [number, number][];
+}
+
+export interface ByteCaps {
+  readonly bytesPerHour: number | null;
+  readonly bytesPerDay: number | null;
+}
+
+export class ByteBudget {
+  private readonly buckets = new Map<number, number>();
+  private dirty = false;
+
+  constructor(
+    private readonly caps: ByteCaps,
+    private readonly stateFile: string | null,
+    private readonly now: () => number = Date.now,
+  ) {
+    if (stateFile) this.load(stateFile);
+  }
+
+  used(): { lastHour: number; lastDay: number } {
+    const m = Math.floor(this.now() / MINUTE);
+    let lastHour = 0;
+    let lastDay = 0;
+    for (const [minute, bytes] of this.buckets) {
+      const age = m - minute;
+      if (age < DAY_MINUTES) lastDay += bytes;
+      if (age < HOUR_MINUTES) lastHour += bytes;
+    }
+    return { lastHour, lastDay };
+  }
+
+  /** Bytes still allowed right now (Infinity without caps); 0 means the cap is reached. */
+  remaining(): number {
+    const u = this.used();
+    const hour = this.caps.bytesPerHour === null ? Infinity : this.caps.bytesPerHour - u.lastHour;
+    const day = this.caps.bytesPerDay === null ? Infinity : this.caps.bytesPerDay - u.lastDay;
+    return Math.max(0, Math.min(hour, day));
+  }
+
+  /** Counts bytes as they arrive; returns false once a cap is exceeded so the caller stops reading. */
+  consume(bytes: number): boolean {
+    const m = Math.floor(this.now() / MINUTE);
+    this.buckets.set(m, (this.buckets.get(m) ?? 0) + bytes);
+    this.dirty = true;
+    return this.withinCaps();
+  }
+
+  private withinCaps(): boolean {
+    const u = this.used();
+    if (this.caps.bytesPerHour !== null && u.lastHour > this.caps.bytesPerHour) return false;
+    if (this.caps.bytesPerDay !== null && u.lastDay > this.caps.bytesPerDay) return false;
+    return true;
+  }
+
+  /** Writes the counters (atomic rename) when they changed; called after each fetch and on stop. */
+  flush(): void {
+    if (!this.stateFile || !this.dirty) return;
+    const m = Math.floor(this.now() / MINUTE);
+    for (const minute of this.buckets.keys()) if (m - minute >= DAY_MINUTES) this.buckets.delete(minute);
+    const state: StateFile = { v: 1, buckets: [...this.buckets] };
+    mkdirSync(dirname(this.stateFile), { recursive: true });
+    const tmp = `${this.stateFile}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(state));
+    renameSync(tmp, this.stateFile);
+    this.dirty = false;
+  }
+
+  private load(file: string): void {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      return; // first run
+    }
+    try {
+      const state = JSON.parse(text) as Partial<StateFile>;
+      for (const b of state.buckets ?? [])
+        if (Array.isArray(b) && Number.isFinite(b[0]) && Number.isFinite(b[1])) this.buckets.set(b[0], b[1]);
+    } catch {
+      // A corrupt counter file must not stop the node; the cap restarts from zero and the next flush repairs it.
+    }
+  }
+}

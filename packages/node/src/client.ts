@@ -1,0 +1,179 @@
+import { type Identity, type SignedCapture, signBytes } from '@sward/core';
+import { Agent, type Dispatcher, request } from 'undici';
+import type { z } from 'zod';
+import { NodeError } from './errors.js';
+import { messageOf } from './fetch-errors.js';
+import {
+  AUTH_PREFIX,
+  captureResponseSchema,
+  challengeResponseSchema,
+  errorBodySchema,
+  type FailureReport,
+  type Lease,
+  leaseResponseSchema,
+  MAX_LEASES_PER_CALL,
+  MAX_WAIT_MS,
+  sessionResponseSchema,
+} from './protocol.js';
+
+export interface ClientOptions {
+  readonly coordinatorUrl: string;
+  readonly identity: Identity;
+  readonly version: string;
+  /** sha256 hex of platform/config facts (PROTOCOL session request). */
+  readonly fingerprint: string;
+  readonly operator?: string;
+  readonly referralCode?: string;
+  /** Defaults to a private keep-alive agent that close() ends. */
+  readonly dispatcher?: Dispatcher;
+}
+
+/**
+ * The node's side of docs/PROTOCOL.md. Errors are NodeErrors: COORDINATOR_UNREACHABLE (network:
+ * retry with backoff), NODE_REVOKED (stop), AUTH (challenge refused), COORDINATOR (a 4xx/5xx
+ * answer; `status` and `remoteCode` say which). A 401 triggers one re-authentication and a retry.
+ */
+export class CoordinatorClient {
+  private token: string | null = null;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly base: string;
+
+  constructor(private readonly opts: ClientOptions) {
+    this.base = opts.coordinatorUrl.replace(/\/+$/, '');
+    this.ownsDispatcher = !opts.dispatcher;
+    this.dispatcher = opts.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, headersTimeout: 60_000 });
+  }
+
+  get authenticated(): boolean {
+    return this.token !== null;
+  }
+
+  /** Signed challenge → session token. */
+  async authenticate(signal?: AbortSignal): Promise<void> {
+    const nodeId = this.opts.identity.id;
+    const challenge = await this.post('/v1/nodes/challenge', { nodeId }, challengeResponseSchema, {
+      signal,
+      auth: false,
+    });
+    const signature = signBytes(this.opts.identity, Buffer.from(AUTH_PREFIX + challenge.nonce, 'utf8'));
+    const session = await this.post(
+      '/v1/nodes/session',
+      {
+        nodeId,
+        nonce: challenge.nonce,
+        signature,
+        version: this.opts.version,
+        fingerprint: this.opts.fingerprint,
+        ...(this.opts.operator ? { operator: this.opts.operator } : {}),
+        ...(this.opts.referralCode ? { referralCode: this.opts.referralCode } : {}),
+      },
+      sessionResponseSchema,
+      { signal, auth: false },
+    );
+    this.token = session.token;
+  }
+
+  /** Asks for up to `max` leases; the coordinator may hold the call up to `waitMs` when it has none. */
+  async lease(max: number, waitMs: number, signal?: AbortSignal): Promise<Lease[]> {
+    const body = {
+      max: Math.max(1, Math.min(MAX_LEASES_PER_CALL, Math.floor(max))),
+      waitMs: Math.max(0, Math.min(MAX_WAIT_MS, Math.floor(waitMs))),
+    };
+    const res = await this.post('/v1/nodes/lease', body, leaseResponseSchema, { signal });
+    return res.leases;
+  }
+
+  async submitCapture(signed: SignedCapture, body: Uint8Array): Promise<string> {
+    const res = await this.post(
+      '/v1/nodes/captures',
+      { capture: signed.capture, signature: signed.signature, body: Buffer.from(body).toString('base64') },
+      captureResponseSchema,
+    );
+    return res.captureId;
+  }
+
+  async submitFailure(report: FailureReport): Promise<void> {
+    await this.post('/v1/nodes/failures', report, null);
+  }
+
+  async heartbeat(stats: object): Promise<void> {
+    await this.post('/v1/nodes/heartbeat', { stats }, null);
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  private async post<S extends z.ZodType>(
+    path: string,
+    payload: unknown,
+    schema: S | null,
+    o: { signal?: AbortSignal; auth?: boolean; retried?: boolean } = {},
+  ): Promise<z.infer<S>> {
+    const auth = o.auth ?? true;
+    if (auth && !this.token) await this.authenticate(o.signal);
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+    };
+    if (auth && this.token) headers.authorization = `Bearer ${this.token}`;
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(this.base + path, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(payload),
+        signal: o.signal,
+        dispatcher: this.dispatcher,
+      });
+    } catch (cause) {
+      if (o.signal?.aborted) throw new NodeError('STOPPED', `${path} cancelled`, { cause });
+      throw new NodeError('COORDINATOR_UNREACHABLE', `${path}: ${messageOf(cause)}`, { cause });
+    }
+    const text = await res.body.text().catch(() => '');
+    if (res.statusCode === 401 && auth && !o.retried) {
+      this.token = null; // PROTOCOL: 401 SESSION_EXPIRED → authenticate again
+      return this.post(path, payload, schema, { ...o, retried: true });
+    }
+    if (res.statusCode >= 400) throw this.errorFrom(path, res.statusCode, text);
+    if (!schema) return undefined as z.infer<S>;
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (cause) {
+      throw new NodeError('COORDINATOR', `${path}: answer is not JSON`, { cause, status: res.statusCode });
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new NodeError(
+        'COORDINATOR',
+        `${path}: unexpected answer at ${issue?.path.join('.')}: ${issue?.message}`,
+        {
+          status: res.statusCode,
+        },
+      );
+    }
+    return parsed.data;
+  }
+
+  private errorFrom(path: string, status: number, text: string): NodeError {
+    let remoteCode: string | undefined;
+    let message = text.slice(0, 300);
+    try {
+      const e = errorBodySchema.parse(JSON.parse(text)).error;
+      remoteCode = e.code;
+      message = e.message;
+    } catch {
+      // not a PROTOCOL error body; keep the raw text
+    }
+    const what = `${path}: ${status}${remoteCode ? ` ${remoteCode}` : ''}: ${message}`;
+    if (remoteCode === 'NODE_REVOKED') return new NodeError('NODE_REVOKED', what, { status, remoteCode });
+    // 5xx is the coordinator's trouble, not ours: retried with backoff like a network error.
+    if (status >= 500) return new NodeError('COORDINATOR_UNREACHABLE', what, { status, remoteCode });
+    if (status === 401 || path === '/v1/nodes/challenge' || path === '/v1/nodes/session')
+      return new NodeError('AUTH', what, { status, remoteCode });
+    return new NodeError('COORDINATOR', what, { status, remoteCode });
+  }
+}

@@ -1,0 +1,196 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { parseActiveHours } from './active-hours.js';
+import { parseByteSize } from './byte-size.js';
+import { NodeError } from './errors.js';
+import { NODE_VERSION } from './version.js';
+
+/** Every request says who it is (DESIGN.md "Honest traffic"); not configurable on purpose. */
+export const USER_AGENT = `SwardBot/${NODE_VERSION} (+https://sward.dev/bot)`;
+
+const MiB = 1024 * 1024;
+
+/** Default home of the node's files; every path can be set on its own. */
+export function defaultDataDir(): string {
+  return join(homedir(), '.sward', 'node');
+}
+
+const toNumber = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v);
+const toBool = (v: unknown) => {
+  if (typeof v !== 'string') return v;
+  if (/^(1|true|yes|on)$/i.test(v)) return true;
+  if (/^(0|false|no|off)$/i.test(v)) return false;
+  return v;
+};
+const toList = (v: unknown) =>
+  typeof v === 'string'
+    ? v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : v;
+const toBytes = (v: unknown) => {
+  if (typeof v !== 'string') return v;
+  try {
+    return parseByteSize(v);
+  } catch {
+    return v; // let zod name the field
+  }
+};
+
+const positiveInt = (max: number) => z.preprocess(toNumber, z.number().int().min(1).max(max));
+/** null means "no cap". */
+const BYTES_HINT = 'expected a byte size such as 500MB, 2GiB or unlimited';
+const byteCap = z.preprocess(toBytes, z.number({ error: BYTES_HINT }).int().positive().nullable());
+
+/** Lower-case, no trailing dot: the form URL host names take, so suffix matching is exact. */
+const domain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .transform((d) => d.replace(/^\*?\./, '').replace(/\.$/, ''))
+  .pipe(z.string().regex(/^[a-z0-9.:[\]-]+$/, 'expected a domain name such as example.com'));
+
+const activeHours = z.preprocess(
+  toList,
+  z.array(
+    z.string().refine(
+      (s) => {
+        try {
+          parseActiveHours([s]);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: 'expected HH:MM-HH:MM, e.g. 22:00-07:00' },
+    ),
+  ),
+);
+
+export const nodeConfigSchema = z
+  .object({
+    /** Base URL of the coordinator; required to run, not to read the log. */
+    coordinatorUrl: z.string().url().optional(),
+    keyFile: z.string().min(1),
+    logFile: z.string().min(1),
+    /** Where the byte counters live, so a restart does not reset the cap. */
+    stateFile: z.string().min(1),
+    maxConcurrent: positiveInt(64).default(4),
+    bytesPerHour: byteCap.default(null),
+    bytesPerDay: byteCap.default(null),
+    /** Ranges such as "22:00-07:00" (may wrap midnight); empty means always active. */
+    activeHours: activeHours.default([]),
+    /** Whether activeHours are read on this machine's clock ("local", the default) or in UTC. */
+    activeHoursTimeZone: z.enum(['local', 'utc']).default('local'),
+    /** Suffix match on label boundaries: "example.com" covers "a.example.com". Deny wins over allow. */
+    allowDomains: z.preprocess(toList, z.array(domain)).default([]),
+    denyDomains: z.preprocess(toList, z.array(domain)).default([]),
+    allowPrivate: z.preprocess(toBool, z.boolean()).default(false),
+    maxBodyBytes: z.preprocess(toBytes, z.number({ error: BYTES_HINT }).int().positive()).default(10 * MiB),
+    timeoutMs: positiveInt(600_000).default(30_000),
+    leaseWaitMs: z.preprocess(toNumber, z.number().int().min(0).max(25_000)).default(20_000),
+    heartbeatMs: positiveInt(600_000).default(15_000),
+    operator: z.string().max(200).optional(),
+    referralCode: z.string().max(200).optional(),
+  })
+  .strict();
+
+export type NodeConfigInput = z.input<typeof nodeConfigSchema>;
+export type NodeConfig = z.output<typeof nodeConfigSchema> & { readonly userAgent: string };
+
+type Raw = Record<string, unknown>;
+
+/** Env variable for each field: SWARD_NODE_ + the field name in UPPER_SNAKE. */
+export function envName(field: string): string {
+  return `SWARD_NODE_${field.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+const FIELDS = Object.keys(nodeConfigSchema.shape);
+
+function fileDefaults(dataDir: string): Raw {
+  return {
+    keyFile: join(dataDir, 'key.pem'),
+    logFile: join(dataDir, 'fetch-log.jsonl'),
+    stateFile: join(dataDir, 'limits-state.json'),
+  };
+}
+
+function readConfigFile(path: string): Raw {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new NodeError('CONFIG', `cannot read config file ${path}`, { cause });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (cause) {
+    throw new NodeError('CONFIG', `config file ${path} is not JSON`, { cause });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new NodeError('CONFIG', `config file ${path} must hold a JSON object`);
+  return parsed as Raw;
+}
+
+function fromEnv(env: NodeJS.ProcessEnv): Raw {
+  const out: Raw = {};
+  for (const f of FIELDS) {
+    const v = env[envName(f)];
+    if (v !== undefined && v !== '') out[f] = v;
+  }
+  return out;
+}
+
+export interface ConfigSources {
+  /** Flags already mapped to field names; undefined values are ignored. */
+  readonly args?: Raw;
+  readonly env?: NodeJS.ProcessEnv;
+  /** JSON config file; defaults to $SWARD_NODE_CONFIG when set. */
+  readonly configFile?: string;
+}
+
+/** Resolves the config once: args > env (SWARD_NODE_*) > JSON config file > defaults. */
+export function loadNodeConfig(sources: ConfigSources = {}): NodeConfig {
+  const env = sources.env ?? {};
+  const configFile = sources.configFile ?? env.SWARD_NODE_CONFIG;
+  const layers: [string, Raw][] = [
+    ['default', fileDefaults(env.SWARD_NODE_DATA_DIR || defaultDataDir())],
+    [`config file ${configFile}`, configFile ? readConfigFile(configFile) : {}],
+    ['environment', fromEnv(env)],
+    ['flags', sources.args ?? {}],
+  ];
+  const merged: Raw = {};
+  const origin: Record<string, string> = {};
+  for (const [name, layer] of layers)
+    for (const [k, v] of Object.entries(layer)) {
+      if (v === undefined) continue;
+      merged[k] = v;
+      origin[k] = name === 'environment' ? `environment ${envName(k)}` : name;
+    }
+  return parseWithOrigin(merged, origin);
+}
+
+/** Parses a config given in code (embedding, tests); file paths default under ~/.sward/node. */
+export function parseNodeConfig(input: NodeConfigInput | Raw): NodeConfig {
+  return parseWithOrigin({ ...fileDefaults(defaultDataDir()), ...dropUndefined(input as Raw) }, {});
+}
+
+function dropUndefined(r: Raw): Raw {
+  return Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined));
+}
+
+function parseWithOrigin(merged: Raw, origin: Record<string, string>): NodeConfig {
+  const parsed = nodeConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field =
+      issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : issue?.path.join('.') || '(root)';
+    const from = origin[String(issue?.path[0] ?? '')];
+    throw new NodeError('CONFIG', `config: ${field}${from ? ` (from ${from})` : ''}: ${issue?.message}`);
+  }
+  return { ...parsed.data, userAgent: USER_AGENT };
+}

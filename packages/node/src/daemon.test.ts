@@ -1,0 +1,183 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { pino } from 'pino';
+import type { NodeConfigInput } from './config.js';
+import { startNode } from './daemon.js';
+import { NodeError } from './errors.js';
+import { type FakeCoordinator, lease, startFakeCoordinator } from './fake-coordinator.js';
+import { readFetchLog } from './fetch-log.js';
+import { sleep } from './sleep.js';
+import { PAGE, startTestSite, type TestSite } from './test-site.js';
+
+const logger = pino({ level: 'silent' });
+let fake: FakeCoordinator;
+let site: TestSite;
+before(async () => {
+  fake = await startFakeCoordinator();
+  site = await startTestSite();
+});
+after(async () => {
+  await fake.close();
+  await site.close();
+});
+
+function nodeConfig(
+  extra: Partial<NodeConfigInput> = {},
+): NodeConfigInput & { logFile: string; keyFile: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'sward-node-daemon-'));
+  return {
+    coordinatorUrl: fake.url,
+    keyFile: join(dir, 'key.pem'),
+    logFile: join(dir, 'fetch-log.jsonl'),
+    stateFile: join(dir, 'state.json'),
+    allowPrivate: true,
+    maxConcurrent: 2,
+    ...extra,
+  };
+}
+
+/** Waits for a condition on the node's own state (no timing assertion: it only bounds the wait). */
+async function eventually(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !cond(); i++) await sleep(10);
+  assert.ok(cond(), 'condition never became true');
+}
+
+test('a node authenticates, leases, fetches and reports signed captures the coordinator verifies', async () => {
+  const cfg = nodeConfig();
+  const node = await startNode(cfg, { logger });
+  assert.equal(node.createdKey, true);
+  assert.equal(statSync(cfg.keyFile).mode & 0o777, 0o600);
+  const start = fake.captures.length;
+  fake.queue.push(
+    lease(`${site.origin}/ok`, 101),
+    lease(`${site.origin}/r1`, 102),
+    lease(`${site.origin}/missing`, 103),
+  );
+  await fake.until(() => fake.captures.length >= start + 3);
+  const mine = fake.captures.slice(start).map((c) => c.signed.capture);
+  assert.ok(mine.every((c) => c.nodeId === node.id));
+  const byLease = new Map(mine.map((c) => [c.leaseId, c]));
+  assert.equal(byLease.get('l_101')?.status, 200);
+  assert.equal(byLease.get('l_102')?.redirects.length, 2);
+  assert.equal(byLease.get('l_103')?.status, 404); // 4xx are captured too: the coordinator decides
+  assert.equal(fake.captures.find((c) => c.signed.capture.leaseId === 'l_101')?.body.toString(), PAGE);
+  assert.ok(
+    fake.leaseCalls.every((c) => c.max <= 2),
+    'never asks for more than maxConcurrent',
+  );
+  await node.stop();
+  assert.equal(node.stats().state, 'stopped');
+  assert.equal(node.stats().captured, 3);
+
+  const entries = await readFetchLog(cfg.logFile);
+  assert.deepEqual(entries.map((e) => e.leaseId).sort(), ['l_101', 'l_102', 'l_103']);
+  assert.ok(entries.every((e) => e.outcome === 'captured' && e.report === 'accepted'));
+
+  const again = await startNode(cfg, { logger }); // the key file is reused
+  assert.equal(again.id, node.id);
+  assert.equal(again.createdKey, false);
+  await again.stop();
+});
+
+test('a lying node (transformBody) signs what it altered, so only a re-fetch can catch it', async () => {
+  const start = fake.captures.length;
+  const node = await startNode({ ...nodeConfig(), transformBody: () => Buffer.from('altered') }, { logger });
+  fake.queue.push(lease(`${site.origin}/ok`, 150));
+  await fake.until(() => fake.captures.length > start);
+  await node.stop();
+  assert.equal(fake.captures.at(-1)?.body.toString(), 'altered'); // signature and hash still verify at the fake
+});
+
+test('operator refusals and the SSRF guard are reported as failures without touching the site', async () => {
+  const before = site.requests.length;
+  const start = fake.failures.length;
+  const denied = await startNode(nodeConfig({ denyDomains: ['127.0.0.1'] }), { logger });
+  fake.queue.push(lease(`${site.origin}/ok`, 201));
+  await fake.until(() => fake.failures.length >= start + 1);
+  await denied.stop();
+  const guarded = await startNode(nodeConfig({ allowPrivate: false }), { logger });
+  fake.queue.push(lease(`${site.origin}/ok`, 202));
+  await fake.until(() => fake.failures.length >= start + 2);
+  await guarded.stop();
+  const codes = fake.failures.slice(start).map((f) => [f.leaseId, f.code]);
+  assert.deepEqual(codes, [
+    ['l_201', 'DOMAIN_DENIED'],
+    ['l_202', 'BLOCKED_ADDRESS'],
+  ]);
+  assert.equal(site.requests.length, before);
+  assert.equal(denied.stats().refused, 1);
+  assert.equal(guarded.stats().failed, 1);
+});
+
+test('outside active hours the node does not lease at all', async () => {
+  const calls = fake.leaseCalls.length;
+  const node = await startNode(nodeConfig({ activeHours: ['22:00-07:00'] }), {
+    logger,
+    now: () => new Date(2026, 0, 15, 12, 0),
+    pausePollMs: 20,
+  });
+  await eventually(() => node.stats().state === 'paused');
+  assert.match(node.stats().pausedBecause ?? '', /active hours/);
+  await node.stop();
+  assert.equal(fake.leaseCalls.length, calls);
+});
+
+test('an expired session is renewed and work goes on', async () => {
+  const node = await startNode(nodeConfig(), { logger });
+  await fake.until(() => fake.sessions.some((s) => s.nodeId === node.id));
+  const sessions = fake.sessions.filter((s) => s.nodeId === node.id).length;
+  fake.expireSessions();
+  const start = fake.captures.length;
+  fake.queue.push(lease(`${site.origin}/ok`, 301));
+  await fake.until(() => fake.captures.length > start);
+  assert.ok(fake.sessions.filter((s) => s.nodeId === node.id).length > sessions);
+  await node.stop();
+});
+
+test('a coordinator that is briefly down is retried with backoff', async () => {
+  fake.failNext(1);
+  const node = await startNode(nodeConfig(), { logger });
+  const start = fake.captures.length;
+  fake.queue.push(lease(`${site.origin}/ok`, 350));
+  await fake.until(() => fake.captures.length > start);
+  assert.match(node.stats().lastError ?? '', /503 UNAVAILABLE/);
+  await node.stop();
+});
+
+test('a revoked node stops on its own and says why', async () => {
+  const cfg = nodeConfig();
+  const first = await startNode(cfg, { logger });
+  await first.stop();
+  fake.revoked.add(first.id);
+  const node = await startNode(cfg, { logger });
+  await assert.rejects(node.done, (e: unknown) => e instanceof NodeError && e.code === 'NODE_REVOKED');
+  assert.equal(node.stats().state, 'failed');
+});
+
+test('stop() lets an in-flight fetch finish and report', async () => {
+  let release: () => void = () => {};
+  let arrived: () => void = () => {};
+  const gateArrived = new Promise<void>((r) => (arrived = r));
+  const gated = createServer((_req, res) => {
+    arrived();
+    release = () => res.end('late but complete');
+  });
+  await new Promise<void>((r) => gated.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(gated.address() as AddressInfo).port}/slow`;
+  const node = await startNode(nodeConfig(), { logger });
+  const start = fake.captures.length;
+  fake.queue.push(lease(url, 401));
+  await gateArrived;
+  const stopped = node.stop();
+  assert.equal(node.stats().inFlight, 1);
+  release();
+  await stopped;
+  assert.equal(fake.captures.length, start + 1);
+  assert.equal(fake.captures.at(-1)?.body.toString(), 'late but complete');
+  gated.close();
+});

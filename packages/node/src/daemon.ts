@@ -1,0 +1,274 @@
+import { arch, platform } from 'node:os';
+import { type SignedCapture, sha256Hex } from '@sward/core';
+import { type Logger, pino } from 'pino';
+import type { Dispatcher } from 'undici';
+import { CoordinatorClient } from './client.js';
+import { type NodeConfig, type NodeConfigInput, parseNodeConfig } from './config.js';
+import { NodeError } from './errors.js';
+import { messageOf } from './fetch-errors.js';
+import { FetchLog, type FetchLogEntry } from './fetch-log.js';
+import { type FetchOutcome, fetchCapture } from './fetcher.js';
+import { loadOrCreateIdentity } from './key-file.js';
+import { OperatorLimits } from './limits.js';
+import type { MutableStats, NodeStats } from './node-stats.js';
+import type { FailureReport, Lease } from './protocol.js';
+import type { Resolver } from './resolve-target.js';
+import { backoffMs, sleep } from './sleep.js';
+import { NODE_VERSION } from './version.js';
+
+/** Things an embedder or a test sets in code; none of them is an operator setting. */
+export interface NodeRuntimeOptions {
+  readonly logger?: Logger;
+  /** Test hook for a "lying node" (provenance spot checks): alters bodies before hashing and signing. */
+  readonly transformBody?: (url: string, body: Buffer) => Buffer;
+  /** Extra CA certificates (PEM) trusted for fetched sites, e.g. the demo's https test site. */
+  readonly extraCa?: string | readonly string[];
+  readonly resolver?: Resolver;
+  readonly now?: () => Date;
+  /** Dispatcher for coordinator calls (not for fetches, which always go through the guarded connector). */
+  readonly coordinatorDispatcher?: Dispatcher;
+  /** How often a paused node (inactive hours, cap reached) looks again; default 30 s. */
+  readonly pausePollMs?: number;
+}
+
+export interface RunningNode {
+  /** The node id: hex of its ed25519 public key. */
+  readonly id: string;
+  /** True when this run created the key file. */
+  readonly createdKey: boolean;
+  stats(): NodeStats;
+  /** Stops leasing, lets in-flight fetches finish and report, then closes. Idempotent. */
+  stop(): Promise<void>;
+  /** Settles when the node stops; rejects if it stopped on its own (revoked, bad config). */
+  readonly done: Promise<void>;
+}
+
+const SUBMIT_ATTEMPTS = 4;
+
+/** Config as startNode takes it; `transformBody` may ride along here too (the brief's `startNode({..., transformBody})`). */
+export type StartNodeInput = (NodeConfigInput | NodeConfig) & Pick<NodeRuntimeOptions, 'transformBody'>;
+
+function configFrom(input: StartNodeInput): NodeConfig {
+  const { userAgent: _ua, transformBody: _tb, ...rest } = input as NodeConfig & StartNodeInput;
+  return parseNodeConfig(rest);
+}
+
+/** Starts a node: loads (or creates) its key, then authenticates, leases, fetches and reports until stopped. */
+export async function startNode(
+  input: StartNodeInput,
+  runtimeOptions: NodeRuntimeOptions = {},
+): Promise<RunningNode> {
+  const config = configFrom(input);
+  const runtime = input.transformBody
+    ? { transformBody: input.transformBody, ...runtimeOptions }
+    : runtimeOptions;
+  if (!config.coordinatorUrl) throw new NodeError('CONFIG', 'config: coordinatorUrl: required to run a node');
+  const log =
+    runtime.logger ?? pino({ name: 'sward-node', level: process.env.SWARD_NODE_LOG_LEVEL ?? 'info' });
+  const now = runtime.now ?? (() => new Date());
+  const { identity, created } = await loadOrCreateIdentity(config.keyFile);
+  if (created) log.info({ keyFile: config.keyFile, nodeId: identity.id }, 'created a new node key');
+
+  const limits = new OperatorLimits(config, now);
+  const fetchLog = new FetchLog(config.logFile);
+  const client = new CoordinatorClient({
+    coordinatorUrl: config.coordinatorUrl,
+    identity,
+    version: NODE_VERSION,
+    fingerprint: sha256Hex(
+      JSON.stringify({ platform: platform(), arch: arch(), node: process.version, version: NODE_VERSION }),
+    ),
+    operator: config.operator,
+    referralCode: config.referralCode,
+    dispatcher: runtime.coordinatorDispatcher,
+  });
+
+  const s: MutableStats = {
+    id: identity.id,
+    version: NODE_VERSION,
+    startedAt: now().toISOString(),
+    state: 'running',
+    pausedBecause: null,
+    inFlight: 0,
+    maxConcurrent: config.maxConcurrent,
+    leased: 0,
+    captured: 0,
+    failed: 0,
+    refused: 0,
+    reportsRejected: 0,
+    bytesFetched: 0,
+    bytesLastHour: 0,
+    bytesLastDay: 0,
+    lastError: null,
+  };
+  const stats = (): NodeStats => {
+    const used = limits.budget.used();
+    return { ...s, inFlight: limits.inFlight, bytesLastHour: used.lastHour, bytesLastDay: used.lastDay };
+  };
+
+  const stopper = new AbortController();
+  const tasks = new Set<Promise<void>>();
+  let wake: () => void = () => {};
+  let fatal: NodeError | null = null;
+
+  const report = async (what: string, send: () => Promise<unknown>): Promise<FetchLogEntry['report']> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await send();
+        return 'accepted';
+      } catch (e) {
+        const retryable = e instanceof NodeError && e.code === 'COORDINATOR_UNREACHABLE';
+        if (!retryable || attempt + 1 >= SUBMIT_ATTEMPTS) {
+          s.lastError = messageOf(e);
+          if (retryable) {
+            log.warn({ err: s.lastError }, `${what}: coordinator unreachable, giving up`);
+            return 'unsent';
+          }
+          s.reportsRejected++;
+          log.warn({ err: s.lastError }, `${what}: rejected by the coordinator`);
+          return 'rejected';
+        }
+        await sleep(backoffMs(attempt, 500, 5000)); // not cut short by stop: in-flight work still reports
+      }
+    }
+  };
+
+  const runLease = async (lease: Lease): Promise<void> => {
+    const base = { time: '', jobId: lease.jobId, leaseId: lease.leaseId, url: lease.url };
+    const refusal = limits.fetchRefusal(lease.url);
+    let outcome: FetchOutcome;
+    let bytes = 0;
+    if (refusal) outcome = { ok: false, failure: refusal, redirects: [] };
+    else
+      outcome = await fetchCapture(lease, {
+        identity,
+        userAgent: config.userAgent,
+        allowPrivate: config.allowPrivate,
+        maxBodyBytes: config.maxBodyBytes,
+        timeoutMs: config.timeoutMs,
+        hostRefusal: (h) => limits.hostRefusal(h)?.message ?? null,
+        onBytes: (n) => {
+          bytes += n;
+          s.bytesFetched += n;
+          return limits.budget.consume(n);
+        },
+        resolver: runtime.resolver,
+        extraCa: runtime.extraCa,
+        transformBody: runtime.transformBody,
+        now,
+      });
+    let entry: FetchLogEntry;
+    if (outcome.ok) {
+      const signed: SignedCapture = outcome.signed;
+      const body = outcome.body;
+      s.captured++;
+      const r = await report(`capture ${lease.leaseId}`, () => client.submitCapture(signed, body));
+      const c = signed.capture;
+      entry = { ...base, finalUrl: c.finalUrl, status: c.status, bytes, outcome: 'captured', report: r };
+    } else {
+      const f = outcome.failure;
+      const operatorRefusal =
+        f.code === 'DOMAIN_DENIED' || f.code === 'CAP_REACHED' || f.code === 'INACTIVE_HOURS';
+      if (operatorRefusal) s.refused++;
+      else s.failed++;
+      const failure: FailureReport = { leaseId: lease.leaseId, jobId: lease.jobId, url: lease.url, ...f };
+      const r = await report(`failure ${lease.leaseId}`, () => client.submitFailure(failure));
+      entry = { ...base, bytes, outcome: operatorRefusal ? 'refused' : 'failed', ...f, report: r };
+    }
+    await fetchLog.append({ ...entry, time: now().toISOString() }).catch((e) => {
+      log.error({ err: messageOf(e), file: config.logFile }, 'cannot write the fetch log');
+    });
+  };
+
+  const startTask = (lease: Lease) => {
+    s.leased++;
+    const task = limits
+      .acquire() // resolves at once unless the coordinator sent more than was asked for
+      .then(() => runLease(lease))
+      .catch((e) => {
+        s.lastError = messageOf(e);
+        log.error({ err: s.lastError, leaseId: lease.leaseId }, 'lease handling failed');
+      })
+      .finally(() => {
+        limits.release();
+        tasks.delete(task);
+        wake();
+      });
+    tasks.add(task);
+  };
+
+  const pausePollMs = runtime.pausePollMs ?? 30_000;
+  const waitForWake = (ms: number) =>
+    Promise.race([new Promise<void>((r) => (wake = r)), sleep(ms, stopper.signal)]);
+
+  const leaseLoop = async () => {
+    let failures = 0;
+    while (!stopper.signal.aborted) {
+      try {
+        if (!client.authenticated) {
+          await client.authenticate(stopper.signal);
+          log.info({ nodeId: identity.id, coordinator: config.coordinatorUrl }, 'session opened');
+        }
+        const general = limits.generalRefusal();
+        s.state = general ? 'paused' : 'running';
+        s.pausedBecause = general?.message ?? null;
+        const capacity = limits.leaseCapacity();
+        if (capacity === 0) {
+          await waitForWake(general ? pausePollMs : 60_000);
+          continue;
+        }
+        const asked = Date.now();
+        const leases = await client.lease(capacity, config.leaseWaitMs, stopper.signal);
+        failures = 0;
+        for (const lease of leases) startTask(lease);
+        // A coordinator that answers "nothing" at once instead of holding the call must not make us spin.
+        const elapsed = Date.now() - asked;
+        if (leases.length === 0 && elapsed < 1000) await sleep(1000 - elapsed, stopper.signal);
+      } catch (e) {
+        if (stopper.signal.aborted) break;
+        if (e instanceof NodeError && e.code === 'NODE_REVOKED') {
+          fatal = e;
+          break;
+        }
+        s.lastError = messageOf(e);
+        const delay = backoffMs(failures++);
+        log.warn({ err: s.lastError, retryInMs: delay }, 'coordinator call failed');
+        await sleep(delay, stopper.signal);
+      }
+    }
+  };
+
+  const heartbeat = setInterval(() => {
+    if (!client.authenticated) return;
+    client.heartbeat(stats()).catch((e) => log.debug({ err: messageOf(e) }, 'heartbeat failed'));
+  }, config.heartbeatMs);
+  heartbeat.unref();
+
+  let stopping: Promise<void> | null = null;
+  const loopDone = leaseLoop();
+  const finish = async () => {
+    stopper.abort();
+    await loopDone;
+    s.state = 'stopping';
+    while (tasks.size > 0) await Promise.allSettled([...tasks]);
+    clearInterval(heartbeat);
+    limits.budget.flush();
+    await fetchLog.flushed().catch(() => {});
+    await client.close().catch(() => {});
+    s.state = fatal ? 'failed' : 'stopped';
+  };
+  const stop = () => {
+    stopping ??= finish();
+    return stopping;
+  };
+  const done = loopDone.then(async () => {
+    if (!fatal) return stop();
+    log.error({ err: (fatal as NodeError).message }, 'node stopped');
+    await stop();
+    throw fatal;
+  });
+  // An unobserved `done` must not crash the embedder with an unhandled rejection.
+  done.catch(() => {});
+
+  return { id: identity.id, createdKey: created, stats, stop, done };
+}

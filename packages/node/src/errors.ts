@@ -1,0 +1,67 @@
+/**
+ * Closed set of reasons the node can fail. The fetch codes are exactly the failure codes of
+ * docs/PROTOCOL.md (the coordinator branches on them); the rest are the daemon's own.
+ */
+export type FetchFailureCode =
+  | 'TIMEOUT'
+  | 'DNS'
+  | 'CONNECT'
+  | 'TLS'
+  | 'TOO_LARGE'
+  | 'TOO_MANY_REDIRECTS'
+  | 'BLOCKED_ADDRESS'
+  | 'DOMAIN_DENIED'
+  | 'CAP_REACHED'
+  | 'INACTIVE_HOURS'
+  | 'NETWORK';
+
+export type NodeErrorCode =
+  | FetchFailureCode
+  | 'CONFIG'
+  | 'KEY_FILE'
+  | 'AUTH'
+  | 'NODE_REVOKED'
+  | 'COORDINATOR'
+  | 'COORDINATOR_UNREACHABLE'
+  | 'STOPPED';
+
+export const FETCH_FAILURE_CODES: readonly FetchFailureCode[] = [
+  'TIMEOUT',
+  'DNS',
+  'CONNECT',
+  'TLS',
+  'TOO_LARGE',
+  'TOO_MANY_REDIRECTS',
+  'BLOCKED_ADDRESS',
+  'DOMAIN_DENIED',
+  'CAP_REACHED',
+  'INACTIVE_HOURS',
+  'NETWORK',
+];
+
+export interface NodeErrorOptions {
+  readonly cause?: unknown;
+  /** HTTP status of a coordinator answer, when the error is one. */
+  readonly status?: number;
+  /** The coordinator's own error code (PROTOCOL `{"error": {"code"}}`), when it sent one. */
+  readonly remoteCode?: string;
+}
+
+export class NodeError extends Error {
+  override readonly name = 'NodeError';
+  readonly status: number | undefined;
+  readonly remoteCode: string | undefined;
+  constructor(
+    readonly code: NodeErrorCode,
+    message: string,
+    options: NodeErrorOptions = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.status = options.status;
+    this.remoteCode = options.remoteCode;
+  }
+}
+
+export function isFetchFailureCode(code: string): code is FetchFailureCode {
+  return (FETCH_FAILURE_CODES as readonly string[]).includes(code);
+}

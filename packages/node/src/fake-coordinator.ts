@@ -1,0 +1,211 @@
+// Test-only: a protocol conformance fake of the coordinator's node endpoints (docs/PROTOCOL.md v1).
+// It checks what a real coordinator must check — the challenge signature, bearer tokens, capture
+// signatures and body hashes, lease ownership — so the node is tested against the protocol, not a mock.
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { checkCaptureBody, type SignedCapture, verifyBytes, verifySignedCapture } from '@sward/core';
+import { AUTH_PREFIX, type FailureReport, type Lease } from './protocol.js';
+
+export interface FakeCoordinator {
+  readonly url: string;
+  /** Leases waiting to be handed out; push to add work. */
+  readonly queue: Lease[];
+  readonly sessions: { nodeId: string; version: string; fingerprint: string; operator?: string }[];
+  readonly leaseCalls: { max: number; waitMs: number }[];
+  readonly captures: { signed: SignedCapture; body: Buffer }[];
+  readonly failures: FailureReport[];
+  readonly heartbeats: unknown[];
+  readonly rejected: string[];
+  /** Node ids answered with 403 NODE_REVOKED at session time. */
+  readonly revoked: Set<string>;
+  /** Answer the next n requests with 503, as a coordinator restarting would. */
+  failNext(n: number): void;
+  /** Forget every token once, so the next call gets 401 SESSION_EXPIRED. */
+  expireSessions(): void;
+  /** Resolves once `cond` holds, re-checked after every request the fake answers. */
+  until(cond: () => boolean): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function lease(url: string, n: number, extra: Partial<Lease> = {}): Lease {
+  return {
+    leaseId: `l_${n}`,
+    jobId: 'j_test',
+    url,
+    deadline: new Date(Date.now() + 600_000).toISOString(),
+    timeoutMs: 30_000,
+    maxBytes: 10 * 1024 * 1024,
+    ...extra,
+  };
+}
+
+export async function startFakeCoordinator(): Promise<FakeCoordinator> {
+  const nonces = new Map<string, string>(); // nonce → nodeId
+  const tokens = new Map<string, string>(); // token → nodeId
+  const held = new Map<string, string>(); // leaseId → nodeId
+  const watchers: (() => void)[] = [];
+  const notify = () => {
+    for (const w of [...watchers]) w();
+  };
+  const state = {
+    queue: [] as Lease[],
+    sessions: [] as FakeCoordinator['sessions'],
+    leaseCalls: [] as FakeCoordinator['leaseCalls'],
+    captures: [] as FakeCoordinator['captures'],
+    failures: [] as FailureReport[],
+    heartbeats: [] as unknown[],
+    rejected: [] as string[],
+    revoked: new Set<string>(),
+  };
+
+  const send = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+    notify();
+  };
+  const fail = (res: ServerResponse, status: number, code: string, message: string) => {
+    state.rejected.push(code);
+    send(res, status, { error: { code, message } });
+  };
+
+  let unavailable = 0;
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    if (unavailable > 0) {
+      unavailable--;
+      return fail(res, 503, 'UNAVAILABLE', 'coordinator restarting');
+    }
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    } catch {
+      return fail(res, 400, 'BAD_JSON', 'body is not JSON');
+    }
+    const path = req.url ?? '';
+    if (req.method !== 'POST') return fail(res, 405, 'METHOD', 'POST only');
+    if (path === '/v1/nodes/challenge') {
+      const nodeId = String(body.nodeId ?? '');
+      if (!/^[0-9a-f]{64}$/.test(nodeId)) return fail(res, 400, 'BAD_NODE_ID', 'nodeId');
+      const nonce = randomBytes(24).toString('base64');
+      nonces.set(nonce, nodeId);
+      return send(res, 200, { nonce, expiresAt: new Date(Date.now() + 60_000).toISOString() });
+    }
+    if (path === '/v1/nodes/session') {
+      const { nodeId, nonce, signature } = body as Record<string, string>;
+      if (!nonce || nonces.get(nonce) !== nodeId) return fail(res, 400, 'BAD_NONCE', 'unknown nonce');
+      nonces.delete(nonce);
+      if (!verifyBytes(nodeId ?? '', Buffer.from(AUTH_PREFIX + nonce, 'utf8'), signature ?? ''))
+        return fail(res, 403, 'BAD_SIGNATURE', 'challenge signature does not verify');
+      if (state.revoked.has(nodeId ?? '')) return fail(res, 403, 'NODE_REVOKED', 'this node is revoked');
+      state.sessions.push({
+        nodeId: nodeId ?? '',
+        version: String(body.version),
+        fingerprint: String(body.fingerprint),
+        ...(body.operator ? { operator: String(body.operator) } : {}),
+      });
+      const token = randomBytes(16).toString('hex');
+      tokens.set(token, nodeId ?? '');
+      return send(res, 200, { token, expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
+    }
+    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const nodeId = token ? tokens.get(token) : undefined;
+    if (!nodeId) return fail(res, 401, 'SESSION_EXPIRED', 'authenticate again');
+
+    if (path === '/v1/nodes/lease') {
+      const max = Number(body.max);
+      const waitMs = Number(body.waitMs);
+      if (!Number.isInteger(max) || max < 1 || max > 64) return fail(res, 400, 'BAD_MAX', 'max');
+      state.leaseCalls.push({ max, waitMs });
+      const take = () => {
+        const leases = state.queue.splice(0, max);
+        for (const l of leases) held.set(l.leaseId, nodeId);
+        return leases;
+      };
+      let leases = take();
+      if (leases.length === 0 && waitMs > 0) {
+        // Long-poll: answer when work arrives, the wait ends, or the node hangs up.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, waitMs);
+          const poll = setInterval(() => {
+            if (state.queue.length > 0 || req.destroyed) {
+              clearTimeout(timer);
+              clearInterval(poll);
+              resolve();
+            }
+          }, 10);
+          timer.unref();
+          res.on('close', () => {
+            clearTimeout(timer);
+            clearInterval(poll);
+            resolve();
+          });
+        });
+        if (res.destroyed) return;
+        leases = take();
+      }
+      return send(res, 200, { leases });
+    }
+    if (path === '/v1/nodes/captures') {
+      let signed: SignedCapture;
+      try {
+        signed = verifySignedCapture({ capture: body.capture, signature: body.signature });
+      } catch (e) {
+        return fail(res, 400, 'BAD_SIGNATURE', (e as Error).message);
+      }
+      if (signed.capture.nodeId !== nodeId) return fail(res, 403, 'WRONG_NODE', 'capture from another node');
+      if (held.get(signed.capture.leaseId) !== nodeId) return fail(res, 409, 'LEASE_NOT_HELD', 'lease');
+      const raw = Buffer.from(String(body.body ?? ''), 'base64');
+      try {
+        checkCaptureBody(signed.capture, raw);
+      } catch (e) {
+        return fail(res, 400, 'BODY_HASH_MISMATCH', (e as Error).message);
+      }
+      held.delete(signed.capture.leaseId);
+      state.captures.push({ signed, body: raw });
+      return send(res, 200, { accepted: true, captureId: `c_${state.captures.length}` });
+    }
+    if (path === '/v1/nodes/failures') {
+      const f = body as unknown as FailureReport;
+      if (held.get(f.leaseId) !== nodeId) return fail(res, 409, 'LEASE_NOT_HELD', 'lease');
+      held.delete(f.leaseId);
+      state.failures.push(f);
+      return send(res, 200, { ok: true });
+    }
+    if (path === '/v1/nodes/heartbeat') {
+      state.heartbeats.push(body.stats);
+      return send(res, 200, { ok: true });
+    }
+    return fail(res, 404, 'NOT_FOUND', path);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e) => fail(res, 500, 'INTERNAL', String(e)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    ...state,
+    expireSessions: () => tokens.clear(),
+    failNext: (n) => {
+      unavailable = n;
+    },
+    until: (cond) =>
+      new Promise<void>((resolve) => {
+        if (cond()) return resolve();
+        const w = () => {
+          if (!cond()) return;
+          watchers.splice(watchers.indexOf(w), 1);
+          resolve();
+        };
+        watchers.push(w);
+      }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

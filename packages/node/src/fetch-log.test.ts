@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { FetchLog, formatFetchLogEntry, readFetchLog } from './fetch-log.js';
+
+test('entries are appended as JSONL and read back, with --tail', async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'sward-node-log-')), 'sub', 'fetch-log.jsonl');
+  assert.deepEqual(await readFetchLog(file), []);
+  const log = new FetchLog(file);
+  await Promise.all(
+    [1, 2, 3].map((i) =>
+      log.append({
+        time: `2026-01-01T00:00:0${i}.000Z`,
+        jobId: 'j',
+        leaseId: `l${i}`,
+        url: `https://example.com/${i}`,
+        finalUrl: `https://example.com/${i}`,
+        status: 200,
+        bytes: i * 10,
+        outcome: 'captured',
+        report: 'accepted',
+      }),
+    ),
+  );
+  await log.append({
+    time: '2026-01-01T00:00:04.000Z',
+    jobId: 'j',
+    leaseId: 'l4',
+    url: 'http://10.0.0.1/',
+    bytes: 0,
+    outcome: 'failed',
+    code: 'BLOCKED_ADDRESS',
+    message: 'refusing private address 10.0.0.1',
+  });
+  appendFileSync(file, '{"torn":'); // a crash mid-line must not hide the rest
+  const all = await readFetchLog(file);
+  assert.deepEqual(
+    all.map((e) => e.leaseId),
+    ['l1', 'l2', 'l3', 'l4'],
+  );
+  assert.deepEqual(
+    (await readFetchLog(file, { tail: 2 })).map((e) => e.leaseId),
+    ['l3', 'l4'],
+  );
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  assert.match(
+    formatFetchLogEntry(all[3] as never),
+    /FAILED BLOCKED_ADDRESS \(refusing private address 10\.0\.0\.1\)/,
+  );
+  assert.match(formatFetchLogEntry(all[0] as never), /https:\/\/example\.com\/1 {2}200 10B$/);
+});

@@ -1,0 +1,233 @@
+import type { Readable } from 'node:stream';
+import {
+  type Capture,
+  type Identity,
+  type RedirectHop,
+  SIGNED_HEADERS,
+  type SignedCapture,
+  sha256Hex,
+  signCapture,
+} from '@sward/core';
+import { Client } from 'undici';
+import type { IncomingHttpHeaders } from 'undici/types/header.js';
+import { type FetchFailureCode, NodeError } from './errors.js';
+import { failureCodeOf, messageOf } from './fetch-errors.js';
+import { type ConnectionFacts, pinnedConnector } from './pinned-connector.js';
+import { discardBody, readBody } from './read-body.js';
+import { type Resolver, resolveCheckedTarget, systemResolver } from './resolve-target.js';
+
+export const MAX_REDIRECTS = 10;
+const MAX_HEADER_CHARS = 8192;
+
+/** The part of a PROTOCOL lease the fetcher needs. */
+export interface FetchJob {
+  readonly leaseId: string;
+  readonly jobId: string;
+  readonly url: string;
+  readonly timeoutMs?: number;
+  readonly maxBytes?: number;
+  readonly conditional?: { readonly etag?: string; readonly lastModified?: string };
+}
+
+export interface FetcherOptions {
+  readonly identity: Identity;
+  readonly userAgent: string;
+  readonly allowPrivate: boolean;
+  /** Operator's ceiling; a lease's maxBytes/timeoutMs can only lower these. */
+  readonly maxBodyBytes: number;
+  readonly timeoutMs: number;
+  /** The operator's domain lists, asked for every hop; a reason string refuses with DOMAIN_DENIED. */
+  readonly hostRefusal?: (host: string) => string | null;
+  /** Byte-cap accounting; returning false stops the fetch with CAP_REACHED. */
+  readonly onBytes?: (n: number) => boolean;
+  readonly resolver?: Resolver;
+  /** Extra trusted CA certificates (PEM), added to the public roots: tests and the demo's https site. */
+  readonly extraCa?: string | readonly string[];
+  /** Test hook for a "lying node": alters the body before it is hashed and signed. */
+  readonly transformBody?: (url: string, body: Buffer) => Buffer;
+  readonly now?: () => Date;
+}
+
+export interface FetchFailure {
+  readonly code: FetchFailureCode;
+  readonly message: string;
+}
+
+export type FetchOutcome =
+  | { readonly ok: true; readonly signed: SignedCapture; readonly body: Buffer }
+  | { readonly ok: false; readonly failure: FetchFailure; readonly redirects: readonly RedirectHop[] };
+
+interface HopResponse {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly facts: ConnectionFacts;
+  readonly body: Buffer;
+}
+
+function signedHeaders(headers: IncomingHttpHeaders): Capture['headers'] {
+  const out: Capture['headers'] = {};
+  for (const name of SIGNED_HEADERS) {
+    const v = headers[name];
+    if (v === undefined) continue;
+    const text = Array.isArray(v) ? v.join(', ') : v;
+    // The capture schema caps header values; an oversized one is left out rather than altered.
+    if (text.length <= MAX_HEADER_CHARS) out[name] = text;
+  }
+  return out;
+}
+
+function headerText(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/**
+ * Fetches one lease: checks each hop's host with the operator's lists and the SSRF guard,
+ * connects only to the checked address, follows at most MAX_REDIRECTS redirects itself, and
+ * signs a capture of the last response. A redirect loop or an 11th redirect ends with a capture
+ * of that last 3xx (PROTOCOL: "a capture for every HTTP response … including 3xx-loop ends"),
+ * so TOO_MANY_REDIRECTS is never sent by this node. Refusals and errors before any final
+ * response come back as a failure with a PROTOCOL code.
+ */
+export async function fetchCapture(job: FetchJob, opts: FetcherOptions): Promise<FetchOutcome> {
+  const now = opts.now ?? (() => new Date());
+  const timeoutMs = Math.min(opts.timeoutMs, job.timeoutMs ?? Infinity);
+  const maxBytes = Math.min(opts.maxBodyBytes, job.maxBytes ?? Infinity);
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new NodeError('TIMEOUT', `no complete response within ${timeoutMs} ms`)),
+    timeoutMs,
+  );
+  const redirects: RedirectHop[] = [];
+  const fetchStart = now().toISOString();
+  try {
+    const visited = new Set<string>();
+    let url = new URL(job.url);
+    for (;;) {
+      visited.add(url.href);
+      const hop = await fetchHop(url, job, opts, maxBytes, controller.signal);
+      const location = headerText(hop.headers, 'location');
+      const next = hop.status >= 300 && hop.status < 400 && location ? followable(url, location) : null;
+      if (!next || visited.has(next.href) || redirects.length >= MAX_REDIRECTS) {
+        return { ok: true, ...sign(job, opts, url, redirects, hop, fetchStart, now) };
+      }
+      redirects.push({ url: url.href, status: hop.status, location: location ?? '' });
+      url = next;
+    }
+  } catch (err) {
+    const reason = controller.signal.aborted ? controller.signal.reason : err;
+    return { ok: false, failure: { code: failureCodeOf(reason), message: messageOf(reason) }, redirects };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The next hop of a redirect, or null when it cannot be followed (bad URL, not http(s)). */
+function followable(base: URL, location: string): URL | null {
+  try {
+    const next = new URL(location, base);
+    next.hash = '';
+    return next.protocol === 'http:' || next.protocol === 'https:' ? next : null;
+  } catch {
+    return null;
+  }
+}
+
+async function fetchHop(
+  url: URL,
+  job: FetchJob,
+  opts: FetcherOptions,
+  maxBytes: number,
+  signal: AbortSignal,
+): Promise<HopResponse> {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new NodeError('BLOCKED_ADDRESS', `refusing ${url.protocol} URL ${url.href}`);
+  // A node never logs in anywhere on the customer's behalf (DESIGN.md).
+  if (url.username || url.password) throw new NodeError('BLOCKED_ADDRESS', `refusing URL with credentials`);
+  const denied = opts.hostRefusal?.(url.hostname);
+  if (denied) throw new NodeError('DOMAIN_DENIED', denied);
+  const target = await abortable(
+    resolveCheckedTarget(url.hostname, {
+      allowPrivate: opts.allowPrivate,
+      resolver: opts.resolver ?? systemResolver,
+    }),
+    signal,
+  );
+  const facts: ConnectionFacts = { ip: null, tlsCertSha256: null };
+  const client = new Client(url.origin, {
+    connect: pinnedConnector(target, facts, { connectTimeoutMs: 10_000, extraCa: opts.extraCa }),
+    pipelining: 0,
+  });
+  let responseBody: Readable | undefined;
+  try {
+    const headers: Record<string, string> = {
+      'user-agent': opts.userAgent,
+      accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+      // Raw bytes are what gets hashed and sent; asking for identity keeps them usable as-is.
+      'accept-encoding': 'identity',
+    };
+    // The validators belong to the final resource; redirect hops ignore them.
+    if (job.conditional?.etag) headers['if-none-match'] = job.conditional.etag;
+    if (job.conditional?.lastModified) headers['if-modified-since'] = job.conditional.lastModified;
+    const res = await client.request({
+      path: `${url.pathname}${url.search}`,
+      method: 'GET',
+      headers,
+      signal,
+    });
+    responseBody = res.body;
+    const limits = { maxBytes, onBytes: opts.onBytes };
+    const declared = Number(headerText(res.headers, 'content-length'));
+    if (Number.isFinite(declared) && declared > maxBytes)
+      throw new NodeError('TOO_LARGE', `${url.href} declares ${declared} bytes, over ${maxBytes}`);
+    const isRedirect = res.statusCode >= 300 && res.statusCode < 400;
+    let body: Buffer = Buffer.alloc(0);
+    if (isRedirect) await discardBody(res.body, url.href, limits);
+    else body = await readBody(res.body, url.href, limits);
+    return { status: res.statusCode, headers: res.headers, facts, body };
+  } finally {
+    // An unread or aborted body errors once its socket goes; nobody listens any more by then.
+    responseBody?.on('error', () => {});
+    responseBody?.destroy();
+    client.destroy().catch(() => {});
+  }
+}
+
+function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function sign(
+  job: FetchJob,
+  opts: FetcherOptions,
+  finalUrl: URL,
+  redirects: RedirectHop[],
+  hop: HopResponse,
+  fetchStart: string,
+  now: () => Date,
+): { signed: SignedCapture; body: Buffer } {
+  const body = opts.transformBody ? opts.transformBody(finalUrl.href, hop.body) : hop.body;
+  const capture: Capture = {
+    v: 1,
+    jobId: job.jobId,
+    leaseId: job.leaseId,
+    nodeId: opts.identity.id,
+    requestedUrl: job.url,
+    finalUrl: finalUrl.href,
+    redirects,
+    status: hop.status,
+    headers: signedHeaders(hop.headers),
+    bodySha256: sha256Hex(body),
+    bodyLength: body.length,
+    fetchStart,
+    fetchEnd: now().toISOString(),
+    tlsCertSha256: hop.facts.tlsCertSha256,
+    ip: hop.facts.ip ?? '',
+  };
+  return { signed: signCapture(opts.identity, capture), body };
+}

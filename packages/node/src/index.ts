@@ -1,0 +1,14 @@
+export * from './address-guard.js';
+export * from './byte-size.js';
+export * from './client.js';
+export * from './config.js';
+export * from './daemon.js';
+export * from './errors.js';
+export * from './fetch-log.js';
+export * from './fetcher.js';
+export * from './key-file.js';
+export * from './limits.js';
+export * from './node-stats.js';
+export * from './protocol.js';
+export type { Resolver } from './resolve-target.js';
+export * from './version.js';

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/** Wire shapes of docs/PROTOCOL.md (v1) as the node reads them; unknown extra fields are ignored. */
+
+export const AUTH_PREFIX = 'sward-node-auth:v1:';
+export const MAX_LEASES_PER_CALL = 64;
+export const MAX_WAIT_MS = 25_000;
+
+export const challengeResponseSchema = z.object({ nonce: z.string().min(1), expiresAt: z.string() });
+export const sessionResponseSchema = z.object({ token: z.string().min(1), expiresAt: z.string() });
+
+export const leaseSchema = z.object({
+  leaseId: z.string().min(1),
+  jobId: z.string().min(1),
+  url: z.string().url(),
+  deadline: z.string(),
+  timeoutMs: z.number().int().positive().optional(),
+  maxBytes: z.number().int().positive().optional(),
+  conditional: z.object({ etag: z.string().optional(), lastModified: z.string().optional() }).optional(),
+});
+export type Lease = z.infer<typeof leaseSchema>;
+
+export const leaseResponseSchema = z.object({ leases: z.array(leaseSchema) });
+export const captureResponseSchema = z.object({ accepted: z.literal(true), captureId: z.string() });
+
+export const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+export interface FailureReport {
+  readonly leaseId: string;
+  readonly jobId: string;
+  readonly url: string;
+  readonly code: string;
+  readonly message: string;
+}
