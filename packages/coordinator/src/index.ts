@@ -5,6 +5,7 @@ export * from './crawl/job-options.js';
 export * from './errors.js';
 export * from './labels/inference/index.js';
 export * from './output/index.js';
+export * from './rewards/index.js';
 export * from './server.js';
 export * from './store/store.js';
 export * from './store/types.js';

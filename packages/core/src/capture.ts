@@ -17,6 +17,7 @@ export const SIGNED_HEADERS = [
   'tdm-reservation',
   'tdm-policy',
   'link',
+  'location',
 ] as const;
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters');

@@ -127,11 +127,27 @@ export class SwardClient {
   }
 
   /** Polls a job until it is done, calling `onProgress` after each poll. */
-  async waitForJob(id: string, onProgress?: (j: JobInfo) => void, intervalMs = 250): Promise<JobInfo> {
+  async waitForJob(
+    id: string,
+    onProgress?: (j: JobInfo) => void,
+    intervalMs = 250,
+    onUnreachable?: (e: SwardApiError) => void,
+  ): Promise<JobInfo> {
+    let downSince: number | null = null;
     for (;;) {
-      const j = await this.job(id);
-      onProgress?.(j);
-      if (j.state === 'done') return j;
+      try {
+        const j = await this.job(id);
+        downSince = null;
+        onProgress?.(j);
+        if (j.state === 'done') return j;
+      } catch (e) {
+        // A coordinator restart is not the end of a crawl: its state is on disk. Wait for it, up to 5 minutes.
+        const retriable = e instanceof SwardApiError && (e.code === 'NETWORK' || e.status === 503);
+        if (!retriable) throw e;
+        downSince ??= Date.now();
+        if (Date.now() - downSince > 300_000) throw e;
+        onUnreachable?.(e);
+      }
       await new Promise((r) => setTimeout(r, intervalMs));
     }
   }

@@ -17,6 +17,10 @@ export function register(program: Command): void {
     .option('--host <addr>', 'address to listen on', process.env.SWARD_HOST ?? '127.0.0.1')
     .option('--lease-ms <ms>', 'lease length before a URL goes to another node', intOption, 60_000)
     .option('--host-delay-ms <ms>', 'minimum gap between requests to one origin', intOption, 100)
+    .option(
+      '--anchor-file <path>',
+      'hash-chained anchor file (default DATA_DIR/anchors.jsonl; one per coordinator)',
+    )
     .option('--no-politeness', 'BENCHMARKS ONLY: lift per-origin serialisation and delays')
     .action(async (o) => {
       const pgUrl = /^postgres(ql)?:\/\//.test(o.db);
@@ -27,6 +31,7 @@ export function register(program: Command): void {
         port: o.port,
         host: o.host,
         scheduler: { leaseMs: o.leaseMs, hostDelayMs: o.hostDelayMs, politeness: o.politeness },
+        ...(o.anchorFile ? { anchor: { kind: 'file' as const, path: resolve(o.anchorFile) } } : {}),
       });
       process.stdout.write(`coordinator listening on ${c.url}\n`);
       if (c.firstApiKey) {

@@ -31,7 +31,12 @@ export function register(program: Command): void {
       });
       process.stderr.write(`job ${job.id} submitted\n`);
       const bar = crawlProgressBar();
-      const done = await client.waitForJob(job.id, (j) => bar.update(j));
+      const done = await client.waitForJob(
+        job.id,
+        (j) => bar.update(j),
+        250,
+        (e) => process.stderr.write(`coordinator unreachable (${e.message}); waiting\n`),
+      );
       bar.stop();
       const out = await writeCrawlOutput(client, job.id, resolve(o.out), { warc: o.warc });
       process.stdout.write(`${formatCrawlSummary(done, out, Date.now() - t0)}\n`);

@@ -22,12 +22,18 @@ export function pageVerdict(capture: Capture, body: Buffer): PageVerdict {
   if (status >= 400) return { outcome: 'failed', reason: `http_${status}`, detail: `answered ${status}` };
   if (status >= 300) {
     // The node follows redirects itself and stops after too many hops; a repeated URL means a loop.
-    const urls = capture.redirects.map((h) => h.url);
-    const loop = new Set(urls).size < urls.length || urls.includes(capture.finalUrl);
+    const urls = [...capture.redirects.map((h) => h.url), capture.finalUrl];
+    let next: string | null = null;
+    try {
+      next = headers.location ? new URL(headers.location, capture.finalUrl).href : null;
+    } catch {
+      next = null;
+    }
+    const loop = new Set(urls).size < urls.length || (next !== null && urls.includes(next));
     return {
       outcome: 'failed',
       reason: loop ? 'redirect_loop' : 'too_many_redirects',
-      detail: `still ${status} after ${urls.length} redirects`,
+      detail: `still ${status} after ${urls.length - 1} redirects`,
     };
   }
   if (tdmHeaderReserved(headers['tdm-reservation']))

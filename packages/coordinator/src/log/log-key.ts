@@ -16,7 +16,12 @@ import {
 export function loadLogKey(path: string, origin: string): { signer: NoteSigner; verifierKey: string } {
   if (!existsSync(path)) {
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, exportPrivateKeyPem(generateIdentity()), { mode: 0o600, flag: 'wx' });
+    try {
+      writeFileSync(path, exportPrivateKeyPem(generateIdentity()), { mode: 0o600, flag: 'wx' });
+    } catch (e) {
+      // Another coordinator sharing this folder created it first: use theirs.
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
   }
   const identity = identityFromPem(readFileSync(path, 'utf8'));
   return {

@@ -7,6 +7,7 @@ import {
   clampGold,
   columnMeans,
   type InferenceOptions,
+  normaliseLogRows,
   voteShares,
 } from './posterior.js';
 
@@ -99,17 +100,7 @@ export function glad(set: LabelSet, options: GladOptions = {}): GladResult {
       for (let j = 0; j < K; j++) post[row + j]! += wrong;
       post[row + set.label[i]!]! += right - wrong;
     }
-    let logLik = 0;
-    for (let t = 0, r = 0; t < T; t++, r += K) {
-      const g = options.gold ? options.gold[t]! : -1;
-      let max = Number.NEGATIVE_INFINITY;
-      for (let k = 0; k < K; k++) if (post[r + k]! > max) max = post[r + k]!;
-      let s = 0;
-      for (let k = 0; k < K; k++) s += Math.exp(post[r + k]! - max);
-      logLik += g >= 0 ? post[r + g]! : max + Math.log(s);
-      for (let k = 0; k < K; k++) post[r + k] = g >= 0 ? (k === g ? 1 : 0) : Math.exp(post[r + k]! - max) / s;
-    }
-    return logLik;
+    return normaliseLogRows(post, K, options.gold);
   };
 
   mStep();

@@ -13,7 +13,6 @@ export { InferenceError, type InferenceErrorCode } from './errors.js';
 export { type GladOptions, type GladResult, glad } from './glad.js';
 export { krippendorffAlphaNominal } from './krippendorff.js';
 export {
-  compareClasses,
   encodeGold,
   encodeLabels,
   type LabelRow,
@@ -21,6 +20,7 @@ export {
   labelSetFromRows,
   parseGoldCsv,
   parseLabelsCsv,
+  sortClasses,
 } from './label-set.js';
 export { type MaceOptions, type MaceResult, mace } from './mace.js';
 export { majorityVote } from './majority-vote.js';

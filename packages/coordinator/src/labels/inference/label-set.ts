@@ -21,12 +21,15 @@ export interface LabelRow {
   label: string;
 }
 
-/** Numeric labels sort numerically ("2" before "10"), others by code unit, so class order is stable. */
-export function compareClasses(a: string, b: string): number {
-  const x = Number(a);
-  const y = Number(b);
-  if (a.trim() !== '' && b.trim() !== '' && Number.isFinite(x) && Number.isFinite(y) && x !== y) return x - y;
-  return a < b ? -1 : a > b ? 1 : 0;
+/**
+ * Distinct class names in a stable order: numerically when every name is a number ("2" before "10"),
+ * else by code unit. Ties in majority vote go to the first class, so the order must not depend on input.
+ */
+export function sortClasses(names: Iterable<string>): string[] {
+  const distinct = [...new Set(names)];
+  const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const numeric = distinct.every((c) => c.trim() !== '' && Number.isFinite(Number(c)));
+  return distinct.sort(numeric ? (a, b) => Number(a) - Number(b) || byCode(a, b) : byCode);
 }
 
 /** Codes rows; `classes` may fix the class list (e.g. to include gold-only classes), else it is derived. */
@@ -38,7 +41,7 @@ export function encodeLabels(
   if (rows.worker.length !== n || rows.label.length !== n) {
     throw new InferenceError('BAD_INPUT', 'task, worker and label columns differ in length');
   }
-  const classList = classes ? [...classes] : [...new Set(rows.label)].sort(compareClasses);
+  const classList = classes ? [...classes] : sortClasses(rows.label);
   const classIndex = new Map(classList.map((c, k) => [c, k]));
   const taskIndex = new Map<string, number>();
   const workerIndex = new Map<string, number>();
@@ -111,7 +114,7 @@ export function parseLabelsCsv(text: string, extraClasses: Iterable<string> = []
   set.worker = set.worker.subarray(0, i);
   set.label = set.label.subarray(0, i);
   // Labels were coded in first-seen order; recode to the sorted class order.
-  set.classes = [...new Set([...seen, ...extraClasses])].sort(compareClasses);
+  set.classes = sortClasses([...seen, ...extraClasses]);
   const order = new Map(set.classes.map((c, k) => [c, k]));
   const recode = Int32Array.from(seen, (c) => order.get(c) as number);
   for (let r = 0; r < i; r++) set.label[r] = recode[set.label[r] as number] as number;

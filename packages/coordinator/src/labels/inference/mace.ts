@@ -8,6 +8,7 @@ import {
   checkGold,
   clampGold,
   type InferenceOptions,
+  normaliseLogRows,
   voteShares,
 } from './posterior.js';
 import { seededRandom } from './random.js';
@@ -130,17 +131,7 @@ function eStep(set: LabelSet, p: Params, gold: Int32Array | undefined, post: Flo
     for (let j = 0; j < K; j++) post[row + j]! += wrong;
     post[row + l]! += Math.log(p.attemptW[w]! + spam) - wrong;
   }
-  let logLik = 0;
-  for (let t = 0, r = 0; r < post.length; t++, r += K) {
-    const g = gold ? gold[t]! : -1;
-    let max = Number.NEGATIVE_INFINITY;
-    for (let k = 0; k < K; k++) if (post[r + k]! > max) max = post[r + k]!;
-    let s = 0;
-    for (let k = 0; k < K; k++) s += Math.exp(post[r + k]! - max);
-    logLik += g >= 0 ? post[r + g]! : max + Math.log(s);
-    for (let k = 0; k < K; k++) post[r + k] = g >= 0 ? (k === g ? 1 : 0) : Math.exp(post[r + k]! - max) / s;
-  }
-  return logLik;
+  return normaliseLogRows(post, K, gold);
 }
 
 const EM_SMOOTHING = 0.01;

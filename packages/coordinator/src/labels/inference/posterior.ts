@@ -17,7 +17,9 @@ export interface Aggregation {
 export interface InferenceOptions {
   /** Per task: known class, or -1. Known tasks are fixed to their class in every E-step. */
   gold?: Int32Array;
+  /** EM rounds at most (default 100; MACE 50 per start). */
   maxIter?: number;
+  /** Stop once the marginal log-likelihood gains less than this per answer (default 1e-7). */
   tol?: number;
 }
 
@@ -39,19 +41,32 @@ export function normaliseRows(m: Float64Array, K: number): void {
   }
 }
 
-/** Turns per-row log scores into probabilities in place, shifting by the row max so exp never underflows. */
-export function softmaxRows(m: Float64Array, K: number): void {
-  for (let r = 0; r < m.length; r += K) {
-    let max = Number.NEGATIVE_INFINITY;
-    for (let k = 0; k < K; k++) if (m[r + k]! > max) max = m[r + k]!;
+/**
+ * Turns per-task log joint scores into posteriors in place and returns the marginal log-likelihood (for a
+ * gold task, the joint with its known class, whose row becomes one-hot). Shifts by the row max so exp
+ * never underflows; one exp per entry, since exp dominates the E-step on large sets.
+ */
+export function normaliseLogRows(post: Float64Array, K: number, gold: Int32Array | undefined): number {
+  let logLik = 0;
+  for (let t = 0, r = 0; r < post.length; t++, r += K) {
+    const g = gold ? gold[t]! : -1;
+    if (g >= 0) {
+      logLik += post[r + g]!;
+      for (let k = 0; k < K; k++) post[r + k] = k === g ? 1 : 0;
+      continue;
+    }
+    let max = post[r]!;
+    for (let k = 1; k < K; k++) if (post[r + k]! > max) max = post[r + k]!;
     let s = 0;
     for (let k = 0; k < K; k++) {
-      const e = Math.exp(m[r + k]! - max);
-      m[r + k] = e;
+      const e = Math.exp(post[r + k]! - max);
+      post[r + k] = e;
       s += e;
     }
-    for (let k = 0; k < K; k++) m[r + k]! /= s;
+    for (let k = 0; k < K; k++) post[r + k]! /= s;
+    logLik += max + Math.log(s);
   }
+  return logLik;
 }
 
 /** Sets gold tasks to one-hot rows. */

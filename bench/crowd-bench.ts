@@ -1,0 +1,155 @@
+// Truth-inference bench: accuracy of every categorical method on every crowd set in shared/eval/crowd
+// (next to crowd-kit's published figures), then Dawid–Skene time and peak memory on 1M synthetic answers.
+// Usage: node --import tsx bench/crowd-bench.ts [--data-dir DIR] [--no-synthetic]
+// Prints a markdown table. The synthetic run happens in a child process so its peak RSS is its own.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  aggregateLabels,
+  dawidSkene,
+  encodeGold,
+  krippendorffAlphaNominal,
+  LABEL_METHODS,
+  parseGoldCsv,
+  parseLabelsCsv,
+  simulateCrowd,
+} from '../packages/coordinator/src/labels/inference/index.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+
+if (args.includes('--synthetic')) {
+  syntheticChild();
+} else {
+  main();
+}
+
+function main(): void {
+  const dataDir =
+    flag('--data-dir') ??
+    process.env.CROWD_DATA_DIR ??
+    fileURLToPath(new URL('../../shared/eval/crowd/', import.meta.url));
+  const published = JSON.parse(readFileSync(join(dataDir, 'published.json'), 'utf8')) as Record<
+    string,
+    Record<string, number>
+  >;
+  const sets = readdirSync(dataDir)
+    .filter((d) => existsSync(join(dataDir, d, 'labels.csv')) && existsSync(join(dataDir, d, 'gold.csv')))
+    .sort((a, b) => Number(isHeldOut(a)) - Number(isHeldOut(b)) || a.localeCompare(b));
+  const names: Record<string, string> = {
+    mv: 'MV',
+    ds: 'DS',
+    onecoin: 'OneCoinDS',
+    glad: 'GLAD',
+    mace: 'MACE',
+  };
+  console.log(
+    `| set | split | answers | α (nominal) | ${LABEL_METHODS.map((m) => names[m]).join(' | ')} | published MV / DS / GLAD / MACE | DS secs |`,
+  );
+  console.log(`|---|---|---:|---:|${LABEL_METHODS.map(() => '---:').join('|')}|---|---:|`);
+  for (const name of sets) {
+    const set = parseLabelsCsv(readFileSync(join(dataDir, name, 'labels.csv'), 'utf8'));
+    const gold = encodeGold(set, parseGoldCsv(readFileSync(join(dataDir, name, 'gold.csv'), 'utf8')));
+    const cells: string[] = [];
+    let dsSecs = 0;
+    for (const method of LABEL_METHODS) {
+      const t0 = performance.now();
+      const { labels } = aggregateLabels(set, method);
+      if (method === 'ds') dsSecs = (performance.now() - t0) / 1000;
+      let scored = 0;
+      let correct = 0;
+      gold.forEach((g, t) => {
+        if (g < 0) return;
+        scored++;
+        if (labels[t] === g) correct++;
+      });
+      cells.push((correct / scored).toFixed(3));
+    }
+    const pub = published[name];
+    const pubCell = pub ? ['MV', 'DS', 'GLAD', 'MACE'].map((k) => pub[k]?.toFixed(3) ?? '–').join(' / ') : '';
+    console.log(
+      `| ${name} | ${isHeldOut(name) ? 'held-out' : 'dev'} | ${set.task.length} | ${krippendorffAlphaNominal(set).toFixed(3)} | ${cells.join(' | ')} | ${pubCell} | ${dsSecs.toFixed(2)} |`,
+    );
+  }
+  if (!args.includes('--no-synthetic')) {
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(import.meta.url), '--synthetic'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    if (child.status !== 0) throw new Error(`synthetic run failed: ${child.stderr}`);
+    console.log(`\n${child.stdout.trim()}`);
+  }
+}
+
+function isHeldOut(name: string): boolean {
+  return name.startsWith('zheng2017-') || name.startsWith('rodrigues');
+}
+
+/** 1M answers: 200k tasks × 5 answers, 2,000 workers, 4 classes. */
+function syntheticChild(): void {
+  const rssBefore = process.memoryUsage().rss;
+  // CPU seconds beside wall seconds: on a shared machine wall time mostly measures the neighbours.
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  };
+  const c0 = cpu();
+  const t0 = performance.now();
+  const { set, truth } = simulateCrowd({
+    tasks: 200_000,
+    workers: 2_000,
+    classes: 4,
+    answersPerTask: 5,
+    seed: 42,
+  });
+  const tSim = performance.now();
+  const cSim = cpu();
+  const ds = dawidSkene(set);
+  const tDs = performance.now();
+  const cDs = cpu();
+  const peakAfterDs = process.resourceUsage().maxRSS * 1024;
+  // Worst case: no early stop, all 100 rounds.
+  const full = dawidSkene(set, { tol: Number.NEGATIVE_INFINITY });
+  const tFull = performance.now();
+  const cFull = cpu();
+  let correct = 0;
+  for (let t = 0; t < truth.length; t++) if (ds.labels[t] === truth[t]) correct++;
+  // CSV parse of the same 1M rows, as the CLI does it.
+  const csv = ['task,worker,label'];
+  for (let i = 0; i < set.task.length; i++) {
+    csv.push(`${set.tasks[set.task[i] as number]},${set.workers[set.worker[i] as number]},${set.label[i]}`);
+  }
+  const text = csv.join('\n');
+  const tCsv0 = performance.now();
+  const cCsv0 = cpu();
+  parseLabelsCsv(text);
+  const tCsv = performance.now();
+  const cCsv = cpu();
+  const mb = (b: number) => (b / 2 ** 20).toFixed(0);
+  console.log('| synthetic 1M answers (200k tasks × 5, 2k workers, 4 classes) | wall | CPU |');
+  console.log('|---|---:|---:|');
+  console.log(`| simulate | ${((tSim - t0) / 1000).toFixed(2)} s | ${(cSim - c0).toFixed(2)} s |`);
+  console.log(
+    `| Dawid–Skene (${ds.iterations} EM iterations) | ${((tDs - tSim) / 1000).toFixed(2)} s | ${(cDs - cSim).toFixed(2)} s |`,
+  );
+  console.log(
+    `| Dawid–Skene, forced ${full.iterations} iterations | ${((tFull - tDs) / 1000).toFixed(2)} s | ${(cFull - cDs).toFixed(2)} s |`,
+  );
+  console.log(`| DS accuracy vs simulated truth | ${(correct / truth.length).toFixed(4)} | |`);
+  console.log(
+    `| parse 1M-row CSV (${mb(text.length)} MB) | ${((tCsv - tCsv0) / 1000).toFixed(2)} s | ${(cCsv - cCsv0).toFixed(2)} s |`,
+  );
+  console.log(`| RSS at start | ${mb(rssBefore)} MB | |`);
+  console.log(`| peak RSS after simulate + DS | ${mb(peakAfterDs)} MB | |`);
+  console.log(
+    `| peak RSS after also building and parsing the CSV | ${mb(process.resourceUsage().maxRSS * 1024)} MB | |`,
+  );
+}
