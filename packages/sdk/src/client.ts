@@ -1,5 +1,5 @@
 import { SwardApiError } from './errors.js';
-import type { CheckpointInfo, CrawlRequest, JobInfo, PageRow, SkipRow } from './types.js';
+import type { CheckpointInfo, CrawlRequest, JobInfo, PageRow, RowProof, SkipRow } from './types.js';
 
 export interface ClientOptions {
   /** Coordinator base URL, e.g. http://127.0.0.1:8080 */
@@ -91,6 +91,15 @@ export class SwardClient {
     });
     if (!res.ok) throw new SwardApiError('HTTP', `blob ${sha256}: HTTP ${res.status}`, res.status);
     return Buffer.from(await res.arrayBuffer());
+  }
+
+  /** The proof of one stored page, by capture id or URL. */
+  proof(by: { captureId: string } | { url: string }): Promise<RowProof> {
+    const q =
+      'captureId' in by
+        ? `captureId=${encodeURIComponent(by.captureId)}`
+        : `url=${encodeURIComponent(by.url)}`;
+    return this.call('GET', `/v1/proofs?${q}`);
   }
 
   /** Gives every capture of a finished job its log leaf and returns a checkpoint covering them. */

@@ -61,3 +61,11 @@ export interface CheckpointInfo {
   createdAt: number;
   anchor: unknown;
 }
+
+export interface RowProof {
+  captureId: string;
+  record: { capture: Record<string, unknown>; signature: string };
+  leafIndex: number;
+  checkpoint: CheckpointInfo;
+  inclusionProof: string[];
+}

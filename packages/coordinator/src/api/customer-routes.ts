@@ -7,7 +7,7 @@ import { bearer, parseBody } from './parse-body.js';
 type Env = { Variables: { apiKeyId: string } };
 
 /** Customer API: API-key auth, crawl jobs, their progress and output, raw bodies by hash. */
-export function customerRoutes({ store, blobs, checkpoints, flushLog }: AppDeps): Hono<Env> {
+export function customerRoutes({ store, blobs, checkpoints, flushLog, logStore }: AppDeps): Hono<Env> {
   const r = new Hono<Env>();
   r.use('/*', async (c, next) => {
     const key = bearer(c);
@@ -83,6 +83,39 @@ export function customerRoutes({ store, blobs, checkpoints, flushLog }: AppDeps)
     const body = await blobs.get(sha);
     if (!body) throw new CoordinatorError('NOT_FOUND', `no blob ${sha}`);
     return c.body(new Uint8Array(body), 200, { 'content-type': 'application/octet-stream' });
+  });
+
+  /** A row's proof: the signed capture, its leaf, a checkpoint and the inclusion proof, by capture id or URL. */
+  r.get('/proofs', async (c) => {
+    const id = c.req.query('captureId');
+    const url = c.req.query('url');
+    let cap = id ? await store.captures.byId(id) : undefined;
+    if (!id && url) cap = await store.captures.latestStoredFor(url);
+    if (!cap)
+      throw new CoordinatorError(
+        'NOT_FOUND',
+        id ? `no capture ${id}` : `no stored capture for ${url ?? '(no url given)'}`,
+      );
+    if (
+      cap.leafIndex === null ||
+      (await checkpoints.latest())?.size === undefined ||
+      ((await checkpoints.latest())?.size ?? 0) <= cap.leafIndex
+    ) {
+      await flushLog();
+      cap = (await store.captures.byId(cap.id)) ?? cap;
+    }
+    const cp = await checkpoints.latest();
+    if (cap.leafIndex === null || !cp)
+      throw new CoordinatorError('CONFLICT', 'capture is not in the log yet');
+    return c.json({
+      captureId: cap.id,
+      record: JSON.parse(cap.signed),
+      leafIndex: cap.leafIndex,
+      checkpoint: cp,
+      inclusionProof: (await logStore.inclusionProof(cap.leafIndex, cp.size)).map((h) =>
+        h.toString('base64'),
+      ),
+    });
   });
 
   r.get('/captures/:id', async (c) => {

@@ -62,6 +62,15 @@ export class CaptureStore {
     return r ? mapCapture(r) : undefined;
   }
 
+  /** The newest stored capture whose requested or final URL is `url`. */
+  async latestStoredFor(url: string): Promise<CaptureRow | undefined> {
+    const r = await this.db.get<Record<string, unknown>>(
+      "SELECT * FROM captures WHERE outcome = 'stored' AND (requested_url = ? OR final_url = ?) ORDER BY seq DESC LIMIT 1",
+      [url, url],
+    );
+    return r ? mapCapture(r) : undefined;
+  }
+
   /** Stored pages of a job in ingest order, `limit` at a time after `afterSeq`. */
   async pages(jobId: string, afterSeq: number, limit: number): Promise<CaptureRow[]> {
     const rows = await this.db.all<Record<string, unknown>>(

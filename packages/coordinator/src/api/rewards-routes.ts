@@ -1,0 +1,145 @@
+import { type Context, Hono } from 'hono';
+import { z } from 'zod';
+import { CoordinatorError, type CoordinatorErrorCode } from '../errors.js';
+import { RewardsError, type RewardsErrorCode } from '../rewards/rewards-error.js';
+import type { RewardsService } from '../rewards/rewards-service.js';
+import type { Store } from '../store/store.js';
+import { bearer, parseBody } from './parse-body.js';
+
+export interface RewardsRouteDeps {
+  store: Store;
+  rewards: RewardsService;
+}
+
+const CODE: Record<RewardsErrorCode, CoordinatorErrorCode> = {
+  BAD_INPUT: 'BAD_REQUEST',
+  UNBALANCED: 'CONFLICT',
+  NEGATIVE_BALANCE: 'CONFLICT',
+  SELF_REFERRAL: 'BAD_REQUEST',
+  REFERRAL_CYCLE: 'BAD_REQUEST',
+  ALREADY_REFERRED: 'CONFLICT',
+  UNKNOWN_CODE: 'NOT_FOUND',
+  NOT_FOUND: 'NOT_FOUND',
+  EPOCH_OPEN: 'CONFLICT',
+};
+
+/** Rewards errors become CoordinatorErrors, which api/app.ts turns into HTTP in its one place. */
+const handle =
+  <E extends object>(fn: (c: Context<E>) => Promise<Response>) =>
+  async (c: Context<E>): Promise<Response> => {
+    try {
+      return await fn(c);
+    } catch (e) {
+      if (e instanceof RewardsError) throw new CoordinatorError(CODE[e.code], e.message, { cause: e });
+      throw e;
+    }
+  };
+
+const epochParam = (c: Context): number => {
+  const n = Number(c.req.param('epoch'));
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new CoordinatorError('BAD_REQUEST', 'epoch must be a whole number');
+  return n;
+};
+
+/**
+ * /v1/rewards: `GET /node/status` under the node session token (an operator's own numbers); the rest
+ * under a customer/admin API key: operator status, epochs and claim proofs, closing an epoch, sybil flags.
+ */
+export function rewardsRoutes({ store, rewards }: RewardsRouteDeps): Hono {
+  const r = new Hono();
+
+  r.get(
+    '/node/status',
+    handle(async (c) => {
+      const token = bearer(c);
+      const nodeId = token ? await store.auth.sessionNode(token) : null;
+      if (!nodeId) throw new CoordinatorError('SESSION_EXPIRED', 'node session token unknown or expired');
+      return c.json(await rewards.nodeStatus(nodeId));
+    }),
+  );
+
+  const admin = new Hono();
+  admin.use('/*', async (c, next) => {
+    const key = bearer(c);
+    if (!key || !(await store.auth.checkApiKey(key)))
+      throw new CoordinatorError('UNAUTHORIZED', 'missing or unknown API key (Authorization: Bearer sk_…)');
+    await next();
+  });
+
+  admin.get(
+    '/operators/:operator/status',
+    handle(async (c) => c.json(await rewards.operatorStatus(c.req.param('operator') as string))),
+  );
+
+  admin.get(
+    '/epochs',
+    handle(async (c) => c.json({ current: rewards.epochOf(), closed: await rewards.epochs.list() })),
+  );
+
+  /** The payout table without proofs (those are per account, below). */
+  admin.get(
+    '/epochs/:epoch',
+    handle(async (c) => {
+      const epoch = epochParam(c);
+      const row = await rewards.epochs.get(epoch);
+      if (!row) throw new CoordinatorError('NOT_FOUND', `epoch ${epoch} is not closed`);
+      const payouts = await store.db.all<{ idx: unknown; account: string; amount: unknown }>(
+        'SELECT idx, account, amount FROM rw_payouts WHERE epoch = ? ORDER BY idx',
+        [epoch],
+      );
+      return c.json({
+        ...row,
+        payouts: payouts.map((p) => ({ index: Number(p.idx), account: p.account, amount: Number(p.amount) })),
+      });
+    }),
+  );
+
+  admin.get(
+    '/epochs/:epoch/claims/:account',
+    handle(async (c) => {
+      const epoch = epochParam(c);
+      const row = await rewards.epochs.get(epoch);
+      const claim = row ? await rewards.epochs.claim(epoch, c.req.param('account') as string) : null;
+      if (!row || !claim)
+        throw new CoordinatorError('NOT_FOUND', `no claim for ${c.req.param('account')} in epoch ${epoch}`);
+      return c.json({ root: row.root, anchor: row.anchor, ...claim });
+    }),
+  );
+
+  admin.post(
+    '/epochs/close',
+    handle(async (c) => {
+      const b = await parseBody(c, z.object({ epoch: z.number().int().min(0).optional() }));
+      const { epoch, files } = await rewards.closeEpoch(b.epoch);
+      return c.json({ ...epoch, files });
+    }),
+  );
+
+  admin.get(
+    '/flags',
+    handle(async (c) => {
+      const status = c.req.query('status');
+      if (status && !['open', 'cleared', 'confirmed'].includes(status))
+        throw new CoordinatorError('BAD_REQUEST', 'status must be open, cleared or confirmed');
+      return c.json({ flags: await rewards.flags.list(status as 'open' | undefined) });
+    }),
+  );
+
+  admin.post(
+    '/flags/scan',
+    handle(async (c) => c.json({ raised: await rewards.scanSybils() })),
+  );
+
+  for (const verdict of ['clear', 'confirm'] as const)
+    admin.post(
+      `/flags/:id/${verdict}`,
+      handle(async (c) => {
+        const b = await parseBody(c, z.object({ note: z.string().max(2000).optional() }));
+        return c.json(await rewards.reviewFlag(c.req.param('id') as string, verdict, b.note ?? null));
+      }),
+    );
+
+  r.route('/', admin);
+  return r;
+}

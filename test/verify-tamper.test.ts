@@ -1,0 +1,195 @@
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startCoordinator } from '@sward/coordinator';
+import {
+  canonicalBytes,
+  generateNoteKeys,
+  leafHash,
+  parseCheckpoint,
+  parseNote,
+  verifyInclusion,
+} from '@sward/core';
+import { startNode } from '@sward/node';
+import { type RowProof, SwardClient, verifyBundleDir } from '@sward/sdk';
+import { startSampleSite } from '@sward/testsites';
+import { pino } from 'pino';
+import { writeCrawlOutput } from '../packages/cli/src/crawl-output.js';
+import { sward } from './support/processes.js';
+
+/** A real crawl's proof bundle, then one kind of tampering per test: each must be caught and named. */
+describe('sward verify catches tampering', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'sward-verify-'));
+  const good = join(tmp, 'good');
+  const proofs: RowProof[] = [];
+  before(async () => {
+    const quiet = pino({ level: 'warn' });
+    const site = await startSampleSite({ pages: 10, crawlDelay: 0 });
+    const c = await startCoordinator({
+      db: join(tmp, 'db.sqlite'),
+      dataDir: join(tmp, 'data'),
+      log: quiet,
+      scheduler: { hostDelayMs: 0 },
+    });
+    const node = await startNode(
+      {
+        coordinatorUrl: c.url,
+        keyFile: join(tmp, 'n.key'),
+        logFile: join(tmp, 'n.log'),
+        stateFile: join(tmp, 'n.state'),
+        allowPrivate: true,
+        leaseWaitMs: 500,
+      },
+      { logger: quiet },
+    );
+    const client = new SwardClient({ url: c.url, apiKey: c.firstApiKey as string });
+    const job = await client.createCrawl({ seed: `${site.url}/`, maxPages: 12 });
+    await client.waitForJob(job.id, undefined, 100);
+    await writeCrawlOutput(client, job.id, good);
+    const first = JSON.parse(readFileSync(join(good, 'pages.jsonl'), 'utf8').split('\n')[0] as string);
+    proofs.push(await client.proof({ captureId: first.captureId }), await client.proof({ url: first.url }));
+    await node.stop();
+    await c.close();
+    await site.close();
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  const tampered = (name: string, edit: (dir: string) => void) => {
+    const dir = join(tmp, name);
+    cpSync(good, dir, { recursive: true });
+    edit(dir);
+    return dir;
+  };
+  const editPages = (dir: string, f: (rows: Record<string, unknown>[]) => void) => {
+    const file = join(dir, 'pages.jsonl');
+    const rows = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    f(rows);
+    writeFileSync(file, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
+  };
+  const expectFailure = async (dir: string, check: string, row: number | null) => {
+    const r = await verifyBundleDir(dir);
+    assert.ok(
+      r.failures.some((f) => f.check === check && (row === null || f.row === row)),
+      `expected a ${check} failure on row ${row}, got ${JSON.stringify(r.failures)}`,
+    );
+  };
+
+  test('the untouched bundle verifies, from the CLI too', async () => {
+    const r = await verifyBundleDir(good);
+    assert.deepEqual(r.failures, []);
+    assert.ok(r.rows >= 10 && r.rowsOk === r.rows);
+    const cli = sward(['verify', good]);
+    assert.equal(await cli.exited, 0, cli.output());
+  });
+
+  test("a row's proof can be fetched from the API by capture id or URL, and it verifies", () => {
+    for (const p of proofs) {
+      const root = parseCheckpoint(parseNote(p.checkpoint.note).text).rootHash;
+      const leaf = leafHash(canonicalBytes(p.record));
+      verifyInclusion(
+        leaf,
+        p.leafIndex,
+        p.checkpoint.size,
+        p.inclusionProof.map((h) => Buffer.from(h, 'base64')),
+        root,
+      );
+    }
+    assert.equal(proofs[0]?.captureId, proofs[1]?.captureId);
+  });
+
+  test('one byte of a body', async () => {
+    const dir = tampered('body', (d) => {
+      const row = JSON.parse(readFileSync(join(d, 'pages.jsonl'), 'utf8').split('\n')[2] as string);
+      const file = join(d, row.blobPath);
+      const bytes = readFileSync(file);
+      const at = Math.floor(bytes.length / 2);
+      bytes[at] = (bytes[at] as number) ^ 1;
+      writeFileSync(file, bytes);
+    });
+    await expectFailure(dir, 'body', 3);
+    const cli = sward(['verify', dir]);
+    assert.equal(await cli.exited, 1);
+    assert.match(cli.output(), /FAIL row 3 \[body\]/);
+  });
+
+  test('one field of a record (outside and inside the signed capture)', async () => {
+    await expectFailure(
+      tampered('field', (d) => editPages(d, (rows) => void ((rows[1] as { status: number }).status = 404))),
+      'record',
+      2,
+    );
+    await expectFailure(
+      tampered('signed-field', (d) =>
+        editPages(d, (rows) => {
+          const sc = (rows[4] as { signedCapture: { capture: { fetchEnd: string } } }).signedCapture;
+          sc.capture.fetchEnd = '2020-01-01T00:00:00.000Z';
+        }),
+      ),
+      'signature',
+      5,
+    );
+  });
+
+  test('the order of rows', async () => {
+    await expectFailure(
+      tampered('order', (d) => editPages(d, (rows) => rows.splice(1, 2, rows[2] as never, rows[1] as never))),
+      'order',
+      3,
+    );
+  });
+
+  test('a proof', async () => {
+    await expectFailure(
+      tampered('proof', (d) =>
+        editPages(d, (rows) => {
+          const p = (rows[6] as { provenance: { inclusionProof: string[] } }).provenance.inclusionProof;
+          p[0] = Buffer.alloc(32, 7).toString('base64');
+        }),
+      ),
+      'inclusion',
+      7,
+    );
+  });
+
+  test('a checkpoint', async () => {
+    const dir = tampered('checkpoint', (d) => {
+      const file = join(d, 'provenance', 'checkpoints.json');
+      const cp = JSON.parse(readFileSync(file, 'utf8'));
+      const last = cp.checkpoints[cp.checkpoints.length - 1];
+      const lines = last.note.split('\n');
+      lines[1] = String(Number(lines[1]) + 1);
+      last.note = lines.join('\n');
+      writeFileSync(file, JSON.stringify(cp));
+    });
+    await expectFailure(dir, 'checkpoint', null);
+    // with the checkpoint gone, every row's proof to it fails too
+    await expectFailure(dir, 'inclusion', 1);
+  });
+
+  test('checkpoints signed by a key the auditor does not trust', async () => {
+    const other = generateNoteKeys('sward.local/log').verifierKey;
+    const r = await verifyBundleDir(good, [other]);
+    assert.ok(
+      r.failures.some((f) => f.check === 'checkpoint'),
+      JSON.stringify(r.failures.slice(0, 2)),
+    );
+    const own = JSON.parse(readFileSync(join(good, 'provenance', 'checkpoints.json'), 'utf8')).verifierKey;
+    assert.deepEqual((await verifyBundleDir(good, [own])).failures, []);
+  });
+
+  test('an anchor', async () => {
+    const dir = tampered('anchor', (d) => {
+      const file = join(d, 'provenance', 'checkpoints.json');
+      const cp = JSON.parse(readFileSync(file, 'utf8'));
+      cp.checkpoints[0].anchor = null;
+      writeFileSync(file, JSON.stringify(cp));
+    });
+    await expectFailure(dir, 'anchor', null);
+    assert.ok(readdirSync(dir).includes('pages.jsonl'));
+  });
+});
