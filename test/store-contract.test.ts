@@ -6,6 +6,7 @@ import { after, describe, test } from 'node:test';
 import { BlobStore, CoordinatorError, openStore, type Store } from '@sward/coordinator';
 import { generateIdentity } from '@sward/core';
 import { Ingest } from '../packages/coordinator/src/ingest/ingest.js';
+import { defaultSpotCheckConfig, SpotChecks } from '../packages/coordinator/src/spot-check/index.js';
 import { backends } from './support/backends.js';
 import { captureUpload } from './support/capture-maker.js';
 
@@ -16,7 +17,12 @@ for (const backend of backends()) {
 
     const setup = async (cfg = {}) => {
       const store = await openStore(await backend.create(), { hostDelayMs: 0, backoffMs: 1, ...cfg });
-      const ingest = new Ingest(store, new BlobStore(mkdtempSync(join(tmpdir(), 'sward-blobs-'))));
+      const blobs = new BlobStore(mkdtempSync(join(tmpdir(), 'sward-blobs-')));
+      const ingest = new Ingest(
+        store,
+        blobs,
+        new SpotChecks(blobs, store.captures, { ...defaultSpotCheckConfig, rate: 0 }),
+      );
       const node = generateIdentity();
       await store.auth.upsertNode({ id: node.id });
       return { store, ingest, node };
@@ -91,7 +97,7 @@ for (const backend of backends()) {
     });
 
     test('5xx is retried with backoff, 4xx is not, an expired lease goes to another node', async () => {
-      const { store, ingest, node } = await setup({ leaseMs: 200 });
+      const { store, ingest, node } = await setup({ leaseMs: 1500 });
       const other = generateIdentity();
       await store.auth.upsertNode({ id: other.id });
       const job = await store.frontier.createJob(null, {
@@ -111,7 +117,7 @@ for (const backend of backends()) {
       const [b] = await store.frontier.claim(node.id, 1);
       assert.equal(b?.url, 'http://r.test/', 'retried');
       // node never answers: after the deadline the URL goes to the other node
-      await new Promise((r) => setTimeout(r, 250));
+      await new Promise((r) => setTimeout(r, 1600));
       const [c] = await store.frontier.claim(other.id, 1);
       assert.equal(c?.url, 'http://r.test/');
       await assert.rejects(

@@ -5,6 +5,7 @@ export type CoordinatorErrorCode =
   | 'SESSION_EXPIRED'
   | 'NODE_UNKNOWN'
   | 'NODE_REVOKED'
+  | 'NODE_DISTRUSTED'
   | 'BAD_SIGNATURE'
   | 'HASH_MISMATCH'
   | 'LEASE_NOT_HELD'
@@ -19,6 +20,7 @@ const STATUS: Record<CoordinatorErrorCode, number> = {
   SESSION_EXPIRED: 401,
   NODE_UNKNOWN: 403,
   NODE_REVOKED: 403,
+  NODE_DISTRUSTED: 403,
   BAD_SIGNATURE: 400,
   HASH_MISMATCH: 400,
   LEASE_NOT_HELD: 409,

@@ -9,3 +9,4 @@ export * from './rewards/index.js';
 export * from './server.js';
 export * from './store/store.js';
 export * from './store/types.js';
+export * from './spot-check/index.js';

@@ -11,6 +11,8 @@ import { Checkpointer, type CheckpointPolicy } from './log/checkpointer.js';
 import { loadLogKey } from './log/log-key.js';
 import { LogStore } from './log/log-store.js';
 import { Sequencer } from './log/sequencer.js';
+import { defaultSpotCheckConfig, type SpotCheckConfig } from './spot-check/config.js';
+import { SpotChecks } from './spot-check/spot-checks.js';
 import { openStore, type Store } from './store/store.js';
 import type { SchedulerConfig } from './store/types.js';
 
@@ -27,6 +29,7 @@ export interface CoordinatorOptions {
   anchor?: AnchorConfig;
   /** Default: DATA_DIR/log.key, created on first start. */
   logKeyFile?: string;
+  spotChecks?: Partial<SpotCheckConfig>;
   /** How often accepted captures get their leaves; default 250 ms. */
   sequenceMs?: number;
   log?: Logger;
@@ -49,7 +52,8 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   mkdirSync(opts.dataDir, { recursive: true });
   const store = await openStore(opts.db, opts.scheduler);
   const blobs = new BlobStore(join(opts.dataDir, 'blobs'));
-  const ingest = new Ingest(store, blobs);
+  const spotChecks = new SpotChecks(blobs, store.captures, { ...defaultSpotCheckConfig, ...opts.spotChecks });
+  const ingest = new Ingest(store, blobs, spotChecks);
   let firstApiKey: string | null = null;
   if ((await store.auth.apiKeyCount()) === 0) firstApiKey = (await store.auth.createApiKey('admin')).key;
   const policy: CheckpointPolicy = {
@@ -77,6 +81,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     ingest,
     log,
     logStore,
+    spotChecks,
     checkpoints,
     isClosing: () => closing,
     flushLog: () => sequencer.flush(),

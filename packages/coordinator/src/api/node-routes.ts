@@ -12,7 +12,7 @@ export const AUTH_PREFIX = 'sward-node-auth:v1:';
 type Env = { Variables: { nodeId: string } };
 
 /** docs/PROTOCOL.md: signed-challenge login, long-poll leases, captures and failures. */
-export function nodeRoutes({ store, ingest, isClosing }: AppDeps): Hono<Env> {
+export function nodeRoutes({ store, ingest, isClosing, spotChecks }: AppDeps): Hono<Env> {
   const r = new Hono<Env>();
 
   r.post('/challenge', async (c) => {
@@ -75,6 +75,11 @@ export function nodeRoutes({ store, ingest, isClosing }: AppDeps): Hono<Env> {
     const node = await store.auth.getNode(id);
     if (!node || node.revokedAt != null)
       throw new CoordinatorError('NODE_REVOKED', `node ${id} may not take work`);
+    if (node.credibility < spotChecks.config.bar)
+      throw new CoordinatorError(
+        'NODE_DISTRUSTED',
+        `node ${id} failed spot checks (credibility ${node.credibility.toFixed(3)} < ${spotChecks.config.bar}); it gets no work until reviewed`,
+      );
     const until = Date.now() + b.waitMs;
     const signal = c.req.raw.signal;
     for (;;) {

@@ -11,6 +11,8 @@ import type { BlobStore } from '../blob/blob-store.js';
 import { crawlScope } from '../crawl/scope.js';
 import { CoordinatorError } from '../errors.js';
 import { robotsStateFromStatus, robotsVerdict } from '../policy/robots.js';
+import type { SpotChecks } from '../spot-check/spot-checks.js';
+import { parseSpotCheckTask } from '../spot-check/task.js';
 import type { SqlExecutor } from '../store/sql-driver.js';
 import type { Store } from '../store/store.js';
 import type { LeaseRow } from '../store/types.js';
@@ -36,6 +38,7 @@ export class Ingest {
   constructor(
     private readonly store: Store,
     private readonly blobs: BlobStore,
+    private readonly spotChecks: SpotChecks,
   ) {}
 
   async acceptCapture(sessionNodeId: string, input: unknown): Promise<IngestResult> {
@@ -73,6 +76,7 @@ export class Ingest {
     }
     const signed = leaf.toString('utf8');
     const l = lease as LeaseRow;
+    if (l.kind === 'spotcheck') return this.commitSpotCheck(l, c, body, captureId, signed);
     if (l.kind !== 'page') return this.commitPolicy(l, c, body, captureId, signed);
     const verdict = pageVerdict(c, body);
     if (verdict.outcome === 'stored') await this.blobs.put(c.bodySha256, body);
@@ -148,6 +152,7 @@ export class Ingest {
       if (outcome === 'stored' && verdict.outcome === 'stored') {
         await tx.run('UPDATE jobs SET stored = stored + 1 WHERE id = ?', [l.jobId]);
         await this.enqueueLinks(tx, l, finalUrl, verdict.links);
+        await this.spotChecks.maybeSchedule(tx, { id: captureId, nodeId: c.nodeId, url: l.url });
       }
       const policy = await frontier.hostPolicy(tx, l.origin);
       const delay = policy
@@ -228,6 +233,50 @@ export class Ingest {
       });
       await frontier.releaseHost(tx, l.origin, delay, now);
       return { captureId, outcome: 'policy', reason: l.kind };
+    });
+  }
+
+  /** A checker's fetch of a sampled page: recorded like any capture, then compared with the original. */
+  private async commitSpotCheck(
+    l: LeaseRow,
+    c: Capture,
+    body: Buffer,
+    captureId: string,
+    signed: string,
+  ): Promise<IngestResult> {
+    const task = parseSpotCheckTask(l.detail);
+    return this.store.db.transaction(async (tx) => {
+      await this.lockLease(tx, c);
+      await this.store.frontier.settle(tx, l.id, 'stored', null, l.detail, captureId);
+      await this.store.captures.insert(tx, {
+        id: captureId,
+        jobId: l.jobId,
+        urlId: l.id,
+        nodeId: c.nodeId,
+        leaseId: c.leaseId,
+        requestedUrl: c.requestedUrl,
+        finalUrl: normalizeUrl(c.finalUrl) ?? c.finalUrl,
+        status: c.status,
+        contentType: c.headers['content-type'] ?? null,
+        bodySha256: c.bodySha256,
+        bodyLength: c.bodyLength,
+        fetchedAt: Date.parse(c.fetchEnd),
+        signed,
+        outcome: 'spotcheck',
+        reason: task ? `check of ${task.captureId}` : null,
+      });
+      const r = task
+        ? await this.spotChecks.resolve(tx, task, {
+            captureId,
+            nodeId: c.nodeId,
+            status: c.status,
+            bodySha256: c.bodySha256,
+            body,
+            contentType: c.headers['content-type'] ?? null,
+          })
+        : null;
+      await this.store.frontier.releaseHost(tx, l.origin, 0, Date.now());
+      return { captureId, outcome: 'spotcheck', reason: r ? (r.agrees ? 'agrees' : 'disagrees') : null };
     });
   }
 

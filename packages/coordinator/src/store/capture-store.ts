@@ -15,7 +15,7 @@ export interface NewCapture {
   bodyLength: number;
   fetchedAt: number;
   signed: string;
-  outcome: 'stored' | 'skipped' | 'failed' | 'retry' | 'policy';
+  outcome: 'stored' | 'skipped' | 'failed' | 'retry' | 'policy' | 'spotcheck';
   reason: string | null;
 }
 
@@ -57,8 +57,8 @@ export class CaptureStore {
     return r?.id ?? null;
   }
 
-  async byId(id: string): Promise<CaptureRow | undefined> {
-    const r = await this.db.get<Record<string, unknown>>('SELECT * FROM captures WHERE id = ?', [id]);
+  async byId(id: string, tx: SqlExecutor = this.db): Promise<CaptureRow | undefined> {
+    const r = await tx.get<Record<string, unknown>>('SELECT * FROM captures WHERE id = ?', [id]);
     return r ? mapCapture(r) : undefined;
   }
 

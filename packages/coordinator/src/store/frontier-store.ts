@@ -1,6 +1,8 @@
 import { type CrawlOptions, crawlRequestSchema } from '../crawl/job-options.js';
 import { type RobotsState, robotsVerdict } from '../policy/robots.js';
 import { parseTdmRep, tdmReserved } from '../policy/tdmrep.js';
+import { mayCheck } from '../spot-check/eligibility.js';
+import { parseSpotCheckTask } from '../spot-check/task.js';
 import { newId } from './ids.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
 import type { HostPolicy, Job, JobProgress, Lease, LeaseRow, SchedulerConfig, UrlKind } from './types.js';
@@ -159,12 +161,16 @@ export class FrontierStore {
     const out: Lease[] = [];
     const rules = host.tdmrep ? parseTdmRep(host.tdmrep) : [];
     const jobCache = new Map<string, { max: number; used: number; running: boolean }>();
+    const nodeFacts = new Map();
+    // Rows left queued (job full, node not allowed to check) are stepped over, not re-read each round.
+    let offset = 0;
     for (let round = 0; round < 5 && out.length < want; round++) {
       const rows = await tx.all<Record<string, unknown>>(
-        `SELECT id, job_id, url FROM urls WHERE origin = ? AND state = 'queued' AND kind = 'page' AND not_before <= ?
+        `SELECT id, job_id, url, kind, detail FROM urls
+         WHERE origin = ? AND state = 'queued' AND kind IN ('page', 'spotcheck') AND not_before <= ?
            AND (avoid_node IS NULL OR avoid_node <> ?)
-         ORDER BY depth, id LIMIT ?${this.skipLocked}`,
-        [host.origin, now, nodeId, Math.max(want * 2, 16)],
+         ORDER BY depth, id LIMIT ? OFFSET ?${this.skipLocked}`,
+        [host.origin, now, nodeId, Math.max(want * 2, 16), offset],
       );
       if (rows.length === 0) break;
       for (const r of rows) {
@@ -172,6 +178,15 @@ export class FrontierStore {
         const id = Number(r.id);
         const jobId = String(r.job_id);
         const url = String(r.url);
+        if (r.kind === 'spotcheck') {
+          const task = parseSpotCheckTask((r.detail as string | null) ?? null);
+          if (!task) {
+            await this.settle(tx, id, 'failed', 'bad_spot_check');
+          } else if (await mayCheck(tx, nodeId, task, nodeFacts)) {
+            out.push(await this.lease(tx, id, jobId, url, 'spotcheck', nodeId, now));
+          } else offset++;
+          continue;
+        }
         let job = jobCache.get(jobId);
         if (!job) {
           const j = await this.getJob(jobId, tx);
@@ -188,6 +203,7 @@ export class FrontierStore {
         }
         if (!job.running || job.used >= job.max) {
           touched.add(jobId);
+          offset++;
           continue;
         }
         const verdict = robotsVerdict(host.origin, host.robotsState as RobotsState, host.robotsTxt, url);
@@ -271,6 +287,7 @@ export class FrontierStore {
       leaseId: (r.lease_id as string | null) ?? null,
       leasedTo: (r.leased_to as string | null) ?? null,
       leaseDeadline: r.lease_deadline == null ? null : Number(r.lease_deadline),
+      detail: (r.detail as string | null) ?? null,
     };
   }
 

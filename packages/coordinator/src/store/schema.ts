@@ -32,12 +32,18 @@ CREATE TABLE IF NOT EXISTS captures (
   seq @AUTO_ID, id TEXT NOT NULL UNIQUE, job_id TEXT NOT NULL, url_id BIGINT NOT NULL, node_id TEXT NOT NULL, lease_id TEXT NOT NULL,
   requested_url TEXT NOT NULL, final_url TEXT NOT NULL, status INTEGER NOT NULL, content_type TEXT,
   body_sha256 TEXT NOT NULL, body_length BIGINT NOT NULL, fetched_at BIGINT NOT NULL, signed TEXT NOT NULL,
-  outcome TEXT NOT NULL, reason TEXT, leaf_index BIGINT, created_at BIGINT NOT NULL);
+  outcome TEXT NOT NULL, reason TEXT, leaf_index BIGINT, flagged INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL);
 CREATE INDEX IF NOT EXISTS captures_job ON captures (job_id, outcome, seq);
 -- One crawl never stores a page twice, even when two URLs redirect to the same final URL.
 CREATE UNIQUE INDEX IF NOT EXISTS captures_stored_once ON captures (job_id, final_url) WHERE outcome = 'stored';
 CREATE INDEX IF NOT EXISTS captures_unsequenced ON captures (seq) WHERE leaf_index IS NULL;
 CREATE UNIQUE INDEX IF NOT EXISTS captures_leaf ON captures (leaf_index);
+CREATE TABLE IF NOT EXISTS spot_checks (
+  id @AUTO_ID, capture_id TEXT NOT NULL, round INTEGER NOT NULL, checker_node TEXT NOT NULL,
+  check_capture_id TEXT NOT NULL, agrees INTEGER NOT NULL, similarity DOUBLE PRECISION NOT NULL,
+  charged_node TEXT, credited_node TEXT, created_at BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS spot_checks_charged ON spot_checks (charged_node);
+CREATE INDEX IF NOT EXISTS spot_checks_credited ON spot_checks (credited_node);
 CREATE TABLE IF NOT EXISTS log_nodes (level INTEGER NOT NULL, idx BIGINT NOT NULL, hash @BLOB NOT NULL, PRIMARY KEY (level, idx));
 CREATE TABLE IF NOT EXISTS log_state (id INTEGER PRIMARY KEY, size BIGINT NOT NULL, root @BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS checkpoints (

@@ -1,3 +1,5 @@
+import { applyLabellingSchema } from '../labelling/labelling-schema.js';
+import { applyRewardsSchema } from '../rewards/rewards-schema.js';
 import { AuthStore } from './auth-store.js';
 import { CaptureStore } from './capture-store.js';
 import { FrontierStore } from './frontier-store.js';
@@ -36,6 +38,8 @@ export class Store {
     } else {
       await this.db.exec(schemaFor('sqlite'));
     }
+    await applyRewardsSchema(this.db);
+    await applyLabellingSchema(this.db);
   }
 
   close(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { CrawlOptions } from '../crawl/job-options.js';
 
-export type UrlKind = 'page' | 'robots' | 'tdmrep';
+export type UrlKind = 'page' | 'robots' | 'tdmrep' | 'spotcheck';
 export type UrlState = 'queued' | 'leased' | 'stored' | 'skipped' | 'failed';
 export type JobState = 'running' | 'done';
 
@@ -45,6 +45,7 @@ export interface LeaseRow {
   leaseId: string | null;
   leasedTo: string | null;
   leaseDeadline: number | null;
+  detail: string | null;
 }
 
 export interface HostPolicy {

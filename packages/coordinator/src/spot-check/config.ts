@@ -1,0 +1,16 @@
+/** Spot checks: a share of accepted captures is fetched again by another node and compared. */
+export interface SpotCheckConfig {
+  /** Share of stored pages re-fetched by a different node (0..1). */
+  rate: number;
+  /** Extracted-text similarity (word 5-gram Jaccard) at or above which two fetches agree. */
+  similarity: number;
+  /**
+   * Credibility = (agreements + prior) / (checks + prior): a new node starts at 1 and one lost check
+   * costs more the fewer checks it has passed.
+   */
+  prior: number;
+  /** Below this credibility a node gets no more work and its captures are flagged. */
+  bar: number;
+}
+
+export const defaultSpotCheckConfig: SpotCheckConfig = { rate: 0.05, similarity: 0.9, prior: 5, bar: 0.95 };

@@ -1,0 +1,146 @@
+import type { BlobStore } from '../blob/blob-store.js';
+import type { CaptureStore } from '../store/capture-store.js';
+import type { SqlExecutor } from '../store/sql-driver.js';
+import type { SpotCheckConfig } from './config.js';
+import { sampledForSpotCheck } from './sampler.js';
+import { SPOT_CHECK_JOB_PREFIX, type SpotCheckTask } from './task.js';
+import { shingleSimilarity, visibleText } from './text-similarity.js';
+
+export interface SpotCheckOutcome {
+  agrees: boolean;
+  similarity: number;
+  charged: string | null;
+  credited: string | null;
+}
+
+/**
+ * Catches nodes that lie. A sampled capture is fetched again by a node of another operator; bodies
+ * that hash the same agree, otherwise their visible texts are compared by similarity (pages with a
+ * changing timestamp still agree). A disagreement is not blamed on anyone until a third node breaks
+ * the tie: whoever it contradicts is charged. Credibility = (credited + prior) / (checks + prior); a
+ * node below the bar gets no more work and all its captures are flagged.
+ */
+export class SpotChecks {
+  constructor(
+    private readonly blobs: BlobStore,
+    private readonly captures: CaptureStore,
+    readonly config: SpotCheckConfig,
+  ) {}
+
+  async maybeSchedule(tx: SqlExecutor, capture: { id: string; nodeId: string; url: string }): Promise<void> {
+    if (!sampledForSpotCheck(capture.id, this.config.rate)) return;
+    await this.schedule(tx, capture.url, { captureId: capture.id, round: 1, exclude: [capture.nodeId] });
+  }
+
+  private async schedule(tx: SqlExecutor, url: string, task: SpotCheckTask): Promise<void> {
+    const now = Date.now();
+    await tx.run('INSERT INTO hosts (origin) VALUES (?) ON CONFLICT (origin) DO NOTHING', [
+      new URL(url).origin,
+    ]);
+    await tx.run(
+      `INSERT INTO urls (job_id, url, origin, kind, depth, state, detail, created_at, updated_at)
+       VALUES (?, ?, ?, 'spotcheck', 0, 'queued', ?, ?, ?) ON CONFLICT (job_id, kind, url) DO NOTHING`,
+      [
+        `${SPOT_CHECK_JOB_PREFIX}${task.captureId}:${task.round}`,
+        url,
+        new URL(url).origin,
+        JSON.stringify(task),
+        now,
+        now,
+      ],
+    );
+  }
+
+  /** Compares a checker's fetch with the original capture and records who is credited or charged. */
+  async resolve(
+    tx: SqlExecutor,
+    task: SpotCheckTask,
+    check: {
+      captureId: string;
+      nodeId: string;
+      status: number;
+      bodySha256: string;
+      body: Buffer;
+      contentType: string | null;
+    },
+  ): Promise<SpotCheckOutcome | null> {
+    // Inside the caller's transaction: the SQLite driver serialises calls, so a read outside `tx` would wait forever.
+    const original = await this.captures.byId(task.captureId, tx);
+    if (!original) return null;
+    let similarity = 1;
+    let agrees = original.bodySha256 === check.bodySha256 && original.status === check.status;
+    if (!agrees && original.status === check.status) {
+      const orig = await this.blobs.get(original.bodySha256);
+      similarity = orig
+        ? shingleSimilarity(
+            visibleText(orig, original.contentType),
+            visibleText(check.body, check.contentType),
+          )
+        : 0;
+      agrees = similarity >= this.config.similarity;
+    } else if (!agrees) similarity = 0;
+    const firstChecker = task.exclude[1] ?? null;
+    let charged: string | null = null;
+    let credited: string | null = null;
+    if (task.round === 1) {
+      if (agrees) credited = original.nodeId;
+      else
+        await this.schedule(tx, original.requestedUrl, {
+          captureId: original.id,
+          round: 2,
+          exclude: [original.nodeId, check.nodeId],
+        });
+    } else if (agrees) {
+      credited = original.nodeId;
+      charged = firstChecker;
+    } else {
+      charged = original.nodeId;
+      credited = firstChecker;
+    }
+    await tx.run(
+      `INSERT INTO spot_checks (capture_id, round, checker_node, check_capture_id, agrees, similarity, charged_node,
+         credited_node, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        original.id,
+        task.round,
+        check.nodeId,
+        check.captureId,
+        agrees ? 1 : 0,
+        similarity,
+        charged,
+        credited,
+        Date.now(),
+      ],
+    );
+    if (credited) await this.updateCredibility(tx, credited);
+    if (charged) {
+      if (charged === original.nodeId)
+        await tx.run('UPDATE captures SET flagged = 1 WHERE id = ?', [original.id]);
+      await this.updateCredibility(tx, charged);
+    }
+    return { agrees, similarity, charged, credited };
+  }
+
+  /** A node is credited when a check confirms its capture (or its check), charged when a tie-break goes against it. */
+  async credibility(
+    tx: SqlExecutor,
+    nodeId: string,
+  ): Promise<{ score: number; credited: number; charged: number }> {
+    const r = await tx.get<{ credited: number; charged: number }>(
+      `SELECT
+         (SELECT count(*) FROM spot_checks WHERE credited_node = ?) AS credited,
+         (SELECT count(*) FROM spot_checks WHERE charged_node = ?) AS charged`,
+      [nodeId, nodeId],
+    );
+    const credited = Number(r?.credited ?? 0);
+    const charged = Number(r?.charged ?? 0);
+    const p = this.config.prior;
+    return { score: (credited + p) / (credited + charged + p), credited, charged };
+  }
+
+  private async updateCredibility(tx: SqlExecutor, nodeId: string): Promise<void> {
+    const { score } = await this.credibility(tx, nodeId);
+    await tx.run('UPDATE nodes SET credibility = ? WHERE id = ?', [score, nodeId]);
+    if (score < this.config.bar) await tx.run('UPDATE captures SET flagged = 1 WHERE node_id = ?', [nodeId]);
+  }
+}

@@ -1,0 +1,36 @@
+import { parseHTML } from 'linkedom';
+
+/** Visible text of an HTML body (scripts and styles dropped), for comparing two fetches of a page. */
+export function visibleText(body: Buffer, contentType: string | null): string {
+  const text = body.toString('utf8');
+  if (contentType && !/html/i.test(contentType)) return text;
+  const { document } = parseHTML(text);
+  for (const el of document.querySelectorAll('script, style, noscript, template')) el.remove();
+  return (document.body?.textContent ?? document.documentElement?.textContent ?? '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
+ * Jaccard similarity of word 5-gram shingles. A timestamp or counter that changes between two fetches
+ * touches a handful of shingles; a rewritten paragraph touches many.
+ */
+export function shingleSimilarity(a: string, b: string): number {
+  const sa = shingles(a);
+  const sb = shingles(b);
+  if (sa.size === 0 && sb.size === 0) return 1;
+  let inter = 0;
+  for (const s of sa) if (sb.has(s)) inter++;
+  return inter / (sa.size + sb.size - inter);
+}
+
+function shingles(text: string): Set<string> {
+  const words = text.toLowerCase().split(/\s+/).filter(Boolean);
+  const out = new Set<string>();
+  if (words.length < 5) {
+    if (words.length) out.add(words.join(' '));
+    return out;
+  }
+  for (let i = 0; i + 5 <= words.length; i++) out.add(words.slice(i, i + 5).join(' '));
+  return out;
+}
