@@ -43,7 +43,10 @@ for (const backend of backends()) {
       let queries = 0;
       const counting = {
         ...store.db,
-        all: (...a: Parameters<SqlDriver['all']>) => (queries++, store.db.all(...a)),
+        all: (...a: Parameters<SqlDriver['all']>) => {
+          queries++;
+          return store.db.all(...a);
+        },
       } as SqlDriver;
       const counted = new LogStore(counting);
       for (const [index, size] of [

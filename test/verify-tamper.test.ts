@@ -119,7 +119,11 @@ describe('sward verify catches tampering', () => {
 
   test('one field of a record (outside and inside the signed capture)', async () => {
     await expectFailure(
-      tampered('field', (d) => editPages(d, (rows) => void ((rows[1] as { status: number }).status = 404))),
+      tampered('field', (d) =>
+        editPages(d, (rows) => {
+          (rows[1] as { status: number }).status = 404;
+        }),
+      ),
       'record',
       2,
     );

@@ -4,11 +4,22 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createWarcWriter } from '@sward/coordinator';
 import { BUNDLE_CHECKPOINTS_FILE, type BundleCheckpoints } from '@sward/core';
+import { applyQualityPreset, Deduplicator, type QualityPreset, type QualitySignals } from '@sward/extract';
 import type { PageRow, SwardClient } from '@sward/sdk';
+
+export interface DocumentFilters {
+  /** ISO 639-1 codes to keep; empty keeps every language. */
+  lang?: string[];
+  quality?: QualityPreset;
+  /** Near-duplicate Jaccard threshold (MinHash LSH over word 5-grams). */
+  dedupThreshold?: number;
+}
 
 export interface CrawlOutputSummary {
   dir: string;
   pages: number;
+  documents: number;
+  dropped: { quality: number; duplicate: number; language: number };
   skipped: number;
   failed: number;
   warc: string | null;
@@ -37,7 +48,7 @@ export async function writeCrawlOutput(
   client: SwardClient,
   jobId: string,
   dir: string,
-  opts: { warc?: boolean } = {},
+  opts: { warc?: boolean } & DocumentFilters = {},
 ): Promise<CrawlOutputSummary> {
   mkdirSync(dir, { recursive: true });
   const pages = jsonlWriter(join(dir, 'pages.jsonl'));
@@ -115,7 +126,8 @@ export async function writeCrawlOutput(
     else nSkipped++;
   }
   await skipped.close();
-  return { dir, pages: nPages, skipped: nSkipped, failed: nFailed, warc: warcPath };
+  const docs = await writeDocuments(client, jobId, dir, sealed.size, opts);
+  return { dir, pages: nPages, skipped: nSkipped, failed: nFailed, warc: warcPath, ...docs };
 }
 
 /** The checkpoints from the first that covers the job's first leaf up to the sealing one, with consistency proofs. */
@@ -143,4 +155,65 @@ async function writeCheckpoints(
   };
   await mkdir(join(dir, dirname(BUNDLE_CHECKPOINTS_FILE)), { recursive: true });
   await writeFile(join(dir, BUNDLE_CHECKPOINTS_FILE), `${JSON.stringify(bundle, null, 2)}\n`);
+}
+
+/**
+ * DIR/documents.jsonl: one row per kept document, after the language filter, the quality preset and
+ * crawl-wide deduplication (exact and MinHash near-duplicates), in that order. Every dropped document
+ * goes to DIR/documents-dropped.jsonl with why, and for duplicates which kept document it duplicates.
+ */
+async function writeDocuments(
+  client: SwardClient,
+  jobId: string,
+  dir: string,
+  checkpointSize: number,
+  f: DocumentFilters,
+): Promise<{ documents: number; dropped: CrawlOutputSummary['dropped'] }> {
+  const kept = jsonlWriter(join(dir, 'documents.jsonl'));
+  const droppedOut = jsonlWriter(join(dir, 'documents-dropped.jsonl'));
+  const dedup = new Deduplicator({ threshold: f.dedupThreshold ?? 0.8 });
+  const dropped = { quality: 0, duplicate: 0, language: 0 };
+  const lang = new Set((f.lang ?? []).map((l) => l.toLowerCase()));
+  let n = 0;
+  for await (const row of client.documents(jobId)) {
+    const doc = row.document;
+    const base = { captureId: row.captureId, url: doc.url };
+    if (lang.size && !lang.has(String(doc.language ?? ''))) {
+      dropped.language++;
+      await droppedOut.write({ ...base, dropped: 'language', language: doc.language });
+      continue;
+    }
+    const verdict = applyQualityPreset(doc.quality as QualitySignals, f.quality ?? 'none');
+    if (!verdict.pass || !doc.text) {
+      dropped.quality++;
+      await droppedOut.write({
+        ...base,
+        dropped: 'quality',
+        reasons: doc.text ? verdict.reasons : [doc.reason ?? 'empty'],
+      });
+      continue;
+    }
+    const d = dedup.check(row.captureId, doc.text);
+    if (d.duplicate) {
+      dropped.duplicate++;
+      await droppedOut.write({
+        ...base,
+        dropped: 'duplicate',
+        kind: d.kind,
+        of: d.of,
+        similarity: d.similarity,
+      });
+      continue;
+    }
+    const { qualityVerdict: _v, ...fields } = doc;
+    await kept.write({
+      captureId: row.captureId,
+      ...fields,
+      provenance: { leafIndex: row.leafIndex, checkpointSize },
+    });
+    n++;
+  }
+  await kept.close();
+  await droppedOut.close();
+  return { documents: n, dropped };
 }

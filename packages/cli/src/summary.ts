@@ -24,7 +24,7 @@ export function formatCrawlSummary(
     lines.push(`    ${(nodeNames.get(node) ?? `${node.slice(0, 12)}…`).padEnd(20)} ${n}`);
   }
   lines.push(
-    `  output:         ${out.dir}/pages.jsonl, skipped.jsonl, blobs/${out.warc ? `, ${out.warc}` : ''}`,
+    `  output:         ${out.dir}/pages.jsonl, documents.jsonl, skipped.jsonl, blobs/${out.warc ? `, ${out.warc}` : ''}`,
   );
   return lines.join('\n');
 }

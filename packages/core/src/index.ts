@@ -1,4 +1,5 @@
 export * from './anchor-verify.js';
+export * from './bundle/index.js';
 export * from './canonical-json.js';
 export * from './capture.js';
 export * from './errors.js';
@@ -6,4 +7,3 @@ export * from './hash.js';
 export * from './identity.js';
 export * from './merkle/index.js';
 export * from './url-normalize.js';
-export * from './bundle/index.js';

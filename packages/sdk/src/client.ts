@@ -1,5 +1,13 @@
 import { SwardApiError } from './errors.js';
-import type { CheckpointInfo, CrawlRequest, JobInfo, PageRow, RowProof, SkipRow } from './types.js';
+import type {
+  CheckpointInfo,
+  CrawlRequest,
+  DocumentRow,
+  JobInfo,
+  PageRow,
+  RowProof,
+  SkipRow,
+} from './types.js';
 
 export interface ClientOptions {
   /** Coordinator base URL, e.g. http://127.0.0.1:8080 */
@@ -67,6 +75,20 @@ export class SwardClient {
         `/v1/jobs/${encodeURIComponent(jobId)}/pages?after=${after}&limit=1000`,
       );
       yield* r.pages;
+      if (r.next === null) return;
+      after = r.next;
+    }
+  }
+
+  /** Extracted documents of a job's stored pages. */
+  async *documents(jobId: string): AsyncGenerator<DocumentRow> {
+    let after = 0;
+    for (;;) {
+      const r = await this.call<{ documents: DocumentRow[]; next: number | null }>(
+        'GET',
+        `/v1/jobs/${encodeURIComponent(jobId)}/documents?after=${after}&limit=1000`,
+      );
+      yield* r.documents;
       if (r.next === null) return;
       after = r.next;
     }

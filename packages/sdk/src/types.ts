@@ -69,3 +69,11 @@ export interface RowProof {
   checkpoint: CheckpointInfo;
   inclusionProof: string[];
 }
+
+export interface DocumentRow {
+  seq: number;
+  captureId: string;
+  leafIndex: number | null;
+  /** The extractor's document: title, author, published, language, text, markdown, links, quality, pii… */
+  document: Record<string, unknown> & { text: string; language: string | null; url: string | null };
+}

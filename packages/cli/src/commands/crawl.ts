@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { QUALITY_PRESETS } from '@sward/extract';
 import { SwardClient } from '@sward/sdk';
 import type { Command } from 'commander';
 import { writeCrawlOutput } from '../crawl-output.js';
@@ -18,8 +19,16 @@ export function register(program: Command): void {
     .option('--exclude <glob>', 'never URLs matching this glob (repeatable)', collect, [])
     .option('--out <dir>', 'output folder', 'sward-out')
     .option('--warc', 'also write a WARC 1.1 file of the responses')
+    .option('--lang <codes>', 'keep only documents in these languages (ISO 639-1, comma-separated)', (v) =>
+      v.split(','),
+    )
+    .option('--quality <preset>', 'quality filter: none, c4, gopher or strict', 'none')
+    .option('--dedup-threshold <j>', 'near-duplicate Jaccard threshold', Number, 0.8)
     .action(async (seed: string, o) => {
       if (!o.apiKey) throw new Error('no API key: pass --api-key or set SWARD_API_KEY');
+      if (!QUALITY_PRESETS.includes(o.quality))
+        throw new Error(`--quality must be one of ${QUALITY_PRESETS.join(', ')}`);
+
       const client = new SwardClient({ url: o.coordinator, apiKey: o.apiKey });
       const t0 = Date.now();
       const job = await client.createCrawl({
@@ -38,7 +47,12 @@ export function register(program: Command): void {
         (e) => process.stderr.write(`coordinator unreachable (${e.message}); waiting\n`),
       );
       bar.stop();
-      const out = await writeCrawlOutput(client, job.id, resolve(o.out), { warc: o.warc });
+      const out = await writeCrawlOutput(client, job.id, resolve(o.out), {
+        warc: o.warc,
+        lang: o.lang ?? [],
+        quality: o.quality,
+        dedupThreshold: o.dedupThreshold,
+      });
       process.stdout.write(`${formatCrawlSummary(done, out, Date.now() - t0)}\n`);
     });
 }

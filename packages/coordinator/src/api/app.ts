@@ -5,6 +5,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { CoordinatorError } from '../errors.js';
 import { customerRoutes } from './customer-routes.js';
 import type { AppDeps } from './deps.js';
+import { labellingRoutes } from './labelling-routes.js';
 import { logRoutes } from './log-routes.js';
 import { nodeRoutes } from './node-routes.js';
 
@@ -21,6 +22,7 @@ export function createApp(deps: AppDeps): Hono {
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.route('/v1/nodes', nodeRoutes(deps));
   app.route('/v1/log', logRoutes(deps));
+  app.route('/', labellingRoutes(deps));
   app.route('/v1', customerRoutes(deps));
   app.notFound((c) => c.json(errBody('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => {

@@ -70,6 +70,13 @@ export function customerRoutes({ store, blobs, checkpoints, flushLog, logStore }
     });
   });
 
+  r.get('/jobs/:id/documents', async (c) => {
+    const after = Number(c.req.query('after') ?? 0);
+    const limit = Math.min(Number(c.req.query('limit') ?? 500), 5000);
+    const rows = await store.captures.documents(c.req.param('id'), after, limit);
+    return c.json({ documents: rows, next: rows.length ? rows[rows.length - 1]?.seq : null });
+  });
+
   r.get('/jobs/:id/skipped', async (c) => {
     const after = Number(c.req.query('after') ?? 0);
     const rows = await store.captures.skipped(c.req.param('id'), after, 5000);

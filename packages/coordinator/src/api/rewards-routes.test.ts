@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { Hono } from 'hono';
 import { CoordinatorError } from '../errors.js';
+import { verifyClaim } from '../rewards/payout-claim.js';
 import { RewardsService } from '../rewards/rewards-service.js';
 import { openStore } from '../store/store.js';
 import { rewardsRoutes } from './rewards-routes.js';
@@ -80,5 +81,23 @@ test('admin routes need an API key: status, epochs, claims, flags', async () => 
     body: '{}',
   });
   assert.equal(review.status, 404);
+  await store.close();
+});
+
+test('a closed epoch serves its table and each account’s claim proof', async () => {
+  const { store, rewards, app, key } = await setup();
+  const epoch = rewards.epochOf() - 3;
+  await rewards.onCaptureAccepted({
+    captureId: 'c1',
+    nodeId: 'n1',
+    bytes: 0,
+    at: epoch * rewards.policy.epochMs,
+  });
+  await rewards.closeEpoch(epoch);
+  const table = await json(await get(app, `/v1/rewards/epochs/${epoch}`, key));
+  assert.deepEqual(table.payouts, [{ index: 0, account: 'op:alice', amount: 1_000_000 }]);
+  const claim = await json(await get(app, `/v1/rewards/epochs/${epoch}/claims/op:alice`, key));
+  assert.equal(claim.root, table.root);
+  assert.deepEqual(verifyClaim(claim.root, claim), { ok: true });
   await store.close();
 });

@@ -153,6 +153,7 @@ export class Ingest {
         await tx.run('UPDATE jobs SET stored = stored + 1 WHERE id = ?', [l.jobId]);
         await this.enqueueLinks(tx, l, finalUrl, verdict.links);
         await this.spotChecks.maybeSchedule(tx, { id: captureId, nodeId: c.nodeId, url: l.url });
+        if (verdict.document) await captures.insertDocument(tx, captureId, l.jobId, verdict.document);
       }
       const policy = await frontier.hostPolicy(tx, l.origin);
       const delay = policy

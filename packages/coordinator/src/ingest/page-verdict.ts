@@ -1,10 +1,11 @@
 import type { Capture } from '@sward/core';
+import { decodeHtml, type ExtractedDocument, extract } from '@sward/extract';
 import { inspectHtml } from '../crawl/html-inspect.js';
 import { headerSaysNoAi, metaSaysNoAi } from '../policy/noai.js';
 import { tdmHeaderReserved } from '../policy/tdmrep.js';
 
 export type PageVerdict =
-  | { outcome: 'stored'; links: string[] }
+  | { outcome: 'stored'; links: string[]; document: ExtractedDocument | null }
   | { outcome: 'skipped'; reason: 'noai' | 'tdmrep'; detail: string }
   | { outcome: 'failed'; reason: string; detail: string }
   | { outcome: 'retry'; reason: string; detail: string };
@@ -40,9 +41,13 @@ export function pageVerdict(capture: Capture, body: Buffer): PageVerdict {
     return { outcome: 'skipped', reason: 'tdmrep', detail: 'tdm-reservation: 1 response header' };
   if (headerSaysNoAi(headers['x-robots-tag']))
     return { outcome: 'skipped', reason: 'noai', detail: `X-Robots-Tag: ${headers['x-robots-tag']}` };
-  if (!isHtml(headers['content-type'])) return { outcome: 'stored', links: [] };
-  const facts = inspectHtml(body.toString('utf8'), capture.finalUrl);
+  if (!isHtml(headers['content-type'])) return { outcome: 'stored', links: [], document: null };
+  const { text } = decodeHtml(body, headers['content-type']);
+  const facts = inspectHtml(text, capture.finalUrl);
   if (metaSaysNoAi(facts.metaRobots))
     return { outcome: 'skipped', reason: 'noai', detail: '<meta name="robots" content="noai">' };
-  return { outcome: 'stored', links: facts.links };
+  // extract() never throws: bad pages give an empty document with a reason, and the crawl goes on.
+  const document = extract(text, { url: capture.finalUrl });
+  const links = document.links.length ? document.links.map((l) => l.url) : facts.links;
+  return { outcome: 'stored', links, document };
 }

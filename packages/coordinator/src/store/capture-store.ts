@@ -62,6 +62,30 @@ export class CaptureStore {
     return r ? mapCapture(r) : undefined;
   }
 
+  async insertDocument(tx: SqlExecutor, captureId: string, jobId: string, doc: unknown): Promise<void> {
+    await tx.run('INSERT INTO documents (capture_id, job_id, doc, created_at) VALUES (?, ?, ?, ?)', [
+      captureId,
+      jobId,
+      JSON.stringify(doc),
+      Date.now(),
+    ]);
+  }
+
+  /** Extracted documents of a job's stored pages, in ingest order. */
+  async documents(jobId: string, afterSeq: number, limit: number) {
+    const rows = await this.db.all<{ doc: string; seq: number; id: string; leaf_index: number | null }>(
+      `SELECT d.doc, c.seq, c.id, c.leaf_index FROM documents d JOIN captures c ON c.id = d.capture_id
+       WHERE d.job_id = ? AND c.seq > ? AND c.outcome = 'stored' ORDER BY c.seq LIMIT ?`,
+      [jobId, afterSeq, limit],
+    );
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      captureId: r.id,
+      leafIndex: r.leaf_index == null ? null : Number(r.leaf_index),
+      document: JSON.parse(r.doc) as Record<string, unknown>,
+    }));
+  }
+
   /** The newest stored capture whose requested or final URL is `url`. */
   async latestStoredFor(url: string): Promise<CaptureRow | undefined> {
     const r = await this.db.get<Record<string, unknown>>(

@@ -38,6 +38,9 @@ CREATE INDEX IF NOT EXISTS captures_job ON captures (job_id, outcome, seq);
 CREATE UNIQUE INDEX IF NOT EXISTS captures_stored_once ON captures (job_id, final_url) WHERE outcome = 'stored';
 CREATE INDEX IF NOT EXISTS captures_unsequenced ON captures (seq) WHERE leaf_index IS NULL;
 CREATE UNIQUE INDEX IF NOT EXISTS captures_leaf ON captures (leaf_index);
+CREATE TABLE IF NOT EXISTS documents (
+  capture_id TEXT PRIMARY KEY, job_id TEXT NOT NULL, doc TEXT NOT NULL, created_at BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS documents_job ON documents (job_id);
 CREATE TABLE IF NOT EXISTS spot_checks (
   id @AUTO_ID, capture_id TEXT NOT NULL, round INTEGER NOT NULL, checker_node TEXT NOT NULL,
   check_capture_id TEXT NOT NULL, agrees INTEGER NOT NULL, similarity DOUBLE PRECISION NOT NULL,

@@ -1,0 +1,37 @@
+import { readFile } from 'node:fs/promises';
+import { extract } from '@sward/extract';
+import type { Command } from 'commander';
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export function register(program: Command): void {
+  program
+    .command('extract [file]')
+    .description('turn an HTML page (file or - for stdin) into a clean document')
+    .option('--url <url>', "the page's URL: base for absolute links")
+    .option('--format <f>', 'json, text or markdown', 'json')
+    .option('--content-type <type>', 'Content-Type header, for the charset')
+    .option('--keep-pii', 'keep emails, phone numbers and IP addresses instead of placeholders')
+    .action(async (file: string | undefined, o) => {
+      if (!['json', 'text', 'markdown'].includes(o.format))
+        throw new Error('--format must be json, text or markdown');
+      const bytes = !file || file === '-' ? await readStdin() : await readFile(file);
+      const doc = extract(bytes, {
+        ...(o.url ? { url: o.url } : {}),
+        ...(o.contentType ? { contentType: o.contentType } : {}),
+        redactPii: !o.keepPii,
+      });
+      const out =
+        o.format === 'text'
+          ? doc.text
+          : o.format === 'markdown'
+            ? doc.markdown
+            : JSON.stringify(doc, null, 2);
+      process.stdout.write(`${out}\n`);
+      if (doc.reason) process.stderr.write(`warning: empty document: ${doc.reason}\n`);
+    });
+}

@@ -1,0 +1,76 @@
+import type { SqlDriver } from '../store/sql-driver.js';
+import { aggregateAccepted } from './aggregate-accepted.js';
+import { datasetCard, type ExportStats } from './dataset-card.js';
+import { type ExportFiles, exportFiles } from './export-files.js';
+import { exportRows } from './export-rows.js';
+import type { LabelItem } from './items-file.js';
+import type { Project } from './projects.js';
+import type { Settlement } from './settlement.js';
+import { nominalAlpha } from './spam-detect.js';
+import type { Submissions } from './submissions.js';
+import { answerClasses } from './task-types.js';
+
+/**
+ * A project's results as files. Labels of workers with a flag that is open or confirmed are dropped;
+ * what is left is aggregated with Dawid–Skene. Ratings projects export ratings; pairwise and ranking
+ * projects export both preferences and ratings.
+ */
+export class ProjectExport {
+  constructor(
+    private readonly db: SqlDriver,
+    private readonly submissions: Submissions,
+    private readonly settlement: Settlement,
+  ) {}
+
+  async build(project: Project): Promise<{ files: ExportFiles; stats: ExportStats }> {
+    const events = await this.submissions.events(project);
+    const gold = await this.submissions.gold(project);
+    const flags = await this.settlement.flags(project.id);
+    const flagged = new Set([...flags].filter(([, s]) => s !== 'cleared').map(([w]) => w));
+    const classes = answerClasses(project.type, project.k);
+    const agg = aggregateAccepted(events, gold, classes, flagged);
+    const items = await this.items(project);
+    const rows = exportRows(project.type, items, agg);
+    const allAlpha = nominalAlpha(events, classes);
+    const keptAlpha = nominalAlpha(
+      events.filter((e) => !flagged.has(e.worker)),
+      classes,
+    );
+    const confidences = [...agg.confidence.values()];
+    const workers = new Set(events.map((e) => e.worker));
+    const stats: ExportStats = {
+      name: project.name,
+      license: project.license,
+      taskType: project.type,
+      items: project.items,
+      itemsLabelled: agg.labels.size,
+      preferenceRows: rows.preferences.length,
+      ratingRows: rows.ratings.length,
+      labels: events.length,
+      labelsDropped: events.filter((e) => flagged.has(e.worker)).length,
+      labellers: [...workers].filter((w) => !flagged.has(w)).length,
+      labellersFlagged: [...workers].filter((w) => flagged.has(w)).length,
+      overlap: project.overlap,
+      goldItems: project.goldItems,
+      alphaAll: Number.isFinite(allAlpha) ? allAlpha : null,
+      alphaAccepted: Number.isFinite(keptAlpha) ? keptAlpha : null,
+      meanConfidence: confidences.length ? confidences.reduce((a, b) => a + b, 0) / confidences.length : null,
+    };
+    const hasPrefs = project.type !== 'rating';
+    const card = datasetCard(stats, { preferences: hasPrefs, ratings: true });
+    return { files: exportFiles(hasPrefs ? rows.preferences : null, rows.ratings, card), stats };
+  }
+
+  private async items(project: Project): Promise<LabelItem[]> {
+    const rows = await this.db.all<{ id: string; prompt: string; responses: string; gold: string | null }>(
+      'SELECT id, prompt, responses, gold FROM lb_items WHERE project_id = ? ORDER BY seq',
+      [project.id],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      prompt: r.prompt,
+      responses: JSON.parse(r.responses),
+      gold: r.gold,
+    }));
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Ledger account ids. Names are URI-encoded so an operator called "a:b" cannot collide with another
+ * account's structure. The treasury issues every point (its balance is minus what was ever issued);
+ * the distributor holds what closed epochs made claimable.
+ */
+export const TREASURY = 'treasury';
+export const DISTRIBUTOR = 'distributor';
+
+const enc = encodeURIComponent;
+
+export const operatorAccount = (operator: string): string => `op:${enc(operator)}`;
+export const referrerAccount = (operator: string): string => `ref:${enc(operator)}`;
+export const labellerAccount = (labeller: string): string => `lab:${enc(labeller)}`;
+/** Referral rewards of `referrer` from `referee`, held while either is under review. */
+export const heldAccount = (referrer: string, referee: string): string =>
+  `held:${enc(referrer)}:${enc(referee)}`;
+
+export type AccountClass = 'treasury' | 'distributor' | 'operator' | 'referrer' | 'labeller' | 'held';
+
+export function accountClass(account: string): AccountClass {
+  if (account === TREASURY) return 'treasury';
+  if (account === DISTRIBUTOR) return 'distributor';
+  const prefix = account.slice(0, account.indexOf(':'));
+  const cls = { op: 'operator', ref: 'referrer', lab: 'labeller', held: 'held' }[prefix];
+  if (!cls) throw new TypeError(`not a ledger account: ${account}`);
+  return cls as AccountClass;
+}
+
+/** The held account's two parties, or null for any other account. */
+export function heldParties(account: string): { referrer: string; referee: string } | null {
+  const m = /^held:([^:]*):([^:]*)$/.exec(account);
+  return m ? { referrer: decodeURIComponent(m[1] ?? ''), referee: decodeURIComponent(m[2] ?? '') } : null;
+}
+
+/** Accounts with a running balance row and a floor; the treasury and distributor are unbounded. */
+export const isBounded = (account: string): boolean => {
+  const c = accountClass(account);
+  return c !== 'treasury' && c !== 'distributor';
+};
+
+/** Accounts whose positive balance an epoch close pays out (held rewards wait for review). */
+export const isPayable = (account: string): boolean => {
+  const c = accountClass(account);
+  return c === 'operator' || c === 'referrer' || c === 'labeller';
+};

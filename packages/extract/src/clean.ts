@@ -1,0 +1,55 @@
+import { type AnyNode, attr, type Element, isElement } from './dom.js';
+import { MAYBE_OK, SKIP_TAGS, UNLIKELY, UNLIKELY_ROLES } from './patterns.js';
+
+const HIDDEN_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden/i;
+
+function isHidden(e: Element): boolean {
+  const a = e.attribs;
+  if ('hidden' in a) return true;
+  if (a['aria-hidden'] === 'true' && e.name !== 'span' && e.name !== 'i') return true;
+  const s = a.style;
+  return s !== undefined && HIDDEN_STYLE.test(s);
+}
+
+function isUnlikely(e: Element, ancestorsKept: boolean): boolean {
+  if (e.name === 'body' || e.name === 'html' || e.name === 'a' || e.name === 'article' || e.name === 'main')
+    return false;
+  if (UNLIKELY_ROLES.has(attr(e, 'role'))) return true;
+  if (!ancestorsKept) return false;
+  const key = `${attr(e, 'class')} ${attr(e, 'id')}`;
+  if (key.length < 2) return false;
+  return UNLIKELY.test(key) && !MAYBE_OK.test(key);
+}
+
+/**
+ * Removes what is never main content: script-like tags, hidden nodes, comments and
+ * boilerplate by class/id/role. In place, iterative. `strict` also removes by class/id.
+ */
+export function cleanTree(root: AnyNode, keep?: (e: Element) => boolean): void {
+  const strict = keep !== undefined;
+  const stack: AnyNode[] = [root];
+  while (stack.length) {
+    const n = stack.pop() as AnyNode;
+    if (!('children' in n)) continue;
+    const kept: AnyNode[] = [];
+    for (const c of n.children) {
+      if (c.type === 'comment' || c.type === 'directive') continue;
+      if (isElement(c)) {
+        if (SKIP_TAGS.has(c.name) || c.type !== 'tag') continue;
+        if (isHidden(c)) continue;
+        if (strict && isUnlikely(c, !insideTableOrCode(c)) && !keep(c)) continue;
+        stack.push(c);
+      }
+      kept.push(c);
+    }
+    n.children = kept as never;
+  }
+}
+
+function insideTableOrCode(e: Element): boolean {
+  let p = e.parent;
+  for (let i = 0; p && i < 6; i++, p = p.parent) {
+    if (isElement(p) && (p.name === 'table' || p.name === 'code' || p.name === 'pre')) return true;
+  }
+  return false;
+}

@@ -1,0 +1,200 @@
+import { mainContent } from './content.js';
+import { decodeHtml } from './decode.js';
+import { type Element, firstByName, parseHtml } from './dom.js';
+import { readabilitySecondOpinion, SECOND_OPINION_BELOW } from './fallback.js';
+import { detectLanguage } from './language.js';
+import { absolutizeLinks, collectLinks, type Link } from './links.js';
+import { toMarkdown } from './markdown.js';
+import { readMetadata } from './metadata.js';
+import { limitNesting } from './nesting.js';
+import { type PiiCounts, redactPii } from './pii.js';
+import { applyQualityPreset, type QualityPreset, type QualityVerdict } from './quality-presets.js';
+import { type QualitySignals, qualitySignals } from './quality-signals.js';
+
+export interface ExtractOptions {
+  /** The page's final URL: base for absolute links, and echoed in the document. */
+  url?: string;
+  /** Content-Type header, used when `html` is bytes. */
+  contentType?: string;
+  /** Replace emails, phones and IPs by [EMAIL]/[PHONE]/[IP] (default true). */
+  redactPii?: boolean;
+  /** Produce Markdown (default true). */
+  markdown?: boolean;
+  /** Ask Readability.js when our own main text is short, keep its result if much longer (default true). */
+  secondOpinion?: boolean;
+  /** Quality preset whose verdict is attached (default 'none': signals only). */
+  qualityPreset?: QualityPreset;
+  /**
+   * Longer inputs lose their scripts/styles/SVG/comments and are then cut to this many
+   * characters (default 4 Mi), with a warning.
+   */
+  maxChars?: number;
+}
+
+export interface ExtractedDocument {
+  url: string | null;
+  title: string | null;
+  author: string | null;
+  /** ISO 8601 (date or date-time) when the page states one. */
+  published: string | null;
+  siteName: string | null;
+  /** ISO 639-1. */
+  language: string | null;
+  description: string | null;
+  canonicalUrl: string | null;
+  /** Main text, paragraphs separated by blank lines. */
+  text: string;
+  markdown: string;
+  /** Outgoing http(s) links of the whole page, absolute, de-duplicated. */
+  links: Link[];
+  wordCount: number;
+  quality: QualitySignals;
+  qualityVerdict: QualityVerdict & { preset: QualityPreset };
+  pii: PiiCounts;
+  /** Non-fatal problems met on the way (e.g. "truncated-input", "deeply-nested"). */
+  warnings: string[];
+  /** Why the document is empty, when it is. */
+  reason: string | null;
+}
+
+const DEFAULT_MAX_CHARS = 4 * 1024 * 1024;
+const STRIP_WHEN_HUGE = /<(script|style|svg)\b[^>]*>[\s\S]*?<\/\1\s*>|<!--[\s\S]*?-->/gi;
+const WORD = /[\p{L}\p{N}_]+/gu;
+
+export const countWords = (text: string): number => text.match(WORD)?.length ?? 0;
+
+/** HTML (string or bytes) to a clean document. Never throws: problems end up in `warnings`/`reason`. */
+export function extract(html: string | Uint8Array, opts: ExtractOptions = {}): ExtractedDocument {
+  const warnings: string[] = [];
+  const preset = opts.qualityPreset ?? 'none';
+  try {
+    let src: string;
+    if (typeof html === 'string') src = html;
+    else if (html instanceof Uint8Array) {
+      const d = decodeHtml(html, opts.contentType);
+      src = d.text;
+      warnings.push(...d.warnings);
+    } else return emptyDoc(opts, preset, warnings, 'not-html: input is neither a string nor bytes');
+    const max = opts.maxChars ?? DEFAULT_MAX_CHARS;
+    if (src.length > max) {
+      // scripts, styles, inline SVG and comments are most of a huge page and never content
+      src = src.replace(STRIP_WHEN_HUGE, ' ');
+      if (src.length > max) {
+        src = src.slice(0, max);
+        warnings.push('truncated-input');
+      }
+    }
+    if (!src.trim()) return emptyDoc(opts, preset, warnings, 'empty-input');
+    if (looksBinary(src)) return emptyDoc(opts, preset, warnings, 'binary-input');
+    return extractFrom(src, opts, preset, warnings);
+  } catch (e) {
+    return emptyDoc(opts, preset, warnings, `internal-error: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function extractFrom(
+  src: string,
+  opts: ExtractOptions,
+  preset: QualityPreset,
+  warnings: string[],
+): ExtractedDocument {
+  const shallow = limitNesting(src);
+  const { doc, flattened } = parseHtml(shallow.html);
+  if (flattened || shallow.limited) warnings.push('deeply-nested');
+  const meta = readMetadata(doc, opts.url);
+  const base = meta.canonicalUrl && opts.url === undefined ? meta.canonicalUrl : opts.url;
+  const body = firstByName(doc, 'body') ?? firstByName(doc, 'html');
+  const links = collectLinks(body, base);
+  let main = mainContent(doc);
+  let text = main.blocks.map((b) => b.text).join('\n\n');
+  // pathological pages (very deep or huge) skip the second opinion: Readability is
+  // superlinear on them and they are not articles anyway
+  const askable = !shallow.limited && !flattened && src.length < 2_000_000;
+  if (text.length < SECOND_OPINION_BELOW && askable && opts.secondOpinion !== false) {
+    try {
+      const alt = readabilitySecondOpinion(shallow.html, text.length);
+      if (alt) {
+        main = alt;
+        text = alt.blocks.map((b) => b.text).join('\n\n');
+        warnings.push('second-opinion: readability');
+      }
+    } catch (e) {
+      warnings.push(`second-opinion-failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  let markdown = '';
+  if (opts.markdown !== false && main.nodes.length) {
+    absolutizeLinks(main.nodes, base);
+    try {
+      const md = toMarkdown(main.nodes as Element[]);
+      if (md === null) warnings.push('markdown-plain: content too large for turndown');
+      markdown = md ?? text;
+    } catch (e) {
+      warnings.push(`markdown-failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  const pii: PiiCounts = { email: 0, phone: 0, ip: 0 };
+  if (opts.redactPii !== false) {
+    text = redactPii(text, pii).text;
+    markdown = redactPii(markdown, { email: 0, phone: 0, ip: 0 }).text;
+  }
+  const language = detectLanguage(text || (meta.title ?? ''), meta.htmlLang);
+  const quality = qualitySignals({ text, language });
+  return {
+    url: opts.url ?? null,
+    title: meta.title,
+    author: meta.byline,
+    published: meta.published,
+    siteName: meta.siteName,
+    language,
+    description: meta.description,
+    canonicalUrl: meta.canonicalUrl,
+    text,
+    markdown,
+    links,
+    wordCount: countWords(text),
+    quality,
+    qualityVerdict: { preset, ...applyQualityPreset(quality, preset) },
+    pii,
+    warnings,
+    reason: text ? null : 'no-main-content',
+  };
+}
+
+function looksBinary(s: string): boolean {
+  const head = s.slice(0, 4096);
+  let bad = 0;
+  for (let i = 0; i < head.length; i++) {
+    const c = head.charCodeAt(i);
+    if (c < 9 || (c > 13 && c < 32) || c === 0xfffd) bad++;
+  }
+  return bad > head.length * 0.1;
+}
+
+function emptyDoc(
+  opts: ExtractOptions,
+  preset: QualityPreset,
+  warnings: string[],
+  reason: string,
+): ExtractedDocument {
+  const quality = qualitySignals({ text: '' });
+  return {
+    url: opts.url ?? null,
+    title: null,
+    author: null,
+    published: null,
+    siteName: null,
+    language: null,
+    description: null,
+    canonicalUrl: null,
+    text: '',
+    markdown: '',
+    links: [],
+    wordCount: 0,
+    quality,
+    qualityVerdict: { preset, ...applyQualityPreset(quality, preset) },
+    pii: { email: 0, phone: 0, ip: 0 },
+    warnings,
+    reason,
+  };
+}

@@ -1,0 +1,30 @@
+import { Readability } from '@mozilla/readability';
+import { parseHTML } from 'linkedom';
+import { type Element, firstByName, parseHtml } from './dom.js';
+import { type Block, renderBlocks } from './render.js';
+
+// trafilatura's safety net (compare_extraction): when our own result is short, ask a second
+// algorithm and keep its result if it is more than twice as long. The second opinion is
+// Readability.js on linkedom; it costs a full DOM, so it only runs on short results.
+
+/** Our results shorter than this (characters) get a second opinion. */
+export const SECOND_OPINION_BELOW = 500;
+
+export interface SecondOpinion {
+  blocks: Block[];
+  nodes: Element[];
+}
+
+export function readabilitySecondOpinion(html: string, ownChars: number): SecondOpinion | null {
+  const { document } = parseHTML(html);
+  const article = new Readability(
+    document as unknown as ConstructorParameters<typeof Readability>[0],
+  ).parse();
+  if (!article?.content) return null;
+  const { doc } = parseHtml(article.content);
+  const root = firstByName(doc, 'body') ?? firstByName(doc, 'div');
+  if (!root) return null;
+  const blocks = renderBlocks([root]);
+  const chars = blocks.reduce((s, b) => s + b.text.length, 0);
+  return chars > 2 * ownChars ? { blocks, nodes: [root] } : null;
+}

@@ -1,0 +1,93 @@
+import render from 'dom-serializer';
+import { parseHTML } from 'linkedom';
+import TurndownService from 'turndown';
+import { strikethrough, taskListItems } from 'turndown-plugin-gfm';
+import type { Element } from './dom.js';
+
+// Markdown comes from turndown (+ the GFM plugin's strikethrough and task lists). Turndown needs a real DOM,
+// so only the (small) main-content subtree is serialised and re-parsed with linkedom;
+// the whole page never goes through linkedom.
+
+const MAX_HTML = 1_000_000;
+
+const turndown = new TurndownService({
+  headingStyle: 'atx',
+  codeBlockStyle: 'fenced',
+  bulletListMarker: '-',
+  emDelimiter: '*',
+});
+turndown.use([strikethrough, taskListItems]);
+addTableRules(turndown);
+// turndown pads list markers to four columns ("-   item"); one space is what people write
+turndown.addRule('listItem', {
+  filter: 'li',
+  replacement: (content, node, options) => {
+    const parent = node.parentNode as
+      | (TurndownService.Node & { getAttribute(n: string): string | null })
+      | null;
+    let prefix = `${options.bulletListMarker ?? '-'} `;
+    if (parent?.nodeName === 'OL') {
+      const items = Array.from(parent.childNodes as ArrayLike<{ nodeName: string }>).filter(
+        (c) => c.nodeName === 'LI',
+      );
+      const start = Number(parent.getAttribute('start') ?? '1') || 1;
+      prefix = `${start + items.indexOf(node as never)}. `;
+    }
+    const body = content
+      .replace(/^\n+/, '')
+      .replace(/\n+$/, '\n')
+      .replace(/\n/gm, `\n${' '.repeat(prefix.length)}`);
+    return prefix + body + (node.nextSibling && !/\n$/.test(body) ? '\n' : '');
+  },
+});
+turndown.remove(['script', 'style', 'noscript', 'iframe', 'form', 'button']);
+
+/** Markdown of the content nodes; links were made absolute beforehand by `absolutizeLinks`. */
+export function toMarkdown(nodes: Element[]): string | null {
+  if (!nodes.length) return '';
+  const html = render(nodes, { decodeEntities: true, encodeEntities: 'utf8' });
+  // turndown is superlinear on very large inputs; the caller falls back to plain paragraphs
+  if (html.length > MAX_HTML) return null;
+  const { document } = parseHTML(`<!doctype html><html><body>${html}</body></html>`);
+  const md = turndown.turndown(document.body as unknown as TurndownService.Node);
+  return md.replace(/\n{3,}/g, '\n\n').trim();
+}
+
+// GFM tables: the plugin's table rule reads `table.rows`, which linkedom does not implement,
+// and keeps header-less tables as raw HTML; these rules make every table a pipe table
+// (first row as the header).
+function addTableRules(td: TurndownService): void {
+  const cells = (tr: TurndownService.Node) =>
+    Array.from(tr.childNodes as ArrayLike<{ nodeName: string }>).filter(
+      (c) => c.nodeName === 'TD' || c.nodeName === 'TH',
+    ).length;
+  const tableOf = (n: TurndownService.Node): Element | null => {
+    let p = n.parentNode as (TurndownService.Node & ParentNodeLike) | null;
+    while (p && p.nodeName !== 'TABLE') p = p.parentNode as (TurndownService.Node & ParentNodeLike) | null;
+    return p as unknown as Element | null;
+  };
+  td.addRule('tableCell', {
+    filter: ['th', 'td'],
+    replacement: (content) =>
+      ` ${content
+        .replace(/\s*\n+\s*/g, ' ')
+        .replace(/\|/g, '\\|')
+        .trim()} |`,
+  });
+  td.addRule('tableRow', {
+    filter: 'tr',
+    replacement: (content, node) => {
+      const table = tableOf(node) as unknown as ParentNodeLike | null;
+      const first = table?.querySelector('tr') === (node as unknown);
+      const sep = first ? `\n|${' --- |'.repeat(Math.max(1, cells(node)))}` : '';
+      return `\n|${content}${sep}`;
+    },
+  });
+  td.addRule('tableSection', { filter: ['thead', 'tbody', 'tfoot'], replacement: (c) => c });
+  td.addRule('table', { filter: 'table', replacement: (c) => `\n\n${c.replace(/^\n+/, '')}\n\n` });
+  td.addRule('tableCaption', { filter: ['caption'], replacement: (c) => `${c}\n` });
+}
+
+interface ParentNodeLike {
+  querySelector(sel: string): unknown;
+}

@@ -1,0 +1,104 @@
+// `sward project create` and `sward project export` against a real coordinator (SQLite): a bad file is
+// refused with its line, a good one becomes a project, labels arrive over HTTP, and the export folder
+// holds JSONL, Parquet (read back) and the dataset card.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { parquetReadObjects } from 'hyparquet';
+import { pino } from 'pino';
+import { createProject, exportProject } from '../packages/cli/src/commands/projects.js';
+import { type RunningCoordinator, startCoordinator } from '../packages/coordinator/src/server.js';
+
+let coord: RunningCoordinator;
+let dir: string;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sward-label-cli-'));
+  coord = await startCoordinator({ db: join(dir, 'sward.db'), dataDir: dir, log: pino({ level: 'silent' }) });
+});
+after(async () => {
+  await coord?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('project create refuses a bad file by line, and export writes JSONL, Parquet and a card', async () => {
+  const client = { coordinator: coord.url, apiKey: coord.firstApiKey as string };
+  const bad = join(dir, 'bad.jsonl');
+  writeFileSync(
+    bad,
+    '{"id":"a","prompt":"p","responses":["x","y"]}\n{"id":"a","prompt":"p","responses":["x","y"]}\n',
+  );
+  await assert.rejects(
+    createProject(client, { file: bad, type: 'pairwise', pay: 1, goldShare: 0 }),
+    /line 2: duplicate id "a"/,
+  );
+  const file = join(dir, 'items.jsonl');
+  const items = Array.from({ length: 4 }, (_, i) => ({
+    id: `i${i}`,
+    prompt: `q${i}`,
+    responses: [`good${i}`, `bad${i}`],
+  }));
+  writeFileSync(file, items.map((i) => JSON.stringify(i)).join('\n'));
+  const p = await createProject(client, {
+    file,
+    type: 'pairwise',
+    pay: 1,
+    goldShare: 0,
+    overlap: 1,
+    minTaskMs: 0,
+  });
+  assert.equal(p.items, 4);
+
+  // Before any label the export is already well-formed (empty tables).
+  const empty = await exportProject(client, p.id, join(dir, 'empty'));
+  assert.ok(empty.includes('README.md'));
+
+  const signUp = await fetch(`${coord.url}/v1/labelling/labellers`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'cli-test' }),
+  });
+  const { token } = (await signUp.json()) as { token: string };
+  const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  for (;;) {
+    const next = (await (
+      await fetch(`${coord.url}/v1/labelling/work/projects/${p.id}/next`, { headers: auth })
+    ).json()) as {
+      state: string;
+      task?: { assignmentId: string };
+    };
+    if (next.state !== 'task') break;
+    const res = await fetch(
+      `${coord.url}/v1/labelling/work/projects/${p.id}/tasks/${next.task?.assignmentId}`,
+      {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ answer: 'A' }),
+      },
+    );
+    assert.equal(res.status, 200);
+  }
+  const out = join(dir, 'out');
+  const names = await exportProject(client, p.id, out);
+  assert.deepEqual(names.sort(), [
+    'README.md',
+    'preferences.jsonl',
+    'preferences.parquet',
+    'ratings.jsonl',
+    'ratings.parquet',
+  ]);
+  const prefs = readFileSync(join(out, 'preferences.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.equal(prefs.length, 4);
+  assert.deepEqual(prefs[0], { prompt: 'q0', chosen: 'good0', rejected: 'bad0' });
+  const buf = readFileSync(join(out, 'preferences.parquet'));
+  const back = await parquetReadObjects({
+    file: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength),
+  });
+  assert.deepEqual(back, prefs);
+  assert.match(readFileSync(join(out, 'README.md'), 'utf8'), /^---\nlicense: "other"\n/);
+});

@@ -1,0 +1,327 @@
+// The labelling marketplace on both storage backends: projects from JSONL (bad files leave nothing behind),
+// assignment that never repeats an item and interleaves gold, pay by estimated accuracy through the rewards
+// ledger, a colluding group caught by gold, and the export (JSONL, Parquet read back, dataset card).
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { parquetReadObjects } from 'hyparquet';
+import { pino } from 'pino';
+import { LabellingService } from '../packages/coordinator/src/labelling/labelling-service.js';
+import { labellerAccount, MICRO, RewardsService } from '../packages/coordinator/src/rewards/index.js';
+import { startCoordinator } from '../packages/coordinator/src/server.js';
+import { openStore, type Store } from '../packages/coordinator/src/store/store.js';
+import { backends } from './support/backends.js';
+
+const jsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n');
+
+/** A clock that moves only when told: time per task is then exact, not measured. */
+function clock() {
+  let t = 1_750_000_000_000;
+  return {
+    now: () => t,
+    advance(ms: number) {
+      t += ms;
+    },
+  };
+}
+
+async function world(location: string) {
+  const store = await openStore(location);
+  const rewards = new RewardsService(store.db);
+  const c = clock();
+  const svc = new LabellingService(store.db, rewards, { now: c.now });
+  return { store, rewards, svc, clock: c };
+}
+
+const count = async (store: Store, table: string) =>
+  Number((await store.db.get<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${table}`))?.n);
+
+for (const backend of backends()) {
+  describe(`labelling contract: ${backend.name}`, () => {
+    after(() => backend.cleanup());
+
+    test('bad item files are rejected with line and reason over HTTP, and nothing is stored', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'sward-label-http-'));
+      const coord = await startCoordinator({
+        db: await backend.create(),
+        dataDir: dir,
+        log: pino({ level: 'silent' }),
+      });
+      try {
+        const post = (body: object) =>
+          fetch(`${coord.url}/v1/labelling/projects`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${coord.firstApiKey}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ name: 'p', type: 'pairwise', payPerTask: 1, goldShare: 0, ...body }),
+          });
+        const good = { id: 'a', prompt: 'p', responses: ['x', 'y'] };
+        const cases: [string, string][] = [
+          [jsonl([good, { ...good, colour: 'red' }]), 'line 2: unknown field colour'],
+          [jsonl([good, { ...good }]), 'line 2: duplicate id "a" (first on line 1)'],
+          [jsonl([good, { id: 'b', prompt: 'p', responses: ['x'] }]), 'line 2: "responses" must hold 2'],
+          [`${JSON.stringify(good)}\n{not json`, 'line 2: not JSON'],
+          [jsonl([{ id: 'big', prompt: 'x'.repeat(70_000), responses: ['x', 'y'] }]), 'line 1: line is over'],
+          [jsonl([{ ...good, gold: 'C' }]), 'line 1: "gold": a preference must be A, B or tie'],
+        ];
+        for (const [items, expected] of cases) {
+          const res = await post({ items });
+          assert.equal(res.status, 400);
+          const body = (await res.json()) as { error: { message: string } };
+          assert.ok(body.error.message.includes(expected), `${body.error.message} lacks ${expected}`);
+        }
+        const unauth = await fetch(`${coord.url}/v1/labelling/projects`, { method: 'POST', body: '{}' });
+        assert.equal(unauth.status, 401);
+        assert.equal(await count(coord.store, 'lb_projects'), 0);
+        assert.equal(await count(coord.store, 'lb_items'), 0);
+        const ok = await post({ items: jsonl([good, { ...good, id: 'b' }]) });
+        assert.equal(ok.status, 201);
+        assert.equal(await count(coord.store, 'lb_items'), 2);
+      } finally {
+        await coord.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    test('nobody gets an item twice, overlap holds, gold is interleaved, time per task is kept', async () => {
+      const w = await world(await backend.create());
+      try {
+        const items = Array.from({ length: 24 }, (_, i) => ({
+          id: `i${i}`,
+          prompt: `prompt ${i}`,
+          response: `response ${i}`,
+          ...(i < 6 ? { gold: 3 } : {}),
+        }));
+        const p = await w.svc.projects.create(null, {
+          name: 'ratings',
+          type: 'rating',
+          items: jsonl(items),
+          overlap: 2,
+          goldShare: 0.25,
+          payPerTask: 1,
+          settleEvery: 1000,
+        });
+        const labellers = await Promise.all(['a', 'b', 'c'].map((n) => w.svc.labellers.signUp(n)));
+        const seen = new Map<string, string[]>();
+        for (let round = 0; ; round++) {
+          let any = false;
+          for (const { labeller } of labellers) {
+            const next = await w.svc.next(p, labeller.id);
+            if (next.state !== 'task') continue;
+            any = true;
+            // Asking again before answering gives the same task back, not a new one.
+            const again = await w.svc.next(p, labeller.id);
+            assert.equal(again.state === 'task' && again.task.assignmentId, next.task.assignmentId);
+            w.clock.advance(7000);
+            const r = await w.svc.submit(p, labeller.id, next.task.assignmentId, '3', 6500);
+            assert.equal(r.ms, 7000);
+            seen.set(labeller.id, [...(seen.get(labeller.id) ?? []), next.task.prompt]);
+          }
+          if (!any) break;
+          assert.ok(round < 100);
+        }
+        for (const [, prompts] of seen) assert.equal(new Set(prompts).size, prompts.length, 'an item twice');
+        const perItem = await w.store.db.all<{ item_id: string; n: unknown }>(
+          `SELECT a.item_id, COUNT(*) AS n FROM lb_assignments a JOIN lb_items i
+             ON i.project_id = a.project_id AND i.id = a.item_id
+           WHERE a.project_id = ? AND i.gold IS NULL GROUP BY a.item_id`,
+          [p.id],
+        );
+        assert.equal(perItem.length, 18);
+        assert.ok(
+          perItem.every((r) => Number(r.n) === 2),
+          'each regular item has exactly the overlap',
+        );
+        // 36 regular labels over 3 labellers; every labeller also did all 6 gold items, spread through.
+        for (const { labeller } of labellers) {
+          const rows = await w.store.db.all<{ is_gold: number }>(
+            'SELECT is_gold FROM lb_assignments WHERE project_id = ? AND labeller_id = ? ORDER BY issued_at, id',
+            [p.id, labeller.id],
+          );
+          const firstGold = rows.findIndex((r) => Number(r.is_gold) === 1);
+          assert.ok(firstGold >= 0 && firstGold < 8, `gold comes early (at ${firstGold})`);
+        }
+        const undone = await w.store.db.get<{ n: unknown }>(
+          'SELECT COUNT(*) AS n FROM lb_assignments WHERE project_id = ? AND ms IS NULL',
+          [p.id],
+        );
+        assert.equal(Number(undone?.n), 0);
+      } finally {
+        await w.store.close();
+      }
+    });
+
+    test('labellers asking at the same moment never push an item past its overlap', async () => {
+      const w = await world(await backend.create());
+      try {
+        const items = Array.from({ length: 3 }, (_, i) => ({ id: `i${i}`, prompt: `p${i}`, response: 'r' }));
+        const p = await w.svc.projects.create(null, {
+          name: 'race',
+          type: 'rating',
+          items: jsonl(items),
+          overlap: 2,
+          goldShare: 0,
+          payPerTask: 1,
+        });
+        const people = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => w.svc.labellers.signUp(`p${i}`)),
+        );
+        const got = await Promise.all(people.map(({ labeller }) => w.svc.next(p, labeller.id)));
+        assert.equal(got.filter((g) => g.state === 'task').length, 6);
+        const per = await w.store.db.all<{ n: unknown }>(
+          'SELECT COUNT(*) AS n FROM lb_assignments WHERE project_id = ? GROUP BY item_id',
+          [p.id],
+        );
+        assert.deepEqual(
+          per.map((r) => Number(r.n)),
+          [2, 2, 2],
+        );
+      } finally {
+        await w.store.close();
+      }
+    });
+
+    test('pay follows estimated accuracy; colluders are caught by gold, earn nothing and leave the export', async () => {
+      const w = await world(await backend.create());
+      try {
+        // Truth alternates A/B; the first 8 items are gold.
+        const truth = (i: number) => (i % 2 === 0 ? 'A' : 'B');
+        const items = Array.from({ length: 24 }, (_, i) => ({
+          id: `i${i}`,
+          prompt: `Which reply to question ${i} is better?`,
+          responses: [`reply A${i}`, `reply B${i}`],
+          ...(i < 8 ? { gold: truth(i) } : {}),
+        }));
+        const p = await w.svc.projects.create(null, {
+          name: 'Preference test',
+          type: 'pairwise',
+          items: jsonl(items),
+          overlap: 6,
+          goldShare: 0.25,
+          payPerTask: 1,
+          license: 'cc-by-4.0',
+          settleEvery: 100_000,
+        });
+        const sign = async (name: string) => (await w.svc.labellers.signUp(name)).labeller.id;
+        const honest = await Promise.all(['h1', 'h2', 'h3', 'h4', 'h5'].map(sign));
+        const noisy = await sign('noisy');
+        const colluders = await Promise.all(['c1', 'c2', 'c3'].map(sign));
+        // Right every time, but faster than anyone reads: the coordinator's own clock gives it away.
+        const speedy = await sign('speedy');
+        const answer = (who: string, i: number, nth: number) => {
+          const right = truth(i);
+          const wrong = right === 'A' ? 'B' : 'A';
+          if (colluders.includes(who)) return wrong; // the group agrees on the wrong answer, everywhere
+          if (who === noisy && i >= 8 && nth % 4 === 3) return wrong; // right about 80% of the time
+          return right;
+        };
+        const workers = [...honest, noisy, ...colluders, speedy];
+        const nth = new Map<string, number>();
+        for (let busy = true; busy; ) {
+          busy = false;
+          for (const who of workers) {
+            const next = await w.svc.next(p, who);
+            if (next.state !== 'task') continue;
+            busy = true;
+            const i = Number(/question (\d+)/.exec(next.task.prompt)?.[1]);
+            const n = nth.get(who) ?? 0;
+            nth.set(who, n + 1);
+            w.clock.advance(who === speedy ? 300 : 12_000);
+            await w.svc.submit(p, who, next.task.assignmentId, answer(who, i, n), null);
+          }
+        }
+        const settled = await w.svc.settlement.run(p);
+        assert.deepEqual(
+          new Set(settled.flagged),
+          new Set([...colluders, speedy]),
+          'exactly the bots are flagged',
+        );
+        const status = await w.svc.status(p);
+        assert.deepEqual(status.flags.find((f) => f.labellerId === speedy)?.reasons, ['fast']);
+        for (const c of colluders) {
+          const reasons = status.flags.find((f) => f.labellerId === c)?.reasons ?? [];
+          assert.ok(reasons.includes('gold-failed'), `colluder ${c}: ${reasons}`);
+        }
+        assert.equal(await w.rewards.ledger.balance(labellerAccount(speedy)), 0, 'held, not paid');
+        const balance = (id: string) => w.rewards.ledger.balance(labellerAccount(id));
+        for (const c of colluders) {
+          assert.equal(await balance(c), 0, 'a colluder earns nothing');
+          assert.equal((await w.svc.next(p, c)).state, 'under-review', 'and gets no more tasks');
+        }
+        const honestPay = await Promise.all(honest.map(balance));
+        for (const [k, h] of honest.entries()) {
+          const done = Number(
+            (
+              await w.store.db.get<{ n: unknown }>(
+                'SELECT COUNT(*) AS n FROM lb_assignments WHERE labeller_id = ? AND submitted_at IS NOT NULL',
+                [h],
+              )
+            )?.n,
+          );
+          // Always right: close to the full 1 point per label (shrinkage toward the crowd keeps it a hair under).
+          assert.ok(
+            (honestPay[k] as number) > 0.9 * done * MICRO,
+            `honest ${k} paid ${honestPay[k]} for ${done}`,
+          );
+        }
+        const noisyPay = await balance(noisy);
+        const noisyDone = (await w.svc.earnings(noisy, p.id)).tasksDone;
+        assert.ok(
+          noisyPay > 0 && noisyPay < 0.85 * noisyDone * MICRO,
+          `noisy paid ${noisyPay} for ${noisyDone}`,
+        );
+        // The colluders' pay is held, and forfeited when a reviewer confirms the flag.
+        assert.ok((await w.svc.earnings(colluders[0] as string, p.id)).tasksDone > 0);
+        assert.equal(await w.svc.settlement.review(p.id, colluders[0] as string, 'confirm'), true);
+        const held = await w.store.db.get<{ n: unknown }>(
+          `SELECT COUNT(*) AS n FROM lb_pay WHERE labeller_id = ? AND state <> 'forfeited'`,
+          [colluders[0] as string],
+        );
+        assert.equal(Number(held?.n), 0);
+
+        // Export: every pairwise item's preference is right despite the colluders, in both formats.
+        const { files, stats } = await w.svc.exporter.build(p);
+        assert.deepEqual([...files.keys()].sort(), [
+          'README.md',
+          'preferences.jsonl',
+          'preferences.parquet',
+          'ratings.jsonl',
+          'ratings.parquet',
+        ]);
+        const text = (name: string) => new TextDecoder().decode(files.get(name));
+        const prefs = text('preferences.jsonl')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l));
+        assert.equal(prefs.length, 24);
+        for (const row of prefs) {
+          assert.deepEqual(Object.keys(row), ['prompt', 'chosen', 'rejected']);
+          const i = Number(/question (\d+)/.exec(row.prompt)?.[1]);
+          assert.equal(row.chosen, `reply ${truth(i)}${i}`);
+        }
+        const pq = files.get('preferences.parquet') as Uint8Array;
+        const back = await parquetReadObjects({ file: pq.slice().buffer as ArrayBuffer });
+        assert.deepEqual(back, prefs);
+        const ratings = await parquetReadObjects({
+          file: (files.get('ratings.parquet') as Uint8Array).slice().buffer as ArrayBuffer,
+        });
+        assert.equal(ratings.length, 48);
+        assert.deepEqual(Object.keys(ratings[0] as object), ['prompt', 'response', 'score', 'confidence']);
+        const card = text('README.md');
+        const yaml = card.split('---')[1] as string;
+        assert.match(yaml, /^license: "cc-by-4.0"$/m);
+        assert.match(yaml, /^task_type: "pairwise"$/m);
+        assert.match(yaml, /^num_labellers: 6$/m);
+        assert.match(yaml, /krippendorff_alpha_nominal_all_labels: -?\d/);
+        assert.match(yaml, /^size_categories:\n {2}- "n<1K"$/m);
+        const dropped = Number(/^spam_dropped_share: ([\d.]+)$/m.exec(yaml)?.[1]);
+        assert.ok(dropped > 0.2 && dropped < 0.5, `dropped share ${dropped}`);
+        assert.equal(stats.labellersFlagged, 4);
+        assert.ok((stats.alphaAccepted as number) > (stats.alphaAll as number));
+      } finally {
+        await w.store.close();
+      }
+    });
+  });
+}
