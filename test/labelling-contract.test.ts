@@ -209,11 +209,13 @@ for (const backend of backends()) {
         const colluders = await Promise.all(['c1', 'c2', 'c3'].map(sign));
         // Right every time, but faster than anyone reads: the coordinator's own clock gives it away.
         const speedy = await sign('speedy');
-        const answer = (who: string, i: number, nth: number) => {
+        // Every fourth non-gold answer of the noisy worker is wrong, whatever order items come in.
+        let noisyNonGold = 0;
+        const answer = (who: string, i: number, _nth: number) => {
           const right = truth(i);
           const wrong = right === 'A' ? 'B' : 'A';
           if (colluders.includes(who)) return wrong; // the group agrees on the wrong answer, everywhere
-          if (who === noisy && i >= 8 && nth % 4 === 3) return wrong; // right about 80% of the time
+          if (who === noisy && i >= 8 && ++noisyNonGold % 4 === 0) return wrong; // right about 80% of the time
           return right;
         };
         const workers = [...honest, noisy, ...colluders, speedy];

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startCoordinator } from '@sward/coordinator';
+import { type RewardsService, startCoordinator } from '@sward/coordinator';
 import {
   canonicalBytes,
   generateNoteKeys,
@@ -24,6 +24,7 @@ describe('sward verify catches tampering', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'sward-verify-'));
   const good = join(tmp, 'good');
   const proofs: RowProof[] = [];
+  let status: Awaited<ReturnType<RewardsService['nodeStatus']>> | null = null;
   before(async () => {
     const quiet = pino({ level: 'warn' });
     const site = await startSampleSite({ pages: 10, crawlDelay: 0 });
@@ -50,6 +51,7 @@ describe('sward verify catches tampering', () => {
     await writeCrawlOutput(client, job.id, good);
     const first = JSON.parse(readFileSync(join(good, 'pages.jsonl'), 'utf8').split('\n')[0] as string);
     proofs.push(await client.proof({ captureId: first.captureId }), await client.proof({ url: first.url }));
+    status = await c.rewards.nodeStatus(node.id);
     await node.stop();
     await c.close();
     await site.close();
@@ -100,6 +102,12 @@ describe('sward verify catches tampering', () => {
       );
     }
     assert.equal(proofs[0]?.captureId, proofs[1]?.captureId);
+  });
+
+  test('the crawl paid its node work points through the ledger, per stored page', () => {
+    const pages = readFileSync(join(good, 'pages.jsonl'), 'utf8').trim().split('\n').length;
+    assert.ok(status && status.pending.work > 0, JSON.stringify(status?.pending));
+    assert.equal(status?.epochs[0]?.pagesStored, pages);
   });
 
   test('one byte of a body', async () => {

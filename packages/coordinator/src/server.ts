@@ -11,6 +11,7 @@ import { Checkpointer, type CheckpointPolicy } from './log/checkpointer.js';
 import { loadLogKey } from './log/log-key.js';
 import { LogStore } from './log/log-store.js';
 import { Sequencer } from './log/sequencer.js';
+import { RewardsService } from './rewards/rewards-service.js';
 import { defaultSpotCheckConfig, type SpotCheckConfig } from './spot-check/config.js';
 import { SpotChecks } from './spot-check/spot-checks.js';
 import { openStore, type Store } from './store/store.js';
@@ -42,6 +43,7 @@ export interface RunningCoordinator {
   firstApiKey: string | null;
   logStore: LogStore;
   checkpoints: Checkpointer;
+  rewards: RewardsService;
   /** Sequences every accepted capture and issues a checkpoint covering them. */
   flushLog(): Promise<void>;
   close(): Promise<void>;
@@ -53,7 +55,9 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   const store = await openStore(opts.db, opts.scheduler);
   const blobs = new BlobStore(join(opts.dataDir, 'blobs'));
   const spotChecks = new SpotChecks(blobs, store.captures, { ...defaultSpotCheckConfig, ...opts.spotChecks });
-  const ingest = new Ingest(store, blobs, spotChecks);
+  const anchor = await openAnchor(opts.anchor ?? { kind: 'file', path: join(opts.dataDir, 'anchors.jsonl') });
+  const rewards = new RewardsService(store.db, { anchor, outDir: join(opts.dataDir, 'payouts') });
+  const ingest = new Ingest(store, blobs, spotChecks, rewards);
   let firstApiKey: string | null = null;
   if ((await store.auth.apiKeyCount()) === 0) firstApiKey = (await store.auth.createApiKey('admin')).key;
   const policy: CheckpointPolicy = {
@@ -63,7 +67,6 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     ...opts.checkpoints,
   };
   const { signer, verifierKey } = loadLogKey(opts.logKeyFile ?? join(opts.dataDir, 'log.key'), policy.origin);
-  const anchor = await openAnchor(opts.anchor ?? { kind: 'file', path: join(opts.dataDir, 'anchors.jsonl') });
   const logStore = new LogStore(store.db);
   const checkpoints = new Checkpointer(store.db, logStore, signer, verifierKey, anchor, policy);
   await checkpoints.anchorPending();
@@ -82,6 +85,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     log,
     logStore,
     spotChecks,
+    rewards,
     checkpoints,
     isClosing: () => closing,
     flushLog: () => sequencer.flush(),
@@ -113,6 +117,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     firstApiKey,
     logStore,
     checkpoints,
+    rewards,
     flushLog: () => sequencer.flush(),
     async close() {
       closing = true;

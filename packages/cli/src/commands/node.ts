@@ -8,6 +8,7 @@ import {
 } from '@sward/node';
 import type { Command } from 'commander';
 import { collect, intOption } from '../options.js';
+import { addNodeStatusCommand } from './rewards.js';
 
 /** Where `sward node` writes; tests swap it. */
 export interface NodeCommandIo {
@@ -124,6 +125,8 @@ export function register(program: Command, io: NodeCommandIo = defaultIo): void 
         process.off('SIGTERM', onSignal);
       }
     });
+
+  addNodeStatusCommand(node);
 
   node
     .command('log')

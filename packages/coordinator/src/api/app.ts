@@ -8,6 +8,7 @@ import type { AppDeps } from './deps.js';
 import { labellingRoutes } from './labelling-routes.js';
 import { logRoutes } from './log-routes.js';
 import { nodeRoutes } from './node-routes.js';
+import { rewardsRoutes } from './rewards-routes.js';
 
 /** The coordinator's HTTP API. Errors become `{error: {code, message}}` here and nowhere else. */
 export function createApp(deps: AppDeps): Hono {
@@ -22,7 +23,9 @@ export function createApp(deps: AppDeps): Hono {
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.route('/v1/nodes', nodeRoutes(deps));
   app.route('/v1/log', logRoutes(deps));
-  app.route('/', labellingRoutes(deps));
+  app.route('/', labellingRoutes({ ...deps, payer: deps.rewards }));
+  // Before the customer routes, whose API-key check covers /v1/*: node status uses a node session.
+  app.route('/v1/rewards', rewardsRoutes(deps));
   app.route('/v1', customerRoutes(deps));
   app.notFound((c) => c.json(errBody('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => {

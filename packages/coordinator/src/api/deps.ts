@@ -3,6 +3,7 @@ import type { BlobStore } from '../blob/blob-store.js';
 import type { Ingest } from '../ingest/ingest.js';
 import type { Checkpointer } from '../log/checkpointer.js';
 import type { LogStore } from '../log/log-store.js';
+import type { RewardsService } from '../rewards/rewards-service.js';
 import type { SpotChecks } from '../spot-check/spot-checks.js';
 import type { Store } from '../store/store.js';
 
@@ -13,6 +14,7 @@ export interface AppDeps {
   log: Logger;
   logStore: LogStore;
   spotChecks: SpotChecks;
+  rewards: RewardsService;
   checkpoints: Checkpointer;
   /** Sequences pending captures and issues a checkpoint covering them (see log/sequencer.ts). */
   flushLog(): Promise<void>;

@@ -12,7 +12,7 @@ export const AUTH_PREFIX = 'sward-node-auth:v1:';
 type Env = { Variables: { nodeId: string } };
 
 /** docs/PROTOCOL.md: signed-challenge login, long-poll leases, captures and failures. */
-export function nodeRoutes({ store, ingest, isClosing, spotChecks }: AppDeps): Hono<Env> {
+export function nodeRoutes({ store, ingest, isClosing, spotChecks, rewards }: AppDeps): Hono<Env> {
   const r = new Hono<Env>();
 
   r.post('/challenge', async (c) => {
@@ -49,8 +49,18 @@ export function nodeRoutes({ store, ingest, isClosing, spotChecks }: AppDeps): H
       ...(b.version ? { version: b.version } : {}),
       ...(clientIp(c) ? { ip: clientIp(c) as string } : {}),
     });
+    // Operator account and referral link; a bad referral code is reported, never blocks the session.
+    const ref = await rewards.onNodeSession({
+      nodeId: b.nodeId,
+      operator: b.operator ?? null,
+      referralCode: b.referralCode ?? null,
+    });
     const s = await store.auth.createSession(b.nodeId);
-    return c.json({ token: s.token, expiresAt: new Date(s.expiresAt).toISOString() });
+    return c.json({
+      token: s.token,
+      expiresAt: new Date(s.expiresAt).toISOString(),
+      ...(ref.referralError ? { referralError: ref.referralError } : {}),
+    });
   });
 
   r.use('/*', async (c, next) => {
@@ -112,6 +122,7 @@ export function nodeRoutes({ store, ingest, isClosing, spotChecks }: AppDeps): H
 
   r.post('/heartbeat', async (c) => {
     await store.auth.touchNode(c.get('nodeId'), clientIp(c));
+    await rewards.onHeartbeat(c.get('nodeId'));
     return c.json({ ok: true });
   });
 

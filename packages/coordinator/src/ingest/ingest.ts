@@ -11,6 +11,7 @@ import type { BlobStore } from '../blob/blob-store.js';
 import { crawlScope } from '../crawl/scope.js';
 import { CoordinatorError } from '../errors.js';
 import { robotsStateFromStatus, robotsVerdict } from '../policy/robots.js';
+import type { RewardsService } from '../rewards/rewards-service.js';
 import type { SpotChecks } from '../spot-check/spot-checks.js';
 import { parseSpotCheckTask } from '../spot-check/task.js';
 import type { SqlExecutor } from '../store/sql-driver.js';
@@ -39,6 +40,7 @@ export class Ingest {
     private readonly store: Store,
     private readonly blobs: BlobStore,
     private readonly spotChecks: SpotChecks,
+    private readonly rewards: RewardsService,
   ) {}
 
   async acceptCapture(sessionNodeId: string, input: unknown): Promise<IngestResult> {
@@ -149,6 +151,8 @@ export class Ingest {
         outcome: outcome as 'stored',
         reason,
       });
+      // Work points are posted in the same transaction: an accepted capture is paid exactly once.
+      await this.rewards.recordCapture(tx, { captureId, nodeId: c.nodeId, bytes: c.bodyLength, outcome });
       if (outcome === 'stored' && verdict.outcome === 'stored') {
         await tx.run('UPDATE jobs SET stored = stored + 1 WHERE id = ?', [l.jobId]);
         await this.enqueueLinks(tx, l, finalUrl, verdict.links);
@@ -246,7 +250,7 @@ export class Ingest {
     signed: string,
   ): Promise<IngestResult> {
     const task = parseSpotCheckTask(l.detail);
-    return this.store.db.transaction(async (tx) => {
+    const result = await this.store.db.transaction(async (tx) => {
       await this.lockLease(tx, c);
       await this.store.frontier.settle(tx, l.id, 'stored', null, l.detail, captureId);
       await this.store.captures.insert(tx, {
@@ -277,8 +281,34 @@ export class Ingest {
           })
         : null;
       await this.store.frontier.releaseHost(tx, l.origin, 0, Date.now());
-      return { captureId, outcome: 'spotcheck', reason: r ? (r.agrees ? 'agrees' : 'disagrees') : null };
+      return { captureId, outcome: 'spotcheck', reason: r ? (r.agrees ? 'agrees' : 'disagrees') : null, r };
     });
+    // The ledger learns the verdict after the checker's transaction committed (transactions do not nest):
+    // a node charged with a false capture loses that capture's points.
+    const r = result.r;
+    if (task && r?.charged) {
+      const { score } = await this.spotChecks.credibility(this.store.db, r.charged);
+      await this.rewards.recordSpotCheck({
+        nodeId: r.charged,
+        captureId: task.captureId,
+        agreed: false,
+        reason: 'lost a spot check',
+        credibility: score,
+      });
+      if (r.charged === (await this.store.captures.byId(task.captureId))?.nodeId)
+        await this.rewards.clawbackCapture(task.captureId, 'spot check found the capture false');
+    }
+    if (task && r?.credited) {
+      const { score } = await this.spotChecks.credibility(this.store.db, r.credited);
+      await this.rewards.recordSpotCheck({
+        nodeId: r.credited,
+        captureId: task.captureId,
+        agreed: true,
+        reason: 'confirmed by a spot check',
+        credibility: score,
+      });
+    }
+    return { captureId: result.captureId, outcome: result.outcome, reason: result.reason };
   }
 
   /** A node could not get an HTTP answer, or refused the target under its operator's rules. */

@@ -1,0 +1,389 @@
+// Crawl throughput: a generated loopback site (politeness lifted, a bench-only flag) crawled by
+//   sward           coordinator (SQLite in a temp dir) + N in-process nodes, job through the SDK,
+//                   signing, ingest and link extraction on
+//   undici          a plain undici loop fetching the URLs Sward stored (same count, same concurrency)
+//   undici+linkedom the same loop that also parses each HTML page with linkedom and resolves its links
+//                   (what Sward's ingest does per page: the fairer baseline)
+//   crawlee         Crawlee's CheerioCrawler from the same seed, enqueueLinks same-hostname
+// Each system runs in its own child process (this script with --child), so its peak RSS is its own;
+// the site runs in the parent. Rounds repeat the whole set so every ratio compares runs of one round.
+// Usage: node --import tsx bench/crawl-bench.ts [--pages 2000] [--nodes 4] [--concurrency 16]
+//          [--rounds 2] [--systems sward,undici,undici-linkedom,crawlee] [--profile DIR] [--json FILE]
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startSampleSite } from '@sward/testsites';
+import { formatSummary, inclusiveShare, startProfiler, summarise } from './support-cpuprofile.js';
+import { emitResult, kernelPeakRss, machineFacts, mib, runChild, sampleRss } from './support-proc.js';
+
+const SCRIPT = fileURLToPath(import.meta.url);
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? (args[i + 1] ?? dflt) : dflt;
+};
+
+type System = 'sward' | 'undici' | 'undici-linkedom' | 'crawlee';
+const ALL: System[] = ['sward', 'undici', 'undici-linkedom', 'crawlee'];
+
+interface Result {
+  system: System;
+  /** Pages the system counts as done: stored (Sward), fetched (undici), handled (Crawlee). */
+  pages: number;
+  seconds: number;
+  /** Peak RSS from the 50 ms sampler and from the kernel (VmHWM), bytes. */
+  rssPeak: number;
+  rssKernelPeak: number;
+  /** CPU seconds (user + system, all threads) during the timed window. */
+  cpuSeconds: number;
+  /** Requests the site answered during the child's run (filled in by the parent). */
+  siteHits?: number;
+  extra: Record<string, unknown>;
+}
+
+async function parent(): Promise<void> {
+  const pages = Number(opt('pages', '2000'));
+  const nodes = Number(opt('nodes', '4'));
+  const concurrency = Number(opt('concurrency', '16'));
+  const rounds = Number(opt('rounds', '2'));
+  const systems = opt('systems', ALL.join(',')).split(',') as System[];
+  const profileDir = args.includes('--profile') ? opt('profile', '') : '';
+  const jsonOut = args.includes('--json') ? opt('json', '') : '';
+  const work = mkdtempSync(join(tmpdir(), 'sward-crawl-bench-'));
+  const urlsFile = join(work, 'urls.json');
+  const results: Result[][] = [];
+  process.stderr.write(`${machineFacts()}\n`);
+  try {
+    for (let round = 1; round <= rounds; round++) {
+      const row: Result[] = [];
+      for (const system of systems) {
+        if (system !== 'sward' && system !== 'crawlee' && !safeExists(urlsFile))
+          throw new Error('the undici baselines need a Sward run first (they fetch the URLs it stored)');
+        // A fresh site per run: its text memo and hit log start empty for every system alike.
+        const site = await startSampleSite({ pages, politeness: false, slowMs: 200 });
+        const childArgs = [
+          '--child',
+          system,
+          '--site',
+          site.url,
+          '--concurrency',
+          String(concurrency),
+          '--nodes',
+          String(nodes),
+          '--urls',
+          urlsFile,
+          '--work',
+          join(work, `${system}-${round}`),
+        ];
+        if (profileDir && system === 'sward')
+          childArgs.push('--profile', join(profileDir, `sward-round${round}.cpuprofile`));
+        process.stderr.write(`round ${round}: ${system}…\n`);
+        try {
+          const r = await runChild<Result>(SCRIPT, childArgs, ['--max-old-space-size=4096']);
+          r.siteHits = site.hits.all.length;
+          row.push(r);
+          process.stderr.write(
+            `  ${r.pages} pages in ${r.seconds.toFixed(2)} s = ${(r.pages / r.seconds).toFixed(0)} pages/s, peak RSS ${mib(r.rssKernelPeak)} MiB\n`,
+          );
+        } finally {
+          await site.close();
+        }
+      }
+      results.push(row);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ machine: machineFacts(), results }, null, 2));
+  process.stdout.write(`${report(results, { pages, nodes, concurrency })}\n`);
+  if (profileDir) {
+    for (let round = 1; round <= rounds; round++) {
+      const file = join(profileDir, `sward-round${round}.cpuprofile`);
+      if (!safeExists(file)) continue;
+      const prof = JSON.parse(readFileSync(file, 'utf8'));
+      process.stdout.write(`\n${formatSummary(summarise(prof), `Sward child, round ${round}`)}\n`);
+      const groups: [string, (f: string, fn: string) => boolean][] = [
+        ['@sward/core (all, inclusive)', (f) => f.startsWith('packages/core/')],
+        ['@sward/node (inclusive)', (f) => f.startsWith('packages/node/')],
+        ['coordinator ingest (inclusive)', (f) => f.startsWith('packages/coordinator/src/ingest/')],
+        [
+          'coordinator html-inspect / linkedom (inclusive)',
+          (f) => f.includes('html-inspect') || f === 'node_modules/linkedom',
+        ],
+        ['coordinator frontier store (inclusive)', (f) => f.includes('frontier-store')],
+        ['coordinator API routes (inclusive)', (f) => f.startsWith('packages/coordinator/src/api/')],
+        [
+          'better-sqlite3 driver (inclusive)',
+          (f) => f.includes('sqlite-driver') || f === 'node_modules/better-sqlite3',
+        ],
+        ['zod (inclusive)', (f) => f === 'node_modules/zod'],
+        ['undici (inclusive)', (f) => f === 'node_modules/undici'],
+        [
+          'hono + node-server (inclusive)',
+          (f) => f.startsWith('node_modules/@hono') || f === 'node_modules/hono',
+        ],
+        ['canonical JSON (inclusive)', (f) => f.includes('canonical-json')],
+        ['garbage collector', (_f, fn) => fn === '(garbage collector)'],
+        ['idle (event loop waiting)', (_f, fn) => fn === '(idle)'],
+      ];
+      process.stdout.write('\n| group (inclusive of callees) | share of samples |\n|---|---:|\n');
+      for (const [name, m] of groups)
+        process.stdout.write(`| ${name} | ${(inclusiveShare(prof, m) * 100).toFixed(1)}% |\n`);
+    }
+  }
+}
+
+function safeExists(p: string): boolean {
+  try {
+    readFileSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function report(rounds: Result[][], cfg: { pages: number; nodes: number; concurrency: number }): string {
+  const out: string[] = [
+    `Site: ${cfg.pages} article pages (+ hubs and specials), loopback, politeness off. Concurrency ${cfg.concurrency} (Sward: ${cfg.nodes} nodes × ${cfg.concurrency / cfg.nodes}).`,
+    '',
+    '| round | system | pages | site requests | seconds | pages/s | vs undici (same round) | vs undici+linkedom | CPU s | CPU ms/page | peak RSS MiB (50 ms sampler / kernel HWM) |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  rounds.forEach((row, i) => {
+    const rate = (s: System) => {
+      const r = row.find((x) => x.system === s);
+      return r ? r.pages / r.seconds : Number.NaN;
+    };
+    for (const r of row) {
+      const pps = r.pages / r.seconds;
+      const vs = (s: System) => (Number.isNaN(rate(s)) ? '–' : `${((pps / rate(s)) * 100).toFixed(0)}%`);
+      out.push(
+        `| ${i + 1} | ${r.system} | ${r.pages} | ${r.siteHits ?? '–'} | ${r.seconds.toFixed(2)} | ${pps.toFixed(0)} | ${vs('undici')} | ${vs('undici-linkedom')} | ${r.cpuSeconds.toFixed(1)} | ${((r.cpuSeconds * 1000) / r.pages).toFixed(1)} | ${mib(r.rssPeak)} / ${mib(r.rssKernelPeak)} |`,
+      );
+    }
+  });
+  // Per-round ratios, then their median: on a shared machine a ratio within one round is the robust figure.
+  const ratio = (a: System, b: System) =>
+    rounds
+      .map((row) => {
+        const x = row.find((r) => r.system === a);
+        const y = row.find((r) => r.system === b);
+        return x && y ? x.pages / x.seconds / (y.pages / y.seconds) : Number.NaN;
+      })
+      .filter((v) => !Number.isNaN(v))
+      .sort((p, q) => p - q);
+  const median = (v: number[]) =>
+    v.length === 0 ? Number.NaN : ((v[(v.length - 1) >> 1] as number) + (v[v.length >> 1] as number)) / 2;
+  out.push('', '| ratio of pages/s (per round → median) | value |', '|---|---:|');
+  for (const [a, b] of [
+    ['sward', 'undici'],
+    ['sward', 'undici-linkedom'],
+    ['sward', 'crawlee'],
+  ] as [System, System][]) {
+    const v = ratio(a, b);
+    if (v.length)
+      out.push(`| ${a} / ${b} | ${v.map((x) => x.toFixed(2)).join(', ')} → **${median(v).toFixed(2)}** |`);
+  }
+  const extras = rounds.flat().filter((r) => Object.keys(r.extra).length > 0);
+  if (extras.length) {
+    out.push('', 'Details per run:');
+    for (const r of extras) out.push(`- ${r.system}: ${JSON.stringify(r.extra)}`);
+  }
+  return out.join('\n');
+}
+
+async function child(system: System): Promise<void> {
+  const rss = sampleRss(50);
+  const site = opt('site', '');
+  const concurrency = Number(opt('concurrency', '16'));
+  const work = opt('work', '');
+  const urlsFile = opt('urls', '');
+  const profileFile = args.includes('--profile') ? opt('profile', '') : '';
+  const run =
+    system === 'sward'
+      ? () => swardRun(site, concurrency, Number(opt('nodes', '4')), work, urlsFile, profileFile)
+      : system === 'crawlee'
+        ? () => crawleeRun(site, concurrency, work)
+        : () =>
+            undiciRun(
+              (JSON.parse(readFileSync(urlsFile, 'utf8')) as string[]).map((p) => site + p),
+              concurrency,
+              system === 'undici-linkedom',
+            );
+  const r = await run();
+  rss.stop();
+  emitResult({ system, ...r, rssPeak: rss.peak(), rssKernelPeak: kernelPeakRss() } satisfies Result);
+  // Crawlee and undici keep sockets and timers alive; the result is out, so leave now.
+  process.exit(0);
+}
+
+type Timed = Pick<Result, 'pages' | 'seconds' | 'cpuSeconds' | 'extra'>;
+
+const cpuSince = (c: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(c);
+  return (d.user + d.system) / 1e6;
+};
+
+async function swardRun(
+  site: string,
+  concurrency: number,
+  nodeCount: number,
+  work: string,
+  urlsFile: string,
+  profileFile: string,
+): Promise<Timed> {
+  const { startCoordinator } = await import('@sward/coordinator');
+  const { startNode } = await import('@sward/node');
+  const { SwardClient } = await import('@sward/sdk');
+  const { pino } = await import('pino');
+  const log = pino({ level: 'warn' });
+  const coordinator = await startCoordinator({
+    db: join(work, 'sward.db'),
+    dataDir: join(work, 'coordinator'),
+    scheduler: { politeness: false, hostDelayMs: 0 },
+    log,
+  });
+  const nodes = [];
+  for (let i = 1; i <= nodeCount; i++) {
+    const dir = join(work, `node-${i}`);
+    nodes.push(
+      await startNode(
+        {
+          coordinatorUrl: coordinator.url,
+          keyFile: join(dir, 'node.key'),
+          logFile: join(dir, 'fetch-log.jsonl'),
+          stateFile: join(dir, 'state.json'),
+          allowPrivate: true, // the site is on loopback
+          maxConcurrent: Math.max(1, Math.round(concurrency / nodeCount)),
+          operator: `bench-${i}`,
+        },
+        { logger: log },
+      ),
+    );
+  }
+  const client = new SwardClient({ url: coordinator.url, apiKey: coordinator.firstApiKey as string });
+  const profiler = profileFile ? await startProfiler(profileFile) : null;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const job = await client.createCrawl({ seed: `${site}/`, maxPages: 1_000_000, maxDepth: 100 });
+  let done = await client.job(job.id);
+  // Bounded: a crawl that has not finished in 10 minutes is a failure, not a slow result.
+  for (let i = 0; i < 12_000 && done.state !== 'done'; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    done = await client.job(job.id);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const cpuSeconds = cpuSince(cpu0);
+  await profiler?.stop();
+  if (done.state !== 'done') throw new Error('Sward crawl did not finish in 10 minutes');
+  // Not part of "done": the log sequencer gives leaves in the background; time the catch-up separately.
+  const f0 = performance.now();
+  await coordinator.flushLog();
+  const flushMs = performance.now() - f0;
+  const urls: string[] = [];
+  // Paths, not URLs: every run gets a fresh site on a new port.
+  for await (const p of client.pages(job.id)) {
+    const u = new URL(p.url);
+    urls.push(u.pathname + u.search);
+  }
+  writeFileSync(urlsFile, JSON.stringify(urls));
+  await Promise.all(nodes.map((n) => n.stop()));
+  await coordinator.close();
+  rmSync(work, { recursive: true, force: true });
+  return {
+    pages: done.stored,
+    seconds,
+    cpuSeconds,
+    extra: {
+      coordinatorMs: done.finishedAt === null ? null : done.finishedAt - done.createdAt,
+      logFlushAfterDoneMs: Math.round(flushMs),
+      skipped: done.progress?.skipped,
+      failed: done.progress?.failed,
+      pagesByNode: Object.values(done.progress?.pagesByNode ?? {}),
+    },
+  };
+}
+
+async function undiciRun(urls: string[], concurrency: number, parseLinks: boolean): Promise<Timed> {
+  const { Agent, request } = await import('undici');
+  const { parseHTML } = await import('linkedom');
+  const agent = new Agent({ connections: concurrency });
+  let next = 0;
+  let ok = 0;
+  let links = 0;
+  let bytes = 0;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const worker = async () => {
+    for (let i = next++; i < urls.length; i = next++) {
+      const url = urls[i] as string;
+      const res = await request(url, { dispatcher: agent });
+      const body = Buffer.from(await res.body.arrayBuffer());
+      bytes += body.length;
+      ok++;
+      if (parseLinks && String(res.headers['content-type'] ?? '').includes('html')) {
+        // The same work Sward's coordinator does per page (html-inspect.ts): one linkedom parse, hrefs resolved.
+        const { document } = parseHTML(body.toString('utf8'));
+        const found = new Set<string>();
+        for (const a of document.querySelectorAll('a[href]')) {
+          try {
+            found.add(new URL(a.getAttribute('href') ?? '', url).href);
+          } catch {
+            // not a URL
+          }
+        }
+        links += found.size;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = (performance.now() - t0) / 1000;
+  const cpuSeconds = cpuSince(cpu0);
+  await agent.close();
+  return { pages: ok, seconds, cpuSeconds, extra: parseLinks ? { bytes, links } : { bytes } };
+}
+
+async function crawleeRun(site: string, concurrency: number, work: string): Promise<Timed> {
+  // Crawlee reads its storage location from the environment when it loads.
+  process.env.CRAWLEE_STORAGE_DIR = join(work, 'crawlee-storage');
+  process.env.CRAWLEE_PURGE_ON_START = 'true';
+  const { CheerioCrawler, Configuration, log, LogLevel } = await import('@crawlee/cheerio');
+  log.setLevel(LogLevel.WARNING);
+  const config = new Configuration({ purgeOnStart: true });
+  let handled = 0;
+  const crawler = new CheerioCrawler(
+    {
+      minConcurrency: concurrency,
+      maxConcurrency: concurrency,
+      maxRequestRetries: 2,
+      // Sward honours robots.txt; so does this run, so both crawl the same set of pages.
+      respectRobotsTxtFile: true,
+      async requestHandler({ enqueueLinks }) {
+        handled++;
+        await enqueueLinks({ strategy: 'same-hostname' });
+      },
+      failedRequestHandler() {},
+    },
+    config,
+  );
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const stats = await crawler.run([`${site}/`]);
+  const seconds = (performance.now() - t0) / 1000;
+  const cpuSeconds = cpuSince(cpu0);
+  rmSync(work, { recursive: true, force: true });
+  return {
+    pages: handled,
+    seconds,
+    cpuSeconds,
+    extra: { requestsFinished: stats.requestsFinished, requestsFailed: stats.requestsFailed },
+  };
+}
+
+// Last, so every const above is initialised before the top-level await runs.
+if (args[0] === '--child') {
+  await child(args[1] as System);
+} else {
+  await parent();
+}

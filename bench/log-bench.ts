@@ -1,0 +1,496 @@
+// Provenance-log benchmark, three parts (each with a baseline measured in the same run):
+//   append   leaves/s through LogStore.append in batches of 1000 (one transaction each) on SQLite (file DB
+//            in a temp dir) and PostgreSQL (a temp database, dropped after); baseline: core appendPlan alone
+//   proofs   LogStore.inclusionProof latency on SQLite trees of 1M and 10M leaves (built with LogStore.append
+//            in big transactions); baseline: the same proofs from core's InMemoryNodeStore at 1M
+//   verify   `sward verify` (sdk verifyBundleDir) rows/s on a synthetic but faithful 100k-row bundle;
+//            baseline: raw ed25519 verifications/s with node:crypto on the same captures
+// Usage: node --import tsx bench/log-bench.ts [--parts append,proofs,verify] [--append-leaves 200000]
+//          [--proof-sizes 1000000,10000000] [--proofs 2000] [--rows 100000] [--profile FILE]
+import { createPublicKey, verify as cryptoVerify, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { FileAnchor, openStore } from '@sward/coordinator';
+import {
+  appendLeaves,
+  appendPlan,
+  type BundlePageRow,
+  bundlePageRowSchema,
+  type Capture,
+  canonicalBytes,
+  checkpointHash,
+  formatVerifierKey,
+  generateIdentity,
+  InMemoryNodeStore,
+  leafHash,
+  noteSignerFromIdentity,
+  publicKeyFromHex,
+  readInclusionProof,
+  readRoot,
+  rootFromInclusionProof,
+  type SignedCapture,
+  sha256Hex,
+  signCapture,
+  signCheckpoint,
+  signedCaptureSchema,
+  verifyInclusion,
+} from '@sward/core';
+import { verifyBundleDir } from '@sward/sdk';
+import pg from 'pg';
+import { LogStore } from '../packages/coordinator/src/log/log-store.js';
+import { formatSummary, startProfiler, summarise } from './support-cpuprofile.js';
+import { machineFacts } from './support-proc.js';
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? (args[i + 1] ?? dflt) : dflt;
+};
+const parts = opt('parts', 'append,proofs,verify').split(',');
+const PG_ADMIN_URL = process.env.SWARD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
+const fmt = (n: number) => Math.round(n).toLocaleString('en');
+const out: string[] = [];
+const say = (line: string) => {
+  out.push(line);
+  process.stderr.write(`${line}\n`);
+};
+
+/** Deterministic, distinct leaf hashes without holding millions of them at once. */
+function leavesFrom(start: number, count: number): Buffer[] {
+  const b = Buffer.alloc(16);
+  return Array.from({ length: count }, (_, i) => {
+    b.writeDoubleBE(start + i, 0);
+    b.writeDoubleBE(7, 8);
+    return leafHash(b);
+  });
+}
+
+async function appendPart(): Promise<void> {
+  const total = Number(opt('append-leaves', '200000'));
+  const batch = 1000;
+  say(`### Append, ${fmt(total)} leaves in batches of ${batch} (one transaction per batch)`);
+  say('');
+  say('| backend | leaves/s | vs core appendPlan alone (same run) |');
+  say('|---|---:|---:|');
+  const leaves = leavesFrom(0, total);
+  // Baseline: the pure planning cost every backend pays before its write.
+  let t0 = process.hrtime.bigint();
+  let frontier: Buffer[] = [];
+  for (let done = 0; done < total; done += batch)
+    frontier = appendPlan(done, leaves.slice(done, done + batch), frontier).frontier;
+  const planRate = total / seconds(t0);
+  say(`| core appendPlan only (no I/O) | ${fmt(planRate)} | 100% |`);
+  const backends: [string, () => Promise<{ url: string; cleanup: () => Promise<void> }>][] = [
+    [
+      'SQLite (file, WAL)',
+      async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'sward-log-bench-'));
+        return {
+          url: join(dir, 'sward.db'),
+          cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+        };
+      },
+    ],
+    ['PostgreSQL 127.0.0.1', createPgDatabase],
+  ];
+  for (const [name, create] of backends) {
+    let db: { url: string; cleanup: () => Promise<void> };
+    try {
+      db = await create();
+    } catch (e) {
+      say(`| ${name} | not run: ${(e as Error).message} | |`);
+      continue;
+    }
+    try {
+      const store = await openStore(db.url);
+      const log = new LogStore(store.db);
+      t0 = process.hrtime.bigint();
+      for (let done = 0; done < total; done += batch) {
+        const chunk = leaves.slice(done, done + batch);
+        await store.db.transaction((tx) => log.append(tx, done, chunk));
+      }
+      const rate = total / seconds(t0);
+      // Correctness check outside the timing: the stored tree has the in-memory tree's root.
+      const mem = new InMemoryNodeStore();
+      await appendLeaves(mem, 0, leaves);
+      if (!(await log.rootAt(total)).equals(await readRoot(mem, total)))
+        throw new Error(`${name}: root mismatch`);
+      say(`| ${name} | ${fmt(rate)} | ${((rate / planRate) * 100).toFixed(1)}% |`);
+      await store.close();
+    } finally {
+      await db.cleanup();
+    }
+  }
+  say('');
+}
+
+async function createPgDatabase(): Promise<{ url: string; cleanup: () => Promise<void> }> {
+  const name = `sward_bench_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(PG_ADMIN_URL);
+  u.pathname = `/${name}`;
+  return {
+    url: u.href,
+    cleanup: async () => {
+      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
+}
+
+async function proofsPart(): Promise<void> {
+  const sizes = opt('proof-sizes', '1000000,10000000').split(',').map(Number);
+  const nProofs = Number(opt('proofs', '2000'));
+  const txLeaves = 200_000;
+  const dir = mkdtempSync(join(tmpdir(), 'sward-log-bench-'));
+  say(
+    `### Inclusion proofs on SQLite (LogStore.inclusionProof, ${fmt(nProofs)} random leaves per size, warm cache)`,
+  );
+  say('');
+  say(
+    '| tree size | build (LogStore.append) | DB size | mean | p50 | p99 | max | in-memory baseline mean (same run) |',
+  );
+  say('|---:|---:|---:|---:|---:|---:|---:|---:|');
+  try {
+    const store = await openStore(join(dir, 'sward.db'));
+    const log = new LogStore(store.db);
+    let size = 0;
+    let buildSeconds = 0;
+    for (const target of sizes) {
+      const t0 = process.hrtime.bigint();
+      while (size < target) {
+        const n = Math.min(txLeaves, target - size);
+        const leaves = leavesFrom(size, n);
+        const at = size;
+        // Big transactions: the bench builds the tree fast; the API path is measured in the append part.
+        await store.db.transaction((tx) => log.append(tx, at, leaves));
+        size += n;
+      }
+      buildSeconds += seconds(t0);
+      const root = await log.rootAt(size);
+      const picks = Array.from({ length: nProofs }, () => Math.floor(Math.random() * size));
+      const measure = async () => {
+        // Warm-up pass (not timed): statement cache and page cache, as on a running coordinator.
+        for (const i of picks.slice(0, 200)) await log.inclusionProof(i, size);
+        const lat: number[] = [];
+        for (const i of picks) {
+          const t = process.hrtime.bigint();
+          const proof = await log.inclusionProof(i, size);
+          lat.push(Number(process.hrtime.bigint() - t) / 1e6);
+          verifyInclusion(leavesFrom(i, 1)[0] as Buffer, i, size, proof, root);
+        }
+        return lat.sort((a, b) => a - b);
+      };
+      const lat = await measure();
+      // Baseline: the same proofs from core's in-memory store (keys -> one read -> assemble), no SQL.
+      const mem = new InMemoryNodeStore();
+      for (let d = 0; d < size; d += txLeaves)
+        await appendLeaves(mem, d, leavesFrom(d, Math.min(txLeaves, size - d)));
+      const t = process.hrtime.bigint();
+      for (const i of picks) await readInclusionProof(mem, i, size);
+      const memMean = Number(process.hrtime.bigint() - t) / 1e6 / picks.length;
+      const dbBytes = statSync(join(dir, 'sward.db')).size + (statSafe(join(dir, 'sward.db-wal')) ?? 0);
+      const ms = (x: number) => `${x.toFixed(3)} ms`;
+      const row = (label: string, l: number[]) =>
+        say(
+          `| ${label} | ${buildSeconds.toFixed(0)} s (${fmt(size / buildSeconds)} leaves/s) | ${(dbBytes / 2 ** 20).toFixed(0)} MiB | ${ms(l.reduce((a, b) => a + b, 0) / l.length)} | ${ms(percentile(l, 0.5))} | ${ms(percentile(l, 0.99))} | ${ms(l[l.length - 1] as number)} | ${ms(memMean)} |`,
+        );
+      row(fmt(size), lat);
+      if (target === sizes[sizes.length - 1]) {
+        // What a bigger page cache would buy (a recommendation, not what the coordinator sets today).
+        await store.db.exec('PRAGMA mmap_size = 4294967296; PRAGMA cache_size = -262144;');
+        row(`${fmt(size)} + mmap 4 GiB, cache 256 MiB (bench-only pragmas)`, await measure());
+      }
+    }
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  say('');
+}
+
+function statSafe(p: string): number | undefined {
+  try {
+    return statSync(p).size;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes a bundle the way packages/cli/src/crawl-output.ts does: pages.jsonl rows with the node-signed
+ * capture and an inclusion proof against the sealing checkpoint, bodies under blobs/sha256/ab/cd/<hex>,
+ * and provenance/checkpoints.json with the log key, the signed checkpoint and its file-anchor ref.
+ */
+async function writeBundle(dir: string, rows: number): Promise<{ captures: SignedCapture[] }> {
+  const nodes = Array.from({ length: 4 }, () => generateIdentity());
+  const origin = 'sward.local/log';
+  const logIdentity = generateIdentity();
+  const captures: SignedCapture[] = [];
+  const leaves: Buffer[] = [];
+  const meta: { body: Buffer; sha: string; fetchedAt: string }[] = [];
+  const t0 = Date.parse('2026-11-01T00:00:00Z');
+  for (let i = 0; i < rows; i++) {
+    const identity = nodes[i % nodes.length] as (typeof nodes)[number];
+    const body = Buffer.from(
+      `<!doctype html><html><head><title>Page ${i}</title></head><body><article><h1>Story ${i}</h1><p>${'Generated text for the bundle bench. '.repeat(8)}</p></article></body></html>\n`,
+    );
+    const sha = sha256Hex(body);
+    const start = new Date(t0 + i * 10).toISOString();
+    const end = new Date(t0 + i * 10 + 7).toISOString();
+    const capture: Capture = {
+      v: 1,
+      jobId: 'j_benchbundle00001',
+      leaseId: `l_${i.toString(36).padStart(12, '0')}`,
+      nodeId: identity.id,
+      requestedUrl: `https://example.org/articles/${i}`,
+      finalUrl: `https://example.org/articles/${i}`,
+      redirects: [],
+      status: 200,
+      headers: {
+        'content-type': 'text/html; charset=utf-8',
+        'content-length': String(body.length),
+        date: new Date(t0).toUTCString(),
+      },
+      bodySha256: sha,
+      bodyLength: body.length,
+      fetchStart: start,
+      fetchEnd: end,
+      tlsCertSha256: null,
+      ip: '93.184.215.14',
+    };
+    const sc = signCapture(identity, capture);
+    captures.push(sc);
+    leaves.push(leafHash(canonicalBytes(sc)));
+    meta.push({ body, sha, fetchedAt: end });
+  }
+  const tree = new InMemoryNodeStore();
+  for (let d = 0; d < rows; d += 1000) await appendLeaves(tree, d, leaves.slice(d, d + 1000));
+  const root = await readRoot(tree, rows);
+  const note = signCheckpoint({ origin, size: rows, rootHash: root, extensions: [] }, [
+    noteSignerFromIdentity(origin, logIdentity),
+  ]);
+  const hash = checkpointHash(note);
+  mkdirSync(join(dir, 'provenance'), { recursive: true });
+  const anchor = await FileAnchor.open(join(dir, 'anchors.jsonl'));
+  const ref = await anchor.anchor(hash);
+  await anchor.close();
+  const verifierKey = formatVerifierKey(origin, Buffer.from(logIdentity.id, 'hex'));
+  writeFileSync(
+    join(dir, 'provenance/checkpoints.json'),
+    `${JSON.stringify({ origin: verifierKey.split('+')[0], verifierKey, checkpoints: [{ size: rows, note, hash, anchor: ref }], consistency: [] }, null, 2)}\n`,
+  );
+  const lines: string[] = [];
+  const made = new Set<string>();
+  for (let i = 0; i < rows; i++) {
+    const sc = captures[i] as SignedCapture;
+    const { body, sha, fetchedAt } = meta[i] as (typeof meta)[number];
+    const blobPath = join('blobs', 'sha256', sha.slice(0, 2), sha.slice(2, 4), sha);
+    const blobDir = dirname(join(dir, blobPath));
+    if (!made.has(blobDir)) {
+      mkdirSync(blobDir, { recursive: true });
+      made.add(blobDir);
+    }
+    writeFileSync(join(dir, blobPath), body);
+    const proof = await readInclusionProof(tree, i, rows);
+    lines.push(
+      JSON.stringify({
+        url: sc.capture.requestedUrl,
+        finalUrl: sc.capture.finalUrl,
+        fetchedAt,
+        status: sc.capture.status,
+        contentType: sc.capture.headers['content-type'],
+        bodySha256: sha,
+        bodyLength: body.length,
+        blobPath,
+        captureId: `c_${sha256Hex(canonicalBytes(sc)).slice(0, 32)}`,
+        nodeId: sc.capture.nodeId,
+        leafIndex: i,
+        signedCapture: sc,
+        provenance: {
+          leafIndex: i,
+          checkpointSize: rows,
+          inclusionProof: proof.map((h) => h.toString('base64')),
+        },
+      }),
+    );
+  }
+  writeFileSync(join(dir, 'pages.jsonl'), `${lines.join('\n')}\n`);
+  return { captures };
+}
+
+async function verifyPart(): Promise<void> {
+  const rows = Number(opt('rows', '100000'));
+  const profileFile = args.includes('--profile') ? opt('profile', '') : '';
+  const dir = mkdtempSync(join(tmpdir(), 'sward-verify-bench-'));
+  try {
+    const t0 = process.hrtime.bigint();
+    const { captures } = await writeBundle(dir, rows);
+    const genSeconds = seconds(t0);
+    // Baseline: ed25519 verify with node:crypto over the same signed bytes, keys parsed once per node.
+    const keys = new Map<string, ReturnType<typeof createPublicKey>>();
+    const spki = Buffer.from('302a300506032b6570032100', 'hex');
+    const msgs = captures.map((sc) => canonicalBytes(sc.capture));
+    const sigs = captures.map((sc) => Buffer.from(sc.signature, 'base64'));
+    for (const sc of captures)
+      if (!keys.has(sc.capture.nodeId))
+        keys.set(
+          sc.capture.nodeId,
+          createPublicKey({
+            key: Buffer.concat([spki, Buffer.from(sc.capture.nodeId, 'hex')]),
+            format: 'der',
+            type: 'spki',
+          }),
+        );
+    const rawRun = () => {
+      const t = process.hrtime.bigint();
+      for (let i = 0; i < captures.length; i++) {
+        const sc = captures[i] as SignedCapture;
+        if (!cryptoVerify(null, msgs[i] as Buffer, keys.get(sc.capture.nodeId) as never, sigs[i] as Buffer))
+          throw new Error('raw verify failed');
+      }
+      return captures.length / seconds(t);
+    };
+    const verifyRun = async (profile: boolean) => {
+      const prof = profile && profileFile ? await startProfiler(profileFile) : null;
+      const t = process.hrtime.bigint();
+      const r = await verifyBundleDir(dir);
+      const rate = r.rows / seconds(t);
+      const summary = prof ? summarise(await prof.stop()) : null;
+      if (r.failures.length || r.rowsOk !== rows)
+        throw new Error(`verify failed: ${JSON.stringify(r.failures.slice(0, 3))}`);
+      return { rate, summary };
+    };
+    say(`### \`sward verify\` on a ${fmt(rows)}-row bundle (generated in ${genSeconds.toFixed(0)} s)`);
+    say('');
+    say('| pass | raw ed25519 verify/s (node:crypto) | verifyBundleDir rows/s | verify / raw |');
+    say('|---:|---:|---:|---:|');
+    // Interleaved passes, so a noisy neighbour hits both sides of each ratio alike.
+    let summary = null;
+    for (let pass = 1; pass <= 2; pass++) {
+      const raw = rawRun();
+      const v = await verifyRun(pass === 2);
+      summary = v.summary ?? summary;
+      say(`| ${pass} | ${fmt(raw)} | ${fmt(v.rate)} | ${((v.rate / raw) * 100).toFixed(0)}% |`);
+    }
+    say('');
+    await breakdown(dir, Math.min(rows, 20_000));
+    if (summary) say(formatSummary(summary, 'verifyBundleDir, pass 2'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  say('');
+}
+
+/**
+ * What one row costs, step by step, on the first `n` rows of the bundle (same run as the rates above):
+ * the per-row work verifyRow + verifyBundleDir do, each timed alone, next to the raw signature check.
+ */
+async function breakdown(dir: string, n: number): Promise<void> {
+  const lines = readFileSync(join(dir, 'pages.jsonl'), 'utf8').split('\n').filter(Boolean).slice(0, n);
+  const rows = lines.map((l) => JSON.parse(l) as BundlePageRow & { signedCapture: SignedCapture });
+  const steps: [string, () => unknown | Promise<unknown>][] = [];
+  const each =
+    <T>(f: (r: (typeof rows)[number], i: number) => T) =>
+    () => {
+      for (let k = 0; k < rows.length; k++) f(rows[k] as (typeof rows)[number], k);
+    };
+  const keyCache = new Map<string, ReturnType<typeof publicKeyFromHex>>();
+  const key = (id: string) => {
+    let k = keyCache.get(id);
+    if (!k) {
+      k = publicKeyFromHex(id);
+      keyCache.set(id, k);
+    }
+    return k;
+  };
+  const capBytes = rows.map((r) => canonicalBytes(r.signedCapture.capture));
+  const sigs = rows.map((r) => Buffer.from(r.signedCapture.signature, 'base64'));
+  const bodies = rows.map((r) => readFileSync(join(dir, r.blobPath)));
+  steps.push([
+    'ed25519 verify, key parsed once per node (the raw baseline)',
+    each((r, i) => cryptoVerify(null, capBytes[i] as Buffer, key(r.nodeId), sigs[i] as Buffer)),
+  ]);
+  steps.push([
+    'createPublicKey from the hex node id (verifyBytes does this per row)',
+    each((r) => publicKeyFromHex(r.nodeId)),
+  ]);
+  steps.push([
+    'JSON.parse of the pages.jsonl line',
+    () => {
+      for (const l of lines) JSON.parse(l);
+    },
+  ]);
+  steps.push([
+    'zod: bundlePageRowSchema + signedCaptureSchema',
+    each((r) => bundlePageRowSchema.safeParse(r) && signedCaptureSchema.safeParse(r.signedCapture)),
+  ]);
+  steps.push([
+    'canonicalBytes(capture) + canonicalBytes(signed capture)',
+    each((r) => [canonicalBytes(r.signedCapture.capture), canonicalBytes(r.signedCapture)]),
+  ]);
+  steps.push(['sha256 of the body (checkCaptureBody)', each((_r, i) => sha256Hex(bodies[i] as Buffer))]);
+  const first = rows[0] as (typeof rows)[number];
+  const decode = (r: (typeof rows)[number]) =>
+    r.provenance.inclusionProof.map((h) => Buffer.from(h, 'base64'));
+  // Every row proves against the one sealing checkpoint, so its root is computed once, outside the timing.
+  const root = rootFromInclusionProof(
+    leafHash(canonicalBytes(first.signedCapture)),
+    first.provenance.leafIndex,
+    first.provenance.checkpointSize,
+    decode(first),
+  );
+  steps.push([
+    'leaf hash + inclusion proof (base64 decode + path hashes)',
+    each((r) =>
+      verifyInclusion(
+        leafHash(canonicalBytes(r.signedCapture)),
+        r.provenance.leafIndex,
+        r.provenance.checkpointSize,
+        decode(r),
+        root,
+      ),
+    ),
+  ]);
+  steps.push([
+    'blob read, await readFile one at a time (as verifyBundleDir)',
+    async () => {
+      for (const r of rows) await readFile(join(dir, r.blobPath));
+    },
+  ]);
+  steps.push(['blob read, readFileSync', each((r) => readFileSync(join(dir, r.blobPath)))]);
+  say(`Per-row cost, each step timed alone over the first ${fmt(n)} rows (same run):`);
+  say('');
+  say('| step | µs/row |');
+  say('|---|---:|');
+  for (const [name, run] of steps) {
+    await run(); // warm
+    const t = process.hrtime.bigint();
+    await run();
+    say(`| ${name} | ${((seconds(t) / n) * 1e6).toFixed(1)} |`);
+  }
+  const t = process.hrtime.bigint();
+  const v = await verifyBundleDir(dir);
+  say(
+    `| whole verifyBundleDir, per row (all ${fmt(v.rows)} rows) | ${((seconds(t) / v.rows) * 1e6).toFixed(1)} |`,
+  );
+  say('');
+}
+
+process.stderr.write(`${machineFacts()}\n`);
+if (parts.includes('append')) await appendPart();
+if (parts.includes('proofs')) await proofsPart();
+if (parts.includes('verify')) await verifyPart();
+process.stdout.write(`${out.join('\n')}\n`);

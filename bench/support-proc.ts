@@ -1,0 +1,76 @@
+// Process measurements shared by the benches: peak RSS (sampled and the kernel's high-water mark),
+// CPU time, and the machine facts every BENCHMARKS.md section starts with.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, freemem, totalmem } from 'node:os';
+
+export interface RssSampler {
+  /** Largest RSS seen by the 50 ms sampler, in bytes. */
+  peak(): number;
+  stop(): void;
+}
+
+/**
+ * Samples this process's RSS every `everyMs`. The timer is unref'd so it never keeps a child alive; a
+ * busy event loop delays samples, which is why `kernelPeakRss` is reported next to it.
+ */
+export function sampleRss(everyMs = 50): RssSampler {
+  let peak = process.memoryUsage.rss();
+  const t = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, everyMs);
+  t.unref();
+  return {
+    peak: () => Math.max(peak, process.memoryUsage.rss()),
+    stop: () => clearInterval(t),
+  };
+}
+
+/** VmHWM from /proc: the kernel's exact peak RSS of this process (Linux only; 0 elsewhere). */
+export function kernelPeakRss(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+export const mib = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
+export function machineFacts(): string {
+  return `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM (${(freemem() / 2 ** 30).toFixed(0)} GiB free at start), Node ${process.version}, ${process.platform}`;
+}
+
+/** Child-process result protocol: the child prints one line starting with this, then JSON. */
+export const RESULT_PREFIX = '@@bench-result ';
+
+export function emitResult(result: unknown): void {
+  process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
+}
+
+/**
+ * Runs this same script in a child (`node --import tsx <script> ...args`) and returns the JSON it emits.
+ * The child's other output goes to our stderr so progress stays visible without being parsed.
+ */
+export function runChild<T>(script: string, args: string[], nodeFlags: string[] = []): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script, ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: process.env,
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
+      if (code !== 0 || !line) {
+        reject(new Error(`child ${args.join(' ')} exited ${code}; stdout tail: ${out.slice(-2000)}`));
+        return;
+      }
+      resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as T);
+    });
+  });
+}
