@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { startSampleSite } from '@sward/testsites';
-import { checkOutput } from './support/crawl-checks.js';
+import { checkOutput, readJsonl } from './support/crawl-checks.js';
 import { type Proc, sward } from './support/processes.js';
 
 describe('npm run demo', () => {
@@ -37,12 +37,30 @@ describe('npm run demo', () => {
       /node-3 +\d+/,
       /finished in [\d.]+ s/,
       /output: .*pages\.jsonl/,
+      /documents kept: +\d+/,
+      /dropped as duplicates +[1-9]\d*/,
     ])
       assert.match(text, re);
     const site = await startSampleSite({ pages: 200 });
     await site.close();
     assert.ok(site.expected.articles.length >= 200);
-    checkOutput(join(out, 'output'), site.expected);
+    const { pages } = checkOutput(join(out, 'output'), site.expected);
+    // every stored HTML page got its document; duplicates were dropped and recorded with what they duplicate
+    const docs = readJsonl(join(out, 'output', 'documents.jsonl'));
+    const dropped = readJsonl(join(out, 'output', 'documents-dropped.jsonl'));
+    const html = pages.filter((p) => /html/.test(p.contentType ?? ''));
+    assert.equal(docs.length + dropped.length, html.length, 'one document per stored HTML page');
+    for (const d of docs) {
+      assert.ok(d.captureId && typeof d.text === 'string' && d.text.length > 0 && d.markdown !== undefined);
+      assert.ok(d.quality && typeof d.wordCount === 'number' && d.language === 'en');
+      assert.equal(typeof d.provenance.leafIndex, 'number', 'documents carry their leaf index');
+    }
+    const article = docs.find((d) => /\/articles\/\d+$/.test(d.url ?? ''));
+    assert.ok(article?.title && article.author, 'articles keep title and byline');
+    assert.ok(
+      dropped.some((d) => d.dropped === 'duplicate' && d.of),
+      'duplicates name the document kept',
+    );
     const verify = sward(['verify', join(out, 'output')]);
     assert.equal(await verify.exited, 0, verify.output());
     assert.match(verify.output(), /OK: every check passed/);

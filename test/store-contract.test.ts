@@ -180,6 +180,43 @@ for (const backend of backends()) {
       await store.close();
     });
 
+    test('robots.txt answering 5xx means disallow-all; 4xx means allow-all (RFC 9309)', async () => {
+      const { store, ingest, node } = await setup();
+      const job = await store.frontier.createJob(null, {
+        seed: 'http://down.test/',
+        maxPages: 10,
+        maxDepth: 1,
+        include: [],
+        exclude: [],
+      });
+      const [r] = await store.frontier.claim(node.id, 1);
+      assert.equal(r?.kind, 'robots');
+      await ingest.acceptCapture(node.id, captureUpload(node, r as never, { status: 503, body: 'busy' }));
+      const [t] = await store.frontier.claim(node.id, 1);
+      await ingest.acceptCapture(node.id, captureUpload(node, t as never, { status: 404, body: '' }));
+      assert.deepEqual(await store.frontier.claim(node.id, 1), []);
+      assert.equal((await store.frontier.progress(job.id)).skippedByReason.robots_unavailable, 1);
+      assert.equal((await store.frontier.getJob(job.id))?.state, 'done');
+      const job2 = await store.frontier.createJob(null, {
+        seed: 'http://gone.test/',
+        maxPages: 10,
+        maxDepth: 1,
+        include: [],
+        exclude: [],
+      });
+      const [r2] = await store.frontier.claim(node.id, 1);
+      await ingest.acceptCapture(
+        node.id,
+        captureUpload(node, r2 as never, { status: 404, body: 'no robots here' }),
+      );
+      const [t2] = await store.frontier.claim(node.id, 1);
+      await ingest.acceptCapture(node.id, captureUpload(node, t2 as never, { status: 404, body: '' }));
+      const [p] = await store.frontier.claim(node.id, 1);
+      assert.equal(p?.url, 'http://gone.test/', 'a 4xx robots.txt allows everything');
+      assert.equal(job2.state, 'running');
+      await store.close();
+    });
+
     test('noai and TDM reservations are skipped and their bodies never stored', async () => {
       const { store, ingest, node } = await setup();
       const job = await store.frontier.createJob(null, {

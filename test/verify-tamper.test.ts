@@ -24,6 +24,8 @@ describe('sward verify catches tampering', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'sward-verify-'));
   const good = join(tmp, 'good');
   const proofs: RowProof[] = [];
+  // biome-ignore lint/suspicious/noExplicitAny: raw JSON answers of the public log API
+  const logApi: Record<string, any> = {};
   let status: Awaited<ReturnType<RewardsService['nodeStatus']>> | null = null;
   before(async () => {
     const quiet = pino({ level: 'warn' });
@@ -52,6 +54,13 @@ describe('sward verify catches tampering', () => {
     const first = JSON.parse(readFileSync(join(good, 'pages.jsonl'), 'utf8').split('\n')[0] as string);
     proofs.push(await client.proof({ captureId: first.captureId }), await client.proof({ url: first.url }));
     status = await c.rewards.nodeStatus(node.id);
+    const get = async (path: string) => (await fetch(`${c.url}/v1/log${path}`)).json();
+    logApi.latest = await get('/checkpoint');
+    logApi.leaf = await get(`/leaves/${first.provenance.leafIndex}`);
+    logApi.consistency = await get(`/proof/consistency?from=1&to=${logApi.latest.size}`);
+    logApi.inclusion = await get(
+      `/proof/inclusion?index=${first.provenance.leafIndex}&size=${logApi.latest.size}`,
+    );
     await node.stop();
     await c.close();
     await site.close();
@@ -102,6 +111,16 @@ describe('sward verify catches tampering', () => {
       );
     }
     assert.equal(proofs[0]?.captureId, proofs[1]?.captureId);
+  });
+
+  test('the public log API serves the latest checkpoint, records by leaf index, and both kinds of proof', () => {
+    const root = parseCheckpoint(parseNote(logApi.latest.note).text).rootHash;
+    assert.equal(logApi.leaf.captureId, proofs[0]?.captureId);
+    const leaf = leafHash(canonicalBytes(logApi.leaf.record));
+    const b = (hs: string[]) => hs.map((h) => Buffer.from(h, 'base64'));
+    verifyInclusion(leaf, logApi.inclusion.leafIndex, logApi.latest.size, b(logApi.inclusion.hashes), root);
+    assert.equal(logApi.consistency.to, logApi.latest.size);
+    assert.ok(Array.isArray(logApi.consistency.hashes));
   });
 
   test('the crawl paid its node work points through the ledger, per stored page', () => {

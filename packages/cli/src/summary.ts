@@ -23,6 +23,10 @@ export function formatCrawlSummary(
   )) {
     lines.push(`    ${(nodeNames.get(node) ?? `${node.slice(0, 12)}…`).padEnd(20)} ${n}`);
   }
+  lines.push(`  documents kept: ${out.documents}`);
+  lines.push(`    dropped by quality     ${out.dropped.quality}`);
+  lines.push(`    dropped as duplicates  ${out.dropped.duplicate}`);
+  lines.push(`    dropped by language    ${out.dropped.language}`);
   lines.push(
     `  output:         ${out.dir}/pages.jsonl, documents.jsonl, skipped.jsonl, blobs/${out.warc ? `, ${out.warc}` : ''}`,
   );

@@ -30,16 +30,39 @@ export function publicKeyHex(key: KeyObject): string {
   return der.subarray(SPKI_PREFIX.length).toString('hex');
 }
 
+/*
+ * Parsed public keys by lowercase hex of the raw key. createPublicKey costs about as much as the
+ * ed25519 verification itself, and a bundle or a crawl checks many signatures from a handful of
+ * nodes. KeyObjects are immutable, so sharing one is safe. The map is emptied when it reaches
+ * KEY_CACHE_MAX entries: a simple bound that stops a stream of distinct (e.g. hostile) ids from
+ * growing it without end.
+ */
+const KEY_CACHE_MAX = 10_000;
+const keyCache = new Map<string, KeyObject>();
+
+function cachedKey(hex: string, raw: Uint8Array): KeyObject {
+  let key = keyCache.get(hex);
+  if (key === undefined) {
+    key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+    if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
+    keyCache.set(hex, key);
+  }
+  return key;
+}
+
 export function publicKeyFromRaw(raw: Uint8Array): KeyObject {
   if (raw.length !== 32)
     throw new CoreError('BAD_KEY', `ed25519 public key must be 32 bytes, got ${raw.length}`);
-  return createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
+  return cachedKey(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('hex'), raw);
 }
 
 export function publicKeyFromHex(hex: string): KeyObject {
+  // A hit was validated when it was stored; only a miss pays for the check and the parse.
+  const hit = keyCache.get(hex);
+  if (hit !== undefined) return hit;
   if (!/^[0-9a-f]{64}$/.test(hex))
     throw new CoreError('BAD_KEY', `not a hex ed25519 public key: ${hex.slice(0, 80)}`);
-  return publicKeyFromRaw(Buffer.from(hex, 'hex'));
+  return cachedKey(hex, Buffer.from(hex, 'hex'));
 }
 
 /** PEM (PKCS#8) text of the private key, for the node's key file. */

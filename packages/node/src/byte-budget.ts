@@ -5,7 +5,16 @@ import { dirname } from 'node:path';
  * Bytes fetched, kept as per-minute buckets over the last 24 h and persisted to a small JSON file,
  * so the hourly/daily caps are sliding windows ("the last 60 minutes", "the last 24 hours") that
  * survive a restart. At most 1440 buckets: the file stays a few tens of KiB.
+ *
+ * The caps are enforced from the in-memory buckets at once; the file is only what a restart reads
+ * back. Writing it after every fetch was a synchronous write + rename per page on the node's event
+ * loop (docs/BENCHMARKS.md), so consume() schedules at most one write per FLUSH_DELAY_MS, and the
+ * daemon's stop() writes the rest. Accepted cost: a crash or kill -9 loses up to ~1 s of counts,
+ * i.e. the bytes of a few pages may be fetched again after a restart beyond the cap.
  */
+
+/** Longest a count stays unwritten while the node runs. */
+export const FLUSH_DELAY_MS = 1000;
 
 const MINUTE = 60_000;
 const HOUR_MINUTES = 60;
@@ -25,6 +34,7 @@ export interface ByteCaps {
 export class ByteBudget {
   private readonly buckets = new Map<number, number>();
   private dirty = false;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly caps: ByteCaps,
@@ -59,7 +69,23 @@ export class ByteBudget {
     const m = Math.floor(this.now() / MINUTE);
     this.buckets.set(m, (this.buckets.get(m) ?? 0) + bytes);
     this.dirty = true;
+    this.scheduleFlush();
     return this.withinCaps();
+  }
+
+  private scheduleFlush(): void {
+    if (!this.stateFile || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      try {
+        this.flush();
+      } catch {
+        // A full disk or a vanished directory must not crash the node from a timer: the counts
+        // stay dirty in memory (the cap still holds) and the next consume or stop tries again.
+      }
+    }, FLUSH_DELAY_MS);
+    // A pending write must not keep a stopped node's process alive; stop() flushes explicitly.
+    this.timer.unref();
   }
 
   private withinCaps(): boolean {
@@ -69,8 +95,15 @@ export class ByteBudget {
     return true;
   }
 
-  /** Writes the counters (atomic rename) when they changed; called after each fetch and on stop. */
+  /**
+   * Writes the counters now (atomic rename) when they changed: from the timer consume() sets, and
+   * from the daemon's stop() so nothing counted before a clean stop is lost. Cancels a pending timer.
+   */
   flush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
     if (!this.stateFile || !this.dirty) return;
     const m = Math.floor(this.now() / MINUTE);
     for (const minute of this.buckets.keys()) if (m - minute >= DAY_MINUTES) this.buckets.delete(minute);

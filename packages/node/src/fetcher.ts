@@ -8,11 +8,11 @@ import {
   sha256Hex,
   signCapture,
 } from '@sward/core';
-import { Client } from 'undici';
 import type { IncomingHttpHeaders } from 'undici/types/header.js';
+import { type ConnectionPool, sharedConnections } from './connection-pool.js';
 import { type FetchFailureCode, NodeError } from './errors.js';
 import { failureCodeOf, messageOf } from './fetch-errors.js';
-import { type ConnectionFacts, pinnedConnector } from './pinned-connector.js';
+import type { ConnectionFacts } from './pinned-connector.js';
 import { discardBody, readBody } from './read-body.js';
 import { type Resolver, resolveCheckedTarget, systemResolver } from './resolve-target.js';
 
@@ -46,6 +46,8 @@ export interface FetcherOptions {
   /** Test hook for a "lying node": alters the body before it is hashed and signed. */
   readonly transformBody?: (url: string, body: Buffer) => Buffer;
   readonly now?: () => Date;
+  /** Keep-alive connections to sites (see connection-pool.ts); the process-wide pool when absent. */
+  readonly connections?: ConnectionPool;
 }
 
 export interface FetchFailure {
@@ -153,12 +155,20 @@ async function fetchHop(
     }),
     signal,
   );
-  const facts: ConnectionFacts = { ip: null, tlsCertSha256: null };
-  const client = new Client(url.origin, {
-    connect: pinnedConnector(target, facts, { connectTimeoutMs: 10_000, extraCa: opts.extraCa }),
-    pipelining: 0,
+  // Checked out for this hop alone; only pinned to the addresses just checked above (the key
+  // includes them), so a changed DNS answer or another host never reuses an old socket.
+  const pool = opts.connections ?? sharedConnections;
+  const conn = pool.acquire({
+    url,
+    target,
+    allowPrivate: opts.allowPrivate,
+    extraCa: opts.extraCa,
+    connectTimeoutMs: 10_000,
+    owner: opts.identity.id,
   });
+  const client = conn.client;
   let responseBody: Readable | undefined;
+  let reusable = false;
   try {
     const headers: Record<string, string> = {
       'user-agent': opts.userAgent,
@@ -184,12 +194,18 @@ async function fetchHop(
     let body: Buffer = Buffer.alloc(0);
     if (isRedirect) await discardBody(res.body, url.href, limits);
     else body = await readBody(res.body, url.href, limits);
+    // A copy: the connection goes back to the pool and its facts change if it ever reconnects.
+    const facts: ConnectionFacts = { ...conn.facts };
+    // Only a response read to its end, with no abort, leaves the socket in a known state.
+    reusable = !signal.aborted;
     return { status: res.statusCode, headers: res.headers, facts, body };
   } finally {
-    // An unread or aborted body errors once its socket goes; nobody listens any more by then.
-    responseBody?.on('error', () => {});
-    responseBody?.destroy();
-    client.destroy().catch(() => {});
+    if (!reusable) {
+      // An unread or aborted body errors once its socket goes; nobody listens any more by then.
+      responseBody?.on('error', () => {});
+      responseBody?.destroy();
+    }
+    pool.release(conn, reusable);
   }
 }
 

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isActiveAt, parseActiveHours } from './active-hours.js';
+import { FLUSH_DELAY_MS } from './byte-budget.js';
 import { parseNodeConfig } from './config.js';
 import { matchesDomain } from './domain-policy.js';
 import { OperatorLimits } from './limits.js';
@@ -88,4 +89,19 @@ test('concurrency: lease capacity shrinks with in-flight work and extra leases w
   await waiting;
   assert.equal(third, true);
   assert.equal(l.inFlight, 2);
+});
+
+test('the byte counters are written on a timer and on flush, not on every fetch', async () => {
+  const stateFile = join(dir, 'timed.json');
+  const c = config({ bytesPerHour: 1000, stateFile });
+  const a = new OperatorLimits(c, at(12));
+  assert.equal(a.budget.consume(1500), false, 'the cap holds in memory at once');
+  a.release();
+  assert.equal(existsSync(stateFile), false, 'no synchronous write per fetch');
+  await new Promise((r) => setTimeout(r, FLUSH_DELAY_MS + 300));
+  assert.equal(JSON.parse(readFileSync(stateFile, 'utf8')).buckets[0][1], 1500, 'written by the timer');
+
+  a.budget.consume(100);
+  a.budget.flush(); // what the daemon's stop() does
+  assert.equal(new OperatorLimits(c, at(12)).budget.used().lastHour, 1600, 'a restart sees every byte');
 });

@@ -99,7 +99,7 @@ export class OperatorLimits {
   }
 
   release(): void {
-    this.budget.flush();
+    // No flush here: the budget writes its file on its own timer and on stop (byte-budget.ts).
     const next = this.waiters.shift();
     if (next)
       next(); // the slot passes straight to the next waiter

@@ -1,0 +1,267 @@
+import { createHash } from 'node:crypto';
+import type { SqlDriver, SqlExecutor, SqlValue } from '../store/sql-driver.js';
+
+/** A chunk to index: what chunker.ts produces (only these fields are read). */
+export interface ChunkInput {
+  text: string;
+  headingPath: string[];
+  offset: number;
+}
+
+/** Where and when the page's content was captured. */
+export interface PageMeta {
+  /** Epoch ms of the capture. */
+  fetchedAt: number;
+  /** Hash of the page's extracted content; default: SHA-256 of the chunk texts. */
+  contentHash?: string;
+  captureId?: string | null;
+  sourceId?: string | null;
+  /** Position of the capture in the provenance log, once sequenced, and the checkpoint that covers it. */
+  leafIndex?: number | null;
+  checkpointSize?: number | null;
+  /** ISO 639-1, as extract() detects it. */
+  lang?: string | null;
+  /** Default: the URL's host name. */
+  domain?: string;
+}
+
+export interface ReplaceResult {
+  /** False when the content hash is unchanged: chunks (and their embeddings) were kept, metadata refreshed. */
+  changed: boolean;
+  chunkIds: number[];
+}
+
+export interface SearchOptions {
+  /** How many results (default 10, at most 200). */
+  k?: number;
+  /** Only chunks from this host or its subdomains. */
+  domain?: string;
+  /** Only chunks fetched at or after this time (epoch ms or Date). */
+  since?: number | Date;
+  /** Only chunks in this language (ISO 639-1). */
+  lang?: string;
+  /** 'any' (default): a chunk matches if it has any query word, more matches rank higher. 'all': every word. */
+  match?: 'any' | 'all';
+}
+
+export interface ChunkHit {
+  id: number;
+  url: string;
+  ord: number;
+  text: string;
+  headingPath: string[];
+  offset: number;
+  fetchedAt: number;
+  leafIndex: number | null;
+  checkpointSize: number | null;
+  lang: string | null;
+  domain: string;
+  /** Higher is better. Comparable within one result list only: bm25 on SQLite, ts_rank_cd on PostgreSQL. */
+  score: number;
+}
+
+const MAX_K = 200;
+/** Long pasted queries would only slow the match down; the first words carry the intent. */
+const MAX_TERMS = 32;
+const TERM = /[\p{L}\p{N}]+/gu;
+
+/**
+ * The keyword half of a collection's search: chunks of every page, replaced as a whole when the page
+ * changes, searched with the database's own full-text index. Writes take the caller's transaction so a
+ * page's chunks change together with whatever else ingest records.
+ */
+export class ChunkIndex {
+  constructor(private readonly db: SqlDriver) {}
+
+  /**
+   * Makes `chunks` the page's chunks: the old ones go (with their embeddings) unless the content hash
+   * is unchanged, in which case they stay and only the capture metadata moves forward.
+   */
+  async replacePage(
+    tx: SqlExecutor,
+    collectionId: string,
+    url: string,
+    chunks: readonly ChunkInput[],
+    meta: PageMeta,
+  ): Promise<ReplaceResult> {
+    const hash = meta.contentHash ?? contentHashOf(chunks);
+    const domain = (meta.domain ?? hostOf(url)).toLowerCase();
+    const lang = meta.lang?.toLowerCase() ?? null;
+    const now = Date.now();
+    // the page row is the per-page lock: a concurrent replace of the same page waits here on PostgreSQL
+    // (SQLite transactions are already exclusive)
+    await tx.run(
+      `INSERT INTO collection_pages (collection_id, url, content_hash, fetched_at, domain, chunk_count, updated_at)
+       VALUES (?, ?, '', ?, ?, 0, ?) ON CONFLICT (collection_id, url) DO NOTHING`,
+      [collectionId, url, meta.fetchedAt, domain, now],
+    );
+    const lock = this.db.dialect === 'postgres' ? ' FOR UPDATE' : '';
+    const old = await tx.get<{ content_hash: string }>(
+      `SELECT content_hash FROM collection_pages WHERE collection_id = ? AND url = ?${lock}`,
+      [collectionId, url],
+    );
+    const changed = old?.content_hash !== hash;
+    const provenance: SqlValue[] = [
+      meta.fetchedAt,
+      meta.leafIndex ?? null,
+      meta.checkpointSize ?? null,
+      lang,
+      domain,
+    ];
+    await tx.run(
+      `UPDATE collection_pages SET content_hash = ?, source_id = ?, capture_id = ?, fetched_at = ?, leaf_index = ?,
+         checkpoint_size = ?, lang = ?, domain = ?, chunk_count = ?, updated_at = ?
+       WHERE collection_id = ? AND url = ?`,
+      [
+        hash,
+        meta.sourceId ?? null,
+        meta.captureId ?? null,
+        ...provenance,
+        chunks.length,
+        now,
+        collectionId,
+        url,
+      ],
+    );
+    if (!changed) {
+      await tx.run(
+        `UPDATE collection_chunks SET fetched_at = ?, leaf_index = ?, checkpoint_size = ?, lang = ?, domain = ?
+         WHERE collection_id = ? AND url = ?`,
+        [...provenance, collectionId, url],
+      );
+      const kept = await tx.all<{ id: number }>(
+        'SELECT id FROM collection_chunks WHERE collection_id = ? AND url = ? ORDER BY ord',
+        [collectionId, url],
+      );
+      return { changed, chunkIds: kept.map((r) => Number(r.id)) };
+    }
+    await tx.run('DELETE FROM collection_chunks WHERE collection_id = ? AND url = ?', [collectionId, url]);
+    const chunkIds: number[] = [];
+    for (const [ord, c] of chunks.entries()) {
+      const r = await tx.get<{ id: number }>(
+        `INSERT INTO collection_chunks (collection_id, url, ord, text, heading_path, char_offset, fetched_at,
+           leaf_index, checkpoint_size, lang, domain)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        [collectionId, url, ord, c.text, JSON.stringify(c.headingPath), c.offset, ...provenance],
+      );
+      chunkIds.push(Number(r?.id));
+    }
+    return { changed, chunkIds };
+  }
+
+  /** Drops a page and its chunks (e.g. it is gone from the source, or now 404s). True if it was there. */
+  async removePage(tx: SqlExecutor, collectionId: string, url: string): Promise<boolean> {
+    await tx.run('DELETE FROM collection_chunks WHERE collection_id = ? AND url = ?', [collectionId, url]);
+    const r = await tx.run('DELETE FROM collection_pages WHERE collection_id = ? AND url = ?', [
+      collectionId,
+      url,
+    ]);
+    return r.changes > 0;
+  }
+
+  /** The page's stored content hash, to skip extraction and chunking of an unchanged re-fetch. */
+  async pageHash(collectionId: string, url: string, ex: SqlExecutor = this.db): Promise<string | null> {
+    const r = await ex.get<{ content_hash: string }>(
+      'SELECT content_hash FROM collection_pages WHERE collection_id = ? AND url = ?',
+      [collectionId, url],
+    );
+    return r?.content_hash || null;
+  }
+
+  /**
+   * Keyword search over one collection. `query` is untrusted text: only its words are used, each quoted,
+   * so FTS5 / tsquery operators in it are plain words. No words, no results.
+   */
+  async search(collectionId: string, query: string, opts: SearchOptions = {}): Promise<ChunkHit[]> {
+    const terms = queryTerms(query);
+    if (!terms.length) return [];
+    const k = Math.max(1, Math.min(MAX_K, Math.floor(opts.k ?? 10)));
+    const where: string[] = [];
+    const params: SqlValue[] = [];
+    if (opts.domain) {
+      const d = opts.domain.toLowerCase().replace(/^\.+|\.+$/g, '');
+      where.push("(c.domain = ? OR c.domain LIKE ? ESCAPE '\\')");
+      params.push(d, `%.${d.replace(/[\\%_]/g, (ch) => `\\${ch}`)}`);
+    }
+    if (opts.since !== undefined) {
+      where.push('c.fetched_at >= ?');
+      params.push(opts.since instanceof Date ? opts.since.getTime() : opts.since);
+    }
+    if (opts.lang) {
+      where.push('c.lang = ?');
+      params.push(opts.lang.toLowerCase());
+    }
+    const filters = where.map((w) => ` AND ${w}`).join('');
+    const cols = `c.id, c.url, c.ord, c.text, c.heading_path, c.char_offset, c.fetched_at, c.leaf_index,
+      c.checkpoint_size, c.lang, c.domain`;
+    const all = opts.match === 'all';
+    let rows: Record<string, unknown>[];
+    if (this.db.dialect === 'sqlite') {
+      rows = await this.db.all(
+        `SELECT ${cols}, -bm25(collection_chunks_fts, 1.0, 0.5) AS score
+         FROM collection_chunks_fts JOIN collection_chunks c ON c.id = collection_chunks_fts.rowid
+         WHERE collection_chunks_fts MATCH ? AND c.collection_id = ?${filters}
+         ORDER BY score DESC, c.id LIMIT ?`,
+        [fts5Query(terms, all), collectionId, ...params, k],
+      );
+    } else {
+      // normalisation 1 divides by 1 + log(length), so long chunks do not win by size alone
+      rows = await this.db.all(
+        `SELECT ${cols}, ts_rank_cd(c.tsv, q, 1) AS score
+         FROM collection_chunks c, to_tsquery('simple', ?) q
+         WHERE c.tsv @@ q AND c.collection_id = ?${filters}
+         ORDER BY score DESC, c.id LIMIT ?`,
+        [tsQuery(terms, all), collectionId, ...params, k],
+      );
+    }
+    return rows.map(mapHit);
+  }
+}
+
+/** The words of an untrusted query, lower-cased, de-duplicated, at most MAX_TERMS. */
+export function queryTerms(query: string): string[] {
+  const words = (query.normalize('NFKC').toLowerCase().match(TERM) ?? []).filter(Boolean);
+  return [...new Set(words)].slice(0, MAX_TERMS);
+}
+
+/** FTS5 query of plain words: each is a quoted string (inner quotes doubled), so no operator survives. */
+export function fts5Query(terms: readonly string[], all = false): string {
+  return terms.map((t) => `"${t.replaceAll('"', '""')}"`).join(all ? ' AND ' : ' OR ');
+}
+
+/** tsquery of plain words: each a quoted lexeme (inner quotes and backslashes escaped). */
+export function tsQuery(terms: readonly string[], all = false): string {
+  return terms.map((t) => `'${t.replace(/['\\]/g, (c) => `\\${c}`)}'`).join(all ? ' & ' : ' | ');
+}
+
+function mapHit(r: Record<string, unknown>): ChunkHit {
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return {
+    id: Number(r.id),
+    url: String(r.url),
+    ord: Number(r.ord),
+    text: String(r.text),
+    headingPath: JSON.parse(String(r.heading_path)) as string[],
+    offset: Number(r.char_offset),
+    fetchedAt: Number(r.fetched_at),
+    leafIndex: num(r.leaf_index),
+    checkpointSize: num(r.checkpoint_size),
+    lang: (r.lang as string | null) ?? null,
+    domain: String(r.domain),
+    score: Number(r.score),
+  };
+}
+
+export function contentHashOf(chunks: readonly ChunkInput[]): string {
+  const h = createHash('sha256');
+  for (const c of chunks) h.update(JSON.stringify([c.headingPath, c.text])).update('\n');
+  return h.digest('hex');
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+}

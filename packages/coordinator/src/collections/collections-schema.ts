@@ -1,0 +1,77 @@
+import type { SqlDriver } from '../store/sql-driver.js';
+
+/**
+ * Live-collection tables. A collection has sources (pages, feeds, sitemaps re-fetched on a schedule);
+ * each fetched page keeps its content hash, so a re-fetch that changed nothing keeps its chunks and
+ * their embeddings; chunks carry what a RAG answer needs to cite (url, heading path, fetch time, and the
+ * provenance log position: leaf index and checkpoint size). Times are epoch ms.
+ *
+ * Keyword search is each database's own: SQLite FTS5 (external-content table kept in step by triggers,
+ * ranked with bm25()) and PostgreSQL full-text search (a generated tsvector with a GIN index, ranked with
+ * ts_rank_cd). Both use language-neutral tokenising ('unicode61' / 'simple', no stemming) because a
+ * collection mixes languages; SQLite also folds diacritics, PostgreSQL does not.
+ */
+const TABLES = `
+CREATE TABLE IF NOT EXISTS collections (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, owner TEXT, options TEXT NOT NULL DEFAULT '{}',
+  created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS collection_sources (
+  id TEXT PRIMARY KEY, collection_id TEXT NOT NULL, kind TEXT NOT NULL, url TEXT NOT NULL,
+  refresh_ms BIGINT, last_fetched_at BIGINT, next_fetch_at BIGINT, last_error TEXT, etag TEXT,
+  last_modified TEXT, created_at BIGINT NOT NULL, UNIQUE (collection_id, url));
+CREATE INDEX IF NOT EXISTS collection_sources_due ON collection_sources (next_fetch_at);
+CREATE TABLE IF NOT EXISTS collection_pages (
+  collection_id TEXT NOT NULL, url TEXT NOT NULL, source_id TEXT, content_hash TEXT NOT NULL,
+  capture_id TEXT, fetched_at BIGINT NOT NULL, leaf_index BIGINT, checkpoint_size BIGINT, lang TEXT,
+  domain TEXT NOT NULL, chunk_count INTEGER NOT NULL, updated_at BIGINT NOT NULL,
+  PRIMARY KEY (collection_id, url));
+CREATE TABLE IF NOT EXISTS collection_chunks (
+  id @AUTO_ID, collection_id TEXT NOT NULL, url TEXT NOT NULL, ord INTEGER NOT NULL, text TEXT NOT NULL,
+  heading_path TEXT NOT NULL, char_offset INTEGER NOT NULL, fetched_at BIGINT NOT NULL, leaf_index BIGINT,
+  checkpoint_size BIGINT, lang TEXT, domain TEXT NOT NULL, embedding @BLOB, embedding_model TEXT,
+  UNIQUE (collection_id, url, ord));
+CREATE INDEX IF NOT EXISTS collection_chunks_filter ON collection_chunks (collection_id, domain, fetched_at);
+CREATE INDEX IF NOT EXISTS collection_chunks_unembedded ON collection_chunks (collection_id, id) WHERE embedding IS NULL;
+`;
+
+const SQLITE_FTS = [
+  `CREATE VIRTUAL TABLE IF NOT EXISTS collection_chunks_fts USING fts5(
+     text, heading_path, content='collection_chunks', content_rowid='id', tokenize='unicode61 remove_diacritics 2')`,
+  `CREATE TRIGGER IF NOT EXISTS collection_chunks_fts_ai AFTER INSERT ON collection_chunks BEGIN
+     INSERT INTO collection_chunks_fts (rowid, text, heading_path) VALUES (new.id, new.text, new.heading_path); END`,
+  `CREATE TRIGGER IF NOT EXISTS collection_chunks_fts_ad AFTER DELETE ON collection_chunks BEGIN
+     INSERT INTO collection_chunks_fts (collection_chunks_fts, rowid, text, heading_path)
+       VALUES ('delete', old.id, old.text, old.heading_path); END`,
+  `CREATE TRIGGER IF NOT EXISTS collection_chunks_fts_au AFTER UPDATE OF text, heading_path ON collection_chunks BEGIN
+     INSERT INTO collection_chunks_fts (collection_chunks_fts, rowid, text, heading_path)
+       VALUES ('delete', old.id, old.text, old.heading_path);
+     INSERT INTO collection_chunks_fts (rowid, text, heading_path) VALUES (new.id, new.text, new.heading_path); END`,
+];
+
+const PG_FTS = [
+  // text weighs more than the heading path, which every chunk of a section shares
+  `ALTER TABLE collection_chunks ADD COLUMN IF NOT EXISTS tsv tsvector GENERATED ALWAYS AS (
+     setweight(to_tsvector('simple', text), 'A') || setweight(to_tsvector('simple', heading_path), 'B')) STORED`,
+  'CREATE INDEX IF NOT EXISTS collection_chunks_tsv ON collection_chunks USING GIN (tsv)',
+];
+
+export function collectionsSchemaStatements(dialect: 'sqlite' | 'postgres'): string[] {
+  const tables = (
+    dialect === 'sqlite'
+      ? // AUTOINCREMENT: chunk ids are keys of vector indexes too, and must never be reused
+        TABLES.replaceAll('@AUTO_ID', 'INTEGER PRIMARY KEY AUTOINCREMENT').replaceAll('@BLOB', 'BLOB')
+      : TABLES.replaceAll('@AUTO_ID', 'BIGSERIAL PRIMARY KEY').replaceAll('@BLOB', 'BYTEA')
+  )
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return [...tables, ...(dialect === 'sqlite' ? SQLITE_FTS : PG_FTS)];
+}
+
+/** Creates the collection tables and keyword index if missing; idempotent, safe for concurrent starts. */
+export async function applyCollectionsSchema(db: SqlDriver): Promise<void> {
+  await db.transaction(async (tx) => {
+    if (db.dialect === 'postgres') await tx.run('SELECT pg_advisory_xact_lock(7290019)');
+    for (const stmt of collectionsSchemaStatements(db.dialect)) await tx.run(stmt);
+  });
+}
