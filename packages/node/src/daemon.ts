@@ -3,6 +3,7 @@ import { type SignedCapture, sha256Hex } from '@sward/core';
 import { type Logger, pino } from 'pino';
 import type { Dispatcher } from 'undici';
 import { CoordinatorClient } from './client.js';
+import { sharedConnections } from './connection-pool.js';
 import { type NodeConfig, type NodeConfigInput, parseNodeConfig } from './config.js';
 import { NodeError } from './errors.js';
 import { messageOf } from './fetch-errors.js';
@@ -253,6 +254,8 @@ export async function startNode(
     while (tasks.size > 0) await Promise.allSettled([...tasks]);
     clearInterval(heartbeat);
     limits.budget.flush();
+    // This node's pooled site connections go with it (other in-process nodes keep theirs).
+    sharedConnections.closeOwner(identity.id);
     await fetchLog.flushed().catch(() => {});
     await client.close().catch(() => {});
     s.state = fatal ? 'failed' : 'stopped';
