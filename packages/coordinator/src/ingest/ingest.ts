@@ -10,7 +10,7 @@ import {
 import type { BlobStore } from '../blob/blob-store.js';
 import { crawlScope } from '../crawl/scope.js';
 import { CoordinatorError } from '../errors.js';
-import { robotsStateFromStatus, robotsVerdict } from '../policy/robots.js';
+import { robotsStateFromStatus } from '../policy/robots.js';
 import type { RewardsService } from '../rewards/rewards-service.js';
 import type { SpotChecks } from '../spot-check/spot-checks.js';
 import { parseSpotCheckTask } from '../spot-check/task.js';
@@ -159,11 +159,7 @@ export class Ingest {
         await this.spotChecks.maybeSchedule(tx, { id: captureId, nodeId: c.nodeId, url: l.url });
         if (verdict.document) await captures.insertDocument(tx, captureId, l.jobId, verdict.document);
       }
-      const policy = await frontier.hostPolicy(tx, l.origin);
-      const delay = policy
-        ? robotsVerdict(l.origin, policy.robotsState as never, policy.robotsTxt, l.url).crawlDelayMs
-        : 0;
-      await frontier.releaseHost(tx, l.origin, delay, now);
+      await frontier.releaseHost(tx, l.origin, now);
       await frontier.finishIfDone(tx, l.jobId);
       return { captureId, outcome, reason };
     });
@@ -205,12 +201,10 @@ export class Ingest {
     return this.store.db.transaction(async (tx) => {
       await this.lockLease(tx, c);
       const now = Date.now();
-      let delay = 0;
       if (l.kind === 'robots') {
         const state = robotsStateFromStatus(c.status);
         const txt = state === 'fetched' ? body.subarray(0, ROBOTS_MAX).toString('utf8') : null;
         await frontier.setRobots(tx, l.origin, state, txt, c.status);
-        delay = robotsVerdict(l.origin, state, txt, `${l.origin}/`).crawlDelayMs;
       } else {
         await frontier.setTdmRep(
           tx,
@@ -236,7 +230,7 @@ export class Ingest {
         outcome: 'policy',
         reason: l.kind,
       });
-      await frontier.releaseHost(tx, l.origin, delay, now);
+      await frontier.releaseHost(tx, l.origin, now);
       return { captureId, outcome: 'policy', reason: l.kind };
     });
   }
@@ -280,7 +274,7 @@ export class Ingest {
             contentType: c.headers['content-type'] ?? null,
           })
         : null;
-      await this.store.frontier.releaseHost(tx, l.origin, 0, Date.now());
+      await this.store.frontier.releaseHost(tx, l.origin, Date.now());
       return { captureId, outcome: 'spotcheck', reason: r ? (r.agrees ? 'agrees' : 'disagrees') : null, r };
     });
     // The ledger learns the verdict after the checker's transaction committed (transactions do not nest):
@@ -347,7 +341,7 @@ export class Ingest {
         await frontier.settle(tx, lease.id, 'failed', reason, f.message);
         outcome = 'failed';
       }
-      await frontier.releaseHost(tx, lease.origin, 0, now);
+      await frontier.releaseHost(tx, lease.origin, now);
       await frontier.finishIfDone(tx, lease.jobId);
       return { outcome };
     });

@@ -341,12 +341,21 @@ export class FrontierStore {
     );
   }
 
-  /** Frees an origin after an answer and sets when it may be asked again. */
-  async releaseHost(tx: SqlExecutor, origin: string, delayMs: number, now: number): Promise<void> {
-    await tx.run('UPDATE hosts SET busy_until = 0, next_at = ? WHERE origin = ?', [
-      now + (this.config.politeness ? Math.max(delayMs, this.config.hostDelayMs) : 0),
-      origin,
-    ]);
+  /**
+   * Frees an origin after any answer (page, policy file, spot check or failure) and sets when it may be
+   * asked again: max(robots.txt Crawl-delay for SwardBot, hostDelayMs). Read here, in one place, so no
+   * path can forget the delay.
+   */
+  async releaseHost(tx: SqlExecutor, origin: string, now: number): Promise<void> {
+    let delayMs = 0;
+    if (this.config.politeness) {
+      const h = await this.hostPolicy(tx, origin);
+      const crawlDelay = h
+        ? robotsVerdict(origin, h.robotsState as RobotsState, h.robotsTxt, `${origin}/`).crawlDelayMs
+        : 0;
+      delayMs = Math.max(crawlDelay, this.config.hostDelayMs);
+    }
+    await tx.run('UPDATE hosts SET busy_until = 0, next_at = ? WHERE origin = ?', [now + delayMs, origin]);
   }
 
   async hostPolicy(tx: SqlExecutor, origin: string): Promise<HostPolicy | undefined> {
