@@ -5,11 +5,37 @@ import {
   ChunkIndex,
   type ChunkInput,
   chunkMarkdown,
+  type EmbeddingProvider,
+  embedPending,
+  hybridSearch,
+  VectorIndex,
 } from '../packages/coordinator/src/collections/index.js';
 import { openPostgresDriver } from '../packages/coordinator/src/store/postgres-driver.js';
 import type { SqlDriver } from '../packages/coordinator/src/store/sql-driver.js';
 import { openSqliteDriver } from '../packages/coordinator/src/store/sqlite-driver.js';
 import { backends } from './support/backends.js';
+
+/** A toy embedder that knows synonyms: one dimension per concept, so "car" and "automobile" agree. */
+const CONCEPTS: string[][] = [
+  ['car', 'automobile', 'vehicle'],
+  ['cat', 'kitten', 'feline'],
+  ['rain', 'storm', 'weather'],
+];
+const toyEmbedder = (model = 'toy-1'): EmbeddingProvider & { calls: string[][] } => {
+  const calls: string[][] = [];
+  return {
+    model,
+    calls,
+    async embed(texts) {
+      calls.push([...texts]);
+      return texts.map((t) => {
+        const words = t.toLowerCase().match(/[a-z]+/g) ?? [];
+        const v = CONCEPTS.map((c) => words.filter((w) => c.includes(w)).length);
+        return Float32Array.from([...v, 0.01]);
+      });
+    },
+  };
+};
 
 const chunk = (text: string, headingPath: string[] = [], offset = 0): ChunkInput => ({
   text,
@@ -151,6 +177,31 @@ for (const backend of backends()) {
       assert.match((await index.pageHash('c', url)) ?? '', /^[0-9a-f]{64}$/);
     });
 
+    test('concurrent replaces of one page serialise: the last writer wins whole', async () => {
+      const { db, index } = await setup();
+      const url = 'https://a.example/race';
+      await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          db.transaction((tx) =>
+            index.replacePage(
+              tx,
+              'c',
+              url,
+              Array.from({ length: i + 1 }, (_, j) => chunk(`version${i} part${j}`)),
+              { fetchedAt: i },
+            ),
+          ),
+        ),
+      );
+      const rows = await db.all<{ text: string }>('SELECT text FROM collection_chunks ORDER BY ord');
+      const versions = new Set(rows.map((r) => r.text.split(' ')[0]));
+      assert.equal(versions.size, 1, 'chunks of one version only');
+      const v = Number([...versions][0]?.replace('version', ''));
+      assert.equal(rows.length, v + 1);
+      const page = await db.get<{ chunk_count: number }>('SELECT chunk_count FROM collection_pages');
+      assert.equal(Number(page?.chunk_count), v + 1);
+    });
+
     test('removePage removes a page and its chunks; a rolled-back replace leaves nothing', async () => {
       const { db, index } = await setup();
       await db.transaction((tx) =>
@@ -244,6 +295,101 @@ for (const backend of backends()) {
       assert.equal((await index.search('c', '"quoted"')).length, 1);
       assert.deepEqual(await index.search('c', '!!!'), []);
       assert.equal((await db.all('SELECT id FROM collection_chunks')).length, 1, 'table is still there');
+    });
+
+    test('vectors: pending chunks are embedded once per model, stored, reloaded and fused with keywords', async () => {
+      const { db, index } = await setup();
+      await db.transaction(async (tx) => {
+        await index.replacePage(tx, 'c', 'https://a.example/cars', [chunk('My car is red', ['Garage'])], {
+          fetchedAt: 1,
+          lang: 'en',
+        });
+        await index.replacePage(tx, 'c', 'https://a.example/autos', [chunk('An automobile museum opened')], {
+          fetchedAt: 2,
+          lang: 'en',
+        });
+        await index.replacePage(tx, 'c', 'https://b.example/cats', [chunk('The kitten sleeps in the sun')], {
+          fetchedAt: 3,
+          lang: 'de',
+        });
+        await index.replacePage(tx, 'other', 'https://a.example/x', [chunk('car car car')], { fetchedAt: 1 });
+      });
+      const embedder = toyEmbedder();
+      const vectors = new VectorIndex({ dimensions: 4 });
+      assert.equal(await embedPending(db, index, embedder, 'c', { vectors, batch: 2 }), 3);
+      assert.deepEqual(embedder.calls, [
+        ['Garage\n\nMy car is red', 'An automobile museum opened'],
+        ['The kitten sleeps in the sun'],
+      ]);
+      assert.equal(vectors.size, 3);
+      assert.equal(await embedPending(db, index, embedder, 'c'), 0, 'nothing left for this model');
+      assert.equal((await index.pendingEmbeddings('c', 'toy-2')).length, 3, 'another model starts over');
+
+      // a fresh process rebuilds its index from the stored vectors
+      const stored = await index.embeddings('c', 'toy-1');
+      assert.deepEqual(
+        stored.map((e) => e.id),
+        [...stored.map((e) => e.id)].sort((a, b) => a - b),
+      );
+      const rebuilt = new VectorIndex({ dimensions: 4 });
+      for (const e of stored) rebuilt.add(e.id, e.vector);
+      assert.equal(rebuilt.size, 3);
+      assert.deepEqual(await index.embeddings('c', 'toy-1', stored[1]?.id ?? 0, 10), stored.slice(2));
+
+      // keyword search finds only the literal word; hybrid also finds the synonym through the vectors
+      const kw = await index.search('c', 'automobile');
+      assert.deepEqual(
+        kw.map((h) => h.url),
+        ['https://a.example/autos'],
+      );
+      const hy = await hybridSearch(index, 'c', 'automobile', { embedder, vectors: rebuilt, k: 3 });
+      assert.deepEqual(
+        hy.slice(0, 2).map((h) => [h.url, h.keywordRank, h.vectorRank]),
+        [
+          // both vectors are the query's direction: the tie goes to the lower id
+          ['https://a.example/autos', 1, 2],
+          ['https://a.example/cars', null, 1],
+        ],
+      );
+      assert.ok((hy[1]?.similarity ?? 0) > 0.9);
+      assert.deepEqual(hy[1]?.headingPath, ['Garage']);
+      // filters apply to the vector half too
+      const de = await hybridSearch(index, 'c', 'automobile', { embedder, vectors: rebuilt, lang: 'de' });
+      assert.deepEqual(
+        de.map((h) => h.url),
+        ['https://b.example/cats'],
+      );
+      // without vectors it is the keyword search
+      const plain = await hybridSearch(index, 'c', 'automobile');
+      assert.deepEqual(
+        plain.map((h) => [h.url, h.vectorRank]),
+        [['https://a.example/autos', null]],
+      );
+
+      // a changed page drops its vectors with its chunks; an unchanged one keeps them
+      await db.transaction(async (tx) => {
+        await index.replacePage(tx, 'c', 'https://a.example/cars', [chunk('My car is red', ['Garage'])], {
+          fetchedAt: 9,
+        });
+        await index.replacePage(tx, 'c', 'https://b.example/cats', [chunk('A feline naps')], {
+          fetchedAt: 9,
+        });
+      });
+      const pending = await index.pendingEmbeddings('c', 'toy-1');
+      assert.deepEqual(
+        pending.map((p) => p.text),
+        ['A feline naps'],
+      );
+      // byIds drops ids that are gone or in another collection, keeps order and scores
+      const ids = stored.map((e) => e.id);
+      const got = await index.byIds('c', [ids[1] as number, 999_999, ids[0] as number], {}, [0.5, 0.4, 0.3]);
+      assert.deepEqual(
+        got.map((h) => [h.url, h.score]),
+        [
+          ['https://a.example/autos', 0.5],
+          ['https://a.example/cars', 0.3],
+        ],
+      );
     });
   });
 }

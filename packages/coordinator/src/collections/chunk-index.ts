@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SqlDriver, SqlExecutor, SqlValue } from '../store/sql-driver.js';
+import { bytesToVector, vectorToBytes } from './vector-index.js';
 
 /** A chunk to index: what chunker.ts produces (only these fields are read). */
 export interface ChunkInput {
@@ -12,7 +13,10 @@ export interface ChunkInput {
 export interface PageMeta {
   /** Epoch ms of the capture. */
   fetchedAt: number;
-  /** Hash of the page's extracted content; default: SHA-256 of the chunk texts. */
+  /**
+   * Hash of the page's content; default: SHA-256 of the chunks (texts and heading paths). A hash of the
+   * Markdown alone must also cover the chunking options, or new options never re-chunk unchanged pages.
+   */
   contentHash?: string;
   captureId?: string | null;
   sourceId?: string | null;
@@ -133,6 +137,12 @@ export class ChunkIndex {
         'SELECT id FROM collection_chunks WHERE collection_id = ? AND url = ? ORDER BY ord',
         [collectionId, url],
       );
+      // the kept chunks are what the page has, whatever was passed this time
+      await tx.run('UPDATE collection_pages SET chunk_count = ? WHERE collection_id = ? AND url = ?', [
+        kept.length,
+        collectionId,
+        url,
+      ]);
       return { changed, chunkIds: kept.map((r) => Number(r.id)) };
     }
     await tx.run('DELETE FROM collection_chunks WHERE collection_id = ? AND url = ?', [collectionId, url]);
@@ -168,6 +178,77 @@ export class ChunkIndex {
     return r?.content_hash || null;
   }
 
+  /** Chunks with no vector from `model` yet (new, changed, or embedded by another model), oldest first. */
+  async pendingEmbeddings(collectionId: string, model: string, limit = 256): Promise<PendingChunk[]> {
+    const rows = await this.db.all<{ id: number; text: string; heading_path: string }>(
+      `SELECT id, text, heading_path FROM collection_chunks
+       WHERE collection_id = ? AND (embedding IS NULL OR embedding_model <> ?) ORDER BY id LIMIT ?`,
+      [collectionId, model, limit],
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      text: r.text,
+      headingPath: JSON.parse(r.heading_path) as string[],
+    }));
+  }
+
+  /** Stores vectors (float32 bytes) with the model that made them; returns the ids stored (replaced chunks are gone). */
+  async setEmbeddings(
+    tx: SqlExecutor,
+    model: string,
+    items: readonly { id: number; vector: ArrayLike<number> }[],
+  ): Promise<number[]> {
+    const stored: number[] = [];
+    for (const it of items) {
+      const r = await tx.run('UPDATE collection_chunks SET embedding = ?, embedding_model = ? WHERE id = ?', [
+        vectorToBytes(it.vector),
+        model,
+        it.id,
+      ]);
+      if (r.changes) stored.push(it.id);
+    }
+    return stored;
+  }
+
+  /** A page of a collection's stored vectors of `model`, by id, to (re)build its VectorIndex at start. */
+  async embeddings(
+    collectionId: string,
+    model: string,
+    afterId = 0,
+    limit = 5000,
+  ): Promise<{ id: number; vector: Float32Array }[]> {
+    const rows = await this.db.all<{ id: number; embedding: Uint8Array }>(
+      `SELECT id, embedding FROM collection_chunks
+       WHERE collection_id = ? AND embedding_model = ? AND embedding IS NOT NULL AND id > ? ORDER BY id LIMIT ?`,
+      [collectionId, model, afterId, limit],
+    );
+    return rows.map((r) => ({ id: Number(r.id), vector: bytesToVector(r.embedding) }));
+  }
+
+  /**
+   * The chunks of `ids` (e.g. vector-search hits) that pass the filters, in the order of `ids`, with
+   * `scores` carried over. Ids of other collections, or replaced since, are dropped.
+   */
+  async byIds(
+    collectionId: string,
+    ids: readonly number[],
+    opts: Omit<SearchOptions, 'k' | 'match'> = {},
+    scores: readonly number[] = [],
+  ): Promise<ChunkHit[]> {
+    if (!ids.length) return [];
+    const { sql: filters, params } = filterSql(opts);
+    const rows = await this.db.all<Record<string, unknown>>(
+      `SELECT ${COLS}, 0 AS score FROM collection_chunks c
+       WHERE c.collection_id = ? AND c.id IN (${ids.map(() => '?').join(', ')})${filters}`,
+      [collectionId, ...ids, ...params],
+    );
+    const byId = new Map(rows.map((r) => [Number(r.id), mapHit(r)]));
+    return ids.flatMap((id, i) => {
+      const h = byId.get(id);
+      return h ? [{ ...h, score: scores[i] ?? 0 }] : [];
+    });
+  }
+
   /**
    * Keyword search over one collection. `query` is untrusted text: only its words are used, each quoted,
    * so FTS5 / tsquery operators in it are plain words. No words, no results.
@@ -176,29 +257,12 @@ export class ChunkIndex {
     const terms = queryTerms(query);
     if (!terms.length) return [];
     const k = Math.max(1, Math.min(MAX_K, Math.floor(opts.k ?? 10)));
-    const where: string[] = [];
-    const params: SqlValue[] = [];
-    if (opts.domain) {
-      const d = opts.domain.toLowerCase().replace(/^\.+|\.+$/g, '');
-      where.push("(c.domain = ? OR c.domain LIKE ? ESCAPE '\\')");
-      params.push(d, `%.${d.replace(/[\\%_]/g, (ch) => `\\${ch}`)}`);
-    }
-    if (opts.since !== undefined) {
-      where.push('c.fetched_at >= ?');
-      params.push(opts.since instanceof Date ? opts.since.getTime() : opts.since);
-    }
-    if (opts.lang) {
-      where.push('c.lang = ?');
-      params.push(opts.lang.toLowerCase());
-    }
-    const filters = where.map((w) => ` AND ${w}`).join('');
-    const cols = `c.id, c.url, c.ord, c.text, c.heading_path, c.char_offset, c.fetched_at, c.leaf_index,
-      c.checkpoint_size, c.lang, c.domain`;
+    const { sql: filters, params } = filterSql(opts);
     const all = opts.match === 'all';
     let rows: Record<string, unknown>[];
     if (this.db.dialect === 'sqlite') {
       rows = await this.db.all(
-        `SELECT ${cols}, -bm25(collection_chunks_fts, 1.0, 0.5) AS score
+        `SELECT ${COLS}, -bm25(collection_chunks_fts, 1.0, 0.5) AS score
          FROM collection_chunks_fts JOIN collection_chunks c ON c.id = collection_chunks_fts.rowid
          WHERE collection_chunks_fts MATCH ? AND c.collection_id = ?${filters}
          ORDER BY score DESC, c.id LIMIT ?`,
@@ -207,7 +271,7 @@ export class ChunkIndex {
     } else {
       // normalisation 1 divides by 1 + log(length), so long chunks do not win by size alone
       rows = await this.db.all(
-        `SELECT ${cols}, ts_rank_cd(c.tsv, q, 1) AS score
+        `SELECT ${COLS}, ts_rank_cd(c.tsv, q, 1) AS score
          FROM collection_chunks c, to_tsquery('simple', ?) q
          WHERE c.tsv @@ q AND c.collection_id = ?${filters}
          ORDER BY score DESC, c.id LIMIT ?`,
@@ -216,6 +280,35 @@ export class ChunkIndex {
     }
     return rows.map(mapHit);
   }
+}
+
+export interface PendingChunk {
+  id: number;
+  text: string;
+  headingPath: string[];
+}
+
+const COLS = `c.id, c.url, c.ord, c.text, c.heading_path, c.char_offset, c.fetched_at, c.leaf_index,
+  c.checkpoint_size, c.lang, c.domain`;
+
+function filterSql(opts: Omit<SearchOptions, 'k' | 'match'>): { sql: string; params: SqlValue[] } {
+  const where: string[] = [];
+  const params: SqlValue[] = [];
+  if (opts.domain) {
+    const d = opts.domain.toLowerCase().replace(/^\.+|\.+$/g, '');
+    // subdomains match too; LIKE wildcards in the given domain are escaped
+    where.push("(c.domain = ? OR c.domain LIKE ? ESCAPE '\\')");
+    params.push(d, `%.${d.replace(/[\\%_]/g, (ch) => `\\${ch}`)}`);
+  }
+  if (opts.since !== undefined) {
+    where.push('c.fetched_at >= ?');
+    params.push(opts.since instanceof Date ? opts.since.getTime() : opts.since);
+  }
+  if (opts.lang) {
+    where.push('c.lang = ?');
+    params.push(opts.lang.toLowerCase());
+  }
+  return { sql: where.map((w) => ` AND ${w}`).join(''), params };
 }
 
 /** The words of an untrusted query, lower-cased, de-duplicated, at most MAX_TERMS. */

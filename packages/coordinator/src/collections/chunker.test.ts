@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { extract } from '@sward/extract';
+import fc from 'fast-check';
 import { chunkDocument, chunkMarkdown } from './chunker.js';
 
 const GUIDE = `Intro before any heading.
@@ -184,8 +186,87 @@ describe('chunkMarkdown', () => {
     assert.deepEqual(chunkMarkdown('# Only a heading\n\n## And another'), []);
   });
 
-  test('chunkDocument falls back to the plain text', () => {
-    const c = chunkDocument({ markdown: '', text: 'Plain one.\n\nPlain two.' });
+  test('chunkDocument falls back to the plain text and roots paths at the title', () => {
+    const c = chunkDocument({ markdown: '', text: 'Plain one.\n\nPlain two.', title: 'T' });
     assert.equal(c[0]?.text, 'Plain one.\n\nPlain two.');
+    assert.deepEqual(c[0]?.headingPath, ['T']);
+    const own = chunkDocument({ markdown: '# Own\n\nx', text: 'x', title: 'T' });
+    assert.deepEqual(own[0]?.headingPath, ['Own']);
+    assert.deepEqual(chunkMarkdown('## A\n\nx', { rootHeading: 'Root' })[0]?.headingPath, ['Root', 'A']);
+  });
+});
+
+describe('chunkMarkdown properties', () => {
+  const word = fc.stringMatching(/^[a-z]{1,12}$/);
+  const words = (min: number, max: number) =>
+    fc.array(word, { minLength: min, maxLength: max }).map((w) => w.join(' '));
+  const block = fc.oneof(
+    words(1, 60).map((s) => `${s}.`),
+    fc.tuple(fc.integer({ min: 1, max: 6 }), words(1, 4)).map(([n, s]) => `${'#'.repeat(n)} ${s}`),
+    fc
+      .array(words(1, 12), { minLength: 1, maxLength: 8 })
+      .map((items) => items.map((i) => `- ${i}`).join('\n')),
+    fc
+      .array(fc.tuple(word, words(1, 6)), { minLength: 1, maxLength: 15 })
+      .map((rows) => `| key | value |\n| --- | --- |\n${rows.map(([a, b]) => `| ${a} | ${b} |`).join('\n')}`),
+    fc.array(words(0, 10), { minLength: 1, maxLength: 10 }).map((ls) => `\`\`\`\n${ls.join('\n')}\n\`\`\``),
+    fc.constant('x'.repeat(300)),
+  );
+  const doc = fc.array(block, { minLength: 0, maxLength: 25 }).map((bs) => bs.join('\n\n'));
+
+  test('chunks fit the size, point into the source in order, and lose no word', () => {
+    fc.assert(
+      fc.property(
+        doc,
+        fc.integer({ min: 40, max: 600 }),
+        fc.integer({ min: 0, max: 19 }),
+        fc.constantFrom('chars' as const, 'tokens' as const),
+        (md, size, overlapPct, unit) => {
+          const overlap = Math.floor((size * overlapPct) / 40);
+          const chunks = chunkMarkdown(md, { size, overlap, unit });
+          let last = 0;
+          for (const c of chunks) {
+            assert.ok(c.size <= size, `chunk of ${c.size} > ${size}`);
+            assert.ok(c.text.trim().length > 0);
+            assert.ok(c.offset >= 0 && c.offset < c.end && c.end <= md.length);
+            assert.ok(c.offset >= last || overlap > 0, 'offsets move forward');
+            last = c.offset;
+          }
+          const inChunks = new Set(chunks.flatMap((c) => c.text.match(/[a-z]+/g) ?? []));
+          const body = md
+            .split('\n')
+            .filter((l) => !/^#{1,6} /.test(l))
+            .join('\n');
+          // (a word longer than a chunk is cut by characters, by design)
+          for (const w of body.match(/\b[a-z]{1,39}\b/g) ?? []) assert.ok(inChunks.has(w), `lost "${w}"`);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('chunkDocument on extract() output', () => {
+  test('headings, list and table of a real page come through with their paths', () => {
+    const html = `<html><head><title>Docs</title></head><body><main><article>
+      <h1>Guide</h1><p>${'This guide explains the tool in detail. '.repeat(3)}</p>
+      <h2>Install</h2><p>${'Installing takes a minute on most machines. '.repeat(3)}</p>
+      <h3>Linux</h3><ul><li>Download the archive</li><li>Unpack it into /opt</li></ul>
+      <h2>Options</h2><table><tr><th>flag</th><th>meaning</th></tr><tr><td>-v</td><td>verbose output</td></tr></table>
+      </article></main></body></html>`;
+    const doc = extract(html, { url: 'https://docs.example/guide' });
+    const chunks = chunkDocument(doc, { size: 400 });
+    const byPath = new Map(chunks.map((c) => [c.headingPath.join(' > '), c.text]));
+    // extract() keeps the H1 out of the Markdown: the title roots the paths
+    assert.match(byPath.get('Docs') ?? '', /^This guide explains/);
+    assert.match(
+      byPath.get('Docs > Install > Linux') ?? '',
+      /^- Download the archive\n- Unpack it into \/opt$/,
+    );
+    assert.match(
+      byPath.get('Docs > Options') ?? '',
+      /^\| flag \| meaning \|\n\| --- \| --- \|\n\| \\-v \| verbose output \|$/,
+    );
+    for (const c of chunks) assert.equal(doc.markdown.slice(c.offset, c.end), c.text);
   });
 });

@@ -18,6 +18,8 @@ export interface ChunkOptions {
    * helps no one. Must be less than half of `size`.
    */
   overlap?: number;
+  /** Put in front of every heading path, e.g. the page title (extract() keeps the H1 out of the Markdown). */
+  rootHeading?: string;
 }
 
 export interface Chunk {
@@ -76,16 +78,12 @@ export function chunkMarkdown(markdown: string, opts: ChunkOptions = {}): Chunk[
     unit === 'tokens' ? (s: string) => Math.ceil(s.length / TOKEN_CHARS) : (s: string) => s.length;
   const ctx: Ctx = { src: markdown, size, overlap, measure };
 
+  const root = opts.rootHeading?.trim() ? [opts.rootHeading.trim()] : [];
   const chunks: Chunk[] = [];
   const path: { level: number; title: string }[] = [];
   let section: Piece[] = [];
   const flushSection = () => {
-    pack(
-      ctx,
-      section,
-      path.map((h) => h.title),
-      chunks,
-    );
+    pack(ctx, section, [...root, ...path.map((h) => h.title)], chunks);
     section = [];
   };
   for (const b of parseBlocks(markdown)) {
@@ -101,12 +99,17 @@ export function chunkMarkdown(markdown: string, opts: ChunkOptions = {}): Chunk[
   return chunks;
 }
 
-/** Chunks a document from `extract()`: its Markdown, or its plain text when it has none. */
+/**
+ * Chunks a document from `extract()`: its Markdown, or its plain text when it has none. The title roots
+ * the heading paths unless the Markdown has its own top-level heading.
+ */
 export function chunkDocument(
-  doc: Pick<ExtractedDocument, 'markdown' | 'text'>,
+  doc: Pick<ExtractedDocument, 'markdown' | 'text'> & { title?: string | null },
   opts: ChunkOptions = {},
 ): Chunk[] {
-  return chunkMarkdown(doc.markdown.trim() ? doc.markdown : doc.text, opts);
+  const md = doc.markdown.trim() ? doc.markdown : doc.text;
+  const hasH1 = /^ {0,3}# /m.test(md);
+  return chunkMarkdown(md, { rootHeading: hasH1 ? undefined : (doc.title ?? undefined), ...opts });
 }
 
 interface Ctx {
@@ -196,9 +199,10 @@ function splitBlock(ctx: Ctx, b: Block): Piece[] {
     const headLines = hasSep ? b.lines.slice(0, 2) : b.lines.slice(0, 1);
     const header = headLines.map((l) => l.text).join('\n');
     const rows = b.lines.slice(headLines.length);
-    // a header too large to repeat is sent once, with the first rows
-    const repeat = ctx.measure(`${header}\n`) * 2 < ctx.size - ctx.overlap;
-    return group(ctx, rows, repeat ? `${header}\n` : '', '', 'table', b.start);
+    // the header is repeated only when every row fits beside it; otherwise it goes once, with the first rows
+    return wrapsAll(ctx, rows, `${header}\n`, '')
+      ? group(ctx, rows, `${header}\n`, '', 'table', b.start)
+      : group(ctx, b.lines, '', '', 'table', b.start);
   }
   if (b.type === 'code') {
     const open = b.lines[0];
@@ -206,7 +210,11 @@ function splitBlock(ctx: Ctx, b: Block): Piece[] {
     const closed = b.lines.length > 1 && last && FENCE.test(last.text);
     const body = b.lines.slice(1, closed ? -1 : undefined);
     const fence = open?.text.match(FENCE)?.[1] ?? '```';
-    return group(ctx, body, `${open?.text ?? fence}\n`, `\n${fence}`, 'code', b.start);
+    const pre = `${open?.text ?? fence}\n`;
+    const post = `\n${fence}`;
+    return wrapsAll(ctx, body, pre, post)
+      ? group(ctx, body, pre, post, 'code', b.start)
+      : group(ctx, b.lines, '', '', 'code', b.start);
   }
   if (b.type === 'list') return group(ctx, listItems(b), '', '', 'prose', b.start);
   return group(ctx, segments(ctx.src, b.start, b.end, 'sentence'), '', '', 'prose', b.start);
@@ -215,6 +223,15 @@ function splitBlock(ctx: Ctx, b: Block): Piece[] {
 interface Range {
   start: number;
   end: number;
+}
+
+/** Whether each unit fits the split budget wrapped in prefix/suffix, with room to spare for a neighbour. */
+function wrapsAll(ctx: Ctx, units: Range[], prefix: string, suffix: string): boolean {
+  const budget = ctx.size - ctx.overlap;
+  if (ctx.measure(prefix + suffix) * 2 >= budget) return false;
+  return units.every(
+    (u) => ctx.measure(`${prefix}${ctx.src.slice(u.start, u.end).trim()}${suffix}`) <= budget,
+  );
 }
 
 /**

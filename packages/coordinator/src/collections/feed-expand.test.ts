@@ -70,6 +70,13 @@ describe('parseFeed', () => {
     );
   });
 
+  test('an RSS 0.91 DOCTYPE (no entity declarations) is fine; its DTD is never fetched', () => {
+    const f = parseFeed(`<?xml version="1.0"?>
+      <!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "http://my.netscape.com/publish/formats/rss-0.91.dtd">
+      <rss version="0.91"><channel><item><link>https://x.example/a</link></item></channel></rss>`);
+    assert.deepEqual(f.entries, [{ url: 'https://x.example/a', updated: null, title: null }]);
+  });
+
   test('RSS 1.0 (RDF) with dc:date', () => {
     const f = parseFeed(`<?xml version="1.0"?>
       <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
