@@ -14,6 +14,7 @@ import { robotsStateFromStatus } from '../policy/robots.js';
 import type { RewardsService } from '../rewards/rewards-service.js';
 import type { SpotChecks } from '../spot-check/spot-checks.js';
 import { parseSpotCheckTask } from '../spot-check/task.js';
+import type { NewCapture } from '../store/capture-store.js';
 import type { SqlExecutor } from '../store/sql-driver.js';
 import type { Store } from '../store/store.js';
 import type { LeaseRow } from '../store/types.js';
@@ -134,23 +135,10 @@ export class Ingest {
           captureId,
         );
       }
-      await captures.insert(tx, {
-        id: captureId,
-        jobId: l.jobId,
-        urlId: l.id,
-        nodeId: c.nodeId,
-        leaseId: c.leaseId,
-        requestedUrl: c.requestedUrl,
-        finalUrl,
-        status: c.status,
-        contentType: c.headers['content-type'] ?? null,
-        bodySha256: c.bodySha256,
-        bodyLength: c.bodyLength,
-        fetchedAt: Date.parse(c.fetchEnd),
-        signed,
-        outcome: outcome as 'stored',
-        reason,
-      });
+      await captures.insert(
+        tx,
+        newCapture(l, c, captureId, signed, outcome as NewCapture['outcome'], reason, finalUrl),
+      );
       // Work points are posted in the same transaction: an accepted capture is paid exactly once.
       await this.rewards.recordCapture(tx, { captureId, nodeId: c.nodeId, bytes: c.bodyLength, outcome });
       if (outcome === 'stored' && verdict.outcome === 'stored') {
@@ -213,23 +201,7 @@ export class Ingest {
         );
       }
       await frontier.settle(tx, l.id, 'stored', null, null, captureId);
-      await captures.insert(tx, {
-        id: captureId,
-        jobId: l.jobId,
-        urlId: l.id,
-        nodeId: c.nodeId,
-        leaseId: c.leaseId,
-        requestedUrl: c.requestedUrl,
-        finalUrl: c.finalUrl,
-        status: c.status,
-        contentType: c.headers['content-type'] ?? null,
-        bodySha256: c.bodySha256,
-        bodyLength: c.bodyLength,
-        fetchedAt: Date.parse(c.fetchEnd),
-        signed,
-        outcome: 'policy',
-        reason: l.kind,
-      });
+      await captures.insert(tx, newCapture(l, c, captureId, signed, 'policy', l.kind, c.finalUrl));
       await frontier.releaseHost(tx, l.origin, now);
       return { captureId, outcome: 'policy', reason: l.kind };
     });
@@ -247,23 +219,18 @@ export class Ingest {
     const result = await this.store.db.transaction(async (tx) => {
       await this.lockLease(tx, c);
       await this.store.frontier.settle(tx, l.id, 'stored', null, l.detail, captureId);
-      await this.store.captures.insert(tx, {
-        id: captureId,
-        jobId: l.jobId,
-        urlId: l.id,
-        nodeId: c.nodeId,
-        leaseId: c.leaseId,
-        requestedUrl: c.requestedUrl,
-        finalUrl: normalizeUrl(c.finalUrl) ?? c.finalUrl,
-        status: c.status,
-        contentType: c.headers['content-type'] ?? null,
-        bodySha256: c.bodySha256,
-        bodyLength: c.bodyLength,
-        fetchedAt: Date.parse(c.fetchEnd),
-        signed,
-        outcome: 'spotcheck',
-        reason: task ? `check of ${task.captureId}` : null,
-      });
+      await this.store.captures.insert(
+        tx,
+        newCapture(
+          l,
+          c,
+          captureId,
+          signed,
+          'spotcheck',
+          task ? `check of ${task.captureId}` : null,
+          normalizeUrl(c.finalUrl) ?? c.finalUrl,
+        ),
+      );
       const r = task
         ? await this.spotChecks.resolve(tx, task, {
             captureId,
@@ -374,4 +341,33 @@ function checkLease(
     );
   if ((lease.leaseDeadline ?? 0) < Date.now())
     throw new CoordinatorError('LEASE_EXPIRED', `lease ${leaseId} expired before the capture arrived`);
+}
+
+/** The stored row of an accepted capture: what every ingest path records, whatever its outcome. */
+function newCapture(
+  l: LeaseRow,
+  c: Capture,
+  id: string,
+  signed: string,
+  outcome: NewCapture['outcome'],
+  reason: string | null,
+  finalUrl: string,
+): NewCapture {
+  return {
+    id,
+    jobId: l.jobId,
+    urlId: l.id,
+    nodeId: c.nodeId,
+    leaseId: c.leaseId,
+    requestedUrl: c.requestedUrl,
+    finalUrl,
+    status: c.status,
+    contentType: c.headers['content-type'] ?? null,
+    bodySha256: c.bodySha256,
+    bodyLength: c.bodyLength,
+    fetchedAt: Date.parse(c.fetchEnd),
+    signed,
+    outcome,
+    reason,
+  };
 }
