@@ -94,3 +94,24 @@ test('bytes are decoded with the header charset, and the language is detected fr
   assert.ok(d.text.includes('annoncé mardi'), d.text);
   assert.equal(d.language, 'fr');
 });
+
+test('the crawler gets robots meta tags, nofollow marks, <base href> and links of bare fragments', () => {
+  const d = extract(
+    '<html><head><base href="https://cdn.example/docs/"><meta name="robots" content="noindex, noai"></head>' +
+      '<body><a href="guide">g</a><a rel="nofollow" href="/login">l</a></body></html>',
+    { url: 'https://example.org/a' },
+  );
+  assert.deepEqual(d.metaRobots, [{ name: 'robots', content: 'noindex, noai' }]);
+  assert.deepEqual(
+    d.links.map((l) => [l.url, l.nofollow ?? false]),
+    [
+      ['https://cdn.example/docs/guide', false],
+      ['https://cdn.example/login', true],
+    ],
+  );
+  const frag = extract('<a href="/x">x</a>', { url: 'https://example.org/' });
+  assert.deepEqual(
+    frag.links.map((l) => l.url),
+    ['https://example.org/x'],
+  );
+});

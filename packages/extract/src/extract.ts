@@ -47,6 +47,8 @@ export interface ExtractedDocument {
   markdown: string;
   /** Outgoing http(s) links of the whole page, absolute, de-duplicated. */
   links: Link[];
+  /** Robots meta tags that apply to SwardBot, for opt-out checks (e.g. `noai`). */
+  metaRobots: { name: string; content: string }[];
   wordCount: number;
   quality: QualitySignals;
   qualityVerdict: QualityVerdict & { preset: QualityPreset };
@@ -102,8 +104,19 @@ function extractFrom(
   const { doc, flattened } = parseHtml(shallow.html);
   if (flattened || shallow.limited) warnings.push('deeply-nested');
   const meta = readMetadata(doc, opts.url);
-  const base = meta.canonicalUrl && opts.url === undefined ? meta.canonicalUrl : opts.url;
-  const body = firstByName(doc, 'body') ?? firstByName(doc, 'html');
+  const pageBase = meta.canonicalUrl && opts.url === undefined ? meta.canonicalUrl : opts.url;
+  // <base href> changes what relative links mean, as in a browser; a bad one is ignored.
+  const baseHref = firstByName(doc, 'base')?.attribs.href;
+  let base = pageBase;
+  if (baseHref) {
+    try {
+      base = new URL(baseHref, pageBase).href;
+    } catch {
+      base = pageBase;
+    }
+  }
+  // htmlparser2 adds no implicit <body>: a bare fragment is walked from the document root.
+  const body = firstByName(doc, 'body') ?? firstByName(doc, 'html') ?? (doc as unknown as Element);
   const links = collectLinks(body, base);
   let main = mainContent(doc);
   let text = main.blocks.map((b) => b.text).join('\n\n');
@@ -152,6 +165,7 @@ function extractFrom(
     text,
     markdown,
     links,
+    metaRobots: meta.metaRobots,
     wordCount: countWords(text),
     quality,
     qualityVerdict: { preset, ...applyQualityPreset(quality, preset) },
@@ -190,6 +204,7 @@ function emptyDoc(
     text: '',
     markdown: '',
     links: [],
+    metaRobots: [],
     wordCount: 0,
     quality,
     qualityVerdict: { preset, ...applyQualityPreset(quality, preset) },

@@ -4,6 +4,8 @@ import { absolute } from './metadata.js';
 export interface Link {
   url: string;
   text: string;
+  /** rel="nofollow": kept in the document, not followed by the crawler. */
+  nofollow?: boolean;
 }
 
 /** Rewrites href/src below `roots` to absolute URLs (in place) so Markdown links work out of context. */
@@ -36,7 +38,8 @@ export function collectLinks(root: Element | undefined, base: string | undefined
     const u = url.replace(/#.*$/, '');
     if (seen.has(u)) continue;
     seen.add(u);
-    out.push({ url: u, text: collapse(textOf(e)).slice(0, 200) });
+    const nofollow = /\bnofollow\b/i.test(e.attribs.rel ?? '');
+    out.push({ url: u, text: collapse(textOf(e)).slice(0, 200), ...(nofollow ? { nofollow } : {}) });
     if (out.length >= max) break;
   }
   return out;

@@ -9,6 +9,8 @@ export interface Metadata {
   description: string | null;
   canonicalUrl: string | null;
   htmlLang: string | null;
+  /** `<meta name="robots">` and `<meta name="SwardBot">` tags, for the crawler's opt-out checks (noai…). */
+  metaRobots: { name: string; content: string }[];
 }
 
 /** Page metadata from <meta>, <link>, JSON-LD and microdata; read before the tree is cleaned. */
@@ -18,6 +20,7 @@ export function readMetadata(doc: Document, pageUrl: string | undefined): Metada
   let titleTag = '';
   let htmlLang: string | null = null;
   let h1 = '';
+  const metaRobots: { name: string; content: string }[] = [];
   let timeEl: string | null = null;
   let itempropDate: string | null = null;
   let itempropAuthor: string | null = null;
@@ -34,6 +37,7 @@ export function readMetadata(doc: Document, pageUrl: string | undefined): Metada
         const k = (attr(e, 'property') || attr(e, 'name') || attr(e, 'itemprop')).toLowerCase();
         const v = attr(e, 'content');
         if (k && v && !meta.has(k)) meta.set(k, collapse(v));
+        if ((k === 'robots' || k === 'swardbot') && v) metaRobots.push({ name: k, content: v });
         if (attr(e, 'itemprop') === 'datePublished' && v) itempropDate ??= v;
         if (attr(e, 'http-equiv').toLowerCase() === 'content-language' && v) htmlLang ??= v;
         break;
@@ -102,6 +106,7 @@ export function readMetadata(doc: Document, pageUrl: string | undefined): Metada
     description: m('description', 'og:description', 'twitter:description') ?? ldStr('description'),
     canonicalUrl: can ? absolute(can, pageUrl) : null,
     htmlLang,
+    metaRobots,
   };
 }
 

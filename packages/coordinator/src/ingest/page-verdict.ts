@@ -1,6 +1,5 @@
 import type { Capture } from '@sward/core';
 import { decodeHtml, type ExtractedDocument, extract } from '@sward/extract';
-import { inspectHtml } from '../crawl/html-inspect.js';
 import { headerSaysNoAi, metaSaysNoAi } from '../policy/noai.js';
 import { tdmHeaderReserved } from '../policy/tdmrep.js';
 
@@ -42,12 +41,12 @@ export function pageVerdict(capture: Capture, body: Buffer): PageVerdict {
   if (headerSaysNoAi(headers['x-robots-tag']))
     return { outcome: 'skipped', reason: 'noai', detail: `X-Robots-Tag: ${headers['x-robots-tag']}` };
   if (!isHtml(headers['content-type'])) return { outcome: 'stored', links: [], document: null };
+  // One parse serves the opt-out check, the frontier's links and the document. extract() never throws:
+  // bad pages give an empty document with a reason, and the crawl goes on.
   const { text } = decodeHtml(body, headers['content-type']);
-  const facts = inspectHtml(text, capture.finalUrl);
-  if (metaSaysNoAi(facts.metaRobots))
-    return { outcome: 'skipped', reason: 'noai', detail: '<meta name="robots" content="noai">' };
-  // extract() never throws: bad pages give an empty document with a reason, and the crawl goes on.
   const document = extract(text, { url: capture.finalUrl });
-  const links = document.links.length ? document.links.map((l) => l.url) : facts.links;
+  if (metaSaysNoAi(document.metaRobots))
+    return { outcome: 'skipped', reason: 'noai', detail: '<meta name="robots" content="noai">' };
+  const links = document.links.filter((l) => !l.nofollow).map((l) => l.url);
   return { outcome: 'stored', links, document };
 }
