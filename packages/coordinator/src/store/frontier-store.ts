@@ -416,15 +416,29 @@ export class FrontierStore {
   }
 }
 
+/** Rows per multi-row INSERT, well under both backends' bound-parameter limits. */
+const ENQUEUE_CHUNK = 200;
+
+/** Adds URLs (and their origins) to a job's frontier; known URLs are left as they are. Multi-row inserts,
+ * because a page's links arrive together and one statement per link dominated ingest time. */
 async function enqueue(tx: SqlExecutor, jobId: string, urls: readonly NewUrl[]): Promise<void> {
   const now = Date.now();
-  for (const { url, depth } of urls) {
-    const origin = new URL(url).origin;
-    await tx.run('INSERT INTO hosts (origin) VALUES (?) ON CONFLICT (origin) DO NOTHING', [origin]);
+  const rows = urls.map(({ url, depth }) => ({ url, depth, origin: new URL(url).origin }));
+  const origins = [...new Set(rows.map((r) => r.origin))];
+  for (let i = 0; i < origins.length; i += ENQUEUE_CHUNK) {
+    const chunk = origins.slice(i, i + ENQUEUE_CHUNK);
+    await tx.run(
+      `INSERT INTO hosts (origin) VALUES ${chunk.map(() => '(?)').join(', ')} ON CONFLICT (origin) DO NOTHING`,
+      chunk,
+    );
+  }
+  for (let i = 0; i < rows.length; i += ENQUEUE_CHUNK) {
+    const chunk = rows.slice(i, i + ENQUEUE_CHUNK);
     await tx.run(
       `INSERT INTO urls (job_id, url, origin, kind, depth, state, created_at, updated_at)
-       VALUES (?, ?, ?, 'page', ?, 'queued', ?, ?) ON CONFLICT (job_id, kind, url) DO NOTHING`,
-      [jobId, url, origin, depth, now, now],
+       VALUES ${chunk.map(() => "(?, ?, ?, 'page', ?, 'queued', ?, ?)").join(', ')}
+       ON CONFLICT (job_id, kind, url) DO NOTHING`,
+      chunk.flatMap((r) => [jobId, r.url, r.origin, r.depth, now, now]),
     );
   }
 }
