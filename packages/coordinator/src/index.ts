@@ -1,6 +1,7 @@
 export * from './anchor/index.js';
 export * from './api/app.js';
 export * from './blob/blob-store.js';
+export * from './collections/index.js';
 export * from './crawl/job-options.js';
 export * from './errors.js';
 export * from './labelling/index.js';
