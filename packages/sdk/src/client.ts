@@ -1,6 +1,7 @@
 import { SwardApiError } from './errors.js';
 import type {
   CheckpointInfo,
+  CollectionInfo,
   CrawlRequest,
   DocumentRow,
   JobInfo,
@@ -113,6 +114,31 @@ export class SwardClient {
     });
     if (!res.ok) throw new SwardApiError('HTTP', `blob ${sha256}: HTTP ${res.status}`, res.status);
     return Buffer.from(await res.arrayBuffer());
+  }
+
+  createCollection(req: {
+    name: string;
+    sources: string[];
+    every?: string | number;
+    maxPages?: number;
+  }): Promise<CollectionInfo> {
+    return this.call('POST', '/v1/collections', req);
+  }
+
+  async collections(): Promise<CollectionInfo[]> {
+    return (await this.call<{ collections: CollectionInfo[] }>('GET', '/v1/collections')).collections;
+  }
+
+  collection(id: string): Promise<CollectionInfo> {
+    return this.call('GET', `/v1/collections/${encodeURIComponent(id)}`);
+  }
+
+  pauseCollection(id: string, paused: boolean): Promise<CollectionInfo> {
+    return this.call('POST', `/v1/collections/${encodeURIComponent(id)}/${paused ? 'pause' : 'resume'}`);
+  }
+
+  async deleteCollection(id: string): Promise<void> {
+    await this.call('DELETE', `/v1/collections/${encodeURIComponent(id)}`);
   }
 
   /** The proof of one stored page, by capture id or URL. */

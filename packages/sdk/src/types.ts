@@ -77,3 +77,22 @@ export interface DocumentRow {
   /** The extractor's document: title, author, published, language, text, markdown, links, quality, pii… */
   document: Record<string, unknown> & { text: string; language: string | null; url: string | null };
 }
+
+export interface CollectionInfo {
+  id: string;
+  name: string;
+  everyMs: number;
+  maxPages: number;
+  paused: boolean;
+  createdAt: number;
+  sources: {
+    id: string;
+    url: string;
+    kind: string;
+    lastFetchedAt: number | null;
+    nextFetchAt: number | null;
+    lastError: string | null;
+  }[];
+  pages: number;
+  chunks: number;
+}

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as admin } from './admin.js';
+import { register as collection } from './collection.js';
 import { register as coordinator } from './coordinator.js';
 import { register as crawl } from './crawl.js';
 import { register as demo } from './demo.js';
@@ -15,6 +16,7 @@ import { register as verify } from './verify.js';
 export function registerCommands(program: Command): void {
   for (const register of [
     admin,
+    collection,
     coordinator,
     crawl,
     demo,

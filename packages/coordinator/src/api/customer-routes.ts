@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { Collections } from '../collections/collections-service.js';
 import { crawlRequestSchema } from '../crawl/job-options.js';
 import { CoordinatorError } from '../errors.js';
 import type { AppDeps } from './deps.js';
@@ -123,6 +124,24 @@ export function customerRoutes({ store, blobs, checkpoints, flushLog, logStore }
         h.toString('base64'),
       ),
     });
+  });
+
+  // Live collections (refresh and search are not wired yet; see the open issue).
+  const collections = new Collections(store.db);
+  r.post('/collections', async (c) =>
+    c.json(await collections.create(c.get('apiKeyId'), await c.req.json()), 201),
+  );
+  r.get('/collections', async (c) => c.json({ collections: await collections.list(c.get('apiKeyId')) }));
+  r.get('/collections/:id', async (c) => c.json(await collections.get(c.get('apiKeyId'), c.req.param('id'))));
+  r.post('/collections/:id/pause', async (c) =>
+    c.json(await collections.setPaused(c.get('apiKeyId'), c.req.param('id'), true)),
+  );
+  r.post('/collections/:id/resume', async (c) =>
+    c.json(await collections.setPaused(c.get('apiKeyId'), c.req.param('id'), false)),
+  );
+  r.delete('/collections/:id', async (c) => {
+    await collections.delete(c.get('apiKeyId'), c.req.param('id'));
+    return c.json({ deleted: true });
   });
 
   r.get('/captures/:id', async (c) => {

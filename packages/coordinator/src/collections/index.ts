@@ -11,6 +11,7 @@
 export * from './chunk-index.js';
 export * from './chunker.js';
 export * from './collections-schema.js';
+export * from './collections-service.js';
 export * from './embeddings.js';
 export * from './feed-expand.js';
 export * from './hybrid-search.js';
