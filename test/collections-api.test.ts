@@ -36,14 +36,11 @@ for (const backend of backends()) {
           maxPages: 50,
         });
         assert.equal(col.everyMs, 300_000);
-        assert.deepEqual(
-          col.sources.map((s) => [s.kind, s.url]).sort(),
-          [
-            ['feed', 'https://example.org/feed.xml'],
-            ['page', 'https://example.org/about'],
-            ['sitemap', 'https://example.org/sitemap.xml'],
-          ],
-        );
+        assert.deepEqual(col.sources.map((s) => [s.kind, s.url]).sort(), [
+          ['feed', 'https://example.org/feed.xml'],
+          ['page', 'https://example.org/about'],
+          ['sitemap', 'https://example.org/sitemap.xml'],
+        ]);
         assert.deepEqual(
           (await client.collections()).map((x) => x.id),
           [col.id],
