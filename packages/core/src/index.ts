@@ -3,6 +3,7 @@ export * from './bundle/index.js';
 export * from './canonical-json.js';
 export * from './capture.js';
 export * from './errors.js';
+export * from './fetch-failure.js';
 export * from './hash.js';
 export * from './identity.js';
 export * from './merkle/index.js';

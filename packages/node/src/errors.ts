@@ -1,20 +1,11 @@
+import { FETCH_FAILURE_CODES, type FetchFailureCode } from '@sward/core';
+
+export { FETCH_FAILURE_CODES, type FetchFailureCode };
+
 /**
  * Closed set of reasons the node can fail. The fetch codes are exactly the failure codes of
- * docs/PROTOCOL.md (the coordinator branches on them); the rest are the daemon's own.
+ * docs/PROTOCOL.md (shared with the coordinator through core); the rest are the daemon's own.
  */
-export type FetchFailureCode =
-  | 'TIMEOUT'
-  | 'DNS'
-  | 'CONNECT'
-  | 'TLS'
-  | 'TOO_LARGE'
-  | 'TOO_MANY_REDIRECTS'
-  | 'BLOCKED_ADDRESS'
-  | 'DOMAIN_DENIED'
-  | 'CAP_REACHED'
-  | 'INACTIVE_HOURS'
-  | 'NETWORK';
-
 export type NodeErrorCode =
   | FetchFailureCode
   | 'CONFIG'
@@ -24,20 +15,6 @@ export type NodeErrorCode =
   | 'COORDINATOR'
   | 'COORDINATOR_UNREACHABLE'
   | 'STOPPED';
-
-export const FETCH_FAILURE_CODES: readonly FetchFailureCode[] = [
-  'TIMEOUT',
-  'DNS',
-  'CONNECT',
-  'TLS',
-  'TOO_LARGE',
-  'TOO_MANY_REDIRECTS',
-  'BLOCKED_ADDRESS',
-  'DOMAIN_DENIED',
-  'CAP_REACHED',
-  'INACTIVE_HOURS',
-  'NETWORK',
-];
 
 export interface NodeErrorOptions {
   readonly cause?: unknown;

@@ -1,3 +1,4 @@
+import { FETCH_FAILURE_CODES } from '@sward/core';
 import { z } from 'zod';
 
 /** What a node posts: the signed capture plus the raw body, base64 in JSON (docs/PROTOCOL.md). */
@@ -12,19 +13,7 @@ export const failureReportSchema = z
     leaseId: z.string().min(1).max(100),
     jobId: z.string().min(1).max(100),
     url: z.string().max(8192),
-    code: z.enum([
-      'TIMEOUT',
-      'DNS',
-      'CONNECT',
-      'TLS',
-      'TOO_LARGE',
-      'TOO_MANY_REDIRECTS',
-      'BLOCKED_ADDRESS',
-      'DOMAIN_DENIED',
-      'CAP_REACHED',
-      'INACTIVE_HOURS',
-      'NETWORK',
-    ]),
+    code: z.enum(FETCH_FAILURE_CODES),
     message: z.string().max(2000).default(''),
   })
   .strict();
