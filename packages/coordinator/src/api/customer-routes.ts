@@ -104,15 +104,13 @@ export function customerRoutes({ store, blobs, checkpoints, flushLog, logStore }
         'NOT_FOUND',
         id ? `no capture ${id}` : `no stored capture for ${url ?? '(no url given)'}`,
       );
-    if (
-      cap.leafIndex === null ||
-      (await checkpoints.latest())?.size === undefined ||
-      ((await checkpoints.latest())?.size ?? 0) <= cap.leafIndex
-    ) {
+    let cp = await checkpoints.latest();
+    // Not yet covered by a checkpoint: sequence and checkpoint now rather than make the caller wait.
+    if (cap.leafIndex === null || !cp || cp.size <= cap.leafIndex) {
       await flushLog();
       cap = (await store.captures.byId(cap.id)) ?? cap;
+      cp = await checkpoints.latest();
     }
-    const cp = await checkpoints.latest();
     if (cap.leafIndex === null || !cp)
       throw new CoordinatorError('CONFLICT', 'capture is not in the log yet');
     return c.json({
