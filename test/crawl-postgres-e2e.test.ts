@@ -7,7 +7,7 @@ import { openStore } from '@sward/coordinator';
 import { startSampleSite } from '@sward/testsites';
 import { backends } from './support/backends.js';
 import { checkOutput } from './support/crawl-checks.js';
-import { freePort, type Proc, sward } from './support/processes.js';
+import { freePort, type Proc, sward, swardNode } from './support/processes.js';
 
 describe('PostgreSQL scale-out', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'sward-e2e-'));
@@ -54,19 +54,7 @@ describe('PostgreSQL scale-out', () => {
       )
     )[1] as string;
     const nodes = ports.map((port, i) => {
-      const d = join(tmp, 'pg', `node${i}`);
-      const p = sward([
-        'node',
-        '--coordinator',
-        `http://127.0.0.1:${port}`,
-        '--key',
-        join(d, 'k'),
-        '--log-file',
-        join(d, 'l'),
-        '--state-file',
-        join(d, 's'),
-        '--allow-private',
-      ]);
+      const p = swardNode(`http://127.0.0.1:${port}`, join(tmp, 'pg', `node${i}`));
       procs.push(p);
       return p;
     });

@@ -6,7 +6,7 @@ import { after, describe, test } from 'node:test';
 import { SwardClient } from '@sward/sdk';
 import { type Hit, startSampleSite } from '@sward/testsites';
 import { checkOutput } from './support/crawl-checks.js';
-import { freePort, type Proc, sward } from './support/processes.js';
+import { freePort, type Proc, sward, swardNode } from './support/processes.js';
 
 describe('separate processes, coordinator restart', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'sward-e2e-'));
@@ -41,19 +41,7 @@ describe('separate processes, coordinator restart', () => {
     await coord.waitFor(/listening on/);
     const url = `http://127.0.0.1:${port}`;
     const nodes = [1, 2].map((i) => {
-      const d = join(tmp, 'kill', `node${i}`);
-      const p = sward([
-        'node',
-        '--coordinator',
-        url,
-        '--key',
-        join(d, 'node.key'),
-        '--log-file',
-        join(d, 'log.jsonl'),
-        '--state-file',
-        join(d, 'state.json'),
-        '--allow-private',
-      ]);
+      const p = swardNode(url, join(tmp, 'kill', `node${i}`));
       procs.push(p);
       return p;
     });

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 
 export const SWARD_BIN = new URL('../../packages/cli/bin/sward.js', import.meta.url).pathname;
 
@@ -63,4 +64,23 @@ export async function freePort(): Promise<number> {
     });
     s.once('error', reject);
   });
+}
+
+/**
+ * Starts `sward node` for a loopback test site: its key, fetch log and byte-cap state live in `dir`
+ * (node.key, log.jsonl, state.json), and --allow-private lets it reach 127.0.0.1.
+ */
+export function swardNode(coordinatorUrl: string, dir: string): Proc {
+  return sward([
+    'node',
+    '--coordinator',
+    coordinatorUrl,
+    '--key',
+    join(dir, 'node.key'),
+    '--log-file',
+    join(dir, 'log.jsonl'),
+    '--state-file',
+    join(dir, 'state.json'),
+    '--allow-private',
+  ]);
 }
