@@ -62,8 +62,51 @@ for (const backend of backends()) {
         );
         await assert.rejects(
           client.createCollection({ name: 'x', sources: ['https://example.org/'], every: '5s' }),
-          (e: unknown) => e instanceof SwardApiError && /below 10 s/.test(e.message),
+          (e: unknown) =>
+            e instanceof SwardApiError && /below this coordinator's minimum of 10000 ms/.test(e.message),
         );
+        await assert.rejects(
+          client.createCollection({
+            name: 'x',
+            sources: ['https://example.org/'],
+            chunkSize: 400,
+            chunkOverlap: 200,
+          }),
+          (e: unknown) =>
+            e instanceof SwardApiError && /chunkOverlap 200 must be less than half/.test(e.message),
+        );
+        await assert.rejects(
+          client.createCollection({
+            name: 'x',
+            sources: ['https://example.org/'],
+            webhook: 'http://127.0.0.1:9/h',
+          }),
+          (e: unknown) => e instanceof SwardApiError && /private or loopback/.test(e.message),
+        );
+        await assert.rejects(
+          client.createCollection({
+            name: 'x',
+            sources: ['https://example.org/'],
+            webhook: 'http://169.254.169.254/',
+          }),
+          (e: unknown) => e instanceof SwardApiError && /metadata/.test(e.message),
+        );
+        // the webhook secret is shown once, in the answer to create
+        const hooked = await client.createCollection({
+          name: 'hooked',
+          sources: ['https://example.org/'],
+          webhook: 'https://hooks.example.com/sward',
+          chunkSize: 800,
+          chunkOverlap: 80,
+        });
+        assert.match(hooked.webhookSecret ?? '', /^whsec_[A-Za-z0-9_-]{43}$/);
+        const shown = await client.collection(hooked.id);
+        assert.equal(shown.webhookSecret, undefined);
+        assert.deepEqual(
+          [shown.webhook?.url, shown.chunkSize, shown.chunkOverlap],
+          ['https://hooks.example.com/sward', 800, 80],
+        );
+        await client.deleteCollection(hooked.id);
         await assert.rejects(
           client.createCollection({ name: 'x', sources: ['https://example.org/'], every: 'soon' }),
           (e: unknown) => e instanceof SwardApiError && /not like 30s/.test(e.message),

@@ -3,7 +3,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { BlobStore, CoordinatorError, openStore, RewardsService, type Store } from '@sward/coordinator';
+import {
+  BlobStore,
+  ChunkIndex,
+  CollectionIngest,
+  CoordinatorError,
+  openStore,
+  RewardsService,
+  type Store,
+} from '@sward/coordinator';
 import { generateIdentity } from '@sward/core';
 import { Ingest } from '../packages/coordinator/src/ingest/ingest.js';
 import { defaultSpotCheckConfig, SpotChecks } from '../packages/coordinator/src/spot-check/index.js';
@@ -23,6 +31,7 @@ for (const backend of backends()) {
         blobs,
         new SpotChecks(blobs, store.captures, { ...defaultSpotCheckConfig, rate: 0 }),
         new RewardsService(store.db),
+        new CollectionIngest(store.frontier, new ChunkIndex(store.db)),
       );
       const node = generateIdentity();
       await store.auth.upsertNode({ id: node.id });

@@ -6,6 +6,12 @@ import { type Logger, pino } from 'pino';
 import { type AnchorConfig, openAnchor } from './anchor/open-anchor.js';
 import { createApp } from './api/app.js';
 import { BlobStore } from './blob/blob-store.js';
+import { ChunkIndex } from './collections/chunk-index.js';
+import { CollectionIngest } from './collections/collection-ingest.js';
+import { CollectionSearch } from './collections/collection-search.js';
+import { Collections } from './collections/collections-service.js';
+import type { EmbeddingProvider } from './collections/embeddings.js';
+import { CollectionRefresher, type RefresherOptions } from './collections/refresher.js';
 import { Ingest } from './ingest/ingest.js';
 import { Checkpointer, type CheckpointPolicy } from './log/checkpointer.js';
 import { loadLogKey } from './log/log-key.js';
@@ -31,9 +37,19 @@ export interface CoordinatorOptions {
   /** Default: DATA_DIR/log.key, created on first start. */
   logKeyFile?: string;
   spotChecks?: Partial<SpotCheckConfig>;
+  collections?: CollectionsConfig;
   /** How often accepted captures get their leaves; default 250 ms. */
   sequenceMs?: number;
   log?: Logger;
+}
+
+export interface CollectionsConfig extends RefresherOptions {
+  /** Shortest refresh interval a customer may ask for (default 10 s). */
+  minIntervalMs?: number;
+  /** Vector search for every collection; keyword search is always on. */
+  embeddings?: EmbeddingProvider | null;
+  /** false: this coordinator starts no refreshes (another one does). Default true. */
+  refresh?: boolean;
 }
 
 export interface RunningCoordinator {
@@ -44,6 +60,8 @@ export interface RunningCoordinator {
   logStore: LogStore;
   checkpoints: Checkpointer;
   rewards: RewardsService;
+  /** Live collections' scheduler; `tick()` runs one pass now (tests). */
+  refresher: CollectionRefresher;
   /** Sequences every accepted capture and issues a checkpoint covering them. */
   flushLog(): Promise<void>;
   close(): Promise<void>;
@@ -57,7 +75,30 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   const spotChecks = new SpotChecks(blobs, store.captures, { ...defaultSpotCheckConfig, ...opts.spotChecks });
   const anchor = await openAnchor(opts.anchor ?? { kind: 'file', path: join(opts.dataDir, 'anchors.jsonl') });
   const rewards = new RewardsService(store.db, { anchor, outDir: join(opts.dataDir, 'payouts') });
-  const ingest = new Ingest(store, blobs, spotChecks, rewards);
+  const chunkIndex = new ChunkIndex(store.db);
+  const collectionIngest = new CollectionIngest(store.frontier, chunkIndex);
+  const ingest = new Ingest(store, blobs, spotChecks, rewards, collectionIngest);
+  const collectionSearch = new CollectionSearch(
+    store.db,
+    chunkIndex,
+    opts.collections?.embeddings ?? null,
+    log,
+  );
+  const collections = new Collections(store.db, {
+    minIntervalMs: opts.collections?.minIntervalMs ?? 10_000,
+    webhooksAllowPrivate: opts.collections?.allowPrivateWebhooks ?? false,
+  });
+  const refresher = new CollectionRefresher(
+    store.db,
+    store.frontier,
+    chunkIndex,
+    collectionIngest,
+    collectionSearch,
+    {
+      log,
+      ...opts.collections,
+    },
+  );
   let firstApiKey: string | null = null;
   if ((await store.auth.apiKeyCount()) === 0) firstApiKey = (await store.auth.createApiKey('admin')).key;
   const policy: CheckpointPolicy = {
@@ -72,6 +113,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   await checkpoints.anchorPending();
   const sequencer = new Sequencer(logStore, checkpoints, log, opts.sequenceMs ?? 250);
   sequencer.start();
+  if (opts.collections?.refresh !== false) await refresher.start();
   // Requests in flight, so close() can let them finish before the database goes away.
   let inFlight = 0;
   let closing = false;
@@ -87,6 +129,8 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     spotChecks,
     rewards,
     checkpoints,
+    collections,
+    collectionSearch,
     isClosing: () => closing,
     flushLog: () => sequencer.flush(),
   });
@@ -118,9 +162,11 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     logStore,
     checkpoints,
     rewards,
+    refresher,
     flushLog: () => sequencer.flush(),
     async close() {
       closing = true;
+      await refresher.stop();
       await drained();
       await sequencer.stop();
       await new Promise<void>((res) => {

@@ -1,137 +1,25 @@
-import ipaddr from 'ipaddr.js';
+import {
+  type AddressVerdict,
+  classifyAddress,
+  classifyHostName,
+  type GuardOptions,
+  isAllowedVerdict,
+} from '@sward/core';
 import { NodeError } from './errors.js';
 
 /*
- * The SSRF guard. Parsing and the special-range table come from ipaddr.js (the parser behind
- * express's proxy-addr): it reads every IPv4 spelling getaddrinfo/inet_aton would (2130706433,
- * 0x7f.1, 017700000001) and knows the IANA special ranges. Node's net.BlockList was the other
- * candidate, but it only matches ranges we list ourselves and cannot parse the numeric forms.
- *
- * The rule is an allow-list, not a deny-list: an address is fetchable only when it is ordinary
- * global unicast (IPv4 range "unicast", IPv6 inside 2000::/3 and "unicast"). Anything new or
- * odd is refused by default. IPv6 forms that carry an IPv4 address (mapped, SIIT, NAT64, 6to4)
- * are judged by the IPv4 address they carry.
+ * The node's SSRF guard. Which range an address falls in is decided in core (address-class.ts,
+ * shared with the coordinator's webhook sender); this file turns a refusal into a NodeError.
  */
 
-export type AddressRange =
-  | 'public'
-  | 'private'
-  | 'loopback'
-  | 'linkLocal'
-  | 'carrierGradeNat'
-  | 'multicast'
-  | 'unspecified'
-  | 'broadcast'
-  | 'uniqueLocal'
-  | 'metadata'
-  | 'reserved';
-
-export interface AddressVerdict {
-  /** Canonical text of the address (IPv4 dotted quad, IPv6 RFC 5952). */
-  readonly address: string;
-  readonly family: 4 | 6;
-  readonly range: AddressRange;
-  /** For IPv6 that wraps an IPv4 address: which wrapping it was ("ipv4Mapped", "6to4", …). */
-  readonly via?: string;
-}
-
-/** Cloud instance-metadata endpoints; refused even with allowPrivate, no test ever needs them. */
-const METADATA_ADDRESSES = new Set([
-  '169.254.169.254', // AWS, GCP, Azure, OpenStack, DigitalOcean
-  '169.254.170.2', // AWS ECS task metadata
-  '100.100.100.200', // Alibaba Cloud
-  '192.0.0.192', // Oracle Cloud (legacy)
-  'fd00:ec2::254', // AWS IPv6 IMDS
-]);
-
-const METADATA_HOST_NAMES = new Set([
-  'metadata.google.internal',
-  'metadata.goog',
-  'metadata',
-  'instance-data',
-  'instance-data.ec2.internal',
-]);
-
-const V4_RANGES: Record<string, AddressRange> = {
-  unicast: 'public',
-  private: 'private',
-  loopback: 'loopback',
-  linkLocal: 'linkLocal',
-  carrierGradeNat: 'carrierGradeNat',
-  multicast: 'multicast',
-  unspecified: 'unspecified',
-  broadcast: 'broadcast',
-};
-
-const V6_RANGES: Record<string, AddressRange> = {
-  loopback: 'loopback',
-  linkLocal: 'linkLocal',
-  deprecatedSiteLocal: 'linkLocal',
-  multicast: 'multicast',
-  unspecified: 'unspecified',
-  uniqueLocal: 'uniqueLocal',
-};
-
-/** Parses an IP literal in any form a resolver would accept (brackets allowed); null for a host name. */
-export function parseIpLiteral(host: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
-  const h = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-  // Zone ids (fe80::1%eth0) name a local interface: never a public target.
-  const bare = h.includes('%') ? h.slice(0, h.indexOf('%')) : h;
-  if (ipaddr.IPv4.isValid(bare)) return ipaddr.IPv4.parse(bare);
-  if (ipaddr.IPv6.isValid(bare)) return ipaddr.IPv6.parse(bare);
-  return null;
-}
-
-function classifyV4(ip: ipaddr.IPv4, via?: string): AddressVerdict {
-  const address = ip.toString();
-  const range: AddressRange = METADATA_ADDRESSES.has(address)
-    ? 'metadata'
-    : (V4_RANGES[ip.range()] ?? 'reserved');
-  return via ? { address, family: 4, range, via } : { address, family: 4, range };
-}
-
-function embeddedV4(ip: ipaddr.IPv6, range: string): ipaddr.IPv4 | null {
-  const p = ip.parts;
-  const word = (hi: number | undefined, lo: number | undefined) =>
-    new ipaddr.IPv4([(hi ?? 0) >> 8, (hi ?? 0) & 0xff, (lo ?? 0) >> 8, (lo ?? 0) & 0xff]);
-  if (range === 'ipv4Mapped' || range === 'rfc6145') return word(p[6], p[7]);
-  // Only the well-known NAT64 prefix 64:ff9b::/96 carries the address in the last 32 bits.
-  if (range === 'rfc6052' && p[0] === 0x64 && p[1] === 0xff9b && p[2] === 0) return word(p[6], p[7]);
-  if (range === '6to4') return word(p[1], p[2]);
-  return null;
-}
-
-/** Classifies an IP literal; null when `host` is not one. */
-export function classifyAddress(host: string): AddressVerdict | null {
-  const ip = parseIpLiteral(host);
-  if (!ip) return null;
-  if (ip.kind() === 'ipv4') return classifyV4(ip as ipaddr.IPv4);
-  const v6 = ip as ipaddr.IPv6;
-  const address = v6.toString();
-  const r = v6.range();
-  const inner = embeddedV4(v6, r);
-  if (inner) {
-    const verdict = classifyV4(inner, r);
-    return { ...verdict, address, family: 6 };
-  }
-  let range: AddressRange;
-  if (METADATA_ADDRESSES.has(address)) range = 'metadata';
-  else if (V6_RANGES[r]) range = V6_RANGES[r];
-  // Global unicast is 2000::/3; everything else (IPv4-compatible ::/96, discard, teredo, …) is refused.
-  else if (r === 'unicast' && ((v6.parts[0] ?? 0) & 0xe000) === 0x2000) range = 'public';
-  else range = 'reserved';
-  return { address, family: 6, range };
-}
-
-export interface GuardOptions {
-  /** Lifts the refusal of non-public addresses (tests, the demo). Metadata endpoints stay refused. */
-  readonly allowPrivate: boolean;
-}
-
-export function isAllowedVerdict(v: AddressVerdict, opts: GuardOptions): boolean {
-  if (v.range === 'metadata') return false;
-  return v.range === 'public' || opts.allowPrivate;
-}
+export {
+  type AddressRange,
+  type AddressVerdict,
+  classifyAddress,
+  type GuardOptions,
+  isAllowedVerdict,
+  parseIpLiteral,
+} from '@sward/core';
 
 /** Throws BLOCKED_ADDRESS unless `address` (an IP literal) is a permitted target. */
 export function assertAllowedAddress(address: string, opts: GuardOptions): AddressVerdict {
@@ -147,7 +35,8 @@ export function assertAllowedAddress(address: string, opts: GuardOptions): Addre
 /** Host names refused before any DNS query: metadata services, and localhost (RFC 6761) unless allowPrivate. */
 export function assertAllowedHostName(hostName: string, opts: GuardOptions): void {
   const h = hostName.toLowerCase().replace(/\.$/, '');
-  if (METADATA_HOST_NAMES.has(h)) throw new NodeError('BLOCKED_ADDRESS', `refusing metadata host ${h}`);
-  if (!opts.allowPrivate && (h === 'localhost' || h.endsWith('.localhost')))
+  const kind = classifyHostName(h);
+  if (kind === 'metadata') throw new NodeError('BLOCKED_ADDRESS', `refusing metadata host ${h}`);
+  if (kind === 'loopback' && !opts.allowPrivate)
     throw new NodeError('BLOCKED_ADDRESS', `refusing loopback host ${h}`);
 }

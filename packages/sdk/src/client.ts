@@ -2,6 +2,8 @@ import { SwardApiError } from './errors.js';
 import type {
   CheckpointInfo,
   CollectionInfo,
+  CollectionSearchAnswer,
+  CollectionSearchRequest,
   CrawlRequest,
   DocumentRow,
   JobInfo,
@@ -116,13 +118,27 @@ export class SwardClient {
     return Buffer.from(await res.arrayBuffer());
   }
 
+  /** A live collection; with `webhook`, the answer carries `webhookSecret` (shown this once). */
   createCollection(req: {
     name: string;
     sources: string[];
     every?: string | number;
     maxPages?: number;
+    chunkSize?: number;
+    chunkOverlap?: number;
+    webhook?: string;
   }): Promise<CollectionInfo> {
     return this.call('POST', '/v1/collections', req);
+  }
+
+  /** Chunks matching `query` (BM25, fused with vectors when the coordinator has an embedding provider). */
+  searchCollection(id: string, req: CollectionSearchRequest): Promise<CollectionSearchAnswer> {
+    return this.call('POST', `/v1/collections/${encodeURIComponent(id)}/search`, req);
+  }
+
+  /** Refresh now rather than at the next interval. */
+  refreshCollection(id: string): Promise<CollectionInfo> {
+    return this.call('POST', `/v1/collections/${encodeURIComponent(id)}/refresh`);
   }
 
   async collections(): Promise<CollectionInfo[]> {

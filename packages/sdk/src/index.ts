@@ -1,3 +1,5 @@
+// Customers check webhook deliveries (the `sward-signature` header) with this.
+export { type VerifyWebhookOptions, verifyWebhook } from '@sward/core';
 export * from './client.js';
 export * from './errors.js';
 export * from './types.js';

@@ -78,21 +78,12 @@ export interface DocumentRow {
   document: Record<string, unknown> & { text: string; language: string | null; url: string | null };
 }
 
-export interface CollectionInfo {
-  id: string;
-  name: string;
-  everyMs: number;
-  maxPages: number;
-  paused: boolean;
-  createdAt: number;
-  sources: {
-    id: string;
-    url: string;
-    kind: string;
-    lastFetchedAt: number | null;
-    nextFetchAt: number | null;
-    lastError: string | null;
-  }[];
-  pages: number;
-  chunks: number;
-}
+export type {
+  CollectionInfo,
+  CollectionSearchAnswer,
+  CollectionSearchRequest,
+  CollectionSearchResult,
+  CollectionWebhookPayload,
+  Freshness,
+  RefreshStats,
+} from '@sward/core';

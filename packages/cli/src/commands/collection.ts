@@ -1,51 +1,163 @@
-import type { CollectionInfo } from '@sward/sdk';
+import type { CollectionInfo, CollectionSearchAnswer } from '@sward/sdk';
 import { SwardClient } from '@sward/sdk';
 import type { Command } from 'commander';
 import { collect, defaultCoordinatorUrl, intOption } from '../options.js';
 
-const show = (c: CollectionInfo) =>
-  [
-    `${c.id}  ${c.name}${c.paused ? '  (paused)' : ''}`,
-    `  every ${c.everyMs / 1000} s, max ${c.maxPages} pages, ${c.pages} pages / ${c.chunks} chunks indexed`,
-    ...c.sources.map((s) => `  ${s.kind.padEnd(8)} ${s.url}${s.lastError ? `  error: ${s.lastError}` : ''}`),
-  ].join('\n');
+const secs = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`);
+const when = (t: number | null) => (t == null ? '-' : new Date(t).toISOString());
+
+/** A collection as `show` prints it: settings, sources with their errors, and how fresh it is. */
+export function describeCollection(c: CollectionInfo): string {
+  const f = c.freshness;
+  const last = f.lastRefresh;
+  const lines = [
+    `${c.id}  ${c.name}${c.paused ? '  (paused)' : ''}${c.refreshing ? '  (refreshing)' : ''}`,
+    `  every ${secs(c.everyMs)}, max ${c.maxPages} pages, chunks of ${c.chunkSize} chars (overlap ${c.chunkOverlap})`,
+    `  ${c.pages} pages / ${c.chunks} chunks indexed; next refresh ${c.paused ? 'paused' : when(c.nextRefreshAt)}`,
+    ...c.sources.map((s) => `  ${s.kind.padEnd(8)} ${s.url}${s.lastError ? `  ERROR: ${s.lastError}` : ''}`),
+  ];
+  if (c.webhook) lines.push(`  webhook  ${c.webhook.url}`);
+  if (c.webhookSecret) lines.push(`  webhook secret (shown once): ${c.webhookSecret}`);
+  if (last) {
+    const s = last.stats;
+    lines.push(
+      `  last refresh ${when(last.startedAt)}${last.finishedAt ? ` (${secs(last.finishedAt - last.startedAt)})` : ' (running)'}` +
+        (s
+          ? `: ${s.fetched} fetched, ${s.notModified} not modified (304), ${s.failed} failed; ` +
+            `${s.added} added, ${s.changed} changed, ${s.removed} removed`
+          : ''),
+    );
+    if (last.webhook)
+      lines.push(`  webhook ${last.webhook.state}${last.webhook.error ? `: ${last.webhook.error}` : ''}`);
+  }
+  const lag = f.changeToSearchableMs;
+  lines.push(
+    `  freshness: change→searchable ${lag ? `p50 ${secs(lag.p50)}, p95 ${secs(lag.p95)} over ${lag.n} changes` : 'no dated changes yet'}` +
+      `; oldest page confirmed ${f.oldestPageAgeMs == null ? '-' : `${secs(f.oldestPageAgeMs)} ago`}`,
+  );
+  for (const p of f.failedPages.slice(0, 10))
+    lines.push(`  failed page ${p.url}: ${p.reason ?? ''} ${p.detail ?? ''}`);
+  return lines.join('\n');
+}
+
+function describeResults(a: CollectionSearchAnswer): string {
+  if (!a.results.length) return `(no results; ${a.mode} search)${a.warning ? `\nwarning: ${a.warning}` : ''}`;
+  const out = a.results.map((r, i) => {
+    const p = r.provenance;
+    const where = r.headingPath.length ? ` › ${r.headingPath.join(' › ')}` : '';
+    const text = r.text.replace(/\s+/g, ' ');
+    return [
+      `${i + 1}. ${r.url}${where}`,
+      `   score ${r.score.toFixed(4)}  fetched ${r.fetchedAt}  capture ${p.captureId ?? '-'} leaf ${p.leafIndex ?? '-'}` +
+        ` checkpoint ${p.checkpointSize ?? 'pending'}`,
+      `   ${text.length > 240 ? `${text.slice(0, 240)}…` : text}`,
+    ].join('\n');
+  });
+  if (a.warning) out.push(`warning: ${a.warning}`);
+  return out.join('\n');
+}
 
 export function register(program: Command): void {
-  const col = program
-    .command('collection')
-    .description('live collections: sources re-fetched on a schedule for RAG (refresh and search: not yet)')
-    .option('--coordinator <url>', 'coordinator URL (env SWARD_COORDINATOR)', defaultCoordinatorUrl())
-    .option('--api-key <key>', 'API key (env SWARD_API_KEY)', process.env.SWARD_API_KEY);
-  const client = () => {
-    const o = col.opts();
+  const connection = (cmd: Command) =>
+    cmd
+      .option('--coordinator <url>', 'coordinator URL (env SWARD_COORDINATOR)', defaultCoordinatorUrl())
+      .option('--api-key <key>', 'API key (env SWARD_API_KEY)', process.env.SWARD_API_KEY);
+  const clientOf = (o: { coordinator: string; apiKey?: string }) => {
     if (!o.apiKey) throw new Error('no API key: pass --api-key or set SWARD_API_KEY');
     return new SwardClient({ url: o.coordinator, apiKey: o.apiKey });
   };
   const out = (text: string): void => {
     process.stdout.write(`${text}\n`);
   };
+  const col = connection(
+    program
+      .command('collection')
+      .description('live collections: sources re-fetched on a schedule, chunked and indexed for RAG'),
+  );
+  const client = () => clientOf(col.opts());
   col
     .command('create <name>')
     .requiredOption('--source <url>', 'a page, sitemap.xml or RSS/Atom feed URL (repeatable)', collect, [])
     .option('--every <interval>', 'refresh interval: 30s, 5m, 2h, 1d', '5m')
     .option('--max-pages <n>', 'most pages kept', intOption, 1000)
+    .option('--chunk-size <chars>', 'target chunk size in characters', intOption)
+    .option(
+      '--chunk-overlap <chars>',
+      'characters of the previous chunk repeated at the start of the next',
+      intOption,
+    )
+    .option('--webhook <url>', 'POST what changed at each refresh here (HMAC-signed; secret printed once)')
     .action(async (name: string, o) =>
       out(
-        show(
-          await client().createCollection({ name, sources: o.source, every: o.every, maxPages: o.maxPages }),
+        describeCollection(
+          await client().createCollection({
+            name,
+            sources: o.source,
+            every: o.every,
+            maxPages: o.maxPages,
+            ...(o.chunkSize !== undefined ? { chunkSize: o.chunkSize } : {}),
+            ...(o.chunkOverlap !== undefined ? { chunkOverlap: o.chunkOverlap } : {}),
+            ...(o.webhook ? { webhook: o.webhook } : {}),
+          }),
         ),
       ),
     );
   col
     .command('list')
-    .action(async () => out((await client().collections()).map(show).join('\n') || '(none)'));
-  col.command('show <id>').action(async (id: string) => out(show(await client().collection(id))));
-  col.command('pause <id>').action(async (id: string) => out(show(await client().pauseCollection(id, true))));
+    .action(async () => out((await client().collections()).map(describeCollection).join('\n') || '(none)'));
+  col
+    .command('show <id>')
+    .option('--json', 'print the API answer as JSON')
+    .action(async (id: string, o) => {
+      const c = await client().collection(id);
+      out(o.json ? JSON.stringify(c, null, 2) : describeCollection(c));
+    });
+  col
+    .command('refresh <id>')
+    .description('refresh now rather than at the next interval')
+    .action(async (id: string) => out(describeCollection(await client().refreshCollection(id))));
+  col
+    .command('pause <id>')
+    .action(async (id: string) => out(describeCollection(await client().pauseCollection(id, true))));
   col
     .command('resume <id>')
-    .action(async (id: string) => out(show(await client().pauseCollection(id, false))));
+    .action(async (id: string) => out(describeCollection(await client().pauseCollection(id, false))));
   col.command('delete <id>').action(async (id: string) => {
     await client().deleteCollection(id);
     out(`deleted ${id}`);
   });
+
+  connection(
+    program
+      .command('search <collection> <query>')
+      .description(
+        'search a live collection (id or name): chunks with score, URL, heading path and provenance',
+      ),
+  )
+    .option('-k, --k <n>', 'how many results', intOption, 10)
+    .option('--domain <host>', 'only this host and its subdomains')
+    .option('--since <date>', 'only pages fetched at or after this ISO 8601 date')
+    .option('--lang <code>', 'only this language (ISO 639-1)')
+    .option('--json', 'print the API answer as JSON')
+    .action(async (collection: string, query: string, o) => {
+      const c = clientOf(o);
+      let id = collection;
+      if (!collection.startsWith('col_')) {
+        const named = (await c.collections()).filter((x) => x.name === collection);
+        if (named.length !== 1)
+          throw new Error(
+            named.length
+              ? `${named.length} collections are named "${collection}"; give its id`
+              : `no collection with id or name "${collection}"`,
+          );
+        id = (named[0] as CollectionInfo).id;
+      }
+      const filters = {
+        ...(o.domain ? { domain: o.domain } : {}),
+        ...(o.since ? { since: o.since } : {}),
+        ...(o.lang ? { lang: o.lang } : {}),
+      };
+      const a = await c.searchCollection(id, { query, k: o.k, filters });
+      out(o.json ? JSON.stringify(a, null, 2) : describeResults(a));
+    });
 }

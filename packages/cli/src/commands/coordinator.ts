@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { startCoordinator } from '@sward/coordinator';
+import { LocalEmbeddings, OpenAiEmbeddings, parseInterval, startCoordinator } from '@sward/coordinator';
 import type { Command } from 'commander';
 import { intOption } from '../options.js';
 
@@ -21,16 +21,44 @@ export function register(program: Command): void {
       '--anchor-file <path>',
       'hash-chained anchor file (default DATA_DIR/anchors.jsonl; one per coordinator)',
     )
+    .option(
+      '--embeddings-url <url>',
+      'OpenAI-compatible embeddings server for vector search (Ollama, vLLM, …)',
+    )
+    .option('--embeddings-model <name>', 'model name sent to --embeddings-url')
+    .option(
+      '--embeddings-dir <dir>',
+      'local transformers.js model folder for vector search (never downloaded)',
+    )
+    .option('--min-refresh <interval>', 'shortest refresh interval customers may ask for', '10s')
+    .option('--allow-private-webhooks', 'let collection webhooks call private and loopback addresses')
     .option('--no-politeness', 'BENCHMARKS ONLY: lift per-origin serialisation and delays')
     .action(async (o) => {
       const pgUrl = /^postgres(ql)?:\/\//.test(o.db);
       const dataDir = o.dataDir ?? (pgUrl ? 'sward-data' : dirname(resolve(o.db)));
+      if (o.embeddingsUrl && o.embeddingsDir)
+        throw new Error('give --embeddings-url or --embeddings-dir, not both');
+      if (o.embeddingsUrl && !o.embeddingsModel) throw new Error('--embeddings-url needs --embeddings-model');
+      const embeddings = o.embeddingsUrl
+        ? new OpenAiEmbeddings({
+            url: o.embeddingsUrl,
+            model: o.embeddingsModel,
+            ...(process.env.SWARD_EMBEDDINGS_KEY ? { apiKey: process.env.SWARD_EMBEDDINGS_KEY } : {}),
+          })
+        : o.embeddingsDir
+          ? new LocalEmbeddings({ modelDir: resolve(o.embeddingsDir) })
+          : null;
       const c = await startCoordinator({
         db: pgUrl ? o.db : resolve(o.db),
         dataDir: resolve(dataDir),
         port: o.port,
         host: o.host,
         scheduler: { leaseMs: o.leaseMs, hostDelayMs: o.hostDelayMs, politeness: o.politeness },
+        collections: {
+          embeddings,
+          minIntervalMs: parseInterval(o.minRefresh),
+          allowPrivateWebhooks: Boolean(o.allowPrivateWebhooks),
+        },
         ...(o.anchorFile ? { anchor: { kind: 'file' as const, path: resolve(o.anchorFile) } } : {}),
       });
       process.stdout.write(`coordinator listening on ${c.url}\n`);

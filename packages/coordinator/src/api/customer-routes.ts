@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { Collections } from '../collections/collections-service.js';
+import { z } from 'zod';
 import { crawlRequestSchema } from '../crawl/job-options.js';
 import { CoordinatorError } from '../errors.js';
 import type { AppDeps } from './deps.js';
@@ -7,8 +7,31 @@ import { bearer, parseBody } from './parse-body.js';
 
 type Env = { Variables: { apiKeyId: string } };
 
+const searchRequestSchema = z
+  .object({
+    query: z.string().min(1, 'give the words to search for').max(4000),
+    k: z.number().int().min(1).max(200).default(10),
+    filters: z
+      .object({
+        domain: z.string().max(253).optional(),
+        since: z.union([z.string().max(64), z.number()]).optional(),
+        lang: z.string().min(2).max(8).optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
 /** Customer API: API-key auth, crawl jobs, their progress and output, raw bodies by hash. */
-export function customerRoutes({ store, blobs, checkpoints, flushLog, logStore }: AppDeps): Hono<Env> {
+export function customerRoutes({
+  store,
+  blobs,
+  checkpoints,
+  flushLog,
+  logStore,
+  collections,
+  collectionSearch,
+}: AppDeps): Hono<Env> {
   const r = new Hono<Env>();
   r.use('/*', async (c, next) => {
     const key = bearer(c);
@@ -124,8 +147,7 @@ export function customerRoutes({ store, blobs, checkpoints, flushLog, logStore }
     });
   });
 
-  // Live collections (refresh and search are not wired yet; see the open issue).
-  const collections = new Collections(store.db);
+  // Live collections: managed per API key, refreshed by the coordinator's CollectionRefresher.
   r.post('/collections', async (c) =>
     c.json(await collections.create(c.get('apiKeyId'), await c.req.json()), 201),
   );
@@ -137,6 +159,14 @@ export function customerRoutes({ store, blobs, checkpoints, flushLog, logStore }
   r.post('/collections/:id/resume', async (c) =>
     c.json(await collections.setPaused(c.get('apiKeyId'), c.req.param('id'), false)),
   );
+  r.post('/collections/:id/refresh', async (c) =>
+    c.json(await collections.refreshNow(c.get('apiKeyId'), c.req.param('id'))),
+  );
+  r.post('/collections/:id/search', async (c) => {
+    await collections.require(c.get('apiKeyId'), c.req.param('id'));
+    const body = await parseBody(c, searchRequestSchema);
+    return c.json(await collectionSearch.search(c.req.param('id'), body));
+  });
   r.delete('/collections/:id', async (c) => {
     await collections.delete(c.get('apiKeyId'), c.req.param('id'));
     return c.json({ deleted: true });

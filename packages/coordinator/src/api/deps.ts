@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import type { BlobStore } from '../blob/blob-store.js';
+import type { CollectionSearch } from '../collections/collection-search.js';
+import type { Collections } from '../collections/collections-service.js';
 import type { Ingest } from '../ingest/ingest.js';
 import type { Checkpointer } from '../log/checkpointer.js';
 import type { LogStore } from '../log/log-store.js';
@@ -16,6 +18,8 @@ export interface AppDeps {
   spotChecks: SpotChecks;
   rewards: RewardsService;
   checkpoints: Checkpointer;
+  collections: Collections;
+  collectionSearch: CollectionSearch;
   /** Sequences pending captures and issues a checkpoint covering them (see log/sequencer.ts). */
   flushLog(): Promise<void>;
   /** True once close() began: long polls answer at once so the server can drain. */

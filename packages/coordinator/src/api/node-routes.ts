@@ -103,6 +103,7 @@ export function nodeRoutes({ store, ingest, isClosing, spotChecks, rewards }: Ap
             deadline: new Date(l.deadline).toISOString(),
             timeoutMs: Math.min(30_000, store.frontier.config.leaseMs - 1000),
             maxBytes: 10 * 1024 * 1024,
+            ...(l.conditional ? { conditional: l.conditional } : {}),
           })),
         });
       }

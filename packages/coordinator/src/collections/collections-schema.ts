@@ -1,3 +1,4 @@
+import { ensureColumns } from '../store/columns.js';
 import type { SqlDriver } from '../store/sql-driver.js';
 
 /**
@@ -14,7 +15,24 @@ import type { SqlDriver } from '../store/sql-driver.js';
 const TABLES = `
 CREATE TABLE IF NOT EXISTS collections (
   id TEXT PRIMARY KEY, name TEXT NOT NULL, owner TEXT, options TEXT NOT NULL DEFAULT '{}',
-  created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
+  created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, next_round_at BIGINT, round_job TEXT);
+-- One refresh of a collection: a crawl job of its sources and their entries, and what it changed.
+CREATE TABLE IF NOT EXISTS collection_rounds (
+  job_id TEXT PRIMARY KEY, collection_id TEXT NOT NULL, started_at BIGINT NOT NULL, finished_at BIGINT,
+  stats TEXT, webhook_state TEXT, webhook_result TEXT);
+CREATE INDEX IF NOT EXISTS collection_rounds_by_collection ON collection_rounds (collection_id, started_at);
+-- What each refresh changed in the index, for webhooks and the freshness figures. source_changed_at is
+-- when the source says the page changed (Last-Modified, or the feed's date), when it says.
+CREATE TABLE IF NOT EXISTS collection_changes (
+  id @AUTO_ID, collection_id TEXT NOT NULL, job_id TEXT NOT NULL, url TEXT NOT NULL, change TEXT NOT NULL,
+  reason TEXT, source_changed_at BIGINT, detected_at BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS collection_changes_by_job ON collection_changes (job_id, id);
+CREATE INDEX IF NOT EXISTS collection_changes_recent ON collection_changes (collection_id, detected_at);
+-- The last answer of every feed and sitemap (sources and child sitemaps): validators for the next
+-- conditional request, and the entries to use when it answers 304 or fails.
+CREATE TABLE IF NOT EXISTS collection_feeds (
+  collection_id TEXT NOT NULL, url TEXT NOT NULL, kind TEXT NOT NULL, etag TEXT, last_modified TEXT,
+  entries TEXT NOT NULL, fetched_at BIGINT NOT NULL, PRIMARY KEY (collection_id, url));
 CREATE TABLE IF NOT EXISTS collection_sources (
   id TEXT PRIMARY KEY, collection_id TEXT NOT NULL, kind TEXT NOT NULL, url TEXT NOT NULL,
   refresh_ms BIGINT, last_fetched_at BIGINT, next_fetch_at BIGINT, last_error TEXT, etag TEXT,
@@ -23,8 +41,8 @@ CREATE INDEX IF NOT EXISTS collection_sources_due ON collection_sources (next_fe
 CREATE TABLE IF NOT EXISTS collection_pages (
   collection_id TEXT NOT NULL, url TEXT NOT NULL, source_id TEXT, content_hash TEXT NOT NULL,
   capture_id TEXT, fetched_at BIGINT NOT NULL, leaf_index BIGINT, checkpoint_size BIGINT, lang TEXT,
-  domain TEXT NOT NULL, chunk_count INTEGER NOT NULL, updated_at BIGINT NOT NULL,
-  PRIMARY KEY (collection_id, url));
+  domain TEXT NOT NULL, chunk_count INTEGER NOT NULL, updated_at BIGINT NOT NULL, etag TEXT,
+  last_modified TEXT, checked_at BIGINT, changed_at BIGINT, PRIMARY KEY (collection_id, url));
 CREATE TABLE IF NOT EXISTS collection_chunks (
   id @AUTO_ID, collection_id TEXT NOT NULL, url TEXT NOT NULL, ord INTEGER NOT NULL, text TEXT NOT NULL,
   heading_path TEXT NOT NULL, char_offset INTEGER NOT NULL, fetched_at BIGINT NOT NULL, leaf_index BIGINT,
@@ -73,5 +91,13 @@ export async function applyCollectionsSchema(db: SqlDriver): Promise<void> {
   await db.transaction(async (tx) => {
     if (db.dialect === 'postgres') await tx.run('SELECT pg_advisory_xact_lock(7290019)');
     for (const stmt of collectionsSchemaStatements(db.dialect)) await tx.run(stmt);
+    // columns that came with scheduled refreshes, for tables created before them
+    await ensureColumns(db, tx, 'collections', { next_round_at: 'BIGINT', round_job: 'TEXT' });
+    await ensureColumns(db, tx, 'collection_pages', {
+      etag: 'TEXT',
+      last_modified: 'TEXT',
+      checked_at: 'BIGINT',
+      changed_at: 'BIGINT',
+    });
   });
 }

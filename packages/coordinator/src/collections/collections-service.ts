@@ -1,18 +1,25 @@
-import { normalizeUrl } from '@sward/core';
+import {
+  type CollectionInfo,
+  classifyAddress,
+  classifyHostName,
+  isAllowedVerdict,
+  normalizeUrl,
+} from '@sward/core';
 import { z } from 'zod';
 import { CoordinatorError } from '../errors.js';
 import { newId } from '../store/ids.js';
 import type { SqlDriver } from '../store/sql-driver.js';
+import {
+  type CollectionOptions,
+  DEFAULT_CHUNK_OVERLAP,
+  DEFAULT_CHUNK_SIZE,
+  parseInterval,
+  parseOptions,
+} from './collection-options.js';
+import { freshnessOf } from './freshness.js';
+import { webhookSecret } from './webhooks.js';
 
-/** "90s", "5m", "2h", "1d" or plain milliseconds; live collections refresh no faster than every 10 s. */
-export function parseInterval(text: string | number): number {
-  if (typeof text === 'number') return text;
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(text.trim());
-  if (!m)
-    throw new CoordinatorError('BAD_REQUEST', `refresh interval "${text}" is not like 30s, 5m, 2h or 1d`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 'ms') as 'ms'];
-  return Math.round(Number(m[1]) * unit);
-}
+export { parseInterval };
 
 export const collectionRequestSchema = z
   .object({
@@ -20,33 +27,19 @@ export const collectionRequestSchema = z
     sources: z.array(z.string().max(8192)).min(1).max(1000),
     every: z.union([z.string(), z.number().int()]).default('5m'),
     maxPages: z.number().int().min(1).max(1_000_000).default(1000),
+    chunkSize: z.number().int().min(100).max(20_000).default(DEFAULT_CHUNK_SIZE),
+    chunkOverlap: z.number().int().min(0).max(5000).default(DEFAULT_CHUNK_OVERLAP),
+    /** Where to POST what changed at each refresh, signed with HMAC-SHA256 (secret shown once). */
+    webhook: z.string().max(2000).optional(),
   })
   .strict();
 export type CollectionRequest = z.input<typeof collectionRequestSchema>;
 
-export interface CollectionInfo {
-  id: string;
-  name: string;
-  everyMs: number;
-  maxPages: number;
-  paused: boolean;
-  createdAt: number;
-  sources: {
-    id: string;
-    url: string;
-    kind: string;
-    lastFetchedAt: number | null;
-    nextFetchAt: number | null;
-    lastError: string | null;
-  }[];
-  pages: number;
-  chunks: number;
-}
-
-interface Options {
-  everyMs: number;
-  maxPages: number;
-  paused: boolean;
+export interface CollectionsServiceConfig {
+  /** Shortest refresh interval accepted (default 10 s). */
+  minIntervalMs?: number;
+  /** Accept webhook URLs on private or loopback addresses (default false). */
+  webhooksAllowPrivate?: boolean;
 }
 
 /** A feed or sitemap by its URL's look; the refresh confirms it from the answer's content type and body. */
@@ -57,9 +50,42 @@ const guessKind = (url: string) =>
       ? 'feed'
       : 'page';
 
+/**
+ * Refuses at once a webhook URL the sender would refuse later: not http(s), credentials in it, or a
+ * private / loopback / metadata address written as such (names are checked again when resolved).
+ */
+function checkWebhookUrl(url: string, allowPrivate: boolean): void {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new CoordinatorError('BAD_REQUEST', `webhook "${url.slice(0, 200)}" is not a URL`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new CoordinatorError('BAD_REQUEST', `webhook must be an http(s) URL, not ${u.protocol}`);
+  if (u.username || u.password)
+    throw new CoordinatorError('BAD_REQUEST', 'webhook URL must not carry credentials');
+  const named = classifyHostName(u.hostname);
+  const literal = classifyAddress(u.hostname);
+  if (named === 'metadata' || literal?.range === 'metadata')
+    throw new CoordinatorError('BAD_REQUEST', `webhook host ${u.hostname} is a cloud metadata address`);
+  if (!allowPrivate && (named === 'loopback' || (literal && !isAllowedVerdict(literal, { allowPrivate }))))
+    throw new CoordinatorError(
+      'BAD_REQUEST',
+      `webhook host ${u.hostname} is a private or loopback address; this coordinator only calls public ones`,
+    );
+}
+
 /** Live collections as a customer manages them: create, list, show, pause, resume, delete. */
 export class Collections {
-  constructor(private readonly db: SqlDriver) {}
+  private readonly minIntervalMs: number;
+
+  constructor(
+    private readonly db: SqlDriver,
+    private readonly config: CollectionsServiceConfig = {},
+  ) {
+    this.minIntervalMs = config.minIntervalMs ?? 10_000;
+  }
 
   async create(owner: string | null, input: unknown): Promise<CollectionInfo> {
     const parsed = collectionRequestSchema.safeParse(input);
@@ -69,30 +95,53 @@ export class Collections {
     }
     const req = parsed.data;
     const everyMs = parseInterval(req.every);
-    if (everyMs < 10_000)
-      throw new CoordinatorError('BAD_REQUEST', `refresh interval ${everyMs} ms is below 10 s`);
+    if (everyMs < this.minIntervalMs)
+      throw new CoordinatorError(
+        'BAD_REQUEST',
+        `refresh interval ${everyMs} ms is below this coordinator's minimum of ${this.minIntervalMs} ms`,
+      );
+    if (req.chunkOverlap * 2 >= req.chunkSize)
+      throw new CoordinatorError(
+        'BAD_REQUEST',
+        `chunkOverlap ${req.chunkOverlap} must be less than half of chunkSize ${req.chunkSize}`,
+      );
     const urls = req.sources.map((s) => {
       const u = normalizeUrl(s);
       if (!u) throw new CoordinatorError('BAD_REQUEST', `source "${s.slice(0, 200)}" is not an http(s) URL`);
       return u;
     });
+    let webhook: CollectionOptions['webhook'] = null;
+    if (req.webhook !== undefined) {
+      checkWebhookUrl(req.webhook, this.config.webhooksAllowPrivate ?? false);
+      webhook = { url: req.webhook, secret: webhookSecret() };
+    }
     const id = newId('col');
     const now = Date.now();
-    const options: Options = { everyMs, maxPages: req.maxPages, paused: false };
+    const options: CollectionOptions = {
+      everyMs,
+      maxPages: req.maxPages,
+      paused: false,
+      chunkSize: req.chunkSize,
+      chunkOverlap: req.chunkOverlap,
+      webhook,
+    };
     await this.db.transaction(async (tx) => {
+      // the first refresh starts at once
       await tx.run(
-        'INSERT INTO collections (id, name, owner, options, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
-        [id, req.name, owner, JSON.stringify(options), now, now],
+        `INSERT INTO collections (id, name, owner, options, created_at, updated_at, next_round_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        [id, req.name, owner, JSON.stringify(options), now, now, now],
       );
       for (const url of new Set(urls)) {
         await tx.run(
-          `INSERT INTO collection_sources (id, collection_id, kind, url, refresh_ms, next_fetch_at, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-          [newId('src'), id, guessKind(url), url, everyMs, now, now],
+          `INSERT INTO collection_sources (id, collection_id, kind, url, refresh_ms, created_at)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+          [newId('src'), id, guessKind(url), url, everyMs, now],
         );
       }
     });
-    return this.get(owner, id);
+    const info = await this.get(owner, id);
+    return webhook ? { ...info, webhookSecret: webhook.secret } : info;
   }
 
   async list(owner: string | null): Promise<CollectionInfo[]> {
@@ -103,13 +152,19 @@ export class Collections {
     return Promise.all(rows.map((r) => this.get(owner, r.id)));
   }
 
-  async get(owner: string | null, id: string): Promise<CollectionInfo> {
+  /** The collection, if `owner` may see it; NOT_FOUND otherwise (another customer's is not there for you). */
+  async require(owner: string | null, id: string): Promise<Record<string, unknown>> {
     const c = await this.db.get<Record<string, unknown>>(
       'SELECT * FROM collections WHERE id = ? AND owner IS NOT DISTINCT FROM ?',
       [id, owner],
     );
     if (!c) throw new CoordinatorError('NOT_FOUND', `no collection ${id}`);
-    const o = JSON.parse(String(c.options)) as Options;
+    return c;
+  }
+
+  async get(owner: string | null, id: string): Promise<CollectionInfo> {
+    const c = await this.require(owner, id);
+    const o = parseOptions(String(c.options));
     const sources = await this.db.all<Record<string, unknown>>(
       'SELECT * FROM collection_sources WHERE collection_id = ? ORDER BY created_at, url',
       [id],
@@ -124,37 +179,70 @@ export class Collections {
       name: String(c.name),
       everyMs: o.everyMs,
       maxPages: o.maxPages,
+      chunkSize: o.chunkSize,
+      chunkOverlap: o.chunkOverlap,
       paused: o.paused,
       createdAt: Number(c.created_at),
+      refreshing: c.round_job != null,
+      nextRefreshAt: o.paused || c.next_round_at == null ? null : Number(c.next_round_at),
+      webhook: o.webhook ? { url: o.webhook.url } : null,
       sources: sources.map((s) => ({
         id: String(s.id),
         url: String(s.url),
         kind: String(s.kind),
         lastFetchedAt: s.last_fetched_at == null ? null : Number(s.last_fetched_at),
-        nextFetchAt: s.next_fetch_at == null ? null : Number(s.next_fetch_at),
         lastError: (s.last_error as string | null) ?? null,
       })),
       pages: await count('collection_pages'),
       chunks: await count('collection_chunks'),
+      freshness: await freshnessOf(this.db, id),
     };
   }
 
+  /** Pausing stops new refreshes (one in flight finishes); resuming refreshes at once. */
   async setPaused(owner: string | null, id: string, paused: boolean): Promise<CollectionInfo> {
-    const c = await this.get(owner, id);
-    const options: Options = { everyMs: c.everyMs, maxPages: c.maxPages, paused };
-    await this.db.run('UPDATE collections SET options = ?, updated_at = ? WHERE id = ?', [
-      JSON.stringify(options),
-      Date.now(),
-      id,
-    ]);
+    const c = await this.require(owner, id);
+    const options: CollectionOptions = { ...parseOptions(String(c.options)), paused };
+    const now = Date.now();
+    await this.db.run(
+      `UPDATE collections SET options = ?, updated_at = ?${paused ? '' : ', next_round_at = ?'} WHERE id = ?`,
+      paused ? [JSON.stringify(options), now, id] : [JSON.stringify(options), now, now, id],
+    );
+    return this.get(owner, id);
+  }
+
+  /** Starts a refresh as soon as the scheduler looks (within a second), whatever the interval says. */
+  async refreshNow(owner: string | null, id: string): Promise<CollectionInfo> {
+    await this.require(owner, id);
+    await this.db.run('UPDATE collections SET next_round_at = ? WHERE id = ?', [Date.now(), id]);
     return this.get(owner, id);
   }
 
   /** Deletes the collection with its sources, pages and chunks (the captures stay in the provenance log). */
   async delete(owner: string | null, id: string): Promise<void> {
-    await this.get(owner, id);
+    await this.require(owner, id);
+    const now = Date.now();
     await this.db.transaction(async (tx) => {
-      for (const table of ['collection_chunks', 'collection_pages', 'collection_sources'])
+      // a refresh in flight stops: nothing more is leased, answers still arriving change nothing
+      const jobs = await tx.all<{ id: string }>(
+        "SELECT id FROM jobs WHERE collection_id = ? AND state = 'running'",
+        [id],
+      );
+      for (const j of jobs) {
+        await tx.run(
+          "UPDATE urls SET state = 'skipped', reason = 'collection_deleted', updated_at = ? WHERE job_id = ? AND state = 'queued'",
+          [now, j.id],
+        );
+        await tx.run("UPDATE jobs SET state = 'done', finished_at = ? WHERE id = ?", [now, j.id]);
+      }
+      for (const table of [
+        'collection_chunks',
+        'collection_pages',
+        'collection_sources',
+        'collection_feeds',
+        'collection_changes',
+        'collection_rounds',
+      ])
         await tx.run(`DELETE FROM ${table} WHERE collection_id = ?`, [id]);
       await tx.run('DELETE FROM collections WHERE id = ?', [id]);
     });

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 
 /** Turns texts into vectors. `model` is stored beside every vector so a model change re-embeds. */
 export interface EmbeddingProvider {
@@ -155,8 +155,9 @@ function base64Floats(s: string): Float32Array {
 
 export interface LocalEmbeddingsOptions {
   /**
-   * A transformers.js model folder on this machine (config.json, tokenizer.json, onnx/model.onnx or
-   * onnx/model_quantized.onnx), e.g. an exported sentence-transformers model. Nothing is ever downloaded.
+   * A transformers.js model folder on this machine (config.json, tokenizer.json, tokenizer_config.json,
+   * onnx/model.onnx or onnx/model_quantized.onnx), e.g. an exported sentence-transformers model.
+   * Nothing is ever downloaded: no npm package ships such a model, so the operator puts one there.
    */
   modelDir: string;
   /** How token vectors become one (default 'mean'; 'cls' for models trained that way, e.g. BGE). */
@@ -173,10 +174,23 @@ type FeatureExtractor = (
   opts: { pooling: string; normalize: boolean },
 ) => Promise<{ dims: number[]; data: ArrayLike<number> }>;
 
+/** The part of @huggingface/transformers this file uses (its own types are large; tsc need not load them). */
+interface Transformers {
+  env: {
+    allowRemoteModels: boolean;
+    allowLocalModels: boolean;
+    useFSCache: boolean;
+    useBrowserCache: boolean;
+    fetch: (input: string | URL, init?: unknown) => Promise<unknown>;
+  };
+  pipeline: (task: string, model: string, opts: Record<string, unknown>) => Promise<FeatureExtractor>;
+}
+
 /**
- * Embeds on this machine with @huggingface/transformers (ONNX runtime) from a model folder, with remote
- * model loading switched off: a coordinator must never fetch weights behind the operator's back. The
- * package is optional (it brings a ~300 MB native runtime), so it is loaded on first use.
+ * Embeds on this machine with @huggingface/transformers (ONNX runtime, CPU) from a model folder, with
+ * every way to the network switched off: a coordinator must never fetch weights behind the operator's
+ * back. The library and its native runtime are imported on first use only, so a coordinator without a
+ * local model never loads them.
  */
 export class LocalEmbeddings implements EmbeddingProvider {
   readonly model: string;
@@ -212,25 +226,21 @@ export class LocalEmbeddings implements EmbeddingProvider {
 
   private async load(): Promise<FeatureExtractor> {
     const onnx = checkModelDir(this.dir);
-    let lib: {
-      env: { allowRemoteModels: boolean; allowLocalModels: boolean; localModelPath: string };
-      pipeline: (task: string, model: string, opts: Record<string, unknown>) => Promise<FeatureExtractor>;
-    };
+    let lib: Transformers;
     try {
-      lib = (await import(TRANSFORMERS)) as typeof lib;
+      lib = (await import(TRANSFORMERS)) as Transformers;
     } catch (e) {
       throw new EmbeddingError(
-        `local embeddings need the optional package ${TRANSFORMERS} (not installed: ${(e as Error).message}); ` +
-          `install it, or use an OpenAI-compatible embedding server`,
+        `local embeddings cannot load ${TRANSFORMERS}: ${(e as Error).message}; ` +
+          `reinstall the dependencies (npm ci), or use an OpenAI-compatible embedding server`,
         { cause: e },
       );
     }
-    lib.env.allowRemoteModels = false;
-    lib.env.allowLocalModels = true;
-    lib.env.localModelPath = dirname(this.dir);
+    offline(lib);
     const quantized = this.opts.quantized ?? onnx.includes('model_quantized.onnx');
     try {
-      return await lib.pipeline('feature-extraction', basename(this.dir), {
+      // An absolute path is not a Hub model id, so the library reads the folder and nothing else.
+      return await lib.pipeline('feature-extraction', this.dir, {
         local_files_only: true,
         dtype: quantized ? 'q8' : 'fp32',
       });
@@ -245,20 +255,38 @@ export class LocalEmbeddings implements EmbeddingProvider {
   }
 }
 
-// a variable, so TypeScript does not require the optional package's types
+// a variable, so TypeScript does not load the package's (large) type definitions
 const TRANSFORMERS = '@huggingface/transformers';
+
+/**
+ * Every switch between transformers.js and the network, off. `allowRemoteModels = false` is what stops
+ * Hub look-ups that ignore `local_files_only` (the tokenizer_config.json probe asks with no options);
+ * the file caches could serve a stale copy instead of the folder; and a refusing `fetch` makes any
+ * path the library might add later fail loudly instead of downloading.
+ */
+function offline(lib: Transformers): void {
+  lib.env.allowRemoteModels = false;
+  lib.env.allowLocalModels = true;
+  lib.env.useFSCache = false;
+  lib.env.useBrowserCache = false;
+  lib.env.fetch = (input) =>
+    Promise.reject(new EmbeddingError(`local embeddings never download; refused to fetch ${String(input)}`));
+}
+
+const MODEL_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
+const ONNX_FILES = ['model.onnx', 'model_quantized.onnx'];
 
 /** The folder must look like a transformers.js model before the runtime is even loaded; returns its ONNX files. */
 export function checkModelDir(dir: string): string[] {
-  const expected = `expected a transformers.js model folder at ${dir} (config.json, tokenizer.json, onnx/model.onnx)`;
+  const expected = `expected a transformers.js model folder at ${dir} (${MODEL_FILES.join(', ')}, onnx/model.onnx)`;
   if (!existsSync(dir) || !statSync(dir).isDirectory())
     throw new EmbeddingError(
       `local embedding model not found: ${expected}; Sward never downloads models, put one there`,
     );
-  const missing = ['config.json', 'tokenizer.json'].filter((f) => !existsSync(join(dir, f)));
+  const missing = MODEL_FILES.filter((f) => !existsSync(join(dir, f)));
   const onnxDir = join(dir, 'onnx');
-  const onnx = existsSync(onnxDir) ? readdirSync(onnxDir).filter((f) => f.endsWith('.onnx')) : [];
-  if (!onnx.length) missing.push('onnx/*.onnx');
+  const onnx = existsSync(onnxDir) ? readdirSync(onnxDir).filter((f) => ONNX_FILES.includes(f)) : [];
+  if (!onnx.length) missing.push('onnx/model.onnx (or onnx/model_quantized.onnx)');
   if (missing.length)
     throw new EmbeddingError(`local embedding model incomplete: ${expected}; missing ${missing.join(', ')}`);
   return onnx;

@@ -8,6 +8,7 @@ import {
   verifySignedCapture,
 } from '@sward/core';
 import type { BlobStore } from '../blob/blob-store.js';
+import type { CollectionIngest } from '../collections/collection-ingest.js';
 import { crawlScope } from '../crawl/scope.js';
 import { CoordinatorError } from '../errors.js';
 import { robotsStateFromStatus } from '../policy/robots.js';
@@ -42,6 +43,7 @@ export class Ingest {
     private readonly blobs: BlobStore,
     private readonly spotChecks: SpotChecks,
     private readonly rewards: RewardsService,
+    private readonly collections: CollectionIngest,
   ) {}
 
   async acceptCapture(sessionNodeId: string, input: unknown): Promise<IngestResult> {
@@ -80,10 +82,14 @@ export class Ingest {
     const signed = leaf.toString('utf8');
     const l = lease as LeaseRow;
     if (l.kind === 'spotcheck') return this.commitSpotCheck(l, c, body, captureId, signed);
-    if (l.kind !== 'page') return this.commitPolicy(l, c, body, captureId, signed);
-    const verdict = pageVerdict(c, body);
+    if (l.kind !== 'page' && l.kind !== 'feed') return this.commitPolicy(l, c, body, captureId, signed);
+    const job = await this.store.frontier.getJob(l.jobId);
+    const collectionId = job?.collectionId ?? null;
+    // A live collection's named sources may be feeds or pages, whatever their URL looks like.
+    const feeds = !collectionId ? 'never' : l.kind === 'feed' ? 'expect' : l.depth === 0 ? 'sniff' : 'never';
+    const verdict = pageVerdict(c, body, { feeds });
     if (verdict.outcome === 'stored') await this.blobs.put(c.bodySha256, body);
-    return this.commitPage(l, c, verdict, captureId, signed);
+    return this.commitPage(l, c, verdict, captureId, signed, collectionId, body);
   }
 
   private async requireActiveNode(nodeId: string): Promise<void> {
@@ -105,14 +111,16 @@ export class Ingest {
     verdict: PageVerdict,
     captureId: string,
     signed: string,
+    collectionId: string | null,
+    body: Buffer,
   ): Promise<IngestResult> {
     const { frontier, captures } = this.store;
     return this.store.db.transaction(async (tx) => {
       await this.lockLease(tx, c);
       const now = Date.now();
       let outcome: string = verdict.outcome;
-      let reason = verdict.outcome === 'stored' ? null : verdict.reason;
-      let detail = verdict.outcome === 'stored' ? null : verdict.detail;
+      let reason = 'reason' in verdict ? verdict.reason : null;
+      let detail = 'detail' in verdict ? verdict.detail : null;
       const finalUrl = normalizeUrl(c.finalUrl) ?? c.finalUrl;
       if (verdict.outcome === 'stored') {
         const earlier = await captures.storedWithFinalUrl(tx, l.jobId, finalUrl);
@@ -125,6 +133,9 @@ export class Ingest {
       if (outcome === 'retry') {
         const r = await frontier.retryOrFail(tx, l.id, l.attempts + 1, reason ?? 'retry', detail ?? '', now);
         outcome = r === 'retry' ? 'retry' : 'failed';
+      } else if (outcome === 'unchanged') {
+        // 304 to a conditional request: answered, nothing new to store
+        await frontier.settle(tx, l.id, 'stored', 'not_modified', null, captureId);
       } else {
         await frontier.settle(
           tx,
@@ -142,11 +153,24 @@ export class Ingest {
       // Work points are posted in the same transaction: an accepted capture is paid exactly once.
       await this.rewards.recordCapture(tx, { captureId, nodeId: c.nodeId, bytes: c.bodyLength, outcome });
       if (outcome === 'stored' && verdict.outcome === 'stored') {
-        await tx.run('UPDATE jobs SET stored = stored + 1 WHERE id = ?', [l.jobId]);
-        await this.enqueueLinks(tx, l, finalUrl, verdict.links);
+        if (!verdict.feed) await tx.run('UPDATE jobs SET stored = stored + 1 WHERE id = ?', [l.jobId]);
+        // a live collection holds its sources and their entries; it does not follow links
+        if (!collectionId) await this.enqueueLinks(tx, l, finalUrl, verdict.links);
         await this.spotChecks.maybeSchedule(tx, { id: captureId, nodeId: c.nodeId, url: l.url });
         if (verdict.document) await captures.insertDocument(tx, captureId, l.jobId, verdict.document);
       }
+      if (collectionId)
+        await this.collections.onAnswer(tx, {
+          collectionId,
+          lease: l,
+          captureId,
+          capture: c,
+          body,
+          outcome,
+          reason,
+          detail,
+          verdict,
+        });
       await frontier.releaseHost(tx, l.origin, now);
       await frontier.finishIfDone(tx, l.jobId);
       return { captureId, outcome, reason };
@@ -307,6 +331,11 @@ export class Ingest {
         const reason = f.code === 'TOO_MANY_REDIRECTS' ? 'redirect_loop' : f.code.toLowerCase();
         await frontier.settle(tx, lease.id, 'failed', reason, f.message);
         outcome = 'failed';
+      }
+      if (outcome === 'failed' && (lease.kind === 'page' || lease.kind === 'feed')) {
+        const job = await frontier.getJob(lease.jobId, tx);
+        if (job?.collectionId)
+          await this.collections.onFailure(tx, job.collectionId, lease, f.code.toLowerCase(), f.message);
       }
       await frontier.releaseHost(tx, lease.origin, now);
       await frontier.finishIfDone(tx, lease.jobId);

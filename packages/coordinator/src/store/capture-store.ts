@@ -15,7 +15,7 @@ export interface NewCapture {
   bodyLength: number;
   fetchedAt: number;
   signed: string;
-  outcome: 'stored' | 'skipped' | 'failed' | 'retry' | 'policy' | 'spotcheck';
+  outcome: 'stored' | 'unchanged' | 'skipped' | 'failed' | 'retry' | 'policy' | 'spotcheck';
   reason: string | null;
 }
 

@@ -1,3 +1,4 @@
+import { heldValidators } from '../collections/collection-ingest.js';
 import { type CrawlOptions, crawlRequestSchema } from '../crawl/job-options.js';
 import { type RobotsState, robotsVerdict } from '../policy/robots.js';
 import { parseTdmRep, tdmReserved } from '../policy/tdmrep.js';
@@ -13,6 +14,8 @@ export const POLICY_JOB = '_policy';
 export interface NewUrl {
   url: string;
   depth: number;
+  /** 'page' (default), or 'feed' for a live collection's feed / sitemap / source of unknown type. */
+  kind?: 'page' | 'feed';
 }
 
 /**
@@ -31,16 +34,27 @@ export class FrontierStore {
   }
 
   async createJob(apiKeyId: string | null, opts: CrawlOptions): Promise<Job> {
-    const id = newId('j');
-    const now = Date.now();
-    await this.db.transaction(async (tx) => {
-      await tx.run(
-        'INSERT INTO jobs (id, api_key_id, seed, options, state, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-        [id, apiKeyId, opts.seed, JSON.stringify(opts), 'running', now],
-      );
-      await enqueue(tx, id, [{ url: opts.seed, depth: 0 }]);
-    });
+    const id = await this.db.transaction((tx) =>
+      this.insertJob(tx, apiKeyId, opts, [{ url: opts.seed, depth: 0 }]),
+    );
     return (await this.getJob(id)) as Job;
+  }
+
+  /** A job with its first URLs, in the caller's transaction; a live collection's refresh names its collection. */
+  async insertJob(
+    tx: SqlExecutor,
+    apiKeyId: string | null,
+    opts: CrawlOptions,
+    urls: readonly NewUrl[],
+    collectionId: string | null = null,
+  ): Promise<string> {
+    const id = newId('j');
+    await tx.run(
+      'INSERT INTO jobs (id, api_key_id, seed, options, state, created_at, collection_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [id, apiKeyId, opts.seed, JSON.stringify(opts), 'running', Date.now(), collectionId],
+    );
+    await enqueue(tx, id, urls);
+    return id;
   }
 
   async getJob(id: string, tx: SqlExecutor = this.db): Promise<Job | undefined> {
@@ -48,10 +62,13 @@ export class FrontierStore {
     return r ? mapJob(r) : undefined;
   }
 
+  /** Crawl jobs, newest first (a live collection's refreshes are listed with the collection). */
   async listJobs(): Promise<Job[]> {
-    return (await this.db.all<Record<string, unknown>>('SELECT * FROM jobs ORDER BY created_at DESC')).map(
-      mapJob,
-    );
+    return (
+      await this.db.all<Record<string, unknown>>(
+        'SELECT * FROM jobs WHERE collection_id IS NULL ORDER BY created_at DESC',
+      )
+    ).map(mapJob);
   }
 
   async progress(jobId: string): Promise<JobProgress> {
@@ -160,14 +177,17 @@ export class FrontierStore {
   ): Promise<Lease[]> {
     const out: Lease[] = [];
     const rules = host.tdmrep ? parseTdmRep(host.tdmrep) : [];
-    const jobCache = new Map<string, { max: number; used: number; running: boolean }>();
+    const jobCache = new Map<
+      string,
+      { max: number; used: number; running: boolean; collectionId: string | null }
+    >();
     const nodeFacts = new Map();
     // Rows left queued (job full, node not allowed to check) are stepped over, not re-read each round.
     let offset = 0;
     for (let round = 0; round < 5 && out.length < want; round++) {
       const rows = await tx.all<Record<string, unknown>>(
         `SELECT id, job_id, url, kind, detail FROM urls
-         WHERE origin = ? AND state = 'queued' AND kind IN ('page', 'spotcheck') AND not_before <= ?
+         WHERE origin = ? AND state = 'queued' AND kind IN ('page', 'feed', 'spotcheck') AND not_before <= ?
            AND (avoid_node IS NULL OR avoid_node <> ?)
          ORDER BY depth, id LIMIT ? OFFSET ?${this.skipLocked}`,
         [host.origin, now, nodeId, Math.max(want * 2, 16), offset],
@@ -198,10 +218,13 @@ export class FrontierStore {
             max: j?.options.maxPages ?? 0,
             used: (j?.stored ?? 0) + Number(leased?.n ?? 0),
             running: j?.state === 'running',
+            collectionId: j?.collectionId ?? null,
           };
           jobCache.set(jobId, job);
         }
-        if (!job.running || job.used >= job.max) {
+        // A collection's feeds do not count as pages; its page count is capped when entries are queued.
+        const counted = r.kind === 'page';
+        if (!job.running || (counted && job.used >= job.max)) {
           touched.add(jobId);
           offset++;
           continue;
@@ -222,8 +245,14 @@ export class FrontierStore {
           touched.add(jobId);
           continue;
         }
-        out.push(await this.lease(tx, id, jobId, url, 'page', nodeId, now));
-        job.used++;
+        const kind = r.kind as UrlKind;
+        const lease = await this.lease(tx, id, jobId, url, kind, nodeId, now);
+        if (job.collectionId) {
+          const conditional = await heldValidators(tx, job.collectionId, url);
+          if (conditional) lease.conditional = conditional;
+        }
+        out.push(lease);
+        if (counted) job.used++;
       }
     }
     return out;
@@ -423,7 +452,12 @@ const ENQUEUE_CHUNK = 200;
  * because a page's links arrive together and one statement per link dominated ingest time. */
 async function enqueue(tx: SqlExecutor, jobId: string, urls: readonly NewUrl[]): Promise<void> {
   const now = Date.now();
-  const rows = urls.map(({ url, depth }) => ({ url, depth, origin: new URL(url).origin }));
+  const rows = urls.map(({ url, depth, kind }) => ({
+    url,
+    depth,
+    kind: kind ?? 'page',
+    origin: new URL(url).origin,
+  }));
   const origins = [...new Set(rows.map((r) => r.origin))];
   for (let i = 0; i < origins.length; i += ENQUEUE_CHUNK) {
     const chunk = origins.slice(i, i + ENQUEUE_CHUNK);
@@ -436,9 +470,9 @@ async function enqueue(tx: SqlExecutor, jobId: string, urls: readonly NewUrl[]):
     const chunk = rows.slice(i, i + ENQUEUE_CHUNK);
     await tx.run(
       `INSERT INTO urls (job_id, url, origin, kind, depth, state, created_at, updated_at)
-       VALUES ${chunk.map(() => "(?, ?, ?, 'page', ?, 'queued', ?, ?)").join(', ')}
+       VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, 'queued', ?, ?)").join(', ')}
        ON CONFLICT (job_id, kind, url) DO NOTHING`,
-      chunk.flatMap((r) => [jobId, r.url, r.origin, r.depth, now, now]),
+      chunk.flatMap((r) => [jobId, r.url, r.origin, r.kind, r.depth, now, now]),
     );
   }
 }
@@ -452,5 +486,6 @@ function mapJob(r: Record<string, unknown>): Job {
     stored: Number(r.stored),
     createdAt: Number(r.created_at),
     finishedAt: r.finished_at == null ? null : Number(r.finished_at),
+    collectionId: (r.collection_id as string | null) ?? null,
   };
 }

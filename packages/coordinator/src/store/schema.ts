@@ -14,7 +14,7 @@ CREATE TABLE IF NOT EXISTS challenges (nonce TEXT PRIMARY KEY, node_id TEXT NOT 
 CREATE TABLE IF NOT EXISTS sessions (token_hash TEXT PRIMARY KEY, node_id TEXT NOT NULL, expires_at BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS jobs (
   id TEXT PRIMARY KEY, api_key_id TEXT, seed TEXT NOT NULL, options TEXT NOT NULL, state TEXT NOT NULL,
-  stored INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL, finished_at BIGINT);
+  stored INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL, finished_at BIGINT, collection_id TEXT);
 CREATE TABLE IF NOT EXISTS hosts (
   origin TEXT PRIMARY KEY, busy_until BIGINT NOT NULL DEFAULT 0, next_at BIGINT NOT NULL DEFAULT 0,
   robots_state TEXT NOT NULL DEFAULT 'unknown', robots_txt TEXT, robots_status INTEGER,

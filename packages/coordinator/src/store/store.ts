@@ -3,6 +3,7 @@ import { applyLabellingSchema } from '../labelling/labelling-schema.js';
 import { applyRewardsSchema } from '../rewards/rewards-schema.js';
 import { AuthStore } from './auth-store.js';
 import { CaptureStore } from './capture-store.js';
+import { ensureColumns } from './columns.js';
 import { FrontierStore } from './frontier-store.js';
 import { openPostgresDriver } from './postgres-driver.js';
 import { schemaFor } from './schema.js';
@@ -39,6 +40,12 @@ export class Store {
     } else {
       await this.db.exec(schemaFor('sqlite'));
     }
+    // Columns added after a table first shipped (CREATE TABLE IF NOT EXISTS keeps old tables as they were).
+    await this.db.transaction(async (tx) => {
+      if (this.db.dialect === 'postgres') await tx.run('SELECT pg_advisory_xact_lock(7290017)');
+      await ensureColumns(this.db, tx, 'jobs', { collection_id: 'TEXT' });
+      await tx.run('CREATE INDEX IF NOT EXISTS jobs_collection ON jobs (collection_id, created_at)');
+    });
     await applyRewardsSchema(this.db);
     await applyLabellingSchema(this.db);
     await applyCollectionsSchema(this.db);

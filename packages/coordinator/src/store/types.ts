@@ -1,6 +1,6 @@
 import type { CrawlOptions } from '../crawl/job-options.js';
 
-export type UrlKind = 'page' | 'robots' | 'tdmrep' | 'spotcheck';
+export type UrlKind = 'page' | 'feed' | 'robots' | 'tdmrep' | 'spotcheck';
 export type UrlState = 'queued' | 'leased' | 'stored' | 'skipped' | 'failed';
 export type JobState = 'running' | 'done';
 
@@ -12,6 +12,8 @@ export interface Job {
   stored: number;
   createdAt: number;
   finishedAt: number | null;
+  /** Set when the job is one refresh of a live collection. */
+  collectionId: string | null;
 }
 
 export interface JobProgress {
@@ -31,6 +33,8 @@ export interface Lease {
   url: string;
   kind: UrlKind;
   deadline: number;
+  /** Validators of the version already held: the node sends If-None-Match / If-Modified-Since. */
+  conditional?: { etag?: string; lastModified?: string };
 }
 
 export interface LeaseRow {

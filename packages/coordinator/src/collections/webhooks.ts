@@ -1,0 +1,287 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { lookup as dnsLookup } from 'node:dns/promises';
+import type { LookupFunction } from 'node:net';
+import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  classifyAddress,
+  classifyHostName,
+  isAllowedVerdict,
+  parseIpLiteral,
+  signWebhook,
+} from '@sward/core';
+import { Agent, request } from 'undici';
+
+/**
+ * Tells a customer which pages of a live collection changed at a refresh: one signed JSON POST
+ * to the URL they registered. The URL is customer input aimed from our network, so the sender
+ * is an SSRF guard too: every DNS answer must be public unicast (core's classifyAddress, the
+ * rule the node's fetcher uses), the socket is pinned to the checked addresses (no second DNS
+ * query a rebinding resolver could answer differently), redirects are not followed and the
+ * response body is read only up to 64 KiB. Never throws: the outcome is a WebhookDelivery.
+ */
+
+export const WEBHOOK_EVENT = 'collection.refreshed';
+export const WEBHOOK_USER_AGENT = 'SwardWebhook/1';
+/** How much of a receiver's answer is read before the rest is dropped. */
+export const WEBHOOK_MAX_RESPONSE_BYTES = 64 * 1024;
+
+export interface ResolvedAddress {
+  readonly address: string;
+  readonly family: number;
+}
+
+/** Asks DNS for every address of a host name; swappable so tests can play any resolver. */
+export type WebhookResolver = (hostname: string) => Promise<readonly ResolvedAddress[]>;
+
+export interface DeliverWebhookOptions {
+  readonly url: string;
+  readonly secret: string;
+  readonly payload: unknown;
+  /** Lets loopback/private receivers through (tests, the demo). Metadata endpoints stay refused. */
+  readonly allowPrivate?: boolean;
+  /** Per attempt: DNS, connect, request and response together. Default 10 s. */
+  readonly timeoutMs?: number;
+  /** Tries in all, the first included. Default 3. */
+  readonly attempts?: number;
+  /** Wait before the 2nd try; doubles for each later one. Default 1 s. */
+  readonly backoffMs?: number;
+  /** Default: the system resolver (getaddrinfo, every address). */
+  readonly resolver?: WebhookResolver;
+  /** Clock in milliseconds (signature timestamp, deliveredAt). Default Date.now. */
+  readonly now?: () => number;
+}
+
+export interface WebhookDelivery {
+  /** A 2xx answer arrived. */
+  readonly ok: boolean;
+  /** HTTP status of the last answer; null when none arrived (refused, network error, timeout). */
+  readonly status: number | null;
+  /** Tries made; 0 when the input was unusable (bad URL, payload not JSON) and nothing was tried. */
+  readonly attempts: number;
+  /** Why the last try failed; null when ok. */
+  readonly error: string | null;
+  /** Clock (ms) when the 2xx arrived; null when not ok. */
+  readonly deliveredAt: number | null;
+  /** The `sward-delivery` header, the same on every retry, so receivers can drop duplicates. */
+  readonly deliveryId: string;
+}
+
+/** A new signing secret for a webhook: `whsec_` and 32 random bytes, base64url. */
+export function webhookSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64url')}`;
+}
+
+interface PinnedTarget {
+  readonly hostname: string;
+  readonly addresses: readonly { address: string; family: 4 | 6 }[];
+}
+
+type Outcome =
+  | { readonly kind: 'ok'; readonly status: number }
+  | { readonly kind: 'retry' | 'final'; readonly status: number | null; readonly error: string };
+
+const systemResolver: WebhookResolver = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
+
+function messageOf(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
+  return `${err.message}${cause}`;
+}
+
+/** Rejects when `signal` aborts, so a hung resolver cannot outlive the attempt's deadline. */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Error('aborted'));
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** Checks the URL host and every address it resolves to; a string says why it is refused. */
+async function checkTarget(
+  urlHostname: string,
+  allowPrivate: boolean,
+  resolver: WebhookResolver,
+  signal: AbortSignal,
+): Promise<PinnedTarget | string> {
+  const guard = { allowPrivate };
+  const hostname = urlHostname.startsWith('[') ? urlHostname.slice(1, -1) : urlHostname;
+  if (parseIpLiteral(hostname)) {
+    const v = classifyAddress(hostname);
+    if (!v || !isAllowedVerdict(v, guard)) return `refusing ${v?.range ?? 'unknown'} address ${hostname}`;
+    return { hostname, addresses: [{ address: v.address, family: v.family }] };
+  }
+  const named = classifyHostName(hostname);
+  if (named === 'metadata' || (named === 'loopback' && !allowPrivate))
+    return `refusing ${named} host ${hostname}`;
+  const answers = await raceAbort(resolver(hostname), signal);
+  if (answers.length === 0) throw new Error(`DNS lookup of ${hostname} returned no address`);
+  for (const a of answers) {
+    const v = classifyAddress(a.address);
+    if (!v || !isAllowedVerdict(v, guard))
+      return `refusing ${hostname}: it resolves to ${v?.range ?? 'unparseable'} address ${a.address}`;
+  }
+  return {
+    hostname,
+    addresses: answers.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 })),
+  };
+}
+
+/** A `lookup` that never asks DNS: it answers with the addresses checkTarget already judged. */
+function pinnedLookup(target: PinnedTarget): LookupFunction {
+  return (hostname, opts, callback) => {
+    const first = target.addresses[0];
+    if (!first || hostname.toLowerCase() !== target.hostname.toLowerCase()) {
+      callback(new Error(`unchecked host ${hostname}`), '', 0);
+      return;
+    }
+    // Node asks for `all` when autoSelectFamily is on (happy eyeballs); answer in the shape asked for.
+    if (opts.all)
+      (callback as unknown as (e: null, a: PinnedTarget['addresses']) => void)(null, target.addresses);
+    else callback(null, first.address, first.family);
+  };
+}
+
+/** Reads at most `max` bytes of a response body, then drops the rest with the connection. */
+async function drainCapped(body: Readable, max: number): Promise<void> {
+  let total = 0;
+  try {
+    for await (const chunk of body) {
+      total += (chunk as Buffer).length;
+      if (total > max) break;
+    }
+  } catch {
+    // The status is what counts; a body cut short by the deadline changes nothing.
+  } finally {
+    body.destroy();
+  }
+}
+
+function outcomeOfStatus(status: number): Outcome {
+  if (status >= 200 && status < 300) return { kind: 'ok', status };
+  if (status >= 300 && status < 400)
+    return { kind: 'final', status, error: `HTTP ${status} (redirects are not followed)` };
+  if (status === 408 || status === 429 || status >= 500)
+    return { kind: 'retry', status, error: `HTTP ${status}` };
+  return { kind: 'final', status, error: `HTTP ${status}` };
+}
+
+async function attemptOnce(
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  opts: { allowPrivate: boolean; timeoutMs: number; resolver: WebhookResolver },
+): Promise<Outcome> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), opts.timeoutMs);
+  let agent: Agent | null = null;
+  try {
+    const target = await checkTarget(url.hostname, opts.allowPrivate, opts.resolver, controller.signal);
+    if (typeof target === 'string') return { kind: 'final', status: null, error: target };
+    agent = new Agent({ connect: { lookup: pinnedLookup(target), timeout: opts.timeoutMs } });
+    const res = await request(url, {
+      method: 'POST',
+      headers,
+      body,
+      dispatcher: agent,
+      signal: controller.signal,
+      headersTimeout: opts.timeoutMs,
+      bodyTimeout: opts.timeoutMs,
+    });
+    await drainCapped(res.body, WEBHOOK_MAX_RESPONSE_BYTES);
+    return outcomeOfStatus(res.statusCode);
+  } catch (err) {
+    const error = controller.signal.aborted ? `timed out after ${opts.timeoutMs} ms` : messageOf(err);
+    return { kind: 'retry', status: null, error };
+  } finally {
+    clearTimeout(timer);
+    await agent?.destroy().catch(() => undefined);
+  }
+}
+
+function unusable(error: string, deliveryId: string): WebhookDelivery {
+  return { ok: false, status: null, attempts: 0, error, deliveredAt: null, deliveryId };
+}
+
+/**
+ * POSTs `payload` as JSON to `url`, signed with `secret` (header `sward-signature`, checked by
+ * verifyWebhook). 2xx is success; 5xx, 408, 429, network errors and timeouts are retried with
+ * exponential backoff; other answers (3xx, 4xx) and refused addresses end the delivery at once.
+ */
+export async function deliverWebhook(opts: DeliverWebhookOptions): Promise<WebhookDelivery> {
+  const deliveryId = randomUUID();
+  let tried = 0;
+  try {
+    const now = opts.now ?? Date.now;
+    const maxAttempts = Math.max(1, Math.floor(opts.attempts ?? 3));
+    const backoffMs = Math.max(0, opts.backoffMs ?? 1000);
+    const attemptOpts = {
+      allowPrivate: opts.allowPrivate ?? false,
+      timeoutMs: Math.max(1, opts.timeoutMs ?? 10_000),
+      resolver: opts.resolver ?? systemResolver,
+    };
+    let url: URL;
+    try {
+      url = new URL(opts.url);
+    } catch {
+      return unusable(`webhook URL is not a URL: ${JSON.stringify(opts.url)}`, deliveryId);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      return unusable(`webhook URL must be http(s), not ${url.protocol}`, deliveryId);
+    if (url.username || url.password) return unusable('webhook URL must not carry credentials', deliveryId);
+    url.hash = '';
+    let body: string | undefined;
+    try {
+      body = JSON.stringify(opts.payload);
+    } catch (err) {
+      return unusable(`webhook payload is not JSON: ${messageOf(err)}`, deliveryId);
+    }
+    if (body === undefined) return unusable('webhook payload is not JSON: undefined', deliveryId);
+    if (opts.secret.length === 0) return unusable('webhook secret is empty', deliveryId);
+
+    let last: Outcome = { kind: 'retry', status: null, error: 'not attempted' };
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      if (attempt > 1) await sleep(backoffMs * 2 ** (attempt - 2));
+      tried = attempt;
+      // Signed afresh on each try, so a late retry still falls inside the receiver's tolerance.
+      const headers = {
+        'content-type': 'application/json',
+        'user-agent': WEBHOOK_USER_AGENT,
+        'sward-signature': signWebhook(opts.secret, body, Math.floor(now() / 1000)),
+        'sward-event': WEBHOOK_EVENT,
+        'sward-delivery': deliveryId,
+      };
+      last = await attemptOnce(url, headers, body, attemptOpts);
+      if (last.kind === 'ok')
+        return {
+          ok: true,
+          status: last.status,
+          attempts: attempt,
+          error: null,
+          deliveredAt: now(),
+          deliveryId,
+        };
+      if (last.kind === 'final')
+        return {
+          ok: false,
+          status: last.status,
+          attempts: attempt,
+          error: last.error,
+          deliveredAt: null,
+          deliveryId,
+        };
+    }
+    return {
+      ok: false,
+      status: last.status,
+      attempts: maxAttempts,
+      error: last.error,
+      deliveredAt: null,
+      deliveryId,
+    };
+  } catch (err) {
+    return { ok: false, status: null, attempts: tried, error: messageOf(err), deliveredAt: null, deliveryId };
+  }
+}
