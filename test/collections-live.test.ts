@@ -12,6 +12,7 @@ import { SwardClient } from '@sward/sdk';
 import { type NewsSite, startNewsSite } from '@sward/testsites';
 import { pino } from 'pino';
 import { backends } from './support/backends.js';
+import { changesIn as changesOf, refreshAfter as refreshAfterIn, until } from './support/live.js';
 
 const quiet = pino({ level: 'silent' });
 const EVERY_MS = 2000;
@@ -42,20 +43,6 @@ async function webhookReceiver(): Promise<{ url: string; deliveries: Delivery[];
   };
 }
 
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined | null | false>,
-  ms = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 for (const backend of backends()) {
   describe(`live collection on a changing news site: ${backend.name}`, () => {
     const tmp = mkdtempSync(join(tmpdir(), 'sward-live-'));
@@ -72,22 +59,8 @@ for (const backend of backends()) {
       rmSync(tmp, { recursive: true, force: true });
     });
 
-    /** The first refresh that started after `t`, once it has finished. */
-    const refreshAfter = (collectionId: string, t: number) =>
-      until(`a refresh started after ${new Date(t).toISOString()}`, async () => {
-        const r = await c.store.db.get<{ job_id: string; finished_at: number | null }>(
-          'SELECT job_id, finished_at FROM collection_rounds WHERE collection_id = ? AND started_at > ? ORDER BY started_at LIMIT 1',
-          [collectionId, t],
-        );
-        return r?.finished_at != null ? r.job_id : null;
-      });
-    const changesIn = async (jobId: string) =>
-      (
-        await c.store.db.all<{ url: string; change: string; reason: string | null }>(
-          'SELECT url, change, reason FROM collection_changes WHERE job_id = ? ORDER BY url',
-          [jobId],
-        )
-      ).map((r) => [r.url, r.change]);
+    const refreshAfter = (id: string, t: number) => refreshAfterIn(c, id, t);
+    const changesIn = (jobId: string) => changesOf(c, jobId);
     const chunkIds = async (collectionId: string, url: string) =>
       (
         await c.store.db.all<{ id: number }>(
