@@ -199,7 +199,23 @@ export class CollectionIngest {
       await this.remove(tx, collectionId, l.url, l.jobId, 'no text', now);
       return;
     }
-    const existed = await this.chunks.pageHash(collectionId, l.url, tx);
+    const held = await tx.get<{ content_hash: string; checked_at: number | null }>(
+      'SELECT content_hash, checked_at FROM collection_pages WHERE collection_id = ? AND url = ?',
+      [collectionId, l.url],
+    );
+    const existed = !!held?.content_hash;
+    // When we last looked: a change dated before that happened before we were watching, so it says
+    // nothing about our freshness (a page published a year ago and first listed today is not a year late).
+    const lookedAt = existed
+      ? Number(held?.checked_at ?? 0)
+      : Number(
+          (
+            await tx.get<{ t: number | null }>(
+              'SELECT max(started_at) AS t FROM collection_rounds WHERE collection_id = ? AND job_id <> ?',
+              [collectionId, l.jobId],
+            )
+          )?.t ?? Number.POSITIVE_INFINITY,
+        );
     const source = await tx.get<{ id: string }>(
       'SELECT id FROM collection_sources WHERE collection_id = ? AND url = ?',
       [collectionId, l.url],
@@ -220,6 +236,8 @@ export class CollectionIngest {
     );
     if (r.changed) {
       const sourceTime = lastModified ? Date.parse(lastModified) : Number.NaN;
+      // Last-Modified has one-second resolution: a change just after we looked may carry the second before
+      const dated = Number.isFinite(sourceTime) && sourceTime >= lookedAt - 1000;
       await this.recordChange(
         tx,
         collectionId,
@@ -227,7 +245,7 @@ export class CollectionIngest {
         l.url,
         existed ? 'changed' : 'added',
         null,
-        Number.isFinite(sourceTime) ? sourceTime : null,
+        dated ? sourceTime : null,
         now,
       );
     }
