@@ -16,10 +16,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startCoordinator } from '@sward/coordinator';
-import { startNode } from '@sward/node';
 import { SwardClient } from '@sward/sdk';
 import { startNewsSite } from '@sward/testsites';
 import { pino } from 'pino';
+import { loopbackNode } from '../test/support/nodes.js';
 
 const { values } = parseArgs({
   options: {
@@ -48,17 +48,7 @@ async function main() {
     log: quiet,
     collections: { minIntervalMs: 1000 },
   });
-  const node = await startNode(
-    {
-      coordinatorUrl: c.url,
-      keyFile: join(tmp, 'node.key'),
-      logFile: join(tmp, 'node.log'),
-      stateFile: join(tmp, 'node.state'),
-      allowPrivate: true,
-    },
-    { logger: quiet },
-  );
-  node.done.catch(() => undefined);
+  const node = await loopbackNode(c.url, tmp, { leaseWaitMs: 1000 });
   const client = new SwardClient({ url: c.url, apiKey: c.firstApiKey as string });
   try {
     const col = await client.createCollection({

@@ -6,10 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { OpenAiEmbeddings, type RunningCoordinator, startCoordinator } from '@sward/coordinator';
-import { type RunningNode, startNode } from '@sward/node';
+import type { RunningNode } from '@sward/node';
 import { SwardClient } from '@sward/sdk';
 import { pino } from 'pino';
 import { changesIn, refreshAfter, until } from './support/live.js';
+import { loopbackNode } from './support/nodes.js';
 import { sward } from './support/processes.js';
 
 const quiet = pino({ level: 'silent' });
@@ -165,18 +166,7 @@ describe('live collection sources: sitemap index, sniffed feed, text page, page 
         embeddings: new OpenAiEmbeddings({ url: embedder.url, model: 'concepts-5d' }),
       },
     });
-    node = await startNode(
-      {
-        coordinatorUrl: c.url,
-        keyFile: join(tmp, 'node.key'),
-        logFile: join(tmp, 'node.log'),
-        stateFile: join(tmp, 'node.state'),
-        allowPrivate: true,
-        leaseWaitMs: 200,
-      },
-      { logger: quiet },
-    );
-    node.done.catch(() => undefined);
+    node = await loopbackNode(c.url, tmp);
     client = new SwardClient({ url: c.url, apiKey: c.firstApiKey as string });
   });
   after(async () => {

@@ -12,11 +12,11 @@ import {
   parseNote,
   verifyInclusion,
 } from '@sward/core';
-import { startNode } from '@sward/node';
 import { type RowProof, SwardClient, verifyBundleDir } from '@sward/sdk';
 import { startSampleSite } from '@sward/testsites';
 import { pino } from 'pino';
 import { writeCrawlOutput } from '../packages/cli/src/crawl-output.js';
+import { loopbackNode } from './support/nodes.js';
 import { sward } from './support/processes.js';
 
 /** A real crawl's proof bundle, then one kind of tampering per test: each must be caught and named. */
@@ -36,17 +36,7 @@ describe('sward verify catches tampering', () => {
       log: quiet,
       scheduler: { hostDelayMs: 0 },
     });
-    const node = await startNode(
-      {
-        coordinatorUrl: c.url,
-        keyFile: join(tmp, 'n.key'),
-        logFile: join(tmp, 'n.log'),
-        stateFile: join(tmp, 'n.state'),
-        allowPrivate: true,
-        leaseWaitMs: 500,
-      },
-      { logger: quiet },
-    );
+    const node = await loopbackNode(c.url, tmp);
     const client = new SwardClient({ url: c.url, apiKey: c.firstApiKey as string });
     const job = await client.createCrawl({ seed: `${site.url}/`, maxPages: 12 });
     await client.waitForJob(job.id, undefined, 100);

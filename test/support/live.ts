@@ -35,3 +35,23 @@ export async function changesIn(c: RunningCoordinator, jobId: string): Promise<[
   );
   return rows.map((r) => [r.url, r.change]);
 }
+
+/**
+ * [url, change] of every change recorded from `t` on by the refreshes up to and including `jobId`: a
+ * refresh already running at `t` may see part of a change made then, the next one sees the rest.
+ */
+export async function changesSince(
+  c: RunningCoordinator,
+  collectionId: string,
+  t: number,
+  jobId: string,
+): Promise<[string, string][]> {
+  const rows = await c.store.db.all<{ url: string; change: string }>(
+    `SELECT ch.url, ch.change FROM collection_changes ch JOIN collection_rounds r ON r.job_id = ch.job_id
+     WHERE ch.collection_id = ? AND ch.detected_at >= ?
+       AND r.started_at <= (SELECT started_at FROM collection_rounds WHERE job_id = ?)
+     ORDER BY ch.url, ch.change`,
+    [collectionId, t, jobId],
+  );
+  return rows.map((r) => [r.url, r.change]);
+}

@@ -1,11 +1,27 @@
 import type { CollectionSearchAnswer, CollectionSearchRequest, CollectionSearchResult } from '@sward/core';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import { CoordinatorError } from '../errors.js';
 import type { SqlDriver } from '../store/sql-driver.js';
 import type { ChunkIndex } from './chunk-index.js';
 import type { EmbeddingProvider } from './embeddings.js';
 import { embedPending, hybridSearch } from './hybrid-search.js';
 import { VectorIndex } from './vector-index.js';
+
+const searchRequestSchema = z
+  .object({
+    query: z.string().trim().min(1, 'give the words to search for').max(4000),
+    k: z.number().int().min(1).max(200).default(10),
+    filters: z
+      .object({
+        domain: z.string().max(253).optional(),
+        since: z.union([z.string().max(64), z.number()]).optional(),
+        lang: z.string().min(2).max(8).optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
 
 /** Embeddings made per collection per refresh tick; the rest wait for the next tick. */
 const EMBED_PER_TICK = 1024;
@@ -26,15 +42,19 @@ export class CollectionSearch {
     private readonly log?: Logger,
   ) {}
 
-  async search(collectionId: string, req: CollectionSearchRequest): Promise<CollectionSearchAnswer> {
-    if (typeof req.query !== 'string' || !req.query.trim())
-      throw new CoordinatorError('BAD_REQUEST', 'query: give the words to search for');
-    if (req.query.length > 4000)
-      throw new CoordinatorError('BAD_REQUEST', 'query: longer than 4000 characters');
-    const k = req.k ?? 10;
-    if (!Number.isInteger(k) || k < 1 || k > 200)
-      throw new CoordinatorError('BAD_REQUEST', `k: a whole number from 1 to 200, got ${req.k}`);
-    const f = req.filters ?? {};
+  /** `input` is a customer's request body: checked here, so every caller gets the same clear errors. */
+  async search(
+    collectionId: string,
+    input: CollectionSearchRequest | unknown,
+  ): Promise<CollectionSearchAnswer> {
+    const parsed = searchRequestSchema.safeParse(input);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0];
+      throw new CoordinatorError('BAD_REQUEST', `${i?.path.join('.') || 'body'}: ${i?.message}`);
+    }
+    const req = parsed.data;
+    const k = req.k;
+    const f = req.filters;
     let since: number | undefined;
     if (f.since !== undefined) {
       since = typeof f.since === 'number' ? f.since : Date.parse(f.since);

@@ -95,14 +95,19 @@ export class CollectionRefresher {
       [now],
     );
     for (const c of due) {
-      const opts = parseOptions(c.options);
-      if (opts.paused) continue;
+      if (parseOptions(c.options).paused) continue;
       await this.db.transaction(async (tx) => {
         const claim = await tx.run(
           "UPDATE collections SET round_job = 'starting' WHERE id = ? AND round_job IS NULL AND next_round_at <= ?",
           [c.id, now],
         );
         if (!claim.changes) return; // another coordinator started it
+        // paused since the list was read: undo the claim
+        const opts = await collectionOptions(tx, c.id);
+        if (!opts || opts.paused) {
+          await tx.run('UPDATE collections SET round_job = NULL WHERE id = ?', [c.id]);
+          return;
+        }
         const sources = await tx.all<{ url: string; kind: string }>(
           'SELECT url, kind FROM collection_sources WHERE collection_id = ? ORDER BY created_at, url',
           [c.id],
