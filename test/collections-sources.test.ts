@@ -31,6 +31,11 @@ const PAGES: Record<string, { title: string; sections: [string, string][] }> = {
     title: 'Bread at home',
     sections: [['Sourdough', 'Feed the starter twice a day and bake when it doubles in four hours.']],
   },
+  // looks like a feed by its URL, is a page
+  '/about/feed.xml': {
+    title: 'About this feed',
+    sections: [['Why', 'We explain our lighthouse schedule here rather than in a feed.']],
+  },
   '/p/9': {
     title: 'Harbour news',
     sections: [['Ferries', 'The morning ferry now leaves at seven from the north quay.']],
@@ -185,6 +190,7 @@ describe('live collection sources: sitemap index, sniffed feed, text page, page 
         `${site.url}/updates`,
         `${site.url}/notes.txt`,
         `${site.url}/missing`,
+        `${site.url}/about/feed.xml`,
       ],
       every: '1h',
     });
@@ -192,6 +198,7 @@ describe('live collection sources: sitemap index, sniffed feed, text page, page 
     assert.deepEqual(
       (await changesIn(c, first)).map(([u, ch]) => [new URL(u).pathname, ch]),
       [
+        ['/about/feed.xml', 'added'],
         ['/notes.txt', 'added'],
         ['/p/1', 'added'],
         ['/p/2', 'added'],
@@ -203,6 +210,7 @@ describe('live collection sources: sitemap index, sniffed feed, text page, page 
     assert.deepEqual(
       info.sources.map((s) => [new URL(s.url).pathname, s.kind]),
       [
+        ['/about/feed.xml', 'page'],
         ['/missing', 'page'],
         ['/notes.txt', 'page'],
         ['/sitemap_index.xml', 'sitemap'],

@@ -216,10 +216,13 @@ export class CollectionIngest {
             )
           )?.t ?? Number.POSITIVE_INFINITY,
         );
-    const source = await tx.get<{ id: string }>(
-      'SELECT id FROM collection_sources WHERE collection_id = ? AND url = ?',
+    const source = await tx.get<{ id: string; kind: string }>(
+      'SELECT id, kind FROM collection_sources WHERE collection_id = ? AND url = ?',
       [collectionId, l.url],
     );
+    // a source that looked like a feed answered with a page: it is a page from now on
+    if (source && source.kind !== 'page')
+      await tx.run("UPDATE collection_sources SET kind = 'page' WHERE id = ?", [source.id]);
     const r = await this.chunks.replacePage(tx, collectionId, l.url, chunks, {
       fetchedAt: Date.parse(a.capture.fetchEnd),
       captureId: a.captureId,
