@@ -148,6 +148,36 @@ for (const backend of backends()) {
       assert.equal((await index.search('c', 'solar barn', { k: 1 })).length, 1);
     });
 
+    test('in a large index, near-universal query words are dropped (SQLite keeps document frequencies)', {
+      skip: backend.name !== 'sqlite' && 'PostgreSQL keeps no cheap document frequencies',
+    }, async () => {
+      const { db, index } = await setup();
+      await db.transaction(async (tx) => {
+        for (let p = 0; p < 520; p++)
+          await index.replacePage(
+            tx,
+            'c',
+            `https://a.example/${p}`,
+            Array.from({ length: 10 }, (_, i) =>
+              chunk(`the common words of pg${p} part ${i}${p === 7 && i === 3 ? ' and a zebra' : ''}`),
+            ),
+            { fetchedAt: 1 },
+          );
+      });
+      // "the" is in all 5,200 chunks: scoring it would touch every one; the zebra alone decides
+      const rare = await index.search('c', 'the zebra', { k: 10 });
+      assert.deepEqual(
+        rare.map((h) => [h.url, h.ord]),
+        [['https://a.example/7', 3]],
+      );
+      // without the common words, only the page's own word matches: its ten chunks, not twenty
+      const page = await index.search('c', 'the words of pg7', { k: 20 });
+      assert.equal(page.length, 10);
+      assert.ok(page.every((h) => h.url === 'https://a.example/7'));
+      // a query of common words only still answers (the chunks having all of its rarest words)
+      assert.equal((await index.search('c', 'the common words', { k: 20 })).length, 20);
+    });
+
     test('replacing a page drops its old chunks; unchanged content keeps chunk ids and moves metadata', async () => {
       const { db, index } = await setup();
       const url = 'https://a.example/page';

@@ -249,23 +249,80 @@ export class ChunkIndex {
     });
   }
 
+  private total: { n: number; at: number } | null = null;
+
+  /**
+   * The words of an any-word query worth ranking by. A word in more than a tenth of all chunks ("the",
+   * "of") has a BM25 weight near zero but makes the database score nearly every chunk: it is dropped
+   * (when every word is that common, chunks must have all of the rarest three), and of the rest the
+   * rarest MAX_RANKED_TERMS are kept. Document
+   * frequencies come from the full-text index's own vocabulary (SQLite fts5vocab; PostgreSQL keeps none
+   * cheaply, so there the words are used as given, up to MAX_RANKED_TERMS).
+   */
+  private async selective(terms: string[]): Promise<{ terms: string[]; all: boolean }> {
+    if (this.db.dialect !== 'sqlite') return { terms: terms.slice(0, MAX_RANKED_TERMS), all: false };
+    const now = Date.now();
+    if (!this.total || now - this.total.at > COUNT_TTL_MS) {
+      const r = await this.db.get<{ n: number }>('SELECT count(*) AS n FROM collection_chunks');
+      this.total = { n: Number(r?.n ?? 0), at: now };
+    }
+    // scoring every match of a small index is cheap, and shares of a few chunks say little
+    if (this.total.n < PRUNE_FROM_CHUNKS) return { terms: terms.slice(0, MAX_TERMS), all: false };
+    const df = new Map(
+      (
+        await this.db.all<{ term: string; doc: number }>(
+          `SELECT term, doc FROM collection_chunks_vocab WHERE term IN (${terms.map(() => '?').join(', ')})`,
+          terms,
+        )
+      ).map((r) => [r.term, Number(r.doc)]),
+    );
+    // words no chunk has cannot match: rank by the others
+    const present = terms.filter((t) => (df.get(t) ?? 0) > 0);
+    if (!present.length) return { terms: terms.slice(0, MAX_RANKED_TERMS), all: false };
+    const ranked = present.sort((a, b) => (df.get(a) ?? 0) - (df.get(b) ?? 0));
+    const limit = this.total.n * COMMON_SHARE;
+    const useful = ranked.filter((t) => (df.get(t) ?? 0) <= limit);
+    if (useful.length) return { terms: useful.slice(0, MAX_RANKED_TERMS), all: false };
+    // Only common words ("what is the"): chunks with all of the rarest few are the relevant ones, and
+    // intersecting their lists is far cheaper than scoring nearly every chunk.
+    return { terms: ranked.slice(0, ALL_COMMON_TERMS), all: true };
+  }
+
   /**
    * Keyword search over one collection. `query` is untrusted text: only its words are used, each quoted,
    * so FTS5 / tsquery operators in it are plain words. No words, no results.
    */
   async search(collectionId: string, query: string, opts: SearchOptions = {}): Promise<ChunkHit[]> {
-    const terms = queryTerms(query);
+    let terms = queryTerms(query);
     if (!terms.length) return [];
+    if (opts.match === 'all') return this.match(collectionId, terms, true, opts);
+    const chosen = await this.selective(terms);
+    terms = chosen.terms;
+    const hits = await this.match(collectionId, terms, chosen.all, opts);
+    // no chunk has all of a common-words query's rarest words: any of them, then
+    return hits.length || !chosen.all ? hits : this.match(collectionId, terms, false, opts);
+  }
+
+  private async match(
+    collectionId: string,
+    terms: string[],
+    all: boolean,
+    opts: SearchOptions,
+  ): Promise<ChunkHit[]> {
     const k = Math.max(1, Math.min(MAX_K, Math.floor(opts.k ?? 10)));
     const { sql: filters, params } = filterSql(opts);
-    const all = opts.match === 'all';
     let rows: Record<string, unknown>[];
     if (this.db.dialect === 'sqlite') {
+      // Rank ids and scores alone, then read the k winners' columns: sorting every match with its text
+      // was most of the time of a broad query.
       rows = await this.db.all(
-        `SELECT ${COLS}, -bm25(collection_chunks_fts, 1.0, 0.5) AS score
-         FROM collection_chunks_fts JOIN collection_chunks c ON c.id = collection_chunks_fts.rowid
-         WHERE collection_chunks_fts MATCH ? AND c.collection_id = ?${filters}
-         ORDER BY score DESC, c.id LIMIT ?`,
+        `SELECT ${COLS}, s.score FROM (
+           SELECT c.id, -bm25(collection_chunks_fts, 1.0, 0.5) AS score
+           FROM collection_chunks_fts JOIN collection_chunks c ON c.id = collection_chunks_fts.rowid
+           WHERE collection_chunks_fts MATCH ? AND c.collection_id = ?${filters}
+           ORDER BY score DESC, c.id LIMIT ?
+         ) s JOIN collection_chunks c ON c.id = s.id
+         ORDER BY s.score DESC, c.id`,
         [fts5Query(terms, all), collectionId, ...params, k],
       );
     } else {
@@ -281,6 +338,17 @@ export class ChunkIndex {
     return rows.map(mapHit);
   }
 }
+
+/** A query word found in more than this share of all chunks carries (almost) no BM25 weight. */
+const COMMON_SHARE = 0.1;
+/** The rarest words of a long query decide its ranking; more only widen the match. */
+const MAX_RANKED_TERMS = 8;
+/** A query of common words only is answered by the chunks that have all of its rarest few. */
+const ALL_COMMON_TERMS = 3;
+/** Below this many chunks (all collections) every query word is used. */
+const PRUNE_FROM_CHUNKS = 5000;
+/** How long the chunk count used for document frequencies is trusted. */
+const COUNT_TTL_MS = 30_000;
 
 export interface PendingChunk {
   id: number;

@@ -55,6 +55,8 @@ CREATE INDEX IF NOT EXISTS collection_chunks_unembedded ON collection_chunks (co
 const SQLITE_FTS = [
   `CREATE VIRTUAL TABLE IF NOT EXISTS collection_chunks_fts USING fts5(
      text, heading_path, content='collection_chunks', content_rowid='id', tokenize='unicode61 remove_diacritics 2')`,
+  // document frequency of every indexed word, for dropping near-universal words from queries
+  `CREATE VIRTUAL TABLE IF NOT EXISTS collection_chunks_vocab USING fts5vocab('collection_chunks_fts', 'row')`,
   `CREATE TRIGGER IF NOT EXISTS collection_chunks_fts_ai AFTER INSERT ON collection_chunks BEGIN
      INSERT INTO collection_chunks_fts (rowid, text, heading_path) VALUES (new.id, new.text, new.heading_path); END`,
   `CREATE TRIGGER IF NOT EXISTS collection_chunks_fts_ad AFTER DELETE ON collection_chunks BEGIN

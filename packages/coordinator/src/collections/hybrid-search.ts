@@ -53,7 +53,7 @@ export interface HybridHit extends ChunkHit {
 }
 
 export interface HybridOptions extends SearchOptions {
-  /** Candidates taken from each list before fusion (default max(50, 5k)). */
+  /** Candidates taken from each list before fusion (default max(30, 3k)). */
   candidates?: number;
   /** RRF constant (default 60) and per-list weights [keyword, vector] (default [1, 1]). */
   rrfK?: number;
@@ -72,7 +72,7 @@ export async function hybridSearch(
   opts: HybridOptions & { embedder?: EmbeddingProvider; vectors?: VectorIndex } = {},
 ): Promise<HybridHit[]> {
   const k = opts.k ?? 10;
-  const n = opts.candidates ?? Math.max(50, k * 5);
+  const n = opts.candidates ?? Math.max(30, k * 3);
   const filters = { domain: opts.domain, since: opts.since, lang: opts.lang };
   const keyword = await index.search(collectionId, query, { ...filters, match: opts.match, k: n });
   let semantic: ChunkHit[] = [];
