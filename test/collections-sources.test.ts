@@ -270,6 +270,30 @@ describe('live collection sources: sitemap index, sniffed feed, text page, page 
     assert.equal((await client.collection(col.id)).pages, 1);
   });
 
+  test("chunks follow the collection's target size", async () => {
+    const sized = async (chunkSize: number) => {
+      const col = await client.createCollection({
+        name: `size-${chunkSize}`,
+        sources: [`${site.url}/p/1`],
+        every: '1h',
+        chunkSize,
+        chunkOverlap: 0,
+      });
+      await refreshAfter(c, col.id, 0);
+      return c.store.db.all<{ text: string }>('SELECT text FROM collection_chunks WHERE collection_id = ?', [
+        col.id,
+      ]);
+    };
+    const small = await sized(100);
+    const large = await sized(4000);
+    assert.equal(large.length, 2, 'one chunk per section when they fit');
+    assert.ok(small.length > large.length);
+    assert.ok(
+      small.every((ch) => ch.text.length <= 100),
+      small.map((ch) => ch.text.length).join(','),
+    );
+  });
+
   test('with an embedding provider, search is hybrid: a synonym finds the page by vector alone', async () => {
     const col = (await client.collections()).find((x) => x.name === 'mixed');
     assert.ok(col);
