@@ -47,6 +47,34 @@ describe('VectorIndex', () => {
     );
   });
 
+  test('exact search returns what a full sort of every score would (ties by id)', () => {
+    const r = rng(11);
+    const index = new VectorIndex({ dimensions: 8, approximateFrom: Number.POSITIVE_INFINITY });
+    const all: { id: number; v: Float32Array }[] = [];
+    for (let id = 0; id < 3000; id++) {
+      // a few repeated vectors make exact ties
+      const v = id % 500 === 0 ? new Float32Array(8).fill(1) : Float32Array.from({ length: 8 }, r);
+      all.push({ id, v });
+      index.add(id, v);
+    }
+    for (let n = 0; n < 20; n++) {
+      const q = Float32Array.from({ length: 8 }, r);
+      const norm = (v: Float32Array) => Math.hypot(...v);
+      const expected = all
+        .map(({ id, v }) => ({
+          id,
+          score: v.reduce((s, x, i) => s + x * (q[i] as number), 0) / norm(v) / norm(q),
+        }))
+        .sort((a, b) => b.score - a.score || a.id - b.id)
+        .slice(0, 25)
+        .map((h) => h.id);
+      const got = index.search(q, 25).map((h) => h.id);
+      assert.deepEqual(got, expected);
+    }
+    const even = index.search(new Float32Array(8).fill(1), 4, (id) => id % 2 === 0).map((h) => h.id);
+    assert.deepEqual(even, [0, 500, 1000, 1500]);
+  });
+
   test('bad vectors are refused with the reason', () => {
     const idx = new VectorIndex({ dimensions: 2 });
     assert.throws(() => idx.add(1, [1, 2, 3]), /vector 1 has 3 dimensions, the index has 2/);

@@ -101,9 +101,25 @@ export class VectorIndex {
   }
 
   private searchExact(q: Float32Array, k: number, filter?: (id: number) => boolean): VectorHit[] {
-    const hits: VectorHit[] = [];
-    for (const [id, v] of this.vectors) if (!filter || filter(id)) hits.push({ id, score: dot(q, v) });
-    return hits.sort((a, b) => b.score - a.score || a.id - b.id).slice(0, k);
+    // The k best so far, kept sorted; most vectors score below the worst of them and cost one compare
+    // (a hit object and a full sort per vector made this 4-5x slower than the dot products themselves).
+    const best: VectorHit[] = [];
+    for (const [id, v] of this.vectors) {
+      if (filter && !filter(id)) continue;
+      const score = dot(q, v);
+      const worst = best[best.length - 1];
+      if (best.length === k && worst && (score < worst.score || (score === worst.score && id > worst.id)))
+        continue;
+      let i = best.length;
+      while (i > 0) {
+        const prev = best[i - 1] as VectorHit;
+        if (prev.score > score || (prev.score === score && prev.id < id)) break;
+        i--;
+      }
+      best.splice(i, 0, { id, score });
+      if (best.length > k) best.pop();
+    }
+    return best;
   }
 
   private searchAnn(q: Float32Array, k: number, filter?: (id: number) => boolean): VectorHit[] {
