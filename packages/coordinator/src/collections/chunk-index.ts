@@ -249,6 +249,22 @@ export class ChunkIndex {
     });
   }
 
+  /** Which of `ids` are chunks of the collection that pass the filters (vector hits may be stale). */
+  async filterIds(
+    collectionId: string,
+    ids: readonly number[],
+    opts: Omit<SearchOptions, 'k' | 'match'> = {},
+  ): Promise<Set<number>> {
+    if (!ids.length) return new Set();
+    const { sql: filters, params } = filterSql(opts);
+    const rows = await this.db.all<{ id: number }>(
+      `SELECT c.id FROM collection_chunks c
+       WHERE c.collection_id = ? AND c.id IN (${ids.map(() => '?').join(', ')})${filters}`,
+      [collectionId, ...ids, ...params],
+    );
+    return new Set(rows.map((r) => Number(r.id)));
+  }
+
   private total: { n: number; at: number } | null = null;
 
   /**
@@ -293,14 +309,27 @@ export class ChunkIndex {
    * so FTS5 / tsquery operators in it are plain words. No words, no results.
    */
   async search(collectionId: string, query: string, opts: SearchOptions = {}): Promise<ChunkHit[]> {
-    let terms = queryTerms(query);
+    return (await this.ranked(collectionId, query, opts, true)) as ChunkHit[];
+  }
+
+  /** Like search(), ids and scores only: what hybrid search fuses before it reads the winners' rows. */
+  async rankIds(collectionId: string, query: string, opts: SearchOptions = {}): Promise<RankedId[]> {
+    return this.ranked(collectionId, query, opts, false);
+  }
+
+  private async ranked(
+    collectionId: string,
+    query: string,
+    opts: SearchOptions,
+    rows: boolean,
+  ): Promise<RankedId[] | ChunkHit[]> {
+    const terms = queryTerms(query);
     if (!terms.length) return [];
-    if (opts.match === 'all') return this.match(collectionId, terms, true, opts);
+    if (opts.match === 'all') return this.match(collectionId, terms, true, opts, rows);
     const chosen = await this.selective(terms);
-    terms = chosen.terms;
-    const hits = await this.match(collectionId, terms, chosen.all, opts);
+    const hits = await this.match(collectionId, chosen.terms, chosen.all, opts, rows);
     // no chunk has all of a common-words query's rarest words: any of them, then
-    return hits.length || !chosen.all ? hits : this.match(collectionId, terms, false, opts);
+    return hits.length || !chosen.all ? hits : this.match(collectionId, chosen.terms, false, opts, rows);
   }
 
   private async match(
@@ -308,33 +337,39 @@ export class ChunkIndex {
     terms: string[],
     all: boolean,
     opts: SearchOptions,
-  ): Promise<ChunkHit[]> {
+    withRows: boolean,
+  ): Promise<RankedId[] | ChunkHit[]> {
     const k = Math.max(1, Math.min(MAX_K, Math.floor(opts.k ?? 10)));
     const { sql: filters, params } = filterSql(opts);
-    let rows: Record<string, unknown>[];
-    if (this.db.dialect === 'sqlite') {
-      // Rank ids and scores alone, then read the k winners' columns: sorting every match with its text
-      // was most of the time of a broad query.
-      rows = await this.db.all(
-        `SELECT ${COLS}, s.score FROM (
-           SELECT c.id, -bm25(collection_chunks_fts, 1.0, 0.5) AS score
+    // Ids and scores are ranked alone and the k winners' columns read after: sorting every match with its
+    // text was most of the time of a broad query.
+    const ranking =
+      this.db.dialect === 'sqlite'
+        ? `SELECT c.id, -bm25(collection_chunks_fts, 1.0, 0.5) AS score
            FROM collection_chunks_fts JOIN collection_chunks c ON c.id = collection_chunks_fts.rowid
            WHERE collection_chunks_fts MATCH ? AND c.collection_id = ?${filters}
-           ORDER BY score DESC, c.id LIMIT ?
-         ) s JOIN collection_chunks c ON c.id = s.id
-         ORDER BY s.score DESC, c.id`,
-        [fts5Query(terms, all), collectionId, ...params, k],
-      );
-    } else {
-      // normalisation 1 divides by 1 + log(length), so long chunks do not win by size alone
-      rows = await this.db.all(
-        `SELECT ${COLS}, ts_rank_cd(c.tsv, q, 1) AS score
-         FROM collection_chunks c, to_tsquery('simple', ?) q
-         WHERE c.tsv @@ q AND c.collection_id = ?${filters}
-         ORDER BY score DESC, c.id LIMIT ?`,
-        [tsQuery(terms, all), collectionId, ...params, k],
-      );
-    }
+           ORDER BY score DESC, c.id LIMIT ?`
+        : // normalisation 1 divides by 1 + log(length), so long chunks do not win by size alone
+          `SELECT c.id, ts_rank_cd(c.tsv, q, 1) AS score
+           FROM collection_chunks c, to_tsquery('simple', ?) q
+           WHERE c.tsv @@ q AND c.collection_id = ?${filters}
+           ORDER BY score DESC, c.id LIMIT ?`;
+    const args = [
+      this.db.dialect === 'sqlite' ? fts5Query(terms, all) : tsQuery(terms, all),
+      collectionId,
+      ...params,
+      k,
+    ];
+    if (!withRows)
+      return (await this.db.all<{ id: number; score: number }>(ranking, args)).map((r) => ({
+        id: Number(r.id),
+        score: Number(r.score),
+      }));
+    const rows = await this.db.all<Record<string, unknown>>(
+      `SELECT ${COLS}, s.score FROM (${ranking}) s JOIN collection_chunks c ON c.id = s.id
+       ORDER BY s.score DESC, c.id`,
+      args,
+    );
     return rows.map(mapHit);
   }
 }
@@ -349,6 +384,11 @@ const ALL_COMMON_TERMS = 3;
 const PRUNE_FROM_CHUNKS = 5000;
 /** How long the chunk count used for document frequencies is trusted. */
 const COUNT_TTL_MS = 30_000;
+
+export interface RankedId {
+  id: number;
+  score: number;
+}
 
 export interface PendingChunk {
   id: number;

@@ -74,32 +74,42 @@ export async function hybridSearch(
   const k = opts.k ?? 10;
   const n = opts.candidates ?? Math.max(30, k * 3);
   const filters = { domain: opts.domain, since: opts.since, lang: opts.lang };
-  const keyword = await index.search(collectionId, query, { ...filters, match: opts.match, k: n });
-  let semantic: ChunkHit[] = [];
+  // Both lists are ranked as ids and scores; rows are read for the fused winners only.
+  const keyword = await index.rankIds(collectionId, query, { ...filters, match: opts.match, k: n });
+  let semantic: { id: number; score: number }[] = [];
   if (opts.embedder && opts.vectors && opts.vectors.size > 0 && query.trim()) {
     const [q] = await opts.embedder.embed([query]);
     if (q) {
       const hits = opts.vectors.search(q, n);
-      semantic = await index.byIds(
+      // stale ids (chunks replaced since) and ids failing the filters drop out
+      const ok = await index.filterIds(
         collectionId,
         hits.map((h) => h.id),
         filters,
-        hits.map((h) => h.score),
       );
+      semantic = hits.filter((h) => ok.has(h.id));
     }
   }
-  const fused = reciprocalRankFusion<ChunkHit>([keyword, semantic], {
+  const fused = reciprocalRankFusion<{ id: number; score: number }>([keyword, semantic], {
     key: (h) => h.id,
     k: opts.rrfK,
     weights: opts.weights,
     limit: k,
   });
+  const rows = await index.byIds(
+    collectionId,
+    fused.map((f) => f.item.id),
+  );
+  const fusedById = new Map(fused.map((f) => [f.item.id, f]));
   const sims = new Map(semantic.map((h) => [h.id, h.score]));
-  return fused.map((f) => ({
-    ...f.item,
-    score: f.score,
-    keywordRank: f.ranks[0] ?? null,
-    vectorRank: f.ranks[1] ?? null,
-    similarity: sims.get(f.item.id) ?? null,
-  }));
+  return rows.map((row) => {
+    const f = fusedById.get(row.id);
+    return {
+      ...row,
+      score: f?.score ?? 0,
+      keywordRank: f?.ranks[0] ?? null,
+      vectorRank: f?.ranks[1] ?? null,
+      similarity: sims.get(row.id) ?? null,
+    };
+  });
 }
