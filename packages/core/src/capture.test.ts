@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { canonicalJson } from './canonical-json.js';
-import { type Capture, checkCaptureBody, signCapture, verifySignedCapture } from './capture.js';
+import canonicalizeModule from 'canonicalize';
+import fc from 'fast-check';
+import { canonicalBytes, canonicalJson } from './canonical-json.js';
+import {
+  type Capture,
+  captureLeafBytes,
+  checkCaptureBody,
+  signCapture,
+  verifySignedCapture,
+  verifySignedCaptureLeaf,
+} from './capture.js';
 import { CoreError } from './errors.js';
 import { sha256Hex } from './hash.js';
 import { exportPrivateKeyPem, generateIdentity, identityFromPem } from './identity.js';
@@ -30,10 +39,57 @@ test('RFC 8785 canonical JSON sorts keys and normalises numbers', () => {
   assert.equal(canonicalJson({ b: 1, a: [1e21, 0.5, 'x'] }), '{"a":[1e+21,0.5,"x"],"b":1}');
 });
 
+test("canonicalJson gives the canonicalize package's text, or its error, for any value", () => {
+  const reference = canonicalizeModule as unknown as (value: unknown) => string | undefined;
+  const outcome = (f: () => string | undefined) => {
+    try {
+      const text = f();
+      return text === undefined ? { error: 'value has no JSON form' } : { text };
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  };
+  const same = (v: unknown) =>
+    assert.deepEqual(
+      outcome(() => canonicalJson(v)),
+      outcome(() => reference(v)),
+    );
+  fc.assert(fc.property(fc.jsonValue(), same), { numRuns: 500 });
+  fc.assert(
+    fc.property(
+      fc.anything({
+        stringUnit: 'binary',
+        withBoxedValues: true,
+        withMap: true,
+        withSet: true,
+        withNullPrototype: true,
+        withBigInt: true,
+        withDate: true,
+        withTypedArray: true,
+        withSparseArray: true,
+      }),
+      same,
+    ),
+    { numRuns: 1000 },
+  );
+  const cyclic: Record<string, unknown> = { a: 1 };
+  cyclic.self = cyclic;
+  for (const v of [cyclic, NaN, -0, '\ud800', { '\udc00': 1 }, [undefined, () => 1], { f: () => 1 }, 10n])
+    same(v);
+});
+
 test('a signed capture verifies and its body matches', () => {
   const sc = signCapture(id, capture);
   assert.deepEqual(verifySignedCapture(JSON.parse(JSON.stringify(sc))), sc);
   checkCaptureBody(capture, body);
+});
+
+test('the leaf bytes built around the capture bytes are the canonical signed capture', () => {
+  const sc = signCapture(id, { ...capture, headers: { 'content-type': 'text/html', etag: '"é\\u"' } });
+  const { signed, leafBytes } = verifySignedCaptureLeaf(JSON.parse(JSON.stringify(sc)));
+  assert.deepEqual(signed, sc);
+  assert.deepEqual(leafBytes, captureLeafBytes(sc));
+  assert.deepEqual(leafBytes, canonicalBytes(sc));
 });
 
 test('a key survives a PEM round trip', () => {

@@ -67,17 +67,45 @@ export function signCapture(identity: Identity, capture: Capture): SignedCapture
   return { capture, signature: signBytes(identity, canonicalBytes(capture)) };
 }
 
+// z.compile: a generated fast path for valid input; anything it rejects goes to the ordinary parser, so
+// the errors are zod's own. Private: a schema derived from a compiled one is not compiled.
+const signedCaptureParser = z.compile(signedCaptureSchema);
+
 /** Parses untrusted input and checks the node's signature over the canonical JSON; throws CoreError. */
 export function verifySignedCapture(input: unknown): SignedCapture {
-  const parsed = signedCaptureSchema.safeParse(input);
+  return verifiedCapture(input).signed;
+}
+
+/**
+ * verifySignedCapture that also returns the leaf bytes (`captureLeafBytes`), built around the canonical
+ * capture bytes the signature check already made instead of canonicalising the whole record again.
+ */
+export function verifySignedCaptureLeaf(input: unknown): { signed: SignedCapture; leafBytes: Buffer } {
+  const { signed, captureBytes } = verifiedCapture(input);
+  return { signed, leafBytes: signedCaptureBytes(captureBytes, signed.signature) };
+}
+
+function verifiedCapture(input: unknown): { signed: SignedCapture; captureBytes: Buffer } {
+  const parsed = signedCaptureParser.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new CoreError('INVALID_SCHEMA', `capture: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
   }
   const sc = parsed.data;
-  if (!verifyBytes(sc.capture.nodeId, canonicalBytes(sc.capture), sc.signature))
+  const captureBytes = canonicalBytes(sc.capture);
+  if (!verifyBytes(sc.capture.nodeId, captureBytes, sc.signature))
     throw new CoreError('BAD_SIGNATURE', `capture signature does not verify for node ${sc.capture.nodeId}`);
-  return sc;
+  return { signed: sc, captureBytes };
+}
+
+const LEAF_HEAD = Buffer.from('{"capture":');
+
+/**
+ * canonicalBytes({ capture, signature }) from canonicalBytes(capture): the two keys sort as written, and a
+ * signature that passed the schema is base64, which JSON writes without escapes.
+ */
+function signedCaptureBytes(captureBytes: Buffer, signature: string): Buffer {
+  return Buffer.concat([LEAF_HEAD, captureBytes, Buffer.from(`,"signature":"${signature}"}`)]);
 }
 
 /** Checks a raw body against the capture's hash and length. */

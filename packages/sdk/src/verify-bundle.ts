@@ -1,8 +1,10 @@
-import { createReadStream, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, normalize, sep } from 'node:path';
-import { createInterface } from 'node:readline';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { BUNDLE_CHECKPOINTS_FILE, type BundleFailure, BundleVerifier } from '@sward/core';
+import { CHUNK_BYTES, planChunks } from './bundle-chunks.js';
+import { type ChunkResult, mergeChunks, verifyChunk } from './verify-chunk.js';
+import { verifyInWorkers, yieldTurn } from './verify-pool.js';
 
 export interface VerifyReport {
   rows: number;
@@ -10,15 +12,47 @@ export interface VerifyReport {
   checkpoints: number;
   trustedFromBundle: boolean;
   failures: BundleFailure[];
+  /** Worker threads started to check rows (the calling thread helps while they load); 0: none. */
+  workers: number;
 }
+
+export interface VerifyOptions {
+  /**
+   * Worker threads to check rows on; 0 checks them on the calling thread. Default: DEFAULT_WORKERS()
+   * for a bundle of at least POOL_MIN_ROWS rows (estimated from the start of pages.jsonl), else 0.
+   * The report is the same either way, failures included, in row order.
+   */
+  workers?: number;
+  /** Size of the pieces pages.jsonl is cut into (and handed to workers); default CHUNK_BYTES. */
+  chunkBytes?: number;
+}
+
+/**
+ * From this many rows a pool is on by default. Each worker loads tsx, zod and core before its first row
+ * (0.7-1 s of CPU on the 2-core reference machine; this thread checks rows meanwhile), so below about
+ * 10,000 rows a pool of 2 gained nothing there, and at 20,000 it was ~1.5x faster (bench/log-bench.ts).
+ */
+export const POOL_MIN_ROWS = 10_000;
+export const DEFAULT_WORKERS = () => Math.min(availableParallelism(), 4);
 
 /**
  * Verifies a crawl output folder offline (see core's bundle-format.ts). With no trusted keys, the log
  * key written in the bundle is trusted and the report says so: that proves integrity, not origin.
  */
-export async function verifyBundleDir(dir: string, trustedKeys: string[] = []): Promise<VerifyReport> {
+export async function verifyBundleDir(
+  dir: string,
+  trustedKeys: string[] = [],
+  options: VerifyOptions = {},
+): Promise<VerifyReport> {
   const cpText = await readFile(join(dir, BUNDLE_CHECKPOINTS_FILE), 'utf8').catch(() => null);
-  const report: VerifyReport = { rows: 0, rowsOk: 0, checkpoints: 0, trustedFromBundle: false, failures: [] };
+  const report: VerifyReport = {
+    rows: 0,
+    rowsOk: 0,
+    checkpoints: 0,
+    trustedFromBundle: false,
+    failures: [],
+    workers: 0,
+  };
   if (cpText === null) {
     report.failures.push({ row: null, check: 'format', message: `${BUNDLE_CHECKPOINTS_FILE} is missing` });
     return report;
@@ -42,38 +76,23 @@ export async function verifyBundleDir(dir: string, trustedKeys: string[] = []): 
   }
   const v = new BundleVerifier(cpJson, keys);
   report.checkpoints = v.checkpoints?.checkpoints.length ?? 0;
-  const lines = createInterface({ input: createReadStream(join(dir, 'pages.jsonl')), crlfDelay: Infinity });
-  const root = normalize(dir) + sep;
-  for await (const line of lines) {
-    if (!line.trim()) continue;
-    report.rows++;
-    let row: unknown;
-    try {
-      row = JSON.parse(line);
-    } catch (e) {
-      v.failures.push({ row: report.rows, check: 'format', message: `not JSON: ${(e as Error).message}` });
-      continue;
+  const plan = planChunks(join(dir, 'pages.jsonl'), options.chunkBytes ?? CHUNK_BYTES);
+  const workers = options.workers ?? (plan.estimatedRows >= POOL_MIN_ROWS ? DEFAULT_WORKERS() : 0);
+  let chunks: ChunkResult[];
+  if (workers > 0) {
+    const job = { dir, checkpoints: cpJson, trustedKeys: keys };
+    chunks = await verifyInWorkers(job, plan.ranges, workers, v);
+    report.workers = workers;
+  } else {
+    chunks = [];
+    for (const range of plan.ranges) {
+      chunks.push(verifyChunk(v, dir, range));
+      await yieldTurn();
     }
-    const blobPath = (row as { blobPath?: unknown }).blobPath;
-    const file = typeof blobPath === 'string' ? normalize(join(dir, blobPath)) : null;
-    // A row must not point outside the bundle (a tampered blobPath could read any file).
-    const body = file?.startsWith(root) ? readBlob(file) : null;
-    if (v.verifyRow(report.rows, row, body)) report.rowsOk++;
   }
-  report.failures = v.failures;
+  const rows = mergeChunks(chunks);
+  report.rows = rows.rows;
+  report.rowsOk = rows.rowsOk;
+  report.failures = [...v.failures, ...rows.failures];
   return report;
-}
-
-/**
- * Reads one blob synchronously. Blobs are small and read one per row, so an async read costs a
- * thread-pool round trip per row and left the verifier idle half the time (docs/BENCHMARKS.md);
- * this is a CLI verifier with nothing else to serve meanwhile. A missing or unreadable blob is
- * null, which verifyRow reports.
- */
-function readBlob(file: string): Buffer | null {
-  try {
-    return readFileSync(file);
-  } catch {
-    return null;
-  }
 }

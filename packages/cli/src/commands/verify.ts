@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { verifyBundleDir } from '@sward/sdk';
+import { DEFAULT_WORKERS, POOL_MIN_ROWS, verifyBundleDir } from '@sward/sdk';
 import type { Command } from 'commander';
-import { collect } from '../options.js';
+import { collect, intOption } from '../options.js';
 
 export function register(program: Command): void {
   program
@@ -15,13 +15,20 @@ export function register(program: Command): void {
       collect,
       [],
     )
+    .option(
+      '--workers <n>',
+      `worker threads to check rows on, 0 = this thread (default: ${DEFAULT_WORKERS()} from ${POOL_MIN_ROWS} rows up, else 0)`,
+      intOption,
+    )
     .action(async (dir: string, o) => {
       const t0 = performance.now();
-      const r = await verifyBundleDir(resolve(dir), o.trustedKey);
+      const r = await verifyBundleDir(resolve(dir), o.trustedKey, { workers: o.workers });
       const secs = (performance.now() - t0) / 1000;
       const out = process.stdout;
+      const threads =
+        r.workers === 0 ? 'in-process' : `${r.workers} worker thread${r.workers === 1 ? '' : 's'}`;
       out.write(
-        `rows: ${r.rows} (${r.rowsOk} verified) in ${secs.toFixed(2)} s, ${(r.rows / Math.max(secs, 1e-9)).toFixed(0)} rows/s\n`,
+        `rows: ${r.rows} (${r.rowsOk} verified) in ${secs.toFixed(2)} s, ${(r.rows / Math.max(secs, 1e-9)).toFixed(0)} rows/s (${threads})\n`,
       );
       out.write(`checkpoints: ${r.checkpoints}\n`);
       if (r.trustedFromBundle)

@@ -1,12 +1,12 @@
+import { z } from 'zod';
 import { verifyAnchorRef } from '../anchor-verify.js';
-import { canonicalBytes } from '../canonical-json.js';
-import { checkCaptureBody, verifySignedCapture } from '../capture.js';
+import { checkCaptureBody, verifySignedCaptureLeaf } from '../capture.js';
 import { CoreError } from '../errors.js';
 import { checkpointHash, openCheckpoint } from '../merkle/checkpoint.js';
 import { leafHash } from '../merkle/hashing.js';
 import { type NoteVerifier, parseVerifierKey } from '../merkle/note-keys.js';
 import { verifyConsistency } from '../merkle/verify-consistency.js';
-import { verifyInclusion } from '../merkle/verify-inclusion.js';
+import { InclusionVerifier } from '../merkle/verify-inclusion.js';
 import { type BundleCheckpoints, bundleCheckpointsSchema, bundlePageRowSchema } from './bundle-format.js';
 
 export interface BundleFailure {
@@ -19,6 +19,14 @@ export interface BundleFailure {
 
 const msg = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
+// Compiled fast path for well-formed rows; a bad row falls back to the ordinary parser and its message.
+const rowParser = z.compile(bundlePageRowSchema);
+
+/** The `order` failure's message: rows must come in ascending leaf order. */
+export function leafOrderMessage(leafIndex: number, lastLeaf: number): string {
+  return `leaf ${leafIndex} comes after leaf ${lastLeaf}: rows are out of log order`;
+}
+
 /**
  * Offline verification of a proof bundle, without the coordinator. Construct it with the bundle's
  * checkpoints file and the keys the auditor trusts; it checks every checkpoint's signature, the
@@ -29,6 +37,7 @@ const msg = (e: unknown) => (e instanceof Error ? e.message : String(e));
 export class BundleVerifier {
   readonly failures: BundleFailure[] = [];
   private readonly roots = new Map<number, Uint8Array>();
+  private readonly inclusion = new InclusionVerifier();
   private lastLeaf = -1;
   readonly checkpoints: BundleCheckpoints | null = null;
 
@@ -100,20 +109,36 @@ export class BundleVerifier {
 
   /** Checks one pages.jsonl row; `body` is the blob's bytes or null when the file is missing. */
   verifyRow(rowNumber: number, input: unknown, body: Uint8Array | null): boolean {
-    const parsed = bundlePageRowSchema.safeParse(input);
+    const before = this.failures.length;
+    this.check(rowNumber, input, body, true);
+    return this.failures.length === before;
+  }
+
+  /**
+   * Every check of verifyRow but the ascending leaf order, for rows checked in separate pieces (worker
+   * threads): returns the row's leaf index for the caller's own order check (with leafOrderMessage), or -1
+   * when the row stopped before that check.
+   */
+  verifyRowUnordered(rowNumber: number, input: unknown, body: Uint8Array | null): number {
+    return this.check(rowNumber, input, body, false);
+  }
+
+  private check(rowNumber: number, input: unknown, body: Uint8Array | null, ordered: boolean): number {
+    const parsed = rowParser.safeParse(input);
     if (!parsed.success) {
       const i = parsed.error.issues[0];
-      return this.fail(rowNumber, 'format', `${i?.path.join('.') || 'row'}: ${i?.message}`);
+      this.fail(rowNumber, 'format', `${i?.path.join('.') || 'row'}: ${i?.message}`);
+      return -1;
     }
     const row = parsed.data;
-    let ok = true;
-    let sc: ReturnType<typeof verifySignedCapture>;
+    let opened: ReturnType<typeof verifySignedCaptureLeaf>;
     try {
-      sc = verifySignedCapture(row.signedCapture);
+      opened = verifySignedCaptureLeaf(row.signedCapture);
     } catch (e) {
-      return this.fail(rowNumber, 'signature', msg(e));
+      this.fail(rowNumber, 'signature', msg(e));
+      return -1;
     }
-    const c = sc.capture;
+    const c = opened.signed.capture;
     const mismatch = (
       [
         ['url', row.url, c.requestedUrl],
@@ -124,46 +149,35 @@ export class BundleVerifier {
       ] as const
     ).find(([, a, b]) => a !== b);
     if (mismatch)
-      ok = this.fail(
+      this.fail(
         rowNumber,
         'record',
         `${mismatch[0]} is ${mismatch[1]} but the signed capture says ${mismatch[2]}`,
       );
-    if (body === null) ok = this.fail(rowNumber, 'body', `body file ${row.blobPath} is missing`);
+    if (body === null) this.fail(rowNumber, 'body', `body file ${row.blobPath} is missing`);
     else {
       try {
         checkCaptureBody(c, body);
       } catch (e) {
-        ok = this.fail(rowNumber, 'body', msg(e));
+        this.fail(rowNumber, 'body', msg(e));
       }
     }
     const { leafIndex, checkpointSize, inclusionProof } = row.provenance;
-    if (leafIndex <= this.lastLeaf)
-      ok = this.fail(
-        rowNumber,
-        'order',
-        `leaf ${leafIndex} comes after leaf ${this.lastLeaf}: rows are out of log order`,
-      );
-    this.lastLeaf = Math.max(this.lastLeaf, leafIndex);
-    const root = this.roots.get(checkpointSize);
-    if (!root)
-      return this.fail(
-        rowNumber,
-        'inclusion',
-        `no verified checkpoint of size ${checkpointSize} in the bundle`,
-      );
-    try {
-      const leaf = leafHash(canonicalBytes(sc));
-      verifyInclusion(
-        leaf,
-        leafIndex,
-        checkpointSize,
-        inclusionProof.map((h) => Buffer.from(h, 'base64')),
-        root,
-      );
-    } catch (e) {
-      ok = this.fail(rowNumber, 'inclusion', msg(e));
+    if (ordered) {
+      if (leafIndex <= this.lastLeaf)
+        this.fail(rowNumber, 'order', leafOrderMessage(leafIndex, this.lastLeaf));
+      this.lastLeaf = Math.max(this.lastLeaf, leafIndex);
     }
-    return ok;
+    const root = this.roots.get(checkpointSize);
+    if (!root) {
+      this.fail(rowNumber, 'inclusion', `no verified checkpoint of size ${checkpointSize} in the bundle`);
+      return leafIndex;
+    }
+    try {
+      this.inclusion.verify(leafHash(opened.leafBytes), leafIndex, checkpointSize, inclusionProof, root);
+    } catch (e) {
+      this.fail(rowNumber, 'inclusion', msg(e));
+    }
+    return leafIndex;
   }
 }

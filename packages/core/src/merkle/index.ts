@@ -9,4 +9,9 @@ export * from './proof-keys.js';
 export * from './proof-reader.js';
 export * from './signed-note.js';
 export * from './verify-consistency.js';
-export { inclusionProofLength, rootFromInclusionProof, verifyInclusion } from './verify-inclusion.js';
+export {
+  InclusionVerifier,
+  inclusionProofLength,
+  rootFromInclusionProof,
+  verifyInclusion,
+} from './verify-inclusion.js';

@@ -71,3 +71,130 @@ export function verifyInclusion(
       `inclusion proof for leaf ${index} of ${size} gives root ${got.toString('hex')}, expected ${Buffer.from(root).toString('hex')}`,
     );
 }
+
+/** A verified walk: per level (halvings so far) the walk's position, hash and how many proof elements remain. */
+interface Trail {
+  root: Uint8Array;
+  proof: readonly string[];
+  fn: number[];
+  hash: Uint8Array[];
+  rest: number[];
+}
+
+/** One step of a walk in progress, kept so a verified walk can become the trail. */
+interface Step {
+  level: number;
+  fn: number;
+  hash: Uint8Array;
+  rest: number;
+}
+
+const decode = (text: string): Buffer => Buffer.from(text, 'base64');
+
+/**
+ * verifyInclusion over many proofs of one tree, for proofs carried as base64 text (as bundles carry them),
+ * reusing what neighbouring leaves share: a proof bundle lists leaves in order, and their paths to the root
+ * differ only near the bottom.
+ *
+ * Once a proof verifies, every hash its walk computed is authenticated under the root. The walk state
+ * after each step (RFC 9162 §2.1.3.2) is fixed by the tree size, the level and `fn`; if the next proof's
+ * walk reaches a state of the verified walk with the same hash and the same remaining proof elements (as
+ * text, so they are not even decoded), the rest of its walk is the verified one, and it stops there. Any
+ * proof this does not accept is re-run by verifyInclusion, so a bad proof fails with verifyInclusion's
+ * error, and the result is always verifyInclusion's.
+ */
+export class InclusionVerifier {
+  private readonly trails = new Map<number, Trail>();
+
+  /** Throws CoreError BAD_PROOF unless `proof` (base64) shows `leafHash` at `index` under `root`. */
+  verify(
+    leafHash: Uint8Array,
+    index: number,
+    size: number,
+    proof: readonly string[],
+    root: Uint8Array,
+  ): void {
+    if (!this.walk(leafHash, index, size, proof, root))
+      verifyInclusion(leafHash, index, size, proof.map(decode), root);
+  }
+
+  /** True when the proof verifies; false for anything else, left to verifyInclusion to name. */
+  private walk(
+    leafHash: Uint8Array,
+    index: number,
+    size: number,
+    proof: readonly string[],
+    root: Uint8Array,
+  ): boolean {
+    if (!isSafeCount(index) || !isSafeCount(size) || index >= size) return false;
+    if (leafHash.length !== HASH_SIZE || root.length !== HASH_SIZE) return false;
+    if (proof.length !== inclusionProofLength(index, size)) return false;
+    const known = this.trails.get(size);
+    const trail = known && hashesEqual(known.root, root) ? known : undefined;
+    const steps: Step[] = [];
+    let fn = index;
+    let sn = size - 1;
+    let level = 0;
+    let r: Uint8Array = leafHash;
+    for (let k = 0; k < proof.length; k++) {
+      if (sn === 0) return false;
+      const p = decode(proof[k] as string);
+      if (p.length !== HASH_SIZE) return false;
+      if (fn % 2 === 1 || fn === sn) {
+        r = nodeHash(p, r);
+        while (fn % 2 === 0 && fn !== 0) {
+          fn /= 2;
+          sn = Math.floor(sn / 2);
+          level++;
+        }
+      } else {
+        r = nodeHash(r, p);
+      }
+      fn = Math.floor(fn / 2);
+      sn = Math.floor(sn / 2);
+      level++;
+      const rest = proof.length - k - 1;
+      steps.push({ level, fn, hash: r, rest });
+      if (trail && joins(trail, level, fn, r, proof, rest)) {
+        this.extend(trail, proof, steps);
+        return true;
+      }
+    }
+    if (sn !== 0 || !hashesEqual(r, root)) return false;
+    const fresh: Trail = { root: Buffer.from(root), proof, fn: [], hash: [], rest: [] };
+    this.extend(fresh, proof, steps);
+    this.trails.set(size, fresh);
+    return true;
+  }
+
+  /** The trail now follows `proof`: its own steps up to the join, the old trail's above it. */
+  private extend(trail: Trail, proof: readonly string[], steps: readonly Step[]): void {
+    const top = steps[steps.length - 1]?.level ?? 0;
+    // Old entries at or below the join belong to the previous proof's own elements: drop them.
+    for (let l = 0; l <= top; l++) trail.fn[l] = -1;
+    for (const s of steps) {
+      trail.fn[s.level] = s.fn;
+      trail.hash[s.level] = s.hash;
+      trail.rest[s.level] = s.rest;
+    }
+    trail.proof = proof;
+  }
+}
+
+/** Whether the walk at (level, fn) with hash r and `rest` elements left is at a state of the verified trail. */
+function joins(
+  trail: Trail,
+  level: number,
+  fn: number,
+  r: Uint8Array,
+  proof: readonly string[],
+  rest: number,
+): boolean {
+  if (trail.fn[level] !== fn || trail.rest[level] !== rest) return false;
+  const h = trail.hash[level];
+  if (h === undefined || !hashesEqual(h, r)) return false;
+  const a = proof.length - rest;
+  const b = trail.proof.length - rest;
+  for (let j = 0; j < rest; j++) if (proof[a + j] !== trail.proof[b + j]) return false;
+  return true;
+}

@@ -1,0 +1,314 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  appendLeaves,
+  type Capture,
+  canonicalBytes,
+  checkpointHash,
+  type FileAnchorEntry,
+  formatVerifierKey,
+  generateIdentity,
+  InMemoryNodeStore,
+  leafHash,
+  nextFileAnchorEntry,
+  noteSignerFromIdentity,
+  readConsistencyProof,
+  readInclusionProof,
+  readRoot,
+  sha256Hex,
+  signCapture,
+  signCheckpoint,
+} from '@sward/core';
+import { planChunks } from './bundle-chunks.js';
+import { verifyBundleDir } from './verify-bundle.js';
+import { mergeChunks } from './verify-chunk.js';
+import { verifyInWorkers } from './verify-pool.js';
+
+const ROWS = 60;
+/** Rows below it are proven against a first checkpoint of this size, the rest against the second. */
+const FIRST_CHECKPOINT = 25;
+const SWARD_BIN = new URL('../../cli/bin/sward.js', import.meta.url).pathname;
+
+/** A bundle the way packages/cli/src/crawl-output.ts writes one, two anchored checkpoints, no coordinator. */
+async function writeBundle(dir: string): Promise<void> {
+  const nodes = [generateIdentity(), generateIdentity(), generateIdentity()];
+  const log = generateIdentity();
+  const origin = 'sward.local/log';
+  const store = new InMemoryNodeStore();
+  const signed = Array.from({ length: ROWS }, (_, i) => {
+    const node = nodes[i % nodes.length] as (typeof nodes)[number];
+    const body = Buffer.from(`<html><title>Page ${i}</title><p>${'text '.repeat(i)}</p></html>`);
+    const capture: Capture = {
+      v: 1,
+      jobId: 'j_test',
+      leaseId: `l_${i}`,
+      nodeId: node.id,
+      requestedUrl: `https://example.org/${i}`,
+      finalUrl: `https://example.org/${i}`,
+      redirects: [],
+      status: 200,
+      headers: { 'content-type': 'text/html' },
+      bodySha256: sha256Hex(body),
+      bodyLength: body.length,
+      fetchStart: '2026-11-01T00:00:00.000Z',
+      fetchEnd: '2026-11-01T00:00:01.000Z',
+      tlsCertSha256: null,
+      ip: '93.184.215.14',
+    };
+    return { sc: signCapture(node, capture), body };
+  });
+  await appendLeaves(
+    store,
+    0,
+    signed.map(({ sc }) => leafHash(canonicalBytes(sc))),
+  );
+  let prev: FileAnchorEntry | null = null;
+  const checkpoints = [];
+  for (const size of [FIRST_CHECKPOINT, ROWS]) {
+    const note = signCheckpoint({ origin, size, rootHash: await readRoot(store, size), extensions: [] }, [
+      noteSignerFromIdentity(origin, log),
+    ]);
+    const hash = checkpointHash(note);
+    prev = nextFileAnchorEntry(prev, hash, '2026-11-01T00:00:02.000Z');
+    checkpoints.push({ size, note, hash, anchor: { kind: 'file', ...prev } });
+  }
+  const consistency = [
+    {
+      from: FIRST_CHECKPOINT,
+      to: ROWS,
+      proof: (await readConsistencyProof(store, FIRST_CHECKPOINT, ROWS)).map((h) => h.toString('base64')),
+    },
+  ];
+  mkdirSync(join(dir, 'provenance'), { recursive: true });
+  const verifierKey = formatVerifierKey(origin, Buffer.from(log.id, 'hex'));
+  writeFileSync(
+    join(dir, 'provenance/checkpoints.json'),
+    JSON.stringify({ origin, verifierKey, checkpoints, consistency }, null, 2),
+  );
+  const lines: string[] = [];
+  for (const [i, { sc, body }] of signed.entries()) {
+    const blobPath = join('blobs/sha256', sc.capture.bodySha256.slice(0, 2), sc.capture.bodySha256);
+    mkdirSync(dirname(join(dir, blobPath)), { recursive: true });
+    writeFileSync(join(dir, blobPath), body);
+    const size = i < FIRST_CHECKPOINT ? FIRST_CHECKPOINT : ROWS;
+    const proof = await readInclusionProof(store, i, size);
+    lines.push(
+      JSON.stringify({
+        url: sc.capture.requestedUrl,
+        finalUrl: sc.capture.finalUrl,
+        fetchedAt: sc.capture.fetchEnd,
+        status: sc.capture.status,
+        contentType: 'text/html',
+        bodySha256: sc.capture.bodySha256,
+        bodyLength: sc.capture.bodyLength,
+        blobPath,
+        captureId: `c_${i}`,
+        nodeId: sc.capture.nodeId,
+        leafIndex: i,
+        signedCapture: sc,
+        provenance: {
+          leafIndex: i,
+          checkpointSize: size,
+          inclusionProof: proof.map((h) => h.toString('base64')),
+        },
+      }),
+    );
+  }
+  writeFileSync(join(dir, 'pages.jsonl'), `${lines.join('\n')}\n`);
+}
+
+type Row = Record<string, unknown> & {
+  status: number;
+  blobPath: string;
+  signedCapture: { capture: { fetchEnd: string } };
+  provenance: { inclusionProof: string[] };
+};
+
+describe('verifyBundleDir in-process, in pieces and on worker threads', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'sward-sdk-verify-'));
+  const good = join(tmp, 'good');
+  before(() => writeBundle(good));
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  const tampered = (name: string, edit: (lines: string[], dir: string) => string[] | undefined) => {
+    const dir = join(tmp, name);
+    cpSync(good, dir, { recursive: true });
+    const file = join(dir, 'pages.jsonl');
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    const out = edit(lines, dir) ?? lines;
+    writeFileSync(file, `${out.join('\n')}\n`);
+    return dir;
+  };
+  /** Edits row `n` (1-based) as parsed JSON. */
+  const row = (n: number, f: (r: Row) => void) => (lines: string[]) => {
+    const r = JSON.parse(lines[n - 1] as string) as Row;
+    f(r);
+    lines[n - 1] = JSON.stringify(r);
+    return lines;
+  };
+
+  /** In one piece and in pieces of one or two rows, on this thread: one report. */
+  const verifyHere = async (dir: string) => {
+    const whole = await verifyBundleDir(dir, [], { workers: 0 });
+    assert.equal(whole.workers, 0);
+    const pieces = await verifyBundleDir(dir, [], { workers: 0, chunkBytes: 3000 });
+    assert.deepEqual(pieces, whole);
+    return whole;
+  };
+  /** verifyHere, then on worker threads: with this thread helping, and by workers alone. */
+  const verifyAllWays = async (dir: string) => {
+    const whole = await verifyHere(dir);
+    const pooled = await verifyBundleDir(dir, [], { workers: 2, chunkBytes: 3000 });
+    assert.deepEqual(pooled, { ...whole, workers: 2 });
+    const { ranges } = planChunks(join(dir, 'pages.jsonl'), 3000);
+    assert.ok(ranges.length >= 20, `${ranges.length} ranges`);
+    const checkpoints = JSON.parse(readFileSync(join(dir, 'provenance/checkpoints.json'), 'utf8'));
+    const job = { dir, checkpoints, trustedKeys: [checkpoints.verifierKey] };
+    const rows = mergeChunks(await verifyInWorkers(job, ranges, 2, null));
+    assert.deepEqual(rows, { rows: whole.rows, rowsOk: whole.rowsOk, failures: whole.failures });
+    return whole;
+  };
+  const firstFailure = async (dir: string, check: string, row: number) => {
+    const r = await verifyHere(dir);
+    assert.deepEqual(
+      r.failures.slice(0, 1).map((f) => [f.row, f.check]),
+      [[row, check]],
+      JSON.stringify(r.failures),
+    );
+    return r;
+  };
+  const other = Buffer.alloc(32, 7).toString('base64');
+  const bodyByte = (n: number) => (lines: string[], dir: string) => {
+    const file = join(dir, (JSON.parse(lines[n - 1] as string) as Row).blobPath);
+    const bytes = readFileSync(file);
+    bytes[5] = (bytes[5] as number) ^ 1;
+    writeFileSync(file, bytes);
+    return lines;
+  };
+  const swap = (n: number) => (lines: string[]) => {
+    lines.splice(n - 2, 2, lines[n - 1] as string, lines[n - 2] as string);
+    return lines;
+  };
+  const notJson = (n: number) => (lines: string[]) => {
+    lines[n - 1] = '{"url":';
+    return lines;
+  };
+  const lastProof = (r: Row) => {
+    const p = r.provenance.inclusionProof;
+    p[p.length - 1] = other;
+  };
+
+  test('the untouched bundle', async () => {
+    const r = await verifyAllWays(good);
+    assert.deepEqual(r.failures, []);
+    assert.deepEqual([r.rows, r.rowsOk, r.checkpoints], [ROWS, ROWS, 2]);
+    assert.deepEqual((await verifyBundleDir(`${good}/`, [], { workers: 0 })).failures, []);
+  });
+
+  test('a worker that fails rejects the whole run', async () => {
+    const job = { dir: join(tmp, 'gone'), checkpoints: {}, trustedKeys: [] };
+    await assert.rejects(
+      verifyInWorkers(job, [{ start: 0, end: 10 }], 1, null),
+      /verify worker failed: ENOENT/,
+    );
+  });
+
+  test('CRLF line ends and blank lines read as node:readline reads them', async () => {
+    const dir = tampered('crlf', (lines) => [lines.join('\r\n'), '', ' ', '\r'].join('\n').split('\n'));
+    const r = await verifyHere(dir);
+    assert.deepEqual([r.rows, r.rowsOk, r.failures], [ROWS, ROWS, []]);
+  });
+
+  test('each kind of tampering is the first failure, named by row and check', async () => {
+    await firstFailure(tampered('body', bodyByte(3)), 'body', 3);
+    await firstFailure(
+      tampered(
+        'record',
+        row(2, (r) => (r.status = 404)),
+      ),
+      'record',
+      2,
+    );
+    const signedField = row(5, (r) => (r.signedCapture.capture.fetchEnd = '2020-01-01T00:00:00.000Z'));
+    await firstFailure(tampered('signed', signedField), 'signature', 5);
+    await firstFailure(tampered('json', notJson(12)), 'format', 12);
+    await firstFailure(
+      tampered(
+        'escape',
+        row(7, (r) => (r.blobPath = '../../../../etc/hostname')),
+      ),
+      'body',
+      7,
+    );
+    const order = await firstFailure(tampered('order', swap(21)), 'order', 21);
+    assert.match(order.failures[0]?.message ?? '', /leaf 19 comes after leaf 20/);
+    const low = row(31, (r) => (r.provenance.inclusionProof[0] = other));
+    await firstFailure(tampered('proof-low', low), 'inclusion', 31);
+    // The top element is shared with the row before: a shortcut over shared paths must still compare it.
+    await firstFailure(tampered('proof-top', row(33, lastProof)), 'inclusion', 33);
+  });
+
+  test('all of them at once: every failure in row order, the same on worker threads', async () => {
+    const edits = [
+      bodyByte(3),
+      row(2, (r) => (r.status = 404)),
+      row(5, (r) => (r.signedCapture.capture.fetchEnd = '2020-01-01T00:00:00.000Z')),
+      row(7, (r) => (r.blobPath = '../../../../etc/hostname')),
+      notJson(12),
+      swap(21),
+      row(31, (r) => (r.provenance.inclusionProof[0] = other)),
+      row(33, lastProof),
+      row(40, (r) => {
+        r.status = 500;
+        r.provenance.inclusionProof[1] = other;
+      }),
+    ];
+    const dir = tampered('all', (lines, d) => {
+      for (const edit of edits) edit(lines, d);
+      return lines;
+    });
+    const r = await verifyAllWays(dir);
+    assert.deepEqual(
+      r.failures.map((f) => `${f.row} ${f.check}`),
+      [
+        '2 record',
+        '3 body',
+        '5 signature',
+        '7 body',
+        '12 format',
+        '21 order',
+        '31 inclusion',
+        '33 inclusion',
+      ].concat(['40 record', '40 inclusion']),
+    );
+    assert.equal(r.rowsOk, ROWS - 9);
+  });
+
+  test('`sward verify --workers 2` through the real CLI binary, started from another directory', () => {
+    const run = (dir: string, ...flags: string[]) => {
+      const p = spawnSync(process.execPath, [SWARD_BIN, 'verify', dir, ...flags], {
+        cwd: tmpdir(),
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: '' },
+      });
+      return { code: p.status, out: `${p.stdout}${p.stderr}` };
+    };
+    const ok = run(good, '--workers', '2');
+    assert.equal(ok.code, 0, ok.out);
+    assert.match(ok.out, /rows: 60 \(60 verified\).*\(2 worker threads\)/);
+    const bad = run(
+      tampered(
+        'cli',
+        row(3, (r) => (r.blobPath = 'blobs/none')),
+      ),
+      '--workers',
+      '2',
+    );
+    assert.equal(bad.code, 1, bad.out);
+    assert.match(bad.out, /FAIL row 3 \[body\]/);
+  });
+});
