@@ -94,16 +94,12 @@ export class CollectionIngest {
       await this.queueEntries(tx, l, feed.kind === 'sitemap-index', entries, opts);
       return;
     }
-    const heldFeed = await tx.get<{ kind: string; entries: string }>(
-      'SELECT kind, entries FROM collection_feeds WHERE collection_id = ? AND url = ?',
-      [a.collectionId, l.url],
-    );
-    if (heldFeed && (a.outcome === 'unchanged' || a.outcome === 'failed')) {
-      // Unchanged, or unreachable this time: its last entries stand, so its pages stay in the index.
-      const entries = JSON.parse(heldFeed.entries) as Pick<FeedEntry, 'url' | 'updated'>[];
-      await this.queueEntries(tx, l, heldFeed.kind === 'sitemap-index', entries, opts);
+    // A held feed unchanged, or unreachable this time: its last entries stand, so its pages stay.
+    if (
+      (a.outcome === 'unchanged' || a.outcome === 'failed') &&
+      (await this.queueHeldEntries(tx, a.collectionId, l, opts))
+    )
       return;
-    }
     if (a.outcome === 'unchanged') {
       await tx.run(
         `UPDATE collection_pages SET checked_at = ?, etag = COALESCE(?, etag),
@@ -144,14 +140,24 @@ export class CollectionIngest {
     const opts = await collectionOptions(tx, collectionId);
     if (!opts) return;
     await this.noteSource(tx, collectionId, l.url, `${reason}: ${message}`, Date.now());
-    const heldFeed = await tx.get<{ kind: string; entries: string }>(
+    await this.queueHeldEntries(tx, collectionId, l, opts);
+  }
+
+  /** Queues the last entries of the feed held at the lease's URL; false when no feed is held there. */
+  private async queueHeldEntries(
+    tx: SqlExecutor,
+    collectionId: string,
+    l: LeaseRow,
+    opts: CollectionOptions,
+  ): Promise<boolean> {
+    const held = await tx.get<{ kind: string; entries: string }>(
       'SELECT kind, entries FROM collection_feeds WHERE collection_id = ? AND url = ?',
       [collectionId, l.url],
     );
-    if (heldFeed) {
-      const entries = JSON.parse(heldFeed.entries) as Pick<FeedEntry, 'url' | 'updated'>[];
-      await this.queueEntries(tx, l, heldFeed.kind === 'sitemap-index', entries, opts);
-    }
+    if (!held) return false;
+    const entries = JSON.parse(held.entries) as Pick<FeedEntry, 'url' | 'updated'>[];
+    await this.queueEntries(tx, l, held.kind === 'sitemap-index', entries, opts);
+    return true;
   }
 
   /** Queues a feed's pages (or a sitemap index's sitemaps) in this refresh, up to the collection's page cap. */

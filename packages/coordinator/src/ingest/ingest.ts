@@ -18,7 +18,7 @@ import { parseSpotCheckTask } from '../spot-check/task.js';
 import type { NewCapture } from '../store/capture-store.js';
 import type { SqlExecutor } from '../store/sql-driver.js';
 import type { Store } from '../store/store.js';
-import type { LeaseRow } from '../store/types.js';
+import type { Job, LeaseRow } from '../store/types.js';
 import { captureUploadSchema, type FailureReport } from './capture-input.js';
 import { type PageVerdict, pageVerdict } from './page-verdict.js';
 
@@ -89,7 +89,7 @@ export class Ingest {
     const feeds = !collectionId ? 'never' : l.kind === 'feed' ? 'expect' : l.depth === 0 ? 'sniff' : 'never';
     const verdict = pageVerdict(c, body, { feeds });
     if (verdict.outcome === 'stored') await this.blobs.put(c.bodySha256, body);
-    return this.commitPage(l, c, verdict, captureId, signed, collectionId, body);
+    return this.commitPage(l, c, verdict, captureId, signed, job ?? null, body);
   }
 
   private async requireActiveNode(nodeId: string): Promise<void> {
@@ -111,9 +111,10 @@ export class Ingest {
     verdict: PageVerdict,
     captureId: string,
     signed: string,
-    collectionId: string | null,
+    job: Job | null,
     body: Buffer,
   ): Promise<IngestResult> {
+    const collectionId = job?.collectionId ?? null;
     const { frontier, captures } = this.store;
     return this.store.db.transaction(async (tx) => {
       await this.lockLease(tx, c);
@@ -155,7 +156,7 @@ export class Ingest {
       if (outcome === 'stored' && verdict.outcome === 'stored') {
         if (!verdict.feed) await tx.run('UPDATE jobs SET stored = stored + 1 WHERE id = ?', [l.jobId]);
         // a live collection holds its sources and their entries; it does not follow links
-        if (!collectionId) await this.enqueueLinks(tx, l, finalUrl, verdict.links);
+        if (job && !collectionId) await this.enqueueLinks(tx, l, job, finalUrl, verdict.links);
         await this.spotChecks.maybeSchedule(tx, { id: captureId, nodeId: c.nodeId, url: l.url });
         if (verdict.document) await captures.insertDocument(tx, captureId, l.jobId, verdict.document);
       }
@@ -177,9 +178,14 @@ export class Ingest {
     });
   }
 
-  private async enqueueLinks(tx: SqlExecutor, l: LeaseRow, finalUrl: string, links: string[]): Promise<void> {
-    const job = await this.store.frontier.getJob(l.jobId, tx);
-    if (!job) return;
+  /** `job` as read when the capture arrived: only its options are used, and they never change. */
+  private async enqueueLinks(
+    tx: SqlExecutor,
+    l: LeaseRow,
+    job: Job,
+    finalUrl: string,
+    links: string[],
+  ): Promise<void> {
     const now = Date.now();
     // The final URL of a redirect chain is now stored: mark it seen so it is never fetched again.
     if (finalUrl !== l.url) {
