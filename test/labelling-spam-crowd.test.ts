@@ -10,23 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { aggregateAccepted } from '../packages/coordinator/src/labelling/aggregate-accepted.js';
 import { detectSpammers, type LabelEvent } from '../packages/coordinator/src/labelling/spam-detect.js';
 import { parseGoldCsv } from '../packages/coordinator/src/labels/inference/index.js';
+import { seededRandom } from '../packages/coordinator/src/labels/inference/random.js';
 
 const dataDir =
   process.env.CROWD_DATA_DIR ?? fileURLToPath(new URL('../../shared/eval/crowd/', import.meta.url));
 const DATASET = 'snow2008-rte';
 const present = existsSync(join(dataDir, DATASET, 'labels.csv'));
-
-/** A small seeded generator (mulberry32), so the injected crowd is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const MIN_MS = 4000;
 
@@ -46,7 +35,8 @@ function readCrowd() {
 test(`bots injected into ${DATASET} are flagged and the aggregate holds`, {
   skip: !present && 'no eval data',
 }, () => {
-  const rand = rng(2008);
+  // seeded, so the injected crowd is the same on every run
+  const rand = seededRandom(2008);
   const { rows, truth } = readCrowd();
   const classes = [...new Set(rows.map((r) => r.label))].sort();
   const tasks = [...truth.keys()];

@@ -1,17 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { seededRandom } from '../labels/inference/random.js';
 import { approximateSearchAvailable, bytesToVector, VectorIndex, vectorToBytes } from './vector-index.js';
 
-/** Deterministic pseudo-random vectors (mulberry32), so failures reproduce. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
+/** Deterministic pseudo-random values in [-0.5, 0.5), so failures reproduce. */
+function rng(seed: number): () => number {
+  const r = seededRandom(seed);
+  return () => r() - 0.5;
 }
 const randomVectors = (n: number, dims: number, seed = 1) => {
   const r = rng(seed);
