@@ -15,9 +15,9 @@ import { leafHash } from './hashing.js';
 import { generateNoteKeys, parseSignerKey, parseVerifierKey } from './note-keys.js';
 import { parseNote } from './signed-note.js';
 
-// Source: shared/testdata/rfc6962/signed-note/vectors.json checkpointFormatExamples, from C2SP
+// Source: the repository's testdata/rfc6962/signed-note/vectors.json checkpointFormatExamples, from C2SP
 // tlog-checkpoint.md @ 5ba5ee83 (CC BY 4.0); its key is not published, so it is parsed, not verified.
-const TESTDATA = new URL('../../../../../shared/testdata/rfc6962/', import.meta.url);
+const TESTDATA = new URL('../../../../testdata/rfc6962/', import.meta.url);
 const { checkpointFormatExamples } = JSON.parse(
   readFileSync(new URL('signed-note/vectors.json', TESTDATA), 'utf8'),
 ) as {

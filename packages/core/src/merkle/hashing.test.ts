@@ -6,9 +6,9 @@ import { emptyRoot, leafHash, nodeHash } from './hashing.js';
 import { InMemoryNodeStore } from './node-store.js';
 import { appendLeaves, readRoot } from './proof-reader.js';
 
-// Source: shared/testdata/rfc6962/tree-8-leaves.json, from transparency-dev/merkle testonly/constants.go
+// Source: the repository's testdata/rfc6962/tree-8-leaves.json, from transparency-dev/merkle testonly/constants.go
 // and rfc6962/rfc6962_test.go @ 417fb0c3 (Apache-2.0).
-const TESTDATA = new URL('../../../../../shared/testdata/rfc6962/', import.meta.url);
+const TESTDATA = new URL('../../../../testdata/rfc6962/', import.meta.url);
 interface TreeVectors {
   hasherVectors: { op: string; inputUtf8?: string; leftUtf8?: string; rightUtf8?: string; want: string }[];
   tree: { leafInputs: string[]; nodeHashesByLevel: string[][]; rootsBySize: string[] };

@@ -148,10 +148,10 @@ test('a proof costs one batched read of at most ~2 log2(n) stored nodes', async 
   assert.ok(worst <= 2 * Math.ceil(Math.log2(3000)), `worst key count ${worst}`);
 });
 
-// Source: shared/testdata/rfc6962/{tree-8-leaves.json, inclusion/*/happy-path.json,
+// Source: the repository's testdata/rfc6962/{tree-8-leaves.json, inclusion/*/happy-path.json,
 // consistency/*/happy-path.json}, transparency-dev/merkle @ 417fb0c3 (Apache-2.0).
 test('generated proofs are byte-identical to the transparency-dev happy-path vectors', async () => {
-  const dir = new URL('../../../../../shared/testdata/rfc6962/', import.meta.url);
+  const dir = new URL('../../../../testdata/rfc6962/', import.meta.url);
   const read = (path: string) => JSON.parse(readFileSync(new URL(path, dir), 'utf8'));
   const inputs = read('tree-8-leaves.json').tree.leafInputs as string[];
   const store = new InMemoryNodeStore();

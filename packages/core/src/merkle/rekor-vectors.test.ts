@@ -8,10 +8,10 @@ import { leafHash } from './hashing.js';
 import { noteVerifierFromKey } from './note-keys.js';
 import { rootFromInclusionProof, verifyInclusion } from './verify-inclusion.js';
 
-// Source: shared/testdata/rfc6962/real-world/sigstore-rekor-inclusion.json: three real Sigstore Rekor
+// Source: the repository's testdata/rfc6962/real-world/sigstore-rekor-inclusion.json: three real Sigstore Rekor
 // entries and log keys from sigstore/sigstore-python @ 27db13db (Apache-2.0). Trees of 646, 4,026,479
 // and 32,658,497 leaves; Rekor v1 signs checkpoints with ECDSA P-256, Rekor v2 with Ed25519.
-const TESTDATA = new URL('../../../../../shared/testdata/rfc6962/', import.meta.url);
+const TESTDATA = new URL('../../../../testdata/rfc6962/', import.meta.url);
 interface Rekor {
   logKeys: { baseUrl: string; logIdKeyId: string; keyDetails: string; publicKeyDerBase64: string }[];
   entries: {

@@ -12,9 +12,9 @@ import {
 } from './note-keys.js';
 import { addNoteSignatures, parseNote, signNote, verifyNote } from './signed-note.js';
 
-// Source: shared/testdata/rfc6962/signed-note/vectors.json, from golang.org/x/mod sumdb/note/note_test.go
+// Source: the repository's testdata/rfc6962/signed-note/vectors.json, from golang.org/x/mod sumdb/note/note_test.go
 // @ 02c99138 (BSD-3-Clause) and the C2SP signed-note.md example @ 5ba5ee83 (CC BY 4.0).
-const TESTDATA = new URL('../../../../../shared/testdata/rfc6962/', import.meta.url);
+const TESTDATA = new URL('../../../../testdata/rfc6962/', import.meta.url);
 interface NoteVectors {
   verifiable: {
     signerKey?: string;

@@ -6,9 +6,9 @@ import { merkleRootOf } from './distributor.js';
 import { leafHash } from './hashing.js';
 import { verifyConsistency } from './verify-consistency.js';
 
-// Source: shared/testdata/rfc6962/consistency/**, copied verbatim from transparency-dev/merkle
+// Source: the repository's testdata/rfc6962/consistency/**, copied verbatim from transparency-dev/merkle
 // testdata/consistency @ 417fb0c3 (Apache-2.0); wantErr: true means the proof must be rejected.
-const TESTDATA = new URL('../../../../../shared/testdata/rfc6962/', import.meta.url);
+const TESTDATA = new URL('../../../../testdata/rfc6962/', import.meta.url);
 
 interface ConsistencyProbe {
   size1: number;

@@ -7,9 +7,9 @@ import { InMemoryNodeStore } from './node-store.js';
 import { appendLeaves, readInclusionProof, readRoot } from './proof-reader.js';
 import { InclusionVerifier, rootFromInclusionProof, verifyInclusion } from './verify-inclusion.js';
 
-// Source: shared/testdata/rfc6962/inclusion/**, copied verbatim from transparency-dev/merkle
+// Source: the repository's testdata/rfc6962/inclusion/**, copied verbatim from transparency-dev/merkle
 // testdata/inclusion @ 417fb0c3 (Apache-2.0); wantErr: true means the proof must be rejected.
-const TESTDATA = new URL('../../../../../shared/testdata/rfc6962/', import.meta.url);
+const TESTDATA = new URL('../../../../testdata/rfc6962/', import.meta.url);
 
 interface InclusionProbe {
   leafIdx: number;
