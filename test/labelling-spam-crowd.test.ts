@@ -1,5 +1,5 @@
 // Spam and bot detection on a real crowd: the development set snow2008-rte (Snow et al. 2008; see
-// shared/eval/crowd/README.md) with 20% bots of four kinds injected. The aggregate after dropping flagged
+// testdata/crowd/README.md) with 20% bots of four kinds injected. The aggregate after dropping flagged
 // workers must stay within 0.01 of the clean crowd's, at least 90% of bots must be flagged, and at most
 // 5% of the original workers (who include a few real spammers of their own).
 import assert from 'node:assert/strict';
@@ -12,14 +12,14 @@ import { detectSpammers, type LabelEvent } from '../packages/coordinator/src/lab
 import { parseGoldCsv } from '../packages/coordinator/src/labels/inference/index.js';
 import { seededRandom } from '../packages/coordinator/src/labels/inference/random.js';
 
-const dataDir =
-  process.env.CROWD_DATA_DIR ?? fileURLToPath(new URL('../../shared/eval/crowd/', import.meta.url));
+const dataDir = fileURLToPath(new URL('../testdata/crowd/', import.meta.url));
 const DATASET = 'snow2008-rte';
-const present = existsSync(join(dataDir, DATASET, 'labels.csv'));
 
 const MIN_MS = 4000;
 
 function readCrowd() {
+  // A gate never skips: missing data is a failure that names the folder.
+  assert.ok(existsSync(join(dataDir, DATASET, 'labels.csv')), `missing crowd set ${join(dataDir, DATASET)}`);
   const text = readFileSync(join(dataDir, DATASET, 'labels.csv'), 'utf8')
     .trim()
     .split('\n')
@@ -32,9 +32,7 @@ function readCrowd() {
   return { rows, truth };
 }
 
-test(`bots injected into ${DATASET} are flagged and the aggregate holds`, {
-  skip: !present && 'no eval data',
-}, () => {
+test(`bots injected into ${DATASET} are flagged and the aggregate holds`, () => {
   // seeded, so the injected crowd is the same on every run
   const rand = seededRandom(2008);
   const { rows, truth } = readCrowd();

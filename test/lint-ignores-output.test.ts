@@ -56,7 +56,11 @@ test('biome skips every output folder named in .gitignore and still checks other
   }
   for (const file of ignored) {
     const r = biome([file]);
-    assert.equal(r.status, 0, `biome checked ${file}, which .gitignore should keep out:\n${r.stdout}${r.stderr}`);
+    assert.equal(
+      r.status,
+      0,
+      `biome checked ${file}, which .gitignore should keep out:\n${r.stdout}${r.stderr}`,
+    );
   }
 
   // Control: the same bytes where .gitignore says nothing.
