@@ -1,21 +1,26 @@
-// Truth-inference bench: accuracy of every categorical method on every crowd set in shared/eval/crowd
+// Truth-inference bench: accuracy of every categorical method on every crowd set of a crowd eval folder
 // (next to crowd-kit's published figures), then Dawid–Skene time and peak memory on 1M synthetic answers.
-// Usage: node --import tsx bench/crowd-bench.ts [--data-dir DIR] [--no-synthetic]
+// Usage: node --import tsx bench/crowd-bench.ts --data-dir DIR [--no-synthetic]   (or CROWD_DATA_DIR=DIR)
+// DIR is laid out like the shared eval copy's crowd/ (one folder per set with labels.csv and gold.csv);
+// testdata/crowd holds three development sets, `npm run eval` scores them all with less detail.
 // Prints a markdown table. The synthetic run happens in a child process so its peak RSS is its own.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  aggregateLabels,
   dawidSkene,
-  encodeGold,
   krippendorffAlphaNominal,
   LABEL_METHODS,
-  parseGoldCsv,
   parseLabelsCsv,
   simulateCrowd,
 } from '../packages/coordinator/src/labels/inference/index.js';
+import {
+  isHeldOut,
+  listCrowdSets,
+  loadCrowdSet,
+  loadPublished,
+  methodAccuracy,
+} from './support-crowd-score.js';
+import { EvalDataError } from './support-extract-score.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -30,17 +35,20 @@ if (args.includes('--synthetic')) {
 }
 
 function main(): void {
-  const dataDir =
-    flag('--data-dir') ??
-    process.env.CROWD_DATA_DIR ??
-    fileURLToPath(new URL('../../shared/eval/crowd/', import.meta.url));
-  const published = JSON.parse(readFileSync(join(dataDir, 'published.json'), 'utf8')) as Record<
-    string,
-    Record<string, number>
-  >;
-  const sets = readdirSync(dataDir)
-    .filter((d) => existsSync(join(dataDir, d, 'labels.csv')) && existsSync(join(dataDir, d, 'gold.csv')))
-    .sort((a, b) => Number(isHeldOut(a)) - Number(isHeldOut(b)) || a.localeCompare(b));
+  const dataDir = flag('--data-dir') ?? process.env.CROWD_DATA_DIR;
+  if (!dataDir) {
+    console.error('no crowd data folder: give --data-dir DIR or CROWD_DATA_DIR (e.g. testdata/crowd)');
+    process.exit(2);
+  }
+  let sets: string[];
+  try {
+    sets = listCrowdSets(dataDir);
+  } catch (e) {
+    if (!(e instanceof EvalDataError)) throw e;
+    console.error(e.message);
+    process.exit(2);
+  }
+  const published = loadPublished(dataDir);
   const names: Record<string, string> = {
     mv: 'MV',
     ds: 'DS',
@@ -53,27 +61,19 @@ function main(): void {
   );
   console.log(`|---|---|---:|---:|${LABEL_METHODS.map(() => '---:').join('|')}|---|---:|`);
   for (const name of sets) {
-    const set = parseLabelsCsv(readFileSync(join(dataDir, name, 'labels.csv'), 'utf8'));
-    const gold = encodeGold(set, parseGoldCsv(readFileSync(join(dataDir, name, 'gold.csv'), 'utf8')));
+    const crowd = loadCrowdSet(dataDir, name);
     const cells: string[] = [];
     let dsSecs = 0;
     for (const method of LABEL_METHODS) {
       const t0 = performance.now();
-      const { labels } = aggregateLabels(set, method);
+      const acc = methodAccuracy(crowd, method);
       if (method === 'ds') dsSecs = (performance.now() - t0) / 1000;
-      let scored = 0;
-      let correct = 0;
-      gold.forEach((g, t) => {
-        if (g < 0) return;
-        scored++;
-        if (labels[t] === g) correct++;
-      });
-      cells.push((correct / scored).toFixed(3));
+      cells.push(acc.toFixed(3));
     }
     const pub = published[name];
     const pubCell = pub ? ['MV', 'DS', 'GLAD', 'MACE'].map((k) => pub[k]?.toFixed(3) ?? '–').join(' / ') : '';
     console.log(
-      `| ${name} | ${isHeldOut(name) ? 'held-out' : 'dev'} | ${set.task.length} | ${krippendorffAlphaNominal(set).toFixed(3)} | ${cells.join(' | ')} | ${pubCell} | ${dsSecs.toFixed(2)} |`,
+      `| ${name} | ${isHeldOut(name) ? 'held-out' : 'dev'} | ${crowd.set.task.length} | ${krippendorffAlphaNominal(crowd.set).toFixed(3)} | ${cells.join(' | ')} | ${pubCell} | ${dsSecs.toFixed(2)} |`,
     );
   }
   if (!args.includes('--no-synthetic')) {
@@ -87,10 +87,6 @@ function main(): void {
     if (child.status !== 0) throw new Error(`synthetic run failed: ${child.stderr}`);
     console.log(`\n${child.stdout.trim()}`);
   }
-}
-
-function isHeldOut(name: string): boolean {
-  return name.startsWith('zheng2017-') || name.startsWith('rodrigues');
 }
 
 /** 1M answers: 200k tasks × 5 answers, 2,000 workers, 4 classes. */

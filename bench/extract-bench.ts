@@ -1,17 +1,26 @@
 // Extract-room benchmark: main-text F1 and pages/s of Sward's extractor and of
 // Readability.js on linkedom, in the same process and run, on the ScrapingHub dev set
 // and the WCXB held-out set; then near-duplicate throughput and memory on synthetic docs.
-//   node --expose-gc --import tsx bench/extract-bench.ts [--passes 2] [--docs 100000] [--dedup-only] [--json FILE]
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+//   node --expose-gc --import tsx bench/extract-bench.ts --data DIR [--passes 2] [--docs 100000] [--json FILE]
+//   node --expose-gc --import tsx bench/extract-bench.ts --dedup-only
+// DIR (or SWARD_EVAL_DIR) holds article-extraction/ and wcxb-test/, laid out as for `npm run eval`.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { gunzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
 import { Readability } from '@mozilla/readability';
-import { Deduplicator, extract } from '@sward/extract';
+import { Deduplicator } from '@sward/extract';
 import { parseHTML } from 'linkedom';
+import {
+  EvalDataError,
+  type ExtractionSet,
+  loadExtractionSet,
+  type Prediction,
+  scoreShingle,
+  scoreWcxb,
+  swardExtractor,
+} from './support-extract-score.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const EVAL = process.env.SWARD_EVAL_DIR ?? resolve(ROOT, '../shared/eval');
 const arg = (k: string, d: string) => {
   const i = process.argv.indexOf(`--${k}`);
   return i > 0 ? (process.argv[i + 1] ?? d) : d;
@@ -20,13 +29,17 @@ const PASSES = Number(arg('passes', '2'));
 const DOCS = Number(arg('docs', '100000'));
 const JSON_OUT = arg('json', join(ROOT, 'bench/out/extract-bench.json'));
 
-type Pred = { articleBody: string; title?: string | null; author?: string | null; date?: string | null };
+const DEDUP_ONLY = process.argv.includes('--dedup-only');
+const EVAL = arg('data', process.env.SWARD_EVAL_DIR ?? '');
+if (!DEDUP_ONLY && !EVAL) {
+  console.error('no eval data folder: give --data DIR or SWARD_EVAL_DIR (or --dedup-only)');
+  process.exit(2);
+}
+
+type Pred = Prediction;
 type Extractor = (html: string, url: string | undefined) => Pred;
 
-const sward: Extractor = (html, url) => {
-  const d = extract(html, { url });
-  return { articleBody: d.text, title: d.title, author: d.author, date: d.published };
-};
+const sward: Extractor = swardExtractor;
 const readability: Extractor = (html) => {
   const { document } = parseHTML(html);
   const a = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0]).parse();
@@ -43,44 +56,15 @@ interface Dataset {
   ids: string[];
   html: Map<string, string>;
   url: Map<string, string | undefined>;
-  truth: Record<string, unknown>;
-  kind: 'shingle' | 'wcxb';
+  set: ExtractionSet;
 }
 
-function loadDataset(name: string, dir: string): Dataset | null {
-  if (!existsSync(dir)) return null;
-  const html = new Map<string, string>();
-  const url = new Map<string, string | undefined>();
-  let truth: Record<string, unknown> = {};
-  let kind: Dataset['kind'] = 'shingle';
-  if (existsSync(join(dir, 'ground-truth.json'))) {
-    truth = JSON.parse(readFileSync(join(dir, 'ground-truth.json'), 'utf8'));
-    for (const [id, t] of Object.entries(truth)) url.set(id, (t as { url?: string }).url);
-  } else {
-    kind = 'wcxb';
-    for (const f of readdirSync(join(dir, 'ground-truth')).filter((x) => x.endsWith('.json'))) {
-      const d = JSON.parse(readFileSync(join(dir, 'ground-truth', f), 'utf8'));
-      const g = d.ground_truth ?? {};
-      let type = d._internal?.page_type?.primary ?? d._internal?.page_type ?? 'article';
-      if (type === 'category') type = 'collection';
-      const id = f.slice(0, -5);
-      truth[id] = {
-        articleBody: g.main_content ?? '',
-        url: d.url,
-        with: g.with ?? [],
-        without: g.without ?? [],
-        title: g.title,
-        author: g.author,
-        date: g.publish_date,
-        type,
-      };
-      url.set(id, d.url);
-    }
-  }
-  const ids = Object.keys(truth).sort();
-  for (const id of ids)
-    html.set(id, gunzipSync(readFileSync(join(dir, 'html', `${id}.html.gz`))).toString('utf8'));
-  return { name, ids, html, url, truth, kind };
+function loadDataset(name: string, dir: string): Dataset {
+  const set = loadExtractionSet(dir);
+  // HTML decompressed up front so the timed passes measure extraction only
+  const html = new Map(set.ids.map((id) => [id, set.html(id)]));
+  const url = new Map(set.ids.map((id) => [id, set.truth[id]?.url]));
+  return { name, ids: set.ids, html, url, set };
 }
 
 interface RunResult {
@@ -93,7 +77,6 @@ interface RunResult {
 }
 
 async function run(ds: Dataset, fns: [string, Extractor][]): Promise<Record<string, RunResult>> {
-  const score = await import(pathToFileURL(join(EVAL, 'article-extraction/score.mjs')).href);
   const best: Record<string, { wall: number; cpu: number; pred: Record<string, Pred> }> = {};
   // passes alternate between extractors so machine load hits both alike
   for (let p = 0; p < PASSES; p++) {
@@ -121,16 +104,18 @@ async function run(ds: Dataset, fns: [string, Extractor][]): Promise<Record<stri
   }
   const out: Record<string, RunResult> = {};
   for (const [name, b] of Object.entries(best)) {
-    const m =
-      ds.kind === 'shingle'
-        ? score.evaluate(ds.truth, b.pred, { nBootstrap: 0 })
-        : score.evaluateWcxb(ds.truth, b.pred, { nBootstrap: 0 });
     const extra: Record<string, number> = {};
-    for (const k of ['title_match', 'author_match', 'date_match', 'with', 'without'])
-      if (typeof m[k] === 'number') extra[k] = m[k];
-    if (m.by_type)
-      for (const [t, v] of Object.entries(m.by_type as Record<string, { f1: number }>))
-        extra[`f1_${t}`] = v.f1;
+    let m: { f1: number; precision: number; recall: number };
+    if (ds.set.metric === 'shingle') {
+      m = scoreShingle(ds.set.truth, b.pred);
+    } else {
+      const w = scoreWcxb(ds.set.truth, b.pred);
+      m = w;
+      const metaRates = { title_match: w.titleMatch, author_match: w.authorMatch, date_match: w.dateMatch };
+      for (const [k, v] of Object.entries({ ...metaRates, with: w.with, without: w.without }))
+        if (typeof v === 'number') extra[k] = v;
+      for (const [t, v] of Object.entries(w.byType)) extra[`f1_${t}`] = v.f1;
+    }
     out[name] = {
       f1: m.f1,
       precision: m.precision,
@@ -219,17 +204,24 @@ function dedupBench(n: number) {
 // ---------------------------------------------------------------- main
 const rows: string[] = [];
 const results: Record<string, unknown> = {};
-const SETS = process.argv.includes('--dedup-only')
+const SETS = DEDUP_ONLY
   ? []
   : ([
       ['scrapinghub-dev', join(EVAL, 'article-extraction')],
       ['wcxb-test (held-out)', join(EVAL, 'wcxb-test')],
     ] as const);
 for (const [name, dir] of SETS) {
-  const ds = loadDataset(name, dir);
-  if (!ds) {
-    rows.push(`${name}: dataset not found at ${dir}`);
-    continue;
+  if (!existsSync(dir)) {
+    console.error(`missing ${dir}`);
+    process.exit(2);
+  }
+  let ds: Dataset;
+  try {
+    ds = loadDataset(name, dir);
+  } catch (e) {
+    if (!(e instanceof EvalDataError)) throw e;
+    console.error(e.message);
+    process.exit(2);
   }
   const r = await run(ds, [
     ['sward', sward],

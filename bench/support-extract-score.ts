@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { extract } from '@sward/extract';
 
 /** What an extractor returns for one page; only articleBody is scored, the rest is matched when present. */
 export interface Prediction {
@@ -260,6 +261,29 @@ export function scoreWcxb(
   if (authorMatch !== undefined) out.authorMatch = authorMatch;
   if (dateMatch !== undefined) out.dateMatch = dateMatch;
   return out;
+}
+
+/** Sward's extractor as the benchmarks see it: main text, plus title, author and date for WCXB's matches. */
+export function swardExtractor(html: string, url: string | undefined): Prediction {
+  const d = extract(html, { url });
+  return { articleBody: d.text, title: d.title, author: d.author, date: d.published };
+}
+
+/** Runs an extractor over every page of a set; a page it throws on counts as an empty prediction. */
+export function predictSet(
+  ds: ExtractionSet,
+  extractor: (html: string, url: string | undefined) => Prediction,
+): Record<string, Prediction> {
+  const pred: Record<string, Prediction> = {};
+  for (const id of ds.ids) {
+    try {
+      pred[id] = extractor(ds.html(id), ds.truth[id]?.url);
+    } catch (e) {
+      if (e instanceof EvalDataError) throw e;
+      pred[id] = { articleBody: '' };
+    }
+  }
+  return pred;
 }
 
 /** A published prediction file ({version, output: {id: {articleBody}}} or {id: {articleBody}}). */

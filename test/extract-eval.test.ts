@@ -8,12 +8,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { extract } from '@sward/extract';
 import {
   loadExtractionSet,
-  type Prediction,
+  predictSet,
   scoreShingle,
   scoreWcxb,
+  swardExtractor,
 } from '../bench/support-extract-score.js';
 
 const TESTDATA = fileURLToPath(new URL('../testdata/', import.meta.url));
@@ -21,12 +21,7 @@ const TESTDATA = fileURLToPath(new URL('../testdata/', import.meta.url));
 function predict(dir: string) {
   // loadExtractionSet throws naming the folder when the data is missing: a gate never skips.
   const ds = loadExtractionSet(dir);
-  const pred: Record<string, Prediction> = {};
-  for (const id of ds.ids) {
-    const d = extract(ds.html(id), { url: ds.truth[id]?.url });
-    pred[id] = { articleBody: d.text, title: d.title, author: d.author, date: d.published };
-  }
-  return { ds, pred };
+  return { ds, pred: predictSet(ds, swardExtractor) };
 }
 
 test('main-text F1 on the article-extraction subset is at least 0.955', () => {
