@@ -51,7 +51,7 @@ function loadUsearch(): typeof import('usearch') | null {
 /** Why the HNSW graph cannot be used: usearch is an optional peer dependency, or its binary did not load. */
 export function usearchUnavailableReason(e: unknown): string {
   if (isModuleNotFound(e))
-    return `${missingDependencyMessage('usearch', 'approximate (HNSW) vector search')}; exact search is used meanwhile`;
+    return `${missingDependencyMessage('usearch', 'HNSW graphs (approximate vector search)')}; exact search is used meanwhile`;
   return e instanceof Error ? e.message : String(e);
 }
 
