@@ -5,7 +5,8 @@
 //   node RSS  `sward node --max-concurrent 4` as a child of this script, against a coordinator and the
 //             loopback sample site run here; VmRSS read from /proc/<pid>/status every 100 ms while it sits
 //             idle (registered, no work) and while it fetches a crawl of the site
-// Usage: node --import tsx bench/cli-startup-bench.ts [--runs 15] [--pages 1500] [--json FILE]
+// Usage: node --import tsx bench/cli-startup-bench.ts [--runs 15] [--pages 1500] [--only start|node]
+//          [--json FILE]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -152,17 +153,21 @@ async function nodeMemory(pages: number, work: string) {
     const job = await client.createCrawl({ seed: `${site.url}/`, maxPages: pages, maxDepth: 100 });
     let state = 'queued';
     let stored = 0;
+    let progressAt = performance.now();
     const poll = setInterval(() => {
       client
         .job(job.id)
         .then((j) => {
+          if (j.stored !== stored) progressAt = performance.now();
           state = j.state;
           stored = j.stored;
         })
         .catch(() => undefined);
     }, 250);
     const t0 = performance.now();
-    const busy = await sample(600_000, () => state === 'done');
+    // A crawl that stores nothing for 30 s has stalled: the memory while fetching is what was seen so far.
+    const stalled = () => performance.now() - progressAt > 30_000;
+    const busy = await sample(600_000, () => state === 'done' || stalled());
     clearInterval(poll);
     const seconds = (performance.now() - t0) / 1000;
     const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -174,6 +179,7 @@ async function nodeMemory(pages: number, work: string) {
       kernelPeakMiB: hwm ? Number((Number(hwm[1]) / 1024).toFixed(1)) : null,
       pagesStored: stored,
       seconds: Number(seconds.toFixed(1)),
+      stalled: state !== 'done',
     };
   } finally {
     child.kill('SIGKILL');
@@ -190,10 +196,11 @@ async function main() {
   const work = mkdtempSync(join(tmpdir(), 'sward-cli-bench-'));
   process.stderr.write(`${new Date().toISOString()} ${machineFacts()}\n`);
   try {
-    const start = await startup(runs, work);
-    console.table(start);
-    const node = await nodeMemory(pages, work);
-    console.table([node]);
+    const only = opt('only', '');
+    const start = only === 'node' ? null : await startup(runs, work);
+    if (start) console.table(start);
+    const node = only === 'start' ? null : await nodeMemory(pages, work);
+    if (node) console.table([node]);
     if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ start, node }, null, 2));
   } finally {
     rmSync(work, { recursive: true, force: true });
