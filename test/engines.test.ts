@@ -2,6 +2,7 @@
 // runtime dependency of every publishable package (optional features included) must accept all of them,
 // or `npm install` warns EBADENGINE and a user on a supported Node gets a package that refuses it.
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import semver from 'semver';
@@ -40,4 +41,25 @@ test('every runtime dependency accepts every supported Node version', () => {
     `only ${checked} installed dependencies declare engines: is node_modules installed?`,
   );
   assert.deepEqual(Object.fromEntries(refusing), {}, `declared: ${declared}`);
+});
+
+test('no installed package, dev tools included, refuses a supported Node (npm would warn EBADENGINE)', () => {
+  const refusing: string[] = [];
+  const walk = (modules: string): void => {
+    for (const name of readdirSync(modules)) {
+      if (name.startsWith('.')) continue;
+      const dir = join(modules, name);
+      if (name.startsWith('@')) {
+        walk(dir);
+        continue;
+      }
+      if (!existsSync(join(dir, 'package.json'))) continue;
+      const json = readPackageJson(dir);
+      const range = json.engines?.node;
+      if (range && !semver.subset(declared, range)) refusing.push(`${json.name}@${json.version} (${range})`);
+      if (existsSync(join(dir, 'node_modules'))) walk(join(dir, 'node_modules'));
+    }
+  };
+  walk(join(REPO, 'node_modules'));
+  assert.deepEqual(refusing, [], `declared: ${declared}`);
 });
