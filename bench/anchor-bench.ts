@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { generateKeyPairSigner, lamports } from '@solana/kit';
 import { type AnchorRef, sha256Hex, verifyAnchorRef } from '@sward/core';
 import { LiteSVM } from 'litesvm';
-import { FileAnchor, liteSvmTransport, SolanaAnchor } from '../packages/coordinator/src/anchor/index.js';
+import { FileAnchor } from '../packages/coordinator/src/anchor/index.js';
+import { liteSvmTransport, SolanaAnchor } from '../packages/coordinator/src/anchor/solana.js';
 
 const n = Number(process.argv[2] ?? 2000);
 const hashes = Array.from({ length: n }, (_, i) => sha256Hex(`bench checkpoint ${i}`));

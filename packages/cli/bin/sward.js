@@ -1,7 +1,13 @@
 #!/usr/bin/env node
-// The sward command. Sources are TypeScript run through tsx, so a fresh clone needs no build step.
-import { register } from 'tsx/esm/api';
-
-register();
-const { main } = await import('../src/main.ts');
-await main(process.argv);
+// The sward command: runs the compiled JavaScript in dist/ (built by `npm install` through the root
+// `prepare` script, or `npm run build`). Imported by the package's own name so the repository's tests,
+// which run with the "source" export condition, get the TypeScript sources instead.
+let cli;
+try {
+  cli = await import('@sward/cli');
+} catch (e) {
+  if (e?.code !== 'ERR_MODULE_NOT_FOUND' || !String(e.message).includes('/dist/')) throw e;
+  process.stderr.write(`sward: the compiled JavaScript is missing (${e.message}); run npm run build\n`);
+  process.exit(1);
+}
+await cli.main(process.argv);

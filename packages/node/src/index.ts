@@ -1,6 +1,7 @@
 export * from './address-guard.js';
 export * from './byte-size.js';
 export * from './client.js';
+export * from './command.js';
 export * from './config.js';
 export * from './daemon.js';
 export * from './errors.js';
@@ -8,6 +9,7 @@ export * from './fetch-log.js';
 export * from './fetcher.js';
 export * from './key-file.js';
 export * from './limits.js';
+export * from './node-flags.js';
 export * from './node-stats.js';
 export * from './protocol.js';
 export type { Resolver } from './resolve-target.js';

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { BUNDLE_CHECKPOINTS_FILE, type BundleFailure, BundleVerifier } from '@sward/core';
 import { CHUNK_BYTES, planChunks } from './bundle-chunks.js';
 import { type ChunkResult, mergeChunks, verifyChunk } from './verify-chunk.js';
+import { DEFAULT_WORKERS, POOL_MIN_ROWS } from './verify-defaults.js';
 import { verifyInWorkers, yieldTurn } from './verify-pool.js';
 
 export interface VerifyReport {
@@ -27,13 +27,7 @@ export interface VerifyOptions {
   chunkBytes?: number;
 }
 
-/**
- * From this many rows a pool is on by default. Each worker loads tsx, zod and core before its first row
- * (0.7-1 s of CPU on the 2-core reference machine; this thread checks rows meanwhile), so below about
- * 10,000 rows a pool of 2 gained nothing there, and at 20,000 it was ~1.5x faster (bench/log-bench.ts).
- */
-export const POOL_MIN_ROWS = 10_000;
-export const DEFAULT_WORKERS = () => Math.min(availableParallelism(), 4);
+export { DEFAULT_WORKERS, POOL_MIN_ROWS } from './verify-defaults.js';
 
 /**
  * Verifies a crawl output folder offline (see core's bundle-format.ts). With no trusted keys, the log

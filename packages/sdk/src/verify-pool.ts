@@ -85,16 +85,16 @@ export function verifyInWorkers(
 }
 
 /**
- * This package runs as TypeScript through tsx (packages/cli/bin/sward.js registers it, then imports
- * main.ts), and a worker thread does not inherit that registration. On Node 20 neither does
+ * Installed, this package is compiled JavaScript and the worker's entry, verify-worker.js, is started
+ * directly: nothing is transpiled at run time and tsx is not a dependency. Only the repository's tests
+ * and benches run the TypeScript sources (the "source" export condition, tsx from the root
+ * devDependencies), and a worker thread does not inherit tsx's registration: on Node 20 neither does
  * `execArgv: ['--import', 'tsx']` reach a worker's entry module (it fails with ERR_UNKNOWN_FILE_EXTENSION),
- * so the worker starts the way the CLI does: a small ES module registers tsx, then imports the entry.
- * Compiled to .js, the entry is started directly.
+ * so there a small ES module registers tsx, then imports the entry.
  *
- * Start-up is most of a second per worker, so two things keep it down: `execArgv: []`, because a parent
- * run as `node --import tsx` would otherwise have every worker load tsx a second time; and zod, plain
- * JavaScript and the largest thing core loads, is imported before tsx's hooks are in place, which takes a
- * quarter of the time of loading it through them. Core's own `import 'zod'` then finds it loaded.
+ * `execArgv: []` keeps workers from loading tsx a second time when the parent runs as
+ * `node --import tsx`; and zod, plain JavaScript and the largest thing core loads, is imported before
+ * tsx's hooks are in place, which takes a quarter of the time of loading it through them.
  */
 function startWorker(input: WorkerInput): Worker {
   const typescript = import.meta.url.endsWith('.ts');

@@ -1,4 +1,5 @@
-// Starts the sample site (and the news site) for manual poking: npx tsx packages/testsites/src/serve.ts [--pages N] [--port P]
+// Starts the sample site (and the news site) for manual poking, from the compiled output (npm run build):
+//   node packages/testsites/dist/serve.js [--pages N] [--port P]
 import { parseArgs } from 'node:util';
 import { startNewsSite } from './news-site.js';
 import { startSampleSite } from './sample-site.js';

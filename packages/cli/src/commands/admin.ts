@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { openStore, RewardsService } from '@sward/coordinator';
 import type { Command } from 'commander';
 
 interface FlagsOptions {
@@ -32,6 +31,7 @@ export function register(program: Command, out: (t: string) => void = (t) => pro
         });
       if ((action === 'clear' || action === 'confirm') && !id)
         cmd.error(`sward admin flags ${action}: give the flag id`, { exitCode: 2 });
+      const { openStore, RewardsService } = await import('@sward/coordinator');
       const store = await openStore(/^postgres/.test(o.db) ? o.db : resolve(o.db));
       try {
         const rewards = new RewardsService(store.db);

@@ -1,5 +1,4 @@
 import type { CollectionInfo, CollectionSearchAnswer } from '@sward/sdk';
-import { SwardClient } from '@sward/sdk';
 import type { Command } from 'commander';
 import { collect, defaultCoordinatorUrl, intOption } from '../options.js';
 
@@ -62,8 +61,9 @@ export function register(program: Command): void {
     cmd
       .option('--coordinator <url>', 'coordinator URL (env SWARD_COORDINATOR)', defaultCoordinatorUrl())
       .option('--api-key <key>', 'API key (env SWARD_API_KEY)', process.env.SWARD_API_KEY);
-  const clientOf = (o: { coordinator: string; apiKey?: string }) => {
+  const clientOf = async (o: { coordinator: string; apiKey?: string }) => {
     if (!o.apiKey) throw new Error('no API key: pass --api-key or set SWARD_API_KEY');
+    const { SwardClient } = await import('@sward/sdk');
     return new SwardClient({ url: o.coordinator, apiKey: o.apiKey });
   };
   const out = (text: string): void => {
@@ -90,7 +90,7 @@ export function register(program: Command): void {
     .action(async (name: string, o) =>
       out(
         describeCollection(
-          await client().createCollection({
+          await (await client()).createCollection({
             name,
             sources: o.source,
             every: o.every,
@@ -104,26 +104,28 @@ export function register(program: Command): void {
     );
   col
     .command('list')
-    .action(async () => out((await client().collections()).map(describeCollection).join('\n') || '(none)'));
+    .action(async () =>
+      out((await (await client()).collections()).map(describeCollection).join('\n') || '(none)'),
+    );
   col
     .command('show <id>')
     .option('--json', 'print the API answer as JSON')
     .action(async (id: string, o) => {
-      const c = await client().collection(id);
+      const c = await (await client()).collection(id);
       out(o.json ? JSON.stringify(c, null, 2) : describeCollection(c));
     });
   col
     .command('refresh <id>')
     .description('refresh now rather than at the next interval')
-    .action(async (id: string) => out(describeCollection(await client().refreshCollection(id))));
+    .action(async (id: string) => out(describeCollection(await (await client()).refreshCollection(id))));
   col
     .command('pause <id>')
-    .action(async (id: string) => out(describeCollection(await client().pauseCollection(id, true))));
+    .action(async (id: string) => out(describeCollection(await (await client()).pauseCollection(id, true))));
   col
     .command('resume <id>')
-    .action(async (id: string) => out(describeCollection(await client().pauseCollection(id, false))));
+    .action(async (id: string) => out(describeCollection(await (await client()).pauseCollection(id, false))));
   col.command('delete <id>').action(async (id: string) => {
-    await client().deleteCollection(id);
+    await (await client()).deleteCollection(id);
     out(`deleted ${id}`);
   });
 
@@ -140,7 +142,7 @@ export function register(program: Command): void {
     .option('--lang <code>', 'only this language (ISO 639-1)')
     .option('--json', 'print the API answer as JSON')
     .action(async (collection: string, query: string, o) => {
-      const c = clientOf(o);
+      const c = await clientOf(o);
       let id = collection;
       if (!collection.startsWith('col_')) {
         const named = (await c.collections()).filter((x) => x.name === collection);

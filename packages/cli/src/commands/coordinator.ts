@@ -1,5 +1,4 @@
 import { dirname, resolve } from 'node:path';
-import { LocalEmbeddings, OpenAiEmbeddings, parseInterval, startCoordinator } from '@sward/coordinator';
 import type { Command } from 'commander';
 import { intOption } from '../options.js';
 
@@ -34,6 +33,9 @@ export function register(program: Command): void {
     .option('--allow-private-webhooks', 'let collection webhooks call private and loopback addresses')
     .option('--no-politeness', 'BENCHMARKS ONLY: lift per-origin serialisation and delays')
     .action(async (o) => {
+      const { LocalEmbeddings, OpenAiEmbeddings, parseInterval, startCoordinator } = await import(
+        '@sward/coordinator'
+      );
       const pgUrl = /^postgres(ql)?:\/\//.test(o.db);
       const dataDir = o.dataDir ?? (pgUrl ? 'sward-data' : dirname(resolve(o.db)));
       if (o.embeddingsUrl && o.embeddingsDir)

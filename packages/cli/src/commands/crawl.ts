@@ -1,10 +1,6 @@
 import { resolve } from 'node:path';
-import { QUALITY_PRESETS } from '@sward/extract';
-import { SwardClient } from '@sward/sdk';
 import type { Command } from 'commander';
-import { writeCrawlOutput } from '../crawl-output.js';
 import { collect, defaultCoordinatorUrl, intOption } from '../options.js';
-import { crawlProgressBar } from '../progress.js';
 import { formatCrawlSummary } from '../summary.js';
 
 export function register(program: Command): void {
@@ -26,6 +22,10 @@ export function register(program: Command): void {
     .option('--dedup-threshold <j>', 'near-duplicate Jaccard threshold', Number, 0.8)
     .action(async (seed: string, o) => {
       if (!o.apiKey) throw new Error('no API key: pass --api-key or set SWARD_API_KEY');
+      const { QUALITY_PRESETS } = await import('@sward/extract');
+      const { SwardClient } = await import('@sward/sdk');
+      const { writeCrawlOutput } = await import('../crawl-output.js');
+      const { crawlProgressBar } = await import('../progress.js');
       if (!QUALITY_PRESETS.includes(o.quality))
         throw new Error(`--quality must be one of ${QUALITY_PRESETS.join(', ')}`);
 

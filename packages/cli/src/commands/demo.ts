@@ -1,14 +1,8 @@
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startCoordinator } from '@sward/coordinator';
-import { type RunningNode, startNode } from '@sward/node';
-import { SwardClient } from '@sward/sdk';
-import { startSampleSite } from '@sward/testsites';
+import type { RunningNode } from '@sward/node';
 import type { Command } from 'commander';
-import { pino } from 'pino';
-import { writeCrawlOutput } from '../crawl-output.js';
 import { intOption } from '../options.js';
-import { crawlProgressBar } from '../progress.js';
 import { formatCrawlSummary } from '../summary.js';
 
 export function register(program: Command): void {
@@ -21,6 +15,13 @@ export function register(program: Command): void {
     .option('--pages <n>', 'article pages on the sample site', intOption, 200)
     .option('--nodes <n>', 'local nodes to start', intOption, 3)
     .action(async (o) => {
+      const { startCoordinator } = await import('@sward/coordinator');
+      const { startNode } = await import('@sward/node');
+      const { SwardClient } = await import('@sward/sdk');
+      const { startSampleSite } = await import('@sward/testsites');
+      const { pino } = await import('pino');
+      const { writeCrawlOutput } = await import('../crawl-output.js');
+      const { crawlProgressBar } = await import('../progress.js');
       const out = resolve(o.out);
       rmSync(out, { recursive: true, force: true });
       const quiet = pino({ level: process.env.SWARD_LOG_LEVEL ?? 'warn' });

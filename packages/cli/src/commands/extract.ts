@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { extract } from '@sward/extract';
 import type { Command } from 'commander';
 
 async function readStdin(): Promise<Buffer> {
@@ -17,6 +16,7 @@ export function register(program: Command): void {
     .option('--content-type <type>', 'Content-Type header, for the charset')
     .option('--keep-pii', 'keep emails, phone numbers and IP addresses instead of placeholders')
     .action(async (file: string | undefined, o) => {
+      const { extract } = await import('@sward/extract');
       if (!['json', 'text', 'markdown'].includes(o.format))
         throw new Error('--format must be json, text or markdown');
       const bytes = !file || file === '-' ? await readStdin() : await readFile(file);

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { openStore } from '@sward/coordinator';
 import type { Command } from 'commander';
 
 export function register(program: Command): void {
@@ -13,6 +12,7 @@ export function register(program: Command): void {
     )
     .option('--name <name>', 'a label for the key', 'customer')
     .action(async (o) => {
+      const { openStore } = await import('@sward/coordinator');
       const store = await openStore(/^postgres/.test(o.db) ? o.db : resolve(o.db));
       const { key } = await store.auth.createApiKey(o.name);
       await store.close();

@@ -1,15 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import {
-  aggregatedLabelsCsv,
-  aggregateLabels,
-  encodeGold,
-  goldAccuracy,
-  InferenceError,
-  LABEL_METHODS,
-  parseGoldCsv,
-  parseLabelsCsv,
-  workerQualityCsv,
-} from '@sward/coordinator';
+import { LABEL_METHODS } from '@sward/coordinator/label-methods';
 import { type Command, Option } from 'commander';
 
 interface AggregateFlags {
@@ -18,6 +8,9 @@ interface AggregateFlags {
   workers?: string;
   maxIter?: string;
 }
+
+/** Loaded by the action, so `sward --help` does not load truth inference. */
+const inference = () => import('@sward/coordinator/labels');
 
 /** `sward labels …`: crowd-label tools for the RLHF marketplace. */
 export function register(program: Command): void {
@@ -34,6 +27,7 @@ export function register(program: Command): void {
     .option('--workers <file>', 'also write worker,accuracy,answers[,gold_answers,gold_accuracy] CSV here')
     .option('--max-iter <n>', 'EM iterations at most (default: the method’s own)')
     .action(async (flags: AggregateFlags) => {
+      const { InferenceError } = await inference();
       try {
         await runAggregate(flags);
       } catch (err) {
@@ -46,6 +40,16 @@ export function register(program: Command): void {
 }
 
 async function runAggregate(flags: AggregateFlags): Promise<void> {
+  const {
+    aggregatedLabelsCsv,
+    aggregateLabels,
+    encodeGold,
+    goldAccuracy,
+    InferenceError,
+    parseGoldCsv,
+    parseLabelsCsv,
+    workerQualityCsv,
+  } = await inference();
   if (process.stdin.isTTY) throw new InferenceError('BAD_INPUT', 'pipe task,worker,label CSV into stdin');
   const goldMap = flags.gold ? parseGoldCsv(await readText(flags.gold)) : undefined;
   const set = parseLabelsCsv(await readStdin(), goldMap?.values());
@@ -65,6 +69,7 @@ async function readText(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (cause) {
+    const { InferenceError } = await inference();
     throw new InferenceError('BAD_INPUT', `cannot read ${path}: ${(cause as Error).message}`, { cause });
   }
 }

@@ -1,16 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import {
-  type ClaimProof,
-  FileAnchor,
-  MICRO,
-  type OperatorStatus,
-  openStore,
-  RewardsService,
-  type Store,
-  verifyClaim,
-} from '@sward/coordinator';
-import { verifyAnchorFileText, verifyAnchorRef } from '@sward/core';
+import type { ClaimProof, OperatorStatus, Store } from '@sward/coordinator';
 import { type Command, InvalidArgumentError } from 'commander';
 import { defaultCoordinatorUrl } from '../options.js';
 
@@ -31,6 +21,7 @@ const dbOption = [
 ] as const;
 
 export async function openDb(location: string): Promise<Store> {
+  const { openStore } = await import('@sward/coordinator');
   return openStore(/^postgres/.test(location) ? location : resolve(location));
 }
 
@@ -93,7 +84,9 @@ export function register(program: Command, io: RewardsIo = defaultIo): void {
     .option('--index <n>', 'leaf index (inline proof)', wholeNumber)
     .option('--size <n>', 'number of claims in the epoch (inline proof)', wholeNumber)
     .option('--anchor-file <file>', 'also check the table’s anchor ref against this anchor file')
-    .action((f: VerifyFlags) => {
+    .action(async (f: VerifyFlags) => {
+      const { MICRO, verifyClaim } = await import('@sward/coordinator');
+      const { verifyAnchorFileText, verifyAnchorRef } = await import('@sward/core');
       let parsed: ReturnType<typeof claimFromFlags>;
       try {
         parsed = claimFromFlags(f);
@@ -136,6 +129,7 @@ export function register(program: Command, io: RewardsIo = defaultIo): void {
     .option('--out <dir>', 'where epoch-<n>.json and .csv go', 'sward-data/payouts')
     .option('--anchor-file <file>', 'anchor the root in this append-only anchor file')
     .action(async (o: { db: string; epoch?: number; out: string; anchorFile?: string }) => {
+      const { FileAnchor, RewardsService } = await import('@sward/coordinator');
       const store = await openDb(o.db);
       const anchor = o.anchorFile ? await FileAnchor.open(resolve(o.anchorFile)) : undefined;
       try {
@@ -176,6 +170,7 @@ export function addNodeStatusCommand(node: Command, io: RewardsIo = defaultIo): 
     .option('--api-key <key>', 'API key for --coordinator (or SWARD_API_KEY)')
     .option('--json', 'print the status as JSON')
     .action(async (f: StatusFlags, cmd: Command) => {
+      const { MICRO, RewardsService } = await import('@sward/coordinator');
       const parent = cmd.parent?.opts<{ operator?: string; coordinator?: string }>() ?? {};
       const operator = f.operator ?? parent.operator;
       let status: OperatorStatus;
@@ -203,14 +198,16 @@ export function addNodeStatusCommand(node: Command, io: RewardsIo = defaultIo): 
         }
         status = (await res.json()) as OperatorStatus;
       }
-      io.out(f.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
+      io.out(f.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status, MICRO));
     });
 }
 
-const pts = (micro: number): string => (micro / MICRO).toFixed(2);
-
-/** Human text of an operator's status, newest epoch first. */
-export function formatStatus(s: OperatorStatus): string {
+/**
+ * Human text of an operator's status, newest epoch first. `MICRO` (the ledger's unit) is passed in by
+ * the action, so loading this file for `sward --help` loads no coordinator code.
+ */
+export function formatStatus(s: OperatorStatus, MICRO: number): string {
+  const pts = (micro: number): string => (micro / MICRO).toFixed(2);
   const lines = [
     `operator ${s.operator}  referral code ${s.referralCode ?? '-'}${s.referredBy ? `  referred by ${s.referredBy}` : ''}`,
     `pending ${pts(s.pending.work)} points (work+availability), ${pts(s.pending.referral)} referral, ` +

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { DEFAULT_WORKERS, POOL_MIN_ROWS, verifyBundleDir } from '@sward/sdk';
+import { DEFAULT_WORKERS, POOL_MIN_ROWS } from '@sward/sdk/verify-defaults';
 import type { Command } from 'commander';
 import { collect, intOption } from '../options.js';
 
@@ -21,6 +21,7 @@ export function register(program: Command): void {
       intOption,
     )
     .action(async (dir: string, o) => {
+      const { verifyBundleDir } = await import('@sward/sdk');
       const t0 = performance.now();
       const r = await verifyBundleDir(resolve(dir), o.trustedKey, { workers: o.workers });
       const secs = (performance.now() - t0) / 1000;

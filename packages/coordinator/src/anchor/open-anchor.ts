@@ -1,9 +1,7 @@
 import { readFile } from 'node:fs/promises';
+import { type Importer, importOptional } from '../optional-dependency.js';
 import type { Anchor } from './anchor.js';
 import { FileAnchor } from './file-anchor.js';
-import { payerFromKeypairJson } from './payer.js';
-import { rpcTransport } from './rpc-transport.js';
-import { SolanaAnchor } from './solana-anchor.js';
 
 /** Which anchor a coordinator uses; validated by the config layer, which owns parsing. */
 export type AnchorConfig =
@@ -17,9 +15,17 @@ export type AnchorConfig =
       readonly commitment?: 'confirmed' | 'finalized';
     };
 
-/** The anchor a config names, opened and ready; `close` releases the file anchor's handle. */
-export async function openAnchor(config: AnchorConfig): Promise<Anchor & { close(): Promise<void> }> {
+/**
+ * The anchor a config names, opened and ready; `close` releases the file anchor's handle. A Solana
+ * anchor loads @solana/kit (an optional peer dependency) here, on first use; `importer` is for tests.
+ */
+export async function openAnchor(
+  config: AnchorConfig,
+  importer?: Importer,
+): Promise<Anchor & { close(): Promise<void> }> {
   if (config.kind === 'file') return FileAnchor.open(config.path);
+  await importOptional('@solana/kit', 'Solana anchors', importer);
+  const { payerFromKeypairJson, rpcTransport, SolanaAnchor } = await import('./solana.js');
   const payer = await payerFromKeypairJson(await readFile(config.keypairPath, 'utf8'));
   const transport = rpcTransport(config.rpcUrl, config.commitment ? { commitment: config.commitment } : {});
   return new SolanaAnchor({

@@ -19,8 +19,9 @@ export interface LabellingRouteDeps {
 
 const COOKIE = 'sward_labeller';
 
-// The page is plain HTML and JS with no build step, read once when the routes are made.
-const page = (name: string) => readFileSync(new URL(`../labelling/page/${name}`, import.meta.url), 'utf8');
+// The page is plain HTML and JS with no build step, read once when the routes are made. It lives beside
+// src/ and dist/ (packages/coordinator/labelling-page), the same two levels up from either.
+const page = (name: string) => readFileSync(new URL(`../../labelling-page/${name}`, import.meta.url), 'utf8');
 
 const signUpSchema = z.object({ name: z.string().min(1).max(100) });
 const testSchema = z.object({ answers: z.array(z.string().max(100)).max(1000) });

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { type Importer, importOptional, OptionalDependencyError } from '../optional-dependency.js';
 
 /** Turns texts into vectors. `model` is stored beside every vector so a model change re-embeds. */
 export interface EmbeddingProvider {
@@ -167,6 +168,8 @@ export interface LocalEmbeddingsOptions {
   /** Use onnx/model_quantized.onnx (default: whichever exists, quantized first). */
   quantized?: boolean;
   batchSize?: number;
+  /** How @huggingface/transformers is imported (an optional peer dependency); tests pass a failing one. */
+  importer?: Importer;
 }
 
 type FeatureExtractor = (
@@ -228,8 +231,10 @@ export class LocalEmbeddings implements EmbeddingProvider {
     const onnx = checkModelDir(this.dir);
     let lib: Transformers;
     try {
-      lib = (await import(TRANSFORMERS)) as Transformers;
+      lib = await importOptional<Transformers>(TRANSFORMERS, 'local embeddings', this.opts.importer);
     } catch (e) {
+      if (e instanceof OptionalDependencyError)
+        throw new EmbeddingError(`${e.message} (or use an OpenAI-compatible embedding server)`, { cause: e });
       throw new EmbeddingError(
         `local embeddings cannot load ${TRANSFORMERS}: ${(e as Error).message}; ` +
           `reinstall the dependencies (npm ci), or use an OpenAI-compatible embedding server`,

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Index as UsearchIndex } from 'usearch';
+import { isModuleNotFound, missingDependencyMessage } from '../optional-dependency.js';
 
 /**
  * In-memory cosine search over one collection's chunk vectors. Small collections are searched exactly
@@ -41,10 +42,17 @@ function loadUsearch(): typeof import('usearch') | null {
       usearch = createRequire(import.meta.url)('usearch') as typeof import('usearch');
     } catch (e) {
       usearch = null;
-      usearchError = e instanceof Error ? e.message : String(e);
+      usearchError = usearchUnavailableReason(e);
     }
   }
   return usearch;
+}
+
+/** Why the HNSW graph cannot be used: usearch is an optional peer dependency, or its binary did not load. */
+export function usearchUnavailableReason(e: unknown): string {
+  if (isModuleNotFound(e))
+    return `${missingDependencyMessage('usearch', 'HNSW graphs (approximate vector search)')}; exact search is used meanwhile`;
+  return e instanceof Error ? e.message : String(e);
 }
 
 /** Whether approximate search can be used here; when not, why (the exact search still works). */

@@ -3,15 +3,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FetchLog } from '@sward/node';
 import { Command } from 'commander';
-import { nodeConfigFromFlags, register } from './node.js';
+import { configureNodeCommand } from './command.js';
+import { FetchLog } from './fetch-log.js';
+import { nodeConfigFromFlags } from './node-flags.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'sward-cli-node-'));
+const dir = mkdtempSync(join(tmpdir(), 'sward-node-command-'));
 
 function program(out: string[], env: NodeJS.ProcessEnv = {}) {
   const p = new Command('sward').exitOverride();
-  register(p, { out: (t) => out.push(t), env });
+  configureNodeCommand(p.command('node'), { out: (t) => out.push(t), env });
   return p;
 }
 

@@ -1,0 +1,133 @@
+// `sward node` and `sward-node`: one command definition for both. The sward CLI attaches it under
+// `node`; bin/sward-node.js runs it as a program of its own, so an operator can install @sward/node
+// alone. Everything but commander is imported inside the actions: `sward --help` loads this file.
+import { Command, InvalidArgumentError } from 'commander';
+import type { NodeConfig } from './config.js';
+import type { NodeFlags } from './node-flags.js';
+import { NODE_VERSION } from './version.js';
+
+/** Where `sward node` writes; tests swap it. */
+export interface NodeCommandIo {
+  out(text: string): void;
+  env: NodeJS.ProcessEnv;
+}
+
+const defaultIo: NodeCommandIo = { out: (t) => process.stdout.write(t), env: process.env };
+
+// The same two option parsers as the sward CLI's options.ts (this package cannot import the CLI).
+function intOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new InvalidArgumentError(`expected a whole number, got "${value}"`);
+  return n;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+async function fail(cmd: Command, e: unknown): Promise<never> {
+  const { NodeError } = await import('./errors.js');
+  if (!(e instanceof NodeError)) throw e;
+  // A config mistake gets the usage text; a runtime stop (revoked, unreadable key) just says why.
+  if (e.code === 'CONFIG') cmd.error(`sward node: ${e.message}`, { exitCode: 2 });
+  process.stderr.write(`sward node: ${e.message}\n`);
+  process.exit(1);
+}
+
+/** Adds the node daemon's options, action and `log` sub-command to `node`; returns it. */
+export function configureNodeCommand(node: Command, io: NodeCommandIo = defaultIo): Command {
+  node
+    .description('run a Sward node: fetch public pages for the network, within the limits you set')
+    .option('--coordinator <url>', 'coordinator base URL')
+    .option('--key <file>', 'ed25519 key file (PEM); created with mode 0600 on first run')
+    .option('--config <file>', 'JSON config file (flags > SWARD_NODE_* env > this file > defaults)')
+    .option('--max-concurrent <n>', 'fetches at once (default 4)', intOption)
+    .option('--bytes-per-hour <size>', 'cap over the last 60 minutes, e.g. 200MB (default unlimited)')
+    .option('--bytes-per-day <size>', 'cap over the last 24 hours, e.g. 2GiB (default unlimited)')
+    .option(
+      '--active-hours <ranges>',
+      'when to work, local time, e.g. 22:00-07:00,12:00-13:00 (default always)',
+    )
+    .option('--active-hours-utc', 'read --active-hours in UTC instead of local time')
+    .option('--allow-domain <domain>', 'only fetch this domain and its sub-domains (repeatable)', collect)
+    .option('--deny-domain <domain>', 'never fetch this domain or its sub-domains (repeatable)', collect)
+    .option('--allow-private', 'allow private/loopback targets (tests and the demo only)')
+    .option('--log-file <file>', 'local fetch log (JSONL)')
+    .option('--state-file <file>', 'byte-cap counters, kept across restarts')
+    .option('--operator <name>', 'operator name sent to the coordinator')
+    .option('--referral-code <code>', 'referral code sent on first registration')
+    .action(async (flags: NodeFlags, cmd: Command) => {
+      const { nodeConfigFromFlags } = await import('./node-flags.js');
+      const { startNode } = await import('./daemon.js');
+      let config: NodeConfig;
+      try {
+        config = nodeConfigFromFlags(flags, io.env);
+      } catch (e) {
+        return await fail(cmd, e);
+      }
+      let running: Awaited<ReturnType<typeof startNode>>;
+      try {
+        running = await startNode(config);
+      } catch (e) {
+        return await fail(cmd, e);
+      }
+      io.out(
+        `node ${running.id}${running.createdKey ? ' (new key)' : ''}\n` +
+          `  coordinator ${config.coordinatorUrl}\n  key ${config.keyFile}\n  log ${config.logFile}\n`,
+      );
+      let signals = 0;
+      const onSignal = () => {
+        // First signal: finish in-flight fetches and report them. Second: leave now.
+        if (++signals > 1) process.exit(130);
+        io.out('stopping: finishing in-flight fetches (press Ctrl-C again to quit at once)\n');
+        running.stop().catch(() => {});
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      try {
+        await running.done;
+      } catch (e) {
+        return await fail(cmd, e);
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    });
+
+  node
+    .command('log')
+    .description('show what this node fetched (its local log, newest last)')
+    .option('--tail <n>', 'only the last n entries', intOption)
+    .option('--json', 'one JSON object per line')
+    .option('--log-file <file>', 'fetch log to read')
+    .option('--config <file>', 'JSON config file naming the log file')
+    .action(async (o: { tail?: number; json?: boolean; logFile?: string; config?: string }, cmd: Command) => {
+      const { loadNodeConfig } = await import('./config.js');
+      const { formatFetchLogEntry, readFetchLog } = await import('./fetch-log.js');
+      // `sward node` has --log-file/--config too, and commander gives them to the parent when both match.
+      const parent = cmd.parent?.opts<NodeFlags>() ?? {};
+      const configFile = o.config ?? parent.config;
+      let file: string;
+      try {
+        file = loadNodeConfig({
+          configFile,
+          env: io.env,
+          args: { logFile: o.logFile ?? parent.logFile },
+        }).logFile;
+      } catch (e) {
+        return await fail(cmd, e);
+      }
+      const entries = await readFetchLog(file, o.tail === undefined ? {} : { tail: o.tail });
+      if (o.json) for (const e of entries) io.out(`${JSON.stringify(e)}\n`);
+      else if (entries.length === 0) io.out(`no fetches logged yet in ${file}\n`);
+      else for (const e of entries) io.out(`${formatFetchLogEntry(e)}\n`);
+    });
+  return node;
+}
+
+/** `sward-node [options]`, `sward-node log`: the node daemon without the rest of the sward CLI. */
+export async function runNodeCli(argv: string[]): Promise<void> {
+  const program = configureNodeCommand(new Command('sward-node')).version(NODE_VERSION).showHelpAfterError();
+  await program.parseAsync(argv);
+}
