@@ -77,7 +77,7 @@ describe('separate processes, coordinator restart', () => {
     // every node keeps a log its operator can read
     const log = sward(['node', 'log', '--log-file', join(tmp, 'kill', 'node1', 'log.jsonl'), '--json']);
     assert.equal(await log.exited, 0);
-    assert.ok(log.output().trim().split('\n').length > 3, 'node log lists fetches');
+    assert.ok((JSON.parse(log.output()) as unknown[]).length > 3, 'node log lists fetches');
     // politeness: one request at a time, never faster than robots.txt's Crawl-delay
     assert.equal(site.hits.maxConcurrent(), 1, 'one request at a time per host');
     const hits = [...site.hits.all].sort((a, b) => a.start - b.start);

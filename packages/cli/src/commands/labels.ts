@@ -11,6 +11,7 @@ import {
   workerQualityCsv,
 } from '@sward/coordinator';
 import { type Command, Option } from 'commander';
+import { CliError } from '../cli-error.js';
 
 interface AggregateFlags {
   method: string;
@@ -33,26 +34,17 @@ export function register(program: Command): void {
     .option('--gold <file>', 'task,label CSV of known answers: fixes those tasks and scores workers on them')
     .option('--workers <file>', 'also write worker,accuracy,answers[,gold_answers,gold_accuracy] CSV here')
     .option('--max-iter <n>', 'EM iterations at most (default: the method’s own)')
-    .action(async (flags: AggregateFlags) => {
-      try {
-        await runAggregate(flags);
-      } catch (err) {
-        // Bad input is the user's to fix: one line naming the problem, no stack and no usage text.
-        if (!(err instanceof InferenceError)) throw err;
-        process.stderr.write(`sward labels aggregate: ${err.message}\n`);
-        process.exitCode = 1;
-      }
-    });
+    .action(runAggregate);
 }
 
 async function runAggregate(flags: AggregateFlags): Promise<void> {
-  if (process.stdin.isTTY) throw new InferenceError('BAD_INPUT', 'pipe task,worker,label CSV into stdin');
+  if (process.stdin.isTTY) throw new CliError('USAGE', 'pipe task,worker,label CSV into stdin');
   const goldMap = flags.gold ? parseGoldCsv(await readText(flags.gold)) : undefined;
   const set = parseLabelsCsv(await readStdin(), goldMap?.values());
   const gold = goldMap ? encodeGold(set, goldMap) : undefined;
   const maxIter = flags.maxIter === undefined ? undefined : Number(flags.maxIter);
   if (maxIter !== undefined && !(Number.isInteger(maxIter) && maxIter > 0)) {
-    throw new InferenceError('BAD_INPUT', `--max-iter must be a positive integer, got "${flags.maxIter}"`);
+    throw new CliError('USAGE', `--max-iter must be a positive integer, got "${flags.maxIter}"`);
   }
   const result = aggregateLabels(set, flags.method, { gold, ...(maxIter ? { maxIter } : {}) });
   if (flags.workers) {

@@ -1,13 +1,6 @@
-import {
-  formatFetchLogEntry,
-  loadNodeConfig,
-  type NodeConfig,
-  NodeError,
-  readFetchLog,
-  startNode,
-} from '@sward/node';
+import { formatFetchLogEntry, loadNodeConfig, type NodeConfig, readFetchLog, startNode } from '@sward/node';
 import type { Command } from 'commander';
-import { collect, intOption } from '../options.js';
+import { collect, intOption, writeJson } from '../options.js';
 import { addNodeStatusCommand } from './rewards.js';
 
 /** Where `sward node` writes; tests swap it. */
@@ -60,14 +53,6 @@ export function nodeConfigFromFlags(flags: NodeFlags, env: NodeJS.ProcessEnv): N
   });
 }
 
-function fail(cmd: Command, e: unknown): never {
-  if (!(e instanceof NodeError)) throw e;
-  // A config mistake gets the usage text; a runtime stop (revoked, unreadable key) just says why.
-  if (e.code === 'CONFIG') cmd.error(`sward node: ${e.message}`, { exitCode: 2 });
-  process.stderr.write(`sward node: ${e.message}\n`);
-  process.exit(1);
-}
-
 export function register(program: Command, io: NodeCommandIo = defaultIo): void {
   const node = program
     .command('node')
@@ -90,19 +75,10 @@ export function register(program: Command, io: NodeCommandIo = defaultIo): void 
     .option('--state-file <file>', 'byte-cap counters, kept across restarts')
     .option('--operator <name>', 'operator name sent to the coordinator')
     .option('--referral-code <code>', 'referral code sent on first registration')
-    .action(async (flags: NodeFlags, cmd: Command) => {
-      let config: NodeConfig;
-      try {
-        config = nodeConfigFromFlags(flags, io.env);
-      } catch (e) {
-        fail(cmd, e);
-      }
-      let running: Awaited<ReturnType<typeof startNode>>;
-      try {
-        running = await startNode(config);
-      } catch (e) {
-        fail(cmd, e);
-      }
+    .action(async (flags: NodeFlags) => {
+      // A NodeError (bad config: exit 2; revoked, unreadable key: exit 1) goes to the one handler (run-cli.ts).
+      const config = nodeConfigFromFlags(flags, io.env);
+      const running = await startNode(config);
       io.out(
         `node ${running.id}${running.createdKey ? ' (new key)' : ''}\n` +
           `  coordinator ${config.coordinatorUrl}\n  key ${config.keyFile}\n  log ${config.logFile}\n`,
@@ -118,8 +94,6 @@ export function register(program: Command, io: NodeCommandIo = defaultIo): void 
       process.on('SIGTERM', onSignal);
       try {
         await running.done;
-      } catch (e) {
-        fail(cmd, e);
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
@@ -132,25 +106,20 @@ export function register(program: Command, io: NodeCommandIo = defaultIo): void 
     .command('log')
     .description('show what this node fetched (its local log, newest last)')
     .option('--tail <n>', 'only the last n entries', intOption)
-    .option('--json', 'one JSON object per line')
+    .option('--json', 'print the entries as one JSON array')
     .option('--log-file <file>', 'fetch log to read')
     .option('--config <file>', 'JSON config file naming the log file')
     .action(async (o: { tail?: number; json?: boolean; logFile?: string; config?: string }, cmd: Command) => {
       // `sward node` has --log-file/--config too, and commander gives them to the parent when both match.
       const parent = cmd.parent?.opts<NodeFlags>() ?? {};
       const configFile = o.config ?? parent.config;
-      let file: string;
-      try {
-        file = loadNodeConfig({
-          configFile,
-          env: io.env,
-          args: { logFile: o.logFile ?? parent.logFile },
-        }).logFile;
-      } catch (e) {
-        fail(cmd, e);
-      }
+      const file = loadNodeConfig({
+        configFile,
+        env: io.env,
+        args: { logFile: o.logFile ?? parent.logFile },
+      }).logFile;
       const entries = await readFetchLog(file, o.tail === undefined ? {} : { tail: o.tail });
-      if (o.json) for (const e of entries) io.out(`${JSON.stringify(e)}\n`);
+      if (o.json) writeJson(entries, io.out);
       else if (entries.length === 0) io.out(`no fetches logged yet in ${file}\n`);
       else for (const e of entries) io.out(`${formatFetchLogEntry(e)}\n`);
     });
