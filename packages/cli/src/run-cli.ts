@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import type { Command } from 'commander';
-import { type FailureContext, failureLine, toCliError } from './cli-error.js';
+import { type FailureContext, failureLine, redactSecrets, toCliError } from './cli-error.js';
 import { dbLocation } from './options.js';
 
 /** Where the handler writes and how it leaves; tests swap it. */
@@ -62,7 +62,7 @@ export async function runCli(program: Command, argv: string[], io: RunIo = defau
     const e = toCliError(err, ctx);
     io.err(`${failureLine(e, ctx)}\n`);
     if (opts.debug || argv.includes('--debug') || io.env.SWARD_DEBUG === '1')
-      io.err(`${inspect(err, { depth: 6 })}\n`);
+      io.err(`${redactSecrets(inspect(err, { depth: 6 }))}\n`);
     io.exit(e.exitCode);
   }
 }
