@@ -89,6 +89,24 @@ test('close-epoch writes the table; verify-claim accepts the true claim and refu
   assert.equal(ok.code, 0, ok.err);
   assert.match(ok.out, /claim ok: op:bob is owed 1500000 micro-points/);
   assert.match(ok.out, /anchor ok/);
+  const asJson = await sward(
+    'rewards',
+    'verify-claim',
+    '--json',
+    '--root',
+    table.root,
+    '--account',
+    'op:bob',
+    '--amount',
+    String(bob.amount),
+    '--proof',
+    file,
+    '--anchor-file',
+    anchorFile,
+  );
+  assert.equal(asJson.code, 0, asJson.err);
+  const answer = JSON.parse(asJson.out);
+  assert.deepEqual([answer.ok, answer.claim.amount, typeof answer.anchorSeq], [true, bob.amount, 'number']);
   const inline = await sward(
     'rewards',
     'verify-claim',
@@ -121,7 +139,7 @@ test('close-epoch writes the table; verify-claim accepts the true claim and refu
     file,
   );
   assert.equal(bad.code, 1);
-  assert.match(bad.err, /does NOT verify/);
+  assert.match(bad.err, /^sward rewards verify-claim: claim does NOT verify/);
   const csv = readFileSync(join(dir, `epoch-${epoch}.csv`), 'utf8')
     .trim()
     .split('\n');
