@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { SwardClient } from '@sward/sdk';
 import { type Hit, startSampleSite } from '@sward/testsites';
+import { run } from './support/cli-run.js';
 import { checkOutput } from './support/crawl-checks.js';
 import { freePort, type Proc, sward, swardNode } from './support/processes.js';
 
@@ -75,9 +76,10 @@ describe('separate processes, coordinator restart', () => {
     const verify = sward(['verify', join(tmp, 'kill', 'out')]);
     assert.equal(await verify.exited, 0, verify.output());
     // every node keeps a log its operator can read
-    const log = sward(['node', 'log', '--log-file', join(tmp, 'kill', 'node1', 'log.jsonl'), '--json']);
-    assert.equal(await log.exited, 0);
-    assert.ok(log.output().trim().split('\n').length > 3, 'node log lists fetches');
+    // run() waits for stdout to close, so the JSON document is whole
+    const log = await run(['node', 'log', '--log-file', join(tmp, 'kill', 'node1', 'log.jsonl'), '--json']);
+    assert.equal(log.code, 0, log.err);
+    assert.ok((JSON.parse(log.out) as unknown[]).length > 3, 'node log lists fetches');
     // politeness: one request at a time, never faster than robots.txt's Crawl-delay
     assert.equal(site.hits.maxConcurrent(), 1, 'one request at a time per host');
     const hits = [...site.hits.all].sort((a, b) => a.start - b.start);

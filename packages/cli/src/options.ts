@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { CliError } from './cli-error.js';
 
 export function intOption(value: string): number {
   const n = Number(value);
@@ -11,4 +12,45 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-export const defaultCoordinatorUrl = () => process.env.SWARD_COORDINATOR ?? 'http://127.0.0.1:8080';
+// Values that may come from the environment are read when the command runs, never given to commander as
+// option defaults: commander prints defaults in --help, and these can be secrets (an API key, a
+// postgres:// URL with its password). The help text names the variable instead.
+
+export const DEFAULT_COORDINATOR_URL = 'http://127.0.0.1:8080';
+export const DEFAULT_DB = 'sward-data/sward.db';
+
+/** Help text of --coordinator. */
+export const COORDINATOR_HELP = `coordinator URL (env SWARD_COORDINATOR, default ${DEFAULT_COORDINATOR_URL})`;
+/** Help text of --api-key: the value itself is never shown. */
+export const API_KEY_HELP = 'customer API key (env SWARD_API_KEY)';
+/** Help text of --db. */
+export const DB_HELP = `SQLite file path or postgres:// URL (env SWARD_DB, default ${DEFAULT_DB})`;
+
+/** --coordinator > SWARD_COORDINATOR > the local default. */
+export function coordinatorUrl(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return flag || env.SWARD_COORDINATOR || DEFAULT_COORDINATOR_URL;
+}
+
+/** --api-key > SWARD_API_KEY; a command that talks to a coordinator cannot run without one. */
+export function apiKey(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  const key = flag || env.SWARD_API_KEY;
+  if (!key)
+    throw new CliError(
+      'USAGE',
+      'no API key: pass --api-key or set SWARD_API_KEY (a coordinator prints its first key when it starts)',
+    );
+  return key;
+}
+
+/** --db > SWARD_DB > sward-data/sward.db. */
+export function dbLocation(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return flag || env.SWARD_DB || DEFAULT_DB;
+}
+
+/** A --json answer: one JSON document on stdout. */
+export function writeJson(
+  value: unknown,
+  out: (text: string) => void = (t) => process.stdout.write(t),
+): void {
+  out(`${JSON.stringify(value, null, 2)}\n`);
+}

@@ -44,7 +44,7 @@ test('flags map onto the node config and win over the environment', () => {
   assert.equal(nodeConfigFromFlags({}, {}).allowPrivate, false);
 });
 
-test('sward node log prints the local log, --tail and --json', async () => {
+test('sward node log prints the local log, --tail, and --json as one array', async () => {
   const file = join(dir, 'fetch-log.jsonl');
   const log = new FetchLog(file);
   for (const i of [1, 2, 3])
@@ -65,8 +65,9 @@ test('sward node log prints the local log, --tail and --json', async () => {
   assert.match(out[0] ?? '', /https:\/\/example\.com\/2 {2}200 200B/);
   const json: string[] = [];
   await program(json, { SWARD_NODE_LOG_FILE: file }).parseAsync(['node', 'sward', 'node', 'log', '--json']);
+  // one JSON document: an array of the entries
   assert.deepEqual(
-    json.map((l) => JSON.parse(l).leaseId),
+    (JSON.parse(json.join('')) as { leaseId: string }[]).map((e) => e.leaseId),
     ['l_1', 'l_2', 'l_3'],
   );
 });

@@ -99,7 +99,7 @@ export function configureNodeCommand(node: Command, io: NodeCommandIo = defaultI
     .command('log')
     .description('show what this node fetched (its local log, newest last)')
     .option('--tail <n>', 'only the last n entries', intOption)
-    .option('--json', 'one JSON object per line')
+    .option('--json', 'print the entries as one JSON array')
     .option('--log-file <file>', 'fetch log to read')
     .option('--config <file>', 'JSON config file naming the log file')
     .action(async (o: { tail?: number; json?: boolean; logFile?: string; config?: string }, cmd: Command) => {
@@ -119,7 +119,7 @@ export function configureNodeCommand(node: Command, io: NodeCommandIo = defaultI
         return await fail(cmd, e);
       }
       const entries = await readFetchLog(file, o.tail === undefined ? {} : { tail: o.tail });
-      if (o.json) for (const e of entries) io.out(`${JSON.stringify(e)}\n`);
+      if (o.json) io.out(`${JSON.stringify(entries, null, 2)}\n`);
       else if (entries.length === 0) io.out(`no fetches logged yet in ${file}\n`);
       else for (const e of entries) io.out(`${formatFetchLogEntry(e)}\n`);
     });

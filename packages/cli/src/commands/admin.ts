@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { CliError } from '../cli-error.js';
+import { DB_HELP, dbLocation, writeJson } from '../options.js';
 
 interface FlagsOptions {
-  db: string;
+  db?: string;
   note?: string;
   status?: string;
   json?: boolean;
@@ -16,38 +18,33 @@ export function register(program: Command, out: (t: string) => void = (t) => pro
     .description('sybil flags: list (default), scan, clear ID or confirm ID')
     .argument('[action]', 'list | scan | clear | confirm', 'list')
     .argument('[id]', 'flag id for clear / confirm')
-    .option(
-      '--db <location>',
-      'SQLite file path or postgres:// URL',
-      process.env.SWARD_DB ?? 'sward-data/sward.db',
-    )
+    .option('--db <location>', DB_HELP)
     .option('--note <text>', 'why (kept with the review)')
     .option('--status <status>', 'list only open, cleared or confirmed flags')
     .option('--json', 'print JSON')
-    .action(async (action: string, id: string | undefined, o: FlagsOptions, cmd: Command) => {
+    .action(async (action: string, id: string | undefined, o: FlagsOptions) => {
       if (!['list', 'scan', 'clear', 'confirm'].includes(action))
-        cmd.error(`sward admin flags: unknown action "${action}" (list, scan, clear ID, confirm ID)`, {
-          exitCode: 2,
-        });
+        throw new CliError('USAGE', `unknown action "${action}" (list, scan, clear ID, confirm ID)`);
       if ((action === 'clear' || action === 'confirm') && !id)
-        cmd.error(`sward admin flags ${action}: give the flag id`, { exitCode: 2 });
+        throw new CliError('USAGE', `${action} needs the flag id (sward admin flags lists them)`);
+      if (o.status !== undefined && !['open', 'cleared', 'confirmed'].includes(o.status))
+        throw new CliError('USAGE', `--status must be open, cleared or confirmed, got "${o.status}"`);
+      const db = dbLocation(o.db);
       const { openStore, RewardsService } = await import('@sward/coordinator');
-      const store = await openStore(/^postgres/.test(o.db) ? o.db : resolve(o.db));
+      const store = await openStore(/^postgres/.test(db) ? db : resolve(db));
       try {
         const rewards = new RewardsService(store.db);
         if (action === 'scan') {
           const raised = await rewards.scanSybils();
-          out(
-            o.json
-              ? `${JSON.stringify({ raised })}\n`
-              : `${raised.length} new flag(s)${raised.map((r) => `\n  ${r}`).join('')}\n`,
-          );
+          if (o.json) writeJson({ raised }, out);
+          else out(`${raised.length} new flag(s)${raised.map((r) => `\n  ${r}`).join('')}\n`);
         } else if (action === 'clear' || action === 'confirm') {
           const f = await rewards.reviewFlag(id as string, action, o.note ?? null);
-          out(o.json ? `${JSON.stringify(f)}\n` : `flag ${f.id} ${f.status}\n`);
+          if (o.json) writeJson(f, out);
+          else out(`flag ${f.id} ${f.status}\n`);
         } else {
           const flags = await rewards.flags.list(o.status as 'open' | undefined);
-          if (o.json) out(`${JSON.stringify(flags, null, 2)}\n`);
+          if (o.json) writeJson(flags, out);
           else if (!flags.length) out('no flags\n');
           else
             for (const f of flags)

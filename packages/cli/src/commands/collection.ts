@@ -1,6 +1,15 @@
 import type { CollectionInfo, CollectionSearchAnswer } from '@sward/sdk';
 import type { Command } from 'commander';
-import { collect, defaultCoordinatorUrl, intOption } from '../options.js';
+import { CliError } from '../cli-error.js';
+import {
+  API_KEY_HELP,
+  apiKey,
+  COORDINATOR_HELP,
+  collect,
+  coordinatorUrl,
+  intOption,
+  writeJson,
+} from '../options.js';
 
 const secs = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`);
 const when = (t: number | null) => (t == null ? '-' : new Date(t).toISOString());
@@ -58,17 +67,23 @@ function describeResults(a: CollectionSearchAnswer): string {
 
 export function register(program: Command): void {
   const connection = (cmd: Command) =>
-    cmd
-      .option('--coordinator <url>', 'coordinator URL (env SWARD_COORDINATOR)', defaultCoordinatorUrl())
-      .option('--api-key <key>', 'API key (env SWARD_API_KEY)', process.env.SWARD_API_KEY);
-  const clientOf = async (o: { coordinator: string; apiKey?: string }) => {
-    if (!o.apiKey) throw new Error('no API key: pass --api-key or set SWARD_API_KEY');
+    cmd.option('--coordinator <url>', COORDINATOR_HELP).option('--api-key <key>', API_KEY_HELP);
+  const clientOf = async (o: { coordinator?: string; apiKey?: string }) => {
+    const url = coordinatorUrl(o.coordinator);
+    const key = apiKey(o.apiKey);
     const { SwardClient } = await import('@sward/sdk');
-    return new SwardClient({ url: o.coordinator, apiKey: o.apiKey });
+    return new SwardClient({ url, apiKey: key });
   };
   const out = (text: string): void => {
     process.stdout.write(`${text}\n`);
   };
+  /** A collection, or several, as JSON with --json and as text without. */
+  const show = (o: { json?: boolean }, c: CollectionInfo | CollectionInfo[]) => {
+    if (o.json) writeJson(c);
+    else if (Array.isArray(c)) out(c.map(describeCollection).join('\n') || '(none)');
+    else out(describeCollection(c));
+  };
+  const JSON_HELP = 'print the API answer as JSON';
   const col = connection(
     program
       .command('collection')
@@ -87,47 +102,50 @@ export function register(program: Command): void {
       intOption,
     )
     .option('--webhook <url>', 'POST what changed at each refresh here (HMAC-signed; secret printed once)')
+    .option('--json', JSON_HELP)
     .action(async (name: string, o) =>
-      out(
-        describeCollection(
-          await (await client()).createCollection({
-            name,
-            sources: o.source,
-            every: o.every,
-            maxPages: o.maxPages,
-            ...(o.chunkSize !== undefined ? { chunkSize: o.chunkSize } : {}),
-            ...(o.chunkOverlap !== undefined ? { chunkOverlap: o.chunkOverlap } : {}),
-            ...(o.webhook ? { webhook: o.webhook } : {}),
-          }),
-        ),
+      show(
+        o,
+        await (await client()).createCollection({
+          name,
+          sources: o.source,
+          every: o.every,
+          maxPages: o.maxPages,
+          ...(o.chunkSize !== undefined ? { chunkSize: o.chunkSize } : {}),
+          ...(o.chunkOverlap !== undefined ? { chunkOverlap: o.chunkOverlap } : {}),
+          ...(o.webhook ? { webhook: o.webhook } : {}),
+        }),
       ),
     );
   col
     .command('list')
-    .action(async () =>
-      out((await (await client()).collections()).map(describeCollection).join('\n') || '(none)'),
-    );
+    .option('--json', JSON_HELP)
+    .action(async (o) => show(o, await (await client()).collections()));
   col
     .command('show <id>')
-    .option('--json', 'print the API answer as JSON')
-    .action(async (id: string, o) => {
-      const c = await (await client()).collection(id);
-      out(o.json ? JSON.stringify(c, null, 2) : describeCollection(c));
-    });
+    .option('--json', JSON_HELP)
+    .action(async (id: string, o) => show(o, await (await client()).collection(id)));
   col
     .command('refresh <id>')
     .description('refresh now rather than at the next interval')
-    .action(async (id: string) => out(describeCollection(await (await client()).refreshCollection(id))));
+    .option('--json', JSON_HELP)
+    .action(async (id: string, o) => show(o, await (await client()).refreshCollection(id)));
   col
     .command('pause <id>')
-    .action(async (id: string) => out(describeCollection(await (await client()).pauseCollection(id, true))));
+    .option('--json', JSON_HELP)
+    .action(async (id: string, o) => show(o, await (await client()).pauseCollection(id, true)));
   col
     .command('resume <id>')
-    .action(async (id: string) => out(describeCollection(await (await client()).pauseCollection(id, false))));
-  col.command('delete <id>').action(async (id: string) => {
-    await (await client()).deleteCollection(id);
-    out(`deleted ${id}`);
-  });
+    .option('--json', JSON_HELP)
+    .action(async (id: string, o) => show(o, await (await client()).pauseCollection(id, false)));
+  col
+    .command('delete <id>')
+    .option('--json', 'print {"deleted": id} as JSON')
+    .action(async (id: string, o) => {
+      await (await client()).deleteCollection(id);
+      if (o.json) writeJson({ deleted: id });
+      else out(`deleted ${id}`);
+    });
 
   connection(
     program
@@ -140,17 +158,18 @@ export function register(program: Command): void {
     .option('--domain <host>', 'only this host and its subdomains')
     .option('--since <date>', 'only pages fetched at or after this ISO 8601 date')
     .option('--lang <code>', 'only this language (ISO 639-1)')
-    .option('--json', 'print the API answer as JSON')
+    .option('--json', JSON_HELP)
     .action(async (collection: string, query: string, o) => {
       const c = await clientOf(o);
       let id = collection;
       if (!collection.startsWith('col_')) {
         const named = (await c.collections()).filter((x) => x.name === collection);
-        if (named.length !== 1)
-          throw new Error(
-            named.length
-              ? `${named.length} collections are named "${collection}"; give its id`
-              : `no collection with id or name "${collection}"`,
+        if (named.length > 1)
+          throw new CliError('USAGE', `${named.length} collections are named "${collection}"; give its id`);
+        if (!named.length)
+          throw new CliError(
+            'NOT_FOUND',
+            `no collection with id or name "${collection}" (sward collection list shows them)`,
           );
         id = (named[0] as CollectionInfo).id;
       }
@@ -160,6 +179,7 @@ export function register(program: Command): void {
         ...(o.lang ? { lang: o.lang } : {}),
       };
       const a = await c.searchCollection(id, { query, k: o.k, filters });
-      out(o.json ? JSON.stringify(a, null, 2) : describeResults(a));
+      if (o.json) writeJson(a);
+      else out(describeResults(a));
     });
 }

@@ -1,50 +1,53 @@
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { intOption } from '../options.js';
+import { DB_HELP, intOption } from '../options.js';
 
 export function register(program: Command): void {
   program
     .command('coordinator')
     .description('run a coordinator: HTTP API, scheduler and ingest')
     .option(
-      '--db <location>',
-      'SQLite file path or postgres:// URL',
-      process.env.SWARD_DB ?? 'sward-data/sward.db',
+      '--config <file>',
+      'JSON file of these settings by camelCase name, e.g. {"port": 8080, "minRefresh": "30s"} (flags > env > this file > defaults)',
     )
+    .option('--db <location>', DB_HELP)
     .option('--data-dir <dir>', 'folder for raw bodies (default: beside a SQLite db, else ./sward-data)')
-    .option('--port <n>', 'port to listen on', intOption, Number(process.env.SWARD_PORT ?? 8080))
-    .option('--host <addr>', 'address to listen on', process.env.SWARD_HOST ?? '127.0.0.1')
-    .option('--lease-ms <ms>', 'lease length before a URL goes to another node', intOption, 60_000)
-    .option('--host-delay-ms <ms>', 'minimum gap between requests to one origin', intOption, 100)
+    .option('--port <n>', 'port to listen on (env SWARD_PORT, default 8080)', intOption)
+    .option('--host <addr>', 'address to listen on (env SWARD_HOST, default 127.0.0.1)')
+    .option('--lease-ms <ms>', 'lease length before a URL goes to another node (default 60000)', intOption)
+    .option('--host-delay-ms <ms>', 'minimum gap between requests to one origin (default 100)', intOption)
     .option(
       '--anchor-file <path>',
       'hash-chained anchor file (default DATA_DIR/anchors.jsonl; one per coordinator)',
     )
     .option(
       '--embeddings-url <url>',
-      'OpenAI-compatible embeddings server for vector search (Ollama, vLLM, …)',
+      'OpenAI-compatible embeddings server for vector search (Ollama, vLLM, …; key in env SWARD_EMBEDDINGS_KEY)',
     )
     .option('--embeddings-model <name>', 'model name sent to --embeddings-url')
     .option(
       '--embeddings-dir <dir>',
       'local transformers.js model folder for vector search (never downloaded)',
     )
-    .option('--min-refresh <interval>', 'shortest refresh interval customers may ask for', '10s')
+    .option('--min-refresh <interval>', 'shortest refresh interval customers may ask for (default 10s)')
     .option('--allow-private-webhooks', 'let collection webhooks call private and loopback addresses')
     .option('--no-politeness', 'BENCHMARKS ONLY: lift per-origin serialisation and delays')
-    .action(async (o) => {
+    .action(async (given: { config?: string }, cmd: Command) => {
+      // Only what was typed: defaults must not hide the environment or the config file.
+      const flags = Object.fromEntries(
+        Object.entries(cmd.opts()).filter(([k]) => k !== 'config' && cmd.getOptionValueSource(k) === 'cli'),
+      );
+      const { loadCoordinatorConfig } = await import('../coordinator-config.js');
+      const o = loadCoordinatorConfig({ flags, env: process.env, configFile: given.config });
       const { LocalEmbeddings, OpenAiEmbeddings, parseInterval, startCoordinator } = await import(
         '@sward/coordinator'
       );
       const pgUrl = /^postgres(ql)?:\/\//.test(o.db);
       const dataDir = o.dataDir ?? (pgUrl ? 'sward-data' : dirname(resolve(o.db)));
-      if (o.embeddingsUrl && o.embeddingsDir)
-        throw new Error('give --embeddings-url or --embeddings-dir, not both');
-      if (o.embeddingsUrl && !o.embeddingsModel) throw new Error('--embeddings-url needs --embeddings-model');
       const embeddings = o.embeddingsUrl
         ? new OpenAiEmbeddings({
             url: o.embeddingsUrl,
-            model: o.embeddingsModel,
+            model: o.embeddingsModel as string,
             ...(process.env.SWARD_EMBEDDINGS_KEY ? { apiKey: process.env.SWARD_EMBEDDINGS_KEY } : {}),
           })
         : o.embeddingsDir

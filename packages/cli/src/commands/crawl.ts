@@ -1,14 +1,30 @@
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
-import { collect, defaultCoordinatorUrl, intOption } from '../options.js';
+import { type Command, InvalidArgumentError } from 'commander';
+import { CliError } from '../cli-error.js';
+import {
+  API_KEY_HELP,
+  apiKey,
+  COORDINATOR_HELP,
+  collect,
+  coordinatorUrl,
+  intOption,
+  writeJson,
+} from '../options.js';
 import { formatCrawlSummary } from '../summary.js';
+
+function threshold(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !(n >= 0 && n <= 1))
+    throw new InvalidArgumentError(`expected a number from 0 to 1, got "${value}"`);
+  return n;
+}
 
 export function register(program: Command): void {
   program
     .command('crawl <seed>')
     .description('submit a crawl job, follow it to the end and write its output')
-    .option('--coordinator <url>', 'coordinator URL (env SWARD_COORDINATOR)', defaultCoordinatorUrl())
-    .option('--api-key <key>', 'API key (env SWARD_API_KEY)', process.env.SWARD_API_KEY)
+    .option('--coordinator <url>', COORDINATOR_HELP)
+    .option('--api-key <key>', API_KEY_HELP)
     .option('--max-pages <n>', 'stop after this many stored pages', intOption, 1000)
     .option('--max-depth <n>', 'follow links this many hops from the seed', intOption, 20)
     .option('--include <glob>', 'only URLs matching this glob (repeatable)', collect, [])
@@ -19,17 +35,19 @@ export function register(program: Command): void {
       v.split(','),
     )
     .option('--quality <preset>', 'quality filter: none, c4, gopher or strict', 'none')
-    .option('--dedup-threshold <j>', 'near-duplicate Jaccard threshold', Number, 0.8)
+    .option('--dedup-threshold <j>', 'near-duplicate Jaccard threshold, 0 to 1', threshold, 0.8)
+    .option('--json', 'print the summary as JSON (job, output counts, elapsed time)')
     .action(async (seed: string, o) => {
-      if (!o.apiKey) throw new Error('no API key: pass --api-key or set SWARD_API_KEY');
       const { QUALITY_PRESETS } = await import('@sward/extract');
       const { SwardClient } = await import('@sward/sdk');
       const { writeCrawlOutput } = await import('../crawl-output.js');
       const { crawlProgressBar } = await import('../progress.js');
       if (!QUALITY_PRESETS.includes(o.quality))
-        throw new Error(`--quality must be one of ${QUALITY_PRESETS.join(', ')}`);
-
-      const client = new SwardClient({ url: o.coordinator, apiKey: o.apiKey });
+        throw new CliError(
+          'USAGE',
+          `--quality must be one of ${QUALITY_PRESETS.join(', ')}, got "${o.quality}"`,
+        );
+      const client = new SwardClient({ url: coordinatorUrl(o.coordinator), apiKey: apiKey(o.apiKey) });
       const t0 = Date.now();
       const job = await client.createCrawl({
         seed,
@@ -53,6 +71,8 @@ export function register(program: Command): void {
         quality: o.quality,
         dedupThreshold: o.dedupThreshold,
       });
-      process.stdout.write(`${formatCrawlSummary(done, out, Date.now() - t0)}\n`);
+      const elapsedMs = Date.now() - t0;
+      if (o.json) writeJson({ job: done, output: out, elapsedMs });
+      else process.stdout.write(`${formatCrawlSummary(done, out, elapsedMs)}\n`);
     });
 }

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { CliError } from '../cli-error.js';
 
 async function readStdin(): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -13,13 +14,23 @@ export function register(program: Command): void {
     .description('turn an HTML page (file or - for stdin) into a clean document')
     .option('--url <url>', "the page's URL: base for absolute links")
     .option('--format <f>', 'json, text or markdown', 'json')
+    .option('--json', 'the same as --format json')
     .option('--content-type <type>', 'Content-Type header, for the charset')
     .option('--keep-pii', 'keep emails, phone numbers and IP addresses instead of placeholders')
     .action(async (file: string | undefined, o) => {
       const { extract } = await import('@sward/extract');
       if (!['json', 'text', 'markdown'].includes(o.format))
-        throw new Error('--format must be json, text or markdown');
-      const bytes = !file || file === '-' ? await readStdin() : await readFile(file);
+        throw new CliError('USAGE', `--format must be json, text or markdown, got "${o.format}"`);
+      if (o.json && o.format !== 'json')
+        throw new CliError('USAGE', `--json and --format ${o.format} ask for different outputs; give one`);
+      const fromStdin = !file || file === '-';
+      // Waiting on a terminal for HTML nobody will type looks like a hang.
+      if (fromStdin && process.stdin.isTTY)
+        throw new CliError(
+          'USAGE',
+          'give an HTML file, or pipe the page into stdin (sward extract - < page.html)',
+        );
+      const bytes = fromStdin ? await readStdin() : await readFile(file);
       const doc = extract(bytes, {
         ...(o.url ? { url: o.url } : {}),
         ...(o.contentType ? { contentType: o.contentType } : {}),

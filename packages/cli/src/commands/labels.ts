@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { LABEL_METHODS } from '@sward/coordinator/label-methods';
 import { type Command, Option } from 'commander';
+import { CliError } from '../cli-error.js';
 
 interface AggregateFlags {
   method: string;
@@ -26,37 +27,26 @@ export function register(program: Command): void {
     .option('--gold <file>', 'task,label CSV of known answers: fixes those tasks and scores workers on them')
     .option('--workers <file>', 'also write worker,accuracy,answers[,gold_answers,gold_accuracy] CSV here')
     .option('--max-iter <n>', 'EM iterations at most (default: the method’s own)')
-    .action(async (flags: AggregateFlags) => {
-      const { InferenceError } = await inference();
-      try {
-        await runAggregate(flags);
-      } catch (err) {
-        // Bad input is the user's to fix: one line naming the problem, no stack and no usage text.
-        if (!(err instanceof InferenceError)) throw err;
-        process.stderr.write(`sward labels aggregate: ${err.message}\n`);
-        process.exitCode = 1;
-      }
-    });
+    .action(runAggregate);
 }
 
 async function runAggregate(flags: AggregateFlags): Promise<void> {
+  if (process.stdin.isTTY) throw new CliError('USAGE', 'pipe task,worker,label CSV into stdin');
   const {
     aggregatedLabelsCsv,
     aggregateLabels,
     encodeGold,
     goldAccuracy,
-    InferenceError,
     parseGoldCsv,
     parseLabelsCsv,
     workerQualityCsv,
   } = await inference();
-  if (process.stdin.isTTY) throw new InferenceError('BAD_INPUT', 'pipe task,worker,label CSV into stdin');
   const goldMap = flags.gold ? parseGoldCsv(await readText(flags.gold)) : undefined;
   const set = parseLabelsCsv(await readStdin(), goldMap?.values());
   const gold = goldMap ? encodeGold(set, goldMap) : undefined;
   const maxIter = flags.maxIter === undefined ? undefined : Number(flags.maxIter);
   if (maxIter !== undefined && !(Number.isInteger(maxIter) && maxIter > 0)) {
-    throw new InferenceError('BAD_INPUT', `--max-iter must be a positive integer, got "${flags.maxIter}"`);
+    throw new CliError('USAGE', `--max-iter must be a positive integer, got "${flags.maxIter}"`);
   }
   const result = aggregateLabels(set, flags.method, { gold, ...(maxIter ? { maxIter } : {}) });
   if (flags.workers) {

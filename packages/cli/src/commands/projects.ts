@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { defaultCoordinatorUrl } from '../options.js';
+import { CliError, coordinatorRefused, coordinatorUnreachable } from '../cli-error.js';
+import { API_KEY_HELP, apiKey, COORDINATOR_HELP, coordinatorUrl, writeJson } from '../options.js';
 
 /** Where the coordinator is and who we are to it. */
 export interface ProjectClient {
@@ -23,22 +24,46 @@ export interface CreateFlags {
   minTaskMs?: number;
 }
 
-/** The coordinator's error message (for a bad file: every bad line and why), as an Error. */
+/** The coordinator's answer; its error (for a bad file: every bad line and why) as a CliError. */
 async function request(c: ProjectClient, method: string, path: string, body?: unknown): Promise<Response> {
-  const res = await fetch(`${c.coordinator.replace(/\/$/, '')}/v1/labelling${path}`, {
-    method,
-    headers: { authorization: `Bearer ${c.apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
+  const base = c.coordinator.replace(/\/+$/, '');
+  let res: Response;
+  try {
+    res = await fetch(`${base}/v1/labelling${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${c.apiKey}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+  } catch (cause) {
+    throw coordinatorUnreachable(base, cause);
+  }
   if (!res.ok) {
     const text = await res.text();
-    let message = text;
+    let error: { code?: string; message?: string } | undefined;
     try {
-      message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? text;
+      error = (JSON.parse(text) as { error?: { code?: string; message?: string } }).error;
     } catch {}
-    throw new Error(`${method} ${path}: ${res.status} ${message}`);
+    throw coordinatorRefused(
+      res.status,
+      error?.code ?? 'HTTP',
+      error?.message ?? `${method} ${path}: HTTP ${res.status} ${text.slice(0, 200)}`,
+    );
   }
   return res;
+}
+
+/** A file the command sends: a missing one is named with the flag that gave it. */
+function readInput(flag: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (cause) {
+    const reason =
+      (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (cause as Error).message;
+    throw new CliError('INPUT', `${flag} ${path}: ${reason}`, { cause });
+  }
 }
 
 /** Creates a project from a JSONL file; the file is checked by the coordinator, which stores all or nothing. */
@@ -49,13 +74,18 @@ export async function createProject(
   const body = {
     name: f.name ?? f.file.replace(/^.*[\\/]/, '').replace(/\.jsonl$/, ''),
     type: f.type,
-    items: readFileSync(f.file, 'utf8'),
+    items: readInput('--file', f.file),
     payPerTask: f.pay,
     ...(f.overlap !== undefined ? { overlap: f.overlap } : {}),
     ...(f.goldShare !== undefined ? { goldShare: f.goldShare } : {}),
-    ...(f.rubric ? { rubric: readFileSync(f.rubric, 'utf8') } : {}),
+    ...(f.rubric ? { rubric: readInput('--rubric', f.rubric) } : {}),
     ...(f.qualification
-      ? { qualification: { items: readFileSync(f.qualification, 'utf8'), passScore: f.passScore ?? 0.8 } }
+      ? {
+          qualification: {
+            items: readInput('--qualification', f.qualification),
+            passScore: f.passScore ?? 0.8,
+          },
+        }
       : {}),
     ...(f.license ? { license: f.license } : {}),
     ...(f.minTaskMs !== undefined ? { minTaskMs: f.minTaskMs } : {}),
@@ -99,23 +129,36 @@ const points = (v: string): number => {
   return n;
 };
 
-const client = (o: { coordinator: string; apiKey?: string }): ProjectClient => {
-  const apiKey = o.apiKey ?? process.env.SWARD_API_KEY;
-  if (!apiKey) throw new InvalidArgumentError('an API key is needed: --api-key or SWARD_API_KEY');
-  return { coordinator: o.coordinator, apiKey };
-};
+const client = (o: { coordinator?: string; apiKey?: string }): ProjectClient => ({
+  coordinator: coordinatorUrl(o.coordinator),
+  apiKey: apiKey(o.apiKey),
+});
 
-const fail = (e: unknown) => {
-  process.stderr.write(`${(e as Error).message}\n`);
-  process.exitCode = 1;
-};
+interface ProjectStatus {
+  project: { id: string; name: string; type: string; items: number; payPerTask: number };
+  tasksIssued: number;
+  labels: number;
+  labellers: number;
+  flags: { labellerId: string; state: string; reasons: string[] }[];
+}
+
+/** Human text of `project status`. */
+export function formatProjectStatus(s: ProjectStatus): string {
+  const p = s.project;
+  return [
+    `${p.id}  ${p.name}  (${p.type}, ${p.items} items, ${p.payPerTask} points per task)`,
+    `  ${s.tasksIssued} tasks issued, ${s.labels} labels from ${s.labellers} labellers`,
+    ...s.flags.map((f) => `  flag ${f.labellerId} ${f.state}: ${f.reasons.join(', ')}`),
+  ].join('\n');
+}
 
 export function register(program: Command): void {
   const project = program.command('project').description('RLHF labelling projects: create, watch, export');
   const common = (cmd: Command) =>
     cmd
-      .option('--coordinator <url>', 'coordinator URL (SWARD_COORDINATOR)', defaultCoordinatorUrl())
-      .option('--api-key <key>', 'customer API key (SWARD_API_KEY)');
+      .option('--coordinator <url>', COORDINATOR_HELP)
+      .option('--api-key <key>', API_KEY_HELP)
+      .option('--json', 'print the answer as JSON');
   common(
     project
       .command('create')
@@ -135,21 +178,16 @@ export function register(program: Command): void {
       .option('--license <spdx>', 'licence for the exported dataset card', 'other')
       .option('--min-task-ms <ms>', 'least time a reader needs for one task', count),
   ).action(async (o) => {
-    try {
-      const p = await createProject(client(o), { ...o, file: resolve(o.file) });
-      process.stdout.write(`${p.id}\t${p.items} items\n`);
-    } catch (e) {
-      fail(e);
-    }
+    const p = await createProject(client(o), { ...o, file: resolve(o.file) });
+    if (o.json) writeJson(p);
+    else process.stdout.write(`${p.id}\t${p.items} items\n`);
   });
   common(project.command('status <id>').description('labels, labellers and flags of a project')).action(
     async (id, o) => {
-      try {
-        const res = await request(client(o), 'GET', `/projects/${encodeURIComponent(id)}`);
-        process.stdout.write(`${JSON.stringify(await res.json(), null, 2)}\n`);
-      } catch (e) {
-        fail(e);
-      }
+      const res = await request(client(o), 'GET', `/projects/${encodeURIComponent(id)}`);
+      const status = (await res.json()) as ProjectStatus;
+      if (o.json) writeJson(status);
+      else process.stdout.write(`${formatProjectStatus(status)}\n`);
     },
   );
   common(
@@ -158,12 +196,10 @@ export function register(program: Command): void {
       .description('write preferences and ratings (JSONL and Parquet) and a dataset card')
       .requiredOption('--out <dir>', 'output folder'),
   ).action(async (id, o) => {
-    try {
-      const names = await exportProject(client(o), id, resolve(o.out));
-      process.stdout.write(`${names.map((n) => join(o.out, n)).join('\n')}\n`);
-    } catch (e) {
-      fail(e);
-    }
+    const names = await exportProject(client(o), id, resolve(o.out));
+    const files = names.map((n) => join(o.out, n));
+    if (o.json) writeJson({ files });
+    else process.stdout.write(`${files.join('\n')}\n`);
   });
   common(
     project
@@ -171,18 +207,15 @@ export function register(program: Command): void {
       .description('decide on a flagged labeller: clear (pay what was held) or confirm (forfeit it)')
       .requiredOption('--verdict <verdict>', 'clear | confirm'),
   ).action(async (id, labeller, o) => {
-    try {
-      await request(
-        client(o),
-        'POST',
-        `/projects/${encodeURIComponent(id)}/flags/${encodeURIComponent(labeller)}`,
-        {
-          verdict: o.verdict,
-        },
-      );
-      process.stdout.write('ok\n');
-    } catch (e) {
-      fail(e);
-    }
+    if (o.verdict !== 'clear' && o.verdict !== 'confirm')
+      throw new CliError('USAGE', `--verdict must be clear or confirm, got "${o.verdict}"`);
+    await request(
+      client(o),
+      'POST',
+      `/projects/${encodeURIComponent(id)}/flags/${encodeURIComponent(labeller)}`,
+      { verdict: o.verdict },
+    );
+    if (o.json) writeJson({ ok: true });
+    else process.stdout.write('ok\n');
   });
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { defaultRewardsPolicy, openStore, RewardsService } from '@sward/coordinator';
 import { Command } from 'commander';
+import { runCli } from '../run-cli.js';
 import { register as registerAdmin } from './admin.js';
 import { addNodeStatusCommand, register } from './rewards.js';
 
@@ -13,7 +14,7 @@ const db = join(dir, 'sward.db');
 const epoch = Math.floor(Date.now() / defaultRewardsPolicy.epochMs) - 2;
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs `sward …` in process; returns what it printed and the exit code it set. */
+/** Runs `sward …` in process; returns what it printed and the exit code it ended with. */
 async function sward(...args: string[]) {
   const printed = { out: '', err: '' };
   const io = {
@@ -24,14 +25,19 @@ async function sward(...args: string[]) {
       printed.err += t;
     },
   };
-  const program = new Command('sward').exitOverride();
+  const program = new Command('sward');
   register(program, io);
   registerAdmin(program, io.out);
   addNodeStatusCommand(program.command('node'), io);
-  process.exitCode = 0;
-  await program.parseAsync(['node', 'sward', ...args]);
-  const code = process.exitCode ?? 0;
-  process.exitCode = 0;
+  // through the CLI's one error handler, as bin/sward.js runs it
+  let code = 0;
+  await runCli(program, ['node', 'sward', ...args], {
+    err: io.err,
+    exit: (c) => {
+      code = c;
+    },
+    env: {},
+  });
   return { ...printed, code };
 }
 
@@ -83,6 +89,24 @@ test('close-epoch writes the table; verify-claim accepts the true claim and refu
   assert.equal(ok.code, 0, ok.err);
   assert.match(ok.out, /claim ok: op:bob is owed 1500000 micro-points/);
   assert.match(ok.out, /anchor ok/);
+  const asJson = await sward(
+    'rewards',
+    'verify-claim',
+    '--json',
+    '--root',
+    table.root,
+    '--account',
+    'op:bob',
+    '--amount',
+    String(bob.amount),
+    '--proof',
+    file,
+    '--anchor-file',
+    anchorFile,
+  );
+  assert.equal(asJson.code, 0, asJson.err);
+  const answer = JSON.parse(asJson.out);
+  assert.deepEqual([answer.ok, answer.claim.amount, typeof answer.anchorSeq], [true, bob.amount, 'number']);
   const inline = await sward(
     'rewards',
     'verify-claim',
@@ -115,7 +139,7 @@ test('close-epoch writes the table; verify-claim accepts the true claim and refu
     file,
   );
   assert.equal(bad.code, 1);
-  assert.match(bad.err, /does NOT verify/);
+  assert.match(bad.err, /^sward rewards verify-claim: claim does NOT verify/);
   const csv = readFileSync(join(dir, `epoch-${epoch}.csv`), 'utf8')
     .trim()
     .split('\n');

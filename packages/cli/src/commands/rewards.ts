@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ClaimProof, OperatorStatus, Store } from '@sward/coordinator';
 import { type Command, InvalidArgumentError } from 'commander';
-import { defaultCoordinatorUrl } from '../options.js';
+import { CliError, coordinatorRefused, coordinatorUnreachable } from '../cli-error.js';
+import { COORDINATOR_HELP, coordinatorUrl, DB_HELP, dbLocation, writeJson } from '../options.js';
 
 /** Where these commands write; tests swap it. */
 export interface RewardsIo {
@@ -14,13 +15,11 @@ const defaultIo: RewardsIo = {
   err: (t) => process.stderr.write(t),
 };
 
-const dbOption = [
-  '--db <location>',
-  'SQLite file path or postgres:// URL',
-  process.env.SWARD_DB ?? 'sward-data/sward.db',
-] as const;
+const dbOption = ['--db <location>', DB_HELP] as const;
 
-export async function openDb(location: string): Promise<Store> {
+/** --db (or SWARD_DB, or the default): a SQLite path or a postgres:// URL. */
+export async function openDb(flag: string | undefined): Promise<Store> {
+  const location = dbLocation(flag);
   const { openStore } = await import('@sward/coordinator');
   return openStore(/^postgres/.test(location) ? location : resolve(location));
 }
@@ -49,7 +48,20 @@ interface VerifyFlags {
  */
 export function claimFromFlags(f: VerifyFlags): { claim: ClaimProof; anchor: unknown } {
   if (existsSync(f.proof)) {
-    const doc = JSON.parse(readFileSync(f.proof, 'utf8')) as Record<string, unknown>;
+    let doc: Record<string, unknown>;
+    try {
+      doc = JSON.parse(readFileSync(f.proof, 'utf8')) as Record<string, unknown>;
+    } catch (cause) {
+      throw new CliError(
+        'INPUT',
+        `--proof ${f.proof} is not a JSON claim or payout table: ${(cause as Error).message}`,
+        {
+          cause,
+        },
+      );
+    }
+    if (typeof doc !== 'object' || doc === null)
+      throw new CliError('INPUT', `--proof ${f.proof} is not a JSON claim or payout table`);
     const claims = Array.isArray(doc.claims) ? (doc.claims as ClaimProof[]) : [doc as unknown as ClaimProof];
     const found = claims.find((c) => c.account === f.account);
     if (!found) throw new InvalidArgumentError(`${f.proof} has no claim for account ${f.account}`);
@@ -84,41 +96,30 @@ export function register(program: Command, io: RewardsIo = defaultIo): void {
     .option('--index <n>', 'leaf index (inline proof)', wholeNumber)
     .option('--size <n>', 'number of claims in the epoch (inline proof)', wholeNumber)
     .option('--anchor-file <file>', 'also check the table’s anchor ref against this anchor file')
-    .action(async (f: VerifyFlags) => {
+    .option('--json', 'print {ok, claim, anchorSeq} as JSON')
+    .action(async (f: VerifyFlags & { json?: boolean }) => {
       const { MICRO, verifyClaim } = await import('@sward/coordinator');
       const { verifyAnchorFileText, verifyAnchorRef } = await import('@sward/core');
-      let parsed: ReturnType<typeof claimFromFlags>;
-      try {
-        parsed = claimFromFlags(f);
-      } catch (e) {
-        // A bad proof argument is the user's to fix: one line, no stack.
-        if (!(e instanceof InvalidArgumentError || e instanceof SyntaxError)) throw e;
-        io.err(`sward rewards verify-claim: ${e.message}\n`);
-        process.exitCode = 2;
-        return;
-      }
-      const { claim, anchor } = parsed;
+      // A bad --proof (InvalidArgumentError) is a usage error: the one handler (run-cli.ts) says so.
+      const { claim, anchor } = claimFromFlags(f);
       const r = verifyClaim(f.root.toLowerCase(), claim);
-      if (!r.ok) {
-        io.err(`claim does NOT verify: ${r.reason}\n`);
-        process.exitCode = 1;
-        return;
+      if (f.json && !r.ok) writeJson({ ok: false, reason: r.reason, claim }, io.out);
+      if (!r.ok) throw new CliError('FAILED', `claim does NOT verify: ${r.reason}`);
+      let anchorSeq: number | null = null;
+      if (f.anchorFile) {
+        if (!anchor)
+          throw new CliError('INPUT', `--proof ${f.proof} has no anchor ref to check against --anchor-file`);
+        verifyAnchorRef(anchor, f.root.toLowerCase(), {
+          fileChain: verifyAnchorFileText(readFileSync(f.anchorFile, 'utf8')),
+        });
+        anchorSeq = (anchor as { seq: number }).seq;
       }
+      if (f.json) return writeJson({ ok: true, claim, anchorSeq }, io.out);
       io.out(
         `claim ok: ${claim.account} is owed ${claim.amount} micro-points (${claim.amount / MICRO} points) ` +
           `in epoch ${claim.epoch}, leaf ${claim.index} of ${claim.size}, root ${f.root}\n`,
       );
-      if (f.anchorFile) {
-        if (!anchor) {
-          io.err('no anchor ref in the proof file to check\n');
-          process.exitCode = 1;
-          return;
-        }
-        verifyAnchorRef(anchor, f.root.toLowerCase(), {
-          fileChain: verifyAnchorFileText(readFileSync(f.anchorFile, 'utf8')),
-        });
-        io.out(`anchor ok: root is entry ${(anchor as { seq: number }).seq} of ${f.anchorFile}\n`);
-      }
+      if (anchorSeq !== null) io.out(`anchor ok: root is entry ${anchorSeq} of ${f.anchorFile}\n`);
     });
 
   rewards
@@ -128,13 +129,15 @@ export function register(program: Command, io: RewardsIo = defaultIo): void {
     .option('--epoch <n>', 'epoch to close (default: the last ended one)', wholeNumber)
     .option('--out <dir>', 'where epoch-<n>.json and .csv go', 'sward-data/payouts')
     .option('--anchor-file <file>', 'anchor the root in this append-only anchor file')
-    .action(async (o: { db: string; epoch?: number; out: string; anchorFile?: string }) => {
+    .option('--json', 'print the closed epoch and its files as JSON')
+    .action(async (o: { db?: string; epoch?: number; out: string; anchorFile?: string; json?: boolean }) => {
       const { FileAnchor, RewardsService } = await import('@sward/coordinator');
       const store = await openDb(o.db);
       const anchor = o.anchorFile ? await FileAnchor.open(resolve(o.anchorFile)) : undefined;
       try {
         const rewards = new RewardsService(store.db, { ...(anchor ? { anchor } : {}) });
         const { epoch, files } = await rewards.closeEpoch(o.epoch, { outDir: resolve(o.out) });
+        if (o.json) return writeJson({ epoch, files: files ?? null }, io.out);
         io.out(
           `epoch ${epoch.epoch} closed: ${epoch.size} accounts, ${epoch.total} micro-points, root ${epoch.root}\n` +
             (files ? `  ${files.json}\n  ${files.csv}\n` : ''),
@@ -166,8 +169,8 @@ export function addNodeStatusCommand(node: Command, io: RewardsIo = defaultIo): 
     .option('--db <location>', 'read the coordinator database directly (SQLite path or postgres:// URL)')
     .option('--operator <name>', 'operator name')
     .option('--node <id>', 'node id (its operator is shown)')
-    .option('--coordinator <url>', 'ask this coordinator instead of a database')
-    .option('--api-key <key>', 'API key for --coordinator (or SWARD_API_KEY)')
+    .option('--coordinator <url>', `ask this coordinator instead of a database: ${COORDINATOR_HELP}`)
+    .option('--api-key <key>', 'API key for --coordinator (env SWARD_API_KEY)')
     .option('--json', 'print the status as JSON')
     .action(async (f: StatusFlags, cmd: Command) => {
       const { MICRO, RewardsService } = await import('@sward/coordinator');
@@ -180,25 +183,36 @@ export function addNodeStatusCommand(node: Command, io: RewardsIo = defaultIo): 
           const rewards = new RewardsService(store.db);
           if (f.node) status = await rewards.nodeStatus(f.node);
           else if (operator) status = await rewards.operatorStatus(operator);
-          else cmd.error('sward node status: give --operator or --node', { exitCode: 2 });
+          else throw new CliError('USAGE', 'give --operator or --node');
         } finally {
           await store.close();
         }
       } else {
-        if (!operator) cmd.error('sward node status: give --operator (or --db with --node)', { exitCode: 2 });
-        const base = (f.coordinator ?? parent.coordinator ?? defaultCoordinatorUrl()).replace(/\/+$/, '');
-        const key = f.apiKey ?? process.env.SWARD_API_KEY;
-        const res = await fetch(`${base}/v1/rewards/operators/${encodeURIComponent(operator)}/status`, {
-          headers: key ? { authorization: `Bearer ${key}` } : {},
-        });
+        if (!operator) throw new CliError('USAGE', 'give --operator (or --db with --node)');
+        const base = coordinatorUrl(f.coordinator ?? parent.coordinator).replace(/\/+$/, '');
+        const key = f.apiKey || process.env.SWARD_API_KEY;
+        let res: Response;
+        try {
+          res = await fetch(`${base}/v1/rewards/operators/${encodeURIComponent(operator)}/status`, {
+            headers: key ? { authorization: `Bearer ${key}` } : {},
+          });
+        } catch (cause) {
+          throw coordinatorUnreachable(base, cause);
+        }
         if (!res.ok) {
-          io.err(`sward node status: ${res.status} ${await res.text()}\n`);
-          process.exitCode = 1;
-          return;
+          const body = (await res.json().catch(() => null)) as {
+            error?: { code?: string; message?: string };
+          } | null;
+          throw coordinatorRefused(
+            res.status,
+            body?.error?.code ?? 'HTTP',
+            body?.error?.message ?? `HTTP ${res.status}`,
+          );
         }
         status = (await res.json()) as OperatorStatus;
       }
-      io.out(f.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status, MICRO));
+      if (f.json) writeJson(status, io.out);
+      else io.out(formatStatus(status, MICRO));
     });
 }
 

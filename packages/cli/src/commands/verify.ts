@@ -1,7 +1,9 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_WORKERS, POOL_MIN_ROWS } from '@sward/sdk/verify-defaults';
 import type { Command } from 'commander';
-import { collect, intOption } from '../options.js';
+import { CliError } from '../cli-error.js';
+import { collect, intOption, writeJson } from '../options.js';
 
 export function register(program: Command): void {
   program
@@ -20,11 +22,21 @@ export function register(program: Command): void {
       `worker threads to check rows on, 0 = this thread (default: ${DEFAULT_WORKERS()} from ${POOL_MIN_ROWS} rows up, else 0)`,
       intOption,
     )
+    .option('--json', 'print the report (rows, checkpoints, every failure) as JSON')
     .action(async (dir: string, o) => {
+      const isDir = statSync(dir, { throwIfNoEntry: false })?.isDirectory();
+      if (isDir === undefined) throw new CliError('INPUT', `${dir}: no such folder`);
+      if (!isDir) throw new CliError('INPUT', `${dir} is a file; sward verify takes a crawl output folder`);
       const { verifyBundleDir } = await import('@sward/sdk');
       const t0 = performance.now();
       const r = await verifyBundleDir(resolve(dir), o.trustedKey, { workers: o.workers });
       const secs = (performance.now() - t0) / 1000;
+      const failed = () => new CliError('FAILED', `${r.failures.length} problem(s) in ${dir}`);
+      if (o.json) {
+        writeJson({ ok: r.failures.length === 0, seconds: secs, ...r });
+        if (r.failures.length) throw failed();
+        return;
+      }
       const out = process.stdout;
       const threads =
         r.workers === 0 ? 'in-process' : `${r.workers} worker thread${r.workers === 1 ? '' : 's'}`;
@@ -42,6 +54,6 @@ export function register(program: Command): void {
       out.write(
         r.failures.length === 0 ? 'OK: every check passed\n' : `FAILED: ${r.failures.length} problem(s)\n`,
       );
-      process.exitCode = r.failures.length === 0 ? 0 : 1;
+      if (r.failures.length) throw failed();
     });
 }

@@ -1,0 +1,229 @@
+// `sward` fails like a good Unix tool: each command, given bad input, prints one line on stderr that
+// names what is wrong (no stack trace) and exits 1 (failure) or 2 (usage error). Each case runs the
+// real bin/sward.js as a child process, against nothing or a dead loopback port. The --json, --debug
+// and --help checks are in cli-output.test.ts, the ones against a coordinator in cli-remote.test.ts.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { assertOneLineFailure, type Case, run } from './support/cli-run.js';
+import { freePort } from './support/processes.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'sward-cli-errors-'));
+const DB_PASSWORD = 'pw-db-secret';
+const missing = join(tmp, 'missing');
+let deadUrl = '';
+let deadPort = 0;
+
+before(async () => {
+  deadPort = await freePort();
+  deadUrl = `http://127.0.0.1:${deadPort}`;
+  writeFileSync(join(tmp, 'page.html'), '<html><body><p>Hello there, this is a page.</p></body></html>');
+  writeFileSync(join(tmp, 'bad-config.json'), JSON.stringify({ port: 8080, prot: 1 }));
+});
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+// One or two cases per command, chosen to cover each kind of failure once: commander's usage errors,
+// our own usage errors, a missing API key, a dead coordinator (SDK and plain fetch), a missing file,
+// a bad config file or variable, a database that cannot be opened or reached.
+describe('bad input: one line, no stack, exit 1 or 2', { concurrency: 3 }, () => {
+  const db = () => join(tmp, 'offline.db');
+  const cases: [string, () => Case][] = [
+    ['unknown option', () => [['--bogus'], 2, 'sward', /unknown option '--bogus' \(see sward --help\)/]],
+    ['unknown command', () => [['bogus'], 2, 'sward', /unknown command 'bogus'/]],
+    ['crawl: missing argument', () => [['crawl'], 2, 'sward crawl', /missing required argument 'seed'/]],
+    [
+      'crawl: no API key',
+      () => [
+        ['crawl', 'http://x.example/'],
+        2,
+        'sward crawl',
+        /no API key: pass --api-key or set SWARD_API_KEY/,
+      ],
+    ],
+    [
+      'crawl: coordinator unreachable',
+      () => [
+        ['crawl', 'http://x.example/', '--api-key', 'k', '--coordinator', deadUrl],
+        1,
+        'sward crawl',
+        /cannot reach the coordinator at http:\/\/127\.0\.0\.1:\d+ \(connection refused\); is it running\?/,
+      ],
+    ],
+    [
+      'collection show: coordinator unreachable (SWARD_COORDINATOR)',
+      () => [
+        ['collection', 'show', 'col_x', '--api-key', 'k'],
+        1,
+        'sward collection show',
+        /cannot reach the coordinator/,
+        { SWARD_COORDINATOR: deadUrl },
+      ],
+    ],
+    [
+      'search: coordinator unreachable',
+      () => [
+        ['search', 'docs', 'q', '--api-key', 'k', '--coordinator', deadUrl],
+        1,
+        'sward search',
+        /cannot reach the coordinator/,
+      ],
+    ],
+    ['verify: no such folder', () => [['verify', missing], 1, 'sward verify', /missing: no such folder/]],
+    [
+      'extract: missing file',
+      () => [
+        ['extract', join(tmp, 'missing.html')],
+        1,
+        'sward extract',
+        /missing\.html: no such file or directory/,
+      ],
+    ],
+    [
+      'extract: bad --format',
+      () => [
+        ['extract', '--format', 'xml', join(tmp, 'page.html')],
+        2,
+        'sward extract',
+        /--format must be json/,
+      ],
+    ],
+    [
+      'labels aggregate: missing --gold file',
+      () => [
+        ['labels', 'aggregate', '--gold', missing],
+        1,
+        'sward labels aggregate',
+        /cannot read .*missing/,
+      ],
+    ],
+    [
+      'project create: missing --file',
+      () => [
+        ['project', 'create', '--file', missing, '--type', 'rating', '--pay', '1', '--api-key', 'k'],
+        1,
+        'sward project create',
+        /--file .*missing: no such file/,
+      ],
+    ],
+    [
+      'project export: coordinator unreachable',
+      () => [
+        ['project', 'export', 'p_1', '--out', tmp, '--api-key', 'k', '--coordinator', deadUrl],
+        1,
+        'sward project export',
+        /cannot reach the coordinator/,
+      ],
+    ],
+    [
+      'project review: bad --verdict',
+      () => [
+        ['project', 'review', 'p_1', 'lab', '--verdict', 'maybe', '--api-key', 'k'],
+        2,
+        'sward project review',
+        /--verdict must be clear or confirm/,
+      ],
+    ],
+    [
+      'node: bad config',
+      () => [['node', '--coordinator', 'not a url'], 2, 'sward node', /coordinatorUrl \(from flags\)/],
+    ],
+    ['node status: no operator', () => [['node', 'status'], 2, 'sward node status', /give --operator/]],
+    [
+      'node status: coordinator unreachable',
+      () => [
+        ['node', 'status', '--operator', 'alice', '--coordinator', deadUrl],
+        1,
+        'sward node status',
+        /cannot reach the coordinator/,
+      ],
+    ],
+    [
+      'node log: bad --tail',
+      () => [['node', 'log', '--tail', 'many'], 2, 'sward node log', /--tail.*"many"/],
+    ],
+    [
+      'keys create: database folder missing',
+      () => [
+        ['keys', 'create', '--db', join(missing, 'x.db')],
+        1,
+        'sward keys create',
+        /cannot open the SQLite database: its folder does not exist \(--db .*missing\/x\.db/,
+      ],
+    ],
+    [
+      'admin flags: unknown action',
+      () => [['admin', 'flags', 'bogus', '--db', db()], 2, 'sward admin flags', /unknown action "bogus"/],
+    ],
+    [
+      'admin flags: unknown flag id',
+      () => [
+        ['admin', 'flags', 'clear', 'flag_nope', '--db', db()],
+        1,
+        'sward admin flags',
+        /no flag flag_nope/,
+      ],
+    ],
+    [
+      'rewards verify-claim: inline proof without its numbers',
+      () => [
+        ['rewards', 'verify-claim', '--root', 'ab', '--account', 'op:a', '--amount', '1', '--proof', 'cd'],
+        2,
+        'sward rewards verify-claim',
+        /an inline --proof needs --epoch, --index and --size/,
+      ],
+    ],
+    [
+      'rewards close-epoch: database folder missing',
+      () => [
+        ['rewards', 'close-epoch', '--db', join(missing, 'x.db')],
+        1,
+        'sward rewards close-epoch',
+        /its folder does not exist/,
+      ],
+    ],
+    [
+      'coordinator: unknown key in --config',
+      () => [
+        ['coordinator', '--config', join(tmp, 'bad-config.json')],
+        2,
+        'sward coordinator',
+        /config file .*bad-config\.json: unknown key "prot"/,
+      ],
+    ],
+    [
+      'coordinator: bad SWARD_PORT',
+      () => [
+        ['coordinator'],
+        2,
+        'sward coordinator',
+        /environment SWARD_PORT: expected a whole number/,
+        { SWARD_PORT: 'x' },
+      ],
+    ],
+    [
+      'coordinator: PostgreSQL unreachable, password not shown',
+      () => [
+        ['coordinator', '--db', `postgres://sward:${DB_PASSWORD}@127.0.0.1:${deadPort}/sward`, '--port', '0'],
+        1,
+        'sward coordinator',
+        /cannot connect to 127\.0\.0\.1:\d+: connection refused \(ECONNREFUSED\) \(--db postgres:\/\/sward:\*\*\*@/,
+      ],
+    ],
+    ['demo: bad --nodes', () => [['demo', '--nodes', 'some'], 2, 'sward demo', /--nodes.*"some"/]],
+  ];
+  for (const [name, make] of cases)
+    test(name, async () => {
+      const [args, exitCode, command, re, env] = make();
+      const r = await run(args, { ...(env ? { env } : {}) });
+      assertOneLineFailure(r, exitCode, command, re);
+      assert.ok(!r.err.includes(DB_PASSWORD), 'no password in the message');
+    });
+
+  test('a command group without its subcommand prints its help and exits 2', async () => {
+    const r = await run(['collection']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /Usage: sward collection/);
+  });
+});
