@@ -32,9 +32,9 @@ function loads(bin: string, args: string[]): { stdout: string; modules: string[]
   return { stdout: r.stdout, modules };
 }
 
-/** Modules under packages/ that the help may load: the entry, the command files and their constants. */
+/** Modules under packages/ that the help may load: the entry, the error handler, the command files and their constants. */
 const LIGHT = [
-  /^packages\/cli\/(bin\/sward\.js|dist\/(index|main|options|summary)\.js|dist\/commands\/[a-z-]+\.js)$/,
+  /^packages\/cli\/(bin\/sward\.js|dist\/(index|main|options|summary|run-cli|cli-error)\.js|dist\/commands\/[a-z-]+\.js)$/,
   /^packages\/node\/(bin\/sward-node\.js|dist\/(command|version)\.js)$/,
   /^packages\/coordinator\/dist\/labels\/inference\/label-methods\.js$/,
   /^packages\/sdk\/dist\/verify-defaults\.js$/,
