@@ -106,6 +106,56 @@ for (const backend of backends()) {
       await store.close();
     });
 
+    test("a job's pages are listed in log order, not in the order they were accepted", async () => {
+      const { store, ingest, node } = await setup();
+      const job = await store.frontier.createJob(null, {
+        seed: 'http://order.test/',
+        maxPages: 10,
+        maxDepth: 1,
+        include: [],
+        exclude: [],
+      });
+      await robotsAndTdm(store, ingest, node);
+      const accepted: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const [l] = await store.frontier.claim(node.id, 1);
+        const body = i === 0 ? '<a href="/a">a</a><a href="/b">b</a><a href="/c">c</a>' : `page ${i}`;
+        const r = await ingest.acceptCapture(node.id, captureUpload(node, l as never, { body }));
+        assert.equal(r.outcome, 'stored');
+        accepted.push(r.captureId);
+      }
+      // On PostgreSQL seq is taken at INSERT and leaves in commit order, so a transaction that commits late
+      // gets a later leaf than captures accepted after it: give the leaves against acceptance order.
+      const [seed, a, b, c] = accepted as [string, string, string, string];
+      for (const [id, leaf] of [
+        [c, 10],
+        [b, 11],
+        [seed, 12],
+      ] as const)
+        await store.db.run('UPDATE captures SET leaf_index = ? WHERE id = ?', [leaf, id]);
+      const list = async (limit: number, between?: () => Promise<void>) => {
+        const ids: string[] = [];
+        let cursor: Parameters<typeof store.captures.pages>[1] = null;
+        for (;;) {
+          const page = await store.captures.pages(job.id, cursor, limit);
+          ids.push(...page.rows.map((r) => r.id));
+          if (page.next === null) return ids;
+          cursor = page.next;
+          await between?.();
+        }
+      };
+      // `a` has no leaf yet: it comes after the logged pages, in acceptance order.
+      assert.deepEqual(await list(1000), [c, b, seed, a], 'leaf order, then pages awaiting a leaf');
+      // `a` gets its leaf while a listing one row at a time is under way: still listed exactly once.
+      let calls = 0;
+      const once = await list(1, async () => {
+        if (++calls === 4) await store.db.run('UPDATE captures SET leaf_index = 13 WHERE id = ?', [a]);
+      });
+      assert.deepEqual(once, [c, b, seed, a]);
+      assert.deepEqual(await list(2), [c, b, seed, a], 'and in leaf order once it has one');
+      await store.close();
+    });
+
     test('5xx is retried with backoff, 4xx is not, an expired lease goes to another node', async () => {
       const { store, ingest, node } = await setup({ leaseMs: 1500 });
       const other = generateIdentity();

@@ -58,6 +58,7 @@ export async function writeCrawlOutput(
   const sealed = await client.seal(jobId);
   let nPages = 0;
   let minLeaf = Number.POSITIVE_INFINITY;
+  let lastLeaf = -1;
   const batch: PageRow[] = [];
   const flush = async () => {
     const proofs = await client.inclusionProofs(
@@ -103,6 +104,12 @@ export async function writeCrawlOutput(
   };
   for await (const p of client.pages(jobId)) {
     if (p.leafIndex === null) throw new Error(`capture ${p.captureId} has no log leaf after sealing`);
+    // The bundle's rows must be in log order (sward verify checks it): refuse to write one that is not.
+    if (p.leafIndex <= lastLeaf)
+      throw new Error(
+        `the coordinator listed capture ${p.captureId} (leaf ${p.leafIndex}) after leaf ${lastLeaf}: pages are out of log order`,
+      );
+    lastLeaf = p.leafIndex;
     minLeaf = Math.min(minLeaf, p.leafIndex);
     batch.push(p);
     if (batch.length >= 1000) await flush();
