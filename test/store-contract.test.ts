@@ -12,8 +12,9 @@ import {
   RewardsService,
   type Store,
 } from '@sward/coordinator';
-import { generateIdentity } from '@sward/core';
+import { generateIdentity, sha256Hex } from '@sward/core';
 import { Ingest } from '../packages/coordinator/src/ingest/ingest.js';
+import { jobCompliance } from '../packages/coordinator/src/policy/compliance.js';
 import { defaultSpotCheckConfig, SpotChecks } from '../packages/coordinator/src/spot-check/index.js';
 import { backends } from './support/backends.js';
 import { captureUpload } from './support/capture-maker.js';
@@ -35,7 +36,7 @@ for (const backend of backends()) {
       );
       const node = generateIdentity();
       await store.auth.upsertNode({ id: node.id });
-      return { store, ingest, node };
+      return { store, ingest, node, blobs };
     };
     const robotsAndTdm = async (
       store: Store,
@@ -277,7 +278,7 @@ for (const backend of backends()) {
     });
 
     test('noai and TDM reservations are skipped and their bodies never stored', async () => {
-      const { store, ingest, node } = await setup();
+      const { store, ingest, node, blobs } = await setup();
       const job = await store.frontier.createJob(null, {
         seed: 'http://n.test/',
         maxPages: 10,
@@ -285,21 +286,170 @@ for (const backend of backends()) {
         include: [],
         exclude: [],
       });
-      await robotsAndTdm(store, ingest, node);
-      const [l] = await store.frontier.claim(node.id, 1);
-      const r = await ingest.acceptCapture(
-        node.id,
-        captureUpload(node, l as never, {
-          body: '<meta name="robots" content="noindex, noai"><a href="/x">x</a>',
-        }),
+      const [r0] = await store.frontier.claim(node.id, 1);
+      await ingest.acceptCapture(node.id, captureUpload(node, r0 as never, { body: '' }));
+      const [t0] = await store.frontier.claim(node.id, 1);
+      const tdmrep = JSON.stringify([{ location: '/reserved/*', 'tdm-reservation': 1 }]);
+      await ingest.acceptCapture(node.id, captureUpload(node, t0 as never, { body: tdmrep }));
+      const [seed] = await store.frontier.claim(node.id, 1);
+      const links = ['/meta', '/header', '/tdm-header', '/reserved/report'].map(
+        (h) => `<a href="${h}">x</a>`,
       );
-      assert.equal(r.outcome, 'skipped');
-      assert.equal(r.reason, 'noai');
+      await ingest.acceptCapture(node.id, captureUpload(node, seed as never, { body: links.join('') }));
+      const optedOut: Record<string, Parameters<typeof captureUpload>[2]> = {
+        'http://n.test/meta': { body: '<meta name="robots" content="noindex, noai"><a href="/x">x</a>' },
+        'http://n.test/header': { body: '<p>header noai</p>', headers: { 'x-robots-tag': 'noai' } },
+        'http://n.test/tdm-header': {
+          body: '<p>reserved by header</p>',
+          headers: { 'tdm-reservation': '1' },
+        },
+      };
+      const bodies: Buffer[] = [];
+      for (;;) {
+        const [l] = await store.frontier.claim(node.id, 1);
+        if (!l) break;
+        const res = optedOut[l.url];
+        assert.ok(res, `only the opted-out pages are leased, not ${l.url}`);
+        bodies.push(Buffer.from(res.body as string));
+        const r = await ingest.acceptCapture(node.id, captureUpload(node, l as never, res));
+        assert.equal(r.outcome, 'skipped', l.url);
+      }
+      assert.equal(bodies.length, 3);
+      const skipped = await store.captures.skipped(job.id, 0, 100);
+      const reason = Object.fromEntries(skipped.map((x) => [new URL(x.url).pathname, x.reason]));
+      assert.deepEqual(reason, {
+        '/meta': 'noai',
+        '/header': 'noai',
+        '/tdm-header': 'tdmrep',
+        '/reserved/report': 'tdmrep',
+      });
+      for (const b of bodies)
+        assert.equal(await blobs.get(sha256Hex(b)), null, 'an opted-out body is not in the blob store');
+      assert.ok(await blobs.get(sha256Hex(Buffer.from(links.join('')))), 'the stored page is');
       assert.equal(
         (await store.frontier.progress(job.id)).queued,
         0,
         'links of an opted-out page are not followed',
       );
+      await store.close();
+    });
+
+    test('robots.txt and tdmrep.json are fetched again when their time-to-live runs out', async () => {
+      let now = Date.now();
+      const ttl = 3600_000;
+      const { store, ingest, node } = await setup({ policyTtlMs: ttl, clock: () => now });
+      const job = await store.frontier.createJob(null, {
+        seed: 'http://ttl.test/',
+        maxPages: 10,
+        maxDepth: 1,
+        include: [],
+        exclude: [],
+      });
+      await robotsAndTdm(store, ingest, node);
+      const [seed] = await store.frontier.claim(node.id, 1);
+      assert.equal(seed?.url, 'http://ttl.test/');
+      const html = '<a href="/secret/a">a</a><a href="/open">o</a>';
+      await ingest.acceptCapture(node.id, captureUpload(node, seed as never, { body: html }));
+      now += ttl + 1;
+      const [r] = await store.frontier.claim(node.id, 1);
+      assert.equal(r?.kind, 'robots', 'a stale robots.txt is fetched again before any page');
+      await ingest.acceptCapture(
+        node.id,
+        captureUpload(node, r as never, { body: 'User-agent: *\nAllow: /\n' }),
+      );
+      const [t] = await store.frontier.claim(node.id, 1);
+      assert.equal(t?.kind, 'tdmrep', 'and so is a stale tdmrep.json, which now reserves /secret/');
+      const rules = JSON.stringify([{ location: '/secret/*', 'tdm-reservation': 1 }]);
+      const tdm = await ingest.acceptCapture(node.id, captureUpload(node, t as never, { body: rules }));
+      const [p] = await store.frontier.claim(node.id, 1);
+      assert.equal(p?.url, 'http://ttl.test/open');
+      const skipped = await store.captures.skipped(job.id, 0, 10);
+      assert.deepEqual(
+        skipped.map((x) => [x.url, x.reason]),
+        [['http://ttl.test/secret/a', 'tdmrep']],
+        'the new tdmrep.json decides',
+      );
+      // compliance: both tdmrep.json answers, each with what it decided for this job
+      const c = await jobCompliance(store, job.id);
+      const tdms = c.documents.filter((d) => d.kind === 'tdmrep');
+      assert.deepEqual(
+        tdms.map((d) => [d.status, d.decision]),
+        [
+          [404, { reservations: [], reserved: 0, notReserved: 1 }],
+          [
+            200,
+            { reservations: [{ location: '/secret/*', 'tdm-reservation': 1 }], reserved: 1, notReserved: 1 },
+          ],
+        ],
+      );
+      assert.equal(tdms[1]?.captureId, tdm.captureId);
+      assert.equal(c.documents.filter((d) => d.kind === 'robots').length, 2);
+      await store.close();
+    });
+
+    test('a Crawl-delay is honoured as written; one longer than the coordinator waits skips the origin', async () => {
+      let now = Date.now();
+      const { store, ingest, node } = await setup({ maxCrawlDelayMs: 100_000, clock: () => now });
+      const slow = await store.frontier.createJob(null, {
+        seed: 'http://slow.test/',
+        maxPages: 10,
+        maxDepth: 1,
+        include: [],
+        exclude: [],
+      });
+      const [r] = await store.frontier.claim(node.id, 1);
+      assert.equal(r?.kind, 'robots');
+      await ingest.acceptCapture(
+        node.id,
+        captureUpload(node, r as never, { body: 'User-agent: *\nCrawl-delay: 120\n' }),
+      );
+      assert.deepEqual(await store.frontier.claim(node.id, 1), [], 'no tdmrep.json, no page');
+      const skipped = await store.captures.skipped(slow.id, 0, 10);
+      assert.deepEqual(
+        skipped.map((x) => [x.url, x.reason]),
+        [['http://slow.test/', 'crawl_delay_too_long']],
+      );
+      assert.match(skipped[0]?.detail ?? '', /Crawl-delay: 120 s.*at most 100 s/);
+      assert.equal((await store.frontier.getJob(slow.id))?.state, 'done');
+      const c = await jobCompliance(store, slow.id);
+      assert.deepEqual(
+        c.documents.map((d) => [d.kind, d.decision]),
+        [
+          [
+            'robots',
+            { rule: 'fetched', allowed: 0, disallowed: 0, crawlDelayTooLong: 1, crawlDelaySeconds: 120 },
+          ],
+        ],
+      );
+      // 90 s is within the limit and is waited in full (it used to be cut to 60 s).
+      const job = await store.frontier.createJob(null, {
+        seed: 'http://patient.test/',
+        maxPages: 10,
+        maxDepth: 1,
+        include: [],
+        exclude: [],
+      });
+      // Policy files are requests too: 90 s between robots.txt, tdmrep.json and the first page.
+      const [r2] = await store.frontier.claim(node.id, 1);
+      await ingest.acceptCapture(
+        node.id,
+        captureUpload(node, r2 as never, { body: 'User-agent: *\nCrawl-delay: 90\n' }),
+      );
+      assert.deepEqual(await store.frontier.claim(node.id, 1), []);
+      now += 90_000;
+      const [t2] = await store.frontier.claim(node.id, 1);
+      assert.equal(t2?.kind, 'tdmrep');
+      await ingest.acceptCapture(node.id, captureUpload(node, t2 as never, { status: 404, body: '' }));
+      now += 90_000;
+      const [seed] = await store.frontier.claim(node.id, 1);
+      assert.equal(seed?.url, 'http://patient.test/');
+      await ingest.acceptCapture(node.id, captureUpload(node, seed as never, { body: '<a href="/b">b</a>' }));
+      now += 89_000;
+      assert.deepEqual(await store.frontier.claim(node.id, 1), [], 'not before 90 s');
+      now += 1_001;
+      const [b] = await store.frontier.claim(node.id, 1);
+      assert.equal(b?.url, 'http://patient.test/b');
+      assert.equal((await store.frontier.progress(job.id)).skipped, 0);
       await store.close();
     });
   });

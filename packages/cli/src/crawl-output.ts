@@ -40,8 +40,9 @@ function jsonlWriter(path: string) {
 }
 
 /**
- * Writes a finished job's output: DIR/pages.jsonl (one row per stored page with its signed capture),
- * DIR/skipped.jsonl (every skipped or failed URL with its reason), raw bodies under DIR/blobs/, and with
+ * Writes a finished job's output: DIR/pages.jsonl (one row per stored page with its signed capture, in
+ * log order), DIR/skipped.jsonl (every skipped or failed URL with its reason), DIR/compliance.json (every
+ * robots.txt and tdmrep.json answer the job's decisions rest on), raw bodies under DIR/blobs/, and with
  * `warc` a WARC 1.1 file of the responses.
  */
 export async function writeCrawlOutput(
@@ -133,6 +134,9 @@ export async function writeCrawlOutput(
     else nSkipped++;
   }
   await skipped.close();
+  // After sealing, so every policy answer's capture has its leaf.
+  const compliance = await client.compliance(jobId);
+  await writeFile(join(dir, 'compliance.json'), `${JSON.stringify(compliance, null, 2)}\n`);
   const docs = await writeDocuments(client, jobId, dir, sealed.size, opts);
   return { dir, pages: nPages, skipped: nSkipped, failed: nFailed, warc: warcPath, ...docs };
 }

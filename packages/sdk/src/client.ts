@@ -6,6 +6,7 @@ import type {
   CollectionSearchRequest,
   CrawlRequest,
   DocumentRow,
+  JobCompliance,
   JobInfo,
   PageRow,
   RowProof,
@@ -81,6 +82,11 @@ export class SwardClient {
       if (r.next === null) return;
       after = r.next;
     }
+  }
+
+  /** The robots.txt and tdmrep.json answers a job's URL decisions rest on, with what each decided. */
+  compliance(jobId: string): Promise<JobCompliance> {
+    return this.call('GET', `/v1/jobs/${encodeURIComponent(jobId)}/compliance`);
   }
 
   /** Extracted documents of a job's stored pages. */

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { crawlRequestSchema } from '../crawl/job-options.js';
 import { CoordinatorError } from '../errors.js';
+import { jobCompliance } from '../policy/compliance.js';
 import type { PageCursor } from '../store/capture-store.js';
 import type { AppDeps } from './deps.js';
 import { bearer, parseBody } from './parse-body.js';
@@ -78,6 +79,13 @@ export function customerRoutes({
       })),
       next: next && formatPageCursor(next),
     });
+  });
+
+  /** The robots.txt and tdmrep.json answers the job's URL decisions rest on, with what each decided. */
+  r.get('/jobs/:id/compliance', async (c) => {
+    const job = await store.frontier.getJob(c.req.param('id'));
+    if (!job) throw new CoordinatorError('NOT_FOUND', `no job ${c.req.param('id')}`);
+    return c.json(await jobCompliance(store, job.id));
   });
 
   r.get('/jobs/:id/documents', async (c) => {
