@@ -86,7 +86,7 @@ export function reportLines(r: ReportInput): CheckLine[] {
     'body',
     'bodies',
     reachedRest,
-    'each blob matches its signed hash and length (files under blobs/ that no row names are not checked)',
+    'each blob matches its signed hash and length; files under blobs/ that no row names are not checked',
   );
   rowCheck('order', 'log order', reachedRest, 'rows come in ascending leaf order');
   rowCheck('inclusion', 'inclusion proofs', reachedRest, "each row's leaf is in its checkpoint");
@@ -160,8 +160,8 @@ function anchorLines(
     kinds.set(k, (kinds.get(k) ?? 0) + 1);
   }
   const how: Record<string, string> = {
-    file: 'entry hash recomputes (checked locally; the anchor file itself is not in the bundle)',
-    solana: 'signed transaction carries the checkpoint hash in its memo (checked offline)',
+    file: 'entry hash recomputes, checked locally; the anchor file itself is not in the bundle',
+    solana: 'the signed transaction carries the checkpoint hash in its memo, checked offline',
   };
   const what = [...kinds].map(([k, n]) => `${n} ${k}: ${how[k] ?? 'unknown kind'}`).join('; ');
   const lines: CheckLine[] = [
