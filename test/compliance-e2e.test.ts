@@ -18,6 +18,7 @@ import { pino } from 'pino';
 import { writeCrawlOutput } from '../packages/cli/src/crawl-output.js';
 import { readJsonl } from './support/crawl-checks.js';
 import { loopbackNode } from './support/nodes.js';
+import { freePort, sward, swardNode } from './support/processes.js';
 
 /** compliance.json of real crawls of the sample site, checked against the site's own robots.txt and tdmrep.json. */
 describe('compliance.json', () => {
@@ -133,6 +134,50 @@ describe('compliance.json', () => {
           { rule: 'fetched', allowed: 0, disallowed: 0, crawlDelayTooLong: 1, crawlDelaySeconds: 120 },
         ],
       ],
+    );
+  });
+
+  test('sward coordinator --max-crawl-delay sets the limit; a bad value is refused by name', async () => {
+    const bad = sward(['coordinator', '--max-crawl-delay', 'soon', '--db', join(tmp, 'bad.db')]);
+    assert.notEqual(await bad.exited, 0);
+    assert.match(bad.output(), /--max-crawl-delay.*expected a number of seconds, got "soon"/);
+    const site = await startSampleSite({ pages: 10, crawlDelay: 10 });
+    after(() => site.close());
+    const port = await freePort();
+    const coord = sward([
+      'coordinator',
+      '--db',
+      join(tmp, 'cli', 'db.sqlite'),
+      '--port',
+      String(port),
+      '--max-crawl-delay',
+      '5',
+    ]);
+    after(() => coord.kill('SIGKILL'));
+    const key = (await coord.waitFor(/first API key \(shown once, stored hashed\): (sk_\S+)/))[1] as string;
+    const n = swardNode(`http://127.0.0.1:${port}`, join(tmp, 'cli', 'node'));
+    after(() => n.kill('SIGKILL'));
+    const out = join(tmp, 'cli', 'out');
+    const crawlProc = sward([
+      'crawl',
+      `${site.url}/`,
+      '--out',
+      out,
+      '--api-key',
+      key,
+      '--coordinator',
+      `http://127.0.0.1:${port}`,
+    ]);
+    assert.equal(await crawlProc.exited, 0, crawlProc.output());
+    const skipped = readJsonl(join(out, 'skipped.jsonl'));
+    assert.deepEqual(
+      skipped.map((s) => s.reason),
+      ['crawl_delay_too_long'],
+    );
+    assert.match(skipped[0].detail, /Crawl-delay: 10 s; this coordinator waits at most 5 s/);
+    assert.deepEqual(
+      site.hits.all.map((h) => h.path),
+      ['/robots.txt'],
     );
   });
 

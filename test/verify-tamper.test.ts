@@ -188,7 +188,7 @@ describe('sward verify catches tampering', () => {
     const cli = sward(['verify', dir]);
     assert.equal(await cli.exited, 1);
     assert.match(cli.output(), /FAIL row 3 \[body\]/);
-    assert.match(cli.output(), /^bodies: FAILED \(1 of \d+ rows; first: row 3: /m);
+    assert.match(cli.output(), /^bodies: FAILED \(1 of \d+ rows failed; first: row 3: /m);
     assert.match(cli.output(), /^FAILED: 1 problem \(1 of \d+ checks failed\)/m);
   });
 

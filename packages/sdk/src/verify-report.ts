@@ -76,7 +76,11 @@ export function reportLines(r: ReportInput): CheckLine[] {
       : plural(reached, 'row');
     lines.push(
       bad.size
-        ? { check: name, status: 'failed', detail: `${bad.size} of ${scope}; first: ${first(of(check))}` }
+        ? {
+            check: name,
+            status: 'failed',
+            detail: `${bad.size} of ${plural(reached, 'row')} failed${skipped ? ` (${skipped} more stopped at an earlier check)` : ''}; first: ${first(of(check))}`,
+          }
         : { check: name, status: 'checked', detail: `${scope}: ${what}` },
     );
   };
