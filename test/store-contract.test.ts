@@ -257,6 +257,24 @@ for (const backend of backends()) {
       assert.deepEqual(await store.frontier.claim(node.id, 1), []);
       assert.equal((await store.frontier.progress(job.id)).skippedByReason.robots_unavailable, 1);
       assert.equal((await store.frontier.getJob(job.id))?.state, 'done');
+      const down = await jobCompliance(store, job.id);
+      assert.deepEqual(
+        down.documents.map((d) => [d.kind, d.status, d.decision]),
+        [
+          [
+            'robots',
+            503,
+            {
+              rule: 'disallow-all',
+              allowed: 0,
+              disallowed: 1,
+              crawlDelayTooLong: 0,
+              crawlDelaySeconds: null,
+            },
+          ],
+        ],
+        'the 503 decided; tdmrep.json was not consulted',
+      );
       const job2 = await store.frontier.createJob(null, {
         seed: 'http://gone.test/',
         maxPages: 10,
@@ -274,6 +292,37 @@ for (const backend of backends()) {
       const [p] = await store.frontier.claim(node.id, 1);
       assert.equal(p?.url, 'http://gone.test/', 'a 4xx robots.txt allows everything');
       assert.equal(job2.state, 'running');
+      // No HTTP answer at all: complete disallow, and compliance says why without a capture.
+      const job3 = await store.frontier.createJob(null, {
+        seed: 'http://unreachable.test/',
+        maxPages: 10,
+        maxDepth: 1,
+        include: [],
+        exclude: [],
+      });
+      const [r3] = await store.frontier.claim(node.id, 1);
+      assert.equal(r3?.url, 'http://unreachable.test/robots.txt');
+      const l3 = r3 as NonNullable<typeof r3>;
+      await ingest.acceptFailure(node.id, {
+        leaseId: l3.leaseId,
+        jobId: l3.jobId,
+        url: l3.url,
+        code: 'TIMEOUT',
+        message: 'no answer in 30 s',
+      });
+      const [t3] = await store.frontier.claim(node.id, 1);
+      await ingest.acceptCapture(node.id, captureUpload(node, t3 as never, { status: 404, body: '' }));
+      assert.deepEqual(await store.frontier.claim(node.id, 1), []);
+      const [unreachable] = (await jobCompliance(store, job3.id)).documents;
+      assert.deepEqual(
+        [unreachable?.captureId, unreachable?.status, unreachable?.detail, unreachable?.decision],
+        [
+          null,
+          null,
+          'TIMEOUT: no answer in 30 s',
+          { rule: 'disallow-all', allowed: 0, disallowed: 1, crawlDelayTooLong: 0, crawlDelaySeconds: null },
+        ],
+      );
       await store.close();
     });
 
