@@ -438,7 +438,7 @@ for (const backend of backends()) {
 
     test('a Crawl-delay is honoured as written; one longer than the coordinator waits skips the origin', async () => {
       let now = Date.now();
-      const { store, ingest, node } = await setup({ maxCrawlDelayMs: 100_000, clock: () => now });
+      const { store, ingest, node, blobs } = await setup({ maxCrawlDelayMs: 100_000, clock: () => now });
       const slow = await store.frontier.createJob(null, {
         seed: 'http://slow.test/',
         maxPages: 10,
@@ -460,6 +460,16 @@ for (const backend of backends()) {
       );
       assert.match(skipped[0]?.detail ?? '', /Crawl-delay: 120 s.*at most 100 s/);
       assert.equal((await store.frontier.getJob(slow.id))?.state, 'done');
+      // A spot check of an earlier capture there is no excuse to ask faster either.
+      const checks = new SpotChecks(blobs, store.captures, { ...defaultSpotCheckConfig, rate: 1 });
+      await store.db.transaction((tx) =>
+        checks.maybeSchedule(tx, { id: 'c_earlier', nodeId: 'n_other', url: 'http://slow.test/kept' }),
+      );
+      assert.deepEqual(await store.frontier.claim(node.id, 1), []);
+      const check = await store.db.get<{ state: string; reason: string }>(
+        "SELECT state, reason FROM urls WHERE kind = 'spotcheck'",
+      );
+      assert.deepEqual([check?.state, check?.reason], ['skipped', 'crawl_delay_too_long']);
       const c = await jobCompliance(store, slow.id);
       assert.deepEqual(
         c.documents.map((d) => [d.kind, d.decision]),
