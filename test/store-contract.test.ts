@@ -12,8 +12,9 @@ import {
   RewardsService,
   type Store,
 } from '@sward/coordinator';
-import { generateIdentity } from '@sward/core';
+import { generateIdentity, sha256Hex } from '@sward/core';
 import { Ingest } from '../packages/coordinator/src/ingest/ingest.js';
+import { jobCompliance } from '../packages/coordinator/src/policy/compliance.js';
 import { defaultSpotCheckConfig, SpotChecks } from '../packages/coordinator/src/spot-check/index.js';
 import { backends } from './support/backends.js';
 import { captureUpload } from './support/capture-maker.js';
@@ -35,7 +36,7 @@ for (const backend of backends()) {
       );
       const node = generateIdentity();
       await store.auth.upsertNode({ id: node.id });
-      return { store, ingest, node };
+      return { store, ingest, node, blobs };
     };
     const robotsAndTdm = async (
       store: Store,
@@ -103,6 +104,56 @@ for (const backend of backends()) {
         3,
         'a and a#x are one URL; other.test is out of scope',
       );
+      await store.close();
+    });
+
+    test("a job's pages are listed in log order, not in the order they were accepted", async () => {
+      const { store, ingest, node } = await setup();
+      const job = await store.frontier.createJob(null, {
+        seed: 'http://order.test/',
+        maxPages: 10,
+        maxDepth: 1,
+        include: [],
+        exclude: [],
+      });
+      await robotsAndTdm(store, ingest, node);
+      const accepted: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const [l] = await store.frontier.claim(node.id, 1);
+        const body = i === 0 ? '<a href="/a">a</a><a href="/b">b</a><a href="/c">c</a>' : `page ${i}`;
+        const r = await ingest.acceptCapture(node.id, captureUpload(node, l as never, { body }));
+        assert.equal(r.outcome, 'stored');
+        accepted.push(r.captureId);
+      }
+      // On PostgreSQL seq is taken at INSERT and leaves in commit order, so a transaction that commits late
+      // gets a later leaf than captures accepted after it: give the leaves against acceptance order.
+      const [seed, a, b, c] = accepted as [string, string, string, string];
+      for (const [id, leaf] of [
+        [c, 10],
+        [b, 11],
+        [seed, 12],
+      ] as const)
+        await store.db.run('UPDATE captures SET leaf_index = ? WHERE id = ?', [leaf, id]);
+      const list = async (limit: number, between?: () => Promise<void>) => {
+        const ids: string[] = [];
+        let cursor: Parameters<typeof store.captures.pages>[1] = null;
+        for (;;) {
+          const page = await store.captures.pages(job.id, cursor, limit);
+          ids.push(...page.rows.map((r) => r.id));
+          if (page.next === null) return ids;
+          cursor = page.next;
+          await between?.();
+        }
+      };
+      // `a` has no leaf yet: it comes after the logged pages, in acceptance order.
+      assert.deepEqual(await list(1000), [c, b, seed, a], 'leaf order, then pages awaiting a leaf');
+      // `a` gets its leaf while a listing one row at a time is under way: still listed exactly once.
+      let calls = 0;
+      const once = await list(1, async () => {
+        if (++calls === 4) await store.db.run('UPDATE captures SET leaf_index = 13 WHERE id = ?', [a]);
+      });
+      assert.deepEqual(once, [c, b, seed, a]);
+      assert.deepEqual(await list(2), [c, b, seed, a], 'and in leaf order once it has one');
       await store.close();
     });
 
@@ -206,6 +257,24 @@ for (const backend of backends()) {
       assert.deepEqual(await store.frontier.claim(node.id, 1), []);
       assert.equal((await store.frontier.progress(job.id)).skippedByReason.robots_unavailable, 1);
       assert.equal((await store.frontier.getJob(job.id))?.state, 'done');
+      const down = await jobCompliance(store, job.id);
+      assert.deepEqual(
+        down.documents.map((d) => [d.kind, d.status, d.decision]),
+        [
+          [
+            'robots',
+            503,
+            {
+              rule: 'disallow-all',
+              allowed: 0,
+              disallowed: 1,
+              crawlDelayTooLong: 0,
+              crawlDelaySeconds: null,
+            },
+          ],
+        ],
+        'the 503 decided; tdmrep.json was not consulted',
+      );
       const job2 = await store.frontier.createJob(null, {
         seed: 'http://gone.test/',
         maxPages: 10,
@@ -223,11 +292,42 @@ for (const backend of backends()) {
       const [p] = await store.frontier.claim(node.id, 1);
       assert.equal(p?.url, 'http://gone.test/', 'a 4xx robots.txt allows everything');
       assert.equal(job2.state, 'running');
+      // No HTTP answer at all: complete disallow, and compliance says why without a capture.
+      const job3 = await store.frontier.createJob(null, {
+        seed: 'http://unreachable.test/',
+        maxPages: 10,
+        maxDepth: 1,
+        include: [],
+        exclude: [],
+      });
+      const [r3] = await store.frontier.claim(node.id, 1);
+      assert.equal(r3?.url, 'http://unreachable.test/robots.txt');
+      const l3 = r3 as NonNullable<typeof r3>;
+      await ingest.acceptFailure(node.id, {
+        leaseId: l3.leaseId,
+        jobId: l3.jobId,
+        url: l3.url,
+        code: 'TIMEOUT',
+        message: 'no answer in 30 s',
+      });
+      const [t3] = await store.frontier.claim(node.id, 1);
+      await ingest.acceptCapture(node.id, captureUpload(node, t3 as never, { status: 404, body: '' }));
+      assert.deepEqual(await store.frontier.claim(node.id, 1), []);
+      const [unreachable] = (await jobCompliance(store, job3.id)).documents;
+      assert.deepEqual(
+        [unreachable?.captureId, unreachable?.status, unreachable?.detail, unreachable?.decision],
+        [
+          null,
+          null,
+          'TIMEOUT: no answer in 30 s',
+          { rule: 'disallow-all', allowed: 0, disallowed: 1, crawlDelayTooLong: 0, crawlDelaySeconds: null },
+        ],
+      );
       await store.close();
     });
 
     test('noai and TDM reservations are skipped and their bodies never stored', async () => {
-      const { store, ingest, node } = await setup();
+      const { store, ingest, node, blobs } = await setup();
       const job = await store.frontier.createJob(null, {
         seed: 'http://n.test/',
         maxPages: 10,
@@ -235,21 +335,180 @@ for (const backend of backends()) {
         include: [],
         exclude: [],
       });
-      await robotsAndTdm(store, ingest, node);
-      const [l] = await store.frontier.claim(node.id, 1);
-      const r = await ingest.acceptCapture(
-        node.id,
-        captureUpload(node, l as never, {
-          body: '<meta name="robots" content="noindex, noai"><a href="/x">x</a>',
-        }),
+      const [r0] = await store.frontier.claim(node.id, 1);
+      await ingest.acceptCapture(node.id, captureUpload(node, r0 as never, { body: '' }));
+      const [t0] = await store.frontier.claim(node.id, 1);
+      const tdmrep = JSON.stringify([{ location: '/reserved/*', 'tdm-reservation': 1 }]);
+      await ingest.acceptCapture(node.id, captureUpload(node, t0 as never, { body: tdmrep }));
+      const [seed] = await store.frontier.claim(node.id, 1);
+      const links = ['/meta', '/header', '/tdm-header', '/reserved/report'].map(
+        (h) => `<a href="${h}">x</a>`,
       );
-      assert.equal(r.outcome, 'skipped');
-      assert.equal(r.reason, 'noai');
+      await ingest.acceptCapture(node.id, captureUpload(node, seed as never, { body: links.join('') }));
+      const optedOut: Record<string, Parameters<typeof captureUpload>[2]> = {
+        'http://n.test/meta': { body: '<meta name="robots" content="noindex, noai"><a href="/x">x</a>' },
+        'http://n.test/header': { body: '<p>header noai</p>', headers: { 'x-robots-tag': 'noai' } },
+        'http://n.test/tdm-header': {
+          body: '<p>reserved by header</p>',
+          headers: { 'tdm-reservation': '1' },
+        },
+      };
+      const bodies: Buffer[] = [];
+      for (;;) {
+        const [l] = await store.frontier.claim(node.id, 1);
+        if (!l) break;
+        const res = optedOut[l.url];
+        assert.ok(res, `only the opted-out pages are leased, not ${l.url}`);
+        bodies.push(Buffer.from(res.body as string));
+        const r = await ingest.acceptCapture(node.id, captureUpload(node, l as never, res));
+        assert.equal(r.outcome, 'skipped', l.url);
+      }
+      assert.equal(bodies.length, 3);
+      const skipped = await store.captures.skipped(job.id, 0, 100);
+      const reason = Object.fromEntries(skipped.map((x) => [new URL(x.url).pathname, x.reason]));
+      assert.deepEqual(reason, {
+        '/meta': 'noai',
+        '/header': 'noai',
+        '/tdm-header': 'tdmrep',
+        '/reserved/report': 'tdmrep',
+      });
+      for (const b of bodies)
+        assert.equal(await blobs.get(sha256Hex(b)), null, 'an opted-out body is not in the blob store');
+      assert.ok(await blobs.get(sha256Hex(Buffer.from(links.join('')))), 'the stored page is');
       assert.equal(
         (await store.frontier.progress(job.id)).queued,
         0,
         'links of an opted-out page are not followed',
       );
+      await store.close();
+    });
+
+    test('robots.txt and tdmrep.json are fetched again when their time-to-live runs out', async () => {
+      let now = Date.now();
+      const ttl = 3600_000;
+      const { store, ingest, node } = await setup({ policyTtlMs: ttl, clock: () => now });
+      const job = await store.frontier.createJob(null, {
+        seed: 'http://ttl.test/',
+        maxPages: 10,
+        maxDepth: 1,
+        include: [],
+        exclude: [],
+      });
+      await robotsAndTdm(store, ingest, node);
+      const [seed] = await store.frontier.claim(node.id, 1);
+      assert.equal(seed?.url, 'http://ttl.test/');
+      const html = '<a href="/secret/a">a</a><a href="/open">o</a>';
+      await ingest.acceptCapture(node.id, captureUpload(node, seed as never, { body: html }));
+      now += ttl + 1;
+      const [r] = await store.frontier.claim(node.id, 1);
+      assert.equal(r?.kind, 'robots', 'a stale robots.txt is fetched again before any page');
+      await ingest.acceptCapture(
+        node.id,
+        captureUpload(node, r as never, { body: 'User-agent: *\nAllow: /\n' }),
+      );
+      const [t] = await store.frontier.claim(node.id, 1);
+      assert.equal(t?.kind, 'tdmrep', 'and so is a stale tdmrep.json, which now reserves /secret/');
+      const rules = JSON.stringify([{ location: '/secret/*', 'tdm-reservation': 1 }]);
+      const tdm = await ingest.acceptCapture(node.id, captureUpload(node, t as never, { body: rules }));
+      const [p] = await store.frontier.claim(node.id, 1);
+      assert.equal(p?.url, 'http://ttl.test/open');
+      const skipped = await store.captures.skipped(job.id, 0, 10);
+      assert.deepEqual(
+        skipped.map((x) => [x.url, x.reason]),
+        [['http://ttl.test/secret/a', 'tdmrep']],
+        'the new tdmrep.json decides',
+      );
+      // compliance: both tdmrep.json answers, each with what it decided for this job
+      const c = await jobCompliance(store, job.id);
+      const tdms = c.documents.filter((d) => d.kind === 'tdmrep');
+      assert.deepEqual(
+        tdms.map((d) => [d.status, d.decision]),
+        [
+          [404, { reservations: [], reserved: 0, notReserved: 1 }],
+          [
+            200,
+            { reservations: [{ location: '/secret/*', 'tdm-reservation': 1 }], reserved: 1, notReserved: 1 },
+          ],
+        ],
+      );
+      assert.equal(tdms[1]?.captureId, tdm.captureId);
+      assert.equal(c.documents.filter((d) => d.kind === 'robots').length, 2);
+      await store.close();
+    });
+
+    test('a Crawl-delay is honoured as written; one longer than the coordinator waits skips the origin', async () => {
+      let now = Date.now();
+      const { store, ingest, node, blobs } = await setup({ maxCrawlDelayMs: 100_000, clock: () => now });
+      const slow = await store.frontier.createJob(null, {
+        seed: 'http://slow.test/',
+        maxPages: 10,
+        maxDepth: 1,
+        include: [],
+        exclude: [],
+      });
+      const [r] = await store.frontier.claim(node.id, 1);
+      assert.equal(r?.kind, 'robots');
+      await ingest.acceptCapture(
+        node.id,
+        captureUpload(node, r as never, { body: 'User-agent: *\nCrawl-delay: 120\n' }),
+      );
+      assert.deepEqual(await store.frontier.claim(node.id, 1), [], 'no tdmrep.json, no page');
+      const skipped = await store.captures.skipped(slow.id, 0, 10);
+      assert.deepEqual(
+        skipped.map((x) => [x.url, x.reason]),
+        [['http://slow.test/', 'crawl_delay_too_long']],
+      );
+      assert.match(skipped[0]?.detail ?? '', /Crawl-delay: 120 s.*at most 100 s/);
+      assert.equal((await store.frontier.getJob(slow.id))?.state, 'done');
+      // A spot check of an earlier capture there is no excuse to ask faster either.
+      const checks = new SpotChecks(blobs, store.captures, { ...defaultSpotCheckConfig, rate: 1 });
+      await store.db.transaction((tx) =>
+        checks.maybeSchedule(tx, { id: 'c_earlier', nodeId: 'n_other', url: 'http://slow.test/kept' }),
+      );
+      assert.deepEqual(await store.frontier.claim(node.id, 1), []);
+      const check = await store.db.get<{ state: string; reason: string }>(
+        "SELECT state, reason FROM urls WHERE kind = 'spotcheck'",
+      );
+      assert.deepEqual([check?.state, check?.reason], ['skipped', 'crawl_delay_too_long']);
+      const c = await jobCompliance(store, slow.id);
+      assert.deepEqual(
+        c.documents.map((d) => [d.kind, d.decision]),
+        [
+          [
+            'robots',
+            { rule: 'fetched', allowed: 0, disallowed: 0, crawlDelayTooLong: 1, crawlDelaySeconds: 120 },
+          ],
+        ],
+      );
+      // 90 s is within the limit and is waited in full (it used to be cut to 60 s).
+      const job = await store.frontier.createJob(null, {
+        seed: 'http://patient.test/',
+        maxPages: 10,
+        maxDepth: 1,
+        include: [],
+        exclude: [],
+      });
+      // Policy files are requests too: 90 s between robots.txt, tdmrep.json and the first page.
+      const [r2] = await store.frontier.claim(node.id, 1);
+      await ingest.acceptCapture(
+        node.id,
+        captureUpload(node, r2 as never, { body: 'User-agent: *\nCrawl-delay: 90\n' }),
+      );
+      assert.deepEqual(await store.frontier.claim(node.id, 1), []);
+      now += 90_000;
+      const [t2] = await store.frontier.claim(node.id, 1);
+      assert.equal(t2?.kind, 'tdmrep');
+      await ingest.acceptCapture(node.id, captureUpload(node, t2 as never, { status: 404, body: '' }));
+      now += 90_000;
+      const [seed] = await store.frontier.claim(node.id, 1);
+      assert.equal(seed?.url, 'http://patient.test/');
+      await ingest.acceptCapture(node.id, captureUpload(node, seed as never, { body: '<a href="/b">b</a>' }));
+      now += 89_000;
+      assert.deepEqual(await store.frontier.claim(node.id, 1), [], 'not before 90 s');
+      now += 1_001;
+      const [b] = await store.frontier.claim(node.id, 1);
+      assert.equal(b?.url, 'http://patient.test/b');
+      assert.equal((await store.frontier.progress(job.id)).skipped, 0);
       await store.close();
     });
   });

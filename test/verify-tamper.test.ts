@@ -12,7 +12,7 @@ import {
   parseNote,
   verifyInclusion,
 } from '@sward/core';
-import { type RowProof, SwardClient, verifyBundleDir } from '@sward/sdk';
+import { type CheckLine, type RowProof, SwardClient, verifyBundleDir } from '@sward/sdk';
 import { startSampleSite } from '@sward/testsites';
 import { pino } from 'pino';
 import { writeCrawlOutput } from '../packages/cli/src/crawl-output.js';
@@ -80,12 +80,65 @@ describe('sward verify catches tampering', () => {
     );
   };
 
+  const statusOf = (checks: CheckLine[]) => Object.fromEntries(checks.map((l) => [l.check, l.status]));
+
   test('the untouched bundle verifies, from the CLI too', async () => {
     const r = await verifyBundleDir(good);
     assert.deepEqual(r.failures, []);
     assert.ok(r.rows >= 10 && r.rowsOk === r.rows);
     const cli = sward(['verify', good]);
     assert.equal(await cli.exited, 0, cli.output());
+  });
+
+  test('the report says what was checked and what was not, file by file', async () => {
+    const r = await verifyBundleDir(good);
+    const status = statusOf(r.checks);
+    for (const check of [
+      'rows',
+      'signatures',
+      'records',
+      'bodies',
+      'log order',
+      'inclusion proofs',
+      'checkpoints',
+      'anchors',
+    ])
+      assert.equal(status[check], 'checked', `${check}: ${JSON.stringify(r.checks)}`);
+    assert.match(r.checks.find((l) => l.check === 'signatures')?.detail ?? '', new RegExp(`^${r.rows} rows`));
+    assert.match(r.checks.find((l) => l.check === 'anchors')?.detail ?? '', /file: .*checked locally/);
+    // Every file of the bundle verify does not read shows as not checked; none is passed over in silence.
+    for (const file of ['documents.jsonl', 'documents-dropped.jsonl', 'skipped.jsonl'])
+      assert.equal(status[file], 'not_checked', file);
+    assert.equal(status['log key'], 'not_checked', 'no --trusted-key: the origin of the log is not checked');
+    const own = JSON.parse(readFileSync(join(good, 'provenance', 'checkpoints.json'), 'utf8')).verifierKey;
+    assert.equal(statusOf((await verifyBundleDir(good, [own])).checks)['log key'], 'checked');
+    const cli = sward(['verify', good]);
+    assert.equal(await cli.exited, 0, cli.output());
+    const out = cli.output();
+    assert.match(out, new RegExp(`^signatures: checked \\(${r.rows} rows`, 'm'));
+    assert.match(out, /^inclusion proofs: checked \(/m);
+    assert.match(out, /^documents\.jsonl: not checked \(not covered yet/m);
+    assert.match(out, /^skipped\.jsonl: not checked \(/m);
+    assert.doesNotMatch(out, /every check passed/);
+    assert.match(out, /^OK: \d+ checks passed; not checked: .*log key.*documents\.jsonl/m);
+    const json = sward(['verify', good, '--json']);
+    assert.equal(await json.exited, 0, json.output());
+    const parsed = JSON.parse(json.output());
+    assert.equal(parsed.ok, true);
+    assert.deepEqual(parsed.checks, r.checks);
+  });
+
+  test('a file verify does not know shows as not checked', async () => {
+    const dir = tampered('extra', (d) => {
+      writeFileSync(join(d, 'notes.txt'), 'added after the crawl');
+      writeFileSync(join(d, 'provenance', 'extra.json'), '{}');
+    });
+    const r = await verifyBundleDir(dir);
+    assert.deepEqual(r.failures, []);
+    const status = statusOf(r.checks);
+    assert.equal(status['notes.txt'], 'not_checked');
+    assert.equal(status['provenance/extra.json'], 'not_checked');
+    assert.equal(status['provenance/checkpoints.json'], undefined, 'the checkpoints file is covered');
   });
 
   test("a row's proof can be fetched from the API by capture id or URL, and it verifies", () => {
@@ -129,9 +182,14 @@ describe('sward verify catches tampering', () => {
       writeFileSync(file, bytes);
     });
     await expectFailure(dir, 'body', 3);
+    const status = statusOf((await verifyBundleDir(dir)).checks);
+    assert.equal(status.bodies, 'failed');
+    assert.equal(status.signatures, 'checked', 'the other checks still ran and say so');
     const cli = sward(['verify', dir]);
     assert.equal(await cli.exited, 1);
     assert.match(cli.output(), /FAIL row 3 \[body\]/);
+    assert.match(cli.output(), /^bodies: FAILED \(1 of \d+ rows failed; first: row 3: /m);
+    assert.match(cli.output(), /^FAILED: 1 problem \(1 of \d+ checks failed\)/m);
   });
 
   test('one field of a record (outside and inside the signed capture)', async () => {
@@ -190,6 +248,9 @@ describe('sward verify catches tampering', () => {
     await expectFailure(dir, 'checkpoint', null);
     // with the checkpoint gone, every row's proof to it fails too
     await expectFailure(dir, 'inclusion', 1);
+    const status = statusOf((await verifyBundleDir(dir)).checks);
+    assert.equal(status.checkpoints, 'failed');
+    assert.equal(status['inclusion proofs'], 'failed');
   });
 
   test('checkpoints signed by a key the auditor does not trust', async () => {

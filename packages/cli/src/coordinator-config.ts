@@ -34,6 +34,10 @@ export const coordinatorConfigSchema = z
     host: text.default('127.0.0.1'),
     leaseMs: whole(1, 86_400_000).default(60_000),
     hostDelayMs: whole(0, 3_600_000).default(100),
+    /** Seconds; a robots.txt Crawl-delay above it is skipped as crawl_delay_too_long, never shortened. */
+    maxCrawlDelay: z
+      .preprocess(toNumber, z.number({ error: 'expected a number of seconds' }).min(0).max(86_400))
+      .default(60),
     anchorFile: text.optional(),
     embeddingsUrl: z.url({ error: 'expected an http(s) URL' }).optional(),
     embeddingsModel: text.optional(),

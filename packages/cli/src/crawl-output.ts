@@ -40,8 +40,9 @@ function jsonlWriter(path: string) {
 }
 
 /**
- * Writes a finished job's output: DIR/pages.jsonl (one row per stored page with its signed capture),
- * DIR/skipped.jsonl (every skipped or failed URL with its reason), raw bodies under DIR/blobs/, and with
+ * Writes a finished job's output: DIR/pages.jsonl (one row per stored page with its signed capture, in
+ * log order), DIR/skipped.jsonl (every skipped or failed URL with its reason), DIR/compliance.json (every
+ * robots.txt and tdmrep.json answer the job's decisions rest on), raw bodies under DIR/blobs/, and with
  * `warc` a WARC 1.1 file of the responses.
  */
 export async function writeCrawlOutput(
@@ -58,6 +59,7 @@ export async function writeCrawlOutput(
   const sealed = await client.seal(jobId);
   let nPages = 0;
   let minLeaf = Number.POSITIVE_INFINITY;
+  let lastLeaf = -1;
   const batch: PageRow[] = [];
   const flush = async () => {
     const proofs = await client.inclusionProofs(
@@ -103,6 +105,12 @@ export async function writeCrawlOutput(
   };
   for await (const p of client.pages(jobId)) {
     if (p.leafIndex === null) throw new Error(`capture ${p.captureId} has no log leaf after sealing`);
+    // The bundle's rows must be in log order (sward verify checks it): refuse to write one that is not.
+    if (p.leafIndex <= lastLeaf)
+      throw new Error(
+        `the coordinator listed capture ${p.captureId} (leaf ${p.leafIndex}) after leaf ${lastLeaf}: pages are out of log order`,
+      );
+    lastLeaf = p.leafIndex;
     minLeaf = Math.min(minLeaf, p.leafIndex);
     batch.push(p);
     if (batch.length >= 1000) await flush();
@@ -126,6 +134,9 @@ export async function writeCrawlOutput(
     else nSkipped++;
   }
   await skipped.close();
+  // After sealing, so every policy answer's capture has its leaf.
+  const compliance = await client.compliance(jobId);
+  await writeFile(join(dir, 'compliance.json'), `${JSON.stringify(compliance, null, 2)}\n`);
   const docs = await writeDocuments(client, jobId, dir, sealed.size, opts);
   return { dir, pages: nPages, skipped: nSkipped, failed: nFailed, warc: warcPath, ...docs };
 }

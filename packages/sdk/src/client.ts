@@ -6,6 +6,7 @@ import type {
   CollectionSearchRequest,
   CrawlRequest,
   DocumentRow,
+  JobCompliance,
   JobInfo,
   PageRow,
   RowProof,
@@ -69,18 +70,23 @@ export class SwardClient {
     return this.call('GET', '/v1/jobs');
   }
 
-  /** Every stored page of a job, paging through the API. */
+  /** Every stored page of a job in log (leaf) order, paging through the API. */
   async *pages(jobId: string): AsyncGenerator<PageRow> {
-    let after = 0;
+    let after = '';
     for (;;) {
-      const r = await this.call<{ pages: PageRow[]; next: number | null }>(
+      const r = await this.call<{ pages: PageRow[]; next: string | null }>(
         'GET',
-        `/v1/jobs/${encodeURIComponent(jobId)}/pages?after=${after}&limit=1000`,
+        `/v1/jobs/${encodeURIComponent(jobId)}/pages?after=${encodeURIComponent(after)}&limit=1000`,
       );
       yield* r.pages;
       if (r.next === null) return;
       after = r.next;
     }
+  }
+
+  /** The robots.txt and tdmrep.json answers a job's URL decisions rest on, with what each decided. */
+  compliance(jobId: string): Promise<JobCompliance> {
+    return this.call('GET', `/v1/jobs/${encodeURIComponent(jobId)}/compliance`);
   }
 
   /** Extracted documents of a job's stored pages. */

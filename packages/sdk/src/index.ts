@@ -4,3 +4,4 @@ export * from './client.js';
 export * from './errors.js';
 export * from './types.js';
 export * from './verify-bundle.js';
+export * from './verify-report.js';

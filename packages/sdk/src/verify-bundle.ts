@@ -1,10 +1,16 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BUNDLE_CHECKPOINTS_FILE, type BundleFailure, BundleVerifier } from '@sward/core';
+
+/** The bundle's rows (core's bundle-format.ts describes the folder). */
+const BUNDLE_PAGES_FILE = 'pages.jsonl';
+
 import { CHUNK_BYTES, planChunks } from './bundle-chunks.js';
 import { type ChunkResult, mergeChunks, verifyChunk } from './verify-chunk.js';
 import { DEFAULT_WORKERS, POOL_MIN_ROWS } from './verify-defaults.js';
 import { verifyInWorkers, yieldTurn } from './verify-pool.js';
+import { type CheckLine, reportLines } from './verify-report.js';
 
 export interface VerifyReport {
   rows: number;
@@ -14,6 +20,8 @@ export interface VerifyReport {
   failures: BundleFailure[];
   /** Worker threads started to check rows (the calling thread helps while they load); 0: none. */
   workers: number;
+  /** One line per kind of check (checked, failed or not checked), then every bundle file no check reads. */
+  checks: CheckLine[];
 }
 
 export interface VerifyOptions {
@@ -38,39 +46,59 @@ export async function verifyBundleDir(
   trustedKeys: string[] = [],
   options: VerifyOptions = {},
 ): Promise<VerifyReport> {
-  const cpText = await readFile(join(dir, BUNDLE_CHECKPOINTS_FILE), 'utf8').catch(() => null);
   const report: VerifyReport = {
     rows: 0,
     rowsOk: 0,
     checkpoints: 0,
-    trustedFromBundle: false,
+    trustedFromBundle: trustedKeys.length === 0,
     failures: [],
     workers: 0,
+    checks: [],
   };
+  const v = await checkBundle(dir, trustedKeys, options, report);
+  report.checks = reportLines({
+    rows: report.rows,
+    failures: report.failures,
+    checkpoints: v?.checkpoints ?? null,
+    trustedFromBundle: report.trustedFromBundle,
+    uncovered: uncoveredFiles(dir),
+  });
+  return report;
+}
+
+/** Fills `report` with the rows' and checkpoints' findings; the verifier, when the checkpoints file parsed. */
+async function checkBundle(
+  dir: string,
+  trustedKeys: string[],
+  options: VerifyOptions,
+  report: VerifyReport,
+): Promise<BundleVerifier | null> {
+  const cpText = await readFile(join(dir, BUNDLE_CHECKPOINTS_FILE), 'utf8').catch(() => null);
+  const fail = (message: string) => report.failures.push({ row: null, check: 'format', message });
+  if (!existsSync(join(dir, BUNDLE_PAGES_FILE))) fail(`${BUNDLE_PAGES_FILE} is missing`);
   if (cpText === null) {
-    report.failures.push({ row: null, check: 'format', message: `${BUNDLE_CHECKPOINTS_FILE} is missing` });
-    return report;
+    fail(`${BUNDLE_CHECKPOINTS_FILE} is missing`);
+    return null;
   }
   let cpJson: unknown;
   try {
     cpJson = JSON.parse(cpText);
   } catch (e) {
-    report.failures.push({
-      row: null,
-      check: 'format',
-      message: `${BUNDLE_CHECKPOINTS_FILE}: ${(e as Error).message}`,
-    });
-    return report;
+    fail(`${BUNDLE_CHECKPOINTS_FILE}: ${(e as Error).message}`);
+    return null;
   }
   let keys = trustedKeys;
   if (keys.length === 0) {
     const k = (cpJson as { verifierKey?: unknown }).verifierKey;
     keys = typeof k === 'string' ? [k] : [];
-    report.trustedFromBundle = true;
   }
   const v = new BundleVerifier(cpJson, keys);
   report.checkpoints = v.checkpoints?.checkpoints.length ?? 0;
-  const plan = planChunks(join(dir, 'pages.jsonl'), options.chunkBytes ?? CHUNK_BYTES);
+  if (report.failures.length > 0) {
+    report.failures.push(...v.failures);
+    return v;
+  }
+  const plan = planChunks(join(dir, BUNDLE_PAGES_FILE), options.chunkBytes ?? CHUNK_BYTES);
   const workers = options.workers ?? (plan.estimatedRows >= POOL_MIN_ROWS ? DEFAULT_WORKERS() : 0);
   let chunks: ChunkResult[];
   if (workers > 0) {
@@ -88,5 +116,25 @@ export async function verifyBundleDir(
   report.rows = rows.rows;
   report.rowsOk = rows.rowsOk;
   report.failures = [...v.failures, ...rows.failures];
-  return report;
+  return v;
+}
+
+/** Files and folders of the bundle that no check reads: everything but the rows, blobs and checkpoints. */
+function uncoveredFiles(dir: string): string[] {
+  const covered = new Set([BUNDLE_PAGES_FILE, 'blobs', BUNDLE_CHECKPOINTS_FILE]);
+  const list = (sub: string): string[] => {
+    let names: string[];
+    try {
+      names = readdirSync(join(dir, sub));
+    } catch {
+      return [];
+    }
+    return names.flatMap((n) => {
+      const rel = sub ? `${sub}/${n}` : n;
+      if (covered.has(rel)) return [];
+      // provenance/ is covered only for its checkpoints file: anything else in it is listed.
+      return rel === 'provenance' ? list(rel) : [rel];
+    });
+  };
+  return list('').sort();
 }

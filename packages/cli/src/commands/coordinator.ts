@@ -1,6 +1,14 @@
 import { dirname, resolve } from 'node:path';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { DB_HELP, intOption } from '../options.js';
+
+/** A non-negative number of seconds (Crawl-delay may be fractional). */
+function secondsOption(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new InvalidArgumentError(`expected a number of seconds, got "${value}"`);
+  return n;
+}
 
 export function register(program: Command): void {
   program
@@ -16,6 +24,11 @@ export function register(program: Command): void {
     .option('--host <addr>', 'address to listen on (env SWARD_HOST, default 127.0.0.1)')
     .option('--lease-ms <ms>', 'lease length before a URL goes to another node (default 60000)', intOption)
     .option('--host-delay-ms <ms>', 'minimum gap between requests to one origin (default 100)', intOption)
+    .option(
+      '--max-crawl-delay <seconds>',
+      'longest robots.txt Crawl-delay honoured; origins asking for more are skipped (crawl_delay_too_long; default 60)',
+      secondsOption,
+    )
     .option(
       '--anchor-file <path>',
       'hash-chained anchor file (default DATA_DIR/anchors.jsonl; one per coordinator)',
@@ -58,7 +71,12 @@ export function register(program: Command): void {
         dataDir: resolve(dataDir),
         port: o.port,
         host: o.host,
-        scheduler: { leaseMs: o.leaseMs, hostDelayMs: o.hostDelayMs, politeness: o.politeness },
+        scheduler: {
+          leaseMs: o.leaseMs,
+          hostDelayMs: o.hostDelayMs,
+          politeness: o.politeness,
+          maxCrawlDelayMs: o.maxCrawlDelay * 1000,
+        },
         collections: {
           embeddings,
           minIntervalMs: parseInterval(o.minRefresh),

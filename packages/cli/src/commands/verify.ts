@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { CheckLine } from '@sward/sdk';
 import { DEFAULT_WORKERS, POOL_MIN_ROWS } from '@sward/sdk/verify-defaults';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.js';
@@ -27,7 +28,7 @@ export function register(program: Command): void {
       const isDir = statSync(dir, { throwIfNoEntry: false })?.isDirectory();
       if (isDir === undefined) throw new CliError('INPUT', `${dir}: no such folder`);
       if (!isDir) throw new CliError('INPUT', `${dir} is a file; sward verify takes a crawl output folder`);
-      const { verifyBundleDir } = await import('@sward/sdk');
+      const { summaryLine, verifyBundleDir } = await import('@sward/sdk');
       const t0 = performance.now();
       const r = await verifyBundleDir(resolve(dir), o.trustedKey, { workers: o.workers });
       const secs = (performance.now() - t0) / 1000;
@@ -43,17 +44,22 @@ export function register(program: Command): void {
       out.write(
         `rows: ${r.rows} (${r.rowsOk} verified) in ${secs.toFixed(2)} s, ${(r.rows / Math.max(secs, 1e-9)).toFixed(0)} rows/s (${threads})\n`,
       );
-      out.write(`checkpoints: ${r.checkpoints}\n`);
-      if (r.trustedFromBundle)
-        out.write(
-          'note: trusted the log key written in the bundle; pass --trusted-key to check who signed it\n',
-        );
+      for (const line of r.checks) out.write(`${formatCheck(line)}\n`);
       for (const f of r.failures.slice(0, 50))
         out.write(`FAIL ${f.row === null ? 'bundle' : `row ${f.row}`} [${f.check}]: ${f.message}\n`);
       if (r.failures.length > 50) out.write(`… and ${r.failures.length - 50} more failures\n`);
-      out.write(
-        r.failures.length === 0 ? 'OK: every check passed\n' : `FAILED: ${r.failures.length} problem(s)\n`,
-      );
+      out.write(`${summaryLine(r.checks, r.failures.length)}\n`);
       if (r.failures.length) throw failed();
     });
+}
+
+const STATUS: Record<CheckLine['status'], string> = {
+  checked: 'checked',
+  not_checked: 'not checked',
+  failed: 'FAILED',
+};
+
+/** e.g. `signatures: checked (12 rows: each capture verifies under its node key)` */
+export function formatCheck(l: CheckLine): string {
+  return `${l.check}: ${STATUS[l.status]} (${l.detail})`;
 }

@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { crawlRequestSchema } from '../crawl/job-options.js';
 import { CoordinatorError } from '../errors.js';
+import { jobCompliance } from '../policy/compliance.js';
+import type { PageCursor } from '../store/capture-store.js';
 import type { AppDeps } from './deps.js';
 import { bearer, parseBody } from './parse-body.js';
 
@@ -54,10 +56,11 @@ export function customerRoutes({
     return c.json(cp);
   });
 
+  /** A job's stored pages in log order; `next` is an opaque cursor for `after`, null at the end. */
   r.get('/jobs/:id/pages', async (c) => {
-    const after = Number(c.req.query('after') ?? 0);
-    const limit = Math.min(Number(c.req.query('limit') ?? 500), 5000);
-    const rows = await store.captures.pages(c.req.param('id'), after, limit);
+    const cursor = parsePageCursor(c.req.query('after'));
+    const limit = pageLimit(c.req.query('limit'));
+    const { rows, next } = await store.captures.pages(c.req.param('id'), cursor, limit);
     return c.json({
       pages: rows.map((p) => ({
         seq: p.seq,
@@ -74,8 +77,15 @@ export function customerRoutes({
         leafIndex: p.leafIndex,
         signedCapture: JSON.parse(p.signed),
       })),
-      next: rows.length ? rows[rows.length - 1]?.seq : null,
+      next: next && formatPageCursor(next),
     });
+  });
+
+  /** The robots.txt and tdmrep.json answers the job's URL decisions rest on, with what each decided. */
+  r.get('/jobs/:id/compliance', async (c) => {
+    const job = await store.frontier.getJob(c.req.param('id'));
+    if (!job) throw new CoordinatorError('NOT_FOUND', `no job ${c.req.param('id')}`);
+    return c.json(await jobCompliance(store, job.id));
   });
 
   r.get('/jobs/:id/documents', async (c) => {
@@ -162,4 +172,27 @@ export function customerRoutes({
   });
 
   return r;
+}
+
+/** `after` of the pages listing: `<leaf>` while logged pages are listed, `<leaf>:<seq>` after them. */
+function parsePageCursor(raw: string | undefined): PageCursor | null {
+  if (raw === undefined || raw === '') return null;
+  const m = /^(-1|\d{1,15})(?::(\d{1,15}))?$/.exec(raw);
+  if (!m)
+    throw new CoordinatorError(
+      'BAD_REQUEST',
+      `after must be a cursor from a previous answer's next, got ${JSON.stringify(raw.slice(0, 40))}`,
+    );
+  return { leaf: Number(m[1]), seq: m[2] === undefined ? null : Number(m[2]) };
+}
+
+function formatPageCursor(c: PageCursor): string {
+  return c.seq === null ? String(c.leaf) : `${c.leaf}:${c.seq}`;
+}
+
+function pageLimit(raw: string | undefined): number {
+  const n = raw === undefined ? 500 : Number(raw);
+  if (!Number.isInteger(n) || n < 1)
+    throw new CoordinatorError('BAD_REQUEST', `limit must be a positive integer, got ${JSON.stringify(raw)}`);
+  return Math.min(n, 5000);
 }

@@ -72,7 +72,7 @@ export class Ingest {
       );
     await this.requireActiveNode(c.nodeId);
     const lease = await this.store.frontier.getLease(c.leaseId);
-    checkLease(lease, c.nodeId, c.leaseId, c.jobId, c.requestedUrl);
+    checkLease(lease, c.nodeId, c.leaseId, c.jobId, c.requestedUrl, this.now());
     const body = Buffer.from(upload.data.body, 'base64');
     try {
       checkCaptureBody(c, body);
@@ -92,6 +92,11 @@ export class Ingest {
     return this.commitPage(l, c, verdict, captureId, signed, job ?? null, body);
   }
 
+  /** The scheduler's clock, so lease deadlines and origin delays are read on the clock that set them. */
+  private now(): number {
+    return this.store.frontier.config.clock();
+  }
+
   private async requireActiveNode(nodeId: string): Promise<void> {
     const node = await this.store.auth.getNode(nodeId);
     if (!node) throw new CoordinatorError('NODE_UNKNOWN', `node ${nodeId} is not registered`);
@@ -101,7 +106,7 @@ export class Ingest {
   /** Re-reads the lease under lock: a capture that raced a lease expiry must not be stored. */
   private async lockLease(tx: SqlExecutor, c: Capture): Promise<LeaseRow> {
     const lease = await this.store.frontier.getLease(c.leaseId, tx);
-    checkLease(lease, c.nodeId, c.leaseId, c.jobId, c.requestedUrl);
+    checkLease(lease, c.nodeId, c.leaseId, c.jobId, c.requestedUrl, this.now());
     return lease as LeaseRow;
   }
 
@@ -118,7 +123,7 @@ export class Ingest {
     const { frontier, captures } = this.store;
     return this.store.db.transaction(async (tx) => {
       await this.lockLease(tx, c);
-      const now = Date.now();
+      const now = this.now();
       let outcome: string = verdict.outcome;
       let reason = 'reason' in verdict ? verdict.reason : null;
       let detail = 'detail' in verdict ? verdict.detail : null;
@@ -186,7 +191,7 @@ export class Ingest {
     finalUrl: string,
     links: string[],
   ): Promise<void> {
-    const now = Date.now();
+    const now = this.now();
     // The final URL of a redirect chain is now stored: mark it seen so it is never fetched again.
     if (finalUrl !== l.url) {
       await tx.run(
@@ -218,17 +223,22 @@ export class Ingest {
     const { frontier, captures } = this.store;
     return this.store.db.transaction(async (tx) => {
       await this.lockLease(tx, c);
-      const now = Date.now();
+      const now = this.now();
+      const source = {
+        url: l.url,
+        captureId,
+        status: c.status,
+        bodySha256: c.bodySha256,
+        fetchedAt: Date.parse(c.fetchEnd),
+        detail: null,
+      };
       if (l.kind === 'robots') {
         const state = robotsStateFromStatus(c.status);
         const txt = state === 'fetched' ? body.subarray(0, ROBOTS_MAX).toString('utf8') : null;
-        await frontier.setRobots(tx, l.origin, state, txt, c.status);
+        await frontier.setRobots(tx, l.origin, state, txt, source);
       } else {
-        await frontier.setTdmRep(
-          tx,
-          l.origin,
-          c.status >= 200 && c.status < 300 ? body.toString('utf8') : null,
-        );
+        const ok = c.status >= 200 && c.status < 300;
+        await frontier.setTdmRep(tx, l.origin, ok ? body.toString('utf8') : null, source);
       }
       await frontier.settle(tx, l.id, 'stored', null, null, captureId);
       await captures.insert(tx, newCapture(l, c, captureId, signed, 'policy', l.kind, c.finalUrl));
@@ -271,7 +281,7 @@ export class Ingest {
             contentType: c.headers['content-type'] ?? null,
           })
         : null;
-      await this.store.frontier.releaseHost(tx, l.origin, Date.now());
+      await this.store.frontier.releaseHost(tx, l.origin, this.now());
       return { captureId, outcome: 'spotcheck', reason: r ? (r.agrees ? 'agrees' : 'disagrees') : null, r };
     });
     // The ledger learns the verdict after the checker's transaction committed (transactions do not nest):
@@ -308,20 +318,28 @@ export class Ingest {
     const { frontier } = this.store;
     return this.store.db.transaction(async (tx) => {
       const l = await frontier.getLease(f.leaseId, tx);
-      checkLease(l, sessionNodeId, f.leaseId, f.jobId, f.url);
+      checkLease(l, sessionNodeId, f.leaseId, f.jobId, f.url, this.now());
       const lease = l as LeaseRow;
-      const now = Date.now();
+      const now = this.now();
       let outcome: string;
+      const source = {
+        url: lease.url,
+        captureId: null,
+        status: null,
+        bodySha256: null,
+        fetchedAt: now,
+        detail: `${f.code}: ${f.message}`,
+      };
       if (f.code === 'DOMAIN_DENIED' || f.code === 'CAP_REACHED' || f.code === 'INACTIVE_HOURS') {
         await frontier.handBack(tx, lease.id, sessionNodeId, now);
         outcome = 'handed_back';
       } else if (lease.kind === 'robots') {
         // RFC 9309 §2.3.1.4: an unreachable robots.txt means complete disallow.
-        await frontier.setRobots(tx, lease.origin, 'disallow-all', null, null);
+        await frontier.setRobots(tx, lease.origin, 'disallow-all', null, source);
         await frontier.settle(tx, lease.id, 'failed', f.code.toLowerCase(), f.message);
         outcome = 'failed';
       } else if (lease.kind === 'tdmrep') {
-        await frontier.setTdmRep(tx, lease.origin, null);
+        await frontier.setTdmRep(tx, lease.origin, null, source);
         await frontier.settle(tx, lease.id, 'failed', f.code.toLowerCase(), f.message);
         outcome = 'failed';
       } else if (['TIMEOUT', 'CONNECT', 'NETWORK', 'DNS', 'TLS'].includes(f.code)) {
@@ -356,6 +374,7 @@ function checkLease(
   leaseId: string,
   jobId: string,
   url: string,
+  now: number,
 ): asserts lease is LeaseRow {
   if (lease?.state !== 'leased')
     throw new CoordinatorError(
@@ -374,7 +393,7 @@ function checkLease(
       'LEASE_NOT_HELD',
       `lease ${leaseId} is for ${lease.url}, not ${url.slice(0, 200)}`,
     );
-  if ((lease.leaseDeadline ?? 0) < Date.now())
+  if ((lease.leaseDeadline ?? 0) < now)
     throw new CoordinatorError('LEASE_EXPIRED', `lease ${leaseId} expired before the capture arrived`);
 }
 

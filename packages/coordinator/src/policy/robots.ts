@@ -50,8 +50,10 @@ export function robotsVerdict(
   }
   const allowed = parser.isAllowed(url, ROBOTS_AGENT) !== false;
   const delay = parser.getCrawlDelay(ROBOTS_AGENT);
+  // As written: a delay longer than the coordinator will wait skips the host (crawl_delay_too_long), it is
+  // never shortened.
   return {
     allowed,
-    crawlDelayMs: delay !== undefined && Number.isFinite(delay) ? Math.min(delay, 60) * 1000 : 0,
+    crawlDelayMs: delay !== undefined && Number.isFinite(delay) && delay > 0 ? delay * 1000 : 0,
   };
 }

@@ -1,6 +1,15 @@
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
 import type { CaptureRow, SkipRow } from './types.js';
 
+/**
+ * Where a listing of a job's pages stopped: the last leaf listed, and once the logged pages are listed
+ * (seq not null) the last seq of the pages listed after them.
+ */
+export interface PageCursor {
+  leaf: number;
+  seq: number | null;
+}
+
 export interface NewCapture {
   id: string;
   jobId: string;
@@ -95,13 +104,40 @@ export class CaptureStore {
     return r ? mapCapture(r) : undefined;
   }
 
-  /** Stored pages of a job in ingest order, `limit` at a time after `afterSeq`. */
-  async pages(jobId: string, afterSeq: number, limit: number): Promise<CaptureRow[]> {
-    const rows = await this.db.all<Record<string, unknown>>(
-      "SELECT * FROM captures WHERE job_id = ? AND outcome = 'stored' AND seq > ? ORDER BY seq LIMIT ?",
-      [jobId, afterSeq, limit],
+  /**
+   * Stored pages of a job in log (leaf) order, `limit` at a time after `cursor` (null: from the start).
+   * Acceptance order (seq) is not log order on PostgreSQL: seq is taken at INSERT, but the sequencer gives
+   * leaves in the order transactions commit it sees, so a capture whose transaction commits late gets a
+   * later leaf than captures with larger seqs. A proof bundle's rows must come in leaf order.
+   * Pages still waiting for their leaf (sealing a job gives every page one) follow, in seq order; leaves
+   * only grow, so a page that gets its leaf while a listing is under way is still listed exactly once.
+   */
+  async pages(
+    jobId: string,
+    cursor: PageCursor | null,
+    limit: number,
+  ): Promise<{ rows: CaptureRow[]; next: PageCursor | null }> {
+    const c = cursor ?? { leaf: -1, seq: null };
+    const rows: CaptureRow[] = [];
+    if (c.seq === null) {
+      const logged = await this.db.all<Record<string, unknown>>(
+        `SELECT * FROM captures WHERE job_id = ? AND outcome = 'stored' AND leaf_index > ?
+         ORDER BY leaf_index LIMIT ?`,
+        [jobId, c.leaf, limit],
+      );
+      rows.push(...logged.map(mapCapture));
+      if (rows.length === limit) return { rows, next: { leaf: rows.at(-1)?.leafIndex as number, seq: null } };
+    }
+    const leaf = rows.length ? (rows.at(-1)?.leafIndex as number) : c.leaf;
+    const pending = await this.db.all<Record<string, unknown>>(
+      `SELECT * FROM captures WHERE job_id = ? AND outcome = 'stored' AND seq > ?
+         AND (leaf_index IS NULL OR leaf_index > ?) ORDER BY seq LIMIT ?`,
+      [jobId, c.seq ?? 0, leaf, limit - rows.length],
     );
-    return rows.map(mapCapture);
+    rows.push(...pending.map(mapCapture));
+    const last = pending.at(-1);
+    if (rows.length === 0) return { rows, next: null };
+    return { rows, next: last ? { leaf, seq: Number(last.seq) } : { leaf, seq: 0 } };
   }
 
   async skipped(jobId: string, afterId: number, limit: number): Promise<(SkipRow & { id: number })[]> {

@@ -2,8 +2,9 @@ import type { SqlDriver, SqlExecutor } from './sql-driver.js';
 
 /**
  * Adds columns a newer version needs to a table an older version created (CREATE TABLE IF NOT EXISTS
- * leaves existing tables as they are). PostgreSQL has ADD COLUMN IF NOT EXISTS; SQLite does not, so its
- * columns are read first. `columns` maps a name to its type clause, e.g. { etag: 'TEXT' }.
+ * leaves existing tables as they are). `columns` maps a name to its type clause, e.g. { etag: 'TEXT' }.
+ * The table's columns are read first on both backends: on PostgreSQL even ADD COLUMN IF NOT EXISTS takes
+ * an exclusive lock on the table, which deadlocks with coordinators already running on the database.
  */
 export async function ensureColumns(
   db: SqlDriver,
@@ -11,14 +12,12 @@ export async function ensureColumns(
   table: string,
   columns: Record<string, string>,
 ): Promise<void> {
-  if (db.dialect === 'postgres') {
-    for (const [name, type] of Object.entries(columns))
-      await tx.run(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${name} ${type}`);
-    return;
-  }
-  const have = new Set(
-    (await tx.all<{ name: string }>(`SELECT name FROM pragma_table_info('${table}')`)).map((r) => r.name),
-  );
+  const sql =
+    db.dialect === 'postgres'
+      ? `SELECT column_name AS name FROM information_schema.columns
+         WHERE table_schema = current_schema() AND table_name = '${table}'`
+      : `SELECT name FROM pragma_table_info('${table}')`;
+  const have = new Set((await tx.all<{ name: string }>(sql)).map((r) => r.name));
   for (const [name, type] of Object.entries(columns))
     if (!have.has(name)) await tx.run(`ALTER TABLE ${table} ADD COLUMN ${name} ${type}`);
 }

@@ -5,10 +5,14 @@ import { parseTdmRep, tdmReserved } from '../policy/tdmrep.js';
 import { mayCheck } from '../spot-check/eligibility.js';
 import { parseSpotCheckTask } from '../spot-check/task.js';
 import { newId } from './ids.js';
+import { insertPolicyDoc, type PolicySource, TDMREP_FILE_SKIP } from './policy-docs.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
 import type { HostPolicy, Job, JobProgress, Lease, LeaseRow, SchedulerConfig, UrlKind } from './types.js';
 
-/** Policy files are fetched once per origin under this pseudo-job, shared by every crawl of the origin. */
+/**
+ * Policy files are fetched per origin under this pseudo-job, shared by every crawl of the origin, and
+ * fetched again once older than policyTtlMs.
+ */
 export const POLICY_JOB = '_policy';
 
 export interface NewUrl {
@@ -106,15 +110,18 @@ export class FrontierStore {
   /**
    * Hands out up to `max` leases to `nodeId`. With politeness on, an origin gets one request at a time
    * and waits max(Crawl-delay, hostDelayMs) after each answer; robots.txt and tdmrep.json are fetched
-   * (through a node, like any page) before the first page of an origin is leased.
+   * (through a node, like any page) before the first page of an origin is leased, and again when older
+   * than policyTtlMs. An origin whose Crawl-delay exceeds maxCrawlDelayMs gets no tdmrep.json request:
+   * none of its pages will be fetched.
    */
-  async claim(nodeId: string, max: number, now = Date.now()): Promise<Lease[]> {
+  async claim(nodeId: string, max: number, now = this.config.clock()): Promise<Lease[]> {
     const touched = new Set<string>();
     const leases = await this.db.transaction(async (tx) => {
       await this.expireLeases(tx, now, touched);
       const polite = this.config.politeness;
       const hosts = await tx.all<Record<string, unknown>>(
-        `SELECT origin, robots_state, robots_txt, tdmrep_state, tdmrep, policy_at FROM hosts h
+        `SELECT origin, robots_state, robots_txt, tdmrep_state, tdmrep, policy_at, tdmrep_at, robots_doc, tdmrep_doc
+         FROM hosts h
          WHERE ${polite ? 'h.busy_until <= ? AND h.next_at <= ? AND ' : ''}
            EXISTS (SELECT 1 FROM urls u WHERE u.origin = h.origin AND u.state = 'queued' AND u.not_before <= ?)
          ORDER BY h.next_at LIMIT ?${this.skipLocked}`,
@@ -123,18 +130,16 @@ export class FrontierStore {
       const out: Lease[] = [];
       for (const h of hosts) {
         if (out.length >= max) break;
-        const host: HostPolicy = {
-          origin: String(h.origin),
-          robotsState: String(h.robots_state),
-          robotsTxt: (h.robots_txt as string | null) ?? null,
-          tdmrepState: String(h.tdmrep_state),
-          tdmrep: (h.tdmrep as string | null) ?? null,
-        };
-        const stale = h.policy_at != null && now - Number(h.policy_at) > this.config.policyTtlMs;
+        const host = mapHostPolicy(h);
+        const ttl = this.config.policyTtlMs;
+        const robotsStale = h.policy_at != null && now - Number(h.policy_at) > ttl;
+        // A tdmrep.json fetched before its time was recorded (tdmrep_at null) is as stale as an old one.
+        const tdmStale =
+          host.tdmrepState !== 'unknown' && (h.tdmrep_at == null || now - Number(h.tdmrep_at) > ttl);
         let got: Lease[];
-        if (host.robotsState === 'unknown' || stale)
+        if (host.robotsState === 'unknown' || robotsStale)
           got = await this.leasePolicy(tx, host.origin, 'robots', nodeId, now);
-        else if (host.tdmrepState === 'unknown')
+        else if ((host.tdmrepState === 'unknown' || tdmStale) && !this.tooSlow(host))
           got = await this.leasePolicy(tx, host.origin, 'tdmrep', nodeId, now);
         else got = await this.leasePages(tx, host, nodeId, polite ? 1 : max - out.length, now, touched);
         if (got.length && polite) {
@@ -177,6 +182,8 @@ export class FrontierStore {
   ): Promise<Lease[]> {
     const out: Lease[] = [];
     const rules = host.tdmrep ? parseTdmRep(host.tdmrep) : [];
+    const tooSlow = this.tooSlow(host);
+    const docs = { robots: host.robotsDoc, tdmrep: host.tdmrepDoc };
     const jobCache = new Map<
       string,
       { max: number; used: number; running: boolean; collectionId: string | null }
@@ -200,7 +207,9 @@ export class FrontierStore {
         const url = String(r.url);
         if (r.kind === 'spotcheck') {
           const task = parseSpotCheckTask((r.detail as string | null) ?? null);
-          if (!task) {
+          if (tooSlow) {
+            await this.decide(tx, id, 'crawl_delay_too_long', this.tooSlowDetail(host), docs.robots, null);
+          } else if (!task) {
             await this.settle(tx, id, 'failed', 'bad_spot_check');
           } else if (await mayCheck(tx, nodeId, task, nodeFacts)) {
             out.push(await this.lease(tx, id, jobId, url, 'spotcheck', nodeId, now));
@@ -230,23 +239,32 @@ export class FrontierStore {
           continue;
         }
         const verdict = robotsVerdict(host.origin, host.robotsState as RobotsState, host.robotsTxt, url);
+        // Each decision records the policy answers it rests on (urls.robots_doc / tdmrep_doc): compliance.json.
         if (!verdict.allowed) {
-          await this.settle(
-            tx,
-            id,
-            'skipped',
-            host.robotsState === 'disallow-all' ? 'robots_unavailable' : 'robots',
-          );
+          const reason = host.robotsState === 'disallow-all' ? 'robots_unavailable' : 'robots';
+          await this.decide(tx, id, reason, null, docs.robots, null);
+          touched.add(jobId);
+          continue;
+        }
+        if (tooSlow) {
+          await this.decide(tx, id, 'crawl_delay_too_long', this.tooSlowDetail(host), docs.robots, null);
           touched.add(jobId);
           continue;
         }
         if (tdmReserved(rules, url)) {
-          await this.settle(tx, id, 'skipped', 'tdmrep', 'reserved by /.well-known/tdmrep.json');
+          await this.decide(
+            tx,
+            id,
+            TDMREP_FILE_SKIP.reason,
+            TDMREP_FILE_SKIP.detail,
+            docs.robots,
+            docs.tdmrep,
+          );
           touched.add(jobId);
           continue;
         }
         const kind = r.kind as UrlKind;
-        const lease = await this.lease(tx, id, jobId, url, kind, nodeId, now);
+        const lease = await this.lease(tx, id, jobId, url, kind, nodeId, now, docs);
         if (job.collectionId) {
           const conditional = await heldValidators(tx, job.collectionId, url);
           if (conditional) lease.conditional = conditional;
@@ -266,14 +284,46 @@ export class FrontierStore {
     kind: UrlKind,
     nodeId: string,
     now: number,
+    docs: { robots: number | null; tdmrep: number | null } = { robots: null, tdmrep: null },
   ): Promise<Lease> {
     const leaseId = newId('l');
     const deadline = now + this.config.leaseMs;
     await tx.run(
-      "UPDATE urls SET state = 'leased', lease_id = ?, leased_to = ?, lease_deadline = ?, updated_at = ? WHERE id = ?",
-      [leaseId, nodeId, deadline, now, id],
+      `UPDATE urls SET state = 'leased', lease_id = ?, leased_to = ?, lease_deadline = ?, updated_at = ?,
+         robots_doc = ?, tdmrep_doc = ? WHERE id = ?`,
+      [leaseId, nodeId, deadline, now, docs.robots, docs.tdmrep, id],
     );
     return { leaseId, jobId, url, kind, deadline };
+  }
+
+  /** Skips a URL by policy, recording which policy answers the decision rests on. */
+  private async decide(
+    tx: SqlExecutor,
+    id: number,
+    reason: string,
+    detail: string | null,
+    robotsDoc: number | null,
+    tdmrepDoc: number | null,
+  ): Promise<void> {
+    await tx.run(
+      `UPDATE urls SET state = 'skipped', reason = ?, detail = ?, lease_id = NULL, robots_doc = ?, tdmrep_doc = ?,
+         updated_at = ? WHERE id = ?`,
+      [reason, detail, robotsDoc, tdmrepDoc, this.config.clock(), id],
+    );
+  }
+
+  /** robots.txt asks for a longer Crawl-delay than this coordinator will wait: the origin is not crawled. */
+  private tooSlow(host: HostPolicy): boolean {
+    return this.crawlDelayMs(host) > this.config.maxCrawlDelayMs;
+  }
+
+  private tooSlowDetail(host: HostPolicy): string {
+    return `robots.txt asks for Crawl-delay: ${this.crawlDelayMs(host) / 1000} s; this coordinator waits at most ${this.config.maxCrawlDelayMs / 1000} s (--max-crawl-delay)`;
+  }
+
+  private crawlDelayMs(host: HostPolicy): number {
+    const { origin, robotsState, robotsTxt } = host;
+    return robotsVerdict(origin, robotsState as RobotsState, robotsTxt, `${origin}/`).crawlDelayMs;
   }
 
   /** Leases past their deadline go back to the queue for another node, counted as an attempt. */
@@ -373,47 +423,49 @@ export class FrontierStore {
   /**
    * Frees an origin after any answer (page, policy file, spot check or failure) and sets when it may be
    * asked again: max(robots.txt Crawl-delay for SwardBot, hostDelayMs). Read here, in one place, so no
-   * path can forget the delay.
+   * path can forget the delay. An origin whose Crawl-delay is too long gets no more requests but its
+   * robots.txt once per policyTtlMs, so its queued URLs are skipped at once rather than after the delay.
    */
   async releaseHost(tx: SqlExecutor, origin: string, now: number): Promise<void> {
     let delayMs = 0;
     if (this.config.politeness) {
       const h = await this.hostPolicy(tx, origin);
-      const crawlDelay = h
-        ? robotsVerdict(origin, h.robotsState as RobotsState, h.robotsTxt, `${origin}/`).crawlDelayMs
-        : 0;
-      delayMs = Math.max(crawlDelay, this.config.hostDelayMs);
+      const crawlDelay = h ? this.crawlDelayMs(h) : 0;
+      delayMs =
+        crawlDelay > this.config.maxCrawlDelayMs
+          ? this.config.hostDelayMs
+          : Math.max(crawlDelay, this.config.hostDelayMs);
     }
     await tx.run('UPDATE hosts SET busy_until = 0, next_at = ? WHERE origin = ?', [now + delayMs, origin]);
   }
 
   async hostPolicy(tx: SqlExecutor, origin: string): Promise<HostPolicy | undefined> {
     const h = await tx.get<Record<string, unknown>>('SELECT * FROM hosts WHERE origin = ?', [origin]);
-    if (!h) return undefined;
-    return {
-      origin,
-      robotsState: String(h.robots_state),
-      robotsTxt: (h.robots_txt as string | null) ?? null,
-      tdmrepState: String(h.tdmrep_state),
-      tdmrep: (h.tdmrep as string | null) ?? null,
-    };
+    return h ? mapHostPolicy(h) : undefined;
   }
 
+  /** The origin's robots.txt verdict from now on, and the policy answer (`source`) it comes from. */
   async setRobots(
     tx: SqlExecutor,
     origin: string,
     state: RobotsState,
     txt: string | null,
-    status: number | null,
+    source: PolicySource,
   ) {
+    const doc = await insertPolicyDoc(tx, origin, 'robots', state, txt, source);
     await tx.run(
-      'UPDATE hosts SET robots_state = ?, robots_txt = ?, robots_status = ?, policy_at = ? WHERE origin = ?',
-      [state, txt, status, Date.now(), origin],
+      'UPDATE hosts SET robots_state = ?, robots_txt = ?, robots_status = ?, policy_at = ?, robots_doc = ? WHERE origin = ?',
+      [state, txt, source.status, this.config.clock(), doc, origin],
     );
   }
 
-  async setTdmRep(tx: SqlExecutor, origin: string, json: string | null) {
-    await tx.run("UPDATE hosts SET tdmrep_state = 'fetched', tdmrep = ? WHERE origin = ?", [json, origin]);
+  /** The origin's tdmrep.json from now on (null: none, so no reservation), and the answer it comes from. */
+  async setTdmRep(tx: SqlExecutor, origin: string, json: string | null, source: PolicySource) {
+    const doc = await insertPolicyDoc(tx, origin, 'tdmrep', json === null ? 'none' : 'fetched', json, source);
+    await tx.run(
+      "UPDATE hosts SET tdmrep_state = 'fetched', tdmrep = ?, tdmrep_at = ?, tdmrep_doc = ? WHERE origin = ?",
+      [json, this.config.clock(), doc, origin],
+    );
   }
 
   async enqueue(tx: SqlExecutor, jobId: string, urls: readonly NewUrl[]): Promise<void> {
@@ -475,6 +527,18 @@ async function enqueue(tx: SqlExecutor, jobId: string, urls: readonly NewUrl[]):
       chunk.flatMap((r) => [jobId, r.url, r.origin, r.kind, r.depth, now, now]),
     );
   }
+}
+
+function mapHostPolicy(h: Record<string, unknown>): HostPolicy {
+  return {
+    origin: String(h.origin),
+    robotsState: String(h.robots_state),
+    robotsTxt: (h.robots_txt as string | null) ?? null,
+    tdmrepState: String(h.tdmrep_state),
+    tdmrep: (h.tdmrep as string | null) ?? null,
+    robotsDoc: h.robots_doc == null ? null : Number(h.robots_doc),
+    tdmrepDoc: h.tdmrep_doc == null ? null : Number(h.tdmrep_doc),
+  };
 }
 
 function mapJob(r: Record<string, unknown>): Job {

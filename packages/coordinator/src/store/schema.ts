@@ -18,12 +18,13 @@ CREATE TABLE IF NOT EXISTS jobs (
 CREATE TABLE IF NOT EXISTS hosts (
   origin TEXT PRIMARY KEY, busy_until BIGINT NOT NULL DEFAULT 0, next_at BIGINT NOT NULL DEFAULT 0,
   robots_state TEXT NOT NULL DEFAULT 'unknown', robots_txt TEXT, robots_status INTEGER,
-  tdmrep_state TEXT NOT NULL DEFAULT 'unknown', tdmrep TEXT, policy_at BIGINT);
+  tdmrep_state TEXT NOT NULL DEFAULT 'unknown', tdmrep TEXT, policy_at BIGINT,
+  tdmrep_at BIGINT, robots_doc BIGINT, tdmrep_doc BIGINT);
 CREATE TABLE IF NOT EXISTS urls (
   id @AUTO_ID, job_id TEXT NOT NULL, url TEXT NOT NULL, origin TEXT NOT NULL, kind TEXT NOT NULL,
   depth INTEGER NOT NULL, state TEXT NOT NULL, reason TEXT, detail TEXT, attempts INTEGER NOT NULL DEFAULT 0,
   not_before BIGINT NOT NULL DEFAULT 0, lease_id TEXT, leased_to TEXT, lease_deadline BIGINT, avoid_node TEXT,
-  capture_id TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
+  capture_id TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, robots_doc BIGINT, tdmrep_doc BIGINT,
   UNIQUE (job_id, kind, url));
 CREATE INDEX IF NOT EXISTS urls_claim ON urls (state, origin, not_before);
 CREATE INDEX IF NOT EXISTS urls_job_state ON urls (job_id, state);
@@ -38,6 +39,10 @@ CREATE INDEX IF NOT EXISTS captures_job ON captures (job_id, outcome, seq);
 CREATE UNIQUE INDEX IF NOT EXISTS captures_stored_once ON captures (job_id, final_url) WHERE outcome = 'stored';
 CREATE INDEX IF NOT EXISTS captures_unsequenced ON captures (seq) WHERE leaf_index IS NULL;
 CREATE UNIQUE INDEX IF NOT EXISTS captures_leaf ON captures (leaf_index);
+-- Every answer (or failure) for a policy file: what the policy decisions of urls.robots_doc/tdmrep_doc rest on.
+CREATE TABLE IF NOT EXISTS policy_docs (
+  id @AUTO_ID, origin TEXT NOT NULL, kind TEXT NOT NULL, url TEXT NOT NULL, capture_id TEXT, status INTEGER,
+  body_sha256 TEXT, body TEXT, state TEXT NOT NULL, detail TEXT, fetched_at BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
   capture_id TEXT PRIMARY KEY, job_id TEXT NOT NULL, doc TEXT NOT NULL, created_at BIGINT NOT NULL);
 CREATE INDEX IF NOT EXISTS documents_job ON documents (job_id);

@@ -44,6 +44,12 @@ export class Store {
     await this.db.transaction(async (tx) => {
       if (this.db.dialect === 'postgres') await tx.run('SELECT pg_advisory_xact_lock(7290017)');
       await ensureColumns(this.db, tx, 'jobs', { collection_id: 'TEXT' });
+      await ensureColumns(this.db, tx, 'hosts', {
+        tdmrep_at: 'BIGINT',
+        robots_doc: 'BIGINT',
+        tdmrep_doc: 'BIGINT',
+      });
+      await ensureColumns(this.db, tx, 'urls', { robots_doc: 'BIGINT', tdmrep_doc: 'BIGINT' });
       await tx.run('CREATE INDEX IF NOT EXISTS jobs_collection ON jobs (collection_id, created_at)');
     });
     await applyRewardsSchema(this.db);

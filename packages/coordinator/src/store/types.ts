@@ -58,6 +58,9 @@ export interface HostPolicy {
   robotsTxt: string | null;
   tdmrepState: string;
   tdmrep: string | null;
+  /** The policy_docs rows the current robots.txt and tdmrep.json verdicts come from. */
+  robotsDoc: number | null;
+  tdmrepDoc: number | null;
 }
 
 export interface CaptureRow {
@@ -97,6 +100,13 @@ export interface SchedulerConfig {
   backoffMs: number;
   /** How long robots.txt and tdmrep.json verdicts are trusted before they are fetched again. */
   policyTtlMs: number;
+  /**
+   * The longest robots.txt Crawl-delay honoured; an origin asking for more is not crawled (its URLs are
+   * skipped as crawl_delay_too_long), never crawled faster than it asked.
+   */
+  maxCrawlDelayMs: number;
+  /** The scheduler's clock: lease times and policy-file ages (tests move it to expire policies). */
+  clock: () => number;
 }
 
 export const defaultSchedulerConfig: SchedulerConfig = {
@@ -106,4 +116,6 @@ export const defaultSchedulerConfig: SchedulerConfig = {
   maxAttempts: 3,
   backoffMs: 500,
   policyTtlMs: 24 * 3600_000,
+  maxCrawlDelayMs: 60_000,
+  clock: Date.now,
 };

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type CheckLine, reportLines, summaryLine } from './verify-report.js';
+
+const byCheck = (lines: CheckLine[]) => Object.fromEntries(lines.map((l) => [l.check, l]));
+const fileAnchor = { anchor: { kind: 'file' } };
+
+test('rows that stopped at an earlier check are counted out of the later lines, not claimed', () => {
+  const lines = byCheck(
+    reportLines({
+      rows: 10,
+      failures: [
+        { row: 2, check: 'format', message: 'not JSON' },
+        { row: 3, check: 'signature', message: 'bad signature' },
+      ],
+      checkpoints: { checkpoints: [fileAnchor], consistency: [] },
+      trustedFromBundle: false,
+      uncovered: [],
+    }),
+  );
+  assert.equal(lines.rows?.status, 'failed');
+  assert.equal(lines.signatures?.status, 'failed');
+  assert.equal(
+    lines.signatures?.detail,
+    '1 of 9 rows failed (1 more stopped at an earlier check); first: row 3: bad signature',
+  );
+  assert.equal(lines.records?.status, 'checked');
+  assert.match(lines.records?.detail ?? '', /^8 of 10 rows \(2 stopped at an earlier check\): /);
+  assert.equal(lines['consistency proofs']?.status, 'not_checked', 'one checkpoint: no proof to check');
+  assert.equal(lines['log key']?.status, 'checked');
+});
+
+test('Solana anchors are not claimed as checked on chain; unknown files are listed', () => {
+  const lines = reportLines({
+    rows: 1,
+    failures: [],
+    checkpoints: { checkpoints: [{ anchor: { kind: 'solana' } }, fileAnchor], consistency: [] },
+    trustedFromBundle: true,
+    uncovered: ['notes.txt', 'skipped.jsonl'],
+  });
+  const l = byCheck(lines);
+  assert.equal(l.anchors?.status, 'checked');
+  assert.match(l.anchors?.detail ?? '', /1 solana: .*checked offline; 1 file: /);
+  assert.equal(l['anchors on chain']?.status, 'not_checked');
+  assert.equal(l['log key']?.status, 'not_checked');
+  assert.deepEqual(
+    [l['notes.txt']?.status, l['notes.txt']?.detail, l['skipped.jsonl']?.status],
+    ['not_checked', 'not a file verify knows', 'not_checked'],
+  );
+  const summary = summaryLine(lines, 0);
+  assert.match(
+    summary,
+    /^OK: \d+ checks passed; not checked: anchors on chain, log key, notes\.txt, skipped\.jsonl$/,
+  );
+});
+
+test('an empty bundle checks nothing and says so', () => {
+  const lines = reportLines({
+    rows: 0,
+    failures: [],
+    checkpoints: { checkpoints: [fileAnchor], consistency: [] },
+    trustedFromBundle: false,
+    uncovered: [],
+  });
+  const l = byCheck(lines);
+  for (const check of ['rows', 'signatures', 'records', 'bodies', 'log order', 'inclusion proofs'])
+    assert.equal(l[check]?.status, 'not_checked', check);
+  assert.doesNotMatch(summaryLine(lines, 0), /all/);
+  assert.equal(summaryLine(lines, 2), `FAILED: 2 problems (0 of ${lines.length} checks failed)`);
+});

@@ -1,0 +1,198 @@
+import type { BundleFailure } from '@sward/core';
+
+/** checked: the check ran and passed; failed: it ran and found problems; not_checked: it did not run. */
+export type CheckStatus = 'checked' | 'not_checked' | 'failed';
+
+/** One line of the report: what was (or was not) checked, and how it went. */
+export interface CheckLine {
+  check: string;
+  status: CheckStatus;
+  detail: string;
+}
+
+/** What the report lines are made from: verifyBundleDir's findings, nothing recomputed. */
+export interface ReportInput {
+  rows: number;
+  failures: readonly BundleFailure[];
+  /** The bundle's checkpoints as the verifier parsed them; null when the file was missing or malformed. */
+  checkpoints: { checkpoints: { anchor: unknown }[]; consistency: unknown[] } | null;
+  trustedFromBundle: boolean;
+  /** Bundle files (relative paths) that no check reads. */
+  uncovered: readonly string[];
+}
+
+/** Files a crawl writes that verify does not read yet, and why each matters. */
+const UNCOVERED_WHY: Record<string, string> = {
+  'documents.jsonl': 'not covered yet: documents are not compared with the captures they came from',
+  'documents-dropped.jsonl': 'not covered yet',
+  'skipped.jsonl': 'not covered yet: skip reasons are not checked against signed captures',
+  'compliance.json': "not covered yet: the policy documents' captures are not checked",
+  'pages.warc.gz': 'not covered yet: the WARC records are not compared with the rows',
+};
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * The report's lines, one per kind of check, then one per bundle file no check reads. A line says
+ * "checked" only for a check that ran on everything it names; rows that stopped at an earlier check
+ * (not JSON, bad signature) are counted out of the later lines rather than claimed.
+ */
+export function reportLines(r: ReportInput): CheckLine[] {
+  const lines: CheckLine[] = [];
+  const of = (check: string) => r.failures.filter((f) => f.check === check);
+  const rowFailures = (check: string) => new Set(of(check).flatMap((f) => (f.row === null ? [] : [f.row])));
+  const bundleFormat = r.failures.filter((f) => f.check === 'format' && f.row === null);
+  const first = (fs: readonly BundleFailure[]) =>
+    fs[0] ? `${fs[0].row === null ? '' : `row ${fs[0].row}: `}${fs[0].message}` : '';
+
+  const missingRows = bundleFormat.find((f) => f.message.startsWith('pages.jsonl'));
+  const badFormat = rowFailures('format');
+  const badSignature = rowFailures('signature');
+  if (missingRows) lines.push({ check: 'rows', status: 'failed', detail: missingRows.message });
+  else if (r.rows === 0)
+    lines.push({ check: 'rows', status: 'not_checked', detail: 'pages.jsonl has no rows' });
+  else
+    lines.push(
+      badFormat.size
+        ? {
+            check: 'rows',
+            status: 'failed',
+            detail: `${badFormat.size} of ${plural(r.rows, 'row')} malformed; first: ${first(of('format').filter((f) => f.row !== null))}`,
+          }
+        : { check: 'rows', status: 'checked', detail: `${plural(r.rows, 'row')} well-formed` },
+    );
+  // A row stops at a format or signature failure: the checks after those did not run on it.
+  const reachedSignature = r.rows - badFormat.size;
+  const reachedRest = reachedSignature - badSignature.size;
+  const rowCheck = (check: string, name: string, reached: number, what: string) => {
+    const bad = rowFailures(check);
+    if (reached <= 0) {
+      lines.push({ check: name, status: 'not_checked', detail: 'no row got this far' });
+      return;
+    }
+    const skipped = r.rows - reached;
+    const scope = skipped
+      ? `${reached} of ${plural(r.rows, 'row')} (${skipped} stopped at an earlier check)`
+      : plural(reached, 'row');
+    lines.push(
+      bad.size
+        ? {
+            check: name,
+            status: 'failed',
+            detail: `${bad.size} of ${plural(reached, 'row')} failed${skipped ? ` (${skipped} more stopped at an earlier check)` : ''}; first: ${first(of(check))}`,
+          }
+        : { check: name, status: 'checked', detail: `${scope}: ${what}` },
+    );
+  };
+  rowCheck('signature', 'signatures', reachedSignature, 'each capture verifies under its node key');
+  rowCheck('record', 'records', reachedRest, 'row fields match the signed capture');
+  rowCheck(
+    'body',
+    'bodies',
+    reachedRest,
+    'each blob matches its signed hash and length; files under blobs/ that no row names are not checked',
+  );
+  rowCheck('order', 'log order', reachedRest, 'rows come in ascending leaf order');
+  rowCheck('inclusion', 'inclusion proofs', reachedRest, "each row's leaf is in its checkpoint");
+
+  const cps = r.checkpoints;
+  const cpFailures = [...bundleFormat.filter((f) => f !== missingRows), ...of('checkpoint')];
+  if (!cps)
+    lines.push({ check: 'checkpoints', status: 'failed', detail: first(cpFailures) || 'not readable' });
+  else
+    lines.push(
+      cpFailures.length
+        ? {
+            check: 'checkpoints',
+            status: 'failed',
+            detail: `${cpFailures.length} failed; first: ${first(cpFailures)}`,
+          }
+        : {
+            check: 'checkpoints',
+            status: 'checked',
+            detail: `${plural(cps.checkpoints.length, 'signed checkpoint')} verify`,
+          },
+    );
+  if (cps) {
+    const pairs = cps.checkpoints.length - 1;
+    const bad = of('consistency');
+    lines.push(
+      pairs === 0
+        ? { check: 'consistency proofs', status: 'not_checked', detail: 'one checkpoint: nothing to link' }
+        : bad.length
+          ? {
+              check: 'consistency proofs',
+              status: 'failed',
+              detail: `${bad.length} of ${pairs}; first: ${first(bad)}`,
+            }
+          : {
+              check: 'consistency proofs',
+              status: 'checked',
+              detail: `${plural(pairs, 'proof')} link consecutive checkpoints`,
+            },
+    );
+    lines.push(...anchorLines(cps.checkpoints, of('anchor'), first));
+  }
+  lines.push(
+    r.trustedFromBundle
+      ? {
+          check: 'log key',
+          status: 'not_checked',
+          detail:
+            'trusted the key written in the bundle, which proves integrity, not origin; pass --trusted-key',
+        }
+      : { check: 'log key', status: 'checked', detail: 'checkpoints are signed by a key you trust' },
+  );
+  for (const file of r.uncovered)
+    lines.push({
+      check: file,
+      status: 'not_checked',
+      detail: UNCOVERED_WHY[file] ?? 'not a file verify knows',
+    });
+  return lines;
+}
+
+function anchorLines(
+  checkpoints: readonly { anchor: unknown }[],
+  failures: readonly BundleFailure[],
+  first: (fs: readonly BundleFailure[]) => string,
+): CheckLine[] {
+  const kinds = new Map<string, number>();
+  for (const c of checkpoints) {
+    const kind = (c.anchor as { kind?: unknown } | null)?.kind;
+    const k = typeof kind === 'string' ? kind : 'none';
+    kinds.set(k, (kinds.get(k) ?? 0) + 1);
+  }
+  const how: Record<string, string> = {
+    file: 'entry hash recomputes, checked locally; the anchor file itself is not in the bundle',
+    solana: 'the signed transaction carries the checkpoint hash in its memo, checked offline',
+  };
+  const what = [...kinds].map(([k, n]) => `${n} ${k}: ${how[k] ?? 'unknown kind'}`).join('; ');
+  const lines: CheckLine[] = [
+    failures.length
+      ? {
+          check: 'anchors',
+          status: 'failed',
+          detail: `${failures.length} of ${checkpoints.length}; first: ${first(failures)}`,
+        }
+      : { check: 'anchors', status: 'checked', detail: what },
+  ];
+  if (kinds.has('solana'))
+    lines.push({
+      check: 'anchors on chain',
+      status: 'not_checked',
+      detail: 'offline: the Solana transactions are checked as signed, not that they landed on chain',
+    });
+  return lines;
+}
+
+/** The report's last line: it names what was not checked, so it never claims more than ran. */
+export function summaryLine(lines: readonly CheckLine[], failures: number): string {
+  const n = (s: CheckStatus) => lines.filter((l) => l.status === s).length;
+  if (failures > 0)
+    return `FAILED: ${plural(failures, 'problem')} (${n('failed')} of ${lines.length} checks failed)`;
+  const skipped = lines.filter((l) => l.status === 'not_checked').map((l) => l.check);
+  return skipped.length
+    ? `OK: ${n('checked')} checks passed; not checked: ${skipped.join(', ')}`
+    : `OK: all ${n('checked')} checks passed`;
+}
