@@ -56,7 +56,12 @@ for (const backend of backends()) {
 
     test('API keys are stored hashed and checked', async () => {
       const { store } = await setup();
-      const { key } = await store.auth.createApiKey('test');
+      const { key } = await store.auth.createApiKey({
+        name: 'test',
+        tenant: 'default',
+        role: 'customer',
+        scopes: ['crawl'],
+      });
       assert.ok(await store.auth.checkApiKey(key));
       assert.equal(await store.auth.checkApiKey(`${key}x`), null);
       const raw = await store.db.all<{ key_hash: string }>('SELECT key_hash FROM api_keys');
@@ -74,13 +79,16 @@ for (const backend of backends()) {
 
     test('policy first, then one page at a time per origin; duplicates enqueued once', async () => {
       const { store, ingest, node } = await setup();
-      const job = await store.frontier.createJob(null, {
-        seed: 'http://site.test/',
-        maxPages: 10,
-        maxDepth: 3,
-        include: [],
-        exclude: [],
-      });
+      const job = await store.frontier.createJob(
+        { tenant: 'default' },
+        {
+          seed: 'http://site.test/',
+          maxPages: 10,
+          maxDepth: 3,
+          include: [],
+          exclude: [],
+        },
+      );
       await robotsAndTdm(store, ingest, node, 'User-agent: *\nDisallow: /private/\n');
       const [p] = await store.frontier.claim(node.id, 4);
       assert.equal(p?.url, 'http://site.test/');
@@ -110,13 +118,16 @@ for (const backend of backends()) {
       const { store, ingest, node } = await setup({ leaseMs: 1500 });
       const other = generateIdentity();
       await store.auth.upsertNode({ id: other.id });
-      const job = await store.frontier.createJob(null, {
-        seed: 'http://r.test/',
-        maxPages: 10,
-        maxDepth: 1,
-        include: [],
-        exclude: [],
-      });
+      const job = await store.frontier.createJob(
+        { tenant: 'default' },
+        {
+          seed: 'http://r.test/',
+          maxPages: 10,
+          maxDepth: 1,
+          include: [],
+          exclude: [],
+        },
+      );
       await robotsAndTdm(store, ingest, node);
       const [a] = await store.frontier.claim(node.id, 1);
       assert.equal(
@@ -146,13 +157,16 @@ for (const backend of backends()) {
 
     test('bad captures are rejected and nothing is stored', async () => {
       const { store, ingest, node } = await setup();
-      await store.frontier.createJob(null, {
-        seed: 'http://b.test/',
-        maxPages: 10,
-        maxDepth: 1,
-        include: [],
-        exclude: [],
-      });
+      await store.frontier.createJob(
+        { tenant: 'default' },
+        {
+          seed: 'http://b.test/',
+          maxPages: 10,
+          maxDepth: 1,
+          include: [],
+          exclude: [],
+        },
+      );
       await robotsAndTdm(store, ingest, node);
       const [l] = await store.frontier.claim(node.id, 1);
       const good = captureUpload(node, l as never, {});
@@ -191,13 +205,16 @@ for (const backend of backends()) {
 
     test('robots.txt answering 5xx means disallow-all; 4xx means allow-all (RFC 9309)', async () => {
       const { store, ingest, node } = await setup();
-      const job = await store.frontier.createJob(null, {
-        seed: 'http://down.test/',
-        maxPages: 10,
-        maxDepth: 1,
-        include: [],
-        exclude: [],
-      });
+      const job = await store.frontier.createJob(
+        { tenant: 'default' },
+        {
+          seed: 'http://down.test/',
+          maxPages: 10,
+          maxDepth: 1,
+          include: [],
+          exclude: [],
+        },
+      );
       const [r] = await store.frontier.claim(node.id, 1);
       assert.equal(r?.kind, 'robots');
       await ingest.acceptCapture(node.id, captureUpload(node, r as never, { status: 503, body: 'busy' }));
@@ -206,13 +223,16 @@ for (const backend of backends()) {
       assert.deepEqual(await store.frontier.claim(node.id, 1), []);
       assert.equal((await store.frontier.progress(job.id)).skippedByReason.robots_unavailable, 1);
       assert.equal((await store.frontier.getJob(job.id))?.state, 'done');
-      const job2 = await store.frontier.createJob(null, {
-        seed: 'http://gone.test/',
-        maxPages: 10,
-        maxDepth: 1,
-        include: [],
-        exclude: [],
-      });
+      const job2 = await store.frontier.createJob(
+        { tenant: 'default' },
+        {
+          seed: 'http://gone.test/',
+          maxPages: 10,
+          maxDepth: 1,
+          include: [],
+          exclude: [],
+        },
+      );
       const [r2] = await store.frontier.claim(node.id, 1);
       await ingest.acceptCapture(
         node.id,
@@ -228,13 +248,16 @@ for (const backend of backends()) {
 
     test('noai and TDM reservations are skipped and their bodies never stored', async () => {
       const { store, ingest, node } = await setup();
-      const job = await store.frontier.createJob(null, {
-        seed: 'http://n.test/',
-        maxPages: 10,
-        maxDepth: 1,
-        include: [],
-        exclude: [],
-      });
+      const job = await store.frontier.createJob(
+        { tenant: 'default' },
+        {
+          seed: 'http://n.test/',
+          maxPages: 10,
+          maxDepth: 1,
+          include: [],
+          exclude: [],
+        },
+      );
       await robotsAndTdm(store, ingest, node);
       const [l] = await store.frontier.claim(node.id, 1);
       const r = await ingest.acceptCapture(

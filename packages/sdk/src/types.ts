@@ -79,11 +79,16 @@ export interface DocumentRow {
 }
 
 export type {
+  ApiKeyInfo,
   CollectionInfo,
   CollectionSearchAnswer,
   CollectionSearchRequest,
   CollectionSearchResult,
   CollectionWebhookPayload,
+  CreateKeyRequest,
   Freshness,
+  NewApiKey,
   RefreshStats,
+  Role,
+  Scope,
 } from '@sward/core';

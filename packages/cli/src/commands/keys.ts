@@ -1,21 +1,138 @@
 import { resolve } from 'node:path';
-import { openStore } from '@sward/coordinator';
-import type { Command } from 'commander';
+import { checkNewKey, keyInfo, openStore, type Store } from '@sward/coordinator';
+import { createKeyRequestSchema } from '@sward/core';
+import { type ApiKeyInfo, type NewApiKey, SwardClient } from '@sward/sdk';
+import { type Command, InvalidArgumentError } from 'commander';
+import { defaultCoordinatorUrl } from '../options.js';
+
+interface Where {
+  db?: string;
+  coordinator: string;
+  apiKey?: string;
+}
+
+/**
+ * `--db` (or SWARD_DB) works on the database directly: the way to make the first keys, or to recover
+ * when no admin key is left. Otherwise the coordinator's API is used with an API key holding keys:admin.
+ */
+async function withTarget<T>(
+  o: Where,
+  direct: (store: Store) => Promise<T>,
+  api: (client: SwardClient) => Promise<T>,
+): Promise<T> {
+  if (o.db) {
+    const store = await openStore(/^postgres/.test(o.db) ? o.db : resolve(o.db));
+    try {
+      return await direct(store);
+    } finally {
+      await store.close();
+    }
+  }
+  if (!o.apiKey)
+    throw new InvalidArgumentError('no API key: pass --api-key or set SWARD_API_KEY (or use --db)');
+  return api(new SwardClient({ url: o.coordinator, apiKey: o.apiKey }));
+}
+
+const where = (c: Command) =>
+  c
+    .option('--db <location>', 'work on this SQLite file or postgres:// URL directly', process.env.SWARD_DB)
+    .option('--coordinator <url>', 'coordinator URL (SWARD_COORDINATOR)', defaultCoordinatorUrl())
+    .option(
+      '--api-key <key>',
+      'an API key with the keys:admin scope (SWARD_API_KEY)',
+      process.env.SWARD_API_KEY,
+    );
+
+const line = (k: ApiKeyInfo) =>
+  `${k.id}  ${k.tenant}  ${k.role}  ${k.scopes.join(',')}  ${k.name}` +
+  `  created ${k.createdAt}  expires ${k.expiresAt ?? 'never'}  last used ${k.lastUsedAt ?? 'never'}` +
+  (k.revokedAt ? `  REVOKED ${k.revokedAt}` : '');
+
+const printNew = (k: NewApiKey) => {
+  process.stderr.write(`${line(k)}\n(the key is shown once; only its hash is stored)\n`);
+  process.stdout.write(`${k.key}\n`);
+};
 
 export function register(program: Command): void {
-  const keys = program.command('keys').description('manage customer API keys (directly on the database)');
-  keys
-    .command('create')
-    .option(
-      '--db <location>',
-      'SQLite file path or postgres:// URL',
-      process.env.SWARD_DB ?? 'sward-data/sward.db',
-    )
-    .option('--name <name>', 'a label for the key', 'customer')
-    .action(async (o) => {
-      const store = await openStore(/^postgres/.test(o.db) ? o.db : resolve(o.db));
-      const { key } = await store.auth.createApiKey(o.name);
-      await store.close();
-      process.stdout.write(`${key}\n`);
+  const keys = program
+    .command('keys')
+    .description('manage API keys: tenants, roles (customer, admin), scopes, expiry, rotation');
+  where(
+    keys
+      .command('create')
+      .option('--name <name>', 'a label for the key', 'customer')
+      .option('--tenant <name>', 'tenant of the key (default: the default tenant, or the caller’s own)')
+      .option('--role <role>', 'customer or admin', 'customer')
+      .option(
+        '--scopes <list>',
+        'comma-separated: crawl,collections,labelling:owner,keys:admin,rewards:admin',
+      )
+      .option('--expires <iso-time>', 'time after which the key stops working (ISO 8601)'),
+  ).action(async (o) => {
+    const parsed = createKeyRequestSchema.safeParse({
+      name: o.name,
+      role: o.role,
+      ...(o.tenant !== undefined ? { tenant: o.tenant } : o.db ? { tenant: 'default' } : {}),
+      ...(o.scopes !== undefined
+        ? {
+            scopes: String(o.scopes)
+              .split(',')
+              .map((s) => s.trim()),
+          }
+        : {}),
+      ...(o.expires !== undefined ? { expiresAt: o.expires } : {}),
     });
+    if (!parsed.success) {
+      const i = parsed.error.issues[0];
+      throw new InvalidArgumentError(`${i?.path.join('.') || 'key'}: ${i?.message}`);
+    }
+    const req = parsed.data;
+    const made = await withTarget(
+      o,
+      async (store) => {
+        const k = checkNewKey(null, req);
+        const { id, key } = await store.auth.createApiKey(k);
+        return { ...keyInfo(await mustGet(store, id)), key };
+      },
+      (client) => client.createKey(req),
+    );
+    printNew(made);
+  });
+  where(keys.command('list').option('--tenant <name>', 'only this tenant’s keys')).action(async (o) => {
+    const list = await withTarget(
+      o,
+      async (store) => (await store.auth.listApiKeys(o.tenant ?? null)).map(keyInfo),
+      (client) => client.keys(o.tenant),
+    );
+    for (const k of list) process.stdout.write(`${line(k)}\n`);
+  });
+  where(keys.command('revoke').argument('<id>', 'key id (k_…)')).action(async (id: string, o) => {
+    const k = await withTarget(
+      o,
+      async (store) => {
+        if (!(await store.auth.revokeApiKey(id))) throw new InvalidArgumentError(`no live API key ${id}`);
+        return keyInfo(await mustGet(store, id));
+      },
+      (client) => client.revokeKey(id),
+    );
+    process.stdout.write(`${line(k)}\n`);
+  });
+  where(keys.command('rotate').argument('<id>', 'key id (k_…)')).action(async (id: string, o) => {
+    const k = await withTarget(
+      o,
+      async (store) => {
+        const r = await store.auth.rotateApiKey(id);
+        if (!r) throw new InvalidArgumentError(`no live API key ${id}`);
+        return { ...keyInfo(await mustGet(store, r.id)), key: r.key };
+      },
+      (client) => client.rotateKey(id),
+    );
+    printNew(k);
+  });
+}
+
+async function mustGet(store: Store, id: string) {
+  const k = await store.auth.getApiKey(id);
+  if (!k) throw new InvalidArgumentError(`no API key ${id}`);
+  return k;
 }

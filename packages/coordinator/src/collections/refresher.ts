@@ -121,7 +121,7 @@ export class CollectionRefresher {
         ];
         const jobId = await this.frontier.insertJob(
           tx,
-          c.owner,
+          { tenant: c.owner },
           { seed: sources[0]?.url ?? '', maxPages: opts.maxPages, maxDepth: 0, include: [], exclude: [] },
           urls,
           c.id,
