@@ -11,6 +11,10 @@ export type KeyEnv = { Variables: { principal: Principal } };
 /** Enforces api/route-rules.ts for every request, before any handler runs. */
 export function authorize(store: Store): MiddlewareHandler<KeyEnv> {
   return async (c, next) => {
+    // A control character in a path segment or query value is never a valid id, URL or number, and
+    // PostgreSQL refuses NUL outright: refused here, before it reaches any lookup.
+    if (/%(?:[01][0-9a-f]|7f)/i.test(c.req.url))
+      throw new CoordinatorError('BAD_REQUEST', 'the request URL holds an encoded control character');
     const route = matchedRoutes(c).find((r) => r.method !== 'ALL');
     if (!route) return next(); // no handler: the app's 404
     const rule = ROUTE_RULES[`${route.method} ${route.path}`];

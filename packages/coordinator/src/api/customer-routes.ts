@@ -4,7 +4,7 @@ import { crawlRequestSchema } from '../crawl/job-options.js';
 import { CoordinatorError } from '../errors.js';
 import { type KeyEnv, principal } from './authorize.js';
 import type { AppDeps } from './deps.js';
-import { parseBody, parseQuery } from './parse-body.js';
+import { parseBody, parseQuery, readJson } from './parse-body.js';
 
 type Env = KeyEnv;
 
@@ -146,7 +146,7 @@ export function customerRoutes({
   });
 
   // Live collections: owned by the tenant, refreshed by the coordinator's CollectionRefresher.
-  r.post('/collections', async (c) => c.json(await collections.create(tenant(c), await c.req.json()), 201));
+  r.post('/collections', async (c) => c.json(await collections.create(tenant(c), await readJson(c)), 201));
   r.get('/collections', async (c) => c.json({ collections: await collections.list(tenant(c)) }));
   r.get('/collections/:id', async (c) => c.json(await collections.get(tenant(c), c.req.param('id'))));
   r.post('/collections/:id/pause', async (c) =>
@@ -160,7 +160,7 @@ export function customerRoutes({
   );
   r.post('/collections/:id/search', async (c) => {
     await collections.require(tenant(c), c.req.param('id'));
-    return c.json(await collectionSearch.search(c.req.param('id'), await c.req.json()));
+    return c.json(await collectionSearch.search(c.req.param('id'), await readJson(c)));
   });
   r.delete('/collections/:id', async (c) => {
     await collections.delete(tenant(c), c.req.param('id'));

@@ -9,7 +9,7 @@ import type { LabellerPayer } from '../labelling/settlement.js';
 import { RewardsService } from '../rewards/rewards-service.js';
 import type { Store } from '../store/store.js';
 import { principal } from './authorize.js';
-import { bearer, parseBody } from './parse-body.js';
+import { bearer, parseBody, readJson } from './parse-body.js';
 
 export interface LabellingRouteDeps {
   store: Store;
@@ -61,7 +61,7 @@ export function labellingRoutes(deps: LabellingRouteDeps): Hono {
   // ---- customer ----
   r.post('/v1/labelling/projects', async (c) => {
     const { tenant, keyId } = customer(c);
-    const p = await svc.projects.create({ tenant, apiKeyId: keyId }, await c.req.json());
+    const p = await svc.projects.create({ tenant, apiKeyId: keyId }, await readJson(c));
     return c.json(publicProject(p), 201);
   });
   r.get('/v1/labelling/projects', async (c) => {

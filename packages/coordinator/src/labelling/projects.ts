@@ -59,7 +59,7 @@ export class Projects {
   /** `owner`: the tenant (and key) creating it; null for projects made outside the API (tests, scripts). */
   async create(
     owner: { tenant: string; apiKeyId?: string } | null,
-    input: CreateProjectInput,
+    input: CreateProjectInput | unknown,
   ): Promise<Project> {
     const parsed = createProjectSchema.safeParse(input);
     if (!parsed.success) {
