@@ -157,6 +157,14 @@ for (const backend of backends()) {
       }
     });
 
+    test('job listing is bounded', async () => {
+      for (let i = 0; i < 3; i++)
+        await call('POST', '/v1/jobs', f.acme, JSON.stringify({ seed: `http://list.test/${i}` }));
+      const two = await call('GET', '/v1/jobs?limit=2', f.acme);
+      assert.equal(two.json.jobs.length, 2, two.text);
+      assert.equal((await call('GET', '/v1/jobs?limit=1001', f.acme)).status, 400);
+    });
+
     test('seeds: http(s) with a host, at most 8 KiB, no credentials or control characters', async () => {
       const before = await rowCounts();
       const cases: [string, RegExp][] = [

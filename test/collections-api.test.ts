@@ -64,7 +64,8 @@ for (const backend of backends()) {
         // bad input names what is wrong
         await assert.rejects(
           client.createCollection({ name: 'x', sources: ['ftp://example.org/'] }),
-          (e: unknown) => e instanceof SwardApiError && /not an http\(s\) URL/.test(e.message),
+          (e: unknown) =>
+            e instanceof SwardApiError && /sources\.0: URL must start with http/.test(e.message),
         );
         await assert.rejects(
           client.createCollection({ name: 'x', sources: ['https://example.org/'], every: '5s' }),

@@ -47,9 +47,13 @@ export function customerRoutes({
     return c.json(job, 201);
   });
 
+  /** Newest first, `limit` of them (each job carries its options, up to ~200 KB of include/exclude). */
   r.get('/jobs', async (c) => {
-    parseQuery(c, z.object({}).strict());
-    return c.json({ jobs: await store.frontier.listJobs(tenant(c)) });
+    const q = parseQuery(
+      c,
+      z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }).strict(),
+    );
+    return c.json({ jobs: await store.frontier.listJobs(tenant(c), q.limit) });
   });
 
   r.get('/jobs/:id', async (c) => {

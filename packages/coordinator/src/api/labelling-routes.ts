@@ -32,10 +32,10 @@ const answerSchema = z.object({
 const reviewSchema = z.object({ verdict: z.enum(['clear', 'confirm']) });
 
 /**
- * The labelling marketplace over HTTP, mounted at the app's root (before the /v1 customer routes, whose
- * API-key guard would otherwise claim /v1/labelling): the labeller page at /label, customer routes
- * under /v1/labelling/projects (API key), labeller routes under /v1/labelling/labellers, /me and /work
- * (the session cookie set at sign-up, or its token as a Bearer).
+ * The labelling marketplace over HTTP, mounted at the app's root: the labeller page at /label, the
+ * tenant's projects under /v1/labelling/projects (API key with labelling:owner, see route-rules.ts),
+ * labeller routes under /v1/labelling/labellers, /me and /work (the session cookie set at sign-up, or its
+ * token as a Bearer).
  */
 export function labellingRoutes(deps: LabellingRouteDeps): Hono {
   const { store } = deps;

@@ -89,7 +89,7 @@ export class FrontierStore {
   }
 
   /** A tenant's crawl jobs, newest first (a live collection's refreshes are listed with the collection). */
-  async listJobs(tenant: string, limit = 1000): Promise<Job[]> {
+  async listJobs(tenant: string, limit = 100): Promise<Job[]> {
     return (
       await this.db.all<Record<string, unknown>>(
         'SELECT * FROM jobs WHERE tenant_id = ? AND collection_id IS NULL ORDER BY created_at DESC LIMIT ?',
