@@ -9,6 +9,7 @@ import { Hono } from 'hono';
 import { pino } from 'pino';
 import { authorize } from '../packages/coordinator/src/api/authorize.js';
 import { ROUTE_RULES } from '../packages/coordinator/src/api/route-rules.js';
+import { type Backend, backends } from './support/backends.js';
 import { captureUpload } from './support/capture-maker.js';
 
 // Loose view of a JSON answer: the assertions below say what they expect of it.
@@ -81,10 +82,10 @@ const f = {} as {
   flagIds: string[];
 };
 
-before(async () => {
+async function setUp(backend: Backend) {
   dir = mkdtempSync(join(tmpdir(), 'sward-access-'));
   co = await startCoordinator({
-    db: join(dir, 'sward.db'),
+    db: backend.name === 'sqlite' ? join(dir, 'sward.db') : await backend.create(),
     dataDir: dir,
     scheduler: { hostDelayMs: 0 },
     collections: { refresh: false },
@@ -164,12 +165,13 @@ before(async () => {
       evidence: {},
     })),
   );
-});
+}
 
-after(async () => {
+async function tearDown(backend: Backend) {
   await co?.close();
   rmSync(dir, { recursive: true, force: true });
-});
+  await backend.cleanup();
+}
 
 /** A concrete path for a route pattern, naming acme's objects. */
 function fill(method: string, pattern: string): string {
@@ -223,76 +225,80 @@ const secrets = () => [f.jobId, f.captureId, f.collectionId, f.projectId, f.sha,
 const LAST = ['DELETE /v1/collections/:id', 'POST /v1/keys/:id/revoke', 'POST /v1/keys/:id/rotate'];
 const ordered = Object.keys(ROUTE_RULES).sort((a, b) => Number(LAST.includes(a)) - Number(LAST.includes(b)));
 
-describe('every route follows its rule in api/route-rules.ts', () => {
-  test('the app registers exactly the routes the table declares', () => {
-    const registered = new Set(
-      co.app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`),
-    );
-    const declared = new Set(Object.keys(ROUTE_RULES));
-    assert.deepEqual(
-      [...registered].filter((r) => !declared.has(r)),
-      [],
-      'routes without a rule',
-    );
-    assert.deepEqual(
-      [...declared].filter((r) => !registered.has(r)),
-      [],
-      'rules without a route',
-    );
-  });
+for (const backend of backends())
+  describe(`every route follows its rule in api/route-rules.ts: ${backend.name}`, () => {
+    before(() => setUp(backend));
+    after(() => tearDown(backend));
 
-  test('a route registered without a rule is closed', async () => {
-    const app = new Hono();
-    app.use('*', authorize(co.store));
-    app.get('/v1/forgotten', (c) => c.json({ leaked: true }));
-    app.onError((err, c) => c.json({ error: { message: err.message } }, 404));
-    const res = await app.request('/v1/forgotten', { headers: { authorization: `Bearer ${f.admin}` } });
-    assert.equal(res.status, 404);
-    assert.doesNotMatch(await res.text(), /leaked/);
-  });
-
-  for (const id of ordered) {
-    const rule = ROUTE_RULES[id];
-    const [method, pattern] = id.split(' ') as [string, string];
-    test(`${id} (${rule?.auth}${rule?.auth === 'key' ? ` ${rule.scope}` : ''})`, async () => {
-      const path = () => fill(method, pattern) + (QUERIES[id]?.() ?? '');
-      const body = method === 'GET' ? undefined : (BODIES[id] ?? {});
-      const none = await call(method, path(), null, body);
-      if (rule?.auth === 'public') {
-        assert.ok(![401, 403].includes(none.status) && none.status < 500, `${none.status} ${none.text}`);
-        return;
-      }
-      assert.equal(none.status, 401, `no credentials: ${none.text}`);
-      if (rule?.auth !== 'key') {
-        // A customer's API key is not a node or labeller session; the right session gets past the guard.
-        assert.equal((await call(method, path(), f.admin, body)).status, 401);
-        const session = rule?.auth === 'node' ? f.nodeToken : f.labellerToken;
-        const ok = await call(method, path(), session, body);
-        assert.ok(![401, 403].includes(ok.status) && ok.status < 500, `${ok.status} ${ok.text}`);
-        return;
-      }
-      // another tenant: what belongs to acme is not there; lists and creations are its own
-      const other = await call(method, path(), f.globex, body);
-      if (rule.scope === 'rewards:admin') assert.equal(other.status, 403, other.text);
-      else if (pattern.includes(':') || pattern === '/v1/proofs') {
-        // the same answer as for an id that does not exist (the message names only the id asked for)
-        assert.equal(other.status, 404, other.text);
-        assert.equal(other.json.error.code, 'NOT_FOUND');
-      } else {
-        assert.ok(other.status === 200 || other.status === 201, `${other.status} ${other.text}`);
-        for (const s of secrets())
-          assert.ok(!other.text.includes(s), `another tenant saw ${s}: ${other.text}`);
-      }
-      // a key of acme without the scope
-      const lacking = await call(method, path(), f.lacking[rule.scope], body);
-      assert.equal(lacking.status, 403, lacking.text);
-      assert.match(lacking.json.error.message, new RegExp(rule.scope));
-      // the right key
-      const key = rule.scope === 'rewards:admin' ? f.admin : f.acme;
-      const ok = await call(method, path(), key, body);
-      const want = RIGHT_KEY_STATUS[id];
-      if (want) assert.equal(ok.status, want, ok.text);
-      else assert.ok(ok.status === 200 || ok.status === 201, `${ok.status} ${ok.text}`);
+    test('the app registers exactly the routes the table declares', () => {
+      const registered = new Set(
+        co.app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`),
+      );
+      const declared = new Set(Object.keys(ROUTE_RULES));
+      assert.deepEqual(
+        [...registered].filter((r) => !declared.has(r)),
+        [],
+        'routes without a rule',
+      );
+      assert.deepEqual(
+        [...declared].filter((r) => !registered.has(r)),
+        [],
+        'rules without a route',
+      );
     });
-  }
-});
+
+    test('a route registered without a rule is closed', async () => {
+      const app = new Hono();
+      app.use('*', authorize(co.store));
+      app.get('/v1/forgotten', (c) => c.json({ leaked: true }));
+      app.onError((err, c) => c.json({ error: { message: err.message } }, 404));
+      const res = await app.request('/v1/forgotten', { headers: { authorization: `Bearer ${f.admin}` } });
+      assert.equal(res.status, 404);
+      assert.doesNotMatch(await res.text(), /leaked/);
+    });
+
+    for (const id of ordered) {
+      const rule = ROUTE_RULES[id];
+      const [method, pattern] = id.split(' ') as [string, string];
+      test(`${id} (${rule?.auth}${rule?.auth === 'key' ? ` ${rule.scope}` : ''})`, async () => {
+        const path = () => fill(method, pattern) + (QUERIES[id]?.() ?? '');
+        const body = method === 'GET' ? undefined : (BODIES[id] ?? {});
+        const none = await call(method, path(), null, body);
+        if (rule?.auth === 'public') {
+          assert.ok(![401, 403].includes(none.status) && none.status < 500, `${none.status} ${none.text}`);
+          return;
+        }
+        assert.equal(none.status, 401, `no credentials: ${none.text}`);
+        if (rule?.auth !== 'key') {
+          // A customer's API key is not a node or labeller session; the right session gets past the guard.
+          assert.equal((await call(method, path(), f.admin, body)).status, 401);
+          const session = rule?.auth === 'node' ? f.nodeToken : f.labellerToken;
+          const ok = await call(method, path(), session, body);
+          assert.ok(![401, 403].includes(ok.status) && ok.status < 500, `${ok.status} ${ok.text}`);
+          return;
+        }
+        // another tenant: what belongs to acme is not there; lists and creations are its own
+        const other = await call(method, path(), f.globex, body);
+        if (rule.scope === 'rewards:admin') assert.equal(other.status, 403, other.text);
+        else if (pattern.includes(':') || pattern === '/v1/proofs') {
+          // the same answer as for an id that does not exist (the message names only the id asked for)
+          assert.equal(other.status, 404, other.text);
+          assert.equal(other.json.error.code, 'NOT_FOUND');
+        } else {
+          assert.ok(other.status === 200 || other.status === 201, `${other.status} ${other.text}`);
+          for (const s of secrets())
+            assert.ok(!other.text.includes(s), `another tenant saw ${s}: ${other.text}`);
+        }
+        // a key of acme without the scope
+        const lacking = await call(method, path(), f.lacking[rule.scope], body);
+        assert.equal(lacking.status, 403, lacking.text);
+        assert.match(lacking.json.error.message, new RegExp(rule.scope));
+        // the right key
+        const key = rule.scope === 'rewards:admin' ? f.admin : f.acme;
+        const ok = await call(method, path(), key, body);
+        const want = RIGHT_KEY_STATUS[id];
+        if (want) assert.equal(ok.status, want, ok.text);
+        else assert.ok(ok.status === 200 || ok.status === 201, `${ok.status} ${ok.text}`);
+      });
+    }
+  });
