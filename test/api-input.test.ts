@@ -8,8 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import { type RunningCoordinator, startCoordinator } from '@sward/coordinator';
 import fc from 'fast-check';
 import { pino } from 'pino';
-import { scrub } from '../packages/coordinator/src/api/app.js';
 import { ROUTE_RULES } from '../packages/coordinator/src/api/route-rules.js';
+import { safeError, scrub } from '../packages/coordinator/src/log-safe.js';
 import { backends } from './support/backends.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: test-only access to response fields
@@ -217,6 +217,8 @@ for (const backend of backends()) {
         scrub(`ENOENT: no such file, open '/srv/sward/data/x.json' key sk_${'A'.repeat(40)}`),
         "ENOENT: no such file, open '<path>' key sk_<secret>",
       );
+      const e = Object.assign(new Error('open /var/lib/sward/blobs/ab failed'), { code: 'ENOENT' });
+      assert.deepEqual(safeError(e), { type: 'Error', code: 'ENOENT', message: 'open <path> failed' });
     });
 
     test('property: random and malformed bodies, queries and ids on every route: no 5xx, refused means nothing stored', async () => {

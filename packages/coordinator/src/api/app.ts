@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { CoordinatorError } from '../errors.js';
+import { safeError } from '../log-safe.js';
 import { authorize } from './authorize.js';
 import { customerRoutes } from './customer-routes.js';
 import type { AppDeps } from './deps.js';
@@ -39,19 +40,10 @@ export function createApp(deps: AppDeps): Hono {
     if (err instanceof SyntaxError)
       return c.json(errBody('BAD_REQUEST', `request body is not JSON: ${err.message}`), 400);
     // No stack, no server path, no secret in the log line or the answer: the error's kind and its message.
-    deps.log.error(
-      { err: { type: (err as Error).name, message: scrub((err as Error).message) } },
-      'unhandled error',
-    );
+    deps.log.error({ err: safeError(err) }, 'unhandled error');
     return c.json(errBody('STORAGE', 'internal error; see the coordinator log'), 500);
   });
   return app;
 }
 
 const errBody = (code: string, message: string) => ({ error: { code, message } });
-
-/** Absolute file paths and Bearer-style secrets out of a message that may reach a log. */
-export const scrub = (message: string): string =>
-  message
-    .replace(/(?:[A-Za-z]:)?(?:[\\/][\w.@+-]+){2,}/g, '<path>')
-    .replace(/\b(sk|st)_[A-Za-z0-9_-]{16,}/g, '$1_<secret>');
