@@ -53,6 +53,7 @@ test('a customer key manages its own tenant only, and cannot grant what it lacks
   await assert.rejects(acme.createKey({ tenant: 'globex' }), status(403, /another tenant/));
   await assert.rejects(acme.createKey({ scopes: ['collections'] }), status(403, /collections/));
   await assert.rejects(admin.createKey({ scopes: ['rewards:admin'] }), status(400, /admin keys only/));
+  await assert.rejects(admin.createKey({ role: 'admin', scopes: ['crawl'] }), status(400, /every scope/));
   await assert.rejects(acme.keys('default'), status(403));
   assert.ok((await acme.keys()).every((k) => k.tenant === 'acme'));
   // the default tenant's admin key is not acme's to touch, and reads as absent

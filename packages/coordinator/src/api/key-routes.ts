@@ -40,6 +40,8 @@ export function checkNewKey(
 ) {
   const tenant = req.tenant ?? caller?.tenant;
   if (!tenant) throw new CoordinatorError('BAD_REQUEST', 'tenant: name the tenant of the new key');
+  if (req.role === 'admin' && req.scopes !== undefined)
+    throw new CoordinatorError('BAD_REQUEST', 'scopes: an admin key holds every scope; name none');
   const scopes: Scope[] = req.role === 'admin' ? [...SCOPES] : [...(req.scopes ?? DEFAULT_CUSTOMER_SCOPES)];
   const adminOnly = scopes.filter((s) => ADMIN_ONLY_SCOPES.includes(s));
   if (req.role === 'customer' && adminOnly.length)

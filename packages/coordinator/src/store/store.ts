@@ -1,4 +1,4 @@
-import { applyCollectionsSchema } from '../collections/collections-schema.js';
+import { applyCollectionsSchema, migrateCollectionTenancy } from '../collections/collections-schema.js';
 import { applyLabellingSchema } from '../labelling/labelling-schema.js';
 import { applyRewardsSchema } from '../rewards/rewards-schema.js';
 import { AuthStore } from './auth-store.js';
@@ -51,6 +51,7 @@ export class Store {
     await applyRewardsSchema(this.db);
     await applyLabellingSchema(this.db);
     await applyCollectionsSchema(this.db);
+    await migrateCollectionTenancy(this.db);
   }
 
   close(): Promise<void> {
