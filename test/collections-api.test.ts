@@ -48,8 +48,14 @@ for (const backend of backends()) {
         assert.equal((await client.pauseCollection(col.id, true)).paused, true);
         assert.equal((await client.collection(col.id)).paused, true);
         assert.equal((await client.pauseCollection(col.id, false)).paused, false);
-        // another customer sees none of it
-        const other = new SwardClient({ url: c.url, apiKey: (await c.store.auth.createApiKey('other')).key });
+        // another tenant sees none of it
+        const otherKey = await c.store.auth.createApiKey({
+          name: 'other',
+          tenant: 'other',
+          role: 'customer',
+          scopes: ['collections'],
+        });
+        const other = new SwardClient({ url: c.url, apiKey: otherKey.key });
         assert.deepEqual(await other.collections(), []);
         await assert.rejects(
           other.collection(col.id),
@@ -58,7 +64,8 @@ for (const backend of backends()) {
         // bad input names what is wrong
         await assert.rejects(
           client.createCollection({ name: 'x', sources: ['ftp://example.org/'] }),
-          (e: unknown) => e instanceof SwardApiError && /not an http\(s\) URL/.test(e.message),
+          (e: unknown) =>
+            e instanceof SwardApiError && /sources\.0: URL must start with http/.test(e.message),
         );
         await assert.rejects(
           client.createCollection({ name: 'x', sources: ['https://example.org/'], every: '5s' }),

@@ -57,7 +57,12 @@ for (const backend of backends()) {
 
     test('API keys are stored hashed and checked', async () => {
       const { store } = await setup();
-      const { key } = await store.auth.createApiKey('test');
+      const { key } = await store.auth.createApiKey({
+        name: 'test',
+        tenant: 'default',
+        role: 'customer',
+        scopes: ['crawl'],
+      });
       assert.ok(await store.auth.checkApiKey(key));
       assert.equal(await store.auth.checkApiKey(`${key}x`), null);
       const raw = await store.db.all<{ key_hash: string }>('SELECT key_hash FROM api_keys');
@@ -75,13 +80,16 @@ for (const backend of backends()) {
 
     test('policy first, then one page at a time per origin; duplicates enqueued once', async () => {
       const { store, ingest, node } = await setup();
-      const job = await store.frontier.createJob(null, {
-        seed: 'http://site.test/',
-        maxPages: 10,
-        maxDepth: 3,
-        include: [],
-        exclude: [],
-      });
+      const job = await store.frontier.createJob(
+        { tenant: 'default' },
+        {
+          seed: 'http://site.test/',
+          maxPages: 10,
+          maxDepth: 3,
+          include: [],
+          exclude: [],
+        },
+      );
       await robotsAndTdm(store, ingest, node, 'User-agent: *\nDisallow: /private/\n');
       const [p] = await store.frontier.claim(node.id, 4);
       assert.equal(p?.url, 'http://site.test/');
@@ -109,13 +117,16 @@ for (const backend of backends()) {
 
     test("a job's pages are listed in log order, not in the order they were accepted", async () => {
       const { store, ingest, node } = await setup();
-      const job = await store.frontier.createJob(null, {
-        seed: 'http://order.test/',
-        maxPages: 10,
-        maxDepth: 1,
-        include: [],
-        exclude: [],
-      });
+      const job = await store.frontier.createJob(
+        { tenant: 'default' },
+        {
+          seed: 'http://order.test/',
+          maxPages: 10,
+          maxDepth: 1,
+          include: [],
+          exclude: [],
+        },
+      );
       await robotsAndTdm(store, ingest, node);
       const accepted: string[] = [];
       for (let i = 0; i < 4; i++) {
@@ -161,13 +172,16 @@ for (const backend of backends()) {
       const { store, ingest, node } = await setup({ leaseMs: 1500 });
       const other = generateIdentity();
       await store.auth.upsertNode({ id: other.id });
-      const job = await store.frontier.createJob(null, {
-        seed: 'http://r.test/',
-        maxPages: 10,
-        maxDepth: 1,
-        include: [],
-        exclude: [],
-      });
+      const job = await store.frontier.createJob(
+        { tenant: 'default' },
+        {
+          seed: 'http://r.test/',
+          maxPages: 10,
+          maxDepth: 1,
+          include: [],
+          exclude: [],
+        },
+      );
       await robotsAndTdm(store, ingest, node);
       const [a] = await store.frontier.claim(node.id, 1);
       assert.equal(
@@ -197,13 +211,16 @@ for (const backend of backends()) {
 
     test('bad captures are rejected and nothing is stored', async () => {
       const { store, ingest, node } = await setup();
-      await store.frontier.createJob(null, {
-        seed: 'http://b.test/',
-        maxPages: 10,
-        maxDepth: 1,
-        include: [],
-        exclude: [],
-      });
+      await store.frontier.createJob(
+        { tenant: 'default' },
+        {
+          seed: 'http://b.test/',
+          maxPages: 10,
+          maxDepth: 1,
+          include: [],
+          exclude: [],
+        },
+      );
       await robotsAndTdm(store, ingest, node);
       const [l] = await store.frontier.claim(node.id, 1);
       const good = captureUpload(node, l as never, {});
@@ -242,13 +259,16 @@ for (const backend of backends()) {
 
     test('robots.txt answering 5xx means disallow-all; 4xx means allow-all (RFC 9309)', async () => {
       const { store, ingest, node } = await setup();
-      const job = await store.frontier.createJob(null, {
-        seed: 'http://down.test/',
-        maxPages: 10,
-        maxDepth: 1,
-        include: [],
-        exclude: [],
-      });
+      const job = await store.frontier.createJob(
+        { tenant: 'default' },
+        {
+          seed: 'http://down.test/',
+          maxPages: 10,
+          maxDepth: 1,
+          include: [],
+          exclude: [],
+        },
+      );
       const [r] = await store.frontier.claim(node.id, 1);
       assert.equal(r?.kind, 'robots');
       await ingest.acceptCapture(node.id, captureUpload(node, r as never, { status: 503, body: 'busy' }));
@@ -275,13 +295,16 @@ for (const backend of backends()) {
         ],
         'the 503 decided; tdmrep.json was not consulted',
       );
-      const job2 = await store.frontier.createJob(null, {
-        seed: 'http://gone.test/',
-        maxPages: 10,
-        maxDepth: 1,
-        include: [],
-        exclude: [],
-      });
+      const job2 = await store.frontier.createJob(
+        { tenant: 'default' },
+        {
+          seed: 'http://gone.test/',
+          maxPages: 10,
+          maxDepth: 1,
+          include: [],
+          exclude: [],
+        },
+      );
       const [r2] = await store.frontier.claim(node.id, 1);
       await ingest.acceptCapture(
         node.id,
@@ -293,13 +316,16 @@ for (const backend of backends()) {
       assert.equal(p?.url, 'http://gone.test/', 'a 4xx robots.txt allows everything');
       assert.equal(job2.state, 'running');
       // No HTTP answer at all: complete disallow, and compliance says why without a capture.
-      const job3 = await store.frontier.createJob(null, {
-        seed: 'http://unreachable.test/',
-        maxPages: 10,
-        maxDepth: 1,
-        include: [],
-        exclude: [],
-      });
+      const job3 = await store.frontier.createJob(
+        { tenant: 'default' },
+        {
+          seed: 'http://unreachable.test/',
+          maxPages: 10,
+          maxDepth: 1,
+          include: [],
+          exclude: [],
+        },
+      );
       const [r3] = await store.frontier.claim(node.id, 1);
       assert.equal(r3?.url, 'http://unreachable.test/robots.txt');
       const l3 = r3 as NonNullable<typeof r3>;
@@ -328,13 +354,16 @@ for (const backend of backends()) {
 
     test('noai and TDM reservations are skipped and their bodies never stored', async () => {
       const { store, ingest, node, blobs } = await setup();
-      const job = await store.frontier.createJob(null, {
-        seed: 'http://n.test/',
-        maxPages: 10,
-        maxDepth: 1,
-        include: [],
-        exclude: [],
-      });
+      const job = await store.frontier.createJob(
+        { tenant: 'default' },
+        {
+          seed: 'http://n.test/',
+          maxPages: 10,
+          maxDepth: 1,
+          include: [],
+          exclude: [],
+        },
+      );
       const [r0] = await store.frontier.claim(node.id, 1);
       await ingest.acceptCapture(node.id, captureUpload(node, r0 as never, { body: '' }));
       const [t0] = await store.frontier.claim(node.id, 1);
@@ -387,13 +416,16 @@ for (const backend of backends()) {
       let now = Date.now();
       const ttl = 3600_000;
       const { store, ingest, node } = await setup({ policyTtlMs: ttl, clock: () => now });
-      const job = await store.frontier.createJob(null, {
-        seed: 'http://ttl.test/',
-        maxPages: 10,
-        maxDepth: 1,
-        include: [],
-        exclude: [],
-      });
+      const job = await store.frontier.createJob(
+        { tenant: 'default' },
+        {
+          seed: 'http://ttl.test/',
+          maxPages: 10,
+          maxDepth: 1,
+          include: [],
+          exclude: [],
+        },
+      );
       await robotsAndTdm(store, ingest, node);
       const [seed] = await store.frontier.claim(node.id, 1);
       assert.equal(seed?.url, 'http://ttl.test/');
@@ -439,13 +471,16 @@ for (const backend of backends()) {
     test('a Crawl-delay is honoured as written; one longer than the coordinator waits skips the origin', async () => {
       let now = Date.now();
       const { store, ingest, node, blobs } = await setup({ maxCrawlDelayMs: 100_000, clock: () => now });
-      const slow = await store.frontier.createJob(null, {
-        seed: 'http://slow.test/',
-        maxPages: 10,
-        maxDepth: 1,
-        include: [],
-        exclude: [],
-      });
+      const slow = await store.frontier.createJob(
+        { tenant: 'default' },
+        {
+          seed: 'http://slow.test/',
+          maxPages: 10,
+          maxDepth: 1,
+          include: [],
+          exclude: [],
+        },
+      );
       const [r] = await store.frontier.claim(node.id, 1);
       assert.equal(r?.kind, 'robots');
       await ingest.acceptCapture(
@@ -481,13 +516,16 @@ for (const backend of backends()) {
         ],
       );
       // 90 s is within the limit and is waited in full (it used to be cut to 60 s).
-      const job = await store.frontier.createJob(null, {
-        seed: 'http://patient.test/',
-        maxPages: 10,
-        maxDepth: 1,
-        include: [],
-        exclude: [],
-      });
+      const job = await store.frontier.createJob(
+        { tenant: 'default' },
+        {
+          seed: 'http://patient.test/',
+          maxPages: 10,
+          maxDepth: 1,
+          include: [],
+          exclude: [],
+        },
+      );
       // Policy files are requests too: 90 s between robots.txt, tdmrep.json and the first page.
       const [r2] = await store.frontier.claim(node.id, 1);
       await ingest.acceptCapture(

@@ -2,6 +2,7 @@
 export type CoordinatorErrorCode =
   | 'BAD_REQUEST'
   | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
   | 'SESSION_EXPIRED'
   | 'NODE_UNKNOWN'
   | 'NODE_REVOKED'
@@ -17,6 +18,7 @@ export type CoordinatorErrorCode =
 const STATUS: Record<CoordinatorErrorCode, number> = {
   BAD_REQUEST: 400,
   UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
   SESSION_EXPIRED: 401,
   NODE_UNKNOWN: 403,
   NODE_REVOKED: 403,

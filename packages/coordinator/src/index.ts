@@ -1,5 +1,6 @@
 export * from './anchor/index.js';
 export * from './api/app.js';
+export { checkNewKey, keyInfo } from './api/key-routes.js';
 export * from './blob/blob-store.js';
 export * from './collections/index.js';
 export * from './crawl/job-options.js';
@@ -10,5 +11,6 @@ export * from './output/index.js';
 export * from './rewards/index.js';
 export * from './server.js';
 export * from './spot-check/index.js';
+export type { ApiKeyRow, NewKey, Principal } from './store/auth-store.js';
 export * from './store/store.js';
 export * from './store/types.js';

@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
+import { DEFAULT_TENANT, SCOPES } from '@sward/core';
+import type { Hono } from 'hono';
 import { type Logger, pino } from 'pino';
 import { type AnchorConfig, openAnchor } from './anchor/open-anchor.js';
 import { createApp } from './api/app.js';
@@ -64,6 +66,8 @@ export interface RunningCoordinator {
   refresher: CollectionRefresher;
   /** Sequences every accepted capture and issues a checkpoint covering them. */
   flushLog(): Promise<void>;
+  /** The HTTP API itself, for `app.request()` without a socket (tests). */
+  app: Hono;
   close(): Promise<void>;
 }
 
@@ -100,7 +104,11 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     },
   );
   let firstApiKey: string | null = null;
-  if ((await store.auth.apiKeyCount()) === 0) firstApiKey = (await store.auth.createApiKey('admin')).key;
+  // The first key, printed once at first start, is the admin of the default tenant.
+  if ((await store.auth.apiKeyCount()) === 0)
+    firstApiKey = (
+      await store.auth.createApiKey({ name: 'admin', tenant: DEFAULT_TENANT, role: 'admin', scopes: SCOPES })
+    ).key;
   const policy: CheckpointPolicy = {
     origin: 'sward.local/log',
     everyMs: 10_000,
@@ -164,6 +172,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     rewards,
     refresher,
     flushLog: () => sequencer.flush(),
+    app,
     async close() {
       closing = true;
       await refresher.stop();

@@ -26,7 +26,7 @@ const isoTime = z.string().datetime({ offset: true });
 export const redirectHopSchema = z.object({
   url: z.string().url(),
   status: z.number().int().min(300).max(399),
-  location: z.string(),
+  location: z.string().max(8192),
 });
 
 export const captureSchema = z

@@ -8,6 +8,8 @@ export * from './errors.js';
 export * from './fetch-failure.js';
 export * from './hash.js';
 export * from './identity.js';
+export * from './keys-wire.js';
 export * from './merkle/index.js';
 export * from './url-normalize.js';
+export * from './web-url.js';
 export * from './webhook-signature.js';

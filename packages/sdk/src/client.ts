@@ -1,13 +1,16 @@
 import { SwardApiError } from './errors.js';
 import type {
+  ApiKeyInfo,
   CheckpointInfo,
   CollectionInfo,
   CollectionSearchAnswer,
   CollectionSearchRequest,
   CrawlRequest,
+  CreateKeyRequest,
   DocumentRow,
   JobCompliance,
   JobInfo,
+  NewApiKey,
   PageRow,
   RowProof,
   SkipRow,
@@ -161,6 +164,26 @@ export class SwardClient {
 
   async deleteCollection(id: string): Promise<void> {
     await this.call('DELETE', `/v1/collections/${encodeURIComponent(id)}`);
+  }
+
+  /** A new API key (scope keys:admin); its secret is in the answer only. */
+  createKey(req: CreateKeyRequest = {}): Promise<NewApiKey> {
+    return this.call('POST', '/v1/keys', req);
+  }
+
+  /** The tenant's keys; an admin key sees every tenant's, or one tenant's with `tenant`. */
+  async keys(tenant?: string): Promise<ApiKeyInfo[]> {
+    const q = tenant === undefined ? '' : `?tenant=${encodeURIComponent(tenant)}`;
+    return (await this.call<{ keys: ApiKeyInfo[] }>('GET', `/v1/keys${q}`)).keys;
+  }
+
+  revokeKey(id: string): Promise<ApiKeyInfo> {
+    return this.call('POST', `/v1/keys/${encodeURIComponent(id)}/revoke`);
+  }
+
+  /** A new secret for the key, same tenant, role and scopes; the old secret stops working at once. */
+  rotateKey(id: string): Promise<NewApiKey & { replaces: string }> {
+    return this.call('POST', `/v1/keys/${encodeURIComponent(id)}/rotate`);
   }
 
   /** The proof of one stored page, by capture id or URL. */

@@ -79,13 +79,18 @@ export interface DocumentRow {
 }
 
 export type {
+  ApiKeyInfo,
   CollectionInfo,
   CollectionSearchAnswer,
   CollectionSearchRequest,
   CollectionSearchResult,
   CollectionWebhookPayload,
+  CreateKeyRequest,
   Freshness,
+  NewApiKey,
   RefreshStats,
+  Role,
+  Scope,
 } from '@sward/core';
 
 /** What one robots.txt answer decided for a job's URLs. */

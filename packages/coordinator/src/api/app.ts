@@ -3,8 +3,11 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { CoordinatorError } from '../errors.js';
+import { safeError } from '../log-safe.js';
+import { authorize } from './authorize.js';
 import { customerRoutes } from './customer-routes.js';
 import type { AppDeps } from './deps.js';
+import { keyRoutes } from './key-routes.js';
 import { labellingRoutes } from './labelling-routes.js';
 import { logRoutes } from './log-routes.js';
 import { nodeRoutes } from './node-routes.js';
@@ -20,12 +23,14 @@ export function createApp(deps: AppDeps): Hono {
       onError: (c) => c.json(errBody('BAD_REQUEST', 'request body over 40 MB'), 413),
     }),
   );
+  // Every route's rule is in api/route-rules.ts; this one middleware enforces it before any handler.
+  app.use('*', authorize(deps.store));
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.route('/v1/nodes', nodeRoutes(deps));
   app.route('/v1/log', logRoutes(deps));
   app.route('/', labellingRoutes({ ...deps, payer: deps.rewards }));
-  // Before the customer routes, whose API-key check covers /v1/*: node status uses a node session.
   app.route('/v1/rewards', rewardsRoutes(deps));
+  app.route('/v1/keys', keyRoutes(deps));
   app.route('/v1', customerRoutes(deps));
   app.notFound((c) => c.json(errBody('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => {
@@ -34,7 +39,8 @@ export function createApp(deps: AppDeps): Hono {
     if (err instanceof CoreError) return c.json(errBody('BAD_REQUEST', err.message), 400);
     if (err instanceof SyntaxError)
       return c.json(errBody('BAD_REQUEST', `request body is not JSON: ${err.message}`), 400);
-    deps.log.error({ err }, 'unhandled error');
+    // No stack, no server path, no secret in the log line or the answer: the error's kind and its message.
+    deps.log.error({ err: safeError(err) }, 'unhandled error');
     return c.json(errBody('STORAGE', 'internal error; see the coordinator log'), 500);
   });
   return app;

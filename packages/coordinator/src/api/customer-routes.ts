@@ -1,14 +1,38 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
+import { z } from 'zod';
 import { crawlRequestSchema } from '../crawl/job-options.js';
 import { CoordinatorError } from '../errors.js';
 import { jobCompliance } from '../policy/compliance.js';
 import type { PageCursor } from '../store/capture-store.js';
+import { type KeyEnv, principal } from './authorize.js';
 import type { AppDeps } from './deps.js';
-import { bearer, parseBody } from './parse-body.js';
+import { parseBody, parseQuery, readJson } from './parse-body.js';
 
-type Env = { Variables: { apiKeyId: string } };
+type Env = KeyEnv;
 
-/** Customer API: API-key auth, crawl jobs, their progress and output, raw bodies by hash. */
+const seq = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const pageQuery = z
+  .object({ after: seq.default(0), limit: z.coerce.number().int().min(1).max(5000).default(500) })
+  .strict();
+const pagesQuery = z
+  .object({
+    after: z
+      .string()
+      .regex(/^(-1|\d{1,15})(?::(\d{1,15}))?$/, "expected a cursor from a previous answer's next")
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(5000).default(500),
+  })
+  .strict();
+const skippedQuery = z.object({ after: seq.default(0) }).strict();
+const proofQuery = z
+  .object({ captureId: z.string().min(1).max(200).optional(), url: z.string().min(1).max(8192).optional() })
+  .strict()
+  .refine((q) => q.captureId !== undefined || q.url !== undefined, 'give captureId or url');
+
+/**
+ * Customer API: crawl jobs, their progress and output, raw bodies by hash, proofs, live collections.
+ * api/authorize.ts has checked the key and its scope; every object is looked up within its tenant.
+ */
 export function customerRoutes({
   store,
   blobs,
@@ -19,26 +43,32 @@ export function customerRoutes({
   collectionSearch,
 }: AppDeps): Hono<Env> {
   const r = new Hono<Env>();
-  r.use('/*', async (c, next) => {
-    const key = bearer(c);
-    const k = key ? await store.auth.checkApiKey(key) : null;
-    if (!k)
-      throw new CoordinatorError('UNAUTHORIZED', 'missing or unknown API key (Authorization: Bearer sk_…)');
-    c.set('apiKeyId', k.id);
-    await next();
-  });
+  const tenant = (c: Context<Env>) => principal(c).tenant;
+  /** The caller's job named in the path: another tenant's answers exactly like a missing one. */
+  const ownJob = async (c: Context<Env>) => {
+    const job = await store.frontier.getJobOf(tenant(c), c.req.param('id') as string);
+    if (!job) throw new CoordinatorError('NOT_FOUND', `no job ${c.req.param('id')}`);
+    return job;
+  };
 
   r.post('/jobs', async (c) => {
     const opts = await parseBody(c, crawlRequestSchema);
-    const job = await store.frontier.createJob(c.get('apiKeyId'), opts);
+    const p = principal(c);
+    const job = await store.frontier.createJob({ tenant: p.tenant, apiKeyId: p.keyId }, opts);
     return c.json(job, 201);
   });
 
-  r.get('/jobs', async (c) => c.json({ jobs: await store.frontier.listJobs() }));
+  /** Newest first, `limit` of them (each job carries its options, up to ~200 KB of include/exclude). */
+  r.get('/jobs', async (c) => {
+    const q = parseQuery(
+      c,
+      z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }).strict(),
+    );
+    return c.json({ jobs: await store.frontier.listJobs(tenant(c), q.limit) });
+  });
 
   r.get('/jobs/:id', async (c) => {
-    const job = await store.frontier.getJob(c.req.param('id'));
-    if (!job) throw new CoordinatorError('NOT_FOUND', `no job ${c.req.param('id')}`);
+    const job = await ownJob(c);
     return c.json({ ...job, progress: await store.frontier.progress(job.id) });
   });
 
@@ -47,8 +77,7 @@ export function customerRoutes({
    * Answers the checkpoint the output's inclusion proofs are made against.
    */
   r.post('/jobs/:id/seal', async (c) => {
-    const job = await store.frontier.getJob(c.req.param('id'));
-    if (!job) throw new CoordinatorError('NOT_FOUND', `no job ${c.req.param('id')}`);
+    const job = await ownJob(c);
     if (job.state !== 'done') throw new CoordinatorError('CONFLICT', `job ${job.id} is still running`);
     await flushLog();
     const cp = await checkpoints.latest();
@@ -58,9 +87,8 @@ export function customerRoutes({
 
   /** A job's stored pages in log order; `next` is an opaque cursor for `after`, null at the end. */
   r.get('/jobs/:id/pages', async (c) => {
-    const cursor = parsePageCursor(c.req.query('after'));
-    const limit = pageLimit(c.req.query('limit'));
-    const { rows, next } = await store.captures.pages(c.req.param('id'), cursor, limit);
+    const { after, limit } = parseQuery(c, pagesQuery);
+    const { rows, next } = await store.captures.pages((await ownJob(c)).id, parsePageCursor(after), limit);
     return c.json({
       pages: rows.map((p) => ({
         seq: p.seq,
@@ -82,22 +110,17 @@ export function customerRoutes({
   });
 
   /** The robots.txt and tdmrep.json answers the job's URL decisions rest on, with what each decided. */
-  r.get('/jobs/:id/compliance', async (c) => {
-    const job = await store.frontier.getJob(c.req.param('id'));
-    if (!job) throw new CoordinatorError('NOT_FOUND', `no job ${c.req.param('id')}`);
-    return c.json(await jobCompliance(store, job.id));
-  });
+  r.get('/jobs/:id/compliance', async (c) => c.json(await jobCompliance(store, (await ownJob(c)).id)));
 
   r.get('/jobs/:id/documents', async (c) => {
-    const after = Number(c.req.query('after') ?? 0);
-    const limit = Math.min(Number(c.req.query('limit') ?? 500), 5000);
-    const rows = await store.captures.documents(c.req.param('id'), after, limit);
+    const { after, limit } = parseQuery(c, pageQuery);
+    const rows = await store.captures.documents((await ownJob(c)).id, after, limit);
     return c.json({ documents: rows, next: rows.length ? rows[rows.length - 1]?.seq : null });
   });
 
   r.get('/jobs/:id/skipped', async (c) => {
-    const after = Number(c.req.query('after') ?? 0);
-    const rows = await store.captures.skipped(c.req.param('id'), after, 5000);
+    const { after } = parseQuery(c, skippedQuery);
+    const rows = await store.captures.skipped((await ownJob(c)).id, after, 5000);
     return c.json({ skipped: rows, next: rows.length ? rows[rows.length - 1]?.id : null });
   });
 
@@ -105,17 +128,17 @@ export function customerRoutes({
     const sha = c.req.param('sha');
     if (!/^[0-9a-f]{64}$/.test(sha))
       throw new CoordinatorError('BAD_REQUEST', 'blob id must be a sha256 hex digest');
-    const body = await blobs.get(sha);
+    // Content-addressed bodies are shared by every tenant that fetched them: readable through one's own capture.
+    const body = (await store.captures.tenantHasBody(tenant(c), sha)) ? await blobs.get(sha) : undefined;
     if (!body) throw new CoordinatorError('NOT_FOUND', `no blob ${sha}`);
     return c.body(new Uint8Array(body), 200, { 'content-type': 'application/octet-stream' });
   });
 
   /** A row's proof: the signed capture, its leaf, a checkpoint and the inclusion proof, by capture id or URL. */
   r.get('/proofs', async (c) => {
-    const id = c.req.query('captureId');
-    const url = c.req.query('url');
-    let cap = id ? await store.captures.byId(id) : undefined;
-    if (!id && url) cap = await store.captures.latestStoredFor(url);
+    const { captureId: id, url } = parseQuery(c, proofQuery);
+    let cap = id ? await store.captures.byIdOf(tenant(c), id) : undefined;
+    if (!id && url) cap = await store.captures.latestStoredOf(tenant(c), url);
     if (!cap)
       throw new CoordinatorError(
         'NOT_FOUND',
@@ -141,32 +164,30 @@ export function customerRoutes({
     });
   });
 
-  // Live collections: managed per API key, refreshed by the coordinator's CollectionRefresher.
-  r.post('/collections', async (c) =>
-    c.json(await collections.create(c.get('apiKeyId'), await c.req.json()), 201),
-  );
-  r.get('/collections', async (c) => c.json({ collections: await collections.list(c.get('apiKeyId')) }));
-  r.get('/collections/:id', async (c) => c.json(await collections.get(c.get('apiKeyId'), c.req.param('id'))));
+  // Live collections: owned by the tenant, refreshed by the coordinator's CollectionRefresher.
+  r.post('/collections', async (c) => c.json(await collections.create(tenant(c), await readJson(c)), 201));
+  r.get('/collections', async (c) => c.json({ collections: await collections.list(tenant(c)) }));
+  r.get('/collections/:id', async (c) => c.json(await collections.get(tenant(c), c.req.param('id'))));
   r.post('/collections/:id/pause', async (c) =>
-    c.json(await collections.setPaused(c.get('apiKeyId'), c.req.param('id'), true)),
+    c.json(await collections.setPaused(tenant(c), c.req.param('id'), true)),
   );
   r.post('/collections/:id/resume', async (c) =>
-    c.json(await collections.setPaused(c.get('apiKeyId'), c.req.param('id'), false)),
+    c.json(await collections.setPaused(tenant(c), c.req.param('id'), false)),
   );
   r.post('/collections/:id/refresh', async (c) =>
-    c.json(await collections.refreshNow(c.get('apiKeyId'), c.req.param('id'))),
+    c.json(await collections.refreshNow(tenant(c), c.req.param('id'))),
   );
   r.post('/collections/:id/search', async (c) => {
-    await collections.require(c.get('apiKeyId'), c.req.param('id'));
-    return c.json(await collectionSearch.search(c.req.param('id'), await c.req.json()));
+    await collections.require(tenant(c), c.req.param('id'));
+    return c.json(await collectionSearch.search(c.req.param('id'), await readJson(c)));
   });
   r.delete('/collections/:id', async (c) => {
-    await collections.delete(c.get('apiKeyId'), c.req.param('id'));
+    await collections.delete(tenant(c), c.req.param('id'));
     return c.json({ deleted: true });
   });
 
   r.get('/captures/:id', async (c) => {
-    const cap = await store.captures.byId(c.req.param('id'));
+    const cap = await store.captures.byIdOf(tenant(c), c.req.param('id'));
     if (!cap) throw new CoordinatorError('NOT_FOUND', `no capture ${c.req.param('id')}`);
     return c.json({ ...cap, signed: JSON.parse(cap.signed) });
   });
@@ -188,11 +209,4 @@ function parsePageCursor(raw: string | undefined): PageCursor | null {
 
 function formatPageCursor(c: PageCursor): string {
   return c.seq === null ? String(c.leaf) : `${c.leaf}:${c.seq}`;
-}
-
-function pageLimit(raw: string | undefined): number {
-  const n = raw === undefined ? 500 : Number(raw);
-  if (!Number.isInteger(n) || n < 1)
-    throw new CoordinatorError('BAD_REQUEST', `limit must be a positive integer, got ${JSON.stringify(raw)}`);
-  return Math.min(n, 5000);
 }

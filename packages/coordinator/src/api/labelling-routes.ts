@@ -8,7 +8,8 @@ import { LabellingService } from '../labelling/labelling-service.js';
 import type { LabellerPayer } from '../labelling/settlement.js';
 import { RewardsService } from '../rewards/rewards-service.js';
 import type { Store } from '../store/store.js';
-import { bearer, parseBody } from './parse-body.js';
+import { principal } from './authorize.js';
+import { bearer, parseBody, readJson } from './parse-body.js';
 
 export interface LabellingRouteDeps {
   store: Store;
@@ -32,10 +33,10 @@ const answerSchema = z.object({
 const reviewSchema = z.object({ verdict: z.enum(['clear', 'confirm']) });
 
 /**
- * The labelling marketplace over HTTP, mounted at the app's root (before the /v1 customer routes, whose
- * API-key guard would otherwise claim /v1/labelling): the labeller page at /label, customer routes
- * under /v1/labelling/projects (API key), labeller routes under /v1/labelling/labellers, /me and /work
- * (the session cookie set at sign-up, or its token as a Bearer).
+ * The labelling marketplace over HTTP, mounted at the app's root: the labeller page at /label, the
+ * tenant's projects under /v1/labelling/projects (API key with labelling:owner, see route-rules.ts),
+ * labeller routes under /v1/labelling/labellers, /me and /work (the session cookie set at sign-up, or its
+ * token as a Bearer).
  */
 export function labellingRoutes(deps: LabellingRouteDeps): Hono {
   const { store } = deps;
@@ -44,13 +45,9 @@ export function labellingRoutes(deps: LabellingRouteDeps): Hono {
   const js = page('app.js');
   const r = new Hono();
 
-  const customer = async (c: Context): Promise<string> => {
-    const key = bearer(c);
-    const k = key ? await store.auth.checkApiKey(key) : null;
-    if (!k)
-      throw new CoordinatorError('UNAUTHORIZED', 'missing or unknown API key (Authorization: Bearer sk_…)');
-    return k.id;
-  };
+  // The API key and its labelling:owner scope were checked by api/authorize.ts; projects are the tenant's.
+  const customer = (c: Context) => principal(c);
+  const ownProject = (c: Context) => svc.projects.requireOf(customer(c).tenant, c.req.param('id') as string);
   const labeller = async (c: Context): Promise<Labeller> => {
     const token = getCookie(c, COOKIE) ?? bearer(c);
     const l = token ? await svc.labellers.byToken(token) : null;
@@ -64,39 +61,33 @@ export function labellingRoutes(deps: LabellingRouteDeps): Hono {
 
   // ---- customer ----
   r.post('/v1/labelling/projects', async (c) => {
-    const keyId = await customer(c);
-    const p = await svc.projects.create(keyId, await c.req.json());
+    const { tenant, keyId } = customer(c);
+    const p = await svc.projects.create({ tenant, apiKeyId: keyId }, await readJson(c));
     return c.json(publicProject(p), 201);
   });
   r.get('/v1/labelling/projects', async (c) => {
-    await customer(c);
-    return c.json({ projects: await svc.projects.list() });
+    return c.json({ projects: await svc.projects.list(customer(c).tenant) });
   });
   r.get('/v1/labelling/projects/:id', async (c) => {
-    await customer(c);
-    const s = await svc.status(await project(c));
+    const s = await svc.status(await ownProject(c));
     return c.json({ ...s, project: publicProject(s.project) });
   });
   r.post('/v1/labelling/projects/:id/settle', async (c) => {
-    await customer(c);
-    const s = await svc.settlement.run(await project(c));
+    const s = await svc.settlement.run(await ownProject(c));
     return c.json({ flagged: s.flagged, paid: s.paid, held: s.held, alpha: s.report.alphaAll });
   });
   r.post('/v1/labelling/projects/:id/flags/:labeller', async (c) => {
-    await customer(c);
     const { verdict } = await parseBody(c, reviewSchema);
-    const ok = await svc.settlement.review((await project(c)).id, c.req.param('labeller'), verdict);
+    const ok = await svc.settlement.review((await ownProject(c)).id, c.req.param('labeller'), verdict);
     if (!ok) throw new CoordinatorError('NOT_FOUND', `no flag on ${c.req.param('labeller')}`);
     return c.json({ ok: true });
   });
   r.get('/v1/labelling/projects/:id/export', async (c) => {
-    await customer(c);
-    const { files, stats } = await svc.exporter.build(await project(c));
+    const { files, stats } = await svc.exporter.build(await ownProject(c));
     return c.json({ files: [...files].map(([name, b]) => ({ name, bytes: b.byteLength })), stats });
   });
   r.get('/v1/labelling/projects/:id/export/:file', async (c) => {
-    await customer(c);
-    const { files } = await svc.exporter.build(await project(c));
+    const { files } = await svc.exporter.build(await ownProject(c));
     const f = files.get(c.req.param('file'));
     if (!f) throw new CoordinatorError('NOT_FOUND', `no export file ${c.req.param('file')}`);
     const type = c.req.param('file').endsWith('.parquet')

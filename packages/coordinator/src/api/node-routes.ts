@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { CoordinatorError } from '../errors.js';
 import { failureReportSchema } from '../ingest/capture-input.js';
 import type { AppDeps } from './deps.js';
-import { bearer, parseBody } from './parse-body.js';
+import { bearer, parseBody, readJson } from './parse-body.js';
 
 const nodeId = z.string().regex(/^[0-9a-f]{64}$/, 'nodeId must be the 64-hex ed25519 public key');
 export const AUTH_PREFIX = 'sward-node-auth:v1:';
@@ -112,7 +112,7 @@ export function nodeRoutes({ store, ingest, isClosing, spotChecks, rewards }: Ap
   });
 
   r.post('/captures', async (c) => {
-    const res = await ingest.acceptCapture(c.get('nodeId'), await c.req.json());
+    const res = await ingest.acceptCapture(c.get('nodeId'), await readJson(c));
     return c.json({ accepted: true, ...res });
   });
 

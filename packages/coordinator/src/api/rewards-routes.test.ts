@@ -8,6 +8,7 @@ import { CoordinatorError } from '../errors.js';
 import { verifyClaim } from '../rewards/payout-claim.js';
 import { RewardsService } from '../rewards/rewards-service.js';
 import { openStore } from '../store/store.js';
+import { authorize } from './authorize.js';
 import { rewardsRoutes } from './rewards-routes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sward-rewards-routes-'));
@@ -18,13 +19,19 @@ async function setup() {
   const rewards = new RewardsService(store.db);
   // The same error mapping api/app.ts does, so the test sees what clients see.
   const app = new Hono();
+  app.use('*', authorize(store));
   app.route('/v1/rewards', rewardsRoutes({ store, rewards }));
   app.onError((err, c) =>
     err instanceof CoordinatorError
       ? c.json({ error: { code: err.code, message: err.message } }, err.httpStatus as 400)
       : c.json({ error: { code: 'STORAGE', message: String(err) } }, 500),
   );
-  const { key } = await store.auth.createApiKey('admin');
+  const { key } = await store.auth.createApiKey({
+    name: 'admin',
+    tenant: 'default',
+    role: 'admin',
+    scopes: ['rewards:admin'],
+  });
   await store.auth.upsertNode({ id: 'n1', operator: 'alice', ip: '198.51.100.4' });
   await rewards.onNodeSession({ nodeId: 'n1', operator: 'alice' });
   const { token } = await store.auth.createSession('n1');

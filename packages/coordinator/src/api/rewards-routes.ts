@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { CoordinatorError, type CoordinatorErrorCode } from '../errors.js';
@@ -44,7 +45,7 @@ const epochParam = (c: Context): number => {
 
 /**
  * /v1/rewards: `GET /node/status` under the node session token (an operator's own numbers); the rest
- * under a customer/admin API key: operator status, epochs and claim proofs, closing an epoch, sybil flags.
+ * under an admin API key: operator status, epochs and claim proofs, closing an epoch, sybil flags.
  */
 export function rewardsRoutes({ store, rewards }: RewardsRouteDeps): Hono {
   const r = new Hono();
@@ -59,13 +60,8 @@ export function rewardsRoutes({ store, rewards }: RewardsRouteDeps): Hono {
     }),
   );
 
+  // An admin API key (scope rewards:admin), checked by api/authorize.ts from api/route-rules.ts.
   const admin = new Hono();
-  admin.use('/*', async (c, next) => {
-    const key = bearer(c);
-    if (!key || !(await store.auth.checkApiKey(key)))
-      throw new CoordinatorError('UNAUTHORIZED', 'missing or unknown API key (Authorization: Bearer sk_…)');
-    await next();
-  });
 
   admin.get(
     '/operators/:operator/status',
@@ -112,7 +108,11 @@ export function rewardsRoutes({ store, rewards }: RewardsRouteDeps): Hono {
     handle(async (c) => {
       const b = await parseBody(c, z.object({ epoch: z.number().int().min(0).optional() }));
       const { epoch, files } = await rewards.closeEpoch(b.epoch);
-      return c.json({ ...epoch, files });
+      // File names only: where the coordinator keeps its data is not the caller's business.
+      return c.json({
+        ...epoch,
+        files: files ? { json: basename(files.json), csv: basename(files.csv) } : null,
+      });
     }),
   );
 

@@ -103,3 +103,24 @@ export async function applyCollectionsSchema(db: SqlDriver): Promise<void> {
     });
   });
 }
+
+/**
+ * Collections belong to a tenant (they belonged to one key before): an owner that is a key id becomes
+ * that key's tenant, and refresh jobs carry their collection's tenant. Run by Store.migrate() once the
+ * core tables (api_keys, jobs) exist; idempotent.
+ */
+export async function migrateCollectionTenancy(db: SqlDriver): Promise<void> {
+  await db.transaction(async (tx) => {
+    if (db.dialect === 'postgres') await tx.run('SELECT pg_advisory_xact_lock(7290019)');
+    // Tenant names cannot look like key ids (k_…), so this changes each row once.
+    await tx.run(
+      `UPDATE collections SET owner = (SELECT k.tenant_id FROM api_keys k WHERE k.id = collections.owner)
+       WHERE owner IN (SELECT id FROM api_keys)`,
+    );
+    // Refresh jobs carry their collection's tenant, so a tenant reads its refreshes' pages and blobs.
+    await tx.run(
+      `UPDATE jobs SET tenant_id = (SELECT c.owner FROM collections c WHERE c.id = jobs.collection_id)
+       WHERE tenant_id IS NULL AND collection_id IS NOT NULL`,
+    );
+  });
+}

@@ -4,6 +4,7 @@ import {
   classifyHostName,
   isAllowedVerdict,
   normalizeUrl,
+  webUrlSchema,
 } from '@sward/core';
 import { z } from 'zod';
 import { CoordinatorError } from '../errors.js';
@@ -24,7 +25,7 @@ export { parseInterval };
 export const collectionRequestSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
-    sources: z.array(z.string().max(8192)).min(1).max(1000),
+    sources: z.array(webUrlSchema).min(1).max(1000),
     every: z.union([z.string(), z.number().int()]).default('5m'),
     maxPages: z.number().int().min(1).max(1_000_000).default(1000),
     chunkSize: z.number().int().min(100).max(20_000).default(DEFAULT_CHUNK_SIZE),

@@ -1,5 +1,6 @@
 import type { CollectionWebhookPayload, RefreshStats } from '@sward/core';
 import type { Logger } from 'pino';
+import { safeError } from '../log-safe.js';
 import type { FrontierStore, NewUrl } from '../store/frontier-store.js';
 import type { SqlDriver, SqlExecutor } from '../store/sql-driver.js';
 import type { ChunkIndex } from './chunk-index.js';
@@ -64,7 +65,7 @@ export class CollectionRefresher {
     );
     const loop = () => {
       this.running = this.tick()
-        .catch((e) => this.opts.log?.error({ err: e }, 'collection refresh tick failed'))
+        .catch((e) => this.opts.log?.error({ err: safeError(e) }, 'collection refresh tick failed'))
         .finally(() => {
           this.running = null;
           if (this.timer) this.timer = setTimeout(loop, this.opts.tickMs);
@@ -121,7 +122,7 @@ export class CollectionRefresher {
         ];
         const jobId = await this.frontier.insertJob(
           tx,
-          c.owner,
+          { tenant: c.owner },
           { seed: sources[0]?.url ?? '', maxPages: opts.maxPages, maxDepth: 0, include: [], exclude: [] },
           urls,
           c.id,

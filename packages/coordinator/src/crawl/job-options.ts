@@ -1,12 +1,10 @@
+import { webUrlSchema } from '@sward/core';
 import { z } from 'zod';
 
 /** A customer's crawl request, parsed once at the API edge. */
 export const crawlRequestSchema = z
   .object({
-    seed: z
-      .string()
-      .url()
-      .refine((u) => /^https?:/i.test(u), 'seed must be an http(s) URL'),
+    seed: webUrlSchema,
     maxPages: z.number().int().min(1).max(10_000_000).default(1000),
     maxDepth: z.number().int().min(0).max(1000).default(20),
     include: z.array(z.string().min(1).max(2000)).max(100).default([]),

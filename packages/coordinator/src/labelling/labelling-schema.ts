@@ -1,3 +1,5 @@
+import { DEFAULT_TENANT } from '@sward/core';
+import { ensureColumns } from '../store/columns.js';
 import type { SqlDriver } from '../store/sql-driver.js';
 
 /**
@@ -36,13 +38,20 @@ CREATE INDEX IF NOT EXISTS lb_pay_labeller ON lb_pay (labeller_id, state);
 
 /** Creates the labelling tables; called once at the end of Store.migrate(). */
 export async function applyLabellingSchema(db: SqlDriver): Promise<void> {
-  if (db.dialect === 'sqlite') {
-    await db.exec(SCHEMA.replaceAll('DOUBLE PRECISION', 'REAL'));
-    return;
-  }
+  if (db.dialect === 'sqlite') await db.exec(SCHEMA.replaceAll('DOUBLE PRECISION', 'REAL'));
   await db.transaction(async (tx) => {
     // Same advisory lock as the core schema: replicas starting together must not race on CREATE.
-    await tx.run('SELECT pg_advisory_xact_lock(7290017)');
-    for (const stmt of SCHEMA.split(';')) if (stmt.trim()) await tx.run(stmt);
+    if (db.dialect === 'postgres') {
+      await tx.run('SELECT pg_advisory_xact_lock(7290017)');
+      for (const stmt of SCHEMA.split(';')) if (stmt.trim()) await tx.run(stmt);
+    }
+    // Projects belong to a tenant (they were per key before): an old project takes its key's tenant.
+    await ensureColumns(db, tx, 'lb_projects', { tenant_id: 'TEXT' });
+    await tx.run(
+      `UPDATE lb_projects SET tenant_id = COALESCE(
+         (SELECT k.tenant_id FROM api_keys k WHERE k.id = lb_projects.api_key_id), ?) WHERE tenant_id IS NULL`,
+      [DEFAULT_TENANT],
+    );
+    await tx.run('CREATE INDEX IF NOT EXISTS lb_projects_tenant ON lb_projects (tenant_id, created_at)');
   });
 }

@@ -5,7 +5,8 @@ import { TASK_TYPES } from './task-types.js';
 export const createProjectSchema = z.object({
   name: z.string().min(1).max(200),
   type: z.enum(TASK_TYPES),
-  items: z.string(),
+  /** JSONL; the request body limit (40 MB) bounds it too. */
+  items: z.string().max(32 * 1024 * 1024),
   rubric: z.string().max(20_000).optional(),
   /** Labels per item. */
   overlap: z.number().int().min(1).max(50).default(3),
@@ -13,7 +14,9 @@ export const createProjectSchema = z.object({
   goldShare: z.number().min(0).max(0.5).default(0.1),
   /** Points per accepted label at full estimated accuracy. */
   payPerTask: z.number().min(0).max(1000),
-  qualification: z.object({ items: z.string(), passScore: z.number().min(0).max(1).default(0.8) }).optional(),
+  qualification: z
+    .object({ items: z.string().max(1024 * 1024), passScore: z.number().min(0).max(1).default(0.8) })
+    .optional(),
   /** Least time a reader needs for one task: max(minTaskMs, msPerChar × characters shown). */
   minTaskMs: z.number().int().min(0).max(600_000).default(1500),
   msPerChar: z.number().min(0).max(1000).default(10),

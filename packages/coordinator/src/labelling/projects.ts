@@ -56,7 +56,11 @@ export class Projects {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async create(apiKeyId: string | null, input: CreateProjectInput): Promise<Project> {
+  /** `owner`: the tenant (and key) creating it; null for projects made outside the API (tests, scripts). */
+  async create(
+    owner: { tenant: string; apiKeyId?: string } | null,
+    input: CreateProjectInput | unknown,
+  ): Promise<Project> {
     const parsed = createProjectSchema.safeParse(input);
     if (!parsed.success) {
       const i = parsed.error.issues[0];
@@ -92,11 +96,12 @@ export class Projects {
     };
     await this.db.transaction(async (tx) => {
       await tx.run(
-        `INSERT INTO lb_projects (id, api_key_id, name, task_type, k, rubric, overlap, gold_share, pay_per_task,
-           options, qualification, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO lb_projects (id, api_key_id, tenant_id, name, task_type, k, rubric, overlap, gold_share,
+           pay_per_task, options, qualification, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           id,
-          apiKeyId,
+          owner?.apiKeyId ?? null,
+          owner?.tenant ?? null,
           o.name,
           o.type,
           items.k,
@@ -160,15 +165,28 @@ export class Projects {
     };
   }
 
-  async require(id: string): Promise<Project> {
-    const p = await this.get(id);
+  async require(id: string, visible = true): Promise<Project> {
+    const p = visible ? await this.get(id) : null;
     if (!p) throw new CoordinatorError('NOT_FOUND', `no labelling project ${id}`);
     return p;
   }
 
-  async list(): Promise<{ id: string; name: string; type: TaskType }[]> {
+  /** The project if it belongs to `tenant`; NOT_FOUND otherwise (another tenant's is not there for you). */
+  async requireOf(tenant: string, id: string): Promise<Project> {
+    const r = await this.db.get<{ id: string }>('SELECT id FROM lb_projects WHERE id = ? AND tenant_id = ?', [
+      id,
+      tenant,
+    ]);
+    return this.require(r?.id ?? id, r !== undefined);
+  }
+
+  /** Every project (labellers work across the marketplace), or one tenant's. */
+  async list(tenant?: string): Promise<{ id: string; name: string; type: TaskType }[]> {
     const rows = await this.db.all<{ id: string; name: string; task_type: string }>(
-      'SELECT id, name, task_type FROM lb_projects ORDER BY created_at DESC',
+      tenant === undefined
+        ? 'SELECT id, name, task_type FROM lb_projects ORDER BY created_at DESC'
+        : 'SELECT id, name, task_type FROM lb_projects WHERE tenant_id = ? ORDER BY created_at DESC',
+      tenant === undefined ? [] : [tenant],
     );
     return rows.map((r) => ({ id: r.id, name: r.name, type: r.task_type as TaskType }));
   }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { safeError } from '../log-safe.js';
 import type { Checkpointer } from './checkpointer.js';
 import type { LogStore } from './log-store.js';
 
@@ -20,7 +21,7 @@ export class Sequencer {
   start(): void {
     const tick = () => {
       this.running = this.step(false)
-        .catch((err) => this.logger.error({ err }, 'sequencer step failed'))
+        .catch((err) => this.logger.error({ err: safeError(err) }, 'sequencer step failed'))
         .finally(() => {
           if (this.timer) this.timer = setTimeout(tick, this.intervalMs);
         });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Role, Scope } from '@sward/core';
 import { newId, newSecret, secretHash } from './ids.js';
 import type { SqlDriver } from './sql-driver.js';
 
@@ -14,21 +15,51 @@ export interface NodeRow {
 }
 
 const CHALLENGE_MS = 60_000;
+const LAST_USED_EVERY_MS = 60_000;
+
+/** Who is calling with an API key: every customer object it may touch belongs to `tenant`. */
+export interface Principal {
+  keyId: string;
+  name: string;
+  tenant: string;
+  role: Role;
+  scopes: ReadonlySet<Scope>;
+}
+
+export interface NewKey {
+  name: string;
+  tenant: string;
+  role: Role;
+  scopes: readonly Scope[];
+  expiresAt?: number | null;
+}
+
+export interface ApiKeyRow {
+  id: string;
+  name: string;
+  tenant: string;
+  role: Role;
+  scopes: Scope[];
+  createdAt: number;
+  expiresAt: number | null;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
 const SESSION_MS = 24 * 3600_000;
 
 /** Customers' API keys, node registry, node challenges and sessions. */
 export class AuthStore {
   constructor(private readonly db: SqlDriver) {}
 
-  async createApiKey(name: string): Promise<{ id: string; key: string }> {
+  /** A new key; the secret is returned this once, only its SHA-256 is stored. */
+  async createApiKey(k: NewKey): Promise<{ id: string; key: string }> {
     const id = newId('k');
     const key = newSecret('sk');
-    await this.db.run('INSERT INTO api_keys (id, name, key_hash, created_at) VALUES (?, ?, ?, ?)', [
-      id,
-      name,
-      secretHash(key),
-      Date.now(),
-    ]);
+    await this.db.run(
+      `INSERT INTO api_keys (id, name, key_hash, created_at, tenant_id, role, scopes, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [id, k.name, secretHash(key), Date.now(), k.tenant, k.role, k.scopes.join(' '), k.expiresAt ?? null],
+    );
     return { id, key };
   }
 
@@ -37,12 +68,72 @@ export class AuthStore {
     return Number(r?.n ?? 0);
   }
 
-  async checkApiKey(key: string): Promise<{ id: string; name: string } | null> {
-    const r = await this.db.get<{ id: string; name: string }>(
-      'SELECT id, name FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL',
+  /**
+   * The key's principal, 'expired' past its expiry, or null when unknown or revoked. Last use is written
+   * at most once a minute per key, so a busy client does not turn every read into a write.
+   */
+  async checkApiKey(key: string, now = Date.now()): Promise<Principal | 'expired' | null> {
+    const r = await this.db.get<Record<string, unknown>>(
+      'SELECT * FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL',
       [secretHash(key)],
     );
-    return r ?? null;
+    if (!r) return null;
+    const k = mapKey(r);
+    if (k.expiresAt !== null && k.expiresAt <= now) return 'expired';
+    if (k.lastUsedAt === null || k.lastUsedAt < now - LAST_USED_EVERY_MS)
+      await this.db.run(
+        'UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)',
+        [now, k.id, now - LAST_USED_EVERY_MS],
+      );
+    return { keyId: k.id, name: k.name, tenant: k.tenant, role: k.role, scopes: new Set(k.scopes) };
+  }
+
+  async getApiKey(id: string): Promise<ApiKeyRow | undefined> {
+    const r = await this.db.get<Record<string, unknown>>('SELECT * FROM api_keys WHERE id = ?', [id]);
+    return r ? mapKey(r) : undefined;
+  }
+
+  /** Keys of one tenant, or of every tenant when `tenant` is null; oldest first. */
+  async listApiKeys(tenant: string | null): Promise<ApiKeyRow[]> {
+    const rows = await this.db.all<Record<string, unknown>>(
+      tenant === null
+        ? 'SELECT * FROM api_keys ORDER BY created_at, id'
+        : 'SELECT * FROM api_keys WHERE tenant_id = ? ORDER BY created_at, id',
+      tenant === null ? [] : [tenant],
+    );
+    return rows.map(mapKey);
+  }
+
+  async revokeApiKey(id: string): Promise<boolean> {
+    const r = await this.db.run('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [
+      Date.now(),
+      id,
+    ]);
+    return r.changes === 1;
+  }
+
+  /**
+   * Replaces a live key by a new secret with the same tenant, role, scopes, name and expiry, and revokes
+   * the old one, in one transaction: there is never a moment with both or neither.
+   */
+  async rotateApiKey(id: string): Promise<{ id: string; key: string } | null> {
+    const newKeyId = newId('k');
+    const key = newSecret('sk');
+    const now = Date.now();
+    const done = await this.db.transaction(async (tx) => {
+      const r = await tx.run('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [
+        now,
+        id,
+      ]);
+      if (r.changes !== 1) return false;
+      await tx.run(
+        `INSERT INTO api_keys (id, name, key_hash, created_at, tenant_id, role, scopes, expires_at)
+         SELECT ?, name, ?, ?, tenant_id, role, scopes, expires_at FROM api_keys WHERE id = ?`,
+        [newKeyId, secretHash(key), now, id],
+      );
+      return true;
+    });
+    return done ? { id: newKeyId, key } : null;
   }
 
   async createChallenge(nodeId: string): Promise<{ nonce: string; expiresAt: number }> {
@@ -140,5 +231,21 @@ function mapNode(r: Record<string, unknown>): NodeRow {
     lastIp: (r.last_ip as string | null) ?? null,
     revokedAt: r.revoked_at == null ? null : Number(r.revoked_at),
     credibility: Number(r.credibility),
+  };
+}
+
+const num = (v: unknown): number | null => (v == null ? null : Number(v));
+
+function mapKey(r: Record<string, unknown>): ApiKeyRow {
+  return {
+    id: String(r.id),
+    name: String(r.name),
+    tenant: String(r.tenant_id),
+    role: String(r.role) as Role,
+    scopes: String(r.scopes).split(' ').filter(Boolean) as Scope[],
+    createdAt: Number(r.created_at),
+    expiresAt: num(r.expires_at),
+    lastUsedAt: num(r.last_used_at),
+    revokedAt: num(r.revoked_at),
   };
 }

@@ -155,6 +155,38 @@ export class CaptureStore {
       captureId: (r.capture_id as string | null) ?? null,
     }));
   }
+
+  // ---- reads on behalf of a tenant: the tenant filter is in the SQL, through the capture's job ----
+
+  /** The capture if one of `tenant`'s jobs made it. */
+  async byIdOf(tenant: string, id: string): Promise<CaptureRow | undefined> {
+    const r = await this.db.get<Record<string, unknown>>(
+      'SELECT c.* FROM captures c JOIN jobs j ON j.id = c.job_id WHERE c.id = ? AND j.tenant_id = ?',
+      [id, tenant],
+    );
+    return r ? mapCapture(r) : undefined;
+  }
+
+  /** The newest stored capture of `tenant`'s jobs whose requested or final URL is `url`. */
+  async latestStoredOf(tenant: string, url: string): Promise<CaptureRow | undefined> {
+    const r = await this.db.get<Record<string, unknown>>(
+      `SELECT c.* FROM captures c JOIN jobs j ON j.id = c.job_id
+       WHERE j.tenant_id = ? AND c.outcome = 'stored' AND (c.requested_url = ? OR c.final_url = ?)
+       ORDER BY c.seq DESC LIMIT 1`,
+      [tenant, url, url],
+    );
+    return r ? mapCapture(r) : undefined;
+  }
+
+  /** A body is `tenant`'s to read only if a capture of one of its jobs has that hash. */
+  async tenantHasBody(tenant: string, sha256: string): Promise<boolean> {
+    const r = await this.db.get<{ one: number }>(
+      `SELECT 1 AS one FROM captures c JOIN jobs j ON j.id = c.job_id
+       WHERE c.body_sha256 = ? AND j.tenant_id = ? LIMIT 1`,
+      [sha256, tenant],
+    );
+    return r !== undefined;
+  }
 }
 
 function mapCapture(r: Record<string, unknown>): CaptureRow {

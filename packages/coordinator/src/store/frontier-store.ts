@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { heldValidators } from '../collections/collection-ingest.js';
 import { type CrawlOptions, crawlRequestSchema } from '../crawl/job-options.js';
 import { type RobotsState, robotsVerdict } from '../policy/robots.js';
@@ -14,6 +15,12 @@ import type { HostPolicy, Job, JobProgress, Lease, LeaseRow, SchedulerConfig, Ur
  * fetched again once older than policyTtlMs.
  */
 export const POLICY_JOB = '_policy';
+
+/** Who a job belongs to: its tenant, and the key that created it (none for a collection's refresh). */
+export interface JobOwner {
+  tenant: string | null;
+  apiKeyId?: string | null;
+}
 
 export interface NewUrl {
   url: string;
@@ -37,9 +44,9 @@ export class FrontierStore {
     return this.db.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
   }
 
-  async createJob(apiKeyId: string | null, opts: CrawlOptions): Promise<Job> {
+  async createJob(owner: JobOwner, opts: CrawlOptions): Promise<Job> {
     const id = await this.db.transaction((tx) =>
-      this.insertJob(tx, apiKeyId, opts, [{ url: opts.seed, depth: 0 }]),
+      this.insertJob(tx, owner, opts, [{ url: opts.seed, depth: 0 }]),
     );
     return (await this.getJob(id)) as Job;
   }
@@ -47,15 +54,25 @@ export class FrontierStore {
   /** A job with its first URLs, in the caller's transaction; a live collection's refresh names its collection. */
   async insertJob(
     tx: SqlExecutor,
-    apiKeyId: string | null,
+    owner: JobOwner,
     opts: CrawlOptions,
     urls: readonly NewUrl[],
     collectionId: string | null = null,
   ): Promise<string> {
     const id = newId('j');
     await tx.run(
-      'INSERT INTO jobs (id, api_key_id, seed, options, state, created_at, collection_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      [id, apiKeyId, opts.seed, JSON.stringify(opts), 'running', Date.now(), collectionId],
+      `INSERT INTO jobs (id, api_key_id, tenant_id, seed, options, state, created_at, collection_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        id,
+        owner.apiKeyId ?? null,
+        owner.tenant,
+        opts.seed,
+        JSON.stringify(opts),
+        'running',
+        Date.now(),
+        collectionId,
+      ],
     );
     await enqueue(tx, id, urls);
     return id;
@@ -66,11 +83,21 @@ export class FrontierStore {
     return r ? mapJob(r) : undefined;
   }
 
-  /** Crawl jobs, newest first (a live collection's refreshes are listed with the collection). */
-  async listJobs(): Promise<Job[]> {
+  /** The job if it belongs to `tenant`; another tenant's job is not there for it. */
+  async getJobOf(tenant: string, id: string): Promise<Job | undefined> {
+    const r = await this.db.get<Record<string, unknown>>(
+      'SELECT * FROM jobs WHERE id = ? AND tenant_id = ?',
+      [id, tenant],
+    );
+    return r ? mapJob(r) : undefined;
+  }
+
+  /** A tenant's crawl jobs, newest first (a live collection's refreshes are listed with the collection). */
+  async listJobs(tenant: string, limit = 100): Promise<Job[]> {
     return (
       await this.db.all<Record<string, unknown>>(
-        'SELECT * FROM jobs WHERE collection_id IS NULL ORDER BY created_at DESC',
+        'SELECT * FROM jobs WHERE tenant_id = ? AND collection_id IS NULL ORDER BY created_at DESC LIMIT ?',
+        [tenant, limit],
       )
     ).map(mapJob);
   }
@@ -541,11 +568,14 @@ function mapHostPolicy(h: Record<string, unknown>): HostPolicy {
   };
 }
 
+// A stored job is read as it was accepted: a seed taken by an older, laxer check must not make it unreadable.
+const storedOptionsSchema = crawlRequestSchema.extend({ seed: z.string() });
+
 function mapJob(r: Record<string, unknown>): Job {
   return {
     id: String(r.id),
     seed: String(r.seed),
-    options: crawlRequestSchema.parse(JSON.parse(String(r.options))),
+    options: storedOptionsSchema.parse(JSON.parse(String(r.options))),
     state: r.state as Job['state'],
     stored: Number(r.stored),
     createdAt: Number(r.created_at),

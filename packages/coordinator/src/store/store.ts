@@ -1,4 +1,4 @@
-import { applyCollectionsSchema } from '../collections/collections-schema.js';
+import { applyCollectionsSchema, migrateCollectionTenancy } from '../collections/collections-schema.js';
 import { applyLabellingSchema } from '../labelling/labelling-schema.js';
 import { applyRewardsSchema } from '../rewards/rewards-schema.js';
 import { AuthStore } from './auth-store.js';
@@ -9,6 +9,7 @@ import { openPostgresDriver } from './postgres-driver.js';
 import { schemaFor } from './schema.js';
 import type { SqlDriver } from './sql-driver.js';
 import { openSqliteDriver } from './sqlite-driver.js';
+import { migrateTenancy } from './tenancy-migration.js';
 import { defaultSchedulerConfig, type SchedulerConfig } from './types.js';
 
 /**
@@ -43,18 +44,20 @@ export class Store {
     // Columns added after a table first shipped (CREATE TABLE IF NOT EXISTS keeps old tables as they were).
     await this.db.transaction(async (tx) => {
       if (this.db.dialect === 'postgres') await tx.run('SELECT pg_advisory_xact_lock(7290017)');
-      await ensureColumns(this.db, tx, 'jobs', { collection_id: 'TEXT' });
+      await ensureColumns(this.db, tx, 'jobs', { collection_id: 'TEXT', tenant_id: 'TEXT' });
       await ensureColumns(this.db, tx, 'hosts', {
         tdmrep_at: 'BIGINT',
         robots_doc: 'BIGINT',
         tdmrep_doc: 'BIGINT',
       });
       await ensureColumns(this.db, tx, 'urls', { robots_doc: 'BIGINT', tdmrep_doc: 'BIGINT' });
+      await migrateTenancy(this.db, tx);
       await tx.run('CREATE INDEX IF NOT EXISTS jobs_collection ON jobs (collection_id, created_at)');
     });
     await applyRewardsSchema(this.db);
     await applyLabellingSchema(this.db);
     await applyCollectionsSchema(this.db);
+    await migrateCollectionTenancy(this.db);
   }
 
   close(): Promise<void> {

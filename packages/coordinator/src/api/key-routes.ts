@@ -1,0 +1,115 @@
+import {
+  ADMIN_ONLY_SCOPES,
+  type ApiKeyInfo,
+  createKeyRequestSchema,
+  DEFAULT_CUSTOMER_SCOPES,
+  SCOPES,
+  type Scope,
+  tenantNameSchema,
+} from '@sward/core';
+import { type Context, Hono } from 'hono';
+import { z } from 'zod';
+import { CoordinatorError } from '../errors.js';
+import type { ApiKeyRow, Principal } from '../store/auth-store.js';
+import type { Store } from '../store/store.js';
+import { type KeyEnv, principal } from './authorize.js';
+import { parseBody, parseQuery } from './parse-body.js';
+
+const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+
+export const keyInfo = (k: ApiKeyRow): ApiKeyInfo => ({
+  id: k.id,
+  name: k.name,
+  tenant: k.tenant,
+  role: k.role,
+  scopes: k.scopes,
+  createdAt: new Date(k.createdAt).toISOString(),
+  expiresAt: iso(k.expiresAt),
+  lastUsedAt: iso(k.lastUsedAt),
+  revokedAt: iso(k.revokedAt),
+});
+
+/**
+ * What a new key may be, given who asks: an admin key may make any key for any tenant; a customer key
+ * with keys:admin only customer keys of its own tenant, holding no scope it lacks itself.
+ */
+export function checkNewKey(
+  caller: Principal | null,
+  req: z.output<typeof createKeyRequestSchema>,
+  now = Date.now(),
+) {
+  const tenant = req.tenant ?? caller?.tenant;
+  if (!tenant) throw new CoordinatorError('BAD_REQUEST', 'tenant: name the tenant of the new key');
+  if (req.role === 'admin' && req.scopes !== undefined)
+    throw new CoordinatorError('BAD_REQUEST', 'scopes: an admin key holds every scope; name none');
+  const scopes: Scope[] = req.role === 'admin' ? [...SCOPES] : [...(req.scopes ?? DEFAULT_CUSTOMER_SCOPES)];
+  const adminOnly = scopes.filter((s) => ADMIN_ONLY_SCOPES.includes(s));
+  if (req.role === 'customer' && adminOnly.length)
+    throw new CoordinatorError('BAD_REQUEST', `scopes: ${adminOnly.join(', ')} is for admin keys only`);
+  const expiresAt = req.expiresAt === undefined ? null : Date.parse(req.expiresAt);
+  if (expiresAt !== null && expiresAt <= now)
+    throw new CoordinatorError('BAD_REQUEST', 'expiresAt: the time is already past');
+  if (caller && caller.role !== 'admin') {
+    if (tenant !== caller.tenant)
+      throw new CoordinatorError('FORBIDDEN', 'only an admin key may create keys for another tenant');
+    if (req.role === 'admin')
+      throw new CoordinatorError('FORBIDDEN', 'only an admin key may create admin keys');
+    const extra = scopes.filter((s) => !caller.scopes.has(s));
+    if (extra.length)
+      throw new CoordinatorError(
+        'FORBIDDEN',
+        `scopes: this key cannot grant ${extra.join(', ')}, it lacks them`,
+      );
+  }
+  return { name: req.name, tenant, role: req.role, scopes, expiresAt };
+}
+
+/** /v1/keys: create, list, revoke and rotate API keys (scope keys:admin, checked by api/authorize.ts). */
+export function keyRoutes({ store }: { store: Store }): Hono<KeyEnv> {
+  const r = new Hono<KeyEnv>();
+
+  /** The key named in the path, if the caller may manage it; another tenant's is simply not there. */
+  const managed = async (c: Context<KeyEnv>): Promise<ApiKeyRow> => {
+    const me = principal(c);
+    const id = c.req.param('id') as string;
+    const k = await store.auth.getApiKey(id);
+    if (!k || (me.role !== 'admin' && k.tenant !== me.tenant))
+      throw new CoordinatorError('NOT_FOUND', `no API key ${id}`);
+    if (me.role !== 'admin' && k.role === 'admin')
+      throw new CoordinatorError('FORBIDDEN', 'only an admin key may revoke or rotate an admin key');
+    return k;
+  };
+
+  r.post('/', async (c) => {
+    const req = await parseBody(c, createKeyRequestSchema);
+    const k = checkNewKey(principal(c), req);
+    const { id, key } = await store.auth.createApiKey(k);
+    return c.json({ ...keyInfo((await store.auth.getApiKey(id)) as ApiKeyRow), key }, 201);
+  });
+
+  r.get('/', async (c) => {
+    const me = principal(c);
+    const q = parseQuery(c, z.object({ tenant: tenantNameSchema.optional() }).strict());
+    if (me.role !== 'admin' && q.tenant !== undefined && q.tenant !== me.tenant)
+      throw new CoordinatorError('FORBIDDEN', "only an admin key may list another tenant's keys");
+    const tenant = me.role === 'admin' ? (q.tenant ?? null) : me.tenant;
+    return c.json({ keys: (await store.auth.listApiKeys(tenant)).map(keyInfo) });
+  });
+
+  r.post('/:id/revoke', async (c) => {
+    const k = await managed(c);
+    if (!(await store.auth.revokeApiKey(k.id)))
+      throw new CoordinatorError('CONFLICT', `API key ${k.id} is already revoked`);
+    return c.json(keyInfo((await store.auth.getApiKey(k.id)) as ApiKeyRow));
+  });
+
+  r.post('/:id/rotate', async (c) => {
+    const k = await managed(c);
+    const rotated = await store.auth.rotateApiKey(k.id);
+    if (!rotated) throw new CoordinatorError('CONFLICT', `API key ${k.id} is revoked; create a new one`);
+    const info = keyInfo((await store.auth.getApiKey(rotated.id)) as ApiKeyRow);
+    return c.json({ ...info, key: rotated.key, replaces: k.id }, 201);
+  });
+
+  return r;
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/**
+ * API keys, their roles and scopes: the shapes of /v1/keys shared by the coordinator and the SDK.
+ * A key belongs to one tenant; customer objects (jobs, collections, labelling projects…) belong to the
+ * tenant, so every key of a tenant sees them and no key of another tenant does.
+ */
+export const ROLES = ['customer', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const SCOPES = ['crawl', 'collections', 'labelling:owner', 'keys:admin', 'rewards:admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** Network-wide powers: only an admin key may hold them. */
+export const ADMIN_ONLY_SCOPES: readonly Scope[] = ['rewards:admin'];
+/** What a new customer key gets when no scopes are named. */
+export const DEFAULT_CUSTOMER_SCOPES: readonly Scope[] = ['crawl', 'collections', 'labelling:owner'];
+
+export const DEFAULT_TENANT = 'default';
+
+export const tenantNameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'tenant must be 1-63 lowercase letters, digits or dashes');
+
+export const createKeyRequestSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100).default('customer'),
+    /** Default: the caller's own tenant. Only an admin key may name another. */
+    tenant: tenantNameSchema.optional(),
+    role: z.enum(ROLES).default('customer'),
+    /** Default: every scope for an admin, crawl + collections + labelling:owner for a customer. */
+    scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length).optional(),
+    /** ISO 8601 time after which the key no longer works. */
+    expiresAt: z.iso.datetime({ offset: true }).optional(),
+  })
+  .strict();
+export type CreateKeyRequest = z.input<typeof createKeyRequestSchema>;
+
+export interface ApiKeyInfo {
+  id: string;
+  name: string;
+  tenant: string;
+  role: Role;
+  scopes: Scope[];
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** The answer to create and rotate: the secret is shown this once; only its hash is stored. */
+export interface NewApiKey extends ApiKeyInfo {
+  key: string;
+}

@@ -1,0 +1,304 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type RunningCoordinator, startCoordinator } from '@sward/coordinator';
+import { generateIdentity, type Identity, SCOPES, type Scope } from '@sward/core';
+import { Hono } from 'hono';
+import { pino } from 'pino';
+import { authorize } from '../packages/coordinator/src/api/authorize.js';
+import { ROUTE_RULES } from '../packages/coordinator/src/api/route-rules.js';
+import { type Backend, backends } from './support/backends.js';
+import { captureUpload } from './support/capture-maker.js';
+
+// Loose view of a JSON answer: the assertions below say what they expect of it.
+// biome-ignore lint/suspicious/noExplicitAny: test-only access to response fields
+type Json = any;
+
+const CUSTOMER_SCOPES: Scope[] = ['crawl', 'collections', 'labelling:owner', 'keys:admin'];
+const jsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n');
+
+let dir: string;
+let co: RunningCoordinator;
+
+/** One request through the app, no socket: what a client would get. */
+async function call(method: string, path: string, bearer?: string | null, body?: unknown) {
+  const res = await co.app.request(path, {
+    method,
+    headers: {
+      ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  let json: Json = null;
+  try {
+    json = JSON.parse(text);
+  } catch {}
+  return { status: res.status, json, text };
+}
+
+async function key(tenant: string, scopes: Scope[], role: 'customer' | 'admin' = 'customer') {
+  return co.store.auth.createApiKey({ name: `${tenant} test`, tenant, role, scopes });
+}
+
+/** A node that answers policy files with 404 and pages with `html`, until the job has no more leases. */
+async function crawl(apiKey: string, node: Identity, token: string, seed: string, html: string) {
+  const job = await call('POST', '/v1/jobs', apiKey, { seed, maxPages: 1, maxDepth: 0 });
+  assert.equal(job.status, 201, job.text);
+  for (let i = 0; i < 10; i++) {
+    const { json } = await call('POST', '/v1/nodes/lease', token, { max: 1 });
+    const lease = json.leases[0];
+    if (!lease) break;
+    const policy = /robots\.txt$|tdmrep\.json$/.test(lease.url);
+    const up = policy
+      ? captureUpload(node, lease, { status: 404, body: 'nope', headers: { 'content-type': 'text/plain' } })
+      : captureUpload(node, lease, { body: html });
+    const r = await call('POST', '/v1/nodes/captures', token, up);
+    assert.equal(r.status, 200, r.text);
+  }
+  return job.json.id as string;
+}
+
+/** Tenant "acme" owns one of everything; "globex" is the attacker; the default tenant's admin runs the network. */
+const f = {} as {
+  admin: string;
+  acme: string;
+  globex: string;
+  lacking: Record<Scope, string>;
+  nodeToken: string;
+  labellerToken: string;
+  jobId: string;
+  captureId: string;
+  sha: string;
+  collectionId: string;
+  projectId: string;
+  exportFile: string;
+  revokeKeyId: string;
+  rotateKeyId: string;
+  epoch: number;
+  flagIds: string[];
+};
+
+async function setUp(backend: Backend) {
+  dir = mkdtempSync(join(tmpdir(), 'sward-access-'));
+  co = await startCoordinator({
+    db: backend.name === 'sqlite' ? join(dir, 'sward.db') : await backend.create(),
+    dataDir: dir,
+    scheduler: { hostDelayMs: 0 },
+    collections: { refresh: false },
+    checkpoints: { everyMs: 3_600_000 },
+    log: pino({ level: 'silent' }),
+  });
+  f.admin = co.firstApiKey as string;
+  f.acme = (await key('acme', CUSTOMER_SCOPES)).key;
+  f.globex = (await key('globex', CUSTOMER_SCOPES)).key;
+  f.lacking = {} as Record<Scope, string>;
+  for (const s of SCOPES) {
+    const rest = CUSTOMER_SCOPES.filter((x) => x !== s);
+    f.lacking[s] = (await key('acme', rest)).key;
+  }
+  const node = generateIdentity();
+  await co.store.auth.upsertNode({ id: node.id, operator: 'alice' });
+  await co.rewards.onNodeSession({ nodeId: node.id, operator: 'alice' });
+  f.nodeToken = (await co.store.auth.createSession(node.id)).token;
+
+  f.jobId = await crawl(
+    f.acme,
+    node,
+    f.nodeToken,
+    'http://acme.test/',
+    '<html><body><p>acme secret page</p></body></html>',
+  );
+  const pages = await call('GET', `/v1/jobs/${f.jobId}/pages`, f.acme);
+  assert.equal(pages.json.pages.length, 1, pages.text);
+  f.captureId = pages.json.pages[0].captureId;
+  f.sha = pages.json.pages[0].bodySha256;
+
+  const col = await call('POST', '/v1/collections', f.acme, {
+    name: 'acme news',
+    sources: ['http://acme.test/feed.xml'],
+    every: '1h',
+  });
+  assert.equal(col.status, 201, col.text);
+  f.collectionId = col.json.id;
+
+  const items = Array.from({ length: 4 }, (_, i) => ({
+    id: `i${i}`,
+    prompt: `p${i}`,
+    response: `r${i}`,
+    ...(i === 0 ? { gold: 3 } : {}),
+  }));
+  const proj = await call('POST', '/v1/labelling/projects', f.acme, {
+    name: 'acme ratings',
+    type: 'rating',
+    items: jsonl(items),
+    payPerTask: 1,
+  });
+  assert.equal(proj.status, 201, proj.text);
+  f.projectId = proj.json.id;
+  // A flag for the review route to act on (the spam detector raises these after enough answers).
+  await co.store.db.run(
+    `INSERT INTO lb_flags (project_id, labeller_id, state, reasons, evidence, flagged_at)
+     VALUES (?, 'l_suspect', 'open', '[]', '{}', ?)`,
+    [f.projectId, Date.now()],
+  );
+  const exp = await call('GET', `/v1/labelling/projects/${f.projectId}/export`, f.acme);
+  assert.equal(exp.status, 200, exp.text);
+  f.exportFile = exp.json.files[0].name;
+  const labeller = await call('POST', '/v1/labelling/labellers', null, { name: 'lab' });
+  f.labellerToken = labeller.json.token;
+
+  f.revokeKeyId = (await key('acme', ['crawl'])).id;
+  f.rotateKeyId = (await key('acme', ['crawl'])).id;
+
+  const closed = await call('POST', '/v1/rewards/epochs/close', f.admin, {});
+  assert.equal(closed.status, 200, closed.text);
+  f.epoch = closed.json.epoch;
+  f.flagIds = await co.rewards.flags.raise(
+    ['a', 'b'].map((k) => ({
+      key: `test-${k}`,
+      kind: 'ip' as const,
+      members: [{ operator: 'alice', nodeId: node.id }],
+      evidence: {},
+    })),
+  );
+}
+
+async function tearDown(backend: Backend) {
+  await co?.close();
+  rmSync(dir, { recursive: true, force: true });
+  await backend.cleanup();
+}
+
+/** A concrete path for a route pattern, naming acme's objects. */
+function fill(method: string, pattern: string): string {
+  return pattern.replace(/:(\w+)/g, (_, name: string) => {
+    if (name === 'sha') return f.sha;
+    if (name === 'labeller') return 'l_suspect';
+    if (name === 'file') return f.exportFile;
+    if (name === 'epoch') return String(f.epoch);
+    if (name === 'account') return 'alice';
+    if (name === 'operator') return 'alice';
+    if (name === 'index') return '0';
+    if (name === 'task') return 'a_none';
+    if (pattern.startsWith('/v1/jobs/')) return f.jobId;
+    if (pattern.startsWith('/v1/captures/')) return f.captureId;
+    if (pattern.startsWith('/v1/collections/')) return f.collectionId;
+    if (pattern.includes('/projects/')) return f.projectId;
+    if (pattern.endsWith('/revoke')) return f.revokeKeyId;
+    if (pattern.endsWith('/rotate')) return f.rotateKeyId;
+    if (pattern.startsWith('/v1/rewards/flags/'))
+      return f.flagIds[pattern.endsWith('/clear') ? 0 : 1] as string;
+    throw new Error(`no fixture for :${name} in ${method} ${pattern}`);
+  });
+}
+
+const BODIES: Record<string, unknown> = {
+  'POST /v1/jobs': { seed: 'http://other.test/', maxPages: 1 },
+  'POST /v1/collections': { name: 'c', sources: ['http://other.test/feed.xml'], every: '1h' },
+  'POST /v1/collections/:id/search': { query: 'secret' },
+  'POST /v1/labelling/projects': {
+    name: 'p',
+    type: 'rating',
+    items: jsonl([{ id: 'x', prompt: 'p', response: 'r' }]),
+    goldShare: 0,
+    payPerTask: 1,
+  },
+  'POST /v1/labelling/projects/:id/flags/:labeller': { verdict: 'clear' },
+  'POST /v1/keys': { name: 'made in test', scopes: ['crawl'] },
+};
+const QUERIES: Record<string, () => string> = { 'GET /v1/proofs': () => `?captureId=${f.captureId}` };
+
+/** Right-key answers other than 200/201, each for a reason that is not the guard. */
+const RIGHT_KEY_STATUS: Record<string, number> = {
+  // the closed epoch paid nobody: the route ran and found no claim
+  'GET /v1/rewards/epochs/:epoch/claims/:account': 404,
+};
+
+// Objects other tenants must never learn of, by id or by listing.
+const secrets = () => [f.jobId, f.captureId, f.collectionId, f.projectId, f.sha, f.revokeKeyId, 'acme'];
+
+// Destructive routes last, so every other route still finds acme's objects.
+const LAST = ['DELETE /v1/collections/:id', 'POST /v1/keys/:id/revoke', 'POST /v1/keys/:id/rotate'];
+const ordered = Object.keys(ROUTE_RULES).sort((a, b) => Number(LAST.includes(a)) - Number(LAST.includes(b)));
+
+for (const backend of backends())
+  describe(`every route follows its rule in api/route-rules.ts: ${backend.name}`, () => {
+    before(() => setUp(backend));
+    after(() => tearDown(backend));
+
+    test('the app registers exactly the routes the table declares', () => {
+      const registered = new Set(
+        co.app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`),
+      );
+      const declared = new Set(Object.keys(ROUTE_RULES));
+      assert.deepEqual(
+        [...registered].filter((r) => !declared.has(r)),
+        [],
+        'routes without a rule',
+      );
+      assert.deepEqual(
+        [...declared].filter((r) => !registered.has(r)),
+        [],
+        'rules without a route',
+      );
+    });
+
+    test('a route registered without a rule is closed', async () => {
+      const app = new Hono();
+      app.use('*', authorize(co.store));
+      app.get('/v1/forgotten', (c) => c.json({ leaked: true }));
+      app.onError((err, c) => c.json({ error: { message: err.message } }, 404));
+      const res = await app.request('/v1/forgotten', { headers: { authorization: `Bearer ${f.admin}` } });
+      assert.equal(res.status, 404);
+      assert.doesNotMatch(await res.text(), /leaked/);
+    });
+
+    for (const id of ordered) {
+      const rule = ROUTE_RULES[id];
+      const [method, pattern] = id.split(' ') as [string, string];
+      test(`${id} (${rule?.auth}${rule?.auth === 'key' ? ` ${rule.scope}` : ''})`, async () => {
+        const path = () => fill(method, pattern) + (QUERIES[id]?.() ?? '');
+        const body = method === 'GET' ? undefined : (BODIES[id] ?? {});
+        const none = await call(method, path(), null, body);
+        if (rule?.auth === 'public') {
+          assert.ok(![401, 403].includes(none.status) && none.status < 500, `${none.status} ${none.text}`);
+          return;
+        }
+        assert.equal(none.status, 401, `no credentials: ${none.text}`);
+        if (rule?.auth !== 'key') {
+          // A customer's API key is not a node or labeller session; the right session gets past the guard.
+          assert.equal((await call(method, path(), f.admin, body)).status, 401);
+          const session = rule?.auth === 'node' ? f.nodeToken : f.labellerToken;
+          const ok = await call(method, path(), session, body);
+          assert.ok(![401, 403].includes(ok.status) && ok.status < 500, `${ok.status} ${ok.text}`);
+          return;
+        }
+        // another tenant: what belongs to acme is not there; lists and creations are its own
+        const other = await call(method, path(), f.globex, body);
+        if (rule.scope === 'rewards:admin') assert.equal(other.status, 403, other.text);
+        else if (pattern.includes(':') || pattern === '/v1/proofs') {
+          // the same answer as for an id that does not exist (the message names only the id asked for)
+          assert.equal(other.status, 404, other.text);
+          assert.equal(other.json.error.code, 'NOT_FOUND');
+        } else {
+          assert.ok(other.status === 200 || other.status === 201, `${other.status} ${other.text}`);
+          for (const s of secrets())
+            assert.ok(!other.text.includes(s), `another tenant saw ${s}: ${other.text}`);
+        }
+        // a key of acme without the scope
+        const lacking = await call(method, path(), f.lacking[rule.scope], body);
+        assert.equal(lacking.status, 403, lacking.text);
+        assert.match(lacking.json.error.message, new RegExp(rule.scope));
+        // the right key
+        const key = rule.scope === 'rewards:admin' ? f.admin : f.acme;
+        const ok = await call(method, path(), key, body);
+        const want = RIGHT_KEY_STATUS[id];
+        if (want) assert.equal(ok.status, want, ok.text);
+        else assert.ok(ok.status === 200 || ok.status === 201, `${ok.status} ${ok.text}`);
+      });
+    }
+  });
