@@ -68,10 +68,7 @@ test('sward-node fetches for a coordinator, stops on SIGTERM and lists what it f
     encoding: 'utf8',
   });
   assert.equal(log.status, 0, log.stderr);
-  const entries = log.stdout
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as { url: string; outcome: string });
+  const entries = JSON.parse(log.stdout) as { url: string; outcome: string }[];
   assert.ok(
     entries.some((e) => e.url === `${site.url}/` && e.outcome === 'captured'),
     log.stdout,

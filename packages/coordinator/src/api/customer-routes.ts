@@ -18,7 +18,7 @@ const pagesQuery = z
   .object({
     after: z
       .string()
-      .regex(/^(-1|\d{1,15})(?::(\d{1,15}))?$/, "expected a cursor from a previous answer's next")
+      .regex(/^(?:(-1|\d{1,15})(?::\d{1,15})?)?$/, "expected a cursor from a previous answer's next")
       .optional(),
     limit: z.coerce.number().int().min(1).max(5000).default(500),
   })
