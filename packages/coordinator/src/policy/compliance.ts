@@ -1,46 +1,8 @@
+import type { ComplianceDocument, JobCompliance } from '@sward/core';
 import { policyDocs, policyUses } from '../store/policy-docs.js';
 import type { Store } from '../store/store.js';
 import { type RobotsState, robotsVerdict } from './robots.js';
-import { parseTdmRep, type TdmRule } from './tdmrep.js';
-
-/** What one robots.txt answer decided for a job's URLs. */
-export interface RobotsDecision {
-  /** fetched, allow-all (4xx) or disallow-all (5xx, unreachable). */
-  rule: string;
-  allowed: number;
-  disallowed: number;
-  crawlDelayTooLong: number;
-  /** Crawl-delay for SwardBot as written, in seconds; null when none applies. */
-  crawlDelaySeconds: number | null;
-}
-
-/** What one tdmrep.json answer decided: the reservations it holds and how many of the job's URLs they hit. */
-export interface TdmRepDecision {
-  reservations: TdmRule[];
-  reserved: number;
-  notReserved: number;
-}
-
-/** One policy document a job's decisions rest on (compliance.json). */
-export interface ComplianceDocument {
-  kind: 'robots' | 'tdmrep';
-  origin: string;
-  url: string;
-  /** The node-signed capture of the answer; null when no node got an HTTP answer (see `detail`). */
-  captureId: string | null;
-  leafIndex: number | null;
-  status: number | null;
-  bodySha256: string | null;
-  fetchedAt: string;
-  detail: string | null;
-  decision: RobotsDecision | TdmRepDecision;
-  signedCapture: unknown;
-}
-
-export interface JobCompliance {
-  jobId: string;
-  documents: ComplianceDocument[];
-}
+import { parseTdmRep } from './tdmrep.js';
 
 /**
  * Every robots.txt and tdmrep.json answer the job's URL decisions were made from (each decision records

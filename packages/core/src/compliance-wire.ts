@@ -1,0 +1,40 @@
+// Wire shape of GET /v1/jobs/:id/compliance and a bundle's compliance.json, shared by coordinator and SDK.
+
+/** What one robots.txt answer decided for a job's URLs. */
+export interface RobotsDecision {
+  /** fetched, allow-all (4xx) or disallow-all (5xx, unreachable). */
+  rule: string;
+  allowed: number;
+  disallowed: number;
+  crawlDelayTooLong: number;
+  /** Crawl-delay for SwardBot as written, in seconds; null when none applies. */
+  crawlDelaySeconds: number | null;
+}
+
+/** What one tdmrep.json answer decided: its reservations and how many of the job's URLs they hit. */
+export interface TdmRepDecision {
+  reservations: { location: string; 'tdm-reservation': 0 | 1; 'tdm-policy'?: string }[];
+  reserved: number;
+  notReserved: number;
+}
+
+/** One policy document a job's decisions rest on: GET /v1/jobs/:id/compliance, compliance.json. */
+export interface ComplianceDocument {
+  kind: 'robots' | 'tdmrep';
+  origin: string;
+  url: string;
+  /** The node-signed capture of the answer; null when no node got an HTTP answer (see `detail`). */
+  captureId: string | null;
+  leafIndex: number | null;
+  status: number | null;
+  bodySha256: string | null;
+  fetchedAt: string;
+  detail: string | null;
+  decision: RobotsDecision | TdmRepDecision;
+  signedCapture: { capture: Record<string, unknown>; signature: string } | null;
+}
+
+export interface JobCompliance {
+  jobId: string;
+  documents: ComplianceDocument[];
+}
