@@ -36,7 +36,7 @@ describe('npm run demo', () => {
       /node-2 +\d+/,
       /node-3 +\d+/,
       /finished in [\d.]+ s/,
-      /output: .*pages\.jsonl/,
+      /output: .*pages\.jsonl, .*compliance\.json, .*provenance\//,
       /documents kept: +\d+/,
       /dropped as duplicates +[1-9]\d*/,
     ])
