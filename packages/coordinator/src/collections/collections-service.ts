@@ -224,6 +224,10 @@ export class Collections {
     await this.require(owner, id);
     const now = Date.now();
     await this.db.transaction(async (tx) => {
+      // Lock the collection's row first: a refresher starting a round at this moment (it claims the same
+      // row) either commits before the reads below, so its job and round are deleted too, or waits and
+      // finds no row. Without it, PostgreSQL could keep a round inserted between two of our statements.
+      await tx.run('UPDATE collections SET round_job = round_job WHERE id = ?', [id]);
       // a refresh in flight stops: nothing more is leased, answers still arriving change nothing
       const jobs = await tx.all<{ id: string }>(
         "SELECT id FROM jobs WHERE collection_id = ? AND state = 'running'",
