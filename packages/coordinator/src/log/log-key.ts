@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   exportPrivateKeyPem,
@@ -16,11 +17,18 @@ import {
 export function loadLogKey(path: string, origin: string): { signer: NoteSigner; verifierKey: string } {
   if (!existsSync(path)) {
     mkdirSync(dirname(path), { recursive: true });
+    // Written whole to a private name, then linked into place: link() is atomic and fails if the key
+    // exists, so a coordinator starting at the same moment never reads a half-written key (with
+    // `flag: 'wx'` it could read the file between its creation and the write).
+    const tmp = `${path}.${process.pid}.${randomUUID()}.tmp`;
+    writeFileSync(tmp, exportPrivateKeyPem(generateIdentity()), { mode: 0o600 });
     try {
-      writeFileSync(path, exportPrivateKeyPem(generateIdentity()), { mode: 0o600, flag: 'wx' });
+      linkSync(tmp, path);
     } catch (e) {
       // Another coordinator sharing this folder created it first: use theirs.
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    } finally {
+      unlinkSync(tmp);
     }
   }
   const identity = identityFromPem(readFileSync(path, 'utf8'));
