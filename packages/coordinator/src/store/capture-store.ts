@@ -95,15 +95,6 @@ export class CaptureStore {
     }));
   }
 
-  /** The newest stored capture whose requested or final URL is `url`. */
-  async latestStoredFor(url: string): Promise<CaptureRow | undefined> {
-    const r = await this.db.get<Record<string, unknown>>(
-      "SELECT * FROM captures WHERE outcome = 'stored' AND (requested_url = ? OR final_url = ?) ORDER BY seq DESC LIMIT 1",
-      [url, url],
-    );
-    return r ? mapCapture(r) : undefined;
-  }
-
   /**
    * Stored pages of a job in log (leaf) order, `limit` at a time after `cursor` (null: from the start).
    * Acceptance order (seq) is not log order on PostgreSQL: seq is taken at INSERT, but the sequencer gives
