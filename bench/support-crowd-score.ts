@@ -8,6 +8,7 @@ import {
   encodeGold,
   type LabelMethod,
   type LabelSet,
+  labelGoldAccuracy,
   parseGoldCsv,
   parseLabelsCsv,
 } from '../packages/coordinator/src/labels/inference/index.js';
@@ -43,20 +44,8 @@ export function loadCrowdSet(dir: string, name: string): CrowdSet {
   return { name, set, gold: encodeGold(set, parseGoldCsv(readFileSync(gold, 'utf8'))) };
 }
 
-/** Share of gold tasks (with at least one answer) labelled with their gold class. */
-export function goldHitRate(gold: Int32Array, labels: ArrayLike<number>): number {
-  let scored = 0;
-  let correct = 0;
-  gold.forEach((g, t) => {
-    if (g < 0) return;
-    scored++;
-    if (labels[t] === g) correct++;
-  });
-  return correct / scored;
-}
-
 export function methodAccuracy(crowd: CrowdSet, method: LabelMethod): number {
-  return goldHitRate(crowd.gold, aggregateLabels(crowd.set, method).labels);
+  return labelGoldAccuracy(crowd.gold, aggregateLabels(crowd.set, method).labels);
 }
 
 /** Published accuracies by set and method (published.json), or none when the folder has no such file. */

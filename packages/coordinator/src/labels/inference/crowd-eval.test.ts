@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { dawidSkene } from './dawid-skene.js';
 import { encodeGold, parseGoldCsv, parseLabelsCsv } from './label-set.js';
+import { labelGoldAccuracy } from './worker-quality.js';
 
 const DATA = fileURLToPath(new URL('../../../../../testdata/crowd/', import.meta.url));
 
@@ -21,15 +22,7 @@ function dsAccuracy(name: string): number {
   );
   const set = parseLabelsCsv(readFileSync(join(dir, 'labels.csv'), 'utf8'));
   const gold = encodeGold(set, parseGoldCsv(readFileSync(join(dir, 'gold.csv'), 'utf8')));
-  const { labels } = dawidSkene(set);
-  let scored = 0;
-  let correct = 0;
-  gold.forEach((g, t) => {
-    if (g < 0) return;
-    scored++;
-    if (labels[t] === g) correct++;
-  });
-  return correct / scored;
+  return labelGoldAccuracy(gold, dawidSkene(set).labels);
 }
 
 const minAccuracy = { 'snow2008-rte': 0.92, 'welinder2010-bluebirds': 0.89, 'zhou2012-dog': 0.835 };

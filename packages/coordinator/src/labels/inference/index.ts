@@ -28,4 +28,10 @@ export { type OneCoinOptions, oneCoinDawidSkene } from './one-coin.js';
 export { type Aggregation, confidences, type InferenceOptions } from './posterior.js';
 export { aggregatedLabelsCsv, workerQualityCsv } from './report.js';
 export { type SimulationOptions, simulateCrowd } from './simulate.js';
-export { accuracyFromConfusion, type GoldScore, goldAccuracy, workerAnswerCounts } from './worker-quality.js';
+export {
+  accuracyFromConfusion,
+  type GoldScore,
+  goldAccuracy,
+  labelGoldAccuracy,
+  workerAnswerCounts,
+} from './worker-quality.js';

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { labelSetFromRows } from './label-set.js';
-import { accuracyFromConfusion, goldAccuracy, workerAnswerCounts } from './worker-quality.js';
+import {
+  accuracyFromConfusion,
+  goldAccuracy,
+  labelGoldAccuracy,
+  workerAnswerCounts,
+} from './worker-quality.js';
 
 test('gold accuracy counts only gold tasks', () => {
   const set = labelSetFromRows([
@@ -23,4 +28,9 @@ test('accuracy from a confusion matrix weights each class by its prior', () => {
   // One worker: perfect on class 0, 50% on class 1; classes 3:1.
   const confusion = Float64Array.from([1, 0, 0.5, 0.5]);
   assert.deepEqual([...accuracyFromConfusion(confusion, Float64Array.from([0.75, 0.25]))], [0.875]);
+});
+
+test('label accuracy scores the aggregate on gold tasks only', () => {
+  // tasks 0 and 2 have gold (right, wrong); task 1 has none and does not count
+  assert.equal(labelGoldAccuracy(Int32Array.from([1, -1, 0]), [1, 0, 1]), 0.5);
 });

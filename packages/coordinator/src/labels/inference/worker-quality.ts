@@ -44,3 +44,15 @@ export function workerAnswerCounts(set: LabelSet): Int32Array {
   for (let i = 0; i < set.worker.length; i++) out[set.worker[i]!]! += 1;
   return out;
 }
+
+/** Share of gold tasks (gold[t] = class, or -1) whose aggregated label is the gold class. */
+export function labelGoldAccuracy(gold: Int32Array, labels: ArrayLike<number>): number {
+  let scored = 0;
+  let correct = 0;
+  gold.forEach((g, t) => {
+    if (g < 0) return;
+    scored++;
+    if (labels[t] === g) correct++;
+  });
+  return correct / scored;
+}
