@@ -11,16 +11,18 @@ import { parseBody, parseQuery, readJson } from './parse-body.js';
 type Env = KeyEnv;
 
 const seq = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const pageQuery = z
-  .object({ after: seq.default(0), limit: z.coerce.number().int().min(1).max(5000).default(500) })
-  .strict();
+const limit = z.coerce.number().int().min(1).max(5000).default(500);
+const pageQuery = z.object({ after: seq.default(0), limit }).strict();
+/** `leaf` or `leaf:seq` from a previous answer's `next`; empty or absent: from the start. */
+const CURSOR = /^(?:(-1|\d{1,15})(?::(\d{1,15}))?)?$/;
 const pagesQuery = z
   .object({
     after: z
       .string()
-      .regex(/^(?:(-1|\d{1,15})(?::\d{1,15})?)?$/, "expected a cursor from a previous answer's next")
-      .optional(),
-    limit: z.coerce.number().int().min(1).max(5000).default(500),
+      .regex(CURSOR, "expected a cursor from a previous answer's next")
+      .optional()
+      .transform(toPageCursor),
+    limit,
   })
   .strict();
 const skippedQuery = z.object({ after: seq.default(0) }).strict();
@@ -88,7 +90,7 @@ export function customerRoutes({
   /** A job's stored pages in log order; `next` is an opaque cursor for `after`, null at the end. */
   r.get('/jobs/:id/pages', async (c) => {
     const { after, limit } = parseQuery(c, pagesQuery);
-    const { rows, next } = await store.captures.pages((await ownJob(c)).id, parsePageCursor(after), limit);
+    const { rows, next } = await store.captures.pages((await ownJob(c)).id, after, limit);
     return c.json({
       pages: rows.map((p) => ({
         seq: p.seq,
@@ -196,14 +198,10 @@ export function customerRoutes({
 }
 
 /** `after` of the pages listing: `<leaf>` while logged pages are listed, `<leaf>:<seq>` after them. */
-function parsePageCursor(raw: string | undefined): PageCursor | null {
-  if (raw === undefined || raw === '') return null;
-  const m = /^(-1|\d{1,15})(?::(\d{1,15}))?$/.exec(raw);
-  if (!m)
-    throw new CoordinatorError(
-      'BAD_REQUEST',
-      `after must be a cursor from a previous answer's next, got ${JSON.stringify(raw.slice(0, 40))}`,
-    );
+/** A cursor the schema's CURSOR pattern already accepted. */
+function toPageCursor(raw: string | undefined): PageCursor | null {
+  const m = raw ? CURSOR.exec(raw) : null;
+  if (!m?.[1]) return null;
   return { leaf: Number(m[1]), seq: m[2] === undefined ? null : Number(m[2]) };
 }
 
