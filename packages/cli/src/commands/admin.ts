@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.js';
 import { DB_HELP, dbLocation, writeJson } from '../options.js';
@@ -30,8 +29,9 @@ export function register(program: Command, out: (t: string) => void = (t) => pro
       if (o.status !== undefined && !['open', 'cleared', 'confirmed'].includes(o.status))
         throw new CliError('USAGE', `--status must be open, cleared or confirmed, got "${o.status}"`);
       const db = dbLocation(o.db);
-      const { openStore, RewardsService } = await import('@sward/coordinator');
-      const store = await openStore(/^postgres/.test(db) ? db : resolve(db));
+      const { RewardsService } = await import('@sward/coordinator');
+      const { openDb } = await import('../open-db.js');
+      const store = await openDb(db);
       try {
         const rewards = new RewardsService(store.db);
         if (action === 'scan') {

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import type { Store } from '@sward/coordinator';
 import type { ApiKeyInfo, NewApiKey, SwardClient } from '@sward/sdk';
 import type { Command } from 'commander';
@@ -23,8 +22,8 @@ async function withTarget<T>(
 ): Promise<T> {
   const db = o.db ?? process.env.SWARD_DB;
   if (db) {
-    const { openStore } = await import('@sward/coordinator');
-    const store = await openStore(/^postgres/.test(db) ? db : resolve(db));
+    const { openDb } = await import('../open-db.js');
+    const store = await openDb(db);
     try {
       return await direct(store);
     } finally {

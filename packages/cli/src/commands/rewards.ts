@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ClaimProof, OperatorStatus, Store } from '@sward/coordinator';
+import type { ClaimProof, OperatorStatus } from '@sward/coordinator';
 import { type Command, InvalidArgumentError } from 'commander';
 import { CliError, coordinatorRefused, coordinatorUnreachable } from '../cli-error.js';
 import { COORDINATOR_HELP, coordinatorUrl, DB_HELP, dbLocation, writeJson } from '../options.js';
@@ -16,13 +16,6 @@ const defaultIo: RewardsIo = {
 };
 
 const dbOption = ['--db <location>', DB_HELP] as const;
-
-/** --db (or SWARD_DB, or the default): a SQLite path or a postgres:// URL. */
-export async function openDb(flag: string | undefined): Promise<Store> {
-  const location = dbLocation(flag);
-  const { openStore } = await import('@sward/coordinator');
-  return openStore(/^postgres/.test(location) ? location : resolve(location));
-}
 
 const wholeNumber = (v: string): number => {
   const n = Number(v);
@@ -132,7 +125,8 @@ export function register(program: Command, io: RewardsIo = defaultIo): void {
     .option('--json', 'print the closed epoch and its files as JSON')
     .action(async (o: { db?: string; epoch?: number; out: string; anchorFile?: string; json?: boolean }) => {
       const { FileAnchor, RewardsService } = await import('@sward/coordinator');
-      const store = await openDb(o.db);
+      const { openDb } = await import('../open-db.js');
+      const store = await openDb(dbLocation(o.db));
       const anchor = o.anchorFile ? await FileAnchor.open(resolve(o.anchorFile)) : undefined;
       try {
         const rewards = new RewardsService(store.db, { ...(anchor ? { anchor } : {}) });
@@ -178,7 +172,8 @@ export function addNodeStatusCommand(node: Command, io: RewardsIo = defaultIo): 
       const operator = f.operator ?? parent.operator;
       let status: OperatorStatus;
       if (f.db) {
-        const store = await openDb(f.db);
+        const { openDb } = await import('../open-db.js');
+        const store = await openDb(dbLocation(f.db));
         try {
           const rewards = new RewardsService(store.db);
           if (f.node) status = await rewards.nodeStatus(f.node);

@@ -1,0 +1,11 @@
+import { resolve } from 'node:path';
+import type { Store } from '@sward/coordinator';
+
+/**
+ * The coordinator's store at a SQLite path (relative to the current folder) or a postgres:// URL, for the
+ * commands that work on the database directly. The coordinator room is loaded only when this is called.
+ */
+export async function openDb(location: string): Promise<Store> {
+  const { openStore } = await import('@sward/coordinator');
+  return openStore(/^postgres/.test(location) ? location : resolve(location));
+}
