@@ -1,7 +1,8 @@
-// Spam and bot detection on a real crowd: the development set snow2008-rte (Snow et al. 2008; see
-// testdata/crowd/README.md) with 20% bots of four kinds injected. The aggregate after dropping flagged
-// workers must stay within 0.01 of the clean crowd's, at least 90% of bots must be flagged, and at most
-// 5% of the original workers (who include a few real spammers of their own).
+// Spam and bot detection on a real crowd: the development set welinder2010-bluebirds (Welinder et al. 2010;
+// see testdata/crowd/README.md) with 20% bots of four kinds injected, in several seeded trials. In each, the
+// aggregate after dropping flagged workers must stay within 1% of the clean crowd's (at least one task: on
+// bluebirds' 97 scored tasks one task is 0.0103), at least 90% of bots must be flagged, and at most 5% of the
+// honest original workers (the crowd includes real spammers of its own, who may rightly be flagged).
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +14,9 @@ import { parseGoldCsv } from '../packages/coordinator/src/labels/inference/index
 import { seededRandom } from '../packages/coordinator/src/labels/inference/random.js';
 
 const dataDir = fileURLToPath(new URL('../testdata/crowd/', import.meta.url));
-const DATASET = 'snow2008-rte';
+const DATASET = 'welinder2010-bluebirds';
+// Seeded trials: one trial on 39 workers and 108 tasks is an anecdote; each must pass on its own.
+const SEEDS = [2010, 1, 2, 3];
 
 const MIN_MS = 4000;
 
@@ -32,25 +35,40 @@ function readCrowd() {
   return { rows, truth };
 }
 
-test(`bots injected into ${DATASET} are flagged and the aggregate holds`, () => {
+for (const seed of SEEDS)
+  test(`bots injected into ${DATASET} (seed ${seed}) are flagged and the aggregate holds`, () => trial(seed));
+
+function trial(seed: number) {
   // seeded, so the injected crowd is the same on every run
-  const rand = seededRandom(2008);
+  const rand = seededRandom(seed);
   const { rows, truth } = readCrowd();
   const classes = [...new Set(rows.map((r) => r.label))].sort();
   const tasks = [...truth.keys()];
   // 10% of the items are gold (known answers), as a project's gold share would make them.
   const gold = new Map(tasks.filter(() => rand() < 0.1).map((t) => [t, truth.get(t) as string]));
-  // Honest people read: 6–30 s a task (the RTE items are a paragraph and a sentence).
+  // Honest people look: 6–30 s a task.
   const honest: LabelEvent[] = rows.map((r) => ({ ...r, ms: 6000 + rand() * 24000, minMs: MIN_MS }));
   const originals = new Set(rows.map((r) => r.worker));
-  // Snow's RTE crowd has a few real spammers of its own (accuracy 0.50–0.58 over hundreds of answers);
-  // flagging them is right, so "honest" means an original worker who beats a coin clearly (≥ 0.6 on gold).
-  const trueAccuracy = new Map<string, number>();
-  for (const w of originals) {
-    const mine = rows.filter((r) => r.worker === w);
-    trueAccuracy.set(w, mine.filter((r) => truth.get(r.task) === r.label).length / mine.length);
+  // The crowd has real spammers of its own (bluebirds: 17 of 39 workers at 0.32–0.60 on 108 answers each);
+  // flagging them is right, so "honest" means an original worker who beats a coin significantly: accuracy on
+  // gold above chance by a one-sided binomial test at 1% (z = 2.326), whatever the number of answers.
+  const answers = new Map<string, number>();
+  const correct = new Map<string, number>();
+  for (const r of rows) {
+    answers.set(r.worker, (answers.get(r.worker) ?? 0) + 1);
+    if (truth.get(r.task) === r.label) correct.set(r.worker, (correct.get(r.worker) ?? 0) + 1);
   }
-  const honestWorkers = new Set([...originals].filter((w) => (trueAccuracy.get(w) as number) >= 0.6));
+  const chance = 1 / classes.length;
+  const honestWorkers = new Set(
+    [...originals].filter((w) => {
+      const n = answers.get(w) as number;
+      return (correct.get(w) ?? 0) / n >= chance + 2.326 * Math.sqrt((chance * (1 - chance)) / n);
+    }),
+  );
+  // A bot answers as many tasks as the crowd's median worker: a bot that did less than a person would be
+  // easier to spot by its thin record and harder by its few gold answers, neither of which we want to test.
+  const perWorker = [...answers.values()].sort((a, b) => a - b);
+  const perBot = Math.min(tasks.length, perWorker[Math.floor(perWorker.length / 2)] as number);
   // 20% of all workers are bots: a quarter each random, constant, fast (random and instant), always wrong.
   const nBots = Math.round(originals.size / 4);
   const kinds = ['random', 'constant', 'fast', 'wrong'] as const;
@@ -61,7 +79,7 @@ test(`bots injected into ${DATASET} are flagged and the aggregate holds`, () => 
     const worker = `bot-${kind}-${b}`;
     botIds.push(worker);
     const picked = new Set<string>();
-    while (picked.size < 40) picked.add(tasks[Math.floor(rand() * tasks.length)] as string);
+    while (picked.size < perBot) picked.add(tasks[Math.floor(rand() * tasks.length)] as string);
     for (const task of picked) {
       const right = truth.get(task) as string;
       const other = classes.find((c) => c !== right) as string;
@@ -108,7 +126,11 @@ test(`bots injected into ${DATASET} are flagged and the aggregate holds`, () => 
       alpha: [report.alphaAll, report.alphaAccepted],
     }),
   );
-  assert.ok(Math.abs(dirtyAcc - cleanAcc) <= 0.01, `aggregate ${dirtyAcc} vs clean ${cleanAcc}`);
+  const scored = [...truth.keys()].filter((t) => !gold.has(t)).length;
+  assert.ok(
+    Math.abs(dirtyAcc - cleanAcc) <= Math.max(0.01, 1 / scored) + 1e-9,
+    `aggregate ${dirtyAcc} vs clean ${cleanAcc}`,
+  );
   assert.ok(botsFlagged >= 0.9, `bots flagged ${botsFlagged}`);
   assert.ok(honestFlagged <= 0.05, `honest flagged ${honestFlagged}`);
   for (const kind of kinds)
@@ -116,4 +138,4 @@ test(`bots injected into ${DATASET} are flagged and the aggregate holds`, () => 
       botIds.filter((b) => b.includes(kind) && flagged.has(b)).length >= (nBots / 4) * 0.75,
       `${kind} bots mostly flagged`,
     );
-});
+}
