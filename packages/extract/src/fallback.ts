@@ -1,11 +1,13 @@
-import { Readability } from '@mozilla/readability';
-import { parseHTML } from 'linkedom';
+import { createRequire } from 'node:module';
+import type { Readability as ReadabilityClass } from '@mozilla/readability';
 import { type Element, firstByName, parseHtml } from './dom.js';
 import { type Block, renderBlocks } from './render.js';
 
 // trafilatura's safety net (compare_extraction): when our own result is short, ask a second
 // algorithm and keep its result if it is more than twice as long. The second opinion is
-// Readability.js on linkedom; it costs a full DOM, so it only runs on short results.
+// Readability.js on linkedom; it costs a full DOM, so it only runs on short results, and the two are
+// loaded only then (linkedom alone takes longer to load than the rest of extraction; extract() is
+// synchronous, so they are required, both being CommonJS-loadable, rather than imported).
 
 /** Our results shorter than this (characters) get a second opinion. */
 export const SECOND_OPINION_BELOW = 500;
@@ -15,7 +17,21 @@ export interface SecondOpinion {
   nodes: Element[];
 }
 
+const require = createRequire(import.meta.url);
+let libs: {
+  Readability: typeof ReadabilityClass;
+  parseHTML: (html: string) => { document: unknown };
+} | null = null;
+function loadLibs() {
+  libs ??= {
+    Readability: require('@mozilla/readability').Readability,
+    parseHTML: require('linkedom').parseHTML,
+  };
+  return libs;
+}
+
 export function readabilitySecondOpinion(html: string, ownChars: number): SecondOpinion | null {
+  const { Readability, parseHTML } = loadLibs();
   const { document } = parseHTML(html);
   const article = new Readability(
     document as unknown as ConstructorParameters<typeof Readability>[0],

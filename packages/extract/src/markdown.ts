@@ -1,12 +1,11 @@
 import render from 'dom-serializer';
-import { parseHTML } from 'linkedom';
 import TurndownService from 'turndown';
 import { strikethrough, taskListItems } from 'turndown-plugin-gfm';
 import type { Element } from './dom.js';
 
 // Markdown comes from turndown (+ the GFM plugin's strikethrough and task lists). Turndown needs a real DOM,
-// so only the (small) main-content subtree is serialised and re-parsed with linkedom;
-// the whole page never goes through linkedom.
+// so only the (small) main-content subtree is serialised and handed to turndown as HTML, which it parses
+// with its own DOM (domino, loaded with turndown anyway); the whole page never goes through a full DOM.
 
 const MAX_HTML = 1_000_000;
 
@@ -48,14 +47,12 @@ export function toMarkdown(nodes: Element[]): string | null {
   const html = render(nodes, { decodeEntities: true, encodeEntities: 'utf8' });
   // turndown is superlinear on very large inputs; the caller falls back to plain paragraphs
   if (html.length > MAX_HTML) return null;
-  const { document } = parseHTML(`<!doctype html><html><body>${html}</body></html>`);
-  const md = turndown.turndown(document.body as unknown as TurndownService.Node);
+  const md = turndown.turndown(html);
   return md.replace(/\n{3,}/g, '\n\n').trim();
 }
 
-// GFM tables: the plugin's table rule reads `table.rows`, which linkedom does not implement,
-// and keeps header-less tables as raw HTML; these rules make every table a pipe table
-// (first row as the header).
+// GFM tables: the plugin's table rule keeps header-less tables as raw HTML; these rules make every table
+// a pipe table (first row as the header), reading rows by walking the children, which any DOM has.
 function addTableRules(td: TurndownService): void {
   const cells = (tr: TurndownService.Node) =>
     Array.from(tr.childNodes as ArrayLike<{ nodeName: string }>).filter(
