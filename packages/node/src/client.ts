@@ -1,5 +1,5 @@
 import { type Identity, type SignedCapture, signBytes } from '@sward/core';
-import { Agent, type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { NodeError } from './errors.js';
 import { messageOf } from './fetch-errors.js';
@@ -15,6 +15,7 @@ import {
   MAX_WAIT_MS,
   sessionResponseSchema,
 } from './protocol.js';
+import { Agent } from './undici-parts.js';
 
 export interface ClientOptions {
   readonly coordinatorUrl: string;
@@ -120,12 +121,14 @@ export class CoordinatorClient {
     if (auth && this.token) headers.authorization = `Bearer ${this.token}`;
     let res: Dispatcher.ResponseData;
     try {
-      res = await request(this.base + path, {
+      const url = new URL(this.base + path);
+      res = await this.dispatcher.request({
+        origin: url.origin,
+        path: url.pathname + url.search,
         method: 'POST',
         headers,
         body: JSON.stringify(payload),
         signal: o.signal,
-        dispatcher: this.dispatcher,
       });
     } catch (cause) {
       if (o.signal?.aborted) throw new NodeError('STOPPED', `${path} cancelled`, { cause });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { Client } from 'undici';
+import type { Client as UndiciClient } from 'undici';
 import { type ConnectionFacts, type PinnedTarget, pinnedConnector } from './pinned-connector.js';
+import { Client } from './undici-parts.js';
 
 /**
  * Keep-alive for site fetches without giving up the SSRF pin. Each pooled undici `Client` holds at
@@ -12,7 +13,7 @@ import { type ConnectionFacts, type PinnedTarget, pinnedConnector } from './pinn
  */
 
 export interface PooledConnection {
-  readonly client: Client;
+  readonly client: UndiciClient;
   /** Facts of the socket this client holds now; its connector rewrites them on every (re)connect. */
   readonly facts: ConnectionFacts;
   readonly key: string;
@@ -70,7 +71,7 @@ export function connectionKey(req: ConnectionRequest): string {
   ].join('\n');
 }
 
-function usable(c: Client): boolean {
+function usable(c: UndiciClient): boolean {
   return !c.closed && !c.destroyed;
 }
 

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import type { LookupFunction } from 'node:net';
 import { rootCertificates, type TLSSocket } from 'node:tls';
 import ipaddr from 'ipaddr.js';
-import { buildConnector } from 'undici';
+import type { buildConnector as BuildConnector } from 'undici';
 import { NodeError } from './errors.js';
+import { buildConnector } from './undici-parts.js';
 
 /** What one connection turned out to be: the address actually connected to and, for https, the peer cert. */
 export interface ConnectionFacts {
@@ -61,7 +62,7 @@ export function pinnedConnector(
     // The public roots stay trusted; an extra CA (tests, a demo site) is added, not substituted.
     ...(extra.length ? { ca: [...rootCertificates, ...extra] } : {}),
   });
-  const connect: buildConnector.connector = (opts, callback) => {
+  const connect: BuildConnector.connector = (opts, callback) => {
     base(opts, (err, socket) => {
       if (err || !socket) {
         callback(err ?? new Error('no socket'), null);
