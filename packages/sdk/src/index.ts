@@ -5,3 +5,4 @@ export * from './errors.js';
 export * from './types.js';
 export * from './verify-bundle.js';
 export * from './verify-report.js';
+export type { RederiveDocuments, RederiveResult } from './verify-semantics.js';
