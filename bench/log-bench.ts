@@ -43,6 +43,7 @@ import { DEFAULT_WORKERS, verifyBundleDir } from '@sward/sdk';
 import pg from 'pg';
 import { z } from 'zod';
 import { LogStore } from '../packages/coordinator/src/log/log-store.js';
+import { writeTestManifest } from '../test/support/bundle-manifest.js';
 import { formatSummary, startProfiler, summarise } from './support-cpuprofile.js';
 import { machineFacts } from './support-proc.js';
 
@@ -331,6 +332,8 @@ async function writeBundle(dir: string, rows: number): Promise<{ captures: Signe
     );
   }
   writeFileSync(join(dir, 'pages.jsonl'), `${lines.join('\n')}\n`);
+  // A real bundle carries the coordinator's signed manifest over every file; verify checks it too.
+  writeTestManifest(dir, noteSignerFromIdentity(origin, logIdentity), { size: rows, hash });
   return { captures };
 }
 

@@ -105,7 +105,13 @@ describe('signed manifest, rederive and skip evidence', () => {
     assert.equal(manifest.checkpoint.size, sealedSize);
     assert.equal(manifest.parameters.job.maxPages, 60);
     const paths = manifest.files.map((f: { path: string }) => f.path);
-    for (const p of ['pages.jsonl', 'documents.jsonl', 'documents-dropped.jsonl', 'skipped.jsonl', 'compliance.json'])
+    for (const p of [
+      'pages.jsonl',
+      'documents.jsonl',
+      'documents-dropped.jsonl',
+      'skipped.jsonl',
+      'compliance.json',
+    ])
       assert.ok(paths.includes(p), p);
     assert.ok(paths.some((p: string) => p.startsWith('blobs/sha256/')));
     const rederive = r.checks.find((l) => l.check === 'rederive');
@@ -132,13 +138,19 @@ describe('signed manifest, rederive and skip evidence', () => {
   test('every skipped row carries evidence; signed ones are checked against their reason', async () => {
     const rows = readRows(good, 'skipped.jsonl');
     const byReason = (reason: string) => rows.find((r) => r.reason === reason);
-    assert.ok(rows.every((r) => ['capture', 'policy', 'none'].includes(r.evidence?.kind)), JSON.stringify(rows));
+    assert.ok(
+      rows.every((r) => ['capture', 'policy', 'none'].includes(r.evidence?.kind)),
+      JSON.stringify(rows),
+    );
     assert.equal(byReason('robots')?.evidence.kind, 'policy');
     assert.equal(byReason('robots')?.evidence.policy, 'robots');
     assert.equal(byReason('http_404')?.evidence.kind, 'capture');
     assert.equal(byReason('noai')?.evidence.kind, 'capture');
     const r = await verifyBundleDir(good);
-    assert.match(r.checks.find((l) => l.check === 'skip evidence')?.detail ?? '', /supported by signed answers/);
+    assert.match(
+      r.checks.find((l) => l.check === 'skip evidence')?.detail ?? '',
+      /supported by signed answers/,
+    );
   });
 
   test("rewriting a document's text fails the files check on documents.jsonl, and rederive on its row", async () => {
@@ -171,7 +183,7 @@ describe('signed manifest, rederive and skip evidence', () => {
     await failureOf(dir, 'evidence', /skipped\.jsonl row \d+ .*http_451.*status is 404/);
   });
 
-  test('a skip evidence capture that is not the URL\'s, or forged, fails', async () => {
+  test("a skip evidence capture that is not the URL's, or forged, fails", async () => {
     const dir = tampered('skip-evidence', (d) => {
       const rows = readRows(d, 'skipped.jsonl');
       const a = rows.find((r) => r.reason === 'http_404');
@@ -209,7 +221,9 @@ describe('signed manifest, rederive and skip evidence', () => {
       const rows = readRows(d, 'documents.jsonl');
       rows[0].text = 'forged';
       writeRows(d, 'documents.jsonl', rows);
-      const m = JSON.parse(parseNote(readFileSync(join(d, BUNDLE_MANIFEST_FILE), 'utf8')).text) as BundleManifest;
+      const m = JSON.parse(
+        parseNote(readFileSync(join(d, BUNDLE_MANIFEST_FILE), 'utf8')).text,
+      ) as BundleManifest;
       assert.equal(m.type, BUNDLE_MANIFEST_TYPE);
       const bytes = readFileSync(join(d, 'documents.jsonl'));
       m.files = m.files.map((f) =>
@@ -223,7 +237,7 @@ describe('signed manifest, rederive and skip evidence', () => {
     await failureOf(forged, 'manifest', /manifest\.note/, [logKey]);
   });
 
-  test('the manifest route is the job owner\'s, checks its query, and signs only what the coordinator made', async () => {
+  test("the manifest route is the job owner's, checks its query, and signs only what the coordinator made", async () => {
     const get = (path: string, key = apiKey) =>
       fetch(`${coordinatorUrl}${path}`, { headers: { authorization: `Bearer ${key}` } });
     const ok = await get(`/v1/jobs/${jobId}/manifest?size=${sealedSize}`);
@@ -248,7 +262,10 @@ describe('signed manifest, rederive and skip evidence', () => {
       });
       const up = await fetch(`${coordinatorUrl}${req.url}`, {
         method: req.method,
-        headers: { authorization: String(req.headers.authorization ?? ''), 'content-type': 'application/json' },
+        headers: {
+          authorization: String(req.headers.authorization ?? ''),
+          'content-type': 'application/json',
+        },
         ...(body.length ? { body } : {}),
       });
       let out = Buffer.from(await up.arrayBuffer());
