@@ -39,7 +39,7 @@ import {
   signedCaptureSchema,
   verifyInclusion,
 } from '@sward/core';
-import { DEFAULT_WORKERS, verifyBundleDir } from '@sward/sdk';
+import { checkManifest, DEFAULT_WORKERS, verifyBundleDir } from '@sward/sdk';
 import pg from 'pg';
 import { z } from 'zod';
 import { LogStore } from '../packages/coordinator/src/log/log-store.js';
@@ -519,6 +519,13 @@ async function breakdown(dir: string, n: number): Promise<void> {
   const v = await verifyBundleDir(dir, [], { workers: 0 });
   say(
     `| whole verifyBundleDir in-process, per row (all ${fmt(v.rows)} rows) | ${((seconds(t) / v.rows) * 1e6).toFixed(1)} |`,
+  );
+  const cps = JSON.parse(readFileSync(join(dir, 'provenance/checkpoints.json'), 'utf8'));
+  const tm = process.hrtime.bigint();
+  const m = await checkManifest(dir, [cps.verifierKey], cps);
+  if (m.failures.length) throw new Error(`manifest: ${JSON.stringify(m.failures.slice(0, 2))}`);
+  say(
+    `| of which checkManifest (${fmt(m.filesChecked)} files hashed against the signed manifest), per row | ${((seconds(tm) / v.rows) * 1e6).toFixed(1)} |`,
   );
   say('');
 }

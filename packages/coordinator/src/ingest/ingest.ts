@@ -4,6 +4,7 @@ import {
   captureLeafBytes,
   checkCaptureBody,
   normalizeUrl,
+  robotsStateFromStatus,
   sha256Hex,
   verifySignedCapture,
 } from '@sward/core';
@@ -12,7 +13,6 @@ import type { BlobStore } from '../blob/blob-store.js';
 import type { CollectionIngest } from '../collections/collection-ingest.js';
 import { crawlScope } from '../crawl/scope.js';
 import { CoordinatorError } from '../errors.js';
-import { robotsStateFromStatus } from '../policy/robots.js';
 import type { RewardsService } from '../rewards/rewards-service.js';
 import type { SpotChecks } from '../spot-check/spot-checks.js';
 import { parseSpotCheckTask } from '../spot-check/task.js';

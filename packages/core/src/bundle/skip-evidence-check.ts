@@ -2,13 +2,16 @@ import { type Capture, captureLeafBytes, verifySignedCapture } from '../capture.
 import type { ComplianceDocument } from '../compliance-wire.js';
 import { sha256Hex } from '../hash.js';
 import { headerSaysNoAi, ROBOTS_AGENT } from '../noai-header.js';
+import { robotsVerdict } from '../policy/robots-rules.js';
+import { parseTdmRep, tdmReserved } from '../policy/tdmrep-rules.js';
 import type { SkipEvidence } from './bundle-rows.js';
 
 /**
  * What a skipped.jsonl row's evidence shows:
  * - supported: the signed evidence verifies and, read offline, gives the row's reason;
  * - signed: the evidence verifies and is the answer the reason was read from, but the reason itself cannot
- *   be recomputed from what the bundle holds (e.g. a robots.txt rule: its text is not in the bundle);
+ *   be recomputed from what the bundle holds (a noai meta tag: the body is not kept; a Crawl-delay: the
+ *   limit is the coordinator's setting; a robots.txt cut at 500 KiB);
  * - absent: no node got an answer, the row says so; nothing to check;
  * - failed: the evidence does not verify, is not the URL's, or contradicts the reason.
  */
@@ -117,10 +120,33 @@ function policyReason(
       status: 'failed',
       message: `reason robots but robots.txt answered ${c.status} (signed): that allows all`,
     };
-  return {
-    status: 'signed',
-    note: `${e.policy} answer signed; its text is not in the bundle to re-read the rule`,
-  };
+  // The text as kept is the signed body when its hash says so (a robots.txt over 500 KiB is cut): then the
+  // rule is re-read here, with the coordinator's own parser.
+  if (doc.text === null || sha256Hex(Buffer.from(doc.text, 'utf8')) !== c.bodySha256)
+    return {
+      status: 'signed',
+      note: `${e.policy} answer signed; its full text is not in the bundle to re-read the rule`,
+    };
+  if (e.policy === 'tdmrep')
+    return tdmReserved(parseTdmRep(doc.text), row.url)
+      ? { status: 'supported', note: 'tdmrep.json reserves it, re-read' }
+      : { status: 'failed', message: `the signed tdmrep.json does not reserve ${row.url}` };
+  const verdict = robotsVerdict(origin, 'fetched', doc.text, row.url);
+  if (row.reason === 'robots')
+    return verdict.allowed
+      ? { status: 'failed', message: `the signed robots.txt allows ${row.url} for ${ROBOTS_AGENT}` }
+      : { status: 'supported', note: `robots.txt disallows it for ${ROBOTS_AGENT}, re-read` };
+  if (row.reason === 'crawl_delay_too_long')
+    return verdict.crawlDelayMs > 0
+      ? {
+          status: 'signed',
+          note: `robots.txt asks a Crawl-delay of ${verdict.crawlDelayMs / 1000} s; the limit is the coordinator's setting`,
+        }
+      : {
+          status: 'failed',
+          message: 'reason crawl_delay_too_long but the signed robots.txt sets no Crawl-delay',
+        };
+  return { status: 'signed', note: `${row.reason} is not read from robots.txt` };
 }
 
 /** Checks one skipped.jsonl row's evidence (see SkipEvidenceVerdict). */
