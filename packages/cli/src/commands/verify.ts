@@ -47,7 +47,7 @@ export function register(program: Command): void {
       const threads =
         r.workers === 0 ? 'in-process' : `${r.workers} worker thread${r.workers === 1 ? '' : 's'}`;
       out.write(
-        `rows: ${r.rows} (${r.rowsOk} verified) in ${secs.toFixed(2)} s, ${(r.rows / Math.max(secs, 1e-9)).toFixed(0)} rows/s (${threads})\n`,
+        `rows: ${r.rows} (${r.rowsOk} verified) in ${secs.toFixed(2)} s, ${(r.rows / Math.max(secs, 1e-9)).toFixed(0)} rows/s (${threads}${rederive ? ', re-extraction included' : ''})\n`,
       );
       for (const line of r.checks) out.write(`${formatCheck(line)}\n`);
       for (const f of r.failures.slice(0, 50))
