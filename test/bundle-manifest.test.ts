@@ -151,6 +151,25 @@ describe('signed manifest, rederive and skip evidence', () => {
       r.checks.find((l) => l.check === 'skip evidence')?.detail ?? '',
       /supported by signed answers/,
     );
+    // robots.txt and tdmrep.json travel in compliance.json with their text, whose hash is the signed body's.
+    const docs = JSON.parse(readFileSync(join(good, 'compliance.json'), 'utf8')).documents;
+    const robots = docs.find((d: Row) => d.kind === 'robots' && d.captureId);
+    assert.equal(sha256Hex(Buffer.from(robots.text, 'utf8')), robots.signedCapture.capture.bodySha256);
+  });
+
+  test('a skip the signed robots.txt or tdmrep.json does not give fails the evidence check', async () => {
+    const rows = readRows(good, 'skipped.jsonl');
+    const allowed = readRows(good, 'pages.jsonl')[0].url;
+    for (const reason of ['robots', 'tdmrep']) {
+      const i = rows.findIndex((r) => r.reason === reason && r.evidence.kind === 'policy');
+      assert.ok(i >= 0, `a ${reason} row with policy evidence: ${JSON.stringify(rows)}`);
+      const dir = tampered(`skip-${reason}`, (d) => {
+        const edited = readRows(d, 'skipped.jsonl');
+        edited[i].url = allowed; // a page the site let us fetch, claimed as closed to us
+        writeRows(d, 'skipped.jsonl', edited);
+      });
+      await failureOf(dir, 'evidence', new RegExp(`row ${i + 1} .*${reason}.*(allows|does not reserve)`));
+    }
   });
 
   test("rewriting a document's text fails the files check on documents.jsonl, and rederive on its row", async () => {
