@@ -71,6 +71,7 @@ const f = {} as {
   nodeToken: string;
   labellerToken: string;
   jobId: string;
+  sealedSize: number;
   captureId: string;
   sha: string;
   collectionId: string;
@@ -116,6 +117,9 @@ async function setUp(backend: Backend) {
   assert.equal(pages.json.pages.length, 1, pages.text);
   f.captureId = pages.json.pages[0].captureId;
   f.sha = pages.json.pages[0].bodySha256;
+  const sealed = await call('POST', `/v1/jobs/${f.jobId}/seal`, f.acme);
+  assert.equal(sealed.status, 200, sealed.text);
+  f.sealedSize = sealed.json.size;
 
   const col = await call('POST', '/v1/collections', f.acme, {
     name: 'acme news',
@@ -210,7 +214,10 @@ const BODIES: Record<string, unknown> = {
   'POST /v1/labelling/projects/:id/flags/:labeller': { verdict: 'clear' },
   'POST /v1/keys': { name: 'made in test', scopes: ['crawl'] },
 };
-const QUERIES: Record<string, () => string> = { 'GET /v1/proofs': () => `?captureId=${f.captureId}` };
+const QUERIES: Record<string, () => string> = {
+  'GET /v1/proofs': () => `?captureId=${f.captureId}`,
+  'GET /v1/jobs/:id/manifest': () => `?size=${f.sealedSize}`,
+};
 
 /** Right-key answers other than 200/201, each for a reason that is not the guard. */
 const RIGHT_KEY_STATUS: Record<string, number> = {

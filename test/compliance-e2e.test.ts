@@ -102,11 +102,15 @@ describe('compliance.json', () => {
       rd.allowed,
       'every URL robots.txt allowed was checked against it',
     );
-    // The route answers the same; verify names the file as one it does not check yet.
+    // The route answers the same; verify checks the file against the signed manifest, and each skip's
+    // evidence against the signed answers compliance.json holds.
     assert.deepEqual(await client.compliance(compliance.jobId), compliance);
     const report = await verifyBundleDir(out);
     assert.deepEqual(report.failures, []);
-    assert.equal(report.checks.find((l) => l.check === 'compliance.json')?.status, 'not_checked');
+    const status = Object.fromEntries(report.checks.map((l) => [l.check, l.status]));
+    assert.equal(status['compliance.json'], undefined);
+    assert.equal(status.files, 'checked');
+    assert.equal(status['skip evidence'], 'checked');
   });
 
   test('a Crawl-delay longer than the coordinator waits: nothing but robots.txt is fetched, every URL says why', async () => {

@@ -61,9 +61,12 @@ describe('npm run demo', () => {
       dropped.some((d) => d.dropped === 'duplicate' && d.of),
       'duplicates name the document kept',
     );
-    const verify = sward(['verify', join(out, 'output')]);
+    const verify = sward(['verify', join(out, 'output'), '--rederive']);
     assert.equal(await verify.exited, 0, verify.output());
     assert.match(verify.output(), /^signatures: checked \(\d+ rows/m);
-    assert.match(verify.output(), /^OK: \d+ checks passed; not checked: .*documents\.jsonl/m);
+    assert.match(verify.output(), /^files: checked \(\d+ files match the signed manifest/m);
+    assert.match(verify.output(), /^rederive: checked \(\d+ documents re-extracted/m);
+    // The WARC is outside the signed manifest, and the summary says so.
+    assert.match(verify.output(), /^OK: \d+ checks passed; not checked: .*pages\.warc\.gz/m);
   });
 });

@@ -106,9 +106,12 @@ describe('sward verify catches tampering', () => {
       assert.equal(status[check], 'checked', `${check}: ${JSON.stringify(r.checks)}`);
     assert.match(r.checks.find((l) => l.check === 'signatures')?.detail ?? '', new RegExp(`^${r.rows} rows`));
     assert.match(r.checks.find((l) => l.check === 'anchors')?.detail ?? '', /file: .*checked locally/);
-    // Every file of the bundle verify does not read shows as not checked; none is passed over in silence.
+    // Every file of the bundle is checked against the signed manifest; none is passed over in silence.
+    assert.equal(status.manifest, 'checked');
+    assert.equal(status.files, 'checked');
     for (const file of ['documents.jsonl', 'documents-dropped.jsonl', 'skipped.jsonl'])
-      assert.equal(status[file], 'not_checked', file);
+      assert.equal(status[file], undefined, file);
+    assert.equal(status.rederive, 'not_checked', 'documents are re-extracted only with --rederive');
     assert.equal(status['log key'], 'not_checked', 'no --trusted-key: the origin of the log is not checked');
     const own = JSON.parse(readFileSync(join(good, 'provenance', 'checkpoints.json'), 'utf8')).verifierKey;
     assert.equal(statusOf((await verifyBundleDir(good, [own])).checks)['log key'], 'checked');
@@ -117,10 +120,10 @@ describe('sward verify catches tampering', () => {
     const out = cli.output();
     assert.match(out, new RegExp(`^signatures: checked \\(${r.rows} rows`, 'm'));
     assert.match(out, /^inclusion proofs: checked \(/m);
-    assert.match(out, /^documents\.jsonl: not checked \(not covered yet/m);
-    assert.match(out, /^skipped\.jsonl: not checked \(/m);
+    assert.match(out, /^files: checked \(/m);
+    assert.match(out, /^rederive: not checked \(/m);
     assert.doesNotMatch(out, /every check passed/);
-    assert.match(out, /^OK: \d+ checks passed; not checked: .*log key.*documents\.jsonl/m);
+    assert.match(out, /^OK: \d+ checks passed; not checked: .*log key.*rederive/m);
     const json = sward(['verify', good, '--json']);
     assert.equal(await json.exited, 0, json.output());
     const parsed = JSON.parse(json.output());
@@ -128,16 +131,21 @@ describe('sward verify catches tampering', () => {
     assert.deepEqual(parsed.checks, r.checks);
   });
 
-  test('a file verify does not know shows as not checked', async () => {
+  test('a file the signed manifest does not list fails, named', async () => {
     const dir = tampered('extra', (d) => {
       writeFileSync(join(d, 'notes.txt'), 'added after the crawl');
       writeFileSync(join(d, 'provenance', 'extra.json'), '{}');
     });
     const r = await verifyBundleDir(dir);
-    assert.deepEqual(r.failures, []);
+    assert.deepEqual(
+      r.failures.map((f) => [f.check, f.message.split(':')[0]]),
+      [
+        ['files', 'notes.txt'],
+        ['files', 'provenance/extra.json'],
+      ],
+    );
     const status = statusOf(r.checks);
-    assert.equal(status['notes.txt'], 'not_checked');
-    assert.equal(status['provenance/extra.json'], 'not_checked');
+    assert.equal(status.files, 'failed');
     assert.equal(status['provenance/checkpoints.json'], undefined, 'the checkpoints file is covered');
   });
 
@@ -189,7 +197,9 @@ describe('sward verify catches tampering', () => {
     assert.equal(await cli.exited, 1);
     assert.match(cli.output(), /FAIL row 3 \[body\]/);
     assert.match(cli.output(), /^bodies: FAILED \(1 of \d+ rows failed; first: row 3: /m);
-    assert.match(cli.output(), /^FAILED: 1 problem \(1 of \d+ checks failed\)/m);
+    // The changed blob also differs from the signed manifest: the files check names it too.
+    assert.match(cli.output(), /FAIL bundle \[files\]: blobs\/sha256\/.*: changed/);
+    assert.match(cli.output(), /^FAILED: 2 problems \(2 of \d+ checks failed\)/m);
   });
 
   test('one field of a record (outside and inside the signed capture)', async () => {

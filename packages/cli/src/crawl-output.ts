@@ -1,19 +1,25 @@
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { createWarcWriter } from '@sward/coordinator';
-import { BUNDLE_CHECKPOINTS_FILE, type BundleCheckpoints } from '@sward/core';
-import { applyQualityPreset, Deduplicator, type QualityPreset, type QualitySignals } from '@sward/extract';
-import type { PageRow, SwardClient } from '@sward/sdk';
+import {
+  type BundleSink,
+  type BundleSource,
+  createWarcWriter,
+  type DocumentFilters,
+  produceBundle,
+} from '@sward/coordinator';
+import {
+  BUNDLE_MANIFEST_FILE,
+  type ManifestFile,
+  openBundleManifest,
+  parseVerifierKey,
+  sha256Hex,
+} from '@sward/core';
+import type { SwardClient } from '@sward/sdk';
 
-export interface DocumentFilters {
-  /** ISO 639-1 codes to keep; empty keeps every language. */
-  lang?: string[];
-  quality?: QualityPreset;
-  /** Near-duplicate Jaccard threshold (MinHash LSH over word 5-grams). */
-  dedupThreshold?: number;
-}
+export type { DocumentFilters } from '@sward/coordinator';
 
 export interface CrawlOutputSummary {
   dir: string;
@@ -23,27 +29,66 @@ export interface CrawlOutputSummary {
   skipped: number;
   failed: number;
   warc: string | null;
+  /** The signed manifest's path inside the folder. */
+  manifest: string;
 }
 
-/** A JSONL file written line by line, honouring back-pressure. */
-function jsonlWriter(path: string) {
-  const out = createWriteStream(path);
+/** The bundle's data fetched through the HTTP API. */
+function apiSource(client: SwardClient, jobId: string): BundleSource {
   return {
-    async write(row: unknown) {
-      if (!out.write(`${JSON.stringify(row)}\n`)) await once(out, 'drain');
+    pages: () => client.pages(jobId),
+    inclusionProofs: (size, indices) => client.inclusionProofs(size, indices),
+    skipped: () => client.skipped(jobId),
+    compliance: () => client.compliance(jobId),
+    documents: () => client.documents(jobId),
+    checkpoints: () => client.checkpoints(0),
+    consistencyProof: (from, to) => client.consistencyProof(from, to),
+    logKey: () => client.logKey(),
+  };
+}
+
+/** Writes each file under `dir` and keeps its SHA-256 and size, to compare with the signed manifest. */
+function fileSink(client: SwardClient, dir: string): BundleSink & { files: ManifestFile[] } {
+  const files: ManifestFile[] = [];
+  return {
+    files,
+    text(path) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      const out = createWriteStream(join(dir, path));
+      const h = createHash('sha256');
+      let size = 0;
+      return {
+        async write(text) {
+          const bytes = Buffer.from(text, 'utf8');
+          h.update(bytes);
+          size += bytes.length;
+          if (!out.write(bytes)) await once(out, 'drain');
+        },
+        async close() {
+          out.end();
+          await once(out, 'finish');
+          files.push({ path, sha256: h.digest('hex'), size });
+        },
+      };
     },
-    async close() {
-      out.end();
-      await once(out, 'finish');
+    async blob(path, sha256, size) {
+      const body = await client.blob(sha256);
+      if (sha256Hex(body) !== sha256 || body.length !== size)
+        throw new Error(`the coordinator's body ${sha256} does not match its hash or length ${size}`);
+      await mkdir(dirname(join(dir, path)), { recursive: true });
+      await writeFile(join(dir, path), body);
+      files.push({ path, sha256, size });
     },
   };
 }
 
 /**
  * Writes a finished job's output: DIR/pages.jsonl (one row per stored page with its signed capture, in
- * log order), DIR/skipped.jsonl (every skipped or failed URL with its reason), DIR/compliance.json (every
- * robots.txt and tdmrep.json answer the job's decisions rest on), raw bodies under DIR/blobs/, and with
- * `warc` a WARC 1.1 file of the responses.
+ * log order), DIR/skipped.jsonl (every skipped or failed URL with its reason and evidence),
+ * DIR/compliance.json (every robots.txt and tdmrep.json answer the job's decisions rest on), documents,
+ * raw bodies under DIR/blobs/, provenance/checkpoints.json, and provenance/manifest.note: the
+ * coordinator's signed list of every file's hash, which must match the bytes written here. With `warc`,
+ * DIR/pages.warc.gz too (outside the manifest: its record ids and dates are not reproducible).
  */
 export async function writeCrawlOutput(
   client: SwardClient,
@@ -52,179 +97,60 @@ export async function writeCrawlOutput(
   opts: { warc?: boolean } & DocumentFilters = {},
 ): Promise<CrawlOutputSummary> {
   mkdirSync(dir, { recursive: true });
-  const pages = jsonlWriter(join(dir, 'pages.jsonl'));
-  const warcPath = opts.warc ? join(dir, 'pages.warc.gz') : null;
-  const warc = warcPath ? createWarcWriter(warcPath, { software: 'Sward/0.1.0' }) : null;
   // Seal first: every capture of the job gets its leaf and one checkpoint covers them all.
   const sealed = await client.seal(jobId);
-  let nPages = 0;
-  let minLeaf = Number.POSITIVE_INFINITY;
-  let lastLeaf = -1;
-  const batch: PageRow[] = [];
-  const flush = async () => {
-    const proofs = await client.inclusionProofs(
-      sealed.size,
-      batch.map((p) => p.leafIndex as number),
-    );
-    for (const p of batch) await writePage(p, proofs[p.leafIndex as number] ?? []);
-    batch.length = 0;
-  };
-  const writePage = async (p: PageRow, inclusionProof: string[]) => {
-    const body = await client.blob(p.bodySha256);
-    const blobFile = join(dir, 'blobs', p.blobPath);
-    await mkdir(dirname(blobFile), { recursive: true });
-    await writeFile(blobFile, body);
-    await pages.write({
-      url: p.url,
-      finalUrl: p.finalUrl,
-      fetchedAt: p.fetchedAt,
-      status: p.status,
-      contentType: p.contentType,
-      bodySha256: p.bodySha256,
-      bodyLength: p.bodyLength,
-      blobPath: join('blobs', p.blobPath),
-      captureId: p.captureId,
-      nodeId: p.nodeId,
-      leafIndex: p.leafIndex,
-      signedCapture: p.signedCapture,
-      provenance: { leafIndex: p.leafIndex, checkpointSize: sealed.size, inclusionProof },
-    });
-    if (warc) {
-      const cap = p.signedCapture.capture as { headers: Record<string, string>; ip: string };
+  const sink = fileSink(client, dir);
+  const warcPath = opts.warc ? join(dir, 'pages.warc.gz') : null;
+  const warc = warcPath ? createWarcWriter(warcPath, { software: 'Sward/0.1.0' }) : null;
+  if (warc)
+    sink.page = async (p) => {
+      const cap = (p.signedCapture as { capture: { headers: Record<string, string>; ip: string } }).capture;
       await warc.writeResponse({
         url: p.finalUrl,
         fetchedAt: p.fetchedAt,
         status: p.status,
         headers: cap.headers,
-        body,
+        body: await client.blob(p.bodySha256),
         ip: cap.ip,
         captureId: p.captureId,
       });
-    }
-    nPages++;
+    };
+  const filters: DocumentFilters = {
+    ...(opts.lang ? { lang: opts.lang } : {}),
+    ...(opts.quality ? { quality: opts.quality } : {}),
+    ...(opts.dedupThreshold !== undefined ? { dedupThreshold: opts.dedupThreshold } : {}),
   };
-  for await (const p of client.pages(jobId)) {
-    if (p.leafIndex === null) throw new Error(`capture ${p.captureId} has no log leaf after sealing`);
-    // The bundle's rows must be in log order (sward verify checks it): refuse to write one that is not.
-    if (p.leafIndex <= lastLeaf)
-      throw new Error(
-        `the coordinator listed capture ${p.captureId} (leaf ${p.leafIndex}) after leaf ${lastLeaf}: pages are out of log order`,
-      );
-    lastLeaf = p.leafIndex;
-    minLeaf = Math.min(minLeaf, p.leafIndex);
-    batch.push(p);
-    if (batch.length >= 1000) await flush();
-  }
-  await flush();
-  await pages.close();
-  await writeCheckpoints(client, dir, Number.isFinite(minLeaf) ? minLeaf : 0, sealed.size);
+  const counts = await produceBundle(apiSource(client, jobId), sealed.size, filters, sink);
   await warc?.close();
-  const skipped = jsonlWriter(join(dir, 'skipped.jsonl'));
-  let nSkipped = 0;
-  let nFailed = 0;
-  for await (const s of client.skipped(jobId)) {
-    await skipped.write({
-      url: s.url,
-      state: s.state,
-      reason: s.reason,
-      detail: s.detail,
-      captureId: s.captureId,
-    });
-    if (s.state === 'failed') nFailed++;
-    else nSkipped++;
-  }
-  await skipped.close();
-  // After sealing, so every policy answer's capture has its leaf.
-  const compliance = await client.compliance(jobId);
-  await writeFile(join(dir, 'compliance.json'), `${JSON.stringify(compliance, null, 2)}\n`);
-  const docs = await writeDocuments(client, jobId, dir, sealed.size, opts);
-  return { dir, pages: nPages, skipped: nSkipped, failed: nFailed, warc: warcPath, ...docs };
-}
-
-/** The checkpoints from the first that covers the job's first leaf up to the sealing one, with consistency proofs. */
-async function writeCheckpoints(
-  client: SwardClient,
-  dir: string,
-  minLeaf: number,
-  sealedSize: number,
-): Promise<void> {
-  const all = (await client.checkpoints(0)).filter((c) => c.size <= sealedSize);
-  const firstCovering = all.findIndex((c) => c.size > minLeaf);
-  const chosen = all.slice(firstCovering < 0 ? all.length - 1 : firstCovering);
-  const consistency: BundleCheckpoints['consistency'] = [];
-  for (let i = 1; i < chosen.length; i++) {
-    const from = chosen[i - 1]?.size as number;
-    const to = chosen[i]?.size as number;
-    consistency.push({ from, to, proof: await client.consistencyProof(from, to) });
-  }
-  const verifierKey = await client.logKey();
-  const bundle: BundleCheckpoints = {
-    origin: verifierKey.split('+')[0] as string,
-    verifierKey,
-    checkpoints: chosen.map((c) => ({ size: c.size, note: c.note, hash: c.hash, anchor: c.anchor })),
-    consistency,
-  };
-  await mkdir(join(dir, dirname(BUNDLE_CHECKPOINTS_FILE)), { recursive: true });
-  await writeFile(join(dir, BUNDLE_CHECKPOINTS_FILE), `${JSON.stringify(bundle, null, 2)}\n`);
+  const note = await client.manifest(jobId, sealed.size, { ...filters, warc: Boolean(warc) });
+  checkAgainstManifest(note, await client.logKey(), sink.files, dir);
+  await writeFile(join(dir, BUNDLE_MANIFEST_FILE), note);
+  return { dir, ...counts, warc: warcPath, manifest: BUNDLE_MANIFEST_FILE };
 }
 
 /**
- * DIR/documents.jsonl: one row per kept document, after the language filter, the quality preset and
- * crawl-wide deduplication (exact and MinHash near-duplicates), in that order. Every dropped document
- * goes to DIR/documents-dropped.jsonl with why, and for duplicates which kept document it duplicates.
+ * The coordinator signed hashes of files it made itself; ours must be the same bytes. A difference means
+ * the two sides disagree about the data (or the CLI and coordinator differ in version): say which file,
+ * and leave no manifest behind that the folder would fail against.
  */
-async function writeDocuments(
-  client: SwardClient,
-  jobId: string,
-  dir: string,
-  checkpointSize: number,
-  f: DocumentFilters,
-): Promise<{ documents: number; dropped: CrawlOutputSummary['dropped'] }> {
-  const kept = jsonlWriter(join(dir, 'documents.jsonl'));
-  const droppedOut = jsonlWriter(join(dir, 'documents-dropped.jsonl'));
-  const dedup = new Deduplicator({ threshold: f.dedupThreshold ?? 0.8 });
-  const dropped = { quality: 0, duplicate: 0, language: 0 };
-  const lang = new Set((f.lang ?? []).map((l) => l.toLowerCase()));
-  let n = 0;
-  for await (const row of client.documents(jobId)) {
-    const doc = row.document;
-    const base = { captureId: row.captureId, url: doc.url };
-    if (lang.size && !lang.has(String(doc.language ?? ''))) {
-      dropped.language++;
-      await droppedOut.write({ ...base, dropped: 'language', language: doc.language });
-      continue;
-    }
-    const verdict = applyQualityPreset(doc.quality as QualitySignals, f.quality ?? 'none');
-    if (!verdict.pass || !doc.text) {
-      dropped.quality++;
-      await droppedOut.write({
-        ...base,
-        dropped: 'quality',
-        reasons: doc.text ? verdict.reasons : [doc.reason ?? 'empty'],
-      });
-      continue;
-    }
-    const d = dedup.check(row.captureId, doc.text);
-    if (d.duplicate) {
-      dropped.duplicate++;
-      await droppedOut.write({
-        ...base,
-        dropped: 'duplicate',
-        kind: d.kind,
-        of: d.of,
-        similarity: d.similarity,
-      });
-      continue;
-    }
-    const { qualityVerdict: _v, ...fields } = doc;
-    await kept.write({
-      captureId: row.captureId,
-      ...fields,
-      provenance: { leafIndex: row.leafIndex, checkpointSize },
-    });
-    n++;
+function checkAgainstManifest(note: string, logKey: string, written: ManifestFile[], dir: string): void {
+  const m = openBundleManifest(note, [parseVerifierKey(logKey)]);
+  const signed = new Map(m.files.map((f) => [f.path, f]));
+  const problems: string[] = [];
+  for (const f of written) {
+    const s = signed.get(f.path);
+    if (!s) problems.push(`${f.path} is not in the signed manifest`);
+    else if (s.sha256 !== f.sha256 || s.size !== f.size)
+      problems.push(
+        `${f.path}: wrote ${f.size} bytes sha256 ${f.sha256}, the manifest signs ${s.size} bytes sha256 ${s.sha256}`,
+      );
+    signed.delete(f.path);
   }
-  await kept.close();
-  await droppedOut.close();
-  return { documents: n, dropped };
+  for (const path of signed.keys()) problems.push(`${path} is in the signed manifest but was not written`);
+  if (problems.length) {
+    rmSync(join(dir, BUNDLE_MANIFEST_FILE), { force: true });
+    throw new Error(
+      `the output in ${dir} does not match the coordinator's signed manifest: ${problems.join('; ')}`,
+    );
+  }
 }

@@ -30,6 +30,11 @@ export interface ComplianceDocument {
   bodySha256: string | null;
   fetchedAt: string;
   detail: string | null;
+  /**
+   * The policy text the decisions were read from (robots.txt as kept, up to 500 KiB; tdmrep.json); null when
+   * there was none. When its SHA-256 is the signed body hash, `sward verify` re-reads the rule from it.
+   */
+  text: string | null;
   decision: RobotsDecision | TdmRepDecision;
   signedCapture: { capture: Record<string, unknown>; signature: string } | null;
 }

@@ -11,6 +11,8 @@ export * from './hash.js';
 export * from './identity.js';
 export * from './keys-wire.js';
 export * from './merkle/index.js';
+export * from './noai-header.js';
+export * from './policy/index.js';
 export * from './url-normalize.js';
 export * from './web-url.js';
 export * from './webhook-signature.js';

@@ -29,7 +29,12 @@ export class SwardClient {
     this.base = opts.url.replace(/\/+$/, '');
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    as: 'json' | 'text' = 'json',
+  ): Promise<T> {
     let res: Response;
     try {
       res = await fetch(`${this.base}${path}`, {
@@ -58,7 +63,7 @@ export class SwardClient {
         res.status,
       );
     }
-    return (await res.json()) as T;
+    return (as === 'text' ? await res.text() : await res.json()) as T;
   }
 
   createCrawl(req: CrawlRequest): Promise<JobInfo> {
@@ -117,6 +122,23 @@ export class SwardClient {
       if (r.next === null) return;
       after = r.next;
     }
+  }
+
+  /**
+   * The signed manifest (C2SP note) of a sealed job's output folder made against checkpoint `size` with
+   * these document filters: the coordinator builds the files itself and signs their hashes.
+   */
+  manifest(
+    jobId: string,
+    size: number,
+    filters: { lang?: string[]; quality?: string; dedupThreshold?: number; warc?: boolean } = {},
+  ): Promise<string> {
+    const q = new URLSearchParams({ size: String(size) });
+    if (filters.lang?.length) q.set('lang', filters.lang.join(','));
+    if (filters.quality) q.set('quality', filters.quality);
+    if (filters.dedupThreshold !== undefined) q.set('dedup', String(filters.dedupThreshold));
+    if (filters.warc) q.set('warc', '1');
+    return this.call('GET', `/v1/jobs/${encodeURIComponent(jobId)}/manifest?${q}`, undefined, 'text');
   }
 
   async blob(sha256: string): Promise<Buffer> {

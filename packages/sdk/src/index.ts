@@ -4,4 +4,6 @@ export * from './client.js';
 export * from './errors.js';
 export * from './types.js';
 export * from './verify-bundle.js';
+export { checkManifest, type ManifestFindings } from './verify-manifest.js';
 export * from './verify-report.js';
+export type { RederiveDocuments, RederiveResult } from './verify-semantics.js';

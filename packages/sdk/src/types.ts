@@ -1,3 +1,4 @@
+import type { SkipEvidence } from '@sward/core';
 /** Wire shapes of the customer API (packages/coordinator/src/api/customer-routes.ts). */
 export interface CrawlRequest {
   seed: string;
@@ -52,6 +53,8 @@ export interface SkipRow {
   reason: string;
   detail: string | null;
   captureId: string | null;
+  /** What the reason rests on: the page's signed capture, a policy answer in compliance.json, or none. */
+  evidence: SkipEvidence;
 }
 
 export interface CheckpointInfo {
@@ -74,6 +77,8 @@ export interface DocumentRow {
   seq: number;
   captureId: string;
   leafIndex: number | null;
+  /** The body the document was extracted from, by its signed hash. */
+  bodySha256: string;
   /** The extractor's document: title, author, published, language, text, markdown, links, quality, pii… */
   document: Record<string, unknown> & { text: string; language: string | null; url: string | null };
 }
@@ -94,5 +99,6 @@ export type {
   RobotsDecision,
   Role,
   Scope,
+  SkipEvidence,
   TdmRepDecision,
 } from '@sward/core';

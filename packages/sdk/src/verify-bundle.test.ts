@@ -23,6 +23,7 @@ import {
   signCapture,
   signCheckpoint,
 } from '@sward/core';
+import { writeTestManifest } from '../../../test/support/bundle-manifest.js';
 import { planChunks } from './bundle-chunks.js';
 import { verifyBundleDir } from './verify-bundle.js';
 import { mergeChunks } from './verify-chunk.js';
@@ -34,7 +35,7 @@ const FIRST_CHECKPOINT = 25;
 const SWARD_BIN = new URL('../../cli/bin/sward.js', import.meta.url).pathname;
 
 /** A bundle the way packages/cli/src/crawl-output.ts writes one, two anchored checkpoints, no coordinator. */
-async function writeBundle(dir: string): Promise<void> {
+async function writeBundle(dir: string): Promise<(d: string) => void> {
   const nodes = [generateIdentity(), generateIdentity(), generateIdentity()];
   const log = generateIdentity();
   const origin = 'sward.local/log';
@@ -119,6 +120,12 @@ async function writeBundle(dir: string): Promise<void> {
     );
   }
   writeFileSync(join(dir, 'pages.jsonl'), `${lines.join('\n')}\n`);
+  // The coordinator's signed manifest over every file; re-signed after each edit below, as a coordinator
+  // that signed a bad bundle would: the row checks must catch row tampering on their own.
+  const last = checkpoints[checkpoints.length - 1] as { size: number; hash: string };
+  const sign = (d: string) => writeTestManifest(d, noteSignerFromIdentity(origin, log), last);
+  sign(dir);
+  return sign;
 }
 
 type Row = Record<string, unknown> & {
@@ -131,7 +138,10 @@ type Row = Record<string, unknown> & {
 describe('verifyBundleDir in-process, in pieces and on worker threads', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'sward-sdk-verify-'));
   const good = join(tmp, 'good');
-  before(() => writeBundle(good));
+  let resign: (dir: string) => void = () => undefined;
+  before(async () => {
+    resign = await writeBundle(good);
+  });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
   const tampered = (name: string, edit: (lines: string[], dir: string) => string[] | undefined) => {
@@ -141,6 +151,7 @@ describe('verifyBundleDir in-process, in pieces and on worker threads', () => {
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
     const out = edit(lines, dir) ?? lines;
     writeFileSync(file, `${out.join('\n')}\n`);
+    resign(dir);
     return dir;
   };
   /** Edits row `n` (1-based) as parsed JSON. */

@@ -9,8 +9,10 @@ const BUNDLE_PAGES_FILE = 'pages.jsonl';
 import { CHUNK_BYTES, planChunks } from './bundle-chunks.js';
 import { type ChunkResult, mergeChunks, verifyChunk } from './verify-chunk.js';
 import { DEFAULT_WORKERS, POOL_MIN_ROWS } from './verify-defaults.js';
+import { checkManifest, manifestLines } from './verify-manifest.js';
 import { verifyInWorkers, yieldTurn } from './verify-pool.js';
 import { type CheckLine, reportLines } from './verify-report.js';
+import { extraChecks, type RederiveDocuments } from './verify-semantics.js';
 
 export interface VerifyReport {
   rows: number;
@@ -33,6 +35,11 @@ export interface VerifyOptions {
   workers?: number;
   /** Size of the pieces pages.jsonl is cut into (and handed to workers); default CHUNK_BYTES. */
   chunkBytes?: number;
+  /**
+   * Re-extracts documents.jsonl from the stored bodies (`sward verify --rederive` passes the CLI's, which
+   * runs @sward/extract); without it the report says `rederive: not checked`.
+   */
+  rederive?: RederiveDocuments;
 }
 
 export { DEFAULT_WORKERS, POOL_MIN_ROWS } from './verify-defaults.js';
@@ -56,13 +63,26 @@ export async function verifyBundleDir(
     checks: [],
   };
   const v = await checkBundle(dir, trustedKeys, options, report);
-  report.checks = reportLines({
-    rows: report.rows,
-    failures: report.failures,
-    checkpoints: v?.checkpoints ?? null,
-    trustedFromBundle: report.trustedFromBundle,
-    uncovered: uncoveredFiles(dir),
-  });
+  const bundleKey = v?.checkpoints?.verifierKey;
+  const manifest = await checkManifest(
+    dir,
+    trustedKeys.length ? trustedKeys : bundleKey ? [bundleKey] : [],
+    v?.checkpoints ?? null,
+  );
+  const extra = await extraChecks(dir, options);
+  report.failures.push(...manifest.failures, ...extra.failures);
+  report.checks = [
+    ...reportLines({
+      rows: report.rows,
+      failures: report.failures,
+      checkpoints: v?.checkpoints ?? null,
+      trustedFromBundle: report.trustedFromBundle,
+      // With a signed manifest every file is checked against it; without one, name what no check read.
+      uncovered: manifest.manifest ? [] : uncoveredFiles(dir),
+    }),
+    ...manifestLines(manifest, report.trustedFromBundle),
+    ...extra.lines,
+  ];
   return report;
 }
 

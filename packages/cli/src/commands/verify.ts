@@ -10,7 +10,7 @@ export function register(program: Command): void {
   program
     .command('verify <dir>')
     .description(
-      'verify a crawl output folder offline: signatures, bodies, leaves, proofs, checkpoints, anchors',
+      'verify a crawl output folder offline: signed manifest, signatures, bodies, leaves, proofs, checkpoints, anchors, skip evidence',
     )
     .option(
       '--trusted-key <vkey>',
@@ -23,6 +23,7 @@ export function register(program: Command): void {
       `worker threads to check rows on, 0 = this thread (default: ${DEFAULT_WORKERS()} from ${POOL_MIN_ROWS} rows up, else 0)`,
       intOption,
     )
+    .option('--rederive', 're-extract every document from its stored body and require byte-identical rows')
     .option('--json', 'print the report (rows, checkpoints, every failure) as JSON')
     .action(async (dir: string, o) => {
       const isDir = statSync(dir, { throwIfNoEntry: false })?.isDirectory();
@@ -30,7 +31,11 @@ export function register(program: Command): void {
       if (!isDir) throw new CliError('INPUT', `${dir} is a file; sward verify takes a crawl output folder`);
       const { summaryLine, verifyBundleDir } = await import('@sward/sdk');
       const t0 = performance.now();
-      const r = await verifyBundleDir(resolve(dir), o.trustedKey, { workers: o.workers });
+      const rederive = o.rederive ? (await import('../rederive.js')).rederiveDocuments : undefined;
+      const r = await verifyBundleDir(resolve(dir), o.trustedKey, {
+        workers: o.workers,
+        ...(rederive ? { rederive } : {}),
+      });
       const secs = (performance.now() - t0) / 1000;
       const failed = () => new CliError('FAILED', `${r.failures.length} problem(s) in ${dir}`);
       if (o.json) {
@@ -42,7 +47,7 @@ export function register(program: Command): void {
       const threads =
         r.workers === 0 ? 'in-process' : `${r.workers} worker thread${r.workers === 1 ? '' : 's'}`;
       out.write(
-        `rows: ${r.rows} (${r.rowsOk} verified) in ${secs.toFixed(2)} s, ${(r.rows / Math.max(secs, 1e-9)).toFixed(0)} rows/s (${threads})\n`,
+        `rows: ${r.rows} (${r.rowsOk} verified) in ${secs.toFixed(2)} s, ${(r.rows / Math.max(secs, 1e-9)).toFixed(0)} rows/s (${threads}${rederive ? ', re-extraction included' : ''})\n`,
       );
       for (const line of r.checks) out.write(`${formatCheck(line)}\n`);
       for (const f of r.failures.slice(0, 50))

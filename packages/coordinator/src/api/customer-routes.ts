@@ -1,7 +1,11 @@
+import { QUALITY_PRESETS, type QualityPreset } from '@sward/extract';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { crawlRequestSchema } from '../crawl/job-options.js';
 import { CoordinatorError } from '../errors.js';
+import { jobManifest } from '../output/bundle-manifest.js';
+import { pageListing } from '../output/page-listing.js';
+import { skipListing } from '../output/skip-evidence.js';
 import { jobCompliance } from '../policy/compliance.js';
 import type { PageCursor } from '../store/capture-store.js';
 import { type KeyEnv, principal } from './authorize.js';
@@ -26,6 +30,18 @@ const pagesQuery = z
   })
   .strict();
 const skippedQuery = z.object({ after: seq.default(0) }).strict();
+const manifestQuery = z
+  .object({
+    size: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+    lang: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,16}(,[A-Za-z0-9-]{1,16}){0,49}$/, 'expected comma-separated language codes')
+      .optional(),
+    quality: z.enum(QUALITY_PRESETS as [QualityPreset, ...QualityPreset[]]).optional(),
+    dedup: z.coerce.number().min(0).max(1).optional(),
+    warc: z.enum(['0', '1']).optional(),
+  })
+  .strict();
 const proofQuery = z
   .object({ captureId: z.string().min(1).max(200).optional(), url: z.string().min(1).max(8192).optional() })
   .strict()
@@ -92,21 +108,7 @@ export function customerRoutes({
     const { after, limit } = parseQuery(c, pagesQuery);
     const { rows, next } = await store.captures.pages((await ownJob(c)).id, after, limit);
     return c.json({
-      pages: rows.map((p) => ({
-        seq: p.seq,
-        captureId: p.id,
-        url: p.requestedUrl,
-        finalUrl: p.finalUrl,
-        fetchedAt: new Date(p.fetchedAt).toISOString(),
-        status: p.status,
-        contentType: p.contentType,
-        bodySha256: p.bodySha256,
-        bodyLength: p.bodyLength,
-        blobPath: blobs.relativePath(p.bodySha256),
-        nodeId: p.nodeId,
-        leafIndex: p.leafIndex,
-        signedCapture: JSON.parse(p.signed),
-      })),
+      pages: rows.map((p) => pageListing(p, blobs)),
       next: next && formatPageCursor(next),
     });
   });
@@ -122,8 +124,25 @@ export function customerRoutes({
 
   r.get('/jobs/:id/skipped', async (c) => {
     const { after } = parseQuery(c, skippedQuery);
-    const rows = await store.captures.skipped((await ownJob(c)).id, after, 5000);
+    const rows = (await store.captures.skipped((await ownJob(c)).id, after, 5000)).map(skipListing);
     return c.json({ skipped: rows, next: rows.length ? rows[rows.length - 1]?.id : null });
+  });
+
+  /**
+   * The job's output folder's manifest, signed with the log key: the coordinator makes every file itself
+   * from its own store (output/bundle-manifest.ts) and signs their hashes, never hashes a caller sends.
+   */
+  r.get('/jobs/:id/manifest', async (c) => {
+    const q = parseQuery(c, manifestQuery);
+    const job = await ownJob(c);
+    if (job.state !== 'done') throw new CoordinatorError('CONFLICT', `job ${job.id} is still running`);
+    const note = await jobManifest({ store, blobs, logStore, checkpoints }, job, q.size, {
+      lang: q.lang ? q.lang.split(',') : [],
+      ...(q.quality === undefined ? {} : { quality: q.quality }),
+      ...(q.dedup === undefined ? {} : { dedupThreshold: q.dedup }),
+      warc: q.warc === '1',
+    });
+    return c.text(note);
   });
 
   r.get('/blobs/:sha', async (c) => {

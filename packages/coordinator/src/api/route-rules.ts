@@ -50,6 +50,7 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /v1/jobs/:id/compliance': key('crawl'),
   'GET /v1/jobs/:id/documents': key('crawl'),
   'GET /v1/jobs/:id/skipped': key('crawl'),
+  'GET /v1/jobs/:id/manifest': key('crawl'),
   'GET /v1/blobs/:sha': key('crawl'),
   'GET /v1/proofs': key('crawl'),
   'GET /v1/captures/:id': key('crawl'),

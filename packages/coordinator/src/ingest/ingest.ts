@@ -4,14 +4,15 @@ import {
   captureLeafBytes,
   checkCaptureBody,
   normalizeUrl,
+  robotsStateFromStatus,
   sha256Hex,
   verifySignedCapture,
 } from '@sward/core';
+import { EXTRACTOR } from '@sward/extract';
 import type { BlobStore } from '../blob/blob-store.js';
 import type { CollectionIngest } from '../collections/collection-ingest.js';
 import { crawlScope } from '../crawl/scope.js';
 import { CoordinatorError } from '../errors.js';
-import { robotsStateFromStatus } from '../policy/robots.js';
 import type { RewardsService } from '../rewards/rewards-service.js';
 import type { SpotChecks } from '../spot-check/spot-checks.js';
 import { parseSpotCheckTask } from '../spot-check/task.js';
@@ -163,7 +164,12 @@ export class Ingest {
         // a live collection holds its sources and their entries; it does not follow links
         if (job && !collectionId) await this.enqueueLinks(tx, l, job, finalUrl, verdict.links);
         await this.spotChecks.maybeSchedule(tx, { id: captureId, nodeId: c.nodeId, url: l.url });
-        if (verdict.document) await captures.insertDocument(tx, captureId, l.jobId, verdict.document);
+        // The extractor's id goes with the document: a bundle names it, and --rederive rebuilds with it.
+        if (verdict.document)
+          await captures.insertDocument(tx, captureId, l.jobId, {
+            ...verdict.document,
+            extractor: EXTRACTOR,
+          });
       }
       if (collectionId)
         await this.collections.onAnswer(tx, {

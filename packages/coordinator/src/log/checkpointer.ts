@@ -1,8 +1,10 @@
 import {
   type AnchorRef,
   anchorRefSchema,
+  type BundleManifest,
   checkpointHash,
   type NoteSigner,
+  signBundleManifest,
   signCheckpoint,
 } from '@sward/core';
 import type { Anchor } from '../anchor/anchor.js';
@@ -40,6 +42,11 @@ export class Checkpointer {
     private readonly anchor: Anchor,
     readonly policy: CheckpointPolicy,
   ) {}
+
+  /** Signs a bundle manifest the coordinator built itself from its store (output/bundle-manifest.ts). */
+  signManifest(m: BundleManifest): string {
+    return signBundleManifest(m, [this.signer]);
+  }
 
   async latest(): Promise<StoredCheckpoint | null> {
     const r = await this.db.get<Record<string, unknown>>(

@@ -1,1 +1,2 @@
+export * from './bundle-writer.js';
 export * from './warc.js';

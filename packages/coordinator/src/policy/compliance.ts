@@ -1,8 +1,12 @@
-import type { ComplianceDocument, JobCompliance } from '@sward/core';
+import {
+  type ComplianceDocument,
+  type JobCompliance,
+  parseTdmRep,
+  type RobotsState,
+  robotsVerdict,
+} from '@sward/core';
 import { policyDocs, policyUses } from '../store/policy-docs.js';
 import type { Store } from '../store/store.js';
-import { type RobotsState, robotsVerdict } from './robots.js';
-import { parseTdmRep } from './tdmrep.js';
 
 /**
  * Every robots.txt and tdmrep.json answer the job's URL decisions were made from (each decision records
@@ -44,6 +48,7 @@ export async function jobCompliance(store: Store, jobId: string): Promise<JobCom
       bodySha256: d.bodySha256,
       fetchedAt: new Date(d.fetchedAt).toISOString(),
       detail: d.detail,
+      text: d.body,
       decision,
       signedCapture: cap ? JSON.parse(cap.signed) : null,
     });

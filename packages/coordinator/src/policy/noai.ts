@@ -1,19 +1,12 @@
+import { headerSaysNoAi as coreHeaderSaysNoAi } from '@sward/core';
 import { ROBOTS_AGENT } from './user-agent.js';
 
 /**
  * `noai` (and `noimageai` for images) in an X-Robots-Tag header or a robots meta tag is a publisher's
- * opt-out from AI use. Header values may be scoped to a bot ("SwardBot: noai") or global.
+ * opt-out from AI use. The header rule lives in core, where `sward verify` checks skip evidence with it.
  */
 export function headerSaysNoAi(xRobotsTag: string | undefined): boolean {
-  if (!xRobotsTag) return false;
-  for (const part of xRobotsTag.split(/,(?=\s*[A-Za-z-]+\s*:)|\n/)) {
-    const m = /^\s*([A-Za-z0-9_-]+)\s*:\s*(.*)$/.exec(part);
-    const scope = m && !/^(noai|noindex|none|unavailable_after)$/i.test(m[1] ?? '') ? m[1] : null;
-    const directives = scope ? (m?.[2] ?? '') : part;
-    if (scope && scope.toLowerCase() !== ROBOTS_AGENT.toLowerCase()) continue;
-    if (directives.split(/[,\s]+/).some((d) => d.toLowerCase() === 'noai')) return true;
-  }
-  return false;
+  return coreHeaderSaysNoAi(xRobotsTag, ROBOTS_AGENT);
 }
 
 /** Robots meta values that apply to us: `<meta name="robots">` and `<meta name="SwardBot">`. */

@@ -1,5 +1,5 @@
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
-import type { CaptureRow, SkipRow } from './types.js';
+import type { CaptureRow, SkipRow, SkipRowWithSources } from './types.js';
 
 /**
  * Where a listing of a job's pages stopped: the last leaf listed, and once the logged pages are listed
@@ -82,8 +82,14 @@ export class CaptureStore {
 
   /** Extracted documents of a job's stored pages, in ingest order. */
   async documents(jobId: string, afterSeq: number, limit: number) {
-    const rows = await this.db.all<{ doc: string; seq: number; id: string; leaf_index: number | null }>(
-      `SELECT d.doc, c.seq, c.id, c.leaf_index FROM documents d JOIN captures c ON c.id = d.capture_id
+    const rows = await this.db.all<{
+      doc: string;
+      seq: number;
+      id: string;
+      leaf_index: number | null;
+      body_sha256: string;
+    }>(
+      `SELECT d.doc, c.seq, c.id, c.leaf_index, c.body_sha256 FROM documents d JOIN captures c ON c.id = d.capture_id
        WHERE d.job_id = ? AND c.seq > ? AND c.outcome = 'stored' ORDER BY c.seq LIMIT ?`,
       [jobId, afterSeq, limit],
     );
@@ -91,6 +97,7 @@ export class CaptureStore {
       seq: Number(r.seq),
       captureId: r.id,
       leafIndex: r.leaf_index == null ? null : Number(r.leaf_index),
+      bodySha256: r.body_sha256,
       document: JSON.parse(r.doc) as Record<string, unknown>,
     }));
   }
@@ -131,12 +138,42 @@ export class CaptureStore {
     return { rows, next: last ? { leaf, seq: Number(last.seq) } : { leaf, seq: 0 } };
   }
 
-  async skipped(jobId: string, afterId: number, limit: number): Promise<(SkipRow & { id: number })[]> {
+  /** A job's stored captures: how many, the highest leaf, and how many have no leaf yet. */
+  async leafSpan(jobId: string): Promise<{ stored: number; maxLeaf: number | null; unsequenced: number }> {
+    const r = await this.db.get<Record<string, unknown>>(
+      `SELECT count(*) AS n, max(leaf_index) AS m, sum(CASE WHEN leaf_index IS NULL THEN 1 ELSE 0 END) AS u
+       FROM captures WHERE job_id = ? AND outcome = 'stored'`,
+      [jobId],
+    );
+    return {
+      stored: Number(r?.n ?? 0),
+      maxLeaf: r?.m == null ? null : Number(r.m),
+      unsequenced: Number(r?.u ?? 0),
+    };
+  }
+
+  /**
+   * A job's skipped and failed URLs, each with what its evidence is made from: the signed capture of the
+   * page (when a node answered) and the robots.txt and tdmrep.json answers its decision recorded.
+   */
+  async skipped(jobId: string, afterId: number, limit: number): Promise<SkipRowWithSources[]> {
     const rows = await this.db.all<Record<string, unknown>>(
-      `SELECT id, url, state, reason, detail, capture_id FROM urls
-       WHERE job_id = ? AND kind = 'page' AND state IN ('skipped', 'failed') AND id > ? ORDER BY id LIMIT ?`,
+      `SELECT u.id, u.url, u.state, u.reason, u.detail, u.capture_id, c.signed,
+              r.url AS r_url, r.capture_id AS r_capture, r.body_sha256 AS r_sha,
+              t.url AS t_url, t.capture_id AS t_capture, t.body_sha256 AS t_sha
+       FROM urls u LEFT JOIN captures c ON c.id = u.capture_id
+       LEFT JOIN policy_docs r ON r.id = u.robots_doc LEFT JOIN policy_docs t ON t.id = u.tdmrep_doc
+       WHERE u.job_id = ? AND u.kind = 'page' AND u.state IN ('skipped', 'failed') AND u.id > ? ORDER BY u.id LIMIT ?`,
       [jobId, afterId, limit],
     );
+    const policy = (url: unknown, captureId: unknown, sha: unknown) =>
+      url == null
+        ? null
+        : {
+            url: String(url),
+            captureId: (captureId as string | null) ?? null,
+            bodySha256: (sha as string | null) ?? null,
+          };
     return rows.map((r) => ({
       id: Number(r.id),
       url: String(r.url),
@@ -144,6 +181,9 @@ export class CaptureStore {
       reason: String(r.reason ?? 'unknown'),
       detail: (r.detail as string | null) ?? null,
       captureId: (r.capture_id as string | null) ?? null,
+      signed: (r.signed as string | null) ?? null,
+      robots: policy(r.r_url, r.r_capture, r.r_sha),
+      tdmrep: policy(r.t_url, r.t_capture, r.t_sha),
     }));
   }
 

@@ -1,8 +1,7 @@
+import { parseTdmRep, type RobotsState, robotsVerdict, tdmReserved } from '@sward/core';
 import { z } from 'zod';
 import { heldValidators } from '../collections/collection-ingest.js';
 import { type CrawlOptions, crawlRequestSchema } from '../crawl/job-options.js';
-import { type RobotsState, robotsVerdict } from '../policy/robots.js';
-import { parseTdmRep, tdmReserved } from '../policy/tdmrep.js';
 import { mayCheck } from '../spot-check/eligibility.js';
 import { parseSpotCheckTask } from '../spot-check/task.js';
 import { newId } from './ids.js';

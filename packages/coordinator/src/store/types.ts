@@ -89,6 +89,21 @@ export interface SkipRow {
   captureId: string | null;
 }
 
+/** A policy answer a URL's decision rests on, as a bundle's evidence names it. */
+export interface PolicyAnswerRef {
+  url: string;
+  captureId: string | null;
+  bodySha256: string | null;
+}
+
+export interface SkipRowWithSources extends SkipRow {
+  id: number;
+  /** The signed capture of the page, JSON, when a node answered for it. */
+  signed: string | null;
+  robots: PolicyAnswerRef | null;
+  tdmrep: PolicyAnswerRef | null;
+}
+
 export interface SchedulerConfig {
   /** Lease length; a node that has not answered by then loses the URL to another node. */
   leaseMs: number;

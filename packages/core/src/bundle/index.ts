@@ -1,2 +1,5 @@
 export * from './bundle-format.js';
+export * from './bundle-manifest.js';
+export * from './bundle-rows.js';
 export * from './bundle-verifier.js';
+export * from './skip-evidence-check.js';

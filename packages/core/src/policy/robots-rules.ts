@@ -1,5 +1,5 @@
 import robotsParserModule from 'robots-parser';
-import { ROBOTS_AGENT } from './user-agent.js';
+import { ROBOTS_AGENT } from '../noai-header.js';
 
 // robots-parser is CommonJS with a default-export typing; this cast gives it a callable type under NodeNext.
 const robotsParser = robotsParserModule as unknown as (

@@ -1,0 +1,112 @@
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { documentRow, jsonLine } from '@sward/core';
+import { decodeHtml, EXTRACTOR, extract } from '@sward/extract';
+import type { RederiveResult } from '@sward/sdk';
+
+interface PageRef {
+  blobPath: string;
+  bodySha256: string;
+  finalUrl: string;
+  contentType: string | undefined;
+}
+
+async function* lines(path: string): AsyncGenerator<{ n: number; line: string }> {
+  const rl = createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY });
+  let n = 0;
+  for await (const line of rl) {
+    n++;
+    if (line) yield { n, line };
+  }
+}
+
+/**
+ * `sward verify --rederive`: re-runs @sward/extract on each document's stored body, exactly as ingest
+ * did (the body decoded by its signed content type, the signed final URL), and requires the very bytes of
+ * its documents.jsonl line. Rows made by another extractor version are counted as not rebuilt.
+ */
+export async function rederiveDocuments(dir: string): Promise<RederiveResult> {
+  const pages = new Map<string, PageRef>();
+  for await (const { line } of lines(join(dir, 'pages.jsonl'))) {
+    try {
+      const p = JSON.parse(line);
+      const c = p.signedCapture?.capture ?? {};
+      pages.set(String(p.captureId), {
+        blobPath: String(p.blobPath),
+        bodySha256: String(c.bodySha256),
+        finalUrl: String(c.finalUrl),
+        contentType: c.headers?.['content-type'],
+      });
+    } catch {
+      // a malformed row is the rows check's failure; its documents fail below as unbound
+    }
+  }
+  const out: RederiveResult = { identical: 0, notChecked: { count: 0, why: [] }, failures: [] };
+  const fail = (n: number, message: string) =>
+    out.failures.push({ row: null, check: 'rederive', message: `documents.jsonl row ${n}: ${message}` });
+  const otherVersions = new Set<string>();
+  let rows: AsyncGenerator<{ n: number; line: string }>;
+  try {
+    rows = lines(join(dir, 'documents.jsonl'));
+    for await (const { n, line } of rows) {
+      let row: ReturnType<typeof documentRow>;
+      try {
+        row = JSON.parse(line);
+      } catch (e) {
+        fail(n, (e as Error).message);
+        continue;
+      }
+      const page = pages.get(row.captureId);
+      if (!page) {
+        fail(n, `capture ${row.captureId} is not in pages.jsonl`);
+        continue;
+      }
+      if (row.bodySha256 !== page.bodySha256) {
+        fail(n, `body ${row.bodySha256} is not capture ${row.captureId}'s signed body ${page.bodySha256}`);
+        continue;
+      }
+      const ex = row.extractor;
+      if (!ex || ex.name !== EXTRACTOR.name || ex.version !== EXTRACTOR.version) {
+        out.notChecked.count++;
+        otherVersions.add(ex ? `${ex.name}@${ex.version}` : 'no extractor named');
+        continue;
+      }
+      const body = await readFile(join(dir, page.blobPath)).catch(() => null);
+      if (!body) {
+        fail(n, `body file ${page.blobPath} is missing`);
+        continue;
+      }
+      const { text } = decodeHtml(body, page.contentType);
+      const doc = extract(text, { url: page.finalUrl });
+      const { leafIndex, checkpointSize } = row.provenance;
+      const rebuilt = jsonLine(
+        documentRow(
+          {
+            captureId: row.captureId,
+            leafIndex,
+            bodySha256: row.bodySha256,
+            document: { ...doc, extractor: ex },
+          },
+          checkpointSize,
+        ),
+      );
+      if (rebuilt === `${line}\n`) out.identical++;
+      else
+        fail(
+          n,
+          `re-extracting capture ${row.captureId} with ${ex.name}@${ex.version} gives a different document`,
+        );
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    out.notChecked.why.push('documents.jsonl is not in the folder');
+    return out;
+  }
+  if (otherVersions.size)
+    out.notChecked.why.push(
+      `made by ${[...otherVersions].join(', ')}, this is ${EXTRACTOR.name}@${EXTRACTOR.version}`,
+    );
+  return out;
+}

@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import { BUNDLE_MANIFEST_TYPE, type ManifestFile } from '@sward/core';
+import type { BlobStore } from '../blob/blob-store.js';
+import { CoordinatorError } from '../errors.js';
+import type { Checkpointer } from '../log/checkpointer.js';
+import type { LogStore } from '../log/log-store.js';
+import { jobCompliance } from '../policy/compliance.js';
+import type { PageCursor } from '../store/capture-store.js';
+import type { Store } from '../store/store.js';
+import type { Job } from '../store/types.js';
+import {
+  type BundleSink,
+  type BundleSource,
+  type DocumentFilters,
+  outputParameters,
+  produceBundle,
+} from './bundle-writer.js';
+import { pageListing } from './page-listing.js';
+import { skipListing } from './skip-evidence.js';
+
+export interface ManifestDeps {
+  store: Store;
+  blobs: BlobStore;
+  logStore: LogStore;
+  checkpoints: Checkpointer;
+}
+
+const b64 = (hs: Buffer[]) => hs.map((h) => h.toString('base64'));
+
+/** The bundle's data read from the store, in the order and shape the HTTP API serves it. */
+export function storeBundleSource(
+  { store, blobs, logStore, checkpoints }: ManifestDeps,
+  jobId: string,
+): BundleSource {
+  return {
+    async *pages() {
+      let cursor: PageCursor | null = null;
+      for (;;) {
+        const { rows, next } = await store.captures.pages(jobId, cursor, 1000);
+        for (const p of rows) {
+          const { seq: _s, ...listing } = pageListing(p, blobs);
+          yield listing;
+        }
+        if (!next || rows.length === 0) return;
+        cursor = next;
+      }
+    },
+    async inclusionProofs(size, indices) {
+      const out: Record<number, string[]> = {};
+      for (const i of indices) out[i] = b64(await logStore.inclusionProof(i, size));
+      return out;
+    },
+    async *skipped() {
+      let after = 0;
+      for (;;) {
+        const rows = await store.captures.skipped(jobId, after, 5000);
+        for (const r of rows) {
+          const { id: _i, ...listing } = skipListing(r);
+          yield listing;
+        }
+        if (rows.length === 0) return;
+        after = rows[rows.length - 1]?.id as number;
+      }
+    },
+    compliance: () => jobCompliance(store, jobId),
+    async *documents() {
+      let after = 0;
+      for (;;) {
+        const rows = await store.captures.documents(jobId, after, 1000);
+        for (const { seq: _s, ...listing } of rows) yield listing;
+        if (rows.length === 0) return;
+        after = rows[rows.length - 1]?.seq as number;
+      }
+    },
+    checkpoints: () => checkpoints.range(0, Number.MAX_SAFE_INTEGER),
+    consistencyProof: async (from, to) => b64(await logStore.consistencyProof(from, to)),
+    logKey: async () => checkpoints.verifierKey,
+  };
+}
+
+/** A sink that keeps each file's SHA-256 and size and nothing else. */
+function hashingSink(): BundleSink & { files: ManifestFile[] } {
+  const files: ManifestFile[] = [];
+  return {
+    files,
+    text(path) {
+      const h = createHash('sha256');
+      let size = 0;
+      return {
+        async write(text) {
+          const bytes = Buffer.from(text, 'utf8');
+          size += bytes.length;
+          h.update(bytes);
+        },
+        async close() {
+          files.push({ path, sha256: h.digest('hex'), size });
+        },
+      };
+    },
+    // A blob is stored under its hash once ingest checked the body against the node's signed hash: the
+    // store's hash and length are the file's.
+    async blob(path, sha256, size) {
+      files.push({ path, sha256, size });
+    },
+  };
+}
+
+/**
+ * The signed manifest of a finished job's output folder made against checkpoint `size` with `filters`:
+ * the coordinator produces every file from its own store (the same builders `sward crawl` writes with),
+ * hashes it and signs the list with the log key. It never signs a hash it did not compute.
+ */
+export async function jobManifest(
+  deps: ManifestDeps,
+  job: Job,
+  size: number,
+  filters: DocumentFilters & { warc?: boolean },
+): Promise<string> {
+  const [cp] = await deps.checkpoints.range(size, size);
+  if (!cp) throw new CoordinatorError('BAD_REQUEST', `size: no checkpoint of size ${size}`);
+  const span = await deps.store.captures.leafSpan(job.id);
+  if (span.unsequenced > 0 || (span.maxLeaf !== null && span.maxLeaf >= size))
+    throw new CoordinatorError(
+      'BAD_REQUEST',
+      `size: checkpoint ${size} does not cover every page of job ${job.id}; seal the job and use its checkpoint`,
+    );
+  const sink = hashingSink();
+  await produceBundle(storeBundleSource(deps, job.id), size, filters, sink);
+  return deps.checkpoints.signManifest({
+    type: BUNDLE_MANIFEST_TYPE,
+    jobId: job.id,
+    parameters: { job: { ...job.options }, output: outputParameters(filters) },
+    checkpoint: { size: cp.size, hash: cp.hash },
+    files: sink.files,
+  });
+}

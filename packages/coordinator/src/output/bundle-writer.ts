@@ -1,0 +1,224 @@
+import {
+  BUNDLE_CHECKPOINTS_FILE,
+  type BundleCheckpoints,
+  type DocumentListing,
+  documentRow,
+  jsonFileText,
+  jsonLine,
+  type PageListing,
+  pageRow,
+  type SkipListing,
+  skippedRow,
+} from '@sward/core';
+import { applyQualityPreset, Deduplicator, type QualityPreset, type QualitySignals } from '@sward/extract';
+
+/** How `sward crawl` filters documents; part of the manifest's parameters, since it shapes the files. */
+export interface DocumentFilters {
+  /** ISO 639-1 codes to keep; empty keeps every language. */
+  lang?: string[];
+  quality?: QualityPreset;
+  /** Near-duplicate Jaccard threshold (MinHash LSH over word 5-grams). */
+  dedupThreshold?: number;
+}
+
+/**
+ * The output options as the manifest records them (every default filled in, so one bundle has one text).
+ * `warc`: the folder also holds pages.warc.gz, which the manifest does not list (record ids and dates are
+ * not reproducible), so `sward verify` reports it as not checked rather than as an extra file.
+ */
+export function outputParameters(f: DocumentFilters & { warc?: boolean }): Record<string, unknown> {
+  return {
+    lang: [...new Set((f.lang ?? []).map((l) => l.toLowerCase()))].sort(),
+    quality: f.quality ?? 'none',
+    dedupThreshold: f.dedupThreshold ?? 0.8,
+    warc: f.warc ?? false,
+  };
+}
+
+/** Where a bundle's data comes from: the HTTP API for `sward crawl`, the store for the coordinator. */
+export interface BundleSource {
+  pages(): AsyncIterable<PageListing>;
+  inclusionProofs(size: number, indices: number[]): Promise<Record<number, string[]>>;
+  skipped(): AsyncIterable<SkipListing>;
+  compliance(): Promise<unknown>;
+  documents(): AsyncIterable<DocumentListing>;
+  checkpoints(): Promise<{ size: number; note: string; hash: string; anchor: unknown }[]>;
+  consistencyProof(from: number, to: number): Promise<string[]>;
+  logKey(): Promise<string>;
+}
+
+/** Where the files go: written to disk by the CLI, only hashed by the coordinator. */
+export interface BundleSink {
+  text(path: string): { write(text: string): Promise<void>; close(): Promise<void> };
+  /** A page's body, named by its signed hash and length (one file per distinct body). */
+  blob(path: string, sha256: string, size: number): Promise<void>;
+  /** Called for each page row in order, e.g. to add it to a WARC file. */
+  page?(row: PageListing): Promise<void>;
+}
+
+export interface BundleCounts {
+  pages: number;
+  documents: number;
+  dropped: { quality: number; duplicate: number; language: number };
+  skipped: number;
+  failed: number;
+}
+
+/**
+ * Produces every file of a sealed job's output folder into `sink`, the same bytes wherever it runs:
+ * pages.jsonl (log order, with inclusion proofs against `checkpointSize`), blobs/, provenance/checkpoints.json,
+ * skipped.jsonl (each row with its evidence), compliance.json, documents.jsonl and documents-dropped.jsonl.
+ */
+export async function produceBundle(
+  src: BundleSource,
+  checkpointSize: number,
+  filters: DocumentFilters,
+  sink: BundleSink,
+): Promise<BundleCounts> {
+  const counts: BundleCounts = {
+    pages: 0,
+    documents: 0,
+    dropped: { quality: 0, duplicate: 0, language: 0 },
+    skipped: 0,
+    failed: 0,
+  };
+  const pages = sink.text('pages.jsonl');
+  const blobs = new Set<string>();
+  let minLeaf = Number.POSITIVE_INFINITY;
+  let lastLeaf = -1;
+  const batch: PageListing[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const proofs = await src.inclusionProofs(
+      checkpointSize,
+      batch.map((p) => p.leafIndex as number),
+    );
+    for (const p of batch) {
+      if (!blobs.has(p.blobPath)) {
+        blobs.add(p.blobPath);
+        await sink.blob(`blobs/${p.blobPath}`, p.bodySha256, p.bodyLength);
+      }
+      await pages.write(jsonLine(pageRow(p, checkpointSize, proofs[p.leafIndex as number] ?? [])));
+      await sink.page?.(p);
+      counts.pages++;
+    }
+    batch.length = 0;
+  };
+  for await (const p of src.pages()) {
+    if (p.leafIndex === null) throw new Error(`capture ${p.captureId} has no log leaf after sealing`);
+    // The bundle's rows must be in log order (sward verify checks it): refuse to write one that is not.
+    if (p.leafIndex <= lastLeaf)
+      throw new Error(
+        `capture ${p.captureId} (leaf ${p.leafIndex}) is listed after leaf ${lastLeaf}: pages are out of log order`,
+      );
+    if (p.leafIndex >= checkpointSize)
+      throw new Error(
+        `capture ${p.captureId} (leaf ${p.leafIndex}) is not covered by checkpoint ${checkpointSize}`,
+      );
+    lastLeaf = p.leafIndex;
+    minLeaf = Math.min(minLeaf, p.leafIndex);
+    batch.push(p);
+    if (batch.length >= 1000) await flush();
+  }
+  await flush();
+  await pages.close();
+  const cps = sink.text(BUNDLE_CHECKPOINTS_FILE);
+  await cps.write(
+    jsonFileText(await checkpointsFile(src, Number.isFinite(minLeaf) ? minLeaf : 0, checkpointSize)),
+  );
+  await cps.close();
+  const skipped = sink.text('skipped.jsonl');
+  for await (const s of src.skipped()) {
+    await skipped.write(jsonLine(skippedRow(s)));
+    if (s.state === 'failed') counts.failed++;
+    else counts.skipped++;
+  }
+  await skipped.close();
+  const compliance = sink.text('compliance.json');
+  await compliance.write(jsonFileText(await src.compliance()));
+  await compliance.close();
+  await produceDocuments(src, checkpointSize, filters, sink, counts);
+  return counts;
+}
+
+/** The checkpoints from the first that covers the job's first leaf up to the sealing one, with consistency proofs. */
+async function checkpointsFile(
+  src: BundleSource,
+  minLeaf: number,
+  sealedSize: number,
+): Promise<BundleCheckpoints> {
+  const all = (await src.checkpoints()).filter((c) => c.size <= sealedSize);
+  const firstCovering = all.findIndex((c) => c.size > minLeaf);
+  const chosen = all.slice(firstCovering < 0 ? all.length - 1 : firstCovering);
+  const consistency: BundleCheckpoints['consistency'] = [];
+  for (let i = 1; i < chosen.length; i++) {
+    const from = chosen[i - 1]?.size as number;
+    const to = chosen[i]?.size as number;
+    consistency.push({ from, to, proof: await src.consistencyProof(from, to) });
+  }
+  const verifierKey = await src.logKey();
+  return {
+    origin: verifierKey.split('+')[0] as string,
+    verifierKey,
+    checkpoints: chosen.map((c) => ({ size: c.size, note: c.note, hash: c.hash, anchor: c.anchor })),
+    consistency,
+  };
+}
+
+/**
+ * documents.jsonl: one row per kept document, after the language filter, the quality preset and
+ * crawl-wide deduplication (exact and MinHash near-duplicates), in that order. Every dropped document
+ * goes to documents-dropped.jsonl with why, and for duplicates which kept document it duplicates.
+ */
+async function produceDocuments(
+  src: BundleSource,
+  checkpointSize: number,
+  f: DocumentFilters,
+  sink: BundleSink,
+  counts: BundleCounts,
+): Promise<void> {
+  const kept = sink.text('documents.jsonl');
+  const droppedOut = sink.text('documents-dropped.jsonl');
+  const dedup = new Deduplicator({ threshold: f.dedupThreshold ?? 0.8 });
+  const dropped = counts.dropped;
+  const lang = new Set((f.lang ?? []).map((l) => l.toLowerCase()));
+  for await (const row of src.documents()) {
+    const doc = row.document as {
+      text?: string;
+      language?: unknown;
+      url?: unknown;
+      quality?: unknown;
+      reason?: string;
+    };
+    const base = { captureId: row.captureId, url: doc.url };
+    if (lang.size && !lang.has(String(doc.language ?? ''))) {
+      dropped.language++;
+      await droppedOut.write(jsonLine({ ...base, dropped: 'language', language: doc.language }));
+      continue;
+    }
+    const verdict = applyQualityPreset(doc.quality as QualitySignals, f.quality ?? 'none');
+    if (!verdict.pass || !doc.text) {
+      dropped.quality++;
+      await droppedOut.write(
+        jsonLine({
+          ...base,
+          dropped: 'quality',
+          reasons: doc.text ? verdict.reasons : [doc.reason ?? 'empty'],
+        }),
+      );
+      continue;
+    }
+    const d = dedup.check(row.captureId, doc.text);
+    if (d.duplicate) {
+      dropped.duplicate++;
+      await droppedOut.write(
+        jsonLine({ ...base, dropped: 'duplicate', kind: d.kind, of: d.of, similarity: d.similarity }),
+      );
+      continue;
+    }
+    await kept.write(jsonLine(documentRow(row, checkpointSize)));
+    counts.documents++;
+  }
+  await kept.close();
+  await droppedOut.close();
+}

@@ -1,0 +1,2 @@
+export * from './robots-rules.js';
+export * from './tdmrep-rules.js';
