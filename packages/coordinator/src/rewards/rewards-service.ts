@@ -15,6 +15,7 @@ import { settleHolds } from './hold-settlement.js';
 import { forUpdate, inTransaction } from './in-transaction.js';
 import { type EntryKind, Ledger, type PostingLine } from './ledger.js';
 import { nodeCredibility, type OperatorStatus, operatorStatus } from './operator-status.js';
+import { Operators } from './operators.js';
 import { type PayoutTable, writePayoutFiles } from './payout-files.js';
 import { Referrals } from './referrals.js';
 import type { RewardsContext } from './rewards-context.js';
@@ -62,6 +63,7 @@ export class RewardsService implements RewardsContext {
   readonly policy: RewardsPolicy;
   readonly ledger: Ledger;
   readonly referrals: Referrals;
+  readonly operators: Operators;
   readonly flags: Flags;
   readonly epochs: Epochs;
   /** The service clock (tests pin it). */
@@ -74,6 +76,7 @@ export class RewardsService implements RewardsContext {
     this.policy = opts.policy ?? defaultRewardsPolicy;
     this.ledger = new Ledger(db);
     this.referrals = new Referrals(db);
+    this.operators = new Operators(db, this.referrals);
     this.flags = new Flags(db);
     this.epochs = new Epochs(db, this.policy);
     this.now = opts.now ?? Date.now;
@@ -83,28 +86,31 @@ export class RewardsService implements RewardsContext {
     return epochOf(this.policy, at);
   }
 
-  /** A node session: creates its operator (with a referral code) and records a referral code once. */
-  async onNodeSession(s: { nodeId: string; operator?: string | null; referralCode?: string | null }) {
+  /**
+   * A node session: makes sure its operator has an account (a node never enrolled is its own operator)
+   * and records when it started and from which address, for the sybil scan. Referral codes are not
+   * taken here: only a registered operator names its referrer, once (operators.ts).
+   */
+  async onNodeSession(s: { nodeId: string; operator?: string | null; ip?: string | null; at?: number }) {
     const operator = s.operator || s.nodeId;
     const row = await this.referrals.ensure(operator);
-    if (!s.referralCode || row.referredBy)
-      return { operator, referralCode: row.referralCode, referralError: null };
-    try {
-      await this.referrals.refer(operator, s.referralCode);
-      return { operator, referralCode: row.referralCode, referralError: null };
-    } catch (e) {
-      // A bad code must not stop a node from working: the session goes on, the reason is reported.
-      if (e instanceof RewardsError)
-        return { operator, referralCode: row.referralCode, referralError: e.message };
-      throw e;
-    }
+    await this.db.run('INSERT INTO rw_node_sessions (node_id, ip, started_at) VALUES (?, ?, ?)', [
+      s.nodeId,
+      s.ip ?? null,
+      s.at ?? this.now(),
+    ]);
+    return { operator, referralCode: row.referralCode };
   }
 
-  /** Uptime feed: one heartbeat marks its slot; more in the same slot change nothing. */
-  async onHeartbeat(nodeId: string, at = this.now()): Promise<void> {
-    await this.db.run('INSERT INTO rw_uptime (node_id, slot) VALUES (?, ?) ON CONFLICT DO NOTHING', [
+  /**
+   * Uptime feed: one heartbeat marks its slot, with the address the node was seen at (the first one in
+   * the slot); more in the same slot change nothing.
+   */
+  async onHeartbeat(nodeId: string, at = this.now(), ip: string | null = null): Promise<void> {
+    await this.db.run('INSERT INTO rw_uptime (node_id, slot, ip) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [
       nodeId,
       Math.floor(at / this.policy.availability.slotMs),
+      ip,
     ]);
   }
 
