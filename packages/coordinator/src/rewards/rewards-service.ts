@@ -21,7 +21,7 @@ import { Referrals } from './referrals.js';
 import type { RewardsContext } from './rewards-context.js';
 import { RewardsError } from './rewards-error.js';
 import { defaultRewardsPolicy, type RewardsPolicy, referralShares, workPoints } from './rewards-policy.js';
-import { detectSybils, type NodeFacts } from './sybil-detect.js';
+import { detectSybils } from './sybil-detect.js';
 
 export interface RewardsOptions {
   policy?: RewardsPolicy;
@@ -306,23 +306,53 @@ export class RewardsService implements RewardsContext {
 
   // ---- sybil flags ----
 
-  /** Looks for farms in the node registry; raises each new group as an open flag with its evidence. */
+  /**
+   * Looks for farms in the last `sybil.windowMs` of evidence (addresses per uptime slot, session starts)
+   * and raises each new group as an open flag with its evidence.
+   */
   async scanSybils(now = this.now()): Promise<string[]> {
     if (!this.policy.sybil.enabled) return [];
-    const nodes = await this.db.all<{
-      id: string;
+    const since = now - this.policy.sybil.windowMs;
+    const presence = await this.db.all<{
+      node_id: string;
       operator: string | null;
-      last_ip: string | null;
-      fingerprint: string | null;
-    }>('SELECT id, operator, last_ip, fingerprint FROM nodes WHERE revoked_at IS NULL');
-    const facts: NodeFacts[] = nodes.map((n) => ({
-      nodeId: n.id,
-      operator: n.operator || n.id,
-      ip: n.last_ip,
-      fingerprint: n.fingerprint,
-    }));
+      slot: unknown;
+      ip: string;
+    }>(
+      `SELECT u.node_id, n.operator, u.slot, u.ip FROM rw_uptime u JOIN nodes n ON n.id = u.node_id
+       WHERE u.slot >= ? AND u.ip IS NOT NULL AND n.revoked_at IS NULL`,
+      [Math.floor(since / this.policy.availability.slotMs)],
+    );
+    const sessions = await this.db.all<{
+      node_id: string;
+      operator: string | null;
+      started_at: unknown;
+      ip: string;
+    }>(
+      `SELECT s.node_id, n.operator, s.started_at, s.ip FROM rw_node_sessions s JOIN nodes n ON n.id = s.node_id
+       WHERE s.started_at >= ? AND s.ip IS NOT NULL AND n.revoked_at IS NULL`,
+      [since],
+    );
     const referredBy = new Map((await this.referrals.all()).map((o) => [o.operator, o.referredBy] as const));
-    return this.flags.raise(detectSybils(facts, referredBy, this.policy.sybil), now);
+    const groups = detectSybils(
+      {
+        presence: presence.map((p) => ({
+          nodeId: p.node_id,
+          operator: p.operator || p.node_id,
+          slot: Number(p.slot),
+          ip: p.ip,
+        })),
+        sessions: sessions.map((s) => ({
+          nodeId: s.node_id,
+          operator: s.operator || s.node_id,
+          at: Number(s.started_at),
+          ip: s.ip,
+        })),
+        referredBy,
+      },
+      this.policy.sybil,
+    );
+    return this.flags.raise(groups, now);
   }
 
   async reviewFlag(id: string, verdict: 'clear' | 'confirm', note: string | null = null): Promise<Flag> {
