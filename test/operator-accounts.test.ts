@@ -18,15 +18,26 @@ type Json = any;
 let co: RunningCoordinator;
 let dir: string;
 
-async function call(method: string, path: string, body?: unknown, bearer?: string) {
-  const res = await co.app.request(path, {
-    method,
-    headers: {
-      'content-type': 'application/json',
-      ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  bearer?: string,
+  from?: { peer: string; xff?: string },
+) {
+  const res = await co.app.request(
+    path,
+    {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+        ...(from?.xff ? { 'x-forwarded-for': from.xff } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
+    from ? { incoming: { socket: { remoteAddress: from.peer } } } : undefined,
+  );
   const text = await res.text();
   let json: Json = null;
   try {
@@ -142,6 +153,34 @@ for (const backend of backends())
       const unknown = await session(n2, { enrolment: signEnrolment(stranger, n2.id) });
       assert.equal(unknown.status, 404, unknown.text);
       assert.match(unknown.json.error.message, /not registered/);
+    });
+
+    test('the sybil evidence records the address a session and a heartbeat came from, not one the node names', async () => {
+      const node = generateIdentity();
+      const from = { peer: '203.0.113.44', xff: '198.51.100.1' };
+      const ch = await call('POST', '/v1/nodes/challenge', { nodeId: node.id });
+      const signature = signBytes(node, Buffer.from(AUTH_PREFIX + ch.json.nonce, 'utf8'));
+      const s = await call(
+        'POST',
+        '/v1/nodes/session',
+        { nodeId: node.id, nonce: ch.json.nonce, signature },
+        undefined,
+        from,
+      );
+      assert.equal(s.status, 200, s.text);
+      const hb = await call('POST', '/v1/nodes/heartbeat', { stats: {} }, s.json.token, from);
+      assert.equal(hb.status, 200, hb.text);
+      const sessions = await co.store.db.all<{ ip: string }>(
+        'SELECT ip FROM rw_node_sessions WHERE node_id = ?',
+        [node.id],
+      );
+      const slots = await co.store.db.all<{ ip: string }>('SELECT ip FROM rw_uptime WHERE node_id = ?', [
+        node.id,
+      ]);
+      assert.deepEqual(
+        [...sessions.map((r) => r.ip), ...slots.map((r) => r.ip)],
+        ['203.0.113.44', '203.0.113.44'],
+      );
     });
 
     test('a revoked node loses its leases at once; a revoked operator loses every node and cannot enrol', async () => {

@@ -238,8 +238,7 @@ async function simulate(policy: RewardsPolicy) {
 
 test('sybil signals: ≤1% of 1,000 honest operators flagged, ≥90% of farm nodes flagged, farms paid no more than their work', async () => {
   const base = { epochMs: 7 * DAY, availability: { slotMs: HOUR } } as const;
-  // Thresholds in one-hour slots: 72 shared hours (the default is 864 five-minute slots).
-  const sward = await simulate(rewardsPolicy({ ...base, sybil: { minSharedSlots: 72 } }));
+  const sward = await simulate(rewardsPolicy(base));
   const off = await simulate(rewardsPolicy({ ...base, sybil: { enabled: false } }));
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
   const lines = sward.farms.map(

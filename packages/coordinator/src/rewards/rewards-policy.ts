@@ -43,8 +43,8 @@ export const rewardsPolicySchema = z.object({
     enabled: z.boolean(),
     /** Evidence (uptime slots with addresses, session starts) is read over this window before a scan. */
     windowMs: z.number().int().min(60_000),
-    /** Slots two operators must have spent behind one address… */
-    minSharedSlots: z.number().int().min(1),
+    /** Time two operators must have spent behind one address (counted in uptime slots)… */
+    minSharedMs: z.number().int().min(1),
     /** …making at least this share of the slots the less-seen of the two was online at all. */
     minSharedShare: z.number().min(0).max(1),
     /** Two session starts this close together, in one /24 (IPv6 /64), are in lockstep… */
@@ -75,7 +75,7 @@ export const defaultRewardsPolicy: RewardsPolicy = {
   sybil: {
     enabled: true,
     windowMs: 7 * 24 * 3600_000,
-    minSharedSlots: 864, // 72 hours of 5-minute slots
+    minSharedMs: 72 * 3600_000,
     minSharedShare: 0.5,
     lockstepMs: 10_000,
     minLockstepStarts: 3,

@@ -336,6 +336,7 @@ export class RewardsService implements RewardsContext {
     const referredBy = new Map((await this.referrals.all()).map((o) => [o.operator, o.referredBy] as const));
     const groups = detectSybils(
       {
+        slotMs: this.policy.availability.slotMs,
         presence: presence.map((p) => ({
           nodeId: p.node_id,
           operator: p.operator || p.node_id,

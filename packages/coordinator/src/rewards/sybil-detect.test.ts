@@ -3,9 +3,8 @@ import { test } from 'node:test';
 import { defaultRewardsPolicy } from './rewards-policy.js';
 import { detectSybils, type Presence, type SessionStart } from './sybil-detect.js';
 
-// One-hour slots here, so the thresholds read in hours.
-const rules = { ...defaultRewardsPolicy.sybil, minSharedSlots: 12 };
 const HOUR = 3600_000;
+const rules = { ...defaultRewardsPolicy.sybil, minSharedMs: 12 * HOUR };
 const WEEK = 168;
 
 /** `op` online every slot of the week at the address `ipAt(slot)` gives. */
@@ -23,10 +22,10 @@ test('a household (two operators, one address, restarting together) is linked bu
     ...starts('mum', '198.51.100.7', [d * 24 * HOUR]),
     ...starts('dad', '198.51.100.7', [d * 24 * HOUR + 2000]),
   ]);
-  assert.deepEqual(detectSybils({ presence, sessions, referredBy: none }, rules), []);
+  assert.deepEqual(detectSybils({ slotMs: HOUR, presence, sessions, referredBy: none }, rules), []);
   // …even when one referred the other: a tree needs three linked members.
   const referredBy = new Map([['dad', 'mum']]);
-  assert.deepEqual(detectSybils({ presence, sessions, referredBy }, rules), []);
+  assert.deepEqual(detectSybils({ slotMs: HOUR, presence, sessions, referredBy }, rules), []);
 });
 
 test('strangers behind a carrier-grade NAT, reshuffled over its pool every day, are not linked', () => {
@@ -37,13 +36,13 @@ test('strangers behind a carrier-grade NAT, reshuffled over its pool every day, 
   const sessions = ops.flatMap((op, i) =>
     Array.from({ length: 7 }, (_, day) => starts(op, addr(i, day), [day * 24 * HOUR + i * 97_000])).flat(),
   );
-  assert.deepEqual(detectSybils({ presence, sessions, referredBy: none }, rules), []);
+  assert.deepEqual(detectSybils({ slotMs: HOUR, presence, sessions, referredBy: none }, rules), []);
 });
 
 test('five operators behind one address all week are flagged, and the flag says why', () => {
   const ops = ['f1', 'f2', 'f3', 'f4', 'f5'];
   const presence = ops.flatMap((op) => online(op, () => '203.0.113.5'));
-  const groups = detectSybils({ presence, sessions: [], referredBy: none }, rules);
+  const groups = detectSybils({ slotMs: HOUR, presence, sessions: [], referredBy: none }, rules);
   assert.equal(groups.length, 1);
   const g = groups[0];
   assert.equal(g?.kind, 'cluster');
@@ -53,9 +52,15 @@ test('five operators behind one address all week are flagged, and the flag says 
   assert.deepEqual(g?.evidence.addresses, ['203.0.113.5']);
   // Four is the stated threshold: three operators behind one address are not a flag.
   const three = ops.slice(0, 3).flatMap((op) => online(op, () => '203.0.113.5'));
-  assert.deepEqual(detectSybils({ presence: three, sessions: [], referredBy: none }, rules), []);
+  assert.deepEqual(
+    detectSybils({ slotMs: HOUR, presence: three, sessions: [], referredBy: none }, rules),
+    [],
+  );
   // Re-scanning the same evidence gives the same key (the flag is not raised twice).
-  assert.equal(detectSybils({ presence, sessions: [], referredBy: none }, rules)[0]?.key, g?.key);
+  assert.equal(
+    detectSybils({ slotMs: HOUR, presence, sessions: [], referredBy: none }, rules)[0]?.key,
+    g?.key,
+  );
 });
 
 test('a fleet with an address each in one /24 is caught by lockstep restarts, from the third one', () => {
@@ -69,8 +74,11 @@ test('a fleet with an address each in one /24 is caught by lockstep restarts, fr
         Array.from({ length: n }, (_, k) => k * 12 * HOUR + i * 700),
       ),
     );
-  assert.deepEqual(detectSybils({ presence, sessions: restarts(2), referredBy: none }, rules), []);
-  const groups = detectSybils({ presence, sessions: restarts(3), referredBy: none }, rules);
+  assert.deepEqual(
+    detectSybils({ slotMs: HOUR, presence, sessions: restarts(2), referredBy: none }, rules),
+    [],
+  );
+  const groups = detectSybils({ slotMs: HOUR, presence, sessions: restarts(3), referredBy: none }, rules);
   assert.equal(groups.length, 1);
   assert.equal(groups[0]?.evidence.linksByLockstep, 15);
   assert.equal(groups[0]?.evidence.linksByAddress, 0);
@@ -81,7 +89,7 @@ test('operating systems and versions are not evidence: a thousand identical plat
   const presence = Array.from({ length: 1000 }, (_, i) =>
     online(`op${i}`, () => `10.${i >> 8}.${i & 255}.1`, 24),
   ).flat();
-  assert.deepEqual(detectSybils({ presence, sessions: [], referredBy: none }, rules), []);
+  assert.deepEqual(detectSybils({ slotMs: HOUR, presence, sessions: [], referredBy: none }, rules), []);
 });
 
 test('three linked operators in one referral tree are flagged with the referrers above them', () => {
@@ -92,12 +100,12 @@ test('three linked operators in one referral tree are flagged with the referrers
     ['s2', 's1'],
     ['s3', 's1'],
   ]);
-  const groups = detectSybils({ presence, sessions: [], referredBy }, rules);
+  const groups = detectSybils({ slotMs: HOUR, presence, sessions: [], referredBy }, rules);
   assert.equal(groups.length, 1);
   assert.equal(groups[0]?.kind, 'referral_tree');
   assert.deepEqual(groups[0]?.evidence.linked, ops);
   assert.deepEqual(groups[0]?.evidence.referrers, ['boss', 's1']);
   assert.ok(groups[0]?.members.some((m) => m.operator === 'boss' && m.nodeId === ''));
   // The same three with no referral link between them: under the cluster threshold, nothing.
-  assert.deepEqual(detectSybils({ presence, sessions: [], referredBy: none }, rules), []);
+  assert.deepEqual(detectSybils({ slotMs: HOUR, presence, sessions: [], referredBy: none }, rules), []);
 });

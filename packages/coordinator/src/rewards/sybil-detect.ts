@@ -30,6 +30,8 @@ export interface SybilGroup {
 }
 
 export interface SybilEvidence {
+  /** Length of the uptime slots `presence` counts in. */
+  slotMs: number;
   presence: readonly Presence[];
   sessions: readonly SessionStart[];
   referredBy: ReadonlyMap<string, string | null>;
@@ -45,7 +47,7 @@ interface Link {
 /**
  * Farm signals that spare honest people (docs/REWARDS.md "Sybil signals"). Two operators are *linked*
  * when, over the scan window, either
- *  - they sat behind the same address for at least `minSharedSlots` slots, and for at least
+ *  - they sat behind the same address for at least `minSharedMs`, and for at least
  *    `minSharedShare` of the slots the less-seen one was online at all (a farm's machines stay together;
  *    strangers behind a carrier-grade NAT are shuffled across its pool and meet only now and then); or
  *  - their nodes started sessions in the same network within `lockstepMs` of each other at least
@@ -57,6 +59,7 @@ interface Link {
  * with what numbers.
  */
 export function detectSybils(e: SybilEvidence, policy: RewardsPolicy['sybil']): SybilGroup[] {
+  const minSharedSlots = Math.ceil(policy.minSharedMs / e.slotMs);
   const links = new Map<string, Link>();
   const link = (a: string, b: string): Link => {
     const k = a < b ? `${a}\n${b}` : `${b}\n${a}`;
@@ -125,8 +128,7 @@ export function detectSybils(e: SybilEvidence, policy: RewardsPolicy['sybil']): 
     const [a, b] = k.split('\n') as [string, string];
     const seen = Math.min(seenSlots.get(a)?.size ?? 0, seenSlots.get(b)?.size ?? 0);
     const why: ('address' | 'lockstep')[] = [];
-    if (l.sharedSlots >= policy.minSharedSlots && l.sharedSlots >= policy.minSharedShare * seen)
-      why.push('address');
+    if (l.sharedSlots >= minSharedSlots && l.sharedSlots >= policy.minSharedShare * seen) why.push('address');
     if (l.lockstep >= policy.minLockstepStarts) why.push('lockstep');
     if (why.length === 0) continue;
     uf.union(a, b);
@@ -149,7 +151,7 @@ export function detectSybils(e: SybilEvidence, policy: RewardsPolicy['sybil']): 
       addresses: uniq(ops.flatMap((o) => [...(addressesOf.get(o) ?? [])])).slice(0, 20),
     };
     const thresholds = {
-      minSharedSlots: policy.minSharedSlots,
+      minSharedSlots,
       minSharedShare: policy.minSharedShare,
       lockstepMs: policy.lockstepMs,
       minLockstepStarts: policy.minLockstepStarts,
