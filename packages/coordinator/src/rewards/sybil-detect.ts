@@ -236,7 +236,10 @@ class UnionFind {
   union(a: string, b: string): void {
     const ra = this.find(a);
     const rb = this.find(b);
-    if (ra !== rb) this.parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
+    if (ra === rb) return;
+    // The smaller id becomes the root, so a group's representative does not depend on insertion order.
+    const [lo, hi] = ra < rb ? [ra, rb] : [rb, ra];
+    this.parent.set(hi, lo);
   }
   members(): string[] {
     return [...this.parent.keys()];
