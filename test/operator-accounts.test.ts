@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type RunningCoordinator, startCoordinator } from '@sward/coordinator';
 import { generateIdentity, type Identity, signBytes, signEnrolment, signRegistration } from '@sward/core';
+import { startNode } from '@sward/node';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { pino } from 'pino';
@@ -56,6 +57,14 @@ async function session(node: Identity, extra: Record<string, unknown> = {}) {
 
 const register = (op: Identity, r: { name?: string; referralCode?: string } = {}, node?: Identity) =>
   call('POST', '/v1/operators', signRegistration(op, r, node));
+
+async function waitFor(cond: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.fail('condition not reached in 10 s');
+}
 
 async function start(db: string) {
   co = await startCoordinator({
@@ -131,6 +140,43 @@ for (const backend of backends())
       assert.equal(late.status, 409, late.text);
       assert.match(late.json.error.message, /referral code is set once, at registration/);
       assert.equal((await co.rewards.operators.byKey(alice.id))?.referredBy, bob.id);
+    });
+
+    test('sward-node registers its operator key and enrols itself; a referral code refused stops it with the reason', async () => {
+      const quiet = pino({ level: 'silent' });
+      const cfg = (name: string, extra: Record<string, string> = {}) => ({
+        coordinatorUrl: co.url,
+        keyFile: join(dir, name, 'node.key'),
+        logFile: join(dir, name, 'log.jsonl'),
+        stateFile: join(dir, name, 'state.json'),
+        allowPrivate: true,
+        leaseWaitMs: 200,
+        ...extra,
+      });
+      const first = await startNode(cfg('carol-1', { operator: 'carol' }), { logger: quiet });
+      await waitFor(async () => (await co.store.auth.getNode(first.id))?.operator != null);
+      const carol = await co.rewards.operators.byName('carol');
+      assert.equal((await co.store.auth.getNode(first.id))?.operator, carol?.operator);
+      assert.equal(carol?.publicKey, carol?.operator);
+      await first.stop();
+      // A friend of carol's, with carol's code: referred by carol.
+      const dan = await startNode(
+        cfg('dan-1', { operator: 'dan', referralCode: carol?.referralCode as string }),
+        { logger: quiet },
+      );
+      await waitFor(async () => (await co.rewards.operators.byName('dan')) !== null);
+      assert.equal((await co.rewards.operators.byName('dan'))?.referredBy, carol?.operator);
+      await dan.stop();
+      // A mistyped code: the node stops and says why, rather than run without the referral asked for.
+      const typo = await startNode(cfg('erin-1', { operator: 'erin', referralCode: 'ref-typo' }), {
+        logger: quiet,
+      });
+      await assert.rejects(typo.done, (e: Error & { code?: string }) => {
+        assert.equal(e.code, 'OPERATOR_REFUSED');
+        assert.match(e.message, /referralCode: no operator has referral code ref-typo/);
+        return true;
+      });
+      assert.equal(await co.rewards.operators.byName('erin'), null);
     });
 
     test('a node belongs to the operator that enrolled it; another operator cannot take it over', async () => {
