@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type RunningCoordinator, startCoordinator } from '@sward/coordinator';
-import { generateIdentity, type Identity, SCOPES, type Scope } from '@sward/core';
+import { ADMIN_ONLY_SCOPES, generateIdentity, type Identity, SCOPES, type Scope } from '@sward/core';
 import { Hono } from 'hono';
 import { pino } from 'pino';
 import { authorize } from '../packages/coordinator/src/api/authorize.js';
@@ -81,6 +81,7 @@ const f = {} as {
   rotateKeyId: string;
   epoch: number;
   flagIds: string[];
+  spareNode: string;
 };
 
 async function setUp(backend: Backend) {
@@ -105,6 +106,10 @@ async function setUp(backend: Backend) {
   await co.store.auth.upsertNode({ id: node.id, operator: 'alice' });
   await co.rewards.onNodeSession({ nodeId: node.id, operator: 'alice' });
   f.nodeToken = (await co.store.auth.createSession(node.id)).token;
+  // For the revoke routes, which run last: a node and an operator nothing else uses.
+  f.spareNode = generateIdentity().id;
+  await co.store.auth.upsertNode({ id: f.spareNode, operator: 'spare' });
+  await co.rewards.onNodeSession({ nodeId: f.spareNode, operator: 'spare' });
 
   f.jobId = await crawl(
     f.acme,
@@ -185,7 +190,8 @@ function fill(method: string, pattern: string): string {
     if (name === 'file') return f.exportFile;
     if (name === 'epoch') return String(f.epoch);
     if (name === 'account') return 'alice';
-    if (name === 'operator') return 'alice';
+    if (name === 'operator') return pattern.endsWith('/revoke') ? 'spare' : 'alice';
+    if (name === 'nodeId') return f.spareNode;
     if (name === 'index') return '0';
     if (name === 'task') return 'a_none';
     if (pattern.startsWith('/v1/jobs/')) return f.jobId;
@@ -229,7 +235,13 @@ const RIGHT_KEY_STATUS: Record<string, number> = {
 const secrets = () => [f.jobId, f.captureId, f.collectionId, f.projectId, f.sha, f.revokeKeyId, 'acme'];
 
 // Destructive routes last, so every other route still finds acme's objects.
-const LAST = ['DELETE /v1/collections/:id', 'POST /v1/keys/:id/revoke', 'POST /v1/keys/:id/rotate'];
+const LAST = [
+  'DELETE /v1/collections/:id',
+  'POST /v1/keys/:id/revoke',
+  'POST /v1/keys/:id/rotate',
+  'POST /v1/admin/nodes/:nodeId/revoke',
+  'POST /v1/admin/operators/:operator/revoke',
+];
 const ordered = Object.keys(ROUTE_RULES).sort((a, b) => Number(LAST.includes(a)) - Number(LAST.includes(b)));
 
 for (const backend of backends())
@@ -286,7 +298,7 @@ for (const backend of backends())
         }
         // another tenant: what belongs to acme is not there; lists and creations are its own
         const other = await call(method, path(), f.globex, body);
-        if (rule.scope === 'rewards:admin') assert.equal(other.status, 403, other.text);
+        if (ADMIN_ONLY_SCOPES.includes(rule.scope)) assert.equal(other.status, 403, other.text);
         else if (pattern.includes(':') || pattern === '/v1/proofs') {
           // the same answer as for an id that does not exist (the message names only the id asked for)
           assert.equal(other.status, 404, other.text);
@@ -301,7 +313,7 @@ for (const backend of backends())
         assert.equal(lacking.status, 403, lacking.text);
         assert.match(lacking.json.error.message, new RegExp(rule.scope));
         // the right key
-        const key = rule.scope === 'rewards:admin' ? f.admin : f.acme;
+        const key = ADMIN_ONLY_SCOPES.includes(rule.scope) ? f.admin : f.acme;
         const ok = await call(method, path(), key, body);
         const want = RIGHT_KEY_STATUS[id];
         if (want) assert.equal(ok.status, want, ok.text);

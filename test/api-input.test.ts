@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type RunningCoordinator, startCoordinator } from '@sward/coordinator';
+import { ADMIN_ONLY_SCOPES } from '@sward/core';
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { ROUTE_RULES } from '../packages/coordinator/src/api/route-rules.js';
@@ -226,7 +227,7 @@ for (const backend of backends()) {
         const rule = ROUTE_RULES[id];
         if (rule?.auth === 'node') return f.node;
         if (rule?.auth === 'labeller') return f.labeller;
-        if (rule?.auth === 'key') return rule.scope === 'rewards:admin' ? f.admin : f.acme;
+        if (rule?.auth === 'key') return ADMIN_ONLY_SCOPES.includes(rule.scope) ? f.admin : f.acme;
         return null;
       };
       const fixtureFor = (pattern: string, name: string): string => {

@@ -236,13 +236,17 @@ for (const backend of backends()) {
         await w.node(`s${i}`, `sock${i}`, { ip: '203.0.113.7', fingerprint: 'fp-same' });
         await w.rewards.referrals.refer(`sock${i}`, code);
       }
+      // Three sock-puppets of host's tree behind one address for three days; host at home.
+      await w.online(['h1'], '198.51.100.1', 72);
+      await w.online(['s0', 's1', 's2'], '203.0.113.7', 72);
       const raised = await w.rewards.scanSybils();
       const flags = await w.rewards.flags.list('open');
       assert.equal(raised.length, flags.length);
       const kinds = flags.map((f) => f.kind).sort();
-      assert.deepEqual(kinds, ['fingerprint', 'ip', 'referral_tree']);
+      assert.deepEqual(kinds, ['referral_tree']);
       const tree = flags.find((f) => f.kind === 'referral_tree');
       assert.ok(tree?.members.some((m) => m.operator === 'host'));
+      assert.deepEqual(tree?.evidence.linked, ['sock0', 'sock1', 'sock2']);
       assert.deepEqual(await w.rewards.scanSybils(), [], 'same evidence is not raised twice');
       const r = await w.rewards.onCaptureAccepted({ captureId: 'c1', nodeId: 's0', bytes: 0 });
       assert.deepEqual(
@@ -257,6 +261,7 @@ for (const backend of backends()) {
       // A later farm, confirmed: its held rewards go back to the treasury, its referees pay nothing more.
       await w.node('s9', 'sock9', { ip: '203.0.113.7', fingerprint: 'fp-same' });
       await w.rewards.referrals.refer('sock9', code);
+      await w.online(['s9'], '203.0.113.7', 72);
       const fresh = await w.rewards.scanSybils();
       assert.ok(fresh.length > 0);
       await w.rewards.onCaptureAccepted({ captureId: 'c2', nodeId: 's9', bytes: 0 });

@@ -96,3 +96,15 @@ test('a bad value names where it came from: flag (usage), variable or file (conf
   );
   assert.deepEqual(f, { code: 'CONFIG', message: '"embeddingsUrl" needs "embeddingsModel"' });
 });
+
+test('trusted proxies: none by default; a list from the flag or the file; a host name is refused by key', () => {
+  assert.deepEqual(loadCoordinatorConfig({}).trustedProxies, []);
+  const flags = { trustedProxies: '10.0.0.1, ::1' };
+  assert.deepEqual(loadCoordinatorConfig({ flags }).trustedProxies, ['10.0.0.1', '::1']);
+  const configFile = file('proxies.json', { trustedProxies: ['192.0.2.1'] });
+  assert.deepEqual(loadCoordinatorConfig({ configFile }).trustedProxies, ['192.0.2.1']);
+  const bad = failure(() =>
+    loadCoordinatorConfig({ configFile: file('bad.json', { trustedProxies: ['proxy.lan'] }) }),
+  );
+  assert.match(bad.message, /trustedProxies/);
+});

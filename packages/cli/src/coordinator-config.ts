@@ -47,6 +47,23 @@ export const coordinatorConfigSchema = z
       .regex(/^\s*\d+(\.\d+)?\s*(ms|s|m|h|d)?\s*$/, 'expected an interval such as 10s, 5m, 2h or 1d')
       .default('10s'),
     allowPrivateWebhooks: flag.default(false),
+    /** Reverse proxies whose X-Forwarded-For is believed for a node's address (sybil evidence). */
+    trustedProxies: z
+      .preprocess(
+        (v) =>
+          typeof v === 'string'
+            ? v
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean)
+            : v,
+        z
+          .array(z.union([z.ipv4(), z.ipv6()], { error: 'expected IP addresses' }), {
+            error: 'expected a list of IP addresses',
+          })
+          .max(64),
+      )
+      .default([]),
     /** false only for benchmarks: lifts per-origin serialisation and delays. */
     politeness: flag.default(true),
   })

@@ -7,6 +7,7 @@ import type { Hono } from 'hono';
 import { type Logger, pino } from 'pino';
 import { type AnchorConfig, openAnchor } from './anchor/open-anchor.js';
 import { createApp } from './api/app.js';
+import { trustedProxySet } from './api/client-address.js';
 import { BlobStore } from './blob/blob-store.js';
 import { ChunkIndex } from './collections/chunk-index.js';
 import { CollectionIngest } from './collections/collection-ingest.js';
@@ -40,6 +41,11 @@ export interface CoordinatorOptions {
   logKeyFile?: string;
   spotChecks?: Partial<SpotCheckConfig>;
   collections?: CollectionsConfig;
+  /**
+   * Addresses of reverse proxies in front of the coordinator. Only requests from these have their
+   * X-Forwarded-For read for the node's address (sybil evidence); default none: the socket's peer.
+   */
+  trustedProxies?: string[];
   /** How often accepted captures get their leaves; default 250 ms. */
   sequenceMs?: number;
   log?: Logger;
@@ -139,6 +145,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     checkpoints,
     collections,
     collectionSearch,
+    trustedProxies: trustedProxySet(opts.trustedProxies),
     isClosing: () => closing,
     flushLog: () => sequencer.flush(),
   });

@@ -12,6 +12,7 @@ export * from './identity.js';
 export * from './keys-wire.js';
 export * from './merkle/index.js';
 export * from './noai-header.js';
+export * from './operator-wire.js';
 export * from './policy/index.js';
 export * from './url-normalize.js';
 export * from './web-url.js';

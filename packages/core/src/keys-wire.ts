@@ -8,11 +8,18 @@ import { z } from 'zod';
 export const ROLES = ['customer', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const SCOPES = ['crawl', 'collections', 'labelling:owner', 'keys:admin', 'rewards:admin'] as const;
+export const SCOPES = [
+  'crawl',
+  'collections',
+  'labelling:owner',
+  'keys:admin',
+  'rewards:admin',
+  'operators:admin',
+] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** Network-wide powers: only an admin key may hold them. */
-export const ADMIN_ONLY_SCOPES: readonly Scope[] = ['rewards:admin'];
+export const ADMIN_ONLY_SCOPES: readonly Scope[] = ['rewards:admin', 'operators:admin'];
 /** What a new customer key gets when no scopes are named. */
 export const DEFAULT_CUSTOMER_SCOPES: readonly Scope[] = ['crawl', 'collections', 'labelling:owner'];
 

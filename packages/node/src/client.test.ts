@@ -11,16 +11,18 @@ before(async () => {
 });
 after(() => fake.close());
 
+const ada = generateIdentity();
 const clientFor = (identity: Identity, url = fake.url) =>
   new CoordinatorClient({
     coordinatorUrl: url,
     identity,
     version: '0.1.0',
     fingerprint: 'f'.repeat(64),
-    operator: 'ada',
+    operatorIdentity: ada,
+    operatorName: 'ada',
   });
 
-test('the signed challenge opens a session the fake verifies', async () => {
+test('the operator key registers, then the signed challenge opens an enrolled session', async () => {
   const id = generateIdentity();
   const c = clientFor(id);
   await c.authenticate();
@@ -28,7 +30,10 @@ test('the signed challenge opens a session the fake verifies', async () => {
   const s = fake.sessions.at(-1);
   assert.equal(s?.nodeId, id.id);
   assert.equal(s?.version, '0.1.0');
-  assert.equal(s?.operator, 'ada');
+  // The enrolment the fake verified is ada's key signing this node's id; the name went to registration.
+  assert.equal(s?.operator, ada.id);
+  assert.equal(fake.registrations.at(-1)?.name, 'ada');
+  assert.equal(c.operator?.operator, ada.id);
   await c.close();
 });
 

@@ -1,4 +1,4 @@
-import { type Identity, type SignedCapture, signBytes } from '@sward/core';
+import { type Identity, type SignedCapture, signBytes, signEnrolment, signRegistration } from '@sward/core';
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { NodeError } from './errors.js';
@@ -13,6 +13,7 @@ import {
   leaseResponseSchema,
   MAX_LEASES_PER_CALL,
   MAX_WAIT_MS,
+  registerOperatorResponseSchema,
   sessionResponseSchema,
 } from './protocol.js';
 import { Agent } from './undici-parts.js';
@@ -23,7 +24,11 @@ export interface ClientOptions {
   readonly version: string;
   /** sha256 hex of platform/config facts (PROTOCOL session request). */
   readonly fingerprint: string;
-  readonly operator?: string;
+  /** The operator's key: registered once, then it signs this node's enrolment (PROTOCOL "Operators"). */
+  readonly operatorIdentity?: Identity;
+  /** Operator name, chosen once at registration. */
+  readonly operatorName?: string;
+  /** Who referred the operator; only taken at registration, refused (never ignored) afterwards. */
   readonly referralCode?: string;
   /** Defaults to a private keep-alive agent that close() ends. */
   readonly dispatcher?: Dispatcher;
@@ -31,11 +36,12 @@ export interface ClientOptions {
 
 /**
  * The node's side of docs/PROTOCOL.md. Errors are NodeErrors: COORDINATOR_UNREACHABLE (network:
- * retry with backoff), NODE_REVOKED (stop), AUTH (challenge refused), COORDINATOR (a 4xx/5xx
+ * retry with backoff), NODE_REVOKED and OPERATOR_REFUSED (stop), AUTH (challenge refused), COORDINATOR (a 4xx/5xx
  * answer; `status` and `remoteCode` say which). A 401 triggers one re-authentication and a retry.
  */
 export class CoordinatorClient {
   private token: string | null = null;
+  private registered: { operator: string; referralCode: string } | null = null;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
   private readonly base: string;
@@ -50,9 +56,35 @@ export class CoordinatorClient {
     return this.token !== null;
   }
 
+  /** The operator account and its own referral code, once registered. */
+  get operator(): { operator: string; referralCode: string } | null {
+    return this.registered;
+  }
+
+  /**
+   * Registers the operator key (idempotent: the same request answers the same account). A refusal (a
+   * referral code that is unknown or comes too late, a name taken) is OPERATOR_REFUSED: the node stops
+   * and says why rather than run under terms the operator did not ask for.
+   */
+  async register(signal?: AbortSignal): Promise<void> {
+    const op = this.opts.operatorIdentity;
+    if (!op) return;
+    const req = signRegistration(
+      op,
+      { name: this.opts.operatorName, referralCode: this.opts.referralCode },
+      this.opts.identity,
+    );
+    const res = await this.post('/v1/operators', req, registerOperatorResponseSchema, {
+      signal,
+      auth: false,
+    });
+    this.registered = { operator: res.operator, referralCode: res.referralCode };
+  }
+
   /** Signed challenge → session token. */
   async authenticate(signal?: AbortSignal): Promise<void> {
     const nodeId = this.opts.identity.id;
+    if (this.opts.operatorIdentity && !this.registered) await this.register(signal);
     const challenge = await this.post('/v1/nodes/challenge', { nodeId }, challengeResponseSchema, {
       signal,
       auth: false,
@@ -66,8 +98,9 @@ export class CoordinatorClient {
         signature,
         version: this.opts.version,
         fingerprint: this.opts.fingerprint,
-        ...(this.opts.operator ? { operator: this.opts.operator } : {}),
-        ...(this.opts.referralCode ? { referralCode: this.opts.referralCode } : {}),
+        ...(this.opts.operatorIdentity
+          ? { enrolment: signEnrolment(this.opts.operatorIdentity, nodeId) }
+          : {}),
       },
       sessionResponseSchema,
       { signal, auth: false },
@@ -173,6 +206,11 @@ export class CoordinatorClient {
     }
     const what = `${path}: ${status}${remoteCode ? ` ${remoteCode}` : ''}: ${message}`;
     if (remoteCode === 'NODE_REVOKED') return new NodeError('NODE_REVOKED', what, { status, remoteCode });
+    // The operator's account refused (or an enrolment it cannot make): retrying cannot change the answer.
+    const refused =
+      path === '/v1/operators' ? status !== 401 : path === '/v1/nodes/session' && status === 409;
+    if (refused && status >= 400 && status < 500)
+      return new NodeError('OPERATOR_REFUSED', what, { status, remoteCode });
     // 5xx is the coordinator's trouble, not ours: retried with backoff like a network error.
     if (status >= 500) return new NodeError('COORDINATOR_UNREACHABLE', what, { status, remoteCode });
     if (status === 401 || path === '/v1/nodes/challenge' || path === '/v1/nodes/session')

@@ -55,8 +55,12 @@ export function configureNodeCommand(node: Command, io: NodeCommandIo = defaultI
     .option('--allow-private', 'allow private/loopback targets (tests and the demo only)')
     .option('--log-file <file>', 'local fetch log (JSONL)')
     .option('--state-file <file>', 'byte-cap counters, kept across restarts')
-    .option('--operator <name>', 'operator name sent to the coordinator')
-    .option('--referral-code <code>', 'referral code sent on first registration')
+    .option(
+      '--operator-key <file>',
+      "operator's ed25519 key (PEM), created on first run; give every node of yours the same one",
+    )
+    .option('--operator <name>', 'operator name, chosen once when the operator key first registers')
+    .option('--referral-code <code>', "who referred you: taken at the operator's first registration only")
     .action(async (flags: NodeFlags, cmd: Command) => {
       const { nodeConfigFromFlags } = await import('./node-flags.js');
       const { startNode } = await import('./daemon.js');

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { operatorNameSchema, referralCodeSchema } from '@sward/core';
 import { z } from 'zod';
 import { parseActiveHours } from './active-hours.js';
 import { parseByteSize } from './byte-size.js';
@@ -75,6 +76,11 @@ export const nodeConfigSchema = z
     /** Base URL of the coordinator; required to run, not to read the log. */
     coordinatorUrl: z.string().url().optional(),
     keyFile: z.string().min(1),
+    /**
+     * The operator's ed25519 key (created on first run); several nodes of one operator share it.
+     * Default: operator-key.pem beside keyFile.
+     */
+    operatorKeyFile: z.string().min(1).optional(),
     logFile: z.string().min(1),
     /** Where the byte counters live, so a restart does not reset the cap. */
     stateFile: z.string().min(1),
@@ -93,13 +99,18 @@ export const nodeConfigSchema = z
     timeoutMs: positiveInt(600_000).default(30_000),
     leaseWaitMs: z.preprocess(toNumber, z.number().int().min(0).max(25_000)).default(20_000),
     heartbeatMs: positiveInt(600_000).default(15_000),
-    operator: z.string().max(200).optional(),
-    referralCode: z.string().max(200).optional(),
+    /** Operator name, chosen once when the operator key first registers. */
+    operator: operatorNameSchema.optional(),
+    /** Who referred the operator: taken only at its first registration (a later one is refused). */
+    referralCode: referralCodeSchema.optional(),
   })
   .strict();
 
 export type NodeConfigInput = z.input<typeof nodeConfigSchema>;
-export type NodeConfig = z.output<typeof nodeConfigSchema> & { readonly userAgent: string };
+export type NodeConfig = Omit<z.output<typeof nodeConfigSchema>, 'operatorKeyFile'> & {
+  readonly operatorKeyFile: string;
+  readonly userAgent: string;
+};
 
 type Raw = Record<string, unknown>;
 
@@ -192,5 +203,7 @@ function parseWithOrigin(merged: Raw, origin: Record<string, string>): NodeConfi
     const from = origin[String(issue?.path[0] ?? '')];
     throw new NodeError('CONFIG', `config: ${field}${from ? ` (from ${from})` : ''}: ${issue?.message}`);
   }
-  return { ...parsed.data, userAgent: USER_AGENT };
+  const operatorKeyFile =
+    parsed.data.operatorKeyFile ?? join(dirname(parsed.data.keyFile), 'operator-key.pem');
+  return { ...parsed.data, operatorKeyFile, userAgent: USER_AGENT };
 }

@@ -69,6 +69,13 @@ export async function startNode(
   const now = runtime.now ?? (() => new Date());
   const { identity, created } = await loadOrCreateIdentity(config.keyFile);
   if (created) log.info({ keyFile: config.keyFile, nodeId: identity.id }, 'created a new node key');
+  // The operator's own key: it registers the operator account and signs this node's enrolment.
+  const operatorKey = await loadOrCreateIdentity(config.operatorKeyFile);
+  if (operatorKey.created)
+    log.info(
+      { operatorKeyFile: config.operatorKeyFile, operator: operatorKey.identity.id },
+      'created a new operator key',
+    );
 
   const limits = new OperatorLimits(config, now);
   const fetchLog = new FetchLog(config.logFile);
@@ -79,7 +86,8 @@ export async function startNode(
     fingerprint: sha256Hex(
       JSON.stringify({ platform: platform(), arch: arch(), node: process.version, version: NODE_VERSION }),
     ),
-    operator: config.operator,
+    operatorIdentity: operatorKey.identity,
+    operatorName: config.operator,
     referralCode: config.referralCode,
     dispatcher: runtime.coordinatorDispatcher,
   });
@@ -227,7 +235,7 @@ export async function startNode(
         if (leases.length === 0 && elapsed < 1000) await sleep(1000 - elapsed, stopper.signal);
       } catch (e) {
         if (stopper.signal.aborted) break;
-        if (e instanceof NodeError && e.code === 'NODE_REVOKED') {
+        if (e instanceof NodeError && (e.code === 'NODE_REVOKED' || e.code === 'OPERATOR_REFUSED')) {
           fatal = e;
           break;
         }

@@ -12,6 +12,7 @@ export type NodeErrorCode =
   | 'KEY_FILE'
   | 'AUTH'
   | 'NODE_REVOKED'
+  | 'OPERATOR_REFUSED'
   | 'COORDINATOR'
   | 'COORDINATOR_UNREACHABLE'
   | 'STOPPED';

@@ -4,14 +4,27 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkCaptureBody, type SignedCapture, verifyBytes, verifySignedCapture } from '@sward/core';
+import {
+  checkCaptureBody,
+  type Enrolment,
+  type RegisterOperatorRequest,
+  registerOperatorRequestSchema,
+  type SignedCapture,
+  verifyBytes,
+  verifyEnrolment,
+  verifyRegistration,
+  verifySignedCapture,
+} from '@sward/core';
 import { AUTH_PREFIX, type FailureReport, type Lease } from './protocol.js';
 
 export interface FakeCoordinator {
   readonly url: string;
   /** Leases waiting to be handed out; push to add work. */
   readonly queue: Lease[];
+  /** `operator` is the key whose enrolment signature verified for the node. */
   readonly sessions: { nodeId: string; version: string; fingerprint: string; operator?: string }[];
+  /** Operator registrations whose signatures verified, in order. */
+  readonly registrations: RegisterOperatorRequest[];
   readonly leaseCalls: { max: number; waitMs: number }[];
   readonly captures: { signed: SignedCapture; body: Buffer }[];
   readonly failures: FailureReport[];
@@ -51,6 +64,7 @@ export async function startFakeCoordinator(): Promise<FakeCoordinator> {
   const state = {
     queue: [] as Lease[],
     sessions: [] as FakeCoordinator['sessions'],
+    registrations: [] as RegisterOperatorRequest[],
     leaseCalls: [] as FakeCoordinator['leaseCalls'],
     captures: [] as FakeCoordinator['captures'],
     failures: [] as FailureReport[],
@@ -85,6 +99,20 @@ export async function startFakeCoordinator(): Promise<FakeCoordinator> {
     }
     const path = req.url ?? '';
     if (req.method !== 'POST') return fail(res, 405, 'METHOD', 'POST only');
+    if (path === '/v1/operators') {
+      const r = registerOperatorRequestSchema.safeParse(body);
+      if (!r.success) return fail(res, 400, 'BAD_REQUEST', 'registration');
+      if (!verifyRegistration(r.data).operator) return fail(res, 400, 'BAD_SIGNATURE', 'registration');
+      const again = state.registrations.some((x) => x.operatorKey === r.data.operatorKey);
+      state.registrations.push(r.data);
+      return send(res, again ? 200 : 201, {
+        operator: r.data.operatorKey,
+        name: r.data.name ?? null,
+        referralCode: `ref-${r.data.operatorKey.slice(0, 8)}`,
+        referredBy: null,
+        created: !again,
+      });
+    }
     if (path === '/v1/nodes/challenge') {
       const nodeId = String(body.nodeId ?? '');
       if (!/^[0-9a-f]{64}$/.test(nodeId)) return fail(res, 400, 'BAD_NODE_ID', 'nodeId');
@@ -103,7 +131,9 @@ export async function startFakeCoordinator(): Promise<FakeCoordinator> {
         nodeId: nodeId ?? '',
         version: String(body.version),
         fingerprint: String(body.fingerprint),
-        ...(body.operator ? { operator: String(body.operator) } : {}),
+        ...(body.enrolment && verifyEnrolment(body.enrolment as Enrolment, nodeId ?? '')
+          ? { operator: (body.enrolment as Enrolment).operatorKey }
+          : {}),
       });
       const token = randomBytes(16).toString('hex');
       tokens.set(token, nodeId ?? '');

@@ -4,6 +4,7 @@ import { loadNodeConfig, type NodeConfig } from './config.js';
 export interface NodeFlags {
   coordinator?: string;
   key?: string;
+  operatorKey?: string;
   config?: string;
   maxConcurrent?: number;
   bytesPerHour?: string;
@@ -27,6 +28,7 @@ export function nodeConfigFromFlags(flags: NodeFlags, env: NodeJS.ProcessEnv): N
     args: {
       coordinatorUrl: flags.coordinator,
       keyFile: flags.key,
+      operatorKeyFile: flags.operatorKey,
       maxConcurrent: flags.maxConcurrent,
       bytesPerHour: flags.bytesPerHour,
       bytesPerDay: flags.bytesPerDay,

@@ -7,7 +7,13 @@ export const MAX_LEASES_PER_CALL = 64;
 export const MAX_WAIT_MS = 25_000;
 
 export const challengeResponseSchema = z.object({ nonce: z.string().min(1), expiresAt: z.string() });
-export const sessionResponseSchema = z.object({ token: z.string().min(1), expiresAt: z.string() });
+export const sessionResponseSchema = z.object({
+  token: z.string().min(1),
+  expiresAt: z.string(),
+  /** The account this node earns for. */
+  operator: z.string().optional(),
+});
+export { registerOperatorResponseSchema } from '@sward/core';
 
 export const leaseSchema = z.object({
   leaseId: z.string().min(1),

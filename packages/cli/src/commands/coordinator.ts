@@ -44,6 +44,10 @@ export function register(program: Command): void {
     )
     .option('--min-refresh <interval>', 'shortest refresh interval customers may ask for (default 10s)')
     .option('--allow-private-webhooks', 'let collection webhooks call private and loopback addresses')
+    .option(
+      '--trusted-proxies <addresses>',
+      'comma-separated reverse-proxy addresses whose X-Forwarded-For names a node (default: none)',
+    )
     .option('--no-politeness', 'BENCHMARKS ONLY: lift per-origin serialisation and delays')
     .action(async (given: { config?: string }, cmd: Command) => {
       // Only what was typed: defaults must not hide the environment or the config file.
@@ -82,6 +86,7 @@ export function register(program: Command): void {
           minIntervalMs: parseInterval(o.minRefresh),
           allowPrivateWebhooks: Boolean(o.allowPrivateWebhooks),
         },
+        trustedProxies: o.trustedProxies,
         ...(o.anchorFile ? { anchor: { kind: 'file' as const, path: resolve(o.anchorFile) } } : {}),
       });
       process.stdout.write(`coordinator listening on ${c.url}\n`);

@@ -50,6 +50,12 @@ before(async () => {
     await rewards.onNodeSession({ nodeId: `n${i}`, operator: op });
     await rewards.onCaptureAccepted({ captureId: `c${i}`, nodeId: `n${i}`, bytes: 1024 * 1024 * i, at });
   }
+  // Evidence for the sybil scan: these three and a fourth operator behind one address for three days.
+  await store.auth.upsertNode({ id: 'n3', operator: 'dave' });
+  await rewards.onNodeSession({ nodeId: 'n3', operator: 'dave' });
+  const slot = defaultRewardsPolicy.availability.slotMs;
+  for (let t = Date.now() - 72 * 3600_000; t < Date.now(); t += slot)
+    for (const id of ['n0', 'n1', 'n2', 'n3']) await rewards.onHeartbeat(id, t, '203.0.113.9');
   await store.close();
 });
 
@@ -151,13 +157,13 @@ test('admin flags: scan, list, clear; node status shows the numbers and the flag
   const scan = await sward('admin', 'flags', 'scan', '--db', db);
   assert.match(scan.out, /^\d+ new flag/, 'close-epoch already scanned: nothing new');
   const list = JSON.parse((await sward('admin', 'flags', '--db', db, '--json')).out);
-  assert.ok(list.some((f: { kind: string }) => f.kind === 'ip'));
+  assert.ok(list.some((f: { kind: string }) => f.kind === 'cluster'));
   const status = await sward('node', 'status', '--db', db, '--operator', 'alice');
   assert.equal(status.code, 0, status.err);
   assert.match(status.out, /operator alice {2}referral code ref-/);
-  assert.match(status.out, /flag flag_\S+ ip open/);
+  assert.match(status.out, /flag flag_\S+ cluster open/);
   assert.match(status.out, new RegExp(`^${epoch} +closed +1 +0 +100.0%`, 'm'));
-  const id = list.find((f: { kind: string }) => f.kind === 'ip').id;
+  const id = list.find((f: { kind: string }) => f.kind === 'cluster').id;
   const cleared = await sward('admin', 'flags', 'clear', id, '--db', db, '--note', 'one office');
   assert.match(cleared.out, new RegExp(`flag ${id} cleared`));
   const json = JSON.parse((await sward('node', 'status', '--db', db, '--node', 'n1', '--json')).out);

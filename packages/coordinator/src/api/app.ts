@@ -11,6 +11,7 @@ import { keyRoutes } from './key-routes.js';
 import { labellingRoutes } from './labelling-routes.js';
 import { logRoutes } from './log-routes.js';
 import { nodeRoutes } from './node-routes.js';
+import { operatorRoutes } from './operator-routes.js';
 import { rewardsRoutes } from './rewards-routes.js';
 
 /** The coordinator's HTTP API. Errors become `{error: {code, message}}` here and nowhere else. */
@@ -31,6 +32,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', labellingRoutes({ ...deps, payer: deps.rewards }));
   app.route('/v1/rewards', rewardsRoutes(deps));
   app.route('/v1/keys', keyRoutes(deps));
+  app.route('/v1', operatorRoutes(deps));
   app.route('/v1', customerRoutes(deps));
   app.notFound((c) => c.json(errBody('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => {

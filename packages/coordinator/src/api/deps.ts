@@ -22,6 +22,8 @@ export interface AppDeps {
   collectionSearch: CollectionSearch;
   /** Sequences pending captures and issues a checkpoint covering them (see log/sequencer.ts). */
   flushLog(): Promise<void>;
+  /** Proxies whose X-Forwarded-For is believed for a node's address (normalised); none by default. */
+  trustedProxies?: ReadonlySet<string>;
   /** True once close() began: long polls answer at once so the server can drain. */
   isClosing(): boolean;
 }

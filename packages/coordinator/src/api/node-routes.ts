@@ -1,19 +1,26 @@
-import { verifyBytes } from '@sward/core';
-import { type Context, Hono } from 'hono';
+import { enrolmentSchema, verifyBytes } from '@sward/core';
+import { Hono } from 'hono';
 import { z } from 'zod';
 import { CoordinatorError } from '../errors.js';
 import { failureReportSchema } from '../ingest/capture-input.js';
+import { clientAddress } from './client-address.js';
 import type { AppDeps } from './deps.js';
 import { bearer, parseBody, readJson } from './parse-body.js';
+import { handleRewardsErrors } from './rewards-routes.js';
 
 const nodeId = z.string().regex(/^[0-9a-f]{64}$/, 'nodeId must be the 64-hex ed25519 public key');
 export const AUTH_PREFIX = 'sward-node-auth:v1:';
 
 type Env = { Variables: { nodeId: string } };
 
+const OPERATOR_NAME_GONE =
+  'no longer accepted: register the operator key (POST /v1/operators) and send its enrolment (docs/PROTOCOL.md)';
+
 /** docs/PROTOCOL.md: signed-challenge login, long-poll leases, captures and failures. */
-export function nodeRoutes({ store, ingest, isClosing, spotChecks, rewards }: AppDeps): Hono<Env> {
+export function nodeRoutes(deps: AppDeps): Hono<Env> {
+  const { store, ingest, isClosing, spotChecks, rewards } = deps;
   const r = new Hono<Env>();
+  const proxies = deps.trustedProxies ?? new Set<string>();
 
   r.post('/challenge', async (c) => {
     const { nodeId: id } = await parseBody(c, z.object({ nodeId }));
@@ -23,45 +30,50 @@ export function nodeRoutes({ store, ingest, isClosing, spotChecks, rewards }: Ap
     return c.json({ nonce: ch.nonce, expiresAt: new Date(ch.expiresAt).toISOString() });
   });
 
-  r.post('/session', async (c) => {
-    const b = await parseBody(
-      c,
-      z.object({
-        nodeId,
-        nonce: z.string().min(1).max(200),
-        signature: z.string().max(200),
-        version: z.string().max(50).optional(),
-        fingerprint: z.string().max(200).optional(),
-        operator: z.string().max(200).optional(),
-        referralCode: z.string().max(100).optional(),
-      }),
-    );
-    const node = await store.auth.getNode(b.nodeId);
-    if (node?.revokedAt != null) throw new CoordinatorError('NODE_REVOKED', `node ${b.nodeId} was revoked`);
-    if (!verifyBytes(b.nodeId, Buffer.from(AUTH_PREFIX + b.nonce, 'utf8'), b.signature))
-      throw new CoordinatorError('BAD_SIGNATURE', 'challenge signature does not verify for this node id');
-    if (!(await store.auth.consumeChallenge(b.nodeId, b.nonce)))
-      throw new CoordinatorError('UNAUTHORIZED', 'challenge unknown, expired or already used');
-    await store.auth.upsertNode({
-      id: b.nodeId,
-      ...(b.operator ? { operator: b.operator } : {}),
-      ...(b.fingerprint ? { fingerprint: b.fingerprint } : {}),
-      ...(b.version ? { version: b.version } : {}),
-      ...(clientIp(c) ? { ip: clientIp(c) as string } : {}),
-    });
-    // Operator account and referral link; a bad referral code is reported, never blocks the session.
-    const ref = await rewards.onNodeSession({
-      nodeId: b.nodeId,
-      operator: b.operator ?? null,
-      referralCode: b.referralCode ?? null,
-    });
-    const s = await store.auth.createSession(b.nodeId);
-    return c.json({
-      token: s.token,
-      expiresAt: new Date(s.expiresAt).toISOString(),
-      ...(ref.referralError ? { referralError: ref.referralError } : {}),
-    });
-  });
+  r.post(
+    '/session',
+    handleRewardsErrors(async (c) => {
+      const b = await parseBody(
+        c,
+        z.object({
+          nodeId,
+          nonce: z.string().min(1).max(200),
+          signature: z.string().max(200),
+          version: z.string().max(50).optional(),
+          // Kept for old nodes, never used as evidence of anything (docs/REWARDS.md).
+          fingerprint: z.string().max(200).optional(),
+          /** The operator's signature over this node id (docs/PROTOCOL.md "Operators"). */
+          enrolment: enrolmentSchema.optional(),
+          // Names are not credentials: refused with the reason, so an old node learns it must enrol.
+          operator: z.never({ error: OPERATOR_NAME_GONE }).optional(),
+          referralCode: z.never({ error: OPERATOR_NAME_GONE }).optional(),
+        }),
+      );
+      const node = await store.auth.getNode(b.nodeId);
+      if (node?.revokedAt != null) throw new CoordinatorError('NODE_REVOKED', `node ${b.nodeId} was revoked`);
+      if (!verifyBytes(b.nodeId, Buffer.from(AUTH_PREFIX + b.nonce, 'utf8'), b.signature))
+        throw new CoordinatorError('BAD_SIGNATURE', 'challenge signature does not verify for this node id');
+      if (!(await store.auth.consumeChallenge(b.nodeId, b.nonce)))
+        throw new CoordinatorError('UNAUTHORIZED', 'challenge unknown, expired or already used');
+      const ip = clientAddress(c, proxies);
+      await store.auth.upsertNode({
+        id: b.nodeId,
+        ...(b.fingerprint ? { fingerprint: b.fingerprint } : {}),
+        ...(b.version ? { version: b.version } : {}),
+        ...(ip ? { ip } : {}),
+      });
+      const operator = b.enrolment
+        ? (await rewards.operators.enrol(b.nodeId, b.enrolment)).operator
+        : ((await store.auth.getNode(b.nodeId))?.operator ?? null);
+      await rewards.onNodeSession({ nodeId: b.nodeId, operator, ip: ip ?? null });
+      const s = await store.auth.createSession(b.nodeId);
+      return c.json({
+        token: s.token,
+        expiresAt: new Date(s.expiresAt).toISOString(),
+        operator: operator ?? b.nodeId,
+      });
+    }),
+  );
 
   r.use('/*', async (c, next) => {
     const token = bearer(c);
@@ -122,15 +134,11 @@ export function nodeRoutes({ store, ingest, isClosing, spotChecks, rewards }: Ap
   });
 
   r.post('/heartbeat', async (c) => {
-    await store.auth.touchNode(c.get('nodeId'), clientIp(c));
-    await rewards.onHeartbeat(c.get('nodeId'));
+    const ip = clientAddress(c, proxies);
+    await store.auth.touchNode(c.get('nodeId'), ip);
+    await rewards.onHeartbeat(c.get('nodeId'), undefined, ip ?? null);
     return c.json({ ok: true });
   });
 
   return r;
-}
-
-function clientIp(c: Context): string | undefined {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress;
 }

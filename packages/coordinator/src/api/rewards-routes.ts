@@ -22,10 +22,13 @@ const CODE: Record<RewardsErrorCode, CoordinatorErrorCode> = {
   UNKNOWN_CODE: 'NOT_FOUND',
   NOT_FOUND: 'NOT_FOUND',
   EPOCH_OPEN: 'CONFLICT',
+  BAD_SIGNATURE: 'BAD_SIGNATURE',
+  CONFLICT: 'CONFLICT',
+  REVOKED: 'FORBIDDEN',
 };
 
 /** Rewards errors become CoordinatorErrors, which api/app.ts turns into HTTP in its one place. */
-const handle =
+export const handleRewardsErrors =
   <E extends object>(fn: (c: Context<E>) => Promise<Response>) =>
   async (c: Context<E>): Promise<Response> => {
     try {
@@ -52,7 +55,7 @@ export function rewardsRoutes({ store, rewards }: RewardsRouteDeps): Hono {
 
   r.get(
     '/node/status',
-    handle(async (c) => {
+    handleRewardsErrors(async (c) => {
       const token = bearer(c);
       const nodeId = token ? await store.auth.sessionNode(token) : null;
       if (!nodeId) throw new CoordinatorError('SESSION_EXPIRED', 'node session token unknown or expired');
@@ -65,18 +68,20 @@ export function rewardsRoutes({ store, rewards }: RewardsRouteDeps): Hono {
 
   admin.get(
     '/operators/:operator/status',
-    handle(async (c) => c.json(await rewards.operatorStatus(c.req.param('operator') as string))),
+    handleRewardsErrors(async (c) => c.json(await rewards.operatorStatus(c.req.param('operator') as string))),
   );
 
   admin.get(
     '/epochs',
-    handle(async (c) => c.json({ current: rewards.epochOf(), closed: await rewards.epochs.list() })),
+    handleRewardsErrors(async (c) =>
+      c.json({ current: rewards.epochOf(), closed: await rewards.epochs.list() }),
+    ),
   );
 
   /** The payout table without proofs (those are per account, below). */
   admin.get(
     '/epochs/:epoch',
-    handle(async (c) => {
+    handleRewardsErrors(async (c) => {
       const epoch = epochParam(c);
       const row = await rewards.epochs.get(epoch);
       if (!row) throw new CoordinatorError('NOT_FOUND', `epoch ${epoch} is not closed`);
@@ -93,7 +98,7 @@ export function rewardsRoutes({ store, rewards }: RewardsRouteDeps): Hono {
 
   admin.get(
     '/epochs/:epoch/claims/:account',
-    handle(async (c) => {
+    handleRewardsErrors(async (c) => {
       const epoch = epochParam(c);
       const row = await rewards.epochs.get(epoch);
       const claim = row ? await rewards.epochs.claim(epoch, c.req.param('account') as string) : null;
@@ -105,7 +110,7 @@ export function rewardsRoutes({ store, rewards }: RewardsRouteDeps): Hono {
 
   admin.post(
     '/epochs/close',
-    handle(async (c) => {
+    handleRewardsErrors(async (c) => {
       const b = await parseBody(c, z.object({ epoch: z.number().int().min(0).optional() }));
       const { epoch, files } = await rewards.closeEpoch(b.epoch);
       // File names only: where the coordinator keeps its data is not the caller's business.
@@ -118,7 +123,7 @@ export function rewardsRoutes({ store, rewards }: RewardsRouteDeps): Hono {
 
   admin.get(
     '/flags',
-    handle(async (c) => {
+    handleRewardsErrors(async (c) => {
       const status = c.req.query('status');
       if (status && !['open', 'cleared', 'confirmed'].includes(status))
         throw new CoordinatorError('BAD_REQUEST', 'status must be open, cleared or confirmed');
@@ -128,13 +133,13 @@ export function rewardsRoutes({ store, rewards }: RewardsRouteDeps): Hono {
 
   admin.post(
     '/flags/scan',
-    handle(async (c) => c.json({ raised: await rewards.scanSybils() })),
+    handleRewardsErrors(async (c) => c.json({ raised: await rewards.scanSybils() })),
   );
 
   for (const verdict of ['clear', 'confirm'] as const)
     admin.post(
       `/flags/:id/${verdict}`,
-      handle(async (c) => {
+      handleRewardsErrors(async (c) => {
         const b = await parseBody(c, z.object({ note: z.string().max(2000).optional() }));
         return c.json(await rewards.reviewFlag(c.req.param('id') as string, verdict, b.note ?? null));
       }),

@@ -41,6 +41,10 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'POST /v1/nodes/failures': node,
   'POST /v1/nodes/heartbeat': node,
   'GET /v1/rewards/node/status': node,
+  // operators (operator-routes.ts): registration is signed by the operator's own key; revocation is admin
+  'POST /v1/operators': pub,
+  'POST /v1/admin/nodes/:nodeId/revoke': key('operators:admin'),
+  'POST /v1/admin/operators/:operator/revoke': key('operators:admin'),
   // crawl jobs and their output (customer-routes.ts)
   'POST /v1/jobs': key('crawl'),
   'GET /v1/jobs': key('crawl'),

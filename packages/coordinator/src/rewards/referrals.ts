@@ -10,7 +10,7 @@ export interface OperatorRow {
   createdAt: number;
 }
 
-const newCode = (): string => `ref-${randomBytes(6).toString('base64url')}`;
+export const newReferralCode = (): string => `ref-${randomBytes(6).toString('base64url')}`;
 
 /** Operators, their referral codes, and who brought whom (a forest: no self-referral, no cycles). */
 export class Referrals {
@@ -22,7 +22,7 @@ export class Referrals {
     if (found) return found;
     await ex.run(
       'INSERT INTO rw_operators (operator, referral_code, created_at) VALUES (?, ?, ?) ON CONFLICT (operator) DO NOTHING',
-      [operator, newCode(), Date.now()],
+      [operator, newReferralCode(), Date.now()],
     );
     return (await this.get(operator, ex)) as OperatorRow;
   }

@@ -8,7 +8,10 @@ export type RewardsErrorCode =
   | 'ALREADY_REFERRED'
   | 'UNKNOWN_CODE'
   | 'NOT_FOUND'
-  | 'EPOCH_OPEN';
+  | 'EPOCH_OPEN'
+  | 'BAD_SIGNATURE'
+  | 'CONFLICT'
+  | 'REVOKED';
 
 export class RewardsError extends Error {
   override readonly name = 'RewardsError';

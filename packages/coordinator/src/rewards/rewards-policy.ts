@@ -38,14 +38,23 @@ export const rewardsPolicySchema = z.object({
     /** Share of a referee's work points per level (level 1 first); at most two levels. */
     levelsBps: z.array(bps).max(2),
   }),
+  /** docs/REWARDS.md "Sybil signals": what links two operators, and how many linked ones make a flag. */
   sybil: z.object({
     enabled: z.boolean(),
-    /** More nodes than this behind one address is a farm signal. */
-    maxNodesPerIp: z.number().int().min(1),
-    /** More nodes than this in one IPv4 /24 or IPv6 /64. */
-    maxNodesPerNetwork: z.number().int().min(1),
-    /** More nodes than this with one fingerprint. */
-    maxNodesPerFingerprint: z.number().int().min(1),
+    /** Evidence (uptime slots with addresses, session starts) is read over this window before a scan. */
+    windowMs: z.number().int().min(60_000),
+    /** Time two operators must have spent behind one address (counted in uptime slots)… */
+    minSharedMs: z.number().int().min(1),
+    /** …making at least this share of the slots the less-seen of the two was online at all. */
+    minSharedShare: z.number().min(0).max(1),
+    /** Two session starts this close together, in one /24 (IPv6 /64), are in lockstep… */
+    lockstepMs: z.number().int().min(1),
+    /** …and this many such coincidences link two operators. */
+    minLockstepStarts: z.number().int().min(1),
+    /** A linked group of this many operators is flagged. */
+    minClusterOperators: z.number().int().min(2),
+    /** …or this many linked operators inside one referral tree. */
+    minTreeOperators: z.number().int().min(2),
   }),
 });
 
@@ -63,7 +72,16 @@ export const defaultRewardsPolicy: RewardsPolicy = {
     flaggedMaxPerEpoch: 0,
   },
   referral: { levelsBps: [1_000, 500] },
-  sybil: { enabled: true, maxNodesPerIp: 2, maxNodesPerNetwork: 4, maxNodesPerFingerprint: 1 },
+  sybil: {
+    enabled: true,
+    windowMs: 7 * 24 * 3600_000,
+    minSharedMs: 72 * 3600_000,
+    minSharedShare: 0.5,
+    lockstepMs: 10_000,
+    minLockstepStarts: 3,
+    minClusterOperators: 4,
+    minTreeOperators: 3,
+  },
 };
 
 /** Defaults overridden field by field, then checked; a bad field is named in the error. */

@@ -1,4 +1,5 @@
-import type { SqlDriver } from '../store/sql-driver.js';
+import { ensureColumns } from '../store/columns.js';
+import type { SqlDriver, SqlExecutor } from '../store/sql-driver.js';
 
 /**
  * Rewards tables (prefix rw_). Amounts are integer micro-points in BIGINT; times epoch ms. The ledger is
@@ -26,6 +27,10 @@ CREATE TABLE IF NOT EXISTS rw_captures (
   created_at BIGINT NOT NULL);
 CREATE INDEX IF NOT EXISTS rw_captures_operator ON rw_captures (operator, epoch);
 CREATE TABLE IF NOT EXISTS rw_uptime (node_id TEXT NOT NULL, slot BIGINT NOT NULL, PRIMARY KEY (node_id, slot));
+CREATE INDEX IF NOT EXISTS rw_uptime_slot ON rw_uptime (slot);
+CREATE TABLE IF NOT EXISTS rw_node_sessions (
+  id @AUTO_ID, node_id TEXT NOT NULL, ip TEXT, started_at BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS rw_node_sessions_at ON rw_node_sessions (started_at);
 CREATE TABLE IF NOT EXISTS rw_spot_checks (
   id @AUTO_ID, node_id TEXT NOT NULL, capture_id TEXT, agreed INTEGER NOT NULL, reason TEXT, at BIGINT NOT NULL);
 CREATE INDEX IF NOT EXISTS rw_spot_checks_node ON rw_spot_checks (node_id, at);
@@ -78,5 +83,23 @@ export async function applyRewardsSchema(db: SqlDriver): Promise<void> {
   await db.transaction(async (tx) => {
     if (db.dialect === 'postgres') await tx.run('SELECT pg_advisory_xact_lock(7290018)');
     for (const stmt of rewardsSchemaStatements(db.dialect)) await tx.run(stmt);
+    await migrateOperatorAccounts(db, tx);
   });
+}
+
+/**
+ * Operators became accounts with keys (issue 13): older databases have name-only operators. Their rows
+ * keep their ids, balances and referral links; their name is reserved (name = id) so nobody else can
+ * register it, and only a node already bound to that name may claim it with a key (operators.ts).
+ * Uptime slots gained the address the node was seen at (sybil-detect.ts).
+ */
+async function migrateOperatorAccounts(db: SqlDriver, tx: SqlExecutor): Promise<void> {
+  await ensureColumns(db, tx, 'rw_operators', { public_key: 'TEXT', name: 'TEXT', revoked_at: 'BIGINT' });
+  await ensureColumns(db, tx, 'rw_uptime', { ip: 'TEXT' });
+  await tx.run(
+    `UPDATE rw_operators SET name = operator WHERE name IS NULL AND public_key IS NULL
+       AND NOT EXISTS (SELECT 1 FROM rw_operators o2 WHERE o2.name = rw_operators.operator)`,
+  );
+  await tx.run('CREATE UNIQUE INDEX IF NOT EXISTS rw_operators_key ON rw_operators (public_key)');
+  await tx.run('CREATE UNIQUE INDEX IF NOT EXISTS rw_operators_name ON rw_operators (name)');
 }

@@ -15,12 +15,13 @@ import { settleHolds } from './hold-settlement.js';
 import { forUpdate, inTransaction } from './in-transaction.js';
 import { type EntryKind, Ledger, type PostingLine } from './ledger.js';
 import { nodeCredibility, type OperatorStatus, operatorStatus } from './operator-status.js';
+import { Operators } from './operators.js';
 import { type PayoutTable, writePayoutFiles } from './payout-files.js';
 import { Referrals } from './referrals.js';
 import type { RewardsContext } from './rewards-context.js';
 import { RewardsError } from './rewards-error.js';
 import { defaultRewardsPolicy, type RewardsPolicy, referralShares, workPoints } from './rewards-policy.js';
-import { detectSybils, type NodeFacts } from './sybil-detect.js';
+import { detectSybils } from './sybil-detect.js';
 
 export interface RewardsOptions {
   policy?: RewardsPolicy;
@@ -62,6 +63,7 @@ export class RewardsService implements RewardsContext {
   readonly policy: RewardsPolicy;
   readonly ledger: Ledger;
   readonly referrals: Referrals;
+  readonly operators: Operators;
   readonly flags: Flags;
   readonly epochs: Epochs;
   /** The service clock (tests pin it). */
@@ -74,6 +76,7 @@ export class RewardsService implements RewardsContext {
     this.policy = opts.policy ?? defaultRewardsPolicy;
     this.ledger = new Ledger(db);
     this.referrals = new Referrals(db);
+    this.operators = new Operators(db, this.referrals);
     this.flags = new Flags(db);
     this.epochs = new Epochs(db, this.policy);
     this.now = opts.now ?? Date.now;
@@ -83,28 +86,31 @@ export class RewardsService implements RewardsContext {
     return epochOf(this.policy, at);
   }
 
-  /** A node session: creates its operator (with a referral code) and records a referral code once. */
-  async onNodeSession(s: { nodeId: string; operator?: string | null; referralCode?: string | null }) {
+  /**
+   * A node session: makes sure its operator has an account (a node never enrolled is its own operator)
+   * and records when it started and from which address, for the sybil scan. Referral codes are not
+   * taken here: only a registered operator names its referrer, once (operators.ts).
+   */
+  async onNodeSession(s: { nodeId: string; operator?: string | null; ip?: string | null; at?: number }) {
     const operator = s.operator || s.nodeId;
     const row = await this.referrals.ensure(operator);
-    if (!s.referralCode || row.referredBy)
-      return { operator, referralCode: row.referralCode, referralError: null };
-    try {
-      await this.referrals.refer(operator, s.referralCode);
-      return { operator, referralCode: row.referralCode, referralError: null };
-    } catch (e) {
-      // A bad code must not stop a node from working: the session goes on, the reason is reported.
-      if (e instanceof RewardsError)
-        return { operator, referralCode: row.referralCode, referralError: e.message };
-      throw e;
-    }
+    await this.db.run('INSERT INTO rw_node_sessions (node_id, ip, started_at) VALUES (?, ?, ?)', [
+      s.nodeId,
+      s.ip ?? null,
+      s.at ?? this.now(),
+    ]);
+    return { operator, referralCode: row.referralCode };
   }
 
-  /** Uptime feed: one heartbeat marks its slot; more in the same slot change nothing. */
-  async onHeartbeat(nodeId: string, at = this.now()): Promise<void> {
-    await this.db.run('INSERT INTO rw_uptime (node_id, slot) VALUES (?, ?) ON CONFLICT DO NOTHING', [
+  /**
+   * Uptime feed: one heartbeat marks its slot, with the address the node was seen at (the first one in
+   * the slot); more in the same slot change nothing.
+   */
+  async onHeartbeat(nodeId: string, at = this.now(), ip: string | null = null): Promise<void> {
+    await this.db.run('INSERT INTO rw_uptime (node_id, slot, ip) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [
       nodeId,
       Math.floor(at / this.policy.availability.slotMs),
+      ip,
     ]);
   }
 
@@ -300,23 +306,54 @@ export class RewardsService implements RewardsContext {
 
   // ---- sybil flags ----
 
-  /** Looks for farms in the node registry; raises each new group as an open flag with its evidence. */
+  /**
+   * Looks for farms in the last `sybil.windowMs` of evidence (addresses per uptime slot, session starts)
+   * and raises each new group as an open flag with its evidence.
+   */
   async scanSybils(now = this.now()): Promise<string[]> {
     if (!this.policy.sybil.enabled) return [];
-    const nodes = await this.db.all<{
-      id: string;
+    const since = now - this.policy.sybil.windowMs;
+    const presence = await this.db.all<{
+      node_id: string;
       operator: string | null;
-      last_ip: string | null;
-      fingerprint: string | null;
-    }>('SELECT id, operator, last_ip, fingerprint FROM nodes WHERE revoked_at IS NULL');
-    const facts: NodeFacts[] = nodes.map((n) => ({
-      nodeId: n.id,
-      operator: n.operator || n.id,
-      ip: n.last_ip,
-      fingerprint: n.fingerprint,
-    }));
+      slot: unknown;
+      ip: string;
+    }>(
+      `SELECT u.node_id, n.operator, u.slot, u.ip FROM rw_uptime u JOIN nodes n ON n.id = u.node_id
+       WHERE u.slot >= ? AND u.ip IS NOT NULL AND n.revoked_at IS NULL`,
+      [Math.floor(since / this.policy.availability.slotMs)],
+    );
+    const sessions = await this.db.all<{
+      node_id: string;
+      operator: string | null;
+      started_at: unknown;
+      ip: string;
+    }>(
+      `SELECT s.node_id, n.operator, s.started_at, s.ip FROM rw_node_sessions s JOIN nodes n ON n.id = s.node_id
+       WHERE s.started_at >= ? AND s.ip IS NOT NULL AND n.revoked_at IS NULL`,
+      [since],
+    );
     const referredBy = new Map((await this.referrals.all()).map((o) => [o.operator, o.referredBy] as const));
-    return this.flags.raise(detectSybils(facts, referredBy, this.policy.sybil), now);
+    const groups = detectSybils(
+      {
+        slotMs: this.policy.availability.slotMs,
+        presence: presence.map((p) => ({
+          nodeId: p.node_id,
+          operator: p.operator || p.node_id,
+          slot: Number(p.slot),
+          ip: p.ip,
+        })),
+        sessions: sessions.map((s) => ({
+          nodeId: s.node_id,
+          operator: s.operator || s.node_id,
+          at: Number(s.started_at),
+          ip: s.ip,
+        })),
+        referredBy,
+      },
+      this.policy.sybil,
+    );
+    return this.flags.raise(groups, now);
   }
 
   async reviewFlag(id: string, verdict: 'clear' | 'confirm', note: string | null = null): Promise<Flag> {

@@ -8,6 +8,8 @@ export interface RewardsWorld {
   rewards: RewardsService;
   clock: { now: number };
   node(id: string, operator: string, o?: { ip?: string; fingerprint?: string }): Promise<void>;
+  /** Heartbeats from `ip` in every uptime slot of the `hours` before the clock (sybil evidence). */
+  online(nodeIds: readonly string[], ip: string, hours: number): Promise<void>;
 }
 
 export async function rewardsWorld(location: string, policy?: RewardsPolicy, start = Date.UTC(2026, 0, 5)) {
@@ -21,6 +23,12 @@ export async function rewardsWorld(location: string, policy?: RewardsPolicy, sta
     async node(id, operator, o = {}) {
       await store.auth.upsertNode({ id, operator, ...o });
       await rewards.onNodeSession({ nodeId: id, operator });
+    },
+    async online(nodeIds, ip, hours) {
+      const slotMs = rewards.policy.availability.slotMs;
+      for (const id of nodeIds)
+        for (let at = clock.now - hours * 3600_000; at < clock.now; at += slotMs)
+          await rewards.onHeartbeat(id, at, ip);
     },
   };
   return world;

@@ -423,6 +423,20 @@ export class FrontierStore {
     return 'retry';
   }
 
+  /**
+   * A revoked node's leases go back to the queue at once, for another node, without counting an attempt.
+   * Its hosts stay busy until their lease deadline: the revoked node may still be fetching, and the
+   * site must not see two of our requests at once.
+   */
+  async takeBackLeases(nodeId: string, now = this.config.clock()): Promise<number> {
+    const r = await this.db.run(
+      `UPDATE urls SET state = 'queued', lease_id = NULL, leased_to = NULL, lease_deadline = NULL, avoid_node = ?,
+         updated_at = ? WHERE state = 'leased' AND leased_to = ?`,
+      [nodeId, now, nodeId],
+    );
+    return r.changes;
+  }
+
   /** Puts a URL back for a different node without counting an attempt (the node refused it by policy). */
   async handBack(tx: SqlExecutor, id: number, nodeId: string, now: number): Promise<void> {
     await tx.run(
