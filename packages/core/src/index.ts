@@ -12,5 +12,6 @@ export * from './identity.js';
 export * from './keys-wire.js';
 export * from './merkle/index.js';
 export * from './url-normalize.js';
+export * from './usage-policy/index.js';
 export * from './web-url.js';
 export * from './webhook-signature.js';
