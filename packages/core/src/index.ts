@@ -12,6 +12,7 @@ export * from './identity.js';
 export * from './keys-wire.js';
 export * from './merkle/index.js';
 export * from './url-normalize.js';
-export * from './usage-policy/index.js';
 export * from './web-url.js';
 export * from './webhook-signature.js';
+// The publisher-signal parsers (AIPREF, Content Signals, RSL) are the subpath `@sward/core/usage-policy`:
+// their XML, HTML and structured-field parsers add ~12 MiB and ~200 ms to every import of this entry.
