@@ -14,21 +14,25 @@ export function normalisePath(path: string): string {
   return out.replace(/%[0-9a-f]{2}/gi, (m) => m.toUpperCase());
 }
 
-const compiled = new Map<string, RegExp>();
-
-function toRegExp(pattern: string): RegExp {
-  let re = compiled.get(pattern);
-  if (!re) {
-    const anchored = pattern.endsWith('$');
-    const body = (anchored ? pattern.slice(0, -1) : pattern)
-      .split('*')
-      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*');
-    re = new RegExp(`^${body}${anchored ? '$' : ''}`);
-    if (compiled.size > 10_000) compiled.clear();
-    compiled.set(pattern, re);
+/**
+ * Glob match with `*` and a final `$`, without a regular expression: a hostile robots.txt with many
+ * `*` would make a backtracking regex take polynomial time. Matching each middle segment at its
+ * earliest position is enough for patterns whose only wildcard is `*`.
+ */
+function globMatches(pattern: string, path: string): boolean {
+  const anchored = pattern.endsWith('$');
+  const parts = (anchored ? pattern.slice(0, -1) : pattern).split('*');
+  const first = parts[0] ?? '';
+  if (!path.startsWith(first)) return false;
+  if (parts.length === 1) return !anchored || path.length === first.length;
+  let pos = first.length;
+  for (const part of parts.slice(1, -1)) {
+    const at = path.indexOf(part, pos);
+    if (at < 0) return false;
+    pos = at + part.length;
   }
-  return re;
+  const last = parts[parts.length - 1] ?? '';
+  return anchored ? path.length - last.length >= pos && path.endsWith(last) : path.includes(last, pos);
 }
 
 /**
@@ -39,7 +43,7 @@ export function patternMatchLength(pattern: string, path: string): number | null
   const p = normalisePath(pattern);
   if (p === '') return 0;
   // After normalisePath the pattern is ASCII, so its length in characters is its length in bytes.
-  return toRegExp(p).test(normalisePath(path)) ? p.length : null;
+  return globMatches(p, normalisePath(path)) ? p.length : null;
 }
 
 /** The rules whose pattern matches `path` with the greatest length; several when they tie. */
