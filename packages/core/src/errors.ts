@@ -10,7 +10,8 @@ export type CoreErrorCode =
   | 'BAD_ANCHOR'
   | 'OUT_OF_RANGE'
   | 'MISSING_NODE'
-  | 'UNKNOWN_SIGNER';
+  | 'UNKNOWN_SIGNER'
+  | 'BAD_POLICY_DOCUMENT';
 
 export class CoreError extends Error {
   override readonly name = 'CoreError';

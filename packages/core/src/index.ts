@@ -17,3 +17,5 @@ export * from './policy/index.js';
 export * from './url-normalize.js';
 export * from './web-url.js';
 export * from './webhook-signature.js';
+// The publisher-signal parsers (AIPREF, Content Signals, RSL) are the subpath `@sward/core/usage-policy`:
+// their XML, HTML and structured-field parsers add ~12 MiB and ~200 ms to every import of this entry.
