@@ -3,8 +3,9 @@
 // same URLs. Parsing (robots.txt extension lines, one RSL document) is timed separately: it happens
 // once per origin and policy refresh, not per page.
 // Run: node --import tsx bench/usage-policy-bench.ts [pages]
+
+import { robotsVerdict } from '@sward/core';
 import { decideUsage, parseRobotsUsage, parseRslDocument, type UsageSignals } from '@sward/core/usage-policy';
-import { robotsVerdict } from '../packages/coordinator/src/policy/robots.js';
 
 const n = Number(process.argv[2] ?? 200_000);
 const origin = 'https://news.example';
