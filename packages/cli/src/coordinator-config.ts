@@ -47,6 +47,11 @@ export const coordinatorConfigSchema = z
       .regex(/^\s*\d+(\.\d+)?\s*(ms|s|m|h|d)?\s*$/, 'expected an interval such as 10s, 5m, 2h or 1d')
       .default('10s'),
     allowPrivateWebhooks: flag.default(false),
+    /** Limits (0: none), counted in the database so replicas on one PostgreSQL share them. */
+    requestsPerMinute: whole(0, 1_000_000_000).default(3000),
+    pagesPerDay: whole(0, 1_000_000_000).default(1_000_000),
+    concurrentJobsPerTenant: whole(0, 1_000_000).default(50),
+    leasesPerNode: whole(0, 1_000_000).default(64),
     /** false only for benchmarks: lifts per-origin serialisation and delays. */
     politeness: flag.default(true),
   })

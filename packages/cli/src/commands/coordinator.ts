@@ -44,6 +44,22 @@ export function register(program: Command): void {
     )
     .option('--min-refresh <interval>', 'shortest refresh interval customers may ask for (default 10s)')
     .option('--allow-private-webhooks', 'let collection webhooks call private and loopback addresses')
+    .option(
+      '--requests-per-minute <n>',
+      'API requests per key per minute, 0 for no limit (default 3000)',
+      intOption,
+    )
+    .option('--pages-per-day <n>', 'pages per key per UTC day, 0 for no limit (default 1000000)', intOption)
+    .option(
+      '--concurrent-jobs-per-tenant <n>',
+      'crawl jobs one tenant may run at once, 0 for no limit (default 50)',
+      intOption,
+    )
+    .option(
+      '--leases-per-node <n>',
+      'leases one node may hold at once, 0 for no limit (default 64)',
+      intOption,
+    )
     .option('--no-politeness', 'BENCHMARKS ONLY: lift per-origin serialisation and delays')
     .action(async (given: { config?: string }, cmd: Command) => {
       // Only what was typed: defaults must not hide the environment or the config file.
@@ -76,6 +92,12 @@ export function register(program: Command): void {
           hostDelayMs: o.hostDelayMs,
           politeness: o.politeness,
           maxCrawlDelayMs: o.maxCrawlDelay * 1000,
+          quotas: {
+            requestsPerMinute: o.requestsPerMinute,
+            pagesPerDay: o.pagesPerDay,
+            concurrentJobsPerTenant: o.concurrentJobsPerTenant,
+            leasesPerNode: o.leasesPerNode,
+          },
         },
         collections: {
           embeddings,

@@ -123,6 +123,7 @@ export function register(program: Command): void {
       async (store) => {
         const { keyInfo } = await import('@sward/coordinator');
         if (!(await store.auth.revokeApiKey(id))) throw new CliError('NOT_FOUND', `no live API key ${id}`);
+        await store.audit.record({ actor: await actor(), action: 'key.revoke', target: id });
         return keyInfo(await mustGet(store, id));
       },
       (client) => client.revokeKey(id),
@@ -137,6 +138,12 @@ export function register(program: Command): void {
         const { keyInfo } = await import('@sward/coordinator');
         const r = await store.auth.rotateApiKey(id);
         if (!r) throw new CliError('NOT_FOUND', `no live API key ${id}`);
+        await store.audit.record({
+          actor: await actor(),
+          action: 'key.rotate',
+          target: id,
+          detail: { replacedBy: r.id },
+        });
         return { ...keyInfo(await mustGet(store, r.id)), key: r.key };
       },
       (client) => client.rotateKey(id),
@@ -144,6 +151,8 @@ export function register(program: Command): void {
     printNew(k, o.json);
   });
 }
+
+const actor = async () => (await import('../open-db.js')).localActor();
 
 async function mustGet(store: Store, id: string) {
   const k = await store.auth.getApiKey(id);

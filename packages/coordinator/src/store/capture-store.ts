@@ -82,8 +82,16 @@ export class CaptureStore {
 
   /** Extracted documents of a job's stored pages, in ingest order. */
   async documents(jobId: string, afterSeq: number, limit: number) {
-    const rows = await this.db.all<{ doc: string; seq: number; id: string; leaf_index: number | null }>(
-      `SELECT d.doc, c.seq, c.id, c.leaf_index FROM documents d JOIN captures c ON c.id = d.capture_id
+    const rows = await this.db.all<{
+      doc: string;
+      seq: number;
+      id: string;
+      leaf_index: number | null;
+      requested_url: string;
+      final_url: string;
+    }>(
+      `SELECT d.doc, c.seq, c.id, c.leaf_index, c.requested_url, c.final_url
+       FROM documents d JOIN captures c ON c.id = d.capture_id
        WHERE d.job_id = ? AND c.seq > ? AND c.outcome = 'stored' ORDER BY c.seq LIMIT ?`,
       [jobId, afterSeq, limit],
     );
@@ -92,6 +100,9 @@ export class CaptureStore {
       captureId: r.id,
       leafIndex: r.leaf_index == null ? null : Number(r.leaf_index),
       document: JSON.parse(r.doc) as Record<string, unknown>,
+      /** For the caller's checks (takedowns); the API does not serve these two. */
+      url: r.requested_url,
+      finalUrl: r.final_url,
     }));
   }
 
