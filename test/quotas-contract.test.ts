@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type RunningCoordinator, startCoordinator } from '@sward/coordinator';
+import { SwardApiError, SwardClient } from '@sward/sdk';
 import { pino } from 'pino';
 import { type Answer, caller, coordinatorOn, nodeSession, work } from './support/api-call.js';
 import { backends } from './support/backends.js';
@@ -61,6 +62,15 @@ for (const backend of backends())
       assert.match(over.json.error.message, /3 requests/);
       // the other tenant's key has its own count, untouched by acme's
       assert.equal((await call('GET', '/v1/jobs', globex)).status, 200);
+      // the SDK hands the wait over with the error (a new minute between calls only delays the refusal)
+      const sdk = new SwardClient({ url: co.url, apiKey: acme });
+      let refused: unknown;
+      for (let i = 0; i < 5 && !refused; i++)
+        await sdk.jobs().catch((e: unknown) => {
+          refused = e;
+        });
+      assert.ok(refused instanceof SwardApiError && refused.status === 429, String(refused));
+      assert.ok((refused.retryAfterS ?? 0) >= 1);
       // an unknown key is 401, not 429: the limit is per key, after authentication
       assert.equal((await call('GET', '/v1/jobs', 'sk_nobody')).status, 401);
     });

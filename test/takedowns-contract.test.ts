@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RunningCoordinator } from '@sward/coordinator';
 import { takedownMatches } from '@sward/core';
+import { SwardApiError, SwardClient } from '@sward/sdk';
 import { caller, coordinatorOn, nodeSession, work } from './support/api-call.js';
 import { backends } from './support/backends.js';
 
@@ -145,5 +146,23 @@ for (const backend of backends())
       assert.ok(!r.text.includes('k_'), 'no key id in the public list');
       const audit = await call('GET', '/v1/audit?action=takedown.create', admin);
       assert.equal(audit.json.entries.length, 3, audit.text);
+    });
+
+    test('through the SDK: an admin files one, a customer is refused, anyone lists them; the audit names the filer', async () => {
+      const sdkAdmin = new SwardClient({ url: co.url, apiKey: admin });
+      const made = await sdkAdmin.createTakedown({
+        kind: 'prefix',
+        value: 'https://sdk.test/private/',
+        reason: 'ask',
+      });
+      assert.equal(made.value, 'https://sdk.test/private/');
+      const customer = new SwardClient({ url: co.url, apiKey: acme });
+      await assert.rejects(
+        customer.createTakedown({ kind: 'domain', value: 'rival.test', reason: 'spite' }),
+        (e: unknown) => e instanceof SwardApiError && e.status === 403,
+      );
+      assert.ok((await customer.takedowns()).some((t) => t.id === made.id));
+      const audit = await sdkAdmin.audit({ action: 'takedown.create' });
+      assert.equal(audit.at(-1)?.target, 'prefix:https://sdk.test/private/');
     });
   });

@@ -27,7 +27,7 @@ export function requestRate(store: Store): (p: Principal) => Promise<void> {
       pruned = win;
       await store.quotas.prune('requests', win - MINUTE_MS);
     }
-    if (await store.quotas.take(p.keyId, 'requests', win, limit)) return;
+    if (await store.quotas.takeUnflushed(p.keyId, 'requests', win, limit)) return;
     throw new CoordinatorError('RATE_LIMITED', `this API key made its ${limit} requests for this minute`, {
       retryAfterS: secondsLeft(win, MINUTE_MS, now),
     });
