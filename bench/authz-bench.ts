@@ -2,14 +2,14 @@
 // progress) through three apps built the same way in the same run, on SQLite and on PostgreSQL:
 //   none        a fixed principal is set, no check at all (the baseline)
 //   authorize   api/authorize.ts with request quotas off: route rule, key lookup by hash, scope
-//   +quota      authorize with the per-key request rate on: one more upsert in quota_usage per request
-//   +quota flushed  the same upsert committed the ordinary way (on PostgreSQL: waiting for the WAL flush),
-//               the choice QuotaStore.takeUnflushed avoids for the request counter
-// The variants take turns in rounds so machine load falls on all of them alike.
+//   +quota      authorize with the per-key request rate on (api/quotas.ts: one quota_usage update per
+//               block of 1% of the limit, at most 50, spent locally)
+//   +quota per request  authorize, then one quota_usage upsert per request: the design the blocks replaced
+// The variants take turns request by request so machine load falls on all of them alike.
 // Usage: node --import tsx bench/authz-bench.ts [--requests 2000] [--rounds 3] [--backends sqlite,postgres]
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Principal, type Store } from '@sward/coordinator';
 import { Hono, type MiddlewareHandler } from 'hono';
@@ -41,17 +41,13 @@ function appWith(store: Store, guard: MiddlewareHandler<KeyEnv>): Hono<KeyEnv> {
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
 
-async function timeRequests(app: Hono<KeyEnv>, path: string, key: string): Promise<number[]> {
-  const ms: number[] = [];
-  const headers = { authorization: `Bearer ${key}` };
-  for (let i = 0; i < 50; i++) await app.request(path, { headers }); // warm-up
-  for (let i = 0; i < REQUESTS; i++) {
-    const t0 = process.hrtime.bigint();
-    const res = await app.request(path, { headers });
-    await res.arrayBuffer();
-    ms.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    if (res.status !== 200) throw new Error(`answer ${res.status}: ${await res.text()}`);
-  }
+/** One request through `app`, timed to its last body byte, in ms. */
+async function timeOne(app: Hono<KeyEnv>, path: string, key: string): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  const res = await app.request(path, { headers: { authorization: `Bearer ${key}` } });
+  await res.arrayBuffer();
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (res.status !== 200) throw new Error(`answer ${res.status}`);
   return ms;
 }
 
@@ -112,7 +108,7 @@ async function bench(backend: string): Promise<void> {
       ['authorize', appWith(noQuota, plain)],
       ['+quota', appWith(withQuota, authorize(withQuota))],
       [
-        '+quota flushed',
+        '+quota per request',
         appWith(noQuota, async (c, next) => {
           const win = Math.floor(Date.now() / 60_000) * 60_000;
           await plain(c, async () => {
@@ -124,8 +120,11 @@ async function bench(backend: string): Promise<void> {
     ];
     const path = `/v1/jobs/${job.id}`;
     const all = new Map<string, number[]>(variants.map(([n]) => [n, []]));
+    for (const [, app] of variants) for (let i = 0; i < 50; i++) await timeOne(app, path, key); // warm-up
+    // Request by request, the variants take turns: a burst of load on the machine falls on all alike.
     for (let r = 0; r < ROUNDS; r++)
-      for (const [name, app] of variants) all.get(name)?.push(...(await timeRequests(app, path, key)));
+      for (let i = 0; i < REQUESTS; i++)
+        for (const [name, app] of variants) all.get(name)?.push(await timeOne(app, path, key));
     const base = (all.get('none') ?? []).sort((a, b) => a - b);
     console.log(`\n${backend}: ${ROUNDS} rounds x ${REQUESTS} requests per variant, GET /v1/jobs/:id`);
     console.log('| variant | p50 ms | p99 ms | p50 over none | p50 ratio | p99 ratio |');
@@ -145,5 +144,5 @@ async function bench(backend: string): Promise<void> {
   }
 }
 
-console.log(`authz-bench ${new Date().toISOString()} ${machineFacts()}`);
+console.log(`authz-bench ${new Date().toISOString()} ${machineFacts()}; load ${loadavg()[0]?.toFixed(1)}`);
 for (const b of BACKENDS) await bench(b);

@@ -97,6 +97,34 @@ for (const backend of backends())
       }
     });
 
+    test('replicas reserve requests in blocks: together they never pass the limit and lose at most a block each', async () => {
+      const other = await startCoordinator({
+        db,
+        dataDir: dir,
+        collections: { refresh: false },
+        checkpoints: { everyMs: 3_600_000 },
+        log: pino({ level: 'silent' }),
+      });
+      const replica = caller(other.app);
+      try {
+        for (let attempt = 0; attempt < 3; attempt++) {
+          const k = await key('acme-blocks', { requestsPerMinute: 300 }); // blocks of 3
+          const minute = Math.floor(Date.now() / 60_000);
+          let ok = 0;
+          for (let i = 0; i < 330; i++)
+            if ((await (i % 2 ? replica : call)('GET', '/v1/jobs', k)).status === 200) ok++;
+          // a new minute during the loop restarts the count: measure again in one minute
+          if (Math.floor(Date.now() / 60_000) !== minute) continue;
+          assert.ok(ok <= 300, `${ok} requests passed a limit of 300`);
+          assert.ok(ok >= 300 - 2 * 3, `${ok} passed: more than a block per replica was lost`);
+          return;
+        }
+        assert.fail('three minute boundaries in a row');
+      } finally {
+        await other.close();
+      }
+    });
+
     test("a customer key may not raise its own limits; an admin's key may set them", async () => {
       const acme = await key('acme-self');
       const r = await call('POST', '/v1/keys', acme, { name: 'x', requestsPerMinute: 0 });

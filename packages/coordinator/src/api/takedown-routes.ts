@@ -37,7 +37,7 @@ export function takedownRoutes({ store }: { store: Store }): Hono<KeyEnv> {
         });
       return added;
     });
-    const info = (await store.takedowns.list()).find((x) => x.id === id);
+    const info = await store.takedowns.get(id);
     if (!info) throw new CoordinatorError('CONFLICT', `takedown ${id} is not readable yet`);
     return c.json(info, created ? 201 : 200);
   });

@@ -16,31 +16,22 @@ export class QuotaStore {
   constructor(private readonly db: SqlDriver) {}
 
   /**
-   * Counts one unit against `limit` in the window, or refuses (false) when the window is full. One
+   * Counts `count` units against `limit` in the window, or refuses (false) when they do not all fit. One
    * statement, atomic on both backends: two replicas racing for the last unit cannot both get it.
    */
-  async take(subject: string, kind: QuotaKind, win: number, limit: number, tx: SqlExecutor = this.db) {
+  async take(
+    subject: string,
+    kind: QuotaKind,
+    win: number,
+    limit: number,
+    tx: SqlExecutor = this.db,
+    count = 1,
+  ): Promise<boolean> {
+    if (count > limit) return false;
     const r = await tx.run(
-      `INSERT INTO quota_usage (subject, kind, win, n) VALUES (?, ?, ?, 1)
-       ON CONFLICT (subject, kind, win) DO UPDATE SET n = quota_usage.n + 1 WHERE quota_usage.n < ?`,
-      [subject, kind, win, limit],
-    );
-    return r.changes === 1;
-  }
-
-  /**
-   * take() for the request counter, which is not worth a disk flush per request: on PostgreSQL its commit
-   * does not wait for the WAL (synchronous_commit off for this transaction only), so a crash may forget
-   * the last few counts. It halved the counter's cost per request (docs/BENCHMARKS.md, authorisation).
-   */
-  async takeUnflushed(subject: string, kind: QuotaKind, win: number, limit: number): Promise<boolean> {
-    if (this.db.dialect !== 'postgres') return this.take(subject, kind, win, limit);
-    // set_config(…, true) lasts for this statement's own transaction: one round trip, no flush wait.
-    const r = await this.db.run(
-      `INSERT INTO quota_usage (subject, kind, win, n)
-       SELECT ?, ?, ?, 1 FROM (SELECT set_config('synchronous_commit', 'off', true)) AS unflushed
-       ON CONFLICT (subject, kind, win) DO UPDATE SET n = quota_usage.n + 1 WHERE quota_usage.n < ?`,
-      [subject, kind, win, limit],
+      `INSERT INTO quota_usage (subject, kind, win, n) VALUES (?, ?, ?, ?)
+       ON CONFLICT (subject, kind, win) DO UPDATE SET n = quota_usage.n + ? WHERE quota_usage.n + ? <= ?`,
+      [subject, kind, win, count, count, count, limit],
     );
     return r.changes === 1;
   }

@@ -38,19 +38,18 @@ export class TakedownStore {
     return { id: String(had?.id), created: false };
   }
 
-  /** The public list, oldest first (no actor: who filed it is in the audit log, for admins). */
+  async get(id: string): Promise<TakedownInfo | undefined> {
+    const r = await this.db.get<Record<string, unknown>>('SELECT * FROM takedowns WHERE id = ?', [id]);
+    return r ? mapTakedown(r) : undefined;
+  }
+
+  /** The public list, in id order (no actor: who filed it is in the audit log, for admins). */
   async list(after = '', limit = 1000): Promise<TakedownInfo[]> {
     const rows = await this.db.all<Record<string, unknown>>(
       'SELECT * FROM takedowns WHERE id > ? ORDER BY id LIMIT ?',
       [after, limit],
     );
-    return rows.map((r) => ({
-      id: String(r.id),
-      kind: String(r.kind) as TakedownKind,
-      value: String(r.value),
-      reason: String(r.reason),
-      createdAt: new Date(Number(r.created_at)).toISOString(),
-    }));
+    return rows.map(mapTakedown);
   }
 
   /** Every takedown that may match a URL on one of `hostnames`. */
@@ -78,6 +77,14 @@ export class TakedownStore {
     return rows.filter((r) => !urls(r).some((u) => list.some((t) => takedownMatches(t, u))));
   }
 }
+
+const mapTakedown = (r: Record<string, unknown>): TakedownInfo => ({
+  id: String(r.id),
+  kind: String(r.kind) as TakedownKind,
+  value: String(r.value),
+  reason: String(r.reason),
+  createdAt: new Date(Number(r.created_at)).toISOString(),
+});
 
 const hostOf = (url: string): string => {
   try {
