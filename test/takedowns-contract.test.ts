@@ -113,13 +113,15 @@ for (const backend of backends())
       assert.equal((await skipped(sibling)).stored, 1);
     });
 
-    test('outputs built after a takedown leave the page out: pages, documents, the capture', async () => {
+    test('outputs built after a takedown leave the page out: pages, documents, the capture, the body', async () => {
       const id = await job('http://news.test/story');
       await work(co, node.node, node.token, '<article><h1>Story</h1><p>Some words of a story.</p></article>');
       const pages = await call('GET', `/v1/jobs/${id}/pages`, acme);
       assert.equal(pages.json.pages.length, 1, pages.text);
       const captureId = pages.json.pages[0].captureId;
+      const sha = pages.json.pages[0].bodySha256;
       assert.equal((await call('GET', `/v1/captures/${captureId}`, acme)).status, 200);
+      assert.equal((await call('GET', `/v1/blobs/${sha}`, acme)).status, 200);
       const again = await takedown('url', 'http://news.test/story');
       assert.equal(again.status, 201, again.text);
       assert.equal(
@@ -130,6 +132,7 @@ for (const backend of backends())
       assert.deepEqual((await call('GET', `/v1/jobs/${id}/pages`, acme)).json.pages, []);
       assert.deepEqual((await call('GET', `/v1/jobs/${id}/documents`, acme)).json.documents, []);
       assert.equal((await call('GET', `/v1/captures/${captureId}`, acme)).status, 404);
+      assert.equal((await call('GET', `/v1/blobs/${sha}`, acme)).status, 404, 'nor its raw body');
     });
 
     test('the public list: every takedown with its date and reason, and not who filed it', async () => {

@@ -136,7 +136,12 @@ export function customerRoutes({
     if (!/^[0-9a-f]{64}$/.test(sha))
       throw new CoordinatorError('BAD_REQUEST', 'blob id must be a sha256 hex digest');
     // Content-addressed bodies are shared by every tenant that fetched them: readable through one's own capture.
-    const body = (await store.captures.tenantHasBody(tenant(c), sha)) ? await blobs.get(sha) : undefined;
+    // …and only through one whose URL is not taken down.
+    const through = await store.takedowns.exclude(
+      await store.captures.tenantBodyUrls(tenant(c), sha),
+      (u) => u,
+    );
+    const body = through.length ? await blobs.get(sha) : undefined;
     if (!body) throw new CoordinatorError('NOT_FOUND', `no blob ${sha}`);
     return c.body(new Uint8Array(body), 200, { 'content-type': 'application/octet-stream' });
   });

@@ -181,13 +181,14 @@ export class CaptureStore {
   }
 
   /** A body is `tenant`'s to read only if a capture of one of its jobs has that hash. */
-  async tenantHasBody(tenant: string, sha256: string): Promise<boolean> {
-    const r = await this.db.get<{ one: number }>(
-      `SELECT 1 AS one FROM captures c JOIN jobs j ON j.id = c.job_id
-       WHERE c.body_sha256 = ? AND j.tenant_id = ? LIMIT 1`,
-      [sha256, tenant],
+  /** The URLs of (up to `limit` of) the tenant's captures of this body, to check them against takedowns. */
+  async tenantBodyUrls(tenant: string, sha256: string, limit = 100): Promise<[string, string][]> {
+    const rows = await this.db.all<{ requested_url: string; final_url: string }>(
+      `SELECT c.requested_url, c.final_url FROM captures c JOIN jobs j ON j.id = c.job_id
+       WHERE c.body_sha256 = ? AND j.tenant_id = ? LIMIT ?`,
+      [sha256, tenant, limit],
     );
-    return r !== undefined;
+    return rows.map((r) => [r.requested_url, r.final_url]);
   }
 }
 
