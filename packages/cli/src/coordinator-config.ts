@@ -48,7 +48,7 @@ export const coordinatorConfigSchema = z
       .default('10s'),
     allowPrivateWebhooks: flag.default(false),
     /** Limits (0: none), counted in the database so replicas on one PostgreSQL share them. */
-    requestsPerMinute: whole(0, 1_000_000_000).default(3000),
+    requestsPerMinute: whole(0, 1_000_000_000).default(60_000),
     pagesPerDay: whole(0, 1_000_000_000).default(1_000_000),
     concurrentJobsPerTenant: whole(0, 1_000_000).default(50),
     leasesPerNode: whole(0, 1_000_000).default(64),

@@ -46,7 +46,7 @@ export function register(program: Command): void {
     .option('--allow-private-webhooks', 'let collection webhooks call private and loopback addresses')
     .option(
       '--requests-per-minute <n>',
-      'API requests per key per minute, 0 for no limit (default 3000)',
+      'API requests per key per minute, 0 for no limit (default 60000)',
       intOption,
     )
     .option('--pages-per-day <n>', 'pages per key per UTC day, 0 for no limit (default 1000000)', intOption)

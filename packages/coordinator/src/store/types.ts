@@ -126,7 +126,7 @@ export interface QuotaConfig {
 export type SchedulerOptions = Partial<Omit<SchedulerConfig, 'quotas'>> & { quotas?: Partial<QuotaConfig> };
 
 export const defaultQuotaConfig: QuotaConfig = {
-  requestsPerMinute: 3000,
+  requestsPerMinute: 60_000,
   pagesPerDay: 1_000_000,
   concurrentJobsPerTenant: 50,
   leasesPerNode: 64,
