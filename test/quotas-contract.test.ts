@@ -9,6 +9,7 @@ import { SwardApiError, SwardClient } from '@sward/sdk';
 import { pino } from 'pino';
 import { type Answer, caller, coordinatorOn, nodeSession, work } from './support/api-call.js';
 import { backends } from './support/backends.js';
+import { run } from './support/cli-run.js';
 
 const retryAfter = (a: Answer) => {
   assert.equal(a.status, 429, a.text);
@@ -133,6 +134,29 @@ for (const backend of backends())
       const made = await call('POST', '/v1/keys', admin, { name: 'x', tenant: 'acme-self', pagesPerDay: 5 });
       assert.equal(made.status, 201, made.text);
       assert.equal(made.json.pagesPerDay, 5);
+    });
+
+    test("sward keys create --pages-per-day / --requests-per-minute set a key's own limits", async () => {
+      const r = await run([
+        'keys',
+        'create',
+        '--db',
+        db,
+        '--tenant',
+        'acme-cli',
+        '--pages-per-day',
+        '7',
+        '--requests-per-minute',
+        '70',
+        '--json',
+      ]);
+      assert.equal(r.code, 0, r.err);
+      const made = JSON.parse(r.out);
+      assert.equal(made.pagesPerDay, 7);
+      assert.equal(made.requestsPerMinute, 70);
+      const bad = await run(['keys', 'create', '--db', db, '--pages-per-day', '1.5']);
+      assert.equal(bad.code, 2, bad.err);
+      assert.match(bad.err, /pagesPerDay/);
     });
 
     test('a tenant over its running jobs gets 429 and Retry-After; another tenant still creates jobs', async () => {

@@ -68,7 +68,12 @@ export function register(program: Command): void {
         '--scopes <list>',
         'comma-separated: crawl,collections,labelling:owner,keys:admin,rewards:admin,network:admin',
       )
-      .option('--expires <iso-time>', 'time after which the key stops working (ISO 8601)'),
+      .option('--expires <iso-time>', 'time after which the key stops working (ISO 8601)')
+      .option(
+        '--requests-per-minute <n>',
+        "this key's own request limit instead of the coordinator's (admin)",
+      )
+      .option('--pages-per-day <n>', "this key's own pages per UTC day instead of the coordinator's (admin)"),
   ).action(async (o) => {
     const { createKeyRequestSchema } = await import('@sward/core');
     const parsed = createKeyRequestSchema.safeParse({
@@ -87,6 +92,8 @@ export function register(program: Command): void {
           }
         : {}),
       ...(o.expires !== undefined ? { expiresAt: o.expires } : {}),
+      ...(o.requestsPerMinute !== undefined ? { requestsPerMinute: Number(o.requestsPerMinute) } : {}),
+      ...(o.pagesPerDay !== undefined ? { pagesPerDay: Number(o.pagesPerDay) } : {}),
     });
     if (!parsed.success) {
       const i = parsed.error.issues[0];
