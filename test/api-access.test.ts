@@ -219,6 +219,7 @@ const BODIES: Record<string, unknown> = {
   },
   'POST /v1/labelling/projects/:id/flags/:labeller': { verdict: 'clear' },
   'POST /v1/keys': { name: 'made in test', scopes: ['crawl'] },
+  'POST /v1/takedowns': { kind: 'domain', value: 'taken-down.test', reason: 'publisher request' },
 };
 const QUERIES: Record<string, () => string> = {
   'GET /v1/proofs': () => `?captureId=${f.captureId}`,

@@ -278,6 +278,18 @@ for (const backend of backends())
       assert.equal((await session(node3, { enrolment: signEnrolment(op, node3.id) })).status, 403);
       const missing = await call('POST', '/v1/admin/operators/nobody/revoke', {}, admin);
       assert.equal(missing.status, 404, missing.text);
+      // Both revokes are in the append-only audit log with the admin key as actor; the refused ones are not.
+      const adminPrincipal = await co.store.auth.checkApiKey(admin);
+      const adminKeyId = typeof adminPrincipal === 'object' ? adminPrincipal?.keyId : undefined;
+      assert.ok(adminKeyId);
+      const revokes = (await co.store.audit.list()).filter((a) => a.action.endsWith('.revoke'));
+      assert.deepEqual(
+        revokes.map((a) => [a.actor, a.action, a.target]),
+        [
+          [adminKeyId, 'node.revoke', node.id],
+          [adminKeyId, 'operator.revoke', op.id],
+        ],
+      );
     });
   });
 

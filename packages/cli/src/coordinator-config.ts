@@ -64,6 +64,11 @@ export const coordinatorConfigSchema = z
           .max(64),
       )
       .default([]),
+    /** Limits (0: none), counted in the database so replicas on one PostgreSQL share them. */
+    requestsPerMinute: whole(0, 1_000_000_000).default(60_000),
+    pagesPerDay: whole(0, 1_000_000_000).default(1_000_000),
+    concurrentJobsPerTenant: whole(0, 1_000_000).default(50),
+    leasesPerNode: whole(0, 1_000_000).default(64),
     /** false only for benchmarks: lifts per-origin serialisation and delays. */
     politeness: flag.default(true),
   })

@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import type { Store } from '@sward/coordinator';
 
@@ -8,4 +9,13 @@ import type { Store } from '@sward/coordinator';
 export async function openDb(location: string): Promise<Store> {
   const { openStore } = await import('@sward/coordinator');
   return openStore(/^postgres/.test(location) ? location : resolve(location));
+}
+
+/** Who acts when a command works on the database directly, as the audit log names them. */
+export function localActor(): string {
+  let user = process.env.USER ?? '';
+  try {
+    user = userInfo().username;
+  } catch {}
+  return `local:${user || 'unknown'}`;
 }

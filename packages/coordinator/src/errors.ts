@@ -13,6 +13,7 @@ export type CoordinatorErrorCode =
   | 'LEASE_EXPIRED'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  | 'RATE_LIMITED'
   | 'STORAGE';
 
 const STATUS: Record<CoordinatorErrorCode, number> = {
@@ -29,6 +30,7 @@ const STATUS: Record<CoordinatorErrorCode, number> = {
   LEASE_EXPIRED: 409,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  RATE_LIMITED: 429,
   STORAGE: 500,
 };
 
@@ -37,10 +39,13 @@ export class CoordinatorError extends Error {
   constructor(
     readonly code: CoordinatorErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterS?: number },
   ) {
     super(message, options);
+    this.retryAfterS = options?.retryAfterS;
   }
+  /** For RATE_LIMITED: whole seconds until a retry can succeed (the Retry-After header). */
+  readonly retryAfterS: number | undefined;
   get httpStatus(): number {
     return STATUS[this.code];
   }

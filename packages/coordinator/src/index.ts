@@ -11,6 +11,7 @@ export * from './output/index.js';
 export * from './rewards/index.js';
 export * from './server.js';
 export * from './spot-check/index.js';
+export { type AuditEntry, type AuditRow, recordAudit } from './store/audit-store.js';
 export type { ApiKeyRow, NewKey, Principal } from './store/auth-store.js';
 export * from './store/store.js';
 export * from './store/types.js';

@@ -24,7 +24,7 @@ import { RewardsService } from './rewards/rewards-service.js';
 import { defaultSpotCheckConfig, type SpotCheckConfig } from './spot-check/config.js';
 import { SpotChecks } from './spot-check/spot-checks.js';
 import { openStore, type Store } from './store/store.js';
-import type { SchedulerConfig } from './store/types.js';
+import type { SchedulerOptions } from './store/types.js';
 
 export interface CoordinatorOptions {
   /** SQLite file path or postgres:// URL. */
@@ -33,7 +33,8 @@ export interface CoordinatorOptions {
   dataDir: string;
   port?: number;
   host?: string;
-  scheduler?: Partial<SchedulerConfig>;
+  /** Scheduler settings and limits (quotas: requests per minute, pages per day, jobs, leases). */
+  scheduler?: SchedulerOptions;
   checkpoints?: Partial<CheckpointPolicy>;
   /** Default: a hash-chained file anchor at DATA_DIR/anchors.jsonl. */
   anchor?: AnchorConfig;

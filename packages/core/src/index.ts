@@ -14,6 +14,7 @@ export * from './merkle/index.js';
 export * from './noai-header.js';
 export * from './operator-wire.js';
 export * from './policy/index.js';
+export * from './takedown.js';
 export * from './url-normalize.js';
 export * from './web-url.js';
 export * from './webhook-signature.js';

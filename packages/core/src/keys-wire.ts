@@ -15,11 +15,12 @@ export const SCOPES = [
   'keys:admin',
   'rewards:admin',
   'operators:admin',
+  'network:admin',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
-/** Network-wide powers: only an admin key may hold them. */
-export const ADMIN_ONLY_SCOPES: readonly Scope[] = ['rewards:admin', 'operators:admin'];
+/** Network-wide powers (rewards; operators; takedowns and the audit log): only an admin key may hold them. */
+export const ADMIN_ONLY_SCOPES: readonly Scope[] = ['rewards:admin', 'operators:admin', 'network:admin'];
 /** What a new customer key gets when no scopes are named. */
 export const DEFAULT_CUSTOMER_SCOPES: readonly Scope[] = ['crawl', 'collections', 'labelling:owner'];
 
@@ -39,6 +40,9 @@ export const createKeyRequestSchema = z
     scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length).optional(),
     /** ISO 8601 time after which the key no longer works. */
     expiresAt: z.iso.datetime({ offset: true }).optional(),
+    /** Admin keys only may set these: the key's own limits instead of the coordinator's (0: none). */
+    requestsPerMinute: z.number().int().min(0).max(1_000_000_000).optional(),
+    pagesPerDay: z.number().int().min(0).max(1_000_000_000).optional(),
   })
   .strict();
 export type CreateKeyRequest = z.input<typeof createKeyRequestSchema>;
@@ -53,6 +57,9 @@ export interface ApiKeyInfo {
   expiresAt: string | null;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** Present when the key has its own limit instead of the coordinator's default (0: no limit). */
+  requestsPerMinute?: number;
+  pagesPerDay?: number;
 }
 
 /** The answer to create and rotate: the secret is shown this once; only its hash is stored. */

@@ -1,12 +1,14 @@
 import { SwardApiError } from './errors.js';
 import type {
   ApiKeyInfo,
+  AuditEntry,
   CheckpointInfo,
   CollectionInfo,
   CollectionSearchAnswer,
   CollectionSearchRequest,
   CrawlRequest,
   CreateKeyRequest,
+  CreateTakedownRequest,
   DocumentRow,
   JobCompliance,
   JobInfo,
@@ -14,6 +16,7 @@ import type {
   PageRow,
   RowProof,
   SkipRow,
+  TakedownInfo,
 } from './types.js';
 
 export interface ClientOptions {
@@ -57,10 +60,12 @@ export class SwardClient {
     }
     if (!res.ok) {
       const j = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+      const retryAfter = Number(res.headers.get('retry-after') ?? Number.NaN);
       throw new SwardApiError(
         j?.error?.code ?? 'HTTP',
         j?.error?.message ?? `${method} ${path}: HTTP ${res.status}`,
         res.status,
+        Number.isFinite(retryAfter) ? { retryAfterS: retryAfter } : undefined,
       );
     }
     return (as === 'text' ? await res.text() : await res.json()) as T;
@@ -206,6 +211,35 @@ export class SwardClient {
   /** A new secret for the key, same tenant, role and scopes; the old secret stops working at once. */
   rotateKey(id: string): Promise<NewApiKey & { replaces: string }> {
     return this.call('POST', `/v1/keys/${encodeURIComponent(id)}/rotate`);
+  }
+
+  /** Files a takedown (an admin key, scope network:admin); filing the same one again returns it. */
+  createTakedown(req: CreateTakedownRequest): Promise<TakedownInfo> {
+    return this.call('POST', '/v1/takedowns', req);
+  }
+
+  /** The public takedown list (no key needed on the server's side; this client sends its own anyway). */
+  async takedowns(): Promise<TakedownInfo[]> {
+    const all: TakedownInfo[] = [];
+    for (let after = ''; ; ) {
+      const r = await this.call<{ takedowns: TakedownInfo[]; next: string | null }>(
+        'GET',
+        `/v1/takedowns?after=${encodeURIComponent(after)}`,
+      );
+      all.push(...r.takedowns);
+      if (!r.next) return all;
+      after = r.next;
+    }
+  }
+
+  /** Admin actions, oldest first (scope network:admin). */
+  async audit(q: { action?: string; after?: number; limit?: number } = {}): Promise<AuditEntry[]> {
+    const qs = new URLSearchParams();
+    if (q.action) qs.set('action', q.action);
+    if (q.after !== undefined) qs.set('after', String(q.after));
+    if (q.limit !== undefined) qs.set('limit', String(q.limit));
+    const r = await this.call<{ entries: AuditEntry[] }>('GET', `/v1/audit${qs.size ? `?${qs}` : ''}`);
+    return r.entries;
   }
 
   /** The proof of one stored page, by capture id or URL. */

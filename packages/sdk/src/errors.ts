@@ -5,8 +5,11 @@ export class SwardApiError extends Error {
     readonly code: string,
     message: string,
     readonly status: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterS?: number },
   ) {
     super(message, options);
+    this.retryAfterS = options?.retryAfterS;
   }
+  /** On 429: the seconds the coordinator asked to wait (its Retry-After header). */
+  readonly retryAfterS: number | undefined;
 }

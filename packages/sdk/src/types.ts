@@ -92,6 +92,7 @@ export type {
   CollectionWebhookPayload,
   ComplianceDocument,
   CreateKeyRequest,
+  CreateTakedownRequest,
   Freshness,
   JobCompliance,
   NewApiKey,
@@ -100,5 +101,17 @@ export type {
   Role,
   Scope,
   SkipEvidence,
+  TakedownInfo,
   TdmRepDecision,
 } from '@sward/core';
+
+/** One admin action in the audit log (GET /v1/audit). */
+export interface AuditEntry {
+  id: number;
+  at: string;
+  /** The API key id that acted, or `local:<user>` for the CLI on the database. */
+  actor: string;
+  action: string;
+  target: string;
+  detail: Record<string, unknown> | null;
+}

@@ -48,6 +48,22 @@ export function register(program: Command): void {
       '--trusted-proxies <addresses>',
       'comma-separated reverse-proxy addresses whose X-Forwarded-For names a node (default: none)',
     )
+    .option(
+      '--requests-per-minute <n>',
+      'API requests per key per minute, 0 for no limit (default 60000)',
+      intOption,
+    )
+    .option('--pages-per-day <n>', 'pages per key per UTC day, 0 for no limit (default 1000000)', intOption)
+    .option(
+      '--concurrent-jobs-per-tenant <n>',
+      'crawl jobs one tenant may run at once, 0 for no limit (default 50)',
+      intOption,
+    )
+    .option(
+      '--leases-per-node <n>',
+      'leases one node may hold at once, 0 for no limit (default 64)',
+      intOption,
+    )
     .option('--no-politeness', 'BENCHMARKS ONLY: lift per-origin serialisation and delays')
     .action(async (given: { config?: string }, cmd: Command) => {
       // Only what was typed: defaults must not hide the environment or the config file.
@@ -80,6 +96,12 @@ export function register(program: Command): void {
           hostDelayMs: o.hostDelayMs,
           politeness: o.politeness,
           maxCrawlDelayMs: o.maxCrawlDelay * 1000,
+          quotas: {
+            requestsPerMinute: o.requestsPerMinute,
+            pagesPerDay: o.pagesPerDay,
+            concurrentJobsPerTenant: o.concurrentJobsPerTenant,
+            leasesPerNode: o.leasesPerNode,
+          },
         },
         collections: {
           embeddings,

@@ -66,9 +66,14 @@ export function register(program: Command): void {
       .option('--role <role>', 'customer or admin', 'customer')
       .option(
         '--scopes <list>',
-        'comma-separated: crawl,collections,labelling:owner,keys:admin,rewards:admin,operators:admin',
+        'comma-separated: crawl,collections,labelling:owner,keys:admin,rewards:admin,operators:admin,network:admin',
       )
-      .option('--expires <iso-time>', 'time after which the key stops working (ISO 8601)'),
+      .option('--expires <iso-time>', 'time after which the key stops working (ISO 8601)')
+      .option(
+        '--requests-per-minute <n>',
+        "this key's own request limit instead of the coordinator's (admin)",
+      )
+      .option('--pages-per-day <n>', "this key's own pages per UTC day instead of the coordinator's (admin)"),
   ).action(async (o) => {
     const { createKeyRequestSchema } = await import('@sward/core');
     const parsed = createKeyRequestSchema.safeParse({
@@ -87,6 +92,8 @@ export function register(program: Command): void {
           }
         : {}),
       ...(o.expires !== undefined ? { expiresAt: o.expires } : {}),
+      ...(o.requestsPerMinute !== undefined ? { requestsPerMinute: Number(o.requestsPerMinute) } : {}),
+      ...(o.pagesPerDay !== undefined ? { pagesPerDay: Number(o.pagesPerDay) } : {}),
     });
     if (!parsed.success) {
       const i = parsed.error.issues[0];
@@ -123,6 +130,7 @@ export function register(program: Command): void {
       async (store) => {
         const { keyInfo } = await import('@sward/coordinator');
         if (!(await store.auth.revokeApiKey(id))) throw new CliError('NOT_FOUND', `no live API key ${id}`);
+        await store.audit.record({ actor: await actor(), action: 'key.revoke', target: id });
         return keyInfo(await mustGet(store, id));
       },
       (client) => client.revokeKey(id),
@@ -137,6 +145,12 @@ export function register(program: Command): void {
         const { keyInfo } = await import('@sward/coordinator');
         const r = await store.auth.rotateApiKey(id);
         if (!r) throw new CliError('NOT_FOUND', `no live API key ${id}`);
+        await store.audit.record({
+          actor: await actor(),
+          action: 'key.rotate',
+          target: id,
+          detail: { replacedBy: r.id },
+        });
         return { ...keyInfo(await mustGet(store, r.id)), key: r.key };
       },
       (client) => client.rotateKey(id),
@@ -144,6 +158,8 @@ export function register(program: Command): void {
     printNew(k, o.json);
   });
 }
+
+const actor = async () => (await import('../open-db.js')).localActor();
 
 async function mustGet(store: Store, id: string) {
   const k = await store.auth.getApiKey(id);

@@ -125,12 +125,18 @@ export function register(program: Command, io: RewardsIo = defaultIo): void {
     .option('--json', 'print the closed epoch and its files as JSON')
     .action(async (o: { db?: string; epoch?: number; out: string; anchorFile?: string; json?: boolean }) => {
       const { FileAnchor, RewardsService } = await import('@sward/coordinator');
-      const { openDb } = await import('../open-db.js');
+      const { openDb, localActor } = await import('../open-db.js');
       const store = await openDb(dbLocation(o.db));
       const anchor = o.anchorFile ? await FileAnchor.open(resolve(o.anchorFile)) : undefined;
       try {
         const rewards = new RewardsService(store.db, { ...(anchor ? { anchor } : {}) });
         const { epoch, files } = await rewards.closeEpoch(o.epoch, { outDir: resolve(o.out) });
+        await store.audit.record({
+          actor: localActor(),
+          action: 'epoch.close',
+          target: String(epoch.epoch),
+          detail: { root: epoch.root, total: epoch.total },
+        });
         if (o.json) return writeJson({ epoch, files: files ?? null }, io.out);
         io.out(
           `epoch ${epoch.epoch} closed: ${epoch.size} accounts, ${epoch.total} micro-points, root ${epoch.root}\n` +

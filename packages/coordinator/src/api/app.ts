@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { CoordinatorError } from '../errors.js';
 import { safeError } from '../log-safe.js';
+import { auditRoutes } from './audit-routes.js';
 import { authorize } from './authorize.js';
 import { customerRoutes } from './customer-routes.js';
 import type { AppDeps } from './deps.js';
@@ -13,6 +14,7 @@ import { logRoutes } from './log-routes.js';
 import { nodeRoutes } from './node-routes.js';
 import { operatorRoutes } from './operator-routes.js';
 import { rewardsRoutes } from './rewards-routes.js';
+import { takedownRoutes } from './takedown-routes.js';
 
 /** The coordinator's HTTP API. Errors become `{error: {code, message}}` here and nowhere else. */
 export function createApp(deps: AppDeps): Hono {
@@ -33,11 +35,15 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/v1/rewards', rewardsRoutes(deps));
   app.route('/v1/keys', keyRoutes(deps));
   app.route('/v1', operatorRoutes(deps));
+  app.route('/v1/takedowns', takedownRoutes(deps));
+  app.route('/v1/audit', auditRoutes(deps));
   app.route('/v1', customerRoutes(deps));
   app.notFound((c) => c.json(errBody('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => {
-    if (err instanceof CoordinatorError)
+    if (err instanceof CoordinatorError) {
+      if (err.retryAfterS !== undefined) c.header('Retry-After', String(err.retryAfterS));
       return c.json(errBody(err.code, err.message), err.httpStatus as ContentfulStatusCode);
+    }
     if (err instanceof CoreError) return c.json(errBody('BAD_REQUEST', err.message), 400);
     if (err instanceof SyntaxError)
       return c.json(errBody('BAD_REQUEST', `request body is not JSON: ${err.message}`), 400);

@@ -4,12 +4,14 @@ import { CoordinatorError } from '../errors.js';
 import type { Principal } from '../store/auth-store.js';
 import type { Store } from '../store/store.js';
 import { bearer } from './parse-body.js';
+import { requestRate } from './quotas.js';
 import { ROUTE_RULES } from './route-rules.js';
 
 export type KeyEnv = { Variables: { principal: Principal } };
 
 /** Enforces api/route-rules.ts for every request, before any handler runs. */
 export function authorize(store: Store): MiddlewareHandler<KeyEnv> {
+  const rate = requestRate(store);
   return async (c, next) => {
     // A control character in a path segment or query value is never a valid id, URL or number, and
     // PostgreSQL refuses NUL outright: refused here, before it reaches any lookup.
@@ -27,6 +29,7 @@ export function authorize(store: Store): MiddlewareHandler<KeyEnv> {
       throw new CoordinatorError('UNAUTHORIZED', 'missing or unknown API key (Authorization: Bearer sk_…)');
     if (p.role !== 'admin' && !p.scopes.has(rule.scope))
       throw new CoordinatorError('FORBIDDEN', `this API key lacks the scope ${rule.scope}`);
+    await rate(p);
     c.set('principal', p);
     return next();
   };

@@ -11,6 +11,7 @@ import type { PageCursor } from '../store/capture-store.js';
 import { type KeyEnv, principal } from './authorize.js';
 import type { AppDeps } from './deps.js';
 import { parseBody, parseQuery, readJson } from './parse-body.js';
+import { createJobWithinQuota } from './quotas.js';
 
 type Env = KeyEnv;
 
@@ -71,9 +72,7 @@ export function customerRoutes({
 
   r.post('/jobs', async (c) => {
     const opts = await parseBody(c, crawlRequestSchema);
-    const p = principal(c);
-    const job = await store.frontier.createJob({ tenant: p.tenant, apiKeyId: p.keyId }, opts);
-    return c.json(job, 201);
+    return c.json(await createJobWithinQuota(store, principal(c), opts), 201);
   });
 
   /** Newest first, `limit` of them (each job carries its options, up to ~200 KB of include/exclude). */
@@ -106,7 +105,9 @@ export function customerRoutes({
   /** A job's stored pages in log order; `next` is an opaque cursor for `after`, null at the end. */
   r.get('/jobs/:id/pages', async (c) => {
     const { after, limit } = parseQuery(c, pagesQuery);
-    const { rows, next } = await store.captures.pages((await ownJob(c)).id, after, limit);
+    const { rows: all, next } = await store.captures.pages((await ownJob(c)).id, after, limit);
+    // Taken-down pages are left out; `next` still follows the unfiltered rows, so paging goes on.
+    const rows = await store.takedowns.exclude(all, (p) => [p.requestedUrl, p.finalUrl]);
     return c.json({
       pages: rows.map((p) => pageListing(p, blobs)),
       next: next && formatPageCursor(next),
@@ -118,8 +119,12 @@ export function customerRoutes({
 
   r.get('/jobs/:id/documents', async (c) => {
     const { after, limit } = parseQuery(c, pageQuery);
-    const rows = await store.captures.documents((await ownJob(c)).id, after, limit);
-    return c.json({ documents: rows, next: rows.length ? rows[rows.length - 1]?.seq : null });
+    const all = await store.captures.documents((await ownJob(c)).id, after, limit);
+    const kept = await store.takedowns.exclude(all, (d) => [d.url, d.finalUrl]);
+    return c.json({
+      documents: kept.map(({ url: _u, finalUrl: _f, ...d }) => d),
+      next: all.length ? all[all.length - 1]?.seq : null,
+    });
   });
 
   r.get('/jobs/:id/skipped', async (c) => {
@@ -150,7 +155,12 @@ export function customerRoutes({
     if (!/^[0-9a-f]{64}$/.test(sha))
       throw new CoordinatorError('BAD_REQUEST', 'blob id must be a sha256 hex digest');
     // Content-addressed bodies are shared by every tenant that fetched them: readable through one's own capture.
-    const body = (await store.captures.tenantHasBody(tenant(c), sha)) ? await blobs.get(sha) : undefined;
+    // …and only through one whose URL is not taken down.
+    const through = await store.takedowns.exclude(
+      await store.captures.tenantBodyUrls(tenant(c), sha),
+      (u) => u,
+    );
+    const body = through.length ? await blobs.get(sha) : undefined;
     if (!body) throw new CoordinatorError('NOT_FOUND', `no blob ${sha}`);
     return c.body(new Uint8Array(body), 200, { 'content-type': 'application/octet-stream' });
   });
@@ -208,7 +218,8 @@ export function customerRoutes({
   });
 
   r.get('/captures/:id', async (c) => {
-    const cap = await store.captures.byIdOf(tenant(c), c.req.param('id'));
+    const found = await store.captures.byIdOf(tenant(c), c.req.param('id'));
+    const [cap] = found ? await store.takedowns.exclude([found], (x) => [x.requestedUrl, x.finalUrl]) : [];
     if (!cap) throw new CoordinatorError('NOT_FOUND', `no capture ${c.req.param('id')}`);
     return c.json({ ...cap, signed: JSON.parse(cap.signed) });
   });

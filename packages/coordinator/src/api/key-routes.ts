@@ -10,6 +10,7 @@ import {
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { CoordinatorError } from '../errors.js';
+import { recordAudit } from '../store/audit-store.js';
 import type { ApiKeyRow, Principal } from '../store/auth-store.js';
 import type { Store } from '../store/store.js';
 import { type KeyEnv, principal } from './authorize.js';
@@ -27,6 +28,8 @@ export const keyInfo = (k: ApiKeyRow): ApiKeyInfo => ({
   expiresAt: iso(k.expiresAt),
   lastUsedAt: iso(k.lastUsedAt),
   revokedAt: iso(k.revokedAt),
+  ...(k.requestsPerMinute !== null ? { requestsPerMinute: k.requestsPerMinute } : {}),
+  ...(k.pagesPerDay !== null ? { pagesPerDay: k.pagesPerDay } : {}),
 });
 
 /**
@@ -54,6 +57,8 @@ export function checkNewKey(
       throw new CoordinatorError('FORBIDDEN', 'only an admin key may create keys for another tenant');
     if (req.role === 'admin')
       throw new CoordinatorError('FORBIDDEN', 'only an admin key may create admin keys');
+    if (req.requestsPerMinute !== undefined || req.pagesPerDay !== undefined)
+      throw new CoordinatorError('FORBIDDEN', "only an admin key may set a key's limits");
     const extra = scopes.filter((s) => !caller.scopes.has(s));
     if (extra.length)
       throw new CoordinatorError(
@@ -61,7 +66,15 @@ export function checkNewKey(
         `scopes: this key cannot grant ${extra.join(', ')}, it lacks them`,
       );
   }
-  return { name: req.name, tenant, role: req.role, scopes, expiresAt };
+  return {
+    name: req.name,
+    tenant,
+    role: req.role,
+    scopes,
+    expiresAt,
+    requestsPerMinute: req.requestsPerMinute ?? null,
+    pagesPerDay: req.pagesPerDay ?? null,
+  };
 }
 
 /** /v1/keys: create, list, revoke and rotate API keys (scope keys:admin, checked by api/authorize.ts). */
@@ -100,6 +113,12 @@ export function keyRoutes({ store }: { store: Store }): Hono<KeyEnv> {
     const k = await managed(c);
     if (!(await store.auth.revokeApiKey(k.id)))
       throw new CoordinatorError('CONFLICT', `API key ${k.id} is already revoked`);
+    await recordAudit(store.db, {
+      actor: principal(c).keyId,
+      action: 'key.revoke',
+      target: k.id,
+      detail: { tenant: k.tenant },
+    });
     return c.json(keyInfo((await store.auth.getApiKey(k.id)) as ApiKeyRow));
   });
 
@@ -107,6 +126,12 @@ export function keyRoutes({ store }: { store: Store }): Hono<KeyEnv> {
     const k = await managed(c);
     const rotated = await store.auth.rotateApiKey(k.id);
     if (!rotated) throw new CoordinatorError('CONFLICT', `API key ${k.id} is revoked; create a new one`);
+    await recordAudit(store.db, {
+      actor: principal(c).keyId,
+      action: 'key.rotate',
+      target: k.id,
+      detail: { tenant: k.tenant, replacedBy: rotated.id },
+    });
     const info = keyInfo((await store.auth.getApiKey(rotated.id)) as ApiKeyRow);
     return c.json({ ...info, key: rotated.key, replaces: k.id }, 201);
   });

@@ -3,7 +3,9 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { CoordinatorError } from '../errors.js';
 import type { RewardsService } from '../rewards/rewards-service.js';
+import { recordAudit } from '../store/audit-store.js';
 import type { Store } from '../store/store.js';
+import { principal } from './authorize.js';
 import { parseBody } from './parse-body.js';
 import { handleRewardsErrors } from './rewards-routes.js';
 
@@ -40,8 +42,14 @@ export function operatorRoutes({ store, rewards }: { store: Store; rewards: Rewa
     const p = nodeIdParam.safeParse(c.req.param('nodeId'));
     if (!p.success) throw new CoordinatorError('BAD_REQUEST', `nodeId: ${p.error.issues[0]?.message}`);
     if (!(await store.auth.getNode(p.data))) throw new CoordinatorError('NOT_FOUND', `no node ${p.data}`);
-    // TODO(audit, issue 13 point 6): record { actor: the API key, action: 'node.revoke', target } here.
-    return c.json({ nodeId: p.data, ...(await revokeNode(store, p.data)) });
+    const res = await revokeNode(store, p.data);
+    await recordAudit(store.db, {
+      actor: principal(c).keyId,
+      action: 'node.revoke',
+      target: p.data,
+      detail: { leasesTakenBack: res.leasesTakenBack },
+    });
+    return c.json({ nodeId: p.data, ...res });
   });
 
   r.post(
@@ -49,10 +57,15 @@ export function operatorRoutes({ store, rewards }: { store: Store; rewards: Rewa
     handleRewardsErrors(async (c) => {
       const p = operatorParam.safeParse(c.req.param('operator'));
       if (!p.success) throw new CoordinatorError('BAD_REQUEST', `operator: ${p.error.issues[0]?.message}`);
-      // TODO(audit, issue 13 point 6): record { actor: the API key, action: 'operator.revoke', target } here.
       const { revoked, nodes } = await rewards.operators.revoke(p.data);
       let leasesTakenBack = 0;
       for (const id of nodes) leasesTakenBack += (await revokeNode(store, id)).leasesTakenBack;
+      await recordAudit(store.db, {
+        actor: principal(c).keyId,
+        action: 'operator.revoke',
+        target: p.data,
+        detail: { nodes, leasesTakenBack },
+      });
       return c.json({ operator: p.data, revoked, nodes, leasesTakenBack });
     }),
   );

@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { CoordinatorError, type CoordinatorErrorCode } from '../errors.js';
 import { RewardsError, type RewardsErrorCode } from '../rewards/rewards-error.js';
 import type { RewardsService } from '../rewards/rewards-service.js';
+import { recordAudit } from '../store/audit-store.js';
 import type { Store } from '../store/store.js';
+import { principal } from './authorize.js';
 import { bearer, parseBody } from './parse-body.js';
 
 export interface RewardsRouteDeps {
@@ -113,6 +115,12 @@ export function rewardsRoutes({ store, rewards }: RewardsRouteDeps): Hono {
     handleRewardsErrors(async (c) => {
       const b = await parseBody(c, z.object({ epoch: z.number().int().min(0).optional() }));
       const { epoch, files } = await rewards.closeEpoch(b.epoch);
+      await recordAudit(store.db, {
+        actor: principal(c).keyId,
+        action: 'epoch.close',
+        target: String(epoch.epoch),
+        detail: { root: epoch.root, total: epoch.total },
+      });
       // File names only: where the coordinator keeps its data is not the caller's business.
       return c.json({
         ...epoch,
@@ -141,7 +149,14 @@ export function rewardsRoutes({ store, rewards }: RewardsRouteDeps): Hono {
       `/flags/:id/${verdict}`,
       handleRewardsErrors(async (c) => {
         const b = await parseBody(c, z.object({ note: z.string().max(2000).optional() }));
-        return c.json(await rewards.reviewFlag(c.req.param('id') as string, verdict, b.note ?? null));
+        const flag = await rewards.reviewFlag(c.req.param('id') as string, verdict, b.note ?? null);
+        await recordAudit(store.db, {
+          actor: principal(c).keyId,
+          action: `flag.${verdict}`,
+          target: flag.id,
+          detail: b.note ? { note: b.note } : null,
+        });
+        return c.json(flag);
       }),
     );
 

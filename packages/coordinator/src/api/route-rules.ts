@@ -6,7 +6,8 @@ import type { Scope } from '@sward/core';
  * not name answers 404, so a route added without a rule is closed, not open (route-rules.test.ts also
  * fails on it).
  *
- * - public: anyone (the provenance log, health, the labeller page, node login, labeller sign-up);
+ * - public: anyone (the provenance log, health, the labeller page, node login, labeller sign-up, the
+ *   takedown list);
  * - node: a node session token (checked by node-routes.ts / rewards-routes.ts, which need the node id);
  * - labeller: a labeller session (cookie or Bearer, checked in labelling-routes.ts);
  * - key: an API key holding `scope`. Customer objects are then looked up within the key's tenant, so
@@ -99,4 +100,8 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'POST /v1/rewards/flags/scan': key('rewards:admin'),
   'POST /v1/rewards/flags/:id/clear': key('rewards:admin'),
   'POST /v1/rewards/flags/:id/confirm': key('rewards:admin'),
+  // takedowns (takedown-routes.ts): filed by admins, listed for everyone; the audit log (audit-routes.ts)
+  'POST /v1/takedowns': key('network:admin'),
+  'GET /v1/takedowns': pub,
+  'GET /v1/audit': key('network:admin'),
 };

@@ -24,6 +24,9 @@ export interface Principal {
   tenant: string;
   role: Role;
   scopes: ReadonlySet<Scope>;
+  /** The key's own limits; null: the coordinator's defaults (config quotas). */
+  requestsPerMinute: number | null;
+  pagesPerDay: number | null;
 }
 
 export interface NewKey {
@@ -32,6 +35,8 @@ export interface NewKey {
   role: Role;
   scopes: readonly Scope[];
   expiresAt?: number | null;
+  requestsPerMinute?: number | null;
+  pagesPerDay?: number | null;
 }
 
 export interface ApiKeyRow {
@@ -44,6 +49,8 @@ export interface ApiKeyRow {
   expiresAt: number | null;
   lastUsedAt: number | null;
   revokedAt: number | null;
+  requestsPerMinute: number | null;
+  pagesPerDay: number | null;
 }
 const SESSION_MS = 24 * 3600_000;
 
@@ -56,9 +63,21 @@ export class AuthStore {
     const id = newId('k');
     const key = newSecret('sk');
     await this.db.run(
-      `INSERT INTO api_keys (id, name, key_hash, created_at, tenant_id, role, scopes, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      [id, k.name, secretHash(key), Date.now(), k.tenant, k.role, k.scopes.join(' '), k.expiresAt ?? null],
+      `INSERT INTO api_keys (id, name, key_hash, created_at, tenant_id, role, scopes, expires_at,
+         requests_per_minute, pages_per_day)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        id,
+        k.name,
+        secretHash(key),
+        Date.now(),
+        k.tenant,
+        k.role,
+        k.scopes.join(' '),
+        k.expiresAt ?? null,
+        k.requestsPerMinute ?? null,
+        k.pagesPerDay ?? null,
+      ],
     );
     return { id, key };
   }
@@ -85,7 +104,15 @@ export class AuthStore {
         'UPDATE api_keys SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)',
         [now, k.id, now - LAST_USED_EVERY_MS],
       );
-    return { keyId: k.id, name: k.name, tenant: k.tenant, role: k.role, scopes: new Set(k.scopes) };
+    return {
+      keyId: k.id,
+      name: k.name,
+      tenant: k.tenant,
+      role: k.role,
+      scopes: new Set(k.scopes),
+      requestsPerMinute: k.requestsPerMinute,
+      pagesPerDay: k.pagesPerDay,
+    };
   }
 
   async getApiKey(id: string): Promise<ApiKeyRow | undefined> {
@@ -127,8 +154,10 @@ export class AuthStore {
       ]);
       if (r.changes !== 1) return false;
       await tx.run(
-        `INSERT INTO api_keys (id, name, key_hash, created_at, tenant_id, role, scopes, expires_at)
-         SELECT ?, name, ?, ?, tenant_id, role, scopes, expires_at FROM api_keys WHERE id = ?`,
+        `INSERT INTO api_keys (id, name, key_hash, created_at, tenant_id, role, scopes, expires_at,
+           requests_per_minute, pages_per_day)
+         SELECT ?, name, ?, ?, tenant_id, role, scopes, expires_at, requests_per_minute, pages_per_day
+         FROM api_keys WHERE id = ?`,
         [newKeyId, secretHash(key), now, id],
       );
       return true;
@@ -247,5 +276,7 @@ function mapKey(r: Record<string, unknown>): ApiKeyRow {
     expiresAt: num(r.expires_at),
     lastUsedAt: num(r.last_used_at),
     revokedAt: num(r.revoked_at),
+    requestsPerMinute: num(r.requests_per_minute),
+    pagesPerDay: num(r.pages_per_day),
   };
 }

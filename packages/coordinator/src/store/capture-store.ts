@@ -88,8 +88,11 @@ export class CaptureStore {
       id: string;
       leaf_index: number | null;
       body_sha256: string;
+      requested_url: string;
+      final_url: string;
     }>(
-      `SELECT d.doc, c.seq, c.id, c.leaf_index, c.body_sha256 FROM documents d JOIN captures c ON c.id = d.capture_id
+      `SELECT d.doc, c.seq, c.id, c.leaf_index, c.body_sha256, c.requested_url, c.final_url
+       FROM documents d JOIN captures c ON c.id = d.capture_id
        WHERE d.job_id = ? AND c.seq > ? AND c.outcome = 'stored' ORDER BY c.seq LIMIT ?`,
       [jobId, afterSeq, limit],
     );
@@ -99,6 +102,9 @@ export class CaptureStore {
       leafIndex: r.leaf_index == null ? null : Number(r.leaf_index),
       bodySha256: r.body_sha256,
       document: JSON.parse(r.doc) as Record<string, unknown>,
+      /** For the caller's checks (takedowns); the API does not serve these two. */
+      url: r.requested_url,
+      finalUrl: r.final_url,
     }));
   }
 
@@ -210,13 +216,14 @@ export class CaptureStore {
   }
 
   /** A body is `tenant`'s to read only if a capture of one of its jobs has that hash. */
-  async tenantHasBody(tenant: string, sha256: string): Promise<boolean> {
-    const r = await this.db.get<{ one: number }>(
-      `SELECT 1 AS one FROM captures c JOIN jobs j ON j.id = c.job_id
-       WHERE c.body_sha256 = ? AND j.tenant_id = ? LIMIT 1`,
-      [sha256, tenant],
+  /** The URLs of (up to `limit` of) the tenant's captures of this body, to check them against takedowns. */
+  async tenantBodyUrls(tenant: string, sha256: string, limit = 100): Promise<[string, string][]> {
+    const rows = await this.db.all<{ requested_url: string; final_url: string }>(
+      `SELECT c.requested_url, c.final_url FROM captures c JOIN jobs j ON j.id = c.job_id
+       WHERE c.body_sha256 = ? AND j.tenant_id = ? LIMIT ?`,
+      [sha256, tenant, limit],
     );
-    return r !== undefined;
+    return rows.map((r) => [r.requested_url, r.final_url]);
   }
 }
 

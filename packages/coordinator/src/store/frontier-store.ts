@@ -1,4 +1,11 @@
-import { parseTdmRep, type RobotsState, robotsVerdict, tdmReserved } from '@sward/core';
+import {
+  parseTdmRep,
+  type RobotsState,
+  robotsVerdict,
+  type Takedown,
+  takedownMatches,
+  tdmReserved,
+} from '@sward/core';
 import { z } from 'zod';
 import { heldValidators } from '../collections/collection-ingest.js';
 import { type CrawlOptions, crawlRequestSchema } from '../crawl/job-options.js';
@@ -6,7 +13,9 @@ import { mayCheck } from '../spot-check/eligibility.js';
 import { parseSpotCheckTask } from '../spot-check/task.js';
 import { newId } from './ids.js';
 import { insertPolicyDoc, type PolicySource, TDMREP_FILE_SKIP } from './policy-docs.js';
+import { DAY_MS, type QuotaStore, windowStart } from './quota-store.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
+import type { TakedownStore } from './takedown-store.js';
 import type { HostPolicy, Job, JobProgress, Lease, LeaseRow, SchedulerConfig, UrlKind } from './types.js';
 
 /**
@@ -37,6 +46,8 @@ export class FrontierStore {
   constructor(
     private readonly db: SqlDriver,
     readonly config: SchedulerConfig,
+    private readonly quotas: QuotaStore,
+    private readonly takedowns: TakedownStore,
   ) {}
 
   private get skipLocked(): string {
@@ -48,6 +59,31 @@ export class FrontierStore {
       this.insertJob(tx, owner, opts, [{ url: opts.seed, depth: 0 }]),
     );
     return (await this.getJob(id)) as Job;
+  }
+
+  /**
+   * A crawl job, unless its tenant already runs `maxRunning` (0: no limit): then how many it runs. The
+   * count and the insert share one transaction, serialised per tenant (an advisory lock on PostgreSQL,
+   * BEGIN IMMEDIATE on SQLite), so replicas accepting jobs at the same moment cannot overshoot together.
+   */
+  async createJobWithin(
+    owner: JobOwner,
+    opts: CrawlOptions,
+    maxRunning: number,
+  ): Promise<{ job: Job } | { running: number }> {
+    const r = await this.db.transaction(async (tx): Promise<{ id: string } | { running: number }> => {
+      if (maxRunning > 0 && owner.tenant !== null) {
+        if (this.db.dialect === 'postgres')
+          await tx.run('SELECT pg_advisory_xact_lock(7290020, hashtext(?))', [owner.tenant]);
+        const n = await tx.get<{ n: number }>(
+          "SELECT count(*) AS n FROM jobs WHERE tenant_id = ? AND state = 'running' AND collection_id IS NULL",
+          [owner.tenant],
+        );
+        if (Number(n?.n ?? 0) >= maxRunning) return { running: Number(n?.n) };
+      }
+      return { id: await this.insertJob(tx, owner, opts, [{ url: opts.seed, depth: 0 }]) };
+    });
+    return 'id' in r ? { job: (await this.getJob(r.id)) as Job } : r;
   }
 
   /** A job with its first URLs, in the caller's transaction; a live collection's refresh names its collection. */
@@ -144,6 +180,18 @@ export class FrontierStore {
     const touched = new Set<string>();
     const leases = await this.db.transaction(async (tx) => {
       await this.expireLeases(tx, now, touched);
+      const cap = this.config.quotas.leasesPerNode;
+      if (cap > 0) {
+        const held = await tx.get<{ n: number }>(
+          "SELECT count(*) AS n FROM urls WHERE state = 'leased' AND leased_to = ?",
+          [nodeId],
+        );
+        max = Math.min(max, cap - Number(held?.n ?? 0));
+        if (max <= 0) {
+          for (const jobId of touched) await this.finishIfDone(tx, jobId);
+          return [];
+        }
+      }
       const polite = this.config.politeness;
       const hosts = await tx.all<Record<string, unknown>>(
         `SELECT origin, robots_state, robots_txt, tdmrep_state, tdmrep, policy_at, tdmrep_at, robots_doc, tdmrep_doc
@@ -162,12 +210,34 @@ export class FrontierStore {
         // A tdmrep.json fetched before its time was recorded (tdmrep_at null) is as stale as an old one.
         const tdmStale =
           host.tdmrepState !== 'unknown' && (h.tdmrep_at == null || now - Number(h.tdmrep_at) > ttl);
+        const takedowns = await this.takedowns.forHosts([new URL(host.origin).hostname], tx);
+        // A host taken down whole gets no request at all, not even for its robots.txt.
+        const wholeHost = takedowns.some((t) => t.kind !== 'url' && takedownMatches(t, `${host.origin}/`));
         let got: Lease[];
-        if (host.robotsState === 'unknown' || robotsStale)
+        if (wholeHost)
+          got = await this.leasePages(
+            tx,
+            host,
+            nodeId,
+            polite ? 1 : max - out.length,
+            now,
+            touched,
+            takedowns,
+          );
+        else if (host.robotsState === 'unknown' || robotsStale)
           got = await this.leasePolicy(tx, host.origin, 'robots', nodeId, now);
         else if ((host.tdmrepState === 'unknown' || tdmStale) && !this.tooSlow(host))
           got = await this.leasePolicy(tx, host.origin, 'tdmrep', nodeId, now);
-        else got = await this.leasePages(tx, host, nodeId, polite ? 1 : max - out.length, now, touched);
+        else
+          got = await this.leasePages(
+            tx,
+            host,
+            nodeId,
+            polite ? 1 : max - out.length,
+            now,
+            touched,
+            takedowns,
+          );
         if (got.length && polite) {
           await tx.run('UPDATE hosts SET busy_until = ? WHERE origin = ?', [
             now + this.config.leaseMs,
@@ -205,14 +275,23 @@ export class FrontierStore {
     want: number,
     now: number,
     touched: Set<string>,
+    takedowns: readonly Takedown[],
   ): Promise<Lease[]> {
     const out: Lease[] = [];
+    const day = windowStart(now, DAY_MS);
     const rules = host.tdmrep ? parseTdmRep(host.tdmrep) : [];
     const tooSlow = this.tooSlow(host);
     const docs = { robots: host.robotsDoc, tdmrep: host.tdmrepDoc };
     const jobCache = new Map<
       string,
-      { max: number; used: number; running: boolean; collectionId: string | null }
+      {
+        max: number;
+        used: number;
+        running: boolean;
+        collectionId: string | null;
+        keyId: string | null;
+        pagesPerDay: number;
+      }
     >();
     const nodeFacts = new Map();
     // Rows left queued (job full, node not allowed to check) are stepped over, not re-read each round.
@@ -231,6 +310,11 @@ export class FrontierStore {
         const id = Number(r.id);
         const jobId = String(r.job_id);
         const url = String(r.url);
+        if (takedowns.some((t) => takedownMatches(t, url))) {
+          await this.decide(tx, id, 'takedown', 'removed by a takedown (GET /v1/takedowns)', null, null);
+          touched.add(jobId);
+          continue;
+        }
         if (r.kind === 'spotcheck') {
           const task = parseSpotCheckTask((r.detail as string | null) ?? null);
           if (tooSlow) {
@@ -245,6 +329,10 @@ export class FrontierStore {
         let job = jobCache.get(jobId);
         if (!job) {
           const j = await this.getJob(jobId, tx);
+          const key = await tx.get<{ id: string; pages_per_day: number | null }>(
+            'SELECT k.id, k.pages_per_day FROM jobs j JOIN api_keys k ON k.id = j.api_key_id WHERE j.id = ?',
+            [jobId],
+          );
           const leased = await tx.get<{ n: number }>(
             "SELECT count(*) AS n FROM urls WHERE job_id = ? AND state = 'leased' AND kind = 'page'",
             [jobId],
@@ -254,6 +342,8 @@ export class FrontierStore {
             used: (j?.stored ?? 0) + Number(leased?.n ?? 0),
             running: j?.state === 'running',
             collectionId: j?.collectionId ?? null,
+            keyId: key?.id ?? null,
+            pagesPerDay: key?.pages_per_day ?? this.config.quotas.pagesPerDay,
           };
           jobCache.set(jobId, job);
         }
@@ -287,6 +377,16 @@ export class FrontierStore {
             docs.tdmrep,
           );
           touched.add(jobId);
+          continue;
+        }
+        // The key's pages for the day: a URL over it stays queued until the next UTC day.
+        if (
+          counted &&
+          job.keyId &&
+          job.pagesPerDay > 0 &&
+          !(await this.quotas.take(job.keyId, 'pages', day, job.pagesPerDay, tx))
+        ) {
+          offset++;
           continue;
         }
         const kind = r.kind as UrlKind;

@@ -1,16 +1,20 @@
 import { applyCollectionsSchema, migrateCollectionTenancy } from '../collections/collections-schema.js';
 import { applyLabellingSchema } from '../labelling/labelling-schema.js';
 import { applyRewardsSchema } from '../rewards/rewards-schema.js';
+import { applyAccessSchema } from './access-schema.js';
+import { AuditStore } from './audit-store.js';
 import { AuthStore } from './auth-store.js';
 import { CaptureStore } from './capture-store.js';
 import { ensureColumns } from './columns.js';
 import { FrontierStore } from './frontier-store.js';
 import { openPostgresDriver } from './postgres-driver.js';
+import { QuotaStore } from './quota-store.js';
 import { schemaFor } from './schema.js';
 import type { SqlDriver } from './sql-driver.js';
 import { openSqliteDriver } from './sqlite-driver.js';
+import { TakedownStore } from './takedown-store.js';
 import { migrateTenancy } from './tenancy-migration.js';
-import { defaultSchedulerConfig, type SchedulerConfig } from './types.js';
+import { defaultQuotaConfig, defaultSchedulerConfig, type SchedulerOptions } from './types.js';
 
 /**
  * The coordinator's one storage interface. Both backends share the SQL: SQLite (embedded default) and
@@ -21,13 +25,24 @@ export class Store {
   readonly auth: AuthStore;
   readonly frontier: FrontierStore;
   readonly captures: CaptureStore;
+  readonly audit: AuditStore;
+  readonly quotas: QuotaStore;
+  readonly takedowns: TakedownStore;
 
   constructor(
     readonly db: SqlDriver,
-    config: Partial<SchedulerConfig> = {},
+    config: SchedulerOptions = {},
   ) {
     this.auth = new AuthStore(db);
-    this.frontier = new FrontierStore(db, { ...defaultSchedulerConfig, ...config });
+    this.audit = new AuditStore(db);
+    this.quotas = new QuotaStore(db);
+    this.takedowns = new TakedownStore(db);
+    this.frontier = new FrontierStore(
+      db,
+      { ...defaultSchedulerConfig, ...config, quotas: { ...defaultQuotaConfig, ...config.quotas } },
+      this.quotas,
+      this.takedowns,
+    );
     this.captures = new CaptureStore(db);
   }
 
@@ -54,6 +69,7 @@ export class Store {
       await migrateTenancy(this.db, tx);
       await tx.run('CREATE INDEX IF NOT EXISTS jobs_collection ON jobs (collection_id, created_at)');
     });
+    await applyAccessSchema(this.db);
     await applyRewardsSchema(this.db);
     await applyLabellingSchema(this.db);
     await applyCollectionsSchema(this.db);
@@ -66,7 +82,7 @@ export class Store {
 }
 
 /** `postgres://…` or `postgresql://…` opens PostgreSQL; anything else is a SQLite file path (or :memory:). */
-export async function openStore(location: string, config: Partial<SchedulerConfig> = {}): Promise<Store> {
+export async function openStore(location: string, config: SchedulerOptions = {}): Promise<Store> {
   const driver = /^postgres(ql)?:\/\//.test(location)
     ? openPostgresDriver(location)
     : openSqliteDriver(location);

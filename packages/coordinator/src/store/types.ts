@@ -122,7 +122,30 @@ export interface SchedulerConfig {
   maxCrawlDelayMs: number;
   /** The scheduler's clock: lease times and policy-file ages (tests move it to expire policies). */
   clock: () => number;
+  quotas: QuotaConfig;
 }
+
+/** Limits on what one key, tenant or node may use; 0 means no limit. Counted in the database. */
+export interface QuotaConfig {
+  /** API requests per key per UTC minute (a key's own requests_per_minute overrides it). */
+  requestsPerMinute: number;
+  /** Page leases per key per UTC day for the key's crawl jobs (a key's pages_per_day overrides it). */
+  pagesPerDay: number;
+  /** Crawl jobs running at once per tenant (a live collection's refreshes are not counted). */
+  concurrentJobsPerTenant: number;
+  /** Leases one node may hold at once. */
+  leasesPerNode: number;
+}
+
+/** What a coordinator's options may set: any scheduler setting, and any single limit. */
+export type SchedulerOptions = Partial<Omit<SchedulerConfig, 'quotas'>> & { quotas?: Partial<QuotaConfig> };
+
+export const defaultQuotaConfig: QuotaConfig = {
+  requestsPerMinute: 60_000,
+  pagesPerDay: 1_000_000,
+  concurrentJobsPerTenant: 50,
+  leasesPerNode: 64,
+};
 
 export const defaultSchedulerConfig: SchedulerConfig = {
   leaseMs: 60_000,
@@ -133,4 +156,5 @@ export const defaultSchedulerConfig: SchedulerConfig = {
   policyTtlMs: 24 * 3600_000,
   maxCrawlDelayMs: 60_000,
   clock: Date.now,
+  quotas: defaultQuotaConfig,
 };

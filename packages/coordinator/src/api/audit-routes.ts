@@ -1,0 +1,30 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Store } from '../store/store.js';
+import type { KeyEnv } from './authorize.js';
+import { parseQuery } from './parse-body.js';
+
+const auditQuery = z
+  .object({
+    after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    action: z
+      .string()
+      .regex(/^[a-z][a-z0-9_.-]{0,63}$/, 'an action such as key.revoke')
+      .optional(),
+  })
+  .strict();
+
+/** GET /v1/audit: the admin actions, oldest first (scope network:admin). There is no other audit route. */
+export function auditRoutes({ store }: { store: Store }): Hono<KeyEnv> {
+  const r = new Hono<KeyEnv>();
+  r.get('/', async (c) => {
+    const q = parseQuery(c, auditQuery);
+    const rows = await store.audit.list(q);
+    return c.json({
+      entries: rows.map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
+      next: rows.length === q.limit ? rows.at(-1)?.id : null,
+    });
+  });
+  return r;
+}

@@ -1,0 +1,171 @@
+// Takedowns as a publisher needs them and an attacker would probe them: only an admin files one; the
+// list is public with date and reason; a domain takedown spares look-alike hosts; a prefix stops at path
+// segment boundaries; nothing matching is leased again, in jobs made before or after; outputs leave
+// taken-down pages out.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { RunningCoordinator } from '@sward/coordinator';
+import { takedownMatches } from '@sward/core';
+import { SwardApiError, SwardClient } from '@sward/sdk';
+import { caller, coordinatorOn, nodeSession, work } from './support/api-call.js';
+import { backends } from './support/backends.js';
+
+test('matching rules: domains by label, prefixes by path segment, URLs exactly', () => {
+  const d = { kind: 'domain' as const, value: 'example.com' };
+  assert.ok(takedownMatches(d, 'http://example.com/a'));
+  assert.ok(takedownMatches(d, 'https://www.example.com:8443/'));
+  assert.ok(!takedownMatches(d, 'http://example.com.evil.test/'));
+  assert.ok(!takedownMatches(d, 'http://badexample.com/'));
+  const p = { kind: 'prefix' as const, value: 'http://site.test/docs' };
+  assert.ok(takedownMatches(p, 'http://site.test/docs'));
+  assert.ok(takedownMatches(p, 'http://site.test/docs/a?b=1'));
+  assert.ok(!takedownMatches(p, 'http://site.test/docsx'));
+  assert.ok(!takedownMatches(p, 'https://site.test/docs/a'), 'another origin');
+  const u = { kind: 'url' as const, value: 'http://site.test/x?y=1' };
+  assert.ok(takedownMatches(u, 'http://site.test/x?y=1#frag'));
+  assert.ok(!takedownMatches(u, 'http://site.test/x?y=2'));
+});
+
+for (const backend of backends())
+  describe(`takedowns: ${backend.name}`, () => {
+    let co: RunningCoordinator;
+    let stop: () => Promise<void>;
+    let call: ReturnType<typeof caller>;
+    let admin: string;
+    let acme: string;
+    let node: Awaited<ReturnType<typeof nodeSession>>;
+    const takedown = (kind: string, value: string, reason = 'publisher asked') =>
+      call('POST', '/v1/takedowns', admin, { kind, value, reason });
+    const job = async (seed: string) => {
+      const r = await call('POST', '/v1/jobs', acme, { seed, maxDepth: 0 });
+      assert.equal(r.status, 201, r.text);
+      return r.json.id as string;
+    };
+    const skipped = async (id: string) => (await call('GET', `/v1/jobs/${id}`, acme)).json.progress;
+
+    before(async () => {
+      ({ co, stop } = await coordinatorOn(backend));
+      call = caller(co.app);
+      admin = co.firstApiKey as string;
+      acme = (
+        await co.store.auth.createApiKey({
+          name: 'acme',
+          tenant: 'acme',
+          role: 'customer',
+          scopes: ['crawl', 'collections', 'labelling:owner', 'keys:admin'],
+        })
+      ).key;
+      node = await nodeSession(co);
+    });
+    after(async () => {
+      await stop();
+      await backend.cleanup();
+    });
+
+    test('a customer key cannot file a takedown; no key cannot either', async () => {
+      const body = { kind: 'domain', value: 'victim.test', reason: 'competitor' };
+      const r = await call('POST', '/v1/takedowns', acme, body);
+      assert.equal(r.status, 403, r.text);
+      assert.match(r.json.error.message, /network:admin/);
+      assert.equal((await call('POST', '/v1/takedowns', null, body)).status, 401);
+      assert.deepEqual((await call('GET', '/v1/takedowns', null)).json.takedowns, []);
+    });
+
+    test('bad takedowns are refused, naming the field', async () => {
+      for (const [kind, value] of [
+        ['domain', 'http://example.com/'],
+        ['domain', 'exa mple.com'],
+        ['prefix', 'http://example.com/a?b=1'],
+        ['url', 'http:///etc/passwd'],
+        ['host', 'example.com'],
+      ] as const) {
+        const r = await takedown(kind, value);
+        assert.equal(r.status, 400, `${kind} ${value}: ${r.text}`);
+        assert.match(r.json.error.message, /^(value|kind)/);
+      }
+      assert.equal((await takedown('domain', 'x.test', '')).status, 400, 'a reason is required');
+    });
+
+    test('a domain takedown: never leased again, not even robots.txt, in a job made after it; look-alikes are crawled', async () => {
+      const made = await takedown('domain', 'Example.COM', 'the publisher objects to AI training');
+      assert.equal(made.status, 201, made.text);
+      assert.equal(made.json.value, 'example.com');
+      const taken = await job('http://www.example.com/');
+      const lookAlike = await job('http://example.com.evil.test/');
+      const leased = await work(co, node.node, node.token);
+      assert.ok(!leased.some((u) => new URL(u).hostname.endsWith('example.com')), `leased ${leased}`);
+      assert.ok(leased.includes('http://example.com.evil.test/'), `leased ${leased}`);
+      assert.deepEqual((await skipped(taken)).skippedByReason, { takedown: 1 });
+      assert.equal((await skipped(lookAlike)).stored, 1);
+      const skippedRows = await call('GET', `/v1/jobs/${taken}/skipped`, acme);
+      assert.equal(skippedRows.json.skipped[0].reason, 'takedown');
+    });
+
+    test('a prefix takedown respects path segments, and reaches URLs queued before it', async () => {
+      const before = await job('http://site.test/docs/a');
+      const sibling = await job('http://site.test/docsx');
+      // queued, not yet leased, when the takedown arrives
+      assert.equal((await takedown('prefix', 'http://site.test/docs')).status, 201);
+      const leased = await work(co, node.node, node.token);
+      assert.ok(!leased.includes('http://site.test/docs/a'), `leased ${leased}`);
+      assert.ok(leased.includes('http://site.test/docsx'), `leased ${leased}`);
+      assert.deepEqual((await skipped(before)).skippedByReason, { takedown: 1 });
+      assert.equal((await skipped(sibling)).stored, 1);
+    });
+
+    test('outputs built after a takedown leave the page out: pages, documents, the capture, the body', async () => {
+      const id = await job('http://news.test/story');
+      await work(co, node.node, node.token, '<article><h1>Story</h1><p>Some words of a story.</p></article>');
+      const pages = await call('GET', `/v1/jobs/${id}/pages`, acme);
+      assert.equal(pages.json.pages.length, 1, pages.text);
+      const captureId = pages.json.pages[0].captureId;
+      const sha = pages.json.pages[0].bodySha256;
+      assert.equal((await call('GET', `/v1/captures/${captureId}`, acme)).status, 200);
+      assert.equal((await call('GET', `/v1/blobs/${sha}`, acme)).status, 200);
+      const again = await takedown('url', 'http://news.test/story');
+      assert.equal(again.status, 201, again.text);
+      assert.equal(
+        (await takedown('url', 'http://news.test/story#x')).status,
+        200,
+        'the same takedown twice is one',
+      );
+      assert.deepEqual((await call('GET', `/v1/jobs/${id}/pages`, acme)).json.pages, []);
+      assert.deepEqual((await call('GET', `/v1/jobs/${id}/documents`, acme)).json.documents, []);
+      assert.equal((await call('GET', `/v1/captures/${captureId}`, acme)).status, 404);
+      assert.equal((await call('GET', `/v1/blobs/${sha}`, acme)).status, 404, 'nor its raw body');
+    });
+
+    test('the public list: every takedown with its date and reason, and not who filed it', async () => {
+      const r = await call('GET', '/v1/takedowns', null);
+      assert.equal(r.status, 200, r.text);
+      const byValue = Object.fromEntries(r.json.takedowns.map((t: { value: string }) => [t.value, t]));
+      assert.deepEqual(Object.keys(byValue).sort(), [
+        'example.com',
+        'http://news.test/story',
+        'http://site.test/docs',
+      ]);
+      assert.equal(byValue['example.com'].reason, 'the publisher objects to AI training');
+      assert.ok(!Number.isNaN(Date.parse(byValue['example.com'].createdAt)));
+      assert.ok(!r.text.includes('k_'), 'no key id in the public list');
+      const audit = await call('GET', '/v1/audit?action=takedown.create', admin);
+      assert.equal(audit.json.entries.length, 3, audit.text);
+    });
+
+    test('through the SDK: an admin files one, a customer is refused, anyone lists them; the audit names the filer', async () => {
+      const sdkAdmin = new SwardClient({ url: co.url, apiKey: admin });
+      const made = await sdkAdmin.createTakedown({
+        kind: 'prefix',
+        value: 'https://sdk.test/private/',
+        reason: 'ask',
+      });
+      assert.equal(made.value, 'https://sdk.test/private/');
+      const customer = new SwardClient({ url: co.url, apiKey: acme });
+      await assert.rejects(
+        customer.createTakedown({ kind: 'domain', value: 'rival.test', reason: 'spite' }),
+        (e: unknown) => e instanceof SwardApiError && e.status === 403,
+      );
+      assert.ok((await customer.takedowns()).some((t) => t.id === made.id));
+      const audit = await sdkAdmin.audit({ action: 'takedown.create' });
+      assert.equal(audit.at(-1)?.target, 'prefix:https://sdk.test/private/');
+    });
+  });
