@@ -3,7 +3,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createWarcWriter } from '@sward/coordinator';
-import { BUNDLE_CHECKPOINTS_FILE, type BundleCheckpoints } from '@sward/core';
+import { anchorRefSchema, BUNDLE_CHECKPOINTS_FILE, type BundleCheckpoints } from '@sward/core';
 import { applyQualityPreset, Deduplicator, type QualityPreset, type QualitySignals } from '@sward/extract';
 import type { PageRow, SwardClient } from '@sward/sdk';
 
@@ -158,14 +158,44 @@ async function writeCheckpoints(
     consistency.push({ from, to, proof: await client.consistencyProof(from, to) });
   }
   const verifierKey = await client.logKey();
+  const anchorChains = await fetchAnchorChains(
+    client,
+    chosen.map((c) => c.anchor),
+  );
   const bundle: BundleCheckpoints = {
     origin: verifierKey.split('+')[0] as string,
     verifierKey,
     checkpoints: chosen.map((c) => ({ size: c.size, note: c.note, hash: c.hash, anchor: c.anchor })),
     consistency,
+    ...(anchorChains.length ? { anchorChains } : {}),
   };
   await mkdir(join(dir, dirname(BUNDLE_CHECKPOINTS_FILE)), { recursive: true });
   await writeFile(join(dir, BUNDLE_CHECKPOINTS_FILE), `${JSON.stringify(bundle, null, 2)}\n`);
+}
+
+/**
+ * The file anchor chains the checkpoints' anchors are entries of, from the first such entry to the
+ * last, as far as the coordinator holds them: a chain written by another coordinator sharing the
+ * database is not on this one, and `sward verify` reports those anchors as not checked link by link.
+ */
+async function fetchAnchorChains(
+  client: SwardClient,
+  anchors: readonly unknown[],
+): Promise<NonNullable<BundleCheckpoints['anchorChains']>> {
+  const ranges = new Map<string, { from: number; to: number }>();
+  for (const a of anchors) {
+    const parsed = anchorRefSchema.safeParse(a);
+    if (!parsed.success || parsed.data.kind !== 'file' || parsed.data.chain === undefined) continue;
+    const { chain, seq } = parsed.data;
+    const r = ranges.get(chain);
+    ranges.set(chain, r ? { from: Math.min(r.from, seq), to: Math.max(r.to, seq) } : { from: seq, to: seq });
+  }
+  const out: NonNullable<BundleCheckpoints['anchorChains']> = [];
+  for (const [chain, { from, to }] of ranges) {
+    const entries = await client.anchorChain(chain, from, to);
+    if (entries) out.push({ chain, entries });
+  }
+  return out;
 }
 
 /**

@@ -62,6 +62,7 @@ export async function verifyBundleDir(
     checkpoints: v?.checkpoints ?? null,
     trustedFromBundle: report.trustedFromBundle,
     uncovered: uncoveredFiles(dir),
+    anchorChains: v?.anchorChains ?? null,
   });
   return report;
 }

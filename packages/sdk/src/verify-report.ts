@@ -1,4 +1,4 @@
-import type { BundleFailure } from '@sward/core';
+import type { AnchorChainStatus, BundleFailure } from '@sward/core';
 
 /** checked: the check ran and passed; failed: it ran and found problems; not_checked: it did not run. */
 export type CheckStatus = 'checked' | 'not_checked' | 'failed';
@@ -19,6 +19,8 @@ export interface ReportInput {
   trustedFromBundle: boolean;
   /** Bundle files (relative paths) that no check reads. */
   uncovered: readonly string[];
+  /** What the bundle's file anchor chains showed; null or absent when not read. */
+  anchorChains?: AnchorChainStatus | null;
 }
 
 /** Files a crawl writes that verify does not read yet, and why each matters. */
@@ -132,6 +134,8 @@ export function reportLines(r: ReportInput): CheckLine[] {
             },
     );
     lines.push(...anchorLines(cps.checkpoints, of('anchor'), first));
+    const chainLine = anchorChainLine(r.anchorChains ?? null, of('anchor chain'), first);
+    if (chainLine) lines.push(chainLine);
   }
   lines.push(
     r.trustedFromBundle
@@ -164,7 +168,7 @@ function anchorLines(
     kinds.set(k, (kinds.get(k) ?? 0) + 1);
   }
   const how: Record<string, string> = {
-    file: 'entry hash recomputes, checked locally; the anchor file itself is not in the bundle',
+    file: 'entry hash recomputes and is signed by the log key',
     solana: 'the signed transaction carries the checkpoint hash in its memo, checked offline',
   };
   const what = [...kinds].map(([k, n]) => `${n} ${k}: ${how[k] ?? 'unknown kind'}`).join('; ');
@@ -184,6 +188,36 @@ function anchorLines(
       detail: 'offline: the Solana transactions are checked as signed, not that they landed on chain',
     });
   return lines;
+}
+
+/** The file anchor chain's line: link by link for the chains the bundle ships, else said not checked. */
+function anchorChainLine(
+  s: AnchorChainStatus | null,
+  failures: readonly BundleFailure[],
+  first: (fs: readonly BundleFailure[]) => string,
+): CheckLine | null {
+  if (!s || s.fileRefs === 0) return null;
+  const check = 'anchor chain';
+  if (failures.length)
+    return {
+      check,
+      status: 'failed',
+      detail: `${plural(failures.length, 'problem')}; first: ${first(failures)}`,
+    };
+  const linked = `${s.entries} signed ${s.entries === 1 ? 'entry' : 'entries'} in ${plural(s.chains, 'chain')} link one to the next`;
+  if (s.notShipped === s.fileRefs)
+    return {
+      check,
+      status: 'not_checked',
+      detail: `the bundle carries no anchor chain for its ${plural(s.fileRefs, 'file anchor')} (anchored by another coordinator, or before chains were shipped)`,
+    };
+  if (s.notShipped)
+    return {
+      check,
+      status: 'not_checked',
+      detail: `${linked} and hold ${s.inChain} of ${plural(s.fileRefs, 'file anchor')}; the chain of the other ${s.notShipped} is not in the bundle (another coordinator's anchor file)`,
+    };
+  return { check, status: 'checked', detail: `${linked} and hold all ${plural(s.fileRefs, 'file anchor')}` };
 }
 
 /** The report's last line: it names what was not checked, so it never claims more than ran. */

@@ -1,2 +1,3 @@
+export * from './anchor-chain-check.js';
 export * from './bundle-format.js';
 export * from './bundle-verifier.js';
