@@ -4,4 +4,5 @@ export * from './client.js';
 export * from './errors.js';
 export * from './types.js';
 export * from './verify-bundle.js';
+export * from './verify-on-chain.js';
 export * from './verify-report.js';

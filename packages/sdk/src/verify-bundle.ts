@@ -9,6 +9,7 @@ const BUNDLE_PAGES_FILE = 'pages.jsonl';
 import { CHUNK_BYTES, planChunks } from './bundle-chunks.js';
 import { type ChunkResult, mergeChunks, verifyChunk } from './verify-chunk.js';
 import { DEFAULT_WORKERS, POOL_MIN_ROWS } from './verify-defaults.js';
+import { checkAnchorsOnChain } from './verify-on-chain.js';
 import { verifyInWorkers, yieldTurn } from './verify-pool.js';
 import { type CheckLine, reportLines } from './verify-report.js';
 
@@ -33,6 +34,8 @@ export interface VerifyOptions {
   workers?: number;
   /** Size of the pieces pages.jsonl is cut into (and handed to workers); default CHUNK_BYTES. */
   chunkBytes?: number;
+  /** A Solana JSON-RPC URL: confirm each Solana anchor on chain (verify-on-chain.ts). */
+  rpcUrl?: string;
 }
 
 export { DEFAULT_WORKERS, POOL_MIN_ROWS } from './verify-defaults.js';
@@ -56,6 +59,8 @@ export async function verifyBundleDir(
     checks: [],
   };
   const v = await checkBundle(dir, trustedKeys, options, report);
+  const onChain = v && options.rpcUrl ? await checkOnChain(v, options.rpcUrl) : null;
+  if (onChain) report.failures.push(...onChain.failures);
   report.checks = reportLines({
     rows: report.rows,
     failures: report.failures,
@@ -63,6 +68,7 @@ export async function verifyBundleDir(
     trustedFromBundle: report.trustedFromBundle,
     uncovered: uncoveredFiles(dir),
     anchorChains: v?.anchorChains ?? null,
+    onChain,
   });
   return report;
 }
@@ -118,6 +124,12 @@ async function checkBundle(
   report.rowsOk = rows.rowsOk;
   report.failures = [...v.failures, ...rows.failures];
   return v;
+}
+
+/** The Solana anchors that verified offline, looked up on chain. */
+function checkOnChain(v: BundleVerifier, rpcUrl: string) {
+  const refs = v.anchorRefs.flatMap(({ size, ref }) => (ref.kind === 'solana' ? [{ size, ref }] : []));
+  return checkAnchorsOnChain(rpcUrl, refs);
 }
 
 /** Files and folders of the bundle that no check reads: everything but the rows, blobs and checkpoints. */

@@ -19,6 +19,8 @@ export interface ReportInput {
   trustedFromBundle: boolean;
   /** Bundle files (relative paths) that no check reads. */
   uncovered: readonly string[];
+  /** What `--rpc` found on chain; null or absent when no RPC URL was given. */
+  onChain?: { checked: number } | null;
   /** What the bundle's file anchor chains showed; null or absent when not read. */
   anchorChains?: AnchorChainStatus | null;
 }
@@ -133,7 +135,9 @@ export function reportLines(r: ReportInput): CheckLine[] {
               detail: `${plural(pairs, 'proof')} link consecutive checkpoints`,
             },
     );
-    lines.push(...anchorLines(cps.checkpoints, of('anchor'), first));
+    lines.push(
+      ...anchorLines(cps.checkpoints, of('anchor'), first, r.onChain ?? null, of('anchor on chain')),
+    );
     const chainLine = anchorChainLine(r.anchorChains ?? null, of('anchor chain'), first);
     if (chainLine) lines.push(chainLine);
   }
@@ -160,6 +164,8 @@ function anchorLines(
   checkpoints: readonly { anchor: unknown }[],
   failures: readonly BundleFailure[],
   first: (fs: readonly BundleFailure[]) => string,
+  onChain: { checked: number } | null,
+  onChainFailures: readonly BundleFailure[],
 ): CheckLine[] {
   const kinds = new Map<string, number>();
   for (const c of checkpoints) {
@@ -181,11 +187,32 @@ function anchorLines(
         }
       : { check: 'anchors', status: 'checked', detail: what },
   ];
-  if (kinds.has('solana'))
+  const check = 'anchors on chain';
+  const solana = kinds.get('solana') ?? 0;
+  if (!solana) return lines;
+  if (!onChain)
     lines.push({
-      check: 'anchors on chain',
+      check,
       status: 'not_checked',
-      detail: 'offline: the Solana transactions are checked as signed, not that they landed on chain',
+      detail: 'no --rpc given: the Solana transactions are checked as signed, not that they landed on chain',
+    });
+  else if (onChainFailures.length)
+    lines.push({
+      check,
+      status: 'failed',
+      detail: `${onChainFailures.length} problem${onChainFailures.length === 1 ? '' : 's'}; first: ${first(onChainFailures)}`,
+    });
+  else if (onChain.checked < solana)
+    lines.push({
+      check,
+      status: 'failed',
+      detail: `${solana - onChain.checked} of ${solana} Solana anchors failed offline, so were not looked up`,
+    });
+  else
+    lines.push({
+      check,
+      status: 'checked',
+      detail: `${plural(onChain.checked, 'transaction')} found on chain through --rpc: the same signed bytes (memo = checkpoint hash), confirmed, without error, in the slot the bundle names`,
     });
   return lines;
 }

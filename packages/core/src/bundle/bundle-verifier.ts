@@ -42,6 +42,8 @@ export class BundleVerifier {
   private readonly inclusion = new InclusionVerifier();
   private lastLeaf = -1;
   readonly checkpoints: BundleCheckpoints | null = null;
+  /** The anchor refs that verified offline, with their checkpoint sizes (an online check starts here). */
+  readonly anchorRefs: { size: number; ref: AnchorRef }[] = [];
   /** The file anchor chains' findings; null when the checkpoints file did not parse. */
   readonly anchorChains: AnchorChainStatus | null = null;
 
@@ -64,7 +66,7 @@ export class BundleVerifier {
       return;
     }
     const sorted = [...parsed.data.checkpoints].sort((a, b) => a.size - b.size);
-    const refs: { size: number; ref: AnchorRef }[] = [];
+    const refs = this.anchorRefs;
     for (const cp of sorted) {
       try {
         const { checkpoint } = openCheckpoint(cp.note, verifiers, parsed.data.origin);
