@@ -288,12 +288,13 @@ async function writeBundle(dir: string, rows: number): Promise<{ captures: Signe
   const hash = checkpointHash(note);
   mkdirSync(join(dir, 'provenance'), { recursive: true });
   // As a coordinator anchors: entries signed by the log key, and the chain shipped for verify to walk.
-  const anchor = await FileAnchor.open(join(dir, 'anchors.jsonl'), {
-    signer: noteSignerFromIdentity(origin, logIdentity),
-  });
+  // The anchor file is the coordinator's, not part of the bundle: keep it outside the folder.
+  const anchorFile = `${dir}.anchors.jsonl`;
+  const anchor = await FileAnchor.open(anchorFile, { signer: noteSignerFromIdentity(origin, logIdentity) });
   const ref = await anchor.anchor(hash);
   const anchorChains = [{ chain: anchor.chain as string, entries: await anchor.entries(0, ref.seq) }];
   await anchor.close();
+  rmSync(anchorFile);
   const verifierKey = formatVerifierKey(origin, Buffer.from(logIdentity.id, 'hex'));
   writeFileSync(
     join(dir, 'provenance/checkpoints.json'),

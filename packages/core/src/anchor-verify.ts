@@ -95,7 +95,7 @@ export function fileAnchorEntryHash(e: Omit<FileAnchorEntry, 'entryHash' | 'sig'
 
 /**
  * The entry that follows `prev` (null for the first) in a file anchor chain. It keeps `prev`'s chain
- * id; a first entry takes `chain`. `sign` (anchor-chain.ts's signAnchorEntry) signs its hash.
+ * id; a first entry takes `chain`. `sign` (anchor-chain.ts's anchorEntrySigner) signs its hash.
  */
 export function nextFileAnchorEntry(
   prev: FileAnchorEntry | null,
