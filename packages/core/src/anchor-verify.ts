@@ -95,7 +95,7 @@ export function fileAnchorEntryHash(e: Omit<FileAnchorEntry, 'entryHash' | 'sig'
 
 /**
  * The entry that follows `prev` (null for the first) in a file anchor chain. It keeps `prev`'s chain
- * id; a first entry takes `chain`. `sign` (anchor-chain.ts's anchorEntrySigner) signs its hash.
+ * id; a first entry (or the first after entries without one) takes `chain`. `sign` (anchor-chain.ts's anchorEntrySigner) signs its hash.
  */
 export function nextFileAnchorEntry(
   prev: FileAnchorEntry | null,
@@ -103,7 +103,8 @@ export function nextFileAnchorEntry(
   time: string,
   opts: { readonly chain?: string; readonly sign?: (entryHash: string) => string } = {},
 ): FileAnchorEntry {
-  const chain = prev ? prev.chain : opts.chain;
+  // A file begun before chain ids takes one at its first entry written since.
+  const chain = prev?.chain ?? opts.chain;
   const body = {
     seq: prev ? prev.seq + 1 : 0,
     time,
@@ -131,7 +132,7 @@ export function verifyFileAnchorEntry(input: unknown, prev: FileAnchorEntry | nu
   const prevHash = prev ? prev.entryHash : ANCHOR_GENESIS_HASH;
   if (e.prevHash !== prevHash)
     throw bad(`anchor entry ${e.seq}: prevHash ${e.prevHash} does not link to ${prevHash}`);
-  if (prev && e.chain !== prev.chain)
+  if (prev?.chain !== undefined && e.chain !== prev.chain)
     throw bad(`anchor entry ${e.seq}: chain ${e.chain} is not the chain ${prev.chain} of the entry before`);
   return e;
 }

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import {
+  type FileAnchorEntry,
   generateNoteKeys,
+  nextFileAnchorEntry,
   parseSignerKey,
   parseVerifierKey,
   sha256Hex,
@@ -136,4 +138,31 @@ test('with the log key every entry is signed, one chain id holds across reopens,
   assert.equal(verifyAnchorChainSegment(some, [parseVerifierKey(keys.verifierKey)]).length, 3);
   const stranger = parseVerifierKey(generateNoteKeys('sward.local/log').verifierKey);
   assert.throws(() => verifyAnchorChainSegment(some, [stranger]), /entry 1: .*not a trusted log key/);
+});
+
+test('a file written before chain ids and signatures still opens, and goes on signed under a chain id', async () => {
+  const path = join(dir, 'old.jsonl');
+  let prev: FileAnchorEntry | null = null;
+  const old: FileAnchorEntry[] = [];
+  for (let i = 0; i < 2; i++) {
+    prev = nextFileAnchorEntry(prev, h(i), '2026-01-01T00:00:00Z');
+    old.push(prev);
+  }
+  await writeFile(path, old.map((e) => `${JSON.stringify(e)}\n`).join(''));
+  const keys = generateNoteKeys('sward.local/log');
+  const a = await FileAnchor.open(path, { signer: parseSignerKey(keys.signerKey) });
+  await a.anchor(h(2));
+  await a.anchor(h(3));
+  const chain = a.chain;
+  assert.match(chain ?? '', /^[0-9a-f]{32}$/);
+  const fresh = await a.entries(2, 3);
+  await a.close();
+  assert.ok(fresh.every((e) => e.chain === chain && e.sig));
+  assert.equal(verifyAnchorFileText(await readFile(path, 'utf8')).length, 4);
+  assert.equal(verifyAnchorChainSegment(fresh, [parseVerifierKey(keys.verifierKey)]).length, 2);
+  // The old entries carry no signature: a bundle shipping them fails rather than trusting them.
+  assert.throws(
+    () => verifyAnchorChainSegment(old, [parseVerifierKey(keys.verifierKey)]),
+    /entry 1: anchor entry 0 is not signed/,
+  );
 });
