@@ -288,13 +288,18 @@ async function writeBundle(dir: string, rows: number): Promise<{ captures: Signe
   ]);
   const hash = checkpointHash(note);
   mkdirSync(join(dir, 'provenance'), { recursive: true });
-  const anchor = await FileAnchor.open(join(dir, 'anchors.jsonl'));
+  // As a coordinator anchors: entries signed by the log key, and the chain shipped for verify to walk.
+  // The anchor file is the coordinator's, not part of the bundle: keep it outside the folder.
+  const anchorFile = `${dir}.anchors.jsonl`;
+  const anchor = await FileAnchor.open(anchorFile, { signer: noteSignerFromIdentity(origin, logIdentity) });
   const ref = await anchor.anchor(hash);
+  const anchorChains = [{ chain: anchor.chain as string, entries: await anchor.entries(0, ref.seq) }];
   await anchor.close();
+  rmSync(anchorFile);
   const verifierKey = formatVerifierKey(origin, Buffer.from(logIdentity.id, 'hex'));
   writeFileSync(
     join(dir, 'provenance/checkpoints.json'),
-    `${JSON.stringify({ origin: verifierKey.split('+')[0], verifierKey, checkpoints: [{ size: rows, note, hash, anchor: ref }], consistency: [] }, null, 2)}\n`,
+    `${JSON.stringify({ origin: verifierKey.split('+')[0], verifierKey, checkpoints: [{ size: rows, note, hash, anchor: ref }], consistency: [], anchorChains }, null, 2)}\n`,
   );
   const lines: string[] = [];
   const made = new Set<string>();
@@ -378,6 +383,11 @@ async function verifyPart(): Promise<void> {
       const summary = prof ? summarise(await prof.stop()) : null;
       if (r.failures.length || r.rowsOk !== rows || r.workers !== workers)
         throw new Error(`verify failed: ${JSON.stringify(r.failures.slice(0, 3))}`);
+      // "All checks on": every check ran and passed, the anchor chain included (nothing left unchecked
+      // but the log key, which a bundle-trusted key cannot check, and files this bundle does not have).
+      const notRun = r.checks.filter((l) => l.status !== 'checked').map((l) => l.check);
+      if (notRun.some((c) => c !== 'log key' && c !== 'consistency proofs'))
+        throw new Error(`checks not run: ${notRun.join(', ')}`);
       return { rate, summary };
     };
     const load = () => loadavg()[0]?.toFixed(2);

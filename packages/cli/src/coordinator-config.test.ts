@@ -108,3 +108,50 @@ test('trusted proxies: none by default; a list from the flag or the file; a host
   );
   assert.match(bad.message, /trustedProxies/);
 });
+
+test('--anchor solana needs --rpc and --keypair; they mean nothing for a file anchor', () => {
+  const c = loadCoordinatorConfig({
+    flags: { anchor: 'solana', rpc: 'http://127.0.0.1:8899', keypair: 'payer.json' },
+  });
+  assert.equal(c.anchor, 'solana');
+  assert.equal(c.rpc, 'http://127.0.0.1:8899');
+  assert.equal(loadCoordinatorConfig({}).anchor, 'file');
+  assert.deepEqual(
+    failure(() => loadCoordinatorConfig({ flags: { anchor: 'solana', rpc: 'http://x' } })),
+    {
+      code: 'USAGE',
+      message: '--anchor solana needs --keypair',
+    },
+  );
+  assert.deepEqual(
+    failure(() => loadCoordinatorConfig({ flags: { rpc: 'http://x' } })),
+    {
+      code: 'USAGE',
+      message: '--rpc is only used with --anchor solana',
+    },
+  );
+  assert.deepEqual(
+    failure(() => loadCoordinatorConfig({ flags: { anchor: 'chain' } })),
+    {
+      code: 'USAGE',
+      message: '--anchor: expected file or solana',
+    },
+  );
+  assert.deepEqual(
+    failure(() => loadCoordinatorConfig({ flags: { anchor: 'solana', rpc: 'ftp://x', keypair: 'k.json' } })),
+    { code: 'USAGE', message: '--rpc: expected an http(s) URL' },
+  );
+  const configFile = file('solana.json', {
+    anchor: 'solana',
+    keypair: 'k.json',
+    anchorFile: 'a.jsonl',
+    rpc: 'https://rpc.example',
+  });
+  assert.deepEqual(
+    failure(() => loadCoordinatorConfig({ configFile })),
+    {
+      code: 'CONFIG',
+      message: '"anchorFile" is for "anchor" file only',
+    },
+  );
+});

@@ -38,7 +38,12 @@ export const coordinatorConfigSchema = z
     maxCrawlDelay: z
       .preprocess(toNumber, z.number({ error: 'expected a number of seconds' }).min(0).max(86_400))
       .default(60),
+    /** Where checkpoints are anchored: a hash-chained file (default) or Solana memo transactions. */
+    anchor: z.enum(['file', 'solana'], { error: 'expected file or solana' }).default('file'),
     anchorFile: text.optional(),
+    /** Solana JSON-RPC URL and fee payer keypair file (Solana CLI format) for --anchor solana. */
+    rpc: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+    keypair: text.optional(),
     embeddingsUrl: z.url({ error: 'expected an http(s) URL' }).optional(),
     embeddingsModel: text.optional(),
     embeddingsDir: text.optional(),
@@ -167,6 +172,26 @@ function checkCombinations(c: CoordinatorConfig, origin: Record<string, string>)
       origin.embeddingsUrl === 'flag' || origin.embeddingsDir === 'flag' ? 'USAGE' : 'CONFIG',
       `give ${name('embeddingsUrl')} or ${name('embeddingsDir')}, not both`,
     );
+  const usage = (...keys: string[]) => (keys.some((k) => origin[k] === 'flag') ? 'USAGE' : 'CONFIG');
+  if (c.anchor === 'solana') {
+    const missing = (['rpc', 'keypair'] as const).filter((k) => !c[k]);
+    if (missing.length)
+      throw new CliError(
+        usage('anchor'),
+        `${name('anchor')} solana needs ${missing.map((k) => (origin.anchor === 'flag' ? flagName(k) : `"${k}"`)).join(' and ')}`,
+      );
+    if (c.anchorFile)
+      throw new CliError(
+        usage('anchor', 'anchorFile'),
+        `${name('anchorFile')} is for ${name('anchor')} file only`,
+      );
+  } else
+    for (const k of ['rpc', 'keypair'] as const)
+      if (c[k])
+        throw new CliError(
+          usage(k),
+          `${name(k)} is only used with ${origin[k] === 'flag' ? '--anchor' : name('anchor')} solana`,
+        );
   if (c.embeddingsUrl && !c.embeddingsModel)
     throw new CliError(
       origin.embeddingsUrl === 'flag' ? 'USAGE' : 'CONFIG',

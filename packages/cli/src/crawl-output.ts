@@ -44,6 +44,7 @@ function apiSource(client: SwardClient, jobId: string): BundleSource {
     checkpoints: () => client.checkpoints(0),
     consistencyProof: (from, to) => client.consistencyProof(from, to),
     logKey: () => client.logKey(),
+    anchorChain: (chain, from, to) => client.anchorChain(chain, from, to),
   };
 }
 

@@ -84,7 +84,18 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   const store = await openStore(opts.db, opts.scheduler);
   const blobs = new BlobStore(join(opts.dataDir, 'blobs'));
   const spotChecks = new SpotChecks(blobs, store.captures, { ...defaultSpotCheckConfig, ...opts.spotChecks });
-  const anchor = await openAnchor(opts.anchor ?? { kind: 'file', path: join(opts.dataDir, 'anchors.jsonl') });
+  const policy: CheckpointPolicy = {
+    origin: 'sward.local/log',
+    everyMs: 10_000,
+    everyLeaves: 1000,
+    ...opts.checkpoints,
+  };
+  const { signer, verifierKey } = loadLogKey(opts.logKeyFile ?? join(opts.dataDir, 'log.key'), policy.origin);
+  const anchor = await openAnchor(
+    opts.anchor ?? { kind: 'file', path: join(opts.dataDir, 'anchors.jsonl') },
+    undefined,
+    signer,
+  );
   const rewards = new RewardsService(store.db, { anchor, outDir: join(opts.dataDir, 'payouts') });
   const chunkIndex = new ChunkIndex(store.db);
   const collectionIngest = new CollectionIngest(store.frontier, chunkIndex);
@@ -116,13 +127,6 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     firstApiKey = (
       await store.auth.createApiKey({ name: 'admin', tenant: DEFAULT_TENANT, role: 'admin', scopes: SCOPES })
     ).key;
-  const policy: CheckpointPolicy = {
-    origin: 'sward.local/log',
-    everyMs: 10_000,
-    everyLeaves: 1000,
-    ...opts.checkpoints,
-  };
-  const { signer, verifierKey } = loadLogKey(opts.logKeyFile ?? join(opts.dataDir, 'log.key'), policy.origin);
   const logStore = new LogStore(store.db);
   const checkpoints = new Checkpointer(store.db, logStore, signer, verifierKey, anchor, policy);
   await checkpoints.anchorPending();
@@ -144,6 +148,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     spotChecks,
     rewards,
     checkpoints,
+    anchor,
     collections,
     collectionSearch,
     trustedProxies: trustedProxySet(opts.trustedProxies),

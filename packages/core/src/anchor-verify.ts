@@ -17,6 +17,7 @@ export const MEMO_V3_PROGRAM_ID = 'MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr';
 export const ANCHOR_GENESIS_HASH = '0'.repeat(64);
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters');
+const base64 = z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, 'expected base64');
 const base58 = z.string().regex(/^[1-9A-HJ-NP-Za-km-z]+$/, 'expected base58');
 
 export const fileAnchorEntrySchema = z
@@ -25,7 +26,17 @@ export const fileAnchorEntrySchema = z
     time: z.string().datetime({ offset: true }),
     checkpointHash: hex64,
     prevHash: hex64,
+    /**
+     * Which anchor file: a random id fixed by the file's first entry and repeated in every entry, so
+     * entries of two coordinators' files (same seq numbers) are never confused. Absent in old files.
+     */
+    chain: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/, 'expected 32 lowercase hex characters')
+      .optional(),
     entryHash: hex64,
+    /** base64(4-byte key ID ‖ ed25519 signature) by the log key over the entry hash (anchor-chain.ts). */
+    sig: base64.optional(),
   })
   .strict();
 
@@ -66,26 +77,48 @@ function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
   throw new CoreError('INVALID_SCHEMA', `${what}: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
 }
 
-/** sha256 of the canonical JSON of an entry without its entryHash: what entryHash must equal. */
-export function fileAnchorEntryHash(e: Omit<FileAnchorEntry, 'entryHash'>): string {
+/**
+ * sha256 of the canonical JSON of an entry without its entryHash and signature: what entryHash must
+ * equal. The chain id counts only when present, so entries written before it existed still recompute.
+ */
+export function fileAnchorEntryHash(e: Omit<FileAnchorEntry, 'entryHash' | 'sig'>): string {
   return sha256Hex(
-    canonicalBytes({ seq: e.seq, time: e.time, checkpointHash: e.checkpointHash, prevHash: e.prevHash }),
+    canonicalBytes({
+      seq: e.seq,
+      time: e.time,
+      checkpointHash: e.checkpointHash,
+      prevHash: e.prevHash,
+      ...(e.chain === undefined ? {} : { chain: e.chain }),
+    }),
   );
 }
 
-/** The entry that follows `prev` (null for the first) in a file anchor chain. */
+/**
+ * The entry that follows `prev` (null for the first) in a file anchor chain. It keeps `prev`'s chain
+ * id; a first entry (or the first after entries without one) takes `chain`. `sign` (anchor-chain.ts's anchorEntrySigner) signs its hash.
+ */
 export function nextFileAnchorEntry(
   prev: FileAnchorEntry | null,
   checkpointHash: string,
   time: string,
+  opts: { readonly chain?: string; readonly sign?: (entryHash: string) => string } = {},
 ): FileAnchorEntry {
+  // A file begun before chain ids takes one at its first entry written since.
+  const chain = prev?.chain ?? opts.chain;
   const body = {
     seq: prev ? prev.seq + 1 : 0,
     time,
     checkpointHash,
     prevHash: prev ? prev.entryHash : ANCHOR_GENESIS_HASH,
+    ...(chain === undefined ? {} : { chain }),
   };
-  return parse(fileAnchorEntrySchema, { ...body, entryHash: fileAnchorEntryHash(body) }, 'anchor entry');
+  const entryHash = fileAnchorEntryHash(body);
+  const sig = opts.sign?.(entryHash);
+  return parse(
+    fileAnchorEntrySchema,
+    { ...body, entryHash, ...(sig === undefined ? {} : { sig }) },
+    'anchor entry',
+  );
 }
 
 /** Checks one untrusted entry: its own hash, and that it links to `prev` (null: it must be the first). */
@@ -99,6 +132,8 @@ export function verifyFileAnchorEntry(input: unknown, prev: FileAnchorEntry | nu
   const prevHash = prev ? prev.entryHash : ANCHOR_GENESIS_HASH;
   if (e.prevHash !== prevHash)
     throw bad(`anchor entry ${e.seq}: prevHash ${e.prevHash} does not link to ${prevHash}`);
+  if (prev?.chain !== undefined && e.chain !== prev.chain)
+    throw bad(`anchor entry ${e.seq}: chain ${e.chain} is not the chain ${prev.chain} of the entry before`);
   return e;
 }
 

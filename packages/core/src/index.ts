@@ -1,4 +1,5 @@
 export * from './address-class.js';
+export * from './anchor-chain.js';
 export * from './anchor-verify.js';
 export * from './bundle/index.js';
 export * from './canonical-json.js';

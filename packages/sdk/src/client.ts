@@ -267,6 +267,24 @@ export class SwardClient {
     return (await res.text()).trim();
   }
 
+  /**
+   * Entries `from`..`to` of the coordinator's file anchor chain `chain`, signed by the log key; null
+   * when this coordinator's anchor file is another chain (another coordinator anchored those).
+   */
+  async anchorChain(chain: string, from: number, to: number): Promise<unknown[] | null> {
+    const out: unknown[] = [];
+    for (let at = from; at <= to; at += 10_000) {
+      const q = new URLSearchParams({ chain, from: String(at), to: String(Math.min(to, at + 9_999)) });
+      try {
+        out.push(...(await this.call<{ entries: unknown[] }>('GET', `/v1/log/anchor-chain?${q}`)).entries);
+      } catch (e) {
+        if (e instanceof SwardApiError && e.status === 404) return null;
+        throw e;
+      }
+    }
+    return out;
+  }
+
   async inclusionProofs(size: number, indices: number[]): Promise<Record<number, string[]>> {
     const out: Record<number, string[]> = {};
     for (let i = 0; i < indices.length; i += 2000) {

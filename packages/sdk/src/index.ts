@@ -5,5 +5,6 @@ export * from './errors.js';
 export * from './types.js';
 export * from './verify-bundle.js';
 export { checkManifest, type ManifestFindings } from './verify-manifest.js';
+export * from './verify-on-chain.js';
 export * from './verify-report.js';
 export type { RederiveDocuments, RederiveResult } from './verify-semantics.js';

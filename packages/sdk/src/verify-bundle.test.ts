@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
+  anchorEntrySigner,
   appendLeaves,
   type Capture,
   canonicalBytes,
@@ -69,12 +70,15 @@ async function writeBundle(dir: string): Promise<(d: string) => void> {
   );
   let prev: FileAnchorEntry | null = null;
   const checkpoints = [];
+  const chain: FileAnchorEntry[] = [];
+  const anchorOpts = { chain: 'c'.repeat(32), sign: anchorEntrySigner(noteSignerFromIdentity(origin, log)) };
   for (const size of [FIRST_CHECKPOINT, ROWS]) {
     const note = signCheckpoint({ origin, size, rootHash: await readRoot(store, size), extensions: [] }, [
       noteSignerFromIdentity(origin, log),
     ]);
     const hash = checkpointHash(note);
-    prev = nextFileAnchorEntry(prev, hash, '2026-11-01T00:00:02.000Z');
+    prev = nextFileAnchorEntry(prev, hash, '2026-11-01T00:00:02.000Z', anchorOpts);
+    chain.push(prev);
     checkpoints.push({ size, note, hash, anchor: { kind: 'file', ...prev } });
   }
   const consistency = [
@@ -88,7 +92,17 @@ async function writeBundle(dir: string): Promise<(d: string) => void> {
   const verifierKey = formatVerifierKey(origin, Buffer.from(log.id, 'hex'));
   writeFileSync(
     join(dir, 'provenance/checkpoints.json'),
-    JSON.stringify({ origin, verifierKey, checkpoints, consistency }, null, 2),
+    JSON.stringify(
+      {
+        origin,
+        verifierKey,
+        checkpoints,
+        consistency,
+        anchorChains: [{ chain: anchorOpts.chain, entries: chain }],
+      },
+      null,
+      2,
+    ),
   );
   const lines: string[] = [];
   for (const [i, { sc, body }] of signed.entries()) {

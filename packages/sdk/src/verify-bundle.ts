@@ -10,6 +10,7 @@ import { CHUNK_BYTES, planChunks } from './bundle-chunks.js';
 import { type ChunkResult, mergeChunks, verifyChunk } from './verify-chunk.js';
 import { DEFAULT_WORKERS, POOL_MIN_ROWS } from './verify-defaults.js';
 import { checkManifest, manifestLines } from './verify-manifest.js';
+import { checkAnchorsOnChain } from './verify-on-chain.js';
 import { verifyInWorkers, yieldTurn } from './verify-pool.js';
 import { type CheckLine, reportLines } from './verify-report.js';
 import { extraChecks, type RederiveDocuments } from './verify-semantics.js';
@@ -40,6 +41,8 @@ export interface VerifyOptions {
    * runs @sward/extract); without it the report says `rederive: not checked`.
    */
   rederive?: RederiveDocuments;
+  /** A Solana JSON-RPC URL: confirm each Solana anchor on chain (verify-on-chain.ts). */
+  rpcUrl?: string;
 }
 
 export { DEFAULT_WORKERS, POOL_MIN_ROWS } from './verify-defaults.js';
@@ -71,6 +74,8 @@ export async function verifyBundleDir(
   );
   const extra = await extraChecks(dir, options);
   report.failures.push(...manifest.failures, ...extra.failures);
+  const onChain = v && options.rpcUrl ? await checkOnChain(v, options.rpcUrl) : null;
+  if (onChain) report.failures.push(...onChain.failures);
   report.checks = [
     ...reportLines({
       rows: report.rows,
@@ -79,6 +84,8 @@ export async function verifyBundleDir(
       trustedFromBundle: report.trustedFromBundle,
       // With a signed manifest every file is checked against it; without one, name what no check read.
       uncovered: manifest.manifest ? [] : uncoveredFiles(dir),
+      anchorChains: v?.anchorChains ?? null,
+      onChain,
     }),
     ...manifestLines(manifest, report.trustedFromBundle),
     ...extra.lines,
@@ -137,6 +144,12 @@ async function checkBundle(
   report.rowsOk = rows.rowsOk;
   report.failures = [...v.failures, ...rows.failures];
   return v;
+}
+
+/** The Solana anchors that verified offline, looked up on chain. */
+function checkOnChain(v: BundleVerifier, rpcUrl: string) {
+  const refs = v.anchorRefs.flatMap(({ size, ref }) => (ref.kind === 'solana' ? [{ size, ref }] : []));
+  return checkAnchorsOnChain(rpcUrl, refs);
 }
 
 /** Files and folders of the bundle that no check reads: everything but the rows, blobs and checkpoints. */

@@ -68,3 +68,57 @@ test('an empty bundle checks nothing and says so', () => {
   assert.doesNotMatch(summaryLine(lines, 0), /all/);
   assert.equal(summaryLine(lines, 2), `FAILED: 2 problems (0 of ${lines.length} checks failed)`);
 });
+
+test('file anchors whose chain the bundle does not carry are not checked link by link, even when others are', () => {
+  const input = {
+    rows: 1,
+    failures: [],
+    checkpoints: { checkpoints: [fileAnchor, fileAnchor, fileAnchor], consistency: [] },
+    trustedFromBundle: false,
+    uncovered: [],
+  };
+  const chain = (notShipped: number) =>
+    byCheck(
+      reportLines({
+        ...input,
+        anchorChains: { fileRefs: 3, inChain: 3 - notShipped, notShipped, entries: 4, chains: 1 },
+      }),
+    )['anchor chain'];
+  assert.equal(chain(0)?.status, 'checked');
+  assert.equal(
+    chain(0)?.detail,
+    '4 signed entries in 1 chain link one to the next and hold all 3 file anchors',
+  );
+  assert.equal(chain(1)?.status, 'not_checked');
+  assert.match(
+    chain(1)?.detail ?? '',
+    /hold 2 of 3 file anchors; the chain of the other 1 is not in the bundle/,
+  );
+  assert.equal(chain(3)?.status, 'not_checked');
+  const failed = byCheck(
+    reportLines({
+      ...input,
+      failures: [{ row: null, check: 'anchor chain', message: 'anchor chain 1 (c): entry 2: bad link' }],
+      anchorChains: { fileRefs: 3, inChain: 3, notShipped: 0, entries: 4, chains: 1 },
+    }),
+  )['anchor chain'];
+  assert.equal(failed?.status, 'failed');
+  // --rpc given: the on-chain line reports what the lookups found.
+  const solana = {
+    ...input,
+    checkpoints: { checkpoints: [{ anchor: { kind: 'solana' } }], consistency: [] },
+  };
+  assert.equal(
+    byCheck(reportLines({ ...solana, onChain: { checked: 1 } }))['anchors on chain']?.status,
+    'checked',
+  );
+  const miss = byCheck(
+    reportLines({
+      ...solana,
+      onChain: { checked: 1 },
+      failures: [{ row: null, check: 'anchor on chain', message: 'checkpoint 3: not on chain' }],
+    }),
+  )['anchors on chain'];
+  assert.equal(miss?.status, 'failed');
+  assert.match(miss?.detail ?? '', /not on chain/);
+});

@@ -1,4 +1,4 @@
-import type { BundleFailure } from '@sward/core';
+import type { AnchorChainStatus, BundleFailure } from '@sward/core';
 
 /** checked: the check ran and passed; failed: it ran and found problems; not_checked: it did not run. */
 export type CheckStatus = 'checked' | 'not_checked' | 'failed';
@@ -19,6 +19,10 @@ export interface ReportInput {
   trustedFromBundle: boolean;
   /** Bundle files (relative paths) that no check reads. */
   uncovered: readonly string[];
+  /** What `--rpc` found on chain; null or absent when no RPC URL was given. */
+  onChain?: { checked: number } | null;
+  /** What the bundle's file anchor chains showed; null or absent when not read. */
+  anchorChains?: AnchorChainStatus | null;
 }
 
 /** Files a crawl writes that verify does not read yet, and why each matters. */
@@ -131,7 +135,11 @@ export function reportLines(r: ReportInput): CheckLine[] {
               detail: `${plural(pairs, 'proof')} link consecutive checkpoints`,
             },
     );
-    lines.push(...anchorLines(cps.checkpoints, of('anchor'), first));
+    lines.push(
+      ...anchorLines(cps.checkpoints, of('anchor'), first, r.onChain ?? null, of('anchor on chain')),
+    );
+    const chainLine = anchorChainLine(r.anchorChains ?? null, of('anchor chain'), first);
+    if (chainLine) lines.push(chainLine);
   }
   lines.push(
     r.trustedFromBundle
@@ -156,6 +164,8 @@ function anchorLines(
   checkpoints: readonly { anchor: unknown }[],
   failures: readonly BundleFailure[],
   first: (fs: readonly BundleFailure[]) => string,
+  onChain: { checked: number } | null,
+  onChainFailures: readonly BundleFailure[],
 ): CheckLine[] {
   const kinds = new Map<string, number>();
   for (const c of checkpoints) {
@@ -164,7 +174,7 @@ function anchorLines(
     kinds.set(k, (kinds.get(k) ?? 0) + 1);
   }
   const how: Record<string, string> = {
-    file: 'entry hash recomputes, checked locally; the anchor file itself is not in the bundle',
+    file: 'entry hash recomputes and is signed by the log key',
     solana: 'the signed transaction carries the checkpoint hash in its memo, checked offline',
   };
   const what = [...kinds].map(([k, n]) => `${n} ${k}: ${how[k] ?? 'unknown kind'}`).join('; ');
@@ -177,13 +187,64 @@ function anchorLines(
         }
       : { check: 'anchors', status: 'checked', detail: what },
   ];
-  if (kinds.has('solana'))
+  const check = 'anchors on chain';
+  const solana = kinds.get('solana') ?? 0;
+  if (!solana) return lines;
+  if (!onChain)
     lines.push({
-      check: 'anchors on chain',
+      check,
       status: 'not_checked',
-      detail: 'offline: the Solana transactions are checked as signed, not that they landed on chain',
+      detail: 'no --rpc given: the Solana transactions are checked as signed, not that they landed on chain',
+    });
+  else if (onChainFailures.length)
+    lines.push({
+      check,
+      status: 'failed',
+      detail: `${onChainFailures.length} problem${onChainFailures.length === 1 ? '' : 's'}; first: ${first(onChainFailures)}`,
+    });
+  else if (onChain.checked < solana)
+    lines.push({
+      check,
+      status: 'failed',
+      detail: `${solana - onChain.checked} of ${solana} Solana anchors failed offline, so were not looked up`,
+    });
+  else
+    lines.push({
+      check,
+      status: 'checked',
+      detail: `${plural(onChain.checked, 'transaction')} found on chain through --rpc: the same signed bytes (memo = checkpoint hash), confirmed, without error, in the slot the bundle names`,
     });
   return lines;
+}
+
+/** The file anchor chain's line: link by link for the chains the bundle ships, else said not checked. */
+function anchorChainLine(
+  s: AnchorChainStatus | null,
+  failures: readonly BundleFailure[],
+  first: (fs: readonly BundleFailure[]) => string,
+): CheckLine | null {
+  if (!s || s.fileRefs === 0) return null;
+  const check = 'anchor chain';
+  if (failures.length)
+    return {
+      check,
+      status: 'failed',
+      detail: `${plural(failures.length, 'problem')}; first: ${first(failures)}`,
+    };
+  const linked = `${s.entries} signed ${s.entries === 1 ? 'entry' : 'entries'} in ${plural(s.chains, 'chain')} link one to the next`;
+  if (s.notShipped === s.fileRefs)
+    return {
+      check,
+      status: 'not_checked',
+      detail: `the bundle carries no anchor chain for its ${plural(s.fileRefs, 'file anchor')} (anchored by another coordinator, or before chains were shipped)`,
+    };
+  if (s.notShipped)
+    return {
+      check,
+      status: 'not_checked',
+      detail: `${linked} and hold ${s.inChain} of ${plural(s.fileRefs, 'file anchor')}; the chain of the other ${s.notShipped} is not in the bundle (another coordinator's anchor file)`,
+    };
+  return { check, status: 'checked', detail: `${linked} and hold all ${plural(s.fileRefs, 'file anchor')}` };
 }
 
 /** The report's last line: it names what was not checked, so it never claims more than ran. */

@@ -29,9 +29,15 @@ export function register(program: Command): void {
       'longest robots.txt Crawl-delay honoured; origins asking for more are skipped (crawl_delay_too_long; default 60)',
       secondsOption,
     )
+    .option('--anchor <kind>', 'where checkpoints are anchored: file (default) or solana (memo transactions)')
     .option(
       '--anchor-file <path>',
       'hash-chained anchor file (default DATA_DIR/anchors.jsonl; one per coordinator)',
+    )
+    .option('--rpc <url>', 'Solana JSON-RPC URL for --anchor solana (keep any API key in it private)')
+    .option(
+      '--keypair <file>',
+      'fee payer for --anchor solana: a Solana CLI keypair file (JSON array of 64 bytes)',
     )
     .option(
       '--embeddings-url <url>',
@@ -109,7 +115,17 @@ export function register(program: Command): void {
           allowPrivateWebhooks: Boolean(o.allowPrivateWebhooks),
         },
         trustedProxies: o.trustedProxies,
-        ...(o.anchorFile ? { anchor: { kind: 'file' as const, path: resolve(o.anchorFile) } } : {}),
+        ...(o.anchor === 'solana'
+          ? {
+              anchor: {
+                kind: 'solana' as const,
+                rpcUrl: o.rpc as string,
+                keypairPath: resolve(o.keypair as string),
+              },
+            }
+          : o.anchorFile
+            ? { anchor: { kind: 'file' as const, path: resolve(o.anchorFile) } }
+            : {}),
       });
       process.stdout.write(`coordinator listening on ${c.url}\n`);
       if (c.firstApiKey) {

@@ -24,17 +24,24 @@ export function register(program: Command): void {
       intOption,
     )
     .option('--rederive', 're-extract every document from its stored body and require byte-identical rows')
+    .option(
+      '--rpc <url>',
+      'a Solana JSON-RPC URL: confirm each Solana anchor on chain (without it: "anchors on chain: not checked")',
+    )
     .option('--json', 'print the report (rows, checkpoints, every failure) as JSON')
     .action(async (dir: string, o) => {
       const isDir = statSync(dir, { throwIfNoEntry: false })?.isDirectory();
       if (isDir === undefined) throw new CliError('INPUT', `${dir}: no such folder`);
       if (!isDir) throw new CliError('INPUT', `${dir} is a file; sward verify takes a crawl output folder`);
+      if (o.rpc !== undefined && !/^https?:\/\/[^\s]+$/.test(o.rpc))
+        throw new CliError('USAGE', '--rpc: expected an http(s) URL');
       const { summaryLine, verifyBundleDir } = await import('@sward/sdk');
       const t0 = performance.now();
       const rederive = o.rederive ? (await import('../rederive.js')).rederiveDocuments : undefined;
       const r = await verifyBundleDir(resolve(dir), o.trustedKey, {
         workers: o.workers,
         ...(rederive ? { rederive } : {}),
+        ...(o.rpc ? { rpcUrl: o.rpc } : {}),
       });
       const secs = (performance.now() - t0) / 1000;
       const failed = () => new CliError('FAILED', `${r.failures.length} problem(s) in ${dir}`);

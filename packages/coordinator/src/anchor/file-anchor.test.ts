@@ -3,7 +3,17 @@ import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { sha256Hex, verifyAnchorFileText, verifyAnchorRef } from '@sward/core';
+import {
+  type FileAnchorEntry,
+  generateNoteKeys,
+  nextFileAnchorEntry,
+  parseSignerKey,
+  parseVerifierKey,
+  sha256Hex,
+  verifyAnchorChainSegment,
+  verifyAnchorFileText,
+  verifyAnchorRef,
+} from '@sward/core';
 import { AnchorError } from './anchor-error.js';
 import { FileAnchor } from './file-anchor.js';
 
@@ -92,4 +102,67 @@ test('a bad checkpoint hash is refused before anything is written, and a closed 
   await a.close();
   await assert.rejects(a.anchor(h(1)), (e) => e instanceof AnchorError && e.code === 'CLOSED');
   assert.equal((await readFile(path, 'utf8')).split('\n').length, 2);
+});
+
+test('with the log key every entry is signed, one chain id holds across reopens, entries() reads a range', async () => {
+  const keys = generateNoteKeys('sward.local/log');
+  const signer = parseSignerKey(keys.signerKey);
+  const path = join(dir, 'signed.jsonl');
+  const a = await FileAnchor.open(path, { signer });
+  assert.equal(a.chain, null);
+  await a.anchor(h(0));
+  const chain = a.chain;
+  assert.match(chain ?? '', /^[0-9a-f]{32}$/);
+  await a.close();
+  const b = await FileAnchor.open(path, { signer });
+  for (let i = 1; i < 5; i++) await b.anchor(h(i));
+  assert.equal(b.chain, chain);
+  const some = await b.entries(1, 3);
+  assert.deepEqual(
+    some.map((e) => e.seq),
+    [1, 2, 3],
+  );
+  assert.deepEqual(await b.entries(4, 99).then((es) => es.map((e) => e.seq)), [4]);
+  assert.deepEqual(await b.entries(7, 9), []);
+  await b.close();
+  const all = verifyAnchorChainSegment(
+    (await readFile(path, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l)),
+    [parseVerifierKey(keys.verifierKey)],
+  );
+  assert.equal(all.length, 5);
+  assert.ok(all.every((e) => e.chain === chain));
+  // A segment from the middle checks too; under another key it does not.
+  assert.equal(verifyAnchorChainSegment(some, [parseVerifierKey(keys.verifierKey)]).length, 3);
+  const stranger = parseVerifierKey(generateNoteKeys('sward.local/log').verifierKey);
+  assert.throws(() => verifyAnchorChainSegment(some, [stranger]), /entry 1: .*not a trusted log key/);
+});
+
+test('a file written before chain ids and signatures still opens, and goes on signed under a chain id', async () => {
+  const path = join(dir, 'old.jsonl');
+  let prev: FileAnchorEntry | null = null;
+  const old: FileAnchorEntry[] = [];
+  for (let i = 0; i < 2; i++) {
+    prev = nextFileAnchorEntry(prev, h(i), '2026-01-01T00:00:00Z');
+    old.push(prev);
+  }
+  await writeFile(path, old.map((e) => `${JSON.stringify(e)}\n`).join(''));
+  const keys = generateNoteKeys('sward.local/log');
+  const a = await FileAnchor.open(path, { signer: parseSignerKey(keys.signerKey) });
+  await a.anchor(h(2));
+  await a.anchor(h(3));
+  const chain = a.chain;
+  assert.match(chain ?? '', /^[0-9a-f]{32}$/);
+  const fresh = await a.entries(2, 3);
+  await a.close();
+  assert.ok(fresh.every((e) => e.chain === chain && e.sig));
+  assert.equal(verifyAnchorFileText(await readFile(path, 'utf8')).length, 4);
+  assert.equal(verifyAnchorChainSegment(fresh, [parseVerifierKey(keys.verifierKey)]).length, 2);
+  // The old entries carry no signature: a bundle shipping them fails rather than trusting them.
+  assert.throws(
+    () => verifyAnchorChainSegment(old, [parseVerifierKey(keys.verifierKey)]),
+    /entry 1: anchor entry 0 is not signed/,
+  );
 });

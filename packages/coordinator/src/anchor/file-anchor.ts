@@ -1,10 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { type FileHandle, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import {
+  anchorEntrySigner,
   CoreError,
   type FileAnchorEntry,
   type FileAnchorRef,
+  type NoteSigner,
   nextFileAnchorEntry,
   verifyFileAnchorEntry,
 } from '@sward/core';
@@ -19,7 +22,15 @@ export interface FileAnchorOptions {
    * resolves only after the whole line and its newline are fsynced, so nobody holds a ref to it.
    */
   readonly repairTornTail?: boolean;
+  /**
+   * The log key: signs every new entry so a copy of the chain (shipped in bundles) cannot be
+   * recomputed by someone else. Without it entries are unsigned, and bundles that carry them fail.
+   */
+  readonly signer?: NoteSigner;
 }
+
+/** Entries one entries() call returns at most. */
+export const MAX_CHAIN_ENTRIES = 10_000;
 
 /**
  * The default anchor: an append-only JSONL file whose entries are hash-chained (see core's
@@ -36,6 +47,7 @@ export class FileAnchor implements Anchor {
     private readonly fh: FileHandle,
     private head: FileAnchorEntry | null,
     private readonly now: () => Date,
+    private readonly sign: ((entryHash: string) => string) | undefined,
   ) {}
 
   /** Opens (creating if missing) and checks the whole chain; a broken chain is refused, naming the line. */
@@ -45,7 +57,8 @@ export class FileAnchor implements Anchor {
       const { size } = await fh.stat();
       if (size === 0) await syncDir(dirname(path)); // make the new file's directory entry durable
       const head = await readChain(fh, path, size, opts.repairTornTail ?? false);
-      return new FileAnchor(path, fh, head, opts.now ?? (() => new Date()));
+      const sign = opts.signer ? anchorEntrySigner(opts.signer) : undefined;
+      return new FileAnchor(path, fh, head, opts.now ?? (() => new Date()), sign);
     } catch (e) {
       await fh.close();
       throw e;
@@ -60,6 +73,33 @@ export class FileAnchor implements Anchor {
   /** The last entry, or null for an empty file. */
   get last(): FileAnchorEntry | null {
     return this.head;
+  }
+
+  /** This file's chain id (null for a file begun before chain ids, or still empty). */
+  get chain(): string | null {
+    return this.head?.chain ?? null;
+  }
+
+  /**
+   * Entries `from`..`to` (seq, inclusive; at most MAX_CHAIN_ENTRIES), as written: what a bundle ships
+   * so an auditor can check its anchors link by link. Reads only lines already appended and fsynced.
+   */
+  async entries(from: number, to: number): Promise<FileAnchorEntry[]> {
+    const last = Math.min(to, from + MAX_CHAIN_ENTRIES - 1, this.head?.seq ?? -1);
+    const out: FileAnchorEntry[] = [];
+    if (last < from) return out;
+    const input = (await open(this.path, 'r')).createReadStream();
+    try {
+      let seq = 0;
+      for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+        // One entry per line, seq = line number - 1 (open() checked the chain, and only we append).
+        if (seq >= from) out.push(JSON.parse(line) as FileAnchorEntry);
+        if (++seq > last) break;
+      }
+    } finally {
+      input.destroy();
+    }
+    return out;
   }
 
   anchor(checkpointHashHex: string): Promise<FileAnchorRef> {
@@ -77,7 +117,10 @@ export class FileAnchor implements Anchor {
   private async append(checkpointHashHex: string): Promise<FileAnchorRef> {
     checkCheckpointHash(checkpointHashHex);
     if (this.failed) throw this.failed;
-    const entry = nextFileAnchorEntry(this.head, checkpointHashHex, this.now().toISOString());
+    const entry = nextFileAnchorEntry(this.head, checkpointHashHex, this.now().toISOString(), {
+      chain: randomBytes(16).toString('hex'),
+      ...(this.sign ? { sign: this.sign } : {}),
+    });
     try {
       await this.fh.write(`${JSON.stringify(entry)}\n`);
       await this.fh.sync();

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { NoteSigner } from '@sward/core';
 import { type Importer, importOptional } from '../optional-dependency.js';
 import type { Anchor } from './anchor.js';
 import { FileAnchor } from './file-anchor.js';
@@ -18,12 +19,14 @@ export type AnchorConfig =
 /**
  * The anchor a config names, opened and ready; `close` releases the file anchor's handle. A Solana
  * anchor loads @solana/kit (an optional peer dependency) here, on first use; `importer` is for tests.
+ * `signer` (the log key) signs file anchor entries; a Solana anchor is signed by its payer instead.
  */
 export async function openAnchor(
   config: AnchorConfig,
   importer?: Importer,
+  signer?: NoteSigner,
 ): Promise<Anchor & { close(): Promise<void> }> {
-  if (config.kind === 'file') return FileAnchor.open(config.path);
+  if (config.kind === 'file') return FileAnchor.open(config.path, signer ? { signer } : {});
   await importOptional('@solana/kit', 'Solana anchors', importer);
   const { payerFromKeypairJson, rpcTransport, SolanaAnchor } = await import('./solana.js');
   const payer = await payerFromKeypairJson(await readFile(config.keypairPath, 'utf8'));

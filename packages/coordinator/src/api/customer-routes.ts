@@ -60,6 +60,7 @@ export function customerRoutes({
   logStore,
   collections,
   collectionSearch,
+  anchor,
 }: AppDeps): Hono<Env> {
   const r = new Hono<Env>();
   const tenant = (c: Context<Env>) => principal(c).tenant;
@@ -141,7 +142,7 @@ export function customerRoutes({
     const q = parseQuery(c, manifestQuery);
     const job = await ownJob(c);
     if (job.state !== 'done') throw new CoordinatorError('CONFLICT', `job ${job.id} is still running`);
-    const note = await jobManifest({ store, blobs, logStore, checkpoints }, job, q.size, {
+    const note = await jobManifest({ store, blobs, logStore, checkpoints, anchor }, job, q.size, {
       lang: q.lang ? q.lang.split(',') : [],
       ...(q.quality === undefined ? {} : { quality: q.quality }),
       ...(q.dedup === undefined ? {} : { dedupThreshold: q.dedup }),

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Anchor } from '../anchor/anchor.js';
 import type { BlobStore } from '../blob/blob-store.js';
 import type { CollectionSearch } from '../collections/collection-search.js';
 import type { Collections } from '../collections/collections-service.js';
@@ -18,6 +19,8 @@ export interface AppDeps {
   spotChecks: SpotChecks;
   rewards: RewardsService;
   checkpoints: Checkpointer;
+  /** Where checkpoints are anchored; a file anchor's chain is served to bundle writers. */
+  anchor?: Anchor;
   collections: Collections;
   collectionSearch: CollectionSearch;
   /** Sequences pending captures and issues a checkpoint covering them (see log/sequencer.ts). */

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { FileAnchor, MAX_CHAIN_ENTRIES } from '../anchor/file-anchor.js';
 import { CoordinatorError } from '../errors.js';
 import type { AppDeps } from './deps.js';
 import { parseBody } from './parse-body.js';
@@ -13,7 +14,7 @@ const count = (v: string | undefined, name: string): number => {
 };
 
 /** Public, read-only provenance log API: anyone may audit the log. */
-export function logRoutes({ logStore: log, checkpoints }: AppDeps): Hono {
+export function logRoutes({ logStore: log, checkpoints, anchor }: AppDeps): Hono {
   const r = new Hono();
   r.get('/checkpoint', async (c) => {
     const cp = await checkpoints.latest();
@@ -25,6 +26,21 @@ export function logRoutes({ logStore: log, checkpoints }: AppDeps): Hono {
     return c.json({ checkpoints: await checkpoints.range(from, Number.MAX_SAFE_INTEGER) });
   });
   r.get('/key', (c) => c.text(`${checkpoints.verifierKey}\n`));
+  // Entries of this coordinator's anchor file, signed by the log key, for bundles to ship.
+  r.get('/anchor-chain', async (c) => {
+    const chain = c.req.query('chain') ?? '';
+    const from = count(c.req.query('from'), 'from');
+    const to = count(c.req.query('to'), 'to');
+    if (from > to) throw new CoordinatorError('BAD_REQUEST', `from ${from} is larger than to ${to}`);
+    if (to - from >= MAX_CHAIN_ENTRIES)
+      throw new CoordinatorError('BAD_REQUEST', `at most ${MAX_CHAIN_ENTRIES} entries per request`);
+    if (!(anchor instanceof FileAnchor) || anchor.chain === null || anchor.chain !== chain)
+      throw new CoordinatorError(
+        'NOT_FOUND',
+        `this coordinator's anchor file is not chain ${chain.slice(0, 64)}`,
+      );
+    return c.json({ chain, entries: await anchor.entries(from, to) });
+  });
   r.get('/proof/inclusion', async (c) => {
     const index = count(c.req.query('index'), 'index');
     const size = count(c.req.query('size'), 'size');

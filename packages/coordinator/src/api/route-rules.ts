@@ -30,6 +30,7 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /v1/log/checkpoint': pub,
   'GET /v1/log/checkpoints': pub,
   'GET /v1/log/key': pub,
+  'GET /v1/log/anchor-chain': pub,
   'GET /v1/log/proof/inclusion': pub,
   'POST /v1/log/proofs/inclusion': pub,
   'GET /v1/log/proof/consistency': pub,

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { BUNDLE_MANIFEST_TYPE, type ManifestFile } from '@sward/core';
+import type { Anchor } from '../anchor/anchor.js';
+import { FileAnchor } from '../anchor/file-anchor.js';
 import type { BlobStore } from '../blob/blob-store.js';
 import { CoordinatorError } from '../errors.js';
 import type { Checkpointer } from '../log/checkpointer.js';
@@ -23,13 +25,15 @@ export interface ManifestDeps {
   blobs: BlobStore;
   logStore: LogStore;
   checkpoints: Checkpointer;
+  /** The same anchor GET /v1/log/anchor-chain serves: a bundle ships its file anchor chain. */
+  anchor?: Anchor | undefined;
 }
 
 const b64 = (hs: Buffer[]) => hs.map((h) => h.toString('base64'));
 
 /** The bundle's data read from the store, in the order and shape the HTTP API serves it. */
 export function storeBundleSource(
-  { store, blobs, logStore, checkpoints }: ManifestDeps,
+  { store, blobs, logStore, checkpoints, anchor }: ManifestDeps,
   jobId: string,
 ): BundleSource {
   return {
@@ -73,6 +77,11 @@ export function storeBundleSource(
       }
     },
     checkpoints: () => checkpoints.range(0, Number.MAX_SAFE_INTEGER),
+    async anchorChain(chain, from, to) {
+      // As the route answers: only this coordinator's own file chain; another replica's is not here.
+      if (!(anchor instanceof FileAnchor) || anchor.chain !== chain) return null;
+      return anchor.entries(from, to);
+    },
     consistencyProof: async (from, to) => b64(await logStore.consistencyProof(from, to)),
     logKey: async () => checkpoints.verifierKey,
   };

@@ -1,4 +1,5 @@
 import {
+  anchorRefSchema,
   BUNDLE_CHECKPOINTS_FILE,
   type BundleCheckpoints,
   type DocumentListing,
@@ -45,6 +46,8 @@ export interface BundleSource {
   checkpoints(): Promise<{ size: number; note: string; hash: string; anchor: unknown }[]>;
   consistencyProof(from: number, to: number): Promise<string[]>;
   logKey(): Promise<string>;
+  /** Entries `from`..`to` of a file anchor chain, or null when the coordinator does not hold that chain. */
+  anchorChain(chain: string, from: number, to: number): Promise<unknown[] | null>;
 }
 
 /** Where the files go: written to disk by the CLI, only hashed by the coordinator. */
@@ -157,12 +160,42 @@ async function checkpointsFile(
     consistency.push({ from, to, proof: await src.consistencyProof(from, to) });
   }
   const verifierKey = await src.logKey();
+  const anchorChains = await fetchAnchorChains(
+    src,
+    chosen.map((c) => c.anchor),
+  );
   return {
     origin: verifierKey.split('+')[0] as string,
     verifierKey,
     checkpoints: chosen.map((c) => ({ size: c.size, note: c.note, hash: c.hash, anchor: c.anchor })),
     consistency,
+    ...(anchorChains.length ? { anchorChains } : {}),
   };
+}
+
+/**
+ * The file anchor chains the checkpoints' anchors are entries of, from the first such entry to the
+ * last, as far as the coordinator holds them: a chain written by another coordinator sharing the
+ * database is not on this one, and `sward verify` reports those anchors as not checked link by link.
+ */
+async function fetchAnchorChains(
+  src: BundleSource,
+  anchors: readonly unknown[],
+): Promise<NonNullable<BundleCheckpoints['anchorChains']>> {
+  const ranges = new Map<string, { from: number; to: number }>();
+  for (const a of anchors) {
+    const parsed = anchorRefSchema.safeParse(a);
+    if (!parsed.success || parsed.data.kind !== 'file' || parsed.data.chain === undefined) continue;
+    const { chain, seq } = parsed.data;
+    const r = ranges.get(chain);
+    ranges.set(chain, r ? { from: Math.min(r.from, seq), to: Math.max(r.to, seq) } : { from: seq, to: seq });
+  }
+  const out: NonNullable<BundleCheckpoints['anchorChains']> = [];
+  for (const [chain, { from, to }] of ranges) {
+    const entries = await src.anchorChain(chain, from, to);
+    if (entries) out.push({ chain, entries: entries as never });
+  }
+  return out;
 }
 
 /**

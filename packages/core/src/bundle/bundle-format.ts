@@ -4,8 +4,9 @@ import { z } from 'zod';
  * The proof bundle a crawl's output folder carries (written by `sward crawl`, checked by `sward verify`):
  *   pages.jsonl                  one row per stored page, each with `provenance`
  *   blobs/sha256/…               the raw bodies
- *   provenance/checkpoints.json  the log's verifier key, signed checkpoints, their anchor refs, and
- *                                consistency proofs between consecutive checkpoints
+ *   provenance/checkpoints.json  the log's verifier key, signed checkpoints, their anchor refs,
+ *                                consistency proofs between consecutive checkpoints, and the file
+ *                                anchor chains those refs are entries of
  */
 export const BUNDLE_CHECKPOINTS_FILE = 'provenance/checkpoints.json';
 
@@ -44,5 +45,12 @@ export const bundleCheckpointsSchema = z.object({
   verifierKey: z.string(),
   checkpoints: z.array(bundleCheckpointSchema).min(1),
   consistency: z.array(z.object({ from: z.number().int(), to: z.number().int(), proof: z.array(b64) })),
+  /**
+   * File anchor chains: for each anchor file that anchored one of the checkpoints, its entries from the
+   * first such checkpoint's to the last, each signed by the log key (core's anchor-chain.ts).
+   */
+  anchorChains: z
+    .array(z.object({ chain: z.string(), entries: z.array(z.unknown()).max(1_000_000) }))
+    .optional(),
 });
 export type BundleCheckpoints = z.infer<typeof bundleCheckpointsSchema>;

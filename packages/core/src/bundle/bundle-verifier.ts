@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { verifyAnchorRef } from '../anchor-verify.js';
+import { checkAnchorEntrySignature } from '../anchor-chain.js';
+import { type AnchorRef, verifyAnchorRef } from '../anchor-verify.js';
 import { checkCaptureBody, verifySignedCaptureLeaf } from '../capture.js';
 import { CoreError } from '../errors.js';
 import { checkpointHash, openCheckpoint } from '../merkle/checkpoint.js';
@@ -7,6 +8,7 @@ import { leafHash } from '../merkle/hashing.js';
 import { type NoteVerifier, parseVerifierKey } from '../merkle/note-keys.js';
 import { verifyConsistency } from '../merkle/verify-consistency.js';
 import { InclusionVerifier } from '../merkle/verify-inclusion.js';
+import { type AnchorChainStatus, checkAnchorChains } from './anchor-chain-check.js';
 import { type BundleCheckpoints, bundleCheckpointsSchema, bundlePageRowSchema } from './bundle-format.js';
 
 export interface BundleFailure {
@@ -40,6 +42,10 @@ export class BundleVerifier {
   private readonly inclusion = new InclusionVerifier();
   private lastLeaf = -1;
   readonly checkpoints: BundleCheckpoints | null = null;
+  /** The anchor refs that verified offline, with their checkpoint sizes (an online check starts here). */
+  readonly anchorRefs: { size: number; ref: AnchorRef }[] = [];
+  /** The file anchor chains' findings; null when the checkpoints file did not parse. */
+  readonly anchorChains: AnchorChainStatus | null = null;
 
   constructor(checkpointsJson: unknown, trustedKeys: readonly string[]) {
     const parsed = bundleCheckpointsSchema.safeParse(checkpointsJson);
@@ -60,6 +66,7 @@ export class BundleVerifier {
       return;
     }
     const sorted = [...parsed.data.checkpoints].sort((a, b) => a.size - b.size);
+    const refs = this.anchorRefs;
     for (const cp of sorted) {
       try {
         const { checkpoint } = openCheckpoint(cp.note, verifiers, parsed.data.origin);
@@ -75,11 +82,17 @@ export class BundleVerifier {
         if (hash !== cp.hash)
           throw new CoreError('BAD_CHECKPOINT', `hash ${cp.hash} is not the note's ${hash}`);
         if (cp.anchor == null) throw new CoreError('BAD_ANCHOR', 'checkpoint is not anchored');
-        verifyAnchorRef(cp.anchor, hash);
+        const ref = verifyAnchorRef(cp.anchor, hash);
+        // A file entry's hash anyone can recompute; its signature only the log key can make.
+        if (ref.kind === 'file') checkAnchorEntrySignature(ref, verifiers);
+        refs.push({ size: cp.size, ref });
       } catch (e) {
         this.fail(null, 'anchor', `checkpoint ${cp.size}: ${msg(e)}`);
       }
     }
+    this.anchorChains = checkAnchorChains(parsed.data.anchorChains, refs, verifiers, (m) =>
+      this.fail(null, 'anchor chain', m),
+    );
     for (let i = 1; i < sorted.length; i++) {
       const from = sorted[i - 1]?.size as number;
       const to = sorted[i]?.size as number;

@@ -1,3 +1,4 @@
+export * from './anchor-chain-check.js';
 export * from './bundle-format.js';
 export * from './bundle-manifest.js';
 export * from './bundle-rows.js';
