@@ -11,6 +11,7 @@ export * from './hash.js';
 export * from './identity.js';
 export * from './keys-wire.js';
 export * from './merkle/index.js';
+export * from './redirect-chain.js';
 export * from './url-normalize.js';
 export * from './web-url.js';
 export * from './webhook-signature.js';

@@ -4,6 +4,7 @@ import {
   captureLeafBytes,
   checkCaptureBody,
   normalizeUrl,
+  redirectChainProblem,
   sha256Hex,
   verifySignedCapture,
 } from '@sward/core';
@@ -73,6 +74,8 @@ export class Ingest {
     await this.requireActiveNode(c.nodeId);
     const lease = await this.store.frontier.getLease(c.leaseId);
     checkLease(lease, c.nodeId, c.leaseId, c.jobId, c.requestedUrl, this.now());
+    const forged = redirectChainProblem(c);
+    if (forged) await this.rejectForged(lease as LeaseRow, c, captureId, forged);
     const body = Buffer.from(upload.data.body, 'base64');
     try {
       checkCaptureBody(c, body);
@@ -90,6 +93,40 @@ export class Ingest {
     const verdict = pageVerdict(c, body, { feeds });
     if (verdict.outcome === 'stored') await this.blobs.put(c.bodySha256, body);
     return this.commitPage(l, c, verdict, captureId, signed, job ?? null, body);
+  }
+
+  /**
+   * A signed capture whose final URL the node could not have reached: the node is charged (it lost a check;
+   * its credibility drops and the rewards ledger hears of it) and the URL goes back for another node.
+   */
+  private async rejectForged(l: LeaseRow, c: Capture, captureId: string, problem: string): Promise<never> {
+    await this.store.db.transaction(async (tx) => {
+      const lease = await this.lockLease(tx, c);
+      await this.spotChecks.chargeSelfEvident(tx, c.nodeId, captureId);
+      const now = this.now();
+      // an answer that counts as an attempt; the URL goes to another node at once
+      const detail = `node ${c.nodeId.slice(0, 12)} sent a capture whose redirect chain does not reach its final URL`;
+      await this.store.frontier.retryOrFail(
+        tx,
+        lease.id,
+        lease.attempts + 1,
+        'bad_redirect_chain',
+        detail,
+        now,
+        c.nodeId,
+        false,
+      );
+      await this.store.frontier.releaseHost(tx, l.origin, now);
+    });
+    const { score } = await this.spotChecks.credibility(this.store.db, c.nodeId);
+    await this.rewards.recordSpotCheck({
+      nodeId: c.nodeId,
+      captureId,
+      agreed: false,
+      reason: 'capture with a final URL its redirect chain does not reach',
+      credibility: score,
+    });
+    throw new CoordinatorError('BAD_REDIRECT_CHAIN', `capture ${captureId}: ${problem}`);
   }
 
   /** The scheduler's clock, so lease deadlines and origin delays are read on the clock that set them. */
@@ -131,9 +168,32 @@ export class Ingest {
       if (verdict.outcome === 'stored') {
         const earlier = await captures.storedWithFinalUrl(tx, l.jobId, finalUrl);
         if (earlier) {
-          outcome = 'skipped';
-          reason = 'duplicate';
-          detail = `same final URL as capture ${earlier}`;
+          // A page stored under a URL is never shadowed by another node's word: a capture fetched at the URL
+          // itself replaces one that only reports a redirect to it, and two nodes disagreeing about the page
+          // send the redirect claim to a spot check.
+          const direct = fetchedDirectly(c.requestedUrl, finalUrl);
+          const earlierDirect = fetchedDirectly(earlier.requestedUrl, earlier.finalUrl);
+          await this.spotChecks.checkFinalUrlConflict(
+            tx,
+            { ...earlier, direct: earlierDirect },
+            {
+              id: captureId,
+              nodeId: c.nodeId,
+              requestedUrl: c.requestedUrl,
+              direct,
+              bodySha256: c.bodySha256,
+              contentType: c.headers['content-type'] ?? null,
+              body,
+            },
+          );
+          if (direct && !earlierDirect) {
+            await captures.supersede(tx, earlier.id, captureId);
+            if (!verdict.feed) await tx.run('UPDATE jobs SET stored = stored - 1 WHERE id = ?', [l.jobId]);
+          } else {
+            outcome = 'skipped';
+            reason = 'duplicate';
+            detail = `same final URL as capture ${earlier.id}`;
+          }
         }
       }
       if (outcome === 'retry') {
@@ -366,6 +426,11 @@ export class Ingest {
       return { outcome };
     });
   }
+}
+
+/** Whether a capture was fetched at its final URL itself rather than reached through a redirect it reports. */
+function fetchedDirectly(requestedUrl: string, finalUrl: string): boolean {
+  return (normalizeUrl(requestedUrl) ?? requestedUrl) === finalUrl;
 }
 
 function checkLease(

@@ -6,6 +6,17 @@ import { sampledForSpotCheck } from './sampler.js';
 import { SPOT_CHECK_JOB_PREFIX, type SpotCheckTask } from './task.js';
 import { shingleSimilarity, visibleText } from './text-similarity.js';
 
+/** One node's claim about the page at a final URL. */
+export interface FinalUrlClaim {
+  id: string;
+  nodeId: string;
+  requestedUrl: string;
+  /** Fetched at that URL itself, not reached through a redirect the node reports. */
+  direct: boolean;
+  bodySha256: string;
+  contentType: string | null;
+}
+
 export interface SpotCheckOutcome {
   agrees: boolean;
   similarity: number;
@@ -30,6 +41,49 @@ export class SpotChecks {
   async maybeSchedule(tx: SqlExecutor, capture: { id: string; nodeId: string; url: string }): Promise<void> {
     if (!sampledForSpotCheck(capture.id, this.config.rate)) return;
     await this.schedule(tx, capture.url, { captureId: capture.id, round: 1, exclude: [capture.nodeId] });
+  }
+
+  /**
+   * Two nodes claim different pages at one final URL. When their texts differ beyond what a changing page
+   * explains, the claims reached through a redirect (or, both direct, the earlier one) are fetched again from
+   * their requested URLs by a node of a third operator; the usual tie-break charges whoever lied.
+   */
+  async checkFinalUrlConflict(
+    tx: SqlExecutor,
+    earlier: FinalUrlClaim,
+    later: FinalUrlClaim & { body: Buffer },
+  ): Promise<string[]> {
+    if (earlier.nodeId === later.nodeId || earlier.bodySha256 === later.bodySha256) return [];
+    const stored = await this.blobs.get(earlier.bodySha256);
+    const similarity = stored
+      ? shingleSimilarity(
+          visibleText(stored, earlier.contentType),
+          visibleText(later.body, later.contentType),
+        )
+      : 0;
+    if (similarity >= this.config.similarity) return [];
+    const suspects = [earlier, later].filter((c) => !c.direct);
+    const checked = suspects.length ? suspects : [earlier];
+    for (const c of checked)
+      await this.schedule(tx, c.requestedUrl, {
+        captureId: c.id,
+        round: 1,
+        exclude: [earlier.nodeId, later.nodeId],
+      });
+    return checked.map((c) => c.id);
+  }
+
+  /**
+   * A capture that proves its own falsehood (a final URL its signed redirect chain does not lead to) needs no
+   * second fetch: it is charged to its node at once, as a lost check of round 0 that nobody fetched.
+   */
+  async chargeSelfEvident(tx: SqlExecutor, nodeId: string, captureId: string): Promise<void> {
+    await tx.run(
+      `INSERT INTO spot_checks (capture_id, round, checker_node, check_capture_id, agrees, similarity, charged_node,
+         credited_node, created_at) VALUES (?, 0, 'coordinator', '', 0, 0, ?, NULL, ?)`,
+      [captureId, nodeId, Date.now()],
+    );
+    await this.updateCredibility(tx, nodeId);
   }
 
   private async schedule(tx: SqlExecutor, url: string, task: SpotCheckTask): Promise<void> {
