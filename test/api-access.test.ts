@@ -183,6 +183,7 @@ function fill(method: string, pattern: string): string {
     if (name === 'account') return 'alice';
     if (name === 'operator') return 'alice';
     if (name === 'index') return '0';
+    if (name === 'captureId') return f.captureId;
     if (name === 'task') return 'a_none';
     if (pattern.startsWith('/v1/jobs/')) return f.jobId;
     if (pattern.startsWith('/v1/captures/')) return f.captureId;

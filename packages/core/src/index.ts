@@ -12,6 +12,7 @@ export * from './identity.js';
 export * from './keys-wire.js';
 export * from './merkle/index.js';
 export * from './redirect-chain.js';
+export * from './spot-check-selection.js';
 export * from './url-normalize.js';
 export * from './web-url.js';
 export * from './webhook-signature.js';

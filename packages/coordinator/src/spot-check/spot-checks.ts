@@ -1,8 +1,8 @@
 import type { BlobStore } from '../blob/blob-store.js';
 import type { CaptureStore } from '../store/capture-store.js';
 import type { SqlExecutor } from '../store/sql-driver.js';
-import type { SpotCheckConfig } from './config.js';
-import { sampledForSpotCheck } from './sampler.js';
+import { credibilityScore, type SpotCheckConfig } from './config.js';
+import type { SampleKeys } from './sample-keys.js';
 import { SPOT_CHECK_JOB_PREFIX, type SpotCheckTask } from './task.js';
 import { shingleSimilarity, visibleText } from './text-similarity.js';
 
@@ -36,10 +36,21 @@ export class SpotChecks {
     private readonly blobs: BlobStore,
     private readonly captures: CaptureStore,
     readonly config: SpotCheckConfig,
+    /** The secret per-epoch draw; without it only a rate of 0 (no checks) or 1 (all) can be honoured. */
+    readonly keys: SampleKeys | null = null,
   ) {}
 
+  /** Draws a stored capture with the epoch's secret key and queues a check of it when selected. */
   async maybeSchedule(tx: SqlExecutor, capture: { id: string; nodeId: string; url: string }): Promise<void> {
-    if (!sampledForSpotCheck(capture.id, this.config.rate)) return;
+    const selected = this.keys
+      ? await this.keys.draw(tx, capture.id)
+      : this.config.rate >= 1
+        ? true
+        : this.config.rate <= 0
+          ? false
+          : null;
+    if (selected === null) throw new Error('spot checks at a rate between 0 and 1 need sampling keys');
+    if (!selected) return;
     await this.schedule(tx, capture.url, { captureId: capture.id, round: 1, exclude: [capture.nodeId] });
   }
 
@@ -188,8 +199,7 @@ export class SpotChecks {
     );
     const credited = Number(r?.credited ?? 0);
     const charged = Number(r?.charged ?? 0);
-    const p = this.config.prior;
-    return { score: (credited + p) / (credited + charged + p), credited, charged };
+    return { score: credibilityScore(credited, charged, this.config.prior), credited, charged };
   }
 
   private async updateCredibility(tx: SqlExecutor, nodeId: string): Promise<void> {
