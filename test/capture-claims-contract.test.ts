@@ -28,8 +28,8 @@ for (const backend of backends()) {
   describe(`capture claims: ${backend.name}`, () => {
     after(() => backend.cleanup());
 
-    const setup = async () => {
-      const store = await openStore(await backend.create(), { hostDelayMs: 0, backoffMs: 1 });
+    const setup = async (cfg = {}) => {
+      const store = await openStore(await backend.create(), { hostDelayMs: 0, backoffMs: 1, ...cfg });
       const blobs = new BlobStore(mkdtempSync(join(tmpdir(), 'sward-blobs-')));
       const rewards = new RewardsService(store.db);
       const spotChecks = new SpotChecks(blobs, store.captures, { ...defaultSpotCheckConfig, rate: 0 });
@@ -253,6 +253,138 @@ for (const backend of backends()) {
         "SELECT count(*) AS n FROM urls WHERE kind = 'spotcheck'",
       );
       assert.equal(Number(checks?.n), 0);
+      await store.close();
+    });
+
+    const policyLease = async (store: Store, n: Identity, kind: 'robots' | 'tdmrep') => {
+      const [l] = await store.frontier.claim(n.id, 1);
+      assert.equal(l?.kind, kind, `${kind} lease for ${n.id.slice(0, 6)}`);
+      return l as NonNullable<typeof l>;
+    };
+    const hostState = (store: Store) =>
+      store.db.get<{ robots_state: string; tdmrep_state: string; tdmrep: string | null }>(
+        "SELECT robots_state, tdmrep_state, tdmrep FROM hosts WHERE origin = 'http://a.test'",
+      );
+
+    test("one node's 503, forged Disallow: / or failure on robots.txt does not close a site: another operator's node is asked", async () => {
+      const { store, ingest, node } = await setup();
+      const liar = await node('mallory');
+      const liarsTwin = await node('mallory');
+      const honest = await node('alice');
+      await newJob(store);
+      // a 503 from the liar: nothing decided, and no node of its operator gets the file again
+      const r = await policyLease(store, liar, 'robots');
+      const first = await ingest.acceptCapture(
+        liar.id,
+        captureUpload(liar, r as never, { status: 503, body: 'busy' }),
+      );
+      assert.deepEqual([first.outcome, first.reason], ['policy', 'awaiting_confirmation']);
+      assert.equal((await hostState(store))?.robots_state, 'unknown');
+      assert.deepEqual(await store.frontier.claim(liar.id, 1), []);
+      assert.deepEqual(
+        await store.frontier.claim(liarsTwin.id, 1),
+        [],
+        'nor a second node of the same operator',
+      );
+      // the honest operator's node fetches the real robots.txt: the site stays open
+      const r2 = await policyLease(store, honest, 'robots');
+      await ingest.acceptCapture(
+        honest.id,
+        captureUpload(honest, r2 as never, {
+          body: 'User-agent: *\nAllow: /\n',
+          headers: { 'content-type': 'text/plain' },
+        }),
+      );
+      assert.equal((await hostState(store))?.robots_state, 'fetched');
+      const t = await policyLease(store, honest, 'tdmrep');
+      // a forged tdmrep.json reserving everything, from one node, is not the site's verdict either
+      await ingest.acceptCapture(
+        honest.id,
+        captureUpload(honest, t as never, {
+          body: JSON.stringify([{ location: '/', 'tdm-reservation': 1 }]),
+          headers: { 'content-type': 'application/json' },
+        }),
+      );
+      assert.equal((await hostState(store))?.tdmrep_state, 'unknown');
+      const t2 = await policyLease(store, liar, 'tdmrep');
+      await ingest.acceptCapture(liar.id, captureUpload(liar, t2 as never, { status: 404, body: '' }));
+      const h = await hostState(store);
+      assert.deepEqual([h?.tdmrep_state, h?.tdmrep], ['fetched', null], 'no reservation');
+      const [page] = await store.frontier.claim(honest.id, 1);
+      assert.equal(page?.url, 'http://a.test/', 'the site is crawled');
+      await store.close();
+    });
+
+    test('a closing verdict confirmed by a second operator stands; a deny list or a refusal is never a verdict', async () => {
+      const { store, ingest, node } = await setup();
+      const a = await node('alice');
+      const b = await node('bob');
+      const c = await node('carol');
+      const job = await newJob(store);
+      // alice's own deny list: handed back, not a verdict, and alice is not asked again
+      const r = await policyLease(store, a, 'robots');
+      const denied = await ingest.acceptFailure(a.id, {
+        leaseId: r.leaseId,
+        jobId: r.jobId,
+        url: r.url,
+        code: 'DOMAIN_DENIED',
+        message: 'operator deny list',
+      });
+      assert.equal(denied.outcome, 'handed_back');
+      assert.deepEqual(await store.frontier.claim(a.id, 1), []);
+      assert.equal((await hostState(store))?.robots_state, 'unknown');
+      // bob's robots.txt disallows everything: one operator's word, so carol is asked and agrees
+      const rb = await policyLease(store, b, 'robots');
+      const body = 'User-agent: *\nDisallow: /\n';
+      const first = await ingest.acceptCapture(
+        b.id,
+        captureUpload(b, rb as never, { body, headers: { 'content-type': 'text/plain' } }),
+      );
+      assert.equal(first.reason, 'awaiting_confirmation');
+      assert.deepEqual(await store.frontier.claim(b.id, 1), []);
+      const rc = await policyLease(store, c, 'robots');
+      const second = await ingest.acceptCapture(
+        c.id,
+        captureUpload(c, rc as never, { body, headers: { 'content-type': 'text/plain' } }),
+      );
+      assert.equal(second.reason, 'robots');
+      assert.equal((await hostState(store))?.robots_state, 'fetched');
+      const t = await policyLease(store, c, 'tdmrep');
+      await ingest.acceptCapture(c.id, captureUpload(c, t as never, { status: 404, body: '' }));
+      assert.deepEqual(await store.frontier.claim(c.id, 1), []);
+      assert.equal((await store.frontier.progress(job.id)).skippedByReason.robots, 1);
+      await store.close();
+    });
+
+    test('with no other operator in the network, a closing answer stands once policyConfirmMs has passed', async () => {
+      let now = Date.now();
+      const { store, ingest, node } = await setup({ clock: () => now, policyConfirmMs: 60_000 });
+      const only = await node('solo');
+      const job = await newJob(store);
+      const r = await policyLease(store, only, 'robots');
+      await ingest.acceptFailure(only.id, {
+        leaseId: r.leaseId,
+        jobId: r.jobId,
+        url: r.url,
+        code: 'CONNECT',
+        message: 'refused',
+      });
+      assert.deepEqual(await store.frontier.claim(only.id, 1), [], 'waits for another operator');
+      now += 60_000;
+      const again = await policyLease(store, only, 'robots');
+      const out = await ingest.acceptFailure(only.id, {
+        leaseId: again.leaseId,
+        jobId: again.jobId,
+        url: again.url,
+        code: 'CONNECT',
+        message: 'refused',
+      });
+      assert.equal(out.outcome, 'failed');
+      assert.equal((await hostState(store))?.robots_state, 'disallow-all');
+      const [t] = await store.frontier.claim(only.id, 1);
+      await ingest.acceptCapture(only.id, captureUpload(only, t as never, { status: 404, body: '' }));
+      assert.deepEqual(await store.frontier.claim(only.id, 1), []);
+      assert.equal((await store.frontier.progress(job.id)).skippedByReason.robots_unavailable, 1);
       await store.close();
     });
   });

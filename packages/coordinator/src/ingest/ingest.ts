@@ -12,7 +12,8 @@ import type { BlobStore } from '../blob/blob-store.js';
 import type { CollectionIngest } from '../collections/collection-ingest.js';
 import { crawlScope } from '../crawl/scope.js';
 import { CoordinatorError } from '../errors.js';
-import { robotsStateFromStatus } from '../policy/robots.js';
+import { robotsStateFromStatus, robotsVerdict } from '../policy/robots.js';
+import { parseTdmRep, tdmReserved } from '../policy/tdmrep.js';
 import type { RewardsService } from '../rewards/rewards-service.js';
 import type { SpotChecks } from '../spot-check/spot-checks.js';
 import { parseSpotCheckTask } from '../spot-check/task.js';
@@ -292,19 +293,54 @@ export class Ingest {
         fetchedAt: Date.parse(c.fetchEnd),
         detail: null,
       };
-      if (l.kind === 'robots') {
-        const state = robotsStateFromStatus(c.status);
-        const txt = state === 'fetched' ? body.subarray(0, ROBOTS_MAX).toString('utf8') : null;
-        await frontier.setRobots(tx, l.origin, state, txt, source);
-      } else {
-        const ok = c.status >= 200 && c.status < 300;
-        await frontier.setTdmRep(tx, l.origin, ok ? body.toString('utf8') : null, source);
+      const robots = l.kind === 'robots' ? robotsStateFromStatus(c.status) : null;
+      const text =
+        robots === 'fetched'
+          ? body.subarray(0, ROBOTS_MAX).toString('utf8')
+          : !robots && c.status >= 200 && c.status < 300
+            ? body.toString('utf8')
+            : null;
+      const root = `${l.origin}/`;
+      const closes = robots
+        ? !robotsVerdict(l.origin, robots, text, root).allowed
+        : text !== null && tdmReserved(parseTdmRep(text), root);
+      const said = `${l.kind === 'robots' ? 'robots.txt' : 'tdmrep.json'} answered ${c.status}`;
+      if (closes && !(await this.confirmsClosing(tx, l, c.nodeId, `${said}, closing the origin`, now))) {
+        await captures.insert(
+          tx,
+          newCapture(l, c, captureId, signed, 'policy', 'awaiting_confirmation', c.finalUrl),
+        );
+        await frontier.releaseHost(tx, l.origin, now);
+        return { captureId, outcome: 'policy', reason: 'awaiting_confirmation' };
       }
+      if (robots) await frontier.setRobots(tx, l.origin, robots, text, source);
+      else await frontier.setTdmRep(tx, l.origin, text, source);
       await frontier.settle(tx, l.id, 'stored', null, null, captureId);
       await captures.insert(tx, newCapture(l, c, captureId, signed, 'policy', l.kind, c.finalUrl));
       await frontier.releaseHost(tx, l.origin, now);
       return { captureId, outcome: 'policy', reason: l.kind };
     });
+  }
+
+  /**
+   * Whether a policy answer that would close an origin may be applied: it confirms an earlier closing answer
+   * from a node of another operator (or one no other operator answered within policyConfirmMs). Otherwise the
+   * file goes back for another operator's node, and the first closing answer is remembered.
+   */
+  private async confirmsClosing(
+    tx: SqlExecutor,
+    lease: LeaseRow,
+    nodeId: string,
+    verdict: string,
+    now: number,
+  ): Promise<boolean> {
+    const { frontier } = this.store;
+    const operator = await frontier.operatorOf(tx, nodeId);
+    const earlier = await frontier.closingAnswerOf(tx, lease.id);
+    if (earlier && (earlier.operator !== operator || now - earlier.at >= frontier.config.policyConfirmMs))
+      return true;
+    await frontier.awaitConfirmation(tx, lease.id, earlier ?? { nodeId, operator, verdict, at: now }, now);
+    return false;
   }
 
   /** A checker's fetch of a sampled page: recorded like any capture, then compared with the original. */
@@ -393,6 +429,11 @@ export class Ingest {
       if (f.code === 'DOMAIN_DENIED' || f.code === 'CAP_REACHED' || f.code === 'INACTIVE_HOURS') {
         await frontier.handBack(tx, lease.id, sessionNodeId, now);
         outcome = 'handed_back';
+      } else if (
+        lease.kind === 'robots' &&
+        !(await this.confirmsClosing(tx, lease, sessionNodeId, `${f.code}: ${f.message.slice(0, 200)}`, now))
+      ) {
+        outcome = 'awaiting_confirmation';
       } else if (lease.kind === 'robots') {
         // RFC 9309 §2.3.1.4: an unreachable robots.txt means complete disallow.
         await frontier.setRobots(tx, lease.origin, 'disallow-all', null, source);
