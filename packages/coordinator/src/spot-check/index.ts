@@ -1,3 +1,4 @@
+export * from './compare-fetches.js';
 export * from './config.js';
 export * from './eligibility.js';
 export * from './sample-keys.js';

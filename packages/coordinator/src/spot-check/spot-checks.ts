@@ -1,10 +1,19 @@
 import type { BlobStore } from '../blob/blob-store.js';
 import type { CaptureStore } from '../store/capture-store.js';
 import type { SqlExecutor } from '../store/sql-driver.js';
+import { compareFetches } from './compare-fetches.js';
 import { credibilityScore, type SpotCheckConfig } from './config.js';
 import type { SampleKeys } from './sample-keys.js';
 import { SPOT_CHECK_JOB_PREFIX, type SpotCheckTask } from './task.js';
-import { shingleSimilarity, visibleText } from './text-similarity.js';
+
+/**
+ * Round 2 of a spot check: which fetch the tie-breaker alone contradicts ('original' or 'first' checker's),
+ * or null when it agrees with both or neither.
+ */
+export function tieBreak(agreesWithOriginal: boolean, agreesWithFirst: boolean): 'original' | 'first' | null {
+  if (agreesWithOriginal === agreesWithFirst) return null;
+  return agreesWithOriginal ? 'first' : 'original';
+}
 
 /** One node's claim about the page at a final URL. */
 export interface FinalUrlClaim {
@@ -65,14 +74,12 @@ export class SpotChecks {
     later: FinalUrlClaim & { body: Buffer },
   ): Promise<string[]> {
     if (earlier.nodeId === later.nodeId || earlier.bodySha256 === later.bodySha256) return [];
-    const stored = await this.blobs.get(earlier.bodySha256);
-    const similarity = stored
-      ? shingleSimilarity(
-          visibleText(stored, earlier.contentType),
-          visibleText(later.body, later.contentType),
-        )
-      : 0;
-    if (similarity >= this.config.similarity) return [];
+    const { agrees } = await compareFetches(
+      { status: 200, ...earlier, body: () => this.blobs.get(earlier.bodySha256) },
+      { status: 200, ...later },
+      this.config.similarity,
+    );
+    if (agrees) return [];
     const suspects = [earlier, later].filter((c) => !c.direct);
     const checked = suspects.length ? suspects : [earlier];
     for (const c of checked)
@@ -132,18 +139,11 @@ export class SpotChecks {
     // Inside the caller's transaction: the SQLite driver serialises calls, so a read outside `tx` would wait forever.
     const original = await this.captures.byId(task.captureId, tx);
     if (!original) return null;
-    let similarity = 1;
-    let agrees = original.bodySha256 === check.bodySha256 && original.status === check.status;
-    if (!agrees && original.status === check.status) {
-      const orig = await this.blobs.get(original.bodySha256);
-      similarity = orig
-        ? shingleSimilarity(
-            visibleText(orig, original.contentType),
-            visibleText(check.body, check.contentType),
-          )
-        : 0;
-      agrees = similarity >= this.config.similarity;
-    } else if (!agrees) similarity = 0;
+    const { agrees, similarity } = await compareFetches(
+      { ...original, body: () => this.blobs.get(original.bodySha256) },
+      check,
+      this.config.similarity,
+    );
     const firstChecker = task.exclude[1] ?? null;
     let charged: string | null = null;
     let credited: string | null = null;
@@ -155,12 +155,23 @@ export class SpotChecks {
           round: 2,
           exclude: [original.nodeId, check.nodeId],
         });
-    } else if (agrees) {
-      credited = original.nodeId;
-      charged = firstChecker;
     } else {
-      charged = original.nodeId;
-      credited = firstChecker;
+      // The tie-breaker's fetch is judged against both earlier ones: whoever it alone contradicts is charged.
+      // When it agrees with both, or with neither (a page that changes faster than it can be checked),
+      // nobody is.
+      const first = firstChecker ? await this.checkOf(tx, original.id, firstChecker) : undefined;
+      const withFirst = first
+        ? (
+            await compareFetches(
+              { ...first, body: () => this.blobs.get(first.bodySha256) },
+              check,
+              this.config.similarity,
+            )
+          ).agrees
+        : !agrees;
+      const loser = tieBreak(agrees, withFirst);
+      if (loser === 'first') [credited, charged] = [original.nodeId, firstChecker];
+      if (loser === 'original') [charged, credited] = [original.nodeId, firstChecker];
     }
     await tx.run(
       `INSERT INTO spot_checks (capture_id, round, checker_node, check_capture_id, agrees, similarity, charged_node,
@@ -184,6 +195,15 @@ export class SpotChecks {
       await this.updateCredibility(tx, charged);
     }
     return { agrees, similarity, charged, credited };
+  }
+
+  /** The round-1 check capture a node made of a capture. */
+  private async checkOf(tx: SqlExecutor, captureId: string, checker: string) {
+    const r = await tx.get<{ id: string }>(
+      'SELECT check_capture_id AS id FROM spot_checks WHERE capture_id = ? AND round = 1 AND checker_node = ?',
+      [captureId, checker],
+    );
+    return r ? this.captures.byId(r.id, tx) : undefined;
   }
 
   /** A node is credited when a check confirms its capture (or its check), charged when a tie-break goes against it. */
