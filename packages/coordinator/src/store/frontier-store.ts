@@ -16,6 +16,9 @@ import type { HostPolicy, Job, JobProgress, Lease, LeaseRow, SchedulerConfig, Ur
  */
 export const POLICY_JOB = '_policy';
 
+/** A queued URL's reason after a node refused it by its operator's rules (handBack). */
+const REFUSED = 'refused_by_node';
+
 /** A policy answer that would close an origin, waiting for another operator's node to confirm it. */
 export interface ClosingAnswer {
   nodeId: string;
@@ -209,14 +212,20 @@ export class FrontierStore {
        VALUES (?, ?, ?, ?, 0, 'queued', ?, ?) ON CONFLICT (job_id, kind, url) DO NOTHING`,
       [POLICY_JOB, url, origin, kind, now, now],
     );
-    const row = await tx.get<{ id: number; state: string; detail: string | null; avoid_node: string | null }>(
-      `SELECT id, state, detail, avoid_node FROM urls WHERE job_id = ? AND kind = ? AND url = ?${this.skipLocked}`,
+    const row = await tx.get<{
+      id: number;
+      state: string;
+      reason: string | null;
+      detail: string | null;
+      avoid_node: string | null;
+    }>(
+      `SELECT id, state, reason, detail, avoid_node FROM urls WHERE job_id = ? AND kind = ? AND url = ?${this.skipLocked}`,
       [POLICY_JOB, kind, url],
     );
     if (!row || row.state === 'leased') return [];
     // A node that refused the file by its own rules is not asked again; one whose answer would close the
     // origin waits for a node of another operator to confirm it (policyConfirmMs, then anyone).
-    if (row.avoid_node === nodeId) return [];
+    if (row.avoid_node === nodeId && row.reason === REFUSED) return [];
     const pending = parseClosingAnswer(row.detail);
     if (pending && now - pending.at < this.config.policyConfirmMs) {
       if (pending.operator === (await this.operatorOf(tx, nodeId))) return [];
@@ -477,9 +486,9 @@ export class FrontierStore {
   /** Puts a URL back for a different node without counting an attempt (the node refused it by policy). */
   async handBack(tx: SqlExecutor, id: number, nodeId: string, now: number): Promise<void> {
     await tx.run(
-      `UPDATE urls SET state = 'queued', lease_id = NULL, leased_to = NULL, lease_deadline = NULL, avoid_node = ?,
-         not_before = ?, updated_at = ? WHERE id = ?`,
-      [nodeId, now + 1000, now, id],
+      `UPDATE urls SET state = 'queued', reason = ?, lease_id = NULL, leased_to = NULL, lease_deadline = NULL,
+         avoid_node = ?, not_before = ?, updated_at = ? WHERE id = ?`,
+      [REFUSED, nodeId, now + 1000, now, id],
     );
   }
 
