@@ -276,7 +276,10 @@ for (const backend of backends()) {
       assert.equal(r?.kind, 'robots');
       await ingest.acceptCapture(node.id, captureUpload(node, r as never, { status: 503, body: 'busy' }));
       const [r1] = await store.frontier.claim(second.id, 1);
-      await ingest.acceptCapture(second.id, captureUpload(second, r1 as never, { status: 503, body: 'busy' }));
+      await ingest.acceptCapture(
+        second.id,
+        captureUpload(second, r1 as never, { status: 503, body: 'busy' }),
+      );
       const [t] = await store.frontier.claim(node.id, 1);
       await ingest.acceptCapture(node.id, captureUpload(node, t as never, { status: 404, body: '' }));
       assert.deepEqual(await store.frontier.claim(node.id, 1), []);
