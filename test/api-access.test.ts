@@ -193,6 +193,7 @@ function fill(method: string, pattern: string): string {
     if (name === 'operator') return pattern.endsWith('/revoke') ? 'spare' : 'alice';
     if (name === 'nodeId') return f.spareNode;
     if (name === 'index') return '0';
+    if (name === 'captureId') return f.captureId;
     if (name === 'task') return 'a_none';
     if (pattern.startsWith('/v1/jobs/')) return f.jobId;
     if (pattern.startsWith('/v1/captures/')) return f.captureId;

@@ -122,7 +122,8 @@ test('spot checks catch a node that alters 10% of pages, and spare honest nodes 
   for (const h of honest)
     assert.ok((await credibility(h.id)) >= 0.95, `honest node ${h.id.slice(0, 8)} keeps its credibility`);
   const agreeing = await c.store.db.get<{ n: number }>(
-    'SELECT count(*) AS n FROM spot_checks WHERE agrees = 1 AND similarity < 1',
+    `SELECT count(*) AS n FROM spot_checks s JOIN captures o ON o.id = s.capture_id
+       JOIN captures k ON k.id = s.check_capture_id WHERE s.agrees = 1 AND o.body_sha256 <> k.body_sha256`,
   );
   assert.ok(
     Number(agreeing?.n) > 0,

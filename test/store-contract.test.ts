@@ -259,6 +259,9 @@ for (const backend of backends()) {
 
     test('robots.txt answering 5xx means disallow-all; 4xx means allow-all (RFC 9309)', async () => {
       const { store, ingest, node } = await setup();
+      // a verdict that closes an origin needs a node of a second operator (capture-claims-contract.test.ts)
+      const second = generateIdentity();
+      await store.auth.upsertNode({ id: second.id, operator: 'second' });
       const job = await store.frontier.createJob(
         { tenant: 'default' },
         {
@@ -272,6 +275,11 @@ for (const backend of backends()) {
       const [r] = await store.frontier.claim(node.id, 1);
       assert.equal(r?.kind, 'robots');
       await ingest.acceptCapture(node.id, captureUpload(node, r as never, { status: 503, body: 'busy' }));
+      const [r1] = await store.frontier.claim(second.id, 1);
+      await ingest.acceptCapture(
+        second.id,
+        captureUpload(second, r1 as never, { status: 503, body: 'busy' }),
+      );
       const [t] = await store.frontier.claim(node.id, 1);
       await ingest.acceptCapture(node.id, captureUpload(node, t as never, { status: 404, body: '' }));
       assert.deepEqual(await store.frontier.claim(node.id, 1), []);
@@ -333,6 +341,15 @@ for (const backend of backends()) {
         leaseId: l3.leaseId,
         jobId: l3.jobId,
         url: l3.url,
+        code: 'TIMEOUT',
+        message: 'no answer in 30 s',
+      });
+      const [r3b] = await store.frontier.claim(second.id, 1);
+      const l3b = r3b as NonNullable<typeof r3b>;
+      await ingest.acceptFailure(second.id, {
+        leaseId: l3b.leaseId,
+        jobId: l3b.jobId,
+        url: l3b.url,
         code: 'TIMEOUT',
         message: 'no answer in 30 s',
       });

@@ -1,4 +1,11 @@
-import { type Capture, type Identity, type SIGNED_HEADERS, sha256Hex, signCapture } from '@sward/core';
+import {
+  type Capture,
+  type Identity,
+  type RedirectHop,
+  type SIGNED_HEADERS,
+  sha256Hex,
+  signCapture,
+} from '@sward/core';
 
 type SignedHeader = (typeof SIGNED_HEADERS)[number];
 
@@ -11,6 +18,7 @@ export function captureUpload(
     body?: string | Buffer;
     headers?: Partial<Record<SignedHeader, string>>;
     finalUrl?: string;
+    redirects?: RedirectHop[];
   },
 ) {
   const body = Buffer.isBuffer(res.body) ? res.body : Buffer.from(res.body ?? '<html><body>hi</body></html>');
@@ -21,7 +29,7 @@ export function captureUpload(
     nodeId: node.id,
     requestedUrl: lease.url,
     finalUrl: res.finalUrl ?? lease.url,
-    redirects: [],
+    redirects: res.redirects ?? [],
     status: res.status ?? 200,
     headers: { 'content-type': 'text/html; charset=utf-8', ...res.headers },
     bodySha256: sha256Hex(body),

@@ -9,6 +9,7 @@ export type CoordinatorErrorCode =
   | 'NODE_DISTRUSTED'
   | 'BAD_SIGNATURE'
   | 'HASH_MISMATCH'
+  | 'BAD_REDIRECT_CHAIN'
   | 'LEASE_NOT_HELD'
   | 'LEASE_EXPIRED'
   | 'NOT_FOUND'
@@ -26,6 +27,7 @@ const STATUS: Record<CoordinatorErrorCode, number> = {
   NODE_DISTRUSTED: 403,
   BAD_SIGNATURE: 400,
   HASH_MISMATCH: 400,
+  BAD_REDIRECT_CHAIN: 400,
   LEASE_NOT_HELD: 409,
   LEASE_EXPIRED: 409,
   NOT_FOUND: 404,

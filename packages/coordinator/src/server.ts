@@ -22,6 +22,7 @@ import { LogStore } from './log/log-store.js';
 import { Sequencer } from './log/sequencer.js';
 import { RewardsService } from './rewards/rewards-service.js';
 import { defaultSpotCheckConfig, type SpotCheckConfig } from './spot-check/config.js';
+import { SampleKeys } from './spot-check/sample-keys.js';
 import { SpotChecks } from './spot-check/spot-checks.js';
 import { openStore, type Store } from './store/store.js';
 import type { SchedulerOptions } from './store/types.js';
@@ -83,7 +84,6 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   mkdirSync(opts.dataDir, { recursive: true });
   const store = await openStore(opts.db, opts.scheduler);
   const blobs = new BlobStore(join(opts.dataDir, 'blobs'));
-  const spotChecks = new SpotChecks(blobs, store.captures, { ...defaultSpotCheckConfig, ...opts.spotChecks });
   const policy: CheckpointPolicy = {
     origin: 'sward.local/log',
     everyMs: 10_000,
@@ -91,6 +91,11 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     ...opts.checkpoints,
   };
   const { signer, verifierKey } = loadLogKey(opts.logKeyFile ?? join(opts.dataDir, 'log.key'), policy.origin);
+  const spotCheckConfig = { ...defaultSpotCheckConfig, ...opts.spotChecks };
+  const sampleKeys = new SampleKeys(store.db, signer, policy.origin, spotCheckConfig);
+  // The coming epochs' keys exist (committed, signed) before the first capture is drawn.
+  await sampleKeys.extensionLines();
+  const spotChecks = new SpotChecks(blobs, store.captures, spotCheckConfig, sampleKeys);
   const anchor = await openAnchor(
     opts.anchor ?? { kind: 'file', path: join(opts.dataDir, 'anchors.jsonl') },
     undefined,
@@ -128,7 +133,9 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       await store.auth.createApiKey({ name: 'admin', tenant: DEFAULT_TENANT, role: 'admin', scopes: SCOPES })
     ).key;
   const logStore = new LogStore(store.db);
-  const checkpoints = new Checkpointer(store.db, logStore, signer, verifierKey, anchor, policy);
+  const checkpoints = new Checkpointer(store.db, logStore, signer, verifierKey, anchor, policy, () =>
+    sampleKeys.extensionLines(),
+  );
   await checkpoints.anchorPending();
   const sequencer = new Sequencer(logStore, checkpoints, log, opts.sequenceMs ?? 250);
   sequencer.start();

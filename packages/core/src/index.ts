@@ -16,6 +16,8 @@ export * from './noai-header.js';
 export * from './operator-wire.js';
 export * from './policy/index.js';
 export * from './takedown.js';
+export * from './redirect-chain.js';
+export * from './spot-check-selection.js';
 export * from './url-normalize.js';
 export * from './web-url.js';
 export * from './webhook-signature.js';

@@ -1,3 +1,4 @@
+import type { SpotCheckEpoch } from '@sward/core';
 import { SwardApiError } from './errors.js';
 import type {
   ApiKeyInfo,
@@ -259,6 +260,16 @@ export class SwardClient {
   async checkpoints(from = 0): Promise<CheckpointInfo[]> {
     return (await this.call<{ checkpoints: CheckpointInfo[] }>('GET', `/v1/log/checkpoints?from=${from}`))
       .checkpoints;
+  }
+
+  /** Spot-check sampling epochs: signed commitments, and each key once its epoch is over (public). */
+  async spotCheckEpochs(from = 0): Promise<{ origin: string; epochMs: number; epochs: SpotCheckEpoch[] }> {
+    return this.call('GET', `/v1/log/spot-check/epochs?from=${from}`);
+  }
+
+  /** The recorded draw of a stored capture: its epoch and whether it was selected for a spot check (public). */
+  async spotCheckDraw(captureId: string): Promise<{ captureId: string; epoch: number; selected: boolean }> {
+    return this.call('GET', `/v1/log/spot-check/draws/${encodeURIComponent(captureId)}`);
   }
 
   async logKey(): Promise<string> {

@@ -1,7 +1,15 @@
 // Customers check webhook deliveries (the `sward-signature` header) with this.
-export { type VerifyWebhookOptions, verifyWebhook } from '@sward/core';
+export {
+  auditSpotCheckDraws,
+  type SpotCheckEpoch,
+  selectedForSpotCheck,
+  type VerifyWebhookOptions,
+  verifySpotCheckEpoch,
+  verifyWebhook,
+} from '@sward/core';
 export * from './client.js';
 export * from './errors.js';
+export * from './spot-check-audit.js';
 export * from './types.js';
 export * from './verify-bundle.js';
 export { checkManifest, type ManifestFindings } from './verify-manifest.js';

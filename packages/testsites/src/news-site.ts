@@ -27,6 +27,11 @@ export interface NewsSiteOptions {
   /** Articles present at start; default 5. */
   articles?: number;
   seed?: number;
+  /**
+   * Every HTML answer carries what changes between two honest fetches of a real page: the time it was
+   * rendered, a request counter and one of several rotating advertisements.
+   */
+  volatile?: boolean;
 }
 
 export interface NewArticle {
@@ -52,6 +57,15 @@ export interface NewsSite {
 }
 
 const SITE = 'The Sward Daily';
+
+/** Rotating advertisements of a volatile site: one per answer, in turn. */
+const ADS = [
+  'Spring sale on garden furniture: two chairs for the price of one, this week only at Meadow and Oak.',
+  'Learn a language in ten minutes a day with the app that millions of commuters already trust.',
+  'Your next holiday starts here: coastal cottages with sea views, book before the end of the month.',
+  'Fresh coffee beans roasted to order and delivered to your door every fortnight, cancel any time.',
+  'Insure your bicycle against theft and accidents from less than the price of a sandwich a week.',
+];
 
 /** One body, three ways of marking it up: what a redesign does to a page whose words stay the same. */
 function articleMarkup(a: NewsArticle): string {
@@ -92,6 +106,16 @@ export async function startNewsSite(opts: NewsSiteOptions = {}): Promise<NewsSit
   let nextId = 1;
   let lastTick = 0;
   let siteUpdated = new Date(0);
+  let served = 0;
+  /** A volatile site's per-answer changes, placed at the end of <main>. */
+  const volatile = (html: string): string => {
+    if (!opts.volatile) return html;
+    served++;
+    const bits = `    <aside class="ad"><p>${ADS[served % ADS.length]}</p></aside>
+    <p class="rendered">Rendered at ${new Date().toISOString()} for request ${served}.</p>
+  </main>`;
+    return html.replace('  </main>', bits);
+  };
 
   // HTTP dates have one-second resolution, so each change moves the clock on by at least a second:
   // otherwise an edit in the same second as the last fetch would wrongly answer 304 to If-Modified-Since.
@@ -197,7 +221,7 @@ ${live()
         headers: { etag, 'last-modified': modified.toUTCString(), 'cache-control': 'no-cache' },
       });
     };
-    if (path === '/') return ok('text/html; charset=utf-8', renderHome(), siteUpdated);
+    if (path === '/') return ok('text/html; charset=utf-8', volatile(renderHome()), siteUpdated);
     if (path === '/feed.xml') return ok('application/rss+xml; charset=utf-8', rss(channel()), siteUpdated);
     if (path === '/atom.xml') return ok('application/atom+xml; charset=utf-8', atom(channel()), siteUpdated);
     if (path === '/sitemap.xml') return ok('application/xml; charset=utf-8', sitemap(channel()), siteUpdated);
@@ -214,7 +238,7 @@ ${live()
         type: 'text/plain; charset=utf-8',
         body: 'This story was removed.\n',
       });
-    if (a) return ok('text/html; charset=utf-8', renderArticle(a), new Date(a.updated));
+    if (a) return ok('text/html; charset=utf-8', volatile(renderArticle(a)), new Date(a.updated));
     send(req, res, { status: 404, type: 'text/plain; charset=utf-8', body: 'not found\n' });
   });
   origin = await listen(server, opts.port ?? 0, opts.host ?? '127.0.0.1');

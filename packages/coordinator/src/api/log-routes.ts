@@ -14,7 +14,7 @@ const count = (v: string | undefined, name: string): number => {
 };
 
 /** Public, read-only provenance log API: anyone may audit the log. */
-export function logRoutes({ logStore: log, checkpoints, anchor }: AppDeps): Hono {
+export function logRoutes({ logStore: log, checkpoints, anchor, spotChecks }: AppDeps): Hono {
   const r = new Hono();
   r.get('/checkpoint', async (c) => {
     const cp = await checkpoints.latest();
@@ -67,6 +67,22 @@ export function logRoutes({ logStore: log, checkpoints, anchor }: AppDeps): Hono
     await checkSize(to);
     if (from > to) throw new CoordinatorError('BAD_REQUEST', `from ${from} is larger than to ${to}`);
     return c.json({ from, to, hashes: b64(await log.consistencyProof(from, to)) });
+  });
+  // Spot-check sampling keys: commitments (signed by the log's key) at once, each key once its epoch is over.
+  r.get('/spot-check/epochs', async (c) => {
+    const from = count(c.req.query('from') ?? '0', 'from');
+    const keys = spotChecks.keys;
+    return c.json({
+      origin: checkpoints.policy.origin,
+      epochMs: spotChecks.config.epochMs,
+      epochs: keys ? await keys.epochs(from) : [],
+    });
+  });
+  r.get('/spot-check/draws/:captureId', async (c) => {
+    const id = c.req.param('captureId');
+    const draw = /^c_[0-9a-f]{32}$/.test(id) ? await spotChecks.keys?.drawOf(id) : undefined;
+    if (!draw) throw new CoordinatorError('NOT_FOUND', `no spot-check draw for capture ${id.slice(0, 40)}`);
+    return c.json(draw);
   });
   r.get('/leaves/:index', async (c) => {
     const leaf = await log.leaf(count(c.req.param('index'), 'index'));

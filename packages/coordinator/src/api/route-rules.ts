@@ -35,6 +35,8 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'POST /v1/log/proofs/inclusion': pub,
   'GET /v1/log/proof/consistency': pub,
   'GET /v1/log/leaves/:index': pub,
+  'GET /v1/log/spot-check/epochs': pub,
+  'GET /v1/log/spot-check/draws/:captureId': pub,
   // nodes (node-routes.ts): login is public, the rest needs the session it gives
   'POST /v1/nodes/challenge': pub,
   'POST /v1/nodes/session': pub,

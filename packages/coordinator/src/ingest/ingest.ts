@@ -4,7 +4,11 @@ import {
   captureLeafBytes,
   checkCaptureBody,
   normalizeUrl,
+  parseTdmRep,
+  redirectChainProblem,
   robotsStateFromStatus,
+  robotsVerdict,
+  tdmReserved,
   sha256Hex,
   verifySignedCapture,
 } from '@sward/core';
@@ -74,6 +78,8 @@ export class Ingest {
     await this.requireActiveNode(c.nodeId);
     const lease = await this.store.frontier.getLease(c.leaseId);
     checkLease(lease, c.nodeId, c.leaseId, c.jobId, c.requestedUrl, this.now());
+    const forged = redirectChainProblem(c);
+    if (forged) await this.rejectForged(lease as LeaseRow, c, captureId, forged);
     const body = Buffer.from(upload.data.body, 'base64');
     try {
       checkCaptureBody(c, body);
@@ -91,6 +97,40 @@ export class Ingest {
     const verdict = pageVerdict(c, body, { feeds });
     if (verdict.outcome === 'stored') await this.blobs.put(c.bodySha256, body);
     return this.commitPage(l, c, verdict, captureId, signed, job ?? null, body);
+  }
+
+  /**
+   * A signed capture whose final URL the node could not have reached: the node is charged (it lost a check;
+   * its credibility drops and the rewards ledger hears of it) and the URL goes back for another node.
+   */
+  private async rejectForged(l: LeaseRow, c: Capture, captureId: string, problem: string): Promise<never> {
+    await this.store.db.transaction(async (tx) => {
+      const lease = await this.lockLease(tx, c);
+      await this.spotChecks.chargeSelfEvident(tx, c.nodeId, captureId);
+      const now = this.now();
+      // an answer that counts as an attempt; the URL goes to another node at once
+      const detail = `node ${c.nodeId.slice(0, 12)} sent a capture whose redirect chain does not reach its final URL`;
+      await this.store.frontier.retryOrFail(
+        tx,
+        lease.id,
+        lease.attempts + 1,
+        'bad_redirect_chain',
+        detail,
+        now,
+        c.nodeId,
+        false,
+      );
+      await this.store.frontier.releaseHost(tx, l.origin, now);
+    });
+    const { score } = await this.spotChecks.credibility(this.store.db, c.nodeId);
+    await this.rewards.recordSpotCheck({
+      nodeId: c.nodeId,
+      captureId,
+      agreed: false,
+      reason: 'capture with a final URL its redirect chain does not reach',
+      credibility: score,
+    });
+    throw new CoordinatorError('BAD_REDIRECT_CHAIN', `capture ${captureId}: ${problem}`);
   }
 
   /** The scheduler's clock, so lease deadlines and origin delays are read on the clock that set them. */
@@ -132,9 +172,32 @@ export class Ingest {
       if (verdict.outcome === 'stored') {
         const earlier = await captures.storedWithFinalUrl(tx, l.jobId, finalUrl);
         if (earlier) {
-          outcome = 'skipped';
-          reason = 'duplicate';
-          detail = `same final URL as capture ${earlier}`;
+          // A page stored under a URL is never shadowed by another node's word: a capture fetched at the URL
+          // itself replaces one that only reports a redirect to it, and two nodes disagreeing about the page
+          // send the redirect claim to a spot check.
+          const direct = fetchedDirectly(c.requestedUrl, finalUrl);
+          const earlierDirect = fetchedDirectly(earlier.requestedUrl, earlier.finalUrl);
+          await this.spotChecks.checkFinalUrlConflict(
+            tx,
+            { ...earlier, direct: earlierDirect },
+            {
+              id: captureId,
+              nodeId: c.nodeId,
+              requestedUrl: c.requestedUrl,
+              direct,
+              bodySha256: c.bodySha256,
+              contentType: c.headers['content-type'] ?? null,
+              body,
+            },
+          );
+          if (direct && !earlierDirect) {
+            await captures.supersede(tx, earlier.id, captureId);
+            if (!verdict.feed) await tx.run('UPDATE jobs SET stored = stored - 1 WHERE id = ?', [l.jobId]);
+          } else {
+            outcome = 'skipped';
+            reason = 'duplicate';
+            detail = `same final URL as capture ${earlier.id}`;
+          }
         }
       }
       if (outcome === 'retry') {
@@ -238,19 +301,54 @@ export class Ingest {
         fetchedAt: Date.parse(c.fetchEnd),
         detail: null,
       };
-      if (l.kind === 'robots') {
-        const state = robotsStateFromStatus(c.status);
-        const txt = state === 'fetched' ? body.subarray(0, ROBOTS_MAX).toString('utf8') : null;
-        await frontier.setRobots(tx, l.origin, state, txt, source);
-      } else {
-        const ok = c.status >= 200 && c.status < 300;
-        await frontier.setTdmRep(tx, l.origin, ok ? body.toString('utf8') : null, source);
+      const robots = l.kind === 'robots' ? robotsStateFromStatus(c.status) : null;
+      const text =
+        robots === 'fetched'
+          ? body.subarray(0, ROBOTS_MAX).toString('utf8')
+          : !robots && c.status >= 200 && c.status < 300
+            ? body.toString('utf8')
+            : null;
+      const root = `${l.origin}/`;
+      const closes = robots
+        ? !robotsVerdict(l.origin, robots, text, root).allowed
+        : text !== null && tdmReserved(parseTdmRep(text), root);
+      const said = `${l.kind === 'robots' ? 'robots.txt' : 'tdmrep.json'} answered ${c.status}`;
+      if (closes && !(await this.confirmsClosing(tx, l, c.nodeId, `${said}, closing the origin`, now))) {
+        await captures.insert(
+          tx,
+          newCapture(l, c, captureId, signed, 'policy', 'awaiting_confirmation', c.finalUrl),
+        );
+        await frontier.releaseHost(tx, l.origin, now);
+        return { captureId, outcome: 'policy', reason: 'awaiting_confirmation' };
       }
+      if (robots) await frontier.setRobots(tx, l.origin, robots, text, source);
+      else await frontier.setTdmRep(tx, l.origin, text, source);
       await frontier.settle(tx, l.id, 'stored', null, null, captureId);
       await captures.insert(tx, newCapture(l, c, captureId, signed, 'policy', l.kind, c.finalUrl));
       await frontier.releaseHost(tx, l.origin, now);
       return { captureId, outcome: 'policy', reason: l.kind };
     });
+  }
+
+  /**
+   * Whether a policy answer that would close an origin may be applied: it confirms an earlier closing answer
+   * from a node of another operator (or one no other operator answered within policyConfirmMs). Otherwise the
+   * file goes back for another operator's node, and the first closing answer is remembered.
+   */
+  private async confirmsClosing(
+    tx: SqlExecutor,
+    lease: LeaseRow,
+    nodeId: string,
+    verdict: string,
+    now: number,
+  ): Promise<boolean> {
+    const { frontier } = this.store;
+    const operator = await frontier.operatorOf(tx, nodeId);
+    const earlier = await frontier.closingAnswerOf(tx, lease.id);
+    if (earlier && (earlier.operator !== operator || now - earlier.at >= frontier.config.policyConfirmMs))
+      return true;
+    await frontier.awaitConfirmation(tx, lease.id, earlier ?? { nodeId, operator, verdict, at: now }, now);
+    return false;
   }
 
   /** A checker's fetch of a sampled page: recorded like any capture, then compared with the original. */
@@ -262,6 +360,8 @@ export class Ingest {
     signed: string,
   ): Promise<IngestResult> {
     const task = parseSpotCheckTask(l.detail);
+    // kept: a tie-breaker's fetch is compared with this one too
+    await this.blobs.put(c.bodySha256, body);
     const result = await this.store.db.transaction(async (tx) => {
       await this.lockLease(tx, c);
       await this.store.frontier.settle(tx, l.id, 'stored', null, l.detail, captureId);
@@ -339,6 +439,11 @@ export class Ingest {
       if (f.code === 'DOMAIN_DENIED' || f.code === 'CAP_REACHED' || f.code === 'INACTIVE_HOURS') {
         await frontier.handBack(tx, lease.id, sessionNodeId, now);
         outcome = 'handed_back';
+      } else if (
+        lease.kind === 'robots' &&
+        !(await this.confirmsClosing(tx, lease, sessionNodeId, `${f.code}: ${f.message.slice(0, 200)}`, now))
+      ) {
+        outcome = 'awaiting_confirmation';
       } else if (lease.kind === 'robots') {
         // RFC 9309 §2.3.1.4: an unreachable robots.txt means complete disallow.
         await frontier.setRobots(tx, lease.origin, 'disallow-all', null, source);
@@ -372,6 +477,11 @@ export class Ingest {
       return { outcome };
     });
   }
+}
+
+/** Whether a capture was fetched at its final URL itself rather than reached through a redirect it reports. */
+function fetchedDirectly(requestedUrl: string, finalUrl: string): boolean {
+  return (normalizeUrl(requestedUrl) ?? requestedUrl) === finalUrl;
 }
 
 function checkLease(

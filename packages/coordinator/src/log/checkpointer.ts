@@ -41,6 +41,8 @@ export class Checkpointer {
     readonly verifierKey: string,
     private readonly anchor: Anchor,
     readonly policy: CheckpointPolicy,
+    /** Extension lines for each new checkpoint (the spot-check key commitments), read when it is signed. */
+    private readonly extensions: () => Promise<string[]> = async () => [],
   ) {}
 
   /** Signs a bundle manifest the coordinator built itself from its store (output/bundle-manifest.ts). */
@@ -84,7 +86,12 @@ export class Checkpointer {
       now - last.createdAt >= this.policy.everyMs;
     if (!due) return null;
     const note = signCheckpoint(
-      { origin: this.policy.origin, size: head.size, rootHash: head.root, extensions: [] },
+      {
+        origin: this.policy.origin,
+        size: head.size,
+        rootHash: head.root,
+        extensions: await this.extensions(),
+      },
       [this.signer],
     );
     const hash = checkpointHash(note);

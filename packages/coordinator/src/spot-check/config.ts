@@ -11,6 +11,22 @@ export interface SpotCheckConfig {
   prior: number;
   /** Below this credibility a node gets no more work and its captures are flagged. */
   bar: number;
+  /** Length of a sampling epoch: one secret key decides the checks of the captures accepted in it. */
+  epochMs: number;
+  /** An epoch's key is revealed this long after the epoch ends (covers replicas' clock skew). */
+  revealDelayMs: number;
 }
 
-export const defaultSpotCheckConfig: SpotCheckConfig = { rate: 0.05, similarity: 0.9, prior: 5, bar: 0.95 };
+export const defaultSpotCheckConfig: SpotCheckConfig = {
+  rate: 0.05,
+  similarity: 0.9,
+  prior: 5,
+  bar: 0.95,
+  epochMs: 3_600_000,
+  revealDelayMs: 60_000,
+};
+
+/** Credibility = (credited + prior) / (checks + prior): below `bar` a node's captures are flagged. */
+export function credibilityScore(credited: number, charged: number, prior: number): number {
+  return (credited + prior) / (credited + charged + prior);
+}

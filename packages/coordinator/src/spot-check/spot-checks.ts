@@ -1,10 +1,30 @@
 import type { BlobStore } from '../blob/blob-store.js';
 import type { CaptureStore } from '../store/capture-store.js';
 import type { SqlExecutor } from '../store/sql-driver.js';
-import type { SpotCheckConfig } from './config.js';
-import { sampledForSpotCheck } from './sampler.js';
+import { compareFetches } from './compare-fetches.js';
+import { credibilityScore, type SpotCheckConfig } from './config.js';
+import type { SampleKeys } from './sample-keys.js';
 import { SPOT_CHECK_JOB_PREFIX, type SpotCheckTask } from './task.js';
-import { shingleSimilarity, visibleText } from './text-similarity.js';
+
+/**
+ * Round 2 of a spot check: which fetch the tie-breaker alone contradicts ('original' or 'first' checker's),
+ * or null when it agrees with both or neither.
+ */
+export function tieBreak(agreesWithOriginal: boolean, agreesWithFirst: boolean): 'original' | 'first' | null {
+  if (agreesWithOriginal === agreesWithFirst) return null;
+  return agreesWithOriginal ? 'first' : 'original';
+}
+
+/** One node's claim about the page at a final URL. */
+export interface FinalUrlClaim {
+  id: string;
+  nodeId: string;
+  requestedUrl: string;
+  /** Fetched at that URL itself, not reached through a redirect the node reports. */
+  direct: boolean;
+  bodySha256: string;
+  contentType: string | null;
+}
 
 export interface SpotCheckOutcome {
   agrees: boolean;
@@ -25,11 +45,63 @@ export class SpotChecks {
     private readonly blobs: BlobStore,
     private readonly captures: CaptureStore,
     readonly config: SpotCheckConfig,
+    /** The secret per-epoch draw; without it only a rate of 0 (no checks) or 1 (all) can be honoured. */
+    readonly keys: SampleKeys | null = null,
   ) {}
 
+  /** Draws a stored capture with the epoch's secret key and queues a check of it when selected. */
   async maybeSchedule(tx: SqlExecutor, capture: { id: string; nodeId: string; url: string }): Promise<void> {
-    if (!sampledForSpotCheck(capture.id, this.config.rate)) return;
+    const selected = this.keys
+      ? await this.keys.draw(tx, capture.id)
+      : this.config.rate >= 1
+        ? true
+        : this.config.rate <= 0
+          ? false
+          : null;
+    if (selected === null) throw new Error('spot checks at a rate between 0 and 1 need sampling keys');
+    if (!selected) return;
     await this.schedule(tx, capture.url, { captureId: capture.id, round: 1, exclude: [capture.nodeId] });
+  }
+
+  /**
+   * Two nodes claim different pages at one final URL. When their texts differ beyond what a changing page
+   * explains, the claims reached through a redirect (or, both direct, the earlier one) are fetched again from
+   * their requested URLs by a node of a third operator; the usual tie-break charges whoever lied.
+   */
+  async checkFinalUrlConflict(
+    tx: SqlExecutor,
+    earlier: FinalUrlClaim,
+    later: FinalUrlClaim & { body: Buffer },
+  ): Promise<string[]> {
+    if (earlier.nodeId === later.nodeId || earlier.bodySha256 === later.bodySha256) return [];
+    const { agrees } = await compareFetches(
+      { status: 200, ...earlier, body: () => this.blobs.get(earlier.bodySha256) },
+      { status: 200, ...later },
+      this.config.similarity,
+    );
+    if (agrees) return [];
+    const suspects = [earlier, later].filter((c) => !c.direct);
+    const checked = suspects.length ? suspects : [earlier];
+    for (const c of checked)
+      await this.schedule(tx, c.requestedUrl, {
+        captureId: c.id,
+        round: 1,
+        exclude: [earlier.nodeId, later.nodeId],
+      });
+    return checked.map((c) => c.id);
+  }
+
+  /**
+   * A capture that proves its own falsehood (a final URL its signed redirect chain does not lead to) needs no
+   * second fetch: it is charged to its node at once, as a lost check of round 0 that nobody fetched.
+   */
+  async chargeSelfEvident(tx: SqlExecutor, nodeId: string, captureId: string): Promise<void> {
+    await tx.run(
+      `INSERT INTO spot_checks (capture_id, round, checker_node, check_capture_id, agrees, similarity, charged_node,
+         credited_node, created_at) VALUES (?, 0, 'coordinator', '', 0, 0, ?, NULL, ?)`,
+      [captureId, nodeId, Date.now()],
+    );
+    await this.updateCredibility(tx, nodeId);
   }
 
   private async schedule(tx: SqlExecutor, url: string, task: SpotCheckTask): Promise<void> {
@@ -67,18 +139,11 @@ export class SpotChecks {
     // Inside the caller's transaction: the SQLite driver serialises calls, so a read outside `tx` would wait forever.
     const original = await this.captures.byId(task.captureId, tx);
     if (!original) return null;
-    let similarity = 1;
-    let agrees = original.bodySha256 === check.bodySha256 && original.status === check.status;
-    if (!agrees && original.status === check.status) {
-      const orig = await this.blobs.get(original.bodySha256);
-      similarity = orig
-        ? shingleSimilarity(
-            visibleText(orig, original.contentType),
-            visibleText(check.body, check.contentType),
-          )
-        : 0;
-      agrees = similarity >= this.config.similarity;
-    } else if (!agrees) similarity = 0;
+    const { agrees, similarity } = await compareFetches(
+      { ...original, body: () => this.blobs.get(original.bodySha256) },
+      check,
+      this.config.similarity,
+    );
     const firstChecker = task.exclude[1] ?? null;
     let charged: string | null = null;
     let credited: string | null = null;
@@ -90,12 +155,23 @@ export class SpotChecks {
           round: 2,
           exclude: [original.nodeId, check.nodeId],
         });
-    } else if (agrees) {
-      credited = original.nodeId;
-      charged = firstChecker;
     } else {
-      charged = original.nodeId;
-      credited = firstChecker;
+      // The tie-breaker's fetch is judged against both earlier ones: whoever it alone contradicts is charged.
+      // When it agrees with both, or with neither (a page that changes faster than it can be checked),
+      // nobody is.
+      const first = firstChecker ? await this.checkOf(tx, original.id, firstChecker) : undefined;
+      const withFirst = first
+        ? (
+            await compareFetches(
+              { ...first, body: () => this.blobs.get(first.bodySha256) },
+              check,
+              this.config.similarity,
+            )
+          ).agrees
+        : !agrees;
+      const loser = tieBreak(agrees, withFirst);
+      if (loser === 'first') [credited, charged] = [original.nodeId, firstChecker];
+      if (loser === 'original') [charged, credited] = [original.nodeId, firstChecker];
     }
     await tx.run(
       `INSERT INTO spot_checks (capture_id, round, checker_node, check_capture_id, agrees, similarity, charged_node,
@@ -121,6 +197,15 @@ export class SpotChecks {
     return { agrees, similarity, charged, credited };
   }
 
+  /** The round-1 check capture a node made of a capture. */
+  private async checkOf(tx: SqlExecutor, captureId: string, checker: string) {
+    const r = await tx.get<{ id: string }>(
+      'SELECT check_capture_id AS id FROM spot_checks WHERE capture_id = ? AND round = 1 AND checker_node = ?',
+      [captureId, checker],
+    );
+    return r ? this.captures.byId(r.id, tx) : undefined;
+  }
+
   /** A node is credited when a check confirms its capture (or its check), charged when a tie-break goes against it. */
   async credibility(
     tx: SqlExecutor,
@@ -134,8 +219,7 @@ export class SpotChecks {
     );
     const credited = Number(r?.credited ?? 0);
     const charged = Number(r?.charged ?? 0);
-    const p = this.config.prior;
-    return { score: (credited + p) / (credited + charged + p), credited, charged };
+    return { score: credibilityScore(credited, charged, this.config.prior), credited, charged };
   }
 
   private async updateCredibility(tx: SqlExecutor, nodeId: string): Promise<void> {

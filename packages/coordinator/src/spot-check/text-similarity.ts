@@ -1,15 +1,29 @@
 import { parseHTML } from 'linkedom';
 
 /** Visible text of an HTML body (scripts and styles dropped), for comparing two fetches of a page. */
-export function visibleText(body: Buffer, contentType: string | null): string {
+export function visibleText(body: Buffer, contentType: string | null, drop = ''): string {
   const text = body.toString('utf8');
   if (contentType && !/html/i.test(contentType)) return text;
   const { document } = parseHTML(text);
-  for (const el of document.querySelectorAll('script, style, noscript, template')) el.remove();
+  for (const el of document.querySelectorAll(`script, style, noscript, template${drop}`)) el.remove();
   return (document.body?.textContent ?? document.documentElement?.textContent ?? '')
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/**
+ * The text two fetches of an HTML page are compared on: its visible text without the page's chrome
+ * (navigation, header, footer, asides, frames), where sites put what changes on every request (rotating
+ * advertisements, "most read" boxes) and no customer's document comes from, with numbers masked. Other
+ * content types compare as text.
+ */
+export function comparableText(body: Buffer, contentType: string | null): string {
+  // Every run of digits reads as one: a render time, a view counter or a "3 minutes ago" changes between
+  // two honest fetches, and one changed word would otherwise spoil five shingles.
+  return visibleText(body, contentType, CHROME).replace(/\d+/g, '0');
+}
+
+const CHROME = ', nav, header, footer, aside, iframe';
 
 /**
  * Jaccard similarity of word 5-gram shingles. A timestamp or counter that changes between two fetches

@@ -58,12 +58,30 @@ export class CaptureStore {
     );
   }
 
-  async storedWithFinalUrl(tx: SqlExecutor, jobId: string, finalUrl: string): Promise<string | null> {
-    const r = await tx.get<{ id: string }>(
-      "SELECT id FROM captures WHERE job_id = ? AND final_url = ? AND outcome = 'stored'",
+  /** The capture stored as the page at `finalUrl` in a job (at most one: captures_stored_once). */
+  async storedWithFinalUrl(
+    tx: SqlExecutor,
+    jobId: string,
+    finalUrl: string,
+  ): Promise<CaptureRow | undefined> {
+    const r = await tx.get<Record<string, unknown>>(
+      "SELECT * FROM captures WHERE job_id = ? AND final_url = ? AND outcome = 'stored'",
       [jobId, finalUrl],
     );
-    return r?.id ?? null;
+    return r ? mapCapture(r) : undefined;
+  }
+
+  /**
+   * A stored page gives way to a capture that proves its URL better: it becomes a duplicate (its document
+   * leaves the output with it), and its URL row says which capture replaced it.
+   */
+  async supersede(tx: SqlExecutor, id: string, by: string): Promise<void> {
+    const detail = `same final URL as capture ${by}, which fetched it directly`;
+    await tx.run("UPDATE captures SET outcome = 'skipped', reason = 'duplicate' WHERE id = ?", [id]);
+    await tx.run(
+      "UPDATE urls SET state = 'skipped', reason = 'duplicate', detail = ? WHERE capture_id = ? AND state = 'stored'",
+      [detail, id],
+    );
   }
 
   async byId(id: string, tx: SqlExecutor = this.db): Promise<CaptureRow | undefined> {

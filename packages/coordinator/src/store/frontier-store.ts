@@ -24,6 +24,28 @@ import type { HostPolicy, Job, JobProgress, Lease, LeaseRow, SchedulerConfig, Ur
  */
 export const POLICY_JOB = '_policy';
 
+/** A queued URL's reason after a node refused it by its operator's rules (handBack). */
+const REFUSED = 'refused_by_node';
+
+/** A policy answer that would close an origin, waiting for another operator's node to confirm it. */
+export interface ClosingAnswer {
+  nodeId: string;
+  operator: string;
+  /** What the answer said, e.g. "robots.txt answered 503" or "CONNECT: refused". */
+  verdict: string;
+  at: number;
+}
+
+function parseClosingAnswer(detail: string | null): ClosingAnswer | null {
+  if (!detail?.startsWith('{"closing"')) return null;
+  try {
+    const c = (JSON.parse(detail) as { closing?: ClosingAnswer }).closing;
+    return c && typeof c.operator === 'string' && typeof c.at === 'number' ? c : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Who a job belongs to: its tenant, and the key that created it (none for a collection's refresh). */
 export interface JobOwner {
   tenant: string | null;
@@ -259,11 +281,24 @@ export class FrontierStore {
        VALUES (?, ?, ?, ?, 0, 'queued', ?, ?) ON CONFLICT (job_id, kind, url) DO NOTHING`,
       [POLICY_JOB, url, origin, kind, now, now],
     );
-    const row = await tx.get<{ id: number; state: string }>(
-      `SELECT id, state FROM urls WHERE job_id = ? AND kind = ? AND url = ?${this.skipLocked}`,
+    const row = await tx.get<{
+      id: number;
+      state: string;
+      reason: string | null;
+      detail: string | null;
+      avoid_node: string | null;
+    }>(
+      `SELECT id, state, reason, detail, avoid_node FROM urls WHERE job_id = ? AND kind = ? AND url = ?${this.skipLocked}`,
       [POLICY_JOB, kind, url],
     );
     if (!row || row.state === 'leased') return [];
+    // A node that refused the file by its own rules is not asked again; one whose answer would close the
+    // origin waits for a node of another operator to confirm it (policyConfirmMs, then anyone).
+    if (row.avoid_node === nodeId && row.reason === REFUSED) return [];
+    const pending = parseClosingAnswer(row.detail);
+    if (pending && now - pending.at < this.config.policyConfirmMs) {
+      if (pending.operator === (await this.operatorOf(tx, nodeId))) return [];
+    }
     // A policy file answered before (stale now) is fetched again: requeue its row.
     return [await this.lease(tx, Number(row.id), POLICY_JOB, url, kind, nodeId, now)];
   }
@@ -537,12 +572,36 @@ export class FrontierStore {
     return r.changes;
   }
 
+  /** A node's operator (its own id when it names none): two nodes of one operator are one witness. */
+  async operatorOf(tx: SqlExecutor, nodeId: string): Promise<string> {
+    const r = await tx.get<{ operator: string | null }>('SELECT operator FROM nodes WHERE id = ?', [nodeId]);
+    return r?.operator || nodeId;
+  }
+
+  /**
+   * The closing answer an operator gave earlier for this policy file and no other operator confirmed yet,
+   * or null. An answer confirms it when it comes from another operator, or after policyConfirmMs.
+   */
+  async closingAnswerOf(tx: SqlExecutor, id: number): Promise<ClosingAnswer | null> {
+    const r = await tx.get<{ detail: string | null }>('SELECT detail FROM urls WHERE id = ?', [id]);
+    return parseClosingAnswer(r?.detail ?? null);
+  }
+
+  /** Puts a policy file back for a node of another operator, remembering the answer that would close the origin. */
+  async awaitConfirmation(tx: SqlExecutor, id: number, answer: ClosingAnswer, now: number): Promise<void> {
+    await tx.run(
+      `UPDATE urls SET state = 'queued', reason = 'awaiting_confirmation', detail = ?, lease_id = NULL,
+         leased_to = NULL, lease_deadline = NULL, avoid_node = NULL, not_before = ?, updated_at = ? WHERE id = ?`,
+      [JSON.stringify({ closing: answer }), now, now, id],
+    );
+  }
+
   /** Puts a URL back for a different node without counting an attempt (the node refused it by policy). */
   async handBack(tx: SqlExecutor, id: number, nodeId: string, now: number): Promise<void> {
     await tx.run(
-      `UPDATE urls SET state = 'queued', lease_id = NULL, leased_to = NULL, lease_deadline = NULL, avoid_node = ?,
-         not_before = ?, updated_at = ? WHERE id = ?`,
-      [nodeId, now + 1000, now, id],
+      `UPDATE urls SET state = 'queued', reason = ?, lease_id = NULL, leased_to = NULL, lease_deadline = NULL,
+         avoid_node = ?, not_before = ?, updated_at = ? WHERE id = ?`,
+      [REFUSED, nodeId, now + 1000, now, id],
     );
   }
 

@@ -52,6 +52,13 @@ CREATE TABLE IF NOT EXISTS spot_checks (
   charged_node TEXT, credited_node TEXT, created_at BIGINT NOT NULL);
 CREATE INDEX IF NOT EXISTS spot_checks_charged ON spot_checks (charged_node);
 CREATE INDEX IF NOT EXISTS spot_checks_credited ON spot_checks (credited_node);
+-- Spot-check sampling keys, one per epoch: secret until revealed (spot-check/sample-keys.ts), shared by replicas.
+CREATE TABLE IF NOT EXISTS spot_check_keys (
+  epoch BIGINT PRIMARY KEY, secret TEXT NOT NULL, commitment TEXT NOT NULL, rate DOUBLE PRECISION NOT NULL,
+  starts_at BIGINT NOT NULL, ends_at BIGINT NOT NULL, statement TEXT NOT NULL, created_at BIGINT NOT NULL);
+-- Each stored capture's draw: the epoch whose key decided, and whether it was selected (audited from the key).
+CREATE TABLE IF NOT EXISTS spot_check_draws (
+  capture_id TEXT PRIMARY KEY, epoch BIGINT NOT NULL, selected INTEGER NOT NULL);
 -- WITHOUT ROWID on SQLite: a proof reads each node through its primary key only, one B-tree instead of two.
 CREATE TABLE IF NOT EXISTS log_nodes (level INTEGER NOT NULL, idx BIGINT NOT NULL, hash @BLOB NOT NULL, PRIMARY KEY (level, idx))@WITHOUT_ROWID;
 CREATE TABLE IF NOT EXISTS log_state (id INTEGER PRIMARY KEY, size BIGINT NOT NULL, root @BLOB NOT NULL);

@@ -120,6 +120,12 @@ export interface SchedulerConfig {
    * skipped as crawl_delay_too_long), never crawled faster than it asked.
    */
   maxCrawlDelayMs: number;
+  /**
+   * A policy answer that would close an origin (robots.txt unreachable, 5xx or disallowing everything,
+   * tdmrep.json reserving everything) waits this long for a node of another operator to confirm it; only
+   * when none came does a second answer from the same operator count.
+   */
+  policyConfirmMs: number;
   /** The scheduler's clock: lease times and policy-file ages (tests move it to expire policies). */
   clock: () => number;
   quotas: QuotaConfig;
@@ -155,6 +161,7 @@ export const defaultSchedulerConfig: SchedulerConfig = {
   backoffMs: 500,
   policyTtlMs: 24 * 3600_000,
   maxCrawlDelayMs: 60_000,
+  policyConfirmMs: 10 * 60_000,
   clock: Date.now,
   quotas: defaultQuotaConfig,
 };

@@ -1,0 +1,391 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import {
+  BlobStore,
+  ChunkIndex,
+  CollectionIngest,
+  CoordinatorError,
+  openStore,
+  RewardsService,
+  type Store,
+} from '@sward/coordinator';
+import { generateIdentity, type Identity } from '@sward/core';
+import { Ingest } from '../packages/coordinator/src/ingest/ingest.js';
+import { defaultSpotCheckConfig, SpotChecks } from '../packages/coordinator/src/spot-check/index.js';
+import { backends } from './support/backends.js';
+import { captureUpload } from './support/capture-maker.js';
+
+/** Real article text per page, long enough that a forged page shares no 5-word run with it. */
+const article = (n: number) =>
+  `<html><body><h1>Article ${n}</h1><p>${Array.from({ length: 80 }, (_, i) => `word${(n * 131 + i * 7) % 997}`).join(' ')}</p></body></html>`;
+const FORGED = `<html><body><p>${'buy cheap pills now at our store '.repeat(20)}</p></body></html>`;
+
+/** A node's lying and the checks that must catch it, the same on every backend. */
+for (const backend of backends()) {
+  describe(`capture claims: ${backend.name}`, () => {
+    after(() => backend.cleanup());
+
+    const setup = async (cfg = {}) => {
+      const store = await openStore(await backend.create(), { hostDelayMs: 0, backoffMs: 1, ...cfg });
+      const blobs = new BlobStore(mkdtempSync(join(tmpdir(), 'sward-blobs-')));
+      const rewards = new RewardsService(store.db);
+      const spotChecks = new SpotChecks(blobs, store.captures, { ...defaultSpotCheckConfig, rate: 0 });
+      const ingest = new Ingest(
+        store,
+        blobs,
+        spotChecks,
+        rewards,
+        new CollectionIngest(store.frontier, new ChunkIndex(store.db)),
+      );
+      const node = async (operator: string) => {
+        const n = generateIdentity();
+        await store.auth.upsertNode({ id: n.id, operator });
+        return n;
+      };
+      return { store, ingest, spotChecks, node };
+    };
+
+    /** Answers the origin's robots.txt (allow all) and tdmrep.json (none), then the seed with its links. */
+    const crawlTo = async (store: Store, ingest: Ingest, n: Identity, seedBody: string) => {
+      const [r] = await store.frontier.claim(n.id, 1);
+      await ingest.acceptCapture(
+        n.id,
+        captureUpload(n, r as never, { body: '', headers: { 'content-type': 'text/plain' } }),
+      );
+      const [t] = await store.frontier.claim(n.id, 1);
+      await ingest.acceptCapture(n.id, captureUpload(n, t as never, { status: 404, body: '' }));
+      const [s] = await store.frontier.claim(n.id, 1);
+      assert.equal(s?.url, 'http://a.test/');
+      await ingest.acceptCapture(n.id, captureUpload(n, s as never, { body: seedBody }));
+    };
+
+    const claimOne = async (store: Store, n: Identity) => {
+      const [l] = await store.frontier.claim(n.id, 1);
+      assert.ok(l, 'a lease');
+      return l;
+    };
+
+    const newJob = (store: Store) =>
+      store.frontier.createJob(
+        { tenant: 'default' },
+        { seed: 'http://a.test/', maxPages: 10, maxDepth: 2, include: [], exclude: [] },
+      );
+
+    const pageAt = async (store: Store, jobId: string, url: string) =>
+      store.db.get<{ id: string; node_id: string }>(
+        "SELECT id, node_id FROM captures WHERE job_id = ? AND final_url = ? AND outcome = 'stored'",
+        [jobId, url],
+      );
+
+    test('a final URL that neither is the requested URL nor ends the signed redirect chain is refused and charged', async () => {
+      const { store, ingest, spotChecks, node } = await setup();
+      const liar = await node('mallory');
+      const other = await node('alice');
+      await newJob(store);
+      await crawlTo(store, ingest, liar, '<a href="/a/0">0</a><a href="/a/1">1</a><a href="/a/2">2</a>');
+      const forgeries = [
+        // no redirect at all
+        [],
+        // a hop that does not start at the requested URL
+        (from: string) => [{ url: `${from}/x`, status: 301, location: '/a/150' }],
+        // the Location points elsewhere than the final URL
+        (from: string) => [{ url: from, status: 301, location: '/a/7' }],
+      ];
+      for (const [i, forge] of forgeries.entries()) {
+        const l = await claimOne(store, liar);
+        assert.equal(l.url, `http://a.test/a/${i}`);
+        const redirects = typeof forge === 'function' ? forge(l.url) : forge;
+        await assert.rejects(
+          ingest.acceptCapture(
+            liar.id,
+            captureUpload(liar, l as never, { finalUrl: 'http://a.test/a/150', body: FORGED, redirects }),
+          ),
+          (e: unknown) =>
+            e instanceof CoordinatorError && e.code === 'BAD_REDIRECT_CHAIN' && e.httpStatus === 400,
+        );
+      }
+      const stored = await store.db.get<{ n: number }>(
+        "SELECT count(*) AS n FROM captures WHERE final_url LIKE '%/a/150'",
+      );
+      assert.equal(Number(stored?.n), 0, 'nothing of the forged captures is stored');
+      const cred = await spotChecks.credibility(store.db, liar.id);
+      assert.equal(cred.charged, 3, 'each forged capture counts against its node');
+      assert.ok(cred.score < defaultSpotCheckConfig.bar, `liar below the bar (${cred.score})`);
+      const node0 = await store.auth.getNode(liar.id);
+      assert.ok((node0?.credibility ?? 1) < defaultSpotCheckConfig.bar, 'credibility stored on the node');
+      const ledger = await store.db.get<{ n: number }>(
+        'SELECT count(*) AS n FROM rw_spot_checks WHERE node_id = ? AND agreed = 0',
+        [liar.id],
+      );
+      assert.equal(Number(ledger?.n), 3, 'the rewards ledger hears of each');
+      // the URLs went back to the queue, for another node
+      const again = await store.frontier.claim(other.id, 1);
+      assert.equal(again[0]?.url, 'http://a.test/a/0');
+      assert.deepEqual(await store.frontier.claim(liar.id, 1), [], 'not for the liar: distrusted');
+      await store.close();
+    });
+
+    test("a node claiming /a/0 redirected to /a/150 cannot shadow the honest node's /a/150, and is caught", async () => {
+      const { store, ingest, spotChecks, node } = await setup();
+      const liar = await node('mallory');
+      const honest = await node('alice');
+      const [bob, carol] = [await node('bob'), await node('carol')];
+      const job = await newJob(store);
+      await crawlTo(store, ingest, honest, '<a href="/a/0">0</a><a href="/a/150">150</a>');
+      const l0 = await claimOne(store, liar);
+      assert.equal(l0.url, 'http://a.test/a/0');
+      // a well-formed chain the site never sent: /a/0 -> 301 -> /a/150, with forged text
+      const forged = await ingest.acceptCapture(
+        liar.id,
+        captureUpload(liar, l0 as never, {
+          status: 200,
+          finalUrl: 'http://a.test/a/150',
+          redirects: [{ url: 'http://a.test/a/0', status: 301, location: '/a/150' }],
+          body: FORGED,
+        }),
+      );
+      assert.equal(forged.outcome, 'stored', 'nothing yet contradicts it');
+      const l150 = await claimOne(store, honest);
+      assert.equal(l150.url, 'http://a.test/a/150');
+      const real = await ingest.acceptCapture(
+        honest.id,
+        captureUpload(honest, l150 as never, { body: article(150) }),
+      );
+      assert.equal(real.outcome, 'stored', 'the direct fetch of /a/150 is not dropped as a duplicate');
+      assert.equal((await pageAt(store, job.id, 'http://a.test/a/150'))?.id, real.captureId);
+      const demoted = await store.captures.byId(forged.captureId);
+      assert.equal(demoted?.outcome, 'skipped');
+      assert.equal(demoted?.reason, 'duplicate');
+      assert.equal((await store.frontier.getJob(job.id))?.stored, 2, 'the seed and the real /a/150');
+      // the conflict sent the redirect claim to a spot check by a third operator: /a/0 fetched again
+      const check = await claimOne(store, bob);
+      assert.equal(check.kind, 'spotcheck');
+      assert.equal(check.url, 'http://a.test/a/0');
+      const r1 = await ingest.acceptCapture(bob.id, captureUpload(bob, check as never, { body: article(0) }));
+      assert.equal(r1.reason, 'disagrees');
+      const tie = await claimOne(store, carol);
+      assert.equal(tie.kind, 'spotcheck');
+      await ingest.acceptCapture(carol.id, captureUpload(carol, tie as never, { body: article(0) }));
+      const cred = await spotChecks.credibility(store.db, liar.id);
+      assert.equal(cred.charged, 1);
+      assert.ok(cred.score < defaultSpotCheckConfig.bar);
+      const flagged = await store.db.all<{ node_id: string }>(
+        'SELECT DISTINCT node_id FROM captures WHERE flagged = 1',
+      );
+      assert.deepEqual(
+        flagged.map((f) => f.node_id),
+        [liar.id],
+        "only the liar's captures are flagged",
+      );
+      const clawed = await store.db.get<{ n: number }>(
+        'SELECT count(*) AS n FROM rw_spot_checks WHERE node_id = ? AND agreed = 0',
+        [liar.id],
+      );
+      assert.equal(Number(clawed?.n), 1);
+      assert.equal((await spotChecks.credibility(store.db, honest.id)).charged, 0);
+      await store.close();
+    });
+
+    test('a redirect claim arriving after the real page is a duplicate, and the conflict is checked', async () => {
+      const { store, ingest, node } = await setup();
+      const liar = await node('mallory');
+      const honest = await node('alice');
+      const job = await newJob(store);
+      // the seed links /a/150 first: the honest node stores it before the liar answers /a/0
+      await crawlTo(store, ingest, honest, '<a href="/a/150">150</a><a href="/a/0">0</a>');
+      const l150 = await claimOne(store, honest);
+      assert.equal(l150.url, 'http://a.test/a/150');
+      const real = await ingest.acceptCapture(
+        honest.id,
+        captureUpload(honest, l150 as never, { body: article(150) }),
+      );
+      const l0 = await claimOne(store, liar);
+      assert.equal(l0.url, 'http://a.test/a/0');
+      const forged = await ingest.acceptCapture(
+        liar.id,
+        captureUpload(liar, l0 as never, {
+          finalUrl: 'http://a.test/a/150',
+          redirects: [{ url: 'http://a.test/a/0', status: 301, location: 'http://a.test/a/150' }],
+          body: FORGED,
+        }),
+      );
+      assert.equal(forged.outcome, 'skipped');
+      assert.equal((await pageAt(store, job.id, 'http://a.test/a/150'))?.id, real.captureId);
+      const checks = await store.db.all<{ detail: string }>(
+        "SELECT detail FROM urls WHERE kind = 'spotcheck'",
+      );
+      assert.deepEqual(
+        checks.map((c) => JSON.parse(c.detail).captureId),
+        [forged.captureId],
+        'the redirect claim, not the direct fetch, is checked',
+      );
+      await store.close();
+    });
+
+    test('an honest redirect and a direct fetch of a changing page agree: no check, the direct one is kept', async () => {
+      const { store, ingest, node } = await setup();
+      const a = await node('alice');
+      const b = await node('bob');
+      const job = await newJob(store);
+      await crawlTo(store, ingest, a, '<a href="/a/0">0</a><a href="/a/150">150</a>');
+      const l0 = await claimOne(store, a);
+      await ingest.acceptCapture(
+        a.id,
+        captureUpload(a, l0 as never, {
+          finalUrl: 'http://a.test/a/150',
+          redirects: [{ url: 'http://a.test/a/0', status: 301, location: '/a/150' }],
+          body: article(150).replace('</body>', '<footer>Rendered at 10:00:01</footer></body>'),
+        }),
+      );
+      const l150 = await claimOne(store, b);
+      const direct = await ingest.acceptCapture(
+        b.id,
+        captureUpload(b, l150 as never, {
+          body: article(150).replace('</body>', '<footer>Rendered at 10:00:02</footer></body>'),
+        }),
+      );
+      assert.equal(direct.outcome, 'stored');
+      assert.equal((await pageAt(store, job.id, 'http://a.test/a/150'))?.id, direct.captureId);
+      const checks = await store.db.get<{ n: number }>(
+        "SELECT count(*) AS n FROM urls WHERE kind = 'spotcheck'",
+      );
+      assert.equal(Number(checks?.n), 0);
+      await store.close();
+    });
+
+    const policyLease = async (store: Store, n: Identity, kind: 'robots' | 'tdmrep') => {
+      const [l] = await store.frontier.claim(n.id, 1);
+      assert.equal(l?.kind, kind, `${kind} lease for ${n.id.slice(0, 6)}`);
+      return l as NonNullable<typeof l>;
+    };
+    const hostState = (store: Store) =>
+      store.db.get<{ robots_state: string; tdmrep_state: string; tdmrep: string | null }>(
+        "SELECT robots_state, tdmrep_state, tdmrep FROM hosts WHERE origin = 'http://a.test'",
+      );
+
+    test("one node's 503, forged Disallow: / or failure on robots.txt does not close a site: another operator's node is asked", async () => {
+      const { store, ingest, node } = await setup();
+      const liar = await node('mallory');
+      const liarsTwin = await node('mallory');
+      const honest = await node('alice');
+      await newJob(store);
+      // a 503 from the liar: nothing decided, and no node of its operator gets the file again
+      const r = await policyLease(store, liar, 'robots');
+      const first = await ingest.acceptCapture(
+        liar.id,
+        captureUpload(liar, r as never, { status: 503, body: 'busy' }),
+      );
+      assert.deepEqual([first.outcome, first.reason], ['policy', 'awaiting_confirmation']);
+      assert.equal((await hostState(store))?.robots_state, 'unknown');
+      assert.deepEqual(await store.frontier.claim(liar.id, 1), []);
+      assert.deepEqual(
+        await store.frontier.claim(liarsTwin.id, 1),
+        [],
+        'nor a second node of the same operator',
+      );
+      // the honest operator's node fetches the real robots.txt: the site stays open
+      const r2 = await policyLease(store, honest, 'robots');
+      await ingest.acceptCapture(
+        honest.id,
+        captureUpload(honest, r2 as never, {
+          body: 'User-agent: *\nAllow: /\n',
+          headers: { 'content-type': 'text/plain' },
+        }),
+      );
+      assert.equal((await hostState(store))?.robots_state, 'fetched');
+      const t = await policyLease(store, honest, 'tdmrep');
+      // a forged tdmrep.json reserving everything, from one node, is not the site's verdict either
+      await ingest.acceptCapture(
+        honest.id,
+        captureUpload(honest, t as never, {
+          body: JSON.stringify([{ location: '/', 'tdm-reservation': 1 }]),
+          headers: { 'content-type': 'application/json' },
+        }),
+      );
+      assert.equal((await hostState(store))?.tdmrep_state, 'unknown');
+      const t2 = await policyLease(store, liar, 'tdmrep');
+      await ingest.acceptCapture(liar.id, captureUpload(liar, t2 as never, { status: 404, body: '' }));
+      const h = await hostState(store);
+      assert.deepEqual([h?.tdmrep_state, h?.tdmrep], ['fetched', null], 'no reservation');
+      const [page] = await store.frontier.claim(honest.id, 1);
+      assert.equal(page?.url, 'http://a.test/', 'the site is crawled');
+      await store.close();
+    });
+
+    test('a closing verdict confirmed by a second operator stands; a deny list or a refusal is never a verdict', async () => {
+      const { store, ingest, node } = await setup();
+      const a = await node('alice');
+      const b = await node('bob');
+      const c = await node('carol');
+      const job = await newJob(store);
+      // alice's own deny list: handed back, not a verdict, and alice is not asked again
+      const r = await policyLease(store, a, 'robots');
+      const denied = await ingest.acceptFailure(a.id, {
+        leaseId: r.leaseId,
+        jobId: r.jobId,
+        url: r.url,
+        code: 'DOMAIN_DENIED',
+        message: 'operator deny list',
+      });
+      assert.equal(denied.outcome, 'handed_back');
+      assert.deepEqual(await store.frontier.claim(a.id, 1), []);
+      assert.equal((await hostState(store))?.robots_state, 'unknown');
+      // bob's robots.txt disallows everything: one operator's word, so carol is asked and agrees
+      const rb = await policyLease(store, b, 'robots');
+      const body = 'User-agent: *\nDisallow: /\n';
+      const first = await ingest.acceptCapture(
+        b.id,
+        captureUpload(b, rb as never, { body, headers: { 'content-type': 'text/plain' } }),
+      );
+      assert.equal(first.reason, 'awaiting_confirmation');
+      assert.deepEqual(await store.frontier.claim(b.id, 1), []);
+      const rc = await policyLease(store, c, 'robots');
+      const second = await ingest.acceptCapture(
+        c.id,
+        captureUpload(c, rc as never, { body, headers: { 'content-type': 'text/plain' } }),
+      );
+      assert.equal(second.reason, 'robots');
+      assert.equal((await hostState(store))?.robots_state, 'fetched');
+      const t = await policyLease(store, c, 'tdmrep');
+      await ingest.acceptCapture(c.id, captureUpload(c, t as never, { status: 404, body: '' }));
+      assert.deepEqual(await store.frontier.claim(c.id, 1), []);
+      assert.equal((await store.frontier.progress(job.id)).skippedByReason.robots, 1);
+      await store.close();
+    });
+
+    test('with no other operator in the network, a closing answer stands once policyConfirmMs has passed', async () => {
+      let now = Date.now();
+      const { store, ingest, node } = await setup({ clock: () => now, policyConfirmMs: 60_000 });
+      const only = await node('solo');
+      const job = await newJob(store);
+      const r = await policyLease(store, only, 'robots');
+      await ingest.acceptFailure(only.id, {
+        leaseId: r.leaseId,
+        jobId: r.jobId,
+        url: r.url,
+        code: 'CONNECT',
+        message: 'refused',
+      });
+      assert.deepEqual(await store.frontier.claim(only.id, 1), [], 'waits for another operator');
+      now += 60_000;
+      const again = await policyLease(store, only, 'robots');
+      const out = await ingest.acceptFailure(only.id, {
+        leaseId: again.leaseId,
+        jobId: again.jobId,
+        url: again.url,
+        code: 'CONNECT',
+        message: 'refused',
+      });
+      assert.equal(out.outcome, 'failed');
+      assert.equal((await hostState(store))?.robots_state, 'disallow-all');
+      const [t] = await store.frontier.claim(only.id, 1);
+      await ingest.acceptCapture(only.id, captureUpload(only, t as never, { status: 404, body: '' }));
+      assert.deepEqual(await store.frontier.claim(only.id, 1), []);
+      assert.equal((await store.frontier.progress(job.id)).skippedByReason.robots_unavailable, 1);
+      await store.close();
+    });
+  });
+}
