@@ -8,8 +8,8 @@ import {
   redirectChainProblem,
   robotsStateFromStatus,
   robotsVerdict,
-  tdmReserved,
   sha256Hex,
+  tdmReserved,
   verifySignedCapture,
 } from '@sward/core';
 import { EXTRACTOR } from '@sward/extract';
