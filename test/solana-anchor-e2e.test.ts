@@ -13,10 +13,18 @@ import {
   lamports,
 } from '@solana/kit';
 import { buildMemoTransaction } from '@sward/coordinator/solana';
-import { MEMO_V3_PROGRAM_ID } from '@sward/core';
+import {
+  BUNDLE_MANIFEST_FILE,
+  MEMO_V3_PROGRAM_ID,
+  openBundleManifest,
+  parseVerifierKey,
+  sha256Hex,
+  signBundleManifest,
+} from '@sward/core';
 import { startSampleSite } from '@sward/testsites';
 import { LiteSVM } from 'litesvm';
 import { startTestingRpcNode } from '../packages/coordinator/src/anchor/testing-rpc-node.js';
+import { loadLogKey } from '../packages/coordinator/src/log/log-key.js';
 import { freePort, type Proc, sward, swardNode } from './support/processes.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the bundle's checkpoints file as raw JSON, to tamper with
@@ -80,6 +88,17 @@ describe('Solana anchors, from the coordinator flag to sward verify --rpc', () =
   });
 
   const file = (dir: string) => join(dir, 'provenance', 'checkpoints.json');
+  /** The coordinator's own log key (beside its SQLite db) re-signs the manifest over the edited checkpoints. */
+  const resignManifest = (dir: string) => {
+    const { signer, verifierKey } = loadLogKey(join(tmp, 'log.key'), 'sward.local/log');
+    const note = readFileSync(join(dir, BUNDLE_MANIFEST_FILE), 'utf8');
+    const m = openBundleManifest(note, [parseVerifierKey(verifierKey)]);
+    const bytes = readFileSync(file(dir));
+    const files = m.files.map((f) =>
+      f.path === 'provenance/checkpoints.json' ? { ...f, sha256: sha256Hex(bytes), size: bytes.length } : f,
+    );
+    writeFileSync(join(dir, BUNDLE_MANIFEST_FILE), signBundleManifest({ ...m, files }, [signer]));
+  };
   const tampered = async (name: string, edit: (cp: Checkpoints) => Promise<void> | void) => {
     const dir = join(tmp, name);
     cpSync(out, dir, { recursive: true });
@@ -129,6 +148,12 @@ describe('Solana anchors, from the coordinator flag to sward verify --rpc', () =
         payer: payer.address,
       };
     });
+    // Offline the edit shows in the signed manifest; a dishonest coordinator signs one over it with its own
+    // log key, and then every offline check passes: only the chain can tell.
+    const before = sward(['verify', dir]);
+    assert.equal(await before.exited, 1, before.output());
+    assert.match(before.output(), /provenance\/checkpoints\.json: changed/);
+    resignManifest(dir);
     const offline = sward(['verify', dir]);
     assert.equal(await offline.exited, 0, `offline it passes: ${offline.output()}`);
     const online = sward(['verify', dir, '--rpc', rpc.url]);
