@@ -24,7 +24,16 @@ export interface ClientOptions {
   /** Coordinator base URL, e.g. http://127.0.0.1:8080 */
   url: string;
   apiKey: string;
+  /**
+   * On 429 the client waits the Retry-After the coordinator names and sends again, when that wait is at most
+   * this many seconds (default 60: a rate limit's minute); a longer wait (the day's pages used up) or 0 here
+   * throws the SwardApiError with its `retryAfterS` at once.
+   */
+  maxRetryWaitS?: number;
 }
+
+/** Attempts of one request that a rate limit may refuse before the client gives up. */
+const MAX_RATE_LIMITED_ATTEMPTS = 5;
 
 /** Typed client for the customer HTTP API. */
 export class SwardClient {
@@ -33,32 +42,46 @@ export class SwardClient {
     this.base = opts.url.replace(/\/+$/, '');
   }
 
+  /**
+   * fetch, waiting out short rate limits: a 429 is refused before the coordinator does anything, so sending
+   * the same request again is safe for every method (a large `sward crawl` output asks for one blob per page).
+   */
+  private async send(path: string, init: RequestInit): Promise<Response> {
+    const maxWaitS = this.opts.maxRetryWaitS ?? 60;
+    for (let attempt = 1; ; attempt++) {
+      let res: Response;
+      try {
+        res = await fetch(`${this.base}${path}`, init);
+      } catch (cause) {
+        throw new SwardApiError(
+          'NETWORK',
+          `cannot reach the coordinator at ${this.base}: ${(cause as Error).message}`,
+          0,
+          { cause },
+        );
+      }
+      const waitS = Number(res.headers.get('retry-after') ?? Number.NaN);
+      if (res.status !== 429 || !(waitS >= 0 && waitS <= maxWaitS) || attempt >= MAX_RATE_LIMITED_ATTEMPTS)
+        return res;
+      await res.body?.cancel();
+      await new Promise((r) => setTimeout(r, waitS * 1000));
+    }
+  }
+
   private async call<T>(
     method: string,
     path: string,
     body?: unknown,
     as: 'json' | 'text' = 'json',
   ): Promise<T> {
-    let res: Response;
-    try {
-      res = await fetch(`${this.base}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${this.opts.apiKey}`,
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-    } catch (cause) {
-      throw new SwardApiError(
-        'NETWORK',
-        `cannot reach the coordinator at ${this.base}: ${(cause as Error).message}`,
-        0,
-        {
-          cause,
-        },
-      );
-    }
+    const res = await this.send(path, {
+      method,
+      headers: {
+        authorization: `Bearer ${this.opts.apiKey}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
     if (!res.ok) {
       const j = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
       const retryAfter = Number(res.headers.get('retry-after') ?? Number.NaN);
@@ -148,7 +171,7 @@ export class SwardClient {
   }
 
   async blob(sha256: string): Promise<Buffer> {
-    const res = await fetch(`${this.base}/v1/blobs/${sha256}`, {
+    const res = await this.send(`/v1/blobs/${sha256}`, {
       headers: { authorization: `Bearer ${this.opts.apiKey}` },
     });
     if (!res.ok) throw new SwardApiError('HTTP', `blob ${sha256}: HTTP ${res.status}`, res.status);
