@@ -9,12 +9,9 @@ import { Hono } from 'hono';
 import { pino } from 'pino';
 import { authorize } from '../packages/coordinator/src/api/authorize.js';
 import { ROUTE_RULES } from '../packages/coordinator/src/api/route-rules.js';
+import { caller } from './support/api-call.js';
 import { type Backend, backends } from './support/backends.js';
 import { captureUpload } from './support/capture-maker.js';
-
-// Loose view of a JSON answer: the assertions below say what they expect of it.
-// biome-ignore lint/suspicious/noExplicitAny: test-only access to response fields
-type Json = any;
 
 const CUSTOMER_SCOPES: Scope[] = ['crawl', 'collections', 'labelling:owner', 'keys:admin'];
 const jsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n');
@@ -22,23 +19,9 @@ const jsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n');
 let dir: string;
 let co: RunningCoordinator;
 
-/** One request through the app, no socket: what a client would get. */
-async function call(method: string, path: string, bearer?: string | null, body?: unknown) {
-  const res = await co.app.request(path, {
-    method,
-    headers: {
-      ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  let json: Json = null;
-  try {
-    json = JSON.parse(text);
-  } catch {}
-  return { status: res.status, json, text };
-}
+/** One request through the app of the coordinator under test (support/api-call.ts). */
+const call = (method: string, path: string, bearer?: string | null, body?: unknown) =>
+  caller(co.app)(method, path, bearer, body);
 
 async function key(tenant: string, scopes: Scope[], role: 'customer' | 'admin' = 'customer') {
   return co.store.auth.createApiKey({ name: `${tenant} test`, tenant, role, scopes });
