@@ -1,4 +1,4 @@
-import type { SkipEvidence } from '@sward/core';
+import type { PageListing, SkipEvidence } from '@sward/core';
 /** Wire shapes of the customer API (packages/coordinator/src/api/customer-routes.ts). */
 export interface CrawlRequest {
   seed: string;
@@ -30,19 +30,9 @@ export interface JobInfo {
   progress?: JobProgress;
 }
 
-export interface PageRow {
+/** A stored page as the API lists it (core's PageListing, the bundle writer's input), with its order key. */
+export interface PageRow extends Omit<PageListing, 'signedCapture'> {
   seq: number;
-  captureId: string;
-  url: string;
-  finalUrl: string;
-  fetchedAt: string;
-  status: number;
-  contentType: string | null;
-  bodySha256: string;
-  bodyLength: number;
-  blobPath: string;
-  nodeId: string;
-  leafIndex: number | null;
   signedCapture: { capture: Record<string, unknown>; signature: string };
 }
 
