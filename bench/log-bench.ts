@@ -536,7 +536,23 @@ async function breakdown(dir: string, n: number): Promise<void> {
   const m = await checkManifest(dir, [cps.verifierKey], cps);
   if (m.failures.length) throw new Error(`manifest: ${JSON.stringify(m.failures.slice(0, 2))}`);
   say(
-    `| of which checkManifest (${fmt(m.filesChecked)} files hashed against the signed manifest), per row | ${((seconds(tm) / v.rows) * 1e6).toFixed(1)} |`,
+    `| checkManifest alone, every one of ${fmt(m.filesChecked)} files read and hashed (verify before the body hashes were shared), per row | ${((seconds(tm) / v.rows) * 1e6).toFixed(1)} |`,
+  );
+  // As verify runs it now: the blobs the rows read and hashed are not read again (all rows are good here).
+  const hashed = new Map(
+    lines.length === v.rows
+      ? rows.map((r) => [r.blobPath, { sha256: r.bodySha256, size: r.bodyLength }])
+      : readFileSync(join(dir, 'pages.jsonl'), 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as BundlePageRow)
+          .map((r) => [r.blobPath, { sha256: r.bodySha256, size: r.bodyLength }]),
+  );
+  const th = process.hrtime.bigint();
+  const mh = await checkManifest(dir, [cps.verifierKey], cps, hashed);
+  if (mh.failures.length) throw new Error(`manifest: ${JSON.stringify(mh.failures.slice(0, 2))}`);
+  say(
+    `| of which checkManifest as verify runs it (list the folder, hash only what the rows did not), per row | ${((seconds(th) / v.rows) * 1e6).toFixed(1)} |`,
   );
   say('');
 }

@@ -24,12 +24,21 @@ export interface ManifestFindings {
 
 const fail = (check: 'manifest' | 'files', message: string): BundleFailure => ({ row: null, check, message });
 
-/** Every file under `dir`, as bundle paths (`/`-separated). */
-function listFiles(dir: string, sub = ''): string[] {
-  return readdirSync(join(dir, sub), { withFileTypes: true }).flatMap((e) => {
-    const rel = sub ? `${sub}/${e.name}` : e.name;
-    return e.isDirectory() ? listFiles(dir, rel) : [rel];
-  });
+/**
+ * Every file under `dir`, as bundle paths (`/`-separated), in no particular order. A loop over a stack of
+ * folders rather than a recursion of flatMaps: blobs/ holds about one folder per blob, and this lists a
+ * 100,000-blob bundle in three quarters of the time (bench/log-bench.ts).
+ */
+function listFiles(dir: string): string[] {
+  const files: string[] = [];
+  const folders = [''];
+  for (let sub = folders.pop(); sub !== undefined; sub = folders.pop())
+    for (const e of readdirSync(sub ? join(dir, sub) : dir, { withFileTypes: true })) {
+      const rel = sub ? `${sub}/${e.name}` : e.name;
+      if (e.isDirectory()) folders.push(rel);
+      else files.push(rel);
+    }
+  return files;
 }
 
 /** Files up to this size are read whole: a stream per small blob costs ten times the read (log-bench). */
