@@ -384,10 +384,11 @@ async function verifyPart(): Promise<void> {
       if (r.failures.length || r.rowsOk !== rows || r.workers !== workers)
         throw new Error(`verify failed: ${JSON.stringify(r.failures.slice(0, 3))}`);
       // "All checks on": every check ran and passed, the anchor chain included (nothing left unchecked
-      // but the log key, which a bundle-trusted key cannot check, and files this bundle does not have).
+      // but the log key, which a bundle-trusted key cannot check, checks of files this bundle does not
+      // have, and --rederive, which this bench does not ask for: bench/rederive-bench.ts measures it).
+      const expected = new Set(['log key', 'consistency proofs', 'skip evidence', 'rederive']);
       const notRun = r.checks.filter((l) => l.status !== 'checked').map((l) => l.check);
-      if (notRun.some((c) => c !== 'log key' && c !== 'consistency proofs'))
-        throw new Error(`checks not run: ${notRun.join(', ')}`);
+      if (notRun.some((c) => !expected.has(c))) throw new Error(`checks not run: ${notRun.join(', ')}`);
       return { rate, summary };
     };
     const load = () => loadavg()[0]?.toFixed(2);
@@ -535,7 +536,23 @@ async function breakdown(dir: string, n: number): Promise<void> {
   const m = await checkManifest(dir, [cps.verifierKey], cps);
   if (m.failures.length) throw new Error(`manifest: ${JSON.stringify(m.failures.slice(0, 2))}`);
   say(
-    `| of which checkManifest (${fmt(m.filesChecked)} files hashed against the signed manifest), per row | ${((seconds(tm) / v.rows) * 1e6).toFixed(1)} |`,
+    `| checkManifest alone, every one of ${fmt(m.filesChecked)} files read and hashed (verify before the body hashes were shared), per row | ${((seconds(tm) / v.rows) * 1e6).toFixed(1)} |`,
+  );
+  // As verify runs it now: the blobs the rows read and hashed are not read again (all rows are good here).
+  const hashed = new Map(
+    lines.length === v.rows
+      ? rows.map((r) => [r.blobPath, { sha256: r.bodySha256, size: r.bodyLength }])
+      : readFileSync(join(dir, 'pages.jsonl'), 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as BundlePageRow)
+          .map((r) => [r.blobPath, { sha256: r.bodySha256, size: r.bodyLength }]),
+  );
+  const th = process.hrtime.bigint();
+  const mh = await checkManifest(dir, [cps.verifierKey], cps, hashed);
+  if (mh.failures.length) throw new Error(`manifest: ${JSON.stringify(mh.failures.slice(0, 2))}`);
+  say(
+    `| of which checkManifest as verify runs it (list the folder, hash only what the rows did not), per row | ${((seconds(th) / v.rows) * 1e6).toFixed(1)} |`,
   );
   say('');
 }

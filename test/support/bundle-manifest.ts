@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   BUNDLE_MANIFEST_FILE,
   BUNDLE_MANIFEST_TYPE,
+  type ManifestFile,
   type NoteSigner,
   sha256Hex,
   signBundleManifest,
@@ -13,6 +14,8 @@ export function writeTestManifest(
   dir: string,
   signer: NoteSigner,
   checkpoint: { size: number; hash: string },
+  /** Changes the file list before it is signed (a coordinator signing what the folder does not hold). */
+  edit: (files: ManifestFile[]) => ManifestFile[] = (files) => files,
 ): void {
   const walk = (sub: string): string[] =>
     readdirSync(join(dir, sub), { withFileTypes: true }).flatMap((e) => {
@@ -31,7 +34,7 @@ export function writeTestManifest(
       jobId: 'bench',
       parameters: { job: {}, output: {} },
       checkpoint: { size: checkpoint.size, hash: checkpoint.hash },
-      files,
+      files: edit(files),
     },
     [signer],
   );

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   anchorEntrySigner,
   appendLeaves,
+  BundleVerifier,
   type Capture,
   canonicalBytes,
   checkpointHash,
@@ -15,6 +16,7 @@ import {
   generateIdentity,
   InMemoryNodeStore,
   leafHash,
+  type ManifestFile,
   nextFileAnchorEntry,
   noteSignerFromIdentity,
   readConsistencyProof,
@@ -27,7 +29,8 @@ import {
 import { writeTestManifest } from '../../../test/support/bundle-manifest.js';
 import { planChunks } from './bundle-chunks.js';
 import { verifyBundleDir } from './verify-bundle.js';
-import { mergeChunks } from './verify-chunk.js';
+import { mergeChunks, verifyChunk } from './verify-chunk.js';
+import { checkManifest } from './verify-manifest.js';
 import { verifyInWorkers } from './verify-pool.js';
 
 const ROWS = 60;
@@ -36,7 +39,9 @@ const FIRST_CHECKPOINT = 25;
 const SWARD_BIN = new URL('../../cli/bin/sward.js', import.meta.url).pathname;
 
 /** A bundle the way packages/cli/src/crawl-output.ts writes one, two anchored checkpoints, no coordinator. */
-async function writeBundle(dir: string): Promise<(d: string) => void> {
+async function writeBundle(
+  dir: string,
+): Promise<(d: string, edit?: (files: ManifestFile[]) => ManifestFile[]) => void> {
   const nodes = [generateIdentity(), generateIdentity(), generateIdentity()];
   const log = generateIdentity();
   const origin = 'sward.local/log';
@@ -137,7 +142,8 @@ async function writeBundle(dir: string): Promise<(d: string) => void> {
   // The coordinator's signed manifest over every file; re-signed after each edit below, as a coordinator
   // that signed a bad bundle would: the row checks must catch row tampering on their own.
   const last = checkpoints[checkpoints.length - 1] as { size: number; hash: string };
-  const sign = (d: string) => writeTestManifest(d, noteSignerFromIdentity(origin, log), last);
+  const sign = (d: string, edit?: (files: ManifestFile[]) => ManifestFile[]) =>
+    writeTestManifest(d, noteSignerFromIdentity(origin, log), last, edit);
   sign(dir);
   return sign;
 }
@@ -152,7 +158,7 @@ type Row = Record<string, unknown> & {
 describe('verifyBundleDir in-process, in pieces and on worker threads', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'sward-sdk-verify-'));
   const good = join(tmp, 'good');
-  let resign: (dir: string) => void = () => undefined;
+  let resign: (dir: string, edit?: (files: ManifestFile[]) => ManifestFile[]) => void = () => undefined;
   before(async () => {
     resign = await writeBundle(good);
   });
@@ -193,8 +199,11 @@ describe('verifyBundleDir in-process, in pieces and on worker threads', () => {
     assert.ok(ranges.length >= 20, `${ranges.length} ranges`);
     const checkpoints = JSON.parse(readFileSync(join(dir, 'provenance/checkpoints.json'), 'utf8'));
     const job = { dir, checkpoints, trustedKeys: [checkpoints.verifierKey] };
-    const rows = mergeChunks(await verifyInWorkers(job, ranges, 2, null));
+    const { hashed, ...rows } = mergeChunks(await verifyInWorkers(job, ranges, 2, null));
     assert.deepEqual(rows, { rows: whole.rows, rowsOk: whole.rowsOk, failures: whole.failures });
+    // The bodies found to match their captures, the same whichever thread read them.
+    const v = new BundleVerifier(checkpoints, job.trustedKeys);
+    assert.deepEqual(hashed, mergeChunks(ranges.map((r) => verifyChunk(v, dir, r))).hashed);
     return whole;
   };
   const firstFailure = async (dir: string, check: string, row: number) => {
@@ -311,6 +320,52 @@ describe('verifyBundleDir in-process, in pieces and on worker threads', () => {
       ].concat(['40 record', '40 inclusion']),
     );
     assert.equal(r.rowsOk, ROWS - 9);
+  });
+
+  test("the rows' body hashes stand in the manifest check only for the same path, hash and size", async () => {
+    // The body check already read and hashed every blob: the manifest check takes that hash instead of
+    // reading the file a second time, so a blob changed after the rows read it is not seen again.
+    const dir = tampered('read-once', (lines) => lines);
+    const checkpoints = JSON.parse(readFileSync(join(dir, 'provenance/checkpoints.json'), 'utf8'));
+    const v = new BundleVerifier(checkpoints, [checkpoints.verifierKey]);
+    const { hashed, failures } = mergeChunks(
+      planChunks(join(dir, 'pages.jsonl'), 3000).ranges.map((r) => verifyChunk(v, dir, r)),
+    );
+    assert.deepEqual(failures, []);
+    assert.equal(hashed.size, ROWS);
+    const blob = JSON.parse(readFileSync(join(dir, 'pages.jsonl'), 'utf8').split('\n')[2] as string).blobPath;
+    const bytes = readFileSync(join(dir, blob));
+    writeFileSync(join(dir, blob), Buffer.from(bytes).fill(120, 0, 4));
+    const keys = [checkpoints.verifierKey];
+    assert.deepEqual((await checkManifest(dir, keys, checkpoints, hashed)).failures, []);
+    // Without the rows' hashes the file is read, and its new bytes fail; so they do for a hash the rows
+    // found at another path (a row's blobPath that is not the manifest's spelling of the file).
+    const unread = await checkManifest(dir, keys, checkpoints);
+    assert.match(unread.failures[0]?.message ?? '', new RegExp(`^${blob}: changed`));
+    const elsewhere = new Map([...hashed].map(([p, h]) => [`./${p}`, h]));
+    const moved = await checkManifest(dir, keys, checkpoints, elsewhere);
+    assert.equal(moved.failures.length, 1);
+    assert.match(moved.failures[0]?.message ?? '', new RegExp(`^${blob}: changed`));
+  });
+
+  test('a blob whose bytes match its capture but not the hash the manifest signs fails the files check', async () => {
+    // A coordinator that signed another body's hash for a blob: the rows pass, the manifest must not.
+    const dir = tampered('manifest-hash', (lines) => lines);
+    const blob = (JSON.parse(readFileSync(join(dir, 'pages.jsonl'), 'utf8').split('\n')[4] as string) as Row)
+      .blobPath;
+    resign(dir, (files) => files.map((f) => (f.path === blob ? { ...f, sha256: 'a'.repeat(64) } : f)));
+    for (const workers of [0, 2]) {
+      const r = await verifyBundleDir(dir, [], { workers, chunkBytes: 3000 });
+      assert.deepEqual(
+        r.failures.map((f) => [f.row, f.check]),
+        [[null, 'files']],
+      );
+      assert.match(
+        r.failures[0]?.message ?? '',
+        new RegExp(`^${blob}: changed .*sha256 ${'a'.repeat(64)}\\)$`),
+      );
+      assert.equal(r.rowsOk, ROWS);
+    }
   });
 
   test('`sward verify --workers 2` through the real CLI binary, started from another directory', () => {

@@ -7,7 +7,7 @@ import { BUNDLE_CHECKPOINTS_FILE, type BundleFailure, BundleVerifier } from '@sw
 const BUNDLE_PAGES_FILE = 'pages.jsonl';
 
 import { CHUNK_BYTES, planChunks } from './bundle-chunks.js';
-import { type ChunkResult, mergeChunks, verifyChunk } from './verify-chunk.js';
+import { type ChunkResult, type HashedFile, mergeChunks, verifyChunk } from './verify-chunk.js';
 import { DEFAULT_WORKERS, POOL_MIN_ROWS } from './verify-defaults.js';
 import { checkManifest, manifestLines } from './verify-manifest.js';
 import { checkAnchorsOnChain } from './verify-on-chain.js';
@@ -65,12 +65,13 @@ export async function verifyBundleDir(
     workers: 0,
     checks: [],
   };
-  const v = await checkBundle(dir, trustedKeys, options, report);
+  const { v, hashed } = await checkBundle(dir, trustedKeys, options, report);
   const bundleKey = v?.checkpoints?.verifierKey;
   const manifest = await checkManifest(
     dir,
     trustedKeys.length ? trustedKeys : bundleKey ? [bundleKey] : [],
     v?.checkpoints ?? null,
+    hashed,
   );
   const extra = await extraChecks(dir, options);
   report.failures.push(...manifest.failures, ...extra.failures);
@@ -93,26 +94,30 @@ export async function verifyBundleDir(
   return report;
 }
 
-/** Fills `report` with the rows' and checkpoints' findings; the verifier, when the checkpoints file parsed. */
+/**
+ * Fills `report` with the rows' and checkpoints' findings; the verifier, when the checkpoints file parsed,
+ * and the body files the rows read and found to match their signed captures.
+ */
 async function checkBundle(
   dir: string,
   trustedKeys: string[],
   options: VerifyOptions,
   report: VerifyReport,
-): Promise<BundleVerifier | null> {
+): Promise<{ v: BundleVerifier | null; hashed: ReadonlyMap<string, HashedFile> }> {
+  const none = new Map<string, HashedFile>();
   const cpText = await readFile(join(dir, BUNDLE_CHECKPOINTS_FILE), 'utf8').catch(() => null);
   const fail = (message: string) => report.failures.push({ row: null, check: 'format', message });
   if (!existsSync(join(dir, BUNDLE_PAGES_FILE))) fail(`${BUNDLE_PAGES_FILE} is missing`);
   if (cpText === null) {
     fail(`${BUNDLE_CHECKPOINTS_FILE} is missing`);
-    return null;
+    return { v: null, hashed: none };
   }
   let cpJson: unknown;
   try {
     cpJson = JSON.parse(cpText);
   } catch (e) {
     fail(`${BUNDLE_CHECKPOINTS_FILE}: ${(e as Error).message}`);
-    return null;
+    return { v: null, hashed: none };
   }
   let keys = trustedKeys;
   if (keys.length === 0) {
@@ -123,7 +128,7 @@ async function checkBundle(
   report.checkpoints = v.checkpoints?.checkpoints.length ?? 0;
   if (report.failures.length > 0) {
     report.failures.push(...v.failures);
-    return v;
+    return { v, hashed: none };
   }
   const plan = planChunks(join(dir, BUNDLE_PAGES_FILE), options.chunkBytes ?? CHUNK_BYTES);
   const workers = options.workers ?? (plan.estimatedRows >= POOL_MIN_ROWS ? DEFAULT_WORKERS() : 0);
@@ -143,7 +148,7 @@ async function checkBundle(
   report.rows = rows.rows;
   report.rowsOk = rows.rowsOk;
   report.failures = [...v.failures, ...rows.failures];
-  return v;
+  return { v, hashed: rows.hashed };
 }
 
 /** The Solana anchors that verified offline, looked up on chain. */

@@ -9,6 +9,15 @@ export interface ChunkResult {
   failures: BundleFailure[];
   /** Each row's leaf index for the order check, -1 when the row stopped before it (see verifyRowUnordered). */
   leaves: number[];
+  /** Body files whose bytes matched their signed capture: bundle path (`/`-separated), SHA-256 and size. */
+  hashed: HashedFile[];
+}
+
+/** A file of the bundle already read and hashed, which the manifest check need not read again. */
+export interface HashedFile {
+  path: string;
+  sha256: string;
+  size: number;
 }
 
 /**
@@ -27,6 +36,7 @@ export function verifyChunk(v: BundleVerifier, dir: string, range: ByteRange): C
   const root = join(dir, sep);
   const before = v.failures.length;
   const leaves: number[] = [];
+  const hashed: HashedFile[] = [];
   let rows = 0;
   for (const line of lines) {
     if (!line.trim()) continue;
@@ -43,10 +53,14 @@ export function verifyChunk(v: BundleVerifier, dir: string, range: ByteRange): C
     // join normalises; a row must not point outside the bundle (a tampered blobPath could read any file).
     const file = typeof blobPath === 'string' ? join(dir, blobPath) : null;
     const body = file?.startsWith(root) ? readBlob(file, bodyLength) : null;
-    leaves.push(v.verifyRowUnordered(rows, row, body));
+    const path = file && body ? bundlePath(file.slice(root.length)) : '';
+    leaves.push(v.verifyRowUnordered(rows, row, body, (sha256, size) => hashed.push({ path, sha256, size })));
   }
-  return { rows, failures: v.failures.splice(before), leaves };
+  return { rows, failures: v.failures.splice(before), leaves, hashed };
 }
+
+/** A path relative to the bundle as the manifest writes it. */
+const bundlePath = sep === '/' ? (rel: string) => rel : (rel: string) => rel.split(sep).join('/');
 
 /**
  * A blob's bytes, or null when it is missing or unreadable (which the row check reports). The row's
@@ -96,8 +110,11 @@ export function mergeChunks(chunks: readonly ChunkResult[]): {
   rows: number;
   rowsOk: number;
   failures: BundleFailure[];
+  hashed: Map<string, HashedFile>;
 } {
   const failures: BundleFailure[] = [];
+  const hashed = new Map<string, HashedFile>();
+  for (const c of chunks) for (const h of c.hashed) hashed.set(h.path, h);
   let offset = 0;
   let badRows = 0;
   let lastLeaf = -1;
@@ -124,5 +141,5 @@ export function mergeChunks(chunks: readonly ChunkResult[]): {
     }
     offset += c.rows;
   }
-  return { rows: offset, rowsOk: offset - badRows, failures };
+  return { rows: offset, rowsOk: offset - badRows, failures, hashed };
 }

@@ -24,12 +24,21 @@ export interface ManifestFindings {
 
 const fail = (check: 'manifest' | 'files', message: string): BundleFailure => ({ row: null, check, message });
 
-/** Every file under `dir`, as bundle paths (`/`-separated). */
-function listFiles(dir: string, sub = ''): string[] {
-  return readdirSync(join(dir, sub), { withFileTypes: true }).flatMap((e) => {
-    const rel = sub ? `${sub}/${e.name}` : e.name;
-    return e.isDirectory() ? listFiles(dir, rel) : [rel];
-  });
+/**
+ * Every file under `dir`, as bundle paths (`/`-separated), in no particular order. A loop over a stack of
+ * folders rather than a recursion of flatMaps: blobs/ holds about one folder per blob, and this lists a
+ * 100,000-blob bundle in three quarters of the time (bench/log-bench.ts).
+ */
+function listFiles(dir: string): string[] {
+  const files: string[] = [];
+  const folders = [''];
+  for (let sub = folders.pop(); sub !== undefined; sub = folders.pop())
+    for (const e of readdirSync(sub ? join(dir, sub) : dir, { withFileTypes: true })) {
+      const rel = sub ? `${sub}/${e.name}` : e.name;
+      if (e.isDirectory()) folders.push(rel);
+      else files.push(rel);
+    }
+  return files;
 }
 
 /** Files up to this size are read whole: a stream per small blob costs ten times the read (log-bench). */
@@ -72,12 +81,14 @@ async function fileDigest(
  * Checks the folder against its signed manifest: the signature (by a trusted log key), the checkpoint it
  * names (the bundle's last, whose signature the checkpoints check verifies), then every file: one the
  * manifest lists but the folder lacks, one whose bytes differ, and one the manifest does not list each
- * fail, naming the file.
+ * fail, naming the file. `hashed` are files this run already read whole and hashed (the rows' bodies):
+ * one the manifest lists with that very SHA-256 and size is not read again; any other is.
  */
 export async function checkManifest(
   dir: string,
   keys: readonly string[],
   checkpoints: { checkpoints: { size: number; hash: string }[] } | null,
+  hashed: ReadonlyMap<string, { sha256: string; size: number }> = new Map(),
 ): Promise<ManifestFindings> {
   const out: ManifestFindings = { manifest: null, failures: [], filesChecked: 0, outside: [] };
   const note = await readFile(join(dir, BUNDLE_MANIFEST_FILE), 'utf8').catch(() => null);
@@ -111,6 +122,11 @@ export async function checkManifest(
   for (const f of m.files) {
     if (!present.delete(f.path)) {
       out.failures.push(fail('files', `${f.path}: missing (the signed manifest lists it)`));
+      continue;
+    }
+    const known = hashed.get(f.path);
+    if (known && known.sha256 === f.sha256 && known.size === f.size) {
+      out.filesChecked++;
       continue;
     }
     const got = await fileDigest(join(dir, f.path), f.size);

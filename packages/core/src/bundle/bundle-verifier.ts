@@ -130,13 +130,26 @@ export class BundleVerifier {
   /**
    * Every check of verifyRow but the ascending leaf order, for rows checked in separate pieces (worker
    * threads): returns the row's leaf index for the caller's own order check (with leafOrderMessage), or -1
-   * when the row stopped before that check.
+   * when the row stopped before that check. `bodyHashed`, when given, is told the SHA-256 and size that
+   * `body` was just found to have (only when they match the signed capture), so that a later check of the
+   * same file (the signed manifest) need not read and hash it again.
    */
-  verifyRowUnordered(rowNumber: number, input: unknown, body: Uint8Array | null): number {
-    return this.check(rowNumber, input, body, false);
+  verifyRowUnordered(
+    rowNumber: number,
+    input: unknown,
+    body: Uint8Array | null,
+    bodyHashed?: (sha256: string, size: number) => void,
+  ): number {
+    return this.check(rowNumber, input, body, false, bodyHashed);
   }
 
-  private check(rowNumber: number, input: unknown, body: Uint8Array | null, ordered: boolean): number {
+  private check(
+    rowNumber: number,
+    input: unknown,
+    body: Uint8Array | null,
+    ordered: boolean,
+    bodyHashed?: (sha256: string, size: number) => void,
+  ): number {
     const parsed = rowParser.safeParse(input);
     if (!parsed.success) {
       const i = parsed.error.issues[0];
@@ -171,6 +184,7 @@ export class BundleVerifier {
     else {
       try {
         checkCaptureBody(c, body);
+        bodyHashed?.(c.bodySha256, body.length);
       } catch (e) {
         this.fail(rowNumber, 'body', msg(e));
       }
