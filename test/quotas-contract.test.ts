@@ -37,6 +37,16 @@ for (const backend of backends())
         })
       ).key;
 
+    /** A second coordinator process's worth: its own app and memory, the same database and data folder. */
+    const replicaOnSameDb = () =>
+      startCoordinator({
+        db,
+        dataDir: dir,
+        collections: { refresh: false },
+        checkpoints: { everyMs: 3_600_000 },
+        log: pino({ level: 'silent' }),
+      });
+
     before(async () => {
       ({ co, db, dir, stop } = await coordinatorOn(backend, {
         scheduler: { quotas: { concurrentJobsPerTenant: 2, leasesPerNode: 2 } },
@@ -79,13 +89,7 @@ for (const backend of backends())
 
     test('the request count lives in the database: a second replica on it counts the same requests', async () => {
       const k = await key('acme-replicas', { requestsPerMinute: 4 });
-      const other = await startCoordinator({
-        db,
-        dataDir: dir,
-        collections: { refresh: false },
-        checkpoints: { everyMs: 3_600_000 },
-        log: pino({ level: 'silent' }),
-      });
+      const other = await replicaOnSameDb();
       const replica = caller(other.app);
       try {
         const statuses = [];
@@ -100,13 +104,7 @@ for (const backend of backends())
     });
 
     test('replicas reserve requests in blocks: together they never pass the limit and lose at most a block each', async () => {
-      const other = await startCoordinator({
-        db,
-        dataDir: dir,
-        collections: { refresh: false },
-        checkpoints: { everyMs: 3_600_000 },
-        log: pino({ level: 'silent' }),
-      });
+      const other = await replicaOnSameDb();
       const replica = caller(other.app);
       try {
         for (let attempt = 0; attempt < 3; attempt++) {

@@ -235,31 +235,16 @@ export class FrontierStore {
         const takedowns = await this.takedowns.forHosts([new URL(host.origin).hostname], tx);
         // A host taken down whole gets no request at all, not even for its robots.txt.
         const wholeHost = takedowns.some((t) => t.kind !== 'url' && takedownMatches(t, `${host.origin}/`));
-        let got: Lease[];
-        if (wholeHost)
-          got = await this.leasePages(
-            tx,
-            host,
-            nodeId,
-            polite ? 1 : max - out.length,
-            now,
-            touched,
-            takedowns,
-          );
-        else if (host.robotsState === 'unknown' || robotsStale)
-          got = await this.leasePolicy(tx, host.origin, 'robots', nodeId, now);
-        else if ((host.tdmrepState === 'unknown' || tdmStale) && !this.tooSlow(host))
-          got = await this.leasePolicy(tx, host.origin, 'tdmrep', nodeId, now);
-        else
-          got = await this.leasePages(
-            tx,
-            host,
-            nodeId,
-            polite ? 1 : max - out.length,
-            now,
-            touched,
-            takedowns,
-          );
+        const policy = wholeHost
+          ? null
+          : host.robotsState === 'unknown' || robotsStale
+            ? 'robots'
+            : (host.tdmrepState === 'unknown' || tdmStale) && !this.tooSlow(host)
+              ? 'tdmrep'
+              : null;
+        const got: Lease[] = policy
+          ? await this.leasePolicy(tx, host.origin, policy, nodeId, now)
+          : await this.leasePages(tx, host, nodeId, polite ? 1 : max - out.length, now, touched, takedowns);
         if (got.length && polite) {
           await tx.run('UPDATE hosts SET busy_until = ? WHERE origin = ?', [
             now + this.config.leaseMs,
