@@ -4,7 +4,7 @@ import {
   classifyHostName,
   type GuardOptions,
   isAllowedVerdict,
-} from '@sward/core';
+} from '@sward/core/node-side';
 import { NodeError } from './errors.js';
 
 /*
@@ -19,7 +19,7 @@ export {
   type GuardOptions,
   isAllowedVerdict,
   parseIpLiteral,
-} from '@sward/core';
+} from '@sward/core/node-side';
 
 /** Throws BLOCKED_ADDRESS unless `address` (an IP literal) is a permitted target. */
 export function assertAllowedAddress(address: string, opts: GuardOptions): AddressVerdict {

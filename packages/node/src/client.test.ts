@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { generateIdentity, type Identity } from '@sward/core';
+import { generateIdentity, type Identity } from '@sward/core/node-side';
 import { CoordinatorClient } from './client.js';
 import { NodeError } from './errors.js';
 import { type FakeCoordinator, lease, startFakeCoordinator } from './fake-coordinator.js';

@@ -1,4 +1,10 @@
-import { type Identity, type SignedCapture, signBytes, signEnrolment, signRegistration } from '@sward/core';
+import {
+  type Identity,
+  type SignedCapture,
+  signBytes,
+  signEnrolment,
+  signRegistration,
+} from '@sward/core/node-side';
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { NodeError } from './errors.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { operatorNameSchema, referralCodeSchema } from '@sward/core';
+import { operatorNameSchema, referralCodeSchema } from '@sward/core/node-side';
 import { z } from 'zod';
 import { parseActiveHours } from './active-hours.js';
 import { parseByteSize } from './byte-size.js';

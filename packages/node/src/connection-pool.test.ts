@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { generateIdentity } from '@sward/core';
+import { generateIdentity } from '@sward/core/node-side';
 import { USER_AGENT } from './config.js';
 import { ConnectionPool } from './connection-pool.js';
 import { type FetcherOptions, type FetchOutcome, fetchCapture } from './fetcher.js';

@@ -1,5 +1,5 @@
 import { arch, platform } from 'node:os';
-import { type SignedCapture, sha256Hex } from '@sward/core';
+import { type SignedCapture, sha256Hex } from '@sward/core/node-side';
 import { type Logger, pino } from 'pino';
 import type { Dispatcher } from 'undici';
 import { CoordinatorClient } from './client.js';

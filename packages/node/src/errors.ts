@@ -1,4 +1,4 @@
-import { FETCH_FAILURE_CODES, type FetchFailureCode } from '@sward/core';
+import { FETCH_FAILURE_CODES, type FetchFailureCode } from '@sward/core/node-side';
 
 export { FETCH_FAILURE_CODES, type FetchFailureCode };
 

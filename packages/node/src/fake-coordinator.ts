@@ -14,7 +14,7 @@ import {
   verifyEnrolment,
   verifyRegistration,
   verifySignedCapture,
-} from '@sward/core';
+} from '@sward/core/node-side';
 import { AUTH_PREFIX, type FailureReport, type Lease } from './protocol.js';
 
 export interface FakeCoordinator {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { checkCaptureBody, generateIdentity, sha256Hex, verifySignedCapture } from '@sward/core';
+import { checkCaptureBody, generateIdentity, sha256Hex, verifySignedCapture } from '@sward/core/node-side';
 import { USER_AGENT } from './config.js';
 import { type FetcherOptions, type FetchJob, type FetchOutcome, fetchCapture } from './fetcher.js';
 import type { Resolver } from './resolve-target.js';

@@ -7,7 +7,7 @@ import {
   type SignedCapture,
   sha256Hex,
   signCapture,
-} from '@sward/core';
+} from '@sward/core/node-side';
 import type { IncomingHttpHeaders } from 'undici/types/header.js';
 import { type ConnectionPool, sharedConnections } from './connection-pool.js';
 import { type FetchFailureCode, NodeError } from './errors.js';

@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { exportPrivateKeyPem, generateIdentity, type Identity, identityFromPem } from '@sward/core';
+import { exportPrivateKeyPem, generateIdentity, type Identity, identityFromPem } from '@sward/core/node-side';
 import { NodeError } from './errors.js';
 
 /** Loads the node's ed25519 key, creating it (mode 0600, exclusive create) on first run. */

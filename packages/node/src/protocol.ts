@@ -13,7 +13,7 @@ export const sessionResponseSchema = z.object({
   /** The account this node earns for. */
   operator: z.string().optional(),
 });
-export { registerOperatorResponseSchema } from '@sward/core';
+export { registerOperatorResponseSchema } from '@sward/core/node-side';
 
 export const leaseSchema = z.object({
   leaseId: z.string().min(1),
