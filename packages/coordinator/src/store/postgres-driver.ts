@@ -26,6 +26,11 @@ function executor(client: pg.Pool | pg.PoolClient): SqlExecutor {
 
 export function openPostgresDriver(url: string, poolSize = 10): SqlDriver {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle connection the server ends (a restart, pg_terminate_backend, DROP DATABASE ... FORCE) makes the
+  // pool emit 'error'; with no listener that is an uncaught exception that kills the coordinator. The pool
+  // has already dropped that client and opens a new one on the next query; a query in flight fails on its
+  // own promise, so there is nothing more to do here.
+  pool.on('error', () => undefined);
   const direct = executor(pool);
   return {
     dialect: 'postgres',
@@ -50,7 +55,18 @@ export function openPostgresDriver(url: string, poolSize = 10): SqlDriver {
       await pool.query(script);
     },
     async close() {
+      // pool.end() resolves once its clients are told to end, before their sockets are closed; wait for
+      // each 'remove' so that "closed" means no connection of ours is left on the server.
+      const open = pool.totalCount;
+      let removed = 0;
+      const gone = new Promise<void>((resolve) => {
+        if (open === 0) resolve();
+        pool.on('remove', () => {
+          if (++removed >= open) resolve();
+        });
+      });
       await pool.end();
+      await gone;
     },
   };
 }
