@@ -168,7 +168,30 @@ for (const backend of backends()) {
       assert.equal(r1.reason, 'disagrees');
       const tie = await claimOne(store, carol);
       assert.equal(tie.kind, 'spotcheck');
-      await ingest.acceptCapture(carol.id, captureUpload(carol, tie as never, { body: article(0) }));
+      const tieBreak = await ingest.acceptCapture(
+        carol.id,
+        captureUpload(carol, tie as never, { body: article(0) }),
+      );
+      // /a/0 is not left empty: the tie-breaker's fetch of it is the job's page now, with its document,
+      // and nothing of the liar's is in the outputs.
+      const { rows } = await store.captures.pages(job.id, null, 100);
+      const byUrl = new Map(rows.map((p) => [p.requestedUrl, p]));
+      assert.equal(byUrl.get('http://a.test/a/0')?.id, tieBreak.captureId, 'the checked fetch holds /a/0');
+      assert.equal(byUrl.get('http://a.test/a/0')?.finalUrl, 'http://a.test/a/0');
+      assert.ok(!rows.some((p) => p.nodeId === liar.id), 'no page of the liar is listed');
+      const docs = await store.captures.documents(job.id, 0, 100);
+      const doc0 = docs.find((d) => d.captureId === tieBreak.captureId);
+      assert.match(JSON.stringify(doc0?.document), /Article 0/, 'the page of /a/0 has its real document');
+      assert.ok(!docs.some((d) => d.captureId === forged.captureId));
+      assert.equal((await store.frontier.getJob(job.id))?.stored, 3, 'the seed, /a/150 and the real /a/0');
+      const url0 = await store.db.get<{ state: string; capture_id: string; detail: string }>(
+        "SELECT state, capture_id, detail FROM urls WHERE job_id = ? AND kind = 'page' AND url = 'http://a.test/a/0'",
+        [job.id],
+      );
+      assert.equal(url0?.state, 'stored');
+      assert.equal(url0?.capture_id, tieBreak.captureId);
+      assert.match(url0?.detail ?? '', /proved false/);
+      assert.equal((await store.captures.byId(forged.captureId))?.outcome, 'refuted');
       const cred = await spotChecks.credibility(store.db, liar.id);
       assert.equal(cred.charged, 1);
       assert.ok(cred.score < defaultSpotCheckConfig.bar);

@@ -137,6 +137,22 @@ test('spot checks catch a node that alters 10% of pages, and spare honest nodes 
     [liar.id],
     "only the liar's captures are flagged",
   );
+  // A capture a tie-break proved false leaves the job's pages, and its URL holds the honest tie-breaker's
+  // fetch instead, with the real text.
+  const refuted = await c.store.db.all<{ id: string; job_id: string; requested_url: string }>(
+    "SELECT id, job_id, requested_url FROM captures WHERE outcome = 'refuted'",
+  );
+  assert.ok(refuted.length > 0, 'at least one altered page was proved false by a tie-break');
+  for (const r of refuted) {
+    const pages = [];
+    for await (const p of client.pages(r.job_id)) pages.push(p);
+    assert.ok(!pages.some((p) => p.captureId === r.id), `refuted ${r.id} is not listed`);
+    const now = pages.find((p) => p.url === r.requested_url);
+    assert.ok(now, `${r.requested_url} still has a page`);
+    assert.notEqual(now.nodeId, liar.id);
+    const body = await client.blob(now.bodySha256);
+    assert.doesNotMatch(Buffer.from(body).toString('utf8'), /buy cheap pills/);
+  }
   // the distrusted node is refused work: its next lease call is answered NODE_DISTRUSTED
   for (let i = 0; i < 100 && !/NODE_DISTRUSTED/.test(liar.stats().lastError ?? ''); i++)
     await new Promise((r) => setTimeout(r, 100));

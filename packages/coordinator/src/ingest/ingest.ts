@@ -26,6 +26,7 @@ import type { Store } from '../store/store.js';
 import type { Job, LeaseRow } from '../store/types.js';
 import { captureUploadSchema, type FailureReport } from './capture-input.js';
 import { type PageVerdict, pageVerdict } from './page-verdict.js';
+import { replaceRefutedPage } from './refuted-page.js';
 
 export interface IngestResult {
   captureId: string;
@@ -387,6 +388,13 @@ export class Ingest {
             contentType: c.headers['content-type'] ?? null,
           })
         : null;
+      if (r?.refuted)
+        await replaceRefutedPage(tx, this.store, r.refuted, {
+          captureId,
+          capture: c,
+          body,
+          finalUrl: normalizeUrl(c.finalUrl) ?? c.finalUrl,
+        });
       await this.store.frontier.releaseHost(tx, l.origin, this.now());
       return { captureId, outcome: 'spotcheck', reason: r ? (r.agrees ? 'agrees' : 'disagrees') : null, r };
     });

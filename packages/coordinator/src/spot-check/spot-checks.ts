@@ -1,6 +1,7 @@
 import type { BlobStore } from '../blob/blob-store.js';
 import type { CaptureStore } from '../store/capture-store.js';
 import type { SqlExecutor } from '../store/sql-driver.js';
+import type { CaptureRow } from '../store/types.js';
 import { compareFetches } from './compare-fetches.js';
 import { credibilityScore, type SpotCheckConfig } from './config.js';
 import type { SampleKeys } from './sample-keys.js';
@@ -31,6 +32,8 @@ export interface SpotCheckOutcome {
   similarity: number;
   charged: string | null;
   credited: string | null;
+  /** The original capture, when this check's tie-break proved it false: it gives its place in the job away. */
+  refuted: CaptureRow | null;
 }
 
 /**
@@ -147,6 +150,7 @@ export class SpotChecks {
     const firstChecker = task.exclude[1] ?? null;
     let charged: string | null = null;
     let credited: string | null = null;
+    let refuted: CaptureRow | null = null;
     if (task.round === 1) {
       if (agrees) credited = original.nodeId;
       else
@@ -171,7 +175,10 @@ export class SpotChecks {
         : !agrees;
       const loser = tieBreak(agrees, withFirst);
       if (loser === 'first') [credited, charged] = [original.nodeId, firstChecker];
-      if (loser === 'original') [charged, credited] = [original.nodeId, firstChecker];
+      if (loser === 'original') {
+        [charged, credited] = [original.nodeId, firstChecker];
+        refuted = original;
+      }
     }
     await tx.run(
       `INSERT INTO spot_checks (capture_id, round, checker_node, check_capture_id, agrees, similarity, charged_node,
@@ -194,7 +201,7 @@ export class SpotChecks {
         await tx.run('UPDATE captures SET flagged = 1 WHERE id = ?', [original.id]);
       await this.updateCredibility(tx, charged);
     }
-    return { agrees, similarity, charged, credited };
+    return { agrees, similarity, charged, credited, refuted };
   }
 
   /** The round-1 check capture a node made of a capture. */

@@ -24,7 +24,7 @@ export interface NewCapture {
   bodyLength: number;
   fetchedAt: number;
   signed: string;
-  outcome: 'stored' | 'unchanged' | 'skipped' | 'failed' | 'retry' | 'policy' | 'spotcheck';
+  outcome: 'stored' | 'unchanged' | 'skipped' | 'failed' | 'retry' | 'policy' | 'spotcheck' | 'refuted';
   reason: string | null;
 }
 
@@ -82,6 +82,40 @@ export class CaptureStore {
       "UPDATE urls SET state = 'skipped', reason = 'duplicate', detail = ? WHERE capture_id = ? AND state = 'stored'",
       [detail, id],
     );
+  }
+
+  /**
+   * The page URL a capture answered for its job, when the capture is (or was, until a duplicate claim
+   * demoted it) that URL's page: what a refuted capture leaves empty.
+   */
+  async pageUrlOf(
+    tx: SqlExecutor,
+    captureId: string,
+  ): Promise<{ id: number; jobId: string; state: string; reason: string | null } | undefined> {
+    const r = await tx.get<{ id: number; job_id: string; state: string; reason: string | null }>(
+      `SELECT u.id, u.job_id, u.state, u.reason FROM urls u JOIN jobs j ON j.id = u.job_id
+       WHERE u.capture_id = ? AND u.kind = 'page' AND j.collection_id IS NULL`,
+      [captureId],
+    );
+    return r ? { id: Number(r.id), jobId: r.job_id, state: r.state, reason: r.reason } : undefined;
+  }
+
+  /** A capture a spot check proved false leaves every output; it stays in the log, where it was signed. */
+  async refute(tx: SqlExecutor, id: string, by: string): Promise<void> {
+    await tx.run("UPDATE captures SET outcome = 'refuted', reason = ?, flagged = 1 WHERE id = ?", [
+      `proved false by spot check capture ${by}`,
+      id,
+    ]);
+  }
+
+  /** A checker's capture of a URL becomes that URL's page in a job, in the place of a refuted one. */
+  async adopt(tx: SqlExecutor, id: string, page: { urlId: number; jobId: string }, detail: string) {
+    await tx.run("UPDATE captures SET job_id = ?, url_id = ?, outcome = 'stored', reason = ? WHERE id = ?", [
+      page.jobId,
+      page.urlId,
+      detail,
+      id,
+    ]);
   }
 
   async byId(id: string, tx: SqlExecutor = this.db): Promise<CaptureRow | undefined> {
