@@ -9,9 +9,10 @@ import { after, describe, test } from 'node:test';
 import { parquetReadObjects } from 'hyparquet';
 import { pino } from 'pino';
 import { LabellingService } from '../packages/coordinator/src/labelling/labelling-service.js';
+import { openStore } from '../packages/coordinator/src/open-store.js';
 import { labellerAccount, MICRO, RewardsService } from '../packages/coordinator/src/rewards/index.js';
 import { startCoordinator } from '../packages/coordinator/src/server.js';
-import { openStore, type Store } from '../packages/coordinator/src/store/store.js';
+import type { Store } from '../packages/coordinator/src/store/store.js';
 import { backends } from './support/backends.js';
 
 const jsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n');

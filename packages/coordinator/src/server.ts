@@ -20,11 +20,12 @@ import { Checkpointer, type CheckpointPolicy } from './log/checkpointer.js';
 import { loadLogKey } from './log/log-key.js';
 import { LogStore } from './log/log-store.js';
 import { Sequencer } from './log/sequencer.js';
+import { openStore } from './open-store.js';
 import { RewardsService } from './rewards/rewards-service.js';
 import { defaultSpotCheckConfig, type SpotCheckConfig } from './spot-check/config.js';
 import { SampleKeys } from './spot-check/sample-keys.js';
 import { SpotChecks } from './spot-check/spot-checks.js';
-import { openStore, type Store } from './store/store.js';
+import type { Store } from './store/store.js';
 import type { SchedulerOptions } from './store/types.js';
 
 export interface CoordinatorOptions {

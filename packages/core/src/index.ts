@@ -6,6 +6,7 @@ export * from './canonical-json.js';
 export * from './capture.js';
 export * from './collections-wire.js';
 export * from './compliance-wire.js';
+export * from './crawl-wire.js';
 export * from './errors.js';
 export * from './fetch-failure.js';
 export * from './hash.js';

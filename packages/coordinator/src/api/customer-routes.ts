@@ -1,7 +1,7 @@
+import { crawlRequestSchema } from '@sward/core';
 import { QUALITY_PRESETS, type QualityPreset } from '@sward/extract';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
-import { crawlRequestSchema } from '../crawl/job-options.js';
 import { CoordinatorError } from '../errors.js';
 import { jobManifest } from '../output/bundle-manifest.js';
 import { pageListing } from '../output/page-listing.js';

@@ -1,4 +1,4 @@
-import type { CrawlOptions } from '../crawl/job-options.js';
+import type { CrawlOptions } from '@sward/core';
 import { CoordinatorError } from '../errors.js';
 import type { Principal } from '../store/auth-store.js';
 import { DAY_MS, MINUTE_MS, windowStart } from '../store/quota-store.js';

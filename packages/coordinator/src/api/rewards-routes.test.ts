@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { Hono } from 'hono';
 import { CoordinatorError } from '../errors.js';
+import { openStore } from '../open-store.js';
 import { verifyClaim } from '../rewards/payout-claim.js';
 import { RewardsService } from '../rewards/rewards-service.js';
-import { openStore } from '../store/store.js';
 import { authorize } from './authorize.js';
 import { rewardsRoutes } from './rewards-routes.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { crawlRequestSchema } from './job-options.js';
+import { crawlRequestSchema } from '@sward/core';
 import { crawlScope } from './scope.js';
 
 test('scope defaults to the seed host and honours include/exclude globs', () => {

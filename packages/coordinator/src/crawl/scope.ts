@@ -1,5 +1,5 @@
+import type { CrawlOptions } from '@sward/core';
 import picomatch from 'picomatch';
-import type { CrawlOptions } from './job-options.js';
 
 /**
  * Which discovered URLs belong to a crawl: by default the seed's host name; `include` globs (matched

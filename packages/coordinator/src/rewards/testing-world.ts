@@ -1,4 +1,5 @@
-import { openStore, type Store } from '../store/store.js';
+import { openStore } from '../open-store.js';
+import type { Store } from '../store/store.js';
 import type { RewardsPolicy } from './rewards-policy.js';
 import { RewardsService } from './rewards-service.js';
 

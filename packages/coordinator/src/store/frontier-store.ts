@@ -1,4 +1,6 @@
 import {
+  type CrawlOptions,
+  crawlRequestSchema,
   parseTdmRep,
   type RobotsState,
   robotsVerdict,
@@ -8,7 +10,6 @@ import {
 } from '@sward/core';
 import { z } from 'zod';
 import { heldValidators } from '../collections/collection-ingest.js';
-import { type CrawlOptions, crawlRequestSchema } from '../crawl/job-options.js';
 import { mayCheck } from '../spot-check/eligibility.js';
 import { parseSpotCheckTask } from '../spot-check/task.js';
 import { newId } from './ids.js';

@@ -1,6 +1,3 @@
-import { applyCollectionsSchema, migrateCollectionTenancy } from '../collections/collections-schema.js';
-import { applyLabellingSchema } from '../labelling/labelling-schema.js';
-import { applyRewardsSchema } from '../rewards/rewards-schema.js';
 import { applyAccessSchema } from './access-schema.js';
 import { AuditStore } from './audit-store.js';
 import { AuthStore } from './auth-store.js';
@@ -15,6 +12,12 @@ import { openSqliteDriver } from './sqlite-driver.js';
 import { TakedownStore } from './takedown-store.js';
 import { migrateTenancy } from './tenancy-migration.js';
 import { defaultQuotaConfig, defaultSchedulerConfig, type SchedulerOptions } from './types.js';
+
+/**
+ * A feature's own tables and migrations (rewards, labelling, collections...): the store applies what it is
+ * given and knows no feature, so that features sit above it and never the other way round.
+ */
+export type SchemaPart = (db: SqlDriver) => Promise<void>;
 
 /**
  * The coordinator's one storage interface. Both backends share the SQL: SQLite (embedded default) and
@@ -46,7 +49,7 @@ export class Store {
     this.captures = new CaptureStore(db);
   }
 
-  async migrate(): Promise<void> {
+  async migrate(parts: readonly SchemaPart[] = []): Promise<void> {
     if (this.db.dialect === 'postgres') {
       // Two coordinators starting at once must not race on CREATE TABLE IF NOT EXISTS.
       await this.db.transaction(async (tx) => {
@@ -70,10 +73,7 @@ export class Store {
       await tx.run('CREATE INDEX IF NOT EXISTS jobs_collection ON jobs (collection_id, created_at)');
     });
     await applyAccessSchema(this.db);
-    await applyRewardsSchema(this.db);
-    await applyLabellingSchema(this.db);
-    await applyCollectionsSchema(this.db);
-    await migrateCollectionTenancy(this.db);
+    for (const part of parts) await part(this.db);
   }
 
   close(): Promise<void> {
@@ -81,12 +81,19 @@ export class Store {
   }
 }
 
-/** `postgres://…` or `postgresql://…` opens PostgreSQL; anything else is a SQLite file path (or :memory:). */
-export async function openStore(location: string, config: SchedulerOptions = {}): Promise<Store> {
+/**
+ * `postgres://…` or `postgresql://…` opens PostgreSQL; anything else is a SQLite file path (or :memory:).
+ * `parts`: the features' schemas; the coordinator's `openStore` (open-store.ts) passes all of them.
+ */
+export async function openBaseStore(
+  location: string,
+  config: SchedulerOptions = {},
+  parts: readonly SchemaPart[] = [],
+): Promise<Store> {
   const driver = /^postgres(ql)?:\/\//.test(location)
     ? openPostgresDriver(location)
     : openSqliteDriver(location);
   const store = new Store(driver, config);
-  await store.migrate();
+  await store.migrate(parts);
   return store;
 }

@@ -1,4 +1,4 @@
-import type { CrawlOptions } from '../crawl/job-options.js';
+import type { CrawlOptions } from '@sward/core';
 
 export type UrlKind = 'page' | 'feed' | 'robots' | 'tdmrep' | 'spotcheck';
 export type UrlState = 'queued' | 'leased' | 'stored' | 'skipped' | 'failed';

@@ -1,5 +1,5 @@
-import { webUrlSchema } from '@sward/core';
 import { z } from 'zod';
+import { webUrlSchema } from './web-url.js';
 
 /** A customer's crawl request, parsed once at the API edge. */
 export const crawlRequestSchema = z

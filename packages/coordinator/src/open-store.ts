@@ -1,0 +1,18 @@
+import { applyCollectionsSchema, migrateCollectionTenancy } from './collections/collections-schema.js';
+import { applyLabellingSchema } from './labelling/labelling-schema.js';
+import { applyRewardsSchema } from './rewards/rewards-schema.js';
+import { openBaseStore, type SchemaPart, type Store } from './store/store.js';
+import type { SchedulerOptions } from './store/types.js';
+
+/** Every feature's tables, in the order their migrations expect (collections' tenancy after its tables). */
+export const featureSchemas: readonly SchemaPart[] = [
+  applyRewardsSchema,
+  applyLabellingSchema,
+  applyCollectionsSchema,
+  migrateCollectionTenancy,
+];
+
+/** The coordinator's store with every feature's schema applied: what a coordinator, the CLI and tests open. */
+export function openStore(location: string, config: SchedulerOptions = {}): Promise<Store> {
+  return openBaseStore(location, config, featureSchemas);
+}
