@@ -1,13 +1,12 @@
-import type { Capture } from '@sward/core';
 import type { ExtractedDocument } from '@sward/extract';
-import type { PageVerdict } from '../ingest/page-verdict.js';
+import type { FeedEntry } from '../ingest/feed-expand.js';
+import type { CollectionAnswer, CollectionAnswers } from '../ingest/ingest-hooks.js';
 import type { FrontierStore, NewUrl } from '../store/frontier-store.js';
 import type { SqlExecutor } from '../store/sql-driver.js';
 import type { Lease, LeaseRow } from '../store/types.js';
 import type { ChunkIndex } from './chunk-index.js';
 import { type Chunk, chunkDocument, chunkMarkdown } from './chunker.js';
 import { type CollectionOptions, collectionOptions } from './collection-options.js';
-import type { FeedEntry } from './feed-expand.js';
 
 /** Sitemap indexes may nest; deeper than this is a loop or a mistake. */
 const MAX_FEED_DEPTH = 3;
@@ -35,27 +34,13 @@ export async function heldValidators(
   };
 }
 
-/** What ingest knows about one answer to a refresh of a live collection. */
-export interface CollectionAnswer {
-  collectionId: string;
-  lease: LeaseRow;
-  captureId: string;
-  capture: Capture;
-  body: Buffer;
-  /** The outcome recorded for the capture: stored, unchanged, skipped, failed or retry. */
-  outcome: string;
-  reason: string | null;
-  detail: string | null;
-  verdict: PageVerdict;
-}
-
 /**
  * Keeps a live collection's index in step with what its refresh fetched, inside ingest's transaction: a
  * feed or sitemap queues its entries, a page is chunked and indexed (or kept, when its text did not
  * change), a 304 only confirms the page, and a page that is gone or opted out leaves the index. Every
  * change is recorded for the refresh's webhook and the freshness figures.
  */
-export class CollectionIngest {
+export class CollectionIngest implements CollectionAnswers {
   constructor(
     private readonly frontier: FrontierStore,
     private readonly chunks: ChunkIndex,

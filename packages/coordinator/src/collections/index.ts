@@ -8,6 +8,8 @@
  *   job done ─▶ pages no source lists leave the index; figures; signed webhook; embedPending(provider)
  *   CollectionSearch = BM25 (FTS5 / tsvector) ⊕ vectors (exact, HNSW when large), fused by RRF, with provenance
  */
+
+export * from '../ingest/feed-expand.js';
 export * from './chunk-index.js';
 export * from './chunker.js';
 export * from './collection-ingest.js';
@@ -16,7 +18,6 @@ export * from './collection-search.js';
 export * from './collections-schema.js';
 export * from './collections-service.js';
 export * from './embeddings.js';
-export * from './feed-expand.js';
 export * from './freshness.js';
 export * from './hybrid-search.js';
 export * from './refresher.js';

@@ -14,10 +14,8 @@ import {
 } from '@sward/core';
 import { EXTRACTOR } from '@sward/extract';
 import type { BlobStore } from '../blob/blob-store.js';
-import type { CollectionIngest } from '../collections/collection-ingest.js';
 import { crawlScope } from '../crawl/scope.js';
 import { CoordinatorError } from '../errors.js';
-import type { RewardsService } from '../rewards/rewards-service.js';
 import type { SpotChecks } from '../spot-check/spot-checks.js';
 import { parseSpotCheckTask } from '../spot-check/task.js';
 import type { NewCapture } from '../store/capture-store.js';
@@ -25,6 +23,7 @@ import type { SqlExecutor } from '../store/sql-driver.js';
 import type { Store } from '../store/store.js';
 import type { Job, LeaseRow } from '../store/types.js';
 import { captureUploadSchema, type FailureReport } from './capture-input.js';
+import type { CaptureLedger, CollectionAnswers } from './ingest-hooks.js';
 import { type PageVerdict, pageVerdict } from './page-verdict.js';
 import { replaceRefutedPage } from './refuted-page.js';
 
@@ -48,8 +47,8 @@ export class Ingest {
     private readonly store: Store,
     private readonly blobs: BlobStore,
     private readonly spotChecks: SpotChecks,
-    private readonly rewards: RewardsService,
-    private readonly collections: CollectionIngest,
+    private readonly rewards: CaptureLedger,
+    private readonly collections: CollectionAnswers,
   ) {}
 
   async acceptCapture(sessionNodeId: string, input: unknown): Promise<IngestResult> {

@@ -1,7 +1,7 @@
 import { type Capture, tdmHeaderReserved } from '@sward/core';
 import { decodeHtml, type ExtractedDocument, extract } from '@sward/extract';
-import { type ExpandedFeed, FeedError, parseFeed } from '../collections/feed-expand.js';
 import { headerSaysNoAi, metaSaysNoAi } from '../policy/noai.js';
+import { type ExpandedFeed, FeedError, parseFeed } from './feed-expand.js';
 
 export type PageVerdict =
   | { outcome: 'stored'; links: string[]; document: ExtractedDocument | null; feed?: ExpandedFeed }

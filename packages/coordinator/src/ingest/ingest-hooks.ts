@@ -1,0 +1,52 @@
+import type { Capture } from '@sward/core';
+import type { SqlExecutor } from '../store/sql-driver.js';
+import type { LeaseRow } from '../store/types.js';
+import type { PageVerdict } from './page-verdict.js';
+
+/**
+ * What ingest tells the features above it. Ingest sits below rewards and collections (DESIGN.md: store ◀
+ * network ◀ features): it names what it needs here, and the features' classes fit these shapes, so
+ * ingest imports no feature and the features import ingest's types, never the other way round.
+ */
+
+/** The rewards ledger as ingest uses it: pay an accepted capture, record a spot check's verdict, claw back. */
+export interface CaptureLedger {
+  recordCapture(
+    tx: SqlExecutor,
+    c: { captureId: string; nodeId: string; bytes: number; outcome: string },
+  ): Promise<unknown>;
+  recordSpotCheck(s: {
+    nodeId: string;
+    captureId?: string | null;
+    agreed: boolean;
+    reason?: string | null;
+    credibility?: number;
+  }): Promise<unknown>;
+  clawbackCapture(captureId: string, reason: string): Promise<unknown>;
+}
+
+/** What ingest knows about one answer to a refresh of a live collection. */
+export interface CollectionAnswer {
+  collectionId: string;
+  lease: LeaseRow;
+  captureId: string;
+  capture: Capture;
+  body: Buffer;
+  /** The outcome recorded for the capture: stored, unchanged, skipped, failed or retry. */
+  outcome: string;
+  reason: string | null;
+  detail: string | null;
+  verdict: PageVerdict;
+}
+
+/** Live collections keep their index in step with what a refresh fetched, inside ingest's transaction. */
+export interface CollectionAnswers {
+  onAnswer(tx: SqlExecutor, a: CollectionAnswer): Promise<void>;
+  onFailure(
+    tx: SqlExecutor,
+    collectionId: string,
+    lease: LeaseRow,
+    reason: string,
+    message: string,
+  ): Promise<void>;
+}
