@@ -11,6 +11,7 @@ import {
   openStore,
   RewardsService,
   type Store,
+  schedulerFor,
 } from '@sward/coordinator';
 import { generateIdentity, type Identity } from '@sward/core';
 import { Ingest } from '../packages/coordinator/src/ingest/ingest.js';
@@ -50,20 +51,20 @@ for (const backend of backends()) {
 
     /** Answers the origin's robots.txt (allow all) and tdmrep.json (none), then the seed with its links. */
     const crawlTo = async (store: Store, ingest: Ingest, n: Identity, seedBody: string) => {
-      const [r] = await store.frontier.claim(n.id, 1);
+      const [r] = await schedulerFor(store).claim(n.id, 1);
       await ingest.acceptCapture(
         n.id,
         captureUpload(n, r as never, { body: '', headers: { 'content-type': 'text/plain' } }),
       );
-      const [t] = await store.frontier.claim(n.id, 1);
+      const [t] = await schedulerFor(store).claim(n.id, 1);
       await ingest.acceptCapture(n.id, captureUpload(n, t as never, { status: 404, body: '' }));
-      const [s] = await store.frontier.claim(n.id, 1);
+      const [s] = await schedulerFor(store).claim(n.id, 1);
       assert.equal(s?.url, 'http://a.test/');
       await ingest.acceptCapture(n.id, captureUpload(n, s as never, { body: seedBody }));
     };
 
     const claimOne = async (store: Store, n: Identity) => {
-      const [l] = await store.frontier.claim(n.id, 1);
+      const [l] = await schedulerFor(store).claim(n.id, 1);
       assert.ok(l, 'a lease');
       return l;
     };
@@ -122,9 +123,9 @@ for (const backend of backends()) {
       );
       assert.equal(Number(ledger?.n), 3, 'the rewards ledger hears of each');
       // the URLs went back to the queue, for another node
-      const again = await store.frontier.claim(other.id, 1);
+      const again = await schedulerFor(store).claim(other.id, 1);
       assert.equal(again[0]?.url, 'http://a.test/a/0');
-      assert.deepEqual(await store.frontier.claim(liar.id, 1), [], 'not for the liar: distrusted');
+      assert.deepEqual(await schedulerFor(store).claim(liar.id, 1), [], 'not for the liar: distrusted');
       await store.close();
     });
 
@@ -280,7 +281,7 @@ for (const backend of backends()) {
     });
 
     const policyLease = async (store: Store, n: Identity, kind: 'robots' | 'tdmrep') => {
-      const [l] = await store.frontier.claim(n.id, 1);
+      const [l] = await schedulerFor(store).claim(n.id, 1);
       assert.equal(l?.kind, kind, `${kind} lease for ${n.id.slice(0, 6)}`);
       return l as NonNullable<typeof l>;
     };
@@ -303,9 +304,9 @@ for (const backend of backends()) {
       );
       assert.deepEqual([first.outcome, first.reason], ['policy', 'awaiting_confirmation']);
       assert.equal((await hostState(store))?.robots_state, 'unknown');
-      assert.deepEqual(await store.frontier.claim(liar.id, 1), []);
+      assert.deepEqual(await schedulerFor(store).claim(liar.id, 1), []);
       assert.deepEqual(
-        await store.frontier.claim(liarsTwin.id, 1),
+        await schedulerFor(store).claim(liarsTwin.id, 1),
         [],
         'nor a second node of the same operator',
       );
@@ -333,7 +334,7 @@ for (const backend of backends()) {
       await ingest.acceptCapture(liar.id, captureUpload(liar, t2 as never, { status: 404, body: '' }));
       const h = await hostState(store);
       assert.deepEqual([h?.tdmrep_state, h?.tdmrep], ['fetched', null], 'no reservation');
-      const [page] = await store.frontier.claim(honest.id, 1);
+      const [page] = await schedulerFor(store).claim(honest.id, 1);
       assert.equal(page?.url, 'http://a.test/', 'the site is crawled');
       await store.close();
     });
@@ -354,7 +355,7 @@ for (const backend of backends()) {
         message: 'operator deny list',
       });
       assert.equal(denied.outcome, 'handed_back');
-      assert.deepEqual(await store.frontier.claim(a.id, 1), []);
+      assert.deepEqual(await schedulerFor(store).claim(a.id, 1), []);
       assert.equal((await hostState(store))?.robots_state, 'unknown');
       // bob's robots.txt disallows everything: one operator's word, so carol is asked and agrees
       const rb = await policyLease(store, b, 'robots');
@@ -364,7 +365,7 @@ for (const backend of backends()) {
         captureUpload(b, rb as never, { body, headers: { 'content-type': 'text/plain' } }),
       );
       assert.equal(first.reason, 'awaiting_confirmation');
-      assert.deepEqual(await store.frontier.claim(b.id, 1), []);
+      assert.deepEqual(await schedulerFor(store).claim(b.id, 1), []);
       const rc = await policyLease(store, c, 'robots');
       const second = await ingest.acceptCapture(
         c.id,
@@ -374,7 +375,7 @@ for (const backend of backends()) {
       assert.equal((await hostState(store))?.robots_state, 'fetched');
       const t = await policyLease(store, c, 'tdmrep');
       await ingest.acceptCapture(c.id, captureUpload(c, t as never, { status: 404, body: '' }));
-      assert.deepEqual(await store.frontier.claim(c.id, 1), []);
+      assert.deepEqual(await schedulerFor(store).claim(c.id, 1), []);
       assert.equal((await store.frontier.progress(job.id)).skippedByReason.robots, 1);
       await store.close();
     });
@@ -392,7 +393,7 @@ for (const backend of backends()) {
         code: 'CONNECT',
         message: 'refused',
       });
-      assert.deepEqual(await store.frontier.claim(only.id, 1), [], 'waits for another operator');
+      assert.deepEqual(await schedulerFor(store).claim(only.id, 1), [], 'waits for another operator');
       now += 60_000;
       const again = await policyLease(store, only, 'robots');
       const out = await ingest.acceptFailure(only.id, {
@@ -404,9 +405,9 @@ for (const backend of backends()) {
       });
       assert.equal(out.outcome, 'failed');
       assert.equal((await hostState(store))?.robots_state, 'disallow-all');
-      const [t] = await store.frontier.claim(only.id, 1);
+      const [t] = await schedulerFor(store).claim(only.id, 1);
       await ingest.acceptCapture(only.id, captureUpload(only, t as never, { status: 404, body: '' }));
-      assert.deepEqual(await store.frontier.claim(only.id, 1), []);
+      assert.deepEqual(await schedulerFor(store).claim(only.id, 1), []);
       assert.equal((await store.frontier.progress(job.id)).skippedByReason.robots_unavailable, 1);
       await store.close();
     });

@@ -11,6 +11,7 @@ import {
   openStore,
   RewardsService,
   type Store,
+  schedulerFor,
 } from '@sward/coordinator';
 import { generateIdentity, sha256Hex } from '@sward/core';
 import { Ingest } from '../packages/coordinator/src/ingest/ingest.js';
@@ -44,13 +45,13 @@ for (const backend of backends()) {
       node: ReturnType<typeof generateIdentity>,
       robots = '',
     ) => {
-      const [r] = await store.frontier.claim(node.id, 1);
+      const [r] = await schedulerFor(store).claim(node.id, 1);
       assert.equal(r?.kind, 'robots');
       await ingest.acceptCapture(
         node.id,
         captureUpload(node, r as never, { body: robots, headers: { 'content-type': 'text/plain' } }),
       );
-      const [t] = await store.frontier.claim(node.id, 1);
+      const [t] = await schedulerFor(store).claim(node.id, 1);
       assert.equal(t?.kind, 'tdmrep');
       await ingest.acceptCapture(node.id, captureUpload(node, t as never, { status: 404, body: 'nope' }));
     };
@@ -91,20 +92,24 @@ for (const backend of backends()) {
         },
       );
       await robotsAndTdm(store, ingest, node, 'User-agent: *\nDisallow: /private/\n');
-      const [p] = await store.frontier.claim(node.id, 4);
+      const [p] = await schedulerFor(store).claim(node.id, 4);
       assert.equal(p?.url, 'http://site.test/');
-      assert.deepEqual(await store.frontier.claim(node.id, 4), [], 'origin is busy while a lease is out');
+      assert.deepEqual(
+        await schedulerFor(store).claim(node.id, 4),
+        [],
+        'origin is busy while a lease is out',
+      );
       const html =
         '<a href="/a">a</a><a href="/a#x">a again</a><a href="/private/p">p</a><a href="http://other.test/">o</a>';
       const res = await ingest.acceptCapture(node.id, captureUpload(node, p as never, { body: html }));
       assert.equal(res.outcome, 'stored');
-      const next = await store.frontier.claim(node.id, 4);
+      const next = await schedulerFor(store).claim(node.id, 4);
       assert.deepEqual(
         next.map((l) => l.url),
         ['http://site.test/a'],
       );
       await ingest.acceptCapture(node.id, captureUpload(node, next[0] as never, { body: 'a' }));
-      assert.deepEqual(await store.frontier.claim(node.id, 4), [], '/private/p is never leased');
+      assert.deepEqual(await schedulerFor(store).claim(node.id, 4), [], '/private/p is never leased');
       const prog = await store.frontier.progress(job.id);
       assert.equal(prog.skippedByReason.robots, 1, 'disallowed folder is skipped with its reason');
       assert.equal(
@@ -130,7 +135,7 @@ for (const backend of backends()) {
       await robotsAndTdm(store, ingest, node);
       const accepted: string[] = [];
       for (let i = 0; i < 4; i++) {
-        const [l] = await store.frontier.claim(node.id, 1);
+        const [l] = await schedulerFor(store).claim(node.id, 1);
         const body = i === 0 ? '<a href="/a">a</a><a href="/b">b</a><a href="/c">c</a>' : `page ${i}`;
         const r = await ingest.acceptCapture(node.id, captureUpload(node, l as never, { body }));
         assert.equal(r.outcome, 'stored');
@@ -183,17 +188,17 @@ for (const backend of backends()) {
         },
       );
       await robotsAndTdm(store, ingest, node);
-      const [a] = await store.frontier.claim(node.id, 1);
+      const [a] = await schedulerFor(store).claim(node.id, 1);
       assert.equal(
         (await ingest.acceptCapture(node.id, captureUpload(node, a as never, { status: 503 }))).outcome,
         'retry',
       );
       await new Promise((r) => setTimeout(r, 20));
-      const [b] = await store.frontier.claim(node.id, 1);
+      const [b] = await schedulerFor(store).claim(node.id, 1);
       assert.equal(b?.url, 'http://r.test/', 'retried');
       // node never answers: after the deadline the URL goes to the other node
       await new Promise((r) => setTimeout(r, 1600));
-      const [c] = await store.frontier.claim(other.id, 1);
+      const [c] = await schedulerFor(store).claim(other.id, 1);
       assert.equal(c?.url, 'http://r.test/');
       await assert.rejects(
         ingest.acceptCapture(node.id, captureUpload(node, b as never, {})),
@@ -222,7 +227,7 @@ for (const backend of backends()) {
         },
       );
       await robotsAndTdm(store, ingest, node);
-      const [l] = await store.frontier.claim(node.id, 1);
+      const [l] = await schedulerFor(store).claim(node.id, 1);
       const good = captureUpload(node, l as never, {});
       const stranger = generateIdentity();
       const cases: [string, unknown, string][] = [
@@ -272,17 +277,17 @@ for (const backend of backends()) {
           exclude: [],
         },
       );
-      const [r] = await store.frontier.claim(node.id, 1);
+      const [r] = await schedulerFor(store).claim(node.id, 1);
       assert.equal(r?.kind, 'robots');
       await ingest.acceptCapture(node.id, captureUpload(node, r as never, { status: 503, body: 'busy' }));
-      const [r1] = await store.frontier.claim(second.id, 1);
+      const [r1] = await schedulerFor(store).claim(second.id, 1);
       await ingest.acceptCapture(
         second.id,
         captureUpload(second, r1 as never, { status: 503, body: 'busy' }),
       );
-      const [t] = await store.frontier.claim(node.id, 1);
+      const [t] = await schedulerFor(store).claim(node.id, 1);
       await ingest.acceptCapture(node.id, captureUpload(node, t as never, { status: 404, body: '' }));
-      assert.deepEqual(await store.frontier.claim(node.id, 1), []);
+      assert.deepEqual(await schedulerFor(store).claim(node.id, 1), []);
       assert.equal((await store.frontier.progress(job.id)).skippedByReason.robots_unavailable, 1);
       assert.equal((await store.frontier.getJob(job.id))?.state, 'done');
       const down = await jobCompliance(store, job.id);
@@ -313,14 +318,14 @@ for (const backend of backends()) {
           exclude: [],
         },
       );
-      const [r2] = await store.frontier.claim(node.id, 1);
+      const [r2] = await schedulerFor(store).claim(node.id, 1);
       await ingest.acceptCapture(
         node.id,
         captureUpload(node, r2 as never, { status: 404, body: 'no robots here' }),
       );
-      const [t2] = await store.frontier.claim(node.id, 1);
+      const [t2] = await schedulerFor(store).claim(node.id, 1);
       await ingest.acceptCapture(node.id, captureUpload(node, t2 as never, { status: 404, body: '' }));
-      const [p] = await store.frontier.claim(node.id, 1);
+      const [p] = await schedulerFor(store).claim(node.id, 1);
       assert.equal(p?.url, 'http://gone.test/', 'a 4xx robots.txt allows everything');
       assert.equal(job2.state, 'running');
       // No HTTP answer at all: complete disallow, and compliance says why without a capture.
@@ -334,7 +339,7 @@ for (const backend of backends()) {
           exclude: [],
         },
       );
-      const [r3] = await store.frontier.claim(node.id, 1);
+      const [r3] = await schedulerFor(store).claim(node.id, 1);
       assert.equal(r3?.url, 'http://unreachable.test/robots.txt');
       const l3 = r3 as NonNullable<typeof r3>;
       await ingest.acceptFailure(node.id, {
@@ -344,7 +349,7 @@ for (const backend of backends()) {
         code: 'TIMEOUT',
         message: 'no answer in 30 s',
       });
-      const [r3b] = await store.frontier.claim(second.id, 1);
+      const [r3b] = await schedulerFor(store).claim(second.id, 1);
       const l3b = r3b as NonNullable<typeof r3b>;
       await ingest.acceptFailure(second.id, {
         leaseId: l3b.leaseId,
@@ -353,9 +358,9 @@ for (const backend of backends()) {
         code: 'TIMEOUT',
         message: 'no answer in 30 s',
       });
-      const [t3] = await store.frontier.claim(node.id, 1);
+      const [t3] = await schedulerFor(store).claim(node.id, 1);
       await ingest.acceptCapture(node.id, captureUpload(node, t3 as never, { status: 404, body: '' }));
-      assert.deepEqual(await store.frontier.claim(node.id, 1), []);
+      assert.deepEqual(await schedulerFor(store).claim(node.id, 1), []);
       const [unreachable] = (await jobCompliance(store, job3.id)).documents;
       assert.deepEqual(
         [unreachable?.captureId, unreachable?.status, unreachable?.detail, unreachable?.decision],
@@ -381,12 +386,12 @@ for (const backend of backends()) {
           exclude: [],
         },
       );
-      const [r0] = await store.frontier.claim(node.id, 1);
+      const [r0] = await schedulerFor(store).claim(node.id, 1);
       await ingest.acceptCapture(node.id, captureUpload(node, r0 as never, { body: '' }));
-      const [t0] = await store.frontier.claim(node.id, 1);
+      const [t0] = await schedulerFor(store).claim(node.id, 1);
       const tdmrep = JSON.stringify([{ location: '/reserved/*', 'tdm-reservation': 1 }]);
       await ingest.acceptCapture(node.id, captureUpload(node, t0 as never, { body: tdmrep }));
-      const [seed] = await store.frontier.claim(node.id, 1);
+      const [seed] = await schedulerFor(store).claim(node.id, 1);
       const links = ['/meta', '/header', '/tdm-header', '/reserved/report'].map(
         (h) => `<a href="${h}">x</a>`,
       );
@@ -401,7 +406,7 @@ for (const backend of backends()) {
       };
       const bodies: Buffer[] = [];
       for (;;) {
-        const [l] = await store.frontier.claim(node.id, 1);
+        const [l] = await schedulerFor(store).claim(node.id, 1);
         if (!l) break;
         const res = optedOut[l.url];
         assert.ok(res, `only the opted-out pages are leased, not ${l.url}`);
@@ -444,22 +449,22 @@ for (const backend of backends()) {
         },
       );
       await robotsAndTdm(store, ingest, node);
-      const [seed] = await store.frontier.claim(node.id, 1);
+      const [seed] = await schedulerFor(store).claim(node.id, 1);
       assert.equal(seed?.url, 'http://ttl.test/');
       const html = '<a href="/secret/a">a</a><a href="/open">o</a>';
       await ingest.acceptCapture(node.id, captureUpload(node, seed as never, { body: html }));
       now += ttl + 1;
-      const [r] = await store.frontier.claim(node.id, 1);
+      const [r] = await schedulerFor(store).claim(node.id, 1);
       assert.equal(r?.kind, 'robots', 'a stale robots.txt is fetched again before any page');
       await ingest.acceptCapture(
         node.id,
         captureUpload(node, r as never, { body: 'User-agent: *\nAllow: /\n' }),
       );
-      const [t] = await store.frontier.claim(node.id, 1);
+      const [t] = await schedulerFor(store).claim(node.id, 1);
       assert.equal(t?.kind, 'tdmrep', 'and so is a stale tdmrep.json, which now reserves /secret/');
       const rules = JSON.stringify([{ location: '/secret/*', 'tdm-reservation': 1 }]);
       const tdm = await ingest.acceptCapture(node.id, captureUpload(node, t as never, { body: rules }));
-      const [p] = await store.frontier.claim(node.id, 1);
+      const [p] = await schedulerFor(store).claim(node.id, 1);
       assert.equal(p?.url, 'http://ttl.test/open');
       const skipped = await store.captures.skipped(job.id, 0, 10);
       assert.deepEqual(
@@ -498,13 +503,13 @@ for (const backend of backends()) {
           exclude: [],
         },
       );
-      const [r] = await store.frontier.claim(node.id, 1);
+      const [r] = await schedulerFor(store).claim(node.id, 1);
       assert.equal(r?.kind, 'robots');
       await ingest.acceptCapture(
         node.id,
         captureUpload(node, r as never, { body: 'User-agent: *\nCrawl-delay: 120\n' }),
       );
-      assert.deepEqual(await store.frontier.claim(node.id, 1), [], 'no tdmrep.json, no page');
+      assert.deepEqual(await schedulerFor(store).claim(node.id, 1), [], 'no tdmrep.json, no page');
       const skipped = await store.captures.skipped(slow.id, 0, 10);
       assert.deepEqual(
         skipped.map((x) => [x.url, x.reason]),
@@ -517,7 +522,7 @@ for (const backend of backends()) {
       await store.db.transaction((tx) =>
         checks.maybeSchedule(tx, { id: 'c_earlier', nodeId: 'n_other', url: 'http://slow.test/kept' }),
       );
-      assert.deepEqual(await store.frontier.claim(node.id, 1), []);
+      assert.deepEqual(await schedulerFor(store).claim(node.id, 1), []);
       const check = await store.db.get<{ state: string; reason: string }>(
         "SELECT state, reason FROM urls WHERE kind = 'spotcheck'",
       );
@@ -544,24 +549,24 @@ for (const backend of backends()) {
         },
       );
       // Policy files are requests too: 90 s between robots.txt, tdmrep.json and the first page.
-      const [r2] = await store.frontier.claim(node.id, 1);
+      const [r2] = await schedulerFor(store).claim(node.id, 1);
       await ingest.acceptCapture(
         node.id,
         captureUpload(node, r2 as never, { body: 'User-agent: *\nCrawl-delay: 90\n' }),
       );
-      assert.deepEqual(await store.frontier.claim(node.id, 1), []);
+      assert.deepEqual(await schedulerFor(store).claim(node.id, 1), []);
       now += 90_000;
-      const [t2] = await store.frontier.claim(node.id, 1);
+      const [t2] = await schedulerFor(store).claim(node.id, 1);
       assert.equal(t2?.kind, 'tdmrep');
       await ingest.acceptCapture(node.id, captureUpload(node, t2 as never, { status: 404, body: '' }));
       now += 90_000;
-      const [seed] = await store.frontier.claim(node.id, 1);
+      const [seed] = await schedulerFor(store).claim(node.id, 1);
       assert.equal(seed?.url, 'http://patient.test/');
       await ingest.acceptCapture(node.id, captureUpload(node, seed as never, { body: '<a href="/b">b</a>' }));
       now += 89_000;
-      assert.deepEqual(await store.frontier.claim(node.id, 1), [], 'not before 90 s');
+      assert.deepEqual(await schedulerFor(store).claim(node.id, 1), [], 'not before 90 s');
       now += 1_001;
-      const [b] = await store.frontier.claim(node.id, 1);
+      const [b] = await schedulerFor(store).claim(node.id, 1);
       assert.equal(b?.url, 'http://patient.test/b');
       assert.equal((await store.frontier.progress(job.id)).skipped, 0);
       await store.close();

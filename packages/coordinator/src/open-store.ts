@@ -1,6 +1,8 @@
+import { heldValidators } from './collections/collection-ingest.js';
 import { applyCollectionsSchema, migrateCollectionTenancy } from './collections/collections-schema.js';
 import { applyLabellingSchema } from './labelling/labelling-schema.js';
 import { applyRewardsSchema } from './rewards/rewards-schema.js';
+import { LeaseScheduler } from './scheduler/lease-scheduler.js';
 import { openBaseStore, type SchemaPart, type Store } from './store/store.js';
 import type { SchedulerOptions } from './store/types.js';
 
@@ -15,4 +17,9 @@ export const featureSchemas: readonly SchemaPart[] = [
 /** The coordinator's store with every feature's schema applied: what a coordinator, the CLI and tests open. */
 export function openStore(location: string, config: SchedulerOptions = {}): Promise<Store> {
   return openBaseStore(location, config, featureSchemas);
+}
+
+/** The scheduler over a store, with live collections' conditional requests: what hands leases to nodes. */
+export function schedulerFor(store: Store): LeaseScheduler {
+  return new LeaseScheduler(store, heldValidators);
 }

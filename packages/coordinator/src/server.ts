@@ -20,7 +20,7 @@ import { Checkpointer, type CheckpointPolicy } from './log/checkpointer.js';
 import { loadLogKey } from './log/log-key.js';
 import { LogStore } from './log/log-store.js';
 import { Sequencer } from './log/sequencer.js';
-import { openStore } from './open-store.js';
+import { openStore, schedulerFor } from './open-store.js';
 import { RewardsService } from './rewards/rewards-service.js';
 import { defaultSpotCheckConfig, type SpotCheckConfig } from './spot-check/config.js';
 import { SampleKeys } from './spot-check/sample-keys.js';
@@ -149,6 +149,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   };
   const app = createApp({
     store,
+    scheduler: schedulerFor(store),
     blobs,
     ingest,
     log,

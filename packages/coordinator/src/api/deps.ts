@@ -7,11 +7,14 @@ import type { Ingest } from '../ingest/ingest.js';
 import type { Checkpointer } from '../log/checkpointer.js';
 import type { LogStore } from '../log/log-store.js';
 import type { RewardsService } from '../rewards/rewards-service.js';
+import type { LeaseScheduler } from '../scheduler/lease-scheduler.js';
 import type { SpotChecks } from '../spot-check/spot-checks.js';
 import type { Store } from '../store/store.js';
 
 export interface AppDeps {
   store: Store;
+  /** Hands leases to nodes (robots.txt, TDMRep, delays, quotas, spot checks). */
+  scheduler: LeaseScheduler;
   blobs: BlobStore;
   ingest: Ingest;
   log: Logger;

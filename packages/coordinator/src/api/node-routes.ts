@@ -18,7 +18,7 @@ const OPERATOR_NAME_GONE =
 
 /** docs/PROTOCOL.md: signed-challenge login, long-poll leases, captures and failures. */
 export function nodeRoutes(deps: AppDeps): Hono<Env> {
-  const { store, ingest, isClosing, spotChecks, rewards } = deps;
+  const { store, scheduler, ingest, isClosing, spotChecks, rewards } = deps;
   const r = new Hono<Env>();
   const proxies = deps.trustedProxies ?? new Set<string>();
 
@@ -105,7 +105,7 @@ export function nodeRoutes(deps: AppDeps): Hono<Env> {
     const until = Date.now() + b.waitMs;
     const signal = c.req.raw.signal;
     for (;;) {
-      const leases = await store.frontier.claim(id, b.max);
+      const leases = await scheduler.claim(id, b.max);
       if (leases.length || Date.now() >= until || signal.aborted || isClosing()) {
         return c.json({
           leases: leases.map((l) => ({

@@ -1,23 +1,9 @@
-import {
-  type CrawlOptions,
-  crawlRequestSchema,
-  parseTdmRep,
-  type RobotsState,
-  robotsVerdict,
-  type Takedown,
-  takedownMatches,
-  tdmReserved,
-} from '@sward/core';
+import { type CrawlOptions, crawlRequestSchema, type RobotsState, robotsVerdict } from '@sward/core';
 import { z } from 'zod';
-import { heldValidators } from '../collections/collection-ingest.js';
-import { mayCheck } from '../spot-check/eligibility.js';
-import { parseSpotCheckTask } from '../spot-check/task.js';
 import { newId } from './ids.js';
-import { insertPolicyDoc, type PolicySource, TDMREP_FILE_SKIP } from './policy-docs.js';
-import { DAY_MS, type QuotaStore, windowStart } from './quota-store.js';
+import { insertPolicyDoc, type PolicySource } from './policy-docs.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
-import type { TakedownStore } from './takedown-store.js';
-import type { HostPolicy, Job, JobProgress, Lease, LeaseRow, SchedulerConfig, UrlKind } from './types.js';
+import type { HostPolicy, Job, JobProgress, LeaseRow, SchedulerConfig, UrlKind } from './types.js';
 
 /**
  * Policy files are fetched per origin under this pseudo-job, shared by every crawl of the origin, and
@@ -26,7 +12,7 @@ import type { HostPolicy, Job, JobProgress, Lease, LeaseRow, SchedulerConfig, Ur
 export const POLICY_JOB = '_policy';
 
 /** A queued URL's reason after a node refused it by its operator's rules (handBack). */
-const REFUSED = 'refused_by_node';
+export const REFUSED = 'refused_by_node';
 
 /** A policy answer that would close an origin, waiting for another operator's node to confirm it. */
 export interface ClosingAnswer {
@@ -37,7 +23,7 @@ export interface ClosingAnswer {
   at: number;
 }
 
-function parseClosingAnswer(detail: string | null): ClosingAnswer | null {
+export function parseClosingAnswer(detail: string | null): ClosingAnswer | null {
   if (!detail?.startsWith('{"closing"')) return null;
   try {
     const c = (JSON.parse(detail) as { closing?: ClosingAnswer }).closing;
@@ -53,6 +39,27 @@ export interface JobOwner {
   apiKeyId?: string | null;
 }
 
+/** An origin due for a request, with when its policy files were last fetched. */
+export interface ReadyHost extends HostPolicy {
+  policyAt: number | null;
+  tdmrepAt: number | null;
+}
+
+/** A queued URL as the scheduler sees it. */
+export interface QueuedUrl {
+  id: number;
+  jobId: string;
+  url: string;
+  kind: UrlKind;
+  detail: string | null;
+}
+
+/** The Crawl-delay robots.txt asks of SwardBot at an origin, in ms (0: none). */
+export function crawlDelayOf(host: HostPolicy): number {
+  const { origin, robotsState, robotsTxt } = host;
+  return robotsVerdict(origin, robotsState as RobotsState, robotsTxt, `${origin}/`).crawlDelayMs;
+}
+
 export interface NewUrl {
   url: string;
   depth: number;
@@ -62,15 +69,14 @@ export interface NewUrl {
 
 /**
  * Jobs and the frontier: what is queued, who holds which lease, and when each origin may be asked
- * again. Every state change happens in one transaction, so a SIGKILL leaves either the old or the new
+ * again. Which URL goes to which node (robots.txt, TDMRep, delays, quotas, spot checks) is decided by
+ * the scheduler (scheduler/lease-scheduler.ts) over these methods. Every state change happens in one transaction, so a SIGKILL leaves either the old or the new
  * state; leases out at the time of a crash simply expire and go to another node.
  */
 export class FrontierStore {
   constructor(
     private readonly db: SqlDriver,
     readonly config: SchedulerConfig,
-    private readonly quotas: QuotaStore,
-    private readonly takedowns: TakedownStore,
   ) {}
 
   private get skipLocked(): string {
@@ -192,76 +198,43 @@ export class FrontierStore {
     return p;
   }
 
-  /**
-   * Hands out up to `max` leases to `nodeId`. With politeness on, an origin gets one request at a time
-   * and waits max(Crawl-delay, hostDelayMs) after each answer; robots.txt and tdmrep.json are fetched
-   * (through a node, like any page) before the first page of an origin is leased, and again when older
-   * than policyTtlMs. An origin whose Crawl-delay exceeds maxCrawlDelayMs gets no tdmrep.json request:
-   * none of its pages will be fetched.
-   */
-  async claim(nodeId: string, max: number, now = this.config.clock()): Promise<Lease[]> {
-    const touched = new Set<string>();
-    const leases = await this.db.transaction(async (tx) => {
-      await this.expireLeases(tx, now, touched);
-      const cap = this.config.quotas.leasesPerNode;
-      if (cap > 0) {
-        const held = await tx.get<{ n: number }>(
-          "SELECT count(*) AS n FROM urls WHERE state = 'leased' AND leased_to = ?",
-          [nodeId],
-        );
-        max = Math.min(max, cap - Number(held?.n ?? 0));
-        if (max <= 0) {
-          for (const jobId of touched) await this.finishIfDone(tx, jobId);
-          return [];
-        }
-      }
-      const polite = this.config.politeness;
-      const hosts = await tx.all<Record<string, unknown>>(
-        `SELECT origin, robots_state, robots_txt, tdmrep_state, tdmrep, policy_at, tdmrep_at, robots_doc, tdmrep_doc
-         FROM hosts h
-         WHERE ${polite ? 'h.busy_until <= ? AND h.next_at <= ? AND ' : ''}
-           EXISTS (SELECT 1 FROM urls u WHERE u.origin = h.origin AND u.state = 'queued' AND u.not_before <= ?)
-         ORDER BY h.next_at LIMIT ?${this.skipLocked}`,
-        [...(polite ? [now, now] : []), now, Math.max(max * 4, 8)],
-      );
-      const out: Lease[] = [];
-      for (const h of hosts) {
-        if (out.length >= max) break;
-        const host = mapHostPolicy(h);
-        const ttl = this.config.policyTtlMs;
-        const robotsStale = h.policy_at != null && now - Number(h.policy_at) > ttl;
-        // A tdmrep.json fetched before its time was recorded (tdmrep_at null) is as stale as an old one.
-        const tdmStale =
-          host.tdmrepState !== 'unknown' && (h.tdmrep_at == null || now - Number(h.tdmrep_at) > ttl);
-        const takedowns = await this.takedowns.forHosts([new URL(host.origin).hostname], tx);
-        // A host taken down whole gets no request at all, not even for its robots.txt.
-        const wholeHost = takedowns.some((t) => t.kind !== 'url' && takedownMatches(t, `${host.origin}/`));
-        const policy = wholeHost
-          ? null
-          : host.robotsState === 'unknown' || robotsStale
-            ? 'robots'
-            : (host.tdmrepState === 'unknown' || tdmStale) && !this.tooSlow(host)
-              ? 'tdmrep'
-              : null;
-        const got: Lease[] = policy
-          ? await this.leasePolicy(tx, host.origin, policy, nodeId, now)
-          : await this.leasePages(tx, host, nodeId, polite ? 1 : max - out.length, now, touched, takedowns);
-        if (got.length && polite) {
-          await tx.run('UPDATE hosts SET busy_until = ? WHERE origin = ?', [
-            now + this.config.leaseMs,
-            host.origin,
-          ]);
-        }
-        out.push(...got);
-      }
-      for (const jobId of touched) await this.finishIfDone(tx, jobId);
-      return out;
-    });
-    return leases;
+  /** How many leases a node holds now (the per-node cap). */
+  async leasesHeldBy(tx: SqlExecutor, nodeId: string): Promise<number> {
+    const held = await tx.get<{ n: number }>(
+      "SELECT count(*) AS n FROM urls WHERE state = 'leased' AND leased_to = ?",
+      [nodeId],
+    );
+    return Number(held?.n ?? 0);
   }
 
-  private async leasePolicy(tx: SqlExecutor, origin: string, kind: UrlKind, nodeId: string, now: number) {
-    const url = kind === 'robots' ? `${origin}/robots.txt` : `${origin}/.well-known/tdmrep.json`;
+  /**
+   * Origins with a URL due, least recently asked first, up to `limit`; with politeness on, only those not
+   * busy and past their delay. Locked (PostgreSQL) so two coordinators never lease one origin at once.
+   */
+  async readyHosts(tx: SqlExecutor, now: number, limit: number): Promise<ReadyHost[]> {
+    const polite = this.config.politeness;
+    const hosts = await tx.all<Record<string, unknown>>(
+      `SELECT origin, robots_state, robots_txt, tdmrep_state, tdmrep, policy_at, tdmrep_at, robots_doc, tdmrep_doc
+       FROM hosts h
+       WHERE ${polite ? 'h.busy_until <= ? AND h.next_at <= ? AND ' : ''}
+         EXISTS (SELECT 1 FROM urls u WHERE u.origin = h.origin AND u.state = 'queued' AND u.not_before <= ?)
+       ORDER BY h.next_at LIMIT ?${this.skipLocked}`,
+      [...(polite ? [now, now] : []), now, limit],
+    );
+    return hosts.map((h) => ({
+      ...mapHostPolicy(h),
+      policyAt: h.policy_at == null ? null : Number(h.policy_at),
+      tdmrepAt: h.tdmrep_at == null ? null : Number(h.tdmrep_at),
+    }));
+  }
+
+  /** One request at a time per origin: busy until the lease's deadline or the answer (releaseHost). */
+  async markHostBusy(tx: SqlExecutor, origin: string, until: number): Promise<void> {
+    await tx.run('UPDATE hosts SET busy_until = ? WHERE origin = ?', [until, origin]);
+  }
+
+  /** The frontier row of an origin's robots.txt or tdmrep.json (made on first use), locked. */
+  async policyFileRow(tx: SqlExecutor, origin: string, kind: UrlKind, url: string, now: number) {
     await tx.run(
       `INSERT INTO urls (job_id, url, origin, kind, depth, state, created_at, updated_at)
        VALUES (?, ?, ?, ?, 0, 'queued', ?, ?) ON CONFLICT (job_id, kind, url) DO NOTHING`,
@@ -277,162 +250,69 @@ export class FrontierStore {
       `SELECT id, state, reason, detail, avoid_node FROM urls WHERE job_id = ? AND kind = ? AND url = ?${this.skipLocked}`,
       [POLICY_JOB, kind, url],
     );
-    if (!row || row.state === 'leased') return [];
-    // A node that refused the file by its own rules is not asked again; one whose answer would close the
-    // origin waits for a node of another operator to confirm it (policyConfirmMs, then anyone).
-    if (row.avoid_node === nodeId && row.reason === REFUSED) return [];
-    const pending = parseClosingAnswer(row.detail);
-    if (pending && now - pending.at < this.config.policyConfirmMs) {
-      if (pending.operator === (await this.operatorOf(tx, nodeId))) return [];
-    }
-    // A policy file answered before (stale now) is fetched again: requeue its row.
-    return [await this.lease(tx, Number(row.id), POLICY_JOB, url, kind, nodeId, now)];
+    return row
+      ? {
+          id: Number(row.id),
+          state: row.state,
+          reason: row.reason,
+          avoidNode: row.avoid_node,
+          closing: parseClosingAnswer(row.detail),
+        }
+      : undefined;
   }
 
-  private async leasePages(
+  /** Queued URLs of an origin that `nodeId` may take, shallowest first, locked. */
+  async queuedAt(
     tx: SqlExecutor,
-    host: HostPolicy,
+    origin: string,
     nodeId: string,
-    want: number,
     now: number,
-    touched: Set<string>,
-    takedowns: readonly Takedown[],
-  ): Promise<Lease[]> {
-    const out: Lease[] = [];
-    const day = windowStart(now, DAY_MS);
-    const rules = host.tdmrep ? parseTdmRep(host.tdmrep) : [];
-    const tooSlow = this.tooSlow(host);
-    const docs = { robots: host.robotsDoc, tdmrep: host.tdmrepDoc };
-    const jobCache = new Map<
-      string,
-      {
-        max: number;
-        used: number;
-        running: boolean;
-        collectionId: string | null;
-        keyId: string | null;
-        pagesPerDay: number;
-      }
-    >();
-    const nodeFacts = new Map();
-    // Rows left queued (job full, node not allowed to check) are stepped over, not re-read each round.
-    let offset = 0;
-    for (let round = 0; round < 5 && out.length < want; round++) {
-      const rows = await tx.all<Record<string, unknown>>(
-        `SELECT id, job_id, url, kind, detail FROM urls
-         WHERE origin = ? AND state = 'queued' AND kind IN ('page', 'feed', 'spotcheck') AND not_before <= ?
-           AND (avoid_node IS NULL OR avoid_node <> ?)
-         ORDER BY depth, id LIMIT ? OFFSET ?${this.skipLocked}`,
-        [host.origin, now, nodeId, Math.max(want * 2, 16), offset],
-      );
-      if (rows.length === 0) break;
-      for (const r of rows) {
-        if (out.length >= want) break;
-        const id = Number(r.id);
-        const jobId = String(r.job_id);
-        const url = String(r.url);
-        if (takedowns.some((t) => takedownMatches(t, url))) {
-          await this.decide(tx, id, 'takedown', 'removed by a takedown (GET /v1/takedowns)', null, null);
-          touched.add(jobId);
-          continue;
-        }
-        if (r.kind === 'spotcheck') {
-          const task = parseSpotCheckTask((r.detail as string | null) ?? null);
-          if (tooSlow) {
-            await this.decide(tx, id, 'crawl_delay_too_long', this.tooSlowDetail(host), docs.robots, null);
-          } else if (!task) {
-            await this.settle(tx, id, 'failed', 'bad_spot_check');
-          } else if (await mayCheck(tx, nodeId, task, nodeFacts)) {
-            out.push(await this.lease(tx, id, jobId, url, 'spotcheck', nodeId, now));
-          } else offset++;
-          continue;
-        }
-        let job = jobCache.get(jobId);
-        if (!job) {
-          const j = await this.getJob(jobId, tx);
-          const key = await tx.get<{ id: string; pages_per_day: number | null }>(
-            'SELECT k.id, k.pages_per_day FROM jobs j JOIN api_keys k ON k.id = j.api_key_id WHERE j.id = ?',
-            [jobId],
-          );
-          const leased = await tx.get<{ n: number }>(
-            "SELECT count(*) AS n FROM urls WHERE job_id = ? AND state = 'leased' AND kind = 'page'",
-            [jobId],
-          );
-          job = {
-            max: j?.options.maxPages ?? 0,
-            used: (j?.stored ?? 0) + Number(leased?.n ?? 0),
-            running: j?.state === 'running',
-            collectionId: j?.collectionId ?? null,
-            keyId: key?.id ?? null,
-            pagesPerDay: key?.pages_per_day ?? this.config.quotas.pagesPerDay,
-          };
-          jobCache.set(jobId, job);
-        }
-        // A collection's feeds do not count as pages; its page count is capped when entries are queued.
-        const counted = r.kind === 'page';
-        if (!job.running || (counted && job.used >= job.max)) {
-          touched.add(jobId);
-          offset++;
-          continue;
-        }
-        const verdict = robotsVerdict(host.origin, host.robotsState as RobotsState, host.robotsTxt, url);
-        // Each decision records the policy answers it rests on (urls.robots_doc / tdmrep_doc): compliance.json.
-        if (!verdict.allowed) {
-          const reason = host.robotsState === 'disallow-all' ? 'robots_unavailable' : 'robots';
-          await this.decide(tx, id, reason, null, docs.robots, null);
-          touched.add(jobId);
-          continue;
-        }
-        if (tooSlow) {
-          await this.decide(tx, id, 'crawl_delay_too_long', this.tooSlowDetail(host), docs.robots, null);
-          touched.add(jobId);
-          continue;
-        }
-        if (tdmReserved(rules, url)) {
-          await this.decide(
-            tx,
-            id,
-            TDMREP_FILE_SKIP.reason,
-            TDMREP_FILE_SKIP.detail,
-            docs.robots,
-            docs.tdmrep,
-          );
-          touched.add(jobId);
-          continue;
-        }
-        // The key's pages for the day: a URL over it stays queued until the next UTC day.
-        if (
-          counted &&
-          job.keyId &&
-          job.pagesPerDay > 0 &&
-          !(await this.quotas.take(job.keyId, 'pages', day, job.pagesPerDay, tx))
-        ) {
-          offset++;
-          continue;
-        }
-        const kind = r.kind as UrlKind;
-        const lease = await this.lease(tx, id, jobId, url, kind, nodeId, now, docs);
-        if (job.collectionId) {
-          const conditional = await heldValidators(tx, job.collectionId, url);
-          if (conditional) lease.conditional = conditional;
-        }
-        out.push(lease);
-        if (counted) job.used++;
-      }
-    }
-    return out;
+    limit: number,
+    offset: number,
+  ): Promise<QueuedUrl[]> {
+    const rows = await tx.all<Record<string, unknown>>(
+      `SELECT id, job_id, url, kind, detail FROM urls
+       WHERE origin = ? AND state = 'queued' AND kind IN ('page', 'feed', 'spotcheck') AND not_before <= ?
+         AND (avoid_node IS NULL OR avoid_node <> ?)
+       ORDER BY depth, id LIMIT ? OFFSET ?${this.skipLocked}`,
+      [origin, now, nodeId, limit, offset],
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      jobId: String(r.job_id),
+      url: String(r.url),
+      kind: r.kind as UrlKind,
+      detail: (r.detail as string | null) ?? null,
+    }));
   }
 
-  private async lease(
+  /** What leasing a job's pages must respect: the job, its key's daily page quota, pages out on lease. */
+  async jobLeaseFacts(tx: SqlExecutor, jobId: string) {
+    const job = await this.getJob(jobId, tx);
+    const key = await tx.get<{ id: string; pages_per_day: number | null }>(
+      'SELECT k.id, k.pages_per_day FROM jobs j JOIN api_keys k ON k.id = j.api_key_id WHERE j.id = ?',
+      [jobId],
+    );
+    const leased = await tx.get<{ n: number }>(
+      "SELECT count(*) AS n FROM urls WHERE job_id = ? AND state = 'leased' AND kind = 'page'",
+      [jobId],
+    );
+    return {
+      job,
+      keyId: key?.id ?? null,
+      keyPagesPerDay: key?.pages_per_day ?? null,
+      leased: Number(leased?.n ?? 0),
+    };
+  }
+
+  /** Leases a URL to a node until `now + leaseMs`, recording the policy answers its decision rests on. */
+  async markLeased(
     tx: SqlExecutor,
     id: number,
-    jobId: string,
-    url: string,
-    kind: UrlKind,
     nodeId: string,
     now: number,
-    docs: { robots: number | null; tdmrep: number | null } = { robots: null, tdmrep: null },
-  ): Promise<Lease> {
+    docs: { robots: number | null; tdmrep: number | null },
+  ): Promise<{ leaseId: string; deadline: number }> {
     const leaseId = newId('l');
     const deadline = now + this.config.leaseMs;
     await tx.run(
@@ -440,11 +320,11 @@ export class FrontierStore {
          robots_doc = ?, tdmrep_doc = ? WHERE id = ?`,
       [leaseId, nodeId, deadline, now, docs.robots, docs.tdmrep, id],
     );
-    return { leaseId, jobId, url, kind, deadline };
+    return { leaseId, deadline };
   }
 
   /** Skips a URL by policy, recording which policy answers the decision rests on. */
-  private async decide(
+  async skipByPolicy(
     tx: SqlExecutor,
     id: number,
     reason: string,
@@ -459,40 +339,12 @@ export class FrontierStore {
     );
   }
 
-  /** robots.txt asks for a longer Crawl-delay than this coordinator will wait: the origin is not crawled. */
-  private tooSlow(host: HostPolicy): boolean {
-    return this.crawlDelayMs(host) > this.config.maxCrawlDelayMs;
-  }
-
-  private tooSlowDetail(host: HostPolicy): string {
-    return `robots.txt asks for Crawl-delay: ${this.crawlDelayMs(host) / 1000} s; this coordinator waits at most ${this.config.maxCrawlDelayMs / 1000} s (--max-crawl-delay)`;
-  }
-
-  private crawlDelayMs(host: HostPolicy): number {
-    const { origin, robotsState, robotsTxt } = host;
-    return robotsVerdict(origin, robotsState as RobotsState, robotsTxt, `${origin}/`).crawlDelayMs;
-  }
-
-  /** Leases past their deadline go back to the queue for another node, counted as an attempt. */
-  private async expireLeases(tx: SqlExecutor, now: number, touched: Set<string>): Promise<void> {
-    const expired = await tx.all<{ id: number; job_id: string; attempts: number; leased_to: string }>(
+  /** Leases past their deadline, locked. */
+  async overdueLeases(tx: SqlExecutor, now: number) {
+    return tx.all<{ id: number; job_id: string; attempts: number; leased_to: string }>(
       `SELECT id, job_id, attempts, leased_to FROM urls WHERE state = 'leased' AND lease_deadline < ?${this.skipLocked}`,
       [now],
     );
-    for (const r of expired) {
-      // Another node can take it at once: the site did not fail, the node did.
-      await this.retryOrFail(
-        tx,
-        Number(r.id),
-        Number(r.attempts) + 1,
-        'lease_expired',
-        'node missed the lease deadline',
-        now,
-        r.leased_to,
-        false,
-      );
-      touched.add(r.job_id);
-    }
   }
 
   async getLease(leaseId: string, tx: SqlExecutor = this.db): Promise<LeaseRow | undefined> {
@@ -615,7 +467,7 @@ export class FrontierStore {
     let delayMs = 0;
     if (this.config.politeness) {
       const h = await this.hostPolicy(tx, origin);
-      const crawlDelay = h ? this.crawlDelayMs(h) : 0;
+      const crawlDelay = h ? crawlDelayOf(h) : 0;
       delayMs =
         crawlDelay > this.config.maxCrawlDelayMs
           ? this.config.hostDelayMs

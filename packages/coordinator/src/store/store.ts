@@ -40,12 +40,11 @@ export class Store {
     this.audit = new AuditStore(db);
     this.quotas = new QuotaStore(db);
     this.takedowns = new TakedownStore(db);
-    this.frontier = new FrontierStore(
-      db,
-      { ...defaultSchedulerConfig, ...config, quotas: { ...defaultQuotaConfig, ...config.quotas } },
-      this.quotas,
-      this.takedowns,
-    );
+    this.frontier = new FrontierStore(db, {
+      ...defaultSchedulerConfig,
+      ...config,
+      quotas: { ...defaultQuotaConfig, ...config.quotas },
+    });
     this.captures = new CaptureStore(db);
   }
 

@@ -1,0 +1,294 @@
+import {
+  parseTdmRep,
+  type RobotsState,
+  robotsVerdict,
+  type Takedown,
+  takedownMatches,
+  tdmReserved,
+} from '@sward/core';
+import { mayCheck } from '../spot-check/eligibility.js';
+import { parseSpotCheckTask } from '../spot-check/task.js';
+import {
+  crawlDelayOf,
+  type FrontierStore,
+  POLICY_JOB,
+  REFUSED,
+  type ReadyHost,
+} from '../store/frontier-store.js';
+import { TDMREP_FILE_SKIP } from '../store/policy-docs.js';
+import { DAY_MS, type QuotaStore, windowStart } from '../store/quota-store.js';
+import type { SqlDriver, SqlExecutor } from '../store/sql-driver.js';
+import type { TakedownStore } from '../store/takedown-store.js';
+import type { HostPolicy, Lease, SchedulerConfig, UrlKind } from '../store/types.js';
+
+/**
+ * The validators of the version a live collection holds of a URL, for a conditional request. Collections
+ * sit above the scheduler, so the coordinator passes their lookup in (open-store.ts).
+ */
+export type ConditionalLookup = (
+  tx: SqlExecutor,
+  collectionId: string,
+  url: string,
+) => Promise<Lease['conditional']>;
+
+/** What the scheduler reads and writes, all of it through the store's own methods. */
+export interface SchedulerStore {
+  db: SqlDriver;
+  frontier: FrontierStore;
+  quotas: QuotaStore;
+  takedowns: TakedownStore;
+}
+
+/**
+ * Which URL goes to which node, and when. With politeness on, an origin gets one request at a time and
+ * waits max(Crawl-delay, hostDelayMs) after each answer; robots.txt and tdmrep.json are fetched (through a
+ * node, like any page) before the first page of an origin is leased, and again when older than
+ * policyTtlMs; a page robots.txt or TDMRep reserves, or taken down, is skipped with its reason and the
+ * policy answers it rests on; a spot check goes only to a node that may check it; the key's daily page
+ * quota and the job's maxPages hold. The store keeps the rows; this class holds the decisions.
+ */
+export class LeaseScheduler {
+  private readonly frontier: FrontierStore;
+  private readonly config: SchedulerConfig;
+
+  constructor(
+    private readonly store: SchedulerStore,
+    private readonly conditional: ConditionalLookup | null = null,
+  ) {
+    this.frontier = store.frontier;
+    this.config = store.frontier.config;
+  }
+
+  /** Hands out up to `max` leases to `nodeId`. */
+  async claim(nodeId: string, max: number, now = this.config.clock()): Promise<Lease[]> {
+    const { frontier } = this;
+    const touched = new Set<string>();
+    return this.store.db.transaction(async (tx) => {
+      await this.expireLeases(tx, now, touched);
+      const cap = this.config.quotas.leasesPerNode;
+      if (cap > 0) {
+        max = Math.min(max, cap - (await frontier.leasesHeldBy(tx, nodeId)));
+        if (max <= 0) {
+          for (const jobId of touched) await frontier.finishIfDone(tx, jobId);
+          return [];
+        }
+      }
+      const polite = this.config.politeness;
+      const hosts = await frontier.readyHosts(tx, now, Math.max(max * 4, 8));
+      const out: Lease[] = [];
+      for (const host of hosts) {
+        if (out.length >= max) break;
+        const takedowns = await this.store.takedowns.forHosts([new URL(host.origin).hostname], tx);
+        // A host taken down whole gets no request at all, not even for its robots.txt.
+        const wholeHost = takedowns.some((t) => t.kind !== 'url' && takedownMatches(t, `${host.origin}/`));
+        const policy = wholeHost ? null : this.policyFileDue(host, now);
+        const got: Lease[] = policy
+          ? await this.leasePolicy(tx, host.origin, policy, nodeId, now)
+          : await this.leasePages(tx, host, nodeId, polite ? 1 : max - out.length, now, touched, takedowns);
+        if (got.length && polite) await frontier.markHostBusy(tx, host.origin, now + this.config.leaseMs);
+        out.push(...got);
+      }
+      for (const jobId of touched) await frontier.finishIfDone(tx, jobId);
+      return out;
+    });
+  }
+
+  /** robots.txt first, then tdmrep.json (not for an origin too slow to crawl), each again once stale. */
+  private policyFileDue(host: ReadyHost, now: number): 'robots' | 'tdmrep' | null {
+    const ttl = this.config.policyTtlMs;
+    const robotsStale = host.policyAt != null && now - host.policyAt > ttl;
+    // A tdmrep.json fetched before its time was recorded (tdmrepAt null) is as stale as an old one.
+    const tdmStale = host.tdmrepState !== 'unknown' && (host.tdmrepAt == null || now - host.tdmrepAt > ttl);
+    if (host.robotsState === 'unknown' || robotsStale) return 'robots';
+    if ((host.tdmrepState === 'unknown' || tdmStale) && !this.tooSlow(host)) return 'tdmrep';
+    return null;
+  }
+
+  private async leasePolicy(tx: SqlExecutor, origin: string, kind: UrlKind, nodeId: string, now: number) {
+    const url = kind === 'robots' ? `${origin}/robots.txt` : `${origin}/.well-known/tdmrep.json`;
+    const row = await this.frontier.policyFileRow(tx, origin, kind, url, now);
+    if (!row || row.state === 'leased') return [];
+    // A node that refused the file by its own rules is not asked again; one whose answer would close the
+    // origin waits for a node of another operator to confirm it (policyConfirmMs, then anyone).
+    if (row.avoidNode === nodeId && row.reason === REFUSED) return [];
+    const pending = row.closing;
+    if (pending && now - pending.at < this.config.policyConfirmMs) {
+      if (pending.operator === (await this.frontier.operatorOf(tx, nodeId))) return [];
+    }
+    // A policy file answered before (stale now) is fetched again: requeue its row.
+    return [await this.lease(tx, row.id, POLICY_JOB, url, kind, nodeId, now)];
+  }
+
+  private async leasePages(
+    tx: SqlExecutor,
+    host: HostPolicy,
+    nodeId: string,
+    want: number,
+    now: number,
+    touched: Set<string>,
+    takedowns: readonly Takedown[],
+  ): Promise<Lease[]> {
+    const { frontier } = this;
+    const out: Lease[] = [];
+    const day = windowStart(now, DAY_MS);
+    const rules = host.tdmrep ? parseTdmRep(host.tdmrep) : [];
+    const tooSlow = this.tooSlow(host);
+    const docs = { robots: host.robotsDoc, tdmrep: host.tdmrepDoc };
+    const jobCache = new Map<
+      string,
+      {
+        max: number;
+        used: number;
+        running: boolean;
+        collectionId: string | null;
+        keyId: string | null;
+        pagesPerDay: number;
+      }
+    >();
+    const nodeFacts = new Map();
+    // Rows left queued (job full, node not allowed to check) are stepped over, not re-read each round.
+    let offset = 0;
+    for (let round = 0; round < 5 && out.length < want; round++) {
+      const rows = await frontier.queuedAt(tx, host.origin, nodeId, now, Math.max(want * 2, 16), offset);
+      if (rows.length === 0) break;
+      for (const { id, jobId, url, kind, detail } of rows) {
+        if (out.length >= want) break;
+        if (takedowns.some((t) => takedownMatches(t, url))) {
+          await frontier.skipByPolicy(
+            tx,
+            id,
+            'takedown',
+            'removed by a takedown (GET /v1/takedowns)',
+            null,
+            null,
+          );
+          touched.add(jobId);
+          continue;
+        }
+        if (kind === 'spotcheck') {
+          const task = parseSpotCheckTask(detail);
+          if (tooSlow) {
+            await frontier.skipByPolicy(
+              tx,
+              id,
+              'crawl_delay_too_long',
+              this.tooSlowDetail(host),
+              docs.robots,
+              null,
+            );
+          } else if (!task) {
+            await frontier.settle(tx, id, 'failed', 'bad_spot_check');
+          } else if (await mayCheck(tx, nodeId, task, nodeFacts)) {
+            out.push(await this.lease(tx, id, jobId, url, 'spotcheck', nodeId, now));
+          } else offset++;
+          continue;
+        }
+        let job = jobCache.get(jobId);
+        if (!job) {
+          const f = await frontier.jobLeaseFacts(tx, jobId);
+          job = {
+            max: f.job?.options.maxPages ?? 0,
+            used: (f.job?.stored ?? 0) + f.leased,
+            running: f.job?.state === 'running',
+            collectionId: f.job?.collectionId ?? null,
+            keyId: f.keyId,
+            pagesPerDay: f.keyPagesPerDay ?? this.config.quotas.pagesPerDay,
+          };
+          jobCache.set(jobId, job);
+        }
+        // A collection's feeds do not count as pages; its page count is capped when entries are queued.
+        const counted = kind === 'page';
+        if (!job.running || (counted && job.used >= job.max)) {
+          touched.add(jobId);
+          offset++;
+          continue;
+        }
+        const verdict = robotsVerdict(host.origin, host.robotsState as RobotsState, host.robotsTxt, url);
+        // Each decision records the policy answers it rests on (urls.robots_doc / tdmrep_doc): compliance.json.
+        if (!verdict.allowed) {
+          const reason = host.robotsState === 'disallow-all' ? 'robots_unavailable' : 'robots';
+          await frontier.skipByPolicy(tx, id, reason, null, docs.robots, null);
+          touched.add(jobId);
+          continue;
+        }
+        if (tooSlow) {
+          await frontier.skipByPolicy(
+            tx,
+            id,
+            'crawl_delay_too_long',
+            this.tooSlowDetail(host),
+            docs.robots,
+            null,
+          );
+          touched.add(jobId);
+          continue;
+        }
+        if (tdmReserved(rules, url)) {
+          const { reason, detail: why } = TDMREP_FILE_SKIP;
+          await frontier.skipByPolicy(tx, id, reason, why, docs.robots, docs.tdmrep);
+          touched.add(jobId);
+          continue;
+        }
+        // The key's pages for the day: a URL over it stays queued until the next UTC day.
+        if (
+          counted &&
+          job.keyId &&
+          job.pagesPerDay > 0 &&
+          !(await this.store.quotas.take(job.keyId, 'pages', day, job.pagesPerDay, tx))
+        ) {
+          offset++;
+          continue;
+        }
+        const lease = await this.lease(tx, id, jobId, url, kind, nodeId, now, docs);
+        if (job.collectionId && this.conditional) {
+          const conditional = await this.conditional(tx, job.collectionId, url);
+          if (conditional) lease.conditional = conditional;
+        }
+        out.push(lease);
+        if (counted) job.used++;
+      }
+    }
+    return out;
+  }
+
+  private async lease(
+    tx: SqlExecutor,
+    id: number,
+    jobId: string,
+    url: string,
+    kind: UrlKind,
+    nodeId: string,
+    now: number,
+    docs: { robots: number | null; tdmrep: number | null } = { robots: null, tdmrep: null },
+  ): Promise<Lease> {
+    const { leaseId, deadline } = await this.frontier.markLeased(tx, id, nodeId, now, docs);
+    return { leaseId, jobId, url, kind, deadline };
+  }
+
+  /** robots.txt asks for a longer Crawl-delay than this coordinator will wait: the origin is not crawled. */
+  private tooSlow(host: HostPolicy): boolean {
+    return crawlDelayOf(host) > this.config.maxCrawlDelayMs;
+  }
+
+  private tooSlowDetail(host: HostPolicy): string {
+    return `robots.txt asks for Crawl-delay: ${crawlDelayOf(host) / 1000} s; this coordinator waits at most ${this.config.maxCrawlDelayMs / 1000} s (--max-crawl-delay)`;
+  }
+
+  /** Leases past their deadline go back to the queue for another node, counted as an attempt. */
+  private async expireLeases(tx: SqlExecutor, now: number, touched: Set<string>): Promise<void> {
+    for (const r of await this.frontier.overdueLeases(tx, now)) {
+      // Another node can take it at once: the site did not fail, the node did.
+      await this.frontier.retryOrFail(
+        tx,
+        Number(r.id),
+        Number(r.attempts) + 1,
+        'lease_expired',
+        'node missed the lease deadline',
+        now,
+        r.leased_to,
+        false,
+      );
+      touched.add(r.job_id);
+    }
+  }
+}
