@@ -2,7 +2,7 @@ import { heldValidators } from './collections/collection-ingest.js';
 import { applyCollectionsSchema, migrateCollectionTenancy } from './collections/collections-schema.js';
 import { applyLabellingSchema } from './labelling/labelling-schema.js';
 import { applyRewardsSchema } from './rewards/rewards-schema.js';
-import { LeaseScheduler } from './scheduler/lease-scheduler.js';
+import { LeaseScheduler, type SchedulerEvents } from './scheduler/lease-scheduler.js';
 import { openBaseStore, type SchemaPart, type Store } from './store/store.js';
 import type { SchedulerOptions } from './store/types.js';
 
@@ -20,6 +20,6 @@ export function openStore(location: string, config: SchedulerOptions = {}): Prom
 }
 
 /** The scheduler over a store, with live collections' conditional requests: what hands leases to nodes. */
-export function schedulerFor(store: Store): LeaseScheduler {
-  return new LeaseScheduler(store, heldValidators);
+export function schedulerFor(store: Store, events: SchedulerEvents = {}): LeaseScheduler {
+  return new LeaseScheduler(store, heldValidators, events);
 }

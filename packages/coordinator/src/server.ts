@@ -8,6 +8,7 @@ import { type Logger, pino } from 'pino';
 import { type AnchorConfig, openAnchor } from './anchor/open-anchor.js';
 import { createApp } from './api/app.js';
 import { trustedProxySet } from './api/client-address.js';
+import { CoordinatorMetrics } from './api/metrics.js';
 import { BlobStore } from './blob/blob-store.js';
 import { ChunkIndex } from './collections/chunk-index.js';
 import { CollectionIngest } from './collections/collection-ingest.js';
@@ -37,6 +38,8 @@ export interface CoordinatorOptions {
   host?: string;
   /** Scheduler settings and limits (quotas: requests per minute, pages per day, jobs, leases). */
   scheduler?: SchedulerOptions;
+  /** Node.js process figures (CPU, memory, event loop) in GET /metrics; default true. */
+  processMetrics?: boolean;
   checkpoints?: Partial<CheckpointPolicy>;
   /** Default: a hash-chained file anchor at DATA_DIR/anchors.jsonl. */
   anchor?: AnchorConfig;
@@ -147,9 +150,14 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   const drained = async () => {
     for (let i = 0; i < 400 && inFlight > 0; i++) await new Promise((r) => setTimeout(r, 25));
   };
+  const metrics = new CoordinatorMetrics(store, { defaultMetrics: opts.processMetrics ?? true });
   const app = createApp({
     store,
-    scheduler: schedulerFor(store),
+    scheduler: schedulerFor(store, {
+      leased: (n) => metrics.leases.inc(n),
+      expired: (n) => metrics.leaseExpiries.inc(n),
+    }),
+    metrics,
     blobs,
     ingest,
     log,

@@ -16,11 +16,18 @@ export const SCOPES = [
   'rewards:admin',
   'operators:admin',
   'network:admin',
+  'metrics:read',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** Network-wide powers (rewards; operators; takedowns and the audit log): only an admin key may hold them. */
-export const ADMIN_ONLY_SCOPES: readonly Scope[] = ['rewards:admin', 'operators:admin', 'network:admin'];
+export const ADMIN_ONLY_SCOPES: readonly Scope[] = [
+  'rewards:admin',
+  'operators:admin',
+  'network:admin',
+  // network-wide figures, every running job's queue among them
+  'metrics:read',
+];
 /** What a new customer key gets when no scopes are named. */
 export const DEFAULT_CUSTOMER_SCOPES: readonly Scope[] = ['crawl', 'collections', 'labelling:owner'];
 

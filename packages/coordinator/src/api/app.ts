@@ -29,6 +29,9 @@ export function createApp(deps: AppDeps): Hono {
   // Every route's rule is in api/route-rules.ts; this one middleware enforces it before any handler.
   app.use('*', authorize(deps.store));
   app.get('/healthz', (c) => c.json({ ok: true }));
+  app.get('/metrics', async (c) =>
+    c.body(await deps.metrics.registry.metrics(), 200, { 'content-type': deps.metrics.registry.contentType }),
+  );
   app.route('/v1/nodes', nodeRoutes(deps));
   app.route('/v1/log', logRoutes(deps));
   app.route('/', labellingRoutes({ ...deps, payer: deps.rewards }));

@@ -10,11 +10,14 @@ import type { RewardsService } from '../rewards/rewards-service.js';
 import type { LeaseScheduler } from '../scheduler/lease-scheduler.js';
 import type { SpotChecks } from '../spot-check/spot-checks.js';
 import type { Store } from '../store/store.js';
+import type { CoordinatorMetrics } from './metrics.js';
 
 export interface AppDeps {
   store: Store;
   /** Hands leases to nodes (robots.txt, TDMRep, delays, quotas, spot checks). */
   scheduler: LeaseScheduler;
+  /** GET /metrics: counters of this process and gauges read from the database. */
+  metrics: CoordinatorMetrics;
   blobs: BlobStore;
   ingest: Ingest;
   log: Logger;

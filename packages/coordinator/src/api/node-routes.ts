@@ -18,7 +18,7 @@ const OPERATOR_NAME_GONE =
 
 /** docs/PROTOCOL.md: signed-challenge login, long-poll leases, captures and failures. */
 export function nodeRoutes(deps: AppDeps): Hono<Env> {
-  const { store, scheduler, ingest, isClosing, spotChecks, rewards } = deps;
+  const { store, scheduler, ingest, isClosing, spotChecks, rewards, metrics } = deps;
   const r = new Hono<Env>();
   const proxies = deps.trustedProxies ?? new Set<string>();
 
@@ -124,13 +124,15 @@ export function nodeRoutes(deps: AppDeps): Hono<Env> {
   });
 
   r.post('/captures', async (c) => {
-    const res = await ingest.acceptCapture(c.get('nodeId'), await readJson(c));
+    const res = await metrics.countCapture(ingest.acceptCapture(c.get('nodeId'), await readJson(c)));
     return c.json({ accepted: true, ...res });
   });
 
   r.post('/failures', async (c) => {
     const f = await parseBody(c, failureReportSchema);
-    return c.json(await ingest.acceptFailure(c.get('nodeId'), f));
+    const res = await ingest.acceptFailure(c.get('nodeId'), f);
+    metrics.fetchFailures.inc({ code: f.code });
+    return c.json(res);
   });
 
   r.post('/heartbeat', async (c) => {

@@ -26,6 +26,8 @@ const key = (scope: Scope): RouteRule => ({ auth: 'key', scope });
 
 export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /healthz': pub,
+  // Prometheus (metrics.ts): network-wide figures, for a key made for the scraper
+  'GET /metrics': key('metrics:read'),
   // provenance log: anyone may audit it (log-routes.ts)
   'GET /v1/log/checkpoint': pub,
   'GET /v1/log/checkpoints': pub,

@@ -31,6 +31,12 @@ export type ConditionalLookup = (
   url: string,
 ) => Promise<Lease['conditional']>;
 
+/** Told what the scheduler did, for the coordinator's metrics. */
+export interface SchedulerEvents {
+  leased?(n: number): void;
+  expired?(n: number): void;
+}
+
 /** What the scheduler reads and writes, all of it through the store's own methods. */
 export interface SchedulerStore {
   db: SqlDriver;
@@ -54,6 +60,7 @@ export class LeaseScheduler {
   constructor(
     private readonly store: SchedulerStore,
     private readonly conditional: ConditionalLookup | null = null,
+    private readonly events: SchedulerEvents = {},
   ) {
     this.frontier = store.frontier;
     this.config = store.frontier.config;
@@ -61,6 +68,12 @@ export class LeaseScheduler {
 
   /** Hands out up to `max` leases to `nodeId`. */
   async claim(nodeId: string, max: number, now = this.config.clock()): Promise<Lease[]> {
+    const leases = await this.claimWithin(nodeId, max, now);
+    if (leases.length) this.events.leased?.(leases.length);
+    return leases;
+  }
+
+  private claimWithin(nodeId: string, max: number, now: number): Promise<Lease[]> {
     const { frontier } = this;
     const touched = new Set<string>();
     return this.store.db.transaction(async (tx) => {
@@ -276,7 +289,9 @@ export class LeaseScheduler {
 
   /** Leases past their deadline go back to the queue for another node, counted as an attempt. */
   private async expireLeases(tx: SqlExecutor, now: number, touched: Set<string>): Promise<void> {
-    for (const r of await this.frontier.overdueLeases(tx, now)) {
+    const overdue = await this.frontier.overdueLeases(tx, now);
+    if (overdue.length) this.events.expired?.(overdue.length);
+    for (const r of overdue) {
       // Another node can take it at once: the site did not fail, the node did.
       await this.frontier.retryOrFail(
         tx,

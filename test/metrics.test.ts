@@ -1,0 +1,103 @@
+// GET /metrics as an operator's Prometheus would scrape it, and as a curious customer would try it.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { RunningCoordinator } from '@sward/coordinator';
+import { caller, coordinatorOn, nodeSession, work } from './support/api-call.js';
+import { backends } from './support/backends.js';
+import { captureUpload } from './support/capture-maker.js';
+
+const sqlite = backends().find((b) => b.name === 'sqlite') ?? backends()[0];
+let co: RunningCoordinator;
+let stop: () => Promise<void>;
+let call: ReturnType<typeof caller>;
+let admin: string;
+
+before(async () => {
+  if (!sqlite) throw new Error('no backend');
+  ({ co, stop } = await coordinatorOn(sqlite, { processMetrics: false }));
+  call = caller(co.app);
+  admin = co.firstApiKey as string;
+});
+after(() => stop());
+
+/** `name{labels} value` of the exposition text, as numbers by their series. */
+function series(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const m = /^([a-z_:][a-z0-9_:]*(?:\{[^}]*\})?) (-?[0-9.e+-]+|NaN)$/i.exec(line);
+    assert.ok(m, `a sample line in Prometheus' text format: ${line}`);
+    out.set(m[1] as string, Number(m[2]));
+  }
+  return out;
+}
+
+test('only a key holding metrics:read may scrape; a customer may not, nor anyone without a key', async () => {
+  const customer = await co.store.auth.createApiKey({
+    name: 'acme',
+    tenant: 'acme',
+    role: 'customer',
+    scopes: ['crawl'],
+  });
+  assert.equal((await call('GET', '/metrics', null)).status, 401);
+  const r = await call('GET', '/metrics', customer.key);
+  assert.equal(r.status, 403);
+  assert.match(r.json.error.message, /metrics:read/);
+  const made = await call('POST', '/v1/keys', admin, {
+    name: 'customer asks for metrics',
+    tenant: 'acme',
+    role: 'customer',
+    scopes: ['metrics:read'],
+  });
+  assert.equal(made.status, 400, 'metrics:read is for admin keys only: it shows every tenant’s queues');
+});
+
+test('captures by outcome, refusals by code, leases, queue depth per running job, log size and checkpoint age', async () => {
+  const scraper = (
+    await co.store.auth.createApiKey({
+      name: 'prometheus',
+      tenant: 'default',
+      role: 'admin',
+      scopes: ['metrics:read'],
+    })
+  ).key;
+  const job = await call('POST', '/v1/jobs', admin, { seed: 'http://metrics.test/', maxDepth: 1 });
+  assert.equal(job.status, 201, job.text);
+  const node = await nodeSession(co);
+  // a forged capture: signed by another key than the session's node
+  const [lease] = (await call('POST', '/v1/nodes/lease', node.token, { max: 1 })).json.leases;
+  const other = await nodeSession(co, 'bob');
+  const forged = await call('POST', '/v1/nodes/captures', node.token, captureUpload(other.node, lease, {}));
+  assert.ok(forged.status >= 400, forged.text);
+  const forgedCode = forged.json.error.code as string;
+  await call('POST', '/v1/nodes/failures', node.token, {
+    leaseId: lease.leaseId,
+    jobId: lease.jobId,
+    url: lease.url,
+    code: 'CONNECT',
+    message: 'refused',
+  });
+  // a closing answer waits for another operator's node: bob's answers the rest
+  await work(co, other.node, other.token, '<a href="/a">a</a><a href="/b">b</a>');
+  const r = await call('GET', '/metrics', scraper);
+  assert.equal(r.status, 200, r.text);
+  assert.match(r.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
+  const s = series(r.text);
+  assert.ok((s.get('sward_captures_total{outcome="stored"}') ?? 0) >= 3, r.text);
+  assert.equal(s.get(`sward_captures_rejected_total{code="${forgedCode}"}`), 1);
+  assert.equal(s.get('sward_fetch_failures_total{code="CONNECT"}'), 1);
+  assert.ok((s.get('sward_leases_granted_total') ?? 0) >= 4);
+  assert.ok((s.get('sward_log_size') ?? -1) >= 0);
+  assert.ok(s.has('sward_checkpoint_age_seconds'));
+  await co.flushLog();
+  const after = series((await call('GET', '/metrics', scraper)).text);
+  assert.ok((after.get('sward_log_size') ?? 0) >= 3, 'the captures are in the log');
+  assert.equal(after.get('sward_log_backlog'), 0);
+  const age = after.get('sward_checkpoint_age_seconds') ?? -1;
+  assert.ok(age >= 0 && age < 60, `a fresh checkpoint: ${age}`);
+  // queue depth: a running job with URLs waiting is reported under its id
+  const waiting = await call('POST', '/v1/jobs', admin, { seed: 'http://queue.test/', maxDepth: 0 });
+  const depth = series((await call('GET', '/metrics', scraper)).text);
+  assert.equal(depth.get(`sward_queue_depth{job="${waiting.json.id}"}`), 1);
+  assert.ok((depth.get('sward_jobs{state="running"}') ?? 0) >= 1);
+});
