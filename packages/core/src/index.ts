@@ -10,6 +10,7 @@ export * from './errors.js';
 export * from './fetch-failure.js';
 export * from './hash.js';
 export * from './identity.js';
+export * from './web-bot-auth.js';
 export * from './keys-wire.js';
 export * from './merkle/index.js';
 export * from './noai-header.js';

@@ -21,6 +21,8 @@ import {
   MAX_WAIT_MS,
   registerOperatorResponseSchema,
   sessionResponseSchema,
+  type SigningKeyResponse,
+  signingKeyResponseSchema,
 } from './protocol.js';
 import { Agent } from './undici-parts.js';
 
@@ -131,6 +133,11 @@ export class CoordinatorClient {
       captureResponseSchema,
     );
     return res.captureId;
+  }
+
+  /** A fresh delegated Web Bot Auth key for this session (docs/PROTOCOL.md "Request signatures"). */
+  async signingKey(signal?: AbortSignal): Promise<SigningKeyResponse> {
+    return this.post('/v1/nodes/signing-key', {}, signingKeyResponseSchema, { signal });
   }
 
   async submitFailure(report: FailureReport): Promise<void> {

@@ -38,3 +38,13 @@ export interface FailureReport {
   readonly code: string;
   readonly message: string;
 }
+
+/** POST /v1/nodes/signing-key: a delegated Web Bot Auth key, kept in memory only. */
+export const signingKeyResponseSchema = z.object({
+  keyid: z.string().min(1).max(100),
+  jwk: z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string(), d: z.string() }),
+  notBefore: z.string(),
+  notAfter: z.string(),
+  signatureAgent: z.string().url(),
+});
+export type SigningKeyResponse = z.infer<typeof signingKeyResponseSchema>;

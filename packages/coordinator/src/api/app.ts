@@ -7,6 +7,7 @@ import { safeError } from '../log-safe.js';
 import { auditRoutes } from './audit-routes.js';
 import { authorize } from './authorize.js';
 import { customerRoutes } from './customer-routes.js';
+import { directoryRoutes } from './directory-routes.js';
 import type { AppDeps } from './deps.js';
 import { keyRoutes } from './key-routes.js';
 import { labellingRoutes } from './labelling-routes.js';
@@ -29,6 +30,7 @@ export function createApp(deps: AppDeps): Hono {
   // Every route's rule is in api/route-rules.ts; this one middleware enforces it before any handler.
   app.use('*', authorize(deps.store));
   app.get('/healthz', (c) => c.json({ ok: true }));
+  app.route('/', directoryRoutes(deps));
   app.route('/v1/nodes', nodeRoutes(deps));
   app.route('/v1/log', logRoutes(deps));
   app.route('/', labellingRoutes({ ...deps, payer: deps.rewards }));
