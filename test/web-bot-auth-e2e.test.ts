@@ -27,26 +27,38 @@ import { loopbackNode } from './support/nodes.js';
  */
 describe('Web Bot Auth', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'sward-wba-'));
-  const KEY_TTL_MS = 4000;
+  const KEY_TTL_MS = 6000;
   let c: RunningCoordinator;
   let node: RunningNode;
   let client: SwardClient;
   let site: WebBotAuthSite;
+  /** A site with the verifier's defaults (refetches the directory on an unknown key), for the attacks. */
+  let guarded: WebBotAuthSite;
   before(async () => {
     c = await startCoordinator({
       db: join(tmp, 'db.sqlite'),
       dataDir: join(tmp, 'data'),
       log: pino({ level: 'warn' }),
       scheduler: { hostDelayMs: 0 },
-      webBotAuth: { keyTtlMs: KEY_TTL_MS },
+      // Keys live 6 s and are listed 2 s (the directory's max-age) before their first use.
+      webBotAuth: { keyTtlMs: KEY_TTL_MS, directoryMaxAgeMs: 2000 },
     });
     node = await loopbackNode(c.url, tmp);
     client = new SwardClient({ url: c.url, apiKey: c.firstApiKey as string });
-    site = await startWebBotAuthSite({ trustedAgents: [c.url], pages: 12, crawlDelay: 0.6 });
+    // A strict site: it keeps the directory for its max-age and never refetches on an unknown key, so a
+    // key used before every cached copy lists it, or dropped while still in use, would be refused.
+    site = await startWebBotAuthSite({
+      trustedAgents: [c.url],
+      pages: 16,
+      crawlDelay: 0.5,
+      refetchOnUnknownKey: false,
+    });
+    guarded = await startWebBotAuthSite({ trustedAgents: [c.url] });
   });
   after(async () => {
     await node.stop();
     await site.close();
+    await guarded.close();
     await c.close();
     rmSync(tmp, { recursive: true, force: true });
   });
@@ -67,8 +79,8 @@ describe('Web Bot Auth', () => {
     await client.waitForJob(job.id, undefined, 100);
     const pages = [];
     for await (const p of client.pages(job.id)) pages.push(p);
-    assert.equal(pages.length, 13, `the seed and 12 pages: ${JSON.stringify(pages.map((p) => p.url))}`);
-    assert.ok(site.requests.length >= 14, 'robots.txt and every page went to the site');
+    assert.equal(pages.length, 17, `the seed and 16 pages: ${JSON.stringify(pages.map((p) => p.url))}`);
+    assert.ok(site.requests.length >= 18, 'robots.txt and every page went to the site');
     const refused = site.requests.filter((r) => !r.verdict.ok);
     assert.deepEqual(refused, [], 'the site never saw an unverifiable request');
     const keyids = new Set(site.requests.map((r) => (r.verdict.ok ? r.verdict.keyid : '')));
@@ -79,7 +91,9 @@ describe('Web Bot Auth', () => {
   test('the directory is a JWKS of the valid keys, served with its media type and signed by each key', async () => {
     const res = await fetch(`${c.url}${DIRECTORY_PATH}`);
     assert.equal(res.headers.get('content-type'), DIRECTORY_MEDIA_TYPE);
-    const body = (await res.json()) as { keys: { kty: string; crv: string; x: string; kid: string; exp: number }[] };
+    const body = (await res.json()) as {
+      keys: { kty: string; crv: string; x: string; kid: string; exp: number }[];
+    };
     assert.ok(body.keys.length >= 1);
     for (const k of body.keys) {
       assert.equal(k.kid, jwkThumbprint({ kty: 'OKP', crv: 'Ed25519', x: k.x }));
@@ -92,7 +106,7 @@ describe('Web Bot Auth', () => {
     const probe = new WebBotAuthVerifier({ trustedAgents: [c.url] });
     const { keyid, privateKey, expires } = await listedKey();
     const now = Math.floor(Date.now() / 1000);
-    const url = `${site.url}/p/0`;
+    const url = `${guarded.url}/p/0`;
     const h = signRequest(privateKey, new URL(url), c.url, { created: now, expires, keyid });
     assert.deepEqual(await probe.verify({ method: 'GET', url, headers: { ...h, host: new URL(url).host } }), {
       ok: true,
@@ -102,9 +116,9 @@ describe('Web Bot Auth', () => {
   });
 
   describe('the site refuses what an attacker sends', () => {
-    const send = (headers: Record<string, string>, path = '/p/0', host?: string) =>
-      fetch(`${site.url}${path}`, { headers: host ? { ...headers, host } : headers });
-    const lastVerdict = () => site.requests.at(-1)?.verdict;
+    const send = (headers: Readonly<Record<string, string>> | object, path = '/p/0', to = guarded) =>
+      fetch(`${to.url}${path}`, { headers: { ...(headers as Record<string, string>) } });
+    const lastVerdict = (on = guarded) => on.requests.at(-1)?.verdict;
 
     test('an unsigned request', async () => {
       const res = await send({ 'user-agent': 'SwardBot/0.1 (+https://example.org)' });
@@ -118,24 +132,30 @@ describe('Web Bot Auth', () => {
       const headers = Object.fromEntries(
         Object.entries(original.headers).filter(([k]) => k.startsWith('signature')),
       ) as Record<string, string>;
-      const res = await send(headers, original.path);
+      const res = await send(headers, original.path, site);
       assert.equal(res.status, 401);
-      const v = lastVerdict();
-      // Signatures expire with their key (4 s here), so by now this one may already be expired too.
+      const v = lastVerdict(site);
+      // Signatures expire with their key (6 s here), so by now this one may already be expired too.
       assert.ok(v && !v.ok && (v.refusal === 'replayed-nonce' || v.refusal === 'expired'), JSON.stringify(v));
       const expires = Number(/;expires=(\d+)/.exec(headers['signature-input'] ?? '')?.[1]);
       const wait = expires * 1000 + 6500 - Date.now(); // past expiry and the site's 5 s tolerance
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const late = await send(headers, original.path);
+      const late = await send(headers, original.path, site);
       assert.equal(late.status, 401);
-      assert.equal((lastVerdict() as { refusal: string }).refusal, 'expired');
+      assert.equal((lastVerdict(site) as { refusal: string }).refusal, 'expired');
     });
 
     test('a signature by a key that is not in the directory', async () => {
       const { privateKey, publicKey } = generateKeyPairSync('ed25519');
       const now = Math.floor(Date.now() / 1000);
       const keyid = jwkThumbprint(ed25519Jwk(publicKey));
-      const res = await send(signRequest(privateKey, new URL(`${site.url}/p/0`), c.url, { created: now, expires: now + 60, keyid }));
+      const res = await send(
+        signRequest(privateKey, new URL(`${guarded.url}/p/0`), c.url, {
+          created: now,
+          expires: now + 60,
+          keyid,
+        }),
+      );
       assert.equal(res.status, 401);
       assert.equal((lastVerdict() as { refusal: string }).refusal, 'unknown-key');
     });
@@ -143,7 +163,7 @@ describe('Web Bot Auth', () => {
     test('a listed key claimed by an untrusted agent', async () => {
       const { keyid, privateKey, expires } = await listedKey();
       const now = Math.floor(Date.now() / 1000);
-      const h = signRequest(privateKey, new URL(`${site.url}/p/0`), 'http://impostor.example', {
+      const h = signRequest(privateKey, new URL(`${guarded.url}/p/0`), 'http://impostor.example', {
         created: now,
         expires,
         keyid,
@@ -167,11 +187,21 @@ describe('Web Bot Auth', () => {
     test('a wrong tag, a lifetime over five minutes, and forged signature bytes', async () => {
       const { keyid, privateKey, expires } = await listedKey();
       const now = Math.floor(Date.now() / 1000);
-      const good = signRequest(privateKey, new URL(`${site.url}/p/0`), c.url, { created: now, expires, keyid });
-      const wrongTag = { ...good, 'signature-input': good['signature-input'].replace('tag="web-bot-auth"', 'tag="other"') };
+      const good = signRequest(privateKey, new URL(`${guarded.url}/p/0`), c.url, {
+        created: now,
+        expires,
+        keyid,
+      });
+      const wrongTag = {
+        ...good,
+        'signature-input': good['signature-input'].replace('tag="web-bot-auth"', 'tag="other"'),
+      };
       assert.equal((await send(wrongTag)).status, 401);
       assert.equal((lastVerdict() as { refusal: string }).refusal, 'wrong-tag');
-      const long = { ...good, 'signature-input': good['signature-input'].replace(/expires=\d+/, `expires=${now + 3600}`) };
+      const long = {
+        ...good,
+        'signature-input': good['signature-input'].replace(/expires=\d+/, `expires=${now + 3600}`),
+      };
       assert.equal((await send(long)).status, 401);
       assert.equal((lastVerdict() as { refusal: string }).refusal, 'lifetime-too-long');
       const sig = Buffer.from(/:(.+):/.exec(good.signature)?.[1] ?? '', 'base64');

@@ -94,7 +94,11 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     everyLeaves: 1000,
     ...opts.checkpoints,
   };
-  const { signer, verifierKey, identity: logIdentity } = loadLogKey(opts.logKeyFile ?? join(opts.dataDir, 'log.key'), policy.origin);
+  const {
+    signer,
+    verifierKey,
+    identity: logIdentity,
+  } = loadLogKey(opts.logKeyFile ?? join(opts.dataDir, 'log.key'), policy.origin);
   const spotCheckConfig = { ...defaultSpotCheckConfig, ...opts.spotChecks };
   const sampleKeys = new SampleKeys(store.db, signer, policy.origin, spotCheckConfig);
   // The coming epochs' keys exist (committed, signed) before the first capture is drawn.

@@ -10,7 +10,6 @@ export * from './errors.js';
 export * from './fetch-failure.js';
 export * from './hash.js';
 export * from './identity.js';
-export * from './web-bot-auth.js';
 export * from './keys-wire.js';
 export * from './merkle/index.js';
 export * from './noai-header.js';
@@ -20,6 +19,7 @@ export * from './redirect-chain.js';
 export * from './spot-check-selection.js';
 export * from './takedown.js';
 export * from './url-normalize.js';
+export * from './web-bot-auth.js';
 export * from './web-url.js';
 export * from './webhook-signature.js';
 // The publisher-signal parsers (AIPREF, Content Signals, RSL) are the subpath `@sward/core/usage-policy`:

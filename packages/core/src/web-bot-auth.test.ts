@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
+import { type createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { httpbis } from 'http-message-signatures';
 import {
@@ -44,19 +44,34 @@ describe('web bot auth signing (core)', () => {
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     const keyid = jwkThumbprint(ed25519Jwk(publicKey));
     const now = Math.floor(Date.now() / 1000);
-    const h = signRequest(privateKey, new URL('http://Site.Example:8080/a?b=1'), 'http://coord.example:4000', {
-      created: now,
-      expires: now + 300,
-      keyid,
-    });
+    const h = signRequest(
+      privateKey,
+      new URL('http://Site.Example:8080/a?b=1'),
+      'http://coord.example:4000',
+      {
+        created: now,
+        expires: now + 300,
+        keyid,
+      },
+    );
     assert.equal(h['signature-agent'], 'sig1="http://coord.example:4000"');
-    assert.match(h['signature-input'], /^sig1=\("@authority" "signature-agent";key="sig1"\);created=\d+;expires=\d+;/);
-    assert.match(h['signature-input'], new RegExp(`keyid="${keyid}";alg="ed25519";nonce="[A-Za-z0-9+/=]{88}";tag="${WEB_BOT_AUTH_TAG}"$`));
+    assert.match(
+      h['signature-input'],
+      /^sig1=\("@authority" "signature-agent";key="sig1"\);created=\d+;expires=\d+;/,
+    );
+    assert.match(
+      h['signature-input'],
+      new RegExp(`keyid="${keyid}";alg="ed25519";nonce="[A-Za-z0-9+/=]{88}";tag="${WEB_BOT_AUTH_TAG}"$`),
+    );
     assert.equal(await libraryVerifies({ ...h }, 'http://site.example:8080/other/path', publicKey), true);
     // Replayed to another site, or with another directory named, the same signature fails.
     assert.equal(await libraryVerifies({ ...h }, 'http://evil.example:8080/a', publicKey), false);
     assert.equal(
-      await libraryVerifies({ ...h, 'signature-agent': 'sig1="http://impostor.example"' }, 'http://site.example:8080/a', publicKey),
+      await libraryVerifies(
+        { ...h, 'signature-agent': 'sig1="http://impostor.example"' },
+        'http://site.example:8080/a',
+        publicKey,
+      ),
       false,
     );
   });
@@ -64,7 +79,12 @@ describe('web bot auth signing (core)', () => {
   it('refuses a lifetime over five minutes', () => {
     const { privateKey } = generateKeyPairSync('ed25519');
     assert.throws(
-      () => signRequest(privateKey, new URL('http://a.example/'), 'http://c', { created: 0, expires: 301, keyid: 'k' }),
+      () =>
+        signRequest(privateKey, new URL('http://a.example/'), 'http://c', {
+          created: 0,
+          expires: 301,
+          keyid: 'k',
+        }),
       /lifetime 301 s/,
     );
   });
@@ -80,7 +100,11 @@ describe('web bot auth signing (core)', () => {
   it("signs a directory response per key over the request's @authority", async () => {
     const k1 = generateKeyPairSync('ed25519');
     const k2 = generateKeyPairSync('ed25519');
-    const keys = [k1, k2].map((k) => ({ keyid: jwkThumbprint(ed25519Jwk(k.publicKey)), privateKey: k.privateKey, publicKey: k.publicKey }));
+    const keys = [k1, k2].map((k) => ({
+      keyid: jwkThumbprint(ed25519Jwk(k.publicKey)),
+      privateKey: k.privateKey,
+      publicKey: k.publicKey,
+    }));
     const now = Math.floor(Date.now() / 1000);
     const h = signDirectoryResponse(keys, 'coord.example:4000', now, now + 300);
     for (const k of keys) {
@@ -93,7 +117,11 @@ describe('web bot auth signing (core)', () => {
           all: false,
         },
         { status: 200, headers: { ...h } },
-        { method: 'GET', url: 'http://coord.example:4000/.well-known/http-message-signatures-directory', headers: {} },
+        {
+          method: 'GET',
+          url: 'http://coord.example:4000/.well-known/http-message-signatures-directory',
+          headers: {},
+        },
       );
       assert.equal(ok, true);
     }

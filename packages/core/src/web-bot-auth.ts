@@ -48,13 +48,16 @@ export function jwkThumbprint(jwk: Ed25519Jwk): string {
  * the id and the public half, and any replica holding the same secret can sign with it again.
  */
 export function derivedEd25519Key(secret: Uint8Array, id: string): KeyObject {
-  const seed = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), `sward web-bot-auth key v1 ${id}`, 32));
+  const seed = Buffer.from(
+    hkdfSync('sha256', secret, Buffer.alloc(0), `sward web-bot-auth key v1 ${id}`, 32),
+  );
   return createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' });
 }
 
 /** An RFC 8941 sf-string; refuses what a structured field cannot carry rather than alter it. */
 function sfString(s: string): string {
-  if (!/^[\x20-\x7e]*$/.test(s)) throw new CoreError('INVALID_SCHEMA', `not printable ASCII: ${s.slice(0, 80)}`);
+  if (!/^[\x20-\x7e]*$/.test(s))
+    throw new CoreError('INVALID_SCHEMA', `not printable ASCII: ${s.slice(0, 80)}`);
   return `"${s.replace(/[\\"]/g, '\\$&')}"`;
 }
 

@@ -20,8 +20,8 @@ import {
   MAX_LEASES_PER_CALL,
   MAX_WAIT_MS,
   registerOperatorResponseSchema,
-  sessionResponseSchema,
   type SigningKeyResponse,
+  sessionResponseSchema,
   signingKeyResponseSchema,
 } from './protocol.js';
 import { Agent } from './undici-parts.js';

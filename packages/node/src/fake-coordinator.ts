@@ -6,9 +6,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import {
   checkCaptureBody,
+  type Enrolment,
   ed25519Jwk,
   jwkThumbprint,
-  type Enrolment,
   type RegisterOperatorRequest,
   registerOperatorRequestSchema,
   type SignedCapture,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { X509Certificate, verify } from 'node:crypto';
+import { verify, X509Certificate } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { checkCaptureBody, generateIdentity, sha256Hex, verifySignedCapture } from '@sward/core/node-side';
 import { httpbis } from 'http-message-signatures';
@@ -7,7 +7,14 @@ import { USER_AGENT } from './config.js';
 import { type FetcherOptions, type FetchJob, type FetchOutcome, fetchCapture } from './fetcher.js';
 import { RequestSigner } from './request-signer.js';
 import type { Resolver } from './resolve-target.js';
-import { PAGE, startTestSite, TEST_CERT_PEM, type TestSite, testRequestSigner, testSigningKey } from './test-site.js';
+import {
+  PAGE,
+  startTestSite,
+  TEST_CERT_PEM,
+  type TestSite,
+  testRequestSigner,
+  testSigningKey,
+} from './test-site.js';
 
 const identity = generateIdentity();
 // Answers every name with loopback, so the connection can only work if the fetcher uses *our* answer.
@@ -240,7 +247,10 @@ test('every request, redirect hops included, carries a Web Bot Auth signature a 
     assert.match(input, new RegExp(`;keyid="${signer.keyid}";`));
     const created = Number(/;created=(\d+)/.exec(input)?.[1]);
     const expires = Number(/;expires=(\d+)/.exec(input)?.[1]);
-    assert.ok(expires > created && expires - created <= 300, `hop ${i}: expires ${expires - created} s after created`);
+    assert.ok(
+      expires > created && expires - created <= 300,
+      `hop ${i}: expires ${expires - created} s after created`,
+    );
     nonces.add(String(/;nonce="([^"]+)"/.exec(input)?.[1]));
     const url = `http://${h.host}${site.requests[from + i]}`;
     const ok = await httpbis.verifyMessage(

@@ -49,9 +49,19 @@ export interface VerifierOptions {
   readonly maxLifetimeS?: number;
   /** Clock skew allowed on created/expires, seconds. */
   readonly toleranceS?: number;
-  /** Directory lookups refreshed at most this often per agent when a keyid is unknown. */
+  /**
+   * Fetch the directory again when a keyid is not in the cached copy (at most every refetchMs); default
+   * true. False: keep a copy for its Cache-Control max-age only, as a strict cache would.
+   */
+  readonly refetchOnUnknownKey?: boolean;
   readonly refetchMs?: number;
   readonly fetchImpl?: typeof fetch;
+}
+
+interface CachedDirectory {
+  readonly at: number;
+  readonly maxAgeMs: number;
+  readonly keys: Map<string, DirectoryKey>;
 }
 
 class Refused extends Error {
@@ -64,7 +74,7 @@ class Refused extends Error {
 }
 
 export class WebBotAuthVerifier {
-  private readonly directories = new Map<string, { at: number; keys: Map<string, DirectoryKey> }>();
+  private readonly directories = new Map<string, CachedDirectory>();
   private readonly nonces = new Map<string, number>(); // nonce → expires (s)
   private readonly trusted: Set<string>;
 
@@ -88,7 +98,8 @@ export class WebBotAuthVerifier {
     };
     const input = header('signature-input');
     const agentHeader = header('signature-agent');
-    if (!input || !header('signature') || !agentHeader) throw new Refused('unsigned', 'no Web Bot Auth headers');
+    if (!input || !header('signature') || !agentHeader)
+      throw new Refused('unsigned', 'no Web Bot Auth headers');
     const inputs = parseDictionary(input);
     if (inputs.size !== 1) throw new Refused('malformed', `expected one signature, got ${inputs.size}`);
     const [label, entry] = [...inputs][0] as [string, unknown];
@@ -100,7 +111,12 @@ export class WebBotAuthVerifier {
     const expires = Number(params.get('expires'));
     const nonce = params.get('nonce');
     const keyid = params.get('keyid');
-    if (!Number.isInteger(created) || !Number.isInteger(expires) || typeof nonce !== 'string' || typeof keyid !== 'string')
+    if (
+      !Number.isInteger(created) ||
+      !Number.isInteger(expires) ||
+      typeof nonce !== 'string' ||
+      typeof keyid !== 'string'
+    )
       throw new Refused('malformed', 'created, expires, nonce and keyid are all required');
     const maxLifetime = this.opts.maxLifetimeS ?? 300;
     if (expires - created > maxLifetime)
@@ -119,7 +135,8 @@ export class WebBotAuthVerifier {
     } catch {
       throw new Refused('malformed', `Signature-Agent ${agent} is not a URL`);
     }
-    if (!this.trusted.has(origin)) throw new Refused('untrusted-agent', `${origin} is not a trusted signature agent`);
+    if (!this.trusted.has(origin))
+      throw new Refused('untrusted-agent', `${origin} is not a trusted signature agent`);
     const key = await this.keyFor(origin, keyid);
     if (key.exp !== null && expires > key.exp + tolerance)
       throw new Refused('expired', `signature expires after its key (${expires} > ${key.exp})`);
@@ -129,7 +146,9 @@ export class WebBotAuthVerifier {
       ok = await httpbis.verifyMessage(
         {
           keyLookup: async (p) =>
-            p.keyid === keyid ? { id: keyid, algs: ['ed25519'], verify: async (d, s) => verify(null, d, key.key, s) } : null,
+            p.keyid === keyid
+              ? { id: keyid, algs: ['ed25519'], verify: async (d, s) => verify(null, d, key.key, s) }
+              : null,
           requiredFields: ['@authority', 'signature-agent'],
           requiredParams: ['created', 'expires', 'keyid', 'nonce', 'tag'],
           tolerance,
@@ -140,7 +159,8 @@ export class WebBotAuthVerifier {
       const message = e instanceof Error ? e.message : String(e);
       throw new Refused(/expired|too old/i.test(message) ? 'expired' : 'malformed', message);
     }
-    if (ok !== true) throw new Refused('bad-signature', `signature by ${keyid} does not verify for ${req.url}`);
+    if (ok !== true)
+      throw new Refused('bad-signature', `signature by ${keyid} does not verify for ${req.url}`);
     // Only a verified nonce is remembered, so forged requests cannot fill the cache.
     this.forgetExpiredNonces(now);
     if (this.nonces.has(nonce)) throw new Refused('replayed-nonce', 'this signature was already used');
@@ -155,9 +175,11 @@ export class WebBotAuthVerifier {
   /** The key from the agent's directory, fetched again (at most every refetchMs) when unknown. */
   private async keyFor(origin: string, keyid: string): Promise<DirectoryKey> {
     let dir = this.directories.get(origin);
-    const stale = !dir || Date.now() - dir.at >= (this.opts.refetchMs ?? 1000);
-    if ((!dir || !dir.keys.has(keyid)) && stale) {
-      dir = { at: Date.now(), keys: await this.fetchDirectory(origin) };
+    const age = dir ? Date.now() - dir.at : Infinity;
+    const expired = !dir || age >= dir.maxAgeMs;
+    const unknown = !dir?.keys.has(keyid) && this.opts.refetchOnUnknownKey !== false;
+    if (expired || (unknown && age >= (this.opts.refetchMs ?? 1000))) {
+      dir = await this.fetchDirectory(origin);
       this.directories.set(origin, dir);
     }
     const key = dir?.keys.get(keyid);
@@ -166,7 +188,7 @@ export class WebBotAuthVerifier {
   }
 
   /** Fetches a directory and checks its own signatures: one valid signature per listed key. */
-  private async fetchDirectory(origin: string): Promise<Map<string, DirectoryKey>> {
+  private async fetchDirectory(origin: string): Promise<CachedDirectory> {
     const url = `${origin}${DIRECTORY_PATH}`;
     const res = await (this.opts.fetchImpl ?? fetch)(url, { redirect: 'error' });
     if (res.status !== 200) throw new Refused('directory-invalid', `${url}: HTTP ${res.status}`);
@@ -196,10 +218,12 @@ export class WebBotAuthVerifier {
           { method: 'GET', url, headers: {} },
         )
         .catch(() => false);
-      if (bound !== true) throw new Refused('directory-invalid', `${url}: no valid signature by listed key ${keyid}`);
+      if (bound !== true)
+        throw new Refused('directory-invalid', `${url}: no valid signature by listed key ${keyid}`);
       keys.set(keyid, { key, exp: typeof jwk.exp === 'number' ? jwk.exp : null });
     }
-    return keys;
+    const maxAge = /max-age=(\d+)/.exec(res.headers.get('cache-control') ?? '')?.[1];
+    return { at: Date.now(), maxAgeMs: maxAge ? Number(maxAge) * 1000 : 0, keys };
   }
 }
 

@@ -136,12 +136,14 @@ export function nodeRoutes(deps: AppDeps): Hono<Env> {
   r.post('/signing-key', async (c) => {
     const id = c.get('nodeId');
     const node = await store.auth.getNode(id);
-    if (!node || node.revokedAt != null) throw new CoordinatorError('NODE_REVOKED', `node ${id} may not sign`);
+    if (!node || node.revokedAt != null)
+      throw new CoordinatorError('NODE_REVOKED', `node ${id} may not sign`);
     const k = await deps.botKeys.issue(id);
     return c.json({
       keyid: k.keyid,
       jwk: k.jwk,
       notBefore: new Date(k.notBefore).toISOString(),
+      useFrom: new Date(k.useFrom).toISOString(),
       notAfter: new Date(k.notAfter).toISOString(),
       signatureAgent: deps.botKeys.config.signatureAgent ?? new URL(c.req.url).origin,
     });

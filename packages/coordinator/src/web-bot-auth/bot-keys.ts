@@ -13,8 +13,12 @@ import { newId } from '../store/ids.js';
 export interface WebBotAuthConfig {
   /** How long a delegated key is listed; nodes ask for the next one at half-life. Default one hour. */
   keyTtlMs: number;
-  /** How long a directory's signatures are reused while its keys and authority stay the same. Default 5 s. */
-  directoryCacheMs: number;
+  /**
+   * The directory's Cache-Control max-age, and how long its signatures are reused while its keys and
+   * authority stay the same. A new key is listed this long before a node signs with it, so a site that
+   * caches the directory for max-age already holds it. Default one minute; under half of keyTtlMs.
+   */
+  directoryMaxAgeMs: number;
   /** Most valid keys one node may hold at once (the current one and the next, plus one spare). */
   maxKeysPerNode: number;
   /**
@@ -26,7 +30,7 @@ export interface WebBotAuthConfig {
 
 export const defaultWebBotAuthConfig: WebBotAuthConfig = {
   keyTtlMs: 3600_000,
-  directoryCacheMs: 5_000,
+  directoryMaxAgeMs: 60_000,
   maxKeysPerNode: 3,
 };
 
@@ -41,6 +45,8 @@ export interface IssuedBotKey {
   /** The private JWK (`d` included): the node keeps it in memory only. */
   readonly jwk: { kty: 'OKP'; crv: 'Ed25519'; x: string; d: string };
   readonly notBefore: number;
+  /** When the node may start signing with it: listed for a whole directory max-age by then. */
+  readonly useFrom: number;
   readonly notAfter: number;
 }
 
@@ -53,9 +59,9 @@ export interface SignedDirectory {
  * The network's Web Bot Auth identity. Each node session gets short-lived delegated keys; the
  * directory lists every valid one and is signed with each (directory draft), which the coordinator
  * can do because a key's private half is derived from the network secret and the key's id (any
- * replica sharing the log key derives the same). A key stays listed until its `notAfter`, and nodes
- * never sign past it, so a rotation leaves no gap: the old key verifies its last signatures while
- * the new one is already listed.
+ * replica sharing the log key derives the same). Rotation leaves no gap for a site that caches the
+ * directory as told: a new key is listed one max-age before its first use (`useFrom`), and the old key
+ * stays listed until its `notAfter`, past which no node signs with it.
  */
 export class BotKeys {
   private readonly cache = new Map<string, { at: number; dir: SignedDirectory }>();
@@ -64,7 +70,14 @@ export class BotKeys {
     private readonly store: BotKeyStore,
     private readonly secret: Uint8Array,
     readonly config: WebBotAuthConfig = defaultWebBotAuthConfig,
-  ) {}
+  ) {
+    // The next key is asked for at half-life and used a max-age later: both must fit in one life.
+    if (!(config.directoryMaxAgeMs * 2 < config.keyTtlMs))
+      throw new CoordinatorError(
+        'BAD_REQUEST',
+        `webBotAuth: directoryMaxAgeMs ${config.directoryMaxAgeMs} must be under half of keyTtlMs ${config.keyTtlMs}`,
+      );
+  }
 
   async issue(nodeId: string, now = Date.now()): Promise<IssuedBotKey> {
     const held = (await this.store.listValid(now)).filter((k) => k.nodeId === nodeId).length;
@@ -83,7 +96,13 @@ export class BotKeys {
     const notBefore = now;
     const notAfter = now + this.config.keyTtlMs;
     await this.store.add({ id, nodeId, keyid, x: pub.x, notBefore, notAfter });
-    return { keyid, jwk: { ...pub, d }, notBefore, notAfter };
+    return {
+      keyid,
+      jwk: { ...pub, d },
+      notBefore,
+      useFrom: notBefore + this.config.directoryMaxAgeMs,
+      notAfter,
+    };
   }
 
   /** The JWKS and its response signatures for a request whose `@authority` is `authority`. */
@@ -93,7 +112,7 @@ export class BotKeys {
     const rows = await this.store.listValid(now, LISTED_AFTER_EXPIRY_MS);
     const cacheKey = `${authority} ${rows.map((r) => r.id).join(',')}`;
     const hit = this.cache.get(cacheKey);
-    if (hit && now - hit.at < this.config.directoryCacheMs) return hit.dir;
+    if (hit && now - hit.at < this.config.directoryMaxAgeMs) return hit.dir;
     const keys = rows.map((r) => ({
       kty: 'OKP',
       crv: 'Ed25519',
@@ -105,12 +124,15 @@ export class BotKeys {
     }));
     const headers: Record<string, string> = {
       'content-type': DIRECTORY_MEDIA_TYPE,
-      'cache-control': `max-age=${Math.round(this.config.directoryCacheMs / 1000)}`,
+      'cache-control': `max-age=${Math.floor(this.config.directoryMaxAgeMs / 1000)}`,
     };
     if (rows.length > 0) {
       const created = Math.floor(now / 1000);
       const signers = rows.map((r) => ({ keyid: r.keyid, privateKey: derivedEd25519Key(this.secret, r.id) }));
-      Object.assign(headers, signDirectoryResponse(signers, authority, created, created + MAX_SIGNATURE_LIFETIME_S));
+      Object.assign(
+        headers,
+        signDirectoryResponse(signers, authority, created, created + MAX_SIGNATURE_LIFETIME_S),
+      );
     }
     const dir = { body: JSON.stringify({ keys }), headers };
     if (this.cache.size > 100) this.cache.clear();
