@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { type RunningCoordinator, startCoordinator } from '@sward/coordinator';
 import {
   DIRECTORY_MEDIA_TYPE,
@@ -113,6 +115,36 @@ describe('Web Bot Auth', () => {
       agent: new URL(c.url).origin,
       keyid,
     });
+  });
+
+  test("docs/PUBLISHERS.md's runnable verifier accepts a real signature and refuses unsigned and replayed ones", async () => {
+    const example = fileURLToPath(new URL('../docs/examples/verify-swardbot.mjs', import.meta.url));
+    const child = spawn(process.execPath, [example], {
+      env: { ...process.env, NODE_OPTIONS: '', SWARD_DIRECTORY_ORIGIN: c.url, PORT: '0' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    after(() => child.kill());
+    const port = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        const m = /listening on (\d+)/.exec(d.toString());
+        if (m?.[1]) resolve(m[1]);
+      });
+      child.on('exit', (code) => reject(new Error(`example exited with ${code}`)));
+    });
+    const url = `http://127.0.0.1:${port}/article`;
+    const { keyid, privateKey, expires } = await listedKey();
+    const now = Math.floor(Date.now() / 1000);
+    const h = { ...signRequest(privateKey, new URL(url), c.url, { created: now, expires, keyid }) };
+    const first = await fetch(url, { headers: h });
+    assert.equal(first.status, 200, await first.text());
+    const replay = await fetch(url, { headers: h });
+    assert.equal(replay.status, 401);
+    assert.match(await replay.text(), /replayed/);
+    const unsigned = await fetch(url);
+    assert.equal(unsigned.status, 401);
+    assert.match(await unsigned.text(), /unsigned/);
+    const elsewhere = { ...signRequest(privateKey, new URL('http://other.example/'), c.url, { created: now, expires, keyid }) };
+    assert.equal((await fetch(url, { headers: elsewhere })).status, 401);
   });
 
   describe('the site refuses what an attacker sends', () => {
