@@ -4,6 +4,9 @@
 // turns request by request so machine load falls on both alike. Also times RequestSigner.headers
 // alone (ed25519 signature, 64-byte nonce, header text).
 // Usage: node --import tsx bench/web-bot-auth-bench.ts [--requests 2000] [--rounds 3]
+// Instruction counts (repeatable under load): --only signed|unsigned runs that variant alone, quietly, for
+//   valgrind --tool=callgrind node --conditions=source --import tsx bench/web-bot-auth-bench.ts --only signed --requests 500
+// and the same with unsigned: the difference divided by the requests is the signing's share.
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +23,7 @@ const opt = (name: string, dflt: string) => {
 };
 const REQUESTS = Number(opt('requests', '2000'));
 const ROUNDS = Number(opt('rounds', '3'));
+const ONLY = opt('only', '');
 
 const PAGE = `<!doctype html><html><body>${'<p>lorem ipsum dolor sit amet</p>'.repeat(60)}</body></html>`;
 const server = createServer((_req, res) => {
@@ -62,7 +66,17 @@ async function one(requestSigner: FetcherOptions['requestSigner']): Promise<numb
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-console.log(`machine: ${machineFacts()}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+if (ONLY) {
+  const variant = ONLY === 'signed' ? signer : unsigned;
+  for (let i = 0; i < REQUESTS; i++) await one(variant);
+  server.close();
+  process.exit(0);
+}
+console.log(
+  `machine: ${machineFacts()}; load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 for (let i = 0; i < 200; i++) await one(i % 2 ? signer : unsigned); // warm-up: JIT, pooled socket
 for (let round = 1; round <= ROUNDS; round++) {
   const s: number[] = [];

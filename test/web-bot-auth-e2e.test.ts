@@ -143,7 +143,9 @@ describe('Web Bot Auth', () => {
     const unsigned = await fetch(url);
     assert.equal(unsigned.status, 401);
     assert.match(await unsigned.text(), /unsigned/);
-    const elsewhere = { ...signRequest(privateKey, new URL('http://other.example/'), c.url, { created: now, expires, keyid }) };
+    const elsewhere = {
+      ...signRequest(privateKey, new URL('http://other.example/'), c.url, { created: now, expires, keyid }),
+    };
     assert.equal((await fetch(url, { headers: elsewhere })).status, 401);
   });
 

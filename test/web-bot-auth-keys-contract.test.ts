@@ -15,7 +15,9 @@ for (const backend of backends())
     let stop: () => Promise<void>;
     let call: ReturnType<typeof caller>;
     before(async () => {
-      ({ co, stop } = await coordinatorOn(backend, { webBotAuth: { keyTtlMs: 600_000, directoryMaxAgeMs: 60_000 } }));
+      ({ co, stop } = await coordinatorOn(backend, {
+        webBotAuth: { keyTtlMs: 600_000, directoryMaxAgeMs: 60_000 },
+      }));
       call = caller(co.app);
     });
     after(() => stop());
@@ -42,7 +44,11 @@ for (const backend of backends())
       assert.equal(jwkThumbprint(ed25519Jwk(key)), r.json.keyid);
       const notBefore = Date.parse(r.json.notBefore);
       assert.equal(Date.parse(r.json.notAfter) - notBefore, 600_000);
-      assert.equal(Date.parse(r.json.useFrom) - notBefore, 60_000, 'used only once every cached directory has it');
+      assert.equal(
+        Date.parse(r.json.useFrom) - notBefore,
+        60_000,
+        'used only once every cached directory has it',
+      );
       assert.equal(r.json.signatureAgent, 'http://localhost');
       const listed = (await directory()).find((k) => k.kid === r.json.keyid);
       assert.ok(listed);
@@ -53,7 +59,8 @@ for (const backend of backends())
 
     test('a node cannot pile up keys to flood the directory', async () => {
       const { token } = await nodeSession(co);
-      for (let i = 0; i < 3; i++) assert.equal((await call('POST', '/v1/nodes/signing-key', token, {})).status, 200);
+      for (let i = 0; i < 3; i++)
+        assert.equal((await call('POST', '/v1/nodes/signing-key', token, {})).status, 200);
       const r = await call('POST', '/v1/nodes/signing-key', token, {});
       assert.equal(r.status, 429);
       assert.match(r.json.error.message, /already holds 3 valid signing keys/);
@@ -63,9 +70,17 @@ for (const backend of backends())
       const { node, token } = await nodeSession(co);
       const kid = (await call('POST', '/v1/nodes/signing-key', token, {})).json.keyid as string;
       assert.ok((await directory()).some((k) => k.kid === kid));
-      assert.equal((await co.store.botKeys.listValid(Date.now() + 600_000 + 31_000, 30_000)).length, 0, 'gone 30 s after notAfter');
+      assert.equal(
+        (await co.store.botKeys.listValid(Date.now() + 600_000 + 31_000, 30_000)).length,
+        0,
+        'gone 30 s after notAfter',
+      );
       await co.store.auth.revokeNode(node.id);
       assert.ok(!(await directory()).some((k) => k.kid === kid));
-      assert.equal((await call('POST', '/v1/nodes/signing-key', token, {})).status, 401, 'revoked: its session is gone');
+      assert.equal(
+        (await call('POST', '/v1/nodes/signing-key', token, {})).status,
+        401,
+        'revoked: its session is gone',
+      );
     });
   });
