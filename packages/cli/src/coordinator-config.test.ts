@@ -109,6 +109,16 @@ test('trusted proxies: none by default; a list from the flag or the file; a host
   assert.match(bad.message, /trustedProxies/);
 });
 
+test('--public-url: the origin nodes name as their signature agent; anything but an http(s) URL is refused', () => {
+  assert.equal(loadCoordinatorConfig({}).publicUrl, undefined);
+  const flags = { publicUrl: 'https://sward.example.org/some/path' };
+  assert.equal(loadCoordinatorConfig({ flags }).publicUrl, 'https://sward.example.org');
+  const bad = failure(() =>
+    loadCoordinatorConfig({ configFile: file('pub.json', { publicUrl: 'ftp://x' }) }),
+  );
+  assert.match(bad.message, /publicUrl/);
+});
+
 test('--anchor solana needs --rpc and --keypair; they mean nothing for a file anchor', () => {
   const c = loadCoordinatorConfig({
     flags: { anchor: 'solana', rpc: 'http://127.0.0.1:8899', keypair: 'payer.json' },

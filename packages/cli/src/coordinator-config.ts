@@ -52,6 +52,14 @@ export const coordinatorConfigSchema = z
       .regex(/^\s*\d+(\.\d+)?\s*(ms|s|m|h|d)?\s*$/, 'expected an interval such as 10s, 5m, 2h or 1d')
       .default('10s'),
     allowPrivateWebhooks: flag.default(false),
+    /**
+     * This coordinator's public origin: the Signature-Agent its nodes send with every request, where sites
+     * fetch the Web Bot Auth key directory. Default: the URL the nodes use to reach it.
+     */
+    publicUrl: z
+      .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+      .transform((u) => new URL(u).origin)
+      .optional(),
     /** Reverse proxies whose X-Forwarded-For is believed for a node's address (sybil evidence). */
     trustedProxies: z
       .preprocess(

@@ -28,6 +28,8 @@ import { SampleKeys } from './spot-check/sample-keys.js';
 import { SpotChecks } from './spot-check/spot-checks.js';
 import type { Store } from './store/store.js';
 import type { SchedulerOptions } from './store/types.js';
+import { BotKeys, defaultWebBotAuthConfig, type WebBotAuthConfig } from './web-bot-auth/bot-keys.js';
+import { networkSecret } from './web-bot-auth/network-secret.js';
 
 export interface CoordinatorOptions {
   /** SQLite file path or postgres:// URL. */
@@ -52,6 +54,8 @@ export interface CoordinatorOptions {
    * X-Forwarded-For read for the node's address (sybil evidence); default none: the socket's peer.
    */
   trustedProxies?: string[];
+  /** Web Bot Auth: delegated key lifetime and directory signature reuse (web-bot-auth/bot-keys.ts). */
+  webBotAuth?: Partial<WebBotAuthConfig>;
   /** How often accepted captures get their leaves; default 250 ms. */
   sequenceMs?: number;
   log?: Logger;
@@ -94,7 +98,11 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     everyLeaves: 1000,
     ...opts.checkpoints,
   };
-  const { signer, verifierKey } = loadLogKey(opts.logKeyFile ?? join(opts.dataDir, 'log.key'), policy.origin);
+  const {
+    signer,
+    verifierKey,
+    identity: logIdentity,
+  } = loadLogKey(opts.logKeyFile ?? join(opts.dataDir, 'log.key'), policy.origin);
   const spotCheckConfig = { ...defaultSpotCheckConfig, ...opts.spotChecks };
   const sampleKeys = new SampleKeys(store.db, signer, policy.origin, spotCheckConfig);
   // The coming epochs' keys exist (committed, signed) before the first capture is drawn.
@@ -150,6 +158,10 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   const drained = async () => {
     for (let i = 0; i < 400 && inFlight > 0; i++) await new Promise((r) => setTimeout(r, 25));
   };
+  const botKeys = new BotKeys(store.botKeys, networkSecret(logIdentity), {
+    ...defaultWebBotAuthConfig,
+    ...opts.webBotAuth,
+  });
   const metrics = new CoordinatorMetrics(store, { defaultMetrics: opts.processMetrics ?? true });
   const app = createApp({
     store,
@@ -158,6 +170,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       expired: (n) => metrics.leaseExpiries.inc(n),
     }),
     metrics,
+    botKeys,
     blobs,
     ingest,
     log,

@@ -20,6 +20,7 @@ export * from './redirect-chain.js';
 export * from './spot-check-selection.js';
 export * from './takedown.js';
 export * from './url-normalize.js';
+export * from './web-bot-auth.js';
 export * from './web-url.js';
 export * from './webhook-signature.js';
 // The publisher-signal parsers (AIPREF, Content Signals, RSL) are the subpath `@sward/core/usage-policy`:

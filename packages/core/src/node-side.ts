@@ -10,3 +10,4 @@ export * from './fetch-failure.js';
 export * from './hash.js';
 export * from './identity.js';
 export * from './operator-wire.js';
+export * from './web-bot-auth.js';

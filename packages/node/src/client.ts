@@ -20,7 +20,9 @@ import {
   MAX_LEASES_PER_CALL,
   MAX_WAIT_MS,
   registerOperatorResponseSchema,
+  type SigningKeyResponse,
   sessionResponseSchema,
+  signingKeyResponseSchema,
 } from './protocol.js';
 import { Agent } from './undici-parts.js';
 
@@ -131,6 +133,11 @@ export class CoordinatorClient {
       captureResponseSchema,
     );
     return res.captureId;
+  }
+
+  /** A fresh delegated Web Bot Auth key for this session (docs/PROTOCOL.md "Request signatures"). */
+  async signingKey(signal?: AbortSignal): Promise<SigningKeyResponse> {
+    return this.post('/v1/nodes/signing-key', {}, signingKeyResponseSchema, { signal });
   }
 
   async submitFailure(report: FailureReport): Promise<void> {

@@ -7,6 +7,7 @@ import { USER_AGENT } from './config.js';
 import { ConnectionPool } from './connection-pool.js';
 import { type FetcherOptions, type FetchOutcome, fetchCapture } from './fetcher.js';
 import type { Resolver } from './resolve-target.js';
+import { testRequestSigner } from './test-site.js';
 
 const identity = generateIdentity();
 const loopback: Resolver = async () => [{ address: '127.0.0.1', family: 4 }];
@@ -31,9 +32,11 @@ after(async () => {
   await new Promise<void>((r) => server.close(() => r()));
 });
 
+const requestSigner = testRequestSigner();
 const options = (connections: ConnectionPool, extra: Partial<FetcherOptions> = {}): FetcherOptions => ({
   identity,
   userAgent: USER_AGENT,
+  requestSigner,
   allowPrivate: true,
   maxBodyBytes: 1024 * 1024,
   timeoutMs: 5000,

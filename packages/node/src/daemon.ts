@@ -13,6 +13,7 @@ import { loadOrCreateIdentity } from './key-file.js';
 import { OperatorLimits } from './limits.js';
 import type { MutableStats, NodeStats } from './node-stats.js';
 import type { FailureReport, Lease } from './protocol.js';
+import { RequestSigner } from './request-signer.js';
 import type { Resolver } from './resolve-target.js';
 import { backoffMs, sleep } from './sleep.js';
 import { NODE_VERSION } from './version.js';
@@ -78,6 +79,7 @@ export async function startNode(
     );
 
   const limits = new OperatorLimits(config, now);
+  const signer = new RequestSigner();
   const fetchLog = new FetchLog(config.logFile);
   const client = new CoordinatorClient({
     coordinatorUrl: config.coordinatorUrl,
@@ -152,6 +154,7 @@ export async function startNode(
       outcome = await fetchCapture(lease, {
         identity,
         userAgent: config.userAgent,
+        requestSigner: signer,
         allowPrivate: config.allowPrivate,
         maxBodyBytes: config.maxBodyBytes,
         timeoutMs: config.timeoutMs,
@@ -217,6 +220,11 @@ export async function startNode(
         if (!client.authenticated) {
           await client.authenticate(stopper.signal);
           log.info({ nodeId: identity.id, coordinator: config.coordinatorUrl }, 'session opened');
+        }
+        // A fresh delegated key at the current one's half-life, before any lease needs it.
+        if (signer.needsRenewal(Date.now())) {
+          signer.use(await client.signingKey(stopper.signal));
+          log.debug({ keyid: signer.keyid }, 'web bot auth key renewed');
         }
         const general = limits.generalRefusal();
         s.state = general ? 'paused' : 'running';

@@ -1,12 +1,14 @@
 // Test-only: a protocol conformance fake of the coordinator's node endpoints (docs/PROTOCOL.md v1).
 // It checks what a real coordinator must check — the challenge signature, bearer tokens, capture
 // signatures and body hashes, lease ownership — so the node is tested against the protocol, not a mock.
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   checkCaptureBody,
   type Enrolment,
+  ed25519Jwk,
+  jwkThumbprint,
   type RegisterOperatorRequest,
   registerOperatorRequestSchema,
   type SignedCapture,
@@ -29,6 +31,8 @@ export interface FakeCoordinator {
   readonly captures: { signed: SignedCapture; body: Buffer }[];
   readonly failures: FailureReport[];
   readonly heartbeats: unknown[];
+  /** Web Bot Auth keys handed out, in order. */
+  readonly signingKeys: { nodeId: string; keyid: string }[];
   readonly rejected: string[];
   /** Node ids answered with 403 NODE_REVOKED at session time. */
   readonly revoked: Set<string>;
@@ -71,6 +75,7 @@ export async function startFakeCoordinator(): Promise<FakeCoordinator> {
     heartbeats: [] as unknown[],
     rejected: [] as string[],
     revoked: new Set<string>(),
+    signingKeys: [] as { nodeId: string; keyid: string }[],
   };
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
@@ -202,6 +207,20 @@ export async function startFakeCoordinator(): Promise<FakeCoordinator> {
       held.delete(f.leaseId);
       state.failures.push(f);
       return send(res, 200, { ok: true });
+    }
+    if (path === '/v1/nodes/signing-key') {
+      const { privateKey } = generateKeyPairSync('ed25519');
+      const jwk = privateKey.export({ format: 'jwk' }) as { x: string; d: string };
+      const keyid = jwkThumbprint(ed25519Jwk(privateKey));
+      state.signingKeys.push({ nodeId, keyid });
+      const now = Date.now();
+      return send(res, 200, {
+        keyid,
+        jwk: { kty: 'OKP', crv: 'Ed25519', x: jwk.x, d: jwk.d },
+        notBefore: new Date(now).toISOString(),
+        notAfter: new Date(now + 3_600_000).toISOString(),
+        signatureAgent: `http://${req.headers.host}`,
+      });
     }
     if (path === '/v1/nodes/heartbeat') {
       state.heartbeats.push(body.stats);

@@ -1,11 +1,20 @@
 import assert from 'node:assert/strict';
-import { X509Certificate } from 'node:crypto';
+import { verify, X509Certificate } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { checkCaptureBody, generateIdentity, sha256Hex, verifySignedCapture } from '@sward/core/node-side';
+import { httpbis } from 'http-message-signatures';
 import { USER_AGENT } from './config.js';
 import { type FetcherOptions, type FetchJob, type FetchOutcome, fetchCapture } from './fetcher.js';
+import { RequestSigner } from './request-signer.js';
 import type { Resolver } from './resolve-target.js';
-import { PAGE, startTestSite, TEST_CERT_PEM, type TestSite } from './test-site.js';
+import {
+  PAGE,
+  startTestSite,
+  TEST_CERT_PEM,
+  type TestSite,
+  testRequestSigner,
+  testSigningKey,
+} from './test-site.js';
 
 const identity = generateIdentity();
 // Answers every name with loopback, so the connection can only work if the fetcher uses *our* answer.
@@ -14,6 +23,7 @@ const loopbackResolver: Resolver = async () => [{ address: '127.0.0.1', family: 
 const base: FetcherOptions = {
   identity,
   userAgent: USER_AGENT,
+  requestSigner: testRequestSigner(),
   allowPrivate: true,
   maxBodyBytes: 10 * 1024 * 1024,
   timeoutMs: 10_000,
@@ -220,4 +230,48 @@ test('transformBody (the lying-node hook) changes what is hashed and signed', as
   );
   assert.equal(out.body.toString(), 'lies');
   checkCaptureBody(verifySignedCapture(out.signed).capture, out.body);
+});
+
+test('every request, redirect hops included, carries a Web Bot Auth signature a site can verify', async () => {
+  const { signer, publicKey } = testSigningKey('http://coordinator.test:4000');
+  const from = site.headers.length;
+  expectCapture(await fetchCapture(job(`${site.origin}/r1`), { ...base, requestSigner: signer }));
+  const sent = site.headers.slice(from);
+  assert.equal(sent.length, 3, 'r1 → r2 → ok');
+  const nonces = new Set<string>();
+  for (const [i, h] of sent.entries()) {
+    assert.equal(h['signature-agent'], 'sig1="http://coordinator.test:4000"');
+    const input = String(h['signature-input']);
+    assert.match(input, /^sig1=\("@authority" "signature-agent";key="sig1"\);/);
+    assert.match(input, /;tag="web-bot-auth"$/);
+    assert.match(input, new RegExp(`;keyid="${signer.keyid}";`));
+    const created = Number(/;created=(\d+)/.exec(input)?.[1]);
+    const expires = Number(/;expires=(\d+)/.exec(input)?.[1]);
+    assert.ok(
+      expires > created && expires - created <= 300,
+      `hop ${i}: expires ${expires - created} s after created`,
+    );
+    nonces.add(String(/;nonce="([^"]+)"/.exec(input)?.[1]));
+    const url = `http://${h.host}${site.requests[from + i]}`;
+    const ok = await httpbis.verifyMessage(
+      {
+        keyLookup: async (p) =>
+          p.keyid === signer.keyid
+            ? { id: p.keyid, algs: ['ed25519'], verify: async (d, s) => verify(null, d, publicKey, s) }
+            : null,
+        requiredFields: ['@authority', 'signature-agent'],
+      },
+      { method: 'GET', url, headers: h as Record<string, string> },
+    );
+    assert.equal(ok, true, `hop ${i} verifies`);
+  }
+  assert.equal(nonces.size, 3, 'a fresh nonce per request');
+});
+
+test('with no valid signing key nothing is sent', async () => {
+  const from = site.requests.length;
+  const out = await fetchCapture(job(`${site.origin}/ok`), { ...base, requestSigner: new RequestSigner() });
+  if (out.ok) assert.fail('fetched without a key');
+  assert.match(out.failure.message, /not sending an unsigned request/);
+  assert.equal(site.requests.length, from);
 });

@@ -14,6 +14,7 @@ import { type FetchFailureCode, NodeError } from './errors.js';
 import { failureCodeOf, messageOf } from './fetch-errors.js';
 import type { ConnectionFacts } from './pinned-connector.js';
 import { discardBody, readBody } from './read-body.js';
+import type { RequestSigner } from './request-signer.js';
 import { type Resolver, resolveCheckedTarget, systemResolver } from './resolve-target.js';
 
 export const MAX_REDIRECTS = 10;
@@ -32,6 +33,8 @@ export interface FetchJob {
 export interface FetcherOptions {
   readonly identity: Identity;
   readonly userAgent: string;
+  /** Web Bot Auth: signs every request, redirect hops included (request-signer.ts). */
+  readonly requestSigner: Pick<RequestSigner, 'headers'>;
   readonly allowPrivate: boolean;
   /** Operator's ceiling; a lease's maxBytes/timeoutMs can only lower these. */
   readonly maxBodyBytes: number;
@@ -148,6 +151,9 @@ async function fetchHop(
   if (url.username || url.password) throw new NodeError('BLOCKED_ADDRESS', `refusing URL with credentials`);
   const denied = opts.hostRefusal?.(url.hostname);
   if (denied) throw new NodeError('DOMAIN_DENIED', denied);
+  // Signed before connecting: with no valid key nothing is sent. Real time, not opts.now: the site
+  // checks created/expires against its own clock.
+  const signature = opts.requestSigner.headers(url, Date.now());
   const target = await abortable(
     resolveCheckedTarget(url.hostname, {
       allowPrivate: opts.allowPrivate,
@@ -172,6 +178,7 @@ async function fetchHop(
   try {
     const headers: Record<string, string> = {
       'user-agent': opts.userAgent,
+      ...signature,
       accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
       // Raw bytes are what gets hashed and sent; asking for identity keeps them usable as-is.
       'accept-encoding': 'identity',

@@ -38,3 +38,15 @@ export interface FailureReport {
   readonly code: string;
   readonly message: string;
 }
+
+/** POST /v1/nodes/signing-key: a delegated Web Bot Auth key, kept in memory only. */
+export const signingKeyResponseSchema = z.object({
+  keyid: z.string().min(1).max(100),
+  jwk: z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string(), d: z.string() }),
+  notBefore: z.string(),
+  /** Sign with it from then on (it is in every cached copy of the directory by then); default notBefore. */
+  useFrom: z.string().optional(),
+  notAfter: z.string(),
+  signatureAgent: z.string().url(),
+});
+export type SigningKeyResponse = z.infer<typeof signingKeyResponseSchema>;

@@ -1,4 +1,5 @@
 // Test-only: a loopback web site for the fetcher and daemon tests (not exported from the package).
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
   createServer as createHttpServer,
@@ -8,6 +9,8 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { ed25519Jwk, jwkThumbprint } from '@sward/core/node-side';
+import { RequestSigner } from './request-signer.js';
 
 export const TEST_CERT_PEM = readFileSync(new URL('./testdata/localhost-cert.pem', import.meta.url), 'utf8');
 const TEST_KEY_PEM = readFileSync(new URL('./testdata/localhost-key.pem', import.meta.url), 'utf8');
@@ -18,6 +21,8 @@ export interface TestSite {
   /** Paths requested so far, in order. */
   readonly requests: string[];
   readonly lastHeaders: () => IncomingMessage['headers'] | undefined;
+  /** Every request's headers, in order (with `requests`). */
+  readonly headers: IncomingMessage['headers'][];
   close(): Promise<void>;
 }
 
@@ -83,11 +88,13 @@ function route(req: IncomingMessage, res: ServerResponse, origin: string): void 
 
 export async function startTestSite(options: { https?: boolean } = {}): Promise<TestSite> {
   const requests: string[] = [];
+  const headers: IncomingMessage['headers'][] = [];
   let last: IncomingMessage['headers'] | undefined;
   let origin = '';
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     requests.push(req.url ?? '/');
     last = req.headers;
+    headers.push(req.headers);
     route(req, res, origin);
   };
   const server: Server = options.https
@@ -101,10 +108,35 @@ export async function startTestSite(options: { https?: boolean } = {}): Promise<
     port,
     requests,
     lastHeaders: () => last,
+    headers,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+}
+
+/** A request signer holding a fresh key, as if the coordinator had delegated it (fetcher tests). */
+export function testRequestSigner(signatureAgent = 'http://coordinator.test'): RequestSigner {
+  return testSigningKey(signatureAgent).signer;
+}
+
+/** testRequestSigner with the public key a site would find in the directory. */
+export function testSigningKey(signatureAgent = 'http://coordinator.test'): {
+  signer: RequestSigner;
+  publicKey: KeyObject;
+} {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const jwk = privateKey.export({ format: 'jwk' }) as { x: string; d: string };
+  const signer = new RequestSigner();
+  const now = Date.now();
+  signer.use({
+    keyid: jwkThumbprint(ed25519Jwk(privateKey)),
+    jwk: { kty: 'OKP', crv: 'Ed25519', x: jwk.x, d: jwk.d },
+    notBefore: new Date(now).toISOString(),
+    notAfter: new Date(now + 3_600_000).toISOString(),
+    signatureAgent,
+  });
+  return { signer, publicKey };
 }

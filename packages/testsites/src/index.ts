@@ -2,3 +2,5 @@ export * from './hit-log.js';
 export * from './news-site.js';
 export * from './sample-facts.js';
 export * from './sample-site.js';
+export * from './web-bot-auth-site.js';
+export * from './web-bot-auth-verifier.js';

@@ -51,6 +51,10 @@ export function register(program: Command): void {
     .option('--min-refresh <interval>', 'shortest refresh interval customers may ask for (default 10s)')
     .option('--allow-private-webhooks', 'let collection webhooks call private and loopback addresses')
     .option(
+      '--public-url <url>',
+      "this coordinator's public origin, where sites fetch its Web Bot Auth key directory (default: the URL nodes use)",
+    )
+    .option(
       '--trusted-proxies <addresses>',
       'comma-separated reverse-proxy addresses whose X-Forwarded-For names a node (default: none)',
     )
@@ -115,6 +119,7 @@ export function register(program: Command): void {
           allowPrivateWebhooks: Boolean(o.allowPrivateWebhooks),
         },
         trustedProxies: o.trustedProxies,
+        ...(o.publicUrl ? { webBotAuth: { signatureAgent: o.publicUrl } } : {}),
         ...(o.anchor === 'solana'
           ? {
               anchor: {

@@ -8,6 +8,7 @@ import { auditRoutes } from './audit-routes.js';
 import { authorize } from './authorize.js';
 import { customerRoutes } from './customer-routes.js';
 import type { AppDeps } from './deps.js';
+import { directoryRoutes } from './directory-routes.js';
 import { keyRoutes } from './key-routes.js';
 import { labellingRoutes } from './labelling-routes.js';
 import { logRoutes } from './log-routes.js';
@@ -32,6 +33,7 @@ export function createApp(deps: AppDeps): Hono {
   app.get('/metrics', async (c) =>
     c.body(await deps.metrics.registry.metrics(), 200, { 'content-type': deps.metrics.registry.contentType }),
   );
+  app.route('/', directoryRoutes(deps));
   app.route('/v1/nodes', nodeRoutes(deps));
   app.route('/v1/log', logRoutes(deps));
   app.route('/', labellingRoutes({ ...deps, payer: deps.rewards }));

@@ -10,6 +10,7 @@ import type { RewardsService } from '../rewards/rewards-service.js';
 import type { LeaseScheduler } from '../scheduler/lease-scheduler.js';
 import type { SpotChecks } from '../spot-check/spot-checks.js';
 import type { Store } from '../store/store.js';
+import type { BotKeys } from '../web-bot-auth/bot-keys.js';
 import type { CoordinatorMetrics } from './metrics.js';
 
 export interface AppDeps {
@@ -29,6 +30,8 @@ export interface AppDeps {
   anchor?: Anchor;
   collections: Collections;
   collectionSearch: CollectionSearch;
+  /** Web Bot Auth: keys delegated to nodes and the network's signed key directory. */
+  botKeys: BotKeys;
   /** Sequences pending captures and issues a checkpoint covering them (see log/sequencer.ts). */
   flushLog(): Promise<void>;
   /** Proxies whose X-Forwarded-For is believed for a node's address (normalised); none by default. */

@@ -135,6 +135,22 @@ export function nodeRoutes(deps: AppDeps): Hono<Env> {
     return c.json(res);
   });
 
+  r.post('/signing-key', async (c) => {
+    const id = c.get('nodeId');
+    const node = await store.auth.getNode(id);
+    if (!node || node.revokedAt != null)
+      throw new CoordinatorError('NODE_REVOKED', `node ${id} may not sign`);
+    const k = await deps.botKeys.issue(id);
+    return c.json({
+      keyid: k.keyid,
+      jwk: k.jwk,
+      notBefore: new Date(k.notBefore).toISOString(),
+      useFrom: new Date(k.useFrom).toISOString(),
+      notAfter: new Date(k.notAfter).toISOString(),
+      signatureAgent: deps.botKeys.config.signatureAgent ?? new URL(c.req.url).origin,
+    });
+  });
+
   r.post('/heartbeat', async (c) => {
     const ip = clientAddress(c, proxies);
     await store.auth.touchNode(c.get('nodeId'), ip);

@@ -46,6 +46,9 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'POST /v1/nodes/captures': node,
   'POST /v1/nodes/failures': node,
   'POST /v1/nodes/heartbeat': node,
+  'POST /v1/nodes/signing-key': node,
+  // Web Bot Auth: the network's key directory, for any site checking a SwardBot request.
+  'GET /.well-known/http-message-signatures-directory': pub,
   'GET /v1/rewards/node/status': node,
   // operators (operator-routes.ts): registration is signed by the operator's own key; revocation is admin
   'POST /v1/operators': pub,

@@ -12,6 +12,11 @@ CREATE TABLE IF NOT EXISTS nodes (
   last_seen BIGINT, last_ip TEXT, revoked_at BIGINT, credibility DOUBLE PRECISION NOT NULL DEFAULT 1);
 CREATE TABLE IF NOT EXISTS challenges (nonce TEXT PRIMARY KEY, node_id TEXT NOT NULL, expires_at BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS sessions (token_hash TEXT PRIMARY KEY, node_id TEXT NOT NULL, expires_at BIGINT NOT NULL);
+-- Web Bot Auth keys delegated to nodes: the private half is derived from the network secret and the id.
+CREATE TABLE IF NOT EXISTS bot_keys (
+  id TEXT PRIMARY KEY, node_id TEXT NOT NULL, keyid TEXT NOT NULL, x TEXT NOT NULL,
+  not_before BIGINT NOT NULL, not_after BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS bot_keys_not_after ON bot_keys (not_after);
 CREATE TABLE IF NOT EXISTS jobs (
   id TEXT PRIMARY KEY, api_key_id TEXT, seed TEXT NOT NULL, options TEXT NOT NULL, state TEXT NOT NULL,
   stored INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL, finished_at BIGINT, collection_id TEXT);

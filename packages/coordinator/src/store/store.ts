@@ -1,6 +1,7 @@
 import { applyAccessSchema } from './access-schema.js';
 import { AuditStore } from './audit-store.js';
 import { AuthStore } from './auth-store.js';
+import { BotKeyStore } from './bot-key-store.js';
 import { CaptureStore } from './capture-store.js';
 import { ensureColumns } from './columns.js';
 import { FrontierStore } from './frontier-store.js';
@@ -31,6 +32,7 @@ export class Store {
   readonly audit: AuditStore;
   readonly quotas: QuotaStore;
   readonly takedowns: TakedownStore;
+  readonly botKeys: BotKeyStore;
 
   constructor(
     readonly db: SqlDriver,
@@ -40,6 +42,7 @@ export class Store {
     this.audit = new AuditStore(db);
     this.quotas = new QuotaStore(db);
     this.takedowns = new TakedownStore(db);
+    this.botKeys = new BotKeyStore(db);
     this.frontier = new FrontierStore(db, {
       ...defaultSchedulerConfig,
       ...config,
