@@ -14,7 +14,10 @@ import {
  * The log's signing key (ed25519 PEM), created on first start with mode 0600. Coordinators that share
  * one PostgreSQL database must share this file too, so that they sign the same checkpoints.
  */
-export function loadLogKey(path: string, origin: string): { signer: NoteSigner; verifierKey: string } {
+export function loadLogKey(
+  path: string,
+  origin: string,
+): { signer: NoteSigner; verifierKey: string /** Hex of the ed25519 public key. */; keyId: string } {
   if (!existsSync(path)) {
     mkdirSync(dirname(path), { recursive: true });
     // Written whole to a private name, then linked into place: link() is atomic and fails if the key
@@ -35,5 +38,6 @@ export function loadLogKey(path: string, origin: string): { signer: NoteSigner; 
   return {
     signer: noteSignerFromIdentity(origin, identity),
     verifierKey: formatVerifierKey(origin, Buffer.from(identity.id, 'hex')),
+    keyId: identity.id,
   };
 }
