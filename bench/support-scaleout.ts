@@ -30,6 +30,8 @@ export interface ScaleoutResult {
   statements: number;
   pgBytes: number;
   pagesByNode: number[];
+  /** pg_database_size after the crawl, over the pages stored: what one page costs on disk. */
+  dbBytesPerPage: number;
   /** Load average (1 min) when the run started: the machine is shared. */
   load: number;
 }
@@ -208,6 +210,7 @@ async function oneRun(
     const byNode = await probe.query<{ node_id: string; n: number }>(
       "SELECT node_id, count(*)::int AS n FROM captures WHERE outcome = 'stored' GROUP BY node_id",
     );
+    const size = await probe.query<{ b: string }>('SELECT pg_database_size(current_database())::text AS b');
     await probe.end();
     return {
       coordinators: k,
@@ -219,6 +222,7 @@ async function oneRun(
       statements,
       pgBytes,
       pagesByNode: byNode.rows.map((r) => r.n),
+      dbBytesPerPage: Math.round(Number(size.rows[0]?.b ?? 0) / Math.max(1, done.stored)),
       load,
     };
   } finally {
@@ -271,14 +275,14 @@ export async function scaleoutBench(args: string[]): Promise<void> {
   const lines = [
     `PostgreSQL 1 vs N coordinators: ${cfg.pages}-page loopback site, politeness off, ${cfg.nodes} node processes × ${Math.round(cfg.concurrency / cfg.nodes)} in flight, spread over the coordinators.`,
     '',
-    '| round | coordinators | load at start | pages | seconds | pages/s | × first in round | coordinator CPU ms/page | node CPU ms/page | SQL statements/page | PG wire KiB/page |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| round | coordinators | load at start | pages | seconds | pages/s | × first in round | coordinator CPU ms/page | node CPU ms/page | SQL statements/page | PG wire KiB/page | DB KiB/page |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of results) {
     const b = base(r.round);
     const pps = r.pages / r.seconds;
     lines.push(
-      `| ${r.round} | ${r.coordinators} | ${r.load.toFixed(1)} | ${r.pages} | ${r.seconds.toFixed(1)} | ${pps.toFixed(0)} | ${b ? (pps / (b.pages / b.seconds)).toFixed(2) : '–'} | ${((r.coordinatorCpuS * 1000) / r.pages).toFixed(1)} | ${((r.nodeCpuS * 1000) / r.pages).toFixed(1)} | ${(r.statements / r.pages).toFixed(1)} | ${(r.pgBytes / 1024 / r.pages).toFixed(1)} |`,
+      `| ${r.round} | ${r.coordinators} | ${r.load.toFixed(1)} | ${r.pages} | ${r.seconds.toFixed(1)} | ${pps.toFixed(0)} | ${b ? (pps / (b.pages / b.seconds)).toFixed(2) : '–'} | ${((r.coordinatorCpuS * 1000) / r.pages).toFixed(1)} | ${((r.nodeCpuS * 1000) / r.pages).toFixed(1)} | ${(r.statements / r.pages).toFixed(1)} | ${(r.pgBytes / 1024 / r.pages).toFixed(1)} | ${(r.dbBytesPerPage / 1024).toFixed(1)} |`,
     );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
