@@ -32,6 +32,8 @@ export interface ScaleoutResult {
   pagesByNode: number[];
   /** pg_database_size after the crawl, over the pages stored: what one page costs on disk. */
   dbBytesPerPage: number;
+  /** Deadlocks PostgreSQL broke in this run's (fresh) database. */
+  deadlocks: number;
   /** Load average (1 min) when the run started: the machine is shared. */
   load: number;
 }
@@ -211,6 +213,9 @@ async function oneRun(
       "SELECT node_id, count(*)::int AS n FROM captures WHERE outcome = 'stored' GROUP BY node_id",
     );
     const size = await probe.query<{ b: string }>('SELECT pg_database_size(current_database())::text AS b');
+    const dl = await probe.query<{ n: number }>(
+      'SELECT deadlocks::int AS n FROM pg_stat_database WHERE datname = current_database()',
+    );
     await probe.end();
     return {
       coordinators: k,
@@ -222,6 +227,7 @@ async function oneRun(
       statements,
       pgBytes,
       pagesByNode: byNode.rows.map((r) => r.n),
+      deadlocks: dl.rows[0]?.n ?? 0,
       dbBytesPerPage: Math.round(Number(size.rows[0]?.b ?? 0) / Math.max(1, done.stored)),
       load,
     };
@@ -275,14 +281,14 @@ export async function scaleoutBench(args: string[]): Promise<void> {
   const lines = [
     `PostgreSQL 1 vs N coordinators: ${cfg.pages}-page loopback site, politeness off, ${cfg.nodes} node processes × ${Math.round(cfg.concurrency / cfg.nodes)} in flight, spread over the coordinators.`,
     '',
-    '| round | coordinators | load at start | pages | seconds | pages/s | × first in round | coordinator CPU ms/page | node CPU ms/page | SQL statements/page | PG wire KiB/page | DB KiB/page |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| round | coordinators | load at start | pages | seconds | pages/s | × first in round | coordinator CPU ms/page | node CPU ms/page | SQL statements/page | PG wire KiB/page | DB KiB/page | deadlocks |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of results) {
     const b = base(r.round);
     const pps = r.pages / r.seconds;
     lines.push(
-      `| ${r.round} | ${r.coordinators} | ${r.load.toFixed(1)} | ${r.pages} | ${r.seconds.toFixed(1)} | ${pps.toFixed(0)} | ${b ? (pps / (b.pages / b.seconds)).toFixed(2) : '–'} | ${((r.coordinatorCpuS * 1000) / r.pages).toFixed(1)} | ${((r.nodeCpuS * 1000) / r.pages).toFixed(1)} | ${(r.statements / r.pages).toFixed(1)} | ${(r.pgBytes / 1024 / r.pages).toFixed(1)} | ${(r.dbBytesPerPage / 1024).toFixed(1)} |`,
+      `| ${r.round} | ${r.coordinators} | ${r.load.toFixed(1)} | ${r.pages} | ${r.seconds.toFixed(1)} | ${pps.toFixed(0)} | ${b ? (pps / (b.pages / b.seconds)).toFixed(2) : '–'} | ${((r.coordinatorCpuS * 1000) / r.pages).toFixed(1)} | ${((r.nodeCpuS * 1000) / r.pages).toFixed(1)} | ${(r.statements / r.pages).toFixed(1)} | ${(r.pgBytes / 1024 / r.pages).toFixed(1)} | ${(r.dbBytesPerPage / 1024).toFixed(1)} | ${r.deadlocks} |`,
     );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
