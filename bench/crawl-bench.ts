@@ -9,6 +9,8 @@
 // the site runs in the parent. Rounds repeat the whole set so every ratio compares runs of one round.
 // Usage: node --import tsx bench/crawl-bench.ts [--pages 2000] [--nodes 4] [--concurrency 16]
 //          [--rounds 2] [--systems sward,undici,undici-linkedom,crawlee] [--profile DIR] [--json FILE]
+//        node --import tsx bench/crawl-bench.ts --coordinators 1,2 [--pages 2000] [--nodes 4] [--rounds 2]
+//          (coordinators and nodes as separate compiled processes on one PostgreSQL; support-scaleout.ts)
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -382,7 +384,11 @@ async function crawleeRun(site: string, concurrency: number, work: string): Prom
 }
 
 // Last, so every const above is initialised before the top-level await runs.
-if (args[0] === '--child') {
+if (args.includes('--coordinators')) {
+  // 1 vs N coordinator processes on one PostgreSQL database (bench/support-scaleout.ts).
+  const { scaleoutBench } = await import('./support-scaleout.js');
+  await scaleoutBench(args);
+} else if (args[0] === '--child') {
   await child(args[1] as System);
 } else {
   await parent();

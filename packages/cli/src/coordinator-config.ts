@@ -30,6 +30,8 @@ export const coordinatorConfigSchema = z
   .object({
     db: text.default(DEFAULT_DB),
     dataDir: text.optional(),
+    /** The log's signing key; default DATA_DIR/log.key. Every coordinator on one database uses the same key. */
+    logKey: text.optional(),
     port: whole(0, 65_535).default(8080),
     host: text.default('127.0.0.1'),
     leaseMs: whole(1, 86_400_000).default(60_000),

@@ -15,7 +15,9 @@ export type CoordinatorErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'RATE_LIMITED'
-  | 'STORAGE';
+  | 'STORAGE'
+  /** The coordinator's own setup is wrong (refused at start, never sent over HTTP). */
+  | 'CONFIG';
 
 const STATUS: Record<CoordinatorErrorCode, number> = {
   BAD_REQUEST: 400,
@@ -34,6 +36,7 @@ const STATUS: Record<CoordinatorErrorCode, number> = {
   CONFLICT: 409,
   RATE_LIMITED: 429,
   STORAGE: 500,
+  CONFIG: 500,
 };
 
 export class CoordinatorError extends Error {

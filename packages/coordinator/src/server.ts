@@ -10,6 +10,7 @@ import { createApp } from './api/app.js';
 import { trustedProxySet } from './api/client-address.js';
 import { CoordinatorMetrics } from './api/metrics.js';
 import { BlobStore } from './blob/blob-store.js';
+import { blobStoreId } from './blob/blob-store-id.js';
 import { ChunkIndex } from './collections/chunk-index.js';
 import { CollectionIngest } from './collections/collection-ingest.js';
 import { CollectionSearch } from './collections/collection-search.js';
@@ -22,6 +23,7 @@ import { loadLogKey } from './log/log-key.js';
 import { LogStore } from './log/log-store.js';
 import { Sequencer } from './log/sequencer.js';
 import { openStore, schedulerFor } from './open-store.js';
+import { checkPeerAgreement } from './peer-agreement.js';
 import { RewardsService } from './rewards/rewards-service.js';
 import { defaultSpotCheckConfig, type SpotCheckConfig } from './spot-check/config.js';
 import { SampleKeys } from './spot-check/sample-keys.js';
@@ -98,11 +100,22 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     everyLeaves: 1000,
     ...opts.checkpoints,
   };
-  const {
-    signer,
-    verifierKey,
-    identity: logIdentity,
-  } = loadLogKey(opts.logKeyFile ?? join(opts.dataDir, 'log.key'), policy.origin);
+  const logKeyFile = opts.logKeyFile ?? join(opts.dataDir, 'log.key');
+  const { signer, verifierKey, keyId, identity: logIdentity } = loadLogKey(logKeyFile, policy.origin);
+  try {
+    // Before anything is signed or stored: peers on one database share one log key and one blob store.
+    const blobId = blobStoreId(blobs.root);
+    await checkPeerAgreement(store.db, {
+      logKeyId: keyId,
+      logKeyFile,
+      blobStoreId: blobId.id,
+      blobRoot: blobs.root,
+      blobStoreCreated: blobId.created,
+    });
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
   const spotCheckConfig = { ...defaultSpotCheckConfig, ...opts.spotChecks };
   const sampleKeys = new SampleKeys(store.db, signer, policy.origin, spotCheckConfig);
   // The coming epochs' keys exist (committed, signed) before the first capture is drawn.

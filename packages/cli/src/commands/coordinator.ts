@@ -19,7 +19,14 @@ export function register(program: Command): void {
       'JSON file of these settings by camelCase name, e.g. {"port": 8080, "minRefresh": "30s"} (flags > env > this file > defaults)',
     )
     .option('--db <location>', DB_HELP)
-    .option('--data-dir <dir>', 'folder for raw bodies (default: beside a SQLite db, else ./sward-data)')
+    .option(
+      '--data-dir <dir>',
+      'folder for raw bodies, shared by coordinators on one database (default: beside a SQLite db, else ./sward-data)',
+    )
+    .option(
+      '--log-key <file>',
+      'the log signing key, created on first start (default DATA_DIR/log.key; coordinators sharing a database must share it)',
+    )
     .option('--port <n>', 'port to listen on (env SWARD_PORT, default 8080)', intOption)
     .option('--host <addr>', 'address to listen on (env SWARD_HOST, default 127.0.0.1)')
     .option('--lease-ms <ms>', 'lease length before a URL goes to another node (default 60000)', intOption)
@@ -99,6 +106,7 @@ export function register(program: Command): void {
       const c = await startCoordinator({
         db: pgUrl ? o.db : resolve(o.db),
         dataDir: resolve(dataDir),
+        ...(o.logKey ? { logKeyFile: resolve(o.logKey) } : {}),
         port: o.port,
         host: o.host,
         scheduler: {

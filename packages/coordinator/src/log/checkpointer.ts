@@ -8,8 +8,9 @@ import {
   signCheckpoint,
 } from '@sward/core';
 import type { Anchor } from '../anchor/anchor.js';
-import type { SqlDriver } from '../store/sql-driver.js';
+import type { SqlDriver, SqlExecutor } from '../store/sql-driver.js';
 import type { LogStore } from './log-store.js';
+import { lockLogWriter } from './log-writer-lock.js';
 
 export interface CheckpointPolicy {
   /** The log's identity, first line of every checkpoint. */
@@ -50,10 +51,8 @@ export class Checkpointer {
     return signBundleManifest(m, [this.signer]);
   }
 
-  async latest(): Promise<StoredCheckpoint | null> {
-    const r = await this.db.get<Record<string, unknown>>(
-      'SELECT * FROM checkpoints ORDER BY size DESC LIMIT 1',
-    );
+  async latest(tx: SqlExecutor = this.db): Promise<StoredCheckpoint | null> {
+    const r = await tx.get<Record<string, unknown>>('SELECT * FROM checkpoints ORDER BY size DESC LIMIT 1');
     return r ? mapCheckpoint(r) : null;
   }
 
@@ -73,34 +72,46 @@ export class Checkpointer {
     return rows.map(mapCheckpoint);
   }
 
-  /** Issues a checkpoint when the policy says one is due (or `force` and the tree grew). */
+  /**
+   * Issues a checkpoint when the policy says one is due (or `force` and the tree grew). Coordinators
+   * sharing a database decide and sign under the log writer lock, so one checkpoint per interval is
+   * issued for the whole network, not one per coordinator; without `force` a coordinator that finds the
+   * lock taken leaves the turn to its holder. The anchor is written after the lock is let go.
+   */
   async maybeIssue(force = false, now = Date.now()): Promise<StoredCheckpoint | null> {
-    const head = await this.log.head();
-    if (head.size === 0) return null;
-    const last = await this.latest();
-    if (last && last.size >= head.size) return null;
-    const due =
+    // A cheap look first, outside any lock: most calls (every sequencer tick) end here.
+    const head0 = await this.log.head();
+    if (!this.due(head0.size, await this.latest(), force, now)) return null;
+    // Read before the transaction: on SQLite a statement outside it would wait for it to end.
+    const extensions = await this.extensions();
+    const issued = await this.db.transaction(async (tx) => {
+      if (!(await lockLogWriter(this.db.dialect, tx, force))) return null;
+      const head = await this.log.head(tx);
+      if (!this.due(head.size, await this.latest(tx), force, now)) return null;
+      const note = signCheckpoint(
+        { origin: this.policy.origin, size: head.size, rootHash: head.root, extensions },
+        [this.signer],
+      );
+      const hash = checkpointHash(note);
+      const ins = await tx.run(
+        'INSERT INTO checkpoints (size, note, hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (size) DO NOTHING',
+        [head.size, note, hash, now],
+      );
+      return ins.changes === 1 ? { size: head.size, hash } : null;
+    });
+    if (!issued) return null;
+    await this.anchorOne(issued.size, issued.hash);
+    return this.atLeast(issued.size);
+  }
+
+  private due(size: number, last: StoredCheckpoint | null, force: boolean, now: number): boolean {
+    if (size === 0 || (last && last.size >= size)) return false;
+    return (
       force ||
       !last ||
-      head.size - last.size >= this.policy.everyLeaves ||
-      now - last.createdAt >= this.policy.everyMs;
-    if (!due) return null;
-    const note = signCheckpoint(
-      {
-        origin: this.policy.origin,
-        size: head.size,
-        rootHash: head.root,
-        extensions: await this.extensions(),
-      },
-      [this.signer],
+      size - last.size >= this.policy.everyLeaves ||
+      now - last.createdAt >= this.policy.everyMs
     );
-    const hash = checkpointHash(note);
-    const ins = await this.db.run(
-      'INSERT INTO checkpoints (size, note, hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (size) DO NOTHING',
-      [head.size, note, hash, now],
-    );
-    if (ins.changes === 1) await this.anchorOne(head.size, hash);
-    return this.atLeast(head.size);
   }
 
   /** Anchors checkpoints that a crash left without an anchor reference. */

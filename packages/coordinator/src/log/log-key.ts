@@ -18,7 +18,12 @@ import {
 export function loadLogKey(
   path: string,
   origin: string,
-): { signer: NoteSigner; verifierKey: string; identity: Identity } {
+): {
+  signer: NoteSigner;
+  verifierKey: string;
+  identity: Identity /** Hex of the ed25519 public key. */;
+  keyId: string;
+} {
   if (!existsSync(path)) {
     mkdirSync(dirname(path), { recursive: true });
     // Written whole to a private name, then linked into place: link() is atomic and fails if the key
@@ -41,5 +46,6 @@ export function loadLogKey(
     verifierKey: formatVerifierKey(origin, Buffer.from(identity.id, 'hex')),
     // The network's secret for Web Bot Auth's delegated keys too (web-bot-auth/network-secret.ts).
     identity,
+    keyId: identity.id,
   };
 }

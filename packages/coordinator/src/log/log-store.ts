@@ -12,6 +12,7 @@ import {
   type StoredNode,
 } from '@sward/core';
 import type { SqlDriver, SqlExecutor } from '../store/sql-driver.js';
+import { lockLogWriter } from './log-writer-lock.js';
 
 /** Rows per multi-row INSERT: well under SQLite's 32766 bound parameters and PostgreSQL's 65535. */
 const INSERT_CHUNK = 500;
@@ -44,11 +45,15 @@ export class LogStore {
 
   /**
    * Sequences up to `max` accepted captures that have no leaf yet, in acceptance order. Returns the new
-   * head, or null when there was nothing to add.
+   * head, or null when there was nothing to add. With `wait: false` it also returns null at once when
+   * another coordinator on the same PostgreSQL database holds the log writer lock (it is sequencing, and
+   * its batch takes every capture committed before it started; the rest waits for the next turn).
    */
-  async sequence(max = 10_000): Promise<TreeHead | null> {
+  async sequence(max = 10_000, opts: { wait?: boolean } = {}): Promise<TreeHead | null> {
     return this.db.transaction(async (tx) => {
-      // Lock the head row first, so two coordinators on one PostgreSQL database append one at a time.
+      if (!(await lockLogWriter(this.db.dialect, tx, opts.wait ?? true))) return null;
+      // The head row is locked too: a coordinator of an older release (no advisory lock) that shares the
+      // database during a rolling upgrade still appends one batch at a time with this one.
       const lock = this.db.dialect === 'postgres' ? ' FOR UPDATE' : '';
       await tx.run('INSERT INTO log_state (id, size, root) VALUES (1, 0, ?) ON CONFLICT (id) DO NOTHING', [
         emptyRoot(),

@@ -6,6 +6,11 @@ import type { LogStore } from './log-store.js';
 /**
  * Background loop: every `intervalMs`, give leaves to accepted captures (in batches) and issue a
  * checkpoint when due. `flush()` does both at once, for the end of a crawl and for tests.
+ *
+ * Every coordinator of a network runs one, but only one feeds the log at a time: a background turn
+ * that finds the log writer lock taken (log-writer-lock.ts) is skipped, since the holder's batches take
+ * this coordinator's captures too. `flush()` waits for the lock, so it returns only once everything
+ * accepted before it has a leaf and a checkpoint covers it.
  */
 export class Sequencer {
   private timer: NodeJS.Timeout | null = null;
@@ -42,7 +47,7 @@ export class Sequencer {
   }
 
   private async step(force: boolean): Promise<void> {
-    while (await this.log.sequence()) {
+    while (await this.log.sequence(10_000, { wait: force })) {
       // keep going while there are pending captures
     }
     await this.checkpointer.maybeIssue(force);
