@@ -8,3 +8,4 @@ export * from './links.js';
 export * from './pii.js';
 export * from './quality-presets.js';
 export * from './quality-signals.js';
+export * from './link-scan.js';

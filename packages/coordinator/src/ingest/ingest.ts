@@ -1,5 +1,6 @@
 import {
   type Capture,
+  type CaptureBatchItem,
   CoreError,
   captureLeafBytes,
   checkCaptureBody,
@@ -33,6 +34,11 @@ export interface IngestResult {
   reason: string | null;
 }
 
+/** One capture's answer in a batch, in the batch's order. */
+export type BatchResult =
+  | ({ accepted: true } & IngestResult)
+  | { accepted: false; error: { code: string; message: string } };
+
 /** RFC 9309 §2.5: crawlers must parse at least 500 KiB of robots.txt; we keep that much. */
 const ROBOTS_MAX = 500 * 1024;
 
@@ -43,6 +49,9 @@ const ROBOTS_MAX = 500 * 1024;
  * transaction.
  */
 export class Ingest {
+  /** Told when a stored page waits for its document (the extraction pool wakes up). */
+  onExtractionQueued: () => void = () => {};
+
   constructor(
     private readonly store: Store,
     private readonly blobs: BlobStore,
@@ -51,13 +60,45 @@ export class Ingest {
     private readonly collections: CollectionIngest,
   ) {}
 
+  /** One capture, body base64 in JSON (POST /v1/nodes/captures, kept for older nodes). */
   async acceptCapture(sessionNodeId: string, input: unknown): Promise<IngestResult> {
     const upload = captureUploadSchema.safeParse(input);
     if (!upload.success)
       throw new CoordinatorError('BAD_REQUEST', `capture upload: ${upload.error.issues[0]?.message}`);
+    const { capture, signature, body } = upload.data;
+    return this.acceptSigned(sessionNodeId, capture, signature, Buffer.from(body, 'base64'));
+  }
+
+  /**
+   * A node's batch (POST /v1/nodes/capture-batch): each capture goes through every check and its own
+   * transaction, so a bad one is refused alone, by position and reason, and the others are stored. Errors
+   * that are not a verdict on a capture (the database is down) fail the whole request: the node sends it
+   * again, and captures already accepted get the same answer (acceptSigned is idempotent per capture).
+   */
+  async acceptBatch(sessionNodeId: string, items: readonly CaptureBatchItem[]): Promise<BatchResult[]> {
+    await this.requireActiveNode(sessionNodeId);
+    const out: BatchResult[] = [];
+    for (const it of items) {
+      try {
+        const body = Buffer.from(it.body.buffer, it.body.byteOffset, it.body.byteLength);
+        out.push({ accepted: true, ...(await this.acceptSigned(sessionNodeId, it.capture, it.signature, body)) });
+      } catch (e) {
+        if (!(e instanceof CoordinatorError)) throw e;
+        out.push({ accepted: false, error: { code: e.code, message: e.message } });
+      }
+    }
+    return out;
+  }
+
+  private async acceptSigned(
+    sessionNodeId: string,
+    capture: unknown,
+    signature: unknown,
+    body: Buffer,
+  ): Promise<IngestResult> {
     let sc: ReturnType<typeof verifySignedCapture>;
     try {
-      sc = verifySignedCapture({ capture: upload.data.capture, signature: upload.data.signature });
+      sc = verifySignedCapture({ capture, signature });
     } catch (e) {
       if (e instanceof CoreError)
         throw new CoordinatorError(e.code === 'BAD_SIGNATURE' ? 'BAD_SIGNATURE' : 'BAD_REQUEST', e.message);
@@ -80,7 +121,6 @@ export class Ingest {
     checkLease(lease, c.nodeId, c.leaseId, c.jobId, c.requestedUrl, this.now());
     const forged = redirectChainProblem(c);
     if (forged) await this.rejectForged(lease as LeaseRow, c, captureId, forged);
-    const body = Buffer.from(upload.data.body, 'base64');
     try {
       checkCaptureBody(c, body);
     } catch (e) {
@@ -94,9 +134,13 @@ export class Ingest {
     const collectionId = job?.collectionId ?? null;
     // A live collection's named sources may be feeds or pages, whatever their URL looks like.
     const feeds = !collectionId ? 'never' : l.kind === 'feed' ? 'expect' : l.depth === 0 ? 'sniff' : 'never';
-    const verdict = pageVerdict(c, body, { feeds });
+    // A crawl's documents are made off the capture path (extraction-pool.ts); a live collection chunks its
+    // document in the capture's transaction, so it is extracted here.
+    const verdict = pageVerdict(c, body, { feeds, extract: collectionId !== null });
     if (verdict.outcome === 'stored') await this.blobs.put(c.bodySha256, body);
-    return this.commitPage(l, c, verdict, captureId, signed, job ?? null, body);
+    const result = await this.commitPage(l, c, verdict, captureId, signed, job ?? null, body);
+    if (verdict.outcome === 'stored' && verdict.extractLater) this.onExtractionQueued();
+    return result;
   }
 
   /**
@@ -233,6 +277,7 @@ export class Ingest {
             ...verdict.document,
             extractor: EXTRACTOR,
           });
+        else if (verdict.extractLater) await this.store.extractQueue.add(tx, captureId, l.jobId);
       }
       if (collectionId)
         await this.collections.onAnswer(tx, {

@@ -169,6 +169,7 @@ export class FrontierStore {
       skippedByReason: {},
       failedByReason: {},
       pagesByNode: {},
+      documentsPending: 0,
     };
     const rows = await this.db.all<{ state: string; reason: string | null; n: number }>(
       "SELECT state, reason, count(*) AS n FROM urls WHERE job_id = ? AND kind = 'page' GROUP BY state, reason",
@@ -188,6 +189,11 @@ export class FrontierStore {
       [jobId],
     );
     for (const r of nodes) p.pagesByNode[r.node_id] = Number(r.n);
+    const pending = await this.db.get<{ n: number }>(
+      'SELECT count(*) AS n FROM extract_queue WHERE job_id = ?',
+      [jobId],
+    );
+    p.documentsPending = Number(pending?.n ?? 0);
     return p;
   }
 
@@ -673,10 +679,14 @@ export class FrontierStore {
       [jobId],
     );
     if (Number(open?.n ?? 0) === 0) {
-      await tx.run("UPDATE jobs SET state = 'done', finished_at = ? WHERE id = ? AND state = 'running'", [
-        now,
-        jobId,
-      ]);
+      // Captured: nothing left to fetch. Done: every stored page has its document too (extract_queue empty).
+      await tx.run('UPDATE jobs SET captured_at = ? WHERE id = ? AND captured_at IS NULL', [now, jobId]);
+      const extracting = await tx.get('SELECT 1 AS x FROM extract_queue WHERE job_id = ? LIMIT 1', [jobId]);
+      if (!extracting)
+        await tx.run("UPDATE jobs SET state = 'done', finished_at = ? WHERE id = ? AND state = 'running'", [
+          now,
+          jobId,
+        ]);
     }
   }
 }
@@ -737,6 +747,7 @@ function mapJob(r: Record<string, unknown>): Job {
     stored: Number(r.stored),
     createdAt: Number(r.created_at),
     finishedAt: r.finished_at == null ? null : Number(r.finished_at),
+    capturedAt: r.captured_at == null ? null : Number(r.captured_at),
     collectionId: (r.collection_id as string | null) ?? null,
   };
 }

@@ -6,6 +6,7 @@ import { AuditStore } from './audit-store.js';
 import { AuthStore } from './auth-store.js';
 import { CaptureStore } from './capture-store.js';
 import { ensureColumns } from './columns.js';
+import { ExtractQueueStore } from './extract-queue-store.js';
 import { FrontierStore } from './frontier-store.js';
 import { openPostgresDriver } from './postgres-driver.js';
 import { QuotaStore } from './quota-store.js';
@@ -25,6 +26,7 @@ export class Store {
   readonly auth: AuthStore;
   readonly frontier: FrontierStore;
   readonly captures: CaptureStore;
+  readonly extractQueue: ExtractQueueStore;
   readonly audit: AuditStore;
   readonly quotas: QuotaStore;
   readonly takedowns: TakedownStore;
@@ -44,6 +46,7 @@ export class Store {
       this.takedowns,
     );
     this.captures = new CaptureStore(db);
+    this.extractQueue = new ExtractQueueStore(db);
   }
 
   async migrate(): Promise<void> {
@@ -59,7 +62,7 @@ export class Store {
     // Columns added after a table first shipped (CREATE TABLE IF NOT EXISTS keeps old tables as they were).
     await this.db.transaction(async (tx) => {
       if (this.db.dialect === 'postgres') await tx.run('SELECT pg_advisory_xact_lock(7290017)');
-      await ensureColumns(this.db, tx, 'jobs', { collection_id: 'TEXT', tenant_id: 'TEXT' });
+      await ensureColumns(this.db, tx, 'jobs', { collection_id: 'TEXT', tenant_id: 'TEXT', captured_at: 'BIGINT' });
       await ensureColumns(this.db, tx, 'hosts', {
         tdmrep_at: 'BIGINT',
         robots_doc: 'BIGINT',
