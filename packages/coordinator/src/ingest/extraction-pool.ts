@@ -107,7 +107,7 @@ export class ExtractionPool {
   async round(): Promise<number> {
     const tasks = await this.store.extractQueue.claim(
       this.opts.batch ?? this.threads * 16,
-      this.opts.holdMs ?? 60_000,
+      this.opts.holdMs ?? 10_000,
     );
     if (!tasks.length) return 0;
     const done = await Promise.all(tasks.map((t) => this.extractOne(t)));
