@@ -34,6 +34,23 @@ export interface IngestResult {
   reason: string | null;
 }
 
+/** A page capture that passed every check, its body stored, waiting for its transaction. */
+interface PreparedPage {
+  l: LeaseRow;
+  c: Capture;
+  verdict: PageVerdict;
+  captureId: string;
+  signed: string;
+  job: Job | null;
+  body: Buffer;
+}
+
+/** A capture's refusal in a batch; anything but a verdict on the capture fails the whole request. */
+function refusal(e: unknown): BatchResult {
+  if (!(e instanceof CoordinatorError)) throw e;
+  return { accepted: false, error: { code: e.code, message: e.message } };
+}
+
 /** One capture's answer in a batch, in the batch's order. */
 export type BatchResult =
   | ({ accepted: true } & IngestResult)
@@ -70,23 +87,54 @@ export class Ingest {
   }
 
   /**
-   * A node's batch (POST /v1/nodes/capture-batch): each capture goes through every check and its own
-   * transaction, so a bad one is refused alone, by position and reason, and the others are stored. Errors
-   * that are not a verdict on a capture (the database is down) fail the whole request: the node sends it
-   * again, and captures already accepted get the same answer (acceptSigned is idempotent per capture).
+   * A node's batch (POST /v1/nodes/capture-batch). Every capture goes through every check first (signature,
+   * session node, lease, redirect chain, body hash, policy verdict; its body is stored), then the batch's pages
+   * are committed in one transaction, each under its own savepoint: a capture refused at any step (its lease
+   * expired meanwhile) is rolled back alone, by position and reason, and the others are stored. Errors that
+   * are not a verdict on a capture (the database is down) fail the whole request: the node sends it again,
+   * and captures already accepted get the same answer (a capture's id is the hash of its signed record).
    */
   async acceptBatch(sessionNodeId: string, items: readonly CaptureBatchItem[]): Promise<BatchResult[]> {
     await this.requireActiveNode(sessionNodeId);
-    const out: BatchResult[] = [];
-    for (const it of items) {
+    const out: BatchResult[] = new Array(items.length);
+    const pages: [number, PreparedPage][] = [];
+    for (const [i, it] of items.entries()) {
       try {
         const body = Buffer.from(it.body.buffer, it.body.byteOffset, it.body.byteLength);
-        out.push({ accepted: true, ...(await this.acceptSigned(sessionNodeId, it.capture, it.signature, body)) });
+        const p = await this.prepare(sessionNodeId, it.capture, it.signature, body, false);
+        if ('outcome' in p) out[i] = { accepted: true, ...p };
+        else pages.push([i, p]);
       } catch (e) {
-        if (!(e instanceof CoordinatorError)) throw e;
-        out.push({ accepted: false, error: { code: e.code, message: e.message } });
+        out[i] = refusal(e);
       }
     }
+    if (!pages.length) return out;
+    const answered = new Map<string, IngestResult>();
+    await this.store.db.transaction(async (tx) => {
+      for (const [i, p] of pages) {
+        // the same capture twice in one batch: the second gets the first's answer, as a resend would
+        const earlier = answered.get(p.captureId);
+        if (earlier) {
+          out[i] = { accepted: true, ...earlier };
+          continue;
+        }
+        await tx.run('SAVEPOINT capture');
+        try {
+          const r = await this.commitPageIn(tx, p);
+          await tx.run('RELEASE SAVEPOINT capture');
+          answered.set(p.captureId, r);
+          out[i] = { accepted: true, ...r };
+        } catch (e) {
+          await tx.run('ROLLBACK TO SAVEPOINT capture');
+          await tx.run('RELEASE SAVEPOINT capture');
+          out[i] = refusal(e);
+        }
+      }
+      for (const jobId of new Set(pages.map(([, p]) => p.l.jobId)))
+        await this.store.frontier.finishIfDone(tx, jobId);
+    });
+    if (pages.some(([i, p]) => out[i]?.accepted && p.verdict.outcome === 'stored' && p.verdict.extractLater))
+      this.onExtractionQueued();
     return out;
   }
 
@@ -96,6 +144,30 @@ export class Ingest {
     signature: unknown,
     body: Buffer,
   ): Promise<IngestResult> {
+    const p = await this.prepare(sessionNodeId, capture, signature, body, true);
+    if ('outcome' in p) return p;
+    const result = await this.store.db.transaction(async (tx) => {
+      const r = await this.commitPageIn(tx, p);
+      await this.store.frontier.finishIfDone(tx, p.l.jobId);
+      return r;
+    });
+    if (p.verdict.outcome === 'stored' && p.verdict.extractLater) this.onExtractionQueued();
+    return result;
+  }
+
+  /**
+   * Every check of a capture that needs no write: signature, that the signer is the session's node (and, when
+   * `checkNode`, registered and not revoked), its lease, redirect chain and body hash. A page capture comes
+   * back with its policy verdict, its body stored, for commitPageIn; a resent capture, a policy file or a
+   * spot check is answered here.
+   */
+  private async prepare(
+    sessionNodeId: string,
+    capture: unknown,
+    signature: unknown,
+    body: Buffer,
+    checkNode: boolean,
+  ): Promise<IngestResult | PreparedPage> {
     let sc: ReturnType<typeof verifySignedCapture>;
     try {
       sc = verifySignedCapture({ capture, signature });
@@ -116,7 +188,7 @@ export class Ingest {
         'BAD_SIGNATURE',
         `capture is signed by node ${c.nodeId}, not the session's node`,
       );
-    await this.requireActiveNode(c.nodeId);
+    if (checkNode) await this.requireActiveNode(c.nodeId);
     const lease = await this.store.frontier.getLease(c.leaseId);
     checkLease(lease, c.nodeId, c.leaseId, c.jobId, c.requestedUrl, this.now());
     const forged = redirectChainProblem(c);
@@ -130,7 +202,7 @@ export class Ingest {
     const l = lease as LeaseRow;
     if (l.kind === 'spotcheck') return this.commitSpotCheck(l, c, body, captureId, signed);
     if (l.kind !== 'page' && l.kind !== 'feed') return this.commitPolicy(l, c, body, captureId, signed);
-    const job = await this.store.frontier.getJob(l.jobId);
+    const job = (await this.store.frontier.getJob(l.jobId)) ?? null;
     const collectionId = job?.collectionId ?? null;
     // A live collection's named sources may be feeds or pages, whatever their URL looks like.
     const feeds = !collectionId ? 'never' : l.kind === 'feed' ? 'expect' : l.depth === 0 ? 'sniff' : 'never';
@@ -138,9 +210,7 @@ export class Ingest {
     // document in the capture's transaction, so it is extracted here.
     const verdict = pageVerdict(c, body, { feeds, extract: collectionId !== null });
     if (verdict.outcome === 'stored') await this.blobs.put(c.bodySha256, body);
-    const result = await this.commitPage(l, c, verdict, captureId, signed, job ?? null, body);
-    if (verdict.outcome === 'stored' && verdict.extractLater) this.onExtractionQueued();
-    return result;
+    return { l, c, verdict, captureId, signed, job, body };
   }
 
   /**
@@ -195,18 +265,12 @@ export class Ingest {
     return lease as LeaseRow;
   }
 
-  private async commitPage(
-    l: LeaseRow,
-    c: Capture,
-    verdict: PageVerdict,
-    captureId: string,
-    signed: string,
-    job: Job | null,
-    body: Buffer,
-  ): Promise<IngestResult> {
+  /** Records a checked page capture in `tx`: the caller's transaction, which finishes the job if it can. */
+  private async commitPageIn(tx: SqlExecutor, p: PreparedPage): Promise<IngestResult> {
+    const { l, c, verdict, captureId, signed, job, body } = p;
     const collectionId = job?.collectionId ?? null;
     const { frontier, captures } = this.store;
-    return this.store.db.transaction(async (tx) => {
+    {
       await this.lockLease(tx, c);
       const now = this.now();
       let outcome: string = verdict.outcome;
@@ -292,9 +356,8 @@ export class Ingest {
           verdict,
         });
       await frontier.releaseHost(tx, l.origin, now);
-      await frontier.finishIfDone(tx, l.jobId);
       return { captureId, outcome, reason };
-    });
+    }
   }
 
   /** `job` as read when the capture arrived: only its options are used, and they never change. */

@@ -738,11 +738,23 @@ function mapHostPolicy(h: Record<string, unknown>): HostPolicy {
 // A stored job is read as it was accepted: a seed taken by an older, laxer check must not make it unreadable.
 const storedOptionsSchema = crawlRequestSchema.extend({ seed: z.string() });
 
+// A job's options never change and are read on every capture: parsed once per distinct text.
+const parsedOptions = new Map<string, Job['options']>();
+function jobOptions(text: string): Job['options'] {
+  let o = parsedOptions.get(text);
+  if (!o) {
+    o = storedOptionsSchema.parse(JSON.parse(text));
+    if (parsedOptions.size >= 1000) parsedOptions.clear();
+    parsedOptions.set(text, o);
+  }
+  return o;
+}
+
 function mapJob(r: Record<string, unknown>): Job {
   return {
     id: String(r.id),
     seed: String(r.seed),
-    options: storedOptionsSchema.parse(JSON.parse(String(r.options))),
+    options: jobOptions(String(r.options)),
     state: r.state as Job['state'],
     stored: Number(r.stored),
     createdAt: Number(r.created_at),
