@@ -227,14 +227,14 @@ async function child(system: System): Promise<void> {
               profileFile,
               system === 'sward-base' ? opt('base-bin', '') : '',
             )
-      : system === 'crawlee'
-        ? () => crawleeRun(site, concurrency, work)
-        : () =>
-            undiciRun(
-              (JSON.parse(readFileSync(urlsFile, 'utf8')) as string[]).map((p) => site + p),
-              concurrency,
-              system === 'undici-linkedom',
-            );
+        : system === 'crawlee'
+          ? () => crawleeRun(site, concurrency, work)
+          : () =>
+              undiciRun(
+                (JSON.parse(readFileSync(urlsFile, 'utf8')) as string[]).map((p) => site + p),
+                concurrency,
+                system === 'undici-linkedom',
+              );
   const r = await run();
   rss.stop();
   // sward-procs: the process tree's sampled peak (coordinator + nodes + this process) in both columns
@@ -378,7 +378,10 @@ async function swardProcsRun(
   const bin = baseBin || fileURLToPath(new URL('../packages/cli/bin/sward.js', import.meta.url));
   const env = { ...process.env, SWARD_LOG_LEVEL: 'warn', SWARD_NODE_LOG_LEVEL: 'warn', NODE_OPTIONS: '' };
   const start = (args: string[], flags: string[] = []) => {
-    const child = spawn(process.execPath, [...flags, bin, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...flags, bin, ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
@@ -398,7 +401,16 @@ async function swardProcsRun(
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const coord = start(
-    ['coordinator', '--db', join(work, 'sward.db'), '--port', String(port), '--host-delay-ms', '0', '--no-politeness'],
+    [
+      'coordinator',
+      '--db',
+      join(work, 'sward.db'),
+      '--port',
+      String(port),
+      '--host-delay-ms',
+      '0',
+      '--no-politeness',
+    ],
     profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
   );
   const key = (await coord.waitFor(/first API key \(shown once, stored hashed\): (sk_\S+)/))[1] as string;
@@ -426,14 +438,18 @@ async function swardProcsRun(
   await new Promise((r) => setTimeout(r, 3000));
   const pids = [coord.child.pid, ...nodes.map((n) => n.child.pid)].filter((p): p is number => !!p);
   const coordPid = coord.child.pid as number;
-  const treeCpu = () => pids.reduce((a, p) => a + procCpu(`/proc/${p}/stat`), 0) + cpuSince({ user: 0, system: 0 });
+  const treeCpu = () =>
+    pids.reduce((a, p) => a + procCpu(`/proc/${p}/stat`), 0) + cpuSince({ user: 0, system: 0 });
   const threadCpu = () => {
     const main = procCpu(`/proc/${coordPid}/task/${coordPid}/stat`);
     return { main, all: procCpu(`/proc/${coordPid}/stat`) };
   };
   let rssPeak = 0;
   const sampler = setInterval(() => {
-    rssPeak = Math.max(rssPeak, pids.reduce((a, p) => a + procRss(p), process.memoryUsage.rss()));
+    rssPeak = Math.max(
+      rssPeak,
+      pids.reduce((a, p) => a + procRss(p), process.memoryUsage.rss()),
+    );
   }, 50);
   const cpu0 = treeCpu();
   const c0 = threadCpu();
@@ -468,7 +484,7 @@ async function swardProcsRun(
       capturedMs: done.capturedAt == null ? null : done.capturedAt - done.createdAt,
       documentsReadyMs: done.finishedAt == null ? null : done.finishedAt - done.createdAt,
       coordinatorMainCpuMsPerPage: +(((c1.main - c0.main) * 1000) / pages).toFixed(2),
-      coordinatorWorkersCpuMsPerPage: +((((c1.all - c1.main) - (c0.all - c0.main)) * 1000) / pages).toFixed(2),
+      coordinatorWorkersCpuMsPerPage: +(((c1.all - c1.main - (c0.all - c0.main)) * 1000) / pages).toFixed(2),
       treePeakRssMiB: mib(rssPeak),
       profiles: profileDir ? readdirSync(profileDir) : [],
       skipped: done.progress?.skipped,

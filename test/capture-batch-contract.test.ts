@@ -37,7 +37,11 @@ for (const backend of backends()) {
     after(() => backend.cleanup());
 
     const setup = async () => {
-      const store = await openStore(await backend.create(), { hostDelayMs: 0, backoffMs: 1, politeness: false });
+      const store = await openStore(await backend.create(), {
+        hostDelayMs: 0,
+        backoffMs: 1,
+        politeness: false,
+      });
       const blobs = new BlobStore(mkdtempSync(join(tmpdir(), 'sward-blobs-')));
       const ingest = new Ingest(
         store,
@@ -58,7 +62,9 @@ for (const backend of backends()) {
         { seed: 'http://b.test/', maxPages: 100, maxDepth: 1, include: [], exclude: [] },
       );
       const [r] = await store.frontier.claim(node.id, 1);
-      await ingest.acceptBatch(node.id, [item(node, r as Lease, { body: '', headers: { 'content-type': 'text/plain' } })]);
+      await ingest.acceptBatch(node.id, [
+        item(node, r as Lease, { body: '', headers: { 'content-type': 'text/plain' } }),
+      ]);
       const [t] = await store.frontier.claim(node.id, 1);
       await ingest.acceptBatch(node.id, [item(node, t as Lease, { status: 404, body: 'nope' })]);
       const [seed] = await store.frontier.claim(node.id, 1);
@@ -162,7 +168,10 @@ for (const backend of backends()) {
       assert.equal(docs.length, 6);
       for (const d of docs) {
         const body = await blobs.get(d.bodySha256);
-        const expected = { ...extract(decodeHtml(body as Buffer, 'text/html; charset=utf-8').text, { url: d.finalUrl }), extractor: EXTRACTOR };
+        const expected = {
+          ...extract(decodeHtml(body as Buffer, 'text/html; charset=utf-8').text, { url: d.finalUrl }),
+          extractor: EXTRACTOR,
+        };
         assert.deepEqual(d.document, JSON.parse(JSON.stringify(expected)), `document of ${d.url}`);
         assert.equal(sha256Hex(body as Buffer), d.bodySha256);
       }

@@ -17,7 +17,10 @@ type Lease = { leaseId: string; jobId: string; url: string };
 /** A signed capture and its body as the node's fetcher hands them to the uploader. */
 function signed(node: Identity, lease: Lease, res: Parameters<typeof captureUpload>[2]) {
   const u = captureUpload(node, lease, res);
-  return { signed: { capture: u.capture, signature: u.signature } as SignedCapture, body: Buffer.from(u.body, 'base64') };
+  return {
+    signed: { capture: u.capture, signature: u.signature } as SignedCapture,
+    body: Buffer.from(u.body, 'base64'),
+  };
 }
 
 /** A coordinator, a node client with its uploader, and a job on a site nobody fetches (captures are made here). */
@@ -59,7 +62,11 @@ async function world(coordinatorUrl?: (c: RunningCoordinator) => Promise<string>
   // robots.txt, tdmrep.json, then the seed page linking to /p0…/p5
   for (const body of ['', 'nope']) {
     const [l] = await client.lease(1, 0);
-    const s = signed(node, l as Lease, { status: body ? 404 : 200, body, headers: { 'content-type': 'text/plain' } });
+    const s = signed(node, l as Lease, {
+      status: body ? 404 : 200,
+      body,
+      headers: { 'content-type': 'text/plain' },
+    });
     await uploader.submit(s.signed, s.body);
   }
   const [seed] = await client.lease(1, 0);

@@ -8,7 +8,10 @@ import { startNewsSite, startSampleSite } from '@sward/testsites';
  * workers: the frontier must get exactly the links the document lists (followable ones), and the same robots
  * meta tags, on every HTML page of the test sites.
  */
-async function everyHtmlPage(origin: string, limit: number): Promise<{ url: string; body: Buffer; type: string }[]> {
+async function everyHtmlPage(
+  origin: string,
+  limit: number,
+): Promise<{ url: string; body: Buffer; type: string }[]> {
   const seen = new Set([`${origin}/`]);
   const queue = [`${origin}/`];
   const pages: { url: string; body: Buffer; type: string }[] = [];
@@ -61,7 +64,9 @@ test('the link scan agrees with the extractor on the news site, noai page includ
   assert.ok(pages.length >= 9, `${pages.length} HTML pages`);
   compare(pages);
   assert.ok(
-    pages.some((p) => scanLinks(decodeHtml(p.body, p.type).text, p.url).metaRobots.some((m) => /noai/.test(m.content))),
+    pages.some((p) =>
+      scanLinks(decodeHtml(p.body, p.type).text, p.url).metaRobots.some((m) => /noai/.test(m.content)),
+    ),
     'the noai page was scanned',
   );
 });

@@ -28,7 +28,13 @@ export function crawlProgressBar(
       const done = p.stored + p.skipped + p.failed;
       const total = done + p.queued + p.leased;
       const rate = (p.stored / Math.max((Date.now() - started) / 1000, 0.001)).toFixed(1);
-      const payload = { stored: p.stored, skipped: p.skipped, failed: p.failed, rate, pending: p.documentsPending ?? 0 };
+      const payload = {
+        stored: p.stored,
+        skipped: p.skipped,
+        failed: p.failed,
+        rate,
+        pending: p.documentsPending ?? 0,
+      };
       if (!on) {
         bar.start(Math.max(total, 1), done, payload);
         on = true;

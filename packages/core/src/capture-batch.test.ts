@@ -34,9 +34,21 @@ test('a malformed frame is refused whole, saying what is wrong', () => {
     ['head not JSON', Buffer.concat([Buffer.from([0, 0, 0, 2]), Buffer.from('{x')]), /head is not JSON/],
     ['wrong version', head({ v: 2, captures: [] }), /v: 1/],
     ['no captures', head({ v: 1, captures: [] }), /non-empty list/],
-    ['negative length', head({ v: 1, captures: [{ capture: {}, signature: '', bodyBytes: -1 }] }), /bodyBytes/],
-    ['fractional length', head({ v: 1, captures: [{ capture: {}, signature: '', bodyBytes: 1.5 }] }, Buffer.from('ab')), /bodyBytes/],
-    ['too many', head({ v: 1, captures: Array.from({ length: 65 }, () => ({ bodyBytes: 0 })) }), /more than 64/],
+    [
+      'negative length',
+      head({ v: 1, captures: [{ capture: {}, signature: '', bodyBytes: -1 }] }),
+      /bodyBytes/,
+    ],
+    [
+      'fractional length',
+      head({ v: 1, captures: [{ capture: {}, signature: '', bodyBytes: 1.5 }] }, Buffer.from('ab')),
+      /bodyBytes/,
+    ],
+    [
+      'too many',
+      head({ v: 1, captures: Array.from({ length: 65 }, () => ({ bodyBytes: 0 })) }),
+      /more than 64/,
+    ],
     ['huge head length', Buffer.from([0xff, 0xff, 0xff, 0xff]), /over the limit/],
   ];
   for (const [name, bytes, message] of cases)

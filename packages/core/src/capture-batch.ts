@@ -56,7 +56,8 @@ export function decodeCaptureBatch(bytes: Uint8Array): CaptureBatchItem[] {
   }
   const h = head as { v?: unknown; captures?: unknown };
   if (!h || typeof h !== 'object' || h.v !== 1) throw bad('head is not { v: 1, captures: [...] }');
-  if (!Array.isArray(h.captures) || h.captures.length === 0) throw bad('head.captures is not a non-empty list');
+  if (!Array.isArray(h.captures) || h.captures.length === 0)
+    throw bad('head.captures is not a non-empty list');
   if (h.captures.length > CAPTURE_BATCH_MAX_ITEMS)
     throw bad(`${h.captures.length} captures, more than ${CAPTURE_BATCH_MAX_ITEMS}`);
   let at = 4 + headLength;

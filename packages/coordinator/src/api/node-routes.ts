@@ -139,7 +139,10 @@ export function nodeRoutes(deps: AppDeps): Hono<Env> {
   r.post('/capture-batch', async (c) => {
     const type = c.req.header('content-type')?.split(';')[0]?.trim();
     if (type !== CAPTURE_BATCH_CONTENT_TYPE)
-      throw new CoordinatorError('BAD_REQUEST', `capture batch: content-type must be ${CAPTURE_BATCH_CONTENT_TYPE}`);
+      throw new CoordinatorError(
+        'BAD_REQUEST',
+        `capture batch: content-type must be ${CAPTURE_BATCH_CONTENT_TYPE}`,
+      );
     let items: CaptureBatchItem[];
     try {
       items = decodeCaptureBatch(new Uint8Array(await c.req.arrayBuffer()));

@@ -131,7 +131,10 @@ export class ExtractionPool {
     const body = await this.blobs.get(task.bodySha256);
     if (!body) {
       // left on the queue (claimed for holdMs): a blob store that lost a body is an operator's problem to see
-      this.opts.log?.error({ captureId: task.captureId, sha256: task.bodySha256 }, 'body missing for extraction');
+      this.opts.log?.error(
+        { captureId: task.captureId, sha256: task.bodySha256 },
+        'body missing for extraction',
+      );
       return null;
     }
     try {

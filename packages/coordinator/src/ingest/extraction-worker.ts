@@ -16,12 +16,18 @@ const port = parentPort;
 if (!port) throw new Error('extraction-worker runs as a worker thread');
 port.on('message', (m: ExtractionRequest) => {
   try {
-    const { text } = decodeHtml(Buffer.from(m.body.buffer, m.body.byteOffset, m.body.byteLength), m.contentType);
+    const { text } = decodeHtml(
+      Buffer.from(m.body.buffer, m.body.byteOffset, m.body.byteLength),
+      m.contentType,
+    );
     // The extractor's id goes with the document: a bundle names it, and --rederive rebuilds with it.
     const doc = { ...extract(text, { url: m.finalUrl }), extractor: EXTRACTOR };
     port.postMessage({ id: m.id, doc } satisfies ExtractionReply);
   } catch (e) {
-    port.postMessage({ id: m.id, error: e instanceof Error ? e.message : String(e) } satisfies ExtractionReply);
+    port.postMessage({
+      id: m.id,
+      error: e instanceof Error ? e.message : String(e),
+    } satisfies ExtractionReply);
   }
 });
 port.postMessage({ ready: true });

@@ -64,7 +64,9 @@ export class ExtractQueueStore {
 
   /** How many of a job's pages still wait for their document. */
   async pending(jobId: string, tx: SqlExecutor = this.db): Promise<number> {
-    const r = await tx.get<{ n: number }>('SELECT count(*) AS n FROM extract_queue WHERE job_id = ?', [jobId]);
+    const r = await tx.get<{ n: number }>('SELECT count(*) AS n FROM extract_queue WHERE job_id = ?', [
+      jobId,
+    ]);
     return Number(r?.n ?? 0);
   }
 }

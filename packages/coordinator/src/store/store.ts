@@ -62,7 +62,11 @@ export class Store {
     // Columns added after a table first shipped (CREATE TABLE IF NOT EXISTS keeps old tables as they were).
     await this.db.transaction(async (tx) => {
       if (this.db.dialect === 'postgres') await tx.run('SELECT pg_advisory_xact_lock(7290017)');
-      await ensureColumns(this.db, tx, 'jobs', { collection_id: 'TEXT', tenant_id: 'TEXT', captured_at: 'BIGINT' });
+      await ensureColumns(this.db, tx, 'jobs', {
+        collection_id: 'TEXT',
+        tenant_id: 'TEXT',
+        captured_at: 'BIGINT',
+      });
       await ensureColumns(this.db, tx, 'hosts', {
         tdmrep_at: 'BIGINT',
         robots_doc: 'BIGINT',
