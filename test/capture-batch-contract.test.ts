@@ -124,6 +124,48 @@ for (const backend of backends()) {
       await store.close();
     });
 
+    test('two answers to one lease in a batch: the second is rolled back alone at commit, leaving no trace', async () => {
+      const { store, ingest, node } = await setup();
+      const { job, lease } = await fiveLeases(store, ingest, node);
+      // both pass the checks made before the batch's transaction (the lease is still open for each)...
+      const first = item(node, lease('/a'), { body: page('a') });
+      const second = item(node, lease('/a'), { body: page('a2') });
+      const other = item(node, lease('/e'), { body: page('e') });
+      const results = await ingest.acceptBatch(node.id, [first, second, other]);
+      // ...and the second finds the lease answered under its savepoint, which is rolled back
+      assert.deepEqual(
+        results.map((r) => (r.accepted ? r.outcome : r.error.code)),
+        ['stored', 'LEASE_NOT_HELD', 'stored'],
+      );
+      const rows = await store.db.all<{ id: string; body_sha256: string }>(
+        "SELECT id, body_sha256 FROM captures WHERE job_id = ? AND requested_url = 'http://b.test/a'",
+        [job.id],
+      );
+      assert.deepEqual(
+        rows.map((r) => r.body_sha256),
+        [sha256Hex(Buffer.from(page('a')))],
+      );
+      const paid = await store.db.get<{ n: number }>(
+        'SELECT count(*) AS n FROM rw_captures WHERE node_id = ?',
+        [node.id],
+      );
+      const captured = await store.db.get<{ n: number }>(
+        "SELECT count(*) AS n FROM captures WHERE node_id = ? AND outcome <> 'policy'",
+        [node.id],
+      );
+      assert.equal(
+        Number(paid?.n),
+        Number(captured?.n),
+        'every capture paid once, the rolled-back one not at all',
+      );
+      const queued = await store.db.get<{ n: number }>(
+        'SELECT count(*) AS n FROM extract_queue WHERE job_id = ?',
+        [job.id],
+      );
+      assert.equal(Number(queued?.n), 3, 'seed, /a and /e wait for documents; nothing of the refused one');
+      await store.close();
+    });
+
     test('the same batch sent twice gets the same answers and stores each page once', async () => {
       const { store, ingest, node } = await setup();
       const { job, lease } = await fiveLeases(store, ingest, node);
