@@ -197,7 +197,7 @@ for (const backend of backends()) {
       assert.equal(j?.finishedAt, null);
       assert.equal((await store.frontier.progress(job.id)).documentsPending, 6);
       const pool = new ExtractionPool(store, blobs, { threads: 1 });
-      await pool.start();
+      pool.start();
       try {
         while ((await store.frontier.progress(job.id)).documentsPending > 0) await pool.round();
       } finally {

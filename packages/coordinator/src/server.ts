@@ -143,7 +143,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   const sequencer = new Sequencer(logStore, checkpoints, log, opts.sequenceMs ?? 250);
   sequencer.start();
   const extraction = new ExtractionPool(store, blobs, { threads: opts.extractionThreads, log });
-  await extraction.start();
+  extraction.start();
   ingest.onExtractionQueued = () => extraction.wake();
   if (opts.collections?.refresh !== false) await refresher.start();
   // Requests in flight, so close() can let them finish before the database goes away.

@@ -50,13 +50,19 @@ export class ExtractionPool {
     this.threads = Math.max(1, opts.threads ?? defaultExtractionThreads());
   }
 
-  /** Starts the threads and resolves once every one has loaded, so one that cannot load is an error here. */
-  async start(): Promise<void> {
+  /**
+   * Starts the threads and the loop without waiting for the threads to load (a second or more under tsx): a
+   * coordinator serves at once, and pages queued meanwhile wait in their threads' message queues. A thread
+   * that cannot load is logged and the threads are started again (run, restart).
+   */
+  start(): void {
     if (this.running) return;
     const loaded = Array.from({ length: this.threads }, () => this.startWorker());
-    await Promise.all(loaded);
     this.running = true;
-    this.loop = this.run();
+    this.loop = Promise.all(loaded).then(
+      () => this.run(),
+      () => this.run(), // failure is set: run() restarts the threads
+    );
   }
 
   /** Called after a page is queued: an idle pool looks at the queue now rather than at its next poll. */
