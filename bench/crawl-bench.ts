@@ -1,4 +1,6 @@
 // Crawl throughput: a generated loopback site (politeness lifted, a bench-only flag) crawled by
+//   sward-procs     `sward coordinator` + N `sward node` processes from the compiled CLI, as a user runs
+//                   them (the issue's shape; CPU and peak RSS of the whole process tree)
 //   sward           coordinator (SQLite in a temp dir) + N in-process nodes, job through the SDK,
 //                   signing, ingest and link extraction on
 //   undici          a plain undici loop fetching the URLs Sward stored (same count, same concurrency)
@@ -8,7 +10,8 @@
 // Each system runs in its own child process (this script with --child), so its peak RSS is its own;
 // the site runs in the parent. Rounds repeat the whole set so every ratio compares runs of one round.
 // Usage: node --import tsx bench/crawl-bench.ts [--pages 2000] [--nodes 4] [--concurrency 16]
-//          [--rounds 2] [--systems sward,undici,undici-linkedom,crawlee] [--profile DIR] [--json FILE]
+//          [--rounds 2] [--systems sward-procs,sward,undici,undici-linkedom,crawlee,sward-base]
+//          [--base-bin PATH/packages/cli/bin/sward.js: sward-base runs another tree's compiled CLI, e.g. main's] [--profile DIR] [--json FILE]
 //        node --import tsx bench/crawl-bench.ts --coordinators 1,2 [--pages 2000] [--nodes 4] [--rounds 2]
 //          (coordinators and nodes as separate compiled processes on one PostgreSQL; support-scaleout.ts)
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,8 +29,8 @@ const opt = (name: string, dflt: string) => {
   return i >= 0 ? (args[i + 1] ?? dflt) : dflt;
 };
 
-type System = 'sward' | 'undici' | 'undici-linkedom' | 'crawlee';
-const ALL: System[] = ['sward', 'undici', 'undici-linkedom', 'crawlee'];
+type System = 'sward' | 'sward-procs' | 'sward-base' | 'undici' | 'undici-linkedom' | 'crawlee';
+const ALL: System[] = ['sward-procs', 'undici', 'undici-linkedom', 'crawlee'];
 
 interface Result {
   system: System;
@@ -60,7 +63,7 @@ async function parent(): Promise<void> {
     for (let round = 1; round <= rounds; round++) {
       const row: Result[] = [];
       for (const system of systems) {
-        if (system !== 'sward' && system !== 'crawlee' && !safeExists(urlsFile))
+        if (!system.startsWith('sward') && system !== 'crawlee' && !safeExists(urlsFile))
           throw new Error('the undici baselines need a Sward run first (they fetch the URLs it stored)');
         // A fresh site per run: its text memo and hit log start empty for every system alike.
         const site = await startSampleSite({ pages, politeness: false, slowMs: 200 });
@@ -80,6 +83,9 @@ async function parent(): Promise<void> {
         ];
         if (profileDir && system === 'sward')
           childArgs.push('--profile', join(profileDir, `sward-round${round}.cpuprofile`));
+        if (system === 'sward-base') childArgs.push('--base-bin', opt('base-bin', ''));
+        if (profileDir && system === 'sward-procs')
+          childArgs.push('--profile', join(profileDir, `sward-procs-round${round}`));
         process.stderr.write(`round ${round}: ${system}…\n`);
         try {
           const r = await runChild<Result>(SCRIPT, childArgs, ['--max-old-space-size=4096']);
@@ -182,6 +188,12 @@ function report(rounds: Result[][], cfg: { pages: number; nodes: number; concurr
     ['sward', 'undici'],
     ['sward', 'undici-linkedom'],
     ['sward', 'crawlee'],
+    ['sward-procs', 'undici'],
+    ['sward-procs', 'undici-linkedom'],
+    ['sward-procs', 'crawlee'],
+    ['sward-base', 'undici'],
+    ['sward-base', 'crawlee'],
+    ['sward-procs', 'sward-base'],
   ] as [System, System][]) {
     const v = ratio(a, b);
     if (v.length)
@@ -205,22 +217,41 @@ async function child(system: System): Promise<void> {
   const run =
     system === 'sward'
       ? () => swardRun(site, concurrency, Number(opt('nodes', '4')), work, urlsFile, profileFile)
-      : system === 'crawlee'
-        ? () => crawleeRun(site, concurrency, work)
-        : () =>
-            undiciRun(
-              (JSON.parse(readFileSync(urlsFile, 'utf8')) as string[]).map((p) => site + p),
+      : system === 'sward-procs' || system === 'sward-base'
+        ? () =>
+            swardProcsRun(
+              site,
               concurrency,
-              system === 'undici-linkedom',
-            );
+              Number(opt('nodes', '4')),
+              work,
+              // the base run's URL list is not the baselines' (they fetch what this tree's Sward stored)
+              system === 'sward-base' ? join(work, '..', 'base-urls.json') : urlsFile,
+              profileFile,
+              system === 'sward-base' ? opt('base-bin', '') : '',
+            )
+        : system === 'crawlee'
+          ? () => crawleeRun(site, concurrency, work)
+          : () =>
+              undiciRun(
+                (JSON.parse(readFileSync(urlsFile, 'utf8')) as string[]).map((p) => site + p),
+                concurrency,
+                system === 'undici-linkedom',
+              );
   const r = await run();
   rss.stop();
-  emitResult({ system, ...r, rssPeak: rss.peak(), rssKernelPeak: kernelPeakRss() } satisfies Result);
+  // sward-procs: the process tree's sampled peak (coordinator + nodes + this process) in both columns
+  const { rssTree, ...rest } = r;
+  emitResult({
+    system,
+    ...rest,
+    rssPeak: rssTree ?? rss.peak(),
+    rssKernelPeak: rssTree ?? kernelPeakRss(),
+  } satisfies Result);
   // Crawlee and undici keep sockets and timers alive; the result is out, so leave now.
   process.exit(0);
 }
 
-type Timed = Pick<Result, 'pages' | 'seconds' | 'cpuSeconds' | 'extra'>;
+type Timed = Pick<Result, 'pages' | 'seconds' | 'cpuSeconds' | 'extra'> & { rssTree?: number };
 
 const cpuSince = (c: NodeJS.CpuUsage) => {
   const d = process.cpuUsage(c);
@@ -300,6 +331,166 @@ async function swardRun(
     extra: {
       coordinatorMs: done.finishedAt === null ? null : done.finishedAt - done.createdAt,
       logFlushAfterDoneMs: Math.round(flushMs),
+      skipped: done.progress?.skipped,
+      failed: done.progress?.failed,
+      pagesByNode: Object.values(done.progress?.pagesByNode ?? {}),
+    },
+  };
+}
+
+/** utime + stime of a process (all its threads) or of one thread (`/proc/<pid>/task/<tid>`), in seconds. */
+function procCpu(statPath: string): number {
+  try {
+    // the command name (field 2) may hold spaces: count fields after its closing parenthesis
+    const f = readFileSync(statPath, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(f[11]) + Number(f[12])) / 100; // CLK_TCK is 100 on Linux
+  } catch {
+    return 0;
+  }
+}
+
+function procRss(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Sward as a user runs it (the issue's shape): `sward coordinator` and `nodeCount` `sward node` processes from
+ * the compiled CLI (packages/cli/bin/sward.js, dist/), the job through the SDK from this process. CPU is the
+ * whole tree's (every thread of every process, from /proc) during the timed window; the coordinator's main
+ * thread (capture path, leases, API) is reported apart from its extraction worker threads. Peak RSS is the
+ * sum over the tree, sampled every 50 ms. `profileDir`: the coordinator runs with --cpu-prof into it.
+ */
+async function swardProcsRun(
+  site: string,
+  concurrency: number,
+  nodeCount: number,
+  work: string,
+  urlsFile: string,
+  profileDir: string,
+  baseBin: string,
+): Promise<Timed> {
+  const { spawn } = await import('node:child_process');
+  const { mkdirSync, readdirSync } = await import('node:fs');
+  const { SwardClient } = await import('@sward/sdk');
+  const bin = baseBin || fileURLToPath(new URL('../packages/cli/bin/sward.js', import.meta.url));
+  const env = { ...process.env, SWARD_LOG_LEVEL: 'warn', SWARD_NODE_LOG_LEVEL: 'warn', NODE_OPTIONS: '' };
+  const start = (args: string[], flags: string[] = []) => {
+    const child = spawn(process.execPath, [...flags, bin, ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    const waitFor = async (re: RegExp) => {
+      for (let i = 0; i < 600; i++) {
+        const m = out.match(re);
+        if (m) return m;
+        if (child.exitCode !== null) throw new Error(`sward ${args[0]} exited: ${out}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`sward ${args[0]} did not print ${re}: ${out}`);
+    };
+    return { child, waitFor, exited: new Promise((r) => child.once('exit', r)) };
+  };
+  mkdirSync(work, { recursive: true });
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const coord = start(
+    [
+      'coordinator',
+      '--db',
+      join(work, 'sward.db'),
+      '--port',
+      String(port),
+      '--host-delay-ms',
+      '0',
+      '--no-politeness',
+    ],
+    profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
+  );
+  const key = (await coord.waitFor(/first API key \(shown once, stored hashed\): (sk_\S+)/))[1] as string;
+  const url = `http://127.0.0.1:${port}`;
+  const perNode = Math.max(1, Math.round(concurrency / nodeCount));
+  const nodes = Array.from({ length: nodeCount }, (_, i) => {
+    const dir = join(work, `node-${i + 1}`);
+    return start([
+      'node',
+      '--coordinator',
+      url,
+      '--key',
+      join(dir, 'node.key'),
+      '--log-file',
+      join(dir, 'log.jsonl'),
+      '--state-file',
+      join(dir, 'state.json'),
+      '--allow-private',
+      '--max-concurrent',
+      String(perNode),
+    ]);
+  });
+  const client = new SwardClient({ url, apiKey: key });
+  // the nodes open their sessions and start asking for work before the clock starts
+  await new Promise((r) => setTimeout(r, 3000));
+  const pids = [coord.child.pid, ...nodes.map((n) => n.child.pid)].filter((p): p is number => !!p);
+  const coordPid = coord.child.pid as number;
+  const treeCpu = () =>
+    pids.reduce((a, p) => a + procCpu(`/proc/${p}/stat`), 0) + cpuSince({ user: 0, system: 0 });
+  const threadCpu = () => {
+    const main = procCpu(`/proc/${coordPid}/task/${coordPid}/stat`);
+    return { main, all: procCpu(`/proc/${coordPid}/stat`) };
+  };
+  let rssPeak = 0;
+  const sampler = setInterval(() => {
+    rssPeak = Math.max(
+      rssPeak,
+      pids.reduce((a, p) => a + procRss(p), process.memoryUsage.rss()),
+    );
+  }, 50);
+  const cpu0 = treeCpu();
+  const c0 = threadCpu();
+  const t0 = performance.now();
+  const job = await client.createCrawl({ seed: `${site}/`, maxPages: 1_000_000, maxDepth: 100 });
+  let done = await client.job(job.id);
+  // polled as `sward crawl` does (every 250 ms): a job's progress counts over all its URLs, and polling it
+  // every 50 ms cost the coordinator more main-thread CPU than some of what is measured here
+  for (let i = 0; i < 2400 && done.state !== 'done'; i++) {
+    await new Promise((r) => setTimeout(r, 250));
+    done = await client.job(job.id);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const cpuSeconds = treeCpu() - cpu0;
+  const c1 = threadCpu();
+  clearInterval(sampler);
+  if (done.state !== 'done') throw new Error('Sward crawl did not finish in 10 minutes');
+  const urls: string[] = [];
+  for await (const p of client.pages(job.id)) {
+    const u = new URL(p.url);
+    urls.push(u.pathname + u.search);
+  }
+  writeFileSync(urlsFile, JSON.stringify(urls));
+  for (const p of [...nodes, coord]) p.child.kill('SIGINT');
+  await Promise.all([...nodes, coord].map((p) => p.exited));
+  rmSync(work, { recursive: true, force: true });
+  const pages = done.stored;
+  return {
+    pages,
+    seconds,
+    cpuSeconds,
+    rssTree: rssPeak,
+    extra: {
+      capturedMs: done.capturedAt == null ? null : done.capturedAt - done.createdAt,
+      documentsReadyMs: done.finishedAt == null ? null : done.finishedAt - done.createdAt,
+      coordinatorMainCpuMsPerPage: +(((c1.main - c0.main) * 1000) / pages).toFixed(2),
+      coordinatorWorkersCpuMsPerPage: +(((c1.all - c1.main - (c0.all - c0.main)) * 1000) / pages).toFixed(2),
+      treePeakRssMiB: mib(rssPeak),
+      profiles: profileDir ? readdirSync(profileDir) : [],
       skipped: done.progress?.skipped,
       failed: done.progress?.failed,
       pagesByNode: Object.values(done.progress?.pagesByNode ?? {}),

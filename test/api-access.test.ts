@@ -9,7 +9,7 @@ import { Hono } from 'hono';
 import { pino } from 'pino';
 import { authorize } from '../packages/coordinator/src/api/authorize.js';
 import { ROUTE_RULES } from '../packages/coordinator/src/api/route-rules.js';
-import { caller } from './support/api-call.js';
+import { caller, untilDone } from './support/api-call.js';
 import { type Backend, backends } from './support/backends.js';
 import { captureUpload } from './support/capture-maker.js';
 
@@ -42,6 +42,9 @@ async function crawl(apiKey: string, node: Identity, token: string, seed: string
     const r = await call('POST', '/v1/nodes/captures', token, up);
     assert.equal(r.status, 200, r.text);
   }
+  // done once its page's document is made, off the capture path
+  const done = await untilDone(co.app, apiKey, job.json.id);
+  assert.equal(done.json.state, 'done', done.text);
   return job.json.id as string;
 }
 

@@ -72,6 +72,12 @@ describe('separate processes, coordinator restart', () => {
     assert.equal(await crawl.exited, 0, crawl.output());
     console.log(`crawl finished ${Date.now() - killedAt} ms after the kill`);
     assert.match(crawl.output(), /pages stored: +\d+/);
+    // documents are made off the capture path: the report shows both times, documents ready last
+    const times = /captured: +([\d.]+) s[\s\S]*documents ready: +([\d.]+) s/.exec(crawl.output());
+    assert.ok(times && Number(times[2]) >= Number(times[1]), crawl.output());
+    const job = await client.job(jobId);
+    assert.equal(job.progress?.documentsPending, 0);
+    assert.ok(job.capturedAt && job.finishedAt && job.finishedAt >= job.capturedAt, JSON.stringify(job));
     checkOutput(join(tmp, 'kill', 'out'), site.expected);
     const verify = sward(['verify', join(tmp, 'kill', 'out')]);
     assert.equal(await verify.exited, 0, verify.output());

@@ -19,6 +19,20 @@ export interface Answer {
   headers: Headers;
 }
 
+/**
+ * Waits until a job is done: every URL answered and every stored page's document made by the coordinator's
+ * extraction threads, which run after the capture path (up to `ms`).
+ */
+export async function untilDone(app: Hono, apiKey: string, jobId: string, ms = 20_000): Promise<Answer> {
+  const call = caller(app);
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const job = await call('GET', `/v1/jobs/${jobId}`, apiKey);
+    if (job.json?.state === 'done' || Date.now() > deadline) return job;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 /** One request through the app, no socket: what a client would get. */
 export function caller(app: Hono) {
   return async (method: string, path: string, bearer?: string | null, body?: unknown): Promise<Answer> => {

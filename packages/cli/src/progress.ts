@@ -11,7 +11,7 @@ export function crawlProgressBar(
   const bar = new cliProgress.SingleBar(
     {
       format:
-        'crawl [{bar}] {value}/{total} URLs | stored {stored} skipped {skipped} failed {failed} | {rate} pages/s',
+        'crawl [{bar}] {value}/{total} URLs | stored {stored} skipped {skipped} failed {failed} | {rate} pages/s | documents pending {pending}',
       stream: process.stderr,
       noTTYOutput: !process.stderr.isTTY,
       notTTYSchedule: 1000,
@@ -28,7 +28,13 @@ export function crawlProgressBar(
       const done = p.stored + p.skipped + p.failed;
       const total = done + p.queued + p.leased;
       const rate = (p.stored / Math.max((Date.now() - started) / 1000, 0.001)).toFixed(1);
-      const payload = { stored: p.stored, skipped: p.skipped, failed: p.failed, rate };
+      const payload = {
+        stored: p.stored,
+        skipped: p.skipped,
+        failed: p.failed,
+        rate,
+        pending: p.documentsPending ?? 0,
+      };
       if (!on) {
         bar.start(Math.max(total, 1), done, payload);
         on = true;

@@ -10,6 +10,11 @@ export function formatCrawlSummary(
 ): string {
   const p = job.progress;
   const lines = [`Crawl ${job.id} of ${job.seed} finished in ${(elapsedMs / 1000).toFixed(1)} s`];
+  // The coordinator's own clock: pages captured, then documents made off the capture path.
+  const secs = (t: number | null | undefined) =>
+    t == null ? 'n/a' : `${((t - job.createdAt) / 1000).toFixed(1)} s`;
+  lines.push(`  captured:       ${secs(job.capturedAt)} after the job started`);
+  lines.push(`  documents ready: ${secs(job.finishedAt)} after the job started`);
   lines.push(`  pages stored:   ${out.pages}`);
   lines.push(`  pages skipped:  ${out.skipped}`);
   for (const [reason, n] of Object.entries(p?.skippedByReason ?? {}).sort())

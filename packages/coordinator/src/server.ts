@@ -17,6 +17,7 @@ import { CollectionSearch } from './collections/collection-search.js';
 import { Collections } from './collections/collections-service.js';
 import type { EmbeddingProvider } from './collections/embeddings.js';
 import { CollectionRefresher, type RefresherOptions } from './collections/refresher.js';
+import { ExtractionPool } from './ingest/extraction-pool.js';
 import { Ingest } from './ingest/ingest.js';
 import { Checkpointer, type CheckpointPolicy } from './log/checkpointer.js';
 import { loadLogKey } from './log/log-key.js';
@@ -60,6 +61,8 @@ export interface CoordinatorOptions {
   webBotAuth?: Partial<WebBotAuthConfig>;
   /** How often accepted captures get their leaves; default 250 ms. */
   sequenceMs?: number;
+  /** Worker threads that make crawled pages' documents off the capture path (default: cores but one). */
+  extractionThreads?: number;
   log?: Logger;
 }
 
@@ -164,6 +167,9 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   await checkpoints.anchorPending();
   const sequencer = new Sequencer(logStore, checkpoints, log, opts.sequenceMs ?? 250);
   sequencer.start();
+  const extraction = new ExtractionPool(store, blobs, { threads: opts.extractionThreads, log });
+  extraction.start();
+  ingest.onExtractionQueued = () => extraction.wake();
   if (opts.collections?.refresh !== false) await refresher.start();
   // Requests in flight, so close() can let them finish before the database goes away.
   let inFlight = 0;
@@ -234,6 +240,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       await refresher.stop();
       await drained();
       await sequencer.stop();
+      await extraction.stop();
       await new Promise<void>((res) => {
         server.close(() => res());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();

@@ -4,6 +4,7 @@ export * from './anchor-verify.js';
 export * from './bundle/index.js';
 export * from './canonical-json.js';
 export * from './capture.js';
+export * from './capture-batch.js';
 export * from './collections-wire.js';
 export * from './compliance-wire.js';
 export * from './crawl-wire.js';

@@ -5,6 +5,7 @@
 export * from './address-class.js';
 export * from './canonical-json.js';
 export * from './capture.js';
+export * from './capture-batch.js';
 export * from './errors.js';
 export * from './fetch-failure.js';
 export * from './hash.js';

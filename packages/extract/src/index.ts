@@ -4,6 +4,7 @@ export * from './dedup-store.js';
 export * from './errors.js';
 export * from './extract.js';
 export * from './extractor-id.js';
+export * from './link-scan.js';
 export * from './links.js';
 export * from './pii.js';
 export * from './quality-presets.js';

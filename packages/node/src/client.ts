@@ -1,4 +1,6 @@
 import {
+  CAPTURE_BATCH_CONTENT_TYPE,
+  encodeCaptureBatch,
   type Identity,
   type SignedCapture,
   signBytes,
@@ -11,6 +13,8 @@ import { NodeError } from './errors.js';
 import { messageOf } from './fetch-errors.js';
 import {
   AUTH_PREFIX,
+  type CaptureBatchAnswer,
+  captureBatchResponseSchema,
   captureResponseSchema,
   challengeResponseSchema,
   errorBodySchema,
@@ -140,6 +144,27 @@ export class CoordinatorClient {
     return this.post('/v1/nodes/signing-key', {}, signingKeyResponseSchema, { signal });
   }
 
+  /**
+   * Several captures in one request, bodies as bytes (core/capture-batch.ts). Answers come per capture; a
+   * coordinator older than the batch route answers 404 NOT_FOUND (COORDINATOR error, status 404).
+   */
+  async submitCaptureBatch(
+    items: readonly { signed: SignedCapture; body: Uint8Array }[],
+  ): Promise<CaptureBatchAnswer[]> {
+    const frame = encodeCaptureBatch(
+      items.map((i) => ({ capture: i.signed.capture, signature: i.signed.signature, body: i.body })),
+    );
+    const res = await this.post('/v1/nodes/capture-batch', frame, captureBatchResponseSchema, {
+      contentType: CAPTURE_BATCH_CONTENT_TYPE,
+    });
+    if (res.results.length !== items.length)
+      throw new NodeError(
+        'COORDINATOR',
+        `/v1/nodes/capture-batch: ${res.results.length} answers for ${items.length} captures`,
+      );
+    return res.results;
+  }
+
   async submitFailure(report: FailureReport): Promise<void> {
     await this.post('/v1/nodes/failures', report, null);
   }
@@ -156,12 +181,13 @@ export class CoordinatorClient {
     path: string,
     payload: unknown,
     schema: S | null,
-    o: { signal?: AbortSignal; auth?: boolean; retried?: boolean } = {},
+    o: { signal?: AbortSignal; auth?: boolean; retried?: boolean; contentType?: string } = {},
   ): Promise<z.infer<S>> {
     const auth = o.auth ?? true;
     if (auth && !this.token) await this.authenticate(o.signal);
     const headers: Record<string, string> = {
-      'content-type': 'application/json',
+      // a Buffer payload is sent as it is, under its own content type (capture batches)
+      'content-type': o.contentType ?? 'application/json',
       accept: 'application/json',
     };
     if (auth && this.token) headers.authorization = `Bearer ${this.token}`;
@@ -173,7 +199,7 @@ export class CoordinatorClient {
         path: url.pathname + url.search,
         method: 'POST',
         headers,
-        body: JSON.stringify(payload),
+        body: Buffer.isBuffer(payload) ? payload : JSON.stringify(payload),
         signal: o.signal,
       });
     } catch (cause) {

@@ -2,6 +2,7 @@ import { arch, platform } from 'node:os';
 import { type SignedCapture, sha256Hex } from '@sward/core/node-side';
 import { type Logger, pino } from 'pino';
 import type { Dispatcher } from 'undici';
+import { CaptureUploader } from './capture-uploader.js';
 import { CoordinatorClient } from './client.js';
 import { type NodeConfig, type NodeConfigInput, parseNodeConfig } from './config.js';
 import { sharedConnections } from './connection-pool.js';
@@ -93,6 +94,8 @@ export async function startNode(
     referralCode: config.referralCode,
     dispatcher: runtime.coordinatorDispatcher,
   });
+  // Captures that finish together go to the coordinator in one request, bodies as bytes.
+  const uploader = new CaptureUploader(client);
 
   const s: MutableStats = {
     id: identity.id,
@@ -174,7 +177,7 @@ export async function startNode(
       const signed: SignedCapture = outcome.signed;
       const body = outcome.body;
       s.captured++;
-      const r = await report(`capture ${lease.leaseId}`, () => client.submitCapture(signed, body));
+      const r = await report(`capture ${lease.leaseId}`, () => uploader.submit(signed, body));
       const c = signed.capture;
       entry = { ...base, finalUrl: c.finalUrl, status: c.status, bytes, outcome: 'captured', report: r };
     } else {

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import {
   checkCaptureBody,
+  decodeCaptureBatch,
   type Enrolment,
   ed25519Jwk,
   jwkThumbprint,
@@ -96,13 +97,15 @@ export async function startFakeCoordinator(): Promise<FakeCoordinator> {
     }
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    let body: Record<string, unknown>;
+    const path = req.url ?? '';
+    const raw = Buffer.concat(chunks);
+    let body: Record<string, unknown> = {};
     try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+      // a capture batch is a binary frame (core/capture-batch.ts), read below
+      if (path !== '/v1/nodes/capture-batch') body = JSON.parse(raw.toString('utf8') || '{}');
     } catch {
       return fail(res, 400, 'BAD_JSON', 'body is not JSON');
     }
-    const path = req.url ?? '';
     if (req.method !== 'POST') return fail(res, 405, 'METHOD', 'POST only');
     if (path === '/v1/operators') {
       const r = registerOperatorRequestSchema.safeParse(body);
@@ -182,24 +185,48 @@ export async function startFakeCoordinator(): Promise<FakeCoordinator> {
       }
       return send(res, 200, { leases });
     }
-    if (path === '/v1/nodes/captures') {
+    /** The checks of one capture; its refusal as [status, code, message]. */
+    const accept = (
+      capture: unknown,
+      signature: unknown,
+      bytes: Buffer,
+    ): { captureId: string } | [number, string, string] => {
       let signed: SignedCapture;
       try {
-        signed = verifySignedCapture({ capture: body.capture, signature: body.signature });
+        signed = verifySignedCapture({ capture, signature });
       } catch (e) {
-        return fail(res, 400, 'BAD_SIGNATURE', (e as Error).message);
+        return [400, 'BAD_SIGNATURE', (e as Error).message];
       }
-      if (signed.capture.nodeId !== nodeId) return fail(res, 403, 'WRONG_NODE', 'capture from another node');
-      if (held.get(signed.capture.leaseId) !== nodeId) return fail(res, 409, 'LEASE_NOT_HELD', 'lease');
-      const raw = Buffer.from(String(body.body ?? ''), 'base64');
+      if (signed.capture.nodeId !== nodeId) return [403, 'WRONG_NODE', 'capture from another node'];
+      if (held.get(signed.capture.leaseId) !== nodeId) return [409, 'LEASE_NOT_HELD', 'lease'];
       try {
-        checkCaptureBody(signed.capture, raw);
+        checkCaptureBody(signed.capture, bytes);
       } catch (e) {
-        return fail(res, 400, 'BODY_HASH_MISMATCH', (e as Error).message);
+        return [400, 'BODY_HASH_MISMATCH', (e as Error).message];
       }
       held.delete(signed.capture.leaseId);
-      state.captures.push({ signed, body: raw });
-      return send(res, 200, { accepted: true, captureId: `c_${state.captures.length}` });
+      state.captures.push({ signed, body: bytes });
+      return { captureId: `c_${state.captures.length}` };
+    };
+    if (path === '/v1/nodes/captures') {
+      const r = accept(body.capture, body.signature, Buffer.from(String(body.body ?? ''), 'base64'));
+      if (Array.isArray(r)) return fail(res, ...r);
+      return send(res, 200, { accepted: true, ...r });
+    }
+    if (path === '/v1/nodes/capture-batch') {
+      let items: ReturnType<typeof decodeCaptureBatch>;
+      try {
+        items = decodeCaptureBatch(raw);
+      } catch (e) {
+        return fail(res, 400, 'BAD_REQUEST', (e as Error).message);
+      }
+      const results = items.map((it) => {
+        const r = accept(it.capture, it.signature, Buffer.from(it.body));
+        if (!Array.isArray(r)) return { accepted: true, ...r };
+        state.rejected.push(r[1]);
+        return { accepted: false, error: { code: r[1], message: r[2] } };
+      });
+      return send(res, 200, { results });
     }
     if (path === '/v1/nodes/failures') {
       const f = body as unknown as FailureReport;

@@ -31,6 +31,17 @@ export const captureResponseSchema = z.object({ accepted: z.literal(true), captu
 
 export const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
+/** POST /v1/nodes/capture-batch: one answer per capture, in the batch's order. */
+export const captureBatchResponseSchema = z.object({
+  results: z.array(
+    z.union([
+      z.object({ accepted: z.literal(true), captureId: z.string() }),
+      z.object({ accepted: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
+    ]),
+  ),
+});
+export type CaptureBatchAnswer = z.infer<typeof captureBatchResponseSchema>['results'][number];
+
 export interface FailureReport {
   readonly leaseId: string;
   readonly jobId: string;

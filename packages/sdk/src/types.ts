@@ -17,6 +17,8 @@ export interface JobProgress {
   skippedByReason: Record<string, number>;
   failedByReason: Record<string, number>;
   pagesByNode: Record<string, number>;
+  /** Stored pages whose document is still being made (absent from older coordinators). */
+  documentsPending?: number;
 }
 
 export interface JobInfo {
@@ -25,7 +27,10 @@ export interface JobInfo {
   state: 'running' | 'done';
   stored: number;
   createdAt: number;
+  /** Done: every page answered and every stored page's document made (epoch ms). */
   finishedAt: number | null;
+  /** Every page answered; documents may still be in the making (absent from older coordinators). */
+  capturedAt?: number | null;
   options: Required<CrawlRequest>;
   progress?: JobProgress;
 }

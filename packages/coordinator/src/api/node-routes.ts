@@ -1,4 +1,11 @@
-import { enrolmentSchema, verifyBytes } from '@sward/core';
+import {
+  CAPTURE_BATCH_CONTENT_TYPE,
+  type CaptureBatchItem,
+  CoreError,
+  decodeCaptureBatch,
+  enrolmentSchema,
+  verifyBytes,
+} from '@sward/core';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { CoordinatorError } from '../errors.js';
@@ -126,6 +133,24 @@ export function nodeRoutes(deps: AppDeps): Hono<Env> {
   r.post('/captures', async (c) => {
     const res = await metrics.countCapture(ingest.acceptCapture(c.get('nodeId'), await readJson(c)));
     return c.json({ accepted: true, ...res });
+  });
+
+  // Several captures in one request, bodies as bytes (core/capture-batch.ts); one answer per capture.
+  r.post('/capture-batch', async (c) => {
+    const type = c.req.header('content-type')?.split(';')[0]?.trim();
+    if (type !== CAPTURE_BATCH_CONTENT_TYPE)
+      throw new CoordinatorError(
+        'BAD_REQUEST',
+        `capture batch: content-type must be ${CAPTURE_BATCH_CONTENT_TYPE}`,
+      );
+    let items: CaptureBatchItem[];
+    try {
+      items = decodeCaptureBatch(new Uint8Array(await c.req.arrayBuffer()));
+    } catch (e) {
+      if (e instanceof CoreError) throw new CoordinatorError('BAD_REQUEST', e.message);
+      throw e;
+    }
+    return c.json({ results: await ingest.acceptBatch(c.get('nodeId'), items) });
   });
 
   r.post('/failures', async (c) => {

@@ -44,6 +44,7 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'POST /v1/nodes/session': pub,
   'POST /v1/nodes/lease': node,
   'POST /v1/nodes/captures': node,
+  'POST /v1/nodes/capture-batch': node,
   'POST /v1/nodes/failures': node,
   'POST /v1/nodes/heartbeat': node,
   'POST /v1/nodes/signing-key': node,

@@ -1,5 +1,6 @@
 import {
   type Capture,
+  type CaptureBatchItem,
   CoreError,
   captureLeafBytes,
   checkCaptureBody,
@@ -33,6 +34,28 @@ export interface IngestResult {
   reason: string | null;
 }
 
+/** A page capture that passed every check, its body stored, waiting for its transaction. */
+interface PreparedPage {
+  l: LeaseRow;
+  c: Capture;
+  verdict: PageVerdict;
+  captureId: string;
+  signed: string;
+  job: Job | null;
+  body: Buffer;
+}
+
+/** A capture's refusal in a batch; anything but a verdict on the capture fails the whole request. */
+function refusal(e: unknown): BatchResult {
+  if (!(e instanceof CoordinatorError)) throw e;
+  return { accepted: false, error: { code: e.code, message: e.message } };
+}
+
+/** One capture's answer in a batch, in the batch's order. */
+export type BatchResult =
+  | ({ accepted: true } & IngestResult)
+  | { accepted: false; error: { code: string; message: string } };
+
 /** RFC 9309 §2.5: crawlers must parse at least 500 KiB of robots.txt; we keep that much. */
 const ROBOTS_MAX = 500 * 1024;
 
@@ -43,6 +66,9 @@ const ROBOTS_MAX = 500 * 1024;
  * transaction.
  */
 export class Ingest {
+  /** Told when a stored page waits for its document (the extraction pool wakes up). */
+  onExtractionQueued: () => void = () => {};
+
   constructor(
     private readonly store: Store,
     private readonly blobs: BlobStore,
@@ -51,13 +77,100 @@ export class Ingest {
     private readonly collections: CollectionAnswers,
   ) {}
 
+  /** One capture, body base64 in JSON (POST /v1/nodes/captures, kept for older nodes). */
   async acceptCapture(sessionNodeId: string, input: unknown): Promise<IngestResult> {
     const upload = captureUploadSchema.safeParse(input);
     if (!upload.success)
       throw new CoordinatorError('BAD_REQUEST', `capture upload: ${upload.error.issues[0]?.message}`);
+    const { capture, signature, body } = upload.data;
+    return this.acceptSigned(sessionNodeId, capture, signature, Buffer.from(body, 'base64'));
+  }
+
+  /**
+   * A node's batch (POST /v1/nodes/capture-batch). Every capture goes through every check first (signature,
+   * session node, lease, redirect chain, body hash, policy verdict; its body is stored), then the batch's pages
+   * are committed in one transaction, each under its own savepoint: a capture refused at any step (its lease
+   * expired meanwhile) is rolled back alone, by position and reason, and the others are stored. Errors that
+   * are not a verdict on a capture (the database is down) fail the whole request: the node sends it again,
+   * and captures already accepted get the same answer (a capture's id is the hash of its signed record).
+   */
+  async acceptBatch(sessionNodeId: string, items: readonly CaptureBatchItem[]): Promise<BatchResult[]> {
+    await this.requireActiveNode(sessionNodeId);
+    const out: BatchResult[] = new Array(items.length);
+    const pages: [number, PreparedPage][] = [];
+    for (const [i, it] of items.entries()) {
+      try {
+        const body = Buffer.from(it.body.buffer, it.body.byteOffset, it.body.byteLength);
+        const p = await this.prepare(sessionNodeId, it.capture, it.signature, body, false);
+        if ('outcome' in p) out[i] = { accepted: true, ...p };
+        else pages.push([i, p]);
+      } catch (e) {
+        out[i] = refusal(e);
+      }
+    }
+    if (!pages.length) return out;
+    const answered = new Map<string, IngestResult>();
+    await this.store.db.transaction(async (tx) => {
+      for (const [i, p] of pages) {
+        // the same capture twice in one batch: the second gets the first's answer, as a resend would
+        const earlier = answered.get(p.captureId);
+        if (earlier) {
+          out[i] = { accepted: true, ...earlier };
+          continue;
+        }
+        await tx.run('SAVEPOINT capture');
+        try {
+          const r = await this.commitPageIn(tx, p);
+          await tx.run('RELEASE SAVEPOINT capture');
+          answered.set(p.captureId, r);
+          out[i] = { accepted: true, ...r };
+        } catch (e) {
+          await tx.run('ROLLBACK TO SAVEPOINT capture');
+          await tx.run('RELEASE SAVEPOINT capture');
+          out[i] = refusal(e);
+        }
+      }
+      for (const jobId of new Set(pages.map(([, p]) => p.l.jobId)))
+        await this.store.frontier.finishIfDone(tx, jobId);
+    });
+    if (pages.some(([i, p]) => out[i]?.accepted && p.verdict.outcome === 'stored' && p.verdict.extractLater))
+      this.onExtractionQueued();
+    return out;
+  }
+
+  private async acceptSigned(
+    sessionNodeId: string,
+    capture: unknown,
+    signature: unknown,
+    body: Buffer,
+  ): Promise<IngestResult> {
+    const p = await this.prepare(sessionNodeId, capture, signature, body, true);
+    if ('outcome' in p) return p;
+    const result = await this.store.db.transaction(async (tx) => {
+      const r = await this.commitPageIn(tx, p);
+      await this.store.frontier.finishIfDone(tx, p.l.jobId);
+      return r;
+    });
+    if (p.verdict.outcome === 'stored' && p.verdict.extractLater) this.onExtractionQueued();
+    return result;
+  }
+
+  /**
+   * Every check of a capture that needs no write: signature, that the signer is the session's node (and, when
+   * `checkNode`, registered and not revoked), its lease, redirect chain and body hash. A page capture comes
+   * back with its policy verdict, its body stored, for commitPageIn; a resent capture, a policy file or a
+   * spot check is answered here.
+   */
+  private async prepare(
+    sessionNodeId: string,
+    capture: unknown,
+    signature: unknown,
+    body: Buffer,
+    checkNode: boolean,
+  ): Promise<IngestResult | PreparedPage> {
     let sc: ReturnType<typeof verifySignedCapture>;
     try {
-      sc = verifySignedCapture({ capture: upload.data.capture, signature: upload.data.signature });
+      sc = verifySignedCapture({ capture, signature });
     } catch (e) {
       if (e instanceof CoreError)
         throw new CoordinatorError(e.code === 'BAD_SIGNATURE' ? 'BAD_SIGNATURE' : 'BAD_REQUEST', e.message);
@@ -75,12 +188,11 @@ export class Ingest {
         'BAD_SIGNATURE',
         `capture is signed by node ${c.nodeId}, not the session's node`,
       );
-    await this.requireActiveNode(c.nodeId);
+    if (checkNode) await this.requireActiveNode(c.nodeId);
     const lease = await this.store.frontier.getLease(c.leaseId);
     checkLease(lease, c.nodeId, c.leaseId, c.jobId, c.requestedUrl, this.now());
     const forged = redirectChainProblem(c);
     if (forged) await this.rejectForged(lease as LeaseRow, c, captureId, forged);
-    const body = Buffer.from(upload.data.body, 'base64');
     try {
       checkCaptureBody(c, body);
     } catch (e) {
@@ -90,13 +202,15 @@ export class Ingest {
     const l = lease as LeaseRow;
     if (l.kind === 'spotcheck') return this.commitSpotCheck(l, c, body, captureId, signed);
     if (l.kind !== 'page' && l.kind !== 'feed') return this.commitPolicy(l, c, body, captureId, signed);
-    const job = await this.store.frontier.getJob(l.jobId);
+    const job = (await this.store.frontier.getJob(l.jobId)) ?? null;
     const collectionId = job?.collectionId ?? null;
     // A live collection's named sources may be feeds or pages, whatever their URL looks like.
     const feeds = !collectionId ? 'never' : l.kind === 'feed' ? 'expect' : l.depth === 0 ? 'sniff' : 'never';
-    const verdict = pageVerdict(c, body, { feeds });
+    // A crawl's documents are made off the capture path (extraction-pool.ts); a live collection chunks its
+    // document in the capture's transaction, so it is extracted here.
+    const verdict = pageVerdict(c, body, { feeds, extract: collectionId !== null });
     if (verdict.outcome === 'stored') await this.blobs.put(c.bodySha256, body);
-    return this.commitPage(l, c, verdict, captureId, signed, job ?? null, body);
+    return { l, c, verdict, captureId, signed, job, body };
   }
 
   /**
@@ -151,18 +265,12 @@ export class Ingest {
     return lease as LeaseRow;
   }
 
-  private async commitPage(
-    l: LeaseRow,
-    c: Capture,
-    verdict: PageVerdict,
-    captureId: string,
-    signed: string,
-    job: Job | null,
-    body: Buffer,
-  ): Promise<IngestResult> {
+  /** Records a checked page capture in `tx`: the caller's transaction, which finishes the job if it can. */
+  private async commitPageIn(tx: SqlExecutor, p: PreparedPage): Promise<IngestResult> {
+    const { l, c, verdict, captureId, signed, job, body } = p;
     const collectionId = job?.collectionId ?? null;
     const { frontier, captures } = this.store;
-    return this.store.db.transaction(async (tx) => {
+    {
       await this.lockLease(tx, c);
       // PostgreSQL: the captures of one job take the job's row before they change any URL row. A capture
       // settles its own URL row, bumps the job's counter and inserts its links, and a link insert waits for
@@ -239,6 +347,7 @@ export class Ingest {
             ...verdict.document,
             extractor: EXTRACTOR,
           });
+        else if (verdict.extractLater) await this.store.extractQueue.add(tx, captureId, l.jobId);
       }
       if (collectionId)
         await this.collections.onAnswer(tx, {
@@ -253,9 +362,8 @@ export class Ingest {
           verdict,
         });
       await frontier.releaseHost(tx, l.origin, now);
-      await frontier.finishIfDone(tx, l.jobId);
       return { captureId, outcome, reason };
-    });
+    }
   }
 
   /** `job` as read when the capture arrived: only its options are used, and they never change. */

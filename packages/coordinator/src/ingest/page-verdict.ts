@@ -1,10 +1,17 @@
 import { type Capture, tdmHeaderReserved } from '@sward/core';
-import { decodeHtml, type ExtractedDocument, extract } from '@sward/extract';
+import { decodeHtml, type ExtractedDocument, extract, scanLinks } from '@sward/extract';
 import { headerSaysNoAi, metaSaysNoAi } from '../policy/noai.js';
 import { type ExpandedFeed, FeedError, parseFeed } from './feed-expand.js';
 
 export type PageVerdict =
-  | { outcome: 'stored'; links: string[]; document: ExtractedDocument | null; feed?: ExpandedFeed }
+  | {
+      outcome: 'stored';
+      links: string[];
+      document: ExtractedDocument | null;
+      feed?: ExpandedFeed;
+      /** HTML whose document the extraction workers make later (VerdictOptions.extract false). */
+      extractLater?: boolean;
+    }
   | { outcome: 'unchanged' }
   | { outcome: 'skipped'; reason: 'noai' | 'tdmrep'; detail: string }
   | { outcome: 'failed'; reason: string; detail: string }
@@ -16,6 +23,12 @@ export interface VerdictOptions {
    * type (a feed is recognised by its content type or first bytes), 'never' (default) for everything else.
    */
   feeds?: 'expect' | 'sniff' | 'never';
+  /**
+   * Extract the document now (default true: live collections chunk it in the same transaction). False is the
+   * crawl's light path: one tokenizer pass for links and robots meta tags, the document made off the
+   * capture path by the extraction workers (ingest/extraction-pool.ts).
+   */
+  extract?: boolean;
 }
 
 const isHtml = (contentType: string | undefined) => !contentType || /html|xml\+xhtml/i.test(contentType);
@@ -69,6 +82,13 @@ export function pageVerdict(capture: Capture, body: Buffer, opts: VerdictOptions
     }
   }
   if (!isHtml(headers['content-type'])) return { outcome: 'stored', links: [], document: null };
+  if (opts.extract === false) {
+    const { text } = decodeHtml(body, headers['content-type']);
+    const scan = scanLinks(text, capture.finalUrl);
+    if (metaSaysNoAi(scan.metaRobots))
+      return { outcome: 'skipped', reason: 'noai', detail: '<meta name="robots" content="noai">' };
+    return { outcome: 'stored', links: scan.links, document: null, extractLater: true };
+  }
   // One parse serves the opt-out check, the frontier's links and the document. extract() never throws:
   // bad pages give an empty document with a reason, and the crawl goes on.
   const { text } = decodeHtml(body, headers['content-type']);

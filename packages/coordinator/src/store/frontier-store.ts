@@ -176,6 +176,7 @@ export class FrontierStore {
       skippedByReason: {},
       failedByReason: {},
       pagesByNode: {},
+      documentsPending: 0,
     };
     const rows = await this.db.all<{ state: string; reason: string | null; n: number }>(
       "SELECT state, reason, count(*) AS n FROM urls WHERE job_id = ? AND kind = 'page' GROUP BY state, reason",
@@ -195,6 +196,11 @@ export class FrontierStore {
       [jobId],
     );
     for (const r of nodes) p.pagesByNode[r.node_id] = Number(r.n);
+    const pending = await this.db.get<{ n: number }>(
+      'SELECT count(*) AS n FROM extract_queue WHERE job_id = ?',
+      [jobId],
+    );
+    p.documentsPending = Number(pending?.n ?? 0);
     return p;
   }
 
@@ -526,10 +532,14 @@ export class FrontierStore {
       [jobId],
     );
     if (Number(open?.n ?? 0) === 0) {
-      await tx.run("UPDATE jobs SET state = 'done', finished_at = ? WHERE id = ? AND state = 'running'", [
-        now,
-        jobId,
-      ]);
+      // Captured: nothing left to fetch. Done: every stored page has its document too (extract_queue empty).
+      await tx.run('UPDATE jobs SET captured_at = ? WHERE id = ? AND captured_at IS NULL', [now, jobId]);
+      const extracting = await tx.get('SELECT 1 AS x FROM extract_queue WHERE job_id = ? LIMIT 1', [jobId]);
+      if (!extracting)
+        await tx.run("UPDATE jobs SET state = 'done', finished_at = ? WHERE id = ? AND state = 'running'", [
+          now,
+          jobId,
+        ]);
     }
   }
 }
@@ -581,15 +591,28 @@ function mapHostPolicy(h: Record<string, unknown>): HostPolicy {
 // A stored job is read as it was accepted: a seed taken by an older, laxer check must not make it unreadable.
 const storedOptionsSchema = crawlRequestSchema.extend({ seed: z.string() });
 
+// A job's options never change and are read on every capture: parsed once per distinct text.
+const parsedOptions = new Map<string, Job['options']>();
+function jobOptions(text: string): Job['options'] {
+  let o = parsedOptions.get(text);
+  if (!o) {
+    o = storedOptionsSchema.parse(JSON.parse(text));
+    if (parsedOptions.size >= 1000) parsedOptions.clear();
+    parsedOptions.set(text, o);
+  }
+  return o;
+}
+
 function mapJob(r: Record<string, unknown>): Job {
   return {
     id: String(r.id),
     seed: String(r.seed),
-    options: storedOptionsSchema.parse(JSON.parse(String(r.options))),
+    options: jobOptions(String(r.options)),
     state: r.state as Job['state'],
     stored: Number(r.stored),
     createdAt: Number(r.created_at),
     finishedAt: r.finished_at == null ? null : Number(r.finished_at),
+    capturedAt: r.captured_at == null ? null : Number(r.captured_at),
     collectionId: (r.collection_id as string | null) ?? null,
   };
 }

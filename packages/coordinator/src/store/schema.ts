@@ -51,6 +51,11 @@ CREATE TABLE IF NOT EXISTS policy_docs (
 CREATE TABLE IF NOT EXISTS documents (
   capture_id TEXT PRIMARY KEY, job_id TEXT NOT NULL, doc TEXT NOT NULL, created_at BIGINT NOT NULL);
 CREATE INDEX IF NOT EXISTS documents_job ON documents (job_id);
+-- Stored HTML pages whose document the extraction workers have still to make (ingest/extraction-pool.ts).
+CREATE TABLE IF NOT EXISTS extract_queue (
+  capture_id TEXT PRIMARY KEY, job_id TEXT NOT NULL, claimed_until BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS extract_queue_job ON extract_queue (job_id);
 CREATE TABLE IF NOT EXISTS spot_checks (
   id @AUTO_ID, capture_id TEXT NOT NULL, round INTEGER NOT NULL, checker_node TEXT NOT NULL,
   check_capture_id TEXT NOT NULL, agrees INTEGER NOT NULL, similarity DOUBLE PRECISION NOT NULL,

@@ -4,6 +4,7 @@ import { AuthStore } from './auth-store.js';
 import { BotKeyStore } from './bot-key-store.js';
 import { CaptureStore } from './capture-store.js';
 import { ensureColumns } from './columns.js';
+import { ExtractQueueStore } from './extract-queue-store.js';
 import { FrontierStore } from './frontier-store.js';
 import { openPostgresDriver } from './postgres-driver.js';
 import { QuotaStore } from './quota-store.js';
@@ -29,6 +30,7 @@ export class Store {
   readonly auth: AuthStore;
   readonly frontier: FrontierStore;
   readonly captures: CaptureStore;
+  readonly extractQueue: ExtractQueueStore;
   readonly audit: AuditStore;
   readonly quotas: QuotaStore;
   readonly takedowns: TakedownStore;
@@ -49,6 +51,7 @@ export class Store {
       quotas: { ...defaultQuotaConfig, ...config.quotas },
     });
     this.captures = new CaptureStore(db);
+    this.extractQueue = new ExtractQueueStore(db);
   }
 
   async migrate(parts: readonly SchemaPart[] = []): Promise<void> {
@@ -64,7 +67,11 @@ export class Store {
     // Columns added after a table first shipped (CREATE TABLE IF NOT EXISTS keeps old tables as they were).
     await this.db.transaction(async (tx) => {
       if (this.db.dialect === 'postgres') await tx.run('SELECT pg_advisory_xact_lock(7290017)');
-      await ensureColumns(this.db, tx, 'jobs', { collection_id: 'TEXT', tenant_id: 'TEXT' });
+      await ensureColumns(this.db, tx, 'jobs', {
+        collection_id: 'TEXT',
+        tenant_id: 'TEXT',
+        captured_at: 'BIGINT',
+      });
       await ensureColumns(this.db, tx, 'hosts', {
         tdmrep_at: 'BIGINT',
         robots_doc: 'BIGINT',

@@ -11,7 +11,10 @@ export interface Job {
   state: JobState;
   stored: number;
   createdAt: number;
+  /** When the job was done: every page answered and every stored page's document made. */
   finishedAt: number | null;
+  /** When every page was answered (the frontier emptied); documents may still be in the making. */
+  capturedAt: number | null;
   /** Set when the job is one refresh of a live collection. */
   collectionId: string | null;
 }
@@ -25,6 +28,8 @@ export interface JobProgress {
   skippedByReason: Record<string, number>;
   failedByReason: Record<string, number>;
   pagesByNode: Record<string, number>;
+  /** Stored pages whose document the extraction workers have still to make. */
+  documentsPending: number;
 }
 
 export interface Lease {

@@ -1,0 +1,77 @@
+import { CoreError } from './errors.js';
+
+/**
+ * A node's batch of captures as one request body, bodies as raw bytes (docs/PROTOCOL.md "Capture batches"):
+ *
+ *     u32 big-endian head length | head: UTF-8 JSON | body 0 | body 1 | … (no padding)
+ *
+ * where head = { v: 1, captures: [{ capture, signature, bodyBytes }] } and body i is exactly bodyBytes(i)
+ * bytes. A length-prefixed frame rather than multipart: reading it is one bounds check per item and no
+ * boundary scanning, there is nothing to escape, and a frame whose lengths do not add up to the request's
+ * size is refused whole before anything is looked at.
+ */
+export const CAPTURE_BATCH_CONTENT_TYPE = 'application/vnd.sward.capture-batch';
+/** Captures per batch, and the head's size: far above what a node sends, low enough to bound the work. */
+export const CAPTURE_BATCH_MAX_ITEMS = 64;
+export const CAPTURE_BATCH_MAX_HEAD = 4 * 1024 * 1024;
+
+export interface CaptureBatchItem {
+  capture: unknown;
+  signature: unknown;
+  body: Uint8Array;
+}
+
+/** The bytes of a batch; `items` are signed captures as signCapture returns them, each with its body. */
+export function encodeCaptureBatch(items: readonly CaptureBatchItem[]): Buffer {
+  const head = Buffer.from(
+    JSON.stringify({
+      v: 1,
+      captures: items.map((i) => ({ capture: i.capture, signature: i.signature, bodyBytes: i.body.length })),
+    }),
+    'utf8',
+  );
+  const prefix = Buffer.alloc(4);
+  prefix.writeUInt32BE(head.length, 0);
+  return Buffer.concat([prefix, head, ...items.map((i) => i.body)]);
+}
+
+const bad = (what: string) => new CoreError('INVALID_SCHEMA', `capture batch: ${what}`);
+
+/**
+ * Splits a batch into its items, each body a view of `bytes`. Throws INVALID_SCHEMA, naming what is wrong,
+ * when the frame is malformed; what each capture says is left to the caller's checks, item by item.
+ */
+export function decodeCaptureBatch(bytes: Uint8Array): CaptureBatchItem[] {
+  if (bytes.length < 4) throw bad(`${bytes.length} bytes, shorter than its 4-byte head length`);
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headLength = buf.readUInt32BE(0);
+  if (headLength > CAPTURE_BATCH_MAX_HEAD) throw bad(`head of ${headLength} bytes is over the limit`);
+  if (4 + headLength > buf.length)
+    throw bad(`head of ${headLength} bytes runs past the end of the ${buf.length}-byte request`);
+  let head: unknown;
+  try {
+    head = JSON.parse(buf.toString('utf8', 4, 4 + headLength));
+  } catch (e) {
+    throw bad(`head is not JSON (${(e as Error).message})`);
+  }
+  const h = head as { v?: unknown; captures?: unknown };
+  if (!h || typeof h !== 'object' || h.v !== 1) throw bad('head is not { v: 1, captures: [...] }');
+  if (!Array.isArray(h.captures) || h.captures.length === 0)
+    throw bad('head.captures is not a non-empty list');
+  if (h.captures.length > CAPTURE_BATCH_MAX_ITEMS)
+    throw bad(`${h.captures.length} captures, more than ${CAPTURE_BATCH_MAX_ITEMS}`);
+  let at = 4 + headLength;
+  const items: CaptureBatchItem[] = [];
+  for (const [i, c] of (h.captures as unknown[]).entries()) {
+    const item = c as { capture?: unknown; signature?: unknown; bodyBytes?: unknown };
+    if (!item || typeof item !== 'object') throw bad(`captures[${i}] is not an object`);
+    const n = item.bodyBytes;
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0)
+      throw bad(`captures[${i}].bodyBytes is not a byte count`);
+    if (at + n > buf.length) throw bad(`captures[${i}]'s ${n}-byte body runs past the end of the request`);
+    items.push({ capture: item.capture, signature: item.signature, body: buf.subarray(at, at + n) });
+    at += n;
+  }
+  if (at !== buf.length) throw bad(`${buf.length - at} bytes follow the last body`);
+  return items;
+}

@@ -1,0 +1,224 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import {
+  BlobStore,
+  ChunkIndex,
+  CollectionIngest,
+  openStore,
+  RewardsService,
+  type Store,
+  schedulerFor,
+} from '@sward/coordinator';
+import { type CaptureBatchItem, generateIdentity, type Identity, sha256Hex } from '@sward/core';
+import { decodeHtml, EXTRACTOR, extract } from '@sward/extract';
+import { ExtractionPool } from '../packages/coordinator/src/ingest/extraction-pool.js';
+import { Ingest } from '../packages/coordinator/src/ingest/ingest.js';
+import { defaultSpotCheckConfig, SpotChecks } from '../packages/coordinator/src/spot-check/index.js';
+import { backends } from './support/backends.js';
+import { captureUpload } from './support/capture-maker.js';
+
+type Lease = { leaseId: string; jobId: string; url: string };
+
+/** A batch item as a node sends it: the signed capture and its body as bytes. */
+function item(node: Identity, lease: Lease, res: Parameters<typeof captureUpload>[2]): CaptureBatchItem {
+  const u = captureUpload(node, lease, res);
+  return { capture: u.capture, signature: u.signature, body: Buffer.from(u.body, 'base64') };
+}
+
+const page = (n: string) =>
+  `<html><head><title>Page ${n}</title></head><body><article><h1>Page ${n}</h1>
+   <p>${`Words of page ${n} that make a paragraph long enough to be the main text. `.repeat(8)}</p>
+   <a href="/">home</a></article></body></html>`;
+
+for (const backend of backends()) {
+  describe(`capture batches and documents off the capture path: ${backend.name}`, () => {
+    after(() => backend.cleanup());
+
+    const setup = async () => {
+      const store = await openStore(await backend.create(), {
+        hostDelayMs: 0,
+        backoffMs: 1,
+        politeness: false,
+      });
+      const blobs = new BlobStore(mkdtempSync(join(tmpdir(), 'sward-blobs-')));
+      const ingest = new Ingest(
+        store,
+        blobs,
+        new SpotChecks(blobs, store.captures, { ...defaultSpotCheckConfig, rate: 0 }),
+        new RewardsService(store.db),
+        new CollectionIngest(store.frontier, new ChunkIndex(store.db)),
+      );
+      const node = generateIdentity();
+      await store.auth.upsertNode({ id: node.id });
+      return { store, ingest, node, blobs };
+    };
+
+    /** A job whose seed page links to /a…/e, answered, with its five leases out to `node`. */
+    const fiveLeases = async (store: Store, ingest: Ingest, node: Identity) => {
+      const job = await store.frontier.createJob(
+        { tenant: 'default' },
+        { seed: 'http://b.test/', maxPages: 100, maxDepth: 1, include: [], exclude: [] },
+      );
+      const [r] = await schedulerFor(store).claim(node.id, 1);
+      await ingest.acceptBatch(node.id, [
+        item(node, r as Lease, { body: '', headers: { 'content-type': 'text/plain' } }),
+      ]);
+      const [t] = await schedulerFor(store).claim(node.id, 1);
+      await ingest.acceptBatch(node.id, [item(node, t as Lease, { status: 404, body: 'nope' })]);
+      const [seed] = await schedulerFor(store).claim(node.id, 1);
+      const links = ['a', 'b', 'c', 'd', 'e'].map((x) => `<a href="/${x}">${x}</a>`).join('');
+      const [s] = await ingest.acceptBatch(node.id, [
+        item(node, seed as Lease, { body: `<html><body>${links}</body></html>` }),
+      ]);
+      assert.equal(s?.accepted && s.outcome, 'stored');
+      const leases = await schedulerFor(store).claim(node.id, 5);
+      const byPath = new Map(leases.map((l) => [new URL(l.url).pathname, l as Lease]));
+      assert.equal(byPath.size, 5);
+      return { job, lease: (p: string) => byPath.get(p) as Lease };
+    };
+
+    test('a batch with a forged capture: each bad one is refused alone, named, and the others are stored', async () => {
+      const { store, ingest, node, blobs } = await setup();
+      const { job, lease } = await fiveLeases(store, ingest, node);
+      const stranger = generateIdentity();
+      await store.auth.upsertNode({ id: stranger.id });
+      const good = item(node, lease('/a'), { body: page('a') });
+      const forged = item(node, lease('/b'), { body: page('b') });
+      // a node that rewrites the status after signing: the signature no longer covers the capture
+      forged.capture = { ...(forged.capture as object), status: 203 };
+      const swapped = item(node, lease('/c'), { body: page('c') });
+      swapped.body = Buffer.from(page('c').replace('Page c', 'Page X'));
+      const foreign = item(stranger, lease('/d'), { body: page('d') });
+      const alsoGood = item(node, lease('/e'), { body: page('e') });
+      const results = await ingest.acceptBatch(node.id, [good, forged, swapped, foreign, alsoGood]);
+      assert.deepEqual(
+        results.map((r) => (r.accepted ? r.outcome : r.error.code)),
+        ['stored', 'BAD_SIGNATURE', 'HASH_MISMATCH', 'BAD_SIGNATURE', 'stored'],
+      );
+      const refused = results[3];
+      assert.ok(refused && !refused.accepted && /signed by node/.test(refused.error.message));
+      const stored = await store.db.all<{ requested_url: string; body_sha256: string }>(
+        "SELECT requested_url, body_sha256 FROM captures WHERE job_id = ? AND outcome = 'stored' ORDER BY requested_url",
+        [job.id],
+      );
+      assert.deepEqual(
+        stored.map((r) => r.requested_url),
+        ['http://b.test/', 'http://b.test/a', 'http://b.test/e'],
+      );
+      for (const [r, body] of [
+        [stored[1], page('a')],
+        [stored[2], page('e')],
+      ] as const)
+        assert.equal((await blobs.get(r?.body_sha256 ?? ''))?.toString(), body, 'the good bodies are intact');
+      // the refused captures' leases are still the node's to answer
+      const open = await store.db.all<{ url: string }>(
+        "SELECT url FROM urls WHERE job_id = ? AND state = 'leased' ORDER BY url",
+        [job.id],
+      );
+      assert.deepEqual(
+        open.map((r) => r.url),
+        ['http://b.test/b', 'http://b.test/c', 'http://b.test/d'],
+      );
+      await store.close();
+    });
+
+    test('two answers to one lease in a batch: the second is rolled back alone at commit, leaving no trace', async () => {
+      const { store, ingest, node } = await setup();
+      const { job, lease } = await fiveLeases(store, ingest, node);
+      // both pass the checks made before the batch's transaction (the lease is still open for each)...
+      const first = item(node, lease('/a'), { body: page('a') });
+      const second = item(node, lease('/a'), { body: page('a2') });
+      const other = item(node, lease('/e'), { body: page('e') });
+      const results = await ingest.acceptBatch(node.id, [first, second, other]);
+      // ...and the second finds the lease answered under its savepoint, which is rolled back
+      assert.deepEqual(
+        results.map((r) => (r.accepted ? r.outcome : r.error.code)),
+        ['stored', 'LEASE_NOT_HELD', 'stored'],
+      );
+      const rows = await store.db.all<{ id: string; body_sha256: string }>(
+        "SELECT id, body_sha256 FROM captures WHERE job_id = ? AND requested_url = 'http://b.test/a'",
+        [job.id],
+      );
+      assert.deepEqual(
+        rows.map((r) => r.body_sha256),
+        [sha256Hex(Buffer.from(page('a')))],
+      );
+      const paid = await store.db.get<{ n: number }>(
+        'SELECT count(*) AS n FROM rw_captures WHERE node_id = ?',
+        [node.id],
+      );
+      const captured = await store.db.get<{ n: number }>(
+        "SELECT count(*) AS n FROM captures WHERE node_id = ? AND outcome <> 'policy'",
+        [node.id],
+      );
+      assert.equal(
+        Number(paid?.n),
+        Number(captured?.n),
+        'every capture paid once, the rolled-back one not at all',
+      );
+      const queued = await store.db.get<{ n: number }>(
+        'SELECT count(*) AS n FROM extract_queue WHERE job_id = ?',
+        [job.id],
+      );
+      assert.equal(Number(queued?.n), 3, 'seed, /a and /e wait for documents; nothing of the refused one');
+      await store.close();
+    });
+
+    test('the same batch sent twice gets the same answers and stores each page once', async () => {
+      const { store, ingest, node } = await setup();
+      const { job, lease } = await fiveLeases(store, ingest, node);
+      const batch = ['/a', '/b'].map((p) => item(node, lease(p), { body: page(p) }));
+      const first = await ingest.acceptBatch(node.id, [...batch, batch[0] as CaptureBatchItem]);
+      const again = await ingest.acceptBatch(node.id, batch);
+      assert.deepEqual(first.slice(0, 2), again);
+      assert.deepEqual(first[2], first[0], 'a capture repeated in one batch gets its first answer');
+      const n = await store.db.get<{ n: number }>(
+        "SELECT count(*) AS n FROM captures WHERE job_id = ? AND outcome = 'stored'",
+        [job.id],
+      );
+      assert.equal(Number(n?.n), 3);
+      await store.close();
+    });
+
+    test('a crawl is captured first and done once the workers made its documents, as --rederive would', async () => {
+      const { store, ingest, node, blobs } = await setup();
+      const { job, lease } = await fiveLeases(store, ingest, node);
+      const bodies = new Map(['/a', '/b', '/c', '/d', '/e'].map((p) => [p, page(p)]));
+      const results = await ingest.acceptBatch(
+        node.id,
+        [...bodies].map(([p, body]) => item(node, lease(p), { body })),
+      );
+      assert.ok(results.every((r) => r.accepted));
+      let j = await store.frontier.getJob(job.id);
+      assert.equal(j?.state, 'running', 'not done while documents are missing');
+      assert.ok(j?.capturedAt, 'captured: every page answered');
+      assert.equal(j?.finishedAt, null);
+      assert.equal((await store.frontier.progress(job.id)).documentsPending, 6);
+      const pool = new ExtractionPool(store, blobs, { threads: 1 });
+      pool.start();
+      try {
+        while ((await store.frontier.progress(job.id)).documentsPending > 0) await pool.round();
+      } finally {
+        await pool.stop();
+      }
+      j = await store.frontier.getJob(job.id);
+      assert.equal(j?.state, 'done');
+      assert.ok((j?.finishedAt ?? 0) >= (j?.capturedAt ?? Number.POSITIVE_INFINITY));
+      const docs = await store.captures.documents(job.id, 0, 100);
+      assert.equal(docs.length, 6);
+      for (const d of docs) {
+        const body = await blobs.get(d.bodySha256);
+        const expected = {
+          ...extract(decodeHtml(body as Buffer, 'text/html; charset=utf-8').text, { url: d.finalUrl }),
+          extractor: EXTRACTOR,
+        };
+        assert.deepEqual(d.document, JSON.parse(JSON.stringify(expected)), `document of ${d.url}`);
+        assert.equal(sha256Hex(body as Buffer), d.bodySha256);
+      }
+      await store.close();
+    });
+  });
+}
