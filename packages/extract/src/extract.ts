@@ -5,11 +5,14 @@ import { readabilitySecondOpinion, SECOND_OPINION_BELOW } from './fallback.js';
 import { detectLanguage } from './language.js';
 import { absolutizeLinks, collectLinks, type Link } from './links.js';
 import { toMarkdown } from './markdown.js';
+import { jsonLdObjects } from './json-ld.js';
 import { readMetadata } from './metadata.js';
 import { limitNesting } from './nesting.js';
+import { detectPageType, type PageType } from './page-type.js';
 import { type PiiCounts, redactPii } from './pii.js';
 import { applyQualityPreset, type QualityPreset, type QualityVerdict } from './quality-presets.js';
 import { type QualitySignals, qualitySignals } from './quality-signals.js';
+import { isEmptyStructured, type StructuredData, structuredData } from './structured.js';
 
 export interface ExtractOptions {
   /** The page's final URL: base for absolute links, and echoed in the document. */
@@ -53,6 +56,10 @@ export interface ExtractedDocument {
   quality: QualitySignals;
   qualityVerdict: QualityVerdict & { preset: QualityPreset };
   pii: PiiCounts;
+  /** The kind of page (article, forum, product, …) with the evidence's confidence; null on empty input. */
+  pageType: PageType | null;
+  /** The page's schema.org JSON-LD for products, posts, lists, FAQs, HowTos and reviews; null when none. */
+  structured: StructuredData | null;
   /** Non-fatal problems met on the way (e.g. "truncated-input", "deeply-nested"). */
   warnings: string[];
   /** Why the document is empty, when it is. */
@@ -103,7 +110,10 @@ function extractFrom(
   const shallow = limitNesting(src);
   const { doc, flattened } = parseHtml(shallow.html);
   if (flattened || shallow.limited) warnings.push('deeply-nested');
-  const meta = readMetadata(doc, opts.url);
+  const ld = jsonLdObjects(doc);
+  const meta = readMetadata(doc, opts.url, ld);
+  const pageType = detectPageType(doc, ld, meta.ogType, opts.url ?? meta.canonicalUrl ?? undefined);
+  const structured = structuredData(ld);
   const pageBase = meta.canonicalUrl && opts.url === undefined ? meta.canonicalUrl : opts.url;
   // <base href> changes what relative links mean, as in a browser; a bad one is ignored.
   const baseHref = firstByName(doc, 'base')?.attribs.href;
@@ -170,6 +180,8 @@ function extractFrom(
     quality,
     qualityVerdict: { preset, ...applyQualityPreset(quality, preset) },
     pii,
+    pageType,
+    structured: isEmptyStructured(structured) ? null : structured,
     warnings,
     reason: text ? null : 'no-main-content',
   };
@@ -209,6 +221,8 @@ function emptyDoc(
     quality,
     qualityVerdict: { preset, ...applyQualityPreset(quality, preset) },
     pii: { email: 0, phone: 0, ip: 0 },
+    pageType: null,
+    structured: null,
     warnings,
     reason,
   };

@@ -1,5 +1,5 @@
 import { attr, collapse, type Document, type Element, elements, textOf } from './dom.js';
-import { type Json, jsonLdObjects, jsonName, mainJsonLd } from './json-ld.js';
+import { type Json, type JsonObject, jsonLdObjects, jsonName, mainJsonLd } from './json-ld.js';
 
 export interface Metadata {
   title: string | null;
@@ -9,12 +9,18 @@ export interface Metadata {
   description: string | null;
   canonicalUrl: string | null;
   htmlLang: string | null;
+  /** Open Graph `og:type` (e.g. "article", "product"), for page-type recognition. */
+  ogType: string | null;
   /** `<meta name="robots">` and `<meta name="SwardBot">` tags, for the crawler's opt-out checks (noai…). */
   metaRobots: { name: string; content: string }[];
 }
 
 /** Page metadata from <meta>, <link>, JSON-LD and microdata; read before the tree is cleaned. */
-export function readMetadata(doc: Document, pageUrl: string | undefined): Metadata {
+export function readMetadata(
+  doc: Document,
+  pageUrl: string | undefined,
+  ldObjects: JsonObject[] = jsonLdObjects(doc),
+): Metadata {
   const meta = new Map<string, string>();
   let canonical: string | null = null;
   let titleTag = '';
@@ -63,7 +69,7 @@ export function readMetadata(doc: Document, pageUrl: string | undefined): Metada
       itempropDate ??= attr(e, 'datetime') || attr(e, 'content') || collapse(textOf(e));
     if (ip === 'author' && !itempropAuthor) itempropAuthor = authorText(e);
   }
-  const ld = mainJsonLd(jsonLdObjects(doc));
+  const ld = mainJsonLd(ldObjects);
   const m = (...keys: string[]) => {
     for (const k of keys) {
       const v = meta.get(k);
@@ -106,6 +112,7 @@ export function readMetadata(doc: Document, pageUrl: string | undefined): Metada
     description: m('description', 'og:description', 'twitter:description') ?? ldStr('description'),
     canonicalUrl: can ? absolute(can, pageUrl) : null,
     htmlLang,
+    ogType: m('og:type'),
     metaRobots,
   };
 }
