@@ -36,11 +36,19 @@ const SCHEMA_TYPES: [RegExp, PageTypeName, number][] = [
   [/^(CollectionPage|OfferCatalog)$/, 'collection', 3],
   [/^(TechArticle|APIReference|SoftwareSourceCode)$/, 'documentation', 4],
   [/^(Service|ProfessionalService|LocalBusiness|FAQPage|HowTo|MedicalBusiness|LegalService)$/, 'service', 2],
-  [/^(Article|NewsArticle|BlogPosting|Report|ScholarlyArticle|OpinionNewsArticle|ReportageNewsArticle)$/, 'article', 4],
+  [
+    /^(Article|NewsArticle|BlogPosting|Report|ScholarlyArticle|OpinionNewsArticle|ReportageNewsArticle)$/,
+    'article',
+    4,
+  ],
 ];
 
 const PATH_RULES: [RegExp, PageTypeName, number][] = [
-  [/\/(t|d|threads?|topic|topics|forums?|viewtopic|showthread|comments|questions|discussion|community)[/.?-]/i, 'forum', 3],
+  [
+    /\/(t|d|threads?|topic|topics|forums?|viewtopic|showthread|comments|questions|discussion|community)[/.?-]/i,
+    'forum',
+    3,
+  ],
   [/\/(products?|p|dp|item|shop\/[^/]+\/[^/]+)\/[^/]+/i, 'product', 2],
   [/\/(collections?|c|category|categories|shop|catalog|w)(\/|$)/i, 'collection', 2],
   [/\/(docs?|documentation|reference|api|manual|guide|userguide|wiki|tutorial)s?(\/|$)/i, 'documentation', 3],
@@ -58,8 +66,9 @@ const HOST_RULES: [RegExp, PageTypeName, number][] = [
 // Invision, Flarum): a blog's "post"/"comment" classes are not evidence of a thread
 const POST_CLASS =
   /(^|\s)(crawler-post|topic-post|message--post|message-body|messageText|bbWrapper|postbit\w*|postbody|post_message|post-message|js-post|answercell|postcell|thing|ipsComment|Post|PostStream-item|forumpost|post-row|cPost|reply-content|lia-message-body\w*)(\s|$)/;
-const CARD_CLASS = /(^|[\s_-])(card|item|tile|teaser|result|entry|product|listing|grid-item|post-item|article-item)s?([\s_-]|$)/i;
-const PRICE = /(?:[$€£¥]\s?\d[\d,.]*|\d[\d,.]*\s?(?:€|EUR|USD|GBP))/;
+const CARD_CLASS =
+  /(^|[\s_-])(card|item|tile|teaser|result|entry|product|listing|grid-item|post-item|article-item)s?([\s_-]|$)/i;
+
 const CTA =
   /^\s*(get (a |your )?(free )?(quote|started|in touch|estimate|consultation)|contact us|book (a|an|now|your)|schedule (a|your)|request (a|an) (quote|demo|consultation|call)|talk to (us|sales|an expert)|free consultation|call (us|now|today))\b/i;
 const CART = /add[\s-]?to[\s-]?(cart|bag|basket)|buy[\s-]?now|in[\s-]?den[\s-]?warenkorb/i;

@@ -50,7 +50,9 @@ export interface StructuredData {
 const types = (o: JsonObject): string[] => {
   const t = o['@type'];
   const list = Array.isArray(t) ? t : [t];
-  return list.filter((x): x is string => typeof x === 'string').map((x) => x.replace(/^https?:\/\/schema\.org\//, ''));
+  return list
+    .filter((x): x is string => typeof x === 'string')
+    .map((x) => x.replace(/^https?:\/\/schema\.org\//, ''));
 };
 const is = (o: JsonObject, re: RegExp) => types(o).some((t) => re.test(t));
 
@@ -63,7 +65,8 @@ const num = (v: Json | undefined): number | null => {
   const n = typeof v === 'number' ? v : typeof v === 'string' ? Number.parseFloat(v) : Number.NaN;
   return Number.isFinite(n) ? n : null;
 };
-const list = (v: Json | undefined): Json[] => (v == null ? [] : Array.isArray(v) ? v : [v]).slice(0, MAX_ITEMS);
+const list = (v: Json | undefined): Json[] =>
+  (v == null ? [] : Array.isArray(v) ? v : [v]).slice(0, MAX_ITEMS);
 const objs = (v: Json | undefined): JsonObject[] =>
   list(v).filter((x): x is JsonObject => !!x && typeof x === 'object' && !Array.isArray(x));
 /** A text field that may be plain or an object with `text` (Answer, HowToStep). */
@@ -164,4 +167,9 @@ export function structuredData(ld: JsonObject[]): StructuredData {
 
 /** True when nothing was found (the document then carries `structured: null`). */
 export const isEmptyStructured = (s: StructuredData): boolean =>
-  !s.products.length && !s.posts.length && !s.itemLists.length && !s.faq.length && !s.howTo.length && !s.reviews.length;
+  !s.products.length &&
+  !s.posts.length &&
+  !s.itemLists.length &&
+  !s.faq.length &&
+  !s.howTo.length &&
+  !s.reviews.length;
