@@ -10,7 +10,7 @@ import {
   isElement,
   textOf,
 } from './dom.js';
-import type { PageTypeName } from './page-type.js';
+import type { PageType, PageTypeName } from './page-type.js';
 import { UNLIKELY, UNLIKELY_ON_FORUMS } from './patterns.js';
 import { pruneContent } from './prune.js';
 import { type Block, renderBlocks } from './render.js';
@@ -23,7 +23,8 @@ export interface MainContent {
 }
 
 /** Finds the main content of a parsed page (mutates the tree: boilerplate is removed). */
-export function mainContent(doc: Document, pageType?: PageTypeName): MainContent {
+export function mainContent(doc: Document, type?: PageType): MainContent {
+  const pageType = type?.type;
   const body = firstByName(doc, 'body') ?? firstByName(doc, 'html') ?? wrapRoot(doc);
   unwrapServerNoscript(body);
   cleanTree(body);
@@ -41,8 +42,9 @@ export function mainContent(doc: Document, pageType?: PageTypeName): MainContent
   const stats = computeStats(body);
   const sel = selectByScore(body, stats);
   let nodes = sel ? sel.nodes : [body];
-  if (sel && pageType && pageType !== 'article' && pageType !== 'documentation')
-    nodes = widenForType(sel.top, nodes, stats, body, pageType);
+  // an article the page itself does not declare (no schema.org/Open Graph type) may be a service page
+  if (sel && type && pageType !== 'documentation' && (pageType !== 'article' || type.confidence < 0.75))
+    nodes = widenForType(sel.top, nodes, stats, body, type.type);
   pruneContent(nodes, stats);
   const linky = pageType === 'listing' || pageType === 'collection';
   const blocks = renderBlocks(nodes).filter((b) => linky || keepBlock(b));

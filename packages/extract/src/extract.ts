@@ -128,7 +128,7 @@ function extractFrom(
   // htmlparser2 adds no implicit <body>: a bare fragment is walked from the document root.
   const body = firstByName(doc, 'body') ?? firstByName(doc, 'html') ?? (doc as unknown as Element);
   const links = collectLinks(body, base);
-  let main = mainContent(doc, pageType.type);
+  let main = mainContent(doc, pageType);
   let text = main.blocks.map((b) => b.text).join('\n\n');
   // pathological pages (very deep or huge) skip the second opinion: Readability is
   // superlinear on them and they are not articles anyway

@@ -36,3 +36,27 @@ test('on a forum thread every post in <main> is kept, replies box included, not 
   for (let i = 1; i < 4; i++) assert.ok(d.text.includes(`reply ${i} here`), `reply ${i} missing: ${d.text}`);
   assert.ok(!d.text.includes('© forum'));
 });
+
+test('a page that does not declare itself an article (a service page) keeps every section of <main>', () => {
+  const section = (h: string, p: string) =>
+    `<section class="block-${h.length}"><div class="row"><div class="col"><h2>${h}</h2><div class="txt">${p}</div></div><div class="col"><a href="/q">Prices</a></div></div></section>`;
+  const long = [1, 2, 3].map((k) => `<p>${words(k)} ${words(k + 1)}</p>`).join('');
+  const main = [
+    section('Residential moving', long),
+    section(
+      'Packing',
+      'We pack fragile items in double-walled boxes, label every room, and unpack on arrival.',
+    ),
+    section(
+      'Storage room',
+      'Climate-controlled storage by the month, with pick-up and delivery included in the price.',
+    ),
+  ].join('');
+  const html = `<html><body><header><a href="/">Movers</a></header><main>${main}</main><footer>Call us</footer></body></html>`;
+  const d = extract(html, { url: 'https://movers.example/residential-movers/', secondOpinion: false });
+  assert.equal(d.pageType?.type, 'article');
+  assert.ok((d.pageType?.confidence ?? 1) < 0.75);
+  assert.ok(d.text.includes('double-walled boxes'), d.text);
+  assert.ok(d.text.includes('Climate-controlled storage'), d.text);
+  assert.ok(!d.text.includes('Call us'));
+});
