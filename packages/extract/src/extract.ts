@@ -9,7 +9,7 @@ import { toMarkdown } from './markdown.js';
 import { readMetadata } from './metadata.js';
 import { limitNesting } from './nesting.js';
 import { detectPageType, type PageType } from './page-type.js';
-import { type PiiCounts, redactPii } from './pii.js';
+import { type PiiCounts, type PiiOption, redactPii, zeroPiiCounts } from './pii.js';
 import { applyQualityPreset, type QualityPreset, type QualityVerdict } from './quality-presets.js';
 import { type QualitySignals, qualitySignals } from './quality-signals.js';
 import { isEmptyStructured, type StructuredData, structuredData } from './structured.js';
@@ -19,8 +19,12 @@ export interface ExtractOptions {
   url?: string;
   /** Content-Type header, used when `html` is bytes. */
   contentType?: string;
-  /** Replace emails, phones and IPs by [EMAIL]/[PHONE]/[IP] (default true). */
-  redactPii?: boolean;
+  /**
+   * Replace emails, phone numbers, IP addresses and (Luhn-valid) card numbers by [EMAIL]/[PHONE]/[IP]/[CARD]
+   * (default true): false keeps them all, `{ email: false }` keeps emails and redacts the rest. URLs and
+   * link targets are never changed.
+   */
+  redactPii?: PiiOption;
   /** Produce Markdown (default true). */
   markdown?: boolean;
   /** Ask Readability.js when our own main text is short, keep its result if much longer (default true). */
@@ -156,10 +160,11 @@ function extractFrom(
       warnings.push(`markdown-failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  const pii: PiiCounts = { email: 0, phone: 0, ip: 0 };
+  // counts are of the text; the Markdown holds the same content (plus link targets, never redacted)
+  const pii: PiiCounts = zeroPiiCounts();
   if (opts.redactPii !== false) {
-    text = redactPii(text, pii).text;
-    markdown = redactPii(markdown, { email: 0, phone: 0, ip: 0 }).text;
+    text = redactPii(text, pii, opts.redactPii).text;
+    markdown = redactPii(markdown, zeroPiiCounts(), opts.redactPii).text;
   }
   const language = detectLanguage(text || (meta.title ?? ''), meta.htmlLang);
   const quality = qualitySignals({ text, language });
@@ -220,7 +225,7 @@ function emptyDoc(
     wordCount: 0,
     quality,
     qualityVerdict: { preset, ...applyQualityPreset(quality, preset) },
-    pii: { email: 0, phone: 0, ip: 0 },
+    pii: zeroPiiCounts(),
     pageType: null,
     structured: null,
     warnings,
