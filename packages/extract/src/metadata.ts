@@ -1,4 +1,4 @@
-import { attr, collapse, type Document, type Element, elements, textOf } from './dom.js';
+import { attr, collapse, type Document, type Element, elements, parseHtml, textOf } from './dom.js';
 import { type Json, type JsonObject, jsonLdObjects, jsonName, mainJsonLd } from './json-ld.js';
 
 export interface Metadata {
@@ -80,8 +80,10 @@ export function readMetadata(
   const ldStr = (k: string) => (ld ? jsonName(ld[k] as Json) : undefined) ?? null;
   const publisher = ld ? jsonName(ld.publisher as Json) : undefined;
 
-  const title =
-    ldStr('headline') ?? m('og:title', 'twitter:title', 'dc.title') ?? (cleanTitle(titleTag) || h1 || null);
+  const title = pickTitle(
+    ldStr('headline') ?? m('og:title', 'twitter:title', 'dc.title') ?? (titleTag || null),
+    h1,
+  );
   const byline =
     ldStr('author') ??
     m('author', 'article:author', 'byl', 'dc.creator', 'parsely-author', 'sailthru.author') ??
@@ -123,10 +125,42 @@ function authorText(e: Element): string | null {
   return t && t.length < 120 ? t : null;
 }
 
+/**
+ * The page's title: the declared one (JSON-LD headline, og:title, <title>) without a site-name suffix, or
+ * the first <h1> when it is a version of that title (same words mostly): the h1 is what the reader sees, the
+ * declared title is often rewritten for search ("Best X in 2025 – Top 10 Picks"). Entities a CMS encoded
+ * twice ("&amp;#8211;") are decoded.
+ */
+function pickTitle(declared: string | null, h1: string): string | null {
+  const d = declared ? cleanTitle(decodeTwice(declared)) : '';
+  const h = decodeTwice(h1);
+  if (!d) return h || null;
+  if (h && h.length >= 4 && h.length <= 300 && overlap(h, d) >= 0.6) return h;
+  return d;
+}
+
+const WORDS = /[\p{L}\p{N}]+/gu;
+function overlap(a: string, b: string): number {
+  const wa = a.toLowerCase().match(WORDS) ?? [];
+  const wb = new Set(b.toLowerCase().match(WORDS) ?? []);
+  if (!wa.length) return 0;
+  return wa.filter((w) => wb.has(w)).length / wa.length;
+}
+
+function decodeTwice(s: string): string {
+  if (!/&(#\d+|#x[0-9a-f]+|[a-z]+\d*);/i.test(s)) return s;
+  return collapse(textOf(parseHtml(`<p>${s.replace(/</g, '&lt;')}</p>`).doc));
+}
+
 function cleanTitle(t: string): string {
-  // "Story title | Site" -> "Story title" when the left part is long enough to be the title
-  const parts = t.split(/\s+[|–—·»]\s+|\s+-\s+/);
-  return parts[0] && parts[0].length >= 15 ? parts[0] : t;
+  // "Story title | Site" -> "Story title" when the left part is long enough to be the title, or the right
+  // part short enough to be a site's name ("Dental Care | ONE Health Ohio")
+  const parts = t.split(/\s+[|–—·»•]\s+|\s+-\s+/);
+  const left = parts[0] ?? '';
+  const right = parts.slice(1).join(' ');
+  if (left.length >= 15) return left;
+  if (left.includes(' ') && right && right.split(/\s+/).length <= 4) return left;
+  return t;
 }
 
 /** ISO 8601 from the formats pages actually use; null when the value is not a date. */
