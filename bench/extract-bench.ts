@@ -95,7 +95,8 @@ async function run(ds: Dataset, fns: [string, Extractor][]): Promise<Record<stri
       const pred: Record<string, Pred> = {};
       const c0 = process.cpuUsage();
       const t0 = performance.now();
-      const times = (pageMs[name] ??= new Map());
+      const times = pageMs[name] ?? new Map<string, number>();
+      pageMs[name] = times;
       for (const id of ds.ids) {
         const s0 = performance.now();
         try {

@@ -123,7 +123,7 @@ function addCodeRule(td: TurndownService): void {
     replacement: (_content, node) => {
       const pre = node as ElLike;
       const code = (pre.textContent ?? '').replace(/\n$/, '');
-      const longest = Math.max(2, ...(code.match(/`+/g) ?? []).map((r) => r.length));
+      const longest = Math.max(2, ...(code.match(/`+/g) ?? []).map((r: string) => r.length));
       const fence = '`'.repeat(longest + 1);
       return `\n\n${fence}${languageOf(pre)}\n${code}\n${fence}\n\n`;
     },
