@@ -1,7 +1,8 @@
-// Extract-room benchmark: main-text F1 and pages/s of Sward's extractor and of
-// Readability.js on linkedom, in the same process and run, on the ScrapingHub dev set
-// and the WCXB held-out set; then near-duplicate throughput and memory on synthetic docs.
-//   node --expose-gc --import tsx bench/extract-bench.ts --data DIR [--passes 2] [--docs 100000] [--json FILE]
+// Extract-room benchmark: main-text F1, pages/s and time per page (p50, p99, slowest page) of Sward's
+// extractor and of Readability.js on linkedom, in the same process and run, on the ScrapingHub dev set and
+// WCXB's development split (and its held-out split with --held-out, to be run once, for the report); then
+// near-duplicate throughput and memory on synthetic docs.
+//   node --expose-gc --import tsx bench/extract-bench.ts --data DIR [--passes 2] [--docs 100000] [--held-out] [--json FILE]
 //   node --expose-gc --import tsx bench/extract-bench.ts --dedup-only
 // DIR (or SWARD_EVAL_DIR) holds article-extraction/ and wcxb-test/, laid out as for `npm run eval`.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -73,23 +74,38 @@ interface RunResult {
   recall: number;
   pagesPerS: number;
   pagesPerCpuS: number;
+  /** per-page wall time, ms: each page's fastest pass */
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  slowest: string;
   extra: Record<string, number>;
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 }
 
 async function run(ds: Dataset, fns: [string, Extractor][]): Promise<Record<string, RunResult>> {
   const best: Record<string, { wall: number; cpu: number; pred: Record<string, Pred> }> = {};
+  const pageMs: Record<string, Map<string, number>> = {};
   // passes alternate between extractors so machine load hits both alike
   for (let p = 0; p < PASSES; p++) {
     for (const [name, fn] of fns) {
       const pred: Record<string, Pred> = {};
       const c0 = process.cpuUsage();
       const t0 = performance.now();
+      const times = pageMs[name] ?? new Map<string, number>();
+      pageMs[name] = times;
       for (const id of ds.ids) {
+        const s0 = performance.now();
         try {
           pred[id] = fn(ds.html.get(id) as string, ds.url.get(id));
         } catch {
           pred[id] = { articleBody: '' };
         }
+        const ms = performance.now() - s0;
+        times.set(id, Math.min(times.get(id) ?? Infinity, ms));
       }
       const wall = (performance.now() - t0) / 1000;
       const c = process.cpuUsage(c0);
@@ -116,7 +132,13 @@ async function run(ds: Dataset, fns: [string, Extractor][]): Promise<Record<stri
         if (typeof v === 'number') extra[k] = v;
       for (const [t, v] of Object.entries(w.byType)) extra[`f1_${t}`] = v.f1;
     }
+    const times = [...(pageMs[name] ?? new Map<string, number>())].sort((a, b) => a[1] - b[1]);
+    const ms = times.map(([, t]) => t);
     out[name] = {
+      p50Ms: quantile(ms, 0.5),
+      p99Ms: quantile(ms, 0.99),
+      maxMs: ms[ms.length - 1] ?? 0,
+      slowest: times[times.length - 1]?.[0] ?? '',
       f1: m.f1,
       precision: m.precision,
       recall: m.recall,
@@ -208,7 +230,10 @@ const SETS = DEDUP_ONLY
   ? []
   : ([
       ['scrapinghub-dev', join(EVAL, 'article-extraction')],
-      ['wcxb-test (held-out)', join(EVAL, 'wcxb-test')],
+      ['wcxb-dev', join(EVAL, 'wcxb-dev')],
+      ...(process.argv.includes('--held-out')
+        ? [['wcxb-test (held-out)', join(EVAL, 'wcxb-test')] as const]
+        : []),
     ] as const);
 for (const [name, dir] of SETS) {
   if (!existsSync(dir)) {
@@ -231,7 +256,7 @@ for (const [name, dir] of SETS) {
   const base = r['readability+linkedom'] as RunResult;
   for (const [ex, v] of Object.entries(r)) {
     rows.push(
-      `| ${name.padEnd(21)} | ${ex.padEnd(20)} | ${v.f1.toFixed(3)} | ${v.precision.toFixed(3)} | ${v.recall.toFixed(3)} | ${v.pagesPerS.toFixed(1).padStart(7)} | ${v.pagesPerCpuS.toFixed(1).padStart(7)} | ${(v.pagesPerCpuS / base.pagesPerCpuS).toFixed(2)}x |`,
+      `| ${name.padEnd(21)} | ${ex.padEnd(20)} | ${v.f1.toFixed(3)} | ${v.precision.toFixed(3)} | ${v.recall.toFixed(3)} | ${v.pagesPerS.toFixed(1).padStart(7)} | ${v.pagesPerCpuS.toFixed(1).padStart(7)} | ${(v.pagesPerCpuS / base.pagesPerCpuS).toFixed(2)}x | ${v.p50Ms.toFixed(1)} | ${v.p99Ms.toFixed(0)} | ${v.maxMs.toFixed(0)} (${v.slowest}) |`,
     );
   }
 }
@@ -239,9 +264,9 @@ console.log(
   `\npages: ${PASSES} alternating pass(es), best pass per extractor; speed relative on CPU time (the machine may be shared)`,
 );
 console.log(
-  '| dataset               | extractor            | F1    | P     | R     | pages/s | pg/CPU-s | vs Rdb |',
+  '| dataset               | extractor            | F1    | P     | R     | pages/s | pg/CPU-s | vs Rdb | p50 ms | p99 ms | slowest ms (page) |',
 );
-console.log('|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(r);
 for (const [name, r] of Object.entries(results)) {
   for (const [ex, v] of Object.entries(r as Record<string, RunResult>)) {

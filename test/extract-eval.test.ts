@@ -5,6 +5,9 @@
 //   article-extraction subset F1 0.9649 (the full 181 pages: 0.9742; rs-trafilatura's published output on
 //   the same 37 pages: 0.9645); wcxb-dev subset F1 0.6925 (article 0.980, documentation 0.980, collection
 //   0.706, product 0.684, service 0.556, listing 0.516, forum 0.426; the full 630 pages: 0.800).
+// 2026-12-05, with page-type rules (extractor 0.2.0): article-extraction subset 0.9644; wcxb-dev subset
+//   0.7364 (article 0.980, collection 0.722, documentation 0.981, forum 0.651, listing 0.516, product 0.749,
+//   service 0.556; the full 630 pages: 0.838). The wcxb-dev gate is per page type too.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -34,7 +37,18 @@ test('main-text F1 on the article-extraction subset is at least 0.955', () => {
   );
 });
 
-test('main-text F1 on the wcxb-dev subset (all 7 page types) is at least 0.68', () => {
+// per page type, a little below the 2026-12-05 figures (4 pages a type: one page moves a type by ~0.25 F1)
+const TYPE_FLOORS: Record<string, number> = {
+  article: 0.96,
+  collection: 0.7,
+  documentation: 0.96,
+  forum: 0.63,
+  listing: 0.5,
+  product: 0.73,
+  service: 0.54,
+};
+
+test('main-text F1 on the wcxb-dev subset (all 7 page types) is at least 0.72, and each type at its floor', () => {
   const { ds, pred } = predict(`${TESTDATA}wcxb-dev`);
   const m = scoreWcxb(ds.truth, pred);
   assert.deepEqual(Object.keys(m.byType), [
@@ -49,5 +63,7 @@ test('main-text F1 on the wcxb-dev subset (all 7 page types) is at least 0.68', 
   const types = Object.entries(m.byType)
     .map(([t, v]) => `${t} ${v.f1.toFixed(3)}`)
     .join(', ');
-  assert.ok(m.f1 >= 0.68, `F1 ${m.f1.toFixed(4)} < 0.68 (${types})`);
+  assert.ok(m.f1 >= 0.72, `F1 ${m.f1.toFixed(4)} < 0.72 (${types})`);
+  for (const [t, floor] of Object.entries(TYPE_FLOORS))
+    assert.ok((m.byType[t]?.f1 ?? 0) >= floor, `${t} F1 ${m.byType[t]?.f1.toFixed(3)} < ${floor} (${types})`);
 });

@@ -11,21 +11,21 @@ function isHidden(e: Element): boolean {
   return s !== undefined && HIDDEN_STYLE.test(s);
 }
 
-function isUnlikely(e: Element, ancestorsKept: boolean): boolean {
+function isUnlikely(e: Element, ancestorsKept: boolean, unlikely: RegExp): boolean {
   if (e.name === 'body' || e.name === 'html' || e.name === 'a' || e.name === 'article' || e.name === 'main')
     return false;
   if (UNLIKELY_ROLES.has(attr(e, 'role'))) return true;
   if (!ancestorsKept) return false;
   const key = `${attr(e, 'class')} ${attr(e, 'id')}`;
   if (key.length < 2) return false;
-  return UNLIKELY.test(key) && !MAYBE_OK.test(key);
+  return unlikely.test(key) && !MAYBE_OK.test(key);
 }
 
 /**
  * Removes what is never main content: script-like tags, hidden nodes, comments and
  * boilerplate by class/id/role. In place, iterative. `strict` also removes by class/id.
  */
-export function cleanTree(root: AnyNode, keep?: (e: Element) => boolean): void {
+export function cleanTree(root: AnyNode, keep?: (e: Element) => boolean, unlikely: RegExp = UNLIKELY): void {
   const strict = keep !== undefined;
   const stack: AnyNode[] = [root];
   while (stack.length) {
@@ -37,7 +37,7 @@ export function cleanTree(root: AnyNode, keep?: (e: Element) => boolean): void {
       if (isElement(c)) {
         if (SKIP_TAGS.has(c.name) || c.type !== 'tag') continue;
         if (isHidden(c)) continue;
-        if (strict && isUnlikely(c, !insideTableOrCode(c)) && !keep(c)) continue;
+        if (strict && isUnlikely(c, !insideTableOrCode(c), unlikely) && !keep(c)) continue;
         stack.push(c);
       }
       kept.push(c);

@@ -75,3 +75,19 @@ test('a fragment without <html>/<body>, or bare text, still gives its text', () 
   assert.equal(d.text, 'Just a fragment of text with a few words in it, nothing else.');
   assert.equal(extract('plain words, no tags at all').text, 'plain words, no tags at all');
 });
+
+// Pathological shapes (issue 18 point 6), at sizes that keep the suite quick; the timed, full-size versions
+// are in bench/extract-pathological-bench.ts (no timing assertions here).
+const PATHOLOGICAL: Record<string, string> = {
+  'huge table (2k rows x 10 cells)': `<html><body><table>${Array.from({ length: 2_000 }, (_, r) => `<tr>${Array.from({ length: 10 }, (_, c) => `<td>r${r}c${c} 555-123-${String(r).padStart(4, '0')}</td>`).join('')}</tr>`).join('')}</table></body></html>`,
+  'megabyte attributes (3 x 1 MB)': `<html><body><div data-x="${'a'.repeat(1_000_000)}" class="${'post '.repeat(200_000)}"><p style="${'x:y;'.repeat(250_000)}">The text, with a paragraph long enough to count as the article, and commas, and words.</p></div></body></html>`,
+  'digits, dots and at-signs (PII scanners)': `<html><body><article><p>${'1.2.3.4 4111 1111 1111 1111 +1 (555) 123-4567 a@b.io '.repeat(3_000)}</p></article></body></html>`,
+};
+
+for (const [name, html] of Object.entries(PATHOLOGICAL)) {
+  test(`pathological page: ${name} gives a document, not a hang or a throw`, () => {
+    const d = extract(html);
+    assert.equal(d.reason, null);
+    assert.ok(d.text.length > 0);
+  });
+}

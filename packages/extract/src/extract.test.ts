@@ -49,7 +49,7 @@ test('an article page yields text, markdown and metadata', () => {
     assert.ok(!d.text.includes(bad), bad);
   // PII replaced by default and counted
   assert.ok(d.text.includes('write to [EMAIL], phone [PHONE].'));
-  assert.deepEqual(d.pii, { email: 1, phone: 1, ip: 0 });
+  assert.deepEqual(d.pii, { email: 1, phone: 1, ip: 0, card: 0 });
   assert.equal(d.wordCount, d.text.match(/[\p{L}\p{N}_]+/gu)?.length);
   // markdown: headings, lists, code, tables, absolute links
   assert.match(d.markdown, /^## What changes for drivers$/m);
@@ -71,7 +71,7 @@ test('an article page yields text, markdown and metadata', () => {
 test('PII can be kept, and a quality preset attaches a verdict', () => {
   const d = extract(PAGE, { url: 'https://news.example.com/', redactPii: false, qualityPreset: 'gopher' });
   assert.ok(d.text.includes('press@example.org'));
-  assert.deepEqual(d.pii, { email: 0, phone: 0, ip: 0 });
+  assert.deepEqual(d.pii, { email: 0, phone: 0, ip: 0, card: 0 });
   // the four near-identical paragraphs are repetition in Gopher's sense
   assert.equal(d.qualityVerdict.preset, 'gopher');
   assert.equal(d.qualityVerdict.pass, false);

@@ -2,22 +2,29 @@ import { mainContent } from './content.js';
 import { decodeHtml } from './decode.js';
 import { type Element, firstByName, parseHtml } from './dom.js';
 import { readabilitySecondOpinion, SECOND_OPINION_BELOW } from './fallback.js';
+import { jsonLdObjects } from './json-ld.js';
 import { detectLanguage } from './language.js';
 import { absolutizeLinks, collectLinks, type Link } from './links.js';
 import { toMarkdown } from './markdown.js';
 import { readMetadata } from './metadata.js';
 import { limitNesting } from './nesting.js';
-import { type PiiCounts, redactPii } from './pii.js';
+import { detectPageType, type PageType } from './page-type.js';
+import { type PiiCounts, type PiiOption, redactPii, zeroPiiCounts } from './pii.js';
 import { applyQualityPreset, type QualityPreset, type QualityVerdict } from './quality-presets.js';
 import { type QualitySignals, qualitySignals } from './quality-signals.js';
+import { isEmptyStructured, type StructuredData, structuredData } from './structured.js';
 
 export interface ExtractOptions {
   /** The page's final URL: base for absolute links, and echoed in the document. */
   url?: string;
   /** Content-Type header, used when `html` is bytes. */
   contentType?: string;
-  /** Replace emails, phones and IPs by [EMAIL]/[PHONE]/[IP] (default true). */
-  redactPii?: boolean;
+  /**
+   * Replace emails, phone numbers, IP addresses and (Luhn-valid) card numbers by [EMAIL]/[PHONE]/[IP]/[CARD]
+   * (default true): false keeps them all, `{ email: false }` keeps emails and redacts the rest. URLs and
+   * link targets are never changed.
+   */
+  redactPii?: PiiOption;
   /** Produce Markdown (default true). */
   markdown?: boolean;
   /** Ask Readability.js when our own main text is short, keep its result if much longer (default true). */
@@ -53,6 +60,10 @@ export interface ExtractedDocument {
   quality: QualitySignals;
   qualityVerdict: QualityVerdict & { preset: QualityPreset };
   pii: PiiCounts;
+  /** The kind of page (article, forum, product, …) with the evidence's confidence; null on empty input. */
+  pageType: PageType | null;
+  /** The page's schema.org JSON-LD for products, posts, lists, FAQs, HowTos and reviews; null when none. */
+  structured: StructuredData | null;
   /** Non-fatal problems met on the way (e.g. "truncated-input", "deeply-nested"). */
   warnings: string[];
   /** Why the document is empty, when it is. */
@@ -103,7 +114,10 @@ function extractFrom(
   const shallow = limitNesting(src);
   const { doc, flattened } = parseHtml(shallow.html);
   if (flattened || shallow.limited) warnings.push('deeply-nested');
-  const meta = readMetadata(doc, opts.url);
+  const ld = jsonLdObjects(doc);
+  const meta = readMetadata(doc, opts.url, ld);
+  const pageType = detectPageType(doc, ld, meta.ogType, opts.url ?? meta.canonicalUrl ?? undefined);
+  const structured = structuredData(ld);
   const pageBase = meta.canonicalUrl && opts.url === undefined ? meta.canonicalUrl : opts.url;
   // <base href> changes what relative links mean, as in a browser; a bad one is ignored.
   const baseHref = firstByName(doc, 'base')?.attribs.href;
@@ -118,7 +132,7 @@ function extractFrom(
   // htmlparser2 adds no implicit <body>: a bare fragment is walked from the document root.
   const body = firstByName(doc, 'body') ?? firstByName(doc, 'html') ?? (doc as unknown as Element);
   const links = collectLinks(body, base);
-  let main = mainContent(doc);
+  let main = mainContent(doc, pageType);
   let text = main.blocks.map((b) => b.text).join('\n\n');
   // pathological pages (very deep or huge) skip the second opinion: Readability is
   // superlinear on them and they are not articles anyway
@@ -146,10 +160,11 @@ function extractFrom(
       warnings.push(`markdown-failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  const pii: PiiCounts = { email: 0, phone: 0, ip: 0 };
+  // counts are of the text; the Markdown holds the same content (plus link targets, never redacted)
+  const pii: PiiCounts = zeroPiiCounts();
   if (opts.redactPii !== false) {
-    text = redactPii(text, pii).text;
-    markdown = redactPii(markdown, { email: 0, phone: 0, ip: 0 }).text;
+    text = redactPii(text, pii, opts.redactPii).text;
+    markdown = redactPii(markdown, zeroPiiCounts(), opts.redactPii).text;
   }
   const language = detectLanguage(text || (meta.title ?? ''), meta.htmlLang);
   const quality = qualitySignals({ text, language });
@@ -170,6 +185,8 @@ function extractFrom(
     quality,
     qualityVerdict: { preset, ...applyQualityPreset(quality, preset) },
     pii,
+    pageType,
+    structured: isEmptyStructured(structured) ? null : structured,
     warnings,
     reason: text ? null : 'no-main-content',
   };
@@ -208,7 +225,9 @@ function emptyDoc(
     wordCount: 0,
     quality,
     qualityVerdict: { preset, ...applyQualityPreset(quality, preset) },
-    pii: { email: 0, phone: 0, ip: 0 },
+    pii: zeroPiiCounts(),
+    pageType: null,
+    structured: null,
     warnings,
     reason,
   };

@@ -40,6 +40,7 @@ turndown.addRule('listItem', {
   },
 });
 turndown.remove(['script', 'style', 'noscript', 'iframe', 'form', 'button']);
+addCodeRule(turndown);
 
 /** Markdown of the content nodes; links were made absolute beforehand by `absolutizeLinks`. */
 export function toMarkdown(nodes: Element[]): string | null {
@@ -48,7 +49,11 @@ export function toMarkdown(nodes: Element[]): string | null {
   // turndown is superlinear on very large inputs; the caller falls back to plain paragraphs
   if (html.length > MAX_HTML) return null;
   const md = turndown.turndown(html);
-  return md.replace(/\n{3,}/g, '\n\n').trim();
+  // whitespace-only lines (left by loose list items' indentation) are blank lines
+  return md
+    .replace(/^[ \t]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 // GFM tables: the plugin's table rule keeps header-less tables as raw HTML; these rules make every table
@@ -82,7 +87,47 @@ function addTableRules(td: TurndownService): void {
   });
   td.addRule('tableSection', { filter: ['thead', 'tbody', 'tfoot'], replacement: (c) => c });
   td.addRule('table', { filter: 'table', replacement: (c) => `\n\n${c.replace(/^\n+/, '')}\n\n` });
-  td.addRule('tableCaption', { filter: ['caption'], replacement: (c) => `${c}\n` });
+  // a blank line after the caption: a table right under a line of text would be read as that paragraph's
+  td.addRule('tableCaption', { filter: ['caption'], replacement: (c) => `${c.trim()}\n\n` });
+}
+
+// Every <pre> is a fenced block (turndown fences only <pre><code>, so a bare <pre> lost its indentation),
+// with the language when the page names it in any of the usual ways: language-x / lang-x classes on the
+// <code> or the <pre>, data-lang / data-language, SyntaxHighlighter's "brush: x", or a highlight-x /
+// language-x wrapper (Sphinx, Jekyll). The fence is longer than any run of backticks inside.
+const LANG_CLASS = /(?:^|\s)(?:language|lang|highlight|brush:)-?\s*([A-Za-z0-9_+#.-]{1,20})(?:\s|$)/;
+type ElLike = TurndownService.Node & {
+  getAttribute(n: string): string | null;
+  textContent: string | null;
+  parentNode: ElLike | null;
+  firstChild: ElLike | null;
+};
+
+function languageOf(pre: ElLike): string {
+  const code = pre.firstChild && pre.firstChild.nodeName === 'CODE' ? pre.firstChild : null;
+  const tries: (ElLike | null)[] = [code, pre, pre.parentNode, pre.parentNode?.parentNode ?? null];
+  for (const n of tries) {
+    if (!n?.getAttribute) continue;
+    const data = n.getAttribute('data-lang') ?? n.getAttribute('data-language');
+    if (data && /^[A-Za-z0-9_+#.-]{1,20}$/.test(data)) return data.toLowerCase();
+    const m = LANG_CLASS.exec(n.getAttribute('class') ?? '');
+    if (m?.[1] && !/^(default|none|plaintext|text|notranslate|source)$/i.test(m[1]))
+      return m[1].toLowerCase();
+  }
+  return '';
+}
+
+function addCodeRule(td: TurndownService): void {
+  td.addRule('preBlock', {
+    filter: 'pre',
+    replacement: (_content, node) => {
+      const pre = node as ElLike;
+      const code = (pre.textContent ?? '').replace(/\n$/, '');
+      const longest = Math.max(2, ...(code.match(/`+/g) ?? []).map((r: string) => r.length));
+      const fence = '`'.repeat(longest + 1);
+      return `\n\n${fence}${languageOf(pre)}\n${code}\n${fence}\n\n`;
+    },
+  });
 }
 
 interface ParentNodeLike {

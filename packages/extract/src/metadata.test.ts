@@ -40,3 +40,32 @@ test('dates become ISO 8601; non-dates become null', () => {
   assert.equal(toIso('yesterday'), null);
   assert.equal(toIso(''), null);
 });
+
+test('the title is the h1 when it is a version of the declared one, without site suffix or twice-encoded entities', () => {
+  const read = (head: string, body = '') =>
+    readMetadata(parseHtml(`<html><head>${head}</head><body>${body}</body></html>`).doc, undefined).title;
+  assert.equal(
+    read(
+      '<meta property="og:title" content="Recent Trends in Photography">',
+      '<h1>8 Recent Trends in Photography</h1>',
+    ),
+    '8 Recent Trends in Photography',
+  );
+  assert.equal(read('<title>Dental Care | ONE Health Ohio</title>'), 'Dental Care');
+  assert.equal(
+    read(
+      '<title>Healthy Eating Plate &amp;bull; The Nutrition Source</title>',
+      '<h1>Healthy Eating Plate</h1>',
+    ),
+    'Healthy Eating Plate',
+  );
+  assert.equal(
+    read('<meta property="og:title" content="The Adult&amp;#39;s Guide to Music Lessons">'),
+    "The Adult's Guide to Music Lessons",
+  );
+  // an h1 that is not about the same thing (a site banner) is not the title
+  assert.equal(
+    read('<title>How meditation rewires brains</title>', '<h1>The Daily Paper</h1>'),
+    'How meditation rewires brains',
+  );
+});

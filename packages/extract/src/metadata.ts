@@ -1,5 +1,5 @@
-import { attr, collapse, type Document, type Element, elements, textOf } from './dom.js';
-import { type Json, jsonLdObjects, jsonName, mainJsonLd } from './json-ld.js';
+import { attr, collapse, type Document, type Element, elements, parseHtml, textOf } from './dom.js';
+import { type Json, type JsonObject, jsonLdObjects, jsonName, mainJsonLd } from './json-ld.js';
 
 export interface Metadata {
   title: string | null;
@@ -9,12 +9,18 @@ export interface Metadata {
   description: string | null;
   canonicalUrl: string | null;
   htmlLang: string | null;
+  /** Open Graph `og:type` (e.g. "article", "product"), for page-type recognition. */
+  ogType: string | null;
   /** `<meta name="robots">` and `<meta name="SwardBot">` tags, for the crawler's opt-out checks (noai…). */
   metaRobots: { name: string; content: string }[];
 }
 
 /** Page metadata from <meta>, <link>, JSON-LD and microdata; read before the tree is cleaned. */
-export function readMetadata(doc: Document, pageUrl: string | undefined): Metadata {
+export function readMetadata(
+  doc: Document,
+  pageUrl: string | undefined,
+  ldObjects: JsonObject[] = jsonLdObjects(doc),
+): Metadata {
   const meta = new Map<string, string>();
   let canonical: string | null = null;
   let titleTag = '';
@@ -63,7 +69,7 @@ export function readMetadata(doc: Document, pageUrl: string | undefined): Metada
       itempropDate ??= attr(e, 'datetime') || attr(e, 'content') || collapse(textOf(e));
     if (ip === 'author' && !itempropAuthor) itempropAuthor = authorText(e);
   }
-  const ld = mainJsonLd(jsonLdObjects(doc));
+  const ld = mainJsonLd(ldObjects);
   const m = (...keys: string[]) => {
     for (const k of keys) {
       const v = meta.get(k);
@@ -74,8 +80,10 @@ export function readMetadata(doc: Document, pageUrl: string | undefined): Metada
   const ldStr = (k: string) => (ld ? jsonName(ld[k] as Json) : undefined) ?? null;
   const publisher = ld ? jsonName(ld.publisher as Json) : undefined;
 
-  const title =
-    ldStr('headline') ?? m('og:title', 'twitter:title', 'dc.title') ?? (cleanTitle(titleTag) || h1 || null);
+  const title = pickTitle(
+    ldStr('headline') ?? m('og:title', 'twitter:title', 'dc.title') ?? (titleTag || null),
+    h1,
+  );
   const byline =
     ldStr('author') ??
     m('author', 'article:author', 'byl', 'dc.creator', 'parsely-author', 'sailthru.author') ??
@@ -106,6 +114,7 @@ export function readMetadata(doc: Document, pageUrl: string | undefined): Metada
     description: m('description', 'og:description', 'twitter:description') ?? ldStr('description'),
     canonicalUrl: can ? absolute(can, pageUrl) : null,
     htmlLang,
+    ogType: m('og:type'),
     metaRobots,
   };
 }
@@ -116,10 +125,42 @@ function authorText(e: Element): string | null {
   return t && t.length < 120 ? t : null;
 }
 
+/**
+ * The page's title: the declared one (JSON-LD headline, og:title, <title>) without a site-name suffix, or
+ * the first <h1> when it is a version of that title (same words mostly): the h1 is what the reader sees, the
+ * declared title is often rewritten for search ("Best X in 2025 – Top 10 Picks"). Entities a CMS encoded
+ * twice ("&amp;#8211;") are decoded.
+ */
+function pickTitle(declared: string | null, h1: string): string | null {
+  const d = declared ? cleanTitle(decodeTwice(declared)) : '';
+  const h = decodeTwice(h1);
+  if (!d) return h || null;
+  if (h && h.length >= 4 && h.length <= 300 && overlap(h, d) >= 0.6) return h;
+  return d;
+}
+
+const WORDS = /[\p{L}\p{N}]+/gu;
+function overlap(a: string, b: string): number {
+  const wa = a.toLowerCase().match(WORDS) ?? [];
+  const wb = new Set(b.toLowerCase().match(WORDS) ?? []);
+  if (!wa.length) return 0;
+  return wa.filter((w) => wb.has(w)).length / wa.length;
+}
+
+function decodeTwice(s: string): string {
+  if (!/&(#\d+|#x[0-9a-f]+|[a-z]+\d*);/i.test(s)) return s;
+  return collapse(textOf(parseHtml(`<p>${s.replace(/</g, '&lt;')}</p>`).doc));
+}
+
 function cleanTitle(t: string): string {
-  // "Story title | Site" -> "Story title" when the left part is long enough to be the title
-  const parts = t.split(/\s+[|–—·»]\s+|\s+-\s+/);
-  return parts[0] && parts[0].length >= 15 ? parts[0] : t;
+  // "Story title | Site" -> "Story title" when the left part is long enough to be the title, or the right
+  // part short enough to be a site's name ("Dental Care | ONE Health Ohio")
+  const parts = t.split(/\s+[|–—·»•]\s+|\s+-\s+/);
+  const left = parts[0] ?? '';
+  const right = parts.slice(1).join(' ');
+  if (left.length >= 15) return left;
+  if (left.includes(' ') && right && right.split(/\s+/).length <= 4) return left;
+  return t;
 }
 
 /** ISO 8601 from the formats pages actually use; null when the value is not a date. */

@@ -90,6 +90,11 @@ export const BLOCK_TAGS = new Set([
 
 export const UNLIKELY =
   /-ad-|ai2html|banner|breadcrumb|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|newsletter|subscribe|cookie|consent|promo|share|sharing|outbrain|taboola|recirc|most-popular|trending/i;
+/** On a forum thread the comments and replies are the content. */
+export const UNLIKELY_ON_FORUMS = new RegExp(
+  UNLIKELY.source.replace(/\|(comment|community|remark|replies)(?=\|)/g, ''),
+  UNLIKELY.flags,
+);
 export const MAYBE_OK = /and|article|body|column|content|main|mathjax|shadow/i;
 
 export const POSITIVE =

@@ -1,20 +1,50 @@
 // Regex PII redaction. Hand-written: the npm PII packages are either NER models (too big
-// and slow for a per-page hot path) or unmaintained; these three kinds are well served by
-// patterns plus a validation step that keeps dates, versions and prices out.
+// and slow for a per-page hot path) or unmaintained; these kinds are well served by
+// patterns plus a validation step that keeps dates, versions and prices out (and a Luhn
+// check for card numbers).
+//
+// Every detector runs on the original text and reports spans; spans inside a URL or a Markdown link
+// target are dropped (a link must keep working: `http://127.0.0.1:8080/a` is an address, not a leak),
+// overlapping spans are resolved by position, and only the chosen spans are replaced. Nothing outside
+// a reported span changes (pii.test.ts checks that as a property).
 
-export type PiiKind = 'email' | 'phone' | 'ip';
+export type PiiKind = 'email' | 'phone' | 'ip' | 'card';
 export type PiiCounts = Record<PiiKind, number>;
+export const PII_KINDS: readonly PiiKind[] = ['email', 'card', 'ip', 'phone'];
 
-export const PII_PLACEHOLDER: Record<PiiKind, string> = { email: '[EMAIL]', phone: '[PHONE]', ip: '[IP]' };
+/** Which kinds to redact: true/false for all, or per kind (kinds left out are redacted). */
+export type PiiOption = boolean | Partial<Record<PiiKind, boolean>>;
+
+export const PII_PLACEHOLDER: Record<PiiKind, string> = {
+  email: '[EMAIL]',
+  phone: '[PHONE]',
+  ip: '[IP]',
+  card: '[CARD]',
+};
+
+export interface PiiSpan {
+  kind: PiiKind;
+  start: number;
+  end: number;
+}
+
+export const zeroPiiCounts = (): PiiCounts => ({ email: 0, phone: 0, ip: 0, card: 0 });
 
 const EMAIL =
   /(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}(?![\w-])/g;
+// a full stop, comma or colon after the address ends it ("… from 10.0.0.1.") unless a digit follows
 const IPV4 =
-  /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w.]|\.\d)/g;
+  /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?!\w|\.\d)/g;
 const IPV6 =
   /(?<![\w:])(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){1,6}(?::[0-9A-Fa-f]{1,4}){1,6}|(?:[0-9A-Fa-f]{1,4}:){1,7}:|::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})(?![\w:])/g;
 const PHONE =
   /(?<![\w+/.-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]\d{2,5}){1,4}(?![\w/]|[.-]\d)/g;
+/** E.164 written without separators: +441632960961 */
+const E164 = /(?<![\w+])\+[1-9]\d{7,14}(?!\w)/g;
+/** 13–19 digits, optionally in groups split by single spaces or hyphens (Luhn-checked below). */
+const CARD = /(?<![\w.-])\d(?:[ -]?\d){12,18}(?![\w]|[.-]\d)/g;
+/** What must stay byte for byte: URLs, bare www. hosts, and Markdown link/image targets. */
+const PROTECTED = /\b(?:https?|ftp):\/\/[^\s<>"'`\]]+|\bwww\.[^\s<>"'`\]]+|\]\([^)\s]*(?:\s+"[^"]*")?\)/g;
 
 function isPhone(m: string): boolean {
   const digits = m.replace(/\D/g, '');
@@ -26,28 +56,86 @@ function isPhone(m: string): boolean {
   return seps >= 2;
 }
 
-/** Replaces emails, IPs and phone numbers by typed placeholders; returns the text and counts. */
+export function luhn(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+function isCard(m: string): boolean {
+  const digits = m.replace(/\D/g, '');
+  if (digits.length < 13 || digits.length > 19 || !luhn(digits)) return false;
+  // one separator style, in groups of at least 4 (as printed on cards), or none
+  const seps = m.match(/[ -]/g) ?? [];
+  if (seps.length && new Set(seps).size > 1) return false;
+  return seps.length === 0 || m.split(/[ -]/).every((g) => g.length >= 4);
+}
+
+function isIpv6(m: string): boolean {
+  return /[0-9a-f]{1,4}:[0-9a-f]{0,4}:/i.test(m) && !/^\d{1,2}:\d{2}(:\d{2})?$/.test(m);
+}
+
+const DETECTORS: { kind: PiiKind; re: RegExp; ok?: (m: string) => boolean }[] = [
+  { kind: 'email', re: EMAIL },
+  { kind: 'card', re: CARD, ok: isCard },
+  { kind: 'ip', re: IPV4 },
+  { kind: 'ip', re: IPV6, ok: isIpv6 },
+  { kind: 'phone', re: E164 },
+  { kind: 'phone', re: PHONE, ok: isPhone },
+];
+
+const wanted = (opt: PiiOption | undefined, kind: PiiKind): boolean =>
+  opt === undefined || opt === true ? true : opt === false ? false : opt[kind] !== false;
+
+/**
+ * The PII spans of `text` for the kinds `opt` asks for, in order, not overlapping each other, none inside
+ * a URL or a Markdown link target. Detectors earlier in DETECTORS win a tie (an email's digits are not a
+ * phone number).
+ */
+export function findPii(text: string, opt?: PiiOption): PiiSpan[] {
+  // one byte per character: 1 inside a URL or link target, 2 inside a span already taken (linear, where
+  // pairwise overlap checks would be quadratic on a page of a thousand phone numbers)
+  const mark = new Uint8Array(text.length);
+  for (const m of text.matchAll(PROTECTED)) mark.fill(1, m.index, m.index + m[0].length);
+  const free = (a: number, b: number) => {
+    for (let i = a; i < b; i++) if (mark[i]) return false;
+    return true;
+  };
+  const taken: PiiSpan[] = [];
+  for (const { kind, re, ok } of DETECTORS) {
+    if (!wanted(opt, kind)) continue;
+    for (const m of text.matchAll(re)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      if ((ok && !ok(m[0])) || !free(start, end)) continue;
+      mark.fill(2, start, end);
+      taken.push({ kind, start, end });
+    }
+  }
+  return taken.sort((a, b) => a.start - b.start);
+}
+
+/** Replaces the PII `opt` asks for by typed placeholders; counts what it replaced into `counts`. */
 export function redactPii(
   text: string,
-  counts: PiiCounts = { email: 0, phone: 0, ip: 0 },
-): { text: string; counts: PiiCounts } {
-  let t = text.replace(EMAIL, () => {
-    counts.email++;
-    return PII_PLACEHOLDER.email;
-  });
-  t = t.replace(IPV4, () => {
-    counts.ip++;
-    return PII_PLACEHOLDER.ip;
-  });
-  t = t.replace(IPV6, (m) => {
-    if (!/[0-9a-f]{1,4}:[0-9a-f]{0,4}:/i.test(m) || /^\d{1,2}:\d{2}(:\d{2})?$/.test(m)) return m;
-    counts.ip++;
-    return PII_PLACEHOLDER.ip;
-  });
-  t = t.replace(PHONE, (m) => {
-    if (!isPhone(m)) return m;
-    counts.phone++;
-    return PII_PLACEHOLDER.phone;
-  });
-  return { text: t, counts };
+  counts: PiiCounts = zeroPiiCounts(),
+  opt?: PiiOption,
+): { text: string; counts: PiiCounts; spans: PiiSpan[] } {
+  const spans = findPii(text, opt);
+  if (!spans.length) return { text, counts, spans };
+  let out = '';
+  let at = 0;
+  for (const s of spans) {
+    out += text.slice(at, s.start) + PII_PLACEHOLDER[s.kind];
+    at = s.end;
+    counts[s.kind]++;
+  }
+  return { text: out + text.slice(at), counts, spans };
 }
