@@ -1,5 +1,5 @@
 // CLI start-up and node memory, each next to a bare Node start measured in the same run:
-//   start-up  `node -e 0`, `sward --help`, `sward --version`, `sward extract page.html` — whole
+//   start-up  `node -e 0`, `sward --help`, `sward --version`, `sward extract page.html` (text, json) — whole
 //             processes, started in turn (A B C D A B C D …) so drift hits every command alike; wall time
 //             from spawn to exit, peak RSS from /usr/bin/time (%M, the kernel's maxrss of the child)
 //   node RSS  `sward node --max-concurrent 4` as a child of this script, against a coordinator and the
@@ -60,6 +60,8 @@ async function startup(runs: number, work: string) {
     'sward --help': [SWARD, '--help'],
     'sward --version': [SWARD, '--version'],
     'sward extract page.html': [SWARD, 'extract', page, '--format', 'text'],
+    // the default output, which needs the Markdown too (turndown and its DOM, loaded on first use)
+    'sward extract page.html --format json': [SWARD, 'extract', page, '--format', 'json'],
   };
   const names = Object.keys(commands);
   const results = new Map<string, Run[]>(names.map((n) => [n, []]));

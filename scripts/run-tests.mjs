@@ -4,8 +4,8 @@
 // Tests run the TypeScript sources: the "source" export condition points each @sward/* package at its
 // src/index.ts. NODE_OPTIONS carries that to every child process a test starts (`sward` in a child, a
 // coordinator process), so a test never runs a stale dist/. The few tests of the compiled output itself
-// (bin, lazy loading, plain-JavaScript SDK) start their children without it; dist/ is brought up to date
-// first (an incremental tsc -b: quick when nothing changed).
+// (bin, lazy loading, plain-JavaScript SDK) start their children without it; dist/ and the bins' bundles
+// are brought up to date first (an incremental tsc -b: quick when nothing changed; esbuild: about a second).
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +29,10 @@ files.sort();
 const tsc = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url));
 const build = spawnSync(process.execPath, [tsc, '-b', 'tsconfig.build.json'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
+const bundle = spawnSync(process.execPath, [fileURLToPath(new URL('./bundle-bins.mjs', import.meta.url))], {
+  stdio: 'inherit',
+});
+if (bundle.status !== 0) process.exit(bundle.status ?? 1);
 // tsx by its file URL: a child started in a temporary folder could not resolve the bare name.
 const sourceOptions = `--conditions=source --import="${import.meta.resolve('tsx')}"`;
 const res = spawnSync(

@@ -1,10 +1,11 @@
-// `sward --help`, `sward --version` and `sward-node --help` run the compiled JavaScript and load only
-// commander and the command descriptions: every command imports its heavy modules inside its action.
-// The child runs without the test runner's NODE_OPTIONS (tsx, the "source" condition), as a user's would,
-// with a module hook that records each module it loads.
+// `sward --help`, `sward --version` and `sward-node --help` run the bins' bundles (dist/bundle/, built by
+// `npm run build`) and load only commander and the command descriptions: every command imports its heavy
+// modules inside its action, and the bundle keeps each of those imports a chunk of its own. The child runs
+// without the test runner's NODE_OPTIONS (tsx, the "source" condition), as a user's would, with a module
+// hook that records each file it loads; the bundle's metafile says which sources each file holds.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -32,17 +33,34 @@ function loads(bin: string, args: string[]): { stdout: string; modules: string[]
   return { stdout: r.stdout, modules };
 }
 
-/** Modules under packages/ that the help may load: the entry, the error handler, the command files and their constants. */
+const BUNDLE_FILE = /^packages\/([a-z]+)\/dist\/bundle\/[\w-]+\.js$/;
+const metas = new Map<string, { outputs: Record<string, { inputs: Record<string, unknown> }> }>();
+
+/** What a process ran, file by file: a bundle file stands for the sources its metafile lists in it. */
+function sourcesOf(modules: string[]): string[] {
+  return modules.flatMap((m) => {
+    const pkg = BUNDLE_FILE.exec(m)?.[1];
+    if (!pkg) return [m];
+    const metaFile = join(repo, 'packages', pkg, 'dist/bundle/meta.json');
+    if (!metas.has(metaFile)) metas.set(metaFile, JSON.parse(readFileSync(metaFile, 'utf8')));
+    const output = metas.get(metaFile)?.outputs[m];
+    assert.ok(output, `${m} is not in ${metaFile}: a stale bundle`);
+    return Object.keys(output.inputs);
+  });
+}
+
+/** Sources under packages/ that the help may hold: the entry, the error handler, the command files and their constants. */
 const LIGHT = [
-  /^packages\/cli\/(bin\/sward\.js|dist\/(index|main|options|summary|run-cli|cli-error)\.js|dist\/commands\/[a-z-]+\.js)$/,
-  /^packages\/node\/(bin\/sward-node\.js|dist\/(command|version)\.js)$/,
-  /^packages\/coordinator\/dist\/labels\/inference\/label-methods\.js$/,
-  /^packages\/sdk\/dist\/verify-defaults\.js$/,
+  /^packages\/cli\/(bin\/sward\.js|src\/(index|main|options|summary|run-cli|cli-error)\.ts|src\/commands\/[a-z-]+\.ts)$/,
+  /^packages\/node\/(bin\/sward-node\.js|src\/(command|version)\.ts)$/,
+  /^packages\/coordinator\/src\/labels\/inference\/label-methods\.ts$/,
+  /^packages\/sdk\/src\/verify-defaults\.ts$/,
 ];
 
 function assertLight(modules: string[]): void {
+  const sources = sourcesOf(modules);
   const packageNames = new Set(
-    modules
+    sources
       .filter((m) => m.includes('node_modules/'))
       .map((m) => {
         const rest = m.slice(m.lastIndexOf('node_modules/') + 'node_modules/'.length).split('/');
@@ -50,17 +68,25 @@ function assertLight(modules: string[]): void {
       }),
   );
   assert.deepEqual([...packageNames], ['commander'], `third-party packages loaded: ${[...packageNames]}`);
-  const ours = modules.filter((m) => m.startsWith('packages/'));
+  const ours = sources.filter((m) => m.startsWith('packages/'));
   const heavy = ours.filter((m) => !LIGHT.some((re) => re.test(m)));
   assert.deepEqual(heavy, [], 'modules loaded that belong inside an action');
-  assert.ok(!ours.some((m) => m.includes('/src/')), 'ran TypeScript sources instead of dist/');
+  assertBundled(modules);
 }
 
-test('sward --help loads commander and the command files only, from dist/', () => {
+/** Every file of ours the process loaded is its bin or a bundle file: no TypeScript, no tsc output. */
+function assertBundled(modules: string[]): void {
+  const ours = modules.filter((m) => m.startsWith('packages/'));
+  const other = ours.filter((m) => !/^packages\/[a-z]+\/bin\/[a-z-]+\.js$/.test(m) && !BUNDLE_FILE.test(m));
+  assert.deepEqual(other, [], 'ran files outside the bundle (sources or tsc output)');
+  assert.ok(!modules.some((m) => /node_modules\/(tsx|esbuild)\//.test(m)), 'ran through tsx');
+}
+
+test('sward --help loads commander and the command files only, from the bundle', () => {
   const { stdout, modules } = loads('packages/cli/bin/sward.js', ['--help']);
   assert.match(stdout, /Usage: sward/);
   assert.match(stdout, /\bcrawl\b/);
-  assert.ok(modules.includes('packages/cli/dist/main.js'), 'the compiled CLI ran');
+  assert.ok(modules.includes('packages/cli/dist/bundle/sward.js'), 'the bundled CLI ran');
   assertLight(modules);
 });
 
@@ -78,11 +104,13 @@ test('sward-node --help loads only its command file', () => {
   assert.match(stdout, /Usage: sward-node/);
   assert.match(stdout, /--max-concurrent/);
   assertLight(modules);
-  assert.deepEqual(modules.filter((m) => m.startsWith('packages/')).sort(), [
-    'packages/node/bin/sward-node.js',
-    'packages/node/dist/command.js',
-    'packages/node/dist/version.js',
-  ]);
+  assert.ok(modules.includes('packages/node/dist/bundle/sward-node.js'), 'the bundled node ran');
+  assert.deepEqual(
+    sourcesOf(modules)
+      .filter((m) => m.startsWith('packages/'))
+      .sort(),
+    ['packages/node/bin/sward-node.js', 'packages/node/src/command.ts', 'packages/node/src/version.ts'],
+  );
 });
 
 test('a command still loads what it needs when it runs', () => {
@@ -91,5 +119,40 @@ test('a command still loads what it needs when it runs', () => {
   writeFileSync(html, '<html><body><article><p>Hello there, lazy world.</p></article></body></html>');
   const { stdout, modules } = loads('packages/cli/bin/sward.js', ['extract', html, '--format', 'text']);
   assert.match(stdout, /lazy world/);
-  assert.ok(modules.includes('packages/extract/dist/index.js'), 'extract ran from dist/');
+  assert.ok(sourcesOf(modules).includes('packages/extract/src/index.ts'), 'extract ran, from the bundle');
+  assertBundled(modules);
+});
+
+test('every bin of every package runs its bundle', () => {
+  const manifests = [
+    'package.json',
+    ...readdirSync(join(repo, 'packages')).map((p) => `packages/${p}/package.json`),
+  ];
+  const bins = new Set<string>();
+  for (const m of manifests) {
+    const json = JSON.parse(readFileSync(join(repo, m), 'utf8')) as { bin?: Record<string, string> };
+    for (const file of Object.values(json.bin ?? {})) bins.add(join(m, '..', file));
+  }
+  assert.deepEqual([...bins].sort(), ['packages/cli/bin/sward.js', 'packages/node/bin/sward-node.js']);
+  for (const bin of bins) {
+    const { modules } = loads(bin, ['--version']);
+    assert.ok(
+      modules.some((m) => BUNDLE_FILE.test(m)),
+      `${bin} ran no bundle file: ${modules}`,
+    );
+    assertBundled(modules);
+  }
+});
+
+test('with --debug, a stack trace names the TypeScript sources through the source maps', () => {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.NODE_OPTIONS;
+  const bin = join(repo, 'packages/cli/bin/sward.js');
+  const args = [bin, 'extract', join(dir, 'page.html'), '--format', 'nope'];
+  const plain = spawnSync(process.execPath, args, { env, encoding: 'utf8' });
+  assert.equal(plain.status, 2);
+  assert.doesNotMatch(plain.stderr, /\n\s+at /, 'no stack without --debug');
+  const debug = spawnSync(process.execPath, [...args, '--debug'], { env, encoding: 'utf8' });
+  assert.equal(debug.status, 2);
+  assert.match(debug.stderr, /at .*packages\/cli\/src\/commands\/extract\.ts:\d+:\d+/, debug.stderr);
 });

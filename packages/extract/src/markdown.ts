@@ -1,46 +1,67 @@
+import { createRequire } from 'node:module';
 import render from 'dom-serializer';
-import TurndownService from 'turndown';
-import { strikethrough, taskListItems } from 'turndown-plugin-gfm';
+import type TurndownService from 'turndown';
+import type * as GfmPlugin from 'turndown-plugin-gfm';
 import type { Element } from './dom.js';
 
 // Markdown comes from turndown (+ the GFM plugin's strikethrough and task lists). Turndown needs a real DOM,
 // so only the (small) main-content subtree is serialised and handed to turndown as HTML, which it parses
 // with its own DOM (domino, loaded with turndown anyway); the whole page never goes through a full DOM.
+//
+// Turndown and domino are loaded on the first Markdown asked for, not with this module: evaluating them is
+// about a third of a bare Node start, which `sward extract --format text` (and any caller passing
+// `markdown: false`) does not need. extract() is synchronous, so they are required (both are CommonJS).
+// The direct `require()` calls let the bins' bundler (scripts/bundle-bins.mjs) put them in the bundle,
+// evaluated on first call; the compiled package, an ES module without `require`, resolves them from
+// node_modules instead.
+function loadTurndown(): { Turndown: typeof TurndownService; gfm: typeof GfmPlugin } {
+  if (typeof require === 'function')
+    return { Turndown: require('turndown'), gfm: require('turndown-plugin-gfm') };
+  const load = createRequire(import.meta.url);
+  return { Turndown: load('turndown'), gfm: load('turndown-plugin-gfm') };
+}
 
 const MAX_HTML = 1_000_000;
 
-const turndown = new TurndownService({
-  headingStyle: 'atx',
-  codeBlockStyle: 'fenced',
-  bulletListMarker: '-',
-  emDelimiter: '*',
-});
-turndown.use([strikethrough, taskListItems]);
-addTableRules(turndown);
-// turndown pads list markers to four columns ("-   item"); one space is what people write
-turndown.addRule('listItem', {
-  filter: 'li',
-  replacement: (content, node, options) => {
-    const parent = node.parentNode as
-      | (TurndownService.Node & { getAttribute(n: string): string | null })
-      | null;
-    let prefix = `${options.bulletListMarker ?? '-'} `;
-    if (parent?.nodeName === 'OL') {
-      const items = Array.from(parent.childNodes as ArrayLike<{ nodeName: string }>).filter(
-        (c) => c.nodeName === 'LI',
-      );
-      const start = Number(parent.getAttribute('start') ?? '1') || 1;
-      prefix = `${start + items.indexOf(node as never)}. `;
-    }
-    const body = content
-      .replace(/^\n+/, '')
-      .replace(/\n+$/, '\n')
-      .replace(/\n/gm, `\n${' '.repeat(prefix.length)}`);
-    return prefix + body + (node.nextSibling && !/\n$/.test(body) ? '\n' : '');
-  },
-});
-turndown.remove(['script', 'style', 'noscript', 'iframe', 'form', 'button']);
-addCodeRule(turndown);
+let turndown: TurndownService | null = null;
+function converter(): TurndownService {
+  if (turndown) return turndown;
+  const { Turndown, gfm } = loadTurndown();
+  const td = new Turndown({
+    headingStyle: 'atx',
+    codeBlockStyle: 'fenced',
+    bulletListMarker: '-',
+    emDelimiter: '*',
+  });
+  td.use([gfm.strikethrough, gfm.taskListItems]);
+  addTableRules(td);
+  // turndown pads list markers to four columns ("-   item"); one space is what people write
+  td.addRule('listItem', {
+    filter: 'li',
+    replacement: (content, node, options) => {
+      const parent = node.parentNode as
+        | (TurndownService.Node & { getAttribute(n: string): string | null })
+        | null;
+      let prefix = `${options.bulletListMarker ?? '-'} `;
+      if (parent?.nodeName === 'OL') {
+        const items = Array.from(parent.childNodes as ArrayLike<{ nodeName: string }>).filter(
+          (c) => c.nodeName === 'LI',
+        );
+        const start = Number(parent.getAttribute('start') ?? '1') || 1;
+        prefix = `${start + items.indexOf(node as never)}. `;
+      }
+      const body = content
+        .replace(/^\n+/, '')
+        .replace(/\n+$/, '\n')
+        .replace(/\n/gm, `\n${' '.repeat(prefix.length)}`);
+      return prefix + body + (node.nextSibling && !/\n$/.test(body) ? '\n' : '');
+    },
+  });
+  td.remove(['script', 'style', 'noscript', 'iframe', 'form', 'button']);
+  addCodeRule(td);
+  turndown = td;
+  return td;
+}
 
 /** Markdown of the content nodes; links were made absolute beforehand by `absolutizeLinks`. */
 export function toMarkdown(nodes: Element[]): string | null {
@@ -48,7 +69,7 @@ export function toMarkdown(nodes: Element[]): string | null {
   const html = render(nodes, { decodeEntities: true, encodeEntities: 'utf8' });
   // turndown is superlinear on very large inputs; the caller falls back to plain paragraphs
   if (html.length > MAX_HTML) return null;
-  const md = turndown.turndown(html);
+  const md = converter().turndown(html);
   // whitespace-only lines (left by loose list items' indentation) are blank lines
   return md
     .replace(/^[ \t]+$/gm, '')

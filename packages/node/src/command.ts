@@ -64,6 +64,8 @@ export function configureNodeCommand(node: Command, io: NodeCommandIo = defaultI
     .action(async (flags: NodeFlags, cmd: Command) => {
       const { nodeConfigFromFlags } = await import('./node-flags.js');
       const { startNode } = await import('./daemon.js');
+      const { useLeanRuntime } = await import('./lean-runtime.js');
+      useLeanRuntime();
       let config: NodeConfig;
       try {
         config = nodeConfigFromFlags(flags, io.env);

@@ -35,6 +35,8 @@ export function register(program: Command): void {
         ...(o.url ? { url: o.url } : {}),
         ...(o.contentType ? { contentType: o.contentType } : {}),
         redactPii: !o.keepPii,
+        // Markdown only when it is printed: turndown parses the content again with its own DOM.
+        markdown: o.format !== 'text',
       });
       const out =
         o.format === 'text'
