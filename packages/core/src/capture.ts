@@ -79,19 +79,40 @@ export function verifySignedCapture(input: unknown): SignedCapture {
 /**
  * verifySignedCapture that also returns the leaf bytes (`captureLeafBytes`), built around the canonical
  * capture bytes the signature check already made instead of canonicalising the whole record again.
+ *
+ * `keysInOrder`: the caller says `input` is fresh from JSON.parse of text written with RFC 8785 key
+ * order (bundle format 2). Then JSON.stringify of its capture is the canonical text, made natively, and
+ * is what the signature is checked over. A capture whose keys are not in that order gives other bytes,
+ * whose check fails; only then is the canonical form made and checked, so the answer is always the one
+ * the canonical bytes give (an out-of-order row costs a second signature check, never a wrong result).
  */
-export function verifySignedCaptureLeaf(input: unknown): { signed: SignedCapture; leafBytes: Buffer } {
-  const { signed, captureBytes } = verifiedCapture(input);
+export function verifySignedCaptureLeaf(
+  input: unknown,
+  keysInOrder = false,
+): { signed: SignedCapture; leafBytes: Buffer } {
+  const { signed, captureBytes } = verifiedCapture(input, keysInOrder);
   return { signed, leafBytes: signedCaptureBytes(captureBytes, signed.signature) };
 }
 
-function verifiedCapture(input: unknown): { signed: SignedCapture; captureBytes: Buffer } {
+function verifiedCapture(
+  input: unknown,
+  keysInOrder = false,
+): { signed: SignedCapture; captureBytes: Buffer } {
   const parsed = signedCaptureParser.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new CoreError('INVALID_SCHEMA', `capture: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
   }
   const sc = parsed.data;
+  if (keysInOrder) {
+    // The parsed copy's keys are in the schema's order; the input's are the file's.
+    const asWritten = Buffer.from(JSON.stringify((input as { capture: unknown }).capture), 'utf8');
+    if (verifyBytes(sc.capture.nodeId, asWritten, sc.signature)) return { signed: sc, captureBytes: asWritten };
+    const captureBytes = canonicalBytes(sc.capture);
+    if (!captureBytes.equals(asWritten) && verifyBytes(sc.capture.nodeId, captureBytes, sc.signature))
+      return { signed: sc, captureBytes };
+    throw new CoreError('BAD_SIGNATURE', `capture signature does not verify for node ${sc.capture.nodeId}`);
+  }
   const captureBytes = canonicalBytes(sc.capture);
   if (!verifyBytes(sc.capture.nodeId, captureBytes, sc.signature))
     throw new CoreError('BAD_SIGNATURE', `capture signature does not verify for node ${sc.capture.nodeId}`);

@@ -9,7 +9,13 @@ import { type NoteVerifier, parseVerifierKey } from '../merkle/note-keys.js';
 import { verifyConsistency } from '../merkle/verify-consistency.js';
 import { InclusionVerifier } from '../merkle/verify-inclusion.js';
 import { type AnchorChainStatus, checkAnchorChains } from './anchor-chain-check.js';
-import { type BundleCheckpoints, bundleCheckpointsSchema, bundlePageRowSchema } from './bundle-format.js';
+import {
+  BUNDLE_BODIES_FILE,
+  BUNDLE_FORMATS_READ,
+  type BundleCheckpoints,
+  bundleCheckpointsSchema,
+  bundlePageRowSchema,
+} from './bundle-format.js';
 
 export interface BundleFailure {
   /** 1-based row number in pages.jsonl, or null for a bundle-level failure. */
@@ -46,6 +52,8 @@ export class BundleVerifier {
   readonly anchorRefs: { size: number; ref: AnchorRef }[] = [];
   /** The file anchor chains' findings; null when the checkpoints file did not parse. */
   readonly anchorChains: AnchorChainStatus | null = null;
+  /** The bundle's format (1 when checkpoints.json names none); rows are read and checked by its rules. */
+  readonly format: number = 1;
 
   constructor(checkpointsJson: unknown, trustedKeys: readonly string[]) {
     const parsed = bundleCheckpointsSchema.safeParse(checkpointsJson);
@@ -58,6 +66,15 @@ export class BundleVerifier {
       return;
     }
     this.checkpoints = parsed.data;
+    this.format = parsed.data.bundleFormat ?? 1;
+    if (!BUNDLE_FORMATS_READ.includes(this.format)) {
+      this.fail(
+        null,
+        'format',
+        `checkpoints file: bundle format ${this.format} is not one this verifier reads (${BUNDLE_FORMATS_READ.join(', ')}): a newer sward wrote it`,
+      );
+      return;
+    }
     let verifiers: NoteVerifier[];
     try {
       verifiers = trustedKeys.map((k) => parseVerifierKey(k));
@@ -157,9 +174,20 @@ export class BundleVerifier {
       return -1;
     }
     const row = parsed.data;
+    if (this.format >= 2) {
+      if (row.blobPath !== BUNDLE_BODIES_FILE) {
+        this.fail(rowNumber, 'format', `blobPath: expected ${BUNDLE_BODIES_FILE} (format 2 keeps every body in it)`);
+        return -1;
+      }
+      if (row.bodyOffset === undefined) {
+        this.fail(rowNumber, 'format', 'bodyOffset: required in format 2');
+        return -1;
+      }
+    }
     let opened: ReturnType<typeof verifySignedCaptureLeaf>;
     try {
-      opened = verifySignedCaptureLeaf(row.signedCapture);
+      // Format 2 writes captures in RFC 8785 key order: the parsed row's own keys give the signed bytes.
+      opened = verifySignedCaptureLeaf((input as { signedCapture: unknown }).signedCapture, this.format >= 2);
     } catch (e) {
       this.fail(rowNumber, 'signature', msg(e));
       return -1;
