@@ -70,16 +70,16 @@ export function readRange(fd: number, range: ByteRange, into?: Buffer): Buffer {
 /**
  * A buffer of at least `size` bytes, reused from call to call on this thread. A fresh megabyte per range
  * is a large allocation each time (fresh pages, page faults); callers use the bytes and let go of them
- * before the next call.
+ * before the next call (and before any await).
  */
-export function scratch(slot: 'lines' | 'bodies', size: number): Buffer {
+export function scratch(slot: 'lines' | 'bodies' | 'files', size: number): Buffer {
   const have = scratches[slot];
   if (have && have.length >= size) return have;
   const fresh = Buffer.allocUnsafeSlow(Math.max(size, 64 * 1024));
   scratches[slot] = fresh;
   return fresh;
 }
-const scratches: { lines?: Buffer; bodies?: Buffer } = {};
+const scratches: { lines?: Buffer; bodies?: Buffer; files?: Buffer } = {};
 
 /** Strings are decoded in pieces of about this size, cut after a newline (see rangeLines). */
 const PIECE_BYTES = 64 * 1024;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { checkAnchorEntrySignature } from '../anchor-chain.js';
 import { type AnchorRef, verifyAnchorRef } from '../anchor-verify.js';
-import { checkCaptureBody, verifySignedCaptureLeaf } from '../capture.js';
+import { type SignedCapture, checkCaptureBody, verifySignedCaptureInOrder, verifySignedCaptureLeaf } from '../capture.js';
 import { CoreError } from '../errors.js';
 import { checkpointHash, openCheckpoint } from '../merkle/checkpoint.js';
 import { leafHash } from '../merkle/hashing.js';
@@ -184,10 +184,15 @@ export class BundleVerifier {
         return -1;
       }
     }
-    let opened: ReturnType<typeof verifySignedCaptureLeaf>;
+    let opened: { signed: SignedCapture; leafHash: Buffer };
     try {
       // Format 2 writes captures in RFC 8785 key order: the parsed row's own keys give the signed bytes.
-      opened = verifySignedCaptureLeaf((input as { signedCapture: unknown }).signedCapture, this.format >= 2);
+      const sc = (input as { signedCapture: unknown }).signedCapture;
+      if (this.format >= 2) opened = verifySignedCaptureInOrder(sc);
+      else {
+        const { signed, leafBytes } = verifySignedCaptureLeaf(sc);
+        opened = { signed, leafHash: leafHash(leafBytes) };
+      }
     } catch (e) {
       this.fail(rowNumber, 'signature', msg(e));
       return -1;
@@ -229,7 +234,7 @@ export class BundleVerifier {
       return leafIndex;
     }
     try {
-      this.inclusion.verify(leafHash(opened.leafBytes), leafIndex, checkpointSize, inclusionProof, root);
+      this.inclusion.verify(opened.leafHash, leafIndex, checkpointSize, inclusionProof, root);
     } catch (e) {
       this.fail(rowNumber, 'inclusion', msg(e));
     }
