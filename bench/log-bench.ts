@@ -307,7 +307,13 @@ async function writeBundle(
     proofs.push((await readInclusionProof(tree, i, rows)).map((h) => h.toString('base64')));
   for (const [format, dir] of Object.entries(dirs).map(([f, d]) => [Number(f), d] as const)) {
     mkdirSync(join(dir, 'provenance'), { recursive: true });
-    const cps = { origin: verifierKey.split('+')[0], verifierKey, checkpoints: [{ size: rows, note, hash, anchor: ref }], consistency: [], anchorChains };
+    const cps = {
+      origin: verifierKey.split('+')[0],
+      verifierKey,
+      checkpoints: [{ size: rows, note, hash, anchor: ref }],
+      consistency: [],
+      anchorChains,
+    };
     writeFileSync(
       join(dir, 'provenance/checkpoints.json'),
       `${JSON.stringify(format === 1 ? cps : { bundleFormat: format, ...cps }, null, 2)}\n`,
@@ -422,7 +428,9 @@ async function verifyPart(): Promise<void> {
     say('');
     const heads = formats.flatMap((f) => [`format ${f} in-process rows/s`, '/ raw']);
     const poolHeads = poolSize > 0 ? formats.flatMap((f) => [`format ${f} pooled rows/s`, '/ raw']) : [];
-    say(`| pass | raw ed25519 verify/s (node:crypto, 1 thread) | ${[...heads, ...poolHeads].join(' | ')} | load |`);
+    say(
+      `| pass | raw ed25519 verify/s (node:crypto, 1 thread) | ${[...heads, ...poolHeads].join(' | ')} | load |`,
+    );
     say(`|---:|---:|${[...heads, ...poolHeads].map(() => '---:|').join('')}---:|`);
     // Interleaved passes, so a noisy neighbour hits both sides of each ratio alike.
     let summary = null;
@@ -603,7 +611,9 @@ async function breakdown2(dir: string, rows: number): Promise<void> {
   say('| step | µs/row |');
   say('|---|---:|');
   say(`| whole verifyBundleDir in-process (all ${fmt(rows)} rows) | ${((whole / rows) * 1e6).toFixed(1)} |`);
-  say(`| of which checkManifest (${m.filesChecked} files, the pack and pages.jsonl read and hashed) | ${((seconds(tm) / rows) * 1e6).toFixed(1)} |`);
+  say(
+    `| of which checkManifest (${m.filesChecked} files, the pack and pages.jsonl read and hashed) | ${((seconds(tm) / rows) * 1e6).toFixed(1)} |`,
+  );
   say('');
 }
 

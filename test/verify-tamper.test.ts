@@ -332,7 +332,8 @@ describe('sward verify catches tampering', () => {
       r.failures.some(
         (f) =>
           f.check === 'format' &&
-          f.message === 'checkpoints file: bundle format 3 is not one this verifier reads (1, 2): a newer sward wrote it',
+          f.message ===
+            'checkpoints file: bundle format 3 is not one this verifier reads (1, 2): a newer sward wrote it',
       ),
       JSON.stringify(r.failures),
     );

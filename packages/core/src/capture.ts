@@ -100,7 +100,8 @@ export function verifySignedCaptureInOrder(input: unknown): { signed: SignedCapt
   // 0x00 ‖ {"capture":<capture>,"signature":"<base64>"}: the leaf hash's input; the capture is inside it.
   const leafInput = Buffer.from(`\u0000{"capture":${text},"signature":"${sc.signature}"}`, 'utf8');
   const asWritten = leafInput.subarray(LEAF_INPUT_HEAD, leafInput.length - sc.signature.length - LEAF_TAIL);
-  if (verifyBytes(sc.capture.nodeId, asWritten, sc.signature)) return { signed: sc, leafHash: sha256(leafInput) };
+  if (verifyBytes(sc.capture.nodeId, asWritten, sc.signature))
+    return { signed: sc, leafHash: sha256(leafInput) };
   const captureBytes = canonicalBytes(sc.capture);
   if (captureBytes.equals(asWritten) || !verifyBytes(sc.capture.nodeId, captureBytes, sc.signature))
     throw new CoreError('BAD_SIGNATURE', `capture signature does not verify for node ${sc.capture.nodeId}`);

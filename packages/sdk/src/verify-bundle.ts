@@ -1,7 +1,12 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BUNDLE_CHECKPOINTS_FILE, BUNDLE_FORMATS_READ, type BundleFailure, BundleVerifier } from '@sward/core';
+import {
+  BUNDLE_CHECKPOINTS_FILE,
+  BUNDLE_FORMATS_READ,
+  type BundleFailure,
+  BundleVerifier,
+} from '@sward/core';
 
 /** The bundle's rows (core's bundle-format.ts describes the folder). */
 const BUNDLE_PAGES_FILE = 'pages.jsonl';

@@ -34,7 +34,12 @@ export interface PageListing {
  * The signed capture is written with its keys in RFC 8785 order (the listing's is in the node's order),
  * so that JSON.stringify of the parsed row's capture gives the very bytes the node signed.
  */
-export function pageRow(p: PageListing, checkpointSize: number, inclusionProof: string[], bodyOffset: number) {
+export function pageRow(
+  p: PageListing,
+  checkpointSize: number,
+  inclusionProof: string[],
+  bodyOffset: number,
+) {
   return {
     url: p.url,
     finalUrl: p.finalUrl,

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { checkAnchorEntrySignature } from '../anchor-chain.js';
 import { type AnchorRef, verifyAnchorRef } from '../anchor-verify.js';
-import { type SignedCapture, checkCaptureBody, verifySignedCaptureInOrder, verifySignedCaptureLeaf } from '../capture.js';
+import {
+  checkCaptureBody,
+  type SignedCapture,
+  verifySignedCaptureInOrder,
+  verifySignedCaptureLeaf,
+} from '../capture.js';
 import { CoreError } from '../errors.js';
 import { checkpointHash, openCheckpoint } from '../merkle/checkpoint.js';
 import { leafHash } from '../merkle/hashing.js';
@@ -176,7 +181,11 @@ export class BundleVerifier {
     const row = parsed.data;
     if (this.format >= 2) {
       if (row.blobPath !== BUNDLE_BODIES_FILE) {
-        this.fail(rowNumber, 'format', `blobPath: expected ${BUNDLE_BODIES_FILE} (format 2 keeps every body in it)`);
+        this.fail(
+          rowNumber,
+          'format',
+          `blobPath: expected ${BUNDLE_BODIES_FILE} (format 2 keeps every body in it)`,
+        );
         return -1;
       }
       if (row.bodyOffset === undefined) {
