@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  BUNDLE_BODIES_FILE,
   BUNDLE_CHECKPOINTS_FILE,
   BUNDLE_FORMATS_READ,
   type BundleFailure,
@@ -163,9 +164,9 @@ function checkOnChain(v: BundleVerifier, rpcUrl: string) {
   return checkAnchorsOnChain(rpcUrl, refs);
 }
 
-/** Files and folders of the bundle that no check reads: everything but the rows, blobs and checkpoints. */
+/** Files and folders of the bundle that no check reads: everything but the rows, bodies and checkpoints. */
 function uncoveredFiles(dir: string): string[] {
-  const covered = new Set([BUNDLE_PAGES_FILE, 'blobs', BUNDLE_CHECKPOINTS_FILE]);
+  const covered = new Set([BUNDLE_PAGES_FILE, 'blobs', BUNDLE_BODIES_FILE, BUNDLE_CHECKPOINTS_FILE]);
   const list = (sub: string): string[] => {
     let names: string[];
     try {
