@@ -8,7 +8,7 @@
 // Usage: node --import tsx bench/log-bench.ts [--parts append,proofs,verify] [--append-leaves 200000]
 //          [--proof-sizes 1000000,10000000] [--proofs 2000] [--rows 100000] [--profile FILE]
 //          [--workers N (verify pool size, default min(availableParallelism, 4); 0 = in-process only)]
-//          [--passes 2]
+//          [--passes 2] [--formats 1,2 (bundle formats written and verified, same data)]
 import { createPublicKey, verify as cryptoVerify, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -21,6 +21,7 @@ import {
   bundlePageRowSchema,
   type Capture,
   canonicalBytes,
+  canonicalJson,
   checkpointHash,
   formatVerifierKey,
   generateIdentity,
@@ -234,11 +235,16 @@ function statSafe(p: string): number | undefined {
 }
 
 /**
- * Writes a bundle the way packages/cli/src/crawl-output.ts does: pages.jsonl rows with the node-signed
- * capture and an inclusion proof against the sealing checkpoint, bodies under blobs/sha256/ab/cd/<hex>,
- * and provenance/checkpoints.json with the log key, the signed checkpoint and its file-anchor ref.
+ * Writes the same bundle in each format, as packages/cli/src/crawl-output.ts writes it: pages.jsonl rows
+ * with the node-signed capture and an inclusion proof against the sealing checkpoint, the bodies (format 1:
+ * one file each under blobs/sha256/ab/cd/<hex>; format 2: bodies.pack, rows pointing in by offset, captures
+ * in RFC 8785 key order), and provenance/checkpoints.json with the log key, the signed checkpoint and its
+ * file-anchor ref.
  */
-async function writeBundle(dir: string, rows: number): Promise<{ captures: SignedCapture[] }> {
+async function writeBundle(
+  dirs: Record<number, string>,
+  rows: number,
+): Promise<{ captures: SignedCapture[] }> {
   const nodes = Array.from({ length: 4 }, () => generateIdentity());
   const origin = 'sward.local/log';
   const logIdentity = generateIdentity();
@@ -287,68 +293,90 @@ async function writeBundle(dir: string, rows: number): Promise<{ captures: Signe
     noteSignerFromIdentity(origin, logIdentity),
   ]);
   const hash = checkpointHash(note);
-  mkdirSync(join(dir, 'provenance'), { recursive: true });
   // As a coordinator anchors: entries signed by the log key, and the chain shipped for verify to walk.
   // The anchor file is the coordinator's, not part of the bundle: keep it outside the folder.
-  const anchorFile = `${dir}.anchors.jsonl`;
+  const anchorFile = `${Object.values(dirs)[0]}.anchors.jsonl`;
   const anchor = await FileAnchor.open(anchorFile, { signer: noteSignerFromIdentity(origin, logIdentity) });
   const ref = await anchor.anchor(hash);
   const anchorChains = [{ chain: anchor.chain as string, entries: await anchor.entries(0, ref.seq) }];
   await anchor.close();
   rmSync(anchorFile);
   const verifierKey = formatVerifierKey(origin, Buffer.from(logIdentity.id, 'hex'));
-  writeFileSync(
-    join(dir, 'provenance/checkpoints.json'),
-    `${JSON.stringify({ origin: verifierKey.split('+')[0], verifierKey, checkpoints: [{ size: rows, note, hash, anchor: ref }], consistency: [], anchorChains }, null, 2)}\n`,
-  );
-  const lines: string[] = [];
-  const made = new Set<string>();
-  for (let i = 0; i < rows; i++) {
-    const sc = captures[i] as SignedCapture;
-    const { body, sha, fetchedAt } = meta[i] as (typeof meta)[number];
-    const blobPath = join('blobs', 'sha256', sha.slice(0, 2), sha.slice(2, 4), sha);
-    const blobDir = dirname(join(dir, blobPath));
-    if (!made.has(blobDir)) {
-      mkdirSync(blobDir, { recursive: true });
-      made.add(blobDir);
-    }
-    writeFileSync(join(dir, blobPath), body);
-    const proof = await readInclusionProof(tree, i, rows);
-    lines.push(
-      JSON.stringify({
-        url: sc.capture.requestedUrl,
-        finalUrl: sc.capture.finalUrl,
-        fetchedAt,
-        status: sc.capture.status,
-        contentType: sc.capture.headers['content-type'],
-        bodySha256: sha,
-        bodyLength: body.length,
-        blobPath,
-        captureId: `c_${sha256Hex(canonicalBytes(sc)).slice(0, 32)}`,
-        nodeId: sc.capture.nodeId,
-        leafIndex: i,
-        signedCapture: sc,
-        provenance: {
-          leafIndex: i,
-          checkpointSize: rows,
-          inclusionProof: proof.map((h) => h.toString('base64')),
-        },
-      }),
+  const proofs: string[][] = [];
+  for (let i = 0; i < rows; i++)
+    proofs.push((await readInclusionProof(tree, i, rows)).map((h) => h.toString('base64')));
+  for (const [format, dir] of Object.entries(dirs).map(([f, d]) => [Number(f), d] as const)) {
+    mkdirSync(join(dir, 'provenance'), { recursive: true });
+    const cps = {
+      origin: verifierKey.split('+')[0],
+      verifierKey,
+      checkpoints: [{ size: rows, note, hash, anchor: ref }],
+      consistency: [],
+      anchorChains,
+    };
+    writeFileSync(
+      join(dir, 'provenance/checkpoints.json'),
+      `${JSON.stringify(format === 1 ? cps : { bundleFormat: format, ...cps }, null, 2)}\n`,
     );
+    const lines: string[] = [];
+    const made = new Set<string>();
+    const pack: Buffer[] = [];
+    let packSize = 0;
+    for (let i = 0; i < rows; i++) {
+      const sc = captures[i] as SignedCapture;
+      const { body, sha, fetchedAt } = meta[i] as (typeof meta)[number];
+      let blobPath: string;
+      let place = {};
+      if (format === 1) {
+        blobPath = join('blobs', 'sha256', sha.slice(0, 2), sha.slice(2, 4), sha);
+        const blobDir = dirname(join(dir, blobPath));
+        if (!made.has(blobDir)) {
+          mkdirSync(blobDir, { recursive: true });
+          made.add(blobDir);
+        }
+        writeFileSync(join(dir, blobPath), body);
+      } else {
+        blobPath = 'bodies.pack';
+        place = { bodyOffset: packSize };
+        pack.push(body);
+        packSize += body.length;
+      }
+      lines.push(
+        JSON.stringify({
+          url: sc.capture.requestedUrl,
+          finalUrl: sc.capture.finalUrl,
+          fetchedAt,
+          status: sc.capture.status,
+          contentType: sc.capture.headers['content-type'],
+          bodySha256: sha,
+          bodyLength: body.length,
+          blobPath,
+          ...place,
+          captureId: `c_${sha256Hex(canonicalBytes(sc)).slice(0, 32)}`,
+          nodeId: sc.capture.nodeId,
+          leafIndex: i,
+          signedCapture: format === 1 ? sc : JSON.parse(canonicalJson(sc)),
+          provenance: { leafIndex: i, checkpointSize: rows, inclusionProof: proofs[i] },
+        }),
+      );
+    }
+    if (format !== 1) writeFileSync(join(dir, 'bodies.pack'), Buffer.concat(pack));
+    writeFileSync(join(dir, 'pages.jsonl'), `${lines.join('\n')}\n`);
+    // A real bundle carries the coordinator's signed manifest over every file; verify checks it too.
+    writeTestManifest(dir, noteSignerFromIdentity(origin, logIdentity), { size: rows, hash });
   }
-  writeFileSync(join(dir, 'pages.jsonl'), `${lines.join('\n')}\n`);
-  // A real bundle carries the coordinator's signed manifest over every file; verify checks it too.
-  writeTestManifest(dir, noteSignerFromIdentity(origin, logIdentity), { size: rows, hash });
   return { captures };
 }
 
 async function verifyPart(): Promise<void> {
   const rows = Number(opt('rows', '100000'));
   const profileFile = args.includes('--profile') ? opt('profile', '') : '';
-  const dir = mkdtempSync(join(tmpdir(), 'sward-verify-bench-'));
+  const formats = opt('formats', '1,2').split(',').map(Number);
+  const root = mkdtempSync(join(tmpdir(), 'sward-verify-bench-'));
+  const dirs: Record<number, string> = Object.fromEntries(formats.map((f) => [f, join(root, `format-${f}`)]));
   try {
     const t0 = process.hrtime.bigint();
-    const { captures } = await writeBundle(dir, rows);
+    const { captures } = await writeBundle(dirs, rows);
     const genSeconds = seconds(t0);
     // Baseline: ed25519 verify with node:crypto over the same signed bytes, keys parsed once per node.
     const keys = new Map<string, ReturnType<typeof createPublicKey>>();
@@ -375,7 +403,7 @@ async function verifyPart(): Promise<void> {
       return captures.length / seconds(t);
     };
     const poolSize = Number(opt('workers', String(DEFAULT_WORKERS())));
-    const verifyRun = async (workers: number, profile: boolean) => {
+    const verifyRun = async (dir: string, workers: number, profile: boolean) => {
       const prof = profile && profileFile ? await startProfiler(profileFile) : null;
       const t = process.hrtime.bigint();
       const r = await verifyBundleDir(dir, [], { workers });
@@ -398,29 +426,41 @@ async function verifyPart(): Promise<void> {
       `In-process = \`verifyBundleDir(dir, [], { workers: 0 })\`, one thread like the raw loop. Pooled = ${poolSize} worker threads (the default here), which can pass 100 % of the single-threaded raw rate. 1-min load average before each pass in the last column.`,
     );
     say('');
+    const heads = formats.flatMap((f) => [`format ${f} in-process rows/s`, '/ raw']);
+    const poolHeads = poolSize > 0 ? formats.flatMap((f) => [`format ${f} pooled rows/s`, '/ raw']) : [];
     say(
-      '| pass | raw ed25519 verify/s (node:crypto, 1 thread) | in-process rows/s | in-process / raw | pooled rows/s | pooled / raw | load |',
+      `| pass | raw ed25519 verify/s (node:crypto, 1 thread) | ${[...heads, ...poolHeads].join(' | ')} | load |`,
     );
-    say('|---:|---:|---:|---:|---:|---:|---:|');
+    say(`|---:|---:|${[...heads, ...poolHeads].map(() => '---:|').join('')}---:|`);
     // Interleaved passes, so a noisy neighbour hits both sides of each ratio alike.
     let summary = null;
     const passes = Number(opt('passes', '2'));
+    const last = formats[formats.length - 1] as number;
     for (let pass = 1; pass <= passes; pass++) {
       const before = load();
       const raw = rawRun();
-      const single = await verifyRun(0, pass === 2);
-      const pooled = poolSize > 0 ? (await verifyRun(poolSize, false)).rate : Number.NaN;
-      summary = single.summary ?? summary;
-      const pct = (r: number) => (Number.isNaN(r) ? '–' : `${((r / raw) * 100).toFixed(0)}%`);
-      say(
-        `| ${pass} | ${fmt(raw)} | ${fmt(single.rate)} | ${pct(single.rate)} | ${Number.isNaN(pooled) ? '–' : fmt(pooled)} | ${pct(pooled)} | ${before} |`,
-      );
+      const cells: string[] = [];
+      const pct = (r: number) => `${((r / raw) * 100).toFixed(0)}%`;
+      for (const f of formats) {
+        // The profile, when asked for, is of the newest format's in-process run in pass 2.
+        const single = await verifyRun(dirs[f] as string, 0, pass === 2 && f === last);
+        summary = single.summary ?? summary;
+        cells.push(fmt(single.rate), pct(single.rate));
+      }
+      if (poolSize > 0)
+        for (const f of formats) {
+          const pooled = (await verifyRun(dirs[f] as string, poolSize, false)).rate;
+          cells.push(fmt(pooled), pct(pooled));
+        }
+      say(`| ${pass} | ${fmt(raw)} | ${cells.join(' | ')} | ${before} |`);
     }
     say('');
-    await breakdown(dir, Math.min(rows, 20_000));
-    if (summary) say(formatSummary(summary, 'verifyBundleDir in-process, pass 2'));
+    if (dirs[1]) await breakdown(dirs[1], Math.min(rows, 20_000));
+    if (dirs[2]) await breakdown2(dirs[2], rows);
+    if (summary) say(formatSummary(summary, `verifyBundleDir in-process, format ${last}, pass 2`));
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (args.includes('--keep')) say(`bundles kept in ${root}`);
+    else rmSync(root, { recursive: true, force: true });
   }
   say('');
 }
@@ -553,6 +593,26 @@ async function breakdown(dir: string, n: number): Promise<void> {
   if (mh.failures.length) throw new Error(`manifest: ${JSON.stringify(mh.failures.slice(0, 2))}`);
   say(
     `| of which checkManifest as verify runs it (list the folder, hash only what the rows did not), per row | ${((seconds(th) / v.rows) * 1e6).toFixed(1)} |`,
+  );
+  say('');
+}
+
+/** Format 2's per-row costs: the whole verify, and the manifest check (the pack and pages.jsonl hashed). */
+async function breakdown2(dir: string, rows: number): Promise<void> {
+  const t = process.hrtime.bigint();
+  const v = await verifyBundleDir(dir, [], { workers: 0 });
+  const whole = seconds(t);
+  const cps = JSON.parse(readFileSync(join(dir, 'provenance/checkpoints.json'), 'utf8'));
+  const tm = process.hrtime.bigint();
+  const m = await checkManifest(dir, [cps.verifierKey], cps);
+  if (m.failures.length || v.failures.length) throw new Error('format 2 bundle failed');
+  say('Format 2, per row:');
+  say('');
+  say('| step | µs/row |');
+  say('|---|---:|');
+  say(`| whole verifyBundleDir in-process (all ${fmt(rows)} rows) | ${((whole / rows) * 1e6).toFixed(1)} |`);
+  say(
+    `| of which checkManifest (${m.filesChecked} files, the pack and pages.jsonl read and hashed) | ${((seconds(tm) / rows) * 1e6).toFixed(1)} |`,
   );
   say('');
 }

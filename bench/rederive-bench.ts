@@ -51,10 +51,11 @@ try {
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l));
+  const pack = readFileSync(join(out, 'bodies.pack'));
   const inputs = docs.map((d) => {
     const p = pages.get(d.captureId);
     return {
-      body: readFileSync(join(out, p.blobPath)),
+      body: pack.subarray(p.bodyOffset, p.bodyOffset + p.bodyLength),
       contentType: p.signedCapture.capture.headers['content-type'],
       url: p.signedCapture.capture.finalUrl,
     };

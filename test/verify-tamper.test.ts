@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type RewardsService, startCoordinator } from '@sward/coordinator';
 import {
   canonicalBytes,
+  canonicalJson,
   generateNoteKeys,
   leafHash,
   parseCheckpoint,
@@ -136,11 +137,17 @@ describe('sward verify catches tampering', () => {
     const dir = tampered('extra', (d) => {
       writeFileSync(join(d, 'notes.txt'), 'added after the crawl');
       writeFileSync(join(d, 'provenance', 'extra.json'), '{}');
+      // A second pack beside the signed one, or a body file as format 1 kept them.
+      writeFileSync(join(d, 'bodies-2.pack'), readFileSync(join(d, 'bodies.pack')));
+      mkdirSync(join(d, 'blobs', 'sha256', 'ab'), { recursive: true });
+      writeFileSync(join(d, 'blobs', 'sha256', 'ab', 'abcd'), 'a body');
     });
     const r = await verifyBundleDir(dir);
     assert.deepEqual(
       r.failures.map((f) => [f.check, f.message.split(':')[0]]),
       [
+        ['files', 'blobs/sha256/ab/abcd'],
+        ['files', 'bodies-2.pack'],
         ['files', 'notes.txt'],
         ['files', 'provenance/extra.json'],
       ],
@@ -181,14 +188,20 @@ describe('sward verify catches tampering', () => {
     assert.equal(status?.epochs[0]?.pagesStored, pages);
   });
 
+  /** Row n's (1-based) body: where it is in the pack and how long it is. */
+  const bodyOf = (d: string, n: number) => {
+    const row = JSON.parse(readFileSync(join(d, 'pages.jsonl'), 'utf8').split('\n')[n - 1] as string);
+    return { offset: row.bodyOffset as number, length: row.bodyLength as number, sha256: row.bodySha256 };
+  };
+  const PACK = 'bodies.pack';
+
   test('one byte of a body', async () => {
     const dir = tampered('body', (d) => {
-      const row = JSON.parse(readFileSync(join(d, 'pages.jsonl'), 'utf8').split('\n')[2] as string);
-      const file = join(d, row.blobPath);
-      const bytes = readFileSync(file);
-      const at = Math.floor(bytes.length / 2);
+      const { offset, length } = bodyOf(d, 3);
+      const bytes = readFileSync(join(d, PACK));
+      const at = offset + Math.floor(length / 2);
       bytes[at] = (bytes[at] as number) ^ 1;
-      writeFileSync(file, bytes);
+      writeFileSync(join(d, PACK), bytes);
     });
     await expectFailure(dir, 'body', 3);
     const status = statusOf((await verifyBundleDir(dir)).checks);
@@ -198,9 +211,133 @@ describe('sward verify catches tampering', () => {
     assert.equal(await cli.exited, 1);
     assert.match(cli.output(), /FAIL row 3 \[body\]/);
     assert.match(cli.output(), /^bodies: FAILED \(1 of \d+ rows failed; first: row 3: /m);
-    // The changed blob also differs from the signed manifest: the files check names it too.
-    assert.match(cli.output(), /FAIL bundle \[files\]: blobs\/sha256\/.*: changed/);
+    // The changed pack also differs from the signed manifest: the files check names it too.
+    assert.match(cli.output(), /FAIL bundle \[files\]: bodies\.pack: changed/);
     assert.match(cli.output(), /^FAILED: 2 problems \(2 of \d+ checks failed\)/m);
+  });
+
+  test('format 2: bodies in one pack, captures in canonical key order, the format named', () => {
+    const cps = JSON.parse(readFileSync(join(good, 'provenance', 'checkpoints.json'), 'utf8'));
+    assert.equal(cps.bundleFormat, 2);
+    assert.ok(!readdirSync(good).includes('blobs'), 'no folder of blobs');
+    const lines = readFileSync(join(good, 'pages.jsonl'), 'utf8').trim().split('\n');
+    for (const line of lines) {
+      const row = JSON.parse(line);
+      assert.equal(row.blobPath, PACK);
+      assert.equal(JSON.stringify(row.signedCapture), canonicalJson(row.signedCapture));
+    }
+  });
+
+  test('a forged pack offset: the row points at another body', async () => {
+    const dir = tampered('pack-offset', (d) =>
+      editPages(d, (rows) => {
+        (rows[2] as { bodyOffset: number }).bodyOffset = (rows[3] as { bodyOffset: number }).bodyOffset;
+      }),
+    );
+    const r = await verifyBundleDir(dir);
+    assert.deepEqual(
+      r.failures.map((f) => [f.row, f.check, f.message.split(':')[0]]),
+      [
+        [3, 'body', r.failures[0]?.message.split(':')[0]],
+        [null, 'files', 'pages.jsonl'],
+      ],
+    );
+    assert.match(r.failures[0]?.message ?? '', /does not match capture|bytes, capture says/);
+    // An offset past the end of the pack, or a row pointing outside it, fails that row too.
+    const far = await verifyBundleDir(
+      tampered('pack-offset-far', (d) =>
+        editPages(d, (rows) => {
+          (rows[1] as { bodyOffset: number }).bodyOffset = 2 ** 40;
+          (rows[4] as { blobPath: string }).blobPath = '../../../../etc/hostname';
+        }),
+      ),
+    );
+    assert.match(far.failures.find((f) => f.row === 2)?.message ?? '', /^body is 0 bytes, capture says/);
+    assert.deepEqual(
+      far.failures.filter((f) => f.row === 5).map((f) => [f.check, f.message]),
+      [['format', 'blobPath: expected bodies.pack (format 2 keeps every body in it)']],
+    );
+  });
+
+  test('two bodies swapped inside the pack', async () => {
+    const dir = tampered('pack-swap', (d) => {
+      const a = bodyOf(d, 2);
+      const b = bodyOf(d, 3);
+      assert.notEqual(a.sha256, b.sha256);
+      const [first, second] = a.offset < b.offset ? [a, b] : [b, a];
+      const pack = readFileSync(join(d, PACK));
+      const part = (s: number, e: number) => pack.subarray(s, e);
+      writeFileSync(
+        join(d, PACK),
+        Buffer.concat([
+          part(0, first.offset),
+          part(second.offset, second.offset + second.length),
+          part(first.offset + first.length, second.offset),
+          part(first.offset, first.offset + first.length),
+          part(second.offset + second.length, pack.length),
+        ]),
+      );
+    });
+    const r = await verifyBundleDir(dir);
+    for (const row of [2, 3])
+      assert.ok(
+        r.failures.some((f) => f.row === row && f.check === 'body'),
+        `row ${row}: ${JSON.stringify(r.failures)}`,
+      );
+    assert.ok(r.failures.some((f) => f.check === 'files' && /^bodies\.pack: changed/.test(f.message)));
+    assert.ok(!r.failures.some((f) => f.check === 'signature' || f.check === 'inclusion'));
+  });
+
+  test('a truncated pack', async () => {
+    const dir = tampered('pack-cut', (d) => {
+      const { offset, length } = bodyOf(d, 4);
+      const pack = readFileSync(join(d, PACK));
+      writeFileSync(join(d, PACK), pack.subarray(0, offset + Math.floor(length / 2)));
+    });
+    const r = await verifyBundleDir(dir);
+    const cut = r.failures.find((f) => f.row === 4);
+    assert.equal(cut?.check, 'body');
+    assert.match(cut?.message ?? '', /^body is \d+ bytes, capture says \d+/);
+    assert.ok(r.failures.some((f) => f.check === 'files' && /^bodies\.pack: changed/.test(f.message)));
+    assert.ok(!r.failures.some((f) => f.row !== null && f.row < 4), 'rows before the cut still verify');
+    // No pack at all: every row's body is missing, and the manifest names the file.
+    const none = await verifyBundleDir(tampered('pack-gone', (d) => rmSync(join(d, PACK))));
+    assert.equal(none.failures.filter((f) => f.check === 'body').length, none.rows);
+    assert.ok(none.failures.some((f) => f.check === 'files' && /^bodies\.pack: missing/.test(f.message)));
+  });
+
+  test('a capture written out of canonical key order still verifies its signature (and changes pages.jsonl)', async () => {
+    const dir = tampered('key-order', (d) =>
+      editPages(d, (rows) => {
+        const sc = (rows[1] as { signedCapture: { capture: Record<string, unknown> } }).signedCapture;
+        sc.capture = Object.fromEntries(Object.entries(sc.capture).reverse());
+      }),
+    );
+    const r = await verifyBundleDir(dir);
+    assert.deepEqual(
+      r.failures.map((f) => [f.row, f.check, f.message.split(':')[0]]),
+      [[null, 'files', 'pages.jsonl']],
+    );
+  });
+
+  test('a bundle format this verifier does not read is refused, named', async () => {
+    const dir = tampered('format-3', (d) => {
+      const file = join(d, 'provenance', 'checkpoints.json');
+      const cp = JSON.parse(readFileSync(file, 'utf8'));
+      cp.bundleFormat = 3;
+      writeFileSync(file, JSON.stringify(cp));
+    });
+    const r = await verifyBundleDir(dir);
+    assert.ok(
+      r.failures.some(
+        (f) =>
+          f.check === 'format' &&
+          f.message ===
+            'checkpoints file: bundle format 3 is not one this verifier reads (1, 2): a newer sward wrote it',
+      ),
+      JSON.stringify(r.failures),
+    );
+    assert.equal(r.rowsOk, 0);
   });
 
   test('one field of a record (outside and inside the signed capture)', async () => {

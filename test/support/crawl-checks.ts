@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sha256Hex } from '@sward/core';
 import type { SampleSiteFacts } from '@sward/testsites';
 
 export const readJsonl = (file: string) =>
@@ -33,8 +34,10 @@ export function checkOutput(dir: string, expected: SampleSiteFacts) {
     new Set(expected.stored.map(pathOf)),
     'every page the site says to store, and only those',
   );
+  const pack = readFileSync(join(dir, 'bodies.pack'));
   for (const p of pages) {
-    assert.ok(readFileSync(join(dir, p.blobPath)).length === p.bodyLength, 'body stored in the blob folder');
+    const body = pack.subarray(p.bodyOffset, p.bodyOffset + p.bodyLength);
+    assert.equal(sha256Hex(body), p.bodySha256, 'body stored in the pack at its offset');
     assert.equal(p.signedCapture.capture.finalUrl !== undefined, true);
   }
   const skipped = readJsonl(join(dir, 'skipped.jsonl'));

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
   type BundleSink,
@@ -72,13 +72,25 @@ function fileSink(client: SwardClient, dir: string): BundleSink & { files: Manif
         },
       };
     },
-    async blob(path, sha256, size) {
-      const body = await client.blob(sha256);
-      if (sha256Hex(body) !== sha256 || body.length !== size)
-        throw new Error(`the coordinator's body ${sha256} does not match its hash or length ${size}`);
-      await mkdir(dirname(join(dir, path)), { recursive: true });
-      await writeFile(join(dir, path), body);
-      files.push({ path, sha256, size });
+    bodies(path) {
+      const out = createWriteStream(join(dir, path));
+      const h = createHash('sha256');
+      let size = 0;
+      return {
+        async add(sha256, length) {
+          const body = await client.blob(sha256);
+          if (sha256Hex(body) !== sha256 || body.length !== length)
+            throw new Error(`the coordinator's body ${sha256} does not match its hash or length ${length}`);
+          h.update(body);
+          size += body.length;
+          if (!out.write(body)) await once(out, 'drain');
+        },
+        async close() {
+          out.end();
+          await once(out, 'finish');
+          files.push({ path, sha256: h.digest('hex'), size });
+        },
+      };
     },
   };
 }
@@ -87,7 +99,7 @@ function fileSink(client: SwardClient, dir: string): BundleSink & { files: Manif
  * Writes a finished job's output: DIR/pages.jsonl (one row per stored page with its signed capture, in
  * log order), DIR/skipped.jsonl (every skipped or failed URL with its reason and evidence),
  * DIR/compliance.json (every robots.txt and tdmrep.json answer the job's decisions rest on), documents,
- * raw bodies under DIR/blobs/, provenance/checkpoints.json, and provenance/manifest.note: the
+ * raw bodies in DIR/bodies.pack, provenance/checkpoints.json, and provenance/manifest.note: the
  * coordinator's signed list of every file's hash, which must match the bytes written here. With `warc`,
  * DIR/pages.warc.gz too (outside the manifest: its record ids and dates are not reproducible).
  */

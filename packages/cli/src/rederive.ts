@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { closeSync, createReadStream, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { documentRow, jsonLine } from '@sward/core';
@@ -8,9 +7,33 @@ import type { RederiveResult } from '@sward/sdk';
 
 interface PageRef {
   blobPath: string;
+  /** Format 2: the body is bodyLength bytes at this offset of blobPath (the pack). */
+  bodyOffset: number | null;
+  bodyLength: number;
   bodySha256: string;
   finalUrl: string;
   contentType: string | undefined;
+}
+
+/**
+ * A page's body: its file (format 1) or its bytes in the pack (format 2); null when it cannot be read
+ * whole. Its hash is the rows check's: a changed body fails there, and here gives another document.
+ */
+function readBody(dir: string, page: PageRef): Buffer | null {
+  try {
+    if (page.bodyOffset === null) return readFileSync(join(dir, page.blobPath));
+    if (!Number.isSafeInteger(page.bodyLength) || page.bodyLength < 0) return null;
+    const fd = openSync(join(dir, page.blobPath), 'r');
+    try {
+      const buf = Buffer.alloc(page.bodyLength);
+      const n = readSync(fd, buf, 0, buf.length, page.bodyOffset);
+      return n === buf.length ? buf : null;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
 }
 
 async function* lines(path: string): AsyncGenerator<{ n: number; line: string }> {
@@ -35,6 +58,8 @@ export async function rederiveDocuments(dir: string): Promise<RederiveResult> {
       const c = p.signedCapture?.capture ?? {};
       pages.set(String(p.captureId), {
         blobPath: String(p.blobPath),
+        bodyOffset: typeof p.bodyOffset === 'number' ? p.bodyOffset : null,
+        bodyLength: Number(c.bodyLength),
         bodySha256: String(c.bodySha256),
         finalUrl: String(c.finalUrl),
         contentType: c.headers?.['content-type'],
@@ -73,7 +98,7 @@ export async function rederiveDocuments(dir: string): Promise<RederiveResult> {
         otherVersions.add(ex ? `${ex.name}@${ex.version}` : 'no extractor named');
         continue;
       }
-      const body = await readFile(join(dir, page.blobPath)).catch(() => null);
+      const body = readBody(dir, page);
       if (!body) {
         fail(n, `body file ${page.blobPath} is missing`);
         continue;

@@ -9,11 +9,13 @@ import {
   checkCaptureBody,
   signCapture,
   verifySignedCapture,
+  verifySignedCaptureInOrder,
   verifySignedCaptureLeaf,
 } from './capture.js';
 import { CoreError } from './errors.js';
 import { sha256Hex } from './hash.js';
 import { exportPrivateKeyPem, generateIdentity, identityFromPem } from './identity.js';
+import { leafHash } from './merkle/hashing.js';
 
 const id = generateIdentity();
 const body = Buffer.from('<html>hello</html>');
@@ -90,6 +92,32 @@ test('the leaf bytes built around the capture bytes are the canonical signed cap
   assert.deepEqual(signed, sc);
   assert.deepEqual(leafBytes, captureLeafBytes(sc));
   assert.deepEqual(leafBytes, canonicalBytes(sc));
+});
+
+test('bundle format 2: a capture in canonical key order is checked over the bytes JSON.stringify gives', () => {
+  const sc = signCapture(id, { ...capture, headers: { 'content-type': 'text/html', etag: '"é\\u"' } });
+  const want = leafHash(captureLeafBytes(sc));
+  const inOrder = JSON.parse(canonicalJson(sc));
+  assert.equal(JSON.stringify(inOrder.capture), canonicalJson(sc.capture));
+  const r = verifySignedCaptureInOrder(inOrder);
+  assert.deepEqual(r.signed, sc);
+  assert.deepEqual(r.leafHash, want);
+  // Keys in another order (the node's own here): JSON.stringify's bytes fail, the canonical ones decide.
+  assert.notEqual(JSON.stringify(sc.capture), canonicalJson(sc.capture));
+  assert.deepEqual(verifySignedCaptureInOrder(JSON.parse(JSON.stringify(sc))).leafHash, want);
+  // A changed field fails in either order, with the same error as the canonical path.
+  for (const text of [canonicalJson(sc), JSON.stringify(sc)]) {
+    const bad = JSON.parse(text);
+    bad.capture.status = 404;
+    assert.throws(
+      () => verifySignedCaptureInOrder(bad),
+      (e: unknown) => e instanceof CoreError && e.code === 'BAD_SIGNATURE',
+    );
+  }
+  // Malformed input names the field, as verifySignedCapture does.
+  const malformed = { ...inOrder, capture: { ...inOrder.capture, nodeId: 'xyz' } };
+  assert.throws(() => verifySignedCapture(malformed), /capture: capture\.nodeId: /);
+  assert.throws(() => verifySignedCaptureInOrder(malformed), /capture: capture\.nodeId: /);
 });
 
 test('a key survives a PEM round trip', () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { canonicalBytes } from './canonical-json.js';
 import { CoreError } from './errors.js';
-import { sha256Hex } from './hash.js';
+import { sha256, sha256Hex } from './hash.js';
 import { type Identity, signBytes, verifyBytes } from './identity.js';
 
 /** Response headers that go into the signed capture: enough to judge content, policy and freshness. */
@@ -85,13 +85,46 @@ export function verifySignedCaptureLeaf(input: unknown): { signed: SignedCapture
   return { signed, leafBytes: signedCaptureBytes(captureBytes, signed.signature) };
 }
 
-function verifiedCapture(input: unknown): { signed: SignedCapture; captureBytes: Buffer } {
+/**
+ * verifySignedCapture that also returns the RFC 6962 leaf hash of the record, for input fresh from
+ * JSON.parse of text written with RFC 8785 key order (bundle format 2). JSON.stringify of such a capture
+ * is its canonical text, made natively: the signature is checked over those bytes and the leaf hashed
+ * around them, in one buffer. A capture whose keys are in another order gives other bytes, whose check
+ * fails; only then is the canonical form made and checked, so the answer is always the one the canonical
+ * bytes give (an out-of-order capture costs a second signature check, never a wrong result).
+ */
+export function verifySignedCaptureInOrder(input: unknown): { signed: SignedCapture; leafHash: Buffer } {
+  const sc = parseSignedCapture(input);
+  // The parsed copy's keys are in the schema's order; the input's are the file's.
+  const text = JSON.stringify((input as { capture: unknown }).capture);
+  // 0x00 ‖ {"capture":<capture>,"signature":"<base64>"}: the leaf hash's input; the capture is inside it.
+  const leafInput = Buffer.from(`\u0000{"capture":${text},"signature":"${sc.signature}"}`, 'utf8');
+  const asWritten = leafInput.subarray(LEAF_INPUT_HEAD, leafInput.length - sc.signature.length - LEAF_TAIL);
+  if (verifyBytes(sc.capture.nodeId, asWritten, sc.signature))
+    return { signed: sc, leafHash: sha256(leafInput) };
+  const captureBytes = canonicalBytes(sc.capture);
+  if (captureBytes.equals(asWritten) || !verifyBytes(sc.capture.nodeId, captureBytes, sc.signature))
+    throw new CoreError('BAD_SIGNATURE', `capture signature does not verify for node ${sc.capture.nodeId}`);
+  const leafBytes = signedCaptureBytes(captureBytes, sc.signature);
+  return { signed: sc, leafHash: sha256(Buffer.concat([LEAF_PREFIX, leafBytes])) };
+}
+/** Bytes before the capture in the leaf input (0x00 and `{"capture":`), and after the signature (`"}`), */
+const LEAF_INPUT_HEAD = 12;
+/** plus `,"signature":"` before it. */
+const LEAF_TAIL = 16;
+const LEAF_PREFIX = Buffer.from([0x00]);
+
+function parseSignedCapture(input: unknown): SignedCapture {
   const parsed = signedCaptureParser.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new CoreError('INVALID_SCHEMA', `capture: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
   }
-  const sc = parsed.data;
+  return parsed.data;
+}
+
+function verifiedCapture(input: unknown): { signed: SignedCapture; captureBytes: Buffer } {
+  const sc = parseSignedCapture(input);
   const captureBytes = canonicalBytes(sc.capture);
   if (!verifyBytes(sc.capture.nodeId, captureBytes, sc.signature))
     throw new CoreError('BAD_SIGNATURE', `capture signature does not verify for node ${sc.capture.nodeId}`);

@@ -55,8 +55,9 @@ function estimateLines(fd: number, size: number): number {
   return Math.round((lines * size) / Math.max(sample.length, 1));
 }
 
-export function readRange(fd: number, range: ByteRange): Buffer {
-  const buf = Buffer.allocUnsafe(range.end - range.start);
+export function readRange(fd: number, range: ByteRange, into?: Buffer): Buffer {
+  const size = range.end - range.start;
+  const buf = into && into.length >= size ? into.subarray(0, size) : Buffer.allocUnsafe(size);
   let got = 0;
   while (got < buf.length) {
     const n = readSync(fd, buf, got, buf.length - got, range.start + got);
@@ -67,11 +68,45 @@ export function readRange(fd: number, range: ByteRange): Buffer {
 }
 
 /**
+ * A buffer of at least `size` bytes, reused from call to call on this thread. A fresh megabyte per range
+ * is a large allocation each time (fresh pages, page faults); callers use the bytes and let go of them
+ * before the next call (and before any await).
+ */
+export function scratch(slot: 'lines' | 'bodies' | 'files', size: number): Buffer {
+  const have = scratches[slot];
+  if (have && have.length >= size) return have;
+  const fresh = Buffer.allocUnsafeSlow(Math.max(size, 64 * 1024));
+  scratches[slot] = fresh;
+  return fresh;
+}
+const scratches: { lines?: Buffer; bodies?: Buffer; files?: Buffer } = {};
+
+/** Strings are decoded in pieces of about this size, cut after a newline (see rangeLines). */
+const PIECE_BYTES = 64 * 1024;
+
+/**
  * The lines of a range, split as node:readline splits them (`\r\n`, `\n` or a lone `\r`), which is how
- * pages.jsonl was read before it was read in ranges.
+ * pages.jsonl was read before it was read in ranges; empty lines may be left out (no caller counts them).
+ * The bytes are decoded in pieces of about PIECE_BYTES, each ending after a newline: V8 puts a string
+ * of more than about 128 KiB in its large-object space, and decoding a megabyte at once cost 20 to 100
+ * times as much as the same bytes in pieces on the bench machine (docs/BENCHMARKS.md).
  */
 export function rangeLines(fd: number, range: ByteRange): string[] {
-  return readRange(fd, range)
-    .toString('utf8')
-    .split(/\r\n|\n|\r/);
+  const bytes = readRange(fd, range, scratch('lines', range.end - range.start));
+  const lines: string[] = [];
+  let start = 0;
+  while (start < bytes.length) {
+    let end = bytes.length;
+    if (start + PIECE_BYTES < bytes.length) {
+      const before = bytes.lastIndexOf(NEWLINE, start + PIECE_BYTES - 1);
+      const after = before >= start ? before : bytes.indexOf(NEWLINE, start + PIECE_BYTES);
+      if (after >= 0) end = after + 1;
+    }
+    const text = bytes.toString('utf8', start, end);
+    // A plain split when there is no \r (what writers make): the same lines, without the regex.
+    for (const line of text.includes('\r') ? text.split(/\r\n|\n|\r/) : text.split('\n'))
+      if (line !== '') lines.push(line);
+    start = end;
+  }
+  return lines;
 }

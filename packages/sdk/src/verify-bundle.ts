@@ -1,7 +1,13 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BUNDLE_CHECKPOINTS_FILE, type BundleFailure, BundleVerifier } from '@sward/core';
+import {
+  BUNDLE_BODIES_FILE,
+  BUNDLE_CHECKPOINTS_FILE,
+  BUNDLE_FORMATS_READ,
+  type BundleFailure,
+  BundleVerifier,
+} from '@sward/core';
 
 /** The bundle's rows (core's bundle-format.ts describes the folder). */
 const BUNDLE_PAGES_FILE = 'pages.jsonl';
@@ -126,7 +132,8 @@ async function checkBundle(
   }
   const v = new BundleVerifier(cpJson, keys);
   report.checkpoints = v.checkpoints?.checkpoints.length ?? 0;
-  if (report.failures.length > 0) {
+  // A format this verifier does not know is not guessed at: its rows are not read.
+  if (report.failures.length > 0 || !BUNDLE_FORMATS_READ.includes(v.format)) {
     report.failures.push(...v.failures);
     return { v, hashed: none };
   }
@@ -157,9 +164,9 @@ function checkOnChain(v: BundleVerifier, rpcUrl: string) {
   return checkAnchorsOnChain(rpcUrl, refs);
 }
 
-/** Files and folders of the bundle that no check reads: everything but the rows, blobs and checkpoints. */
+/** Files and folders of the bundle that no check reads: everything but the rows, bodies and checkpoints. */
 function uncoveredFiles(dir: string): string[] {
-  const covered = new Set([BUNDLE_PAGES_FILE, 'blobs', BUNDLE_CHECKPOINTS_FILE]);
+  const covered = new Set([BUNDLE_PAGES_FILE, 'blobs', BUNDLE_BODIES_FILE, BUNDLE_CHECKPOINTS_FILE]);
   const list = (sub: string): string[] => {
     let names: string[];
     try {

@@ -2,6 +2,7 @@ import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { type BundleFailure, type BundleVerifier, leafOrderMessage } from '@sward/core';
 import { type ByteRange, rangeLines } from './bundle-chunks.js';
+import { verifyPackedRows } from './verify-packed.js';
 
 /** What one range of pages.jsonl gave: row numbers in `failures` count from 1 at the range's first row. */
 export interface ChunkResult {
@@ -22,8 +23,9 @@ export interface HashedFile {
 
 /**
  * Checks every row of one range with every check but the leaf order, which spans ranges and is left to
- * mergeChunks. Blobs are read synchronously: they are small and read one per row, and an async read costs
- * a thread-pool round trip per row (docs/BENCHMARKS.md).
+ * mergeChunks. Format 2 bodies come from the pack (verify-packed.ts); format 1 blobs are read
+ * synchronously: they are small and read one per row, and an async read costs a thread-pool round trip
+ * per row (docs/BENCHMARKS.md).
  */
 export function verifyChunk(v: BundleVerifier, dir: string, range: ByteRange): ChunkResult {
   const fd = openSync(join(dir, 'pages.jsonl'), 'r');
@@ -33,6 +35,7 @@ export function verifyChunk(v: BundleVerifier, dir: string, range: ByteRange): C
   } finally {
     closeSync(fd);
   }
+  if (v.format >= 2) return verifyPackedRows(v, dir, lines);
   const root = join(dir, sep);
   const before = v.failures.length;
   const leaves: number[] = [];

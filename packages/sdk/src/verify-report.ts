@@ -94,7 +94,7 @@ export function reportLines(r: ReportInput): CheckLine[] {
     'body',
     'bodies',
     reachedRest,
-    'each blob matches its signed hash and length; files under blobs/ that no row names are not checked',
+    'each body matches its signed hash and length; bytes of body files that no row names are the files check',
   );
   rowCheck('order', 'log order', reachedRest, 'rows come in ascending leaf order');
   rowCheck('inclusion', 'inclusion proofs', reachedRest, "each row's leaf is in its checkpoint");

@@ -87,29 +87,54 @@ export function storeBundleSource(
   };
 }
 
-/** A sink that keeps each file's SHA-256 and size and nothing else. */
-function hashingSink(): BundleSink & { files: ManifestFile[] } {
+/**
+ * A sink that keeps each file's SHA-256 and size and nothing else. The pack of bodies is hashed from the
+ * bodies as this coordinator stores them, each checked against the hash ingest stored it under.
+ */
+function hashingSink(blobs: BlobStore): BundleSink & { files: ManifestFile[] } {
   const files: ManifestFile[] = [];
+  const hashing = (path: string) => {
+    const h = createHash('sha256');
+    let size = 0;
+    return {
+      update(bytes: Uint8Array) {
+        size += bytes.length;
+        h.update(bytes);
+      },
+      close() {
+        files.push({ path, sha256: h.digest('hex'), size });
+      },
+    };
+  };
   return {
     files,
     text(path) {
-      const h = createHash('sha256');
-      let size = 0;
+      const file = hashing(path);
       return {
         async write(text) {
-          const bytes = Buffer.from(text, 'utf8');
-          size += bytes.length;
-          h.update(bytes);
+          file.update(Buffer.from(text, 'utf8'));
         },
         async close() {
-          files.push({ path, sha256: h.digest('hex'), size });
+          file.close();
         },
       };
     },
-    // A blob is stored under its hash once ingest checked the body against the node's signed hash: the
-    // store's hash and length are the file's.
-    async blob(path, sha256, size) {
-      files.push({ path, sha256, size });
+    bodies(path) {
+      const file = hashing(path);
+      return {
+        async add(sha256, size) {
+          const body = await blobs.get(sha256);
+          if (!body || body.length !== size || createHash('sha256').update(body).digest('hex') !== sha256)
+            throw new CoordinatorError(
+              'STORAGE',
+              `stored body ${sha256} is missing or does not match its hash and length ${size}`,
+            );
+          file.update(body);
+        },
+        async close() {
+          file.close();
+        },
+      };
     },
   };
 }
@@ -133,7 +158,7 @@ export async function jobManifest(
       'BAD_REQUEST',
       `size: checkpoint ${size} does not cover every page of job ${job.id}; seal the job and use its checkpoint`,
     );
-  const sink = hashingSink();
+  const sink = hashingSink(deps.blobs);
   await produceBundle(storeBundleSource(deps, job.id), size, filters, sink);
   return deps.checkpoints.signManifest({
     type: BUNDLE_MANIFEST_TYPE,

@@ -1,6 +1,8 @@
 import {
   anchorRefSchema,
+  BUNDLE_BODIES_FILE,
   BUNDLE_CHECKPOINTS_FILE,
+  BUNDLE_FORMAT,
   type BundleCheckpoints,
   type DocumentListing,
   documentRow,
@@ -53,8 +55,11 @@ export interface BundleSource {
 /** Where the files go: written to disk by the CLI, only hashed by the coordinator. */
 export interface BundleSink {
   text(path: string): { write(text: string): Promise<void>; close(): Promise<void> };
-  /** A page's body, named by its signed hash and length (one file per distinct body). */
-  blob(path: string, sha256: string, size: number): Promise<void>;
+  /**
+   * The pack of bodies (bundle format 2): `add` appends a page's body, named by its signed hash and
+   * length, once per distinct body, in the order the rows first use them; rows point at it by offset.
+   */
+  bodies(path: string): { add(sha256: string, size: number): Promise<void>; close(): Promise<void> };
   /** Called for each page row in order, e.g. to add it to a WARC file. */
   page?(row: PageListing): Promise<void>;
 }
@@ -69,7 +74,7 @@ export interface BundleCounts {
 
 /**
  * Produces every file of a sealed job's output folder into `sink`, the same bytes wherever it runs:
- * pages.jsonl (log order, with inclusion proofs against `checkpointSize`), blobs/, provenance/checkpoints.json,
+ * pages.jsonl (log order, with inclusion proofs against `checkpointSize`), bodies.pack, provenance/checkpoints.json,
  * skipped.jsonl (each row with its evidence), compliance.json, documents.jsonl and documents-dropped.jsonl.
  */
 export async function produceBundle(
@@ -86,7 +91,10 @@ export async function produceBundle(
     failed: 0,
   };
   const pages = sink.text('pages.jsonl');
-  const blobs = new Set<string>();
+  const pack = sink.bodies(BUNDLE_BODIES_FILE);
+  /** Each distinct body's offset in the pack, and the pack's size so far. */
+  const offsets = new Map<string, number>();
+  let packSize = 0;
   let minLeaf = Number.POSITIVE_INFINITY;
   let lastLeaf = -1;
   const batch: PageListing[] = [];
@@ -97,11 +105,14 @@ export async function produceBundle(
       batch.map((p) => p.leafIndex as number),
     );
     for (const p of batch) {
-      if (!blobs.has(p.blobPath)) {
-        blobs.add(p.blobPath);
-        await sink.blob(`blobs/${p.blobPath}`, p.bodySha256, p.bodyLength);
+      let offset = offsets.get(p.bodySha256);
+      if (offset === undefined) {
+        offset = packSize;
+        offsets.set(p.bodySha256, offset);
+        await pack.add(p.bodySha256, p.bodyLength);
+        packSize += p.bodyLength;
       }
-      await pages.write(jsonLine(pageRow(p, checkpointSize, proofs[p.leafIndex as number] ?? [])));
+      await pages.write(jsonLine(pageRow(p, checkpointSize, proofs[p.leafIndex as number] ?? [], offset)));
       await sink.page?.(p);
       counts.pages++;
     }
@@ -125,6 +136,7 @@ export async function produceBundle(
   }
   await flush();
   await pages.close();
+  await pack.close();
   const cps = sink.text(BUNDLE_CHECKPOINTS_FILE);
   await cps.write(
     jsonFileText(await checkpointsFile(src, Number.isFinite(minLeaf) ? minLeaf : 0, checkpointSize)),
@@ -165,6 +177,7 @@ async function checkpointsFile(
     chosen.map((c) => c.anchor),
   );
   return {
+    bundleFormat: BUNDLE_FORMAT,
     origin: verifierKey.split('+')[0] as string,
     verifierKey,
     checkpoints: chosen.map((c) => ({ size: c.size, note: c.note, hash: c.hash, anchor: c.anchor })),

@@ -3,12 +3,25 @@ import { z } from 'zod';
 /**
  * The proof bundle a crawl's output folder carries (written by `sward crawl`, checked by `sward verify`):
  *   pages.jsonl                  one row per stored page, each with `provenance`
- *   blobs/sha256/…               the raw bodies
- *   provenance/checkpoints.json  the log's verifier key, signed checkpoints, their anchor refs,
- *                                consistency proofs between consecutive checkpoints, and the file
- *                                anchor chains those refs are entries of
+ *   bodies.pack                  the raw bodies, each distinct body once, one after the other (format 2;
+ *                                format 1 had one file per body under blobs/sha256/…)
+ *   provenance/checkpoints.json  the format number, the log's verifier key, signed checkpoints, their
+ *                                anchor refs, consistency proofs between consecutive checkpoints, and the
+ *                                file anchor chains those refs are entries of
  */
 export const BUNDLE_CHECKPOINTS_FILE = 'provenance/checkpoints.json';
+
+/**
+ * The bundle format writers produce. 2: bodies in one pack file, rows point at their body by offset,
+ * and each row's signed capture is written with its keys in RFC 8785 order, so the verifier gets the
+ * signed bytes from JSON.stringify instead of a canonicaliser. 1 (no `bundleFormat` in checkpoints.json):
+ * one file per body; still read.
+ */
+export const BUNDLE_FORMAT = 2;
+/** The formats this verifier reads. */
+export const BUNDLE_FORMATS_READ: readonly number[] = [1, 2];
+/** Format 2's pack of bodies; a row's body is `bodyLength` bytes at `bodyOffset` in it. */
+export const BUNDLE_BODIES_FILE = 'bodies.pack';
 
 const b64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected base64');
 
@@ -26,6 +39,8 @@ export const bundlePageRowSchema = z.object({
   bodySha256: z.string(),
   bodyLength: z.number().int(),
   blobPath: z.string(),
+  /** Format 2: where the body starts in the pack (`blobPath`). */
+  bodyOffset: z.number().int().min(0).optional(),
   captureId: z.string(),
   nodeId: z.string(),
   signedCapture: z.unknown(),
@@ -41,6 +56,8 @@ export const bundleCheckpointSchema = z.object({
 });
 
 export const bundleCheckpointsSchema = z.object({
+  /** Absent in format 1 bundles. */
+  bundleFormat: z.number().int().min(1).optional(),
   origin: z.string(),
   verifierKey: z.string(),
   checkpoints: z.array(bundleCheckpointSchema).min(1),

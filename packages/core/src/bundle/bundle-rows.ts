@@ -5,6 +5,9 @@
  * hashes), but a CLI and a coordinator of different builders disagree and the CLI says so.
  */
 
+import { canonicalJson } from '../canonical-json.js';
+import { BUNDLE_BODIES_FILE } from './bundle-format.js';
+
 /** One line of a JSONL file. */
 export const jsonLine = (row: unknown): string => `${JSON.stringify(row)}\n`;
 /** A whole JSON file (checkpoints.json, compliance.json): indented, newline-terminated. */
@@ -26,8 +29,17 @@ export interface PageListing {
   signedCapture: unknown;
 }
 
-/** A pages.jsonl row: the listing, its blob's place in the bundle and its inclusion proof. */
-export function pageRow(p: PageListing, checkpointSize: number, inclusionProof: string[]) {
+/**
+ * A pages.jsonl row (bundle format 2): the listing, where its body is in the pack, its inclusion proof.
+ * The signed capture is written with its keys in RFC 8785 order (the listing's is in the node's order),
+ * so that JSON.stringify of the parsed row's capture gives the very bytes the node signed.
+ */
+export function pageRow(
+  p: PageListing,
+  checkpointSize: number,
+  inclusionProof: string[],
+  bodyOffset: number,
+) {
   return {
     url: p.url,
     finalUrl: p.finalUrl,
@@ -36,11 +48,12 @@ export function pageRow(p: PageListing, checkpointSize: number, inclusionProof: 
     contentType: p.contentType,
     bodySha256: p.bodySha256,
     bodyLength: p.bodyLength,
-    blobPath: `blobs/${p.blobPath}`,
+    blobPath: BUNDLE_BODIES_FILE,
+    bodyOffset,
     captureId: p.captureId,
     nodeId: p.nodeId,
     leafIndex: p.leafIndex,
-    signedCapture: p.signedCapture,
+    signedCapture: JSON.parse(canonicalJson(p.signedCapture)) as unknown,
     provenance: { leafIndex: p.leafIndex, checkpointSize, inclusionProof },
   };
 }

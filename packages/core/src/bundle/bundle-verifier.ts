@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { checkAnchorEntrySignature } from '../anchor-chain.js';
 import { type AnchorRef, verifyAnchorRef } from '../anchor-verify.js';
-import { checkCaptureBody, verifySignedCaptureLeaf } from '../capture.js';
+import {
+  checkCaptureBody,
+  type SignedCapture,
+  verifySignedCaptureInOrder,
+  verifySignedCaptureLeaf,
+} from '../capture.js';
 import { CoreError } from '../errors.js';
 import { checkpointHash, openCheckpoint } from '../merkle/checkpoint.js';
 import { leafHash } from '../merkle/hashing.js';
@@ -9,7 +14,13 @@ import { type NoteVerifier, parseVerifierKey } from '../merkle/note-keys.js';
 import { verifyConsistency } from '../merkle/verify-consistency.js';
 import { InclusionVerifier } from '../merkle/verify-inclusion.js';
 import { type AnchorChainStatus, checkAnchorChains } from './anchor-chain-check.js';
-import { type BundleCheckpoints, bundleCheckpointsSchema, bundlePageRowSchema } from './bundle-format.js';
+import {
+  BUNDLE_BODIES_FILE,
+  BUNDLE_FORMATS_READ,
+  type BundleCheckpoints,
+  bundleCheckpointsSchema,
+  bundlePageRowSchema,
+} from './bundle-format.js';
 
 export interface BundleFailure {
   /** 1-based row number in pages.jsonl, or null for a bundle-level failure. */
@@ -46,6 +57,8 @@ export class BundleVerifier {
   readonly anchorRefs: { size: number; ref: AnchorRef }[] = [];
   /** The file anchor chains' findings; null when the checkpoints file did not parse. */
   readonly anchorChains: AnchorChainStatus | null = null;
+  /** The bundle's format (1 when checkpoints.json names none); rows are read and checked by its rules. */
+  readonly format: number = 1;
 
   constructor(checkpointsJson: unknown, trustedKeys: readonly string[]) {
     const parsed = bundleCheckpointsSchema.safeParse(checkpointsJson);
@@ -58,6 +71,15 @@ export class BundleVerifier {
       return;
     }
     this.checkpoints = parsed.data;
+    this.format = parsed.data.bundleFormat ?? 1;
+    if (!BUNDLE_FORMATS_READ.includes(this.format)) {
+      this.fail(
+        null,
+        'format',
+        `checkpoints file: bundle format ${this.format} is not one this verifier reads (${BUNDLE_FORMATS_READ.join(', ')}): a newer sward wrote it`,
+      );
+      return;
+    }
     let verifiers: NoteVerifier[];
     try {
       verifiers = trustedKeys.map((k) => parseVerifierKey(k));
@@ -157,9 +179,29 @@ export class BundleVerifier {
       return -1;
     }
     const row = parsed.data;
-    let opened: ReturnType<typeof verifySignedCaptureLeaf>;
+    if (this.format >= 2) {
+      if (row.blobPath !== BUNDLE_BODIES_FILE) {
+        this.fail(
+          rowNumber,
+          'format',
+          `blobPath: expected ${BUNDLE_BODIES_FILE} (format 2 keeps every body in it)`,
+        );
+        return -1;
+      }
+      if (row.bodyOffset === undefined) {
+        this.fail(rowNumber, 'format', 'bodyOffset: required in format 2');
+        return -1;
+      }
+    }
+    let opened: { signed: SignedCapture; leafHash: Buffer };
     try {
-      opened = verifySignedCaptureLeaf(row.signedCapture);
+      // Format 2 writes captures in RFC 8785 key order: the parsed row's own keys give the signed bytes.
+      const sc = (input as { signedCapture: unknown }).signedCapture;
+      if (this.format >= 2) opened = verifySignedCaptureInOrder(sc);
+      else {
+        const { signed, leafBytes } = verifySignedCaptureLeaf(sc);
+        opened = { signed, leafHash: leafHash(leafBytes) };
+      }
     } catch (e) {
       this.fail(rowNumber, 'signature', msg(e));
       return -1;
@@ -201,7 +243,7 @@ export class BundleVerifier {
       return leafIndex;
     }
     try {
-      this.inclusion.verify(leafHash(opened.leafBytes), leafIndex, checkpointSize, inclusionProof, root);
+      this.inclusion.verify(opened.leafHash, leafIndex, checkpointSize, inclusionProof, root);
     } catch (e) {
       this.fail(rowNumber, 'inclusion', msg(e));
     }
