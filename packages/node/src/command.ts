@@ -56,6 +56,10 @@ export function configureNodeCommand(node: Command, io: NodeCommandIo = defaultI
     .option('--log-file <file>', 'local fetch log (JSONL)')
     .option('--state-file <file>', 'byte-cap counters, kept across restarts')
     .option(
+      '--spool-dir <dir>',
+      'finished captures waiting for the coordinator to accept them (default: spool/ beside --key)',
+    )
+    .option(
       '--operator-key <file>',
       "operator's ed25519 key (PEM), created on first run; give every node of yours the same one",
     )

@@ -44,6 +44,8 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'POST /v1/nodes/captures': node,
   'POST /v1/nodes/failures': node,
   'POST /v1/nodes/heartbeat': node,
+  'POST /v1/nodes/hand-back': node,
+  'POST /v1/nodes/logout': node,
   'GET /v1/rewards/node/status': node,
   // operators (operator-routes.ts): registration is signed by the operator's own key; revocation is admin
   'POST /v1/operators': pub,

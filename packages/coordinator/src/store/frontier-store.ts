@@ -12,6 +12,7 @@ import { type CrawlOptions, crawlRequestSchema } from '../crawl/job-options.js';
 import { mayCheck } from '../spot-check/eligibility.js';
 import { parseSpotCheckTask } from '../spot-check/task.js';
 import { newId } from './ids.js';
+import { handBackNodeLeases, silentLeaseHolders } from './lease-handback.js';
 import { insertPolicyDoc, type PolicySource, TDMREP_FILE_SKIP } from './policy-docs.js';
 import { DAY_MS, type QuotaStore, windowStart } from './quota-store.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
@@ -65,6 +66,10 @@ export interface NewUrl {
  * state; leases out at the time of a crash simply expire and go to another node.
  */
 export class FrontierStore {
+  /** Wall-clock start: nodes get a full nodeTimeoutMs to reach a coordinator that has just started. */
+  private readonly startedAt = Date.now();
+  private lastSilentSweep = 0;
+
   constructor(
     private readonly db: SqlDriver,
     readonly config: SchedulerConfig,
@@ -202,6 +207,7 @@ export class FrontierStore {
     const touched = new Set<string>();
     const leases = await this.db.transaction(async (tx) => {
       await this.expireLeases(tx, now, touched);
+      await this.releaseSilentNodes(tx, now, touched);
       const cap = this.config.quotas.leasesPerNode;
       if (cap > 0) {
         const held = await tx.get<{ n: number }>(
@@ -492,6 +498,34 @@ export class FrontierStore {
       );
       touched.add(r.job_id);
     }
+  }
+
+  /**
+   * Leases of nodes not heard from for nodeTimeoutMs go back to the queue (lease-handback.ts). Looked at
+   * once a second at most: the long-poll claims every 25 ms.
+   */
+  private async releaseSilentNodes(tx: SqlExecutor, now: number, touched: Set<string>): Promise<void> {
+    const timeout = this.config.nodeTimeoutMs;
+    const wall = Date.now();
+    if (timeout <= 0 || wall - this.startedAt < timeout || wall - this.lastSilentSweep < 1000) return;
+    this.lastSilentSweep = wall;
+    for (const nodeId of await silentLeaseHolders(tx, wall - timeout)) {
+      const r = await handBackNodeLeases(tx, this, this.skipLocked, nodeId, 'node_gone', now);
+      for (const j of r.jobs) touched.add(j);
+    }
+  }
+
+  /**
+   * A node hands back the leases it holds but those in `keep` (finished captures it still means to
+   * upload): at logout, and at start for leases of its previous run. Returns how many went back.
+   */
+  async handBackNodeLeases(nodeId: string, keep: readonly string[] = []): Promise<number> {
+    const now = this.config.clock();
+    return this.db.transaction(
+      async (tx) =>
+        (await handBackNodeLeases(tx, this, this.skipLocked, nodeId, 'handed_back', now, new Set(keep)))
+          .count,
+    );
   }
 
   async getLease(leaseId: string, tx: SqlExecutor = this.db): Promise<LeaseRow | undefined> {
