@@ -64,7 +64,11 @@ for (const backend of backends()) {
       await store.auth.touchNode(b.id);
       await new Promise((r) => setTimeout(r, 1000)); // the sweep runs once a second at most
       const [taken] = await store.frontier.claim(b.id, 1);
-      assert.equal(taken?.url, 'http://a.test/robots.txt', 'the live node gets the URL now, not in 10 minutes');
+      assert.equal(
+        taken?.url,
+        'http://a.test/robots.txt',
+        'the live node gets the URL now, not in 10 minutes',
+      );
       const row = await store.db.get<{ attempts: number; reason: string }>(
         'SELECT attempts, reason FROM urls WHERE lease_id = ?',
         [taken?.leaseId],
@@ -73,7 +77,10 @@ for (const backend of backends()) {
       assert.equal(row?.reason, 'node_gone');
       // The silent node's late capture is refused: the URL is stored once, by the node that holds it.
       await assert.rejects(
-        ingest.acceptCapture(a.id, captureUpload(a, held as never, { body: '', headers: { 'content-type': 'text/plain' } })),
+        ingest.acceptCapture(
+          a.id,
+          captureUpload(a, held as never, { body: '', headers: { 'content-type': 'text/plain' } }),
+        ),
         refused('LEASE_NOT_HELD'),
       );
       await ingest.acceptCapture(

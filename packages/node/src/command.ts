@@ -86,9 +86,11 @@ export function configureNodeCommand(node: Command, io: NodeCommandIo = defaultI
       );
       let signals = 0;
       const onSignal = () => {
-        // First signal: finish in-flight fetches and report them. Second: leave now.
+        // First signal: finish in-flight fetches for a moment, upload, hand the rest back. Second: leave now.
         if (++signals > 1) process.exit(130);
         io.out('stopping: finishing in-flight fetches (press Ctrl-C again to quit at once)\n');
+        // stop() is bounded (about 4 s); this bounds whatever else might hang. Unsent captures are spooled.
+        setTimeout(() => process.exit(1), 4800).unref();
         running.stop().catch(() => {});
       };
       process.on('SIGINT', onSignal);
