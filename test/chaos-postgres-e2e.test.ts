@@ -42,7 +42,7 @@ describe('chaos: SIGKILLs during a crawl on PostgreSQL', () => {
   const pg = backends().find((b) => b.name === 'postgres');
   test(`${PAGES} pages, 2 coordinators, 4 nodes, random SIGKILLs: every page stored once, ledger balanced, checkpoints consistent, verify passes`, {
     skip: !pg,
-    timeout: Math.max(240_000, PAGES * 300),
+    timeout: Math.max(600_000, PAGES * 1500),
   }, async () => {
     const b = pg as NonNullable<typeof pg>;
     after(() => b.cleanup());

@@ -89,4 +89,65 @@ describe('SIGTERM: nodes hand back, coordinators drain', () => {
     assert.ok(nodeStopMs < 10_000 && coordStopMs < 10_000, `${nodeStopMs} / ${coordStopMs} ms`);
     await other.kill('SIGKILL');
   });
+
+  test('a SIGKILLed node loses its lease once it misses its heartbeats, not at the lease deadline', async () => {
+    // The lease is the default 60 s; the node timeout is what frees the site. SWARD_TEST_NODE_TIMEOUT_MS
+    // and SWARD_TEST_HEARTBEAT_MS measure other settings (docs/BENCHMARKS.md: the defaults, 20 s and 5 s).
+    const timeoutMs = process.env.SWARD_TEST_NODE_TIMEOUT_MS ?? '4000';
+    const heartbeatMs = process.env.SWARD_TEST_HEARTBEAT_MS ?? '1000';
+    const site = await startSampleSite({ pages: 12, slowMs: 120_000, politeness: false });
+    after(() => site.close());
+    const port = await freePort();
+    const db = join(tmp, 'kill.db');
+    const coord = sward([
+      'coordinator',
+      '--db',
+      db,
+      '--port',
+      String(port),
+      '--host-delay-ms',
+      '0',
+      '--node-timeout-ms',
+      timeoutMs,
+    ]);
+    procs.push(coord);
+    const key = (await coord.waitFor(/first API key \(shown once, stored hashed\): (sk_\S+)/))[1] as string;
+    await coord.waitFor(/listening on/);
+    const url = `http://127.0.0.1:${port}`;
+    const env = { SWARD_NODE_HEARTBEAT_MS: heartbeatMs };
+    const victim = swardNode(url, join(tmp, 'k1'), env);
+    procs.push(victim);
+    const victimId = (await victim.waitFor(/node ([0-9a-f]{64})/))[1] as string;
+    const client = new SwardClient({ url, apiKey: key });
+    await client.createCrawl({ seed: `${site.url}/`, maxPages: 100, maxDepth: 3, include: [], exclude: [] });
+    const store: Store = await openStore(db);
+    after(() => store.close());
+    const slow = `${site.url}/slow`;
+    const leasedTo = async () =>
+      (
+        await store.db.get<{ leased_to: string | null }>(
+          "SELECT leased_to FROM urls WHERE url = ? AND kind = 'page'",
+          [slow],
+        )
+      )?.leased_to;
+    // A healthy node is idle beside it, waiting for work.
+    const healthy = swardNode(url, join(tmp, 'k2'), env);
+    procs.push(healthy);
+    const healthyId = (await healthy.waitFor(/node ([0-9a-f]{64})/))[1] as string;
+    await until(async () => ((await leasedTo()) === victimId ? true : null), 60_000);
+    await victim.kill('SIGKILL');
+    const killedAt = Date.now();
+    // Bounded well under the 60 s lease: without the node timeout this wait fails.
+    await until(async () => ((await leasedTo()) === healthyId ? true : null), 40_000);
+    const ms = Date.now() - killedAt;
+    console.log(
+      `SIGKILL → leased to another node: ${ms} ms (node timeout ${timeoutMs} ms, heartbeat ${heartbeatMs} ms, lease 60000 ms)`,
+    );
+    const row = await store.db.get<{ attempts: number }>(
+      "SELECT attempts FROM urls WHERE url = ? AND kind = 'page'",
+      [slow],
+    );
+    assert.equal(Number(row?.attempts), 0, 'the node failed, not the site: no attempt counted');
+    await Promise.all([healthy.kill('SIGKILL'), coord.kill('SIGKILL')]);
+  });
 });
