@@ -21,6 +21,8 @@ import { freePort, type Proc, sward, swardNode } from './support/processes.js';
  */
 const PAGES = Number(process.env.SWARD_CHAOS_PAGES ?? 60);
 const NODE_TIMEOUT_MS = 3000;
+/** SWARD_CHAOS_POLITENESS=0 lifts per-origin serialisation (as the crawl benchmark does) for large runs. */
+const POLITE = process.env.SWARD_CHAOS_POLITENESS !== '0';
 
 const rand = (lo: number, hi: number) => lo + Math.floor(Math.random() * (hi - lo));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -68,6 +70,7 @@ describe('chaos: SIGKILLs during a crawl on PostgreSQL', () => {
         String(NODE_TIMEOUT_MS),
         '--lease-ms',
         '30000',
+        ...(POLITE ? [] : ['--no-politeness']),
       ]);
       procs.add(p);
       return p;
