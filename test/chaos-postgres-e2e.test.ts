@@ -117,7 +117,8 @@ describe('chaos: SIGKILLs during a crawl on PostgreSQL', () => {
     procs.add(crawl);
     const jobId = (await crawl.waitFor(/job (j_\S+) submitted/))[1] as string;
     const jobDone = async () =>
-      (await store.db.get<{ state: string }>('SELECT state FROM jobs WHERE id = ?', [jobId]))?.state === 'done';
+      (await store.db.get<{ state: string }>('SELECT state FROM jobs WHERE id = ?', [jobId]))?.state ===
+      'done';
 
     // The driver. A killed node comes back after 0.5-6 s (long enough, often, for its leases to be
     // released by the node timeout rather than by its own hand-back at restart).
@@ -131,8 +132,12 @@ describe('chaos: SIGKILLs during a crawl on PostgreSQL', () => {
       if (await jobDone()) break;
       const victim = rand(0, 6);
       if (process.env.SWARD_CHAOS_DEBUG) {
-        const p = await store.db.all('SELECT state, leased_to, count(*) AS n FROM urls GROUP BY state, leased_to');
-        console.log(`${((Date.now() - startedAt) / 1000).toFixed(1)} s: kill ${victim}; ${JSON.stringify(p)}`);
+        const p = await store.db.all(
+          'SELECT state, leased_to, count(*) AS n FROM urls GROUP BY state, leased_to',
+        );
+        console.log(
+          `${((Date.now() - startedAt) / 1000).toFixed(1)} s: kill ${victim}; ${JSON.stringify(p)}`,
+        );
       }
       if (victim < 2) {
         const i = victim;
@@ -202,12 +207,18 @@ describe('chaos: SIGKILLs during a crawl on PostgreSQL', () => {
     const audit = await new RewardsService(store.db).ledger.audit();
     assert.deepEqual(audit.unbalanced, [], 'every posting sums to zero');
     assert.deepEqual(audit.drifted, [], 'running balances equal their entries');
-    const paid = await store.db.get<{ n: number }>("SELECT count(*) AS n FROM rw_captures WHERE outcome = 'stored'");
-    const stored = await store.db.get<{ n: number }>("SELECT count(*) AS n FROM captures WHERE outcome = 'stored'");
+    const paid = await store.db.get<{ n: number }>(
+      "SELECT count(*) AS n FROM rw_captures WHERE outcome = 'stored'",
+    );
+    const stored = await store.db.get<{ n: number }>(
+      "SELECT count(*) AS n FROM captures WHERE outcome = 'stored'",
+    );
     assert.equal(Number(paid?.n), Number(stored?.n), 'each stored capture recorded for payment once');
 
     // Each checkpoint is consistent with the next: one log, never forked, across kills and replicas.
-    const cps = await store.db.all<{ size: number; note: string }>('SELECT size, note FROM checkpoints ORDER BY size');
+    const cps = await store.db.all<{ size: number; note: string }>(
+      'SELECT size, note FROM checkpoints ORDER BY size',
+    );
     assert.ok(cps.length >= 2, `${cps.length} checkpoints`);
     const log = new LogStore(store.db);
     for (let i = 1; i < cps.length; i++) {
