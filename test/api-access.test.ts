@@ -229,6 +229,8 @@ const LAST = [
   'POST /v1/keys/:id/rotate',
   'POST /v1/admin/nodes/:nodeId/revoke',
   'POST /v1/admin/operators/:operator/revoke',
+  // ends the node session the node routes above use
+  'POST /v1/nodes/logout',
 ];
 const ordered = Object.keys(ROUTE_RULES).sort((a, b) => Number(LAST.includes(a)) - Number(LAST.includes(b)));
 

@@ -70,17 +70,20 @@ export async function freePort(): Promise<number> {
  * Starts `sward node` for a loopback test site: its key, fetch log and byte-cap state live in `dir`
  * (node.key, log.jsonl, state.json), and --allow-private lets it reach 127.0.0.1.
  */
-export function swardNode(coordinatorUrl: string, dir: string): Proc {
-  return sward([
-    'node',
-    '--coordinator',
-    coordinatorUrl,
-    '--key',
-    join(dir, 'node.key'),
-    '--log-file',
-    join(dir, 'log.jsonl'),
-    '--state-file',
-    join(dir, 'state.json'),
-    '--allow-private',
-  ]);
+export function swardNode(coordinatorUrl: string, dir: string, env: Record<string, string> = {}): Proc {
+  return sward(
+    [
+      'node',
+      '--coordinator',
+      coordinatorUrl,
+      '--key',
+      join(dir, 'node.key'),
+      '--log-file',
+      join(dir, 'log.jsonl'),
+      '--state-file',
+      join(dir, 'state.json'),
+      '--allow-private',
+    ],
+    env,
+  );
 }

@@ -35,6 +35,8 @@ export const coordinatorConfigSchema = z
     port: whole(0, 65_535).default(8080),
     host: text.default('127.0.0.1'),
     leaseMs: whole(1, 86_400_000).default(60_000),
+    /** A node silent this long (no heartbeat) loses its leases at once; 0: only the lease deadline. */
+    nodeTimeoutMs: whole(0, 86_400_000).default(20_000),
     hostDelayMs: whole(0, 3_600_000).default(100),
     /** Seconds; a robots.txt Crawl-delay above it is skipped as crawl_delay_too_long, never shortened. */
     maxCrawlDelay: z

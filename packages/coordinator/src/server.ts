@@ -174,8 +174,10 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   // Requests in flight, so close() can let them finish before the database goes away.
   let inFlight = 0;
   let closing = false;
+  // Bounded so SIGTERM ends the process within 5 s: a long-poll lease call sees `closing` within 25 ms,
+  // and a capture whose transaction is cut short is sent again by its node (to this or another replica).
   const drained = async () => {
-    for (let i = 0; i < 400 && inFlight > 0; i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 120 && inFlight > 0; i++) await new Promise((r) => setTimeout(r, 25));
   };
   const botKeys = new BotKeys(store.botKeys, networkSecret(logIdentity), {
     ...defaultWebBotAuthConfig,

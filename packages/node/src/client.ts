@@ -19,6 +19,7 @@ import {
   challengeResponseSchema,
   errorBodySchema,
   type FailureReport,
+  handBackResponseSchema,
   type Lease,
   leaseResponseSchema,
   MAX_LEASES_PER_CALL,
@@ -167,6 +168,26 @@ export class CoordinatorClient {
 
   async submitFailure(report: FailureReport): Promise<void> {
     await this.post('/v1/nodes/failures', report, null);
+  }
+
+  /**
+   * Hands back every lease this node holds but those in `keep` (finished captures still to upload), so
+   * their sites go to other nodes now rather than at the lease deadline. Returns how many went back.
+   */
+  async handBack(keep: readonly string[], signal?: AbortSignal): Promise<number> {
+    const res = await this.post('/v1/nodes/hand-back', { keep }, handBackResponseSchema, { signal });
+    return res.handedBack;
+  }
+
+  /** Hands back what handBack() would and ends this session. */
+  async logout(keep: readonly string[], signal?: AbortSignal): Promise<number> {
+    if (!this.token) return 0;
+    const res = await this.post('/v1/nodes/logout', { keep }, handBackResponseSchema, {
+      signal,
+      retried: true, // an expired session is not opened again just to close it
+    });
+    this.token = null;
+    return res.handedBack;
   }
 
   async heartbeat(stats: object): Promise<void> {

@@ -56,6 +56,10 @@ export function configureNodeCommand(node: Command, io: NodeCommandIo = defaultI
     .option('--log-file <file>', 'local fetch log (JSONL)')
     .option('--state-file <file>', 'byte-cap counters, kept across restarts')
     .option(
+      '--spool-dir <dir>',
+      'finished captures waiting for the coordinator to accept them (default: spool/ beside --key)',
+    )
+    .option(
       '--operator-key <file>',
       "operator's ed25519 key (PEM), created on first run; give every node of yours the same one",
     )
@@ -84,9 +88,11 @@ export function configureNodeCommand(node: Command, io: NodeCommandIo = defaultI
       );
       let signals = 0;
       const onSignal = () => {
-        // First signal: finish in-flight fetches and report them. Second: leave now.
+        // First signal: finish in-flight fetches for a moment, upload, hand the rest back. Second: leave now.
         if (++signals > 1) process.exit(130);
         io.out('stopping: finishing in-flight fetches (press Ctrl-C again to quit at once)\n');
+        // stop() is bounded (about 4 s); this bounds whatever else might hang. Unsent captures are spooled.
+        setTimeout(() => process.exit(1), 4800).unref();
         running.stop().catch(() => {});
       };
       process.on('SIGINT', onSignal);

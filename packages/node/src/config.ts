@@ -98,7 +98,15 @@ export const nodeConfigSchema = z
     maxBodyBytes: z.preprocess(toBytes, z.number({ error: BYTES_HINT }).int().positive()).default(10 * MiB),
     timeoutMs: positiveInt(600_000).default(30_000),
     leaseWaitMs: z.preprocess(toNumber, z.number().int().min(0).max(25_000)).default(20_000),
-    heartbeatMs: positiveInt(600_000).default(15_000),
+    /** Heartbeats keep this node's leases: a coordinator takes a node silent for ~20 s for gone. */
+    heartbeatMs: positiveInt(600_000).default(5_000),
+    /**
+     * Finished captures wait here until the coordinator accepts them or their lease is gone, so a
+     * coordinator restart longer than the upload retries loses nothing. Default: spool/ beside keyFile.
+     */
+    spoolDir: z.string().min(1).optional(),
+    /** The spool's size bound; a capture that would pass it is only kept in memory. */
+    spoolMaxBytes: z.preprocess(toBytes, z.number({ error: BYTES_HINT }).int().positive()).default(256 * MiB),
     /** Operator name, chosen once when the operator key first registers. */
     operator: operatorNameSchema.optional(),
     /** Who referred the operator: taken only at its first registration (a later one is refused). */
@@ -107,8 +115,9 @@ export const nodeConfigSchema = z
   .strict();
 
 export type NodeConfigInput = z.input<typeof nodeConfigSchema>;
-export type NodeConfig = Omit<z.output<typeof nodeConfigSchema>, 'operatorKeyFile'> & {
+export type NodeConfig = Omit<z.output<typeof nodeConfigSchema>, 'operatorKeyFile' | 'spoolDir'> & {
   readonly operatorKeyFile: string;
+  readonly spoolDir: string;
   readonly userAgent: string;
 };
 
@@ -205,5 +214,6 @@ function parseWithOrigin(merged: Raw, origin: Record<string, string>): NodeConfi
   }
   const operatorKeyFile =
     parsed.data.operatorKeyFile ?? join(dirname(parsed.data.keyFile), 'operator-key.pem');
-  return { ...parsed.data, operatorKeyFile, userAgent: USER_AGENT };
+  const spoolDir = parsed.data.spoolDir ?? join(dirname(parsed.data.keyFile), 'spool');
+  return { ...parsed.data, operatorKeyFile, spoolDir, userAgent: USER_AGENT };
 }

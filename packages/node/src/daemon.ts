@@ -2,6 +2,7 @@ import { arch, platform } from 'node:os';
 import { type SignedCapture, sha256Hex } from '@sward/core/node-side';
 import { type Logger, pino } from 'pino';
 import type { Dispatcher } from 'undici';
+import { CaptureSpool } from './capture-spool.js';
 import { CaptureUploader } from './capture-uploader.js';
 import { CoordinatorClient } from './client.js';
 import { type NodeConfig, type NodeConfigInput, parseNodeConfig } from './config.js';
@@ -17,6 +18,7 @@ import type { FailureReport, Lease } from './protocol.js';
 import { RequestSigner } from './request-signer.js';
 import type { Resolver } from './resolve-target.js';
 import { backoffMs, sleep } from './sleep.js';
+import { drainSpool, settleSpooled } from './spool-upload.js';
 import { NODE_VERSION } from './version.js';
 
 /** Things an embedder or a test sets in code; none of them is an operator setting. */
@@ -32,6 +34,10 @@ export interface NodeRuntimeOptions {
   readonly coordinatorDispatcher?: Dispatcher;
   /** How often a paused node (inactive hours, cap reached) looks again; default 30 s. */
   readonly pausePollMs?: number;
+  /** How often spooled captures the coordinator has not taken yet are sent again; default 2 s. */
+  readonly spoolRetryMs?: number;
+  /** How long stop() lets in-flight fetches finish before it cuts them and hands their leases back; default 2.5 s. */
+  readonly stopGraceMs?: number;
 }
 
 export interface RunningNode {
@@ -40,7 +46,11 @@ export interface RunningNode {
   /** True when this run created the key file. */
   readonly createdKey: boolean;
   stats(): NodeStats;
-  /** Stops leasing, lets in-flight fetches finish and report, then closes. Idempotent. */
+  /**
+   * Stops leasing, lets in-flight fetches finish and report for stopGraceMs, cuts the rest, hands every
+   * unanswered lease back (finished captures the coordinator has not taken stay spooled, their leases
+   * kept), then closes: within about 4 s. Idempotent.
+   */
   stop(): Promise<void>;
   /** Settles when the node stops; rejects if it stopped on its own (revoked, bad config). */
   readonly done: Promise<void>;
@@ -79,6 +89,12 @@ export async function startNode(
       'created a new operator key',
     );
 
+  const spool = new CaptureSpool(config.spoolDir, config.spoolMaxBytes);
+  await spool.open((file, why) =>
+    log.warn({ file, why }, 'spool: removed a file that is not a whole, verifying capture'),
+  );
+  if (spool.size > 0)
+    log.info({ spooled: spool.size, dir: config.spoolDir }, 'spool: finished captures to upload first');
   const limits = new OperatorLimits(config, now);
   const signer = new RequestSigner();
   const fetchLog = new FetchLog(config.logFile);
@@ -121,28 +137,35 @@ export async function startNode(
   };
 
   const stopper = new AbortController();
+  // Aborted when stop() stops waiting: in-flight fetches end and upload retries give up (stays spooled).
+  const hardStop = new AbortController();
   const tasks = new Set<Promise<void>>();
   let wake: () => void = () => {};
   let fatal: NodeError | null = null;
 
-  const report = async (what: string, send: () => Promise<unknown>): Promise<FetchLogEntry['report']> => {
+  /** Sends with retries; `error` is what the last attempt threw (none when accepted). */
+  const report = async (
+    what: string,
+    send: () => Promise<unknown>,
+  ): Promise<{ report: FetchLogEntry['report']; error?: unknown }> => {
     for (let attempt = 0; ; attempt++) {
       try {
         await send();
-        return 'accepted';
+        return { report: 'accepted' };
       } catch (e) {
         const retryable = e instanceof NodeError && e.code === 'COORDINATOR_UNREACHABLE';
-        if (!retryable || attempt + 1 >= SUBMIT_ATTEMPTS) {
+        if (!retryable || attempt + 1 >= SUBMIT_ATTEMPTS || hardStop.signal.aborted) {
           s.lastError = messageOf(e);
           if (retryable) {
             log.warn({ err: s.lastError }, `${what}: coordinator unreachable, giving up`);
-            return 'unsent';
+            return { report: 'unsent', error: e };
           }
           s.reportsRejected++;
           log.warn({ err: s.lastError }, `${what}: rejected by the coordinator`);
-          return 'rejected';
+          return { report: 'rejected', error: e };
         }
-        await sleep(backoffMs(attempt, 500, 5000)); // not cut short by stop: in-flight work still reports
+        // Not cut short by stop(): in-flight work still reports, until stop() stops waiting.
+        await sleep(backoffMs(attempt, 500, 5000), hardStop.signal);
       }
     }
   };
@@ -171,15 +194,37 @@ export async function startNode(
         extraCa: runtime.extraCa,
         transformBody: runtime.transformBody,
         now,
+        signal: hardStop.signal,
       });
+    // Cut short by stop(): nothing to report, the lease is handed back at logout.
+    if (!outcome.ok && hardStop.signal.aborted) return;
     let entry: FetchLogEntry;
     if (outcome.ok) {
       const signed: SignedCapture = outcome.signed;
       const body = outcome.body;
       s.captured++;
+      // On disk before the upload: a coordinator away longer than the retries, or this process killed,
+      // loses no finished capture (capture-spool.ts).
+      const spooled = await spool.put({ leaseId: lease.leaseId, signed, body }).catch((e) => {
+        log.warn({ err: messageOf(e), dir: config.spoolDir }, 'spool: cannot write a finished capture');
+        return false;
+      });
+      if (!spooled && spool.bytes > 0)
+        log.warn(
+          { bytes: spool.bytes, max: config.spoolMaxBytes },
+          'spool full: capture kept in memory only',
+        );
       const r = await report(`capture ${lease.leaseId}`, () => uploader.submit(signed, body));
+      if (spooled) await settleSpooled(spool, lease.leaseId, r.error, log);
       const c = signed.capture;
-      entry = { ...base, finalUrl: c.finalUrl, status: c.status, bytes, outcome: 'captured', report: r };
+      entry = {
+        ...base,
+        finalUrl: c.finalUrl,
+        status: c.status,
+        bytes,
+        outcome: 'captured',
+        report: r.report,
+      };
     } else {
       const f = outcome.failure;
       const operatorRefusal =
@@ -188,7 +233,7 @@ export async function startNode(
       else s.failed++;
       const failure: FailureReport = { leaseId: lease.leaseId, jobId: lease.jobId, url: lease.url, ...f };
       const r = await report(`failure ${lease.leaseId}`, () => client.submitFailure(failure));
-      entry = { ...base, bytes, outcome: operatorRefusal ? 'refused' : 'failed', ...f, report: r };
+      entry = { ...base, bytes, outcome: operatorRefusal ? 'refused' : 'failed', ...f, report: r.report };
     }
     await fetchLog.append({ ...entry, time: now().toISOString() }).catch((e) => {
       log.error({ err: messageOf(e), file: config.logFile }, 'cannot write the fetch log');
@@ -216,6 +261,11 @@ export async function startNode(
   const waitForWake = (ms: number) =>
     Promise.race([new Promise<void>((r) => (wake = r)), sleep(ms, stopper.signal)]);
 
+  const uploadSpooled = () =>
+    drainSpool(spool, (c) => client.submitCapture(c.signed, c.body), log).then((n) => {
+      if (n.unsent > 0) throw new NodeError('COORDINATOR_UNREACHABLE', 'spooled captures not taken yet');
+    });
+  let resumed = false;
   const leaseLoop = async () => {
     let failures = 0;
     while (!stopper.signal.aborted) {
@@ -223,6 +273,13 @@ export async function startNode(
         if (!client.authenticated) {
           await client.authenticate(stopper.signal);
           log.info({ nodeId: identity.id, coordinator: config.coordinatorUrl }, 'session opened');
+        }
+        if (!resumed) {
+          // First what a previous run finished, then back with whatever else it held: its fetches died with it.
+          await uploadSpooled();
+          const n = await client.handBack(spool.leaseIds(), stopper.signal);
+          if (n > 0) log.info({ handedBack: n }, 'handed back the leases of a previous run');
+          resumed = true;
         }
         // A fresh delegated key at the current one's half-life, before any lease needs it.
         if (signer.needsRenewal(Date.now())) {
@@ -263,15 +320,40 @@ export async function startNode(
     client.heartbeat(stats()).catch((e) => log.debug({ err: messageOf(e) }, 'heartbeat failed'));
   }, config.heartbeatMs);
   heartbeat.unref();
+  let draining: Promise<void> | null = null;
+  const spoolTimer = setInterval(() => {
+    if (draining || !resumed || spool.size === 0 || hardStop.signal.aborted) return;
+    draining = uploadSpooled()
+      .catch((e) => log.debug({ err: messageOf(e) }, 'spool upload postponed'))
+      .finally(() => {
+        draining = null;
+      });
+  }, runtime.spoolRetryMs ?? 2000);
+  spoolTimer.unref();
 
   let stopping: Promise<void> | null = null;
   const loopDone = leaseLoop();
+  const settled = async () => {
+    while (tasks.size > 0 || draining) await Promise.allSettled([...tasks, draining]);
+  };
   const finish = async () => {
     stopper.abort();
     await loopDone;
     s.state = 'stopping';
-    while (tasks.size > 0) await Promise.allSettled([...tasks]);
+    clearInterval(spoolTimer);
+    await Promise.race([settled(), sleep(runtime.stopGraceMs ?? 2500)]);
+    hardStop.abort();
+    await Promise.race([settled(), sleep(500)]);
     clearInterval(heartbeat);
+    clearInterval(spoolTimer);
+    // Leases not answered go back now; those of spooled captures are kept for the next run to upload.
+    if (!fatal)
+      await client
+        .logout(spool.leaseIds(), AbortSignal.timeout(1000))
+        .then((n) => n > 0 && log.info({ handedBack: n }, 'handed back unanswered leases'))
+        .catch((e) =>
+          log.warn({ err: messageOf(e) }, 'could not hand leases back; they expire on their own'),
+        );
     limits.budget.flush();
     // This node's pooled site connections go with it (other in-process nodes keep theirs).
     sharedConnections.closeOwner(identity.id);

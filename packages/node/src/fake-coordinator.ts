@@ -34,13 +34,21 @@ export interface FakeCoordinator {
   readonly heartbeats: unknown[];
   /** Web Bot Auth keys handed out, in order. */
   readonly signingKeys: { nodeId: string; keyid: string }[];
+  /** Hand-backs and logouts: which leases the node kept and which went back. */
+  readonly handBacks: { logout: boolean; keep: string[]; handedBack: string[] }[];
   readonly rejected: string[];
+  /** Paths of the requests answered past the session check, in order. */
+  readonly calls: string[];
   /** Node ids answered with 403 NODE_REVOKED at session time. */
   readonly revoked: Set<string>;
   /** Answer the next n requests with 503, as a coordinator restarting would. */
   failNext(n: number): void;
   /** Forget every token once, so the next call gets 401 SESSION_EXPIRED. */
   expireSessions(): void;
+  /** Leases out now, by lease id → node id. */
+  readonly held: ReadonlyMap<string, string>;
+  /** Take a lease away (it expired and went to another node): a capture for it gets 409 LEASE_NOT_HELD. */
+  dropLease(leaseId: string): void;
   /** Resolves once `cond` holds, re-checked after every request the fake answers. */
   until(cond: () => boolean): Promise<void>;
   close(): Promise<void>;
@@ -74,7 +82,9 @@ export async function startFakeCoordinator(): Promise<FakeCoordinator> {
     captures: [] as FakeCoordinator['captures'],
     failures: [] as FailureReport[],
     heartbeats: [] as unknown[],
+    handBacks: [] as FakeCoordinator['handBacks'],
     rejected: [] as string[],
+    calls: [] as string[],
     revoked: new Set<string>(),
     signingKeys: [] as { nodeId: string; keyid: string }[],
   };
@@ -150,6 +160,7 @@ export async function startFakeCoordinator(): Promise<FakeCoordinator> {
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const nodeId = token ? tokens.get(token) : undefined;
     if (!nodeId) return fail(res, 401, 'SESSION_EXPIRED', 'authenticate again');
+    state.calls.push(path);
 
     if (path === '/v1/nodes/lease') {
       const max = Number(body.max);
@@ -249,6 +260,14 @@ export async function startFakeCoordinator(): Promise<FakeCoordinator> {
         signatureAgent: `http://${req.headers.host}`,
       });
     }
+    if (path === '/v1/nodes/hand-back' || path === '/v1/nodes/logout') {
+      const keep = Array.isArray(body.keep) ? body.keep.map(String) : [];
+      const back = [...held].filter(([l, n]) => n === nodeId && !keep.includes(l)).map(([l]) => l);
+      for (const l of back) held.delete(l);
+      state.handBacks.push({ logout: path.endsWith('logout'), keep, handedBack: back });
+      if (path.endsWith('logout') && token) tokens.delete(token);
+      return send(res, 200, { handedBack: back.length });
+    }
     if (path === '/v1/nodes/heartbeat') {
       state.heartbeats.push(body.stats);
       return send(res, 200, { ok: true });
@@ -265,6 +284,10 @@ export async function startFakeCoordinator(): Promise<FakeCoordinator> {
     url: `http://127.0.0.1:${port}`,
     ...state,
     expireSessions: () => tokens.clear(),
+    held,
+    dropLease: (leaseId) => {
+      held.delete(leaseId);
+    },
     failNext: (n) => {
       unavailable = n;
     },

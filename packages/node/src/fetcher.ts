@@ -51,6 +51,8 @@ export interface FetcherOptions {
   readonly now?: () => Date;
   /** Keep-alive connections to sites (see connection-pool.ts); the process-wide pool when absent. */
   readonly connections?: ConnectionPool;
+  /** Ends the fetch early (a node stopping hands the lease back instead of waiting for the site). */
+  readonly signal?: AbortSignal;
 }
 
 export interface FetchFailure {
@@ -103,6 +105,9 @@ export async function fetchCapture(job: FetchJob, opts: FetcherOptions): Promise
     () => controller.abort(new NodeError('TIMEOUT', `no complete response within ${timeoutMs} ms`)),
     timeoutMs,
   );
+  const onStop = () => controller.abort(new NodeError('STOPPED', 'the node is stopping'));
+  if (opts.signal?.aborted) onStop();
+  opts.signal?.addEventListener('abort', onStop, { once: true });
   const redirects: RedirectHop[] = [];
   const fetchStart = now().toISOString();
   try {
@@ -124,6 +129,7 @@ export async function fetchCapture(job: FetchJob, opts: FetcherOptions): Promise
     return { ok: false, failure: { code: failureCodeOf(reason), message: messageOf(reason) }, redirects };
   } finally {
     clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onStop);
   }
 }
 

@@ -16,6 +16,7 @@ export interface NodeFlags {
   allowPrivate?: boolean;
   logFile?: string;
   stateFile?: string;
+  spoolDir?: string;
   operator?: string;
   referralCode?: string;
 }
@@ -39,6 +40,7 @@ export function nodeConfigFromFlags(flags: NodeFlags, env: NodeJS.ProcessEnv): N
       allowPrivate: flags.allowPrivate || undefined,
       logFile: flags.logFile,
       stateFile: flags.stateFile,
+      spoolDir: flags.spoolDir,
       operator: flags.operator,
       referralCode: flags.referralCode,
     },

@@ -27,6 +27,7 @@ export const leaseSchema = z.object({
 export type Lease = z.infer<typeof leaseSchema>;
 
 export const leaseResponseSchema = z.object({ leases: z.array(leaseSchema) });
+export const handBackResponseSchema = z.object({ handedBack: z.number().int().min(0) });
 export const captureResponseSchema = z.object({ accepted: z.literal(true), captureId: z.string() });
 
 export const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });

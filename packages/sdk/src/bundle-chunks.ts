@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import type { BundleFailure } from '@sward/core';
 
 /** A byte range of pages.jsonl that starts at a line start and ends just after a newline (or at the end). */
 export interface ByteRange {
@@ -109,4 +110,21 @@ export function rangeLines(fd: number, range: ByteRange): string[] {
     start = end;
   }
   return lines;
+}
+
+/** What one range of pages.jsonl gave: row numbers in `failures` count from 1 at the range's first row. */
+export interface ChunkResult {
+  rows: number;
+  failures: BundleFailure[];
+  /** Each row's leaf index for the order check, -1 when the row stopped before it (see verifyRowUnordered). */
+  leaves: number[];
+  /** Body files whose bytes matched their signed capture: bundle path (`/`-separated), SHA-256 and size. */
+  hashed: HashedFile[];
+}
+
+/** A file of the bundle already read and hashed, which the manifest check need not read again. */
+export interface HashedFile {
+  path: string;
+  sha256: string;
+  size: number;
 }

@@ -1,25 +1,11 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { type BundleFailure, type BundleVerifier, leafOrderMessage } from '@sward/core';
-import { type ByteRange, rangeLines } from './bundle-chunks.js';
+import { type ByteRange, type ChunkResult, type HashedFile, rangeLines } from './bundle-chunks.js';
+
+export type { ChunkResult, HashedFile };
+
 import { verifyPackedRows } from './verify-packed.js';
-
-/** What one range of pages.jsonl gave: row numbers in `failures` count from 1 at the range's first row. */
-export interface ChunkResult {
-  rows: number;
-  failures: BundleFailure[];
-  /** Each row's leaf index for the order check, -1 when the row stopped before it (see verifyRowUnordered). */
-  leaves: number[];
-  /** Body files whose bytes matched their signed capture: bundle path (`/`-separated), SHA-256 and size. */
-  hashed: HashedFile[];
-}
-
-/** A file of the bundle already read and hashed, which the manifest check need not read again. */
-export interface HashedFile {
-  path: string;
-  sha256: string;
-  size: number;
-}
 
 /**
  * Checks every row of one range with every check but the leaf order, which spans ranges and is left to

@@ -1,8 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUNDLE_BODIES_FILE, type BundleVerifier } from '@sward/core';
-import { readRange, scratch } from './bundle-chunks.js';
-import type { ChunkResult } from './verify-chunk.js';
+import { type ChunkResult, readRange, scratch } from './bundle-chunks.js';
 
 /** Where a row says its body is in the pack; null when the row does not say it plainly. */
 interface BodyAt {

@@ -30,6 +30,11 @@ export function register(program: Command): void {
     .option('--port <n>', 'port to listen on (env SWARD_PORT, default 8080)', intOption)
     .option('--host <addr>', 'address to listen on (env SWARD_HOST, default 127.0.0.1)')
     .option('--lease-ms <ms>', 'lease length before a URL goes to another node (default 60000)', intOption)
+    .option(
+      '--node-timeout-ms <ms>',
+      'a node silent this long (no heartbeat) loses its leases at once; 0: only at the lease deadline (default 20000)',
+      intOption,
+    )
     .option('--host-delay-ms <ms>', 'minimum gap between requests to one origin (default 100)', intOption)
     .option(
       '--max-crawl-delay <seconds>',
@@ -111,6 +116,7 @@ export function register(program: Command): void {
         host: o.host,
         scheduler: {
           leaseMs: o.leaseMs,
+          nodeTimeoutMs: o.nodeTimeoutMs,
           hostDelayMs: o.hostDelayMs,
           politeness: o.politeness,
           maxCrawlDelayMs: o.maxCrawlDelay * 1000,
@@ -146,7 +152,13 @@ export function register(program: Command): void {
           `first API key (shown once, stored hashed): ${c.firstApiKey}\n  export SWARD_API_KEY=${c.firstApiKey}\n`,
         );
       }
+      // SIGTERM: refuse new requests, let those in flight finish, exit within 5 s whatever hangs. Leases
+      // belong to the nodes, not to this process: nothing is handed back here.
       const stop = async () => {
+        setTimeout(() => {
+          process.stderr.write('coordinator: shutdown took over 4.5 s; exiting anyway\n');
+          process.exit(1);
+        }, 4500).unref();
         await c.close();
         process.exit(0);
       };

@@ -176,6 +176,22 @@ export function nodeRoutes(deps: AppDeps): Hono<Env> {
     });
   });
 
+  // A stopping node (logout) or a restarted one (hand-back, before its first lease) returns what it holds
+  // unanswered, so its origins go to another node now, not at the lease deadline. `keep` names leases of
+  // finished captures the node still means to upload (its spool).
+  const handBackBody = z.object({ keep: z.array(z.string().min(1).max(100)).max(10_000).default([]) });
+  r.post('/hand-back', async (c) => {
+    const b = await parseBody(c, handBackBody);
+    return c.json({ handedBack: await store.frontier.handBackNodeLeases(c.get('nodeId'), b.keep) });
+  });
+
+  r.post('/logout', async (c) => {
+    const b = await parseBody(c, handBackBody);
+    const handedBack = await store.frontier.handBackNodeLeases(c.get('nodeId'), b.keep);
+    await store.auth.endSession(bearer(c) as string);
+    return c.json({ handedBack });
+  });
+
   r.post('/heartbeat', async (c) => {
     const ip = clientAddress(c, proxies);
     await store.auth.touchNode(c.get('nodeId'), ip);

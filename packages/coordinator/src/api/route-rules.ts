@@ -50,6 +50,8 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'POST /v1/nodes/signing-key': node,
   // Web Bot Auth: the network's key directory, for any site checking a SwardBot request.
   'GET /.well-known/http-message-signatures-directory': pub,
+  'POST /v1/nodes/hand-back': node,
+  'POST /v1/nodes/logout': node,
   'GET /v1/rewards/node/status': node,
   // operators (operator-routes.ts): registration is signed by the operator's own key; revocation is admin
   'POST /v1/operators': pub,

@@ -78,6 +78,8 @@ export class LeaseScheduler {
     const touched = new Set<string>();
     return this.store.db.transaction(async (tx) => {
       await this.expireLeases(tx, now, touched);
+      // Nodes silent past nodeTimeoutMs lose their leases at once (store/lease-handback.ts).
+      await frontier.releaseSilentNodes(tx, now, touched);
       const cap = this.config.quotas.leasesPerNode;
       if (cap > 0) {
         max = Math.min(max, cap - (await frontier.leasesHeldBy(tx, nodeId)));

@@ -241,6 +241,11 @@ export class AuthStore {
     return r?.node_id ?? null;
   }
 
+  /** Ends one session (a node logging out); the node's other sessions, if any, stay. */
+  async endSession(token: string): Promise<void> {
+    await this.db.run('DELETE FROM sessions WHERE token_hash = ?', [secretHash(token)]);
+  }
+
   async touchNode(id: string, ip?: string): Promise<void> {
     await this.db.run('UPDATE nodes SET last_seen = ?, last_ip = COALESCE(?, last_ip) WHERE id = ?', [
       Date.now(),

@@ -1,6 +1,7 @@
 import { type CrawlOptions, crawlRequestSchema, type RobotsState, robotsVerdict } from '@sward/core';
 import { z } from 'zod';
 import { newId } from './ids.js';
+import { handBackNodeLeases, silentLeaseHolders } from './lease-handback.js';
 import { insertPolicyDoc, type PolicySource } from './policy-docs.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
 import type { HostPolicy, Job, JobProgress, LeaseRow, SchedulerConfig, UrlKind } from './types.js';
@@ -74,6 +75,10 @@ export interface NewUrl {
  * state; leases out at the time of a crash simply expire and go to another node.
  */
 export class FrontierStore {
+  /** Wall-clock start: nodes get a full nodeTimeoutMs to reach a coordinator that has just started. */
+  private readonly startedAt = Date.now();
+  private lastSilentSweep = 0;
+
   constructor(
     private readonly db: SqlDriver,
     readonly config: SchedulerConfig,
@@ -350,6 +355,34 @@ export class FrontierStore {
     return tx.all<{ id: number; job_id: string; attempts: number; leased_to: string }>(
       `SELECT id, job_id, attempts, leased_to FROM urls WHERE state = 'leased' AND lease_deadline < ?${this.skipLocked}`,
       [now],
+    );
+  }
+
+  /**
+   * Leases of nodes not heard from for nodeTimeoutMs go back to the queue (lease-handback.ts). Looked at
+   * once a second at most: the long-poll claims every 25 ms.
+   */
+  async releaseSilentNodes(tx: SqlExecutor, now: number, touched: Set<string>): Promise<void> {
+    const timeout = this.config.nodeTimeoutMs;
+    const wall = Date.now();
+    if (timeout <= 0 || wall - this.startedAt < timeout || wall - this.lastSilentSweep < 1000) return;
+    this.lastSilentSweep = wall;
+    for (const nodeId of await silentLeaseHolders(tx, wall - timeout)) {
+      const r = await handBackNodeLeases(tx, this, this.skipLocked, nodeId, 'node_gone', now);
+      for (const j of r.jobs) touched.add(j);
+    }
+  }
+
+  /**
+   * A node hands back the leases it holds but those in `keep` (finished captures it still means to
+   * upload): at logout, and at start for leases of its previous run. Returns how many went back.
+   */
+  async handBackNodeLeases(nodeId: string, keep: readonly string[] = []): Promise<number> {
+    const now = this.config.clock();
+    return this.db.transaction(
+      async (tx) =>
+        (await handBackNodeLeases(tx, this, this.skipLocked, nodeId, 'handed_back', now, new Set(keep)))
+          .count,
     );
   }
 

@@ -54,7 +54,25 @@ export class Store {
     this.extractQueue = new ExtractQueueStore(db);
   }
 
+  /**
+   * Creates or updates the schema. On PostgreSQL a coordinator starting beside peers that serve traffic
+   * can be picked as a deadlock victim (CREATE INDEX IF NOT EXISTS and trigger statements lock their table
+   * before they find there is nothing to do); every step is idempotent, so it is run again, rather than the
+   * restart failing (found by test/chaos-postgres-e2e.test.ts).
+   */
   async migrate(parts: readonly SchemaPart[] = []): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.migrateOnce(parts);
+      } catch (e) {
+        const code = (e as { code?: unknown }).code;
+        if (attempt >= 8 || (code !== '40P01' && code !== '40001')) throw e;
+        await new Promise((r) => setTimeout(r, 50 + Math.random() * 200 * attempt));
+      }
+    }
+  }
+
+  private async migrateOnce(parts: readonly SchemaPart[]): Promise<void> {
     if (this.db.dialect === 'postgres') {
       // Two coordinators starting at once must not race on CREATE TABLE IF NOT EXISTS.
       await this.db.transaction(async (tx) => {

@@ -134,6 +134,12 @@ export interface SchedulerConfig {
   /** The scheduler's clock: lease times and policy-file ages (tests move it to expire policies). */
   clock: () => number;
   quotas: QuotaConfig;
+  /**
+   * A node not heard from (session or heartbeat) for this long is taken for gone: its leases go back to
+   * the queue at once and their origins are freed, rather than holding them for the whole lease.
+   * 0: only the lease deadline frees them. Read on the wall clock, like nodes.last_seen.
+   */
+  nodeTimeoutMs: number;
 }
 
 /** Limits on what one key, tenant or node may use; 0 means no limit. Counted in the database. */
@@ -169,4 +175,5 @@ export const defaultSchedulerConfig: SchedulerConfig = {
   policyConfirmMs: 10 * 60_000,
   clock: Date.now,
   quotas: defaultQuotaConfig,
+  nodeTimeoutMs: 20_000,
 };
