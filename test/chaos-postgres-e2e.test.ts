@@ -14,12 +14,12 @@ import { freePort, type Proc, sward, swardNode } from './support/processes.js';
 /**
  * Chaos on PostgreSQL (issue #14 point 4): a crawl served by 2 coordinators and 4 nodes, all real
  * processes running the compiled JavaScript, while a driver SIGKILLs a random one every 1.5-3 s and
- * starts it again. The suite crawls SWARD_CHAOS_PAGES pages (default 60, so it stays near a minute on
+ * starts it again. The suite crawls SWARD_CHAOS_PAGES pages (default 40, so it stays under a minute on
  * 2 shared cores); SWARD_CHAOS_PAGES=2000 is the full run (docs/BENCHMARKS.md). Politeness stays on (one
  * request at a time to the site), so a node killed holding the site's only lease stalls the whole crawl
  * until its lease is released: that stall is what the node timeout bounds, and it is measured here.
  */
-const PAGES = Number(process.env.SWARD_CHAOS_PAGES ?? 60);
+const PAGES = Number(process.env.SWARD_CHAOS_PAGES ?? 40);
 const NODE_TIMEOUT_MS = 3000;
 /** SWARD_CHAOS_POLITENESS=0 lifts per-origin serialisation (as the crawl benchmark does) for large runs. */
 const POLITE = process.env.SWARD_CHAOS_POLITENESS !== '0';

@@ -51,18 +51,14 @@ export class ExtractionPool {
   }
 
   /**
-   * Starts the threads and the loop without waiting for the threads to load (a second or more under tsx): a
-   * coordinator serves at once, and pages queued meanwhile wait in their threads' message queues. A thread
-   * that cannot load is logged and the threads are started again (run, restart).
+   * Starts the loop; the threads load when the first page is waiting (a second or more under tsx), so a
+   * coordinator that extracts nothing (a node-facing replica, a test of other things) never pays for them.
+   * A thread that cannot load is logged and the threads are started again at the next round.
    */
   start(): void {
     if (this.running) return;
-    const loaded = Array.from({ length: this.threads }, () => this.startWorker());
     this.running = true;
-    this.loop = Promise.all(loaded).then(
-      () => this.run(),
-      () => this.run(), // failure is set: run() restarts the threads
-    );
+    this.loop = this.run();
   }
 
   /** Called after a page is queued: an idle pool looks at the queue now rather than at its next poll. */
@@ -89,7 +85,8 @@ export class ExtractionPool {
       }
       if (did === 0 && this.running)
         await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, this.opts.idleMs ?? 200);
+          // Pages this coordinator queues wake the loop at once; the poll finds those its peers queued.
+          const t = setTimeout(resolve, this.opts.idleMs ?? 1000);
           this.wakeUp = () => {
             clearTimeout(t);
             resolve();
@@ -104,9 +101,6 @@ export class ExtractionPool {
     await Promise.all(this.workers.map((w) => w.terminate()));
     this.workers.length = 0;
     this.failure = null;
-    await Promise.all(Array.from({ length: this.threads }, () => this.startWorker())).catch(() => {
-      // failure is set again: the next round restarts them, after its idle wait
-    });
   }
 
   /** One batch: claim, extract on the threads, store. Returns how many documents were stored. */
@@ -116,6 +110,9 @@ export class ExtractionPool {
       this.opts.holdMs ?? 10_000,
     );
     if (!tasks.length) return 0;
+    // The claim holds its pages for holdMs: long enough for the threads to load the first time.
+    if (this.workers.length === 0)
+      await Promise.all(Array.from({ length: this.threads }, () => this.startWorker()));
     const done = await Promise.all(tasks.map((t) => this.extractOne(t)));
     const ready = done.filter((d): d is { task: ExtractionTask; doc: Record<string, unknown> } => d !== null);
     const jobs = new Set(ready.map((d) => d.task.jobId));
