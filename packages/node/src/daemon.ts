@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { arch, platform } from 'node:os';
 import { type SignedCapture, sha256Hex } from '@sward/core/node-side';
 import { type Logger, pino } from 'pino';
@@ -137,6 +138,9 @@ export async function startNode(
   };
 
   const stopper = new AbortController();
+  // Every fetch in flight, upload, spool retry and the lease long-poll listen for the stop at once (each
+  // removes its listener when done): more than Node's default 10 is normal here, not a leak.
+  setMaxListeners(64, stopper.signal);
   // Aborted when stop() stops waiting: in-flight fetches end and upload retries give up (stays spooled).
   const hardStop = new AbortController();
   const tasks = new Set<Promise<void>>();
