@@ -1,24 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import {
-  BlobStore,
-  ChunkIndex,
-  CollectionIngest,
-  openStore,
-  RewardsService,
-  type Store,
-  schedulerFor,
-} from '@sward/coordinator';
+import { type Store, schedulerFor } from '@sward/coordinator';
 import { type CaptureBatchItem, generateIdentity, type Identity, sha256Hex } from '@sward/core';
 import { decodeHtml, EXTRACTOR, extract } from '@sward/extract';
 import { ExtractionPool } from '../packages/coordinator/src/ingest/extraction-pool.js';
-import { Ingest } from '../packages/coordinator/src/ingest/ingest.js';
-import { defaultSpotCheckConfig, SpotChecks } from '../packages/coordinator/src/spot-check/index.js';
+import type { Ingest } from '../packages/coordinator/src/ingest/ingest.js';
 import { backends } from './support/backends.js';
 import { captureUpload } from './support/capture-maker.js';
+import { ingestStack } from './support/ingest-stack.js';
 
 type Lease = { leaseId: string; jobId: string; url: string };
 
@@ -38,19 +27,7 @@ for (const backend of backends()) {
     after(() => backend.cleanup());
 
     const setup = async () => {
-      const store = await openStore(await backend.create(), {
-        hostDelayMs: 0,
-        backoffMs: 1,
-        politeness: false,
-      });
-      const blobs = new BlobStore(mkdtempSync(join(tmpdir(), 'sward-blobs-')));
-      const ingest = new Ingest(
-        store,
-        blobs,
-        new SpotChecks(blobs, store.captures, { ...defaultSpotCheckConfig, rate: 0 }),
-        new RewardsService(store.db),
-        new CollectionIngest(store.frontier, new ChunkIndex(store.db)),
-      );
+      const { store, blobs, ingest } = await ingestStack(backend, { politeness: false });
       const node = generateIdentity();
       await store.auth.upsertNode({ id: node.id });
       return { store, ingest, node, blobs };

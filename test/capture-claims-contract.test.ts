@@ -1,23 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import {
-  BlobStore,
-  ChunkIndex,
-  CollectionIngest,
-  CoordinatorError,
-  openStore,
-  RewardsService,
-  type Store,
-  schedulerFor,
-} from '@sward/coordinator';
+import { CoordinatorError, type Store, schedulerFor } from '@sward/coordinator';
 import { generateIdentity, type Identity } from '@sward/core';
-import { Ingest } from '../packages/coordinator/src/ingest/ingest.js';
-import { defaultSpotCheckConfig, SpotChecks } from '../packages/coordinator/src/spot-check/index.js';
+import type { Ingest } from '../packages/coordinator/src/ingest/ingest.js';
+import { defaultSpotCheckConfig } from '../packages/coordinator/src/spot-check/index.js';
 import { backends } from './support/backends.js';
 import { captureUpload } from './support/capture-maker.js';
+import { ingestStack } from './support/ingest-stack.js';
 
 /** Real article text per page, long enough that a forged page shares no 5-word run with it. */
 const article = (n: number) =>
@@ -30,17 +19,7 @@ for (const backend of backends()) {
     after(() => backend.cleanup());
 
     const setup = async (cfg = {}) => {
-      const store = await openStore(await backend.create(), { hostDelayMs: 0, backoffMs: 1, ...cfg });
-      const blobs = new BlobStore(mkdtempSync(join(tmpdir(), 'sward-blobs-')));
-      const rewards = new RewardsService(store.db);
-      const spotChecks = new SpotChecks(blobs, store.captures, { ...defaultSpotCheckConfig, rate: 0 });
-      const ingest = new Ingest(
-        store,
-        blobs,
-        spotChecks,
-        rewards,
-        new CollectionIngest(store.frontier, new ChunkIndex(store.db)),
-      );
+      const { store, spotChecks, ingest } = await ingestStack(backend, cfg);
       const node = async (operator: string) => {
         const n = generateIdentity();
         await store.auth.upsertNode({ id: n.id, operator });

@@ -1,23 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import {
-  BlobStore,
-  ChunkIndex,
-  CollectionIngest,
-  CoordinatorError,
-  openStore,
-  RewardsService,
-  type SchedulerOptions,
-  schedulerFor,
-} from '@sward/coordinator';
+import { CoordinatorError, type SchedulerOptions, schedulerFor } from '@sward/coordinator';
 import { generateIdentity } from '@sward/core';
-import { Ingest } from '../packages/coordinator/src/ingest/ingest.js';
-import { defaultSpotCheckConfig, SpotChecks } from '../packages/coordinator/src/spot-check/index.js';
 import { backends } from './support/backends.js';
 import { captureUpload } from './support/capture-maker.js';
+import { ingestStack } from './support/ingest-stack.js';
 
 // Leases of a node whose session drops (gone silent, logged out, restarted) go to another node at once,
 // not at the lease deadline (issue #14 point 4). The same on every backend.
@@ -26,15 +13,7 @@ for (const backend of backends()) {
     after(() => backend.cleanup());
 
     const setup = async (cfg: SchedulerOptions) => {
-      const store = await openStore(await backend.create(), { hostDelayMs: 0, backoffMs: 1, ...cfg });
-      const blobs = new BlobStore(mkdtempSync(join(tmpdir(), 'sward-blobs-')));
-      const ingest = new Ingest(
-        store,
-        blobs,
-        new SpotChecks(blobs, store.captures, { ...defaultSpotCheckConfig, rate: 0 }),
-        new RewardsService(store.db),
-        new CollectionIngest(store.frontier, new ChunkIndex(store.db)),
-      );
+      const { store, ingest } = await ingestStack(backend, cfg);
       const node = async () => {
         const n = generateIdentity();
         await store.auth.upsertNode({ id: n.id });

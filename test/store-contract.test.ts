@@ -1,24 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import {
-  BlobStore,
-  ChunkIndex,
-  CollectionIngest,
-  CoordinatorError,
-  openStore,
-  RewardsService,
-  type Store,
-  schedulerFor,
-} from '@sward/coordinator';
+import { CoordinatorError, type Store, schedulerFor } from '@sward/coordinator';
 import { generateIdentity, sha256Hex } from '@sward/core';
-import { Ingest } from '../packages/coordinator/src/ingest/ingest.js';
+import type { Ingest } from '../packages/coordinator/src/ingest/ingest.js';
 import { jobCompliance } from '../packages/coordinator/src/policy/compliance.js';
 import { defaultSpotCheckConfig, SpotChecks } from '../packages/coordinator/src/spot-check/index.js';
 import { backends } from './support/backends.js';
 import { captureUpload } from './support/capture-maker.js';
+import { ingestStack } from './support/ingest-stack.js';
 
 /** One contract, every backend: the same assertions run on SQLite and PostgreSQL. */
 for (const backend of backends()) {
@@ -26,15 +15,7 @@ for (const backend of backends()) {
     after(() => backend.cleanup());
 
     const setup = async (cfg = {}) => {
-      const store = await openStore(await backend.create(), { hostDelayMs: 0, backoffMs: 1, ...cfg });
-      const blobs = new BlobStore(mkdtempSync(join(tmpdir(), 'sward-blobs-')));
-      const ingest = new Ingest(
-        store,
-        blobs,
-        new SpotChecks(blobs, store.captures, { ...defaultSpotCheckConfig, rate: 0 }),
-        new RewardsService(store.db),
-        new CollectionIngest(store.frontier, new ChunkIndex(store.db)),
-      );
+      const { store, blobs, ingest } = await ingestStack(backend, cfg);
       const node = generateIdentity();
       await store.auth.upsertNode({ id: node.id });
       return { store, ingest, node, blobs };

@@ -183,14 +183,7 @@ export class LeaseScheduler {
         if (kind === 'spotcheck') {
           const task = parseSpotCheckTask(detail);
           if (tooSlow) {
-            await frontier.skipByPolicy(
-              tx,
-              id,
-              'crawl_delay_too_long',
-              this.tooSlowDetail(host),
-              docs.robots,
-              null,
-            );
+            await this.skipTooSlow(tx, id, host);
           } else if (!task) {
             await frontier.settle(tx, id, 'failed', 'bad_spot_check');
           } else if (await mayCheck(tx, nodeId, task, nodeFacts)) {
@@ -227,14 +220,7 @@ export class LeaseScheduler {
           continue;
         }
         if (tooSlow) {
-          await frontier.skipByPolicy(
-            tx,
-            id,
-            'crawl_delay_too_long',
-            this.tooSlowDetail(host),
-            docs.robots,
-            null,
-          );
+          await this.skipTooSlow(tx, id, host);
           touched.add(jobId);
           continue;
         }
@@ -285,8 +271,10 @@ export class LeaseScheduler {
     return crawlDelayOf(host) > this.config.maxCrawlDelayMs;
   }
 
-  private tooSlowDetail(host: HostPolicy): string {
-    return `robots.txt asks for Crawl-delay: ${crawlDelayOf(host) / 1000} s; this coordinator waits at most ${this.config.maxCrawlDelayMs / 1000} s (--max-crawl-delay)`;
+  /** A URL of an origin too slow to crawl is skipped, resting on the robots.txt that asked for the delay. */
+  private skipTooSlow(tx: SqlExecutor, id: number, host: HostPolicy): Promise<void> {
+    const detail = `robots.txt asks for Crawl-delay: ${crawlDelayOf(host) / 1000} s; this coordinator waits at most ${this.config.maxCrawlDelayMs / 1000} s (--max-crawl-delay)`;
+    return this.frontier.skipByPolicy(tx, id, 'crawl_delay_too_long', detail, host.robotsDoc, null);
   }
 
   /** Leases past their deadline go back to the queue for another node, counted as an attempt. */
