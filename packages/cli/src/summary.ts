@@ -33,7 +33,7 @@ export function formatCrawlSummary(
   lines.push(`    dropped as duplicates  ${out.dropped.duplicate}`);
   lines.push(`    dropped by language    ${out.dropped.language}`);
   lines.push(
-    `  output:         ${out.dir}/pages.jsonl, documents.jsonl, skipped.jsonl, compliance.json, blobs/, provenance/${out.warc ? `, ${out.warc}` : ''}`,
+    `  output:         ${out.dir}/pages.jsonl, documents.jsonl, skipped.jsonl, compliance.json, bodies.pack, provenance/${out.warc ? `, ${out.warc}` : ''}`,
   );
   return lines.join('\n');
 }
