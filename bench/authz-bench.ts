@@ -7,16 +7,15 @@
 //   +quota per request  authorize, then one quota_usage upsert per request: the design the blocks replaced
 // The variants take turns request by request so machine load falls on all of them alike.
 // Usage: node --import tsx bench/authz-bench.ts [--requests 2000] [--rounds 3] [--backends sqlite,postgres]
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Principal, type Store } from '@sward/coordinator';
 import { Hono, type MiddlewareHandler } from 'hono';
-import pg from 'pg';
 import { authorize, type KeyEnv } from '../packages/coordinator/src/api/authorize.js';
 import { customerRoutes } from '../packages/coordinator/src/api/customer-routes.js';
 import type { AppDeps } from '../packages/coordinator/src/api/deps.js';
+import { freshPostgresDatabase } from '../test/support/backends.js';
 import { machineFacts } from './support-proc.js';
 
 const args = process.argv.slice(2);
@@ -27,7 +26,6 @@ const opt = (name: string, dflt: string) => {
 const REQUESTS = Number(opt('requests', '2000'));
 const ROUNDS = Number(opt('rounds', '3'));
 const BACKENDS = opt('backends', 'sqlite,postgres').split(',');
-const PG_ADMIN_URL = process.env.SWARD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** The customer routes behind `guard`, as api/app.ts mounts them. */
 function appWith(store: Store, guard: MiddlewareHandler<KeyEnv>): Hono<KeyEnv> {
@@ -59,20 +57,7 @@ async function bench(backend: string): Promise<void> {
     location = join(dir, 'sward.db');
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
   } else {
-    const name = `sward_bench_${randomBytes(6).toString('hex')}`;
-    const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-    await c.connect();
-    await c.query(`CREATE DATABASE ${name}`);
-    await c.end();
-    const u = new URL(PG_ADMIN_URL);
-    u.pathname = `/${name}`;
-    location = u.href;
-    cleanup = async () => {
-      const d = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await d.connect();
-      await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await d.end();
-    };
+    ({ url: location, cleanup } = await freshPostgresDatabase());
   }
   // One store for every variant; the request quota is on for one key and off (its own limit 0) for the other.
   const store = await openStore(location, { quotas: { requestsPerMinute: 1_000_000_000 } });

@@ -9,7 +9,7 @@
 //          [--proof-sizes 1000000,10000000] [--proofs 2000] [--rows 100000] [--profile FILE]
 //          [--workers N (verify pool size, default min(availableParallelism, 4); 0 = in-process only)]
 //          [--passes 2] [--formats 1,2 (bundle formats written and verified, same data)]
-import { createPublicKey, verify as cryptoVerify, randomBytes } from 'node:crypto';
+import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -41,9 +41,9 @@ import {
   verifyInclusion,
 } from '@sward/core';
 import { checkManifest, DEFAULT_WORKERS, verifyBundleDir } from '@sward/sdk';
-import pg from 'pg';
 import { z } from 'zod';
 import { LogStore } from '../packages/coordinator/src/log/log-store.js';
+import { freshPostgresDatabase } from '../test/support/backends.js';
 import { writeTestManifest } from '../test/support/bundle-manifest.js';
 import { formatSummary, startProfiler, summarise } from './support-cpuprofile.js';
 import { machineFacts } from './support-proc.js';
@@ -54,7 +54,6 @@ const opt = (name: string, dflt: string) => {
   return i >= 0 ? (args[i + 1] ?? dflt) : dflt;
 };
 const parts = opt('parts', 'append,proofs,verify').split(',');
-const PG_ADMIN_URL = process.env.SWARD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 const out: string[] = [];
@@ -99,7 +98,7 @@ async function appendPart(): Promise<void> {
         };
       },
     ],
-    ['PostgreSQL 127.0.0.1', createPgDatabase],
+    ['PostgreSQL 127.0.0.1', freshPostgresDatabase],
   ];
   for (const [name, create] of backends) {
     let db: { url: string; cleanup: () => Promise<void> };
@@ -130,25 +129,6 @@ async function appendPart(): Promise<void> {
     }
   }
   say('');
-}
-
-async function createPgDatabase(): Promise<{ url: string; cleanup: () => Promise<void> }> {
-  const name = `sward_bench_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(PG_ADMIN_URL);
-  u.pathname = `/${name}`;
-  return {
-    url: u.href,
-    cleanup: async () => {
-      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
 }
 
 function percentile(sorted: number[], p: number): number {

@@ -5,7 +5,6 @@
 // SQL statements and PostgreSQL wire bytes per page (counted inside each coordinator by
 // support-pg-count.mjs): the figures docs/SCALE.md builds its model on.
 import { type ChildProcess, execSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,11 +12,11 @@ import { fileURLToPath } from 'node:url';
 import { SwardClient } from '@sward/sdk';
 import { startSampleSite } from '@sward/testsites';
 import pg from 'pg';
+import { freshPostgresDatabase } from '../test/support/backends.js';
 import { machineFacts } from './support-proc.js';
 
 const SWARD_BIN = fileURLToPath(new URL('../packages/cli/bin/sward.js', import.meta.url));
 const PG_COUNT = fileURLToPath(new URL('./support-pg-count.mjs', import.meta.url));
-const PG_ADMIN_URL = process.env.SWARD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TICK = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
 
 export interface ScaleoutResult {
@@ -79,25 +78,6 @@ function start(args: string[], env: Record<string, string> = {}): Proc {
   };
 }
 
-async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `sward_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(PG_ADMIN_URL);
-  u.pathname = `/${name}`;
-  return {
-    url: u.href,
-    async drop() {
-      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
 const readCount = (file: string) => {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as {
@@ -116,7 +96,7 @@ async function oneRun(
   cfg: { pages: number; nodes: number; concurrency: number },
 ): Promise<ScaleoutResult> {
   const work = mkdtempSync(join(tmpdir(), 'sward-scaleout-'));
-  const db = await freshDatabase();
+  const db = await freshPostgresDatabase();
   const site = await startSampleSite({ pages: cfg.pages, politeness: false, slowMs: 200 });
   const procs: Proc[] = [];
   const load = Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
@@ -249,7 +229,7 @@ async function oneRun(
       ),
     );
     await site.close();
-    await db.drop();
+    await db.cleanup();
     rmSync(work, { recursive: true, force: true });
   }
 }

@@ -38,7 +38,7 @@ function sqliteBackend(): Backend {
   };
 }
 
-function postgresBackend(): Backend {
+export function postgresBackend(): Backend {
   const dbs: string[] = [];
   return {
     name: 'postgres',
@@ -60,4 +60,10 @@ function postgresBackend(): Backend {
       await c.end();
     },
   };
+}
+
+/** One fresh database on the machine's PostgreSQL, for a bench or a test outside the contract suites. */
+export async function freshPostgresDatabase(): Promise<{ url: string; cleanup(): Promise<void> }> {
+  const backend = postgresBackend();
+  return { url: await backend.create(), cleanup: () => backend.cleanup() };
 }
