@@ -12,6 +12,7 @@
 //          [--host-rate 1] [--seed 1] [--pgbench] [--json]
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { prng } from '@sward/testsites';
 
 export interface ScaleInputs {
   /** SQL statements (BEGIN and COMMIT included) the network sends per stored page. */
@@ -66,18 +67,6 @@ export interface ScaleResult {
   /** Pages the hosts allow in a minute at their polite rate, whatever the shards: the crawl's own bound. */
   politeBoundPerMin: number;
   runs: ShardRun[];
-}
-
-/** Mulberry32: a small seeded generator, so every run of the model gives the same numbers. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Pages each host has, Zipf-like (a few very large sites, a long tail of small ones). */

@@ -1,5 +1,6 @@
 export * from './hit-log.js';
 export * from './news-site.js';
+export { prng } from './prng.js';
 export * from './sample-facts.js';
 export * from './sample-site.js';
 export * from './web-bot-auth-site.js';
