@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSampleSite } from '@sward/testsites';
+import { swardNodeArgs } from '../test/support/processes.js';
 import { formatSummary, inclusiveShare, startProfiler, summarise } from './support-cpuprofile.js';
 import { emitResult, kernelPeakRss, machineFacts, mib, runChild, sampleRss } from './support-proc.js';
 
@@ -420,20 +421,7 @@ async function swardProcsRun(
   const perNode = Math.max(1, Math.round(concurrency / nodeCount));
   const nodes = Array.from({ length: nodeCount }, (_, i) => {
     const dir = join(work, `node-${i + 1}`);
-    return start([
-      'node',
-      '--coordinator',
-      url,
-      '--key',
-      join(dir, 'node.key'),
-      '--log-file',
-      join(dir, 'log.jsonl'),
-      '--state-file',
-      join(dir, 'state.json'),
-      '--allow-private',
-      '--max-concurrent',
-      String(perNode),
-    ]);
+    return start([...swardNodeArgs(url, dir), '--max-concurrent', String(perNode)]);
   });
   const client = new SwardClient({ url, apiKey: key });
   // the nodes open their sessions and start asking for work before the clock starts

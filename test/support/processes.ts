@@ -71,19 +71,21 @@ export async function freePort(): Promise<number> {
  * (node.key, log.jsonl, state.json), and --allow-private lets it reach 127.0.0.1.
  */
 export function swardNode(coordinatorUrl: string, dir: string, env: Record<string, string> = {}): Proc {
-  return sward(
-    [
-      'node',
-      '--coordinator',
-      coordinatorUrl,
-      '--key',
-      join(dir, 'node.key'),
-      '--log-file',
-      join(dir, 'log.jsonl'),
-      '--state-file',
-      join(dir, 'state.json'),
-      '--allow-private',
-    ],
-    env,
-  );
+  return sward(swardNodeArgs(coordinatorUrl, dir), env);
+}
+
+/** The arguments of `sward node` that swardNode starts, for a caller that starts the process its own way. */
+export function swardNodeArgs(coordinatorUrl: string, dir: string): string[] {
+  return [
+    'node',
+    '--coordinator',
+    coordinatorUrl,
+    '--key',
+    join(dir, 'node.key'),
+    '--log-file',
+    join(dir, 'log.jsonl'),
+    '--state-file',
+    join(dir, 'state.json'),
+    '--allow-private',
+  ];
 }
