@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { RunningCoordinator } from '@sward/coordinator';
+import { CAPTURE_BATCH_CONTENT_TYPE, encodeCaptureBatch } from '@sward/core';
 import { caller, coordinatorOn, nodeSession, work } from './support/api-call.js';
 import { backends } from './support/backends.js';
 import { captureUpload } from './support/capture-maker.js';
@@ -100,4 +101,20 @@ test('captures by outcome, refusals by code, leases, queue depth per running job
   const depth = series((await call('GET', '/metrics', scraper)).text);
   assert.equal(depth.get(`sward_queue_depth{job="${waiting.json.id}"}`), 1);
   assert.ok((depth.get('sward_jobs{state="running"}') ?? 0) >= 1);
+  // the batch route counts each capture as the single route does: a forged one, refused by its code
+  const [policyLease] = (await call('POST', '/v1/nodes/lease', other.token, { max: 1 })).json.leases;
+  assert.ok(policyLease, "the new origin's robots.txt is leased");
+  const up = captureUpload(node.node, policyLease, {});
+  const res = await co.app.request('/v1/nodes/capture-batch', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${other.token}`, 'content-type': CAPTURE_BATCH_CONTENT_TYPE },
+    body: encodeCaptureBatch([{ ...up, body: Buffer.from(up.body, 'base64') }]),
+  });
+  assert.equal(res.status, 200);
+  const answer = (await res.json()) as { results: { accepted: boolean; error?: { code: string } }[] };
+  const code = answer.results[0]?.error?.code;
+  assert.ok(code, 'the forged capture of the batch is refused');
+  const batch = series((await call('GET', '/metrics', scraper)).text);
+  const before = depth.get(`sward_captures_rejected_total{code="${code}"}`) ?? 0;
+  assert.equal(batch.get(`sward_captures_rejected_total{code="${code}"}`), before + 1);
 });

@@ -1,6 +1,7 @@
 import { CoreError } from '@sward/core';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { CoordinatorError } from '../errors.js';
+import type { BatchResult } from '../ingest/ingest.js';
 import type { Store } from '../store/store.js';
 
 /**
@@ -122,8 +123,7 @@ export class CoordinatorMetrics {
   async countCapture<T extends { outcome: string; reason: string | null }>(work: Promise<T>): Promise<T> {
     try {
       const res = await work;
-      this.captures.inc({ outcome: res.outcome });
-      if (res.outcome === 'spotcheck' && res.reason) this.spotChecks.inc({ result: res.reason });
+      this.countAccepted(res);
       return res;
     } catch (e) {
       this.rejected.inc({
@@ -131,5 +131,19 @@ export class CoordinatorMetrics {
       });
       throw e;
     }
+  }
+
+  /** Counts each capture of a batch (POST /v1/nodes/capture-batch) as the single route counts one. */
+  countBatch(results: readonly BatchResult[]): readonly BatchResult[] {
+    for (const r of results) {
+      if (r.accepted) this.countAccepted(r);
+      else this.rejected.inc({ code: r.error.code });
+    }
+    return results;
+  }
+
+  private countAccepted(res: { outcome: string; reason: string | null }): void {
+    this.captures.inc({ outcome: res.outcome });
+    if (res.outcome === 'spotcheck' && res.reason) this.spotChecks.inc({ result: res.reason });
   }
 }

@@ -150,7 +150,7 @@ export function nodeRoutes(deps: AppDeps): Hono<Env> {
       if (e instanceof CoreError) throw new CoordinatorError('BAD_REQUEST', e.message);
       throw e;
     }
-    return c.json({ results: await ingest.acceptBatch(c.get('nodeId'), items) });
+    return c.json({ results: metrics.countBatch(await ingest.acceptBatch(c.get('nodeId'), items)) });
   });
 
   r.post('/failures', async (c) => {
