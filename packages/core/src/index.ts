@@ -18,6 +18,7 @@ export * from './noai-header.js';
 export * from './operator-wire.js';
 export * from './policy/index.js';
 export * from './redirect-chain.js';
+export * from './scrape-wire.js';
 export * from './spot-check-selection.js';
 export * from './takedown.js';
 export * from './url-normalize.js';

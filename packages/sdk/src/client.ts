@@ -1,4 +1,4 @@
-import type { SpotCheckEpoch } from '@sward/core';
+import type { ScrapeAnswer, SpotCheckEpoch } from '@sward/core';
 import { SwardApiError } from './errors.js';
 import type {
   ApiKeyInfo,
@@ -264,6 +264,15 @@ export class SwardClient {
     if (q.limit !== undefined) qs.set('limit', String(q.limit));
     const r = await this.call<{ entries: AuditEntry[] }>('GET', `/v1/audit${qs.size ? `?${qs}` : ''}`);
     return r.entries;
+  }
+
+  /**
+   * One URL fetched through a node and answered at once (a one-page crawl job): the page with its signed
+   * capture, its document (text and Markdown) and its proof, or why it was skipped or failed. A page not
+   * fetched within `timeoutMs` (default 60 s) fails with code TIMEOUT naming the job to follow.
+   */
+  scrape(url: string, opts: { timeoutMs?: number } = {}): Promise<ScrapeAnswer> {
+    return this.call('POST', '/v1/scrape', { url, ...opts });
   }
 
   /** The proof of one stored page, by capture id or URL. */

@@ -15,6 +15,7 @@ import { logRoutes } from './log-routes.js';
 import { nodeRoutes } from './node-routes.js';
 import { operatorRoutes } from './operator-routes.js';
 import { rewardsRoutes } from './rewards-routes.js';
+import { scrapeRoutes } from './scrape-routes.js';
 import { takedownRoutes } from './takedown-routes.js';
 
 /** The coordinator's HTTP API. Errors become `{error: {code, message}}` here and nowhere else. */
@@ -42,6 +43,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/v1', operatorRoutes(deps));
   app.route('/v1/takedowns', takedownRoutes(deps));
   app.route('/v1/audit', auditRoutes(deps));
+  app.route('/v1/scrape', scrapeRoutes(deps));
   app.route('/v1', customerRoutes(deps));
   app.notFound((c) => c.json(errBody('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => {

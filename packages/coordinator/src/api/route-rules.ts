@@ -70,6 +70,8 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /v1/blobs/:sha': key('crawl'),
   'GET /v1/proofs': key('crawl'),
   'GET /v1/captures/:id': key('crawl'),
+  // one URL answered synchronously through a node: a one-page job (scrape-routes.ts)
+  'POST /v1/scrape': key('crawl'),
   // live collections and their webhooks (customer-routes.ts)
   'POST /v1/collections': key('collections'),
   'GET /v1/collections': key('collections'),
