@@ -1,6 +1,17 @@
 import type {
+  CreateProjectRequest,
   CreatorClaimInfo,
   CreatorTermsRequest,
+  EpochRow,
+  Flag,
+  FlagStatus,
+  LabellingProjectInfo,
+  LabellingProjectStatus,
+  LabellingTaskType,
+  OperatorStatus,
+  PayoutClaim,
+  ProjectExportListing,
+  ProjectSettlement,
   PublicDomainTerms,
   ScrapeAnswer,
   SpotCheckEpoch,
@@ -78,7 +89,7 @@ export class SwardClient {
     method: string,
     path: string,
     body?: unknown,
-    as: 'json' | 'text' = 'json',
+    as: 'json' | 'text' | 'bytes' = 'json',
   ): Promise<T> {
     const res = await this.send(path, {
       method,
@@ -98,6 +109,7 @@ export class SwardClient {
         Number.isFinite(retryAfter) ? { retryAfterS: retryAfter } : undefined,
       );
     }
+    if (as === 'bytes') return Buffer.from(await res.arrayBuffer()) as T;
     return (as === 'text' ? await res.text() : await res.json()) as T;
   }
 
@@ -176,12 +188,8 @@ export class SwardClient {
     return this.call('GET', `/v1/jobs/${encodeURIComponent(jobId)}/manifest?${q}`, undefined, 'text');
   }
 
-  async blob(sha256: string): Promise<Buffer> {
-    const res = await this.send(`/v1/blobs/${sha256}`, {
-      headers: { authorization: `Bearer ${this.opts.apiKey}` },
-    });
-    if (!res.ok) throw new SwardApiError('HTTP', `blob ${sha256}: HTTP ${res.status}`, res.status);
-    return Buffer.from(await res.arrayBuffer());
+  blob(sha256: string): Promise<Buffer> {
+    return this.call('GET', `/v1/blobs/${sha256}`, undefined, 'bytes');
   }
 
   /** A live collection; with `webhook`, the answer carries `webhookSecret` (shown this once). */
@@ -279,6 +287,98 @@ export class SwardClient {
    */
   scrape(url: string, opts: { timeoutMs?: number } = {}): Promise<ScrapeAnswer> {
     return this.call('POST', '/v1/scrape', { url, ...opts });
+  }
+
+  // ---- labelling projects (key scope labelling:owner): the tenant's own ----
+
+  /** Creates a project from JSONL items; the coordinator checks every line and stores all or nothing. */
+  createProject(req: CreateProjectRequest): Promise<LabellingProjectInfo & { items: number }> {
+    return this.call('POST', '/v1/labelling/projects', req);
+  }
+
+  async projects(): Promise<{ id: string; name: string; type: LabellingTaskType }[]> {
+    return (
+      await this.call<{ projects: { id: string; name: string; type: LabellingTaskType }[] }>(
+        'GET',
+        '/v1/labelling/projects',
+      )
+    ).projects;
+  }
+
+  /** Labels, labellers and flags of a project. */
+  project(id: string): Promise<LabellingProjectStatus> {
+    return this.call('GET', `/v1/labelling/projects/${encodeURIComponent(id)}`);
+  }
+
+  /** Runs the quality pass now: flags spammers, pays judged labels. */
+  settleProject(id: string): Promise<ProjectSettlement> {
+    return this.call('POST', `/v1/labelling/projects/${encodeURIComponent(id)}/settle`);
+  }
+
+  /** Clears or confirms a flag on a labeller of the project. */
+  async reviewLabeller(id: string, labeller: string, verdict: 'clear' | 'confirm'): Promise<void> {
+    await this.call(
+      'POST',
+      `/v1/labelling/projects/${encodeURIComponent(id)}/flags/${encodeURIComponent(labeller)}`,
+      { verdict },
+    );
+  }
+
+  /** The export's files (JSONL, Parquet, dataset card) and its statistics. */
+  projectExport(id: string): Promise<ProjectExportListing> {
+    return this.call('GET', `/v1/labelling/projects/${encodeURIComponent(id)}/export`);
+  }
+
+  /** One export file's bytes. */
+  projectExportFile(id: string, name: string): Promise<Buffer> {
+    const path = `/v1/labelling/projects/${encodeURIComponent(id)}/export/${encodeURIComponent(name)}`;
+    return this.call('GET', path, undefined, 'bytes');
+  }
+
+  // ---- the network's rewards (key scope rewards:admin) ----
+
+  /** An operator's earnings per epoch, nodes' credibility and flags. */
+  operatorStatus(operator: string): Promise<OperatorStatus> {
+    return this.call('GET', `/v1/rewards/operators/${encodeURIComponent(operator)}/status`);
+  }
+
+  epochs(): Promise<{ current: number; closed: EpochRow[] }> {
+    return this.call('GET', '/v1/rewards/epochs');
+  }
+
+  /** A closed epoch's payout table. */
+  epoch(
+    epoch: number,
+  ): Promise<EpochRow & { payouts: { index: number; account: string; amount: number }[] }> {
+    return this.call('GET', `/v1/rewards/epochs/${epoch}`);
+  }
+
+  /** One account's payout with its Merkle proof against the epoch's root. */
+  payoutClaim(epoch: number, account: string): Promise<PayoutClaim> {
+    return this.call('GET', `/v1/rewards/epochs/${epoch}/claims/${encodeURIComponent(account)}`);
+  }
+
+  /** Closes an epoch (default: the last one that ended) and anchors its payout root. */
+  closeEpoch(epoch?: number): Promise<EpochRow & { files: { json: string; csv: string } | null }> {
+    return this.call('POST', '/v1/rewards/epochs/close', epoch === undefined ? {} : { epoch });
+  }
+
+  async flags(status?: FlagStatus): Promise<Flag[]> {
+    const q = status ? `?status=${status}` : '';
+    return (await this.call<{ flags: Flag[] }>('GET', `/v1/rewards/flags${q}`)).flags;
+  }
+
+  /** Runs the sybil scan now; answers the ids of new flags. */
+  async scanFlags(): Promise<string[]> {
+    return (await this.call<{ raised: string[] }>('POST', '/v1/rewards/flags/scan')).raised;
+  }
+
+  reviewFlag(id: string, verdict: 'clear' | 'confirm', note?: string): Promise<Flag> {
+    return this.call(
+      'POST',
+      `/v1/rewards/flags/${encodeURIComponent(id)}/${verdict}`,
+      note === undefined ? {} : { note },
+    );
   }
 
   /**

@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { CreateProjectRequest, LabellingProjectStatus, LabellingTaskType } from '@sward/core';
 import { type Command, InvalidArgumentError } from 'commander';
-import { CliError, coordinatorRefused, coordinatorUnreachable } from '../cli-error.js';
+import { CliError } from '../cli-error.js';
 import { API_KEY_HELP, apiKey, COORDINATOR_HELP, coordinatorUrl, writeJson } from '../options.js';
 
 /** Where the coordinator is and who we are to it. */
@@ -24,35 +25,10 @@ export interface CreateFlags {
   minTaskMs?: number;
 }
 
-/** The coordinator's answer; its error (for a bad file: every bad line and why) as a CliError. */
-async function request(c: ProjectClient, method: string, path: string, body?: unknown): Promise<Response> {
-  const base = c.coordinator.replace(/\/+$/, '');
-  let res: Response;
-  try {
-    res = await fetch(`${base}/v1/labelling${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${c.apiKey}`,
-        ...(body ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-  } catch (cause) {
-    throw coordinatorUnreachable(base, cause);
-  }
-  if (!res.ok) {
-    const text = await res.text();
-    let error: { code?: string; message?: string } | undefined;
-    try {
-      error = (JSON.parse(text) as { error?: { code?: string; message?: string } }).error;
-    } catch {}
-    throw coordinatorRefused(
-      res.status,
-      error?.code ?? 'HTTP',
-      error?.message ?? `${method} ${path}: HTTP ${res.status} ${text.slice(0, 200)}`,
-    );
-  }
-  return res;
+/** The SDK's client for the project commands, loaded on first use (`sward --help` loads no SDK). */
+async function sdk(c: ProjectClient) {
+  const { SwardClient } = await import('@sward/sdk');
+  return new SwardClient({ url: c.coordinator, apiKey: c.apiKey });
 }
 
 /** A file the command sends: a missing one is named with the flag that gave it. */
@@ -71,9 +47,9 @@ export async function createProject(
   c: ProjectClient,
   f: CreateFlags,
 ): Promise<{ id: string; items: number }> {
-  const body = {
+  const body: CreateProjectRequest = {
     name: f.name ?? f.file.replace(/^.*[\\/]/, '').replace(/\.jsonl$/, ''),
-    type: f.type,
+    type: f.type as LabellingTaskType,
     items: readInput('--file', f.file),
     payPerTask: f.pay,
     ...(f.overlap !== undefined ? { overlap: f.overlap } : {}),
@@ -90,25 +66,16 @@ export async function createProject(
     ...(f.license ? { license: f.license } : {}),
     ...(f.minTaskMs !== undefined ? { minTaskMs: f.minTaskMs } : {}),
   };
-  return (await (await request(c, 'POST', '/projects', body)).json()) as { id: string; items: number };
+  return (await sdk(c)).createProject(body);
 }
 
 /** Downloads every export file (JSONL, Parquet, README.md) of a project into `out`. */
 export async function exportProject(c: ProjectClient, id: string, out: string): Promise<string[]> {
-  const { files } = (await (
-    await request(c, 'GET', `/projects/${encodeURIComponent(id)}/export`)
-  ).json()) as {
-    files: { name: string }[];
-  };
+  const client = await sdk(c);
+  const { files } = await client.projectExport(id);
   mkdirSync(out, { recursive: true });
-  for (const f of files) {
-    const res = await request(
-      c,
-      'GET',
-      `/projects/${encodeURIComponent(id)}/export/${encodeURIComponent(f.name)}`,
-    );
-    writeFileSync(join(out, f.name), new Uint8Array(await res.arrayBuffer()));
-  }
+  for (const f of files)
+    writeFileSync(join(out, f.name), new Uint8Array(await client.projectExportFile(id, f.name)));
   return files.map((f) => f.name);
 }
 
@@ -134,16 +101,8 @@ const client = (o: { coordinator?: string; apiKey?: string }): ProjectClient => 
   apiKey: apiKey(o.apiKey),
 });
 
-interface ProjectStatus {
-  project: { id: string; name: string; type: string; items: number; payPerTask: number };
-  tasksIssued: number;
-  labels: number;
-  labellers: number;
-  flags: { labellerId: string; state: string; reasons: string[] }[];
-}
-
 /** Human text of `project status`. */
-export function formatProjectStatus(s: ProjectStatus): string {
+export function formatProjectStatus(s: LabellingProjectStatus): string {
   const p = s.project;
   return [
     `${p.id}  ${p.name}  (${p.type}, ${p.items} items, ${p.payPerTask} points per task)`,
@@ -184,8 +143,7 @@ export function register(program: Command): void {
   });
   common(project.command('status <id>').description('labels, labellers and flags of a project')).action(
     async (id, o) => {
-      const res = await request(client(o), 'GET', `/projects/${encodeURIComponent(id)}`);
-      const status = (await res.json()) as ProjectStatus;
+      const status = await (await sdk(client(o))).project(id);
       if (o.json) writeJson(status);
       else process.stdout.write(`${formatProjectStatus(status)}\n`);
     },
@@ -209,12 +167,7 @@ export function register(program: Command): void {
   ).action(async (id, labeller, o) => {
     if (o.verdict !== 'clear' && o.verdict !== 'confirm')
       throw new CliError('USAGE', `--verdict must be clear or confirm, got "${o.verdict}"`);
-    await request(
-      client(o),
-      'POST',
-      `/projects/${encodeURIComponent(id)}/flags/${encodeURIComponent(labeller)}`,
-      { verdict: o.verdict },
-    );
+    await (await sdk(client(o))).reviewLabeller(id, labeller, o.verdict);
     if (o.json) writeJson({ ok: true });
     else process.stdout.write('ok\n');
   });

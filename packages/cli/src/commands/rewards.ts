@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ClaimProof, OperatorStatus } from '@sward/coordinator';
 import { type Command, InvalidArgumentError } from 'commander';
-import { CliError, coordinatorRefused, coordinatorUnreachable } from '../cli-error.js';
+import { CliError } from '../cli-error.js';
 import { COORDINATOR_HELP, coordinatorUrl, DB_HELP, dbLocation, writeJson } from '../options.js';
 
 /** Where these commands write; tests swap it. */
@@ -190,27 +190,12 @@ export function addNodeStatusCommand(node: Command, io: RewardsIo = defaultIo): 
         }
       } else {
         if (!operator) throw new CliError('USAGE', 'give --operator (or --db with --node)');
-        const base = coordinatorUrl(f.coordinator ?? parent.coordinator).replace(/\/+$/, '');
-        const key = f.apiKey || process.env.SWARD_API_KEY;
-        let res: Response;
-        try {
-          res = await fetch(`${base}/v1/rewards/operators/${encodeURIComponent(operator)}/status`, {
-            headers: key ? { authorization: `Bearer ${key}` } : {},
-          });
-        } catch (cause) {
-          throw coordinatorUnreachable(base, cause);
-        }
-        if (!res.ok) {
-          const body = (await res.json().catch(() => null)) as {
-            error?: { code?: string; message?: string };
-          } | null;
-          throw coordinatorRefused(
-            res.status,
-            body?.error?.code ?? 'HTTP',
-            body?.error?.message ?? `HTTP ${res.status}`,
-          );
-        }
-        status = (await res.json()) as OperatorStatus;
+        const { SwardClient } = await import('@sward/sdk');
+        const client = new SwardClient({
+          url: coordinatorUrl(f.coordinator ?? parent.coordinator),
+          apiKey: f.apiKey || process.env.SWARD_API_KEY || '',
+        });
+        status = await client.operatorStatus(operator);
       }
       if (f.json) writeJson(status, io.out);
       else io.out(formatStatus(status, MICRO));

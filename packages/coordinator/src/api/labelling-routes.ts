@@ -1,4 +1,10 @@
 import { readFileSync } from 'node:fs';
+import type {
+  LabellingProjectInfo,
+  LabellingProjectStatus,
+  ProjectExportListing,
+  ProjectSettlement,
+} from '@sward/core';
 import { type Context, Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
@@ -70,11 +76,18 @@ export function labellingRoutes(deps: LabellingRouteDeps): Hono {
   });
   r.get('/v1/labelling/projects/:id', async (c) => {
     const s = await svc.status(await ownProject(c));
-    return c.json({ ...s, project: publicProject(s.project) });
+    const answer: LabellingProjectStatus = { ...s, project: publicProject(s.project) };
+    return c.json(answer);
   });
   r.post('/v1/labelling/projects/:id/settle', async (c) => {
     const s = await svc.settlement.run(await ownProject(c));
-    return c.json({ flagged: s.flagged, paid: s.paid, held: s.held, alpha: s.report.alphaAll });
+    const answer: ProjectSettlement = {
+      flagged: s.flagged,
+      paid: s.paid,
+      held: s.held,
+      alpha: s.report.alphaAll,
+    };
+    return c.json(answer);
   });
   r.post('/v1/labelling/projects/:id/flags/:labeller', async (c) => {
     const { verdict } = await parseBody(c, reviewSchema);
@@ -84,7 +97,11 @@ export function labellingRoutes(deps: LabellingRouteDeps): Hono {
   });
   r.get('/v1/labelling/projects/:id/export', async (c) => {
     const { files, stats } = await svc.exporter.build(await ownProject(c));
-    return c.json({ files: [...files].map(([name, b]) => ({ name, bytes: b.byteLength })), stats });
+    const answer: ProjectExportListing = {
+      files: [...files].map(([name, b]) => ({ name, bytes: b.byteLength })),
+      stats: { ...stats },
+    };
+    return c.json(answer);
   });
   r.get('/v1/labelling/projects/:id/export/:file', async (c) => {
     const { files } = await svc.exporter.build(await ownProject(c));
@@ -158,7 +175,9 @@ export function labellingRoutes(deps: LabellingRouteDeps): Hono {
 }
 
 /** A project as its customer sees it; the qualification answers stay out of responses. */
-function publicProject(p: Awaited<ReturnType<LabellingService['projects']['require']>>) {
+function publicProject(
+  p: Awaited<ReturnType<LabellingService['projects']['require']>>,
+): LabellingProjectInfo {
   const { qualification, ...rest } = p;
   return { ...rest, qualificationQuestions: qualification?.items.length ?? 0 };
 }

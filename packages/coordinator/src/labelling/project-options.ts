@@ -1,3 +1,4 @@
+import type { CreateProjectRequest } from '@sward/core';
 import { z } from 'zod';
 import { TASK_TYPES } from './task-types.js';
 
@@ -27,3 +28,6 @@ export const createProjectSchema = z.object({
 });
 export type CreateProjectInput = z.input<typeof createProjectSchema>;
 export type ProjectOptions = z.output<typeof createProjectSchema>;
+
+/** The SDK's request type (core) must be one this schema accepts: a compile-time check, no runtime cost. */
+export const sdkRequestFits: CreateProjectRequest extends CreateProjectInput ? true : never = true;

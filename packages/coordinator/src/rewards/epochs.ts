@@ -1,4 +1,4 @@
-import { type AnchorRef, anchorRefSchema, type MerkleTree, merkleTreeOf } from '@sward/core';
+import { type AnchorRef, anchorRefSchema, type EpochRow, type MerkleTree, merkleTreeOf } from '@sward/core';
 import type { Anchor } from '../anchor/anchor.js';
 import type { SqlDriver, SqlExecutor } from '../store/sql-driver.js';
 import { forUpdate, inTransaction } from './in-transaction.js';
@@ -7,17 +7,7 @@ import { claimLeaf } from './payout-claim.js';
 import type { PayoutTable } from './payout-files.js';
 import type { RewardsPolicy } from './rewards-policy.js';
 
-export interface EpochRow {
-  epoch: number;
-  startsAt: number;
-  endsAt: number;
-  closedAt: number;
-  policyVersion: number;
-  size: number;
-  total: number;
-  root: string;
-  anchor: AnchorRef | null;
-}
+export type { EpochRow };
 
 export const epochOf = (policy: RewardsPolicy, at: number): number => Math.floor(at / policy.epochMs);
 export const epochBounds = (policy: RewardsPolicy, epoch: number) => ({

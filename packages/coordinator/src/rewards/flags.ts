@@ -1,20 +1,10 @@
+import type { Flag, FlagKind, FlagStatus } from '@sward/core';
 import { newId } from '../store/ids.js';
 import type { SqlDriver, SqlExecutor } from '../store/sql-driver.js';
 import { RewardsError } from './rewards-error.js';
-import type { FlagKind, SybilGroup } from './sybil-detect.js';
+import type { SybilGroup } from './sybil-detect.js';
 
-export type FlagStatus = 'open' | 'cleared' | 'confirmed';
-
-export interface Flag {
-  id: string;
-  kind: FlagKind;
-  status: FlagStatus;
-  evidence: Record<string, unknown>;
-  members: { operator: string; nodeId: string }[];
-  createdAt: number;
-  reviewedAt: number | null;
-  note: string | null;
-}
+export type { Flag, FlagStatus };
 
 /** Sybil flags with their evidence; an admin clears or confirms each one. */
 export class Flags {

@@ -1,47 +1,12 @@
+import type { EpochStatus, NodeCredibility, OperatorStatus } from '@sward/core';
 import type { SqlDriver } from '../store/sql-driver.js';
 import { heldParties, operatorAccount, referrerAccount } from './accounts.js';
 import { epochBounds } from './epochs.js';
-import type { Flag, Flags } from './flags.js';
+import type { Flags } from './flags.js';
 import type { Referrals } from './referrals.js';
 import { type RewardsPolicy, reputationBps } from './rewards-policy.js';
 
-export interface EpochStatus {
-  epoch: number;
-  startsAt: string;
-  endsAt: string;
-  closed: boolean;
-  captures: number;
-  pagesStored: number;
-  bytesServed: number;
-  /** Stored and not later found false, over every capture the operator's nodes sent. */
-  acceptanceRate: number | null;
-  uptimeMs: number;
-  workPoints: number;
-  availabilityPoints: number;
-  clawedBack: number;
-  referral: { level1: number; level2: number; held: number };
-  paidOut: number;
-}
-
-export interface NodeCredibility {
-  nodeId: string;
-  credibility: number;
-  multiplierBps: number;
-  reasons: string[];
-}
-
-export interface OperatorStatus {
-  operator: string;
-  referralCode: string | null;
-  referredBy: string | null;
-  nodes: NodeCredibility[];
-  flags: Flag[];
-  /** Micro-points earned but not yet in a closed epoch's payout table. */
-  pending: { work: number; referral: number; held: number };
-  /** Micro-points in closed epochs' payout tables. */
-  settled: number;
-  epochs: EpochStatus[];
-}
+export type { EpochStatus, NodeCredibility, OperatorStatus };
 
 /** Everything an operator may see about its own earnings, per epoch, newest first. */
 export async function operatorStatus(

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { FlagKind } from '@sward/core';
 import { networkOf, normaliseIp } from './network-key.js';
 import type { RewardsPolicy } from './rewards-policy.js';
 
@@ -19,7 +20,7 @@ export interface SessionStart {
 }
 
 /** 'ip', 'network' and 'fingerprint' are kinds older versions raised; they stay readable. */
-export type FlagKind = 'cluster' | 'referral_tree' | 'ip' | 'network' | 'fingerprint';
+export type { FlagKind };
 
 export interface SybilGroup {
   /** Stable for the same evidence: a re-scan finds the same key and does not raise the flag twice. */
