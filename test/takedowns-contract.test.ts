@@ -3,11 +3,15 @@
 // segment boundaries; nothing matching is leased again, in jobs made before or after; outputs leave
 // taken-down pages out.
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { RunningCoordinator } from '@sward/coordinator';
 import { takedownMatches } from '@sward/core';
 import { SwardApiError, SwardClient } from '@sward/sdk';
-import { caller, coordinatorOn, nodeSession, work } from './support/api-call.js';
+import { writeCrawlOutput } from '../packages/cli/src/crawl-output.js';
+import { caller, coordinatorOn, nodeSession, untilDone, work } from './support/api-call.js';
 import { backends } from './support/backends.js';
 
 test('matching rules: domains by label, prefixes by path segment, URLs exactly', () => {
@@ -24,6 +28,36 @@ test('matching rules: domains by label, prefixes by path segment, URLs exactly',
   const u = { kind: 'url' as const, value: 'http://site.test/x?y=1' };
   assert.ok(takedownMatches(u, 'http://site.test/x?y=1#frag'));
   assert.ok(!takedownMatches(u, 'http://site.test/x?y=2'));
+  // a URL filed without a query: the page under any query a server would ignore
+  assert.ok(takedownMatches({ kind: 'url', value: 'http://site.test/x' }, 'http://site.test/x?utm=1'));
+});
+
+test('spelling a URL another way does not get round a takedown', () => {
+  const d = { kind: 'domain' as const, value: 'example.com' };
+  const p = { kind: 'prefix' as const, value: 'http://site.test/docs' };
+  const u = { kind: 'url' as const, value: 'http://site.test/story' };
+  for (const [t, url] of [
+    [d, 'http://example.com./a'], // the fully qualified spelling resolves to the same site
+    [d, 'http://WWW.Example.COM/'],
+    [d, 'http://ex%61mple.com/'],
+    [d, 'http://xn--bcher-kva.example.com/'],
+    [{ kind: 'domain' as const, value: 'xn--bcher-kva.de' }, 'http://bücher.de/'],
+    [p, 'http://site.test/%64ocs/a'], // an escaped unreserved character
+    [p, 'http://site.test//docs/a'], // repeated slashes, which servers merge
+    [p, 'http://site.test/x/%2e%2e/docs/a'],
+    [p, 'http://site.test:80/docs'],
+    [p, 'http://site.test./docs/a'],
+    [{ kind: 'prefix' as const, value: 'http://site.test/docs/' }, 'http://site.test/docs'],
+    [u, 'http://site.test/story/'],
+    [u, 'http://site.test/st%6Fry'],
+    [u, 'http://site.test/story?'],
+    [u, 'http://SITE.test./story#top'],
+  ] as const)
+    assert.ok(takedownMatches(t, url), `${t.kind} ${t.value} should cover ${url}`);
+  // and still not what is another resource
+  assert.ok(!takedownMatches(p, 'http://site.test/%64ocsx/a'));
+  assert.ok(!takedownMatches(u, 'http://site.test/story/more'));
+  assert.ok(!takedownMatches(d, 'http://example.com.evil.test./'));
 });
 
 for (const backend of backends())
@@ -91,11 +125,14 @@ for (const backend of backends())
       assert.equal(made.status, 201, made.text);
       assert.equal(made.json.value, 'example.com');
       const taken = await job('http://www.example.com/');
+      // the fully qualified spelling of the same host: looked up under example.com all the same
+      const dotted = await job('http://example.com./');
       const lookAlike = await job('http://example.com.evil.test/');
       const leased = await work(co, node.node, node.token);
-      assert.ok(!leased.some((u) => new URL(u).hostname.endsWith('example.com')), `leased ${leased}`);
+      assert.ok(!leased.some((u) => /example\.com\.?$/.test(new URL(u).hostname)), `leased ${leased}`);
       assert.ok(leased.includes('http://example.com.evil.test/'), `leased ${leased}`);
       assert.deepEqual((await skipped(taken)).skippedByReason, { takedown: 1 });
+      assert.deepEqual((await skipped(dotted)).skippedByReason, { takedown: 1 });
       assert.equal((await skipped(lookAlike)).stored, 1);
       const skippedRows = await call('GET', `/v1/jobs/${taken}/skipped`, acme);
       assert.equal(skippedRows.json.skipped[0].reason, 'takedown');
@@ -133,6 +170,17 @@ for (const backend of backends())
       assert.deepEqual((await call('GET', `/v1/jobs/${id}/documents`, acme)).json.documents, []);
       assert.equal((await call('GET', `/v1/captures/${captureId}`, acme)).status, 404);
       assert.equal((await call('GET', `/v1/blobs/${sha}`, acme)).status, 404, 'nor its raw body');
+      // …nor a build: the coordinator's signed manifest lists the same files the client may now write
+      await untilDone(co.app, acme, id);
+      const out = mkdtempSync(join(tmpdir(), 'sward-takedown-out-'));
+      try {
+        const built = await writeCrawlOutput(new SwardClient({ url: co.url, apiKey: acme }), id, out);
+        assert.equal(built.pages, 0);
+        assert.equal(built.documents, 0);
+        assert.doesNotMatch(readFileSync(join(out, 'pages.jsonl'), 'utf8'), /news\.test/);
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
     });
 
     test('the public list: every takedown with its date and reason, and not who filed it', async () => {
