@@ -11,8 +11,10 @@ import type { RunningCoordinator } from '@sward/coordinator';
 import { takedownMatches } from '@sward/core';
 import { SwardApiError, SwardClient } from '@sward/sdk';
 import { writeCrawlOutput } from '../packages/cli/src/crawl-output.js';
+import { ChunkIndex } from '../packages/coordinator/src/collections/chunk-index.js';
 import { caller, coordinatorOn, nodeSession, untilDone, work } from './support/api-call.js';
 import { backends } from './support/backends.js';
+import { captureUpload } from './support/capture-maker.js';
 
 test('matching rules: domains by label, prefixes by path segment, URLs exactly', () => {
   const d = { kind: 'domain' as const, value: 'example.com' };
@@ -183,6 +185,64 @@ for (const backend of backends())
       }
     });
 
+    test('a redirect into a taken-down URL stores nothing: the page is skipped as takedown, its body not kept', async () => {
+      assert.equal((await takedown('url', 'http://press.test/secret')).status, 201);
+      const id = await job('http://hop.test/r');
+      const answers: { outcome: string; reason: string | null }[] = [];
+      for (let i = 0; i < 10; i++) {
+        const lease = (await call('POST', '/v1/nodes/lease', node.token, { max: 1 })).json.leases[0];
+        if (!lease) break;
+        const up = /robots\.txt$|tdmrep\.json$/.test(lease.url)
+          ? captureUpload(node.node, lease, {
+              status: 404,
+              body: 'no',
+              headers: { 'content-type': 'text/plain' },
+            })
+          : captureUpload(node.node, lease, {
+              body: '<html><body><p>the secret story</p></body></html>',
+              finalUrl: 'http://press.test/secret',
+              redirects: [{ url: lease.url, status: 302, location: 'http://press.test/secret' }],
+            });
+        const r = await call('POST', '/v1/nodes/captures', node.token, up);
+        assert.equal(r.status, 200, r.text);
+        if (!/robots\.txt$|tdmrep\.json$/.test(lease.url)) answers.push(r.json);
+      }
+      assert.deepEqual(
+        answers.map((a) => [a.outcome, a.reason]),
+        [['skipped', 'takedown']],
+      );
+      assert.deepEqual((await skipped(id)).skippedByReason, { takedown: 1 });
+      assert.equal((await skipped(id)).stored, 0);
+    });
+
+    test('a live collection stops serving a page once it is taken down (its refreshes never lease it again)', async () => {
+      const col = await call('POST', '/v1/collections', acme, {
+        name: 'news',
+        sources: ['http://wire.test/feed.xml'],
+        every: '1h',
+      });
+      assert.equal(col.status, 201, col.text);
+      // two pages the last refresh indexed (as collection-ingest.ts writes them)
+      const index = new ChunkIndex(co.store.db);
+      for (const path of ['/gone', '/kept'])
+        await index.replacePage(
+          co.store.db,
+          col.json.id,
+          `http://wire.test${path}`,
+          [{ text: `zebra crossing report ${path}`, headingPath: [], offset: 0 }],
+          { fetchedAt: Date.now() },
+        );
+      const search = async () =>
+        (await call('POST', `/v1/collections/${col.json.id}/search`, acme, { query: 'zebra crossing' })).json
+          .results as { url: string }[];
+      assert.equal((await search()).length, 2);
+      assert.equal((await takedown('url', 'http://wire.test/gone')).status, 201);
+      assert.deepEqual(
+        (await search()).map((r) => r.url),
+        ['http://wire.test/kept'],
+      );
+    });
+
     test('the public list: every takedown with its date and reason, and not who filed it', async () => {
       const r = await call('GET', '/v1/takedowns', null);
       assert.equal(r.status, 200, r.text);
@@ -190,13 +250,15 @@ for (const backend of backends())
       assert.deepEqual(Object.keys(byValue).sort(), [
         'example.com',
         'http://news.test/story',
+        'http://press.test/secret',
         'http://site.test/docs',
+        'http://wire.test/gone',
       ]);
       assert.equal(byValue['example.com'].reason, 'the publisher objects to AI training');
       assert.ok(!Number.isNaN(Date.parse(byValue['example.com'].createdAt)));
       assert.ok(!r.text.includes('k_'), 'no key id in the public list');
       const audit = await call('GET', '/v1/audit?action=takedown.create', admin);
-      assert.equal(audit.json.entries.length, 3, audit.text);
+      assert.equal(audit.json.entries.length, 5, audit.text);
     });
 
     test('through the SDK: an admin files one, a customer is refused, anyone lists them; the audit names the filer', async () => {

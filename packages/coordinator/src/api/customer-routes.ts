@@ -211,7 +211,10 @@ export function customerRoutes({
   );
   r.post('/collections/:id/search', async (c) => {
     await collections.require(tenant(c), c.req.param('id'));
-    return c.json(await collectionSearch.search(c.req.param('id'), await readJson(c)));
+    const answer = await collectionSearch.search(c.req.param('id'), await readJson(c));
+    // A page indexed before its takedown stays in the index until a refresh drops it; it is never served.
+    const results = await store.takedowns.exclude(answer.results, (r) => [r.url]);
+    return c.json({ ...answer, results });
   });
   r.delete('/collections/:id', async (c) => {
     await collections.delete(tenant(c), c.req.param('id'));
