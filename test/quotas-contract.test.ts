@@ -135,6 +135,29 @@ for (const backend of backends())
       assert.equal(made.json.pagesPerDay, 5);
     });
 
+    test('a limited key cannot get round its limits by making or rotating keys: they share its budget', async () => {
+      const limited = await key('acme-budget', { pagesPerDay: 1 });
+      const made = await call('POST', '/v1/keys', limited, { name: 'second', scopes: ['crawl'] });
+      assert.equal(made.status, 201, made.text);
+      assert.equal(made.json.pagesPerDay, 1, 'a key a customer makes has its maker’s limits');
+      const job = await call('POST', '/v1/jobs', limited, { seed: 'http://budget.test/', maxDepth: 0 });
+      assert.equal(job.status, 201, job.text);
+      const { node, token } = await nodeSession(co, 'dave');
+      assert.ok((await work(co, node, token)).includes('http://budget.test/'));
+      const seed = { seed: 'http://budget2.test/', maxDepth: 0 };
+      retryAfter(await call('POST', '/v1/jobs', limited, seed));
+      retryAfter(await call('POST', '/v1/jobs', made.json.key, seed));
+      // a new secret for the key: the day's count follows it
+      const rotated = await call('POST', `/v1/keys/${made.json.id}/rotate`, limited);
+      assert.equal(rotated.status, 201, rotated.text);
+      retryAfter(await call('POST', '/v1/jobs', rotated.json.key, seed));
+      const maker = await co.store.auth.checkApiKey(limited);
+      assert.ok(maker && maker !== 'expired');
+      const again = await co.store.auth.rotateApiKey(maker.keyId);
+      assert.ok(again);
+      retryAfter(await call('POST', '/v1/jobs', again.key, seed));
+    });
+
     test("sward keys create --pages-per-day / --requests-per-minute set a key's own limits", async () => {
       const r = await run([
         'keys',

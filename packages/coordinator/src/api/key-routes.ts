@@ -72,8 +72,15 @@ export function checkNewKey(
     role: req.role,
     scopes,
     expiresAt,
-    requestsPerMinute: req.requestsPerMinute ?? null,
-    pagesPerDay: req.pagesPerDay ?? null,
+    // A customer's key spends its maker's counters under its maker's limits: making keys (or rotating
+    // them, auth-store.ts) never multiplies what an admin allowed.
+    ...(caller && caller.role !== 'admin'
+      ? {
+          requestsPerMinute: caller.requestsPerMinute,
+          pagesPerDay: caller.pagesPerDay,
+          quotaKey: caller.quotaKey,
+        }
+      : { requestsPerMinute: req.requestsPerMinute ?? null, pagesPerDay: req.pagesPerDay ?? null }),
   };
 }
 

@@ -156,7 +156,7 @@ export class LeaseScheduler {
         used: number;
         running: boolean;
         collectionId: string | null;
-        keyId: string | null;
+        quotaKey: string | null;
         pagesPerDay: number;
       }
     >();
@@ -199,7 +199,7 @@ export class LeaseScheduler {
             used: (f.job?.stored ?? 0) + f.leased,
             running: f.job?.state === 'running',
             collectionId: f.job?.collectionId ?? null,
-            keyId: f.keyId,
+            quotaKey: f.quotaKey,
             pagesPerDay: f.keyPagesPerDay ?? this.config.quotas.pagesPerDay,
           };
           jobCache.set(jobId, job);
@@ -233,9 +233,9 @@ export class LeaseScheduler {
         // The key's pages for the day: a URL over it stays queued until the next UTC day.
         if (
           counted &&
-          job.keyId &&
+          job.quotaKey &&
           job.pagesPerDay > 0 &&
-          !(await this.store.quotas.take(job.keyId, 'pages', day, job.pagesPerDay, tx))
+          !(await this.store.quotas.take(job.quotaKey, 'pages', day, job.pagesPerDay, tx))
         ) {
           offset++;
           continue;
