@@ -158,6 +158,25 @@ for (const backend of backends())
       retryAfter(await call('POST', '/v1/jobs', again.key, seed));
     });
 
+    test("a live collection's refreshes count against its maker's pages for the day", async () => {
+      const k = (
+        await co.store.auth.createApiKey({
+          name: 'col',
+          tenant: 'acme-col',
+          role: 'customer',
+          scopes: ['collections'],
+          pagesPerDay: 1,
+        })
+      ).key;
+      const sources = ['http://col1.test/a', 'http://col2.test/a', 'http://col3.test/a'];
+      const made = await call('POST', '/v1/collections', k, { name: 'c', sources, every: '1h' });
+      assert.equal(made.status, 201, made.text);
+      await co.refresher.tick();
+      const { node, token } = await nodeSession(co, 'erin');
+      const leased = (await work(co, node, token)).filter((u) => sources.includes(u));
+      assert.equal(leased.length, 1, `one page for the day, leased ${leased}`);
+    });
+
     test("sward keys create --pages-per-day / --requests-per-minute set a key's own limits", async () => {
       const r = await run([
         'keys',

@@ -197,7 +197,9 @@ export function customerRoutes({
   });
 
   // Live collections: owned by the tenant, refreshed by the coordinator's CollectionRefresher.
-  r.post('/collections', async (c) => c.json(await collections.create(tenant(c), await readJson(c)), 201));
+  r.post('/collections', async (c) =>
+    c.json(await collections.create(tenant(c), await readJson(c), principal(c).keyId), 201),
+  );
   r.get('/collections', async (c) => c.json({ collections: await collections.list(tenant(c)) }));
   r.get('/collections/:id', async (c) => c.json(await collections.get(tenant(c), c.req.param('id'))));
   r.post('/collections/:id/pause', async (c) =>
