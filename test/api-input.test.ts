@@ -228,6 +228,47 @@ for (const backend of backends()) {
       assert.deepEqual(safeError(e), { type: 'Error', code: 'ENOENT', message: 'open <path> failed' });
     });
 
+    test('bodies nested 100,000 deep: no 5xx on any route, and a refusal stores nothing', async () => {
+      const deep = [
+        '['.repeat(100_000) + ']'.repeat(100_000),
+        `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`,
+      ];
+      for (const id of Object.keys(ROUTE_RULES)) {
+        const [method, pattern] = id.split(' ') as [string, string];
+        if (method === 'GET') continue;
+        const rule = ROUTE_RULES[id];
+        const bearer =
+          rule?.auth === 'node'
+            ? f.node
+            : rule?.auth === 'labeller'
+              ? f.labeller
+              : rule?.auth === 'key'
+                ? f.admin
+                : null;
+        for (const body of deep) {
+          const before = await rowCounts();
+          const r = await call(method, pattern.replace(/:(\w+)/g, 'x'), bearer, body);
+          assert.ok(r.status < 500, `${id} → ${r.status} ${r.text.slice(0, 200)}`);
+          // (a route that reads no body, such as the heartbeat, answers as ever)
+          if (r.status >= 400) assert.equal(await rowCounts(), before, `${id} stored rows`);
+        }
+      }
+    });
+
+    test('a labelling item holding a NUL is refused with its line (PostgreSQL cannot store one)', async () => {
+      const r = await call(
+        'POST',
+        '/v1/labelling/projects',
+        f.acme,
+        JSON.stringify({
+          ...VALID['POST /v1/labelling/projects'],
+          items: jsonl([{ id: 'x', prompt: 'a\u0000b', response: 'r' }]),
+        }),
+      );
+      assert.equal(r.status, 400, r.text);
+      assert.match(r.text, /line 1.*NUL/);
+    });
+
     test('property: random and malformed bodies, queries and ids on every route: no 5xx, refused means nothing stored', async () => {
       const credential = (id: string) => {
         const rule = ROUTE_RULES[id];
