@@ -6,12 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type RunningCoordinator, startCoordinator } from '@sward/coordinator';
-import { ADMIN_ONLY_SCOPES } from '@sward/core';
+import { ADMIN_ONLY_SCOPES, CAPTURE_BATCH_CONTENT_TYPE, encodeCaptureBatch } from '@sward/core';
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { ROUTE_RULES } from '../packages/coordinator/src/api/route-rules.js';
 import { safeError, scrub } from '../packages/coordinator/src/log-safe.js';
+import { nodeSession } from './support/api-call.js';
 import { backends } from './support/backends.js';
+import { captureUpload } from './support/capture-maker.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: test-only access to response fields
 type Json = any;
@@ -253,6 +255,24 @@ for (const backend of backends()) {
           if (r.status >= 400) assert.equal(await rowCounts(), before, `${id} stored rows`);
         }
       }
+    });
+
+    test("a node's capture batch holding a NUL is refused naming the field, and stores nothing", async () => {
+      const { node, token } = await nodeSession(co, 'nul-node');
+      const lease = (await call('POST', '/v1/nodes/lease', token, JSON.stringify({ max: 1 }))).json.leases[0];
+      assert.ok(lease, 'a lease of the job made in before()');
+      const body = Buffer.from('<p>x</p>');
+      const up = captureUpload(node, lease, { body, headers: { 'content-type': 'text/html\u0000x' } });
+      const before = await rowCounts();
+      const res = await co.app.request('/v1/nodes/capture-batch', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': CAPTURE_BATCH_CONTENT_TYPE },
+        body: encodeCaptureBatch([{ capture: up.capture, signature: up.signature, body }]),
+      });
+      const text = await res.text();
+      assert.equal(res.status, 400, text);
+      assert.match(text, /captures\[0\]\.capture\.headers\.content-type: NUL/);
+      assert.equal(await rowCounts(), before);
     });
 
     test('a labelling item holding a NUL is refused with its line (PostgreSQL cannot store one)', async () => {

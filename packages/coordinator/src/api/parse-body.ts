@@ -13,14 +13,17 @@ export const MAX_JSON_DEPTH = 32;
  */
 export async function readJson(c: Context): Promise<unknown> {
   const raw: unknown = await c.req.json();
-  const where = nulOrDepth(raw);
+  const where = jsonProblem(raw);
   if (where) throw new CoordinatorError('BAD_REQUEST', where);
   return raw;
 }
 
-/** The first problem of `root` (a NUL in a string or key, or too deep), walked without recursion. */
-function nulOrDepth(root: unknown): string | null {
-  const stack: [unknown, string, number][] = [[root, 'body', 0]];
+/**
+ * The first problem of parsed JSON `root` (a NUL in a string or key, or nesting past MAX_JSON_DEPTH),
+ * named by its path from `name`; walked without recursion.
+ */
+export function jsonProblem(root: unknown, name = 'body'): string | null {
+  const stack: [unknown, string, number][] = [[root, name, 0]];
   for (let top = stack.pop(); top; top = stack.pop()) {
     const [v, path, depth] = top;
     if (typeof v === 'string') {
