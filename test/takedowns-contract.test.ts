@@ -172,6 +172,10 @@ for (const backend of backends())
       assert.deepEqual((await call('GET', `/v1/jobs/${id}/documents`, acme)).json.documents, []);
       assert.equal((await call('GET', `/v1/captures/${captureId}`, acme)).status, 404);
       assert.equal((await call('GET', `/v1/blobs/${sha}`, acme)).status, 404, 'nor its raw body');
+      // nor its signed capture by way of a proof, by id or by URL
+      assert.equal((await call('GET', `/v1/proofs?captureId=${captureId}`, acme)).status, 404);
+      const byUrl = `/v1/proofs?url=${encodeURIComponent('http://news.test/story')}`;
+      assert.equal((await call('GET', byUrl, acme)).status, 404);
       // …nor a build: the coordinator's signed manifest lists the same files the client may now write
       await untilDone(co.app, acme, id);
       const out = mkdtempSync(join(tmpdir(), 'sward-takedown-out-'));

@@ -171,6 +171,8 @@ export function customerRoutes({
     const { captureId: id, url } = parseQuery(c, proofQuery);
     let cap = id ? await store.captures.byIdOf(tenant(c), id) : undefined;
     if (!id && url) cap = await store.captures.latestStoredOf(tenant(c), url);
+    // As GET /v1/captures/:id: a taken-down page's signed capture is not served, by way of a proof either.
+    if (cap) [cap] = await store.takedowns.exclude([cap], (x) => [x.requestedUrl, x.finalUrl]);
     if (!cap)
       throw new CoordinatorError(
         'NOT_FOUND',
