@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type RunningCoordinator, startCoordinator } from '@sward/coordinator';
+import type { Scope } from '@sward/core';
 import { SwardApiError, SwardClient } from '@sward/sdk';
 import { pino } from 'pino';
 import { type Answer, caller, coordinatorOn, nodeSession, work } from './support/api-call.js';
@@ -26,16 +27,12 @@ for (const backend of backends())
     let dir: string;
     let stop: () => Promise<void>;
     let call: ReturnType<typeof caller>;
-    const key = async (tenant: string, limits: { requestsPerMinute?: number; pagesPerDay?: number } = {}) =>
-      (
-        await co.store.auth.createApiKey({
-          name: tenant,
-          tenant,
-          role: 'customer',
-          scopes: ['crawl', 'keys:admin'],
-          ...limits,
-        })
-      ).key;
+    const key = async (
+      tenant: string,
+      limits: { requestsPerMinute?: number; pagesPerDay?: number } = {},
+      scopes: Scope[] = ['crawl', 'keys:admin'],
+    ) =>
+      (await co.store.auth.createApiKey({ name: tenant, tenant, role: 'customer', scopes, ...limits })).key;
 
     /** A second coordinator process's worth: its own app and memory, the same database and data folder. */
     const replicaOnSameDb = () =>
@@ -159,15 +156,7 @@ for (const backend of backends())
     });
 
     test("a live collection's refreshes count against its maker's pages for the day", async () => {
-      const k = (
-        await co.store.auth.createApiKey({
-          name: 'col',
-          tenant: 'acme-col',
-          role: 'customer',
-          scopes: ['collections'],
-          pagesPerDay: 1,
-        })
-      ).key;
+      const k = await key('acme-col', { pagesPerDay: 1 }, ['collections']);
       const sources = ['http://col1.test/a', 'http://col2.test/a', 'http://col3.test/a'];
       const made = await call('POST', '/v1/collections', k, { name: 'c', sources, every: '1h' });
       assert.equal(made.status, 201, made.text);
