@@ -86,6 +86,7 @@ async function bench(backend: string): Promise<void> {
       scopes: new Set(['crawl']),
       requestsPerMinute: 0,
       pagesPerDay: null,
+      quotaKey: unlimited.id,
     };
     const guard = authorize(store);
     const variants: [string, string, Hono<KeyEnv>][] = [

@@ -6,12 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type RunningCoordinator, startCoordinator } from '@sward/coordinator';
-import { ADMIN_ONLY_SCOPES } from '@sward/core';
+import { ADMIN_ONLY_SCOPES, CAPTURE_BATCH_CONTENT_TYPE, encodeCaptureBatch } from '@sward/core';
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { ROUTE_RULES } from '../packages/coordinator/src/api/route-rules.js';
 import { safeError, scrub } from '../packages/coordinator/src/log-safe.js';
+import { nodeSession } from './support/api-call.js';
 import { backends } from './support/backends.js';
+import { captureUpload } from './support/capture-maker.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: test-only access to response fields
 type Json = any;
@@ -226,6 +228,65 @@ for (const backend of backends()) {
       );
       const e = Object.assign(new Error('open /var/lib/sward/blobs/ab failed'), { code: 'ENOENT' });
       assert.deepEqual(safeError(e), { type: 'Error', code: 'ENOENT', message: 'open <path> failed' });
+    });
+
+    test('bodies nested 100,000 deep: no 5xx on any route, and a refusal stores nothing', async () => {
+      const deep = [
+        '['.repeat(100_000) + ']'.repeat(100_000),
+        `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`,
+      ];
+      for (const id of Object.keys(ROUTE_RULES)) {
+        const [method, pattern] = id.split(' ') as [string, string];
+        if (method === 'GET') continue;
+        const rule = ROUTE_RULES[id];
+        const bearer =
+          rule?.auth === 'node'
+            ? f.node
+            : rule?.auth === 'labeller'
+              ? f.labeller
+              : rule?.auth === 'key'
+                ? f.admin
+                : null;
+        for (const body of deep) {
+          const before = await rowCounts();
+          const r = await call(method, pattern.replace(/:(\w+)/g, 'x'), bearer, body);
+          assert.ok(r.status < 500, `${id} → ${r.status} ${r.text.slice(0, 200)}`);
+          // (a route that reads no body, such as the heartbeat, answers as ever)
+          if (r.status >= 400) assert.equal(await rowCounts(), before, `${id} stored rows`);
+        }
+      }
+    });
+
+    test("a node's capture batch holding a NUL is refused naming the field, and stores nothing", async () => {
+      const { node, token } = await nodeSession(co, 'nul-node');
+      const lease = (await call('POST', '/v1/nodes/lease', token, JSON.stringify({ max: 1 }))).json.leases[0];
+      assert.ok(lease, 'a lease of the job made in before()');
+      const body = Buffer.from('<p>x</p>');
+      const up = captureUpload(node, lease, { body, headers: { 'content-type': 'text/html\u0000x' } });
+      const before = await rowCounts();
+      const res = await co.app.request('/v1/nodes/capture-batch', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': CAPTURE_BATCH_CONTENT_TYPE },
+        body: encodeCaptureBatch([{ capture: up.capture, signature: up.signature, body }]),
+      });
+      const text = await res.text();
+      assert.equal(res.status, 400, text);
+      assert.match(text, /captures\[0\]\.capture\.headers\.content-type: NUL/);
+      assert.equal(await rowCounts(), before);
+    });
+
+    test('a labelling item holding a NUL is refused with its line (PostgreSQL cannot store one)', async () => {
+      const r = await call(
+        'POST',
+        '/v1/labelling/projects',
+        f.acme,
+        JSON.stringify({
+          ...VALID['POST /v1/labelling/projects'],
+          items: jsonl([{ id: 'x', prompt: 'a\u0000b', response: 'r' }]),
+        }),
+      );
+      assert.equal(r.status, 400, r.text);
+      assert.match(r.text, /line 1.*NUL/);
     });
 
     test('property: random and malformed bodies, queries and ids on every route: no 5xx, refused means nothing stored', async () => {

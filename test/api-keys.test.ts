@@ -62,6 +62,30 @@ test('a customer key manages its own tenant only, and cannot grant what it lacks
   await assert.rejects(acme.rotateKey(first?.id as string), status(404));
 });
 
+test('a customer key cannot get a stronger key’s secret by rotating it, nor touch an admin key of its tenant', async () => {
+  // a customer key in the admins' own tenant (an admin made it without naming a tenant)
+  const made = await admin.createKey({ scopes: ['crawl', 'keys:admin'] });
+  assert.equal(made.tenant, 'default');
+  const insider = new SwardClient({ url: co.url, apiKey: made.key });
+  const [first] = await admin.keys('default');
+  assert.equal(first?.role, 'admin');
+  await assert.rejects(insider.rotateKey(first?.id as string), status(403, /admin key/));
+  await assert.rejects(insider.revokeKey(first?.id as string), status(403, /admin key/));
+  await admin.keys(); // the admin key still works
+  // a sibling key with a scope the caller lacks, and one with a higher limit: their secrets are not its to take
+  const wider = await admin.createKey({ tenant: 'acme', scopes: ['crawl', 'collections'] });
+  const richer = await admin.createKey({ tenant: 'acme', scopes: ['crawl'], pagesPerDay: 1_000_000_000 });
+  const acme = new SwardClient({
+    url: co.url,
+    apiKey: (await admin.createKey({ tenant: 'acme', scopes: ['crawl', 'keys:admin'], pagesPerDay: 10 })).key,
+  });
+  await assert.rejects(acme.rotateKey(wider.id), status(403, /rotate/));
+  await assert.rejects(acme.rotateKey(richer.id), status(403, /rotate/));
+  // what it made itself, it may rotate (and revoke)
+  const own = await acme.createKey({ name: 'ci', scopes: ['crawl'] });
+  assert.match((await acme.rotateKey(own.id)).key, /^sk_/);
+});
+
 test('rotate gives a new secret at once; revoke ends a key; an expired key is refused', async () => {
   const made = await admin.createKey({ tenant: 'acme', scopes: ['crawl'] });
   const old = new SwardClient({ url: co.url, apiKey: made.key });

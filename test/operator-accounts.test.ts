@@ -9,6 +9,7 @@ import { startNode } from '@sward/node';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { pino } from 'pino';
+import { schedulerFor } from '../packages/coordinator/src/open-store.js';
 import { backends } from './support/backends.js';
 
 const AUTH_PREFIX = 'sward-node-auth:v1:'; // docs/PROTOCOL.md, node login
@@ -263,6 +264,19 @@ for (const backend of backends())
         [job.json.id],
       );
       assert.deepEqual({ ...queued }, { state: 'queued', leased_to: null });
+      // A lease call that passed the route's check just before the revoke: the scheduler itself refuses the
+      // node, so no lease reaches it after its leases were taken back.
+      const more = await call('POST', '/v1/jobs', { seed: 'http://after-revoke.test/', maxPages: 1 }, admin);
+      assert.equal(more.status, 201, more.text);
+      assert.deepEqual(await schedulerFor(co.store).claim(node.id, 4), []);
+      assert.equal(
+        (
+          await co.store.db.get<{ n: number }>('SELECT count(*) AS n FROM urls WHERE leased_to = ?', [
+            node.id,
+          ])
+        )?.n,
+        0,
+      );
       assert.equal((await call('POST', '/v1/nodes/lease', { max: 1 }, s.json.token)).status, 401);
       assert.equal((await call('POST', '/v1/nodes/challenge', { nodeId: node.id })).status, 403);
 

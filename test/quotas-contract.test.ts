@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type RunningCoordinator, startCoordinator } from '@sward/coordinator';
+import type { Scope } from '@sward/core';
 import { SwardApiError, SwardClient } from '@sward/sdk';
 import { pino } from 'pino';
 import { type Answer, caller, coordinatorOn, nodeSession, work } from './support/api-call.js';
@@ -26,16 +27,12 @@ for (const backend of backends())
     let dir: string;
     let stop: () => Promise<void>;
     let call: ReturnType<typeof caller>;
-    const key = async (tenant: string, limits: { requestsPerMinute?: number; pagesPerDay?: number } = {}) =>
-      (
-        await co.store.auth.createApiKey({
-          name: tenant,
-          tenant,
-          role: 'customer',
-          scopes: ['crawl', 'keys:admin'],
-          ...limits,
-        })
-      ).key;
+    const key = async (
+      tenant: string,
+      limits: { requestsPerMinute?: number; pagesPerDay?: number } = {},
+      scopes: Scope[] = ['crawl', 'keys:admin'],
+    ) =>
+      (await co.store.auth.createApiKey({ name: tenant, tenant, role: 'customer', scopes, ...limits })).key;
 
     /** A second coordinator process's worth: its own app and memory, the same database and data folder. */
     const replicaOnSameDb = () =>
@@ -133,6 +130,40 @@ for (const backend of backends())
       const made = await call('POST', '/v1/keys', admin, { name: 'x', tenant: 'acme-self', pagesPerDay: 5 });
       assert.equal(made.status, 201, made.text);
       assert.equal(made.json.pagesPerDay, 5);
+    });
+
+    test('a limited key cannot get round its limits by making or rotating keys: they share its budget', async () => {
+      const limited = await key('acme-budget', { pagesPerDay: 1 });
+      const made = await call('POST', '/v1/keys', limited, { name: 'second', scopes: ['crawl'] });
+      assert.equal(made.status, 201, made.text);
+      assert.equal(made.json.pagesPerDay, 1, 'a key a customer makes has its maker’s limits');
+      const job = await call('POST', '/v1/jobs', limited, { seed: 'http://budget.test/', maxDepth: 0 });
+      assert.equal(job.status, 201, job.text);
+      const { node, token } = await nodeSession(co, 'dave');
+      assert.ok((await work(co, node, token)).includes('http://budget.test/'));
+      const seed = { seed: 'http://budget2.test/', maxDepth: 0 };
+      retryAfter(await call('POST', '/v1/jobs', limited, seed));
+      retryAfter(await call('POST', '/v1/jobs', made.json.key, seed));
+      // a new secret for the key: the day's count follows it
+      const rotated = await call('POST', `/v1/keys/${made.json.id}/rotate`, limited);
+      assert.equal(rotated.status, 201, rotated.text);
+      retryAfter(await call('POST', '/v1/jobs', rotated.json.key, seed));
+      const maker = await co.store.auth.checkApiKey(limited);
+      assert.ok(maker && maker !== 'expired');
+      const again = await co.store.auth.rotateApiKey(maker.keyId);
+      assert.ok(again);
+      retryAfter(await call('POST', '/v1/jobs', again.key, seed));
+    });
+
+    test("a live collection's refreshes count against its maker's pages for the day", async () => {
+      const k = await key('acme-col', { pagesPerDay: 1 }, ['collections']);
+      const sources = ['http://col1.test/a', 'http://col2.test/a', 'http://col3.test/a'];
+      const made = await call('POST', '/v1/collections', k, { name: 'c', sources, every: '1h' });
+      assert.equal(made.status, 201, made.text);
+      await co.refresher.tick();
+      const { node, token } = await nodeSession(co, 'erin');
+      const leased = (await work(co, node, token)).filter((u) => sources.includes(u));
+      assert.equal(leased.length, 1, `one page for the day, leased ${leased}`);
     });
 
     test("sward keys create --pages-per-day / --requests-per-minute set a key's own limits", async () => {

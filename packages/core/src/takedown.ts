@@ -6,11 +6,18 @@ import { MAX_URL_LENGTH, webUrlProblem } from './web-url.js';
  * API serves. The matching rules live here, beside the wire shape, so the coordinator and anyone
  * reading the public list (`GET /v1/takedowns`) apply the same ones:
  *
- * - url: that URL exactly (the fragment aside);
+ * - url: that URL (the fragment aside); one filed without a query covers every query of its path, so
+ *   `/story` is not fetched again as `/story?utm_source=x`; one filed with a query covers that query only;
  * - prefix: same origin, and the path equal to the prefix's path or below it at a segment boundary
- *   (`/docs` covers `/docs`, `/docs/` and `/docs/a`, never `/docsx`);
+ *   (`/docs` and `/docs/` cover `/docs`, `/docs/` and `/docs/a`, never `/docsx`);
  * - domain: that host name and its subdomains on any scheme or port (`example.com` covers
  *   `www.example.com`, never `example.com.evil.test` nor `badexample.com`).
+ *
+ * Both sides are compared in one canonical form (takedownForm) that a web server would serve alike, so
+ * spelling a URL differently does not get round a takedown: a host's trailing dot (`example.com.`),
+ * percent-encoded unreserved characters (`/%64ocs`), lowercase escapes, repeated slashes (`//docs`), a
+ * trailing slash (`/story/`) and an empty query (`/story?`). Case, IDNs, default ports and dot segments
+ * the WHATWG URL parser already makes one.
  */
 export const TAKEDOWN_KINDS = ['url', 'prefix', 'domain'] as const;
 export type TakedownKind = (typeof TAKEDOWN_KINDS)[number];
@@ -39,7 +46,7 @@ export function normaliseTakedown(
     if (/[/:@?#\\\s]/.test(raw)) return { problem: 'a domain is a host name only, such as example.com' };
     let host: string;
     try {
-      host = new URL(`http://${raw}/`).hostname.replace(/\.$/, '');
+      host = bareHost(new URL(`http://${raw}/`).hostname);
     } catch {
       return { problem: 'not a host name' };
     }
@@ -50,32 +57,66 @@ export function normaliseTakedown(
   if (problem) return { problem };
   const u = new URL(raw);
   u.hash = '';
-  if (kind === 'url') return { value: u.href, host: u.hostname };
+  if (kind === 'url') return { value: u.href, host: bareHost(u.hostname) };
   if (u.search) return { problem: 'a prefix is an origin and a path, without a query' };
-  return { value: `${u.origin}${u.pathname}`, host: u.hostname };
+  return { value: `${u.origin}${u.pathname}`, host: bareHost(u.hostname) };
+}
+
+/** A host name without the trailing dots of its fully qualified spelling (`example.com.` is `example.com`). */
+const bareHost = (hostname: string): string => hostname.replace(/\.+$/, '');
+
+const UNRESERVED = /[A-Za-z0-9._~-]/;
+
+/** A URL as takedowns compare it; see the rules above. */
+export interface TakedownForm {
+  host: string;
+  /** Scheme, bare host and port: what an origin is, with the host's trailing dot dropped. */
+  origin: string;
+  /** Escapes of unreserved characters decoded, others in uppercase; no repeated or trailing slash. */
+  path: string;
+  /** `?…`, or '' for none (an empty `?` too). */
+  search: string;
+}
+
+/** The canonical form of `url`, or null when it does not parse (such a URL is never fetched either). */
+export function takedownForm(url: string): TakedownForm | null {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return null;
+  }
+  const host = bareHost(u.hostname);
+  const hostPort = u.host.startsWith('[') ? u.host : `${host}${u.port ? `:${u.port}` : ''}`;
+  const path =
+    u.pathname
+      .replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => {
+        const ch = String.fromCharCode(Number.parseInt(hex, 16));
+        return UNRESERVED.test(ch) ? ch : `%${hex.toUpperCase()}`;
+      })
+      .replace(/\/{2,}/g, '/')
+      .replace(/(.)\/$/, '$1') || '/';
+  return { host, origin: `${u.protocol}//${hostPort}`, path, search: u.search === '?' ? '' : u.search };
 }
 
 /** The host names a takedown of `hostname` may be filed under: itself and each parent domain. */
 export function takedownHosts(hostname: string): string[] {
-  const labels = hostname.split('.');
+  const labels = bareHost(hostname).split('.');
   return labels.map((_, i) => labels.slice(i).join('.')).filter(Boolean);
 }
 
 /** Whether `t` removes `url`. A URL that does not parse is never matched (it is never fetched either). */
 export function takedownMatches(t: Takedown, url: string): boolean {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return false;
+  const u = takedownForm(url);
+  if (!u) return false;
+  if (t.kind === 'domain') {
+    const d = bareHost(t.value);
+    return u.host === d || u.host.endsWith(`.${d}`);
   }
-  u.hash = '';
-  if (t.kind === 'domain') return u.hostname === t.value || u.hostname.endsWith(`.${t.value}`);
-  if (t.kind === 'url') return u.href === t.value;
-  const p = new URL(t.value);
-  if (u.origin !== p.origin) return false;
-  if (p.pathname.endsWith('/')) return u.pathname.startsWith(p.pathname);
-  return u.pathname === p.pathname || u.pathname.startsWith(`${p.pathname}/`);
+  const p = takedownForm(t.value);
+  if (!p || u.origin !== p.origin) return false;
+  if (t.kind === 'url') return u.path === p.path && (p.search === '' || u.search === p.search);
+  return p.path === '/' || u.path === p.path || u.path.startsWith(`${p.path}/`);
 }
 
 export const createTakedownRequestSchema = z

@@ -172,6 +172,8 @@ export function customerRoutes({
     const { captureId: id, url } = parseQuery(c, proofQuery);
     let cap = id ? await store.captures.byIdOf(tenant(c), id) : undefined;
     if (!id && url) cap = await store.captures.latestStoredOf(tenant(c), url);
+    // As GET /v1/captures/:id: a taken-down page's signed capture is not served, by way of a proof either.
+    if (cap) [cap] = await store.takedowns.exclude([cap], (x) => [x.requestedUrl, x.finalUrl]);
     if (!cap)
       throw new CoordinatorError(
         'NOT_FOUND',
@@ -181,7 +183,9 @@ export function customerRoutes({
   });
 
   // Live collections: owned by the tenant, refreshed by the coordinator's CollectionRefresher.
-  r.post('/collections', async (c) => c.json(await collections.create(tenant(c), await readJson(c)), 201));
+  r.post('/collections', async (c) =>
+    c.json(await collections.create(tenant(c), await readJson(c), principal(c).keyId), 201),
+  );
   r.get('/collections', async (c) => c.json({ collections: await collections.list(tenant(c)) }));
   r.get('/collections/:id', async (c) => c.json(await collections.get(tenant(c), c.req.param('id'))));
   r.post('/collections/:id/pause', async (c) =>
@@ -195,7 +199,10 @@ export function customerRoutes({
   );
   r.post('/collections/:id/search', async (c) => {
     await collections.require(tenant(c), c.req.param('id'));
-    return c.json(await collectionSearch.search(c.req.param('id'), await readJson(c)));
+    const answer = await collectionSearch.search(c.req.param('id'), await readJson(c));
+    // A page indexed before its takedown stays in the index until a refresh drops it; it is never served.
+    const results = await store.takedowns.exclude(answer.results, (r) => [r.url]);
+    return c.json({ ...answer, results });
   });
   r.delete('/collections/:id', async (c) => {
     await collections.delete(tenant(c), c.req.param('id'));

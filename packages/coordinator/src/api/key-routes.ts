@@ -72,8 +72,15 @@ export function checkNewKey(
     role: req.role,
     scopes,
     expiresAt,
-    requestsPerMinute: req.requestsPerMinute ?? null,
-    pagesPerDay: req.pagesPerDay ?? null,
+    // A customer's key spends its maker's counters under its maker's limits: making keys (or rotating
+    // them, auth-store.ts) never multiplies what an admin allowed.
+    ...(caller && caller.role !== 'admin'
+      ? {
+          requestsPerMinute: caller.requestsPerMinute,
+          pagesPerDay: caller.pagesPerDay,
+          quotaKey: caller.quotaKey,
+        }
+      : { requestsPerMinute: req.requestsPerMinute ?? null, pagesPerDay: req.pagesPerDay ?? null }),
   };
 }
 
@@ -124,6 +131,18 @@ export function keyRoutes({ store }: { store: Store }): Hono<KeyEnv> {
 
   r.post('/:id/rotate', async (c) => {
     const k = await managed(c);
+    // A rotation hands the caller the key's new secret: a customer key may take only one that holds
+    // nothing it lacks, that is itself or a key it made (same scopes or fewer, its limits and counters).
+    const me = principal(c);
+    if (
+      me.role !== 'admin' &&
+      k.id !== me.keyId &&
+      (k.quotaKey !== me.quotaKey || !k.scopes.every((s) => me.scopes.has(s)))
+    )
+      throw new CoordinatorError(
+        'FORBIDDEN',
+        `this key may rotate only itself and keys it made; ask an admin to rotate ${k.id}`,
+      );
     const rotated = await store.auth.rotateApiKey(k.id);
     if (!rotated) throw new CoordinatorError('CONFLICT', `API key ${k.id} is revoked; create a new one`);
     await recordAudit(store.db, {

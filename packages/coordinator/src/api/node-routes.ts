@@ -12,7 +12,7 @@ import { CoordinatorError } from '../errors.js';
 import { failureReportSchema } from '../ingest/capture-input.js';
 import { clientAddress } from './client-address.js';
 import type { AppDeps } from './deps.js';
-import { bearer, parseBody, readJson } from './parse-body.js';
+import { bearer, jsonProblem, parseBody, readJson } from './parse-body.js';
 import { handleRewardsErrors } from './rewards-routes.js';
 
 const nodeId = z.string().regex(/^[0-9a-f]{64}$/, 'nodeId must be the 64-hex ed25519 public key');
@@ -149,6 +149,11 @@ export function nodeRoutes(deps: AppDeps): Hono<Env> {
     } catch (e) {
       if (e instanceof CoreError) throw new CoordinatorError('BAD_REQUEST', e.message);
       throw e;
+    }
+    // As readJson does for JSON bodies: a NUL (which PostgreSQL cannot store) or a deep nest is refused here.
+    for (const [i, it] of items.entries()) {
+      const problem = jsonProblem({ capture: it.capture, signature: it.signature }, `captures[${i}]`);
+      if (problem) throw new CoordinatorError('BAD_REQUEST', `capture batch: ${problem}`);
     }
     return c.json({ results: metrics.countBatch(await ingest.acceptBatch(c.get('nodeId'), items)) });
   });

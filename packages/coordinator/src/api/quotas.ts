@@ -36,18 +36,18 @@ export function requestRate(store: Store): (p: Principal) => Promise<void> {
       reserved = new Map();
       await store.quotas.prune('requests', win - MINUTE_MS);
     }
-    const left = reserved.get(p.keyId) ?? 0;
+    const left = reserved.get(p.quotaKey) ?? 0;
     if (left > 0) {
-      reserved.set(p.keyId, left - 1);
+      reserved.set(p.quotaKey, left - 1);
       return;
     }
     const block = Math.min(BLOCK_MAX, Math.max(1, Math.floor(limit / 100)));
-    if (await store.quotas.take(p.keyId, 'requests', win, limit, undefined, block)) {
-      reserved.set(p.keyId, (reserved.get(p.keyId) ?? 0) + block - 1);
+    if (await store.quotas.take(p.quotaKey, 'requests', win, limit, undefined, block)) {
+      reserved.set(p.quotaKey, (reserved.get(p.quotaKey) ?? 0) + block - 1);
       return;
     }
     // The last few requests of the window, fewer than a block: one at a time.
-    if (block > 1 && (await store.quotas.take(p.keyId, 'requests', win, limit))) return;
+    if (block > 1 && (await store.quotas.take(p.quotaKey, 'requests', win, limit))) return;
     throw new CoordinatorError('RATE_LIMITED', `this API key made its ${limit} requests for this minute`, {
       retryAfterS: secondsLeft(win, MINUTE_MS, now),
     });
@@ -64,7 +64,7 @@ export async function createJobWithinQuota(store: Store, p: Principal, opts: Cra
   const now = Date.now();
   if (pagesPerDay > 0) {
     const day = windowStart(now, DAY_MS);
-    if ((await store.quotas.used(p.keyId, 'pages', day)) >= pagesPerDay)
+    if ((await store.quotas.used(p.quotaKey, 'pages', day)) >= pagesPerDay)
       throw new CoordinatorError(
         'RATE_LIMITED',
         `this API key has used its ${pagesPerDay} pages for today (UTC)`,

@@ -95,6 +95,8 @@ export async function applyCollectionsSchema(db: SqlDriver): Promise<void> {
     for (const stmt of collectionsSchemaStatements(db.dialect)) await tx.run(stmt);
     // columns that came with scheduled refreshes, for tables created before them
     await ensureColumns(db, tx, 'collections', { next_round_at: 'BIGINT', round_job: 'TEXT' });
+    // the key that made the collection: its refreshes' pages count against that key's pages for the day
+    await ensureColumns(db, tx, 'collections', { api_key_id: 'TEXT' });
     await ensureColumns(db, tx, 'collection_pages', {
       etag: 'TEXT',
       last_modified: 'TEXT',

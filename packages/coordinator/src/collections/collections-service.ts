@@ -88,7 +88,12 @@ export class Collections {
     this.minIntervalMs = config.minIntervalMs ?? 10_000;
   }
 
-  async create(owner: string | null, input: unknown): Promise<CollectionInfo> {
+  /** `apiKeyId`: the key making it, whose pages for the day its refreshes spend (null: none, as in tests). */
+  async create(
+    owner: string | null,
+    input: unknown,
+    apiKeyId: string | null = null,
+  ): Promise<CollectionInfo> {
     const parsed = collectionRequestSchema.safeParse(input);
     if (!parsed.success) {
       const i = parsed.error.issues[0];
@@ -129,9 +134,9 @@ export class Collections {
     await this.db.transaction(async (tx) => {
       // the first refresh starts at once
       await tx.run(
-        `INSERT INTO collections (id, name, owner, options, created_at, updated_at, next_round_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        [id, req.name, owner, JSON.stringify(options), now, now, now],
+        `INSERT INTO collections (id, name, owner, options, created_at, updated_at, next_round_at, api_key_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        [id, req.name, owner, JSON.stringify(options), now, now, now, apiKeyId],
       );
       for (const url of new Set(urls)) {
         await tx.run(

@@ -90,8 +90,13 @@ export class CollectionRefresher {
   }
 
   private async startDue(now: number): Promise<void> {
-    const due = await this.db.all<{ id: string; owner: string | null; options: string }>(
-      `SELECT id, owner, options FROM collections
+    const due = await this.db.all<{
+      id: string;
+      owner: string | null;
+      options: string;
+      api_key_id: string | null;
+    }>(
+      `SELECT id, owner, options, api_key_id FROM collections
        WHERE round_job IS NULL AND next_round_at IS NOT NULL AND next_round_at <= ? ORDER BY next_round_at LIMIT 50`,
       [now],
     );
@@ -122,7 +127,8 @@ export class CollectionRefresher {
         ];
         const jobId = await this.frontier.insertJob(
           tx,
-          { tenant: c.owner },
+          // the maker's key: the refresh's pages count against its pages for the day (scheduler)
+          { tenant: c.owner, apiKeyId: c.api_key_id },
           { seed: sources[0]?.url ?? '', maxPages: opts.maxPages, maxDepth: 0, include: [], exclude: [] },
           urls,
           c.id,

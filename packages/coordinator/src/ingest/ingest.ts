@@ -208,7 +208,17 @@ export class Ingest {
     const feeds = !collectionId ? 'never' : l.kind === 'feed' ? 'expect' : l.depth === 0 ? 'sniff' : 'never';
     // A crawl's documents are made off the capture path (extraction-pool.ts); a live collection chunks its
     // document in the capture's transaction, so it is extracted here.
-    const verdict = pageVerdict(c, body, { feeds, extract: collectionId !== null });
+    let verdict = pageVerdict(c, body, { feeds, extract: collectionId !== null });
+    // The scheduler checked the leased URL against the takedowns; a redirect may still lead into one.
+    if (verdict.outcome === 'stored' && c.redirects.length > 0) {
+      const chain = [...c.redirects.map((h) => h.url), c.finalUrl];
+      if (await this.store.takedowns.anyTakenDown(chain))
+        verdict = {
+          outcome: 'skipped',
+          reason: 'takedown',
+          detail: `redirected to ${c.finalUrl}, which a takedown removes (GET /v1/takedowns)`,
+        };
+    }
     if (verdict.outcome === 'stored') await this.blobs.put(c.bodySha256, body);
     return { l, c, verdict, captureId, signed, job, body };
   }

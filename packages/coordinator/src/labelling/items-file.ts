@@ -73,6 +73,15 @@ export function parseItemsJsonl(
       continue;
     }
     const o = obj as Record<string, unknown>;
+    // PostgreSQL cannot store a NUL in TEXT: refused here with its line, not as a storage error later.
+    if (
+      Object.values(o)
+        .flat()
+        .some((v) => typeof v === 'string' && v.includes('\u0000'))
+    ) {
+      bad('NUL character not allowed');
+      continue;
+    }
     const unknown = Object.keys(o).filter((f) => !FIELDS[type].includes(f));
     if (unknown.length) {
       bad(`unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} for a ${type} item`);

@@ -41,7 +41,9 @@ export function storeBundleSource(
       let cursor: PageCursor | null = null;
       for (;;) {
         const { rows, next } = await store.captures.pages(jobId, cursor, 1000);
-        for (const p of rows) {
+        // As GET /v1/jobs/:id/pages: a taken-down page is in no build made after its takedown.
+        const kept = await store.takedowns.exclude(rows, (p) => [p.requestedUrl, p.finalUrl]);
+        for (const p of kept) {
           const { seq: _s, ...listing } = pageListing(p, blobs);
           yield listing;
         }
@@ -71,7 +73,8 @@ export function storeBundleSource(
       let after = 0;
       for (;;) {
         const rows = await store.captures.documents(jobId, after, 1000);
-        for (const { seq: _s, ...listing } of rows) yield listing;
+        const kept = await store.takedowns.exclude(rows, (d) => [d.url, d.finalUrl]);
+        for (const { seq: _s, ...listing } of kept) yield listing;
         if (rows.length === 0) return;
         after = rows[rows.length - 1]?.seq as number;
       }

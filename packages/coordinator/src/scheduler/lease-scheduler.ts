@@ -69,14 +69,27 @@ export class LeaseScheduler {
   /** Hands out up to `max` leases to `nodeId`. */
   async claim(nodeId: string, max: number, now = this.config.clock()): Promise<Lease[]> {
     const leases = await this.claimWithin(nodeId, max, now);
+    // A revoke that committed while these leases were made (after the check above) ran its take-back
+    // before they existed: take them back here. One that commits later finds them and takes them back itself.
+    if (leases.length && (await this.revoked(this.store.db, nodeId))) {
+      await this.frontier.takeBackLeases(nodeId);
+      return [];
+    }
     if (leases.length) this.events.leased?.(leases.length);
     return leases;
+  }
+
+  private async revoked(ex: SqlExecutor, nodeId: string): Promise<boolean> {
+    const r = await ex.get<{ revoked_at: unknown }>('SELECT revoked_at FROM nodes WHERE id = ?', [nodeId]);
+    return r?.revoked_at != null;
   }
 
   private claimWithin(nodeId: string, max: number, now: number): Promise<Lease[]> {
     const { frontier } = this;
     const touched = new Set<string>();
     return this.store.db.transaction(async (tx) => {
+      // A revoked node gets nothing, even when its lease call passed the route's check before the revoke.
+      if (await this.revoked(tx, nodeId)) return [];
       await this.expireLeases(tx, now, touched);
       // Nodes silent past nodeTimeoutMs lose their leases at once (store/lease-handback.ts).
       await frontier.releaseSilentNodes(tx, now, touched);
@@ -156,7 +169,7 @@ export class LeaseScheduler {
         used: number;
         running: boolean;
         collectionId: string | null;
-        keyId: string | null;
+        quotaKey: string | null;
         pagesPerDay: number;
       }
     >();
@@ -199,7 +212,7 @@ export class LeaseScheduler {
             used: (f.job?.stored ?? 0) + f.leased,
             running: f.job?.state === 'running',
             collectionId: f.job?.collectionId ?? null,
-            keyId: f.keyId,
+            quotaKey: f.quotaKey,
             pagesPerDay: f.keyPagesPerDay ?? this.config.quotas.pagesPerDay,
           };
           jobCache.set(jobId, job);
@@ -233,9 +246,9 @@ export class LeaseScheduler {
         // The key's pages for the day: a URL over it stays queued until the next UTC day.
         if (
           counted &&
-          job.keyId &&
+          job.quotaKey &&
           job.pagesPerDay > 0 &&
-          !(await this.store.quotas.take(job.keyId, 'pages', day, job.pagesPerDay, tx))
+          !(await this.store.quotas.take(job.quotaKey, 'pages', day, job.pagesPerDay, tx))
         ) {
           offset++;
           continue;

@@ -50,5 +50,8 @@ export async function applyAccessSchema(db: SqlDriver): Promise<void> {
       await tx.run(stmt);
     // null: the coordinator's default applies (config requestsPerMinute / pagesPerDay)
     await ensureColumns(db, tx, 'api_keys', { requests_per_minute: 'BIGINT', pages_per_day: 'BIGINT' });
+    // The key whose usage counters this key spends (null: its own). Keys a customer makes and rotated
+    // secrets share their maker's, so making keys never multiplies a limit.
+    await ensureColumns(db, tx, 'api_keys', { quota_key: 'TEXT' });
   });
 }

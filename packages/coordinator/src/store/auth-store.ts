@@ -27,6 +27,8 @@ export interface Principal {
   /** The key's own limits; null: the coordinator's defaults (config quotas). */
   requestsPerMinute: number | null;
   pagesPerDay: number | null;
+  /** Whose usage counters the limits are counted in: the key that made this one, or the key itself. */
+  quotaKey: string;
 }
 
 export interface NewKey {
@@ -37,6 +39,8 @@ export interface NewKey {
   expiresAt?: number | null;
   requestsPerMinute?: number | null;
   pagesPerDay?: number | null;
+  /** Spend another key's counters (a key a customer makes spends its maker's); default its own. */
+  quotaKey?: string | null;
 }
 
 export interface ApiKeyRow {
@@ -51,6 +55,7 @@ export interface ApiKeyRow {
   revokedAt: number | null;
   requestsPerMinute: number | null;
   pagesPerDay: number | null;
+  quotaKey: string;
 }
 const SESSION_MS = 24 * 3600_000;
 
@@ -64,8 +69,8 @@ export class AuthStore {
     const key = newSecret('sk');
     await this.db.run(
       `INSERT INTO api_keys (id, name, key_hash, created_at, tenant_id, role, scopes, expires_at,
-         requests_per_minute, pages_per_day)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         requests_per_minute, pages_per_day, quota_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         id,
         k.name,
@@ -77,6 +82,7 @@ export class AuthStore {
         k.expiresAt ?? null,
         k.requestsPerMinute ?? null,
         k.pagesPerDay ?? null,
+        k.quotaKey ?? null,
       ],
     );
     return { id, key };
@@ -112,6 +118,7 @@ export class AuthStore {
       scopes: new Set(k.scopes),
       requestsPerMinute: k.requestsPerMinute,
       pagesPerDay: k.pagesPerDay,
+      quotaKey: k.quotaKey,
     };
   }
 
@@ -155,8 +162,9 @@ export class AuthStore {
       if (r.changes !== 1) return false;
       await tx.run(
         `INSERT INTO api_keys (id, name, key_hash, created_at, tenant_id, role, scopes, expires_at,
-           requests_per_minute, pages_per_day)
-         SELECT ?, name, ?, ?, tenant_id, role, scopes, expires_at, requests_per_minute, pages_per_day
+           requests_per_minute, pages_per_day, quota_key)
+         SELECT ?, name, ?, ?, tenant_id, role, scopes, expires_at, requests_per_minute, pages_per_day,
+           COALESCE(quota_key, id)
          FROM api_keys WHERE id = ?`,
         [newKeyId, secretHash(key), now, id],
       );
@@ -283,5 +291,6 @@ function mapKey(r: Record<string, unknown>): ApiKeyRow {
     revokedAt: num(r.revoked_at),
     requestsPerMinute: num(r.requests_per_minute),
     pagesPerDay: num(r.pages_per_day),
+    quotaKey: r.quota_key == null ? String(r.id) : String(r.quota_key),
   };
 }

@@ -301,7 +301,8 @@ export class FrontierStore {
   async jobLeaseFacts(tx: SqlExecutor, jobId: string) {
     const job = await this.getJob(jobId, tx);
     const key = await tx.get<{ id: string; pages_per_day: number | null }>(
-      'SELECT k.id, k.pages_per_day FROM jobs j JOIN api_keys k ON k.id = j.api_key_id WHERE j.id = ?',
+      `SELECT COALESCE(k.quota_key, k.id) AS id, k.pages_per_day
+       FROM jobs j JOIN api_keys k ON k.id = j.api_key_id WHERE j.id = ?`,
       [jobId],
     );
     const leased = await tx.get<{ n: number }>(
@@ -310,7 +311,8 @@ export class FrontierStore {
     );
     return {
       job,
-      keyId: key?.id ?? null,
+      // whose counters the pages are counted in (a key a customer made counts in its maker's)
+      quotaKey: key?.id ?? null,
       keyPagesPerDay: key?.pages_per_day ?? null,
       leased: Number(leased?.n ?? 0),
     };

@@ -67,6 +67,11 @@ export class TakedownStore {
     return out;
   }
 
+  /** Whether any of `urls` is taken down. */
+  async anyTakenDown(urls: readonly string[]): Promise<boolean> {
+    return (await this.exclude([urls], (u) => u)).length === 0;
+  }
+
   /** `rows` without those of which any URL is taken down. */
   async exclude<T>(rows: readonly T[], urls: (row: T) => readonly string[]): Promise<T[]> {
     if (!rows.length) return [];
