@@ -123,7 +123,15 @@ export class CollectionRefresher {
         const jobId = await this.frontier.insertJob(
           tx,
           { tenant: c.owner },
-          { seed: sources[0]?.url ?? '', maxPages: opts.maxPages, maxDepth: 0, include: [], exclude: [] },
+          {
+            seed: sources[0]?.url ?? '',
+            maxPages: opts.maxPages,
+            maxDepth: 0,
+            include: [],
+            exclude: [],
+            // a live collection hands its pages to a model at question time: publishers' `input` signals apply
+            purpose: 'input',
+          },
           urls,
           c.id,
         );

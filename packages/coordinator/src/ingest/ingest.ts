@@ -25,6 +25,7 @@ import type { Store } from '../store/store.js';
 import type { Job, LeaseRow } from '../store/types.js';
 import { captureUploadSchema, type FailureReport } from './capture-input.js';
 import type { CaptureLedger, CollectionAnswers } from './ingest-hooks.js';
+import { PageRights, PolicyDocCache } from './page-rights.js';
 import { type PageVerdict, pageVerdict } from './page-verdict.js';
 import { replaceRefutedPage } from './refuted-page.js';
 
@@ -68,6 +69,7 @@ const ROBOTS_MAX = 500 * 1024;
 export class Ingest {
   /** Told when a stored page waits for its document (the extraction pool wakes up). */
   onExtractionQueued: () => void = () => {};
+  private readonly policyDocs = new PolicyDocCache();
 
   constructor(
     private readonly store: Store,
@@ -208,9 +210,14 @@ export class Ingest {
     const feeds = !collectionId ? 'never' : l.kind === 'feed' ? 'expect' : l.depth === 0 ? 'sniff' : 'never';
     // A crawl's documents are made off the capture path (extraction-pool.ts); a live collection chunks its
     // document in the capture's transaction, so it is extracted here.
-    const verdict = pageVerdict(c, body, { feeds, extract: collectionId !== null });
+    // The job's purpose is decided again on the response (headers, HTML): a refused body is never stored.
+    const rights = await PageRights.of(this.store.db, this.policyDocs, l, c, captureId, job);
+    const verdict = pageVerdict(c, body, { feeds, extract: collectionId !== null, usage: rights.usage });
     if (verdict.outcome === 'stored') await this.blobs.put(c.bodySha256, body);
-    return { l, c, verdict, captureId, signed, job, body };
+    // The leaf carries the rights receipt: the log's signed checkpoints commit to it (docs/PROTOCOL.md).
+    const receipt = rights.receipt();
+    const leafText = receipt ? captureLeafBytes({ ...sc, rights: receipt }).toString('utf8') : signed;
+    return { l, c, verdict, captureId, signed: leafText, job, body };
   }
 
   /**

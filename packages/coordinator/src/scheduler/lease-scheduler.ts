@@ -1,11 +1,15 @@
 import {
+  jobPurpose,
   parseTdmRep,
   type RobotsState,
   robotsVerdict,
   type Takedown,
   takedownMatches,
   tdmReserved,
+  type UsagePurpose,
 } from '@sward/core';
+import { decideUsage } from '@sward/core/usage-policy';
+import { purposeDecision, refusalOf, robotsUsageOf } from '../policy/usage-rights.js';
 import { mayCheck } from '../spot-check/eligibility.js';
 import { parseSpotCheckTask } from '../spot-check/task.js';
 import {
@@ -149,9 +153,13 @@ export class LeaseScheduler {
     const rules = host.tdmrep ? parseTdmRep(host.tdmrep) : [];
     const tooSlow = this.tooSlow(host);
     const docs = { robots: host.robotsDoc, tdmrep: host.tdmrepDoc };
+    // robots.txt's usage rules (Content-Usage, Content-Signal), parsed once per robots.txt answer.
+    const usage = robotsUsageOf(host.robotsDoc, host.robotsTxt);
+    const usageRules = usage && (usage.contentUsage.length > 0 || usage.contentSignals.length > 0);
     const jobCache = new Map<
       string,
       {
+        purpose: UsagePurpose;
         max: number;
         used: number;
         running: boolean;
@@ -195,6 +203,7 @@ export class LeaseScheduler {
         if (!job) {
           const f = await frontier.jobLeaseFacts(tx, jobId);
           job = {
+            purpose: f.job ? jobPurpose(f.job.options, f.job.collectionId) : 'train',
             max: f.job?.options.maxPages ?? 0,
             used: (f.job?.stored ?? 0) + f.leased,
             running: f.job?.state === 'running',
@@ -229,6 +238,17 @@ export class LeaseScheduler {
           await frontier.skipByPolicy(tx, id, reason, why, docs.robots, docs.tdmrep);
           touched.add(jobId);
           continue;
+        }
+        // The job's purpose against robots.txt's Content-Usage / Content-Signal rules, before any request.
+        if (usageRules) {
+          const d = decideUsage(job.purpose, url, { robots: usage });
+          const refused = refusalOf(purposeDecision(d), d.price);
+          if (refused) {
+            const why = `refused for ${job.purpose} by ${host.origin}/robots.txt (${d.reasons.join(', ')})`;
+            await frontier.skipByPolicy(tx, id, purposeDecision(d).reason, why, docs.robots, docs.tdmrep);
+            touched.add(jobId);
+            continue;
+          }
         }
         // The key's pages for the day: a URL over it stays queued until the next UTC day.
         if (

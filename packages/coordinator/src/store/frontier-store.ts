@@ -405,6 +405,8 @@ export class FrontierStore {
       leasedTo: (r.leased_to as string | null) ?? null,
       leaseDeadline: r.lease_deadline == null ? null : Number(r.lease_deadline),
       detail: (r.detail as string | null) ?? null,
+      robotsDoc: r.robots_doc == null ? null : Number(r.robots_doc),
+      tdmrepDoc: r.tdmrep_doc == null ? null : Number(r.tdmrep_doc),
     };
   }
 

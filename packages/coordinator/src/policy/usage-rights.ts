@@ -1,0 +1,103 @@
+import {
+  type PurposeDecision,
+  type PurposeDecisions,
+  type RightsDocument,
+  ROBOTS_AGENT,
+  USAGE_PURPOSES,
+  type UsagePurpose,
+} from '@sward/core';
+import {
+  decideUsage,
+  parseRobotsUsage,
+  parseRslDocument,
+  type RobotsUsage,
+  type RslDocument,
+  type UsageDecision,
+  type UsageSignals,
+} from '@sward/core/usage-policy';
+
+/**
+ * The per-purpose decision on a page from every publisher signal (robots.txt Content-Usage, Content-Signal
+ * and License, the response's Content-Usage, Content-Signal and Link headers, RSL licences, TDMRep, noai),
+ * made with @sward/core/usage-policy's decideUsage. The scheduler asks before leasing, ingest again on the
+ * response; the answer for every purpose goes into the page's rights receipt.
+ */
+
+/**
+ * The skip reason when a licence asks to be paid (or a licence token fetched first). Paying is not wired
+ * yet (issue #15 point 3): such a page is skipped under these names, which stay stable. Pay-per-crawl
+ * (HTTP 402, crawler-* headers) is decided elsewhere and has its own reasons.
+ */
+export const RSL_PAYMENT_REQUIRED = 'rsl:payment-required';
+export const RSL_LICENSE_TOKEN_REQUIRED = 'rsl:license-token-required';
+
+/** A purpose's decision as a receipt records it: `pay` keeps its kind, with a reason naming what is asked. */
+export function purposeDecision(d: UsageDecision): PurposeDecision {
+  if (d.decision !== 'pay') return { decision: d.decision, reason: d.reason };
+  return { decision: 'pay', reason: d.price?.server ? RSL_LICENSE_TOKEN_REQUIRED : RSL_PAYMENT_REQUIRED };
+}
+
+/** Why a page is not fetched or stored for its job, or null when the purpose is allowed. */
+export function refusalOf(d: PurposeDecision, offer?: UsageDecision['price']): string | null {
+  if (d.decision === 'allow') return null;
+  if (d.decision === 'pay' && offer?.amount)
+    return `${d.reason} (${offer.type}: ${offer.amount.value} ${offer.amount.currency})`;
+  return d.reason;
+}
+
+/** Decisions for every purpose from one set of signals. */
+export function decideAll(url: string, signals: UsageSignals): Record<UsagePurpose, UsageDecision> {
+  const out = {} as Record<UsagePurpose, UsageDecision>;
+  for (const p of USAGE_PURPOSES) out[p] = decideUsage(p, url, signals);
+  return out;
+}
+
+export function receiptDecisions(all: Record<UsagePurpose, UsageDecision>): PurposeDecisions {
+  return {
+    train: purposeDecision(all.train),
+    input: purposeDecision(all.input),
+    index: purposeDecision(all.index),
+  };
+}
+
+/** Parsed robots.txt usage rules per policy_docs id: a document never changes under its id. */
+const robotsUsageCache = new Map<number, RobotsUsage>();
+const CACHE_MAX = 2000;
+
+export function robotsUsageOf(docId: number | null, text: string | null): RobotsUsage | undefined {
+  if (text === null) return undefined;
+  if (docId === null) return parseRobotsUsage(text, ROBOTS_AGENT);
+  let u = robotsUsageCache.get(docId);
+  if (!u) {
+    u = parseRobotsUsage(text, ROBOTS_AGENT);
+    if (robotsUsageCache.size >= CACHE_MAX) robotsUsageCache.clear();
+    robotsUsageCache.set(docId, u);
+  }
+  return u;
+}
+
+/**
+ * RSL documents that parse; one that does not is reported by name and grants nothing (RSL 1.0 §4.9: a
+ * client that cannot read the licence has none).
+ */
+export function parseRslTexts(texts: readonly string[]): { docs: RslDocument[]; problems: string[] } {
+  const docs: RslDocument[] = [];
+  const problems: string[] = [];
+  for (const t of texts) {
+    try {
+      docs.push(parseRslDocument(t));
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
+  }
+  return { docs, problems };
+}
+
+/** A receipt document from a policy_docs row (its body's hash as the node signed it). */
+export function policyDocument(
+  kind: RightsDocument['kind'],
+  row: { url: string; bodySha256: string | null; captureId: string | null } | undefined,
+): RightsDocument[] {
+  if (!row?.bodySha256) return [];
+  return [{ kind, url: row.url, sha256: row.bodySha256, captureId: row.captureId }];
+}
