@@ -89,3 +89,18 @@ export function responseHeadersDocument(
 export function responseHeadersSha256(doc: Record<string, string>): string {
   return sha256Hex(canonicalBytes(doc));
 }
+
+/** Per purpose, whether a page may be used for it (`allow`), as its receipt says; null without a receipt. */
+export type PageUsage = Record<UsagePurpose, PurposeDecision['decision']>;
+
+/**
+ * The per-purpose decisions of a log leaf's receipt, for pages and documents rows: a dataset build keeps only
+ * pages whose `usage.train` is `allow`. Null for a leaf from before receipts (nothing is known).
+ */
+export function usageOf(signedCapture: unknown): PageUsage | null {
+  const r = (signedCapture as { rights?: unknown } | null)?.rights;
+  const parsed = rightsReceiptSchema.safeParse(r);
+  if (!parsed.success) return null;
+  const d = parsed.data.decisions;
+  return { train: d.train.decision, input: d.input.decision, index: d.index.decision };
+}

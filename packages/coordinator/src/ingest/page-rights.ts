@@ -9,14 +9,16 @@ import {
   responseHeadersSha256,
   sha256Hex,
 } from '@sward/core';
+import { linkHeaderRefs, type RslDocument } from '@sward/core/usage-policy';
 import {
   decideAll,
+  licenceOf,
   parseRslTexts,
   policyDocument,
   receiptDecisions,
   robotsUsageOf,
 } from '../policy/usage-rights.js';
-import { type PolicyDocRow, policyDocs } from '../store/policy-docs.js';
+import { latestLicences, type PolicyDocRow, policyDocs } from '../store/policy-docs.js';
 import type { SqlExecutor } from '../store/sql-driver.js';
 import type { Job, LeaseRow } from '../store/types.js';
 import type { PageSignals, UsageRefusal } from './page-verdict.js';
@@ -47,6 +49,10 @@ export class PolicyDocCache {
 export class PageRights {
   private decisions: PurposeDecisions | null = null;
   private inline: RightsDocument[] = [];
+  private licencesUsed: PolicyDocRow[] = [];
+  /** RSL licences the page names that were never fetched (or are older than policyTtlMs): fetch, then retry. */
+  pendingLicences: string[] = [];
+  private readonly licences = new Map<string, PolicyDocRow>();
   readonly purpose;
 
   private constructor(
@@ -56,6 +62,7 @@ export class PageRights {
     job: Job | null,
     private readonly robots: PolicyDocRow | undefined,
     private readonly tdmrep: PolicyDocRow | undefined,
+    private readonly ttlMs: number,
   ) {
     this.purpose = job ? jobPurpose(job.options, job.collectionId) : 'train';
   }
@@ -63,6 +70,7 @@ export class PageRights {
   static async of(
     db: SqlExecutor,
     cache: PolicyDocCache,
+    ttlMs: number,
     lease: LeaseRow,
     c: Capture,
     captureId: string,
@@ -72,11 +80,50 @@ export class PageRights {
       cache.get(db, lease.robotsDoc),
       cache.get(db, lease.tdmrepDoc),
     ]);
-    return new PageRights(lease, c, captureId, job, robots, tdmrep);
+    const r = new PageRights(lease, c, captureId, job, robots, tdmrep, ttlMs);
+    await r.loadLicences(db, r.namedBeforeBody());
+    return r;
+  }
+
+  /** Licences named before the body is read: robots.txt `License:` lines and the `Link` header. */
+  private namedBeforeBody(): string[] {
+    const robots = robotsUsageOf(this.robots?.id ?? null, this.robots?.body ?? null)?.licenses ?? [];
+    return [...robots, ...linkHeaderRefs(this.c.headers.link)].flatMap((r) =>
+      r.via === 'html-script' ? [] : [r.url],
+    );
+  }
+
+  /** Reads the latest answers for these licence URLs (pageVerdict is then run again with them). */
+  async loadLicences(db: SqlExecutor, urls: readonly string[]): Promise<void> {
+    const want = [...new Set(urls)].filter((u) => !this.licences.has(u));
+    for (const [url, row] of await latestLicences(db, want)) this.licences.set(url, row);
   }
 
   readonly usage = (s: PageSignals): UsageRefusal | null => {
-    const { docs: rsl, problems } = parseRslTexts(s.rslScripts);
+    const named = [...new Set([...this.namedBeforeBody(), ...s.rslLinks])];
+    const now = Date.now();
+    this.pendingLicences = named.filter((u) => {
+      const row = this.licences.get(u);
+      return !row || now - row.fetchedAt > this.ttlMs;
+    });
+    if (this.pendingLicences.length > 0) {
+      this.decisions = null;
+      return {
+        retry: true,
+        reason: 'rsl_license_pending',
+        detail: `the page names RSL licence ${this.pendingLicences[0]}, not read yet: fetched first, then the page again`,
+      };
+    }
+    this.licencesUsed = named.flatMap((u) => {
+      const row = this.licences.get(u);
+      return row ? [row] : [];
+    });
+    const fetched: RslDocument[] = this.licencesUsed.flatMap((row) => {
+      const d = licenceOf(row);
+      return typeof d === 'string' ? [] : [d];
+    });
+    const { docs: inlineDocs, problems } = parseRslTexts(s.rslScripts);
+    const rsl = [...fetched, ...inlineDocs];
     this.inline = s.rslScripts.slice(0, 8).map((xml) => ({
       kind: 'html' as const,
       url: this.c.finalUrl,
@@ -122,6 +169,7 @@ export class PageRights {
     const documents: RightsDocument[] = [
       ...policyDocument('robots', this.robots),
       ...policyDocument('tdmrep', this.tdmrep),
+      ...this.licencesUsed.flatMap((row) => policyDocument('rsl', row)),
       ...(headers
         ? [
             {

@@ -51,6 +51,8 @@ export interface PageSignals {
 export interface UsageRefusal {
   reason: string;
   detail: string;
+  /** Not a refusal yet: something to read first (an RSL licence), then the page again. */
+  retry?: true;
 }
 
 /** The refusal a crawl made before purposes existed: TDMRep header, then noai (header, then meta). */
@@ -111,7 +113,8 @@ export function pageVerdict(capture: Capture, body: Buffer, opts: VerdictOptions
   };
   const refuse = (signals: PageSignals): PageVerdict | null => {
     const r = opts.usage ? opts.usage(signals) : defaultUsage(signals, headers);
-    return r ? { outcome: 'skipped', ...r } : null;
+    if (!r) return null;
+    return { outcome: r.retry ? 'retry' : 'skipped', reason: r.reason, detail: r.detail };
   };
   const feeds = opts.feeds ?? 'never';
   const ct = headers['content-type'];

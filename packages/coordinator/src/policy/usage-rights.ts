@@ -93,6 +93,22 @@ export function parseRslTexts(texts: readonly string[]): { docs: RslDocument[]; 
   return { docs, problems };
 }
 
+/** Parsed RSL licences per policy_docs id; a licence that does not parse is kept as its error message. */
+const rslCache = new Map<number, RslDocument | string>();
+
+/** The licence a policy_docs row holds, or the reason it grants nothing (none fetched, unreadable). */
+export function licenceOf(row: { id: number; body: string | null }): RslDocument | string {
+  if (row.body === null) return 'no licence could be fetched';
+  let d = rslCache.get(row.id);
+  if (d === undefined) {
+    const { docs, problems } = parseRslTexts([row.body]);
+    d = docs[0] ?? problems[0] ?? 'unreadable licence';
+    if (rslCache.size >= CACHE_MAX) rslCache.clear();
+    rslCache.set(row.id, d);
+  }
+  return d;
+}
+
 /** A receipt document from a policy_docs row (its body's hash as the node signed it). */
 export function policyDocument(
   kind: RightsDocument['kind'],

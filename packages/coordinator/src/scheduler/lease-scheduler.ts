@@ -8,8 +8,8 @@ import {
   tdmReserved,
   type UsagePurpose,
 } from '@sward/core';
-import { decideUsage } from '@sward/core/usage-policy';
-import { purposeDecision, refusalOf, robotsUsageOf } from '../policy/usage-rights.js';
+import { decideUsage, type RslDocument } from '@sward/core/usage-policy';
+import { licenceOf, purposeDecision, refusalOf, robotsUsageOf } from '../policy/usage-rights.js';
 import { mayCheck } from '../spot-check/eligibility.js';
 import { parseSpotCheckTask } from '../spot-check/task.js';
 import {
@@ -19,7 +19,7 @@ import {
   REFUSED,
   type ReadyHost,
 } from '../store/frontier-store.js';
-import { TDMREP_FILE_SKIP } from '../store/policy-docs.js';
+import { latestLicences, TDMREP_FILE_SKIP } from '../store/policy-docs.js';
 import { DAY_MS, type QuotaStore, windowStart } from '../store/quota-store.js';
 import type { SqlDriver, SqlExecutor } from '../store/sql-driver.js';
 import type { TakedownStore } from '../store/takedown-store.js';
@@ -101,9 +101,23 @@ export class LeaseScheduler {
         // A host taken down whole gets no request at all, not even for its robots.txt.
         const wholeHost = takedowns.some((t) => t.kind !== 'url' && takedownMatches(t, `${host.origin}/`));
         const policy = wholeHost ? null : this.policyFileDue(host, now);
+        const licences = policy || wholeHost ? null : await this.licencesOf(tx, host, now);
         const got: Lease[] = policy
           ? await this.leasePolicy(tx, host.origin, policy, nodeId, now)
-          : await this.leasePages(tx, host, nodeId, polite ? 1 : max - out.length, now, touched, takedowns);
+          : licences?.due
+            ? await this.leasePolicy(tx, host.origin, 'rsl', nodeId, now, licences.due)
+            : await this.leasePages(
+                tx,
+                host,
+                nodeId,
+                polite ? 1 : max - out.length,
+                now,
+                touched,
+                takedowns,
+                {
+                  docs: licences?.docs ?? [],
+                },
+              );
         if (got.length && polite) await frontier.markHostBusy(tx, host.origin, now + this.config.leaseMs);
         out.push(...got);
       }
@@ -123,8 +137,37 @@ export class LeaseScheduler {
     return null;
   }
 
-  private async leasePolicy(tx: SqlExecutor, origin: string, kind: UrlKind, nodeId: string, now: number) {
-    const url = kind === 'robots' ? `${origin}/robots.txt` : `${origin}/.well-known/tdmrep.json`;
+  /**
+   * The RSL licences robots.txt names (`License:`), as last fetched: the first one never fetched or older than
+   * policyTtlMs is `due` (fetched before any page of the origin is leased); `docs` are the ones read.
+   */
+  private async licencesOf(tx: SqlExecutor, host: ReadyHost, now: number) {
+    const urls = robotsUsageOf(host.robotsDoc, host.robotsTxt)?.licenses.flatMap((r) =>
+      r.via === 'html-script' ? [] : [r.url],
+    );
+    if (!urls?.length) return null;
+    const rows = await latestLicences(tx, urls);
+    const due = urls.find((u) => {
+      const row = rows.get(u);
+      return !row || now - row.fetchedAt > this.config.policyTtlMs;
+    });
+    const docs = [...rows.values()].flatMap((r) => {
+      const d = licenceOf(r);
+      return typeof d === 'string' ? [] : [d];
+    });
+    return { due: due ?? null, docs };
+  }
+
+  private async leasePolicy(
+    tx: SqlExecutor,
+    origin: string,
+    kind: UrlKind,
+    nodeId: string,
+    now: number,
+    licenceUrl?: string,
+  ) {
+    const url =
+      licenceUrl ?? (kind === 'robots' ? `${origin}/robots.txt` : `${origin}/.well-known/tdmrep.json`);
     const row = await this.frontier.policyFileRow(tx, origin, kind, url, now);
     if (!row || row.state === 'leased') return [];
     // A node that refused the file by its own rules is not asked again; one whose answer would close the
@@ -146,6 +189,7 @@ export class LeaseScheduler {
     now: number,
     touched: Set<string>,
     takedowns: readonly Takedown[],
+    licences: { docs: RslDocument[] },
   ): Promise<Lease[]> {
     const { frontier } = this;
     const out: Lease[] = [];
@@ -155,7 +199,9 @@ export class LeaseScheduler {
     const docs = { robots: host.robotsDoc, tdmrep: host.tdmrepDoc };
     // robots.txt's usage rules (Content-Usage, Content-Signal), parsed once per robots.txt answer.
     const usage = robotsUsageOf(host.robotsDoc, host.robotsTxt);
-    const usageRules = usage && (usage.contentUsage.length > 0 || usage.contentSignals.length > 0);
+    const usageRules =
+      licences.docs.length > 0 ||
+      (usage && (usage.contentUsage.length > 0 || usage.contentSignals.length > 0));
     const jobCache = new Map<
       string,
       {
@@ -186,6 +232,11 @@ export class LeaseScheduler {
             null,
           );
           touched.add(jobId);
+          continue;
+        }
+        // An RSL licence a page named: read before the origin's pages (queued at depth -1, so first).
+        if (kind === 'rsl') {
+          out.push(await this.lease(tx, id, POLICY_JOB, url, 'rsl', nodeId, now));
           continue;
         }
         if (kind === 'spotcheck') {
@@ -241,7 +292,7 @@ export class LeaseScheduler {
         }
         // The job's purpose against robots.txt's Content-Usage / Content-Signal rules, before any request.
         if (usageRules) {
-          const d = decideUsage(job.purpose, url, { robots: usage });
+          const d = decideUsage(job.purpose, url, { robots: usage, rsl: licences.docs });
           const refused = refusalOf(purposeDecision(d), d.price);
           if (refused) {
             const why = `refused for ${job.purpose} by ${host.origin}/robots.txt (${d.reasons.join(', ')})`;

@@ -1,6 +1,6 @@
 import type { CrawlOptions } from '@sward/core';
 
-export type UrlKind = 'page' | 'feed' | 'robots' | 'tdmrep' | 'spotcheck';
+export type UrlKind = 'page' | 'feed' | 'robots' | 'tdmrep' | 'rsl' | 'spotcheck';
 export type UrlState = 'queued' | 'leased' | 'stored' | 'skipped' | 'failed';
 export type JobState = 'running' | 'done';
 
