@@ -63,3 +63,113 @@ const decide = time('decideUsage (all signals, per page and purpose)', n, (i) =>
 console.log(
   `decideUsage / robotsVerdict: ${(decide / baseline).toFixed(2)}x; parse once: robots ${parseRobots.toFixed(1)} µs, RSL ${parseRsl.toFixed(1)} µs`,
 );
+
+// --- The wired path on the coordinator (issue #15 points 1-2), per page, against the same run's baselines ---
+// Before leasing: what the scheduler adds per URL (robots.txt usage rules parsed once per robots.txt answer,
+// then decideUsage for the job's purpose) on top of robotsVerdict. On the response: ingest's pageVerdict on an
+// HTML page (the crawl's light path, extract: false) with the page's rights (decision for every purpose, the
+// rights receipt with its headers hash) against the same pageVerdict as before purposes (TDM header and noai).
+
+const { pageVerdict } = await import('../packages/coordinator/src/ingest/page-verdict.js');
+const { PageRights, PolicyDocCache } = await import('../packages/coordinator/src/ingest/page-rights.js');
+const { robotsUsageOf } = await import('../packages/coordinator/src/policy/usage-rights.js');
+const { sha256Hex, captureLeafBytes } = await import('@sward/core');
+
+const robotsUsage = robotsUsageOf(1, robotsTxt);
+const preLease = time('scheduler: robotsVerdict + decideUsage (per URL)', n, (i) => {
+  const url = urls[i % urls.length] as string;
+  robotsVerdict(origin, 'fetched', robotsTxt, url);
+  return decideUsage(purposes[i % 3] as (typeof purposes)[number], url, {
+    robots: robotsUsageOf(1, robotsTxt) ?? robotsUsage,
+    rsl: signals.rsl,
+  });
+});
+
+const para = (i: number) =>
+  `<p>Paragraph ${i} of a story about the harbour, with <a href="/news/story-${i}">a link</a> and some words to read.</p>`;
+const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A story</title>
+<meta name="robots" content="index, follow"></head><body><main>${Array.from({ length: 120 }, (_, i) => para(i)).join('\n')}</main></body></html>`;
+const body = Buffer.from(html);
+const capture = {
+  v: 1 as const,
+  jobId: 'j_bench',
+  leaseId: 'l_bench',
+  nodeId: 'a'.repeat(64),
+  requestedUrl: `${origin}/news/story-1`,
+  finalUrl: `${origin}/news/story-1`,
+  redirects: [],
+  status: 200,
+  headers: {
+    'content-type': 'text/html; charset=utf-8',
+    'content-usage': 'train-ai=n, search=y',
+    'content-signal': 'search=yes, ai-train=no',
+  },
+  bodySha256: sha256Hex(body),
+  bodyLength: body.length,
+  fetchStart: new Date().toISOString(),
+  fetchEnd: new Date().toISOString(),
+  tlsCertSha256: null,
+  ip: '127.0.0.1',
+};
+const robotsRow = {
+  id: 1,
+  origin,
+  kind: 'robots',
+  url: `${origin}/robots.txt`,
+  capture_id: `c_${'b'.repeat(32)}`,
+  status: 200,
+  body_sha256: sha256Hex(robotsTxt),
+  body: robotsTxt,
+  state: 'fetched',
+  detail: null,
+  fetched_at: Date.now(),
+};
+const licenceRow = { ...robotsRow, id: 2, kind: 'rsl', url: `${origin}/license.xml`, body: rslXml };
+// Only the two reads PageRights makes, answered from memory: the policy document and the licence.
+const db = {
+  all: async (sql: string) => (sql.includes("kind = 'rsl'") ? [licenceRow] : [robotsRow]),
+  get: async () => undefined,
+  run: async () => undefined,
+} as never;
+const cache = new PolicyDocCache();
+const lease = {
+  id: 1,
+  jobId: 'j_bench',
+  url: capture.requestedUrl,
+  origin,
+  kind: 'page',
+  depth: 1,
+  state: 'leased',
+  attempts: 0,
+  leaseId: 'l_bench',
+  leasedTo: capture.nodeId,
+  leaseDeadline: null,
+  detail: null,
+  robotsDoc: 1,
+  tdmrepDoc: null,
+} as never;
+const job = { id: 'j_bench', options: { purpose: 'index' }, collectionId: null } as never;
+const signature = `${'A'.repeat(86)}==`;
+
+async function timeAsync(label: string, count: number, run: () => Promise<unknown>): Promise<number> {
+  for (let i = 0; i < Math.min(count, 500); i++) await run();
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < count; i++) await run();
+  const us = Number(process.hrtime.bigint() - t0) / 1e3 / count;
+  console.log(`${label.padEnd(52)} ${us.toFixed(2)} µs/op`);
+  return us;
+}
+const pages = Math.max(2000, Math.round(n / 40));
+const before = await timeAsync('ingest baseline: pageVerdict + leaf (no rights)', pages, async () => {
+  pageVerdict(capture, body, { extract: false });
+  return captureLeafBytes({ capture, signature });
+});
+const withRights = await timeAsync('ingest: PageRights + pageVerdict + leaf w/ receipt', pages, async () => {
+  const rights = await PageRights.of(db, cache, 86_400_000, lease, capture, `c_${'c'.repeat(32)}`, job);
+  pageVerdict(capture, body, { extract: false, usage: rights.usage });
+  const receipt = rights.receipt();
+  return captureLeafBytes(receipt ? { capture, rights: receipt, signature } : { capture, signature });
+});
+console.log(
+  `scheduler per URL: ${(preLease / baseline).toFixed(2)}x robotsVerdict (+${(preLease - baseline).toFixed(1)} µs); ingest per page: ${(withRights / before).toFixed(2)}x (+${(withRights - before).toFixed(1)} µs)`,
+);

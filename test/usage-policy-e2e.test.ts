@@ -49,11 +49,12 @@ describe('publishers’ usage preferences, per purpose', () => {
   const crawls = new Map<Purpose, string>();
   const crawl = async (purpose: Purpose) => {
     const out = join(tmp, purpose);
+    const from = site.hits.all.length;
     const job = await client.createCrawl({ seed: `${site.url}/`, maxPages: 100, purpose });
     await client.waitForJob(job.id, undefined, 100);
     await writeCrawlOutput(client, job.id, out);
     crawls.set(purpose, out);
-    return { out, jobId: job.id };
+    return { out, jobId: job.id, requested: new Set(site.hits.all.slice(from).map((h) => h.path)) };
   };
   const bodyOf = async (url: string) => Buffer.from(await (await fetch(url)).arrayBuffer());
 
@@ -61,7 +62,7 @@ describe('publishers’ usage preferences, per purpose', () => {
   const done: Purpose[] = [];
   for (const purpose of ['train', 'input', 'index'] as const) {
     test(`purpose ${purpose}: every page stored or skipped with the site's reason; refused bodies never stored`, async () => {
-      const { out } = await crawl(purpose);
+      const { out, requested } = await crawl(purpose);
       const pages = readJsonl(join(out, 'pages.jsonl'));
       const skipped = readJsonl(join(out, 'skipped.jsonl'));
       const got = new Map<string, string>();
@@ -76,13 +77,15 @@ describe('publishers’ usage preferences, per purpose', () => {
         const sha = sha256Hex(await bodyOf(url));
         assert.equal(await blobs.get(sha), null, `${url} (${expect}) must not be stored`);
       }
-      // A page refused by robots.txt's rules or its licence is not even requested for this purpose.
-      for (const s of skipped)
-        if (
-          /^(aipref|content-signal|rsl):/.test(s.reason) &&
-          /robots-rule|\/rsl\/(paid|no-input)\//.test(s.url)
-        )
+      // A page refused by robots.txt's rules or the licence it names is not even requested for this purpose;
+      // one refused by its response was requested, and its body dropped.
+      for (const s of skipped) {
+        const path = new URL(s.url).pathname;
+        if (/robots-rule|\/rsl\/(paid|no-input)\//.test(path)) {
+          assert.ok(!requested.has(path), `${path} (${s.reason}) must not be requested for ${purpose}`);
           assert.match(s.detail, /robots\.txt/, `${s.url}: decided before the fetch`);
+        } else assert.ok(requested.has(path), `${path} (${s.reason}) is refused on its response`);
+      }
       // Each stored page carries its receipt in the log leaf, with the decision for every purpose.
       for (const p of pages) {
         const r = p.signedCapture.rights as RightsReceipt;
