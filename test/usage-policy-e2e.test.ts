@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -10,7 +10,9 @@ import { type JobCompliance, SwardClient, verifyBundleDir } from '@sward/sdk';
 import { startUsagePolicySite, type UsagePolicySite } from '@sward/testsites';
 import { pino } from 'pino';
 import { writeCrawlOutput } from '../packages/cli/src/crawl-output.js';
+import { extraChecks } from '../packages/sdk/src/verify-semantics.js';
 import { readJsonl } from './support/crawl-checks.js';
+import { refreshAfter } from './support/live.js';
 import { loopbackNode } from './support/nodes.js';
 
 type Purpose = 'train' | 'input' | 'index';
@@ -34,6 +36,7 @@ describe('publishers’ usage preferences, per purpose', () => {
       dataDir: join(tmp, 'data'),
       log: pino({ level: 'warn' }),
       scheduler: { hostDelayMs: 0, backoffMs: 1 },
+      collections: { minIntervalMs: 1000, tickMs: 100 },
     });
     node = await loopbackNode(c.url, tmp);
     client = new SwardClient({ url: c.url, apiKey: c.firstApiKey as string });
@@ -47,6 +50,7 @@ describe('publishers’ usage preferences, per purpose', () => {
   });
 
   const crawls = new Map<Purpose, string>();
+
   const crawl = async (purpose: Purpose) => {
     const out = join(tmp, purpose);
     const from = site.hits.all.length;
@@ -149,6 +153,48 @@ describe('publishers’ usage preferences, per purpose', () => {
         [`${site.url}/licenses/no-train.xml`, { readable: true, problem: null }],
       ],
     );
+  });
+
+  test('a live collection is an input job: pages refused for input never enter it', async () => {
+    const paths = ['/open', '/header/content-signal', '/rsl/no-input/page', '/noai', '/aipref/robots-rule'];
+    const col = await client.createCollection({
+      name: 'terms',
+      sources: paths.map((p) => site.url + p),
+      every: '1h',
+    });
+    const jobId = await refreshAfter(c, col.id, 0);
+    const rows = await c.store.db.all<{ url: string; state: string; reason: string | null }>(
+      "SELECT url, state, reason FROM urls WHERE job_id = ? AND kind = 'page' ORDER BY url",
+      [jobId],
+    );
+    assert.deepEqual(
+      Object.fromEntries(
+        rows.map((r) => [new URL(r.url).pathname, r.state === 'stored' ? 'stored' : r.reason]),
+      ),
+      Object.fromEntries(paths.map((p) => [p, site.expected.get(site.url + p)?.input])),
+    );
+    const leaf = await c.store.db.get<{ signed: string }>(
+      "SELECT signed FROM captures WHERE job_id = ? AND outcome = 'stored'",
+      [jobId],
+    );
+    assert.equal(JSON.parse(leaf?.signed ?? '{}').rights?.purpose, 'input');
+  });
+
+  test('a compliance.json whose robots.txt is not the one the receipts name fails the rights check', async () => {
+    const out = join(tmp, 'verify-rights');
+    mkdirSync(out);
+    for (const f of ['pages.jsonl', 'compliance.json', 'skipped.jsonl'])
+      writeFileSync(join(out, f), readFileSync(join(crawls.get('train') as string, f)));
+    const file = join(out, 'compliance.json');
+    const compliance = JSON.parse(readFileSync(file, 'utf8')) as JobCompliance;
+    const robots = compliance.documents.find((d) => d.kind === 'robots');
+    assert.ok(robots);
+    robots.bodySha256 = sha256Hex('User-agent: *\nAllow: /\n');
+    writeFileSync(file, JSON.stringify(compliance));
+    const r = await extraChecks(out, {});
+    const line = r.lines.find((l) => l.check === 'rights receipts');
+    assert.equal(line?.status, 'failed', JSON.stringify(line));
+    assert.match(line?.detail ?? '', /receipt's robots .* is not compliance\.json's/);
   });
 
   test('a receipt edited after the log committed to it fails verify', async () => {
