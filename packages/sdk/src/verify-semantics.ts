@@ -26,6 +26,12 @@ export type RederiveDocuments = (dir: string) => Promise<RederiveResult>;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** A check's report line and the failures behind it. */
+const outcome = (check: string, status: CheckLine['status'], detail: string, failures: BundleFailure[]) => ({
+  line: { check, status, detail },
+  failures,
+});
+
 async function* jsonlRows(
   path: string,
 ): AsyncGenerator<{ n: number; row: unknown } | { n: number; error: string }> {
@@ -108,20 +114,15 @@ async function rightsReceipts(dir: string): Promise<{ line: CheckLine; failures:
       }
     }
   } catch {
-    return {
-      line: { check: 'rights receipts', status: 'not_checked', detail: 'pages.jsonl is not in the folder' },
-      failures,
-    };
+    return outcome('rights receipts', 'not_checked', 'pages.jsonl is not in the folder', failures);
   }
   if (failures.length)
-    return {
-      line: {
-        check: 'rights receipts',
-        status: 'failed',
-        detail: `${plural(failures.length, 'problem')}; first: row ${failures[0]?.row}: ${failures[0]?.message}`,
-      },
+    return outcome(
+      'rights receipts',
+      'failed',
+      `${plural(failures.length, 'problem')}; first: row ${failures[0]?.row}: ${failures[0]?.message}`,
       failures,
-    };
+    );
   if (counts.receipts === 0)
     return {
       line: {
@@ -173,20 +174,15 @@ async function skipEvidence(dir: string): Promise<{ line: CheckLine; failures: B
       }
     }
   } catch {
-    return {
-      line: { check: 'skip evidence', status: 'not_checked', detail: 'skipped.jsonl is not in the folder' },
-      failures,
-    };
+    return outcome('skip evidence', 'not_checked', 'skipped.jsonl is not in the folder', failures);
   }
   if (failures.length)
-    return {
-      line: {
-        check: 'skip evidence',
-        status: 'failed',
-        detail: `${failures.length} of ${plural(counts.rows, 'row')}; first: ${failures[0]?.message}`,
-      },
+    return outcome(
+      'skip evidence',
+      'failed',
+      `${failures.length} of ${plural(counts.rows, 'row')}; first: ${failures[0]?.message}`,
       failures,
-    };
+    );
   const checked = counts.supported + counts.signed;
   const parts = [
     `${counts.supported} supported by signed answers`,
