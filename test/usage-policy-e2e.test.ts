@@ -90,6 +90,11 @@ describe('publishers’ usage preferences, per purpose', () => {
           assert.match(s.detail, /robots\.txt/, `${s.url}: decided before the fetch`);
         } else assert.ok(requested.has(path), `${path} (${s.reason}) is refused on its response`);
       }
+      for (const s of skipped)
+        if (s.reason.startsWith('rsl:')) assert.match(s.detail, /licence/, `${s.url}: names the licence`);
+      const paid = skipped.find((s) => s.url === `${site.url}/rsl/paid/page`);
+      assert.match(paid?.detail ?? '', new RegExp(`its licence ${site.url}/license\\.xml`));
+      assert.match(paid?.detail ?? '', /the licence asks crawl: 0\.015 USD/, 'the price is named');
       // Each stored page carries its receipt in the log leaf, with the decision for every purpose.
       for (const p of pages) {
         const r = p.signedCapture.rights as RightsReceipt;

@@ -13,6 +13,7 @@ import { linkHeaderRefs, type RslDocument } from '@sward/core/usage-policy';
 import {
   decideAll,
   licenceOf,
+  offerDetail,
   parseRslTexts,
   policyDocument,
   receiptDecisions,
@@ -153,15 +154,22 @@ export class PageRights {
           ? `X-Robots-Tag: ${this.c.headers['x-robots-tag']}`
           : '<meta name="robots" content="noai">',
       };
-    const offer = d.price?.amount
-      ? `; asks ${d.price.type}: ${d.price.amount.value} ${d.price.amount.currency}`
-      : '';
     const bad = problems.length ? `; unreadable licence: ${problems[0]}` : '';
     return {
       reason: mine.reason,
-      detail: `refused for ${this.purpose} (${d.reasons.join(', ') || d.reason})${offer}${bad}`,
+      detail: `refused for ${this.purpose} by ${this.sources(mine.reason)} (${d.reasons.join(', ') || d.reason})${offerDetail(d)}${bad}`,
     };
   };
+
+  /** Which documents a refusal rests on, for the skip's detail (skipped.jsonl). */
+  private sources(reason: string): string {
+    if (reason.startsWith('rsl:')) {
+      const named = this.licencesUsed.map((r) => r.url);
+      return named.length ? `its licence ${named.join(', ')}` : 'its inline licence';
+    }
+    const robots = this.robots ? `${this.robots.url} or ` : '';
+    return `${robots}its response headers`;
+  }
 
   receipt(): RightsReceipt | null {
     if (!this.decisions) return null;

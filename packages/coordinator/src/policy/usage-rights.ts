@@ -37,12 +37,11 @@ export function purposeDecision(d: UsageDecision): PurposeDecision {
   return { decision: 'pay', reason: d.price?.server ? RSL_LICENSE_TOKEN_REQUIRED : RSL_PAYMENT_REQUIRED };
 }
 
-/** Why a page is not fetched or stored for its job, or null when the purpose is allowed. */
-export function refusalOf(d: PurposeDecision, offer?: UsageDecision['price']): string | null {
-  if (d.decision === 'allow') return null;
-  if (d.decision === 'pay' && offer?.amount)
-    return `${d.reason} (${offer.type}: ${offer.amount.value} ${offer.amount.currency})`;
-  return d.reason;
+/** What a refusal adds to its reason in a skip's detail: the price a licence asks, when it names one. */
+export function offerDetail(d: UsageDecision): string {
+  return d.decision === 'pay' && d.price?.amount
+    ? `; the licence asks ${d.price.type}: ${d.price.amount.value} ${d.price.amount.currency}`
+    : '';
 }
 
 /** Decisions for every purpose from one set of signals. */

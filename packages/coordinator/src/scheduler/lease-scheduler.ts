@@ -9,7 +9,7 @@ import {
   type UsagePurpose,
 } from '@sward/core';
 import { decideUsage, type RslDocument } from '@sward/core/usage-policy';
-import { licenceOf, purposeDecision, refusalOf, robotsUsageOf } from '../policy/usage-rights.js';
+import { licenceOf, offerDetail, purposeDecision, robotsUsageOf } from '../policy/usage-rights.js';
 import { mayCheck } from '../spot-check/eligibility.js';
 import { parseSpotCheckTask } from '../spot-check/task.js';
 import {
@@ -114,9 +114,7 @@ export class LeaseScheduler {
                 now,
                 touched,
                 takedowns,
-                {
-                  docs: licences?.docs ?? [],
-                },
+                licences ?? { docs: [], urls: [] },
               );
         if (got.length && polite) await frontier.markHostBusy(tx, host.origin, now + this.config.leaseMs);
         out.push(...got);
@@ -155,7 +153,7 @@ export class LeaseScheduler {
       const d = licenceOf(r);
       return typeof d === 'string' ? [] : [d];
     });
-    return { due: due ?? null, docs };
+    return { due: due ?? null, docs, urls: [...rows.keys()] };
   }
 
   private async leasePolicy(
@@ -189,7 +187,7 @@ export class LeaseScheduler {
     now: number,
     touched: Set<string>,
     takedowns: readonly Takedown[],
-    licences: { docs: RslDocument[] },
+    licences: { docs: RslDocument[]; urls: string[] },
   ): Promise<Lease[]> {
     const { frontier } = this;
     const out: Lease[] = [];
@@ -293,9 +291,9 @@ export class LeaseScheduler {
         // The job's purpose against robots.txt's Content-Usage / Content-Signal rules, before any request.
         if (usageRules) {
           const d = decideUsage(job.purpose, url, { robots: usage, rsl: licences.docs });
-          const refused = refusalOf(purposeDecision(d), d.price);
-          if (refused) {
-            const why = `refused for ${job.purpose} by ${host.origin}/robots.txt (${d.reasons.join(', ')})`;
+          if (d.decision !== 'allow') {
+            const licence = d.reason.startsWith('rsl:') ? ` and its licence ${licences.urls.join(', ')}` : '';
+            const why = `refused for ${job.purpose} by ${host.origin}/robots.txt${licence} (${d.reasons.join(', ')})${offerDetail(d)}`;
             await frontier.skipByPolicy(tx, id, purposeDecision(d).reason, why, docs.robots, docs.tdmrep);
             touched.add(jobId);
             continue;
