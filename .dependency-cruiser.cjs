@@ -2,8 +2,8 @@
 // import which, the coordinator's layers (store ◀ network ◀ features ◀ api), and no import cycles. Type-only
 // imports count: a cycle through types still ties two modules together.
 const coordinator = 'packages/coordinator/src';
-const network = `${coordinator}/(crawl|ingest|log|anchor|spot-check|policy|output|blob)/`;
-const features = `${coordinator}/(rewards|labelling|collections|labels)/`;
+const network = `${coordinator}/(crawl|ingest|log|anchor|spot-check|policy|output|blob|net)/`;
+const features = `${coordinator}/(rewards|labelling|collections|labels|creators)/`;
 const api = `${coordinator}/(api/|server\\.ts|index\\.ts|open-store\\.ts)`;
 
 /** A package's sources may import only these packages' sources (besides npm dependencies). */

@@ -337,4 +337,52 @@ describe('live collection sources: sitemap index, sniffed feed, text page, page 
     assert.notEqual(await missing.exited, 0);
     assert.match(missing.output(), /no collection with id or name "nope"/);
   });
+
+  test('the LangChain.js retriever and the LlamaIndex.TS reader answer passages that carry their provenance', async () => {
+    await c.flushLog();
+    const col = (await client.collections()).find((x) => x.name === 'mixed');
+    assert.ok(col);
+    const { SwardRetriever } = await import('@sward/sdk/langchain');
+    const { SwardReader } = await import('@sward/sdk/llamaindex');
+    const { Document: LcDocument } = await import('@langchain/core/documents');
+    const { Document: LiDocument } = await import('@llamaindex/core/schema');
+    const direct = (await client.searchCollection(col.id, { query: 'prune roses', k: 2 })).results;
+    const lc = await new SwardRetriever({ client, collectionId: col.id, k: 2 }).invoke('prune roses');
+    const li = await new SwardReader({ client, collectionId: col.id, k: 2 }).loadData('prune roses');
+    for (const [name, docs] of [
+      [
+        'langchain',
+        lc.map((d) => ({ doc: d, text: d.pageContent, meta: d.metadata, is: d instanceof LcDocument })),
+      ],
+      [
+        'llamaindex',
+        li.map((d) => ({ doc: d, text: d.text, meta: d.metadata, is: d instanceof LiDocument })),
+      ],
+    ] as const) {
+      assert.equal(docs.length, direct.length, name);
+      docs.forEach((d, i) => {
+        const want = direct[i];
+        assert.ok(want && d.is, `${name}: the framework's own Document class`);
+        assert.equal(d.text, want.text, name);
+        assert.equal(d.meta.url, want.url, name);
+        assert.deepEqual(d.meta.headingPath, want.headingPath, name);
+        // the provenance is the search's own, ready for GET /v1/proofs
+        assert.equal(d.meta.captureId, want.provenance.captureId, name);
+        assert.match(String(d.meta.captureId), /^c_[0-9a-f]+$/, name);
+        assert.equal(d.meta.leafIndex, want.provenance.leafIndex, name);
+        assert.equal(d.meta.proof, want.provenance.proof, name);
+      });
+    }
+    assert.equal(new URL(String(lc[0]?.metadata.url)).pathname, '/p/2');
+    // a proof named by a retrieved document verifies the words' capture
+    const proof = await client.proof({ captureId: String(lc[0]?.metadata.captureId) });
+    assert.equal(proof.captureId, lc[0]?.metadata.captureId);
+    // filters pass through: another domain finds nothing
+    const none = await new SwardRetriever({
+      client,
+      collectionId: col.id,
+      filters: { domain: 'example.org' },
+    }).invoke('roses');
+    assert.deepEqual(none, []);
+  });
 });

@@ -130,11 +130,12 @@ describe('SIGTERM: nodes hand back, coordinators drain', () => {
           [slow],
         )
       )?.leased_to;
-    // A healthy node is idle beside it, waiting for work.
+    await until(async () => ((await leasedTo()) === victimId ? true : null), 60_000);
+    // A healthy node waits for work beside it, started only now: had it leased /slow first, its fetch
+    // would time out, count an attempt and hand the page to the victim.
     const healthy = swardNode(url, join(tmp, 'k2'), env);
     procs.push(healthy);
     const healthyId = (await healthy.waitFor(/node ([0-9a-f]{64})/))[1] as string;
-    await until(async () => ((await leasedTo()) === victimId ? true : null), 60_000);
     await victim.kill('SIGKILL');
     const killedAt = Date.now();
     // Bounded well under the 60 s lease: without the node timeout this wait fails.

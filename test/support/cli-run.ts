@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { SWARD_BIN } from './processes.js';
+import { bundleEnv, SWARD_BIN } from './processes.js';
 
 /** The environment of every run: nothing of the caller's SWARD_* settings leaks in. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, SWARD_LOG_LEVEL: 'warn' };
+  const env = bundleEnv({ SWARD_LOG_LEVEL: 'warn' });
   for (const k of Object.keys(env)) if (k.startsWith('SWARD_')) delete env[k];
   return { ...env, SWARD_LOG_LEVEL: 'warn', ...extra };
 }

@@ -16,6 +16,8 @@ export type CoordinatorErrorCode =
   | 'CONFLICT'
   | 'RATE_LIMITED'
   | 'STORAGE'
+  /** A synchronous call (POST /v1/scrape) waited its whole timeout. */
+  | 'TIMEOUT'
   /** The coordinator's own setup is wrong (refused at start, never sent over HTTP). */
   | 'CONFIG';
 
@@ -36,6 +38,7 @@ const STATUS: Record<CoordinatorErrorCode, number> = {
   CONFLICT: 409,
   RATE_LIMITED: 429,
   STORAGE: 500,
+  TIMEOUT: 504,
   CONFIG: 500,
 };
 

@@ -3,6 +3,7 @@ export * from './api/app.js';
 export { checkNewKey, keyInfo } from './api/key-routes.js';
 export * from './blob/blob-store.js';
 export * from './collections/index.js';
+export * from './creators/index.js';
 export * from './errors.js';
 export * from './labelling/index.js';
 export * from './labels/inference/index.js';

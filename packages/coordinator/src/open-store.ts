@@ -1,5 +1,6 @@
 import { heldValidators } from './collections/collection-ingest.js';
 import { applyCollectionsSchema, migrateCollectionTenancy } from './collections/collections-schema.js';
+import { applyCreatorsSchema } from './creators/creators-schema.js';
 import { applyLabellingSchema } from './labelling/labelling-schema.js';
 import { applyRewardsSchema } from './rewards/rewards-schema.js';
 import { LeaseScheduler, type SchedulerEvents } from './scheduler/lease-scheduler.js';
@@ -12,6 +13,7 @@ export const featureSchemas: readonly SchemaPart[] = [
   applyLabellingSchema,
   applyCollectionsSchema,
   migrateCollectionTenancy,
+  applyCreatorsSchema,
 ];
 
 /** The coordinator's store with every feature's schema applied: what a coordinator, the CLI and tests open. */

@@ -17,6 +17,8 @@ import { CollectionSearch } from './collections/collection-search.js';
 import { Collections } from './collections/collections-service.js';
 import type { EmbeddingProvider } from './collections/embeddings.js';
 import { CollectionRefresher, type RefresherOptions } from './collections/refresher.js';
+import { Creators } from './creators/creators-service.js';
+import type { DomainProofOptions } from './creators/domain-proof.js';
 import { ExtractionPool } from './ingest/extraction-pool.js';
 import { Ingest } from './ingest/ingest.js';
 import { Checkpointer, type CheckpointPolicy } from './log/checkpointer.js';
@@ -52,6 +54,8 @@ export interface CoordinatorOptions {
   logKeyFile?: string;
   spotChecks?: Partial<SpotCheckConfig>;
   collections?: CollectionsConfig;
+  /** How creators' domain claims are checked (tests map domains to loopback and play DNS). */
+  creators?: DomainProofOptions;
   /**
    * Addresses of reverse proxies in front of the coordinator. Only requests from these have their
    * X-Forwarded-For read for the node's address (sybil evidence); default none: the socket's peer.
@@ -202,6 +206,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     anchor,
     collections,
     collectionSearch,
+    creators: new Creators(store.db, opts.creators),
     trustedProxies: trustedProxySet(opts.trustedProxies),
     isClosing: () => closing,
     flushLog: () => sequencer.flush(),

@@ -17,6 +17,8 @@ export const SCOPES = [
   'operators:admin',
   'network:admin',
   'metrics:read',
+  // a site owner: claim domains, prove control, set terms for their pages
+  'creator',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

@@ -1,4 +1,10 @@
-import type { SpotCheckEpoch } from '@sward/core';
+import type {
+  CreatorClaimInfo,
+  CreatorTermsRequest,
+  PublicDomainTerms,
+  ScrapeAnswer,
+  SpotCheckEpoch,
+} from '@sward/core';
 import { SwardApiError } from './errors.js';
 import type {
   ApiKeyInfo,
@@ -264,6 +270,43 @@ export class SwardClient {
     if (q.limit !== undefined) qs.set('limit', String(q.limit));
     const r = await this.call<{ entries: AuditEntry[] }>('GET', `/v1/audit${qs.size ? `?${qs}` : ''}`);
     return r.entries;
+  }
+
+  /**
+   * One URL fetched through a node and answered at once (a one-page crawl job): the page with its signed
+   * capture, its document (text and Markdown) and its proof, or why it was skipped or failed. A page not
+   * fetched within `timeoutMs` (default 60 s) fails with code TIMEOUT naming the job to follow.
+   */
+  scrape(url: string, opts: { timeoutMs?: number } = {}): Promise<ScrapeAnswer> {
+    return this.call('POST', '/v1/scrape', { url, ...opts });
+  }
+
+  /**
+   * A creator claims a domain (key scope `creator`): the answer says what to publish (a well-known file or
+   * a DNS TXT record) before `verifyDomain`.
+   */
+  claimDomain(domain: string): Promise<CreatorClaimInfo> {
+    return this.call('POST', '/v1/creator/claims', { domain });
+  }
+
+  /** Checks the published proof now; on success the caller's tenant owns the domain. */
+  verifyDomain(domain: string): Promise<CreatorClaimInfo> {
+    return this.call('POST', `/v1/creator/claims/${encodeURIComponent(domain)}/verify`);
+  }
+
+  /** Sets the terms of an owned domain: a new version, in force from now. */
+  setDomainTerms(domain: string, terms: CreatorTermsRequest): Promise<CreatorClaimInfo> {
+    return this.call('PUT', `/v1/creator/claims/${encodeURIComponent(domain)}/terms`, terms);
+  }
+
+  /** The caller's domain claims, verified or not, with their terms. */
+  async creatorClaims(): Promise<CreatorClaimInfo[]> {
+    return (await this.call<{ claims: CreatorClaimInfo[] }>('GET', '/v1/creator/claims')).claims;
+  }
+
+  /** A domain's terms in force, as anyone may read them. */
+  domainTerms(domain: string): Promise<PublicDomainTerms> {
+    return this.call('GET', `/v1/terms/${encodeURIComponent(domain)}`);
   }
 
   /** The proof of one stored page, by capture id or URL. */

@@ -3,6 +3,7 @@ import { register as admin } from './admin.js';
 import { register as collection } from './collection.js';
 import { register as coordinator } from './coordinator.js';
 import { register as crawl } from './crawl.js';
+import { register as creator } from './creator.js';
 import { register as demo } from './demo.js';
 import { register as extract } from './extract.js';
 import { register as keys } from './keys.js';
@@ -19,6 +20,7 @@ export function registerCommands(program: Command): void {
     collection,
     coordinator,
     crawl,
+    creator,
     demo,
     extract,
     keys,

@@ -66,7 +66,7 @@ export function register(program: Command): void {
       .option('--role <role>', 'customer or admin', 'customer')
       .option(
         '--scopes <list>',
-        'comma-separated: crawl,collections,labelling:owner,keys:admin,rewards:admin,operators:admin,network:admin,metrics:read',
+        'comma-separated: crawl,collections,labelling:owner,keys:admin,rewards:admin,operators:admin,network:admin,metrics:read,creator',
       )
       .option('--expires <iso-time>', 'time after which the key stops working (ISO 8601)')
       .option(

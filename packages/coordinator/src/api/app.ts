@@ -6,6 +6,7 @@ import { CoordinatorError } from '../errors.js';
 import { safeError } from '../log-safe.js';
 import { auditRoutes } from './audit-routes.js';
 import { authorize } from './authorize.js';
+import { creatorRoutes } from './creator-routes.js';
 import { customerRoutes } from './customer-routes.js';
 import type { AppDeps } from './deps.js';
 import { directoryRoutes } from './directory-routes.js';
@@ -15,6 +16,7 @@ import { logRoutes } from './log-routes.js';
 import { nodeRoutes } from './node-routes.js';
 import { operatorRoutes } from './operator-routes.js';
 import { rewardsRoutes } from './rewards-routes.js';
+import { scrapeRoutes } from './scrape-routes.js';
 import { takedownRoutes } from './takedown-routes.js';
 
 /** The coordinator's HTTP API. Errors become `{error: {code, message}}` here and nowhere else. */
@@ -42,6 +44,10 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/v1', operatorRoutes(deps));
   app.route('/v1/takedowns', takedownRoutes(deps));
   app.route('/v1/audit', auditRoutes(deps));
+  const creator = creatorRoutes(deps);
+  app.route('/v1/creator', creator.creator);
+  app.route('/v1/terms', creator.terms);
+  app.route('/v1/scrape', scrapeRoutes(deps));
   app.route('/v1', customerRoutes(deps));
   app.notFound((c) => c.json(errBody('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => {

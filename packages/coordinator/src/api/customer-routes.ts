@@ -9,6 +9,7 @@ import { skipListing } from '../output/skip-evidence.js';
 import { jobCompliance } from '../policy/compliance.js';
 import type { PageCursor } from '../store/capture-store.js';
 import { type KeyEnv, principal } from './authorize.js';
+import { captureProof } from './capture-proof.js';
 import type { AppDeps } from './deps.js';
 import { parseBody, parseQuery, readJson } from './parse-body.js';
 import { createJobWithinQuota } from './quotas.js';
@@ -176,24 +177,7 @@ export function customerRoutes({
         'NOT_FOUND',
         id ? `no capture ${id}` : `no stored capture for ${url ?? '(no url given)'}`,
       );
-    let cp = await checkpoints.latest();
-    // Not yet covered by a checkpoint: sequence and checkpoint now rather than make the caller wait.
-    if (cap.leafIndex === null || !cp || cp.size <= cap.leafIndex) {
-      await flushLog();
-      cap = (await store.captures.byId(cap.id)) ?? cap;
-      cp = await checkpoints.latest();
-    }
-    if (cap.leafIndex === null || !cp)
-      throw new CoordinatorError('CONFLICT', 'capture is not in the log yet');
-    return c.json({
-      captureId: cap.id,
-      record: JSON.parse(cap.signed),
-      leafIndex: cap.leafIndex,
-      checkpoint: cp,
-      inclusionProof: (await logStore.inclusionProof(cap.leafIndex, cp.size)).map((h) =>
-        h.toString('base64'),
-      ),
-    });
+    return c.json(await captureProof({ store, checkpoints, flushLog, logStore }, cap));
   });
 
   // Live collections: owned by the tenant, refreshed by the coordinator's CollectionRefresher.

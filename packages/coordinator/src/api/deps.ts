@@ -3,6 +3,7 @@ import type { Anchor } from '../anchor/anchor.js';
 import type { BlobStore } from '../blob/blob-store.js';
 import type { CollectionSearch } from '../collections/collection-search.js';
 import type { Collections } from '../collections/collections-service.js';
+import type { Creators } from '../creators/creators-service.js';
 import type { Ingest } from '../ingest/ingest.js';
 import type { Checkpointer } from '../log/checkpointer.js';
 import type { LogStore } from '../log/log-store.js';
@@ -30,6 +31,8 @@ export interface AppDeps {
   anchor?: Anchor;
   collections: Collections;
   collectionSearch: CollectionSearch;
+  /** Creators' domain claims and terms. */
+  creators: Creators;
   /** Web Bot Auth: keys delegated to nodes and the network's signed key directory. */
   botKeys: BotKeys;
   /** Sequences pending captures and issues a checkpoint covering them (see log/sequencer.ts). */

@@ -70,6 +70,8 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /v1/blobs/:sha': key('crawl'),
   'GET /v1/proofs': key('crawl'),
   'GET /v1/captures/:id': key('crawl'),
+  // one URL answered synchronously through a node: a one-page job (scrape-routes.ts)
+  'POST /v1/scrape': key('crawl'),
   // live collections and their webhooks (customer-routes.ts)
   'POST /v1/collections': key('collections'),
   'GET /v1/collections': key('collections'),
@@ -115,4 +117,10 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'POST /v1/takedowns': key('network:admin'),
   'GET /v1/takedowns': pub,
   'GET /v1/audit': key('network:admin'),
+  // creators (creator-routes.ts): claim a domain, prove control, set terms; the terms are public
+  'POST /v1/creator/claims': key('creator'),
+  'GET /v1/creator/claims': key('creator'),
+  'POST /v1/creator/claims/:domain/verify': key('creator'),
+  'PUT /v1/creator/claims/:domain/terms': key('creator'),
+  'GET /v1/terms/:domain': pub,
 };

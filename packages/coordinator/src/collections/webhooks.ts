@@ -1,16 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { lookup as dnsLookup } from 'node:dns/promises';
-import type { LookupFunction } from 'node:net';
-import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  classifyAddress,
-  classifyHostName,
-  isAllowedVerdict,
-  parseIpLiteral,
-  signWebhook,
-} from '@sward/core';
+import { signWebhook } from '@sward/core';
 import { Agent, request } from 'undici';
+import {
+  checkTarget,
+  drainCapped,
+  pinnedLookup,
+  type ResolvedAddress,
+  type Resolver,
+  systemResolver,
+} from '../net/guarded-target.js';
 
 /**
  * Tells a customer which pages of a live collection changed at a refresh: one signed JSON POST
@@ -26,13 +25,10 @@ export const WEBHOOK_USER_AGENT = 'SwardWebhook/1';
 /** How much of a receiver's answer is read before the rest is dropped. */
 export const WEBHOOK_MAX_RESPONSE_BYTES = 64 * 1024;
 
-export interface ResolvedAddress {
-  readonly address: string;
-  readonly family: number;
-}
+export type { ResolvedAddress };
 
 /** Asks DNS for every address of a host name; swappable so tests can play any resolver. */
-export type WebhookResolver = (hostname: string) => Promise<readonly ResolvedAddress[]>;
+export type WebhookResolver = Resolver;
 
 export interface DeliverWebhookOptions {
   readonly url: string;
@@ -72,91 +68,14 @@ export function webhookSecret(): string {
   return `whsec_${randomBytes(32).toString('base64url')}`;
 }
 
-interface PinnedTarget {
-  readonly hostname: string;
-  readonly addresses: readonly { address: string; family: 4 | 6 }[];
-}
-
 type Outcome =
   | { readonly kind: 'ok'; readonly status: number }
   | { readonly kind: 'retry' | 'final'; readonly status: number | null; readonly error: string };
-
-const systemResolver: WebhookResolver = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
 
 function messageOf(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
   return `${err.message}${cause}`;
-}
-
-/** Rejects when `signal` aborts, so a hung resolver cannot outlive the attempt's deadline. */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new Error('aborted'));
-    if (signal.aborted) onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
-/** Checks the URL host and every address it resolves to; a string says why it is refused. */
-async function checkTarget(
-  urlHostname: string,
-  allowPrivate: boolean,
-  resolver: WebhookResolver,
-  signal: AbortSignal,
-): Promise<PinnedTarget | string> {
-  const guard = { allowPrivate };
-  const hostname = urlHostname.startsWith('[') ? urlHostname.slice(1, -1) : urlHostname;
-  if (parseIpLiteral(hostname)) {
-    const v = classifyAddress(hostname);
-    if (!v || !isAllowedVerdict(v, guard)) return `refusing ${v?.range ?? 'unknown'} address ${hostname}`;
-    return { hostname, addresses: [{ address: v.address, family: v.family }] };
-  }
-  const named = classifyHostName(hostname);
-  if (named === 'metadata' || (named === 'loopback' && !allowPrivate))
-    return `refusing ${named} host ${hostname}`;
-  const answers = await raceAbort(resolver(hostname), signal);
-  if (answers.length === 0) throw new Error(`DNS lookup of ${hostname} returned no address`);
-  for (const a of answers) {
-    const v = classifyAddress(a.address);
-    if (!v || !isAllowedVerdict(v, guard))
-      return `refusing ${hostname}: it resolves to ${v?.range ?? 'unparseable'} address ${a.address}`;
-  }
-  return {
-    hostname,
-    addresses: answers.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 })),
-  };
-}
-
-/** A `lookup` that never asks DNS: it answers with the addresses checkTarget already judged. */
-function pinnedLookup(target: PinnedTarget): LookupFunction {
-  return (hostname, opts, callback) => {
-    const first = target.addresses[0];
-    if (!first || hostname.toLowerCase() !== target.hostname.toLowerCase()) {
-      callback(new Error(`unchecked host ${hostname}`), '', 0);
-      return;
-    }
-    // Node asks for `all` when autoSelectFamily is on (happy eyeballs); answer in the shape asked for.
-    if (opts.all)
-      (callback as unknown as (e: null, a: PinnedTarget['addresses']) => void)(null, target.addresses);
-    else callback(null, first.address, first.family);
-  };
-}
-
-/** Reads at most `max` bytes of a response body, then drops the rest with the connection. */
-async function drainCapped(body: Readable, max: number): Promise<void> {
-  let total = 0;
-  try {
-    for await (const chunk of body) {
-      total += (chunk as Buffer).length;
-      if (total > max) break;
-    }
-  } catch {
-    // The status is what counts; a body cut short by the deadline changes nothing.
-  } finally {
-    body.destroy();
-  }
 }
 
 function outcomeOfStatus(status: number): Outcome {

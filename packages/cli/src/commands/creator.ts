@@ -1,0 +1,97 @@
+import type { CreatorClaimInfo } from '@sward/sdk';
+import { type Command, InvalidArgumentError } from 'commander';
+import { API_KEY_HELP, apiKey, COORDINATOR_HELP, coordinatorUrl, writeJson } from '../options.js';
+
+const PURPOSES = ['train', 'input', 'index'];
+
+const purposes = (v: string): string[] => {
+  const list = v.split(',').map((p) => p.trim());
+  for (const p of list)
+    if (!PURPOSES.includes(p))
+      throw new InvalidArgumentError(`"${p}" is not a purpose (${PURPOSES.join(', ')})`);
+  return list;
+};
+const nonNegative = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected a number >= 0, got "${v}"`);
+  return n;
+};
+const share = (v: string): number => {
+  const n = nonNegative(v);
+  if (n > 1) throw new InvalidArgumentError(`expected a share in 0…1, got "${v}"`);
+  return n;
+};
+
+/** Human text of one claim: its state, what to publish while pending, its terms once set. */
+export function describeClaim(c: CreatorClaimInfo): string {
+  const lines = [`${c.domain}  ${c.state}${c.verifiedAt ? ` (${c.method}, ${c.verifiedAt})` : ''}`];
+  if (c.state === 'pending')
+    lines.push(
+      `  publish one of:`,
+      `    ${c.proof.wellKnown.url}  ${JSON.stringify(c.proof.wellKnown.body)}`,
+      `    ${c.proof.dns.name}  TXT  "${c.proof.dns.value}"`,
+      `  then: sward creator verify ${c.domain}`,
+    );
+  if (c.terms)
+    lines.push(
+      `  terms v${c.terms.version} since ${c.terms.since}: licence ${c.terms.license}; purposes ${c.terms.purposes.join(', ')}; ` +
+        `${c.terms.pricePer1000Pages} points per 1,000 pages; royalty share ${c.terms.royaltyShare}`,
+    );
+  else if (c.state === 'verified') lines.push('  no terms set: sward creator terms <domain> --license …');
+  return lines.join('\n');
+}
+
+/** `sward creator …`: a site owner claims a domain, proves control of it and sets its terms. */
+export function register(program: Command): void {
+  const creator = program
+    .command('creator')
+    .description("site owners: claim a domain, prove you control it, set its pages' terms")
+    .option('--coordinator <url>', COORDINATOR_HELP)
+    .option('--api-key <key>', API_KEY_HELP);
+  const client = async () => {
+    const o = creator.opts<{ coordinator?: string; apiKey?: string }>();
+    const { SwardClient } = await import('@sward/sdk');
+    return new SwardClient({ url: coordinatorUrl(o.coordinator), apiKey: apiKey(o.apiKey) });
+  };
+  const show = (o: { json?: boolean }, c: CreatorClaimInfo | CreatorClaimInfo[]) => {
+    if (o.json) writeJson(c);
+    else
+      process.stdout.write(
+        `${(Array.isArray(c) ? c.map(describeClaim).join('\n') : describeClaim(c)) || '(no claims)'}\n`,
+      );
+  };
+  creator
+    .command('claim <domain>')
+    .description('start a claim: prints the well-known file or DNS TXT record to publish')
+    .option('--json', 'print JSON')
+    .action(async (domain: string, o) => show(o, await (await client()).claimDomain(domain)));
+  creator
+    .command('verify <domain>')
+    .description('check the published proof now; on success the domain is yours')
+    .option('--json', 'print JSON')
+    .action(async (domain: string, o) => show(o, await (await client()).verifyDomain(domain)));
+  creator
+    .command('terms <domain>')
+    .description('set the terms of a domain you own (each change is a new version)')
+    .requiredOption('--license <spdx-or-url>', 'an SPDX id (CC-BY-4.0, …) or the URL of your licence')
+    .requiredOption('--purposes <list>', `what the pages may be used for: ${PURPOSES.join(',')}`, purposes)
+    .option('--price-per-1000 <points>', 'points a customer pays per 1,000 pages', nonNegative, 0)
+    .option('--royalty-share <share>', 'your share of what customers pay for your pages (0…1)', share, 0)
+    .option('--json', 'print JSON')
+    .action(async (domain: string, o) =>
+      show(
+        o,
+        await (await client()).setDomainTerms(domain, {
+          license: o.license,
+          purposes: o.purposes,
+          pricePer1000Pages: o.pricePer1000,
+          royaltyShare: o.royaltyShare,
+        }),
+      ),
+    );
+  creator
+    .command('status')
+    .description('your claims, their state and terms')
+    .option('--json', 'print JSON')
+    .action(async (o) => show(o, await (await client()).creatorClaims()));
+}

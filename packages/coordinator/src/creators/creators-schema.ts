@@ -1,0 +1,31 @@
+import type { SqlDriver } from '../store/sql-driver.js';
+
+/**
+ * Creators' tables (prefix cr_). A claim is per tenant and domain, with the token its proof must show;
+ * cr_domains holds the one verified owner of each domain (a later proof of control by another tenant takes
+ * it over, as the domain's new owner); cr_terms keeps every version of a domain's terms, never updated,
+ * so a capture can name the version in force when it was fetched.
+ */
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS cr_claims (
+  tenant_id TEXT NOT NULL, domain TEXT NOT NULL, token TEXT NOT NULL, created_at BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id, domain));
+CREATE TABLE IF NOT EXISTS cr_domains (
+  domain TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, method TEXT NOT NULL, verified_at BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS cr_terms (
+  domain TEXT NOT NULL, version INTEGER NOT NULL, tenant_id TEXT NOT NULL, terms TEXT NOT NULL,
+  created_at BIGINT NOT NULL, PRIMARY KEY (domain, version));
+`;
+
+/** Creates the creators' tables; called once at the end of Store.migrate(). */
+export async function applyCreatorsSchema(db: SqlDriver): Promise<void> {
+  if (db.dialect === 'sqlite') {
+    await db.exec(SCHEMA);
+    return;
+  }
+  await db.transaction(async (tx) => {
+    // Same advisory lock as the core schema: replicas starting together must not race on CREATE.
+    await tx.run('SELECT pg_advisory_xact_lock(7290017)');
+    for (const stmt of SCHEMA.split(';')) if (stmt.trim()) await tx.run(stmt);
+  });
+}

@@ -1,0 +1,90 @@
+import { domainToASCII } from 'node:url';
+import { z } from 'zod';
+import { parseIpLiteral } from './address-class.js';
+
+/** What a page may be used for, as creators' terms name it (the purposes of issue #15). */
+export const CREATOR_PURPOSES = ['train', 'input', 'index'] as const;
+export type CreatorPurpose = (typeof CREATOR_PURPOSES)[number];
+
+/**
+ * A domain a creator claims: a host name (IDN in punycode, lowercase), never an IP address or a port,
+ * so a claim names what DNS and TLS name.
+ */
+export const creatorDomainSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(253)
+  .transform((d, ctx) => {
+    const ascii = domainToASCII(d.replace(/\.$/, '').toLowerCase());
+    const ok =
+      ascii !== '' &&
+      !parseIpLiteral(ascii) &&
+      /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/.test(ascii);
+    if (!ok) {
+      ctx.addIssue({ code: 'custom', message: `not a domain name: ${JSON.stringify(d)}` });
+      return z.NEVER;
+    }
+    return ascii;
+  });
+
+/** An SPDX licence id (or LicenseRef-…), or the http(s) URL of a licence. */
+const licenceSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(500)
+  .refine(
+    (l) => /^[A-Za-z0-9][A-Za-z0-9.+-]{0,99}$/.test(l) || /^https?:\/\/[^\s]+$/.test(l),
+    'licence must be an SPDX id (e.g. CC-BY-4.0) or an http(s) URL',
+  );
+
+/** A creator's terms for their domain's pages. */
+export const creatorTermsSchema = z
+  .object({
+    license: licenceSchema,
+    /** What the pages may be used for; a job of another purpose does not fetch them. */
+    purposes: z
+      .array(z.enum(CREATOR_PURPOSES))
+      .min(1)
+      .max(CREATOR_PURPOSES.length)
+      .refine((p) => new Set(p).size === p.length, 'purposes are listed once each'),
+    /** Points a customer pays per 1,000 pages of the domain (0: free). */
+    pricePer1000Pages: z.number().min(0).max(1_000_000_000).default(0),
+    /** The creator's share of what customers pay for the domain's pages (0-1). */
+    royaltyShare: z.number().min(0).max(1).default(0),
+  })
+  .strict();
+export type CreatorTerms = z.output<typeof creatorTermsSchema>;
+export type CreatorTermsRequest = z.input<typeof creatorTermsSchema>;
+
+export const creatorClaimRequestSchema = z.object({ domain: creatorDomainSchema }).strict();
+
+/** The well-known file a creator serves to prove control of a domain. */
+export const CREATOR_WELL_KNOWN_PATH = '/.well-known/sward.json';
+/** The DNS name whose TXT record proves control instead: `_sward-claim.<domain>`. */
+export const creatorDnsName = (domain: string): string => `_sward-claim.${domain}`;
+/** The TXT record's value, and the well-known file's `claim` member. */
+export const creatorProofValue = (token: string): string => `sward-claim=${token}`;
+
+/** A creator's claim on a domain, as its own tenant sees it. */
+export interface CreatorClaimInfo {
+  domain: string;
+  state: 'pending' | 'verified';
+  /** Serve this proof one of two ways, then ask to verify. */
+  proof: {
+    wellKnown: { url: string; body: { claim: string } };
+    dns: { name: string; type: 'TXT'; value: string };
+  };
+  verifiedAt: string | null;
+  method: 'well-known' | 'dns' | null;
+  /** The terms in force, with their version (each change is a new version; captures record theirs). */
+  terms: (CreatorTerms & { version: number; since: string }) | null;
+}
+
+/** The terms of a domain as anyone may read them (GET /v1/terms/:domain). */
+export interface PublicDomainTerms extends CreatorTerms {
+  domain: string;
+  version: number;
+  since: string;
+}

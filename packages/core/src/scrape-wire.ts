@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import type { PageListing, SkipListing } from './bundle/bundle-rows.js';
+import { crawlRequestSchema } from './crawl-wire.js';
+import { webUrlSchema } from './web-url.js';
+
+/** POST /v1/scrape: one URL, fetched through a node and answered in the same request. */
+export const scrapeRequestSchema = z
+  .object({
+    url: webUrlSchema,
+    /** How long the coordinator waits for the page before answering 504 with the job to follow. */
+    timeoutMs: z.number().int().min(1000).max(120_000).default(60_000),
+    /**
+     * What the page is for (docs/PUBLISHERS.md). Default `input`: a page fetched for an answer in the same
+     * request is handed to a model at question time, as a live collection's are.
+     */
+    purpose: crawlRequestSchema.shape.purpose,
+  })
+  .strict();
+
+export type ScrapeRequest = z.input<typeof scrapeRequestSchema>;
+
+/** The proof of a stored capture against a signed checkpoint (as GET /v1/proofs answers it). */
+export interface ScrapeProof {
+  captureId: string;
+  record: { capture: Record<string, unknown>; signature: string };
+  leafIndex: number;
+  /** The signed checkpoint (C2SP note) the proof is made against. */
+  checkpoint: { size: number; note: string; hash: string; createdAt: number; anchor: unknown };
+  /** Base64 sibling hashes, leaf to root. */
+  inclusionProof: string[];
+}
+
+/**
+ * The answer: the page with its signed capture, its document (text and Markdown) and its proof when it
+ * was stored; the reason (robots.txt, noai, TDM, a failure) when it was not.
+ */
+export type ScrapeAnswer =
+  | {
+      jobId: string;
+      url: string;
+      state: 'stored';
+      page: PageListing;
+      /** The cleaned document; null for a body the extractor does not read (not HTML). */
+      document: Record<string, unknown> | null;
+      proof: ScrapeProof;
+    }
+  | {
+      jobId: string;
+      url: string;
+      state: 'skipped' | 'failed';
+      reason: string;
+      detail: string | null;
+      evidence: SkipListing['evidence'] | null;
+    };
