@@ -63,3 +63,112 @@ const decide = time('decideUsage (all signals, per page and purpose)', n, (i) =>
 console.log(
   `decideUsage / robotsVerdict: ${(decide / baseline).toFixed(2)}x; parse once: robots ${parseRobots.toFixed(1)} µs, RSL ${parseRsl.toFixed(1)} µs`,
 );
+
+// --- The wired path on the coordinator (issue #15 points 1-2), per page, against the same run's baselines ---
+// Before leasing: what the scheduler adds per URL (robots.txt usage rules parsed once per robots.txt answer,
+// then decideUsage for the job's purpose) on top of robotsVerdict. On the response: ingest's pageVerdict on an
+// HTML page (the crawl's light path, extract: false) with the page's rights (decision for every purpose, the
+// rights receipt with its headers hash) against the same pageVerdict as before purposes (TDM header and noai).
+
+const { pageVerdict } = await import('../packages/coordinator/src/ingest/page-verdict.js');
+const { PageRights, PolicyDocCache } = await import('../packages/coordinator/src/ingest/page-rights.js');
+const { robotsUsageOf } = await import('../packages/coordinator/src/policy/usage-rights.js');
+const { sha256Hex, captureLeafBytes, generateIdentity } = await import('@sward/core');
+const { captureUpload } = await import('../test/support/capture-maker.js');
+
+const robotsUsage = robotsUsageOf(1, robotsTxt);
+const preLease = time('scheduler: robotsVerdict + decideUsage (per URL)', n, (i) => {
+  const url = urls[i % urls.length] as string;
+  robotsVerdict(origin, 'fetched', robotsTxt, url);
+  return decideUsage(purposes[i % 3] as (typeof purposes)[number], url, {
+    robots: robotsUsageOf(1, robotsTxt) ?? robotsUsage,
+    rsl: signals.rsl,
+  });
+});
+
+const para = (i: number) =>
+  `<p>Paragraph ${i} of a story about the harbour, with <a href="/news/story-${i}">a link</a> and some words to read.</p>`;
+const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A story</title>
+<meta name="robots" content="index, follow"></head><body><main>${Array.from({ length: 120 }, (_, i) => para(i)).join('\n')}</main></body></html>`;
+const body = Buffer.from(html);
+// A node's signed capture of the page, as a real node makes it (test/support/capture-maker.ts).
+const { capture, signature } = captureUpload(
+  generateIdentity(),
+  { leaseId: 'l_bench', jobId: 'j_bench', url: `${origin}/news/story-1` },
+  { body, headers: { 'content-usage': 'train-ai=n, search=y', 'content-signal': 'search=yes, ai-train=no' } },
+);
+const robotsRow = {
+  id: 1,
+  origin,
+  kind: 'robots',
+  url: `${origin}/robots.txt`,
+  capture_id: `c_${'b'.repeat(32)}`,
+  status: 200,
+  body_sha256: sha256Hex(robotsTxt),
+  body: robotsTxt,
+  state: 'fetched',
+  detail: null,
+  fetched_at: Date.now(),
+};
+const licenceRow = { ...robotsRow, id: 2, kind: 'rsl', url: `${origin}/license.xml`, body: rslXml };
+// Only the two reads PageRights makes, answered from memory: the policy document and the licence.
+const db = {
+  all: async (sql: string) => (sql.includes("kind = 'rsl'") ? [licenceRow] : [robotsRow]),
+  get: async () => undefined,
+  run: async () => undefined,
+} as never;
+const cache = new PolicyDocCache();
+const lease = {
+  id: 1,
+  jobId: 'j_bench',
+  url: capture.requestedUrl,
+  origin,
+  kind: 'page',
+  depth: 1,
+  state: 'leased',
+  attempts: 0,
+  leaseId: 'l_bench',
+  leasedTo: capture.nodeId,
+  leaseDeadline: null,
+  detail: null,
+  robotsDoc: 1,
+  tdmrepDoc: null,
+} as never;
+const job = { id: 'j_bench', options: { purpose: 'index' }, collectionId: null } as never;
+
+async function timeAsync(label: string, count: number, run: () => Promise<unknown>): Promise<number> {
+  for (let i = 0; i < Math.min(count, 500); i++) await run();
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < count; i++) await run();
+  const us = Number(process.hrtime.bigint() - t0) / 1e3 / count;
+  console.log(`${label.padEnd(52)} ${us.toFixed(2)} µs/op`);
+  return us;
+}
+const pages = Math.max(1000, Math.round(n / 100));
+const baselinePage = async () => {
+  pageVerdict(capture, body, { extract: false });
+  return captureLeafBytes({ capture, signature });
+};
+const rightsPage = async () => {
+  const rights = await PageRights.of(db, cache, 86_400_000, lease, capture, `c_${'c'.repeat(32)}`, job);
+  pageVerdict(capture, body, { extract: false, usage: rights.usage });
+  const receipt = rights.receipt();
+  return captureLeafBytes(receipt ? { capture, rights: receipt, signature } : { capture, signature });
+};
+// Alternating rounds, medians: the machine's load drifts within a run, and both sides see the same drift.
+const rounds = { before: [] as number[], after: [] as number[] };
+for (let r = 0; r < 7; r++) {
+  rounds.before.push(
+    await timeAsync(`ingest baseline: pageVerdict + leaf (round ${r + 1})`, pages, baselinePage),
+  );
+  rounds.after.push(
+    await timeAsync(`ingest: rights + pageVerdict + receipt (round ${r + 1})`, pages, rightsPage),
+  );
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const before = median(rounds.before);
+const withRights = median(rounds.after);
+console.log(`ingest medians: baseline ${before.toFixed(1)} µs, with rights ${withRights.toFixed(1)} µs`);
+console.log(
+  `scheduler per URL: ${(preLease / baseline).toFixed(2)}x robotsVerdict (+${(preLease - baseline).toFixed(1)} µs); ingest per page: ${(withRights / before).toFixed(2)}x (+${(withRights - before).toFixed(1)} µs)`,
+);

@@ -216,9 +216,9 @@ describe('sward verify catches tampering', () => {
     assert.match(cli.output(), /^FAILED: 2 problems \(2 of \d+ checks failed\)/m);
   });
 
-  test('format 2: bodies in one pack, captures in canonical key order, the format named', () => {
+  test('format 3: bodies in one pack, captures in canonical key order, the format named', () => {
     const cps = JSON.parse(readFileSync(join(good, 'provenance', 'checkpoints.json'), 'utf8'));
-    assert.equal(cps.bundleFormat, 2);
+    assert.equal(cps.bundleFormat, 3);
     assert.ok(!readdirSync(good).includes('blobs'), 'no folder of blobs');
     const lines = readFileSync(join(good, 'pages.jsonl'), 'utf8').trim().split('\n');
     for (const line of lines) {
@@ -321,10 +321,10 @@ describe('sward verify catches tampering', () => {
   });
 
   test('a bundle format this verifier does not read is refused, named', async () => {
-    const dir = tampered('format-3', (d) => {
+    const dir = tampered('format-4', (d) => {
       const file = join(d, 'provenance', 'checkpoints.json');
       const cp = JSON.parse(readFileSync(file, 'utf8'));
-      cp.bundleFormat = 3;
+      cp.bundleFormat = 4;
       writeFileSync(file, JSON.stringify(cp));
     });
     const r = await verifyBundleDir(dir);
@@ -333,7 +333,7 @@ describe('sward verify catches tampering', () => {
         (f) =>
           f.check === 'format' &&
           f.message ===
-            'checkpoints file: bundle format 3 is not one this verifier reads (1, 2): a newer sward wrote it',
+            'checkpoints file: bundle format 4 is not one this verifier reads (1, 2, 3): a newer sward wrote it',
       ),
       JSON.stringify(r.failures),
     );

@@ -1,7 +1,7 @@
 import { closeSync, createReadStream, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { documentRow, jsonLine } from '@sward/core';
+import { documentRow, jsonLine, type PageUsage, usageOf } from '@sward/core';
 import { decodeHtml, EXTRACTOR, extract } from '@sward/extract';
 import type { RederiveResult } from '@sward/sdk';
 
@@ -13,6 +13,8 @@ interface PageRef {
   bodySha256: string;
   finalUrl: string;
   contentType: string | undefined;
+  /** The per-purpose decisions of its signed leaf's receipt, which the documents row repeats. */
+  usage: PageUsage | null;
 }
 
 /**
@@ -63,6 +65,7 @@ export async function rederiveDocuments(dir: string): Promise<RederiveResult> {
         bodySha256: String(c.bodySha256),
         finalUrl: String(c.finalUrl),
         contentType: c.headers?.['content-type'],
+        usage: usageOf(p.signedCapture),
       });
     } catch {
       // a malformed row is the rows check's failure; its documents fail below as unbound
@@ -112,6 +115,7 @@ export async function rederiveDocuments(dir: string): Promise<RederiveResult> {
             captureId: row.captureId,
             leafIndex,
             bodySha256: row.bodySha256,
+            usage: page.usage,
             document: { ...doc, extractor: ex },
           },
           checkpointSize,

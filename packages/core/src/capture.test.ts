@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { canonicalBytes, canonicalJson } from './canonical-json.js';
 import {
   type Capture,
+  captureIdOf,
   captureLeafBytes,
   checkCaptureBody,
   signCapture,
@@ -16,6 +17,7 @@ import { CoreError } from './errors.js';
 import { sha256Hex } from './hash.js';
 import { exportPrivateKeyPem, generateIdentity, identityFromPem } from './identity.js';
 import { leafHash } from './merkle/hashing.js';
+import type { RightsReceipt } from './rights-receipt.js';
 
 const id = generateIdentity();
 const body = Buffer.from('<html>hello</html>');
@@ -145,5 +147,49 @@ test('malformed input names the bad field', () => {
   assert.throws(
     () => verifySignedCapture({ capture: { ...capture, bodySha256: 'zz' }, signature: 'x' }),
     /capture: capture.bodySha256/,
+  );
+});
+
+test('a rights receipt is part of the leaf, not of the node-signed capture or its id', () => {
+  const sc = signCapture(id, {
+    ...capture,
+    headers: { 'content-type': 'text/html', 'content-usage': 'train-ai=n' },
+  });
+  const rights: RightsReceipt = {
+    v: 1,
+    purpose: 'index',
+    documents: [
+      {
+        kind: 'robots',
+        url: 'http://example.com/robots.txt',
+        sha256: 'a'.repeat(64),
+        captureId: `c_${'b'.repeat(32)}`,
+      },
+    ],
+    decisions: {
+      train: { decision: 'skip', reason: 'aipref:train-ai=n' },
+      input: { decision: 'allow', reason: 'no-signal' },
+      index: { decision: 'allow', reason: 'no-signal' },
+    },
+  };
+  const leaf = { ...sc, rights };
+  const want = leafHash(captureLeafBytes(leaf));
+  // Every path to the leaf hash includes the receipt: canonical, bytes as signed, and in the node's key order.
+  assert.deepEqual(leafHash(verifySignedCaptureLeaf(leaf).leafBytes), want);
+  assert.deepEqual(verifySignedCaptureInOrder(JSON.parse(canonicalJson(leaf))).leafHash, want);
+  assert.deepEqual(verifySignedCaptureInOrder(JSON.parse(JSON.stringify(leaf))).leafHash, want);
+  assert.notDeepEqual(want, leafHash(captureLeafBytes(sc)), 'the receipt changes the leaf');
+  // An edited receipt still carries a valid node signature (the node never signed it) but another leaf hash.
+  const edited = JSON.parse(canonicalJson(leaf));
+  edited.rights.decisions.train = { decision: 'allow', reason: 'no-signal' };
+  assert.notDeepEqual(verifySignedCaptureInOrder(edited).leafHash, want);
+  // A leaf without a receipt (before receipts) hashes as it always did; the id ignores the receipt.
+  assert.deepEqual(captureLeafBytes(sc), canonicalBytes({ capture: sc.capture, signature: sc.signature }));
+  assert.equal(captureIdOf(leaf), captureIdOf(sc));
+  assert.equal(captureIdOf(sc), `c_${sha256Hex(captureLeafBytes(sc)).slice(0, 32)}`);
+  // A receipt that is not one is refused by name.
+  assert.throws(
+    () => verifySignedCapture({ ...leaf, rights: { ...rights, purpose: 'sell' } }),
+    /rights\.purpose/,
   );
 });

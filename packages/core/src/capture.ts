@@ -3,6 +3,7 @@ import { canonicalBytes } from './canonical-json.js';
 import { CoreError } from './errors.js';
 import { sha256, sha256Hex } from './hash.js';
 import { type Identity, signBytes, verifyBytes } from './identity.js';
+import { rightsReceiptSchema } from './rights-receipt.js';
 
 /** Response headers that go into the signed capture: enough to judge content, policy and freshness. */
 export const SIGNED_HEADERS = [
@@ -18,6 +19,9 @@ export const SIGNED_HEADERS = [
   'tdm-policy',
   'link',
   'location',
+  // Publishers' usage preferences (IETF AIPREF, Cloudflare Content Signals): part of a page's rights receipt.
+  'content-usage',
+  'content-signal',
 ] as const;
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters');
@@ -52,9 +56,15 @@ export const captureSchema = z
 export type Capture = z.infer<typeof captureSchema>;
 export type RedirectHop = z.infer<typeof redirectHopSchema>;
 
+/**
+ * A log leaf: the node's signed capture and, for a page, the coordinator's rights receipt (rights-receipt.ts).
+ * The node's signature covers `capture` only; the receipt is the coordinator's statement, committed to by the
+ * log's signed checkpoints like the rest of the leaf. Leaves from before receipts have no `rights`.
+ */
 export const signedCaptureSchema = z
   .object({
     capture: captureSchema,
+    rights: rightsReceiptSchema.optional(),
     signature: z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'expected a base64 ed25519 signature'),
   })
   .strict();
@@ -82,7 +92,7 @@ export function verifySignedCapture(input: unknown): SignedCapture {
  */
 export function verifySignedCaptureLeaf(input: unknown): { signed: SignedCapture; leafBytes: Buffer } {
   const { signed, captureBytes } = verifiedCapture(input);
-  return { signed, leafBytes: signedCaptureBytes(captureBytes, signed.signature) };
+  return { signed, leafBytes: signedCaptureBytes(captureBytes, signed) };
 }
 
 /**
@@ -96,22 +106,15 @@ export function verifySignedCaptureLeaf(input: unknown): { signed: SignedCapture
 export function verifySignedCaptureInOrder(input: unknown): { signed: SignedCapture; leafHash: Buffer } {
   const sc = parseSignedCapture(input);
   // The parsed copy's keys are in the schema's order; the input's are the file's.
-  const text = JSON.stringify((input as { capture: unknown }).capture);
-  // 0x00 ‖ {"capture":<capture>,"signature":"<base64>"}: the leaf hash's input; the capture is inside it.
-  const leafInput = Buffer.from(`\u0000{"capture":${text},"signature":"${sc.signature}"}`, 'utf8');
-  const asWritten = leafInput.subarray(LEAF_INPUT_HEAD, leafInput.length - sc.signature.length - LEAF_TAIL);
+  const asWritten = Buffer.from(JSON.stringify((input as { capture: unknown }).capture), 'utf8');
   if (verifyBytes(sc.capture.nodeId, asWritten, sc.signature))
-    return { signed: sc, leafHash: sha256(leafInput) };
+    return { signed: sc, leafHash: sha256(Buffer.concat([LEAF_PREFIX, signedCaptureBytes(asWritten, sc)])) };
   const captureBytes = canonicalBytes(sc.capture);
   if (captureBytes.equals(asWritten) || !verifyBytes(sc.capture.nodeId, captureBytes, sc.signature))
     throw new CoreError('BAD_SIGNATURE', `capture signature does not verify for node ${sc.capture.nodeId}`);
-  const leafBytes = signedCaptureBytes(captureBytes, sc.signature);
+  const leafBytes = signedCaptureBytes(captureBytes, sc);
   return { signed: sc, leafHash: sha256(Buffer.concat([LEAF_PREFIX, leafBytes])) };
 }
-/** Bytes before the capture in the leaf input (0x00 and `{"capture":`), and after the signature (`"}`), */
-const LEAF_INPUT_HEAD = 12;
-/** plus `,"signature":"` before it. */
-const LEAF_TAIL = 16;
 const LEAF_PREFIX = Buffer.from([0x00]);
 
 function parseSignedCapture(input: unknown): SignedCapture {
@@ -134,11 +137,13 @@ function verifiedCapture(input: unknown): { signed: SignedCapture; captureBytes:
 const LEAF_HEAD = Buffer.from('{"capture":');
 
 /**
- * canonicalBytes({ capture, signature }) from canonicalBytes(capture): the two keys sort as written, and a
- * signature that passed the schema is base64, which JSON writes without escapes.
+ * canonicalBytes({ capture, rights?, signature }) from canonicalBytes(capture): the keys sort as written, a
+ * signature that passed the schema is base64, which JSON writes without escapes, and the small receipt is
+ * canonicalised on its own.
  */
-function signedCaptureBytes(captureBytes: Buffer, signature: string): Buffer {
-  return Buffer.concat([LEAF_HEAD, captureBytes, Buffer.from(`,"signature":"${signature}"}`)]);
+function signedCaptureBytes(captureBytes: Buffer, sc: Pick<SignedCapture, 'rights' | 'signature'>): Buffer {
+  const rights = sc.rights ? `,"rights":${canonicalBytes(sc.rights).toString('utf8')}` : '';
+  return Buffer.concat([LEAF_HEAD, captureBytes, Buffer.from(`${rights},"signature":"${sc.signature}"}`)]);
 }
 
 /** Checks a raw body against the capture's hash and length. */
@@ -150,7 +155,15 @@ export function checkCaptureBody(capture: Capture, body: Uint8Array): void {
     throw new CoreError('HASH_MISMATCH', `body sha256 ${h} does not match capture ${capture.bodySha256}`);
 }
 
-/** The bytes a provenance log leaf commits to: the canonical JSON of the signed capture. */
+/** The bytes a provenance log leaf commits to: the canonical JSON of the signed capture and its receipt. */
 export function captureLeafBytes(sc: SignedCapture): Buffer {
   return canonicalBytes(sc);
+}
+
+/**
+ * A capture's id: the hash of the node's signed record alone (no receipt), so a node resending its capture
+ * gets the same answer before the coordinator has made the receipt again.
+ */
+export function captureIdOf(sc: SignedCapture): string {
+  return `c_${sha256Hex(canonicalBytes({ capture: sc.capture, signature: sc.signature })).slice(0, 32)}`;
 }

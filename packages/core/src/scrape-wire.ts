@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PageListing, SkipListing } from './bundle/bundle-rows.js';
+import { crawlRequestSchema } from './crawl-wire.js';
 import { webUrlSchema } from './web-url.js';
 
 /** POST /v1/scrape: one URL, fetched through a node and answered in the same request. */
@@ -8,6 +9,11 @@ export const scrapeRequestSchema = z
     url: webUrlSchema,
     /** How long the coordinator waits for the page before answering 504 with the job to follow. */
     timeoutMs: z.number().int().min(1000).max(120_000).default(60_000),
+    /**
+     * What the page is for (docs/PUBLISHERS.md). Default `input`: a page fetched for an answer in the same
+     * request is handed to a model at question time, as a live collection's are.
+     */
+    purpose: crawlRequestSchema.shape.purpose,
   })
   .strict();
 

@@ -6,6 +6,11 @@ export interface CrawlRequest {
   maxDepth?: number;
   include?: string[];
   exclude?: string[];
+  /**
+   * What the pages are for: `train` (the default), `input` (live collections, RAG) or `index` (`search`).
+   * Publishers' preferences are honoured for it (docs/PUBLISHERS.md).
+   */
+  purpose?: 'train' | 'input' | 'index' | 'search';
 }
 
 export interface JobProgress {
@@ -31,7 +36,8 @@ export interface JobInfo {
   finishedAt: number | null;
   /** Every page answered; documents may still be in the making (absent from older coordinators). */
   capturedAt?: number | null;
-  options: Required<CrawlRequest>;
+  /** `purpose` is absent for a job made before purposes (it ran as `train`). */
+  options: Required<Omit<CrawlRequest, 'purpose'>> & { purpose?: 'train' | 'input' | 'index' };
   progress?: JobProgress;
 }
 

@@ -2,7 +2,16 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { type BundleFailure, type ComplianceDocument, checkSkipEvidence } from '@sward/core';
+import {
+  type BundleFailure,
+  type ComplianceDocument,
+  checkSkipEvidence,
+  type RightsReceipt,
+  responseHeadersDocument,
+  responseHeadersSha256,
+  rightsReceiptSchema,
+  USAGE_PURPOSES,
+} from '@sward/core';
 import type { CheckLine } from './verify-report.js';
 
 /** What a re-extraction of documents.jsonl found (`sward verify --rederive`). */
@@ -16,6 +25,12 @@ export interface RederiveResult {
 export type RederiveDocuments = (dir: string) => Promise<RederiveResult>;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** A check's report line and the failures behind it. */
+const outcome = (check: string, status: CheckLine['status'], detail: string, failures: BundleFailure[]) => ({
+  line: { check, status, detail },
+  failures,
+});
 
 async function* jsonlRows(
   path: string,
@@ -33,18 +48,108 @@ async function* jsonlRows(
   }
 }
 
-/** skipped.jsonl: each row's evidence checked against its reason (core's checkSkipEvidence). */
-async function skipEvidence(dir: string): Promise<{ line: CheckLine; failures: BundleFailure[] }> {
-  const failures: BundleFailure[] = [];
+/** compliance.json's documents; a file that does not parse is a failure of `check`. */
+async function complianceDocs(dir: string, check: string, failures: BundleFailure[]) {
   const compliance = await readFile(join(dir, 'compliance.json'), 'utf8').catch(() => null);
-  let docs: ComplianceDocument[] = [];
   try {
-    docs = compliance
+    return compliance
       ? ((JSON.parse(compliance) as { documents?: ComplianceDocument[] }).documents ?? [])
       : [];
   } catch (e) {
-    failures.push({ row: null, check: 'evidence', message: `compliance.json: ${(e as Error).message}` });
+    failures.push({ row: null, check, message: `compliance.json: ${(e as Error).message}` });
+    return [];
   }
+}
+
+/**
+ * pages.jsonl's rights receipts (inside each leaf, so the inclusion check already binds them to the log):
+ * each is well-formed, allows the page for the purpose it was stored for, and each document it names
+ * matches what the bundle holds: policy files by their compliance.json entry, headers by the signed capture.
+ */
+async function rightsReceipts(dir: string): Promise<{ line: CheckLine; failures: BundleFailure[] }> {
+  const failures: BundleFailure[] = [];
+  const docs = await complianceDocs(dir, 'rights', failures);
+  const byCapture = new Map(docs.flatMap((d) => (d.captureId ? [[d.captureId, d] as const] : [])));
+  const counts = { receipts: 0, without: 0, matched: 0, headers: 0, unchecked: 0 };
+  const allowed = { train: 0, input: 0, index: 0 };
+  const fail = (row: number, message: string) => failures.push({ row, check: 'rights', message });
+  try {
+    for await (const r of jsonlRows(join(dir, 'pages.jsonl'))) {
+      if ('error' in r) continue; // the rows check reports it
+      const sc = (r.row as { signedCapture?: { rights?: unknown; capture?: { headers?: never } } })
+        .signedCapture;
+      if (sc?.rights === undefined) {
+        counts.without++;
+        continue;
+      }
+      const parsed = rightsReceiptSchema.safeParse(sc.rights);
+      if (!parsed.success) {
+        fail(r.n, `receipt: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+        continue;
+      }
+      const receipt: RightsReceipt = parsed.data;
+      counts.receipts++;
+      for (const p of USAGE_PURPOSES) if (receipt.decisions[p].decision === 'allow') allowed[p]++;
+      const own = receipt.decisions[receipt.purpose];
+      if (own.decision !== 'allow')
+        fail(r.n, `stored for ${receipt.purpose}, but its receipt says ${own.decision} (${own.reason})`);
+      for (const d of receipt.documents) {
+        if (d.kind === 'headers') {
+          const h = responseHeadersDocument(sc.capture?.headers ?? {});
+          if (h && responseHeadersSha256(h) === d.sha256) counts.headers++;
+          else fail(r.n, `receipt's headers hash is not the signed capture's headers`);
+          continue;
+        }
+        const entry = d.captureId ? byCapture.get(d.captureId) : undefined;
+        if (!entry) {
+          counts.unchecked++;
+          continue;
+        }
+        if (entry.bodySha256 === d.sha256 && entry.url === d.url) counts.matched++;
+        else
+          fail(
+            r.n,
+            `receipt's ${d.kind} ${d.url} (${d.sha256.slice(0, 12)}…) is not compliance.json's ${entry.url}`,
+          );
+      }
+    }
+  } catch {
+    return outcome('rights receipts', 'not_checked', 'pages.jsonl is not in the folder', failures);
+  }
+  if (failures.length)
+    return outcome(
+      'rights receipts',
+      'failed',
+      `${plural(failures.length, 'problem')}; first: row ${failures[0]?.row}: ${failures[0]?.message}`,
+      failures,
+    );
+  if (counts.receipts === 0)
+    return {
+      line: {
+        check: 'rights receipts',
+        status: 'not_checked',
+        detail: counts.without ? `${plural(counts.without, 'page')} captured before receipts` : 'no pages',
+      },
+      failures,
+    };
+  const older = counts.without ? `; ${plural(counts.without, 'page')} captured before receipts` : '';
+  const unchecked = counts.unchecked
+    ? `, ${plural(counts.unchecked, 'document')} not in compliance.json (or inline in a page), not checked`
+    : '';
+  return {
+    line: {
+      check: 'rights receipts',
+      status: 'checked',
+      detail: `${plural(counts.receipts, 'page')} with receipts, allowed for train ${allowed.train}, input ${allowed.input}, index ${allowed.index}; ${plural(counts.matched, 'policy document')} matched compliance.json, ${plural(counts.headers, 'header set')} matched the signed capture${unchecked}${older}`,
+    },
+    failures,
+  };
+}
+
+/** skipped.jsonl: each row's evidence checked against its reason (core's checkSkipEvidence). */
+async function skipEvidence(dir: string): Promise<{ line: CheckLine; failures: BundleFailure[] }> {
+  const failures: BundleFailure[] = [];
+  const docs = await complianceDocs(dir, 'evidence', failures);
   const counts = { supported: 0, signed: 0, absent: 0, rows: 0 };
   const absentWhy = new Set<string>();
   try {
@@ -69,20 +174,15 @@ async function skipEvidence(dir: string): Promise<{ line: CheckLine; failures: B
       }
     }
   } catch {
-    return {
-      line: { check: 'skip evidence', status: 'not_checked', detail: 'skipped.jsonl is not in the folder' },
-      failures,
-    };
+    return outcome('skip evidence', 'not_checked', 'skipped.jsonl is not in the folder', failures);
   }
   if (failures.length)
-    return {
-      line: {
-        check: 'skip evidence',
-        status: 'failed',
-        detail: `${failures.length} of ${plural(counts.rows, 'row')}; first: ${failures[0]?.message}`,
-      },
+    return outcome(
+      'skip evidence',
+      'failed',
+      `${failures.length} of ${plural(counts.rows, 'row')}; first: ${failures[0]?.message}`,
       failures,
-    };
+    );
   const checked = counts.supported + counts.signed;
   const parts = [
     `${counts.supported} supported by signed answers`,
@@ -140,9 +240,10 @@ export async function extraChecks(
   options: { rederive?: RederiveDocuments },
 ): Promise<{ lines: CheckLine[]; failures: BundleFailure[] }> {
   const skip = await skipEvidence(dir);
+  const rights = await rightsReceipts(dir);
   const rederived = options.rederive ? await options.rederive(dir) : null;
   return {
-    lines: [skip.line, rederiveLine(rederived)],
-    failures: [...skip.failures, ...(rederived?.failures ?? [])],
+    lines: [skip.line, rights.line, rederiveLine(rederived)],
+    failures: [...skip.failures, ...rights.failures, ...(rederived?.failures ?? [])],
   };
 }

@@ -3,5 +3,6 @@ export * from './news-site.js';
 export { prng } from './prng.js';
 export * from './sample-facts.js';
 export * from './sample-site.js';
+export * from './usage-policy-site.js';
 export * from './web-bot-auth-site.js';
 export * from './web-bot-auth-verifier.js';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { CliError } from '../cli-error.js';
 import {
   API_KEY_HELP,
@@ -29,6 +29,14 @@ export function register(program: Command): void {
     .option('--max-depth <n>', 'follow links this many hops from the seed', intOption, 20)
     .option('--include <glob>', 'only URLs matching this glob (repeatable)', collect, [])
     .option('--exclude <glob>', 'never URLs matching this glob (repeatable)', collect, [])
+    .addOption(
+      new Option(
+        '--purpose <purpose>',
+        "what the pages are for; publishers' preferences are honoured for it (docs/PUBLISHERS.md)",
+      )
+        .choices(['train', 'input', 'index', 'search'])
+        .default('train'),
+    )
     .option('--out <dir>', 'output folder', 'sward-out')
     .option('--warc', 'also write a WARC 1.1 file of the responses')
     .option('--lang <codes>', 'keep only documents in these languages (ISO 639-1, comma-separated)', (v) =>
@@ -55,6 +63,7 @@ export function register(program: Command): void {
         maxDepth: o.maxDepth,
         include: o.include,
         exclude: o.exclude,
+        purpose: o.purpose,
       });
       process.stderr.write(`job ${job.id} submitted\n`);
       const bar = crawlProgressBar();

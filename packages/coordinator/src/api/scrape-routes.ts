@@ -30,6 +30,7 @@ export function scrapeRoutes(deps: AppDeps): Hono<KeyEnv> {
       maxDepth: 0,
       include: [],
       exclude: [],
+      purpose: req.purpose ?? 'input',
     });
     const deadline = Date.now() + req.timeoutMs;
     for (;;) {

@@ -129,7 +129,15 @@ export class CollectionRefresher {
           tx,
           // the maker's key: the refresh's pages count against its pages for the day (scheduler)
           { tenant: c.owner, apiKeyId: c.api_key_id },
-          { seed: sources[0]?.url ?? '', maxPages: opts.maxPages, maxDepth: 0, include: [], exclude: [] },
+          {
+            seed: sources[0]?.url ?? '',
+            maxPages: opts.maxPages,
+            maxDepth: 0,
+            include: [],
+            exclude: [],
+            // a live collection hands its pages to a model at question time: publishers' `input` signals apply
+            purpose: 'input',
+          },
           urls,
           c.id,
         );

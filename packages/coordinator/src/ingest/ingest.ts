@@ -25,6 +25,7 @@ import type { Store } from '../store/store.js';
 import type { Job, LeaseRow } from '../store/types.js';
 import { captureUploadSchema, type FailureReport } from './capture-input.js';
 import type { CaptureLedger, CollectionAnswers } from './ingest-hooks.js';
+import { PageRights, PolicyDocCache } from './page-rights.js';
 import { type PageVerdict, pageVerdict } from './page-verdict.js';
 import { replaceRefutedPage } from './refuted-page.js';
 
@@ -43,6 +44,8 @@ interface PreparedPage {
   signed: string;
   job: Job | null;
   body: Buffer;
+  /** RSL licences the page named that must be fetched before it is judged again (verdict `retry`). */
+  licences: string[];
 }
 
 /** A capture's refusal in a batch; anything but a verdict on the capture fails the whole request. */
@@ -58,6 +61,8 @@ export type BatchResult =
 
 /** RFC 9309 §2.5: crawlers must parse at least 500 KiB of robots.txt; we keep that much. */
 const ROBOTS_MAX = 500 * 1024;
+/** RSL licences are small XML files; a larger answer is cut there (and then does not parse: no licence). */
+const RSL_MAX = 1024 * 1024;
 
 /**
  * Checks a node's capture end to end before anything is stored: schema, signature, that the signer is
@@ -68,6 +73,7 @@ const ROBOTS_MAX = 500 * 1024;
 export class Ingest {
   /** Told when a stored page waits for its document (the extraction pool wakes up). */
   onExtractionQueued: () => void = () => {};
+  private readonly policyDocs = new PolicyDocCache();
 
   constructor(
     private readonly store: Store,
@@ -208,7 +214,24 @@ export class Ingest {
     const feeds = !collectionId ? 'never' : l.kind === 'feed' ? 'expect' : l.depth === 0 ? 'sniff' : 'never';
     // A crawl's documents are made off the capture path (extraction-pool.ts); a live collection chunks its
     // document in the capture's transaction, so it is extracted here.
-    let verdict = pageVerdict(c, body, { feeds, extract: collectionId !== null });
+    // The job's purpose is decided again on the response (headers, HTML): a refused body is never stored.
+    const db = this.store.db;
+    const rights = await PageRights.of(
+      db,
+      this.policyDocs,
+      this.store.frontier.config.policyTtlMs,
+      l,
+      c,
+      captureId,
+      job,
+    );
+    const opts = { feeds, extract: collectionId !== null, usage: rights.usage } as const;
+    let verdict = pageVerdict(c, body, opts);
+    if (rights.pendingLicences.length > 0) {
+      // A licence named in the HTML may have been read already (for another page): look, then judge again.
+      await rights.loadLicences(db, rights.pendingLicences);
+      verdict = pageVerdict(c, body, opts);
+    }
     // The scheduler checked the leased URL against the takedowns; a redirect may still lead into one.
     if (verdict.outcome === 'stored' && c.redirects.length > 0) {
       const chain = [...c.redirects.map((h) => h.url), c.finalUrl];
@@ -220,7 +243,10 @@ export class Ingest {
         };
     }
     if (verdict.outcome === 'stored') await this.blobs.put(c.bodySha256, body);
-    return { l, c, verdict, captureId, signed, job, body };
+    // The leaf carries the rights receipt: the log's signed checkpoints commit to it (docs/PROTOCOL.md).
+    const receipt = rights.receipt();
+    const leafText = receipt ? captureLeafBytes({ ...sc, rights: receipt }).toString('utf8') : signed;
+    return { l, c, verdict, captureId, signed: leafText, job, body, licences: rights.pendingLicences };
   }
 
   /**
@@ -325,6 +351,7 @@ export class Ingest {
         }
       }
       if (outcome === 'retry') {
+        for (const url of p.licences) await frontier.wantLicence(tx, l.origin, url, now);
         const r = await frontier.retryOrFail(tx, l.id, l.attempts + 1, reason ?? 'retry', detail ?? '', now);
         outcome = r === 'retry' ? 'retry' : 'failed';
       } else if (outcome === 'unchanged') {
@@ -425,6 +452,18 @@ export class Ingest {
         fetchedAt: Date.parse(c.fetchEnd),
         detail: null,
       };
+      if (l.kind === 'rsl') {
+        // An RSL licence decides pages of the origin, never closes it: recorded as answered.
+        const ok = c.status >= 200 && c.status < 300;
+        await frontier.setLicence(tx, l.origin, ok ? body.subarray(0, RSL_MAX).toString('utf8') : null, {
+          ...source,
+          detail: ok ? null : `licence answered ${c.status}`,
+        });
+        await frontier.settle(tx, l.id, 'stored', null, null, captureId);
+        await captures.insert(tx, newCapture(l, c, captureId, signed, 'policy', l.kind, c.finalUrl));
+        await frontier.releaseHost(tx, l.origin, now);
+        return { captureId, outcome: 'policy', reason: l.kind };
+      }
       const robots = l.kind === 'robots' ? robotsStateFromStatus(c.status) : null;
       const text =
         robots === 'fetched'
@@ -578,6 +617,10 @@ export class Ingest {
       } else if (lease.kind === 'robots') {
         // RFC 9309 §2.3.1.4: an unreachable robots.txt means complete disallow.
         await frontier.setRobots(tx, lease.origin, 'disallow-all', null, source);
+        await frontier.settle(tx, lease.id, 'failed', f.code.toLowerCase(), f.message);
+        outcome = 'failed';
+      } else if (lease.kind === 'rsl') {
+        await frontier.setLicence(tx, lease.origin, null, source);
         await frontier.settle(tx, lease.id, 'failed', f.code.toLowerCase(), f.message);
         outcome = 'failed';
       } else if (lease.kind === 'tdmrep') {

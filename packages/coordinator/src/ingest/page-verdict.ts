@@ -1,4 +1,5 @@
 import { type Capture, tdmHeaderReserved } from '@sward/core';
+import { htmlRslRefs } from '@sward/core/usage-policy';
 import { decodeHtml, type ExtractedDocument, extract, scanLinks } from '@sward/extract';
 import { headerSaysNoAi, metaSaysNoAi } from '../policy/noai.js';
 import { type ExpandedFeed, FeedError, parseFeed } from './feed-expand.js';
@@ -13,7 +14,7 @@ export type PageVerdict =
       extractLater?: boolean;
     }
   | { outcome: 'unchanged' }
-  | { outcome: 'skipped'; reason: 'noai' | 'tdmrep' | 'takedown'; detail: string }
+  | { outcome: 'skipped'; reason: string; detail: string }
   | { outcome: 'failed'; reason: string; detail: string }
   | { outcome: 'retry'; reason: string; detail: string };
 
@@ -29,6 +30,49 @@ export interface VerdictOptions {
    * capture path by the extraction workers (ingest/extraction-pool.ts).
    */
   extract?: boolean;
+  /**
+   * Decides on the publisher's signals found in the response (the job's purpose, robots.txt and the rest are
+   * the caller's): a refusal skips the page before anything is stored. Without it, a TDMRep header or `noai`
+   * refuses, as for every purpose a crawl had before purposes existed.
+   */
+  usage?: (signals: PageSignals) => UsageRefusal | null;
+}
+
+/** What a response says about its use, read from the signed headers and, for HTML, the page itself. */
+export interface PageSignals {
+  tdmHeader: boolean;
+  noaiHeader: boolean;
+  noaiMeta: boolean;
+  /** RSL licences the HTML names: inline `<script type="application/rsl+xml">` texts and `<link>` URLs. */
+  rslScripts: string[];
+  rslLinks: string[];
+}
+
+export interface UsageRefusal {
+  reason: string;
+  detail: string;
+  /** Not a refusal yet: something to read first (an RSL licence), then the page again. */
+  retry?: true;
+}
+
+/** The refusal a crawl made before purposes existed: TDMRep header, then noai (header, then meta). */
+function defaultUsage(s: PageSignals, headers: Capture['headers']): UsageRefusal | null {
+  if (s.tdmHeader) return { reason: 'tdmrep', detail: 'tdm-reservation: 1 response header' };
+  if (s.noaiHeader) return { reason: 'noai', detail: `X-Robots-Tag: ${headers['x-robots-tag']}` };
+  if (s.noaiMeta) return { reason: 'noai', detail: '<meta name="robots" content="noai">' };
+  return null;
+}
+
+const RSL_MARK = 'application/rsl+xml';
+
+/** RSL references in HTML; the parse runs only when the media type appears at all (most pages: never). */
+function htmlRsl(text: string, pageUrl: string): Pick<PageSignals, 'rslScripts' | 'rslLinks'> {
+  if (!text.includes(RSL_MARK)) return { rslScripts: [], rslLinks: [] };
+  const refs = htmlRslRefs(text, pageUrl);
+  return {
+    rslScripts: refs.flatMap((r) => (r.via === 'html-script' ? [r.xml] : [])),
+    rslLinks: refs.flatMap((r) => (r.via === 'html-link' ? [r.url] : [])),
+  };
 }
 
 const isHtml = (contentType: string | undefined) => !contentType || /html|xml\+xhtml/i.test(contentType);
@@ -60,14 +104,26 @@ export function pageVerdict(capture: Capture, body: Buffer, opts: VerdictOptions
       detail: `still ${status} after ${urls.length - 1} redirects`,
     };
   }
-  if (tdmHeaderReserved(headers['tdm-reservation']))
-    return { outcome: 'skipped', reason: 'tdmrep', detail: 'tdm-reservation: 1 response header' };
-  if (headerSaysNoAi(headers['x-robots-tag']))
-    return { outcome: 'skipped', reason: 'noai', detail: `X-Robots-Tag: ${headers['x-robots-tag']}` };
+  const head: PageSignals = {
+    tdmHeader: tdmHeaderReserved(headers['tdm-reservation']),
+    noaiHeader: headerSaysNoAi(headers['x-robots-tag']),
+    noaiMeta: false,
+    rslScripts: [],
+    rslLinks: [],
+  };
+  const refuse = (signals: PageSignals): PageVerdict | null => {
+    const r = opts.usage ? opts.usage(signals) : defaultUsage(signals, headers);
+    if (!r) return null;
+    return { outcome: r.retry ? 'retry' : 'skipped', reason: r.reason, detail: r.detail };
+  };
   const feeds = opts.feeds ?? 'never';
   const ct = headers['content-type'];
   // A URL queued as a feed may turn out to be a page (and a page source a feed): the answer decides.
   const asFeed = feeds !== 'never' && (looksLikeFeed(ct, body) || (feeds === 'expect' && !isHtml(ct)));
+  if (asFeed || !isHtml(ct)) {
+    const refused = refuse(head);
+    if (refused) return refused;
+  }
   if (asFeed) {
     try {
       return {
@@ -81,20 +137,29 @@ export function pageVerdict(capture: Capture, body: Buffer, opts: VerdictOptions
       return { outcome: 'failed', reason: 'bad_feed', detail: e.message };
     }
   }
-  if (!isHtml(headers['content-type'])) return { outcome: 'stored', links: [], document: null };
+  if (!isHtml(ct)) return { outcome: 'stored', links: [], document: null };
+  // A refusal in the headers needs no parse of the body.
+  if (!opts.usage && (head.tdmHeader || head.noaiHeader)) return refuse(head) as PageVerdict;
+  const { text } = decodeHtml(body, ct);
   if (opts.extract === false) {
-    const { text } = decodeHtml(body, headers['content-type']);
     const scan = scanLinks(text, capture.finalUrl);
-    if (metaSaysNoAi(scan.metaRobots))
-      return { outcome: 'skipped', reason: 'noai', detail: '<meta name="robots" content="noai">' };
+    const refused = refuse({
+      ...head,
+      noaiMeta: metaSaysNoAi(scan.metaRobots),
+      ...htmlRsl(text, capture.finalUrl),
+    });
+    if (refused) return refused;
     return { outcome: 'stored', links: scan.links, document: null, extractLater: true };
   }
   // One parse serves the opt-out check, the frontier's links and the document. extract() never throws:
   // bad pages give an empty document with a reason, and the crawl goes on.
-  const { text } = decodeHtml(body, headers['content-type']);
   const document = extract(text, { url: capture.finalUrl });
-  if (metaSaysNoAi(document.metaRobots))
-    return { outcome: 'skipped', reason: 'noai', detail: '<meta name="robots" content="noai">' };
+  const refused = refuse({
+    ...head,
+    noaiMeta: metaSaysNoAi(document.metaRobots),
+    ...htmlRsl(text, capture.finalUrl),
+  });
+  if (refused) return refused;
   const links = document.links.filter((l) => !l.nofollow).map((l) => l.url);
   return { outcome: 'stored', links, document };
 }

@@ -1,4 +1,4 @@
-import type { PageListing } from '@sward/core';
+import { type PageListing, usageOf } from '@sward/core';
 import type { BlobStore } from '../blob/blob-store.js';
 import type { CaptureRow } from '../store/types.js';
 
@@ -17,6 +17,11 @@ export function pageListing(p: CaptureRow, blobs: BlobStore): PageListing & { se
     blobPath: blobs.relativePath(p.bodySha256),
     nodeId: p.nodeId,
     leafIndex: p.leafIndex,
-    signedCapture: JSON.parse(p.signed),
+    ...withUsage(JSON.parse(p.signed)),
   };
+}
+
+/** The leaf and its per-purpose decisions (from its rights receipt; null before receipts). */
+function withUsage(signedCapture: unknown) {
+  return { usage: usageOf(signedCapture), signedCapture };
 }

@@ -2,11 +2,13 @@ import {
   type ComplianceDocument,
   type JobCompliance,
   parseTdmRep,
+  type RobotsDecision,
   type RobotsState,
   robotsVerdict,
 } from '@sward/core';
-import { policyDocs, policyUses } from '../store/policy-docs.js';
+import { jobLicenceDocs, policyDocs, policyUses, usageRefusals } from '../store/policy-docs.js';
 import type { Store } from '../store/store.js';
+import { licenceOf } from './usage-rights.js';
 
 /**
  * Every robots.txt and tdmrep.json answer the job's URL decisions were made from (each decision records
@@ -15,7 +17,9 @@ import type { Store } from '../store/store.js';
  */
 export async function jobCompliance(store: Store, jobId: string): Promise<JobCompliance> {
   const uses = await policyUses(store.db, jobId);
-  const docs = await policyDocs(store.db, [...new Set(uses.map((u) => u.doc))]);
+  const refusals = await usageRefusals(store.db, jobId);
+  const licences = await jobLicenceDocs(store.db, jobId);
+  const docs = await policyDocs(store.db, [...new Set([...uses.map((u) => u.doc), ...licences])]);
   const count = (doc: number, decision: string) =>
     uses.filter((u) => u.doc === doc && u.decision === decision).reduce((n, u) => n + u.n, 0);
   const documents: ComplianceDocument[] = [];
@@ -24,12 +28,21 @@ export async function jobCompliance(store: Store, jobId: string): Promise<JobCom
     let decision: ComplianceDocument['decision'];
     if (d.kind === 'robots') {
       const delay = robotsVerdict(d.origin, d.state as RobotsState, d.body, `${d.origin}/`).crawlDelayMs;
-      decision = {
+      const robots: RobotsDecision = {
         rule: d.state,
         allowed: count(d.id, 'allowed'),
         disallowed: count(d.id, 'disallowed'),
         crawlDelayTooLong: count(d.id, 'crawl_delay_too_long'),
         crawlDelaySeconds: delay > 0 ? delay / 1000 : null,
+      };
+      const refused = refusals.filter((r) => r.doc === d.id);
+      if (refused.length) robots.usageRefused = Object.fromEntries(refused.map((r) => [r.reason, r.n]));
+      decision = robots;
+    } else if (d.kind === 'rsl') {
+      const licence = licenceOf(d);
+      decision = {
+        readable: typeof licence !== 'string',
+        problem: typeof licence === 'string' ? (d.detail ?? licence) : null,
       };
     } else {
       decision = {

@@ -1,11 +1,15 @@
 import {
+  jobPurpose,
   parseTdmRep,
   type RobotsState,
   robotsVerdict,
   type Takedown,
   takedownMatches,
   tdmReserved,
+  type UsagePurpose,
 } from '@sward/core';
+import { decideUsage, type RslDocument } from '@sward/core/usage-policy';
+import { licenceOf, offerDetail, purposeDecision, robotsUsageOf } from '../policy/usage-rights.js';
 import { mayCheck } from '../spot-check/eligibility.js';
 import { parseSpotCheckTask } from '../spot-check/task.js';
 import {
@@ -15,7 +19,7 @@ import {
   REFUSED,
   type ReadyHost,
 } from '../store/frontier-store.js';
-import { TDMREP_FILE_SKIP } from '../store/policy-docs.js';
+import { latestLicences, TDMREP_FILE_SKIP } from '../store/policy-docs.js';
 import { DAY_MS, type QuotaStore, windowStart } from '../store/quota-store.js';
 import type { SqlDriver, SqlExecutor } from '../store/sql-driver.js';
 import type { TakedownStore } from '../store/takedown-store.js';
@@ -110,9 +114,21 @@ export class LeaseScheduler {
         // A host taken down whole gets no request at all, not even for its robots.txt.
         const wholeHost = takedowns.some((t) => t.kind !== 'url' && takedownMatches(t, `${host.origin}/`));
         const policy = wholeHost ? null : this.policyFileDue(host, now);
+        const licences = policy || wholeHost ? null : await this.licencesOf(tx, host, now);
         const got: Lease[] = policy
           ? await this.leasePolicy(tx, host.origin, policy, nodeId, now)
-          : await this.leasePages(tx, host, nodeId, polite ? 1 : max - out.length, now, touched, takedowns);
+          : licences?.due
+            ? await this.leasePolicy(tx, host.origin, 'rsl', nodeId, now, licences.due)
+            : await this.leasePages(
+                tx,
+                host,
+                nodeId,
+                polite ? 1 : max - out.length,
+                now,
+                touched,
+                takedowns,
+                licences ?? { docs: [], urls: [] },
+              );
         if (got.length && polite) await frontier.markHostBusy(tx, host.origin, now + this.config.leaseMs);
         out.push(...got);
       }
@@ -132,8 +148,37 @@ export class LeaseScheduler {
     return null;
   }
 
-  private async leasePolicy(tx: SqlExecutor, origin: string, kind: UrlKind, nodeId: string, now: number) {
-    const url = kind === 'robots' ? `${origin}/robots.txt` : `${origin}/.well-known/tdmrep.json`;
+  /**
+   * The RSL licences robots.txt names (`License:`), as last fetched: the first one never fetched or older than
+   * policyTtlMs is `due` (fetched before any page of the origin is leased); `docs` are the ones read.
+   */
+  private async licencesOf(tx: SqlExecutor, host: ReadyHost, now: number) {
+    const urls = robotsUsageOf(host.robotsDoc, host.robotsTxt)?.licenses.flatMap((r) =>
+      r.via === 'html-script' ? [] : [r.url],
+    );
+    if (!urls?.length) return null;
+    const rows = await latestLicences(tx, urls);
+    const due = urls.find((u) => {
+      const row = rows.get(u);
+      return !row || now - row.fetchedAt > this.config.policyTtlMs;
+    });
+    const docs = [...rows.values()].flatMap((r) => {
+      const d = licenceOf(r);
+      return typeof d === 'string' ? [] : [d];
+    });
+    return { due: due ?? null, docs, urls: [...rows.keys()] };
+  }
+
+  private async leasePolicy(
+    tx: SqlExecutor,
+    origin: string,
+    kind: UrlKind,
+    nodeId: string,
+    now: number,
+    licenceUrl?: string,
+  ) {
+    const url =
+      licenceUrl ?? (kind === 'robots' ? `${origin}/robots.txt` : `${origin}/.well-known/tdmrep.json`);
     const row = await this.frontier.policyFileRow(tx, origin, kind, url, now);
     if (!row || row.state === 'leased') return [];
     // A node that refused the file by its own rules is not asked again; one whose answer would close the
@@ -155,6 +200,7 @@ export class LeaseScheduler {
     now: number,
     touched: Set<string>,
     takedowns: readonly Takedown[],
+    licences: { docs: RslDocument[]; urls: string[] },
   ): Promise<Lease[]> {
     const { frontier } = this;
     const out: Lease[] = [];
@@ -162,9 +208,15 @@ export class LeaseScheduler {
     const rules = host.tdmrep ? parseTdmRep(host.tdmrep) : [];
     const tooSlow = this.tooSlow(host);
     const docs = { robots: host.robotsDoc, tdmrep: host.tdmrepDoc };
+    // robots.txt's usage rules (Content-Usage, Content-Signal), parsed once per robots.txt answer.
+    const usage = robotsUsageOf(host.robotsDoc, host.robotsTxt);
+    const usageRules =
+      licences.docs.length > 0 ||
+      (usage && (usage.contentUsage.length > 0 || usage.contentSignals.length > 0));
     const jobCache = new Map<
       string,
       {
+        purpose: UsagePurpose;
         max: number;
         used: number;
         running: boolean;
@@ -193,6 +245,11 @@ export class LeaseScheduler {
           touched.add(jobId);
           continue;
         }
+        // An RSL licence a page named: read before the origin's pages (queued at depth -1, so first).
+        if (kind === 'rsl') {
+          out.push(await this.lease(tx, id, POLICY_JOB, url, 'rsl', nodeId, now));
+          continue;
+        }
         if (kind === 'spotcheck') {
           const task = parseSpotCheckTask(detail);
           if (tooSlow) {
@@ -208,6 +265,7 @@ export class LeaseScheduler {
         if (!job) {
           const f = await frontier.jobLeaseFacts(tx, jobId);
           job = {
+            purpose: f.job ? jobPurpose(f.job.options, f.job.collectionId) : 'train',
             max: f.job?.options.maxPages ?? 0,
             used: (f.job?.stored ?? 0) + f.leased,
             running: f.job?.state === 'running',
@@ -242,6 +300,17 @@ export class LeaseScheduler {
           await frontier.skipByPolicy(tx, id, reason, why, docs.robots, docs.tdmrep);
           touched.add(jobId);
           continue;
+        }
+        // The job's purpose against robots.txt's Content-Usage / Content-Signal rules, before any request.
+        if (usageRules) {
+          const d = decideUsage(job.purpose, url, { robots: usage, rsl: licences.docs });
+          if (d.decision !== 'allow') {
+            const licence = d.reason.startsWith('rsl:') ? ` and its licence ${licences.urls.join(', ')}` : '';
+            const why = `refused for ${job.purpose} by ${host.origin}/robots.txt${licence} (${d.reasons.join(', ')})${offerDetail(d)}`;
+            await frontier.skipByPolicy(tx, id, purposeDecision(d).reason, why, docs.robots, docs.tdmrep);
+            touched.add(jobId);
+            continue;
+          }
         }
         // The key's pages for the day: a URL over it stays queued until the next UTC day.
         if (

@@ -1,3 +1,4 @@
+import { usageOf } from '@sward/core';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
 import type { CaptureRow, SkipRow, SkipRowWithSources } from './types.js';
 
@@ -142,8 +143,9 @@ export class CaptureStore {
       body_sha256: string;
       requested_url: string;
       final_url: string;
+      signed: string;
     }>(
-      `SELECT d.doc, c.seq, c.id, c.leaf_index, c.body_sha256, c.requested_url, c.final_url
+      `SELECT d.doc, c.seq, c.id, c.leaf_index, c.body_sha256, c.requested_url, c.final_url, c.signed
        FROM documents d JOIN captures c ON c.id = d.capture_id
        WHERE d.job_id = ? AND c.seq > ? AND c.outcome = 'stored' ORDER BY c.seq LIMIT ?`,
       [jobId, afterSeq, limit],
@@ -153,6 +155,8 @@ export class CaptureStore {
       captureId: r.id,
       leafIndex: r.leaf_index == null ? null : Number(r.leaf_index),
       bodySha256: r.body_sha256,
+      // a future dataset build (#16) keeps only documents whose usage.train is allow
+      usage: usageOf(JSON.parse(r.signed)),
       document: JSON.parse(r.doc) as Record<string, unknown>,
       /** For the caller's checks (takedowns); the API does not serve these two. */
       url: r.requested_url,

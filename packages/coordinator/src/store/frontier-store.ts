@@ -283,7 +283,7 @@ export class FrontierStore {
   ): Promise<QueuedUrl[]> {
     const rows = await tx.all<Record<string, unknown>>(
       `SELECT id, job_id, url, kind, detail FROM urls
-       WHERE origin = ? AND state = 'queued' AND kind IN ('page', 'feed', 'spotcheck') AND not_before <= ?
+       WHERE origin = ? AND state = 'queued' AND kind IN ('page', 'feed', 'spotcheck', 'rsl') AND not_before <= ?
          AND (avoid_node IS NULL OR avoid_node <> ?)
        ORDER BY depth, id LIMIT ? OFFSET ?${this.skipLocked}`,
       [origin, now, nodeId, limit, offset],
@@ -407,6 +407,8 @@ export class FrontierStore {
       leasedTo: (r.leased_to as string | null) ?? null,
       leaseDeadline: r.lease_deadline == null ? null : Number(r.lease_deadline),
       detail: (r.detail as string | null) ?? null,
+      robotsDoc: r.robots_doc == null ? null : Number(r.robots_doc),
+      tdmrepDoc: r.tdmrep_doc == null ? null : Number(r.tdmrep_doc),
     };
   }
 
@@ -534,6 +536,33 @@ export class FrontierStore {
     await tx.run(
       'UPDATE hosts SET robots_state = ?, robots_txt = ?, robots_status = ?, policy_at = ?, robots_doc = ? WHERE origin = ?',
       [state, txt, source.status, this.config.clock(), doc, origin],
+    );
+  }
+
+  /** An RSL licence's answer for `origin` (null text: none could be read), and the answer it comes from. */
+  async setLicence(
+    tx: SqlExecutor,
+    origin: string,
+    xml: string | null,
+    source: PolicySource,
+  ): Promise<number> {
+    return insertPolicyDoc(tx, origin, 'rsl', xml === null ? 'none' : 'fetched', xml, source);
+  }
+
+  /**
+   * Asks for an RSL licence a page of `origin` named: its policy-file row is queued (again, once answered)
+   * ahead of the origin's pages (depth -1), unless a node holds it now.
+   */
+  async wantLicence(tx: SqlExecutor, origin: string, url: string, now: number): Promise<void> {
+    await tx.run(
+      `INSERT INTO urls (job_id, url, origin, kind, depth, state, created_at, updated_at)
+       VALUES (?, ?, ?, 'rsl', -1, 'queued', ?, ?) ON CONFLICT (job_id, kind, url) DO NOTHING`,
+      [POLICY_JOB, url, origin, now, now],
+    );
+    await tx.run(
+      `UPDATE urls SET state = 'queued', not_before = 0, depth = -1, updated_at = ?
+       WHERE job_id = ? AND kind = 'rsl' AND url = ? AND state NOT IN ('queued', 'leased')`,
+      [now, POLICY_JOB, url],
     );
   }
 

@@ -15,8 +15,8 @@ export interface PolicySource {
 export interface PolicyDocRow extends PolicySource {
   id: number;
   origin: string;
-  kind: 'robots' | 'tdmrep';
-  /** The text the verdict was read from (robots.txt as kept, tdmrep.json), null when there was none. */
+  kind: 'robots' | 'tdmrep' | 'rsl';
+  /** The text the verdict was read from (robots.txt as kept, tdmrep.json, an RSL licence), null when none. */
   body: string | null;
   /** robots: fetched, allow-all or disallow-all; tdmrep: fetched or none. */
   state: string;
@@ -80,7 +80,26 @@ export async function policyDocs(tx: SqlExecutor, ids: readonly number[]): Promi
     `SELECT * FROM policy_docs WHERE id IN (${ids.map(() => '?').join(',')}) ORDER BY id`,
     ids,
   );
-  return rows.map((r) => ({
+  return rows.map(policyDocRow);
+}
+
+/** The latest answer recorded for each of these RSL licence URLs, by URL (a URL never answered is absent). */
+export async function latestLicences(
+  tx: SqlExecutor,
+  urls: readonly string[],
+): Promise<Map<string, PolicyDocRow>> {
+  if (urls.length === 0) return new Map();
+  const rows = await tx.all<Record<string, unknown>>(
+    `SELECT * FROM policy_docs WHERE kind = 'rsl' AND url IN (${urls.map(() => '?').join(',')}) ORDER BY id`,
+    urls,
+  );
+  const out = new Map<string, PolicyDocRow>();
+  for (const r of rows) out.set(String(r.url), policyDocRow(r));
+  return out;
+}
+
+function policyDocRow(r: Record<string, unknown>): PolicyDocRow {
+  return {
     id: Number(r.id),
     origin: String(r.origin),
     kind: r.kind as PolicyDocRow['kind'],
@@ -92,5 +111,33 @@ export async function policyDocs(tx: SqlExecutor, ids: readonly number[]): Promi
     state: String(r.state),
     detail: (r.detail as string | null) ?? null,
     fetchedAt: Number(r.fetched_at),
-  }));
+  };
+}
+
+/** Reasons a publisher's usage preference gives (policy/usage-rights.ts), as SQL LIKE patterns. */
+const USAGE_REASONS = ['aipref:%', 'content-signal:%', 'rsl:%'];
+
+/** The job's URLs refused by a usage preference, per robots.txt answer they were leased or skipped under. */
+export async function usageRefusals(
+  tx: SqlExecutor,
+  jobId: string,
+): Promise<{ doc: number; reason: string; n: number }[]> {
+  const rows = await tx.all<{ doc: number; reason: string; n: number }>(
+    `SELECT robots_doc AS doc, reason, count(*) AS n FROM urls
+     WHERE job_id = ? AND state = 'skipped' AND robots_doc IS NOT NULL
+       AND (${USAGE_REASONS.map(() => 'reason LIKE ?').join(' OR ')})
+     GROUP BY 1, 2`,
+    [jobId, ...USAGE_REASONS],
+  );
+  return rows.map((r) => ({ doc: Number(r.doc), reason: String(r.reason), n: Number(r.n) }));
+}
+
+/** RSL licences recorded for the origins of a job's URLs: what its decisions may have read. */
+export async function jobLicenceDocs(tx: SqlExecutor, jobId: string): Promise<number[]> {
+  const rows = await tx.all<{ id: number }>(
+    `SELECT id FROM policy_docs WHERE kind = 'rsl'
+       AND origin IN (SELECT DISTINCT origin FROM urls WHERE job_id = ?) ORDER BY id`,
+    [jobId],
+  );
+  return rows.map((r) => Number(r.id));
 }

@@ -48,6 +48,8 @@ CREATE UNIQUE INDEX IF NOT EXISTS captures_leaf ON captures (leaf_index);
 CREATE TABLE IF NOT EXISTS policy_docs (
   id @AUTO_ID, origin TEXT NOT NULL, kind TEXT NOT NULL, url TEXT NOT NULL, capture_id TEXT, status INTEGER,
   body_sha256 TEXT, body TEXT, state TEXT NOT NULL, detail TEXT, fetched_at BIGINT NOT NULL);
+-- RSL licences are looked up by their URL (policy-docs.ts latestLicences).
+CREATE INDEX IF NOT EXISTS policy_docs_url ON policy_docs (url, kind);
 CREATE TABLE IF NOT EXISTS documents (
   capture_id TEXT PRIMARY KEY, job_id TEXT NOT NULL, doc TEXT NOT NULL, created_at BIGINT NOT NULL);
 CREATE INDEX IF NOT EXISTS documents_job ON documents (job_id);

@@ -1,6 +1,6 @@
 import type { CrawlOptions } from '@sward/core';
 
-export type UrlKind = 'page' | 'feed' | 'robots' | 'tdmrep' | 'spotcheck';
+export type UrlKind = 'page' | 'feed' | 'robots' | 'tdmrep' | 'rsl' | 'spotcheck';
 export type UrlState = 'queued' | 'leased' | 'stored' | 'skipped' | 'failed';
 export type JobState = 'running' | 'done';
 
@@ -55,6 +55,9 @@ export interface LeaseRow {
   leasedTo: string | null;
   leaseDeadline: number | null;
   detail: string | null;
+  /** The policy answers the lease was granted on (policy_docs ids): a page's rights receipt names them. */
+  robotsDoc?: number | null;
+  tdmrepDoc?: number | null;
 }
 
 export interface HostPolicy {

@@ -12,14 +12,17 @@ import { z } from 'zod';
 export const BUNDLE_CHECKPOINTS_FILE = 'provenance/checkpoints.json';
 
 /**
- * The bundle format writers produce. 2: bodies in one pack file, rows point at their body by offset,
- * and each row's signed capture is written with its keys in RFC 8785 order, so the verifier gets the
- * signed bytes from JSON.stringify instead of a canonicaliser. 1 (no `bundleFormat` in checkpoints.json):
- * one file per body; still read.
+ * The bundle format writers produce. 3: format 2, and a row's log leaf (`signedCapture`) may carry the
+ * coordinator's rights receipt (`rights`, docs/PROTOCOL.md "Purposes and rights receipts") and the row its
+ * per-purpose `usage`: a verifier that predates receipts refuses the format by number rather than failing
+ * every receipt as an unknown key. 2: bodies in one pack file, rows point at their body by offset, and each
+ * row's signed capture is written with its keys in RFC 8785 order, so the verifier gets the signed bytes from
+ * JSON.stringify instead of a canonicaliser. 1 (no `bundleFormat` in checkpoints.json): one file per body.
+ * 1 and 2 are still read.
  */
-export const BUNDLE_FORMAT = 2;
+export const BUNDLE_FORMAT = 3;
 /** The formats this verifier reads. */
-export const BUNDLE_FORMATS_READ: readonly number[] = [1, 2];
+export const BUNDLE_FORMATS_READ: readonly number[] = [1, 2, 3];
 /** Format 2's pack of bodies; a row's body is `bodyLength` bytes at `bodyOffset` in it. */
 export const BUNDLE_BODIES_FILE = 'bodies.pack';
 

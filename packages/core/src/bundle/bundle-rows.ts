@@ -6,6 +6,7 @@
  */
 
 import { canonicalJson } from '../canonical-json.js';
+import { type PageUsage, usageOf } from '../rights-receipt.js';
 import { BUNDLE_BODIES_FILE } from './bundle-format.js';
 
 /** One line of a JSONL file. */
@@ -26,6 +27,8 @@ export interface PageListing {
   blobPath: string;
   nodeId: string;
   leafIndex: number | null;
+  /** Per purpose, from the leaf's rights receipt (null: captured before receipts). */
+  usage?: PageUsage | null;
   signedCapture: unknown;
 }
 
@@ -53,6 +56,7 @@ export function pageRow(
     captureId: p.captureId,
     nodeId: p.nodeId,
     leafIndex: p.leafIndex,
+    usage: p.usage ?? usageOf(p.signedCapture),
     signedCapture: JSON.parse(canonicalJson(p.signedCapture)) as unknown,
     provenance: { leafIndex: p.leafIndex, checkpointSize, inclusionProof },
   };
@@ -70,6 +74,8 @@ export interface DocumentListing {
   leafIndex: number | null;
   /** The hash of the body it was extracted from (the capture's). */
   bodySha256: string;
+  /** Per purpose, from the capture's rights receipt; absent before receipts. */
+  usage?: PageUsage | null;
   document: Record<string, unknown>;
 }
 
@@ -82,6 +88,7 @@ export function documentRow(d: DocumentListing, checkpointSize: number) {
   return {
     captureId: d.captureId,
     bodySha256: d.bodySha256,
+    ...(d.usage ? { usage: d.usage } : {}),
     extractor: (extractor as ExtractorId | undefined) ?? null,
     ...fields,
     provenance: { leafIndex: d.leafIndex, checkpointSize },

@@ -1,4 +1,4 @@
-import { type Capture, captureLeafBytes, verifySignedCapture } from '../capture.js';
+import { type Capture, captureIdOf, verifySignedCapture } from '../capture.js';
 import type { ComplianceDocument } from '../compliance-wire.js';
 import { sha256Hex } from '../hash.js';
 import { headerSaysNoAi, ROBOTS_AGENT } from '../noai-header.js';
@@ -26,9 +26,6 @@ interface SkipRowLike {
   captureId: string | null;
   evidence?: unknown;
 }
-
-const captureIdOf = (signed: ReturnType<typeof verifySignedCapture>) =>
-  `c_${sha256Hex(captureLeafBytes(signed)).slice(0, 32)}`;
 
 function openCapture(signedCapture: unknown): Capture | string {
   try {
