@@ -16,6 +16,7 @@ export * from './keys-wire.js';
 export * from './merkle/index.js';
 export * from './noai-header.js';
 export * from './operator-wire.js';
+export * from './pay-per-crawl.js';
 export * from './policy/index.js';
 export * from './redirect-chain.js';
 export * from './spot-check-selection.js';

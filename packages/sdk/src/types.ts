@@ -6,6 +6,12 @@ export interface CrawlRequest {
   maxDepth?: number;
   include?: string[];
   exclude?: string[];
+  /** Pay-per-crawl: the most one page may cost, USD as a decimal string ("0.01"). */
+  maxPrice?: string;
+  /** Pay-per-crawl: the most the job spends in all, USD ("1.00"); needs maxPrice. */
+  budget?: string;
+  /** RSL licence tokens, sent as `Authorization: License <token>` to their origin only; never shown back. */
+  licenseTokens?: { origin: string; token: string }[];
 }
 
 export interface JobProgress {
@@ -31,8 +37,11 @@ export interface JobInfo {
   finishedAt: number | null;
   /** Every page answered; documents may still be in the making (absent from older coordinators). */
   capturedAt?: number | null;
-  options: Required<CrawlRequest>;
+  options: Required<Omit<CrawlRequest, 'maxPrice' | 'budget' | 'licenseTokens'>> &
+    Pick<CrawlRequest, 'maxPrice' | 'budget'>;
   progress?: JobProgress;
+  /** Pay-per-crawl jobs: USD charged so far, held for leases out now, and the budget (null: none). */
+  spend?: { spent: string; held: string; budget: string | null };
 }
 
 /** A stored page as the API lists it (core's PageListing, the bundle writer's input), with its order key. */

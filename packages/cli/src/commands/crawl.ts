@@ -12,6 +12,29 @@ import {
 } from '../options.js';
 import { formatCrawlSummary } from '../summary.js';
 
+/** A USD amount as the API takes it: a decimal string with at most 6 decimals. */
+function usd(value: string): string {
+  if (!/^\d{1,9}(\.\d{1,6})?$/.test(value.trim()))
+    throw new InvalidArgumentError(
+      `expected an amount in USD like 0.01 (at most 6 decimals), got "${value}"`,
+    );
+  return value.trim();
+}
+
+/** `origin=token`, repeatable. The token is a secret: error messages name the origin, never the token. */
+function licenseToken(value: string, prev: { origin: string; token: string }[]) {
+  const eq = value.indexOf('=');
+  const origin = eq > 0 ? value.slice(0, eq) : '';
+  const token = eq > 0 ? value.slice(eq + 1) : '';
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(origin);
+  } catch {}
+  if (!parsed || !/^https?:$/.test(parsed.protocol) || !token)
+    throw new InvalidArgumentError('expected origin=token, e.g. https://example.org=<token>');
+  return [...prev, { origin: parsed.origin, token }];
+}
+
 function threshold(value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !(n >= 0 && n <= 1))
@@ -29,6 +52,18 @@ export function register(program: Command): void {
     .option('--max-depth <n>', 'follow links this many hops from the seed', intOption, 20)
     .option('--include <glob>', 'only URLs matching this glob (repeatable)', collect, [])
     .option('--exclude <glob>', 'never URLs matching this glob (repeatable)', collect, [])
+    .option('--max-price <usd>', 'pay-per-crawl: pay at most this much for one page, in USD (e.g. 0.01)', usd)
+    .option(
+      '--budget <usd>',
+      'pay-per-crawl: spend at most this much on the whole job, in USD; needs --max-price',
+      usd,
+    )
+    .option(
+      '--license-token <origin=token>',
+      'an RSL licence token sent as "Authorization: License" to that origin only (repeatable; never shown or stored in outputs)',
+      licenseToken,
+      [],
+    )
     .option('--out <dir>', 'output folder', 'sward-out')
     .option('--warc', 'also write a WARC 1.1 file of the responses')
     .option('--lang <codes>', 'keep only documents in these languages (ISO 639-1, comma-separated)', (v) =>
@@ -47,6 +82,8 @@ export function register(program: Command): void {
           'USAGE',
           `--quality must be one of ${QUALITY_PRESETS.join(', ')}, got "${o.quality}"`,
         );
+      if (o.budget !== undefined && o.maxPrice === undefined)
+        throw new CliError('USAGE', '--budget needs --max-price (the most one page may cost)');
       const client = new SwardClient({ url: coordinatorUrl(o.coordinator), apiKey: apiKey(o.apiKey) });
       const t0 = Date.now();
       const job = await client.createCrawl({
@@ -55,6 +92,9 @@ export function register(program: Command): void {
         maxDepth: o.maxDepth,
         include: o.include,
         exclude: o.exclude,
+        ...(o.maxPrice !== undefined ? { maxPrice: o.maxPrice } : {}),
+        ...(o.budget !== undefined ? { budget: o.budget } : {}),
+        ...(o.licenseToken.length ? { licenseTokens: o.licenseToken } : {}),
       });
       process.stderr.write(`job ${job.id} submitted\n`);
       const bar = crawlProgressBar();

@@ -13,7 +13,7 @@ export type PageVerdict =
       extractLater?: boolean;
     }
   | { outcome: 'unchanged' }
-  | { outcome: 'skipped'; reason: 'noai' | 'tdmrep'; detail: string }
+  | { outcome: 'skipped'; reason: string; detail: string }
   | { outcome: 'failed'; reason: string; detail: string }
   | { outcome: 'retry'; reason: string; detail: string };
 
