@@ -21,18 +21,22 @@ function usd(value: string): string {
   return value.trim();
 }
 
-/** `origin=token`, repeatable. The token is a secret: error messages name the origin, never the token. */
-function licenseToken(value: string, prev: { origin: string; token: string }[]) {
-  const eq = value.indexOf('=');
-  const origin = eq > 0 ? value.slice(0, eq) : '';
-  const token = eq > 0 ? value.slice(eq + 1) : '';
-  let parsed: URL | null = null;
-  try {
-    parsed = new URL(origin);
-  } catch {}
-  if (!parsed || !/^https?:$/.test(parsed.protocol) || !token)
-    throw new InvalidArgumentError('expected origin=token, e.g. https://example.org=<token>');
-  return [...prev, { origin: parsed.origin, token }];
+/**
+ * `origin=token`, repeatable. The token is a secret: read here rather than in commander's argument parser,
+ * whose error message would repeat the value; the message names the expected form only.
+ */
+function licenseTokens(values: readonly string[]): { origin: string; token: string }[] {
+  return values.map((value) => {
+    const eq = value.indexOf('=');
+    const token = eq > 0 ? value.slice(eq + 1) : '';
+    let origin: URL | null = null;
+    try {
+      origin = new URL(value.slice(0, eq));
+    } catch {}
+    if (!origin || !/^https?:$/.test(origin.protocol) || !token)
+      throw new CliError('USAGE', '--license-token: expected origin=token, e.g. https://example.org=<token>');
+    return { origin: origin.origin, token };
+  });
 }
 
 function threshold(value: string): number {
@@ -61,7 +65,7 @@ export function register(program: Command): void {
     .option(
       '--license-token <origin=token>',
       'an RSL licence token sent as "Authorization: License" to that origin only (repeatable; never shown or stored in outputs)',
-      licenseToken,
+      collect,
       [],
     )
     .option('--out <dir>', 'output folder', 'sward-out')
@@ -84,6 +88,7 @@ export function register(program: Command): void {
         );
       if (o.budget !== undefined && o.maxPrice === undefined)
         throw new CliError('USAGE', '--budget needs --max-price (the most one page may cost)');
+      const tokens = licenseTokens(o.licenseToken);
       const client = new SwardClient({ url: coordinatorUrl(o.coordinator), apiKey: apiKey(o.apiKey) });
       const t0 = Date.now();
       const job = await client.createCrawl({
@@ -94,7 +99,7 @@ export function register(program: Command): void {
         exclude: o.exclude,
         ...(o.maxPrice !== undefined ? { maxPrice: o.maxPrice } : {}),
         ...(o.budget !== undefined ? { budget: o.budget } : {}),
-        ...(o.licenseToken.length ? { licenseTokens: o.licenseToken } : {}),
+        ...(tokens.length ? { licenseTokens: tokens } : {}),
       });
       process.stderr.write(`job ${job.id} submitted\n`);
       const bar = crawlProgressBar();
