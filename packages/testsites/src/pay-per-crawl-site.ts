@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listen } from './http-util.js';
 import { type Verdict, type VerifierOptions, WebBotAuthVerifier } from './web-bot-auth-verifier.js';
 
 /*
@@ -91,9 +91,22 @@ export async function startPayPerCrawlSite(opts: PayPerCrawlSiteOptions): Promis
     res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
     res.end(body);
   };
-  const page = (title: string, text: string) =>
-    `<!doctype html><html><head><title>${title}</title></head><body><main><h1>${title}</h1>` +
-    `<p>${text}</p></main></body></html>`;
+  /** A 200 HTML page. */
+  const html = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    title: string,
+    text: string,
+    headers: Record<string, string> = {},
+  ) =>
+    answer(
+      req,
+      res,
+      200,
+      { 'content-type': 'text/html; charset=utf-8', ...headers },
+      `<!doctype html><html><head><title>${title}</title></head><body><main><h1>${title}</h1>` +
+        `<p>${text}</p></main></body></html>`,
+    );
 
   /** Cloudflare's rules for a priced page; the signature must cover whichever price header was sent. */
   const charge = async (
@@ -130,13 +143,9 @@ export async function startPayPerCrawlSite(opts: PayPerCrawlSiteOptions): Promis
     if (sent === 'crawler-max-price' && !(sameCurrency && offered.micros >= cost.micros))
       return answer(req, res, 402, { ...due, 'crawler-error': 'InvalidCrawlerMaxPrice' }, 'price too low\n');
     charges.push({ path, micros: cost.micros, keyid: verdict.keyid });
-    return answer(
-      req,
-      res,
-      200,
-      { 'crawler-charged': asked, 'content-type': 'text/html; charset=utf-8' },
-      page(`Paid ${path}`, `Charged ${asked} to ${verdict.keyid}.`),
-    );
+    return html(req, res, `Paid ${path}`, `Charged ${asked} to ${verdict.keyid}.`, {
+      'crawler-charged': asked,
+    });
   };
 
   const server = createServer((req, res) => {
@@ -153,35 +162,15 @@ export async function startPayPerCrawlSite(opts: PayPerCrawlSiteOptions): Promis
       const links = AREAS.flatMap((a) =>
         Array.from({ length: counts[a] }, (_, i) => `<a href="/${a}/${i}">${a} ${i}</a>`),
       );
-      return answer(
-        req,
-        res,
-        200,
-        { 'content-type': 'text/html; charset=utf-8' },
-        page('Index', links.join(' ')),
-      );
+      return html(req, res, 'Index', links.join(' '));
     }
     const m = /^\/(free|paid|exact|pricey|licensed)\/(\d+)$/.exec(path);
     const area = m?.[1] as Area | undefined;
     if (!m || !area || Number(m[2]) >= counts[area]) return answer(req, res, 404, {}, 'not found\n');
-    if (area === 'free')
-      return answer(
-        req,
-        res,
-        200,
-        { 'content-type': 'text/html; charset=utf-8' },
-        page(`Free ${path}`, 'No charge.'),
-      );
+    if (area === 'free') return html(req, res, `Free ${path}`, 'No charge.');
     if (area === 'licensed') {
       const auth = one(req.headers, 'authorization');
-      if (auth === `License ${token}`)
-        return answer(
-          req,
-          res,
-          200,
-          { 'content-type': 'text/html; charset=utf-8' },
-          page(`Licensed ${path}`, 'Licensed.'),
-        );
+      if (auth === `License ${token}`) return html(req, res, `Licensed ${path}`, 'Licensed.');
       const challenge = auth?.startsWith('License ')
         ? 'License realm="pay-per-crawl-site", error="invalid_token"'
         : 'License realm="pay-per-crawl-site"';
@@ -192,17 +181,11 @@ export async function startPayPerCrawlSite(opts: PayPerCrawlSiteOptions): Promis
       res.end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: await listen(server, 0, '127.0.0.1'),
     requests,
     charges,
     totalCharged: () => charges.reduce((s, c) => s + c.micros, 0),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
 }
