@@ -43,6 +43,34 @@ describe('bad input: one line, no stack, exit 1 or 2', { concurrency: 3 }, () =>
       ],
     ],
     [
+      'crawl: --budget without --max-price',
+      () => [
+        ['crawl', 'http://x.example/', '--budget', '1', '--api-key', 'k'],
+        2,
+        'sward crawl',
+        /--budget needs --max-price/,
+      ],
+    ],
+    [
+      'crawl: a bad --max-price',
+      () => [
+        ['crawl', 'http://x.example/', '--max-price', '0.1234567'],
+        2,
+        'sward crawl',
+        /amount in USD like 0\.01/,
+      ],
+    ],
+    [
+      // the token is a secret: the message names the expected form, never echoes the value
+      'crawl: a bad --license-token',
+      () => [
+        ['crawl', 'http://x.example/', '--license-token', 'not-an-origin=s3cr3t'],
+        2,
+        'sward crawl',
+        /--license-token: expected origin=token, e\.g\. https:\/\/example\.org=<token>/,
+      ],
+    ],
+    [
       'crawl: coordinator unreachable',
       () => [
         ['crawl', 'http://x.example/', '--api-key', 'k', '--coordinator', deadUrl],
@@ -219,6 +247,7 @@ describe('bad input: one line, no stack, exit 1 or 2', { concurrency: 3 }, () =>
       const r = await run(args, { ...(env ? { env } : {}) });
       assertOneLineFailure(r, exitCode, command, re);
       assert.ok(!r.err.includes(DB_PASSWORD), 'no password in the message');
+      assert.ok(!r.err.includes('s3cr3t'), 'no licence token in the message');
     });
 
   test('a command group without its subcommand prints its help and exits 2', async () => {

@@ -1,25 +1,18 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type RunningCoordinator, startCoordinator } from '@sward/coordinator';
-import {
-  DIRECTORY_MEDIA_TYPE,
-  DIRECTORY_PATH,
-  derivedEd25519Key,
-  ed25519Jwk,
-  identityFromPem,
-  jwkThumbprint,
-  signRequest,
-} from '@sward/core';
+import { DIRECTORY_MEDIA_TYPE, DIRECTORY_PATH, ed25519Jwk, jwkThumbprint, signRequest } from '@sward/core';
 import type { RunningNode } from '@sward/node';
 import { SwardClient } from '@sward/sdk';
 import { startWebBotAuthSite, type WebBotAuthSite, WebBotAuthVerifier } from '@sward/testsites';
 import { pino } from 'pino';
+import { listedBotKey } from './support/bot-keys.js';
 import { loopbackNode } from './support/nodes.js';
 
 /**
@@ -65,16 +58,7 @@ describe('Web Bot Auth', () => {
     rmSync(tmp, { recursive: true, force: true });
   });
 
-  /** A key the coordinator really delegated, with its private half (derived as the coordinator does). */
-  const listedKey = async () => {
-    const logKey = identityFromPem(readFileSync(join(tmp, 'data', 'log.key'), 'utf8'));
-    const secret = Buffer.from(logKey.privateKey.export({ format: 'jwk' }).d as string, 'base64url');
-    const row = (await c.store.botKeys.listValid(Date.now())).at(-1);
-    assert.ok(row, 'a delegated key is listed');
-    // A signature never outlives its key (the node caps `expires` the same way).
-    const expires = Math.floor(row.notAfter / 1000);
-    return { keyid: row.keyid, privateKey: derivedEd25519Key(secret, row.id), expires };
-  };
+  const listedKey = () => listedBotKey(c, join(tmp, 'data'));
 
   test('every request of a crawl is signed and verifies, across key rotations, with no gap', async () => {
     const job = await client.createCrawl({ seed: `${site.url}/`, maxPages: 50 });

@@ -19,6 +19,10 @@ export function formatCrawlSummary(
   lines.push(`  pages skipped:  ${out.skipped}`);
   for (const [reason, n] of Object.entries(p?.skippedByReason ?? {}).sort())
     lines.push(`    ${reason.padEnd(20)} ${n}`);
+  if (job.spend)
+    lines.push(
+      `  paid:           USD ${job.spend.spent}${job.spend.budget === null ? '' : ` of a USD ${job.spend.budget} budget`}`,
+    );
   lines.push(`  failures:       ${out.failed}`);
   for (const [reason, n] of Object.entries(p?.failedByReason ?? {}).sort())
     lines.push(`    ${reason.padEnd(20)} ${n}`);

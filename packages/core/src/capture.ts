@@ -3,6 +3,7 @@ import { canonicalBytes } from './canonical-json.js';
 import { CoreError } from './errors.js';
 import { sha256, sha256Hex } from './hash.js';
 import { type Identity, signBytes, verifyBytes } from './identity.js';
+import { captureAccessSchema } from './pay-per-crawl.js';
 import { rightsReceiptSchema } from './rights-receipt.js';
 
 /** Response headers that go into the signed capture: enough to judge content, policy and freshness. */
@@ -50,6 +51,8 @@ export const captureSchema = z
     fetchEnd: isoTime,
     tlsCertSha256: hex64.nullable(),
     ip: z.string().min(2).max(64),
+    /** Pay-per-crawl and licence facts of the final response (pay-per-crawl.ts); only for leases that ask. */
+    access: captureAccessSchema.optional(),
   })
   .strict();
 

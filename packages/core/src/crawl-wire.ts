@@ -1,9 +1,37 @@
 import { z } from 'zod';
+import { decimalMicros } from './pay-per-crawl.js';
 import { USAGE_PURPOSES, type UsagePurpose } from './usage-policy/purpose.js';
 import { webUrlSchema } from './web-url.js';
 
-/** A customer's crawl request, parsed once at the API edge. */
-export const crawlRequestSchema = z
+/** A price in the job's currency (USD) as a decimal string: "0.01"; strings, so no float rounds it. */
+const usdAmount = z
+  .string()
+  .max(20)
+  .refine(
+    (s) => decimalMicros(s) !== null,
+    'expected a decimal amount in USD like "0.01" (at most 6 decimals)',
+  );
+
+/**
+ * An RSL licence token for one origin (`Authorization: License <token>` to that origin only). Secret: the
+ * coordinator keeps it apart from the job's options, so it is never listed, logged or written to outputs.
+ */
+export const licenseTokenSchema = z
+  .object({
+    origin: webUrlSchema.refine(
+      (u) => new URL(u).origin === u.replace(/\/$/, ''),
+      'expected an origin like https://example.org',
+    ),
+    token: z
+      .string()
+      .min(1)
+      .max(4096)
+      .regex(/^[\x21-\x7e]+$/, 'expected printable ASCII without spaces'),
+  })
+  .strict();
+
+/** The crawl request's fields, without the checks across them (a stored job's options extend it). */
+export const crawlRequestObject = z
   .object({
     seed: webUrlSchema,
     maxPages: z.number().int().min(1).max(10_000_000).default(1000),
@@ -19,8 +47,22 @@ export const crawlRequestSchema = z
       .enum([...USAGE_PURPOSES, 'search'])
       .transform((p): UsagePurpose => (p === 'search' ? 'index' : p))
       .optional(),
+    /** Pay-per-crawl: the most the job pays for one page, USD. Absent: no page is paid for. */
+    maxPrice: usdAmount.optional(),
+    /** Pay-per-crawl: the most the whole job spends, USD. Needs maxPrice. */
+    budget: usdAmount.optional(),
+    licenseTokens: z.array(licenseTokenSchema).max(100).optional(),
   })
   .strict();
+
+/** A customer's crawl request, parsed once at the API edge. */
+export const crawlRequestSchema = crawlRequestObject.refine(
+  (o) => o.budget === undefined || o.maxPrice !== undefined,
+  {
+    message: 'budget needs maxPrice (the most one page may cost)',
+    path: ['budget'],
+  },
+);
 
 export type CrawlRequest = z.input<typeof crawlRequestSchema>;
 export type CrawlOptions = z.output<typeof crawlRequestSchema>;

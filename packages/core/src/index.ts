@@ -18,6 +18,7 @@ export * from './labelling-wire.js';
 export * from './merkle/index.js';
 export * from './noai-header.js';
 export * from './operator-wire.js';
+export * from './pay-per-crawl.js';
 export * from './policy/index.js';
 export * from './redirect-chain.js';
 export * from './rewards-wire.js';

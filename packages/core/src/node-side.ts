@@ -11,4 +11,5 @@ export * from './fetch-failure.js';
 export * from './hash.js';
 export * from './identity.js';
 export * from './operator-wire.js';
+export * from './pay-per-crawl.js';
 export * from './web-bot-auth.js';

@@ -84,24 +84,36 @@ export interface WebBotAuthHeaders {
 /**
  * The three request headers of Web Bot Auth: Signature-Agent (a dictionary whose member names the
  * directory's origin), and an ed25519 signature over `@authority` and that member, tagged
- * `web-bot-auth`, with `created`, `expires` (at most five minutes later), `keyid` and a nonce.
+ * `web-bot-auth`, with `created`, `expires` (at most five minutes later), `keyid` and a nonce; `covered`
+ * adds request headers (sent with these values) to what it signs.
  */
 export function signRequest(
   privateKey: KeyObject,
   url: URL,
   signatureAgent: string,
   p: RequestSignatureParams,
+  covered: Readonly<Record<string, string>> = {},
 ): WebBotAuthHeaders {
   if (!(p.expires > p.created && p.expires - p.created <= MAX_SIGNATURE_LIFETIME_S))
     throw new CoreError('OUT_OF_RANGE', `signature lifetime ${p.expires - p.created} s is not in (0, 300]`);
   const agent = sfString(signatureAgent);
   const nonce = p.nonce ?? randomBytes(64).toString('base64');
+  // Further request headers the signature covers (a pay-per-crawl price offer must be signed: a site
+  // charges only a verified crawler for the price it offered). RFC 9421 §2.1: lowercased names, values
+  // with surrounding whitespace trimmed.
+  const extra = Object.entries(covered).map(([name, value]) => {
+    if (!/^[a-z0-9-]+$/.test(name))
+      throw new CoreError('INVALID_SCHEMA', `header name ${name} is not lowercase`);
+    return [name, value.trim()] as const;
+  });
+  const names = extra.map(([n]) => ` "${n}"`).join('');
   const params =
-    `("@authority" "signature-agent";key="${SIGNATURE_LABEL}");created=${p.created};expires=${p.expires}` +
+    `("@authority" "signature-agent";key="${SIGNATURE_LABEL}"${names});created=${p.created};expires=${p.expires}` +
     `;keyid=${sfString(p.keyid)};alg="ed25519";nonce=${sfString(nonce)};tag="${WEB_BOT_AUTH_TAG}"`;
   const base =
     `"@authority": ${authorityOf(url)}\n` +
     `"signature-agent";key="${SIGNATURE_LABEL}": ${agent}\n` +
+    extra.map(([n, v]) => `"${n}": ${v}\n`).join('') +
     `"@signature-params": ${params}`;
   const sig = sign(null, Buffer.from(base, 'utf8'), privateKey).toString('base64');
   return {

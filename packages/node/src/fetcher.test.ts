@@ -275,3 +275,23 @@ test('with no valid signing key nothing is sent', async () => {
   assert.match(out.failure.message, /not sending an unsigned request/);
   assert.equal(site.requests.length, from);
 });
+
+test('a licence token goes to its own origin only, not to the origin a redirect leads to', async () => {
+  const access = { licenseOrigin: site.origin, licenseToken: 'tok-123' };
+  const from = site.headers.length;
+  const out = expectCapture(
+    await fetchCapture(job(`${site.origin}/to?u=${encodeURIComponent(`${tlsSite.origin}/ok`)}`, { access }), {
+      ...base,
+      extraCa: TEST_CERT_PEM,
+    }),
+  );
+  assert.equal(site.headers[from]?.authorization, 'License tok-123', 'sent to the origin it is for');
+  assert.equal(tlsSite.lastHeaders()?.authorization, undefined, 'not to the redirect target');
+  // The signed record says what went with the final request: no token, no price offered.
+  const { license, offer, authenticate } = out.signed.capture.access ?? {};
+  assert.deepEqual({ license, offer, authenticate }, { license: false, offer: null, authenticate: null });
+  // A lease without `access` (an older coordinator) gets a capture without it, as before.
+  const plain = expectCapture(await fetchCapture(job(`${site.origin}/ok`), base));
+  assert.equal('access' in plain.signed.capture, false);
+  assert.equal(site.lastHeaders()?.authorization, undefined);
+});

@@ -1,7 +1,15 @@
 import type { Readable } from 'node:stream';
 import {
   type Capture,
+  type CaptureAccess,
+  CRAWLER_CHARGED,
+  CRAWLER_ERROR,
+  CRAWLER_EXACT_PRICE,
+  CRAWLER_MAX_PRICE,
+  CRAWLER_PRICE,
   type Identity,
+  type LeaseAccess,
+  parsePrice,
   type RedirectHop,
   SIGNED_HEADERS,
   type SignedCapture,
@@ -28,6 +36,8 @@ export interface FetchJob {
   readonly timeoutMs?: number;
   readonly maxBytes?: number;
   readonly conditional?: { readonly etag?: string; readonly lastModified?: string };
+  /** Pay-per-crawl ceiling and licence token (pay-per-crawl.ts in core); the capture records `access` iff set. */
+  readonly access?: LeaseAccess;
 }
 
 export interface FetcherOptions {
@@ -69,7 +79,17 @@ interface HopResponse {
   readonly headers: IncomingHttpHeaders;
   readonly facts: ConnectionFacts;
   readonly body: Buffer;
+  /** What this request offered to pay and whether it carried the licence token. */
+  readonly sent: SentAccess;
 }
+
+interface SentAccess {
+  readonly offer: CaptureAccess['offer'];
+  readonly license: boolean;
+}
+
+/** The price header a request offers: the lease's ceiling up front, or the site's exact price on a retry. */
+type Offer = NonNullable<CaptureAccess['offer']>;
 
 function signedHeaders(headers: IncomingHttpHeaders): Capture['headers'] {
   const out: Capture['headers'] = {};
@@ -115,7 +135,11 @@ export async function fetchCapture(job: FetchJob, opts: FetcherOptions): Promise
     let url = new URL(job.url);
     for (;;) {
       visited.add(url.href);
-      const hop = await fetchHop(url, job, opts, maxBytes, controller.signal);
+      let hop = await fetchHop(url, job, opts, maxBytes, controller.signal, upfrontOffer(job));
+      // A 402 whose price is within the lease's ceiling is paid by asking again with that exact price,
+      // once (a site may ignore crawler-max-price, or the node may have offered none).
+      const exact = hop.status === 402 ? exactOffer(job, hop.headers) : null;
+      if (exact) hop = await fetchHop(url, job, opts, maxBytes, controller.signal, exact);
       const location = headerText(hop.headers, 'location');
       const next = hop.status >= 300 && hop.status < 400 && location ? followable(url, location) : null;
       if (!next || visited.has(next.href) || redirects.length >= MAX_REDIRECTS) {
@@ -150,6 +174,7 @@ async function fetchHop(
   opts: FetcherOptions,
   maxBytes: number,
   signal: AbortSignal,
+  offer: Offer | null,
 ): Promise<HopResponse> {
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new NodeError('BLOCKED_ADDRESS', `refusing ${url.protocol} URL ${url.href}`);
@@ -158,8 +183,12 @@ async function fetchHop(
   const denied = opts.hostRefusal?.(url.hostname);
   if (denied) throw new NodeError('DOMAIN_DENIED', denied);
   // Signed before connecting: with no valid key nothing is sent. Real time, not opts.now: the site
-  // checks created/expires against its own clock.
-  const signature = opts.requestSigner.headers(url, Date.now());
+  // checks created/expires against its own clock. A price offer is covered by the signature.
+  const covered: Record<string, string> = offer ? { [offer.header]: offer.price } : {};
+  const signature = opts.requestSigner.headers(url, Date.now(), covered);
+  // The licence token goes to the origin it was issued for, never to a redirect's other origin.
+  const access = job.access;
+  const license = !!access?.licenseToken && access.licenseOrigin === url.origin;
   const target = await abortable(
     resolveCheckedTarget(url.hostname, {
       allowPrivate: opts.allowPrivate,
@@ -185,6 +214,8 @@ async function fetchHop(
     const headers: Record<string, string> = {
       'user-agent': opts.userAgent,
       ...signature,
+      ...covered,
+      ...(license ? { authorization: `License ${access?.licenseToken}` } : {}),
       accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
       // Raw bytes are what gets hashed and sent; asking for identity keeps them usable as-is.
       'accept-encoding': 'identity',
@@ -211,7 +242,7 @@ async function fetchHop(
     const facts: ConnectionFacts = { ...conn.facts };
     // Only a response read to its end, with no abort, leaves the socket in a known state.
     reusable = !signal.aborted;
-    return { status: res.statusCode, headers: res.headers, facts, body };
+    return { status: res.statusCode, headers: res.headers, facts, body, sent: { offer, license } };
   } finally {
     if (!reusable) {
       // An unread or aborted body errors once its socket goes; nobody listens any more by then.
@@ -220,6 +251,37 @@ async function fetchHop(
     }
     pool.release(conn, reusable);
   }
+}
+
+/** crawler-max-price with the lease's ceiling, when it has one. */
+function upfrontOffer(job: FetchJob): Offer | null {
+  const max = job.access?.maxPrice;
+  return max ? { header: CRAWLER_MAX_PRICE, price: max } : null;
+}
+
+/** crawler-exact-price with the 402's own crawler-price, when it parses and is within the lease's ceiling. */
+function exactOffer(job: FetchJob, headers: IncomingHttpHeaders): Offer | null {
+  const asked = headerText(headers, CRAWLER_PRICE);
+  const price = parsePrice(asked);
+  const max = parsePrice(job.access?.maxPrice);
+  if (!asked || !price || !max || price.currency !== max.currency || price.micros > max.micros) return null;
+  return { header: CRAWLER_EXACT_PRICE, price: asked.trim() };
+}
+
+/** The access record of a capture: what the last request offered and what the site answered about it. */
+function accessOf(hop: HopResponse): CaptureAccess {
+  const h = (name: string) => {
+    const v = headerText(hop.headers, name);
+    return v === undefined ? null : v.slice(0, 512);
+  };
+  return {
+    offer: hop.sent.offer,
+    price: h(CRAWLER_PRICE),
+    charged: h(CRAWLER_CHARGED),
+    error: h(CRAWLER_ERROR),
+    license: hop.sent.license,
+    authenticate: hop.status === 401 ? h('www-authenticate') : null,
+  };
 }
 
 function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -257,6 +319,7 @@ function sign(
     fetchEnd: now().toISOString(),
     tlsCertSha256: hop.facts.tlsCertSha256,
     ip: hop.facts.ip ?? '',
+    ...(job.access ? { access: accessOf(hop) } : {}),
   };
   return { signed: signCapture(opts.identity, capture), body };
 }

@@ -13,6 +13,9 @@ export const sessionResponseSchema = z.object({
   /** The account this node earns for. */
   operator: z.string().optional(),
 });
+
+import { leaseAccessSchema } from '@sward/core/node-side';
+
 export { registerOperatorResponseSchema } from '@sward/core/node-side';
 
 export const leaseSchema = z.object({
@@ -23,6 +26,8 @@ export const leaseSchema = z.object({
   timeoutMs: z.number().int().positive().optional(),
   maxBytes: z.number().int().positive().optional(),
   conditional: z.object({ etag: z.string().optional(), lastModified: z.string().optional() }).optional(),
+  /** Pay-per-crawl ceiling and licence token for this URL; present from coordinators that know them. */
+  access: leaseAccessSchema.optional(),
 });
 export type Lease = z.infer<typeof leaseSchema>;
 

@@ -75,8 +75,11 @@ export class RequestSigner {
     }
   }
 
-  /** Headers for one request; `expires` is at most five minutes on, and never past the key's notAfter. */
-  headers(url: URL, now: number): WebBotAuthHeaders {
+  /**
+   * Headers for one request; `expires` is at most five minutes on, and never past the key's notAfter.
+   * `covered`: further request headers the signature covers (a pay-per-crawl price offer).
+   */
+  headers(url: URL, now: number, covered: Readonly<Record<string, string>> = {}): WebBotAuthHeaders {
     this.promote(now);
     const k = this.key;
     const created = Math.floor(now / 1000);
@@ -84,6 +87,6 @@ export class RequestSigner {
     // Honest traffic: a request that cannot be signed is not sent (DESIGN.md); the lease is retried later.
     if (!k || expires <= created)
       throw new NodeError('NETWORK', 'no valid Web Bot Auth signing key: not sending an unsigned request');
-    return signRequest(k.privateKey, url, k.signatureAgent, { created, expires, keyid: k.keyid });
+    return signRequest(k.privateKey, url, k.signatureAgent, { created, expires, keyid: k.keyid }, covered);
   }
 }

@@ -44,6 +44,12 @@ function route(req: IncomingMessage, res: ServerResponse, origin: string): void 
     res.writeHead(status, { location: to, 'content-type': 'text/plain' });
     res.end(`see ${to}`);
   };
+  // /to?u=<url>: a redirect anywhere (to another origin, in the licence-token test).
+  const anywhere = path === '/to' ? new URL(req.url ?? '/', origin).searchParams.get('u') : null;
+  if (anywhere) {
+    redirect(302, anywhere);
+    return;
+  }
   const to = REDIRECTS[path];
   if (to) {
     redirect(to[0], to[1] === 'origin' ? `${origin}/ok` : to[1]);

@@ -11,6 +11,12 @@ export interface CrawlRequest {
    * Publishers' preferences are honoured for it (docs/PUBLISHERS.md).
    */
   purpose?: 'train' | 'input' | 'index' | 'search';
+  /** Pay-per-crawl: the most one page may cost, USD as a decimal string ("0.01"). */
+  maxPrice?: string;
+  /** Pay-per-crawl: the most the job spends in all, USD ("1.00"); needs maxPrice. */
+  budget?: string;
+  /** RSL licence tokens, sent as `Authorization: License <token>` to their origin only; never shown back. */
+  licenseTokens?: { origin: string; token: string }[];
 }
 
 export interface JobProgress {
@@ -37,8 +43,11 @@ export interface JobInfo {
   /** Every page answered; documents may still be in the making (absent from older coordinators). */
   capturedAt?: number | null;
   /** `purpose` is absent for a job made before purposes (it ran as `train`). */
-  options: Required<Omit<CrawlRequest, 'purpose'>> & { purpose?: 'train' | 'input' | 'index' };
+  options: Required<Omit<CrawlRequest, 'purpose' | 'maxPrice' | 'budget' | 'licenseTokens'>> &
+    Pick<CrawlRequest, 'maxPrice' | 'budget'> & { purpose?: 'train' | 'input' | 'index' };
   progress?: JobProgress;
+  /** Pay-per-crawl jobs: USD charged so far, held for leases out now, and the budget (null: none). */
+  spend?: { spent: string; held: string; budget: string | null };
 }
 
 /** A stored page as the API lists it (core's PageListing, the bundle writer's input), with its order key. */

@@ -1,5 +1,6 @@
 export * from './hit-log.js';
 export * from './news-site.js';
+export * from './pay-per-crawl-site.js';
 export { prng } from './prng.js';
 export * from './sample-facts.js';
 export * from './sample-site.js';

@@ -82,16 +82,17 @@ export class WebBotAuthVerifier {
     this.trusted = new Set(opts.trustedAgents.map((a) => new URL(a).origin));
   }
 
-  async verify(req: IncomingRequestLike): Promise<Verdict> {
+  /** `covered`: request headers the signature must cover besides @authority and signature-agent. */
+  async verify(req: IncomingRequestLike, covered: readonly string[] = []): Promise<Verdict> {
     try {
-      return await this.check(req);
+      return await this.check(req, covered);
     } catch (e) {
       if (e instanceof Refused) return { ok: false, refusal: e.refusal, detail: e.message };
       return { ok: false, refusal: 'malformed', detail: e instanceof Error ? e.message : String(e) };
     }
   }
 
-  private async check(req: IncomingRequestLike): Promise<Verdict> {
+  private async check(req: IncomingRequestLike, covered: readonly string[]): Promise<Verdict> {
     const header = (name: string) => {
       const v = req.headers[name];
       return Array.isArray(v) ? v.join(', ') : v;
@@ -149,7 +150,7 @@ export class WebBotAuthVerifier {
             p.keyid === keyid
               ? { id: keyid, algs: ['ed25519'], verify: async (d, s) => verify(null, d, key.key, s) }
               : null,
-          requiredFields: ['@authority', 'signature-agent'],
+          requiredFields: ['@authority', 'signature-agent', ...covered],
           requiredParams: ['created', 'expires', 'keyid', 'nonce', 'tag'],
           tolerance,
         },

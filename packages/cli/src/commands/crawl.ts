@@ -12,6 +12,33 @@ import {
 } from '../options.js';
 import { formatCrawlSummary } from '../summary.js';
 
+/** A USD amount as the API takes it: a decimal string with at most 6 decimals. */
+function usd(value: string): string {
+  if (!/^\d{1,9}(\.\d{1,6})?$/.test(value.trim()))
+    throw new InvalidArgumentError(
+      `expected an amount in USD like 0.01 (at most 6 decimals), got "${value}"`,
+    );
+  return value.trim();
+}
+
+/**
+ * `origin=token`, repeatable. The token is a secret: read here rather than in commander's argument parser,
+ * whose error message would repeat the value; the message names the expected form only.
+ */
+function licenseTokens(values: readonly string[]): { origin: string; token: string }[] {
+  return values.map((value) => {
+    const eq = value.indexOf('=');
+    const token = eq > 0 ? value.slice(eq + 1) : '';
+    let origin: URL | null = null;
+    try {
+      origin = new URL(value.slice(0, eq));
+    } catch {}
+    if (!origin || !/^https?:$/.test(origin.protocol) || !token)
+      throw new CliError('USAGE', '--license-token: expected origin=token, e.g. https://example.org=<token>');
+    return { origin: origin.origin, token };
+  });
+}
+
 function threshold(value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !(n >= 0 && n <= 1))
@@ -37,6 +64,18 @@ export function register(program: Command): void {
         .choices(['train', 'input', 'index', 'search'])
         .default('train'),
     )
+    .option('--max-price <usd>', 'pay-per-crawl: pay at most this much for one page, in USD (e.g. 0.01)', usd)
+    .option(
+      '--budget <usd>',
+      'pay-per-crawl: spend at most this much on the whole job, in USD; needs --max-price',
+      usd,
+    )
+    .option(
+      '--license-token <origin=token>',
+      'an RSL licence token sent as "Authorization: License" to that origin only (repeatable; never shown or stored in outputs)',
+      collect,
+      [],
+    )
     .option('--out <dir>', 'output folder', 'sward-out')
     .option('--warc', 'also write a WARC 1.1 file of the responses')
     .option('--lang <codes>', 'keep only documents in these languages (ISO 639-1, comma-separated)', (v) =>
@@ -55,6 +94,9 @@ export function register(program: Command): void {
           'USAGE',
           `--quality must be one of ${QUALITY_PRESETS.join(', ')}, got "${o.quality}"`,
         );
+      if (o.budget !== undefined && o.maxPrice === undefined)
+        throw new CliError('USAGE', '--budget needs --max-price (the most one page may cost)');
+      const tokens = licenseTokens(o.licenseToken);
       const client = new SwardClient({ url: coordinatorUrl(o.coordinator), apiKey: apiKey(o.apiKey) });
       const t0 = Date.now();
       const job = await client.createCrawl({
@@ -64,6 +106,9 @@ export function register(program: Command): void {
         include: o.include,
         exclude: o.exclude,
         purpose: o.purpose,
+        ...(o.maxPrice !== undefined ? { maxPrice: o.maxPrice } : {}),
+        ...(o.budget !== undefined ? { budget: o.budget } : {}),
+        ...(tokens.length ? { licenseTokens: tokens } : {}),
       });
       process.stderr.write(`job ${job.id} submitted\n`);
       const bar = crawlProgressBar();

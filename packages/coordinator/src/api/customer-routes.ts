@@ -1,4 +1,4 @@
-import { crawlRequestSchema } from '@sward/core';
+import { crawlRequestSchema, microsDecimal } from '@sward/core';
 import { QUALITY_PRESETS, type QualityPreset } from '@sward/extract';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
@@ -88,7 +88,14 @@ export function customerRoutes({
 
   r.get('/jobs/:id', async (c) => {
     const job = await ownJob(c);
-    return c.json({ ...job, progress: await store.frontier.progress(job.id) });
+    // Pay-per-crawl: what the job was charged and holds for leases out now (USD), when it pays at all.
+    const b = await store.payments.budgetOf(store.db, job.id);
+    const spend = b && {
+      spent: microsDecimal(b.spent),
+      held: microsDecimal(b.held),
+      budget: b.budget === null ? null : microsDecimal(b.budget),
+    };
+    return c.json({ ...job, progress: await store.frontier.progress(job.id), ...(spend ? { spend } : {}) });
   });
 
   /**

@@ -123,6 +123,7 @@ export function nodeRoutes(deps: AppDeps): Hono<Env> {
             timeoutMs: Math.min(30_000, store.frontier.config.leaseMs - 1000),
             maxBytes: 10 * 1024 * 1024,
             ...(l.conditional ? { conditional: l.conditional } : {}),
+            ...(l.access ? { access: l.access } : {}),
           })),
         });
       }

@@ -23,6 +23,11 @@ export interface CaptureLedger {
     credibility?: number;
   }): Promise<unknown>;
   clawbackCapture(captureId: string, reason: string): Promise<unknown>;
+  /** Pay-per-crawl: debits `tenant` what a site charged for a capture (micro-USD), inside ingest's transaction. */
+  recordCharge(
+    tx: SqlExecutor,
+    c: { captureId: string; tenant: string; origin: string; micros: number },
+  ): Promise<unknown>;
 }
 
 /** What ingest knows about one answer to a refresh of a live collection. */

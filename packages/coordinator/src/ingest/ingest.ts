@@ -23,6 +23,7 @@ import type { NewCapture } from '../store/capture-store.js';
 import type { SqlExecutor } from '../store/sql-driver.js';
 import type { Store } from '../store/store.js';
 import type { Job, LeaseRow } from '../store/types.js';
+import { accessVerdict, chargedMicros } from './access-verdict.js';
 import { captureUploadSchema, type FailureReport } from './capture-input.js';
 import type { CaptureLedger, CollectionAnswers } from './ingest-hooks.js';
 import { PageRights, PolicyDocCache } from './page-rights.js';
@@ -226,8 +227,10 @@ export class Ingest {
       job,
     );
     const opts = { feeds, extract: collectionId !== null, usage: rights.usage } as const;
-    let verdict = pageVerdict(c, body, opts);
-    if (rights.pendingLicences.length > 0) {
+    // A 402 or a licence 401 is judged from what the node signed about it; anything else by the page rules.
+    const access = accessVerdict(c, job?.options.maxPrice);
+    let verdict = access ?? pageVerdict(c, body, opts);
+    if (!access && rights.pendingLicences.length > 0) {
       // A licence named in the HTML may have been read already (for another page): look, then judge again.
       await rights.loadLicences(db, rights.pendingLicences);
       verdict = pageVerdict(c, body, opts);
@@ -373,11 +376,26 @@ export class Ingest {
       );
       // Work points are posted in the same transaction: an accepted capture is paid exactly once.
       await this.rewards.recordCapture(tx, { captureId, nodeId: c.nodeId, bytes: c.bodyLength, outcome });
+      // Pay-per-crawl: what the site charged (whatever the outcome: it was paid) settles the lease's hold
+      // and is debited from the job's tenant, once (the ledger's key is the capture id).
+      const charged = chargedMicros(c);
+      await this.store.payments.settle(tx, c.leaseId, l.jobId, charged);
+      if (charged > 0)
+        await this.rewards.recordCharge(tx, {
+          captureId,
+          tenant: await this.store.payments.tenantOf(tx, l.jobId),
+          origin: l.origin,
+          micros: charged,
+        });
       if (outcome === 'stored' && verdict.outcome === 'stored') {
         if (!verdict.feed) await tx.run('UPDATE jobs SET stored = stored + 1 WHERE id = ?', [l.jobId]);
         // a live collection holds its sources and their entries; it does not follow links
         if (job && !collectionId) await this.enqueueLinks(tx, l, job, finalUrl, verdict.links);
-        await this.spotChecks.maybeSchedule(tx, { id: captureId, nodeId: c.nodeId, url: l.url });
+        // A page the site charged for, or served for the job's licence token, is not drawn for a spot check:
+        // another node re-fetching it would be charged again, or refused without the token, and be taken
+        // for a disagreement (docs/PROTOCOL.md "Spot checks").
+        if (charged === 0 && !c.access?.license)
+          await this.spotChecks.maybeSchedule(tx, { id: captureId, nodeId: c.nodeId, url: l.url });
         // The extractor's id goes with the document: a bundle names it, and --rederive rebuilds with it.
         if (verdict.document)
           await captures.insertDocument(tx, captureId, l.jobId, {

@@ -11,17 +11,39 @@ const enc = encodeURIComponent;
 export const operatorAccount = (operator: string): string => `op:${enc(operator)}`;
 export const referrerAccount = (operator: string): string => `ref:${enc(operator)}`;
 export const labellerAccount = (labeller: string): string => `lab:${enc(labeller)}`;
+/**
+ * Pay-per-crawl money, in micro-USD, never mixed with points in one posting (ledger.ts refuses it): what a
+ * customer tenant was charged for pages (negative: owed to the network), and what the network owes each
+ * site that charged (settled with the site's payment provider, outside the ledger).
+ */
+export const customerAccount = (tenant: string): string => `cust:${enc(tenant)}`;
+export const siteAccount = (origin: string): string => `site:${enc(origin)}`;
 /** Referral rewards of `referrer` from `referee`, held while either is under review. */
 export const heldAccount = (referrer: string, referee: string): string =>
   `held:${enc(referrer)}:${enc(referee)}`;
 
-export type AccountClass = 'treasury' | 'distributor' | 'operator' | 'referrer' | 'labeller' | 'held';
+export type AccountClass =
+  | 'treasury'
+  | 'distributor'
+  | 'operator'
+  | 'referrer'
+  | 'labeller'
+  | 'held'
+  | 'customer'
+  | 'site';
 
 export function accountClass(account: string): AccountClass {
   if (account === TREASURY) return 'treasury';
   if (account === DISTRIBUTOR) return 'distributor';
   const prefix = account.slice(0, account.indexOf(':'));
-  const cls = { op: 'operator', ref: 'referrer', lab: 'labeller', held: 'held' }[prefix];
+  const cls = {
+    op: 'operator',
+    ref: 'referrer',
+    lab: 'labeller',
+    held: 'held',
+    cust: 'customer',
+    site: 'site',
+  }[prefix];
   if (!cls) throw new TypeError(`not a ledger account: ${account}`);
   return cls as AccountClass;
 }
@@ -32,10 +54,19 @@ export function heldParties(account: string): { referrer: string; referee: strin
   return m ? { referrer: decodeURIComponent(m[1] ?? ''), referee: decodeURIComponent(m[2] ?? '') } : null;
 }
 
-/** Accounts with a running balance row and a floor; the treasury and distributor are unbounded. */
+/**
+ * Accounts with a running balance row and a floor; the treasury and distributor are unbounded, and so are
+ * the money accounts: a customer's balance is what it owes (below zero), a site's what it is owed.
+ */
 export const isBounded = (account: string): boolean => {
   const c = accountClass(account);
-  return c !== 'treasury' && c !== 'distributor';
+  return c !== 'treasury' && c !== 'distributor' && !isMoney(account);
+};
+
+/** Accounts kept in micro-USD rather than micro-points. */
+export const isMoney = (account: string): boolean => {
+  const c = accountClass(account);
+  return c === 'customer' || c === 'site';
 };
 
 /** Accounts whose positive balance an epoch close pays out (held rewards wait for review). */

@@ -1,5 +1,5 @@
 import type { SqlDriver, SqlExecutor } from '../store/sql-driver.js';
-import { accountClass, isBounded, TREASURY } from './accounts.js';
+import { accountClass, isBounded, isMoney, TREASURY } from './accounts.js';
 import { RewardsError } from './rewards-error.js';
 
 export type EntryKind =
@@ -13,7 +13,8 @@ export type EntryKind =
   | 'hold_forfeit'
   | 'payout'
   | 'issue'
-  | 'adjustment';
+  | 'adjustment'
+  | 'crawl_charge';
 
 export interface PostingLine {
   account: string;
@@ -167,6 +168,10 @@ function checkPosting(p: Posting): void {
     sum += BigInt(l.amount);
   }
   if (sum !== 0n) throw new RewardsError('UNBALANCED', `posting ${p.idemKey} sums to ${sum}, not 0`);
+  // Points and money (micro-USD) are different units: a posting that mixed them would balance in neither.
+  const money = p.lines.filter((l) => isMoney(l.account)).length;
+  if (money !== 0 && money !== p.lines.length)
+    throw new RewardsError('BAD_INPUT', `posting ${p.idemKey} mixes money and point accounts`);
   if (!p.lines.some((l) => l.amount !== 0))
     throw new RewardsError('BAD_INPUT', `posting ${p.idemKey} moves nothing`);
 }

@@ -1,11 +1,13 @@
 import type { Anchor } from '../anchor/anchor.js';
 import type { SqlDriver, SqlExecutor } from '../store/sql-driver.js';
 import {
+  customerAccount,
   heldAccount,
   heldParties,
   labellerAccount,
   operatorAccount,
   referrerAccount,
+  siteAccount,
   TREASURY,
 } from './accounts.js';
 import { payAvailability } from './availability-payout.js';
@@ -197,6 +199,34 @@ export class RewardsService implements RewardsContext {
       at,
     });
     return { paid: true, duplicate: false, workPoints: work, referral };
+  }
+
+  /**
+   * Pay-per-crawl: the customer tenant pays what a site charged for a capture (micro-USD, from the node's
+   * signed `crawler-charged`), owed on to the site. Inside ingest's transaction; a replay posts nothing.
+   */
+  async recordCharge(
+    tx: SqlExecutor,
+    c: { captureId: string; tenant: string; origin: string; micros: number },
+  ): Promise<number | null> {
+    if (!Number.isSafeInteger(c.micros) || c.micros <= 0)
+      throw new RewardsError(
+        'BAD_INPUT',
+        `a charge must be a whole number of micro-USD > 0, got ${c.micros}`,
+      );
+    const at = this.now();
+    return this.ledger.post(tx, {
+      idemKey: `charge:${c.captureId}`,
+      kind: 'crawl_charge',
+      epoch: this.epochOf(at),
+      policyVersion: this.policy.version,
+      lines: [
+        { account: customerAccount(c.tenant), amount: -c.micros, kind: 'crawl_charge' },
+        { account: siteAccount(c.origin), amount: c.micros, kind: 'crawl_charge' },
+      ],
+      ref: c.captureId,
+      at,
+    });
   }
 
   /**

@@ -23,7 +23,8 @@ import { latestLicences, TDMREP_FILE_SKIP } from '../store/policy-docs.js';
 import { DAY_MS, type QuotaStore, windowStart } from '../store/quota-store.js';
 import type { SqlDriver, SqlExecutor } from '../store/sql-driver.js';
 import type { TakedownStore } from '../store/takedown-store.js';
-import type { HostPolicy, Lease, SchedulerConfig, UrlKind } from '../store/types.js';
+import type { HostPolicy, Job, Lease, SchedulerConfig, UrlKind } from '../store/types.js';
+import { LeaseAccessPlanner } from './lease-access.js';
 
 /**
  * The validators of the version a live collection holds of a URL, for a conditional request. Collections
@@ -223,8 +224,10 @@ export class LeaseScheduler {
         collectionId: string | null;
         quotaKey: string | null;
         pagesPerDay: number;
+        options: Pick<Job['options'], 'maxPrice' | 'budget'>;
       }
     >();
+    const access = new LeaseAccessPlanner(this.store.frontier.payments);
     const nodeFacts = new Map();
     // Rows left queued (job full, node not allowed to check) are stepped over, not re-read each round.
     let offset = 0;
@@ -272,6 +275,7 @@ export class LeaseScheduler {
             collectionId: f.job?.collectionId ?? null,
             quotaKey: f.quotaKey,
             pagesPerDay: f.keyPagesPerDay ?? this.config.quotas.pagesPerDay,
+            options: { maxPrice: f.job?.options.maxPrice, budget: f.job?.options.budget },
           };
           jobCache.set(jobId, job);
         }
@@ -312,6 +316,12 @@ export class LeaseScheduler {
             continue;
           }
         }
+        // Pay-per-crawl: the price this lease may pay is held against the job's budget before it goes out.
+        const plan = await access.plan(tx, jobId, url, job.options);
+        if (plan === 'wait') {
+          offset++;
+          continue;
+        }
         // The key's pages for the day: a URL over it stays queued until the next UTC day.
         if (
           counted &&
@@ -323,6 +333,9 @@ export class LeaseScheduler {
           continue;
         }
         const lease = await this.lease(tx, id, jobId, url, kind, nodeId, now, docs);
+        // Every page lease says what it may pay (maybe nothing): its node then signs what the site asked.
+        lease.access = plan.access;
+        if (plan.hold > 0) await this.store.frontier.payments.hold(tx, lease.leaseId, jobId, plan.hold);
         if (job.collectionId && this.conditional) {
           const conditional = await this.conditional(tx, job.collectionId, url);
           if (conditional) lease.conditional = conditional;

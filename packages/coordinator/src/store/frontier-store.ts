@@ -1,7 +1,8 @@
-import { type CrawlOptions, crawlRequestSchema, type RobotsState, robotsVerdict } from '@sward/core';
+import { type CrawlOptions, crawlRequestObject, type RobotsState, robotsVerdict } from '@sward/core';
 import { z } from 'zod';
 import { newId } from './ids.js';
 import { handBackNodeLeases, silentLeaseHolders } from './lease-handback.js';
+import { PaymentStore, splitPaymentOptions } from './payment-store.js';
 import { insertPolicyDoc, type PolicySource } from './policy-docs.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
 import type { HostPolicy, Job, JobProgress, LeaseRow, SchedulerConfig, UrlKind } from './types.js';
@@ -78,11 +79,15 @@ export class FrontierStore {
   /** Wall-clock start: nodes get a full nodeTimeoutMs to reach a coordinator that has just started. */
   private readonly startedAt = Date.now();
   private lastSilentSweep = 0;
+  /** Pay-per-crawl budgets, holds and licence tokens (payment-store.ts), written with the job. */
+  readonly payments: PaymentStore;
 
   constructor(
     private readonly db: SqlDriver,
     readonly config: SchedulerConfig,
-  ) {}
+  ) {
+    this.payments = new PaymentStore(db);
+  }
 
   private get skipLocked(): string {
     return this.db.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
@@ -129,6 +134,8 @@ export class FrontierStore {
     collectionId: string | null = null,
   ): Promise<string> {
     const id = newId('j');
+    // Licence tokens are secrets: never in the options that jobs, manifests and logs show.
+    const { options } = splitPaymentOptions(opts);
     await tx.run(
       `INSERT INTO jobs (id, api_key_id, tenant_id, seed, options, state, created_at, collection_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -137,12 +144,13 @@ export class FrontierStore {
         owner.apiKeyId ?? null,
         owner.tenant,
         opts.seed,
-        JSON.stringify(opts),
+        JSON.stringify(options),
         'running',
         Date.now(),
         collectionId,
       ],
     );
+    await this.payments.recordJob(tx, id, opts);
     await enqueue(tx, id, urls);
     return id;
   }
@@ -653,7 +661,7 @@ function mapHostPolicy(h: Record<string, unknown>): HostPolicy {
 }
 
 // A stored job is read as it was accepted: a seed taken by an older, laxer check must not make it unreadable.
-const storedOptionsSchema = crawlRequestSchema.extend({ seed: z.string() });
+const storedOptionsSchema = crawlRequestObject.extend({ seed: z.string() });
 
 // A job's options never change and are read on every capture: parsed once per distinct text.
 const parsedOptions = new Map<string, Job['options']>();

@@ -6,6 +6,7 @@ import { CaptureStore } from './capture-store.js';
 import { ensureColumns } from './columns.js';
 import { ExtractQueueStore } from './extract-queue-store.js';
 import { FrontierStore } from './frontier-store.js';
+import { applyPaymentSchema, type PaymentStore } from './payment-store.js';
 import { openPostgresDriver } from './postgres-driver.js';
 import { QuotaStore } from './quota-store.js';
 import { schemaFor } from './schema.js';
@@ -35,6 +36,7 @@ export class Store {
   readonly quotas: QuotaStore;
   readonly takedowns: TakedownStore;
   readonly botKeys: BotKeyStore;
+  readonly payments: PaymentStore;
 
   constructor(
     readonly db: SqlDriver,
@@ -50,6 +52,7 @@ export class Store {
       ...config,
       quotas: { ...defaultQuotaConfig, ...config.quotas },
     });
+    this.payments = this.frontier.payments;
     this.captures = new CaptureStore(db);
     this.extractQueue = new ExtractQueueStore(db);
   }
@@ -100,6 +103,7 @@ export class Store {
       await tx.run('CREATE INDEX IF NOT EXISTS jobs_collection ON jobs (collection_id, created_at)');
     });
     await applyAccessSchema(this.db);
+    await applyPaymentSchema(this.db);
     for (const part of parts) await part(this.db);
   }
 

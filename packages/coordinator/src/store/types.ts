@@ -1,4 +1,4 @@
-import type { CrawlOptions } from '@sward/core';
+import type { CrawlOptions, LeaseAccess } from '@sward/core';
 
 export type UrlKind = 'page' | 'feed' | 'robots' | 'tdmrep' | 'rsl' | 'spotcheck';
 export type UrlState = 'queued' | 'leased' | 'stored' | 'skipped' | 'failed';
@@ -40,6 +40,8 @@ export interface Lease {
   deadline: number;
   /** Validators of the version already held: the node sends If-None-Match / If-Modified-Since. */
   conditional?: { etag?: string; lastModified?: string };
+  /** Pages: the most the node may pay and the licence token it sends (scheduler/lease-access.ts). */
+  access?: LeaseAccess;
 }
 
 export interface LeaseRow {

@@ -9,7 +9,13 @@ import { checkSkipEvidence } from './skip-evidence-check.js';
 const node = generateIdentity();
 const ORIGIN = 'https://example.org';
 
-function signed(url: string, status: number, headers: Capture['headers'] = {}, body = '') {
+function signed(
+  url: string,
+  status: number,
+  headers: Capture['headers'] = {},
+  body = '',
+  access?: Capture['access'],
+) {
   const sc = signCapture(node, {
     v: 1,
     jobId: 'j_1',
@@ -26,6 +32,7 @@ function signed(url: string, status: number, headers: Capture['headers'] = {}, b
     fetchEnd: '2026-12-01T00:00:01.000Z',
     tlsCertSha256: null,
     ip: '93.184.215.14',
+    ...(access ? { access } : {}),
   });
   return { sc, id: `c_${sha256Hex(captureLeafBytes(sc)).slice(0, 32)}` };
 }
@@ -142,4 +149,33 @@ test('no answer is said, not claimed; a row without evidence fails', () => {
     'absent',
   );
   assert.equal(status(checkSkipEvidence(none, [])), 'failed');
+});
+
+test("pay-per-crawl and licence skips are read from the capture's signed access record", () => {
+  const access = (a: Partial<NonNullable<Capture['access']>>) => ({
+    offer: null,
+    price: null,
+    charged: null,
+    error: null,
+    license: false,
+    authenticate: null,
+    ...a,
+  });
+  const offer = (price: string) => ({ header: 'crawler-max-price' as const, price });
+  const dear = signed(`${ORIGIN}/dear`, 402, {}, '', access({ offer: offer('USD 0.01'), price: 'USD 1' }));
+  assert.equal(status(checkSkipEvidence(pageRow('price_above_max', dear), [])), 'supported');
+  assert.equal(status(checkSkipEvidence(pageRow('budget_exhausted', dear), [])), 'supported');
+  assert.equal(status(checkSkipEvidence(pageRow('payment_required', dear), [])), 'supported');
+  // The node offered enough: not a price or budget skip.
+  const enough = signed(`${ORIGIN}/enough`, 402, {}, '', access({ offer: offer('USD 2'), price: 'USD 1' }));
+  assert.equal(status(checkSkipEvidence(pageRow('price_above_max', enough), [])), 'failed');
+  // A 200, or a 402 without a price, supports none of them.
+  const paid = signed(`${ORIGIN}/paid`, 200, {}, '', access({ charged: 'USD 1' }));
+  assert.equal(status(checkSkipEvidence(pageRow('budget_exhausted', paid), [])), 'failed');
+  const bare = signed(`${ORIGIN}/bare`, 402, {}, '', access({}));
+  assert.equal(status(checkSkipEvidence(pageRow('payment_required', bare), [])), 'failed');
+  const licence = signed(`${ORIGIN}/lic`, 401, {}, '', access({ authenticate: 'License realm="x"' }));
+  assert.equal(status(checkSkipEvidence(pageRow('license_required', licence), [])), 'supported');
+  const bearer = signed(`${ORIGIN}/bearer`, 401, {}, '', access({ authenticate: 'Bearer' }));
+  assert.equal(status(checkSkipEvidence(pageRow('license_required', bearer), [])), 'failed');
 });

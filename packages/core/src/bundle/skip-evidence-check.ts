@@ -2,6 +2,7 @@ import { type Capture, captureIdOf, verifySignedCapture } from '../capture.js';
 import type { ComplianceDocument } from '../compliance-wire.js';
 import { sha256Hex } from '../hash.js';
 import { headerSaysNoAi, ROBOTS_AGENT } from '../noai-header.js';
+import { asksForLicense, parsePrice } from '../pay-per-crawl.js';
 import { robotsVerdict } from '../policy/robots-rules.js';
 import { parseTdmRep, tdmReserved } from '../policy/tdmrep-rules.js';
 import type { SkipEvidence } from './bundle-rows.js';
@@ -68,8 +69,42 @@ function pageReason(row: SkipRowLike, c: Capture): SkipEvidenceVerdict {
       status: 'failed',
       message: 'reason tdmrep but the signed capture has no tdm-reservation header',
     };
+  const access = accessReason(row, c);
+  if (access) return access;
   return { status: 'signed', note: `${row.reason} is not read from the answer itself` };
 }
+
+/**
+ * Pay-per-crawl and licence skips, from the capture's signed `access` record: a 402 with the site's price
+ * (and, for the price and budget reasons, a price over what the node offered), or a 401 asking for a licence.
+ * Whether the price was over the job's --max-price rather than the budget's rest is the job's setting: the
+ * signed answer shows only that it was over the offer.
+ */
+function accessReason(row: SkipRowLike, c: Capture): SkipEvidenceVerdict | null {
+  const failed = (why: string): SkipEvidenceVerdict => ({
+    status: 'failed',
+    message: `reason ${row.reason} but ${why}`,
+  });
+  if (row.reason === 'license_required')
+    return c.status === 401 && asksForLicense(c.access?.authenticate)
+      ? { status: 'supported', note: 'signed 401 with WWW-Authenticate: License' }
+      : failed(`the signed capture is not a 401 asking for a licence (status ${c.status})`);
+  if (!PAYMENT_REASONS.has(row.reason)) return null;
+  const asked = parsePrice(c.access?.price);
+  if (c.status !== 402 || !asked)
+    return failed(`the signed capture is not a 402 with a crawler-price (status ${c.status})`);
+  if (row.reason === 'payment_required')
+    return { status: 'supported', note: `signed 402, crawler-price: ${c.access?.price}` };
+  const offered = parsePrice(c.access?.offer?.price);
+  if (offered && offered.currency === asked.currency && offered.micros >= asked.micros)
+    return failed(`the node offered ${c.access?.offer?.price}, enough for crawler-price ${c.access?.price}`);
+  return {
+    status: 'supported',
+    note: `signed 402, crawler-price ${c.access?.price} over the offer ${c.access?.offer?.price ?? '(none)'}`,
+  };
+}
+
+const PAYMENT_REASONS = new Set(['payment_required', 'price_above_max', 'budget_exhausted']);
 
 /** What the policy answer (an entry of compliance.json) says about the row's reason. */
 function policyReason(

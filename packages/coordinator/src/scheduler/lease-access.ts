@@ -1,0 +1,55 @@
+import { type CrawlOptions, decimalMicros, formatPrice, JOB_CURRENCY, type LeaseAccess } from '@sward/core';
+import type { PaymentStore } from '../store/payment-store.js';
+import type { SqlExecutor } from '../store/sql-driver.js';
+
+/** What a page lease may pay and which licence token it carries; `hold` is reserved against the budget. */
+export interface LeaseAccessPlan {
+  access: LeaseAccess;
+  hold: number;
+}
+
+/**
+ * Decides, for one page lease, the most its node may pay (`crawler-max-price`) and the licence token it
+ * sends, and reserves that price against the job's budget before the lease goes out, so that spend can
+ * never pass the budget however many nodes fetch at once: the price is held while the lease is open and
+ * settled by the capture (payment-store.ts). When less than the ceiling is left, the lease waits for open
+ * holds to settle; with none open, what is left is offered (possibly nothing), and a site asking more is
+ * recorded as `budget_exhausted` from its signed 402. One instance per claim: it caches each job's tokens.
+ */
+export class LeaseAccessPlanner {
+  private readonly tokens = new Map<string, Map<string, string>>();
+
+  constructor(private readonly payments: PaymentStore) {}
+
+  /** The plan for `url` of job `jobId`, or 'wait' to leave the URL queued for a later claim. */
+  async plan(
+    tx: SqlExecutor,
+    jobId: string,
+    url: string,
+    opts: Pick<CrawlOptions, 'maxPrice' | 'budget'>,
+  ): Promise<LeaseAccessPlan | 'wait'> {
+    let tokens = this.tokens.get(jobId);
+    if (!tokens) {
+      tokens = await this.payments.licenseTokens(tx, jobId);
+      this.tokens.set(jobId, tokens);
+    }
+    const access: LeaseAccess = {};
+    const origin = new URL(url).origin;
+    const token = tokens.get(origin);
+    if (token) Object.assign(access, { licenseOrigin: origin, licenseToken: token });
+    const max = opts.maxPrice === undefined ? null : decimalMicros(opts.maxPrice);
+    if (max === null) return { access, hold: 0 };
+    if (opts.budget === undefined) return { access: { ...access, maxPrice: usd(max) }, hold: 0 };
+    if (!(await this.payments.tryLockBudget(tx, jobId))) return 'wait';
+    await this.payments.dropClosedHolds(tx, jobId);
+    const b = await this.payments.budgetOf(tx, jobId);
+    if (!b || b.budget === null) return { access: { ...access, maxPrice: usd(max) }, hold: 0 };
+    const left = Math.max(0, b.budget - b.spent - b.held);
+    // Less than a page's ceiling left while other leases hold money: their answers may give some back.
+    if (left < max && b.held > 0) return 'wait';
+    const offer = Math.min(max, left);
+    return { access: { ...access, maxPrice: usd(offer) }, hold: offer };
+  }
+}
+
+const usd = (micros: number) => formatPrice({ currency: JOB_CURRENCY, micros });
