@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { caller, coordinatorOn, nodeSession } from './support/api-call.js';
+import { test } from 'node:test';
+import { coordinatorWithNode } from './support/api-call.js';
 import { backends } from './support/backends.js';
 import { captureUpload } from './support/capture-maker.js';
 
@@ -21,18 +21,11 @@ const woken = <T>(p: Promise<T>) =>
 
 for (const backend of backends()) {
   test(`${backend.name}: an idle long-poll asks rarely, and a new job or a capture's links wake it`, async () => {
-    const { co, stop } = await coordinatorOn(backend, {
+    const { co, call, key, node, token } = await coordinatorWithNode(backend, {
       // Asked on its own only once a minute here: every answer below comes from a wake.
       scheduler: { politeness: false, hostDelayMs: 0, leasePollMs: 60_000 },
       sequenceMs: 3_600_000, // its turns are transactions too
     });
-    after(async () => {
-      await stop();
-      await backend.cleanup();
-    });
-    const call = caller(co.app);
-    const key = co.firstApiKey as string;
-    const { node, token } = await nodeSession(co);
     let transactions = 0;
     const transaction = co.store.db.transaction.bind(co.store.db);
     co.store.db.transaction = (fn) => {

@@ -3,10 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { openStore, startCoordinator } from '@sward/coordinator';
+import { openStore } from '@sward/coordinator';
 import pg from 'pg';
-import { pino } from 'pino';
-import { caller } from './support/api-call.js';
+import { caller, quietCoordinator } from './support/api-call.js';
 import { backends } from './support/backends.js';
 
 const pgBackend = backends().find((b) => b.name === 'postgres');
@@ -39,14 +38,7 @@ describe('PostgreSQL: a coordinator starting beside a busy peer', { skip: !pgBac
       rmSync(dir, { recursive: true, force: true });
     });
     // Peers share the data folder (blobs, log key): docs/DEPLOY.md.
-    const start = () =>
-      startCoordinator({
-        db,
-        dataDir: dir,
-        collections: { refresh: false },
-        checkpoints: { everyMs: 3_600_000 },
-        log: pino({ level: 'silent' }),
-      });
+    const start = () => quietCoordinator(db, dir);
     const first = await start(); // the database's schema, made by the peer's own start
     const created = await caller(first.app)('POST', '/v1/jobs', first.firstApiKey, {
       seed: 'http://busy.test/',
