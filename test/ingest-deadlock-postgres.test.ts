@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import pg from 'pg';
-import { caller, coordinatorOn, nodeSession } from './support/api-call.js';
+import { coordinatorWithNode } from './support/api-call.js';
 import { backends } from './support/backends.js';
 import { captureUpload } from './support/capture-maker.js';
 
@@ -11,16 +11,9 @@ describe('PostgreSQL ingest of one job from many nodes at once', { skip: !pgBack
   const backend = pgBackend as NonNullable<typeof pgBackend>;
 
   test('pages that link to each other, uploaded at once, are all stored with no deadlock', async () => {
-    const { co, db, stop } = await coordinatorOn(backend, {
+    const { co, db, call, key, node, token } = await coordinatorWithNode(backend, {
       scheduler: { politeness: false, hostDelayMs: 0, quotas: { leasesPerNode: 0 } },
     });
-    after(async () => {
-      await stop();
-      await backend.cleanup();
-    });
-    const call = caller(co.app);
-    const key = co.firstApiKey as string;
-    const { node, token } = await nodeSession(co);
     const N = 24;
     const page = (i: number) => `http://mesh.test/p${i}`;
     const links = (self: number) =>

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after } from 'node:test';
 import { type CoordinatorOptions, type RunningCoordinator, startCoordinator } from '@sward/coordinator';
 import { generateIdentity, type Identity } from '@sward/core';
 import type { Hono } from 'hono';
@@ -53,6 +54,25 @@ export function caller(app: Hono) {
   };
 }
 
+/**
+ * A coordinator on `db` with its data folder `dataDir`, no background refreshes, no timed checkpoints,
+ * quiet; a second call on the same database and folder is a peer (docs/DEPLOY.md).
+ */
+export function quietCoordinator(
+  db: string,
+  dataDir: string,
+  opts: Partial<CoordinatorOptions> = {},
+): Promise<RunningCoordinator> {
+  return startCoordinator({
+    db,
+    dataDir,
+    collections: { refresh: false },
+    checkpoints: { everyMs: 3_600_000 },
+    log: pino({ level: 'silent' }),
+    ...opts,
+  });
+}
+
 /** A coordinator on a fresh database of `backend`, with no background refreshes, quiet. */
 export async function coordinatorOn(
   backend: Backend,
@@ -60,12 +80,7 @@ export async function coordinatorOn(
 ): Promise<{ co: RunningCoordinator; db: string; dir: string; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'sward-api-'));
   const db = backend.name === 'sqlite' ? join(dir, 'sward.db') : await backend.create();
-  const co = await startCoordinator({
-    db,
-    dataDir: dir,
-    collections: { refresh: false },
-    checkpoints: { everyMs: 3_600_000 },
-    log: pino({ level: 'silent' }),
+  const co = await quietCoordinator(db, dir, {
     ...opts,
     scheduler: { hostDelayMs: 0, ...opts.scheduler },
   });
@@ -78,6 +93,19 @@ export async function coordinatorOn(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * coordinatorOn, stopped and its database dropped after the calling test, with what a node-facing test
+ * uses: the app's caller, the first API key and a registered node with a session.
+ */
+export async function coordinatorWithNode(backend: Backend, opts: Partial<CoordinatorOptions> = {}) {
+  const { co, db, stop } = await coordinatorOn(backend, opts);
+  after(async () => {
+    await stop();
+    await backend.cleanup();
+  });
+  return { co, db, call: caller(co.app), key: co.firstApiKey as string, ...(await nodeSession(co)) };
 }
 
 /** A registered node with a session, as after login. */

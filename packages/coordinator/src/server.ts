@@ -178,7 +178,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   // Requests in flight, so close() can let them finish before the database goes away.
   let inFlight = 0;
   let closing = false;
-  // Bounded so SIGTERM ends the process within 5 s: a long-poll lease call sees `closing` within 25 ms,
+  // Bounded so SIGTERM ends the process within 5 s: a long-poll lease call is woken by close(),
   // and a capture whose transaction is cut short is sent again by its node (to this or another replica).
   const drained = async () => {
     for (let i = 0; i < 120 && inFlight > 0; i++) await new Promise((r) => setTimeout(r, 25));
@@ -188,12 +188,13 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     ...opts.webBotAuth,
   });
   const metrics = new CoordinatorMetrics(store, { defaultMetrics: opts.processMetrics ?? true });
+  const scheduler = schedulerFor(store, {
+    leased: (n) => metrics.leases.inc(n),
+    expired: (n) => metrics.leaseExpiries.inc(n),
+  });
   const app = createApp({
     store,
-    scheduler: schedulerFor(store, {
-      leased: (n) => metrics.leases.inc(n),
-      expired: (n) => metrics.leaseExpiries.inc(n),
-    }),
+    scheduler,
     metrics,
     botKeys,
     blobs,
@@ -244,6 +245,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     app,
     async close() {
       closing = true;
+      scheduler.work.wake(); // waiting lease long-polls answer now
       await refresher.stop();
       await drained();
       await sequencer.stop();

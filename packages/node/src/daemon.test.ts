@@ -67,8 +67,8 @@ test('a node authenticates, leases, fetches and reports signed captures the coor
   assert.equal(byLease.get('l_103')?.status, 404); // 4xx are captured too: the coordinator decides
   assert.equal(fake.captures.find((c) => c.signed.capture.leaseId === 'l_101')?.body.toString(), PAGE);
   assert.ok(
-    fake.leaseCalls.every((c) => c.max <= 2),
-    'never asks for more than maxConcurrent',
+    fake.leaseCalls.every((c) => c.max <= 4),
+    'never asks for more than maxConcurrent ahead of its slots',
   );
   await node.stop();
   assert.equal(node.stats().state, 'stopped');
@@ -112,6 +112,36 @@ test('operator refusals and the SSRF guard are reported as failures without touc
   assert.equal(site.requests.length, before);
   assert.equal(denied.stats().refused, 1);
   assert.equal(guarded.stats().failed, 1);
+});
+
+test('a node leases ahead of its free slots, in batches, and never runs more than maxConcurrent', async () => {
+  // A site that answers after 20 ms and counts the requests it is answering at once.
+  let running = 0;
+  let most = 0;
+  const slow = createServer((_req, res) => {
+    most = Math.max(most, ++running);
+    setTimeout(() => {
+      running--;
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('ok');
+    }, 20);
+  });
+  await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+  after(() => slow.close());
+  const origin = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
+  const calls = fake.leaseCalls.length;
+  const start = fake.captures.length;
+  const N = 24;
+  for (let i = 0; i < N; i++) fake.queue.push(lease(`${origin}/p${i}`, 500 + i));
+  const node = await startNode(nodeConfig({ maxConcurrent: 2 }), { logger });
+  await fake.until(() => fake.captures.length >= start + N);
+  await node.stop();
+  const asked = fake.leaseCalls.slice(calls);
+  // Without leasing ahead: one request per page (each slot that frees asks for 1), N or more.
+  assert.ok(asked.length <= N / 2, `${asked.length} lease requests for ${N} pages`);
+  assert.ok(asked.every((c) => c.max <= 4));
+  assert.equal(asked[0]?.max, 4, 'the first request asks for the slots and as many ahead');
+  assert.ok(most <= 2, `${most} fetches at once`);
 });
 
 test('outside active hours the node does not lease at all', async () => {

@@ -58,6 +58,8 @@ export interface RunningNode {
 }
 
 const SUBMIT_ATTEMPTS = 4;
+/** The most leases one request may ask for (docs/PROTOCOL.md). */
+const MAX_LEASES_PER_CALL = 64;
 
 /** Config as startNode takes it; `transformBody` may ride along here too (the brief's `startNode({..., transformBody})`). */
 export type StartNodeInput = (NodeConfigInput | NodeConfig) & Pick<NodeRuntimeOptions, 'transformBody'>;
@@ -247,8 +249,14 @@ export async function startNode(
   const startTask = (lease: Lease) => {
     s.leased++;
     const task = limits
-      .acquire() // resolves at once unless the coordinator sent more than was asked for
-      .then(() => runLease(lease))
+      .acquire() // a lease asked ahead of free slots waits here for one
+      .then(() => {
+        // Stopping: a lease that never started is handed back at logout. (A deadline is not checked here:
+        // it is on the coordinator's clock, and a home machine's clock may be off; the coordinator refuses
+        // a capture of an expired lease itself.)
+        if (stopper.signal.aborted) return;
+        return runLease(lease);
+      })
       .catch((e) => {
         s.lastError = messageOf(e);
         log.error({ err: s.lastError, leaseId: lease.leaseId }, 'lease handling failed');
@@ -293,8 +301,10 @@ export async function startNode(
         const general = limits.generalRefusal();
         s.state = general ? 'paused' : 'running';
         s.pausedBecause = general?.message ?? null;
-        const capacity = limits.leaseCapacity();
-        if (capacity === 0) {
+        // Ahead of free slots, in batches: ask when a slot would otherwise sit idle, or when a whole batch
+        // (maxConcurrent leases) can be taken; not for every slot that frees.
+        const capacity = Math.min(MAX_LEASES_PER_CALL, limits.leaseCapacity(config.maxConcurrent));
+        if (capacity === 0 || (limits.idleSlots() === 0 && capacity < config.maxConcurrent)) {
           await waitForWake(general ? pausePollMs : 60_000);
           continue;
         }

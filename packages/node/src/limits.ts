@@ -64,10 +64,19 @@ export class OperatorLimits {
     return null;
   }
 
-  /** How many leases to ask for now: 0 when inactive, capped, or every slot is busy. */
-  leaseCapacity(): number {
+  /**
+   * How many leases to ask for now: 0 when inactive or capped. `ahead` leases beyond the free slots may wait
+   * here for one (a lease request then covers several pages, and a slot that frees finds its next page
+   * waiting instead of asking the coordinator and waiting for the answer).
+   */
+  leaseCapacity(ahead = 0): number {
     if (this.generalRefusal()) return 0;
-    return Math.max(0, this.config.maxConcurrent - this.running);
+    return Math.max(0, this.config.maxConcurrent + ahead - this.running - this.waiters.length);
+  }
+
+  /** Slots with nothing to run and no lease waiting for them. */
+  idleSlots(): number {
+    return Math.max(0, this.config.maxConcurrent - this.running - this.waiters.length);
   }
 
   /** The operator's allow/deny lists for one host (every redirect hop is checked too). */

@@ -31,6 +31,12 @@ export function createApp(deps: AppDeps): Hono {
   );
   // Every route's rule is in api/route-rules.ts; this one middleware enforces it before any handler.
   app.use('*', authorize(deps.store));
+  // Any write may have made work leasable in this process (a capture's links, an origin released, a retry,
+  // a lease handed back, a new job or refresh): waiting lease long-polls look again (work-signal.ts).
+  app.use('*', async (c, next) => {
+    await next();
+    if (c.req.method !== 'GET' && !c.req.path.endsWith('/lease')) deps.scheduler.work.wake();
+  });
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.get('/metrics', async (c) =>
     c.body(await deps.metrics.registry.metrics(), 200, { 'content-type': deps.metrics.registry.contentType }),

@@ -127,7 +127,10 @@ export function nodeRoutes(deps: AppDeps): Hono<Env> {
           })),
         });
       }
-      await new Promise((res) => setTimeout(res, 25));
+      // Woken by this process's own writes and by close(); the bound (config leasePollMs) is for what a
+      // peer coordinator on the same database changed and for lease deadlines passing.
+      const pollMs = store.frontier.config.leasePollMs;
+      await scheduler.waitForWork(Math.min(pollMs, until - Date.now()), signal);
     }
   });
 

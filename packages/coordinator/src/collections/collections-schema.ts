@@ -1,4 +1,5 @@
 import { ensureColumns } from '../store/columns.js';
+import { applyDdl } from '../store/ddl.js';
 import type { SqlDriver } from '../store/sql-driver.js';
 
 /**
@@ -92,7 +93,7 @@ export function collectionsSchemaStatements(dialect: 'sqlite' | 'postgres'): str
 export async function applyCollectionsSchema(db: SqlDriver): Promise<void> {
   await db.transaction(async (tx) => {
     if (db.dialect === 'postgres') await tx.run('SELECT pg_advisory_xact_lock(7290019)');
-    for (const stmt of collectionsSchemaStatements(db.dialect)) await tx.run(stmt);
+    await applyDdl(db, tx, collectionsSchemaStatements(db.dialect));
     // columns that came with scheduled refreshes, for tables created before them
     await ensureColumns(db, tx, 'collections', { next_round_at: 'BIGINT', round_job: 'TEXT' });
     // the key that made the collection: its refreshes' pages count against that key's pages for the day

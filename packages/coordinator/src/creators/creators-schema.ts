@@ -1,3 +1,4 @@
+import { applyDdlScript } from '../store/ddl.js';
 import type { SqlDriver } from '../store/sql-driver.js';
 
 /**
@@ -26,6 +27,7 @@ export async function applyCreatorsSchema(db: SqlDriver): Promise<void> {
   await db.transaction(async (tx) => {
     // Same advisory lock as the core schema: replicas starting together must not race on CREATE.
     await tx.run('SELECT pg_advisory_xact_lock(7290017)');
-    for (const stmt of SCHEMA.split(';')) if (stmt.trim()) await tx.run(stmt);
+    // Only what the catalogue lacks: DDL on an existing table locks it against a busy peer (store/ddl.ts).
+    await applyDdlScript(db, tx, SCHEMA);
   });
 }

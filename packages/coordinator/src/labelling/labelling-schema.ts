@@ -1,5 +1,6 @@
 import { DEFAULT_TENANT } from '@sward/core';
 import { ensureColumns } from '../store/columns.js';
+import { applyDdl, applyDdlScript } from '../store/ddl.js';
 import type { SqlDriver } from '../store/sql-driver.js';
 
 /**
@@ -43,7 +44,7 @@ export async function applyLabellingSchema(db: SqlDriver): Promise<void> {
     // Same advisory lock as the core schema: replicas starting together must not race on CREATE.
     if (db.dialect === 'postgres') {
       await tx.run('SELECT pg_advisory_xact_lock(7290017)');
-      for (const stmt of SCHEMA.split(';')) if (stmt.trim()) await tx.run(stmt);
+      await applyDdlScript(db, tx, SCHEMA);
     }
     // Projects belong to a tenant (they were per key before): an old project takes its key's tenant.
     await ensureColumns(db, tx, 'lb_projects', { tenant_id: 'TEXT' });
@@ -52,6 +53,8 @@ export async function applyLabellingSchema(db: SqlDriver): Promise<void> {
          (SELECT k.tenant_id FROM api_keys k WHERE k.id = lb_projects.api_key_id), ?) WHERE tenant_id IS NULL`,
       [DEFAULT_TENANT],
     );
-    await tx.run('CREATE INDEX IF NOT EXISTS lb_projects_tenant ON lb_projects (tenant_id, created_at)');
+    await applyDdl(db, tx, [
+      'CREATE INDEX IF NOT EXISTS lb_projects_tenant ON lb_projects (tenant_id, created_at)',
+    ]);
   });
 }

@@ -1,4 +1,5 @@
 import { ensureColumns } from '../store/columns.js';
+import { applyDdl } from '../store/ddl.js';
 import type { SqlDriver, SqlExecutor } from '../store/sql-driver.js';
 
 /**
@@ -82,7 +83,7 @@ export function rewardsSchemaStatements(dialect: 'sqlite' | 'postgres'): string[
 export async function applyRewardsSchema(db: SqlDriver): Promise<void> {
   await db.transaction(async (tx) => {
     if (db.dialect === 'postgres') await tx.run('SELECT pg_advisory_xact_lock(7290018)');
-    for (const stmt of rewardsSchemaStatements(db.dialect)) await tx.run(stmt);
+    await applyDdl(db, tx, rewardsSchemaStatements(db.dialect));
     await migrateOperatorAccounts(db, tx);
   });
 }
@@ -100,6 +101,8 @@ async function migrateOperatorAccounts(db: SqlDriver, tx: SqlExecutor): Promise<
     `UPDATE rw_operators SET name = operator WHERE name IS NULL AND public_key IS NULL
        AND NOT EXISTS (SELECT 1 FROM rw_operators o2 WHERE o2.name = rw_operators.operator)`,
   );
-  await tx.run('CREATE UNIQUE INDEX IF NOT EXISTS rw_operators_key ON rw_operators (public_key)');
-  await tx.run('CREATE UNIQUE INDEX IF NOT EXISTS rw_operators_name ON rw_operators (name)');
+  await applyDdl(db, tx, [
+    'CREATE UNIQUE INDEX IF NOT EXISTS rw_operators_key ON rw_operators (public_key)',
+    'CREATE UNIQUE INDEX IF NOT EXISTS rw_operators_name ON rw_operators (name)',
+  ]);
 }

@@ -25,6 +25,7 @@ import type { SqlDriver, SqlExecutor } from '../store/sql-driver.js';
 import type { TakedownStore } from '../store/takedown-store.js';
 import type { HostPolicy, Job, Lease, SchedulerConfig, UrlKind } from '../store/types.js';
 import { LeaseAccessPlanner } from './lease-access.js';
+import { WorkSignal } from './work-signal.js';
 
 /**
  * The validators of the version a live collection holds of a URL, for a conditional request. Collections
@@ -69,6 +70,20 @@ export class LeaseScheduler {
   ) {
     this.frontier = store.frontier;
     this.config = store.frontier.config;
+  }
+
+  /** Woken when this process may have made work leasable; lease long-polls wait on it (work-signal.ts). */
+  readonly work = new WorkSignal();
+
+  /**
+   * Waits, after a claim found nothing, until work may be leasable: a wake from this process, the moment
+   * the first delayed origin is ready, or `maxMs` (what only the database knows: a peer's enqueue, a
+   * lease deadline passing), whichever comes first.
+   */
+  async waitForWork(maxMs: number, signal?: AbortSignal): Promise<void> {
+    const at = await this.frontier.nextReadyAt();
+    const readyIn = at == null ? maxMs : Math.max(1, at - this.config.clock());
+    await this.work.wait(Math.min(maxMs, readyIn), signal);
   }
 
   /** Hands out up to `max` leases to `nodeId`. */

@@ -1,4 +1,5 @@
 import { ensureColumns } from './columns.js';
+import { applyDdl } from './ddl.js';
 import type { SqlDriver } from './sql-driver.js';
 
 /**
@@ -46,8 +47,7 @@ export async function applyAccessSchema(db: SqlDriver): Promise<void> {
     .filter(Boolean);
   await db.transaction(async (tx) => {
     if (db.dialect === 'postgres') await tx.run('SELECT pg_advisory_xact_lock(7290019)');
-    for (const stmt of [...tables, ...(db.dialect === 'sqlite' ? SQLITE_TRIGGERS : PG_TRIGGERS)])
-      await tx.run(stmt);
+    await applyDdl(db, tx, [...tables, ...(db.dialect === 'sqlite' ? SQLITE_TRIGGERS : PG_TRIGGERS)]);
     // null: the coordinator's default applies (config requestsPerMinute / pagesPerDay)
     await ensureColumns(db, tx, 'api_keys', { requests_per_minute: 'BIGINT', pages_per_day: 'BIGINT' });
     // The key whose usage counters this key spends (null: its own). Keys a customer makes and rotated

@@ -247,6 +247,19 @@ export class FrontierStore {
     }));
   }
 
+  /**
+   * With politeness on: when the first origin with queued URLs comes off its delay or busy time (epoch ms),
+   * so a lease long-poll that found nothing ready sleeps until then; null when nothing waits on time.
+   */
+  async nextReadyAt(): Promise<number | null> {
+    if (!this.config.politeness) return null;
+    const r = await this.db.get<{ t: number | null }>(
+      `SELECT min(CASE WHEN h.busy_until > h.next_at THEN h.busy_until ELSE h.next_at END) AS t FROM hosts h
+       WHERE EXISTS (SELECT 1 FROM urls u WHERE u.origin = h.origin AND u.state = 'queued')`,
+    );
+    return r?.t == null ? null : Number(r.t);
+  }
+
   /** One request at a time per origin: busy until the lease's deadline or the answer (releaseHost). */
   async markHostBusy(tx: SqlExecutor, origin: string, until: number): Promise<void> {
     await tx.run('UPDATE hosts SET busy_until = ? WHERE origin = ?', [until, origin]);
@@ -370,7 +383,7 @@ export class FrontierStore {
 
   /**
    * Leases of nodes not heard from for nodeTimeoutMs go back to the queue (lease-handback.ts). Looked at
-   * once a second at most: the long-poll claims every 25 ms.
+   * once a second at most: every claim calls it, and several nodes may claim in one second.
    */
   async releaseSilentNodes(tx: SqlExecutor, now: number, touched: Set<string>): Promise<void> {
     const timeout = this.config.nodeTimeoutMs;

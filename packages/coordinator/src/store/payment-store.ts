@@ -1,4 +1,5 @@
 import { type CrawlOptions, decimalMicros } from '@sward/core';
+import { applyDdlScript } from './ddl.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
 
 /**
@@ -20,8 +21,16 @@ CREATE TABLE IF NOT EXISTS job_license_tokens (
   job_id TEXT NOT NULL, origin TEXT NOT NULL, token TEXT NOT NULL, PRIMARY KEY (job_id, origin))`;
 
 export async function applyPaymentSchema(db: SqlDriver): Promise<void> {
-  if (db.dialect === 'sqlite') await db.exec(`${TABLES};`);
-  else for (const stmt of TABLES.split(';')) await db.run(stmt);
+  if (db.dialect === 'sqlite') {
+    await db.exec(`${TABLES};`);
+    return;
+  }
+  await db.transaction(async (tx) => {
+    // Under the schema lock, and only what the catalogue lacks: CREATE INDEX IF NOT EXISTS on a table a
+    // running peer writes deadlocks with it (ddl.ts).
+    await tx.run('SELECT pg_advisory_xact_lock(7290017)');
+    await applyDdlScript(db, tx, TABLES);
+  });
 }
 
 export interface JobBudget {

@@ -4,6 +4,7 @@ import { AuthStore } from './auth-store.js';
 import { BotKeyStore } from './bot-key-store.js';
 import { CaptureStore } from './capture-store.js';
 import { ensureColumns } from './columns.js';
+import { applyDdl, applyDdlScript } from './ddl.js';
 import { ExtractQueueStore } from './extract-queue-store.js';
 import { FrontierStore } from './frontier-store.js';
 import { applyPaymentSchema, type PaymentStore } from './payment-store.js';
@@ -58,10 +59,12 @@ export class Store {
   }
 
   /**
-   * Creates or updates the schema. On PostgreSQL a coordinator starting beside peers that serve traffic
-   * can be picked as a deadlock victim (CREATE INDEX IF NOT EXISTS and trigger statements lock their table
-   * before they find there is nothing to do); every step is idempotent, so it is run again, rather than the
-   * restart failing (found by test/chaos-postgres-e2e.test.ts).
+   * Creates or updates the schema. On PostgreSQL a schema that is already up to date takes no lock a
+   * peer's writers wait for: DDL is skipped when the catalogue has its object (ddl.ts), since CREATE INDEX
+   * IF NOT EXISTS and trigger statements lock their table before finding there is nothing to do, which made
+   * a start beside a busy peer deadlock (test/start-beside-busy-peer-postgres.test.ts). DDL that does have
+   * to run (the first start of a new version beside peers of the old one) can still be picked as a
+   * deadlock victim; every step is idempotent, so it is run again rather than the start failing.
    */
   async migrate(parts: readonly SchemaPart[] = []): Promise<void> {
     for (let attempt = 1; ; attempt++) {
@@ -80,7 +83,7 @@ export class Store {
       // Two coordinators starting at once must not race on CREATE TABLE IF NOT EXISTS.
       await this.db.transaction(async (tx) => {
         await tx.run('SELECT pg_advisory_xact_lock(7290017)');
-        for (const stmt of schemaFor('postgres').split(';')) if (stmt.trim()) await tx.run(stmt);
+        await applyDdlScript(this.db, tx, schemaFor('postgres'));
       });
     } else {
       await this.db.exec(schemaFor('sqlite'));
@@ -100,7 +103,9 @@ export class Store {
       });
       await ensureColumns(this.db, tx, 'urls', { robots_doc: 'BIGINT', tdmrep_doc: 'BIGINT' });
       await migrateTenancy(this.db, tx);
-      await tx.run('CREATE INDEX IF NOT EXISTS jobs_collection ON jobs (collection_id, created_at)');
+      await applyDdl(this.db, tx, [
+        'CREATE INDEX IF NOT EXISTS jobs_collection ON jobs (collection_id, created_at)',
+      ]);
     });
     await applyAccessSchema(this.db);
     await applyPaymentSchema(this.db);

@@ -1,5 +1,6 @@
 import { DEFAULT_TENANT, SCOPES } from '@sward/core';
 import { ensureColumns } from './columns.js';
+import { applyDdl } from './ddl.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
 
 /**
@@ -20,8 +21,10 @@ export async function migrateTenancy(db: SqlDriver, tx: SqlExecutor): Promise<vo
      WHERE tenant_id IS NULL AND collection_id IS NULL`,
     [DEFAULT_TENANT],
   );
-  await tx.run('CREATE INDEX IF NOT EXISTS jobs_tenant ON jobs (tenant_id, created_at)');
-  await tx.run('CREATE INDEX IF NOT EXISTS api_keys_tenant ON api_keys (tenant_id, created_at)');
-  // A blob is readable by a tenant only through one of its captures: looked up by hash.
-  await tx.run('CREATE INDEX IF NOT EXISTS captures_body ON captures (body_sha256)');
+  await applyDdl(db, tx, [
+    'CREATE INDEX IF NOT EXISTS jobs_tenant ON jobs (tenant_id, created_at)',
+    'CREATE INDEX IF NOT EXISTS api_keys_tenant ON api_keys (tenant_id, created_at)',
+    // A blob is readable by a tenant only through one of its captures: looked up by hash.
+    'CREATE INDEX IF NOT EXISTS captures_body ON captures (body_sha256)',
+  ]);
 }

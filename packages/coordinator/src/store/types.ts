@@ -145,6 +145,12 @@ export interface SchedulerConfig {
    * 0: only the lease deadline frees them. Read on the wall clock, like nodes.last_seen.
    */
   nodeTimeoutMs: number;
+  /**
+   * A lease long-poll that found nothing is woken by this coordinator's own writes (scheduler/work-signal.ts);
+   * it also asks the database again on its own this often, for what only the database knows: a peer
+   * coordinator's enqueue, a lease deadline passing.
+   */
+  leasePollMs: number;
 }
 
 /** Limits on what one key, tenant or node may use; 0 means no limit. Counted in the database. */
@@ -181,4 +187,5 @@ export const defaultSchedulerConfig: SchedulerConfig = {
   clock: Date.now,
   quotas: defaultQuotaConfig,
   nodeTimeoutMs: 20_000,
+  leasePollMs: 250,
 };
