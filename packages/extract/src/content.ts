@@ -17,6 +17,7 @@ import { pruneContent } from './prune.js';
 import { type Block, renderBlocks } from './render.js';
 import { computeStats, linkDensity, type Stats, type StatsMap } from './score.js';
 import { selectByScore } from './select.js';
+import { step } from './work.js';
 
 export interface MainContent {
   blocks: Block[];
@@ -135,7 +136,10 @@ function withItemList(nodes: Element[], stats: StatsMap, body: Element, type: Pa
 }
 
 function contains(a: Element, b: Element): boolean {
-  for (let p = b.parent; p; p = p.parent) if (p === a) return true;
+  for (let p = b.parent; p; p = p.parent) {
+    step();
+    if (p === a) return true;
+  }
   return false;
 }
 

@@ -1,5 +1,6 @@
 import { attr, type Element, isElement } from './dom.js';
 import type { StatsMap } from './score.js';
+import { step } from './work.js';
 
 // Listings and collections are their items: a run of sibling boxes of one kind (same tag, same first
 // class), most of them headed by a link (the item's title) and each holding some text. The article
@@ -27,6 +28,7 @@ export function findItemList(root: Element, stats: StatsMap): ItemList | null {
   const stack: Element[] = [root];
   while (stack.length) {
     const e = stack.pop() as Element;
+    step();
     const groups = new Map<string, { n: number; linked: number; chars: number }>();
     for (const c of e.children) {
       if (!isElement(c)) continue;
