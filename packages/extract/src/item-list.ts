@@ -17,10 +17,9 @@ export interface ItemList {
 
 const MIN_ITEMS = 5;
 
-const signature = (e: Element): string => {
-  const cls = attr(e, 'class').trim().split(/\s+/)[0] ?? '';
-  return `${e.name}.${cls}`;
-};
+// the first class only: a megabyte class attribute is not split into its 200k words
+const FIRST_CLASS = /\S{1,200}/;
+const signature = (e: Element): string => `${e.name}.${FIRST_CLASS.exec(attr(e, 'class'))?.[0] ?? ''}`;
 
 /** The run of repeated item boxes with the most text, or null when the page has none. */
 export function findItemList(root: Element, stats: StatsMap): ItemList | null {
