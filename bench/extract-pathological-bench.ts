@@ -10,6 +10,8 @@ const PAGES: Record<string, () => string> = {
     `<html><body><table>${Array.from({ length: 20_000 }, (_, r) => `<tr>${Array.from({ length: 10 }, (_, c) => `<td>r${r}c${c} 555-123-${String(r % 10_000).padStart(4, '0')}</td>`).join('')}</tr>`).join('')}</table></body></html>`,
   'huge table (5k rows x 10 cells, 1.5 MB)': () =>
     `<html><body><table>${Array.from({ length: 5_000 }, (_, r) => `<tr>${Array.from({ length: 10 }, (_, c) => `<td>r${r}c${c} 555-123-${String(r).padStart(4, '0')}</td>`).join('')}</tr>`).join('')}</table></body></html>`,
+  'equal rows, each six boxes deep (20k rows)': () =>
+    `<html><body>${'<section>'.repeat(150)}${Array.from({ length: 20_000 }, (_, r) => `${'<div>'.repeat(6)}<p>Row ${r} says the same thing, with commas, as every other row here.</p>${'</div>'.repeat(6)}`).join('')}${'</section>'.repeat(150)}</body></html>`,
   'megabyte attributes (3 x 1 MB)': () =>
     `<html><body><div data-x="${'a'.repeat(1_000_000)}" class="${'post '.repeat(200_000)}"><p style="${'x:y;'.repeat(250_000)}">The text, with a paragraph long enough to count as the article, and commas, and words.</p></div></body></html>`,
   'PII-dense text (1 MB)': () =>

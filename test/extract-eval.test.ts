@@ -8,6 +8,8 @@
 // 2026-12-05, with page-type rules (extractor 0.2.0): article-extraction subset 0.9644; wcxb-dev subset
 //   0.7364 (article 0.980, collection 0.722, documentation 0.981, forum 0.651, listing 0.516, product 0.749,
 //   service 0.556; the full 630 pages: 0.838). The wcxb-dev gate is per page type too.
+// 2026-12-05, item runs for listings and collections (extractor 0.3.0): article-extraction subset 0.9644;
+//   wcxb-dev subset 0.7358 (listing 0.512, the rest unchanged; the full 630 pages: 0.850).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';

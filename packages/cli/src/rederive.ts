@@ -1,8 +1,17 @@
 import { closeSync, createReadStream, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { documentRow, jsonLine, type PageUsage, usageOf } from '@sward/core';
-import { decodeHtml, EXTRACTOR, extract } from '@sward/extract';
+import {
+  BUNDLE_MANIFEST_FILE,
+  bundleManifestSchema,
+  documentRow,
+  jsonLine,
+  keepPiiSchema,
+  type PageUsage,
+  parseNote,
+  usageOf,
+} from '@sward/core';
+import { decodeHtml, EXTRACTOR, extract, type PiiOption, redactionFromKeep } from '@sward/extract';
 import type { RederiveResult } from '@sward/sdk';
 
 interface PageRef {
@@ -48,9 +57,26 @@ async function* lines(path: string): AsyncGenerator<{ n: number; line: string }>
 }
 
 /**
+ * The job's `keepPii` as the bundle's manifest records it (parameters.job), turned into the extractor's
+ * option: documents are rebuilt with the redaction they were made with. The manifest's signature is the
+ * manifest check's business; a folder without a readable manifest is rebuilt with the default (redact all),
+ * and its redacted documents then fail here as they would anyway.
+ */
+function jobRedaction(dir: string): PiiOption {
+  try {
+    const m = bundleManifestSchema.parse(
+      JSON.parse(parseNote(readFileSync(join(dir, BUNDLE_MANIFEST_FILE))).text),
+    );
+    return redactionFromKeep(keepPiiSchema.optional().parse(m.parameters.job.keepPii));
+  } catch {
+    return true;
+  }
+}
+
+/**
  * `sward verify --rederive`: re-runs @sward/extract on each document's stored body, exactly as ingest
  * did (the body decoded by its signed content type, the signed final URL), and requires the very bytes of
- * its documents.jsonl line. Rows made by another extractor version are counted as not rebuilt.
+ * its documents.jsonl line, redacted as the job asked (its keepPii in the manifest). Rows made by another extractor version are counted as not rebuilt.
  */
 export async function rederiveDocuments(dir: string): Promise<RederiveResult> {
   const pages = new Map<string, PageRef>();
@@ -71,6 +97,7 @@ export async function rederiveDocuments(dir: string): Promise<RederiveResult> {
       // a malformed row is the rows check's failure; its documents fail below as unbound
     }
   }
+  const redactPii = jobRedaction(dir);
   const out: RederiveResult = { identical: 0, notChecked: { count: 0, why: [] }, failures: [] };
   const fail = (n: number, message: string) =>
     out.failures.push({ row: null, check: 'rederive', message: `documents.jsonl row ${n}: ${message}` });
@@ -107,7 +134,7 @@ export async function rederiveDocuments(dir: string): Promise<RederiveResult> {
         continue;
       }
       const { text } = decodeHtml(body, page.contentType);
-      const doc = extract(text, { url: page.finalUrl });
+      const doc = extract(text, { url: page.finalUrl, redactPii });
       const { leafIndex, checkpointSize } = row.provenance;
       const rebuilt = jsonLine(
         documentRow(

@@ -30,6 +30,24 @@ export const licenseTokenSchema = z
   })
   .strict();
 
+/**
+ * Which kinds of personal data the job's documents keep: true keeps all, false (or leaving it out) redacts
+ * all, per kind `{ email: true }` keeps emails and redacts the rest (kinds left out are redacted). Stored
+ * with the job, so its documents are made, and re-made by `sward verify --rederive`, with the same choice.
+ */
+export const keepPiiSchema = z.union([
+  z.boolean(),
+  z
+    .object({
+      email: z.boolean().optional(),
+      phone: z.boolean().optional(),
+      ip: z.boolean().optional(),
+      card: z.boolean().optional(),
+    })
+    .strict(),
+]);
+export type KeepPii = z.infer<typeof keepPiiSchema>;
+
 /** The crawl request's fields, without the checks across them (a stored job's options extend it). */
 export const crawlRequestObject = z
   .object({
@@ -52,6 +70,7 @@ export const crawlRequestObject = z
     /** Pay-per-crawl: the most the whole job spends, USD. Needs maxPrice. */
     budget: usdAmount.optional(),
     licenseTokens: z.array(licenseTokenSchema).max(100).optional(),
+    keepPii: keepPiiSchema.optional(),
   })
   .strict();
 

@@ -1,5 +1,6 @@
 import { type AnyNode, attr, type Element, isElement } from './dom.js';
 import { MAYBE_OK, SKIP_TAGS, UNLIKELY, UNLIKELY_ROLES } from './patterns.js';
+import { step } from './work.js';
 
 const HIDDEN_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden/i;
 
@@ -30,6 +31,7 @@ export function cleanTree(root: AnyNode, keep?: (e: Element) => boolean, unlikel
   const stack: AnyNode[] = [root];
   while (stack.length) {
     const n = stack.pop() as AnyNode;
+    step();
     if (!('children' in n)) continue;
     const kept: AnyNode[] = [];
     for (const c of n.children) {

@@ -10,12 +10,14 @@ import {
   isElement,
   textOf,
 } from './dom.js';
+import { findItemList } from './item-list.js';
 import type { PageType, PageTypeName } from './page-type.js';
 import { UNLIKELY, UNLIKELY_ON_FORUMS } from './patterns.js';
 import { pruneContent } from './prune.js';
 import { type Block, renderBlocks } from './render.js';
 import { computeStats, linkDensity, type Stats, type StatsMap } from './score.js';
 import { selectByScore } from './select.js';
+import { step } from './work.js';
 
 export interface MainContent {
   blocks: Block[];
@@ -45,9 +47,14 @@ export function mainContent(doc: Document, type?: PageType): MainContent {
   // an article the page itself does not declare (no schema.org/Open Graph type) may be a service page
   if (sel && type && pageType !== 'documentation' && (pageType !== 'article' || type.confidence < 0.75))
     nodes = widenForType(sel.top, nodes, stats, body, type.type);
+  const listed = type ? withItemList(nodes, stats, body, type) : null;
+  if (listed) nodes = listed;
   pruneContent(nodes, stats);
-  const linky = pageType === 'listing' || pageType === 'collection';
-  const blocks = renderBlocks(nodes).filter((b) => linky || keepBlock(b));
+  const linky = pageType === 'listing' || pageType === 'collection' || listed !== null;
+  const rendered = renderBlocks(nodes).filter((b) => linky || keepBlock(b));
+  // articles repeat runs of paragraphs on purpose (a meal plan per week); shops by accident
+  const shop = pageType === 'product' || pageType === 'collection' || pageType === 'service';
+  const blocks = shop ? once(rendered) : rendered;
   if (blocks.length) return { blocks, nodes };
   // nothing article-like: a partial document (all remaining text) beats an empty one
   const all = renderBlocks([body]);
@@ -91,6 +98,51 @@ function widenForType(
   return cur === top ? nodes : [cur];
 }
 
+const DECLARED_ARTICLE = /^(json-ld|microdata):\w*(Article|Posting|Report)$|^og:article$/;
+
+/**
+ * A listing or collection is its run of item boxes: when the page says it is one and the run holds about as
+ * much text as what the scorer chose, or when the page is not a declared article and the run holds far
+ * more, the run (with what was chosen, when both sit in one box of not much more) becomes the content.
+ */
+function withItemList(nodes: Element[], stats: StatsMap, body: Element, type: PageType): Element[] | null {
+  const list = findItemList(body, stats);
+  if (!list) return null;
+  const chosen = nodes.reduce((n, e) => n + (stats.get(e)?.chars ?? 0), 0);
+  const linky = type.type === 'listing' || type.type === 'collection';
+  // a page that says it is an article (schema.org, Open Graph) is taken at its word
+  const undeclared =
+    type.type !== 'documentation' &&
+    type.type !== 'forum' &&
+    type.confidence < 0.75 &&
+    !type.signals.some((s) => DECLARED_ARTICLE.test(s));
+  // the chosen box already holds the run: it is kept, link-headed items and all, when the run is most of it
+  if (nodes.some((n) => n === list.el || contains(n, list.el)))
+    return (linky || undeclared) && list.chars >= chosen * 0.5 ? nodes : null;
+  // item cards are short; boxes of a thousand characters each are sections (or a yearly archive)
+  const cards = list.items >= 8 && list.chars / list.items <= 600;
+  if (!(linky && list.chars >= chosen * 0.8) && !(undeclared && cards && list.chars > chosen * 2))
+    return null;
+  if (nodes.some((n) => contains(list.el, n))) return [list.el];
+  const top = nodes[0];
+  if (top) {
+    for (let p = list.el.parent; p && p !== body && isElement(p); p = p.parent) {
+      if (!contains(p, top)) continue;
+      if ((stats.get(p)?.chars ?? 0) <= (list.chars + chosen) * 1.25) return [p];
+      break;
+    }
+  }
+  return [list.el];
+}
+
+function contains(a: Element, b: Element): boolean {
+  for (let p = b.parent; p; p = p.parent) {
+    step();
+    if (p === a) return true;
+  }
+  return false;
+}
+
 /**
  * Single-page apps that serve crawlers their content inside <noscript> (Discourse's whole thread, for one):
  * when one <noscript> holds more text than the rest of the page, it is the page, and becomes a <div>.
@@ -119,6 +171,36 @@ function wrapRoot(doc: Document): Element {
   doc.children = [body];
   body.parent = doc;
   return body;
+}
+
+/**
+ * Shops render the same box twice or more (a desktop and a mobile copy, a carousel's clones): a run of at
+ * least RUN paragraphs (and RUN_CHARS characters: a job board repeats "Full-Time | Anywhere | $100k" under
+every job) met again word for word, in the same order, is dropped. Single repeated paragraphs
+ * stay (a coupon page repeats its small print under every offer, and so does its ground truth).
+ */
+const RUN = 3;
+const RUN_CHARS = 150;
+function once(blocks: Block[]): Block[] {
+  const first = new Map<string, number>();
+  const out: Block[] = [];
+  for (let i = 0; i < blocks.length; ) {
+    const j = first.get((blocks[i] as Block).text);
+    let k = 0;
+    if (j !== undefined)
+      while (i + k < blocks.length && j + k < i && blocks[j + k]?.text === blocks[i + k]?.text) k++;
+    let chars = 0;
+    for (let m = 0; m < k; m++) chars += (blocks[i + m] as Block).text.length;
+    if (k >= RUN && chars >= RUN_CHARS) {
+      i += k;
+      continue;
+    }
+    const b = blocks[i] as Block;
+    if (!first.has(b.text)) first.set(b.text, i);
+    out.push(b);
+    i++;
+  }
+  return out;
 }
 
 function keepBlock(b: Block): boolean {

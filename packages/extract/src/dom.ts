@@ -1,5 +1,6 @@
 import { type AnyNode, type Document, type Element, Text } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
+import { step } from './work.js';
 
 // We parse with htmlparser2 + domhandler rather than a full DOM (linkedom): the
 // extractor only reads the tree, and building linkedom's DOM costs ~5x the parse
@@ -30,6 +31,7 @@ function flattenDeep(doc: Document): boolean {
   const stack: [AnyNode, number][] = [[doc, 0]];
   while (stack.length) {
     const [n, d] = stack.pop() as [AnyNode, number];
+    step();
     if (!('children' in n)) continue;
     if (d >= MAX_DEPTH && isElement(n)) {
       const t = new Text(textOf(n));
@@ -49,6 +51,7 @@ export function textOf(n: AnyNode): string {
   const stack: AnyNode[] = [n];
   while (stack.length) {
     const c = stack.pop() as AnyNode;
+    step();
     if (c.type === 'text') out.push((c as Text).data);
     else if (c.type === 'tag' || c.type === 'root' || c === n) {
       const ch = (c as Element).children;
@@ -66,6 +69,7 @@ export function* elements(root: AnyNode): Generator<Element> {
   const stack: AnyNode[] = [...root.children].reverse();
   while (stack.length) {
     const c = stack.pop() as AnyNode;
+    step();
     if (!isElement(c)) continue;
     yield c;
     for (let i = c.children.length - 1; i >= 0; i--) stack.push(c.children[i] as AnyNode);

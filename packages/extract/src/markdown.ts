@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import render from 'dom-serializer';
 import type TurndownService from 'turndown';
 import type * as GfmPlugin from 'turndown-plugin-gfm';
-import type { Element } from './dom.js';
+import { type AnyNode, type Element, isElement, type Text } from './dom.js';
 
 // Markdown comes from turndown (+ the GFM plugin's strikethrough and task lists). Turndown needs a real DOM,
 // so only the (small) main-content subtree is serialised and handed to turndown as HTML, which it parses
@@ -66,6 +66,8 @@ function converter(): TurndownService {
 /** Markdown of the content nodes; links were made absolute beforehand by `absolutizeLinks`. */
 export function toMarkdown(nodes: Element[]): string | null {
   if (!nodes.length) return '';
+  // a lower bound first: serialising a megabyte-sized subtree only to drop it was a tenth of a huge page's time
+  if (serialisedAtLeast(nodes) > MAX_HTML) return null;
   const html = render(nodes, { decodeEntities: true, encodeEntities: 'utf8' });
   // turndown is superlinear on very large inputs; the caller falls back to plain paragraphs
   if (html.length > MAX_HTML) return null;
@@ -75,6 +77,24 @@ export function toMarkdown(nodes: Element[]): string | null {
     .replace(/^[ \t]+$/gm, '')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
+}
+
+/**
+ * At most the length of the subtrees' HTML (text plus the shortest tags, `<x>` and `</x>`), counted until it
+ * passes MAX_HTML: above it, the HTML is above it too.
+ */
+function serialisedAtLeast(nodes: Element[]): number {
+  let n = 0;
+  const stack: AnyNode[] = [...nodes];
+  while (stack.length && n <= MAX_HTML) {
+    const c = stack.pop() as AnyNode;
+    if (c.type === 'text') n += (c as Text).data.length;
+    else if (isElement(c)) {
+      n += c.name.length + 2 + (c.children.length ? c.name.length + 3 : 0);
+      for (const k of c.children) stack.push(k);
+    }
+  }
+  return n;
 }
 
 // GFM tables: the plugin's table rule keeps header-less tables as raw HTML; these rules make every table

@@ -15,6 +15,18 @@ export const PII_KINDS: readonly PiiKind[] = ['email', 'card', 'ip', 'phone'];
 /** Which kinds to redact: true/false for all, or per kind (kinds left out are redacted). */
 export type PiiOption = boolean | Partial<Record<PiiKind, boolean>>;
 
+/**
+ * The extractor's option from a job's `keepPii` (what to keep, the crawl request's field): nothing said
+ * redacts everything; `true` keeps everything; per kind, a kept kind is not redacted and the rest are.
+ */
+export function redactionFromKeep(keep: boolean | Partial<Record<PiiKind, boolean>> | undefined): PiiOption {
+  if (keep === undefined) return true;
+  if (typeof keep === 'boolean') return !keep;
+  const out: Partial<Record<PiiKind, boolean>> = {};
+  for (const k of PII_KINDS) if (keep[k] !== undefined) out[k] = !keep[k];
+  return out;
+}
+
 export const PII_PLACEHOLDER: Record<PiiKind, string> = {
   email: '[EMAIL]',
   phone: '[PHONE]',

@@ -1,5 +1,6 @@
 import { type AnyNode, attr, type Element, isElement } from './dom.js';
 import type { StatsMap } from './score.js';
+import { step } from './work.js';
 
 // Inside the chosen container, trafilatura-style pruning (its OVERALL_DISCARD and
 // teaser/caption rules): what sits in the article box but is not the article.
@@ -36,6 +37,7 @@ export function pruneContent(roots: Element[], stats: StatsMap): void {
   const stack: AnyNode[] = [...roots];
   while (stack.length) {
     const n = stack.pop() as AnyNode;
+    step();
     if (!isElement(n)) continue;
     n.children = n.children.filter((c) => !(isElement(c) && discard(c) && !big(c)));
     for (const c of n.children) stack.push(c);

@@ -1,4 +1,5 @@
 import { fmix32, hash32 } from './minhash.js';
+import { U32Counts } from './u32-counts.js';
 
 // Gopher (Rae et al. 2021, appendix A) and C4 (Raffel et al. 2020) heuristics, computed as
 // numbers so callers can filter with presets or their own thresholds. The repetition
@@ -101,11 +102,10 @@ const gramChars = (g: Ngrams, i: number, n: number, sep: number) =>
 
 function topNgramChars(g: Ngrams, n: number): number {
   const keys = g.keys[n] as Uint32Array;
-  const counts = new Map<number, number>();
+  const counts = new U32Counts(keys.length);
   let best = 0;
   for (let i = 0; i < keys.length; i++) {
-    const c = (counts.get(keys[i] as number) ?? 0) + 1;
-    counts.set(keys[i] as number, c);
+    const c = counts.add(keys[i] as number);
     if (c > 1) {
       const chars = c * gramChars(g, i, n, 1);
       if (chars > best) best = chars;
@@ -116,18 +116,15 @@ function topNgramChars(g: Ngrams, n: number): number {
 
 function dupNgramChars(g: Ngrams, n: number): number {
   const keys = g.keys[n] as Uint32Array;
-  const seen = new Set<number>();
+  const seen = new U32Counts(keys.length);
   let chars = 0;
   let i = 0;
   while (i < keys.length) {
-    const k = keys[i] as number;
-    if (seen.has(k)) {
+    // a count above one: the n-gram was met before (counting it again changes nothing that is read)
+    if (seen.add(keys[i] as number) > 1) {
       chars += gramChars(g, i, n, 0);
       i += n;
-    } else {
-      seen.add(k);
-      i++;
-    }
+    } else i++;
   }
   return chars;
 }

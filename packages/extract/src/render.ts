@@ -1,5 +1,6 @@
 import { type AnyNode, type Element, isElement } from './dom.js';
 import { BLOCK_TAGS } from './patterns.js';
+import { step } from './work.js';
 
 /** One paragraph of output text, with how much of it was link text. */
 export interface Block {
@@ -31,6 +32,7 @@ export function renderBlocks(roots: Element[]): Block[] {
     links = 0;
   };
   const walk = (n: AnyNode, inLink: boolean): void => {
+    step();
     if (n.type === 'text') {
       const d = (n as { data: string }).data;
       const t = pre ? d : d.replace(/\s+/g, ' ');

@@ -1,5 +1,6 @@
 import { type AnyNode, attr, type Element, isElement } from './dom.js';
 import { BLOCK_TAGS, NEGATIVE, POSITIVE } from './patterns.js';
+import { step } from './work.js';
 
 // A Readability-style paragraph scorer (Readability.js _grabArticle, simplified to one
 // pass over a read-only htmlparser2 tree). Hand-written because Readability.js needs a
@@ -46,6 +47,7 @@ export function computeStats(root: Element): StatsMap {
   const stack: Element[] = [root];
   while (stack.length) {
     const e = stack.pop() as Element;
+    step();
     order.push(e);
     for (const c of e.children) if (isElement(c)) stack.push(c);
   }
@@ -158,6 +160,7 @@ export function scoreCandidates(body: Element, stats: StatsMap): Map<Element, nu
     } else if (chars < 25) continue;
     const score = 1 + commas + Math.min(Math.floor(chars / 100), 3);
     for (let level = 0; p && isElement(p) && level < 5; level++, p = p.parent) {
+      step();
       if (!scores.has(p)) scores.set(p, tagBase(p.name) + classWeight(p));
       const div = level === 0 ? 1 : level === 1 ? 2 : level * 3;
       scores.set(p, (scores.get(p) as number) + score / div);

@@ -1,5 +1,6 @@
 import { attr, type Element, isElement } from './dom.js';
 import { linkDensity, type StatsMap, scoreCandidates } from './score.js';
+import { step } from './work.js';
 
 /** The top-scored container plus the siblings that look like more of the same article. */
 export interface Selection {
@@ -27,19 +28,11 @@ export function selectByScore(body: Element, stats: StatsMap): Selection | null 
 /** Readability's two climbs: to a common ancestor of close runners-up, and past only-children. */
 function climb(top: Element, scores: Map<Element, number>, best: number): Element {
   const close = [...scores].filter(([e, v]) => e !== top && v >= best * 0.75).map(([e]) => e);
-  if (close.length >= 3) {
-    for (let p = top.parent; p && isElement(p) && p.name !== 'body'; p = p.parent) {
-      let n = 0;
-      for (const c of close) if (contains(p, c)) n++;
-      if (n >= 3) {
-        top = p;
-        break;
-      }
-    }
-  }
+  if (close.length >= 3) top = lowestHoldingThree(top, close);
   let last = scores.get(top) ?? best;
   const threshold = last / 3;
   for (let p = top.parent; p && isElement(p) && p.name !== 'body'; p = p.parent) {
+    step();
     const ps = scores.get(p);
     if (ps === undefined) continue;
     if (ps < threshold) break;
@@ -57,8 +50,44 @@ function climb(top: Element, scores: Map<Element, number>, best: number): Elemen
   return top;
 }
 
+/**
+ * The lowest ancestor of `top` (below <body>) holding at least three of `close`, or `top`. Each runner-up
+ * climbs only to the first ancestor of `top` it meets (the lowest box holding both), so the work is the
+ * runners-up's distance to `top`'s line, not runners-up times ancestors times depth (a page of equal rows
+ * each a few boxes deep made that 120 steps a tag).
+ */
+function lowestHoldingThree(top: Element, close: Element[]): Element {
+  const line: Element[] = [];
+  const index = new Map<Element, number>();
+  for (let p = top.parent; p && isElement(p) && p.name !== 'body'; p = p.parent) {
+    step();
+    index.set(p, line.length);
+    line.push(p);
+  }
+  const held = new Array<number>(line.length).fill(0);
+  for (const c of close) {
+    for (let q = c.parent; q && isElement(q) && q.name !== 'body'; q = q.parent) {
+      step();
+      const k = index.get(q);
+      if (k !== undefined) {
+        held[k] = (held[k] as number) + 1;
+        break;
+      }
+    }
+  }
+  let n = 0;
+  for (let k = 0; k < line.length; k++) {
+    n += held[k] as number;
+    if (n >= 3) return line[k] as Element;
+  }
+  return top;
+}
+
 function contains(a: Element, b: Element): boolean {
-  for (let p = b.parent; p; p = p.parent) if (p === a) return true;
+  for (let p = b.parent; p; p = p.parent) {
+    step();
+    if (p === a) return true;
+  }
   return false;
 }
 
@@ -117,6 +146,7 @@ function withCousins(top: Element, nodes: Element[], stats: StatsMap): Element[]
   const stack: Element[] = [root];
   while (stack.length) {
     const e = stack.pop() as Element;
+    step();
     if (nodes.includes(e)) continue;
     if (e !== root && attr(e, 'class') === cls && e.name === top.name) {
       const st = stats.get(e);
@@ -136,6 +166,7 @@ function documentOrder(root: Element, picked: Element[]): Element[] {
   const stack: Element[] = [root];
   while (stack.length) {
     const e = stack.pop() as Element;
+    step();
     if (want.has(e)) {
       out.push(e);
       continue;

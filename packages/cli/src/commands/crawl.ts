@@ -46,6 +46,19 @@ function threshold(value: string): number {
   return n;
 }
 
+const PII_KINDS = ['email', 'phone', 'ip', 'card'] as const;
+
+/** `--keep-pii email,ip` → `{ email: true, ip: true }`: the crawl request's keepPii (a bare flag keeps all). */
+function keepPiiKinds(value: string): Partial<Record<(typeof PII_KINDS)[number], true>> {
+  const out: Partial<Record<(typeof PII_KINDS)[number], true>> = {};
+  for (const k of value.split(',').map((x) => x.trim())) {
+    if (!(PII_KINDS as readonly string[]).includes(k))
+      throw new CliError('USAGE', `--keep-pii takes kinds among ${PII_KINDS.join(', ')}, got "${k}"`);
+    out[k as (typeof PII_KINDS)[number]] = true;
+  }
+  return out;
+}
+
 export function register(program: Command): void {
   program
     .command('crawl <seed>')
@@ -83,6 +96,11 @@ export function register(program: Command): void {
     )
     .option('--quality <preset>', 'quality filter: none, c4, gopher or strict', 'none')
     .option('--dedup-threshold <j>', 'near-duplicate Jaccard threshold, 0 to 1', threshold, 0.8)
+    .option(
+      '--keep-pii [kinds]',
+      'keep personal data in the documents: every kind, or these (email,phone,ip,card); default: redacted',
+      keepPiiKinds,
+    )
     .option('--json', 'print the summary as JSON (job, output counts, elapsed time)')
     .action(async (seed: string, o) => {
       const { QUALITY_PRESETS } = await import('@sward/extract');
@@ -109,6 +127,7 @@ export function register(program: Command): void {
         ...(o.maxPrice !== undefined ? { maxPrice: o.maxPrice } : {}),
         ...(o.budget !== undefined ? { budget: o.budget } : {}),
         ...(tokens.length ? { licenseTokens: tokens } : {}),
+        ...(o.keepPii === undefined ? {} : { keepPii: o.keepPii }),
       });
       process.stderr.write(`job ${job.id} submitted\n`);
       const bar = crawlProgressBar();

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { type PiiOption, redactionFromKeep } from '@sward/extract';
 import type { Logger } from 'pino';
 import type { BlobStore } from '../blob/blob-store.js';
 import type { ExtractionTask } from '../store/extract-queue-store.js';
@@ -113,7 +114,13 @@ export class ExtractionPool {
     // The claim holds its pages for holdMs: long enough for the threads to load the first time.
     if (this.workers.length === 0)
       await Promise.all(Array.from({ length: this.threads }, () => this.startWorker()));
-    const done = await Promise.all(tasks.map((t) => this.extractOne(t)));
+    // each job's documents are redacted as its crawl request asked (keepPii, stored with the job)
+    const redaction = new Map<string, PiiOption>();
+    for (const jobId of new Set(tasks.map((t) => t.jobId))) {
+      const job = await this.store.frontier.getJob(jobId);
+      redaction.set(jobId, redactionFromKeep(job?.options.keepPii));
+    }
+    const done = await Promise.all(tasks.map((t) => this.extractOne(t, redaction.get(t.jobId) ?? true)));
     const ready = done.filter((d): d is { task: ExtractionTask; doc: Record<string, unknown> } => d !== null);
     const jobs = new Set(ready.map((d) => d.task.jobId));
     await this.store.db.transaction(async (tx) => {
@@ -125,6 +132,7 @@ export class ExtractionPool {
 
   private async extractOne(
     task: ExtractionTask,
+    redactPii: PiiOption,
   ): Promise<{ task: ExtractionTask; doc: Record<string, unknown> } | null> {
     // The signed record is the capture the document is bound to: its final URL and Content-Type, as
     // `sward verify --rederive` reads them from the bundle.
@@ -145,6 +153,7 @@ export class ExtractionPool {
         body,
         contentType: capture.headers['content-type'],
         finalUrl: capture.finalUrl,
+        redactPii,
       });
       return { task, doc };
     } catch (e) {

@@ -1,13 +1,15 @@
 // Worker thread entry of the extraction pool (extraction-pool.ts): turns a stored page's body into its
 // document, exactly as `sward verify --rederive` rebuilds it (decodeHtml, then extract at the final URL).
 import { parentPort } from 'node:worker_threads';
-import { decodeHtml, EXTRACTOR, extract } from '@sward/extract';
+import { decodeHtml, EXTRACTOR, extract, type PiiOption } from '@sward/extract';
 
 export interface ExtractionRequest {
   id: number;
   body: Uint8Array;
   contentType: string | undefined;
   finalUrl: string;
+  /** The job's choice of personal data to redact (its `keepPii`, turned round). */
+  redactPii: PiiOption;
 }
 
 export type ExtractionReply = { id: number; doc: Record<string, unknown> } | { id: number; error: string };
@@ -21,7 +23,7 @@ port.on('message', (m: ExtractionRequest) => {
       m.contentType,
     );
     // The extractor's id goes with the document: a bundle names it, and --rederive rebuilds with it.
-    const doc = { ...extract(text, { url: m.finalUrl }), extractor: EXTRACTOR };
+    const doc = { ...extract(text, { url: m.finalUrl, redactPii: m.redactPii }), extractor: EXTRACTOR };
     port.postMessage({ id: m.id, doc } satisfies ExtractionReply);
   } catch (e) {
     port.postMessage({

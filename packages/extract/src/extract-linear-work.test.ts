@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { extract } from './extract.js';
+import { work } from './work.js';
+
+// Issue 18's bound (no page over 2 s) held by something the machine's load cannot move: the tree steps
+// extraction takes (work.ts) on pathological pages at two sizes. Linear work grows 4x when the page does;
+// a quadratic walk grows 16x. The times themselves are measured in bench/extract-pathological-bench.ts.
+
+const cell = (r: number, c: number) => `<td>r${r}c${c} 555-123-${String(r % 10_000).padStart(4, '0')}</td>`;
+const SHAPES: Record<string, (n: number) => string> = {
+  'deep nesting': (n) =>
+    `<html><body>${'<div>'.repeat(n)}deep text, with commas, in the innermost box${'</div>'.repeat(n)}</body></html>`,
+  'huge table': (n) =>
+    `<html><body><table>${Array.from({ length: n / 10 }, (_, r) => `<tr>${Array.from({ length: 10 }, (_, c) => cell(r, c)).join('')}</tr>`).join('')}</table></body></html>`,
+  // equal rows under a deep stack of wrappers: every row is a close runner-up of the best candidate, and a
+  // climb that tests each runner-up against each ancestor would be rows x depth
+  'equal rows under deep wrappers': (n) =>
+    `<html><body>${'<div class="w">'.repeat(150)}${Array.from({ length: n / 4 }, (_, r) => `<div class="row"><p>Row ${r} says the same thing, with commas, as every other row here.</p></div>`).join('')}${'</div>'.repeat(150)}</body></html>`,
+  // each row alone in six wrappers: no shared box within the scorer's five levels, so every row's box is a
+  // close runner-up of the best one, and a climb that tests each against each would be quadratic
+  'equal rows each six boxes deep': (n) =>
+    `<html><body>${'<section>'.repeat(150)}${Array.from({ length: n / 8 }, (_, r) => `${'<div>'.repeat(6)}<p>Row ${r} says the same thing, with commas, as every other row here.</p>${'</div>'.repeat(6)}`).join('')}${'</section>'.repeat(150)}</body></html>`,
+  'wide flat list of links': (n) =>
+    `<html><body><ul>${Array.from({ length: n }, (_, i) => `<li class="item"><a href="/i/${i}">Item ${i}, a linked title</a></li>`).join('')}</ul></body></html>`,
+};
+
+const steps = (html: string) => {
+  work.steps = 0;
+  const d = extract(html, { secondOpinion: false });
+  assert.ok(d.text.length > 0, 'no text');
+  return work.steps;
+};
+const tags = (html: string) => html.split('<').length - 1;
+
+for (const [name, make] of Object.entries(SHAPES)) {
+  test(`pathological page, ${name}: extraction work is linear in the page`, () => {
+    const small = make(4_000);
+    const big = make(16_000);
+    const s = steps(small);
+    const b = steps(big);
+    assert.ok(
+      b <= s * 4.6,
+      `${name}: ${s} steps for ${tags(small)} tags, ${b} for ${tags(big)} (x${(b / s).toFixed(2)})`,
+    );
+    assert.ok(b <= tags(big) * 40, `${name}: ${b} steps for ${tags(big)} tags`);
+  });
+}
+
+test('pathological page, megabyte attributes: the work does not grow with the attributes', () => {
+  const page = (n: number) =>
+    `<html><body><div data-x="${'a'.repeat(n)}" class="${'post '.repeat(n / 5)}"><p style="${'x:y;'.repeat(n / 4)}">The text, with a paragraph long enough to count as the article, and commas, and words.</p></div></body></html>`;
+  const s = steps(page(10_000));
+  const b = steps(page(1_000_000));
+  assert.equal(b, s);
+});

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { extract } from './extract.js';
+
+const prose = (i: number) =>
+  `Paragraph ${i} of the introduction explains, at some length and with commas, what this list is about and why.`;
+
+test('an undeclared listing page gives every item of its run, link titles included, not only its intro', () => {
+  const items = Array.from(
+    { length: 12 },
+    (_, i) =>
+      `<tr class="athing"><td class="title"><a href="/item/${i}">Startup ${i} is hiring a platform engineer</a> (example.org)</td></tr><tr><td class="sub">${i + 1} days ago</td></tr>`,
+  ).join('');
+  const html = `<html><body><header><a href="/">Jobs</a></header><center><table><tr><td><p>These are jobs at our startups, with commas, listed by date.</p></td></tr>${items}</table></center></body></html>`;
+  const d = extract(html, { url: 'https://news.example/jobs', secondOpinion: false });
+  for (let i = 0; i < 12; i++)
+    assert.ok(d.text.includes(`Startup ${i} is hiring`), `item ${i} missing: ${d.text}`);
+});
+
+test('when the scorer picks the intro beside a run of item cards, the run is taken with it', () => {
+  const intro = `<div class="intro"><p>${prose(1)}</p></div>`;
+  const cards = Array.from(
+    { length: 10 },
+    (_, i) =>
+      `<div class="card"><a href="/r/${i}">Slow-cooked tomato sauce number ${i}</a><span>Ready in ${i + 20} minutes, serves four</span></div>`,
+  ).join('');
+  const html = `<html><body><main>${intro}<div class="grid">${cards}</div></main><footer>© recipes</footer></body></html>`;
+  const d = extract(html, { url: 'https://recipes.example/tomato-sauces', secondOpinion: false });
+  assert.ok(d.text.includes('Paragraph 1 of the introduction'), d.text);
+  for (let i = 0; i < 10; i++) assert.ok(d.text.includes(`tomato sauce number ${i}`), `card ${i}: ${d.text}`);
+});
+
+test('a declared article keeps its text: a sidebar of linked teasers is not taken for a listing', () => {
+  const archive = Array.from(
+    { length: 10 },
+    (_, i) =>
+      `<article class="entry"><a href="/y/${i}">Archive post title ${i}</a><a href="/z/${i}">Another archived post ${i}</a><a href="/w/${i}">A third archived post, ${i}</a><a href="/v/${i}">And the fourth archived post ${i}</a></article>`,
+  ).join('');
+  const body = [1, 2, 3, 4].map((i) => `<p>${prose(i)}</p>`).join('');
+  const html = `<html><head><script type="application/ld+json">{"@type":"BlogPosting","headline":"A post"}</script></head><body><article class="post">${body}</article><div class="aside"><div class="years">${archive}</div></div></body></html>`;
+  const d = extract(html, { url: 'https://blog.example/2024/01/a-post', secondOpinion: false });
+  // its own <article> teasers make it less than certain
+  assert.equal(d.pageType?.type, 'article');
+  assert.ok((d.pageType?.confidence ?? 1) < 0.75, JSON.stringify(d.pageType));
+  assert.ok(d.text.includes('Paragraph 4 of the introduction'));
+  assert.ok(!d.text.includes('Archive post title'), d.text);
+});
+
+test('a shop page drawn twice (desktop and mobile copies) gives its text once; single repeats stay', () => {
+  const specs =
+    '<div class="specs"><h3>Material</h3><p>6061-T6 aluminium, anodised</p><h3>Weight</h3><p>2 oz, lighter than the old one</p><p>The wallet is minimalist without being limiting, about carrying less but having what you need.</p></div>';
+  const html = `<html><head><meta property="og:type" content="product"></head><body><main><h1>Wallet</h1><p>${prose(1)}</p><div class="desktop">${specs}</div><div class="mobile">${specs}</div><p>Not valid with other offers.</p><p>Free returns.</p><p>Not valid with other offers.</p></main></body></html>`;
+  const d = extract(html, { url: 'https://shop.example/products/wallet', secondOpinion: false });
+  assert.equal(d.pageType?.type, 'product');
+  assert.equal(d.text.split('minimalist without being limiting').length - 1, 1, d.text);
+  assert.equal(d.text.split('Not valid with other offers').length - 1, 2, d.text);
+});
