@@ -1,6 +1,7 @@
 import { heldValidators } from './collections/collection-ingest.js';
 import { applyCollectionsSchema, migrateCollectionTenancy } from './collections/collections-schema.js';
 import { applyCreatorsSchema } from './creators/creators-schema.js';
+import { Creators } from './creators/creators-service.js';
 import { applyLabellingSchema } from './labelling/labelling-schema.js';
 import { applyRewardsSchema } from './rewards/rewards-schema.js';
 import { LeaseScheduler, type SchedulerEvents } from './scheduler/lease-scheduler.js';
@@ -23,5 +24,6 @@ export function openStore(location: string, config: SchedulerOptions = {}): Prom
 
 /** The scheduler over a store, with live collections' conditional requests: what hands leases to nodes. */
 export function schedulerFor(store: Store, events: SchedulerEvents = {}): LeaseScheduler {
-  return new LeaseScheduler(store, heldValidators, events);
+  const creators = new Creators(store.db);
+  return new LeaseScheduler(store, heldValidators, events, (tx, host) => creators.termsForHost(host, tx));
 }

@@ -6,6 +6,7 @@ import {
   creatorDnsName,
   creatorProofValue,
   type PublicDomainTerms,
+  parseIpLiteral,
 } from '@sward/core';
 import { CoordinatorError } from '../errors.js';
 import { recordAudit } from '../store/audit-store.js';
@@ -114,18 +115,20 @@ export class Creators {
    * The terms in force for a URL's host: its own domain's, else the nearest parent domain's (a claim on
    * example.org covers www.example.org). Only the current owner's terms count.
    */
-  async termsForHost(host: string): Promise<PublicDomainTerms | null> {
+  async termsForHost(host: string, tx: SqlExecutor = this.db): Promise<PublicDomainTerms | null> {
+    // An address is nobody's domain (claims name host names only).
+    if (parseIpLiteral(host.replace(/^\[|\]$/g, ''))) return null;
     const labels = host.toLowerCase().replace(/\.$/, '').split('.');
     for (let i = 0; i < labels.length - 1; i++) {
-      const t = await this.currentTerms(labels.slice(i).join('.'));
+      const t = await this.currentTerms(labels.slice(i).join('.'), tx);
       if (t) return t;
     }
     return null;
   }
 
   /** A domain's current terms, as anyone may read them. */
-  async currentTerms(domain: string): Promise<PublicDomainTerms | null> {
-    const r = await this.db.get<{ terms: string; version: number; created_at: number }>(
+  async currentTerms(domain: string, tx: SqlExecutor = this.db): Promise<PublicDomainTerms | null> {
+    const r = await tx.get<{ terms: string; version: number; created_at: number }>(
       `SELECT t.terms, t.version, t.created_at FROM cr_terms t JOIN cr_domains d
          ON d.domain = t.domain AND d.tenant_id = t.tenant_id
        WHERE t.domain = ? ORDER BY t.version DESC LIMIT 1`,

@@ -37,6 +37,15 @@ export type ConditionalLookup = (
   url: string,
 ) => Promise<Lease['conditional']>;
 
+/**
+ * A creator's terms in force for a host (creators/, above the scheduler: passed in by open-store.ts): the
+ * purposes its owner allows. A job of another purpose does not fetch the host's pages.
+ */
+export type CreatorTermsLookup = (
+  tx: SqlExecutor,
+  host: string,
+) => Promise<{ domain: string; version: number; purposes: readonly string[] } | null>;
+
 /** Told what the scheduler did, for the coordinator's metrics. */
 export interface SchedulerEvents {
   leased?(n: number): void;
@@ -67,6 +76,7 @@ export class LeaseScheduler {
     private readonly store: SchedulerStore,
     private readonly conditional: ConditionalLookup | null = null,
     private readonly events: SchedulerEvents = {},
+    private readonly creatorTerms: CreatorTermsLookup | null = null,
   ) {
     this.frontier = store.frontier;
     this.config = store.frontier.config;
@@ -243,6 +253,8 @@ export class LeaseScheduler {
       }
     >();
     const access = new LeaseAccessPlanner(this.store.frontier.payments);
+    // The domain owner's terms (sward creator terms), read once per origin per round.
+    const terms = this.creatorTerms ? await this.creatorTerms(tx, new URL(host.origin).hostname) : null;
     const nodeFacts = new Map();
     // Rows left queued (job full, node not allowed to check) are stepped over, not re-read each round.
     let offset = 0;
@@ -330,6 +342,13 @@ export class LeaseScheduler {
             touched.add(jobId);
             continue;
           }
+        }
+        // The domain's owner allows only some purposes: a job of another purpose leaves its pages alone.
+        if (terms && !terms.purposes.includes(job.purpose)) {
+          const why = `the owner of ${terms.domain} allows ${terms.purposes.join(', ')}, not ${job.purpose} (terms v${terms.version}, GET /v1/terms/${terms.domain})`;
+          await frontier.skipByPolicy(tx, id, 'creator:purpose-not-allowed', why, docs.robots, docs.tdmrep);
+          touched.add(jobId);
+          continue;
         }
         // Pay-per-crawl: the price this lease may pay is held against the job's budget before it goes out.
         const plan = await access.plan(tx, jobId, url, job.options);
