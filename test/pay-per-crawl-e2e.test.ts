@@ -12,7 +12,7 @@ import { type PayPerCrawlSite, startPayPerCrawlSite } from '@sward/testsites';
 import { pino } from 'pino';
 import { listedBotKey } from './support/bot-keys.js';
 import { loopbackNode } from './support/nodes.js';
-import { type Proc, swardNode } from './support/processes.js';
+import { type Proc, sward, swardNodeArgs } from './support/processes.js';
 
 /**
  * Pay-per-crawl and RSL licence tokens end to end (issue #15 point 3): a real coordinator, real nodes and
@@ -300,7 +300,8 @@ describe('pay-per-crawl: one budget, several node processes at once', () => {
     for (let i = 0; i < 4; i++) {
       const dir = join(tmp, `node-${i}`);
       mkdirSync(dir);
-      nodes.push(swardNode(c.url, dir));
+      // One fetch at a time (and so at most one lease waiting ahead): a node cannot take every paid page.
+      nodes.push(sward([...swardNodeArgs(c.url, dir), '--max-concurrent', '1']));
     }
     // Watch the holds while the crawl runs: charged + held never passes the budget.
     let worst = 0;
