@@ -18,9 +18,11 @@ import {
   BUNDLE_BODIES_FILE,
   BUNDLE_FORMATS_READ,
   type BundleCheckpoints,
+  type BundlePageRow,
   bundleCheckpointsSchema,
   bundlePageRowSchema,
 } from './bundle-format.js';
+import { isBundlePageRowShape } from './bundle-row-shape.js';
 
 export interface BundleFailure {
   /** 1-based row number in pages.jsonl, or null for a bundle-level failure. */
@@ -32,7 +34,7 @@ export interface BundleFailure {
 
 const msg = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-// Compiled fast path for well-formed rows; a bad row falls back to the ordinary parser and its message.
+// Rows the hand-written check refuses (bundle-row-shape.ts): zod accepts them or words the error.
 const rowParser = z.compile(bundlePageRowSchema);
 
 /** The `order` failure's message: rows must come in ascending leaf order. */
@@ -165,6 +167,16 @@ export class BundleVerifier {
     return this.check(rowNumber, input, body, false, bodyHashed);
   }
 
+  /** The row, or null after naming what is wrong with it (zod's words for whatever the fast check refuses). */
+  private parseRow(rowNumber: number, input: unknown): BundlePageRow | null {
+    if (isBundlePageRowShape(input)) return input;
+    const parsed = rowParser.safeParse(input);
+    if (parsed.success) return parsed.data;
+    const i = parsed.error.issues[0];
+    this.fail(rowNumber, 'format', `${i?.path.join('.') || 'row'}: ${i?.message}`);
+    return null;
+  }
+
   private check(
     rowNumber: number,
     input: unknown,
@@ -172,13 +184,8 @@ export class BundleVerifier {
     ordered: boolean,
     bodyHashed?: (sha256: string, size: number) => void,
   ): number {
-    const parsed = rowParser.safeParse(input);
-    if (!parsed.success) {
-      const i = parsed.error.issues[0];
-      this.fail(rowNumber, 'format', `${i?.path.join('.') || 'row'}: ${i?.message}`);
-      return -1;
-    }
-    const row = parsed.data;
+    const row = this.parseRow(rowNumber, input);
+    if (row === null) return -1;
     if (this.format >= 2) {
       if (row.blobPath !== BUNDLE_BODIES_FILE) {
         this.fail(
