@@ -96,15 +96,15 @@ test('the leaf bytes built around the capture bytes are the canonical signed cap
 
 test('bundle format 2: a capture in canonical key order is checked over the bytes JSON.stringify gives', () => {
   const sc = signCapture(id, { ...capture, headers: { 'content-type': 'text/html', etag: '"é\\u"' } });
-  const want = leafHash(captureLeafBytes(sc));
+  const want = leafHash(captureLeafBytes(sc)).toString('base64');
   const inOrder = JSON.parse(canonicalJson(sc));
   assert.equal(JSON.stringify(inOrder.capture), canonicalJson(sc.capture));
   const r = verifySignedCaptureInOrder(inOrder);
   assert.deepEqual(r.signed, sc);
-  assert.deepEqual(r.leafHash, want);
+  assert.equal(r.leafHash, want);
   // Keys in another order (the node's own here): JSON.stringify's bytes fail, the canonical ones decide.
   assert.notEqual(JSON.stringify(sc.capture), canonicalJson(sc.capture));
-  assert.deepEqual(verifySignedCaptureInOrder(JSON.parse(JSON.stringify(sc))).leafHash, want);
+  assert.equal(verifySignedCaptureInOrder(JSON.parse(JSON.stringify(sc))).leafHash, want);
   // A changed field fails in either order, with the same error as the canonical path.
   for (const text of [canonicalJson(sc), JSON.stringify(sc)]) {
     const bad = JSON.parse(text);

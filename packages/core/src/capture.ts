@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { canonicalBytes } from './canonical-json.js';
 import { isSignedCaptureShape } from './capture-shape.js';
 import { CoreError } from './errors.js';
-import { sha256, sha256Hex } from './hash.js';
+import { sha256Hex } from './hash.js';
 import { type Identity, signBytes, verifyBytes } from './identity.js';
+import { sha256Base64 } from './merkle/hashing.js';
 import { SIGNED_HEADERS } from './signed-headers.js';
 
 export { SIGNED_HEADERS };
@@ -81,7 +82,11 @@ export function verifySignedCaptureLeaf(input: unknown): { signed: SignedCapture
  * fails; only then is the canonical form made and checked, so the answer is always the one the canonical
  * bytes give (an out-of-order capture costs a second signature check, never a wrong result).
  */
-export function verifySignedCaptureInOrder(input: unknown): { signed: SignedCapture; leafHash: Buffer } {
+export function verifySignedCaptureInOrder(input: unknown): {
+  signed: SignedCapture;
+  /** The RFC 6962 leaf hash, base64 (merkle/hashing.ts sha256Base64: no Buffer made per row). */
+  leafHash: string;
+} {
   // A capture the hand-written check accepts is one the schema returns unchanged: use it as it is.
   const sc = isSignedCaptureShape(input) ? (input as SignedCapture) : parseSignedCapture(input);
   // The parsed copy's keys are in the schema's order; the input's are the file's.
@@ -90,12 +95,12 @@ export function verifySignedCaptureInOrder(input: unknown): { signed: SignedCapt
   const leafInput = Buffer.from(`\u0000{"capture":${text},"signature":"${sc.signature}"}`, 'utf8');
   const asWritten = leafInput.subarray(LEAF_INPUT_HEAD, leafInput.length - sc.signature.length - LEAF_TAIL);
   if (verifyBytes(sc.capture.nodeId, asWritten, sc.signature))
-    return { signed: sc, leafHash: sha256(leafInput) };
+    return { signed: sc, leafHash: sha256Base64(leafInput) };
   const captureBytes = canonicalBytes(sc.capture);
   if (captureBytes.equals(asWritten) || !verifyBytes(sc.capture.nodeId, captureBytes, sc.signature))
     throw new CoreError('BAD_SIGNATURE', `capture signature does not verify for node ${sc.capture.nodeId}`);
   const leafBytes = signedCaptureBytes(captureBytes, sc.signature);
-  return { signed: sc, leafHash: sha256(Buffer.concat([LEAF_PREFIX, leafBytes])) };
+  return { signed: sc, leafHash: sha256Base64(Buffer.concat([LEAF_PREFIX, leafBytes])) };
 }
 /** Bytes before the capture in the leaf input (0x00 and `{"capture":`), and after the signature (`"}`), */
 const LEAF_INPUT_HEAD = 12;

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { edgeValue, everySingleMutation, mutated } from '../testing-mutations.js';
 import { bundlePageRowSchema } from './bundle-format.js';
-import { isBundlePageRowShape } from './bundle-row-shape.js';
+import { RowShapeCheck } from './bundle-row-shape.js';
 
 const b64 = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('base64'));
 
@@ -46,9 +46,12 @@ function fields(r: Record<string, unknown>) {
   };
 }
 
+/** A check with no rows behind it, as one row alone meets it. */
+const isBundlePageRowShape = (x: unknown) => new RowShapeCheck().accepts(x);
+
 /** Whether the fast check, when it accepts, agrees with the schema: accepted, and the same fields. */
-function agrees(x: unknown): boolean {
-  if (!isBundlePageRowShape(x)) return true;
+function agrees(x: unknown, check = new RowShapeCheck()): boolean {
+  if (!check.accepts(x)) return true;
   const r = bundlePageRowSchema.safeParse(x);
   if (!r.success) return false;
   assert.deepStrictEqual(fields(r.data as Record<string, unknown>), fields(x as Record<string, unknown>));
@@ -63,13 +66,63 @@ test('the fast row check takes every well-formed row', () => {
 });
 
 test('the fast row check accepts nothing the schema refuses (random and mutated rows)', () => {
-  fc.assert(fc.property(goodRow.chain(mutated), agrees), { numRuns: 4000 });
-  fc.assert(fc.property(fc.anything(), agrees), { numRuns: 500 });
-  fc.assert(fc.property(edgeValue, agrees), { numRuns: 500 });
+  fc.assert(
+    fc.property(goodRow.chain(mutated), (x) => agrees(x)),
+    { numRuns: 4000 },
+  );
+  fc.assert(
+    fc.property(fc.anything(), (x) => agrees(x)),
+    { numRuns: 500 },
+  );
+  fc.assert(
+    fc.property(edgeValue, (x) => agrees(x)),
+    { numRuns: 500 },
+  );
   // Every edge value at every place, every key deleted or added (short proofs: the paths multiply).
   const short = goodRow.filter(
     (r) => (r as { provenance: { inclusionProof: string[] } }).provenance.inclusionProof.length <= 3,
   );
   for (const good of fc.sample(short, { numRuns: 6, seed: 11 }))
     for (const x of everySingleMutation(good)) assert.ok(agrees(x), JSON.stringify(x)?.slice(0, 2000));
+});
+
+test('the fast row check, rows one after the other, accepts nothing the schema refuses', () => {
+  // Each row's proof shares its upper elements with the one before (as in log order), then a mutation.
+  const proofs = fc.array(b64, { minLength: 1, maxLength: 20 });
+  const sequence = fc.tuple(goodRow, proofs).chain(([row, top]) =>
+    fc.array(
+      fc.tuple(fc.nat({ max: 4 }), fc.array(b64, { maxLength: 4 })).chain(([keep, own]) => {
+        const r = structuredClone(row) as { provenance: { inclusionProof: string[] } };
+        r.provenance.inclusionProof = [...own, ...top.slice(keep)].slice(0, 64);
+        // One character of one element replaced: same length, maybe not base64 any more.
+        const corrupt = fc
+          .tuple(fc.nat(), fc.nat({ max: 43 }), fc.constantFrom(...'-_!=. A+/'))
+          .map(([at, pos, ch]) => {
+            const c = structuredClone(r);
+            const p = c.provenance.inclusionProof;
+            if (p.length === 0) return c as unknown;
+            const el = p[at % p.length] as string;
+            p[at % p.length] = el.slice(0, pos) + ch + el.slice(pos + 1);
+            return c as unknown;
+          });
+        return fc.oneof(fc.constant(r as unknown), mutated(r), corrupt);
+      }),
+      { minLength: 2, maxLength: 8 },
+    ),
+  );
+  fc.assert(
+    fc.property(sequence, (rows) => {
+      const check = new RowShapeCheck();
+      return rows.every((x) => agrees(x, check));
+    }),
+    { numRuns: 1500 },
+  );
+  // A row's array changed after it was accepted vouches for nothing.
+  const check = new RowShapeCheck();
+  const row = fc.sample(goodRow, { numRuns: 1, seed: 3 })[0] as { provenance: { inclusionProof: string[] } };
+  row.provenance.inclusionProof = ['AAAA', 'BBBB'];
+  assert.equal(check.accepts(row), true);
+  row.provenance.inclusionProof[1] = 'not base64!';
+  assert.equal(check.accepts(structuredClone(row)), false);
+  assert.equal(agrees(row, check), true);
 });

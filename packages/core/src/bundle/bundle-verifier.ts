@@ -22,7 +22,7 @@ import {
   bundleCheckpointsSchema,
   bundlePageRowSchema,
 } from './bundle-format.js';
-import { isBundlePageRowShape } from './bundle-row-shape.js';
+import { RowShapeCheck } from './bundle-row-shape.js';
 
 export interface BundleFailure {
   /** 1-based row number in pages.jsonl, or null for a bundle-level failure. */
@@ -53,6 +53,7 @@ export class BundleVerifier {
   readonly failures: BundleFailure[] = [];
   private readonly roots = new Map<number, Uint8Array>();
   private readonly inclusion = new InclusionVerifier();
+  private readonly rowShape = new RowShapeCheck();
   private lastLeaf = -1;
   readonly checkpoints: BundleCheckpoints | null = null;
   /** The anchor refs that verified offline, with their checkpoint sizes (an online check starts here). */
@@ -169,7 +170,7 @@ export class BundleVerifier {
 
   /** The row, or null after naming what is wrong with it (zod's words for whatever the fast check refuses). */
   private parseRow(rowNumber: number, input: unknown): BundlePageRow | null {
-    if (isBundlePageRowShape(input)) return input;
+    if (this.rowShape.accepts(input)) return input;
     const parsed = rowParser.safeParse(input);
     if (parsed.success) return parsed.data;
     const i = parsed.error.issues[0];
@@ -200,14 +201,14 @@ export class BundleVerifier {
         return -1;
       }
     }
-    let opened: { signed: SignedCapture; leafHash: Buffer };
+    let opened: { signed: SignedCapture; leafHash: string };
     try {
       // Format 2 writes captures in RFC 8785 key order: the parsed row's own keys give the signed bytes.
       const sc = (input as { signedCapture: unknown }).signedCapture;
       if (this.format >= 2) opened = verifySignedCaptureInOrder(sc);
       else {
         const { signed, leafBytes } = verifySignedCaptureLeaf(sc);
-        opened = { signed, leafHash: leafHash(leafBytes) };
+        opened = { signed, leafHash: leafHash(leafBytes).toString('base64') };
       }
     } catch (e) {
       this.fail(rowNumber, 'signature', msg(e));
@@ -250,7 +251,7 @@ export class BundleVerifier {
       return leafIndex;
     }
     try {
-      this.inclusion.verify(opened.leafHash, leafIndex, checkpointSize, inclusionProof, root);
+      this.inclusion.verifyBase64(opened.leafHash, leafIndex, checkpointSize, inclusionProof, root);
     } catch (e) {
       this.fail(rowNumber, 'inclusion', msg(e));
     }

@@ -1,6 +1,6 @@
 import { CoreError } from '../errors.js';
 import { bitLength, isSafeCount, popCount, xor } from './bits.js';
-import { HASH_SIZE, hashesEqual, nodeHash } from './hashing.js';
+import { HASH_SIZE, hashesEqual, isHashBase64, nodeHash, nodeHashBase64 } from './hashing.js';
 
 function bad(message: string): CoreError {
   return new CoreError('BAD_PROOF', message);
@@ -72,12 +72,13 @@ export function verifyInclusion(
     );
 }
 
-/** A verified walk: per level (halvings so far) the walk's position, hash and how many proof elements remain. */
+/** A verified walk: per level (halvings so far) the walk's position, hash (base64) and how many proof elements remain. */
 interface Trail {
-  root: Uint8Array;
+  root: string;
+  rootBytes: Buffer;
   proof: readonly string[];
   fn: number[];
-  hash: Uint8Array[];
+  hash: string[];
   rest: number[];
 }
 
@@ -85,11 +86,13 @@ interface Trail {
 interface Step {
   level: number;
   fn: number;
-  hash: Uint8Array;
+  hash: string;
   rest: number;
 }
 
 const decode = (text: string): Buffer => Buffer.from(text, 'base64');
+const base64 = (hash: Uint8Array): string =>
+  Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString('base64');
 
 /**
  * verifyInclusion over many proofs of one tree, for proofs carried as base64 text (as bundles carry them),
@@ -102,6 +105,11 @@ const decode = (text: string): Buffer => Buffer.from(text, 'base64');
  * text, so they are not even decoded), the rest of its walk is the verified one, and it stops there. Any
  * proof this does not accept is re-run by verifyInclusion, so a bad proof fails with verifyInclusion's
  * error, and the result is always verifyInclusion's.
+ *
+ * The walk keeps hashes as base64 text (hashing.ts nodeHashBase64): a hash returned as a Buffer costs
+ * several times the hashing of 65 bytes. Text compares as bytes do when both sides are in the one form
+ * Buffer#toString gives, which computed hashes always are; a proof element in another form (unpadded, say)
+ * stops the walk, and verifyInclusion decides.
  */
 export class InclusionVerifier {
   private readonly trails = new Map<number, Trail>();
@@ -114,42 +122,56 @@ export class InclusionVerifier {
     proof: readonly string[],
     root: Uint8Array,
   ): void {
+    this.verifyBase64(base64(leafHash), index, size, proof, root);
+  }
+
+  /** verify with the leaf hash as base64 text (hashing.ts sha256Base64), as the bundle verifier has it. */
+  verifyBase64(
+    leafHash: string,
+    index: number,
+    size: number,
+    proof: readonly string[],
+    root: Uint8Array,
+  ): void {
     if (!this.walk(leafHash, index, size, proof, root))
-      verifyInclusion(leafHash, index, size, proof.map(decode), root);
+      verifyInclusion(decode(leafHash), index, size, proof.map(decode), root);
   }
 
   /** True when the proof verifies; false for anything else, left to verifyInclusion to name. */
   private walk(
-    leafHash: Uint8Array,
+    leafHash: string,
     index: number,
     size: number,
     proof: readonly string[],
     root: Uint8Array,
   ): boolean {
     if (!isSafeCount(index) || !isSafeCount(size) || index >= size) return false;
-    if (leafHash.length !== HASH_SIZE || root.length !== HASH_SIZE) return false;
+    if (!isHashBase64(leafHash) || root.length !== HASH_SIZE) return false;
     if (proof.length !== inclusionProofLength(index, size)) return false;
     const known = this.trails.get(size);
-    const trail = known && hashesEqual(known.root, root) ? known : undefined;
+    const rootText = known && hashesEqual(known.rootBytes, root) ? known.root : base64(root);
+    const trail = known?.root === rootText ? known : undefined;
     const steps: Step[] = [];
     let fn = index;
     let sn = size - 1;
     let level = 0;
-    let r: Uint8Array = leafHash;
+    let r = leafHash;
     for (let k = 0; k < proof.length; k++) {
       if (sn === 0) return false;
-      const p = decode(proof[k] as string);
-      if (p.length !== HASH_SIZE) return false;
+      const p = proof[k] as string;
+      let next: string | null;
       if (fn % 2 === 1 || fn === sn) {
-        r = nodeHash(p, r);
+        next = nodeHashBase64(p, r);
         while (fn % 2 === 0 && fn !== 0) {
           fn /= 2;
           sn = Math.floor(sn / 2);
           level++;
         }
       } else {
-        r = nodeHash(r, p);
+        next = nodeHashBase64(r, p);
       }
+      if (next === null) return false;
+      r = next;
       fn = Math.floor(fn / 2);
       sn = Math.floor(sn / 2);
       level++;
@@ -160,8 +182,8 @@ export class InclusionVerifier {
         return true;
       }
     }
-    if (sn !== 0 || !hashesEqual(r, root)) return false;
-    const fresh: Trail = { root: Buffer.from(root), proof, fn: [], hash: [], rest: [] };
+    if (sn !== 0 || r !== rootText) return false;
+    const fresh: Trail = { root: rootText, rootBytes: Buffer.from(root), proof, fn: [], hash: [], rest: [] };
     this.extend(fresh, proof, steps);
     this.trails.set(size, fresh);
     return true;
@@ -186,13 +208,11 @@ function joins(
   trail: Trail,
   level: number,
   fn: number,
-  r: Uint8Array,
+  r: string,
   proof: readonly string[],
   rest: number,
 ): boolean {
-  if (trail.fn[level] !== fn || trail.rest[level] !== rest) return false;
-  const h = trail.hash[level];
-  if (h === undefined || !hashesEqual(h, r)) return false;
+  if (trail.fn[level] !== fn || trail.rest[level] !== rest || trail.hash[level] !== r) return false;
   const a = proof.length - rest;
   const b = trail.proof.length - rest;
   for (let j = 0; j < rest; j++) if (proof[a + j] !== trail.proof[b + j]) return false;
