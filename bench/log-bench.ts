@@ -9,7 +9,7 @@
 //          [--proof-sizes 1000000,10000000] [--proofs 2000] [--rows 100000] [--profile FILE]
 //          [--workers N (verify pool size, default min(availableParallelism, 4); 0 = in-process only)]
 //          [--passes 2] [--formats 1,2 (bundle formats written and verified, same data)]
-import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
+import { verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,7 +36,7 @@ import { checkManifest, DEFAULT_WORKERS, verifyBundleDir } from '@sward/sdk';
 import { z } from 'zod';
 import { LogStore } from '../packages/coordinator/src/log/log-store.js';
 import { freshPostgresDatabase } from '../test/support/backends.js';
-import { writeBundle } from './support-bundle.js';
+import { rawVerifyInputs, writeBundle } from './support-bundle.js';
 import { formatSummary, startProfiler, summarise } from './support-cpuprofile.js';
 import { machineFacts } from './support-proc.js';
 
@@ -217,27 +217,12 @@ async function verifyPart(): Promise<void> {
     const { captures } = await writeBundle(dirs, rows);
     const genSeconds = seconds(t0);
     // Baseline: ed25519 verify with node:crypto over the same signed bytes, keys parsed once per node.
-    const keys = new Map<string, ReturnType<typeof createPublicKey>>();
-    const spki = Buffer.from('302a300506032b6570032100', 'hex');
-    const msgs = captures.map((sc) => canonicalBytes(sc.capture));
-    const sigs = captures.map((sc) => Buffer.from(sc.signature, 'base64'));
-    for (const sc of captures)
-      if (!keys.has(sc.capture.nodeId))
-        keys.set(
-          sc.capture.nodeId,
-          createPublicKey({
-            key: Buffer.concat([spki, Buffer.from(sc.capture.nodeId, 'hex')]),
-            format: 'der',
-            type: 'spki',
-          }),
-        );
+    const { msgs, sigs, keys } = rawVerifyInputs(captures);
     const rawRun = () => {
       const t = process.hrtime.bigint();
-      for (let i = 0; i < captures.length; i++) {
-        const sc = captures[i] as SignedCapture;
-        if (!cryptoVerify(null, msgs[i] as Buffer, keys.get(sc.capture.nodeId) as never, sigs[i] as Buffer))
+      for (let i = 0; i < captures.length; i++)
+        if (!cryptoVerify(null, msgs[i] as Buffer, keys[i] as KeyObject, sigs[i] as Buffer))
           throw new Error('raw verify failed');
-      }
       return captures.length / seconds(t);
     };
     const poolSize = Number(opt('workers', String(DEFAULT_WORKERS())));

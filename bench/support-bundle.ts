@@ -1,6 +1,7 @@
 // A synthetic but faithful proof bundle for the verify benchmarks (bench/log-bench.ts,
 // bench/verify-instructions.ts): rows signed by 4 nodes, a signed checkpoint anchored in a file anchor,
 // inclusion proofs, bodies, and the signed manifest over every file.
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { FileAnchor } from '@sward/coordinator';
@@ -156,4 +157,34 @@ export async function writeBundle(
     writeTestManifest(dir, noteSignerFromIdentity(origin, logIdentity), { size: rows, hash });
   }
   return { captures };
+}
+
+/**
+ * The raw ed25519 baseline's inputs, made before any timing: each capture's signed bytes (canonical JSON),
+ * its signature decoded, and its node's key parsed once per node (node:crypto KeyObject).
+ */
+export function rawVerifyInputs(captures: readonly SignedCapture[]): {
+  msgs: Buffer[];
+  sigs: Buffer[];
+  keys: KeyObject[];
+} {
+  const spki = Buffer.from('302a300506032b6570032100', 'hex');
+  const byNode = new Map<string, KeyObject>();
+  const keyOf = (id: string) => {
+    let k = byNode.get(id);
+    if (!k) {
+      k = createPublicKey({
+        key: Buffer.concat([spki, Buffer.from(id, 'hex')]),
+        format: 'der',
+        type: 'spki',
+      });
+      byNode.set(id, k);
+    }
+    return k;
+  };
+  return {
+    msgs: captures.map((sc) => canonicalBytes(sc.capture)),
+    sigs: captures.map((sc) => Buffer.from(sc.signature, 'base64')),
+    keys: captures.map((sc) => keyOf(sc.capture.nodeId)),
+  };
 }

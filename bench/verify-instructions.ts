@@ -7,16 +7,17 @@
 // `count` runs `run` under callgrind once per repetition count (raw and verify alike) and reports
 // (I(reps_b) - I(reps_a)) / ((reps_b - reps_a) * rows): start-up, compilation of the bench and the set-up
 // before the loop cancel out, so what is left is what one more pass over the rows costs. Each process runs
-// one warm-up pass first, so that the difference is of warmed-up code. `run DIR raw|verify REPS` is the
+// one warm-up pass first, so that the difference is of warmed-up code, and runs node --single-threaded,
+// so that background compilation and GC threads do not make the count depend on timing. `run DIR raw|verify REPS` is the
 // measured process (it can also be timed on its own).
 import { execFileSync } from 'node:child_process';
-import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { canonicalBytes, type SignedCapture } from '@sward/core';
+import type { SignedCapture } from '@sward/core';
 import { verifyBundleDir } from '@sward/sdk';
-import { writeBundle } from './support-bundle.js';
+import { rawVerifyInputs, writeBundle } from './support-bundle.js';
 
 const [cmd, dir, mode, repsArg] = process.argv.slice(2);
 const opt = (name: string, dflt: string) => {
@@ -38,24 +39,10 @@ async function run(dir: string, mode: 'raw' | 'verify', reps: number): Promise<v
   if (mode === 'raw') {
     const lines = readFileSync(join(dir, 'pages.jsonl'), 'utf8').split('\n').filter(Boolean);
     const caps = lines.map((l) => (JSON.parse(l) as { signedCapture: SignedCapture }).signedCapture);
-    const keys = new Map<string, KeyObject>();
-    const spki = Buffer.from('302a300506032b6570032100', 'hex');
-    for (const sc of caps)
-      if (!keys.has(sc.capture.nodeId))
-        keys.set(
-          sc.capture.nodeId,
-          createPublicKey({
-            key: Buffer.concat([spki, Buffer.from(sc.capture.nodeId, 'hex')]),
-            format: 'der',
-            type: 'spki',
-          }),
-        );
-    const msgs = caps.map((sc) => canonicalBytes(sc.capture));
-    const sigs = caps.map((sc) => Buffer.from(sc.signature, 'base64'));
-    const keyOf = caps.map((sc) => keys.get(sc.capture.nodeId) as KeyObject);
+    const { msgs, sigs, keys } = rawVerifyInputs(caps);
     for (let r = 0; r <= reps; r++)
       for (let i = 0; i < caps.length; i++)
-        if (!cryptoVerify(null, msgs[i] as Buffer, keyOf[i] as KeyObject, sigs[i] as Buffer))
+        if (!cryptoVerify(null, msgs[i] as Buffer, keys[i] as KeyObject, sigs[i] as Buffer))
           throw new Error('raw verify failed');
     return;
   }
@@ -75,6 +62,8 @@ function instructions(dir: string, mode: string, reps: number): number {
         '--tool=callgrind',
         `--callgrind-out-file=${out}`,
         process.execPath,
+        // Compilation and GC on the main thread: the same work, counted the same way on every run.
+        '--single-threaded',
         '--import',
         'tsx',
         new URL(import.meta.url).pathname,
