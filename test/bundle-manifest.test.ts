@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { startCoordinator } from '@sward/coordinator';
+import { type RunningCoordinator, startCoordinator } from '@sward/coordinator';
 import {
   BUNDLE_MANIFEST_FILE,
   BUNDLE_MANIFEST_TYPE,
@@ -20,6 +20,7 @@ import { startSampleSite } from '@sward/testsites';
 import { pino } from 'pino';
 import { writeCrawlOutput } from '../packages/cli/src/crawl-output.js';
 import { rederiveDocuments } from '../packages/cli/src/rederive.js';
+import { BlobStore } from '../packages/coordinator/src/blob/blob-store.js';
 import { loopbackNode } from './support/nodes.js';
 import { sward } from './support/processes.js';
 
@@ -40,6 +41,7 @@ describe('signed manifest, rederive and skip evidence', () => {
   let apiKey = '';
   let coordinatorUrl = '';
   let close: () => Promise<void> = async () => undefined;
+  let coordinator: RunningCoordinator;
   before(async () => {
     const site = await startSampleSite({ pages: 12, crawlDelay: 0 });
     const c = await startCoordinator({
@@ -48,6 +50,7 @@ describe('signed manifest, rederive and skip evidence', () => {
       log: pino({ level: 'warn' }),
       scheduler: { hostDelayMs: 0 },
     });
+    coordinator = c;
     const node = await loopbackNode(c.url, tmp);
     apiKey = c.firstApiKey as string;
     coordinatorUrl = c.url;
@@ -308,6 +311,51 @@ describe('signed manifest, rederive and skip evidence', () => {
       );
     } finally {
       await new Promise((ok) => proxy.close(ok));
+    }
+  });
+
+  test('the manifest route reads the bodies once per job and body list; a changed page list is read again', async () => {
+    // Every body read of the coordinator's blob store (the tests run the sources: the route's class).
+    let reads = 0;
+    const get = BlobStore.prototype.get;
+    BlobStore.prototype.get = function (this: BlobStore, sha: string) {
+      reads++;
+      return get.call(this, sha);
+    };
+    const manifest = async () => {
+      reads = 0;
+      const r = await fetch(`${coordinatorUrl}/v1/jobs/${jobId}/manifest?size=${sealedSize}`, {
+        headers: { authorization: `Bearer ${apiKey}` },
+      });
+      assert.equal(r.status, 200);
+      return { note: await r.text(), reads };
+    };
+    const pack = (note: string) =>
+      (JSON.parse(parseNote(note).text) as BundleManifest).files.find((f) => f.path === 'bodies.pack');
+    const rows = readRows(good, 'pages.jsonl');
+    const bodies = new Set(rows.map((r) => r.bodySha256)).size;
+    // The last page whose body no other page shares: refuting it takes its body out of the pack.
+    const victim = rows.findLast((r) => rows.filter((o) => o.bodySha256 === r.bodySha256).length === 1);
+    const setOutcome = (outcome: string) =>
+      coordinator.store.db.run('UPDATE captures SET outcome = ? WHERE id = ?', [outcome, victim.captureId]);
+    try {
+      const first = await manifest();
+      assert.equal(first.note, readFileSync(join(good, BUNDLE_MANIFEST_FILE), 'utf8'));
+      const again = await manifest();
+      assert.deepEqual(again, { note: first.note, reads: 0 }, 'asked again: the same note, no body read');
+      // A spot check refutes a page after the job is done: it leaves the outputs, and the pack changes.
+      await setOutcome('refuted');
+      const refuted = await manifest();
+      assert.equal(refuted.reads, bodies - 1, 'the new pack is read and hashed');
+      assert.notDeepEqual(pack(refuted.note), pack(first.note));
+      assert.equal(pack(refuted.note)?.size, (pack(first.note)?.size ?? 0) - victim.bodyLength);
+      assert.deepEqual(await manifest(), { note: refuted.note, reads: 0 });
+      // Back as it was: the first pack again, hashed again (the entry was replaced), never the stale one.
+      await setOutcome('stored');
+      assert.deepEqual(await manifest(), { note: first.note, reads: bodies });
+    } finally {
+      BlobStore.prototype.get = get;
+      await setOutcome('stored');
     }
   });
 });

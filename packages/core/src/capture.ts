@@ -1,29 +1,15 @@
 import { z } from 'zod';
 import { canonicalBytes } from './canonical-json.js';
+import { isSignedCaptureShape } from './capture-shape.js';
 import { CoreError } from './errors.js';
-import { sha256, sha256Hex } from './hash.js';
+import { sha256Hex } from './hash.js';
 import { type Identity, signBytes, verifyBytes } from './identity.js';
+import { sha256Base64 } from './merkle/hashing.js';
 import { captureAccessSchema } from './pay-per-crawl.js';
 import { rightsReceiptSchema } from './rights-receipt.js';
+import { SIGNED_HEADERS } from './signed-headers.js';
 
-/** Response headers that go into the signed capture: enough to judge content, policy and freshness. */
-export const SIGNED_HEADERS = [
-  'content-type',
-  'content-length',
-  'content-language',
-  'content-encoding',
-  'etag',
-  'last-modified',
-  'date',
-  'x-robots-tag',
-  'tdm-reservation',
-  'tdm-policy',
-  'link',
-  'location',
-  // Publishers' usage preferences (IETF AIPREF, Cloudflare Content Signals): part of a page's rights receipt.
-  'content-usage',
-  'content-signal',
-] as const;
+export { SIGNED_HEADERS };
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters');
 const isoTime = z.string().datetime({ offset: true });
@@ -106,18 +92,30 @@ export function verifySignedCaptureLeaf(input: unknown): { signed: SignedCapture
  * fails; only then is the canonical form made and checked, so the answer is always the one the canonical
  * bytes give (an out-of-order capture costs a second signature check, never a wrong result).
  */
-export function verifySignedCaptureInOrder(input: unknown): { signed: SignedCapture; leafHash: Buffer } {
-  const sc = parseSignedCapture(input);
+export function verifySignedCaptureInOrder(input: unknown): {
+  signed: SignedCapture;
+  /** The RFC 6962 leaf hash, base64 (merkle/hashing.ts sha256Base64: no Buffer made per row). */
+  leafHash: string;
+} {
+  // A capture the hand-written check accepts is one the schema returns unchanged: use it as it is.
+  const sc = isSignedCaptureShape(input) ? (input as SignedCapture) : parseSignedCapture(input);
   // The parsed copy's keys are in the schema's order; the input's are the file's.
-  const asWritten = Buffer.from(JSON.stringify((input as { capture: unknown }).capture), 'utf8');
+  const text = JSON.stringify((input as { capture: unknown }).capture);
+  // 0x00 ‖ {"capture":<capture>[,"rights":<receipt>],"signature":"<base64>"}: the leaf hash's input, with
+  // the capture's bytes inside it (a receipt's keys are canonical whatever the file's order).
+  const rights = sc.rights ? `,"rights":${canonicalBytes(sc.rights).toString('utf8')}` : '';
+  const leafInput = Buffer.from(`\u0000{"capture":${text}${rights},"signature":"${sc.signature}"}`, 'utf8');
+  const asWritten = leafInput.subarray(LEAF_INPUT_HEAD, LEAF_INPUT_HEAD + Buffer.byteLength(text, 'utf8'));
   if (verifyBytes(sc.capture.nodeId, asWritten, sc.signature))
-    return { signed: sc, leafHash: sha256(Buffer.concat([LEAF_PREFIX, signedCaptureBytes(asWritten, sc)])) };
+    return { signed: sc, leafHash: sha256Base64(leafInput) };
   const captureBytes = canonicalBytes(sc.capture);
   if (captureBytes.equals(asWritten) || !verifyBytes(sc.capture.nodeId, captureBytes, sc.signature))
     throw new CoreError('BAD_SIGNATURE', `capture signature does not verify for node ${sc.capture.nodeId}`);
   const leafBytes = signedCaptureBytes(captureBytes, sc);
-  return { signed: sc, leafHash: sha256(Buffer.concat([LEAF_PREFIX, leafBytes])) };
+  return { signed: sc, leafHash: sha256Base64(Buffer.concat([LEAF_PREFIX, leafBytes])) };
 }
+/** Bytes before the capture in the leaf input: 0x00 and `{"capture":`. */
+const LEAF_INPUT_HEAD = 12;
 const LEAF_PREFIX = Buffer.from([0x00]);
 
 function parseSignedCapture(input: unknown): SignedCapture {

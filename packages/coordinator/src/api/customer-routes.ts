@@ -4,6 +4,7 @@ import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { CoordinatorError } from '../errors.js';
 import { jobManifest } from '../output/bundle-manifest.js';
+import { PackDigests } from '../output/pack-digests.js';
 import { pageListing } from '../output/page-listing.js';
 import { skipListing } from '../output/skip-evidence.js';
 import { jobCompliance } from '../policy/compliance.js';
@@ -145,12 +146,15 @@ export function customerRoutes({
   /**
    * The job's output folder's manifest, signed with the log key: the coordinator makes every file itself
    * from its own store (output/bundle-manifest.ts) and signs their hashes, never hashes a caller sends.
+   * The pack's hash is remembered per job and body list, so asking again reads no body (pack-digests.ts).
    */
+  const packDigests = new PackDigests();
   r.get('/jobs/:id/manifest', async (c) => {
     const q = parseQuery(c, manifestQuery);
     const job = await ownJob(c);
     if (job.state !== 'done') throw new CoordinatorError('CONFLICT', `job ${job.id} is still running`);
-    const note = await jobManifest({ store, blobs, logStore, checkpoints, anchor }, job, q.size, {
+    const deps = { store, blobs, logStore, checkpoints, anchor, packDigests };
+    const note = await jobManifest(deps, job, q.size, {
       lang: q.lang ? q.lang.split(',') : [],
       ...(q.quality === undefined ? {} : { quality: q.quality }),
       ...(q.dedup === undefined ? {} : { dedupThreshold: q.dedup }),

@@ -17,6 +17,7 @@ import {
   outputParameters,
   produceBundle,
 } from './bundle-writer.js';
+import type { PackDigests } from './pack-digests.js';
 import { pageListing } from './page-listing.js';
 import { skipListing } from './skip-evidence.js';
 
@@ -27,6 +28,8 @@ export interface ManifestDeps {
   checkpoints: Checkpointer;
   /** The same anchor GET /v1/log/anchor-chain serves: a bundle ships its file anchor chain. */
   anchor?: Anchor | undefined;
+  /** Packs hashed before, by job and body list: a repeated request reads no body (pack-digests.ts). */
+  packDigests?: PackDigests | undefined;
 }
 
 const b64 = (hs: Buffer[]) => hs.map((h) => h.toString('base64'));
@@ -92,9 +95,13 @@ export function storeBundleSource(
 
 /**
  * A sink that keeps each file's SHA-256 and size and nothing else. The pack of bodies is hashed from the
- * bodies as this coordinator stores them, each checked against the hash ingest stored it under.
+ * bodies as this coordinator stores them, each checked against the hash ingest stored it under, unless
+ * `cache` holds the digest of the pack made of the very same bodies (then no body is read).
  */
-function hashingSink(blobs: BlobStore): BundleSink & { files: ManifestFile[] } {
+function hashingSink(
+  blobs: BlobStore,
+  cache: { jobId: string; packs: PackDigests } | null,
+): BundleSink & { files: ManifestFile[] } {
   const files: ManifestFile[] = [];
   const hashing = (path: string) => {
     const h = createHash('sha256');
@@ -123,19 +130,34 @@ function hashingSink(blobs: BlobStore): BundleSink & { files: ManifestFile[] } {
       };
     },
     bodies(path) {
-      const file = hashing(path);
+      // The list of bodies decides the pack's bytes; they are read at close, only if it is new.
+      const bodies: { sha256: string; size: number }[] = [];
+      const list = createHash('sha256');
       return {
         async add(sha256, size) {
-          const body = await blobs.get(sha256);
-          if (!body || body.length !== size || createHash('sha256').update(body).digest('hex') !== sha256)
-            throw new CoordinatorError(
-              'STORAGE',
-              `stored body ${sha256} is missing or does not match its hash and length ${size}`,
-            );
-          file.update(body);
+          bodies.push({ sha256, size });
+          list.update(`${sha256} ${size}\n`);
         },
         async close() {
+          const key = list.digest('hex');
+          const known = cache?.packs.get(cache.jobId, key);
+          if (known) {
+            files.push({ path, ...known });
+            return;
+          }
+          const file = hashing(path);
+          for (const { sha256, size } of bodies) {
+            const body = await blobs.get(sha256);
+            if (!body || body.length !== size || createHash('sha256').update(body).digest('hex') !== sha256)
+              throw new CoordinatorError(
+                'STORAGE',
+                `stored body ${sha256} is missing or does not match its hash and length ${size}`,
+              );
+            file.update(body);
+          }
           file.close();
+          const made = files[files.length - 1] as ManifestFile;
+          cache?.packs.set(cache.jobId, key, { sha256: made.sha256, size: made.size });
         },
       };
     },
@@ -161,7 +183,7 @@ export async function jobManifest(
       'BAD_REQUEST',
       `size: checkpoint ${size} does not cover every page of job ${job.id}; seal the job and use its checkpoint`,
     );
-  const sink = hashingSink(deps.blobs);
+  const sink = hashingSink(deps.blobs, deps.packDigests ? { jobId: job.id, packs: deps.packDigests } : null);
   await produceBundle(storeBundleSource(deps, job.id), size, filters, sink);
   return deps.checkpoints.signManifest({
     type: BUNDLE_MANIFEST_TYPE,

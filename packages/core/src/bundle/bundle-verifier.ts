@@ -18,9 +18,11 @@ import {
   BUNDLE_BODIES_FILE,
   BUNDLE_FORMATS_READ,
   type BundleCheckpoints,
+  type BundlePageRow,
   bundleCheckpointsSchema,
   bundlePageRowSchema,
 } from './bundle-format.js';
+import { RowShapeCheck } from './bundle-row-shape.js';
 
 export interface BundleFailure {
   /** 1-based row number in pages.jsonl, or null for a bundle-level failure. */
@@ -32,7 +34,7 @@ export interface BundleFailure {
 
 const msg = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-// Compiled fast path for well-formed rows; a bad row falls back to the ordinary parser and its message.
+// Rows the hand-written check refuses (bundle-row-shape.ts): zod accepts them or words the error.
 const rowParser = z.compile(bundlePageRowSchema);
 
 /** The `order` failure's message: rows must come in ascending leaf order. */
@@ -51,6 +53,7 @@ export class BundleVerifier {
   readonly failures: BundleFailure[] = [];
   private readonly roots = new Map<number, Uint8Array>();
   private readonly inclusion = new InclusionVerifier();
+  private readonly rowShape = new RowShapeCheck();
   private lastLeaf = -1;
   readonly checkpoints: BundleCheckpoints | null = null;
   /** The anchor refs that verified offline, with their checkpoint sizes (an online check starts here). */
@@ -165,6 +168,16 @@ export class BundleVerifier {
     return this.check(rowNumber, input, body, false, bodyHashed);
   }
 
+  /** The row, or null after naming what is wrong with it (zod's words for whatever the fast check refuses). */
+  private parseRow(rowNumber: number, input: unknown): BundlePageRow | null {
+    if (this.rowShape.accepts(input)) return input;
+    const parsed = rowParser.safeParse(input);
+    if (parsed.success) return parsed.data;
+    const i = parsed.error.issues[0];
+    this.fail(rowNumber, 'format', `${i?.path.join('.') || 'row'}: ${i?.message}`);
+    return null;
+  }
+
   private check(
     rowNumber: number,
     input: unknown,
@@ -172,13 +185,8 @@ export class BundleVerifier {
     ordered: boolean,
     bodyHashed?: (sha256: string, size: number) => void,
   ): number {
-    const parsed = rowParser.safeParse(input);
-    if (!parsed.success) {
-      const i = parsed.error.issues[0];
-      this.fail(rowNumber, 'format', `${i?.path.join('.') || 'row'}: ${i?.message}`);
-      return -1;
-    }
-    const row = parsed.data;
+    const row = this.parseRow(rowNumber, input);
+    if (row === null) return -1;
     if (this.format >= 2) {
       if (row.blobPath !== BUNDLE_BODIES_FILE) {
         this.fail(
@@ -193,14 +201,14 @@ export class BundleVerifier {
         return -1;
       }
     }
-    let opened: { signed: SignedCapture; leafHash: Buffer };
+    let opened: { signed: SignedCapture; leafHash: string };
     try {
       // Format 2 writes captures in RFC 8785 key order: the parsed row's own keys give the signed bytes.
       const sc = (input as { signedCapture: unknown }).signedCapture;
       if (this.format >= 2) opened = verifySignedCaptureInOrder(sc);
       else {
         const { signed, leafBytes } = verifySignedCaptureLeaf(sc);
-        opened = { signed, leafHash: leafHash(leafBytes) };
+        opened = { signed, leafHash: leafHash(leafBytes).toString('base64') };
       }
     } catch (e) {
       this.fail(rowNumber, 'signature', msg(e));
@@ -243,7 +251,7 @@ export class BundleVerifier {
       return leafIndex;
     }
     try {
-      this.inclusion.verify(opened.leafHash, leafIndex, checkpointSize, inclusionProof, root);
+      this.inclusion.verifyBase64(opened.leafHash, leafIndex, checkpointSize, inclusionProof, root);
     } catch (e) {
       this.fail(rowNumber, 'inclusion', msg(e));
     }

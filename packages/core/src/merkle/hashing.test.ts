@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { merkleRootOf } from './distributor.js';
-import { emptyRoot, leafHash, nodeHash } from './hashing.js';
+import { emptyRoot, isHashBase64, leafHash, nodeHash, nodeHashBase64, sha256Base64 } from './hashing.js';
 import { InMemoryNodeStore } from './node-store.js';
 import { appendLeaves, readRoot } from './proof-reader.js';
 
@@ -52,4 +53,31 @@ test('8-leaf tree: every stored node and the root at every size 0..8', async () 
       `merkleRootOf(${size})`,
     );
   }
+});
+
+test('nodeHashBase64 is nodeHash in base64 for 32-byte hashes in canonical form, and null for anything else', () => {
+  for (let i = 0; i < 200; i++) {
+    const a = leafHash(Buffer.from(`a${i}`));
+    const b = leafHash(Buffer.from(`b${i}`));
+    assert.equal(
+      nodeHashBase64(a.toString('base64'), b.toString('base64')),
+      nodeHash(a, b).toString('base64'),
+    );
+    assert.equal(sha256Base64(Buffer.from(`x${i}`)), createHash('sha256').update(`x${i}`).digest('base64'));
+  }
+  const good = leafHash(Buffer.from('g')).toString('base64');
+  const noPad = good.slice(0, 43);
+  // Text that decodes to 32 bytes in another form, or to other lengths, or with characters base64 lacks.
+  for (const other of [
+    noPad,
+    `${good}=`,
+    good.slice(0, 40),
+    `${noPad.slice(0, 42)}==`,
+    `!${good.slice(1)}`,
+    ` ${good.slice(1)}`,
+    `${good.slice(0, 42)}==`,
+  ])
+    assert.equal(nodeHashBase64(other, good), null, other);
+  assert.equal(isHashBase64(good), true);
+  assert.equal(isHashBase64(noPad), false);
 });

@@ -113,6 +113,18 @@ test('InclusionVerifier accepts and rejects exactly as verifyInclusion, message 
           [leaf, i, proof, Buffer.alloc(32)],
         );
       }
+      // The same bytes in other base64 forms (no padding, URL-safe characters, nonzero trailing bits): the
+      // walk compares text only in Buffer's own form, so these go to verifyInclusion, which accepts them.
+      if (i % 3 === 1 && proof.length > 0) {
+        const j = random(proof.length);
+        const el = proof[j] as string;
+        // The last character's two low bits fall outside the 32 bytes: canonical text has them 0.
+        const trailing = `${el.slice(0, 42)}${String.fromCharCode(el.charCodeAt(42) + 1)}=`;
+        for (const form of [el.slice(0, 43), el.replaceAll('+', '-').replaceAll('/', '_'), trailing]) {
+          assert.deepEqual(b64(form), b64(el));
+          cases.unshift([leaf, i, proof.map((x, n) => (n === j ? form : x)), root]);
+        }
+      }
       for (const [l, at, p, r] of cases) {
         const want = outcome(() => verifyInclusion(l, at, size, p.map(b64), r));
         assert.equal(
