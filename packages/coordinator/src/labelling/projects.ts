@@ -1,3 +1,4 @@
+import type { LabellingProjectInfo } from '@sward/core';
 import { CoordinatorError } from '../errors.js';
 import { newId } from '../store/ids.js';
 import type { SqlDriver } from '../store/sql-driver.js';
@@ -5,23 +6,10 @@ import { type LabelItem, parseItemsJsonl } from './items-file.js';
 import { type CreateProjectInput, createProjectSchema } from './project-options.js';
 import type { TaskType } from './task-types.js';
 
-export interface Project {
-  id: string;
-  name: string;
+/** A project as stored: what its owner sees (core's wire type), with the qualification test's answers. */
+export interface Project extends Omit<LabellingProjectInfo, 'qualificationQuestions' | 'type'> {
   type: TaskType;
-  k: number;
-  rubric: string | null;
-  overlap: number;
-  goldShare: number;
-  payPerTask: number;
-  minTaskMs: number;
-  msPerChar: number;
-  license: string;
-  settleEvery: number;
   qualification: { items: LabelItem[]; passScore: number } | null;
-  items: number;
-  goldItems: number;
-  createdAt: number;
 }
 
 interface ProjectRow {
