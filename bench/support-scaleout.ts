@@ -13,9 +13,9 @@ import { SwardClient } from '@sward/sdk';
 import { startSampleSite } from '@sward/testsites';
 import pg from 'pg';
 import { freshPostgresDatabase } from '../test/support/backends.js';
+import { SWARD_BIN, swardNodeArgs } from '../test/support/processes.js';
 import { machineFacts } from './support-proc.js';
 
-const SWARD_BIN = fileURLToPath(new URL('../packages/cli/bin/sward.js', import.meta.url));
 const PG_COUNT = fileURLToPath(new URL('./support-pg-count.mjs', import.meta.url));
 const TICK = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
 
@@ -133,20 +133,11 @@ async function oneRun(
     for (let j = 0; j < cfg.nodes; j++) {
       const dir = join(work, `node-${j}`);
       const p = start([
-        'node',
-        '--coordinator',
-        (coords[j % k] as (typeof coords)[number]).url,
-        '--key',
-        join(dir, 'node.key'),
-        '--log-file',
-        join(dir, 'log.jsonl'),
-        '--state-file',
-        join(dir, 'state.json'),
+        ...swardNodeArgs((coords[j % k] as (typeof coords)[number]).url, dir),
         '--operator-key',
         join(dir, 'operator.pem'),
         '--operator',
         `bench-${j}`,
-        '--allow-private',
         '--max-concurrent',
         String(Math.max(1, Math.round(cfg.concurrency / cfg.nodes))),
       ]);
