@@ -20,6 +20,7 @@ export * from './noai-header.js';
 export * from './operator-wire.js';
 export * from './pay-per-crawl.js';
 export * from './policy/index.js';
+export * from './proof-wire.js';
 export * from './redirect-chain.js';
 export * from './rewards-wire.js';
 export * from './rights-receipt.js';

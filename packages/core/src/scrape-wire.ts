@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { PageListing, SkipListing } from './bundle/bundle-rows.js';
 import { crawlRequestSchema } from './crawl-wire.js';
+import type { RowProof } from './proof-wire.js';
 import { webUrlSchema } from './web-url.js';
 
 /** POST /v1/scrape: one URL, fetched through a node and answered in the same request. */
@@ -19,17 +20,6 @@ export const scrapeRequestSchema = z
 
 export type ScrapeRequest = z.input<typeof scrapeRequestSchema>;
 
-/** The proof of a stored capture against a signed checkpoint (as GET /v1/proofs answers it). */
-export interface ScrapeProof {
-  captureId: string;
-  record: { capture: Record<string, unknown>; signature: string };
-  leafIndex: number;
-  /** The signed checkpoint (C2SP note) the proof is made against. */
-  checkpoint: { size: number; note: string; hash: string; createdAt: number; anchor: unknown };
-  /** Base64 sibling hashes, leaf to root. */
-  inclusionProof: string[];
-}
-
 /**
  * The answer: the page with its signed capture, its document (text and Markdown) and its proof when it
  * was stored; the reason (robots.txt, noai, TDM, a failure) when it was not.
@@ -42,7 +32,7 @@ export type ScrapeAnswer =
       page: PageListing;
       /** The cleaned document; null for a body the extractor does not read (not HTML). */
       document: Record<string, unknown> | null;
-      proof: ScrapeProof;
+      proof: RowProof;
     }
   | {
       jobId: string;

@@ -67,22 +67,6 @@ export interface SkipRow {
   evidence: SkipEvidence;
 }
 
-export interface CheckpointInfo {
-  size: number;
-  note: string;
-  hash: string;
-  createdAt: number;
-  anchor: unknown;
-}
-
-export interface RowProof {
-  captureId: string;
-  record: { capture: Record<string, unknown>; signature: string };
-  leafIndex: number;
-  checkpoint: CheckpointInfo;
-  inclusionProof: string[];
-}
-
 export interface DocumentRow {
   seq: number;
   captureId: string;
@@ -95,6 +79,7 @@ export interface DocumentRow {
 
 export type {
   ApiKeyInfo,
+  CheckpointInfo,
   CollectionInfo,
   CollectionSearchAnswer,
   CollectionSearchRequest,
@@ -114,9 +99,9 @@ export type {
   RefreshStats,
   RobotsDecision,
   Role,
+  RowProof,
   Scope,
   ScrapeAnswer,
-  ScrapeProof,
   ScrapeRequest,
   SkipEvidence,
   TakedownInfo,

@@ -1,16 +1,7 @@
+import type { RowProof } from '@sward/core';
 import { CoordinatorError } from '../errors.js';
 import type { CaptureRow } from '../store/types.js';
 import type { AppDeps } from './deps.js';
-
-/** A stored capture's proof: the signed record, its leaf, a checkpoint and the inclusion proof. */
-export interface CaptureProof {
-  captureId: string;
-  record: unknown;
-  leafIndex: number;
-  checkpoint: NonNullable<Awaited<ReturnType<AppDeps['checkpoints']['latest']>>>;
-  /** Base64 hashes, leaf to root. */
-  inclusionProof: string[];
-}
 
 /**
  * The proof of `cap` against the latest checkpoint. A capture not yet covered by one is sequenced and
@@ -24,7 +15,7 @@ export async function captureProof(
     logStore,
   }: Pick<AppDeps, 'store' | 'checkpoints' | 'flushLog' | 'logStore'>,
   found: CaptureRow,
-): Promise<CaptureProof> {
+): Promise<RowProof> {
   let cap = found;
   let cp = await checkpoints.latest();
   if (cap.leafIndex === null || !cp || cp.size <= cap.leafIndex) {
@@ -35,7 +26,7 @@ export async function captureProof(
   if (cap.leafIndex === null || !cp) throw new CoordinatorError('CONFLICT', 'capture is not in the log yet');
   return {
     captureId: cap.id,
-    record: JSON.parse(cap.signed),
+    record: JSON.parse(cap.signed) as RowProof['record'],
     leafIndex: cap.leafIndex,
     checkpoint: cp,
     inclusionProof: (await logStore.inclusionProof(cap.leafIndex, cp.size)).map((h) => h.toString('base64')),

@@ -53,7 +53,7 @@ export function scrapeRoutes(deps: AppDeps): Hono<KeyEnv> {
         state: 'stored',
         page: pageListing(stored, blobs),
         document: doc?.captureId === stored.id ? doc.document : null,
-        proof: (await captureProof(deps, stored)) as Extract<ScrapeAnswer, { state: 'stored' }>['proof'],
+        proof: await captureProof(deps, stored),
       };
       return c.json(answer);
     }
