@@ -62,7 +62,7 @@ export function scrapeRoutes(deps: AppDeps): Hono<KeyEnv> {
       jobId: job.id,
       url: req.url,
       state: skip?.state ?? 'skipped',
-      reason: skip?.reason ?? (rows.length ? 'taken_down' : 'unknown'),
+      reason: skip?.reason ?? (rows.length ? 'takedown' : 'unknown'),
       detail: skip?.detail ?? null,
       evidence: skip?.evidence ?? null,
     };
