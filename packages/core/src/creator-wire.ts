@@ -1,10 +1,11 @@
 import { domainToASCII } from 'node:url';
 import { z } from 'zod';
 import { parseIpLiteral } from './address-class.js';
+import { USAGE_PURPOSES, type UsagePurpose } from './usage-policy/purpose.js';
 
-/** What a page may be used for, as creators' terms name it (the purposes of issue #15). */
-export const CREATOR_PURPOSES = ['train', 'input', 'index'] as const;
-export type CreatorPurpose = (typeof CREATOR_PURPOSES)[number];
+/** What a page may be used for, as creators' terms name it: the purposes jobs declare. */
+export const CREATOR_PURPOSES = USAGE_PURPOSES;
+export type CreatorPurpose = UsagePurpose;
 
 /**
  * A domain a creator claims: a host name (IDN in punycode, lowercase), never an IP address or a port,

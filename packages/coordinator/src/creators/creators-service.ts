@@ -177,16 +177,15 @@ export class Creators {
       },
       verifiedAt: mine && owner ? new Date(Number(owner.verified_at)).toISOString() : null,
       method: mine && owner ? (owner.method as 'well-known' | 'dns') : null,
-      terms: terms
-        ? {
-            license: terms.license,
-            purposes: terms.purposes,
-            pricePer1000Pages: terms.pricePer1000Pages,
-            royaltyShare: terms.royaltyShare,
-            version: terms.version,
-            since: terms.since,
-          }
-        : null,
+      terms: terms && withoutDomain(terms),
     };
   }
+}
+
+/** A domain's public terms as its claim shows them (the claim names the domain already). */
+function withoutDomain({
+  domain: _domain,
+  ...terms
+}: PublicDomainTerms): NonNullable<CreatorClaimInfo['terms']> {
+  return terms;
 }
