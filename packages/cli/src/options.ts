@@ -1,3 +1,4 @@
+import type { SwardClient } from '@sward/sdk';
 import { InvalidArgumentError } from 'commander';
 import { CliError } from './cli-error.js';
 
@@ -40,6 +41,17 @@ export function apiKey(flag: string | undefined, env: NodeJS.ProcessEnv = proces
       'no API key: pass --api-key or set SWARD_API_KEY (a coordinator prints its first key when it starts)',
     );
   return key;
+}
+
+/**
+ * The SDK's client for the coordinator the flags (or environment) name, with the API key they give. The
+ * SDK loads on first use, so `sward --help` loads none of it.
+ */
+export async function sdkClient(o: { coordinator?: string; apiKey?: string }): Promise<SwardClient> {
+  const url = coordinatorUrl(o.coordinator);
+  const key = apiKey(o.apiKey);
+  const { SwardClient } = await import('@sward/sdk');
+  return new SwardClient({ url, apiKey: key });
 }
 
 /** --db > SWARD_DB > sward-data/sward.db. */

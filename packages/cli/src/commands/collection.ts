@@ -1,15 +1,7 @@
 import type { CollectionInfo, CollectionSearchAnswer } from '@sward/sdk';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.js';
-import {
-  API_KEY_HELP,
-  apiKey,
-  COORDINATOR_HELP,
-  collect,
-  coordinatorUrl,
-  intOption,
-  writeJson,
-} from '../options.js';
+import { API_KEY_HELP, COORDINATOR_HELP, collect, intOption, sdkClient, writeJson } from '../options.js';
 
 const secs = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`);
 const when = (t: number | null) => (t == null ? '-' : new Date(t).toISOString());
@@ -68,12 +60,6 @@ function describeResults(a: CollectionSearchAnswer): string {
 export function register(program: Command): void {
   const connection = (cmd: Command) =>
     cmd.option('--coordinator <url>', COORDINATOR_HELP).option('--api-key <key>', API_KEY_HELP);
-  const clientOf = async (o: { coordinator?: string; apiKey?: string }) => {
-    const url = coordinatorUrl(o.coordinator);
-    const key = apiKey(o.apiKey);
-    const { SwardClient } = await import('@sward/sdk');
-    return new SwardClient({ url, apiKey: key });
-  };
   const out = (text: string): void => {
     process.stdout.write(`${text}\n`);
   };
@@ -89,7 +75,7 @@ export function register(program: Command): void {
       .command('collection')
       .description('live collections: sources re-fetched on a schedule, chunked and indexed for RAG'),
   );
-  const client = () => clientOf(col.opts());
+  const client = () => sdkClient(col.opts());
   col
     .command('create <name>')
     .requiredOption('--source <url>', 'a page, sitemap.xml or RSS/Atom feed URL (repeatable)', collect, [])
@@ -160,7 +146,7 @@ export function register(program: Command): void {
     .option('--lang <code>', 'only this language (ISO 639-1)')
     .option('--json', JSON_HELP)
     .action(async (collection: string, query: string, o) => {
-      const c = await clientOf(o);
+      const c = await sdkClient(o);
       let id = collection;
       if (!collection.startsWith('col_')) {
         const named = (await c.collections()).filter((x) => x.name === collection);

@@ -1,15 +1,7 @@
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { CliError } from '../cli-error.js';
-import {
-  API_KEY_HELP,
-  apiKey,
-  COORDINATOR_HELP,
-  collect,
-  coordinatorUrl,
-  intOption,
-  writeJson,
-} from '../options.js';
+import { API_KEY_HELP, COORDINATOR_HELP, collect, intOption, sdkClient, writeJson } from '../options.js';
 import { formatCrawlSummary } from '../summary.js';
 
 /** A USD amount as the API takes it: a decimal string with at most 6 decimals. */
@@ -104,7 +96,6 @@ export function register(program: Command): void {
     .option('--json', 'print the summary as JSON (job, output counts, elapsed time)')
     .action(async (seed: string, o) => {
       const { QUALITY_PRESETS } = await import('@sward/extract');
-      const { SwardClient } = await import('@sward/sdk');
       const { writeCrawlOutput } = await import('../crawl-output.js');
       const { crawlProgressBar } = await import('../progress.js');
       if (!QUALITY_PRESETS.includes(o.quality))
@@ -115,7 +106,7 @@ export function register(program: Command): void {
       if (o.budget !== undefined && o.maxPrice === undefined)
         throw new CliError('USAGE', '--budget needs --max-price (the most one page may cost)');
       const tokens = licenseTokens(o.licenseToken);
-      const client = new SwardClient({ url: coordinatorUrl(o.coordinator), apiKey: apiKey(o.apiKey) });
+      const client = await sdkClient(o);
       const t0 = Date.now();
       const job = await client.createCrawl({
         seed,

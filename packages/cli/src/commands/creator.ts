@@ -1,6 +1,6 @@
 import type { CreatorClaimInfo } from '@sward/sdk';
 import { type Command, InvalidArgumentError } from 'commander';
-import { API_KEY_HELP, apiKey, COORDINATOR_HELP, coordinatorUrl, writeJson } from '../options.js';
+import { API_KEY_HELP, COORDINATOR_HELP, sdkClient, writeJson } from '../options.js';
 
 const PURPOSES = ['train', 'input', 'index'];
 
@@ -48,11 +48,7 @@ export function register(program: Command): void {
     .description("site owners: claim a domain, prove you control it, set its pages' terms")
     .option('--coordinator <url>', COORDINATOR_HELP)
     .option('--api-key <key>', API_KEY_HELP);
-  const client = async () => {
-    const o = creator.opts<{ coordinator?: string; apiKey?: string }>();
-    const { SwardClient } = await import('@sward/sdk');
-    return new SwardClient({ url: coordinatorUrl(o.coordinator), apiKey: apiKey(o.apiKey) });
-  };
+  const client = () => sdkClient(creator.opts<{ coordinator?: string; apiKey?: string }>());
   const show = (o: { json?: boolean }, c: CreatorClaimInfo | CreatorClaimInfo[]) => {
     if (o.json) writeJson(c);
     else

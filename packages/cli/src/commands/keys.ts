@@ -2,7 +2,7 @@ import type { Store } from '@sward/coordinator';
 import type { ApiKeyInfo, NewApiKey, SwardClient } from '@sward/sdk';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.js';
-import { API_KEY_HELP, apiKey, COORDINATOR_HELP, coordinatorUrl, writeJson } from '../options.js';
+import { API_KEY_HELP, COORDINATOR_HELP, sdkClient, writeJson } from '../options.js';
 
 interface Where {
   db?: string;
@@ -30,10 +30,7 @@ async function withTarget<T>(
       await store.close();
     }
   }
-  const url = coordinatorUrl(o.coordinator);
-  const key = apiKey(o.apiKey);
-  const { SwardClient } = await import('@sward/sdk');
-  return api(new SwardClient({ url, apiKey: key }));
+  return api(await sdkClient(o));
 }
 
 const where = (c: Command) =>

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { CreateProjectRequest, LabellingProjectStatus, LabellingTaskType } from '@sward/core';
 import { type Command, InvalidArgumentError } from 'commander';
 import { CliError } from '../cli-error.js';
-import { API_KEY_HELP, apiKey, COORDINATOR_HELP, coordinatorUrl, writeJson } from '../options.js';
+import { API_KEY_HELP, apiKey, COORDINATOR_HELP, coordinatorUrl, sdkClient, writeJson } from '../options.js';
 
 /** Where the coordinator is and who we are to it. */
 export interface ProjectClient {
@@ -25,11 +25,8 @@ export interface CreateFlags {
   minTaskMs?: number;
 }
 
-/** The SDK's client for the project commands, loaded on first use (`sward --help` loads no SDK). */
-async function sdk(c: ProjectClient) {
-  const { SwardClient } = await import('@sward/sdk');
-  return new SwardClient({ url: c.coordinator, apiKey: c.apiKey });
-}
+/** The SDK's client for the project commands. */
+const sdk = (c: ProjectClient) => sdkClient(c);
 
 /** A file the command sends: a missing one is named with the flag that gave it. */
 function readInput(flag: string, path: string): string {
