@@ -15,6 +15,7 @@ import {
 import type { CreatorTermsRequest } from '@sward/core';
 import { coordinatorWithNode, untilDone, work } from './support/api-call.js';
 import { backends } from './support/backends.js';
+import { captureUpload } from './support/capture-maker.js';
 
 /** A verified owner of `domain` with these terms (proving control is creators-e2e's subject). */
 async function ownedWithTerms(
@@ -125,6 +126,52 @@ for (const backend of backends())
       assert.deepEqual([audit.unbalanced, audit.drifted], [[], []]);
       // money and points stay apart: the operator's points account got work points, not dollars
       assert.ok((await ledger.balance('op:alice')) > 0);
+    });
+
+    test('a redirect from a free domain into a priced one is not stored, so it is not a way round the price', async () => {
+      const { co, node, token, key, call } = await coordinatorWithNode(backend);
+      await ownedWithTerms(co.store, 'pub-owner', 'pub.test', {
+        license: 'CC-BY-4.0',
+        purposes: ['train'],
+        pricePer1000PagesUsd: '10',
+        royaltyShare: 0.6,
+      });
+      const r = await call('POST', '/v1/jobs', key, {
+        seed: 'http://free.test/go',
+        maxPages: 1,
+        maxDepth: 0,
+        maxPrice: '0.02',
+      });
+      assert.equal(r.status, 201, r.text);
+      const id = r.json.id as string;
+      // a node (or the free site) sends the page on to the priced domain
+      for (let i = 0; i < 10; i++) {
+        const { json } = await call('POST', '/v1/nodes/lease', token, { max: 8 });
+        if (!json.leases.length) break;
+        for (const lease of json.leases) {
+          const page = lease.url === 'http://free.test/go';
+          const up = page
+            ? captureUpload(node, lease, {
+                finalUrl: 'http://pub.test/article',
+                redirects: [{ url: lease.url, status: 301, location: 'http://pub.test/article' }],
+              })
+            : captureUpload(node, lease, {
+                status: 404,
+                body: 'no',
+                headers: { 'content-type': 'text/plain' },
+              });
+          const a = await call('POST', '/v1/nodes/captures', token, up);
+          assert.equal(a.status, 200, a.text);
+        }
+      }
+      await untilDone(co.app, key, id);
+      const skipped = await co.store.captures.skipped(id, 0, 10);
+      assert.deepEqual(
+        skipped.map((s) => s.reason),
+        ['creator:redirected-into-terms'],
+      );
+      assert.match(String(skipped[0]?.detail), /under the terms of pub\.test \(v1/);
+      assert.equal(await co.rewards.ledger.balance('creator:pub-owner'), 0);
     });
 
     test('the price held for a lease includes the creator price, across replicas: holds never pass the budget', async () => {

@@ -62,6 +62,8 @@ export interface CollectionAnswers {
  * statement). `answered` returns the micro-USD charged, which counts against the job's budget.
  */
 export interface CreatorPageTerms {
+  /** The terms in force for a host (the final host of a redirect), or null. */
+  forHost(ex: SqlExecutor, host: string): Promise<{ domain: string; version: number } | null>;
   termsOfLease(ex: SqlExecutor, leaseId: string): Promise<ReceiptCreatorTerms | null>;
   answered(
     tx: SqlExecutor,

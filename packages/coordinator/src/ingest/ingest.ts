@@ -250,10 +250,21 @@ export class Ingest {
           detail: `redirected to ${c.finalUrl}, which a takedown removes (GET /v1/takedowns)`,
         };
     }
-    if (verdict.outcome === 'stored') await this.blobs.put(c.bodySha256, body);
-    // The leaf carries the rights receipt: the log's signed checkpoints commit to it (docs/PROTOCOL.md).
     // The creator terms the lease went out under: the receipt names them, the charge uses their price.
     const creator = this.creatorTerms ? await this.creatorTerms.termsOfLease(db, c.leaseId) : null;
+    // A redirect into a claimed domain the lease was not made under: that owner's purposes and price were
+    // never checked nor held against the budget, so the page is not stored (a way round a price otherwise).
+    if (verdict.outcome === 'stored' && c.redirects.length > 0 && this.creatorTerms) {
+      const there = await this.creatorTerms.forHost(db, new URL(c.finalUrl).hostname);
+      if (there && there.domain !== creator?.domain)
+        verdict = {
+          outcome: 'skipped',
+          reason: 'creator:redirected-into-terms',
+          detail: `redirected to ${c.finalUrl}, under the terms of ${there.domain} (v${there.version}, GET /v1/terms/${there.domain}), which this page's lease was not made under`,
+        };
+    }
+    if (verdict.outcome === 'stored') await this.blobs.put(c.bodySha256, body);
+    // The leaf carries the rights receipt: the log's signed checkpoints commit to it (docs/PROTOCOL.md).
     const receipt = rights.receipt(creator);
     const leafText = receipt ? captureLeafBytes({ ...sc, rights: receipt }).toString('utf8') : signed;
     return {
