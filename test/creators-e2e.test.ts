@@ -208,5 +208,21 @@ describe('creators: domain claims and terms', () => {
     });
     assert.equal(bad.code, 2);
     assert.match(bad.err, /"sell" is not a purpose/);
+    const points = await run(
+      [
+        'creator',
+        'terms',
+        'cli.test',
+        '--license',
+        'MIT',
+        '--purposes',
+        'train',
+        '--price-per-1000',
+        '5 points',
+      ],
+      { env },
+    );
+    assert.equal(points.code, 2);
+    assert.match(points.err, /expected US dollars with at most 3 decimals/);
   });
 });
