@@ -19,7 +19,7 @@ for (const backend of backends())
       await creators.setTerms(
         'pub-owner',
         'pub.test',
-        { license: 'CC-BY-4.0', purposes: ['input', 'index'], pricePer1000Pages: 0, royaltyShare: 0 },
+        { license: 'CC-BY-4.0', purposes: ['input', 'index'], pricePer1000PagesUsd: '0', royaltyShare: 0 },
         'test',
       );
       const call = async (purpose: string, seed: string) => {
@@ -45,7 +45,7 @@ for (const backend of backends())
       await creators.setTerms(
         'pub-owner',
         'pub.test',
-        { license: 'CC-BY-4.0', purposes: ['train', 'input'], pricePer1000Pages: 0, royaltyShare: 0 },
+        { license: 'CC-BY-4.0', purposes: ['train', 'input'], pricePer1000PagesUsd: '0', royaltyShare: 0 },
         'test',
       );
       await call('train', 'http://www.pub.test/d');

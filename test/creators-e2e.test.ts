@@ -119,7 +119,11 @@ describe('creators: domain claims and terms', () => {
       { license: 'CC-BY-4.0', purposes: ['sell'] },
       { license: 'CC-BY-4.0', purposes: ['train', 'train'] },
       { license: 'CC-BY-4.0', purposes: ['input'], royaltyShare: 2 },
-      { license: 'CC-BY-4.0', purposes: ['input'], pricePer1000Pages: -1 },
+      { license: 'CC-BY-4.0', purposes: ['input'], pricePer1000PagesUsd: '-1' },
+      { license: 'CC-BY-4.0', purposes: ['input'], pricePer1000PagesUsd: '0.0005' },
+      { license: 'CC-BY-4.0', purposes: ['input'], pricePer1000PagesUsd: 5 },
+      { license: 'CC-BY-4.0', purposes: ['input'], pricePer1000Pages: 5 },
+      { license: 'CC-BY-4.0', purposes: ['input'], royaltyShare: 0.1234567 },
       { license: 'CC-BY-4.0', purposes: [] },
     ])
       await assert.rejects(
@@ -131,10 +135,11 @@ describe('creators: domain claims and terms', () => {
     const v1 = await alice().setDomainTerms('alice.test', {
       license: 'CC-BY-NC-4.0',
       purposes: ['input', 'index'],
-      pricePer1000Pages: 5,
+      pricePer1000PagesUsd: '5.50',
       royaltyShare: 0.6,
     });
     assert.equal(v1.terms?.version, 1);
+    assert.equal(v1.terms?.pricePer1000PagesUsd, '5.5', 'prices are kept in their shortest form');
     const v2 = await alice().setDomainTerms('alice.test', {
       license: 'https://alice.test/licence',
       purposes: ['input'],
@@ -146,6 +151,7 @@ describe('creators: domain claims and terms', () => {
     assert.equal(pub.version, 2);
     assert.equal(pub.license, 'https://alice.test/licence');
     assert.equal(pub.royaltyShare, 0);
+    assert.equal(pub.pricePer1000PagesUsd, '0', 'no price given: free');
     const creators = (await import('@sward/coordinator')).Creators;
     const svc = new creators(c.store.db);
     assert.equal((await svc.termsForHost('www.alice.test'))?.version, 2);
@@ -196,11 +202,27 @@ describe('creators: domain claims and terms', () => {
     assert.match(claim.out, /_sward-claim\.cli\.test {2}TXT {2}"sward-claim=[\w-]+"/);
     const st = await run(['creator', 'status', '--json'], { env });
     assert.equal(st.code, 0, st.err);
-    assert.equal(JSON.parse(st.out)[0].domain, 'cli.test');
+    assert.equal(JSON.parse(st.out).claims[0].domain, 'cli.test');
     const bad = await run(['creator', 'terms', 'cli.test', '--license', 'MIT', '--purposes', 'sell'], {
       env,
     });
     assert.equal(bad.code, 2);
     assert.match(bad.err, /"sell" is not a purpose/);
+    const points = await run(
+      [
+        'creator',
+        'terms',
+        'cli.test',
+        '--license',
+        'MIT',
+        '--purposes',
+        'train',
+        '--price-per-1000',
+        '5 points',
+      ],
+      { env },
+    );
+    assert.equal(points.code, 2);
+    assert.match(points.err, /expected US dollars with at most 3 decimals/);
   });
 });

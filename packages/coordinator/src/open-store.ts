@@ -1,5 +1,6 @@
 import { heldValidators } from './collections/collection-ingest.js';
 import { applyCollectionsSchema, migrateCollectionTenancy } from './collections/collections-schema.js';
+import { CreatorPageFlow } from './creators/creator-page-terms.js';
 import { applyCreatorsSchema } from './creators/creators-schema.js';
 import { Creators } from './creators/creators-service.js';
 import { applyLabellingSchema } from './labelling/labelling-schema.js';
@@ -24,6 +25,5 @@ export function openStore(location: string, config: SchedulerOptions = {}): Prom
 
 /** The scheduler over a store, with live collections' conditional requests: what hands leases to nodes. */
 export function schedulerFor(store: Store, events: SchedulerEvents = {}): LeaseScheduler {
-  const creators = new Creators(store.db);
-  return new LeaseScheduler(store, heldValidators, events, (tx, host) => creators.termsForHost(host, tx));
+  return new LeaseScheduler(store, heldValidators, events, new CreatorPageFlow(new Creators(store.db)));
 }

@@ -17,6 +17,7 @@ import { CollectionSearch } from './collections/collection-search.js';
 import { Collections } from './collections/collections-service.js';
 import type { EmbeddingProvider } from './collections/embeddings.js';
 import { CollectionRefresher, type RefresherOptions } from './collections/refresher.js';
+import { CreatorPageFlow } from './creators/creator-page-terms.js';
 import { Creators } from './creators/creators-service.js';
 import type { DomainProofOptions } from './creators/domain-proof.js';
 import { ExtractionPool } from './ingest/extraction-pool.js';
@@ -136,7 +137,15 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   const rewards = new RewardsService(store.db, { anchor, outDir: join(opts.dataDir, 'payouts') });
   const chunkIndex = new ChunkIndex(store.db);
   const collectionIngest = new CollectionIngest(store.frontier, chunkIndex);
-  const ingest = new Ingest(store, blobs, spotChecks, rewards, collectionIngest);
+  const creators = new Creators(store.db, opts.creators);
+  const ingest = new Ingest(
+    store,
+    blobs,
+    spotChecks,
+    rewards,
+    collectionIngest,
+    new CreatorPageFlow(creators, rewards),
+  );
   const collectionSearch = new CollectionSearch(
     store.db,
     chunkIndex,
@@ -207,7 +216,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     anchor,
     collections,
     collectionSearch,
-    creators: new Creators(store.db, opts.creators),
+    creators,
     trustedProxies: trustedProxySet(opts.trustedProxies),
     isClosing: () => closing,
     flushLog: () => sequencer.flush(),

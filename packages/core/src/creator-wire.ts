@@ -1,6 +1,7 @@
 import { domainToASCII } from 'node:url';
 import { z } from 'zod';
 import { parseIpLiteral } from './address-class.js';
+import { decimalMicros, microsDecimal } from './pay-per-crawl.js';
 import { USAGE_PURPOSES, type UsagePurpose } from './usage-policy/purpose.js';
 
 /** What a page may be used for, as creators' terms name it: the purposes jobs declare. */
@@ -50,14 +51,46 @@ export const creatorTermsSchema = z
       .min(1)
       .max(CREATOR_PURPOSES.length)
       .refine((p) => new Set(p).size === p.length, 'purposes are listed once each'),
-    /** Points a customer pays per 1,000 pages of the domain (0: free). */
-    pricePer1000Pages: z.number().min(0).max(1_000_000_000).default(0),
-    /** The creator's share of what customers pay for the domain's pages (0-1). */
-    royaltyShare: z.number().min(0).max(1).default(0),
+    /**
+     * What a customer pays per 1,000 of the domain's pages, in US dollars as a decimal string ("2.5",
+     * "0.001"; "0": free). A multiple of 0.001, so that each page costs a whole number of micro-USD (the
+     * ledger's unit): exact, never rounded.
+     */
+    pricePer1000PagesUsd: z
+      .string()
+      .trim()
+      .max(20)
+      .default('0')
+      .transform((v, ctx) => {
+        const micros = decimalMicros(v);
+        if (micros === null || micros % 1000 !== 0) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `pricePer1000PagesUsd must be US dollars as a decimal with at most 3 fraction digits (e.g. "2.5"), got ${JSON.stringify(v)}`,
+          });
+          return z.NEVER;
+        }
+        // the shortest form, so that the same price is always written (and versioned) the same way
+        return microsDecimal(micros);
+      }),
+    /** The creator's share of what customers pay for the domain's pages (0-1, at most 6 decimals). */
+    royaltyShare: z
+      .number()
+      .min(0)
+      .max(1)
+      .refine((s) => Math.abs(s * 1e6 - Math.round(s * 1e6)) < 1e-6, 'royaltyShare has at most 6 decimals')
+      .default(0),
   })
   .strict();
 export type CreatorTerms = z.output<typeof creatorTermsSchema>;
 export type CreatorTermsRequest = z.input<typeof creatorTermsSchema>;
+
+/** What one page of a domain costs under these terms, in micro-USD. */
+export const pagePriceMicros = (t: Pick<CreatorTerms, 'pricePer1000PagesUsd'>): number =>
+  (decimalMicros(t.pricePer1000PagesUsd) ?? 0) / 1000;
+
+/** The royalty share in parts per million, the integer the ledger's split works in. */
+export const royaltyPpm = (t: Pick<CreatorTerms, 'royaltyShare'>): number => Math.round(t.royaltyShare * 1e6);
 
 export const creatorClaimRequestSchema = z.object({ domain: creatorDomainSchema }).strict();
 
@@ -88,4 +121,30 @@ export interface PublicDomainTerms extends CreatorTerms {
   domain: string;
   version: number;
   since: string;
+}
+
+/**
+ * One line of a creator's statement (GET /v1/creator/statement): for one epoch and domain, the pages stored
+ * under the domain's terms, by the purpose of the job that fetched them, and what the creator earned.
+ */
+export interface CreatorStatementLine {
+  epoch: number;
+  /** The epoch's bounds (ISO 8601): [from, to). */
+  from: string;
+  to: string;
+  domain: string;
+  pages: number;
+  purposes: Record<CreatorPurpose, number>;
+  /** The terms versions the pages were captured under. */
+  termsVersions: number[];
+  /** What customers paid for these pages, and the creator's share of it, in micro-USD and as USD. */
+  chargedMicroUsd: number;
+  earnedMicroUsd: number;
+  earnedUsd: string;
+}
+
+export interface CreatorStatement {
+  lines: CreatorStatementLine[];
+  totalEarnedMicroUsd: number;
+  totalEarnedUsd: string;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { canonicalBytes } from './canonical-json.js';
+import { CREATOR_PURPOSES } from './creator-wire.js';
 import { sha256Hex } from './hash.js';
 import { USAGE_PURPOSES, type UsagePurpose } from './usage-policy/purpose.js';
 
@@ -12,8 +13,12 @@ import { USAGE_PURPOSES, type UsagePurpose } from './usage-policy/purpose.js';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters');
 
-/** The receipt format; a new field or meaning gets a new number. */
+/**
+ * The receipt format; a new field or meaning gets a new number. 2: 1, and `creator`, the domain owner's
+ * terms in force when the page's lease went out (a page of no claimed domain keeps writing 1). Both are read.
+ */
 export const RIGHTS_RECEIPT_VERSION = 1;
+export const RIGHTS_RECEIPT_WITH_CREATOR = 2;
 
 export const POLICY_DOC_KINDS = ['robots', 'tdmrep', 'rsl', 'headers', 'html'] as const;
 export type PolicyDocKind = (typeof POLICY_DOC_KINDS)[number];
@@ -48,17 +53,38 @@ export const purposeDecisionSchema = z
 
 export type PurposeDecision = z.infer<typeof purposeDecisionSchema>;
 
+/**
+ * The creator terms a page was captured under (sward creator terms): which domain's owner set them, which
+ * version, and what they said. Copied whole, so the receipt alone shows them without the coordinator.
+ */
+export const receiptCreatorTermsSchema = z
+  .object({
+    domain: z.string().min(1).max(253),
+    version: z.number().int().min(1),
+    license: z.string().min(1).max(500),
+    purposes: z.array(z.enum(CREATOR_PURPOSES)).min(1).max(CREATOR_PURPOSES.length),
+    pricePer1000PagesUsd: z.string().regex(/^\d{1,9}(\.\d{1,3})?$/),
+    royaltyShare: z.number().min(0).max(1),
+  })
+  .strict();
+export type ReceiptCreatorTerms = z.infer<typeof receiptCreatorTermsSchema>;
+
 export const rightsReceiptSchema = z
   .object({
-    v: z.literal(RIGHTS_RECEIPT_VERSION),
+    v: z.union([z.literal(RIGHTS_RECEIPT_VERSION), z.literal(RIGHTS_RECEIPT_WITH_CREATOR)]),
     /** The purpose the job declared; the page was stored only if it is allowed for it. */
     purpose: z.enum(USAGE_PURPOSES),
     documents: z.array(rightsDocumentSchema).max(32),
     decisions: z
       .object({ train: purposeDecisionSchema, input: purposeDecisionSchema, index: purposeDecisionSchema })
       .strict(),
+    creator: receiptCreatorTermsSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine((r) => (r.v === RIGHTS_RECEIPT_WITH_CREATOR) === (r.creator !== undefined), {
+    message: 'a receipt of version 2 names the creator terms, and only version 2 does',
+    path: ['creator'],
+  });
 
 export type RightsReceipt = z.infer<typeof rightsReceiptSchema>;
 export type PurposeDecisions = Record<UsagePurpose, PurposeDecision>;
@@ -103,4 +129,12 @@ export function usageOf(signedCapture: unknown): PageUsage | null {
   if (!parsed.success) return null;
   const d = parsed.data.decisions;
   return { train: d.train.decision, input: d.input.decision, index: d.index.decision };
+}
+
+/** The creator terms a log leaf's receipt names, for pages rows; null when none (or before receipts). */
+export function creatorTermsOf(signedCapture: unknown): ReceiptCreatorTerms | null {
+  const r = (signedCapture as { rights?: { creator?: unknown } } | null)?.rights?.creator;
+  if (r === undefined) return null;
+  const parsed = receiptCreatorTermsSchema.safeParse(r);
+  return parsed.success ? parsed.data : null;
 }

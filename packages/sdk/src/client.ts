@@ -1,6 +1,7 @@
 import type {
   CreateProjectRequest,
   CreatorClaimInfo,
+  CreatorStatement,
   CreatorTermsRequest,
   EpochRow,
   Flag,
@@ -402,6 +403,14 @@ export class SwardClient {
   /** The caller's domain claims, verified or not, with their terms. */
   async creatorClaims(): Promise<CreatorClaimInfo[]> {
     return (await this.call<{ claims: CreatorClaimInfo[] }>('GET', '/v1/creator/claims')).claims;
+  }
+
+  /**
+   * The caller's statement as a creator: per epoch and domain, the pages stored under its terms, by purpose,
+   * and what it earned (micro-USD and USD). `epoch` narrows it to one epoch.
+   */
+  creatorStatement(epoch?: number): Promise<CreatorStatement> {
+    return this.call('GET', `/v1/creator/statement${epoch === undefined ? '' : `?epoch=${epoch}`}`);
   }
 
   /** A domain's terms in force, as anyone may read them. */

@@ -90,6 +90,8 @@ export type {
   CreateTakedownRequest,
   CreatorClaimInfo,
   CreatorPurpose,
+  CreatorStatement,
+  CreatorStatementLine,
   CreatorTerms,
   CreatorTermsRequest,
   Freshness,

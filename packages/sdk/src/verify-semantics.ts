@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import {
   type BundleFailure,
   type ComplianceDocument,
+  canonicalJson,
   checkSkipEvidence,
   type RightsReceipt,
   responseHeadersDocument,
@@ -70,16 +71,20 @@ async function rightsReceipts(dir: string): Promise<{ line: CheckLine; failures:
   const failures: BundleFailure[] = [];
   const docs = await complianceDocs(dir, 'rights', failures);
   const byCapture = new Map(docs.flatMap((d) => (d.captureId ? [[d.captureId, d] as const] : [])));
-  const counts = { receipts: 0, without: 0, matched: 0, headers: 0, unchecked: 0 };
+  const counts = { receipts: 0, without: 0, matched: 0, headers: 0, unchecked: 0, creator: 0 };
   const allowed = { train: 0, input: 0, index: 0 };
   const fail = (row: number, message: string) => failures.push({ row, check: 'rights', message });
   try {
     for await (const r of jsonlRows(join(dir, 'pages.jsonl'))) {
       if ('error' in r) continue; // the rows check reports it
-      const sc = (r.row as { signedCapture?: { rights?: unknown; capture?: { headers?: never } } })
-        .signedCapture;
+      const row = r.row as {
+        creatorTerms?: unknown;
+        signedCapture?: { rights?: unknown; capture?: { headers?: never } };
+      };
+      const sc = row.signedCapture;
       if (sc?.rights === undefined) {
         counts.without++;
+        if (row.creatorTerms !== undefined) fail(r.n, 'creatorTerms on a row whose leaf has no receipt');
         continue;
       }
       const parsed = rightsReceiptSchema.safeParse(sc.rights);
@@ -89,6 +94,15 @@ async function rightsReceipts(dir: string): Promise<{ line: CheckLine; failures:
       }
       const receipt: RightsReceipt = parsed.data;
       counts.receipts++;
+      // The row's creatorTerms is a copy of the receipt's, which the log commits to: they must agree.
+      const fromLeaf = receipt.creator === undefined ? undefined : canonicalJson(receipt.creator);
+      const onRow = row.creatorTerms === undefined ? undefined : canonicalJson(row.creatorTerms);
+      if (fromLeaf !== onRow)
+        fail(
+          r.n,
+          `row's creatorTerms ${onRow ?? '(none)'} is not its receipt's creator terms ${fromLeaf ?? '(none)'}`,
+        );
+      else if (receipt.creator) counts.creator++;
       for (const p of USAGE_PURPOSES) if (receipt.decisions[p].decision === 'allow') allowed[p]++;
       const own = receipt.decisions[receipt.purpose];
       if (own.decision !== 'allow')
@@ -140,7 +154,7 @@ async function rightsReceipts(dir: string): Promise<{ line: CheckLine; failures:
     line: {
       check: 'rights receipts',
       status: 'checked',
-      detail: `${plural(counts.receipts, 'page')} with receipts, allowed for train ${allowed.train}, input ${allowed.input}, index ${allowed.index}; ${plural(counts.matched, 'policy document')} matched compliance.json, ${plural(counts.headers, 'header set')} matched the signed capture${unchecked}${older}`,
+      detail: `${plural(counts.receipts, 'page')} with receipts, allowed for train ${allowed.train}, input ${allowed.input}, index ${allowed.index}${counts.creator ? `, ${plural(counts.creator, 'page')} under creator terms` : ''}; ${plural(counts.matched, 'policy document')} matched compliance.json, ${plural(counts.headers, 'header set')} matched the signed capture${unchecked}${older}`,
     },
     failures,
   };

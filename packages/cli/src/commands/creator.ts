@@ -1,4 +1,4 @@
-import type { CreatorClaimInfo } from '@sward/sdk';
+import type { CreatorClaimInfo, CreatorStatement } from '@sward/sdk';
 import { type Command, InvalidArgumentError } from 'commander';
 import { API_KEY_HELP, COORDINATOR_HELP, sdkClient, writeJson } from '../options.js';
 
@@ -11,15 +11,21 @@ const purposes = (v: string): string[] => {
       throw new InvalidArgumentError(`"${p}" is not a purpose (${PURPOSES.join(', ')})`);
   return list;
 };
-const nonNegative = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected a number >= 0, got "${v}"`);
-  return n;
+/** US dollars as the wire takes them (a decimal string, checked by the coordinator to a thousandth). */
+const usd = (v: string): string => {
+  if (!/^\d{1,9}(\.\d{1,3})?$/.test(v.trim()))
+    throw new InvalidArgumentError(`expected US dollars with at most 3 decimals (e.g. 2.5), got "${v}"`);
+  return v.trim();
 };
 const share = (v: string): number => {
-  const n = nonNegative(v);
-  if (n > 1) throw new InvalidArgumentError(`expected a share in 0…1, got "${v}"`);
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0 || n > 1)
+    throw new InvalidArgumentError(`expected a share in 0…1, got "${v}"`);
   return n;
+};
+const epochArg = (v: string): number => {
+  if (!/^\d{1,15}$/.test(v)) throw new InvalidArgumentError(`expected an epoch number, got "${v}"`);
+  return Number(v);
 };
 
 /** Human text of one claim: its state, what to publish while pending, its terms once set. */
@@ -35,9 +41,28 @@ export function describeClaim(c: CreatorClaimInfo): string {
   if (c.terms)
     lines.push(
       `  terms v${c.terms.version} since ${c.terms.since}: licence ${c.terms.license}; purposes ${c.terms.purposes.join(', ')}; ` +
-        `${c.terms.pricePer1000Pages} points per 1,000 pages; royalty share ${c.terms.royaltyShare}`,
+        `USD ${c.terms.pricePer1000PagesUsd} per 1,000 pages; royalty share ${c.terms.royaltyShare}`,
     );
   else if (c.state === 'verified') lines.push('  no terms set: sward creator terms <domain> --license …');
+  return lines.join('\n');
+}
+
+/** Human text of a creator's statement: one line per epoch and domain. */
+export function describeStatement(s: CreatorStatement): string {
+  if (s.lines.length === 0) return 'statement: no pages captured under your terms yet';
+  const lines = [
+    'statement (epoch, domain, pages stored under your terms by purpose, terms versions, earned):',
+  ];
+  for (const l of s.lines) {
+    const purposes = Object.entries(l.purposes)
+      .filter(([, n]) => n > 0)
+      .map(([p, n]) => `${p} ${n}`)
+      .join(', ');
+    lines.push(
+      `  epoch ${l.epoch} (${l.from.slice(0, 10)} to ${l.to.slice(0, 10)})  ${l.domain}  ${l.pages} pages (${purposes})  terms v${l.termsVersions.join(', v')}  earned USD ${l.earnedUsd}`,
+    );
+  }
+  lines.push(`  total earned USD ${s.totalEarnedUsd}`);
   return lines.join('\n');
 }
 
@@ -71,7 +96,7 @@ export function register(program: Command): void {
     .description('set the terms of a domain you own (each change is a new version)')
     .requiredOption('--license <spdx-or-url>', 'an SPDX id (CC-BY-4.0, …) or the URL of your licence')
     .requiredOption('--purposes <list>', `what the pages may be used for: ${PURPOSES.join(',')}`, purposes)
-    .option('--price-per-1000 <points>', 'points a customer pays per 1,000 pages', nonNegative, 0)
+    .option('--price-per-1000 <usd>', 'US dollars a customer pays per 1,000 pages (e.g. 2.5)', usd, '0')
     .option('--royalty-share <share>', 'your share of what customers pay for your pages (0…1)', share, 0)
     .option('--json', 'print JSON')
     .action(async (domain: string, o) =>
@@ -80,14 +105,25 @@ export function register(program: Command): void {
         await (await client()).setDomainTerms(domain, {
           license: o.license,
           purposes: o.purposes,
-          pricePer1000Pages: o.pricePer1000,
+          pricePer1000PagesUsd: o.pricePer1000,
           royaltyShare: o.royaltyShare,
         }),
       ),
     );
   creator
     .command('status')
-    .description('your claims, their state and terms')
-    .option('--json', 'print JSON')
-    .action(async (o) => show(o, await (await client()).creatorClaims()));
+    .description(
+      'your claims, their state and terms, and your statement per epoch (pages, purposes, earnings)',
+    )
+    .option('--epoch <n>', 'only this epoch of the statement', epochArg)
+    .option('--json', 'print JSON: {claims, statement}')
+    .action(async (o: { json?: boolean; epoch?: number }) => {
+      const sdk = await client();
+      const [claims, statement] = await Promise.all([sdk.creatorClaims(), sdk.creatorStatement(o.epoch)]);
+      if (o.json) writeJson({ claims, statement });
+      else
+        process.stdout.write(
+          `${claims.map(describeClaim).join('\n') || '(no claims)'}\n${describeStatement(statement)}\n`,
+        );
+    });
 }

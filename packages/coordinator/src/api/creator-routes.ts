@@ -1,7 +1,9 @@
 import { creatorClaimRequestSchema, creatorDomainSchema, creatorTermsSchema } from '@sward/core';
 import { type Context, Hono } from 'hono';
+import { creatorStatement } from '../creators/creator-statement.js';
 import type { Creators } from '../creators/creators-service.js';
 import { CoordinatorError } from '../errors.js';
+import type { RewardsService } from '../rewards/rewards-service.js';
 import { type KeyEnv, principal } from './authorize.js';
 import { parseBody } from './parse-body.js';
 
@@ -16,7 +18,7 @@ function domainParam(c: Context): string {
  * /v1/creator (scope `creator`): claim a domain, prove control, set its terms. /v1/terms/:domain is
  * public: anyone (a customer, a publisher checking their own) reads the terms in force.
  */
-export function creatorRoutes({ creators }: { creators: Creators }): {
+export function creatorRoutes({ creators, rewards }: { creators: Creators; rewards: RewardsService }): {
   creator: Hono<KeyEnv>;
   terms: Hono;
 } {
@@ -35,6 +37,21 @@ export function creatorRoutes({ creators }: { creators: Creators }): {
     const domain = domainParam(c);
     const terms = await parseBody(c, creatorTermsSchema);
     return c.json(await creators.setTerms(p.tenant, domain, terms, p.keyId));
+  });
+
+  // The caller's own statement: the tenant comes from the key, never from the request.
+  creator.get('/statement', async (c) => {
+    const q = c.req.query('epoch');
+    if (q !== undefined && !/^\d{1,15}$/.test(q))
+      throw new CoordinatorError('BAD_REQUEST', `epoch must be a whole number, got ${JSON.stringify(q)}`);
+    return c.json(
+      await creatorStatement(
+        creators.db,
+        principal(c).tenant,
+        rewards.policy.epochMs,
+        q === undefined ? undefined : Number(q),
+      ),
+    );
   });
 
   const terms = new Hono();

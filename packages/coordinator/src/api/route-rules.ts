@@ -122,5 +122,6 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /v1/creator/claims': key('creator'),
   'POST /v1/creator/claims/:domain/verify': key('creator'),
   'PUT /v1/creator/claims/:domain/terms': key('creator'),
+  'GET /v1/creator/statement': key('creator'),
   'GET /v1/terms/:domain': pub,
 };

@@ -12,6 +12,7 @@ import { CoordinatorError } from '../errors.js';
 import { recordAudit } from '../store/audit-store.js';
 import type { SqlDriver, SqlExecutor } from '../store/sql-driver.js';
 import { type DomainProofOptions, defaultWellKnownOrigin, proveDomain } from './domain-proof.js';
+import { parseStoredTerms } from './stored-terms.js';
 
 interface ClaimRow {
   tenant_id: string;
@@ -26,7 +27,7 @@ interface ClaimRow {
  */
 export class Creators {
   constructor(
-    private readonly db: SqlDriver,
+    readonly db: SqlDriver,
     private readonly proof: DomainProofOptions = {},
   ) {}
 
@@ -137,7 +138,7 @@ export class Creators {
     if (!r) return null;
     return {
       domain,
-      ...(JSON.parse(r.terms) as CreatorTerms),
+      ...parseStoredTerms(r.terms),
       version: Number(r.version),
       since: new Date(Number(r.created_at)).toISOString(),
     };

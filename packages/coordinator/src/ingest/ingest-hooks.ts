@@ -1,4 +1,4 @@
-import type { Capture } from '@sward/core';
+import type { Capture, ReceiptCreatorTerms, UsagePurpose } from '@sward/core';
 import type { SqlExecutor } from '../store/sql-driver.js';
 import type { LeaseRow } from '../store/types.js';
 import type { PageVerdict } from './page-verdict.js';
@@ -54,4 +54,27 @@ export interface CollectionAnswers {
     reason: string,
     message: string,
   ): Promise<void>;
+}
+
+/**
+ * Creators' terms as ingest uses them: the terms a page lease went out under (its receipt records them), and
+ * what happens once the page is answered (a stored page is charged its price and counted for the creator's
+ * statement). `answered` returns the micro-USD charged, which counts against the job's budget.
+ */
+export interface CreatorPageTerms {
+  /** The terms in force for a host (the final host of a redirect), or null. */
+  forHost(ex: SqlExecutor, host: string): Promise<{ domain: string; version: number } | null>;
+  termsOfLease(ex: SqlExecutor, leaseId: string): Promise<ReceiptCreatorTerms | null>;
+  answered(
+    tx: SqlExecutor,
+    a: {
+      leaseId: string;
+      captureId: string;
+      nodeId: string;
+      customer: string;
+      purpose: UsagePurpose;
+      terms: ReceiptCreatorTerms;
+      stored: boolean;
+    },
+  ): Promise<number>;
 }

@@ -4,8 +4,10 @@ import {
   CoreError,
   captureLeafBytes,
   checkCaptureBody,
+  jobPurpose,
   normalizeUrl,
   parseTdmRep,
+  type ReceiptCreatorTerms,
   redirectChainProblem,
   robotsStateFromStatus,
   robotsVerdict,
@@ -25,7 +27,7 @@ import type { Store } from '../store/store.js';
 import type { Job, LeaseRow } from '../store/types.js';
 import { accessVerdict, chargedMicros } from './access-verdict.js';
 import { captureUploadSchema, type FailureReport } from './capture-input.js';
-import type { CaptureLedger, CollectionAnswers } from './ingest-hooks.js';
+import type { CaptureLedger, CollectionAnswers, CreatorPageTerms } from './ingest-hooks.js';
 import { PageRights, PolicyDocCache } from './page-rights.js';
 import { type PageVerdict, pageVerdict } from './page-verdict.js';
 import { replaceRefutedPage } from './refuted-page.js';
@@ -47,6 +49,8 @@ interface PreparedPage {
   body: Buffer;
   /** RSL licences the page named that must be fetched before it is judged again (verdict `retry`). */
   licences: string[];
+  /** The creator terms the page's lease went out under (recorded in its receipt), or null. */
+  creator: ReceiptCreatorTerms | null;
 }
 
 /** A capture's refusal in a batch; anything but a verdict on the capture fails the whole request. */
@@ -82,6 +86,7 @@ export class Ingest {
     private readonly spotChecks: SpotChecks,
     private readonly rewards: CaptureLedger,
     private readonly collections: CollectionAnswers,
+    private readonly creatorTerms: CreatorPageTerms | null = null,
   ) {}
 
   /** One capture, body base64 in JSON (POST /v1/nodes/captures, kept for older nodes). */
@@ -245,11 +250,34 @@ export class Ingest {
           detail: `redirected to ${c.finalUrl}, which a takedown removes (GET /v1/takedowns)`,
         };
     }
+    // The creator terms the lease went out under: the receipt names them, the charge uses their price.
+    const creator = this.creatorTerms ? await this.creatorTerms.termsOfLease(db, c.leaseId) : null;
+    // A redirect into a claimed domain the lease was not made under: that owner's purposes and price were
+    // never checked nor held against the budget, so the page is not stored (a way round a price otherwise).
+    if (verdict.outcome === 'stored' && c.redirects.length > 0 && this.creatorTerms) {
+      const there = await this.creatorTerms.forHost(db, new URL(c.finalUrl).hostname);
+      if (there && there.domain !== creator?.domain)
+        verdict = {
+          outcome: 'skipped',
+          reason: 'creator:redirected-into-terms',
+          detail: `redirected to ${c.finalUrl}, under the terms of ${there.domain} (v${there.version}, GET /v1/terms/${there.domain}), which this page's lease was not made under`,
+        };
+    }
     if (verdict.outcome === 'stored') await this.blobs.put(c.bodySha256, body);
     // The leaf carries the rights receipt: the log's signed checkpoints commit to it (docs/PROTOCOL.md).
-    const receipt = rights.receipt();
+    const receipt = rights.receipt(creator);
     const leafText = receipt ? captureLeafBytes({ ...sc, rights: receipt }).toString('utf8') : signed;
-    return { l, c, verdict, captureId, signed: leafText, job, body, licences: rights.pendingLicences };
+    return {
+      l,
+      c,
+      verdict,
+      captureId,
+      signed: leafText,
+      job,
+      body,
+      licences: rights.pendingLicences,
+      creator,
+    };
   }
 
   /**
@@ -379,7 +407,21 @@ export class Ingest {
       // Pay-per-crawl: what the site charged (whatever the outcome: it was paid) settles the lease's hold
       // and is debited from the job's tenant, once (the ledger's key is the capture id).
       const charged = chargedMicros(c);
-      await this.store.payments.settle(tx, c.leaseId, l.jobId, charged);
+      // A stored page of a claimed domain costs its creator's price, split on the ledger (creators/), and
+      // counts against the same budget as the site's charge.
+      const creatorCharged =
+        p.creator && this.creatorTerms
+          ? await this.creatorTerms.answered(tx, {
+              leaseId: c.leaseId,
+              captureId,
+              nodeId: c.nodeId,
+              customer: await this.store.payments.tenantOf(tx, l.jobId),
+              purpose: job ? jobPurpose(job.options, job.collectionId) : 'train',
+              terms: p.creator,
+              stored: outcome === 'stored',
+            })
+          : 0;
+      await this.store.payments.settle(tx, c.leaseId, l.jobId, charged + creatorCharged);
       if (charged > 0)
         await this.rewards.recordCharge(tx, {
           captureId,

@@ -2,7 +2,9 @@ import {
   type Capture,
   jobPurpose,
   type PurposeDecisions,
+  type ReceiptCreatorTerms,
   RIGHTS_RECEIPT_VERSION,
+  RIGHTS_RECEIPT_WITH_CREATOR,
   type RightsDocument,
   type RightsReceipt,
   responseHeadersDocument,
@@ -171,7 +173,8 @@ export class PageRights {
     return `${robots}its response headers`;
   }
 
-  receipt(): RightsReceipt | null {
+  /** The receipt, naming the creator terms the page's lease went out under when there are some. */
+  receipt(creator: ReceiptCreatorTerms | null = null): RightsReceipt | null {
     if (!this.decisions) return null;
     const headers = responseHeadersDocument(this.c.headers);
     const documents: RightsDocument[] = [
@@ -190,6 +193,9 @@ export class PageRights {
         : []),
       ...this.inline,
     ];
-    return { v: RIGHTS_RECEIPT_VERSION, purpose: this.purpose, documents, decisions: this.decisions };
+    const base = { purpose: this.purpose, documents, decisions: this.decisions };
+    return creator
+      ? { v: RIGHTS_RECEIPT_WITH_CREATOR, ...base, creator }
+      : { v: RIGHTS_RECEIPT_VERSION, ...base };
   }
 }

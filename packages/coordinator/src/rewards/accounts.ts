@@ -18,6 +18,13 @@ export const labellerAccount = (labeller: string): string => `lab:${enc(labeller
  */
 export const customerAccount = (tenant: string): string => `cust:${enc(tenant)}`;
 export const siteAccount = (origin: string): string => `site:${enc(origin)}`;
+/**
+ * What customers paid for pages under creators' terms (creators/page-charges.ts, docs/REWARDS.md), in
+ * micro-USD: the creator tenant's royalty, the capturing node operator's share and the network's.
+ */
+export const creatorAccount = (tenant: string): string => `creator:${enc(tenant)}`;
+export const operatorMoneyAccount = (operator: string): string => `op-usd:${enc(operator)}`;
+export const NETWORK_MONEY = 'net-usd';
 /** Referral rewards of `referrer` from `referee`, held while either is under review. */
 export const heldAccount = (referrer: string, referee: string): string =>
   `held:${enc(referrer)}:${enc(referee)}`;
@@ -30,11 +37,15 @@ export type AccountClass =
   | 'labeller'
   | 'held'
   | 'customer'
-  | 'site';
+  | 'site'
+  | 'creator'
+  | 'operator-money'
+  | 'network-money';
 
 export function accountClass(account: string): AccountClass {
   if (account === TREASURY) return 'treasury';
   if (account === DISTRIBUTOR) return 'distributor';
+  if (account === NETWORK_MONEY) return 'network-money';
   const prefix = account.slice(0, account.indexOf(':'));
   const cls = {
     op: 'operator',
@@ -43,6 +54,8 @@ export function accountClass(account: string): AccountClass {
     held: 'held',
     cust: 'customer',
     site: 'site',
+    creator: 'creator',
+    'op-usd': 'operator-money',
   }[prefix];
   if (!cls) throw new TypeError(`not a ledger account: ${account}`);
   return cls as AccountClass;
@@ -56,7 +69,8 @@ export function heldParties(account: string): { referrer: string; referee: strin
 
 /**
  * Accounts with a running balance row and a floor; the treasury and distributor are unbounded, and so are
- * the money accounts: a customer's balance is what it owes (below zero), a site's what it is owed.
+ * the money accounts: a customer's balance is what it owes (below zero), a site's, creator's, operator's
+ * or the network's what it is owed.
  */
 export const isBounded = (account: string): boolean => {
   const c = accountClass(account);
@@ -66,7 +80,9 @@ export const isBounded = (account: string): boolean => {
 /** Accounts kept in micro-USD rather than micro-points. */
 export const isMoney = (account: string): boolean => {
   const c = accountClass(account);
-  return c === 'customer' || c === 'site';
+  return (
+    c === 'customer' || c === 'site' || c === 'creator' || c === 'operator-money' || c === 'network-money'
+  );
 };
 
 /** Accounts whose positive balance an epoch close pays out (held rewards wait for review). */

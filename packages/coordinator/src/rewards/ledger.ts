@@ -14,7 +14,8 @@ export type EntryKind =
   | 'payout'
   | 'issue'
   | 'adjustment'
-  | 'crawl_charge';
+  | 'crawl_charge'
+  | 'page_charge';
 
 export interface PostingLine {
   account: string;

@@ -8,6 +8,12 @@ export interface LeaseAccessPlan {
   hold: number;
 }
 
+/** A page that is not leased for its price: the skip's reason and detail. */
+export interface LeaseAccessRefusal {
+  skip: 'creator:price-above-max' | 'creator:budget-exhausted';
+  detail: string;
+}
+
 /**
  * Decides, for one page lease, the most its node may pay (`crawler-max-price`) and the licence token it
  * sends, and reserves that price against the job's budget before the lease goes out, so that spend can
@@ -15,6 +21,12 @@ export interface LeaseAccessPlan {
  * settled by the capture (payment-store.ts). When less than the ceiling is left, the lease waits for open
  * holds to settle; with none open, what is left is offered (possibly nothing), and a site asking more is
  * recorded as `budget_exhausted` from its signed 402. One instance per claim: it caches each job's tokens.
+ *
+ * A page of a claimed domain whose owner set a price (`creatorPrice`, micro-USD a page) costs that price on
+ * top of what the site asks: the two together stay within --max-price (the site is offered what is left of
+ * it) and are held together against the budget, so creators' charges are bounded by the budget the same
+ * way. A job without --max-price, or with one below the creator's price, does not lease the page (skipped
+ * as `creator:price-above-max`); with a budget too small for it and nothing held, `creator:budget-exhausted`.
  */
 export class LeaseAccessPlanner {
   private readonly tokens = new Map<string, Map<string, string>>();
@@ -27,7 +39,8 @@ export class LeaseAccessPlanner {
     jobId: string,
     url: string,
     opts: Pick<CrawlOptions, 'maxPrice' | 'budget'>,
-  ): Promise<LeaseAccessPlan | 'wait'> {
+    creatorPrice = 0,
+  ): Promise<LeaseAccessPlan | LeaseAccessRefusal | 'wait'> {
     let tokens = this.tokens.get(jobId);
     if (!tokens) {
       tokens = await this.payments.licenseTokens(tx, jobId);
@@ -38,17 +51,29 @@ export class LeaseAccessPlanner {
     const token = tokens.get(origin);
     if (token) Object.assign(access, { licenseOrigin: origin, licenseToken: token });
     const max = opts.maxPrice === undefined ? null : decimalMicros(opts.maxPrice);
+    if (creatorPrice > 0 && (max === null || creatorPrice > max))
+      return {
+        skip: 'creator:price-above-max',
+        detail: `the domain's owner asks ${usd(creatorPrice)} a page; the job's --max-price is ${max === null ? 'not set' : usd(max)}`,
+      };
     if (max === null) return { access, hold: 0 };
-    if (opts.budget === undefined) return { access: { ...access, maxPrice: usd(max) }, hold: 0 };
+    // What the site may still be offered once the creator's price is paid.
+    const siteMax = max - creatorPrice;
+    if (opts.budget === undefined) return { access: { ...access, maxPrice: usd(siteMax) }, hold: 0 };
     if (!(await this.payments.tryLockBudget(tx, jobId))) return 'wait';
     await this.payments.dropClosedHolds(tx, jobId);
     const b = await this.payments.budgetOf(tx, jobId);
-    if (!b || b.budget === null) return { access: { ...access, maxPrice: usd(max) }, hold: 0 };
+    if (!b || b.budget === null) return { access: { ...access, maxPrice: usd(siteMax) }, hold: 0 };
     const left = Math.max(0, b.budget - b.spent - b.held);
     // Less than a page's ceiling left while other leases hold money: their answers may give some back.
     if (left < max && b.held > 0) return 'wait';
-    const offer = Math.min(max, left);
-    return { access: { ...access, maxPrice: usd(offer) }, hold: offer };
+    if (left < creatorPrice)
+      return {
+        skip: 'creator:budget-exhausted',
+        detail: `the domain's owner asks ${usd(creatorPrice)} a page; ${usd(left)} is left of the job's budget`,
+      };
+    const offer = Math.min(siteMax, left - creatorPrice);
+    return { access: { ...access, maxPrice: usd(offer) }, hold: creatorPrice + offer };
   }
 }
 

@@ -1,5 +1,6 @@
 import {
   jobPurpose,
+  pagePriceMicros,
   parseTdmRep,
   type RobotsState,
   robotsVerdict,
@@ -37,14 +38,24 @@ export type ConditionalLookup = (
   url: string,
 ) => Promise<Lease['conditional']>;
 
+/** The terms of a claimed domain as the scheduler reads them. */
+export interface LeaseCreatorTerms {
+  domain: string;
+  version: number;
+  purposes: readonly string[];
+  pricePer1000PagesUsd: string;
+}
+
 /**
- * A creator's terms in force for a host (creators/, above the scheduler: passed in by open-store.ts): the
- * purposes its owner allows. A job of another purpose does not fetch the host's pages.
+ * Creators' terms (creators/, above the scheduler: passed in by open-store.ts). `forHost`: the terms in
+ * force for a host: a job of a purpose they do not allow does not fetch the host's pages, and a page costs
+ * their price (held against the job's budget with the site's). `leased`: a page lease went out under them,
+ * so its capture records that version and is charged its price.
  */
-export type CreatorTermsLookup = (
-  tx: SqlExecutor,
-  host: string,
-) => Promise<{ domain: string; version: number; purposes: readonly string[] } | null>;
+export interface CreatorTermsHook {
+  forHost(tx: SqlExecutor, host: string): Promise<LeaseCreatorTerms | null>;
+  leased(tx: SqlExecutor, leaseId: string, terms: LeaseCreatorTerms): Promise<void>;
+}
 
 /** Told what the scheduler did, for the coordinator's metrics. */
 export interface SchedulerEvents {
@@ -76,7 +87,7 @@ export class LeaseScheduler {
     private readonly store: SchedulerStore,
     private readonly conditional: ConditionalLookup | null = null,
     private readonly events: SchedulerEvents = {},
-    private readonly creatorTerms: CreatorTermsLookup | null = null,
+    private readonly creatorTerms: CreatorTermsHook | null = null,
   ) {
     this.frontier = store.frontier;
     this.config = store.frontier.config;
@@ -254,7 +265,10 @@ export class LeaseScheduler {
     >();
     const access = new LeaseAccessPlanner(this.store.frontier.payments);
     // The domain owner's terms (sward creator terms), read once per origin per round.
-    const terms = this.creatorTerms ? await this.creatorTerms(tx, new URL(host.origin).hostname) : null;
+    const terms = this.creatorTerms
+      ? await this.creatorTerms.forHost(tx, new URL(host.origin).hostname)
+      : null;
+    const creatorPrice = terms ? pagePriceMicros(terms) : 0;
     const nodeFacts = new Map();
     // Rows left queued (job full, node not allowed to check) are stepped over, not re-read each round.
     let offset = 0;
@@ -351,9 +365,15 @@ export class LeaseScheduler {
           continue;
         }
         // Pay-per-crawl: the price this lease may pay is held against the job's budget before it goes out.
-        const plan = await access.plan(tx, jobId, url, job.options);
+        const plan = await access.plan(tx, jobId, url, job.options, creatorPrice);
         if (plan === 'wait') {
           offset++;
+          continue;
+        }
+        if ('skip' in plan) {
+          const why = `${plan.detail} (terms v${terms?.version} of ${terms?.domain}, GET /v1/terms/${terms?.domain})`;
+          await frontier.skipByPolicy(tx, id, plan.skip, why, docs.robots, docs.tdmrep);
+          touched.add(jobId);
           continue;
         }
         // The key's pages for the day: a URL over it stays queued until the next UTC day.
@@ -370,6 +390,7 @@ export class LeaseScheduler {
         // Every page lease says what it may pay (maybe nothing): its node then signs what the site asked.
         lease.access = plan.access;
         if (plan.hold > 0) await this.store.frontier.payments.hold(tx, lease.leaseId, jobId, plan.hold);
+        if (terms) await this.creatorTerms?.leased(tx, lease.leaseId, terms);
         if (job.collectionId && this.conditional) {
           const conditional = await this.conditional(tx, job.collectionId, url);
           if (conditional) lease.conditional = conditional;

@@ -6,7 +6,7 @@
  */
 
 import { canonicalJson } from '../canonical-json.js';
-import { type PageUsage, usageOf } from '../rights-receipt.js';
+import { creatorTermsOf, type PageUsage, usageOf } from '../rights-receipt.js';
 import { BUNDLE_BODIES_FILE } from './bundle-format.js';
 
 /** One line of a JSONL file. */
@@ -43,6 +43,9 @@ export function pageRow(
   inclusionProof: string[],
   bodyOffset: number,
 ) {
+  // The creator terms the page was captured under, carried forward from its receipt (rows of no claimed
+  // domain have no such key, and are byte for byte what they were before).
+  const creatorTerms = creatorTermsOf(p.signedCapture);
   return {
     url: p.url,
     finalUrl: p.finalUrl,
@@ -57,6 +60,7 @@ export function pageRow(
     nodeId: p.nodeId,
     leafIndex: p.leafIndex,
     usage: p.usage ?? usageOf(p.signedCapture),
+    ...(creatorTerms ? { creatorTerms } : {}),
     signedCapture: JSON.parse(canonicalJson(p.signedCapture)) as unknown,
     provenance: { leafIndex: p.leafIndex, checkpointSize, inclusionProof },
   };
