@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
+import { generateNoteKeys } from '@sward/core';
 import type { Browser, Page } from 'playwright-core';
 import {
   CHROMIUM,
@@ -15,6 +16,7 @@ import {
   launch,
   signIn,
 } from './support/console-world.js';
+import { insertFakeCaptures } from './support/fake-captures.js';
 
 const skip = !existsSync(CHROMIUM) && 'no chromium';
 
@@ -84,6 +86,93 @@ describe('the console in a browser', { skip }, () => {
       assert.equal(await page.locator('.checks li.pass').count(), 3);
       await checkPage(page, `customer-proof-${view}`);
     });
+  });
+
+  /** A capture id of the crawl, through the API as any client would get it. */
+  const firstCapture = async () => {
+    const res = await fetch(`${w.co.url}/v1/jobs/${w.jobId}/pages?limit=1`, {
+      headers: { authorization: `Bearer ${w.keys.customer}` },
+    });
+    return ((await res.json()) as { pages: { captureId: string }[] }).pages[0]?.captureId as string;
+  };
+  const verdicts = (page: Page) =>
+    page.$$eval('.checks li', (lis) => lis.map((li) => `${li.getAttribute('data-step')}:${li.className}`));
+
+  test('proof explorer: a row tampered on the way is shown failed, naming the checks that fail', async () => {
+    const captureId = await firstCapture();
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await signIn(page, w.co.url, w.keys.customer);
+    // An attacker between the coordinator and the browser changes the row's status in the proof's record.
+    await page.route('**/v1/proofs?*', async (route) => {
+      const res = await route.fetch();
+      const proof = await res.json();
+      proof.record.capture.status = 404;
+      await route.fulfill({ response: res, json: proof });
+    });
+    await page.goto(`${w.co.url}/console/#/proofs/${captureId}`);
+    await page.waitForSelector('#proof-verdict');
+    assert.equal(await page.textContent('#proof-verdict'), 'failed');
+    assert.deepEqual(await verdicts(page), ['signature:fail', 'checkpoint:pass', 'inclusion:fail']);
+    await page.unroute('**/v1/proofs?*');
+
+    // A checkpoint signed by a key other than the one the visitor pins fails, whatever the row.
+    await page.fill('#proof-key', generateNoteKeys(new URL(w.co.url).host).verifierKey);
+    await page.click('#proof-verify');
+    await page.waitForSelector('#proof-verdict');
+    assert.equal(await page.textContent('#proof-verdict'), 'failed');
+    assert.deepEqual(await verdicts(page), ['signature:pass', 'checkpoint:fail', 'inclusion:fail']);
+
+    // A pasted proof whose leaf index was moved fails inclusion alone.
+    await page.fill('#proof-key', '');
+    const proof = (await (
+      await fetch(`${w.co.url}/v1/proofs?captureId=${captureId}`, {
+        headers: { authorization: `Bearer ${w.keys.customer}` },
+      })
+    ).json()) as { leafIndex: number };
+    proof.leafIndex = proof.leafIndex === 0 ? 1 : proof.leafIndex - 1;
+    await page.click('details.card summary');
+    await page.fill('#proof-json', JSON.stringify(proof));
+    await page.click('#proof-verify-json');
+    await page.waitForFunction(`document.getElementById('proof-verdict')?.textContent === 'failed'`);
+    assert.deepEqual(await verdicts(page), ['signature:pass', 'checkpoint:pass', 'inclusion:fail']);
+    await ctx.close();
+  });
+
+  test('a job of 3,000 pages is read 50 at a time: the page never asks for more', async () => {
+    const res = await fetch(`${w.co.url}/v1/jobs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${w.keys.customer}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ seed: 'http://127.0.0.1:9/', maxPages: 1 }),
+    });
+    const big = ((await res.json()) as { id: string }).id;
+    await insertFakeCaptures(w.co.store, 3000, 'big', big);
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes(`/v1/jobs/${big}/`)) asked.push(r.url());
+    });
+    await signIn(page, w.co.url, w.keys.customer);
+    await page.goto(`${w.co.url}/console/#/jobs/${big}`);
+    await page.waitForSelector('#pages-next:not([disabled])');
+    const rows = () => page.$$eval('caption', (cs) => cs.map((c) => c.textContent));
+    assert.ok((await rows()).includes('Stored pages 1–50'));
+    const firstUrl = await page.textContent('table .url');
+    await page.click('#pages-next');
+    await page.waitForFunction(`document.getElementById('pages-at')?.textContent === 'page 2'`);
+    await page.waitForFunction(
+      `[...document.querySelectorAll('caption')].some((c) => c.textContent === 'Stored pages 51–100')`,
+    );
+    assert.notEqual(await page.textContent('table .url'), firstUrl);
+    const pageAsks = asked.filter((u) => u.includes('/pages?'));
+    assert.ok(pageAsks.length >= 2, asked.join('\n'));
+    for (const u of asked) {
+      const limit = new URL(u).searchParams.get('limit');
+      if (/\/(pages|documents|skipped)\?/.test(u))
+        assert.ok(limit !== null && Number(limit) <= 50, `asked for ${u}`);
+    }
+    await ctx.close();
   });
 
   test('customer: a collection with its freshness chart and a search, and a labelling project', async () => {

@@ -136,23 +136,41 @@ function PagesList({ api, base }: { api: Api; base: string }) {
 }
 
 function Skipped({ api, base }: { api: Api; base: string }) {
-  const skipped = useLoad(() => api.get<{ skipped: SkipListing[] }>(`${base}/skipped`), [base]);
+  const [after, setAfter] = useState<number[]>([0]);
+  const at = after[after.length - 1] ?? 0;
+  const skipped = useLoad(
+    () =>
+      api.get<{ skipped: SkipListing[]; next: number | null }>(
+        `${base}/skipped?limit=${PAGE_SIZE}&after=${at}`,
+      ),
+    [base, at],
+  );
   return html`<div class="card">
     <h3>Skipped and failed URLs</h3>
     ${show(
       skipped,
       (d) => html`<${Table}
-        caption="Why each URL was not stored, with its evidence"
-        rows=${d.skipped.slice(0, PAGE_SIZE)}
-        empty="Every URL was stored."
-        columns=${[
-          { label: 'URL', cell: (s: SkipListing) => html`<span class="url">${s.url}</span>` },
-          { label: 'State', cell: (s: SkipListing) => s.state },
-          { label: 'Reason', cell: (s: SkipListing) => html`<span class="mono">${s.reason}</span>` },
-          { label: 'Detail', cell: (s: SkipListing) => s.detail ?? '' },
-          { label: 'Evidence', cell: (s: SkipListing) => s.evidence.kind },
-        ]}
-      />`,
+          caption="Why each URL was not stored, with its evidence"
+          rows=${d.skipped}
+          empty="Every URL was stored."
+          columns=${[
+            { label: 'URL', cell: (s: SkipListing) => html`<span class="url">${s.url}</span>` },
+            { label: 'State', cell: (s: SkipListing) => s.state },
+            { label: 'Reason', cell: (s: SkipListing) => html`<span class="mono">${s.reason}</span>` },
+            { label: 'Detail', cell: (s: SkipListing) => s.detail ?? '' },
+            { label: 'Evidence', cell: (s: SkipListing) => s.evidence.kind },
+          ]}
+        />
+        <nav class="pager" aria-label="Pages of skipped URLs">
+          <button type="button" disabled=${after.length < 2} onClick=${() => setAfter(after.slice(0, -1))}>Previous</button>
+          <button
+            type="button"
+            disabled=${d.skipped.length < PAGE_SIZE || d.next === null}
+            onClick=${() => d.next !== null && setAfter([...after, d.next])}
+          >
+            Next
+          </button>
+        </nav>`,
     )}
   </div>`;
 }
@@ -186,20 +204,22 @@ function Documents({ api, base }: { api: Api; base: string }) {
 }
 
 function DocPreview({ doc }: { doc: DocumentListing }) {
+  // The extractor's fields, as text: a value of another shape is left out, never handed to the renderer.
+  const text = (v: unknown): string => (typeof v === 'string' ? v : '');
   const f = doc.document as {
-    title?: string;
-    text?: string;
-    markdown?: string;
-    lang?: string;
-    pageType?: string;
+    title?: unknown;
+    text?: unknown;
+    markdown?: unknown;
+    language?: unknown;
+    pageType?: unknown;
   };
-  const text = f.markdown ?? f.text ?? '';
+  const pageType = text((f.pageType as { type?: unknown } | null)?.type);
   return html`<details class="doc">
     <summary>
-      <strong>${f.title || '(untitled)'}</strong>
-      <span class="muted"> ${f.lang ?? ''} ${f.pageType ?? ''} · leaf ${doc.leafIndex ?? '—'}</span>
+      <strong>${text(f.title) || '(untitled)'}</strong>
+      <span class="muted"> ${text(f.language)} ${pageType} · leaf ${doc.leafIndex ?? '—'}</span>
     </summary>
-    <pre class="preview" tabindex="0">${short(text, 1500)}</pre>
+    <pre class="preview" tabindex="0">${short(text(f.markdown) || text(f.text), 1500)}</pre>
     <p><a href=${`#/proofs/${doc.captureId}`}>verify its capture</a></p>
   </details>`;
 }
