@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunningCoordinator, startCoordinator } from '@sward/coordinator';
+import { type RunningCoordinator, type Store, startCoordinator } from '@sward/coordinator';
 import type { RunningNode } from '@sward/node';
 import { SwardClient } from '@sward/sdk';
 import { type SampleSite, startSampleSite } from '@sward/testsites';
@@ -36,7 +36,8 @@ export interface ConsoleWorld {
   close(): Promise<void>;
 }
 
-export async function consoleWorld(): Promise<ConsoleWorld> {
+/** `collection: false` leaves the collection out (its refresh and indexing take the longest). */
+export async function consoleWorld(o: { collection?: boolean } = {}): Promise<ConsoleWorld> {
   assert.ok(
     existsSync(CONSOLE_BUILT),
     'the console is not built: npm run build (scripts/bundle-console.mjs)',
@@ -63,14 +64,18 @@ export async function consoleWorld(): Promise<ConsoleWorld> {
 
   const job = await client.createCrawl({ seed: `${site.url}/`, maxPages: 20 });
   await client.waitForJob(job.id, undefined, 100);
-  const col = await client.createCollection({
-    name: 'sample site',
-    sources: [`${site.url}/`],
-    every: '1h',
-    maxPages: 5,
-  });
-  await client.refreshCollection(col.id).catch(() => undefined);
-  await until('the collection indexed', async () => (await client.collection(col.id)).chunks > 0, 60_000);
+  let collectionId = '';
+  if (o.collection !== false) {
+    const col = await client.createCollection({
+      name: 'sample site',
+      sources: [`${site.url}/`],
+      every: '1h',
+      maxPages: 5,
+    });
+    await client.refreshCollection(col.id).catch(() => undefined);
+    await until('the collection indexed', async () => (await client.collection(col.id)).chunks > 0, 60_000);
+    collectionId = col.id;
+  }
   const project = await client.createProject({
     name: 'Helpfulness ratings',
     type: 'rating',
@@ -93,7 +98,7 @@ export async function consoleWorld(): Promise<ConsoleWorld> {
     node,
     dir,
     jobId: job.id,
-    collectionId: col.id,
+    collectionId,
     projectId: project.id,
     keys,
     nodeSession,
@@ -163,4 +168,58 @@ export async function checkPage(page: Page, label: string): Promise<void> {
     'document.documentElement.scrollWidth - window.innerWidth',
   )) as number;
   assert.ok(overflow <= 0, `${label}: the page is ${overflow} px wider than the viewport`);
+}
+
+/** Runs `path` in both views (desktop light, phone dark), each in a fresh tab signed in with `secret`. */
+export async function inBothViews(
+  browser: Browser,
+  base: string,
+  secret: string | null,
+  path: (page: Page, view: string) => Promise<void>,
+): Promise<void> {
+  for (const { name, ctx } of await contexts(browser)) {
+    const page = await ctx.newPage();
+    if (secret) await signIn(page, base, secret);
+    try {
+      await path(page, name);
+    } finally {
+      await ctx.close();
+    }
+  }
+}
+
+export async function navTo(page: Page, id: string): Promise<void> {
+  await page.click(`#nav-${id}`);
+  await page.waitForSelector(`a#nav-${id}[aria-current="page"]`);
+}
+
+/** The sections the navigation offers, by id, sorted. */
+export const navIds = (page: Page): Promise<string[]> =>
+  page.$$eval('nav.side a[id^="nav-"]', (as) => as.map((a) => a.id.slice(4)).sort());
+
+/**
+ * `n` stored-page rows of job `jobId` as ingest leaves them before the log sequences them (a big job's
+ * listing without crawling it): distinct URLs and records, a well-formed body hash.
+ */
+export async function insertPages(store: Store, jobId: string, n: number): Promise<void> {
+  const sha = 'ab'.repeat(32);
+  for (let from = 0; from < n; from += 5000)
+    await store.db.transaction(async (tx) => {
+      for (let i = from; i < Math.min(n, from + 5000); i++) {
+        const id = `c_${jobId}_${i}`;
+        await tx.run(
+          `INSERT INTO captures (id, job_id, url_id, node_id, lease_id, requested_url, final_url, status, body_sha256,
+             body_length, fetched_at, signed, outcome, created_at)
+           VALUES (?, ?, 0, 'n', 'l', ?, ?, 200, ?, 1, 0, ?, 'stored', 0)`,
+          [
+            id,
+            jobId,
+            `http://big.test/${i}`,
+            `http://big.test/${i}`,
+            sha,
+            JSON.stringify({ capture: { id }, signature: 'x' }),
+          ],
+        );
+      }
+    });
 }

@@ -4,9 +4,9 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError } from './api.js';
 
 /**
- * Tagged templates for preact. htm/mini, not htm/preact: htm/preact hands out one cached vnode for a
- * template without interpolations, and preact cannot mount one vnode in two places at once (four
- * "Loading…" lines on the job page broke its DOM).
+ * Tagged templates for preact. htm/mini rather than htm/preact: it builds fresh vnodes on every call
+ * instead of handing out one cached vnode for a static template, which preact does not expect to see
+ * mounted in several places at once (a "Loading…" line shows in four boxes of the job page together).
  */
 export const html = (htmModule as unknown as { bind: typeof bindHtm }).bind(h);
 declare function bindHtm(h: unknown): (strings: TemplateStringsArray, ...values: unknown[]) => VNode;

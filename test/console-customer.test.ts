@@ -1,6 +1,7 @@
-// The console (packages/web) in Debian's Chromium, driven by playwright-core, against a real coordinator
+// The customer's paths (jobs, pages, documents, proofs, tampering, paging, collections, projects): the console (packages/web)
+// in Debian's Chromium, driven by playwright-core, against a real coordinator
 // holding a crawl, a collection, a labelling project and a closed epoch (support/console-world.ts). Every
-// role's main path, each page checked by axe-core on a desktop in light mode and a 375 px phone in dark
+// page checked by axe-core on a desktop in light mode and a 375 px phone in dark
 // mode, with screenshots in test-artifacts/console/.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -12,15 +13,17 @@ import {
   type ConsoleWorld,
   checkPage,
   consoleWorld,
-  contexts,
+  insertPages,
+  inBothViews as inViews,
   launch,
+  navIds,
+  navTo,
   signIn,
 } from './support/console-world.js';
-import { insertFakeCaptures } from './support/fake-captures.js';
 
 const skip = !existsSync(CHROMIUM) && 'no chromium';
 
-describe('the console in a browser', { skip }, () => {
+describe('the console in a browser: customers', { skip }, () => {
   let w: ConsoleWorld;
   let browser: Browser;
   before(async () => {
@@ -32,24 +35,8 @@ describe('the console in a browser', { skip }, () => {
     await w?.close();
   });
 
-  /** Runs `path` in both views (desktop light, phone dark), each in a fresh tab signed in with `secret`. */
-  const inBothViews = async (secret: string | null, path: (page: Page, view: string) => Promise<void>) => {
-    for (const { name, ctx } of await contexts(browser)) {
-      const page = await ctx.newPage();
-      if (secret) await signIn(page, w.co.url, secret);
-      try {
-        await path(page, name);
-      } finally {
-        await ctx.close();
-      }
-    }
-  };
-  const navTo = async (page: Page, id: string) => {
-    await page.click(`#nav-${id}`);
-    await page.waitForSelector(`a#nav-${id}[aria-current="page"]`);
-  };
-  const navIds = (page: Page) =>
-    page.$$eval('nav.side a[id^="nav-"]', (as) => as.map((a) => a.id.slice(4)).sort());
+  const inBothViews = (secret: string | null, path: (page: Page, view: string) => Promise<void>) =>
+    inViews(browser, w.co.url, secret, path);
 
   test('a wrong key is refused with the API error, and the sign-in page passes axe', async () => {
     await inBothViews(null, async (page, view) => {
@@ -146,7 +133,7 @@ describe('the console in a browser', { skip }, () => {
       body: JSON.stringify({ seed: 'http://127.0.0.1:9/', maxPages: 1 }),
     });
     const big = ((await res.json()) as { id: string }).id;
-    await insertFakeCaptures(w.co.store, 3000, 'big', big);
+    await insertPages(w.co.store, big, 3000);
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
     const asked: string[] = [];
@@ -189,107 +176,6 @@ describe('the console in a browser', { skip }, () => {
       await page.click(`a[href="#/projects/${w.projectId}"]`);
       await page.waitForSelector('#proj-issued');
       await checkPage(page, `customer-project-${view}`);
-    });
-  });
-
-  test('a key with the crawl scope alone sees only jobs and proofs, and the server refuses the rest', async () => {
-    const ctx = await browser.newContext();
-    const page = await ctx.newPage();
-    await signIn(page, w.co.url, w.keys.crawlOnly);
-    assert.deepEqual(await navIds(page), ['jobs', 'proofs']);
-    // Asking for a section by its address lands on one the key may open…
-    await page.goto(`${w.co.url}/console/#/keys`);
-    await page.waitForSelector('a#nav-jobs[aria-current="page"]');
-    assert.equal(await page.locator('#keys-h').count(), 0);
-    // …and the API itself refuses what the navigation hides, whatever the page does.
-    const statuses = await page.evaluate(
-      async ([paths, secret]) =>
-        Promise.all(
-          paths.map(async (p) => (await fetch(p, { headers: { authorization: `Bearer ${secret}` } })).status),
-        ),
-      [['/v1/collections', '/v1/keys', '/v1/audit', '/v1/admin/nodes'], w.keys.crawlOnly] as const,
-    );
-    assert.deepEqual(statuses, [403, 403, 403, 403]);
-    await ctx.close();
-  });
-
-  test("another tenant's key sees none of this tenant's jobs", async () => {
-    const ctx = await browser.newContext();
-    const page = await ctx.newPage();
-    await signIn(page, w.co.url, w.keys.otherTenant);
-    await page.waitForSelector('#jobs-h');
-    await page.waitForSelector('text=No jobs yet');
-    assert.equal(await page.locator(`a[href="#/jobs/${w.jobId}"]`).count(), 0);
-    await page.goto(`${w.co.url}/console/#/jobs/${w.jobId}`);
-    await page.waitForSelector('.error');
-    assert.match((await page.textContent('.error')) ?? '', /NOT_FOUND/);
-    await ctx.close();
-  });
-
-  test('operator (node session): nodes, credibility with reasons, earnings per epoch', async () => {
-    await inBothViews(w.nodeSession, async (page, view) => {
-      assert.deepEqual(await navIds(page), ['operator']);
-      await page.waitForSelector('figure.chart svg rect.bar');
-      assert.ok(Number(await page.textContent('#op-settled')) > 0, 'the closed epoch paid the operator');
-      assert.match((await page.textContent('table')) ?? '', /Credibility/);
-      await checkPage(page, `operator-${view}`);
-    });
-  });
-
-  test('labeller: signs up on the task page, then opens the console with that session', async () => {
-    await inBothViews(null, async (page, view) => {
-      await page.goto(`${w.co.url}/label`);
-      await page.fill('#signup-name', `Ada ${view}`);
-      await page.click('#signup-btn');
-      await page.waitForSelector(`button[data-project="${w.projectId}"]`);
-      await page.goto(`${w.co.url}/console/`);
-      await page.click('#signin-labeller');
-      await page.waitForSelector('#tasks-h');
-      assert.deepEqual(await navIds(page), ['tasks']);
-      await page.waitForSelector('text=Helpfulness ratings');
-      assert.equal(await page.getAttribute('#open-task-page', 'href'), '/label');
-      await checkPage(page, `labeller-${view}`);
-    });
-  });
-
-  test('admin: flags, nodes, an operator, keys, the audit log and a takedown', async () => {
-    await inBothViews(w.keys.admin, async (page, view) => {
-      assert.deepEqual(await navIds(page), [
-        'audit',
-        'collections',
-        'flags',
-        'jobs',
-        'keys',
-        'nodes',
-        'operators',
-        'projects',
-        'proofs',
-        'takedowns',
-      ]);
-      await navTo(page, 'flags');
-      await page.waitForSelector('#flags-h ~ *');
-      await checkPage(page, `admin-flags-${view}`);
-      await navTo(page, 'nodes');
-      await page.waitForSelector(`table >> text=${w.node.id.slice(0, 16)}`);
-      await checkPage(page, `admin-nodes-${view}`);
-      await page.click('table a.mono >> nth=0');
-      await page.waitForSelector('figure.chart svg rect.bar');
-      await checkPage(page, `admin-operator-${view}`);
-      await navTo(page, 'keys');
-      await page.waitForSelector('table >> text=crawl-only');
-      await checkPage(page, `admin-keys-${view}`);
-      await navTo(page, 'audit');
-      await page.waitForSelector('table >> text=key.create').catch(() => undefined);
-      await checkPage(page, `admin-audit-${view}`);
-      await navTo(page, 'takedowns');
-      const url = `${w.site.url}/taken-down-${view}`;
-      await page.fill('#td-value', url);
-      await page.fill('#td-reason', 'court order');
-      await page.click('form button[type="submit"]');
-      await page.waitForSelector(`table >> text=${url}`);
-      await checkPage(page, `admin-takedowns-${view}`);
-      await navTo(page, 'audit');
-      await page.waitForSelector('table >> text=takedown');
     });
   });
 });
