@@ -1,7 +1,7 @@
 import type { RowProof, RowProofCheck } from '@sward/core/row-proof';
 import { useEffect, useState } from 'preact/hooks';
 import type { Api } from '../api.js';
-import { describe, Facts, html, short, when } from '../ui.js';
+import { describe, Facts, html, short } from '../ui.js';
 
 const STEP_LABEL: Record<RowProofCheck['step'], string> = {
   signature: 'Node signature',
@@ -28,7 +28,7 @@ export function ProofsPage({ api, captureId }: { api: Api; captureId?: string })
     setError(null);
     setResult(null);
     try {
-      const proof =
+      const proof: RowProof =
         'json' in source
           ? (JSON.parse(source.json) as RowProof)
           : await api.get<RowProof>(`/v1/proofs?captureId=${encodeURIComponent(source.captureId)}`);
@@ -86,24 +86,24 @@ export function ProofsPage({ api, captureId }: { api: Api; captureId?: string })
                 </li>`,
               )}
             </ul>
-            <${Facts}
-              items=${[
-                ['Capture', html`<span class="mono">${result.proof.captureId}</span>`],
-                [
-                  'URL',
-                  html`<span class="url">${String((result.proof.record.capture as { requestedUrl?: string }).requestedUrl ?? '')}</span>`,
-                ],
-                [
-                  'Fetched',
-                  when(String((result.proof.record.capture as { fetchEnd?: string }).fetchEnd ?? '')),
-                ],
-                ['Leaf', result.proof.leafIndex],
-                ['Checkpoint size', result.proof.checkpoint.size],
-                ['Log key', html`<span class="mono">${short(result.key, 48)}</span>`],
-              ]}
-            />
+            <${Facts} items=${proofFacts(result.proof, result.key)} />
           </div>`
         : null
     }
   </section>`;
+}
+
+/** What the proof says about its row, read defensively: a pasted proof may be any JSON. */
+function proofFacts(proof: RowProof, key: string): [string, string | number][] {
+  const p = proof as Partial<RowProof> | null;
+  const capture = (p?.record?.capture ?? {}) as { requestedUrl?: unknown; fetchEnd?: unknown };
+  const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? v : '—');
+  return [
+    ['Capture', text(p?.captureId)],
+    ['URL', text(capture.requestedUrl)],
+    ['Fetched', text(capture.fetchEnd)],
+    ['Leaf', text(p?.leafIndex)],
+    ['Checkpoint size', text(p?.checkpoint?.size)],
+    ['Log key', short(key, 48)],
+  ];
 }
