@@ -70,3 +70,5 @@ async function bundle(name, entry, outdir) {
 
 await bundle('sward', 'packages/cli/src/index.ts', 'packages/cli/dist/bundle');
 await bundle('sward-node', 'packages/node/src/command.ts', 'packages/node/dist/bundle');
+// The console (packages/web) is bundled here too, so the one build command makes every bundle.
+await import('./bundle-console.mjs');

@@ -147,9 +147,8 @@ for (const backend of backends()) {
 
     test('page and document queries: limit and after must be whole numbers in range', async () => {
       for (const route of ['pages', 'documents', 'skipped']) {
-        const bad = route === 'skipped' ? ['after=abc', 'after=-1', 'limit=5'] : [];
-        for (const v of ['abc', 'NaN', '1.5', '-1', '0', '5001', '1e400', ''])
-          if (route !== 'skipped') bad.push(`limit=${v}`);
+        const bad = route === 'skipped' ? ['after=abc', 'after=-1'] : [];
+        for (const v of ['abc', 'NaN', '1.5', '-1', '0', '5001', '1e400', '']) bad.push(`limit=${v}`);
         bad.push('after=1.5', 'after=NaN', 'typo=1');
         for (const q of bad) {
           const r = await call('GET', `/v1/jobs/${f.job}/${route}?${q}`, f.acme);

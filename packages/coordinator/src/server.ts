@@ -61,6 +61,8 @@ export interface CoordinatorOptions {
    * Addresses of reverse proxies in front of the coordinator. Only requests from these have their
    * X-Forwarded-For read for the node's address (sybil evidence); default none: the socket's peer.
    */
+  /** The built console's folder; default: packages/web/dist found through @sward/web; null: no console. */
+  consoleDir?: string | null;
   trustedProxies?: string[];
   /** Web Bot Auth: delegated key lifetime and directory signature reuse (web-bot-auth/bot-keys.ts). */
   webBotAuth?: Partial<WebBotAuthConfig>;
@@ -218,6 +220,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     collectionSearch,
     creators,
     trustedProxies: trustedProxySet(opts.trustedProxies),
+    ...(opts.consoleDir === undefined ? {} : { consoleDir: opts.consoleDir }),
     isClosing: () => closing,
     flushLog: () => sequencer.flush(),
   });

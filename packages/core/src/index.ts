@@ -24,6 +24,7 @@ export * from './proof-wire.js';
 export * from './redirect-chain.js';
 export * from './rewards-wire.js';
 export * from './rights-receipt.js';
+export * from './row-proof-verify.js';
 export * from './scrape-wire.js';
 export * from './spot-check-selection.js';
 export * from './takedown.js';

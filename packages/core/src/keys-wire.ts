@@ -56,6 +56,16 @@ export const createKeyRequestSchema = z
   .strict();
 export type CreateKeyRequest = z.input<typeof createKeyRequestSchema>;
 
+/** GET /v1/keys/me: the calling key, for a client deciding what to offer (the server still checks). */
+export interface KeyIdentity {
+  id: string;
+  name: string;
+  tenant: string;
+  role: Role;
+  /** What the key may do; an admin key holds every scope. */
+  scopes: Scope[];
+}
+
 export interface ApiKeyInfo {
   id: string;
   name: string;

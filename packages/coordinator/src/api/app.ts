@@ -6,6 +6,7 @@ import { CoordinatorError } from '../errors.js';
 import { safeError } from '../log-safe.js';
 import { auditRoutes } from './audit-routes.js';
 import { authorize } from './authorize.js';
+import { consoleRoutes } from './console-routes.js';
 import { creatorRoutes } from './creator-routes.js';
 import { customerRoutes } from './customer-routes.js';
 import type { AppDeps } from './deps.js';
@@ -42,6 +43,7 @@ export function createApp(deps: AppDeps): Hono {
     c.body(await deps.metrics.registry.metrics(), 200, { 'content-type': deps.metrics.registry.contentType }),
   );
   app.route('/', directoryRoutes(deps));
+  app.route('/', consoleRoutes(deps.consoleDir));
   app.route('/v1/nodes', nodeRoutes(deps));
   app.route('/v1/log', logRoutes(deps));
   app.route('/', labellingRoutes({ ...deps, payer: deps.rewards }));

@@ -21,13 +21,13 @@ export function authorize(store: Store): MiddlewareHandler<KeyEnv> {
     if (!route) return next(); // no handler: the app's 404
     const rule = ROUTE_RULES[`${route.method} ${route.path}`];
     if (!rule) throw new CoordinatorError('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`);
-    if (rule.auth !== 'key') return next();
+    if (rule.auth !== 'key' && rule.auth !== 'anyKey') return next();
     const secret = bearer(c);
     const p = secret ? await store.auth.checkApiKey(secret) : null;
     if (p === 'expired') throw new CoordinatorError('UNAUTHORIZED', 'this API key has expired');
     if (!p)
       throw new CoordinatorError('UNAUTHORIZED', 'missing or unknown API key (Authorization: Bearer sk_…)');
-    if (p.role !== 'admin' && !p.scopes.has(rule.scope))
+    if (rule.auth === 'key' && p.role !== 'admin' && !p.scopes.has(rule.scope))
       throw new CoordinatorError('FORBIDDEN', `this API key lacks the scope ${rule.scope}`);
     await rate(p);
     c.set('principal', p);

@@ -32,7 +32,10 @@ const pagesQuery = z
     limit,
   })
   .strict();
-const skippedQuery = z.object({ after: seq.default(0) }).strict();
+/** `limit` is optional: left out, a page of 5,000 as before (the console asks for 50). */
+const skippedQuery = z
+  .object({ after: seq.default(0), limit: z.coerce.number().int().min(1).max(5000).default(5000) })
+  .strict();
 const manifestQuery = z
   .object({
     size: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
@@ -138,8 +141,8 @@ export function customerRoutes({
   });
 
   r.get('/jobs/:id/skipped', async (c) => {
-    const { after } = parseQuery(c, skippedQuery);
-    const rows = (await store.captures.skipped((await ownJob(c)).id, after, 5000)).map(skipListing);
+    const { after, limit } = parseQuery(c, skippedQuery);
+    const rows = (await store.captures.skipped((await ownJob(c)).id, after, limit)).map(skipListing);
     return c.json({ skipped: rows, next: rows.length ? rows[rows.length - 1]?.id : null });
   });
 

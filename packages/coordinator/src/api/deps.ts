@@ -39,6 +39,8 @@ export interface AppDeps {
   flushLog(): Promise<void>;
   /** Proxies whose X-Forwarded-For is believed for a node's address (normalised); none by default. */
   trustedProxies?: ReadonlySet<string>;
+  /** The built console's folder (packages/web/dist); default: found through @sward/web, none if unbuilt. */
+  consoleDir?: string | null;
   /** True once close() began: long polls answer at once so the server can drain. */
   isClosing(): boolean;
 }

@@ -3,6 +3,7 @@ import {
   type ApiKeyInfo,
   createKeyRequestSchema,
   DEFAULT_CUSTOMER_SCOPES,
+  type KeyIdentity,
   SCOPES,
   type Scope,
   tenantNameSchema,
@@ -99,6 +100,19 @@ export function keyRoutes({ store }: { store: Store }): Hono<KeyEnv> {
       throw new CoordinatorError('FORBIDDEN', 'only an admin key may revoke or rotate an admin key');
     return k;
   };
+
+  /** The calling key itself (any key, route-rules.ts anyKey): what the console may show it. */
+  r.get('/me', async (c) => {
+    const me = principal(c);
+    const answer: KeyIdentity = {
+      id: me.keyId,
+      name: me.name,
+      tenant: me.tenant,
+      role: me.role,
+      scopes: me.role === 'admin' ? [...SCOPES] : [...me.scopes],
+    };
+    return c.json(answer);
+  });
 
   r.post('/', async (c) => {
     const req = await parseBody(c, createKeyRequestSchema);

@@ -38,6 +38,20 @@ export function operatorRoutes({ store, rewards }: { store: Store; rewards: Rewa
     }),
   );
 
+  /** Every registered node, newest seen first, for the admin console (no addresses). */
+  r.get('/admin/nodes', async (c) => {
+    const nodes = (await store.auth.listNodes()).map((n) => ({
+      id: n.id,
+      operator: n.operator,
+      createdAt: n.createdAt,
+      lastSeen: n.lastSeen,
+      revokedAt: n.revokedAt,
+      credibility: n.credibility,
+    }));
+    nodes.sort((a, b) => (b.lastSeen ?? 0) - (a.lastSeen ?? 0));
+    return c.json({ nodes });
+  });
+
   r.post('/admin/nodes/:nodeId/revoke', async (c) => {
     const p = nodeIdParam.safeParse(c.req.param('nodeId'));
     if (!p.success) throw new CoordinatorError('BAD_REQUEST', `nodeId: ${p.error.issues[0]?.message}`);

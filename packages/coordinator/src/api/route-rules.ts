@@ -11,18 +11,21 @@ import type { Scope } from '@sward/core';
  * - node: a node session token (checked by node-routes.ts / rewards-routes.ts, which need the node id);
  * - labeller: a labeller session (cookie or Bearer, checked in labelling-routes.ts);
  * - key: an API key holding `scope`. Customer objects are then looked up within the key's tenant, so
- *   another tenant's object answers 404 exactly like one that does not exist.
+ *   another tenant's object answers 404 exactly like one that does not exist;
+ * - anyKey: any valid API key, whatever its scopes (only GET /v1/keys/me: a key reading its own scopes).
  */
 export type RouteRule =
   | { auth: 'public' }
   | { auth: 'node' }
   | { auth: 'labeller' }
-  | { auth: 'key'; scope: Scope };
+  | { auth: 'key'; scope: Scope }
+  | { auth: 'anyKey' };
 
 const pub: RouteRule = { auth: 'public' };
 const node: RouteRule = { auth: 'node' };
 const labeller: RouteRule = { auth: 'labeller' };
 const key = (scope: Scope): RouteRule => ({ auth: 'key', scope });
+const anyKey: RouteRule = { auth: 'anyKey' };
 
 export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'GET /healthz': pub,
@@ -57,6 +60,7 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'POST /v1/operators': pub,
   'POST /v1/admin/nodes/:nodeId/revoke': key('operators:admin'),
   'POST /v1/admin/operators/:operator/revoke': key('operators:admin'),
+  'GET /v1/admin/nodes': key('operators:admin'),
   // crawl jobs and their output (customer-routes.ts)
   'POST /v1/jobs': key('crawl'),
   'GET /v1/jobs': key('crawl'),
@@ -82,11 +86,16 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'POST /v1/collections/:id/search': key('collections'),
   'DELETE /v1/collections/:id': key('collections'),
   // API keys (key-routes.ts): a tenant's own; an admin key manages every tenant's
+  'GET /v1/keys/me': anyKey,
   'POST /v1/keys': key('keys:admin'),
   'GET /v1/keys': key('keys:admin'),
   'POST /v1/keys/:id/revoke': key('keys:admin'),
   'POST /v1/keys/:id/rotate': key('keys:admin'),
   // labelling marketplace (labelling-routes.ts): the page, the project owner, the labellers
+  // the console (console-routes.ts): static files; its data comes from the routes above, with the key
+  'GET /console': pub,
+  'GET /console/': pub,
+  'GET /console/:file': pub,
   'GET /label': pub,
   'GET /label/app.js': pub,
   'POST /v1/labelling/projects': key('labelling:owner'),
