@@ -56,22 +56,26 @@ export const createKeyRequestSchema = z
   .strict();
 export type CreateKeyRequest = z.input<typeof createKeyRequestSchema>;
 
-export interface ApiKeyInfo {
-  id: string;
-  name: string;
-  tenant: string;
-  role: Role;
-  scopes: Scope[];
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
+export const apiKeyInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  tenant: z.string(),
+  role: z.enum(ROLES),
+  scopes: z.array(z.enum(SCOPES)),
+  createdAt: z.string(),
+  expiresAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
   /** Present when the key has its own limit instead of the coordinator's default (0: no limit). */
-  requestsPerMinute?: number;
-  pagesPerDay?: number;
-}
+  requestsPerMinute: z.number().int().optional(),
+  pagesPerDay: z.number().int().optional(),
+});
+export type ApiKeyInfo = z.output<typeof apiKeyInfoSchema>;
 
 /** The answer to create and rotate: the secret is shown this once; only its hash is stored. */
-export interface NewApiKey extends ApiKeyInfo {
-  key: string;
-}
+export const newApiKeySchema = apiKeyInfoSchema.extend({
+  key: z.string(),
+  /** Rotation only: the key this one replaces (now revoked). */
+  replaces: z.string().optional(),
+});
+export type NewApiKey = z.output<typeof newApiKeySchema>;

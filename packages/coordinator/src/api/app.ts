@@ -6,6 +6,7 @@ import { CoordinatorError } from '../errors.js';
 import { safeError } from '../log-safe.js';
 import { auditRoutes } from './audit-routes.js';
 import { authorize } from './authorize.js';
+import { contractCheck, contractCheckEnabled } from './contract-check.js';
 import { creatorRoutes } from './creator-routes.js';
 import { customerRoutes } from './customer-routes.js';
 import type { AppDeps } from './deps.js';
@@ -14,6 +15,7 @@ import { keyRoutes } from './key-routes.js';
 import { labellingRoutes } from './labelling-routes.js';
 import { logRoutes } from './log-routes.js';
 import { nodeRoutes } from './node-routes.js';
+import { openApiRoutes } from './openapi-routes.js';
 import { operatorRoutes } from './operator-routes.js';
 import { rewardsRoutes } from './rewards-routes.js';
 import { scrapeRoutes } from './scrape-routes.js';
@@ -22,6 +24,8 @@ import { takedownRoutes } from './takedown-routes.js';
 /** The coordinator's HTTP API. Errors become `{error: {code, message}}` here and nowhere else. */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
+  // Tests only (SWARD_CONTRACT_CHECK=1): every request and answer is checked against the API contract.
+  if (deps.contractCheck ?? contractCheckEnabled()) app.use('*', contractCheck(deps.log));
   app.use(
     '/v1/*',
     bodyLimit({
@@ -42,6 +46,7 @@ export function createApp(deps: AppDeps): Hono {
     c.body(await deps.metrics.registry.metrics(), 200, { 'content-type': deps.metrics.registry.contentType }),
   );
   app.route('/', directoryRoutes(deps));
+  app.route('/', openApiRoutes());
   app.route('/v1/nodes', nodeRoutes(deps));
   app.route('/v1/log', logRoutes(deps));
   app.route('/', labellingRoutes({ ...deps, payer: deps.rewards }));

@@ -39,6 +39,8 @@ export interface AppDeps {
   flushLog(): Promise<void>;
   /** Proxies whose X-Forwarded-For is believed for a node's address (normalised); none by default. */
   trustedProxies?: ReadonlySet<string>;
+  /** Check every request and answer against the API contract (default: SWARD_CONTRACT_CHECK=1). */
+  contractCheck?: boolean;
   /** True once close() began: long polls answer at once so the server can drain. */
   isClosing(): boolean;
 }
