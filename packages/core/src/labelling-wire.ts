@@ -83,8 +83,8 @@ export const projectSettlementSchema = z.object({
   flagged: z.array(z.string()),
   paid: z.number(),
   held: z.number(),
-  /** Krippendorff's alpha over every label. */
-  alpha: z.number(),
+  /** Krippendorff's alpha over every label; null when there are too few labels to tell. */
+  alpha: z.number().nullable(),
 });
 export type ProjectSettlement = z.output<typeof projectSettlementSchema>;
 

@@ -86,7 +86,8 @@ export const rewardsRoutes = [
     tag,
     summary: 'Sybil flags, by status',
     rule,
-    query: z.object({ status: z.enum(FLAG_STATUSES).optional() }),
+    // empty: every status, as absent
+    query: z.object({ status: z.union([z.enum(FLAG_STATUSES), z.literal('')]).optional() }),
     responses: { 200: json(z.object({ flags: z.array(flagSchema) })) },
   }),
   route({
