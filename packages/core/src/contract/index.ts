@@ -48,6 +48,7 @@ export {
   type RouteResponse,
   routeKey,
 } from './route.js';
+export type { ApiAnswer, ApiBody, ContractRoute, RouteId } from './types.js';
 export {
   adminRoutes,
   collectionRoutes,
