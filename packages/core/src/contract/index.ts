@@ -36,6 +36,16 @@ export const API_ROUTES: readonly ApiRoute[] = [
 
 export { type AuditEntry, auditEntrySchema, auditQuerySchema, takedownListQuerySchema } from './admin.js';
 export { API_ERROR_CODES, type ApiErrorBody, type ApiErrorCode, apiErrorSchema } from './errors.js';
+export {
+  documentsQuerySchema,
+  jobsListQuerySchema,
+  manifestQuerySchema,
+  PAGE_CURSOR,
+  pagesQuerySchema,
+  proofQuerySchema,
+  skippedQuerySchema,
+} from './jobs.js';
+export { keysListQuerySchema } from './keys.js';
 export { inclusionProofsRequestSchema } from './log.js';
 export { openApiDocument } from './openapi.js';
 export { closeEpochRequestSchema, reviewFlagRequestSchema } from './rewards.js';

@@ -16,8 +16,39 @@ import { json, key, route } from './route.js';
 const tag = 'jobs';
 const rule = key('crawl');
 const id = z.object({ id: z.string() });
-const seq = z.coerce.number().int().min(0);
-const limit = z.coerce.number().int().min(1);
+const seq = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const limit = z.coerce.number().int().min(1).max(5000).default(500);
+
+export const jobsListQuerySchema = z
+  .object({ limit: z.coerce.number().int().min(1).max(1000).default(100) })
+  .strict();
+/** `leaf` or `leaf:seq` from a previous answer's `next`; empty or absent: from the start. */
+export const PAGE_CURSOR = /^(?:(-1|\d{1,15})(?::(\d{1,15}))?)?$/;
+export const pagesQuerySchema = z
+  .object({
+    after: z.string().regex(PAGE_CURSOR, "expected a cursor from a previous answer's next").optional(),
+    limit,
+  })
+  .strict();
+export const documentsQuerySchema = z.object({ after: seq.default(0), limit }).strict();
+export const skippedQuerySchema = z.object({ after: seq.default(0) }).strict();
+/** The output's document filters; the coordinator narrows `quality` to its extractor's presets. */
+export const manifestQuerySchema = z
+  .object({
+    size: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+    lang: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,16}(,[A-Za-z0-9-]{1,16}){0,49}$/, 'expected comma-separated language codes')
+      .optional(),
+    quality: z.string().optional(),
+    dedup: z.coerce.number().min(0).max(1).optional(),
+    warc: z.enum(['0', '1']).optional(),
+  })
+  .strict();
+export const proofQuerySchema = z
+  .object({ captureId: z.string().min(1).max(200).optional(), url: z.string().min(1).max(8192).optional() })
+  .strict()
+  .refine((q) => q.captureId !== undefined || q.url !== undefined, 'give captureId or url');
 
 export const jobRoutes = [
   route({
@@ -35,7 +66,7 @@ export const jobRoutes = [
     tag,
     summary: "The tenant's crawl jobs, newest first",
     rule,
-    query: z.object({ limit: limit.max(1000).optional() }).strict(),
+    query: jobsListQuerySchema,
     responses: { 200: json(z.object({ jobs: z.array(jobInfoSchema) })) },
   }),
   route({
@@ -63,7 +94,7 @@ export const jobRoutes = [
     summary: "A job's stored pages in log order; next is a cursor for after",
     rule,
     params: id,
-    query: z.object({ after: z.string().optional(), limit: limit.max(5000).optional() }).strict(),
+    query: pagesQuerySchema,
     responses: { 200: json(pagesAnswerSchema) },
   }),
   route({
@@ -82,7 +113,7 @@ export const jobRoutes = [
     summary: "A job's extracted documents",
     rule,
     params: id,
-    query: z.object({ after: seq.optional(), limit: limit.max(5000).optional() }).strict(),
+    query: documentsQuerySchema,
     responses: { 200: json(documentsAnswerSchema) },
   }),
   route({
@@ -92,7 +123,7 @@ export const jobRoutes = [
     summary: "A job's skipped and failed URLs with their evidence",
     rule,
     params: id,
-    query: z.object({ after: seq.optional() }).strict(),
+    query: skippedQuerySchema,
     responses: { 200: json(skippedAnswerSchema) },
   }),
   route({
@@ -102,15 +133,7 @@ export const jobRoutes = [
     summary: "The signed manifest of a done job's output folder",
     rule,
     params: id,
-    query: z
-      .object({
-        size: z.coerce.number().int().min(1),
-        lang: z.string().optional(),
-        quality: z.string().optional(),
-        dedup: z.coerce.number().min(0).max(1).optional(),
-        warc: z.enum(['0', '1']).optional(),
-      })
-      .strict(),
+    query: manifestQuerySchema,
     responses: { 200: { contentType: 'text/plain', description: 'A C2SP signed note over every file' } },
   }),
   route({
@@ -128,7 +151,7 @@ export const jobRoutes = [
     tag,
     summary: "A row's proof by capture id or URL: signed record, leaf, checkpoint, inclusion proof",
     rule,
-    query: z.object({ captureId: z.string().optional(), url: z.string().optional() }).strict(),
+    query: proofQuerySchema,
     responses: { 200: json(rowProofSchema) },
   }),
   route({

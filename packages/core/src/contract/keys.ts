@@ -7,6 +7,8 @@ const tag = 'keys';
 const rule = key('keys:admin');
 const params = z.object({ id: z.string() });
 
+export const keysListQuerySchema = z.object({ tenant: tenantNameSchema.optional() }).strict();
+
 export const keyRoutes = [
   route({
     method: 'POST',
@@ -23,7 +25,7 @@ export const keyRoutes = [
     tag,
     summary: "The tenant's keys (an admin key: every tenant's, or one tenant's)",
     rule,
-    query: z.object({ tenant: tenantNameSchema.optional() }).strict(),
+    query: keysListQuerySchema,
     responses: { 200: json(z.object({ keys: z.array(apiKeyInfoSchema) })) },
   }),
   route({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { namedSchemaRegistry } from './components.js';
 import { apiErrorSchema } from './errors.js';
 import type { ApiRoute, RawContent, RouteAuth } from './route.js';
 
@@ -9,11 +10,15 @@ import type { ApiRoute, RawContent, RouteAuth } from './route.js';
  * fields they do not know, so a newer coordinator's extra field breaks no client.
  */
 export function openApiDocument(routes: readonly ApiRoute[], version: string): Record<string, unknown> {
+  const components = new Components();
+  components.schemaOf(apiErrorSchema); // every operation's default answer refers to it
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const r of routes) {
+  for (const r of [...routes].sort(
+    (a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method),
+  )) {
     const path = r.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
     paths[path] ??= {};
-    (paths[path] as Record<string, unknown>)[r.method.toLowerCase()] = operation(r);
+    (paths[path] as Record<string, unknown>)[r.method.toLowerCase()] = operation(r, components);
   }
   return {
     openapi: '3.1.0',
@@ -26,7 +31,7 @@ export function openApiDocument(routes: readonly ApiRoute[], version: string): R
     },
     paths,
     components: {
-      schemas: { Error: schemaOf(apiErrorSchema) },
+      schemas: components.sorted(),
       securitySchemes: {
         apiKey: {
           type: 'http',
@@ -49,7 +54,9 @@ export function openApiDocument(routes: readonly ApiRoute[], version: string): R
   };
 }
 
-function operation(r: ApiRoute): Record<string, unknown> {
+function operation(r: ApiRoute, components: Components): Record<string, unknown> {
+  const schemaOf = (s: z.ZodType) => components.schemaOf(s);
+  const content = (body: z.ZodType | RawContent) => contentOf(body, schemaOf);
   const op: Record<string, unknown> = {
     operationId: `${r.method.toLowerCase()}${r.path.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
     summary: r.summary,
@@ -64,7 +71,7 @@ function operation(r: ApiRoute): Record<string, unknown> {
       required: true,
       schema: { type: 'string' },
     })),
-    ...queryParameters(r.query),
+    ...queryParameters(r.query, schemaOf),
   ];
   if (parameters.length) op.parameters = parameters;
   if (r.body) op.requestBody = { required: true, content: content(r.body) };
@@ -92,13 +99,15 @@ const security = (rule: RouteAuth): Record<string, string[]>[] => {
   }
 };
 
-function content(body: z.ZodType | RawContent): Record<string, unknown> {
+type SchemaOf = (s: z.ZodType) => Record<string, unknown>;
+
+function contentOf(body: z.ZodType | RawContent, schemaOf: SchemaOf): Record<string, unknown> {
   if (body instanceof z.ZodType) return { 'application/json': { schema: schemaOf(body) } };
   const schema = body.binary ? { type: 'string', contentMediaType: body.contentType } : { type: 'string' };
   return Object.fromEntries(body.contentType.split(', ').map((t) => [t, { schema }]));
 }
 
-function queryParameters(query: z.ZodType | undefined): Record<string, unknown>[] {
+function queryParameters(query: z.ZodType | undefined, schemaOf: SchemaOf): Record<string, unknown>[] {
   if (!query) return [];
   const s = schemaOf(query) as { properties?: Record<string, unknown>; required?: string[] };
   return Object.entries(s.properties ?? {}).map(([name, schema]) => ({
@@ -109,10 +118,33 @@ function queryParameters(query: z.ZodType | undefined): Record<string, unknown>[
   }));
 }
 
-function schemaOf(s: z.ZodType): Record<string, unknown> {
-  const { $schema: _, ...rest } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<
-    string,
-    unknown
-  >;
-  return rest;
+/**
+ * Renders schemas, the named ones (components.ts) as references: zod puts each named schema a rendering
+ * meets in its $defs; they are moved to components.schemas and the references pointed there.
+ */
+class Components {
+  private readonly registry = namedSchemaRegistry();
+  private readonly named = new Map<string, string>();
+
+  schemaOf(s: z.ZodType): Record<string, unknown> {
+    const out = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any', metadata: this.registry }) as Record<
+      string,
+      unknown
+    >;
+    const { $schema: _, $defs, ...rest } = out;
+    for (const [id, def] of Object.entries(($defs ?? {}) as Record<string, unknown>)) {
+      const text = JSON.stringify(def);
+      const seen = this.named.get(id);
+      if (seen !== undefined && seen !== text) throw new Error(`schema ${id} renders two ways`);
+      this.named.set(id, text);
+    }
+    return JSON.parse(JSON.stringify(rest).replaceAll('"#/$defs/', '"#/components/schemas/'));
+  }
+
+  sorted(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const id of [...this.named.keys()].sort())
+      out[id] = JSON.parse((this.named.get(id) as string).replaceAll('"#/$defs/', '"#/components/schemas/'));
+    return out;
+  }
 }
