@@ -73,6 +73,23 @@ describe('GET /openapi.json and GET /docs', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  test("the app registers exactly the contract's routes", () => {
+    const registered = new Set(
+      co.app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`),
+    );
+    const declared = new Set(API_ROUTES.map(routeKey));
+    assert.deepEqual(
+      [...registered].filter((r) => !declared.has(r)),
+      [],
+      'handlers without a contract entry',
+    );
+    assert.deepEqual(
+      [...declared].filter((r) => !registered.has(r)),
+      [],
+      'contract entries without a handler',
+    );
+  });
+
   test('serve the document and a page of it, to anyone, with no script from elsewhere', async () => {
     const call = caller(co.app);
     const spec = await call('GET', '/openapi.json');
