@@ -22,7 +22,7 @@ export function docsPage(spec: Record<string, unknown>): string {
 <h1>${esc(info.title)} <small>${esc(info.version)}</small></h1><p>${esc(info.description)}
 The machine-readable document is <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).</p>
 <nav>${nav}</nav>${sections.join('')}
-<h2>Error body</h2><pre>${esc(JSON.stringify((spec.components as { schemas: unknown }).schemas, null, 2))}</pre>
+<h2>Schemas (components)</h2><pre>${esc(JSON.stringify((spec.components as { schemas: unknown }).schemas, null, 2))}</pre>
 </body></html>`;
 }
 
