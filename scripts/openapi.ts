@@ -1,6 +1,7 @@
 // Writes docs/openapi.json: the API contract (packages/core/src/contract/) as OpenAPI 3.1, as the
-// coordinator serves it at /openapi.json. test/openapi-snapshot.test.ts compares the two, so a change to
-// the API is a visible diff in review. Run: npm run -s openapi
+// coordinator serves it at /openapi.json. test/openapi-contract.test.ts compares the two byte for byte
+// (biome.json leaves the file as written), so a change to the API is a visible diff in review.
+// Run: npm run -s openapi
 import { writeFileSync } from 'node:fs';
 import { API_ROUTES, openApiDocument } from '@sward/core';
 import { API_VERSION } from '../packages/coordinator/src/api/openapi-routes.js';
