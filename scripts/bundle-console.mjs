@@ -32,7 +32,10 @@ const result = await build({
   conditions: ['source'],
   // npm may keep the console's own packages under packages/web/node_modules; htm (hoisted) imports preact.
   nodePaths: [join(web, 'node_modules')],
-  alias: { 'node:crypto': join(web, 'src/shims/node-crypto.ts') },
+  alias: {
+    'node:crypto': join(web, 'src/shims/node-crypto.ts'),
+    'node:url': join(web, 'src/shims/node-url.ts'),
+  },
   define: { 'process.env.NODE_ENV': '"production"' },
   minify: true,
   sourcemap: 'linked',

@@ -40,7 +40,13 @@ const res = spawnSync(
   ['--test', '--test-concurrency=2', '--test-timeout=240000', ...files],
   {
     stdio: 'inherit',
-    env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${sourceOptions}`.trim() },
+    // SWARD_CONTRACT_CHECK: every coordinator a test starts (in process or a child) checks each request and
+    // answer against the API contract (coordinator api/contract-check.ts), so the suite is its conformance test.
+    env: {
+      ...process.env,
+      SWARD_CONTRACT_CHECK: '1',
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${sourceOptions}`.trim(),
+    },
   },
 );
 process.exit(res.status ?? 1);

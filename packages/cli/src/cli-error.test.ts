@@ -50,7 +50,7 @@ test('SDK errors: unreachable, refused key, not found, refused request, server f
     /^sward keys create: cannot reach the coordinator at http:\/\/127\.0\.0\.1:1 \(connection refused\); is it running\?/,
   );
   assert.deepEqual(
-    [401, 404, 400, 503].map((s) => mapped(new SwardApiError('X', `answer ${s}`, s)).code),
+    [401, 404, 400, 503].map((s) => mapped(new SwardApiError('HTTP', `answer ${s}`, s)).code),
     ['AUTH', 'NOT_FOUND', 'REJECTED', 'REMOTE'],
   );
   assert.match(

@@ -1,25 +1,11 @@
-/** Why a coordinator request failed; `httpStatus` maps each code to HTTP in one place (api/app.ts). */
-export type CoordinatorErrorCode =
-  | 'BAD_REQUEST'
-  | 'UNAUTHORIZED'
-  | 'FORBIDDEN'
-  | 'SESSION_EXPIRED'
-  | 'NODE_UNKNOWN'
-  | 'NODE_REVOKED'
-  | 'NODE_DISTRUSTED'
-  | 'BAD_SIGNATURE'
-  | 'HASH_MISMATCH'
-  | 'BAD_REDIRECT_CHAIN'
-  | 'LEASE_NOT_HELD'
-  | 'LEASE_EXPIRED'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'RATE_LIMITED'
-  | 'STORAGE'
-  /** A synchronous call (POST /v1/scrape) waited its whole timeout. */
-  | 'TIMEOUT'
-  /** The coordinator's own setup is wrong (refused at start, never sent over HTTP). */
-  | 'CONFIG';
+import type { ApiErrorCode } from '@sward/core';
+
+/**
+ * Why a coordinator request failed: the API's closed codes (core contract/errors.ts) and CONFIG, the
+ * coordinator's own setup being wrong (refused at start, never sent over HTTP). `httpStatus` maps each
+ * code to HTTP in one place (api/app.ts).
+ */
+export type CoordinatorErrorCode = ApiErrorCode | 'CONFIG';
 
 const STATUS: Record<CoordinatorErrorCode, number> = {
   BAD_REQUEST: 400,
@@ -39,6 +25,7 @@ const STATUS: Record<CoordinatorErrorCode, number> = {
   RATE_LIMITED: 429,
   STORAGE: 500,
   TIMEOUT: 504,
+  CONTRACT_VIOLATION: 500,
   CONFIG: 500,
 };
 

@@ -2,114 +2,155 @@
  * The live-collection shapes of the HTTP API, shared by the coordinator (which answers with them) and
  * the SDK (which reads them), so the two cannot drift apart. Times are epoch ms unless named ISO.
  */
+import { z } from 'zod';
+import { webUrlSchema } from './web-url.js';
 
 /** What one refresh did. */
-export interface RefreshStats {
+export const refreshStatsSchema = z.object({
   /** Answers with a body (200), answers 304 Not Modified, and URLs that could not be fetched. */
-  fetched: number;
-  notModified: number;
-  failed: number;
+  fetched: z.number().int(),
+  notModified: z.number().int(),
+  failed: z.number().int(),
   /** Pages the refresh added to, changed in, or removed from the index. */
-  added: number;
-  changed: number;
-  removed: number;
-}
+  added: z.number().int(),
+  changed: z.number().int(),
+  removed: z.number().int(),
+});
+export type RefreshStats = z.output<typeof refreshStatsSchema>;
 
 /** How fresh a collection is. */
-export interface Freshness {
+export const freshnessSchema = z.object({
   /**
    * Time from a change on the source (its Last-Modified) to the change being searchable, over the
    * changes of the last week whose source gave a date: p50, p95 and max in ms, and how many were counted.
    */
-  changeToSearchableMs: { p50: number; p95: number; max: number; n: number } | null;
+  changeToSearchableMs: z
+    .object({ p50: z.number(), p95: z.number(), max: z.number(), n: z.number().int() })
+    .nullable(),
   /** Changes of the last week without a source date (removals, pages with no Last-Modified). */
-  undatedChanges: number;
+  undatedChanges: z.number().int(),
   /** Time since the least recently confirmed page was last fetched or answered 304; null when empty. */
-  oldestPageAgeMs: number | null;
-  lastRefresh: {
-    jobId: string;
-    startedAt: number;
-    finishedAt: number | null;
-    stats: RefreshStats | null;
-    webhook: { state: string; error: string | null } | null;
-  } | null;
+  oldestPageAgeMs: z.number().nullable(),
+  lastRefresh: z
+    .object({
+      jobId: z.string(),
+      startedAt: z.number(),
+      finishedAt: z.number().nullable(),
+      stats: refreshStatsSchema.nullable(),
+      webhook: z.object({ state: z.string(), error: z.string().nullable() }).nullable(),
+    })
+    .nullable(),
   /** Named sources whose last answer was an error. */
-  failedSources: { url: string; error: string; at: number | null }[];
+  failedSources: z.array(z.object({ url: z.string(), error: z.string(), at: z.number().nullable() })),
   /** Pages the last finished refresh could not fetch (they stay indexed until they answer again or go). */
-  failedPages: { url: string; reason: string | null; detail: string | null }[];
-}
+  failedPages: z.array(
+    z.object({ url: z.string(), reason: z.string().nullable(), detail: z.string().nullable() }),
+  ),
+});
+export type Freshness = z.output<typeof freshnessSchema>;
 
-export interface CollectionInfo {
-  id: string;
-  name: string;
-  everyMs: number;
-  maxPages: number;
-  chunkSize: number;
-  chunkOverlap: number;
-  paused: boolean;
-  createdAt: number;
+export const collectionInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  everyMs: z.number(),
+  maxPages: z.number().int(),
+  chunkSize: z.number().int(),
+  chunkOverlap: z.number().int(),
+  paused: z.boolean(),
+  createdAt: z.number(),
   /** A refresh is fetching now. */
-  refreshing: boolean;
-  nextRefreshAt: number | null;
-  webhook: { url: string } | null;
+  refreshing: z.boolean(),
+  nextRefreshAt: z.number().nullable(),
+  webhook: z.object({ url: z.string() }).nullable(),
   /** Only in the answer to create: the secret of the webhook's HMAC signatures. */
-  webhookSecret?: string;
-  sources: {
-    id: string;
-    url: string;
-    /** 'page', 'feed' or 'sitemap': guessed from the URL, confirmed by the first answer. */
-    kind: string;
-    lastFetchedAt: number | null;
-    lastError: string | null;
-  }[];
-  pages: number;
-  chunks: number;
-  freshness: Freshness;
-}
+  webhookSecret: z.string().optional(),
+  sources: z.array(
+    z.object({
+      id: z.string(),
+      url: z.string(),
+      /** 'page', 'feed' or 'sitemap': guessed from the URL, confirmed by the first answer. */
+      kind: z.string(),
+      lastFetchedAt: z.number().nullable(),
+      lastError: z.string().nullable(),
+    }),
+  ),
+  pages: z.number().int(),
+  chunks: z.number().int(),
+  freshness: freshnessSchema,
+});
+export type CollectionInfo = z.output<typeof collectionInfoSchema>;
 
-export interface CollectionSearchRequest {
-  query: string;
-  /** Results wanted, 1–200 (default 10). */
-  k?: number;
-  filters?: {
-    /** This host or its subdomains. */
-    domain?: string;
-    /** Fetched at or after (ISO 8601 or epoch ms). */
-    since?: string | number;
-    /** ISO 639-1. */
-    lang?: string;
-  };
-}
+/** The chunk sizes a collection gets when its request names none, in characters. */
+export const DEFAULT_CHUNK_SIZE = 1200;
+export const DEFAULT_CHUNK_OVERLAP = 120;
 
-export interface CollectionSearchResult {
-  score: number;
-  text: string;
-  url: string;
-  headingPath: string[];
+/** POST /v1/collections. */
+export const collectionRequestSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    sources: z.array(webUrlSchema).min(1).max(1000),
+    every: z.union([z.string(), z.number().int()]).default('5m'),
+    maxPages: z.number().int().min(1).max(1_000_000).default(1000),
+    chunkSize: z.number().int().min(100).max(20_000).default(DEFAULT_CHUNK_SIZE),
+    chunkOverlap: z.number().int().min(0).max(5000).default(DEFAULT_CHUNK_OVERLAP),
+    /** Where to POST what changed at each refresh, signed with HMAC-SHA256 (secret shown once). */
+    webhook: z.string().max(2000).optional(),
+  })
+  .strict();
+export type CollectionRequest = z.input<typeof collectionRequestSchema>;
+
+/** POST /v1/collections/:id/search. */
+export const collectionSearchRequestSchema = z
+  .object({
+    query: z.string().trim().min(1, 'give the words to search for').max(4000),
+    /** Results wanted, 1–200 (default 10). */
+    k: z.number().int().min(1).max(200).default(10),
+    filters: z
+      .object({
+        /** This host or its subdomains. */
+        domain: z.string().max(253).optional(),
+        /** Fetched at or after (ISO 8601 or epoch ms). */
+        since: z.union([z.string().max(64), z.number()]).optional(),
+        /** ISO 639-1. */
+        lang: z.string().min(2).max(8).optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+export type CollectionSearchRequest = z.input<typeof collectionSearchRequestSchema>;
+
+export const collectionSearchResultSchema = z.object({
+  score: z.number(),
+  text: z.string(),
+  url: z.string(),
+  headingPath: z.array(z.string()),
   /** When the capture these words come from was fetched (ISO 8601). */
-  fetchedAt: string;
-  lang: string | null;
-  domain: string;
-  keywordRank: number | null;
-  vectorRank: number | null;
+  fetchedAt: z.string(),
+  lang: z.string().nullable(),
+  domain: z.string(),
+  keywordRank: z.number().nullable(),
+  vectorRank: z.number().nullable(),
   /** How to prove the words: the signed capture, its leaf in the log, a checkpoint that covers it. */
-  provenance: {
-    captureId: string | null;
-    leafIndex: number | null;
+  provenance: z.object({
+    captureId: z.string().nullable(),
+    leafIndex: z.number().int().nullable(),
     /** Size of the latest checkpoint when it covers the leaf; null until one does (seconds, usually). */
-    checkpointSize: number | null;
+    checkpointSize: z.number().int().nullable(),
     /** GET this (with the API key) for the record, checkpoint and inclusion proof. */
-    proof: string | null;
-  };
-}
+    proof: z.string().nullable(),
+  }),
+});
+export type CollectionSearchResult = z.output<typeof collectionSearchResultSchema>;
 
-export interface CollectionSearchAnswer {
+export const collectionSearchAnswerSchema = z.object({
   /** 'hybrid' when an embedding provider is configured and answered; 'keyword' otherwise. */
-  mode: 'keyword' | 'hybrid';
-  results: CollectionSearchResult[];
+  mode: z.enum(['keyword', 'hybrid']),
+  results: z.array(collectionSearchResultSchema),
   /** Why the search fell back to keywords alone, when it did. */
-  warning?: string;
-}
+  warning: z.string().optional(),
+});
+export type CollectionSearchAnswer = z.output<typeof collectionSearchAnswerSchema>;
 
 /** The body of a `collection.refreshed` webhook (header `sward-signature`, see verifyWebhook). */
 export interface CollectionWebhookPayload {

@@ -101,50 +101,59 @@ export const creatorDnsName = (domain: string): string => `_sward-claim.${domain
 /** The TXT record's value, and the well-known file's `claim` member. */
 export const creatorProofValue = (token: string): string => `sward-claim=${token}`;
 
+const termsInForce = {
+  license: z.string(),
+  purposes: z.array(z.enum(CREATOR_PURPOSES)),
+  pricePer1000PagesUsd: z.string(),
+  royaltyShare: z.number(),
+  version: z.number().int(),
+  since: z.string(),
+};
+
 /** A creator's claim on a domain, as its own tenant sees it. */
-export interface CreatorClaimInfo {
-  domain: string;
-  state: 'pending' | 'verified';
+export const creatorClaimInfoSchema = z.object({
+  domain: z.string(),
+  state: z.enum(['pending', 'verified']),
   /** Serve this proof one of two ways, then ask to verify. */
-  proof: {
-    wellKnown: { url: string; body: { claim: string } };
-    dns: { name: string; type: 'TXT'; value: string };
-  };
-  verifiedAt: string | null;
-  method: 'well-known' | 'dns' | null;
+  proof: z.object({
+    wellKnown: z.object({ url: z.string(), body: z.object({ claim: z.string() }) }),
+    dns: z.object({ name: z.string(), type: z.literal('TXT'), value: z.string() }),
+  }),
+  verifiedAt: z.string().nullable(),
+  method: z.enum(['well-known', 'dns']).nullable(),
   /** The terms in force, with their version (each change is a new version; captures record theirs). */
-  terms: (CreatorTerms & { version: number; since: string }) | null;
-}
+  terms: z.object(termsInForce).nullable(),
+});
+export type CreatorClaimInfo = z.output<typeof creatorClaimInfoSchema>;
 
 /** The terms of a domain as anyone may read them (GET /v1/terms/:domain). */
-export interface PublicDomainTerms extends CreatorTerms {
-  domain: string;
-  version: number;
-  since: string;
-}
+export const publicDomainTermsSchema = z.object({ domain: z.string(), ...termsInForce });
+export type PublicDomainTerms = z.output<typeof publicDomainTermsSchema>;
 
 /**
  * One line of a creator's statement (GET /v1/creator/statement): for one epoch and domain, the pages stored
  * under the domain's terms, by the purpose of the job that fetched them, and what the creator earned.
  */
-export interface CreatorStatementLine {
-  epoch: number;
+export const creatorStatementLineSchema = z.object({
+  epoch: z.number().int(),
   /** The epoch's bounds (ISO 8601): [from, to). */
-  from: string;
-  to: string;
-  domain: string;
-  pages: number;
-  purposes: Record<CreatorPurpose, number>;
+  from: z.string(),
+  to: z.string(),
+  domain: z.string(),
+  pages: z.number().int(),
+  purposes: z.record(z.enum(CREATOR_PURPOSES), z.number().int()),
   /** The terms versions the pages were captured under. */
-  termsVersions: number[];
+  termsVersions: z.array(z.number().int()),
   /** What customers paid for these pages, and the creator's share of it, in micro-USD and as USD. */
-  chargedMicroUsd: number;
-  earnedMicroUsd: number;
-  earnedUsd: string;
-}
+  chargedMicroUsd: z.number().int(),
+  earnedMicroUsd: z.number().int(),
+  earnedUsd: z.string(),
+});
+export type CreatorStatementLine = z.output<typeof creatorStatementLineSchema>;
 
-export interface CreatorStatement {
-  lines: CreatorStatementLine[];
-  totalEarnedMicroUsd: number;
-  totalEarnedUsd: string;
-}
+export const creatorStatementSchema = z.object({
+  lines: z.array(creatorStatementLineSchema),
+  totalEarnedMicroUsd: z.number().int(),
+  totalEarnedUsd: z.string(),
+});
+export type CreatorStatement = z.output<typeof creatorStatementSchema>;

@@ -57,31 +57,36 @@ export const createKeyRequestSchema = z
 export type CreateKeyRequest = z.input<typeof createKeyRequestSchema>;
 
 /** GET /v1/keys/me: the calling key, for a client deciding what to offer (the server still checks). */
-export interface KeyIdentity {
-  id: string;
-  name: string;
-  tenant: string;
-  role: Role;
+export const keyIdentitySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  tenant: z.string(),
+  role: z.enum(ROLES),
   /** What the key may do; an admin key holds every scope. */
-  scopes: Scope[];
-}
+  scopes: z.array(z.enum(SCOPES)),
+});
+export type KeyIdentity = z.output<typeof keyIdentitySchema>;
 
-export interface ApiKeyInfo {
-  id: string;
-  name: string;
-  tenant: string;
-  role: Role;
-  scopes: Scope[];
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
+export const apiKeyInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  tenant: z.string(),
+  role: z.enum(ROLES),
+  scopes: z.array(z.enum(SCOPES)),
+  createdAt: z.string(),
+  expiresAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
   /** Present when the key has its own limit instead of the coordinator's default (0: no limit). */
-  requestsPerMinute?: number;
-  pagesPerDay?: number;
-}
+  requestsPerMinute: z.number().int().optional(),
+  pagesPerDay: z.number().int().optional(),
+});
+export type ApiKeyInfo = z.output<typeof apiKeyInfoSchema>;
 
 /** The answer to create and rotate: the secret is shown this once; only its hash is stored. */
-export interface NewApiKey extends ApiKeyInfo {
-  key: string;
-}
+export const newApiKeySchema = apiKeyInfoSchema.extend({
+  key: z.string(),
+  /** Rotation only: the key this one replaces (now revoked). */
+  replaces: z.string().optional(),
+});
+export type NewApiKey = z.output<typeof newApiKeySchema>;

@@ -10,6 +10,7 @@ export * from './errors.js';
 export * from './fetch-failure.js';
 export * from './hash.js';
 export * from './identity.js';
+export * from './node-protocol-wire.js';
 export * from './operator-wire.js';
 export * from './pay-per-crawl.js';
 export * from './web-bot-auth.js';

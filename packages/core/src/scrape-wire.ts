@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { PageListing, SkipListing } from './bundle/bundle-rows.js';
 import { crawlRequestSchema } from './crawl-wire.js';
-import type { RowProof } from './proof-wire.js';
+import { pageRowSchema, skipEvidenceSchema } from './job-wire.js';
+import { rowProofSchema } from './proof-wire.js';
 import { webUrlSchema } from './web-url.js';
 
 /** POST /v1/scrape: one URL, fetched through a node and answered in the same request. */
@@ -24,21 +24,23 @@ export type ScrapeRequest = z.input<typeof scrapeRequestSchema>;
  * The answer: the page with its signed capture, its document (text and Markdown) and its proof when it
  * was stored; the reason (robots.txt, noai, TDM, a failure) when it was not.
  */
-export type ScrapeAnswer =
-  | {
-      jobId: string;
-      url: string;
-      state: 'stored';
-      page: PageListing;
-      /** The cleaned document; null for a body the extractor does not read (not HTML). */
-      document: Record<string, unknown> | null;
-      proof: RowProof;
-    }
-  | {
-      jobId: string;
-      url: string;
-      state: 'skipped' | 'failed';
-      reason: string;
-      detail: string | null;
-      evidence: SkipListing['evidence'] | null;
-    };
+export const scrapeAnswerSchema = z.discriminatedUnion('state', [
+  z.object({
+    jobId: z.string(),
+    url: z.string(),
+    state: z.literal('stored'),
+    page: pageRowSchema.omit({ seq: true }).extend({ seq: z.number().int().optional() }),
+    /** The cleaned document; null for a body the extractor does not read (not HTML). */
+    document: z.record(z.string(), z.unknown()).nullable(),
+    proof: rowProofSchema,
+  }),
+  z.object({
+    jobId: z.string(),
+    url: z.string(),
+    state: z.enum(['skipped', 'failed']),
+    reason: z.string(),
+    detail: z.string().nullable(),
+    evidence: skipEvidenceSchema.nullable(),
+  }),
+]);
+export type ScrapeAnswer = z.output<typeof scrapeAnswerSchema>;

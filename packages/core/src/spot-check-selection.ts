@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 import { CoreError } from './errors.js';
 import { sha256Hex } from './hash.js';
 import type { NoteVerifier } from './merkle/note-keys.js';
@@ -10,20 +11,21 @@ import { verifyNote } from './merkle/signed-note.js';
  * which is revealed once the epoch is over. A node cannot tell which of its captures will be checked when
  * it submits them; anyone can check afterwards that the coordinator picked exactly what the key says.
  */
-export interface SpotCheckEpoch {
-  epoch: number;
+export const spotCheckEpochSchema = z.object({
+  epoch: z.number().int(),
   /** Epoch bounds, ms since 1970: captures accepted in [startsAt, endsAt) are drawn with this key. */
-  startsAt: number;
-  endsAt: number;
+  startsAt: z.number(),
+  endsAt: z.number(),
   /** Share of drawn captures that are checked, fixed when the key was committed. */
-  rate: number;
+  rate: z.number(),
   /** Hex SHA-256 of the key bytes. */
-  commitment: string;
+  commitment: z.string(),
   /** The commitment as a signed note by the log's key (spotCheckStatementText). */
-  statement: string;
+  statement: z.string(),
   /** Hex key, null until the epoch is revealed. */
-  key: string | null;
-}
+  key: z.string().nullable(),
+});
+export type SpotCheckEpoch = z.output<typeof spotCheckEpochSchema>;
 
 const HEX32 = /^[0-9a-f]{64}$/;
 

@@ -28,11 +28,14 @@ export interface Takedown {
   value: string;
 }
 
-export interface TakedownInfo extends Takedown {
-  id: string;
-  reason: string;
-  createdAt: string;
-}
+export const takedownInfoSchema = z.object({
+  kind: z.enum(TAKEDOWN_KINDS),
+  value: z.string(),
+  id: z.string(),
+  reason: z.string(),
+  createdAt: z.string(),
+});
+export type TakedownInfo = z.output<typeof takedownInfoSchema>;
 
 // One DNS label: letters, digits and inner dashes (IDNs arrive here already in punycode).
 const HOST = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;

@@ -1,23 +1,20 @@
 import type {
-  CreateProjectRequest,
+  ApiAnswer,
+  ApiBody,
   CreatorClaimInfo,
   CreatorStatement,
   CreatorTermsRequest,
-  EpochRow,
   Flag,
   FlagStatus,
-  LabellingProjectInfo,
   LabellingProjectStatus,
-  LabellingTaskType,
   OperatorStatus,
   PayoutClaim,
   ProjectExportListing,
   ProjectSettlement,
   PublicDomainTerms,
   ScrapeAnswer,
-  SpotCheckEpoch,
 } from '@sward/core';
-import { SwardApiError } from './errors.js';
+import { SwardApiError, swardErrorCode } from './errors.js';
 import type {
   ApiKeyInfo,
   AuditEntry,
@@ -103,9 +100,13 @@ export class SwardClient {
     if (!res.ok) {
       const j = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
       const retryAfter = Number(res.headers.get('retry-after') ?? Number.NaN);
+      const code = swardErrorCode(j?.error?.code);
       throw new SwardApiError(
-        j?.error?.code ?? 'HTTP',
-        j?.error?.message ?? `${method} ${path}: HTTP ${res.status}`,
+        code,
+        // a code this client does not know is kept in the message
+        code === 'HTTP' && j?.error?.code
+          ? `${j.error.code}: ${j.error.message}`
+          : (j?.error?.message ?? `${method} ${path}: HTTP ${res.status}`),
         res.status,
         Number.isFinite(retryAfter) ? { retryAfterS: retryAfter } : undefined,
       );
@@ -122,7 +123,7 @@ export class SwardClient {
     return this.call('GET', `/v1/jobs/${encodeURIComponent(id)}`);
   }
 
-  jobs(): Promise<{ jobs: JobInfo[] }> {
+  jobs(): Promise<ApiAnswer<'GET /v1/jobs'>> {
     return this.call('GET', '/v1/jobs');
   }
 
@@ -130,7 +131,7 @@ export class SwardClient {
   async *pages(jobId: string): AsyncGenerator<PageRow> {
     let after = '';
     for (;;) {
-      const r = await this.call<{ pages: PageRow[]; next: string | null }>(
+      const r = await this.call<ApiAnswer<'GET /v1/jobs/:id/pages'>>(
         'GET',
         `/v1/jobs/${encodeURIComponent(jobId)}/pages?after=${encodeURIComponent(after)}&limit=1000`,
       );
@@ -149,7 +150,7 @@ export class SwardClient {
   async *documents(jobId: string): AsyncGenerator<DocumentRow> {
     let after = 0;
     for (;;) {
-      const r = await this.call<{ documents: DocumentRow[]; next: number | null }>(
+      const r = await this.call<ApiAnswer<'GET /v1/jobs/:id/documents'>>(
         'GET',
         `/v1/jobs/${encodeURIComponent(jobId)}/documents?after=${after}&limit=1000`,
       );
@@ -162,7 +163,7 @@ export class SwardClient {
   async *skipped(jobId: string): AsyncGenerator<SkipRow> {
     let after = 0;
     for (;;) {
-      const r = await this.call<{ skipped: SkipRow[]; next: number | null }>(
+      const r = await this.call<ApiAnswer<'GET /v1/jobs/:id/skipped'>>(
         'GET',
         `/v1/jobs/${encodeURIComponent(jobId)}/skipped?after=${after}`,
       );
@@ -194,15 +195,7 @@ export class SwardClient {
   }
 
   /** A live collection; with `webhook`, the answer carries `webhookSecret` (shown this once). */
-  createCollection(req: {
-    name: string;
-    sources: string[];
-    every?: string | number;
-    maxPages?: number;
-    chunkSize?: number;
-    chunkOverlap?: number;
-    webhook?: string;
-  }): Promise<CollectionInfo> {
+  createCollection(req: ApiBody<'POST /v1/collections'>): Promise<ApiAnswer<'POST /v1/collections'>> {
     return this.call('POST', '/v1/collections', req);
   }
 
@@ -248,7 +241,7 @@ export class SwardClient {
   }
 
   /** A new secret for the key, same tenant, role and scopes; the old secret stops working at once. */
-  rotateKey(id: string): Promise<NewApiKey & { replaces: string }> {
+  rotateKey(id: string): Promise<ApiAnswer<'POST /v1/keys/:id/rotate'>> {
     return this.call('POST', `/v1/keys/${encodeURIComponent(id)}/rotate`);
   }
 
@@ -261,7 +254,7 @@ export class SwardClient {
   async takedowns(): Promise<TakedownInfo[]> {
     const all: TakedownInfo[] = [];
     for (let after = ''; ; ) {
-      const r = await this.call<{ takedowns: TakedownInfo[]; next: string | null }>(
+      const r = await this.call<ApiAnswer<'GET /v1/takedowns'>>(
         'GET',
         `/v1/takedowns?after=${encodeURIComponent(after)}`,
       );
@@ -277,7 +270,7 @@ export class SwardClient {
     if (q.action) qs.set('action', q.action);
     if (q.after !== undefined) qs.set('after', String(q.after));
     if (q.limit !== undefined) qs.set('limit', String(q.limit));
-    const r = await this.call<{ entries: AuditEntry[] }>('GET', `/v1/audit${qs.size ? `?${qs}` : ''}`);
+    const r = await this.call<ApiAnswer<'GET /v1/audit'>>('GET', `/v1/audit${qs.size ? `?${qs}` : ''}`);
     return r.entries;
   }
 
@@ -286,24 +279,22 @@ export class SwardClient {
    * capture, its document (text and Markdown) and its proof, or why it was skipped or failed. A page not
    * fetched within `timeoutMs` (default 60 s) fails with code TIMEOUT naming the job to follow.
    */
-  scrape(url: string, opts: { timeoutMs?: number } = {}): Promise<ScrapeAnswer> {
+  scrape(url: string, opts: Omit<ApiBody<'POST /v1/scrape'>, 'url'> = {}): Promise<ScrapeAnswer> {
     return this.call('POST', '/v1/scrape', { url, ...opts });
   }
 
   // ---- labelling projects (key scope labelling:owner): the tenant's own ----
 
   /** Creates a project from JSONL items; the coordinator checks every line and stores all or nothing. */
-  createProject(req: CreateProjectRequest): Promise<LabellingProjectInfo & { items: number }> {
+  createProject(
+    req: ApiBody<'POST /v1/labelling/projects'>,
+  ): Promise<ApiAnswer<'POST /v1/labelling/projects'>> {
     return this.call('POST', '/v1/labelling/projects', req);
   }
 
-  async projects(): Promise<{ id: string; name: string; type: LabellingTaskType }[]> {
-    return (
-      await this.call<{ projects: { id: string; name: string; type: LabellingTaskType }[] }>(
-        'GET',
-        '/v1/labelling/projects',
-      )
-    ).projects;
+  async projects(): Promise<ApiAnswer<'GET /v1/labelling/projects'>['projects']> {
+    return (await this.call<ApiAnswer<'GET /v1/labelling/projects'>>('GET', '/v1/labelling/projects'))
+      .projects;
   }
 
   /** Labels, labellers and flags of a project. */
@@ -343,14 +334,12 @@ export class SwardClient {
     return this.call('GET', `/v1/rewards/operators/${encodeURIComponent(operator)}/status`);
   }
 
-  epochs(): Promise<{ current: number; closed: EpochRow[] }> {
+  epochs(): Promise<ApiAnswer<'GET /v1/rewards/epochs'>> {
     return this.call('GET', '/v1/rewards/epochs');
   }
 
   /** A closed epoch's payout table. */
-  epoch(
-    epoch: number,
-  ): Promise<EpochRow & { payouts: { index: number; account: string; amount: number }[] }> {
+  epoch(epoch: number): Promise<ApiAnswer<'GET /v1/rewards/epochs/:epoch'>> {
     return this.call('GET', `/v1/rewards/epochs/${epoch}`);
   }
 
@@ -360,7 +349,7 @@ export class SwardClient {
   }
 
   /** Closes an epoch (default: the last one that ended) and anchors its payout root. */
-  closeEpoch(epoch?: number): Promise<EpochRow & { files: { json: string; csv: string } | null }> {
+  closeEpoch(epoch?: number): Promise<ApiAnswer<'POST /v1/rewards/epochs/close'>> {
     return this.call('POST', '/v1/rewards/epochs/close', epoch === undefined ? {} : { epoch });
   }
 
@@ -438,12 +427,12 @@ export class SwardClient {
   }
 
   /** Spot-check sampling epochs: signed commitments, and each key once its epoch is over (public). */
-  async spotCheckEpochs(from = 0): Promise<{ origin: string; epochMs: number; epochs: SpotCheckEpoch[] }> {
+  async spotCheckEpochs(from = 0): Promise<ApiAnswer<'GET /v1/log/spot-check/epochs'>> {
     return this.call('GET', `/v1/log/spot-check/epochs?from=${from}`);
   }
 
   /** The recorded draw of a stored capture: its epoch and whether it was selected for a spot check (public). */
-  async spotCheckDraw(captureId: string): Promise<{ captureId: string; epoch: number; selected: boolean }> {
+  async spotCheckDraw(captureId: string): Promise<ApiAnswer<'GET /v1/log/spot-check/draws/:captureId'>> {
     return this.call('GET', `/v1/log/spot-check/draws/${encodeURIComponent(captureId)}`);
   }
 
@@ -457,12 +446,17 @@ export class SwardClient {
    * Entries `from`..`to` of the coordinator's file anchor chain `chain`, signed by the log key; null
    * when this coordinator's anchor file is another chain (another coordinator anchored those).
    */
-  async anchorChain(chain: string, from: number, to: number): Promise<unknown[] | null> {
-    const out: unknown[] = [];
+  async anchorChain(
+    chain: string,
+    from: number,
+    to: number,
+  ): Promise<ApiAnswer<'GET /v1/log/anchor-chain'>['entries'] | null> {
+    const out: ApiAnswer<'GET /v1/log/anchor-chain'>['entries'] = [];
     for (let at = from; at <= to; at += 10_000) {
       const q = new URLSearchParams({ chain, from: String(at), to: String(Math.min(to, at + 9_999)) });
       try {
-        out.push(...(await this.call<{ entries: unknown[] }>('GET', `/v1/log/anchor-chain?${q}`)).entries);
+        const r = await this.call<ApiAnswer<'GET /v1/log/anchor-chain'>>('GET', `/v1/log/anchor-chain?${q}`);
+        out.push(...r.entries);
       } catch (e) {
         if (e instanceof SwardApiError && e.status === 404) return null;
         throw e;
@@ -474,18 +468,26 @@ export class SwardClient {
   async inclusionProofs(size: number, indices: number[]): Promise<Record<number, string[]>> {
     const out: Record<number, string[]> = {};
     for (let i = 0; i < indices.length; i += 2000) {
-      const r = await this.call<{ proofs: Record<number, string[]> }>('POST', '/v1/log/proofs/inclusion', {
-        size,
-        indices: indices.slice(i, i + 2000),
-      });
+      const r = await this.call<ApiAnswer<'POST /v1/log/proofs/inclusion'>>(
+        'POST',
+        '/v1/log/proofs/inclusion',
+        {
+          size,
+          indices: indices.slice(i, i + 2000),
+        },
+      );
       Object.assign(out, r.proofs);
     }
     return out;
   }
 
   async consistencyProof(from: number, to: number): Promise<string[]> {
-    return (await this.call<{ hashes: string[] }>('GET', `/v1/log/proof/consistency?from=${from}&to=${to}`))
-      .hashes;
+    return (
+      await this.call<ApiAnswer<'GET /v1/log/proof/consistency'>>(
+        'GET',
+        `/v1/log/proof/consistency?from=${from}&to=${to}`,
+      )
+    ).hashes;
   }
 
   /** Polls a job until it is done, calling `onProgress` after each poll. */

@@ -7,6 +7,7 @@ import { safeError } from '../log-safe.js';
 import { auditRoutes } from './audit-routes.js';
 import { authorize } from './authorize.js';
 import { consoleRoutes } from './console-routes.js';
+import { contractCheck, contractCheckEnabled } from './contract-check.js';
 import { creatorRoutes } from './creator-routes.js';
 import { customerRoutes } from './customer-routes.js';
 import type { AppDeps } from './deps.js';
@@ -15,6 +16,7 @@ import { keyRoutes } from './key-routes.js';
 import { labellingRoutes } from './labelling-routes.js';
 import { logRoutes } from './log-routes.js';
 import { nodeRoutes } from './node-routes.js';
+import { openApiRoutes } from './openapi-routes.js';
 import { operatorRoutes } from './operator-routes.js';
 import { rewardsRoutes } from './rewards-routes.js';
 import { scrapeRoutes } from './scrape-routes.js';
@@ -23,6 +25,8 @@ import { takedownRoutes } from './takedown-routes.js';
 /** The coordinator's HTTP API. Errors become `{error: {code, message}}` here and nowhere else. */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
+  // Tests only (SWARD_CONTRACT_CHECK=1): every request and answer is checked against the API contract.
+  if (deps.contractCheck ?? contractCheckEnabled()) app.use('*', contractCheck(deps.log));
   app.use(
     '/v1/*',
     bodyLimit({
@@ -44,6 +48,7 @@ export function createApp(deps: AppDeps): Hono {
   );
   app.route('/', directoryRoutes(deps));
   app.route('/', consoleRoutes(deps.consoleDir));
+  app.route('/', openApiRoutes());
   app.route('/v1/nodes', nodeRoutes(deps));
   app.route('/v1/log', logRoutes(deps));
   app.route('/', labellingRoutes({ ...deps, payer: deps.rewards }));

@@ -1,19 +1,10 @@
+import { auditQuerySchema } from '@sward/core';
 import { Hono } from 'hono';
-import { z } from 'zod';
 import type { Store } from '../store/store.js';
 import type { KeyEnv } from './authorize.js';
 import { parseQuery } from './parse-body.js';
 
-const auditQuery = z
-  .object({
-    after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
-    limit: z.coerce.number().int().min(1).max(1000).default(100),
-    action: z
-      .string()
-      .regex(/^[a-z][a-z0-9_.-]{0,63}$/, 'an action such as key.revoke')
-      .optional(),
-  })
-  .strict();
+const auditQuery = auditQuerySchema;
 
 /** GET /v1/audit: the admin actions, oldest first (scope network:admin). There is no other audit route. */
 export function auditRoutes({ store }: { store: Store }): Hono<KeyEnv> {

@@ -64,7 +64,8 @@ export function consoleRoutes(dir: string | null = defaultConsoleDir()): Hono {
     return c.body(new Uint8Array(gzip ? f.gzip : f.raw));
   };
   const r = new Hono();
-  r.get('/console', (c) => c.redirect('/console/', 301));
+  // a body, so the answer has the text/plain type the contract declares (a bare redirect has none)
+  r.get('/console', (c) => c.text('Moved to /console/', 301, { location: '/console/' }));
   r.get('/console/', (c) => send(c, 'index.html'));
   r.get('/console/:file', (c) => send(c, c.req.param('file')));
   return r;

@@ -1,4 +1,14 @@
-import { crawlRequestSchema, microsDecimal } from '@sward/core';
+import {
+  crawlRequestSchema,
+  documentsQuerySchema,
+  jobsListQuerySchema,
+  manifestQuerySchema,
+  microsDecimal,
+  PAGE_CURSOR,
+  pagesQuerySchema,
+  proofQuerySchema,
+  skippedQuerySchema,
+} from '@sward/core';
 import { QUALITY_PRESETS, type QualityPreset } from '@sward/extract';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
@@ -17,41 +27,12 @@ import { createJobWithinQuota } from './quotas.js';
 
 type Env = KeyEnv;
 
-const seq = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const limit = z.coerce.number().int().min(1).max(5000).default(500);
-const pageQuery = z.object({ after: seq.default(0), limit }).strict();
-/** `leaf` or `leaf:seq` from a previous answer's `next`; empty or absent: from the start. */
-const CURSOR = /^(?:(-1|\d{1,15})(?::(\d{1,15}))?)?$/;
-const pagesQuery = z
-  .object({
-    after: z
-      .string()
-      .regex(CURSOR, "expected a cursor from a previous answer's next")
-      .optional()
-      .transform(toPageCursor),
-    limit,
-  })
-  .strict();
-/** `limit` is optional: left out, a page of 5,000 as before (the console asks for 50). */
-const skippedQuery = z
-  .object({ after: seq.default(0), limit: z.coerce.number().int().min(1).max(5000).default(5000) })
-  .strict();
-const manifestQuery = z
-  .object({
-    size: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
-    lang: z
-      .string()
-      .regex(/^[A-Za-z0-9-]{1,16}(,[A-Za-z0-9-]{1,16}){0,49}$/, 'expected comma-separated language codes')
-      .optional(),
-    quality: z.enum(QUALITY_PRESETS as [QualityPreset, ...QualityPreset[]]).optional(),
-    dedup: z.coerce.number().min(0).max(1).optional(),
-    warc: z.enum(['0', '1']).optional(),
-  })
-  .strict();
-const proofQuery = z
-  .object({ captureId: z.string().min(1).max(200).optional(), url: z.string().min(1).max(8192).optional() })
-  .strict()
-  .refine((q) => q.captureId !== undefined || q.url !== undefined, 'give captureId or url');
+// The queries are the contract's (core contract/jobs.ts); the pages cursor is read into a PageCursor here,
+// and `quality` narrowed to this extractor's presets.
+const pagesQuery = pagesQuerySchema.transform((q) => ({ ...q, after: toPageCursor(q.after) }));
+const manifestQuery = manifestQuerySchema.extend({
+  quality: z.enum(QUALITY_PRESETS as [QualityPreset, ...QualityPreset[]]).optional(),
+});
 
 /**
  * Customer API: crawl jobs, their progress and output, raw bodies by hash, proofs, live collections.
@@ -83,10 +64,7 @@ export function customerRoutes({
 
   /** Newest first, `limit` of them (each job carries its options, up to ~200 KB of include/exclude). */
   r.get('/jobs', async (c) => {
-    const q = parseQuery(
-      c,
-      z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }).strict(),
-    );
+    const q = parseQuery(c, jobsListQuerySchema);
     return c.json({ jobs: await store.frontier.listJobs(tenant(c), q.limit) });
   });
 
@@ -131,7 +109,7 @@ export function customerRoutes({
   r.get('/jobs/:id/compliance', async (c) => c.json(await jobCompliance(store, (await ownJob(c)).id)));
 
   r.get('/jobs/:id/documents', async (c) => {
-    const { after, limit } = parseQuery(c, pageQuery);
+    const { after, limit } = parseQuery(c, documentsQuerySchema);
     const all = await store.captures.documents((await ownJob(c)).id, after, limit);
     const kept = await store.takedowns.exclude(all, (d) => [d.url, d.finalUrl]);
     return c.json({
@@ -141,7 +119,7 @@ export function customerRoutes({
   });
 
   r.get('/jobs/:id/skipped', async (c) => {
-    const { after, limit } = parseQuery(c, skippedQuery);
+    const { after, limit } = parseQuery(c, skippedQuerySchema);
     const rows = (await store.captures.skipped((await ownJob(c)).id, after, limit)).map(skipListing);
     return c.json({ skipped: rows, next: rows.length ? rows[rows.length - 1]?.id : null });
   });
@@ -183,7 +161,7 @@ export function customerRoutes({
 
   /** A row's proof: the signed capture, its leaf, a checkpoint and the inclusion proof, by capture id or URL. */
   r.get('/proofs', async (c) => {
-    const { captureId: id, url } = parseQuery(c, proofQuery);
+    const { captureId: id, url } = parseQuery(c, proofQuerySchema);
     let cap = id ? await store.captures.byIdOf(tenant(c), id) : undefined;
     if (!id && url) cap = await store.captures.latestStoredOf(tenant(c), url);
     // As GET /v1/captures/:id: a taken-down page's signed capture is not served, by way of a proof either.
@@ -236,7 +214,7 @@ export function customerRoutes({
 /** `after` of the pages listing: `<leaf>` while logged pages are listed, `<leaf>:<seq>` after them. */
 /** A cursor the schema's CURSOR pattern already accepted. */
 function toPageCursor(raw: string | undefined): PageCursor | null {
-  const m = raw ? CURSOR.exec(raw) : null;
+  const m = raw ? PAGE_CURSOR.exec(raw) : null;
   if (!m?.[1]) return null;
   return { leaf: Number(m[1]), seq: m[2] === undefined ? null : Number(m[2]) };
 }

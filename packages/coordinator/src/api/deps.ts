@@ -41,6 +41,8 @@ export interface AppDeps {
   trustedProxies?: ReadonlySet<string>;
   /** The built console's folder (packages/web/dist); default: found through @sward/web, none if unbuilt. */
   consoleDir?: string | null;
+  /** Check every request and answer against the API contract (default: SWARD_CONTRACT_CHECK=1). */
+  contractCheck?: boolean;
   /** True once close() began: long polls answer at once so the server can drain. */
   isClosing(): boolean;
 }

@@ -4,12 +4,12 @@ import {
   createKeyRequestSchema,
   DEFAULT_CUSTOMER_SCOPES,
   type KeyIdentity,
+  keysListQuerySchema,
   SCOPES,
   type Scope,
-  tenantNameSchema,
 } from '@sward/core';
 import { type Context, Hono } from 'hono';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { CoordinatorError } from '../errors.js';
 import { recordAudit } from '../store/audit-store.js';
 import type { ApiKeyRow, Principal } from '../store/auth-store.js';
@@ -123,7 +123,7 @@ export function keyRoutes({ store }: { store: Store }): Hono<KeyEnv> {
 
   r.get('/', async (c) => {
     const me = principal(c);
-    const q = parseQuery(c, z.object({ tenant: tenantNameSchema.optional() }).strict());
+    const q = parseQuery(c, keysListQuerySchema);
     if (me.role !== 'admin' && q.tenant !== undefined && q.tenant !== me.tenant)
       throw new CoordinatorError('FORBIDDEN', "only an admin key may list another tenant's keys");
     const tenant = me.role === 'admin' ? (q.tenant ?? null) : me.tenant;

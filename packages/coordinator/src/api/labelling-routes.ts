@@ -1,13 +1,16 @@
 import { readFileSync } from 'node:fs';
-import type {
-  LabellingProjectInfo,
-  LabellingProjectStatus,
-  ProjectExportListing,
-  ProjectSettlement,
+import {
+  flagReviewSchema,
+  type LabellingProjectInfo,
+  type LabellingProjectStatus,
+  labellerSignUpSchema,
+  type ProjectExportListing,
+  type ProjectSettlement,
+  qualificationAnswersSchema,
+  taskAnswerSchema,
 } from '@sward/core';
 import { type Context, Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
-import { z } from 'zod';
 import { CoordinatorError } from '../errors.js';
 import type { Labeller } from '../labelling/labellers.js';
 import { LabellingService } from '../labelling/labelling-service.js';
@@ -30,13 +33,10 @@ const COOKIE = 'sward_labeller';
 // src/ and dist/ (packages/coordinator/labelling-page), the same two levels up from either.
 const page = (name: string) => readFileSync(new URL(`../../labelling-page/${name}`, import.meta.url), 'utf8');
 
-const signUpSchema = z.object({ name: z.string().min(1).max(100) });
-const testSchema = z.object({ answers: z.array(z.string().max(100)).max(1000) });
-const answerSchema = z.object({
-  answer: z.string().max(100),
-  clientMs: z.number().min(0).nullable().optional(),
-});
-const reviewSchema = z.object({ verdict: z.enum(['clear', 'confirm']) });
+const signUpSchema = labellerSignUpSchema;
+const testSchema = qualificationAnswersSchema;
+const answerSchema = taskAnswerSchema;
+const reviewSchema = flagReviewSchema;
 
 /**
  * The labelling marketplace over HTTP, mounted at the app's root: the labeller page at /label, the

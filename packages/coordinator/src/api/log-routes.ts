@@ -1,5 +1,5 @@
+import { inclusionProofsRequestSchema } from '@sward/core';
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { FileAnchor, MAX_CHAIN_ENTRIES } from '../anchor/file-anchor.js';
 import { CoordinatorError } from '../errors.js';
 import type { AppDeps } from './deps.js';
@@ -49,10 +49,7 @@ export function logRoutes({ logStore: log, checkpoints, anchor, spotChecks }: Ap
     return c.json({ leafIndex: index, treeSize: size, hashes: b64(await log.inclusionProof(index, size)) });
   });
   r.post('/proofs/inclusion', async (c) => {
-    const b = await parseBody(
-      c,
-      z.object({ size: z.number().int().min(1), indices: z.array(z.number().int().min(0)).max(5000) }),
-    );
+    const b = await parseBody(c, inclusionProofsRequestSchema);
     await checkSize(b.size);
     const proofs: Record<number, string[]> = {};
     for (const i of b.indices) {

@@ -1,27 +1,26 @@
 import {
+  AUTH_PREFIX,
   CAPTURE_BATCH_CONTENT_TYPE,
   type CaptureBatchItem,
   CoreError,
+  challengeRequestSchema,
   decodeCaptureBatch,
-  enrolmentSchema,
+  failureReportSchema,
+  handBackRequestSchema,
+  leaseRequestSchema,
+  sessionRequestSchema,
   verifyBytes,
 } from '@sward/core';
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { CoordinatorError } from '../errors.js';
-import { failureReportSchema } from '../ingest/capture-input.js';
 import { clientAddress } from './client-address.js';
 import type { AppDeps } from './deps.js';
 import { bearer, jsonProblem, parseBody, readJson } from './parse-body.js';
 import { handleRewardsErrors } from './rewards-routes.js';
 
-const nodeId = z.string().regex(/^[0-9a-f]{64}$/, 'nodeId must be the 64-hex ed25519 public key');
-export const AUTH_PREFIX = 'sward-node-auth:v1:';
+export { AUTH_PREFIX };
 
 type Env = { Variables: { nodeId: string } };
-
-const OPERATOR_NAME_GONE =
-  'no longer accepted: register the operator key (POST /v1/operators) and send its enrolment (docs/PROTOCOL.md)';
 
 /** docs/PROTOCOL.md: signed-challenge login, long-poll leases, captures and failures. */
 export function nodeRoutes(deps: AppDeps): Hono<Env> {
@@ -30,7 +29,7 @@ export function nodeRoutes(deps: AppDeps): Hono<Env> {
   const proxies = deps.trustedProxies ?? new Set<string>();
 
   r.post('/challenge', async (c) => {
-    const { nodeId: id } = await parseBody(c, z.object({ nodeId }));
+    const { nodeId: id } = await parseBody(c, challengeRequestSchema);
     const node = await store.auth.getNode(id);
     if (node?.revokedAt != null) throw new CoordinatorError('NODE_REVOKED', `node ${id} was revoked`);
     const ch = await store.auth.createChallenge(id);
@@ -40,22 +39,7 @@ export function nodeRoutes(deps: AppDeps): Hono<Env> {
   r.post(
     '/session',
     handleRewardsErrors(async (c) => {
-      const b = await parseBody(
-        c,
-        z.object({
-          nodeId,
-          nonce: z.string().min(1).max(200),
-          signature: z.string().max(200),
-          version: z.string().max(50).optional(),
-          // Kept for old nodes, never used as evidence of anything (docs/REWARDS.md).
-          fingerprint: z.string().max(200).optional(),
-          /** The operator's signature over this node id (docs/PROTOCOL.md "Operators"). */
-          enrolment: enrolmentSchema.optional(),
-          // Names are not credentials: refused with the reason, so an old node learns it must enrol.
-          operator: z.never({ error: OPERATOR_NAME_GONE }).optional(),
-          referralCode: z.never({ error: OPERATOR_NAME_GONE }).optional(),
-        }),
-      );
+      const b = await parseBody(c, sessionRequestSchema);
       const node = await store.auth.getNode(b.nodeId);
       if (node?.revokedAt != null) throw new CoordinatorError('NODE_REVOKED', `node ${b.nodeId} was revoked`);
       if (!verifyBytes(b.nodeId, Buffer.from(AUTH_PREFIX + b.nonce, 'utf8'), b.signature))
@@ -93,13 +77,7 @@ export function nodeRoutes(deps: AppDeps): Hono<Env> {
   });
 
   r.post('/lease', async (c) => {
-    const b = await parseBody(
-      c,
-      z.object({
-        max: z.number().int().min(1).max(64).default(1),
-        waitMs: z.number().int().min(0).max(25_000).default(0),
-      }),
-    );
+    const b = await parseBody(c, leaseRequestSchema);
     const id = c.get('nodeId');
     const node = await store.auth.getNode(id);
     if (!node || node.revokedAt != null)
@@ -188,14 +166,13 @@ export function nodeRoutes(deps: AppDeps): Hono<Env> {
   // A stopping node (logout) or a restarted one (hand-back, before its first lease) returns what it holds
   // unanswered, so its origins go to another node now, not at the lease deadline. `keep` names leases of
   // finished captures the node still means to upload (its spool).
-  const handBackBody = z.object({ keep: z.array(z.string().min(1).max(100)).max(10_000).default([]) });
   r.post('/hand-back', async (c) => {
-    const b = await parseBody(c, handBackBody);
+    const b = await parseBody(c, handBackRequestSchema);
     return c.json({ handedBack: await store.frontier.handBackNodeLeases(c.get('nodeId'), b.keep) });
   });
 
   r.post('/logout', async (c) => {
-    const b = await parseBody(c, handBackBody);
+    const b = await parseBody(c, handBackRequestSchema);
     const handedBack = await store.frontier.handBackNodeLeases(c.get('nodeId'), b.keep);
     await store.auth.endSession(bearer(c) as string);
     return c.json({ handedBack });

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
+import { closeEpochRequestSchema, reviewFlagRequestSchema } from '@sward/core';
 import { type Context, Hono } from 'hono';
-import { z } from 'zod';
 import { CoordinatorError, type CoordinatorErrorCode } from '../errors.js';
 import { RewardsError, type RewardsErrorCode } from '../rewards/rewards-error.js';
 import type { RewardsService } from '../rewards/rewards-service.js';
@@ -113,7 +113,7 @@ export function rewardsRoutes({ store, rewards }: RewardsRouteDeps): Hono {
   admin.post(
     '/epochs/close',
     handleRewardsErrors(async (c) => {
-      const b = await parseBody(c, z.object({ epoch: z.number().int().min(0).optional() }));
+      const b = await parseBody(c, closeEpochRequestSchema);
       const { epoch, files } = await rewards.closeEpoch(b.epoch);
       await recordAudit(store.db, {
         actor: principal(c).keyId,
@@ -148,7 +148,7 @@ export function rewardsRoutes({ store, rewards }: RewardsRouteDeps): Hono {
     admin.post(
       `/flags/:id/${verdict}`,
       handleRewardsErrors(async (c) => {
-        const b = await parseBody(c, z.object({ note: z.string().max(2000).optional() }));
+        const b = await parseBody(c, reviewFlagRequestSchema);
         const flag = await rewards.reviewFlag(c.req.param('id') as string, verdict, b.note ?? null);
         await recordAudit(store.db, {
           actor: principal(c).keyId,

@@ -1,4 +1,4 @@
-import { type ScrapeAnswer, scrapeRequestSchema } from '@sward/core';
+import { type PageRow, type ScrapeAnswer, scrapeRequestSchema } from '@sward/core';
 import { Hono } from 'hono';
 import { CoordinatorError } from '../errors.js';
 import { pageListing } from '../output/page-listing.js';
@@ -51,7 +51,8 @@ export function scrapeRoutes(deps: AppDeps): Hono<KeyEnv> {
         jobId: job.id,
         url: req.url,
         state: 'stored',
-        page: pageListing(stored, blobs),
+        // the signed record is parsed from what ingest verified
+        page: pageListing(stored, blobs) as PageRow,
         document: doc?.captureId === stored.id ? doc.document : null,
         proof: await captureProof(deps, stored),
       };

@@ -1,18 +1,12 @@
-import { createTakedownRequestSchema } from '@sward/core';
+import { createTakedownRequestSchema, takedownListQuerySchema } from '@sward/core';
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { CoordinatorError } from '../errors.js';
 import { recordAudit } from '../store/audit-store.js';
 import type { Store } from '../store/store.js';
 import { type KeyEnv, principal } from './authorize.js';
 import { parseBody, parseQuery } from './parse-body.js';
 
-const listQuery = z
-  .object({
-    after: z.string().max(100).default(''),
-    limit: z.coerce.number().int().min(1).max(1000).default(1000),
-  })
-  .strict();
+const listQuery = takedownListQuerySchema;
 
 /**
  * /v1/takedowns: filing one needs an admin key (network:admin); the list is public, so publishers and

@@ -1,3 +1,4 @@
+import { DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE } from '@sward/core';
 import { z } from 'zod';
 import { CoordinatorError } from '../errors.js';
 import type { SqlExecutor } from '../store/sql-driver.js';
@@ -13,6 +14,8 @@ export function parseInterval(text: string | number): number {
 }
 
 /** What a collection keeps in collections.options. */
+export { DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_SIZE };
+
 export interface CollectionOptions {
   everyMs: number;
   maxPages: number;
@@ -22,9 +25,6 @@ export interface CollectionOptions {
   chunkOverlap: number;
   webhook: { url: string; secret: string } | null;
 }
-
-export const DEFAULT_CHUNK_SIZE = 1200;
-export const DEFAULT_CHUNK_OVERLAP = 120;
 
 const stored = z.object({
   everyMs: z.number(),

@@ -1,6 +1,10 @@
-import type { CollectionSearchAnswer, CollectionSearchRequest, CollectionSearchResult } from '@sward/core';
+import {
+  type CollectionSearchAnswer,
+  type CollectionSearchRequest,
+  type CollectionSearchResult,
+  collectionSearchRequestSchema,
+} from '@sward/core';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import { CoordinatorError } from '../errors.js';
 import type { SqlDriver } from '../store/sql-driver.js';
 import type { ChunkIndex } from './chunk-index.js';
@@ -8,20 +12,7 @@ import type { EmbeddingProvider } from './embeddings.js';
 import { embedPending, hybridSearch } from './hybrid-search.js';
 import { VectorIndex } from './vector-index.js';
 
-const searchRequestSchema = z
-  .object({
-    query: z.string().trim().min(1, 'give the words to search for').max(4000),
-    k: z.number().int().min(1).max(200).default(10),
-    filters: z
-      .object({
-        domain: z.string().max(253).optional(),
-        since: z.union([z.string().max(64), z.number()]).optional(),
-        lang: z.string().min(2).max(8).optional(),
-      })
-      .strict()
-      .default({}),
-  })
-  .strict();
+const searchRequestSchema = collectionSearchRequestSchema;
 
 /** Embeddings made per collection per refresh tick; the rest wait for the next tick. */
 const EMBED_PER_TICK = 1024;

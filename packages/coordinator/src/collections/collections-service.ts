@@ -1,40 +1,20 @@
 import {
   type CollectionInfo,
+  type CollectionRequest,
   classifyAddress,
   classifyHostName,
+  collectionRequestSchema,
   isAllowedVerdict,
   normalizeUrl,
-  webUrlSchema,
 } from '@sward/core';
-import { z } from 'zod';
 import { CoordinatorError } from '../errors.js';
 import { newId } from '../store/ids.js';
 import type { SqlDriver } from '../store/sql-driver.js';
-import {
-  type CollectionOptions,
-  DEFAULT_CHUNK_OVERLAP,
-  DEFAULT_CHUNK_SIZE,
-  parseInterval,
-  parseOptions,
-} from './collection-options.js';
+import { type CollectionOptions, parseInterval, parseOptions } from './collection-options.js';
 import { freshnessOf } from './freshness.js';
 import { webhookSecret } from './webhooks.js';
 
-export { parseInterval };
-
-export const collectionRequestSchema = z
-  .object({
-    name: z.string().trim().min(1).max(200),
-    sources: z.array(webUrlSchema).min(1).max(1000),
-    every: z.union([z.string(), z.number().int()]).default('5m'),
-    maxPages: z.number().int().min(1).max(1_000_000).default(1000),
-    chunkSize: z.number().int().min(100).max(20_000).default(DEFAULT_CHUNK_SIZE),
-    chunkOverlap: z.number().int().min(0).max(5000).default(DEFAULT_CHUNK_OVERLAP),
-    /** Where to POST what changed at each refresh, signed with HMAC-SHA256 (secret shown once). */
-    webhook: z.string().max(2000).optional(),
-  })
-  .strict();
-export type CollectionRequest = z.input<typeof collectionRequestSchema>;
+export { type CollectionRequest, collectionRequestSchema, parseInterval };
 
 export interface CollectionsServiceConfig {
   /** Shortest refresh interval accepted (default 10 s). */
