@@ -104,10 +104,13 @@ export function verifySignedCaptureInOrder(input: unknown): {
   // 0x00 ‖ {"capture":<capture>[,"rights":<receipt>],"signature":"<base64>"}: the leaf hash's input, with
   // the capture's bytes inside it (a receipt's keys are canonical whatever the file's order).
   const rights = sc.rights ? `,"rights":${canonicalBytes(sc.rights).toString('utf8')}` : '';
-  const leafInput = Buffer.from(`\u0000{"capture":${text}${rights},"signature":"${sc.signature}"}`, 'utf8');
-  const asWritten = leafInput.subarray(LEAF_INPUT_HEAD, LEAF_INPUT_HEAD + Buffer.byteLength(text, 'utf8'));
+  const tail = `${rights},"signature":"${sc.signature}"}`;
+  const leafInput = leafScratch(LEAF_INPUT_HEAD + 3 * (text.length + tail.length));
+  const captureEnd = LEAF_INPUT_HEAD + leafInput.write(text, LEAF_INPUT_HEAD, 'utf8');
+  const leafEnd = captureEnd + leafInput.write(tail, captureEnd, 'utf8');
+  const asWritten = leafInput.subarray(LEAF_INPUT_HEAD, captureEnd);
   if (verifyBytes(sc.capture.nodeId, asWritten, sc.signature))
-    return { signed: sc, leafHash: sha256Base64(leafInput) };
+    return { signed: sc, leafHash: sha256Base64(leafInput.subarray(0, leafEnd)) };
   const captureBytes = canonicalBytes(sc.capture);
   if (captureBytes.equals(asWritten) || !verifyBytes(sc.capture.nodeId, captureBytes, sc.signature))
     throw new CoreError('BAD_SIGNATURE', `capture signature does not verify for node ${sc.capture.nodeId}`);
@@ -116,6 +119,22 @@ export function verifySignedCaptureInOrder(input: unknown): {
 }
 /** Bytes before the capture in the leaf input: 0x00 and `{"capture":`. */
 const LEAF_INPUT_HEAD = 12;
+/*
+ * The leaf input is written into one buffer reused from row to row, not concatenated into a string and
+ * encoded into a fresh Buffer: the signature check and the hash are synchronous and keep nothing, so the
+ * bytes are dead before the next call. `room` is an upper bound (3 UTF-8 bytes per UTF-16 unit), so a
+ * write never falls short.
+ */
+let leafInputBuffer = Buffer.allocUnsafeSlow(4096);
+leafInputBuffer.write('\u0000{"capture":', 0, 'latin1');
+function leafScratch(room: number): Buffer {
+  if (leafInputBuffer.length < room) {
+    const bigger = Buffer.allocUnsafeSlow(room * 2);
+    leafInputBuffer.copy(bigger, 0, 0, LEAF_INPUT_HEAD);
+    leafInputBuffer = bigger;
+  }
+  return leafInputBuffer;
+}
 const LEAF_PREFIX = Buffer.from([0x00]);
 
 function parseSignedCapture(input: unknown): SignedCapture {

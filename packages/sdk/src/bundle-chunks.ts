@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { BundleFailure } from '@sward/core';
+import type { ReceiptTally } from './verify-receipts.js';
 
 /** A byte range of pages.jsonl that starts at a line start and ends just after a newline (or at the end). */
 export interface ByteRange {
@@ -120,6 +121,8 @@ export interface ChunkResult {
   leaves: number[];
   /** Body files whose bytes matched their signed capture: bundle path (`/`-separated), SHA-256 and size. */
   hashed: HashedFile[];
+  /** The rows' rights receipts, when the range was checked with a ReceiptCheck. */
+  receipts?: ReceiptTally;
 }
 
 /** A file of the bundle already read and hashed, which the manifest check need not read again. */

@@ -9,6 +9,7 @@ import {
   appendLeaves,
   BundleVerifier,
   type Capture,
+  type ComplianceDocument,
   canonicalBytes,
   checkpointHash,
   type FileAnchorEntry,
@@ -19,9 +20,11 @@ import {
   type ManifestFile,
   nextFileAnchorEntry,
   noteSignerFromIdentity,
+  type RightsReceipt,
   readConsistencyProof,
   readInclusionProof,
   readRoot,
+  responseHeadersSha256,
   sha256Hex,
   signCapture,
   signCheckpoint,
@@ -32,15 +35,52 @@ import { verifyBundleDir } from './verify-bundle.js';
 import { mergeChunks, verifyChunk } from './verify-chunk.js';
 import { checkManifest } from './verify-manifest.js';
 import { verifyInWorkers } from './verify-pool.js';
+import type { CheckLine } from './verify-report.js';
+import { extraChecks, receiptDocuments } from './verify-semantics.js';
 
 const ROWS = 60;
 /** Rows below it are proven against a first checkpoint of this size, the rest against the second. */
 const FIRST_CHECKPOINT = 25;
 const SWARD_BIN = new URL('../../cli/bin/sward.js', import.meta.url).pathname;
 
-/** A bundle the way packages/cli/src/crawl-output.ts writes one, two anchored checkpoints, no coordinator. */
+const ROBOTS = 'User-agent: *\nAllow: /\n';
+const ROBOTS_CAPTURE = `c_${'a'.repeat(32)}`;
+
+/**
+ * A rights receipt as a coordinator puts in a leaf: stored for train, its robots.txt (in compliance.json)
+ * and the page's own Content-Usage header.
+ */
+const receiptFor = (url: string): RightsReceipt => ({
+  v: 1,
+  purpose: 'train',
+  documents: [
+    {
+      kind: 'robots',
+      url: 'https://example.org/robots.txt',
+      sha256: sha256Hex(ROBOTS),
+      captureId: ROBOTS_CAPTURE,
+    },
+    {
+      kind: 'headers',
+      url,
+      sha256: responseHeadersSha256({ 'content-usage': 'train-ai=y' }),
+      captureId: null,
+    },
+  ],
+  decisions: {
+    train: { decision: 'allow', reason: 'aipref:train-ai=y' },
+    input: { decision: 'allow', reason: 'no-signal' },
+    index: { decision: 'allow', reason: 'no-signal' },
+  },
+});
+
+/**
+ * A bundle the way packages/cli/src/crawl-output.ts writes one, two anchored checkpoints, no coordinator;
+ * with `receipts`, a rights receipt in every leaf and the compliance.json its robots.txt is named in.
+ */
 async function writeBundle(
   dir: string,
+  { receipts = false } = {},
 ): Promise<(d: string, edit?: (files: ManifestFile[]) => ManifestFile[]) => void> {
   const nodes = [generateIdentity(), generateIdentity(), generateIdentity()];
   const log = generateIdentity();
@@ -58,7 +98,9 @@ async function writeBundle(
       finalUrl: `https://example.org/${i}`,
       redirects: [],
       status: 200,
-      headers: { 'content-type': 'text/html' },
+      headers: receipts
+        ? { 'content-type': 'text/html', 'content-usage': 'train-ai=y' }
+        : { 'content-type': 'text/html' },
       bodySha256: sha256Hex(body),
       bodyLength: body.length,
       fetchStart: '2026-11-01T00:00:00.000Z',
@@ -66,7 +108,8 @@ async function writeBundle(
       tlsCertSha256: null,
       ip: '93.184.215.14',
     };
-    return { sc: signCapture(node, capture), body };
+    const sc = signCapture(node, capture);
+    return { sc: receipts ? { ...sc, rights: receiptFor(capture.requestedUrl) } : sc, body };
   });
   await appendLeaves(
     store,
@@ -139,6 +182,21 @@ async function writeBundle(
     );
   }
   writeFileSync(join(dir, 'pages.jsonl'), `${lines.join('\n')}\n`);
+  if (receipts) {
+    const robots = {
+      kind: 'robots',
+      origin: 'https://example.org',
+      url: 'https://example.org/robots.txt',
+      captureId: ROBOTS_CAPTURE,
+      leafIndex: null,
+      status: 200,
+      bodySha256: sha256Hex(ROBOTS),
+      fetchedAt: '2026-11-01T00:00:00.000Z',
+      detail: null,
+      text: ROBOTS,
+    };
+    writeFileSync(join(dir, 'compliance.json'), JSON.stringify({ documents: [robots] }));
+  }
   // The coordinator's signed manifest over every file; re-signed after each edit below, as a coordinator
   // that signed a bad bundle would: the row checks must catch row tampering on their own.
   const last = checkpoints[checkpoints.length - 1] as { size: number; hash: string };
@@ -158,20 +216,29 @@ type Row = Record<string, unknown> & {
 describe('verifyBundleDir in-process, in pieces and on worker threads', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'sward-sdk-verify-'));
   const good = join(tmp, 'good');
-  let resign: (dir: string, edit?: (files: ManifestFile[]) => ManifestFile[]) => void = () => undefined;
+  /** The same rows with a rights receipt in every leaf (and compliance.json). */
+  const withReceipts = join(tmp, 'receipts');
+  type Resign = (dir: string, edit?: (files: ManifestFile[]) => ManifestFile[]) => void;
+  let resign: Resign = () => undefined;
+  let resignReceipts: Resign = () => undefined;
   before(async () => {
     resign = await writeBundle(good);
+    resignReceipts = await writeBundle(withReceipts, { receipts: true });
   });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
-  const tampered = (name: string, edit: (lines: string[], dir: string) => string[] | undefined) => {
+  const tampered = (
+    name: string,
+    edit: (lines: string[], dir: string) => string[] | undefined,
+    from = good,
+  ) => {
     const dir = join(tmp, name);
-    cpSync(good, dir, { recursive: true });
+    cpSync(from, dir, { recursive: true });
     const file = join(dir, 'pages.jsonl');
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
     const out = edit(lines, dir) ?? lines;
     writeFileSync(file, `${out.join('\n')}\n`);
-    resign(dir);
+    (from === withReceipts ? resignReceipts : resign)(dir);
     return dir;
   };
   /** Edits row `n` (1-based) as parsed JSON. */
@@ -198,9 +265,21 @@ describe('verifyBundleDir in-process, in pieces and on worker threads', () => {
     const { ranges } = planChunks(join(dir, 'pages.jsonl'), 3000);
     assert.ok(ranges.length >= 20, `${ranges.length} ranges`);
     const checkpoints = JSON.parse(readFileSync(join(dir, 'provenance/checkpoints.json'), 'utf8'));
-    const job = { dir, checkpoints, trustedKeys: [checkpoints.verifierKey] };
-    const { hashed, ...rows } = mergeChunks(await verifyInWorkers(job, ranges, 2, null));
-    assert.deepEqual(rows, { rows: whole.rows, rowsOk: whole.rowsOk, failures: whole.failures });
+    const compliance = await receiptDocuments(dir);
+    const job = {
+      dir,
+      checkpoints,
+      trustedKeys: [checkpoints.verifierKey],
+      compliance: compliance.documents,
+    };
+    const { hashed, receipts, ...rows } = mergeChunks(await verifyInWorkers(job, ranges, 2, null));
+    const rowFailures = whole.failures.filter((f) => f.row !== null && f.check !== 'rights');
+    assert.deepEqual(rows, { rows: whole.rows, rowsOk: whole.rowsOk, failures: rowFailures });
+    // Workers alone check the receipts as the report says they were checked.
+    assert.deepEqual(
+      [...compliance.failures, ...(receipts?.failures ?? [])],
+      whole.failures.filter((f) => f.check === 'rights'),
+    );
     // The bodies found to match their captures, the same whichever thread read them.
     const v = new BundleVerifier(checkpoints, job.trustedKeys);
     assert.deepEqual(hashed, mergeChunks(ranges.map((r) => verifyChunk(v, dir, r))).hashed);
@@ -320,6 +399,68 @@ describe('verifyBundleDir in-process, in pieces and on worker threads', () => {
       ].concat(['40 record', '40 inclusion']),
     );
     assert.equal(r.rowsOk, ROWS - 9);
+  });
+
+  const receiptsLine = (checks: CheckLine[]) => checks.find((l) => l.check === 'rights receipts');
+  /** Blank lines before every tenth line: rows and lines are numbered apart. */
+  const blankLines = (lines: string[]) => lines.flatMap((l, i) => (i % 10 === 0 ? ['', l] : [l]));
+
+  test('rights receipts are checked on the rows the rows check parsed: the line a pass over pages.jsonl gives', async () => {
+    const r = await verifyAllWays(withReceipts);
+    assert.deepEqual(r.failures, []);
+    const line = receiptsLine(r.checks);
+    assert.equal(line?.status, 'checked', JSON.stringify(line));
+    assert.match(
+      line?.detail ?? '',
+      /^60 pages with receipts, allowed for train 60, input 60, index 60; 60 policy documents matched compliance\.json, 60 header sets matched/,
+    );
+    assert.deepEqual(line, receiptsLine((await extraChecks(withReceipts, {})).lines));
+  });
+
+  test('a receipt that refuses its own purpose fails on its row, numbered as the rows check numbers it', async () => {
+    const dir = tampered(
+      'receipt-skip',
+      (lines) =>
+        blankLines(
+          row(23, (r) => {
+            const rights = (r.signedCapture as unknown as { rights: RightsReceipt }).rights;
+            rights.decisions.train = { decision: 'skip', reason: 'aipref:train-ai=n' };
+          })(lines),
+        ),
+      withReceipts,
+    );
+    const r = await verifyAllWays(dir);
+    // The receipt is in the leaf: the edit breaks its inclusion too.
+    assert.deepEqual(
+      r.failures.map((f) => `${f.row} ${f.check}`),
+      ['23 inclusion', '23 rights'],
+    );
+    assert.match(r.failures[1]?.message ?? '', /stored for train, but its receipt says skip/);
+    assert.equal(receiptsLine(r.checks)?.status, 'failed');
+  });
+
+  test("a compliance.json that is not the receipts' fails every row's receipt, the same on worker threads", async () => {
+    const dir = tampered('receipt-compliance', blankLines, withReceipts);
+    const file = join(dir, 'compliance.json');
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { documents: ComplianceDocument[] };
+    (doc.documents[0] as ComplianceDocument).bodySha256 = sha256Hex('User-agent: *\nDisallow: /\n');
+    writeFileSync(file, JSON.stringify(doc));
+    resignReceipts(dir);
+    const r = await verifyAllWays(dir);
+    assert.deepEqual(
+      r.failures.map((f) => f.row),
+      Array.from({ length: ROWS }, (_, i) => i + 1),
+    );
+    assert.ok(r.failures.every((f) => f.check === 'rights' && /receipt's robots/.test(f.message)));
+    // compliance.json that does not parse: named by each check that reads it, and no row's receipt fails.
+    writeFileSync(file, '{"documents": [');
+    resignReceipts(dir);
+    const bad = await verifyAllWays(dir);
+    assert.deepEqual(
+      bad.failures.map((f) => `${f.row} ${f.check}`),
+      ['null evidence', 'null rights'],
+    );
+    assert.match(bad.failures[1]?.message ?? '', /^compliance\.json: /);
   });
 
   test("the rows' body hashes stand in the manifest check only for the same path, hash and size", async () => {

@@ -18,8 +18,9 @@ import { DEFAULT_WORKERS, POOL_MIN_ROWS } from './verify-defaults.js';
 import { checkManifest, manifestLines } from './verify-manifest.js';
 import { checkAnchorsOnChain } from './verify-on-chain.js';
 import { verifyInWorkers, yieldTurn } from './verify-pool.js';
+import { ReceiptCheck, type ReceiptTally } from './verify-receipts.js';
 import { type CheckLine, reportLines } from './verify-report.js';
-import { extraChecks, type RederiveDocuments } from './verify-semantics.js';
+import { extraChecks, type RederiveDocuments, receiptDocuments } from './verify-semantics.js';
 
 export interface VerifyReport {
   rows: number;
@@ -71,7 +72,7 @@ export async function verifyBundleDir(
     workers: 0,
     checks: [],
   };
-  const { v, hashed } = await checkBundle(dir, trustedKeys, options, report);
+  const { v, hashed, receipts } = await checkBundle(dir, trustedKeys, options, report);
   const bundleKey = v?.checkpoints?.verifierKey;
   const manifest = await checkManifest(
     dir,
@@ -79,7 +80,7 @@ export async function verifyBundleDir(
     v?.checkpoints ?? null,
     hashed,
   );
-  const extra = await extraChecks(dir, options);
+  const extra = await extraChecks(dir, options, receipts);
   report.failures.push(...manifest.failures, ...extra.failures);
   const onChain = v && options.rpcUrl ? await checkOnChain(v, options.rpcUrl) : null;
   if (onChain) report.failures.push(...onChain.failures);
@@ -102,28 +103,33 @@ export async function verifyBundleDir(
 
 /**
  * Fills `report` with the rows' and checkpoints' findings; the verifier, when the checkpoints file parsed,
- * and the body files the rows read and found to match their signed captures.
+ * the body files the rows read and found to match their signed captures, and what the rows' rights
+ * receipts showed (null when the rows were not read).
  */
 async function checkBundle(
   dir: string,
   trustedKeys: string[],
   options: VerifyOptions,
   report: VerifyReport,
-): Promise<{ v: BundleVerifier | null; hashed: ReadonlyMap<string, HashedFile> }> {
-  const none = new Map<string, HashedFile>();
+): Promise<{
+  v: BundleVerifier | null;
+  hashed: ReadonlyMap<string, HashedFile>;
+  receipts: ReceiptTally | null;
+}> {
+  const none = { hashed: new Map<string, HashedFile>(), receipts: null };
   const cpText = await readFile(join(dir, BUNDLE_CHECKPOINTS_FILE), 'utf8').catch(() => null);
   const fail = (message: string) => report.failures.push({ row: null, check: 'format', message });
   if (!existsSync(join(dir, BUNDLE_PAGES_FILE))) fail(`${BUNDLE_PAGES_FILE} is missing`);
   if (cpText === null) {
     fail(`${BUNDLE_CHECKPOINTS_FILE} is missing`);
-    return { v: null, hashed: none };
+    return { v: null, ...none };
   }
   let cpJson: unknown;
   try {
     cpJson = JSON.parse(cpText);
   } catch (e) {
     fail(`${BUNDLE_CHECKPOINTS_FILE}: ${(e as Error).message}`);
-    return { v: null, hashed: none };
+    return { v: null, ...none };
   }
   let keys = trustedKeys;
   if (keys.length === 0) {
@@ -135,19 +141,22 @@ async function checkBundle(
   // A format this verifier does not know is not guessed at: its rows are not read.
   if (report.failures.length > 0 || !BUNDLE_FORMATS_READ.includes(v.format)) {
     report.failures.push(...v.failures);
-    return { v, hashed: none };
+    return { v, ...none };
   }
+  // The rights receipts are checked on the rows as the rows check parses them.
+  const compliance = await receiptDocuments(dir);
   const plan = planChunks(join(dir, BUNDLE_PAGES_FILE), options.chunkBytes ?? CHUNK_BYTES);
   const workers = options.workers ?? (plan.estimatedRows >= POOL_MIN_ROWS ? DEFAULT_WORKERS() : 0);
   let chunks: ChunkResult[];
   if (workers > 0) {
-    const job = { dir, checkpoints: cpJson, trustedKeys: keys };
+    const job = { dir, checkpoints: cpJson, trustedKeys: keys, compliance: compliance.documents };
     chunks = await verifyInWorkers(job, plan.ranges, workers, v);
     report.workers = workers;
   } else {
     chunks = [];
+    const receipts = new ReceiptCheck(compliance.documents);
     for (const range of plan.ranges) {
-      chunks.push(verifyChunk(v, dir, range));
+      chunks.push(verifyChunk(v, dir, range, receipts));
       await yieldTurn();
     }
   }
@@ -155,7 +164,8 @@ async function checkBundle(
   report.rows = rows.rows;
   report.rowsOk = rows.rowsOk;
   report.failures = [...v.failures, ...rows.failures];
-  return { v, hashed: rows.hashed };
+  rows.receipts?.failures.unshift(...compliance.failures);
+  return { v, hashed: rows.hashed, receipts: rows.receipts };
 }
 
 /** The Solana anchors that verified offline, looked up on chain. */

@@ -6,14 +6,21 @@ import { type ByteRange, type ChunkResult, type HashedFile, rangeLines } from '.
 export type { ChunkResult, HashedFile };
 
 import { verifyPackedRows } from './verify-packed.js';
+import { addTally, emptyTally, type ReceiptCheck, type ReceiptTally } from './verify-receipts.js';
 
 /**
  * Checks every row of one range with every check but the leaf order, which spans ranges and is left to
  * mergeChunks. Format 2 bodies come from the pack (verify-packed.ts); format 1 blobs are read
  * synchronously: they are small and read one per row, and an async read costs a thread-pool round trip
- * per row (docs/BENCHMARKS.md).
+ * per row (docs/BENCHMARKS.md). With `receipts`, each parsed row's rights receipt is checked too (the
+ * rows are parsed once for both checks).
  */
-export function verifyChunk(v: BundleVerifier, dir: string, range: ByteRange): ChunkResult {
+export function verifyChunk(
+  v: BundleVerifier,
+  dir: string,
+  range: ByteRange,
+  receipts?: ReceiptCheck,
+): ChunkResult {
   const fd = openSync(join(dir, 'pages.jsonl'), 'r');
   let lines: string[];
   try {
@@ -21,7 +28,7 @@ export function verifyChunk(v: BundleVerifier, dir: string, range: ByteRange): C
   } finally {
     closeSync(fd);
   }
-  if (v.format >= 2) return verifyPackedRows(v, dir, lines);
+  if (v.format >= 2) return verifyPackedRows(v, dir, lines, receipts);
   const root = join(dir, sep);
   const before = v.failures.length;
   const leaves: number[] = [];
@@ -38,6 +45,7 @@ export function verifyChunk(v: BundleVerifier, dir: string, range: ByteRange): C
       leaves.push(-1);
       continue;
     }
+    receipts?.row(rows, row);
     const { blobPath, bodyLength } = (row ?? {}) as { blobPath?: unknown; bodyLength?: unknown };
     // join normalises; a row must not point outside the bundle (a tampered blobPath could read any file).
     const file = typeof blobPath === 'string' ? join(dir, blobPath) : null;
@@ -45,7 +53,9 @@ export function verifyChunk(v: BundleVerifier, dir: string, range: ByteRange): C
     const path = file && body ? bundlePath(file.slice(root.length)) : '';
     leaves.push(v.verifyRowUnordered(rows, row, body, (sha256, size) => hashed.push({ path, sha256, size })));
   }
-  return { rows, failures: v.failures.splice(before), leaves, hashed };
+  const result: ChunkResult = { rows, failures: v.failures.splice(before), leaves, hashed };
+  if (receipts) result.receipts = receipts.take();
+  return result;
 }
 
 /** A path relative to the bundle as the manifest writes it. */
@@ -93,13 +103,14 @@ const GUESS_MAX = 16 * 1024 * 1024;
 /**
  * Joins range results in file order into what one pass over the file reports: rows numbered from the
  * file's start, and the ascending-leaf check run across all rows, its failure placed where verifyRow
- * puts it (after record and body, before inclusion).
+ * puts it (after record and body, before inclusion). The rights receipts' tally, when every range has one.
  */
 export function mergeChunks(chunks: readonly ChunkResult[]): {
   rows: number;
   rowsOk: number;
   failures: BundleFailure[];
   hashed: Map<string, HashedFile>;
+  receipts: ReceiptTally | null;
 } {
   const failures: BundleFailure[] = [];
   const hashed = new Map<string, HashedFile>();
@@ -107,7 +118,9 @@ export function mergeChunks(chunks: readonly ChunkResult[]): {
   let offset = 0;
   let badRows = 0;
   let lastLeaf = -1;
+  const receipts: ReceiptTally | null = chunks.every((c) => c.receipts) ? emptyTally() : null;
   for (const c of chunks) {
+    if (receipts && c.receipts) addTally(receipts, c.receipts, offset);
     let f = 0;
     for (let i = 1; i <= c.rows; i++) {
       const first = failures.length;
@@ -130,5 +143,5 @@ export function mergeChunks(chunks: readonly ChunkResult[]): {
     }
     offset += c.rows;
   }
-  return { rows: offset, rowsOk: offset - badRows, failures, hashed };
+  return { rows: offset, rowsOk: offset - badRows, failures, hashed, receipts };
 }

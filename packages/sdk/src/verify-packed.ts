@@ -2,6 +2,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUNDLE_BODIES_FILE, type BundleVerifier } from '@sward/core';
 import { type ChunkResult, readRange, scratch } from './bundle-chunks.js';
+import type { ReceiptCheck } from './verify-receipts.js';
 
 /** Where a row says its body is in the pack; null when the row does not say it plainly. */
 interface BodyAt {
@@ -25,7 +26,12 @@ const plainCount = (x: unknown): x is number => typeof x === 'number' && Number.
  * fails on its length; a missing pack gives every row "body file bodies.pack is missing". The pack as a
  * whole (no byte changed, none added) is the signed manifest's check.
  */
-export function verifyPackedRows(v: BundleVerifier, dir: string, lines: readonly string[]): ChunkResult {
+export function verifyPackedRows(
+  v: BundleVerifier,
+  dir: string,
+  lines: readonly string[],
+  receipts?: ReceiptCheck,
+): ChunkResult {
   const before = v.failures.length;
   const parsed: unknown[] = [];
   const at: (BodyAt | null)[] = [];
@@ -43,6 +49,7 @@ export function verifyPackedRows(v: BundleVerifier, dir: string, lines: readonly
       continue;
     }
     parsed.push(row);
+    receipts?.row(parsed.length, row);
     const { blobPath, bodyOffset, bodyLength } = (row ?? {}) as Record<string, unknown>;
     if (blobPath === BUNDLE_BODIES_FILE && plainCount(bodyOffset) && plainCount(bodyLength)) {
       at.push({ offset: bodyOffset, length: bodyLength });
@@ -62,7 +69,14 @@ export function verifyPackedRows(v: BundleVerifier, dir: string, lines: readonly
     }
     leaves.push(v.verifyRowUnordered(i + 1, row, bodies[i] ?? null));
   }
-  return { rows: parsed.length, failures: v.failures.splice(before), leaves, hashed: [] };
+  const result: ChunkResult = {
+    rows: parsed.length,
+    failures: v.failures.splice(before),
+    leaves,
+    hashed: [],
+  };
+  if (receipts) result.receipts = receipts.take();
+  return result;
 }
 
 /** A line that did not parse (kept in place so that row numbers stay right). */

@@ -1,13 +1,16 @@
 import { Worker } from 'node:worker_threads';
-import type { BundleVerifier } from '@sward/core';
+import type { BundleVerifier, ComplianceDocument } from '@sward/core';
 import type { ByteRange } from './bundle-chunks.js';
 import { type ChunkResult, verifyChunk } from './verify-chunk.js';
+import { ReceiptCheck } from './verify-receipts.js';
 
 /** What every worker needs to check rows on its own: the inputs the main thread's verifier got. */
 export interface PoolJob {
   dir: string;
   checkpoints: unknown;
   trustedKeys: string[];
+  /** compliance.json's documents: given, each range's rights receipts are checked with its rows. */
+  compliance?: ComplianceDocument[];
 }
 
 /** A worker's workerData: the job, every range, and the shared counter of the next range to claim. */
@@ -70,11 +73,12 @@ export function verifyInWorkers(
         if (code !== 0) finish(new Error(`verify worker stopped (exit code ${code})`));
       });
     }
+    const receipts = job.compliance ? new ReceiptCheck(job.compliance) : undefined;
     const help = async () => {
       while (helper && !settled && ready < pool.length) {
         const i = Atomics.add(counter, 0, 1);
         if (i >= ranges.length) break;
-        results[i] = verifyChunk(helper, job.dir, ranges[i] as ByteRange);
+        results[i] = verifyChunk(helper, job.dir, ranges[i] as ByteRange, receipts);
         done++;
         await yieldTurn();
       }

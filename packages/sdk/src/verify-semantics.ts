@@ -2,17 +2,8 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import {
-  type BundleFailure,
-  type ComplianceDocument,
-  canonicalJson,
-  checkSkipEvidence,
-  type RightsReceipt,
-  responseHeadersDocument,
-  responseHeadersSha256,
-  rightsReceiptSchema,
-  USAGE_PURPOSES,
-} from '@sward/core';
+import { type BundleFailure, type ComplianceDocument, checkSkipEvidence } from '@sward/core';
+import { ReceiptCheck, type ReceiptTally } from './verify-receipts.js';
 import type { CheckLine } from './verify-report.js';
 
 /** What a re-extraction of documents.jsonl found (`sward verify --rederive`). */
@@ -62,74 +53,36 @@ async function complianceDocs(dir: string, check: string, failures: BundleFailur
   }
 }
 
-/**
- * pages.jsonl's rights receipts (inside each leaf, so the inclusion check already binds them to the log):
- * each is well-formed, allows the page for the purpose it was stored for, and each document it names
- * matches what the bundle holds: policy files by their compliance.json entry, headers by the signed capture.
- */
-async function rightsReceipts(dir: string): Promise<{ line: CheckLine; failures: BundleFailure[] }> {
+/** compliance.json's documents for the rights check, and the failure when the file does not parse. */
+export async function receiptDocuments(
+  dir: string,
+): Promise<{ documents: ComplianceDocument[]; failures: BundleFailure[] }> {
   const failures: BundleFailure[] = [];
-  const docs = await complianceDocs(dir, 'rights', failures);
-  const byCapture = new Map(docs.flatMap((d) => (d.captureId ? [[d.captureId, d] as const] : [])));
-  const counts = { receipts: 0, without: 0, matched: 0, headers: 0, unchecked: 0, creator: 0 };
-  const allowed = { train: 0, input: 0, index: 0 };
-  const fail = (row: number, message: string) => failures.push({ row, check: 'rights', message });
-  try {
-    for await (const r of jsonlRows(join(dir, 'pages.jsonl'))) {
-      if ('error' in r) continue; // the rows check reports it
-      const row = r.row as {
-        creatorTerms?: unknown;
-        signedCapture?: { rights?: unknown; capture?: { headers?: never } };
-      };
-      const sc = row.signedCapture;
-      if (sc?.rights === undefined) {
-        counts.without++;
-        if (row.creatorTerms !== undefined) fail(r.n, 'creatorTerms on a row whose leaf has no receipt');
-        continue;
-      }
-      const parsed = rightsReceiptSchema.safeParse(sc.rights);
-      if (!parsed.success) {
-        fail(r.n, `receipt: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
-        continue;
-      }
-      const receipt: RightsReceipt = parsed.data;
-      counts.receipts++;
-      // The row's creatorTerms is a copy of the receipt's, which the log commits to: they must agree.
-      const fromLeaf = receipt.creator === undefined ? undefined : canonicalJson(receipt.creator);
-      const onRow = row.creatorTerms === undefined ? undefined : canonicalJson(row.creatorTerms);
-      if (fromLeaf !== onRow)
-        fail(
-          r.n,
-          `row's creatorTerms ${onRow ?? '(none)'} is not its receipt's creator terms ${fromLeaf ?? '(none)'}`,
-        );
-      else if (receipt.creator) counts.creator++;
-      for (const p of USAGE_PURPOSES) if (receipt.decisions[p].decision === 'allow') allowed[p]++;
-      const own = receipt.decisions[receipt.purpose];
-      if (own.decision !== 'allow')
-        fail(r.n, `stored for ${receipt.purpose}, but its receipt says ${own.decision} (${own.reason})`);
-      for (const d of receipt.documents) {
-        if (d.kind === 'headers') {
-          const h = responseHeadersDocument(sc.capture?.headers ?? {});
-          if (h && responseHeadersSha256(h) === d.sha256) counts.headers++;
-          else fail(r.n, `receipt's headers hash is not the signed capture's headers`);
-          continue;
-        }
-        const entry = d.captureId ? byCapture.get(d.captureId) : undefined;
-        if (!entry) {
-          counts.unchecked++;
-          continue;
-        }
-        if (entry.bodySha256 === d.sha256 && entry.url === d.url) counts.matched++;
-        else
-          fail(
-            r.n,
-            `receipt's ${d.kind} ${d.url} (${d.sha256.slice(0, 12)}…) is not compliance.json's ${entry.url}`,
-          );
-      }
+  return { documents: await complianceDocs(dir, 'rights', failures), failures };
+}
+
+/**
+ * The rights receipts' report line (verify-receipts.ts checks them). `fromRows` is what the rows check
+ * found, compliance.json's failures first; without it (rows not read, or a caller of extraChecks alone)
+ * pages.jsonl is read here.
+ */
+async function rightsReceipts(
+  dir: string,
+  fromRows: ReceiptTally | null,
+): Promise<{ line: CheckLine; failures: BundleFailure[] }> {
+  let counts = fromRows;
+  if (!counts) {
+    const { documents, failures } = await receiptDocuments(dir);
+    const check = new ReceiptCheck(documents);
+    try {
+      for await (const r of jsonlRows(join(dir, 'pages.jsonl'))) if (!('error' in r)) check.row(r.n, r.row);
+    } catch {
+      return outcome('rights receipts', 'not_checked', 'pages.jsonl is not in the folder', failures);
     }
-  } catch {
-    return outcome('rights receipts', 'not_checked', 'pages.jsonl is not in the folder', failures);
+    counts = check.take();
+    counts.failures.unshift(...failures);
   }
+  const { failures, allowed } = counts;
   if (failures.length)
     return outcome(
       'rights receipts',
@@ -248,13 +201,17 @@ function rederiveLine(r: RederiveResult | null): CheckLine {
   };
 }
 
-/** The checks of what the files say, beyond their hashes: skip evidence, and re-extraction when asked. */
+/**
+ * The checks of what the files say, beyond their hashes: skip evidence, rights receipts (what the rows
+ * check found, when it ran: `receiptsFromRows`), and re-extraction when asked.
+ */
 export async function extraChecks(
   dir: string,
   options: { rederive?: RederiveDocuments },
+  receiptsFromRows: ReceiptTally | null = null,
 ): Promise<{ lines: CheckLine[]; failures: BundleFailure[] }> {
   const skip = await skipEvidence(dir);
-  const rights = await rightsReceipts(dir);
+  const rights = await rightsReceipts(dir, receiptsFromRows);
   const rederived = options.rederive ? await options.rederive(dir) : null;
   return {
     lines: [skip.line, rights.line, rederiveLine(rederived)],

@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { BundleVerifier } from '@sward/core';
 import { verifyChunk } from './verify-chunk.js';
 import type { WorkerInput } from './verify-pool.js';
+import { ReceiptCheck } from './verify-receipts.js';
 
 const { job, ranges, next } = workerData as WorkerInput;
 const port = parentPort;
@@ -12,9 +13,10 @@ if (!port) throw new Error('verify-worker.ts runs as a worker thread');
 const verifier = new BundleVerifier(job.checkpoints, job.trustedKeys);
 verifier.failures.length = 0;
 port.postMessage({ ready: true });
+const receipts = job.compliance ? new ReceiptCheck(job.compliance) : undefined;
 const counter = new Int32Array(next);
 for (let i = Atomics.add(counter, 0, 1); i < ranges.length; i = Atomics.add(counter, 0, 1))
   port.postMessage({
     index: i,
-    result: verifyChunk(verifier, job.dir, ranges[i] as (typeof ranges)[number]),
+    result: verifyChunk(verifier, job.dir, ranges[i] as (typeof ranges)[number], receipts),
   });

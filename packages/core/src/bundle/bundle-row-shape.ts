@@ -23,7 +23,8 @@ const isCount = (x: unknown, min: number): boolean => Number.isSafeInteger(x) &&
  * the last proof is a copy, so no later change to a row's array can vouch for anything).
  */
 export class RowShapeCheck {
-  private lastProof: readonly string[] = [];
+  /** A copy of the last accepted proof, refilled in place (no array made per row). */
+  private readonly lastProof: string[] = [];
 
   /** True only when bundlePageRowSchema accepts `x` (see above). */
   accepts(x: unknown): x is BundlePageRow {
@@ -46,7 +47,8 @@ export class RowShapeCheck {
       const h: unknown = proof[i];
       if (typeof h !== 'string' || (h !== last[i] && !B64.test(h))) return false;
     }
-    this.lastProof = proof.slice() as string[];
+    last.length = proof.length;
+    for (let i = 0; i < proof.length; i++) last[i] = proof[i] as string;
     return true;
   }
 }
