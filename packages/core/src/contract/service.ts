@@ -77,8 +77,8 @@ export const serviceRoutes = [
     params: z.object({ file: z.string() }),
     responses: {
       200: {
-        contentType: 'text/javascript',
-        description: 'A script, a style sheet or an image of the console',
+        contentType: 'text/javascript, text/css, image/svg+xml, application/json',
+        description: 'A script, a style sheet, an image or a source map of the console',
       },
     },
   }),
