@@ -44,7 +44,9 @@ describe('the OpenAPI document', () => {
           ? []
           : rule.auth === 'key'
             ? [{ apiKey: [rule.scope] }]
-            : [{ [rule.auth === 'node' ? 'nodeSession' : 'labellerSession']: [] }];
+            : rule.auth === 'anyKey'
+              ? [{ apiKey: [] }]
+              : [{ [rule.auth === 'node' ? 'nodeSession' : 'labellerSession']: [] }];
       assert.deepEqual(op.security, expected, id);
       assert.deepEqual(op.responses.default.content['application/json'].schema, {
         $ref: '#/components/schemas/Error',
