@@ -37,6 +37,53 @@ export interface Freshness {
   failedSources: { url: string; error: string; at: number | null }[];
   /** Pages the last finished refresh could not fetch (they stay indexed until they answer again or go). */
   failedPages: { url: string; reason: string | null; detail: string | null }[];
+  /**
+   * Pages of claimed domains the last finished refresh did not fetch for their price: `creator:price-above-max`
+   * (no maxPrice, or one below the owner's price) or `creator:budget-exhausted` (docs/REWARDS.md).
+   */
+  unpaidPages: { url: string; reason: string | null; detail: string | null }[];
+}
+
+/**
+ * What a collection may pay for its pages, and has paid, in USD decimals ("0.01"). Pages of claimed domains
+ * with a price, and sites asking payment (HTTP 402), are fetched only within these.
+ */
+export interface CollectionSpending {
+  /** The most one page may cost (the owner's price and the site's together); null: no page is paid for. */
+  maxPrice: string | null;
+  /** The most all refreshes together may spend, a running total; null: no bound but maxPrice a page. */
+  budget: string | null;
+  /** What its refreshes have spent so far, creators' prices and sites' charges together. */
+  spent: string;
+}
+
+/** A collection's price settings as its owner changes them: a field left out stays, null clears it. */
+export interface CollectionPricingRequest {
+  maxPrice?: string | null;
+  budget?: string | null;
+}
+
+/** One page of a claimed domain a collection's refresh paid for (GET /v1/collections/:id/charges). */
+export interface CollectionCharge {
+  captureId: string;
+  url: string;
+  /** The refresh (crawl job) that fetched it. */
+  jobId: string;
+  domain: string;
+  /** The version of the domain's terms the page was fetched under. */
+  version: number;
+  /** USD decimals: the price, and its split among the creator, the capturing node's operator and the network. */
+  price: string;
+  creator: string;
+  operator: string;
+  network: string;
+  at: string;
+}
+
+export interface CollectionCharges {
+  spending: CollectionSpending;
+  /** Newest first, at most 1,000. */
+  charges: CollectionCharge[];
 }
 
 export interface CollectionInfo {
@@ -52,6 +99,7 @@ export interface CollectionInfo {
   refreshing: boolean;
   nextRefreshAt: number | null;
   webhook: { url: string } | null;
+  spending: CollectionSpending;
   /** Only in the answer to create: the secret of the webhook's HMAC signatures. */
   webhookSecret?: string;
   sources: {

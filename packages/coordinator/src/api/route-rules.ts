@@ -79,6 +79,8 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'POST /v1/collections/:id/pause': key('collections'),
   'POST /v1/collections/:id/resume': key('collections'),
   'POST /v1/collections/:id/refresh': key('collections'),
+  'POST /v1/collections/:id/pricing': key('collections'),
+  'GET /v1/collections/:id/charges': key('collections'),
   'POST /v1/collections/:id/search': key('collections'),
   'DELETE /v1/collections/:id': key('collections'),
   // API keys (key-routes.ts): a tenant's own; an admin key manages every tenant's

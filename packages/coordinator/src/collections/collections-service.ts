@@ -1,4 +1,5 @@
 import {
+  type CollectionCharges,
   type CollectionInfo,
   classifyAddress,
   classifyHostName,
@@ -17,6 +18,7 @@ import {
   parseInterval,
   parseOptions,
 } from './collection-options.js';
+import { chargesOf, checkPricing, collectionUsdSchema, spendingOf } from './collection-spending.js';
 import { freshnessOf } from './freshness.js';
 import { webhookSecret } from './webhooks.js';
 
@@ -32,9 +34,25 @@ export const collectionRequestSchema = z
     chunkOverlap: z.number().int().min(0).max(5000).default(DEFAULT_CHUNK_OVERLAP),
     /** Where to POST what changed at each refresh, signed with HMAC-SHA256 (secret shown once). */
     webhook: z.string().max(2000).optional(),
+    /** The most one page may cost, USD: without it, pages of claimed domains with a price are skipped. */
+    maxPrice: collectionUsdSchema.optional(),
+    /** The most all refreshes together may spend, USD (collection-spending.ts). Needs maxPrice. */
+    budget: collectionUsdSchema.optional(),
   })
   .strict();
 export type CollectionRequest = z.input<typeof collectionRequestSchema>;
+
+const pricingRequestSchema = z
+  .object({
+    maxPrice: collectionUsdSchema.nullable().optional(),
+    budget: collectionUsdSchema.nullable().optional(),
+  })
+  .strict();
+
+function badRequest(error: z.ZodError): CoordinatorError {
+  const i = error.issues[0];
+  return new CoordinatorError('BAD_REQUEST', `${i?.path.join('.') || 'body'}: ${i?.message}`);
+}
 
 export interface CollectionsServiceConfig {
   /** Shortest refresh interval accepted (default 10 s). */
@@ -95,11 +113,9 @@ export class Collections {
     apiKeyId: string | null = null,
   ): Promise<CollectionInfo> {
     const parsed = collectionRequestSchema.safeParse(input);
-    if (!parsed.success) {
-      const i = parsed.error.issues[0];
-      throw new CoordinatorError('BAD_REQUEST', `${i?.path.join('.') || 'body'}: ${i?.message}`);
-    }
+    if (!parsed.success) throw badRequest(parsed.error);
     const req = parsed.data;
+    checkPricing(req.maxPrice ?? null, req.budget ?? null);
     const everyMs = parseInterval(req.every);
     if (everyMs < this.minIntervalMs)
       throw new CoordinatorError(
@@ -130,6 +146,8 @@ export class Collections {
       chunkSize: req.chunkSize,
       chunkOverlap: req.chunkOverlap,
       webhook,
+      maxPrice: req.maxPrice ?? null,
+      budget: req.budget ?? null,
     };
     await this.db.transaction(async (tx) => {
       // the first refresh starts at once
@@ -192,6 +210,7 @@ export class Collections {
       refreshing: c.round_job != null,
       nextRefreshAt: o.paused || c.next_round_at == null ? null : Number(c.next_round_at),
       webhook: o.webhook ? { url: o.webhook.url } : null,
+      spending: await spendingOf(this.db, id, o),
       sources: sources.map((s) => ({
         id: String(s.id),
         url: String(s.url),
@@ -215,6 +234,47 @@ export class Collections {
       paused ? [JSON.stringify(options), now, id] : [JSON.stringify(options), now, now, id],
     );
     return this.get(owner, id);
+  }
+
+  /**
+   * Changes what the collection may pay; only its owner can (another tenant's is NOT_FOUND). A refresh in
+   * flight keeps the money it started with; the next one uses these, with the budget still a running total
+   * of everything spent so far.
+   */
+  async setPricing(owner: string | null, id: string, input: unknown): Promise<CollectionInfo> {
+    const parsed = pricingRequestSchema.safeParse(input);
+    if (!parsed.success) throw badRequest(parsed.error);
+    await this.db.transaction(async (tx) => {
+      const c = await tx.get<{ options: string }>(
+        'SELECT options FROM collections WHERE id = ? AND owner IS NOT DISTINCT FROM ?',
+        [id, owner],
+      );
+      if (!c) throw new CoordinatorError('NOT_FOUND', `no collection ${id}`);
+      const o = parseOptions(c.options);
+      const next: CollectionOptions = {
+        ...o,
+        maxPrice: parsed.data.maxPrice === undefined ? o.maxPrice : parsed.data.maxPrice,
+        budget: parsed.data.budget === undefined ? o.budget : parsed.data.budget,
+      };
+      checkPricing(next.maxPrice, next.budget);
+      // Compare-and-set on the options read: a pause or another price change meanwhile is not lost.
+      const r = await tx.run(
+        'UPDATE collections SET options = ?, updated_at = ? WHERE id = ? AND options = ?',
+        [JSON.stringify(next), Date.now(), id, c.options],
+      );
+      if (!r.changes)
+        throw new CoordinatorError('CONFLICT', `collection ${id} changed meanwhile; send the change again`);
+    });
+    return this.get(owner, id);
+  }
+
+  /** What the collection spent and the pages of claimed domains it paid for; only its owner sees them. */
+  async charges(owner: string | null, id: string): Promise<CollectionCharges> {
+    const c = await this.require(owner, id);
+    return {
+      spending: await spendingOf(this.db, id, parseOptions(String(c.options))),
+      charges: await chargesOf(this.db, id),
+    };
   }
 
   /** Starts a refresh as soon as the scheduler looks (within a second), whatever the interval says. */
