@@ -26,7 +26,10 @@ async function articleSite(): Promise<{ server: Server; port: number; hits: stri
   const hits: string[] = [];
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (!PAGES.includes(path)) return res.writeHead(404, { 'content-type': 'text/plain' }).end('no');
+    if (!PAGES.includes(path)) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('no');
+      return;
+    }
     hits.push(path);
     res
       .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
