@@ -15,6 +15,7 @@ import type { RunningNode } from '@sward/node';
 import { SwardApiError, SwardClient } from '@sward/sdk';
 import { pino } from 'pino';
 import { backends } from './support/backends.js';
+import { run } from './support/cli-run.js';
 import { ownedWithTerms } from './support/creator-terms.js';
 import { refreshAfter, until } from './support/live.js';
 import { loopbackNode } from './support/nodes.js';
@@ -199,6 +200,51 @@ for (const backend of backends())
           e instanceof SwardApiError && e.status === 400 && /budget needs maxPrice/.test(e.message),
       );
       assert.equal((await owner.collection(paid.id)).spending.maxPrice, '0.02');
+
+      // 5. The same through the CLI: show, pricing (set and clear), charges, create with the flags.
+      const env = { SWARD_COORDINATOR: co.url, SWARD_API_KEY: co.firstApiKey as string };
+      const cli = async (args: string[]) => {
+        const r = await run(args, { env });
+        assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`);
+        return r.out;
+      };
+      assert.match(
+        await cli(['collection', 'show', unpaid.id]),
+        /pays nothing[\s\S]*unpaid page http:\/\/pub\.test:\d+\/a: creator:price-above-max/,
+      );
+      const priced = JSON.parse(
+        await cli(['collection', 'pricing', unpaid.id, '--max-price', '0.03', '--budget', '0.5', '--json']),
+      );
+      assert.deepEqual(priced.spending, { maxPrice: '0.03', budget: '0.5', spent: '0' });
+      const cleared = JSON.parse(await cli(['collection', 'pricing', unpaid.id, '--no-budget', '--json']));
+      assert.deepEqual(cleared.spending, { maxPrice: '0.03', budget: null, spent: '0' });
+      const bill = await cli(['collection', 'charges', paid.id]);
+      assert.match(bill, /^spent USD 0\.1 of USD 0\.1; at most USD 0\.02 a page\n/);
+      assert.equal(
+        bill.match(/USD 0\.01 \(creator 0\.006, operator 0\.0028, network 0\.0012\)/g)?.length,
+        10,
+      );
+      // a budget of nothing: the collection exists, priced pages are never fetched for it
+      const made = JSON.parse(
+        await cli([
+          'collection',
+          'create',
+          'cli',
+          '--source',
+          sources[0] as string,
+          '--every',
+          '1h',
+          '--max-price',
+          '0.02',
+          '--budget',
+          '0',
+          '--json',
+        ]),
+      );
+      assert.deepEqual(made.spending, { maxPrice: '0.02', budget: '0', spent: '0' });
+      await refreshAfter(co, made.id, 0);
+      assert.equal((await owner.collectionCharges(made.id)).charges.length, 0);
+      assert.equal(await ledger.balance('cust:default'), -100_000);
       await until('no refresh running', async () => !(await owner.collection(paid.id)).refreshing);
     });
   });
