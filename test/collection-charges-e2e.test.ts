@@ -4,7 +4,7 @@
 // budget is a running total that bounds all refreshes together. Another tenant can neither set its price nor
 // read its charges. A real node fetches a loopback site named pub.test (its resolver maps the name).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,18 +20,19 @@ import { ownedWithTerms } from './support/creator-terms.js';
 import { refreshAfter, until } from './support/live.js';
 import { loopbackNode } from './support/nodes.js';
 
-const PAGES = ['/a', '/b', '/c'];
+/** Three hosts under the claimed domain: three origins, so two nodes fetch at once (politeness is per origin). */
+const HOSTS = ['a.pub.test', 'b.pub.test', 'c.pub.test'];
 
-/** Three articles with no validators (every refresh gets a 200, so a new capture); policy files 404. */
+/** One article per host with no validators (every refresh gets a 200, a new capture); policy files 404. */
 async function articleSite(): Promise<{ server: Server; port: number; hits: string[] }> {
   const hits: string[] = [];
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (!PAGES.includes(path)) {
+    if (path !== '/article') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('no');
       return;
     }
-    hits.push(path);
+    hits.push(`${req.headers.host}${path}`);
     res
       .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
       .end(
@@ -48,10 +49,10 @@ for (const backend of backends())
   describe(`collection charges under creators' terms: ${backend.name}`, () => {
     const tmp = mkdtempSync(join(tmpdir(), 'sward-colprice-'));
     let co: RunningCoordinator;
-    let node: RunningNode;
+    let nodes: RunningNode[] = [];
     let site: Awaited<ReturnType<typeof articleSite>>;
     after(async () => {
-      await node?.stop();
+      for (const n of nodes) await n.stop();
       await co?.close();
       site?.server.close();
       await backend.cleanup();
@@ -75,17 +76,17 @@ for (const backend of backends())
         pricePer1000PagesUsd: '10',
         royaltyShare: 0.6,
       });
-      node = await loopbackNode(
-        co.url,
-        tmp,
-        {},
-        {
-          resolver: async (h) =>
-            h === 'pub.test' ? [{ address: '127.0.0.1', family: 4 }] : Promise.reject(new Error(`no ${h}`)),
-        },
+      // two nodes of different operators, both resolving the claimed domain's hosts to the loopback site
+      const resolver = async (h: string) =>
+        HOSTS.includes(h) ? [{ address: '127.0.0.1', family: 4 }] : Promise.reject(new Error(`no ${h}`));
+      nodes = await Promise.all(
+        ['n1', 'n2'].map((d) => {
+          mkdirSync(join(tmp, d));
+          return loopbackNode(co.url, join(tmp, d), {}, { resolver });
+        }),
       );
       const owner = new SwardClient({ url: co.url, apiKey: co.firstApiKey as string });
-      const sources = PAGES.map((p) => `http://pub.test:${site.port}${p}`);
+      const sources = HOSTS.map((h) => `http://${h}:${site.port}/article`);
 
       // 1. No maxPrice: the owner never agreed to pay, so no page of the domain is fetched; the reason shows.
       const unpaid = await owner.createCollection({ name: 'unpaid', sources, every: '1h' });
@@ -136,14 +137,20 @@ for (const backend of backends())
       assert.ok(last.every((p) => p.reason === 'creator:budget-exhausted'));
 
       // The ledger: the customer paid 0.07; the creator, the node's operator and the network got their parts.
-      const operator = (
-        await co.store.db.get<{ operator: string }>('SELECT operator FROM nodes WHERE id = ?', [node.id])
-      )?.operator;
-      assert.ok(operator);
+      const operators = new Set<string>();
+      for (const n of nodes) {
+        const r = await co.store.db.get<{ operator: string }>('SELECT operator FROM nodes WHERE id = ?', [
+          n.id,
+        ]);
+        if (r?.operator) operators.add(r.operator);
+      }
+      assert.equal(operators.size, 2, 'each node has its own operator key');
       const ledger = co.rewards.ledger;
       assert.equal(await ledger.balance('cust:default'), -70_000);
       assert.equal(await ledger.balance('creator:pub-owner'), 42_000);
-      assert.equal(await ledger.balance(`op-usd:${operator}`), 19_600);
+      let operatorsGot = 0;
+      for (const o of operators) operatorsGot += await ledger.balance(`op-usd:${o}`);
+      assert.equal(operatorsGot, 19_600, "the capturing nodes' operators, 0.0028 a page");
       assert.equal(await ledger.balance('net-usd'), 8_400);
       const audit = await ledger.audit();
       assert.deepEqual([audit.unbalanced, audit.drifted], [[], []]);
@@ -210,7 +217,7 @@ for (const backend of backends())
       };
       assert.match(
         await cli(['collection', 'show', unpaid.id]),
-        /pays nothing[\s\S]*unpaid page http:\/\/pub\.test:\d+\/a: creator:price-above-max/,
+        /pays nothing[\s\S]*unpaid page http:\/\/a\.pub\.test:\d+\/article: creator:price-above-max/,
       );
       const priced = JSON.parse(
         await cli(['collection', 'pricing', unpaid.id, '--max-price', '0.03', '--budget', '0.5', '--json']),

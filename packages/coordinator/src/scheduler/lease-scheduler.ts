@@ -119,7 +119,9 @@ export class LeaseScheduler {
       return [];
     }
     if (leases.length) this.events.leased?.(leases.length);
-    await this.creatorTerms?.sweep?.(this.store.db, now);
+    // Housekeeping after the leases are committed: a failed sweep must not lose them for the node (they would
+    // sit unanswered until their deadline); the next sweep deletes what this one did not.
+    await this.creatorTerms?.sweep?.(this.store.db, now).catch(() => 0);
     return leases;
   }
 
