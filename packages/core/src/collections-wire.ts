@@ -3,6 +3,7 @@
  * the SDK (which reads them), so the two cannot drift apart. Times are epoch ms unless named ISO.
  */
 import { z } from 'zod';
+import { usdAmountSchema } from './crawl-wire.js';
 import { webUrlSchema } from './web-url.js';
 
 /** What one refresh did. */
@@ -46,8 +47,63 @@ export const freshnessSchema = z.object({
   failedPages: z.array(
     z.object({ url: z.string(), reason: z.string().nullable(), detail: z.string().nullable() }),
   ),
+  /**
+   * Pages of claimed domains the last finished refresh did not fetch for their price: `creator:price-above-max`
+   * (no maxPrice, or one below the owner's price) or `creator:budget-exhausted` (docs/REWARDS.md).
+   */
+  unpaidPages: z.array(
+    z.object({ url: z.string(), reason: z.string().nullable(), detail: z.string().nullable() }),
+  ),
 });
 export type Freshness = z.output<typeof freshnessSchema>;
+
+/**
+ * What a collection may pay for its pages, and has paid, in USD decimals ("0.01"). Pages of claimed domains
+ * with a price, and sites asking payment (HTTP 402), are fetched only within these.
+ */
+export const collectionSpendingSchema = z.object({
+  /** The most one page may cost (the owner's price and the site's together); null: no page is paid for. */
+  maxPrice: z.string().nullable(),
+  /** The most all refreshes together may spend, a running total; null: no bound but maxPrice a page. */
+  budget: z.string().nullable(),
+  /** What its refreshes have spent so far, creators' prices and sites' charges together. */
+  spent: z.string(),
+});
+export type CollectionSpending = z.output<typeof collectionSpendingSchema>;
+
+/** A collection's price settings as its owner changes them: a field left out stays, null clears it. */
+export const collectionPricingRequestSchema = z
+  .object({
+    maxPrice: usdAmountSchema.nullable().optional(),
+    budget: usdAmountSchema.nullable().optional(),
+  })
+  .strict();
+export type CollectionPricingRequest = z.input<typeof collectionPricingRequestSchema>;
+
+/** One page of a claimed domain a collection's refresh paid for (GET /v1/collections/:id/charges). */
+export const collectionChargeSchema = z.object({
+  captureId: z.string(),
+  url: z.string(),
+  /** The refresh (crawl job) that fetched it. */
+  jobId: z.string(),
+  domain: z.string(),
+  /** The version of the domain's terms the page was fetched under. */
+  version: z.number().int(),
+  /** USD decimals: the price, and its split among the creator, the capturing node's operator and the network. */
+  price: z.string(),
+  creator: z.string(),
+  operator: z.string(),
+  network: z.string(),
+  at: z.string(),
+});
+export type CollectionCharge = z.output<typeof collectionChargeSchema>;
+
+export const collectionChargesSchema = z.object({
+  spending: collectionSpendingSchema,
+  /** Newest first, at most 1,000. */
+  charges: z.array(collectionChargeSchema),
+});
+export type CollectionCharges = z.output<typeof collectionChargesSchema>;
 
 export const collectionInfoSchema = z.object({
   id: z.string(),
@@ -62,6 +118,7 @@ export const collectionInfoSchema = z.object({
   refreshing: z.boolean(),
   nextRefreshAt: z.number().nullable(),
   webhook: z.object({ url: z.string() }).nullable(),
+  spending: collectionSpendingSchema,
   /** Only in the answer to create: the secret of the webhook's HMAC signatures. */
   webhookSecret: z.string().optional(),
   sources: z.array(
@@ -95,6 +152,10 @@ export const collectionRequestSchema = z
     chunkOverlap: z.number().int().min(0).max(5000).default(DEFAULT_CHUNK_OVERLAP),
     /** Where to POST what changed at each refresh, signed with HMAC-SHA256 (secret shown once). */
     webhook: z.string().max(2000).optional(),
+    /** The most one page may cost, USD: without it, pages of claimed domains with a price are skipped. */
+    maxPrice: usdAmountSchema.optional(),
+    /** The most all refreshes together may spend, USD (a running total across refreshes). Needs maxPrice. */
+    budget: usdAmountSchema.optional(),
   })
   .strict();
 export type CollectionRequest = z.input<typeof collectionRequestSchema>;

@@ -4,7 +4,8 @@ import { USAGE_PURPOSES, type UsagePurpose } from './usage-policy/purpose.js';
 import { webUrlSchema } from './web-url.js';
 
 /** A price in the job's currency (USD) as a decimal string: "0.01"; strings, so no float rounds it. */
-const usdAmount = z
+/** A USD amount as jobs and collections take it ("0.01", at most 6 decimals). */
+export const usdAmountSchema = z
   .string()
   .max(20)
   .refine(
@@ -66,9 +67,9 @@ export const crawlRequestObject = z
       .transform((p): UsagePurpose => (p === 'search' ? 'index' : p))
       .optional(),
     /** Pay-per-crawl: the most the job pays for one page, USD. Absent: no page is paid for. */
-    maxPrice: usdAmount.optional(),
+    maxPrice: usdAmountSchema.optional(),
     /** Pay-per-crawl: the most the whole job spends, USD. Needs maxPrice. */
-    budget: usdAmount.optional(),
+    budget: usdAmountSchema.optional(),
     licenseTokens: z.array(licenseTokenSchema).max(100).optional(),
     keepPii: keepPiiSchema.optional(),
   })

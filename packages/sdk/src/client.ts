@@ -19,7 +19,9 @@ import type {
   ApiKeyInfo,
   AuditEntry,
   CheckpointInfo,
+  CollectionCharges,
   CollectionInfo,
+  CollectionPricingRequest,
   CollectionSearchAnswer,
   CollectionSearchRequest,
   CrawlRequest,
@@ -215,6 +217,16 @@ export class SwardClient {
 
   collection(id: string): Promise<CollectionInfo> {
     return this.call('GET', `/v1/collections/${encodeURIComponent(id)}`);
+  }
+
+  /** Changes what the collection may pay: a field left out stays, null clears it (from its next refresh). */
+  setCollectionPricing(id: string, req: CollectionPricingRequest): Promise<CollectionInfo> {
+    return this.call('POST', `/v1/collections/${encodeURIComponent(id)}/pricing`, req);
+  }
+
+  /** What the collection has spent and the pages of claimed domains it paid for, newest first. */
+  collectionCharges(id: string): Promise<CollectionCharges> {
+    return this.call('GET', `/v1/collections/${encodeURIComponent(id)}/charges`);
   }
 
   pauseCollection(id: string, paused: boolean): Promise<CollectionInfo> {

@@ -3,6 +3,9 @@ import type { Command } from 'commander';
 import { CliError } from '../cli-error.js';
 import { API_KEY_HELP, COORDINATOR_HELP, collect, intOption, sdkClient, writeJson } from '../options.js';
 
+const MAX_PRICE_HELP =
+  "the most one page may cost, USD (e.g. 0.01): needed for pages of claimed domains with a price (the owner's and the site's together)";
+const BUDGET_HELP = 'the most all refreshes together may spend, USD: a running total (needs --max-price)';
 const secs = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`);
 const when = (t: number | null) => (t == null ? '-' : new Date(t).toISOString());
 
@@ -16,6 +19,11 @@ export function describeCollection(c: CollectionInfo): string {
     `  ${c.pages} pages / ${c.chunks} chunks indexed; next refresh ${c.paused ? 'paused' : when(c.nextRefreshAt)}`,
     ...c.sources.map((s) => `  ${s.kind.padEnd(8)} ${s.url}${s.lastError ? `  ERROR: ${s.lastError}` : ''}`),
   ];
+  const m = c.spending;
+  lines.push(
+    `  pays ${m.maxPrice === null ? 'nothing (pages of claimed domains with a price are skipped)' : `at most USD ${m.maxPrice} a page`}` +
+      `${m.budget === null ? '' : `, USD ${m.budget} in all`}; spent USD ${m.spent}`,
+  );
   if (c.webhook) lines.push(`  webhook  ${c.webhook.url}`);
   if (c.webhookSecret) lines.push(`  webhook secret (shown once): ${c.webhookSecret}`);
   if (last) {
@@ -37,6 +45,8 @@ export function describeCollection(c: CollectionInfo): string {
   );
   for (const p of f.failedPages.slice(0, 10))
     lines.push(`  failed page ${p.url}: ${p.reason ?? ''} ${p.detail ?? ''}`);
+  for (const p of f.unpaidPages.slice(0, 10))
+    lines.push(`  unpaid page ${p.url}: ${p.reason ?? ''} ${p.detail ?? ''}`);
   return lines.join('\n');
 }
 
@@ -88,6 +98,8 @@ export function register(program: Command): void {
       intOption,
     )
     .option('--webhook <url>', 'POST what changed at each refresh here (HMAC-signed; secret printed once)')
+    .option('--max-price <usd>', MAX_PRICE_HELP)
+    .option('--budget <usd>', BUDGET_HELP)
     .option('--json', JSON_HELP)
     .action(async (name: string, o) =>
       show(
@@ -100,9 +112,45 @@ export function register(program: Command): void {
           ...(o.chunkSize !== undefined ? { chunkSize: o.chunkSize } : {}),
           ...(o.chunkOverlap !== undefined ? { chunkOverlap: o.chunkOverlap } : {}),
           ...(o.webhook ? { webhook: o.webhook } : {}),
+          ...(o.maxPrice !== undefined ? { maxPrice: o.maxPrice } : {}),
+          ...(o.budget !== undefined ? { budget: o.budget } : {}),
         }),
       ),
     );
+  col
+    .command('pricing <id>')
+    .description('change what the collection may pay for pages, from its next refresh')
+    .option('--max-price <usd>', MAX_PRICE_HELP)
+    .option('--budget <usd>', BUDGET_HELP)
+    .option('--no-max-price', 'pay for no page (pages of claimed domains with a price are skipped)')
+    .option('--no-budget', 'no bound across refreshes but --max-price a page')
+    .option('--json', JSON_HELP)
+    .action(async (id: string, o) => {
+      // commander gives false for --no-x, the value for --x <v>, undefined when neither is given
+      const field = (v: string | boolean | undefined) => (v === false ? null : v === true ? undefined : v);
+      const req = { maxPrice: field(o.maxPrice), budget: field(o.budget) };
+      if (req.maxPrice === undefined && req.budget === undefined)
+        throw new CliError('USAGE', 'give --max-price, --budget, --no-max-price or --no-budget');
+      show(o, await (await client()).setCollectionPricing(id, req));
+    });
+  col
+    .command('charges <id>')
+    .description("what the collection spent and the pages under creators' terms it paid for")
+    .option('--json', JSON_HELP)
+    .action(async (id: string, o) => {
+      const a = await (await client()).collectionCharges(id);
+      if (o.json) return writeJson(a);
+      const m = a.spending;
+      out(
+        [
+          `spent USD ${m.spent}${m.budget === null ? '' : ` of USD ${m.budget}`}; at most ${m.maxPrice === null ? 'nothing' : `USD ${m.maxPrice}`} a page`,
+          ...a.charges.map(
+            (ch) =>
+              `${ch.at}  USD ${ch.price} (creator ${ch.creator}, operator ${ch.operator}, network ${ch.network})  ${ch.url}  ${ch.domain} terms v${ch.version}`,
+          ),
+        ].join('\n'),
+      );
+    });
   col
     .command('list')
     .option('--json', JSON_HELP)

@@ -189,6 +189,13 @@ export function customerRoutes({
   r.post('/collections/:id/refresh', async (c) =>
     c.json(await collections.refreshNow(tenant(c), c.req.param('id'))),
   );
+  // What a collection may pay for pages under creators' terms, and what it paid (collection-spending.ts).
+  r.post('/collections/:id/pricing', async (c) =>
+    c.json(await collections.setPricing(tenant(c), c.req.param('id'), await readJson(c))),
+  );
+  r.get('/collections/:id/charges', async (c) =>
+    c.json(await collections.charges(tenant(c), c.req.param('id'))),
+  );
   r.post('/collections/:id/search', async (c) => {
     await collections.require(tenant(c), c.req.param('id'));
     const answer = await collectionSearch.search(c.req.param('id'), await readJson(c));

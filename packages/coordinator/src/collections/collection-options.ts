@@ -24,6 +24,12 @@ export interface CollectionOptions {
   chunkSize: number;
   chunkOverlap: number;
   webhook: { url: string; secret: string } | null;
+  /**
+   * What its refreshes may pay, USD decimals as the customer gave them (collection-spending.ts): the most a
+   * page may cost, and the most all refreshes together may spend. Null: none.
+   */
+  maxPrice: string | null;
+  budget: string | null;
 }
 
 const stored = z.object({
@@ -33,6 +39,8 @@ const stored = z.object({
   chunkSize: z.number().default(DEFAULT_CHUNK_SIZE),
   chunkOverlap: z.number().default(DEFAULT_CHUNK_OVERLAP),
   webhook: z.object({ url: z.string(), secret: z.string() }).nullable().default(null),
+  maxPrice: z.string().nullable().default(null),
+  budget: z.string().nullable().default(null),
 });
 
 export function parseOptions(json: string): CollectionOptions {

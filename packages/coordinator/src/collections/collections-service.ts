@@ -1,20 +1,29 @@
 import {
+  type CollectionCharges,
   type CollectionInfo,
   type CollectionRequest,
   classifyAddress,
   classifyHostName,
+  collectionPricingRequestSchema,
   collectionRequestSchema,
   isAllowedVerdict,
   normalizeUrl,
 } from '@sward/core';
+import type { z } from 'zod';
 import { CoordinatorError } from '../errors.js';
 import { newId } from '../store/ids.js';
 import type { SqlDriver } from '../store/sql-driver.js';
 import { type CollectionOptions, parseInterval, parseOptions } from './collection-options.js';
+import { chargesOf, checkPricing, spendingOf } from './collection-spending.js';
 import { freshnessOf } from './freshness.js';
 import { webhookSecret } from './webhooks.js';
 
 export { type CollectionRequest, collectionRequestSchema, parseInterval };
+
+function badRequest(error: z.ZodError): CoordinatorError {
+  const i = error.issues[0];
+  return new CoordinatorError('BAD_REQUEST', `${i?.path.join('.') || 'body'}: ${i?.message}`);
+}
 
 export interface CollectionsServiceConfig {
   /** Shortest refresh interval accepted (default 10 s). */
@@ -75,11 +84,9 @@ export class Collections {
     apiKeyId: string | null = null,
   ): Promise<CollectionInfo> {
     const parsed = collectionRequestSchema.safeParse(input);
-    if (!parsed.success) {
-      const i = parsed.error.issues[0];
-      throw new CoordinatorError('BAD_REQUEST', `${i?.path.join('.') || 'body'}: ${i?.message}`);
-    }
+    if (!parsed.success) throw badRequest(parsed.error);
     const req = parsed.data;
+    checkPricing(req.maxPrice ?? null, req.budget ?? null);
     const everyMs = parseInterval(req.every);
     if (everyMs < this.minIntervalMs)
       throw new CoordinatorError(
@@ -110,6 +117,8 @@ export class Collections {
       chunkSize: req.chunkSize,
       chunkOverlap: req.chunkOverlap,
       webhook,
+      maxPrice: req.maxPrice ?? null,
+      budget: req.budget ?? null,
     };
     await this.db.transaction(async (tx) => {
       // the first refresh starts at once
@@ -172,6 +181,7 @@ export class Collections {
       refreshing: c.round_job != null,
       nextRefreshAt: o.paused || c.next_round_at == null ? null : Number(c.next_round_at),
       webhook: o.webhook ? { url: o.webhook.url } : null,
+      spending: await spendingOf(this.db, id, o),
       sources: sources.map((s) => ({
         id: String(s.id),
         url: String(s.url),
@@ -195,6 +205,47 @@ export class Collections {
       paused ? [JSON.stringify(options), now, id] : [JSON.stringify(options), now, now, id],
     );
     return this.get(owner, id);
+  }
+
+  /**
+   * Changes what the collection may pay; only its owner can (another tenant's is NOT_FOUND). A refresh in
+   * flight keeps the money it started with; the next one uses these, with the budget still a running total
+   * of everything spent so far.
+   */
+  async setPricing(owner: string | null, id: string, input: unknown): Promise<CollectionInfo> {
+    const parsed = collectionPricingRequestSchema.safeParse(input);
+    if (!parsed.success) throw badRequest(parsed.error);
+    await this.db.transaction(async (tx) => {
+      const c = await tx.get<{ options: string }>(
+        'SELECT options FROM collections WHERE id = ? AND owner IS NOT DISTINCT FROM ?',
+        [id, owner],
+      );
+      if (!c) throw new CoordinatorError('NOT_FOUND', `no collection ${id}`);
+      const o = parseOptions(c.options);
+      const next: CollectionOptions = {
+        ...o,
+        maxPrice: parsed.data.maxPrice === undefined ? o.maxPrice : parsed.data.maxPrice,
+        budget: parsed.data.budget === undefined ? o.budget : parsed.data.budget,
+      };
+      checkPricing(next.maxPrice, next.budget);
+      // Compare-and-set on the options read: a pause or another price change meanwhile is not lost.
+      const r = await tx.run(
+        'UPDATE collections SET options = ?, updated_at = ? WHERE id = ? AND options = ?',
+        [JSON.stringify(next), Date.now(), id, c.options],
+      );
+      if (!r.changes)
+        throw new CoordinatorError('CONFLICT', `collection ${id} changed meanwhile; send the change again`);
+    });
+    return this.get(owner, id);
+  }
+
+  /** What the collection spent and the pages of claimed domains it paid for; only its owner sees them. */
+  async charges(owner: string | null, id: string): Promise<CollectionCharges> {
+    const c = await this.require(owner, id);
+    return {
+      spending: await spendingOf(this.db, id, parseOptions(String(c.options))),
+      charges: await chargesOf(this.db, id),
+    };
   }
 
   /** Starts a refresh as soon as the scheduler looks (within a second), whatever the interval says. */

@@ -42,6 +42,13 @@ export async function freshnessOf(
         [String(lastFinished.job_id)],
       )
     : [];
+  const unpaidPages = lastFinished
+    ? await db.all<{ url: string; reason: string | null; detail: string | null }>(
+        `SELECT url, reason, detail FROM urls WHERE job_id = ? AND state = 'skipped'
+           AND reason IN ('creator:price-above-max', 'creator:budget-exhausted') ORDER BY id LIMIT 100`,
+        [String(lastFinished.job_id)],
+      )
+    : [];
   const pick = (q: number) => lags[Math.min(lags.length - 1, Math.ceil(q * lags.length) - 1)] ?? 0;
   return {
     changeToSearchableMs: lags.length
@@ -71,5 +78,6 @@ export async function freshnessOf(
       at: s.last_fetched_at == null ? null : Number(s.last_fetched_at),
     })),
     failedPages,
+    unpaidPages,
   };
 }

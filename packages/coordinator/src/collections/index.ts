@@ -15,6 +15,7 @@ export * from './chunker.js';
 export * from './collection-ingest.js';
 export * from './collection-options.js';
 export * from './collection-search.js';
+export * from './collection-spending.js';
 export * from './collections-schema.js';
 export * from './collections-service.js';
 export * from './embeddings.js';

@@ -7,6 +7,7 @@ import type { ChunkIndex } from './chunk-index.js';
 import type { CollectionIngest } from './collection-ingest.js';
 import { collectionOptions, parseOptions } from './collection-options.js';
 import type { CollectionSearch } from './collection-search.js';
+import { refreshPayment } from './collection-spending.js';
 import { deliverWebhook } from './webhooks.js';
 
 export interface RefresherOptions {
@@ -137,6 +138,8 @@ export class CollectionRefresher {
             exclude: [],
             // a live collection hands its pages to a model at question time: publishers' `input` signals apply
             purpose: 'input',
+            // what its pages may cost: the charge path of crawls applies to each refresh as to any job
+            ...(await refreshPayment(tx, c.id, opts)),
           },
           urls,
           c.id,

@@ -1,7 +1,7 @@
 import type { ReceiptCreatorTerms, UsagePurpose } from '@sward/core';
 import type { CreatorPageTerms } from '../ingest/ingest-hooks.js';
 import type { CreatorTermsHook, LeaseCreatorTerms } from '../scheduler/lease-scheduler.js';
-import type { SqlExecutor } from '../store/sql-driver.js';
+import type { SqlDriver, SqlExecutor } from '../store/sql-driver.js';
 import type { Creators } from './creators-service.js';
 import { chargeForPages, type PageChargeLedger } from './page-charges.js';
 import { parseStoredTerms } from './stored-terms.js';
@@ -13,10 +13,13 @@ import { parseStoredTerms } from './stored-terms.js';
  * when the capture arrives, is the one the page was fetched under and whose price the budget held.
  */
 export class CreatorPageFlow implements CreatorTermsHook, CreatorPageTerms {
+  private lastSweep = 0;
+
   constructor(
     private readonly creators: Creators,
     /** Null: the scheduler's side only (tests and tools that lease without ingesting). */
     private readonly rewards: PageChargeLedger | null = null,
+    private readonly sweepOpts: LeaseTermsSweep = {},
   ) {}
 
   forHost(tx: SqlExecutor, host: string): Promise<LeaseCreatorTerms | null> {
@@ -60,10 +63,20 @@ export class CreatorPageFlow implements CreatorTermsHook, CreatorPageTerms {
       purpose: UsagePurpose;
       terms: ReceiptCreatorTerms;
       stored: boolean;
+      replaces: string | null;
     },
   ): Promise<number> {
-    await tx.run('DELETE FROM cr_lease_terms WHERE lease_id = ?', [a.leaseId]);
+    await this.leaseClosed(tx, a.leaseId);
     if (!a.stored || !this.rewards) return 0;
+    // Once per job and final URL: a direct fetch replacing a capture that reached the URL through a redirect
+    // is the same page of the same job, already paid for (the replaced capture keeps its charge row).
+    if (
+      a.replaces &&
+      (await tx.get("SELECT 1 AS x FROM cr_page_charges WHERE ref = 'crawl' AND capture_id = ?", [
+        a.replaces,
+      ]))
+    )
+      return 0;
     const r = await chargeForPages(tx, this.rewards, {
       customer: a.customer,
       ref: 'crawl',
@@ -79,4 +92,43 @@ export class CreatorPageFlow implements CreatorTermsHook, CreatorPageTerms {
     });
     return r.charged;
   }
+
+  async leaseClosed(tx: SqlExecutor, leaseId: string): Promise<void> {
+    await tx.run('DELETE FROM cr_lease_terms WHERE lease_id = ?', [leaseId]);
+  }
+
+  /**
+   * Deletes the terms rows of leases closed by paths that do not pass ingest (expired, handed back, taken
+   * back from a silent or revoked node), once they are older than `keepMs`: a row whose URL no longer
+   * carries its lease open can never be read again (a capture for it is refused as LEASE_NOT_HELD). Runs at
+   * most once every `everyMs` per process, in its own short transaction; on PostgreSQL one replica at a time
+   * (a try-lock: the others skip the round), so two sweeps never delete the same rows in different orders.
+   * Returns how many rows went.
+   */
+  async sweep(db: SqlDriver, now = Date.now()): Promise<number> {
+    const everyMs = this.sweepOpts.everyMs ?? 60_000;
+    if (now - this.lastSweep < everyMs) return 0;
+    this.lastSweep = now;
+    const keepMs = this.sweepOpts.keepMs ?? 15 * 60_000;
+    return db.transaction(async (tx) => {
+      if (db.dialect === 'postgres') {
+        const lock = await tx.get<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock(7290041) AS ok');
+        if (lock?.ok !== true) return 0;
+      }
+      const r = await tx.run(
+        `DELETE FROM cr_lease_terms WHERE created_at < ? AND NOT EXISTS
+           (SELECT 1 FROM urls u WHERE u.lease_id = cr_lease_terms.lease_id AND u.state = 'leased')`,
+        [now - keepMs],
+      );
+      return r.changes;
+    });
+  }
+}
+
+/** How often closed leases' terms rows are swept, and how old they must be (CreatorPageFlow.sweep). */
+export interface LeaseTermsSweep {
+  /** Default 60 s. */
+  everyMs?: number;
+  /** Default 15 min. */
+  keepMs?: number;
 }

@@ -75,6 +75,10 @@ export interface CreatorPageTerms {
       purpose: UsagePurpose;
       terms: ReceiptCreatorTerms;
       stored: boolean;
+      /** The capture this one replaces in the job (a direct fetch of a URL first stored through a redirect). */
+      replaces: string | null;
     },
   ): Promise<number>;
+  /** The lease closed without a stored page (a failure, a forged chain): its terms row goes. */
+  leaseClosed(tx: SqlExecutor, leaseId: string): Promise<void>;
 }

@@ -301,6 +301,7 @@ export class Ingest {
         c.nodeId,
         false,
       );
+      await this.creatorTerms?.leaseClosed(tx, c.leaseId);
       await this.store.frontier.releaseHost(tx, l.origin, now);
     });
     const { score } = await this.spotChecks.credibility(this.store.db, c.nodeId);
@@ -350,6 +351,7 @@ export class Ingest {
       let reason = 'reason' in verdict ? verdict.reason : null;
       let detail = 'detail' in verdict ? verdict.detail : null;
       const finalUrl = normalizeUrl(c.finalUrl) ?? c.finalUrl;
+      let replaces: string | null = null;
       if (verdict.outcome === 'stored') {
         const earlier = await captures.storedWithFinalUrl(tx, l.jobId, finalUrl);
         if (earlier) {
@@ -373,6 +375,7 @@ export class Ingest {
           );
           if (direct && !earlierDirect) {
             await captures.supersede(tx, earlier.id, captureId);
+            replaces = earlier.id;
             if (!verdict.feed) await tx.run('UPDATE jobs SET stored = stored - 1 WHERE id = ?', [l.jobId]);
           } else {
             outcome = 'skipped';
@@ -419,6 +422,7 @@ export class Ingest {
               purpose: job ? jobPurpose(job.options, job.collectionId) : 'train',
               terms: p.creator,
               stored: outcome === 'stored',
+              replaces,
             })
           : 0;
       await this.store.payments.settle(tx, c.leaseId, l.jobId, charged + creatorCharged);
@@ -706,6 +710,8 @@ export class Ingest {
         if (job?.collectionId)
           await this.collections.onFailure(tx, job.collectionId, lease, f.code.toLowerCase(), f.message);
       }
+      // a lease that closed (anything but a robots.txt failure awaiting another node's word) drops its terms row
+      if (outcome !== 'awaiting_confirmation') await this.creatorTerms?.leaseClosed(tx, f.leaseId);
       await frontier.releaseHost(tx, lease.origin, now);
       await frontier.finishIfDone(tx, lease.jobId);
       return { outcome };

@@ -55,6 +55,8 @@ export interface LeaseCreatorTerms {
 export interface CreatorTermsHook {
   forHost(tx: SqlExecutor, host: string): Promise<LeaseCreatorTerms | null>;
   leased(tx: SqlExecutor, leaseId: string, terms: LeaseCreatorTerms): Promise<void>;
+  /** Drops the records of leases closed without an answer (expired, handed back); throttled by the hook. */
+  sweep?(db: SqlDriver, now: number): Promise<number>;
 }
 
 /** Told what the scheduler did, for the coordinator's metrics. */
@@ -117,6 +119,9 @@ export class LeaseScheduler {
       return [];
     }
     if (leases.length) this.events.leased?.(leases.length);
+    // Housekeeping after the leases are committed: a failed sweep must not lose them for the node (they would
+    // sit unanswered until their deadline); the next sweep deletes what this one did not.
+    await this.creatorTerms?.sweep?.(this.store.db, now).catch(() => 0);
     return leases;
   }
 

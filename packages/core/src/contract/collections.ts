@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
+  collectionChargesSchema,
   collectionInfoSchema,
+  collectionPricingRequestSchema,
   collectionRequestSchema,
   collectionSearchAnswerSchema,
   collectionSearchRequestSchema,
@@ -53,6 +55,25 @@ export const collectionRoutes = [
   action('pause', 'Pause refreshing'),
   action('resume', 'Resume refreshing'),
   action('refresh', 'Refresh now'),
+  route({
+    method: 'POST',
+    path: '/v1/collections/:id/pricing',
+    tag,
+    summary: 'Set what the collection may pay: the most a page may cost and a running-total budget (USD)',
+    rule,
+    params,
+    body: collectionPricingRequestSchema,
+    responses: { 200: json(collectionInfoSchema) },
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/collections/:id/charges',
+    tag,
+    summary: "What the collection's refreshes paid for pages under creators' terms, newest first",
+    rule,
+    params,
+    responses: { 200: json(collectionChargesSchema) },
+  }),
   route({
     method: 'POST',
     path: '/v1/collections/:id/search',
