@@ -2,6 +2,7 @@ import { heldValidators } from './collections/collection-ingest.js';
 import { applyCollectionsSchema, migrateCollectionTenancy } from './collections/collections-schema.js';
 import { applyCreatorsSchema } from './creators/creators-schema.js';
 import { Creators } from './creators/creators-service.js';
+import { applyDatasetsSchema } from './datasets/datasets-schema.js';
 import { applyLabellingSchema } from './labelling/labelling-schema.js';
 import { applyRewardsSchema } from './rewards/rewards-schema.js';
 import { LeaseScheduler, type SchedulerEvents } from './scheduler/lease-scheduler.js';
@@ -15,6 +16,7 @@ export const featureSchemas: readonly SchemaPart[] = [
   applyCollectionsSchema,
   migrateCollectionTenancy,
   applyCreatorsSchema,
+  applyDatasetsSchema,
 ];
 
 /** The coordinator's store with every feature's schema applied: what a coordinator, the CLI and tests open. */

@@ -19,6 +19,7 @@ import type { EmbeddingProvider } from './collections/embeddings.js';
 import { CollectionRefresher, type RefresherOptions } from './collections/refresher.js';
 import { Creators } from './creators/creators-service.js';
 import type { DomainProofOptions } from './creators/domain-proof.js';
+import { DatasetBuilds } from './datasets/dataset-builds.js';
 import { ExtractionPool } from './ingest/extraction-pool.js';
 import { Ingest } from './ingest/ingest.js';
 import { Checkpointer, type CheckpointPolicy } from './log/checkpointer.js';
@@ -192,7 +193,13 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     leased: (n) => metrics.leases.inc(n),
     expired: (n) => metrics.leaseExpiries.inc(n),
   });
+  const datasets = new DatasetBuilds(
+    { store, blobs, logStore, checkpoints, anchor, flushLog: () => sequencer.flush() },
+    join(opts.dataDir, 'datasets'),
+    log,
+  );
   const app = createApp({
+    datasets,
     store,
     scheduler,
     metrics,
@@ -248,6 +255,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       scheduler.work.wake(); // waiting lease long-polls answer now
       await refresher.stop();
       await drained();
+      await datasets.idle();
       await sequencer.stop();
       await extraction.stop();
       await new Promise<void>((res) => {

@@ -58,6 +58,12 @@ export const ROUTE_RULES: Readonly<Record<string, RouteRule>> = {
   'POST /v1/admin/nodes/:nodeId/revoke': key('operators:admin'),
   'POST /v1/admin/operators/:operator/revoke': key('operators:admin'),
   // crawl jobs and their output (customer-routes.ts)
+  // dataset builds from finished jobs (dataset-routes.ts)
+  'POST /v1/datasets': key('crawl'),
+  'GET /v1/datasets': key('crawl'),
+  'GET /v1/datasets/:id': key('crawl'),
+  'GET /v1/datasets/:id/files': key('crawl'),
+  'GET /v1/datasets/:id/file': key('crawl'),
   'POST /v1/jobs': key('crawl'),
   'GET /v1/jobs': key('crawl'),
   'GET /v1/jobs/:id': key('crawl'),
