@@ -63,7 +63,9 @@ export class ParquetShards {
   add(row: DatasetRow): void {
     this.rows.push(row);
     this.rowBytes += row.text.length + row.markdown.length;
-    if (this.rows.length >= ROW_GROUP_ROWS || this.rowBytes >= ROW_GROUP_BYTES) this.writeGroup();
+    // A row group never holds more text than a shard should: small shards (tests) still split.
+    const groupBytes = Math.min(ROW_GROUP_BYTES, this.shardBytes);
+    if (this.rows.length >= ROW_GROUP_ROWS || this.rowBytes >= groupBytes) this.writeGroup();
   }
 
   /** Writes what is buffered and closes the last shard; the shards' hashes are in `files`. */
