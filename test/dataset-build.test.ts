@@ -14,6 +14,7 @@ import { pino } from 'pino';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { loopbackNode } from './support/nodes.js';
+import { sward } from './support/processes.js';
 
 type Row = Record<string, unknown>;
 
@@ -286,5 +287,32 @@ describe('dataset build: Parquet, card, Croissant, licences, proofs', () => {
       client.createDatasetBuild({ from: { jobs: [trainJob] }, dedup: 2 }),
       (e: SwardApiError) => e.code === 'BAD_REQUEST' && /dedup/.test(e.message),
     );
+  });
+
+  test('sward dataset build: the CLI asks the coordinator through the SDK and writes a folder that verifies', async () => {
+    const out = join(tmp, 'cli');
+    const p = sward([
+      'dataset',
+      'build',
+      '--from',
+      inputJob,
+      '--purpose',
+      'input',
+      '--quality',
+      'none',
+      '--coordinator',
+      c.url,
+      '--api-key',
+      c.firstApiKey as string,
+      '--out',
+      out,
+      '--json',
+    ]);
+    assert.equal(await p.exited, 0, p.output());
+    const summary = JSON.parse(p.output().slice(p.output().indexOf('{')));
+    assert.equal(summary.build.state, 'done');
+    const r = await verifyBundleDir(out, [], { workers: 0 });
+    assert.deepEqual(r.failures, []);
+    assert.equal(summary.build.report.rows, (await Promise.all(shards(out).map(readShard))).flat().length);
   });
 });
