@@ -63,6 +63,26 @@ const hostOf = (url: string) => {
 const inDomains = (host: string, domains: readonly string[]) =>
   domains.some((d) => host === d || host.endsWith(`.${d}`));
 
+/** Bodies read at once from the blob store: one file read waits on the thread pool, several overlap. */
+const READ_AHEAD = 16;
+
+/** The pages' bodies by hash, each checked against the hash and length its signed capture gives. */
+async function readBodies(
+  blobs: BuildDeps['blobs'],
+  pages: readonly PageListing[],
+): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  const wanted = [...new Map(pages.map((p) => [p.bodySha256, p.bodyLength])).entries()];
+  const got = await Promise.all(wanted.map(([sha]) => blobs.get(sha)));
+  wanted.forEach(([sha, length], j) => {
+    const body = got[j];
+    if (!body || body.length !== length || createHash('sha256').update(body).digest('hex') !== sha)
+      throw new CoordinatorError('STORAGE', `stored body ${sha} is missing or does not match its hash`);
+    out.set(sha, body);
+  });
+  return out;
+}
+
 /**
  * Builds a dataset from finished jobs into `t.dir`: data/train-NNNNN.parquet, excluded.jsonl, README.md,
  * croissant.json, provenance/dta-provenance.json and the proof bundle (pages.jsonl with each kept row's
@@ -141,6 +161,7 @@ export async function buildDataset(
     );
   };
 
+  let bodies = new Map<string, Buffer>();
   for await (const batch of pagesInLogOrder(deps, jobIds, BATCH)) {
     const docs = await documentsOf(
       store.db,
@@ -204,21 +225,21 @@ export async function buildDataset(
       if (fetchedFrom === null || p.fetchedAt < fetchedFrom) fetchedFrom = p.fetchedAt;
       if (fetchedTo === null || p.fetchedAt > fetchedTo) fetchedTo = p.fetchedAt;
     }
-    for (const { p, row } of kept) {
+    for (const [i, { p, row }] of kept.entries()) {
+      // Bodies are read READ_AHEAD at a time, so at most that many are in memory.
+      if (i % READ_AHEAD === 0)
+        bodies = await readBodies(
+          blobs,
+          kept
+            .slice(i, i + READ_AHEAD)
+            .map((k) => k.p)
+            .filter((k) => !offsets.has(k.bodySha256)),
+        );
       const leaf = p.leafIndex as number;
       minLeaf = Math.min(minLeaf, leaf);
       let offset = offsets.get(p.bodySha256);
       if (offset === undefined) {
-        const body = await blobs.get(p.bodySha256);
-        if (
-          !body ||
-          body.length !== p.bodyLength ||
-          createHash('sha256').update(body).digest('hex') !== p.bodySha256
-        )
-          throw new CoordinatorError(
-            'STORAGE',
-            `stored body ${p.bodySha256} is missing or does not match its hash`,
-          );
+        const body = bodies.get(p.bodySha256) as Buffer;
         offset = packSize;
         offsets.set(p.bodySha256, offset);
         await pack.write(body);
