@@ -274,6 +274,22 @@ describe('dataset build: Parquet, card, Croissant, licences, proofs', () => {
     assert.ok(r.failures.some((f) => f.check === 'dataset' && /croissant\.json gives/.test(f.message)));
   });
 
+  test('--since and --domains narrow the selection; an empty dataset still verifies', async () => {
+    const b = await client.createDatasetBuild({ from: { archive: true }, domains: ['example.org'] });
+    const done = await client.waitForDatasetBuild(b.id, undefined, 100);
+    assert.equal(done.report?.rows, 0);
+    assert.ok((done.report?.notSelected ?? 0) > 10);
+    const later = await client.createDatasetBuild({
+      from: { jobs: [trainJob] },
+      since: new Date(Date.now() + 60_000).toISOString(),
+    });
+    assert.equal((await client.waitForDatasetBuild(later.id, undefined, 100)).report?.rows, 0);
+    const dir = join(tmp, 'empty');
+    await downloadDataset(client, b.id, dir);
+    const r = await verifyBundleDir(dir, [], { workers: 0 });
+    assert.deepEqual(r.failures, []);
+  });
+
   test('bad requests name what is wrong; another tenant sees no build', async () => {
     await assert.rejects(
       client.createDatasetBuild({ from: { jobs: [trainJob] }, purpose: 'index' as 'train' }),
@@ -295,7 +311,7 @@ describe('dataset build: Parquet, card, Croissant, licences, proofs', () => {
       'dataset',
       'build',
       '--from',
-      inputJob,
+      'archive',
       '--purpose',
       'input',
       '--quality',
@@ -313,6 +329,10 @@ describe('dataset build: Parquet, card, Croissant, licences, proofs', () => {
     assert.equal(summary.build.state, 'done');
     const r = await verifyBundleDir(out, [], { workers: 0 });
     assert.deepEqual(r.failures, []);
-    assert.equal(summary.build.report.rows, (await Promise.all(shards(out).map(readShard))).flat().length);
+    const rows = (await Promise.all(shards(out).map(readShard))).flat();
+    assert.equal(summary.build.report.rows, rows.length);
+    // The archive: both jobs' pages, the input job's included (more rows than the input job alone gives).
+    const inputRows = (await Promise.all(shards(inputDir).map(readShard))).flat();
+    assert.ok(rows.length > inputRows.length, `${rows.length} > ${inputRows.length}`);
   });
 });

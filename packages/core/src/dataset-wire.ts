@@ -21,8 +21,15 @@ export const DEFAULT_SHARD_BYTES = 256 * 1024 * 1024;
 
 export const datasetBuildRequestSchema = z
   .object({
-    /** Where the rows come from: finished crawl jobs of the caller's tenant. */
-    from: z.object({ jobs: z.array(z.string().regex(JOB_ID, 'expected a job id')).min(1).max(100) }).strict(),
+    /**
+     * Where the rows come from, all within the caller's tenant: finished crawl jobs; a live collection's
+     * finished refreshes; or the whole archive (every finished job), narrowed by the filters below.
+     */
+    from: z.union([
+      z.object({ jobs: z.array(z.string().regex(JOB_ID, 'expected a job id')).min(1).max(100) }).strict(),
+      z.object({ collection: z.string().regex(JOB_ID, 'expected a collection id') }).strict(),
+      z.object({ archive: z.literal(true) }).strict(),
+    ]),
     /** Keep only documents in these languages (ISO 639-1); empty or absent keeps every language. */
     lang: z
       .array(z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})?$/, 'expected a language code like en'))

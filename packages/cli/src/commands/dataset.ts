@@ -16,6 +16,15 @@ function threshold(value: string): number {
   return n;
 }
 
+/** `--from`: `archive`, `collection:<id>` or job ids. */
+function fromOption(v: string): { archive: true } | { collection: string } | { jobs: string[] } {
+  if (v.trim() === 'archive') return { archive: true };
+  if (v.startsWith('collection:')) return { collection: v.slice('collection:'.length).trim() };
+  const jobs = list(v);
+  if (jobs.length === 0) throw new InvalidArgumentError('expected job ids, collection:<id> or archive');
+  return { jobs };
+}
+
 /** `sward dataset build`: the coordinator builds, the CLI follows it and downloads the signed files. */
 export function register(program: Command): void {
   const dataset = program
@@ -26,7 +35,11 @@ export function register(program: Command): void {
     .description(
       'build a dataset (Parquet shards, dataset card, croissant.json, provenance, proof bundle) and write it to --out',
     )
-    .requiredOption('--from <job ids>', 'finished crawl jobs to build from (comma-separated)', list)
+    .requiredOption(
+      '--from <source>',
+      'what to build from: finished job ids (comma-separated), collection:<id> (its refreshes), or archive (every finished job of yours)',
+      fromOption,
+    )
     .option('--coordinator <url>', COORDINATOR_HELP)
     .option('--api-key <key>', API_KEY_HELP)
     .option('--lang <codes>', 'keep only documents in these languages (ISO 639-1, comma-separated)', list)
@@ -53,7 +66,7 @@ export function register(program: Command): void {
       const client = await sdkClient(o);
       const { downloadDataset } = await import('@sward/sdk');
       const build = await client.createDatasetBuild({
-        from: { jobs: o.from },
+        from: o.from,
         quality: o.quality,
         dedup: o.dedup,
         purpose: o.purpose,

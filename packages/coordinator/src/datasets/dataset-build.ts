@@ -28,7 +28,7 @@ import { DocumentFilter } from '../output/document-filter.js';
 import { jobCompliance } from '../policy/compliance.js';
 import { croissant } from './croissant.js';
 import { datasetCard } from './dataset-card.js';
-import { documentsOf, extractionPending, pagesInLogOrder } from './dataset-pages.js';
+import { documentsOf, extractionPending, pagesInLogOrder, sourceJobs } from './dataset-pages.js';
 import type { DatasetStats } from './dataset-stats.js';
 import { dtaProvenance } from './dta-provenance.js';
 import { HashedFile, writeHashed } from './hashed-file.js';
@@ -98,14 +98,9 @@ export async function buildDataset(
 ): Promise<DatasetReport> {
   const { store, blobs, logStore, checkpoints } = deps;
   const params = t.params;
-  const jobIds = [...new Set(params.from.jobs)];
+  const jobIds = await sourceJobs(store.db, t.tenant, params.from);
   const jobs = [];
-  for (const id of jobIds) {
-    const job = await store.frontier.getJobOf(t.tenant, id);
-    if (!job) throw new CoordinatorError('NOT_FOUND', `from.jobs: no job ${id}`);
-    if (job.state !== 'done') throw new CoordinatorError('CONFLICT', `from.jobs: job ${id} is still running`);
-    jobs.push(job);
-  }
+  for (const id of jobIds) jobs.push(await store.frontier.getJobOf(t.tenant, id));
   const waitUntil = Date.now() + (deps.extractionWaitMs ?? 10 * 60_000);
   while ((await extractionPending(store.db, jobIds)) > 0) {
     if (Date.now() > waitUntil)
@@ -304,7 +299,7 @@ export async function buildDataset(
     type: BUNDLE_MANIFEST_TYPE,
     jobId: t.id,
     parameters: {
-      job: { jobs: jobs.map((j) => ({ id: j.id, options: { ...j.options } })) },
+      job: { from: params.from, jobs: jobs.map((j) => ({ id: j?.id, options: { ...j?.options } })) },
       output: { kind: DATASET_MANIFEST_KIND, ...params },
     },
     checkpoint: { size: cp.size, hash: cp.hash },

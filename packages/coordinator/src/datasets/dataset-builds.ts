@@ -14,6 +14,7 @@ import { CoordinatorError } from '../errors.js';
 import { safeError } from '../log-safe.js';
 import { newId } from '../store/ids.js';
 import { type BuildDeps, buildDataset } from './dataset-build.js';
+import { sourceJobs } from './dataset-pages.js';
 
 interface BuildRow {
   id: string;
@@ -58,12 +59,7 @@ export class DatasetBuilds {
     }
     const params: DatasetBuildParams = parsed.data;
     // Refused before anything is recorded: a job of another tenant answers as a missing one.
-    for (const id of params.from.jobs) {
-      const job = await this.deps.store.frontier.getJobOf(tenant, id);
-      if (!job) throw new CoordinatorError('NOT_FOUND', `from.jobs: no job ${id}`);
-      if (job.state !== 'done')
-        throw new CoordinatorError('CONFLICT', `from.jobs: job ${id} is still running`);
-    }
+    await sourceJobs(this.deps.store.db, tenant, params.from);
     const id = newId('ds');
     const now = Date.now();
     await this.deps.store.db.run(

@@ -1,4 +1,5 @@
-import type { PageListing } from '@sward/core';
+import type { DatasetBuildParams, PageListing } from '@sward/core';
+import { CoordinatorError } from '../errors.js';
 import { type ManifestDeps, storeBundleSource } from '../output/bundle-manifest.js';
 import type { SqlDriver } from '../store/sql-driver.js';
 
@@ -55,4 +56,47 @@ export async function extractionPending(db: SqlDriver, jobIds: readonly string[]
     [...jobIds],
   );
   return Number(r?.n ?? 0);
+}
+
+/**
+ * The finished jobs a build reads, oldest first: those named; a collection's refreshes; or every finished job
+ * of the tenant (the archive). Named jobs must exist in the tenant (else NOT_FOUND, as a missing one) and be done.
+ */
+export async function sourceJobs(
+  db: SqlDriver,
+  tenant: string,
+  from: DatasetBuildParams['from'],
+): Promise<string[]> {
+  if ('jobs' in from) {
+    const ids = [...new Set(from.jobs)];
+    const rows = await db.all<{ id: string; state: string }>(
+      `SELECT id, state FROM jobs WHERE tenant_id = ? AND id IN (${ids.map(() => '?').join(',')})`,
+      [tenant, ...ids],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r.state]));
+    for (const id of ids) {
+      const state = byId.get(id);
+      if (state === undefined) throw new CoordinatorError('NOT_FOUND', `from.jobs: no job ${id}`);
+      if (state !== 'done') throw new CoordinatorError('CONFLICT', `from.jobs: job ${id} is still running`);
+    }
+    return ids;
+  }
+  const rows =
+    'collection' in from
+      ? await db.all<{ id: string }>(
+          `SELECT id FROM jobs WHERE tenant_id = ? AND collection_id = ? AND state = 'done' ORDER BY created_at`,
+          [tenant, from.collection],
+        )
+      : await db.all<{ id: string }>(
+          `SELECT id FROM jobs WHERE tenant_id = ? AND state = 'done' ORDER BY created_at`,
+          [tenant],
+        );
+  if (rows.length === 0)
+    throw new CoordinatorError(
+      'NOT_FOUND',
+      'collection' in from
+        ? `from.collection: no finished refresh of ${from.collection}`
+        : 'from.archive: no finished job',
+    );
+  return rows.map((r) => r.id);
 }
