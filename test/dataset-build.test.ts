@@ -303,6 +303,21 @@ describe('dataset build: Parquet, card, Croissant, licences, proofs', () => {
       client.createDatasetBuild({ from: { jobs: [trainJob] }, dedup: 2 }),
       (e: SwardApiError) => e.code === 'BAD_REQUEST' && /dedup/.test(e.message),
     );
+    // Another tenant: the build, its files and the jobs answer as missing ones.
+    const other = new SwardClient({
+      url: c.url,
+      apiKey: (await client.createKey({ tenant: 'other-tenant', name: 'other' })).key,
+    });
+    const [mine] = (await client.datasetBuilds()).builds;
+    const notFound = (e: SwardApiError) => e.code === 'NOT_FOUND';
+    await assert.rejects(other.datasetBuild(mine?.id as string), notFound);
+    await assert.rejects(other.datasetFiles(mine?.id as string), notFound);
+    await assert.rejects(other.datasetFile(mine?.id as string, 'README.md'), notFound);
+    await assert.rejects(other.createDatasetBuild({ from: { jobs: [trainJob] } }), notFound);
+    assert.deepEqual((await other.datasetBuilds()).builds, []);
+    // A file the signed list does not name is not served, whatever the path says.
+    for (const path of ['../db.sqlite', '/etc/passwd', 'data/../../log.key', 'provenance/../../../log.key'])
+      await assert.rejects(client.datasetFile(mine?.id as string, path), notFound, path);
   });
 
   test('sward dataset build: the CLI asks the coordinator through the SDK and writes a folder that verifies', async () => {
