@@ -30,14 +30,17 @@ const sample = () => {
   peak = Math.max(peak, process.memoryUsage().rss);
 };
 const sampler = setInterval(sample, 25);
-const phase = async <T>(run: () => Promise<T>): Promise<{ s: number; value: T; peakMb: number }> => {
+const phase = async <T>(
+  run: () => Promise<T>,
+): Promise<{ s: number; value: T; peakMb: number; startMb: number }> => {
   global.gc?.();
   peak = process.memoryUsage().rss;
+  const startMb = peak / 1e6;
   const t0 = process.hrtime.bigint();
   const value = await run();
   sample();
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { s, value, peakMb: peak / 1e6 };
+  return { s, value, peakMb: peak / 1e6, startMb };
 };
 
 const c = await startCoordinator({
@@ -164,14 +167,14 @@ const verify = await phase(() => verifyBundleDir(dir, [], { workers: 0 }));
 const rowsMb = jsonl.value / 1e6;
 console.log(`load average ${load()}`);
 console.log(
-  `build   ${build.value.report?.rows} rows, ${build.value.report?.shards} shard(s), ${(parquetBytes / 1e6).toFixed(0)} MB Parquet (+ pages.jsonl ${(statSync(join(dir, 'pages.jsonl')).size / 1e6).toFixed(0)} MB, bodies.pack ${(statSync(join(dir, 'bodies.pack')).size / 1e6).toFixed(0)} MB): ${build.s.toFixed(1)} s = ${Math.round(n / build.s)} rows/s, ${(rowsMb / build.s).toFixed(1)} MB/s of rows (as JSONL); peak RSS ${build.peakMb.toFixed(0)} MB`,
+  `build   ${build.value.report?.rows} rows, ${build.value.report?.shards} shard(s), ${(parquetBytes / 1e6).toFixed(0)} MB Parquet (+ pages.jsonl ${(statSync(join(dir, 'pages.jsonl')).size / 1e6).toFixed(0)} MB, bodies.pack ${(statSync(join(dir, 'bodies.pack')).size / 1e6).toFixed(0)} MB): ${build.s.toFixed(1)} s = ${Math.round(n / build.s)} rows/s, ${(rowsMb / build.s).toFixed(1)} MB/s of rows (as JSONL); peak RSS ${build.peakMb.toFixed(0)} MB (${build.startMb.toFixed(0)} MB at its start)`,
 );
 console.log(
-  `jsonl   the same rows from the store as JSONL (${rowsMb.toFixed(0)} MB): ${jsonl.s.toFixed(1)} s = ${Math.round(n / jsonl.s)} rows/s, ${(rowsMb / jsonl.s).toFixed(1)} MB/s; peak RSS ${jsonl.peakMb.toFixed(0)} MB`,
+  `jsonl   the same rows from the store as JSONL (${rowsMb.toFixed(0)} MB): ${jsonl.s.toFixed(1)} s = ${Math.round(n / jsonl.s)} rows/s, ${(rowsMb / jsonl.s).toFixed(1)} MB/s; peak RSS ${jsonl.peakMb.toFixed(0)} MB (${jsonl.startMb.toFixed(0)} MB at its start)`,
 );
 console.log(`ratio   build/jsonl time ${(build.s / jsonl.s).toFixed(2)}`);
 console.log(
-  `verify  ${verify.value.rows} rows, ${verify.value.failures.length} failure(s): ${verify.s.toFixed(1)} s = ${Math.round(n / verify.s)} rows/s; peak RSS ${verify.peakMb.toFixed(0)} MB`,
+  `verify  ${verify.value.rows} rows, ${verify.value.failures.length} failure(s): ${verify.s.toFixed(1)} s = ${Math.round(n / verify.s)} rows/s; peak RSS ${verify.peakMb.toFixed(0)} MB (${verify.startMb.toFixed(0)} MB at its start)`,
 );
 clearInterval(sampler);
 await c.close();

@@ -26,10 +26,12 @@ import { type ManifestDeps, storeBundleSource } from '../output/bundle-manifest.
 import { checkpointsFile } from '../output/bundle-writer.js';
 import { DocumentFilter } from '../output/document-filter.js';
 import { jobCompliance } from '../policy/compliance.js';
+import type { Job } from '../store/types.js';
 import { croissant } from './croissant.js';
 import { datasetCard } from './dataset-card.js';
 import { documentsOf, extractionPending, pagesInLogOrder, sourceJobs } from './dataset-pages.js';
 import type { DatasetStats } from './dataset-stats.js';
+import { DiskDedupStore } from './disk-dedup-store.js';
 import { dtaProvenance } from './dta-provenance.js';
 import { HashedFile, writeHashed } from './hashed-file.js';
 import { type DatasetRow, ParquetShards } from './parquet-shards.js';
@@ -96,7 +98,7 @@ export async function buildDataset(
   t: BuildTarget,
   onProgress: (p: { pages: number; rows: number }) => Promise<void>,
 ): Promise<DatasetReport> {
-  const { store, blobs, logStore, checkpoints } = deps;
+  const { store, checkpoints } = deps;
   const params = t.params;
   const jobIds = await sourceJobs(store.db, t.tenant, params.from);
   const jobs = [];
@@ -115,20 +117,40 @@ export async function buildDataset(
     if (span.unsequenced > 0 || (span.maxLeaf !== null && span.maxLeaf >= cp.size))
       throw new CoordinatorError('CONFLICT', `job ${id}: not every page is covered by checkpoint ${cp.size}`);
   }
-  const size = cp.size;
   rmSync(t.dir, { recursive: true, force: true });
   mkdirSync(t.dir, { recursive: true });
 
+  // The dedup index on disk beside the build's folder (not in it): memory stays flat however many rows.
+  const dedupIndex = new DiskDedupStore(`${t.dir}.dedup.sqlite`, DEDUP_PERMUTATIONS);
+  try {
+    return await writeDataset(deps, t, { jobIds, jobs, cp }, dedupIndex, onProgress);
+  } finally {
+    dedupIndex.close();
+  }
+}
+
+/** Minhash permutations of the dedup index (the Deduplicator's default). */
+const DEDUP_PERMUTATIONS = 128;
+
+async function writeDataset(
+  deps: BuildDeps,
+  t: BuildTarget,
+  { jobIds, jobs, cp }: { jobIds: string[]; jobs: (Job | undefined)[]; cp: { size: number; hash: string } },
+  dedupIndex: DiskDedupStore,
+  onProgress: (p: { pages: number; rows: number }) => Promise<void>,
+): Promise<DatasetReport> {
+  const { store, blobs, logStore, checkpoints } = deps;
+  const params = t.params;
+  const size = cp.size;
   const files: ManifestFile[] = [];
   const shards = new ParquetShards(t.dir, params.shardBytes);
   const pagesOut = new HashedFile(t.dir, 'pages.jsonl');
   const pack = new HashedFile(t.dir, BUNDLE_BODIES_FILE);
   const excludedOut = new HashedFile(t.dir, DATASET_EXCLUDED_FILE);
-  const filter = new DocumentFilter({
-    lang: params.lang ?? [],
-    quality: params.quality,
-    dedupThreshold: params.dedup,
-  });
+  const filter = new DocumentFilter(
+    { lang: params.lang ?? [], quality: params.quality, dedupThreshold: params.dedup },
+    dedupIndex,
+  );
   const excluded: Record<DatasetExclusion, number> = {
     purpose: 0,
     'no-document': 0,

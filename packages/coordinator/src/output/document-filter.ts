@@ -1,4 +1,10 @@
-import { applyQualityPreset, Deduplicator, type QualityPreset, type QualitySignals } from '@sward/extract';
+import {
+  applyQualityPreset,
+  Deduplicator,
+  type DedupStore,
+  type QualityPreset,
+  type QualitySignals,
+} from '@sward/extract';
 
 /** How documents are filtered for a crawl's output and a dataset build alike. */
 export interface DocumentFilters {
@@ -27,8 +33,9 @@ export class DocumentFilter {
   private readonly lang: Set<string>;
   private readonly quality: QualityPreset;
 
-  constructor(f: DocumentFilters) {
-    this.dedup = new Deduplicator({ threshold: f.dedupThreshold ?? 0.8 });
+  /** `store`: where the dedup index lives (default: this process's memory). */
+  constructor(f: DocumentFilters, store?: DedupStore) {
+    this.dedup = new Deduplicator({ threshold: f.dedupThreshold ?? 0.8, ...(store ? { store } : {}) });
     this.lang = new Set((f.lang ?? []).map((l) => l.toLowerCase()));
     this.quality = f.quality ?? 'none';
   }
