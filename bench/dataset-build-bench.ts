@@ -26,21 +26,29 @@ const n = Number(process.argv[2] ?? 100_000);
 const shardMb = Number(process.argv[3] ?? 256);
 const tmp = mkdtempSync(join(tmpdir(), 'sward-dsb-'));
 let peak = 0;
+/** Largest live heap seen: heapUsed right after a full GC, forced once a second (needs --expose-gc). */
+let liveHeap = 0;
+let ticks = 0;
 const sample = () => {
   peak = Math.max(peak, process.memoryUsage().rss);
+  if (++ticks % 40 === 0 && global.gc) {
+    global.gc();
+    liveHeap = Math.max(liveHeap, process.memoryUsage().heapUsed);
+  }
 };
 const sampler = setInterval(sample, 25);
 const phase = async <T>(
   run: () => Promise<T>,
-): Promise<{ s: number; value: T; peakMb: number; startMb: number }> => {
+): Promise<{ s: number; value: T; peakMb: number; startMb: number; liveMb: number }> => {
   global.gc?.();
   peak = process.memoryUsage().rss;
+  liveHeap = process.memoryUsage().heapUsed;
   const startMb = peak / 1e6;
   const t0 = process.hrtime.bigint();
   const value = await run();
   sample();
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { s, value, peakMb: peak / 1e6, startMb };
+  return { s, value, peakMb: peak / 1e6, startMb, liveMb: liveHeap / 1e6 };
 };
 
 const c = await startCoordinator({
@@ -167,14 +175,14 @@ const verify = await phase(() => verifyBundleDir(dir, [], { workers: 0 }));
 const rowsMb = jsonl.value / 1e6;
 console.log(`load average ${load()}`);
 console.log(
-  `build   ${build.value.report?.rows} rows, ${build.value.report?.shards} shard(s), ${(parquetBytes / 1e6).toFixed(0)} MB Parquet (+ pages.jsonl ${(statSync(join(dir, 'pages.jsonl')).size / 1e6).toFixed(0)} MB, bodies.pack ${(statSync(join(dir, 'bodies.pack')).size / 1e6).toFixed(0)} MB): ${build.s.toFixed(1)} s = ${Math.round(n / build.s)} rows/s, ${(rowsMb / build.s).toFixed(1)} MB/s of rows (as JSONL); peak RSS ${build.peakMb.toFixed(0)} MB (${build.startMb.toFixed(0)} MB at its start)`,
+  `build   ${build.value.report?.rows} rows, ${build.value.report?.shards} shard(s), ${(parquetBytes / 1e6).toFixed(0)} MB Parquet (+ pages.jsonl ${(statSync(join(dir, 'pages.jsonl')).size / 1e6).toFixed(0)} MB, bodies.pack ${(statSync(join(dir, 'bodies.pack')).size / 1e6).toFixed(0)} MB): ${build.s.toFixed(1)} s = ${Math.round(n / build.s)} rows/s, ${(rowsMb / build.s).toFixed(1)} MB/s of rows (as JSONL); peak RSS ${build.peakMb.toFixed(0)} MB (${build.startMb.toFixed(0)} MB at its start), live heap after GC at most ${build.liveMb.toFixed(0)} MB`,
 );
 console.log(
   `jsonl   the same rows from the store as JSONL (${rowsMb.toFixed(0)} MB): ${jsonl.s.toFixed(1)} s = ${Math.round(n / jsonl.s)} rows/s, ${(rowsMb / jsonl.s).toFixed(1)} MB/s; peak RSS ${jsonl.peakMb.toFixed(0)} MB (${jsonl.startMb.toFixed(0)} MB at its start)`,
 );
 console.log(`ratio   build/jsonl time ${(build.s / jsonl.s).toFixed(2)}`);
 console.log(
-  `verify  ${verify.value.rows} rows, ${verify.value.failures.length} failure(s): ${verify.s.toFixed(1)} s = ${Math.round(n / verify.s)} rows/s; peak RSS ${verify.peakMb.toFixed(0)} MB (${verify.startMb.toFixed(0)} MB at its start)`,
+  `verify  ${verify.value.rows} rows, ${verify.value.failures.length} failure(s): ${verify.s.toFixed(1)} s = ${Math.round(n / verify.s)} rows/s; peak RSS ${verify.peakMb.toFixed(0)} MB (${verify.startMb.toFixed(0)} MB at its start), live heap after GC at most ${verify.liveMb.toFixed(0)} MB`,
 );
 clearInterval(sampler);
 await c.close();
