@@ -68,6 +68,7 @@ const f = {} as {
   epoch: number;
   flagIds: string[];
   spareNode: string;
+  datasetId: string;
 };
 
 async function setUp(backend: Backend) {
@@ -118,6 +119,18 @@ async function setUp(backend: Backend) {
   const sealed = await call('POST', `/v1/jobs/${f.jobId}/seal`, f.acme);
   assert.equal(sealed.status, 200, sealed.text);
   f.sealedSize = sealed.json.size;
+  // a finished dataset build of acme's job (dataset-build.test.ts is its subject)
+  const build = await call('POST', '/v1/datasets', f.acme, { from: { jobs: [f.jobId] }, purpose: 'input' });
+  assert.equal(build.status, 201, build.text);
+  f.datasetId = build.json.id;
+  for (let i = 0; i < 600; i++) {
+    const b = await call('GET', `/v1/datasets/${f.datasetId}`, f.acme);
+    if (b.json.state !== 'running') {
+      assert.equal(b.json.state, 'done', b.text);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
 
   const col = await call('POST', '/v1/collections', f.acme, {
     name: 'acme news',
@@ -201,6 +214,7 @@ function fill(method: string, pattern: string): string {
     if (pattern.startsWith('/v1/jobs/')) return f.jobId;
     if (pattern.startsWith('/v1/captures/')) return f.captureId;
     if (pattern.startsWith('/v1/collections/')) return f.collectionId;
+    if (pattern.startsWith('/v1/datasets/')) return f.datasetId;
     if (pattern.includes('/projects/')) return f.projectId;
     if (pattern.endsWith('/revoke')) return f.revokeKeyId;
     if (pattern.endsWith('/rotate')) return f.rotateKeyId;
@@ -212,6 +226,10 @@ function fill(method: string, pattern: string): string {
 
 const BODIES: Record<string, unknown> = {
   'POST /v1/jobs': { seed: 'http://other.test/', maxPages: 1 },
+  // acme's job, read when the route runs: another tenant's key must not build from it
+  get 'POST /v1/datasets'() {
+    return { from: { jobs: [f.jobId] }, purpose: 'input' };
+  },
   'POST /v1/collections': { name: 'c', sources: ['http://other.test/feed.xml'], every: '1h' },
   'POST /v1/collections/:id/search': { query: 'secret' },
   'POST /v1/labelling/projects': {
@@ -231,6 +249,7 @@ const BODIES: Record<string, unknown> = {
 const QUERIES: Record<string, () => string> = {
   'GET /v1/proofs': () => `?captureId=${f.captureId}`,
   'GET /v1/jobs/:id/manifest': () => `?size=${f.sealedSize}`,
+  'GET /v1/datasets/:id/file': () => '?path=README.md',
 };
 
 /** Right-key answers other than 200/201, each for a reason that is not the guard. */
@@ -243,8 +262,20 @@ const RIGHT_KEY_STATUS: Record<string, number> = {
   'POST /v1/creator/claims/:domain/verify': 409,
 };
 
+// Creations whose body names acme's object (a dataset built from acme's job): another tenant gets 404.
+const NAMES_ACME_OBJECT = ['POST /v1/datasets'];
+
 // Objects other tenants must never learn of, by id or by listing.
-const secrets = () => [f.jobId, f.captureId, f.collectionId, f.projectId, f.sha, f.revokeKeyId, 'acme'];
+const secrets = () => [
+  f.jobId,
+  f.captureId,
+  f.collectionId,
+  f.projectId,
+  f.sha,
+  f.revokeKeyId,
+  f.datasetId,
+  'acme',
+];
 
 // Destructive routes last, so every other route still finds acme's objects.
 const LAST = [
@@ -325,7 +356,7 @@ for (const backend of backends())
         // another tenant: what belongs to acme is not there; lists and creations are its own
         const other = await call(method, path(), f.globex, body);
         if (ADMIN_ONLY_SCOPES.includes(rule.scope)) assert.equal(other.status, 403, other.text);
-        else if (pattern.includes(':') || pattern === '/v1/proofs') {
+        else if (pattern.includes(':') || pattern === '/v1/proofs' || NAMES_ACME_OBJECT.includes(id)) {
           // the same answer as for an id that does not exist (the message names only the id asked for)
           assert.equal(other.status, 404, other.text);
           assert.equal(other.json.error.code, 'NOT_FOUND');

@@ -3,6 +3,7 @@ import { applyCollectionsSchema, migrateCollectionTenancy } from './collections/
 import { CreatorPageFlow } from './creators/creator-page-terms.js';
 import { applyCreatorsSchema } from './creators/creators-schema.js';
 import { Creators } from './creators/creators-service.js';
+import { applyDatasetsSchema } from './datasets/datasets-schema.js';
 import { applyLabellingSchema } from './labelling/labelling-schema.js';
 import { applyRewardsSchema } from './rewards/rewards-schema.js';
 import { LeaseScheduler, type SchedulerEvents } from './scheduler/lease-scheduler.js';
@@ -16,6 +17,7 @@ export const featureSchemas: readonly SchemaPart[] = [
   applyCollectionsSchema,
   migrateCollectionTenancy,
   applyCreatorsSchema,
+  applyDatasetsSchema,
 ];
 
 /** The coordinator's store with every feature's schema applied: what a coordinator, the CLI and tests open. */

@@ -20,6 +20,7 @@ import { CollectionRefresher, type RefresherOptions } from './collections/refres
 import { CreatorPageFlow } from './creators/creator-page-terms.js';
 import { Creators } from './creators/creators-service.js';
 import type { DomainProofOptions } from './creators/domain-proof.js';
+import { DatasetBuilds } from './datasets/dataset-builds.js';
 import { ExtractionPool } from './ingest/extraction-pool.js';
 import { Ingest } from './ingest/ingest.js';
 import { Checkpointer, type CheckpointPolicy } from './log/checkpointer.js';
@@ -203,7 +204,13 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     leased: (n) => metrics.leases.inc(n),
     expired: (n) => metrics.leaseExpiries.inc(n),
   });
+  const datasets = new DatasetBuilds(
+    { store, blobs, logStore, checkpoints, anchor, flushLog: () => sequencer.flush() },
+    join(opts.dataDir, 'datasets'),
+    log,
+  );
   const app = createApp({
+    datasets,
     store,
     scheduler,
     metrics,
@@ -260,6 +267,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       scheduler.work.wake(); // waiting lease long-polls answer now
       await refresher.stop();
       await drained();
+      await datasets.idle();
       await sequencer.stop();
       await extraction.stop();
       await new Promise<void>((res) => {

@@ -4,6 +4,9 @@ import type {
   CreatorClaimInfo,
   CreatorStatement,
   CreatorTermsRequest,
+  DatasetBuild,
+  DatasetBuildRequest,
+  DatasetFiles,
   Flag,
   FlagStatus,
   LabellingProjectStatus,
@@ -526,5 +529,59 @@ export class SwardClient {
       }
       await new Promise((r) => setTimeout(r, intervalMs));
     }
+  }
+  /** Starts a dataset build from finished jobs (Parquet shards, card, croissant.json, proof bundle). */
+  createDatasetBuild(req: DatasetBuildRequest): Promise<DatasetBuild> {
+    return this.call('POST', '/v1/datasets', req);
+  }
+
+  datasetBuild(id: string): Promise<DatasetBuild> {
+    return this.call('GET', `/v1/datasets/${encodeURIComponent(id)}`);
+  }
+
+  datasetBuilds(): Promise<{ builds: DatasetBuild[] }> {
+    return this.call('GET', '/v1/datasets');
+  }
+
+  /** Polls a build until it is done; a failed build throws its error. */
+  async waitForDatasetBuild(
+    id: string,
+    onProgress?: (b: DatasetBuild) => void,
+    intervalMs = 250,
+  ): Promise<DatasetBuild> {
+    for (;;) {
+      const b = await this.datasetBuild(id);
+      onProgress?.(b);
+      if (b.state === 'done') return b;
+      if (b.state === 'failed')
+        throw new SwardApiError(
+          'BUILD_FAILED',
+          `dataset build ${id} failed: ${b.error ?? 'no reason given'}`,
+          0,
+        );
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  }
+
+  /** A finished build's files as its signed manifest lists them (path, sha256, size). */
+  datasetFiles(id: string): Promise<DatasetFiles> {
+    return this.call('GET', `/v1/datasets/${encodeURIComponent(id)}/files`);
+  }
+
+  /** One file of a finished build, as a stream (shards are ~256 MB); `provenance/manifest.note` too. */
+  async datasetFile(id: string, path: string): Promise<ReadableStream<Uint8Array>> {
+    const res = await this.send(
+      `/v1/datasets/${encodeURIComponent(id)}/file?path=${encodeURIComponent(path)}`,
+      { method: 'GET', headers: { authorization: `Bearer ${this.opts.apiKey}` } },
+    );
+    if (!res.ok || !res.body) {
+      const j = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+      throw new SwardApiError(
+        swardErrorCode(j?.error?.code),
+        j?.error?.message ?? `GET dataset file ${path}: HTTP ${res.status}`,
+        res.status,
+      );
+    }
+    return res.body;
   }
 }

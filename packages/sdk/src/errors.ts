@@ -3,9 +3,10 @@ import { API_ERROR_CODES, type ApiErrorCode } from '@sward/core';
 /**
  * What an API call's failure is: one of the server's closed error codes (core contract/errors.ts, the
  * same union the coordinator throws), NETWORK when no answer came, HTTP when the answer carried no code
- * this client knows (a proxy's page, a newer coordinator's code).
+ * this client knows (a proxy's page, a newer coordinator's code), BUILD_FAILED when a dataset build it
+ * waited for ended failed.
  */
-export type SwardErrorCode = ApiErrorCode | 'NETWORK' | 'HTTP';
+export type SwardErrorCode = ApiErrorCode | 'NETWORK' | 'HTTP' | 'BUILD_FAILED';
 
 /** The code of an error body as this client types it: a known code, or HTTP. */
 export const swardErrorCode = (code: unknown): SwardErrorCode =>

@@ -8,6 +8,7 @@ export {
   verifyWebhook,
 } from '@sward/core';
 export * from './client.js';
+export * from './dataset-download.js';
 export * from './errors.js';
 export * from './spot-check-audit.js';
 export * from './types.js';

@@ -14,6 +14,7 @@ const BUNDLE_PAGES_FILE = 'pages.jsonl';
 
 import { CHUNK_BYTES, planChunks } from './bundle-chunks.js';
 import { type ChunkResult, type HashedFile, mergeChunks, verifyChunk } from './verify-chunk.js';
+import { datasetChecks, isDatasetDir } from './verify-dataset.js';
 import { DEFAULT_WORKERS, POOL_MIN_ROWS } from './verify-defaults.js';
 import { checkManifest, manifestLines } from './verify-manifest.js';
 import { checkAnchorsOnChain } from './verify-on-chain.js';
@@ -81,7 +82,9 @@ export async function verifyBundleDir(
     hashed,
   );
   const extra = await extraChecks(dir, options, receipts);
-  report.failures.push(...manifest.failures, ...extra.failures);
+  // A dataset build's folder: its Parquet rows against the captures the rows check verified.
+  const dataset = isDatasetDir(dir, manifest.manifest) ? await datasetChecks(dir, manifest.manifest) : null;
+  report.failures.push(...manifest.failures, ...extra.failures, ...(dataset?.failures ?? []));
   const onChain = v && options.rpcUrl ? await checkOnChain(v, options.rpcUrl) : null;
   if (onChain) report.failures.push(...onChain.failures);
   report.checks = [
@@ -97,6 +100,7 @@ export async function verifyBundleDir(
     }),
     ...manifestLines(manifest, report.trustedFromBundle),
     ...extra.lines,
+    ...(dataset?.lines ?? []),
   ];
   return report;
 }

@@ -4,6 +4,7 @@ import { register as collection } from './collection.js';
 import { register as coordinator } from './coordinator.js';
 import { register as crawl } from './crawl.js';
 import { register as creator } from './creator.js';
+import { register as dataset } from './dataset.js';
 import { register as demo } from './demo.js';
 import { register as extract } from './extract.js';
 import { register as keys } from './keys.js';
@@ -21,6 +22,7 @@ export function registerCommands(program: Command): void {
     coordinator,
     crawl,
     creator,
+    dataset,
     demo,
     extract,
     keys,

@@ -10,6 +10,7 @@ import { consoleRoutes } from './console-routes.js';
 import { contractCheck, contractCheckEnabled } from './contract-check.js';
 import { creatorRoutes } from './creator-routes.js';
 import { customerRoutes } from './customer-routes.js';
+import { datasetRoutes } from './dataset-routes.js';
 import type { AppDeps } from './deps.js';
 import { directoryRoutes } from './directory-routes.js';
 import { keyRoutes } from './key-routes.js';
@@ -61,6 +62,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/v1/creator', creator.creator);
   app.route('/v1/terms', creator.terms);
   app.route('/v1/scrape', scrapeRoutes(deps));
+  app.route('/v1/datasets', datasetRoutes(deps));
   app.route('/v1', customerRoutes(deps));
   app.notFound((c) => c.json(errBody('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => {

@@ -13,16 +13,10 @@ import {
   type SkipListing,
   skippedRow,
 } from '@sward/core';
-import { applyQualityPreset, Deduplicator, type QualityPreset, type QualitySignals } from '@sward/extract';
+import { DocumentFilter, type DocumentFilters } from './document-filter.js';
 
-/** How `sward crawl` filters documents; part of the manifest's parameters, since it shapes the files. */
-export interface DocumentFilters {
-  /** ISO 639-1 codes to keep; empty keeps every language. */
-  lang?: string[];
-  quality?: QualityPreset;
-  /** Near-duplicate Jaccard threshold (MinHash LSH over word 5-grams). */
-  dedupThreshold?: number;
-}
+/** How `sward crawl` filters documents (document-filter.ts); part of the manifest's parameters. */
+export type { DocumentFilters } from './document-filter.js';
 
 /**
  * The output options as the manifest records them (every default filled in, so one bundle has one text).
@@ -157,7 +151,7 @@ export async function produceBundle(
 }
 
 /** The checkpoints from the first that covers the job's first leaf up to the sealing one, with consistency proofs. */
-async function checkpointsFile(
+export async function checkpointsFile(
   src: BundleSource,
   minLeaf: number,
   sealedSize: number,
@@ -225,40 +219,18 @@ async function produceDocuments(
 ): Promise<void> {
   const kept = sink.text('documents.jsonl');
   const droppedOut = sink.text('documents-dropped.jsonl');
-  const dedup = new Deduplicator({ threshold: f.dedupThreshold ?? 0.8 });
-  const dropped = counts.dropped;
-  const lang = new Set((f.lang ?? []).map((l) => l.toLowerCase()));
+  const filter = new DocumentFilter(f);
   for await (const row of src.documents()) {
-    const doc = row.document as {
-      text?: string;
-      language?: unknown;
-      url?: unknown;
-      quality?: unknown;
-      reason?: string;
-    };
-    const base = { captureId: row.captureId, url: doc.url };
-    if (lang.size && !lang.has(String(doc.language ?? ''))) {
-      dropped.language++;
-      await droppedOut.write(jsonLine({ ...base, dropped: 'language', language: doc.language }));
-      continue;
-    }
-    const verdict = applyQualityPreset(doc.quality as QualitySignals, f.quality ?? 'none');
-    if (!verdict.pass || !doc.text) {
-      dropped.quality++;
+    const verdict = filter.judge(row.captureId, row.document);
+    if (!verdict.keep) {
+      counts.dropped[verdict.why]++;
       await droppedOut.write(
         jsonLine({
-          ...base,
-          dropped: 'quality',
-          reasons: doc.text ? verdict.reasons : [doc.reason ?? 'empty'],
+          captureId: row.captureId,
+          url: row.document.url,
+          dropped: verdict.why,
+          ...verdict.detail,
         }),
-      );
-      continue;
-    }
-    const d = dedup.check(row.captureId, doc.text);
-    if (d.duplicate) {
-      dropped.duplicate++;
-      await droppedOut.write(
-        jsonLine({ ...base, dropped: 'duplicate', kind: d.kind, of: d.of, similarity: d.similarity }),
       );
       continue;
     }

@@ -1,2 +1,3 @@
 export * from './bundle-writer.js';
+export * from './document-filter.js';
 export * from './warc.js';

@@ -13,6 +13,7 @@
 
 import { adminRoutes } from './admin.js';
 import { collectionRoutes } from './collections.js';
+import { datasetRoutes } from './datasets.js';
 import { jobRoutes } from './jobs.js';
 import { keyRoutes } from './keys.js';
 import { labellingRoutes } from './labelling.js';
@@ -28,6 +29,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...nodeRoutes,
   ...jobRoutes,
   ...collectionRoutes,
+  ...datasetRoutes,
   ...keyRoutes,
   ...labellingRoutes,
   ...rewardsRoutes,
@@ -35,6 +37,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
 ];
 
 export { type AuditEntry, auditEntrySchema, auditQuerySchema, takedownListQuerySchema } from './admin.js';
+export { datasetFileQuerySchema, datasetListQuerySchema } from './datasets.js';
 export { API_ERROR_CODES, type ApiErrorBody, type ApiErrorCode, apiErrorSchema } from './errors.js';
 export {
   documentsQuerySchema,

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { adminRoutes } from './admin.js';
 import type { collectionRoutes } from './collections.js';
+import type { datasetRoutes } from './datasets.js';
 import type { jobRoutes } from './jobs.js';
 import type { keyRoutes } from './keys.js';
 import type { labellingRoutes } from './labelling.js';
@@ -16,6 +17,7 @@ import type { serviceRoutes } from './service.js';
 export type ContractRoute =
   | (typeof adminRoutes)[number]
   | (typeof collectionRoutes)[number]
+  | (typeof datasetRoutes)[number]
   | (typeof jobRoutes)[number]
   | (typeof keyRoutes)[number]
   | (typeof labellingRoutes)[number]

@@ -1,0 +1,1 @@
+export { DatasetBuilds } from './dataset-builds.js';
