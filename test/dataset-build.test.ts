@@ -162,7 +162,7 @@ for (const backend of backends())
       assert.ok(purpose.length >= 3, JSON.stringify(excluded));
       const reasons = new Set(purpose.map((e) => e.reason));
       assert.ok(reasons.has('aipref:train-ai=n'), [...reasons].join(' '));
-      assert.ok(reasons.has('content-signal:ai-train=no'), [...reasons].join(' '));
+      assert.ok(reasons.has('content-signal:ai-train=no'), JSON.stringify(excluded));
       for (const e of purpose) assert.equal(e.purpose, 'train');
       // The input build keeps those rows, each with the licence and purposes recorded at capture time.
       const inputRows = (await Promise.all(shards(inputDir).map(readShard))).flat();
