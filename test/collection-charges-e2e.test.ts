@@ -68,6 +68,9 @@ for (const backend of backends())
         scheduler: { hostDelayMs: 10, leaseMs: 10_000 },
         checkpoints: { everyMs: 3_600_000 },
         collections: { minIntervalMs: 1000, tickMs: 100 },
+        // Every page a creator was not paid for is drawn for a spot check: a paid page must never be, or
+        // another node fetches it again for nobody's money (the site would serve more than was bought).
+        spotChecks: { rate: 1 },
       });
       // USD 10 per 1,000 pages (0.01 a page), 60 % to the creator; a live collection's purpose is `input`
       await ownedWithTerms(co.store, 'pub-owner', 'pub.test', {
@@ -131,6 +134,10 @@ for (const backend of backends())
         assert.deepEqual([ch.domain, ch.version], ['pub.test', 1]);
       }
       assert.equal(new Set(charges.map((ch) => ch.captureId)).size, 7, 'seven captures, one charge each');
+      const checks = await co.store.db.get<{ n: number }>(
+        "SELECT COUNT(*) AS n FROM urls WHERE kind = 'spotcheck'",
+      );
+      assert.equal(Number(checks?.n), 0, 'no page a creator was paid for is queued for a spot check');
       assert.equal(
         site.hits.length,
         7,

@@ -439,8 +439,9 @@ export class Ingest {
         if (job && !collectionId) await this.enqueueLinks(tx, l, job, finalUrl, verdict.links);
         // A page the site charged for, or served for the job's licence token, is not drawn for a spot check:
         // another node re-fetching it would be charged again, or refused without the token, and be taken
-        // for a disagreement (docs/PROTOCOL.md "Spot checks").
-        if (charged === 0 && !c.access?.license)
+        // for a disagreement (docs/PROTOCOL.md "Spot checks"). Nor is a page its creator was paid for: the
+        // check's fetch would pay nobody, so the site would serve a page beyond what the budget bought.
+        if (charged === 0 && creatorCharged === 0 && !c.access?.license)
           await this.spotChecks.maybeSchedule(tx, { id: captureId, nodeId: c.nodeId, url: l.url });
         // The extractor's id goes with the document: a bundle names it, and --rederive rebuilds with it.
         if (verdict.document)
