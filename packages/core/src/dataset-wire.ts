@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type RightsReceipt, rightsReceiptSchema } from './rights-receipt.js';
+import { type RightsReceipt, receiptDecision, rightsReceiptSchema } from './rights-receipt.js';
 import { USAGE_PURPOSES, type UsagePurpose } from './usage-policy/purpose.js';
 
 /**
@@ -139,13 +139,21 @@ export function rowRights(signedCapture: unknown): RowRights | null {
   const r: RightsReceipt = parsed.data;
   const rsl = r.documents.find((d) => d.kind === 'rsl' || d.kind === 'html');
   const tdm = r.documents.find((d) => d.kind === 'tdmrep');
-  const license = rsl ? `RSL ${rsl.url}` : tdm ? `TDMRep ${tdm.url}` : 'unspecified';
+  // The domain owner's licence, when the page came under creator terms, before the site's own statements.
+  const license = r.creator
+    ? r.creator.license
+    : rsl
+      ? `RSL ${rsl.url}`
+      : tdm
+        ? `TDMRep ${tdm.url}`
+        : 'unspecified';
+  const decided = Object.fromEntries(USAGE_PURPOSES.map((p) => [p, receiptDecision(r, p)] as const));
   const reasons = Object.fromEntries(
-    USAGE_PURPOSES.map((p) => [p, `${r.decisions[p].decision}:${r.decisions[p].reason}`]),
+    USAGE_PURPOSES.map((p) => [p, `${decided[p]?.decision}:${decided[p]?.reason}`]),
   );
   return {
     license,
-    allowedPurposes: USAGE_PURPOSES.filter((p) => r.decisions[p].decision === 'allow').join(','),
+    allowedPurposes: USAGE_PURPOSES.filter((p) => decided[p]?.decision === 'allow').join(','),
     usageReasons: JSON.stringify(reasons),
   };
 }

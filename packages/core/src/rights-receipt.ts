@@ -131,6 +131,21 @@ export function usageOf(signedCapture: unknown): PageUsage | null {
   return { train: d.train.decision, input: d.input.decision, index: d.index.decision };
 }
 
+/**
+ * The receipt's decision for `purpose`, the domain owner's terms included: a page captured under creator
+ * terms that do not list the purpose is refused for it (`creator:purpose-not-allowed`) whatever the site's
+ * own signals said, so a page fetched for `input` under terms allowing only `input` never enters a
+ * training dataset. Dataset builds and `sward verify` both decide through this one function.
+ */
+export function receiptDecision(r: RightsReceipt, purpose: UsagePurpose): PurposeDecision {
+  if (r.creator && !r.creator.purposes.includes(purpose))
+    return {
+      decision: 'skip',
+      reason: `creator:purpose-not-allowed (terms v${r.creator.version} of ${r.creator.domain} allow ${r.creator.purposes.join(', ')})`,
+    };
+  return r.decisions[purpose];
+}
+
 /** The creator terms a log leaf's receipt names, for pages rows; null when none (or before receipts). */
 export function creatorTermsOf(signedCapture: unknown): ReceiptCreatorTerms | null {
   const r = (signedCapture as { rights?: { creator?: unknown } } | null)?.rights?.creator;

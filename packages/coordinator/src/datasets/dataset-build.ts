@@ -18,6 +18,7 @@ import {
   type ManifestFile,
   type PageListing,
   pageRow,
+  receiptDecision,
   rightsReceiptSchema,
   rowRights,
 } from '@sward/core';
@@ -197,7 +198,7 @@ async function writeDataset(
       }
       const rights = rowRights(p.signedCapture);
       const receipt = rightsReceiptSchema.safeParse((p.signedCapture as { rights?: unknown }).rights);
-      const decision = receipt.success ? receipt.data.decisions[params.purpose] : null;
+      const decision = receipt.success ? receiptDecision(receipt.data, params.purpose) : null;
       if (!rights || !decision || decision.decision !== 'allow') {
         await exclude(p, 'purpose', {
           purpose: params.purpose,
