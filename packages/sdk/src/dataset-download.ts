@@ -28,7 +28,11 @@ export async function downloadDataset(
     const out = createWriteStream(abs);
     const h = createHash('sha256');
     let size = 0;
-    for await (const chunk of await client.datasetFile(id, path)) {
+    // read through its reader: the DOM typings (the console type-checks the SDK with them) give a web
+    // stream no async iterator
+    const reader = (await client.datasetFile(id, path)).getReader();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      const chunk = r.value;
       h.update(chunk);
       size += chunk.length;
       if (!out.write(chunk)) await once(out, 'drain');
