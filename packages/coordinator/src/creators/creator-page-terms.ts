@@ -13,7 +13,8 @@ import { parseStoredTerms } from './stored-terms.js';
  * when the capture arrives, is the one the page was fetched under and whose price the budget held.
  */
 export class CreatorPageFlow implements CreatorTermsHook, CreatorPageTerms {
-  private lastSweep = 0;
+  // The first round comes everyMs after start, not at the first claim: an idle long-poll stays one claim.
+  private lastSweep = Date.now();
 
   constructor(
     private readonly creators: Creators,

@@ -95,11 +95,16 @@ export function Progress({ job }: { job: JobDetail }) {
 function PagesList({ api, base }: { api: Api; base: string }) {
   const [cursors, setCursors] = useState<string[]>(['']);
   const after = cursors[cursors.length - 1] ?? '';
+  const at = cursors.length;
+  // The answer carries the page it was asked for: while the next one loads, the shown rows, caption and
+  // page number stay those of the page on screen, never a new number over old rows.
   const pages = useLoad(
-    () =>
-      api.get<{ pages: PageListing[]; next: string | null }>(
+    async () => ({
+      ...(await api.get<{ pages: PageListing[]; next: string | null }>(
         `${base}/pages?limit=${PAGE_SIZE}&after=${encodeURIComponent(after)}`,
-      ),
+      )),
+      at,
+    }),
     [base, after],
   );
   return html`<div class="card">
@@ -107,7 +112,7 @@ function PagesList({ api, base }: { api: Api; base: string }) {
     ${show(
       pages,
       (d) => html`<${Table}
-          caption=${`Stored pages ${(cursors.length - 1) * PAGE_SIZE + 1}–${(cursors.length - 1) * PAGE_SIZE + d.pages.length}`}
+          caption=${`Stored pages ${(d.at - 1) * PAGE_SIZE + 1}–${(d.at - 1) * PAGE_SIZE + d.pages.length}`}
           rows=${d.pages}
           empty="No stored page yet."
           columns=${[
@@ -126,7 +131,7 @@ function PagesList({ api, base }: { api: Api; base: string }) {
           <button type="button" disabled=${cursors.length < 2} onClick=${() => setCursors(cursors.slice(0, -1))}>
             Previous
           </button>
-          <span id="pages-at">page ${cursors.length}</span>
+          <span id="pages-at">page ${d.at}</span>
           <button type="button" id="pages-next" disabled=${!d.next} onClick=${() => d.next && setCursors([...cursors, d.next])}>
             Next
           </button>
