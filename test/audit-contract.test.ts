@@ -53,6 +53,8 @@ for (const backend of backends())
         role: 'customer',
         scopes: ['crawl'],
       });
+      const made = await call('POST', '/v1/keys', admin, { name: 'm', tenant: 'acme', scopes: ['crawl'] });
+      assert.equal(made.status, 201, made.text);
       assert.equal((await call('POST', `/v1/keys/${victim.id}/revoke`, admin, {})).status, 200);
       assert.equal((await call('POST', `/v1/keys/${rotated.id}/rotate`, admin, {})).status, 201);
       const [clear, confirm] = await co.rewards.flags.raise(
@@ -77,6 +79,7 @@ for (const backend of backends())
       assert.equal(r.status, 200, r.text);
       const got = r.json.entries.map((e: { action: string; target: string }) => [e.action, e.target]);
       assert.deepEqual(got, [
+        ['key.create', made.json.id],
         ['key.revoke', victim.id],
         ['key.rotate', rotated.id],
         ['flag.clear', clear],
@@ -88,7 +91,8 @@ for (const backend of backends())
         assert.equal(e.actor, adminId);
         assert.ok(Date.parse(e.at) >= t0 - 1000, e.at);
       }
-      assert.deepEqual(r.json.entries[2].detail, { note: 'same NAT' });
+      assert.deepEqual(r.json.entries[0].detail, { tenant: 'acme', role: 'customer', scopes: ['crawl'] });
+      assert.deepEqual(r.json.entries[3].detail, { note: 'same NAT' });
       const only = await call('GET', '/v1/audit?action=flag.confirm', admin);
       assert.deepEqual(
         only.json.entries.map((e: { target: string }) => e.target),

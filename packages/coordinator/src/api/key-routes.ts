@@ -118,6 +118,13 @@ export function keyRoutes({ store }: { store: Store }): Hono<KeyEnv> {
     const req = await parseBody(c, createKeyRequestSchema);
     const k = checkNewKey(principal(c), req);
     const { id, key } = await store.auth.createApiKey(k);
+    // who made a key, for whom and with what rights: a key is the power to act, so its birth is audited too
+    await recordAudit(store.db, {
+      actor: principal(c).keyId,
+      action: 'key.create',
+      target: id,
+      detail: { tenant: k.tenant, role: k.role, scopes: [...k.scopes] },
+    });
     return c.json({ ...keyInfo((await store.auth.getApiKey(id)) as ApiKeyRow), key }, 201);
   });
 
