@@ -60,19 +60,21 @@ export function receiptDecisions(all: Record<UsagePurpose, UsageDecision>): Purp
 }
 
 /** Parsed robots.txt usage rules per policy_docs id: a document never changes under its id. */
-const robotsUsageCache = new Map<number, RobotsUsage>();
+// Keyed by policy-document id, and checked against the text: the cache is the process's, and two stores
+// in one process (an embedded coordinator and a test's second backend) number their documents alike, so
+// an id alone once handed one site's robots.txt rules to another's pages.
+const robotsUsageCache = new Map<number, { text: string; usage: RobotsUsage }>();
 const CACHE_MAX = 2000;
 
 export function robotsUsageOf(docId: number | null, text: string | null): RobotsUsage | undefined {
   if (text === null) return undefined;
   if (docId === null) return parseRobotsUsage(text, ROBOTS_AGENT);
-  let u = robotsUsageCache.get(docId);
-  if (!u) {
-    u = parseRobotsUsage(text, ROBOTS_AGENT);
-    if (robotsUsageCache.size >= CACHE_MAX) robotsUsageCache.clear();
-    robotsUsageCache.set(docId, u);
-  }
-  return u;
+  const hit = robotsUsageCache.get(docId);
+  if (hit && hit.text === text) return hit.usage;
+  const usage = parseRobotsUsage(text, ROBOTS_AGENT);
+  if (robotsUsageCache.size >= CACHE_MAX) robotsUsageCache.clear();
+  robotsUsageCache.set(docId, { text, usage });
+  return usage;
 }
 
 /**
@@ -92,20 +94,23 @@ export function parseRslTexts(texts: readonly string[]): { docs: RslDocument[]; 
   return { docs, problems };
 }
 
-/** Parsed RSL licences per policy_docs id; a licence that does not parse is kept as its error message. */
-const rslCache = new Map<number, RslDocument | string>();
+/**
+ * Parsed RSL licences per policy_docs id, checked against the text as robotsUsageCache is (another store in
+ * the process may hold a different licence under the same id); one that does not parse is kept as its
+ * error message.
+ */
+const rslCache = new Map<number, { text: string; licence: RslDocument | string }>();
 
 /** The licence a policy_docs row holds, or the reason it grants nothing (none fetched, unreadable). */
 export function licenceOf(row: { id: number; body: string | null }): RslDocument | string {
   if (row.body === null) return 'no licence could be fetched';
-  let d = rslCache.get(row.id);
-  if (d === undefined) {
-    const { docs, problems } = parseRslTexts([row.body]);
-    d = docs[0] ?? problems[0] ?? 'unreadable licence';
-    if (rslCache.size >= CACHE_MAX) rslCache.clear();
-    rslCache.set(row.id, d);
-  }
-  return d;
+  const hit = rslCache.get(row.id);
+  if (hit && hit.text === row.body) return hit.licence;
+  const { docs, problems } = parseRslTexts([row.body]);
+  const licence = docs[0] ?? problems[0] ?? 'unreadable licence';
+  if (rslCache.size >= CACHE_MAX) rslCache.clear();
+  rslCache.set(row.id, { text: row.body, licence });
+  return licence;
 }
 
 /** A receipt document from a policy_docs row (its body's hash as the node signed it). */
