@@ -1,5 +1,5 @@
-import type { ReceiptCreatorTerms, UsagePurpose } from '@sward/core';
-import type { CreatorPageTerms } from '../ingest/ingest-hooks.js';
+import type { ReceiptCreatorTerms } from '@sward/core';
+import type { CreatorPageAnswer, CreatorPageTerms } from '../ingest/ingest-hooks.js';
 import type { CreatorTermsHook, LeaseCreatorTerms } from '../scheduler/lease-scheduler.js';
 import type { SqlDriver, SqlExecutor } from '../store/sql-driver.js';
 import type { Creators } from './creators-service.js';
@@ -54,19 +54,7 @@ export class CreatorPageFlow implements CreatorTermsHook, CreatorPageTerms {
     };
   }
 
-  async answered(
-    tx: SqlExecutor,
-    a: {
-      leaseId: string;
-      captureId: string;
-      nodeId: string;
-      customer: string;
-      purpose: UsagePurpose;
-      terms: ReceiptCreatorTerms;
-      stored: boolean;
-      replaces: string | null;
-    },
-  ): Promise<number> {
+  async answered(tx: SqlExecutor, a: CreatorPageAnswer): Promise<number> {
     await this.leaseClosed(tx, a.leaseId);
     if (!a.stored || !this.rewards) return 0;
     // Once per job and final URL: a direct fetch replacing a capture that reached the URL through a redirect

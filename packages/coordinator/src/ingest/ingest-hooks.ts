@@ -65,20 +65,20 @@ export interface CreatorPageTerms {
   /** The terms in force for a host (the final host of a redirect), or null. */
   forHost(ex: SqlExecutor, host: string): Promise<{ domain: string; version: number } | null>;
   termsOfLease(ex: SqlExecutor, leaseId: string): Promise<ReceiptCreatorTerms | null>;
-  answered(
-    tx: SqlExecutor,
-    a: {
-      leaseId: string;
-      captureId: string;
-      nodeId: string;
-      customer: string;
-      purpose: UsagePurpose;
-      terms: ReceiptCreatorTerms;
-      stored: boolean;
-      /** The capture this one replaces in the job (a direct fetch of a URL first stored through a redirect). */
-      replaces: string | null;
-    },
-  ): Promise<number>;
+  answered(tx: SqlExecutor, a: CreatorPageAnswer): Promise<number>;
   /** The lease closed without a stored page (a failure, a forged chain): its terms row goes. */
   leaseClosed(tx: SqlExecutor, leaseId: string): Promise<void>;
+}
+
+/** A capture's answer under creator terms, as ingest tells the creators' feature of it. */
+export interface CreatorPageAnswer {
+  leaseId: string;
+  captureId: string;
+  nodeId: string;
+  customer: string;
+  purpose: UsagePurpose;
+  terms: ReceiptCreatorTerms;
+  stored: boolean;
+  /** The capture this one replaces in the job (a direct fetch of a URL first stored through a redirect). */
+  replaces: string | null;
 }
