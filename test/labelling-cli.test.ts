@@ -84,6 +84,9 @@ test('project create refuses a bad file by line, and export writes JSONL, Parque
   const names = await exportProject(client, p.id, out);
   assert.deepEqual(names.sort(), [
     'README.md',
+    'annotations.jsonl',
+    'annotations.parquet',
+    'croissant.json',
     'preferences.jsonl',
     'preferences.parquet',
     'ratings.jsonl',
@@ -94,7 +97,7 @@ test('project create refuses a bad file by line, and export writes JSONL, Parque
     .split('\n')
     .map((l) => JSON.parse(l));
   assert.equal(prefs.length, 4);
-  assert.deepEqual(prefs[0], { prompt: 'q0', chosen: 'good0', rejected: 'bad0' });
+  assert.deepEqual(prefs[0], { item_id: 'i0', prompt: 'q0', chosen: 'good0', rejected: 'bad0' });
   const buf = readFileSync(join(out, 'preferences.parquet'));
   const back = await parquetReadObjects({
     file: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength),

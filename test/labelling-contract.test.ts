@@ -2,6 +2,7 @@
 // assignment that never repeats an item and interleaves gold, pay by estimated accuracy through the rewards
 // ledger, a colluding group caught by gold, and the export (JSONL, Parquet read back, dataset card).
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -287,6 +288,9 @@ for (const backend of backends()) {
         const { files, stats } = await w.svc.exporter.build(p);
         assert.deepEqual([...files.keys()].sort(), [
           'README.md',
+          'annotations.jsonl',
+          'annotations.parquet',
+          'croissant.json',
           'preferences.jsonl',
           'preferences.parquet',
           'ratings.jsonl',
@@ -299,8 +303,9 @@ for (const backend of backends()) {
           .map((l) => JSON.parse(l));
         assert.equal(prefs.length, 24);
         for (const row of prefs) {
-          assert.deepEqual(Object.keys(row), ['prompt', 'chosen', 'rejected']);
+          assert.deepEqual(Object.keys(row), ['item_id', 'prompt', 'chosen', 'rejected']);
           const i = Number(/question (\d+)/.exec(row.prompt)?.[1]);
+          assert.equal(row.item_id, `i${i}`, "the row's item");
           assert.equal(row.chosen, `reply ${truth(i)}${i}`);
         }
         const pq = files.get('preferences.parquet') as Uint8Array;
@@ -310,7 +315,37 @@ for (const backend of backends()) {
           file: (files.get('ratings.parquet') as Uint8Array).slice().buffer as ArrayBuffer,
         });
         assert.equal(ratings.length, 48);
-        assert.deepEqual(Object.keys(ratings[0] as object), ['prompt', 'response', 'score', 'confidence']);
+        assert.deepEqual(Object.keys(ratings[0] as object), [
+          'item_id',
+          'prompt',
+          'response',
+          'score',
+          'confidence',
+        ]);
+        // Raw annotations: every submitted answer, the flagged colluders' marked as not kept, under pseudonyms.
+        const annotations = await parquetReadObjects({
+          file: (files.get('annotations.parquet') as Uint8Array).slice().buffer as ArrayBuffer,
+        });
+        const submitted = await w.store.db.get<{ n: unknown }>(
+          'SELECT COUNT(*) AS n FROM lb_assignments WHERE project_id = ? AND submitted_at IS NOT NULL',
+          [p.id],
+        );
+        assert.equal(annotations.length, Number(submitted?.n));
+        assert.equal(annotations.filter((a) => a.kept === false).length, stats.labelsDropped);
+        assert.ok(annotations.every((a) => !colluders.includes(String(a.labeller))));
+        // croissant.json names every Parquet file with its real SHA-256 and a record set per table.
+        const cr = JSON.parse(text('croissant.json'));
+        assert.equal(cr.conformsTo, 'http://mlcommons.org/croissant/1.1');
+        assert.equal(cr.license, 'cc-by-4.0');
+        for (const f of cr.distribution) {
+          const bytes = files.get(f.contentUrl) as Uint8Array;
+          assert.equal(f.sha256, createHash('sha256').update(bytes).digest('hex'), f.contentUrl);
+        }
+        assert.deepEqual(
+          cr.recordSet.map((r: { name: string }) => r.name),
+          ['preferences', 'ratings', 'annotations'],
+        );
+        assert.equal(cr['rai:annotationsPerItem'], String(p.overlap));
         const card = text('README.md');
         const yaml = card.split('---')[1] as string;
         assert.match(yaml, /^license: "cc-by-4.0"$/m);

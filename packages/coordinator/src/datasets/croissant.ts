@@ -1,45 +1,7 @@
 import { DATASET_COLUMNS } from '@sward/core';
+import { CROISSANT_CONFORMS_TO, CROISSANT_CONTEXT } from '../output/croissant-context.js';
 import { byCount, type DatasetStats } from './dataset-stats.js';
 
-/** Croissant's JSON-LD context (the one the Croissant 1.1 specification's examples carry). */
-const CONTEXT = {
-  '@language': 'en',
-  '@vocab': 'https://schema.org/',
-  citeAs: 'cr:citeAs',
-  column: 'cr:column',
-  conformsTo: 'dct:conformsTo',
-  cr: 'http://mlcommons.org/croissant/',
-  rai: 'http://mlcommons.org/croissant/RAI/',
-  data: { '@id': 'cr:data', '@type': '@json' },
-  dataType: { '@id': 'cr:dataType', '@type': '@vocab' },
-  dct: 'http://purl.org/dc/terms/',
-  examples: { '@id': 'cr:examples', '@type': '@json' },
-  extract: 'cr:extract',
-  field: 'cr:field',
-  fileProperty: 'cr:fileProperty',
-  fileObject: 'cr:fileObject',
-  fileSet: 'cr:fileSet',
-  format: 'cr:format',
-  includes: 'cr:includes',
-  isLiveDataset: 'cr:isLiveDataset',
-  jsonPath: 'cr:jsonPath',
-  key: 'cr:key',
-  md5: 'cr:md5',
-  parentField: 'cr:parentField',
-  path: 'cr:path',
-  recordSet: 'cr:recordSet',
-  references: 'cr:references',
-  regex: 'cr:regex',
-  repeated: 'cr:repeated',
-  replace: 'cr:replace',
-  sc: 'https://schema.org/',
-  separator: 'cr:separator',
-  source: 'cr:source',
-  subField: 'cr:subField',
-  transform: 'cr:transform',
-};
-
-export const CROISSANT_CONFORMS_TO = 'http://mlcommons.org/croissant/1.1';
 const PARQUET = 'application/x-parquet';
 const SHARDS = 'parquet-shards';
 
@@ -54,7 +16,7 @@ const dataType = (column: string) =>
 export function croissant(s: DatasetStats): Record<string, unknown> {
   const licenses = byCount(s.report.licenses).map(([l]) => l);
   return {
-    '@context': CONTEXT,
+    '@context': CROISSANT_CONTEXT,
     '@type': 'sc:Dataset',
     conformsTo: CROISSANT_CONFORMS_TO,
     name: s.name,

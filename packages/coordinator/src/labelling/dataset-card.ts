@@ -19,6 +19,14 @@ export interface ExportStats {
   meanConfidence: number | null;
 }
 
+const FILE_TEXT = {
+  preferences:
+    '`item_id`, `prompt`, `chosen`, `rejected` (the TRL preference layout, with the item each row came from).',
+  ratings: '`item_id`, `prompt`, `response`, `score`, `confidence`.',
+  annotations:
+    "`item_id`, `labeller` (a per-project pseudonym), `answer`, `ms`, `kept`, `gold_item`: every answer as given, flagged labellers' ones with `kept` false.",
+} as const;
+
 /** Hugging Face size bucket for a row count. */
 export function sizeCategory(n: number): string {
   const buckets: [number, string][] = [
@@ -35,15 +43,15 @@ export function sizeCategory(n: number): string {
  * README.md with YAML metadata as the Hugging Face Hub reads it (license, size_categories, configs)
  * plus this project's numbers. Strings are written as JSON strings, which YAML reads as double-quoted.
  */
-export function datasetCard(s: ExportStats, files: { preferences: boolean; ratings: boolean }): string {
+export function datasetCard(
+  s: ExportStats,
+  tables: readonly ('preferences' | 'ratings' | 'annotations')[],
+): string {
   const q = (x: string) => JSON.stringify(x);
   const num = (x: number | null) =>
     x === null || !Number.isFinite(x) ? 'null' : String(Math.round(x * 10_000) / 10_000);
   const dropped = s.labels ? s.labelsDropped / s.labels : 0;
-  const configs = [
-    files.preferences ? ['preferences', 'preferences.parquet'] : null,
-    files.ratings ? ['ratings', 'ratings.parquet'] : null,
-  ].filter((c): c is string[] => c !== null);
+  const configs = tables.map((t) => [t, `${t}.parquet`]);
   const yaml = [
     '---',
     `license: ${q(s.license)}`,
@@ -87,14 +95,8 @@ export function datasetCard(s: ExportStats, files: { preferences: boolean; ratin
     '',
     '## Files',
     '',
-    ...(files.preferences
-      ? [
-          '- `preferences.jsonl` / `preferences.parquet`: `prompt`, `chosen`, `rejected` (the TRL preference layout).',
-        ]
-      : []),
-    ...(files.ratings
-      ? ['- `ratings.jsonl` / `ratings.parquet`: `prompt`, `response`, `score`, `confidence`.']
-      : []),
+    ...tables.map((t) => `- \`${t}.jsonl\` / \`${t}.parquet\`: ${FILE_TEXT[t]}`),
+    '- `croissant.json`: Croissant 1.1 metadata (files with their SHA-256, fields, Responsible AI fields).',
     '',
     '## How labels were aggregated',
     '',

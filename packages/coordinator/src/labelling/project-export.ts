@@ -1,8 +1,16 @@
 import type { SqlDriver } from '../store/sql-driver.js';
 import { aggregateAccepted } from './aggregate-accepted.js';
 import { datasetCard, type ExportStats } from './dataset-card.js';
-import { type ExportFiles, exportFiles } from './export-files.js';
-import { exportRows } from './export-rows.js';
+import { labellingCroissant } from './export-croissant.js';
+import {
+  annotationsTable,
+  type ExportFiles,
+  type ExportTable,
+  exportFiles,
+  preferencesTable,
+  ratingsTable,
+} from './export-files.js';
+import { annotationRows, exportRows } from './export-rows.js';
 import type { LabelItem } from './items-file.js';
 import type { Project } from './projects.js';
 import type { Settlement } from './settlement.js';
@@ -13,7 +21,8 @@ import { answerClasses } from './task-types.js';
 /**
  * A project's results as files. Labels of workers with a flag that is open or confirmed are dropped;
  * what is left is aggregated with Dawid–Skene. Ratings projects export ratings; pairwise and ranking
- * projects export both preferences and ratings.
+ * projects export both preferences (TRL's layout) and ratings; every project exports its raw annotations
+ * (flagged labellers' too, marked), croissant.json and the dataset card.
  */
 export class ProjectExport {
   constructor(
@@ -56,9 +65,28 @@ export class ProjectExport {
       alphaAccepted: Number.isFinite(keptAlpha) ? keptAlpha : null,
       meanConfidence: confidences.length ? confidences.reduce((a, b) => a + b, 0) / confidences.length : null,
     };
-    const hasPrefs = project.type !== 'rating';
-    const card = datasetCard(stats, { preferences: hasPrefs, ratings: true });
-    return { files: exportFiles(hasPrefs ? rows.preferences : null, rows.ratings, card), stats };
+    const tables: ExportTable[] = [
+      ...(project.type !== 'rating' ? [preferencesTable(rows.preferences)] : []),
+      ratingsTable(rows.ratings),
+      annotationsTable(annotationRows(project.id, events, flagged, new Set(gold.keys()))),
+    ];
+    const files = exportFiles(tables);
+    const croissant = labellingCroissant(
+      { ...stats, createdAt: project.createdAt, rubric: project.rubric },
+      tables,
+      files,
+    );
+    files.set('croissant.json', new TextEncoder().encode(`${JSON.stringify(croissant, null, 2)}\n`));
+    files.set(
+      'README.md',
+      new TextEncoder().encode(
+        datasetCard(
+          stats,
+          tables.map((t) => t.name),
+        ),
+      ),
+    );
+    return { files, stats };
   }
 
   private async items(project: Project): Promise<LabelItem[]> {
