@@ -216,6 +216,29 @@ for (const backend of backends())
       assert.equal((await royalties()).length, paidNow.length);
     });
 
+    test('a build says how many rows its jobs took from the archive, and --max-age bounds the capture age', async () => {
+      const { job } = await crawl(globex, { seed: `${site.url}/`, maxPages: 20, maxAge: '1h' });
+      const build = await globex.createDatasetBuild({ from: { jobs: [job.id] }, maxAge: '1h', dedup: 1 });
+      const done = await globex.waitForDatasetBuild(build.id, undefined, 100);
+      assert.equal(done.state, 'done', done.error ?? '');
+      const r = done.report;
+      assert.ok(r && r.rows > 0, JSON.stringify(r));
+      assert.equal(r.fromArchive, r.rows, 'every kept row came from the archive');
+      assert.equal(r.fetched, 0);
+      // Rows fetched by the owner's own crawl count as fetched.
+      const own = await owner.createDatasetBuild({ from: { jobs: [first?.job.id as string] }, dedup: 1 });
+      const ownDone = await owner.waitForDatasetBuild(own.id, undefined, 100);
+      assert.equal(ownDone.report?.fromArchive, 0);
+      assert.equal(ownDone.report?.fetched, ownDone.report?.rows);
+      // Over the archive with a max age every capture is older than: nothing selected.
+      const newest = Math.max(...(first?.pages ?? []).map((p) => Date.parse(p.fetchedAt)));
+      while (Date.now() - newest < 1500) await new Promise((res) => setTimeout(res, 100));
+      const old = await globex.createDatasetBuild({ from: { archive: true }, maxAge: '1s' });
+      const oldDone = await globex.waitForDatasetBuild(old.id, undefined, 100);
+      assert.equal(oldDone.report?.rows, 0, JSON.stringify(oldDone.report));
+      assert.ok((oldDone.report?.notSelected ?? 0) > 0);
+    });
+
     test('a tenant reusing its own captures is served from the archive, and the node earns no royalty (self-dealing)', async () => {
       const before = (await royalties()).length;
       const own = await crawl(owner, { seed: `${site.url}/`, maxPages: 20, maxAge: '1h' });
