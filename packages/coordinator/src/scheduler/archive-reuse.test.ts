@@ -182,6 +182,43 @@ describe('archive reuse rules', () => {
       assert.equal(u?.state, 'queued', 'left for a lease');
     });
 
+  test('a capture refuted after its reuse sends only its own job back to the queue, not the job that reused it', async () => {
+    // The buyer's URL row is older than the source's: a lookup by capture id alone finds the buyer's first.
+    const url = 'http://site.test/refuted';
+    const buyer = await store.frontier.createJob(
+      { tenant: 'globex' },
+      opts({ seed: url, maxAge: '1h', purpose: 'train' }),
+    );
+    const i = n;
+    await archived({});
+    const sourceUrl = `http://site.test/p${i}`;
+    const src = await store.db.get<{ job_id: string }>('SELECT job_id FROM captures WHERE id = ?', [
+      `c_${i}`,
+    ]);
+    await store.db.run("UPDATE urls SET state = 'stored', capture_id = ? WHERE job_id = ? AND url = ?", [
+      `c_${i}`,
+      src?.job_id ?? null,
+      sourceUrl,
+    ]);
+    await store.db.run('UPDATE captures SET requested_url = ? WHERE id = ?', [url, `c_${i}`]);
+    const row = await store.db.get<{ id: number }>('SELECT id FROM urls WHERE job_id = ?', [buyer.id]);
+    const reuse = new ArchiveReuse(store);
+    const taken = await store.db.transaction((tx) =>
+      reuse.take(tx, {
+        urlId: Number(row?.id),
+        jobId: buyer.id,
+        url,
+        options: buyer.options,
+        purpose: 'train',
+        terms: null,
+        now: Date.now(),
+      }),
+    );
+    assert.equal(taken, true);
+    const page = await store.db.transaction((tx) => store.captures.pageUrlOf(tx, `c_${i}`));
+    assert.equal(page?.jobId, src?.job_id);
+  });
+
   test('unchanged, unpriced creator terms allow reuse', async () => {
     const url = await archived({ creator: terms(3) });
     assert.equal((await take(url, terms(3))).taken, true);

@@ -95,7 +95,8 @@ export class CaptureStore {
 
   /**
    * The page URL a capture answered for its job, when the capture is (or was, until a duplicate claim
-   * demoted it) that URL's page: what a refuted capture leaves empty.
+   * demoted it) that URL's page: what a refuted capture leaves empty. Not a URL another job settled with the
+   * capture from the archive (reason `archive`): the capture answered only its own job's URL.
    */
   async pageUrlOf(
     tx: SqlExecutor,
@@ -103,7 +104,8 @@ export class CaptureStore {
   ): Promise<{ id: number; jobId: string; state: string; reason: string | null } | undefined> {
     const r = await tx.get<{ id: number; job_id: string; state: string; reason: string | null }>(
       `SELECT u.id, u.job_id, u.state, u.reason FROM urls u JOIN jobs j ON j.id = u.job_id
-       WHERE u.capture_id = ? AND u.kind = 'page' AND j.collection_id IS NULL`,
+       WHERE u.capture_id = ? AND u.kind = 'page' AND j.collection_id IS NULL
+         AND (u.reason IS NULL OR u.reason <> 'archive')`,
       [captureId],
     );
     return r ? { id: Number(r.id), jobId: r.job_id, state: r.state, reason: r.reason } : undefined;
