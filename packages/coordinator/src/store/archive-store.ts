@@ -60,6 +60,16 @@ export class ArchiveStore {
     return r !== undefined;
   }
 
+  /** The capture a job took from the archive whose final URL is `finalUrl`, if any. */
+  async reusedWithFinalUrl(tx: SqlExecutor, jobId: string, finalUrl: string): Promise<string | null> {
+    const r = await tx.get<{ id: string }>(
+      `SELECT c.id FROM job_reuses r JOIN captures c ON c.id = r.capture_id
+       WHERE r.job_id = ? AND c.final_url = ? AND c.outcome = 'stored' LIMIT 1`,
+      [jobId, finalUrl],
+    );
+    return r?.id ?? null;
+  }
+
   /** Records that `jobId` took `captureId` for its URL row `urlId`; false when it had already. */
   async record(tx: SqlExecutor, jobId: string, urlId: number, captureId: string): Promise<boolean> {
     const r = await tx.run(
