@@ -2,6 +2,17 @@ import type { SwardClient } from '@sward/sdk';
 import { InvalidArgumentError } from 'commander';
 import { CliError } from './cli-error.js';
 
+/** `--max-age`: a duration like 30m, 1h or 7d (the coordinator checks its bound of 366 days). */
+export function maxAgeOption(value: string): string {
+  const v = value.trim();
+  if (!/^\d{1,6}(s|m|h|d)$/.test(v))
+    throw new InvalidArgumentError(`expected a duration like 30m, 1h or 7d, got "${value}"`);
+  return v;
+}
+
+export const MAX_AGE_HELP =
+  'take pages from the archive when a capture this young (30m, 1h, 7d) allows the purpose, instead of fetching them';
+
 export function intOption(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0)

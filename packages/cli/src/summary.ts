@@ -16,6 +16,12 @@ export function formatCrawlSummary(
   lines.push(`  captured:       ${secs(job.capturedAt)} after the job started`);
   lines.push(`  documents ready: ${secs(job.finishedAt)} after the job started`);
   lines.push(`  pages stored:   ${out.pages}`);
+  // Archive reuse (--max-age): pages taken from captures the network already had, and those fetched now.
+  if (job.options.maxAge !== undefined || p?.fromArchive)
+    lines.push(
+      `    from the archive     ${p?.fromArchive ?? 0}`,
+      `    fetched              ${p?.fetched ?? 0}`,
+    );
   lines.push(`  pages skipped:  ${out.skipped}`);
   for (const [reason, n] of Object.entries(p?.skippedByReason ?? {}).sort())
     lines.push(`    ${reason.padEnd(20)} ${n}`);

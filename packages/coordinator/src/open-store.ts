@@ -6,6 +6,7 @@ import { Creators } from './creators/creators-service.js';
 import { applyDatasetsSchema } from './datasets/datasets-schema.js';
 import { applyLabellingSchema } from './labelling/labelling-schema.js';
 import { applyRewardsSchema } from './rewards/rewards-schema.js';
+import { ArchiveReuse, type ReuseRoyaltyHook } from './scheduler/archive-reuse.js';
 import { LeaseScheduler, type SchedulerEvents } from './scheduler/lease-scheduler.js';
 import { openBaseStore, type SchemaPart, type Store } from './store/store.js';
 import type { SchedulerOptions } from './store/types.js';
@@ -25,7 +26,20 @@ export function openStore(location: string, config: SchedulerOptions = {}): Prom
   return openBaseStore(location, config, featureSchemas);
 }
 
-/** The scheduler over a store, with live collections' conditional requests: what hands leases to nodes. */
-export function schedulerFor(store: Store, events: SchedulerEvents = {}): LeaseScheduler {
-  return new LeaseScheduler(store, heldValidators, events, new CreatorPageFlow(new Creators(store.db)));
+/**
+ * The scheduler over a store, with live collections' conditional requests, creators' terms and archive reuse
+ * (its royalty paid through `royalty` when given): what hands leases to nodes.
+ */
+export function schedulerFor(
+  store: Store,
+  events: SchedulerEvents = {},
+  royalty: ReuseRoyaltyHook | null = null,
+): LeaseScheduler {
+  return new LeaseScheduler(
+    store,
+    heldValidators,
+    events,
+    new CreatorPageFlow(new Creators(store.db)),
+    new ArchiveReuse(store, royalty),
+  );
 }

@@ -29,6 +29,7 @@ import { LogStore } from './log/log-store.js';
 import { Sequencer } from './log/sequencer.js';
 import { openStore, schedulerFor } from './open-store.js';
 import { checkPeerAgreement } from './peer-agreement.js';
+import { payReuseRoyalty } from './rewards/reuse-royalty.js';
 import { RewardsService } from './rewards/rewards-service.js';
 import { defaultSpotCheckConfig, type SpotCheckConfig } from './spot-check/config.js';
 import { SampleKeys } from './spot-check/sample-keys.js';
@@ -200,10 +201,12 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     ...opts.webBotAuth,
   });
   const metrics = new CoordinatorMetrics(store, { defaultMetrics: opts.processMetrics ?? true });
-  const scheduler = schedulerFor(store, {
-    leased: (n) => metrics.leases.inc(n),
-    expired: (n) => metrics.leaseExpiries.inc(n),
-  });
+  const scheduler = schedulerFor(
+    store,
+    { leased: (n) => metrics.leases.inc(n), expired: (n) => metrics.leaseExpiries.inc(n) },
+    // A page a job took from the archive is sold again: its node's operator earns the reuse royalty.
+    { sold: async (tx, sale) => void (await payReuseRoyalty(tx, rewards, sale)) },
+  );
   const datasets = new DatasetBuilds(
     { store, blobs, logStore, checkpoints, anchor, flushLog: () => sequencer.flush() },
     join(opts.dataDir, 'datasets'),

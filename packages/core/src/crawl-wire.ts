@@ -49,6 +49,27 @@ export const keepPiiSchema = z.union([
 ]);
 export type KeepPii = z.infer<typeof keepPiiSchema>;
 
+/** The longest --max-age taken: a year (older captures are not "fresh" for any purpose we know of). */
+const MAX_AGE_LIMIT_MS = 366 * 86_400_000;
+const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `90s`, `30m`, `1h`, `7d` in milliseconds; null when it is not such a duration. */
+export function durationMs(text: string): number | null {
+  const m = /^(\d{1,6})(s|m|h|d)$/.exec(text.trim());
+  if (!m) return null;
+  const ms = Number(m[1]) * (DURATION_UNITS[m[2] as string] as number);
+  return ms > 0 && ms <= MAX_AGE_LIMIT_MS ? ms : null;
+}
+
+/**
+ * How old an archived capture may be and still be taken instead of fetching the page again (archive reuse,
+ * issue #16): a whole number and a unit, `90s`, `30m`, `1h`, `7d`; at most 366 days.
+ */
+export const maxAgeSchema = z
+  .string()
+  .max(12)
+  .refine((s) => durationMs(s) !== null, 'expected a duration like 30m, 1h or 7d (at most 366d)');
+
 /** The crawl request's fields, without the checks across them (a stored job's options extend it). */
 export const crawlRequestObject = z
   .object({
@@ -72,6 +93,8 @@ export const crawlRequestObject = z
     budget: usdAmountSchema.optional(),
     licenseTokens: z.array(licenseTokenSchema).max(100).optional(),
     keepPii: keepPiiSchema.optional(),
+    /** Archive reuse: take a page's capture from the archive when one this young allows the purpose. */
+    maxAge: maxAgeSchema.optional(),
   })
   .strict();
 

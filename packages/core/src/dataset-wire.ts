@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { maxAgeSchema } from './crawl-wire.js';
 import { type RightsReceipt, receiptDecision, rightsReceiptSchema } from './rights-receipt.js';
 import { USAGE_PURPOSES, type UsagePurpose } from './usage-policy/purpose.js';
 
@@ -40,6 +41,8 @@ export const datasetBuildRequestSchema = z
     dedup: z.number().min(0).max(1).default(0.8),
     /** Only pages fetched at or after this time. */
     since: z.string().datetime({ offset: true }).optional(),
+    /** Only pages fetched at most this long before the build starts (`30m`, `1h`, `7d`): --since, relative. */
+    maxAge: maxAgeSchema.optional(),
     /** Only pages of these hosts (and their subdomains). */
     domains: z
       .array(
@@ -79,6 +82,12 @@ export const datasetReportSchema = z.object({
   /** Kept rows by licence, for the card's licence section. */
   licenses: z.record(z.string(), z.number().int()),
   checkpointSize: z.number().int(),
+  /**
+   * Kept rows whose page its job took from the archive (another job's capture, --max-age), and rows its job
+   * fetched; they sum to `rows` (absent from builds made before archive reuse).
+   */
+  fromArchive: z.number().int().optional(),
+  fetched: z.number().int().optional(),
 });
 export type DatasetReport = z.infer<typeof datasetReportSchema>;
 

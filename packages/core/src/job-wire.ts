@@ -26,6 +26,9 @@ export const jobProgressSchema = z.object({
   pagesByNode: z.record(z.string(), z.number()),
   /** Stored pages whose document is still being made (absent from older coordinators). */
   documentsPending: z.number().int().optional(),
+  /** Stored pages taken from the archive (--max-age) and fetched by nodes for this job; they sum to stored. */
+  fromArchive: z.number().int().optional(),
+  fetched: z.number().int().optional(),
 });
 export type JobProgress = z.output<typeof jobProgressSchema>;
 
@@ -41,6 +44,7 @@ export const jobOptionsSchema = z.object({
   maxPrice: z.string().optional(),
   budget: z.string().optional(),
   keepPii: keepPiiSchema.optional(),
+  maxAge: z.string().optional(),
 });
 
 export const jobInfoSchema = z.object({
@@ -75,6 +79,8 @@ export const pageRowSchema = z.object({
   nodeId: z.string(),
   leafIndex: z.number().int().nullable(),
   usage: pageUsageSchema.nullable().optional(),
+  /** True when the page came from the archive (another job's capture, same signed leaf): not fetched again. */
+  reused: z.boolean().optional(),
   signedCapture: signedRecordSchema,
 });
 export type PageRow = z.output<typeof pageRowSchema>;

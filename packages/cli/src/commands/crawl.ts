@@ -1,7 +1,16 @@
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { CliError } from '../cli-error.js';
-import { API_KEY_HELP, COORDINATOR_HELP, collect, intOption, sdkClient, writeJson } from '../options.js';
+import {
+  API_KEY_HELP,
+  COORDINATOR_HELP,
+  collect,
+  intOption,
+  MAX_AGE_HELP,
+  maxAgeOption,
+  sdkClient,
+  writeJson,
+} from '../options.js';
 import { formatCrawlSummary } from '../summary.js';
 
 /** A USD amount as the API takes it: a decimal string with at most 6 decimals. */
@@ -81,6 +90,7 @@ export function register(program: Command): void {
       collect,
       [],
     )
+    .option('--max-age <duration>', MAX_AGE_HELP, maxAgeOption)
     .option('--out <dir>', 'output folder', 'sward-out')
     .option('--warc', 'also write a WARC 1.1 file of the responses')
     .option('--lang <codes>', 'keep only documents in these languages (ISO 639-1, comma-separated)', (v) =>
@@ -119,6 +129,7 @@ export function register(program: Command): void {
         ...(o.budget !== undefined ? { budget: o.budget } : {}),
         ...(tokens.length ? { licenseTokens: tokens } : {}),
         ...(o.keepPii === undefined ? {} : { keepPii: o.keepPii }),
+        ...(o.maxAge === undefined ? {} : { maxAge: o.maxAge }),
       });
       process.stderr.write(`job ${job.id} submitted\n`);
       const bar = crawlProgressBar();

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { CliError } from '../cli-error.js';
-import { API_KEY_HELP, COORDINATOR_HELP, intOption, sdkClient, writeJson } from '../options.js';
+import { API_KEY_HELP, COORDINATOR_HELP, intOption, maxAgeOption, sdkClient, writeJson } from '../options.js';
 
 const list = (v: string) =>
   v
@@ -50,6 +50,11 @@ export function register(program: Command): void {
     )
     .option('--dedup <j>', 'near-duplicate Jaccard threshold, 0 to 1', threshold, 0.8)
     .option('--since <time>', 'only pages fetched at or after this ISO 8601 time')
+    .option(
+      '--max-age <duration>',
+      'only pages fetched at most this long before the build (30m, 1h, 7d)',
+      maxAgeOption,
+    )
     .option('--domains <hosts>', 'only pages of these hosts and their subdomains (comma-separated)', list)
     .addOption(
       new Option('--purpose <purpose>', 'keep only rows whose rights receipt allows this use')
@@ -73,6 +78,7 @@ export function register(program: Command): void {
         shardBytes: o.shardMb * 1024 * 1024,
         ...(o.lang ? { lang: o.lang } : {}),
         ...(o.since ? { since: new Date(o.since).toISOString() } : {}),
+        ...(o.maxAge ? { maxAge: o.maxAge } : {}),
         ...(o.domains ? { domains: o.domains } : {}),
         ...(o.name ? { name: o.name } : {}),
       });
@@ -87,7 +93,10 @@ export function register(program: Command): void {
         const r = done.report;
         const ex = r ? Object.entries(r.excluded).map(([k, n]) => `${k} ${n}`) : [];
         process.stdout.write(
-          `${r?.rows ?? 0} rows in ${r?.shards ?? 0} shard(s) written to ${resolve(o.out)}; excluded: ${ex.join(', ')} (excluded.jsonl)\n`,
+          `${r?.rows ?? 0} rows in ${r?.shards ?? 0} shard(s) written to ${resolve(o.out)}; excluded: ${ex.join(', ')} (excluded.jsonl)\n` +
+            (r?.fromArchive === undefined
+              ? ''
+              : `rows from the archive: ${r.fromArchive}, fetched: ${r.fetched ?? 0}\n`),
         );
       }
     });

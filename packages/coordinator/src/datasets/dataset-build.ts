@@ -13,6 +13,7 @@ import {
   type DatasetBuildParams,
   type DatasetExclusion,
   type DatasetReport,
+  durationMs,
   jsonFileText,
   jsonLine,
   type ManifestFile,
@@ -170,7 +171,13 @@ async function writeDataset(
   let minLeaf = Number.POSITIVE_INFINITY;
   let fetchedFrom: string | null = null;
   let fetchedTo: string | null = null;
-  const since = params.since ? Date.parse(params.since) : null;
+  // --since and --max-age (relative to the build's start) both bound the capture time; the later wins.
+  const bounds = [
+    params.since ? Date.parse(params.since) : null,
+    params.maxAge ? Date.parse(t.createdAt) - (durationMs(params.maxAge) ?? 0) : null,
+  ].filter((b): b is number => b !== null);
+  const since = bounds.length ? Math.max(...bounds) : null;
+  let fromArchive = 0;
 
   const exclude = async (p: PageListing, why: DatasetExclusion, detail: Record<string, unknown>) => {
     excluded[why]++;
@@ -243,6 +250,11 @@ async function writeDataset(
       if (fetchedFrom === null || p.fetchedAt < fetchedFrom) fetchedFrom = p.fetchedAt;
       if (fetchedTo === null || p.fetchedAt > fetchedTo) fetchedTo = p.fetchedAt;
     }
+    // Rows whose job took the page from the archive rather than fetching it (archive reuse, --max-age).
+    const reused = await store.archive.reusedAmong(
+      jobIds,
+      kept.map((k) => k.p.captureId),
+    );
     for (const [i, { p, row }] of kept.entries()) {
       // Bodies are read READ_AHEAD at a time, so at most that many are in memory.
       if (i % READ_AHEAD === 0)
@@ -267,6 +279,7 @@ async function writeDataset(
       await pagesOut.write(jsonLine(pageRow(p, size, proof, offset)));
       shards.add(row);
       rows++;
+      if (reused.has(p.captureId)) fromArchive++;
     }
     await onProgress({ pages: pagesRead, rows });
   }
@@ -299,6 +312,8 @@ async function writeDataset(
     notSelected,
     licenses,
     checkpointSize: size,
+    fromArchive,
+    fetched: rows - fromArchive,
   };
   const stats: DatasetStats = {
     id: t.id,

@@ -352,7 +352,16 @@ export class Ingest {
       let detail = 'detail' in verdict ? verdict.detail : null;
       const finalUrl = normalizeUrl(c.finalUrl) ?? c.finalUrl;
       let replaces: string | null = null;
-      if (verdict.outcome === 'stored') {
+      // The job took this page from the archive already (--max-age): the archived capture stays its page.
+      const fromArchive =
+        verdict.outcome === 'stored'
+          ? await this.store.archive.reusedWithFinalUrl(tx, l.jobId, finalUrl)
+          : null;
+      if (fromArchive) {
+        outcome = 'skipped';
+        reason = 'duplicate';
+        detail = `same final URL as capture ${fromArchive}, taken from the archive`;
+      } else if (verdict.outcome === 'stored') {
         const earlier = await captures.storedWithFinalUrl(tx, l.jobId, finalUrl);
         if (earlier) {
           // A page stored under a URL is never shadowed by another node's word: a capture fetched at the URL

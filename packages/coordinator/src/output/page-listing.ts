@@ -17,6 +17,7 @@ export function pageListing(p: CaptureRow, blobs: BlobStore): PageListing & { se
     blobPath: blobs.relativePath(p.bodySha256),
     nodeId: p.nodeId,
     leafIndex: p.leafIndex,
+    ...(p.reused ? { reused: true } : {}),
     ...withUsage(JSON.parse(p.signed)),
   };
 }

@@ -6,6 +6,7 @@ export * from './operator-status.js';
 export * from './payout-claim.js';
 export * from './payout-files.js';
 export * from './referrals.js';
+export * from './reuse-royalty.js';
 export * from './rewards-error.js';
 export * from './rewards-policy.js';
 export * from './rewards-schema.js';

@@ -15,7 +15,8 @@ export type EntryKind =
   | 'issue'
   | 'adjustment'
   | 'crawl_charge'
-  | 'page_charge';
+  | 'page_charge'
+  | 'reuse_royalty';
 
 export interface PostingLine {
   account: string;

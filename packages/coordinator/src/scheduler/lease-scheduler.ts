@@ -25,6 +25,7 @@ import { DAY_MS, type QuotaStore, windowStart } from '../store/quota-store.js';
 import type { SqlDriver, SqlExecutor } from '../store/sql-driver.js';
 import type { TakedownStore } from '../store/takedown-store.js';
 import type { HostPolicy, Job, Lease, SchedulerConfig, UrlKind } from '../store/types.js';
+import type { ArchiveReuse } from './archive-reuse.js';
 import { LeaseAccessPlanner } from './lease-access.js';
 import { WorkSignal } from './work-signal.js';
 
@@ -90,6 +91,7 @@ export class LeaseScheduler {
     private readonly conditional: ConditionalLookup | null = null,
     private readonly events: SchedulerEvents = {},
     private readonly creatorTerms: CreatorTermsHook | null = null,
+    private readonly archive: ArchiveReuse | null = null,
   ) {
     this.frontier = store.frontier;
     this.config = store.frontier.config;
@@ -266,6 +268,8 @@ export class LeaseScheduler {
         quotaKey: string | null;
         pagesPerDay: number;
         options: Pick<Job['options'], 'maxPrice' | 'budget'>;
+        /** The whole options, for archive reuse (absent: the job takes nothing from the archive). */
+        crawl: Job['options'] | null;
       }
     >();
     const access = new LeaseAccessPlanner(this.store.frontier.payments);
@@ -322,6 +326,7 @@ export class LeaseScheduler {
             quotaKey: f.quotaKey,
             pagesPerDay: f.keyPagesPerDay ?? this.config.quotas.pagesPerDay,
             options: { maxPrice: f.job?.options.maxPrice, budget: f.job?.options.budget },
+            crawl: f.job?.options.maxAge && !f.job.collectionId ? f.job.options : null,
           };
           jobCache.set(jobId, job);
         }
@@ -367,6 +372,26 @@ export class LeaseScheduler {
           const why = `the owner of ${terms.domain} allows ${terms.purposes.join(', ')}, not ${job.purpose} (terms v${terms.version}, GET /v1/terms/${terms.domain})`;
           await frontier.skipByPolicy(tx, id, 'creator:purpose-not-allowed', why, docs.robots, docs.tdmrep);
           touched.add(jobId);
+          continue;
+        }
+        // Archive reuse (--max-age): every check above passed; a fresh capture the archive may give is taken
+        // instead of a lease (scheduler/archive-reuse.ts).
+        if (
+          counted &&
+          job.crawl &&
+          this.archive &&
+          (await this.archive.take(tx, {
+            urlId: id,
+            jobId,
+            url,
+            options: job.crawl,
+            purpose: job.purpose,
+            terms,
+            now,
+          }))
+        ) {
+          touched.add(jobId);
+          job.used++;
           continue;
         }
         // Pay-per-crawl: the price this lease may pay is held against the job's budget before it goes out.

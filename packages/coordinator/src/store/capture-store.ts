@@ -29,6 +29,14 @@ export interface NewCapture {
   reason: string | null;
 }
 
+/**
+ * A job's stored pages: the captures it made, and those it took from the archive (job_reuses). `c` is the
+ * captures alias; the two parameters are the job id twice.
+ */
+const OF_JOB = `(c.job_id = ? OR c.id IN (SELECT r.capture_id FROM job_reuses r WHERE r.job_id = ?))`;
+/** 1 when the row is a page the job took from the archive; the parameter is the job id. */
+const REUSED_COL = 'CASE WHEN c.job_id = ? THEN 0 ELSE 1 END AS reused_row';
+
 /** Accepted captures (every node answer the coordinator kept, stored or not) and the crawl's output rows. */
 export class CaptureStore {
   constructor(private readonly db: SqlDriver) {}
@@ -87,7 +95,8 @@ export class CaptureStore {
 
   /**
    * The page URL a capture answered for its job, when the capture is (or was, until a duplicate claim
-   * demoted it) that URL's page: what a refuted capture leaves empty.
+   * demoted it) that URL's page: what a refuted capture leaves empty. Not a URL another job settled with the
+   * capture from the archive (reason `archive`): the capture answered only its own job's URL.
    */
   async pageUrlOf(
     tx: SqlExecutor,
@@ -95,7 +104,8 @@ export class CaptureStore {
   ): Promise<{ id: number; jobId: string; state: string; reason: string | null } | undefined> {
     const r = await tx.get<{ id: number; job_id: string; state: string; reason: string | null }>(
       `SELECT u.id, u.job_id, u.state, u.reason FROM urls u JOIN jobs j ON j.id = u.job_id
-       WHERE u.capture_id = ? AND u.kind = 'page' AND j.collection_id IS NULL`,
+       WHERE u.capture_id = ? AND u.kind = 'page' AND j.collection_id IS NULL
+         AND (u.reason IS NULL OR u.reason <> 'archive')`,
       [captureId],
     );
     return r ? { id: Number(r.id), jobId: r.job_id, state: r.state, reason: r.reason } : undefined;
@@ -147,8 +157,9 @@ export class CaptureStore {
     }>(
       `SELECT d.doc, c.seq, c.id, c.leaf_index, c.body_sha256, c.requested_url, c.final_url, c.signed
        FROM documents d JOIN captures c ON c.id = d.capture_id
-       WHERE d.job_id = ? AND c.seq > ? AND c.outcome = 'stored' ORDER BY c.seq LIMIT ?`,
-      [jobId, afterSeq, limit],
+       WHERE (d.job_id = ? OR d.capture_id IN (SELECT r.capture_id FROM job_reuses r WHERE r.job_id = ?))
+         AND c.seq > ? AND c.outcome = 'stored' ORDER BY c.seq LIMIT ?`,
+      [jobId, jobId, afterSeq, limit],
     );
     return rows.map((r) => ({
       seq: Number(r.seq),
@@ -181,18 +192,18 @@ export class CaptureStore {
     const rows: CaptureRow[] = [];
     if (c.seq === null) {
       const logged = await this.db.all<Record<string, unknown>>(
-        `SELECT * FROM captures WHERE job_id = ? AND outcome = 'stored' AND leaf_index > ?
-         ORDER BY leaf_index LIMIT ?`,
-        [jobId, c.leaf, limit],
+        `SELECT c.*, ${REUSED_COL} FROM captures c WHERE ${OF_JOB} AND c.outcome = 'stored' AND c.leaf_index > ?
+         ORDER BY c.leaf_index LIMIT ?`,
+        [jobId, jobId, jobId, c.leaf, limit],
       );
       rows.push(...logged.map(mapCapture));
       if (rows.length === limit) return { rows, next: { leaf: rows.at(-1)?.leafIndex as number, seq: null } };
     }
     const leaf = rows.length ? (rows.at(-1)?.leafIndex as number) : c.leaf;
     const pending = await this.db.all<Record<string, unknown>>(
-      `SELECT * FROM captures WHERE job_id = ? AND outcome = 'stored' AND seq > ?
-         AND (leaf_index IS NULL OR leaf_index > ?) ORDER BY seq LIMIT ?`,
-      [jobId, c.seq ?? 0, leaf, limit - rows.length],
+      `SELECT c.*, ${REUSED_COL} FROM captures c WHERE ${OF_JOB} AND c.outcome = 'stored' AND c.seq > ?
+         AND (c.leaf_index IS NULL OR c.leaf_index > ?) ORDER BY c.seq LIMIT ?`,
+      [jobId, jobId, jobId, c.seq ?? 0, leaf, limit - rows.length],
     );
     rows.push(...pending.map(mapCapture));
     const last = pending.at(-1);
@@ -203,9 +214,9 @@ export class CaptureStore {
   /** A job's stored captures: how many, the highest leaf, and how many have no leaf yet. */
   async leafSpan(jobId: string): Promise<{ stored: number; maxLeaf: number | null; unsequenced: number }> {
     const r = await this.db.get<Record<string, unknown>>(
-      `SELECT count(*) AS n, max(leaf_index) AS m, sum(CASE WHEN leaf_index IS NULL THEN 1 ELSE 0 END) AS u
-       FROM captures WHERE job_id = ? AND outcome = 'stored'`,
-      [jobId],
+      `SELECT count(*) AS n, max(c.leaf_index) AS m, sum(CASE WHEN c.leaf_index IS NULL THEN 1 ELSE 0 END) AS u
+       FROM captures c WHERE ${OF_JOB} AND c.outcome = 'stored'`,
+      [jobId, jobId],
     );
     return {
       stored: Number(r?.n ?? 0),
@@ -251,11 +262,13 @@ export class CaptureStore {
 
   // ---- reads on behalf of a tenant: the tenant filter is in the SQL, through the capture's job ----
 
-  /** The capture if one of `tenant`'s jobs made it. */
+  /** The capture if one of `tenant`'s jobs made it, or took it from the archive. */
   async byIdOf(tenant: string, id: string): Promise<CaptureRow | undefined> {
     const r = await this.db.get<Record<string, unknown>>(
-      'SELECT c.* FROM captures c JOIN jobs j ON j.id = c.job_id WHERE c.id = ? AND j.tenant_id = ?',
-      [id, tenant],
+      `SELECT c.* FROM captures c JOIN jobs j ON j.id = c.job_id WHERE c.id = ?
+         AND (j.tenant_id = ? OR EXISTS (SELECT 1 FROM job_reuses r JOIN jobs rj ON rj.id = r.job_id
+                                        WHERE r.capture_id = c.id AND rj.tenant_id = ?))`,
+      [id, tenant, tenant],
     );
     return r ? mapCapture(r) : undefined;
   }
@@ -274,10 +287,15 @@ export class CaptureStore {
   /** A body is `tenant`'s to read only if a capture of one of its jobs has that hash. */
   /** The URLs of (up to `limit` of) the tenant's captures of this body, to check them against takedowns. */
   async tenantBodyUrls(tenant: string, sha256: string, limit = 100): Promise<[string, string][]> {
+    // Through a capture of one of its jobs, or one a job of its took from the archive (job_reuses).
     const rows = await this.db.all<{ requested_url: string; final_url: string }>(
       `SELECT c.requested_url, c.final_url FROM captures c JOIN jobs j ON j.id = c.job_id
+       WHERE c.body_sha256 = ? AND j.tenant_id = ?
+       UNION ALL
+       SELECT c.requested_url, c.final_url FROM captures c JOIN job_reuses r ON r.capture_id = c.id
+         JOIN jobs j ON j.id = r.job_id
        WHERE c.body_sha256 = ? AND j.tenant_id = ? LIMIT ?`,
-      [sha256, tenant, limit],
+      [sha256, tenant, sha256, tenant, limit],
     );
     return rows.map((r) => [r.requested_url, r.final_url]);
   }
@@ -300,5 +318,6 @@ function mapCapture(r: Record<string, unknown>): CaptureRow {
     outcome: String(r.outcome),
     reason: (r.reason as string | null) ?? null,
     leafIndex: r.leaf_index == null ? null : Number(r.leaf_index),
+    ...(Number(r.reused_row ?? 0) === 1 ? { reused: true } : {}),
   };
 }

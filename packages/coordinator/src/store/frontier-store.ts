@@ -214,6 +214,13 @@ export class FrontierStore {
       [jobId],
     );
     p.documentsPending = Number(pending?.n ?? 0);
+    // Archive reuse: the stored pages taken from the archive; the rest were fetched by nodes for this job.
+    const reused = await this.db.get<{ n: number }>(
+      `SELECT count(*) AS n FROM urls WHERE job_id = ? AND kind = 'page' AND state = 'stored' AND reason = 'archive'`,
+      [jobId],
+    );
+    p.fromArchive = Number(reused?.n ?? 0);
+    p.fetched = p.stored - p.fromArchive;
     return p;
   }
 

@@ -44,6 +44,12 @@ CREATE INDEX IF NOT EXISTS captures_job ON captures (job_id, outcome, seq);
 CREATE UNIQUE INDEX IF NOT EXISTS captures_stored_once ON captures (job_id, final_url) WHERE outcome = 'stored';
 CREATE INDEX IF NOT EXISTS captures_unsequenced ON captures (seq) WHERE leaf_index IS NULL;
 CREATE UNIQUE INDEX IF NOT EXISTS captures_leaf ON captures (leaf_index);
+-- Archive reuse (--max-age): the URL rows a job settled with another job's stored capture instead of a fetch.
+CREATE TABLE IF NOT EXISTS job_reuses (
+  job_id TEXT NOT NULL, capture_id TEXT NOT NULL, url_id BIGINT NOT NULL, created_at BIGINT NOT NULL,
+  PRIMARY KEY (job_id, capture_id));
+CREATE INDEX IF NOT EXISTS job_reuses_capture ON job_reuses (capture_id);
+CREATE INDEX IF NOT EXISTS captures_requested ON captures (requested_url, fetched_at);
 -- Every answer (or failure) for a policy file: what the policy decisions of urls.robots_doc/tdmrep_doc rest on.
 CREATE TABLE IF NOT EXISTS policy_docs (
   id @AUTO_ID, origin TEXT NOT NULL, kind TEXT NOT NULL, url TEXT NOT NULL, capture_id TEXT, status INTEGER,

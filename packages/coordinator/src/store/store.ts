@@ -1,4 +1,5 @@
 import { applyAccessSchema } from './access-schema.js';
+import { ArchiveStore } from './archive-store.js';
 import { AuditStore } from './audit-store.js';
 import { AuthStore } from './auth-store.js';
 import { BotKeyStore } from './bot-key-store.js';
@@ -38,6 +39,7 @@ export class Store {
   readonly takedowns: TakedownStore;
   readonly botKeys: BotKeyStore;
   readonly payments: PaymentStore;
+  readonly archive: ArchiveStore;
 
   constructor(
     readonly db: SqlDriver,
@@ -56,6 +58,7 @@ export class Store {
     this.payments = this.frontier.payments;
     this.captures = new CaptureStore(db);
     this.extractQueue = new ExtractQueueStore(db);
+    this.archive = new ArchiveStore(db);
   }
 
   /**

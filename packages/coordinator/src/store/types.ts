@@ -30,6 +30,9 @@ export interface JobProgress {
   pagesByNode: Record<string, number>;
   /** Stored pages whose document the extraction workers have still to make. */
   documentsPending: number;
+  /** Stored pages taken from the archive (--max-age), and fetched for this job: they sum to `stored`. */
+  fromArchive?: number;
+  fetched?: number;
 }
 
 export interface Lease {
@@ -89,6 +92,8 @@ export interface CaptureRow {
   outcome: string;
   reason: string | null;
   leafIndex: number | null;
+  /** Set in a job's page listing when the job took this capture from the archive (job_reuses). */
+  reused?: boolean;
 }
 
 export interface SkipRow {

@@ -29,6 +29,8 @@ export interface PageListing {
   leafIndex: number | null;
   /** Per purpose, from the leaf's rights receipt (null: captured before receipts). */
   usage?: PageUsage | null;
+  /** The page was taken from the archive (a capture another job made), not fetched for this job. */
+  reused?: boolean;
   signedCapture: unknown;
 }
 
@@ -61,6 +63,7 @@ export function pageRow(
     leafIndex: p.leafIndex,
     usage: p.usage ?? usageOf(p.signedCapture),
     ...(creatorTerms ? { creatorTerms } : {}),
+    ...(p.reused ? { reused: true } : {}),
     signedCapture: JSON.parse(canonicalJson(p.signedCapture)) as unknown,
     provenance: { leafIndex: p.leafIndex, checkpointSize, inclusionProof },
   };
