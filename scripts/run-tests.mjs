@@ -10,15 +10,18 @@
 // `--checks` (npm test) runs the repository's checks too: biome beside the build (before any test, as a
 // test puts a badly formatted probe file in the tree for a moment), the type-check and the dependency rooms
 // beside the tests at the lowest priority (background-checks.mjs). Files start longest first, timed by the
-// previous runs (test-order.mjs; node_modules/.cache/sward/test-durations.json, this machine's own).
+// previous runs (test-order.mjs; node_modules/.cache/sward/test-durations.json, this machine's own). A
+// package's unit test files share a process, a few groups a package (test-groups.mjs; SWARD_TEST_GROUPS=0:
+// one process a file).
 // SWARD_TEST_CONCURRENCY sets how many test files run at once (default 2, the reference machine's cores).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { reportChecks, startChecks } from './background-checks.mjs';
-import { orderFiles, readDurations, recordDurations } from './test-order.mjs';
+import { groupFiles } from './test-groups.mjs';
+import { guessMs, orderFiles, readDurations, recordDurations } from './test-order.mjs';
 
 const args = process.argv.slice(2);
 const withChecks = args.includes('--checks');
@@ -38,10 +41,15 @@ for (const r of roots) {
   else walk(r);
 }
 files.sort();
-const durationsFile = fileURLToPath(
-  new URL('../node_modules/.cache/sward/test-durations.json', import.meta.url),
+const cache = fileURLToPath(new URL('../node_modules/.cache/sward/', import.meta.url));
+const durationsFile = join(cache, 'test-durations.json');
+// this run's own folder: another run beside it (another worktree's, a subset) writes its own groups
+const groupsDir = relative(process.cwd(), join(cache, 'test-groups', String(process.pid)));
+const { paths: units, members } =
+  process.env.SWARD_TEST_GROUPS === '0' ? { paths: files, members: {} } : groupFiles(files, groupsDir);
+const ordered = orderFiles(units, readDurations(durationsFile), (unit) =>
+  members[unit] ? members[unit].reduce((sum, f) => sum + guessMs(f), 0) : guessMs(unit),
 );
-const ordered = orderFiles(files, readDurations(durationsFile));
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const biome = withChecks
@@ -100,5 +108,6 @@ try {
   // no durations (the runner failed before any file ended): the next run keeps the previous order
 }
 rmSync(timing, { recursive: true, force: true });
+rmSync(groupsDir, { recursive: true, force: true });
 const checksOk = reportChecks(await background);
 process.exit(res.status === 0 && checksOk ? 0 : (res.status ?? 1) || 1);

@@ -2,6 +2,7 @@
 // file, from the runner taking the file off its queue to the file's end, for test-order.mjs to sort the
 // next run by. File paths are relative to the working directory, as run-tests.mjs lists them.
 import { relative } from 'node:path';
+import { durationKey } from './test-order.mjs';
 
 export default async function* durations(source) {
   const started = new Map();
@@ -11,6 +12,6 @@ export default async function* durations(source) {
     if (!data?.file || data.nesting !== 0 || data.name !== data.file) continue;
     if (event.type === 'test:dequeue') started.set(data.file, performance.now());
     else if (event.type === 'test:complete' && started.has(data.file))
-      yield `${JSON.stringify([relative(process.cwd(), data.file), performance.now() - started.get(data.file)])}\n`;
+      yield `${JSON.stringify([durationKey(relative(process.cwd(), data.file)), performance.now() - started.get(data.file)])}\n`;
   }
 }

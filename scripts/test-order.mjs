@@ -14,15 +14,25 @@ export function guessMs(file) {
   return /e2e|postgres|chaos|console-|cli-|demo/.test(p) ? 20_000 : 8_000;
 }
 
-/** `files` (paths relative to the repository) ordered longest first; ties keep their given order. */
-export function orderFiles(files, durations) {
+/**
+ * The name a file's duration is kept under: its path, but a test group's (test-groups.mjs) without the
+ * run's own folder, so the next run finds it.
+ */
+export const durationKey = (file) =>
+  file.replaceAll('\\', '/').replace(/test-groups\/[^/]+\//, 'test-groups/');
+
+/**
+ * `files` (paths relative to the repository) ordered longest first; ties keep their given order. A file
+ * never timed is guessed by `guess` (a group: the sum of its members' guesses).
+ */
+export function orderFiles(files, durations, guess = guessMs) {
   return files
     .map((file, i) => {
-      const known = durations[file];
+      const known = durations[durationKey(file)];
       return {
         file,
         i,
-        ms: typeof known === 'number' && known >= 0 ? known : guessMs(file),
+        ms: typeof known === 'number' && known >= 0 ? known : guess(file),
         unknown: typeof known !== 'number',
       };
     })

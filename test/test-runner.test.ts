@@ -3,7 +3,7 @@
 // report a failure with its output and fail the run.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 // @ts-expect-error: plain JavaScript of the scripts folder, without type declarations
 import { reportChecks, startChecks } from '../scripts/background-checks.mjs';
 // @ts-expect-error: plain JavaScript of the scripts folder, without type declarations
-import { guessMs, orderFiles, readDurations, recordDurations } from '../scripts/test-order.mjs';
+import { groupFiles } from '../scripts/test-groups.mjs';
+// @ts-expect-error: plain JavaScript of the scripts folder, without type declarations
+import { durationKey, guessMs, orderFiles, readDurations, recordDurations } from '../scripts/test-order.mjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sward-runner-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -48,6 +50,76 @@ test('files start longest first; a file never timed goes by its guess, before ti
     'test/b.test.ts',
     'packages/x.test.ts',
   ]);
+});
+
+test("a group's duration is kept without its run's folder; a group never timed weighs what its members do", () => {
+  const unit = 'node_modules/.cache/sward/test-groups/4242/core-1.test.mjs';
+  assert.equal(durationKey(unit), 'node_modules/.cache/sward/test-groups/core-1.test.mjs');
+  const durations = {
+    'node_modules/.cache/sward/test-groups/core-1.test.mjs': 50_000,
+    'test/x.test.ts': 30_000,
+  };
+  assert.deepEqual(orderFiles(['test/x.test.ts', unit], durations), [unit, 'test/x.test.ts']);
+  const guess = (f: string) => (f === unit ? 40_000 : guessMs(f));
+  assert.deepEqual(orderFiles(['test/y-e2e.test.ts', unit], {}, guess), [unit, 'test/y-e2e.test.ts']);
+});
+
+test("a package's unit test files share a process, a few groups each; test/ files and a lone file keep their own", () => {
+  const dir = join(tmp, 'groups', 'run');
+  const files = [
+    'packages/core/src/a.test.ts',
+    'packages/core/src/b.test.ts',
+    'packages/core/src/c.test.ts',
+    'packages/sdk/src/only.test.ts',
+    'test/api.test.ts',
+  ];
+  const { paths, members } = groupFiles(files, dir, { perGroup: 2 });
+  const core1 = join(dir, 'core-1.test.mjs');
+  const core2 = join(dir, 'core-2.test.mjs');
+  assert.deepEqual(paths, ['test/api.test.ts', core1, core2, 'packages/sdk/src/only.test.ts']);
+  assert.deepEqual(members, {
+    [core1]: ['packages/core/src/a.test.ts', 'packages/core/src/c.test.ts'],
+    [core2]: ['packages/core/src/b.test.ts'],
+  });
+  assert.match(
+    readFileSync(core1, 'utf8'),
+    /packages\/core\/src\/a\.test\.ts[\s\S]*packages\/core\/src\/c\.test\.ts/,
+  );
+});
+
+test("a group runs every member's tests; one that fails to load fails by its name, the others still run", () => {
+  const root = join(tmp, 'grouped');
+  const src = join(root, 'packages', 'p', 'src');
+  mkdirSync(src, { recursive: true });
+  writeFileSync(
+    join(src, 'one.test.ts'),
+    "import { test } from 'node:test';\ntest('one passes', () => {});\n",
+  );
+  writeFileSync(join(src, 'broken.test.ts'), "throw new Error('broken at load');\n");
+  writeFileSync(
+    join(src, 'two.test.ts'),
+    "import { test } from 'node:test';\ntest('two passes', () => {});\n",
+  );
+  const files = ['broken', 'one', 'two'].map((n) => `packages/p/src/${n}.test.ts`);
+  const cwd = process.cwd();
+  process.chdir(root);
+  let paths: string[];
+  try {
+    ({ paths } = groupFiles(files, 'groups'));
+  } finally {
+    process.chdir(cwd);
+  }
+  assert.deepEqual(paths, [join('groups', 'p-1.test.mjs')]);
+  const r = spawnSync(process.execPath, ['--test', '--test-reporter=tap', ...paths], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_TEST_CONTEXT: undefined },
+  });
+  assert.equal(r.status, 1, r.stdout);
+  assert.match(r.stdout, /^ok \d+ - one passes$/m);
+  assert.match(r.stdout, /^ok \d+ - two passes$/m);
+  assert.match(r.stdout, /^not ok \d+ - file:\/\/\S+\/broken\.test\.ts loads$/m);
+  assert.match(r.stdout, /broken at load/);
 });
 
 test("a run's durations are added to the recorded ones; broken lines and a broken file are passed over", () => {
