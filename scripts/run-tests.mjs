@@ -6,12 +6,27 @@
 // coordinator process), so a test never runs a stale dist/. The few tests of the compiled output itself
 // (bin, lazy loading, plain-JavaScript SDK) start their children without it; dist/ and the bins' bundles
 // are brought up to date first (an incremental tsc -b: quick when nothing changed; esbuild: about a second).
-import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+//
+// `--checks` (npm test) runs the repository's checks too: biome beside the build (before any test, as a
+// test puts a badly formatted probe file in the tree for a moment), the type-check and the dependency rooms
+// beside the tests at the lowest priority (background-checks.mjs). Files start longest first, timed by the
+// previous runs (test-order.mjs; node_modules/.cache/sward/test-durations.json, this machine's own). A
+// package's unit test files share a process, a few groups a package (test-groups.mjs; SWARD_TEST_GROUPS=0:
+// one process a file).
+// SWARD_TEST_CONCURRENCY sets how many test files run at once (default 2, the reference machine's cores).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { reportChecks, startChecks } from './background-checks.mjs';
+import { groupFiles } from './test-groups.mjs';
+import { guessMs, orderFiles, readDurations, recordDurations } from './test-order.mjs';
 
-const roots = process.argv.slice(2).length ? process.argv.slice(2) : ['packages', 'test'];
+const args = process.argv.slice(2);
+const withChecks = args.includes('--checks');
+const paths = args.filter((a) => a !== '--checks');
+const roots = paths.length ? paths : ['packages', 'test'];
 const files = [];
 const walk = (dir) => {
   for (const name of readdirSync(dir)) {
@@ -26,6 +41,20 @@ for (const r of roots) {
   else walk(r);
 }
 files.sort();
+const cache = fileURLToPath(new URL('../node_modules/.cache/sward/', import.meta.url));
+const durationsFile = join(cache, 'test-durations.json');
+// this run's own folder: another run beside it (another worktree's, a subset) writes its own groups
+const groupsDir = relative(process.cwd(), join(cache, 'test-groups', String(process.pid)));
+const { paths: units, members } =
+  process.env.SWARD_TEST_GROUPS === '0' ? { paths: files, members: {} } : groupFiles(files, groupsDir);
+const ordered = orderFiles(units, readDurations(durationsFile), (unit) =>
+  members[unit] ? members[unit].reduce((sum, f) => sum + guessMs(f), 0) : guessMs(unit),
+);
+
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const biome = withChecks
+  ? startChecks([['biome', npm, ['exec', '--', 'biome', 'check', '.']]], { nice: 0 })
+  : null;
 const tsc = fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url));
 const build = spawnSync(process.execPath, [tsc, '-b', 'tsconfig.build.json'], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
@@ -33,20 +62,52 @@ const bundle = spawnSync(process.execPath, [fileURLToPath(new URL('./bundle-bins
   stdio: 'inherit',
 });
 if (bundle.status !== 0) process.exit(bundle.status ?? 1);
+const biomeResults = biome ? await biome : [];
+// as `biome check . && …` did: a lint failure is reported before any test runs
+if (!reportChecks(biomeResults)) process.exit(1);
+const background = withChecks
+  ? startChecks([
+      ['typecheck', npm, ['run', '-s', 'typecheck']],
+      ['rooms', npm, ['run', '-s', 'rooms']],
+    ])
+  : Promise.resolve([]);
 // tsx by its file URL: a child started in a temporary folder could not resolve the bare name.
 const sourceOptions = `--conditions=source --import="${import.meta.resolve('tsx')}"`;
-const res = spawnSync(
-  process.execPath,
-  ['--test', '--test-concurrency=2', '--test-timeout=240000', ...files],
-  {
-    stdio: 'inherit',
-    // SWARD_CONTRACT_CHECK: every coordinator a test starts (in process or a child) checks each request and
-    // answer against the API contract (coordinator api/contract-check.ts), so the suite is its conformance test.
-    env: {
-      ...process.env,
-      SWARD_CONTRACT_CHECK: '1',
-      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${sourceOptions}`.trim(),
+const timing = mkdtempSync(join(tmpdir(), 'sward-test-durations-'));
+const concurrency = Number(process.env.SWARD_TEST_CONCURRENCY ?? 2);
+const res = await new Promise((resolve) => {
+  const child = spawn(
+    process.execPath,
+    [
+      '--test',
+      `--test-concurrency=${Number.isInteger(concurrency) && concurrency > 0 ? concurrency : 2}`,
+      '--test-timeout=240000',
+      // the usual report (spec on a terminal, TAP otherwise), and the durations for the next run's order
+      `--test-reporter=${process.stdout.isTTY ? 'spec' : 'tap'}`,
+      '--test-reporter-destination=stdout',
+      `--test-reporter=${fileURLToPath(new URL('./test-durations-reporter.mjs', import.meta.url))}`,
+      `--test-reporter-destination=${join(timing, 'run.jsonl')}`,
+      ...ordered,
+    ],
+    {
+      stdio: 'inherit',
+      // SWARD_CONTRACT_CHECK: every coordinator a test starts (in process or a child) checks each request and
+      // answer against the API contract (coordinator api/contract-check.ts), so the suite is its conformance test.
+      env: {
+        ...process.env,
+        SWARD_CONTRACT_CHECK: '1',
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${sourceOptions}`.trim(),
+      },
     },
-  },
-);
-process.exit(res.status ?? 1);
+  );
+  child.once('close', (status) => resolve({ status }));
+});
+try {
+  recordDurations(durationsFile, readFileSync(join(timing, 'run.jsonl'), 'utf8'));
+} catch {
+  // no durations (the runner failed before any file ended): the next run keeps the previous order
+}
+rmSync(timing, { recursive: true, force: true });
+rmSync(groupsDir, { recursive: true, force: true });
+const checksOk = reportChecks(await background);
+process.exit(res.status === 0 && checksOk ? 0 : (res.status ?? 1) || 1);

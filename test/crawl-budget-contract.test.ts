@@ -3,81 +3,40 @@
 // expired gives its hold back; a capture's charge settles it.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { openStore, type Store, schedulerFor } from '@sward/coordinator';
+import { type Store, schedulerFor } from '@sward/coordinator';
 import { backends } from './support/backends.js';
+import { claimInRounds, jobOverOrigins, twoReplicas } from './support/paying-origins.js';
 
 for (const backend of backends())
   describe(`crawl budget: ${backend.name}`, () => {
     let a: Store;
     let b: Store;
+    let close: () => Promise<void>;
     before(async () => {
-      const db = await backend.create();
-      // politeness on, no delay: one lease per origin at a time, so 30 origins make 30 leases possible at once
-      a = await openStore(db, { hostDelayMs: 0, leaseMs: 60_000, nodeTimeoutMs: 0 });
-      // SQLite has one writer per file: a second store would only wait on the lock; one store it is.
-      b =
-        backend.name === 'postgres'
-          ? await openStore(db, { hostDelayMs: 0, leaseMs: 60_000, nodeTimeoutMs: 0 })
-          : a;
+      ({ a, b, close } = await twoReplicas(backend));
     });
     after(async () => {
-      await a.close();
-      if (b !== a) await b.close();
+      await close();
       await backend.cleanup();
     });
 
     /** A job over 30 origins whose robots.txt and tdmrep.json are already known (allow all). */
-    const jobOver30Origins = async (budget: string) => {
-      const origins = Array.from({ length: 30 }, (_, i) => `http://site${i}.${backend.name}-${budget}.test`);
-      const job = await a.frontier.createJob(
-        { tenant: 't' },
-        {
-          seed: `${origins[0]}/`,
-          maxPages: 1000,
-          maxDepth: 5,
-          include: [],
-          exclude: [],
-          maxPrice: '0.01',
-          budget,
-        },
+    const jobOver30Origins = (budget: string) =>
+      jobOverOrigins(
+        a,
+        Array.from({ length: 30 }, (_, i) => `http://site${i}.${backend.name}-${budget}.test`),
+        { maxPrice: '0.01', budget },
       );
-      await a.db.transaction(async (tx) => {
-        await a.frontier.enqueue(
-          tx,
-          job.id,
-          origins.map((o) => ({ url: `${o}/page`, depth: 1 })),
-        );
-        for (const o of origins) {
-          const source = {
-            url: `${o}/robots.txt`,
-            captureId: null,
-            status: 404,
-            bodySha256: null,
-            fetchedAt: Date.now(),
-            detail: null,
-          };
-          await a.frontier.setRobots(tx, o, 'allow-all', null, source);
-          await a.frontier.setTdmRep(tx, o, null, source);
-        }
-      });
-      return job.id;
-    };
     /** A page lease (policy files carry no access). */
     const paying = (l: { kind: string }) => l.kind === 'page';
     const held = async (jobId: string) => (await a.payments.budgetOf(a.db, jobId))?.held ?? -1;
 
     test('concurrent claims from two replicas never hold more than the budget', async () => {
       const jobId = await jobOver30Origins('0.05');
-      const schedulers = [schedulerFor(a), schedulerFor(b)];
       // 12 nodes ask at once, half through each replica, three rounds.
-      const leases = [];
-      for (let round = 0; round < 3; round++) {
-        const got = await Promise.all(
-          Array.from({ length: 12 }, (_, i) => schedulers[i % 2]?.claim(`node-${i}`, 4) ?? []),
-        );
-        leases.push(...got.flat());
+      const leases = await claimInRounds([a, b], async (round) => {
         assert.ok((await held(jobId)) <= 50_000, `held ${await held(jobId)} after round ${round}`);
-      }
+      });
       const pays = leases.filter((l) => l.access?.maxPrice === 'USD 0.01');
       assert.equal(
         pays.length,

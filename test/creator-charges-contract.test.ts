@@ -4,37 +4,12 @@
 // a customer declares changes nothing of it. Tried as a customer avoiding the charge would.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import {
-  CreatorPageFlow,
-  Creators,
-  openStore,
-  type Store,
-  schedulerFor,
-  splitPagePrice,
-} from '@sward/coordinator';
-import type { CreatorTermsRequest } from '@sward/core';
+import { CreatorPageFlow, Creators, splitPagePrice } from '@sward/coordinator';
 import { coordinatorWithNode, untilDone, work } from './support/api-call.js';
 import { backends } from './support/backends.js';
 import { captureUpload } from './support/capture-maker.js';
-
-/** A verified owner of `domain` with these terms (proving control is creators-e2e's subject). */
-async function ownedWithTerms(
-  store: Pick<Store, 'db'>,
-  tenant: string,
-  domain: string,
-  terms: CreatorTermsRequest,
-) {
-  const creators = new Creators(store.db);
-  await creators.claim(tenant, domain);
-  await store.db.run('INSERT INTO cr_domains (domain, tenant_id, method, verified_at) VALUES (?, ?, ?, ?)', [
-    domain,
-    tenant,
-    'dns',
-    Date.now(),
-  ]);
-  const { creatorTermsSchema } = await import('@sward/core');
-  await creators.setTerms(tenant, domain, creatorTermsSchema.parse(terms), 'test');
-}
+import { ownedWithTerms } from './support/creator-terms.js';
+import { claimInRounds, jobOverOrigins, twoReplicas } from './support/paying-origins.js';
 
 test('the split: creator royalty rounded down, 70 % of the rest to the operator, the network the remainder', () => {
   assert.deepEqual(splitPagePrice({ pricePer1000PagesUsd: '10', royaltyShare: 0.6 }), {
@@ -175,13 +150,9 @@ for (const backend of backends())
     });
 
     test('the price held for a lease includes the creator price, across replicas: holds never pass the budget', async () => {
-      const db = await backend.create();
-      const cfg = { hostDelayMs: 0, leaseMs: 60_000, nodeTimeoutMs: 0 };
-      const a = await openStore(db, cfg);
-      const b = backend.name === 'postgres' ? await openStore(db, cfg) : a;
+      const { a, b, close } = await twoReplicas(backend);
       after(async () => {
-        await a.close();
-        if (b !== a) await b.close();
+        await close();
         await backend.cleanup();
       });
       // 30 subdomains of one claimed domain: 30 origins that may be leased at once, all under its terms
@@ -191,48 +162,15 @@ for (const backend of backends())
         pricePer1000PagesUsd: '10',
         royaltyShare: 0.5,
       });
-      const origins = Array.from({ length: 30 }, (_, i) => `http://s${i}.many.test`);
-      const job = await a.frontier.createJob(
-        { tenant: 't' },
-        {
-          seed: `${origins[0]}/`,
-          maxPages: 1000,
-          maxDepth: 5,
-          include: [],
-          exclude: [],
-          maxPrice: '0.01',
-          budget: '0.05',
-        },
+      const jobId = await jobOverOrigins(
+        a,
+        Array.from({ length: 30 }, (_, i) => `http://s${i}.many.test`),
+        { maxPrice: '0.01', budget: '0.05' },
       );
-      await a.db.transaction(async (tx) => {
-        await a.frontier.enqueue(
-          tx,
-          job.id,
-          origins.map((o) => ({ url: `${o}/page`, depth: 1 })),
-        );
-        for (const o of origins) {
-          const source = {
-            url: `${o}/robots.txt`,
-            captureId: null,
-            status: 404,
-            bodySha256: null,
-            fetchedAt: Date.now(),
-            detail: null,
-          };
-          await a.frontier.setRobots(tx, o, 'allow-all', null, source);
-          await a.frontier.setTdmRep(tx, o, null, source);
-        }
-      });
-      const schedulers = [schedulerFor(a), schedulerFor(b)];
-      const leases = [];
-      for (let round = 0; round < 3; round++) {
-        const got = await Promise.all(
-          Array.from({ length: 12 }, (_, i) => schedulers[i % 2]?.claim(`node-${i}`, 4) ?? []),
-        );
-        leases.push(...got.flat());
-        const held = (await a.payments.budgetOf(a.db, job.id))?.held ?? -1;
+      const leases = await claimInRounds([a, b], async (round) => {
+        const held = (await a.payments.budgetOf(a.db, jobId))?.held ?? -1;
         assert.ok(held <= 50_000, `held ${held} after round ${round}`);
-      }
+      });
       const pages = leases.filter((l) => l.kind === 'page');
       assert.equal(
         pages.length,

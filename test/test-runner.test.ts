@@ -1,0 +1,198 @@
+// The test runner's own parts (scripts/run-tests.mjs): files start longest first by the durations the
+// previous runs recorded; the recorder reads the runner's events; the checks that run beside the tests
+// report a failure with its output and fail the run.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+// @ts-expect-error: plain JavaScript of the scripts folder, without type declarations
+import { reportChecks, startChecks } from '../scripts/background-checks.mjs';
+// @ts-expect-error: plain JavaScript of the scripts folder, without type declarations
+import { groupFiles } from '../scripts/test-groups.mjs';
+// @ts-expect-error: plain JavaScript of the scripts folder, without type declarations
+import { durationKey, guessMs, orderFiles, readDurations, recordDurations } from '../scripts/test-order.mjs';
+
+const tmp = mkdtempSync(join(tmpdir(), 'sward-runner-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+test('files start longest first; a file never timed goes by its guess, before timed files of the same', () => {
+  const files = [
+    'packages/core/src/a.test.ts',
+    'packages/core/src/new.test.ts',
+    'test/chaos-postgres-e2e.test.ts',
+    'test/new-e2e.test.ts',
+    'test/quick.test.ts',
+    'test/slow.test.ts',
+  ];
+  const durations = {
+    'packages/core/src/a.test.ts': 500,
+    'test/chaos-postgres-e2e.test.ts': 80_000,
+    'test/quick.test.ts': 1_000,
+    'test/slow.test.ts': 20_000,
+  };
+  assert.deepEqual(orderFiles(files, durations), [
+    'test/chaos-postgres-e2e.test.ts',
+    'test/new-e2e.test.ts',
+    'test/slow.test.ts',
+    'packages/core/src/new.test.ts',
+    'test/quick.test.ts',
+    'packages/core/src/a.test.ts',
+  ]);
+  assert.equal(guessMs('test/new-e2e.test.ts'), 20_000);
+  assert.equal(guessMs('test/quick.test.ts'), 8_000);
+  assert.equal(guessMs('packages/core/src/new.test.ts'), 3_000);
+  // nothing recorded: the guesses alone, the given order within each
+  assert.deepEqual(orderFiles(['packages/x.test.ts', 'test/b.test.ts', 'test/a-e2e.test.ts'], {}), [
+    'test/a-e2e.test.ts',
+    'test/b.test.ts',
+    'packages/x.test.ts',
+  ]);
+});
+
+test("a group's duration is kept without its run's folder; a group never timed weighs what its members do", () => {
+  const unit = 'node_modules/.cache/sward/test-groups/4242/core-1.test.mjs';
+  assert.equal(durationKey(unit), 'node_modules/.cache/sward/test-groups/core-1.test.mjs');
+  const durations = {
+    'node_modules/.cache/sward/test-groups/core-1.test.mjs': 50_000,
+    'test/x.test.ts': 30_000,
+  };
+  assert.deepEqual(orderFiles(['test/x.test.ts', unit], durations), [unit, 'test/x.test.ts']);
+  const guess = (f: string) => (f === unit ? 40_000 : guessMs(f));
+  assert.deepEqual(orderFiles(['test/y-e2e.test.ts', unit], {}, guess), [unit, 'test/y-e2e.test.ts']);
+});
+
+test("a package's unit test files share a process, a few groups each; test/ files and a lone file keep their own", () => {
+  const dir = join(tmp, 'groups', 'run');
+  const files = [
+    'packages/core/src/a.test.ts',
+    'packages/core/src/b.test.ts',
+    'packages/core/src/c.test.ts',
+    'packages/sdk/src/only.test.ts',
+    'test/api.test.ts',
+  ];
+  const { paths, members } = groupFiles(files, dir, { perGroup: 2 });
+  const core1 = join(dir, 'core-1.test.mjs');
+  const core2 = join(dir, 'core-2.test.mjs');
+  assert.deepEqual(paths, ['test/api.test.ts', core1, core2, 'packages/sdk/src/only.test.ts']);
+  assert.deepEqual(members, {
+    [core1]: ['packages/core/src/a.test.ts', 'packages/core/src/c.test.ts'],
+    [core2]: ['packages/core/src/b.test.ts'],
+  });
+  assert.match(
+    readFileSync(core1, 'utf8'),
+    /packages\/core\/src\/a\.test\.ts[\s\S]*packages\/core\/src\/c\.test\.ts/,
+  );
+});
+
+test("a group runs every member's tests; one that fails to load fails by its name, the others still run", () => {
+  const root = join(tmp, 'grouped');
+  const src = join(root, 'packages', 'p', 'src');
+  mkdirSync(src, { recursive: true });
+  writeFileSync(
+    join(src, 'one.test.ts'),
+    "import { test } from 'node:test';\ntest('one passes', () => {});\n",
+  );
+  writeFileSync(join(src, 'broken.test.ts'), "throw new Error('broken at load');\n");
+  writeFileSync(
+    join(src, 'two.test.ts'),
+    "import { test } from 'node:test';\ntest('two passes', () => {});\n",
+  );
+  const files = ['broken', 'one', 'two'].map((n) => `packages/p/src/${n}.test.ts`);
+  const cwd = process.cwd();
+  process.chdir(root);
+  let paths: string[];
+  try {
+    ({ paths } = groupFiles(files, 'groups'));
+  } finally {
+    process.chdir(cwd);
+  }
+  assert.deepEqual(paths, [join('groups', 'p-1.test.mjs')]);
+  const r = spawnSync(process.execPath, ['--test', '--test-reporter=tap', ...paths], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_TEST_CONTEXT: undefined },
+  });
+  assert.equal(r.status, 1, r.stdout);
+  assert.match(r.stdout, /^ok \d+ - one passes$/m);
+  assert.match(r.stdout, /^ok \d+ - two passes$/m);
+  assert.match(r.stdout, /^not ok \d+ - file:\/\/\S+\/broken\.test\.ts loads$/m);
+  assert.match(r.stdout, /broken at load/);
+});
+
+test("a run's durations are added to the recorded ones; broken lines and a broken file are passed over", () => {
+  const file = join(tmp, 'cache', 'durations.json');
+  assert.deepEqual(readDurations(file), {});
+  recordDurations(file, '["test/a.test.ts",1200.4]\n["test/b.test.ts",300]\n');
+  const all = recordDurations(file, '["test/a.test.ts",900]\n["test/c.te\n{"not":"a pair"}\n');
+  assert.deepEqual(all, { 'test/a.test.ts': 900, 'test/b.test.ts': 300 });
+  assert.deepEqual(readDurations(file), all);
+  writeFileSync(file, '{ cut sh');
+  assert.deepEqual(readDurations(file), {});
+  writeFileSync(file, '[1, 2]');
+  assert.deepEqual(readDurations(file), {});
+});
+
+test("the recorder names each file the runner ran, with its time, from node's own runner events", () => {
+  for (const name of ['one', 'two'])
+    writeFileSync(
+      join(tmp, `${name}.test.mjs`),
+      `import { test } from 'node:test'; test('${name}', () => {}); test('${name} again', () => {});\n`,
+    );
+  const out = join(tmp, 'run.jsonl');
+  const reporter = fileURLToPath(new URL('../scripts/test-durations-reporter.mjs', import.meta.url));
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--test',
+      '--test-reporter=tap',
+      '--test-reporter-destination=/dev/null',
+      `--test-reporter=${reporter}`,
+      `--test-reporter-destination=${out}`,
+      'one.test.mjs',
+      'two.test.mjs',
+    ],
+    // without the context this file's runner gives it, the inner runner would report to this one instead
+    { cwd: tmp, encoding: 'utf8', env: { ...process.env, NODE_TEST_CONTEXT: undefined } },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  const lines = readFileSync(out, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(lines.map(([f]) => f).sort(), ['one.test.mjs', 'two.test.mjs']);
+  for (const [, ms] of lines) assert.ok(typeof ms === 'number' && ms > 0, String(ms));
+});
+
+test('checks beside the tests: each result with its exit code and output; one failure fails the lot', async () => {
+  const node = process.execPath;
+  const results = await startChecks([
+    ['passes', node, ['-e', 'console.log("fine")']],
+    ['fails', node, ['-e', 'console.log("out"); console.error("what is wrong"); process.exit(3)']],
+    ['missing', join(tmp, 'no-such-command'), []],
+  ]);
+  assert.deepEqual(
+    results.map((r: { name: string; code: number }) => [r.name, r.code]),
+    [
+      ['passes', 0],
+      ['fails', 3],
+      ['missing', 1],
+    ],
+  );
+  assert.equal(results[1].output, 'out\nwhat is wrong\n');
+  let printed = '';
+  assert.equal(
+    reportChecks(results, (s: string) => {
+      printed += s;
+    }),
+    false,
+  );
+  assert.match(printed, /^check passes: passed\ncheck fails: FAILED \(exit 3\)\nout\nwhat is wrong\n/);
+  assert.match(printed, /check missing: FAILED \(exit 1\)\n.*ENOENT/);
+  assert.equal(
+    reportChecks([results[0]], () => undefined),
+    true,
+  );
+});
