@@ -1,42 +1,15 @@
-// The network admin's paths (flags, nodes, an operator, keys, the audit log, takedowns): the console (packages/web)
-// in Debian's Chromium, driven by playwright-core, against a real coordinator
-// holding a crawl, a collection, a labelling project and a closed epoch (support/console-world.ts). Every
-// page checked by axe-core on a desktop in light mode and a 375 px phone in dark
-// mode, with screenshots in test-artifacts/console/.
+// The network admin's paths (flags, nodes, an operator, keys, the audit log, takedowns): the console
+// (packages/web) in Debian's Chromium, driven by playwright-core, against a real coordinator holding a
+// crawl, a labelling project and a closed epoch (support/console-world.ts consoleSuite). Every page
+// checked by axe-core on a 375 px phone in dark mode and for its layout on a desktop in light mode, with
+// screenshots in test-artifacts/console/.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import {
-  CHROMIUM,
-  type ConsoleWorld,
-  checkPage,
-  consoleWorld,
-  inBothViews as inViews,
-  launch,
-  navIds,
-  navTo,
-} from './support/console-world.js';
+import { test } from 'node:test';
+import { checkPage, consoleSuite, navIds, navTo } from './support/console-world.js';
 
-const skip = !existsSync(CHROMIUM) && 'no chromium';
-
-describe('the console in a browser: the network admin', { skip }, () => {
-  let w: ConsoleWorld;
-  let browser: Browser;
-  before(async () => {
-    w = await consoleWorld({ collection: false });
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    await w?.close();
-  });
-
-  const inBothViews = (secret: string | null, path: (page: Page, view: string) => Promise<void>) =>
-    inViews(browser, w.co.url, secret, path);
-
+consoleSuite('the console in a browser: the network admin', { collection: false }, (s) => {
   test('admin: flags, nodes, an operator, keys, the audit log and a takedown', async () => {
-    await inBothViews(w.keys.admin, async (page, view) => {
+    await s.inBothViews(s.w.keys.admin, async (page, view) => {
       assert.deepEqual(await navIds(page), [
         'audit',
         'collections',
@@ -51,27 +24,27 @@ describe('the console in a browser: the network admin', { skip }, () => {
       ]);
       await navTo(page, 'flags');
       await page.waitForSelector('#flags-h ~ *');
-      await checkPage(page, `admin-flags-${view}`);
+      await checkPage(page, 'admin-flags', view);
       await navTo(page, 'nodes');
-      await page.waitForSelector(`table >> text=${w.node.id.slice(0, 16)}`);
-      await checkPage(page, `admin-nodes-${view}`);
-      await page.click('table a.mono >> nth=0');
+      await page.waitForSelector(`table >> text=${s.w.node.id.slice(0, 16)}`);
+      await checkPage(page, 'admin-nodes', view);
+      await page.click(`table a[href="#/operators/${encodeURIComponent(s.w.operator)}"]`);
       await page.waitForSelector('figure.chart svg rect.bar');
-      await checkPage(page, `admin-operator-${view}`);
+      await checkPage(page, 'admin-operator', view);
       await navTo(page, 'keys');
       await page.waitForSelector('table >> text=crawl-only');
-      await checkPage(page, `admin-keys-${view}`);
+      await checkPage(page, 'admin-keys', view);
       await navTo(page, 'audit');
       // the console world made its keys through the API: each is in the log
       await page.waitForSelector('table >> text=key.create');
-      await checkPage(page, `admin-audit-${view}`);
+      await checkPage(page, 'admin-audit', view);
       await navTo(page, 'takedowns');
-      const url = `${w.site.url}/taken-down-${view}`;
+      const url = `${s.w.site.url}/taken-down-${view.name}`;
       await page.fill('#td-value', url);
       await page.fill('#td-reason', 'court order');
       await page.click('form button[type="submit"]');
       await page.waitForSelector(`table >> text=${url}`);
-      await checkPage(page, `admin-takedowns-${view}`);
+      await checkPage(page, 'admin-takedowns', view);
       await navTo(page, 'audit');
       await page.waitForSelector('table >> text=takedown');
     });

@@ -1,47 +1,19 @@
-// The customer's paths (jobs, pages, documents, proofs, tampering, paging, collections, projects): the console (packages/web)
-// in Debian's Chromium, driven by playwright-core, against a real coordinator
-// holding a crawl, a collection, a labelling project and a closed epoch (support/console-world.ts). Every
-// page checked by axe-core on a desktop in light mode and a 375 px phone in dark
-// mode, with screenshots in test-artifacts/console/.
+// The customer's paths (jobs, pages, documents, proofs, tampering, paging, collections, projects): the
+// console (packages/web) in Debian's Chromium, driven by playwright-core, against a real coordinator
+// holding a crawl, a collection, a labelling project and a closed epoch (support/console-world.ts
+// consoleSuite). Every page checked by axe-core on a 375 px phone in dark mode and for its layout on a
+// desktop in light mode, with screenshots in test-artifacts/console/.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
+import { test } from 'node:test';
 import { generateNoteKeys } from '@sward/core';
-import type { Browser, Page } from 'playwright-core';
-import {
-  CHROMIUM,
-  type ConsoleWorld,
-  checkPage,
-  consoleWorld,
-  insertPages,
-  inBothViews as inViews,
-  launch,
-  navIds,
-  navTo,
-  signIn,
-} from './support/console-world.js';
+import type { Page } from 'playwright-core';
+import { checkPage, consoleSuite, insertPages, navIds, navTo } from './support/console-world.js';
 
-const skip = !existsSync(CHROMIUM) && 'no chromium';
-
-describe('the console in a browser: customers', { skip }, () => {
-  let w: ConsoleWorld;
-  let browser: Browser;
-  before(async () => {
-    w = await consoleWorld();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    await w?.close();
-  });
-
-  const inBothViews = (secret: string | null, path: (page: Page, view: string) => Promise<void>) =>
-    inViews(browser, w.co.url, secret, path);
-
+consoleSuite('the console in a browser: customers', {}, (s) => {
   test('a wrong key is refused with the API error, and the sign-in page passes axe', async () => {
-    await inBothViews(null, async (page, view) => {
-      await page.goto(`${w.co.url}/console/`);
-      await checkPage(page, `signin-${view}`);
+    await s.inBothViews(null, async (page, view) => {
+      await page.goto(`${s.w.co.url}/console/`);
+      await checkPage(page, 'signin', view);
       await page.fill('#signin-secret', 'sk_not_a_key');
       await page.click('#signin-btn');
       assert.match(
@@ -52,11 +24,11 @@ describe('the console in a browser: customers', { skip }, () => {
   });
 
   test('customer: jobs with progress and skip reasons, pages, documents, a row verified in the browser', async () => {
-    await inBothViews(w.keys.customer, async (page, view) => {
+    await s.inBothViews(s.w.keys.customer, async (page, view) => {
       assert.deepEqual(await navIds(page), ['collections', 'jobs', 'projects', 'proofs']);
-      await page.waitForSelector(`a[href="#/jobs/${w.jobId}"]`);
-      await checkPage(page, `customer-jobs-${view}`);
-      await page.click(`a[href="#/jobs/${w.jobId}"]`);
+      await page.waitForSelector(`a[href="#/jobs/${s.w.jobId}"]`);
+      await checkPage(page, 'customer-jobs', view);
+      await page.click(`a[href="#/jobs/${s.w.jobId}"]`);
       await page.waitForFunction(`document.getElementById('job-state')?.textContent === 'done'`);
       const stored = Number(await page.textContent('#job-stored'));
       assert.ok(stored > 0, 'the crawl stored pages');
@@ -65,20 +37,20 @@ describe('the console in a browser: customers', { skip }, () => {
       await page.waitForSelector('table >> text=verify');
       await page.click('details.doc summary >> nth=0');
       assert.ok(((await page.textContent('details.doc[open] pre')) ?? '').length > 0, 'a document preview');
-      await checkPage(page, `customer-job-${view}`);
+      await checkPage(page, 'customer-job', view);
       // The first page's proof, checked here by core's code.
       await page.click('table a:has-text("verify") >> nth=0');
       await page.waitForSelector('#proof-verdict');
       assert.equal(await page.textContent('#proof-verdict'), 'verified');
       assert.equal(await page.locator('.checks li.pass').count(), 3);
-      await checkPage(page, `customer-proof-${view}`);
+      await checkPage(page, 'customer-proof', view);
     });
   });
 
   /** A capture id of the crawl, through the API as any client would get it. */
   const firstCapture = async () => {
-    const res = await fetch(`${w.co.url}/v1/jobs/${w.jobId}/pages?limit=1`, {
-      headers: { authorization: `Bearer ${w.keys.customer}` },
+    const res = await fetch(`${s.w.co.url}/v1/jobs/${s.w.jobId}/pages?limit=1`, {
+      headers: { authorization: `Bearer ${s.w.keys.customer}` },
     });
     return ((await res.json()) as { pages: { captureId: string }[] }).pages[0]?.captureId as string;
   };
@@ -87,9 +59,7 @@ describe('the console in a browser: customers', { skip }, () => {
 
   test('proof explorer: a row tampered on the way is shown failed, naming the checks that fail', async () => {
     const captureId = await firstCapture();
-    const ctx = await browser.newContext();
-    const page = await ctx.newPage();
-    await signIn(page, w.co.url, w.keys.customer);
+    const { page, ctx } = await s.tab(s.w.keys.customer);
     // An attacker between the coordinator and the browser changes the row's status in the proof's record.
     await page.route('**/v1/proofs?*', async (route) => {
       const res = await route.fetch();
@@ -97,14 +67,14 @@ describe('the console in a browser: customers', { skip }, () => {
       proof.record.capture.status = 404;
       await route.fulfill({ response: res, json: proof });
     });
-    await page.goto(`${w.co.url}/console/#/proofs/${captureId}`);
+    await page.goto(`${s.w.co.url}/console/#/proofs/${captureId}`);
     await page.waitForSelector('#proof-verdict');
     assert.equal(await page.textContent('#proof-verdict'), 'failed');
     assert.deepEqual(await verdicts(page), ['signature:fail', 'checkpoint:pass', 'inclusion:fail']);
     await page.unroute('**/v1/proofs?*');
 
     // A checkpoint signed by a key other than the one the visitor pins fails, whatever the row.
-    await page.fill('#proof-key', generateNoteKeys(new URL(w.co.url).host).verifierKey);
+    await page.fill('#proof-key', generateNoteKeys(new URL(s.w.co.url).host).verifierKey);
     await page.click('#proof-verify');
     await page.waitForSelector('#proof-verdict');
     assert.equal(await page.textContent('#proof-verdict'), 'failed');
@@ -113,8 +83,8 @@ describe('the console in a browser: customers', { skip }, () => {
     // A pasted proof whose leaf index was moved fails inclusion alone.
     await page.fill('#proof-key', '');
     const proof = (await (
-      await fetch(`${w.co.url}/v1/proofs?captureId=${captureId}`, {
-        headers: { authorization: `Bearer ${w.keys.customer}` },
+      await fetch(`${s.w.co.url}/v1/proofs?captureId=${captureId}`, {
+        headers: { authorization: `Bearer ${s.w.keys.customer}` },
       })
     ).json()) as { leafIndex: number };
     proof.leafIndex = proof.leafIndex === 0 ? 1 : proof.leafIndex - 1;
@@ -127,21 +97,19 @@ describe('the console in a browser: customers', { skip }, () => {
   });
 
   test('a job of 3,000 pages is read 50 at a time: the page never asks for more', async () => {
-    const res = await fetch(`${w.co.url}/v1/jobs`, {
+    const res = await fetch(`${s.w.co.url}/v1/jobs`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${w.keys.customer}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${s.w.keys.customer}`, 'content-type': 'application/json' },
       body: JSON.stringify({ seed: 'http://127.0.0.1:9/', maxPages: 1 }),
     });
     const big = ((await res.json()) as { id: string }).id;
-    await insertPages(w.co.store, big, 3000);
-    const ctx = await browser.newContext();
-    const page = await ctx.newPage();
+    await insertPages(s.w.co.store, big, 3000);
+    const { page, ctx } = await s.tab(s.w.keys.customer);
     const asked: string[] = [];
     page.on('request', (r) => {
       if (r.url().includes(`/v1/jobs/${big}/`)) asked.push(r.url());
     });
-    await signIn(page, w.co.url, w.keys.customer);
-    await page.goto(`${w.co.url}/console/#/jobs/${big}`);
+    await page.goto(`${s.w.co.url}/console/#/jobs/${big}`);
     await page.waitForSelector('#pages-next:not([disabled])');
     const rows = () => page.$$eval('caption', (cs) => cs.map((c) => c.textContent));
     assert.ok((await rows()).includes('Stored pages 1–50'));
@@ -163,19 +131,19 @@ describe('the console in a browser: customers', { skip }, () => {
   });
 
   test('customer: a collection with its freshness chart and a search, and a labelling project', async () => {
-    await inBothViews(w.keys.customer, async (page, view) => {
+    await s.inBothViews(s.w.keys.customer, async (page, view) => {
       await navTo(page, 'collections');
-      await page.click(`a[href="#/collections/${w.collectionId}"]`);
+      await page.click(`a[href="#/collections/${s.w.collectionId}"]`);
       await page.waitForSelector('figure.chart svg[role="img"]');
       await page.fill('#search-q', 'page');
       await page.click('#search-go');
       await page.waitForSelector('#search-mode');
       assert.match((await page.textContent('#search-mode')) ?? '', /^[1-9]\d* results/);
-      await checkPage(page, `customer-collection-${view}`);
+      await checkPage(page, 'customer-collection', view);
       await navTo(page, 'projects');
-      await page.click(`a[href="#/projects/${w.projectId}"]`);
+      await page.click(`a[href="#/projects/${s.w.projectId}"]`);
       await page.waitForSelector('#proj-issued');
-      await checkPage(page, `customer-project-${view}`);
+      await checkPage(page, 'customer-project', view);
     });
   });
 });

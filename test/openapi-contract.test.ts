@@ -152,6 +152,39 @@ describe('the contract check (SWARD_CONTRACT_CHECK=1)', () => {
     assert.match(violation(await call('GET', '/v1/log/leaves/1')), /not JSON/);
   });
 
+  test('catches a field the answer carries and the contract does not declare, however deep', async () => {
+    const call = app((a) => {
+      a.get('/healthz', (c) => c.json({ ok: true, build: 'secret-hostname' }));
+      a.get('/v1/rewards/node/fetches', (c) =>
+        c.json({
+          operator: 'alice',
+          next: null,
+          fetches: [
+            {
+              captureId: 'c',
+              nodeId: 'n',
+              url: 'https://a.test/',
+              finalUrl: 'https://a.test/',
+              status: 200,
+              outcome: 'stored',
+              reason: null,
+              bytes: 1,
+              fetchedAt: 1,
+              points: null,
+              clawedBack: false,
+              jobId: 'j_of_a_customer',
+            },
+          ],
+        }),
+      );
+    });
+    assert.match(violation(await call('GET', '/healthz')), /does not declare: build$/);
+    assert.match(
+      violation(await call('GET', '/v1/rewards/node/fetches')),
+      /does not declare: fetches\.0\.jobId$/,
+    );
+  });
+
   test('catches a success for a request the contract refuses', async () => {
     const call = app((a) => {
       a.post('/v1/nodes/challenge', (c) => c.json({ nonce: 'n', expiresAt: 'later' }));

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before, describe } from 'node:test';
 import { type RunningCoordinator, type Store, startCoordinator } from '@sward/coordinator';
 import type { RunningNode } from '@sward/node';
 import { SwardClient } from '@sward/sdk';
@@ -33,6 +34,11 @@ export interface ConsoleWorld {
   keys: { admin: string; customer: string; crawlOnly: string; otherTenant: string };
   /** A node session token, as the node daemon holds one: the operator's sign-in. */
   nodeSession: string;
+  /** The crawling node's operator, and the two operators below it: `level1` joined with its code, `level2` with level1's. */
+  operator: string;
+  referred: { level1: string; level2: string };
+  /** A node session of `level2`, another operator: it must see none of `operator`'s fetches or referrals. */
+  otherNodeSession: string;
   close(): Promise<void>;
 }
 
@@ -92,6 +98,23 @@ export async function consoleWorld(o: { collection?: boolean } = {}): Promise<Co
   // The epoch the crawl was paid in, closed now (forced: it has not ended), as an operator job would.
   await co.rewards.closeEpoch(co.rewards.epochOf(), { force: true });
   const nodeSession = (await co.store.auth.createSession(node.id)).token;
+  const operator = (await co.store.auth.getNode(node.id))?.operator ?? node.id;
+  const referred = { level1: 'ana-referred', level2: 'ben-referred-by-ana' };
+  let otherNodeSession = '';
+  for (const [i, [who, by]] of (
+    [
+      [referred.level1, operator],
+      [referred.level2, referred.level1],
+    ] as const
+  ).entries()) {
+    const nodeId = String(i + 1).repeat(64);
+    await co.store.auth.upsertNode({ id: nodeId, operator: who });
+    await co.rewards.onNodeSession({ nodeId, operator: who });
+    await co.rewards.referrals.refer(who, (await co.rewards.referrals.ensure(by)).referralCode);
+    // a point of work each, whose referral shares go up the chain
+    await co.rewards.onCaptureAccepted({ captureId: `c_work_${i}`, nodeId, bytes: 0 });
+    otherNodeSession = (await co.store.auth.createSession(nodeId)).token;
+  }
   return {
     co,
     site,
@@ -102,6 +125,9 @@ export async function consoleWorld(o: { collection?: boolean } = {}): Promise<Co
     projectId: project.id,
     keys,
     nodeSession,
+    operator,
+    referred,
+    otherNodeSession,
     async close() {
       await node.stop();
       await co.close();
@@ -118,20 +144,41 @@ export function launch(): Promise<Browser> {
   });
 }
 
-/** The two ways every page is looked at: a desktop in light mode, a 375 px phone in dark mode. */
+/**
+ * The two ways every page is looked at: a 375 px phone in dark mode, where axe-core checks it, and a
+ * desktop in light mode, where only the layout is checked (axe on both doubled the suites' time for the
+ * same markup; contrast in light mode is the same style sheet's).
+ */
 export const VIEWS = [
-  { name: 'desktop-light', viewport: { width: 1280, height: 860 }, colorScheme: 'light' as const },
-  { name: 'phone-dark', viewport: { width: 375, height: 812 }, colorScheme: 'dark' as const },
+  { name: 'phone-dark', viewport: { width: 375, height: 812 }, colorScheme: 'dark' as const, axe: true },
+  {
+    name: 'desktop-light',
+    viewport: { width: 1280, height: 860 },
+    colorScheme: 'light' as const,
+    axe: false,
+  },
 ];
+export type View = (typeof VIEWS)[number];
 
-export async function contexts(browser: Browser): Promise<{ name: string; ctx: BrowserContext }[]> {
-  return Promise.all(
-    VIEWS.map(async (v) => ({
-      name: v.name,
-      // axe-core goes in as an inline script, which the console's own CSP refuses (console-routes.test.ts)
-      ctx: await browser.newContext({ viewport: v.viewport, colorScheme: v.colorScheme, bypassCSP: true }),
-    })),
-  );
+/**
+ * A fresh tab in `view` (desktop light by default), signed in with `secret` when one is given.
+ * axe-core goes in as an inline script, which the console's own CSP refuses (console-routes.test.ts),
+ * and so would playwright's waitForFunction strings: the tab bypasses the CSP.
+ */
+export async function openTab(
+  browser: Browser,
+  base: string,
+  secret: string | null,
+  view: View = VIEWS[1] as View,
+): Promise<{ page: Page; ctx: BrowserContext }> {
+  const ctx = await browser.newContext({
+    viewport: view.viewport,
+    colorScheme: view.colorScheme,
+    bypassCSP: true,
+  });
+  const page = await ctx.newPage();
+  if (secret) await signIn(page, base, secret);
+  return { page, ctx };
 }
 
 export async function signIn(page: Page, base: string, secret: string): Promise<void> {
@@ -142,12 +189,18 @@ export async function signIn(page: Page, base: string, secret: string): Promise<
 }
 
 /**
- * Saves a screenshot of the page as a test artifact, runs axe-core on it (no serious or critical
- * violation allowed) and checks nothing is wider than the viewport (a 375 px phone scrolls only down).
+ * Saves a screenshot of the page as a test artifact and checks nothing is wider than the viewport (a
+ * 375 px phone scrolls only down); in the view that asks for it, runs axe-core on it too (no serious or
+ * critical violation allowed).
  */
-export async function checkPage(page: Page, label: string): Promise<void> {
+export async function checkPage(page: Page, label: string, view: View): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, `${label}.png`), fullPage: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${label}-${view.name}.png`), fullPage: true });
+  const overflow = (await page.evaluate(
+    'document.documentElement.scrollWidth - window.innerWidth',
+  )) as number;
+  assert.ok(overflow <= 0, `${label} (${view.name}): the page is ${overflow} px wider than the viewport`);
+  if (!view.axe) return;
   await page.addScriptTag({ path: AXE });
   // (page scripts as text: the tests' TypeScript has no DOM types)
   const violations = (await page.evaluate('axe.run(document).then((r) => r.violations)')) as {
@@ -162,30 +215,68 @@ export async function checkPage(page: Page, label: string): Promise<void> {
       (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
     ),
     [],
-    `${label}: accessibility violations`,
+    `${label} (${view.name}): accessibility violations`,
   );
-  const overflow = (await page.evaluate(
-    'document.documentElement.scrollWidth - window.innerWidth',
-  )) as number;
-  assert.ok(overflow <= 0, `${label}: the page is ${overflow} px wider than the viewport`);
 }
 
-/** Runs `path` in both views (desktop light, phone dark), each in a fresh tab signed in with `secret`. */
-export async function inBothViews(
-  browser: Browser,
-  base: string,
-  secret: string | null,
-  path: (page: Page, view: string) => Promise<void>,
-): Promise<void> {
-  for (const { name, ctx } of await contexts(browser)) {
-    const page = await ctx.newPage();
-    if (secret) await signIn(page, base, secret);
-    try {
-      await path(page, name);
-    } finally {
-      await ctx.close();
-    }
-  }
+/** What a suite's tests get from consoleSuite: its world, its browser, and the ways to open tabs. */
+export interface ConsoleSuite {
+  readonly w: ConsoleWorld;
+  readonly browser: Browser;
+  /** A fresh signed-in tab (desktop light unless a view is named); close its ctx when done. */
+  tab(secret: string | null, view?: View): Promise<{ page: Page; ctx: BrowserContext }>;
+  /** Runs `path` in both views, each in a fresh tab signed in with `secret`. */
+  inBothViews(secret: string | null, path: (page: Page, view: View) => Promise<void>): Promise<void>;
+}
+
+/**
+ * One describe() over a console world and a Chromium, both started together before its tests and closed
+ * after them: the setup the console's browser suites share. Skipped where there is no Chromium.
+ */
+export function consoleSuite(
+  name: string,
+  o: { collection?: boolean },
+  body: (s: ConsoleSuite) => void,
+): void {
+  let world: ConsoleWorld | undefined;
+  let chromiumBrowser: Browser | undefined;
+  const need = <T>(v: T | undefined, what: string): T => {
+    if (v === undefined) throw new Error(`${what} did not start`);
+    return v;
+  };
+  const suite: ConsoleSuite = {
+    get w() {
+      return need(world, 'the console world');
+    },
+    get browser() {
+      return need(chromiumBrowser, 'Chromium');
+    },
+    tab: (secret, view) => openTab(suite.browser, suite.w.co.url, secret, view),
+    async inBothViews(secret, path) {
+      for (const view of VIEWS) {
+        const { page, ctx } = await suite.tab(secret, view);
+        try {
+          await path(page, view);
+        } finally {
+          await ctx.close();
+        }
+      }
+    },
+  };
+  describe(name, { skip: !existsSync(CHROMIUM) && 'no chromium' }, () => {
+    before(async () => {
+      const [w, b] = await Promise.allSettled([consoleWorld(o), launch()]);
+      if (w.status === 'fulfilled') world = w.value;
+      if (b.status === 'fulfilled') chromiumBrowser = b.value;
+      if (w.status === 'rejected') throw w.reason;
+      if (b.status === 'rejected') throw b.reason;
+    });
+    after(async () => {
+      await chromiumBrowser?.close();
+      await world?.close();
+    });
+    body(suite);
+  });
 }
 
 export async function navTo(page: Page, id: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { regexes } from 'zod/mini';
 import { SIGNED_HEADERS } from './signed-headers.js';
 
 /*
@@ -14,7 +14,7 @@ import { SIGNED_HEADERS } from './signed-headers.js';
 const HEX64 = /^[0-9a-f]{64}$/;
 const SIGNATURE = /^[A-Za-z0-9+/]{86}==$/;
 // zod's z.string().datetime({ offset: true }).
-const ISO_TIME = z.regexes.datetime({ offset: true, local: false, precision: null });
+const ISO_TIME = regexes.datetime({ offset: true, local: false, precision: null });
 // zod's url() trims and drops tabs and newlines from the value it returns: such a value is not "unchanged".
 const URL_ALTERED = /^\s|\s$|[\t\n\r]/;
 const HEADER_NAMES: ReadonlySet<string> = new Set(SIGNED_HEADERS);

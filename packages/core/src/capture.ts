@@ -1,64 +1,30 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { canonicalBytes } from './canonical-json.js';
+import { capturePrefixedLeaf, parseSignedCaptureWith, verifiedCaptureLeaf } from './capture-leaf.js';
+import {
+  type Capture,
+  captureSchema,
+  type RedirectHop,
+  redirectHopSchema,
+  type SignedCapture,
+  signedCaptureSchema,
+} from './capture-schema.js';
 import { isSignedCaptureShape } from './capture-shape.js';
 import { CoreError } from './errors.js';
 import { sha256Hex } from './hash.js';
 import { type Identity, signBytes, verifyBytes } from './identity.js';
 import { sha256Base64 } from './merkle/hashing.js';
-import { captureAccessSchema } from './pay-per-crawl.js';
-import { rightsReceiptSchema } from './rights-receipt.js';
 import { SIGNED_HEADERS } from './signed-headers.js';
 
-export { SIGNED_HEADERS };
-
-const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters');
-const isoTime = z.string().datetime({ offset: true });
-
-export const redirectHopSchema = z.object({
-  url: z.string().url(),
-  status: z.number().int().min(300).max(399),
-  location: z.string().max(8192),
-});
-
-export const captureSchema = z
-  .object({
-    v: z.literal(1),
-    jobId: z.string().min(1).max(100),
-    leaseId: z.string().min(1).max(100),
-    nodeId: hex64,
-    requestedUrl: z.string().url().max(8192),
-    finalUrl: z.string().url().max(8192),
-    redirects: z.array(redirectHopSchema).max(20),
-    status: z.number().int().min(100).max(599),
-    headers: z.partialRecord(z.enum(SIGNED_HEADERS), z.string().max(8192)),
-    bodySha256: hex64,
-    bodyLength: z.number().int().min(0),
-    fetchStart: isoTime,
-    fetchEnd: isoTime,
-    tlsCertSha256: hex64.nullable(),
-    ip: z.string().min(2).max(64),
-    /** Pay-per-crawl and licence facts of the final response (pay-per-crawl.ts); only for leases that ask. */
-    access: captureAccessSchema.optional(),
-  })
-  .strict();
-
-export type Capture = z.infer<typeof captureSchema>;
-export type RedirectHop = z.infer<typeof redirectHopSchema>;
-
-/**
- * A log leaf: the node's signed capture and, for a page, the coordinator's rights receipt (rights-receipt.ts).
- * The node's signature covers `capture` only; the receipt is the coordinator's statement, committed to by the
- * log's signed checkpoints like the rest of the leaf. Leaves from before receipts have no `rights`.
- */
-export const signedCaptureSchema = z
-  .object({
-    capture: captureSchema,
-    rights: rightsReceiptSchema.optional(),
-    signature: z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'expected a base64 ed25519 signature'),
-  })
-  .strict();
-
-export type SignedCapture = z.infer<typeof signedCaptureSchema>;
+export {
+  type Capture,
+  captureSchema,
+  type RedirectHop,
+  redirectHopSchema,
+  SIGNED_HEADERS,
+  type SignedCapture,
+  signedCaptureSchema,
+};
 
 export function signCapture(identity: Identity, capture: Capture): SignedCapture {
   if (capture.nodeId !== identity.id)
@@ -69,10 +35,12 @@ export function signCapture(identity: Identity, capture: Capture): SignedCapture
 // z.compile: a generated fast path for valid input; anything it rejects goes to the ordinary parser, so
 // the errors are zod's own. Private: a schema derived from a compiled one is not compiled.
 const signedCaptureParser = z.compile(signedCaptureSchema);
+const parseSignedCapture = (input: unknown): SignedCapture =>
+  parseSignedCaptureWith(signedCaptureParser, input);
 
 /** Parses untrusted input and checks the node's signature over the canonical JSON; throws CoreError. */
 export function verifySignedCapture(input: unknown): SignedCapture {
-  return verifiedCapture(input).signed;
+  return verifiedCaptureLeaf(parseSignedCapture(input)).signed;
 }
 
 /**
@@ -80,8 +48,7 @@ export function verifySignedCapture(input: unknown): SignedCapture {
  * capture bytes the signature check already made instead of canonicalising the whole record again.
  */
 export function verifySignedCaptureLeaf(input: unknown): { signed: SignedCapture; leafBytes: Buffer } {
-  const { signed, captureBytes } = verifiedCapture(input);
-  return { signed, leafBytes: signedCaptureBytes(captureBytes, signed) };
+  return verifiedCaptureLeaf(parseSignedCapture(input));
 }
 
 /**
@@ -114,8 +81,7 @@ export function verifySignedCaptureInOrder(input: unknown): {
   const captureBytes = canonicalBytes(sc.capture);
   if (captureBytes.equals(asWritten) || !verifyBytes(sc.capture.nodeId, captureBytes, sc.signature))
     throw new CoreError('BAD_SIGNATURE', `capture signature does not verify for node ${sc.capture.nodeId}`);
-  const leafBytes = signedCaptureBytes(captureBytes, sc);
-  return { signed: sc, leafHash: sha256Base64(Buffer.concat([LEAF_PREFIX, leafBytes])) };
+  return { signed: sc, leafHash: sha256Base64(capturePrefixedLeaf(captureBytes, sc)) };
 }
 /** Bytes before the capture in the leaf input: 0x00 and `{"capture":`. */
 const LEAF_INPUT_HEAD = 12;
@@ -134,36 +100,6 @@ function leafScratch(room: number): Buffer {
     leafInputBuffer = bigger;
   }
   return leafInputBuffer;
-}
-const LEAF_PREFIX = Buffer.from([0x00]);
-
-function parseSignedCapture(input: unknown): SignedCapture {
-  const parsed = signedCaptureParser.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new CoreError('INVALID_SCHEMA', `capture: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
-  }
-  return parsed.data;
-}
-
-function verifiedCapture(input: unknown): { signed: SignedCapture; captureBytes: Buffer } {
-  const sc = parseSignedCapture(input);
-  const captureBytes = canonicalBytes(sc.capture);
-  if (!verifyBytes(sc.capture.nodeId, captureBytes, sc.signature))
-    throw new CoreError('BAD_SIGNATURE', `capture signature does not verify for node ${sc.capture.nodeId}`);
-  return { signed: sc, captureBytes };
-}
-
-const LEAF_HEAD = Buffer.from('{"capture":');
-
-/**
- * canonicalBytes({ capture, rights?, signature }) from canonicalBytes(capture): the keys sort as written, a
- * signature that passed the schema is base64, which JSON writes without escapes, and the small receipt is
- * canonicalised on its own.
- */
-function signedCaptureBytes(captureBytes: Buffer, sc: Pick<SignedCapture, 'rights' | 'signature'>): Buffer {
-  const rights = sc.rights ? `,"rights":${canonicalBytes(sc.rights).toString('utf8')}` : '';
-  return Buffer.concat([LEAF_HEAD, captureBytes, Buffer.from(`${rights},"signature":"${sc.signature}"}`)]);
 }
 
 /** Checks a raw body against the capture's hash and length. */

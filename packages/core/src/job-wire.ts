@@ -61,6 +61,8 @@ export const jobInfoSchema = z.object({
   progress: jobProgressSchema.optional(),
   /** Pay-per-crawl jobs: USD charged so far, held for leases out now, and the budget (null: none). */
   spend: z.object({ spent: z.string(), held: z.string(), budget: z.string().nullable() }).optional(),
+  /** The live collection whose refresh this job is; null for a crawl (absent from older coordinators). */
+  collectionId: z.string().nullable().optional(),
 });
 export type JobInfo = z.output<typeof jobInfoSchema>;
 

@@ -8,11 +8,16 @@ import { z } from 'zod';
  * so a budget check is exact.
  */
 
-export const CRAWLER_PRICE = 'crawler-price';
-export const CRAWLER_MAX_PRICE = 'crawler-max-price';
-export const CRAWLER_EXACT_PRICE = 'crawler-exact-price';
-export const CRAWLER_CHARGED = 'crawler-charged';
-export const CRAWLER_ERROR = 'crawler-error';
+import {
+  CRAWLER_CHARGED,
+  CRAWLER_ERROR,
+  CRAWLER_EXACT_PRICE,
+  CRAWLER_MAX_PRICE,
+  CRAWLER_PRICE,
+} from './crawler-headers.js';
+
+export { type CaptureAccess, captureAccessSchema } from './capture-schema.js';
+export { CRAWLER_CHARGED, CRAWLER_ERROR, CRAWLER_EXACT_PRICE, CRAWLER_MAX_PRICE, CRAWLER_PRICE };
 
 /** The one currency jobs state budgets in; a site asking another is not comparable, so not paid. */
 export const JOB_CURRENCY = 'USD';
@@ -67,29 +72,6 @@ export const leaseAccessSchema = z.object({
   licenseToken: z.string().max(4096).optional(),
 });
 export type LeaseAccess = z.infer<typeof leaseAccessSchema>;
-
-const headerValue = z.string().max(512).nullable();
-
-/**
- * What the node offered and what the site said about access to the final response, inside the signed
- * capture so a charge is provable: the price header of the last request (`offer`), the site's
- * `crawler-price`, `crawler-charged` and `crawler-error`, whether a licence token went with the last
- * request, and the `WWW-Authenticate` of a 401. A node sends it only for a lease that carried `access`.
- */
-export const captureAccessSchema = z
-  .object({
-    offer: z
-      .object({ header: z.enum([CRAWLER_MAX_PRICE, CRAWLER_EXACT_PRICE]), price: z.string().max(40) })
-      .strict()
-      .nullable(),
-    price: headerValue,
-    charged: headerValue,
-    error: headerValue,
-    license: z.boolean(),
-    authenticate: headerValue,
-  })
-  .strict();
-export type CaptureAccess = z.infer<typeof captureAccessSchema>;
 
 /** True when a `WWW-Authenticate` value offers the RSL `License` scheme (RFC 9110 challenge list). */
 export function asksForLicense(authenticate: string | null | undefined): boolean {

@@ -15,6 +15,8 @@ export type CheckpointInfo = z.output<typeof checkpointInfoSchema>;
 /** A node-signed capture as the API carries it: the capture's fields are checked by core's capture.ts. */
 export const signedRecordSchema = z.object({
   capture: z.record(z.string(), z.unknown()),
+  /** The coordinator's rights receipt (core's rights-receipt.ts): part of the log leaf, so of the proof. */
+  rights: z.record(z.string(), z.unknown()).optional(),
   signature: z.string(),
 });
 

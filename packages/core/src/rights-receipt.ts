@@ -1,8 +1,6 @@
-import { z } from 'zod';
 import { canonicalBytes } from './canonical-json.js';
-import { CREATOR_PURPOSES } from './creator-wire.js';
 import { sha256Hex } from './hash.js';
-import { USAGE_PURPOSES, type UsagePurpose } from './usage-policy/purpose.js';
+import type { UsagePurpose } from './usage-policy/purpose.js';
 
 /**
  * A page's rights receipt: which policy documents the coordinator read before leasing the page and on its
@@ -11,82 +9,35 @@ import { USAGE_PURPOSES, type UsagePurpose } from './usage-policy/purpose.js';
  * commits to it, so a customer can show later what the site said at fetch time.
  */
 
-const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters');
+import {
+  POLICY_DOC_KINDS,
+  type PolicyDocKind,
+  type PurposeDecision,
+  purposeDecisionSchema,
+  type ReceiptCreatorTerms,
+  RIGHTS_RECEIPT_VERSION,
+  RIGHTS_RECEIPT_WITH_CREATOR,
+  type RightsDocument,
+  type RightsReceipt,
+  receiptCreatorTermsSchema,
+  rightsDocumentSchema,
+  rightsReceiptSchema,
+} from './rights-receipt-schema.js';
 
-/**
- * The receipt format; a new field or meaning gets a new number. 2: 1, and `creator`, the domain owner's
- * terms in force when the page's lease went out (a page of no claimed domain keeps writing 1). Both are read.
- */
-export const RIGHTS_RECEIPT_VERSION = 1;
-export const RIGHTS_RECEIPT_WITH_CREATOR = 2;
-
-export const POLICY_DOC_KINDS = ['robots', 'tdmrep', 'rsl', 'headers', 'html'] as const;
-export type PolicyDocKind = (typeof POLICY_DOC_KINDS)[number];
-
-export const rightsDocumentSchema = z
-  .object({
-    /**
-     * robots: robots.txt (Allow/Disallow, Content-Usage, Content-Signal, License); tdmrep: tdmrep.json;
-     * rsl: an RSL licence file; headers: the page's response headers that carry a preference (hashed as
-     * canonical JSON of `responseHeadersDocument`); html: an RSL licence inline in the page.
-     */
-    kind: z.enum(POLICY_DOC_KINDS),
-    url: z.string().url().max(8192),
-    sha256: hex64,
-    /** The signed capture the document came in (the page's own for headers/html); null when none. */
-    captureId: z
-      .string()
-      .regex(/^c_[0-9a-f]{32}$/)
-      .nullable(),
-  })
-  .strict();
-
-export type RightsDocument = z.infer<typeof rightsDocumentSchema>;
-
-export const purposeDecisionSchema = z
-  .object({
-    decision: z.enum(['allow', 'skip', 'pay']),
-    /** e.g. `no-signal`, `aipref:train-ai=n`, `content-signal:ai-train=no`, `rsl:payment-required`. */
-    reason: z.string().min(1).max(200),
-  })
-  .strict();
-
-export type PurposeDecision = z.infer<typeof purposeDecisionSchema>;
-
-/**
- * The creator terms a page was captured under (sward creator terms): which domain's owner set them, which
- * version, and what they said. Copied whole, so the receipt alone shows them without the coordinator.
- */
-export const receiptCreatorTermsSchema = z
-  .object({
-    domain: z.string().min(1).max(253),
-    version: z.number().int().min(1),
-    license: z.string().min(1).max(500),
-    purposes: z.array(z.enum(CREATOR_PURPOSES)).min(1).max(CREATOR_PURPOSES.length),
-    pricePer1000PagesUsd: z.string().regex(/^\d{1,9}(\.\d{1,3})?$/),
-    royaltyShare: z.number().min(0).max(1),
-  })
-  .strict();
-export type ReceiptCreatorTerms = z.infer<typeof receiptCreatorTermsSchema>;
-
-export const rightsReceiptSchema = z
-  .object({
-    v: z.union([z.literal(RIGHTS_RECEIPT_VERSION), z.literal(RIGHTS_RECEIPT_WITH_CREATOR)]),
-    /** The purpose the job declared; the page was stored only if it is allowed for it. */
-    purpose: z.enum(USAGE_PURPOSES),
-    documents: z.array(rightsDocumentSchema).max(32),
-    decisions: z
-      .object({ train: purposeDecisionSchema, input: purposeDecisionSchema, index: purposeDecisionSchema })
-      .strict(),
-    creator: receiptCreatorTermsSchema.optional(),
-  })
-  .strict()
-  .refine((r) => (r.v === RIGHTS_RECEIPT_WITH_CREATOR) === (r.creator !== undefined), {
-    message: 'a receipt of version 2 names the creator terms, and only version 2 does',
-    path: ['creator'],
-  });
-
-export type RightsReceipt = z.infer<typeof rightsReceiptSchema>;
+export {
+  POLICY_DOC_KINDS,
+  type PolicyDocKind,
+  type PurposeDecision,
+  purposeDecisionSchema,
+  type ReceiptCreatorTerms,
+  RIGHTS_RECEIPT_VERSION,
+  RIGHTS_RECEIPT_WITH_CREATOR,
+  type RightsDocument,
+  type RightsReceipt,
+  receiptCreatorTermsSchema,
+  rightsDocumentSchema,
+  rightsReceiptSchema,
+};
 export type PurposeDecisions = Record<UsagePurpose, PurposeDecision>;
 
 /** Response headers that carry a publisher's preference about use; hashed into the receipt when present. */

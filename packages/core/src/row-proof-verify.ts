@@ -1,4 +1,5 @@
-import { verifySignedCaptureLeaf } from './capture.js';
+import { parseSignedCaptureWith, verifiedCaptureLeaf } from './capture-leaf.js';
+import { signedCaptureSchema } from './capture-schema.js';
 import { CoreError } from './errors.js';
 import { openCheckpoint } from './merkle/checkpoint.js';
 import { leafHash } from './merkle/hashing.js';
@@ -36,7 +37,7 @@ export function verifyRowProof(proof: RowProof, logVerifierKey: string): RowProo
     }
   };
   const signed = run('signature', 'the node signed this capture', () =>
-    verifySignedCaptureLeaf(proof.record),
+    verifiedCaptureLeaf(parseSignedCaptureWith(signedCaptureSchema, proof.record)),
   );
   const cp = run('checkpoint', 'the log key signed the checkpoint', () =>
     openCheckpoint(proof.checkpoint.note, [parseVerifierKey(logVerifierKey)]),

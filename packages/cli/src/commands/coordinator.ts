@@ -147,6 +147,7 @@ export function register(program: Command): void {
             : {}),
       });
       process.stdout.write(`coordinator listening on ${c.url}\n`);
+      process.stdout.write(`console: ${c.url}/console/ (sign in with an API key or a session token)\n`);
       if (c.firstApiKey) {
         process.stdout.write(
           `first API key (shown once, stored hashed): ${c.firstApiKey}\n  export SWARD_API_KEY=${c.firstApiKey}\n`,

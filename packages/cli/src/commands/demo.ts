@@ -14,6 +14,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'where the demo keeps its database, node keys and output', 'sward-out/demo')
     .option('--pages <n>', 'article pages on the sample site', intOption, 200)
     .option('--nodes <n>', 'local nodes to start', intOption, 3)
+    .option('--serve', 'after the crawl, keep the coordinator serving its API and console until Ctrl-C')
     .action(async (o) => {
       const { startCoordinator } = await import('@sward/coordinator');
       const { startNode } = await import('@sward/node');
@@ -34,6 +35,10 @@ export function register(program: Command): void {
       });
       process.stdout.write(
         `coordinator on ${coordinator.url} (SQLite: ${join(out, 'coordinator', 'sward.db')})\n`,
+      );
+      // The demo's own admin key: the coordinator is the visitor's, on loopback, gone when the demo ends.
+      process.stdout.write(
+        `console: ${coordinator.url}/console/ (sign in with the API key ${coordinator.firstApiKey})\n`,
       );
       const nodes: RunningNode[] = [];
       const names = new Map<string, string>();
@@ -65,6 +70,15 @@ export function register(program: Command): void {
         bar.stop();
         const summary = await writeCrawlOutput(client, job.id, join(out, 'output'), { warc: true });
         process.stdout.write(`\n${formatCrawlSummary(done, summary, Date.now() - t0, names)}\n`);
+        if (o.serve) {
+          process.stdout.write(
+            `\nthe coordinator keeps serving the console at ${coordinator.url}/console/; Ctrl-C to stop\n`,
+          );
+          await new Promise<void>((done) => {
+            process.once('SIGINT', () => done());
+            process.once('SIGTERM', () => done());
+          });
+        }
       } finally {
         await Promise.all(nodes.map((n) => n.stop()));
         await coordinator.close();

@@ -1,8 +1,11 @@
+import { appendFileSync } from 'node:fs';
 import { API_ROUTES, type ApiRoute, apiErrorSchema, isJsonResponse, routeKey } from '@sward/core';
 import type { MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import { NOT_YET_STRICT } from './strict-answers.js';
+import { undeclaredFields } from './undeclared-fields.js';
 
 const BY_KEY = new Map(API_ROUTES.map((r) => [routeKey(r), r]));
 
@@ -13,7 +16,8 @@ export const contractCheckEnabled = (env: NodeJS.ProcessEnv = process.env): bool
 /**
  * Checks every request and answer against the API contract (core contract/): an answer whose status the
  * route does not declare, a JSON body its schema refuses, an error body outside the closed codes, a
- * content type other than the declared one, or a success for a request the contract refuses. Any of
+ * content type other than the declared one, a success for a request the contract refuses, or an answer
+ * with a field its schema does not declare (but for the few routes strict-answers.ts lists). Any of
  * these replaces the answer by a 500 CONTRACT_VIOLATION naming the route and the first problem, and logs
  * it, so the whole test suite is the API's conformance test. Off in production: it costs a parse of
  * every answer.
@@ -81,8 +85,25 @@ async function checkResponse(
       : `content type ${type} is not ${declared.contentType}`;
   }
   if (!type.startsWith('application/json')) return `content type ${type} is not application/json`;
-  const r = declared.json.safeParse(await res.json().catch(() => undefined));
-  return r.success ? null : `answer ${res.status} ${issue(r.error)}`;
+  const body: unknown = await res.json().catch(() => undefined);
+  const r = declared.json.safeParse(body);
+  if (!r.success) return `answer ${res.status} ${issue(r.error)}`;
+  const key = routeKey(route);
+  const undeclared = undeclaredFields(body, r.data);
+  noteAnswer(key, res.status, undeclared);
+  return undeclared.length && !NOT_YET_STRICT.has(key)
+    ? `answer ${res.status} has fields the contract does not declare: ${undeclared.join(', ')}`
+    : null;
+}
+
+/**
+ * SWARD_CONTRACT_ANSWERS_LOG=<file>: one JSON line per JSON answer checked (route, status, undeclared
+ * fields), so a run of the suite tells which routes answer only what they declare and may leave
+ * NOT_YET_STRICT.
+ */
+function noteAnswer(route: string, status: number, undeclared: string[]): void {
+  const file = process.env.SWARD_CONTRACT_ANSWERS_LOG;
+  if (file) appendFileSync(file, `${JSON.stringify({ route, status, undeclared })}\n`);
 }
 
 const issue = (e: z.ZodError): string => {

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { closeEpochRequestSchema, reviewFlagRequestSchema } from '@sward/core';
+import { closeEpochRequestSchema, operatorFetchesQuerySchema, reviewFlagRequestSchema } from '@sward/core';
 import { type Context, Hono } from 'hono';
 import { CoordinatorError, type CoordinatorErrorCode } from '../errors.js';
 import { RewardsError, type RewardsErrorCode } from '../rewards/rewards-error.js';
@@ -7,7 +7,7 @@ import type { RewardsService } from '../rewards/rewards-service.js';
 import { recordAudit } from '../store/audit-store.js';
 import type { Store } from '../store/store.js';
 import { principal } from './authorize.js';
-import { bearer, parseBody } from './parse-body.js';
+import { bearer, parseBody, parseQuery } from './parse-body.js';
 
 export interface RewardsRouteDeps {
   store: Store;
@@ -55,14 +55,33 @@ const epochParam = (c: Context): number => {
 export function rewardsRoutes({ store, rewards }: RewardsRouteDeps): Hono {
   const r = new Hono();
 
+  /** The node of the session token: what an operator signed in with, so whose numbers it sees. */
+  const sessionNode = async (c: Context): Promise<string> => {
+    const token = bearer(c);
+    const nodeId = token ? await store.auth.sessionNode(token) : null;
+    if (!nodeId) throw new CoordinatorError('SESSION_EXPIRED', 'node session token unknown or expired');
+    return nodeId;
+  };
+
   r.get(
     '/node/status',
+    handleRewardsErrors(async (c) => c.json(await rewards.nodeStatus(await sessionNode(c)))),
+  );
+
+  // The operator is the session node's, never a parameter: no operator can ask for another's.
+  r.get(
+    '/node/fetches',
     handleRewardsErrors(async (c) => {
-      const token = bearer(c);
-      const nodeId = token ? await store.auth.sessionNode(token) : null;
-      if (!nodeId) throw new CoordinatorError('SESSION_EXPIRED', 'node session token unknown or expired');
-      return c.json(await rewards.nodeStatus(nodeId));
+      const q = parseQuery(c, operatorFetchesQuerySchema);
+      return c.json(await rewards.fetches(await rewards.operatorOfNode(await sessionNode(c)), q));
     }),
+  );
+
+  r.get(
+    '/node/referrals',
+    handleRewardsErrors(async (c) =>
+      c.json(await rewards.referralTree(await rewards.operatorOfNode(await sessionNode(c)))),
+    ),
   );
 
   // An admin API key (scope rewards:admin), checked by api/authorize.ts from api/route-rules.ts.

@@ -11,6 +11,7 @@ import type { SqlDriver, SqlExecutor } from '../store/sql-driver.js';
 const TABLES = `
 CREATE TABLE IF NOT EXISTS rw_operators (
   operator TEXT PRIMARY KEY, referral_code TEXT NOT NULL UNIQUE, referred_by TEXT, created_at BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS rw_operators_referred_by ON rw_operators (referred_by);
 CREATE TABLE IF NOT EXISTS rw_transactions (
   id @AUTO_ID, idem_key TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, ref TEXT, memo TEXT,
   policy_version INTEGER NOT NULL, epoch BIGINT NOT NULL, reverses BIGINT, created_at BIGINT NOT NULL);

@@ -1,3 +1,4 @@
+import type { OperatorFetches, ReferralTree } from '@sward/core';
 import type { Anchor } from '../anchor/anchor.js';
 import type { SqlDriver, SqlExecutor } from '../store/sql-driver.js';
 import {
@@ -16,9 +17,11 @@ import { type Flag, Flags } from './flags.js';
 import { settleHolds } from './hold-settlement.js';
 import { forUpdate, inTransaction } from './in-transaction.js';
 import { type EntryKind, Ledger, type PostingLine } from './ledger.js';
+import { operatorFetches } from './operator-fetches.js';
 import { nodeCredibility, type OperatorStatus, operatorStatus } from './operator-status.js';
 import { Operators } from './operators.js';
 import { type PayoutTable, writePayoutFiles } from './payout-files.js';
+import { referralTree } from './referral-tree.js';
 import { Referrals } from './referrals.js';
 import type { RewardsContext } from './rewards-context.js';
 import { RewardsError } from './rewards-error.js';
@@ -438,11 +441,26 @@ export class RewardsService implements RewardsContext {
   }
 
   async nodeStatus(nodeId: string): Promise<OperatorStatus> {
+    return this.operatorStatus(await this.operatorOfNode(nodeId));
+  }
+
+  /** The operator a node runs for (a legacy node without one is its own operator). */
+  async operatorOfNode(nodeId: string): Promise<string> {
     const n = await this.db.get<{ operator: string | null }>('SELECT operator FROM nodes WHERE id = ?', [
       nodeId,
     ]);
     if (!n) throw new RewardsError('NOT_FOUND', `no node ${nodeId}`);
-    return this.operatorStatus(n.operator || nodeId);
+    return n.operator || nodeId;
+  }
+
+  /** The fetches the operator's nodes made, newest first, a page at a time. */
+  fetches(operator: string, q: { before?: number | undefined; limit: number }): Promise<OperatorFetches> {
+    return operatorFetches(this.db, operator, q);
+  }
+
+  /** The operator's own referral subtree, as deep as referral rewards reach. */
+  referralTree(operator: string): Promise<ReferralTree> {
+    return referralTree(this.db, operator, this.policy.referral.levelsBps.length);
   }
 
   async nodeCredibility(nodeId: string) {

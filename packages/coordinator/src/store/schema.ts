@@ -40,6 +40,8 @@ CREATE TABLE IF NOT EXISTS captures (
   body_sha256 TEXT NOT NULL, body_length BIGINT NOT NULL, fetched_at BIGINT NOT NULL, signed TEXT NOT NULL,
   outcome TEXT NOT NULL, reason TEXT, leaf_index BIGINT, flagged INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL);
 CREATE INDEX IF NOT EXISTS captures_job ON captures (job_id, outcome, seq);
+-- An operator's recent fetches (GET /v1/rewards/node/fetches), newest first per node.
+CREATE INDEX IF NOT EXISTS captures_node ON captures (node_id, seq);
 -- One crawl never stores a page twice, even when two URLs redirect to the same final URL.
 CREATE UNIQUE INDEX IF NOT EXISTS captures_stored_once ON captures (job_id, final_url) WHERE outcome = 'stored';
 CREATE INDEX IF NOT EXISTS captures_unsequenced ON captures (seq) WHERE leaf_index IS NULL;

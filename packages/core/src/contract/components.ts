@@ -20,6 +20,7 @@ import {
 import { apiKeyInfoSchema, newApiKeySchema } from '../keys-wire.js';
 import { labellingProjectInfoSchema } from '../labelling-wire.js';
 import { leaseSchema } from '../node-protocol-wire.js';
+import { operatorFetchSchema, referralNodeSchema } from '../operator-views-wire.js';
 import { checkpointInfoSchema, rowProofSchema, signedRecordSchema } from '../proof-wire.js';
 import { epochRowSchema, epochStatusSchema, flagSchema, operatorStatusSchema } from '../rewards-wire.js';
 import { spotCheckEpochSchema } from '../spot-check-selection.js';
@@ -60,6 +61,8 @@ export const NAMED_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   EpochRow: epochRowSchema,
   EpochStatus: epochStatusSchema,
   OperatorStatus: operatorStatusSchema,
+  OperatorFetch: operatorFetchSchema,
+  ReferralNode: referralNodeSchema,
 };
 
 /** The registry the document is rendered with: each named schema by its name. */

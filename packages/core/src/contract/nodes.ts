@@ -17,6 +17,11 @@ import {
   sessionResponseSchema,
   signingKeyResponseSchema,
 } from '../node-protocol-wire.js';
+import {
+  operatorFetchesQuerySchema,
+  operatorFetchesSchema,
+  referralTreeSchema,
+} from '../operator-views-wire.js';
 import { registerOperatorRequestSchema, registerOperatorResponseSchema } from '../operator-wire.js';
 import { operatorStatusSchema } from '../rewards-wire.js';
 import { json, key, NODE, PUBLIC, route } from './route.js';
@@ -120,6 +125,23 @@ export const nodeRoutes = [
     summary: "The node's operator's rewards status",
     rule: NODE,
     responses: { 200: json(operatorStatusSchema) },
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/rewards/node/fetches',
+    tag: 'rewards',
+    summary: "The fetches of the node's operator's nodes, newest first (no customer named)",
+    rule: NODE,
+    query: operatorFetchesQuerySchema,
+    responses: { 200: json(operatorFetchesSchema) },
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/rewards/node/referrals',
+    tag: 'rewards',
+    summary: "The node's operator's referral subtree, with the referral points earned from each",
+    rule: NODE,
+    responses: { 200: json(referralTreeSchema) },
   }),
   route({
     method: 'POST',
