@@ -412,5 +412,16 @@ for (const [i, backend] of backends().entries())
           await run(acme, ['deprecate', 'cli@0.1', '--reason', 'superseded']),
           /deprecated acme\/cli@0\.1/,
         );
+        // four downloads of four pages by now (two, one deprecated, this one), 6,000 micro-USD each to the creator
+        const status = sward([
+          'creator',
+          'status',
+          '--coordinator',
+          co.url,
+          '--api-key',
+          keys['pub-owner'] as string,
+        ]);
+        assert.equal(await status.exited, 0, status.output());
+        assert.match(status.output(), /pub\.test {2}8 pages .*\(downloads: 16 pages, earned USD 0\.096\)/);
       });
   });
