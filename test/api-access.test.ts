@@ -233,7 +233,7 @@ function fill(method: string, pattern: string): string {
     if (name === 'owner') return 'acme';
     if (name === 'name') return 'acme-ds';
     if (name === 'version') return '1';
-    if (pattern.startsWith('/v1/catalogue/downloads/')) return f.downloadId;
+    if (pattern.startsWith('/v1/dataset-downloads/')) return f.downloadId;
     if (pattern.startsWith('/v1/jobs/')) return f.jobId;
     if (pattern.startsWith('/v1/captures/')) return f.captureId;
     if (pattern.startsWith('/v1/collections/')) return f.collectionId;
@@ -278,7 +278,7 @@ const QUERIES: Record<string, () => string> = {
   'GET /v1/proofs': () => `?captureId=${f.captureId}`,
   'GET /v1/jobs/:id/manifest': () => `?size=${f.sealedSize}`,
   'GET /v1/datasets/:id/file': () => '?path=README.md',
-  'GET /v1/catalogue/downloads/:id/file': () => '?path=README.md',
+  'GET /v1/dataset-downloads/:id/file': () => '?path=README.md',
 };
 
 /** Right-key answers other than 200/201, each for a reason that is not the guard. */

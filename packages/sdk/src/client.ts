@@ -651,13 +651,13 @@ export class SwardClient {
 
   /** One of your downloads, with its files (fetching them again under it charges nothing). */
   catalogueDownload(id: string): Promise<CatalogueDownload> {
-    return this.call('GET', `/v1/catalogue/downloads/${encodeURIComponent(id)}`);
+    return this.call('GET', `/v1/dataset-downloads/${encodeURIComponent(id)}`);
   }
 
   /** Your tenant's downloads, newest first. */
   async catalogueDownloads(): Promise<Omit<CatalogueDownload, 'files'>[]> {
     return (
-      await this.call<{ downloads: Omit<CatalogueDownload, 'files'>[] }>('GET', '/v1/catalogue/downloads')
+      await this.call<{ downloads: Omit<CatalogueDownload, 'files'>[] }>('GET', '/v1/dataset-downloads')
     ).downloads;
   }
 
@@ -678,7 +678,7 @@ export class SwardClient {
   /** One file of a download, as a stream; `provenance/manifest.note` too. */
   catalogueDownloadFile(id: string, path: string): Promise<ReadableStream<Uint8Array>> {
     return this.stream(
-      `/v1/catalogue/downloads/${encodeURIComponent(id)}/file?path=${encodeURIComponent(path)}`,
+      `/v1/dataset-downloads/${encodeURIComponent(id)}/file?path=${encodeURIComponent(path)}`,
       path,
     );
   }

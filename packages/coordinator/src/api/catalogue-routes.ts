@@ -31,21 +31,6 @@ export function catalogueRoutes({ catalogue }: AppDeps): Hono<Env> {
   r.get('/', async (c) =>
     c.json({ versions: await catalogue.list(tenant(c), parseQuery(c, catalogueListQuerySchema)) }),
   );
-  r.get('/downloads', async (c) => {
-    const q = parseQuery(c, catalogueDownloadsQuerySchema);
-    return c.json({ downloads: await catalogue.myDownloads(tenant(c), q.limit) });
-  });
-  r.get('/downloads/:id', async (c) => c.json(await catalogue.getDownload(tenant(c), c.req.param('id'))));
-  /** One file, streamed: shards are ~256 MB. */
-  r.get('/downloads/:id/file', async (c) => {
-    const { path } = parseQuery(c, datasetFileQuerySchema);
-    const abs = await catalogue.downloadFile(tenant(c), c.req.param('id'), path);
-    const body = Readable.toWeb(createReadStream(abs)) as ReadableStream<Uint8Array>;
-    return c.body(body, 200, {
-      'content-type': 'application/octet-stream',
-      'content-length': String(statSync(abs).size),
-    });
-  });
   r.get('/:owner/:name', async (c) =>
     c.json({ versions: await catalogue.versions(tenant(c), c.req.param('owner'), c.req.param('name')) }),
   );
@@ -65,4 +50,29 @@ export function catalogueRoutes({ catalogue }: AppDeps): Hono<Env> {
     return c.json({ downloads: await catalogue.downloadsOf(tenant(c), ...v(c), q.limit) });
   });
   return r;
+}
+
+/**
+ * The tenant's downloads and their files (beside /v1/catalogue, whose two-segment paths are owner/name: a
+ * tenant may be called "downloads").
+ */
+export function datasetDownloadRoutes({ catalogue }: AppDeps): Hono<Env> {
+  const d = new Hono<Env>();
+  const tenant = (c: Context<Env>) => principal(c).tenant;
+  d.get('/', async (c) => {
+    const q = parseQuery(c, catalogueDownloadsQuerySchema);
+    return c.json({ downloads: await catalogue.myDownloads(tenant(c), q.limit) });
+  });
+  d.get('/:id', async (c) => c.json(await catalogue.getDownload(tenant(c), c.req.param('id'))));
+  /** One file, streamed: shards are ~256 MB. */
+  d.get('/:id/file', async (c) => {
+    const { path } = parseQuery(c, datasetFileQuerySchema);
+    const abs = await catalogue.downloadFile(tenant(c), c.req.param('id'), path);
+    const body = Readable.toWeb(createReadStream(abs)) as ReadableStream<Uint8Array>;
+    return c.body(body, 200, {
+      'content-type': 'application/octet-stream',
+      'content-length': String(statSync(abs).size),
+    });
+  });
+  return d;
 }

@@ -47,7 +47,7 @@ export const catalogueRoutes = [
   }),
   route({
     method: 'GET',
-    path: '/v1/catalogue/downloads',
+    path: '/v1/dataset-downloads',
     tag,
     summary: "Your tenant's downloads, newest first: what each cost and how much was fetched",
     rule: read,
@@ -56,7 +56,7 @@ export const catalogueRoutes = [
   }),
   route({
     method: 'GET',
-    path: '/v1/catalogue/downloads/:id',
+    path: '/v1/dataset-downloads/:id',
     tag,
     summary: 'One of your downloads, with its files (fetching them again charges nothing)',
     rule: read,
@@ -65,7 +65,7 @@ export const catalogueRoutes = [
   }),
   route({
     method: 'GET',
-    path: '/v1/catalogue/downloads/:id/file',
+    path: '/v1/dataset-downloads/:id/file',
     tag,
     summary: 'One file of a download, streamed (path as its file list names it); metered',
     rule: read,
