@@ -13,7 +13,15 @@ import { caller, untilDone } from './support/api-call.js';
 import { type Backend, backends } from './support/backends.js';
 import { captureUpload } from './support/capture-maker.js';
 
-const CUSTOMER_SCOPES: Scope[] = ['crawl', 'collections', 'labelling:owner', 'keys:admin', 'creator'];
+const CUSTOMER_SCOPES: Scope[] = [
+  'crawl',
+  'collections',
+  'labelling:owner',
+  'keys:admin',
+  'creator',
+  'datasets:publish',
+  'datasets:read',
+];
 const jsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n');
 
 let dir: string;
@@ -69,6 +77,7 @@ const f = {} as {
   flagIds: string[];
   spareNode: string;
   datasetId: string;
+  downloadId: string;
 };
 
 async function setUp(backend: Backend) {
@@ -131,6 +140,16 @@ async function setUp(backend: Backend) {
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+  // published, private, and downloaded once by acme itself (dataset-catalogue.test.ts is their subject)
+  const pub = await call('POST', '/v1/catalogue', f.acme, {
+    build: f.datasetId,
+    name: 'acme-ds',
+    version: '1',
+  });
+  assert.equal(pub.status, 201, pub.text);
+  const dl = await call('POST', '/v1/catalogue/acme/acme-ds/1/downloads', f.acme, {});
+  assert.equal(dl.status, 201, dl.text);
+  f.downloadId = dl.json.id;
 
   const col = await call('POST', '/v1/collections', f.acme, {
     name: 'acme news',
@@ -211,6 +230,10 @@ function fill(method: string, pattern: string): string {
     if (name === 'captureId') return f.captureId;
     if (name === 'task') return 'a_none';
     if (name === 'domain') return 'acme.test';
+    if (name === 'owner') return 'acme';
+    if (name === 'name') return 'acme-ds';
+    if (name === 'version') return '1';
+    if (pattern.startsWith('/v1/dataset-downloads/')) return f.downloadId;
     if (pattern.startsWith('/v1/jobs/')) return f.jobId;
     if (pattern.startsWith('/v1/captures/')) return f.captureId;
     if (pattern.startsWith('/v1/collections/')) return f.collectionId;
@@ -245,11 +268,17 @@ const BODIES: Record<string, unknown> = {
   'POST /v1/scrape': { url: 'http://other.test/', timeoutMs: 1000 },
   'POST /v1/creator/claims': { domain: 'claimed.test' },
   'PUT /v1/creator/claims/:domain/terms': { license: 'CC0-1.0', purposes: ['train'] },
+  // acme's build: another tenant must not publish it
+  get 'POST /v1/catalogue'() {
+    return { build: f.datasetId, name: 'acme-ds', version: '2' };
+  },
+  'POST /v1/catalogue/:owner/:name/:version/deprecate': { reason: 'replaced' },
 };
 const QUERIES: Record<string, () => string> = {
   'GET /v1/proofs': () => `?captureId=${f.captureId}`,
   'GET /v1/jobs/:id/manifest': () => `?size=${f.sealedSize}`,
   'GET /v1/datasets/:id/file': () => '?path=README.md',
+  'GET /v1/dataset-downloads/:id/file': () => '?path=README.md',
 };
 
 /** Right-key answers other than 200/201, each for a reason that is not the guard. */
@@ -263,7 +292,7 @@ const RIGHT_KEY_STATUS: Record<string, number> = {
 };
 
 // Creations whose body names acme's object (a dataset built from acme's job): another tenant gets 404.
-const NAMES_ACME_OBJECT = ['POST /v1/datasets'];
+const NAMES_ACME_OBJECT = ['POST /v1/datasets', 'POST /v1/catalogue'];
 
 // Objects other tenants must never learn of, by id or by listing.
 const secrets = () => [
@@ -274,12 +303,14 @@ const secrets = () => [
   f.sha,
   f.revokeKeyId,
   f.datasetId,
+  f.downloadId,
   'acme',
 ];
 
 // Destructive routes last, so every other route still finds acme's objects.
 const LAST = [
   'DELETE /v1/collections/:id',
+  'POST /v1/catalogue/:owner/:name/:version/deprecate',
   'POST /v1/keys/:id/revoke',
   'POST /v1/keys/:id/rotate',
   'POST /v1/admin/nodes/:nodeId/revoke',

@@ -3,9 +3,11 @@ import { registerCommands } from './commands/index.js';
 import { runCli } from './run-cli.js';
 
 export async function main(argv: string[]): Promise<void> {
-  const program = new Command('sward')
-    .description('Sward: an open, self-hostable data layer for AI')
-    .version('0.1.0');
+  const program = new Command('sward').description('Sward: an open, self-hostable data layer for AI');
+  // The root's --version only before any command: commander would otherwise take a command's own --version
+  // (`sward dataset publish … --version 1.0.0`) as a request for the program's.
+  const first = argv[2];
+  if (first === undefined || first.startsWith('-')) program.version('0.1.0');
   registerCommands(program);
   await runCli(program, argv);
 }

@@ -23,6 +23,7 @@ const STATUS: Record<CoordinatorErrorCode, number> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   RATE_LIMITED: 429,
+  PAYMENT_REQUIRED: 402,
   STORAGE: 500,
   TIMEOUT: 504,
   CONTRACT_VIOLATION: 500,

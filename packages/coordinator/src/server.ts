@@ -20,6 +20,7 @@ import { CollectionRefresher, type RefresherOptions } from './collections/refres
 import { CreatorPageFlow } from './creators/creator-page-terms.js';
 import { Creators } from './creators/creators-service.js';
 import type { DomainProofOptions } from './creators/domain-proof.js';
+import { Catalogue } from './datasets/catalogue.js';
 import { DatasetBuilds } from './datasets/dataset-builds.js';
 import { ExtractionPool } from './ingest/extraction-pool.js';
 import { Ingest } from './ingest/ingest.js';
@@ -214,6 +215,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   );
   const app = createApp({
     datasets,
+    catalogue: new Catalogue(store.db, datasets, rewards),
     store,
     scheduler,
     metrics,

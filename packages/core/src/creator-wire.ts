@@ -132,7 +132,8 @@ export type PublicDomainTerms = z.output<typeof publicDomainTermsSchema>;
 
 /**
  * One line of a creator's statement (GET /v1/creator/statement): for one epoch and domain, the pages stored
- * under the domain's terms, by the purpose of the job that fetched them, and what the creator earned.
+ * under the domain's terms, by the purpose of the job that fetched them, the pages dataset downloads paid
+ * for, and what the creator earned from both.
  */
 export const creatorStatementLineSchema = z.object({
   epoch: z.number().int(),
@@ -148,6 +149,15 @@ export const creatorStatementLineSchema = z.object({
   chargedMicroUsd: z.number().int(),
   earnedMicroUsd: z.number().int(),
   earnedUsd: z.string(),
+  /**
+   * Of the above, what dataset downloads paid (ref `dataset:<download id>`): pages sold again in a published
+   * dataset, each at the terms version it was captured under. `pages` and `purposes` count crawled pages only.
+   */
+  downloads: z.object({
+    pages: z.number().int(),
+    chargedMicroUsd: z.number().int(),
+    earnedMicroUsd: z.number().int(),
+  }),
 });
 export type CreatorStatementLine = z.output<typeof creatorStatementLineSchema>;
 

@@ -5,6 +5,7 @@ export * from './bundle/index.js';
 export * from './canonical-json.js';
 export * from './capture.js';
 export * from './capture-batch.js';
+export * from './catalogue-wire.js';
 export * from './collections-wire.js';
 export * from './compliance-wire.js';
 export * from './contract/index.js';

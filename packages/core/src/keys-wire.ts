@@ -19,6 +19,9 @@ export const SCOPES = [
   'metrics:read',
   // a site owner: claim domains, prove control, set terms for their pages
   'creator',
+  // the dataset catalogue: publish and deprecate the tenant's builds; see and download published versions
+  'datasets:publish',
+  'datasets:read',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

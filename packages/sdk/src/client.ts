@@ -1,6 +1,10 @@
 import type {
   ApiAnswer,
   ApiBody,
+  CatalogueDownload,
+  CatalogueDownloadRequest,
+  CataloguePublishRequest,
+  CatalogueVersion,
   CreatorClaimInfo,
   CreatorStatement,
   CreatorTermsRequest,
@@ -51,6 +55,12 @@ export interface ClientOptions {
    */
   maxRetryWaitS?: number;
 }
+
+/** The catalogue path of a dataset or one of its versions. */
+const catPath = (owner: string, name: string, version?: string) =>
+  `/v1/catalogue/${encodeURIComponent(owner)}/${encodeURIComponent(name)}${
+    version === undefined ? '' : `/${encodeURIComponent(version)}`
+  }`;
 
 /** Attempts of one request that a rate limit may refuse before the client gives up. */
 const MAX_RATE_LIMITED_ATTEMPTS = 5;
@@ -569,16 +579,120 @@ export class SwardClient {
   }
 
   /** One file of a finished build, as a stream (shards are ~256 MB); `provenance/manifest.note` too. */
-  async datasetFile(id: string, path: string): Promise<ReadableStream<Uint8Array>> {
-    const res = await this.send(
-      `/v1/datasets/${encodeURIComponent(id)}/file?path=${encodeURIComponent(path)}`,
-      { method: 'GET', headers: { authorization: `Bearer ${this.opts.apiKey}` } },
+  datasetFile(id: string, path: string): Promise<ReadableStream<Uint8Array>> {
+    return this.stream(`/v1/datasets/${encodeURIComponent(id)}/file?path=${encodeURIComponent(path)}`, path);
+  }
+
+  /** The calling key: its tenant, role and scopes. */
+  keyIdentity(): Promise<ApiAnswer<'GET /v1/keys/me'>> {
+    return this.call('GET', '/v1/keys/me');
+  }
+
+  /** Publishes a finished build of yours as `<your tenant>/<name>@<version>` in the catalogue. */
+  publishDataset(req: CataloguePublishRequest): Promise<CatalogueVersion> {
+    return this.call('POST', '/v1/catalogue', req);
+  }
+
+  /** The catalogue versions your tenant may see, newest first (deprecated ones with `deprecated: true`). */
+  async catalogue(
+    opts: { deprecated?: boolean; owner?: string; limit?: number } = {},
+  ): Promise<CatalogueVersion[]> {
+    const q = new URLSearchParams();
+    if (opts.deprecated) q.set('deprecated', 'true');
+    if (opts.owner) q.set('owner', opts.owner);
+    if (opts.limit) q.set('limit', String(opts.limit));
+    const qs = q.size ? `?${q}` : '';
+    return (await this.call<{ versions: CatalogueVersion[] }>('GET', `/v1/catalogue${qs}`)).versions;
+  }
+
+  /** Every version of one dataset you may see, newest first, deprecated ones included. */
+  async catalogueVersions(owner: string, name: string): Promise<CatalogueVersion[]> {
+    return (await this.call<{ versions: CatalogueVersion[] }>('GET', catPath(owner, name))).versions;
+  }
+
+  /** One version: files, licences, price per download, changes against the previous version. */
+  catalogueVersion(owner: string, name: string, version: string): Promise<CatalogueVersion> {
+    return this.call('GET', catPath(owner, name, version));
+  }
+
+  /** Every URL added, removed or changed against the previous version, a page at a time. */
+  async catalogueChanges(
+    owner: string,
+    name: string,
+    version: string,
+    opts: { limit?: number; offset?: number } = {},
+  ): Promise<NonNullable<CatalogueVersion['changes']>['rows']> {
+    const q = `?limit=${opts.limit ?? 100}&offset=${opts.offset ?? 0}`;
+    return (
+      await this.call<{ rows: NonNullable<CatalogueVersion['changes']>['rows'] }>(
+        'GET',
+        `${catPath(owner, name, version)}/changes${q}`,
+      )
+    ).rows;
+  }
+
+  /** Deprecates a version of yours: still downloadable, with a warning; left out of lists by default. */
+  deprecateDataset(owner: string, name: string, version: string, reason: string): Promise<CatalogueVersion> {
+    return this.call('POST', `${catPath(owner, name, version)}/deprecate`, { reason });
+  }
+
+  /**
+   * Buys one download of a whole version: charged now per its rows' creator terms, up to `maxPrice` (USD);
+   * a priced version without it, or above it, is refused with PAYMENT_REQUIRED and nothing is charged.
+   */
+  createCatalogueDownload(
+    owner: string,
+    name: string,
+    version: string,
+    req: CatalogueDownloadRequest = {},
+  ): Promise<CatalogueDownload> {
+    return this.call('POST', `${catPath(owner, name, version)}/downloads`, req);
+  }
+
+  /** One of your downloads, with its files (fetching them again under it charges nothing). */
+  catalogueDownload(id: string): Promise<CatalogueDownload> {
+    return this.call('GET', `/v1/dataset-downloads/${encodeURIComponent(id)}`);
+  }
+
+  /** Your tenant's downloads, newest first. */
+  async catalogueDownloads(): Promise<Omit<CatalogueDownload, 'files'>[]> {
+    return (
+      await this.call<{ downloads: Omit<CatalogueDownload, 'files'>[] }>('GET', '/v1/dataset-downloads')
+    ).downloads;
+  }
+
+  /** Who downloaded a version of yours, when, what it cost and how much they fetched. */
+  async catalogueDownloadsOf(
+    owner: string,
+    name: string,
+    version: string,
+  ): Promise<Omit<CatalogueDownload, 'files'>[]> {
+    return (
+      await this.call<{ downloads: Omit<CatalogueDownload, 'files'>[] }>(
+        'GET',
+        `${catPath(owner, name, version)}/downloads`,
+      )
+    ).downloads;
+  }
+
+  /** One file of a download, as a stream; `provenance/manifest.note` too. */
+  catalogueDownloadFile(id: string, path: string): Promise<ReadableStream<Uint8Array>> {
+    return this.stream(
+      `/v1/dataset-downloads/${encodeURIComponent(id)}/file?path=${encodeURIComponent(path)}`,
+      path,
     );
+  }
+
+  private async stream(url: string, path: string): Promise<ReadableStream<Uint8Array>> {
+    const res = await this.send(url, {
+      method: 'GET',
+      headers: { authorization: `Bearer ${this.opts.apiKey}` },
+    });
     if (!res.ok || !res.body) {
       const j = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
       throw new SwardApiError(
         swardErrorCode(j?.error?.code),
-        j?.error?.message ?? `GET dataset file ${path}: HTTP ${res.status}`,
+        j?.error?.message ?? `GET file ${path}: HTTP ${res.status}`,
         res.status,
       );
     }

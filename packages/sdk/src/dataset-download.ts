@@ -16,9 +16,32 @@ export async function downloadDataset(
   dir: string,
   onFile?: (path: string, size: number) => void,
 ): Promise<{ files: number; bytes: number }> {
+  const { files } = await client.datasetFiles(id);
+  return writeSignedFiles(files, (path) => client.datasetFile(id, path), dir, onFile);
+}
+
+/**
+ * Writes the files of a catalogue download (POST …/downloads, or one made earlier: fetching its files again
+ * charges nothing), checked as downloadDataset checks a build's.
+ */
+export async function downloadCatalogueFiles(
+  client: SwardClient,
+  downloadId: string,
+  dir: string,
+  onFile?: (path: string, size: number) => void,
+): Promise<{ files: number; bytes: number }> {
+  const { files } = await client.catalogueDownload(downloadId);
+  return writeSignedFiles(files, (path) => client.catalogueDownloadFile(downloadId, path), dir, onFile);
+}
+
+async function writeSignedFiles(
+  files: readonly { path: string; sha256: string; size: number }[],
+  open: (path: string) => Promise<ReadableStream<Uint8Array>>,
+  dir: string,
+  onFile?: (path: string, size: number) => void,
+): Promise<{ files: number; bytes: number }> {
   const root = resolve(dir);
   mkdirSync(root, { recursive: true });
-  const { files } = await client.datasetFiles(id);
   let bytes = 0;
   const save = async (path: string): Promise<{ sha256: string; size: number }> => {
     const abs = resolve(root, path);
@@ -30,7 +53,7 @@ export async function downloadDataset(
     let size = 0;
     // read through its reader: the DOM typings (the console type-checks the SDK with them) give a web
     // stream no async iterator
-    const reader = (await client.datasetFile(id, path)).getReader();
+    const reader = (await open(path)).getReader();
     for (let r = await reader.read(); !r.done; r = await reader.read()) {
       const chunk = r.value;
       h.update(chunk);

@@ -47,6 +47,10 @@ export function describeClaim(c: CreatorClaimInfo): string {
   return lines.join('\n');
 }
 
+/** Micro-USD as USD, exact (the CLI loads no @sward/core to start: cli-lazy-load.test.ts). */
+const usdOf = (micros: number) =>
+  `${Math.trunc(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`.replace(/\.?0+$/, '');
+
 /** Human text of a creator's statement: one line per epoch and domain. */
 export function describeStatement(s: CreatorStatement): string {
   if (s.lines.length === 0) return 'statement: no pages captured under your terms yet';
@@ -59,7 +63,11 @@ export function describeStatement(s: CreatorStatement): string {
       .map(([p, n]) => `${p} ${n}`)
       .join(', ');
     lines.push(
-      `  epoch ${l.epoch} (${l.from.slice(0, 10)} to ${l.to.slice(0, 10)})  ${l.domain}  ${l.pages} pages (${purposes})  terms v${l.termsVersions.join(', v')}  earned USD ${l.earnedUsd}`,
+      `  epoch ${l.epoch} (${l.from.slice(0, 10)} to ${l.to.slice(0, 10)})  ${l.domain}  ${l.pages} pages (${purposes})  terms v${l.termsVersions.join(', v')}  earned USD ${l.earnedUsd}${
+        l.downloads.pages > 0
+          ? `  (downloads: ${l.downloads.pages} pages, earned USD ${usdOf(l.downloads.earnedMicroUsd)})`
+          : ''
+      }`,
     );
   }
   lines.push(`  total earned USD ${s.totalEarnedUsd}`);

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { CliError } from '../cli-error.js';
 import { API_KEY_HELP, COORDINATOR_HELP, intOption, maxAgeOption, sdkClient, writeJson } from '../options.js';
+import { registerCatalogue } from './dataset-catalogue.js';
 
 const list = (v: string) =>
   v
@@ -25,7 +26,10 @@ function fromOption(v: string): { archive: true } | { collection: string } | { j
   return { jobs };
 }
 
-/** `sward dataset build`: the coordinator builds, the CLI follows it and downloads the signed files. */
+/**
+ * `sward dataset build`: the coordinator builds, the CLI follows it and downloads the signed files; and the
+ * catalogue's commands (dataset-catalogue.ts).
+ */
 export function register(program: Command): void {
   const dataset = program
     .command('dataset')
@@ -100,4 +104,5 @@ export function register(program: Command): void {
         );
       }
     });
+  registerCatalogue(dataset);
 }

@@ -6,6 +6,7 @@ import { CoordinatorError } from '../errors.js';
 import { safeError } from '../log-safe.js';
 import { auditRoutes } from './audit-routes.js';
 import { authorize } from './authorize.js';
+import { catalogueRoutes, datasetDownloadRoutes } from './catalogue-routes.js';
 import { consoleRoutes } from './console-routes.js';
 import { contractCheck, contractCheckEnabled } from './contract-check.js';
 import { creatorRoutes } from './creator-routes.js';
@@ -63,6 +64,8 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/v1/terms', creator.terms);
   app.route('/v1/scrape', scrapeRoutes(deps));
   app.route('/v1/datasets', datasetRoutes(deps));
+  app.route('/v1/catalogue', catalogueRoutes(deps));
+  app.route('/v1/dataset-downloads', datasetDownloadRoutes(deps));
   app.route('/v1', customerRoutes(deps));
   app.notFound((c) => c.json(errBody('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => {

@@ -4,6 +4,7 @@ import type { BlobStore } from '../blob/blob-store.js';
 import type { CollectionSearch } from '../collections/collection-search.js';
 import type { Collections } from '../collections/collections-service.js';
 import type { Creators } from '../creators/creators-service.js';
+import type { Catalogue } from '../datasets/catalogue.js';
 import type { DatasetBuilds } from '../datasets/dataset-builds.js';
 import type { Ingest } from '../ingest/ingest.js';
 import type { Checkpointer } from '../log/checkpointer.js';
@@ -36,6 +37,8 @@ export interface AppDeps {
   creators: Creators;
   /** Dataset builds from finished jobs (Parquet, card, Croissant, proofs). */
   datasets: DatasetBuilds;
+  /** The dataset catalogue: published versions, their downloads and charges. */
+  catalogue: Catalogue;
   /** Web Bot Auth: keys delegated to nodes and the network's signed key directory. */
   botKeys: BotKeys;
   /** Sequences pending captures and issues a checkpoint covering them (see log/sequencer.ts). */

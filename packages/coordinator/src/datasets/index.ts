@@ -1,1 +1,2 @@
+export { Catalogue, type CatalogueCaller } from './catalogue.js';
 export { DatasetBuilds } from './dataset-builds.js';

@@ -21,6 +21,8 @@ export const API_ERROR_CODES = [
   'NOT_FOUND',
   'CONFLICT',
   'RATE_LIMITED',
+  /** A priced download the request did not agree to pay for (no maxPrice, or one below the price). */
+  'PAYMENT_REQUIRED',
   'STORAGE',
   /** A synchronous call (POST /v1/scrape) waited its whole timeout. */
   'TIMEOUT',

@@ -12,6 +12,7 @@
  */
 
 import { adminRoutes } from './admin.js';
+import { catalogueRoutes } from './catalogue.js';
 import { collectionRoutes } from './collections.js';
 import { datasetRoutes } from './datasets.js';
 import { jobRoutes } from './jobs.js';
@@ -30,6 +31,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   ...jobRoutes,
   ...collectionRoutes,
   ...datasetRoutes,
+  ...catalogueRoutes,
   ...keyRoutes,
   ...labellingRoutes,
   ...rewardsRoutes,
@@ -64,6 +66,7 @@ export {
 export type { ApiAnswer, ApiBody, ContractRoute, RouteId } from './types.js';
 export {
   adminRoutes,
+  catalogueRoutes,
   collectionRoutes,
   jobRoutes,
   keyRoutes,

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { adminRoutes } from './admin.js';
+import type { catalogueRoutes } from './catalogue.js';
 import type { collectionRoutes } from './collections.js';
 import type { datasetRoutes } from './datasets.js';
 import type { jobRoutes } from './jobs.js';
@@ -16,6 +17,7 @@ import type { serviceRoutes } from './service.js';
  */
 export type ContractRoute =
   | (typeof adminRoutes)[number]
+  | (typeof catalogueRoutes)[number]
   | (typeof collectionRoutes)[number]
   | (typeof datasetRoutes)[number]
   | (typeof jobRoutes)[number]
