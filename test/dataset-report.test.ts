@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type RunningCoordinator, startCoordinator } from '@sward/coordinator';
 import { DATASET_EXCLUSIONS, type DatasetFigures, type DatasetValuation, reportPage } from '@sward/core';
+import { qualitySignals } from '@sward/extract';
 import type { RunningNode } from '@sward/node';
 import { downloadDataset, type SwardApiError, SwardClient } from '@sward/sdk';
 import { startSampleSite, startUsagePolicySite } from '@sward/testsites';
@@ -220,6 +221,26 @@ for (const backend of backends())
         headers: { authorization: `Bearer ${w.c.firstApiKey}` },
       });
       assert.equal(res.status, 400);
+    });
+
+    test('quality comes from the signals extraction stored with each document', async () => {
+      const before = await w.client.datasetReport(w.built.id);
+      const [first] = await shardRows(w.dir);
+      const id = String(first?.capture_id);
+      const row = await w.c.store.db.get<{ doc: string }>('SELECT doc FROM documents WHERE capture_id = ?', [
+        id,
+      ]);
+      assert.ok(row);
+      const doc = JSON.parse(row.doc) as Record<string, unknown>;
+      // A stored verdict of junk for one row: the row's text in the shard is unchanged.
+      doc.quality = qualitySignals({ text: 'Buy now. Great deals.', language: 'en' });
+      await w.c.store.db.run('UPDATE documents SET doc = ? WHERE capture_id = ?', [JSON.stringify(doc), id]);
+      const after = await w.client.datasetReport(w.built.id);
+      assert.ok(
+        (after.dataset.quality.mean ?? 1) < (before.dataset.quality.mean ?? 0),
+        `${after.dataset.quality.mean} < ${before.dataset.quality.mean}`,
+      );
+      assert.notDeepEqual(after.dataset.quality.bins, before.dataset.quality.bins);
     });
 
     test('sward dataset report writes report.json and a report.html rendered from it', async () => {
