@@ -2,7 +2,8 @@
 // node key with all-allow rights receipts, bodies in the blob store and documents put straight into the store
 // (extraction is not measured), sequenced into the log by the coordinator's own sequencer. Then, in the same
 // run: the build (Parquet + proof bundle + card, through the HTTP API), the same rows read from the store and
-// written as JSONL (the baseline), and `sward verify` of the built folder. Peak RSS is sampled throughout.
+// written as JSONL (the baseline), `sward verify` of the built folder, and the build's valuation report beside
+// the built-in reference (GET /v1/datasets/:id/report, streamed over the shards). Peak RSS is sampled throughout.
 // Run: node --import tsx bench/dataset-build-bench.ts [rows] [shardMB]
 import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -16,6 +17,7 @@ import {
   RIGHTS_RECEIPT_VERSION,
   sha256Hex,
 } from '@sward/core';
+import { type QualitySignals, qualitySignals } from '@sward/extract';
 import { SwardClient, verifyBundleDir } from '@sward/sdk';
 import { pino } from 'pino';
 import { documentsOf, pagesInLogOrder } from '../packages/coordinator/src/datasets/dataset-pages.js';
@@ -74,6 +76,14 @@ const receipt = {
   decisions: { train: allow, input: allow, index: allow },
 };
 
+/** The quality signals extraction would store; texts differ only in the words' rotation and the number. */
+const signals = new Map<number, QualitySignals>();
+const signalsOf = (i: number, text: string) => {
+  const k = (i * 7) % words.length;
+  if (!signals.has(k)) signals.set(k, qualitySignals({ text, language: 'en' }));
+  return signals.get(k);
+};
+
 const setup = await phase(async () => {
   const BATCH = 1000;
   for (let start = 0; start < n; start += BATCH) {
@@ -112,7 +122,14 @@ const setup = await phase(async () => {
       docs.push([
         id,
         job.id,
-        JSON.stringify({ url, title: `Page ${i}`, text, markdown: `# Page ${i}\n\n${text}`, language: 'en' }),
+        JSON.stringify({
+          url,
+          title: `Page ${i}`,
+          text,
+          markdown: `# Page ${i}\n\n${text}`,
+          language: 'en',
+          quality: signalsOf(i, text),
+        }),
         Date.now(),
       ]);
     }
@@ -172,6 +189,7 @@ const jsonl = await phase(async () => {
   return bytes;
 });
 const verify = await phase(() => verifyBundleDir(dir, [], { workers: 0 }));
+const report = await phase(() => client.datasetReport(build.value.id, { reference: 'builtin' }));
 const rowsMb = jsonl.value / 1e6;
 console.log(`load average ${load()}`);
 console.log(
@@ -183,6 +201,9 @@ console.log(
 console.log(`ratio   build/jsonl time ${(build.s / jsonl.s).toFixed(2)}`);
 console.log(
   `verify  ${verify.value.rows} rows, ${verify.value.failures.length} failure(s): ${verify.s.toFixed(1)} s = ${Math.round(n / verify.s)} rows/s; peak RSS ${verify.peakMb.toFixed(0)} MB (${verify.startMb.toFixed(0)} MB at its start), live heap after GC at most ${verify.liveMb.toFixed(0)} MB`,
+);
+console.log(
+  `report  ${report.value.dataset.rows} rows (+ ${report.value.reference?.rows} of the built-in reference), ${report.value.dataset.tokens.total} tokens, quality mean ${report.value.dataset.quality.mean}: ${report.s.toFixed(1)} s = ${Math.round(n / report.s)} rows/s; peak RSS ${report.peakMb.toFixed(0)} MB (${report.startMb.toFixed(0)} MB at its start), live heap after GC at most ${report.liveMb.toFixed(0)} MB`,
 );
 clearInterval(sampler);
 await c.close();

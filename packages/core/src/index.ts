@@ -11,6 +11,8 @@ export * from './compliance-wire.js';
 export * from './contract/index.js';
 export * from './crawl-wire.js';
 export * from './creator-wire.js';
+export * from './dataset-report-html.js';
+export * from './dataset-report-wire.js';
 export * from './dataset-wire.js';
 export * from './errors.js';
 export * from './fetch-failure.js';

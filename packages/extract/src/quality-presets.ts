@@ -74,3 +74,13 @@ export function applyQualityPreset(signals: QualitySignals, preset: QualityPrese
   const reasons = rules.map((r) => r(signals)).filter((r): r is string => r !== null);
   return { pass: reasons.length === 0, reasons };
 }
+
+/**
+ * One number for a document's quality, for a dataset's valuation report: the share of the strict preset's
+ * rules (Gopher, C4 and the strict additions, `STRICT.length` in all) the document passes, from 0 to 1.
+ * A document every preset keeps scores 1; each failed rule takes the same share off.
+ */
+export function qualityScore(signals: QualitySignals): number {
+  const failed = STRICT.filter((r) => r(signals) !== null).length;
+  return (STRICT.length - failed) / STRICT.length;
+}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ExtractError } from './errors.js';
-import { applyQualityPreset, type QualityPreset } from './quality-presets.js';
+import { applyQualityPreset, type QualityPreset, qualityScore } from './quality-presets.js';
 import { qualitySignals } from './quality-signals.js';
 
 const prose = [
@@ -70,4 +70,15 @@ test('an unknown preset is a typed error', () => {
     () => applyQualityPreset(qualitySignals({ text: '' }), 'lenient' as QualityPreset),
     (e: unknown) => e instanceof ExtractError && e.code === 'BAD_PRESET',
   );
+});
+
+test('the quality score is the share of the strict rules passed: 1 for prose, less per failed rule', () => {
+  assert.equal(qualityScore(qualitySignals({ text: prose, language: 'en' })), 1);
+  const short = qualitySignals({ text: 'Buy now. Great deals.' });
+  const failed = applyQualityPreset(short, 'strict').reasons.length;
+  assert.ok(failed > 0);
+  const score = qualityScore(short);
+  assert.ok(score > 0 && score < 1, String(score));
+  const code = qualitySignals({ text: `${prose}\n\nfunction f() { return 1; }`, language: 'en' });
+  assert.ok(qualityScore(code) < 1 && qualityScore(code) > score);
 });

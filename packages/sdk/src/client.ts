@@ -11,6 +11,7 @@ import type {
   DatasetBuild,
   DatasetBuildRequest,
   DatasetFiles,
+  DatasetValuation,
   Flag,
   FlagStatus,
   LabellingProjectStatus,
@@ -578,6 +579,24 @@ export class SwardClient {
     return this.call('GET', `/v1/datasets/${encodeURIComponent(id)}/files`);
   }
 
+  /**
+   * A finished build's valuation report (rows, tokens, domains, languages, quality, near-duplicates,
+   * freshness, licences, purposes, opt-outs), beside `reference`: another build id, or `builtin`.
+   */
+  datasetReport(id: string, opts: { reference?: string } = {}): Promise<DatasetValuation> {
+    return this.call('GET', `/v1/datasets/${encodeURIComponent(id)}/report${reportQuery(opts)}`);
+  }
+
+  /** The same report as one self-contained HTML page (inline CSS and SVG, no script). */
+  datasetReportHtml(id: string, opts: { reference?: string } = {}): Promise<string> {
+    return this.call(
+      'GET',
+      `/v1/datasets/${encodeURIComponent(id)}/report.html${reportQuery(opts)}`,
+      undefined,
+      'text',
+    );
+  }
+
   /** One file of a finished build, as a stream (shards are ~256 MB); `provenance/manifest.note` too. */
   datasetFile(id: string, path: string): Promise<ReadableStream<Uint8Array>> {
     return this.stream(`/v1/datasets/${encodeURIComponent(id)}/file?path=${encodeURIComponent(path)}`, path);
@@ -699,3 +718,6 @@ export class SwardClient {
     return res.body;
   }
 }
+
+const reportQuery = (o: { reference?: string }) =>
+  o.reference === undefined ? '' : `?reference=${encodeURIComponent(o.reference)}`;

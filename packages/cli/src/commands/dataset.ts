@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { DatasetFigures, DatasetValuation } from '@sward/core';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { CliError } from '../cli-error.js';
 import { API_KEY_HELP, COORDINATOR_HELP, intOption, maxAgeOption, sdkClient, writeJson } from '../options.js';
@@ -24,6 +26,41 @@ function fromOption(v: string): { archive: true } | { collection: string } | { j
   const jobs = list(v);
   if (jobs.length === 0) throw new InvalidArgumentError('expected job ids, collection:<id> or archive');
   return { jobs };
+}
+
+const pct = (n: number, of: number) => (of > 0 ? `${((n / of) * 100).toFixed(1)} %` : '-');
+
+/** The report's headline figures as aligned text, the reference in a second column. */
+function reportText(v: DatasetValuation): string {
+  const lines: [string, (f: DatasetFigures) => string][] = [
+    ['rows', (f) => String(f.rows)],
+    ['tokens (estimate)', (f) => String(f.tokens.total)],
+    ['unique domains', (f) => String(f.domains.unique)],
+    ['languages', (f) => f.languages.map((l) => `${l.key} ${pct(l.n, f.rows)}`).join(', ') || '-'],
+    ['mean quality score', (f) => (f.quality.mean === null ? '-' : f.quality.mean.toFixed(3))],
+    [
+      'near-duplicate rate',
+      (f) =>
+        `${pct(f.nearDuplicates.exact + f.nearDuplicates.near, f.nearDuplicates.checked)} at ${f.nearDuplicates.threshold}`,
+    ],
+    ['median capture age', (f) => (f.freshness.ageHours ? `${f.freshness.ageHours.p50} h` : '-')],
+    ['allowed for train', (f) => pct(f.purposes.train, f.rows)],
+    ['with a publisher preference', (f) => pct(f.optOut.rowsWithPreference, f.rows)],
+    ['left out by preference', (f) => String(f.optOut.excludedForPurpose)],
+  ];
+  const d = v.dataset;
+  const r = v.reference;
+  const rows = [
+    ['', d.source.name, r?.source.name ?? ''],
+    ...lines.map(([label, f]) => [label, f(d), r ? f(r) : '']),
+  ];
+  const w0 = Math.max(...rows.map((x) => x[0]?.length ?? 0));
+  const w1 = Math.max(...rows.map((x) => x[1]?.length ?? 0));
+  return `${rows
+    .map(([a, b, c]) =>
+      `${(a ?? '').padEnd(w0)}  ${r ? (b ?? '').padEnd(w1) : (b ?? '')}${r ? `  ${c}` : ''}`.trimEnd(),
+    )
+    .join('\n')}\n`;
 }
 
 /**
@@ -103,6 +140,37 @@ export function register(program: Command): void {
               : `rows from the archive: ${r.fromArchive}, fetched: ${r.fetched ?? 0}\n`),
         );
       }
+    });
+  dataset
+    .command('report <build>')
+    .description(
+      "a finished build's valuation report (rows, tokens, domains, languages, quality, near-duplicates, freshness, licences, purposes, opt-outs), beside a reference",
+    )
+    .option(
+      '--reference <build>',
+      'compare with another build id, or builtin (the sample shipped with Sward)',
+    )
+    .option('--out <dir>', 'write report.json and report.html (self-contained, no script) to this folder')
+    .option('--coordinator <url>', COORDINATOR_HELP)
+    .option('--api-key <key>', API_KEY_HELP)
+    .option('--json', 'print the report as JSON')
+    .action(async (build: string, o) => {
+      const client = await sdkClient(o);
+      const opts = o.reference ? { reference: String(o.reference) } : {};
+      const report = await client.datasetReport(build, opts);
+      if (o.out) {
+        const dir = resolve(o.out);
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+        // Rendered here from the same JSON: the two files always agree, and the report is computed once.
+        const { reportPage } = await import('@sward/core');
+        writeFileSync(join(dir, 'report.html'), reportPage(report));
+        process.stderr.write(
+          `report written to ${join(dir, 'report.json')} and ${join(dir, 'report.html')}\n`,
+        );
+      }
+      if (o.json) writeJson(report);
+      else process.stdout.write(reportText(report));
     });
   registerCatalogue(dataset);
 }

@@ -1,6 +1,12 @@
 import { createReadStream, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { datasetFileQuerySchema, datasetListQuerySchema } from '@sward/core';
+import {
+  datasetFileQuerySchema,
+  datasetListQuerySchema,
+  datasetReportQuerySchema,
+  REPORT_PAGE_CSP,
+  reportPage,
+} from '@sward/core';
 import { type Context, Hono } from 'hono';
 import { type KeyEnv, principal } from './authorize.js';
 import type { AppDeps } from './deps.js';
@@ -22,6 +28,16 @@ export function datasetRoutes({ datasets }: AppDeps): Hono<Env> {
   });
   r.get('/:id', async (c) => c.json(await datasets.get(tenant(c), c.req.param('id'))));
   r.get('/:id/files', async (c) => c.json(await datasets.files(tenant(c), c.req.param('id'))));
+  r.get('/:id/report', async (c) => {
+    const q = parseQuery(c, datasetReportQuerySchema);
+    return c.json(await datasets.report(tenant(c), c.req.param('id'), q.reference));
+  });
+  /** The same report as a page: no script, and a policy that would refuse one if any got in. */
+  r.get('/:id/report.html', async (c) => {
+    const q = parseQuery(c, datasetReportQuerySchema);
+    const page = reportPage(await datasets.report(tenant(c), c.req.param('id'), q.reference));
+    return c.html(page, 200, { 'content-security-policy': REPORT_PAGE_CSP });
+  });
   /** One file, streamed: shards are ~256 MB. `path` as the file list names it. */
   r.get('/:id/file', async (c) => {
     const { path } = parseQuery(c, datasetFileQuerySchema);

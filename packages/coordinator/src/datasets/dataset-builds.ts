@@ -1,10 +1,13 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import {
+  BUILTIN_REFERENCE,
   BUNDLE_MANIFEST_FILE,
+  DATASET_DATA_DIR,
   type DatasetBuild,
   type DatasetBuildParams,
   type DatasetFiles,
+  type DatasetValuation,
   datasetBuildRequestSchema,
   openBundleManifest,
   parseVerifierKey,
@@ -15,6 +18,7 @@ import { safeError } from '../log-safe.js';
 import { newId } from '../store/ids.js';
 import { type BuildDeps, buildDataset } from './dataset-build.js';
 import { sourceJobs } from './dataset-pages.js';
+import { builtinReference, datasetFigures, type FiguresSource, storedQuality } from './dataset-report.js';
 
 interface BuildRow {
   id: string;
@@ -139,6 +143,47 @@ export class DatasetBuilds {
     if (!abs.startsWith(dir + sep))
       throw new CoordinatorError('BAD_REQUEST', `path ${path} is outside the build`);
     return abs;
+  }
+
+  /**
+   * A finished build's valuation report, beside a reference (another finished build of the tenant, or
+   * the built-in sample). Computed on request, streaming over the shards: freshness is the captures' age
+   * at the time of asking, the reference is the caller's choice, and a build made before reports gets one.
+   */
+  async report(tenant: string, id: string, reference?: string): Promise<DatasetValuation> {
+    const now = Date.now();
+    const dataset = await datasetFigures(await this.figuresSource(tenant, id), now);
+    const ref =
+      reference === undefined
+        ? null
+        : reference === BUILTIN_REFERENCE
+          ? builtinReference()
+          : await this.figuresSource(tenant, reference);
+    return {
+      generatedAt: new Date(now).toISOString(),
+      dataset,
+      reference: ref ? await datasetFigures(ref, now) : null,
+    };
+  }
+
+  private async figuresSource(tenant: string, id: string): Promise<FiguresSource> {
+    const b = await this.get(tenant, id);
+    const params = b.params as DatasetBuildParams;
+    const { files } = await this.files(tenant, id);
+    return {
+      source: {
+        kind: 'build',
+        id,
+        name: params.name ?? `sward-dataset-${id}`,
+        note: `dataset build ${id} for ${params.purpose}, built ${b.createdAt}`,
+      },
+      dir: this.dir(id),
+      shards: files
+        .map((f) => f.path)
+        .filter((p) => p.startsWith(`${DATASET_DATA_DIR}/`) && p.endsWith('.parquet')),
+      dedupThreshold: params.dedup,
+      storedQuality: storedQuality(this.deps.store.db),
+    };
   }
 
   private dir(id: string) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { datasetReportQuerySchema, datasetValuationSchema } from '../dataset-report-wire.js';
 import { datasetBuildRequestSchema, datasetBuildSchema, datasetFilesSchema } from '../dataset-wire.js';
 import { json, key, route } from './route.js';
 
@@ -58,5 +59,26 @@ export const datasetRoutes = [
     params,
     query: datasetFileQuerySchema,
     responses: { 200: { contentType: 'application/octet-stream', description: 'The file' } },
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/datasets/:id/report',
+    tag,
+    summary:
+      "A finished build's valuation report (rows, tokens, domains, languages, quality, near-duplicates, freshness, licences, purposes, opt-outs), beside a reference sample's",
+    rule,
+    params,
+    query: datasetReportQuerySchema,
+    responses: { 200: json(datasetValuationSchema) },
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/datasets/:id/report.html',
+    tag,
+    summary: 'The valuation report as one self-contained HTML page (inline CSS and SVG charts, no script)',
+    rule,
+    params,
+    query: datasetReportQuerySchema,
+    responses: { 200: { contentType: 'text/html', description: 'A self-contained HTML page' } },
   }),
 ];
