@@ -74,6 +74,8 @@ for (const [i, backend] of backends().entries())
       creator: await balance('creator:pub-owner'),
       operator: await balance('op-usd:alice'),
       network: await balance('net-usd'),
+      // the reuse royalty, in points, for the node that made the captures (alice's)
+      royalty: await balance('op:alice'),
     });
 
     before(async () => {
@@ -300,6 +302,8 @@ for (const [i, backend] of backends().entries())
         ],
         [-40_000, 24_000, 11_200, 4_800, 0],
       );
+      // each of the four captures sold again earns alice's node the reuse royalty (a quarter point)
+      assert.equal(m1.royalty - m0.royalty, 4 * 250_000);
       const dir = join(tmp, `dl-${i}`);
       const got = await downloadCatalogueFiles(beta, d.id, dir);
       assert.equal(got.files, d.files.length + 1);
@@ -319,11 +323,15 @@ for (const [i, backend] of backends().entries())
       // a new download is a new purchase
       const d2 = await beta.createCatalogueDownload('acme', 'news', '1.0.0', { maxPrice: '0.04' });
       assert.notEqual(d2.id, d.id);
-      assert.equal((await money()).beta - m1.beta, -40_000);
+      const m2 = await money();
+      assert.equal(m2.beta - m1.beta, -40_000);
+      assert.equal(m2.royalty - m1.royalty, 4 * 250_000, 'a new download is a new sale');
       // the owner's own download is metered and free (its crawl paid for the pages)
       const own = await (clients.acme as SwardClient).createCatalogueDownload('acme', 'news', '1.0.0');
       assert.deepEqual([own.chargedMicroUsd, own.pricedRows], [0, 0]);
-      assert.equal((await money()).acme, m1.acme);
+      const m3 = await money();
+      assert.equal(m3.acme, m1.acme);
+      assert.equal(m3.royalty, m2.royalty, "the owner's own download sells nothing again");
       // who downloaded what: the owner's view of the version
       const buyers = await (clients.acme as SwardClient).catalogueDownloadsOf('acme', 'news', '1.0.0');
       assert.deepEqual(buyers.map((b) => [b.customer, b.chargedMicroUsd]).sort(), [

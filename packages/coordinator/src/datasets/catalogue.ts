@@ -13,6 +13,7 @@ import {
 import type { z } from 'zod';
 import { chargeForPages, type PageChargeLedger, splitPagePrice } from '../creators/page-charges.js';
 import { parseStoredTerms } from '../creators/stored-terms.js';
+import { payReuseRoyalty, type RoyaltyLedger } from '../rewards/reuse-royalty.js';
 import { CoordinatorError } from '../errors.js';
 import { recordAudit } from '../store/audit-store.js';
 import { newId } from '../store/ids.js';
@@ -92,7 +93,7 @@ export class Catalogue {
   constructor(
     private readonly db: SqlDriver,
     private readonly builds: DatasetBuilds,
-    private readonly rewards: PageChargeLedger,
+    private readonly rewards: PageChargeLedger & RoyaltyLedger,
   ) {}
 
   async publish(caller: CatalogueCaller, body: unknown): Promise<CatalogueVersion> {
@@ -356,6 +357,17 @@ export class Catalogue {
           `a download of ${label} would cost USD ${microsDecimal(charged)}`,
         );
       await tx.run('UPDATE ds_downloads SET charged = ? WHERE id = ?', [charged, id]);
+      // Every row is a capture sold again: its node's operator earns the reuse royalty (docs/REWARDS.md),
+      // once per download and capture, and never for a capture made for the buyer's own jobs.
+      const sold = await tx.all<{ capture_id: string; node_id: string }>(
+        'SELECT capture_id, node_id FROM ds_version_rows WHERE version_id = ? ORDER BY capture_id',
+        [v.id],
+      );
+      await payReuseRoyalty(tx, this.rewards, {
+        ref: `dataset:${id}`,
+        buyer: caller.tenant,
+        captures: sold.map((r) => ({ captureId: r.capture_id, nodeId: r.node_id })),
+      });
     });
     return this.getDownload(caller.tenant, id);
   }
