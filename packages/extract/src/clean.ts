@@ -25,8 +25,14 @@ function isUnlikely(e: Element, ancestorsKept: boolean, unlikely: RegExp): boole
 /**
  * Removes what is never main content: script-like tags, hidden nodes, comments and
  * boilerplate by class/id/role. In place, iterative. `strict` also removes by class/id.
+ * `spare` names boxes kept even when hidden (a product page's details that a script reveals).
  */
-export function cleanTree(root: AnyNode, keep?: (e: Element) => boolean, unlikely: RegExp = UNLIKELY): void {
+export function cleanTree(
+  root: AnyNode,
+  keep?: (e: Element) => boolean,
+  unlikely: RegExp = UNLIKELY,
+  spare?: (e: Element) => boolean,
+): void {
   const strict = keep !== undefined;
   const stack: AnyNode[] = [root];
   while (stack.length) {
@@ -38,7 +44,7 @@ export function cleanTree(root: AnyNode, keep?: (e: Element) => boolean, unlikel
       if (c.type === 'comment' || c.type === 'directive') continue;
       if (isElement(c)) {
         if (SKIP_TAGS.has(c.name) || c.type !== 'tag') continue;
-        if (isHidden(c)) continue;
+        if (isHidden(c) && !spare?.(c)) continue;
         if (strict && isUnlikely(c, !insideTableOrCode(c), unlikely) && !keep(c)) continue;
         stack.push(c);
       }

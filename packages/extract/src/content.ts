@@ -13,6 +13,7 @@ import {
 import { findItemList } from './item-list.js';
 import type { PageType, PageTypeName } from './page-type.js';
 import { UNLIKELY, UNLIKELY_ON_FORUMS } from './patterns.js';
+import { holdsAnchor, type ProductHint, productAnchors, productBlock } from './product-block.js';
 import { pruneContent } from './prune.js';
 import { type Block, renderBlocks } from './render.js';
 import { computeStats, linkDensity, type Stats, type StatsMap } from './score.js';
@@ -22,24 +23,30 @@ import { step } from './work.js';
 export interface MainContent {
   blocks: Block[];
   nodes: Element[];
+  /** Found by the page's own structured data (a product's name and description): no second opinion. */
+  anchored?: boolean;
 }
 
 /** Finds the main content of a parsed page (mutates the tree: boilerplate is removed). */
-export function mainContent(doc: Document, type?: PageType): MainContent {
+export function mainContent(doc: Document, type?: PageType, product?: ProductHint): MainContent {
   const pageType = type?.type;
   const body = firstByName(doc, 'body') ?? firstByName(doc, 'html') ?? wrapRoot(doc);
   unwrapServerNoscript(body);
-  cleanTree(body);
+  const anchors = pageType === 'product' && product ? productAnchors(body, product) : null;
+  const spare = anchors ? (e: Element) => holdsAnchor(e, anchors) : undefined;
+  cleanTree(body, undefined, UNLIKELY, spare);
   const pre = computeStats(body);
   const total = pre.get(body) as Stats;
   // never drop by class name a node holding most of the page's paragraphs (e.g. "Page-ad-margins" wrappers)
   cleanTree(
     body,
     (e) => {
+      if (spare?.(e)) return true;
       const s = pre.get(e);
       return !!s && (s.paras > total.paras * 0.4 || s.chars - s.links > (total.chars - total.links) * 0.4);
     },
     pageType === 'forum' ? UNLIKELY_ON_FORUMS : UNLIKELY,
+    spare,
   );
   const stats = computeStats(body);
   const sel = selectByScore(body, stats);
@@ -47,15 +54,19 @@ export function mainContent(doc: Document, type?: PageType): MainContent {
   // an article the page itself does not declare (no schema.org/Open Graph type) may be a service page
   if (sel && type && pageType !== 'documentation' && (pageType !== 'article' || type.confidence < 0.75))
     nodes = widenForType(sel.top, nodes, stats, body, type.type);
-  const listed = type ? withItemList(nodes, stats, body, type) : null;
-  if (listed) nodes = listed;
-  pruneContent(nodes, stats);
+  const block = anchors ? productBlock(body, stats, anchors, nodes) : null;
+  const listed = type && !block ? withItemList(nodes, stats, body, type) : null;
+  if (block) nodes = block;
+  else if (listed) nodes = listed;
+  // the product's own name heads its block (pruning drops <h1>s elsewhere: they repeat the title)
+  const anchored = !!anchors && nodes.some((n) => holdsAnchor(n, anchors));
+  pruneContent(nodes, stats, anchored ? anchors?.heading : undefined);
   const linky = pageType === 'listing' || pageType === 'collection' || listed !== null;
   const rendered = renderBlocks(nodes).filter((b) => linky || keepBlock(b));
   // articles repeat runs of paragraphs on purpose (a meal plan per week); shops by accident
   const shop = pageType === 'product' || pageType === 'collection' || pageType === 'service';
   const blocks = shop ? once(rendered) : rendered;
-  if (blocks.length) return { blocks, nodes };
+  if (blocks.length) return anchored ? { blocks, nodes, anchored } : { blocks, nodes };
   // nothing article-like: a partial document (all remaining text) beats an empty one
   const all = renderBlocks([body]);
   const kept = all.filter(keepBlock);
