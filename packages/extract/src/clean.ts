@@ -2,6 +2,12 @@ import { type AnyNode, attr, type Element, isElement } from './dom.js';
 import { MAYBE_OK, SKIP_TAGS, UNLIKELY, UNLIKELY_ROLES } from './patterns.js';
 import { step } from './work.js';
 
+// The boxes of consent managers (OneTrust, Cookiebot, Usercentrics, Didomi, Quantcast): pages of short
+// teasers carry more text in their privacy centre than in the page, so they go whatever their size (in the
+// strict pass: the share of the page the size guard measures still counts them).
+const CONSENT_ID =
+  /^(onetrust-(consent-sdk|pc-sdk|banner-sdk)|CybotCookiebotDialog|usercentrics-root|didomi-host|qc-cmp2-container)$/;
+
 const HIDDEN_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden/i;
 
 function isHidden(e: Element): boolean {
@@ -44,6 +50,7 @@ export function cleanTree(
       if (c.type === 'comment' || c.type === 'directive') continue;
       if (isElement(c)) {
         if (SKIP_TAGS.has(c.name) || c.type !== 'tag') continue;
+        if (strict && c.attribs.id && CONSENT_ID.test(c.attribs.id)) continue;
         if (isHidden(c) && !spare?.(c)) continue;
         if (strict && isUnlikely(c, !insideTableOrCode(c), unlikely) && !keep(c)) continue;
         stack.push(c);

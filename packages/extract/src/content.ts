@@ -10,7 +10,7 @@ import {
   isElement,
   textOf,
 } from './dom.js';
-import { findItemList } from './item-list.js';
+import { declaredItemList, findItemList, type ItemList } from './item-list.js';
 import type { PageType, PageTypeName } from './page-type.js';
 import { UNLIKELY, UNLIKELY_ON_FORUMS } from './patterns.js';
 import { holdsAnchor, type ProductHint, productAnchors, productBlock } from './product-block.js';
@@ -27,8 +27,19 @@ export interface MainContent {
   anchored?: boolean;
 }
 
+/** What the page's structured data says about its content. */
+export interface ContentHints {
+  /** The JSON-LD Product, when the page has one. */
+  product?: ProductHint | undefined;
+  /** The URLs of the JSON-LD ItemList's items, when the page declares one. */
+  itemUrls?: string[] | undefined;
+  /** The page's URL, to resolve those. */
+  url?: string | undefined;
+}
+
 /** Finds the main content of a parsed page (mutates the tree: boilerplate is removed). */
-export function mainContent(doc: Document, type?: PageType, product?: ProductHint): MainContent {
+export function mainContent(doc: Document, type?: PageType, hints: ContentHints = {}): MainContent {
+  const { product } = hints;
   const pageType = type?.type;
   const body = firstByName(doc, 'body') ?? firstByName(doc, 'html') ?? wrapRoot(doc);
   unwrapServerNoscript(body);
@@ -55,7 +66,8 @@ export function mainContent(doc: Document, type?: PageType, product?: ProductHin
   if (sel && type && pageType !== 'documentation' && (pageType !== 'article' || type.confidence < 0.75))
     nodes = widenForType(sel.top, nodes, stats, body, type.type);
   const block = anchors ? productBlock(body, stats, anchors, nodes) : null;
-  const listed = type && !block ? withItemList(nodes, stats, body, type) : null;
+  const declared = hints.itemUrls && !block ? declaredItemList(body, stats, hints.itemUrls, hints.url) : null;
+  const listed = type && !block ? withItemList(nodes, stats, body, type, declared) : null;
   if (block) nodes = block;
   else if (listed) nodes = listed;
   // the product's own name heads its block (pruning drops <h1>s elsewhere: they repeat the title)
@@ -116,11 +128,18 @@ const DECLARED_ARTICLE = /^(json-ld|microdata):\w*(Article|Posting|Report)$|^og:
  * much text as what the scorer chose, or when the page is not a declared article and the run holds far
  * more, the run (with what was chosen, when both sit in one box of not much more) becomes the content.
  */
-function withItemList(nodes: Element[], stats: StatsMap, body: Element, type: PageType): Element[] | null {
-  const list = findItemList(body, stats);
+function withItemList(
+  nodes: Element[],
+  stats: StatsMap,
+  body: Element,
+  type: PageType,
+  declared: ItemList | null,
+): Element[] | null {
+  const list = declared ?? findItemList(body, stats);
   if (!list) return null;
   const chosen = nodes.reduce((n, e) => n + (stats.get(e)?.chars ?? 0), 0);
-  const linky = type.type === 'listing' || type.type === 'collection';
+  // a list the page declares in its JSON-LD is its content, whatever else it calls itself
+  const linky = declared !== null || type.type === 'listing' || type.type === 'collection';
   // a page that says it is an article (schema.org, Open Graph) is taken at its word
   const undeclared =
     type.type !== 'documentation' &&
@@ -132,7 +151,11 @@ function withItemList(nodes: Element[], stats: StatsMap, body: Element, type: Pa
     return (linky || undeclared) && list.chars >= chosen * 0.5 ? nodes : null;
   // item cards are short; boxes of a thousand characters each are sections (or a yearly archive)
   const cards = list.items >= 8 && list.chars / list.items <= 600;
-  if (!(linky && list.chars >= chosen * 0.8) && !(undeclared && cards && list.chars > chosen * 2))
+  if (
+    !declared &&
+    !(linky && list.chars >= chosen * 0.8) &&
+    !(undeclared && cards && list.chars > chosen * 2)
+  )
     return null;
   if (nodes.some((n) => contains(list.el, n))) return [list.el];
   const top = nodes[0];
