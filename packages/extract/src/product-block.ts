@@ -69,6 +69,8 @@ const own = (s: Stats | undefined): number => (s ? s.chars - s.links : 0);
 export interface ProductAnchors {
   description: Element;
   heading: Element;
+  /** Both anchors and every box above them, so asking whether a box holds one is a lookup. */
+  holders: Set<AnyNode>;
 }
 
 /** The elements holding the product's heading and the start of its description, or null unless both. */
@@ -99,19 +101,19 @@ export function productAnchors(body: Element, hint: ProductHint): ProductAnchors
     if (!heading && n.name === 'h1' && namesProduct(norm(textOf(n)), name, fullName)) heading = n;
     for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i] as AnyNode);
   }
-  return found && heading ? { description: found, heading } : null;
+  if (!found || !heading) return null;
+  const holders = new Set<AnyNode>();
+  for (const x of [found, heading]) {
+    for (let p: AnyNode | null = x; p; p = p.parent) {
+      step();
+      holders.add(p);
+    }
+  }
+  return { description: found, heading, holders };
 }
 
 /** True when `e` holds an anchor: boilerplate rules by class or role never drop it. */
-export function holdsAnchor(e: Element, a: ProductAnchors): boolean {
-  for (const x of [a.description, a.heading]) {
-    for (let p: AnyNode | null = x; p; p = p.parent) {
-      step();
-      if (p === e) return true;
-    }
-  }
-  return false;
-}
+export const holdsAnchor = (e: Element, a: ProductAnchors): boolean => a.holders.has(e);
 
 /**
  * What a product page's content is, given the scorer's choice: the box holding both anchors, grown to take
