@@ -2,6 +2,12 @@ import { type AnyNode, attr, type Element, isElement } from './dom.js';
 import { MAYBE_OK, SKIP_TAGS, UNLIKELY, UNLIKELY_ROLES } from './patterns.js';
 import { step } from './work.js';
 
+// The boxes of consent managers (OneTrust, Cookiebot, Usercentrics, Didomi, Quantcast): pages of short
+// teasers carry more text in their privacy centre than in the page, so they go whatever their size (in the
+// strict pass: the share of the page the size guard measures still counts them).
+const CONSENT_ID =
+  /^(onetrust-(consent-sdk|pc-sdk|banner-sdk)|CybotCookiebotDialog|usercentrics-root|didomi-host|qc-cmp2-container)$/;
+
 const HIDDEN_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden/i;
 
 function isHidden(e: Element): boolean {
@@ -25,8 +31,14 @@ function isUnlikely(e: Element, ancestorsKept: boolean, unlikely: RegExp): boole
 /**
  * Removes what is never main content: script-like tags, hidden nodes, comments and
  * boilerplate by class/id/role. In place, iterative. `strict` also removes by class/id.
+ * `spare` names boxes kept even when hidden (a product page's details that a script reveals).
  */
-export function cleanTree(root: AnyNode, keep?: (e: Element) => boolean, unlikely: RegExp = UNLIKELY): void {
+export function cleanTree(
+  root: AnyNode,
+  keep?: (e: Element) => boolean,
+  unlikely: RegExp = UNLIKELY,
+  spare?: (e: Element) => boolean,
+): void {
   const strict = keep !== undefined;
   const stack: AnyNode[] = [root];
   while (stack.length) {
@@ -38,7 +50,8 @@ export function cleanTree(root: AnyNode, keep?: (e: Element) => boolean, unlikel
       if (c.type === 'comment' || c.type === 'directive') continue;
       if (isElement(c)) {
         if (SKIP_TAGS.has(c.name) || c.type !== 'tag') continue;
-        if (isHidden(c)) continue;
+        if (strict && c.attribs.id && CONSENT_ID.test(c.attribs.id)) continue;
+        if (isHidden(c) && !spare?.(c)) continue;
         if (strict && isUnlikely(c, !insideTableOrCode(c), unlikely) && !keep(c)) continue;
         stack.push(c);
       }

@@ -10,9 +10,10 @@ import {
   isElement,
   textOf,
 } from './dom.js';
-import { findItemList } from './item-list.js';
+import { declaredItemList, findItemList, type ItemList } from './item-list.js';
 import type { PageType, PageTypeName } from './page-type.js';
 import { UNLIKELY, UNLIKELY_ON_FORUMS } from './patterns.js';
+import { holdsAnchor, type ProductHint, productAnchors, productBlock } from './product-block.js';
 import { pruneContent } from './prune.js';
 import { type Block, renderBlocks } from './render.js';
 import { computeStats, linkDensity, type Stats, type StatsMap } from './score.js';
@@ -22,24 +23,41 @@ import { step } from './work.js';
 export interface MainContent {
   blocks: Block[];
   nodes: Element[];
+  /** Found by the page's own structured data (a product's name and description): no second opinion. */
+  anchored?: boolean;
+}
+
+/** What the page's structured data says about its content. */
+export interface ContentHints {
+  /** The JSON-LD Product, when the page has one. */
+  product?: ProductHint | undefined;
+  /** The URLs of the JSON-LD ItemList's items, when the page declares one. */
+  itemUrls?: string[] | undefined;
+  /** The page's URL, to resolve those. */
+  url?: string | undefined;
 }
 
 /** Finds the main content of a parsed page (mutates the tree: boilerplate is removed). */
-export function mainContent(doc: Document, type?: PageType): MainContent {
+export function mainContent(doc: Document, type?: PageType, hints: ContentHints = {}): MainContent {
+  const { product } = hints;
   const pageType = type?.type;
   const body = firstByName(doc, 'body') ?? firstByName(doc, 'html') ?? wrapRoot(doc);
   unwrapServerNoscript(body);
-  cleanTree(body);
+  const anchors = pageType === 'product' && product ? productAnchors(body, product) : null;
+  const spare = anchors ? (e: Element) => holdsAnchor(e, anchors) : undefined;
+  cleanTree(body, undefined, UNLIKELY, spare);
   const pre = computeStats(body);
   const total = pre.get(body) as Stats;
   // never drop by class name a node holding most of the page's paragraphs (e.g. "Page-ad-margins" wrappers)
   cleanTree(
     body,
     (e) => {
+      if (spare?.(e)) return true;
       const s = pre.get(e);
       return !!s && (s.paras > total.paras * 0.4 || s.chars - s.links > (total.chars - total.links) * 0.4);
     },
     pageType === 'forum' ? UNLIKELY_ON_FORUMS : UNLIKELY,
+    spare,
   );
   const stats = computeStats(body);
   const sel = selectByScore(body, stats);
@@ -47,15 +65,20 @@ export function mainContent(doc: Document, type?: PageType): MainContent {
   // an article the page itself does not declare (no schema.org/Open Graph type) may be a service page
   if (sel && type && pageType !== 'documentation' && (pageType !== 'article' || type.confidence < 0.75))
     nodes = widenForType(sel.top, nodes, stats, body, type.type);
-  const listed = type ? withItemList(nodes, stats, body, type) : null;
-  if (listed) nodes = listed;
-  pruneContent(nodes, stats);
+  const block = anchors ? productBlock(body, stats, anchors, nodes) : null;
+  const declared = hints.itemUrls && !block ? declaredItemList(body, stats, hints.itemUrls, hints.url) : null;
+  const listed = type && !block ? withItemList(nodes, stats, body, type, declared) : null;
+  if (block) nodes = block;
+  else if (listed) nodes = listed;
+  // the product's own name heads its block (pruning drops <h1>s elsewhere: they repeat the title)
+  const anchored = !!anchors && nodes.some((n) => holdsAnchor(n, anchors));
+  pruneContent(nodes, stats, anchored ? anchors?.heading : undefined);
   const linky = pageType === 'listing' || pageType === 'collection' || listed !== null;
   const rendered = renderBlocks(nodes).filter((b) => linky || keepBlock(b));
   // articles repeat runs of paragraphs on purpose (a meal plan per week); shops by accident
   const shop = pageType === 'product' || pageType === 'collection' || pageType === 'service';
   const blocks = shop ? once(rendered) : rendered;
-  if (blocks.length) return { blocks, nodes };
+  if (blocks.length) return anchored ? { blocks, nodes, anchored } : { blocks, nodes };
   // nothing article-like: a partial document (all remaining text) beats an empty one
   const all = renderBlocks([body]);
   const kept = all.filter(keepBlock);
@@ -105,11 +128,18 @@ const DECLARED_ARTICLE = /^(json-ld|microdata):\w*(Article|Posting|Report)$|^og:
  * much text as what the scorer chose, or when the page is not a declared article and the run holds far
  * more, the run (with what was chosen, when both sit in one box of not much more) becomes the content.
  */
-function withItemList(nodes: Element[], stats: StatsMap, body: Element, type: PageType): Element[] | null {
-  const list = findItemList(body, stats);
+function withItemList(
+  nodes: Element[],
+  stats: StatsMap,
+  body: Element,
+  type: PageType,
+  declared: ItemList | null,
+): Element[] | null {
+  const list = declared ?? findItemList(body, stats);
   if (!list) return null;
   const chosen = nodes.reduce((n, e) => n + (stats.get(e)?.chars ?? 0), 0);
-  const linky = type.type === 'listing' || type.type === 'collection';
+  // a list the page declares in its JSON-LD is its content, whatever else it calls itself
+  const linky = declared !== null || type.type === 'listing' || type.type === 'collection';
   // a page that says it is an article (schema.org, Open Graph) is taken at its word
   const undeclared =
     type.type !== 'documentation' &&
@@ -121,7 +151,11 @@ function withItemList(nodes: Element[], stats: StatsMap, body: Element, type: Pa
     return (linky || undeclared) && list.chars >= chosen * 0.5 ? nodes : null;
   // item cards are short; boxes of a thousand characters each are sections (or a yearly archive)
   const cards = list.items >= 8 && list.chars / list.items <= 600;
-  if (!(linky && list.chars >= chosen * 0.8) && !(undeclared && cards && list.chars > chosen * 2))
+  if (
+    !declared &&
+    !(linky && list.chars >= chosen * 0.8) &&
+    !(undeclared && cards && list.chars > chosen * 2)
+  )
     return null;
   if (nodes.some((n) => contains(list.el, n))) return [list.el];
   const top = nodes[0];

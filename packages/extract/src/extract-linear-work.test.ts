@@ -21,6 +21,10 @@ const SHAPES: Record<string, (n: number) => string> = {
   // close runner-up of the best one, and a climb that tests each against each would be quadratic
   'equal rows each six boxes deep': (n) =>
     `<html><body>${'<section>'.repeat(150)}${Array.from({ length: n / 8 }, (_, r) => `${'<div>'.repeat(6)}<p>Row ${r} says the same thing, with commas, as every other row here.</p>${'</div>'.repeat(6)}`).join('')}${'</section>'.repeat(150)}</body></html>`,
+  // a product page (JSON-LD Product) whose name and description sit deep, among many boxes the class rules
+  // drop: each is asked whether it holds an anchor, which must not climb from the anchors every time
+  'product page with many boilerplate boxes': (n) =>
+    `<html><head><script type="application/ld+json">{"@type":"Product","name":"Harbour Jacket","description":"A waxed cotton jacket for a wet crossing, lined with flannel."}</script></head><body>${'<div class="w">'.repeat(150)}<h1>Harbour Jacket</h1><p>A waxed cotton jacket for a wet crossing, lined with flannel.</p>${Array.from({ length: n / 4 }, (_, r) => `<div class="share-${r}"><span>Share ${r}</span></div>`).join('')}${'</div>'.repeat(150)}</body></html>`,
   'wide flat list of links': (n) =>
     `<html><body><ul>${Array.from({ length: n }, (_, i) => `<li class="item"><a href="/i/${i}">Item ${i}, a linked title</a></li>`).join('')}</ul></body></html>`,
 };

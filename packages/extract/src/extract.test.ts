@@ -115,3 +115,20 @@ test('the crawler gets robots meta tags, nofollow marks, <base href> and links o
     ['https://example.org/x'],
   );
 });
+
+test("a consent manager's privacy centre is never the content, however much of the page it is", () => {
+  const purposes = Array.from(
+    { length: 12 },
+    (_, i) =>
+      `<p>Purpose ${i}: we process your data, with our partners, to measure, store and personalise content, and you may object.</p>`,
+  ).join('');
+  const teasers = Array.from(
+    { length: 4 },
+    (_, i) => `<li><a href="/r/${i}">Weeknight dinner idea ${i}</a></li>`,
+  ).join('');
+  const html = `<html><body><main><h1>Dinner</h1><p>What is for dinner tonight? These recipes, picked by our editors.</p><ul>${teasers}</ul></main>
+    <div id="onetrust-consent-sdk"><div class="ot-pc"><h3>Your Privacy</h3>${purposes}</div></div></body></html>`;
+  const d = extract(html, { url: 'https://food.example/dinner', secondOpinion: false });
+  assert.ok(!d.text.includes('Purpose'), d.text);
+  assert.ok(d.text.includes('What is for dinner tonight'), d.text);
+});

@@ -132,12 +132,13 @@ function extractFrom(
   // htmlparser2 adds no implicit <body>: a bare fragment is walked from the document root.
   const body = firstByName(doc, 'body') ?? firstByName(doc, 'html') ?? (doc as unknown as Element);
   const links = collectLinks(body, base);
-  let main = mainContent(doc, pageType);
+  const itemUrls = structured.itemLists.flatMap((l) => l.items.map((i) => i.url).filter((u) => u !== null));
+  let main = mainContent(doc, pageType, { product: structured.products[0], itemUrls, url: base });
   let text = main.blocks.map((b) => b.text).join('\n\n');
   // pathological pages (very deep or huge) skip the second opinion: Readability is
   // superlinear on them and they are not articles anyway
   const askable = !shallow.limited && !flattened && src.length < 2_000_000;
-  if (text.length < SECOND_OPINION_BELOW && askable && opts.secondOpinion !== false) {
+  if (text.length < SECOND_OPINION_BELOW && askable && !main.anchored && opts.secondOpinion !== false) {
     try {
       const alt = readabilitySecondOpinion(shallow.html, text.length);
       if (alt) {

@@ -55,3 +55,28 @@ test('a shop page drawn twice (desktop and mobile copies) gives its text once; s
   assert.equal(d.text.split('minimalist without being limiting').length - 1, 1, d.text);
   assert.equal(d.text.split('Not valid with other offers').length - 1, 2, d.text);
 });
+
+test('a page that declares a JSON-LD ItemList is that list, even when it also calls itself an article', () => {
+  const urls = Array.from({ length: 6 }, (_, i) => `https://recipes.example/sauce-${i}`);
+  const ld = JSON.stringify([
+    { '@context': 'https://schema.org', '@type': 'CollectionPage', name: 'Tomato sauces' },
+    {
+      '@context': 'https://schema.org',
+      '@type': 'ItemList',
+      itemListElement: urls.map((url, i) => ({ '@type': 'ListItem', position: i + 1, url })),
+    },
+  ]);
+  // few cards, no repeated class: nothing marks them as a run but the page's own list
+  const cards = urls
+    .map(
+      (u, i) =>
+        `<div class="c${i}"><a href="${u.replace('https://recipes.example', '')}"><span>Sauce number ${i}</span></a></div>`,
+    )
+    .join('');
+  const html = `<html><head><meta property="og:type" content="article"><script type="application/ld+json">${ld}</script></head><body>
+    <div class="legal"><p>${prose(1)}</p><p>${prose(2)}</p><p>${prose(3)}</p></div>
+    <section class="grid">${cards}</section><footer>© Recipes</footer></body></html>`;
+  const d = extract(html, { url: 'https://recipes.example/tomato-sauces', secondOpinion: false });
+  for (let i = 0; i < 6; i++) assert.ok(d.text.includes(`Sauce number ${i}`), `item ${i} missing: ${d.text}`);
+  assert.ok(!d.text.includes('Paragraph 1 of the introduction'), d.text);
+});

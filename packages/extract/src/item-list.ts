@@ -48,3 +48,68 @@ export function findItemList(root: Element, stats: StatsMap): ItemList | null {
   }
   return best;
 }
+
+/**
+ * The box holding the links of the page's own JSON-LD ItemList (a CollectionPage's recipes, a search
+ * page's results): the lowest element holding most of the page's links to the listed URLs. Null when the
+ * page links fewer than three of them.
+ */
+export function declaredItemList(
+  root: Element,
+  stats: StatsMap,
+  urls: string[],
+  base: string | undefined,
+): ItemList | null {
+  const want = new Set<string>();
+  for (const u of urls) {
+    const k = urlKey(u, base);
+    if (k) want.add(k);
+  }
+  if (want.size < 3) return null;
+  const held = new Map<Element, number>();
+  const hit = new Set<string>();
+  let links = 0;
+  const stack: Element[] = [root];
+  while (stack.length) {
+    const e = stack.pop() as Element;
+    step();
+    if (e.name === 'a') {
+      const k = e.attribs.href ? urlKey(e.attribs.href, base) : null;
+      if (k && want.has(k)) {
+        links++;
+        hit.add(k);
+        for (let p = e.parent; p && isElement(p); p = p.parent) {
+          step();
+          held.set(p, (held.get(p) ?? 0) + 1);
+          if (p === root) break;
+        }
+      }
+      continue;
+    }
+    for (const c of e.children) if (isElement(c)) stack.push(c);
+  }
+  if (hit.size < 3) return null;
+  // the deepest box holding most of those links: a box holds more than any box inside it
+  let best: Element | null = null;
+  let bestDepth = -1;
+  for (const [e, n] of held) {
+    if (n < links * 0.8) continue;
+    let d = 0;
+    for (let p = e.parent; p; p = p.parent) d++;
+    if (d > bestDepth) {
+      best = e;
+      bestDepth = d;
+    }
+  }
+  if (!best || best === root) return null;
+  return { el: best, items: hit.size, chars: stats.get(best)?.chars ?? 0 };
+}
+
+function urlKey(href: string, base: string | undefined): string | null {
+  try {
+    const u = new URL(href, base);
+    return `${u.host}${u.pathname.replace(/\/$/, '')}`.toLowerCase();
+  } catch {
+    return null;
+  }
+}

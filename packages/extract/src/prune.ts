@@ -29,7 +29,7 @@ function discard(e: Element): boolean {
 }
 
 /** Removes in-article boilerplate below `roots` (not the roots themselves). In place. */
-export function pruneContent(roots: Element[], stats: StatsMap): void {
+export function pruneContent(roots: Element[], stats: StatsMap, spare?: Element): void {
   let total = 0;
   for (const r of roots) total += stats.get(r)?.chars ?? 0;
   // a "discardable" box holding a big share of the text is the article itself, mislabelled
@@ -39,7 +39,7 @@ export function pruneContent(roots: Element[], stats: StatsMap): void {
     const n = stack.pop() as AnyNode;
     step();
     if (!isElement(n)) continue;
-    n.children = n.children.filter((c) => !(isElement(c) && discard(c) && !big(c)));
+    n.children = n.children.filter((c) => !(isElement(c) && c !== spare && discard(c) && !big(c)));
     for (const c of n.children) stack.push(c);
   }
 }
