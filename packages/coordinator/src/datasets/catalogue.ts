@@ -13,8 +13,8 @@ import {
 import type { z } from 'zod';
 import { chargeForPages, type PageChargeLedger, splitPagePrice } from '../creators/page-charges.js';
 import { parseStoredTerms } from '../creators/stored-terms.js';
-import { payReuseRoyalty, type RoyaltyLedger } from '../rewards/reuse-royalty.js';
 import { CoordinatorError } from '../errors.js';
+import { payReuseRoyalty, type RoyaltyLedger } from '../rewards/reuse-royalty.js';
 import { recordAudit } from '../store/audit-store.js';
 import { newId } from '../store/ids.js';
 import type { SqlDriver, SqlExecutor } from '../store/sql-driver.js';
