@@ -1,3 +1,4 @@
+import { inChunks, valuesList } from './multi-row.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
 
 /** A stored page handed to an extraction worker: what it needs to rebuild the document the capture binds. */
@@ -22,6 +23,16 @@ export class ExtractQueueStore {
       'INSERT INTO extract_queue (capture_id, job_id, created_at) VALUES (?, ?, ?) ON CONFLICT (capture_id) DO NOTHING',
       [captureId, jobId, Date.now()],
     );
+  }
+
+  /** add() for a batch of stored pages, in one statement. */
+  async addMany(tx: SqlExecutor, rows: readonly { captureId: string; jobId: string }[]): Promise<void> {
+    const now = Date.now();
+    await inChunks(tx, rows, (chunk) => [
+      `INSERT INTO extract_queue (capture_id, job_id, created_at) VALUES ${valuesList(chunk.length, ['?', '?', '?'])}
+       ON CONFLICT (capture_id) DO NOTHING`,
+      chunk.flatMap((r) => [r.captureId, r.jobId, now]),
+    ]);
   }
 
   /** Up to `limit` unclaimed (or abandoned) rows, oldest first, claimed until `now + holdMs`. */
