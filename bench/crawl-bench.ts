@@ -452,9 +452,9 @@ async function swardProcsRun(
     // the preload writes ten times a second: wait for a fresh total
     await new Promise((r) => setTimeout(r, 250));
     try {
-      return (JSON.parse(readFileSync(sqlCount, 'utf8')) as { statements: number }).statements;
+      return JSON.parse(readFileSync(sqlCount, 'utf8')) as { statements: number; captureInserts: number };
     } catch {
-      return Number.NaN;
+      return { statements: Number.NaN, captureInserts: Number.NaN };
     }
   };
   const s0 = await statements();
@@ -496,7 +496,12 @@ async function swardProcsRun(
       coordinatorMainCpuMsPerPage: +(((c1.main - c0.main) * 1000) / pages).toFixed(2),
       coordinatorWorkersCpuMsPerPage: +(((c1.all - c1.main - (c0.all - c0.main)) * 1000) / pages).toFixed(2),
       // over the timed window plus up to 0.25 s after it (the counter's file is written every 0.1 s)
-      sqlStatementsPerPage: +((s1 - s0) / pages).toFixed(1),
+      sqlStatementsPerPage: +((s1.statements - s0.statements) / pages).toFixed(1),
+      // answers (stored, skipped, failed) per INSERT INTO captures: the batches the capture path commits
+      capturesPerCaptureInsert: +(
+        (done.progress ? done.stored + (done.progress.skipped ?? 0) + (done.progress.failed ?? 0) : pages) /
+        (s1.captureInserts - s0.captureInserts)
+      ).toFixed(2),
       treePeakRssMiB: mib(rssPeak),
       profiles: profileDir ? readdirSync(profileDir) : [],
       skipped: done.progress?.skipped,

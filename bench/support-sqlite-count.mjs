@@ -11,6 +11,9 @@ const out = process.env.SWARD_BENCH_SQL_COUNT;
 if (out && process.argv[1]) {
   const Database = createRequire(process.argv[1])('better-sqlite3');
   let statements = 0;
+  // INSERT INTO captures runs once per capture before issue #14's batching, once per batch of plain pages
+  // after: stored pages per insert is the size of the batches the coordinator commits
+  let captureInserts = 0;
   const probe = new Database(':memory:');
   const Statement = Object.getPrototypeOf(probe.prepare('SELECT 1'));
   probe.close();
@@ -18,6 +21,7 @@ if (out && process.argv[1]) {
     const f = Statement[name];
     Statement[name] = function (...a) {
       statements++;
+      if (this.source.startsWith('INSERT INTO captures')) captureInserts++;
       return f.apply(this, a);
     };
   }
@@ -28,7 +32,7 @@ if (out && process.argv[1]) {
   };
   // written aside and renamed, so a reader never sees a half-written file
   const dump = () => {
-    writeFileSync(`${out}.tmp`, JSON.stringify({ statements }));
+    writeFileSync(`${out}.tmp`, JSON.stringify({ statements, captureInserts }));
     renameSync(`${out}.tmp`, out);
   };
   setInterval(dump, 100).unref();

@@ -302,10 +302,17 @@ for (const backend of backends()) {
       assert.ok(j?.capturedAt, 'captured: every page answered');
       assert.equal(j?.finishedAt, null);
       assert.equal((await store.frontier.progress(job.id)).documentsPending, 6);
+      // rounds run here one at a time (no background loop), so each round's statements can be counted
       const pool = new ExtractionPool(store, blobs, { threads: 1 });
-      pool.start();
+      const count = countStatements(store);
       try {
-        while ((await store.frontier.progress(job.id)).documentsPending > 0) await pool.round();
+        while ((await store.frontier.progress(job.id)).documentsPending > 0) {
+          const before = count();
+          const made = await pool.round();
+          // claim, the job's options, one insert and one delete for the round's documents, the job finished
+          if (made > 1)
+            assert.ok(count() - before <= 12, `${made} documents stored in ${count() - before} statements`);
+        }
       } finally {
         await pool.stop();
       }
