@@ -379,10 +379,12 @@ async function swardProcsRun(
   const { mkdirSync, readdirSync } = await import('node:fs');
   const { SwardClient } = await import('@sward/sdk');
   const bin = baseBin || fileURLToPath(new URL('../packages/cli/bin/sward.js', import.meta.url));
+  // SQL statements of the coordinator are counted by a preload (support-sqlite-count.mjs) into this file
+  const sqlCount = join(work, 'sql-count.json');
   const env = { ...process.env, SWARD_LOG_LEVEL: 'warn', SWARD_NODE_LOG_LEVEL: 'warn', NODE_OPTIONS: '' };
-  const start = (args: string[], flags: string[] = []) => {
+  const start = (args: string[], flags: string[] = [], extraEnv: Record<string, string> = {}) => {
     const child = spawn(process.execPath, [...flags, bin, ...args], {
-      env,
+      env: { ...env, ...extraEnv },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
@@ -414,7 +416,12 @@ async function swardProcsRun(
       '0',
       '--no-politeness',
     ],
-    profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
+    [
+      '--import',
+      fileURLToPath(new URL('./support-sqlite-count.mjs', import.meta.url)),
+      ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
+    ],
+    { SWARD_BENCH_SQL_COUNT: sqlCount },
   );
   const key = (await coord.waitFor(/first API key \(shown once, stored hashed\): (sk_\S+)/))[1] as string;
   const url = `http://127.0.0.1:${port}`;
@@ -441,6 +448,16 @@ async function swardProcsRun(
       pids.reduce((a, p) => a + procRss(p), process.memoryUsage.rss()),
     );
   }, 50);
+  const statements = async () => {
+    // the preload writes ten times a second: wait for a fresh total
+    await new Promise((r) => setTimeout(r, 250));
+    try {
+      return JSON.parse(readFileSync(sqlCount, 'utf8')) as { statements: number; captureInserts: number };
+    } catch {
+      return { statements: Number.NaN, captureInserts: Number.NaN };
+    }
+  };
+  const s0 = await statements();
   const cpu0 = treeCpu();
   const c0 = threadCpu();
   const t0 = performance.now();
@@ -456,6 +473,7 @@ async function swardProcsRun(
   const cpuSeconds = treeCpu() - cpu0;
   const c1 = threadCpu();
   clearInterval(sampler);
+  const s1 = await statements();
   if (done.state !== 'done') throw new Error('Sward crawl did not finish in 10 minutes');
   const urls: string[] = [];
   for await (const p of client.pages(job.id)) {
@@ -477,6 +495,13 @@ async function swardProcsRun(
       documentsReadyMs: done.finishedAt == null ? null : done.finishedAt - done.createdAt,
       coordinatorMainCpuMsPerPage: +(((c1.main - c0.main) * 1000) / pages).toFixed(2),
       coordinatorWorkersCpuMsPerPage: +(((c1.all - c1.main - (c0.all - c0.main)) * 1000) / pages).toFixed(2),
+      // over the timed window plus up to 0.25 s after it (the counter's file is written every 0.1 s)
+      sqlStatementsPerPage: +((s1.statements - s0.statements) / pages).toFixed(1),
+      // answers (stored, skipped, failed) per INSERT INTO captures: the batches the capture path commits
+      capturesPerCaptureInsert: +(
+        (done.progress ? done.stored + (done.progress.skipped ?? 0) + (done.progress.failed ?? 0) : pages) /
+        (s1.captureInserts - s0.captureInserts)
+      ).toFixed(2),
       treePeakRssMiB: mib(rssPeak),
       profiles: profileDir ? readdirSync(profileDir) : [],
       skipped: done.progress?.skipped,

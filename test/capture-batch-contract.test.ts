@@ -11,6 +11,27 @@ import { ingestStack } from './support/ingest-stack.js';
 
 type Lease = { leaseId: string; jobId: string; url: string };
 
+/** Counts the statements a store's driver runs from now on (transactions' BEGIN and COMMIT not included). */
+function countStatements(store: Store): () => number {
+  let n = 0;
+  const db = store.db as unknown as Record<string, unknown>;
+  const wrap = <T extends object>(ex: T): T => {
+    for (const name of ['all', 'get', 'run'] as const) {
+      const f = (ex as Record<string, unknown>)[name] as (...a: unknown[]) => unknown;
+      (ex as Record<string, unknown>)[name] = (...a: unknown[]) => {
+        n++;
+        return f.apply(ex, a);
+      };
+    }
+    return ex;
+  };
+  wrap(db);
+  const transaction = db.transaction as (fn: (tx: object) => Promise<unknown>) => Promise<unknown>;
+  db.transaction = (fn: (tx: object) => Promise<unknown>) =>
+    transaction.call(db, (tx: object) => fn(wrap({ ...(tx as object) })));
+  return () => n;
+}
+
 /** A batch item as a node sends it: the signed capture and its body as bytes. */
 function item(node: Identity, lease: Lease, res: Parameters<typeof captureUpload>[2]): CaptureBatchItem {
   const u = captureUpload(node, lease, res);
@@ -160,6 +181,113 @@ for (const backend of backends()) {
       await store.close();
     });
 
+    test("a mixed batch (forged, another node's lease, a resend, a repeat, a redirect onto a page of the batch): the bad ones are refused alone, the good ones stored once", async () => {
+      const { store, ingest, node } = await setup();
+      const { job, lease } = await fiveLeases(store, ingest, node);
+      const other = generateIdentity();
+      await store.auth.upsertNode({ id: other.id });
+      // a second page for the other node, so that it holds a lease of the job
+      await store.frontier.enqueue(store.db, job.id, [{ url: 'http://b.test/f', depth: 1 }]);
+      const [otherLease] = await schedulerFor(store).claim(other.id, 1);
+      assert.equal(otherLease?.url, 'http://b.test/f');
+      const resent = item(node, lease('/a'), { body: page('a') });
+      const [before] = await ingest.acceptBatch(node.id, [resent]);
+      assert.ok(before?.accepted);
+      const forged = item(node, lease('/b'), { body: page('b') });
+      forged.capture = { ...(forged.capture as object), status: 203 };
+      // signed by our node for a lease issued to the other node
+      const notMine = item(node, otherLease as Lease, { body: page('f') });
+      const good = item(node, lease('/c'), { body: page('c') });
+      // /d reports a redirect to /e; /e itself comes later in the batch, fetched directly
+      const redirected = item(node, lease('/d'), {
+        body: page('e'),
+        finalUrl: 'http://b.test/e',
+        redirects: [{ url: 'http://b.test/d', status: 301, location: '/e' }],
+      });
+      const direct = item(node, lease('/e'), { body: page('e') });
+      const results = await ingest.acceptBatch(node.id, [
+        resent,
+        forged,
+        notMine,
+        good,
+        redirected,
+        good,
+        direct,
+      ]);
+      assert.deepEqual(
+        results.map((r) => (r.accepted ? `${r.outcome}${r.reason ? `:${r.reason}` : ''}` : r.error.code)),
+        ['stored', 'BAD_SIGNATURE', 'LEASE_NOT_HELD', 'stored', 'stored', 'stored', 'stored'],
+      );
+      assert.deepEqual(results[0], before, 'a resend gets the first answer');
+      assert.deepEqual(results[5], results[3], 'a capture repeated in the batch gets its first answer');
+      const rows = await store.db.all<{
+        requested_url: string;
+        final_url: string;
+        outcome: string;
+        reason: string | null;
+      }>(
+        "SELECT requested_url, final_url, outcome, reason FROM captures WHERE job_id = ? AND outcome <> 'policy' ORDER BY requested_url",
+        [job.id],
+      );
+      assert.deepEqual(
+        rows.map((r) => [r.requested_url, r.final_url, r.outcome, r.reason]),
+        [
+          ['http://b.test/', 'http://b.test/', 'stored', null],
+          ['http://b.test/a', 'http://b.test/a', 'stored', null],
+          ['http://b.test/c', 'http://b.test/c', 'stored', null],
+          // the redirect claim gave way to the direct fetch of its final URL, as it would one batch later
+          ['http://b.test/d', 'http://b.test/e', 'skipped', 'duplicate'],
+          ['http://b.test/e', 'http://b.test/e', 'stored', null],
+        ],
+      );
+      const j = await store.frontier.getJob(job.id);
+      assert.equal(j?.stored, 4, 'the job counts each stored page once');
+      const urls = await store.db.all<{ url: string; state: string }>(
+        'SELECT url, state FROM urls WHERE job_id = ? ORDER BY url',
+        [job.id],
+      );
+      assert.deepEqual(
+        urls.map((u) => `${u.url} ${u.state}`),
+        [
+          'http://b.test/ stored',
+          'http://b.test/a stored',
+          'http://b.test/b leased',
+          'http://b.test/c stored',
+          'http://b.test/d skipped',
+          'http://b.test/e stored',
+          'http://b.test/f leased',
+        ],
+        "the forged capture and the other node's lease are still open",
+      );
+      const paid = await store.db.all<{ capture_id: string; n: number }>(
+        'SELECT r.capture_id, count(*) AS n FROM rw_captures r GROUP BY r.capture_id HAVING count(*) > 1',
+      );
+      assert.deepEqual(paid, [], 'no capture is paid twice');
+      const work = await store.db.get<{ n: number }>(
+        "SELECT count(*) AS n FROM rw_transactions WHERE kind = 'work' AND ref IN (SELECT id FROM captures WHERE job_id = ?)",
+        [job.id],
+      );
+      assert.equal(Number(work?.n), 5, 'every page stored when it came is paid once: /, /a, /c, /d, /e');
+      await store.close();
+    });
+
+    test('a batch of plain pages costs the statements of one page, not one set per page', async () => {
+      const { store, ingest, node } = await setup();
+      const { lease } = await fiveLeases(store, ingest, node);
+      const one = ['/a'].map((p) => item(node, lease(p), { body: page(p) }));
+      const four = ['/b', '/c', '/d', '/e'].map((p) => item(node, lease(p), { body: page(p) }));
+      const count = countStatements(store);
+      await ingest.acceptBatch(node.id, one);
+      const single = count();
+      await ingest.acceptBatch(node.id, four);
+      const batch = count() - single;
+      assert.ok(
+        batch <= single + 4,
+        `a batch of 4 plain pages ran ${batch} statements, one page alone ${single}: one statement per table per batch`,
+      );
+      await store.close();
+    });
+
     test('a crawl is captured first and done once the workers made its documents, as --rederive would', async () => {
       const { store, ingest, node, blobs } = await setup();
       const { job, lease } = await fiveLeases(store, ingest, node);
@@ -174,10 +302,17 @@ for (const backend of backends()) {
       assert.ok(j?.capturedAt, 'captured: every page answered');
       assert.equal(j?.finishedAt, null);
       assert.equal((await store.frontier.progress(job.id)).documentsPending, 6);
+      // rounds run here one at a time (no background loop), so each round's statements can be counted
       const pool = new ExtractionPool(store, blobs, { threads: 1 });
-      pool.start();
+      const count = countStatements(store);
       try {
-        while ((await store.frontier.progress(job.id)).documentsPending > 0) await pool.round();
+        while ((await store.frontier.progress(job.id)).documentsPending > 0) {
+          const before = count();
+          const made = await pool.round();
+          // claim, the job's options, one insert and one delete for the round's documents, the job finished
+          if (made > 1)
+            assert.ok(count() - before <= 12, `${made} documents stored in ${count() - before} statements`);
+        }
       } finally {
         await pool.stop();
       }

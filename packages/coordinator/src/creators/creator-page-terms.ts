@@ -1,6 +1,7 @@
 import type { ReceiptCreatorTerms } from '@sward/core';
 import type { CreatorPageAnswer, CreatorPageTerms } from '../ingest/ingest-hooks.js';
 import type { CreatorTermsHook, LeaseCreatorTerms } from '../scheduler/lease-scheduler.js';
+import { inChunks, marks } from '../store/multi-row.js';
 import type { SqlDriver, SqlExecutor } from '../store/sql-driver.js';
 import type { Creators } from './creators-service.js';
 import { chargeForPages, type PageChargeLedger } from './page-charges.js';
@@ -37,21 +38,38 @@ export class CreatorPageFlow implements CreatorTermsHook, CreatorPageTerms {
   }
 
   async termsOfLease(ex: SqlExecutor, leaseId: string): Promise<ReceiptCreatorTerms | null> {
-    const r = await ex.get<{ domain: string; version: number; terms: string }>(
-      `SELECT l.domain, l.version, t.terms FROM cr_lease_terms l
-       JOIN cr_terms t ON t.domain = l.domain AND t.version = l.version WHERE l.lease_id = ?`,
-      [leaseId],
+    return (await this.termsOfLeases(ex, [leaseId])).get(leaseId) ?? null;
+  }
+
+  async termsOfLeases(
+    ex: SqlExecutor,
+    leaseIds: readonly string[],
+  ): Promise<Map<string, ReceiptCreatorTerms>> {
+    const rows = await inChunks<string, { lease_id: string; domain: string; version: number; terms: string }>(
+      ex,
+      [...new Set(leaseIds)],
+      (chunk) => [
+        `SELECT l.lease_id, l.domain, l.version, t.terms FROM cr_lease_terms l
+         JOIN cr_terms t ON t.domain = l.domain AND t.version = l.version WHERE l.lease_id IN (${marks(chunk.length)})`,
+        [...chunk],
+      ],
     );
-    if (!r) return null;
-    const t = parseStoredTerms(r.terms);
-    return {
-      domain: r.domain,
-      version: Number(r.version),
-      license: t.license,
-      purposes: t.purposes,
-      pricePer1000PagesUsd: t.pricePer1000PagesUsd,
-      royaltyShare: t.royaltyShare,
-    };
+    return new Map(
+      rows.map((r) => {
+        const t = parseStoredTerms(r.terms);
+        return [
+          r.lease_id,
+          {
+            domain: r.domain,
+            version: Number(r.version),
+            license: t.license,
+            purposes: t.purposes,
+            pricePer1000PagesUsd: t.pricePer1000PagesUsd,
+            royaltyShare: t.royaltyShare,
+          },
+        ];
+      }),
+    );
   }
 
   async answered(tx: SqlExecutor, a: CreatorPageAnswer): Promise<number> {

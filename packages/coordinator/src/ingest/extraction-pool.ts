@@ -124,7 +124,7 @@ export class ExtractionPool {
     const ready = done.filter((d): d is { task: ExtractionTask; doc: Record<string, unknown> } => d !== null);
     const jobs = new Set(ready.map((d) => d.task.jobId));
     await this.store.db.transaction(async (tx) => {
-      for (const d of ready) await this.store.extractQueue.complete(tx, d.task, d.doc);
+      await this.store.extractQueue.completeMany(tx, ready);
       for (const jobId of jobs) await this.store.frontier.finishIfDone(tx, jobId);
     });
     return ready.length;

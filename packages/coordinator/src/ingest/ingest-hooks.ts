@@ -15,6 +15,11 @@ export interface CaptureLedger {
     tx: SqlExecutor,
     c: { captureId: string; nodeId: string; bytes: number; outcome: string },
   ): Promise<unknown>;
+  /** recordCapture for a batch of captures, in one statement per table. */
+  recordCaptures(
+    tx: SqlExecutor,
+    list: readonly { captureId: string; nodeId: string; bytes: number; outcome: string }[],
+  ): Promise<unknown>;
   recordSpotCheck(s: {
     nodeId: string;
     captureId?: string | null;
@@ -65,6 +70,8 @@ export interface CreatorPageTerms {
   /** The terms in force for a host (the final host of a redirect), or null. */
   forHost(ex: SqlExecutor, host: string): Promise<{ domain: string; version: number } | null>;
   termsOfLease(ex: SqlExecutor, leaseId: string): Promise<ReceiptCreatorTerms | null>;
+  /** termsOfLease for a batch's leases, in one statement: leases with no terms are missing from the map. */
+  termsOfLeases(ex: SqlExecutor, leaseIds: readonly string[]): Promise<Map<string, ReceiptCreatorTerms>>;
   answered(tx: SqlExecutor, a: CreatorPageAnswer): Promise<number>;
   /** The lease closed without a stored page (a failure, a forged chain): its terms row goes. */
   leaseClosed(tx: SqlExecutor, leaseId: string): Promise<void>;

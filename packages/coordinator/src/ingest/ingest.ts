@@ -24,12 +24,13 @@ import { parseSpotCheckTask } from '../spot-check/task.js';
 import type { NewCapture } from '../store/capture-store.js';
 import type { SqlExecutor } from '../store/sql-driver.js';
 import type { Store } from '../store/store.js';
-import type { Job, LeaseRow } from '../store/types.js';
+import type { CaptureRow, Job, LeaseRow } from '../store/types.js';
 import { accessVerdict, chargedMicros } from './access-verdict.js';
 import { captureUploadSchema, type FailureReport } from './capture-input.js';
 import type { CaptureLedger, CollectionAnswers, CreatorPageTerms } from './ingest-hooks.js';
 import { PageRights, PolicyDocCache } from './page-rights.js';
 import { type PageVerdict, pageVerdict } from './page-verdict.js';
+import { commitPlainPages, finalUrlOf, isPlain } from './plain-pages.js';
 import { replaceRefutedPage } from './refuted-page.js';
 
 export interface IngestResult {
@@ -100,36 +101,115 @@ export class Ingest {
 
   /**
    * A node's batch (POST /v1/nodes/capture-batch). Every capture goes through every check first (signature,
-   * session node, lease, redirect chain, body hash, policy verdict; its body is stored), then the batch's pages
-   * are committed in one transaction, each under its own savepoint: a capture refused at any step (its lease
-   * expired meanwhile) is rolled back alone, by position and reason, and the others are stored. Errors that
-   * are not a verdict on a capture (the database is down) fail the whole request: the node sends it again,
-   * and captures already accepted get the same answer (a capture's id is the hash of its signed record).
+   * session node, lease, redirect chain, body hash, policy verdict; its body is stored), reading what the
+   * checks need in one statement per table for the whole batch; then the batch's pages are committed in one
+   * transaction. Their leases are checked again under lock, in one statement: a capture whose lease expired
+   * meanwhile, or that answers a lease another capture of the batch answered first, is refused alone, by
+   * position and reason, before anything is written. The plain pages of a crawl (plain-pages.ts) are then
+   * recorded with one multi-row statement per table; the others (a live collection's, charged ones, retries,
+   * a final URL stored before) each under its own savepoint, rolled back alone if refused. Errors that are not
+   * a verdict on a capture (the database is down) fail the whole request: the node sends it again, and
+   * captures already accepted get the same answer (a capture's id is the hash of its signed record).
    */
   async acceptBatch(sessionNodeId: string, items: readonly CaptureBatchItem[]): Promise<BatchResult[]> {
     await this.requireActiveNode(sessionNodeId);
     const out: BatchResult[] = new Array(items.length);
-    const pages: [number, PreparedPage][] = [];
+    const verified: [number, Verified, Buffer][] = [];
     for (const [i, it] of items.entries()) {
       try {
         const body = Buffer.from(it.body.buffer, it.body.byteOffset, it.body.byteLength);
-        const p = await this.prepare(sessionNodeId, it.capture, it.signature, body, false);
-        if ('outcome' in p) out[i] = { accepted: true, ...p };
-        else pages.push([i, p]);
+        verified.push([i, verify(it.capture, it.signature), body]);
+      } catch (e) {
+        out[i] = refusal(e);
+      }
+    }
+    const reads = await this.batchReads(verified.map(([, v]) => v));
+    const pages: [number, PreparedPage][] = [];
+    // captures answered by their checks (a policy file, a spot check, a resend), should one come twice
+    const early = new Map<string, IngestResult>();
+    for (const [i, v, body] of verified) {
+      try {
+        const again = early.get(v.captureId);
+        const p = again ?? (await this.prepare(sessionNodeId, v, body, false, reads));
+        if ('outcome' in p) {
+          early.set(v.captureId, p);
+          out[i] = { accepted: true, ...p };
+        } else pages.push([i, p]);
       } catch (e) {
         out[i] = refusal(e);
       }
     }
     if (!pages.length) return out;
-    const answered = new Map<string, IngestResult>();
     await this.store.db.transaction(async (tx) => {
-      for (const [i, p] of pages) {
-        // the same capture twice in one batch: the second gets the first's answer, as a resend would
-        const earlier = answered.get(p.captureId);
-        if (earlier) {
-          out[i] = { accepted: true, ...earlier };
+      const answered = new Map<string, IngestResult>();
+      // the same capture twice in one batch: the second gets the first's answer, as a resend would
+      const echoes: [number, string][] = [];
+      const first = new Map<string, [number, PreparedPage]>();
+      for (const [i, p] of pages)
+        if (first.has(p.captureId)) echoes.push([i, p.captureId]);
+        else first.set(p.captureId, [i, p]);
+      const locked = await this.store.frontier.leasesByIds(
+        [...first.values()].map(([, p]) => p.c.leaseId),
+        tx,
+        true,
+      );
+      // PostgreSQL: the job rows after the URL rows, in one order (see commitPageIn).
+      const jobIds = [...new Set([...first.values()].map(([, p]) => p.l.jobId))].sort();
+      if (this.store.db.dialect === 'postgres')
+        await tx.all(
+          `SELECT id FROM jobs WHERE id IN (${jobIds.map(() => '?').join(', ')}) ORDER BY id FOR UPDATE`,
+          jobIds,
+        );
+      const now = this.now();
+      const answering = new Set<string>();
+      const plain: [number, PreparedPage][] = [];
+      const alone: [number, PreparedPage][] = [];
+      for (const [i, p] of first.values()) {
+        try {
+          // a lease answered by an earlier capture of this batch is no longer open for this one
+          checkLease(
+            answering.has(p.c.leaseId) ? undefined : locked.get(p.c.leaseId),
+            p.c.nodeId,
+            p.c.leaseId,
+            p.c.jobId,
+            p.c.requestedUrl,
+            now,
+          );
+        } catch (e) {
+          out[i] = refusal(e);
           continue;
         }
+        answering.add(p.c.leaseId);
+        (isPlain(p) ? plain : alone).push([i, p]);
+      }
+      // A page whose final URL was stored before, or twice in this batch, is judged alone (after the others).
+      const candidates = plain.filter(([, p]) => p.verdict.outcome === 'stored');
+      const later = new Set<string>();
+      for (const jobId of new Set(candidates.map(([, p]) => p.l.jobId))) {
+        const mine = candidates.filter(([, p]) => p.l.jobId === jobId);
+        const urls = mine.map(([, p]) => finalUrlOf(p.c));
+        const seen = new Set((await this.store.captures.storedWithFinalUrls(tx, jobId, urls)).keys());
+        mine.forEach(([, p], k) => {
+          const url = urls[k] as string;
+          if (seen.has(url)) later.add(p.captureId);
+          seen.add(url);
+        });
+      }
+      const batched = plain.filter(([, p]) => !later.has(p.captureId));
+      alone.push(...plain.filter(([, p]) => later.has(p.captureId)));
+      if (batched.length) {
+        const results = await commitPlainPages(
+          tx,
+          { store: this.store, rewards: this.rewards, spotChecks: this.spotChecks, now },
+          batched.map(([, p]) => p),
+        );
+        batched.forEach(([i], k) => {
+          const r = results[k] as IngestResult;
+          answered.set(r.captureId, r);
+          out[i] = { accepted: true, ...r };
+        });
+      }
+      for (const [i, p] of alone) {
         await tx.run('SAVEPOINT capture');
         try {
           const r = await this.commitPageIn(tx, p);
@@ -142,12 +222,29 @@ export class Ingest {
           out[i] = refusal(e);
         }
       }
-      for (const jobId of new Set(pages.map(([, p]) => p.l.jobId)))
-        await this.store.frontier.finishIfDone(tx, jobId);
+      for (const [i, id] of echoes) {
+        const r = answered.get(id);
+        const firstAnswer = out[first.get(id)?.[0] as number];
+        out[i] = r ? { accepted: true, ...r } : (firstAnswer as BatchResult);
+      }
+      for (const jobId of jobIds) await this.store.frontier.finishIfDone(tx, jobId);
     });
     if (pages.some(([i, p]) => out[i]?.accepted && p.verdict.outcome === 'stored' && p.verdict.extractLater))
       this.onExtractionQueued();
     return out;
+  }
+
+  /** What the checks of a batch's captures read, one statement per table (prepare falls back per capture). */
+  private async batchReads(vs: readonly Verified[]): Promise<BatchReads | undefined> {
+    if (vs.length < 2) return undefined;
+    const leaseIds = vs.map((v) => v.sc.capture.leaseId);
+    const leases = await this.store.frontier.leasesByIds(leaseIds);
+    return {
+      captures: await this.store.captures.byIds(vs.map((v) => v.captureId)),
+      leases,
+      jobs: await this.store.frontier.jobsByIds([...leases.values()].map((l) => l.jobId)),
+      creator: this.creatorTerms ? await this.creatorTerms.termsOfLeases(this.store.db, leaseIds) : null,
+    };
   }
 
   private async acceptSigned(
@@ -156,7 +253,7 @@ export class Ingest {
     signature: unknown,
     body: Buffer,
   ): Promise<IngestResult> {
-    const p = await this.prepare(sessionNodeId, capture, signature, body, true);
+    const p = await this.prepare(sessionNodeId, verify(capture, signature), body, true);
     if ('outcome' in p) return p;
     const result = await this.store.db.transaction(async (tx) => {
       const r = await this.commitPageIn(tx, p);
@@ -175,24 +272,15 @@ export class Ingest {
    */
   private async prepare(
     sessionNodeId: string,
-    capture: unknown,
-    signature: unknown,
+    v: Verified,
     body: Buffer,
     checkNode: boolean,
+    reads?: BatchReads,
   ): Promise<IngestResult | PreparedPage> {
-    let sc: ReturnType<typeof verifySignedCapture>;
-    try {
-      sc = verifySignedCapture({ capture, signature });
-    } catch (e) {
-      if (e instanceof CoreError)
-        throw new CoordinatorError(e.code === 'BAD_SIGNATURE' ? 'BAD_SIGNATURE' : 'BAD_REQUEST', e.message);
-      throw e;
-    }
+    const { sc, leaf, captureId } = v;
     const c = sc.capture;
-    const leaf = captureLeafBytes(sc);
-    const captureId = `c_${sha256Hex(leaf).slice(0, 32)}`;
     // A node that lost our answer posts the same capture again: give the same answer, store nothing new.
-    const already = await this.store.captures.byId(captureId);
+    const already = reads ? reads.captures.get(captureId) : await this.store.captures.byId(captureId);
     if (already && already.nodeId === sessionNodeId)
       return { captureId, outcome: already.outcome, reason: already.reason };
     if (c.nodeId !== sessionNodeId)
@@ -201,7 +289,7 @@ export class Ingest {
         `capture is signed by node ${c.nodeId}, not the session's node`,
       );
     if (checkNode) await this.requireActiveNode(c.nodeId);
-    const lease = await this.store.frontier.getLease(c.leaseId);
+    const lease = reads ? reads.leases.get(c.leaseId) : await this.store.frontier.getLease(c.leaseId);
     checkLease(lease, c.nodeId, c.leaseId, c.jobId, c.requestedUrl, this.now());
     const forged = redirectChainProblem(c);
     if (forged) await this.rejectForged(lease as LeaseRow, c, captureId, forged);
@@ -214,7 +302,7 @@ export class Ingest {
     const l = lease as LeaseRow;
     if (l.kind === 'spotcheck') return this.commitSpotCheck(l, c, body, captureId, signed);
     if (l.kind !== 'page' && l.kind !== 'feed') return this.commitPolicy(l, c, body, captureId, signed);
-    const job = (await this.store.frontier.getJob(l.jobId)) ?? null;
+    const job = reads?.jobs.get(l.jobId) ?? (await this.store.frontier.getJob(l.jobId)) ?? null;
     const collectionId = job?.collectionId ?? null;
     // A live collection's named sources may be feeds or pages, whatever their URL looks like.
     const feeds = !collectionId ? 'never' : l.kind === 'feed' ? 'expect' : l.depth === 0 ? 'sniff' : 'never';
@@ -251,7 +339,11 @@ export class Ingest {
         };
     }
     // The creator terms the lease went out under: the receipt names them, the charge uses their price.
-    const creator = this.creatorTerms ? await this.creatorTerms.termsOfLease(db, c.leaseId) : null;
+    const creator = !this.creatorTerms
+      ? null
+      : reads?.creator
+        ? (reads.creator.get(c.leaseId) ?? null)
+        : await this.creatorTerms.termsOfLease(db, c.leaseId);
     // A redirect into a claimed domain the lease was not made under: that owner's purposes and price were
     // never checked nor held against the budget, so the page is not stored (a way round a price otherwise).
     if (verdict.outcome === 'stored' && c.redirects.length > 0 && this.creatorTerms) {
@@ -732,6 +824,34 @@ export class Ingest {
 /** Whether a capture was fetched at its final URL itself rather than reached through a redirect it reports. */
 function fetchedDirectly(requestedUrl: string, finalUrl: string): boolean {
   return (normalizeUrl(requestedUrl) ?? requestedUrl) === finalUrl;
+}
+
+/** A capture whose signature checked out, with its leaf (the signed record) and id (the leaf's hash). */
+interface Verified {
+  sc: ReturnType<typeof verifySignedCapture>;
+  leaf: Buffer;
+  captureId: string;
+}
+
+/** What a batch's checks read before they run (Ingest.batchReads): captures, leases, jobs, creator terms. */
+interface BatchReads {
+  captures: Map<string, CaptureRow>;
+  leases: Map<string, LeaseRow>;
+  jobs: Map<string, Job>;
+  creator: Map<string, ReceiptCreatorTerms> | null;
+}
+
+function verify(capture: unknown, signature: unknown): Verified {
+  let sc: ReturnType<typeof verifySignedCapture>;
+  try {
+    sc = verifySignedCapture({ capture, signature });
+  } catch (e) {
+    if (e instanceof CoreError)
+      throw new CoordinatorError(e.code === 'BAD_SIGNATURE' ? 'BAD_SIGNATURE' : 'BAD_REQUEST', e.message);
+    throw e;
+  }
+  const leaf = captureLeafBytes(sc);
+  return { sc, leaf, captureId: `c_${sha256Hex(leaf).slice(0, 32)}` };
 }
 
 function checkLease(

@@ -1,3 +1,4 @@
+import { inChunks, valuesList } from '../store/multi-row.js';
 import type { SqlDriver, SqlExecutor } from '../store/sql-driver.js';
 import { accountClass, isBounded, isMoney, TREASURY } from './accounts.js';
 import { RewardsError } from './rewards-error.js';
@@ -84,6 +85,44 @@ export class Ledger {
     }
     await this.applyBalances(tx, lines, p.allowDebt ?? false);
     return txId;
+  }
+
+  /**
+   * post() for many postings in the caller's transaction: one multi-row statement per table, the balances
+   * moved once per account by the postings' sum. Postings already made (their idem key) are skipped.
+   */
+  async postMany(tx: SqlExecutor, postings: readonly Posting[]): Promise<void> {
+    for (const p of postings) checkPosting(p);
+    const heads = await inChunks<Posting, { id: number; idem_key: string }>(tx, postings, (chunk) => [
+      `INSERT INTO rw_transactions (idem_key, kind, ref, memo, policy_version, epoch, reverses, created_at)
+       VALUES ${valuesList(chunk.length, Array(8).fill('?'))} ON CONFLICT (idem_key) DO NOTHING RETURNING id, idem_key`,
+      chunk.flatMap((p) => [
+        p.idemKey,
+        p.kind,
+        p.ref ?? null,
+        p.memo ?? null,
+        p.policyVersion,
+        p.epoch,
+        p.reverses ?? null,
+        p.at ?? Date.now(),
+      ]),
+    ]);
+    const ids = new Map(heads.map((h) => [h.idem_key, Number(h.id)]));
+    const posted = postings.filter((p) => ids.has(p.idemKey));
+    const entries = posted.flatMap((p) =>
+      p.lines
+        .filter((l) => l.amount !== 0)
+        .map((l) => ({ txId: ids.get(p.idemKey) as number, epoch: p.epoch, l })),
+    );
+    await inChunks(tx, entries, (chunk) => [
+      `INSERT INTO rw_entries (tx_id, account, amount, kind, epoch) VALUES ${valuesList(chunk.length, Array(5).fill('?'))}`,
+      chunk.flatMap((e) => [e.txId, e.l.account, e.l.amount, e.l.kind, e.epoch]),
+    ]);
+    await this.applyBalances(
+      tx,
+      entries.map((e) => e.l),
+      posted.every((p) => p.allowDebt ?? false),
+    );
   }
 
   /** Running totals, account by account in sorted order so two writers never wait on each other in a cycle. */

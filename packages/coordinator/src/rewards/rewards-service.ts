@@ -1,5 +1,6 @@
 import type { OperatorFetches, ReferralTree } from '@sward/core';
 import type { Anchor } from '../anchor/anchor.js';
+import { inChunks, valuesList } from '../store/multi-row.js';
 import type { SqlDriver, SqlExecutor } from '../store/sql-driver.js';
 import {
   customerAccount,
@@ -174,24 +175,7 @@ export class RewardsService implements RewardsContext {
     if (rec.changes === 0) return none(true, 'already recorded');
     if (outcome !== 'stored') return none(false, `outcome ${outcome} earns nothing`);
     if (work === 0) return none(false, 'credibility below the policy floor');
-    await this.referrals.ensure(operator, tx);
-    const lines: PostingLine[] = [{ account: operatorAccount(operator), amount: work, kind: 'work' }];
-    const referral: CapturePayment['referral'] = [];
-    const chain = await this.referrals.chain(operator, this.policy.referral.levelsBps.length, tx);
-    const refereeStanding = await this.standing(operator, tx);
-    const shares = referralShares(this.policy, work);
-    for (const [i, referrer] of chain.entries()) {
-      const amount = shares[i] ?? 0;
-      if (amount === 0) continue;
-      const referrerStanding = await this.standing(referrer, tx);
-      // Sybil rules: a confirmed farm on either side earns its referrer nothing; an open flag holds it.
-      if (refereeStanding === 'confirmed' || referrerStanding === 'confirmed') continue;
-      const held = refereeStanding === 'open' || referrerStanding === 'open';
-      const account = held ? heldAccount(referrer, operator) : referrerAccount(referrer);
-      lines.push({ account, amount, kind: `referral_l${i + 1}` as EntryKind });
-      referral.push({ operator: referrer, level: i + 1, amount, held });
-    }
-    lines.push({ account: TREASURY, amount: -lines.reduce((s, l) => s + l.amount, 0), kind: 'issue' });
+    const { lines, referral } = (await this.workLines(tx, operator))(work);
     await this.ledger.post(tx, {
       idemKey: `work:${c.captureId}`,
       kind: 'work',
@@ -202,6 +186,104 @@ export class RewardsService implements RewardsContext {
       at,
     });
     return { paid: true, duplicate: false, workPoints: work, referral };
+  }
+
+  /**
+   * recordCapture() for a batch of one node's captures in the caller's transaction: the same rows and
+   * postings, in one multi-row statement per table (the node, its operator and referral chain read once).
+   * Captures already recorded post nothing, as a replay of recordCapture does.
+   */
+  async recordCaptures(tx: SqlExecutor, list: readonly CaptureFacts[]): Promise<void> {
+    const first = list[0];
+    if (!first) return;
+    if (list.some((c) => c.nodeId !== first.nodeId)) {
+      for (const c of list) await this.recordCapture(tx, c);
+      return;
+    }
+    for (const c of list)
+      if (!Number.isSafeInteger(c.bytes) || c.bytes < 0)
+        throw new RewardsError('BAD_INPUT', `bytes must be a whole number ≥ 0, got ${c.bytes}`);
+    const node = await tx.get<{ operator: string | null; credibility: unknown }>(
+      'SELECT operator, credibility FROM nodes WHERE id = ?',
+      [first.nodeId],
+    );
+    if (!node) throw new RewardsError('NOT_FOUND', `no node ${first.nodeId}`);
+    const operator = node.operator || first.nodeId;
+    const rows = list.map((c) => {
+      const at = c.at ?? this.now();
+      const outcome = c.outcome ?? 'stored';
+      const work = outcome === 'stored' ? workPoints(this.policy, c.bytes, Number(node.credibility)) : 0;
+      return { c, at, epoch: this.epochOf(at), outcome, work };
+    });
+    const recorded = await inChunks<(typeof rows)[number], { capture_id: string }>(tx, rows, (chunk) => [
+      `INSERT INTO rw_captures (capture_id, node_id, operator, epoch, bytes, outcome, points, created_at)
+       VALUES ${valuesList(chunk.length, Array(8).fill('?'))} ON CONFLICT (capture_id) DO NOTHING RETURNING capture_id`,
+      chunk.flatMap((r) => [
+        r.c.captureId,
+        r.c.nodeId,
+        operator,
+        r.epoch,
+        r.c.bytes,
+        r.outcome,
+        r.work,
+        r.at,
+      ]),
+    ]);
+    const fresh = new Set(recorded.map((r) => r.capture_id));
+    const paid = rows.filter((r) => fresh.has(r.c.captureId) && r.outcome === 'stored' && r.work > 0);
+    if (!paid.length) return;
+    const linesFor = await this.workLines(tx, operator);
+    await this.ledger.postMany(
+      tx,
+      paid.map((r) => ({
+        idemKey: `work:${r.c.captureId}`,
+        kind: 'work',
+        epoch: r.epoch,
+        policyVersion: this.policy.version,
+        lines: linesFor(r.work).lines,
+        ref: r.c.captureId,
+        at: r.at,
+      })),
+    );
+  }
+
+  /**
+   * The lines of a work posting of `operator` (its points, its referrers' shares, the treasury's issue), as a
+   * function of the work points: the operator's account, referral chain and standings are read once.
+   */
+  private async workLines(
+    tx: SqlExecutor,
+    operator: string,
+  ): Promise<(work: number) => { lines: PostingLine[]; referral: CapturePayment['referral'] }> {
+    // the operator's row starts the referral chain: read once, not again by chain()
+    const self = await this.referrals.ensure(operator, tx);
+    const levels = this.policy.referral.levelsBps.length;
+    const chain =
+      self.referredBy && levels > 0
+        ? [self.referredBy, ...(await this.referrals.chain(self.referredBy, levels - 1, tx))]
+        : [];
+    // standings matter only to referral shares: an operator nobody referred needs none read
+    const refereeStanding = chain.length ? await this.standing(operator, tx) : null;
+    const referrerStandings: ('confirmed' | 'open' | null)[] = [];
+    for (const referrer of chain) referrerStandings.push(await this.standing(referrer, tx));
+    return (work) => {
+      const lines: PostingLine[] = [{ account: operatorAccount(operator), amount: work, kind: 'work' }];
+      const referral: CapturePayment['referral'] = [];
+      const shares = referralShares(this.policy, work);
+      for (const [i, referrer] of chain.entries()) {
+        const amount = shares[i] ?? 0;
+        if (amount === 0) continue;
+        const referrerStanding = referrerStandings[i] ?? null;
+        // Sybil rules: a confirmed farm on either side earns its referrer nothing; an open flag holds it.
+        if (refereeStanding === 'confirmed' || referrerStanding === 'confirmed') continue;
+        const held = refereeStanding === 'open' || referrerStanding === 'open';
+        const account = held ? heldAccount(referrer, operator) : referrerAccount(referrer);
+        lines.push({ account, amount, kind: `referral_l${i + 1}` as EntryKind });
+        referral.push({ operator: referrer, level: i + 1, amount, held });
+      }
+      lines.push({ account: TREASURY, amount: -lines.reduce((sum, l) => sum + l.amount, 0), kind: 'issue' });
+      return { lines, referral };
+    };
   }
 
   /**

@@ -8,6 +8,7 @@ import {
   spotCheckExtensionLine,
   spotCheckStatementText,
 } from '@sward/core';
+import { inChunks, valuesList } from '../store/multi-row.js';
 import type { SqlDriver, SqlExecutor } from '../store/sql-driver.js';
 import type { SpotCheckConfig } from './config.js';
 
@@ -56,6 +57,20 @@ export class SampleKeys {
       'INSERT INTO spot_check_draws (capture_id, epoch, selected) VALUES (?, ?, ?) ON CONFLICT (capture_id) DO NOTHING',
       [captureId, epoch, selected ? 1 : 0],
     );
+    return selected;
+  }
+
+  /** draw() for a batch of stored captures: the draws recorded in one statement; which ids are selected. */
+  async drawMany(tx: SqlExecutor, captureIds: readonly string[], at = this.clock()): Promise<Set<string>> {
+    const epoch = this.epochOf(at);
+    const key = await this.key(tx, epoch);
+    await this.key(tx, epoch + 1);
+    const selected = new Set(captureIds.filter((id) => selectedForSpotCheck(key.secret, id, key.rate)));
+    await inChunks(tx, captureIds, (chunk) => [
+      `INSERT INTO spot_check_draws (capture_id, epoch, selected) VALUES ${valuesList(chunk.length, ['?', '?', '?'])}
+       ON CONFLICT (capture_id) DO NOTHING`,
+      chunk.flatMap((id) => [id, epoch, selected.has(id) ? 1 : 0]),
+    ]);
     return selected;
   }
 

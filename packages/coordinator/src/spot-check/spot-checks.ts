@@ -66,6 +66,25 @@ export class SpotChecks {
     await this.schedule(tx, capture.url, { captureId: capture.id, round: 1, exclude: [capture.nodeId] });
   }
 
+  /** maybeSchedule() for a batch of stored captures: one statement records the draws. */
+  async maybeScheduleMany(
+    tx: SqlExecutor,
+    captures: readonly { id: string; nodeId: string; url: string }[],
+  ): Promise<void> {
+    if (!captures.length) return;
+    if (!this.keys) {
+      for (const c of captures) await this.maybeSchedule(tx, c);
+      return;
+    }
+    const selected = await this.keys.drawMany(
+      tx,
+      captures.map((c) => c.id),
+    );
+    for (const c of captures)
+      if (selected.has(c.id))
+        await this.schedule(tx, c.url, { captureId: c.id, round: 1, exclude: [c.nodeId] });
+  }
+
   /**
    * Two nodes claim different pages at one final URL. When their texts differ beyond what a changing page
    * explains, the claims reached through a redirect (or, both direct, the earlier one) are fetched again from

@@ -1,4 +1,5 @@
 import { usageOf } from '@sward/core';
+import { inChunks, marks, valuesList } from './multi-row.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
 import type { CaptureRow, SkipRow, SkipRowWithSources } from './types.js';
 
@@ -65,6 +66,56 @@ export class CaptureStore {
         Date.now(),
       ],
     );
+  }
+
+  /** insert() for a batch of captures: one multi-row statement (per MULTI_ROW_CHUNK). */
+  async insertMany(tx: SqlExecutor, list: readonly NewCapture[]): Promise<void> {
+    const now = Date.now();
+    await inChunks(tx, list, (chunk) => [
+      `INSERT INTO captures (id, job_id, url_id, node_id, lease_id, requested_url, final_url, status, content_type,
+         body_sha256, body_length, fetched_at, signed, outcome, reason, created_at)
+       VALUES ${valuesList(chunk.length, Array(16).fill('?'))}`,
+      chunk.flatMap((c) => [
+        c.id,
+        c.jobId,
+        c.urlId,
+        c.nodeId,
+        c.leaseId,
+        c.requestedUrl,
+        c.finalUrl,
+        c.status,
+        c.contentType,
+        c.bodySha256,
+        c.bodyLength,
+        c.fetchedAt,
+        c.signed,
+        c.outcome,
+        c.reason,
+        now,
+      ]),
+    ]);
+  }
+
+  /** The stored captures of a job at any of these final URLs, by final URL (storedWithFinalUrl for a batch). */
+  async storedWithFinalUrls(
+    tx: SqlExecutor,
+    jobId: string,
+    finalUrls: readonly string[],
+  ): Promise<Map<string, CaptureRow>> {
+    const rows = await inChunks(tx, [...new Set(finalUrls)], (chunk) => [
+      `SELECT * FROM captures WHERE job_id = ? AND outcome = 'stored' AND final_url IN (${marks(chunk.length)})`,
+      [jobId, ...chunk],
+    ]);
+    return new Map(rows.map((r) => [String(r.final_url), mapCapture(r)]));
+  }
+
+  /** Captures by id in one statement (ids with no capture are missing from the map). */
+  async byIds(ids: readonly string[], tx: SqlExecutor = this.db): Promise<Map<string, CaptureRow>> {
+    const rows = await inChunks(tx, [...new Set(ids)], (chunk) => [
+      `SELECT * FROM captures WHERE id IN (${marks(chunk.length)})`,
+      [...chunk],
+    ]);
+    return new Map(rows.map((r) => [String(r.id), mapCapture(r)]));
   }
 
   /** The capture stored as the page at `finalUrl` in a job (at most one: captures_stored_once). */

@@ -1,3 +1,4 @@
+import { inChunks, marks, valuesList } from './multi-row.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
 
 /** A stored page handed to an extraction worker: what it needs to rebuild the document the capture binds. */
@@ -22,6 +23,16 @@ export class ExtractQueueStore {
       'INSERT INTO extract_queue (capture_id, job_id, created_at) VALUES (?, ?, ?) ON CONFLICT (capture_id) DO NOTHING',
       [captureId, jobId, Date.now()],
     );
+  }
+
+  /** add() for a batch of stored pages, in one statement. */
+  async addMany(tx: SqlExecutor, rows: readonly { captureId: string; jobId: string }[]): Promise<void> {
+    const now = Date.now();
+    await inChunks(tx, rows, (chunk) => [
+      `INSERT INTO extract_queue (capture_id, job_id, created_at) VALUES ${valuesList(chunk.length, ['?', '?', '?'])}
+       ON CONFLICT (capture_id) DO NOTHING`,
+      chunk.flatMap((r) => [r.captureId, r.jobId, now]),
+    ]);
   }
 
   /** Up to `limit` unclaimed (or abandoned) rows, oldest first, claimed until `now + holdMs`. */
@@ -52,14 +63,24 @@ export class ExtractQueueStore {
     });
   }
 
-  /** Stores the document and takes the page off the queue; a second worker's copy of it changes nothing. */
-  async complete(tx: SqlExecutor, task: ExtractionTask, doc: unknown): Promise<void> {
-    await tx.run(
-      `INSERT INTO documents (capture_id, job_id, doc, created_at) VALUES (?, ?, ?, ?)
+  /**
+   * Stores a round's documents and takes their pages off the queue, one statement per table; a second
+   * worker's copy of a document changes nothing.
+   */
+  async completeMany(
+    tx: SqlExecutor,
+    done: readonly { task: ExtractionTask; doc: unknown }[],
+  ): Promise<void> {
+    const now = Date.now();
+    await inChunks(tx, done, (chunk) => [
+      `INSERT INTO documents (capture_id, job_id, doc, created_at) VALUES ${valuesList(chunk.length, ['?', '?', '?', '?'])}
        ON CONFLICT (capture_id) DO NOTHING`,
-      [task.captureId, task.jobId, JSON.stringify(doc), Date.now()],
-    );
-    await tx.run('DELETE FROM extract_queue WHERE capture_id = ?', [task.captureId]);
+      chunk.flatMap((d) => [d.task.captureId, d.task.jobId, JSON.stringify(d.doc), now]),
+    ]);
+    await inChunks(tx, done, (chunk) => [
+      `DELETE FROM extract_queue WHERE capture_id IN (${marks(chunk.length)})`,
+      chunk.map((d) => d.task.captureId),
+    ]);
   }
 
   /** How many of a job's pages still wait for their document. */

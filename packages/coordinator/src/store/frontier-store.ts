@@ -2,6 +2,7 @@ import { type CrawlOptions, crawlRequestObject, type RobotsState, robotsVerdict 
 import { z } from 'zod';
 import { newId } from './ids.js';
 import { handBackNodeLeases, silentLeaseHolders } from './lease-handback.js';
+import { inChunks, marks, valuesList } from './multi-row.js';
 import { PaymentStore, splitPaymentOptions } from './payment-store.js';
 import { insertPolicyDoc, type PolicySource } from './policy-docs.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
@@ -421,23 +422,41 @@ export class FrontierStore {
     const r = await tx.get<Record<string, unknown>>(`SELECT * FROM urls WHERE lease_id = ?${lock}`, [
       leaseId,
     ]);
-    if (!r) return undefined;
-    return {
-      id: Number(r.id),
-      jobId: String(r.job_id),
-      url: String(r.url),
-      origin: String(r.origin),
-      kind: r.kind as UrlKind,
-      depth: Number(r.depth),
-      state: r.state as LeaseRow['state'],
-      attempts: Number(r.attempts),
-      leaseId: (r.lease_id as string | null) ?? null,
-      leasedTo: (r.leased_to as string | null) ?? null,
-      leaseDeadline: r.lease_deadline == null ? null : Number(r.lease_deadline),
-      detail: (r.detail as string | null) ?? null,
-      robotsDoc: r.robots_doc == null ? null : Number(r.robots_doc),
-      tdmrepDoc: r.tdmrep_doc == null ? null : Number(r.tdmrep_doc),
-    };
+    return r ? mapLease(r) : undefined;
+  }
+
+  /**
+   * The URL rows holding these leases, by lease id, in one statement; `lock` (in a transaction) takes their
+   * rows on PostgreSQL, as getLease does. Lease ids no row holds are missing from the map.
+   */
+  async leasesByIds(
+    leaseIds: readonly string[],
+    tx: SqlExecutor = this.db,
+    lock = false,
+  ): Promise<Map<string, LeaseRow>> {
+    const out = new Map<string, LeaseRow>();
+    const ids = [...new Set(leaseIds)];
+    const forUpdate = lock && this.db.dialect === 'postgres' ? ' ORDER BY id FOR UPDATE' : '';
+    const rows = await inChunks(tx, ids, (chunk) => [
+      `SELECT * FROM urls WHERE lease_id IN (${marks(chunk.length)})${forUpdate}`,
+      [...chunk],
+    ]);
+    for (const r of rows) {
+      const l = mapLease(r);
+      if (l.leaseId) out.set(l.leaseId, l);
+    }
+    return out;
+  }
+
+  /** Jobs by id in one statement (ids with no job are missing from the map). */
+  async jobsByIds(ids: readonly string[], tx: SqlExecutor = this.db): Promise<Map<string, Job>> {
+    const want = [...new Set(ids)];
+    if (!want.length) return new Map();
+    const rows = await tx.all<Record<string, unknown>>(
+      `SELECT * FROM jobs WHERE id IN (${marks(want.length)})`,
+      want,
+    );
+    return new Map(rows.map((r) => [String(r.id), mapJob(r)]));
   }
 
   /** Retries with exponential backoff until maxAttempts, then records the URL as failed. */
@@ -528,6 +547,33 @@ export class FrontierStore {
     );
   }
 
+  /** settle() for many URL rows in one statement (a batch of captures), each with its own answer. */
+  async settleMany(
+    tx: SqlExecutor,
+    rows: readonly {
+      id: number;
+      state: 'stored' | 'skipped' | 'failed';
+      reason: string | null;
+      detail: string | null;
+      captureId: string;
+    }[],
+  ): Promise<void> {
+    const now = Date.now();
+    // Typed on the first row: PostgreSQL types a VALUES list's columns from it (text otherwise).
+    await inChunks(tx, rows, (chunk) => [
+      `WITH v (id, state, reason, detail, capture_id) AS (VALUES ${valuesList(chunk.length, [
+        'CAST(? AS BIGINT)',
+        'CAST(? AS TEXT)',
+        'CAST(? AS TEXT)',
+        'CAST(? AS TEXT)',
+        'CAST(? AS TEXT)',
+      ])})
+       UPDATE urls SET state = v.state, reason = v.reason, detail = v.detail, capture_id = v.capture_id,
+         lease_id = NULL, updated_at = ? FROM v WHERE urls.id = v.id`,
+      [...chunk.flatMap((r) => [r.id, r.state, r.reason, r.detail, r.captureId]), now],
+    ]);
+  }
+
   /**
    * Frees an origin after any answer (page, policy file, spot check or failure) and sets when it may be
    * asked again: max(robots.txt Crawl-delay for SwardBot, hostDelayMs). Read here, in one place, so no
@@ -545,6 +591,35 @@ export class FrontierStore {
           : Math.max(crawlDelay, this.config.hostDelayMs);
     }
     await tx.run('UPDATE hosts SET busy_until = 0, next_at = ? WHERE origin = ?', [now + delayMs, origin]);
+  }
+
+  /** releaseHost() for the origins a batch of captures answered: one read and one write per distinct delay. */
+  async releaseHosts(tx: SqlExecutor, origins: readonly string[], now: number): Promise<void> {
+    const all = [...new Set(origins)];
+    if (!all.length) return;
+    const byDelay = new Map<number, string[]>();
+    if (!this.config.politeness) byDelay.set(0, all);
+    else {
+      const hosts = await tx.all<Record<string, unknown>>(
+        `SELECT * FROM hosts WHERE origin IN (${marks(all.length)})`,
+        all,
+      );
+      const policy = new Map(hosts.map((h) => [String(h.origin), mapHostPolicy(h)]));
+      for (const origin of all) {
+        const h = policy.get(origin);
+        const crawlDelay = h ? crawlDelayOf(h) : 0;
+        const delayMs =
+          crawlDelay > this.config.maxCrawlDelayMs
+            ? this.config.hostDelayMs
+            : Math.max(crawlDelay, this.config.hostDelayMs);
+        byDelay.set(delayMs, [...(byDelay.get(delayMs) ?? []), origin]);
+      }
+    }
+    for (const [delayMs, list] of byDelay)
+      await tx.run(`UPDATE hosts SET busy_until = 0, next_at = ? WHERE origin IN (${marks(list.length)})`, [
+        now + delayMs,
+        ...list,
+      ]);
   }
 
   async hostPolicy(tx: SqlExecutor, origin: string): Promise<HostPolicy | undefined> {
@@ -607,6 +682,28 @@ export class FrontierStore {
     await enqueue(tx, jobId, urls);
   }
 
+  /** Final URLs of redirect chains now stored: marked seen (skipped as duplicates) so none is fetched again. */
+  async markStoredViaRedirect(
+    tx: SqlExecutor,
+    rows: readonly { jobId: string; url: string; depth: number; from: string }[],
+  ): Promise<void> {
+    const now = Date.now();
+    await inChunks(tx, rows, (chunk) => [
+      `INSERT INTO urls (job_id, url, origin, kind, depth, state, reason, detail, created_at, updated_at)
+       VALUES ${valuesList(chunk.length, ['?', '?', '?', "'page'", '?', "'skipped'", "'duplicate'", '?', '?', '?'])}
+       ON CONFLICT (job_id, kind, url) DO NOTHING`,
+      chunk.flatMap((r) => [
+        r.jobId,
+        r.url,
+        new URL(r.url).origin,
+        r.depth,
+        `stored via redirect from ${r.from}`,
+        now,
+        now,
+      ]),
+    ]);
+  }
+
   /** A job is done when nothing is queued or leased, or when it has stored maxPages pages. */
   async finishIfDone(tx: SqlExecutor, jobId: string): Promise<void> {
     if (jobId === POLICY_JOB) return;
@@ -619,11 +716,12 @@ export class FrontierStore {
         [now, jobId],
       );
     }
-    const open = await tx.get<{ n: number }>(
-      "SELECT count(*) AS n FROM urls WHERE job_id = ? AND state IN ('queued', 'leased')",
+    // whether any URL is open, not how many: a count walks every queued URL of a large crawl per batch
+    const open = await tx.get(
+      "SELECT 1 AS x FROM urls WHERE job_id = ? AND state IN ('queued', 'leased') LIMIT 1",
       [jobId],
     );
-    if (Number(open?.n ?? 0) === 0) {
+    if (!open) {
       // Captured: nothing left to fetch. Done: every stored page has its document too (extract_queue empty).
       await tx.run('UPDATE jobs SET captured_at = ? WHERE id = ? AND captured_at IS NULL', [now, jobId]);
       const extracting = await tx.get('SELECT 1 AS x FROM extract_queue WHERE job_id = ? LIMIT 1', [jobId]);
@@ -666,6 +764,25 @@ async function enqueue(tx: SqlExecutor, jobId: string, urls: readonly NewUrl[]):
       chunk.flatMap((r) => [jobId, r.url, r.origin, r.kind, r.depth, now, now]),
     );
   }
+}
+
+function mapLease(r: Record<string, unknown>): LeaseRow {
+  return {
+    id: Number(r.id),
+    jobId: String(r.job_id),
+    url: String(r.url),
+    origin: String(r.origin),
+    kind: r.kind as UrlKind,
+    depth: Number(r.depth),
+    state: r.state as LeaseRow['state'],
+    attempts: Number(r.attempts),
+    leaseId: (r.lease_id as string | null) ?? null,
+    leasedTo: (r.leased_to as string | null) ?? null,
+    leaseDeadline: r.lease_deadline == null ? null : Number(r.lease_deadline),
+    detail: (r.detail as string | null) ?? null,
+    robotsDoc: r.robots_doc == null ? null : Number(r.robots_doc),
+    tdmrepDoc: r.tdmrep_doc == null ? null : Number(r.tdmrep_doc),
+  };
 }
 
 function mapHostPolicy(h: Record<string, unknown>): HostPolicy {

@@ -1,5 +1,6 @@
 import { type CrawlOptions, decimalMicros } from '@sward/core';
 import { applyDdlScript } from './ddl.js';
+import { inChunks, marks } from './multi-row.js';
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
 
 /**
@@ -142,6 +143,14 @@ export class PaymentStore {
    * A capture's charge, in ingest's transaction: spent grows by what the site charged and the lease's hold
    * goes (the ledger's debit of the tenant is the rewards feature's part, through ingest's hook).
    */
+  /** settle() of leases whose captures the sites charged nothing for: their holds go, in one statement. */
+  async dropHolds(tx: SqlExecutor, leaseIds: readonly string[]): Promise<void> {
+    await inChunks(tx, leaseIds, (chunk) => [
+      `DELETE FROM price_holds WHERE lease_id IN (${marks(chunk.length)})`,
+      [...chunk],
+    ]);
+  }
+
   async settle(tx: SqlExecutor, leaseId: string, jobId: string, charged: number): Promise<void> {
     await tx.run('DELETE FROM price_holds WHERE lease_id = ?', [leaseId]);
     if (charged > 0)

@@ -1,0 +1,40 @@
+// Preloaded (node --import) into a coordinator process on SQLite by the crawl bench: counts the SQL
+// statements it runs through better-sqlite3 (prepared statements' run/get/all/iterate and exec, which
+// carries BEGIN/COMMIT), and writes the running total to the file in SWARD_BENCH_SQL_COUNT ten times a second,
+// so the bench can take the difference over the timed window. better-sqlite3 is resolved from the
+// command's own script, so a base tree's CLI (another folder, another copy of the package) is counted too.
+// Plain JS so the compiled coordinator needs no TypeScript loader.
+import { renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const out = process.env.SWARD_BENCH_SQL_COUNT;
+if (out && process.argv[1]) {
+  const Database = createRequire(process.argv[1])('better-sqlite3');
+  let statements = 0;
+  // INSERT INTO captures runs once per capture before issue #14's batching, once per batch of plain pages
+  // after: stored pages per insert is the size of the batches the coordinator commits
+  let captureInserts = 0;
+  const probe = new Database(':memory:');
+  const Statement = Object.getPrototypeOf(probe.prepare('SELECT 1'));
+  probe.close();
+  for (const name of ['run', 'get', 'all', 'iterate']) {
+    const f = Statement[name];
+    Statement[name] = function (...a) {
+      statements++;
+      if (this.source.startsWith('INSERT INTO captures')) captureInserts++;
+      return f.apply(this, a);
+    };
+  }
+  const exec = Database.prototype.exec;
+  Database.prototype.exec = function (...a) {
+    statements++;
+    return exec.apply(this, a);
+  };
+  // written aside and renamed, so a reader never sees a half-written file
+  const dump = () => {
+    writeFileSync(`${out}.tmp`, JSON.stringify({ statements, captureInserts }));
+    renameSync(`${out}.tmp`, out);
+  };
+  setInterval(dump, 100).unref();
+  process.on('exit', dump);
+}
