@@ -10,34 +10,14 @@ import type { UsagePurpose } from './usage-policy/purpose.js';
  */
 
 import {
-  POLICY_DOC_KINDS,
-  type PolicyDocKind,
   type PurposeDecision,
-  purposeDecisionSchema,
   type ReceiptCreatorTerms,
-  RIGHTS_RECEIPT_VERSION,
-  RIGHTS_RECEIPT_WITH_CREATOR,
-  type RightsDocument,
   type RightsReceipt,
   receiptCreatorTermsSchema,
-  rightsDocumentSchema,
   rightsReceiptSchema,
 } from './rights-receipt-schema.js';
 
-export {
-  POLICY_DOC_KINDS,
-  type PolicyDocKind,
-  type PurposeDecision,
-  purposeDecisionSchema,
-  type ReceiptCreatorTerms,
-  RIGHTS_RECEIPT_VERSION,
-  RIGHTS_RECEIPT_WITH_CREATOR,
-  type RightsDocument,
-  type RightsReceipt,
-  receiptCreatorTermsSchema,
-  rightsDocumentSchema,
-  rightsReceiptSchema,
-};
+export * from './rights-receipt-schema.js';
 export type PurposeDecisions = Record<UsagePurpose, PurposeDecision>;
 
 /** Response headers that carry a publisher's preference about use; hashed into the receipt when present. */

@@ -43,29 +43,7 @@ export class CaptureStore {
   constructor(private readonly db: SqlDriver) {}
 
   async insert(tx: SqlExecutor, c: NewCapture): Promise<void> {
-    await tx.run(
-      `INSERT INTO captures (id, job_id, url_id, node_id, lease_id, requested_url, final_url, status, content_type,
-         body_sha256, body_length, fetched_at, signed, outcome, reason, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        c.id,
-        c.jobId,
-        c.urlId,
-        c.nodeId,
-        c.leaseId,
-        c.requestedUrl,
-        c.finalUrl,
-        c.status,
-        c.contentType,
-        c.bodySha256,
-        c.bodyLength,
-        c.fetchedAt,
-        c.signed,
-        c.outcome,
-        c.reason,
-        Date.now(),
-      ],
-    );
+    await this.insertMany(tx, [c]);
   }
 
   /** insert() for a batch of captures: one multi-row statement (per MULTI_ROW_CHUNK). */
