@@ -24,6 +24,7 @@ import { Catalogue } from './datasets/catalogue.js';
 import { DatasetBuilds } from './datasets/dataset-builds.js';
 import { ExtractionPool } from './ingest/extraction-pool.js';
 import { Ingest } from './ingest/ingest.js';
+import { LabellingService } from './labelling/labelling-service.js';
 import { Checkpointer, type CheckpointPolicy } from './log/checkpointer.js';
 import { loadLogKey } from './log/log-key.js';
 import { LogStore } from './log/log-store.js';
@@ -213,9 +214,12 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     join(opts.dataDir, 'datasets'),
     log,
   );
+  // One labelling service for its routes and the catalogue (which publishes projects' exports).
+  const labelling = new LabellingService(store.db, rewards);
   const app = createApp({
     datasets,
-    catalogue: new Catalogue(store.db, datasets, rewards),
+    catalogue: new Catalogue(store.db, datasets, rewards, labelling, join(opts.dataDir, 'catalogue')),
+    labelling,
     store,
     scheduler,
     metrics,

@@ -32,10 +32,25 @@ export const catalogueVersionLabelSchema = z
 export const CATALOGUE_VISIBILITIES = ['private', 'tenants', 'public'] as const;
 export type CatalogueVisibility = (typeof CATALOGUE_VISIBILITIES)[number];
 
+/**
+ * What a version holds: a crawl dataset build (`dataset`), or a labelling project's export as it stood at
+ * publish time (`labels`: preferences in TRL's layout, ratings, raw annotations, croissant.json, the card).
+ */
+export const CATALOGUE_KINDS = ['dataset', 'labels'] as const;
+export type CatalogueKind = (typeof CATALOGUE_KINDS)[number];
+
 export const cataloguePublishRequestSchema = z
   .object({
-    /** A finished dataset build of the caller's tenant. */
-    build: z.string().regex(/^ds_[A-Za-z0-9_-]{1,64}$/, 'expected a dataset build id (ds_…)'),
+    /** A finished dataset build of the caller's tenant (or `project`). */
+    build: z
+      .string()
+      .regex(/^ds_[A-Za-z0-9_-]{1,64}$/, 'expected a dataset build id (ds_…)')
+      .optional(),
+    /** A labelling project of the caller's tenant: its export is published as it stands now (or `build`). */
+    project: z
+      .string()
+      .regex(/^lp_[A-Za-z0-9_-]{1,64}$/, 'expected a labelling project id (lp_…)')
+      .optional(),
     name: catalogueNameSchema,
     version: catalogueVersionLabelSchema,
     description: z.string().trim().max(5000).default(''),
@@ -44,6 +59,10 @@ export const cataloguePublishRequestSchema = z
     tenants: z.array(tenantNameSchema).max(100).default([]),
   })
   .strict()
+  .refine((r) => (r.build === undefined) !== (r.project === undefined), {
+    message: 'name exactly one of build (a dataset build) or project (a labelling project)',
+    path: ['build'],
+  })
   .refine((r) => r.visibility === 'tenants' || r.tenants.length === 0, {
     message: 'tenants may be named only with visibility "tenants"',
     path: ['tenants'],
@@ -68,13 +87,19 @@ export const catalogueListQuerySchema = z
   })
   .strict();
 
-/** How a page (by URL) differs from the previous version: compared by its body hashes. */
+/**
+ * How a page (by URL) differs from the previous version, compared by its body hashes; in a `labels` version,
+ * how a labelled item (by item id) differs, compared by the hash of its aggregate label.
+ */
 export const CATALOGUE_CHANGES = ['added', 'removed', 'changed'] as const;
 
 export const catalogueChangesSchema = z.object({
   /** The version this one is compared with: the owner's last earlier publication of the name. */
   previous: z.string(),
-  /** URLs by what happened to them; a URL in both whose body hashes are the same is unchanged. */
+  /**
+   * URLs (item ids in a `labels` version) by what happened to them; one in both whose hashes are the same
+   * is unchanged.
+   */
   added: z.number().int(),
   removed: z.number().int(),
   changed: z.number().int(),
@@ -85,9 +110,13 @@ export const catalogueChangesSchema = z.object({
    */
   rows: z.array(
     z.object({
+      /** The page's URL; in a `labels` version, the item id. */
       url: z.string(),
       change: z.enum(CATALOGUE_CHANGES),
-      /** Body SHA-256 of the URL's rows in the previous version and in this one. */
+      /**
+       * Body SHA-256 of the URL's rows in the previous version and in this one; in a `labels` version, the
+       * SHA-256 of the item's aggregate label (its answer class, e.g. "A", "4" or the ranking "2,0,1").
+       */
       before: z.array(z.string()),
       after: z.array(z.string()),
     }),
@@ -121,9 +150,14 @@ export const catalogueVersionSchema = z.object({
   visibility: z.enum(CATALOGUE_VISIBILITIES),
   /** With visibility `tenants`: who else sees it (shown to the owner only; [] to others). */
   tenants: z.array(z.string()),
-  /** The build it was published from (the owner's; null to others). */
+  kind: z.enum(CATALOGUE_KINDS),
+  /** The build it was published from (the owner's; null to others and for `labels`). */
   build: z.string().nullable(),
+  /** The labelling project it was published from (the owner's; null to others and for `dataset`). */
+  project: z.string().nullable(),
+  /** The build's purpose; `train` for `labels` (labels are made to train or tune on). */
   purpose: z.enum(DATASET_PURPOSES),
+  /** Parquet rows; in a `labels` version, the items with an aggregate label. */
   rows: z.number().int(),
   /** Bytes of every file a download hands out. */
   bytes: z.number().int(),
@@ -156,6 +190,8 @@ export const catalogueDownloadSchema = z.object({
   id: z.string(),
   /** `<owner>/<name>@<version>`. */
   dataset: z.string(),
+  /** `labels` versions have no signed manifest: their files are checked against `files`' SHA-256 only. */
+  kind: z.enum(CATALOGUE_KINDS),
   customer: z.string(),
   createdAt: z.string(),
   rows: z.number().int(),

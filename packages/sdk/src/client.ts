@@ -607,7 +607,7 @@ export class SwardClient {
     return this.call('GET', '/v1/keys/me');
   }
 
-  /** Publishes a finished build of yours as `<your tenant>/<name>@<version>` in the catalogue. */
+  /** Publishes a finished build of yours, or a labelling project's export as it stands now (`project`), as `<your tenant>/<name>@<version>` in the catalogue. */
   publishDataset(req: CataloguePublishRequest): Promise<CatalogueVersion> {
     return this.call('POST', '/v1/catalogue', req);
   }

@@ -30,8 +30,15 @@ export async function downloadCatalogueFiles(
   dir: string,
   onFile?: (path: string, size: number) => void,
 ): Promise<{ files: number; bytes: number }> {
-  const { files } = await client.catalogueDownload(downloadId);
-  return writeSignedFiles(files, (path) => client.catalogueDownloadFile(downloadId, path), dir, onFile);
+  const { files, kind } = await client.catalogueDownload(downloadId);
+  // A labels version has no signed manifest: its files are checked against the version's recorded SHA-256.
+  return writeSignedFiles(
+    files,
+    (path) => client.catalogueDownloadFile(downloadId, path),
+    dir,
+    onFile,
+    kind === 'dataset',
+  );
 }
 
 async function writeSignedFiles(
@@ -39,6 +46,7 @@ async function writeSignedFiles(
   open: (path: string) => Promise<ReadableStream<Uint8Array>>,
   dir: string,
   onFile?: (path: string, size: number) => void,
+  withManifest = true,
 ): Promise<{ files: number; bytes: number }> {
   const root = resolve(dir);
   mkdirSync(root, { recursive: true });
@@ -75,6 +83,7 @@ async function writeSignedFiles(
     bytes += got.size;
     onFile?.(f.path, got.size);
   }
+  if (!withManifest) return { files: files.length, bytes };
   bytes += (await save(BUNDLE_MANIFEST_FILE)).size;
   return { files: files.length + 1, bytes };
 }

@@ -34,9 +34,9 @@ const list = (v: string) =>
     .map((x) => x.trim())
     .filter(Boolean);
 
-/** One line per version: id, rows, price, state. */
+/** One line per version: id, rows (labels: labelled items), price, state. */
 const line = (v: CatalogueVersion) =>
-  `${v.id}  ${v.rows} rows  ${v.visibility}  ${v.price.microUsd > 0 ? `USD ${v.price.usd} a download` : 'free'}${
+  `${v.id}  ${v.kind === 'labels' ? `labels  ${v.rows} items` : `${v.rows} rows`}  ${v.visibility}  ${v.price.microUsd > 0 ? `USD ${v.price.usd} a download` : 'free'}${
     v.deprecated ? `  DEPRECATED: ${v.deprecated.reason}` : ''
   }${v.description ? `  ${v.description.split('\n')[0]}` : ''}`;
 
@@ -45,7 +45,9 @@ function describe(v: CatalogueVersion): string {
     `${v.id} (${v.visibility}${v.tenants.length ? `: ${v.tenants.join(', ')}` : ''}), published ${v.publishedAt}`,
     v.description && `  ${v.description}`,
     v.deprecated && `  DEPRECATED ${v.deprecated.at}: ${v.deprecated.reason}`,
-    `  ${v.rows} rows for ${v.purpose}, ${v.files.length} files, ${v.bytes} bytes${v.build ? `, from build ${v.build}` : ''}`,
+    v.kind === 'labels'
+      ? `  labels: ${v.rows} labelled items, ${v.files.length} files, ${v.bytes} bytes${v.project ? `, from labelling project ${v.project}` : ''}`
+      : `  ${v.rows} rows for ${v.purpose}, ${v.files.length} files, ${v.bytes} bytes${v.build ? `, from build ${v.build}` : ''}`,
     `  licences: ${
       Object.entries(v.licenses)
         .map(([l, n]) => `${l} ${n}`)
@@ -77,8 +79,11 @@ export function registerCatalogue(dataset: Command): void {
       .option('--json', 'print JSON');
   remote(
     dataset
-      .command('publish <build>')
-      .description('publish a finished build of yours in the catalogue as <your tenant>/<name>@<version>')
+      .command('publish [build]')
+      .description(
+        "publish a finished build of yours (or with --project, a labelling project's export as it stands now) in the catalogue as <your tenant>/<name>@<version>",
+      )
+      .option('--project <id>', 'publish this labelling project of yours instead of a build (kind labels)')
       .requiredOption('--name <name>', 'the dataset name (letters, digits, ".", "_", "-")')
       .requiredOption(
         '--version <version>',
@@ -95,10 +100,12 @@ export function registerCatalogue(dataset: Command): void {
         'with --visibility tenants: the tenants it is shared with (comma-separated)',
         list,
       ),
-  ).action(async (build: string, o) => {
+  ).action(async (build: string | undefined, o) => {
+    if ((build === undefined) === (o.project === undefined))
+      throw new InvalidArgumentError('name a dataset build or --project <labelling project id>, not both');
     const client = await sdkClient(o);
     const v = await client.publishDataset({
-      build,
+      ...(build === undefined ? { project: o.project } : { build }),
       name: o.name,
       version: o.version,
       description: o.description,

@@ -7,6 +7,7 @@ import type { Creators } from '../creators/creators-service.js';
 import type { Catalogue } from '../datasets/catalogue.js';
 import type { DatasetBuilds } from '../datasets/dataset-builds.js';
 import type { Ingest } from '../ingest/ingest.js';
+import type { LabellingService } from '../labelling/labelling-service.js';
 import type { Checkpointer } from '../log/checkpointer.js';
 import type { LogStore } from '../log/log-store.js';
 import type { RewardsService } from '../rewards/rewards-service.js';
@@ -39,6 +40,8 @@ export interface AppDeps {
   datasets: DatasetBuilds;
   /** The dataset catalogue: published versions, their downloads and charges. */
   catalogue: Catalogue;
+  /** The labelling marketplace (made by its routes when not given). */
+  labelling?: LabellingService;
   /** Web Bot Auth: keys delegated to nodes and the network's signed key directory. */
   botKeys: BotKeys;
   /** Sequences pending captures and issues a checkpoint covering them (see log/sequencer.ts). */

@@ -18,6 +18,14 @@ import { payReuseRoyalty, type RoyaltyLedger } from '../rewards/reuse-royalty.js
 import { recordAudit } from '../store/audit-store.js';
 import { newId } from '../store/ids.js';
 import type { SqlDriver, SqlExecutor } from '../store/sql-driver.js';
+import {
+  dropFrozen,
+  type FrozenLabels,
+  freezeLabels,
+  frozenFilePath,
+  isLabelsSource,
+  type LabelProjects,
+} from './catalogue-labels.js';
 import { diffVersions, readVersionRows, type VersionRow } from './catalogue-rows.js';
 import type { DatasetBuilds } from './dataset-builds.js';
 
@@ -94,25 +102,84 @@ export class Catalogue {
     private readonly db: SqlDriver,
     private readonly builds: DatasetBuilds,
     private readonly rewards: PageChargeLedger & RoyaltyLedger,
+    private readonly labelling: LabelProjects,
+    /** Where `labels` versions keep their files (a build's stay in its own folder). */
+    private readonly labelsRoot: string,
   ) {}
 
   async publish(caller: CatalogueCaller, body: unknown): Promise<CatalogueVersion> {
     const req = parsed(cataloguePublishRequestSchema, body);
+    const id = newId('dv');
+    if (req.project === undefined) return this.publishBuild(caller, req, id, req.build as string);
+    const frozen = await freezeLabels(this.labelling, this.labelsRoot, caller.tenant, req.project, id);
+    try {
+      return await this.publishLabels(caller, req, id, frozen);
+    } catch (e) {
+      dropFrozen(this.labelsRoot, id);
+      throw e;
+    }
+  }
+
+  /** A labelling project's export, frozen at publish time: no creator price, no royalty (not crawled pages). */
+  private publishLabels(
+    caller: CatalogueCaller,
+    req: z.output<typeof cataloguePublishRequestSchema>,
+    id: string,
+    frozen: FrozenLabels,
+  ): Promise<CatalogueVersion> {
+    return this.insertVersion(caller, req, id, {
+      source: frozen.project,
+      purpose: 'train',
+      files: frozen.files,
+      bytes: frozen.bytes,
+      rows: frozen.rows,
+      licenses: frozen.licenses,
+    });
+  }
+
+  private async publishBuild(
+    caller: CatalogueCaller,
+    req: z.output<typeof cataloguePublishRequestSchema>,
+    id: string,
+    buildId: string,
+  ): Promise<CatalogueVersion> {
     const { tenant } = caller;
-    const build = await this.builds.get(tenant, req.build);
+    const build = await this.builds.get(tenant, buildId);
     if (build.state !== 'done')
-      throw new CoordinatorError('CONFLICT', `dataset build ${req.build} is ${build.state}, not done`);
-    const { files } = await this.builds.files(tenant, req.build);
+      throw new CoordinatorError('CONFLICT', `dataset build ${buildId} is ${build.state}, not done`);
+    const { files } = await this.builds.files(tenant, buildId);
     const pagesFile = files.find((f) => f.path === 'pages.jsonl');
-    if (!pagesFile) throw new CoordinatorError('CONFLICT', `dataset build ${req.build} has no pages.jsonl`);
+    if (!pagesFile) throw new CoordinatorError('CONFLICT', `dataset build ${buildId} has no pages.jsonl`);
     const rows = await readVersionRows(
-      await this.builds.filePath(tenant, req.build, pagesFile.path),
+      await this.builds.filePath(tenant, buildId, pagesFile.path),
       pagesFile,
     );
-    const manifestBytes = statSync(await this.builds.filePath(tenant, req.build, BUNDLE_MANIFEST_FILE)).size;
-    const bytes = files.reduce((s, f) => s + f.size, manifestBytes);
-    const purpose = (build.params as { purpose: DatasetPurpose }).purpose;
-    const id = newId('dv');
+    const manifestBytes = statSync(await this.builds.filePath(tenant, buildId, BUNDLE_MANIFEST_FILE)).size;
+    return this.insertVersion(caller, req, id, {
+      source: buildId,
+      purpose: (build.params as { purpose: DatasetPurpose }).purpose,
+      files,
+      bytes: files.reduce((s, f) => s + f.size, manifestBytes),
+      rows,
+      licenses: build.report?.licenses ?? {},
+    });
+  }
+
+  private async insertVersion(
+    caller: CatalogueCaller,
+    req: z.output<typeof cataloguePublishRequestSchema>,
+    id: string,
+    src: {
+      source: string;
+      purpose: DatasetPurpose;
+      files: CatalogueVersion['files'];
+      bytes: number;
+      rows: VersionRow[];
+      licenses: Record<string, number>;
+    },
+  ): Promise<CatalogueVersion> {
+    const { tenant } = caller;
+    const { rows, files, bytes, purpose } = src;
     const now = Date.now();
     await this.db.transaction(async (tx) => {
       const price = await priceOf(tx, rows);
@@ -126,14 +193,14 @@ export class Catalogue {
           tenant,
           req.name,
           req.version,
-          req.build,
+          src.source,
           req.description,
           req.visibility,
           purpose,
           JSON.stringify(files),
           rows.length,
           bytes,
-          JSON.stringify(build.report?.licenses ?? {}),
+          JSON.stringify(src.licenses),
           JSON.stringify(price),
           now,
           caller.keyId,
@@ -162,25 +229,43 @@ export class Catalogue {
           ]),
         );
       }
-      await this.recordChanges(tx, id, tenant, req.name, rows);
+      await this.recordChanges(tx, id, tenant, req.name, src.source, rows);
       await recordAudit(tx, {
         actor: caller.keyId,
         action: 'dataset.publish',
         target: `${tenant}/${req.name}@${req.version}`,
-        detail: { build: req.build, visibility: req.visibility, tenants: req.tenants, rows: rows.length },
+        detail: {
+          [isLabelsSource(src.source) ? 'project' : 'build']: src.source,
+          visibility: req.visibility,
+          tenants: req.tenants,
+          rows: rows.length,
+        },
       });
     });
     return this.version(tenant, tenant, req.name, req.version);
   }
 
   /** Compares the new version's rows with the previous publication of the name, and stores the difference. */
-  private async recordChanges(tx: SqlExecutor, id: string, owner: string, name: string, rows: VersionRow[]) {
-    const prev = await tx.get<{ id: string; version: string }>(
-      `SELECT id, version FROM ds_versions WHERE owner = ? AND name = ? AND id <> ?
+  private async recordChanges(
+    tx: SqlExecutor,
+    id: string,
+    owner: string,
+    name: string,
+    source: string,
+    rows: VersionRow[],
+  ) {
+    const prev = await tx.get<{ id: string; version: string; build_id: string }>(
+      `SELECT id, version, build_id FROM ds_versions WHERE owner = ? AND name = ? AND id <> ?
        ORDER BY published_at DESC, id DESC LIMIT 1`,
       [owner, name, id],
     );
     if (!prev) return;
+    // URLs and item ids do not compare: a name holds one kind of version.
+    if (isLabelsSource(prev.build_id) !== isLabelsSource(source))
+      throw new CoordinatorError(
+        'CONFLICT',
+        `${owner}/${name}@${prev.version} holds ${kindOf(prev.build_id)}: publish ${kindOf(source)} under another name`,
+      );
     const before = await tx.all<{ url: string; body_sha256: string }>(
       'SELECT url, body_sha256 FROM ds_version_rows WHERE version_id = ?',
       [prev.id],
@@ -299,7 +384,10 @@ export class Catalogue {
     // The files must be here before anyone pays for them (read outside the transaction: on SQLite the
     // builds' own reads would wait for it).
     const found = await this.visibleRow(this.db, caller.tenant, owner, name, version);
-    await this.builds.filePath(found.owner, found.build_id, BUNDLE_MANIFEST_FILE);
+    if (isLabelsSource(found.build_id))
+      for (const f of JSON.parse(found.files) as CatalogueVersion['files'])
+        frozenFilePath(this.labelsRoot, found.id, [f], f.path);
+    else await this.builds.filePath(found.owner, found.build_id, BUNDLE_MANIFEST_FILE);
     await this.db.transaction(async (tx) => {
       const v = await this.visibleRow(tx, caller.tenant, owner, name, version);
       const own = v.owner === caller.tenant;
@@ -328,7 +416,8 @@ export class Catalogue {
           max,
         ],
       );
-      if (own) return;
+      // Labels are not crawled pages: no creator's terms to pay, no node's capture sold again.
+      if (own || isLabelsSource(v.build_id)) return;
       const pages = await tx.all<{
         capture_id: string;
         node_id: string;
@@ -412,14 +501,18 @@ export class Catalogue {
    */
   async downloadFile(tenant: string, id: string, path: string): Promise<string> {
     const d = await this.getDownload(tenant, id);
-    if (path !== BUNDLE_MANIFEST_FILE && !d.files.some((f) => f.path === path))
-      throw new CoordinatorError('NOT_FOUND', `download ${id} has no file ${path}`);
-    const v = await this.db.get<{ owner: string; build_id: string }>(
-      'SELECT v.owner, v.build_id FROM ds_versions v JOIN ds_downloads d ON d.version_id = v.id WHERE d.id = ?',
+    const v = await this.db.get<{ id: string; owner: string; build_id: string }>(
+      'SELECT v.id, v.owner, v.build_id FROM ds_versions v JOIN ds_downloads d ON d.version_id = v.id WHERE d.id = ?',
       [id],
     );
     if (!v) throw new CoordinatorError('NOT_FOUND', `no download ${id}`);
-    const abs = await this.builds.filePath(v.owner, v.build_id, path);
+    const labels = isLabelsSource(v.build_id);
+    // A labels version has no signed manifest: only the files its version recorded.
+    if ((labels || path !== BUNDLE_MANIFEST_FILE) && !d.files.some((f) => f.path === path))
+      throw new CoordinatorError('NOT_FOUND', `download ${id} has no file ${path}`);
+    const abs = labels
+      ? frozenFilePath(this.labelsRoot, v.id, d.files, path)
+      : await this.builds.filePath(v.owner, v.build_id, path);
     await this.db.run(
       'UPDATE ds_downloads SET bytes_served = bytes_served + ?, files_served = files_served + 1 WHERE id = ?',
       [statSync(abs).size, id],
@@ -445,6 +538,7 @@ export class Catalogue {
     return {
       id: d.id,
       dataset: `${v.owner}/${v.name}@${v.version}`,
+      kind: kindOf(v.build_id),
       customer: d.customer,
       createdAt: iso(d.created_at),
       rows: Number(d.row_count),
@@ -515,7 +609,9 @@ export class Catalogue {
       description: v.description,
       visibility: v.visibility,
       tenants,
-      build: own ? v.build_id : null,
+      kind: kindOf(v.build_id),
+      build: own && !isLabelsSource(v.build_id) ? v.build_id : null,
+      project: own && isLabelsSource(v.build_id) ? v.build_id : null,
       purpose: v.purpose,
       rows: Number(v.row_count),
       bytes: Number(v.bytes),
@@ -529,6 +625,8 @@ export class Catalogue {
     };
   }
 }
+
+const kindOf = (source: string): CatalogueVersion['kind'] => (isLabelsSource(source) ? 'labels' : 'dataset');
 
 /** What one download of these rows costs: each row of a claimed domain at the terms version it recorded. */
 async function priceOf(tx: SqlExecutor, rows: readonly VersionRow[]): Promise<CatalogueVersion['price']> {

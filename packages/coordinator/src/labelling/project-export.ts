@@ -31,7 +31,10 @@ export class ProjectExport {
     private readonly settlement: Settlement,
   ) {}
 
-  async build(project: Project): Promise<{ files: ExportFiles; stats: ExportStats }> {
+  /** `labels`: each labelled item's aggregate label (what a catalogue version's changes compare). */
+  async build(
+    project: Project,
+  ): Promise<{ files: ExportFiles; stats: ExportStats; labels: ReadonlyMap<string, string> }> {
     const events = await this.submissions.events(project);
     const gold = await this.submissions.gold(project);
     const flags = await this.settlement.flags(project.id);
@@ -86,7 +89,7 @@ export class ProjectExport {
         ),
       ),
     );
-    return { files, stats };
+    return { files, stats, labels: agg.labels };
   }
 
   private async items(project: Project): Promise<LabelItem[]> {
