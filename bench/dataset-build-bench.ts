@@ -31,26 +31,54 @@ let peak = 0;
 /** Largest live heap seen: heapUsed right after a full GC, forced once a second (needs --expose-gc). */
 let liveHeap = 0;
 let ticks = 0;
+/** The live heap samples of the current phase, one a second: whether it climbs through the phase. */
+let liveSeries: number[] = [];
 const sample = () => {
   peak = Math.max(peak, process.memoryUsage().rss);
   if (++ticks % 40 === 0 && global.gc) {
     global.gc();
-    liveHeap = Math.max(liveHeap, process.memoryUsage().heapUsed);
+    const used = process.memoryUsage().heapUsed;
+    liveSeries.push(used);
+    liveHeap = Math.max(liveHeap, used);
   }
 };
+/** The largest live heap in each quarter of a phase, MB: flat if nothing is held per row. */
+const quarters = (series: readonly number[]) =>
+  [0, 1, 2, 3]
+    .map((q) => series.slice(Math.floor((q * series.length) / 4), Math.floor(((q + 1) * series.length) / 4)))
+    .map((part) => (part.length ? (Math.max(...part) / 1e6).toFixed(1) : '-'))
+    .join(' / ');
 const sampler = setInterval(sample, 25);
 const phase = async <T>(
   run: () => Promise<T>,
-): Promise<{ s: number; value: T; peakMb: number; startMb: number; liveMb: number }> => {
+): Promise<{
+  s: number;
+  value: T;
+  peakMb: number;
+  startMb: number;
+  liveMb: number;
+  liveStartMb: number;
+  liveQuarters: string;
+}> => {
   global.gc?.();
   peak = process.memoryUsage().rss;
   liveHeap = process.memoryUsage().heapUsed;
+  const liveStartMb = liveHeap / 1e6;
+  liveSeries = [];
   const startMb = peak / 1e6;
   const t0 = process.hrtime.bigint();
   const value = await run();
   sample();
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { s, value, peakMb: peak / 1e6, startMb, liveMb: liveHeap / 1e6 };
+  return {
+    s,
+    value,
+    peakMb: peak / 1e6,
+    startMb,
+    liveMb: liveHeap / 1e6,
+    liveStartMb,
+    liveQuarters: quarters(liveSeries),
+  };
 };
 
 const c = await startCoordinator({
@@ -193,7 +221,7 @@ const report = await phase(() => client.datasetReport(build.value.id, { referenc
 const rowsMb = jsonl.value / 1e6;
 console.log(`load average ${load()}`);
 console.log(
-  `build   ${build.value.report?.rows} rows, ${build.value.report?.shards} shard(s), ${(parquetBytes / 1e6).toFixed(0)} MB Parquet (+ pages.jsonl ${(statSync(join(dir, 'pages.jsonl')).size / 1e6).toFixed(0)} MB, bodies.pack ${(statSync(join(dir, 'bodies.pack')).size / 1e6).toFixed(0)} MB): ${build.s.toFixed(1)} s = ${Math.round(n / build.s)} rows/s, ${(rowsMb / build.s).toFixed(1)} MB/s of rows (as JSONL); peak RSS ${build.peakMb.toFixed(0)} MB (${build.startMb.toFixed(0)} MB at its start), live heap after GC at most ${build.liveMb.toFixed(0)} MB`,
+  `build   ${build.value.report?.rows} rows, ${build.value.report?.shards} shard(s), ${(parquetBytes / 1e6).toFixed(0)} MB Parquet (+ pages.jsonl ${(statSync(join(dir, 'pages.jsonl')).size / 1e6).toFixed(0)} MB, bodies.pack ${(statSync(join(dir, 'bodies.pack')).size / 1e6).toFixed(0)} MB): ${build.s.toFixed(1)} s = ${Math.round(n / build.s)} rows/s, ${(rowsMb / build.s).toFixed(1)} MB/s of rows (as JSONL); peak RSS ${build.peakMb.toFixed(0)} MB (${build.startMb.toFixed(0)} MB at its start), live heap after GC ${build.liveStartMb.toFixed(1)} MB at its start, at most ${build.liveMb.toFixed(1)} MB (max by quarter of the build: ${build.liveQuarters} MB)`,
 );
 console.log(
   `jsonl   the same rows from the store as JSONL (${rowsMb.toFixed(0)} MB): ${jsonl.s.toFixed(1)} s = ${Math.round(n / jsonl.s)} rows/s, ${(rowsMb / jsonl.s).toFixed(1)} MB/s; peak RSS ${jsonl.peakMb.toFixed(0)} MB (${jsonl.startMb.toFixed(0)} MB at its start)`,

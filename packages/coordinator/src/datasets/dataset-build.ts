@@ -36,6 +36,7 @@ import type { DatasetStats } from './dataset-stats.js';
 import { DiskDedupStore } from './disk-dedup-store.js';
 import { dtaProvenance } from './dta-provenance.js';
 import { HashedFile, writeHashed } from './hashed-file.js';
+import { PackOffsets } from './pack-offsets.js';
 import { type DatasetRow, ParquetShards } from './parquet-shards.js';
 
 export interface BuildDeps extends ManifestDeps {
@@ -92,8 +93,9 @@ async function readBodies(
  * croissant.json, provenance/dta-provenance.json and the proof bundle (pages.jsonl with each kept row's
  * signed capture and inclusion proof, bodies.pack, provenance/checkpoints.json, compliance.json), then the
  * log key's signed manifest over every file. Pages are read in log order a batch at a time, rows written a
- * row group at a time: memory does not grow with the dataset (the dedup index and the pack's offsets by
- * body aside, one entry per kept document).
+ * row group at a time: memory does not grow with the dataset. What does grow with it (the dedup index, one
+ * entry per kept document; the pack's offset of each distinct body) is in scratch SQLite files beside the
+ * folder; the licence, language and domain counts grow with distinct values, not rows.
  */
 export async function buildDataset(
   deps: BuildDeps,
@@ -122,14 +124,23 @@ export async function buildDataset(
   rmSync(t.dir, { recursive: true, force: true });
   mkdirSync(t.dir, { recursive: true });
 
-  // The dedup index on disk beside the build's folder (not in it): memory stays flat however many rows.
+  // The dedup index and the pack's offsets on disk beside the build's folder (not in it): memory stays
+  // flat however many rows.
   const dedupIndex = new DiskDedupStore(`${t.dir}.dedup.sqlite`, DEDUP_PERMUTATIONS);
   try {
-    return await writeDataset(deps, t, { jobIds, jobs, cp }, dedupIndex, onProgress);
+    const offsets = new PackOffsets(packOffsetsPath(t.dir));
+    try {
+      return await writeDataset(deps, t, { jobIds, jobs, cp }, { dedupIndex, offsets }, onProgress);
+    } finally {
+      offsets.close();
+    }
   } finally {
     dedupIndex.close();
   }
 }
+
+/** The scratch file of a build's pack offsets, beside its folder and deleted when the build ends. */
+export const packOffsetsPath = (dir: string): string => `${dir}.offsets.sqlite`;
 
 /** Minhash permutations of the dedup index (the Deduplicator's default). */
 const DEDUP_PERMUTATIONS = 128;
@@ -138,7 +149,7 @@ async function writeDataset(
   deps: BuildDeps,
   t: BuildTarget,
   { jobIds, jobs, cp }: { jobIds: string[]; jobs: (Job | undefined)[]; cp: { size: number; hash: string } },
-  dedupIndex: DiskDedupStore,
+  { dedupIndex, offsets }: { dedupIndex: DiskDedupStore; offsets: PackOffsets },
   onProgress: (p: { pages: number; rows: number }) => Promise<void>,
 ): Promise<DatasetReport> {
   const { store, blobs, logStore, checkpoints } = deps;
@@ -163,7 +174,6 @@ async function writeDataset(
   const licenses: Record<string, number> = {};
   const languages: Record<string, number> = {};
   const domains: Record<string, number> = {};
-  const offsets = new Map<string, number>();
   let packSize = 0;
   let notSelected = 0;
   let rows = 0;
@@ -263,7 +273,7 @@ async function writeDataset(
           kept
             .slice(i, i + READ_AHEAD)
             .map((k) => k.p)
-            .filter((k) => !offsets.has(k.bodySha256)),
+            .filter((k) => offsets.get(k.bodySha256) === undefined),
         );
       const leaf = p.leafIndex as number;
       minLeaf = Math.min(minLeaf, leaf);
