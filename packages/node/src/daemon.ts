@@ -113,8 +113,10 @@ export async function startNode(
     referralCode: config.referralCode,
     dispatcher: runtime.coordinatorDispatcher,
   });
-  // Captures that finish together go to the coordinator in one request, bodies as bytes.
-  const uploader = new CaptureUploader(client);
+  // Fetches running now: a finished capture waits for about half of them (or 20 ms) so that captures go to
+  // the coordinator together, bodies as bytes, and its per-batch statements serve several pages.
+  let fetching = 0;
+  const uploader = new CaptureUploader(client, { fetching: () => fetching });
 
   const s: MutableStats = {
     id: identity.id,
@@ -181,27 +183,43 @@ export async function startNode(
     const refusal = limits.fetchRefusal(lease.url);
     let outcome: FetchOutcome;
     let bytes = 0;
-    if (refusal) outcome = { ok: false, failure: refusal, redirects: [] };
-    else
-      outcome = await fetchCapture(lease, {
-        identity,
-        userAgent: config.userAgent,
-        requestSigner: signer,
-        allowPrivate: config.allowPrivate,
-        maxBodyBytes: config.maxBodyBytes,
-        timeoutMs: config.timeoutMs,
-        hostRefusal: (h) => limits.hostRefusal(h)?.message ?? null,
-        onBytes: (n) => {
-          bytes += n;
-          s.bytesFetched += n;
-          return limits.budget.consume(n);
-        },
-        resolver: runtime.resolver,
-        extraCa: runtime.extraCa,
-        transformBody: runtime.transformBody,
-        now,
-        signal: hardStop.signal,
-      });
+    // Counted until its capture is handed to the uploader or it ends without one.
+    fetching++;
+    let counted = true;
+    const fetchEnded = () => {
+      if (!counted) return;
+      counted = false;
+      fetching--;
+      uploader.nudge();
+    };
+    try {
+      outcome = refusal
+        ? { ok: false, failure: refusal, redirects: [] }
+        : await fetchCapture(lease, {
+            identity,
+            userAgent: config.userAgent,
+            requestSigner: signer,
+            allowPrivate: config.allowPrivate,
+            maxBodyBytes: config.maxBodyBytes,
+            timeoutMs: config.timeoutMs,
+            hostRefusal: (h) => limits.hostRefusal(h)?.message ?? null,
+            onBytes: (n) => {
+              bytes += n;
+              s.bytesFetched += n;
+              return limits.budget.consume(n);
+            },
+            resolver: runtime.resolver,
+            extraCa: runtime.extraCa,
+            transformBody: runtime.transformBody,
+            now,
+            signal: hardStop.signal,
+          });
+    } catch (e) {
+      fetchEnded();
+      throw e;
+    }
+    // A capture stays counted while it is spooled: it is on its way to the uploader.
+    if (!outcome.ok) fetchEnded();
     // Cut short by stop(): nothing to report, the lease is handed back at logout.
     if (!outcome.ok && hardStop.signal.aborted) return;
     let entry: FetchLogEntry;
@@ -220,6 +238,7 @@ export async function startNode(
           { bytes: spool.bytes, max: config.spoolMaxBytes },
           'spool full: capture kept in memory only',
         );
+      fetchEnded();
       const r = await report(`capture ${lease.leaseId}`, () => uploader.submit(signed, body));
       if (spooled) await settleSpooled(spool, lease.leaseId, r.error, log);
       const c = signed.capture;
@@ -352,6 +371,7 @@ export async function startNode(
   };
   const finish = async () => {
     stopper.abort();
+    uploader.flush(); // a stopping node holds no finished capture back
     await loopDone;
     s.state = 'stopping';
     clearInterval(spoolTimer);
