@@ -178,7 +178,13 @@ export async function startNode(
     }
   };
 
-  const runLease = async (lease: Lease): Promise<void> => {
+  // Captures handed to the uploader and not answered yet. Their fetch slots are free for the next fetches
+  // (so captures pile up while a batch is on its way, and the next batch is bigger), up to this many: a
+  // slow coordinator then holds the slots again, bounding the bodies in memory to 3 × maxConcurrent.
+  let unanswered = 0;
+  const maxUnanswered = 2 * config.maxConcurrent;
+
+  const runLease = async (lease: Lease, freeSlot: () => void): Promise<void> => {
     const base = { time: '', jobId: lease.jobId, leaseId: lease.leaseId, url: lease.url };
     const refusal = limits.fetchRefusal(lease.url);
     let outcome: FetchOutcome;
@@ -239,7 +245,11 @@ export async function startNode(
           'spool full: capture kept in memory only',
         );
       fetchEnded();
-      const r = await report(`capture ${lease.leaseId}`, () => uploader.submit(signed, body));
+      if (unanswered < maxUnanswered) freeSlot();
+      unanswered++;
+      const r = await report(`capture ${lease.leaseId}`, () => uploader.submit(signed, body)).finally(
+        () => unanswered--,
+      );
       if (spooled) await settleSpooled(spool, lease.leaseId, r.error, log);
       const c = signed.capture;
       entry = {
@@ -267,6 +277,13 @@ export async function startNode(
 
   const startTask = (lease: Lease) => {
     s.leased++;
+    let slotHeld = true;
+    const freeSlot = () => {
+      if (!slotHeld) return;
+      slotHeld = false;
+      limits.release();
+      wake();
+    };
     const task = limits
       .acquire() // a lease asked ahead of free slots waits here for one
       .then(() => {
@@ -274,15 +291,15 @@ export async function startNode(
         // it is on the coordinator's clock, and a home machine's clock may be off; the coordinator refuses
         // a capture of an expired lease itself.)
         if (stopper.signal.aborted) return;
-        return runLease(lease);
+        return runLease(lease, freeSlot);
       })
       .catch((e) => {
         s.lastError = messageOf(e);
         log.error({ err: s.lastError, leaseId: lease.leaseId }, 'lease handling failed');
       })
       .finally(() => {
-        limits.release();
         tasks.delete(task);
+        freeSlot();
         wake();
       });
     tasks.add(task);
