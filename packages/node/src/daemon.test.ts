@@ -144,6 +144,31 @@ test('a node leases ahead of its free slots, in batches, and never runs more tha
   assert.ok(most <= 2, `${most} fetches at once`);
 });
 
+test('a finished capture frees its fetch slot while its upload waits, up to 2 x maxConcurrent unanswered', async () => {
+  const start = fake.captures.length;
+  const release = fake.holdCaptureAnswers();
+  const node = await startNode(nodeConfig({ maxConcurrent: 1 }), { logger });
+  for (let i = 0; i < 4; i++) fake.queue.push(lease(`${site.origin}/ok`, 700 + i));
+  try {
+    // One slot, the coordinator answering no capture: the next fetches still run (the first capture's
+    // upload holds its lease, not the slot); the third capture's slot stays held (two already unanswered).
+    await eventually(() => node.stats().captured >= 3);
+    assert.equal(fake.captures.length, start, 'no capture answered yet');
+    assert.equal(node.stats().captured, 3, 'two unanswered captures plus one holding the slot');
+  } finally {
+    release();
+  }
+  await fake.until(() => fake.captures.length >= start + 4);
+  await node.stop();
+  assert.deepEqual(
+    fake.captures
+      .slice(start)
+      .map((c) => c.signed.capture.leaseId)
+      .sort(),
+    ['l_700', 'l_701', 'l_702', 'l_703'],
+  );
+});
+
 test('outside active hours the node does not lease at all', async () => {
   const calls = fake.leaseCalls.length;
   const node = await startNode(nodeConfig({ activeHours: ['22:00-07:00'] }), {

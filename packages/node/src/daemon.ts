@@ -113,8 +113,10 @@ export async function startNode(
     referralCode: config.referralCode,
     dispatcher: runtime.coordinatorDispatcher,
   });
-  // Captures that finish together go to the coordinator in one request, bodies as bytes.
-  const uploader = new CaptureUploader(client);
+  // Fetches running now: a finished capture waits for about half of them (or 20 ms) so that captures go to
+  // the coordinator together, bodies as bytes, and its per-batch statements serve several pages.
+  let fetching = 0;
+  const uploader = new CaptureUploader(client, { fetching: () => fetching });
 
   const s: MutableStats = {
     id: identity.id,
@@ -176,32 +178,54 @@ export async function startNode(
     }
   };
 
-  const runLease = async (lease: Lease): Promise<void> => {
+  // Captures handed to the uploader and not answered yet. Their fetch slots are free for the next fetches
+  // (so captures pile up while a batch is on its way, and the next batch is bigger), up to this many: a
+  // slow coordinator then holds the slots again, bounding the bodies in memory to 3 × maxConcurrent.
+  let unanswered = 0;
+  const maxUnanswered = 2 * config.maxConcurrent;
+
+  const runLease = async (lease: Lease, freeSlot: () => void): Promise<void> => {
     const base = { time: '', jobId: lease.jobId, leaseId: lease.leaseId, url: lease.url };
     const refusal = limits.fetchRefusal(lease.url);
     let outcome: FetchOutcome;
     let bytes = 0;
-    if (refusal) outcome = { ok: false, failure: refusal, redirects: [] };
-    else
-      outcome = await fetchCapture(lease, {
-        identity,
-        userAgent: config.userAgent,
-        requestSigner: signer,
-        allowPrivate: config.allowPrivate,
-        maxBodyBytes: config.maxBodyBytes,
-        timeoutMs: config.timeoutMs,
-        hostRefusal: (h) => limits.hostRefusal(h)?.message ?? null,
-        onBytes: (n) => {
-          bytes += n;
-          s.bytesFetched += n;
-          return limits.budget.consume(n);
-        },
-        resolver: runtime.resolver,
-        extraCa: runtime.extraCa,
-        transformBody: runtime.transformBody,
-        now,
-        signal: hardStop.signal,
-      });
+    // Counted until its capture is handed to the uploader or it ends without one.
+    fetching++;
+    let counted = true;
+    const fetchEnded = () => {
+      if (!counted) return;
+      counted = false;
+      fetching--;
+      uploader.nudge();
+    };
+    try {
+      outcome = refusal
+        ? { ok: false, failure: refusal, redirects: [] }
+        : await fetchCapture(lease, {
+            identity,
+            userAgent: config.userAgent,
+            requestSigner: signer,
+            allowPrivate: config.allowPrivate,
+            maxBodyBytes: config.maxBodyBytes,
+            timeoutMs: config.timeoutMs,
+            hostRefusal: (h) => limits.hostRefusal(h)?.message ?? null,
+            onBytes: (n) => {
+              bytes += n;
+              s.bytesFetched += n;
+              return limits.budget.consume(n);
+            },
+            resolver: runtime.resolver,
+            extraCa: runtime.extraCa,
+            transformBody: runtime.transformBody,
+            now,
+            signal: hardStop.signal,
+          });
+    } catch (e) {
+      fetchEnded();
+      throw e;
+    }
+    // A capture stays counted while it is spooled: it is on its way to the uploader.
+    if (!outcome.ok) fetchEnded();
     // Cut short by stop(): nothing to report, the lease is handed back at logout.
     if (!outcome.ok && hardStop.signal.aborted) return;
     let entry: FetchLogEntry;
@@ -220,7 +244,12 @@ export async function startNode(
           { bytes: spool.bytes, max: config.spoolMaxBytes },
           'spool full: capture kept in memory only',
         );
-      const r = await report(`capture ${lease.leaseId}`, () => uploader.submit(signed, body));
+      fetchEnded();
+      if (unanswered < maxUnanswered) freeSlot();
+      unanswered++;
+      const r = await report(`capture ${lease.leaseId}`, () => uploader.submit(signed, body)).finally(
+        () => unanswered--,
+      );
       if (spooled) await settleSpooled(spool, lease.leaseId, r.error, log);
       const c = signed.capture;
       entry = {
@@ -248,6 +277,13 @@ export async function startNode(
 
   const startTask = (lease: Lease) => {
     s.leased++;
+    let slotHeld = true;
+    const freeSlot = () => {
+      if (!slotHeld) return;
+      slotHeld = false;
+      limits.release();
+      wake();
+    };
     const task = limits
       .acquire() // a lease asked ahead of free slots waits here for one
       .then(() => {
@@ -255,15 +291,15 @@ export async function startNode(
         // it is on the coordinator's clock, and a home machine's clock may be off; the coordinator refuses
         // a capture of an expired lease itself.)
         if (stopper.signal.aborted) return;
-        return runLease(lease);
+        return runLease(lease, freeSlot);
       })
       .catch((e) => {
         s.lastError = messageOf(e);
         log.error({ err: s.lastError, leaseId: lease.leaseId }, 'lease handling failed');
       })
       .finally(() => {
-        limits.release();
         tasks.delete(task);
+        freeSlot();
         wake();
       });
     tasks.add(task);
@@ -352,6 +388,7 @@ export async function startNode(
   };
   const finish = async () => {
     stopper.abort();
+    uploader.flush(); // a stopping node holds no finished capture back
     await loopDone;
     s.state = 'stopping';
     clearInterval(spoolTimer);

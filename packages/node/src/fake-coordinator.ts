@@ -43,6 +43,8 @@ export interface FakeCoordinator {
   readonly revoked: Set<string>;
   /** Answer the next n requests with 503, as a coordinator restarting would. */
   failNext(n: number): void;
+  /** Capture batches that arrive from now on wait for their answer until the returned function is called. */
+  holdCaptureAnswers(): () => void;
   /** Forget every token once, so the next call gets 401 SESSION_EXPIRED. */
   expireSessions(): void;
   /** Leases out now, by lease id → node id. */
@@ -100,6 +102,7 @@ export async function startFakeCoordinator(): Promise<FakeCoordinator> {
   };
 
   let unavailable = 0;
+  let captureGate: Promise<void> = Promise.resolve();
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (unavailable > 0) {
       unavailable--;
@@ -225,6 +228,7 @@ export async function startFakeCoordinator(): Promise<FakeCoordinator> {
       return send(res, 200, { accepted: true, ...r });
     }
     if (path === '/v1/nodes/capture-batch') {
+      await captureGate;
       let items: ReturnType<typeof decodeCaptureBatch>;
       try {
         items = decodeCaptureBatch(raw);
@@ -290,6 +294,14 @@ export async function startFakeCoordinator(): Promise<FakeCoordinator> {
     },
     failNext: (n) => {
       unavailable = n;
+    },
+    holdCaptureAnswers: () => {
+      let open = () => {};
+      captureGate = new Promise<void>((r) => (open = r));
+      return () => {
+        captureGate = Promise.resolve();
+        open();
+      };
     },
     until: (cond) =>
       new Promise<void>((resolve) => {
