@@ -121,6 +121,20 @@ for (const backend of backends()) {
       const finished = await failure(client.cancelJob(second.id));
       assert.equal(finished.code, 'CONFLICT');
       assert.match(finished.message, /is done/);
+      // A live collection's refresh is stopped by pausing its collection, which owns the schedule.
+      const refresh = await co.store.db.transaction((tx) =>
+        co.store.frontier.insertJob(
+          tx,
+          { tenant: 'default' },
+          { seed: 'http://c.test/', maxPages: 1, maxDepth: 0, include: [], exclude: [] },
+          [{ url: 'http://c.test/', depth: 0 }],
+          'col_x',
+        ),
+      );
+      const owned = await failure(client.cancelJob(refresh));
+      assert.equal(owned.code, 'CONFLICT');
+      assert.match(owned.message, /live collection col_x: pause the collection/);
+      assert.equal((await client.job(refresh)).state, 'running');
     });
 
     test("the SDK's admin calls: an admin key lists and revokes nodes and operators, a customer key may not", async () => {
