@@ -9,6 +9,7 @@ import { writeCrawlOutput } from '../packages/cli/src/crawl-output.js';
 import { type Answer, coordinatorWithNode, nodeSession, work } from './support/api-call.js';
 import { backends } from './support/backends.js';
 import { captureUpload } from './support/capture-maker.js';
+import { until } from './support/live.js';
 
 const failure = async (p: Promise<unknown>): Promise<SwardApiError> => {
   try {
@@ -135,6 +136,18 @@ for (const backend of backends()) {
       assert.equal(owned.code, 'CONFLICT');
       assert.match(owned.message, /live collection col_x: pause the collection/);
       assert.equal((await client.job(refresh)).state, 'running');
+    });
+
+    test('a scrape whose job is cancelled while it waits answers CONFLICT at once', async () => {
+      const { co, key } = await coordinatorWithNode(backend);
+      const client = new SwardClient({ url: co.url, apiKey: key });
+      // No node works here: the scrape waits for its page until its job is cancelled.
+      const scrape = failure(client.scrape('http://s.test/', { timeoutMs: 120_000 }));
+      const job = await until('the scrape job', async () => (await client.jobs()).jobs[0]);
+      await client.cancelJob(job.id);
+      const e = await scrape;
+      assert.equal(e.code, 'CONFLICT');
+      assert.match(e.message, new RegExp(`job ${job.id} of this scrape was cancelled`));
     });
 
     test("the SDK's admin calls: an admin key lists and revokes nodes and operators, a customer key may not", async () => {
