@@ -289,6 +289,8 @@ const RIGHT_KEY_STATUS: Record<string, number> = {
   'POST /v1/scrape': 504,
   // acme.test publishes no proof here: the check ran and said so
   'POST /v1/creator/claims/:domain/verify': 409,
+  // acme's job is done (its output is what the other routes read): the cancel ran and refused
+  'POST /v1/jobs/:id/cancel': 409,
 };
 
 // Creations whose body names acme's object (a dataset built from acme's job): another tenant gets 404.

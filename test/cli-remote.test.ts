@@ -132,4 +132,27 @@ describe('against a coordinator started with --config', () => {
     assert.equal(status.code, 0, status.err);
     assert.equal(JSON.parse(status.out).operator, 'nobody');
   });
+
+  test('job cancel and job output --json: a cancelled job is written and verifies', async () => {
+    await node?.stop();
+    node = undefined;
+    const env = { SWARD_COORDINATOR: url, SWARD_API_KEY: apiKey };
+    const { SwardClient } = await import('@sward/sdk');
+    const job = await new SwardClient({ url, apiKey }).createCrawl({ seed: `${site.url}/`, maxPages: 5 });
+    const cancel = await run(['job', 'cancel', job.id, '--json'], { env });
+    assert.equal(cancel.code, 0, cancel.err);
+    assert.equal(JSON.parse(cancel.out).state, 'cancelled');
+    const out = join(tmp, 'cancelled-out');
+    const output = await run(['job', 'output', job.id, '--out', out, '--json'], { env });
+    assert.equal(output.code, 0, output.err);
+    assert.deepEqual(
+      [JSON.parse(output.out).job.state, JSON.parse(output.out).output.pages],
+      ['cancelled', 0],
+    );
+    const verify = await run(['verify', out, '--json']);
+    assert.equal(verify.code, 0, verify.err);
+    assert.equal(JSON.parse(verify.out).ok, true);
+    const again = await run(['job', 'cancel', 'j_nope'], { env });
+    assertOneLineFailure(again, 1, 'sward job cancel', /no job j_nope/);
+  });
 });

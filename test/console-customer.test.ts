@@ -130,6 +130,29 @@ consoleSuite('the console in a browser: customers', {}, (s) => {
     await ctx.close();
   });
 
+  test("customer: a running job's Cancel button cancels it, and goes", async () => {
+    // Its origin is kept busy first, so the world's nodes lease nothing of it: the job runs until cancelled.
+    const origin = 'http://127.0.0.1:10';
+    await s.w.co.store.db.run('INSERT INTO hosts (origin, busy_until, next_at) VALUES (?, ?, ?)', [
+      origin,
+      Date.now() + 3_600_000,
+      Date.now() + 3_600_000,
+    ]);
+    const res = await fetch(`${s.w.co.url}/v1/jobs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.w.keys.customer}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ seed: `${origin}/`, maxPages: 5 }),
+    });
+    const id = ((await res.json()) as { id: string }).id;
+    const { page, ctx } = await s.tab(s.w.keys.customer);
+    await page.goto(`${s.w.co.url}/console/#/jobs/${id}`);
+    await page.waitForFunction(`document.getElementById('job-state')?.textContent === 'running'`);
+    await page.click('#job-cancel');
+    await page.waitForFunction(`document.getElementById('job-state')?.textContent === 'cancelled'`);
+    await page.waitForSelector('#job-cancel', { state: 'detached' });
+    await ctx.close();
+  });
+
   test('customer: a collection with its freshness chart and a search, and a labelling project', async () => {
     await s.inBothViews(s.w.keys.customer, async (page, view) => {
       await navTo(page, 'collections');

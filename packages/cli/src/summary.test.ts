@@ -50,3 +50,15 @@ test('the crawl summary says what a paying job spent, against its budget, and wh
     'a job that pays nothing has no paid line',
   );
 });
+
+test('a job cancelled while `sward crawl` followed it is reported as cancelled, not finished', () => {
+  const text = formatCrawlSummary(job({ state: 'cancelled' }), out, 2000);
+  assert.match(
+    text.split('\n')[0] as string,
+    /^Crawl j_1 of https:\/\/example\.org\/ was cancelled; its output written in 2\.0 s$/,
+  );
+  assert.match(
+    formatCrawlSummary(job(), out, 2000),
+    /^Crawl j_1 of https:\/\/example\.org\/ finished in 2\.0 s/,
+  );
+});

@@ -9,7 +9,8 @@ export function formatCrawlSummary(
   nodeNames = new Map<string, string>(),
 ): string {
   const p = job.progress;
-  const lines = [`Crawl ${job.id} of ${job.seed} finished in ${(elapsedMs / 1000).toFixed(1)} s`];
+  const end = job.state === 'cancelled' ? 'was cancelled; its output written' : 'finished';
+  const lines = [`Crawl ${job.id} of ${job.seed} ${end} in ${(elapsedMs / 1000).toFixed(1)} s`];
   // The coordinator's own clock: pages captured, then documents made off the capture path.
   const secs = (t: number | null | undefined) =>
     t == null ? 'n/a' : `${((t - job.createdAt) / 1000).toFixed(1)} s`;

@@ -47,13 +47,21 @@ export const jobOptionsSchema = z.object({
   maxAge: z.string().optional(),
 });
 
+/** A crawl job's states; `done` and `cancelled` are final. */
+export const JOB_STATES = ['running', 'done', 'cancelled'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
 export const jobInfoSchema = z.object({
   id: z.string(),
   seed: z.string(),
-  state: z.enum(['running', 'done']),
+  /** `cancelled`: by its customer (POST /v1/jobs/:id/cancel); what it stored stays, nothing more is fetched. */
+  state: z.enum(JOB_STATES),
   stored: z.number().int(),
   createdAt: z.number(),
-  /** Done: every page answered and every stored page's document made (epoch ms). */
+  /**
+   * Done: every page answered and every stored page's document made (epoch ms). Cancelled: every document
+   * of the pages stored before the cancel made (its output may be downloaded from then on).
+   */
   finishedAt: z.number().nullable(),
   /** Every page answered; documents may still be in the making (absent from older coordinators). */
   capturedAt: z.number().nullable().optional(),

@@ -139,6 +139,15 @@ export class SwardClient {
     return this.call('GET', `/v1/jobs/${encodeURIComponent(id)}`);
   }
 
+  /**
+   * Cancels a running job: nothing more is fetched for it, and what it stored stays downloadable once its
+   * `finishedAt` is set (waitForJob returns then). Again on a cancelled job: the job. A finished job, or a live
+   * collection's refresh (pause the collection instead): CONFLICT.
+   */
+  cancelJob(id: string): Promise<JobInfo> {
+    return this.call('POST', `/v1/jobs/${encodeURIComponent(id)}/cancel`);
+  }
+
   jobs(): Promise<ApiAnswer<'GET /v1/jobs'>> {
     return this.call('GET', '/v1/jobs');
   }
@@ -379,6 +388,21 @@ export class SwardClient {
     return this.call('POST', '/v1/rewards/epochs/close', epoch === undefined ? {} : { epoch });
   }
 
+  /** Every node, most recently seen first (operators:admin). */
+  async adminNodes(): Promise<ApiAnswer<'GET /v1/admin/nodes'>['nodes']> {
+    return (await this.call<ApiAnswer<'GET /v1/admin/nodes'>>('GET', '/v1/admin/nodes')).nodes;
+  }
+
+  /** Revokes a node: no new session, its leases go back to the queue (operators:admin). */
+  revokeNode(nodeId: string): Promise<ApiAnswer<'POST /v1/admin/nodes/:nodeId/revoke'>> {
+    return this.call('POST', `/v1/admin/nodes/${encodeURIComponent(nodeId)}/revoke`);
+  }
+
+  /** Revokes an operator and every node of it (operators:admin). */
+  revokeOperator(operator: string): Promise<ApiAnswer<'POST /v1/admin/operators/:operator/revoke'>> {
+    return this.call('POST', `/v1/admin/operators/${encodeURIComponent(operator)}/revoke`);
+  }
+
   async flags(status?: FlagStatus): Promise<Flag[]> {
     const q = status ? `?status=${status}` : '';
     return (await this.call<{ flags: Flag[] }>('GET', `/v1/rewards/flags${q}`)).flags;
@@ -516,7 +540,10 @@ export class SwardClient {
     ).hashes;
   }
 
-  /** Polls a job until it is done, calling `onProgress` after each poll. */
+  /**
+   * Polls a job until it is done, or cancelled with its output ready (finishedAt set), calling `onProgress`
+   * after each poll.
+   */
   async waitForJob(
     id: string,
     onProgress?: (j: JobInfo) => void,
@@ -529,7 +556,7 @@ export class SwardClient {
         const j = await this.job(id);
         downSince = null;
         onProgress?.(j);
-        if (j.state === 'done') return j;
+        if (j.state === 'done' || (j.state === 'cancelled' && j.finishedAt !== null)) return j;
       } catch (e) {
         // A coordinator restart is not the end of a crawl: its state is on disk. Wait for it, up to 5 minutes.
         const retriable = e instanceof SwardApiError && (e.code === 'NETWORK' || e.status === 503);

@@ -30,7 +30,7 @@ export class Api {
     return this.send<T>('GET', path);
   }
 
-  async post<T>(path: string, body: unknown): Promise<T> {
+  async post<T>(path: string, body?: unknown): Promise<T> {
     return this.send<T>('POST', path, body);
   }
 

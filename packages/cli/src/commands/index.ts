@@ -7,6 +7,7 @@ import { register as creator } from './creator.js';
 import { register as dataset } from './dataset.js';
 import { register as demo } from './demo.js';
 import { register as extract } from './extract.js';
+import { register as job } from './job.js';
 import { register as keys } from './keys.js';
 import { register as labels } from './labels.js';
 import { register as node } from './node.js';
@@ -25,6 +26,7 @@ export function registerCommands(program: Command): void {
     dataset,
     demo,
     extract,
+    job,
     keys,
     labels,
     node,

@@ -19,6 +19,7 @@ import { pageListing } from '../output/page-listing.js';
 import { skipListing } from '../output/skip-evidence.js';
 import { jobCompliance } from '../policy/compliance.js';
 import type { PageCursor } from '../store/capture-store.js';
+import type { Job } from '../store/types.js';
 import { type KeyEnv, principal } from './authorize.js';
 import { captureProof } from './capture-proof.js';
 import type { AppDeps } from './deps.js';
@@ -33,6 +34,17 @@ const pagesQuery = pagesQuerySchema.transform((q) => ({ ...q, after: toPageCurso
 const manifestQuery = manifestQuerySchema.extend({
   quality: z.enum(QUALITY_PRESETS as [QualityPreset, ...QualityPreset[]]).optional(),
 });
+
+/** A job whose output may be sealed and downloaded: done, or cancelled with its documents made. */
+function outputReady(job: Job): Job {
+  if (job.state === 'running') throw new CoordinatorError('CONFLICT', `job ${job.id} is still running`);
+  if (job.finishedAt === null)
+    throw new CoordinatorError(
+      'CONFLICT',
+      `job ${job.id} is ${job.state}; the documents of its stored pages are still being made`,
+    );
+  return job;
+}
 
 /**
  * Customer API: crawl jobs, their progress and output, raw bodies by hash, proofs, live collections.
@@ -81,12 +93,29 @@ export function customerRoutes({
   });
 
   /**
+   * Cancels a running job (store/job-cancel.ts). Again on a cancelled job: the job, unchanged. A live
+   * collection's refresh is stopped by pausing its collection, which owns the schedule.
+   */
+  r.post('/jobs/:id/cancel', async (c) => {
+    const id = c.req.param('id') as string;
+    const found = await store.frontier.cancelJob(tenant(c), id);
+    if (!found) throw new CoordinatorError('NOT_FOUND', `no job ${id}`);
+    if (found.collectionId !== null)
+      throw new CoordinatorError(
+        'CONFLICT',
+        `job ${id} is a refresh of live collection ${found.collectionId}: pause the collection instead (POST /v1/collections/${found.collectionId}/pause)`,
+      );
+    if (found.state === 'done')
+      throw new CoordinatorError('CONFLICT', `job ${id} is done: nothing to cancel`);
+    return c.json(await ownJob(c));
+  });
+
+  /**
    * Seals a finished job's provenance: every capture gets its leaf and one checkpoint covers them all.
    * Answers the checkpoint the output's inclusion proofs are made against.
    */
   r.post('/jobs/:id/seal', async (c) => {
-    const job = await ownJob(c);
-    if (job.state !== 'done') throw new CoordinatorError('CONFLICT', `job ${job.id} is still running`);
+    outputReady(await ownJob(c));
     await flushLog();
     const cp = await checkpoints.latest();
     if (!cp) throw new CoordinatorError('CONFLICT', 'the log is empty');
@@ -132,8 +161,7 @@ export function customerRoutes({
   const packDigests = new PackDigests();
   r.get('/jobs/:id/manifest', async (c) => {
     const q = parseQuery(c, manifestQuery);
-    const job = await ownJob(c);
-    if (job.state !== 'done') throw new CoordinatorError('CONFLICT', `job ${job.id} is still running`);
+    const job = outputReady(await ownJob(c));
     const deps = { store, blobs, logStore, checkpoints, anchor, packDigests };
     const note = await jobManifest(deps, job, q.size, {
       lang: q.lang ? q.lang.split(',') : [],

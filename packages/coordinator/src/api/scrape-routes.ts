@@ -36,6 +36,12 @@ export function scrapeRoutes(deps: AppDeps): Hono<KeyEnv> {
     for (;;) {
       const now = await store.frontier.getJobOf(who.tenant, job.id);
       if (now?.state === 'done') break;
+      // its job cancelled meanwhile (POST /v1/jobs/:id/cancel): no page will come
+      if (now?.state === 'cancelled')
+        throw new CoordinatorError(
+          'CONFLICT',
+          `job ${job.id} of this scrape was cancelled before ${req.url} was fetched`,
+        );
       if (Date.now() >= deadline || deps.isClosing())
         throw new CoordinatorError(
           'TIMEOUT',

@@ -77,7 +77,8 @@ export async function sourceJobs(
     for (const id of ids) {
       const state = byId.get(id);
       if (state === undefined) throw new CoordinatorError('NOT_FOUND', `from.jobs: no job ${id}`);
-      if (state !== 'done') throw new CoordinatorError('CONFLICT', `from.jobs: job ${id} is still running`);
+      if (state !== 'done')
+        throw new CoordinatorError('CONFLICT', `from.jobs: job ${id} is ${state}, not done`);
     }
     return ids;
   }

@@ -22,6 +22,7 @@ import { CoordinatorError } from '../errors.js';
 import type { SpotChecks } from '../spot-check/spot-checks.js';
 import { parseSpotCheckTask } from '../spot-check/task.js';
 import type { NewCapture } from '../store/capture-store.js';
+import { CANCELLED_REASON } from '../store/job-cancel.js';
 import type { SqlExecutor } from '../store/sql-driver.js';
 import type { Store } from '../store/store.js';
 import type { CaptureRow, Job, LeaseRow } from '../store/types.js';
@@ -862,6 +863,12 @@ function checkLease(
   url: string,
   now: number,
 ): asserts lease is LeaseRow {
+  // Not a fault of the node (it did the work it was asked for): refused by name, and counted against nothing.
+  if (lease?.state === 'skipped' && lease.reason === CANCELLED_REASON)
+    throw new CoordinatorError(
+      'LEASE_NOT_HELD',
+      `lease ${leaseId} is closed: its job ${lease.jobId} was cancelled; the capture is not stored (no penalty)`,
+    );
   if (lease?.state !== 'leased')
     throw new CoordinatorError(
       'LEASE_NOT_HELD',

@@ -1,6 +1,7 @@
 import { type CrawlOptions, crawlRequestObject, type RobotsState, robotsVerdict } from '@sward/core';
 import { z } from 'zod';
 import { newId } from './ids.js';
+import { type CancelFound, cancelJob, finishCancelled } from './job-cancel.js';
 import { handBackNodeLeases, silentLeaseHolders } from './lease-handback.js';
 import { inChunks, marks, valuesList } from './multi-row.js';
 import { PaymentStore, splitPaymentOptions } from './payment-store.js';
@@ -159,6 +160,11 @@ export class FrontierStore {
   async getJob(id: string, tx: SqlExecutor = this.db): Promise<Job | undefined> {
     const r = await tx.get<Record<string, unknown>>('SELECT * FROM jobs WHERE id = ?', [id]);
     return r ? mapJob(r) : undefined;
+  }
+
+  /** Cancels `tenant`'s running job (job-cancel.ts); answers the job as found, before the cancel. */
+  async cancelJob(tenant: string, id: string): Promise<CancelFound> {
+    return cancelJob(this.db, tenant, id, this.config.clock());
   }
 
   /** The job if it belongs to `tenant`; another tenant's job is not there for it. */
@@ -708,6 +714,7 @@ export class FrontierStore {
   async finishIfDone(tx: SqlExecutor, jobId: string): Promise<void> {
     if (jobId === POLICY_JOB) return;
     const job = await this.getJob(jobId, tx);
+    if (job?.state === 'cancelled' && job.finishedAt === null) return finishCancelled(tx, jobId, Date.now());
     if (job?.state !== 'running') return;
     const now = Date.now();
     if (job.stored >= job.options.maxPages) {
@@ -779,6 +786,7 @@ function mapLease(r: Record<string, unknown>): LeaseRow {
     leaseId: (r.lease_id as string | null) ?? null,
     leasedTo: (r.leased_to as string | null) ?? null,
     leaseDeadline: r.lease_deadline == null ? null : Number(r.lease_deadline),
+    reason: (r.reason as string | null) ?? null,
     detail: (r.detail as string | null) ?? null,
     robotsDoc: r.robots_doc == null ? null : Number(r.robots_doc),
     tdmrepDoc: r.tdmrep_doc == null ? null : Number(r.tdmrep_doc),

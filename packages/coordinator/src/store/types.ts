@@ -1,8 +1,8 @@
-import type { CrawlOptions, LeaseAccess } from '@sward/core';
+import type { CrawlOptions, JobState, LeaseAccess } from '@sward/core';
 
 export type UrlKind = 'page' | 'feed' | 'robots' | 'tdmrep' | 'rsl' | 'spotcheck';
 export type UrlState = 'queued' | 'leased' | 'stored' | 'skipped' | 'failed';
-export type JobState = 'running' | 'done';
+export type { JobState };
 
 export interface Job {
   id: string;
@@ -59,6 +59,8 @@ export interface LeaseRow {
   leaseId: string | null;
   leasedTo: string | null;
   leaseDeadline: number | null;
+  /** Why the URL is where it is (urls.reason); `cancelled` for a lease its job's cancel closed. */
+  reason?: string | null;
   detail: string | null;
   /** The policy answers the lease was granted on (policy_docs ids): a page's rights receipt names them. */
   robotsDoc?: number | null;

@@ -83,6 +83,16 @@ export const jobRoutes = [
   }),
   route({
     method: 'POST',
+    path: '/v1/jobs/:id/cancel',
+    tag,
+    summary:
+      "Cancel a running job: nothing more is leased, open leases close, what it stored stays downloadable; cancelling again answers the job (a finished job or a live collection's refresh: 409)",
+    rule,
+    params: id,
+    responses: { 200: json(jobInfoSchema, 'The cancelled job') },
+  }),
+  route({
+    method: 'POST',
     path: '/v1/jobs/:id/seal',
     tag,
     summary: "Seal a finished job's provenance: the checkpoint its proofs are made against",

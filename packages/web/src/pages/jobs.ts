@@ -2,7 +2,7 @@ import type { DocumentListing, PageListing, SkipListing } from '@sward/core';
 import type { JobInfo, JobProgress } from '@sward/sdk';
 import { useState } from 'preact/hooks';
 import type { Api } from '../api.js';
-import { Facts, html, short, show, Table, useLoad, when } from '../ui.js';
+import { describe, Facts, html, short, show, Table, useLoad, when } from '../ui.js';
 
 /** Rows a page of a job's listing holds: a job of 100k pages is read this many at a time, never whole. */
 export const PAGE_SIZE = 50;
@@ -33,21 +33,44 @@ type JobDetail = JobInfo & { progress: JobProgress };
 
 export function JobPage({ api, id }: { api: Api; id: string }) {
   const base = `/v1/jobs/${encodeURIComponent(id)}`;
-  // Live progress: polled while the job runs.
+  // Live progress: polled while the job runs, and while a cancelled one's documents are still being made.
   const [running, setRunning] = useState(true);
+  const [error, setError] = useState<string | null>(null);
   const job = useLoad(
     async () => {
       const j = await api.get<JobDetail>(base);
-      setRunning(j.state !== 'done');
+      setRunning(j.finishedAt === null);
       return j;
     },
     [id],
     running ? 2000 : undefined,
   );
+  const cancel = async () => {
+    setError(null);
+    try {
+      await api.post(`${base}/cancel`);
+      setRunning(true);
+      job.reload();
+    } catch (e) {
+      setError(describe(e));
+    }
+  };
   return html`<section aria-labelledby="job-h">
     <h2 id="job-h">Job <span class="mono">${id}</span></h2>
     <p><a href="#/jobs">← all jobs</a></p>
-    ${show(job, (j) => html`<${Progress} job=${j} />`)}
+    ${error ? html`<p class="error" role="alert">${error}</p>` : null}
+    ${show(
+      job,
+      (j) => html`<${Progress} job=${j} />
+        ${
+          j.state === 'running' && j.collectionId == null
+            ? html`<div class="row">
+                <button type="button" class="danger" id="job-cancel" onClick=${cancel}>Cancel job</button>
+                <span class="muted">Nothing more is fetched; the pages stored so far stay.</span>
+              </div>`
+            : null
+        }`,
+    )}
     <${PagesList} api=${api} base=${base} />
     <${Skipped} api=${api} base=${base} />
     <${Documents} api=${api} base=${base} />
