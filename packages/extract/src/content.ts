@@ -49,7 +49,7 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   const pre = computeStats(body);
   const total = pre.get(body) as Stats;
   // never drop by class name a node holding most of the page's paragraphs (e.g. "Page-ad-margins" wrappers)
-  cleanTree(
+  const changed = cleanTree(
     body,
     (e) => {
       if (spare?.(e)) return true;
@@ -59,7 +59,8 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
     pageType === 'forum' ? UNLIKELY_ON_FORUMS : UNLIKELY,
     spare,
   );
-  const stats = computeStats(body);
+  // the strict pass removes nothing from most huge pages (a table): their statistics still hold
+  const stats = changed ? computeStats(body) : pre;
   const sel = selectByScore(body, stats);
   let nodes = sel ? sel.nodes : [body];
   // an article the page itself does not declare (no schema.org/Open Graph type) may be a service page

@@ -66,13 +66,20 @@ export const attr = (e: Element, name: string): string => e.attribs[name] ?? '';
 /** Elements below `root` in document order (root excluded). */
 export function* elements(root: AnyNode): Generator<Element> {
   if (!('children' in root)) return;
-  const stack: AnyNode[] = [...root.children].reverse();
+  // only elements go on the stack: the text between them is half a page's nodes, and no walk wants it
+  const stack: Element[] = [];
+  for (let i = root.children.length - 1; i >= 0; i--) {
+    const c = root.children[i] as AnyNode;
+    if (isElement(c)) stack.push(c);
+  }
   while (stack.length) {
-    const c = stack.pop() as AnyNode;
+    const c = stack.pop() as Element;
     step();
-    if (!isElement(c)) continue;
     yield c;
-    for (let i = c.children.length - 1; i >= 0; i--) stack.push(c.children[i] as AnyNode);
+    for (let i = c.children.length - 1; i >= 0; i--) {
+      const k = c.children[i] as AnyNode;
+      if (isElement(k)) stack.push(k);
+    }
   }
 }
 

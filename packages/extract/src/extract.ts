@@ -151,11 +151,14 @@ function extractFrom(
     }
   }
   let markdown = '';
+  // content too large for turndown: its Markdown is the text, redacted once below for both
+  let plain = false;
   if (opts.markdown !== false && main.nodes.length) {
     absolutizeLinks(main.nodes, base);
     try {
       const md = toMarkdown(main.nodes as Element[]);
       if (md === null) warnings.push('markdown-plain: content too large for turndown');
+      plain = md === null;
       markdown = md ?? text;
     } catch (e) {
       warnings.push(`markdown-failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -165,7 +168,7 @@ function extractFrom(
   const pii: PiiCounts = zeroPiiCounts();
   if (opts.redactPii !== false) {
     text = redactPii(text, pii, opts.redactPii).text;
-    markdown = redactPii(markdown, zeroPiiCounts(), opts.redactPii).text;
+    markdown = plain ? text : redactPii(markdown, zeroPiiCounts(), opts.redactPii).text;
   }
   const language = detectLanguage(text || (meta.title ?? ''), meta.htmlLang);
   const quality = qualitySignals({ text, language });

@@ -17,9 +17,18 @@ export interface ItemList {
 
 const MIN_ITEMS = 5;
 
+interface Group {
+  n: number;
+  linked: number;
+  chars: number;
+}
+
 // the first class only: a megabyte class attribute is not split into its 200k words
 const FIRST_CLASS = /\S{1,200}/;
-const signature = (e: Element): string => `${e.name}.${FIRST_CLASS.exec(attr(e, 'class'))?.[0] ?? ''}`;
+const signature = (e: Element): string => {
+  const cls = attr(e, 'class');
+  return cls ? `${e.name}.${FIRST_CLASS.exec(cls)?.[0] ?? ''}` : `${e.name}.`;
+};
 
 /** The run of repeated item boxes with the most text, or null when the page has none. */
 export function findItemList(root: Element, stats: StatsMap): ItemList | null {
@@ -28,10 +37,12 @@ export function findItemList(root: Element, stats: StatsMap): ItemList | null {
   while (stack.length) {
     const e = stack.pop() as Element;
     step();
-    const groups = new Map<string, { n: number; linked: number; chars: number }>();
+    // made only for a box with enough children to hold a run (a 4 MiB table has 300k boxes that do not)
+    const groups = e.children.length >= MIN_ITEMS ? new Map<string, Group>() : null;
     for (const c of e.children) {
       if (!isElement(c)) continue;
       stack.push(c);
+      if (!groups) continue;
       const st = stats.get(c);
       if (!st || st.chars < 15) continue;
       const k = signature(c);
@@ -41,6 +52,7 @@ export function findItemList(root: Element, stats: StatsMap): ItemList | null {
       g.chars += st.chars;
       groups.set(k, g);
     }
+    if (!groups) continue;
     for (const g of groups.values()) {
       if (g.n < MIN_ITEMS || g.linked < g.n * 0.6) continue;
       if (!best || g.chars > best.chars) best = { el: e, items: g.n, chars: g.chars };

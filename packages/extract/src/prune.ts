@@ -39,7 +39,18 @@ export function pruneContent(roots: Element[], stats: StatsMap, spare?: Element)
     const n = stack.pop() as AnyNode;
     step();
     if (!isElement(n)) continue;
-    n.children = n.children.filter((c) => !(isElement(c) && c !== spare && discard(c) && !big(c)));
-    for (const c of n.children) stack.push(c);
+    // a new child list only for a node that loses a child (most lose none)
+    const children = n.children;
+    let kept: AnyNode[] | null = null;
+    for (let i = 0; i < children.length; i++) {
+      const c = children[i] as AnyNode;
+      if (isElement(c) && c !== spare && discard(c) && !big(c)) {
+        kept ??= children.slice(0, i);
+        continue;
+      }
+      kept?.push(c);
+      if (isElement(c)) stack.push(c);
+    }
+    if (kept) n.children = kept as never;
   }
 }

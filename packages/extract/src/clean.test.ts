@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { cleanTree } from './clean.js';
+import { type Element, firstByName, parseHtml } from './dom.js';
+
+const table = (rows: number, extra = '') =>
+  `<html><body><table>${Array.from({ length: rows }, (_, r) => `<tr><td>row ${r}</td><td>cell</td></tr>`).join('')}</table>${extra}</body></html>`;
+
+test('cleanTree keeps every child list of a tree it removes nothing from, and says so', () => {
+  const body = firstByName(parseHtml(table(50)).doc, 'body') as Element;
+  const before = [body, ...body.children].map((n) => ('children' in n ? n.children : null));
+  assert.equal(cleanTree(body), false);
+  assert.equal(
+    cleanTree(body, () => false),
+    false,
+  );
+  const after = [body, ...body.children].map((n) => ('children' in n ? n.children : null));
+  // the same arrays, not copies: a huge table's 300k nodes get no new lists to collect
+  for (const [i, a] of after.entries()) assert.equal(a, before[i]);
+});
+
+test('cleanTree says when it removed something, and removes only that', () => {
+  const body = firstByName(
+    parseHtml(table(3, '<!-- note --><script>x()</script><div class="sidebar">side</div><p>kept</p>')).doc,
+    'body',
+  ) as Element;
+  assert.equal(cleanTree(body), true);
+  assert.deepEqual(
+    body.children.map((c) => ('name' in c ? c.name : c.type)),
+    ['table', 'div', 'p'],
+  );
+  assert.equal(
+    cleanTree(body, () => false),
+    true,
+  );
+  assert.deepEqual(
+    body.children.map((c) => ('name' in c ? c.name : c.type)),
+    ['table', 'p'],
+  );
+  assert.equal(
+    cleanTree(body, () => false),
+    false,
+  );
+});
