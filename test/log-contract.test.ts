@@ -21,6 +21,18 @@ for (const backend of backends()) {
   describe(`provenance log: ${backend.name}`, () => {
     after(() => backend.cleanup());
 
+    test('sequencing an empty log with nothing to add writes nothing (a refused seal stores no row)', async () => {
+      const store = await openStore(await backend.create());
+      try {
+        const log = new LogStore(store.db);
+        assert.equal(await log.sequence(), null);
+        const n = await store.db.get<{ n: unknown }>('SELECT count(*) AS n FROM log_state');
+        assert.equal(Number(n?.n), 0);
+      } finally {
+        await store.close();
+      }
+    });
+
     test('batched appends match RFC 6962; proofs verify and cost one read', async () => {
       const store = await openStore(await backend.create());
       const log = new LogStore(store.db);

@@ -55,10 +55,17 @@ export class LogStore {
       // The head row is locked too: a coordinator of an older release (no advisory lock) that shares the
       // database during a rolling upgrade still appends one batch at a time with this one.
       const lock = this.db.dialect === 'postgres' ? ' FOR UPDATE' : '';
-      await tx.run('INSERT INTO log_state (id, size, root) VALUES (1, 0, ?) ON CONFLICT (id) DO NOTHING', [
-        emptyRoot(),
-      ]);
-      const st = await tx.get<{ size: number }>(`SELECT size FROM log_state WHERE id = 1${lock}`);
+      let st = await tx.get<{ size: number }>(`SELECT size FROM log_state WHERE id = 1${lock}`);
+      if (!st) {
+        // The log's first head row is written with its first leaves, not before: a call with nothing to
+        // add (a seal of an empty log, a refused request) must store nothing.
+        const pending = await tx.get('SELECT seq FROM captures WHERE leaf_index IS NULL LIMIT 1');
+        if (!pending) return null;
+        await tx.run('INSERT INTO log_state (id, size, root) VALUES (1, 0, ?) ON CONFLICT (id) DO NOTHING', [
+          emptyRoot(),
+        ]);
+        st = await tx.get<{ size: number }>(`SELECT size FROM log_state WHERE id = 1${lock}`);
+      }
       const size = Number(st?.size ?? 0);
       const rows = await tx.all<{ seq: number; signed: string }>(
         'SELECT seq, signed FROM captures WHERE leaf_index IS NULL ORDER BY seq LIMIT ?',
