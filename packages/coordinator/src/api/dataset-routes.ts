@@ -1,5 +1,3 @@
-import { createReadStream, statSync } from 'node:fs';
-import { Readable } from 'node:stream';
 import {
   datasetFileQuerySchema,
   datasetListQuerySchema,
@@ -11,6 +9,7 @@ import { type Context, Hono } from 'hono';
 import { type KeyEnv, principal } from './authorize.js';
 import type { AppDeps } from './deps.js';
 import { parseQuery, readJson } from './parse-body.js';
+import { streamFile } from './stream-file.js';
 
 type Env = KeyEnv;
 
@@ -42,11 +41,7 @@ export function datasetRoutes({ datasets }: AppDeps): Hono<Env> {
   r.get('/:id/file', async (c) => {
     const { path } = parseQuery(c, datasetFileQuerySchema);
     const abs = await datasets.filePath(tenant(c), c.req.param('id'), path);
-    const body = Readable.toWeb(createReadStream(abs)) as ReadableStream<Uint8Array>;
-    return c.body(body, 200, {
-      'content-type': 'application/octet-stream',
-      'content-length': String(statSync(abs).size),
-    });
+    return streamFile(c, abs);
   });
   return r;
 }
