@@ -4,11 +4,24 @@
 // and node 72.0 s, 42.5 s). The files of test/ keep a process each: they start coordinators, nodes and
 // databases whose top-level `after` would wait for a whole group's end.
 // SWARD_TEST_GROUPS=0 gives every file its own process again (to rule out one file disturbing another).
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const UNIT = /^packages\/([^/]+)\/src\//;
+/**
+ * A file that registers hooks at its top level (after, before…) runs alone: in a shared process those hooks
+ * belong to the process's root test, and one file's `after` (removing its temporary folder) ran while its own
+ * tests were still to come (solana-online-check, fresh-clone CI, 2026-12-05).
+ */
+const TOP_LEVEL_HOOK = /^(after|before|afterEach|beforeEach)\(/m;
+const hasTopLevelHooks = (f) => {
+  try {
+    return TOP_LEVEL_HOOK.test(readFileSync(f, 'utf8'));
+  } catch {
+    return false;
+  }
+};
 
 /**
  * `files` (relative paths) as the runner should run them: unit test files of a package with two or more
@@ -20,7 +33,7 @@ export function groupFiles(files, dir, { perGroup = 20 } = {}) {
   const alone = [];
   for (const f of files) {
     const pkg = f.replaceAll('\\', '/').match(UNIT)?.[1];
-    if (pkg) byPackage.set(pkg, [...(byPackage.get(pkg) ?? []), f]);
+    if (pkg && !hasTopLevelHooks(f)) byPackage.set(pkg, [...(byPackage.get(pkg) ?? []), f]);
     else alone.push(f);
   }
   const paths = [...alone];

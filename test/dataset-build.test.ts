@@ -139,12 +139,12 @@ for (const backend of backends())
       assert.equal(line?.status, 'checked', JSON.stringify(r.checks));
       assert.ok(shards(good).length > 1, 'tiny shards: several files');
       const rows = (await Promise.all(shards(good).map(readShard))).flat();
-      assert.ok(rows.length > 5);
+      assert.ok(rows.length > 5, 'dataset-build.test.ts:142');
       const pages = readFileSync(join(good, 'pages.jsonl'), 'utf8').trim().split('\n');
       assert.equal(pages.length, rows.length, 'one proof row per Parquet row');
       for (const row of rows) {
         assert.deepEqual(Object.keys(row).sort(), [...DATASET_COLUMNS].sort());
-        assert.ok(String(row.text).length > 0);
+        assert.ok(String(row.text).length > 0, 'dataset-build.test.ts:147');
       }
       const v2 = await verifyBundleDir(inputDir, [], { workers: 0 });
       assert.deepEqual(v2.failures, []);
@@ -167,7 +167,7 @@ for (const backend of backends())
       // The input build keeps those rows, each with the licence and purposes recorded at capture time.
       const inputRows = (await Promise.all(shards(inputDir).map(readShard))).flat();
       const noTrain = inputRows.filter((r) => !String(r.allowed_purposes).split(',').includes('train'));
-      assert.ok(noTrain.length >= 3);
+      assert.ok(noTrain.length >= 3, 'dataset-build.test.ts:170');
       for (const r of noTrain) assert.match(String(r.usage_reasons), /"train":"skip:/);
       assert.ok(
         inputRows.some((r) => String(r.license).startsWith('RSL http')),
@@ -184,7 +184,7 @@ for (const backend of backends())
       assert.ok(m, 'front matter');
       const meta = hfCardSchema.parse(parseYaml(m[1] as string));
       assert.deepEqual(meta.configs[0]?.data_files, [{ split: 'train', path: 'data/train-*.parquet' }]);
-      assert.ok(meta.language?.includes('en'));
+      assert.ok(meta.language?.includes('en'), 'dataset-build.test.ts:187');
     });
 
     test('croissant.json has the Croissant 1.1 required fields and every shard with its sha256', () => {
@@ -197,13 +197,16 @@ for (const backend of backends())
       const objects = j.distribution.filter((d: Row) => d['@type'] === 'cr:FileObject');
       assert.equal(objects.length, shards(good).length);
       for (const o of objects) assert.match(o.sha256, /^[0-9a-f]{64}$/);
-      assert.ok(j.distribution.some((d: Row) => d['@type'] === 'cr:FileSet'));
+      assert.ok(
+        j.distribution.some((d: Row) => d['@type'] === 'cr:FileSet'),
+        'dataset-build.test.ts:200',
+      );
       const fields = j.recordSet[0].field;
       assert.equal(fields.length, DATASET_COLUMNS.length);
       for (const f of fields) {
         assert.match(f.dataType, /^sc:/);
         assert.equal(f.source.extract.column, f.name);
-        assert.ok(f.source.fileSet['@id']);
+        assert.ok(f.source.fileSet['@id'], 'dataset-build.test.ts:206');
       }
       const dta = JSON.parse(readFileSync(join(good, 'provenance/dta-provenance.json'), 'utf8'));
       const n = Object.values(dta as Record<string, object>).reduce((a, g) => a + Object.keys(g).length, 0);
@@ -218,7 +221,10 @@ for (const backend of backends())
         writeShard(first as string, rows);
       })();
       assert.ok(failedChecks(r).includes('files'), JSON.stringify(r.failures));
-      assert.ok(r.failures.some((f) => /croissant/.test(f.message)));
+      assert.ok(
+        r.failures.some((f) => /croissant/.test(f.message)),
+        'dataset-build.test.ts:221',
+      );
     });
 
     test('attack: a row swapped in from another dataset', async () => {
@@ -257,12 +263,21 @@ for (const backend of backends())
 
     test('attack: a missing shard, an extra shard', async () => {
       const missing = await tampered('missing', (dir) => unlinkSync(shards(dir)[1] as string))();
-      assert.ok(missing.failures.some((f) => f.check === 'files' && /missing/.test(f.message)));
-      assert.ok(missing.failures.some((f) => f.check === 'dataset' && /croissant/.test(f.message)));
+      assert.ok(
+        missing.failures.some((f) => f.check === 'files' && /missing/.test(f.message)),
+        'dataset-build.test.ts:260',
+      );
+      assert.ok(
+        missing.failures.some((f) => f.check === 'dataset' && /croissant/.test(f.message)),
+        'dataset-build.test.ts:261',
+      );
       const extra = await tampered('extra', (dir) =>
         cpSync(shards(dir)[0] as string, join(dir, 'data', 'train-99999.parquet')),
       )();
-      assert.ok(extra.failures.some((f) => f.check === 'files' && /extra/.test(f.message)));
+      assert.ok(
+        extra.failures.some((f) => f.check === 'files' && /extra/.test(f.message)),
+        'dataset-build.test.ts:265',
+      );
       assert.ok(
         extra.failures.some((f) => f.check === 'dataset' && /appears twice|croissant/.test(f.message)),
       );
@@ -275,15 +290,21 @@ for (const backend of backends())
         j.distribution[0].sha256 = '0'.repeat(64);
         writeFileSync(p, `${JSON.stringify(j, null, 2)}\n`);
       })();
-      assert.ok(r.failures.some((f) => f.check === 'files' && /croissant\.json/.test(f.message)));
-      assert.ok(r.failures.some((f) => f.check === 'dataset' && /croissant\.json gives/.test(f.message)));
+      assert.ok(
+        r.failures.some((f) => f.check === 'files' && /croissant\.json/.test(f.message)),
+        'dataset-build.test.ts:278',
+      );
+      assert.ok(
+        r.failures.some((f) => f.check === 'dataset' && /croissant\.json gives/.test(f.message)),
+        'dataset-build.test.ts:279',
+      );
     });
 
     test('--since and --domains narrow the selection; an empty dataset still verifies', async () => {
       const b = await client.createDatasetBuild({ from: { archive: true }, domains: ['example.org'] });
       const done = await client.waitForDatasetBuild(b.id, undefined, 100);
       assert.equal(done.report?.rows, 0);
-      assert.ok((done.report?.notSelected ?? 0) > 10);
+      assert.ok((done.report?.notSelected ?? 0) > 10, 'dataset-build.test.ts:286');
       const later = await client.createDatasetBuild({
         from: { jobs: [trainJob] },
         since: new Date(Date.now() + 60_000).toISOString(),

@@ -87,6 +87,30 @@ test("a package's unit test files share a process, a few groups each; test/ file
   );
 });
 
+test('a unit test file with top-level hooks (after, before) keeps its own process', () => {
+  const root = join(tmp, 'hooks');
+  const src = join(root, 'packages', 'p', 'src');
+  mkdirSync(src, { recursive: true });
+  writeFileSync(join(src, 'plain-a.test.ts'), "import { test } from 'node:test';\ntest('a', () => {});\n");
+  writeFileSync(join(src, 'plain-b.test.ts'), "import { test } from 'node:test';\ntest('b', () => {});\n");
+  writeFileSync(
+    join(src, 'hooked.test.ts'),
+    "import { after, test } from 'node:test';\nafter(() => {});\ntest('c', () => {});\n",
+  );
+  const files = ['plain-a', 'hooked', 'plain-b'].map((n) => `packages/p/src/${n}.test.ts`);
+  const cwd = process.cwd();
+  process.chdir(root);
+  try {
+    const { paths, members } = groupFiles(files, 'groups');
+    assert.deepEqual(paths, ['packages/p/src/hooked.test.ts', join('groups', 'p-1.test.mjs')]);
+    assert.deepEqual(Object.values(members), [
+      ['packages/p/src/plain-a.test.ts', 'packages/p/src/plain-b.test.ts'],
+    ]);
+  } finally {
+    process.chdir(cwd);
+  }
+});
+
 test("a group runs every member's tests; one that fails to load fails by its name, the others still run", () => {
   const root = join(tmp, 'grouped');
   const src = join(root, 'packages', 'p', 'src');
