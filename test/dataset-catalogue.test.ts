@@ -9,13 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { RunningCoordinator } from '@sward/coordinator';
-import type { Identity } from '@sward/core';
-import { downloadCatalogueFiles, type SwardApiError, SwardClient, verifyBundleDir } from '@sward/sdk';
+import type { Identity, Scope } from '@sward/core';
+import { downloadCatalogueFiles, type SwardApiError, type SwardClient, verifyBundleDir } from '@sward/sdk';
 import { caller, coordinatorOn, nodeSession, untilDone } from './support/api-call.js';
 import { backends } from './support/backends.js';
 import { captureUpload } from './support/capture-maker.js';
 import { ownedWithTerms } from './support/creator-terms.js';
 import { sward } from './support/processes.js';
+import { tenantClient } from './support/tenant-clients.js';
 
 /** Words unique to a URL and variant: distinct documents (near-duplicate removal keeps each). */
 const words = (seed: string) =>
@@ -81,16 +82,10 @@ for (const [i, backend] of backends().entries())
     before(async () => {
       ({ co, stop } = await coordinatorOn(backend));
       const { node, token } = await nodeSession(co);
-      const mk = async (tenant: string, scopes: string[]) => {
-        keys[tenant] = (
-          await co.store.auth.createApiKey({
-            name: tenant,
-            tenant,
-            role: 'customer',
-            scopes: scopes as ['crawl'],
-          })
-        ).key;
-        clients[tenant] = new SwardClient({ url: co.url, apiKey: keys[tenant] as string });
+      const mk = async (tenant: string, scopes: Scope[]) => {
+        const t = await tenantClient(co, tenant, scopes);
+        keys[tenant] = t.key;
+        clients[tenant] = t.client;
       };
       await mk('acme', ['crawl', 'datasets:publish', 'datasets:read']);
       await mk('beta', ['datasets:read']);

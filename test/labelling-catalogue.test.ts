@@ -8,10 +8,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { downloadCatalogueFiles, type SwardApiError, SwardClient } from '@sward/sdk';
+import type { Scope } from '@sward/core';
+import { downloadCatalogueFiles, type SwardApiError, type SwardClient } from '@sward/sdk';
 import { pino } from 'pino';
 import { type RunningCoordinator, startCoordinator } from '../packages/coordinator/src/server.js';
 import { sward } from './support/processes.js';
+import { tenantClient } from './support/tenant-clients.js';
 
 const code = (c: string) => (e: SwardApiError) => e.code === c;
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -48,16 +50,10 @@ describe('labelling exports in the dataset catalogue (SQLite)', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sward-labelcat-'));
     co = await startCoordinator({ db: join(dir, 'sward.db'), dataDir: dir, log: pino({ level: 'silent' }) });
-    const mk = async (tenant: string, scopes: string[]) => {
-      keys[tenant] = (
-        await co.store.auth.createApiKey({
-          name: tenant,
-          tenant,
-          role: 'customer',
-          scopes: scopes as ['crawl'],
-        })
-      ).key;
-      clients[tenant] = new SwardClient({ url: co.url, apiKey: keys[tenant] as string });
+    const mk = async (tenant: string, scopes: Scope[]) => {
+      const t = await tenantClient(co, tenant, scopes);
+      keys[tenant] = t.key;
+      clients[tenant] = t.client;
     };
     await mk('acme', ['labelling:owner', 'datasets:publish', 'datasets:read']);
     await mk('beta', ['datasets:read']);
