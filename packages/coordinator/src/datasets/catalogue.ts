@@ -418,26 +418,33 @@ export class Catalogue {
       );
       // Labels are not crawled pages: no creator's terms to pay, no node's capture sold again.
       if (own || isLabelsSource(v.build_id)) return;
-      const pages = await tx.all<{
+      // The version's rows, read once: those under creator terms are charged, every one is sold again.
+      const rows = await tx.all<{
         capture_id: string;
         node_id: string;
-        terms_domain: string;
-        terms_version: number;
+        terms_domain: string | null;
+        terms_version: number | null;
       }>(
         `SELECT capture_id, node_id, terms_domain, terms_version FROM ds_version_rows
-         WHERE version_id = ? AND terms_domain IS NOT NULL ORDER BY capture_id`,
+         WHERE version_id = ? ORDER BY capture_id`,
         [v.id],
       );
       const { charged } = await chargeForPages(tx, this.rewards, {
         customer: caller.tenant,
         ref: `dataset:${id}`,
-        pages: pages.map((p) => ({
-          captureId: p.capture_id,
-          nodeId: p.node_id,
-          domain: p.terms_domain,
-          version: Number(p.terms_version),
-          purpose: v.purpose,
-        })),
+        pages: rows.flatMap((p) =>
+          p.terms_domain === null
+            ? []
+            : [
+                {
+                  captureId: p.capture_id,
+                  nodeId: p.node_id,
+                  domain: p.terms_domain,
+                  version: Number(p.terms_version),
+                  purpose: v.purpose,
+                },
+              ],
+        ),
       });
       // The price shown is what the recorded terms give; should they ever disagree, the customer's ceiling wins.
       if (charged > 0 && (max === null || charged > max))
@@ -448,14 +455,10 @@ export class Catalogue {
       await tx.run('UPDATE ds_downloads SET charged = ? WHERE id = ?', [charged, id]);
       // Every row is a capture sold again: its node's operator earns the reuse royalty (docs/REWARDS.md),
       // once per download and capture, and never for a capture made for the buyer's own jobs.
-      const sold = await tx.all<{ capture_id: string; node_id: string }>(
-        'SELECT capture_id, node_id FROM ds_version_rows WHERE version_id = ? ORDER BY capture_id',
-        [v.id],
-      );
       await payReuseRoyalty(tx, this.rewards, {
         ref: `dataset:${id}`,
         buyer: caller.tenant,
-        captures: sold.map((r) => ({ captureId: r.capture_id, nodeId: r.node_id })),
+        captures: rows.map((r) => ({ captureId: r.capture_id, nodeId: r.node_id })),
       });
     });
     return this.getDownload(caller.tenant, id);
