@@ -13,7 +13,7 @@ import {
   parseNote,
   verifyInclusion,
 } from '@sward/core';
-import { type CheckLine, type RowProof, SwardClient, verifyBundleDir } from '@sward/sdk';
+import { type CheckLine, type RowProof, SwardApiError, SwardClient, verifyBundleDir } from '@sward/sdk';
 import { startSampleSite } from '@sward/testsites';
 import { pino } from 'pino';
 import { writeCrawlOutput } from '../packages/cli/src/crawl-output.js';
@@ -27,6 +27,8 @@ describe('sward verify catches tampering', () => {
   const proofs: RowProof[] = [];
   // biome-ignore lint/suspicious/noExplicitAny: raw JSON answers of the public log API
   const logApi: Record<string, any> = {};
+  // biome-ignore lint/suspicious/noExplicitAny: the same answers read through the SDK
+  const sdk: Record<string, any> = {};
   let status: Awaited<ReturnType<RewardsService['nodeStatus']>> | null = null;
   before(async () => {
     const quiet = pino({ level: 'warn' });
@@ -52,6 +54,23 @@ describe('sward verify catches tampering', () => {
     logApi.inclusion = await get(
       `/proof/inclusion?index=${first.provenance.leafIndex}&size=${logApi.latest.size}`,
     );
+    // The same reads through the SDK, and another tenant asking for this tenant's capture.
+    sdk.capture = await client.capture(first.captureId);
+    sdk.leaf = await client.logLeaf(first.provenance.leafIndex);
+    sdk.inclusion = await client.inclusionProof(first.provenance.leafIndex, logApi.latest.size);
+    const codeOf = (p: Promise<unknown>) =>
+      p.then(
+        () => 'served',
+        (e) => (e instanceof SwardApiError ? e.code : String(e)),
+      );
+    const other = await c.store.auth.createApiKey({
+      name: 'globex',
+      tenant: 'globex',
+      role: 'customer',
+      scopes: ['crawl'],
+    });
+    sdk.theirs = await codeOf(new SwardClient({ url: c.url, apiKey: other.key }).capture(first.captureId));
+    sdk.pastEnd = await codeOf(client.logLeaf(logApi.latest.size + 5));
     await node.stop();
     await c.close();
     await site.close();
@@ -180,6 +199,24 @@ describe('sward verify catches tampering', () => {
     verifyInclusion(leaf, logApi.inclusion.leafIndex, logApi.latest.size, b(logApi.inclusion.hashes), root);
     assert.equal(logApi.consistency.to, logApi.latest.size);
     assert.ok(Array.isArray(logApi.consistency.hashes));
+  });
+
+  test("the SDK reads a capture, a leaf and one leaf's inclusion proof; another tenant's key gets NOT_FOUND", () => {
+    assert.equal(sdk.capture.id, proofs[0]?.captureId);
+    assert.deepEqual(sdk.capture.signed, proofs[0]?.record, 'the capture carries the record the log proves');
+    assert.deepEqual(sdk.leaf, logApi.leaf);
+    assert.deepEqual(sdk.inclusion, logApi.inclusion);
+    const root = parseCheckpoint(parseNote(logApi.latest.note).text).rootHash;
+    const b = (hs: string[]) => hs.map((h) => Buffer.from(h, 'base64'));
+    verifyInclusion(
+      leafHash(canonicalBytes(sdk.leaf.record)),
+      sdk.inclusion.leafIndex,
+      sdk.inclusion.treeSize,
+      b(sdk.inclusion.hashes),
+      root,
+    );
+    assert.equal(sdk.theirs, 'NOT_FOUND', "another tenant's key: as if there were no such capture");
+    assert.equal(sdk.pastEnd, 'NOT_FOUND', 'a leaf past the end of the log');
   });
 
   test('the crawl paid its node work points through the ledger, per stored page', () => {

@@ -531,6 +531,24 @@ export class SwardClient {
     return out;
   }
 
+  /**
+   * One capture of this key's tenant and its node-signed record. Another tenant's capture, or a page taken
+   * down, answers NOT_FOUND (as if there were none).
+   */
+  capture(id: string): Promise<ApiAnswer<'GET /v1/captures/:id'>> {
+    return this.call('GET', `/v1/captures/${encodeURIComponent(id)}`);
+  }
+
+  /** One leaf of the public log: the capture id it records and the signed record it hashes (no key needed). */
+  logLeaf(index: number): Promise<ApiAnswer<'GET /v1/log/leaves/:index'>> {
+    return this.call('GET', `/v1/log/leaves/${index}`);
+  }
+
+  /** The inclusion proof of one leaf in a tree size (public); `inclusionProofs` asks for many in one call. */
+  inclusionProof(index: number, size: number): Promise<ApiAnswer<'GET /v1/log/proof/inclusion'>> {
+    return this.call('GET', `/v1/log/proof/inclusion?index=${index}&size=${size}`);
+  }
+
   async consistencyProof(from: number, to: number): Promise<string[]> {
     return (
       await this.call<ApiAnswer<'GET /v1/log/proof/consistency'>>(
