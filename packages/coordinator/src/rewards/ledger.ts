@@ -58,40 +58,15 @@ export class Ledger {
 
   /** Posts inside the caller's transaction; returns the transaction id, or null when already posted. */
   async post(tx: SqlExecutor, p: Posting): Promise<number | null> {
-    checkPosting(p);
-    const lines = p.lines.filter((l) => l.amount !== 0);
-    const head = await tx.get<{ id: number }>(
-      `INSERT INTO rw_transactions (idem_key, kind, ref, memo, policy_version, epoch, reverses, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idem_key) DO NOTHING RETURNING id`,
-      [
-        p.idemKey,
-        p.kind,
-        p.ref ?? null,
-        p.memo ?? null,
-        p.policyVersion,
-        p.epoch,
-        p.reverses ?? null,
-        p.at ?? Date.now(),
-      ],
-    );
-    if (!head) return null;
-    const txId = Number(head.id);
-    for (let i = 0; i < lines.length; i += 200) {
-      const chunk = lines.slice(i, i + 200);
-      await tx.run(
-        `INSERT INTO rw_entries (tx_id, account, amount, kind, epoch) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
-        chunk.flatMap((l) => [txId, l.account, l.amount, l.kind, p.epoch]),
-      );
-    }
-    await this.applyBalances(tx, lines, p.allowDebt ?? false);
-    return txId;
+    return (await this.postMany(tx, [p])).get(p.idemKey) ?? null;
   }
 
   /**
    * post() for many postings in the caller's transaction: one multi-row statement per table, the balances
-   * moved once per account by the postings' sum. Postings already made (their idem key) are skipped.
+   * moved once per account by the postings' sum. Postings already made (their idem key) are skipped; the
+   * answer maps the idem key of each posting made now to its transaction id.
    */
-  async postMany(tx: SqlExecutor, postings: readonly Posting[]): Promise<void> {
+  async postMany(tx: SqlExecutor, postings: readonly Posting[]): Promise<Map<string, number>> {
     for (const p of postings) checkPosting(p);
     const heads = await inChunks<Posting, { id: number; idem_key: string }>(tx, postings, (chunk) => [
       `INSERT INTO rw_transactions (idem_key, kind, ref, memo, policy_version, epoch, reverses, created_at)
@@ -123,6 +98,7 @@ export class Ledger {
       entries.map((e) => e.l),
       posted.every((p) => p.allowDebt ?? false),
     );
+    return ids;
   }
 
   /** Running totals, account by account in sorted order so two writers never wait on each other in a cycle. */
