@@ -8,7 +8,7 @@
 // Usage: node --import tsx bench/log-bench.ts [--parts append,proofs,verify] [--append-leaves 200000]
 //          [--proof-sizes 1000000,10000000] [--proofs 2000] [--rows 100000] [--profile FILE]
 //          [--workers N (verify pool size, default min(availableParallelism, 4); 0 = in-process only)]
-//          [--passes 2] [--formats 1,2 (bundle formats written and verified, same data)]
+//          [--passes 2] [--formats 1,2,3 (bundle formats written and verified, same data; 3 adds rights receipts)]
 import { verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -209,7 +209,7 @@ function statSafe(p: string): number | undefined {
 async function verifyPart(): Promise<void> {
   const rows = Number(opt('rows', '100000'));
   const profileFile = args.includes('--profile') ? opt('profile', '') : '';
-  const formats = opt('formats', '1,2').split(',').map(Number);
+  const formats = opt('formats', '1,2,3').split(',').map(Number);
   const root = mkdtempSync(join(tmpdir(), 'sward-verify-bench-'));
   const dirs: Record<number, string> = Object.fromEntries(formats.map((f) => [f, join(root, `format-${f}`)]));
   try {
@@ -226,7 +226,7 @@ async function verifyPart(): Promise<void> {
       return captures.length / seconds(t);
     };
     const poolSize = Number(opt('workers', String(DEFAULT_WORKERS())));
-    const verifyRun = async (dir: string, workers: number, profile: boolean) => {
+    const verifyRun = async (dir: string, format: number, workers: number, profile: boolean) => {
       const prof = profile && profileFile ? await startProfiler(profileFile) : null;
       const t = process.hrtime.bigint();
       const r = await verifyBundleDir(dir, [], { workers });
@@ -237,14 +237,14 @@ async function verifyPart(): Promise<void> {
       // "All checks on": every check ran and passed, the anchor chain included (nothing left unchecked
       // but the log key, which a bundle-trusted key cannot check, checks of files this bundle does not
       // have, and --rederive, which this bench does not ask for: bench/rederive-bench.ts measures it).
-      // Rights receipts (issue #15) come with format 3 leaves; this format 2 bundle has none to check.
-      const expected = new Set([
-        'log key',
-        'consistency proofs',
-        'skip evidence',
-        'rederive',
-        'rights receipts',
-      ]);
+      // Rights receipts (issue #15) come with format 3 leaves: checked there, nothing to check before.
+      const expected = new Set(['log key', 'consistency proofs', 'skip evidence', 'rederive']);
+      if (format < 3) expected.add('rights receipts');
+      const receipts = r.checks.find((l) => l.check === 'rights receipts');
+      const receiptsOk =
+        receipts?.status === 'checked' && receipts.detail.startsWith(`${rows} pages with receipts`);
+      if (format >= 3 && !receiptsOk)
+        throw new Error(`format ${format}: rights receipts ${JSON.stringify(receipts)}`);
       const notRun = r.checks.filter((l) => l.status !== 'checked').map((l) => l.check);
       if (notRun.some((c) => !expected.has(c))) throw new Error(`checks not run: ${notRun.join(', ')}`);
       return { rate, summary };
@@ -273,13 +273,13 @@ async function verifyPart(): Promise<void> {
       const pct = (r: number) => `${((r / raw) * 100).toFixed(0)}%`;
       for (const f of formats) {
         // The profile, when asked for, is of the newest format's in-process run in pass 2.
-        const single = await verifyRun(dirs[f] as string, 0, pass === 2 && f === last);
+        const single = await verifyRun(dirs[f] as string, f, 0, pass === 2 && f === last);
         summary = single.summary ?? summary;
         cells.push(fmt(single.rate), pct(single.rate));
       }
       if (poolSize > 0)
         for (const f of formats) {
-          const pooled = (await verifyRun(dirs[f] as string, poolSize, false)).rate;
+          const pooled = (await verifyRun(dirs[f] as string, f, poolSize, false)).rate;
           cells.push(fmt(pooled), pct(pooled));
         }
       say(`| ${pass} | ${fmt(raw)} | ${cells.join(' | ')} | ${before} |`);

@@ -16,6 +16,7 @@ import {
   InMemoryNodeStore,
   leafHash,
   noteSignerFromIdentity,
+  type RightsReceipt,
   readInclusionProof,
   readRoot,
   type SignedCapture,
@@ -25,12 +26,51 @@ import {
 } from '@sward/core';
 import { writeTestManifest } from '../test/support/bundle-manifest.js';
 
+/** The one site's policy files, as a crawl's compliance.json lists them (format 3; the fields no check of
+ * the rows reads, the parsed decision and the policy file's own signed capture, are left out). */
+const POLICY = [
+  { kind: 'robots', url: 'https://example.org/robots.txt', body: 'User-agent: *\nAllow: /\n' },
+  { kind: 'tdmrep', url: 'https://example.org/.well-known/tdmrep.json', body: '[]' },
+] as const;
+const COMPLIANCE = {
+  documents: POLICY.map((d, i) => ({
+    kind: d.kind,
+    origin: 'https://example.org',
+    url: d.url,
+    captureId: `c_${String(i + 1).padStart(32, '0')}`,
+    leafIndex: null,
+    status: 200,
+    bodySha256: sha256Hex(Buffer.from(d.body)),
+    fetchedAt: '2026-11-01T00:00:00.000Z',
+    detail: null,
+    text: d.body,
+  })),
+};
+/** Every page's receipt: stored for training, allowed for every purpose, on the site's two policy files. */
+const RECEIPT: RightsReceipt = {
+  v: 1,
+  purpose: 'train',
+  documents: COMPLIANCE.documents.map((d) => ({
+    kind: d.kind,
+    url: d.url,
+    sha256: d.bodySha256,
+    captureId: d.captureId,
+  })),
+  decisions: {
+    train: { decision: 'allow', reason: 'no-signal' },
+    input: { decision: 'allow', reason: 'no-signal' },
+    index: { decision: 'allow', reason: 'no-signal' },
+  },
+};
+
 /**
  * Writes the same bundle in each format, as packages/cli/src/crawl-output.ts writes it: pages.jsonl rows
  * with the node-signed capture and an inclusion proof against the sealing checkpoint, the bodies (format 1:
  * one file each under blobs/sha256/ab/cd/<hex>; format 2: bodies.pack, rows pointing in by offset, captures
- * in RFC 8785 key order), and provenance/checkpoints.json with the log key, the signed checkpoint and its
- * file-anchor ref.
+ * in RFC 8785 key order; format 3: format 2, each leaf carrying the coordinator's rights receipt and
+ * compliance.json holding the policy files the receipts name), and provenance/checkpoints.json with the log
+ * key, the signed checkpoint and its file-anchor ref. A receipt is part of the leaf, so format 3 has leaves,
+ * a tree and a checkpoint of its own; the captures and their node signatures are the same.
  */
 export async function writeBundle(
   dirs: Record<number, string>,
@@ -77,27 +117,22 @@ export async function writeBundle(
     leaves.push(leafHash(canonicalBytes(sc)));
     meta.push({ body, sha, fetchedAt: end });
   }
-  const tree = new InMemoryNodeStore();
-  for (let d = 0; d < rows; d += 1000) await appendLeaves(tree, d, leaves.slice(d, d + 1000));
-  const root = await readRoot(tree, rows);
-  const note = signCheckpoint({ origin, size: rows, rootHash: root, extensions: [] }, [
-    noteSignerFromIdentity(origin, logIdentity),
-  ]);
-  const hash = checkpointHash(note);
-  // As a coordinator anchors: entries signed by the log key, and the chain shipped for verify to walk.
-  // The anchor file is the coordinator's, not part of the bundle: keep it outside the folder.
-  const anchorFile = `${Object.values(dirs)[0]}.anchors.jsonl`;
-  const anchor = await FileAnchor.open(anchorFile, { signer: noteSignerFromIdentity(origin, logIdentity) });
-  const ref = await anchor.anchor(hash);
-  const anchorChains = [{ chain: anchor.chain as string, entries: await anchor.entries(0, ref.seq) }];
-  await anchor.close();
-  rmSync(anchorFile);
-  const verifierKey = formatVerifierKey(origin, Buffer.from(logIdentity.id, 'hex'));
-  const proofs: string[][] = [];
-  for (let i = 0; i < rows; i++)
-    proofs.push((await readInclusionProof(tree, i, rows)).map((h) => h.toString('base64')));
+  const withReceipts = captures.map((sc) => ({ ...sc, rights: RECEIPT }));
+  const plain = await seal(leaves, rows, origin, logIdentity, `${Object.values(dirs)[0]}.anchors.jsonl`);
+  const receipted = Object.keys(dirs).includes('3')
+    ? await seal(
+        withReceipts.map((sc) => leafHash(canonicalBytes(sc))),
+        rows,
+        origin,
+        logIdentity,
+        `${Object.values(dirs)[0]}.anchors-3.jsonl`,
+      )
+    : plain;
   for (const [format, dir] of Object.entries(dirs).map(([f, d]) => [Number(f), d] as const)) {
+    const { note, hash, ref, anchorChains, verifierKey, proofs } = format === 3 ? receipted : plain;
+    const records = format === 3 ? withReceipts : captures;
     mkdirSync(join(dir, 'provenance'), { recursive: true });
+    if (format === 3) writeFileSync(join(dir, 'compliance.json'), `${JSON.stringify(COMPLIANCE, null, 2)}\n`);
     const cps = {
       origin: verifierKey.split('+')[0],
       verifierKey,
@@ -114,7 +149,7 @@ export async function writeBundle(
     const pack: Buffer[] = [];
     let packSize = 0;
     for (let i = 0; i < rows; i++) {
-      const sc = captures[i] as SignedCapture;
+      const sc = records[i] as SignedCapture;
       const { body, sha, fetchedAt } = meta[i] as (typeof meta)[number];
       let blobPath: string;
       let place = {};
@@ -157,6 +192,38 @@ export async function writeBundle(
     writeTestManifest(dir, noteSignerFromIdentity(origin, logIdentity), { size: rows, hash });
   }
   return { captures };
+}
+
+/**
+ * The log over `leaves` as a coordinator keeps it: the tree, a checkpoint signed by the log key, anchored in
+ * a file anchor whose chain ships with the bundle, and every leaf's inclusion proof. The anchor file is the
+ * coordinator's, not part of the bundle: it is written to `anchorFile` and removed.
+ */
+async function seal(
+  leaves: Buffer[],
+  rows: number,
+  origin: string,
+  logIdentity: ReturnType<typeof generateIdentity>,
+  anchorFile: string,
+) {
+  const tree = new InMemoryNodeStore();
+  for (let d = 0; d < rows; d += 1000) await appendLeaves(tree, d, leaves.slice(d, d + 1000));
+  const root = await readRoot(tree, rows);
+  const note = signCheckpoint({ origin, size: rows, rootHash: root, extensions: [] }, [
+    noteSignerFromIdentity(origin, logIdentity),
+  ]);
+  const hash = checkpointHash(note);
+  // As a coordinator anchors: entries signed by the log key, and the chain shipped for verify to walk.
+  const anchor = await FileAnchor.open(anchorFile, { signer: noteSignerFromIdentity(origin, logIdentity) });
+  const ref = await anchor.anchor(hash);
+  const anchorChains = [{ chain: anchor.chain as string, entries: await anchor.entries(0, ref.seq) }];
+  await anchor.close();
+  rmSync(anchorFile);
+  const verifierKey = formatVerifierKey(origin, Buffer.from(logIdentity.id, 'hex'));
+  const proofs: string[][] = [];
+  for (let i = 0; i < rows; i++)
+    proofs.push((await readInclusionProof(tree, i, rows)).map((h) => h.toString('base64')));
+  return { note, hash, ref, anchorChains, verifierKey, proofs };
 }
 
 /**
