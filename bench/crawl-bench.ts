@@ -14,6 +14,7 @@
 //          [--base-bin PATH/packages/cli/bin/sward.js: sward-base runs another tree's compiled CLI, e.g. main's] [--profile DIR] [--json FILE]
 //          [--latency-ms 20: the site waits this long before every response, as issue #14's site did]
 //          [--node-flags "--cpu-prof --cpu-prof-dir=DIR": V8/Node flags for every `sward node` process]
+//          [--coordinator-flags "...": the same for the `sward coordinator` process]
 //        node --import tsx bench/crawl-bench.ts --coordinators 1,2 [--pages 2000] [--nodes 4] [--rounds 2]
 //          (coordinators and nodes as separate compiled processes on one PostgreSQL; support-scaleout.ts)
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -90,6 +91,7 @@ async function parent(): Promise<void> {
           childArgs.push('--profile', join(profileDir, `sward-round${round}.cpuprofile`));
         if (system === 'sward-base') childArgs.push('--base-bin', opt('base-bin', ''));
         if (nodeFlags) childArgs.push('--node-flags', nodeFlags);
+        if (opt('coordinator-flags', '')) childArgs.push('--coordinator-flags', opt('coordinator-flags', ''));
         if (profileDir && system === 'sward-procs')
           childArgs.push('--profile', join(profileDir, `sward-procs-round${round}`));
         process.stderr.write(`round ${round}: ${system}…\n`);
@@ -238,6 +240,7 @@ async function child(system: System): Promise<void> {
               profileFile,
               system === 'sward-base' ? opt('base-bin', '') : '',
               opt('node-flags', '').split(/\s+/).filter(Boolean),
+              opt('coordinator-flags', '').split(/\s+/).filter(Boolean),
             )
         : system === 'crawlee'
           ? () => crawleeRun(site, concurrency, work)
@@ -395,6 +398,7 @@ async function swardProcsRun(
   profileDir: string,
   baseBin: string,
   nodeFlags: string[],
+  coordinatorFlags: string[],
 ): Promise<Timed> {
   const { spawn } = await import('node:child_process');
   const { mkdirSync, readdirSync } = await import('node:fs');
@@ -441,6 +445,7 @@ async function swardProcsRun(
       '--import',
       fileURLToPath(new URL('./support-sqlite-count.mjs', import.meta.url)),
       ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
+      ...coordinatorFlags,
     ],
     { SWARD_BENCH_SQL_COUNT: sqlCount },
   );
@@ -469,15 +474,27 @@ async function swardProcsRun(
   let rssPeak = 0;
   let coordRssPeak = 0;
   let nodeRssPeak = 0;
+  let selfRssPeak = 0;
+  let sharedOncePeak = 0;
+  let tick = 0;
   const sampler = setInterval(() => {
     const coordRss = procRss(coordPid);
     const nodeRss = nodePids.map(procRss);
+    const selfRss = process.memoryUsage.rss();
     coordRssPeak = Math.max(coordRssPeak, coordRss);
     nodeRssPeak = Math.max(nodeRssPeak, ...nodeRss);
+    selfRssPeak = Math.max(selfRssPeak, selfRss);
     rssPeak = Math.max(
       rssPeak,
-      nodeRss.reduce((a, r) => a + r, coordRss + process.memoryUsage.rss()),
+      nodeRss.reduce((a, r) => a + r, coordRss + selfRss),
     );
+    // Every 250 ms: the tree with the file-backed pages (the node binary, mapped by every process of the
+    // tree, shared by the kernel) counted once, as one process like Crawlee's counts them.
+    if (tick++ % 5 === 0) {
+      const m = [...pids, process.pid].map(procMemory);
+      const once = m.reduce((a, x) => a + x.anon, 0) + Math.max(...m.map((x) => x.file));
+      sharedOncePeak = Math.max(sharedOncePeak, once);
+    }
   }, 50);
   const statements = async () => {
     // the preload writes ten times a second: wait for a fresh total
@@ -535,6 +552,9 @@ async function swardProcsRun(
       nodesCpuMsPerPage: +(((n1 - n0) * 1000) / pages).toFixed(2),
       coordinatorPeakRssMiB: mib(coordRssPeak),
       nodePeakRssMiB: mib(nodeRssPeak),
+      // the bench's own process (SDK client, job polls: `sward crawl`'s part, under tsx here) in the tree
+      benchProcessPeakRssMiB: mib(selfRssPeak),
+      treePeakSharedFilesOnceMiB: sharedOncePeak,
       // RSS / anonymous / file-backed MiB of the coordinator and of node 1, before the job and 2 s after it
       idleMiB: idle,
       afterMiB: after,
