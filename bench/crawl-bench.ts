@@ -12,6 +12,9 @@
 // Usage: node --import tsx bench/crawl-bench.ts [--pages 2000] [--nodes 4] [--concurrency 16]
 //          [--rounds 2] [--systems sward-procs,sward,undici,undici-linkedom,crawlee,sward-base]
 //          [--base-bin PATH/packages/cli/bin/sward.js: sward-base runs another tree's compiled CLI, e.g. main's] [--profile DIR] [--json FILE]
+//          [--latency-ms 20: the site waits this long before every response, as issue #14's site did]
+//          [--node-flags "--cpu-prof --cpu-prof-dir=DIR": V8/Node flags for every `sward node` process]
+//          [--coordinator-flags "...": the same for the `sward coordinator` process]
 //        node --import tsx bench/crawl-bench.ts --coordinators 1,2 [--pages 2000] [--nodes 4] [--rounds 2]
 //          (coordinators and nodes as separate compiled processes on one PostgreSQL; support-scaleout.ts)
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -55,6 +58,8 @@ async function parent(): Promise<void> {
   const rounds = Number(opt('rounds', '2'));
   const systems = opt('systems', ALL.join(',')).split(',') as System[];
   const profileDir = args.includes('--profile') ? opt('profile', '') : '';
+  const latencyMs = Number(opt('latency-ms', '20'));
+  const nodeFlags = opt('node-flags', '');
   const jsonOut = args.includes('--json') ? opt('json', '') : '';
   const work = mkdtempSync(join(tmpdir(), 'sward-crawl-bench-'));
   const urlsFile = join(work, 'urls.json');
@@ -67,7 +72,7 @@ async function parent(): Promise<void> {
         if (!system.startsWith('sward') && system !== 'crawlee' && !safeExists(urlsFile))
           throw new Error('the undici baselines need a Sward run first (they fetch the URLs it stored)');
         // A fresh site per run: its text memo and hit log start empty for every system alike.
-        const site = await startSampleSite({ pages, politeness: false, slowMs: 200 });
+        const site = await startSampleSite({ pages, politeness: false, slowMs: 200, latencyMs });
         const childArgs = [
           '--child',
           system,
@@ -85,6 +90,8 @@ async function parent(): Promise<void> {
         if (profileDir && system === 'sward')
           childArgs.push('--profile', join(profileDir, `sward-round${round}.cpuprofile`));
         if (system === 'sward-base') childArgs.push('--base-bin', opt('base-bin', ''));
+        if (nodeFlags) childArgs.push('--node-flags', nodeFlags);
+        if (opt('coordinator-flags', '')) childArgs.push('--coordinator-flags', opt('coordinator-flags', ''));
         if (profileDir && system === 'sward-procs')
           childArgs.push('--profile', join(profileDir, `sward-procs-round${round}`));
         process.stderr.write(`round ${round}: ${system}…\n`);
@@ -105,7 +112,7 @@ async function parent(): Promise<void> {
     rmSync(work, { recursive: true, force: true });
   }
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ machine: machineFacts(), results }, null, 2));
-  process.stdout.write(`${report(results, { pages, nodes, concurrency })}\n`);
+  process.stdout.write(`${report(results, { pages, nodes, concurrency, latencyMs })}\n`);
   if (profileDir) {
     for (let round = 1; round <= rounds; round++) {
       const file = join(profileDir, `sward-round${round}.cpuprofile`);
@@ -152,9 +159,12 @@ function safeExists(p: string): boolean {
   }
 }
 
-function report(rounds: Result[][], cfg: { pages: number; nodes: number; concurrency: number }): string {
+function report(
+  rounds: Result[][],
+  cfg: { pages: number; nodes: number; concurrency: number; latencyMs: number },
+): string {
   const out: string[] = [
-    `Site: ${cfg.pages} article pages (+ hubs and specials), loopback, politeness off. Concurrency ${cfg.concurrency} (Sward: ${cfg.nodes} nodes × ${cfg.concurrency / cfg.nodes}).`,
+    `Site: ${cfg.pages} article pages (+ hubs and specials), loopback, ${cfg.latencyMs} ms before every response, politeness off. Concurrency ${cfg.concurrency} (Sward: ${cfg.nodes} nodes × ${cfg.concurrency / cfg.nodes}).`,
     '',
     '| round | system | pages | site requests | seconds | pages/s | vs undici (same round) | vs undici+linkedom | CPU s | CPU ms/page | peak RSS MiB (50 ms sampler / kernel HWM) |',
     '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -229,6 +239,8 @@ async function child(system: System): Promise<void> {
               system === 'sward-base' ? join(work, '..', 'base-urls.json') : urlsFile,
               profileFile,
               system === 'sward-base' ? opt('base-bin', '') : '',
+              opt('node-flags', '').split(/\s+/).filter(Boolean),
+              opt('coordinator-flags', '').split(/\s+/).filter(Boolean),
             )
         : system === 'crawlee'
           ? () => crawleeRun(site, concurrency, work)
@@ -350,6 +362,17 @@ function procCpu(statPath: string): number {
   }
 }
 
+/** VmRSS, RssAnon (heap, stacks, malloc) and RssFile (mapped code) of a process, MiB. */
+function procMemory(pid: number): { rss: number; anon: number; file: number } {
+  try {
+    const st = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+) kB`).exec(st)?.[1] ?? 0);
+    return { rss: mib(kb('VmRSS') * 1024), anon: mib(kb('RssAnon') * 1024), file: mib(kb('RssFile') * 1024) };
+  } catch {
+    return { rss: 0, anon: 0, file: 0 };
+  }
+}
+
 function procRss(pid: number): number {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -374,6 +397,8 @@ async function swardProcsRun(
   urlsFile: string,
   profileDir: string,
   baseBin: string,
+  nodeFlags: string[],
+  coordinatorFlags: string[],
 ): Promise<Timed> {
   const { spawn } = await import('node:child_process');
   const { mkdirSync, readdirSync } = await import('node:fs');
@@ -420,6 +445,7 @@ async function swardProcsRun(
       '--import',
       fileURLToPath(new URL('./support-sqlite-count.mjs', import.meta.url)),
       ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
+      ...coordinatorFlags,
     ],
     { SWARD_BENCH_SQL_COUNT: sqlCount },
   );
@@ -428,13 +454,17 @@ async function swardProcsRun(
   const perNode = Math.max(1, Math.round(concurrency / nodeCount));
   const nodes = Array.from({ length: nodeCount }, (_, i) => {
     const dir = join(work, `node-${i + 1}`);
-    return start([...swardNodeArgs(url, dir), '--max-concurrent', String(perNode)]);
+    return start([...swardNodeArgs(url, dir), '--max-concurrent', String(perNode)], nodeFlags);
   });
   const client = new SwardClient({ url, apiKey: key });
   // the nodes open their sessions and start asking for work before the clock starts
   await new Promise((r) => setTimeout(r, 3000));
   const pids = [coord.child.pid, ...nodes.map((n) => n.child.pid)].filter((p): p is number => !!p);
   const coordPid = coord.child.pid as number;
+  const nodePids = pids.filter((p) => p !== coordPid);
+  const nodesCpu = () => nodePids.reduce((a, p) => a + procCpu(`/proc/${p}/stat`), 0);
+  // What each process holds before the job (sessions open, nothing leased): a node's footprint at rest.
+  const idle = { coordinator: procMemory(coordPid), node: procMemory(nodePids[0] as number) };
   const treeCpu = () =>
     pids.reduce((a, p) => a + procCpu(`/proc/${p}/stat`), 0) + cpuSince({ user: 0, system: 0 });
   const threadCpu = () => {
@@ -442,11 +472,29 @@ async function swardProcsRun(
     return { main, all: procCpu(`/proc/${coordPid}/stat`) };
   };
   let rssPeak = 0;
+  let coordRssPeak = 0;
+  let nodeRssPeak = 0;
+  let selfRssPeak = 0;
+  let sharedOncePeak = 0;
+  let tick = 0;
   const sampler = setInterval(() => {
+    const coordRss = procRss(coordPid);
+    const nodeRss = nodePids.map(procRss);
+    const selfRss = process.memoryUsage.rss();
+    coordRssPeak = Math.max(coordRssPeak, coordRss);
+    nodeRssPeak = Math.max(nodeRssPeak, ...nodeRss);
+    selfRssPeak = Math.max(selfRssPeak, selfRss);
     rssPeak = Math.max(
       rssPeak,
-      pids.reduce((a, p) => a + procRss(p), process.memoryUsage.rss()),
+      nodeRss.reduce((a, r) => a + r, coordRss + selfRss),
     );
+    // Every 250 ms: the tree with the file-backed pages (the node binary, mapped by every process of the
+    // tree, shared by the kernel) counted once, as one process like Crawlee's counts them.
+    if (tick++ % 5 === 0) {
+      const m = [...pids, process.pid].map(procMemory);
+      const once = m.reduce((a, x) => a + x.anon, 0) + Math.max(...m.map((x) => x.file));
+      sharedOncePeak = Math.max(sharedOncePeak, once);
+    }
   }, 50);
   const statements = async () => {
     // the preload writes ten times a second: wait for a fresh total
@@ -460,6 +508,7 @@ async function swardProcsRun(
   const s0 = await statements();
   const cpu0 = treeCpu();
   const c0 = threadCpu();
+  const n0 = nodesCpu();
   const t0 = performance.now();
   const job = await client.createCrawl({ seed: `${site}/`, maxPages: 1_000_000, maxDepth: 100 });
   let done = await client.job(job.id);
@@ -472,7 +521,11 @@ async function swardProcsRun(
   const seconds = (performance.now() - t0) / 1000;
   const cpuSeconds = treeCpu() - cpu0;
   const c1 = threadCpu();
+  const n1 = nodesCpu();
   clearInterval(sampler);
+  // A node after the crawl, idle again (a long-running node must come back to its resting size)
+  await new Promise((r) => setTimeout(r, 2000));
+  const after = { coordinator: procMemory(coordPid), node: procMemory(nodePids[0] as number) };
   const s1 = await statements();
   if (done.state !== 'done') throw new Error('Sward crawl did not finish in 10 minutes');
   const urls: string[] = [];
@@ -495,6 +548,16 @@ async function swardProcsRun(
       documentsReadyMs: done.finishedAt == null ? null : done.finishedAt - done.createdAt,
       coordinatorMainCpuMsPerPage: +(((c1.main - c0.main) * 1000) / pages).toFixed(2),
       coordinatorWorkersCpuMsPerPage: +(((c1.all - c1.main - (c0.all - c0.main)) * 1000) / pages).toFixed(2),
+      // the node processes together (fetch, sign, hash, spool, upload)
+      nodesCpuMsPerPage: +(((n1 - n0) * 1000) / pages).toFixed(2),
+      coordinatorPeakRssMiB: mib(coordRssPeak),
+      nodePeakRssMiB: mib(nodeRssPeak),
+      // the bench's own process (SDK client, job polls: `sward crawl`'s part, under tsx here) in the tree
+      benchProcessPeakRssMiB: mib(selfRssPeak),
+      treePeakSharedFilesOnceMiB: sharedOncePeak,
+      // RSS / anonymous / file-backed MiB of the coordinator and of node 1, before the job and 2 s after it
+      idleMiB: idle,
+      afterMiB: after,
       // over the timed window plus up to 0.25 s after it (the counter's file is written every 0.1 s)
       sqlStatementsPerPage: +((s1.statements - s0.statements) / pages).toFixed(1),
       // answers (stored, skipped, failed) per INSERT INTO captures: the batches the capture path commits

@@ -118,3 +118,26 @@ test('a lease id from the coordinator never becomes a path', async () => {
   assert.deepEqual(readdirSync(dir), ['spool']);
   assert.match(readdirSync(join(dir, 'spool'))[0] as string, /^[0-9a-f]{40}\.capture$/);
 });
+
+test('a large capture (written without blocking the event loop) reads back whole and is removed', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sward-spool-'));
+  const a = new CaptureSpool(dir, 8 << 20);
+  await a.open(noBad);
+  const big = capture('l_big', `<p>${'x'.repeat(3 << 20)}</p>`);
+  const small = capture('l_small');
+  assert.equal(await a.put(big), true);
+  assert.equal(await a.put(small), true);
+  const b = new CaptureSpool(dir, 8 << 20);
+  await b.open(noBad);
+  const back = await b.take(noBad);
+  assert.deepEqual(
+    back.map((c) => c.body.length).sort((x, y) => x - y),
+    [small.body.length, big.body.length],
+  );
+  await b.remove('l_big');
+  await b.remove('l_small');
+  await b.remove('l_small'); // twice is fine
+  assert.equal(b.size, 0);
+  assert.equal(b.bytes, 0);
+  assert.deepEqual(readdirSync(dir), []);
+});

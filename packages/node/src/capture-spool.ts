@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { closeSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkCaptureBody, type SignedCapture, verifySignedCapture } from '@sward/core/node-side';
 
@@ -13,6 +14,13 @@ export interface SpooledCapture {
 const MAGIC = 'sward-spool v1\n';
 const SUFFIX = '.capture';
 const TMP = '.tmp';
+/**
+ * Captures up to this size are written and removed with synchronous calls: a page's few kilobytes take
+ * less than the promise and thread-pool round trips of five asynchronous calls (the spool was about a third
+ * of a node's CPU per page in a crawl, docs/BENCHMARKS.md). Bigger ones stay asynchronous, so a large body
+ * never holds the event loop (other fetches, uploads) for long.
+ */
+const SYNC_WRITE_MAX = 1 << 20;
 
 /**
  * Finished captures on disk, one file each, until the coordinator accepts them or their lease is gone
@@ -84,14 +92,33 @@ export class CaptureSpool {
       capture: c.signed.capture,
       signature: c.signed.signature,
     });
-    const bytes = Buffer.concat([Buffer.from(`${MAGIC}${header}\n`, 'utf8'), c.body]);
+    // header and body written one after the other: the body is not copied into a file-sized buffer
+    const head = Buffer.from(`${MAGIC}${header}\n`, 'utf8');
+    const size = head.length + c.body.length;
     const before = this.files.get(name)?.size ?? 0;
-    if (this.total - before + bytes.length > this.maxBytes) return false;
+    if (this.total - before + size > this.maxBytes) return false;
     const file = join(this.dir, name);
     const tmp = `${file}.${process.pid}${TMP}`;
-    await writeFile(tmp, bytes, { mode: 0o600 });
-    await rename(tmp, file);
-    this.account(name, bytes.length, c.leaseId);
+    if (size <= SYNC_WRITE_MAX) {
+      const fd = openSync(tmp, 'w', 0o600);
+      try {
+        writeFileSync(fd, head);
+        writeFileSync(fd, c.body);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, file);
+    } else {
+      const fh = await open(tmp, 'w', 0o600);
+      try {
+        await fh.writeFile(head);
+        await fh.writeFile(c.body);
+      } finally {
+        await fh.close();
+      }
+      await rename(tmp, file);
+    }
+    this.account(name, size, c.leaseId);
     this.busy.add(name);
     return true;
   }
@@ -104,8 +131,12 @@ export class CaptureSpool {
   /** Removes a capture: the coordinator accepted it, or its lease is gone. */
   async remove(leaseId: string): Promise<void> {
     const name = fileName(leaseId);
-    await rm(join(this.dir, name), { force: true });
-    this.total -= this.files.get(name)?.size ?? 0;
+    const size = this.files.get(name)?.size;
+    const file = join(this.dir, name);
+    // one unlink (rm() stats first); a file not known here may be big or gone: the general call
+    if (size !== undefined && size <= SYNC_WRITE_MAX) unlinkQuietly(file);
+    else await rm(file, { force: true });
+    this.total -= size ?? 0;
     this.files.delete(name);
     this.busy.delete(name);
   }
@@ -154,4 +185,13 @@ export class CaptureSpool {
 /** Lease ids come from the coordinator: hashed into the file name, never used as a path. */
 function fileName(leaseId: string): string {
   return `${createHash('sha256').update(leaseId).digest('hex').slice(0, 40)}${SUFFIX}`;
+}
+
+/** Removes a file; one that is already gone is fine (removed twice, or by hand). */
+function unlinkQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
 }

@@ -169,6 +169,30 @@ test('a finished capture frees its fetch slot while its upload waits, up to 2 x 
   );
 });
 
+test('a node working for long leaves no listener behind: 300 pages, no MaxListenersExceededWarning', async () => {
+  // Each wait of the lease loop used to leave its abort listener (and a 60 s timer) on the stop signal
+  // until the timer ran out, so a busy node collected them with its rate of work (65 in a bench crawl).
+  // 16 in flight: more fetches listening for the hard stop at once than Node's default limit of 10.
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => {
+    if (w.name === 'MaxListenersExceededWarning') warnings.push(w.message);
+  };
+  process.on('warning', onWarning);
+  try {
+    const start = fake.captures.length;
+    const N = 300;
+    const node = await startNode(nodeConfig({ maxConcurrent: 16 }), { logger });
+    for (let i = 0; i < N; i++) fake.queue.push(lease(`${site.origin}/ok`, 2000 + i));
+    await fake.until(() => fake.captures.length >= start + N);
+    await node.stop();
+    // process warnings are emitted on a later tick
+    await sleep(50);
+  } finally {
+    process.off('warning', onWarning);
+  }
+  assert.deepEqual(warnings, [], 'no signal collected more listeners than its limit');
+});
+
 test('outside active hours the node does not lease at all', async () => {
   const calls = fake.leaseCalls.length;
   const node = await startNode(nodeConfig({ activeHours: ['22:00-07:00'] }), {

@@ -18,7 +18,7 @@ import type { MutableStats, NodeStats } from './node-stats.js';
 import type { FailureReport, Lease } from './protocol.js';
 import { RequestSigner } from './request-signer.js';
 import type { Resolver } from './resolve-target.js';
-import { backoffMs, sleep } from './sleep.js';
+import { backoffMs, sleep, wakeableSleep } from './sleep.js';
 import { drainSpool, settleSpooled } from './spool-upload.js';
 import { NODE_VERSION } from './version.js';
 
@@ -141,12 +141,14 @@ export async function startNode(
     return { ...s, inFlight: limits.inFlight, bytesLastHour: used.lastHour, bytesLastDay: used.lastDay };
   };
 
+  // Listened to by the lease loop alone, one call or wait at a time: Node's default limit of 10 listeners
+  // stays, so a listener left behind per wait shows as a warning long before it costs memory.
   const stopper = new AbortController();
-  // Every fetch in flight, upload, spool retry and the lease long-poll listen for the stop at once (each
-  // removes its listener when done): more than Node's default 10 is normal here, not a leak.
-  setMaxListeners(64, stopper.signal);
   // Aborted when stop() stops waiting: in-flight fetches end and upload retries give up (stays spooled).
+  // Each listens while it runs, and removes its listener when done: up to maxConcurrent fetches plus the
+  // captures waiting for an answer (at most 3 × maxConcurrent tasks in all, see maxUnanswered).
   const hardStop = new AbortController();
+  setMaxListeners(3 * config.maxConcurrent + 4, hardStop.signal);
   const tasks = new Set<Promise<void>>();
   let wake: () => void = () => {};
   let fatal: NodeError | null = null;
@@ -306,8 +308,11 @@ export async function startNode(
   };
 
   const pausePollMs = runtime.pausePollMs ?? 30_000;
-  const waitForWake = (ms: number) =>
-    Promise.race([new Promise<void>((r) => (wake = r)), sleep(ms, stopper.signal)]);
+  const waitForWake = (ms: number) => {
+    const wait = wakeableSleep(ms, stopper.signal);
+    wake = wait.wake;
+    return wait.done;
+  };
 
   const uploadSpooled = () =>
     drainSpool(spool, (c) => client.submitCapture(c.signed, c.body), log).then((n) => {

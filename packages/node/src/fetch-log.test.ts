@@ -51,3 +51,33 @@ test('entries are appended as JSONL and read back, with --tail', async () => {
   );
   assert.match(formatFetchLogEntry(all[0] as never), /https:\/\/example\.com\/1 {2}200 10B$/);
 });
+
+test('lines appended while a write is on its way all land, in order, each before its append resolves', async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'sward-node-log-')), 'fetch-log.jsonl');
+  const log = new FetchLog(file);
+  const entry = (i: number) =>
+    ({
+      time: '2026-01-01T00:00:00.000Z',
+      jobId: 'j',
+      leaseId: `l${i}`,
+      url: 'u',
+      bytes: i,
+      outcome: 'failed',
+    }) as const;
+  const seen: number[] = [];
+  await Promise.all(
+    Array.from({ length: 100 }, (_, i) =>
+      log.append(entry(i)).then(async () => {
+        const ids = (await readFetchLog(file)).map((e) => e.leaseId);
+        assert.ok(ids.includes(`l${i}`), `l${i} is on disk when its append resolves`);
+        seen.push(i);
+      }),
+    ),
+  );
+  await log.append(entry(100));
+  assert.equal(seen.length, 100);
+  assert.deepEqual(
+    (await readFetchLog(file)).map((e) => e.leaseId),
+    Array.from({ length: 101 }, (_, i) => `l${i}`),
+  );
+});

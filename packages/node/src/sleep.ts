@@ -1,15 +1,35 @@
 /** Resolves after `ms`, or at once when `signal` aborts (never rejects: callers check their own state). */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
+  return wakeableSleep(ms, signal).done;
+}
+
+export interface WakeableSleep {
+  /** Settles after `ms`, when the signal aborts, or on `wake()`, whichever comes first. */
+  readonly done: Promise<void>;
+  /** Ends the sleep now; a no-op once it has ended. */
+  wake(): void;
+}
+
+/**
+ * A sleep that can also be ended by its caller. Whatever ends it clears its timer and its abort listener:
+ * a wait raced against another promise and left behind would keep both until its full `ms`, and a loop
+ * that waits like that per event piles up listeners on a long-lived signal (a node's stop signal collected
+ * 65 of them in a crawl: MaxListenersExceededWarning) and timers, growing with the rate it works at.
+ */
+export function wakeableSleep(ms: number, signal?: AbortSignal): WakeableSleep {
+  let wake = () => {};
+  const done = new Promise<void>((resolve) => {
     if (signal?.aborted) return resolve();
-    const done = () => {
+    const end = () => {
       clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
+      signal?.removeEventListener('abort', end);
       resolve();
     };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
+    const timer = setTimeout(end, ms);
+    signal?.addEventListener('abort', end, { once: true });
+    wake = end;
   });
+  return { done, wake: () => wake() };
 }
 
 /** Exponential backoff with full jitter: attempt 0 → up to base, doubling to max. */

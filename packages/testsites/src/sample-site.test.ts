@@ -241,3 +241,28 @@ describe('sample site', () => {
     }
   });
 });
+
+test('latencyMs holds every response back (a bench site that answers like a real one)', async () => {
+  // 60 s: nothing can answer early by accident, whatever the machine's load
+  const slow = await startSampleSite({ latencyMs: 60_000 });
+  const quick = await startSampleSite({ latencyMs: 1 });
+  try {
+    let answered = false;
+    const pending = fetch(`${slow.url}/robots.txt`)
+      .then(() => {
+        answered = true;
+      })
+      .catch(() => {}); // cut by close() below
+    const res = await fetch(`${quick.url}/robots.txt`);
+    assert.equal(res.status, 200, 'a short latency still answers');
+    await res.text();
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(answered, false, 'not answered before its latency');
+    assert.equal(slow.hits.all.length, 0, 'a request is logged when it is answered');
+    await slow.close();
+    await pending;
+  } finally {
+    await slow.close().catch(() => {});
+    await quick.close();
+  }
+});

@@ -19,6 +19,11 @@ export interface SampleSiteOptions {
   crawlDelay?: number;
   /** How long /slow takes to answer; default 1500 ms. */
   slowMs?: number;
+  /**
+   * A delay before every response, in ms; default 0. Benchmarks set it so that a crawler's requests in flight
+   * matter as on a real site (issue #14's shape: 20 ms), instead of a loopback server answering at once.
+   */
+  latencyMs?: number;
   /** Seed for the generated text; default 1. */
   seed?: number;
 }
@@ -53,6 +58,7 @@ export async function startSampleSite(opts: SampleSiteOptions = {}): Promise<Sam
   const host = opts.host ?? '127.0.0.1';
   const crawlDelay = opts.politeness === false ? null : (opts.crawlDelay ?? 0.05);
   const slowMs = opts.slowMs ?? 1500;
+  const latencyMs = Math.max(0, opts.latencyMs ?? 0);
   const hits = new HitLog();
   const routes = new Map<string, Route>();
   const timers = new Set<NodeJS.Timeout>();
@@ -381,6 +387,14 @@ export async function startSampleSite(opts: SampleSiteOptions = {}): Promise<Sam
   });
 
   const server = createServer((req, res) => {
+    if (latencyMs === 0) return answer(req, res);
+    const t = setTimeout(() => {
+      timers.delete(t);
+      answer(req, res);
+    }, latencyMs);
+    timers.add(t);
+  });
+  const answer: Handler = (req, res) => {
     hits.record(req, res);
     let pathname: string;
     try {
@@ -409,7 +423,7 @@ export async function startSampleSite(opts: SampleSiteOptions = {}): Promise<Sam
         main: '    <section><h1>Not found</h1><p>No story here.</p></section>',
       }),
     });
-  });
+  };
   origin = await listen(server, opts.port ?? 0, host);
 
   const stored_: string[] = [];
