@@ -3,6 +3,7 @@ import { cleanTree } from './clean.js';
 import {
   attr,
   collapse,
+  contains,
   type Document,
   type Element,
   elements,
@@ -10,15 +11,15 @@ import {
   isElement,
   textOf,
 } from './dom.js';
+import { threadBox } from './forum-thread.js';
 import { declaredItemList, findItemList, type ItemList } from './item-list.js';
 import type { PageType, PageTypeName } from './page-type.js';
 import { UNLIKELY, UNLIKELY_ON_FORUMS } from './patterns.js';
 import { holdsAnchor, type ProductHint, productAnchors, productBlock } from './product-block.js';
-import { pruneContent } from './prune.js';
+import { type PruneMode, pruneContent } from './prune.js';
 import { type Block, renderBlocks } from './render.js';
 import { computeStats, linkDensity, type Stats, type StatsMap } from './score.js';
 import { selectByScore } from './select.js';
-import { step } from './work.js';
 
 export interface MainContent {
   blocks: Block[];
@@ -66,6 +67,8 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   // an article the page itself does not declare (no schema.org/Open Graph type) may be a service page
   if (sel && type && pageType !== 'documentation' && (pageType !== 'article' || type.confidence < 0.75))
     nodes = widenForType(sel.top, nodes, stats, body, type.type);
+  const thread = sel && pageType === 'forum' ? threadBox(body, stats, nodes) : null;
+  if (thread) nodes = [thread];
   const block = anchors ? productBlock(body, stats, anchors, nodes) : null;
   const declared = hints.itemUrls && !block ? declaredItemList(body, stats, hints.itemUrls, hints.url) : null;
   const listed = type && !block ? withItemList(nodes, stats, body, type, declared) : null;
@@ -73,7 +76,7 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   else if (listed) nodes = listed;
   // the product's own name heads its block (pruning drops <h1>s elsewhere: they repeat the title)
   const anchored = !!anchors && nodes.some((n) => holdsAnchor(n, anchors));
-  pruneContent(nodes, stats, anchored ? anchors?.heading : undefined);
+  pruneContent(nodes, stats, anchored ? anchors?.heading : undefined, pruneMode(type));
   const linky = pageType === 'listing' || pageType === 'collection' || listed !== null;
   const rendered = renderBlocks(nodes).filter((b) => linky || keepBlock(b));
   // articles repeat runs of paragraphs on purpose (a meal plan per week); shops by accident
@@ -84,6 +87,12 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   const all = renderBlocks([body]);
   const kept = all.filter(keepBlock);
   return { blocks: kept.length ? kept : all, nodes: [body] };
+}
+
+/** A forum thread keeps its replies and its posts' headers; a Q&A page (schema.org Question) its answers'. */
+function pruneMode(type: PageType | undefined): PruneMode {
+  if (type?.type !== 'forum') return 'article';
+  return type.signals.some((s) => /:(QAPage|Question)$/.test(s)) ? 'qa' : 'thread';
 }
 
 /**
@@ -168,14 +177,6 @@ function withItemList(
     }
   }
   return [list.el];
-}
-
-function contains(a: Element, b: Element): boolean {
-  for (let p = b.parent; p; p = p.parent) {
-    step();
-    if (p === a) return true;
-  }
-  return false;
 }
 
 /**
