@@ -18,6 +18,7 @@ import { UNLIKELY, UNLIKELY_ON_FORUMS } from './patterns.js';
 import { holdsAnchor, type ProductHint, productAnchors, productBlock } from './product-block.js';
 import { type PruneMode, pruneContent } from './prune.js';
 import { type Block, renderBlocks } from './render.js';
+import { revealableIds } from './reveal.js';
 import { computeStats, linkDensity, type Stats, type StatsMap } from './score.js';
 import { selectByScore } from './select.js';
 
@@ -46,7 +47,10 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   unwrapServerNoscript(body);
   const anchors = pageType === 'product' && product ? productAnchors(body, product) : null;
   const spare = anchors ? (e: Element) => holdsAnchor(e, anchors) : undefined;
-  cleanTree(body, undefined, UNLIKELY, spare);
+  const panels = revealableIds(body);
+  // a hidden panel that a control opens stays (a closed FAQ answer); it is still judged by its class
+  const shown = (e: Element) => !!spare?.(e) || (panels.size > 0 && panels.has(attr(e, 'id')));
+  cleanTree(body, undefined, UNLIKELY, shown);
   const pre = computeStats(body);
   const total = pre.get(body) as Stats;
   // never drop by class name a node holding most of the page's paragraphs (e.g. "Page-ad-margins" wrappers)
@@ -58,7 +62,7 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
       return !!s && (s.paras > total.paras * 0.4 || s.chars - s.links > (total.chars - total.links) * 0.4);
     },
     pageType === 'forum' ? UNLIKELY_ON_FORUMS : UNLIKELY,
-    spare,
+    shown,
   );
   // the strict pass removes nothing from most huge pages (a table): their statistics still hold
   const stats = changed ? computeStats(body) : pre;
