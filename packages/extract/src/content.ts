@@ -123,14 +123,18 @@ function widenForType(
   let cur = top;
   let curSt = stats.get(top);
   if (!curSt) return nodes;
-  for (let p = top.parent; p && p !== body && isElement(p); p = p.parent) {
+  // a service page is its run of sections, from the hero to the last call to action: whatever the
+  // cleaning left of the page, up to <body> itself (as in WCXB's truth); other pages stop short of it
+  const service = pageType === 'service';
+  for (let p = top.parent; p && (p !== body || service) && isElement(p); p = p.parent) {
     const st = stats.get(p);
     if (!st || linkDensity(st) >= maxLd) break;
     const own = (x: Stats) => x.chars - x.links;
     if (own(st) < own(curSt) * 1.3) continue;
-    if (own(st) > own(stats.get(body) as Stats) * 0.9) break;
+    if (!service && own(st) > own(stats.get(body) as Stats) * 0.9) break;
     cur = p;
     curSt = st;
+    if (p === body) break;
   }
   return cur === top ? nodes : [cur];
 }
