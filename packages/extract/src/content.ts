@@ -3,6 +3,7 @@ import { cleanTree } from './clean.js';
 import {
   attr,
   collapse,
+  contains,
   type Document,
   type Element,
   elements,
@@ -10,15 +11,16 @@ import {
   isElement,
   textOf,
 } from './dom.js';
+import { threadBox } from './forum-thread.js';
 import { declaredItemList, findItemList, type ItemList } from './item-list.js';
 import type { PageType, PageTypeName } from './page-type.js';
 import { UNLIKELY, UNLIKELY_ON_FORUMS } from './patterns.js';
 import { holdsAnchor, type ProductHint, productAnchors, productBlock } from './product-block.js';
-import { pruneContent } from './prune.js';
+import { type PruneMode, pruneContent } from './prune.js';
 import { type Block, renderBlocks } from './render.js';
+import { revealableIds } from './reveal.js';
 import { computeStats, linkDensity, type Stats, type StatsMap } from './score.js';
 import { selectByScore } from './select.js';
-import { step } from './work.js';
 
 export interface MainContent {
   blocks: Block[];
@@ -45,7 +47,10 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   unwrapServerNoscript(body);
   const anchors = pageType === 'product' && product ? productAnchors(body, product) : null;
   const spare = anchors ? (e: Element) => holdsAnchor(e, anchors) : undefined;
-  cleanTree(body, undefined, UNLIKELY, spare);
+  const panels = revealableIds(body);
+  // a hidden panel that a control opens stays (a closed FAQ answer); it is still judged by its class
+  const shown = (e: Element) => !!spare?.(e) || (panels.size > 0 && panels.has(attr(e, 'id')));
+  cleanTree(body, undefined, UNLIKELY, shown);
   const pre = computeStats(body);
   const total = pre.get(body) as Stats;
   // never drop by class name a node holding most of the page's paragraphs (e.g. "Page-ad-margins" wrappers)
@@ -57,7 +62,7 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
       return !!s && (s.paras > total.paras * 0.4 || s.chars - s.links > (total.chars - total.links) * 0.4);
     },
     pageType === 'forum' ? UNLIKELY_ON_FORUMS : UNLIKELY,
-    spare,
+    shown,
   );
   // the strict pass removes nothing from most huge pages (a table): their statistics still hold
   const stats = changed ? computeStats(body) : pre;
@@ -66,6 +71,8 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   // an article the page itself does not declare (no schema.org/Open Graph type) may be a service page
   if (sel && type && pageType !== 'documentation' && (pageType !== 'article' || type.confidence < 0.75))
     nodes = widenForType(sel.top, nodes, stats, body, type.type);
+  const thread = sel && pageType === 'forum' ? threadBox(body, stats, nodes) : null;
+  if (thread) nodes = [thread];
   const block = anchors ? productBlock(body, stats, anchors, nodes) : null;
   const declared = hints.itemUrls && !block ? declaredItemList(body, stats, hints.itemUrls, hints.url) : null;
   const listed = type && !block ? withItemList(nodes, stats, body, type, declared) : null;
@@ -73,7 +80,7 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   else if (listed) nodes = listed;
   // the product's own name heads its block (pruning drops <h1>s elsewhere: they repeat the title)
   const anchored = !!anchors && nodes.some((n) => holdsAnchor(n, anchors));
-  pruneContent(nodes, stats, anchored ? anchors?.heading : undefined);
+  pruneContent(nodes, stats, anchored ? anchors?.heading : undefined, pruneMode(type));
   const linky = pageType === 'listing' || pageType === 'collection' || listed !== null;
   const rendered = renderBlocks(nodes).filter((b) => linky || keepBlock(b));
   // articles repeat runs of paragraphs on purpose (a meal plan per week); shops by accident
@@ -84,6 +91,12 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   const all = renderBlocks([body]);
   const kept = all.filter(keepBlock);
   return { blocks: kept.length ? kept : all, nodes: [body] };
+}
+
+/** A forum thread keeps its replies and its posts' headers; a Q&A page (schema.org Question) its answers'. */
+function pruneMode(type: PageType | undefined): PruneMode {
+  if (type?.type !== 'forum') return 'article';
+  return type.signals.some((s) => /:(QAPage|Question)$/.test(s)) ? 'qa' : 'thread';
 }
 
 /**
@@ -110,14 +123,18 @@ function widenForType(
   let cur = top;
   let curSt = stats.get(top);
   if (!curSt) return nodes;
-  for (let p = top.parent; p && p !== body && isElement(p); p = p.parent) {
+  // a service page is its run of sections, from the hero to the last call to action: whatever the
+  // cleaning left of the page, up to <body> itself (as in WCXB's truth); other pages stop short of it
+  const service = pageType === 'service';
+  for (let p = top.parent; p && (p !== body || service) && isElement(p); p = p.parent) {
     const st = stats.get(p);
     if (!st || linkDensity(st) >= maxLd) break;
     const own = (x: Stats) => x.chars - x.links;
     if (own(st) < own(curSt) * 1.3) continue;
-    if (own(st) > own(stats.get(body) as Stats) * 0.9) break;
+    if (!service && own(st) > own(stats.get(body) as Stats) * 0.9) break;
     cur = p;
     curSt = st;
+    if (p === body) break;
   }
   return cur === top ? nodes : [cur];
 }
@@ -168,14 +185,6 @@ function withItemList(
     }
   }
   return [list.el];
-}
-
-function contains(a: Element, b: Element): boolean {
-  for (let p = b.parent; p; p = p.parent) {
-    step();
-    if (p === a) return true;
-  }
-  return false;
 }
 
 /**

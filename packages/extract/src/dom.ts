@@ -21,8 +21,36 @@ export interface Parsed {
 }
 
 export function parseHtml(html: string): Parsed {
-  const doc = parseDocument(html, { decodeEntities: true });
+  const doc = parseDocument(cutOpenCdata(html), { decodeEntities: true });
   return { doc, flattened: flattenDeep(doc) };
+}
+
+/**
+ * `<![CDATA[` in HTML markup is a bogus comment that a browser ends at the next `>`; htmlparser2 reads a
+ * CDATA section up to `]]>`, so one never closed swallows the rest of the page (a forum template opening one
+ * at the top of <body> lost its whole thread). Each one after the last `]]>` that is not inside a <script>
+ * or <style> (raw text, where htmlparser2 never sees it) is cut up to its `>`, as a browser would drop it
+ * (the first 16: no real page has more).
+ */
+export function cutOpenCdata(html: string): string {
+  const OPEN = '<![CDATA[';
+  let i = html.indexOf(OPEN, html.lastIndexOf(']]>') + 1);
+  if (i < 0) return html;
+  let out = '';
+  let from = 0;
+  // each one looks back for a <script>: a bounded number keeps a page of thousands linear
+  for (let n = 0; i >= 0 && n < 16; n++) {
+    const end = html.indexOf('>', i + OPEN.length);
+    const raw =
+      html.lastIndexOf('<script', i) > html.lastIndexOf('</script', i) ||
+      html.lastIndexOf('<style', i) > html.lastIndexOf('</style', i);
+    if (!raw) {
+      out += html.slice(from, i);
+      from = end < 0 ? html.length : end + 1;
+    }
+    i = end < 0 ? -1 : html.indexOf(OPEN, end + 1);
+  }
+  return out + html.slice(from);
 }
 
 /** Replaces every element deeper than MAX_DEPTH by a text node of its text (iteratively). */
@@ -97,3 +125,12 @@ export function remove(n: AnyNode): void {
 }
 
 export const collapse = (s: string): string => s.replace(/\s+/g, ' ').trim();
+
+/** Whether `b` lies below `a`. */
+export function contains(a: Element, b: Element): boolean {
+  for (let p = b.parent; p; p = p.parent) {
+    step();
+    if (p === a) return true;
+  }
+  return false;
+}

@@ -64,7 +64,7 @@ const HOST_RULES: [RegExp, PageTypeName, number][] = [
 
 // the post boxes of forum software (Discourse, XenForo, vBulletin, phpBB, NodeBB, Stack Exchange, Reddit,
 // Invision, Flarum): a blog's "post"/"comment" classes are not evidence of a thread
-const POST_CLASS =
+export const POST_CLASS =
   /(^|\s)(crawler-post|topic-post|message--post|message-body|messageText|bbWrapper|postbit\w*|postbody|post_message|post-message|js-post|answercell|postcell|thing|ipsComment|Post|PostStream-item|forumpost|post-row|cPost|reply-content|lia-message-body\w*)(\s|$)/;
 const CARD_CLASS =
   /(^|[\s_-])(card|item|tile|teaser|result|entry|product|listing|grid-item|post-item|article-item)s?([\s_-]|$)/i;

@@ -1,4 +1,4 @@
-import { attr, type Element, isElement } from './dom.js';
+import { attr, contains, type Element, isElement } from './dom.js';
 import { linkDensity, type StatsMap, scoreCandidates } from './score.js';
 import { step } from './work.js';
 
@@ -81,14 +81,6 @@ function lowestHoldingThree(top: Element, close: Element[]): Element {
     if (n >= 3) return line[k] as Element;
   }
   return top;
-}
-
-function contains(a: Element, b: Element): boolean {
-  for (let p = b.parent; p; p = p.parent) {
-    step();
-    if (p === a) return true;
-  }
-  return false;
 }
 
 function siblings(top: Element, scores: Map<Element, number>, best: number, stats: StatsMap): Element[] {
