@@ -200,15 +200,24 @@ export class ExtractionPool {
 function spawn(): Worker {
   const typescript = import.meta.url.endsWith('.ts');
   const entry = new URL(typescript ? './extraction-worker.ts' : './extraction-worker.js', import.meta.url);
-  const execArgv = profilerFlags(process.execArgv);
-  if (!typescript) return new Worker(entry, { execArgv });
+  const options = { execArgv: profilerFlags(process.execArgv), resourceLimits: EXTRACTION_HEAP };
+  if (!typescript) return new Worker(entry, options);
   const boot = [
     `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))};`,
     'register();',
     `await import(${JSON.stringify(entry.href)});`,
   ].join('\n');
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { execArgv });
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), options);
 }
+
+/**
+ * Extraction allocates much and keeps little (a page's trees and strings die with its document): a young
+ * generation of 96 MB (two 32 MB semi-spaces, V8's default 16 MB ones doubled) means half the scavenges,
+ * each copying about as few survivors. On the sample site's pages a process doing the worker's work spent
+ * about 0.77x the CPU per page with semi-spaces of 32 MB (all threads, 4 alternating runs each;
+ * docs/BENCHMARKS.md), for at most 32 MB more resident memory while extracting.
+ */
+const EXTRACTION_HEAP = { maxYoungGenerationSizeMb: 96 };
 
 const PROFILER_VALUE_FLAGS = new Set(['--cpu-prof-dir', '--cpu-prof-name', '--cpu-prof-interval']);
 
