@@ -17,7 +17,7 @@
 //          [--coordinator-flags "...": the same for the `sward coordinator` process]
 //        node --import tsx bench/crawl-bench.ts --coordinators 1,2 [--pages 2000] [--nodes 4] [--rounds 2]
 //          (coordinators and nodes as separate compiled processes on one PostgreSQL; support-scaleout.ts)
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -373,6 +373,28 @@ function procMemory(pid: number): { rss: number; anon: number; file: number } {
   }
 }
 
+/** CPU seconds of each thread of `pid`, by thread id. */
+function threadsCpu(pid: number): Map<number, number> {
+  const m = new Map<number, number>();
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`))
+      m.set(Number(tid), procCpu(`/proc/${pid}/task/${tid}/stat`));
+  } catch {
+    // the process is gone: no threads to read
+  }
+  return m;
+}
+
+/** ms per page of each thread but the main one over a window (threads that ended in it are not listed). */
+function otherThreads(before: Map<number, number>, after: Map<number, number>, main: number, pages: number) {
+  return [...after]
+    .filter(([tid]) => tid !== main)
+    .map(([tid, cpu]) => ((cpu - (before.get(tid) ?? 0)) * 1000) / pages)
+    .filter((ms) => ms >= 0.01)
+    .sort((a, b) => b - a)
+    .map((ms) => +ms.toFixed(2));
+}
+
 function procRss(pid: number): number {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -401,7 +423,7 @@ async function swardProcsRun(
   coordinatorFlags: string[],
 ): Promise<Timed> {
   const { spawn } = await import('node:child_process');
-  const { mkdirSync, readdirSync } = await import('node:fs');
+  const { mkdirSync } = await import('node:fs');
   const { SwardClient } = await import('@sward/sdk');
   const bin = baseBin || fileURLToPath(new URL('../packages/cli/bin/sward.js', import.meta.url));
   // SQL statements of the coordinator are counted by a preload (support-sqlite-count.mjs) into this file
@@ -469,7 +491,7 @@ async function swardProcsRun(
     pids.reduce((a, p) => a + procCpu(`/proc/${p}/stat`), 0) + cpuSince({ user: 0, system: 0 });
   const threadCpu = () => {
     const main = procCpu(`/proc/${coordPid}/task/${coordPid}/stat`);
-    return { main, all: procCpu(`/proc/${coordPid}/stat`) };
+    return { main, all: procCpu(`/proc/${coordPid}/stat`), threads: threadsCpu(coordPid) };
   };
   let rssPeak = 0;
   let coordRssPeak = 0;
@@ -558,6 +580,10 @@ async function swardProcsRun(
       // RSS / anonymous / file-backed MiB of the coordinator and of node 1, before the job and 2 s after it
       idleMiB: idle,
       afterMiB: after,
+      // the coordinator's other threads one by one, busiest first (Node 20 names none of them): the
+      // extraction worker is the busiest when it is running; the rest are V8's GC and compiler helpers and
+      // libuv's pool (file reads and writes)
+      coordinatorOtherThreadsMsPerPage: otherThreads(c0.threads, c1.threads, coordPid, pages),
       // over the timed window plus up to 0.25 s after it (the counter's file is written every 0.1 s)
       sqlStatementsPerPage: +((s1.statements - s0.statements) / pages).toFixed(1),
       // answers (stored, skipped, failed) per INSERT INTO captures: the batches the capture path commits

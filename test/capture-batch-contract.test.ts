@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { type Store, schedulerFor } from '@sward/coordinator';
 import { type CaptureBatchItem, generateIdentity, type Identity, sha256Hex } from '@sward/core';
 import { decodeHtml, EXTRACTOR, extract } from '@sward/extract';
+import type { Logger } from 'pino';
 import { ExtractionPool } from '../packages/coordinator/src/ingest/extraction-pool.js';
 import type { Ingest } from '../packages/coordinator/src/ingest/ingest.js';
 import { backends } from './support/backends.js';
@@ -330,6 +333,43 @@ for (const backend of backends()) {
         assert.deepEqual(d.document, JSON.parse(JSON.stringify(expected)), `document of ${d.url}`);
         assert.equal(sha256Hex(body as Buffer), d.bodySha256);
       }
+      await store.close();
+    });
+
+    test('a page whose body the blob store lost stays queued, named in the log; the others get their documents', async () => {
+      const { store, ingest, node, blobs } = await setup();
+      const { job, lease } = await fiveLeases(store, ingest, node);
+      await ingest.acceptBatch(
+        node.id,
+        ['/a', '/b'].map((p) => item(node, lease(p), { body: page(p) })),
+      );
+      const lost = sha256Hex(Buffer.from(page('/b')));
+      rmSync(join(blobs.root, blobs.relativePath(lost)));
+      const errors: { obj: Record<string, unknown>; msg: string }[] = [];
+      const log = { error: (obj: Record<string, unknown>, msg: string) => errors.push({ obj, msg }) };
+      // the extraction thread reads the bodies: the coordinator's main thread, which runs the capture path,
+      // reads none of them (nor rebuilds and serialises the documents)
+      let mainThreadReads = 0;
+      const get = blobs.get.bind(blobs);
+      blobs.get = (sha) => {
+        mainThreadReads++;
+        return get(sha);
+      };
+      const pool = new ExtractionPool(store, blobs, { threads: 1, log: log as unknown as Logger });
+      try {
+        assert.equal(await pool.round(), 2, 'the seed and /a');
+      } finally {
+        await pool.stop();
+        blobs.get = get;
+      }
+      assert.equal(mainThreadReads, 0, 'bodies read on the main thread');
+      assert.deepEqual(
+        errors.map((e) => [e.msg, e.obj.sha256]),
+        [['body missing for extraction', lost]],
+      );
+      assert.equal((await store.frontier.progress(job.id)).documentsPending, 1, '/b waits for its body');
+      const docs = await store.captures.documents(job.id, 0, 100);
+      assert.deepEqual(docs.map((d) => new URL(d.url).pathname).sort(), ['/', '/a']);
       await store.close();
     });
   });

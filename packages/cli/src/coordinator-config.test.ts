@@ -119,6 +119,15 @@ test('--public-url: the origin nodes name as their signature agent; anything but
   assert.match(bad.message, /publicUrl/);
 });
 
+test('--extraction-threads: unset means the pool picks (cores but one); a count from 1 to 64, else refused', () => {
+  assert.equal(loadCoordinatorConfig({}).extractionThreads, undefined);
+  assert.equal(loadCoordinatorConfig({ flags: { extractionThreads: 2 } }).extractionThreads, 2);
+  const configFile = file('threads.json', { extractionThreads: 3 });
+  assert.equal(loadCoordinatorConfig({ configFile }).extractionThreads, 3);
+  const bad = failure(() => loadCoordinatorConfig({ flags: { extractionThreads: 0 } }));
+  assert.match(bad.message, /extraction-threads/);
+});
+
 test('--anchor solana needs --rpc and --keypair; they mean nothing for a file anchor', () => {
   const c = loadCoordinatorConfig({
     flags: { anchor: 'solana', rpc: 'http://127.0.0.1:8899', keypair: 'payer.json' },

@@ -86,6 +86,11 @@ export const coordinatorConfigSchema = z
     pagesPerDay: whole(0, 1_000_000_000).default(1_000_000),
     concurrentJobsPerTenant: whole(0, 1_000_000).default(50),
     leasesPerNode: whole(0, 1_000_000).default(64),
+    /**
+     * Threads making documents off the capture path; default the cores but one (the main thread runs the
+     * capture path), at least one.
+     */
+    extractionThreads: whole(1, 64).optional(),
     /** false only for benchmarks: lifts per-origin serialisation and delays. */
     politeness: flag.default(true),
   })

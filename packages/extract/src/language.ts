@@ -1,5 +1,5 @@
-import { francAll } from 'franc-min';
 import { iso6393To1 } from 'iso-639-3/iso6393-to-1.js';
+import { rankLanguages } from './trigram-ranking.js';
 
 // franc-min (trigram profiles of the languages with 8M+ speakers, 150 KB) rather than eld: eld's smallest
 // useful model is a 1.6 MB object literal that took 360 ms and 150 MB to load, in every process that
@@ -34,7 +34,7 @@ export function detectLanguage(text: string, declared?: string | null): string |
   const hint = declared ? (declared.trim().toLowerCase().split(/[-_]/)[0] ?? '') : '';
   const fromHint = /^[a-z]{2}$/.test(hint) ? hint : null;
   if (text.length < 20) return fromHint;
-  const ranked = francAll(text.length > SAMPLE ? text.slice(0, SAMPLE) : text, { minLength: 20 });
+  const ranked = rankLanguages(text.length > SAMPLE ? text.slice(0, SAMPLE) : text, 20);
   const [best, second] = ranked;
   const guess = best && best[0] !== 'und' ? toIso1(best[0]) : null;
   const decided = !second || (best as [string, number])[1] - second[1] >= UNDECIDED_GAP;

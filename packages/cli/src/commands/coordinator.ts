@@ -86,6 +86,11 @@ export function register(program: Command): void {
       'leases one node may hold at once, 0 for no limit (default 64)',
       intOption,
     )
+    .option(
+      '--extraction-threads <n>',
+      'threads making documents off the capture path (default: the cores but one, at least one)',
+      intOption,
+    )
     .option('--no-politeness', 'BENCHMARKS ONLY: lift per-origin serialisation and delays')
     .action(async (given: { config?: string }, cmd: Command) => {
       // Only what was typed: defaults must not hide the environment or the config file.
@@ -133,6 +138,7 @@ export function register(program: Command): void {
           allowPrivateWebhooks: Boolean(o.allowPrivateWebhooks),
         },
         trustedProxies: o.trustedProxies,
+        ...(o.extractionThreads === undefined ? {} : { extractionThreads: o.extractionThreads }),
         ...(o.publicUrl ? { webBotAuth: { signatureAgent: o.publicUrl } } : {}),
         ...(o.anchor === 'solana'
           ? {

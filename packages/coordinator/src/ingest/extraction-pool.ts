@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type PiiOption, redactionFromKeep } from '@sward/extract';
 import type { Logger } from 'pino';
@@ -22,13 +23,19 @@ export interface ExtractionPoolOptions {
 export const defaultExtractionThreads = () => Math.max(1, availableParallelism() - 1);
 
 interface PendingReply {
-  resolve: (doc: Record<string, unknown>) => void;
+  resolve: (reply: ExtractionReply) => void;
   reject: (e: Error) => void;
 }
 
+/** A page whose document was made: the task, and the document as the JSON the documents table stores. */
+export interface ExtractedPage {
+  task: ExtractionTask;
+  json: string;
+}
+
 /**
- * Makes the documents of stored pages off the capture path: claims queued pages (extract_queue), reads
- * their bodies, has worker threads extract them, then stores every document of the batch and takes its pages
+ * Makes the documents of stored pages off the capture path: claims queued pages (extract_queue), has worker
+ * threads read their bodies and extract them, then stores every document of the batch and takes its pages
  * off the queue in one transaction, and finishes the jobs whose last document that was. Several
  * coordinators on one PostgreSQL database share the queue (claims skip locked rows).
  */
@@ -121,7 +128,7 @@ export class ExtractionPool {
       redaction.set(jobId, redactionFromKeep(job?.options.keepPii));
     }
     const done = await Promise.all(tasks.map((t) => this.extractOne(t, redaction.get(t.jobId) ?? true)));
-    const ready = done.filter((d): d is { task: ExtractionTask; doc: Record<string, unknown> } => d !== null);
+    const ready = done.filter((d): d is ExtractedPage => d !== null);
     const jobs = new Set(ready.map((d) => d.task.jobId));
     await this.store.db.transaction(async (tx) => {
       await this.store.extractQueue.completeMany(tx, ready);
@@ -130,47 +137,36 @@ export class ExtractionPool {
     return ready.length;
   }
 
-  private async extractOne(
-    task: ExtractionTask,
-    redactPii: PiiOption,
-  ): Promise<{ task: ExtractionTask; doc: Record<string, unknown> } | null> {
-    // The signed record is the capture the document is bound to: its final URL and Content-Type, as
-    // `sward verify --rederive` reads them from the bundle.
-    const { capture } = JSON.parse(task.signed) as {
-      capture: { finalUrl: string; headers: Record<string, string> };
-    };
-    const body = await this.blobs.get(task.bodySha256);
-    if (!body) {
+  private async extractOne(task: ExtractionTask, redactPii: PiiOption): Promise<ExtractedPage | null> {
+    let reply: ExtractionReply;
+    try {
+      reply = await this.send({
+        bodyPath: join(this.blobs.root, this.blobs.relativePath(task.bodySha256)),
+        signed: task.signed,
+        redactPii,
+      });
+    } catch (e) {
+      this.opts.log?.error({ captureId: task.captureId, err: (e as Error).message }, 'extraction failed');
+      return null;
+    }
+    if ('json' in reply) return { task, json: reply.json };
+    if ('missing' in reply)
       // left on the queue (claimed for holdMs): a blob store that lost a body is an operator's problem to see
       this.opts.log?.error(
         { captureId: task.captureId, sha256: task.bodySha256 },
         'body missing for extraction',
       );
-      return null;
-    }
-    try {
-      const doc = await this.send({
-        body,
-        contentType: capture.headers['content-type'],
-        finalUrl: capture.finalUrl,
-        redactPii,
-      });
-      return { task, doc };
-    } catch (e) {
-      this.opts.log?.error({ captureId: task.captureId, err: (e as Error).message }, 'extraction failed');
-      return null;
-    }
+    else this.opts.log?.error({ captureId: task.captureId, err: reply.error }, 'extraction failed');
+    return null;
   }
 
-  private send(req: Omit<ExtractionRequest, 'id'>): Promise<Record<string, unknown>> {
+  private send(req: Omit<ExtractionRequest, 'id'>): Promise<ExtractionReply> {
     if (this.failure) return Promise.reject(this.failure);
     const w = this.workers[this.turn++ % this.workers.length] as Worker;
     const id = this.nextId++;
-    // a copy the worker owns: a pooled Buffer's memory cannot be transferred
-    const body = new Uint8Array(req.body);
     return new Promise((resolve, reject) => {
       this.replies.set(id, { resolve, reject });
-      w.postMessage({ ...req, id, body } satisfies ExtractionRequest, [body.buffer as ArrayBuffer]);
+      w.postMessage({ ...req, id } satisfies ExtractionRequest);
     });
   }
 
@@ -183,8 +179,7 @@ export class ExtractionPool {
         const p = this.replies.get(m.id);
         if (!p) return;
         this.replies.delete(m.id);
-        if ('doc' in m) p.resolve(m.doc);
-        else p.reject(new Error(m.error));
+        p.resolve(m);
       });
       w.once('error', (e) => {
         this.failure = new Error(`extraction worker failed: ${e.message}`, { cause: e });
@@ -205,11 +200,43 @@ export class ExtractionPool {
 function spawn(): Worker {
   const typescript = import.meta.url.endsWith('.ts');
   const entry = new URL(typescript ? './extraction-worker.ts' : './extraction-worker.js', import.meta.url);
-  if (!typescript) return new Worker(entry, { execArgv: [] });
+  const options = { execArgv: profilerFlags(process.execArgv), resourceLimits: EXTRACTION_HEAP };
+  if (!typescript) return new Worker(entry, options);
   const boot = [
     `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))};`,
     'register();',
     `await import(${JSON.stringify(entry.href)});`,
   ].join('\n');
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { execArgv: [] });
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), options);
+}
+
+/**
+ * Extraction allocates much and keeps little (a page's trees and strings die with its document): a young
+ * generation of 96 MB (two 32 MB semi-spaces, V8's default 16 MB ones doubled) means half the scavenges,
+ * each copying about as few survivors. On the sample site's pages a process doing the worker's work spent
+ * about 0.77x the CPU per page with semi-spaces of 32 MB (all threads, 4 alternating runs each;
+ * docs/BENCHMARKS.md), for at most 32 MB more resident memory while extracting.
+ */
+const EXTRACTION_HEAP = { maxYoungGenerationSizeMb: 96 };
+
+const PROFILER_VALUE_FLAGS = new Set(['--cpu-prof-dir', '--cpu-prof-name', '--cpu-prof-interval']);
+
+/**
+ * The coordinator's own --cpu-prof flags, for its extraction threads: a profile of the coordinator then
+ * holds a file per thread, and the extraction threads, most of its CPU after the capture path, are in it.
+ * Nothing else of the parent's flags: its --import preloads (tsx, a bench's SQL counter) are not for them.
+ */
+export function profilerFlags(execArgv: readonly string[]): string[] {
+  const flags: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const a = execArgv[i] as string;
+    if (!a.startsWith('--cpu-prof')) continue;
+    flags.push(a);
+    const next = execArgv[i + 1];
+    if (PROFILER_VALUE_FLAGS.has(a) && next !== undefined) {
+      flags.push(next);
+      i++;
+    }
+  }
+  return flags;
 }

@@ -1,35 +1,61 @@
 // Worker thread entry of the extraction pool (extraction-pool.ts): turns a stored page's body into its
 // document, exactly as `sward verify --rederive` rebuilds it (decodeHtml, then extract at the final URL).
+// The thread does the whole page's work: it reads the body from the blob store itself (a synchronous read
+// here costs the coordinator's main thread nothing, where a read there went through libuv's pool and a
+// copy to transfer), parses the signed record for the final URL and Content-Type, and answers with the
+// document already as the JSON the documents table stores, so the main thread neither rebuilds the object
+// from the message nor serialises it again.
+import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { decodeHtml, EXTRACTOR, extract, type PiiOption } from '@sward/extract';
 
 export interface ExtractionRequest {
   id: number;
-  body: Uint8Array;
-  contentType: string | undefined;
-  finalUrl: string;
+  /** The body's file in the blob store. */
+  bodyPath: string;
+  /** The capture's signed record (canonical JSON): the document is bound to its final URL and Content-Type. */
+  signed: string;
   /** The job's choice of personal data to redact (its `keepPii`, turned round). */
   redactPii: PiiOption;
 }
 
-export type ExtractionReply = { id: number; doc: Record<string, unknown> } | { id: number; error: string };
+export type ExtractionReply =
+  | { id: number; json: string }
+  | { id: number; missing: true }
+  | { id: number; error: string };
+
+/** The stored document of one page: what the documents table holds, as JSON. */
+export function documentJson(body: Uint8Array, signed: string, redactPii: PiiOption): string {
+  const { capture } = JSON.parse(signed) as {
+    capture: { finalUrl: string; headers: Record<string, string> };
+  };
+  const { text } = decodeHtml(body, capture.headers['content-type']);
+  // The extractor's id goes with the document: a bundle names it, and --rederive rebuilds with it.
+  return JSON.stringify({ ...extract(text, { url: capture.finalUrl, redactPii }), extractor: EXTRACTOR });
+}
+
+function answer(m: ExtractionRequest): ExtractionReply {
+  let body: Buffer;
+  try {
+    body = readFileSync(m.bodyPath);
+  } catch (e) {
+    // a blob store that lost a body: the pool logs it and leaves the page on the queue
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { id: m.id, missing: true };
+    throw e;
+  }
+  return { id: m.id, json: documentJson(body, m.signed, m.redactPii) };
+}
 
 const port = parentPort;
-if (!port) throw new Error('extraction-worker runs as a worker thread');
-port.on('message', (m: ExtractionRequest) => {
-  try {
-    const { text } = decodeHtml(
-      Buffer.from(m.body.buffer, m.body.byteOffset, m.body.byteLength),
-      m.contentType,
-    );
-    // The extractor's id goes with the document: a bundle names it, and --rederive rebuilds with it.
-    const doc = { ...extract(text, { url: m.finalUrl, redactPii: m.redactPii }), extractor: EXTRACTOR };
-    port.postMessage({ id: m.id, doc } satisfies ExtractionReply);
-  } catch (e) {
-    port.postMessage({
-      id: m.id,
-      error: e instanceof Error ? e.message : String(e),
-    } satisfies ExtractionReply);
-  }
-});
-port.postMessage({ ready: true });
+if (port) {
+  port.on('message', (m: ExtractionRequest) => {
+    let reply: ExtractionReply;
+    try {
+      reply = answer(m);
+    } catch (e) {
+      reply = { id: m.id, error: e instanceof Error ? e.message : String(e) };
+    }
+    port.postMessage(reply);
+  });
+  port.postMessage({ ready: true });
+}

@@ -64,18 +64,18 @@ export class ExtractQueueStore {
   }
 
   /**
-   * Stores a round's documents and takes their pages off the queue, one statement per table; a second
-   * worker's copy of a document changes nothing.
+   * Stores a round's documents (each already the JSON stored, made on the extraction thread) and takes their
+   * pages off the queue, one statement per table; a second worker's copy of a document changes nothing.
    */
   async completeMany(
     tx: SqlExecutor,
-    done: readonly { task: ExtractionTask; doc: unknown }[],
+    done: readonly { task: ExtractionTask; json: string }[],
   ): Promise<void> {
     const now = Date.now();
     await inChunks(tx, done, (chunk) => [
       `INSERT INTO documents (capture_id, job_id, doc, created_at) VALUES ${valuesList(chunk.length, ['?', '?', '?', '?'])}
        ON CONFLICT (capture_id) DO NOTHING`,
-      chunk.flatMap((d) => [d.task.captureId, d.task.jobId, JSON.stringify(d.doc), now]),
+      chunk.flatMap((d) => [d.task.captureId, d.task.jobId, d.json, now]),
     ]);
     await inChunks(tx, done, (chunk) => [
       `DELETE FROM extract_queue WHERE capture_id IN (${marks(chunk.length)})`,
