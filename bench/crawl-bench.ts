@@ -467,7 +467,11 @@ async function swardProcsRun(
       '--import',
       fileURLToPath(new URL('./support-sqlite-count.mjs', import.meta.url)),
       ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
+      // --coordinator-flags, or SWARD_BENCH_COORDINATOR_FLAGS, e.g. --perf-basic-prof, so `perf record -t
+      // <coordinator pid>` names JavaScript frames: perf samples only time on a CPU, where the V8 sampler
+      // above also counts a loaded machine's waits
       ...coordinatorFlags,
+      ...(process.env.SWARD_BENCH_COORDINATOR_FLAGS?.split(' ').filter(Boolean) ?? []),
     ],
     { SWARD_BENCH_SQL_COUNT: sqlCount },
   );

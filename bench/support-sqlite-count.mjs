@@ -14,6 +14,9 @@ if (out && process.argv[1]) {
   // INSERT INTO captures runs once per capture before issue #14's batching, once per batch of plain pages
   // after: stored pages per insert is the size of the batches the coordinator commits
   let captureInserts = 0;
+  // SWARD_BENCH_SQL_TEXTS=FILE: also count each statement's text, written to FILE at exit (which
+  // statements a page costs, not only how many)
+  const texts = process.env.SWARD_BENCH_SQL_TEXTS ? new Map() : null;
   const probe = new Database(':memory:');
   const Statement = Object.getPrototypeOf(probe.prepare('SELECT 1'));
   probe.close();
@@ -22,12 +25,14 @@ if (out && process.argv[1]) {
     Statement[name] = function (...a) {
       statements++;
       if (this.source.startsWith('INSERT INTO captures')) captureInserts++;
+      if (texts) texts.set(this.source, (texts.get(this.source) ?? 0) + 1);
       return f.apply(this, a);
     };
   }
   const exec = Database.prototype.exec;
   Database.prototype.exec = function (...a) {
     statements++;
+    if (texts) texts.set(a[0], (texts.get(a[0]) ?? 0) + 1);
     return exec.apply(this, a);
   };
   // written aside and renamed, so a reader never sees a half-written file
@@ -36,5 +41,16 @@ if (out && process.argv[1]) {
     renameSync(`${out}.tmp`, out);
   };
   setInterval(dump, 100).unref();
-  process.on('exit', dump);
+  process.on('exit', () => {
+    dump();
+    if (texts)
+      writeFileSync(
+        process.env.SWARD_BENCH_SQL_TEXTS,
+        JSON.stringify(
+          [...texts].sort((x, y) => y[1] - x[1]),
+          null,
+          1,
+        ),
+      );
+  });
 }

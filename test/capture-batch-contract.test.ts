@@ -274,6 +274,77 @@ for (const backend of backends()) {
       await store.close();
     });
 
+    test("a claim of several pages writes their URL rows in one statement and takes the key's day once", async () => {
+      const { store, ingest, node } = await setup();
+      const { id: keyId } = await store.auth.createApiKey({
+        name: 'claims',
+        tenant: 'default',
+        role: 'customer',
+        scopes: ['crawl'],
+        pagesPerDay: 100,
+      });
+      const job = await store.frontier.createJob(
+        { tenant: 'default', apiKeyId: keyId },
+        { seed: 'http://claim.test/', maxPages: 100, maxDepth: 1, include: [], exclude: [] },
+      );
+      const scheduler = schedulerFor(store);
+      const [r] = await scheduler.claim(node.id, 1);
+      await ingest.acceptBatch(node.id, [
+        item(node, r as Lease, { body: '', headers: { 'content-type': 'text/plain' } }),
+      ]);
+      const [t] = await scheduler.claim(node.id, 1);
+      await ingest.acceptBatch(node.id, [item(node, t as Lease, { status: 404, body: 'nope' })]);
+      const [seed] = await scheduler.claim(node.id, 1);
+      const links = Array.from({ length: 6 }, (_, i) => `<a href="/p${i}">${i}</a>`).join('');
+      await ingest.acceptBatch(node.id, [
+        item(node, seed as Lease, { body: `<html><body>${links}</body></html>` }),
+      ]);
+      const texts: string[] = [];
+      const run = store.db.transaction.bind(store.db);
+      (store.db as { transaction: typeof run }).transaction = (fn) =>
+        run((tx) => {
+          const seen = { ...tx };
+          for (const name of ['all', 'get', 'run'] as const) {
+            const f = tx[name].bind(tx) as (sql: string, p?: unknown[]) => Promise<never>;
+            (seen as Record<string, unknown>)[name] = (sql: string, p?: unknown[]) => {
+              texts.push(sql);
+              return f(sql, p);
+            };
+          }
+          return fn(seen);
+        });
+      // asks for 8; the 6 links are there: one statement leases them, the day's pages are taken once and
+      // the 2 not leased given back
+      const leases = await scheduler.claim(node.id, 8);
+      (store.db as { transaction: typeof run }).transaction = run;
+      assert.equal(leases.length, 6);
+      const marking = texts.filter((q) => /UPDATE urls SET state = 'leased'/.test(q));
+      assert.equal(marking.length, 1, `${marking.length} statements marked 6 leases`);
+      const quota = texts.filter((q) => /quota_usage/.test(q));
+      assert.ok(quota.length <= 2, `${quota.length} quota statements for 6 pages: ${quota.join(' | ')}`);
+      const used = await store.db.get<{ n: number }>(
+        "SELECT n FROM quota_usage WHERE subject = ? AND kind = 'pages'",
+        [keyId],
+      );
+      assert.equal(
+        Number(used?.n),
+        7,
+        'the seed and the 6 pages: what was taken ahead and not used went back',
+      );
+      const held = await store.db.all<{ lease_id: string; leased_to: string; lease_deadline: number }>(
+        "SELECT lease_id, leased_to, lease_deadline FROM urls WHERE job_id = ? AND state = 'leased' ORDER BY lease_id",
+        [job.id],
+      );
+      assert.deepEqual(
+        held.map((h) => h.lease_id),
+        leases.map((l) => l.leaseId).sort(),
+      );
+      assert.ok(
+        held.every((h) => h.leased_to === node.id && Number(h.lease_deadline) === leases[0]?.deadline),
+        'each row holds its lease for this node, to the deadline the node was told',
+      );
+    });
+
     test('a batch of plain pages costs the statements of one page, not one set per page', async () => {
       const { store, ingest, node } = await setup();
       const { lease } = await fiveLeases(store, ingest, node);

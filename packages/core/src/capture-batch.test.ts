@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeCaptureBatch, encodeCaptureBatch } from './capture-batch.js';
+import { decodeCaptureBatch, encodeCaptureBatch, readCaptureBatch } from './capture-batch.js';
 import { CoreError } from './errors.js';
 
 const items = [
@@ -56,5 +56,18 @@ test('a malformed frame is refused whole, saying what is wrong', () => {
       () => decodeCaptureBatch(bytes),
       (e: unknown) => e instanceof CoreError && e.code === 'INVALID_SCHEMA' && message.test(e.message),
       name,
+    );
+});
+
+test('a lease ask travels in the head; one outside 1..64 refuses the frame whole', () => {
+  assert.deepEqual(readCaptureBatch(encodeCaptureBatch(items, { max: 5 })).lease, { max: 5 });
+  assert.equal(readCaptureBatch(encodeCaptureBatch(items)).lease, null, 'no ask, none read');
+  const frame = (lease: unknown) =>
+    head({ v: 1, captures: [{ capture: {}, signature: '', bodyBytes: 0 }], lease });
+  for (const lease of [{ max: 0 }, { max: 65 }, { max: 1.5 }, { max: '4' }, {}, null, 7])
+    assert.throws(
+      () => readCaptureBatch(frame(lease)),
+      (e: unknown) => e instanceof CoreError && /head\.lease/.test(e.message),
+      JSON.stringify(lease),
     );
 });

@@ -5,8 +5,9 @@ import { CoreError } from './errors.js';
  *
  *     u32 big-endian head length | head: UTF-8 JSON | body 0 | body 1 | … (no padding)
  *
- * where head = { v: 1, captures: [{ capture, signature, bodyBytes }] } and body i is exactly bodyBytes(i)
- * bytes. A length-prefixed frame rather than multipart: reading it is one bounds check per item and no
+ * where head = { v: 1, captures: [{ capture, signature, bodyBytes }], lease?: { max } } and body i is
+ * exactly bodyBytes(i) bytes. `lease` asks for the node's next leases in the answer, so a busy node needs
+ * no lease request of its own; a coordinator that predates it ignores it and answers no `leases`. A length-prefixed frame rather than multipart: reading it is one bounds check per item and no
  * boundary scanning, there is nothing to escape, and a frame whose lengths do not add up to the request's
  * size is refused whole before anything is looked at.
  */
@@ -14,6 +15,8 @@ export const CAPTURE_BATCH_CONTENT_TYPE = 'application/vnd.sward.capture-batch';
 /** Captures per batch, and the head's size: far above what a node sends, low enough to bound the work. */
 export const CAPTURE_BATCH_MAX_ITEMS = 64;
 export const CAPTURE_BATCH_MAX_HEAD = 4 * 1024 * 1024;
+/** Leases one batch may ask for: as many as one lease request may (node-protocol-wire MAX_LEASES_PER_CALL). */
+export const CAPTURE_BATCH_MAX_LEASES = 64;
 
 export interface CaptureBatchItem {
   capture: unknown;
@@ -21,12 +24,30 @@ export interface CaptureBatchItem {
   body: Uint8Array;
 }
 
-/** The bytes of a batch; `items` are signed captures as signCapture returns them, each with its body. */
-export function encodeCaptureBatch(items: readonly CaptureBatchItem[]): Buffer {
+/** A batch's ask for the node's next leases, answered with the captures (docs/PROTOCOL.md). */
+export interface CaptureBatchLeaseAsk {
+  max: number;
+}
+
+export interface CaptureBatch {
+  items: CaptureBatchItem[];
+  /** null: the node asked for no leases. */
+  lease: CaptureBatchLeaseAsk | null;
+}
+
+/**
+ * The bytes of a batch; `items` are signed captures as signCapture returns them, each with its body.
+ * `lease`: ask for up to `max` leases in the answer.
+ */
+export function encodeCaptureBatch(
+  items: readonly CaptureBatchItem[],
+  lease: CaptureBatchLeaseAsk | null = null,
+): Buffer {
   const head = Buffer.from(
     JSON.stringify({
       v: 1,
       captures: items.map((i) => ({ capture: i.capture, signature: i.signature, bodyBytes: i.body.length })),
+      ...(lease ? { lease: { max: lease.max } } : {}),
     }),
     'utf8',
   );
@@ -37,11 +58,18 @@ export function encodeCaptureBatch(items: readonly CaptureBatchItem[]): Buffer {
 
 const bad = (what: string) => new CoreError('INVALID_SCHEMA', `capture batch: ${what}`);
 
-/**
- * Splits a batch into its items, each body a view of `bytes`. Throws INVALID_SCHEMA, naming what is wrong,
- * when the frame is malformed; what each capture says is left to the caller's checks, item by item.
- */
+/** The items of a batch (readCaptureBatch without the lease ask). */
 export function decodeCaptureBatch(bytes: Uint8Array): CaptureBatchItem[] {
+  return readCaptureBatch(bytes).items;
+}
+
+/**
+ * Splits a batch into its items, each body a view of `bytes`, and its lease ask. Throws INVALID_SCHEMA,
+ * naming what is wrong, when the frame is malformed (a lease ask outside 1..maxLeases included: refused
+ * whole, like any frame that does not add up, rather than answered with a guess); what each capture says
+ * is left to the caller's checks, item by item.
+ */
+export function readCaptureBatch(bytes: Uint8Array, maxLeases = CAPTURE_BATCH_MAX_LEASES): CaptureBatch {
   if (bytes.length < 4) throw bad(`${bytes.length} bytes, shorter than its 4-byte head length`);
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headLength = buf.readUInt32BE(0);
@@ -54,7 +82,7 @@ export function decodeCaptureBatch(bytes: Uint8Array): CaptureBatchItem[] {
   } catch (e) {
     throw bad(`head is not JSON (${(e as Error).message})`);
   }
-  const h = head as { v?: unknown; captures?: unknown };
+  const h = head as { v?: unknown; captures?: unknown; lease?: unknown };
   if (!h || typeof h !== 'object' || h.v !== 1) throw bad('head is not { v: 1, captures: [...] }');
   if (!Array.isArray(h.captures) || h.captures.length === 0)
     throw bad('head.captures is not a non-empty list');
@@ -73,5 +101,13 @@ export function decodeCaptureBatch(bytes: Uint8Array): CaptureBatchItem[] {
     at += n;
   }
   if (at !== buf.length) throw bad(`${buf.length - at} bytes follow the last body`);
-  return items;
+  return { items, lease: leaseAsk(h.lease, maxLeases) };
+}
+
+function leaseAsk(ask: unknown, maxLeases: number): CaptureBatchLeaseAsk | null {
+  if (ask === undefined) return null;
+  const max = (ask as { max?: unknown } | null)?.max;
+  if (typeof max !== 'number' || !Number.isSafeInteger(max) || max < 1 || max > maxLeases)
+    throw bad(`head.lease is not { max: 1..${maxLeases} }`);
+  return { max };
 }

@@ -74,7 +74,11 @@ export const captureResponseSchema = z.object({
   reason: z.string().nullable().optional(),
 });
 
-/** POST /v1/nodes/capture-batch: one answer per capture, in the batch's order. */
+/**
+ * POST /v1/nodes/capture-batch: one answer per capture, in the batch's order, and, when the batch's head
+ * asked (`lease: {max}`), the node's next leases (none: nothing to lease now, or the node may not lease; its
+ * own lease request says why). A coordinator that predates the ask answers no `leases`.
+ */
 export const captureBatchResponseSchema = z.object({
   results: z.array(
     z.union([
@@ -82,6 +86,7 @@ export const captureBatchResponseSchema = z.object({
       z.object({ accepted: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
     ]),
   ),
+  leases: z.array(leaseSchema).optional(),
 });
 export type CaptureBatchAnswer = z.infer<typeof captureBatchResponseSchema>['results'][number];
 

@@ -1,6 +1,7 @@
 import type { SignedCapture } from '@sward/core/node-side';
 import type { CoordinatorClient } from './client.js';
 import { NodeError } from './errors.js';
+import type { Lease } from './protocol.js';
 import { type BatchLimits, batchWaitMs } from './upload-batch-policy.js';
 
 interface Waiting {
@@ -24,6 +25,16 @@ export interface UploaderOptions {
   now?: () => number;
   /** Arms a one-shot timer and returns its cancel (tests drive it by hand). */
   timer?: (fn: () => void, ms: number) => () => void;
+  /**
+   * How many leases the batch about to go should ask for in its answer (0: none), asked once per batch
+   * just before it is sent; each ask is answered by exactly one onLeases call.
+   */
+  leaseAsk?: () => number;
+  /**
+   * The answer to a batch's ask (`asked` > 0): the leases that came (maybe none: also when the request
+   * failed), or null when the coordinator does not answer leases with captures (an older one).
+   */
+  onLeases?: (leases: Lease[] | null, asked: number) => void;
 }
 
 const realTimer = (fn: () => void, ms: number) => {
@@ -146,19 +157,28 @@ export class CaptureUploader {
       );
       return;
     }
+    const asked = this.opts.leaseAsk?.() ?? 0;
+    // Every ask is answered once, whatever happens to the request: the node waits for it before it asks again.
+    const answerAsk = (leases: Lease[] | null) => {
+      if (asked > 0) this.opts.onLeases?.(leases, asked);
+    };
     let answers: Awaited<ReturnType<CoordinatorClient['submitCaptureBatch']>>;
     try {
-      answers = await this.client.submitCaptureBatch(batch);
+      answers = await this.client.submitCaptureBatch(batch, asked);
     } catch (e) {
       if (e instanceof NodeError && e.status === 404 && e.remoteCode === 'NOT_FOUND') {
         this.batches = false; // an older coordinator: one capture per request from now on
+        answerAsk(null);
         return this.sendOne(batch);
       }
+      answerAsk([]);
       for (const w of batch) w.reject(e);
       return;
     }
+    // The leases first: they start (or wait for a slot) before the captures' answers free anything.
+    answerAsk(answers.leases);
     batch.forEach((w, i) => {
-      const a = answers[i];
+      const a = answers.results[i];
       if (a?.accepted) w.resolve(a.captureId);
       else
         w.reject(

@@ -148,12 +148,17 @@ export class CoordinatorClient {
   /**
    * Several captures in one request, bodies as bytes (core/capture-batch.ts). Answers come per capture; a
    * coordinator older than the batch route answers 404 NOT_FOUND (COORDINATOR error, status 404).
+   * `leaseAsk` > 0 asks for up to that many leases in the same answer: `leases` is what came, or null when
+   * the coordinator predates the ask (it answers no `leases`; the node then asks POST /v1/nodes/lease).
    */
   async submitCaptureBatch(
     items: readonly { signed: SignedCapture; body: Uint8Array }[],
-  ): Promise<CaptureBatchAnswer[]> {
+    leaseAsk = 0,
+  ): Promise<{ results: CaptureBatchAnswer[]; leases: Lease[] | null }> {
+    const ask = Math.min(MAX_LEASES_PER_CALL, Math.floor(leaseAsk));
     const frame = encodeCaptureBatch(
       items.map((i) => ({ capture: i.signed.capture, signature: i.signed.signature, body: i.body })),
+      ask > 0 ? { max: ask } : null,
     );
     const res = await this.post('/v1/nodes/capture-batch', frame, captureBatchResponseSchema, {
       contentType: CAPTURE_BATCH_CONTENT_TYPE,
@@ -163,7 +168,7 @@ export class CoordinatorClient {
         'COORDINATOR',
         `/v1/nodes/capture-batch: ${res.results.length} answers for ${items.length} captures`,
       );
-    return res.results;
+    return { results: res.results, leases: ask > 0 ? (res.leases ?? null) : [] };
   }
 
   async submitFailure(report: FailureReport): Promise<void> {

@@ -47,6 +47,23 @@ async function eventually(cond: () => boolean): Promise<void> {
   assert.ok(cond(), 'condition never became true');
 }
 
+/** A site that answers after `ms` and counts the requests it answers at once; closed after the file's tests. */
+async function slowSite(ms: number): Promise<{ origin: string; most: () => number }> {
+  let running = 0;
+  let most = 0;
+  const slow = createServer((_req, res) => {
+    most = Math.max(most, ++running);
+    setTimeout(() => {
+      running--;
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('ok');
+    }, ms);
+  });
+  await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+  after(() => slow.close());
+  return { origin: `http://127.0.0.1:${(slow.address() as AddressInfo).port}`, most: () => most };
+}
+
 test('a node authenticates, leases, fetches and reports signed captures the coordinator verifies', async () => {
   const cfg = nodeConfig();
   const node = await startNode(cfg, { logger });
@@ -115,20 +132,7 @@ test('operator refusals and the SSRF guard are reported as failures without touc
 });
 
 test('a node leases ahead of its free slots, in batches, and never runs more than maxConcurrent', async () => {
-  // A site that answers after 20 ms and counts the requests it is answering at once.
-  let running = 0;
-  let most = 0;
-  const slow = createServer((_req, res) => {
-    most = Math.max(most, ++running);
-    setTimeout(() => {
-      running--;
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      res.end('ok');
-    }, 20);
-  });
-  await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
-  after(() => slow.close());
-  const origin = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
+  const { origin, most } = await slowSite(20);
   const calls = fake.leaseCalls.length;
   const start = fake.captures.length;
   const N = 24;
@@ -141,7 +145,49 @@ test('a node leases ahead of its free slots, in batches, and never runs more tha
   assert.ok(asked.length <= N / 2, `${asked.length} lease requests for ${N} pages`);
   assert.ok(asked.every((c) => c.max <= 4));
   assert.equal(asked[0]?.max, 4, 'the first request asks for the slots and as many ahead');
-  assert.ok(most <= 2, `${most} fetches at once`);
+  assert.ok(most() <= 2, `${most()} fetches at once`);
+});
+
+/** A node with 2 slots crawls `n` pages of `origin`: the lease requests and batch asks it made meanwhile. */
+async function crawlPages(origin: string, n: number, firstLease: number) {
+  const calls = fake.leaseCalls.length;
+  const asks = fake.batchLeaseAsks.length;
+  const start = fake.captures.length;
+  for (let i = 0; i < n; i++) fake.queue.push(lease(`${origin}/q${firstLease + i}`, firstLease + i));
+  const node = await startNode(nodeConfig({ maxConcurrent: 2 }), { logger });
+  await fake.until(() => fake.captures.length >= start + n);
+  await node.stop();
+  return {
+    node,
+    leaseCalls: fake.leaseCalls.length - calls,
+    batchAsks: fake.batchLeaseAsks.slice(asks),
+  };
+}
+
+test('a busy node takes its next leases from its capture batches, not from lease requests of its own', async () => {
+  const { origin } = await slowSite(20);
+  const N = 40;
+  const { node, leaseCalls, batchAsks } = await crawlPages(origin, N, 800);
+  assert.ok(batchAsks.length > 0, 'capture batches asked for leases');
+  assert.ok(
+    batchAsks.every((m) => m >= 1 && m <= 4),
+    `asks within the free slots and as many ahead: ${batchAsks}`,
+  );
+  // Before: every lease came from a lease request (N / 4 or more of them at 2 slots and 2 ahead).
+  assert.ok(leaseCalls < N / 8, `${leaseCalls} lease requests for ${N} pages`);
+  assert.equal(node.stats().leased, N, 'every lease ran once');
+});
+
+test('a coordinator that answers no leases with captures gets lease requests, as before', async () => {
+  const { origin } = await slowSite(5);
+  fake.leasesInBatches = false;
+  try {
+    const { leaseCalls, batchAsks } = await crawlPages(origin, 12, 900);
+    assert.ok(leaseCalls >= 3, 'the node asked on its own');
+    assert.ok(batchAsks.length <= 1, 'and stopped asking in batches after the first answer');
+  } finally {
+    fake.leasesInBatches = true;
+  }
 });
 
 test('a finished capture frees its fetch slot while its upload waits, up to 2 x maxConcurrent unanswered', async () => {

@@ -116,7 +116,26 @@ export async function startNode(
   // Fetches running now: a finished capture waits for about half of them (or 20 ms) so that captures go to
   // the coordinator together, bodies as bytes, and its per-batch statements serve several pages.
   let fetching = 0;
-  const uploader = new CaptureUploader(client, { fetching: () => fetching });
+  // Leases ride on capture batches' answers (docs/PROTOCOL.md): while captures flow, a busy node sends one
+  // request per round trip instead of a batch and a lease request. The lease loop below asks on its own
+  // when no batch will: at start, when idle, when the last batch's answer brought nothing, and always from
+  // a coordinator that does not answer leases with captures.
+  const leaseRide = { asking: 0, loopAsking: false, supported: true, lastEmpty: false };
+  const uploader = new CaptureUploader(client, {
+    fetching: () => fetching,
+    leaseAsk: () => {
+      if (!leaseRide.supported || leaseRide.loopAsking || stopper.signal.aborted) return 0;
+      leaseRide.asking = Math.min(MAX_LEASES_PER_CALL, limits.leaseCapacity(config.maxConcurrent));
+      return leaseRide.asking;
+    },
+    onLeases: (leases) => {
+      leaseRide.asking = 0;
+      if (leases === null) leaseRide.supported = false;
+      leaseRide.lastEmpty = leases?.length === 0;
+      for (const lease of leases ?? []) startTask(lease);
+      wake();
+    },
+  });
 
   const s: MutableStats = {
     id: identity.id,
@@ -249,9 +268,10 @@ export async function startNode(
       fetchEnded();
       if (unanswered < maxUnanswered) freeSlot();
       unanswered++;
-      const r = await report(`capture ${lease.leaseId}`, () => uploader.submit(signed, body)).finally(
-        () => unanswered--,
-      );
+      const r = await report(`capture ${lease.leaseId}`, () => uploader.submit(signed, body)).finally(() => {
+        unanswered--;
+        wake(); // the lease loop may ask on its own once no capture is left to carry its ask
+      });
       if (spooled) await settleSpooled(spool, lease.leaseId, r.error, log);
       const c = signed.capture;
       entry = {
@@ -344,13 +364,27 @@ export async function startNode(
         s.pausedBecause = general?.message ?? null;
         // Ahead of free slots, in batches: ask when a slot would otherwise sit idle, or when a whole batch
         // (maxConcurrent leases) can be taken; not for every slot that frees.
-        const capacity = Math.min(MAX_LEASES_PER_CALL, limits.leaseCapacity(config.maxConcurrent));
-        if (capacity === 0 || (limits.idleSlots() === 0 && capacity < config.maxConcurrent)) {
+        // What a batch's ask on its way may bring is not asked twice.
+        const capacity = Math.max(
+          0,
+          Math.min(MAX_LEASES_PER_CALL, limits.leaseCapacity(config.maxConcurrent)) - leaseRide.asking,
+        );
+        // No slot sits idle, and a batch's ask is on its way, or a capture is on its way or being fetched
+        // (its batch will ask) and the last batch's ask did not come back empty (then the coordinator has
+        // nothing now, and the lease request below waits for work as long as it may).
+        const rides =
+          limits.idleSlots() === 0 &&
+          (leaseRide.asking > 0 ||
+            (leaseRide.supported && !leaseRide.lastEmpty && unanswered + fetching > 0));
+        if (rides || capacity === 0 || (limits.idleSlots() === 0 && capacity < config.maxConcurrent)) {
           await waitForWake(general ? pausePollMs : 60_000);
           continue;
         }
         const asked = Date.now();
-        const leases = await client.lease(capacity, config.leaseWaitMs, stopper.signal);
+        leaseRide.loopAsking = true;
+        const leases = await client
+          .lease(capacity, config.leaseWaitMs, stopper.signal)
+          .finally(() => (leaseRide.loopAsking = false));
         failures = 0;
         for (const lease of leases) startTask(lease);
         // A coordinator that answers "nothing" at once instead of holding the call must not make us spin.

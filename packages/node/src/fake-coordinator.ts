@@ -6,11 +6,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import {
   checkCaptureBody,
-  decodeCaptureBatch,
   type Enrolment,
   ed25519Jwk,
   jwkThumbprint,
   type RegisterOperatorRequest,
+  readCaptureBatch,
   registerOperatorRequestSchema,
   type SignedCapture,
   verifyBytes,
@@ -29,6 +29,10 @@ export interface FakeCoordinator {
   /** Operator registrations whose signatures verified, in order. */
   readonly registrations: RegisterOperatorRequest[];
   readonly leaseCalls: { max: number; waitMs: number }[];
+  /** The lease asks capture batches carried (their `lease.max`), answered or not. */
+  readonly batchLeaseAsks: number[];
+  /** Off: capture batches' lease asks are ignored and answered without `leases`, as an older coordinator does. */
+  leasesInBatches: boolean;
   readonly captures: { signed: SignedCapture; body: Buffer }[];
   readonly failures: FailureReport[];
   readonly heartbeats: unknown[];
@@ -81,6 +85,8 @@ export async function startFakeCoordinator(): Promise<FakeCoordinator> {
     sessions: [] as FakeCoordinator['sessions'],
     registrations: [] as RegisterOperatorRequest[],
     leaseCalls: [] as FakeCoordinator['leaseCalls'],
+    batchLeaseAsks: [] as number[],
+    leasesInBatches: true,
     captures: [] as FakeCoordinator['captures'],
     failures: [] as FailureReport[],
     heartbeats: [] as unknown[],
@@ -99,6 +105,12 @@ export async function startFakeCoordinator(): Promise<FakeCoordinator> {
   const fail = (res: ServerResponse, status: number, code: string, message: string) => {
     state.rejected.push(code);
     send(res, status, { error: { code, message } });
+  };
+
+  const takeLeases = (max: number, nodeId: string) => {
+    const leases = state.queue.splice(0, max);
+    for (const l of leases) held.set(l.leaseId, nodeId);
+    return leases;
   };
 
   let unavailable = 0;
@@ -170,11 +182,7 @@ export async function startFakeCoordinator(): Promise<FakeCoordinator> {
       const waitMs = Number(body.waitMs);
       if (!Number.isInteger(max) || max < 1 || max > 64) return fail(res, 400, 'BAD_MAX', 'max');
       state.leaseCalls.push({ max, waitMs });
-      const take = () => {
-        const leases = state.queue.splice(0, max);
-        for (const l of leases) held.set(l.leaseId, nodeId);
-        return leases;
-      };
+      const take = () => takeLeases(max, nodeId);
       let leases = take();
       if (leases.length === 0 && waitMs > 0) {
         // Long-poll: answer when work arrives, the wait ends, or the node hangs up.
@@ -229,19 +237,21 @@ export async function startFakeCoordinator(): Promise<FakeCoordinator> {
     }
     if (path === '/v1/nodes/capture-batch') {
       await captureGate;
-      let items: ReturnType<typeof decodeCaptureBatch>;
+      let batch: ReturnType<typeof readCaptureBatch>;
       try {
-        items = decodeCaptureBatch(raw);
+        batch = readCaptureBatch(raw);
       } catch (e) {
         return fail(res, 400, 'BAD_REQUEST', (e as Error).message);
       }
-      const results = items.map((it) => {
+      const results = batch.items.map((it) => {
         const r = accept(it.capture, it.signature, Buffer.from(it.body));
         if (!Array.isArray(r)) return { accepted: true, ...r };
         state.rejected.push(r[1]);
         return { accepted: false, error: { code: r[1], message: r[2] } };
       });
-      return send(res, 200, { results });
+      if (batch.lease) state.batchLeaseAsks.push(batch.lease.max);
+      if (!batch.lease || !state.leasesInBatches) return send(res, 200, { results });
+      return send(res, 200, { results, leases: takeLeases(batch.lease.max, nodeId) });
     }
     if (path === '/v1/nodes/failures') {
       const f = body as unknown as FailureReport;
@@ -287,6 +297,12 @@ export async function startFakeCoordinator(): Promise<FakeCoordinator> {
   return {
     url: `http://127.0.0.1:${port}`,
     ...state,
+    get leasesInBatches() {
+      return state.leasesInBatches;
+    },
+    set leasesInBatches(on: boolean) {
+      state.leasesInBatches = on;
+    },
     expireSessions: () => tokens.clear(),
     held,
     dropLease: (leaseId) => {

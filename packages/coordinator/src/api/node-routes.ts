@@ -4,10 +4,10 @@ import {
   type CaptureBatchItem,
   CoreError,
   challengeRequestSchema,
-  decodeCaptureBatch,
   failureReportSchema,
   handBackRequestSchema,
   leaseRequestSchema,
+  readCaptureBatch,
   sessionRequestSchema,
   verifyBytes,
 } from '@sward/core';
@@ -76,35 +76,41 @@ export function nodeRoutes(deps: AppDeps): Hono<Env> {
     await next();
   });
 
-  r.post('/lease', async (c) => {
-    const b = await parseBody(c, leaseRequestSchema);
-    const id = c.get('nodeId');
+  /** Why this node may take no work now (revoked, or below the spot-check bar), or null. */
+  const leaseRefusal = async (id: string): Promise<CoordinatorError | null> => {
     const node = await store.auth.getNode(id);
     if (!node || node.revokedAt != null)
-      throw new CoordinatorError('NODE_REVOKED', `node ${id} may not take work`);
+      return new CoordinatorError('NODE_REVOKED', `node ${id} may not take work`);
     if (node.credibility < spotChecks.config.bar)
-      throw new CoordinatorError(
+      return new CoordinatorError(
         'NODE_DISTRUSTED',
         `node ${id} failed spot checks (credibility ${node.credibility.toFixed(3)} < ${spotChecks.config.bar}); it gets no work until reviewed`,
       );
+    return null;
+  };
+  const wireLeases = (leases: Awaited<ReturnType<typeof scheduler.claim>>) =>
+    leases.map((l) => ({
+      leaseId: l.leaseId,
+      jobId: l.jobId,
+      url: l.url,
+      deadline: new Date(l.deadline).toISOString(),
+      timeoutMs: Math.min(30_000, store.frontier.config.leaseMs - 1000),
+      maxBytes: 10 * 1024 * 1024,
+      ...(l.conditional ? { conditional: l.conditional } : {}),
+      ...(l.access ? { access: l.access } : {}),
+    }));
+
+  r.post('/lease', async (c) => {
+    const b = await parseBody(c, leaseRequestSchema);
+    const id = c.get('nodeId');
+    const refusal = await leaseRefusal(id);
+    if (refusal) throw refusal;
     const until = Date.now() + b.waitMs;
     const signal = c.req.raw.signal;
     for (;;) {
       const leases = await scheduler.claim(id, b.max);
-      if (leases.length || Date.now() >= until || signal.aborted || isClosing()) {
-        return c.json({
-          leases: leases.map((l) => ({
-            leaseId: l.leaseId,
-            jobId: l.jobId,
-            url: l.url,
-            deadline: new Date(l.deadline).toISOString(),
-            timeoutMs: Math.min(30_000, store.frontier.config.leaseMs - 1000),
-            maxBytes: 10 * 1024 * 1024,
-            ...(l.conditional ? { conditional: l.conditional } : {}),
-            ...(l.access ? { access: l.access } : {}),
-          })),
-        });
-      }
+      if (leases.length || Date.now() >= until || signal.aborted || isClosing())
+        return c.json({ leases: wireLeases(leases) });
       // Woken by this process's own writes and by close(); the bound (config leasePollMs) is for what a
       // peer coordinator on the same database changed and for lease deadlines passing.
       const pollMs = store.frontier.config.leasePollMs;
@@ -126,8 +132,11 @@ export function nodeRoutes(deps: AppDeps): Hono<Env> {
         `capture batch: content-type must be ${CAPTURE_BATCH_CONTENT_TYPE}`,
       );
     let items: CaptureBatchItem[];
+    let ask: number | null;
     try {
-      items = decodeCaptureBatch(new Uint8Array(await c.req.arrayBuffer()));
+      const batch = readCaptureBatch(new Uint8Array(await c.req.arrayBuffer()));
+      items = batch.items;
+      ask = batch.lease?.max ?? null;
     } catch (e) {
       if (e instanceof CoreError) throw new CoordinatorError('BAD_REQUEST', e.message);
       throw e;
@@ -137,7 +146,15 @@ export function nodeRoutes(deps: AppDeps): Hono<Env> {
       const problem = jsonProblem({ capture: it.capture, signature: it.signature }, `captures[${i}]`);
       if (problem) throw new CoordinatorError('BAD_REQUEST', `capture batch: ${problem}`);
     }
-    return c.json({ results: metrics.countBatch(await ingest.acceptBatch(c.get('nodeId'), items)) });
+    const id = c.get('nodeId');
+    const results = metrics.countBatch(await ingest.acceptBatch(id, items));
+    if (ask === null) return c.json({ results });
+    // The node's next leases ride on the answer (one request per round trip instead of two), claimed after
+    // the batch committed, so the links it just queued can go out at once. Every check of /lease holds (its
+    // cap, revoked, distrusted: then none, and the node's own lease request hears why); nothing waits, the
+    // answers to the captures must not.
+    const leases = isClosing() || (await leaseRefusal(id)) ? [] : await scheduler.claim(id, ask);
+    return c.json({ results, leases: wireLeases(leases) });
   });
 
   r.post('/failures', async (c) => {

@@ -279,9 +279,20 @@ export class LeaseScheduler {
       : null;
     const creatorPrice = terms ? pagePriceMicros(terms) : 0;
     const nodeFacts = new Map();
+    // A claim's page leases go to their URL rows in one statement (markLeasedMany), written before anything
+    // reads those rows again: the next round's queued rows, and a budget's holds (open while their URL row
+    // holds their lease id).
+    const unwritten: { id: number; leaseId: string; robots: number | null; tdmrep: number | null }[] = [];
+    const write = async () => {
+      if (unwritten.length) await frontier.markLeasedMany(tx, unwritten.splice(0), nodeId, now);
+    };
+    // The key's daily pages, taken for the rest of the claim at once and what was not used given back
+    // (a page was one statement each).
+    const pages = new DailyPages(this.store.quotas, tx, day);
     // Rows left queued (job full, node not allowed to check) are stepped over, not re-read each round.
     let offset = 0;
     for (let round = 0; round < 5 && out.length < want; round++) {
+      await write();
       const rows = await frontier.queuedAt(tx, host.origin, nodeId, now, Math.max(want * 2, 16), offset);
       if (rows.length === 0) break;
       for (const { id, jobId, url, kind, detail } of rows) {
@@ -375,7 +386,8 @@ export class LeaseScheduler {
           continue;
         }
         // Archive reuse (--max-age): every check above passed; a fresh capture the archive may give is taken
-        // instead of a lease (scheduler/archive-reuse.ts).
+        // instead of a lease (scheduler/archive-reuse.ts), which settles URL rows: this claim's are written first.
+        if (counted && job.crawl && this.archive) await write();
         if (
           counted &&
           job.crawl &&
@@ -395,6 +407,7 @@ export class LeaseScheduler {
           continue;
         }
         // Pay-per-crawl: the price this lease may pay is held against the job's budget before it goes out.
+        if (job.options.maxPrice !== undefined) await write();
         const plan = await access.plan(tx, jobId, url, job.options, creatorPrice);
         if (plan === 'wait') {
           offset++;
@@ -411,12 +424,14 @@ export class LeaseScheduler {
           counted &&
           job.quotaKey &&
           job.pagesPerDay > 0 &&
-          !(await this.store.quotas.take(job.quotaKey, 'pages', day, job.pagesPerDay, tx))
+          !(await pages.take(job.quotaKey, job.pagesPerDay, want - out.length))
         ) {
           offset++;
           continue;
         }
-        const lease = await this.lease(tx, id, jobId, url, kind, nodeId, now, docs);
+        const { leaseId, deadline } = frontier.newLease(now);
+        unwritten.push({ id, leaseId, robots: docs.robots, tdmrep: docs.tdmrep });
+        const lease: Lease = { leaseId, jobId, url, kind, deadline };
         // Every page lease says what it may pay (maybe nothing): its node then signs what the site asked.
         lease.access = plan.access;
         if (plan.hold > 0) await this.store.frontier.payments.hold(tx, lease.leaseId, jobId, plan.hold);
@@ -429,6 +444,8 @@ export class LeaseScheduler {
         if (counted) job.used++;
       }
     }
+    await write();
+    await pages.giveBackUnused();
     return out;
   }
 
@@ -475,5 +492,39 @@ export class LeaseScheduler {
       );
       touched.add(r.job_id);
     }
+  }
+}
+
+/**
+ * A key's daily page quota as one claim takes it: the first page takes what the rest of the claim may lease
+ * at once (one statement instead of one per page) and giveBackUnused() returns what it did not lease; near
+ * the limit, where that block does not fit, pages are taken one at a time as before.
+ */
+class DailyPages {
+  private readonly ahead = new Map<string, number>();
+
+  constructor(
+    private readonly quotas: QuotaStore,
+    private readonly tx: SqlExecutor,
+    private readonly day: number,
+  ) {}
+
+  /** One page for `key`; `rest`: pages this claim may still lease, this one included. */
+  async take(key: string, limit: number, rest: number): Promise<boolean> {
+    const have = this.ahead.get(key) ?? 0;
+    if (have > 0) {
+      this.ahead.set(key, have - 1);
+      return true;
+    }
+    if (rest > 1 && (await this.quotas.take(key, 'pages', this.day, limit, this.tx, rest))) {
+      this.ahead.set(key, rest - 1);
+      return true;
+    }
+    return this.quotas.take(key, 'pages', this.day, limit, this.tx);
+  }
+
+  async giveBackUnused(): Promise<void> {
+    for (const [key, n] of this.ahead) await this.quotas.giveBack(key, 'pages', this.day, n, this.tx);
+    this.ahead.clear();
   }
 }

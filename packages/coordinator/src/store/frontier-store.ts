@@ -361,14 +361,43 @@ export class FrontierStore {
     now: number,
     docs: { robots: number | null; tdmrep: number | null },
   ): Promise<{ leaseId: string; deadline: number }> {
-    const leaseId = newId('l');
-    const deadline = now + this.config.leaseMs;
+    const { leaseId, deadline } = this.newLease(now);
     await tx.run(
       `UPDATE urls SET state = 'leased', lease_id = ?, leased_to = ?, lease_deadline = ?, updated_at = ?,
          robots_doc = ?, tdmrep_doc = ? WHERE id = ?`,
       [leaseId, nodeId, deadline, now, docs.robots, docs.tdmrep, id],
     );
     return { leaseId, deadline };
+  }
+
+  /** A lease's id and deadline, before its URL row says so (markLeasedMany). */
+  newLease(now: number): { leaseId: string; deadline: number } {
+    return { leaseId: newId('l'), deadline: now + this.config.leaseMs };
+  }
+
+  /**
+   * What markLeased does, for several URLs leased to one node in one claim, in one statement per chunk (a
+   * claim's pages were one UPDATE each). Every row's lease is `newLease(now)`'s, so they share a deadline.
+   */
+  async markLeasedMany(
+    tx: SqlExecutor,
+    rows: readonly { id: number; leaseId: string; robots: number | null; tdmrep: number | null }[],
+    nodeId: string,
+    now: number,
+  ): Promise<void> {
+    const deadline = now + this.config.leaseMs;
+    // Typed on the first row: PostgreSQL types a VALUES list's columns from it (text otherwise).
+    await inChunks(tx, rows, (chunk) => [
+      `WITH v (id, lease_id, robots_doc, tdmrep_doc) AS (VALUES ${valuesList(chunk.length, [
+        'CAST(? AS BIGINT)',
+        'CAST(? AS TEXT)',
+        'CAST(? AS BIGINT)',
+        'CAST(? AS BIGINT)',
+      ])})
+       UPDATE urls SET state = 'leased', lease_id = v.lease_id, leased_to = ?, lease_deadline = ?, updated_at = ?,
+         robots_doc = v.robots_doc, tdmrep_doc = v.tdmrep_doc FROM v WHERE urls.id = v.id`,
+      [...chunk.flatMap((r) => [r.id, r.leaseId, r.robots, r.tdmrep]), nodeId, deadline, now],
+    ]);
   }
 
   /** Skips a URL by policy, recording which policy answers the decision rests on. */

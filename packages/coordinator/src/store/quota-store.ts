@@ -36,6 +36,18 @@ export class QuotaStore {
     return r.changes === 1;
   }
 
+  /** Gives back `count` of what take() took in this window and was not used (a claim that took ahead). */
+  async giveBack(subject: string, kind: QuotaKind, win: number, count: number, tx: SqlExecutor = this.db) {
+    if (count <= 0) return;
+    await tx.run('UPDATE quota_usage SET n = n - ? WHERE subject = ? AND kind = ? AND win = ? AND n >= ?', [
+      count,
+      subject,
+      kind,
+      win,
+      count,
+    ]);
+  }
+
   async used(subject: string, kind: QuotaKind, win: number): Promise<number> {
     const r = await this.db.get<{ n: number }>(
       'SELECT n FROM quota_usage WHERE subject = ? AND kind = ? AND win = ?',
