@@ -142,9 +142,11 @@ function withItemList(
   // a list the page declares in its JSON-LD is its content, whatever else it calls itself
   const linky = declared !== null || type.type === 'listing' || type.type === 'collection';
   // a page that says it is an article (schema.org, Open Graph) is taken at its word
+  // a "forum" with no post boxes is one by its URL alone (/topic/ is also a news tag page)
+  const thread = type.type === 'forum' && type.signals.some((s) => s.startsWith('posts:'));
   const undeclared =
     type.type !== 'documentation' &&
-    type.type !== 'forum' &&
+    !thread &&
     type.confidence < 0.75 &&
     !type.signals.some((s) => DECLARED_ARTICLE.test(s));
   // the chosen box already holds the run: it is kept, link-headed items and all, when the run is most of it
