@@ -35,15 +35,23 @@ function discardKind(e: Element): string | null {
   return role === 'complementary' || role === 'navigation' ? `${e.name}@${role}` : null;
 }
 
-/** Removes in-article boilerplate below `roots` (not the roots themselves). In place. */
-export function pruneContent(roots: Element[], stats: StatsMap, spare?: Element): void {
+/**
+ * Removes in-article boilerplate below `roots` (not the roots themselves). In place. `kindShare`: the share
+ * of the text that boxes of one boilerplate-looking kind must hold together to be kept as content.
+ */
+export function pruneContent(
+  roots: Element[],
+  stats: StatsMap,
+  spare?: Element,
+  kindShare: number = KIND_SHARE,
+): void {
   let total = 0;
   for (const r of roots) total += stats.get(r)?.chars ?? 0;
   // a "discardable" box holding a big share of the text is the article itself, mislabelled
   const big = (e: Element) => (stats.get(e)?.chars ?? 0) > total * 0.3;
   const content = new Set<string>();
-  for (const [kind, k] of kindShares(roots, stats, total * 0.3))
-    if (k.boxes >= KIND_BOXES && k.chars > total * KIND_SHARE) content.add(kind);
+  const kinds = kindShares(roots, stats, total * 0.3);
+  for (const [kind, k] of kinds) if (k.boxes >= KIND_BOXES && k.chars > total * kindShare) content.add(kind);
   const stack: AnyNode[] = [...roots];
   while (stack.length) {
     const n = stack.pop() as AnyNode;
@@ -73,6 +81,8 @@ export function pruneContent(roots: Element[], stats: StatsMap, spare?: Element)
  * Share buttons, captions and bylines repeat too, but hold little text between them.
  */
 const KIND_SHARE = 0.4;
+/** A page that says it is an article has its prose outside such boxes: its teaser sidebars are not it. */
+export const KIND_SHARE_ARTICLE = 0.6;
 const KIND_BOXES = 3;
 
 interface Kind {
