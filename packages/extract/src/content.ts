@@ -149,9 +149,9 @@ function withItemList(
   const chosen = nodes.reduce((n, e) => n + (stats.get(e)?.chars ?? 0), 0);
   // a list the page declares in its JSON-LD is its content, whatever else it calls itself
   const linky = declared !== null || type.type === 'listing' || type.type === 'collection';
-  // a page that says it is an article (schema.org, Open Graph) is taken at its word
   // a "forum" with no post boxes is one by its URL alone (/topic/ is also a news tag page)
   const thread = type.type === 'forum' && type.signals.some((s) => s.startsWith('posts:'));
+  // a page that says it is an article (schema.org, Open Graph) is taken at its word
   const undeclared =
     type.type !== 'documentation' &&
     !thread &&
