@@ -16,7 +16,7 @@ import { declaredItemList, findItemList, type ItemList } from './item-list.js';
 import type { PageType, PageTypeName } from './page-type.js';
 import { UNLIKELY, UNLIKELY_ON_FORUMS } from './patterns.js';
 import { holdsAnchor, type ProductHint, productAnchors, productBlock } from './product-block.js';
-import { type PruneMode, pruneContent } from './prune.js';
+import { KIND_SHARE_ARTICLE, type PruneMode, pruneContent } from './prune.js';
 import { type Block, renderBlocks } from './render.js';
 import { revealableIds } from './reveal.js';
 import { computeStats, linkDensity, type Stats, type StatsMap } from './score.js';
@@ -80,16 +80,25 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   else if (listed) nodes = listed;
   // the product's own name heads its block (pruning drops <h1>s elsewhere: they repeat the title)
   const anchored = !!anchors && nodes.some((n) => holdsAnchor(n, anchors));
-  pruneContent(nodes, stats, anchored ? anchors?.heading : undefined, pruneMode(type));
+  const article = pageType === 'article' && !!type?.signals.some((s) => DECLARED_ARTICLE.test(s));
+  pruneContent(
+    nodes,
+    stats,
+    anchored ? anchors?.heading : undefined,
+    pruneMode(type),
+    article ? KIND_SHARE_ARTICLE : undefined,
+  );
   const linky = pageType === 'listing' || pageType === 'collection' || listed !== null;
-  const rendered = renderBlocks(nodes).filter((b) => linky || keepBlock(b));
+  const drawn = renderBlocks(nodes);
+  // a thread's linked user names, each before a post, are not teaser titles
+  const rendered = linky ? drawn : pageType === 'forum' ? drawn.filter(keepBlock) : keepBlocks(drawn);
   // articles repeat runs of paragraphs on purpose (a meal plan per week); shops by accident
   const shop = pageType === 'product' || pageType === 'collection' || pageType === 'service';
   const blocks = shop ? once(rendered) : rendered;
   if (blocks.length) return anchored ? { blocks, nodes, anchored } : { blocks, nodes };
   // nothing article-like: a partial document (all remaining text) beats an empty one
   const all = renderBlocks([body]);
-  const kept = all.filter(keepBlock);
+  const kept = keepBlocks(all);
   return { blocks: kept.length ? kept : all, nodes: [body] };
 }
 
@@ -158,10 +167,12 @@ function withItemList(
   const chosen = nodes.reduce((n, e) => n + (stats.get(e)?.chars ?? 0), 0);
   // a list the page declares in its JSON-LD is its content, whatever else it calls itself
   const linky = declared !== null || type.type === 'listing' || type.type === 'collection';
+  // a "forum" with no post boxes is one by its URL alone (/topic/ is also a news tag page)
+  const thread = type.type === 'forum' && type.signals.some((s) => s.startsWith('posts:'));
   // a page that says it is an article (schema.org, Open Graph) is taken at its word
   const undeclared =
     type.type !== 'documentation' &&
-    type.type !== 'forum' &&
+    !thread &&
     type.confidence < 0.75 &&
     !type.signals.some((s) => DECLARED_ARTICLE.test(s));
   // the chosen box already holds the run: it is kept, link-headed items and all, when the run is most of it
@@ -245,6 +256,29 @@ function once(blocks: Block[]): Block[] {
     i++;
   }
   return out;
+}
+
+/**
+ * Drops link-dominated blocks (menus, tag clouds, "read more"), except the titles of teasers: a blog's
+ * front page or archive is linked titles, each followed by its summary, and a title is kept when the page
+ * has at least TEASERS such title-then-summary pairs.
+ */
+const TEASERS = 4;
+function keepBlocks(blocks: Block[]): Block[] {
+  const teaser = (i: number) => {
+    const b = blocks[i] as Block;
+    const next = blocks[i + 1];
+    return (
+      !keepBlock(b) &&
+      b.text.length <= 200 &&
+      next !== undefined &&
+      next.links === 0 &&
+      next.text.length >= 40
+    );
+  };
+  let pairs = 0;
+  for (let i = 0; i < blocks.length && pairs < TEASERS; i++) if (teaser(i)) pairs++;
+  return blocks.filter((b, i) => keepBlock(b) || (pairs >= TEASERS && teaser(i)));
 }
 
 function keepBlock(b: Block): boolean {

@@ -80,3 +80,32 @@ test('a page that declares a JSON-LD ItemList is that list, even when it also ca
   for (let i = 0; i < 6; i++) assert.ok(d.text.includes(`Sauce number ${i}`), `item ${i} missing: ${d.text}`);
   assert.ok(!d.text.includes('Paragraph 1 of the introduction'), d.text);
 });
+
+test('a tag page whose URL looks like a forum topic, but which has no post boxes, is its run of items', () => {
+  const intro = `<div class="intro"><p>${prose(1)}</p><p>${prose(2)}</p></div>`;
+  const cards = Array.from(
+    { length: 10 },
+    (_, i) =>
+      `<div class="river-item"><a href="/news/${i}">Headphones story number ${i}</a><span>${i + 1}d</span></div>`,
+  ).join('');
+  const html = `<html><body><div class="page">${intro}<div class="grid">${cards}</div></div><footer>© news</footer></body></html>`;
+  const d = extract(html, { url: 'https://news.example/topic/headphones', secondOpinion: false });
+  assert.equal(d.pageType?.type, 'forum', JSON.stringify(d.pageType));
+  for (let i = 0; i < 10; i++)
+    assert.ok(d.text.includes(`Headphones story number ${i}`), `card ${i}: ${d.text}`);
+});
+
+test('a blog index keeps its linked post titles, each before its summary, on a page not typed a listing', () => {
+  const posts = Array.from(
+    { length: 6 },
+    (_, i) =>
+      `<p class="blogtitle"><a href="/blog/post-${i}">Release notes for version ${i}</a></p><p class="blogsummary">What changed in version ${i}: a faster collector, fewer allocations and a new tool.</p>`,
+  ).join('');
+  const html = `<html><body><nav><a href="/">Home</a> <a href="/blog/">Blog</a></nav><div class="Article"><h1>The Blog</h1>${posts}</div></body></html>`;
+  const d = extract(html, { url: 'https://lang.example/', secondOpinion: false });
+  assert.notEqual(d.pageType?.type, 'listing', JSON.stringify(d.pageType));
+  for (let i = 0; i < 6; i++) {
+    assert.ok(d.text.includes(`Release notes for version ${i}`), `title ${i}: ${d.text}`);
+    assert.ok(d.text.includes(`What changed in version ${i}`), `summary ${i}: ${d.text}`);
+  }
+});
