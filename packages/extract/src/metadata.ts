@@ -87,8 +87,9 @@ export function readMetadata(
   let h1 = '';
   let h1El: Element | null = null;
   const metaRobots: { name: string; content: string }[] = [];
-  let timeEl: string | null = null;
-  let timeText: string | null = null;
+  // <time datetime> values, <time> texts and dated boxes, with their positions as for bylines
+  const times: { text: string; at: number }[] = [];
+  const timeTexts: { text: string; at: number }[] = [];
   let itempropDate: string | null = null;
   let itempropAuthor: string | null = null;
   let relAuthor: string | null = null;
@@ -99,7 +100,7 @@ export function readMetadata(
   let at = 0;
   let h1At = -1;
   const pageHost = hostOf(pageUrl);
-  const dateBoxes: string[] = [];
+  const dateBoxes: { text: string; at: number }[] = [];
   for (const e of elements(doc)) {
     at++;
     switch (e.name) {
@@ -135,8 +136,10 @@ export function readMetadata(
       case 'time': {
         const label = `${attr(e, 'class')} ${attr(e, 'itemprop')}`;
         if (MODIFIED.test(label)) break;
-        timeEl ??= attr(e, 'datetime') || null;
-        if (!attr(e, 'datetime') && !timeText) timeText = shortText(e);
+        const dt = attr(e, 'datetime');
+        if (dt && times.length < MAX_CANDIDATES) times.push({ text: dt, at });
+        const t = !dt && timeTexts.length < MAX_CANDIDATES ? shortText(e) : null;
+        if (t) timeTexts.push({ text: t, at });
         break;
       }
       case 'a':
@@ -167,7 +170,7 @@ export function readMetadata(
       }
       if (dateBoxes.length < MAX_CANDIDATES && DATE_BOX.test(`${attr(e, 'class')} ${attr(e, 'id')}`)) {
         const t = shortText(e);
-        if (t) dateBoxes.push(t);
+        if (t) dateBoxes.push({ text: t, at });
       }
     }
   }
@@ -205,10 +208,13 @@ export function readMetadata(
     dated(ldDate(ld, ldObjects), 'json-ld') ??
     dated(m(...DATE_META) ?? metaDateLike, 'meta tag') ??
     dated(itempropDate, 'microdata') ??
-    dated(timeEl, 'time element') ??
-    dated(timeText && dateInText(timeText, lang), 'visible text') ??
+    dated(firstOf(nearHeadline(times, h1At), toIso), 'time element') ??
     dated(
-      firstOf(dateBoxes, (t) => (MODIFIED.test(t) ? null : dateInText(t, lang))),
+      firstOf(nearHeadline(timeTexts, h1At), (t) => dateInText(t, lang)),
+      'visible text',
+    ) ??
+    dated(
+      firstOf(nearHeadline(dateBoxes, h1At), (t) => (MODIFIED.test(t) ? null : dateInText(t, lang))),
       'visible text',
     ) ??
     dated(h1El && dateInText(textAfter(h1El, 300, 120), lang), 'visible text') ??
@@ -237,7 +243,7 @@ function visibleByline(
   h1At: number,
   clean: (v: string) => string | null,
 ): string | null {
-  const near = visible.filter((v) => h1At < 0 || (v.at >= h1At - BEFORE && v.at <= h1At + AFTER));
+  const near = visible.filter((v) => isNear(v.at, h1At));
   for (const kind of [0, 1, 2]) {
     const v = firstOf(
       near.filter((c) => c.kind === kind).map((c) => c.text),
@@ -246,6 +252,13 @@ function visibleByline(
     if (v) return v;
   }
   return null;
+}
+
+const isNear = (at: number, h1At: number) => h1At < 0 || (at >= h1At - BEFORE && at <= h1At + AFTER);
+
+/** The texts of candidates near the headline, in document order. */
+function nearHeadline(cands: { text: string; at: number }[], h1At: number): string[] {
+  return cands.filter((c) => isNear(c.at, h1At)).map((c) => c.text);
 }
 
 function hostOf(url: string | undefined): string | null {
