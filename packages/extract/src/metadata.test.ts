@@ -130,3 +130,24 @@ test('dates: a work object or meta tag first, the URL last; a bare WebPage date 
   assert.equal(url.published, '2024-07-04');
   assert.equal(url.publishedSource, 'url');
 });
+
+test("the title loses a part that is the site's name, and a heading's permalink sign", () => {
+  const read = (head: string, body = '', url?: string) => readBody(body, head, url).title;
+  assert.equal(
+    read('<title>Linear – The system for product development</title>', '', 'https://linear.app/'),
+    'The system for product development',
+  );
+  assert.equal(
+    read('<meta property="og:site_name" content="Cookshack"><title>Catering Tips | Cookshack</title>'),
+    'Catering Tips',
+  );
+  // what would be left says too little: kept whole
+  assert.equal(
+    read('<title>Home - Ohio Artisans</title>', '', 'https://ohioartisans.org/'),
+    'Home - Ohio Artisans',
+  );
+  assert.equal(
+    read('<title>Models</title>', '<h1>Models<a class="headerlink" href="#m">¶</a></h1>'),
+    'Models',
+  );
+});

@@ -186,11 +186,11 @@ export function readMetadata(
   const publisher = ld ? jsonName(ld.publisher as Json) : undefined;
   const siteName = m('og:site_name', 'application-name', 'twitter:site') ?? publisher ?? null;
 
-  const title = pickTitle(
-    ldStr('headline') ?? m('og:title', 'twitter:title', 'dc.title') ?? (titleTag || null),
-    h1,
+  const sites = [siteName, publisher ?? null, m('application-name'), siteOfHost(pageUrl)];
+  const title = withoutSiteName(
+    pickTitle(ldStr('headline') ?? m('og:title', 'twitter:title', 'dc.title') ?? (titleTag || null), h1),
+    sites,
   );
-  const sites = [siteName, publisher ?? null];
   const clean = (v: string | null | undefined) => cleanByline(v, sites);
   const byline =
     clean(ldAuthor(ld, ldObjects)) ??
@@ -397,10 +397,51 @@ function authorText(e: Element): string | null {
  */
 function pickTitle(declared: string | null, h1: string): string | null {
   const d = declared ? cleanTitle(decodeTwice(declared)) : '';
-  const h = decodeTwice(h1);
+  // Sphinx and MkDocs put a "¶" permalink inside every heading
+  const h = decodeTwice(h1).replace(/\s*[¶§#]$/, '');
   if (!d) return h || null;
   if (h && h.length >= 4 && h.length <= 300 && overlap(h, d) >= 0.6) return h;
   return d;
+}
+
+const TITLE_PARTS = /\s+[|–—·»•:]\s+|\s+-\s+/;
+const squash = (x: string) => x.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+
+/**
+ * The title without a part that is the site's name, first or last ("Linear – The system for product
+ * development", "Catering Tips | Cookshack"): the name is the publisher's, not the page's.
+ */
+function withoutSiteName(title: string | null, sites: (string | null)[]): string | null {
+  if (!title) return title;
+  const names = new Set(
+    sites
+      .filter((x): x is string => !!x)
+      .map(squash)
+      .filter((x) => x.length >= 3),
+  );
+  if (!names.size) return title;
+  const parts = title.split(TITLE_PARTS);
+  if (parts.length < 2) return title;
+  const seps = title.match(new RegExp(TITLE_PARTS.source, 'g')) ?? [];
+  const last = parts[parts.length - 1] as string;
+  const first = parts[0] as string;
+  // what is left must say more than "Home" or "Shop"
+  const keep = (rest: string) => (rest.trim().includes(' ') ? rest : title);
+  if (names.has(squash(last)))
+    return keep(title.slice(0, title.length - last.length - (seps.at(-1) ?? '').length));
+  if (names.has(squash(first))) return keep(title.slice(first.length + (seps[0] ?? '').length));
+  return title;
+}
+
+/** "example" for https://www.example.co.uk/…: a site's name as its address spells it. */
+function siteOfHost(url: string | undefined): string | null {
+  const host = hostOf(url);
+  if (!host) return null;
+  const labels = host.replace(/^www\d?\./, '').split('.');
+  // the label before the public suffix: two labels from the end, three for "co.uk"-like suffixes
+  const i =
+    labels.length >= 3 && /^(?:co|com|org|net|ac|gov)$/.test(labels[labels.length - 2] as string) ? 3 : 2;
+  return labels[labels.length - i] ?? null;
 }
 
 const WORDS = /[\p{L}\p{N}]+/gu;
