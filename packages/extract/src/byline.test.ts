@@ -14,6 +14,7 @@ test('a byline as written becomes a name', () => {
     'Jane Doe and John Roe',
   );
   assert.equal(cleanByline('Jane Doe, MD'), 'Jane Doe, MD');
+  assert.equal(cleanByline('msmash on Friday December 19, 2025'), 'msmash');
 });
 
 test('what is not a name is no byline', () => {
@@ -25,6 +26,7 @@ test('what is not a name is no byline', () => {
     'August 28, 2025',
     'Updated',
     'Coming Soon!',
+    'Insights from',
     'Click here to read everything this person has ever written about the subject at length.',
     '',
   ])

@@ -10,7 +10,7 @@ const LEAD =
   /^(?:(?:[\p{L}\d/.,]+\s+){0,2}by|author(?:ed by)?|von|par|por|di|door|autor(?:in)?|auteur|autore)\b\s*:?\s*/iu;
 // what follows a name in a byline: a separator, a date or its keyword, a reading time
 const TAIL =
-  /\s+(?:[|·•–—»⋅]|-\s|on\s+(?=\p{L}+\.? \d)|(?:published|updated|posted|last updated|modified|reviewed)\b|\d+\s*min\b|(?=\p{Lu}\p{Ll}{2,8}\.? \d{1,2},? \d{4})|(?=\d{1,2}[./]\d{1,2}[./]\d{2,4})).*$/isu;
+  /\s+(?:[|·•–—»⋅]|-\s|on\s+(?=\p{L}+\.? \d|(?:mon|tue|wed|thu|fri|sat|sun)\p{L}*\b)|(?:published|updated|posted|last updated|modified|reviewed)\b|\d+\s*min\b|(?=\p{Lu}\p{Ll}{2,8}\.? \d{1,2},? \d{4})|(?=\d{1,2}[./]\d{1,2}[./]\d{2,4})).*$/isu;
 // placeholders and the interface words a byline box also holds ("Updated", "Share", "Read more")
 const NOT_A_NAME =
   /^(?:undefined|null|none|n\/a|unknown|admin(?:istrator)?|staff|authors?|guest|updated|published|posted|share|follow|read more|more|view|profile|category|categories|type|topic|tags?|review|reviews|comments?|login|sign in|member login)$/i;
@@ -41,6 +41,8 @@ export function cleanByline(
   if (!s || s.length > 300 || names.some((n) => n.length > 60 || n.split(' ').length > 6)) return null;
   if (/^https?:|^www\.|@\S+\.\w|[<>{}]|\.(?:com|org|net)\b/i.test(s)) return null;
   if (!/\p{L}/u.test(s) || NOT_A_NAME.test(s)) return null;
+  // a phrase cut short ("Insights from"), not a name
+  if (/\s(?:from|by|of|the|and|at|in|on|with|for|to)$/i.test(s)) return null;
   // a date where a name should be ("August 28, 2025", "Sat, 20 Dec, 2025")
   if (dateInText(s) || /\d{1,2}[:/]\d{2}/.test(s)) return null;
   // a sentence or a call to action, not a name

@@ -151,3 +151,19 @@ test("the title loses a part that is the site's name, and a heading's permalink 
     'Models',
   );
 });
+
+test('an author that is the site itself gives way to the person under the headline', () => {
+  const m = readBody(
+    '<h1>Weekly wrap-up</h1><div class="post-author"><a href="/author/spencer">Spencer Writer</a></div>',
+    '<meta property="og:site_name" content="Rapid7"><meta name="author" content="Rapid7">',
+  );
+  assert.equal(m.byline, 'Spencer Writer');
+  // with no person to be found, the site's name stays
+  assert.equal(
+    readBody(
+      '<h1>T</h1>',
+      '<meta property="og:site_name" content="Rapid7"><meta name="author" content="Rapid7">',
+    ).byline,
+    'Rapid7',
+  );
+});

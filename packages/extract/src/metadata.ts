@@ -192,7 +192,7 @@ export function readMetadata(
     sites,
   );
   const clean = (v: string | null | undefined) => cleanByline(v, sites);
-  const byline =
+  const declaredBy =
     clean(ldAuthor(ld, ldObjects)) ??
     firstOf(
       AUTHOR_META.map((k) => meta.get(k)),
@@ -200,8 +200,14 @@ export function readMetadata(
     ) ??
     clean(twitterLabelled(meta, /written by|author|autor|auteur/i)) ??
     clean(itempropAuthor) ??
-    clean(relAuthor) ??
-    visibleByline(visible, h1At, clean);
+    clean(relAuthor);
+  // a declared author that is the site itself ("Rapid7" on rapid7.com) gives way to a person's byline
+  // under the headline
+  const siteKeys = new Set(sites.filter((x): x is string => !!x).map(squash));
+  const byline =
+    declaredBy && !siteKeys.has(squash(declaredBy))
+      ? declaredBy
+      : (visibleByline(visible, h1At, clean) ?? declaredBy);
 
   const lang = htmlLang;
   const published =
