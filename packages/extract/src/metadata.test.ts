@@ -167,3 +167,11 @@ test('an author that is the site itself gives way to the person under the headli
     'Rapid7',
   );
 });
+
+test("a forum thread's author is its first post's (data-author), not a later poster's microdata", () => {
+  const m = readBody(`<h1>Best closed headphones?</h1>
+    <article data-author="FirstPoster"><h4><a href="/members/firstposter.1/">FirstPoster</a></h4><p>Which?</p></article>
+    <article data-author="Replier"><section itemprop="author" itemscope><span itemprop="name">Replier</span></section>
+    <p>These.</p></article>`);
+  assert.equal(m.byline, 'FirstPoster');
+});

@@ -92,6 +92,7 @@ export function readMetadata(
   const timeTexts: { text: string; at: number }[] = [];
   let itempropDate: string | null = null;
   let itempropAuthor: string | null = null;
+  let dataAuthor: string | null = null;
   let relAuthor: string | null = null;
   let metaDateLike: string | null = null;
   // visible bylines, by kind (0 a byline box, 1 a "By …" line, 2 a link to an author page), with their
@@ -159,6 +160,9 @@ export function readMetadata(
     if (ip === 'datePublished')
       itempropDate ??= attr(e, 'datetime') || attr(e, 'content') || collapse(textOf(e));
     if (ip === 'author' && !itempropAuthor) itempropAuthor = authorText(e);
+    // forum software marks each post with its author's name (XenForo's data-author): the first is the
+    // thread's starter, whose post the page is about
+    if (!dataAuthor && e.attribs['data-author']) dataAuthor = e.attribs['data-author'];
     if (e.name !== 'html' && e.name !== 'body' && e.name !== 'meta') {
       if (visible.length < MAX_CANDIDATES && isBylineBox(e) && !inChrome(e)) {
         const t = bylineOf(e);
@@ -199,6 +203,7 @@ export function readMetadata(
       clean,
     ) ??
     clean(twitterLabelled(meta, /written by|author|autor|auteur/i)) ??
+    clean(dataAuthor) ??
     clean(itempropAuthor) ??
     clean(relAuthor);
   // a declared author that is the site itself ("Rapid7" on rapid7.com) gives way to a person's byline
