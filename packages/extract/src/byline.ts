@@ -56,10 +56,9 @@ export const BYLINE_CLASS =
 const NOT_BYLINE_CLASS =
   /bio|desc|about|avatar|image|img|photo|pic|social|share|follow|comment|more|posts|list/i;
 
-/** True when the element's class or id says it holds a byline. */
-export function isBylineBox(e: Element): boolean {
-  const c = `${e.attribs.class ?? ''} ${e.attribs.id ?? ''}`;
-  return c.length < 300 && BYLINE_CLASS.test(c) && !NOT_BYLINE_CLASS.test(c);
+/** True when an element's class and id (`label`) say it holds a byline. */
+export function isBylineBox(label: string): boolean {
+  return BYLINE_CLASS.test(label) && !NOT_BYLINE_CLASS.test(label);
 }
 
 /** A link to an author's page (/author/jane-doe, /authors/…, /people/…, /team/…). */

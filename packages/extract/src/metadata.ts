@@ -163,19 +163,24 @@ export function readMetadata(
     // forum software marks each post with its author's name (XenForo's data-author): the first is the
     // thread's starter, whose post the page is about
     if (!dataAuthor && e.attribs['data-author']) dataAuthor = e.attribs['data-author'];
-    if (e.name !== 'html' && e.name !== 'body' && e.name !== 'meta') {
-      if (visible.length < MAX_CANDIDATES && isBylineBox(e) && !inChrome(e)) {
+    if (e.name === 'html' || e.name === 'body' || e.name === 'meta') continue;
+    // class and id read once, and only when short: utility-class soups of hundreds of characters
+    // name no byline, and testing them on every element is most of this walk's cost
+    const { class: cls, id } = e.attribs;
+    const label = cls || id ? (id ? `${cls ?? ''} ${id}` : (cls as string)) : '';
+    if (label && label.length < 300) {
+      if (visible.length < MAX_CANDIDATES && isBylineBox(label) && !inChrome(e)) {
         const t = bylineOf(e);
         if (t) visible.push({ kind: 0, text: t, at });
       }
-      if (visible.length < MAX_CANDIDATES && opensWithBy(e) && !inChrome(e)) {
-        const t = shortText(e);
-        if (t) visible.push({ kind: 1, text: t, at });
-      }
-      if (dateBoxes.length < MAX_CANDIDATES && DATE_BOX.test(`${attr(e, 'class')} ${attr(e, 'id')}`)) {
+      if (dateBoxes.length < MAX_CANDIDATES && DATE_BOX.test(label)) {
         const t = shortText(e);
         if (t) dateBoxes.push({ text: t, at });
       }
+    }
+    if (visible.length < MAX_CANDIDATES && opensWithBy(e) && !inChrome(e)) {
+      const t = shortText(e);
+      if (t) visible.push({ kind: 1, text: t, at });
     }
   }
   const ld = mainJsonLd(ldObjects);
