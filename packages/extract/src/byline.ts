@@ -69,7 +69,13 @@ export const AUTHOR_HREF =
 export function opensWithBy(e: Element): boolean {
   const first = e.children[0];
   if (!first || !isText(first)) return false;
-  return /^\s*(?:(?:written|posted|published)\s+by|by|von|par|por|door)\b\s*:?/i.test(first.data);
+  // called on every element: look at the first letter before running the pattern
+  const d = first.data;
+  let i = 0;
+  while (i < d.length && d.charCodeAt(i) <= 32) i++;
+  const c = d.charCodeAt(i) | 32;
+  if (c !== 98 && c !== 119 && c !== 112 && c !== 118 && c !== 100) return false; // b w p v d
+  return /^(?:(?:written|posted|published)\s+by|by|von|par|por|door)\b\s*:?/i.test(d.slice(i, i + 40));
 }
 
 /**
