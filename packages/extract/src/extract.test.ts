@@ -34,7 +34,8 @@ test('an article page yields text, markdown and metadata', () => {
   const d = extract(PAGE, { url: 'https://news.example.com/2024/bridge' });
   assert.equal(d.title, 'Bridge to open in spring');
   assert.equal(d.author, 'Jane Reporter');
-  assert.equal(d.published, '2024-03-05T08:30:00.000Z');
+  assert.equal(d.published, '2024-03-05T09:30:00+01:00');
+  assert.equal(d.publishedSource, 'meta tag');
   assert.equal(d.siteName, 'The Daily Example');
   assert.equal(d.description, 'The new bridge opens next spring.');
   assert.equal(d.canonicalUrl, 'https://news.example.com/news/bridge?utm=x');

@@ -6,7 +6,7 @@ import { jsonLdObjects } from './json-ld.js';
 import { detectLanguage } from './language.js';
 import { absolutizeLinks, collectLinks, type Link } from './links.js';
 import { toMarkdown } from './markdown.js';
-import { readMetadata } from './metadata.js';
+import { type DateSource, readMetadata } from './metadata.js';
 import { limitNesting } from './nesting.js';
 import { detectPageType, type PageType } from './page-type.js';
 import { type PiiCounts, type PiiOption, redactPii, zeroPiiCounts } from './pii.js';
@@ -42,8 +42,10 @@ export interface ExtractedDocument {
   url: string | null;
   title: string | null;
   author: string | null;
-  /** ISO 8601 (date or date-time) when the page states one. */
+  /** ISO 8601 (date, or date-time with the page's own offset) when the page states one. */
   published: string | null;
+  /** Where `published` was read: JSON-LD, a meta tag, microdata, a <time>, the visible text or the URL. */
+  publishedSource: DateSource | null;
   siteName: string | null;
   /** ISO 639-1. */
   language: string | null;
@@ -177,6 +179,7 @@ function extractFrom(
     title: meta.title,
     author: meta.byline,
     published: meta.published,
+    publishedSource: meta.publishedSource,
     siteName: meta.siteName,
     language,
     description: meta.description,
@@ -218,6 +221,7 @@ function emptyDoc(
     title: null,
     author: null,
     published: null,
+    publishedSource: null,
     siteName: null,
     language: null,
     description: null,

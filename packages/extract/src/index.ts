@@ -1,3 +1,4 @@
+export type { DateSource } from './dates.js';
 export * from './decode.js';
 export * from './dedup.js';
 export * from './dedup-store.js';
