@@ -4,22 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { generateIdentity, signRegistration } from '@sward/core';
-import { SwardApiError, SwardClient, verifyBundleDir } from '@sward/sdk';
+import { SwardClient, verifyBundleDir } from '@sward/sdk';
 import { writeCrawlOutput } from '../packages/cli/src/crawl-output.js';
 import { type Answer, coordinatorWithNode, nodeSession, work } from './support/api-call.js';
 import { backends } from './support/backends.js';
 import { captureUpload } from './support/capture-maker.js';
 import { until } from './support/live.js';
-
-const failure = async (p: Promise<unknown>): Promise<SwardApiError> => {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof SwardApiError, String(e));
-    return e;
-  }
-  assert.fail('the call succeeded');
-};
+import { sdkFailure as failure } from './support/sdk-failure.js';
 
 // A customer cancels a running job (POST /v1/jobs/:id/cancel): nothing more is leased, the lease out is
 // closed and its late capture refused by name without penalty, the output so far verifies. Every backend.

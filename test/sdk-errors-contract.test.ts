@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { RunningCoordinator } from '@sward/coordinator';
 import { API_ERROR_CODES } from '@sward/core';
-import { SwardApiError, SwardClient, type SwardErrorCode } from '@sward/sdk';
+import { SwardClient, type SwardErrorCode } from '@sward/sdk';
 import { quietCoordinator } from './support/api-call.js';
+import { sdkFailure as failure } from './support/sdk-failure.js';
 
 let co: RunningCoordinator;
 let dir: string;
@@ -38,16 +39,6 @@ after(async () => {
   odd.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-const failure = async (p: Promise<unknown>): Promise<SwardApiError> => {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof SwardApiError, String(e));
-    return e;
-  }
-  assert.fail('the call succeeded');
-};
 
 test('a coordinator error reaches the caller with its closed code', async () => {
   const client = new SwardClient({ url: co.url, apiKey: co.firstApiKey as string });
