@@ -3,31 +3,15 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { generateIdentity, sha256Hex, signCapture } from '@sward/core/node-side';
+import { generateIdentity } from '@sward/core/node-side';
 import { CaptureSpool, type SpooledCapture } from './capture-spool.js';
+import { signedCapture } from './fake-coordinator.js';
 
 const node = generateIdentity();
 
 function capture(leaseId: string, text = `<p>${leaseId}</p>`): SpooledCapture {
-  const body = Buffer.from(text);
-  const signed = signCapture(node, {
-    v: 1,
-    nodeId: node.id,
-    leaseId,
-    jobId: 'j_1',
-    requestedUrl: 'http://127.0.0.1:1/a',
-    finalUrl: 'http://127.0.0.1:1/a',
-    redirects: [],
-    status: 200,
-    headers: { 'content-type': 'text/html' },
-    bodySha256: sha256Hex(body),
-    bodyLength: body.length,
-    fetchStart: new Date().toISOString(),
-    fetchEnd: new Date().toISOString(),
-    tlsCertSha256: null,
-    ip: '127.0.0.1',
-  });
-  return { leaseId, signed, body };
+  const made = signedCapture(node, { leaseId, jobId: 'j_1', url: 'http://127.0.0.1:1/a' }, Buffer.from(text));
+  return { leaseId, ...made };
 }
 
 const noBad = (file: string, why: string) => assert.fail(`${file}: ${why}`);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { generateIdentity, sha256Hex, signCapture } from '@sward/core/node-side';
+import { generateIdentity } from '@sward/core/node-side';
 import { CaptureUploader } from './capture-uploader.js';
 import { CoordinatorClient } from './client.js';
-import { type FakeCoordinator, lease, startFakeCoordinator } from './fake-coordinator.js';
+import { type FakeCoordinator, lease, signedCapture, startFakeCoordinator } from './fake-coordinator.js';
 
 let fake: FakeCoordinator;
 before(async () => {
@@ -27,27 +27,7 @@ async function leased(n: number) {
   for (let i = 0; i < n; i++) fake.queue.push(lease(`http://example.com/${next}`, next++));
   const leases = await client.lease(n, 0);
   assert.equal(leases.length, n);
-  const captures = leases.map((l) => {
-    const body = Buffer.from(`<p>${l.leaseId}</p>`);
-    const signed = signCapture(node, {
-      v: 1,
-      nodeId: node.id,
-      leaseId: l.leaseId,
-      jobId: l.jobId,
-      requestedUrl: l.url,
-      finalUrl: l.url,
-      redirects: [],
-      status: 200,
-      headers: { 'content-type': 'text/html' },
-      bodySha256: sha256Hex(body),
-      bodyLength: body.length,
-      fetchStart: new Date().toISOString(),
-      fetchEnd: new Date().toISOString(),
-      tlsCertSha256: null,
-      ip: '127.0.0.1',
-    });
-    return { signed, body };
-  });
+  const captures = leases.map((l) => signedCapture(node, l, Buffer.from(`<p>${l.leaseId}</p>`)));
   // the real client, its batch calls counted
   const batches: number[] = [];
   const counted = {

@@ -8,11 +8,14 @@ import {
   checkCaptureBody,
   type Enrolment,
   ed25519Jwk,
+  type Identity,
   jwkThumbprint,
   type RegisterOperatorRequest,
   readCaptureBatch,
   registerOperatorRequestSchema,
   type SignedCapture,
+  sha256Hex,
+  signCapture,
   verifyBytes,
   verifyEnrolment,
   verifyRegistration,
@@ -70,6 +73,32 @@ export function lease(url: string, n: number, extra: Partial<Lease> = {}): Lease
     maxBytes: 10 * 1024 * 1024,
     ...extra,
   };
+}
+
+/** A 200 text/html capture of `body` at `url` for `lease`, signed by `node`, as the fetcher makes one. */
+export function signedCapture(
+  node: Identity,
+  lease: Pick<Lease, 'leaseId' | 'jobId' | 'url'>,
+  body: Buffer,
+): { signed: SignedCapture; body: Buffer } {
+  const signed = signCapture(node, {
+    v: 1,
+    nodeId: node.id,
+    leaseId: lease.leaseId,
+    jobId: lease.jobId,
+    requestedUrl: lease.url,
+    finalUrl: lease.url,
+    redirects: [],
+    status: 200,
+    headers: { 'content-type': 'text/html' },
+    bodySha256: sha256Hex(body),
+    bodyLength: body.length,
+    fetchStart: new Date().toISOString(),
+    fetchEnd: new Date().toISOString(),
+    tlsCertSha256: null,
+    ip: '127.0.0.1',
+  });
+  return { signed, body };
 }
 
 export async function startFakeCoordinator(): Promise<FakeCoordinator> {
