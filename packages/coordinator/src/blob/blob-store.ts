@@ -18,6 +18,11 @@ export class BlobStore {
     return join('sha256', sha256.slice(0, 2), sha256.slice(2, 4), sha256);
   }
 
+  /** The body's file (an extraction thread reads it there itself). */
+  pathOf(sha256: string): string {
+    return join(this.root, this.relativePath(sha256));
+  }
+
   /** Folders known to exist: a body's folder is made once, not asked for on every write. */
   private readonly folders = new Set<string>();
 
@@ -54,7 +59,7 @@ export class BlobStore {
 
   async get(sha256: string): Promise<Buffer | null> {
     try {
-      return await readFile(join(this.root, this.relativePath(sha256)));
+      return await readFile(this.pathOf(sha256));
     } catch {
       return null;
     }

@@ -1,5 +1,4 @@
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type PiiOption, redactionFromKeep } from '@sward/extract';
 import type { Logger } from 'pino';
@@ -141,7 +140,7 @@ export class ExtractionPool {
     let reply: ExtractionReply;
     try {
       reply = await this.send({
-        bodyPath: join(this.blobs.root, this.blobs.relativePath(task.bodySha256)),
+        bodyPath: this.blobs.pathOf(task.bodySha256),
         signed: task.signed,
         redactPii,
       });
