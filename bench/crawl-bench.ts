@@ -1,6 +1,7 @@
 // Crawl throughput: a generated loopback site (politeness lifted, a bench-only flag) crawled by
-//   sward-procs     `sward coordinator` + N `sward node` processes from the compiled CLI, as a user runs
-//                   them (the issue's shape; CPU and peak RSS of the whole process tree)
+//   sward-procs     `sward coordinator` + N `sward node` processes, then `sward crawl`, all from the compiled
+//                   CLI, as a user runs them (the issue's shape; CPU, peak RSS and PSS of the whole process
+//                   tree, the bench's own process not in it)
 //   sward           coordinator (SQLite in a temp dir) + N in-process nodes, job through the SDK,
 //                   signing, ingest and link extraction on
 //   undici          a plain undici loop fetching the URLs Sward stored (same count, same concurrency)
@@ -25,6 +26,15 @@ import { startSampleSite } from '@sward/testsites';
 import { swardNodeArgs } from '../test/support/processes.js';
 import { formatSummary, inclusiveShare, startProfiler, summarise } from './support-cpuprofile.js';
 import { emitResult, kernelPeakRss, machineFacts, mib, runChild, sampleRss } from './support-proc.js';
+import {
+  otherThreads,
+  procCpu,
+  procMemory,
+  procPss,
+  procRss,
+  threadRoles,
+  threadsCpu,
+} from './support-proc-tree.js';
 
 const SCRIPT = fileURLToPath(import.meta.url);
 const args = process.argv.slice(2);
@@ -44,6 +54,11 @@ interface Result {
   /** Peak RSS from the 50 ms sampler and from the kernel (VmHWM), bytes. */
   rssPeak: number;
   rssKernelPeak: number;
+  /**
+   * Peak PSS, bytes (smaps_rollup, sampled every 250 ms): pages shared between processes split between them,
+   * so a tree of processes counts the node binary once where its summed RSS counts it per process.
+   */
+  pssPeak?: number;
   /** CPU seconds (user + system, all threads) during the timed window. */
   cpuSeconds: number;
   /** Requests the site answered during the child's run (filled in by the parent). */
@@ -166,8 +181,8 @@ function report(
   const out: string[] = [
     `Site: ${cfg.pages} article pages (+ hubs and specials), loopback, ${cfg.latencyMs} ms before every response, politeness off. Concurrency ${cfg.concurrency} (Sward: ${cfg.nodes} nodes × ${cfg.concurrency / cfg.nodes}).`,
     '',
-    '| round | system | pages | site requests | seconds | pages/s | vs undici (same round) | vs undici+linkedom | CPU s | CPU ms/page | peak RSS MiB (50 ms sampler / kernel HWM) |',
-    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| round | system | pages | site requests | seconds | pages/s | vs undici (same round) | vs undici+linkedom | CPU s | CPU ms/page | peak RSS MiB (50 ms sampler / kernel HWM; Sward: the tree summed) | peak PSS MiB (250 ms) |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   rounds.forEach((row, i) => {
     const rate = (s: System) => {
@@ -178,7 +193,7 @@ function report(
       const pps = r.pages / r.seconds;
       const vs = (s: System) => (Number.isNaN(rate(s)) ? '–' : `${((pps / rate(s)) * 100).toFixed(0)}%`);
       out.push(
-        `| ${i + 1} | ${r.system} | ${r.pages} | ${r.siteHits ?? '–'} | ${r.seconds.toFixed(2)} | ${pps.toFixed(0)} | ${vs('undici')} | ${vs('undici-linkedom')} | ${r.cpuSeconds.toFixed(1)} | ${((r.cpuSeconds * 1000) / r.pages).toFixed(1)} | ${mib(r.rssPeak)} / ${mib(r.rssKernelPeak)} |`,
+        `| ${i + 1} | ${r.system} | ${r.pages} | ${r.siteHits ?? '–'} | ${r.seconds.toFixed(2)} | ${pps.toFixed(0)} | ${vs('undici')} | ${vs('undici-linkedom')} | ${r.cpuSeconds.toFixed(1)} | ${((r.cpuSeconds * 1000) / r.pages).toFixed(1)} | ${mib(r.rssPeak)} / ${mib(r.rssKernelPeak)} | ${r.pssPeak === undefined ? '–' : mib(r.pssPeak)} |`,
       );
     }
   });
@@ -220,6 +235,11 @@ function report(
 
 async function child(system: System): Promise<void> {
   const rss = sampleRss(50);
+  let pssPeak = 0;
+  const pssSampler = setInterval(() => {
+    pssPeak = Math.max(pssPeak, procPss(process.pid));
+  }, 250);
+  pssSampler.unref();
   const site = opt('site', '');
   const concurrency = Number(opt('concurrency', '16'));
   const work = opt('work', '');
@@ -252,19 +272,24 @@ async function child(system: System): Promise<void> {
               );
   const r = await run();
   rss.stop();
-  // sward-procs: the process tree's sampled peak (coordinator + nodes + this process) in both columns
-  const { rssTree, ...rest } = r;
+  clearInterval(pssSampler);
+  // sward-procs: the process tree's sampled peak (coordinator + nodes + `sward crawl`) in both RSS columns
+  const { rssTree, pssTree, ...rest } = r;
   emitResult({
     system,
     ...rest,
     rssPeak: rssTree ?? rss.peak(),
     rssKernelPeak: rssTree ?? kernelPeakRss(),
+    pssPeak: pssTree ?? Math.max(pssPeak, procPss(process.pid)),
   } satisfies Result);
   // Crawlee and undici keep sockets and timers alive; the result is out, so leave now.
   process.exit(0);
 }
 
-type Timed = Pick<Result, 'pages' | 'seconds' | 'cpuSeconds' | 'extra'> & { rssTree?: number };
+type Timed = Pick<Result, 'pages' | 'seconds' | 'cpuSeconds' | 'extra'> & {
+  rssTree?: number;
+  pssTree?: number;
+};
 
 const cpuSince = (c: NodeJS.CpuUsage) => {
   const d = process.cpuUsage(c);
@@ -351,65 +376,28 @@ async function swardRun(
   };
 }
 
-/** utime + stime of a process (all its threads) or of one thread (`/proc/<pid>/task/<tid>`), in seconds. */
-function procCpu(statPath: string): number {
-  try {
-    // the command name (field 2) may hold spaces: count fields after its closing parenthesis
-    const f = readFileSync(statPath, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(f[11]) + Number(f[12])) / 100; // CLK_TCK is 100 on Linux
-  } catch {
-    return 0;
-  }
-}
-
-/** VmRSS, RssAnon (heap, stacks, malloc) and RssFile (mapped code) of a process, MiB. */
-function procMemory(pid: number): { rss: number; anon: number; file: number } {
-  try {
-    const st = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+) kB`).exec(st)?.[1] ?? 0);
-    return { rss: mib(kb('VmRSS') * 1024), anon: mib(kb('RssAnon') * 1024), file: mib(kb('RssFile') * 1024) };
-  } catch {
-    return { rss: 0, anon: 0, file: 0 };
-  }
-}
-
-/** CPU seconds of each thread of `pid`, by thread id. */
-function threadsCpu(pid: number): Map<number, number> {
-  const m = new Map<number, number>();
-  try {
-    for (const tid of readdirSync(`/proc/${pid}/task`))
-      m.set(Number(tid), procCpu(`/proc/${pid}/task/${tid}/stat`));
-  } catch {
-    // the process is gone: no threads to read
-  }
-  return m;
-}
-
-/** ms per page of each thread but the main one over a window (threads that ended in it are not listed). */
-function otherThreads(before: Map<number, number>, after: Map<number, number>, main: number, pages: number) {
-  return [...after]
-    .filter(([tid]) => tid !== main)
-    .map(([tid, cpu]) => ((cpu - (before.get(tid) ?? 0)) * 1000) / pages)
-    .filter((ms) => ms >= 0.01)
-    .sort((a, b) => b - a)
-    .map((ms) => +ms.toFixed(2));
-}
-
-function procRss(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
+/** One reading of the tree every 100 ms: wall clock (ms since the epoch, as the coordinator's job times) and CPU. */
+interface CpuSample {
+  at: number;
+  tree: number;
+  coordMain: number;
+  coordAll: number;
+  coordThreads: Map<number, number>;
+  nodes: number;
+  crawl: number;
+  statements: number;
+  captureInserts: number;
 }
 
 /**
- * Sward as a user runs it (the issue's shape): `sward coordinator` and `nodeCount` `sward node` processes from
- * the compiled CLI (packages/cli/bin/sward.js, dist/), the job through the SDK from this process. CPU is the
- * whole tree's (every thread of every process, from /proc) during the timed window; the coordinator's main
- * thread (capture path, leases, API) is reported apart from its extraction worker threads. Peak RSS is the
- * sum over the tree, sampled every 50 ms. `profileDir`: the coordinator runs with --cpu-prof into it.
+ * Sward as a user runs it (the issue's shape): `sward coordinator`, `nodeCount` `sward node` processes, then
+ * `sward crawl` (its own process: submits the job, follows it, writes the output folder), all from the
+ * compiled CLI (packages/cli/bin/sward.js, dist/). This process only watches: it reads CPU and memory of the
+ * three kinds of processes from /proc and never calls the coordinator. The crawl's window runs from starting
+ * `sward crawl` to the job's finishedAt (documents ready, the coordinator's clock); the command then writes
+ * its output, reported apart. CPU is every thread of every process of the tree, sampled every 100 ms;
+ * memory every 50 ms (RSS summed over the tree) and every 250 ms (PSS: shared pages split between the
+ * processes that map them). `profileDir`: the coordinator runs with --cpu-prof into it.
  */
 async function swardProcsRun(
   site: string,
@@ -424,7 +412,6 @@ async function swardProcsRun(
 ): Promise<Timed> {
   const { spawn } = await import('node:child_process');
   const { mkdirSync } = await import('node:fs');
-  const { SwardClient } = await import('@sward/sdk');
   const bin = baseBin || fileURLToPath(new URL('../packages/cli/bin/sward.js', import.meta.url));
   // SQL statements of the coordinator are counted by a preload (support-sqlite-count.mjs) into this file
   const sqlCount = join(work, 'sql-count.json');
@@ -447,7 +434,7 @@ async function swardProcsRun(
       }
       throw new Error(`sward ${args[0]} did not print ${re}: ${out}`);
     };
-    return { child, waitFor, exited: new Promise((r) => child.once('exit', r)) };
+    return { child, waitFor, out: () => out, exited: new Promise((r) => child.once('exit', r)) };
   };
   mkdirSync(work, { recursive: true });
   if (profileDir) mkdirSync(profileDir, { recursive: true });
@@ -482,126 +469,188 @@ async function swardProcsRun(
     const dir = join(work, `node-${i + 1}`);
     return start([...swardNodeArgs(url, dir), '--max-concurrent', String(perNode)], nodeFlags);
   });
-  const client = new SwardClient({ url, apiKey: key });
   // the nodes open their sessions and start asking for work before the clock starts
   await new Promise((r) => setTimeout(r, 3000));
-  const pids = [coord.child.pid, ...nodes.map((n) => n.child.pid)].filter((p): p is number => !!p);
   const coordPid = coord.child.pid as number;
-  const nodePids = pids.filter((p) => p !== coordPid);
-  const nodesCpu = () => nodePids.reduce((a, p) => a + procCpu(`/proc/${p}/stat`), 0);
+  const nodePids = nodes.map((n) => n.child.pid).filter((p): p is number => !!p);
   // What each process holds before the job (sessions open, nothing leased): a node's footprint at rest.
   const idle = { coordinator: procMemory(coordPid), node: procMemory(nodePids[0] as number) };
-  const treeCpu = () =>
-    pids.reduce((a, p) => a + procCpu(`/proc/${p}/stat`), 0) + cpuSince({ user: 0, system: 0 });
-  const threadCpu = () => {
-    const main = procCpu(`/proc/${coordPid}/task/${coordPid}/stat`);
-    return { main, all: procCpu(`/proc/${coordPid}/stat`), threads: threadsCpu(coordPid) };
-  };
-  let rssPeak = 0;
-  let coordRssPeak = 0;
-  let nodeRssPeak = 0;
-  let selfRssPeak = 0;
-  let sharedOncePeak = 0;
-  let tick = 0;
-  const sampler = setInterval(() => {
-    const coordRss = procRss(coordPid);
-    const nodeRss = nodePids.map(procRss);
-    const selfRss = process.memoryUsage.rss();
-    coordRssPeak = Math.max(coordRssPeak, coordRss);
-    nodeRssPeak = Math.max(nodeRssPeak, ...nodeRss);
-    selfRssPeak = Math.max(selfRssPeak, selfRss);
-    rssPeak = Math.max(
-      rssPeak,
-      nodeRss.reduce((a, r) => a + r, coordRss + selfRss),
-    );
-    // Every 250 ms: the tree with the file-backed pages (the node binary, mapped by every process of the
-    // tree, shared by the kernel) counted once, as one process like Crawlee's counts them.
-    if (tick++ % 5 === 0) {
-      const m = [...pids, process.pid].map(procMemory);
-      const once = m.reduce((a, x) => a + x.anon, 0) + Math.max(...m.map((x) => x.file));
-      sharedOncePeak = Math.max(sharedOncePeak, once);
-    }
-  }, 50);
-  const statements = async () => {
-    // the preload writes ten times a second: wait for a fresh total
-    await new Promise((r) => setTimeout(r, 250));
+  let crawlPid = 0;
+  const sqlTotals = () => {
     try {
       return JSON.parse(readFileSync(sqlCount, 'utf8')) as { statements: number; captureInserts: number };
     } catch {
       return { statements: Number.NaN, captureInserts: Number.NaN };
     }
   };
-  const s0 = await statements();
-  const cpu0 = treeCpu();
-  const c0 = threadCpu();
-  const n0 = nodesCpu();
-  const t0 = performance.now();
-  const job = await client.createCrawl({ seed: `${site}/`, maxPages: 1_000_000, maxDepth: 100 });
-  let done = await client.job(job.id);
-  // polled as `sward crawl` does (every 250 ms): a job's progress counts over all its URLs, and polling it
-  // every 50 ms cost the coordinator more main-thread CPU than some of what is measured here
-  for (let i = 0; i < 2400 && done.state !== 'done'; i++) {
-    await new Promise((r) => setTimeout(r, 250));
-    done = await client.job(job.id);
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  const cpuSeconds = treeCpu() - cpu0;
-  const c1 = threadCpu();
-  const n1 = nodesCpu();
+  const sampleCpu = (): CpuSample => {
+    const nodes = nodePids.reduce((a, p) => a + procCpu(`/proc/${p}/stat`), 0);
+    const coordAll = procCpu(`/proc/${coordPid}/stat`);
+    const crawl = crawlPid ? procCpu(`/proc/${crawlPid}/stat`) : 0;
+    return {
+      at: Date.now(),
+      tree: coordAll + nodes + crawl,
+      coordMain: procCpu(`/proc/${coordPid}/task/${coordPid}/stat`),
+      coordAll,
+      coordThreads: threadsCpu(coordPid),
+      nodes,
+      crawl,
+      ...sqlTotals(),
+    };
+  };
+  // Memory every 50 ms (PSS every 250 ms), CPU every 100 ms; peaks are taken afterwards, over the crawl's
+  // window (until the job is done) and over the whole command (its output written too).
+  const memory: MemorySample[] = [];
+  const samples: CpuSample[] = [];
+  let tick = 0;
+  const sampler = setInterval(() => {
+    memory.push({
+      at: Date.now(),
+      coordinator: procRss(coordPid),
+      nodes: nodePids.map(procRss),
+      crawl: crawlPid ? procRss(crawlPid) : 0,
+      pss:
+        tick % 5 === 0
+          ? [coordPid, ...nodePids, ...(crawlPid ? [crawlPid] : [])].reduce((a, p) => a + procPss(p), 0)
+          : 0,
+    });
+    if (tick++ % 2 === 0) samples.push(sampleCpu());
+  }, 50);
+  // the preload writes its totals ten times a second: let a fresh total land before the first reading
+  await new Promise((r) => setTimeout(r, 250));
+  const first = sampleCpu();
+  const t0 = first.at;
+  const crawl = start([
+    'crawl',
+    `${site}/`,
+    '--coordinator',
+    url,
+    '--api-key',
+    key,
+    '--max-pages',
+    '1000000',
+    '--max-depth',
+    '100',
+    '--out',
+    join(work, 'out'),
+    '--json',
+  ]);
+  crawlPid = crawl.child.pid as number;
+  // Bounded: a crawl that has not finished in 10 minutes is a failure, not a slow result.
+  const timeout = setTimeout(() => crawl.child.kill('SIGKILL'), 600_000);
+  // The job is done when the coordinator says so; its time comes back with the command's JSON, so the window
+  // closes in the samples afterwards. Until then the sampler counts every peak in the crawl's window.
+  const code = await crawl.exited;
+  clearTimeout(timeout);
+  const t2 = Date.now();
   clearInterval(sampler);
-  // A node after the crawl, idle again (a long-running node must come back to its resting size)
+  if (code !== 0) throw new Error(`sward crawl exited ${code}: ${crawl.out().slice(-2000)}`);
+  const answer = JSON.parse(crawl.out()) as {
+    job: {
+      createdAt: number;
+      capturedAt: number | null;
+      finishedAt: number;
+      stored: number;
+      progress?: { skipped?: number; failed?: number; pagesByNode?: Record<string, number> };
+    };
+    elapsedMs: number;
+  };
+  const done = answer.job;
+  // the first reading at or after the job's end closes the window (≤ 100 ms late)
+  const last = samples.find((s) => s.at >= done.finishedAt) ?? (samples.at(-1) as CpuSample);
+  const end = samples.at(-1) as CpuSample;
+  const peaks = {
+    crawlWindow: memoryPeaks(memory.filter((m) => m.at <= done.finishedAt)),
+    wholeCommand: memoryPeaks(memory),
+  };
+  // What the coordinator's threads are (gdb pauses it for a moment: after the window)
+  const roles = threadRoles(coordPid);
+  // The coordinator and a node after the crawl, idle again (a long-running process must come back down)
   await new Promise((r) => setTimeout(r, 2000));
   const after = { coordinator: procMemory(coordPid), node: procMemory(nodePids[0] as number) };
-  const s1 = await statements();
-  if (done.state !== 'done') throw new Error('Sward crawl did not finish in 10 minutes');
-  const urls: string[] = [];
-  for await (const p of client.pages(job.id)) {
-    const u = new URL(p.url);
-    urls.push(u.pathname + u.search);
-  }
+  const urls = readFileSync(join(work, 'out', 'pages.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const u = new URL((JSON.parse(l) as { url: string }).url);
+      return u.pathname + u.search;
+    });
   writeFileSync(urlsFile, JSON.stringify(urls));
   for (const p of [...nodes, coord]) p.child.kill('SIGINT');
   await Promise.all([...nodes, coord].map((p) => p.exited));
   rmSync(work, { recursive: true, force: true });
   const pages = done.stored;
+  const perPage = (a: number, b: number) => +(((b - a) * 1000) / pages).toFixed(2);
   return {
     pages,
-    seconds,
-    cpuSeconds,
-    rssTree: rssPeak,
+    seconds: (done.finishedAt - t0) / 1000,
+    cpuSeconds: last.tree - first.tree,
+    rssTree: peaks.crawlWindow.treeRss,
+    pssTree: peaks.crawlWindow.treePss,
     extra: {
+      // the job alone (created → documents ready), and the command whole (start → output written, exit)
+      jobSeconds: (done.finishedAt - done.createdAt) / 1000,
       capturedMs: done.capturedAt == null ? null : done.capturedAt - done.createdAt,
-      documentsReadyMs: done.finishedAt == null ? null : done.finishedAt - done.createdAt,
-      coordinatorMainCpuMsPerPage: +(((c1.main - c0.main) * 1000) / pages).toFixed(2),
-      coordinatorWorkersCpuMsPerPage: +(((c1.all - c1.main - (c0.all - c0.main)) * 1000) / pages).toFixed(2),
+      commandSeconds: (t2 - t0) / 1000,
+      outputCpuS: +(end.tree - last.tree).toFixed(2),
+      coordinatorMainCpuMsPerPage: perPage(first.coordMain, last.coordMain),
+      coordinatorWorkersCpuMsPerPage: perPage(
+        first.coordAll - first.coordMain,
+        last.coordAll - last.coordMain,
+      ),
       // the node processes together (fetch, sign, hash, spool, upload)
-      nodesCpuMsPerPage: +(((n1 - n0) * 1000) / pages).toFixed(2),
-      coordinatorPeakRssMiB: mib(coordRssPeak),
-      nodePeakRssMiB: mib(nodeRssPeak),
-      // the bench's own process (SDK client, job polls: `sward crawl`'s part, under tsx here) in the tree
-      benchProcessPeakRssMiB: mib(selfRssPeak),
-      treePeakSharedFilesOnceMiB: sharedOncePeak,
+      nodesCpuMsPerPage: perPage(first.nodes, last.nodes),
+      // `sward crawl` itself: start, submit, poll every 250 ms
+      crawlCommandCpuMsPerPage: perPage(first.crawl, last.crawl),
+      // the coordinator's other threads one by one, busiest first, named from their stacks (threadRoles)
+      coordinatorOtherThreadsMsPerPage: otherThreads(
+        first.coordThreads,
+        last.coordThreads,
+        coordPid,
+        pages,
+        roles,
+      ),
+      // peak RSS of each kind of process, the tree's summed RSS and its PSS, in the window and over the command
+      peakMiB: { crawlWindow: peaksMiB(peaks.crawlWindow), wholeCommand: peaksMiB(peaks.wholeCommand) },
       // RSS / anonymous / file-backed MiB of the coordinator and of node 1, before the job and 2 s after it
       idleMiB: idle,
       afterMiB: after,
-      // the coordinator's other threads one by one, busiest first (Node 20 names none of them): the
-      // extraction worker is the busiest when it is running; the rest are V8's GC and compiler helpers and
-      // libuv's pool (file reads and writes)
-      coordinatorOtherThreadsMsPerPage: otherThreads(c0.threads, c1.threads, coordPid, pages),
-      // over the timed window plus up to 0.25 s after it (the counter's file is written every 0.1 s)
-      sqlStatementsPerPage: +((s1.statements - s0.statements) / pages).toFixed(1),
+      sqlStatementsPerPage: +((last.statements - first.statements) / pages).toFixed(1),
       // answers (stored, skipped, failed) per INSERT INTO captures: the batches the capture path commits
       capturesPerCaptureInsert: +(
-        (done.progress ? done.stored + (done.progress.skipped ?? 0) + (done.progress.failed ?? 0) : pages) /
-        (s1.captureInserts - s0.captureInserts)
+        (pages + (done.progress?.skipped ?? 0) + (done.progress?.failed ?? 0)) /
+        (last.captureInserts - first.captureInserts)
       ).toFixed(2),
-      treePeakRssMiB: mib(rssPeak),
       profiles: profileDir ? readdirSync(profileDir) : [],
       skipped: done.progress?.skipped,
       failed: done.progress?.failed,
       pagesByNode: Object.values(done.progress?.pagesByNode ?? {}),
     },
   };
+}
+
+/** RSS of each process of the tree, bytes, at one moment; PSS of the whole tree every fifth sample (else 0). */
+interface MemorySample {
+  at: number;
+  coordinator: number;
+  nodes: number[];
+  crawl: number;
+  pss: number;
+}
+
+function memoryPeaks(ms: MemorySample[]) {
+  const max = (f: (m: MemorySample) => number) => ms.reduce((a, m) => Math.max(a, f(m)), 0);
+  return {
+    coordinator: max((m) => m.coordinator),
+    node: max((m) => Math.max(...m.nodes)),
+    crawlCommand: max((m) => m.crawl),
+    treeRss: max((m) => m.nodes.reduce((a, r) => a + r, m.coordinator + m.crawl)),
+    treePss: max((m) => m.pss),
+  };
+}
+
+function peaksMiB(p: ReturnType<typeof memoryPeaks>) {
+  return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, mib(v)]));
 }
 
 async function undiciRun(urls: string[], concurrency: number, parseLinks: boolean): Promise<Timed> {
