@@ -13,6 +13,7 @@ import {
 } from './dom.js';
 import { threadBox } from './forum-thread.js';
 import { declaredItemList, findItemList, type ItemList } from './item-list.js';
+import { markedArticle } from './marked-article.js';
 import type { PageType, PageTypeName } from './page-type.js';
 import { UNLIKELY, UNLIKELY_ON_FORUMS } from './patterns.js';
 import { holdsAnchor, type ProductHint, productAnchors, productBlock } from './product-block.js';
@@ -71,6 +72,8 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   // an article the page itself does not declare (no schema.org/Open Graph type) may be a service page
   if (sel && type && pageType !== 'documentation' && (pageType !== 'article' || type.confidence < 0.75))
     nodes = widenForType(sel.top, nodes, stats, body, type.type);
+  const marked = sel && pageType === 'article' ? markedArticle(nodes, stats) : null;
+  if (marked) nodes = [marked];
   const thread = sel && pageType === 'forum' ? threadBox(body, stats, nodes) : null;
   if (thread) nodes = [thread];
   const block = anchors ? productBlock(body, stats, anchors, nodes) : null;
