@@ -22,6 +22,7 @@ import { type Block, renderBlocks } from './render.js';
 import { revealableIds } from './reveal.js';
 import { computeStats, linkDensity, type Stats, type StatsMap } from './score.js';
 import { selectByScore } from './select.js';
+import { isTeaserBox } from './teaser-box.js';
 
 export interface MainContent {
   blocks: Block[];
@@ -74,6 +75,9 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
     nodes = widenForType(sel.top, nodes, stats, body, type.type);
   const marked = sel && pageType === 'article' ? markedArticle(nodes, stats) : null;
   if (marked) nodes = [marked];
+  // an article's siblings that are grids of other stories are not more of it
+  else if (sel && pageType === 'article' && nodes.length > 1)
+    nodes = nodes.filter((n) => n === sel.top || !isTeaserBox(n));
   const thread = sel && pageType === 'forum' ? threadBox(body, stats, nodes) : null;
   if (thread) nodes = [thread];
   const block = anchors ? productBlock(body, stats, anchors, nodes) : null;
