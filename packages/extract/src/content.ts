@@ -13,6 +13,7 @@ import {
 } from './dom.js';
 import { threadBox } from './forum-thread.js';
 import { declaredItemList, findItemList, type ItemList } from './item-list.js';
+import { markedArticle } from './marked-article.js';
 import type { PageType, PageTypeName } from './page-type.js';
 import { UNLIKELY, UNLIKELY_ON_FORUMS } from './patterns.js';
 import { holdsAnchor, type ProductHint, productAnchors, productBlock } from './product-block.js';
@@ -21,6 +22,7 @@ import { type Block, renderBlocks } from './render.js';
 import { revealableIds } from './reveal.js';
 import { computeStats, linkDensity, type Stats, type StatsMap } from './score.js';
 import { selectByScore } from './select.js';
+import { isTeaserBox } from './teaser-box.js';
 
 export interface MainContent {
   blocks: Block[];
@@ -71,6 +73,11 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   // an article the page itself does not declare (no schema.org/Open Graph type) may be a service page
   if (sel && type && pageType !== 'documentation' && (pageType !== 'article' || type.confidence < 0.75))
     nodes = widenForType(sel.top, nodes, stats, body, type.type);
+  const marked = sel && pageType === 'article' ? markedArticle(nodes, stats) : null;
+  if (marked) nodes = [marked];
+  // an article's siblings that are grids of other stories are not more of it
+  else if (sel && pageType === 'article' && nodes.length > 1)
+    nodes = nodes.filter((n) => n === sel.top || !isTeaserBox(n));
   const thread = sel && pageType === 'forum' ? threadBox(body, stats, nodes) : null;
   if (thread) nodes = [thread];
   const block = anchors ? productBlock(body, stats, anchors, nodes) : null;
