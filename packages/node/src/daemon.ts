@@ -448,7 +448,7 @@ export async function startNode(
     spool.close(); // its open segment goes if nothing is left in it
     // This node's pooled site connections go with it (other in-process nodes keep theirs).
     sharedConnections.closeOwner(identity.id);
-    await fetchLog.flushed().catch(() => {});
+    await fetchLog.close().catch(() => {});
     await client.close().catch(() => {});
     s.state = fatal ? 'failed' : 'stopped';
   };
