@@ -445,9 +445,10 @@ export async function startNode(
           log.warn({ err: messageOf(e) }, 'could not hand leases back; they expire on their own'),
         );
     limits.budget.flush();
+    spool.close(); // its open segment goes if nothing is left in it
     // This node's pooled site connections go with it (other in-process nodes keep theirs).
     sharedConnections.closeOwner(identity.id);
-    await fetchLog.flushed().catch(() => {});
+    await fetchLog.close().catch(() => {});
     await client.close().catch(() => {});
     s.state = fatal ? 'failed' : 'stopped';
   };

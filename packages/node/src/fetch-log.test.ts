@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, statSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -80,4 +80,36 @@ test('lines appended while a write is on its way all land, in order, each before
     (await readFetchLog(file)).map((e) => e.leaseId),
     Array.from({ length: 101 }, (_, i) => `l${i}`),
   );
+});
+
+test('the log is written through one open file until close(): a file renamed away keeps the lines', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sward-node-log-'));
+  const file = join(dir, 'fetch-log.jsonl');
+  const log = new FetchLog(file);
+  const entry = (leaseId: string) =>
+    ({
+      time: '2026-01-01T00:00:00.000Z',
+      jobId: 'j',
+      leaseId,
+      url: 'u',
+      bytes: 0,
+      outcome: 'failed',
+    }) as const;
+  await log.append(entry('l1'));
+  renameSync(file, join(dir, 'old.jsonl'));
+  await log.append(entry('l2'));
+  assert.deepEqual(
+    (await readFetchLog(join(dir, 'old.jsonl'))).map((e) => e.leaseId),
+    ['l1', 'l2'],
+    'the second line went to the file opened for the first (no open per write)',
+  );
+  await log.close();
+  await log.append(entry('l3'));
+  await log.close();
+  assert.equal(
+    readFileSync(file, 'utf8').trim().split('\n').length,
+    1,
+    'after close() the path is opened again',
+  );
+  assert.equal(statSync(file).mode & 0o777, 0o600);
 });

@@ -1,4 +1,4 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** One line of the operator's local log: what this node fetched, for whom, and what came of it. */
@@ -20,12 +20,14 @@ export interface FetchLogEntry {
 
 /**
  * Append-only JSONL; writes are queued so concurrent fetches never interleave lines. Lines that arrive
- * while a write is on its way go out together in the next one: one open/write/close for several pages
- * instead of one each (a node's per-page file calls were most of its CPU in a crawl profile).
+ * while a write is on its way go out together in the next one, through a file opened once (append mode)
+ * and kept open until close(): one write for several pages, instead of an open, a write and a close for
+ * each (a node's per-page file calls were most of its CPU in a crawl profile). To rotate the log under a
+ * running node, copy and truncate it (logrotate's `copytruncate`): a file renamed away keeps the lines.
  */
 export class FetchLog {
   private queue: Promise<void> = Promise.resolve();
-  private ready = false;
+  private handle: FileHandle | undefined;
   /** Lines waiting for the next write (that write is already queued when this is not empty). */
   private pending: string[] = [];
 
@@ -38,13 +40,23 @@ export class FetchLog {
   }
 
   private async writePending(): Promise<void> {
-    if (!this.ready) {
+    if (!this.handle) {
       await mkdir(dirname(this.file), { recursive: true });
-      this.ready = true;
+      this.handle = await open(this.file, 'a', 0o600);
     }
     const lines = this.pending.join('');
     this.pending = [];
-    await appendFile(this.file, lines, { mode: 0o600 });
+    await this.handle.write(lines);
+  }
+
+  /** Writes what is queued and closes the file; a later append opens it again. */
+  close(): Promise<void> {
+    this.queue = this.queue.then(async () => {
+      const h = this.handle;
+      this.handle = undefined;
+      await h?.close();
+    });
+    return this.queue;
   }
 
   /** Resolves when every queued line is on disk. */

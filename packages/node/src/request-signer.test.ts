@@ -56,3 +56,15 @@ test('a key whose keyid is not its thumbprint is refused; an expired key signs n
   signer.use(key(t - 120_000, t - 120_000, t - 1000));
   assert.throws(() => signer.headers(url, t), /not sending an unsigned request/);
 });
+
+test('every request gets a nonce of its own, 64 random bytes, across refills of the nonce pool', () => {
+  const t = Date.now();
+  const signer = new RequestSigner();
+  signer.use(key(t, t, t + 600_000));
+  const nonces = Array.from({ length: 300 }, () => {
+    const n = /nonce="([^"]+)"/.exec(signer.headers(url, t)['signature-input'])?.[1] ?? '';
+    assert.equal(Buffer.from(n, 'base64').length, 64, `a 64-byte nonce: ${n}`);
+    return n;
+  });
+  assert.equal(new Set(nonces).size, nonces.length, 'no nonce is used twice');
+});

@@ -1,4 +1,4 @@
-import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, type KeyObject, randomFillSync } from 'node:crypto';
 import {
   ed25519Jwk,
   jwkThumbprint,
@@ -8,6 +8,8 @@ import {
 } from '@sward/core/node-side';
 import { NodeError } from './errors.js';
 import type { SigningKeyResponse } from './protocol.js';
+
+const NONCE_BYTES = 64;
 
 interface HeldKey {
   readonly keyid: string;
@@ -28,6 +30,9 @@ interface HeldKey {
 export class RequestSigner {
   private key: HeldKey | null = null;
   private next: HeldKey | null = null;
+  /** Random bytes for nonces, drawn from the system's generator 64 nonces at a time (one call, not one each). */
+  private readonly random = Buffer.alloc(NONCE_BYTES * 64);
+  private randomAt = this.random.length;
 
   /** Takes a key from POST /v1/nodes/signing-key; refuses one whose keyid is not its own thumbprint. */
   use(k: SigningKeyResponse): void {
@@ -87,6 +92,24 @@ export class RequestSigner {
     // Honest traffic: a request that cannot be signed is not sent (DESIGN.md); the lease is retried later.
     if (!k || expires <= created)
       throw new NodeError('NETWORK', 'no valid Web Bot Auth signing key: not sending an unsigned request');
-    return signRequest(k.privateKey, url, k.signatureAgent, { created, expires, keyid: k.keyid }, covered);
+    const nonce = this.nonce();
+    return signRequest(
+      k.privateKey,
+      url,
+      k.signatureAgent,
+      { created, expires, keyid: k.keyid, nonce },
+      covered,
+    );
+  }
+
+  /** A fresh 64-byte nonce, base64, as signRequest would draw on its own. */
+  private nonce(): string {
+    if (this.randomAt === this.random.length) {
+      randomFillSync(this.random);
+      this.randomAt = 0;
+    }
+    const n = this.random.toString('base64', this.randomAt, this.randomAt + NONCE_BYTES);
+    this.randomAt += NONCE_BYTES;
+    return n;
   }
 }
