@@ -55,11 +55,16 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   cleanTree(body, undefined, UNLIKELY, shown);
   const pre = computeStats(body);
   const total = pre.get(body) as Stats;
+  // the box of the page's own JSON-LD ItemList is kept whatever it and its cards are called ("recirc")
+  const ownList = hints.itemUrls?.length
+    ? declaredItemList(body, pre, hints.itemUrls, hints.url)?.el
+    : undefined;
   // never drop by class name a node holding most of the page's paragraphs (e.g. "Page-ad-margins" wrappers)
   const changed = cleanTree(
     body,
     (e) => {
       if (spare?.(e)) return true;
+      if (ownList && (e === ownList || contains(e, ownList) || contains(ownList, e))) return true;
       const s = pre.get(e);
       return !!s && (s.paras > total.paras * 0.4 || s.chars - s.links > (total.chars - total.links) * 0.4);
     },
@@ -155,7 +160,8 @@ function widenForType(
   return cur === top ? nodes : [cur];
 }
 
-const DECLARED_ARTICLE = /^(json-ld|microdata):\w*(Article|Posting|Report)$|^og:article$/;
+const SCHEMA_ARTICLE = /^(json-ld|microdata):\w*(Article|Posting|Report)$/;
+const DECLARED_ARTICLE = new RegExp(`${SCHEMA_ARTICLE.source}|^og:article$`);
 
 /**
  * A listing or collection is its run of item boxes: when the page says it is one and the run holds about as
@@ -176,17 +182,21 @@ function withItemList(
   const linky = declared !== null || type.type === 'listing' || type.type === 'collection';
   // a "forum" with no post boxes is one by its URL alone (/topic/ is also a news tag page)
   const thread = type.type === 'forum' && type.signals.some((s) => s.startsWith('posts:'));
-  // a page that says it is an article (schema.org, Open Graph) is taken at its word
+  // item cards are short; boxes of a thousand characters each are sections (or a yearly archive)
+  const cards = list.items >= 8 && list.chars / list.items <= 600;
+  // a page that says it is an article (schema.org, Open Graph) is taken at its word, but Open Graph's
+  // "article" is on every page of many CMSs (tag and topic pages too): a page typed article by it alone
+  // yields to a run of item cards
+  const ogArticle = type.signals.includes('og:article') && (type.type !== 'article' || !cards);
   const undeclared =
     type.type !== 'documentation' &&
     !thread &&
     type.confidence < 0.75 &&
-    !type.signals.some((s) => DECLARED_ARTICLE.test(s));
+    !ogArticle &&
+    !type.signals.some((s) => SCHEMA_ARTICLE.test(s));
   // the chosen box already holds the run: it is kept, link-headed items and all, when the run is most of it
   if (nodes.some((n) => n === list.el || contains(n, list.el)))
     return (linky || undeclared) && list.chars >= chosen * 0.5 ? nodes : null;
-  // item cards are short; boxes of a thousand characters each are sections (or a yearly archive)
-  const cards = list.items >= 8 && list.chars / list.items <= 600;
   if (
     !declared &&
     !(linky && list.chars >= chosen * 0.8) &&

@@ -109,3 +109,34 @@ test('a blog index keeps its linked post titles, each before its summary, on a p
     assert.ok(d.text.includes(`What changed in version ${i}`), `summary ${i}: ${d.text}`);
   }
 });
+
+test("Open Graph's article type (which CMSs put on every page) does not keep a tag page from its items", () => {
+  const intro = `<div class="intro"><p>${prose(1)}</p></div>`;
+  const cards = Array.from(
+    { length: 10 },
+    (_, i) =>
+      `<li class="teaser-list__item"><a href="/news/${i}">Rental car story number ${i}</a><p>${i + 1} years ago</p></li>`,
+  ).join('');
+  const html = `<html><head><meta property="og:type" content="article"></head><body><div class="page">${intro}<ul class="teasers">${cards}</ul></div><footer>© news</footer></body></html>`;
+  const d = extract(html, { url: 'https://news.example/topic/Car%20Rental', secondOpinion: false });
+  assert.equal(d.pageType?.type, 'article', JSON.stringify(d.pageType));
+  for (let i = 0; i < 10; i++)
+    assert.ok(d.text.includes(`Rental car story number ${i}`), `card ${i} missing: ${d.text}`);
+});
+
+test('the box of the JSON-LD ItemList is kept even when its class reads as boilerplate ("recirc")', () => {
+  const urls = Array.from({ length: 8 }, (_, i) => `https://recipes.example/dinner-${i}`);
+  const ld = JSON.stringify({
+    '@context': 'https://schema.org',
+    '@type': 'ItemList',
+    itemListElement: urls.map((url, i) => ({ '@type': 'ListItem', position: i + 1, url })),
+  });
+  const cards = urls
+    .map((u, i) => `<a class="recirc-card" href="${u}"><span>Dinner no. ${i}</span></a>`)
+    .join('');
+  const html = `<html><head><script type="application/ld+json">${ld}</script></head><body>
+    <div class="intro"><h1>Dinner</h1>${[1, 2, 3, 4].map((i) => `<p>${prose(i)}</p>`).join('')}</div>
+    <div class="recirc-list">${cards}</div><footer>© Recipes</footer></body></html>`;
+  const d = extract(html, { url: 'https://recipes.example/dinner', secondOpinion: false });
+  for (let i = 0; i < 8; i++) assert.ok(d.text.includes(`Dinner no. ${i}`), `item ${i} missing: ${d.text}`);
+});
