@@ -231,13 +231,25 @@ export class FrontierStore {
     return p;
   }
 
-  /** How many leases a node holds now (the per-node cap). */
-  async leasesHeldBy(tx: SqlExecutor, nodeId: string): Promise<number> {
-    const held = await tx.get<{ n: number }>(
-      "SELECT count(*) AS n FROM urls WHERE state = 'leased' AND leased_to = ?",
-      [nodeId],
+  /**
+   * What a claim checks of its node, in one statement: revoked (a node with no row is not), its spot-check
+   * credibility, and how many leases it holds now (the per-node cap).
+   */
+  async nodeClaimFacts(
+    tx: SqlExecutor,
+    nodeId: string,
+  ): Promise<{ revoked: boolean; credibility: number; held: number }> {
+    const r = await tx.get<{ revoked_at: unknown; credibility: number | null; held: number }>(
+      `SELECT n.revoked_at, n.credibility,
+         (SELECT count(*) FROM urls WHERE state = 'leased' AND leased_to = ?) AS held
+       FROM (SELECT 1 AS one) o LEFT JOIN nodes n ON n.id = ?`,
+      [nodeId, nodeId],
     );
-    return Number(held?.n ?? 0);
+    return {
+      revoked: r?.revoked_at != null,
+      credibility: r?.credibility == null ? Number.POSITIVE_INFINITY : Number(r.credibility),
+      held: Number(r?.held ?? 0),
+    };
   }
 
   /**
@@ -332,24 +344,23 @@ export class FrontierStore {
     }));
   }
 
-  /** What leasing a job's pages must respect: the job, its key's daily page quota, pages out on lease. */
+  /**
+   * What leasing a job's pages must respect: the job, its key's daily page quota, pages out on lease. One
+   * statement (read once per job per claim; it was three).
+   */
   async jobLeaseFacts(tx: SqlExecutor, jobId: string) {
-    const job = await this.getJob(jobId, tx);
-    const key = await tx.get<{ id: string; pages_per_day: number | null }>(
-      `SELECT COALESCE(k.quota_key, k.id) AS id, k.pages_per_day
-       FROM jobs j JOIN api_keys k ON k.id = j.api_key_id WHERE j.id = ?`,
-      [jobId],
-    );
-    const leased = await tx.get<{ n: number }>(
-      "SELECT count(*) AS n FROM urls WHERE job_id = ? AND state = 'leased' AND kind = 'page'",
+    const r = await tx.get<Record<string, unknown>>(
+      `SELECT j.*, COALESCE(k.quota_key, k.id) AS quota_subject, k.pages_per_day AS key_pages_per_day,
+         (SELECT count(*) FROM urls u WHERE u.job_id = j.id AND u.state = 'leased' AND u.kind = 'page') AS leased_pages
+       FROM jobs j LEFT JOIN api_keys k ON k.id = j.api_key_id WHERE j.id = ?`,
       [jobId],
     );
     return {
-      job,
+      job: r ? mapJob(r) : undefined,
       // whose counters the pages are counted in (a key a customer made counts in its maker's)
-      quotaKey: key?.id ?? null,
-      keyPagesPerDay: key?.pages_per_day ?? null,
-      leased: Number(leased?.n ?? 0),
+      quotaKey: (r?.quota_subject as string | null | undefined) ?? null,
+      keyPagesPerDay: r?.key_pages_per_day == null ? null : Number(r.key_pages_per_day),
+      leased: Number(r?.leased_pages ?? 0),
     };
   }
 
