@@ -3,6 +3,7 @@ import { after, describe, test } from 'node:test';
 import { schedulerFor } from '@sward/coordinator';
 import { generateIdentity } from '@sward/core';
 import type { SqlExecutor } from '../packages/coordinator/src/store/sql-driver.js';
+import type { Store } from '../packages/coordinator/src/store/store.js';
 import { backends } from './support/backends.js';
 import { ingestStack } from './support/ingest-stack.js';
 
@@ -74,6 +75,15 @@ for (const backend of backends()) {
 
     const matching = (list: string[], re: RegExp) => list.filter((s) => re.test(s)).length;
 
+    /** The job runs while its leased URLs are open; once they are answered, finishIfDone ends it. */
+    const answeredEndsIt = async (store: Store, jobId: string, why: string) => {
+      assert.equal((await store.frontier.getJob(jobId))?.state, 'running', why);
+      await store.db.run("UPDATE urls SET state = 'stored' WHERE job_id = ? AND state = 'leased'", [jobId]);
+      await store.db.transaction((tx) => store.frontier.finishIfDone(tx, jobId));
+      assert.equal((await store.frontier.getJob(jobId))?.state, 'done', 'nothing open: the job is done');
+      await store.close();
+    };
+
     test('a claim reads its node and its job in one statement each, licence tokens once a scheduler', async () => {
       const { store, node, statements, tick } = await setup(20);
       const n = await node();
@@ -97,6 +107,39 @@ for (const backend of backends()) {
       );
       assert.equal(matching(sql, /lease_deadline < \?/), 0, 'no overdue sweep 10 ms after the last one');
       await store.close();
+    });
+
+    test('a job is checked for its end in one statement while it has URLs open, and ends when none is', async () => {
+      const { store, node, job, statements } = await setup(2);
+      const n = await node();
+      const leases = await schedulerFor(store).claim(n, 2);
+      assert.equal(leases.length, 2, 'both pages leased');
+      const [, sql] = await statements(() =>
+        store.db.transaction((tx) => store.frontier.finishIfDone(tx, job.id)),
+      );
+      assert.deepEqual(
+        sql.filter((q) => !/^(BEGIN|COMMIT)/.test(q)).length,
+        1,
+        `one statement for a running job with URLs open: ${sql.join('\n')}`,
+      );
+      await answeredEndsIt(store, job.id, 'leased URLs keep the job open');
+    });
+
+    test('a full job skips its queued URLs and ends once its leased ones are answered', async () => {
+      const { store, node, job } = await setup(3);
+      const n = await node();
+      assert.equal((await schedulerFor(store).claim(n, 1)).length, 1, 'one page leased');
+      await store.db.run('UPDATE jobs SET stored = 100 WHERE id = ?', [job.id]);
+      await store.db.transaction((tx) => store.frontier.finishIfDone(tx, job.id));
+      const left = await store.db.all<{ state: string; reason: string | null }>(
+        "SELECT state, reason FROM urls WHERE job_id = ? AND state <> 'leased'",
+        [job.id],
+      );
+      assert.ok(
+        left.length === 2 && left.every((r) => r.state === 'skipped' && r.reason === 'max_pages'),
+        `queued URLs of a full job are skipped: ${JSON.stringify(left)}`,
+      );
+      await answeredEndsIt(store, job.id, 'its leased page keeps it open');
     });
 
     test('an overdue lease goes back at the first claim a second after the last sweep', async () => {

@@ -753,21 +753,28 @@ export class FrontierStore {
   /** A job is done when nothing is queued or leased, or when it has stored maxPages pages. */
   async finishIfDone(tx: SqlExecutor, jobId: string): Promise<void> {
     if (jobId === POLICY_JOB) return;
-    const job = await this.getJob(jobId, tx);
+    // The job and whether any of its URLs is queued or leased (whether, not how many: a count walks every
+    // queued URL of a large crawl per batch), in one statement: this runs after every capture batch.
+    const r = await tx.get<Record<string, unknown>>(
+      `SELECT j.*,
+         EXISTS (SELECT 1 FROM urls u WHERE u.job_id = j.id AND u.state = 'queued') AS any_queued,
+         EXISTS (SELECT 1 FROM urls u WHERE u.job_id = j.id AND u.state = 'leased') AS any_leased
+       FROM jobs j WHERE j.id = ?`,
+      [jobId],
+    );
+    const job = r ? mapJob(r) : undefined;
     if (job?.state === 'cancelled' && job.finishedAt === null) return finishCancelled(tx, jobId, Date.now());
-    if (job?.state !== 'running') return;
+    if (!r || job?.state !== 'running') return;
     const now = Date.now();
-    if (job.stored >= job.options.maxPages) {
+    const full = job.stored >= job.options.maxPages;
+    if (full) {
       await tx.run(
         "UPDATE urls SET state = 'skipped', reason = 'max_pages', updated_at = ? WHERE job_id = ? AND state = 'queued'",
         [now, jobId],
       );
     }
-    // whether any URL is open, not how many: a count walks every queued URL of a large crawl per batch
-    const open = await tx.get(
-      "SELECT 1 AS x FROM urls WHERE job_id = ? AND state IN ('queued', 'leased') LIMIT 1",
-      [jobId],
-    );
+    // a full job's queued URLs were just skipped: only its leased ones keep it open
+    const open = truthy(r.any_leased) || (!full && truthy(r.any_queued));
     if (!open) {
       // Captured: nothing left to fetch. Done: every stored page has its document too (extract_queue empty).
       await tx.run('UPDATE jobs SET captured_at = ? WHERE id = ? AND captured_at IS NULL', [now, jobId]);
@@ -812,6 +819,9 @@ async function enqueue(tx: SqlExecutor, jobId: string, urls: readonly NewUrl[]):
     );
   }
 }
+
+/** A boolean column as either backend returns it (SQLite 0/1, PostgreSQL true/false). */
+const truthy = (v: unknown): boolean => v === true || Number(v) === 1;
 
 function mapLease(r: Record<string, unknown>): LeaseRow {
   return {
