@@ -30,10 +30,15 @@ export function parseSignedCaptureWith(parser: Parser, input: unknown): SignedCa
 
 /** Checks the node's signature over the canonical capture; the signed record and its log-leaf bytes. */
 export function verifiedCaptureLeaf(sc: SignedCapture): { signed: SignedCapture; leafBytes: Buffer } {
+  return { signed: sc, leafBytes: signedCaptureBytes(verifiedCaptureBytes(sc), sc) };
+}
+
+/** Checks the node's signature over the canonical capture and returns those bytes; throws CoreError. */
+export function verifiedCaptureBytes(sc: SignedCapture): Buffer {
   const captureBytes = canonicalBytes(sc.capture);
   if (!verifyBytes(sc.capture.nodeId, captureBytes, sc.signature))
     throw new CoreError('BAD_SIGNATURE', `capture signature does not verify for node ${sc.capture.nodeId}`);
-  return { signed: sc, leafBytes: signedCaptureBytes(captureBytes, sc) };
+  return captureBytes;
 }
 
 const LEAF_HEAD = Buffer.from('{"capture":');

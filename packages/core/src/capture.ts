@@ -1,6 +1,12 @@
 import * as z from 'zod/mini';
 import { canonicalBytes } from './canonical-json.js';
-import { capturePrefixedLeaf, parseSignedCaptureWith, verifiedCaptureLeaf } from './capture-leaf.js';
+import {
+  capturePrefixedLeaf,
+  parseSignedCaptureWith,
+  signedCaptureBytes,
+  verifiedCaptureBytes,
+  verifiedCaptureLeaf,
+} from './capture-leaf.js';
 import {
   type Capture,
   captureSchema,
@@ -23,6 +29,7 @@ export {
   redirectHopSchema,
   SIGNED_HEADERS,
   type SignedCapture,
+  signedCaptureBytes,
   signedCaptureSchema,
 };
 
@@ -49,6 +56,16 @@ export function verifySignedCapture(input: unknown): SignedCapture {
  */
 export function verifySignedCaptureLeaf(input: unknown): { signed: SignedCapture; leafBytes: Buffer } {
   return verifiedCaptureLeaf(parseSignedCapture(input));
+}
+
+/**
+ * verifySignedCapture that also returns the canonical capture bytes it checked, from which the log leaf is
+ * made with or without a rights receipt (`signedCaptureBytes(captureBytes, { rights, signature })`, equal to
+ * captureLeafBytes of that record) without canonicalising the capture again.
+ */
+export function verifySignedCaptureBytes(input: unknown): { signed: SignedCapture; captureBytes: Buffer } {
+  const signed = parseSignedCapture(input);
+  return { signed, captureBytes: verifiedCaptureBytes(signed) };
 }
 
 /**

@@ -151,9 +151,9 @@ export function nodeRoutes(deps: AppDeps): Hono<Env> {
     if (ask === null) return c.json({ results });
     // The node's next leases ride on the answer (one request per round trip instead of two), claimed after
     // the batch committed, so the links it just queued can go out at once. Every check of /lease holds (its
-    // cap, revoked, distrusted: then none, and the node's own lease request hears why); nothing waits, the
-    // answers to the captures must not.
-    const leases = isClosing() || (await leaseRefusal(id)) ? [] : await scheduler.claim(id, ask);
+    // cap, revoked, distrusted: then none, and the node's own lease request hears why; the claim checks them
+    // in its transaction); nothing waits, the answers to the captures must not.
+    const leases = isClosing() ? [] : await scheduler.claim(id, ask, undefined, spotChecks.config.bar);
     return c.json({ results, leases: wireLeases(leases) });
   });
 

@@ -23,6 +23,13 @@ export class BlobStore {
     return join(this.root, this.relativePath(sha256));
   }
 
+  /**
+   * Temporary names: random per store object, then a counter (a random name per write cost a call into
+   * the CSPRNG per body); unique across processes sharing the folder as the random part is.
+   */
+  private readonly tmpTag = randomBytes(6).toString('hex');
+  private written = 0;
+
   /** Folders known to exist: a body's folder is made once, not asked for on every write. */
   private readonly folders = new Set<string>();
 
@@ -36,7 +43,7 @@ export class BlobStore {
     const rel = this.relativePath(sha256);
     const path = join(this.root, rel);
     const folder = join(path, '..');
-    const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+    const tmp = `${path}.${this.tmpTag}${(this.written++).toString(36)}.tmp`;
     if (body.length <= SYNC_WRITE_MAX) {
       if (!this.folders.has(folder)) mkdirSync(folder, { recursive: true });
       try {

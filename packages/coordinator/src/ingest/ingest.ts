@@ -2,7 +2,6 @@ import {
   type Capture,
   type CaptureBatchItem,
   CoreError,
-  captureLeafBytes,
   checkCaptureBody,
   jobPurpose,
   normalizeUrl,
@@ -11,9 +10,11 @@ import {
   redirectChainProblem,
   robotsStateFromStatus,
   robotsVerdict,
+  type SignedCapture,
   sha256Hex,
+  signedCaptureBytes,
   tdmReserved,
-  verifySignedCapture,
+  verifySignedCaptureBytes,
 } from '@sward/core';
 import { EXTRACTOR } from '@sward/extract';
 import type { BlobStore } from '../blob/blob-store.js';
@@ -359,7 +360,9 @@ export class Ingest {
     if (verdict.outcome === 'stored') await this.blobs.put(c.bodySha256, body);
     // The leaf carries the rights receipt: the log's signed checkpoints commit to it (docs/PROTOCOL.md).
     const receipt = rights.receipt(creator);
-    const leafText = receipt ? captureLeafBytes({ ...sc, rights: receipt }).toString('utf8') : signed;
+    const leafText = receipt
+      ? signedCaptureBytes(v.captureBytes, { rights: receipt, signature: sc.signature }).toString('utf8')
+      : signed;
     return {
       l,
       c,
@@ -827,10 +830,14 @@ function fetchedDirectly(requestedUrl: string, finalUrl: string): boolean {
   return (normalizeUrl(requestedUrl) ?? requestedUrl) === finalUrl;
 }
 
-/** A capture whose signature checked out, with its leaf (the signed record) and id (the leaf's hash). */
+/**
+ * A capture whose signature checked out, with its leaf (the signed record), id (the leaf's hash) and
+ * canonical capture bytes (the leaf with a receipt is made around them).
+ */
 interface Verified {
-  sc: ReturnType<typeof verifySignedCapture>;
+  sc: SignedCapture;
   leaf: Buffer;
+  captureBytes: Buffer;
   captureId: string;
 }
 
@@ -843,16 +850,17 @@ interface BatchReads {
 }
 
 function verify(capture: unknown, signature: unknown): Verified {
-  let sc: ReturnType<typeof verifySignedCapture>;
+  let checked: ReturnType<typeof verifySignedCaptureBytes>;
   try {
-    sc = verifySignedCapture({ capture, signature });
+    checked = verifySignedCaptureBytes({ capture, signature });
   } catch (e) {
     if (e instanceof CoreError)
       throw new CoordinatorError(e.code === 'BAD_SIGNATURE' ? 'BAD_SIGNATURE' : 'BAD_REQUEST', e.message);
     throw e;
   }
-  const leaf = captureLeafBytes(sc);
-  return { sc, leaf, captureId: `c_${sha256Hex(leaf).slice(0, 32)}` };
+  const { signed: sc, captureBytes } = checked;
+  const leaf = signedCaptureBytes(captureBytes, sc);
+  return { sc, leaf, captureBytes, captureId: `c_${sha256Hex(leaf).slice(0, 32)}` };
 }
 
 function checkLease(

@@ -20,7 +20,7 @@ export interface LeaseAccessRefusal {
  * never pass the budget however many nodes fetch at once: the price is held while the lease is open and
  * settled by the capture (payment-store.ts). When less than the ceiling is left, the lease waits for open
  * holds to settle; with none open, what is left is offered (possibly nothing), and a site asking more is
- * recorded as `budget_exhausted` from its signed 402. One instance per claim: it caches each job's tokens.
+ * recorded as `budget_exhausted` from its signed 402. One instance per claim.
  *
  * A page of a claimed domain whose owner set a price (`creatorPrice`, micro-USD a page) costs that price on
  * top of what the site asks: the two together stay within --max-price (the site is offered what is left of
@@ -29,9 +29,14 @@ export interface LeaseAccessRefusal {
  * as `creator:price-above-max`); with a budget too small for it and nothing held, `creator:budget-exhausted`.
  */
 export class LeaseAccessPlanner {
-  private readonly tokens = new Map<string, Map<string, string>>();
-
-  constructor(private readonly payments: PaymentStore) {}
+  /**
+   * `tokens`: each job's licence tokens by origin, shared across claims (the scheduler's): they are written
+   * with the job, in its creating transaction, and never change, so a job's are read once, not per claim.
+   */
+  constructor(
+    private readonly payments: PaymentStore,
+    private readonly tokens: Map<string, Map<string, string>> = new Map(),
+  ) {}
 
   /** The plan for `url` of job `jobId`, or 'wait' to leave the URL queued for a later claim. */
   async plan(
@@ -44,6 +49,7 @@ export class LeaseAccessPlanner {
     let tokens = this.tokens.get(jobId);
     if (!tokens) {
       tokens = await this.payments.licenseTokens(tx, jobId);
+      if (this.tokens.size >= 1000) this.tokens.clear();
       this.tokens.set(jobId, tokens);
     }
     const access: LeaseAccess = {};

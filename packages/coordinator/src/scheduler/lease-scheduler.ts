@@ -74,6 +74,9 @@ export interface SchedulerStore {
   takedowns: TakedownStore;
 }
 
+/** How often (scheduler clock, ms) claims look for leases past their deadline. */
+const OVERDUE_SWEEP_MS = 1000;
+
 /**
  * Which URL goes to which node, and when. With politeness on, an origin gets one request at a time and
  * waits max(Crawl-delay, hostDelayMs) after each answer; robots.txt and tdmrep.json are fetched (through a
@@ -97,6 +100,11 @@ export class LeaseScheduler {
     this.config = store.frontier.config;
   }
 
+  /** Each job's licence tokens, read once (LeaseAccessPlanner). */
+  private readonly jobTokens = new Map<string, Map<string, string>>();
+  /** When (scheduler clock) a claim last looked for overdue leases; see claimWithin. */
+  private lastOverdueSweep = Number.NEGATIVE_INFINITY;
+
   /** Woken when this process may have made work leasable; lease long-polls wait on it (work-signal.ts). */
   readonly work = new WorkSignal();
 
@@ -111,9 +119,17 @@ export class LeaseScheduler {
     await this.work.wait(Math.min(maxMs, readyIn), signal);
   }
 
-  /** Hands out up to `max` leases to `nodeId`. */
-  async claim(nodeId: string, max: number, now = this.config.clock()): Promise<Lease[]> {
-    const leases = await this.claimWithin(nodeId, max, now);
+  /**
+   * Hands out up to `max` leases to `nodeId`; none to a node below `minCredibility` (the spot-check bar:
+   * POST /v1/nodes/lease says why itself, a capture batch's ask just gets none).
+   */
+  async claim(
+    nodeId: string,
+    max: number,
+    now = this.config.clock(),
+    minCredibility = Number.NEGATIVE_INFINITY,
+  ): Promise<Lease[]> {
+    const leases = await this.claimWithin(nodeId, max, now, minCredibility);
     // A revoke that committed while these leases were made (after the check above) ran its take-back
     // before they existed: take them back here. One that commits later finds them and takes them back itself.
     if (leases.length && (await this.revoked(this.store.db, nodeId))) {
@@ -132,18 +148,28 @@ export class LeaseScheduler {
     return r?.revoked_at != null;
   }
 
-  private claimWithin(nodeId: string, max: number, now: number): Promise<Lease[]> {
+  private claimWithin(nodeId: string, max: number, now: number, minCredibility: number): Promise<Lease[]> {
     const { frontier } = this;
     const touched = new Set<string>();
     return this.store.db.transaction(async (tx) => {
       // A revoked node gets nothing, even when its lease call passed the route's check before the revoke.
-      if (await this.revoked(tx, nodeId)) return [];
-      await this.expireLeases(tx, now, touched);
+      // One statement: revoked, credibility, leases held (the per-node cap).
+      const node = await frontier.nodeClaimFacts(tx, nodeId);
+      if (node.revoked || node.credibility < minCredibility) return [];
+      let held = node.held;
+      // Overdue leases go back at most once a second (a statement on every claim, and claims come several a
+      // second): a lease past its deadline is refused to its node at once anyway (ingest's lease check), so
+      // the sweep only decides how soon another node gets its URL.
+      if (now - this.lastOverdueSweep >= OVERDUE_SWEEP_MS || now < this.lastOverdueSweep) {
+        this.lastOverdueSweep = now;
+        held -= await this.expireLeases(tx, now, touched, nodeId);
+      }
       // Nodes silent past nodeTimeoutMs lose their leases at once (store/lease-handback.ts).
+      // (a node claiming now is not silent: its own leases stay, and `held` with them)
       await frontier.releaseSilentNodes(tx, now, touched);
       const cap = this.config.quotas.leasesPerNode;
       if (cap > 0) {
-        max = Math.min(max, cap - (await frontier.leasesHeldBy(tx, nodeId)));
+        max = Math.min(max, cap - held);
         if (max <= 0) {
           for (const jobId of touched) await frontier.finishIfDone(tx, jobId);
           return [];
@@ -272,7 +298,7 @@ export class LeaseScheduler {
         crawl: Job['options'] | null;
       }
     >();
-    const access = new LeaseAccessPlanner(this.store.frontier.payments);
+    const access = new LeaseAccessPlanner(this.store.frontier.payments, this.jobTokens);
     // The domain owner's terms (sward creator terms), read once per origin per round.
     const terms = this.creatorTerms
       ? await this.creatorTerms.forHost(tx, new URL(host.origin).hostname)
@@ -474,8 +500,16 @@ export class LeaseScheduler {
     return this.frontier.skipByPolicy(tx, id, 'crawl_delay_too_long', detail, host.robotsDoc, null);
   }
 
-  /** Leases past their deadline go back to the queue for another node, counted as an attempt. */
-  private async expireLeases(tx: SqlExecutor, now: number, touched: Set<string>): Promise<void> {
+  /**
+   * Leases past their deadline go back to the queue for another node, counted as an attempt. Returns how
+   * many of them `nodeId` held.
+   */
+  private async expireLeases(
+    tx: SqlExecutor,
+    now: number,
+    touched: Set<string>,
+    nodeId: string,
+  ): Promise<number> {
     const overdue = await this.frontier.overdueLeases(tx, now);
     if (overdue.length) this.events.expired?.(overdue.length);
     for (const r of overdue) {
@@ -492,6 +526,7 @@ export class LeaseScheduler {
       );
       touched.add(r.job_id);
     }
+    return overdue.filter((r) => r.leased_to === nodeId).length;
   }
 }
 

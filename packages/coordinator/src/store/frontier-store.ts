@@ -231,13 +231,25 @@ export class FrontierStore {
     return p;
   }
 
-  /** How many leases a node holds now (the per-node cap). */
-  async leasesHeldBy(tx: SqlExecutor, nodeId: string): Promise<number> {
-    const held = await tx.get<{ n: number }>(
-      "SELECT count(*) AS n FROM urls WHERE state = 'leased' AND leased_to = ?",
-      [nodeId],
+  /**
+   * What a claim checks of its node, in one statement: revoked (a node with no row is not), its spot-check
+   * credibility, and how many leases it holds now (the per-node cap).
+   */
+  async nodeClaimFacts(
+    tx: SqlExecutor,
+    nodeId: string,
+  ): Promise<{ revoked: boolean; credibility: number; held: number }> {
+    const r = await tx.get<{ revoked_at: unknown; credibility: number | null; held: number }>(
+      `SELECT n.revoked_at, n.credibility,
+         (SELECT count(*) FROM urls WHERE state = 'leased' AND leased_to = ?) AS held
+       FROM (SELECT 1 AS one) o LEFT JOIN nodes n ON n.id = ?`,
+      [nodeId, nodeId],
     );
-    return Number(held?.n ?? 0);
+    return {
+      revoked: r?.revoked_at != null,
+      credibility: r?.credibility == null ? Number.POSITIVE_INFINITY : Number(r.credibility),
+      held: Number(r?.held ?? 0),
+    };
   }
 
   /**
@@ -332,24 +344,23 @@ export class FrontierStore {
     }));
   }
 
-  /** What leasing a job's pages must respect: the job, its key's daily page quota, pages out on lease. */
+  /**
+   * What leasing a job's pages must respect: the job, its key's daily page quota, pages out on lease. One
+   * statement (read once per job per claim; it was three).
+   */
   async jobLeaseFacts(tx: SqlExecutor, jobId: string) {
-    const job = await this.getJob(jobId, tx);
-    const key = await tx.get<{ id: string; pages_per_day: number | null }>(
-      `SELECT COALESCE(k.quota_key, k.id) AS id, k.pages_per_day
-       FROM jobs j JOIN api_keys k ON k.id = j.api_key_id WHERE j.id = ?`,
-      [jobId],
-    );
-    const leased = await tx.get<{ n: number }>(
-      "SELECT count(*) AS n FROM urls WHERE job_id = ? AND state = 'leased' AND kind = 'page'",
+    const r = await tx.get<Record<string, unknown>>(
+      `SELECT j.*, COALESCE(k.quota_key, k.id) AS quota_subject, k.pages_per_day AS key_pages_per_day,
+         (SELECT count(*) FROM urls u WHERE u.job_id = j.id AND u.state = 'leased' AND u.kind = 'page') AS leased_pages
+       FROM jobs j LEFT JOIN api_keys k ON k.id = j.api_key_id WHERE j.id = ?`,
       [jobId],
     );
     return {
-      job,
+      job: r ? mapJob(r) : undefined,
       // whose counters the pages are counted in (a key a customer made counts in its maker's)
-      quotaKey: key?.id ?? null,
-      keyPagesPerDay: key?.pages_per_day ?? null,
-      leased: Number(leased?.n ?? 0),
+      quotaKey: (r?.quota_subject as string | null | undefined) ?? null,
+      keyPagesPerDay: r?.key_pages_per_day == null ? null : Number(r.key_pages_per_day),
+      leased: Number(r?.leased_pages ?? 0),
     };
   }
 
@@ -742,21 +753,28 @@ export class FrontierStore {
   /** A job is done when nothing is queued or leased, or when it has stored maxPages pages. */
   async finishIfDone(tx: SqlExecutor, jobId: string): Promise<void> {
     if (jobId === POLICY_JOB) return;
-    const job = await this.getJob(jobId, tx);
+    // The job and whether any of its URLs is queued or leased (whether, not how many: a count walks every
+    // queued URL of a large crawl per batch), in one statement: this runs after every capture batch.
+    const r = await tx.get<Record<string, unknown>>(
+      `SELECT j.*,
+         EXISTS (SELECT 1 FROM urls u WHERE u.job_id = j.id AND u.state = 'queued') AS any_queued,
+         EXISTS (SELECT 1 FROM urls u WHERE u.job_id = j.id AND u.state = 'leased') AS any_leased
+       FROM jobs j WHERE j.id = ?`,
+      [jobId],
+    );
+    const job = r ? mapJob(r) : undefined;
     if (job?.state === 'cancelled' && job.finishedAt === null) return finishCancelled(tx, jobId, Date.now());
-    if (job?.state !== 'running') return;
+    if (!r || job?.state !== 'running') return;
     const now = Date.now();
-    if (job.stored >= job.options.maxPages) {
+    const full = job.stored >= job.options.maxPages;
+    if (full) {
       await tx.run(
         "UPDATE urls SET state = 'skipped', reason = 'max_pages', updated_at = ? WHERE job_id = ? AND state = 'queued'",
         [now, jobId],
       );
     }
-    // whether any URL is open, not how many: a count walks every queued URL of a large crawl per batch
-    const open = await tx.get(
-      "SELECT 1 AS x FROM urls WHERE job_id = ? AND state IN ('queued', 'leased') LIMIT 1",
-      [jobId],
-    );
+    // a full job's queued URLs were just skipped: only its leased ones keep it open
+    const open = truthy(r.any_leased) || (!full && truthy(r.any_queued));
     if (!open) {
       // Captured: nothing left to fetch. Done: every stored page has its document too (extract_queue empty).
       await tx.run('UPDATE jobs SET captured_at = ? WHERE id = ? AND captured_at IS NULL', [now, jobId]);
@@ -801,6 +819,9 @@ async function enqueue(tx: SqlExecutor, jobId: string, urls: readonly NewUrl[]):
     );
   }
 }
+
+/** A boolean column as either backend returns it (SQLite 0/1, PostgreSQL true/false). */
+const truthy = (v: unknown): boolean => v === true || Number(v) === 1;
 
 function mapLease(r: Record<string, unknown>): LeaseRow {
   return {

@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import { schedulerFor } from '@sward/coordinator';
+import { generateIdentity } from '@sward/core';
+import type { SqlExecutor } from '../packages/coordinator/src/store/sql-driver.js';
+import type { Store } from '../packages/coordinator/src/store/store.js';
+import { backends } from './support/backends.js';
+import { ingestStack } from './support/ingest-stack.js';
+
+// What a lease claim costs in statements (issue #14 point 1: the coordinator's CPU per page): a claim reads its
+// node (revoked, credibility, leases held) in one statement and each job's facts (the job, its key's quota,
+// its pages out on lease) in one; a job's licence tokens once per scheduler; leases past their deadline are
+// looked for once a second of the scheduler's clock, not on every claim, and still go back to another node.
+for (const backend of backends()) {
+  describe(`lease claim statements: ${backend.name}`, () => {
+    after(() => backend.cleanup());
+
+    const setup = async (pages: number) => {
+      let now = 1_000_000_000;
+      const { store } = await ingestStack(backend, {
+        politeness: false,
+        nodeTimeoutMs: 0,
+        leaseMs: 60_000,
+        clock: () => now,
+      });
+      const node = async () => {
+        const n = generateIdentity();
+        await store.auth.upsertNode({ id: n.id });
+        return n.id;
+      };
+      const job = await store.frontier.createJob(
+        { tenant: 'default' },
+        { seed: 'http://a.test/', maxPages: 100, maxDepth: 1, include: [], exclude: [] },
+      );
+      await store.db.transaction((tx) =>
+        store.frontier.enqueue(
+          tx,
+          job.id,
+          Array.from({ length: pages - 1 }, (_, i) => ({ url: `http://a.test/p${i}`, depth: 1 })),
+        ),
+      );
+      // robots.txt and tdmrep.json answered (nothing reserved): the origin's pages are leasable.
+      await store.db.run(
+        `UPDATE hosts SET robots_state = 'fetched', robots_txt = '', policy_at = ?, tdmrep_state = 'fetched',
+           tdmrep_at = ? WHERE origin = 'http://a.test'`,
+        [now, now],
+      );
+      // Every statement the scheduler sends, in a transaction or not.
+      const seen: string[] = [];
+      const note = (sql: string) => {
+        seen.push(sql);
+        return sql;
+      };
+      const counting = (ex: SqlExecutor): SqlExecutor => ({
+        all: (sql, p) => ex.all(note(sql), p),
+        get: (sql, p) => ex.get(note(sql), p),
+        run: (sql, p) => ex.run(note(sql), p),
+      });
+      const db = store.db;
+      const plain = { all: db.all.bind(db), get: db.get.bind(db), run: db.run.bind(db) };
+      const transaction = db.transaction.bind(db);
+      Object.assign(db, counting(plain), {
+        transaction: <T>(fn: (tx: SqlExecutor) => Promise<T>) => transaction((tx) => fn(counting(tx))),
+      });
+      const statements = async <T>(work: () => Promise<T>): Promise<[T, string[]]> => {
+        seen.length = 0;
+        const out = await work();
+        return [out, seen.map((s) => s.replace(/\s+/g, ' '))];
+      };
+      const tick = (ms: number) => {
+        now += ms;
+      };
+      return { store, node, job, statements, tick };
+    };
+
+    const matching = (list: string[], re: RegExp) => list.filter((s) => re.test(s)).length;
+
+    /** The job runs while its leased URLs are open; once they are answered, finishIfDone ends it. */
+    const answeredEndsIt = async (store: Store, jobId: string, why: string) => {
+      assert.equal((await store.frontier.getJob(jobId))?.state, 'running', why);
+      await store.db.run("UPDATE urls SET state = 'stored' WHERE job_id = ? AND state = 'leased'", [jobId]);
+      await store.db.transaction((tx) => store.frontier.finishIfDone(tx, jobId));
+      assert.equal((await store.frontier.getJob(jobId))?.state, 'done', 'nothing open: the job is done');
+      await store.close();
+    };
+
+    test('a claim reads its node and its job in one statement each, licence tokens once a scheduler', async () => {
+      const { store, node, statements, tick } = await setup(20);
+      const n = await node();
+      const scheduler = schedulerFor(store);
+      const [first, firstSql] = await statements(() => scheduler.claim(n, 4));
+      assert.equal(first.length, 4, 'four pages leased');
+      assert.equal(matching(firstSql, /FROM job_license_tokens/), 1, 'the job’s licence tokens read once');
+      tick(10);
+      const [second, sql] = await statements(() => scheduler.claim(n, 4));
+      assert.equal(second.length, 4, 'four more pages leased');
+      assert.equal(
+        matching(sql, /FROM jobs/),
+        1,
+        `the job, its key and its leased pages in one statement: ${sql.join('\n')}`,
+      );
+      assert.equal(matching(sql, /FROM job_license_tokens/), 0, 'licence tokens are not read again');
+      assert.equal(
+        matching(sql, /FROM nodes|AND leased_to = \?/),
+        2,
+        `the node read once in the claim (revoked, credibility, held) and once after it (a revoke meanwhile): ${sql.join('\n')}`,
+      );
+      assert.equal(matching(sql, /lease_deadline < \?/), 0, 'no overdue sweep 10 ms after the last one');
+      await store.close();
+    });
+
+    test('a job is checked for its end in one statement while it has URLs open, and ends when none is', async () => {
+      const { store, node, job, statements } = await setup(2);
+      const n = await node();
+      const leases = await schedulerFor(store).claim(n, 2);
+      assert.equal(leases.length, 2, 'both pages leased');
+      const [, sql] = await statements(() =>
+        store.db.transaction((tx) => store.frontier.finishIfDone(tx, job.id)),
+      );
+      assert.deepEqual(
+        sql.filter((q) => !/^(BEGIN|COMMIT)/.test(q)).length,
+        1,
+        `one statement for a running job with URLs open: ${sql.join('\n')}`,
+      );
+      await answeredEndsIt(store, job.id, 'leased URLs keep the job open');
+    });
+
+    test('a full job skips its queued URLs and ends once its leased ones are answered', async () => {
+      const { store, node, job } = await setup(3);
+      const n = await node();
+      assert.equal((await schedulerFor(store).claim(n, 1)).length, 1, 'one page leased');
+      await store.db.run('UPDATE jobs SET stored = 100 WHERE id = ?', [job.id]);
+      await store.db.transaction((tx) => store.frontier.finishIfDone(tx, job.id));
+      const left = await store.db.all<{ state: string; reason: string | null }>(
+        "SELECT state, reason FROM urls WHERE job_id = ? AND state <> 'leased'",
+        [job.id],
+      );
+      assert.ok(
+        left.length === 2 && left.every((r) => r.state === 'skipped' && r.reason === 'max_pages'),
+        `queued URLs of a full job are skipped: ${JSON.stringify(left)}`,
+      );
+      await answeredEndsIt(store, job.id, 'its leased page keeps it open');
+    });
+
+    test('an overdue lease goes back at the first claim a second after the last sweep', async () => {
+      const { store, node, statements, tick } = await setup(1);
+      const [a, b] = [await node(), await node()];
+      const scheduler = schedulerFor(store);
+      const [held] = await scheduler.claim(a, 1);
+      assert.equal(held?.url, 'http://a.test/', 'node a holds the only page');
+      tick(60_000 - 1);
+      assert.deepEqual(await scheduler.claim(b, 1), [], 'not overdue yet: b gets nothing');
+      tick(2);
+      const [early, sql] = await statements(() => scheduler.claim(b, 1));
+      assert.deepEqual(early, [], 'within a second of the last sweep, no sweep');
+      assert.equal(matching(sql, /lease_deadline < \?/), 0, 'the overdue query did not run');
+      tick(1000);
+      const [taken] = await scheduler.claim(b, 1);
+      assert.equal(taken?.url, 'http://a.test/', 'a second later the overdue page goes to b');
+      assert.equal(
+        (await store.frontier.getLease(held?.leaseId as string))?.state,
+        undefined,
+        'a’s lease id is gone from its URL row',
+      );
+      await store.close();
+    });
+  });
+}
