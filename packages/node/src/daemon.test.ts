@@ -152,6 +152,7 @@ test('a node leases ahead of its free slots, in batches, and never runs more tha
 async function crawlPages(origin: string, n: number, firstLease: number) {
   const calls = fake.leaseCalls.length;
   const asks = fake.batchLeaseAsks.length;
+  const given = fake.batchLeasesGiven.length;
   const start = fake.captures.length;
   for (let i = 0; i < n; i++) fake.queue.push(lease(`${origin}/q${firstLease + i}`, firstLease + i));
   const node = await startNode(nodeConfig({ maxConcurrent: 2 }), { logger });
@@ -161,20 +162,25 @@ async function crawlPages(origin: string, n: number, firstLease: number) {
     node,
     leaseCalls: fake.leaseCalls.length - calls,
     batchAsks: fake.batchLeaseAsks.slice(asks),
+    fromBatches: fake.batchLeasesGiven.slice(given).reduce((a, b) => a + b, 0),
   };
 }
 
 test('a busy node takes its next leases from its capture batches, not from lease requests of its own', async () => {
   const { origin } = await slowSite(20);
   const N = 40;
-  const { node, leaseCalls, batchAsks } = await crawlPages(origin, N, 800);
+  const { node, leaseCalls, batchAsks, fromBatches } = await crawlPages(origin, N, 800);
   assert.ok(batchAsks.length > 0, 'capture batches asked for leases');
   assert.ok(
     batchAsks.every((m) => m >= 1 && m <= 4),
     `asks within the free slots and as many ahead: ${batchAsks}`,
   );
-  // Before: every lease came from a lease request (N / 4 or more of them at 2 slots and 2 ahead).
-  assert.ok(leaseCalls < N / 8, `${leaseCalls} lease requests for ${N} pages`);
+  // Before: every lease came from a lease request (N / 4 or more of them at 2 slots and 2 ahead). How many
+  // requests a node still makes depends on timing (a busy machine answers batches later than the lease
+  // loop wakes: 9 at load 40, 2-3 when quiet), so the bounds leave room for that and still fail without
+  // leases in batch answers.
+  assert.ok(fromBatches >= N / 4, `only ${fromBatches} of ${N} leases came in capture batch answers`);
+  assert.ok(leaseCalls < N / 4, `${leaseCalls} lease requests for ${N} pages`);
   assert.equal(node.stats().leased, N, 'every lease ran once');
 });
 

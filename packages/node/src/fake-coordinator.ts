@@ -34,6 +34,8 @@ export interface FakeCoordinator {
   readonly leaseCalls: { max: number; waitMs: number }[];
   /** The lease asks capture batches carried (their `lease.max`), answered or not. */
   readonly batchLeaseAsks: number[];
+  /** How many leases each capture batch's answer carried. */
+  readonly batchLeasesGiven: number[];
   /** Off: capture batches' lease asks are ignored and answered without `leases`, as an older coordinator does. */
   leasesInBatches: boolean;
   readonly captures: { signed: SignedCapture; body: Buffer }[];
@@ -115,6 +117,7 @@ export async function startFakeCoordinator(): Promise<FakeCoordinator> {
     registrations: [] as RegisterOperatorRequest[],
     leaseCalls: [] as FakeCoordinator['leaseCalls'],
     batchLeaseAsks: [] as number[],
+    batchLeasesGiven: [] as number[],
     leasesInBatches: true,
     captures: [] as FakeCoordinator['captures'],
     failures: [] as FailureReport[],
@@ -280,7 +283,9 @@ export async function startFakeCoordinator(): Promise<FakeCoordinator> {
       });
       if (batch.lease) state.batchLeaseAsks.push(batch.lease.max);
       if (!batch.lease || !state.leasesInBatches) return send(res, 200, { results });
-      return send(res, 200, { results, leases: takeLeases(batch.lease.max, nodeId) });
+      const leases = takeLeases(batch.lease.max, nodeId);
+      state.batchLeasesGiven.push(leases.length);
+      return send(res, 200, { results, leases });
     }
     if (path === '/v1/nodes/failures') {
       const f = body as unknown as FailureReport;
