@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// Runs every *.test.ts beside the code and in test/ with node's own test runner (tsx for TypeScript).
+// Runs every *.test.ts beside the code and in test/ with node's own test runner. TypeScript runs through
+// the small module hooks of ts-loader/ (esbuild's transform, cached in node_modules/.cache/sward/ts/), not
+// tsx: tsx's hooks cost every test process ~1 CPU-s more to load the coordinator (see ts-loader/hooks.mjs).
 // Node 20's --test does not expand globs, so we list the files here.
 // Tests run the TypeScript sources: the "source" export condition points each @sward/* package at its
 // src/index.ts. NODE_OPTIONS carries that to every child process a test starts (`sward` in a child, a
@@ -71,8 +73,8 @@ const background = withChecks
       ['rooms', npm, ['run', '-s', 'rooms']],
     ])
   : Promise.resolve([]);
-// tsx by its file URL: a child started in a temporary folder could not resolve the bare name.
-const sourceOptions = `--conditions=source --import="${import.meta.resolve('tsx')}"`;
+// The TypeScript hooks by their file URL (a child started in a temporary folder resolves it too).
+const sourceOptions = `--conditions=source --import="${new URL('./ts-loader/register.mjs', import.meta.url).href}"`;
 const timing = mkdtempSync(join(tmpdir(), 'sward-test-durations-'));
 const concurrency = Number(process.env.SWARD_TEST_CONCURRENCY ?? 2);
 const res = await new Promise((resolve) => {

@@ -5,15 +5,20 @@ import { join } from 'node:path';
 export const SWARD_BIN = new URL('../../packages/cli/bin/sward.js', import.meta.url).pathname;
 
 /**
- * The environment of a `sward` child: the caller's, without the test runner's "source" condition and tsx
- * import, so the child runs the compiled bundle as a user's would (scripts/run-tests.mjs rebuilds it before
- * the suite). Under tsx a child spends 0.3-3 s compiling the sources again, which cost the suite minutes.
+ * The environment of a `sward` child: the caller's, without the test runner's "source" condition and its
+ * TypeScript hooks (scripts/ts-loader; tsx when a caller set it), so the child runs the compiled bundle as
+ * a user's would (scripts/run-tests.mjs rebuilds it before the suite). Under tsx a child spends 0.3-3 s compiling the sources again, which cost the suite minutes.
  */
 export function bundleEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
   const options = (env.NODE_OPTIONS ?? '')
     .split(/\s+(?=--)/)
-    .filter((o) => o !== '' && o !== '--conditions=source' && !/^--import[= ]"?[^ ]*tsx/.test(o));
+    .filter(
+      (o) =>
+        o !== '' &&
+        o !== '--conditions=source' &&
+        !/^--import[= ]"?[^ ]*(tsx|ts-loader\/register\.mjs)/.test(o),
+    );
   if (options.length) env.NODE_OPTIONS = options.join(' ');
   else delete env.NODE_OPTIONS;
   return env;
