@@ -3,10 +3,13 @@ import render from 'dom-serializer';
 import type TurndownService from 'turndown';
 import type * as GfmPlugin from 'turndown-plugin-gfm';
 import { type AnyNode, type Element, isElement, type Text } from './dom.js';
+import { mdTree, needsParser } from './turndown-dom.js';
 
-// Markdown comes from turndown (+ the GFM plugin's strikethrough and task lists). Turndown needs a real DOM,
-// so only the (small) main-content subtree is serialised and handed to turndown as HTML, which it parses
-// with its own DOM (domino, loaded with turndown anyway); the whole page never goes through a full DOM.
+// Markdown comes from turndown (+ the GFM plugin's strikethrough and task lists). Turndown reads a DOM: it
+// gets a copy of the main-content subtree with the DOM's face turndown uses (turndown-dom.ts), or, when an
+// HTML parser would rebuild that subtree otherwise (foreign content, raw text, stray table parts), the
+// subtree serialised, which turndown parses with its own DOM (domino, loaded with turndown anyway). The
+// whole page never goes through a full DOM.
 //
 // Turndown and domino are loaded on the first Markdown asked for, not with this module: evaluating them is
 // about a third of a bare Node start, which `sward extract --format text` (and any caller passing
@@ -63,15 +66,24 @@ function converter(): TurndownService {
   return td;
 }
 
-/** Markdown of the content nodes; links were made absolute beforehand by `absolutizeLinks`. */
-export function toMarkdown(nodes: Element[]): string | null {
+/**
+ * Markdown of the content nodes; links were made absolute beforehand by `absolutizeLinks`. `via: 'html'`
+ * always hands turndown HTML (the tests compare the two ways).
+ */
+export function toMarkdown(nodes: Element[], via: 'tree' | 'html' = 'tree'): string | null {
   if (!nodes.length) return '';
   // a lower bound first: serialising a megabyte-sized subtree only to drop it was a tenth of a huge page's time
-  if (serialisedAtLeast(nodes) > MAX_HTML) return null;
-  const html = render(nodes, { decodeEntities: true, encodeEntities: 'utf8' });
-  // turndown is superlinear on very large inputs; the caller falls back to plain paragraphs
-  if (html.length > MAX_HTML) return null;
-  const md = converter().turndown(html);
+  const least = serialisedAtLeast(nodes);
+  if (least > MAX_HTML) return null;
+  let md: string;
+  if (via === 'tree' && least < MAX_HTML / 4 && !needsParser(nodes)) {
+    md = converter().turndown(mdTree(nodes) as unknown as TurndownService.Node);
+  } else {
+    const html = render(nodes, { decodeEntities: true, encodeEntities: 'utf8' });
+    // turndown is superlinear on very large inputs; the caller falls back to plain paragraphs
+    if (html.length > MAX_HTML) return null;
+    md = converter().turndown(html);
+  }
   // whitespace-only lines (left by loose list items' indentation) are blank lines
   return md
     .replace(/^[ \t]+$/gm, '')
