@@ -92,7 +92,7 @@ test('a spool file of a node before segments (one capture per file) is read and 
     signature: c.signed.signature,
   });
   writeFileSync(
-    join(dir, 'a'.repeat(40) + '.capture'),
+    join(dir, `${'a'.repeat(40)}.capture`),
     Buffer.concat([Buffer.from(`sward-spool v1\n${header}\n`), c.body]),
   );
   const s = new CaptureSpool(dir, 1 << 20);
