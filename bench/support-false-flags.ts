@@ -107,14 +107,17 @@ export async function measureFalseFlags(opts: {
           tieBreak(await now(orig, tb), await now(checker, tb)) === 'original'
         )
           charge(run.current, kind);
-        const before = (a: Fetch, b: Fetch) => {
+        const before = async (a: Fetch, b: Fetch) => {
           const s =
             a.bodySha256 === b.bodySha256
               ? 1
-              : shingleSimilarity(visibleText(a.body, a.contentType), visibleText(b.body, b.contentType));
+              : shingleSimilarity(
+                  await visibleText(a.body, a.contentType),
+                  await visibleText(b.body, b.contentType),
+                );
           return count(run.previous, kind, s >= opts.similarity, s);
         };
-        if (!before(orig, checker) && !before(orig, tb)) charge(run.previous, kind);
+        if (!(await before(orig, checker)) && !(await before(orig, tb))) charge(run.previous, kind);
         run.pages++;
       }
     }

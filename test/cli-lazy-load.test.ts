@@ -156,3 +156,32 @@ test('with --debug, a stack trace names the TypeScript sources through the sourc
   assert.equal(debug.status, 2);
   assert.match(debug.stderr, /at .*packages\/cli\/src\/commands\/extract\.ts:\d+:\d+/, debug.stderr);
 });
+
+test('a coordinator loads linkedom on its first spot-check comparison of changed pages, not at start-up', () => {
+  // In a child as a user's process would run (compiled dist/, no NODE_OPTIONS): the recorder's file gets a
+  // marker line between importing the coordinator and comparing two fetches that differ.
+  const file = join(dir, 'coordinator-loads.txt');
+  const env: NodeJS.ProcessEnv = { ...process.env, SWARD_RECORD_LOADS: file };
+  delete env.NODE_OPTIONS;
+  const script = `
+    import { appendFileSync } from 'node:fs';
+    const { compareFetches } = await import('@sward/coordinator');
+    appendFileSync(process.env.SWARD_RECORD_LOADS, 'imported\\n');
+    const page = (words) => Buffer.from('<html><body><nav>menu</nav><p>' + words + '</p></body></html>');
+    const a = { status: 200, bodySha256: 'a', contentType: 'text/html', body: async () => page('one two three four five six') };
+    const b = { status: 200, bodySha256: 'b', contentType: 'text/html', body: page('one two three four five seven') };
+    const r = await compareFetches(a, b, 0.5);
+    console.log(JSON.stringify(r));`;
+  const r = spawnSync(process.execPath, ['--import', recorder, '--input-type=module', '-e', script], {
+    cwd: join(repo, 'packages/coordinator'),
+    env,
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const [atStart = '', onCompare = ''] = readFileSync(file, 'utf8').split('imported\n');
+  assert.ok(atStart.includes('/packages/coordinator/'), 'the coordinator was loaded from the package');
+  assert.doesNotMatch(atStart, /node_modules\/linkedom\//, 'linkedom loaded with the coordinator');
+  assert.match(onCompare, /node_modules\/linkedom\//, 'linkedom was not loaded for the comparison');
+  const { similarity } = JSON.parse(r.stdout) as { similarity: number };
+  assert.ok(similarity > 0 && similarity < 1, `two pages one word apart compared as ${similarity}`);
+});

@@ -21,7 +21,10 @@ export async function compareFetches(
   if (a.bodySha256 === b.bodySha256) return { agrees: true, similarity: 1 };
   const first = await a.body();
   const similarity = first
-    ? shingleSimilarity(comparableText(first, a.contentType), comparableText(b.body, b.contentType))
+    ? shingleSimilarity(
+        await comparableText(first, a.contentType),
+        await comparableText(b.body, b.contentType),
+      )
     : 0;
   return { agrees: similarity >= threshold, similarity };
 }

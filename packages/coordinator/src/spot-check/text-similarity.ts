@@ -1,9 +1,20 @@
-import { parseHTML } from 'linkedom';
+type ParseHTML = typeof import('linkedom').parseHTML;
+let parser: Promise<ParseHTML> | undefined;
+/**
+ * linkedom loads on the first comparison, not with the coordinator: it is some 170 modules and a quarter of a
+ * second of CPU that a coordinator (and every test process that starts one) pays at start-up otherwise, while
+ * spot checks compare a changed page only now and then.
+ */
+const htmlParser = (): Promise<ParseHTML> => {
+  parser ??= import('linkedom').then((m) => m.parseHTML);
+  return parser;
+};
 
 /** Visible text of an HTML body (scripts and styles dropped), for comparing two fetches of a page. */
-export function visibleText(body: Buffer, contentType: string | null, drop = ''): string {
+export async function visibleText(body: Buffer, contentType: string | null, drop = ''): Promise<string> {
   const text = body.toString('utf8');
   if (contentType && !/html/i.test(contentType)) return text;
+  const parseHTML = await htmlParser();
   const { document } = parseHTML(text);
   for (const el of document.querySelectorAll(`script, style, noscript, template${drop}`)) el.remove();
   return (document.body?.textContent ?? document.documentElement?.textContent ?? '')
@@ -17,10 +28,10 @@ export function visibleText(body: Buffer, contentType: string | null, drop = '')
  * advertisements, "most read" boxes) and no customer's document comes from, with numbers masked. Other
  * content types compare as text.
  */
-export function comparableText(body: Buffer, contentType: string | null): string {
+export async function comparableText(body: Buffer, contentType: string | null): Promise<string> {
   // Every run of digits reads as one: a render time, a view counter or a "3 minutes ago" changes between
   // two honest fetches, and one changed word would otherwise spoil five shingles.
-  return visibleText(body, contentType, CHROME).replace(/\d+/g, '0');
+  return (await visibleText(body, contentType, CHROME)).replace(/\d+/g, '0');
 }
 
 const CHROME = ', nav, header, footer, aside, iframe';
