@@ -42,3 +42,17 @@ test('cleanTree says when it removed something, and removes only that', () => {
     false,
   );
 });
+
+test('the strict pass reads "section-with-header" and "has-sidebar" as what a box holds, not what it is', () => {
+  const body = firstByName(
+    parseHtml(
+      '<html><body><div class="site-header">logo</div><div class="section-with-header">posts</div><div class="layout has-sidebar">more posts</div></body></html>',
+    ).doc,
+    'body',
+  ) as Element;
+  cleanTree(body, () => false);
+  assert.deepEqual(
+    body.children.map((c) => ('attribs' in c ? c.attribs.class : c.type)),
+    ['section-with-header', 'layout has-sidebar'],
+  );
+});

@@ -23,9 +23,16 @@ function isUnlikely(e: Element, ancestorsKept: boolean, unlikely: RegExp): boole
     return false;
   if (UNLIKELY_ROLES.has(attr(e, 'role'))) return true;
   if (!ancestorsKept) return false;
-  const key = `${attr(e, 'class')} ${attr(e, 'id')}`;
+  const key = `${withoutHas(attr(e, 'class'))} ${attr(e, 'id')}`;
   if (key.length < 2) return false;
   return unlikely.test(key) && !MAYBE_OK.test(key);
+}
+
+// "section-with-header", "has-sidebar": a class saying what a box has names what it holds, not what it is (a
+// section with a header is no header). Bounded: a megabyte class attribute is read as it is.
+const HAS = /(^|[\s_-])(has|with)-\S+/g;
+function withoutHas(cls: string): string {
+  return cls.length < 2000 ? cls.replace(HAS, ' ') : cls;
 }
 
 /**

@@ -13,22 +13,29 @@ import {
 } from './dom.js';
 import { threadBox } from './forum-thread.js';
 import { declaredItemList, findItemList, type ItemList } from './item-list.js';
+import { itemParts } from './item-parts.js';
 import { markedArticle } from './marked-article.js';
 import type { PageType, PageTypeName } from './page-type.js';
 import { UNLIKELY, UNLIKELY_ON_FORUMS } from './patterns.js';
 import { holdsAnchor, type ProductHint, productAnchors, productBlock } from './product-block.js';
-import { KIND_SHARE_ARTICLE, type PruneMode, pruneContent } from './prune.js';
+import { discardKind, KIND_SHARE_ARTICLE, type PruneMode, pruneContent } from './prune.js';
 import { type Block, renderBlocks } from './render.js';
 import { revealableIds } from './reveal.js';
 import { computeStats, linkDensity, type Stats, type StatsMap } from './score.js';
 import { selectByScore } from './select.js';
 import { isTeaserBox } from './teaser-box.js';
+import { step } from './work.js';
 
 export interface MainContent {
   blocks: Block[];
   nodes: Element[];
   /** Found by the page's own structured data (a product's name and description): no second opinion. */
   anchored?: boolean;
+  /**
+   * Set when all the page had left was its footer (a shop's app shell whose items scripts draw): the
+   * footer's text, so that a second opinion that picks the same footer is not taken either.
+   */
+  footer?: string;
 }
 
 /** What the page's structured data says about its content. */
@@ -59,11 +66,15 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   const ownList = hints.itemUrls?.length
     ? declaredItemList(body, pre, hints.itemUrls, hints.url)?.el
     : undefined;
+  // a listing's cards keep their own headers (the item's linked title), whatever the class says
+  const cardHeaders =
+    pageType === 'listing' || pageType === 'collection' ? itemParts([body], pre, cardHeaderKind) : undefined;
   // never drop by class name a node holding most of the page's paragraphs (e.g. "Page-ad-margins" wrappers)
   const changed = cleanTree(
     body,
     (e) => {
       if (spare?.(e)) return true;
+      if (cardHeaders?.has(e)) return true;
       if (ownList && (e === ownList || contains(e, ownList) || contains(ownList, e))) return true;
       const s = pre.get(e);
       return !!s && (s.paras > total.paras * 0.4 || s.chars - s.links > (total.chars - total.links) * 0.4);
@@ -90,17 +101,26 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   const listed = type && !block ? withItemList(nodes, stats, body, type, declared) : null;
   if (block) nodes = block;
   else if (listed) nodes = listed;
+  // all the page has left is its footer (a shop's app shell, its content drawn by scripts): no main content;
+  // a page that says it is an article has one, which we missed
+  const sure = pageType === 'article' && (type?.confidence ?? 0) >= 0.75;
+  const footer =
+    !sure && nodes.length && nodes.every((n) => footerOf(n) !== null) ? footerOf(nodes[0] as Element) : null;
+  if (footer) return { blocks: [], nodes: [], footer: collapse(textOf(footer)) };
   // the product's own name heads its block (pruning drops <h1>s elsewhere: they repeat the title)
   const anchored = !!anchors && nodes.some((n) => holdsAnchor(n, anchors));
   const article = pageType === 'article' && !!type?.signals.some((s) => DECLARED_ARTICLE.test(s));
+  const linky = pageType === 'listing' || pageType === 'collection' || listed !== null;
+  const mode = pruneMode(type);
   pruneContent(
     nodes,
     stats,
     anchored ? anchors?.heading : undefined,
-    pruneMode(type),
+    mode,
     article ? KIND_SHARE_ARTICLE : undefined,
+    // a listing's items keep their titles (each card's <header> or <h1>)
+    linky ? itemParts(nodes, stats, (e) => titleKind(discardKind(e, mode))) : undefined,
   );
-  const linky = pageType === 'listing' || pageType === 'collection' || listed !== null;
   const drawn = renderBlocks(nodes);
   // a thread's linked user names, each before a post, are not teaser titles
   const rendered = linky ? drawn : pageType === 'forum' ? drawn.filter(keepBlock) : keepBlocks(drawn);
@@ -112,6 +132,36 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   const all = renderBlocks([body]);
   const kept = keepBlocks(all);
   return { blocks: kept.length ? kept : all, nodes: [body] };
+}
+
+/** The page's footer (the outermost <footer> or role=contentinfo box) holding `e`, or null. */
+function footerOf(e: Element): Element | null {
+  let out: Element | null = null;
+  for (let p: Element | null = e; p && isElement(p) && p.name !== 'body'; p = p.parent as Element | null)
+    if (p.name === 'footer' || attr(p, 'role') === 'contentinfo') out = p;
+  return out;
+}
+
+/** Of the boxes pruning drops, those that hold an item's title: its <header>, its <h1>. */
+const titleKind = (kind: string | null): string | null => (kind === 'header' || kind === 'h1' ? kind : null);
+
+const HEADER_CLASS = /header/i;
+/** A box the strict cleaning would drop as a header by its class or id. */
+function cardHeaderKind(e: Element): string | null {
+  if (!HEADER_CLASS.test(attr(e, 'class')) && !HEADER_CLASS.test(attr(e, 'id'))) return null;
+  return firstHeading(e) ? 'header' : null;
+}
+
+const HEADING = /^h[1-6]$/;
+function firstHeading(e: Element): Element | null {
+  const stack: Element[] = [e];
+  while (stack.length) {
+    const x = stack.pop() as Element;
+    step();
+    if (HEADING.test(x.name)) return x;
+    for (const c of x.children) if (isElement(c)) stack.push(c);
+  }
+  return null;
 }
 
 /** A forum thread keeps its replies and its posts' headers; a Q&A page (schema.org Question) its answers'. */

@@ -143,7 +143,7 @@ function extractFrom(
   if (text.length < SECOND_OPINION_BELOW && askable && !main.anchored && opts.secondOpinion !== false) {
     try {
       const alt = readabilitySecondOpinion(shallow.html, text.length);
-      if (alt) {
+      if (alt && !(main.footer !== undefined && mostlyWithin(alt.blocks, main.footer))) {
         main = alt;
         text = alt.blocks.map((b) => b.text).join('\n\n');
         warnings.push('second-opinion: readability');
@@ -197,6 +197,19 @@ function extractFrom(
     warnings,
     reason: text ? null : 'no-main-content',
   };
+}
+
+/** True when most words of `blocks` are words of `text` (the second opinion read the same footer). */
+function mostlyWithin(blocks: { text: string }[], text: string): boolean {
+  const known = new Set(text.toLowerCase().match(WORD) ?? []);
+  let n = 0;
+  let inside = 0;
+  for (const b of blocks)
+    for (const w of b.text.toLowerCase().match(WORD) ?? []) {
+      n++;
+      if (known.has(w)) inside++;
+    }
+  return n === 0 || inside >= n * 0.8;
 }
 
 function looksBinary(s: string): boolean {

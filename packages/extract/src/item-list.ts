@@ -17,18 +17,49 @@ export interface ItemList {
 
 const MIN_ITEMS = 5;
 
-interface Group {
-  n: number;
+/** Sibling boxes of one signature. */
+export interface Run {
+  items: Element[];
+  /** How many of them hold a link. */
   linked: number;
   chars: number;
 }
 
 // the first class only: a megabyte class attribute is not split into its 200k words
 const FIRST_CLASS = /\S{1,200}/;
-const signature = (e: Element): string => {
+const DIGITS = /\d+/g;
+const itemSignature = (e: Element): string => {
   const cls = attr(e, 'class');
-  return cls ? `${e.name}.${FIRST_CLASS.exec(cls)?.[0] ?? ''}` : `${e.name}.`;
+  if (!cls) return `${e.name}.`;
+  const first = FIRST_CLASS.exec(cls)?.[0] ?? '';
+  // WordPress's first class is the post's own id ("post-30149"): the run is of "post-#"
+  return `${e.name}.${first.replace(DIGITS, '#')}`;
 };
+
+/**
+ * The runs of item boxes among `e`'s children: MIN_ITEMS or more boxes of one tag and first class, each of
+ * some text, most holding a link. Grouped only for a box with enough children to hold a run (a 4 MiB table
+ * has 300k boxes that do not).
+ */
+export function itemRuns(e: Element, stats: StatsMap): Run[] {
+  if (e.children.length < MIN_ITEMS) return [];
+  const groups = new Map<string, Run>();
+  for (const c of e.children) {
+    if (!isElement(c)) continue;
+    const st = stats.get(c);
+    if (!st || st.chars < 15) continue;
+    const k = itemSignature(c);
+    const g = groups.get(k) ?? { items: [], linked: 0, chars: 0 };
+    g.items.push(c);
+    if (st.links > 0) g.linked++;
+    g.chars += st.chars;
+    groups.set(k, g);
+  }
+  const out: Run[] = [];
+  for (const g of groups.values())
+    if (g.items.length >= MIN_ITEMS && g.linked >= g.items.length * 0.6) out.push(g);
+  return out;
+}
 
 /** The run of repeated item boxes with the most text, or null when the page has none. */
 export function findItemList(root: Element, stats: StatsMap): ItemList | null {
@@ -37,26 +68,9 @@ export function findItemList(root: Element, stats: StatsMap): ItemList | null {
   while (stack.length) {
     const e = stack.pop() as Element;
     step();
-    // made only for a box with enough children to hold a run (a 4 MiB table has 300k boxes that do not)
-    const groups = e.children.length >= MIN_ITEMS ? new Map<string, Group>() : null;
-    for (const c of e.children) {
-      if (!isElement(c)) continue;
-      stack.push(c);
-      if (!groups) continue;
-      const st = stats.get(c);
-      if (!st || st.chars < 15) continue;
-      const k = signature(c);
-      const g = groups.get(k) ?? { n: 0, linked: 0, chars: 0 };
-      g.n++;
-      if (st.links > 0) g.linked++;
-      g.chars += st.chars;
-      groups.set(k, g);
-    }
-    if (!groups) continue;
-    for (const g of groups.values()) {
-      if (g.n < MIN_ITEMS || g.linked < g.n * 0.6) continue;
-      if (!best || g.chars > best.chars) best = { el: e, items: g.n, chars: g.chars };
-    }
+    for (const c of e.children) if (isElement(c)) stack.push(c);
+    for (const g of itemRuns(e, stats))
+      if (!best || g.chars > best.chars) best = { el: e, items: g.items.length, chars: g.chars };
   }
   return best;
 }

@@ -42,7 +42,7 @@ export type PruneMode = 'article' | 'thread' | 'qa';
  * Why `e` looks like boilerplate (its tag, the class or id word, its role), or null when it does not. Boxes
  * discarded for the same reason are a kind: the listing's cards all say "tag-…", "meta" or <header>.
  */
-function discardKind(e: Element, mode: PruneMode): string | null {
+export function discardKind(e: Element, mode: PruneMode): string | null {
   if ((mode === 'article' ? PRUNE_TAGS : mode === 'qa' ? PRUNE_ON_QA : PRUNE_ON_THREADS).has(e.name))
     return e.name;
   const key = `${attr(e, 'class')} ${attr(e, 'id')}`;
@@ -59,7 +59,8 @@ function discardKind(e: Element, mode: PruneMode): string | null {
 /**
  * Removes in-article boilerplate below `roots` (not the roots themselves). In place. `kindShare`: the share
  * of the text that boxes of one boilerplate-looking kind must hold together to be kept as content. `mode`:
- * the kind of page (forum threads keep their posts' headers).
+ * the kind of page (forum threads keep their posts' headers). `keep`: boxes that stay whatever they look like
+ * (a listing's item parts).
  */
 export function pruneContent(
   roots: Element[],
@@ -67,6 +68,7 @@ export function pruneContent(
   spare?: Element,
   mode: PruneMode = 'article',
   kindShare: number = KIND_SHARE,
+  keep?: Set<Element>,
 ): void {
   let total = 0;
   for (const r of roots) total += stats.get(r)?.chars ?? 0;
@@ -93,7 +95,7 @@ export function pruneContent(
     let kept: AnyNode[] | null = null;
     for (let i = 0; i < children.length; i++) {
       const c = children[i] as AnyNode;
-      const kind = isElement(c) && c !== spare ? discardKind(c, mode) : null;
+      const kind = isElement(c) && c !== spare && !keep?.has(c) ? discardKind(c, mode) : null;
       if (kind !== null && !big(c as Element) && !isContent(kind)) {
         kept ??= children.slice(0, i);
         continue;
