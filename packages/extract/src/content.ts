@@ -12,8 +12,10 @@ import {
   textOf,
 } from './dom.js';
 import { threadBox } from './forum-thread.js';
+import { hiddenByClass } from './hidden-class.js';
 import { declaredItemList, findItemList, type ItemList } from './item-list.js';
 import { markedArticle } from './marked-article.js';
+import { sellingHeading } from './page-heading.js';
 import type { PageType, PageTypeName } from './page-type.js';
 import { UNLIKELY, UNLIKELY_ON_FORUMS } from './patterns.js';
 import { holdsAnchor, type ProductHint, productAnchors, productBlock } from './product-block.js';
@@ -70,6 +72,8 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
     },
     pageType === 'forum' ? UNLIKELY_ON_FORUMS : UNLIKELY,
     shown,
+    // a page hidden whole until its script runs ("root hide") holds its heading
+    (e) => hiddenByClass(e) && !firstByName(e, 'h1'),
   );
   // the strict pass removes nothing from most huge pages (a table): their statistics still hold
   const stats = changed ? computeStats(body) : pre;
@@ -90,13 +94,14 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   const listed = type && !block ? withItemList(nodes, stats, body, type, declared) : null;
   if (block) nodes = block;
   else if (listed) nodes = listed;
-  // the product's own name heads its block (pruning drops <h1>s elsewhere: they repeat the title)
+  // the product's own name heads its block (pruning drops <h1>s elsewhere: they repeat the title); a
+  // product or service page found without it is still headed by its first <h1>: what it sells
   const anchored = !!anchors && nodes.some((n) => holdsAnchor(n, anchors));
   const article = pageType === 'article' && !!type?.signals.some((s) => DECLARED_ARTICLE.test(s));
   pruneContent(
     nodes,
     stats,
-    anchored ? anchors?.heading : undefined,
+    anchored ? anchors?.heading : sellingHeading(nodes, pageType),
     pruneMode(type),
     article ? KIND_SHARE_ARTICLE : undefined,
   );
