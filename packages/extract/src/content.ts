@@ -19,6 +19,7 @@ import { sellingHeading } from './page-heading.js';
 import type { PageType, PageTypeName } from './page-type.js';
 import { UNLIKELY, UNLIKELY_ON_FORUMS } from './patterns.js';
 import { holdsAnchor, type ProductHint, productAnchors, productBlock } from './product-block.js';
+import { withoutRepeats } from './product-repeats.js';
 import { KIND_SHARE_ARTICLE, type PruneMode, pruneContent } from './prune.js';
 import { type Block, renderBlocks } from './render.js';
 import { revealableIds } from './reveal.js';
@@ -111,7 +112,8 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   const rendered = linky ? drawn : pageType === 'forum' ? drawn.filter(keepBlock) : keepBlocks(drawn);
   // articles repeat runs of paragraphs on purpose (a meal plan per week); shops by accident
   const shop = pageType === 'product' || pageType === 'collection' || pageType === 'service';
-  const blocks = shop ? once(rendered) : rendered;
+  const unrepeated = shop ? once(rendered) : rendered;
+  const blocks = pageType === 'product' ? withoutRepeats(unrepeated) : unrepeated;
   if (blocks.length) return anchored ? { blocks, nodes, anchored } : { blocks, nodes };
   // nothing article-like: a partial document (all remaining text) beats an empty one
   const all = renderBlocks([body]);
