@@ -18,6 +18,7 @@ import { markedArticle } from './marked-article.js';
 import { sellingHeading } from './page-heading.js';
 import type { PageType, PageTypeName } from './page-type.js';
 import { UNLIKELY, UNLIKELY_ON_FORUMS } from './patterns.js';
+import { dropPlaceholders } from './placeholder-text.js';
 import { holdsAnchor, type ProductHint, productAnchors, productBlock } from './product-block.js';
 import { withoutRepeats } from './product-repeats.js';
 import { KIND_SHARE_ARTICLE, type PruneMode, pruneContent } from './prune.js';
@@ -99,6 +100,9 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   // product or service page found without it is still headed by its first <h1>: what it sells
   const anchored = !!anchors && nodes.some((n) => holdsAnchor(n, anchors));
   const article = pageType === 'article' && !!type?.signals.some((s) => DECLARED_ARTICLE.test(s));
+  // a template's unfilled sections (shops and service pages are built from them)
+  if (pageType === 'product' || pageType === 'service' || pageType === 'collection')
+    dropPlaceholders(nodes, stats);
   pruneContent(
     nodes,
     stats,
