@@ -39,6 +39,7 @@ function withoutHas(cls: string): string {
  * Removes what is never main content: script-like tags, hidden nodes, comments and
  * boilerplate by class/id/role. In place, iterative. `strict` also removes by class/id.
  * `spare` names boxes kept even when hidden (a product page's details that a script reveals).
+ * `hidden` names more boxes the strict pass removes as not shown (hidden by a class).
  * Returns whether anything was removed (when nothing was, statistics of the tree still hold).
  */
 export function cleanTree(
@@ -46,6 +47,7 @@ export function cleanTree(
   keep?: (e: Element) => boolean,
   unlikely: RegExp = UNLIKELY,
   spare?: (e: Element) => boolean,
+  hidden?: (e: Element) => boolean,
 ): boolean {
   const strict = keep !== undefined;
   let removed = false;
@@ -59,7 +61,7 @@ export function cleanTree(
     const children = n.children;
     for (let i = 0; i < children.length; i++) {
       const c = children[i] as AnyNode;
-      if (dropped(c, strict, unlikely, keep, spare)) {
+      if (dropped(c, strict, unlikely, keep, spare, hidden)) {
         kept ??= children.slice(0, i);
         continue;
       }
@@ -80,12 +82,13 @@ function dropped(
   unlikely: RegExp,
   keep?: (e: Element) => boolean,
   spare?: (e: Element) => boolean,
+  hidden?: (e: Element) => boolean,
 ): boolean {
   if (c.type === 'comment' || c.type === 'directive') return true;
   if (!isElement(c)) return false;
   if (SKIP_TAGS.has(c.name) || c.type !== 'tag') return true;
   if (strict && c.attribs.id && CONSENT_ID.test(c.attribs.id)) return true;
-  if (isHidden(c) && !spare?.(c)) return true;
+  if ((isHidden(c) || (strict && !!hidden?.(c))) && !spare?.(c)) return true;
   return strict && isUnlikely(c, !insideTableOrCode(c), unlikely) && !(keep as (e: Element) => boolean)(c);
 }
 

@@ -12,12 +12,16 @@ import {
   textOf,
 } from './dom.js';
 import { threadBox } from './forum-thread.js';
+import { hiddenByClass } from './hidden-class.js';
 import { declaredItemList, findItemList, type ItemList } from './item-list.js';
 import { itemParts } from './item-parts.js';
 import { markedArticle } from './marked-article.js';
+import { sellingHeading } from './page-heading.js';
 import type { PageType, PageTypeName } from './page-type.js';
 import { UNLIKELY, UNLIKELY_ON_FORUMS } from './patterns.js';
+import { dropPlaceholders } from './placeholder-text.js';
 import { holdsAnchor, type ProductHint, productAnchors, productBlock } from './product-block.js';
+import { withoutRepeats } from './product-repeats.js';
 import { discardKind, KIND_SHARE_ARTICLE, type PruneMode, pruneContent } from './prune.js';
 import { type Block, renderBlocks } from './render.js';
 import { revealableIds } from './reveal.js';
@@ -81,6 +85,8 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
     },
     pageType === 'forum' ? UNLIKELY_ON_FORUMS : UNLIKELY,
     shown,
+    // a page hidden whole until its script runs ("root hide") holds its heading
+    (e) => hiddenByClass(e) && !firstByName(e, 'h1'),
   );
   // the strict pass removes nothing from most huge pages (a table): their statistics still hold
   const stats = changed ? computeStats(body) : pre;
@@ -107,15 +113,19 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   const footer =
     !sure && nodes.length && nodes.every((n) => footerOf(n) !== null) ? footerOf(nodes[0] as Element) : null;
   if (footer) return { blocks: [], nodes: [], footer: collapse(textOf(footer)) };
-  // the product's own name heads its block (pruning drops <h1>s elsewhere: they repeat the title)
+  // the product's own name heads its block (pruning drops <h1>s elsewhere: they repeat the title); a
+  // product or service page found without it is still headed by its first <h1>: what it sells
   const anchored = !!anchors && nodes.some((n) => holdsAnchor(n, anchors));
   const article = pageType === 'article' && !!type?.signals.some((s) => DECLARED_ARTICLE.test(s));
   const linky = pageType === 'listing' || pageType === 'collection' || listed !== null;
   const mode = pruneMode(type);
+  // a template's unfilled sections (shops and service pages are built from them)
+  if (pageType === 'product' || pageType === 'service' || pageType === 'collection')
+    dropPlaceholders(nodes, stats);
   pruneContent(
     nodes,
     stats,
-    anchored ? anchors?.heading : undefined,
+    anchored ? anchors?.heading : sellingHeading(nodes, pageType),
     mode,
     article ? KIND_SHARE_ARTICLE : undefined,
     // a listing's items keep their titles (each card's <header> or <h1>)
@@ -126,7 +136,8 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   const rendered = linky ? drawn : pageType === 'forum' ? drawn.filter(keepBlock) : keepBlocks(drawn);
   // articles repeat runs of paragraphs on purpose (a meal plan per week); shops by accident
   const shop = pageType === 'product' || pageType === 'collection' || pageType === 'service';
-  const blocks = shop ? once(rendered) : rendered;
+  const unrepeated = shop ? once(rendered) : rendered;
+  const blocks = pageType === 'product' ? withoutRepeats(unrepeated) : unrepeated;
   if (blocks.length) return anchored ? { blocks, nodes, anchored } : { blocks, nodes };
   // nothing article-like: a partial document (all remaining text) beats an empty one
   const all = renderBlocks([body]);

@@ -30,6 +30,7 @@ test('a service page is all its sections, hero to call to action, not its longes
     `the page is recognised as a service page: ${JSON.stringify(d.pageType)}`,
   );
   assert.ok(d.text.includes('screw piles'), 'the long section stays');
+  assert.ok(d.text.includes('Garden rooms built in a week'), `the hero's <h1> heads it: ${d.text}`);
   assert.ok(d.text.includes('Ten year guarantee'), `the feature list is part of it: ${d.text}`);
   assert.ok(d.text.includes('Step 3 takes a day'), 'the steps are part of it');
   assert.ok(!d.text.includes('© Example Builders'), 'the footer is not');
