@@ -4,24 +4,11 @@
 // and node 72.0 s, 42.5 s). The files of test/ keep a process each: they start coordinators, nodes and
 // databases whose top-level `after` would wait for a whole group's end.
 // SWARD_TEST_GROUPS=0 gives every file its own process again (to rule out one file disturbing another).
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const UNIT = /^packages\/([^/]+)\/src\//;
-/**
- * A file that registers hooks at its top level (after, before…) runs alone: in a shared process those hooks
- * belong to the process's root test, and one file's `after` (removing its temporary folder) ran while its own
- * tests were still to come (solana-online-check, fresh-clone CI, 2026-12-05).
- */
-const TOP_LEVEL_HOOK = /^(after|before|afterEach|beforeEach)\(/m;
-const hasTopLevelHooks = (f) => {
-  try {
-    return TOP_LEVEL_HOOK.test(readFileSync(f, 'utf8'));
-  } catch {
-    return false;
-  }
-};
 
 /**
  * `files` (relative paths) as the runner should run them: unit test files of a package with two or more
@@ -33,7 +20,7 @@ export function groupFiles(files, dir, { perGroup = 20 } = {}) {
   const alone = [];
   for (const f of files) {
     const pkg = f.replaceAll('\\', '/').match(UNIT)?.[1];
-    if (pkg && !hasTopLevelHooks(f)) byPackage.set(pkg, [...(byPackage.get(pkg) ?? []), f]);
+    if (pkg) byPackage.set(pkg, [...(byPackage.get(pkg) ?? []), f]);
     else alone.push(f);
   }
   const paths = [...alone];
@@ -58,19 +45,27 @@ export function groupFiles(files, dir, { perGroup = 20 } = {}) {
   return { paths, members };
 }
 
+/**
+ * Each member runs as a suite of its own: the hooks a file registers at its top level (after, before…) belong
+ * to that suite, so they run around that file's tests. In the group's root they ran around the whole group's,
+ * and one file's `after` (removing its temporary folder) ran while its own tests were still to come
+ * (solana-online-check, fresh-clone CI, 2026-12-05).
+ */
 function groupSource(pkg, files) {
-  const urls = files.map((f) => pathToFileURL(resolve(f)).href);
+  const members = files.map((f) => [f.replaceAll('\\', '/'), pathToFileURL(resolve(f)).href]);
   return `// Written by scripts/run-tests.mjs (test-groups.mjs): unit test files of packages/${pkg} in one process.
-import { test } from 'node:test';
-for (const url of ${JSON.stringify(urls, null, 1)}) {
-  try {
-    await import(url);
-  } catch (e) {
-    // a file that fails to load fails as a test of its own; the group's other files still run
-    test(\`\${url} loads\`, () => {
-      throw e;
-    });
-  }
+import { describe, test } from 'node:test';
+for (const [name, url] of ${JSON.stringify(members, null, 1)}) {
+  describe(name, async () => {
+    try {
+      await import(url);
+    } catch (e) {
+      // a file that fails to load fails as a test of its own; the group's other files still run
+      test(\`\${url} loads\`, () => {
+        throw e;
+      });
+    }
+  });
 }
 `;
 }

@@ -23,6 +23,7 @@ import { LOG_WRITER_LOCK } from '../packages/coordinator/src/log/log-writer-lock
 import { backends } from './support/backends.js';
 import { assertOneLineFailure, run } from './support/cli-run.js';
 import { insertFakeCaptures } from './support/fake-captures.js';
+import { SOURCE_FLAGS } from './support/processes.js';
 
 const quiet = pino({ level: 'silent' });
 const ORIGIN = 'sward.local/log';
@@ -213,9 +214,7 @@ describe('one log for coordinators on one PostgreSQL', { skip: !pgBackend }, () 
       const child = spawn(
         process.execPath,
         [
-          '--conditions=source',
-          '--import',
-          'tsx',
+          ...SOURCE_FLAGS,
           'test/support/log-peer.ts',
           db,
           dataDir,

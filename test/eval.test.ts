@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { checkEvalDir, formatTable, runEval } from '../bench/eval.js';
+import { SOURCE_FLAGS } from './support/processes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TESTDATA = join(ROOT, 'testdata');
@@ -23,7 +24,7 @@ function fixture(parts: Record<string, string>): string {
 test('without --data the eval exits 2 and says what to give', () => {
   const env = { ...process.env };
   delete env.SWARD_EVAL_DIR;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/eval.ts')], {
+  const r = spawnSync(process.execPath, [...SOURCE_FLAGS, join(ROOT, 'bench/eval.ts')], {
     cwd: ROOT,
     encoding: 'utf8',
     env,

@@ -7,6 +7,7 @@ import { LogStore } from '../packages/coordinator/src/log/log-store.js';
 import type { SqlDriver } from '../packages/coordinator/src/store/sql-driver.js';
 import { backends } from './support/backends.js';
 import { insertFakeCaptures } from './support/fake-captures.js';
+import { SOURCE_FLAGS } from './support/processes.js';
 
 async function allLeaves(db: SqlDriver): Promise<Buffer[]> {
   const rows = await db.all<{ signed: string; leaf_index: number }>(
@@ -89,7 +90,7 @@ for (const backend of backends()) {
       const location = await backend.create();
       await (await openStore(location)).close();
       for (let kill = 0; kill < 3; kill++) {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/log-writer.ts', location], {
+        const child = spawn(process.execPath, [...SOURCE_FLAGS, 'test/support/log-writer.ts', location], {
           stdio: ['ignore', 'pipe', 'inherit'],
         });
         let seen = 0;

@@ -87,28 +87,43 @@ test("a package's unit test files share a process, a few groups each; test/ file
   );
 });
 
-test('a unit test file with top-level hooks (after, before) keeps its own process', () => {
+test("a grouped file's top-level hooks (before, after) run around its own tests, not the group's", () => {
   const root = join(tmp, 'hooks');
   const src = join(root, 'packages', 'p', 'src');
   mkdirSync(src, { recursive: true });
-  writeFileSync(join(src, 'plain-a.test.ts'), "import { test } from 'node:test';\ntest('a', () => {});\n");
-  writeFileSync(join(src, 'plain-b.test.ts'), "import { test } from 'node:test';\ntest('b', () => {});\n");
+  // each file logs its hooks and tests in one list; the last test reads the list
+  const hooked = (n: string) =>
+    [
+      "import { after, before, test } from 'node:test';",
+      'const log = (globalThis.order ??= []);',
+      `before(() => log.push('${n} before'));`,
+      `after(() => log.push('${n} after'));`,
+      `test('${n} runs', () => log.push('${n} test'));`,
+    ].join('\n');
+  writeFileSync(join(src, 'a.test.ts'), hooked('a'));
+  writeFileSync(join(src, 'b.test.ts'), hooked('b'));
   writeFileSync(
-    join(src, 'hooked.test.ts'),
-    "import { after, test } from 'node:test';\nafter(() => {});\ntest('c', () => {});\n",
+    join(src, 'c.test.ts'),
+    "import assert from 'node:assert/strict';\nimport { test } from 'node:test';\n" +
+      "test('order', () => assert.deepEqual(globalThis.order, ['a before', 'a test', 'a after', 'b before', 'b test', 'b after']));\n",
   );
-  const files = ['plain-a', 'hooked', 'plain-b'].map((n) => `packages/p/src/${n}.test.ts`);
+  const files = ['a', 'b', 'c'].map((n) => `packages/p/src/${n}.test.ts`);
   const cwd = process.cwd();
   process.chdir(root);
+  let paths: string[];
   try {
-    const { paths, members } = groupFiles(files, 'groups');
-    assert.deepEqual(paths, ['packages/p/src/hooked.test.ts', join('groups', 'p-1.test.mjs')]);
-    assert.deepEqual(Object.values(members), [
-      ['packages/p/src/plain-a.test.ts', 'packages/p/src/plain-b.test.ts'],
-    ]);
+    ({ paths } = groupFiles(files, 'groups'));
   } finally {
     process.chdir(cwd);
   }
+  assert.deepEqual(paths, [join('groups', 'p-1.test.mjs')], 'the files do not share a process');
+  const r = spawnSync(process.execPath, ['--test', '--test-reporter=tap', ...paths], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_TEST_CONTEXT: undefined },
+  });
+  assert.equal(r.status, 0, r.stdout);
+  assert.match(r.stdout, /^ {4}ok \d+ - order$/m);
 });
 
 test("a group runs every member's tests; one that fails to load fails by its name, the others still run", () => {
@@ -140,9 +155,10 @@ test("a group runs every member's tests; one that fails to load fails by its nam
     env: { ...process.env, NODE_TEST_CONTEXT: undefined },
   });
   assert.equal(r.status, 1, r.stdout);
-  assert.match(r.stdout, /^ok \d+ - one passes$/m);
-  assert.match(r.stdout, /^ok \d+ - two passes$/m);
-  assert.match(r.stdout, /^not ok \d+ - file:\/\/\S+\/broken\.test\.ts loads$/m);
+  // each member is a suite named by its path, its tests one level in
+  assert.match(r.stdout, /^ {4}ok \d+ - one passes$/m);
+  assert.match(r.stdout, /^ {4}ok \d+ - two passes$/m);
+  assert.match(r.stdout, /^ {4}not ok \d+ - file:\/\/\S+\/broken\.test\.ts loads$/m);
   assert.match(r.stdout, /broken at load/);
 });
 

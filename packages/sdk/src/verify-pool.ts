@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { BundleVerifier, ComplianceDocument } from '@sward/core';
+import { type BundleVerifier, type ComplianceDocument, sourceWorkerUrl } from '@sward/core';
 import type { ByteRange } from './bundle-chunks.js';
 import { type ChunkResult, verifyChunk } from './verify-chunk.js';
 import { ReceiptCheck } from './verify-receipts.js';
@@ -90,27 +90,18 @@ export function verifyInWorkers(
 
 /**
  * Installed, this package is compiled JavaScript and the worker's entry, verify-worker.js, is started
- * directly: nothing is transpiled at run time and tsx is not a dependency. Only the repository's tests
- * and benches run the TypeScript sources (the "source" export condition, tsx from the root
- * devDependencies), and a worker thread does not inherit tsx's registration: on Node 20 neither does
- * `execArgv: ['--import', 'tsx']` reach a worker's entry module (it fails with ERR_UNKNOWN_FILE_EXTENSION),
- * so there a small ES module registers tsx, then imports the entry.
+ * directly: nothing is transpiled at run time and no loader is a dependency. From its sources (the
+ * repository's tests and benches, the "source" export condition) the worker starts with a small module that
+ * registers the parent's TypeScript hooks first (@sward/core's sourceWorkerUrl says why).
  *
- * `execArgv: []` keeps workers from loading tsx a second time when the parent runs as
- * `node --import tsx`; and zod, plain JavaScript and the largest thing core loads, is imported before
- * tsx's hooks are in place, which takes a quarter of the time of loading it through them.
+ * `execArgv: []`: none of the parent's preloads (a bench's tsx, which sourceWorkerUrl registers itself).
+ * zod, plain JavaScript and the largest thing core loads, is imported before the hooks are in place when the
+ * worker has none yet: through tsx's hooks it took four times as long to load.
  */
 function startWorker(input: WorkerInput): Worker {
   const typescript = import.meta.url.endsWith('.ts');
   const entry = new URL(typescript ? './verify-worker.ts' : './verify-worker.js', import.meta.url);
-  if (!typescript) return new Worker(entry, { workerData: input, execArgv: [] });
-  const boot = [
-    ...plainDependencies().map((url) => `await import(${JSON.stringify(url)});`),
-    `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))};`,
-    'register();',
-    `await import(${JSON.stringify(entry.href)});`,
-  ].join('\n');
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), {
+  return new Worker(typescript ? sourceWorkerUrl(entry, plainDependencies()) : entry, {
     workerData: input,
     execArgv: [],
   });

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { sourceWorkerUrl } from '@sward/core';
 import { type PiiOption, redactionFromKeep } from '@sward/extract';
 import type { Logger } from 'pino';
 import type { BlobStore } from '../blob/blob-store.js';
@@ -170,7 +171,7 @@ export class ExtractionPool {
   }
 
   private startWorker(): Promise<void> {
-    const w = spawn();
+    const w = startExtractionWorker();
     this.workers.push(w);
     return new Promise((resolve, reject) => {
       w.on('message', (m: ExtractionReply | { ready: true }) => {
@@ -192,21 +193,15 @@ export class ExtractionPool {
 
 /**
  * Installed, the coordinator is compiled JavaScript and the worker's entry is extraction-worker.js, started
- * directly (nothing transpiled at run time). The repository's tests run the TypeScript sources under tsx,
- * which a worker thread does not inherit on Node 20: a small ES module registers tsx, then imports the
- * entry (the same boot as the SDK's verify pool, verify-pool.ts, which says why in full).
+ * directly (nothing transpiled at run time). From its sources (the repository's tests and benches) the worker
+ * starts with a small module that registers the parent's TypeScript hooks first (@sward/core's
+ * sourceWorkerUrl says why).
  */
-function spawn(): Worker {
+export function startExtractionWorker(): Worker {
   const typescript = import.meta.url.endsWith('.ts');
   const entry = new URL(typescript ? './extraction-worker.ts' : './extraction-worker.js', import.meta.url);
   const options = { execArgv: profilerFlags(process.execArgv), resourceLimits: EXTRACTION_HEAP };
-  if (!typescript) return new Worker(entry, options);
-  const boot = [
-    `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))};`,
-    'register();',
-    `await import(${JSON.stringify(entry.href)});`,
-  ].join('\n');
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), options);
+  return new Worker(typescript ? sourceWorkerUrl(entry) : entry, options);
 }
 
 /**
