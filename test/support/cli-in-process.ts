@@ -16,42 +16,48 @@ export interface InProcessCli {
  * cleanEnv() gives a child. Commands that log through pino or read stdin are not for this.
  */
 export function inProcessCli(): InProcessCli {
-  const worker = new Worker(new URL('./cli-worker.ts', import.meta.url), { stdout: true, stderr: true });
   // anything written around main() (not by a run) is kept to explain a failure
   let stray = '';
-  worker.stdout.on('data', (d) => {
-    stray += d;
-  });
-  worker.stderr.on('data', (d) => {
-    stray += d;
-  });
   const waiting = new Map<number, { resolve(r: Run): void; reject(e: Error): void }>();
   let next = 0;
   const failAll = (e: Error) => {
     for (const w of waiting.values()) w.reject(new Error(`${e.message}\n${stray}`, { cause: e }));
     waiting.clear();
   };
-  worker.on('message', ({ id, code, out, err }: CliAnswer) => {
-    waiting.get(id)?.resolve({ code, out, err });
-    waiting.delete(id);
-  });
-  worker.on('error', failAll);
-  worker.on('exit', (code) => failAll(new Error(`the CLI worker exited (${code})`)));
-  // no run pending: the worker does not keep the test process alive
-  worker.unref();
+  // started by the first run: a file whose commands come late (or never run) loads nothing before
+  let worker: Worker | undefined;
+  const start = (): Worker => {
+    const w = new Worker(new URL('./cli-worker.ts', import.meta.url), { stdout: true, stderr: true });
+    w.stdout.on('data', (d) => {
+      stray += d;
+    });
+    w.stderr.on('data', (d) => {
+      stray += d;
+    });
+    w.on('message', ({ id, code, out, err }: CliAnswer) => {
+      waiting.get(id)?.resolve({ code, out, err });
+      waiting.delete(id);
+    });
+    w.on('error', failAll);
+    w.on('exit', (code) => failAll(new Error(`the CLI worker exited (${code})`)));
+    return w;
+  };
   return {
     run(args, opts = {}) {
       const id = next++;
-      worker.ref();
+      worker ??= start();
+      const w = worker;
+      // no run pending: the worker does not keep the test process alive
+      w.ref();
       return new Promise<Run>((resolve, reject) => {
         waiting.set(id, { resolve, reject });
-        worker.postMessage({ id, args, env: cleanEnv(opts.env) } satisfies CliRequest);
+        w.postMessage({ id, args, env: cleanEnv(opts.env) } satisfies CliRequest);
       }).finally(() => {
-        if (waiting.size === 0) worker.unref();
+        if (waiting.size === 0) w.unref();
       });
     },
     async close() {
-      await worker.terminate();
+      await worker?.terminate();
     },
   };
 }
