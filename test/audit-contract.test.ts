@@ -8,7 +8,12 @@ import { ROUTE_RULES } from '../packages/coordinator/src/api/route-rules.js';
 import { AuditStore } from '../packages/coordinator/src/store/audit-store.js';
 import { caller, coordinatorOn } from './support/api-call.js';
 import { backends } from './support/backends.js';
-import { run } from './support/cli-run.js';
+import { inProcessCli } from './support/cli-in-process.js';
+
+// `sward` commands run in this process (support/cli-in-process.ts): the CLI loaded once, not per child.
+const cli = inProcessCli();
+after(() => cli.close());
+const { run } = cli;
 
 for (const backend of backends())
   describe(`audit log: ${backend.name}`, () => {

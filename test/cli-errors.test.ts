@@ -1,12 +1,15 @@
 // `sward` fails like a good Unix tool: each command, given bad input, prints one line on stderr that
-// names what is wrong (no stack trace) and exits 1 (failure) or 2 (usage error). Each case runs the
-// real bin/sward.js as a child process, against nothing or a dead loopback port. The --json, --debug
-// and --help checks are in cli-output.test.ts, the ones against a coordinator in cli-remote.test.ts.
+// names what is wrong (no stack trace) and exits 1 (failure) or 2 (usage error), against nothing or a
+// dead loopback port. The cases marked `process` run the real bin/sward.js as a child process, one or
+// more of each kind of failure; the others run the CLI's main() in this process (support/cli-in-process.ts:
+// one worker thread loads the CLI once, where each child loaded it again). The --json, --debug and --help
+// checks are in cli-output.test.ts, the ones against a coordinator in cli-remote.test.ts.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { inProcessCli } from './support/cli-in-process.js';
 import { assertOneLineFailure, type Case, run } from './support/cli-run.js';
 import { freePort } from './support/processes.js';
 
@@ -22,15 +25,24 @@ before(async () => {
   writeFileSync(join(tmp, 'page.html'), '<html><body><p>Hello there, this is a page.</p></body></html>');
   writeFileSync(join(tmp, 'bad-config.json'), JSON.stringify({ port: 8080, prot: 1 }));
 });
-after(() => rmSync(tmp, { recursive: true, force: true }));
+const cli = inProcessCli();
+after(async () => {
+  await cli.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
 
 // One or two cases per command, chosen to cover each kind of failure once: commander's usage errors,
 // our own usage errors, a missing API key, a dead coordinator (SDK and plain fetch), a missing file,
 // a bad config file or variable, a database that cannot be opened or reached.
 describe('bad input: one line, no stack, exit 1 or 2', { concurrency: 3 }, () => {
   const db = () => join(tmp, 'offline.db');
-  const cases: [string, () => Case][] = [
-    ['unknown option', () => [['--bogus'], 2, 'sward', /unknown option '--bogus' \(see sward --help\)/]],
+  // `process`: through the real bin, as a child process
+  const cases: [string, () => Case, 'process'?][] = [
+    [
+      'unknown option',
+      () => [['--bogus'], 2, 'sward', /unknown option '--bogus' \(see sward --help\)/],
+      'process',
+    ],
     ['unknown command', () => [['bogus'], 2, 'sward', /unknown command 'bogus'/]],
     ['crawl: missing argument', () => [['crawl'], 2, 'sward crawl', /missing required argument 'seed'/]],
     [
@@ -41,6 +53,7 @@ describe('bad input: one line, no stack, exit 1 or 2', { concurrency: 3 }, () =>
         'sward crawl',
         /no API key: pass --api-key or set SWARD_API_KEY/,
       ],
+      'process',
     ],
     [
       'crawl: --budget without --max-price',
@@ -78,6 +91,7 @@ describe('bad input: one line, no stack, exit 1 or 2', { concurrency: 3 }, () =>
         'sward crawl',
         /cannot reach the coordinator at http:\/\/127\.0\.0\.1:\d+ \(connection refused\); is it running\?/,
       ],
+      'process',
     ],
     [
       'collection show: coordinator unreachable (SWARD_COORDINATOR)',
@@ -107,6 +121,7 @@ describe('bad input: one line, no stack, exit 1 or 2', { concurrency: 3 }, () =>
         'sward extract',
         /missing\.html: no such file or directory/,
       ],
+      'process',
     ],
     [
       'extract: bad --format',
@@ -179,6 +194,7 @@ describe('bad input: one line, no stack, exit 1 or 2', { concurrency: 3 }, () =>
         'sward keys create',
         /cannot open the SQLite database: its folder does not exist \(--db .*missing\/x\.db/,
       ],
+      'process',
     ],
     [
       'admin flags: unknown action',
@@ -229,6 +245,7 @@ describe('bad input: one line, no stack, exit 1 or 2', { concurrency: 3 }, () =>
         /environment SWARD_PORT: expected a whole number/,
         { SWARD_PORT: 'x' },
       ],
+      'process',
     ],
     [
       'coordinator: PostgreSQL unreachable, password not shown',
@@ -238,13 +255,14 @@ describe('bad input: one line, no stack, exit 1 or 2', { concurrency: 3 }, () =>
         'sward coordinator',
         /cannot connect to 127\.0\.0\.1:\d+: connection refused \(ECONNREFUSED\) \(--db postgres:\/\/sward:\*\*\*@/,
       ],
+      'process',
     ],
     ['demo: bad --nodes', () => [['demo', '--nodes', 'some'], 2, 'sward demo', /--nodes.*"some"/]],
   ];
-  for (const [name, make] of cases)
-    test(name, async () => {
+  for (const [name, make, how] of cases)
+    test(how === 'process' ? `${name} (a process)` : name, async () => {
       const [args, exitCode, command, re, env] = make();
-      const r = await run(args, { ...(env ? { env } : {}) });
+      const r = await (how === 'process' ? run : cli.run)(args, { ...(env ? { env } : {}) });
       assertOneLineFailure(r, exitCode, command, re);
       assert.ok(!r.err.includes(DB_PASSWORD), 'no password in the message');
       assert.ok(!r.err.includes('s3cr3t'), 'no licence token in the message');

@@ -1,6 +1,7 @@
 // What `sward` prints besides failures: --json is one JSON document on stdout, --debug and
 // SWARD_DEBUG=1 add the stack trace to a failure, and --help never shows a secret from the environment.
-// Commands run as child processes (bin/sward.js); none needs a coordinator here.
+// The --debug and --help checks run `sward` as child processes (bin/sward.js), the --json ones in this
+// process (support/cli-in-process.ts: the CLI loaded once); none needs a coordinator here.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Command } from 'commander';
 import { registerCommands } from '../packages/cli/src/commands/index.js';
+import { inProcessCli } from './support/cli-in-process.js';
 import { run } from './support/cli-run.js';
 import { freePort } from './support/processes.js';
 
@@ -83,13 +85,15 @@ describe('--help never shows a secret from the environment', () => {
 });
 
 describe('--json: one JSON document on stdout', { concurrency: 2 }, () => {
+  const cli = inProcessCli();
+  after(() => cli.close());
   test('extract --json', async () => {
-    const r = await run(['extract', '--json', join(tmp, 'page.html')]);
+    const r = await cli.run(['extract', '--json', join(tmp, 'page.html')]);
     assert.equal(r.code, 0, r.err);
     assert.match(JSON.parse(r.out).text, /Hello there/);
   });
   test('verify --json of a folder that is no bundle: the report, exit 1, one line on stderr', async () => {
-    const r = await run(['verify', '--json', join(tmp, 'empty-bundle')]);
+    const r = await cli.run(['verify', '--json', join(tmp, 'empty-bundle')]);
     assert.equal(r.code, 1);
     const report = JSON.parse(r.out);
     assert.equal(report.ok, false);
@@ -102,20 +106,20 @@ describe('--json: one JSON document on stdout', { concurrency: 2 }, () => {
   });
   test('keys create, admin flags, node status on a database', async () => {
     const db = join(tmp, 'json.db');
-    const key = await run(['keys', 'create', '--json', '--name', 'ci'], { env: { SWARD_DB: db } });
+    const key = await cli.run(['keys', 'create', '--json', '--name', 'ci'], { env: { SWARD_DB: db } });
     assert.equal(key.code, 0, key.err);
     assert.match(JSON.parse(key.out).key, /\S{20,}/);
-    const flags = await run(['admin', 'flags', '--json', '--db', db]);
+    const flags = await cli.run(['admin', 'flags', '--json', '--db', db]);
     assert.equal(flags.code, 0, flags.err);
     assert.deepEqual(JSON.parse(flags.out), []);
-    const status = await run(['node', 'status', '--db', db, '--operator', 'nobody', '--json']);
+    const status = await cli.run(['node', 'status', '--db', db, '--operator', 'nobody', '--json']);
     assert.equal(status.code, 0, status.err);
     assert.equal(JSON.parse(status.out).operator, 'nobody');
   });
   test('node log --json is an array', async () => {
     const log = join(tmp, 'fetch-log.jsonl');
     writeFileSync(log, '');
-    const r = await run(['node', 'log', '--json', '--log-file', log]);
+    const r = await cli.run(['node', 'log', '--json', '--log-file', log]);
     assert.equal(r.code, 0, r.err);
     assert.deepEqual(JSON.parse(r.out), []);
   });

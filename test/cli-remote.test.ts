@@ -1,18 +1,26 @@
 // `sward` against a coordinator this test starts on loopback with `sward coordinator --config`: unknown
 // ids and a wrong key fail in one line with exit 1, and the commands that read from the coordinator
 // print one JSON document with --json (a crawl and the verification of its output too).
+// The commands run in this process (support/cli-in-process.ts: main() on a worker thread that loads the
+// CLI once), except the coordinator, a wrong key's failure, the crawl and the commands that load the
+// coordinator's code (node status, job output), which run as real `sward` processes.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startSampleSite } from '@sward/testsites';
+import { inProcessCli } from './support/cli-in-process.js';
 import { assertOneLineFailure, type Case, run } from './support/cli-run.js';
 import { loopbackNode } from './support/nodes.js';
 import { freePort, type Proc, sward } from './support/processes.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sward-cli-remote-'));
-after(() => rmSync(tmp, { recursive: true, force: true }));
+const cli = inProcessCli();
+after(async () => {
+  await cli.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
 
 describe('against a coordinator started with --config', () => {
   let coord: Proc;
@@ -50,7 +58,6 @@ describe('against a coordinator started with --config', () => {
       [['collection', 'show', 'col_nope'], 1, 'sward collection show', /col_nope/, env],
       [['search', 'nope', 'roses'], 1, 'sward search', /no collection with id or name "nope"/, env],
       [['project', 'status', 'p_nope'], 1, 'sward project status', /p_nope/, env],
-      [['collection', 'list', '--api-key', 'wrong'], 1, 'sward collection list', /refused the API key/, env],
       [
         ['collection', 'create', 'x', '--source', 'not a url'],
         1,
@@ -59,17 +66,20 @@ describe('against a coordinator started with --config', () => {
         env,
       ],
     ];
-    await Promise.all(
-      cases.map(async ([args, exitCode, command, re, e]) =>
-        assertOneLineFailure(await run(args, { env: e ?? {} }), exitCode, command, re),
+    // one of them through the real bin, as a process
+    const [wrongKey] = await Promise.all([
+      run(['collection', 'list', '--api-key', 'wrong'], { env }),
+      ...cases.map(async ([args, exitCode, command, re, e]) =>
+        assertOneLineFailure(await cli.run(args, { env: e ?? {} }), exitCode, command, re),
       ),
-    );
+    ]);
+    assertOneLineFailure(wrongKey, 1, 'sward collection list', /refused the API key/);
   });
 
   test('collection and search commands answer one JSON document with --json', async () => {
     const env = { SWARD_COORDINATOR: url, SWARD_API_KEY: apiKey };
     const json = async (args: string[]) => {
-      const r = await run([...args, '--json'], { env });
+      const r = await cli.run([...args, '--json'], { env });
       assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`);
       return JSON.parse(r.out);
     };
@@ -96,7 +106,7 @@ describe('against a coordinator started with --config', () => {
       items,
       [1, 2].map((i) => JSON.stringify({ id: `i${i}`, prompt: `q${i}`, response: `a${i}` })).join('\n'),
     );
-    const created = await run(
+    const created = await cli.run(
       ['project', 'create', '--json', '--file', items, '--type', 'rating', '--pay', '1', '--gold-share', '0'],
       {
         env,
@@ -105,12 +115,14 @@ describe('against a coordinator started with --config', () => {
     assert.equal(created.code, 0, created.err);
     const p = JSON.parse(created.out);
     assert.equal(p.items, 2);
-    const status = await run(['project', 'status', p.id, '--json'], { env });
+    const status = await cli.run(['project', 'status', p.id, '--json'], { env });
     assert.equal(status.code, 0, status.err);
     assert.equal(JSON.parse(status.out).project.id, p.id);
-    const text = await run(['project', 'status', p.id], { env });
+    const text = await cli.run(['project', 'status', p.id], { env });
     assert.match(text.out, new RegExp(`^${p.id} {2}items {2}\\(rating, 2 items`));
-    const exported = await run(['project', 'export', p.id, '--out', join(tmp, 'export'), '--json'], { env });
+    const exported = await cli.run(['project', 'export', p.id, '--out', join(tmp, 'export'), '--json'], {
+      env,
+    });
     assert.equal(exported.code, 0, exported.err);
     assert.ok(JSON.parse(exported.out).files.length > 0);
   });
@@ -124,7 +136,7 @@ describe('against a coordinator started with --config', () => {
     const summary = JSON.parse(crawl.out);
     assert.equal(summary.job.state, 'done');
     assert.equal(summary.output.pages, 2);
-    const verify = await run(['verify', out, '--json']);
+    const verify = await cli.run(['verify', out, '--json']);
     assert.equal(verify.code, 0, verify.err);
     const report = JSON.parse(verify.out);
     assert.deepEqual([report.ok, report.rows, report.failures], [true, 2, []]);
@@ -139,7 +151,7 @@ describe('against a coordinator started with --config', () => {
     const env = { SWARD_COORDINATOR: url, SWARD_API_KEY: apiKey };
     const { SwardClient } = await import('@sward/sdk');
     const job = await new SwardClient({ url, apiKey }).createCrawl({ seed: `${site.url}/`, maxPages: 5 });
-    const cancel = await run(['job', 'cancel', job.id, '--json'], { env });
+    const cancel = await cli.run(['job', 'cancel', job.id, '--json'], { env });
     assert.equal(cancel.code, 0, cancel.err);
     assert.equal(JSON.parse(cancel.out).state, 'cancelled');
     const out = join(tmp, 'cancelled-out');
@@ -149,10 +161,10 @@ describe('against a coordinator started with --config', () => {
       [JSON.parse(output.out).job.state, JSON.parse(output.out).output.pages],
       ['cancelled', 0],
     );
-    const verify = await run(['verify', out, '--json']);
+    const verify = await cli.run(['verify', out, '--json']);
     assert.equal(verify.code, 0, verify.err);
     assert.equal(JSON.parse(verify.out).ok, true);
-    const again = await run(['job', 'cancel', 'j_nope'], { env });
+    const again = await cli.run(['job', 'cancel', 'j_nope'], { env });
     assertOneLineFailure(again, 1, 'sward job cancel', /no job j_nope/);
   });
 });

@@ -3,6 +3,7 @@
 // capturing node's operator and the network; without a max price its pages are skipped with the reason; its
 // budget is a running total that bounds all refreshes together. Another tenant can neither set its price nor
 // read its charges. A real node fetches a loopback site named pub.test (its resolver maps the name).
+// The CLI's commands run in this process (support/cli-in-process.ts), not as `sward` children.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -15,7 +16,7 @@ import type { RunningNode } from '@sward/node';
 import { SwardApiError, SwardClient } from '@sward/sdk';
 import { pino } from 'pino';
 import { backends } from './support/backends.js';
-import { run } from './support/cli-run.js';
+import { inProcessCli } from './support/cli-in-process.js';
 import { ownedWithTerms } from './support/creator-terms.js';
 import { refreshAfter, until } from './support/live.js';
 import { loopbackNode } from './support/nodes.js';
@@ -44,6 +45,8 @@ async function articleSite(): Promise<{ server: Server; port: number; hits: stri
 }
 
 const status = (code: number) => (e: unknown) => e instanceof SwardApiError && e.status === code;
+const sward = inProcessCli();
+after(() => sward.close());
 
 for (const backend of backends())
   describe(`collection charges under creators' terms: ${backend.name}`, () => {
@@ -222,7 +225,7 @@ for (const backend of backends())
       // 5. The same through the CLI: show, pricing (set and clear), charges, create with the flags.
       const env = { SWARD_COORDINATOR: co.url, SWARD_API_KEY: co.firstApiKey as string };
       const cli = async (args: string[]) => {
-        const r = await run(args, { env });
+        const r = await sward.run(args, { env });
         assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`);
         return r.out;
       };

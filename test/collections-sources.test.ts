@@ -9,9 +9,9 @@ import { OpenAiEmbeddings, type RunningCoordinator, startCoordinator } from '@sw
 import type { RunningNode } from '@sward/node';
 import { SwardClient } from '@sward/sdk';
 import { pino } from 'pino';
+import { inProcessCli } from './support/cli-in-process.js';
 import { changesIn, refreshAfter, until } from './support/live.js';
 import { loopbackNode } from './support/nodes.js';
-import { sward } from './support/processes.js';
 
 const quiet = pino({ level: 'silent' });
 
@@ -326,16 +326,21 @@ describe('live collection sources: sitemap index, sniffed feed, text page, page 
   test('sward search prints chunks with URL, heading path and provenance', async () => {
     await c.flushLog();
     const env = { SWARD_COORDINATOR: c.url, SWARD_API_KEY: c.firstApiKey as string };
-    const p = sward(['search', 'mixed', 'prune roses', '-k', '2'], env);
-    assert.equal(await p.exited, 0, p.output());
-    assert.match(p.output(), /^1\. http:\/\/127\.0\.0\.1:\d+\/p\/2 › Garden diary › Roses\n/);
-    assert.match(p.output(), /capture c_[0-9a-f]+ leaf \d+ checkpoint \d+/);
-    const json = sward(['search', 'mixed', 'prune roses', '--json', '--domain', 'example.org'], env);
-    assert.equal(await json.exited, 0, json.output());
-    assert.deepEqual(JSON.parse(json.output()).results, []);
-    const missing = sward(['search', 'nope', 'roses'], env);
-    assert.notEqual(await missing.exited, 0);
-    assert.match(missing.output(), /no collection with id or name "nope"/);
+    // in this process (support/cli-in-process.ts), not as sward children
+    const cli = inProcessCli();
+    after(() => cli.close());
+    const p = await cli.run(['search', 'mixed', 'prune roses', '-k', '2'], { env });
+    assert.equal(p.code, 0, p.err);
+    assert.match(p.out, /^1\. http:\/\/127\.0\.0\.1:\d+\/p\/2 › Garden diary › Roses\n/);
+    assert.match(p.out, /capture c_[0-9a-f]+ leaf \d+ checkpoint \d+/);
+    const json = await cli.run(['search', 'mixed', 'prune roses', '--json', '--domain', 'example.org'], {
+      env,
+    });
+    assert.equal(json.code, 0, json.err);
+    assert.deepEqual(JSON.parse(json.out).results, []);
+    const missing = await cli.run(['search', 'nope', 'roses'], { env });
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.err, /no collection with id or name "nope"/);
   });
 
   test('the LangChain.js retriever and the LlamaIndex.TS reader answer passages that carry their provenance', async () => {

@@ -9,7 +9,12 @@ import { SwardClient, verifyBundleDir } from '@sward/sdk';
 import { writeCrawlOutput } from '../packages/cli/src/crawl-output.js';
 import { caller, coordinatorOn, nodeSession, untilDone, work } from './support/api-call.js';
 import { backends } from './support/backends.js';
-import { run } from './support/cli-run.js';
+import { inProcessCli } from './support/cli-in-process.js';
+
+// `sward` commands run in this process (support/cli-in-process.ts): the CLI loaded once, not per child.
+const cli = inProcessCli();
+after(() => cli.close());
+const { run } = cli;
 
 type Row = Record<string, unknown> & {
   creatorTerms?: Record<string, unknown>;

@@ -9,8 +9,13 @@ import { after, before, describe, test } from 'node:test';
 import { proveDomain, type RunningCoordinator, startCoordinator } from '@sward/coordinator';
 import { type CreatorClaimInfo, type SwardApiError, SwardClient } from '@sward/sdk';
 import { pino } from 'pino';
-import { run } from './support/cli-run.js';
+import { inProcessCli } from './support/cli-in-process.js';
 import { startDnsServer } from './support/dns-server.js';
+
+// `sward` commands run in this process (support/cli-in-process.ts): the CLI loaded once, not per child.
+const cli = inProcessCli();
+after(() => cli.close());
+const { run } = cli;
 
 /** A loopback site per claimed domain: what it serves at /.well-known/sward.json is set by the test. */
 async function startWellKnownSite(): Promise<{ url: string; server: Server; body: Map<string, string> }> {

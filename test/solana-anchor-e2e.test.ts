@@ -25,6 +25,7 @@ import { startSampleSite } from '@sward/testsites';
 import { LiteSVM } from 'litesvm';
 import { startTestingRpcNode } from '../packages/coordinator/src/anchor/testing-rpc-node.js';
 import { loadLogKey } from '../packages/coordinator/src/log/log-key.js';
+import { inProcessCli } from './support/cli-in-process.js';
 import { freePort, type Proc, sward, swardNode } from './support/processes.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the bundle's checkpoints file as raw JSON, to tamper with
@@ -34,12 +35,20 @@ type Checkpoints = Record<string, any>;
  * `sward coordinator --anchor solana` anchors every checkpoint as a memo transaction through a local
  * JSON-RPC node (litesvm behind HTTP), and `sward verify --rpc` finds each one on that chain. A bundle
  * naming a transaction the chain does not hold, or another slot, fails; so does asking another chain.
+ * The coordinator, the node, the crawl and the first test's verify run as real processes; the other
+ * verify runs in this process (support/cli-in-process.ts), which loads the CLI once for all of them.
  */
 describe('Solana anchors, from the coordinator flag to sward verify --rpc', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'sward-solana-e2e-'));
   const out = join(tmp, 'out');
   const procs: Proc[] = [];
   const svm = new LiteSVM();
+  const cli = inProcessCli();
+  /** `sward verify <args>` in this process: its exit code and what it printed. */
+  const verify = async (...args: string[]) => {
+    const r = await cli.run(['verify', ...args]);
+    return { exited: r.code, output: r.out + r.err };
+  };
   let rpc: Awaited<ReturnType<typeof startTestingRpcNode>>;
   before(async () => {
     rpc = await startTestingRpcNode(svm);
@@ -83,6 +92,7 @@ describe('Solana anchors, from the coordinator flag to sward verify --rpc', () =
   });
   after(async () => {
     await Promise.all(procs.map((p) => p.kill('SIGKILL')));
+    await cli.close();
     rpc?.server.close();
     rmSync(tmp, { recursive: true, force: true });
   });
@@ -150,15 +160,15 @@ describe('Solana anchors, from the coordinator flag to sward verify --rpc', () =
     });
     // Offline the edit shows in the signed manifest; a dishonest coordinator signs one over it with its own
     // log key, and then every offline check passes: only the chain can tell.
-    const before = sward(['verify', dir]);
-    assert.equal(await before.exited, 1, before.output());
-    assert.match(before.output(), /provenance\/checkpoints\.json: changed/);
+    const before = await verify(dir);
+    assert.equal(before.exited, 1, before.output);
+    assert.match(before.output, /provenance\/checkpoints\.json: changed/);
     resignManifest(dir);
-    const offline = sward(['verify', dir]);
-    assert.equal(await offline.exited, 0, `offline it passes: ${offline.output()}`);
-    const online = sward(['verify', dir, '--rpc', rpc.url]);
-    assert.equal(await online.exited, 1, online.output());
-    assert.match(online.output(), /^anchors on chain: FAILED .*is not on chain/m);
+    const offline = await verify(dir);
+    assert.equal(offline.exited, 0, `offline it passes: ${offline.output}`);
+    const online = await verify(dir, '--rpc', rpc.url);
+    assert.equal(online.exited, 1, online.output);
+    assert.match(online.output, /^anchors on chain: FAILED .*is not on chain/m);
   });
 
   test('swapped signatures fail; a slot the chain does not confirm fails on chain', async () => {
@@ -166,30 +176,30 @@ describe('Solana anchors, from the coordinator flag to sward verify --rpc', () =
       const c = cp.checkpoints.at(-1);
       c.anchor.signature = getBase58Decoder().decode(Buffer.alloc(64, 7));
     });
-    const s = sward(['verify', swapped, '--rpc', rpc.url]);
-    assert.equal(await s.exited, 1, s.output());
-    assert.match(s.output(), /^anchors: FAILED .*signature/m);
+    const s = await verify(swapped, '--rpc', rpc.url);
+    assert.equal(s.exited, 1, s.output);
+    assert.match(s.output, /^anchors: FAILED .*signature/m);
     const slot = await tampered('slot', (cp) => {
       cp.checkpoints.at(-1).anchor.slot = 6;
     });
-    const v = sward(['verify', slot, '--rpc', rpc.url]);
-    assert.equal(await v.exited, 1, v.output());
-    assert.match(v.output(), /^anchors on chain: FAILED .*is in slot 7, the bundle says 6/m);
+    const v = await verify(slot, '--rpc', rpc.url);
+    assert.equal(v.exited, 1, v.output);
+    assert.match(v.output, /^anchors on chain: FAILED .*is in slot 7, the bundle says 6/m);
   });
 
   test('another chain, which does not hold the transactions, fails; an unreachable RPC fails too', async () => {
     const other = await startTestingRpcNode(new LiteSVM());
     try {
-      const v = sward(['verify', out, '--rpc', other.url]);
-      assert.equal(await v.exited, 1, v.output());
-      assert.match(v.output(), /^anchors on chain: FAILED .*is not on chain/m);
+      const v = await verify(out, '--rpc', other.url);
+      assert.equal(v.exited, 1, v.output);
+      assert.match(v.output, /^anchors on chain: FAILED .*is not on chain/m);
     } finally {
       other.server.close();
     }
-    const down = sward(['verify', out, '--rpc', `http://127.0.0.1:${await freePort()}`]);
-    assert.equal(await down.exited, 1, down.output());
-    assert.match(down.output(), /^anchors on chain: FAILED .*could not ask the RPC node/m);
-    const bad = sward(['verify', out, '--rpc', 'not a url']);
-    assert.equal(await bad.exited, 2, bad.output());
+    const down = await verify(out, '--rpc', `http://127.0.0.1:${await freePort()}`);
+    assert.equal(down.exited, 1, down.output);
+    assert.match(down.output, /^anchors on chain: FAILED .*could not ask the RPC node/m);
+    const bad = await verify(out, '--rpc', 'not a url');
+    assert.equal(bad.exited, 2, bad.output);
   });
 });

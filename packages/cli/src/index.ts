@@ -1,1 +1,2 @@
 export { main } from './main.js';
+export type { RunIo } from './run-cli.js';

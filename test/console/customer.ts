@@ -1,15 +1,13 @@
-// The customer's paths (jobs, pages, documents, proofs, tampering, paging, collections, projects): the
-// console (packages/web) in Debian's Chromium, driven by playwright-core, against a real coordinator
-// holding a crawl, a collection, a labelling project and a closed epoch (support/console-world.ts
-// consoleSuite). Every page checked by axe-core on a 375 px phone in dark mode and for its layout on a
-// desktop in light mode, with screenshots in test-artifacts/console/.
+// The customer's paths (jobs, pages, documents, proofs, tampering, paging, collections, projects), run by
+// console-browser.test.ts in the world and Chromium it shares with the other roles' paths. They run last:
+// they add jobs and a busy origin to the world (the other paths look for no job of theirs).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { generateNoteKeys } from '@sward/core';
 import type { Page } from 'playwright-core';
-import { checkPage, consoleSuite, insertPages, navIds, navTo } from './support/console-world.js';
+import { type ConsoleSuite, checkPage, insertPages, navIds, navTo } from '../support/console-world.js';
 
-consoleSuite('the console in a browser: customers', {}, (s) => {
+export function customerPaths(s: ConsoleSuite): void {
   test('a wrong key is refused with the API error, and the sign-in page passes axe', async () => {
     await s.inBothViews(null, async (page, view) => {
       await page.goto(`${s.w.co.url}/console/`);
@@ -169,4 +167,4 @@ consoleSuite('the console in a browser: customers', {}, (s) => {
       await checkPage(page, 'customer-project', view);
     });
   });
-});
+}

@@ -1,13 +1,10 @@
-// Operators, labellers, and what a key's scopes and tenant hide: the console (packages/web) in Debian's
-// Chromium, driven by playwright-core, against a real coordinator holding a crawl, a labelling project, a
-// closed epoch and two operators below the crawling node's (support/console-world.ts consoleSuite). Every
-// page checked by axe-core on a 375 px phone in dark mode and for its layout on a desktop in light mode,
-// with screenshots in test-artifacts/console/.
+// Operators, labellers, and what a key's scopes and tenant hide, run by console-browser.test.ts in the
+// world (with two operators below the crawling node's) and Chromium it shares with the other roles' paths.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkPage, consoleSuite, navIds } from './support/console-world.js';
+import { type ConsoleSuite, checkPage, navIds } from '../support/console-world.js';
 
-consoleSuite('the console in a browser: each role sees its own', { collection: false }, (s) => {
+export function rolePaths(s: ConsoleSuite): void {
   test('a key with the crawl scope alone sees only jobs and proofs, and the server refuses the rest', async () => {
     const { page, ctx } = await s.tab(s.w.keys.crawlOnly);
     assert.deepEqual(await navIds(page), ['jobs', 'proofs']);
@@ -89,4 +86,4 @@ consoleSuite('the console in a browser: each role sees its own', { collection: f
       await checkPage(page, 'labeller', view);
     });
   });
-});
+}

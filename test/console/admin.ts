@@ -1,13 +1,10 @@
-// The network admin's paths (flags, nodes, an operator, keys, the audit log, takedowns): the console
-// (packages/web) in Debian's Chromium, driven by playwright-core, against a real coordinator holding a
-// crawl, a labelling project and a closed epoch (support/console-world.ts consoleSuite). Every page
-// checked by axe-core on a 375 px phone in dark mode and for its layout on a desktop in light mode, with
-// screenshots in test-artifacts/console/.
+// The network admin's paths (flags, nodes, an operator, keys, the audit log, takedowns), run by
+// console-browser.test.ts in the world and Chromium it shares with the other roles' paths.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkPage, consoleSuite, navIds, navTo } from './support/console-world.js';
+import { type ConsoleSuite, checkPage, navIds, navTo } from '../support/console-world.js';
 
-consoleSuite('the console in a browser: the network admin', { collection: false }, (s) => {
+export function adminPaths(s: ConsoleSuite): void {
   test('admin: flags, nodes, an operator, keys, the audit log and a takedown', async () => {
     await s.inBothViews(s.w.keys.admin, async (page, view) => {
       assert.deepEqual(await navIds(page), [
@@ -49,4 +46,4 @@ consoleSuite('the console in a browser: the network admin', { collection: false 
       await page.waitForSelector('table >> text=takedown');
     });
   });
-});
+}
