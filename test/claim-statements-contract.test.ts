@@ -129,6 +129,44 @@ for (const backend of backends()) {
       await store.close();
     });
 
+    test('a claim reads the takedowns of all its ready hosts in one statement, each host meeting its own', async () => {
+      const { store, node, job, statements } = await setup(2);
+      const n = await node();
+      // two more origins with two pages each, their robots.txt and tdmrep.json answered; c.test taken down
+      await store.db.transaction((tx) =>
+        store.frontier.enqueue(
+          tx,
+          job.id,
+          ['b', 'c'].flatMap((h) => [0, 1].map((i) => ({ url: `http://${h}.test/p${i}`, depth: 1 }))),
+        ),
+      );
+      await store.db.run(
+        `UPDATE hosts SET robots_state = 'fetched', robots_txt = '', tdmrep_state = 'fetched',
+           policy_at = (SELECT policy_at FROM hosts WHERE origin = 'http://a.test'),
+           tdmrep_at = (SELECT policy_at FROM hosts WHERE origin = 'http://a.test')
+         WHERE origin IN ('http://b.test', 'http://c.test')`,
+      );
+      await store.takedowns.add({
+        kind: 'domain',
+        value: 'c.test',
+        host: 'c.test',
+        reason: 'test',
+        actor: 'test',
+      });
+      const [leases, sql] = await statements(() => schedulerFor(store).claim(n, 8));
+      assert.deepEqual(
+        leases.map((l) => new URL(l.url).host).sort(),
+        ['a.test', 'a.test', 'b.test', 'b.test'],
+        'a.test and b.test leased, nothing of c.test',
+      );
+      assert.equal(
+        matching(sql, /FROM takedowns/),
+        1,
+        `one takedown read for three hosts: ${sql.join('\n')}`,
+      );
+      await store.close();
+    });
+
     test('a job is checked for its end in one statement while it has URLs open, and ends when none is', async () => {
       const { store, node, job, statements } = await setup(2);
       const n = await node();

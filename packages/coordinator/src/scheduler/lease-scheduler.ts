@@ -223,10 +223,17 @@ export class LeaseScheduler {
     }
     const polite = this.config.politeness;
     const hosts = await frontier.readyHosts(tx, now, Math.max(max * 4, 8));
+    // The takedowns of every ready host in one statement (was one per host tried); each is matched by URL,
+    // so a host's pages meet only their own.
+    const takedowns = hosts.length
+      ? await this.store.takedowns.forHosts(
+          hosts.map((h) => new URL(h.origin).hostname),
+          tx,
+        )
+      : [];
     const out: Lease[] = [];
     for (const host of hosts) {
       if (out.length >= max) break;
-      const takedowns = await this.store.takedowns.forHosts([new URL(host.origin).hostname], tx);
       // A host taken down whole gets no request at all, not even for its robots.txt.
       const wholeHost = takedowns.some((t) => t.kind !== 'url' && takedownMatches(t, `${host.origin}/`));
       const policy = wholeHost ? null : this.policyFileDue(host, now);
