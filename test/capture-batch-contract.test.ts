@@ -14,8 +14,11 @@ import { ingestStack } from './support/ingest-stack.js';
 
 type Lease = { leaseId: string; jobId: string; url: string };
 
-/** Counts the statements a store's driver runs from now on (transactions' BEGIN and COMMIT not included). */
-function countStatements(store: Store): () => number {
+/**
+ * Counts the statements a store's driver runs from now on (transactions' BEGIN and COMMIT not included);
+ * `texts` collects them.
+ */
+function countStatements(store: Store, texts: string[] = []): () => number {
   let n = 0;
   const db = store.db as unknown as Record<string, unknown>;
   const wrap = <T extends object>(ex: T): T => {
@@ -23,6 +26,7 @@ function countStatements(store: Store): () => number {
       const f = (ex as Record<string, unknown>)[name] as (...a: unknown[]) => unknown;
       (ex as Record<string, unknown>)[name] = (...a: unknown[]) => {
         n++;
+        texts.push(String(a[0]));
         return f.apply(ex, a);
       };
     }
@@ -359,6 +363,27 @@ for (const backend of backends()) {
         batch <= single + 4,
         `a batch of 4 plain pages ran ${batch} statements, one page alone ${single}: one statement per table per batch`,
       );
+      await store.close();
+    });
+
+    test('paying a batch reads its node, credibility and operator in one statement', async () => {
+      const { store, ingest, node } = await setup();
+      const { lease } = await fiveLeases(store, ingest, node);
+      const texts: string[] = [];
+      countStatements(store, texts);
+      const two = ['/a', '/b'].map((p) => item(node, lease(p), { body: page(p) }));
+      const answers = await ingest.acceptBatch(node.id, two);
+      assert.deepEqual(
+        answers.map((a) => a.accepted && a.outcome),
+        ['stored', 'stored'],
+      );
+      const reads = texts.filter((q) => /credibility|rw_operators/.test(q) && /^\s*SELECT/.test(q));
+      assert.equal(reads.length, 1, `the node and its operator read once: ${reads.join(' | ')}`);
+      const paid = await store.db.get<{ n: number }>(
+        "SELECT count(*) AS n FROM rw_transactions WHERE kind = 'work' AND ref IN (SELECT id FROM captures WHERE lease_id IN (?, ?))",
+        [lease('/a').leaseId, lease('/b').leaseId],
+      );
+      assert.equal(Number(paid?.n), 2, 'both pages paid');
       await store.close();
     });
 

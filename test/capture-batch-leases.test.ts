@@ -11,6 +11,7 @@ import { type RunningCoordinator, startCoordinator } from '@sward/coordinator';
 import { CAPTURE_BATCH_CONTENT_TYPE, generateIdentity, type Identity, type SignedCapture } from '@sward/core';
 import { CoordinatorClient } from '@sward/node';
 import { pino } from 'pino';
+import type { SqlExecutor } from '../packages/coordinator/src/store/sql-driver.js';
 import { captureUpload } from './support/capture-maker.js';
 
 type Lease = { leaseId: string; jobId: string; url: string };
@@ -225,4 +226,117 @@ test('a cancelled job’s URLs never ride on an answer, and a distrusted or revo
     [job2.id],
   );
   assert.equal(Number(stillQueued?.n), 0);
+});
+
+test('a session whose node row is gone gets no leases, from /lease or from a batch’s answer', async () => {
+  const coord = await coordinator();
+  const n = nodeClient(coord);
+  const { seed, job } = await crawlToSeed(coord, n);
+  await n.client.submitCaptureBatch([signed(n.identity, seed, links(6))]);
+  const [held] = (await n.client.lease(1, 0)) as Lease[];
+  // The node's row goes (an operator's clean-up, a restore from an older backup); its session stays.
+  await coord.store.db.run('DELETE FROM nodes WHERE id = ?', [n.identity.id]);
+  await assert.rejects(n.client.lease(4, 0), /NODE_REVOKED/, '/lease refuses it');
+  const answer = await n.client
+    .submitCaptureBatch([signed(n.identity, held as Lease, links(0))], 8)
+    .catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+  assert.ok(answer instanceof Error, 'its batch is refused whole');
+  assert.match(answer.message, /NODE_UNKNOWN|not registered/);
+  const leased = await coord.store.db.all<{ url: string }>(
+    "SELECT url FROM urls WHERE job_id = ? AND state = 'leased'",
+    [job.id],
+  );
+  assert.deepEqual(
+    leased.map((r) => r.url),
+    [(held as Lease).url],
+    'nothing leased beyond what it held',
+  );
+});
+
+test('a node request reads its session and its node in one statement', async () => {
+  const coord = await coordinator();
+  const n = nodeClient(coord);
+  const { seed } = await crawlToSeed(coord, n);
+  const seen: string[] = [];
+  const db = coord.store.db;
+  for (const m of ['get', 'all', 'run'] as const) {
+    const plain = db[m].bind(db) as (sql: string, p?: unknown[]) => Promise<unknown>;
+    Object.assign(db, {
+      [m]: (sql: string, p?: unknown[]) => {
+        seen.push(sql);
+        return plain(sql, p);
+      },
+    });
+  }
+  const { leases } = await n.client.submitCaptureBatch([signed(n.identity, seed, links(4))], 2);
+  assert.equal(leases?.length, 2);
+  await n.client.lease(1, 0);
+  const sessions = seen.filter((s) => /FROM sessions/.test(s));
+  assert.equal(sessions.length, 2, `one session read per request: ${sessions.join('\n')}`);
+  assert.ok(
+    sessions.every((s) => /JOIN nodes/.test(s)),
+    'the node’s standing comes with it',
+  );
+  assert.deepEqual(
+    seen.filter((s) => /SELECT \* FROM nodes/.test(s)),
+    [],
+    'no separate read of the node’s row',
+  );
+});
+
+test('on SQLite a batch and the leases it asks for are one transaction; a claim that fails there leaves the batch stored', async () => {
+  const coord = await coordinator();
+  const n = nodeClient(coord);
+  const { seed, job } = await crawlToSeed(coord, n);
+  const db = coord.store.db;
+  // The statements of each transaction (the sequencer and the extraction pool open their own meanwhile).
+  const transaction = db.transaction.bind(db);
+  const txs: string[][] = [];
+  Object.assign(db, {
+    transaction: <T>(fn: (tx: SqlExecutor) => Promise<T>) =>
+      transaction((tx) => {
+        const seen: string[] = [];
+        txs.push(seen);
+        const note = (sql: string) => {
+          seen.push(sql);
+          return sql;
+        };
+        return fn({
+          all: (sql, p) => tx.all(note(sql), p),
+          get: (sql, p) => tx.get(note(sql), p),
+          run: (sql, p) => tx.run(note(sql), p),
+        });
+      }),
+  });
+  const first = await n.client.submitCaptureBatch([signed(n.identity, seed, links(6))], 2);
+  assert.equal(first.results[0]?.accepted, true);
+  assert.equal(first.leases?.length, 2);
+  const storing = txs.filter((t) => t.some((s) => /INSERT INTO captures/.test(s)));
+  const claiming = txs.filter((t) => t.some((s) => /FROM hosts h/.test(s)));
+  assert.equal(storing.length, 1, 'the capture stored in one transaction');
+  assert.deepEqual(claiming, storing, 'the leases claimed in that same transaction');
+
+  // The database refuses any new lease (a real failure inside the claim): the batch's captures still stand.
+  await db.run(
+    `CREATE TRIGGER no_leases BEFORE UPDATE OF state ON urls WHEN NEW.state = 'leased'
+     BEGIN SELECT RAISE(ABORT, 'no leases now'); END`,
+  );
+  const [a, b] = first.leases as Lease[];
+  const second = await n.client.submitCaptureBatch(
+    [signed(n.identity, a as Lease, links(0)), signed(n.identity, b as Lease, links(0))],
+    4,
+  );
+  assert.deepEqual(
+    second.results.map((r) => r.accepted),
+    [true, true],
+    'both captures accepted',
+  );
+  assert.deepEqual(second.leases, [], 'no leases from a claim that failed');
+  const stored = await db.get<{ n: number }>(
+    "SELECT count(*) AS n FROM captures WHERE job_id = ? AND outcome = 'stored' AND lease_id IN (?, ?)",
+    [job.id, (a as Lease).leaseId, (b as Lease).leaseId],
+  );
+  assert.equal(Number(stored?.n), 2, 'both are stored');
+  await db.run('DROP TRIGGER no_leases');
+  assert.equal((await n.client.lease(1, 0)).length, 1, 'the next claim leases again');
 });

@@ -1,11 +1,11 @@
 import { CoreError } from '@sward/core';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { CoordinatorError } from '../errors.js';
 import { safeError } from '../log-safe.js';
 import { auditRoutes } from './audit-routes.js';
 import { authorize } from './authorize.js';
+import { bodyLimitByLength } from './body-limit.js';
 import { catalogueRoutes, datasetDownloadRoutes } from './catalogue-routes.js';
 import { consoleRoutes } from './console-routes.js';
 import { contractCheck, contractCheckEnabled } from './contract-check.js';
@@ -31,7 +31,7 @@ export function createApp(deps: AppDeps): Hono {
   if (deps.contractCheck ?? contractCheckEnabled()) app.use('*', contractCheck(deps.log));
   app.use(
     '/v1/*',
-    bodyLimit({
+    bodyLimitByLength({
       maxSize: 40 * 1024 * 1024,
       onError: (c) => c.json(errBody('BAD_REQUEST', 'request body over 40 MB'), 413),
     }),

@@ -13,6 +13,10 @@ import {
 } from '@sward/core';
 import { Hono } from 'hono';
 import { CoordinatorError } from '../errors.js';
+import { workRefusal } from '../scheduler/node-standing.js';
+import type { NodeStanding } from '../store/auth-store.js';
+import type { SqlExecutor } from '../store/sql-driver.js';
+import type { Lease } from '../store/types.js';
 import { clientAddress } from './client-address.js';
 import type { AppDeps } from './deps.js';
 import { bearer, jsonProblem, parseBody, readJson } from './parse-body.js';
@@ -20,7 +24,7 @@ import { handleRewardsErrors } from './rewards-routes.js';
 
 export { AUTH_PREFIX };
 
-type Env = { Variables: { nodeId: string } };
+type Env = { Variables: { nodeId: string; standing: NodeStanding } };
 
 /** docs/PROTOCOL.md: signed-challenge login, long-poll leases, captures and failures. */
 export function nodeRoutes(deps: AppDeps): Hono<Env> {
@@ -69,25 +73,15 @@ export function nodeRoutes(deps: AppDeps): Hono<Env> {
   r.use('/*', async (c, next) => {
     const token = bearer(c);
     if (!token) throw new CoordinatorError('UNAUTHORIZED', 'missing node session token');
-    const id = await store.auth.sessionNode(token);
-    if (!id)
+    // The node's standing comes with its session (one statement): /lease and /capture-batch judge it.
+    const session = await store.auth.sessionStanding(token);
+    if (!session)
       throw new CoordinatorError('SESSION_EXPIRED', 'session token unknown or expired; authenticate again');
-    c.set('nodeId', id);
+    c.set('nodeId', session.nodeId);
+    c.set('standing', session.standing);
     await next();
   });
 
-  /** Why this node may take no work now (revoked, or below the spot-check bar), or null. */
-  const leaseRefusal = async (id: string): Promise<CoordinatorError | null> => {
-    const node = await store.auth.getNode(id);
-    if (!node || node.revokedAt != null)
-      return new CoordinatorError('NODE_REVOKED', `node ${id} may not take work`);
-    if (node.credibility < spotChecks.config.bar)
-      return new CoordinatorError(
-        'NODE_DISTRUSTED',
-        `node ${id} failed spot checks (credibility ${node.credibility.toFixed(3)} < ${spotChecks.config.bar}); it gets no work until reviewed`,
-      );
-    return null;
-  };
   const wireLeases = (leases: Awaited<ReturnType<typeof scheduler.claim>>) =>
     leases.map((l) => ({
       leaseId: l.leaseId,
@@ -103,12 +97,13 @@ export function nodeRoutes(deps: AppDeps): Hono<Env> {
   r.post('/lease', async (c) => {
     const b = await parseBody(c, leaseRequestSchema);
     const id = c.get('nodeId');
-    const refusal = await leaseRefusal(id);
+    const bar = spotChecks.config.bar;
+    const refusal = workRefusal(id, c.get('standing'), bar);
     if (refusal) throw refusal;
     const until = Date.now() + b.waitMs;
     const signal = c.req.raw.signal;
     for (;;) {
-      const leases = await scheduler.claim(id, b.max);
+      const leases = await scheduler.claim(id, b.max, undefined, bar);
       if (leases.length || Date.now() >= until || signal.aborted || isClosing())
         return c.json({ leases: wireLeases(leases) });
       // Woken by this process's own writes and by close(); the bound (config leasePollMs) is for what a
@@ -147,13 +142,31 @@ export function nodeRoutes(deps: AppDeps): Hono<Env> {
       if (problem) throw new CoordinatorError('BAD_REQUEST', `capture batch: ${problem}`);
     }
     const id = c.get('nodeId');
-    const results = metrics.countBatch(await ingest.acceptBatch(id, items));
+    const bar = spotChecks.config.bar;
+    // The node's next leases ride on the answer (one request per round trip instead of two), claimed once
+    // the batch's writes are in, so the links it just queued can go out at once. Every check of /lease holds
+    // (its cap, and workRefusal: revoked, no row, distrusted: then none, and the node's own lease request
+    // hears why; the claim checks them in its transaction); nothing waits, the answers to the captures must
+    // not. SQLite: claimed at the end of the batch's own transaction (one BEGIN/COMMIT and one WAL write for
+    // both; a failed claim goes back to its savepoint). PostgreSQL: after it commits, in a transaction of its
+    // own: a claim locks hosts, URL rows and the key's quota row in its own order, which a batch holding its
+    // URL and job rows would cross.
+    const want = isClosing() ? null : ask;
+    let inBatch: Lease[] | null = null;
+    const claimInBatch =
+      want !== null && store.db.dialect === 'sqlite'
+        ? async (tx: SqlExecutor) => {
+            inBatch = await scheduler.claimIn(tx, id, want, undefined, bar);
+          }
+        : undefined;
+    const results = metrics.countBatch(await ingest.acceptBatch(id, items, c.get('standing'), claimInBatch));
     if (ask === null) return c.json({ results });
-    // The node's next leases ride on the answer (one request per round trip instead of two), claimed after
-    // the batch committed, so the links it just queued can go out at once. Every check of /lease holds (its
-    // cap, revoked, distrusted: then none, and the node's own lease request hears why; the claim checks them
-    // in its transaction); nothing waits, the answers to the captures must not.
-    const leases = isClosing() ? [] : await scheduler.claim(id, ask, undefined, spotChecks.config.bar);
+    const leases =
+      want === null
+        ? []
+        : inBatch
+          ? await scheduler.claimed(id, inBatch)
+          : await scheduler.claim(id, ask, undefined, bar);
     return c.json({ results, leases: wireLeases(leases) });
   });
 

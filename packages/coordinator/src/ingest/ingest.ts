@@ -22,6 +22,7 @@ import { crawlScope } from '../crawl/scope.js';
 import { CoordinatorError } from '../errors.js';
 import type { SpotChecks } from '../spot-check/spot-checks.js';
 import { parseSpotCheckTask } from '../spot-check/task.js';
+import type { NodeStanding } from '../store/auth-store.js';
 import type { NewCapture } from '../store/capture-store.js';
 import { CANCELLED_REASON } from '../store/job-cancel.js';
 import type { SqlExecutor } from '../store/sql-driver.js';
@@ -112,9 +113,16 @@ export class Ingest {
    * a final URL stored before) each under its own savepoint, rolled back alone if refused. Errors that are not
    * a verdict on a capture (the database is down) fail the whole request: the node sends it again, and
    * captures already accepted get the same answer (a capture's id is the hash of its signed record).
+   * `last`: run at the end of the batch's transaction when it opens one (the node's next leases, claimed
+   * in it on SQLite); a batch with no page to commit opens none and does not run it.
    */
-  async acceptBatch(sessionNodeId: string, items: readonly CaptureBatchItem[]): Promise<BatchResult[]> {
-    await this.requireActiveNode(sessionNodeId);
+  async acceptBatch(
+    sessionNodeId: string,
+    items: readonly CaptureBatchItem[],
+    standing?: NodeStanding,
+    last?: (tx: SqlExecutor) => Promise<void>,
+  ): Promise<BatchResult[]> {
+    await this.requireActiveNode(sessionNodeId, standing);
     const out: BatchResult[] = new Array(items.length);
     const verified: [number, Verified, Buffer][] = [];
     for (const [i, it] of items.entries()) {
@@ -230,6 +238,7 @@ export class Ingest {
         out[i] = r ? { accepted: true, ...r } : (firstAnswer as BatchResult);
       }
       for (const jobId of jobIds) await this.store.frontier.finishIfDone(tx, jobId);
+      await last?.(tx);
     });
     if (pages.some(([i, p]) => out[i]?.accepted && p.verdict.outcome === 'stored' && p.verdict.extractLater))
       this.onExtractionQueued();
@@ -416,8 +425,9 @@ export class Ingest {
     return this.store.frontier.config.clock();
   }
 
-  private async requireActiveNode(nodeId: string): Promise<void> {
-    const node = await this.store.auth.getNode(nodeId);
+  /** `standing`: as read with the node's session (node-routes.ts), or undefined: read it here. */
+  private async requireActiveNode(nodeId: string, standing?: NodeStanding): Promise<void> {
+    const node = standing === undefined ? await this.store.auth.getNode(nodeId) : standing;
     if (!node) throw new CoordinatorError('NODE_UNKNOWN', `node ${nodeId} is not registered`);
     if (node.revokedAt !== null) throw new CoordinatorError('NODE_REVOKED', `node ${nodeId} was revoked`);
   }

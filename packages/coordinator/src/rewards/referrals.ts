@@ -16,15 +16,44 @@ export const newReferralCode = (): string => `ref-${randomBytes(6).toString('bas
 export class Referrals {
   constructor(private readonly db: SqlDriver) {}
 
-  /** Creates the operator with a fresh referral code on first sight; returns the row. */
-  async ensure(operator: string, ex: SqlExecutor = this.db): Promise<OperatorRow> {
-    const found = await this.get(operator, ex);
+  /**
+   * Creates the operator with a fresh referral code on first sight; returns the row. `known`: its row as
+   * already read (null: none yet), so it is not read again.
+   */
+  async ensure(
+    operator: string,
+    ex: SqlExecutor = this.db,
+    known?: OperatorRow | null,
+  ): Promise<OperatorRow> {
+    const found = known === undefined ? await this.get(operator, ex) : known;
     if (found) return found;
     await ex.run(
       'INSERT INTO rw_operators (operator, referral_code, created_at) VALUES (?, ?, ?) ON CONFLICT (operator) DO NOTHING',
       [operator, newReferralCode(), Date.now()],
     );
     return (await this.get(operator, ex)) as OperatorRow;
+  }
+
+  /**
+   * What paying a node's work reads first, in one statement: its operator (the node's own id when it has
+   * none), its credibility, and the operator's row (null before the operator's first sight); null: no node.
+   */
+  async ofNode(
+    nodeId: string,
+    ex: SqlExecutor = this.db,
+  ): Promise<{ operator: string; credibility: number; row: OperatorRow | null } | null> {
+    const r = await ex.get<Record<string, unknown>>(
+      `SELECT n.operator AS node_operator, n.credibility AS node_credibility, o.*
+       FROM nodes n LEFT JOIN rw_operators o ON o.operator = COALESCE(NULLIF(n.operator, ''), n.id)
+       WHERE n.id = ?`,
+      [nodeId],
+    );
+    if (!r) return null;
+    return {
+      operator: (r.node_operator as string | null) || nodeId,
+      credibility: Number(r.node_credibility),
+      row: r.operator == null ? null : mapOperator(r),
+    };
   }
 
   async get(operator: string, ex: SqlExecutor = this.db): Promise<OperatorRow | null> {

@@ -23,7 +23,7 @@ import { nodeCredibility, type OperatorStatus, operatorStatus } from './operator
 import { Operators } from './operators.js';
 import { type PayoutTable, writePayoutFiles } from './payout-files.js';
 import { referralTree } from './referral-tree.js';
-import { Referrals } from './referrals.js';
+import { type OperatorRow, Referrals } from './referrals.js';
 import type { RewardsContext } from './rewards-context.js';
 import { RewardsError } from './rewards-error.js';
 import { defaultRewardsPolicy, type RewardsPolicy, referralShares, workPoints } from './rewards-policy.js';
@@ -160,13 +160,10 @@ export class RewardsService implements RewardsContext {
       referral: [],
       ...(reason ? { reason } : {}),
     });
-    const node = await tx.get<{ operator: string | null; credibility: unknown }>(
-      'SELECT operator, credibility FROM nodes WHERE id = ?',
-      [c.nodeId],
-    );
+    const node = await this.referrals.ofNode(c.nodeId, tx);
     if (!node) throw new RewardsError('NOT_FOUND', `no node ${c.nodeId}`);
-    const operator = node.operator || c.nodeId;
-    const work = outcome === 'stored' ? workPoints(this.policy, c.bytes, Number(node.credibility)) : 0;
+    const operator = node.operator;
+    const work = outcome === 'stored' ? workPoints(this.policy, c.bytes, node.credibility) : 0;
     const rec = await tx.run(
       `INSERT INTO rw_captures (capture_id, node_id, operator, epoch, bytes, outcome, points, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (capture_id) DO NOTHING`,
@@ -175,7 +172,7 @@ export class RewardsService implements RewardsContext {
     if (rec.changes === 0) return none(true, 'already recorded');
     if (outcome !== 'stored') return none(false, `outcome ${outcome} earns nothing`);
     if (work === 0) return none(false, 'credibility below the policy floor');
-    const { lines, referral } = (await this.workLines(tx, operator))(work);
+    const { lines, referral } = (await this.workLines(tx, operator, node.row))(work);
     await this.ledger.post(tx, {
       idemKey: `work:${c.captureId}`,
       kind: 'work',
@@ -203,16 +200,14 @@ export class RewardsService implements RewardsContext {
     for (const c of list)
       if (!Number.isSafeInteger(c.bytes) || c.bytes < 0)
         throw new RewardsError('BAD_INPUT', `bytes must be a whole number ≥ 0, got ${c.bytes}`);
-    const node = await tx.get<{ operator: string | null; credibility: unknown }>(
-      'SELECT operator, credibility FROM nodes WHERE id = ?',
-      [first.nodeId],
-    );
+    // the node, its operator and the operator's row in one statement
+    const node = await this.referrals.ofNode(first.nodeId, tx);
     if (!node) throw new RewardsError('NOT_FOUND', `no node ${first.nodeId}`);
-    const operator = node.operator || first.nodeId;
+    const operator = node.operator;
     const rows = list.map((c) => {
       const at = c.at ?? this.now();
       const outcome = c.outcome ?? 'stored';
-      const work = outcome === 'stored' ? workPoints(this.policy, c.bytes, Number(node.credibility)) : 0;
+      const work = outcome === 'stored' ? workPoints(this.policy, c.bytes, node.credibility) : 0;
       return { c, at, epoch: this.epochOf(at), outcome, work };
     });
     const recorded = await inChunks<(typeof rows)[number], { capture_id: string }>(tx, rows, (chunk) => [
@@ -232,7 +227,7 @@ export class RewardsService implements RewardsContext {
     const fresh = new Set(recorded.map((r) => r.capture_id));
     const paid = rows.filter((r) => fresh.has(r.c.captureId) && r.outcome === 'stored' && r.work > 0);
     if (!paid.length) return;
-    const linesFor = await this.workLines(tx, operator);
+    const linesFor = await this.workLines(tx, operator, node.row);
     await this.ledger.postMany(
       tx,
       paid.map((r) => ({
@@ -251,12 +246,14 @@ export class RewardsService implements RewardsContext {
    * The lines of a work posting of `operator` (its points, its referrers' shares, the treasury's issue), as a
    * function of the work points: the operator's account, referral chain and standings are read once.
    */
+  /** `known`: the operator's row as read with its node (null: none yet). */
   private async workLines(
     tx: SqlExecutor,
     operator: string,
+    known?: OperatorRow | null,
   ): Promise<(work: number) => { lines: PostingLine[]; referral: CapturePayment['referral'] }> {
     // the operator's row starts the referral chain: read once, not again by chain()
-    const self = await this.referrals.ensure(operator, tx);
+    const self = await this.referrals.ensure(operator, tx, known);
     const levels = this.policy.referral.levelsBps.length;
     const chain =
       self.referredBy && levels > 0

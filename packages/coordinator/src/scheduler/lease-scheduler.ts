@@ -27,6 +27,7 @@ import type { TakedownStore } from '../store/takedown-store.js';
 import type { HostPolicy, Job, Lease, SchedulerConfig, UrlKind } from '../store/types.js';
 import type { ArchiveReuse } from './archive-reuse.js';
 import { LeaseAccessPlanner } from './lease-access.js';
+import { workRefusal } from './node-standing.js';
 import { WorkSignal } from './work-signal.js';
 
 /**
@@ -120,8 +121,9 @@ export class LeaseScheduler {
   }
 
   /**
-   * Hands out up to `max` leases to `nodeId`; none to a node below `minCredibility` (the spot-check bar:
-   * POST /v1/nodes/lease says why itself, a capture batch's ask just gets none).
+   * Hands out up to `max` leases to `nodeId`; none to a node workRefusal refuses (revoked, no row, below
+   * `minCredibility`, the spot-check bar: POST /v1/nodes/lease says why itself, a capture batch's ask just
+   * gets none).
    */
   async claim(
     nodeId: string,
@@ -129,10 +131,48 @@ export class LeaseScheduler {
     now = this.config.clock(),
     minCredibility = Number.NEGATIVE_INFINITY,
   ): Promise<Lease[]> {
-    const leases = await this.claimWithin(nodeId, max, now, minCredibility);
+    const leases = await this.store.db.transaction((tx) =>
+      this.claimWithin(tx, nodeId, max, now, minCredibility),
+    );
+    return this.claimed(nodeId, leases, now);
+  }
+
+  /**
+   * claim() inside the caller's open transaction (a capture batch's on SQLite: one BEGIN/COMMIT and one WAL
+   * write for the batch and the node's next leases). A claim that fails goes back to its savepoint and
+   * hands out nothing, so the caller's own writes stand (the node's next lease request meets the error
+   * itself). Once the caller's transaction committed, pass what this returned to claimed().
+   */
+  async claimIn(
+    tx: SqlExecutor,
+    nodeId: string,
+    max: number,
+    now = this.config.clock(),
+    minCredibility = Number.NEGATIVE_INFINITY,
+  ): Promise<Lease[]> {
+    await tx.run('SAVEPOINT claim');
+    try {
+      const leases = await this.claimWithin(tx, nodeId, max, now, minCredibility);
+      await tx.run('RELEASE SAVEPOINT claim');
+      return leases;
+    } catch {
+      await tx.run('ROLLBACK TO SAVEPOINT claim');
+      await tx.run('RELEASE SAVEPOINT claim');
+      return [];
+    }
+  }
+
+  /** What follows a claim's commit: a revoke that raced it, the metrics, the creator terms' sweep. */
+  async claimed(nodeId: string, leases: Lease[], now = this.config.clock()): Promise<Lease[]> {
     // A revoke that committed while these leases were made (after the check above) ran its take-back
     // before they existed: take them back here. One that commits later finds them and takes them back itself.
-    if (leases.length && (await this.revoked(this.store.db, nodeId))) {
+    // Only PostgreSQL can commit one meanwhile: SQLite's claim holds the write lock from its BEGIN IMMEDIATE,
+    // so its check in the transaction saw every revoke that will ever precede these leases.
+    if (
+      leases.length &&
+      this.store.db.dialect === 'postgres' &&
+      (await this.revoked(this.store.db, nodeId))
+    ) {
       await this.frontier.takeBackLeases(nodeId);
       return [];
     }
@@ -145,66 +185,78 @@ export class LeaseScheduler {
 
   private async revoked(ex: SqlExecutor, nodeId: string): Promise<boolean> {
     const r = await ex.get<{ revoked_at: unknown }>('SELECT revoked_at FROM nodes WHERE id = ?', [nodeId]);
-    return r?.revoked_at != null;
+    // a row gone is as revoked (node-standing.ts)
+    return r == null || r.revoked_at != null;
   }
 
-  private claimWithin(nodeId: string, max: number, now: number, minCredibility: number): Promise<Lease[]> {
+  private async claimWithin(
+    tx: SqlExecutor,
+    nodeId: string,
+    max: number,
+    now: number,
+    minCredibility: number,
+  ): Promise<Lease[]> {
     const { frontier } = this;
     const touched = new Set<string>();
-    return this.store.db.transaction(async (tx) => {
-      // A revoked node gets nothing, even when its lease call passed the route's check before the revoke.
-      // One statement: revoked, credibility, leases held (the per-node cap).
-      const node = await frontier.nodeClaimFacts(tx, nodeId);
-      if (node.revoked || node.credibility < minCredibility) return [];
-      let held = node.held;
-      // Overdue leases go back at most once a second (a statement on every claim, and claims come several a
-      // second): a lease past its deadline is refused to its node at once anyway (ingest's lease check), so
-      // the sweep only decides how soon another node gets its URL.
-      if (now - this.lastOverdueSweep >= OVERDUE_SWEEP_MS || now < this.lastOverdueSweep) {
-        this.lastOverdueSweep = now;
-        held -= await this.expireLeases(tx, now, touched, nodeId);
+    // A revoked node (or one with no row) gets nothing, even when its lease call passed the route's check
+    // before the revoke. One statement: revoked, credibility, leases held (the per-node cap).
+    const node = await frontier.nodeClaimFacts(tx, nodeId);
+    if (workRefusal(nodeId, node.standing, minCredibility)) return [];
+    let held = node.held;
+    // Overdue leases go back at most once a second (a statement on every claim, and claims come several a
+    // second): a lease past its deadline is refused to its node at once anyway (ingest's lease check), so
+    // the sweep only decides how soon another node gets its URL.
+    if (now - this.lastOverdueSweep >= OVERDUE_SWEEP_MS || now < this.lastOverdueSweep) {
+      this.lastOverdueSweep = now;
+      held -= await this.expireLeases(tx, now, touched, nodeId);
+    }
+    // Nodes silent past nodeTimeoutMs lose their leases at once (store/lease-handback.ts).
+    // (a node claiming now is not silent: its own leases stay, and `held` with them)
+    await frontier.releaseSilentNodes(tx, now, touched);
+    const cap = this.config.quotas.leasesPerNode;
+    if (cap > 0) {
+      max = Math.min(max, cap - held);
+      if (max <= 0) {
+        for (const jobId of touched) await frontier.finishIfDone(tx, jobId);
+        return [];
       }
-      // Nodes silent past nodeTimeoutMs lose their leases at once (store/lease-handback.ts).
-      // (a node claiming now is not silent: its own leases stay, and `held` with them)
-      await frontier.releaseSilentNodes(tx, now, touched);
-      const cap = this.config.quotas.leasesPerNode;
-      if (cap > 0) {
-        max = Math.min(max, cap - held);
-        if (max <= 0) {
-          for (const jobId of touched) await frontier.finishIfDone(tx, jobId);
-          return [];
-        }
-      }
-      const polite = this.config.politeness;
-      const hosts = await frontier.readyHosts(tx, now, Math.max(max * 4, 8));
-      const out: Lease[] = [];
-      for (const host of hosts) {
-        if (out.length >= max) break;
-        const takedowns = await this.store.takedowns.forHosts([new URL(host.origin).hostname], tx);
-        // A host taken down whole gets no request at all, not even for its robots.txt.
-        const wholeHost = takedowns.some((t) => t.kind !== 'url' && takedownMatches(t, `${host.origin}/`));
-        const policy = wholeHost ? null : this.policyFileDue(host, now);
-        const licences = policy || wholeHost ? null : await this.licencesOf(tx, host, now);
-        const got: Lease[] = policy
-          ? await this.leasePolicy(tx, host.origin, policy, nodeId, now)
-          : licences?.due
-            ? await this.leasePolicy(tx, host.origin, 'rsl', nodeId, now, licences.due)
-            : await this.leasePages(
-                tx,
-                host,
-                nodeId,
-                polite ? 1 : max - out.length,
-                now,
-                touched,
-                takedowns,
-                licences ?? { docs: [], urls: [] },
-              );
-        if (got.length && polite) await frontier.markHostBusy(tx, host.origin, now + this.config.leaseMs);
-        out.push(...got);
-      }
-      for (const jobId of touched) await frontier.finishIfDone(tx, jobId);
-      return out;
-    });
+    }
+    const polite = this.config.politeness;
+    const hosts = await frontier.readyHosts(tx, now, Math.max(max * 4, 8));
+    // The takedowns of every ready host in one statement (was one per host tried); each is matched by URL,
+    // so a host's pages meet only their own.
+    const takedowns = hosts.length
+      ? await this.store.takedowns.forHosts(
+          hosts.map((h) => new URL(h.origin).hostname),
+          tx,
+        )
+      : [];
+    const out: Lease[] = [];
+    for (const host of hosts) {
+      if (out.length >= max) break;
+      // A host taken down whole gets no request at all, not even for its robots.txt.
+      const wholeHost = takedowns.some((t) => t.kind !== 'url' && takedownMatches(t, `${host.origin}/`));
+      const policy = wholeHost ? null : this.policyFileDue(host, now);
+      const licences = policy || wholeHost ? null : await this.licencesOf(tx, host, now);
+      const got: Lease[] = policy
+        ? await this.leasePolicy(tx, host.origin, policy, nodeId, now)
+        : licences?.due
+          ? await this.leasePolicy(tx, host.origin, 'rsl', nodeId, now, licences.due)
+          : await this.leasePages(
+              tx,
+              host,
+              nodeId,
+              polite ? 1 : max - out.length,
+              now,
+              touched,
+              takedowns,
+              licences ?? { docs: [], urls: [] },
+            );
+      if (got.length && polite) await frontier.markHostBusy(tx, host.origin, now + this.config.leaseMs);
+      out.push(...got);
+    }
+    for (const jobId of touched) await frontier.finishIfDone(tx, jobId);
+    return out;
   }
 
   /** robots.txt first, then tdmrep.json (not for an origin too slow to crawl), each again once stale. */

@@ -14,6 +14,25 @@ export interface NodeRow {
   credibility: number;
 }
 
+/**
+ * What decides whether a node may work (scheduler/node-standing.ts), as read with its session or its claim;
+ * null where the node has no row.
+ */
+export type NodeStanding = Pick<NodeRow, 'revokedAt' | 'credibility'> | null;
+
+/** A node's standing from the columns `revoked_at`, `credibility` and `id` of a LEFT JOIN on nodes. */
+export function standingOf(r: {
+  node_row: unknown;
+  revoked_at: unknown;
+  credibility: unknown;
+}): NodeStanding {
+  if (r.node_row == null) return null;
+  return {
+    revokedAt: r.revoked_at == null ? null : Number(r.revoked_at),
+    credibility: Number(r.credibility),
+  };
+}
+
 const CHALLENGE_MS = 60_000;
 const LAST_USED_EVERY_MS = 60_000;
 
@@ -247,6 +266,25 @@ export class AuthStore {
       [secretHash(token), Date.now()],
     );
     return r?.node_id ?? null;
+  }
+
+  /**
+   * The session's node and its standing in one statement (every node request asks both): null for a token
+   * unknown or expired; `standing` null when the node's row is gone.
+   */
+  async sessionStanding(token: string): Promise<{ nodeId: string; standing: NodeStanding } | null> {
+    const r = await this.db.get<{
+      node_id: string;
+      node_row: unknown;
+      revoked_at: unknown;
+      credibility: unknown;
+    }>(
+      `SELECT s.node_id, n.id AS node_row, n.revoked_at, n.credibility
+       FROM sessions s LEFT JOIN nodes n ON n.id = s.node_id
+       WHERE s.token_hash = ? AND s.expires_at >= ?`,
+      [secretHash(token), Date.now()],
+    );
+    return r ? { nodeId: r.node_id, standing: standingOf(r) } : null;
   }
 
   /** Ends one session (a node logging out); the node's other sessions, if any, stay. */

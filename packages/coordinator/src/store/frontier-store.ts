@@ -1,5 +1,6 @@
 import { type CrawlOptions, crawlRequestObject, type RobotsState, robotsVerdict } from '@sward/core';
 import { z } from 'zod';
+import { type NodeStanding, standingOf } from './auth-store.js';
 import { newId } from './ids.js';
 import { type CancelFound, cancelJob, finishCancelled } from './job-cancel.js';
 import { handBackNodeLeases, silentLeaseHolders } from './lease-handback.js';
@@ -232,22 +233,18 @@ export class FrontierStore {
   }
 
   /**
-   * What a claim checks of its node, in one statement: revoked (a node with no row is not), its spot-check
-   * credibility, and how many leases it holds now (the per-node cap).
+   * What a claim checks of its node, in one statement: its standing (revoked, spot-check credibility; null
+   * when it has no row) and how many leases it holds now (the per-node cap).
    */
-  async nodeClaimFacts(
-    tx: SqlExecutor,
-    nodeId: string,
-  ): Promise<{ revoked: boolean; credibility: number; held: number }> {
-    const r = await tx.get<{ revoked_at: unknown; credibility: number | null; held: number }>(
-      `SELECT n.revoked_at, n.credibility,
+  async nodeClaimFacts(tx: SqlExecutor, nodeId: string): Promise<{ standing: NodeStanding; held: number }> {
+    const r = await tx.get<{ node_row: unknown; revoked_at: unknown; credibility: unknown; held: number }>(
+      `SELECT n.id AS node_row, n.revoked_at, n.credibility,
          (SELECT count(*) FROM urls WHERE state = 'leased' AND leased_to = ?) AS held
        FROM (SELECT 1 AS one) o LEFT JOIN nodes n ON n.id = ?`,
       [nodeId, nodeId],
     );
     return {
-      revoked: r?.revoked_at != null,
-      credibility: r?.credibility == null ? Number.POSITIVE_INFINITY : Number(r.credibility),
+      standing: r ? standingOf(r) : null,
       held: Number(r?.held ?? 0),
     };
   }
