@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { DATASET_DATA_DIR, DATASET_EXCLUDED_FILE, type DatasetFigures } from '@sward/core';
-import { type QualitySignals, qualitySignals } from '@sward/extract';
+import { type QualitySignals, qualitySignals } from '@sward/extract/light';
 import { CoordinatorError } from '../errors.js';
 import type { SqlDriver } from '../store/sql-driver.js';
 import { FiguresTally, REPORT_COLUMNS, type ReportRow } from './figures-tally.js';
