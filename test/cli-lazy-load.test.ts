@@ -197,20 +197,26 @@ test('a coordinator loads linkedom on its first spot-check comparison of changed
   assert.ok(similarity > 0 && similarity < 1, `two pages one word apart compared as ${similarity}`);
 });
 
-test('a coordinator loads Parquet, undici, pg, prom-client and its HTML parsers on first use, not at import', () => {
+test('a coordinator loads Parquet, undici, pg, prom-client, warcio and its HTML parsers on first use, not at import', () => {
   // Each is tens of modules (~0.5 CPU-s together) that every coordinator start and every test process paid:
   // Parquet for builds and exports, undici for webhooks and domain proofs, pg for a PostgreSQL location,
-  // prom-client at start only with process metrics on (else at the first scrape), the extractor and
-  // htmlparser2 at the first HTML page ingest judges (`@sward/extract/light` and core's usage policies hold
-  // what the coordinator needs before that).
+  // warcio with the first WARC written, prom-client at start only with process metrics on (else at the first
+  // scrape), the extractor and htmlparser2 at the first HTML page ingest judges (`@sward/extract/light` and
+  // core's usage policies hold what the coordinator needs before that).
   const { atStart, onUse, stdout } = coordinatorChild(
     'exportFiles',
     `const files = await exportFiles([{ name: 'ratings', columns: [['item_id', 'STRING']], rows: [{ item_id: 'x' }] }]);
     console.log(Buffer.from(files.get('ratings.parquet').subarray(0, 4)).toString());`,
   );
-  const eager = ['hyparquet', 'hyparquet-writer', 'undici', 'pg', 'prom-client', 'htmlparser2'].filter(
-    (name) => atStart.includes(`/node_modules/${name}/`),
-  );
+  const eager = [
+    'hyparquet',
+    'hyparquet-writer',
+    'undici',
+    'pg',
+    'prom-client',
+    'htmlparser2',
+    'warcio',
+  ].filter((name) => atStart.includes(`/node_modules/${name}/`));
   if (atStart.includes('/packages/extract/dist/index.js')) eager.push('@sward/extract');
   assert.deepEqual(eager, [], 'loaded with the coordinator');
   assert.match(onUse, /node_modules\/hyparquet-writer\//, 'the export did not load the Parquet writer');
