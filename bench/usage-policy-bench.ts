@@ -146,12 +146,12 @@ async function timeAsync(label: string, count: number, run: () => Promise<unknow
 }
 const pages = Math.max(1000, Math.round(n / 100));
 const baselinePage = async () => {
-  pageVerdict(capture, body, { extract: false });
+  await pageVerdict(capture, body, { extract: false });
   return captureLeafBytes({ capture, signature });
 };
 const rightsPage = async () => {
   const rights = await PageRights.of(db, cache, 86_400_000, lease, capture, `c_${'c'.repeat(32)}`, job);
-  pageVerdict(capture, body, { extract: false, usage: rights.usage });
+  await pageVerdict(capture, body, { extract: false, usage: rights.usage });
   const receipt = rights.receipt();
   return captureLeafBytes(receipt ? { capture, rights: receipt, signature } : { capture, signature });
 };

@@ -157,31 +157,68 @@ test('with --debug, a stack trace names the TypeScript sources through the sourc
   assert.match(debug.stderr, /at .*packages\/cli\/src\/commands\/extract\.ts:\d+:\d+/, debug.stderr);
 });
 
-test('a coordinator loads linkedom on its first spot-check comparison of changed pages, not at start-up', () => {
-  // In a child as a user's process would run (compiled dist/, no NODE_OPTIONS): the recorder's file gets a
-  // marker line between importing the coordinator and comparing two fetches that differ.
-  const file = join(dir, 'coordinator-loads.txt');
+/**
+ * Runs `use` in a child as a user's process would (compiled dist/, no NODE_OPTIONS) after importing the
+ * coordinator's `names`; the recorder's file gets a marker line between the import and `use`. Returns what
+ * was loaded before and after the marker, and the child's stdout.
+ */
+function coordinatorChild(names: string, use: string): { atStart: string; onUse: string; stdout: string } {
+  const file = join(dir, `coordinator-${Math.random().toString(36).slice(2)}.txt`);
   const env: NodeJS.ProcessEnv = { ...process.env, SWARD_RECORD_LOADS: file };
   delete env.NODE_OPTIONS;
   const script = `
     import { appendFileSync } from 'node:fs';
-    const { compareFetches } = await import('@sward/coordinator');
+    const { ${names} } = await import('@sward/coordinator');
     appendFileSync(process.env.SWARD_RECORD_LOADS, 'imported\\n');
-    const page = (words) => Buffer.from('<html><body><nav>menu</nav><p>' + words + '</p></body></html>');
-    const a = { status: 200, bodySha256: 'a', contentType: 'text/html', body: async () => page('one two three four five six') };
-    const b = { status: 200, bodySha256: 'b', contentType: 'text/html', body: page('one two three four five seven') };
-    const r = await compareFetches(a, b, 0.5);
-    console.log(JSON.stringify(r));`;
+    ${use}`;
   const r = spawnSync(process.execPath, ['--import', recorder, '--input-type=module', '-e', script], {
     cwd: join(repo, 'packages/coordinator'),
     env,
     encoding: 'utf8',
   });
   assert.equal(r.status, 0, r.stderr);
-  const [atStart = '', onCompare = ''] = readFileSync(file, 'utf8').split('imported\n');
-  assert.ok(atStart.includes('/packages/coordinator/'), 'the coordinator was loaded from the package');
+  const [atStart = '', onUse = ''] = readFileSync(file, 'utf8').split('imported\n');
+  assert.ok(atStart.includes('/packages/coordinator/dist/'), 'the compiled coordinator was loaded');
+  return { atStart, onUse, stdout: r.stdout };
+}
+
+test('a coordinator loads linkedom on its first spot-check comparison of changed pages, not at start-up', () => {
+  const { atStart, onUse, stdout } = coordinatorChild(
+    'compareFetches',
+    `const page = (words) => Buffer.from('<html><body><nav>menu</nav><p>' + words + '</p></body></html>');
+    const a = { status: 200, bodySha256: 'a', contentType: 'text/html', body: async () => page('one two three four five six') };
+    const b = { status: 200, bodySha256: 'b', contentType: 'text/html', body: page('one two three four five seven') };
+    const r = await compareFetches(a, b, 0.5);
+    console.log(JSON.stringify(r));`,
+  );
   assert.doesNotMatch(atStart, /node_modules\/linkedom\//, 'linkedom loaded with the coordinator');
-  assert.match(onCompare, /node_modules\/linkedom\//, 'linkedom was not loaded for the comparison');
-  const { similarity } = JSON.parse(r.stdout) as { similarity: number };
+  assert.match(onUse, /node_modules\/linkedom\//, 'linkedom was not loaded for the comparison');
+  const { similarity } = JSON.parse(stdout) as { similarity: number };
   assert.ok(similarity > 0 && similarity < 1, `two pages one word apart compared as ${similarity}`);
+});
+
+test('a coordinator loads Parquet, undici, pg, prom-client, warcio and its HTML parsers on first use, not at import', () => {
+  // Each is tens of modules (~0.5 CPU-s together) that every coordinator start and every test process paid:
+  // Parquet for builds and exports, undici for webhooks and domain proofs, pg for a PostgreSQL location,
+  // warcio with the first WARC written, prom-client at start only with process metrics on (else at the first
+  // scrape), the extractor and htmlparser2 at the first HTML page ingest judges (`@sward/extract/light` and
+  // core's usage policies hold what the coordinator needs before that).
+  const { atStart, onUse, stdout } = coordinatorChild(
+    'exportFiles',
+    `const files = await exportFiles([{ name: 'ratings', columns: [['item_id', 'STRING']], rows: [{ item_id: 'x' }] }]);
+    console.log(Buffer.from(files.get('ratings.parquet').subarray(0, 4)).toString());`,
+  );
+  const eager = [
+    'hyparquet',
+    'hyparquet-writer',
+    'undici',
+    'pg',
+    'prom-client',
+    'htmlparser2',
+    'warcio',
+  ].filter((name) => atStart.includes(`/node_modules/${name}/`));
+  if (atStart.includes('/packages/extract/dist/index.js')) eager.push('@sward/extract');
+  assert.deepEqual(eager, [], 'loaded with the coordinator');
+  assert.match(onUse, /node_modules\/hyparquet-writer\//, 'the export did not load the Parquet writer');
+  assert.equal(stdout.trim(), 'PAR1', 'the export wrote a Parquet file');
 });

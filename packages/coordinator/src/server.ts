@@ -202,7 +202,10 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     ...defaultWebBotAuthConfig,
     ...opts.webBotAuth,
   });
-  const metrics = new CoordinatorMetrics(store, { defaultMetrics: opts.processMetrics ?? true });
+  const processMetrics = opts.processMetrics ?? true;
+  const metrics = new CoordinatorMetrics(store, { defaultMetrics: processMetrics });
+  // Process figures (GC, event-loop delay) count from the start, as before prom-client loaded lazily.
+  if (processMetrics) await metrics.registry();
   const scheduler = schedulerFor(
     store,
     { leased: (n) => metrics.leases.inc(n), expired: (n) => metrics.leaseExpiries.inc(n) },

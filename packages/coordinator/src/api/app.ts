@@ -45,9 +45,10 @@ export function createApp(deps: AppDeps): Hono {
     if (c.req.method !== 'GET' && !c.req.path.endsWith('/lease')) deps.scheduler.work.wake();
   });
   app.get('/healthz', (c) => c.json({ ok: true }));
-  app.get('/metrics', async (c) =>
-    c.body(await deps.metrics.registry.metrics(), 200, { 'content-type': deps.metrics.registry.contentType }),
-  );
+  app.get('/metrics', async (c) => {
+    const registry = await deps.metrics.registry();
+    return c.body(await registry.metrics(), 200, { 'content-type': registry.contentType });
+  });
   app.route('/', directoryRoutes(deps));
   app.route('/', consoleRoutes(deps.consoleDir));
   app.route('/', openApiRoutes());

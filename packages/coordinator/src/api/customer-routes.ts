@@ -9,7 +9,7 @@ import {
   proofQuerySchema,
   skippedQuerySchema,
 } from '@sward/core';
-import { QUALITY_PRESETS, type QualityPreset } from '@sward/extract';
+import { QUALITY_PRESETS, type QualityPreset } from '@sward/extract/light';
 import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { CoordinatorError } from '../errors.js';

@@ -1,8 +1,9 @@
 import { CoreError } from '@sward/core';
-import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { CoordinatorError } from '../errors.js';
 import type { BatchResult } from '../ingest/ingest.js';
 import type { Store } from '../store/store.js';
+import { LateCounter } from './late-counter.js';
 
 /**
  * What an operator of a coordinator watches, in Prometheus' text format (GET /metrics, docs/METRICS.md).
@@ -11,52 +12,72 @@ import type { Store } from '../store/store.js';
  * prom-client's global one, so two coordinators in one process (the tests) do not share counts.
  */
 export class CoordinatorMetrics {
-  readonly registry = new Registry();
-  private readonly registers = [this.registry];
-  readonly captures = new Counter({
+  readonly captures = new LateCounter({
     name: 'sward_captures_total',
     help: 'Captures accepted from nodes, by outcome (stored, skipped, failed, retry, policy, spotcheck, unchanged)',
     labelNames: ['outcome'],
-    registers: this.registers,
   });
-  readonly rejected = new Counter({
+  readonly rejected = new LateCounter({
     name: 'sward_captures_rejected_total',
     help: 'Capture uploads refused, by error code (BAD_SIGNATURE, LEASE_EXPIRED, BAD_REDIRECT_CHAIN...)',
     labelNames: ['code'],
-    registers: this.registers,
   });
-  readonly fetchFailures = new Counter({
+  readonly fetchFailures = new LateCounter({
     name: 'sward_fetch_failures_total',
     help: 'Fetches nodes reported as failed or refused, by failure code',
     labelNames: ['code'],
-    registers: this.registers,
   });
-  readonly leases = new Counter({
+  readonly leases = new LateCounter({
     name: 'sward_leases_granted_total',
     help: 'Leases handed to nodes (pages, policy files and spot checks)',
-    registers: this.registers,
   });
-  readonly leaseExpiries = new Counter({
+  readonly leaseExpiries = new LateCounter({
     name: 'sward_lease_expiries_total',
     help: 'Leases a node let pass their deadline, put back in the queue',
-    registers: this.registers,
   });
-  readonly spotChecks = new Counter({
+  readonly spotChecks = new LateCounter({
     name: 'sward_spot_checks_total',
     help: 'Spot-check fetches judged, by whether they agreed with the capture they checked',
     labelNames: ['result'],
-    registers: this.registers,
   });
+  private made: Promise<Registry> | null = null;
 
-  constructor(store: Store, opts: { defaultMetrics?: boolean } = {}) {
-    if (opts.defaultMetrics ?? true)
-      collectDefaultMetrics({ register: this.registry, prefix: 'sward_process_' });
-    const db = store.db;
+  constructor(
+    private readonly store: Store,
+    private readonly opts: { defaultMetrics?: boolean } = {},
+  ) {}
+
+  /**
+   * prom-client's registry holding every metric. prom-client (with @opentelemetry/api, ~80 modules) loads
+   * here, not with the coordinator: at start when process metrics are on (their GC and event-loop figures
+   * count from then), else at the first scrape; the counters count before it either way.
+   */
+  registry(): Promise<Registry> {
+    this.made ??= import('prom-client').then((prom) => this.make(prom));
+    return this.made;
+  }
+
+  private make(prom: typeof import('prom-client')): Registry {
+    const { Gauge } = prom;
+    const registry = new prom.Registry();
+    const registers = [registry];
+    for (const c of [
+      this.captures,
+      this.rejected,
+      this.fetchFailures,
+      this.leases,
+      this.leaseExpiries,
+      this.spotChecks,
+    ])
+      c.register(prom, registry);
+    if (this.opts.defaultMetrics ?? true)
+      prom.collectDefaultMetrics({ register: registry, prefix: 'sward_process_' });
+    const db = this.store.db;
     new Gauge({
       name: 'sward_queue_depth',
       help: 'URLs waiting in the queue of each running job',
       labelNames: ['job'],
-      registers: this.registers,
+      registers,
       async collect() {
         this.reset();
         const rows = await db.all<{ job_id: string; n: number }>(
@@ -70,7 +91,7 @@ export class CoordinatorMetrics {
       name: 'sward_jobs',
       help: 'Crawl jobs by state',
       labelNames: ['state'],
-      registers: this.registers,
+      registers,
       async collect() {
         this.reset();
         const rows = await db.all<{ state: string; n: number }>(
@@ -82,7 +103,7 @@ export class CoordinatorMetrics {
     new Gauge({
       name: 'sward_leases_out',
       help: 'Leases held by nodes now',
-      registers: this.registers,
+      registers,
       async collect() {
         const r = await db.get<{ n: number }>("SELECT count(*) AS n FROM urls WHERE state = 'leased'");
         this.set(Number(r?.n ?? 0));
@@ -91,7 +112,7 @@ export class CoordinatorMetrics {
     new Gauge({
       name: 'sward_log_size',
       help: 'Leaves in the provenance log',
-      registers: this.registers,
+      registers,
       async collect() {
         const r = await db.get<{ size: number }>('SELECT size FROM log_state WHERE id = 1');
         this.set(Number(r?.size ?? 0));
@@ -100,7 +121,7 @@ export class CoordinatorMetrics {
     new Gauge({
       name: 'sward_log_backlog',
       help: 'Accepted captures still waiting for their leaf in the log',
-      registers: this.registers,
+      registers,
       async collect() {
         const r = await db.get<{ n: number }>('SELECT count(*) AS n FROM captures WHERE leaf_index IS NULL');
         this.set(Number(r?.n ?? 0));
@@ -109,7 +130,7 @@ export class CoordinatorMetrics {
     new Gauge({
       name: 'sward_checkpoint_age_seconds',
       help: 'Seconds since the latest signed checkpoint (-1: none yet)',
-      registers: this.registers,
+      registers,
       async collect() {
         const r = await db.get<{ created_at: number }>(
           'SELECT created_at FROM checkpoints ORDER BY size DESC LIMIT 1',
@@ -117,6 +138,7 @@ export class CoordinatorMetrics {
         this.set(r ? (Date.now() - Number(r.created_at)) / 1000 : -1);
       },
     });
+    return registry;
   }
 
   /** Counts what became of one capture upload: its outcome, or the code it was refused with. */

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { signWebhook } from '@sward/core';
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
 import {
   checkTarget,
   drainCapped,
@@ -10,6 +10,7 @@ import {
   type Resolver,
   systemResolver,
 } from '../net/guarded-target.js';
+import { loadUndici } from '../net/load-undici.js';
 
 /**
  * Tells a customer which pages of a live collection changed at a refresh: one signed JSON POST
@@ -99,6 +100,7 @@ async function attemptOnce(
   try {
     const target = await checkTarget(url.hostname, opts.allowPrivate, opts.resolver, controller.signal);
     if (typeof target === 'string') return { kind: 'final', status: null, error: target };
+    const { Agent, request } = await loadUndici();
     agent = new Agent({ connect: { lookup: pinnedLookup(target), timeout: opts.timeoutMs } });
     const res = await request(url, {
       method: 'POST',

@@ -37,7 +37,7 @@ import { DiskDedupStore } from './disk-dedup-store.js';
 import { dtaProvenance } from './dta-provenance.js';
 import { HashedFile, writeHashed } from './hashed-file.js';
 import { PackOffsets } from './pack-offsets.js';
-import { type DatasetRow, ParquetShards } from './parquet-shards.js';
+import type { DatasetRow } from './parquet-shards.js';
 
 export interface BuildDeps extends ManifestDeps {
   flushLog(): Promise<void>;
@@ -156,6 +156,8 @@ async function writeDataset(
   const params = t.params;
   const size = cp.size;
   const files: ManifestFile[] = [];
+  // The Parquet writer (hyparquet-writer, ~100 modules) loads with the first build, not with the coordinator.
+  const { ParquetShards } = await import('./parquet-shards.js');
   const shards = new ParquetShards(t.dir, params.shardBytes);
   const pagesOut = new HashedFile(t.dir, 'pages.jsonl');
   const pack = new HashedFile(t.dir, BUNDLE_BODIES_FILE);

@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { DATASET_DATA_DIR, DATASET_EXCLUDED_FILE, type DatasetFigures } from '@sward/core';
-import { type QualitySignals, qualitySignals } from '@sward/extract';
-import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
+import { type QualitySignals, qualitySignals } from '@sward/extract/light';
 import { CoordinatorError } from '../errors.js';
 import type { SqlDriver } from '../store/sql-driver.js';
 import { FiguresTally, REPORT_COLUMNS, type ReportRow } from './figures-tally.js';
@@ -24,6 +23,8 @@ export interface FiguresSource {
  * and excluded.jsonl a line at a time: at most one row group is in memory, whatever the dataset's size.
  */
 export async function datasetFigures(src: FiguresSource, now: number): Promise<DatasetFigures> {
+  // hyparquet (~55 modules) loads with the first report, not with every coordinator that never builds one.
+  const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await import('hyparquet');
   const tally = new FiguresTally(src.source, src.dedupThreshold);
   for (const shard of src.shards) {
     const file = await asyncBufferFromFile(join(src.dir, shard));

@@ -7,7 +7,7 @@ import {
   QUALITY_BINS,
   TOKEN_ESTIMATOR,
 } from '@sward/core';
-import { applyQualityPreset, type QualitySignals, qualityScore } from '@sward/extract';
+import { applyQualityPreset, type QualitySignals, qualityScore } from '@sward/extract/light';
 
 /** The Parquet columns the report reads (never markdown: it repeats the text). */
 export const REPORT_COLUMNS = [

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { sourceWorkerUrl } from '@sward/core';
-import { type PiiOption, redactionFromKeep } from '@sward/extract';
+import { type PiiOption, redactionFromKeep } from '@sward/extract/light';
 import type { Logger } from 'pino';
 import type { BlobStore } from '../blob/blob-store.js';
 import type { ExtractionTask } from '../store/extract-queue-store.js';

@@ -16,7 +16,7 @@ import {
   tdmReserved,
   verifySignedCaptureBytes,
 } from '@sward/core';
-import { EXTRACTOR } from '@sward/extract';
+import { EXTRACTOR } from '@sward/extract/light';
 import type { BlobStore } from '../blob/blob-store.js';
 import { crawlScope } from '../crawl/scope.js';
 import { CoordinatorError } from '../errors.js';
@@ -333,11 +333,11 @@ export class Ingest {
     const opts = { feeds, extract: collectionId !== null, usage: rights.usage } as const;
     // A 402 or a licence 401 is judged from what the node signed about it; anything else by the page rules.
     const access = accessVerdict(c, job?.options.maxPrice);
-    let verdict = access ?? pageVerdict(c, body, opts);
+    let verdict = access ?? (await pageVerdict(c, body, opts));
     if (!access && rights.pendingLicences.length > 0) {
       // A licence named in the HTML may have been read already (for another page): look, then judge again.
       await rights.loadLicences(db, rights.pendingLicences);
-      verdict = pageVerdict(c, body, opts);
+      verdict = await pageVerdict(c, body, opts);
     }
     // The scheduler checked the leased URL against the takedowns; a redirect may still lead into one.
     if (verdict.outcome === 'stored' && c.redirects.length > 0) {

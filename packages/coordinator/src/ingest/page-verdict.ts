@@ -1,8 +1,21 @@
 import { type Capture, tdmHeaderReserved } from '@sward/core';
-import { htmlRslRefs } from '@sward/core/usage-policy';
-import { decodeHtml, type ExtractedDocument, extract, scanLinks } from '@sward/extract';
+import type { ExtractedDocument } from '@sward/extract';
 import { headerSaysNoAi, metaSaysNoAi } from '../policy/noai.js';
 import { type ExpandedFeed, FeedError, parseFeed } from './feed-expand.js';
+
+type HtmlTools = typeof import('@sward/extract') & typeof import('@sward/core/rsl-html');
+let htmlModules: Promise<HtmlTools> | undefined;
+/**
+ * The extractor and the RSL reader of HTML (htmlparser2, turndown, franc: ~120 modules) load with the first
+ * HTML page a coordinator judges, not at its start: one that serves the API, the console or a build needs
+ * none of them.
+ */
+const htmlTools = (): Promise<HtmlTools> => {
+  htmlModules ??= Promise.all([import('@sward/extract'), import('@sward/core/rsl-html')]).then(
+    ([extract, rsl]) => ({ ...extract, ...rsl }),
+  );
+  return htmlModules;
+};
 
 export type PageVerdict =
   | {
@@ -66,7 +79,11 @@ function defaultUsage(s: PageSignals, headers: Capture['headers']): UsageRefusal
 const RSL_MARK = 'application/rsl+xml';
 
 /** RSL references in HTML; the parse runs only when the media type appears at all (most pages: never). */
-function htmlRsl(text: string, pageUrl: string): Pick<PageSignals, 'rslScripts' | 'rslLinks'> {
+function htmlRsl(
+  htmlRslRefs: HtmlTools['htmlRslRefs'],
+  text: string,
+  pageUrl: string,
+): Pick<PageSignals, 'rslScripts' | 'rslLinks'> {
   if (!text.includes(RSL_MARK)) return { rslScripts: [], rslLinks: [] };
   const refs = htmlRslRefs(text, pageUrl);
   return {
@@ -82,7 +99,11 @@ const isHtml = (contentType: string | undefined) => !contentType || /html|xml\+x
  * noai in X-Robots-Tag or robots meta) before anything is stored, and collect links from stored HTML.
  * A 304 answers a conditional request of a live collection: the version held is still current.
  */
-export function pageVerdict(capture: Capture, body: Buffer, opts: VerdictOptions = {}): PageVerdict {
+export async function pageVerdict(
+  capture: Capture,
+  body: Buffer,
+  opts: VerdictOptions = {},
+): Promise<PageVerdict> {
   const { status, headers } = capture;
   if (status >= 500)
     return { outcome: 'retry', reason: `http_${status}`, detail: `server answered ${status}` };
@@ -140,13 +161,14 @@ export function pageVerdict(capture: Capture, body: Buffer, opts: VerdictOptions
   if (!isHtml(ct)) return { outcome: 'stored', links: [], document: null };
   // A refusal in the headers needs no parse of the body.
   if (!opts.usage && (head.tdmHeader || head.noaiHeader)) return refuse(head) as PageVerdict;
+  const { decodeHtml, extract, scanLinks, htmlRslRefs } = await htmlTools();
   const { text } = decodeHtml(body, ct);
   if (opts.extract === false) {
     const scan = scanLinks(text, capture.finalUrl);
     const refused = refuse({
       ...head,
       noaiMeta: metaSaysNoAi(scan.metaRobots),
-      ...htmlRsl(text, capture.finalUrl),
+      ...htmlRsl(htmlRslRefs, text, capture.finalUrl),
     });
     if (refused) return refused;
     return { outcome: 'stored', links: scan.links, document: null, extractLater: true };
@@ -157,7 +179,7 @@ export function pageVerdict(capture: Capture, body: Buffer, opts: VerdictOptions
   const refused = refuse({
     ...head,
     noaiMeta: metaSaysNoAi(document.metaRobots),
-    ...htmlRsl(text, capture.finalUrl),
+    ...htmlRsl(htmlRslRefs, text, capture.finalUrl),
   });
   if (refused) return refused;
   const links = document.links.filter((l) => !l.nofollow).map((l) => l.url);

@@ -1,5 +1,5 @@
 import type { Capture } from '@sward/core';
-import { EXTRACTOR } from '@sward/extract';
+import { EXTRACTOR } from '@sward/extract/light';
 import type { SqlExecutor } from '../store/sql-driver.js';
 import type { Store } from '../store/store.js';
 import type { CaptureRow } from '../store/types.js';
@@ -26,7 +26,7 @@ export async function replaceRefutedPage(
   let stored = refuted.outcome === 'stored' ? -1 : 0;
   const why = `capture ${refuted.id} was proved false by spot check capture ${check.captureId}`;
   if (page.state === 'stored' || (page.state === 'skipped' && page.reason === 'duplicate')) {
-    const verdict = pageVerdict(check.capture, check.body);
+    const verdict = await pageVerdict(check.capture, check.body);
     if (verdict.outcome === 'stored' && !verdict.feed) {
       const other = await captures.storedWithFinalUrl(tx, page.jobId, check.finalUrl);
       if (other) {

@@ -1,4 +1,3 @@
-import { parquetWriteBuffer } from 'hyparquet-writer';
 import type { AnnotationRow, PreferenceRow, RatingRow } from './export-rows.js';
 
 /** File name → bytes of one project export. */
@@ -56,8 +55,12 @@ export const annotationsTable = (rows: readonly AnnotationRow[]): ExportTable =>
 const jsonl = (rows: readonly object[]) =>
   new TextEncoder().encode(rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
 
-/** The tables in JSONL and Parquet (hyparquet-writer, pure JS). */
-export function exportFiles(tables: readonly ExportTable[]): ExportFiles {
+/**
+ * The tables in JSONL and Parquet (hyparquet-writer, pure JS). The writer (~50 modules with hyparquet) loads
+ * with the first export, not with every coordinator.
+ */
+export async function exportFiles(tables: readonly ExportTable[]): Promise<ExportFiles> {
+  const { parquetWriteBuffer } = await import('hyparquet-writer');
   const files: ExportFiles = new Map();
   for (const t of tables) {
     files.set(`${t.name}.jsonl`, jsonl(t.rows));

@@ -73,7 +73,7 @@ export class ProjectExport {
       ratingsTable(rows.ratings),
       annotationsTable(annotationRows(project.id, events, flagged, new Set(gold.keys()))),
     ];
-    const files = exportFiles(tables);
+    const files = await exportFiles(tables);
     const croissant = labellingCroissant(
       { ...stats, createdAt: project.createdAt, rubric: project.rubric },
       tables,

@@ -1,5 +1,6 @@
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
 import { checkTarget, pinnedLookup, type Resolver, systemResolver } from './guarded-target.js';
+import { loadUndici } from './load-undici.js';
 
 export interface GuardedGetOptions {
   /** Lets loopback/private hosts through (tests, the demo). Metadata endpoints stay refused. */
@@ -34,6 +35,7 @@ export async function guardedGetText(url: string, opts: GuardedGetOptions = {}):
       controller.signal,
     );
     if (typeof target === 'string') return { ok: false, error: target };
+    const { Agent, request } = await loadUndici();
     agent = new Agent({ connect: { lookup: pinnedLookup(target), timeout: timeoutMs } });
     const res = await request(u, {
       method: 'GET',

@@ -4,7 +4,7 @@ import {
   type DedupStore,
   type QualityPreset,
   type QualitySignals,
-} from '@sward/extract';
+} from '@sward/extract/light';
 
 /** How documents are filtered for a crawl's output and a dataset build alike. */
 export interface DocumentFilters {

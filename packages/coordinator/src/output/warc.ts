@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
-import { WARCRecord, WARCSerializer } from 'warcio';
+import type { WARCRecord } from 'warcio';
 
 /** One fetched page as it goes into a WARC `response` record. */
 export interface WarcResponse {
@@ -31,7 +31,7 @@ export interface WarcWriterOptions {
   gzip?: boolean;
 }
 
-const WARC_VERSION = 'WARC/1.1';
+const WARC_VERSION = 'WARC/1.1' as const;
 
 // The body we store is the decoded entity, so headers describing a transfer/content coding would lie
 // to a replay tool; keep the original value under another name, as archiving crawlers do.
@@ -61,23 +61,26 @@ export function createWarcWriter(filePath: string, opts: WarcWriterOptions = {})
   });
   const filename = filePath.split(/[\\/]/).pop() ?? filePath;
 
+  // warcio (with pako, ~17 modules) loads with the first WARC written, not with every coordinator.
+  const warcio = import('warcio');
   const write = async (record: WARCRecord): Promise<void> => {
-    const bytes = await WARCSerializer.serialize(record, { gzip });
+    const bytes = await (await warcio).WARCSerializer.serialize(record, { gzip });
     if (streamError) throw streamError;
     if (!out.write(bytes)) await once(out, 'drain');
   };
 
-  const info = WARCRecord.createWARCInfo(
-    { filename, warcVersion: WARC_VERSION },
-    {
-      software: opts.software ?? 'Sward',
-      format: 'WARC File Format 1.1',
-      conformsTo: 'https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/',
-    },
+  const info = warcio.then(({ WARCRecord }) =>
+    WARCRecord.createWARCInfo(
+      { filename, warcVersion: WARC_VERSION },
+      {
+        software: opts.software ?? 'Sward',
+        format: 'WARC File Format 1.1',
+        conformsTo: 'https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/',
+      },
+    ),
   );
-  const warcinfoId = info.warcHeaders.headers.get('WARC-Record-ID') ?? '';
   // A promise chain keeps records in call order even when callers do not await each write.
-  let tail: Promise<unknown> = write(info);
+  let tail: Promise<unknown> = info.then(write);
   // Marked handled here; the failure still reaches the next write and close() through `tail`.
   tail.catch(() => undefined);
   let closed = false;
@@ -85,23 +88,27 @@ export function createWarcWriter(filePath: string, opts: WarcWriterOptions = {})
   return {
     writeResponse(res) {
       if (closed) return Promise.reject(new Error(`WARC writer for ${filePath} is closed`));
-      const warcHeaders: [string, string][] = [['WARC-Warcinfo-ID', warcinfoId]];
+      const warcHeaders: [string, string][] = [];
       if (res.ip) warcHeaders.push(['WARC-IP-Address', res.ip]);
       if (res.captureId) warcHeaders.push(['WARC-Sward-Capture-ID', res.captureId]);
-      const record = WARCRecord.create(
-        {
-          url: res.url,
-          date: new Date(res.fetchedAt).toISOString(),
-          type: 'response',
-          warcVersion: WARC_VERSION,
-          statusline: `HTTP/1.1 ${res.status} ${res.statusText ?? STATUS_CODES[res.status] ?? ''}`.trimEnd(),
-          httpHeaders: httpHeaderPairs(res.headers, res.body.length),
-          warcHeaders,
-        },
-        [res.body],
-      );
-      const id = record.warcHeaders.headers.get('WARC-Record-ID') ?? '';
-      const done = tail.then(() => write(record)).then(() => id);
+      const fields = {
+        url: res.url,
+        date: new Date(res.fetchedAt).toISOString(),
+        type: 'response' as const,
+        warcVersion: WARC_VERSION,
+        statusline: `HTTP/1.1 ${res.status} ${res.statusText ?? STATUS_CODES[res.status] ?? ''}`.trimEnd(),
+        httpHeaders: httpHeaderPairs(res.headers, res.body.length),
+      };
+      const done = tail.then(async () => {
+        const { WARCRecord } = await warcio;
+        const infoId = (await info).warcHeaders.headers.get('WARC-Record-ID') ?? '';
+        const record = WARCRecord.create(
+          { ...fields, warcHeaders: [['WARC-Warcinfo-ID', infoId], ...warcHeaders] },
+          [res.body],
+        );
+        await write(record);
+        return record.warcHeaders.headers.get('WARC-Record-ID') ?? '';
+      });
       tail = done.catch(() => undefined);
       return done;
     },

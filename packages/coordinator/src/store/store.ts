@@ -9,7 +9,6 @@ import { applyDdl, applyDdlScript } from './ddl.js';
 import { ExtractQueueStore } from './extract-queue-store.js';
 import { FrontierStore } from './frontier-store.js';
 import { applyPaymentSchema, type PaymentStore } from './payment-store.js';
-import { openPostgresDriver } from './postgres-driver.js';
 import { QuotaStore } from './quota-store.js';
 import { schemaFor } from './schema.js';
 import type { SqlDriver } from './sql-driver.js';
@@ -129,8 +128,9 @@ export async function openBaseStore(
   config: SchedulerOptions = {},
   parts: readonly SchemaPart[] = [],
 ): Promise<Store> {
+  // pg (~30 modules) loads only for a PostgreSQL location: a coordinator on SQLite never needs it.
   const driver = /^postgres(ql)?:\/\//.test(location)
-    ? openPostgresDriver(location)
+    ? (await import('./postgres-driver.js')).openPostgresDriver(location)
     : openSqliteDriver(location);
   const store = new Store(driver, config);
   await store.migrate(parts);

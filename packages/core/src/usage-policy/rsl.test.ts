@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CoreError } from '../errors.js';
 import { parseRobotsUsage } from './robots-usage.js';
-import { htmlRslRefs, linkHeaderRefs } from './rsl-discovery.js';
+import { linkHeaderRefs } from './rsl-discovery.js';
 import { parseRslDocument } from './rsl-document.js';
+import { htmlRslRefs } from './rsl-html.js';
 import { rslVerdict } from './rsl-terms.js';
 
 // RSL 1.0 (RSL-SPEC-1.0, Recommendation). Only the start of rslstandard.org/rsl (element table,
