@@ -3,6 +3,9 @@ import type { Backend } from './backends.js';
 
 type Lease = Awaited<ReturnType<ReturnType<typeof schedulerFor>['claim']>>[number];
 
+/** Nodes the paying tests claim for by name, besides claimInRounds' node-0…node-11. */
+export const PAYING_TEST_NODES = ['node-w', 'node-x', 'node-y', 'node-z'];
+
 /**
  * Two stores on one fresh database of `backend`, as two coordinator replicas would be, with politeness on
  * and no delay (one lease per origin at a time). SQLite has one writer per file: a second store would only
@@ -13,6 +16,9 @@ export async function twoReplicas(backend: Backend): Promise<{ a: Store; b: Stor
   const cfg = { hostDelayMs: 0, leaseMs: 60_000, nodeTimeoutMs: 0 };
   const a = await openStore(db, cfg);
   const b = backend.name === 'postgres' ? await openStore(db, cfg) : a;
+  // A claim for a node with no row gets nothing (scheduler/node-standing.ts): register those the tests use.
+  for (const id of [...Array.from({ length: 12 }, (_, i) => `node-${i}`), ...PAYING_TEST_NODES])
+    await a.auth.upsertNode({ id, operator: `op-${id}` });
   return {
     a,
     b,
