@@ -35,6 +35,9 @@ interface Segment {
   live: number;
 }
 
+/** A segment with nothing in it yet (its file is opened when the first capture goes to it). */
+const newSegment = (name: string): Segment => ({ name, fd: undefined, bytes: 0, live: 0 });
+
 interface Entry {
   readonly seg: Segment;
   /** Where the record starts in the segment file, and its length (header line and body). */
@@ -93,7 +96,7 @@ export class CaptureSpool {
       if (name.endsWith(TMP)) await rm(file, { force: true });
       if (!name.endsWith(SEGMENT) && !name.endsWith(V1)) continue;
       const raw = await readFile(file);
-      const seg: Segment = { name, fd: undefined, bytes: 0, live: 0 };
+      const seg = newSegment(name);
       const start = headerLength(raw);
       seg.bytes = raw.length - (start ?? 0);
       this.segments.set(name, seg);
@@ -159,7 +162,7 @@ export class CaptureSpool {
         throw e;
       }
     } else {
-      seg = { name: this.segmentName(), fd: undefined, bytes: 0, live: 0 };
+      seg = newSegment(this.segmentName());
       offset = MAGIC.length;
       this.total += length; // held while the write is on its way, so two big captures cannot both pass
       const fh = await open(join(this.dir, seg.name), 'w', 0o600);
@@ -274,7 +277,7 @@ export class CaptureSpool {
   /** The segment new captures go to, created on first use. */
   private openSegment(): Segment {
     if (this.current) return this.current;
-    const seg: Segment = { name: this.segmentName(), fd: undefined, bytes: 0, live: 0 };
+    const seg = newSegment(this.segmentName());
     // appending: after an ftruncate the next write goes to the new end, not to the old offset
     seg.fd = openSync(join(this.dir, seg.name), 'a', 0o600);
     writeAll(seg.fd, [Buffer.from(MAGIC)], MAGIC.length);
