@@ -28,7 +28,6 @@ import { revealableIds } from './reveal.js';
 import { computeStats, linkDensity, type Stats, type StatsMap } from './score.js';
 import { selectByScore } from './select.js';
 import { isTeaserBox } from './teaser-box.js';
-import { step } from './work.js';
 
 export interface MainContent {
   blocks: Block[];
@@ -160,19 +159,15 @@ const HEADER_CLASS = /header/i;
 /** A box the strict cleaning would drop as a header by its class or id. */
 function cardHeaderKind(e: Element): string | null {
   if (!HEADER_CLASS.test(attr(e, 'class')) && !HEADER_CLASS.test(attr(e, 'id'))) return null;
-  return firstHeading(e) ? 'header' : null;
+  return holdsHeading(e) ? 'header' : null;
 }
 
 const HEADING = /^h[1-6]$/;
-function firstHeading(e: Element): Element | null {
-  const stack: Element[] = [e];
-  while (stack.length) {
-    const x = stack.pop() as Element;
-    step();
-    if (HEADING.test(x.name)) return x;
-    for (const c of x.children) if (isElement(c)) stack.push(c);
-  }
-  return null;
+/** Whether `e` is or holds a heading. */
+function holdsHeading(e: Element): boolean {
+  if (HEADING.test(e.name)) return true;
+  for (const x of elements(e)) if (HEADING.test(x.name)) return true;
+  return false;
 }
 
 /** A forum thread keeps its replies and its posts' headers; a Q&A page (schema.org Question) its answers'. */

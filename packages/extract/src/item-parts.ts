@@ -1,4 +1,4 @@
-import { type Element, isElement } from './dom.js';
+import { type Element, elements, isElement } from './dom.js';
 import { itemRuns } from './item-list.js';
 import type { StatsMap } from './score.js';
 import { step } from './work.js';
@@ -39,22 +39,16 @@ function keepParts(items: Element[], kindOf: (e: Element) => string | null, keep
   const carriers = new Map<string, number>();
   for (const item of items) {
     const seen = new Set<string>();
-    const stack: Element[] = [];
-    for (const c of item.children) if (isElement(c)) stack.push(c);
-    while (stack.length) {
-      const e = stack.pop() as Element;
-      step();
+    for (const e of elements(item)) {
       const kind = kindOf(e);
-      if (kind !== null) {
-        const list = boxes.get(kind);
-        if (list) list.push(e);
-        else boxes.set(kind, [e]);
-        if (!seen.has(kind)) {
-          seen.add(kind);
-          carriers.set(kind, (carriers.get(kind) ?? 0) + 1);
-        }
+      if (kind === null) continue;
+      const list = boxes.get(kind);
+      if (list) list.push(e);
+      else boxes.set(kind, [e]);
+      if (!seen.has(kind)) {
+        seen.add(kind);
+        carriers.set(kind, (carriers.get(kind) ?? 0) + 1);
       }
-      for (const c of e.children) if (isElement(c)) stack.push(c);
     }
   }
   for (const [kind, n] of carriers)

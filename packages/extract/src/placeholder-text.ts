@@ -1,4 +1,4 @@
-import { type AnyNode, type Element, isElement } from './dom.js';
+import { type AnyNode, type Element, isElement, remove } from './dom.js';
 import type { StatsMap } from './score.js';
 import { step } from './work.js';
 
@@ -34,9 +34,7 @@ export function dropPlaceholders(roots: Element[], stats: StatsMap): void {
       if ((stats.get(p)?.chars ?? Number.POSITIVE_INFINITY) > lorem * MOSTLY) break;
       box = p;
     }
-    const parent = box.parent;
-    if (roots.includes(box) || !parent) continue;
-    parent.children = parent.children.filter((c) => c !== box);
-    box.parent = null;
+    if (roots.includes(box)) continue;
+    remove(box);
   }
 }

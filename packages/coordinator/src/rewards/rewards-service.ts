@@ -245,8 +245,8 @@ export class RewardsService implements RewardsContext {
   /**
    * The lines of a work posting of `operator` (its points, its referrers' shares, the treasury's issue), as a
    * function of the work points: the operator's account, referral chain and standings are read once.
+   * `known`: the operator's row as read with its node (null: none yet).
    */
-  /** `known`: the operator's row as read with its node (null: none yet). */
   private async workLines(
     tx: SqlExecutor,
     operator: string,
