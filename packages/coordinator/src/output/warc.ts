@@ -79,6 +79,9 @@ export function createWarcWriter(filePath: string, opts: WarcWriterOptions = {})
       },
     ),
   );
+  const warcinfoId = info.then((i) => i.warcHeaders.headers.get('WARC-Record-ID') ?? '');
+  // handled here; a failed warcio load still reaches every write through `tail` and this promise
+  warcinfoId.catch(() => undefined);
   // A promise chain keeps records in call order even when callers do not await each write.
   let tail: Promise<unknown> = info.then(write);
   // Marked handled here; the failure still reaches the next write and close() through `tail`.
@@ -101,9 +104,8 @@ export function createWarcWriter(filePath: string, opts: WarcWriterOptions = {})
       };
       const done = tail.then(async () => {
         const { WARCRecord } = await warcio;
-        const infoId = (await info).warcHeaders.headers.get('WARC-Record-ID') ?? '';
         const record = WARCRecord.create(
-          { ...fields, warcHeaders: [['WARC-Warcinfo-ID', infoId], ...warcHeaders] },
+          { ...fields, warcHeaders: [['WARC-Warcinfo-ID', await warcinfoId], ...warcHeaders] },
           [res.body],
         );
         await write(record);
