@@ -27,13 +27,15 @@ function signed(node: Identity, lease: Lease, body: string) {
 const links = (n: number) =>
   `<html><body>${Array.from({ length: n }, (_, i) => `<a href="/p${i}">${i}</a>`).join('')}</body></html>`;
 
-async function coordinator(leasesPerNode = 64): Promise<RunningCoordinator> {
+async function coordinator(leasesPerNode = 64, lines?: string[]): Promise<RunningCoordinator> {
   const dir = mkdtempSync(join(tmpdir(), 'sward-batch-leases-'));
   const coord = await startCoordinator({
     db: join(dir, 'sward.db'),
     dataDir: dir,
     scheduler: { hostDelayMs: 0, politeness: false, quotas: { leasesPerNode } },
-    log: pino({ level: 'silent' }),
+    log: lines
+      ? pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) })
+      : pino({ level: 'silent' }),
     extractionThreads: 1,
   });
   after(async () => {
@@ -285,7 +287,8 @@ test('a node request reads its session and its node in one statement', async () 
 });
 
 test('on SQLite a batch and the leases it asks for are one transaction; a claim that fails there leaves the batch stored', async () => {
-  const coord = await coordinator();
+  const logged: string[] = [];
+  const coord = await coordinator(64, logged);
   const n = nodeClient(coord);
   const { seed, job } = await crawlToSeed(coord, n);
   const db = coord.store.db;
@@ -332,6 +335,12 @@ test('on SQLite a batch and the leases it asks for are one transaction; a claim 
     'both captures accepted',
   );
   assert.deepEqual(second.leases, [], 'no leases from a claim that failed');
+  const warned = logged
+    .map((l) => JSON.parse(l))
+    .filter((l) => /lease claim inside a capture batch/.test(l.msg));
+  assert.equal(warned.length, 1, 'the failed claim is logged once');
+  assert.match(warned[0].err?.message ?? '', /no leases now/, 'with the database’s reason');
+  assert.equal(warned[0].node, n.identity.id, 'and the node it was for');
   const stored = await db.get<{ n: number }>(
     "SELECT count(*) AS n FROM captures WHERE job_id = ? AND outcome = 'stored' AND lease_id IN (?, ?)",
     [job.id, (a as Lease).leaseId, (b as Lease).leaseId],

@@ -208,7 +208,15 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
   if (processMetrics) await metrics.registry();
   const scheduler = schedulerFor(
     store,
-    { leased: (n) => metrics.leases.inc(n), expired: (n) => metrics.leaseExpiries.inc(n) },
+    {
+      leased: (n) => metrics.leases.inc(n),
+      expired: (n) => metrics.leaseExpiries.inc(n),
+      claimFailed: (node, err) =>
+        log.warn(
+          { err, node },
+          'a lease claim inside a capture batch failed; the batch is stored, no leases sent',
+        ),
+    },
     // A page a job took from the archive is sold again: its node's operator earns the reuse royalty.
     { sold: async (tx, sale) => void (await payReuseRoyalty(tx, rewards, sale)) },
   );

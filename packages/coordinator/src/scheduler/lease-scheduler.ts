@@ -65,6 +65,8 @@ export interface CreatorTermsHook {
 export interface SchedulerEvents {
   leased?(n: number): void;
   expired?(n: number): void;
+  /** A claim inside a capture batch's transaction failed and handed out nothing; the batch stands. */
+  claimFailed?(nodeId: string, err: unknown): void;
 }
 
 /** What the scheduler reads and writes, all of it through the store's own methods. */
@@ -155,9 +157,12 @@ export class LeaseScheduler {
       const leases = await this.claimWithin(tx, nodeId, max, now, minCredibility);
       await tx.run('RELEASE SAVEPOINT claim');
       return leases;
-    } catch {
+    } catch (err) {
       await tx.run('ROLLBACK TO SAVEPOINT claim');
       await tx.run('RELEASE SAVEPOINT claim');
+      // Said, not thrown: the batch's captures are stored either way, and a cause seen only here (the node's
+      // next lease request may succeed) would otherwise leave no trace.
+      this.events.claimFailed?.(nodeId, err);
       return [];
     }
   }
