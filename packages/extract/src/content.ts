@@ -22,6 +22,7 @@ import { UNLIKELY, UNLIKELY_ON_FORUMS } from './patterns.js';
 import { dropPlaceholders } from './placeholder-text.js';
 import { holdsAnchor, type ProductHint, productAnchors, productBlock } from './product-block.js';
 import { withoutRepeats } from './product-repeats.js';
+import { unrenderedShell } from './product-shell.js';
 import { discardKind, KIND_SHARE_ARTICLE, type PruneMode, pruneContent } from './prune.js';
 import { type Block, renderBlocks } from './render.js';
 import { revealableIds } from './reveal.js';
@@ -39,6 +40,8 @@ export interface MainContent {
    * footer's text, so that a second opinion that picks the same footer is not taken either.
    */
   footer?: string;
+  /** Set when the page is a shop's app shell whose product scripts draw (`unrenderedShell`): no second opinion. */
+  shell?: true;
 }
 
 /** What the page's structured data says about its content. */
@@ -137,6 +140,8 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   const shop = pageType === 'product' || pageType === 'collection' || pageType === 'service';
   const unrepeated = shop ? once(rendered) : rendered;
   const blocks = pageType === 'product' ? withoutRepeats(unrepeated) : unrepeated;
+  if (pageType === 'product' && !anchored && unrenderedShell(blocks, product?.name))
+    return { blocks: [], nodes: [], shell: true };
   if (blocks.length) return anchored ? { blocks, nodes, anchored } : { blocks, nodes };
   // nothing article-like: a partial document (all remaining text) beats an empty one
   const all = renderBlocks([body]);
