@@ -21,6 +21,7 @@ import type { PageType, PageTypeName } from './page-type.js';
 import { UNLIKELY, UNLIKELY_ON_FORUMS } from './patterns.js';
 import { dropPlaceholders } from './placeholder-text.js';
 import { holdsAnchor, type ProductHint, productAnchors, productBlock } from './product-block.js';
+import { boundedByBuyBox, buyBox } from './product-box.js';
 import { withoutRepeats } from './product-repeats.js';
 import { unrenderedShell } from './product-shell.js';
 import { discardKind, KIND_SHARE_ARTICLE, type PruneMode, pruneContent } from './prune.js';
@@ -63,6 +64,7 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   const anchors = pageType === 'product' && product ? productAnchors(body, product) : null;
   const spare = anchors ? (e: Element) => holdsAnchor(e, anchors) : undefined;
   const panels = revealableIds(body);
+  const buy = pageType === 'product' ? buyBox(body) : null;
   // a hidden panel that a control opens stays (a closed FAQ answer); it is still judged by its class
   const shown = (e: Element) => !!spare?.(e) || (panels.size > 0 && panels.has(attr(e, 'id')));
   cleanTree(body, undefined, UNLIKELY, shown);
@@ -109,6 +111,9 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   const listed = type && !block ? withItemList(nodes, stats, body, type, declared) : null;
   if (block) nodes = block;
   else if (listed) nodes = listed;
+  // a product page its structured data did not place is its buy box when the choice holds it and more
+  const bounded = buy && !block ? boundedByBuyBox(buy, body, nodes, stats) : null;
+  if (bounded) nodes = bounded;
   // all the page has left is its footer (a shop's app shell, its content drawn by scripts): no main content;
   // a page that says it is an article has one, which we missed
   const sure = pageType === 'article' && (type?.confidence ?? 0) >= 0.75;
