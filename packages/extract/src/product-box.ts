@@ -1,6 +1,6 @@
-import { type AnyNode, attr, contains, type Element, elements, isElement, textOf } from './dom.js';
+import { attr, contains, type Element, elements, textOf } from './dom.js';
+import { lowestCommon } from './product-block.js';
 import type { Stats, StatsMap } from './score.js';
-import { step } from './work.js';
 
 // A product page's own box holds the product's name (its <h1>) and its buy control ("Add to cart"), with
 // the description, specifications and reviews tabs beside them. What a shop adds around that box (brand
@@ -22,19 +22,6 @@ function isBuy(e: Element): boolean {
   if (e.name === 'form') return /\/cart\/add|add[-_]?to[-_]?cart/i.test(attr(e, 'action'));
   if (e.name === 'input') return BUY_TEXT.test(attr(e, 'value'));
   return e.name === 'button' && BUY_TEXT.test(textOf(e));
-}
-
-function lowestCommon(a: Element, b: Element): Element | null {
-  const up = new Set<AnyNode>();
-  for (let p: AnyNode | null = a; p; p = p.parent) {
-    step();
-    up.add(p);
-  }
-  for (let p: AnyNode | null = b; p; p = p.parent) {
-    step();
-    if (up.has(p) && isElement(p)) return p;
-  }
-  return null;
 }
 
 /**
