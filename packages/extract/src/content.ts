@@ -21,7 +21,9 @@ import type { PageType, PageTypeName } from './page-type.js';
 import { UNLIKELY, UNLIKELY_ON_FORUMS } from './patterns.js';
 import { dropPlaceholders } from './placeholder-text.js';
 import { holdsAnchor, type ProductHint, productAnchors, productBlock } from './product-block.js';
+import { boundedByBuyBox, buyBox } from './product-box.js';
 import { withoutRepeats } from './product-repeats.js';
+import { unrenderedShell } from './product-shell.js';
 import { discardKind, KIND_SHARE_ARTICLE, type PruneMode, pruneContent } from './prune.js';
 import { type Block, renderBlocks } from './render.js';
 import { revealableIds } from './reveal.js';
@@ -39,6 +41,8 @@ export interface MainContent {
    * footer's text, so that a second opinion that picks the same footer is not taken either.
    */
   footer?: string;
+  /** Set when the page is a shop's app shell whose product scripts draw (`unrenderedShell`): no second opinion. */
+  shell?: true;
 }
 
 /** What the page's structured data says about its content. */
@@ -60,6 +64,7 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   const anchors = pageType === 'product' && product ? productAnchors(body, product) : null;
   const spare = anchors ? (e: Element) => holdsAnchor(e, anchors) : undefined;
   const panels = revealableIds(body);
+  const buy = pageType === 'product' ? buyBox(body) : null;
   // a hidden panel that a control opens stays (a closed FAQ answer); it is still judged by its class
   const shown = (e: Element) => !!spare?.(e) || (panels.size > 0 && panels.has(attr(e, 'id')));
   cleanTree(body, undefined, UNLIKELY, shown);
@@ -106,6 +111,9 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   const listed = type && !block ? withItemList(nodes, stats, body, type, declared) : null;
   if (block) nodes = block;
   else if (listed) nodes = listed;
+  // a product page its structured data did not place is its buy box when the choice holds it and more
+  const bounded = buy && !block ? boundedByBuyBox(buy, body, nodes, stats) : null;
+  if (bounded) nodes = bounded;
   // all the page has left is its footer (a shop's app shell, its content drawn by scripts): no main content;
   // a page that says it is an article has one, which we missed
   const sure = pageType === 'article' && (type?.confidence ?? 0) >= 0.75;
@@ -137,6 +145,8 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   const shop = pageType === 'product' || pageType === 'collection' || pageType === 'service';
   const unrepeated = shop ? once(rendered) : rendered;
   const blocks = pageType === 'product' ? withoutRepeats(unrepeated) : unrepeated;
+  if (pageType === 'product' && !anchored && unrenderedShell(blocks, product?.name))
+    return { blocks: [], nodes: [], shell: true };
   if (blocks.length) return anchored ? { blocks, nodes, anchored } : { blocks, nodes };
   // nothing article-like: a partial document (all remaining text) beats an empty one
   const all = renderBlocks([body]);

@@ -140,7 +140,13 @@ function extractFrom(
   // pathological pages (very deep or huge) skip the second opinion: Readability is
   // superlinear on them and they are not articles anyway
   const askable = !shallow.limited && !flattened && src.length < 2_000_000;
-  if (text.length < SECOND_OPINION_BELOW && askable && !main.anchored && opts.secondOpinion !== false) {
+  if (
+    text.length < SECOND_OPINION_BELOW &&
+    askable &&
+    !main.anchored &&
+    !main.shell &&
+    opts.secondOpinion !== false
+  ) {
     try {
       const alt = readabilitySecondOpinion(shallow.html, text.length);
       if (alt && !(main.footer !== undefined && mostlyWithin(alt.blocks, main.footer))) {

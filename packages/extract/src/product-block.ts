@@ -50,7 +50,8 @@ function unescapeUrl(s: string): string {
   }
 }
 
-function lowestCommon(a: Element, b: Element): Element | null {
+/** The lowest element holding both `a` and `b` (either may be it), or null. */
+export function lowestCommon(a: Element, b: Element): Element | null {
   const up = new Set<AnyNode>();
   for (let p: AnyNode | null = a; p; p = p.parent) {
     step();
