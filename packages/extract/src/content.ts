@@ -1,4 +1,5 @@
 import { Element as ElementNode } from 'domhandler';
+import { withoutAdjacentRepeats } from './adjacent-repeats.js';
 import { cleanTree } from './clean.js';
 import {
   attr,
@@ -11,6 +12,7 @@ import {
   isElement,
   textOf,
 } from './dom.js';
+import { footerOf, footerText } from './footer-box.js';
 import { threadBox } from './forum-thread.js';
 import { hiddenByClass } from './hidden-class.js';
 import { declaredItemList, findItemList, type ItemList } from './item-list.js';
@@ -119,7 +121,7 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   const sure = pageType === 'article' && (type?.confidence ?? 0) >= 0.75;
   const footer =
     !sure && nodes.length && nodes.every((n) => footerOf(n) !== null) ? footerOf(nodes[0] as Element) : null;
-  if (footer) return { blocks: [], nodes: [], footer: collapse(textOf(footer)) };
+  if (footer) return { blocks: [], nodes: [], footer: footerText(footer) };
   // the product's own name heads its block (pruning drops <h1>s elsewhere: they repeat the title); a
   // product or service page found without it is still headed by its first <h1>: what it sells
   const anchored = !!anchors && nodes.some((n) => holdsAnchor(n, anchors));
@@ -144,7 +146,10 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   // articles repeat runs of paragraphs on purpose (a meal plan per week); shops by accident
   const shop = pageType === 'product' || pageType === 'collection' || pageType === 'service';
   const unrepeated = shop ? once(rendered) : rendered;
-  const blocks = pageType === 'product' ? withoutRepeats(unrepeated) : unrepeated;
+  // a listing's cards drawn twice over (one copy a screen size)
+  const single =
+    pageType === 'listing' || pageType === 'collection' ? withoutAdjacentRepeats(unrepeated) : unrepeated;
+  const blocks = pageType === 'product' ? withoutRepeats(single) : single;
   if (pageType === 'product' && !anchored && unrenderedShell(blocks, product?.name))
     return { blocks: [], nodes: [], shell: true };
   if (blocks.length) return anchored ? { blocks, nodes, anchored } : { blocks, nodes };
@@ -152,14 +157,6 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   const all = renderBlocks([body]);
   const kept = keepBlocks(all);
   return { blocks: kept.length ? kept : all, nodes: [body] };
-}
-
-/** The page's footer (the outermost <footer> or role=contentinfo box) holding `e`, or null. */
-function footerOf(e: Element): Element | null {
-  let out: Element | null = null;
-  for (let p: Element | null = e; p && isElement(p) && p.name !== 'body'; p = p.parent as Element | null)
-    if (p.name === 'footer' || attr(p, 'role') === 'contentinfo') out = p;
-  return out;
 }
 
 /** Of the boxes pruning drops, those that hold an item's title: its <header>, its <h1>. */

@@ -29,3 +29,35 @@ test("a footer is still not the page's content when the page has some elsewhere"
   assert.ok(d.text.includes('Paragraph 3'), d.text);
   assert.ok(!d.text.includes('Subscribe'), d.text);
 });
+
+// An app shell whose footer is a box of <div>s named a footer by its class only, its labels with no space
+// between them in the markup ("GET TO KNOW US" then "About the shop"), and no link among them.
+const column = (title: string, items: string[]) =>
+  `<div class="col"><div class="col-title">${title}</div>${items.map((i) => `<div class="col-item">${i}</div>`).join('')}</div>`;
+const namedFooter = `<div class="eve-container-part-footer"><div class="shop-fotter">${column(
+  'GET TO KNOW US',
+  ['About the shop', 'Contact Us', 'Corporate Responsibility', 'Support Center', 'Patent Notices'],
+)}${column('SUPPORT', ['Bulk Orders', 'Buying Guide', 'Track My Order', 'Warranty', 'Shipping Policy'])}${column(
+  'PROGRAM',
+  ['Affiliate Program', 'Become Our Supplier', 'Student Discount', 'Teacher Discount', 'Military Discount'],
+)}<div class="note">Are you fitting out a whole office? Our furniture can help you with your project, and our team answers within a day.</div></div></div>`;
+const classShell = `<html><body><div class="top-nav"><a href="/">Home</a></div><div class="listing"><h1 class="listing-title"></h1><div class="sort">Sort: Relevance Latest</div><div class="spin" aria-busy="true">Loading</div></div>${namedFooter}</body></html>`;
+
+test('a footer named by its class only is a footer too: a shell whose only text it is has no main content', () => {
+  for (const secondOpinion of [false, true]) {
+    const d = extract(classShell, { url: 'https://shop.example/category/desk-converters', secondOpinion });
+    assert.equal(d.text, '', `secondOpinion ${secondOpinion}: ${d.text}`);
+  }
+});
+
+test('a box named for its footer that holds the page heading wraps the page: its content stays', () => {
+  const prose = [1, 2, 3]
+    .map(
+      (i) =>
+        `<p>Paragraph ${i} of the guide explains, with commas and at some length, how to set up a desk.</p>`,
+    )
+    .join('');
+  const html = `<html><body><div class="page-with-footer"><h1>Setting up a desk</h1>${prose}${namedFooter}</div></body></html>`;
+  const d = extract(html, { url: 'https://shop.example/guides/desk', secondOpinion: false });
+  assert.ok(d.text.includes('Paragraph 3'), d.text);
+});
