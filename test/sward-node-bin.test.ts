@@ -3,7 +3,7 @@
 // coordinator, fetches a crawl's pages, stops cleanly on SIGTERM, and `sward-node log` shows the fetches.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -14,6 +14,7 @@ import { startSampleSite } from '@sward/testsites';
 import { pino } from 'pino';
 
 const BIN = fileURLToPath(new URL('../packages/node/bin/sward-node.js', import.meta.url));
+const SWARD_BIN = fileURLToPath(new URL('../packages/cli/bin/sward.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'sward-node-bin-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -73,4 +74,35 @@ test('sward-node fetches for a coordinator, stops on SIGTERM and lists what it f
     entries.some((e) => e.url === `${site.url}/` && e.outcome === 'captured'),
     log.stdout,
   );
+});
+
+test("`sward-node` and `sward node` keep V8's young generation small from before the daemon loads", () => {
+  // Loading the daemon's modules (zod, undici, pino) grew the young generation from 2 MiB to 8 MiB, and a
+  // crawl grew it to 16-32 MiB; the node sets --semi-space-growth-factor=1 before it loads them
+  // (lean-runtime.ts). Here the node stops on a config error right after loading everything it runs with, and
+  // the probe reads the size then: sward-node's stays at V8's initial 2 MiB; `sward node`'s at the 4 MiB the
+  // sward CLI's own start-up (commander, every command's description) committed before the node's code ran.
+  const probe = join(dir, 'new-space-probe.mjs');
+  writeFileSync(
+    probe,
+    `import { getHeapSpaceStatistics } from 'node:v8';
+    process.on('exit', () => {
+      const s = getHeapSpaceStatistics().find((x) => x.space_name === 'new_space');
+      process.stderr.write('new space: ' + s.space_size + '\\n');
+    });`,
+  );
+  const MiB = 1024 * 1024;
+  for (const [args, most] of [
+    [[BIN], 2 * MiB],
+    [[SWARD_BIN, 'node'], 4 * MiB],
+  ] as const) {
+    const env: NodeJS.ProcessEnv = { ...plainEnv(), HOME: dir };
+    for (const k of Object.keys(env))
+      if (k.startsWith('SWARD_NODE_') && k !== 'SWARD_NODE_LOG_LEVEL') delete env[k];
+    const r = spawnSync(process.execPath, ['--import', probe, ...args], { env, encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /coordinatorUrl: required/);
+    const size = Number(/new space: (\d+)/.exec(r.stderr)?.[1]);
+    assert.ok(size > 0 && size <= most, `${args.join(' ')}: new space ${size} bytes after start-up`);
+  }
 });

@@ -66,10 +66,11 @@ export function configureNodeCommand(node: Command, io: NodeCommandIo = defaultI
     .option('--operator <name>', 'operator name, chosen once when the operator key first registers')
     .option('--referral-code <code>', "who referred you: taken at the operator's first registration only")
     .action(async (flags: NodeFlags, cmd: Command) => {
-      const { nodeConfigFromFlags } = await import('./node-flags.js');
-      const { startNode } = await import('./daemon.js');
+      // First: the young generation's size holds only from here on (lean-runtime.ts)
       const { useLeanRuntime } = await import('./lean-runtime.js');
       useLeanRuntime();
+      const { nodeConfigFromFlags } = await import('./node-flags.js');
+      const { startNode } = await import('./daemon.js');
       let config: NodeConfig;
       try {
         config = nodeConfigFromFlags(flags, io.env);
