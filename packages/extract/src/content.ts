@@ -69,6 +69,10 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   const ownList = hints.itemUrls?.length
     ? declaredItemList(body, pre, hints.itemUrls, hints.url)?.el
     : undefined;
+  // so is the box of a listing's or collection's run of item cards, and the boxes around it (a shop's product
+  // grid inside its "pagination" box); not what the cards hold
+  const runBox =
+    pageType === 'listing' || pageType === 'collection' ? findItemList(body, pre)?.el : undefined;
   // a listing's cards keep their own headers (the item's linked title), whatever the class says
   const cardHeaders =
     pageType === 'listing' || pageType === 'collection' ? itemParts([body], pre, cardHeaderKind) : undefined;
@@ -79,6 +83,7 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
       if (spare?.(e)) return true;
       if (cardHeaders?.has(e)) return true;
       if (ownList && (e === ownList || contains(e, ownList) || contains(ownList, e))) return true;
+      if (runBox && (e === runBox || contains(e, runBox))) return true;
       const s = pre.get(e);
       return !!s && (s.paras > total.paras * 0.4 || s.chars - s.links > (total.chars - total.links) * 0.4);
     },
