@@ -1,4 +1,5 @@
 import { Element as ElementNode } from 'domhandler';
+import { withoutCardActions } from './card-actions.js';
 import { cleanTree } from './clean.js';
 import {
   attr,
@@ -137,7 +138,12 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   );
   const drawn = renderBlocks(nodes);
   // a thread's linked user names, each before a post, are not teaser titles
-  const rendered = linky ? drawn : pageType === 'forum' ? drawn.filter(keepBlock) : keepBlocks(drawn);
+  // a listing's or collection's cards each end in the same "View Details" or "Add to cart"
+  const rendered = linky
+    ? withoutCardActions(drawn)
+    : pageType === 'forum'
+      ? drawn.filter(keepBlock)
+      : keepBlocks(drawn);
   // articles repeat runs of paragraphs on purpose (a meal plan per week); shops by accident
   const shop = pageType === 'product' || pageType === 'collection' || pageType === 'service';
   const unrepeated = shop ? once(rendered) : rendered;
