@@ -1,4 +1,11 @@
+import type { Element } from './dom.js';
 import type { Block } from './render.js';
+
+// A card's struck-out and current prices are on screen but marked for screen readers to skip
+// (WooCommerce's <del aria-hidden="true"> and <ins aria-hidden="true">, read aloud from a screen-reader copy
+// instead, which pruning drops): on a listing or collection they are the card's text, so they stay.
+export const shownPrice = (e: Element): boolean =>
+  (e.name === 'del' || e.name === 'ins') && e.attribs['aria-hidden'] === 'true';
 
 // The cards of a shop's collection or a listing end in the same button-like link ("View Details", "Add to
 // cart", "Choose Options", "Compare"): controls, not text, and WCXB's truths of such pages leave them out. A

@@ -1,5 +1,5 @@
 import { Element as ElementNode } from 'domhandler';
-import { withoutCardActions } from './card-actions.js';
+import { shownPrice, withoutCardActions } from './card-actions.js';
 import { cleanTree } from './clean.js';
 import {
   attr,
@@ -62,7 +62,14 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   const spare = anchors ? (e: Element) => holdsAnchor(e, anchors) : undefined;
   const panels = revealableIds(body);
   // a hidden panel that a control opens stays (a closed FAQ answer); it is still judged by its class
-  const shown = (e: Element) => !!spare?.(e) || (panels.size > 0 && panels.has(attr(e, 'id')));
+  // a shop's cards show their prices, even those marked for screen readers to skip (on a listing, a
+  // collection, or a page of priced cards that is not one product's own page)
+  const cards =
+    pageType === 'listing' ||
+    pageType === 'collection' ||
+    (pageType !== 'product' && !!type?.signals.some((s) => s.startsWith('cards-with-prices:')));
+  const shown = (e: Element) =>
+    !!spare?.(e) || (panels.size > 0 && panels.has(attr(e, 'id'))) || (cards && shownPrice(e));
   cleanTree(body, undefined, UNLIKELY, shown);
   const pre = computeStats(body);
   const total = pre.get(body) as Stats;
