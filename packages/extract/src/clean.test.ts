@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cleanTree } from './clean.js';
-import { type Element, firstByName, parseHtml } from './dom.js';
+import { type Element, firstByName, parseHtml, textOf } from './dom.js';
 
 const table = (rows: number, extra = '') =>
   `<html><body><table>${Array.from({ length: rows }, (_, r) => `<tr><td>row ${r}</td><td>cell</td></tr>`).join('')}</table>${extra}</body></html>`;
@@ -55,4 +55,17 @@ test('the strict pass reads "section-with-header" and "has-sidebar" as what a bo
     body.children.map((c) => ('attribs' in c ? c.attribs.class : c.type)),
     ['section-with-header', 'layout has-sidebar'],
   );
+});
+
+test("the strict pass keeps a page's hero banner (its lead section) and still drops other banners", () => {
+  const body = firstByName(
+    parseHtml(
+      '<html><body><div class="site-banner">Free shipping over $50</div><div class="experience-component experience-commerce_assets-heroBanner"><h2>A Legacy of Boldness</h2><p>Celebrating 150 years of watchmaking.</p></div><div class="hero-banner"><p>Our new collection.</p></div><div class="top-banner">Sign in</div></body></html>',
+    ).doc,
+    'body',
+  ) as Element;
+  cleanTree(body, () => false);
+  const text = textOf(body);
+  assert.ok(text.includes('A Legacy of Boldness') && text.includes('Our new collection.'), text);
+  assert.ok(!text.includes('Free shipping') && !text.includes('Sign in'), text);
 });
