@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cleanTree } from './clean.js';
-import { type Element, firstByName, parseHtml } from './dom.js';
+import { type Element, firstByName, parseHtml, textOf } from './dom.js';
 
 const table = (rows: number, extra = '') =>
   `<html><body><table>${Array.from({ length: rows }, (_, r) => `<tr><td>row ${r}</td><td>cell</td></tr>`).join('')}</table>${extra}</body></html>`;
@@ -43,16 +43,29 @@ test('cleanTree says when it removed something, and removes only that', () => {
   );
 });
 
-test('the strict pass reads "section-with-header" and "has-sidebar" as what a box holds, not what it is', () => {
-  const body = firstByName(
-    parseHtml(
-      '<html><body><div class="site-header">logo</div><div class="section-with-header">posts</div><div class="layout has-sidebar">more posts</div></body></html>',
-    ).doc,
-    'body',
-  ) as Element;
+/** The <body> of `html` after the strict pass. */
+function strictlyCleaned(html: string): Element {
+  const body = firstByName(parseHtml(html).doc, 'body') as Element;
   cleanTree(body, () => false);
+  return body;
+}
+
+test('the strict pass reads "section-with-header" and "has-sidebar" as what a box holds, not what it is', () => {
+  const body = strictlyCleaned(
+    '<html><body><div class="site-header">logo</div><div class="section-with-header">posts</div><div class="layout has-sidebar">more posts</div></body></html>',
+  );
   assert.deepEqual(
     body.children.map((c) => ('attribs' in c ? c.attribs.class : c.type)),
     ['section-with-header', 'layout has-sidebar'],
   );
+});
+
+test("the strict pass keeps a page's hero banner (its lead section) and still drops other banners", () => {
+  const text = textOf(
+    strictlyCleaned(
+      '<html><body><div class="site-banner">Free shipping over $50</div><div class="experience-component experience-commerce_assets-heroBanner"><h2>A Legacy of Boldness</h2><p>Celebrating 150 years of watchmaking.</p></div><div class="hero-banner"><p>Our new collection.</p></div><div class="top-banner">Sign in</div></body></html>',
+    ),
+  );
+  assert.ok(text.includes('A Legacy of Boldness') && text.includes('Our new collection.'), text);
+  assert.ok(!text.includes('Free shipping') && !text.includes('Sign in'), text);
 });

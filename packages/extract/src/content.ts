@@ -1,5 +1,6 @@
 import { Element as ElementNode } from 'domhandler';
 import { withoutAdjacentRepeats } from './adjacent-repeats.js';
+import { shownPrice, withoutCardActions } from './card-actions.js';
 import { cleanTree } from './clean.js';
 import {
   attr,
@@ -68,7 +69,14 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   const panels = revealableIds(body);
   const buy = pageType === 'product' ? buyBox(body) : null;
   // a hidden panel that a control opens stays (a closed FAQ answer); it is still judged by its class
-  const shown = (e: Element) => !!spare?.(e) || (panels.size > 0 && panels.has(attr(e, 'id')));
+  // a shop's cards show their prices, even those marked for screen readers to skip (on a listing, a
+  // collection, or a page of priced cards that is not one product's own page)
+  const cards =
+    pageType === 'listing' ||
+    pageType === 'collection' ||
+    (pageType !== 'product' && !!type?.signals.some((s) => s.startsWith('cards-with-prices:')));
+  const shown = (e: Element) =>
+    !!spare?.(e) || (panels.size > 0 && panels.has(attr(e, 'id'))) || (cards && shownPrice(e));
   cleanTree(body, undefined, UNLIKELY, shown);
   const pre = computeStats(body);
   const total = pre.get(body) as Stats;
@@ -76,6 +84,10 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   const ownList = hints.itemUrls?.length
     ? declaredItemList(body, pre, hints.itemUrls, hints.url)?.el
     : undefined;
+  // so is the box of a listing's or collection's run of item cards, and the boxes around it (a shop's product
+  // grid inside its "pagination" box); not what the cards hold
+  const runBox =
+    pageType === 'listing' || pageType === 'collection' ? findItemList(body, pre)?.el : undefined;
   // a listing's cards keep their own headers (the item's linked title), whatever the class says
   const cardHeaders =
     pageType === 'listing' || pageType === 'collection' ? itemParts([body], pre, cardHeaderKind) : undefined;
@@ -86,6 +98,7 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
       if (spare?.(e)) return true;
       if (cardHeaders?.has(e)) return true;
       if (ownList && (e === ownList || contains(e, ownList) || contains(ownList, e))) return true;
+      if (runBox && (e === runBox || contains(e, runBox))) return true;
       const s = pre.get(e);
       return !!s && (s.paras > total.paras * 0.4 || s.chars - s.links > (total.chars - total.links) * 0.4);
     },
@@ -142,7 +155,12 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   );
   const drawn = renderBlocks(nodes);
   // a thread's linked user names, each before a post, are not teaser titles
-  const rendered = linky ? drawn : pageType === 'forum' ? drawn.filter(keepBlock) : keepBlocks(drawn);
+  // a listing's or collection's cards each end in the same "View Details" or "Add to cart"
+  const rendered = linky
+    ? withoutCardActions(drawn)
+    : pageType === 'forum'
+      ? drawn.filter(keepBlock)
+      : keepBlocks(drawn);
   // articles repeat runs of paragraphs on purpose (a meal plan per week); shops by accident
   const shop = pageType === 'product' || pageType === 'collection' || pageType === 'service';
   const unrepeated = shop ? once(rendered) : rendered;

@@ -95,7 +95,8 @@ export const UNLIKELY_ON_FORUMS = new RegExp(
   UNLIKELY.source.replace(/\|(comment|community|remark|replies)(?=\|)/g, ''),
   UNLIKELY.flags,
 );
-export const MAYBE_OK = /and|article|body|column|content|main|mathjax|shadow/i;
+// a "hero banner" ("heroBanner", "hero-banner") is a page's lead section, not an advertising or site banner
+export const MAYBE_OK = /and|article|body|column|content|main|mathjax|shadow|hero[_-]?banner/i;
 
 export const POSITIVE =
   /article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story/i;
