@@ -222,3 +222,62 @@ test('a coordinator loads Parquet, undici, pg, prom-client, warcio and its HTML 
   assert.match(onUse, /node_modules\/hyparquet-writer\//, 'the export did not load the Parquet writer');
   assert.equal(stdout.trim(), 'PAR1', 'the export wrote a Parquet file');
 });
+
+/** The files a child loads for `import(specifier)` from package `pkg`, compiled (dist/), without NODE_OPTIONS. */
+function importLoads(pkg: string, specifier: string): string {
+  const file = join(dir, `import-${Math.random().toString(36).slice(2)}.txt`);
+  const env: NodeJS.ProcessEnv = { ...process.env, SWARD_RECORD_LOADS: file };
+  delete env.NODE_OPTIONS;
+  const r = spawnSync(
+    process.execPath,
+    ['--import', recorder, '--input-type=module', '-e', `await import(${JSON.stringify(specifier)});`],
+    { cwd: join(repo, 'packages', pkg), env, encoding: 'utf8' },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  return readFileSync(file, 'utf8');
+}
+
+test('`sward crawl` submits and follows its job with the SDK client alone: no wire schema, no zod, no extractor', () => {
+  // A coordinator that is not there: the command loads its client, asks, and fails (exit 1) on the answer.
+  const file = join(dir, `crawl-${Math.random().toString(36).slice(2)}.txt`);
+  const env: NodeJS.ProcessEnv = { ...process.env, SWARD_RECORD_LOADS: file };
+  delete env.NODE_OPTIONS;
+  const bin = join(repo, 'packages/cli/bin/sward.js');
+  const args = ['crawl', 'http://127.0.0.1:9/', '--coordinator', 'http://127.0.0.1:9', '--api-key', 'sk_x'];
+  const r = spawnSync(process.execPath, ['--import', recorder, bin, ...args], { env, encoding: 'utf8' });
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /cannot reach the coordinator/);
+  const loaded = readFileSync(file, 'utf8');
+  assert.match(loaded, /\/packages\/sdk\/dist\/client\.js/, 'the SDK client was not loaded');
+  assert.doesNotMatch(loaded, /\/node_modules\/zod\//, 'zod loaded');
+  assert.doesNotMatch(loaded, /\/packages\/core\/dist\/index\.js/, "core's index loaded");
+  assert.doesNotMatch(loaded, /\/packages\/sdk\/dist\/index\.js/, "the SDK's index loaded");
+  const sources = sourcesOf(
+    loaded
+      .split('\n')
+      .filter((u) => u.startsWith('file://'))
+      .map((u) => fileURLToPath(u).slice(repo.length)),
+  );
+  assert.ok(
+    !sources.includes('packages/extract/src/index.ts'),
+    'the whole extractor loaded for its preset names',
+  );
+});
+
+test("the output writer `sward crawl` loads once its job is done brings none of the coordinator's server", () => {
+  // The bundle's chunk of crawl-output.ts imports the coordinator's output entry, not its index…
+  const meta = JSON.parse(readFileSync(join(repo, 'packages/cli/dist/bundle/meta.json'), 'utf8')) as {
+    outputs: Record<string, { inputs: Record<string, unknown>; imports: { path: string }[] }>;
+  };
+  const chunk = Object.values(meta.outputs).find((o) => 'packages/cli/src/crawl-output.ts' in o.inputs);
+  const coordinator = chunk?.imports.map((i) => i.path).filter((p) => p.startsWith('@sward/coordinator'));
+  assert.deepEqual(coordinator, ['@sward/coordinator/output']);
+  // …which loads no server code.
+  const loaded = importLoads('cli', '@sward/coordinator/output');
+  assert.match(loaded, /\/packages\/coordinator\/dist\/output\/bundle-writer\.js/);
+  const server = ['hono', '@hono/node-server', 'better-sqlite3', 'pino', 'linkedom'].filter((name) =>
+    loaded.includes(`/node_modules/${name}/`),
+  );
+  assert.deepEqual(server, [], 'loaded with the output writer');
+  assert.doesNotMatch(loaded, /\/packages\/coordinator\/dist\/index\.js/, "the coordinator's index loaded");
+});

@@ -9,7 +9,7 @@ import {
   createWarcWriter,
   type DocumentFilters,
   produceBundle,
-} from '@sward/coordinator';
+} from '@sward/coordinator/output';
 import {
   BUNDLE_MANIFEST_FILE,
   type ManifestFile,
@@ -19,7 +19,7 @@ import {
 } from '@sward/core';
 import type { SwardClient } from '@sward/sdk';
 
-export type { DocumentFilters } from '@sward/coordinator';
+export type { DocumentFilters } from '@sward/coordinator/output';
 
 export interface CrawlOutputSummary {
   dir: string;

@@ -61,7 +61,9 @@ export function apiKey(flag: string | undefined, env: NodeJS.ProcessEnv = proces
 export async function sdkClient(o: { coordinator?: string; apiKey?: string }): Promise<SwardClient> {
   const url = coordinatorUrl(o.coordinator);
   const key = apiKey(o.apiKey);
-  const { SwardClient } = await import('@sward/sdk');
+  // The client alone: the SDK's index also loads the bundle verifier and every wire schema (~35 MiB resident),
+  // which a command following a job for minutes (`sward crawl`) would hold for nothing.
+  const { SwardClient } = await import('@sward/sdk/client');
   return new SwardClient({ url, apiKey: key });
 }
 

@@ -45,6 +45,13 @@ import type {
   TakedownInfo,
 } from './types.js';
 
+/**
+ * Rows asked for per request when listing a job's pages or documents. A thousand documents made answers of
+ * ~20 MB: one string and one buffer that size on each side (the coordinator's and this client's), and a
+ * C heap the coordinator kept at that size afterwards; 200 keeps each answer a few MB for a few more requests.
+ */
+const LISTING_PAGE = 200;
+
 export interface ClientOptions {
   /** Coordinator base URL, e.g. http://127.0.0.1:8080 */
   url: string;
@@ -158,7 +165,7 @@ export class SwardClient {
     for (;;) {
       const r = await this.call<ApiAnswer<'GET /v1/jobs/:id/pages'>>(
         'GET',
-        `/v1/jobs/${encodeURIComponent(jobId)}/pages?after=${encodeURIComponent(after)}&limit=1000`,
+        `/v1/jobs/${encodeURIComponent(jobId)}/pages?after=${encodeURIComponent(after)}&limit=${LISTING_PAGE}`,
       );
       yield* r.pages;
       if (r.next === null) return;
@@ -177,7 +184,7 @@ export class SwardClient {
     for (;;) {
       const r = await this.call<ApiAnswer<'GET /v1/jobs/:id/documents'>>(
         'GET',
-        `/v1/jobs/${encodeURIComponent(jobId)}/documents?after=${after}&limit=1000`,
+        `/v1/jobs/${encodeURIComponent(jobId)}/documents?after=${after}&limit=${LISTING_PAGE}`,
       );
       yield* r.documents;
       if (r.next === null) return;

@@ -1,4 +1,5 @@
-import { API_ERROR_CODES, type ApiErrorCode } from '@sward/core';
+// The subpath, not core's index: the client alone loads no wire schema (see core contract/error-codes.ts).
+import { API_ERROR_CODES, type ApiErrorCode } from '@sward/core/error-codes';
 
 /**
  * What an API call's failure is: one of the server's closed error codes (core contract/errors.ts, the

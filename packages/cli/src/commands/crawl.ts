@@ -105,7 +105,7 @@ export function register(program: Command): void {
     )
     .option('--json', 'print the summary as JSON (job, output counts, elapsed time)')
     .action(async (seed: string, o) => {
-      const { QUALITY_PRESETS } = await import('@sward/extract');
+      const { QUALITY_PRESETS } = await import('@sward/extract/light');
       const { crawlProgressBar } = await import('../progress.js');
       if (!QUALITY_PRESETS.includes(o.quality))
         throw new CliError(
@@ -139,8 +139,9 @@ export function register(program: Command): void {
         (e) => process.stderr.write(`coordinator unreachable (${e.message}); waiting\n`),
       );
       bar.stop();
-      // Loaded once the job is done: the output writer brings the coordinator's bundle code (some 50 MiB
-      // resident), which a command that only follows the crawl for minutes need not hold all that time.
+      // Loaded once the job is done: the output writer brings the coordinator's bundle code (its output entry,
+      // not the server) and core's wire schemas, which a command that only follows the crawl for minutes need
+      // not hold all that time.
       const { writeCrawlOutput } = await import('../crawl-output.js');
       const out = await writeCrawlOutput(client, job.id, resolve(o.out), {
         warc: o.warc,

@@ -58,6 +58,9 @@ export interface BundleSink {
   page?(row: PageListing): Promise<void>;
 }
 
+/** Page rows held at once: their inclusion proofs are asked for together, then the rows are written. */
+const PROOF_BATCH = 200;
+
 export interface BundleCounts {
   pages: number;
   documents: number;
@@ -126,7 +129,7 @@ export async function produceBundle(
     lastLeaf = p.leafIndex;
     minLeaf = Math.min(minLeaf, p.leafIndex);
     batch.push(p);
-    if (batch.length >= 1000) await flush();
+    if (batch.length >= PROOF_BATCH) await flush();
   }
   await flush();
   await pages.close();
