@@ -11,22 +11,29 @@ function namedFooter(e: Element): boolean {
   return FOOTER_WORD.test(names) || FOOTER_CAMEL.test(names);
 }
 
-/** Whether `e` holds an <h1> (a page's footer never holds its heading: such a box wraps the page). */
-function holdsH1(e: Element): boolean {
-  for (const x of elements(e)) if (x.name === 'h1') return true;
+/** What a page's footer never holds: the page's heading, its header, its main box, an article. */
+const PAGE_PART = new Set(['h1', 'header', 'main', 'article']);
+const PAGE_ROLE = new Set(['main', 'banner', 'article']);
+
+/**
+ * Whether `e` holds a part of the page a footer never holds: a box named for its footer that does wraps the
+ * page ("page-with-footer", "has-footer" around a forum thread with no <h1>), it is not the footer.
+ */
+function holdsPagePart(e: Element): boolean {
+  for (const x of elements(e)) if (PAGE_PART.has(x.name) || PAGE_ROLE.has(attr(x, 'role'))) return true;
   return false;
 }
 
 /**
  * The page's footer holding `e`, or null: the outermost <footer> or role=contentinfo box, or else the
- * outermost box named a footer by its class or id that holds no <h1>.
+ * outermost box named a footer by its class or id that holds no part of the page a footer never holds.
  */
 export function footerOf(e: Element): Element | null {
   let tagged: Element | null = null;
   let named: Element | null = null;
   for (let p: Element | null = e; p && isElement(p) && p.name !== 'body'; p = p.parent as Element | null) {
     if (p.name === 'footer' || attr(p, 'role') === 'contentinfo') tagged = p;
-    else if (namedFooter(p) && !holdsH1(p)) named = p;
+    else if (namedFooter(p) && !holdsPagePart(p)) named = p;
   }
   return tagged ?? named;
 }

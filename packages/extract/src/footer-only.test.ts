@@ -61,3 +61,13 @@ test('a box named for its footer that holds the page heading wraps the page: its
   const d = extract(html, { url: 'https://shop.example/guides/desk', secondOpinion: false });
   assert.ok(d.text.includes('Paragraph 3'), d.text);
 });
+
+test('a box named for its footer that holds the site header wraps the page: a thread with no <h1> keeps its posts', () => {
+  const post = (i: number) =>
+    `<div class="post"><div class="author"><a href="/u/${i}">user${i}</a></div><div class="body"><p>Reply ${i}: I had the same trouble with the boiler, and after bleeding the radiators, checking the pressure and calling the installer it finally works again.</p></div></div>`;
+  const html = `<html><body><div id="page" class="has-footer"><header class="site"><a href="/">Forum</a> <a href="/rules">Rules</a></header><h2>Boiler keeps losing pressure</h2>${[1, 2, 3, 4].map(post).join('')}<div class="footer"><a href="/about">About</a> <a href="/privacy">Privacy</a></div></div></body></html>`;
+  for (const secondOpinion of [false, true]) {
+    const d = extract(html, { url: 'https://forum.example/t/boiler', secondOpinion });
+    assert.ok(d.text.includes('Reply 4'), `secondOpinion ${secondOpinion}: ${d.text}`);
+  }
+});
