@@ -194,7 +194,8 @@ function extractFrom(
     markdown,
     links,
     metaRobots: meta.metaRobots,
-    wordCount: countWords(text),
+    // the same count: quality.words is the text's WORD matches
+    wordCount: quality.words,
     quality,
     qualityVerdict: { preset, ...applyQualityPreset(quality, preset) },
     pii,

@@ -91,6 +91,10 @@ const piece = fc.oneof(
     '2019-11-20',
     '1.2.3',
     '12:30:45',
+    '2001:0db8:85a3:0000:0000:8a2e:0370:7334',
+    'fe80:0:0:0:200:f8ff:fe21:67cf',
+    '1:2:3:4:5:6:7:8',
+    'a:b:c:d',
   ),
   fc.string({
     unit: fc.constantFrom(
@@ -144,5 +148,32 @@ test('property: redaction changes nothing outside the spans it reports, and no s
       },
     ),
     { numRuns: 2000, seed: 18 },
+  );
+});
+
+test('an IPv6 address in its full eight-group form is found where the text holds no "::", "@" or "+"', () => {
+  assert.equal(
+    redactPii('Hosts 2001:0db8:85a3:0000:0000:8a2e:0370:7334 and fe80:0:0:0:200:f8ff:fe21:67cf answer.').text,
+    'Hosts [IP] and [IP] answer.',
+  );
+  // seven colons in the text, never in one run of hex digits and colons: nothing to find
+  assert.deepEqual(findPii('At 10:30, 11:30 and 12:30: a, b: c, d: e, f: done'), []);
+});
+
+test('property: the spans are those found when every cheap pre-test passes', () => {
+  // the detectors skip a text that holds no "@" (email), no "+" (E.164), no "::" and no run of hex digits
+  // with seven colons (IPv6); a tail holding all of those, after a space, changes no span before it
+  fc.assert(
+    fc.property(
+      fc.array(piece, { maxLength: 12 }),
+      fc.constantFrom(undefined, { email: false }, { phone: false, ip: false }),
+      (parts, opt) => {
+        const text = parts.join(parts.length % 2 ? ' ' : '');
+        const tail = ' :: @ + 0:0:0:0:0:0:0:x';
+        const withTail = findPii(text + tail, opt).filter((s) => s.end <= text.length);
+        assert.deepEqual(findPii(text, opt), withTail);
+      },
+    ),
+    { numRuns: 2000, seed: 14 },
   );
 });

@@ -94,14 +94,40 @@ function isIpv6(m: string): boolean {
   return /[0-9a-f]{1,4}:[0-9a-f]{0,4}:/i.test(m) && !/^\d{1,2}:\d{2}(:\d{2})?$/.test(m);
 }
 
-const DETECTORS: { kind: PiiKind; re: RegExp; ok?: (m: string) => boolean }[] = [
-  { kind: 'email', re: EMAIL },
-  { kind: 'card', re: CARD, ok: isCard },
-  { kind: 'ip', re: IPV4 },
-  { kind: 'ip', re: IPV6, ok: isIpv6 },
-  { kind: 'phone', re: E164 },
-  { kind: 'phone', re: PHONE, ok: isPhone },
+const DETECTORS: {
+  kind: PiiKind;
+  re: RegExp;
+  ok?: (m: string) => boolean;
+  /** A cheap test every text the expression finds something in passes (so a text failing it is skipped). */
+  may: (text: string) => boolean;
+}[] = [
+  { kind: 'email', re: EMAIL, may: (t) => t.includes('@') },
+  { kind: 'card', re: CARD, ok: isCard, may: () => true },
+  { kind: 'ip', re: IPV4, may: () => true },
+  { kind: 'ip', re: IPV6, ok: isIpv6, may: mayHoldIpv6 },
+  { kind: 'phone', re: E164, may: (t) => t.includes('+') },
+  { kind: 'phone', re: PHONE, ok: isPhone, may: () => true },
 ];
+
+const isHex = (c: number): boolean => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102);
+
+/**
+ * IPV6's first form is 8 groups of 1 to 4 hex digits joined by 7 colons, its other forms hold '::': a text
+ * holds '::' or 7 colons each 1 to 4 hex digits from the next, or the expression finds nothing in it.
+ */
+function mayHoldIpv6(text: string): boolean {
+  if (text.includes('::')) return true;
+  let chain = 0;
+  let last = -10;
+  for (let at = text.indexOf(':'); at >= 0; at = text.indexOf(':', at + 1)) {
+    let hex = at - last >= 2 && at - last <= 5;
+    for (let i = last + 1; hex && i < at; i++) hex = isHex(text.charCodeAt(i));
+    chain = hex ? chain + 1 : 1;
+    if (chain >= 7) return true;
+    last = at;
+  }
+  return false;
+}
 
 const wanted = (opt: PiiOption | undefined, kind: PiiKind): boolean =>
   opt === undefined || opt === true ? true : opt === false ? false : opt[kind] !== false;
@@ -113,21 +139,29 @@ const wanted = (opt: PiiOption | undefined, kind: PiiKind): boolean =>
  */
 export function findPii(text: string, opt?: PiiOption): PiiSpan[] {
   // one byte per character: 1 inside a URL or link target, 2 inside a span already taken (linear, where
-  // pairwise overlap checks would be quadratic on a page of a thousand phone numbers)
-  const mark = new Uint8Array(text.length);
-  for (const m of text.matchAll(PROTECTED)) mark.fill(1, m.index, m.index + m[0].length);
+  // pairwise overlap checks would be quadratic on a page of a thousand phone numbers); made when the first
+  // such span is met (until then every character is free)
+  let mark: Uint8Array | null = null;
+  const fill = (v: number, a: number, b: number) => {
+    mark ??= new Uint8Array(text.length);
+    mark.fill(v, a, b);
+  };
+  PROTECTED.lastIndex = 0;
+  for (let m = PROTECTED.exec(text); m; m = PROTECTED.exec(text)) fill(1, m.index, m.index + m[0].length);
   const free = (a: number, b: number) => {
-    for (let i = a; i < b; i++) if (mark[i]) return false;
+    if (mark) for (let i = a; i < b; i++) if (mark[i]) return false;
     return true;
   };
   const taken: PiiSpan[] = [];
-  for (const { kind, re, ok } of DETECTORS) {
-    if (!wanted(opt, kind)) continue;
-    for (const m of text.matchAll(re)) {
+  for (const { kind, re, ok, may } of DETECTORS) {
+    if (!wanted(opt, kind) || !may(text)) continue;
+    // exec from lastIndex 0 to the end (it resets lastIndex there): no expression here matches empty text
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
       const start = m.index;
       const end = start + m[0].length;
       if ((ok && !ok(m[0])) || !free(start, end)) continue;
-      mark.fill(2, start, end);
+      fill(2, start, end);
       taken.push({ kind, start, end });
     }
   }

@@ -1,5 +1,6 @@
 import { fmix32, hash32 } from './minhash.js';
 import { U32Counts } from './u32-counts.js';
+import { longestToken, spaceRuns } from './whitespace.js';
 
 // Gopher (Rae et al. 2021, appendix A) and C4 (Raffel et al. 2020) heuristics, computed as
 // numbers so callers can filter with presets or their own thresholds. The repetition
@@ -38,17 +39,6 @@ export interface QualitySignals {
 }
 
 const WORD = /[\p{L}\p{N}_]+/gu;
-const LONG_TOKEN = /\S{40,}/g;
-
-/** Longest whitespace-free token; only long ones are materialised. */
-function longestToken(text: string): number {
-  let max = 0;
-  for (const m of text.matchAll(LONG_TOKEN)) max = Math.max(max, m[0].length);
-  if (max) return max;
-  for (const t of text.split(/\s+/, 2000)) max = Math.max(max, t.length);
-  return max;
-}
-
 const STOP = new Set(['the', 'be', 'to', 'of', 'and', 'that', 'have', 'with']);
 const BULLET = /^\s*[•●○▪▫■□◦‣∙*·-]\s|^\s*[•●○▪▫■□◦‣∙·]/;
 const ELLIPSIS = /(\.\.\.|…)\s*$/;
@@ -72,39 +62,61 @@ function dupStats(items: string[]): [number, number] {
 // n-grams are keyed by 32-bit hashes built incrementally (the key of an n-gram extends
 // the key of its (n-1)-gram prefix), so no per-n-gram string exists and each n costs one
 // pass; character lengths (words + separating spaces, as datatrove counts) come from prefix sums.
+// The keys of one n overwrite those of n - 1 in place, and the arrays and the counting table are kept
+// between pages (a page's main text is read once, start to end, by one call), so a page allocates none.
 interface Ngrams {
-  keys: Uint32Array[]; // keys[n][i] = hash of words[i, i+n)
+  n: number;
+  /** keys[i] = hash of words[i, i + n), i < words - n + 1 */
+  keys: Uint32Array;
+  k1: Uint32Array;
   pre: Float64Array;
+  words: number;
 }
 
-function ngramKeys(words: string[], maxN: number): Ngrams {
+/** Pages of up to this many words reuse the arrays (a longer one allocates its own, kept by no one). */
+const KEEP = 1 << 14;
+let scratch: { k1: Uint32Array; keys: Uint32Array; pre: Float64Array } | null = null;
+const table = new U32Counts(0);
+
+function ngramKeys(words: string[]): Ngrams {
   const w = words.length;
-  const pre = new Float64Array(w + 1);
-  const k1 = new Uint32Array(w);
+  const kept = scratch && scratch.k1.length >= w ? scratch : null;
+  const { k1, keys, pre } = kept ?? {
+    k1: new Uint32Array(w),
+    keys: new Uint32Array(w),
+    pre: new Float64Array(w + 1),
+  };
+  if (!kept && w <= KEEP) scratch = { k1, keys, pre };
+  pre[0] = 0;
   for (let i = 0; i < w; i++) {
-    k1[i] = hash32(words[i] as string);
+    const h = hash32(words[i] as string);
+    k1[i] = h;
+    keys[i] = h;
     pre[i + 1] = (pre[i] as number) + (words[i] as string).length;
   }
-  const keys: Uint32Array[] = [new Uint32Array(0), k1];
-  for (let n = 2; n <= maxN; n++) {
-    const prev = keys[n - 1] as Uint32Array;
-    const len = Math.max(0, w - n + 1);
-    const k = new Uint32Array(len);
-    for (let i = 0; i < len; i++)
-      k[i] = fmix32(Math.imul(prev[i] as number, 31) + (k1[i + n - 1] as number) + n);
-    keys.push(k);
-  }
-  return { keys, pre };
+  return { n: 1, keys, k1, pre, words: w };
+}
+
+/** Moves `g` from n-grams to (n+1)-grams. */
+function nextN(g: Ngrams): void {
+  const n = ++g.n;
+  const { keys, k1 } = g;
+  const len = Math.max(0, g.words - n + 1);
+  for (let i = 0; i < len; i++)
+    keys[i] = fmix32(Math.imul(keys[i] as number, 31) + (k1[i + n - 1] as number) + n);
 }
 
 const gramChars = (g: Ngrams, i: number, n: number, sep: number) =>
   (g.pre[i + n] as number) - (g.pre[i] as number) + sep * (n - 1);
 
-function topNgramChars(g: Ngrams, n: number): number {
-  const keys = g.keys[n] as Uint32Array;
-  const counts = new U32Counts(keys.length);
+const countingTable = (n: number): U32Counts => (n <= KEEP ? table.reset(n) : new U32Counts(n));
+
+function topNgramChars(g: Ngrams): number {
+  const { keys, n } = g;
+  const len = Math.max(0, g.words - n + 1);
+  const counts = countingTable(len);
   let best = 0;
-  for (let i = 0; i < keys.length; i++) {
+  for (let i = 0; i < len; i++) {
     const c = counts.add(keys[i] as number);
     if (c > 1) {
       const chars = c * gramChars(g, i, n, 1);
@@ -114,12 +126,13 @@ function topNgramChars(g: Ngrams, n: number): number {
   return best;
 }
 
-function dupNgramChars(g: Ngrams, n: number): number {
-  const keys = g.keys[n] as Uint32Array;
-  const seen = new U32Counts(keys.length);
+function dupNgramChars(g: Ngrams): number {
+  const { keys, n } = g;
+  const len = Math.max(0, g.words - n + 1);
+  const seen = countingTable(len);
   let chars = 0;
   let i = 0;
-  while (i < keys.length) {
+  while (i < len) {
     // a count above one: the n-gram was met before (counting it again changes nothing that is read)
     if (seen.add(keys[i] as number) > 1) {
       chars += gramChars(g, i, n, 0);
@@ -129,6 +142,22 @@ function dupNgramChars(g: Ngrams, n: number): number {
   return chars;
 }
 
+/** The n-gram signals for n = 2 … 10, in order. */
+function ngramSignals(words: string[], chars: number) {
+  const g = ngramKeys(words);
+  const top = (): number => {
+    nextN(g);
+    return topNgramChars(g) / chars;
+  };
+  const dup = (): number => {
+    nextN(g);
+    return dupNgramChars(g) / chars;
+  };
+  const topNgramCharFraction = { 2: top(), 3: top(), 4: top() };
+  const dupNgramCharFraction = { 5: dup(), 6: dup(), 7: dup(), 8: dup(), 9: dup(), 10: dup() };
+  return { topNgramCharFraction, dupNgramCharFraction };
+}
+
 /** Quality signals of a document's main text (paragraphs separated by blank lines). */
 export function qualitySignals(doc: { text: string; language?: string | null }): QualitySignals {
   const text = doc.text ?? '';
@@ -136,7 +165,6 @@ export function qualitySignals(doc: { text: string; language?: string | null }):
   const words = text.match(WORD) ?? [];
   // n-gram repetition is measured on the first 100k words so a 10 MB page stays cheap
   const lower = words.slice(0, 100_000).map((w) => w.toLowerCase());
-  const ng = ngramKeys(lower, 10);
   const chars = Math.max(1, text.length);
   const lines = text
     .split('\n')
@@ -151,10 +179,15 @@ export function qualitySignals(doc: { text: string; language?: string | null }):
   const [dp, dpc] = dupStats(paragraphs);
   const stop = new Set(lower.filter((w) => STOP.has(w)));
   let c4Sentences = 0;
+  let terminalLines = 0;
   for (const l of lines) {
-    if (!TERMINAL.test(l) || l.split(/\s+/).length < 3 || /javascript/i.test(l) || POLICY.test(l)) continue;
+    if (!TERMINAL.test(l)) continue;
+    terminalLines++;
+    // fewer than three words: the line, trimmed, splits on whitespace into fewer than three pieces
+    if (spaceRuns(l, 2) < 2 || /javascript/i.test(l) || POLICY.test(l)) continue;
     c4Sentences += l.match(SENTENCE)?.length ?? 1;
   }
+  const { topNgramCharFraction, dupNgramCharFraction } = ngramSignals(lower, chars);
   const frac = (a: number, b: number) => (b > 0 ? a / b : 0);
   return {
     words: words.length,
@@ -174,20 +207,9 @@ export function qualitySignals(doc: { text: string; language?: string | null }):
     paragraphs: paragraphs.length,
     dupParagraphFraction: frac(dp, paragraphs.length),
     dupParagraphCharFraction: dpc / chars,
-    topNgramCharFraction: {
-      2: topNgramChars(ng, 2) / chars,
-      3: topNgramChars(ng, 3) / chars,
-      4: topNgramChars(ng, 4) / chars,
-    },
-    dupNgramCharFraction: {
-      5: dupNgramChars(ng, 5) / chars,
-      6: dupNgramChars(ng, 6) / chars,
-      7: dupNgramChars(ng, 7) / chars,
-      8: dupNgramChars(ng, 8) / chars,
-      9: dupNgramChars(ng, 9) / chars,
-      10: dupNgramChars(ng, 10) / chars,
-    },
-    terminalLineFraction: frac(lines.filter((l) => TERMINAL.test(l)).length, lines.length),
+    topNgramCharFraction,
+    dupNgramCharFraction,
+    terminalLineFraction: frac(terminalLines, lines.length),
     c4Sentences,
     hasLoremIpsum: /lorem ipsum/i.test(text),
     hasCurlyBracket: text.includes('{'),

@@ -33,6 +33,18 @@ const EDGE = [
   'abc',
   'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
   'ÀÉÎÕÜ àéîõü ÀÉÎÕÜ àéîõü ÀÉÎÕÜ àéîõü',
+  // ASCII only (counted without building the cleaned string): punctuation, digits, controls, case
+  '  ...The Committee, (again!) -- will PUBLISH its 2nd report; "next" week?  ',
+  'a\tb\nc\u000bd\fe\rf g  h\u0000i\u0001j\u007fk~l`m{n}o|p[q]r^s_t',
+  'x y z x y z x y z x y z',
+  'ab ab ab ab ab ab ab ab ab ab ab ab',
+  `${'Word '.repeat(500)}end`,
+  // Greek final sigma beside punctuation, curly quotes, Han shared by Chinese and Japanese, surrogates
+  "ΟΔΟΣ. ΤΕΛΟΣ’Α ΑΣ'Α ΑΣ:Α ΑΣ.Α ΑΣ Α ΛΟΓΟΣ",
+  'The “committee’s” report — in full — was published… next week’s meeting follows.',
+  '東京 漢字 ひらがな カタカナ 漢字 東京 漢字 東京 漢字',
+  'The committee 🙂 will publish its final report 𝒳 on the new railway line next week.',
+  'İstanbul İzmir IĞDIR ıi İi Straße STRASSE ǅ ǈ ǋ',
 ];
 
 function modelTexts(): string[] {
@@ -53,7 +65,13 @@ function modelTexts(): string[] {
 }
 
 test('rankLanguages is franc-min francAll, languages, order and scores, at both minimum lengths', () => {
-  const texts = [...SENTENCES, ...EDGE, ...SENTENCES.map((s) => s.repeat(40)), ...modelTexts()];
+  const texts = [
+    ...SENTENCES,
+    ...EDGE,
+    ...SENTENCES.map((s) => s.repeat(40)),
+    ...EDGE.map((s) => `${s} ${SENTENCES[0]} ${s}`),
+    ...modelTexts(),
+  ];
   assert.ok(texts.length > 250, `only ${texts.length} texts`);
   for (const text of texts)
     for (const minLength of [10, 20])

@@ -1,7 +1,8 @@
 // Counting 32-bit keys in an open-addressing table of typed arrays. The n-gram repetition signals count
 // up to a million hashes per page; a Map<number, number> boxes every key above 2^30 as a heap number,
 // and on a big page the garbage collector then costs as much as the counting (measured: a 1.5 MB table
-// page spent 23 % of its time in GC).
+// page spent 23 % of its time in GC). A table can be emptied and reused (`reset`), so a page's nine
+// countings need not allocate nine tables.
 
 export class U32Counts {
   private keys: Uint32Array;
@@ -10,11 +11,27 @@ export class U32Counts {
 
   /** Room for `n` distinct keys without growing. */
   constructor(n: number) {
-    let cap = 16;
-    while (cap < n * 2) cap *= 2;
+    const cap = U32Counts.capacity(n);
     this.keys = new Uint32Array(cap);
     this.counts = new Uint32Array(cap);
     this.mask = cap - 1;
+  }
+
+  private static capacity(n: number): number {
+    let cap = 16;
+    while (cap < n * 2) cap *= 2;
+    return cap;
+  }
+
+  /** Empties the table, with room for `n` distinct keys; returns it. */
+  reset(n: number): this {
+    const cap = U32Counts.capacity(n);
+    if (cap > this.counts.length) {
+      this.keys = new Uint32Array(cap);
+      this.counts = new Uint32Array(cap);
+    } else this.counts.fill(0, 0, cap);
+    this.mask = cap - 1;
+    return this;
   }
 
   /** Adds one to `key`'s count and returns the new count. */
