@@ -83,6 +83,7 @@ const f = {} as {
 async function setUp(backend: Backend) {
   dir = mkdtempSync(join(tmpdir(), 'sward-access-'));
   co = await startCoordinator({
+    processMetrics: false,
     db: backend.name === 'sqlite' ? join(dir, 'sward.db') : await backend.create(),
     dataDir: dir,
     scheduler: { hostDelayMs: 0 },

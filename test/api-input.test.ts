@@ -84,6 +84,7 @@ for (const backend of backends()) {
     before(async () => {
       dir = mkdtempSync(join(tmpdir(), 'sward-input-'));
       co = await startCoordinator({
+        processMetrics: false,
         db: backend.name === 'sqlite' ? join(dir, 'sward.db') : await backend.create(),
         dataDir: dir,
         collections: { refresh: false },

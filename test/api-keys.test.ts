@@ -15,7 +15,12 @@ let admin: SwardClient;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sward-keys-'));
-  co = await startCoordinator({ db: join(dir, 'sward.db'), dataDir: dir, log: pino({ level: 'silent' }) });
+  co = await startCoordinator({
+    processMetrics: false,
+    db: join(dir, 'sward.db'),
+    dataDir: dir,
+    log: pino({ level: 'silent' }),
+  });
   admin = new SwardClient({ url: co.url, apiKey: co.firstApiKey as string });
 });
 after(async () => {

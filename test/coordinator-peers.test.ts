@@ -30,7 +30,14 @@ const ORIGIN = 'sward.local/log';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const peer = (db: string, dataDir: string, extra: { logKeyFile?: string } = {}) =>
-  startCoordinator({ db, dataDir, collections: { refresh: false }, log: quiet, ...extra });
+  startCoordinator({
+    processMetrics: false,
+    db,
+    dataDir,
+    collections: { refresh: false },
+    log: quiet,
+    ...extra,
+  });
 
 for (const backend of backends()) {
   describe(`coordinator peers agree or refuse to start: ${backend.name}`, () => {
@@ -171,6 +178,7 @@ describe('one log for coordinators on one PostgreSQL', { skip: !pgBackend }, () 
   test('a background sequencer leaves the log to the holder of the writer lock; flush waits for it', async () => {
     const db = await backend.create();
     const co = await startCoordinator({
+      processMetrics: false,
       db,
       dataDir: join(tmp, 'lock'),
       collections: { refresh: false },

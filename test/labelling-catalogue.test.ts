@@ -49,7 +49,12 @@ describe('labelling exports in the dataset catalogue (SQLite)', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sward-labelcat-'));
-    co = await startCoordinator({ db: join(dir, 'sward.db'), dataDir: dir, log: pino({ level: 'silent' }) });
+    co = await startCoordinator({
+      processMetrics: false,
+      db: join(dir, 'sward.db'),
+      dataDir: dir,
+      log: pino({ level: 'silent' }),
+    });
     const mk = async (tenant: string, scopes: Scope[]) => {
       const t = await tenantClient(co, tenant, scopes);
       keys[tenant] = t.key;

@@ -16,7 +16,12 @@ let dir: string;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sward-label-cli-'));
-  coord = await startCoordinator({ db: join(dir, 'sward.db'), dataDir: dir, log: pino({ level: 'silent' }) });
+  coord = await startCoordinator({
+    processMetrics: false,
+    db: join(dir, 'sward.db'),
+    dataDir: dir,
+    log: pino({ level: 'silent' }),
+  });
 });
 after(async () => {
   await coord?.close();

@@ -38,7 +38,12 @@ let projectId: string;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sward-label-ui-'));
-  coord = await startCoordinator({ db: join(dir, 'sward.db'), dataDir: dir, log: pino({ level: 'silent' }) });
+  coord = await startCoordinator({
+    processMetrics: false,
+    db: join(dir, 'sward.db'),
+    dataDir: dir,
+    log: pino({ level: 'silent' }),
+  });
   const res = await fetch(`${coord.url}/v1/labelling/projects`, {
     method: 'POST',
     headers: { authorization: `Bearer ${coord.firstApiKey}`, 'content-type': 'application/json' },

@@ -118,3 +118,25 @@ test('captures by outcome, refusals by code, leases, queue depth per running job
   const before = depth.get(`sward_captures_rejected_total{code="${code}"}`) ?? 0;
   assert.equal(batch.get(`sward_captures_rejected_total{code="${code}"}`), before + 1);
 });
+
+test('process figures (sward_process_*) with process metrics on, as a coordinator starts by default; none with them off', async () => {
+  if (!sqlite) throw new Error('no backend');
+  // the other tests' coordinator has them off (as the test helpers start coordinators: prom-client's GC and
+  // event-loop collectors cost every test process CPU); this one is started as an operator's would be
+  const on = await coordinatorOn(sqlite, { processMetrics: undefined });
+  try {
+    const s = series((await caller(on.co.app)('GET', '/metrics', on.co.firstApiKey as string)).text);
+    const figure = (suffix: string) =>
+      [...s].find(([k]) => k.startsWith('sward_process_') && k.endsWith(suffix));
+    assert.ok((figure('cpu_user_seconds_total')?.[1] ?? 0) > 0, 'CPU time of the process');
+    assert.ok((figure('heap_size_total_bytes')?.[1] ?? 0) > 0, 'heap size');
+    assert.ok(figure('eventloop_lag_seconds'), 'event-loop lag');
+  } finally {
+    await on.stop();
+  }
+  const off = series((await call('GET', '/metrics', admin)).text);
+  assert.deepEqual(
+    [...off.keys()].filter((k) => k.startsWith('sward_process_')),
+    [],
+  );
+});

@@ -69,6 +69,7 @@ async function waitFor(cond: () => Promise<boolean>): Promise<void> {
 
 async function start(db: string) {
   co = await startCoordinator({
+    processMetrics: false,
     db,
     dataDir: dir,
     scheduler: { hostDelayMs: 0 },

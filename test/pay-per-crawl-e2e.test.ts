@@ -40,6 +40,7 @@ describe('pay-per-crawl', () => {
       },
     });
     c = await startCoordinator({
+      processMetrics: false,
       db: join(tmp, 'db.sqlite'),
       dataDir: join(tmp, 'data'),
       log: pino({ level: 'debug' }, sink),
@@ -259,6 +260,7 @@ describe('pay-per-crawl: one budget, several node processes at once', () => {
   const nodes: Proc[] = [];
   before(async () => {
     c = await startCoordinator({
+      processMetrics: false,
       db: join(tmp, 'db.sqlite'),
       dataDir: join(tmp, 'data'),
       log: pino({ level: 'silent' }),

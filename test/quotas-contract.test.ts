@@ -37,6 +37,7 @@ for (const backend of backends())
     /** A second coordinator process's worth: its own app and memory, the same database and data folder. */
     const replicaOnSameDb = () =>
       startCoordinator({
+        processMetrics: false,
         db,
         dataDir: dir,
         collections: { refresh: false },

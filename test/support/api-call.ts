@@ -64,6 +64,7 @@ export function quietCoordinator(
   opts: Partial<CoordinatorOptions> = {},
 ): Promise<RunningCoordinator> {
   return startCoordinator({
+    processMetrics: false,
     db,
     dataDir,
     collections: { refresh: false },

@@ -51,6 +51,7 @@ export async function consoleWorld(o: { collection?: boolean } = {}): Promise<Co
   const dir = mkdtempSync(join(tmpdir(), 'sward-console-'));
   const site = await startSampleSite({ pages: 12, crawlDelay: 0 });
   const co = await startCoordinator({
+    processMetrics: false,
     db: join(dir, 'sward.db'),
     dataDir: dir,
     log: pino({ level: 'silent' }),

@@ -13,6 +13,7 @@ const [db, dataDir, anchorFile, tag, roundsText] = process.argv.slice(2) as [
   string,
 ];
 const co = await startCoordinator({
+  processMetrics: false,
   db,
   dataDir,
   anchor: { kind: 'file', path: anchorFile },
