@@ -15,9 +15,7 @@
 // previous runs (test-order.mjs; node_modules/.cache/sward/test-durations.json, this machine's own). A
 // package's unit test files share a process, a few groups a package (test-groups.mjs; SWARD_TEST_GROUPS=0:
 // one process a file).
-// SWARD_TEST_CONCURRENCY sets how many test files run at once (default 3 on the reference machine's 2 cores: the
-// end-to-end files wait on timers and child processes as much as they compute, so two at once left ~0.65 of a
-// core idle; docs/BENCHMARKS.md, session 12: 712 s at 2, 574 s at 3, same clone, quiet).
+// SWARD_TEST_CONCURRENCY sets how many test files run at once (default 2, the reference machine's cores).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,13 +76,13 @@ const background = withChecks
 // The TypeScript hooks by their file URL (a child started in a temporary folder resolves it too).
 const sourceOptions = `--conditions=source --import="${new URL('./ts-loader/register.mjs', import.meta.url).href}"`;
 const timing = mkdtempSync(join(tmpdir(), 'sward-test-durations-'));
-const concurrency = Number(process.env.SWARD_TEST_CONCURRENCY ?? 3);
+const concurrency = Number(process.env.SWARD_TEST_CONCURRENCY ?? 2);
 const res = await new Promise((resolve) => {
   const child = spawn(
     process.execPath,
     [
       '--test',
-      `--test-concurrency=${Number.isInteger(concurrency) && concurrency > 0 ? concurrency : 3}`,
+      `--test-concurrency=${Number.isInteger(concurrency) && concurrency > 0 ? concurrency : 2}`,
       '--test-timeout=240000',
       // the usual report (spec on a terminal, TAP otherwise), and the durations for the next run's order
       `--test-reporter=${process.stdout.isTTY ? 'spec' : 'tap'}`,
