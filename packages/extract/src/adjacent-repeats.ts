@@ -1,4 +1,4 @@
-import type { Element } from './dom.js';
+import { contains, type Element } from './dom.js';
 import type { Block } from './render.js';
 
 /** The longest run of paragraphs looked for twice in a row. */
@@ -48,10 +48,7 @@ function twins(a: Block[], i: number, b: Block[], j: number, k: number): boolean
 }
 
 /** Whether `e` is `box` or lies below it. */
-function within(e: Element, box: Element): boolean {
-  for (let p: Element | null = e; p; p = p.parent as Element | null) if (p === box) return true;
-  return false;
-}
+const within = (e: Element, box: Element): boolean => e === box || contains(box, e);
 
 /** The children of the nearest common ancestor of `x` and `y` that hold each of them, or null. */
 function childTowards(x: Element, y: Element): [Element, Element] | null {

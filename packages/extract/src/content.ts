@@ -62,6 +62,8 @@ export interface ContentHints {
 export function mainContent(doc: Document, type?: PageType, hints: ContentHints = {}): MainContent {
   const { product } = hints;
   const pageType = type?.type;
+  // a page of items: a listing (posts, results) or a collection (a shop's category)
+  const itemPage = pageType === 'listing' || pageType === 'collection';
   const body = firstByName(doc, 'body') ?? firstByName(doc, 'html') ?? wrapRoot(doc);
   unwrapServerNoscript(body);
   const anchors = pageType === 'product' && product ? productAnchors(body, product) : null;
@@ -72,9 +74,7 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   // a shop's cards show their prices, even those marked for screen readers to skip (on a listing, a
   // collection, or a page of priced cards that is not one product's own page)
   const cards =
-    pageType === 'listing' ||
-    pageType === 'collection' ||
-    (pageType !== 'product' && !!type?.signals.some((s) => s.startsWith('cards-with-prices:')));
+    itemPage || (pageType !== 'product' && !!type?.signals.some((s) => s.startsWith('cards-with-prices:')));
   const shown = (e: Element) =>
     !!spare?.(e) || (panels.size > 0 && panels.has(attr(e, 'id'))) || (cards && shownPrice(e));
   cleanTree(body, undefined, UNLIKELY, shown);
@@ -86,11 +86,9 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
     : undefined;
   // so is the box of a listing's or collection's run of item cards, and the boxes around it (a shop's product
   // grid inside its "pagination" box); not what the cards hold
-  const runBox =
-    pageType === 'listing' || pageType === 'collection' ? findItemList(body, pre)?.el : undefined;
+  const runBox = itemPage ? findItemList(body, pre)?.el : undefined;
   // a listing's cards keep their own headers (the item's linked title), whatever the class says
-  const cardHeaders =
-    pageType === 'listing' || pageType === 'collection' ? itemParts([body], pre, cardHeaderKind) : undefined;
+  const cardHeaders = itemPage ? itemParts([body], pre, cardHeaderKind) : undefined;
   // never drop by class name a node holding most of the page's paragraphs (e.g. "Page-ad-margins" wrappers)
   const changed = cleanTree(
     body,
@@ -132,14 +130,14 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   // all the page has left is its footer (a shop's app shell, its content drawn by scripts): no main content;
   // a page that says it is an article has one, which we missed
   const sure = pageType === 'article' && (type?.confidence ?? 0) >= 0.75;
-  const footer =
-    !sure && nodes.length && nodes.every((n) => footerOf(n) !== null) ? footerOf(nodes[0] as Element) : null;
+  const first = !sure && nodes[0] ? footerOf(nodes[0]) : null;
+  const footer = first && nodes.slice(1).every((n) => footerOf(n) !== null) ? first : null;
   if (footer) return { blocks: [], nodes: [], footer: footerText(footer) };
   // the product's own name heads its block (pruning drops <h1>s elsewhere: they repeat the title); a
   // product or service page found without it is still headed by its first <h1>: what it sells
   const anchored = !!anchors && nodes.some((n) => holdsAnchor(n, anchors));
   const article = pageType === 'article' && !!type?.signals.some((s) => DECLARED_ARTICLE.test(s));
-  const linky = pageType === 'listing' || pageType === 'collection' || listed !== null;
+  const linky = itemPage || listed !== null;
   const mode = pruneMode(type);
   // a template's unfilled sections (shops and service pages are built from them)
   if (pageType === 'product' || pageType === 'service' || pageType === 'collection')
@@ -165,8 +163,7 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   const shop = pageType === 'product' || pageType === 'collection' || pageType === 'service';
   const unrepeated = shop ? once(rendered) : rendered;
   // a listing's cards drawn twice over (one copy a screen size)
-  const single =
-    pageType === 'listing' || pageType === 'collection' ? withoutAdjacentRepeats(unrepeated) : unrepeated;
+  const single = itemPage ? withoutAdjacentRepeats(unrepeated) : unrepeated;
   const blocks = pageType === 'product' ? withoutRepeats(single) : single;
   if (pageType === 'product' && !anchored && unrenderedShell(blocks, product?.name))
     return { blocks: [], nodes: [], shell: true };

@@ -76,8 +76,6 @@ const DEFAULT_MAX_CHARS = 4 * 1024 * 1024;
 const STRIP_WHEN_HUGE = /<(script|style|svg)\b[^>]*>[\s\S]*?<\/\1\s*>|<!--[\s\S]*?-->/gi;
 const WORD = /[\p{L}\p{N}_]+/gu;
 
-export const countWords = (text: string): number => text.match(WORD)?.length ?? 0;
-
 /** HTML (string or bytes) to a clean document. Never throws: problems end up in `warnings`/`reason`. */
 export function extract(html: string | Uint8Array, opts: ExtractOptions = {}): ExtractedDocument {
   const warnings: string[] = [];

@@ -1,5 +1,6 @@
 import { data } from 'franc-min/data.js';
 import { expressions } from 'franc-min/expressions.js';
+import { isSpace } from './whitespace.js';
 
 // franc-min's `francAll(value, { minLength })`, the same ranking computed with less work. franc scores a
 // text against every language of its script by looking each of the text's trigrams up in each language's
@@ -227,8 +228,6 @@ function unknownTrigrams(): number {
   return n;
 }
 
-const isAsciiSpace = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d);
-
 /** Counts the trigrams of `cleaned(value)` for an ASCII `value`, reading it once and building no string. */
 function countAsciiTrigrams(m: ScriptModels, value: string): void {
   // the cleaned text: a space, then the runs of kept characters lowercased, one space between runs, a space
@@ -237,7 +236,7 @@ function countAsciiTrigrams(m: ScriptModels, value: string): void {
   let gap = false;
   for (let i = 0; i < value.length; i++) {
     let c = value.charCodeAt(i);
-    if ((c >= 0x21 && c <= 0x40) || isAsciiSpace(c)) {
+    if ((c >= 0x21 && c <= 0x40) || isSpace(c)) {
       gap = p2 >= 0 || p1 !== 0x20;
       continue;
     }
