@@ -1,4 +1,4 @@
-import { attr, type Document, elements } from './dom.js';
+import { attr, collapse, type Document, type Element, elements, textOf } from './dom.js';
 import type { JsonObject } from './json-ld.js';
 
 // Which kind of page this is, from what the page says about itself (schema.org types in JSON-LD and
@@ -73,6 +73,26 @@ const CTA =
   /^\s*(get (a |your )?(free )?(quote|started|in touch|estimate|consultation)|contact us|book (a|an|now|your)|schedule (a|your)|request (a|an) (quote|demo|consultation|call)|talk to (us|sales|an expert)|free consultation|call (us|now|today))\b/i;
 const CART = /add[\s-]?to[\s-]?(cart|bag|basket)|buy[\s-]?now|in[\s-]?den[\s-]?warenkorb/i;
 
+/** The microdata types of an article (each card of a blog's front page may carry one). */
+const MARKED_ARTICLE =
+  /^(Article|NewsArticle|BlogPosting|Report|ScholarlyArticle|OpinionNewsArticle|ReportageNewsArticle)$/;
+/** An article page marks itself and at most a strip of three or four related stories. */
+const MARKED_CARDS = 6;
+/** The page's own article holds this many times the text of a typical marked box (a sidebar teaser). */
+const OWN_ARTICLE = 5;
+
+/**
+ * Whether the boxes the page marks as articles are a list's cards (a blog's front page or archive): at
+ * least MARKED_CARDS of them and none that holds OWN_ARTICLE times the median one's text (a news article
+ * marks itself, long, and a sidebar of thirty short teasers with the same type).
+ */
+function markedCards(boxes: Element[]): boolean {
+  if (boxes.length < MARKED_CARDS) return false;
+  const sizes = boxes.map((b) => collapse(textOf(b)).length).sort((a, b) => a - b);
+  const median = sizes[sizes.length >> 1] as number;
+  return (sizes[sizes.length - 1] as number) <= Math.max(median, 1) * OWN_ARTICLE;
+}
+
 function schemaName(t: unknown): string[] {
   if (typeof t === 'string') return [t.replace(/^https?:\/\/schema\.org\//, '')];
   if (Array.isArray(t)) return t.flatMap(schemaName);
@@ -117,13 +137,16 @@ export function detectPageType(
   let codeBlocks = 0;
   let articles = 0;
   let cta = 0;
+  const marked: string[] = [];
+  const markedArticles: Element[] = [];
   for (const e of elements(doc)) {
     const it = e.attribs.itemtype;
     if (it) {
       for (const t of schemaName(it.split(/\s+/)[0])) {
+        if (MARKED_ARTICLE.test(t)) markedArticles.push(e);
         if (seen.has(`md:${t}`)) continue;
         seen.add(`md:${t}`);
-        for (const [re, type, w] of SCHEMA_TYPES) if (re.test(t)) add(type, w, `microdata:${t}`);
+        marked.push(t);
       }
     }
     if (e.attribs.itemprop === 'price' || e.attribs.itemprop === 'offers') itemprops++;
@@ -146,6 +169,14 @@ export function detectPageType(
       const label = `${attr(e, 'name')} ${attr(e, 'value')} ${attr(e, 'class')} ${attr(e, 'action')} ${attr(e, 'aria-label')}`;
       if (CART.test(label) || /cart/i.test(attr(e, 'action'))) cart = true;
     }
+  }
+  const cardsMarked = markedCards(markedArticles);
+  for (const t of marked) {
+    if (cardsMarked && MARKED_ARTICLE.test(t)) {
+      add('listing', 3, `microdata-cards:${t}:${markedArticles.length}`);
+      continue;
+    }
+    for (const [re, type, w] of SCHEMA_TYPES) if (re.test(t)) add(type, w, `microdata:${t}`);
   }
   if (ogType) {
     const o = ogType.toLowerCase();
