@@ -44,7 +44,7 @@ export interface MainContent {
    * footer's text, so that a second opinion that picks the same footer is not taken either.
    */
   footer?: string;
-  /** Set when the page is a shop's app shell whose product scripts draw (`unrenderedShell`): no second opinion. */
+  /** Set when the page is a shop's app shell whose product scripts draw (`unrenderedShell`): a second opinion counts only when it is not the frame again. */
   shell?: true;
 }
 

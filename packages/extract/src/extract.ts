@@ -10,6 +10,7 @@ import { type DateSource, readMetadata } from './metadata.js';
 import { limitNesting } from './nesting.js';
 import { detectPageType, type PageType } from './page-type.js';
 import { type PiiCounts, type PiiOption, redactPii, zeroPiiCounts } from './pii.js';
+import { unrenderedShell } from './product-shell.js';
 import { applyQualityPreset, type QualityPreset, type QualityVerdict } from './quality-presets.js';
 import { type QualitySignals, qualitySignals } from './quality-signals.js';
 import { isEmptyStructured, type StructuredData, structuredData } from './structured.js';
@@ -138,16 +139,13 @@ function extractFrom(
   // pathological pages (very deep or huge) skip the second opinion: Readability is
   // superlinear on them and they are not articles anyway
   const askable = !shallow.limited && !flattened && src.length < 2_000_000;
-  if (
-    text.length < SECOND_OPINION_BELOW &&
-    askable &&
-    !main.anchored &&
-    !main.shell &&
-    opts.secondOpinion !== false
-  ) {
+  if (text.length < SECOND_OPINION_BELOW && askable && !main.anchored && opts.secondOpinion !== false) {
     try {
       const alt = readabilitySecondOpinion(shallow.html, text.length);
-      if (alt && !(main.footer !== undefined && mostlyWithin(alt.blocks, main.footer))) {
+      // an app shell's page takes a second reading only when it names the product or says a sentence (a
+      // description in a panel the class hides); the frame's headings read again are still no content
+      const frame = main.shell && alt && unrenderedShell(alt.blocks, structured.products[0]?.name);
+      if (alt && !frame && !(main.footer !== undefined && mostlyWithin(alt.blocks, main.footer))) {
         main = alt;
         text = alt.blocks.map((b) => b.text).join('\n\n');
         warnings.push('second-opinion: readability');

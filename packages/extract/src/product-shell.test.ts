@@ -48,3 +48,22 @@ test('a short product page without a sentence still counts when it names the pro
   assert.equal(d.pageType?.type, 'product', JSON.stringify(d.pageType));
   assert.ok(d.text.includes('$899.00'), d.text);
 });
+
+test("a shell frame's page still takes a second reading that names the product (a description tab the class hides)", () => {
+  // the description sits in a tab panel a script opens (class "hidden" until clicked): the cleaning drops
+  // it, leaving the frame's headings, but Readability reads it, and it names the product in sentences
+  const tab = [1, 2, 3]
+    .map(
+      (i) =>
+        `<p>The Aster Book 14 Laptop, point ${i}: a bright touchscreen, a quiet fan and a battery that lasts a full working day, in a case that weighs little.</p>`,
+    )
+    .join('');
+  const html = `<html>${head(NAME)}<body><header><a href="/">Shop</a></header>
+    <main><div class="product-page"><div class="section"><h2>Reviews</h2></div>
+      <div class="ads"><h3>Similar products from other stores</h3><span>sponsored</span></div>
+      <div class="tab-panel hidden" id="description">${tab}</div>
+    </div></main><footer><a href="/help">Help</a></footer></body></html>`;
+  const d = extract(html, { url: 'https://shop.example/site/aster-book-14/123.p' });
+  assert.equal(d.pageType?.type, 'product', JSON.stringify(d.pageType));
+  assert.ok(d.text.includes('a quiet fan'), d.text);
+});
