@@ -14,6 +14,7 @@ import {
   textOf,
 } from './dom.js';
 import { footerOf, footerText } from './footer-box.js';
+import { dropRepeatedQuotes } from './forum-quotes.js';
 import { threadBox } from './forum-thread.js';
 import { hiddenByClass } from './hidden-class.js';
 import { declaredItemList, findItemList, type ItemList } from './item-list.js';
@@ -142,6 +143,8 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   // a template's unfilled sections (shops and service pages are built from them)
   if (pageType === 'product' || pageType === 'service' || pageType === 'collection')
     dropPlaceholders(nodes, stats);
+  // a reply's quote of a post the thread already shows
+  if (pageType === 'forum') dropRepeatedQuotes(nodes);
   pruneContent(
     nodes,
     stats,
