@@ -67,3 +67,10 @@ test("a reply's quote of a post the thread shows is read once, as the post; a qu
     `a quote of the manual, found nowhere else on the page, stays: ${d.text}`,
   );
 });
+
+test("a thread drops the board's rank and figures beside each post, not the posts", () => {
+  const d = extract(thread(), { url: URL });
+  assert.ok(d.text.includes('Mine was dripping every two seconds'), `the posts stay: ${d.text}`);
+  for (const s of ['Senior Member', 'Veteran Member', 'Topic Author', 'Posts:', 'Joined:'])
+    assert.ok(!d.text.includes(s), `"${s}" is the board's, not the post's: ${d.text}`);
+});
