@@ -1,7 +1,7 @@
 import { Element as ElementNode } from 'domhandler';
 import { withoutAdjacentRepeats } from './adjacent-repeats.js';
 import { shownPrice, withoutCardActions } from './card-actions.js';
-import { cleanTree } from './clean.js';
+import { cleanTree, redundantLink } from './clean.js';
 import {
   attr,
   collapse,
@@ -76,8 +76,18 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   // collection, or a page of priced cards that is not one product's own page)
   const cards =
     itemPage || (pageType !== 'product' && !!type?.signals.some((s) => s.startsWith('cards-with-prices:')));
+  // a card's summary linked again (aria-hidden, out of the tab order) is on screen on a page of cards: a
+  // listing or collection, priced cards, or a run of <article> boxes that are not a thread's posts (a thread's
+  // avatar and permalink links are marked the same way, and are the board's)
+  const cardRun =
+    cards ||
+    (!!type?.signals.some((s) => s.startsWith('articles:')) &&
+      !type.signals.some((s) => s.startsWith('posts:')));
   const shown = (e: Element) =>
-    !!spare?.(e) || (panels.size > 0 && panels.has(attr(e, 'id'))) || (cards && shownPrice(e));
+    !!spare?.(e) ||
+    (panels.size > 0 && panels.has(attr(e, 'id'))) ||
+    (cards && shownPrice(e)) ||
+    (cardRun && redundantLink(e));
   cleanTree(body, undefined, UNLIKELY, shown);
   const pre = computeStats(body);
   const total = pre.get(body) as Stats;
