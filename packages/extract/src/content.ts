@@ -132,7 +132,7 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   if (thread) nodes = [thread];
   const block = anchors ? productBlock(body, stats, anchors, nodes) : null;
   const declared = hints.itemUrls && !block ? declaredItemList(body, stats, hints.itemUrls, hints.url) : null;
-  const listed = type && !block ? withItemList(nodes, stats, body, type, declared) : null;
+  const listed = type && !block ? withItemList(nodes, stats, body, type, declared, hints.url) : null;
   if (block) nodes = block;
   else if (listed) nodes = listed;
   // a product page its structured data did not place is its buy box when the choice holds it and more
@@ -265,14 +265,18 @@ function withItemList(
   body: Element,
   type: PageType,
   declared: ItemList | null,
+  url?: string,
 ): Element[] | null {
   const list = declared ?? findItemList(body, stats);
   if (!list) return null;
   const chosen = nodes.reduce((n, e) => n + (stats.get(e)?.chars ?? 0), 0);
   // a list the page declares in its JSON-LD is its content, whatever else it calls itself
   const linky = declared !== null || type.type === 'listing' || type.type === 'collection';
-  // a "forum" with no post boxes is one by its URL alone (/topic/ is also a news tag page)
-  const thread = type.type === 'forum' && type.signals.some((s) => s.startsWith('posts:'));
+  // a "forum" with no post boxes is one by its URL alone (/topic/ is also a news tag page), unless its URL
+  // numbers the thread: then it is a board whose post boxes we do not know, and its run of links (similar
+  // threads, the members online) is not its content
+  const thread =
+    type.type === 'forum' && (type.signals.some((s) => s.startsWith('posts:')) || threadNumber(url));
   // item cards are short; boxes of a thousand characters each are sections (or a yearly archive)
   const cards = list.items >= 8 && list.chars / list.items <= 600;
   // a page that says it is an article (schema.org, Open Graph) is taken at its word, but Open Graph's
@@ -304,6 +308,21 @@ function withItemList(
     }
   }
   return [list.el];
+}
+
+/**
+ * Whether the page's address holds a number, as a board's address of a thread does (/threads/title.123456/,
+ * /t/title/123456, viewtopic.php?t=123456, /topic/18427-title): a tag or section page (/topic/headphones) is
+ * named, not numbered.
+ */
+function threadNumber(url: string | undefined): boolean {
+  if (!url) return false;
+  try {
+    const u = new URL(url);
+    return /\d{3,}/.test(u.pathname + u.search);
+  } catch {
+    return false;
+  }
 }
 
 /**
