@@ -29,6 +29,7 @@ import { boundedByBuyBox, buyBox } from './product-box.js';
 import { withoutRepeats } from './product-repeats.js';
 import { unrenderedShell } from './product-shell.js';
 import { discardKind, KIND_SHARE_ARTICLE, type PruneMode, pruneContent } from './prune.js';
+import { placeStreamedSegments } from './react-stream.js';
 import { type Block, renderBlocks } from './render.js';
 import { revealableIds } from './reveal.js';
 import { computeStats, linkDensity, type Stats, type StatsMap } from './score.js';
@@ -67,6 +68,9 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   const itemPage = pageType === 'listing' || pageType === 'collection';
   const body = firstByName(doc, 'body') ?? firstByName(doc, 'html') ?? wrapRoot(doc);
   unwrapServerNoscript(body);
+  // not yet on product pages: there the buy-box rules take the lowest box holding the first <h1>, and a
+  // streamed product box (huel.com's) brings its <h1> in, narrowing the text to the buy box (wcxb-dev 0589)
+  if (pageType !== 'product') placeStreamedSegments(body);
   const anchors = pageType === 'product' && product ? productAnchors(body, product) : null;
   const spare = anchors ? (e: Element) => holdsAnchor(e, anchors) : undefined;
   const panels = revealableIds(body);
