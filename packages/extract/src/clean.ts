@@ -10,14 +10,18 @@ const CONSENT_ID =
 
 const HIDDEN_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden/i;
 
-// A link hidden from screen readers and taken out of the tab order is a visible second copy of a link (a
-// card's summary linked again to its story, beside the linked title): shown, so not hidden.
-const redundantLink = (e: Element): boolean => e.name === 'a' && e.attribs.tabindex === '-1';
+/**
+ * A link hidden from screen readers and taken out of the tab order: on a page of cards a visible second copy
+ * of a link (a card's summary linked again to its story, beside the linked title), which the caller may show
+ * (`spare`); on a thread the board's avatar and permalink links are marked so too, and stay hidden.
+ */
+export const redundantLink = (e: Element): boolean =>
+  e.name === 'a' && e.attribs.tabindex === '-1' && e.attribs['aria-hidden'] === 'true';
 
 function isHidden(e: Element): boolean {
   const a = e.attribs;
   if ('hidden' in a) return true;
-  if (a['aria-hidden'] === 'true' && e.name !== 'span' && e.name !== 'i' && !redundantLink(e)) return true;
+  if (a['aria-hidden'] === 'true' && e.name !== 'span' && e.name !== 'i') return true;
   const s = a.style;
   return s !== undefined && HIDDEN_STYLE.test(s);
 }

@@ -1,7 +1,7 @@
 import { Element as ElementNode } from 'domhandler';
 import { withoutAdjacentRepeats } from './adjacent-repeats.js';
 import { shownPrice, withoutCardActions } from './card-actions.js';
-import { cleanTree } from './clean.js';
+import { cleanTree, redundantLink } from './clean.js';
 import {
   attr,
   collapse,
@@ -14,6 +14,7 @@ import {
   textOf,
 } from './dom.js';
 import { footerOf, footerText } from './footer-box.js';
+import { dropRepeatedQuotes } from './forum-quotes.js';
 import { threadBox } from './forum-thread.js';
 import { hiddenByClass } from './hidden-class.js';
 import { declaredItemList, findItemList, type ItemList } from './item-list.js';
@@ -28,6 +29,7 @@ import { boundedByBuyBox, buyBox } from './product-box.js';
 import { withoutRepeats } from './product-repeats.js';
 import { unrenderedShell } from './product-shell.js';
 import { discardKind, KIND_SHARE_ARTICLE, type PruneMode, pruneContent } from './prune.js';
+import { placeStreamedSegments } from './react-stream.js';
 import { type Block, renderBlocks } from './render.js';
 import { revealableIds } from './reveal.js';
 import { computeStats, linkDensity, type Stats, type StatsMap } from './score.js';
@@ -66,6 +68,9 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   const itemPage = pageType === 'listing' || pageType === 'collection';
   const body = firstByName(doc, 'body') ?? firstByName(doc, 'html') ?? wrapRoot(doc);
   unwrapServerNoscript(body);
+  // not yet on product pages: there the buy-box rules take the lowest box holding the first <h1>, and a
+  // streamed product box (huel.com's) brings its <h1> in, narrowing the text to the buy box (wcxb-dev 0589)
+  if (pageType !== 'product') placeStreamedSegments(body);
   const anchors = pageType === 'product' && product ? productAnchors(body, product) : null;
   const spare = anchors ? (e: Element) => holdsAnchor(e, anchors) : undefined;
   const panels = revealableIds(body);
@@ -75,8 +80,18 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   // collection, or a page of priced cards that is not one product's own page)
   const cards =
     itemPage || (pageType !== 'product' && !!type?.signals.some((s) => s.startsWith('cards-with-prices:')));
+  // a card's summary linked again (aria-hidden, out of the tab order) is on screen on a page of cards: a
+  // listing or collection, priced cards, or a run of <article> boxes that are not a thread's posts (a thread's
+  // avatar and permalink links are marked the same way, and are the board's)
+  const cardRun =
+    cards ||
+    (!!type?.signals.some((s) => s.startsWith('articles:')) &&
+      !type.signals.some((s) => s.startsWith('posts:')));
   const shown = (e: Element) =>
-    !!spare?.(e) || (panels.size > 0 && panels.has(attr(e, 'id'))) || (cards && shownPrice(e));
+    !!spare?.(e) ||
+    (panels.size > 0 && panels.has(attr(e, 'id'))) ||
+    (cards && shownPrice(e)) ||
+    (cardRun && redundantLink(e));
   cleanTree(body, undefined, UNLIKELY, shown);
   const pre = computeStats(body);
   const total = pre.get(body) as Stats;
@@ -121,7 +136,7 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   if (thread) nodes = [thread];
   const block = anchors ? productBlock(body, stats, anchors, nodes) : null;
   const declared = hints.itemUrls && !block ? declaredItemList(body, stats, hints.itemUrls, hints.url) : null;
-  const listed = type && !block ? withItemList(nodes, stats, body, type, declared) : null;
+  const listed = type && !block ? withItemList(nodes, stats, body, type, declared, hints.url) : null;
   if (block) nodes = block;
   else if (listed) nodes = listed;
   // a product page its structured data did not place is its buy box when the choice holds it and more
@@ -142,6 +157,8 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   // a template's unfilled sections (shops and service pages are built from them)
   if (pageType === 'product' || pageType === 'service' || pageType === 'collection')
     dropPlaceholders(nodes, stats);
+  // a reply's quote of a post the thread already shows
+  if (pageType === 'forum') dropRepeatedQuotes(nodes);
   pruneContent(
     nodes,
     stats,
@@ -252,14 +269,18 @@ function withItemList(
   body: Element,
   type: PageType,
   declared: ItemList | null,
+  url?: string,
 ): Element[] | null {
   const list = declared ?? findItemList(body, stats);
   if (!list) return null;
   const chosen = nodes.reduce((n, e) => n + (stats.get(e)?.chars ?? 0), 0);
   // a list the page declares in its JSON-LD is its content, whatever else it calls itself
   const linky = declared !== null || type.type === 'listing' || type.type === 'collection';
-  // a "forum" with no post boxes is one by its URL alone (/topic/ is also a news tag page)
-  const thread = type.type === 'forum' && type.signals.some((s) => s.startsWith('posts:'));
+  // a "forum" with no post boxes is one by its URL alone (/topic/ is also a news tag page), unless its URL
+  // numbers the thread: then it is a board whose post boxes we do not know, and its run of links (similar
+  // threads, the members online) is not its content
+  const thread =
+    type.type === 'forum' && (type.signals.some((s) => s.startsWith('posts:')) || threadNumber(url));
   // item cards are short; boxes of a thousand characters each are sections (or a yearly archive)
   const cards = list.items >= 8 && list.chars / list.items <= 600;
   // a page that says it is an article (schema.org, Open Graph) is taken at its word, but Open Graph's
@@ -291,6 +312,21 @@ function withItemList(
     }
   }
   return [list.el];
+}
+
+/**
+ * Whether the page's address holds a number, as a board's address of a thread does (/threads/title.123456/,
+ * /t/title/123456, viewtopic.php?t=123456, /topic/18427-title): a tag or section page (/topic/headphones) is
+ * named, not numbered.
+ */
+function threadNumber(url: string | undefined): boolean {
+  if (!url) return false;
+  try {
+    const u = new URL(url);
+    return /\d{3,}/.test(u.pathname + u.search);
+  } catch {
+    return false;
+  }
 }
 
 /**

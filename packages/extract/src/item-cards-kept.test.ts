@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cleanTree } from './clean.js';
-import { type Element, firstByName, parseHtml, textOf } from './dom.js';
 import { extract } from './extract.js';
 
 const shirts = ['Running Tee', 'Seamless Tank', 'Crest Long Sleeve', 'Power Cut Off', 'Legacy Drop Arm'];
@@ -25,12 +23,27 @@ test("a collection's product grid is kept when a box around it is classed as pag
   assert.ok(d.text.includes('Paragraph 3 of our guide'), d.text);
 });
 
-test('a link hidden from screen readers but left out of the tab order is shown; other hidden links are not', () => {
-  const html =
-    '<html><body><article><h2><a href="/s/1">Story title</a></h2><p><a href="/s/1" aria-hidden="true" tabindex="-1">The story in one line, linked again.</a></p><a href="/s/1" aria-hidden="true">Hidden copy</a></article></body></html>';
-  const body = firstByName(parseHtml(html).doc, 'body') as Element;
-  cleanTree(body);
-  const text = textOf(body);
-  assert.ok(text.includes('The story in one line, linked again.'), text);
-  assert.ok(!text.includes('Hidden copy'), text);
+test("on a page of story cards, a card's summary linked again (aria-hidden, out of the tab order) is shown; other hidden links are not", () => {
+  const cards = Array.from(
+    { length: 8 },
+    (_, i) =>
+      `<article class="story-card"><h2><a href="/s/${i}">Story title ${i}</a></h2><p><a href="/s/${i}" aria-hidden="true" tabindex="-1">The story number ${i} told in one line, linked again.</a></p><a href="/s/${i}" aria-hidden="true">Hidden copy ${i}</a></article>`,
+  ).join('');
+  const html = `<html><body><header><a href="/">Home</a></header><main><h1>Latest stories</h1>${cards}</main><footer>(c) News</footer></body></html>`;
+  const d = extract(html, { url: 'https://news.example/stories/', secondOpinion: false });
+  assert.ok(d.text.includes('The story number 3 told in one line, linked again.'), d.text);
+  assert.ok(!d.text.includes('Hidden copy'), d.text);
+});
+
+test("on a forum thread, a post's links hidden from screen readers and out of the tab order (avatar, permalink) stay hidden", () => {
+  const post = (i: number) =>
+    `<article class="message message--post" id="post-${i}"><div class="message-cell"><a href="/members/rower${i}" class="avatar" aria-hidden="true" tabindex="-1">Avatar of rower${i}</a><h4 class="message-name"><a href="/members/rower${i}">rower${i}</a></h4></div>
+      <div class="message-main"><header class="message-attribution">rower${i} replied on January ${i}, 2024 from the Thames valley club <a href="/threads/ropes.7/post-${i}" aria-hidden="true" tabindex="-1">Permalink to post ${i}</a></header>
+      <div class="bbWrapper">Writer ${i} thinks the mooring lines come first, then the sheets, and the halyards can wait a season or two.</div></div></article>`;
+  const html = `<html><body><nav><a href="/">Forums</a></nav><div class="block-body">${[1, 2, 3, 4, 5].map(post).join('')}</div><footer>(c) Boat Forum</footer></body></html>`;
+  const d = extract(html, { url: 'https://boats.example/threads/ropes.7/', secondOpinion: false });
+  assert.equal(d.pageType?.type, 'forum', JSON.stringify(d.pageType));
+  assert.ok(d.text.includes('Writer 4 thinks the mooring lines'), d.text);
+  assert.ok(!d.text.includes('Avatar of'), d.text);
+  assert.ok(!d.text.includes('Permalink to post'), d.text);
 });

@@ -32,8 +32,11 @@ const DISCARD_ON_THREADS = forumDiscard('comments\\?|author|authors|byline|bylin
 // a Q&A page's form is for a new answer; a board's may hold the post itself
 const PRUNE_ON_QA = new Set([...PRUNE_TAGS].filter((t) => t !== 'header'));
 const PRUNE_ON_THREADS = new Set([...PRUNE_ON_QA].filter((t) => t !== 'form'));
-// the poster's figures beside each post (posts, joined, reputation) are the board's, not the post's
-const POSTER_FIGURES = /(author|user|poster)[-_]?(stat\w*|extras?)/i;
+// the poster's figures beside each post (posts, joined, reputation; phpBB's profile-posts, profile-joined and
+// custom fields), the rank the board gives them (XenForo's userTitle, "Senior Member"; SMF's membergroup;
+// phpBB's "Topic Author"), the reactions bar and the "Last edited" note are the board's, not the post's
+const POSTER_FIGURES =
+  /(author|user|poster|member)[-_]?(stat\w*|extras?|title|rank)|membergroup|profile-(posts|joined|rank|custom-field)|showtopicauthor|reactions-?bar|last-?edit/i;
 
 /** What kind of page the pruning is for: threads and Q&A pages keep their posts' headers. */
 export type PruneMode = 'article' | 'thread' | 'qa';
