@@ -93,6 +93,28 @@ function markedCards(boxes: Element[]): boolean {
   return (sizes[sizes.length - 1] as number) <= Math.max(median, 1) * OWN_ARTICLE;
 }
 
+/** The schema.org types a page of items gives itself in JSON-LD: it lists things, it is not one story. */
+const LIST_PAGE = /^(CollectionPage|ItemList|SearchResultsPage)$/;
+
+/** Types of one text: an article's, a recipe's (a recipe page lists its site's others in an ItemList). */
+const ONE_STORY =
+  /^(Article|NewsArticle|BlogPosting|Report|ScholarlyArticle|OpinionNewsArticle|ReportageNewsArticle|TechArticle|Recipe)$/;
+
+/**
+ * Whether the page's JSON-LD says it is a list and neither its JSON-LD nor its microdata (the "md:" names)
+ * names an article or a recipe. Open Graph's "article" is then no evidence: CMS templates print it on every page, a
+ * recipe site's category page (JSON-LD CollectionPage + ItemList) as on its recipes. A listicle that
+ * declares an ItemList and an Article stays an article.
+ */
+function listedPage(types: Set<string>): boolean {
+  let list = false;
+  for (const t of types) {
+    if (ONE_STORY.test(t.startsWith('md:') ? t.slice(3) : t)) return false;
+    if (LIST_PAGE.test(t)) list = true;
+  }
+  return list;
+}
+
 function schemaName(t: unknown): string[] {
   if (typeof t === 'string') return [t.replace(/^https?:\/\/schema\.org\//, '')];
   if (Array.isArray(t)) return t.flatMap(schemaName);
@@ -182,6 +204,7 @@ export function detectPageType(
     const o = ogType.toLowerCase();
     if (/product[.:]group/.test(o)) add('collection', 4, `og:${o}`);
     else if (o.includes('product')) add('product', 4, `og:${o}`);
+    else if (o === 'article' && listedPage(seen)) signals.push('og:article-on-list');
     else if (o === 'article') add('article', 1.5, 'og:article');
   }
   if (itemprops) add('product', 1.5, `itemprop-price:${itemprops}`);
