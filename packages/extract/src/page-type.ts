@@ -45,10 +45,13 @@ const SCHEMA_TYPES: [RegExp, PageTypeName, number][] = [
 
 const PATH_RULES: [RegExp, PageTypeName, number][] = [
   [
-    /\/(t|d|threads?|topic|topics|forums?|viewtopic|showthread|comments|questions|discussion|community)[/.?-]/i,
+    /\/(t|d|threads?|forums?|viewtopic|showthread|comments|questions|discussion|community)[/.?-]/i,
     'forum',
     3,
   ],
+  // a thread's address numbers it (Invision "/topic/188682-title/", NodeBB "/topic/18427/title"); a news
+  // site's "/topic/headphones" is its index of stories on one subject
+  [/\/topics?\/[^/?]*\d/i, 'forum', 3],
   [/\/(products?|p|dp|item|shop\/[^/]+\/[^/]+)\/[^/]+/i, 'product', 2],
   [/\/(collections?|c|category|categories|shop|catalog|w)(\/|$)/i, 'collection', 2],
   [/\/(docs?|documentation|reference|api|manual|guide|userguide|wiki|tutorial)s?(\/|$)/i, 'documentation', 3],
@@ -227,7 +230,14 @@ export function detectPageType(
     if (u) {
       const path = `${u.pathname}${u.search ? '?' : ''}`;
       for (const [re, type, w] of PATH_RULES) if (re.test(path)) add(type, w, `url:${type}`);
-      for (const [re, type, w] of HOST_RULES) if (re.test(u.hostname)) add(type, w, `host:${type}`);
+      let forumHost = false;
+      for (const [re, type, w] of HOST_RULES)
+        if (re.test(u.hostname)) {
+          add(type, w, `host:${type}`);
+          forumHost ||= type === 'forum';
+        }
+      // on a forum's own host an unnumbered topic path is one of its topics still
+      if (forumHost && /\/topics?\/[^/?\d]+\/?$/i.test(u.pathname)) add('forum', 3, 'url:forum');
       if (u.pathname === '/' || u.pathname === '') add('service', 1, 'url:home');
     }
   }
