@@ -45,10 +45,13 @@ const SCHEMA_TYPES: [RegExp, PageTypeName, number][] = [
 
 const PATH_RULES: [RegExp, PageTypeName, number][] = [
   [
-    /\/(t|d|threads?|topic|topics|forums?|viewtopic|showthread|comments|questions|discussion|community)[/.?-]/i,
+    /\/(t|d|threads?|forums?|viewtopic|showthread|comments|questions|discussion|community)[/.?-]/i,
     'forum',
     3,
   ],
+  // a thread's address numbers it (Invision "/topic/188682-title/", NodeBB "/topic/18427/title"); a news
+  // site's "/topic/headphones" is its index of stories on one subject
+  [/\/topics?\/[^/?]*\d/i, 'forum', 3],
   [/\/(products?|p|dp|item|shop\/[^/]+\/[^/]+)\/[^/]+/i, 'product', 2],
   [/\/(collections?|c|category|categories|shop|catalog|w)(\/|$)/i, 'collection', 2],
   [/\/(docs?|documentation|reference|api|manual|guide|userguide|wiki|tutorial)s?(\/|$)/i, 'documentation', 3],
@@ -91,6 +94,28 @@ function markedCards(boxes: Element[]): boolean {
   const sizes = boxes.map((b) => collapse(textOf(b)).length).sort((a, b) => a - b);
   const median = sizes[sizes.length >> 1] as number;
   return (sizes[sizes.length - 1] as number) <= Math.max(median, 1) * OWN_ARTICLE;
+}
+
+/** The schema.org types a page of items gives itself in JSON-LD: it lists things, it is not one story. */
+const LIST_PAGE = /^(CollectionPage|ItemList|SearchResultsPage)$/;
+
+/** Types of one text: an article's, a recipe's (a recipe page lists its site's others in an ItemList). */
+const ONE_STORY =
+  /^(Article|NewsArticle|BlogPosting|Report|ScholarlyArticle|OpinionNewsArticle|ReportageNewsArticle|TechArticle|Recipe)$/;
+
+/**
+ * Whether the page's JSON-LD says it is a list and neither its JSON-LD nor its microdata (the "md:" names)
+ * names an article or a recipe. Open Graph's "article" is then no evidence: CMS templates print it on every page, a
+ * recipe site's category page (JSON-LD CollectionPage + ItemList) as on its recipes. A listicle that
+ * declares an ItemList and an Article stays an article.
+ */
+function listedPage(types: Set<string>): boolean {
+  let list = false;
+  for (const t of types) {
+    if (ONE_STORY.test(t.startsWith('md:') ? t.slice(3) : t)) return false;
+    if (LIST_PAGE.test(t)) list = true;
+  }
+  return list;
 }
 
 function schemaName(t: unknown): string[] {
@@ -182,6 +207,7 @@ export function detectPageType(
     const o = ogType.toLowerCase();
     if (/product[.:]group/.test(o)) add('collection', 4, `og:${o}`);
     else if (o.includes('product')) add('product', 4, `og:${o}`);
+    else if (o === 'article' && listedPage(seen)) signals.push('og:article-on-list');
     else if (o === 'article') add('article', 1.5, 'og:article');
   }
   if (itemprops) add('product', 1.5, `itemprop-price:${itemprops}`);
@@ -204,7 +230,14 @@ export function detectPageType(
     if (u) {
       const path = `${u.pathname}${u.search ? '?' : ''}`;
       for (const [re, type, w] of PATH_RULES) if (re.test(path)) add(type, w, `url:${type}`);
-      for (const [re, type, w] of HOST_RULES) if (re.test(u.hostname)) add(type, w, `host:${type}`);
+      let forumHost = false;
+      for (const [re, type, w] of HOST_RULES)
+        if (re.test(u.hostname)) {
+          add(type, w, `host:${type}`);
+          forumHost ||= type === 'forum';
+        }
+      // on a forum's own host an unnumbered topic path is one of its topics still
+      if (forumHost && /\/topics?\/[^/?\d]+\/?$/i.test(u.pathname)) add('forum', 3, 'url:forum');
       if (u.pathname === '/' || u.pathname === '') add('service', 1, 'url:home');
     }
   }
