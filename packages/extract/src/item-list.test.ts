@@ -91,14 +91,15 @@ test('a tag page whose URL looks like a forum topic, but which has no post boxes
   const html = `<html><body><div class="page">${intro}<div class="grid">${cards}</div></div><footer>© news</footer></body></html>`;
   const d = extract(html, { url: 'https://news.example/topic/headphones', secondOpinion: false });
   // an unnumbered /topic/ off a forum host no longer types it a forum (topic-path.test.ts); a page typed
-  // forum by its URL alone keeps its item run all the same (the numbered case below)
+  // forum by its URL alone keeps its item run all the same when the URL does not number a thread (a forum
+  // host's named topic below; a numbered one is a thread of an unknown board: forum-unknown.test.ts)
   assert.notEqual(d.pageType?.type, 'forum', JSON.stringify(d.pageType));
   for (let i = 0; i < 10; i++)
     assert.ok(d.text.includes(`Headphones story number ${i}`), `card ${i}: ${d.text}`);
-  const numbered = extract(html, { url: 'https://news.example/topic/2024-headphones', secondOpinion: false });
-  assert.equal(numbered.pageType?.type, 'forum', JSON.stringify(numbered.pageType));
+  const named = extract(html, { url: 'https://forum.news.example/topic/headphones', secondOpinion: false });
+  assert.equal(named.pageType?.type, 'forum', JSON.stringify(named.pageType));
   for (let i = 0; i < 10; i++)
-    assert.ok(numbered.text.includes(`Headphones story number ${i}`), `card ${i}: ${numbered.text}`);
+    assert.ok(named.text.includes(`Headphones story number ${i}`), `card ${i}: ${named.text}`);
 });
 
 test('a blog index keeps its linked post titles, each before its summary, on a page not typed a listing', () => {
