@@ -41,6 +41,7 @@ interface Proc {
 
 function start(cmd: string, args: string[]): Proc {
   const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
   let out = '';
   child.stdout?.on('data', (d: Buffer) => {
     out += d.toString();
@@ -58,6 +59,11 @@ function start(cmd: string, args: string[]): Proc {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// A failed run must not leave its coordinator or its node (under valgrind) running
+const children: ChildProcess[] = [];
+process.on('exit', () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+});
 const port = 20_000 + Math.floor(Math.random() * 20_000);
 const coord = start(process.execPath, [
   bin,
