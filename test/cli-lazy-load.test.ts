@@ -113,6 +113,43 @@ test('sward-node --help loads only its command file', () => {
   );
 });
 
+test('a node daemon loads zod/mini and its English messages, not classic zod', () => {
+  // Classic zod's chunk (schemas, JSON Schema conversion, every locale: ~750 kB) held ~4 MiB of heap in
+  // every node; the node reads its config and the coordinator's answers with zod/mini (core's
+  // node-answers.ts). Both bins stop on a config error right after loading all the daemon runs with.
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: dir };
+  delete env.NODE_OPTIONS;
+  for (const k of Object.keys(env)) if (k.startsWith('SWARD_NODE_')) delete env[k];
+  for (const bin of ['packages/node/bin/sward-node.js', 'packages/cli/bin/sward.js']) {
+    const file = join(dir, `daemon-loads-${Math.random().toString(36).slice(2)}.txt`);
+    const args = bin.endsWith('sward.js') ? ['node'] : [];
+    const r = spawnSync(process.execPath, ['--import', recorder, join(repo, bin), ...args], {
+      env: { ...env, SWARD_RECORD_LOADS: file },
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /coordinatorUrl: required/);
+    const modules = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((u) => u.startsWith('file://'))
+      .map((u) => fileURLToPath(u).slice(repo.length));
+    const sources = sourcesOf(modules);
+    assert.ok(sources.includes('packages/node/src/daemon.ts'), `${bin}: the daemon was not loaded`);
+    assert.ok(sources.includes('node_modules/zod/v4/mini/schemas.js'), `${bin}: no zod/mini`);
+    const classic = sources.filter((m) => m.startsWith('node_modules/zod/v4/classic/'));
+    assert.deepEqual(classic, [], `${bin} loaded classic zod`);
+  }
+  // The node's own bundle holds English alone; the sward CLI's shares one zod chunk, locales included,
+  // with its other commands (esbuild splits by which entries import a module, not by what they use).
+  const nodeBundle = sourcesOf(['packages/node/dist/bundle/sward-node.js']);
+  const meta = metas.get(join(repo, 'packages/node/dist/bundle/meta.json'));
+  const locales = Object.values(meta?.outputs ?? {}).flatMap((o) =>
+    Object.keys(o.inputs).filter((i) => i.includes('zod/v4/locales/')),
+  );
+  assert.ok(nodeBundle.length > 0);
+  assert.deepEqual([...new Set(locales)], ['node_modules/zod/v4/locales/en.js']);
+});
+
 test('a command still loads what it needs when it runs', () => {
   // The other side of the structural check: extract's action imports @sward/extract when it runs.
   const html = join(dir, 'page.html');

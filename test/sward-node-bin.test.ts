@@ -77,12 +77,14 @@ test('sward-node fetches for a coordinator, stops on SIGTERM and lists what it f
   );
 });
 
-test("`sward-node` and `sward node` keep V8's young generation small from before the daemon loads", () => {
+test("`sward-node` and `sward node` keep V8's young generation small and stay off TurboFan from before the daemon loads", () => {
   // Loading the daemon's modules (zod, undici, pino) grew the young generation from 2 MiB to 8 MiB, and a
   // crawl grew it to 16-32 MiB; the node sets --semi-space-growth-factor=1 before it loads them
   // (lean-runtime.ts). Here the node stops on a config error right after loading everything it runs with, and
   // the probe reads the size then: sward-node's stays at V8's initial 2 MiB; `sward node`'s at the 4 MiB the
   // sward CLI's own start-up (commander, every command's description) committed before the node's code ran.
+  // The same start sets --max-opt=1: a function run hot after it is never marked for TurboFan (--trace-opt
+  // prints the marking; without the flag this probe's loop is marked at once).
   const probe = join(dir, 'new-space-probe.mjs');
   writeFileSync(
     probe,
@@ -90,6 +92,11 @@ test("`sward-node` and `sward node` keep V8's young generation small from before
     process.on('exit', () => {
       const s = getHeapSpaceStatistics().find((x) => x.space_name === 'new_space');
       process.stderr.write('new space: ' + s.space_size + '\\n');
+      function probeHotLoop(a) { let t = 0; for (let i = 0; i < a.length; i++) t += a[i] * 2; return t; }
+      const a = Array.from({ length: 1000 }, (_, i) => i);
+      let t = 0;
+      for (let i = 0; i < 20000; i++) t += probeHotLoop(a);
+      process.stderr.write('probe ran: ' + t + '\\n');
     });`,
   );
   const MiB = 1024 * 1024;
@@ -100,10 +107,19 @@ test("`sward-node` and `sward node` keep V8's young generation small from before
     const env: NodeJS.ProcessEnv = { ...plainEnv(), HOME: dir };
     for (const k of Object.keys(env))
       if (k.startsWith('SWARD_NODE_') && k !== 'SWARD_NODE_LOG_LEVEL') delete env[k];
-    const r = spawnSync(process.execPath, ['--import', probe, ...args], { env, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--trace-opt', '--import', probe, ...args], {
+      env,
+      encoding: 'utf8',
+    });
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /coordinatorUrl: required/);
     const size = Number(/new space: (\d+)/.exec(r.stderr)?.[1]);
     assert.ok(size > 0 && size <= most, `${args.join(' ')}: new space ${size} bytes after start-up`);
+    assert.match(r.stderr, /probe ran: \d+/);
+    assert.doesNotMatch(
+      r.stdout,
+      /marking .*probeHotLoop.* for optimization to TURBOFAN/,
+      `${args.join(' ')}`,
+    );
   }
 });

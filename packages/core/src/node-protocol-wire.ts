@@ -1,17 +1,17 @@
 import { z } from 'zod';
 import { FETCH_FAILURE_CODES } from './fetch-failure.js';
+import * as answers from './node-answers.js';
+import { MAX_LEASES_PER_CALL, MAX_WAIT_MS } from './node-answers.js';
 import { enrolmentSchema } from './operator-wire.js';
-import { leaseAccessSchema } from './pay-per-crawl.js';
 
 /**
  * The node protocol's wire shapes (docs/PROTOCOL.md v1, /v1/nodes/*), read by the coordinator's routes
- * and the node daemon, and described by the API contract (contract/nodes.ts). Answers are read leniently
- * (unknown extra fields are ignored) so an older node talks to a newer coordinator.
+ * and described by the API contract (contract/nodes.ts). Answers are read leniently (unknown extra fields
+ * are ignored) so an older node talks to a newer coordinator; their fields are node-answers.ts's, the
+ * zod/mini shapes the node daemon reads them with, wrapped here in classic objects for the contract.
  */
 
-export const AUTH_PREFIX = 'sward-node-auth:v1:';
-export const MAX_LEASES_PER_CALL = 64;
-export const MAX_WAIT_MS = 25_000;
+export { AUTH_PREFIX, MAX_LEASES_PER_CALL, MAX_WAIT_MS } from './node-answers.js';
 
 export const nodeIdSchema = z
   .string()
@@ -21,7 +21,7 @@ const OPERATOR_NAME_GONE =
   'no longer accepted: register the operator key (POST /v1/operators) and send its enrolment (docs/PROTOCOL.md)';
 
 export const challengeRequestSchema = z.object({ nodeId: nodeIdSchema });
-export const challengeResponseSchema = z.object({ nonce: z.string().min(1), expiresAt: z.string() });
+export const challengeResponseSchema = z.object(answers.challengeResponseSchema.shape);
 
 export const sessionRequestSchema = z.object({
   nodeId: nodeIdSchema,
@@ -36,29 +36,15 @@ export const sessionRequestSchema = z.object({
   operator: z.never({ error: OPERATOR_NAME_GONE }).optional(),
   referralCode: z.never({ error: OPERATOR_NAME_GONE }).optional(),
 });
-export const sessionResponseSchema = z.object({
-  token: z.string().min(1),
-  expiresAt: z.string(),
-  /** The account this node earns for. */
-  operator: z.string().optional(),
-});
+export const sessionResponseSchema = z.object(answers.sessionResponseSchema.shape);
 
 export const leaseRequestSchema = z.object({
   max: z.number().int().min(1).max(MAX_LEASES_PER_CALL).default(1),
   waitMs: z.number().int().min(0).max(MAX_WAIT_MS).default(0),
 });
-export const leaseSchema = z.object({
-  leaseId: z.string().min(1),
-  jobId: z.string().min(1),
-  url: z.string().url(),
-  deadline: z.string(),
-  timeoutMs: z.number().int().positive().optional(),
-  maxBytes: z.number().int().positive().optional(),
-  conditional: z.object({ etag: z.string().optional(), lastModified: z.string().optional() }).optional(),
-  /** Pay-per-crawl ceiling and licence token for this URL; present from coordinators that know them. */
-  access: leaseAccessSchema.optional(),
-});
+export const leaseSchema = z.object(answers.leaseSchema.shape);
 export type Lease = z.infer<typeof leaseSchema>;
+// Built of the classic leaseSchema: contract/components.ts names it (Lease) in the OpenAPI document.
 export const leaseResponseSchema = z.object({ leases: z.array(leaseSchema) });
 
 /** What a node posts: the signed capture plus the raw body, base64 in JSON (docs/PROTOCOL.md). */
@@ -67,28 +53,14 @@ export const captureUploadSchema = z.object({
   signature: z.unknown(),
   body: z.string().max(30 * 1024 * 1024, 'body is over the 30 MB base64 upload limit'),
 });
-export const captureResponseSchema = z.object({
-  accepted: z.literal(true),
-  captureId: z.string(),
-  outcome: z.string().optional(),
-  reason: z.string().nullable().optional(),
-});
+export const captureResponseSchema = z.object(answers.captureResponseSchema.shape);
 
-/**
- * POST /v1/nodes/capture-batch: one answer per capture, in the batch's order, and, when the batch's head
- * asked (`lease: {max}`), the node's next leases (none: nothing to lease now, or the node may not lease; its
- * own lease request says why). A coordinator that predates the ask answers no `leases`.
- */
+/** POST /v1/nodes/capture-batch's answer (node-answers.ts). */
 export const captureBatchResponseSchema = z.object({
-  results: z.array(
-    z.union([
-      captureResponseSchema,
-      z.object({ accepted: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
-    ]),
-  ),
+  ...answers.captureBatchResponseSchema.shape,
   leases: z.array(leaseSchema).optional(),
 });
-export type CaptureBatchAnswer = z.infer<typeof captureBatchResponseSchema>['results'][number];
+export type CaptureBatchAnswer = answers.CaptureBatchAnswer;
 
 export const failureReportSchema = z
   .object({
@@ -109,18 +81,10 @@ export const failureResponseSchema = z.object({ outcome: z.string() });
 export const handBackRequestSchema = z.object({
   keep: z.array(z.string().min(1).max(100)).max(10_000).default([]),
 });
-export const handBackResponseSchema = z.object({ handedBack: z.number().int().min(0) });
+export const handBackResponseSchema = z.object(answers.handBackResponseSchema.shape);
 
 /** POST /v1/nodes/signing-key: a delegated Web Bot Auth key, kept in memory only. */
-export const signingKeyResponseSchema = z.object({
-  keyid: z.string().min(1).max(100),
-  jwk: z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string(), d: z.string() }),
-  notBefore: z.string(),
-  /** Sign with it from then on (it is in every cached copy of the directory by then); default notBefore. */
-  useFrom: z.string().optional(),
-  notAfter: z.string(),
-  signatureAgent: z.string().url(),
-});
+export const signingKeyResponseSchema = z.object(answers.signingKeyResponseSchema.shape);
 export type SigningKeyResponse = z.infer<typeof signingKeyResponseSchema>;
 
 export const okSchema = z.object({ ok: z.literal(true) });

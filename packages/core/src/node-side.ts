@@ -10,7 +10,10 @@ export * from './errors.js';
 export * from './fetch-failure.js';
 export * from './hash.js';
 export * from './identity.js';
-export * from './node-protocol-wire.js';
-export * from './operator-wire.js';
+// The protocol's answers in zod/mini and the signing of registrations: not node-protocol-wire.ts and
+// operator-wire.ts, whose request schemas (classic zod) only the coordinator parses.
+export * from './node-answers.js';
+export * from './operator-signing.js';
+export type { Enrolment, RegisterOperatorRequest } from './operator-wire.js';
 export * from './pay-per-crawl.js';
 export * from './web-bot-auth.js';

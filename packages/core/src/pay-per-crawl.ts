@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /*
  * Pay-per-crawl (Cloudflare's HTTP 402 protocol) and RSL licence tokens, as both sides of the wire see
  * them. A price travels as `<ISO 4217 code> <decimal>` ("USD 0.01") in `crawler-price` (402 answer),
@@ -60,18 +58,8 @@ export function formatPrice(p: Price): string {
   return `${p.currency} ${microsDecimal(p.micros)}`;
 }
 
-/**
- * What a lease tells the node about paying and licences for its URL (unknown fields ignored: a newer
- * coordinator may add some). `maxPrice` is what the node may pay
- * for this one page (the job's --max-price, lowered to what is left of its budget); absent, the node
- * offers nothing. `licenseToken` is sent as `Authorization: License <token>` to `licenseOrigin` only.
- */
-export const leaseAccessSchema = z.object({
-  maxPrice: z.string().max(40).optional(),
-  licenseOrigin: z.string().max(300).optional(),
-  licenseToken: z.string().max(4096).optional(),
-});
-export type LeaseAccess = z.infer<typeof leaseAccessSchema>;
+// What a lease tells the node about paying and licences: node-answers.ts (zod/mini, read by the node).
+export { type LeaseAccess, leaseAccessSchema } from './node-answers.js';
 
 /** True when a `WWW-Authenticate` value offers the RSL `License` scheme (RFC 9110 challenge list). */
 export function asksForLicense(authenticate: string | null | undefined): boolean {

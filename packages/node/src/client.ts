@@ -8,7 +8,7 @@ import {
   signRegistration,
 } from '@sward/core/node-side';
 import type { Dispatcher } from 'undici';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { NodeError } from './errors.js';
 import { messageOf } from './fetch-errors.js';
 import {
@@ -203,7 +203,7 @@ export class CoordinatorClient {
     if (this.ownsDispatcher) await this.dispatcher.close();
   }
 
-  private async post<S extends z.ZodType>(
+  private async post<S extends z.ZodMiniType>(
     path: string,
     payload: unknown,
     schema: S | null,

@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { operatorNameSchema, referralCodeSchema } from '@sward/core/node-side';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { parseActiveHours } from './active-hours.js';
 import { parseByteSize } from './byte-size.js';
 import { NodeError } from './errors.js';
+import './zod-messages.js';
 import { NODE_VERSION } from './version.js';
 
 /** Every request says who it is (DESIGN.md "Honest traffic"); not configurable on purpose. */
@@ -41,78 +42,85 @@ const toBytes = (v: unknown) => {
   }
 };
 
-const positiveInt = (max: number) => z.preprocess(toNumber, z.number().int().min(1).max(max));
+// zod/mini, as node-answers.ts in core: the node loads no classic zod (its messages: zod-messages.ts).
+const preprocess = <T extends z.core.$ZodType>(fn: (v: unknown) => unknown, schema: T) =>
+  z.pipe(z.transform(fn), schema);
+const positiveInt = (max: number) => preprocess(toNumber, z.int().check(z.gte(1), z.lte(max)));
 /** null means "no cap". */
 const BYTES_HINT = 'expected a byte size such as 500MB, 2GiB or unlimited';
-const byteCap = z.preprocess(toBytes, z.number({ error: BYTES_HINT }).int().positive().nullable());
+const byteCount = () => z.int({ error: BYTES_HINT }).check(z.positive());
+const byteCap = preprocess(toBytes, z.nullable(byteCount()));
 
 /** Lower-case, no trailing dot: the form URL host names take, so suffix matching is exact. */
-const domain = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .transform((d) => d.replace(/^\*?\./, '').replace(/\.$/, ''))
-  .pipe(z.string().regex(/^[a-z0-9.:[\]-]+$/, 'expected a domain name such as example.com'));
+const domain = z.pipe(
+  z.pipe(
+    z.string().check(z.trim(), z.toLowerCase()),
+    z.transform((d: string) => d.replace(/^\*?\./, '').replace(/\.$/, '')),
+  ),
+  z.string().check(z.regex(/^[a-z0-9.:[\]-]+$/, 'expected a domain name such as example.com')),
+);
 
-const activeHours = z.preprocess(
+const activeHours = preprocess(
   toList,
   z.array(
-    z.string().refine(
-      (s) => {
-        try {
-          parseActiveHours([s]);
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      { message: 'expected HH:MM-HH:MM, e.g. 22:00-07:00' },
+    z.string().check(
+      z.refine(
+        (s) => {
+          try {
+            parseActiveHours([s]);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        { message: 'expected HH:MM-HH:MM, e.g. 22:00-07:00' },
+      ),
     ),
   ),
 );
 
-export const nodeConfigSchema = z
-  .object({
-    /** Base URL of the coordinator; required to run, not to read the log. */
-    coordinatorUrl: z.string().url().optional(),
-    keyFile: z.string().min(1),
-    /**
-     * The operator's ed25519 key (created on first run); several nodes of one operator share it.
-     * Default: operator-key.pem beside keyFile.
-     */
-    operatorKeyFile: z.string().min(1).optional(),
-    logFile: z.string().min(1),
-    /** Where the byte counters live, so a restart does not reset the cap. */
-    stateFile: z.string().min(1),
-    maxConcurrent: positiveInt(64).default(4),
-    bytesPerHour: byteCap.default(null),
-    bytesPerDay: byteCap.default(null),
-    /** Ranges such as "22:00-07:00" (may wrap midnight); empty means always active. */
-    activeHours: activeHours.default([]),
-    /** Whether activeHours are read on this machine's clock ("local", the default) or in UTC. */
-    activeHoursTimeZone: z.enum(['local', 'utc']).default('local'),
-    /** Suffix match on label boundaries: "example.com" covers "a.example.com". Deny wins over allow. */
-    allowDomains: z.preprocess(toList, z.array(domain)).default([]),
-    denyDomains: z.preprocess(toList, z.array(domain)).default([]),
-    allowPrivate: z.preprocess(toBool, z.boolean()).default(false),
-    maxBodyBytes: z.preprocess(toBytes, z.number({ error: BYTES_HINT }).int().positive()).default(10 * MiB),
-    timeoutMs: positiveInt(600_000).default(30_000),
-    leaseWaitMs: z.preprocess(toNumber, z.number().int().min(0).max(25_000)).default(20_000),
-    /** Heartbeats keep this node's leases: a coordinator takes a node silent for ~20 s for gone. */
-    heartbeatMs: positiveInt(600_000).default(5_000),
-    /**
-     * Finished captures wait here until the coordinator accepts them or their lease is gone, so a
-     * coordinator restart longer than the upload retries loses nothing. Default: spool/ beside keyFile.
-     */
-    spoolDir: z.string().min(1).optional(),
-    /** The spool's size bound; a capture that would pass it is only kept in memory. */
-    spoolMaxBytes: z.preprocess(toBytes, z.number({ error: BYTES_HINT }).int().positive()).default(256 * MiB),
-    /** Operator name, chosen once when the operator key first registers. */
-    operator: operatorNameSchema.optional(),
-    /** Who referred the operator: taken only at its first registration (a later one is refused). */
-    referralCode: referralCodeSchema.optional(),
-  })
-  .strict();
+const path = () => z.string().check(z.minLength(1));
+
+export const nodeConfigSchema = z.strictObject({
+  /** Base URL of the coordinator; required to run, not to read the log. */
+  coordinatorUrl: z.optional(z.url()),
+  keyFile: path(),
+  /**
+   * The operator's ed25519 key (created on first run); several nodes of one operator share it.
+   * Default: operator-key.pem beside keyFile.
+   */
+  operatorKeyFile: z.optional(path()),
+  logFile: path(),
+  /** Where the byte counters live, so a restart does not reset the cap. */
+  stateFile: path(),
+  maxConcurrent: z._default(positiveInt(64), 4),
+  bytesPerHour: z._default(byteCap, null),
+  bytesPerDay: z._default(byteCap, null),
+  /** Ranges such as "22:00-07:00" (may wrap midnight); empty means always active. */
+  activeHours: z._default(activeHours, []),
+  /** Whether activeHours are read on this machine's clock ("local", the default) or in UTC. */
+  activeHoursTimeZone: z._default(z.enum(['local', 'utc']), 'local'),
+  /** Suffix match on label boundaries: "example.com" covers "a.example.com". Deny wins over allow. */
+  allowDomains: z._default(preprocess(toList, z.array(domain)), []),
+  denyDomains: z._default(preprocess(toList, z.array(domain)), []),
+  allowPrivate: z._default(preprocess(toBool, z.boolean()), false),
+  maxBodyBytes: z._default(preprocess(toBytes, byteCount()), 10 * MiB),
+  timeoutMs: z._default(positiveInt(600_000), 30_000),
+  leaseWaitMs: z._default(preprocess(toNumber, z.int().check(z.gte(0), z.lte(25_000))), 20_000),
+  /** Heartbeats keep this node's leases: a coordinator takes a node silent for ~20 s for gone. */
+  heartbeatMs: z._default(positiveInt(600_000), 5_000),
+  /**
+   * Finished captures wait here until the coordinator accepts them or their lease is gone, so a
+   * coordinator restart longer than the upload retries loses nothing. Default: spool/ beside keyFile.
+   */
+  spoolDir: z.optional(path()),
+  /** The spool's size bound; a capture that would pass it is only kept in memory. */
+  spoolMaxBytes: z._default(preprocess(toBytes, byteCount()), 256 * MiB),
+  /** Operator name, chosen once when the operator key first registers. */
+  operator: z.optional(operatorNameSchema),
+  /** Who referred the operator: taken only at its first registration (a later one is refused). */
+  referralCode: z.optional(referralCodeSchema),
+});
 
 export type NodeConfigInput = z.input<typeof nodeConfigSchema>;
 export type NodeConfig = Omit<z.output<typeof nodeConfigSchema>, 'operatorKeyFile' | 'spoolDir'> & {

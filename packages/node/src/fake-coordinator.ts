@@ -4,6 +4,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { registerOperatorRequestSchema } from '@sward/core';
 import {
   checkCaptureBody,
   type Enrolment,
@@ -12,7 +13,6 @@ import {
   jwkThumbprint,
   type RegisterOperatorRequest,
   readCaptureBatch,
-  registerOperatorRequestSchema,
   type SignedCapture,
   sha256Hex,
   signCapture,

@@ -16,8 +16,16 @@ import { setFlagsFromString } from 'node:v8';
  *   small young generation is collected often but cheaply. The same as starting node with
  *   `--max-semi-space-size=1`, which V8 reads only when the process starts; this one is read at every
  *   growth, so it holds from here on: hence before the daemon's modules load.
+ * - `--max-opt=1`: JavaScript goes no further than V8's baseline compiler (Sparkplug), never to TurboFan,
+ *   for the same reason as `--liftoff-only`. A node's JavaScript arranges I/O; its CPU per page is
+ *   ed25519, hashing, sockets and files. TurboFan never stopped compiling in a crawl: 1.4-1.5 M of a node's
+ *   3.9-4.4 M instructions per page in pages 300-600 and still in pages 1,500-1,800 (callgrind,
+ *   bench/node-callgrind.ts), where running the same JavaScript as baseline code costs +0.74 M; and its
+ *   compiler zones and optimised code were ~7 MiB of a busy node's peak RSS (docs/BENCHMARKS.md, session
+ *   13, nodes). Read at every tier-up decision, so it holds for all the daemon's code.
  */
 export function useLeanRuntime(): void {
   setFlagsFromString('--liftoff-only');
   setFlagsFromString('--semi-space-growth-factor=1');
+  setFlagsFromString('--max-opt=1');
 }

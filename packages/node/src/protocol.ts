@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import './zod-messages.js';
 
 /** Wire shapes of docs/PROTOCOL.md (v1) as the node reads them: core's, shared with the coordinator's routes. */
 export {
