@@ -250,6 +250,33 @@ for (const backend of backends()) {
       await store.close();
     });
 
+    // A long-poll woken by a write (or its timer) asks again; on the crawl bench 370 of 378 such asks found
+    // nothing, each a write transaction of four statements.
+    test('a long-poll asking again with nothing ready reads once, and a due sweep still hands an overdue lease on', async () => {
+      const { store, node, job, statements, tick } = await setup(1);
+      const [a, b] = [await node(), await node()];
+      const scheduler = schedulerFor(store);
+      const [held] = await scheduler.claim(a, 1);
+      assert.equal(held?.url, 'http://a.test/', 'node a holds the only page');
+      tick(10);
+      const [none, sql] = await statements(() => scheduler.claimAgain(b, 4));
+      assert.deepEqual(none, [], 'nothing to lease');
+      assert.equal(sql.length, 1, `one read, no claim: ${sql.join('\n')}`);
+      assert.match(sql[0] as string, /FROM hosts/);
+      // past the lease's deadline the overdue sweep is due: the ask is a claim, and b gets the page
+      tick(60_000);
+      const [taken] = await scheduler.claimAgain(b, 4);
+      assert.equal(taken?.url, 'http://a.test/', 'the overdue page goes to b');
+      // queued work is leased as claim() leases it
+      await store.db.transaction((tx) =>
+        store.frontier.enqueue(tx, job.id, [{ url: 'http://a.test/next', depth: 1 }]),
+      );
+      tick(10);
+      const [next] = await scheduler.claimAgain(b, 4);
+      assert.equal(next?.url, 'http://a.test/next', 'a queued URL is leased on the ask again');
+      await store.close();
+    });
+
     test('an overdue lease goes back at the first claim a second after the last sweep', async () => {
       const { store, node, statements, tick } = await setup(1);
       const [a, b] = [await node(), await node()];
