@@ -102,8 +102,11 @@ export function nodeRoutes(deps: AppDeps): Hono<Env> {
     if (refusal) throw refusal;
     const until = Date.now() + b.waitMs;
     const signal = c.req.raw.signal;
-    for (;;) {
-      const leases = await scheduler.claim(id, b.max, undefined, bar);
+    for (let again = false; ; again = true) {
+      // after a wait, a claim opens its transaction only when something is ready (LeaseScheduler.claimAgain)
+      const leases = again
+        ? await scheduler.claimAgain(id, b.max, bar)
+        : await scheduler.claim(id, b.max, undefined, bar);
       if (leases.length || Date.now() >= until || signal.aborted || isClosing())
         return c.json({ leases: wireLeases(leases) });
       // Woken by this process's own writes and by close(); the bound (config leasePollMs) is for what a

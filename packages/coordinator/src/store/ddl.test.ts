@@ -24,6 +24,7 @@ test('ddlTarget reads what each kind of schema statement creates', () => {
     table: 'collection_chunks',
     name: 'tsv',
   });
+  assert.deepEqual(ddlTarget('DROP INDEX IF EXISTS urls_claim'), { kind: 'dropped', name: 'urls_claim' });
   assert.equal(ddlTarget('CREATE OR REPLACE FUNCTION f() RETURNS trigger AS $$ $$'), null);
   assert.equal(ddlTarget('UPDATE jobs SET x = 1'), null);
 });

@@ -1,14 +1,19 @@
 import type { SqlDriver, SqlExecutor } from './sql-driver.js';
 
-/** What a schema statement creates, read from its text; null: a statement this module does not know. */
+/**
+ * What a schema statement creates (or, `dropped`, removes), read from its text; null: a statement this module
+ * does not know.
+ */
 type Target =
   | { kind: 'relation'; name: string }
+  | { kind: 'dropped'; name: string }
   | { kind: 'trigger'; name: string; table: string }
   | { kind: 'column'; table: string; name: string };
 
 const RELATION = /^CREATE\s+(?:UNIQUE\s+)?(?:TABLE|INDEX)\s+IF\s+NOT\s+EXISTS\s+(\w+)/i;
 const TRIGGER =
   /^CREATE\s+(?:OR\s+REPLACE\s+)?TRIGGER\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)\s[\s\S]*?\sON\s+(\w+)/i;
+const DROP_INDEX = /^DROP\s+INDEX\s+IF\s+EXISTS\s+(\w+)\s*$/i;
 const COLUMN = /^ALTER\s+TABLE\s+(\w+)\s+ADD\s+COLUMN\s+IF\s+NOT\s+EXISTS\s+(\w+)/i;
 
 /** Leading `-- comment` lines and blanks, which the schema texts put before some statements. */
@@ -18,6 +23,8 @@ export function ddlTarget(stmt: string): Target | null {
   const s = stripComments(stmt);
   let m = RELATION.exec(s);
   if (m) return { kind: 'relation', name: (m[1] as string).toLowerCase() };
+  m = DROP_INDEX.exec(s);
+  if (m) return { kind: 'dropped', name: (m[1] as string).toLowerCase() };
   m = TRIGGER.exec(s);
   if (m)
     return { kind: 'trigger', name: (m[1] as string).toLowerCase(), table: (m[2] as string).toLowerCase() };
@@ -36,7 +43,7 @@ export function ddlTarget(stmt: string): Target | null {
  * the two as a deadlock (test/start-beside-busy-peer-postgres.test.ts). Reading the catalogue takes no lock
  * a writer waits for, so a start on an up-to-date schema runs no DDL at all.
  *
- * So a statement is "create if missing": a trigger (or index) whose definition changes needs a new name, as
+ * So a statement is "create if missing" (and `DROP INDEX IF EXISTS` "drop if present"): a trigger (or index) whose definition changes needs a new name, as
  * with IF NOT EXISTS. Statements it does not recognise (CREATE OR REPLACE FUNCTION, UPDATE …) always run;
  * they lock no table a writer uses. The caller holds its advisory lock first, so peers starting together
  * read each other's committed DDL. SQLite (one writer at a time) runs every statement as before.
@@ -50,6 +57,11 @@ export async function applyDdl(db: SqlDriver, tx: SqlExecutor, statements: reado
   const have = await catalogue(tx);
   for (const stmt of todo) {
     const t = ddlTarget(stmt);
+    // an index an older version made and this one replaced is dropped once: only while it is there
+    if (t?.kind === 'dropped') {
+      if (have.relations.has(t.name)) await tx.run(stmt);
+      continue;
+    }
     const exists =
       t?.kind === 'relation'
         ? have.relations.has(t.name)

@@ -251,16 +251,17 @@ export class FrontierStore {
 
   /**
    * Origins with a URL due, least recently asked first, up to `limit`; with politeness on, only those not
-   * busy and past their delay. Locked (PostgreSQL) so two coordinators never lease one origin at once.
+   * busy and past their delay. Locked (PostgreSQL) so two coordinators never lease one origin at once;
+   * `lock` false: a look only, which must not make a peer's claim skip the hosts it read.
    */
-  async readyHosts(tx: SqlExecutor, now: number, limit: number): Promise<ReadyHost[]> {
+  async readyHosts(tx: SqlExecutor, now: number, limit: number, lock = true): Promise<ReadyHost[]> {
     const polite = this.config.politeness;
     const hosts = await tx.all<Record<string, unknown>>(
       `SELECT origin, robots_state, robots_txt, tdmrep_state, tdmrep, policy_at, tdmrep_at, robots_doc, tdmrep_doc
        FROM hosts h
        WHERE ${polite ? 'h.busy_until <= ? AND h.next_at <= ? AND ' : ''}
          EXISTS (SELECT 1 FROM urls u WHERE u.origin = h.origin AND u.state = 'queued' AND u.not_before <= ?)
-       ORDER BY h.next_at LIMIT ?${this.skipLocked}`,
+       ORDER BY h.next_at LIMIT ?${lock ? this.skipLocked : ''}`,
       [...(polite ? [now, now] : []), now, limit],
     );
     return hosts.map((h) => ({
@@ -437,14 +438,20 @@ export class FrontierStore {
    * once a second at most: every claim calls it, and several nodes may claim in one second.
    */
   async releaseSilentNodes(tx: SqlExecutor, now: number, touched: Set<string>): Promise<void> {
-    const timeout = this.config.nodeTimeoutMs;
+    if (!this.silentSweepDue()) return;
     const wall = Date.now();
-    if (timeout <= 0 || wall - this.startedAt < timeout || wall - this.lastSilentSweep < 1000) return;
     this.lastSilentSweep = wall;
-    for (const nodeId of await silentLeaseHolders(tx, wall - timeout)) {
+    for (const nodeId of await silentLeaseHolders(tx, wall - this.config.nodeTimeoutMs)) {
       const r = await handBackNodeLeases(tx, this, this.skipLocked, nodeId, 'node_gone', now);
       for (const j of r.jobs) touched.add(j);
     }
+  }
+
+  /** Whether the next claim looks for silent nodes' leases (at most once a second of the wall clock). */
+  silentSweepDue(): boolean {
+    const timeout = this.config.nodeTimeoutMs;
+    const wall = Date.now();
+    return timeout > 0 && wall - this.startedAt >= timeout && wall - this.lastSilentSweep >= 1000;
   }
 
   /**

@@ -31,7 +31,12 @@ CREATE TABLE IF NOT EXISTS urls (
   not_before BIGINT NOT NULL DEFAULT 0, lease_id TEXT, leased_to TEXT, lease_deadline BIGINT, avoid_node TEXT,
   capture_id TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, robots_doc BIGINT, tdmrep_doc BIGINT,
   UNIQUE (job_id, kind, url));
-CREATE INDEX IF NOT EXISTS urls_claim ON urls (state, origin, not_before);
+-- A claim reads an origin's queued URLs shallowest first (FrontierStore.queuedAt): in this order, it stops at its
+-- LIMIT instead of reading and sorting every queued URL of the origin (urls_claim, on not_before, did: ~1.5 ms
+-- a claim with 1,400 queued, growing with the frontier). not_before last: readyHosts' EXISTS filters on it in
+-- the index. urls_claim is dropped where an older version made it (one index to keep up, not two).
+CREATE INDEX IF NOT EXISTS urls_queue ON urls (state, origin, depth, id, not_before);
+DROP INDEX IF EXISTS urls_claim;
 CREATE INDEX IF NOT EXISTS urls_job_state ON urls (job_id, state);
 CREATE UNIQUE INDEX IF NOT EXISTS urls_lease ON urls (lease_id);
 CREATE TABLE IF NOT EXISTS captures (
