@@ -28,9 +28,10 @@ const BUILD_LOCK = 7290018;
 // server may still be copying a recent one (and rebuilds it if it was dropped: see copyFromTemplate).
 const STALE_MS = 60 * 60_000;
 
-/** `sward_tpl_<hash>` for the sources under `roots` (their .ts files other than tests, by path and content). */
+/** `sward_tpl_<hash>` for the sources under `roots` (their .ts files other than tests, by path and content) and this file. */
 export function templateName(roots: readonly string[] = SCHEMA_SOURCE_ROOTS): string {
-  const hash = createHash('sha256');
+  // this file too: how the template is built is part of what it is
+  const hash = createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url)));
   for (const root of roots) {
     const files: string[] = [];
     const walk = (dir: string) => {
