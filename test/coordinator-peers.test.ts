@@ -31,7 +31,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const peer = (db: string, dataDir: string, extra: { logKeyFile?: string } = {}) =>
   startCoordinator({
-    processMetrics: false,
     db,
     dataDir,
     collections: { refresh: false },
@@ -179,7 +178,6 @@ describe('one log for coordinators on one PostgreSQL', { skip: !pgBackend }, () 
   test('a background sequencer leaves the log to the holder of the writer lock; flush waits for it', async () => {
     const db = await backend.create();
     const co = await startCoordinator({
-      processMetrics: false,
       db,
       dataDir: join(tmp, 'lock'),
       collections: { refresh: false },
