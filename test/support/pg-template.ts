@@ -86,9 +86,10 @@ async function ensureTemplate(admin: string, name: string): Promise<string> {
       const { openStore } = await import('@sward/coordinator');
       const store = await openStore(urlOf(admin, name));
       await store.close();
+      // when it was built, for dropStale; set before it is marked built, so a built template always has it
+      await c.query(`COMMENT ON DATABASE ${name} IS '${Date.now()}'`);
       // No connections from now on: a copy fails while anyone is connected to its template.
       await c.query(`ALTER DATABASE ${name} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false`);
-      await c.query(`COMMENT ON DATABASE ${name} IS '${Date.now()}'`);
       await dropStale(c, name);
       return name;
     } finally {
