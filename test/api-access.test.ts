@@ -3,13 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type RunningCoordinator, startCoordinator } from '@sward/coordinator';
+import type { RunningCoordinator } from '@sward/coordinator';
 import { ADMIN_ONLY_SCOPES, generateIdentity, type Identity, SCOPES, type Scope } from '@sward/core';
 import { Hono } from 'hono';
-import { pino } from 'pino';
 import { authorize } from '../packages/coordinator/src/api/authorize.js';
 import { ROUTE_RULES } from '../packages/coordinator/src/api/route-rules.js';
-import { caller, untilDone } from './support/api-call.js';
+import { caller, quietCoordinator, untilDone } from './support/api-call.js';
 import { type Backend, backends } from './support/backends.js';
 import { captureUpload } from './support/capture-maker.js';
 
@@ -82,22 +81,20 @@ const f = {} as {
 
 async function setUp(backend: Backend) {
   dir = mkdtempSync(join(tmpdir(), 'sward-access-'));
-  co = await startCoordinator({
-    processMetrics: false,
-    db: backend.name === 'sqlite' ? join(dir, 'sward.db') : await backend.create(),
-    dataDir: dir,
-    scheduler: { hostDelayMs: 0 },
-    collections: { refresh: false },
-    checkpoints: { everyMs: 3_600_000 },
-    log: pino({ level: 'silent' }),
-    // no outside DNS or HTTP: the well-known check meets the loopback guard, the TXT lookup finds nothing
-    creators: {
-      wellKnownOrigin: () => 'http://127.0.0.1:9',
-      resolveTxt: async () => {
-        throw Object.assign(new Error('no such name'), { code: 'ENOTFOUND' });
+  co = await quietCoordinator(
+    backend.name === 'sqlite' ? join(dir, 'sward.db') : await backend.create(),
+    dir,
+    {
+      scheduler: { hostDelayMs: 0 },
+      // no outside DNS or HTTP: the well-known check meets the loopback guard, the TXT lookup finds nothing
+      creators: {
+        wellKnownOrigin: () => 'http://127.0.0.1:9',
+        resolveTxt: async () => {
+          throw Object.assign(new Error('no such name'), { code: 'ENOTFOUND' });
+        },
       },
     },
-  });
+  );
   f.admin = co.firstApiKey as string;
   f.acme = (await key('acme', CUSTOMER_SCOPES)).key;
   f.globex = (await key('globex', CUSTOMER_SCOPES)).key;

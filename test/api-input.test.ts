@@ -5,13 +5,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type RunningCoordinator, startCoordinator } from '@sward/coordinator';
+import type { RunningCoordinator } from '@sward/coordinator';
 import { ADMIN_ONLY_SCOPES, CAPTURE_BATCH_CONTENT_TYPE, encodeCaptureBatch } from '@sward/core';
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { ROUTE_RULES } from '../packages/coordinator/src/api/route-rules.js';
 import { safeError, scrub } from '../packages/coordinator/src/log-safe.js';
-import { nodeSession } from './support/api-call.js';
+import { nodeSession, quietCoordinator } from './support/api-call.js';
 import { backends } from './support/backends.js';
 import { captureUpload } from './support/capture-maker.js';
 
@@ -83,15 +83,14 @@ for (const backend of backends()) {
 
     before(async () => {
       dir = mkdtempSync(join(tmpdir(), 'sward-input-'));
-      co = await startCoordinator({
-        processMetrics: false,
-        db: backend.name === 'sqlite' ? join(dir, 'sward.db') : await backend.create(),
-        dataDir: dir,
-        collections: { refresh: false },
-        checkpoints: { everyMs: 3_600_000 },
-        sequenceMs: 3_600_000,
-        log: pino({ level: 'info' }, { write: (s: string) => void logLines.push(s) }),
-      });
+      co = await quietCoordinator(
+        backend.name === 'sqlite' ? join(dir, 'sward.db') : await backend.create(),
+        dir,
+        {
+          sequenceMs: 3_600_000,
+          log: pino({ level: 'info' }, { write: (s: string) => void logLines.push(s) }),
+        },
+      );
       f.admin = co.firstApiKey as string;
       f.acme = (
         await co.store.auth.createApiKey({

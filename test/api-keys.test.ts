@@ -16,7 +16,6 @@ let admin: SwardClient;
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sward-keys-'));
   co = await startCoordinator({
-    processMetrics: false,
     db: join(dir, 'sward.db'),
     dataDir: dir,
     log: pino({ level: 'silent' }),

@@ -45,7 +45,6 @@ describe('signed manifest, rederive and skip evidence', () => {
   before(async () => {
     const site = await startSampleSite({ pages: 12, crawlDelay: 0 });
     const c = await startCoordinator({
-      processMetrics: false,
       db: join(tmp, 'db.sqlite'),
       dataDir: join(tmp, 'data'),
       log: pino({ level: 'warn' }),

@@ -30,7 +30,6 @@ const links = (n: number) =>
 async function coordinator(leasesPerNode = 64, lines?: string[]): Promise<RunningCoordinator> {
   const dir = mkdtempSync(join(tmpdir(), 'sward-batch-leases-'));
   const coord = await startCoordinator({
-    processMetrics: false,
     db: join(dir, 'sward.db'),
     dataDir: dir,
     scheduler: { hostDelayMs: 0, politeness: false, quotas: { leasesPerNode } },

@@ -27,7 +27,6 @@ function signed(node: Identity, lease: Lease, res: Parameters<typeof captureUplo
 async function world(coordinatorUrl?: (c: RunningCoordinator) => Promise<string>) {
   const dir = mkdtempSync(join(tmpdir(), 'sward-upload-'));
   const coord = await startCoordinator({
-    processMetrics: false,
     db: join(dir, 'sward.db'),
     dataDir: dir,
     scheduler: { hostDelayMs: 0, politeness: false },

@@ -28,7 +28,6 @@ after(async () => {
 test('a dataset version built from a collection after the site changed records what changed', async () => {
   site = await startNewsSite({ articles: 2 });
   co = await startCoordinator({
-    processMetrics: false,
     db: join(tmp, 'sward.db'),
     dataDir: tmp,
     log: pino({ level: 'silent' }),

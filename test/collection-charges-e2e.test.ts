@@ -65,7 +65,6 @@ for (const backend of backends())
     test('each refreshed page is charged and split; no maxPrice skips with the reason; the budget bounds all refreshes; other tenants see nothing', async () => {
       site = await articleSite();
       co = await startCoordinator({
-        processMetrics: false,
         db: await backend.create(),
         dataDir: tmp,
         log: pino({ level: 'silent' }),

@@ -19,7 +19,6 @@ for (const backend of backends()) {
 
     test('create, list, show, pause, resume and delete, per API key, with clear errors', async () => {
       const c = await startCoordinator({
-        processMetrics: false,
         db: await backend.create(),
         dataDir: tmp,
         log: pino({ level: 'silent' }),

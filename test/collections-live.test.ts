@@ -79,7 +79,6 @@ for (const backend of backends()) {
       site = await startNewsSite({ articles: 5 });
       hook = await webhookReceiver();
       c = await startCoordinator({
-        processMetrics: false,
         db: await backend.create(),
         dataDir: tmp,
         log: quiet,

@@ -160,7 +160,6 @@ describe('live collection sources: sitemap index, sniffed feed, text page, page 
     site = await startSite();
     embedder = await startEmbeddingServer();
     c = await startCoordinator({
-      processMetrics: false,
       db: join(tmp, 'sward.db'),
       dataDir: tmp,
       log: quiet,

@@ -28,7 +28,6 @@ describe('compliance.json', () => {
   let client: SwardClient;
   before(async () => {
     c = await startCoordinator({
-      processMetrics: false,
       db: join(tmp, 'db.sqlite'),
       dataDir: join(tmp, 'data'),
       log: pino({ level: 'warn' }),

@@ -31,7 +31,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const peer = (db: string, dataDir: string, extra: { logKeyFile?: string } = {}) =>
   startCoordinator({
-    processMetrics: false,
     db,
     dataDir,
     collections: { refresh: false },
@@ -121,7 +120,8 @@ for (const backend of backends()) {
     test('two first starts at once with different keys: one wins, the other is refused', {
       skip: backend.name !== 'postgres',
     }, async () => {
-      const db = await backend.create();
+      // an empty database: both first starts make its schema at once too, under the migration's lock
+      const db = await backend.create({ empty: true });
       const shared = join(tmp, `${backend.name}-race`);
       const a = join(tmp, `${backend.name}-race-a.key`);
       const b = join(tmp, `${backend.name}-race-b.key`);
@@ -178,7 +178,6 @@ describe('one log for coordinators on one PostgreSQL', { skip: !pgBackend }, () 
   test('a background sequencer leaves the log to the holder of the writer lock; flush waits for it', async () => {
     const db = await backend.create();
     const co = await startCoordinator({
-      processMetrics: false,
       db,
       dataDir: join(tmp, 'lock'),
       collections: { refresh: false },

@@ -55,7 +55,6 @@ describe('creators: domain claims and terms', () => {
     resolver.setServers([dns.server]);
     resolveTxt = (name) => resolver.resolveTxt(name);
     c = await startCoordinator({
-      processMetrics: false,
       db: join(tmp, 'db.sqlite'),
       dataDir: join(tmp, 'data'),
       log: pino({ level: 'warn' }),

@@ -87,7 +87,6 @@ for (const backend of backends())
     let inputJob = '';
     before(async () => {
       c = await startCoordinator({
-        processMetrics: false,
         db: await backend.create(),
         dataDir: join(tmp, 'data'),
         log: pino({ level: 'warn' }),

@@ -53,7 +53,6 @@ const asRecord = (c: { key: string; n: number }[]) => Object.fromEntries(c.map((
 async function reportWorld(backend: Backend) {
   const tmp = mkdtempSync(join(tmpdir(), 'sward-report-'));
   const c: RunningCoordinator = await startCoordinator({
-    processMetrics: false,
     db: await backend.create(),
     dataDir: join(tmp, 'data'),
     log: pino({ level: 'warn' }),

@@ -50,7 +50,6 @@ describe('labelling exports in the dataset catalogue (SQLite)', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sward-labelcat-'));
     co = await startCoordinator({
-      processMetrics: false,
       db: join(dir, 'sward.db'),
       dataDir: dir,
       log: pino({ level: 'silent' }),

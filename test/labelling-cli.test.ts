@@ -17,7 +17,6 @@ let dir: string;
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sward-label-cli-'));
   coord = await startCoordinator({
-    processMetrics: false,
     db: join(dir, 'sward.db'),
     dataDir: dir,
     log: pino({ level: 'silent' }),

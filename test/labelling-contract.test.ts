@@ -47,7 +47,6 @@ for (const backend of backends()) {
     test('bad item files are rejected with line and reason over HTTP, and nothing is stored', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'sward-label-http-'));
       const coord = await startCoordinator({
-        processMetrics: false,
         db: await backend.create(),
         dataDir: dir,
         log: pino({ level: 'silent' }),

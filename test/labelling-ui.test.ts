@@ -39,7 +39,6 @@ let projectId: string;
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sward-label-ui-'));
   coord = await startCoordinator({
-    processMetrics: false,
     db: join(dir, 'sward.db'),
     dataDir: dir,
     log: pino({ level: 'silent' }),

@@ -3,13 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type RunningCoordinator, startCoordinator } from '@sward/coordinator';
+import type { RunningCoordinator } from '@sward/coordinator';
 import { generateIdentity, type Identity, signBytes, signEnrolment, signRegistration } from '@sward/core';
 import { startNode } from '@sward/node';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { pino } from 'pino';
 import { schedulerFor } from '../packages/coordinator/src/open-store.js';
+import { quietCoordinator } from './support/api-call.js';
 import { backends } from './support/backends.js';
 
 const AUTH_PREFIX = 'sward-node-auth:v1:'; // docs/PROTOCOL.md, node login
@@ -68,15 +69,7 @@ async function waitFor(cond: () => Promise<boolean>): Promise<void> {
 }
 
 async function start(db: string) {
-  co = await startCoordinator({
-    processMetrics: false,
-    db,
-    dataDir: dir,
-    scheduler: { hostDelayMs: 0 },
-    collections: { refresh: false },
-    checkpoints: { everyMs: 3_600_000 },
-    log: pino({ level: 'silent' }),
-  });
+  co = await quietCoordinator(db, dir, { scheduler: { hostDelayMs: 0 } });
 }
 
 for (const backend of backends())
@@ -315,7 +308,8 @@ for (const backend of backends())
 for (const backend of backends())
   test(`old databases: legacy operator names are kept, reserved and claimable only by their nodes: ${backend.name}`, async () => {
     dir = mkdtempSync(join(tmpdir(), 'sward-operators-old-'));
-    const db = backend.name === 'sqlite' ? join(dir, 'sward.db') : await backend.create();
+    // empty: the tables below are an old version's, which the coordinator's start then migrates
+    const db = backend.name === 'sqlite' ? join(dir, 'sward.db') : await backend.create({ empty: true });
     const legacyNode = generateIdentity();
     const old = [
       `CREATE TABLE rw_operators (operator TEXT PRIMARY KEY, referral_code TEXT NOT NULL UNIQUE, referred_by TEXT,

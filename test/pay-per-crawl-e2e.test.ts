@@ -40,7 +40,6 @@ describe('pay-per-crawl', () => {
       },
     });
     c = await startCoordinator({
-      processMetrics: false,
       db: join(tmp, 'db.sqlite'),
       dataDir: join(tmp, 'data'),
       log: pino({ level: 'debug' }, sink),
@@ -260,7 +259,6 @@ describe('pay-per-crawl: one budget, several node processes at once', () => {
   const nodes: Proc[] = [];
   before(async () => {
     c = await startCoordinator({
-      processMetrics: false,
       db: join(tmp, 'db.sqlite'),
       dataDir: join(tmp, 'data'),
       log: pino({ level: 'silent' }),

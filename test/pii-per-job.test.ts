@@ -41,7 +41,6 @@ describe('personal data kept or redacted per job', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     siteUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const c = await startCoordinator({
-      processMetrics: false,
       db: join(tmp, 'db.sqlite'),
       dataDir: join(tmp, 'data'),
       log: pino({ level: 'warn' }),

@@ -4,11 +4,17 @@
 // to another tenant.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type RunningCoordinator, startCoordinator } from '@sward/coordinator';
+import type { RunningCoordinator } from '@sward/coordinator';
 import type { Scope } from '@sward/core';
 import { SwardApiError, SwardClient } from '@sward/sdk';
-import { pino } from 'pino';
-import { type Answer, caller, coordinatorOn, nodeSession, work } from './support/api-call.js';
+import {
+  type Answer,
+  caller,
+  coordinatorOn,
+  nodeSession,
+  quietCoordinator,
+  work,
+} from './support/api-call.js';
 import { backends } from './support/backends.js';
 import { run } from './support/cli-run.js';
 
@@ -35,15 +41,7 @@ for (const backend of backends())
       (await co.store.auth.createApiKey({ name: tenant, tenant, role: 'customer', scopes, ...limits })).key;
 
     /** A second coordinator process's worth: its own app and memory, the same database and data folder. */
-    const replicaOnSameDb = () =>
-      startCoordinator({
-        processMetrics: false,
-        db,
-        dataDir: dir,
-        collections: { refresh: false },
-        checkpoints: { everyMs: 3_600_000 },
-        log: pino({ level: 'silent' }),
-      });
+    const replicaOnSameDb = () => quietCoordinator(db, dir);
 
     before(async () => {
       ({ co, db, dir, stop } = await coordinatorOn(backend, {

@@ -1,16 +1,31 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { rewardsPolicy } from '@sward/coordinator';
-import { simulateSybilWeek } from './support/sybil-world.js';
+import type { simulateSybilWeek } from './support/sybil-world.js';
+import { callInWorker } from './support/worker-call.js';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 
+/**
+ * The simulated weeks on a worker thread (support/worker-call.ts: the test runner's promise tracking doubled
+ * their CPU); one thread for both, as a second one loads the coordinator's modules again.
+ */
+type Policy = ReturnType<typeof rewardsPolicy>;
+type Week = Awaited<ReturnType<typeof simulateSybilWeek>>;
+const weeks = (a: Policy, b: Policy) =>
+  callInWorker<[Week, Week]>(new URL('./support/sybil-world.ts', import.meta.url), 'simulateSybilWeeks', [
+    a,
+    b,
+  ]);
+
 /** Issue 13 point 4: the world is described in support/sybil-world.ts; figures in docs/BENCHMARKS.md. */
 test('sybil signals: ≤1% of 1,000 honest operators flagged, ≥90% of farm nodes flagged, farms paid no more than their work', async () => {
   const base = { epochMs: 7 * DAY, availability: { slotMs: HOUR } } as const;
-  const sward = await simulateSybilWeek(rewardsPolicy(base));
-  const off = await simulateSybilWeek(rewardsPolicy({ ...base, sybil: { enabled: false } }));
+  const [sward, off] = await weeks(
+    rewardsPolicy(base),
+    rewardsPolicy({ ...base, sybil: { enabled: false } }),
+  );
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
   const lines = sward.farms.map(
     (f, i) =>

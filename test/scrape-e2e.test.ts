@@ -28,7 +28,6 @@ describe('POST /v1/scrape: one URL through a node, answered at once', () => {
   before(async () => {
     site = await startSampleSite({ pages: 6, politeness: false, slowMs: 30_000 });
     c = await startCoordinator({
-      processMetrics: false,
       db: join(tmp, 'db.sqlite'),
       dataDir: join(tmp, 'data'),
       log: pino({ level: 'warn' }),

@@ -15,7 +15,6 @@ test('a coordinator commits to its spot-check keys in checkpoints, keeps them ou
   const dir = mkdtempSync(join(tmpdir(), 'sward-spot-audit-'));
   const lines: string[] = [];
   const co = await startCoordinator({
-    processMetrics: false,
     db: join(dir, 'sward.db'),
     dataDir: dir,
     scheduler: { hostDelayMs: 0 },

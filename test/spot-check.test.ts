@@ -60,7 +60,6 @@ test('spot checks catch a node that alters 10% of pages, and spare honest nodes 
   const quiet = pino({ level: process.env.DEBUG_SPOT ? 'warn' : 'silent' });
   const site = await changingSite();
   const c = await startCoordinator({
-    processMetrics: false,
     db: join(tmp, 'db.sqlite'),
     dataDir: join(tmp, 'data'),
     log: quiet,

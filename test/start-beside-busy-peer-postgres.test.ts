@@ -28,7 +28,8 @@ describe('PostgreSQL: a coordinator starting beside a busy peer', { skip: !pgBac
   const backend = pgBackend as NonNullable<typeof pgBackend>;
 
   test('starts while a peer holds every table for writing, and the peer commits', async () => {
-    const db = await backend.create();
+    // empty, not a migrated copy: the first start below makes the schema, as a new deployment's does
+    const db = await backend.create({ empty: true });
     const dir = mkdtempSync(join(tmpdir(), 'sward-start-busy-'));
     // Closed in this order at the end: the coordinators and connections, then the database.
     const closers: (() => Promise<unknown>)[] = [];

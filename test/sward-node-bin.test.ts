@@ -27,7 +27,6 @@ const plainEnv = (): NodeJS.ProcessEnv => {
 test('sward-node fetches for a coordinator, stops on SIGTERM and lists what it fetched', async () => {
   const site = await startSampleSite({ pages: 10 });
   const coordinator = await startCoordinator({
-    processMetrics: false,
     db: join(dir, 'sward.db'),
     dataDir: join(dir, 'coordinator'),
     log: pino({ level: 'silent' }),

@@ -32,7 +32,6 @@ describe('publishers’ usage preferences, per purpose', () => {
   const blobs = new BlobStore(join(tmp, 'data', 'blobs'));
   before(async () => {
     c = await startCoordinator({
-      processMetrics: false,
       db: join(tmp, 'db.sqlite'),
       dataDir: join(tmp, 'data'),
       log: pino({ level: 'warn' }),

@@ -36,7 +36,6 @@ describe('sward verify checks the file anchor chain link by link', () => {
     const site = await startSampleSite({ pages: 10, crawlDelay: 0 });
     // A checkpoint per leaf or two: the bundle carries several anchors, so its chain has links to break.
     const c = await startCoordinator({
-      processMetrics: false,
       db: join(tmp, 'db.sqlite'),
       dataDir: join(tmp, 'data'),
       log: pino({ level: 'warn' }),

@@ -34,7 +34,6 @@ describe('sward verify catches tampering', () => {
     const quiet = pino({ level: 'warn' });
     const site = await startSampleSite({ pages: 10, crawlDelay: 0 });
     const c = await startCoordinator({
-      processMetrics: false,
       db: join(tmp, 'db.sqlite'),
       dataDir: join(tmp, 'data'),
       log: quiet,

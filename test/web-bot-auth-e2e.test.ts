@@ -31,7 +31,6 @@ describe('Web Bot Auth', () => {
   let guarded: WebBotAuthSite;
   before(async () => {
     c = await startCoordinator({
-      processMetrics: false,
       db: join(tmp, 'db.sqlite'),
       dataDir: join(tmp, 'data'),
       log: pino({ level: 'warn' }),

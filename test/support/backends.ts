@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { copyFromTemplate } from './pg-template.js';
 
 /**
  * The storage backends a contract suite runs against. SWARD_TEST_BACKENDS=sqlite,postgres filters them
@@ -10,8 +11,12 @@ import pg from 'pg';
  */
 export interface Backend {
   name: 'sqlite' | 'postgres';
-  /** Creates an empty database and returns its location for openStore / --db. */
-  create(): Promise<string>;
+  /**
+   * Creates a fresh database and returns its location for openStore / --db. On PostgreSQL it is a copy of a
+   * migrated template (pg-template.ts), as a store would leave an empty database on opening it; `empty`
+   * gives a database with no schema at all, for a test of the migrations themselves. SQLite's is always empty.
+   */
+  create(options?: { empty?: boolean }): Promise<string>;
   cleanup(): Promise<void>;
 }
 
@@ -42,12 +47,16 @@ export function postgresBackend(): Backend {
   const dbs: string[] = [];
   return {
     name: 'postgres',
-    async create() {
+    async create({ empty = false } = {}) {
       const name = `sward_test_${randomBytes(6).toString('hex')}`;
       const c = new pg.Client({ connectionString: PG_ADMIN_URL });
       await c.connect();
-      await c.query(`CREATE DATABASE ${name}`);
-      await c.end();
+      try {
+        if (empty) await c.query(`CREATE DATABASE ${name}`);
+        else await copyFromTemplate(c, PG_ADMIN_URL, name);
+      } finally {
+        await c.end();
+      }
       dbs.push(name);
       const u = new URL(PG_ADMIN_URL);
       u.pathname = `/${name}`;

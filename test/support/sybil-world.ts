@@ -234,3 +234,10 @@ export async function simulateSybilWeek(policy: RewardsPolicy, seed = 13) {
     }),
   };
 }
+
+/** simulateSybilWeek for each policy in turn: one worker thread's work (rewards-sybil-simulation.test.ts). */
+export async function simulateSybilWeeks(policies: RewardsPolicy[], seed = 13) {
+  const weeks = [];
+  for (const policy of policies) weeks.push(await simulateSybilWeek(policy, seed));
+  return weeks;
+}
