@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import * as answers from './node-answers.js';
 
-export * from './operator-signing.js';
-
 /**
  * Operators are accounts (docs/PROTOCOL.md "Operators"): an operator holds its own ed25519 key,
  * registers once with it (choosing, only then, who referred it), and enrols each node by signing the
