@@ -26,8 +26,8 @@ export * from './noai-header.js';
 // The publisher-signal parsers (AIPREF, Content Signals, RSL) are the subpath `@sward/core/usage-policy`:
 // their XML, HTML and structured-field parsers add ~12 MiB and ~200 ms to every import of this entry.
 export * from './node-protocol-wire.js';
-export * from './operator-views-wire.js';
 export * from './operator-signing.js';
+export * from './operator-views-wire.js';
 export * from './operator-wire.js';
 export * from './pay-per-crawl.js';
 export * from './policy/index.js';
