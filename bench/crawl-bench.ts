@@ -25,7 +25,15 @@ import { fileURLToPath } from 'node:url';
 import { startSampleSite } from '@sward/testsites';
 import { swardNodeArgs } from '../test/support/processes.js';
 import { formatSummary, inclusiveShare, startProfiler, summarise } from './support-cpuprofile.js';
-import { emitResult, kernelPeakRss, machineFacts, mib, runChild, sampleRss } from './support-proc.js';
+import {
+  emitResult,
+  kernelPeakRss,
+  machineFacts,
+  mib,
+  runChild,
+  sampleRss,
+  swardCrawlArgs,
+} from './support-proc.js';
 import {
   otherThreads,
   procCpu,
@@ -520,21 +528,7 @@ async function swardProcsRun(
   await new Promise((r) => setTimeout(r, 250));
   const first = sampleCpu();
   const t0 = first.at;
-  const crawl = start([
-    'crawl',
-    `${site}/`,
-    '--coordinator',
-    url,
-    '--api-key',
-    key,
-    '--max-pages',
-    '1000000',
-    '--max-depth',
-    '100',
-    '--out',
-    join(work, 'out'),
-    '--json',
-  ]);
+  const crawl = start(swardCrawlArgs(site, url, key, join(work, 'out')));
   crawlPid = crawl.child.pid as number;
   // Bounded: a crawl that has not finished in 10 minutes is a failure, not a slow result.
   const timeout = setTimeout(() => crawl.child.kill('SIGKILL'), 600_000);

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSampleSite } from '@sward/testsites';
+import { swardCrawlArgs } from './support-proc.js';
 
 const argv = process.argv.slice(2);
 const dash = argv.indexOf('--');
@@ -111,22 +112,7 @@ await sleep(8000);
 const pid = String(node.child.pid);
 
 async function crawl(siteUrl: string, out: string): Promise<number> {
-  const c = start(process.execPath, [
-    bin,
-    'crawl',
-    `${siteUrl}/`,
-    '--coordinator',
-    url,
-    '--api-key',
-    key,
-    '--max-pages',
-    '1000000',
-    '--max-depth',
-    '100',
-    '--out',
-    join(work, out),
-    '--json',
-  ]);
+  const c = start(process.execPath, [bin, ...swardCrawlArgs(siteUrl, url, key, join(work, out))]);
   const code = await c.exited;
   if (code !== 0) throw new Error(`sward crawl exited ${code}: ${c.out().slice(-500)}`);
   return (JSON.parse(c.out()) as { job: { stored: number } }).job.stored;

@@ -74,3 +74,20 @@ export function runChild<T>(script: string, args: string[], nodeFlags: string[] 
     });
   });
 }
+
+/** `sward crawl` of a whole site as the benchmarks run it: no page or depth limit, JSON summary to stdout. */
+export const swardCrawlArgs = (site: string, coordinator: string, apiKey: string, out: string): string[] => [
+  'crawl',
+  `${site}/`,
+  '--coordinator',
+  coordinator,
+  '--api-key',
+  apiKey,
+  '--max-pages',
+  '1000000',
+  '--max-depth',
+  '100',
+  '--out',
+  out,
+  '--json',
+];
