@@ -14,6 +14,7 @@ import { pino } from 'pino';
 import type { Browser } from 'playwright-core';
 import { type Backend, backends } from './support/backends.js';
 import { checkPage, launch, VIEWS, type View } from './support/console-world.js';
+import { jobDone } from './support/job-wait.js';
 import { loopbackNode } from './support/nodes.js';
 import { sward } from './support/processes.js';
 
@@ -64,8 +65,10 @@ async function reportWorld(backend: Backend) {
   const usage = await startUsagePolicySite();
   const trainJob = (await client.createCrawl({ seed: `${sample.url}/`, maxPages: 40, purpose: 'train' })).id;
   const inputJob = (await client.createCrawl({ seed: `${usage.url}/`, maxPages: 100, purpose: 'input' })).id;
-  await client.waitForJob(trainJob, undefined, 100);
-  await client.waitForJob(inputJob, undefined, 100);
+  // both crawls within 150 s (alone they take a few): under the file's 240 s, so a stall names itself
+  const deadline = Date.now() + 150_000;
+  await jobDone(client, trainJob, deadline);
+  await jobDone(client, inputJob, deadline);
   const a = await client.createDatasetBuild({
     from: { jobs: [trainJob, inputJob] },
     purpose: 'train',
