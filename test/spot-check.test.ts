@@ -118,7 +118,26 @@ test('spot checks catch a node that alters 10% of pages, and spare honest nodes 
     }
   }
   const liarScore = await credibility(liar.id);
-  assert.ok(liarScore < 0.95, `liar caught within ${MAX_JOBS} jobs (credibility ${liarScore} after ${jobs})`);
+  if (liarScore >= 0.95) {
+    // Say why (seen once in a loaded full run, session 13, not reproduced): did the liar capture altered pages,
+    // were they drawn for a check, and how did the checks of its captures end?
+    const facts = await c.store.db.all<Record<string, unknown>>(
+      `SELECT o.node_id AS node, count(DISTINCT o.id) AS captures,
+              count(DISTINCT CASE WHEN d.selected = 1 THEN o.id END) AS drawn,
+              count(DISTINCT s.id) AS checks, count(DISTINCT CASE WHEN s.agrees = 0 THEN s.id END) AS disagreed
+         FROM captures o LEFT JOIN spot_check_draws d ON d.capture_id = o.id
+         LEFT JOIN spot_checks s ON s.capture_id = o.id GROUP BY o.node_id`,
+    );
+    const altered = (
+      await c.store.db.all<{ url: string }>('SELECT requested_url AS url FROM captures WHERE node_id = ?', [
+        liar.id,
+      ])
+    ).filter((r) => alters(r.url)).length;
+    assert.fail(
+      `liar not caught within ${MAX_JOBS} jobs (credibility ${liarScore} after ${jobs}); liar ${liar.id.slice(0, 8)} ` +
+        `captured ${altered} altered pages; per node: ${JSON.stringify(facts)}`,
+    );
+  }
   for (const h of honest)
     assert.ok((await credibility(h.id)) >= 0.95, `honest node ${h.id.slice(0, 8)} keeps its credibility`);
   const agreeing = await c.store.db.get<{ n: number }>(
