@@ -32,6 +32,7 @@ import {
   mib,
   runChild,
   sampleRss,
+  swardBenchCoordinatorArgs,
   swardCrawlArgs,
 } from './support-proc.js';
 import {
@@ -448,16 +449,7 @@ async function swardProcsRun(
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const coord = start(
-    [
-      'coordinator',
-      '--db',
-      join(work, 'sward.db'),
-      '--port',
-      String(port),
-      '--host-delay-ms',
-      '0',
-      '--no-politeness',
-    ],
+    swardBenchCoordinatorArgs(join(work, 'sward.db'), port),
     [
       '--import',
       fileURLToPath(new URL('./support-sqlite-count.mjs', import.meta.url)),

@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSampleSite } from '@sward/testsites';
-import { swardCrawlArgs } from './support-proc.js';
+import { swardNodeArgs } from '../test/support/processes.js';
+import { swardBenchCoordinatorArgs, swardCrawlArgs } from './support-proc.js';
 
 const argv = process.argv.slice(2);
 const dash = argv.indexOf('--');
@@ -66,35 +67,10 @@ process.on('exit', () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
 });
 const port = 20_000 + Math.floor(Math.random() * 20_000);
-const coord = start(process.execPath, [
-  bin,
-  'coordinator',
-  '--db',
-  join(work, 'sward.db'),
-  '--port',
-  String(port),
-  '--host-delay-ms',
-  '0',
-  '--no-politeness',
-]);
+const coord = start(process.execPath, [bin, ...swardBenchCoordinatorArgs(join(work, 'sward.db'), port)]);
 const key = (await coord.waitFor(/first API key \(shown once, stored hashed\): (sk_\S+)/))[1] as string;
 const url = `http://127.0.0.1:${port}`;
-const nodeArgs = [
-  ...nodeFlags,
-  bin,
-  'node',
-  '--coordinator',
-  url,
-  '--key',
-  join(work, 'node.key'),
-  '--log-file',
-  join(work, 'log.jsonl'),
-  '--state-file',
-  join(work, 'state.json'),
-  '--allow-private',
-  '--max-concurrent',
-  '4',
-];
+const nodeArgs = [...nodeFlags, bin, ...swardNodeArgs(url, work), '--max-concurrent', '4'];
 // SWARD_CG_WRAP (with SWARD_CG_PLAIN=1): a command the node runs under, e.g. "strace -f -c -o FILE"
 const wrap = process.env.SWARD_CG_WRAP?.split(' ').filter(Boolean) ?? [];
 const node = plain

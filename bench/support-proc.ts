@@ -91,3 +91,15 @@ export const swardCrawlArgs = (site: string, coordinator: string, apiKey: string
   out,
   '--json',
 ];
+
+/** A bench coordinator on SQLite at `port`, politeness lifted (the site is ours, on loopback). */
+export const swardBenchCoordinatorArgs = (db: string, port: number): string[] => [
+  'coordinator',
+  '--db',
+  db,
+  '--port',
+  String(port),
+  '--host-delay-ms',
+  '0',
+  '--no-politeness',
+];
