@@ -111,7 +111,7 @@ function pathsOf(x: unknown, at: Path = []): Path[] {
   return out;
 }
 
-interface Mutation {
+export interface Mutation {
   pick: number;
   op: 'set' | 'delete' | 'add' | 'reorder' | 'nullProto' | 'wrap' | 'resize';
   key: string;
@@ -132,11 +132,14 @@ const mutation: fc.Arbitrary<Mutation> = fc.record({
   pick: fc.nat(),
   op: fc.constantFrom('set', 'set', 'set', 'delete', 'add', 'reorder', 'nullProto', 'wrap'),
   key: fc.constantFrom(...KEYS),
-  // A copy: the edge values are shared, and a later mutation may change what it was given.
-  value: edgeValue.map(copy),
+  // apply() copies it: the edge values are shared, and a later mutation may change what it was given.
+  value: edgeValue,
 });
 
-function apply(root: unknown, m: Mutation): unknown {
+export function apply(root: unknown, mutation: Mutation): unknown {
+  // A copy of the value, every time: fast-check reuses a run's mutations while it shrinks, and a value put in
+  // the tree may be changed there by a later mutation; sharing it made a counterexample that did not replay.
+  const m = { ...mutation, value: copy(mutation.value) };
   const paths = pathsOf(root);
   const path = paths[m.pick % paths.length] as Path;
   const change = (x: unknown): unknown => {
@@ -203,7 +206,7 @@ export function* everySingleMutation(base: unknown): Generator<unknown> {
     ...ARRAY_LENGTHS.map((n) => ({ op: 'resize' as const, key: String(n), value: null })),
   ];
   for (let pick = 0; pick < count; pick++)
-    for (const o of ops) yield apply(structuredClone(base), { pick, ...o, value: copy(o.value) });
+    for (const o of ops) yield apply(structuredClone(base), { pick, ...o });
 }
 
 /** `base` (a JSON value) after one to three mutations: a value set, a key deleted or added, keys reordered… */
