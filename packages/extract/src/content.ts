@@ -1,5 +1,6 @@
 import { Element as ElementNode } from 'domhandler';
 import { withoutAdjacentRepeats } from './adjacent-repeats.js';
+import { type BlockModel, reviseBlocks, SHIPPED_BLOCK_MODEL } from './block-model.js';
 import { shownPrice, withoutCardActions } from './card-actions.js';
 import { cleanTree, redundantLink } from './clean.js';
 import {
@@ -61,7 +62,12 @@ export interface ContentHints {
 }
 
 /** Finds the main content of a parsed page (mutates the tree: boilerplate is removed). */
-export function mainContent(doc: Document, type?: PageType, hints: ContentHints = {}): MainContent {
+export function mainContent(
+  doc: Document,
+  type?: PageType,
+  hints: ContentHints = {},
+  model: BlockModel | null = SHIPPED_BLOCK_MODEL,
+): MainContent {
   const { product } = hints;
   const pageType = type?.type;
   // a page of items: a listing (posts, results) or a collection (a shop's category)
@@ -181,9 +187,13 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   const unrepeated = shop ? once(rendered) : rendered;
   // a listing's cards drawn twice over (one copy a screen size)
   const single = itemPage ? withoutAdjacentRepeats(unrepeated) : unrepeated;
-  const blocks = pageType === 'product' ? withoutRepeats(single) : single;
-  if (pageType === 'product' && !anchored && unrenderedShell(blocks, product?.name))
+  const ruled = pageType === 'product' ? withoutRepeats(single) : single;
+  if (pageType === 'product' && !anchored && unrenderedShell(ruled, product?.name))
     return { blocks: [], nodes: [], shell: true };
+  // the learned second look at which paragraphs are content (block-model.ts)
+  const revised = model ? reviseBlocks(body, ruled, nodes, type, model) : null;
+  const blocks = revised ? revised.blocks : ruled;
+  if (revised) nodes = revised.nodes;
   if (blocks.length) return anchored ? { blocks, nodes, anchored } : { blocks, nodes };
   // nothing article-like: a partial document (all remaining text) beats an empty one
   const all = renderBlocks([body]);
