@@ -1,6 +1,5 @@
 import { Element as ElementNode } from 'domhandler';
 import { withoutAdjacentRepeats } from './adjacent-repeats.js';
-import { type BlockModel, reviseBlocks, SHIPPED_BLOCK_MODEL } from './block-model.js';
 import { shownPrice, withoutCardActions } from './card-actions.js';
 import { cleanTree, redundantLink } from './clean.js';
 import {
@@ -62,12 +61,7 @@ export interface ContentHints {
 }
 
 /** Finds the main content of a parsed page (mutates the tree: boilerplate is removed). */
-export function mainContent(
-  doc: Document,
-  type?: PageType,
-  hints: ContentHints = {},
-  model: BlockModel | null = SHIPPED_BLOCK_MODEL,
-): MainContent {
+export function mainContent(doc: Document, type?: PageType, hints: ContentHints = {}): MainContent {
   const { product } = hints;
   const pageType = type?.type;
   // a page of items: a listing (posts, results) or a collection (a shop's category)
@@ -187,13 +181,9 @@ export function mainContent(
   const unrepeated = shop ? once(rendered) : rendered;
   // a listing's cards drawn twice over (one copy a screen size)
   const single = itemPage ? withoutAdjacentRepeats(unrepeated) : unrepeated;
-  const ruled = pageType === 'product' ? withoutRepeats(single) : single;
-  if (pageType === 'product' && !anchored && unrenderedShell(ruled, product?.name))
+  const blocks = pageType === 'product' ? withoutRepeats(single) : single;
+  if (pageType === 'product' && !anchored && unrenderedShell(blocks, product?.name))
     return { blocks: [], nodes: [], shell: true };
-  // the learned second look at which paragraphs are content (block-model.ts)
-  const revised = model ? reviseBlocks(body, ruled, nodes, type, model) : null;
-  const blocks = revised ? revised.blocks : ruled;
-  if (revised) nodes = revised.nodes;
   if (blocks.length) return anchored ? { blocks, nodes, anchored } : { blocks, nodes };
   // nothing article-like: a partial document (all remaining text) beats an empty one
   const all = renderBlocks([body]);

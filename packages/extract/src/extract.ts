@@ -1,4 +1,3 @@
-import { type BlockModel, SHIPPED_BLOCK_MODEL } from './block-model.js';
 import { mainContent } from './content.js';
 import { decodeHtml } from './decode.js';
 import { type Element, firstByName, parseHtml } from './dom.js';
@@ -78,16 +77,8 @@ const DEFAULT_MAX_CHARS = 4 * 1024 * 1024;
 const STRIP_WHEN_HUGE = /<(script|style|svg)\b[^>]*>[\s\S]*?<\/\1\s*>|<!--[\s\S]*?-->/gi;
 const WORD = /[\p{L}\p{N}_]+/gu;
 
-/**
- * HTML (string or bytes) to a clean document. Never throws: problems end up in `warnings`/`reason`.
- * `model` is the learned block model's weights (block-model.ts): the shipped ones unless a test or the
- * training script (bench/train-block-model.ts) passes others, or null for the hand rules alone.
- */
-export function extract(
-  html: string | Uint8Array,
-  opts: ExtractOptions = {},
-  model: BlockModel | null = SHIPPED_BLOCK_MODEL,
-): ExtractedDocument {
+/** HTML (string or bytes) to a clean document. Never throws: problems end up in `warnings`/`reason`. */
+export function extract(html: string | Uint8Array, opts: ExtractOptions = {}): ExtractedDocument {
   const warnings: string[] = [];
   const preset = opts.qualityPreset ?? 'none';
   try {
@@ -109,7 +100,7 @@ export function extract(
     }
     if (!src.trim()) return emptyDoc(opts, preset, warnings, 'empty-input');
     if (looksBinary(src)) return emptyDoc(opts, preset, warnings, 'binary-input');
-    return extractFrom(src, opts, preset, warnings, model);
+    return extractFrom(src, opts, preset, warnings);
   } catch (e) {
     return emptyDoc(opts, preset, warnings, `internal-error: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -120,7 +111,6 @@ function extractFrom(
   opts: ExtractOptions,
   preset: QualityPreset,
   warnings: string[],
-  model: BlockModel | null,
 ): ExtractedDocument {
   const shallow = limitNesting(src);
   const { doc, flattened } = parseHtml(shallow.html);
@@ -144,7 +134,7 @@ function extractFrom(
   const body = firstByName(doc, 'body') ?? firstByName(doc, 'html') ?? (doc as unknown as Element);
   const links = collectLinks(body, base);
   const itemUrls = structured.itemLists.flatMap((l) => l.items.map((i) => i.url).filter((u) => u !== null));
-  let main = mainContent(doc, pageType, { product: structured.products[0], itemUrls, url: base }, model);
+  let main = mainContent(doc, pageType, { product: structured.products[0], itemUrls, url: base });
   let text = main.blocks.map((b) => b.text).join('\n\n');
   // pathological pages (very deep or huge) skip the second opinion: Readability is
   // superlinear on them and they are not articles anyway
