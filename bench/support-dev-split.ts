@@ -1,6 +1,7 @@
-// The development split of WCXB cut in two by site (bench/dev-split.ts scores the halves, and
-// bench/train-block-model.ts trains on "tune" and judges on "check"). A page's half is the first byte of
-// sha256(its domain): even → tune, odd → check, so the halves never change and one site never sits in both.
+// The development split of WCXB cut in two by site: bench/dev-split.ts scores the halves (and the learned
+// block model experiment, commit 3904aec, trained on "tune" and was judged on "check"). A page's half is the
+// first byte of sha256(its domain): even → tune, odd → check, so the halves never change and one site never
+// sits in both.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
