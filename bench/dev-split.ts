@@ -1,17 +1,15 @@
 // The development split of WCXB cut in two by site, for choosing extraction rules that generalise: design a
 // rule looking at "tune" pages only, and keep it only if the "check" half gains too (or is unchanged with a
 // strong structural reason). Session 12's dev gains did not carry over to the held-out split; session 13
-// worked this way (docs/BENCHMARKS.md, "Session 13"). A page's half is the first byte of sha256(its domain):
-// even → tune, odd → check, so the halves never change and one site never sits in both.
+// worked this way (docs/BENCHMARKS.md, "Session 13"). The halves are support-dev-split.ts's.
 //   node --conditions=source --import tsx bench/dev-split.ts --data DIR [--type T] [--pages] [--save F] [--diff F]
 // DIR holds wcxb-dev/ (and article-extraction/, scored too unless --type is given), as for `npm run eval`.
 // --save writes every page's scores and text; --diff compares with such a file and lists the pages that moved.
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { devHalves, type Half } from './support-dev-split.js';
 import {
-  EvalDataError,
   loadExtractionSet,
   predictSet,
   scoreShingle,
@@ -24,7 +22,7 @@ interface PageScore {
   P: number;
   R: number;
   type: string;
-  half: 'tune' | 'check';
+  half: Half;
   text: string;
 }
 
@@ -37,21 +35,7 @@ const { values } = parseArgs({
     diff: { type: 'string' },
   },
 });
-if (!values.data)
-  throw new EvalDataError('--data DIR (or SWARD_EVAL_DIR) is required: the folder holding wcxb-dev/');
-const dev = join(resolve(values.data), 'wcxb-dev');
-const metaFile = join(dev, 'metadata.json');
-if (!existsSync(metaFile)) throw new EvalDataError(`no metadata.json in ${dev}`);
-const meta = (JSON.parse(readFileSync(metaFile, 'utf8')) as { files: Record<string, { domain?: string }> })
-  .files;
-
-/** tune or check, by the page's site (its id when the metadata names no domain). */
-const halfOf = (id: string): PageScore['half'] =>
-  (createHash('sha256')
-    .update(meta[id]?.domain ?? id)
-    .digest()[0] as number) & 1
-    ? 'check'
-    : 'tune';
+const { dev, halfOf } = devHalves(values.data);
 
 const ds = loadExtractionSet(dev);
 const ids = ds.ids.filter((id) => !values.type || ds.truth[id]?.type === values.type);
@@ -98,7 +82,7 @@ if (values.pages)
   for (const [id, r] of Object.entries(per).sort(([, a], [, b]) => a.F - b.F))
     process.stdout.write(`${id} ${r.type} ${r.half} F ${f(r.F)} P ${f(r.P)} R ${f(r.R)}\n`);
 if (values.save) writeFileSync(resolve(values.save), JSON.stringify(per));
-const sh = join(resolve(values.data), 'article-extraction');
+const sh = join(dev, '..', 'article-extraction');
 if (!values.type && existsSync(sh)) {
   const set = loadExtractionSet(sh);
   process.stdout.write(
