@@ -274,20 +274,14 @@ test('files run in the order given, not by name (`node --test <files>` sorts the
       `import { test } from 'node:test'; test('${name} runs', () => {${name === 'b' ? " throw new Error('b fails');" : ''} });\n`,
     );
   const script = fileURLToPath(new URL('../scripts/run-test-files.mjs', import.meta.url));
+  const runFiles = (...args: string[]) =>
+    spawnSync(process.execPath, [script, ...args], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_TEST_CONTEXT: undefined },
+    });
   const out = join(dir, 'run.jsonl');
-  const r = spawnSync(
-    process.execPath,
-    [
-      script,
-      '--concurrency=1',
-      '--timeout=60000',
-      `--durations=${out}`,
-      'c.test.mjs',
-      'a.test.mjs',
-      'b.test.mjs',
-    ],
-    { cwd: dir, encoding: 'utf8', env: { ...process.env, NODE_TEST_CONTEXT: undefined } },
-  );
+  const r = runFiles('--concurrency=1', `--durations=${out}`, 'c.test.mjs', 'a.test.mjs', 'b.test.mjs');
   assert.equal(r.status, 1, r.stdout + r.stderr);
   const ran = [...r.stdout.matchAll(/^(?:not )?ok \d+ - (\w) runs$/gm)].map((m) => m[1]);
   assert.deepEqual(ran, ['c', 'a', 'b']);
@@ -296,11 +290,7 @@ test('files run in the order given, not by name (`node --test <files>` sorts the
     .split('\n')
     .map((l) => JSON.parse(l)[0]);
   assert.deepEqual(timed, ['c.test.mjs', 'a.test.mjs', 'b.test.mjs']);
-  const passing = spawnSync(process.execPath, [script, 'a.test.mjs', 'c.test.mjs'], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, NODE_TEST_CONTEXT: undefined },
-  });
+  const passing = runFiles('--timeout=60000', 'a.test.mjs', 'c.test.mjs');
   assert.equal(passing.status, 0, passing.stdout);
 });
 
