@@ -24,7 +24,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { reportChecks, startChecks } from './background-checks.mjs';
 import { groupFiles } from './test-groups.mjs';
-import { guessMs, knownDurations, orderFiles, recordDurations } from './test-order.mjs';
+import { guessMs, orderFiles, readDurations, recordDurations } from './test-order.mjs';
 
 const args = process.argv.slice(2);
 const withChecks = args.includes('--checks');
@@ -50,9 +50,7 @@ const durationsFile = join(cache, 'test-durations.json');
 const groupsDir = relative(process.cwd(), join(cache, 'test-groups', String(process.pid)));
 const { paths: units, members } =
   process.env.SWARD_TEST_GROUPS === '0' ? { paths: files, members: {} } : groupFiles(files, groupsDir);
-// this clone's own durations, else the committed ones of a reference run (a fresh clone has none of its own)
-const committedDurations = fileURLToPath(new URL('./test-durations.json', import.meta.url));
-const ordered = orderFiles(units, knownDurations(durationsFile, committedDurations), (unit) =>
+const ordered = orderFiles(units, readDurations(durationsFile), (unit) =>
   members[unit] ? members[unit].reduce((sum, f) => sum + guessMs(f), 0) : guessMs(unit),
 );
 

@@ -1,11 +1,9 @@
 // The order run-tests.mjs hands test files to node's runner, which starts them in that order as its slots
 // free up: longest first, so the last file to start is a short one and both cores stay busy to the end
 // (alphabetical order started the 80-second chaos test two thirds of the way in).
-// Durations come from the previous runs on this machine (recordDurations) and, for a file this clone never
-// timed, from scripts/test-durations.json (committed, a run on the reference machine: a fresh clone, CI's,
-// has no runs of its own, and by guesses alone it started the 20-file unit groups first and the 50-second
-// files last); a file timed by neither is guessed from its place and name, and goes before timed files of
-// the same guess, since a new file is often the one a change is about.
+// Durations come from the previous runs on this machine (recordDurations); a file never timed is guessed
+// from its place and name, and goes before timed files of the same guess, since a new file is often the
+// one a change is about.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -50,26 +48,6 @@ export function readDurations(path) {
   } catch {
     return {};
   }
-}
-
-/**
- * The durations to order a run by: this clone's own recorded ones (`local`) over the committed defaults
- * (`committed`), file by file, so a file this clone has timed goes by its own time.
- */
-export function knownDurations(local, committed) {
-  return { ...readDurations(committed), ...readDurations(local) };
-}
-
-/**
- * The committed defaults' text from this clone's durations: files that still exist (a group by its key),
- * rounded to a tenth of a second and sorted by name, so refreshing them changes only the lines that moved.
- */
-export function committedDurationsText(durations, exists) {
-  const kept = Object.keys(durations)
-    .filter((f) => /(^|\/)test-groups\//.test(f) || exists(f))
-    .sort()
-    .map((f) => [f, Math.round(durations[f] / 100) * 100]);
-  return `${JSON.stringify(Object.fromEntries(kept), null, 2)}\n`;
 }
 
 /** Adds this run's durations (lines of JSON [file, ms] from the reporter) to the stored ones. */

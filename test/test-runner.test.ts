@@ -13,15 +13,7 @@ import { reportChecks, startChecks } from '../scripts/background-checks.mjs';
 // @ts-expect-error: plain JavaScript of the scripts folder, without type declarations
 import { groupFiles } from '../scripts/test-groups.mjs';
 // @ts-expect-error: plain JavaScript of the scripts folder, without type declarations
-import {
-  committedDurationsText,
-  durationKey,
-  guessMs,
-  knownDurations,
-  orderFiles,
-  readDurations,
-  recordDurations,
-} from '../scripts/test-order.mjs';
+import { durationKey, guessMs, orderFiles, readDurations, recordDurations } from '../scripts/test-order.mjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sward-runner-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -181,57 +173,6 @@ test("a run's durations are added to the recorded ones; broken lines and a broke
   assert.deepEqual(readDurations(file), {});
   writeFileSync(file, '[1, 2]');
   assert.deepEqual(readDurations(file), {});
-});
-
-test('a fresh clone orders by the committed durations; a file this clone timed goes by its own time', () => {
-  const committed = join(tmp, 'committed-durations.json');
-  const local = join(tmp, 'fresh-clone', 'durations.json');
-  writeFileSync(
-    committed,
-    JSON.stringify({
-      'node_modules/.cache/sward/test-groups/core-1.test.mjs': 9_000,
-      'test/sybil.test.ts': 50_000,
-      'test/quick-e2e.test.ts': 2_000,
-    }),
-  );
-  const group = 'node_modules/.cache/sward/test-groups/777/core-1.test.mjs';
-  const files = [group, 'test/quick-e2e.test.ts', 'test/sybil.test.ts'];
-  // by guesses alone the group (its members' sum) and the e2e file would start before the 50-second file
-  const guess = (f: string) => (f === group ? 60_000 : guessMs(f));
-  assert.deepEqual(orderFiles(files, readDurations(local), guess), [
-    group,
-    'test/quick-e2e.test.ts',
-    'test/sybil.test.ts',
-  ]);
-  assert.deepEqual(orderFiles(files, knownDurations(local, committed), guess), [
-    'test/sybil.test.ts',
-    group,
-    'test/quick-e2e.test.ts',
-  ]);
-  // this clone's own run says otherwise for one file: its own time wins, the others keep the committed ones
-  recordDurations(local, '["test/quick-e2e.test.ts",70000]\n');
-  assert.deepEqual(orderFiles(files, knownDurations(local, committed), guess), [
-    'test/quick-e2e.test.ts',
-    'test/sybil.test.ts',
-    group,
-  ]);
-  assert.deepEqual(knownDurations(join(tmp, 'none.json'), join(tmp, 'none-either.json')), {});
-});
-
-test('the committed durations keep existing files and groups, rounded to a tenth of a second, sorted', () => {
-  const text = committedDurationsText(
-    {
-      'test/b.test.ts': 1_234.5,
-      'test/gone.test.ts': 5_000,
-      'node_modules/.cache/sward/test-groups/core-2.test.mjs': 40_049,
-      'test/a.test.ts': 99_960,
-    },
-    (f: string) => f !== 'test/gone.test.ts',
-  );
-  assert.equal(
-    text,
-    '{\n  "node_modules/.cache/sward/test-groups/core-2.test.mjs": 40000,\n  "test/a.test.ts": 100000,\n  "test/b.test.ts": 1200\n}\n',
-  );
 });
 
 test("the recorder names each file the runner ran, with its time, from node's own runner events", () => {
