@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Runs the test files it is given with node's test runner, IN THE ORDER GIVEN. run-tests.mjs orders them longest
-// first (test-order.mjs), but `node --test <files>` sorts its file list by name (Node 20.19+, since it expands
-// globs), so that order never reached the runner: files started alphabetically. node:test's run() keeps the
-// list as given, and is what `node --test` itself calls, with the same options.
+// first (test-order.mjs), but `node --test <files>` sorts its file list by name (seen on Node 20.20), so that
+// order never reached the runner: files started alphabetically. node:test's run() keeps the list as given;
+// it takes the same options (concurrency, a file's timeout) and reporters.
 // Usage: node run-test-files.mjs [--concurrency N] [--timeout MS] [--durations FILE] <files…>
 // Reports TAP to stdout (spec on a terminal), each file's duration to FILE (test-durations-reporter.mjs), and
 // exits 1 when a test failed, as `node --test` does.
