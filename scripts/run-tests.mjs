@@ -2,7 +2,8 @@
 // Runs every *.test.ts beside the code and in test/ with node's own test runner. TypeScript runs through
 // the small module hooks of ts-loader/ (esbuild's transform, cached in node_modules/.cache/sward/ts/), not
 // tsx: tsx's hooks cost every test process ~1 CPU-s more to load the coordinator (see ts-loader/hooks.mjs).
-// Node 20's --test does not expand globs, so we list the files here.
+// Node 20's --test does not expand globs, so we list the files here, and hand them to node:test's run()
+// (run-test-files.mjs) in our order: `node --test <files>` sorts them by name.
 // Tests run the TypeScript sources: the "source" export condition points each @sward/* package at its
 // src/index.ts. NODE_OPTIONS carries that to every child process a test starts (`sward` in a child, a
 // coordinator process), so a test never runs a stale dist/. The few tests of the compiled output itself
@@ -81,14 +82,12 @@ const res = await new Promise((resolve) => {
   const child = spawn(
     process.execPath,
     [
-      '--test',
-      `--test-concurrency=${Number.isInteger(concurrency) && concurrency > 0 ? concurrency : 2}`,
-      '--test-timeout=240000',
-      // the usual report (spec on a terminal, TAP otherwise), and the durations for the next run's order
-      `--test-reporter=${process.stdout.isTTY ? 'spec' : 'tap'}`,
-      '--test-reporter-destination=stdout',
-      `--test-reporter=${fileURLToPath(new URL('./test-durations-reporter.mjs', import.meta.url))}`,
-      `--test-reporter-destination=${join(timing, 'run.jsonl')}`,
+      // node:test's run() on the files in our order (`node --test` would sort them by name)
+      fileURLToPath(new URL('./run-test-files.mjs', import.meta.url)),
+      `--concurrency=${Number.isInteger(concurrency) && concurrency > 0 ? concurrency : 2}`,
+      '--timeout=240000',
+      // besides the usual report (spec on a terminal, TAP otherwise), the durations for the next run's order
+      `--durations=${join(timing, 'run.jsonl')}`,
       ...ordered,
     ],
     {

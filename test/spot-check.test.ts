@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -48,8 +47,14 @@ async function changingSite() {
   };
 }
 
-/** A node patched to lie: it rewrites the text of one page in ten before hashing and signing. */
-const alters = (url: string) => (createHash('sha256').update(url).digest()[0] as number) % 10 === 0;
+/**
+ * A node patched to lie: it rewrites the text of one page in ten before hashing and signing, always the same
+ * six (/p/10, /p/20 … /p/60). Picked by a hash of the whole URL, the set changed with the site's random port:
+ * 0 to 17 altered pages a run, 2 or fewer for 4.4% of ports, and with that few the liar's checks passed on
+ * honest pages outgrew what one lost check pulls below the bar (prior 5, bar 0.95: one charge flags a node
+ * only while it has fewer than 14 agreements), so it was not caught within 8 jobs (a full run, session 13).
+ */
+const alters = (url: string) => /^\/p\/\d*0$/.test(new URL(url).pathname);
 const lie = (url: string, body: Buffer) =>
   alters(url)
     ? Buffer.from(body.toString('utf8').replace(/<p>[^<]*<\/p>/g, '<p>buy cheap pills now at our store</p>'))

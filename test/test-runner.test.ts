@@ -206,6 +206,35 @@ test("the recorder names each file the runner ran, with its time, from node's ow
   for (const [, ms] of lines) assert.ok(typeof ms === 'number' && ms > 0, String(ms));
 });
 
+test('files run in the order given, not by name (`node --test <files>` sorts them); a failure exits 1', () => {
+  const dir = join(tmp, 'order');
+  mkdirSync(dir, { recursive: true });
+  for (const name of ['a', 'b', 'c'])
+    writeFileSync(
+      join(dir, `${name}.test.mjs`),
+      `import { test } from 'node:test'; test('${name} runs', () => {${name === 'b' ? " throw new Error('b fails');" : ''} });\n`,
+    );
+  const script = fileURLToPath(new URL('../scripts/run-test-files.mjs', import.meta.url));
+  const runFiles = (...args: string[]) =>
+    spawnSync(process.execPath, [script, ...args], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_TEST_CONTEXT: undefined },
+    });
+  const out = join(dir, 'run.jsonl');
+  const r = runFiles('--concurrency=1', `--durations=${out}`, 'c.test.mjs', 'a.test.mjs', 'b.test.mjs');
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  const ran = [...r.stdout.matchAll(/^(?:not )?ok \d+ - (\w) runs$/gm)].map((m) => m[1]);
+  assert.deepEqual(ran, ['c', 'a', 'b']);
+  const timed = readFileSync(out, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l)[0]);
+  assert.deepEqual(timed, ['c.test.mjs', 'a.test.mjs', 'b.test.mjs']);
+  const passing = runFiles('--timeout=60000', 'a.test.mjs', 'c.test.mjs');
+  assert.equal(passing.status, 0, passing.stdout);
+});
+
 test('checks beside the tests: each result with its exit code and output; one failure fails the lot', async () => {
   const node = process.execPath;
   const results = await startChecks([
