@@ -14,11 +14,20 @@ let url = '';
 /** Per path: how many 429s to answer before a 200, and the Retry-After to send with them. */
 const plan = new Map<string, { refusals: number; retryAfter: string }>();
 const seen = new Map<string, number[]>();
+/** Per path: how many requests to answer by closing the connection before any response. */
+const drops = new Map<string, number>();
 
 before(async () => {
   server = createServer((req, res) => {
     const path = req.url ?? '';
     seen.set(path, [...(seen.get(path) ?? []), Date.now()]);
+    const d = drops.get(path) ?? 0;
+    if (d > 0) {
+      // What a client sees when the server closes a kept-alive connection as it sends: no answer at all.
+      drops.set(path, d - 1);
+      req.socket.destroy();
+      return;
+    }
     const p = plan.get(path);
     if (p && p.refusals > 0) {
       p.refusals--;
@@ -75,4 +84,23 @@ test('a wait beyond maxRetryWaitS, or a limit that keeps refusing, throws with r
   assert.ok(stubborn instanceof SwardApiError);
   assert.equal(stubborn.status, 429);
   assert.equal(seen.get('/v1/jobs/j_4')?.length, 5, 'gives up after five attempts');
+});
+
+test('a GET whose connection is closed under it is sent again; a POST is not (it may have been acted on)', async () => {
+  const client = new SwardClient({ url, apiKey: 'sk_test' });
+  drops.set('/v1/jobs/j_5', 2);
+  assert.equal((await client.job('j_5')).state, 'done');
+  assert.equal(seen.get('/v1/jobs/j_5')?.length, 3);
+
+  drops.set('/v1/jobs/j_6', 3);
+  const gone = await client.job('j_6').catch((e: unknown) => e);
+  assert.ok(gone instanceof SwardApiError);
+  assert.equal(gone.code, 'NETWORK');
+  assert.equal(seen.get('/v1/jobs/j_6')?.length, 3, 'gives up after three dropped connections');
+
+  drops.set('/v1/jobs', 1);
+  const post = await client.createCrawl({ seed: 'https://example.org/' }).catch((e: unknown) => e);
+  assert.ok(post instanceof SwardApiError);
+  assert.equal(post.code, 'NETWORK');
+  assert.equal(seen.get('/v1/jobs')?.length, 1, 'a POST is never sent twice');
 });

@@ -72,6 +72,23 @@ const catPath = (owner: string, name: string, version?: string) =>
 
 /** Attempts of one request that a rate limit may refuse before the client gives up. */
 const MAX_RATE_LIMITED_ATTEMPTS = 5;
+/** Attempts of a GET or HEAD whose connection the other side closed before it answered. */
+const MAX_DROPPED_ATTEMPTS = 3;
+/** The errors of a connection closed under a request (undici's SocketError, the kernel's resets). */
+const DROPPED = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
+
+/**
+ * True when fetch failed because the connection was closed under the request. On a kept-alive connection
+ * that is the race every HTTP client has with a server closing it as idle (seen with `sward crawl` following
+ * a job on a loaded machine, 2026-12-06): the request never reached the server's handler.
+ */
+function connectionDropped(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; depth++) {
+    if (typeof e.code === 'string' && DROPPED.has(e.code)) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
+}
 
 /** Typed client for the customer HTTP API. */
 export class SwardClient {
@@ -83,14 +100,21 @@ export class SwardClient {
   /**
    * fetch, waiting out short rate limits: a 429 is refused before the coordinator does anything, so sending
    * the same request again is safe for every method (a large `sward crawl` output asks for one blob per page).
+   * A GET or HEAD whose connection was closed under it is sent again on a new one; other methods are not,
+   * since the coordinator may have acted on them before the connection went.
    */
   private async send(path: string, init: RequestInit): Promise<Response> {
     const maxWaitS = this.opts.maxRetryWaitS ?? 60;
-    for (let attempt = 1; ; attempt++) {
+    const idempotent = init.method === undefined || init.method === 'GET' || init.method === 'HEAD';
+    for (let attempt = 1, dropped = 0; ; attempt++) {
       let res: Response;
       try {
         res = await fetch(`${this.base}${path}`, init);
       } catch (cause) {
+        if (idempotent && connectionDropped(cause) && ++dropped < MAX_DROPPED_ATTEMPTS) {
+          await new Promise((r) => setTimeout(r, 50 * dropped));
+          continue;
+        }
         throw new SwardApiError(
           'NETWORK',
           `cannot reach the coordinator at ${this.base}: ${(cause as Error).message}`,
@@ -494,7 +518,7 @@ export class SwardClient {
   }
 
   async logKey(): Promise<string> {
-    const res = await fetch(`${this.base}/v1/log/key`);
+    const res = await this.send('/v1/log/key', {});
     if (!res.ok) throw new SwardApiError('HTTP', `log key: HTTP ${res.status}`, res.status);
     return (await res.text()).trim();
   }
