@@ -93,9 +93,6 @@ export function register(program: Command): void {
     )
     .option('--no-politeness', 'BENCHMARKS ONLY: lift per-origin serialisation and delays')
     .action(async (given: { config?: string }, cmd: Command) => {
-      // First, before the coordinator's modules load: they alone grew the young generation to 32 MiB
-      const { keepYoungGenerationSmall } = await import('@sward/coordinator/young-generation');
-      keepYoungGenerationSmall();
       // Only what was typed: defaults must not hide the environment or the config file.
       const flags = Object.fromEntries(
         Object.entries(cmd.opts()).filter(([k]) => k !== 'config' && cmd.getOptionValueSource(k) === 'cli'),

@@ -7,7 +7,6 @@ import type { BlobStore } from '../blob/blob-store.js';
 import type { ExtractionTask } from '../store/extract-queue-store.js';
 import type { Store } from '../store/store.js';
 import type { ExtractionReply, ExtractionRequest } from './extraction-worker.js';
-import { startWithYoungGeneration } from './young-generation.js';
 
 export interface ExtractionPoolOptions {
   /** Worker threads (default: the cores but one, at least one). */
@@ -202,10 +201,7 @@ export function startExtractionWorker(): Worker {
   const typescript = import.meta.url.endsWith('.ts');
   const entry = new URL(typescript ? './extraction-worker.ts' : './extraction-worker.js', import.meta.url);
   const options = { execArgv: profilerFlags(process.execArgv), resourceLimits: EXTRACTION_HEAP };
-  return startWithYoungGeneration(
-    EXTRACTION_SEMI_SPACE_MB,
-    () => new Worker(typescript ? sourceWorkerUrl(entry) : entry, options),
-  );
+  return new Worker(typescript ? sourceWorkerUrl(entry) : entry, options);
 }
 
 /**
@@ -216,8 +212,6 @@ export function startExtractionWorker(): Worker {
  * docs/BENCHMARKS.md), for at most 32 MB more resident memory while extracting.
  */
 const EXTRACTION_HEAP = { maxYoungGenerationSizeMb: 96 };
-/** The semi-space size V8 derives from that young generation (three semi-spaces' worth). */
-const EXTRACTION_SEMI_SPACE_MB = EXTRACTION_HEAP.maxYoungGenerationSizeMb / 3;
 
 const PROFILER_VALUE_FLAGS = new Set(['--cpu-prof-dir', '--cpu-prof-name', '--cpu-prof-interval']);
 
