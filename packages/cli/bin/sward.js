@@ -5,9 +5,6 @@
 // --debug prints stack traces: with the bundle's source maps on, they name the TypeScript sources. Maps
 // are read only for modules loaded after this call, and reading them costs time, hence only then.
 if (process.argv.includes('--debug') || process.env.SWARD_DEBUG === '1') process.setSourceMapsEnabled(true);
-// `sward node`: V8's lean flags (packages/node/src/lean-runtime.ts) before the CLI's own modules load, whose
-// start-up alone doubled the young generation the node keeps (2 to 4 MiB); the command sets them again.
-if (process.argv[2] === 'node') (await import('@sward/node/lean-runtime')).useLeanRuntime();
 let cli;
 try {
   cli = await import('@sward/cli/bin');
