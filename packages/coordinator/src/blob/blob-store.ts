@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -7,9 +6,6 @@ import { join } from 'node:path';
  * Content-addressed folder of raw bodies: `sha256/ab/cd/<hex>`. A write goes to a temporary name and is
  * renamed into place, so a crash never leaves a partial body under a hash name.
  */
-/** Bodies up to this size are written on the calling thread (see put). */
-const SYNC_WRITE_MAX = 256 * 1024;
-
 export class BlobStore {
   constructor(readonly root: string) {}
 
@@ -35,31 +31,28 @@ export class BlobStore {
 
   /**
    * No existence check first: the same hash is the same bytes, so renaming over a body already there changes
-   * nothing, and most bodies are new. Small bodies are written synchronously: four system calls on this
-   * thread cost less than four trips through the thread pool and their promises (the capture path's largest
-   * file-system cost in the crawl profile); large ones go through the pool so the event loop is not held.
+   * nothing, and most bodies are new. Every call goes through the thread pool, small bodies too: a new body
+   * is a new inode and two directory entries (and, in a young store, a new `ab/cd` folder: 65,536 of them),
+   * kernel work that on a busy disk cost the event loop's thread 0.6–1.1 ms a body when done in place
+   * (mkdirSync, writeFileSync, renameSync) against 0.1–0.25 ms of promise dispatch through the pool
+   * (docs/BENCHMARKS.md, session 14, coord). The thread that answers nodes is the coordinator's bottleneck;
+   * the pool's threads are not.
    */
   async put(sha256: string, body: Uint8Array): Promise<string> {
     const rel = this.relativePath(sha256);
     const path = join(this.root, rel);
     const folder = join(path, '..');
     const tmp = `${path}.${this.tmpTag}${(this.written++).toString(36)}.tmp`;
-    if (body.length <= SYNC_WRITE_MAX) {
-      if (!this.folders.has(folder)) mkdirSync(folder, { recursive: true });
-      try {
-        writeFileSync(tmp, body);
-      } catch (e) {
-        // a folder removed behind our back (an operator pruning blobs): make it again, once
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-        mkdirSync(folder, { recursive: true });
-        writeFileSync(tmp, body);
-      }
-      renameSync(tmp, path);
-    } else {
-      if (!this.folders.has(folder)) await mkdir(folder, { recursive: true });
+    if (!this.folders.has(folder)) await mkdir(folder, { recursive: true });
+    try {
       await writeFile(tmp, body);
-      await rename(tmp, path);
+    } catch (e) {
+      // a folder removed behind our back (an operator pruning blobs): make it again, once
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      await mkdir(folder, { recursive: true });
+      await writeFile(tmp, body);
     }
+    await rename(tmp, path);
     this.folders.add(folder);
     return rel;
   }
