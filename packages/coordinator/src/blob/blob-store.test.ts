@@ -21,9 +21,9 @@ describe('BlobStore', () => {
     assert.deepEqual(readdirSync(join(root, 'sha256', h.slice(0, 2), h.slice(2, 4))), [h]);
   });
 
-  test('the calling thread does not write: put returns before the body is on disk (the pool writes it)', async () => {
-    // The event loop's thread answers every node; a body's file-system work (folder, file, rename) is
-    // kernel time it would pay in place, so it is handed to the pool even for small bodies.
+  test("a body's new folder is made by the pool: put returns before the body is on disk", async () => {
+    // The event loop's thread answers every node; making a folder was the dearest of a body's system calls
+    // on it, so it is handed to the pool.
     const store = new BlobStore(root);
     const body = Buffer.from('<html>two</html>');
     const h = sha(body);

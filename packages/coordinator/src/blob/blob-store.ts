@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { renameSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -6,6 +7,9 @@ import { join } from 'node:path';
  * Content-addressed folder of raw bodies: `sha256/ab/cd/<hex>`. A write goes to a temporary name and is
  * renamed into place, so a crash never leaves a partial body under a hash name.
  */
+/** Bodies up to this size are written on the calling thread (see put). */
+const SYNC_WRITE_MAX = 256 * 1024;
+
 export class BlobStore {
   constructor(readonly root: string) {}
 
@@ -31,12 +35,13 @@ export class BlobStore {
 
   /**
    * No existence check first: the same hash is the same bytes, so renaming over a body already there changes
-   * nothing, and most bodies are new. Every call goes through the thread pool, small bodies too: a new body
-   * is a new inode and two directory entries (and, in a young store, a new `ab/cd` folder: 65,536 of them),
-   * kernel work that on a busy disk cost the event loop's thread 0.6–1.1 ms a body when done in place
-   * (mkdirSync, writeFileSync, renameSync) against 0.1–0.25 ms of promise dispatch through the pool
-   * (docs/BENCHMARKS.md, session 14, coord). The thread that answers nodes is the coordinator's bottleneck;
-   * the pool's threads are not.
+   * nothing, and most bodies are new. A body's new `ab/cd` folder (a young store has few of its 65,536, so
+   * nearly every body makes one) is made through the thread pool: mkdir was the dearest of a body's calls on
+   * the event loop's thread, whose CPU is the coordinator's bottleneck (capture-batch-bench, main-thread CPU
+   * per capture 0.77–0.87× with it: docs/BENCHMARKS.md, session 14, coord). Small bodies are then written
+   * in place: two system calls cost less than the pool trips and promises of open, write, close and rename
+   * (all four through the pool moved no more off the thread and cost more CPU in all). Large ones go through
+   * the pool so the event loop is not held.
    */
   async put(sha256: string, body: Uint8Array): Promise<string> {
     const rel = this.relativePath(sha256);
@@ -44,15 +49,20 @@ export class BlobStore {
     const folder = join(path, '..');
     const tmp = `${path}.${this.tmpTag}${(this.written++).toString(36)}.tmp`;
     if (!this.folders.has(folder)) await mkdir(folder, { recursive: true });
-    try {
+    if (body.length <= SYNC_WRITE_MAX) {
+      try {
+        writeFileSync(tmp, body);
+      } catch (e) {
+        // a folder removed behind our back (an operator pruning blobs): make it again, once
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+        await mkdir(folder, { recursive: true });
+        writeFileSync(tmp, body);
+      }
+      renameSync(tmp, path);
+    } else {
       await writeFile(tmp, body);
-    } catch (e) {
-      // a folder removed behind our back (an operator pruning blobs): make it again, once
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      await mkdir(folder, { recursive: true });
-      await writeFile(tmp, body);
+      await rename(tmp, path);
     }
-    await rename(tmp, path);
     this.folders.add(folder);
     return rel;
   }
