@@ -4,7 +4,7 @@
 // so the bench can take the difference over the timed window. better-sqlite3 is resolved from the
 // command's own script, so a base tree's CLI (another folder, another copy of the package) is counted too.
 // Plain JS so the compiled coordinator needs no TypeScript loader.
-import { renameSync, writeFileSync } from 'node:fs';
+import { openSync, writeFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const out = process.env.SWARD_BENCH_SQL_COUNT;
@@ -35,10 +35,14 @@ if (out && process.argv[1]) {
     if (texts) texts.set(a[0], (texts.get(a[0]) ?? 0) + 1);
     return exec.apply(this, a);
   };
-  // written aside and renamed, so a reader never sees a half-written file
+  // One pwrite of a fixed-width record into a file opened once: the dump runs on the coordinator's main
+  // thread, the thread the bench measures, and a file written aside and renamed ten times a second (a new
+  // inode and two directory entries each time) was 2.7 % of that thread's busy samples (docs/BENCHMARKS.md,
+  // session 13, coord). A write this small lands whole in the page cache, so a reader never sees half of it;
+  // the padding (JSON allows trailing spaces) keeps a shorter record from leaving the end of a longer one.
+  const fd = openSync(out, 'w');
   const dump = () => {
-    writeFileSync(`${out}.tmp`, JSON.stringify({ statements, captureInserts }));
-    renameSync(`${out}.tmp`, out);
+    writeSync(fd, JSON.stringify({ statements, captureInserts }).padEnd(80), 0);
   };
   setInterval(dump, 100).unref();
   process.on('exit', () => {
