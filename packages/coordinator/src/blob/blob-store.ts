@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -35,31 +35,30 @@ export class BlobStore {
 
   /**
    * No existence check first: the same hash is the same bytes, so renaming over a body already there changes
-   * nothing, and most bodies are new. A body's new `ab/cd` folder (a young store has few of its 65,536, so
-   * nearly every body makes one) is made through the thread pool: mkdir was the dearest of a body's calls on
-   * the event loop's thread, whose CPU is the coordinator's bottleneck (capture-batch-bench, main-thread CPU
-   * per capture 0.77–0.87× with it: docs/BENCHMARKS.md, session 14, coord). Small bodies are then written
-   * in place: two system calls cost less than the pool trips and promises of open, write, close and rename
-   * (all four through the pool moved no more off the thread and cost more CPU in all). Large ones go through
-   * the pool so the event loop is not held.
+   * nothing, and most bodies are new. Small bodies are written synchronously: four system calls on this
+   * thread cost less than four trips through the thread pool and their promises (the capture path's largest
+   * file-system cost in the crawl profile); large ones go through the pool so the event loop is not held.
+   * Making the folder through the pool was tried (session 14): less main-thread CPU in a replay under heavy
+   * disk load, but pages/s 0.79–0.96× the start's in all 8 quiet crawl-bench rounds, so it stays here.
    */
   async put(sha256: string, body: Uint8Array): Promise<string> {
     const rel = this.relativePath(sha256);
     const path = join(this.root, rel);
     const folder = join(path, '..');
     const tmp = `${path}.${this.tmpTag}${(this.written++).toString(36)}.tmp`;
-    if (!this.folders.has(folder)) await mkdir(folder, { recursive: true });
     if (body.length <= SYNC_WRITE_MAX) {
+      if (!this.folders.has(folder)) mkdirSync(folder, { recursive: true });
       try {
         writeFileSync(tmp, body);
       } catch (e) {
         // a folder removed behind our back (an operator pruning blobs): make it again, once
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-        await mkdir(folder, { recursive: true });
+        mkdirSync(folder, { recursive: true });
         writeFileSync(tmp, body);
       }
       renameSync(tmp, path);
     } else {
+      if (!this.folders.has(folder)) await mkdir(folder, { recursive: true });
       await writeFile(tmp, body);
       await rename(tmp, path);
     }
