@@ -6,7 +6,7 @@
 // PostgreSQL server's is not). Every page links to 20 others of the job, as the sample site's pages do.
 // Usage: node --import tsx bench/capture-batch-bench.ts [--batches 1,4,16,32] [--captures 512]
 //          [--backends sqlite,postgres] [--rounds 3]
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +30,7 @@ import { loadLogKey } from '../packages/coordinator/src/log/log-key.js';
 import { backends } from '../test/support/backends.js';
 import { captureUpload } from '../test/support/capture-maker.js';
 import { machineFacts } from './support-proc.js';
+import { procCpu } from './support-proc-tree.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => {
@@ -43,12 +44,9 @@ process.env.SWARD_TEST_BACKENDS = opt('backends', 'sqlite,postgres');
 
 /**
  * This thread's user + system CPU, µs (clock ticks: 10 ms each, so only a sum over many batches means
- * anything): process.cpuUsage also counts the thread pool, where the blob store's writes run.
+ * anything): process.cpuUsage also counts the thread pool, where the blob store's large writes run.
  */
-const threadCpuUs = () => {
-  const f = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(f[11]) + Number(f[12])) * 10_000;
-};
+const threadCpuUs = () => procCpu('/proc/thread-self/stat') * 1e6;
 
 let statements = 0;
 {

@@ -4,8 +4,8 @@
 // the documents must be byte-identical. CPU is the whole process's (GC and compiler helper threads
 // included) and the measuring thread's alone, from /proc.
 //   node --import tsx bench/extraction-worker-bench.ts [--pages 2000] [--rounds 3] [--base PATH]
-import { readFileSync } from 'node:fs';
 import { startSampleSite } from '@sward/testsites';
+import { procCpu } from './support-proc-tree.js';
 
 const arg = (k: string, d: string) => {
   const i = process.argv.indexOf(`--${k}`);
@@ -44,10 +44,7 @@ async function fetchPages(): Promise<{ url: string; body: Buffer; type: string }
   return pages;
 }
 
-const threadCpuMs = () => {
-  const f = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(f[11]) + Number(f[12])) * 10;
-};
+const threadCpuMs = () => procCpu('/proc/thread-self/stat') * 1000;
 const processCpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
