@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, freemem, totalmem } from 'node:os';
+import { swardCoordinatorArgs } from '../test/support/processes.js';
 
 export interface RssSampler {
   /** Largest RSS seen by the 50 ms sampler, in bytes. */
@@ -94,12 +95,6 @@ export const swardCrawlArgs = (site: string, coordinator: string, apiKey: string
 
 /** A bench coordinator on SQLite at `port`, politeness lifted (the site is ours, on loopback). */
 export const swardBenchCoordinatorArgs = (db: string, port: number): string[] => [
-  'coordinator',
-  '--db',
-  db,
-  '--port',
-  String(port),
-  '--host-delay-ms',
-  '0',
+  ...swardCoordinatorArgs(db, port),
   '--no-politeness',
 ];

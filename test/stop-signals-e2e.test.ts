@@ -6,7 +6,7 @@ import { after, describe, test } from 'node:test';
 import { openStore, type Store } from '@sward/coordinator';
 import { SwardClient } from '@sward/sdk';
 import { startSampleSite } from '@sward/testsites';
-import { freePort, type Proc, sward, swardNode } from './support/processes.js';
+import { freePort, type Proc, sward, swardCoordinatorArgs, swardNode } from './support/processes.js';
 
 /** Polls `read` until it returns something, up to `ms` (a bound on the wait, not a timing assertion). */
 async function until<T>(read: () => Promise<T | undefined | null>, ms = 30_000): Promise<T> {
@@ -35,7 +35,7 @@ describe('SIGTERM: nodes hand back, coordinators drain', () => {
     after(() => site.close());
     const port = await freePort();
     const db = join(tmp, 'sward.db');
-    const coord = sward(['coordinator', '--db', db, '--port', String(port), '--host-delay-ms', '0']);
+    const coord = sward(swardCoordinatorArgs(db, port));
     procs.push(coord);
     const key = (await coord.waitFor(/first API key \(shown once, stored hashed\): (sk_\S+)/))[1] as string;
     await coord.waitFor(/listening on/);
@@ -99,17 +99,7 @@ describe('SIGTERM: nodes hand back, coordinators drain', () => {
     after(() => site.close());
     const port = await freePort();
     const db = join(tmp, 'kill.db');
-    const coord = sward([
-      'coordinator',
-      '--db',
-      db,
-      '--port',
-      String(port),
-      '--host-delay-ms',
-      '0',
-      '--node-timeout-ms',
-      timeoutMs,
-    ]);
+    const coord = sward([...swardCoordinatorArgs(db, port), '--node-timeout-ms', timeoutMs]);
     procs.push(coord);
     const key = (await coord.waitFor(/first API key \(shown once, stored hashed\): (sk_\S+)/))[1] as string;
     await coord.waitFor(/listening on/);

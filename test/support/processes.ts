@@ -104,6 +104,11 @@ export function swardNode(coordinatorUrl: string, dir: string, env: Record<strin
   return sward(swardNodeArgs(coordinatorUrl, dir), env);
 }
 
+/** `sward coordinator` on the SQLite file `db` at `port`, no delay between one host's fetches (a loopback test site). */
+export function swardCoordinatorArgs(db: string, port: number): string[] {
+  return ['coordinator', '--db', db, '--port', String(port), '--host-delay-ms', '0'];
+}
+
 /** The arguments of `sward node` that swardNode starts, for a caller that starts the process its own way. */
 export function swardNodeArgs(coordinatorUrl: string, dir: string): string[] {
   return [
