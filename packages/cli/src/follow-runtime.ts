@@ -1,8 +1,8 @@
 import { setFlagsFromString } from 'node:v8';
 
 /**
- * Runs `follow` (submitting a crawl and polling it until it is done: minutes of one small request every
- * 250 ms) with WebAssembly kept on V8's baseline compiler: fetch parses HTTP with llhttp compiled to
+ * Called before `sward crawl` submits its job and follows it (minutes of one small request every 250 ms):
+ * keeps WebAssembly on V8's baseline compiler from then on: fetch parses HTTP with llhttp compiled to
  * WebAssembly, which V8 compiles at once with Liftoff and then again, optimised, on background threads,
  * whose compiler memory the process keeps (the same reason `sward node` sets it,
  * packages/node/src/lean-runtime.ts). Measured on the crawl bench's command (docs/BENCHMARKS.md, session 14):
@@ -13,7 +13,6 @@ import { setFlagsFromString } from 'node:v8';
  * Not `--max-opt=1` for the JavaScript as well: set for following and back to 999 after, it left the output
  * phase's functions unoptimised (the phase's CPU 1.6-1.9× in the same bench), and saved no memory Liftoff did not.
  */
-export async function followLean<T>(follow: () => Promise<T>): Promise<T> {
+export function followLean(): void {
   setFlagsFromString('--liftoff-only');
-  return await follow();
 }

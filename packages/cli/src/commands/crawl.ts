@@ -117,32 +117,29 @@ export function register(program: Command): void {
       const tokens = licenseTokens(o.licenseToken);
       const client = await sdkClient(o);
       const t0 = Date.now();
-      const { followLean } = await import('../follow-runtime.js');
-      const { job, done } = await followLean(async () => {
-        const job = await client.createCrawl({
-          seed,
-          maxPages: o.maxPages,
-          maxDepth: o.maxDepth,
-          include: o.include,
-          exclude: o.exclude,
-          purpose: o.purpose,
-          ...(o.maxPrice !== undefined ? { maxPrice: o.maxPrice } : {}),
-          ...(o.budget !== undefined ? { budget: o.budget } : {}),
-          ...(tokens.length ? { licenseTokens: tokens } : {}),
-          ...(o.keepPii === undefined ? {} : { keepPii: o.keepPii }),
-          ...(o.maxAge === undefined ? {} : { maxAge: o.maxAge }),
-        });
-        process.stderr.write(`job ${job.id} submitted\n`);
-        const bar = crawlProgressBar();
-        const done = await client.waitForJob(
-          job.id,
-          (j) => bar.update(j),
-          250,
-          (e) => process.stderr.write(`coordinator unreachable (${e.message}); waiting\n`),
-        );
-        bar.stop();
-        return { job, done };
+      (await import('../follow-runtime.js')).followLean();
+      const job = await client.createCrawl({
+        seed,
+        maxPages: o.maxPages,
+        maxDepth: o.maxDepth,
+        include: o.include,
+        exclude: o.exclude,
+        purpose: o.purpose,
+        ...(o.maxPrice !== undefined ? { maxPrice: o.maxPrice } : {}),
+        ...(o.budget !== undefined ? { budget: o.budget } : {}),
+        ...(tokens.length ? { licenseTokens: tokens } : {}),
+        ...(o.keepPii === undefined ? {} : { keepPii: o.keepPii }),
+        ...(o.maxAge === undefined ? {} : { maxAge: o.maxAge }),
       });
+      process.stderr.write(`job ${job.id} submitted\n`);
+      const bar = crawlProgressBar();
+      const done = await client.waitForJob(
+        job.id,
+        (j) => bar.update(j),
+        250,
+        (e) => process.stderr.write(`coordinator unreachable (${e.message}); waiting\n`),
+      );
+      bar.stop();
       // Loaded once the job is done: the output writer brings the coordinator's bundle code (its output entry,
       // not the server) and core's wire schemas, which a command that only follows the crawl for minutes need
       // not hold all that time.
