@@ -52,7 +52,8 @@ const opt = (name: string, dflt: string) => {
   return i >= 0 ? (args[i + 1] ?? dflt) : dflt;
 };
 
-type System = 'sward' | 'sward-procs' | 'sward-base' | 'undici' | 'undici-linkedom' | 'crawlee';
+const SYSTEMS = ['sward', 'sward-procs', 'sward-base', 'undici', 'undici-linkedom', 'crawlee'] as const;
+type System = (typeof SYSTEMS)[number];
 const ALL: System[] = ['sward-procs', 'undici', 'undici-linkedom', 'crawlee'];
 
 interface Result {
@@ -716,6 +717,46 @@ async function crawleeRun(site: string, concurrency: number, work: string): Prom
 }
 
 // Last, so every const above is initialised before the top-level await runs.
+const KNOWN = [
+  'pages',
+  'nodes',
+  'concurrency',
+  'rounds',
+  'systems',
+  'base-bin',
+  'profile',
+  'json',
+  'latency-ms',
+  'node-flags',
+  'coordinator-flags',
+  'coordinators',
+];
+if (args.includes('--help') || args.includes('-h')) {
+  // The usage is this file's header comment: one place to keep it.
+  const header = readFileSync(SCRIPT, 'utf8').split('\n');
+  console.log(
+    header
+      .slice(
+        0,
+        header.findIndex((l) => !l.startsWith('//')),
+      )
+      .map((l) => l.slice(3))
+      .join('\n'),
+  );
+  process.exit(0);
+}
+if (args[0] !== '--child') {
+  // A misspelt option would otherwise be ignored and start a long run with the defaults.
+  const unknown = args.filter((a) => a.startsWith('--') && !KNOWN.includes(a.slice(2)));
+  const systems = opt('systems', ALL.join(',')).split(',');
+  const badSystems = systems.filter((s) => !(SYSTEMS as readonly string[]).includes(s));
+  if (unknown.length > 0 || badSystems.length > 0) {
+    console.error(
+      `crawl-bench: ${[...unknown.map((u) => `unknown option ${u}`), ...badSystems.map((s) => `unknown system "${s}"`)].join('; ')} (--help lists them)`,
+    );
+    process.exit(2);
+  }
+}
 if (args.includes('--coordinators')) {
   // 1 vs N coordinator processes on one PostgreSQL database (bench/support-scaleout.ts).
   const { scaleoutBench } = await import('./support-scaleout.js');
