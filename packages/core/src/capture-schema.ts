@@ -2,6 +2,8 @@
 // rights-receipt-schema.ts: the browser's proof check parses the record it is shown, and zod/mini keeps
 // that check's bundle small.
 import * as z from 'zod/mini';
+// url() below asks URL.canParse: this puts Node 20's fast-API fault right first (can-parse-url.ts).
+import './can-parse-url.js';
 import { CRAWLER_EXACT_PRICE, CRAWLER_MAX_PRICE } from './crawler-headers.js';
 import { rightsReceiptSchema } from './rights-receipt-schema.js';
 import { SIGNED_HEADERS } from './signed-headers.js';

@@ -1,4 +1,5 @@
 import { regexes } from 'zod/mini';
+import { canParseUrl } from './can-parse-url.js';
 import { SIGNED_HEADERS } from './signed-headers.js';
 
 /*
@@ -6,7 +7,8 @@ import { SIGNED_HEADERS } from './signed-headers.js';
  * row). It accepts only input that the schema accepts AND returns unchanged, so a caller may use the
  * input itself as the parsed value; anything else (including rare input the schema would accept, or
  * accept after changing it) goes to the schema, which words the error. Each field below is the schema's
- * own test: the same regular expressions, URL.canParse as zod's url(), Number.isSafeInteger as zod's
+ * own test: the same regular expressions, a URL parse as zod's url() (canParseUrl: Node 20's optimised
+ * URL.canParse answers wrongly for some non-ASCII text), Number.isSafeInteger as zod's
  * int(). capture-shape.test.ts checks on random and mutated captures that this never accepts what the
  * schema refuses.
  */
@@ -58,7 +60,7 @@ const isText = (x: unknown, min: number, max: number): x is string =>
   typeof x === 'string' && x.length >= min && x.length <= max;
 
 const isUrl = (x: unknown, max: number): boolean =>
-  typeof x === 'string' && x.length <= max && !URL_ALTERED.test(x) && URL.canParse(x);
+  typeof x === 'string' && x.length <= max && !URL_ALTERED.test(x) && canParseUrl(x);
 
 function isHeaders(x: unknown): boolean {
   if (!isRecord(x)) return false;

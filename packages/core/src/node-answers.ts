@@ -3,6 +3,8 @@
 // heap in every node (docs/BENCHMARKS.md, issue #14). The coordinator's contract takes these same shapes
 // wrapped in classic objects (node-protocol-wire.ts, operator-wire.ts), so each field is written once.
 import * as z from 'zod/mini';
+// url() below asks URL.canParse: this puts Node 20's fast-API fault right first (can-parse-url.ts).
+import './can-parse-url.js';
 
 export const AUTH_PREFIX = 'sward-node-auth:v1:';
 export const MAX_LEASES_PER_CALL = 64;

@@ -3,6 +3,8 @@
 // zod's classic API is hundreds. The schemas are zod schemas like any other (OpenAPI, classic objects
 // nest them); only the way they are written differs.
 import * as z from 'zod/mini';
+// url() below asks URL.canParse: this puts Node 20's fast-API fault right first (can-parse-url.ts).
+import './can-parse-url.js';
 import { USAGE_PURPOSES } from './usage-policy/purpose.js';
 
 const hex64 = z.string().check(z.regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters'));
