@@ -53,3 +53,20 @@ test("a service page keeps the copy of sections whose boxes' class names read as
   assert.ok(!d.text.includes(POINTER_LINK), 'a paragraph that is mostly its own link is a pointer, not copy');
   assert.ok(!d.text.includes('All rights reserved'), 'the footer stays out');
 });
+
+test("an article's sidebar copy stays out: the rule is for service pages", () => {
+  const body = [1, 2, 3, 4, 5]
+    .map(
+      (i) =>
+        `<p>Paragraph ${i} of the story tells how the town council voted on the new bridge, who spoke for it and against it, and what the engineers said it would cost over the next ten years.</p>`,
+    )
+    .join('');
+  const html = `<html><head><title>The bridge vote</title><meta property="og:type" content="article"></head><body>
+    <article><h1>The bridge vote</h1>${body}
+      <div class="story-sidebar"><p>${SIDE}</p></div></article>
+    </body></html>`;
+  const d = extract(html, { url: 'https://news.example/2026/bridge-vote' });
+  assert.equal(d.pageType?.type, 'article');
+  assert.ok(d.text.includes('Paragraph 5 of the story'), 'the story stays');
+  assert.ok(!d.text.includes(SIDE), `an article's sidebar box stays out: ${d.text}`);
+});
