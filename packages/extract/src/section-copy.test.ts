@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { extract } from './extract.js';
+import { work } from './work.js';
 
 // A hand-written service page whose sections' boxes are named after their layout, as site builders name them
 // ("PageSection_header", "feature-sidebar"): the class-based cleaning and pruning read those names as
@@ -69,4 +70,35 @@ test("an article's sidebar copy stays out: the rule is for service pages", () =>
   assert.equal(d.pageType?.type, 'article');
   assert.ok(d.text.includes('Paragraph 5 of the story'), 'the story stays');
   assert.ok(!d.text.includes(SIDE), `an article's sidebar box stays out: ${d.text}`);
+});
+
+test('thousands of dropped boxes of copy side by side come back in linear work', () => {
+  const html = (n: number) =>
+    `<html><head><title>Garden rooms</title></head><body><main><section><h1>Garden rooms</h1><a href="/quote">Get a quote</a><a href="/contact">Contact us</a><p>We build garden rooms, with commas, insulated and wired, in a week.</p>${Array.from(
+      { length: n },
+      (_, r) =>
+        `<div class="feature-sidebar"><p>Feature ${r}: ${'abcdefghijklmnopqrs'
+          .split('')
+          .map((c) => `${c}${r}x`)
+          .join(' ')}, for the garden.</p></div>`,
+    ).join('')}</section></main></body></html>`;
+  const steps = (n: number) => {
+    work.steps = 0;
+    const d = extract(html(n), {
+      secondOpinion: false,
+      url: 'https://builders.example/services/garden-rooms',
+    });
+    assert.equal(d.pageType?.type, 'service');
+    // every box's paragraph is back, in order
+    assert.equal((d.text.match(/Feature \d+:/g) ?? []).length, n, 'each dropped box of copy comes back');
+    assert.ok(d.text.indexOf(`Feature ${n - 1}:`) > d.text.indexOf('Feature 0:'), 'in document order');
+    return work.steps;
+  };
+  const small = steps(500);
+  const big = steps(2_000);
+  // linear work grows 4x when the page does; a search of the siblings per paragraph would grow 16x
+  assert.ok(
+    big <= small * 4.6,
+    `${small} steps for 500 boxes, ${big} for 2000 (x${(big / small).toFixed(2)})`,
+  );
 });

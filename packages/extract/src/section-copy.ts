@@ -1,4 +1,4 @@
-import { collapse, type Element, elements, isElement, textOf } from './dom.js';
+import { type AnyNode, collapse, type Element, elements, isElement, textOf } from './dom.js';
 import { hiddenByClass } from './hidden-class.js';
 import { discardKind } from './prune.js';
 import { step } from './work.js';
@@ -52,6 +52,7 @@ export function restoreCopy(roots: Element[], copy: Element[]): number {
   for (const r of roots) for (const e of elements(r)) live.add(e);
   const known = new Set<string>();
   for (const r of roots) for (const w of collapse(textOf(r)).toLowerCase().match(WORD) ?? []) known.add(w);
+  const place = new Places();
   let restored = 0;
   for (const p of copy) {
     if (live.has(p)) continue;
@@ -75,15 +76,72 @@ export function restoreCopy(roots: Element[], copy: Element[]): number {
     for (const w of words) if (known.has(w)) inside++;
     if (!words.length || inside / words.length > KNOWN_SHARE) continue;
     for (const w of words) known.add(w);
-    // before the removed box's first following sibling still there, so the copy keeps its place
-    let i = -1;
-    for (let n = child.next; n && i < 0; n = n.next) i = at.children.indexOf(n);
-    if (i < 0) at.children.push(p);
-    else at.children.splice(i, 0, p);
-    live.add(p);
+    place.before(at, child, p);
     restored++;
   }
+  place.apply();
   return restored;
+}
+
+/**
+ * Where restored paragraphs go: before the removed box's first following sibling still in the parent (the
+ * parser's sibling pointers outlive the cleaning's new child lists), so the copy keeps its place. Each parent's
+ * list is rebuilt once, and the search for that sibling is remembered along the way: a page of thousands of
+ * removed boxes in one parent costs linear work, not a scan of the list per paragraph.
+ */
+class Places {
+  private readonly kids = new Map<Element, Set<AnyNode>>();
+  private readonly firstKept = new Map<AnyNode, AnyNode | null>();
+  private readonly pending = new Map<Element, Map<AnyNode | null, Element[]>>();
+
+  before(at: Element, removed: Element, p: Element): void {
+    let kids = this.kids.get(at);
+    if (!kids) {
+      kids = new Set(at.children);
+      this.kids.set(at, kids);
+    }
+    // the first sibling after `removed` that `at` still holds, remembered for every sibling passed on the way
+    const passed: AnyNode[] = [];
+    let n: AnyNode | null = removed.next;
+    let found: AnyNode | null = null;
+    while (n) {
+      step();
+      const known = this.firstKept.get(n);
+      if (known !== undefined) {
+        found = known;
+        break;
+      }
+      if (kids.has(n)) {
+        found = n;
+        break;
+      }
+      passed.push(n);
+      n = n.next;
+    }
+    for (const x of passed) this.firstKept.set(x, found);
+    let waiting = this.pending.get(at);
+    if (!waiting) {
+      waiting = new Map();
+      this.pending.set(at, waiting);
+    }
+    const list = waiting.get(found);
+    if (list) list.push(p);
+    else waiting.set(found, [p]);
+  }
+
+  apply(): void {
+    for (const [at, byNext] of this.pending) {
+      const out: AnyNode[] = [];
+      for (const c of at.children) {
+        step();
+        const ps = byNext.get(c);
+        if (ps) out.push(...ps);
+        out.push(c);
+      }
+      out.push(...(byNext.get(null) ?? []));
+      at.children = out as never;
+    }
+  }
 }
 
 /**
