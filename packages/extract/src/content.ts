@@ -33,6 +33,7 @@ import { placeStreamedSegments } from './react-stream.js';
 import { type Block, renderBlocks } from './render.js';
 import { revealableIds } from './reveal.js';
 import { computeStats, linkDensity, type Stats, type StatsMap } from './score.js';
+import { copyParagraphs, linkedCopy, restoreCopy } from './section-copy.js';
 import { selectByScore } from './select.js';
 import { isTeaserBox } from './teaser-box.js';
 
@@ -93,6 +94,8 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
     (cards && shownPrice(e)) ||
     (cardRun && redundantLink(e));
   cleanTree(body, undefined, UNLIKELY, shown);
+  // a service page's paragraphs of copy, before the class-based cleaning takes some for boilerplate
+  const copy = pageType === 'service' ? copyParagraphs(body) : [];
   const pre = computeStats(body);
   const total = pre.get(body) as Stats;
   // the box of the page's own JSON-LD ItemList is kept whatever it and its cards are called ("recirc")
@@ -168,6 +171,8 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
     // a listing's items keep their titles (each card's <header> or <h1>)
     linky ? itemParts(nodes, stats, (e) => titleKind(discardKind(e, mode))) : undefined,
   );
+  // the copy the cleaning and pruning removed from inside the chosen sections comes back
+  restoreCopy(nodes, copy);
   const drawn = renderBlocks(nodes);
   // a thread's linked user names, each before a post, are not teaser titles
   // a listing's or collection's cards each end in the same "View Details" or "Add to cart"
@@ -175,7 +180,7 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
     ? withoutCardActions(drawn)
     : pageType === 'forum'
       ? drawn.filter(keepBlock)
-      : keepBlocks(drawn);
+      : keepBlocks(drawn, copy.length ? linkedCopy(copy) : undefined);
   // articles repeat runs of paragraphs on purpose (a meal plan per week); shops by accident
   const shop = pageType === 'product' || pageType === 'collection' || pageType === 'service';
   const unrepeated = shop ? once(rendered) : rendered;
@@ -395,7 +400,7 @@ function once(blocks: Block[]): Block[] {
  * has at least TEASERS such title-then-summary pairs.
  */
 const TEASERS = 4;
-function keepBlocks(blocks: Block[]): Block[] {
+function keepBlocks(blocks: Block[], copy?: Set<Element>): Block[] {
   const teaser = (i: number) => {
     const b = blocks[i] as Block;
     const next = blocks[i + 1];
@@ -409,7 +414,7 @@ function keepBlocks(blocks: Block[]): Block[] {
   };
   let pairs = 0;
   for (let i = 0; i < blocks.length && pairs < TEASERS; i++) if (teaser(i)) pairs++;
-  return blocks.filter((b, i) => keepBlock(b) || (pairs >= TEASERS && teaser(i)));
+  return blocks.filter((b, i) => keepBlock(b) || (pairs >= TEASERS && teaser(i)) || !!copy?.has(b.el));
 }
 
 function keepBlock(b: Block): boolean {
