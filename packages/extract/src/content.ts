@@ -31,7 +31,7 @@ import { unrenderedShell } from './product-shell.js';
 import { discardKind, KIND_SHARE_ARTICLE, type PruneMode, pruneContent } from './prune.js';
 import { placeStreamedSegments } from './react-stream.js';
 import { type Block, renderBlocks } from './render.js';
-import { revealableIds } from './reveal.js';
+import { hasTabs, revealableIds } from './reveal.js';
 import { computeStats, linkDensity, type Stats, type StatsMap } from './score.js';
 import { selectByScore } from './select.js';
 import { isTeaserBox } from './teaser-box.js';
@@ -74,6 +74,7 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   const anchors = pageType === 'product' && product ? productAnchors(body, product) : null;
   const spare = anchors ? (e: Element) => holdsAnchor(e, anchors) : undefined;
   const panels = revealableIds(body);
+  const tabs = hasTabs(body);
   const buy = pageType === 'product' ? buyBox(body) : null;
   // a hidden panel that a control opens stays (a closed FAQ answer); it is still judged by its class
   // a shop's cards show their prices, even those marked for screen readers to skip (on a listing, a
@@ -90,6 +91,7 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   const shown = (e: Element) =>
     !!spare?.(e) ||
     (panels.size > 0 && panels.has(attr(e, 'id'))) ||
+    (tabs && attr(e, 'role') === 'tabpanel') ||
     (cards && shownPrice(e)) ||
     (cardRun && redundantLink(e));
   cleanTree(body, undefined, UNLIKELY, shown);

@@ -19,3 +19,9 @@ export function revealableIds(body: Element): Set<string> {
   }
   return ids;
 }
+
+/** Whether the page has tabs (role="tab" controls): their panels, hidden but one, are revealable too. */
+export function hasTabs(body: Element): boolean {
+  for (const e of elements(body)) if (e.attribs.role === 'tab') return true;
+  return false;
+}
