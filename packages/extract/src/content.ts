@@ -31,7 +31,7 @@ import { unrenderedShell } from './product-shell.js';
 import { discardKind, KIND_SHARE_ARTICLE, type PruneMode, pruneContent } from './prune.js';
 import { placeStreamedSegments } from './react-stream.js';
 import { type Block, renderBlocks } from './render.js';
-import { hasTabs, revealableIds } from './reveal.js';
+import { revealable } from './reveal.js';
 import { computeStats, linkDensity, type Stats, type StatsMap } from './score.js';
 import { selectByScore } from './select.js';
 import { isTeaserBox } from './teaser-box.js';
@@ -73,8 +73,7 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   if (pageType !== 'product') placeStreamedSegments(body);
   const anchors = pageType === 'product' && product ? productAnchors(body, product) : null;
   const spare = anchors ? (e: Element) => holdsAnchor(e, anchors) : undefined;
-  const panels = revealableIds(body);
-  const tabs = hasTabs(body);
+  const { ids: panels, tabs } = revealable(body);
   const buy = pageType === 'product' ? buyBox(body) : null;
   // a hidden panel that a control opens stays (a closed FAQ answer); it is still judged by its class
   // a shop's cards show their prices, even those marked for screen readers to skip (on a listing, a
