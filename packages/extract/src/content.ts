@@ -31,7 +31,7 @@ import { unrenderedShell } from './product-shell.js';
 import { discardKind, KIND_SHARE_ARTICLE, type PruneMode, pruneContent } from './prune.js';
 import { placeStreamedSegments } from './react-stream.js';
 import { type Block, renderBlocks } from './render.js';
-import { revealableIds } from './reveal.js';
+import { revealable } from './reveal.js';
 import { computeStats, linkDensity, type Stats, type StatsMap } from './score.js';
 import { copyParagraphs, linkedCopy, restoreCopy } from './section-copy.js';
 import { selectByScore } from './select.js';
@@ -74,7 +74,7 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   if (pageType !== 'product') placeStreamedSegments(body);
   const anchors = pageType === 'product' && product ? productAnchors(body, product) : null;
   const spare = anchors ? (e: Element) => holdsAnchor(e, anchors) : undefined;
-  const panels = revealableIds(body);
+  const { ids: panels, tabs } = revealable(body);
   const buy = pageType === 'product' ? buyBox(body) : null;
   // a hidden panel that a control opens stays (a closed FAQ answer); it is still judged by its class
   // a shop's cards show their prices, even those marked for screen readers to skip (on a listing, a
@@ -91,6 +91,7 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   const shown = (e: Element) =>
     !!spare?.(e) ||
     (panels.size > 0 && panels.has(attr(e, 'id'))) ||
+    (tabs && attr(e, 'role') === 'tabpanel') ||
     (cards && shownPrice(e)) ||
     (cardRun && redundantLink(e));
   cleanTree(body, undefined, UNLIKELY, shown);
@@ -105,6 +106,10 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   // so is the box of a listing's or collection's run of item cards, and the boxes around it (a shop's product
   // grid inside its "pagination" box); not what the cards hold
   const runBox = itemPage ? findItemList(body, pre)?.el : undefined;
+  // a listing's or collection's own heading box (its <h1>, the list's introduction) is kept whatever its class
+  // says ("taxonomy-header", "hero-banner"): a site's logo heading is a link, and is not the list's
+  const h1 = itemPage ? firstByName(body, 'h1') : null;
+  const listHead = h1 && !firstByName(h1, 'a') && !insideLink(h1) ? h1 : null;
   // a listing's cards keep their own headers (the item's linked title), whatever the class says
   const cardHeaders = itemPage ? itemParts([body], pre, cardHeaderKind) : undefined;
   // never drop by class name a node holding most of the page's paragraphs (e.g. "Page-ad-margins" wrappers)
@@ -113,6 +118,7 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
     (e) => {
       if (spare?.(e)) return true;
       if (cardHeaders?.has(e)) return true;
+      if (listHead && contains(e, listHead) && listHeading(e, pre, total)) return true;
       if (ownList && (e === ownList || contains(e, ownList) || contains(ownList, e))) return true;
       if (runBox && (e === runBox || contains(e, runBox))) return true;
       const s = pre.get(e);
@@ -207,6 +213,21 @@ function cardHeaderKind(e: Element): string | null {
 }
 
 const HEADING = /^h[1-6]$/;
+/**
+ * Whether a box holding a list's <h1> is its heading box: mostly words, not links (a menu around a heading
+ * is the site's), and a small share of the page (not a wrapper of the whole list).
+ */
+function listHeading(e: Element, stats: StatsMap, total: Stats): boolean {
+  const s = stats.get(e);
+  return !!s && linkDensity(s) < 0.3 && s.chars < total.chars * 0.3;
+}
+
+/** Whether `e` sits inside a link (a logo's heading). */
+function insideLink(e: Element): boolean {
+  for (let p = e.parent; p && isElement(p); p = p.parent) if (p.name === 'a') return true;
+  return false;
+}
+
 /** Whether `e` is or holds a heading. */
 function holdsHeading(e: Element): boolean {
   if (HEADING.test(e.name)) return true;

@@ -33,3 +33,33 @@ test('closed FAQ panels that a button opens are content; a hidden box nothing op
     assert.ok(d.text.includes(`Answer ${i}:`), `answer ${i} (hidden by ${hiding[i]}) is kept: ${d.text}`);
   assert.ok(!d.text.includes('Session beacon'), 'the hidden box that no control opens stays out');
 });
+
+// Tabs (role="tab" buttons, role="tabpanel" boxes) often name no panel by aria-controls: the buttons are wired
+// by a script. Their hidden panels are still one click away, as WAI-ARIA's tab pattern says.
+function tabsPage(tabs: boolean): string {
+  const body = (i: number) =>
+    `Feature ${i}: deploy from any Git provider, roll back in one click, and keep every preview build for ${i + 7} days, with logs you can search.`;
+  const panels = [0, 1, 2]
+    .map((i) => `<div role="tabpanel" class="tab-panel"${i ? ' hidden' : ''}><p>${body(i)}</p></div>`)
+    .join('');
+  const buttons = tabs
+    ? `<div role="tablist">${[0, 1, 2].map((i) => `<button role="tab" aria-selected="${i === 0}">Tab ${i}</button>`).join('')}</div>`
+    : '';
+  return `<html><head><title>Platform | Example Cloud</title></head><body>
+    <nav><a href="/">Home</a><a href="/pricing">Pricing</a></nav>
+    <main><h1>One platform for your apps</h1>
+      <p>Build, deploy and scale web apps on one platform, with previews for every change and no servers to manage.</p>
+      ${buttons}${panels}
+    </main><footer>© Example Cloud</footer></body></html>`;
+}
+
+test("a tab's hidden panel is content when the page has tabs, though no control names it", () => {
+  const d = extract(tabsPage(true), { url: 'https://cloud.example/platform' });
+  for (const i of [0, 1, 2]) assert.ok(d.text.includes(`Feature ${i}:`), `panel ${i} is kept: ${d.text}`);
+});
+
+test('a hidden box calling itself a tab panel on a page without tabs stays hidden', () => {
+  const d = extract(tabsPage(false), { url: 'https://cloud.example/platform' });
+  assert.ok(d.text.includes('Feature 0:'), d.text);
+  assert.ok(!d.text.includes('Feature 1:'), d.text);
+});

@@ -7,15 +7,21 @@ import { type Element, elements } from './dom.js';
 
 const TARGET_ATTRS = ['aria-controls', 'data-target', 'data-bs-target'] as const;
 
-/** The ids of the boxes that a control on the page opens (each id once; "#x" and "x" alike). */
-export function revealableIds(body: Element): Set<string> {
+/**
+ * What a control on the page opens: the ids its controls name (each id once; "#x" and "x" alike), and whether
+ * the page has tabs (role="tab" controls; their role="tabpanel" boxes, hidden but one, are revealable too,
+ * though many tab scripts name no panel). One walk over the page for both.
+ */
+export function revealable(body: Element): { ids: Set<string>; tabs: boolean } {
   const ids = new Set<string>();
+  let tabs = false;
   for (const e of elements(body)) {
+    if (e.attribs.role === 'tab') tabs = true;
     for (const a of TARGET_ATTRS) {
       const v = e.attribs[a];
       // aria-controls may name several ids; a data-target is one selector, of which only "#id" is read
       if (v) for (const id of v.split(/\s+/)) if (id) ids.add(id.startsWith('#') ? id.slice(1) : id);
     }
   }
-  return ids;
+  return { ids, tabs };
 }
