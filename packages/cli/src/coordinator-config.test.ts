@@ -136,7 +136,7 @@ test("--sqlite-cache-mib / --sqlite-mmap-mib: the driver's small defaults and bo
     { ...SQLITE_MEMORY_DEFAULTS },
     'the config spells out the driver defaults: they must not drift apart',
   );
-  const configFile = file('sqlite.json', { sqliteCacheMib: 64, sqliteMmapMib: 256 });
+  const configFile = file('sqlite.json', { sqliteCacheMib: 64, sqliteMmapMib: 1024 });
   const c = loadCoordinatorConfig({ configFile, flags: { sqliteMmapMib: 0 } });
   assert.equal(c.sqliteCacheMib, 64);
   assert.equal(c.sqliteMmapMib, 0, 'an explicit 0 from the flag turns mmap off over the file');

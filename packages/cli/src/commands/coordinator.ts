@@ -93,12 +93,12 @@ export function register(program: Command): void {
     )
     .option(
       '--sqlite-cache-mib <n>',
-      "SQLite's page cache in MiB (default 2); more speeds up proofs on a log of millions of leaves",
+      "SQLite's page cache in MiB (default 2; resident once filled)",
       intOption,
     )
     .option(
       '--sqlite-mmap-mib <n>',
-      'MiB of the SQLite file read through mmap (default 0: none); e.g. 256 for a log of millions of leaves',
+      'MiB of the SQLite file read through mmap (default 256; 0: none, if no collections are searched)',
       intOption,
     )
     .option('--no-politeness', 'BENCHMARKS ONLY: lift per-origin serialisation and delays')

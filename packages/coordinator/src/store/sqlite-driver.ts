@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Row, SqlDriver, SqlExecutor, SqlValue } from './sql-driver.js';
 
-/** How much memory SQLite may hold for one connection; an operator raises them for a large log. */
+/** How much memory SQLite may hold for one connection (`sward coordinator --sqlite-cache-mib / --sqlite-mmap-mib`). */
 export interface SqliteMemory {
   /** SQLite's own page cache (malloc'd, so resident once filled), MiB. */
   cacheMiB?: number;
@@ -10,13 +10,16 @@ export interface SqliteMemory {
 }
 
 /**
- * SQLite's own defaults (a ~2 MiB cache, no mmap). Both fill up over a crawl: with 64 MiB and 256 MiB the
- * coordinator's peak RSS over the crawl bench's 2,000 pages was 34-37 MiB higher (cache and mapped file
- * about half each) for no pages/s or CPU per page that the bench could see, and proof lookups on a 1M-leaf
- * log were no faster with them (docs/BENCHMARKS.md, session 15, mem). Larger values pay on a log of 10M
- * leaves and more: `sward coordinator --sqlite-cache-mib / --sqlite-mmap-mib`.
+ * SQLite's own ~2 MiB page cache, and reads through a 256 MiB mmap. The cache was 64 MiB: it fills over a
+ * crawl with written pages and stays resident (malloc'd); at 2 MiB the crawl bench's tree peaked 13-25 MiB
+ * lower, with no pages/s or CPU per page cost it could see. The mmap stays: with a small cache *and* no mmap,
+ * collection keyword search read every page through `pread` into a cache too small to hold its index
+ * (p50 3x slower), while either one alone kept it as fast; mapped pages are clean file pages the kernel can
+ * reclaim, the cache's are not. Proof lookups on 1M and 10M-leaf logs did not order by these settings.
+ * (docs/BENCHMARKS.md, session 15, mem.) A coordinator serving no collections can set mmap to 0 (~15 MiB
+ * less on a crawl); a large log serving many proofs can raise both.
  */
-export const SQLITE_MEMORY_DEFAULTS: Readonly<Required<SqliteMemory>> = { cacheMiB: 2, mmapMiB: 0 };
+export const SQLITE_MEMORY_DEFAULTS: Readonly<Required<SqliteMemory>> = { cacheMiB: 2, mmapMiB: 256 };
 
 /** The bounds a coordinator accepts (its config is validated against the same ones). */
 export const SQLITE_CACHE_MIB_MAX = 65_536;
