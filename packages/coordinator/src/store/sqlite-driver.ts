@@ -11,7 +11,7 @@ export interface SqliteMemory {
 
 /**
  * SQLite's own ~2 MiB page cache, and reads through a 256 MiB mmap. The cache was 64 MiB: it fills over a
- * crawl with written pages and stays resident (malloc'd); at 2 MiB the crawl bench's tree peaked 13-25 MiB
+ * crawl with written pages and stays resident (malloc'd); at 2 MiB the crawl bench's tree peaked 13-30 MiB
  * lower, with no pages/s or CPU per page cost it could see. The mmap stays: with a small cache *and* no mmap,
  * collection keyword search read every page through `pread` into a cache too small to hold its index
  * (p50 3x slower), while either one alone kept it as fast; mapped pages are clean file pages the kernel can
