@@ -1,5 +1,5 @@
 // Live-collection search at scale. Run: node --import tsx bench/collections-search-bench.ts
-//   [--chunks 100000] [--queries 1000] [--sweep] [--postgres]
+//   [--chunks 100000] [--queries 1000] [--sweep] [--postgres] [--sqlite-cache-mib N] [--sqlite-mmap-mib N]
 // 1. Builds a collection of `chunks` chunks in a SQLite file in a temp dir (openStore + ChunkIndex.replacePage),
 //    from generated Markdown pages: topical prose with real word statistics (support-word-vectors.ts) and,
 //    one page in ten, the test sites' article text; 60 sites × 3 subdomains, 4 languages, a year of fetch times.
@@ -42,6 +42,11 @@ const CHUNKS = arg('chunks', 100_000);
 const QUERIES = arg('queries', 1000);
 const SWEEP = process.argv.includes('--sweep');
 const POSTGRES = process.argv.includes('--postgres');
+// The SQLite file's page cache and mmap, MiB (default: the coordinator's own defaults), to A/B them
+const SQLITE = {
+  ...(process.argv.includes('--sqlite-cache-mib') ? { cacheMiB: arg('sqlite-cache-mib', 2) } : {}),
+  ...(process.argv.includes('--sqlite-mmap-mib') ? { mmapMiB: arg('sqlite-mmap-mib', 0) } : {}),
+};
 const PG_ADMIN = process.env.SWARD_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const WARMUP = 100;
 const RECALL_CHUNK_QUERIES = 1000;
@@ -348,7 +353,7 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'sward-collections-bench-'));
   try {
     const path = join(dir, 'bench.db');
-    const store = await openStore(path);
+    const store = await openStore(path, {}, SQLITE);
     const index = new ChunkIndex(store.db);
     const chunks = await step(
       'insert (replacePage, 200 pages per transaction)',

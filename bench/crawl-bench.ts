@@ -16,6 +16,7 @@
 //          [--latency-ms 20: the site waits this long before every response, as issue #14's site did]
 //          [--node-flags "--cpu-prof --cpu-prof-dir=DIR": V8/Node flags for every `sward node` process]
 //          [--coordinator-flags "...": the same for the `sward coordinator` process]
+//          [--procs-coordinator-flags "...": added for sward-procs' coordinator only (A/B of a flag against sward-base)]
 //        node --import tsx bench/crawl-bench.ts --coordinators 1,2 [--pages 2000] [--nodes 4] [--rounds 2]
 //          (coordinators and nodes as separate compiled processes on one PostgreSQL; support-scaleout.ts)
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -116,7 +117,14 @@ async function parent(): Promise<void> {
           childArgs.push('--profile', join(profileDir, `sward-round${round}.cpuprofile`));
         if (system === 'sward-base') childArgs.push('--base-bin', opt('base-bin', ''));
         if (nodeFlags) childArgs.push('--node-flags', nodeFlags);
-        if (opt('coordinator-flags', '')) childArgs.push('--coordinator-flags', opt('coordinator-flags', ''));
+        // --procs-coordinator-flags: this tree's coordinator only (sward-procs), so a V8 flag is A/B'd against the base
+        const coordinatorFlags = [
+          opt('coordinator-flags', ''),
+          system === 'sward-procs' ? opt('procs-coordinator-flags', '') : '',
+        ]
+          .filter(Boolean)
+          .join(' ');
+        if (coordinatorFlags) childArgs.push('--coordinator-flags', coordinatorFlags);
         if (profileDir && system === 'sward-procs')
           childArgs.push('--profile', join(profileDir, `sward-procs-round${round}`));
         process.stderr.write(`round ${round}: ${system}…\n`);
@@ -729,6 +737,7 @@ const KNOWN = [
   'latency-ms',
   'node-flags',
   'coordinator-flags',
+  'procs-coordinator-flags',
   'coordinators',
 ];
 if (args.includes('--help') || args.includes('-h')) {

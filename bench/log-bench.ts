@@ -7,6 +7,8 @@
 //            baseline: raw ed25519 verifications/s with node:crypto on the same captures
 // Usage: node --import tsx bench/log-bench.ts [--parts append,proofs,verify] [--append-leaves 200000]
 //          [--proof-sizes 1000000,10000000] [--proofs 2000] [--rows 100000] [--profile FILE]
+//          [--pragma-variants 'mmap_size=0;cache_size=-2000|…' (at the last proof size, each set in turn)]
+//          [--variant-rounds 2]
 //          [--workers N (verify pool size, default min(availableParallelism, 4); 0 = in-process only)]
 //          [--passes 2] [--formats 1,2,3 (bundle formats written and verified, same data; 3 adds rights receipts)]
 import { verify as cryptoVerify, type KeyObject } from 'node:crypto';
@@ -131,6 +133,14 @@ async function proofsPart(): Promise<void> {
   const sizes = opt('proof-sizes', '1000000,10000000').split(',').map(Number);
   const nProofs = Number(opt('proofs', '2000'));
   const txLeaves = 200_000;
+  // e.g. 'mmap_size=268435456;cache_size=-65536|mmap_size=0;cache_size=-2000': sets of pragmas, `|` between sets
+  const variants = opt('pragma-variants', '')
+    .split('|')
+    .filter(Boolean)
+    .map((v) => v.split(';').filter(Boolean));
+  for (const p of variants.flat())
+    if (!/^[a-z_]+\s*=\s*-?\d+$/.test(p)) throw new Error(`--pragma-variants: not a numeric pragma: ${p}`);
+  const variantRounds = Number(opt('variant-rounds', '2'));
   const dir = mkdtempSync(join(tmpdir(), 'sward-log-bench-'));
   say(
     `### Inclusion proofs on SQLite (LogStore.inclusionProof, ${fmt(nProofs)} random leaves per size, warm cache)`,
@@ -185,7 +195,15 @@ async function proofsPart(): Promise<void> {
           `| ${label} | ${buildSeconds.toFixed(0)} s (${fmt(size / buildSeconds)} leaves/s) | ${(dbBytes / 2 ** 20).toFixed(0)} MiB | ${ms(l.reduce((a, b) => a + b, 0) / l.length)} | ${ms(percentile(l, 0.5))} | ${ms(percentile(l, 0.99))} | ${ms(l[l.length - 1] as number)} | ${ms(memMean)} |`,
         );
       row(fmt(size), lat);
-      if (target === sizes[sizes.length - 1]) {
+      if (target === sizes[sizes.length - 1] && variants.length) {
+        // --pragma-variants: the connection's pragmas changed in place and each set measured in turn,
+        // alternating for --variant-rounds rounds, so the settings compare in one run on one warm file.
+        for (let r = 1; r <= variantRounds; r++)
+          for (const v of variants) {
+            await store.db.exec(v.map((p) => `PRAGMA ${p};`).join(' '));
+            row(`${fmt(size)}, round ${r}: ${v.join(', ')}`, await measure());
+          }
+      } else if (target === sizes[sizes.length - 1]) {
         // What a bigger page cache would buy (a recommendation, not what the coordinator sets today).
         await store.db.exec('PRAGMA mmap_size = 4294967296; PRAGMA cache_size = -262144;');
         row(`${fmt(size)} + mmap 4 GiB, cache 256 MiB (bench-only pragmas)`, await measure());

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { SQLITE_CACHE_MIB_MAX, SQLITE_MEMORY_DEFAULTS, SQLITE_MMAP_MIB_MAX } from '@sward/coordinator';
 import { CliError } from './cli-error.js';
 import { loadCoordinatorConfig } from './coordinator-config.js';
 
@@ -126,6 +127,40 @@ test('--extraction-threads: unset means the pool picks (cores but one); a count 
   assert.equal(loadCoordinatorConfig({ configFile }).extractionThreads, 3);
   const bad = failure(() => loadCoordinatorConfig({ flags: { extractionThreads: 0 } }));
   assert.match(bad.message, /extraction-threads/);
+});
+
+test("--sqlite-cache-mib / --sqlite-mmap-mib: the driver's small defaults and bounds; out of range is refused", () => {
+  const d = loadCoordinatorConfig({});
+  assert.deepEqual(
+    { cacheMiB: d.sqliteCacheMib, mmapMiB: d.sqliteMmapMib },
+    { ...SQLITE_MEMORY_DEFAULTS },
+    'the config spells out the driver defaults: they must not drift apart',
+  );
+  const configFile = file('sqlite.json', { sqliteCacheMib: 64, sqliteMmapMib: 1024 });
+  const c = loadCoordinatorConfig({ configFile, flags: { sqliteMmapMib: 0 } });
+  assert.equal(c.sqliteCacheMib, 64);
+  assert.equal(c.sqliteMmapMib, 0, 'an explicit 0 from the flag turns mmap off over the file');
+  // The bounds are the driver's: what the config accepts, the driver accepts (and no further)
+  assert.equal(
+    loadCoordinatorConfig({ flags: { sqliteCacheMib: SQLITE_CACHE_MIB_MAX } }).sqliteCacheMib,
+    SQLITE_CACHE_MIB_MAX,
+  );
+  assert.equal(
+    loadCoordinatorConfig({ flags: { sqliteMmapMib: SQLITE_MMAP_MIB_MAX } }).sqliteMmapMib,
+    SQLITE_MMAP_MIB_MAX,
+  );
+  for (const [flags, name] of [
+    [{ sqliteCacheMib: 0 }, /sqlite-cache-mib/],
+    [{ sqliteCacheMib: SQLITE_CACHE_MIB_MAX + 1 }, /sqlite-cache-mib/],
+    [{ sqliteCacheMib: 1.5 }, /sqlite-cache-mib/],
+    [{ sqliteMmapMib: -1 }, /sqlite-mmap-mib/],
+    [{ sqliteMmapMib: SQLITE_MMAP_MIB_MAX + 1 }, /sqlite-mmap-mib/],
+  ] as const)
+    assert.match(failure(() => loadCoordinatorConfig({ flags })).message, name);
+  const bad = failure(() =>
+    loadCoordinatorConfig({ configFile: file('sqlite-bad.json', { sqliteMmapMib: 'lots' }) }),
+  );
+  assert.match(bad.message, /sqliteMmapMib/);
 });
 
 test('--anchor solana needs --rpc and --keypair; they mean nothing for a file anchor', () => {

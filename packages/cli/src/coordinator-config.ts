@@ -91,6 +91,14 @@ export const coordinatorConfigSchema = z
      * capture path), at least one.
      */
     extractionThreads: whole(1, 64).optional(),
+    /**
+     * SQLite only: its page cache (small by default: it stays resident once filled) and how much of the file is
+     * read through mmap, MiB (docs/BENCHMARKS.md, session 15, mem).
+     */
+    // The driver's defaults and bounds (SQLITE_MEMORY_DEFAULTS, SQLITE_*_MIB_MAX), spelt out so reading the
+    // config does not load @sward/coordinator; coordinator-config.test.ts holds them equal.
+    sqliteCacheMib: whole(1, 65_536).default(2),
+    sqliteMmapMib: whole(0, 1_048_576).default(256),
     /** false only for benchmarks: lifts per-origin serialisation and delays. */
     politeness: flag.default(true),
   })

@@ -14,5 +14,11 @@ export * from './server.js';
 export * from './spot-check/index.js';
 export { type AuditEntry, type AuditRow, recordAudit } from './store/audit-store.js';
 export type { ApiKeyRow, NewKey, Principal } from './store/auth-store.js';
+export {
+  SQLITE_CACHE_MIB_MAX,
+  SQLITE_MEMORY_DEFAULTS,
+  SQLITE_MMAP_MIB_MAX,
+  type SqliteMemory,
+} from './store/sqlite-driver.js';
 export * from './store/store.js';
 export * from './store/types.js';

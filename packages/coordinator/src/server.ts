@@ -36,6 +36,7 @@ import { RewardsService } from './rewards/rewards-service.js';
 import { defaultSpotCheckConfig, type SpotCheckConfig } from './spot-check/config.js';
 import { SampleKeys } from './spot-check/sample-keys.js';
 import { SpotChecks } from './spot-check/spot-checks.js';
+import type { SqliteMemory } from './store/sqlite-driver.js';
 import type { Store } from './store/store.js';
 import type { SchedulerOptions } from './store/types.js';
 import { BotKeys, defaultWebBotAuthConfig, type WebBotAuthConfig } from './web-bot-auth/bot-keys.js';
@@ -74,6 +75,8 @@ export interface CoordinatorOptions {
   sequenceMs?: number;
   /** Worker threads that make crawled pages' documents off the capture path (default: cores but one). */
   extractionThreads?: number;
+  /** SQLite's page cache and mmap, MiB (store/sqlite-driver.ts: small by default; raise for a large log). */
+  sqlite?: SqliteMemory;
   log?: Logger;
 }
 
@@ -106,7 +109,7 @@ export interface RunningCoordinator {
 export async function startCoordinator(opts: CoordinatorOptions): Promise<RunningCoordinator> {
   const log = opts.log ?? pino({ level: process.env.SWARD_LOG_LEVEL ?? 'info' });
   mkdirSync(opts.dataDir, { recursive: true });
-  const store = await openStore(opts.db, opts.scheduler);
+  const store = await openStore(opts.db, opts.scheduler, opts.sqlite);
   const blobs = new BlobStore(join(opts.dataDir, 'blobs'));
   const policy: CheckpointPolicy = {
     origin: 'sward.local/log',

@@ -91,6 +91,16 @@ export function register(program: Command): void {
       'threads making documents off the capture path (default: the cores but one, at least one)',
       intOption,
     )
+    .option(
+      '--sqlite-cache-mib <n>',
+      "SQLite's page cache in MiB (default 2; resident once filled)",
+      intOption,
+    )
+    .option(
+      '--sqlite-mmap-mib <n>',
+      'MiB of the SQLite file read through mmap (default 256; 0: none, if no collections are searched)',
+      intOption,
+    )
     .option('--no-politeness', 'BENCHMARKS ONLY: lift per-origin serialisation and delays')
     .action(async (given: { config?: string }, cmd: Command) => {
       // Only what was typed: defaults must not hide the environment or the config file.
@@ -138,6 +148,7 @@ export function register(program: Command): void {
           allowPrivateWebhooks: Boolean(o.allowPrivateWebhooks),
         },
         trustedProxies: o.trustedProxies,
+        sqlite: { cacheMiB: o.sqliteCacheMib, mmapMiB: o.sqliteMmapMib },
         ...(o.extractionThreads === undefined ? {} : { extractionThreads: o.extractionThreads }),
         ...(o.publicUrl ? { webBotAuth: { signatureAgent: o.publicUrl } } : {}),
         ...(o.anchor === 'solana'

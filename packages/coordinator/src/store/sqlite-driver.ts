@@ -1,19 +1,59 @@
 import Database from 'better-sqlite3';
 import type { Row, SqlDriver, SqlExecutor, SqlValue } from './sql-driver.js';
 
+/** How much memory SQLite may hold for one connection (`sward coordinator --sqlite-cache-mib / --sqlite-mmap-mib`). */
+export interface SqliteMemory {
+  /** SQLite's own page cache (malloc'd, so resident once filled), MiB. */
+  cacheMiB?: number;
+  /** How much of the file is read through mmap (its touched pages count in the process's RSS), MiB; 0: none. */
+  mmapMiB?: number;
+}
+
+/**
+ * SQLite's own ~2 MiB page cache, and reads through a 256 MiB mmap. The cache was 64 MiB: it fills over a
+ * crawl with written pages and stays resident (malloc'd); at 2 MiB the crawl bench's tree peaked 13-30 MiB
+ * lower, with no pages/s or CPU per page cost it could see. The mmap stays: with a small cache *and* no mmap,
+ * collection keyword search read every page through `pread` into a cache too small to hold its index
+ * (p50 3x slower), while either one alone kept it as fast; mapped pages are clean file pages the kernel can
+ * reclaim, the cache's are not. Proof lookups on 1M and 10M-leaf logs did not order by these settings.
+ * (docs/BENCHMARKS.md, session 15, mem.) A coordinator serving no collections can set mmap to 0 (~15 MiB
+ * less on a crawl); a large log serving many proofs can raise both.
+ */
+export const SQLITE_MEMORY_DEFAULTS: Readonly<Required<SqliteMemory>> = { cacheMiB: 2, mmapMiB: 256 };
+
+/** The bounds a coordinator accepts (its config is validated against the same ones). */
+export const SQLITE_CACHE_MIB_MAX = 65_536;
+export const SQLITE_MMAP_MIB_MAX = 1_048_576;
+
+function checkMiB(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new RangeError(
+      `SQLite ${name}: expected a whole number of MiB from ${min} to ${max}, got ${value}`,
+    );
+  return value;
+}
+
 /**
  * better-sqlite3 is synchronous and holds one connection, so an async transaction must not interleave
  * with other statements: a promise-chain mutex serialises every call while a transaction is open.
  */
-export function openSqliteDriver(path: string): SqlDriver {
+export function openSqliteDriver(path: string, memory: SqliteMemory = {}): SqlDriver {
+  // Checked before the file is opened: a bad setting must not leave a connection (and a WAL) behind.
+  const cacheMiB = checkMiB(
+    'cache',
+    memory.cacheMiB ?? SQLITE_MEMORY_DEFAULTS.cacheMiB,
+    1,
+    SQLITE_CACHE_MIB_MAX,
+  );
+  const mmapMiB = checkMiB('mmap', memory.mmapMiB ?? SQLITE_MEMORY_DEFAULTS.mmapMiB, 0, SQLITE_MMAP_MIB_MAX);
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
-  // A larger page cache and memory-mapped reads keep proof lookups on a 10M-leaf log under a millisecond.
-  db.pragma('cache_size = -65536');
-  db.pragma('mmap_size = 268435456');
+  // A negative cache_size is KiB, not pages; mmap_size is bytes (SQLite caps it at its compile-time maximum).
+  db.pragma(`cache_size = ${-cacheMiB * 1024}`);
+  db.pragma(`mmap_size = ${mmapMiB * 1024 * 1024}`);
   const cache = new Map<string, Database.Statement>();
   const stmt = (sql: string) => {
     let s = cache.get(sql);
