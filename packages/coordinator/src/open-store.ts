@@ -8,6 +8,7 @@ import { applyLabellingSchema } from './labelling/labelling-schema.js';
 import { applyRewardsSchema } from './rewards/rewards-schema.js';
 import { ArchiveReuse, type ReuseRoyaltyHook } from './scheduler/archive-reuse.js';
 import { LeaseScheduler, type SchedulerEvents } from './scheduler/lease-scheduler.js';
+import type { SqliteDriverOptions } from './store/sqlite-driver.js';
 import { openBaseStore, type SchemaPart, type Store } from './store/store.js';
 import type { SchedulerOptions } from './store/types.js';
 
@@ -22,8 +23,12 @@ export const featureSchemas: readonly SchemaPart[] = [
 ];
 
 /** The coordinator's store with every feature's schema applied: what a coordinator, the CLI and tests open. */
-export function openStore(location: string, config: SchedulerOptions = {}): Promise<Store> {
-  return openBaseStore(location, config, featureSchemas);
+export function openStore(
+  location: string,
+  config: SchedulerOptions = {},
+  sqlite: SqliteDriverOptions = {},
+): Promise<Store> {
+  return openBaseStore(location, config, featureSchemas, sqlite);
 }
 
 /**

@@ -1,11 +1,21 @@
 import Database from 'better-sqlite3';
 import type { Row, SqlDriver, SqlExecutor, SqlValue } from './sql-driver.js';
+import { type CheckpointThreadOptions, startCheckpointThread } from './sqlite-checkpointer.js';
+
+export interface SqliteDriverOptions {
+  /**
+   * WAL checkpoints on a worker thread instead of in the main connection's commits (sqlite-checkpointer.ts):
+   * true or its options. Off by default: a worker costs a thread and a connection, which pays in a
+   * long-running coordinator, not in a CLI command or a test. Ignored for `:memory:` (no WAL to share).
+   */
+  checkpointThread?: boolean | CheckpointThreadOptions;
+}
 
 /**
  * better-sqlite3 is synchronous and holds one connection, so an async transaction must not interleave
  * with other statements: a promise-chain mutex serialises every call while a transaction is open.
  */
-export function openSqliteDriver(path: string): SqlDriver {
+export function openSqliteDriver(path: string, opts: SqliteDriverOptions = {}): SqlDriver {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -14,6 +24,10 @@ export function openSqliteDriver(path: string): SqlDriver {
   // A larger page cache and memory-mapped reads keep proof lookups on a 10M-leaf log under a millisecond.
   db.pragma('cache_size = -65536');
   db.pragma('mmap_size = 268435456');
+  const checkpointer =
+    opts.checkpointThread && path !== ':memory:' && path !== ''
+      ? startCheckpointThread(db, path, opts.checkpointThread === true ? {} : opts.checkpointThread)
+      : null;
   const cache = new Map<string, Database.Statement>();
   const stmt = (sql: string) => {
     let s = cache.get(sql);
@@ -69,6 +83,11 @@ export function openSqliteDriver(path: string): SqlDriver {
         }
       }),
     exec: (script) => serial(async () => void db.exec(script)),
-    close: () => serial(async () => void db.close()),
+    // The worker's connection closes first, so the main one is the last and removes the WAL.
+    close: () =>
+      serial(async () => {
+        await checkpointer?.stop();
+        db.close();
+      }),
   };
 }

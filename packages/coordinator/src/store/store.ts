@@ -12,7 +12,7 @@ import { applyPaymentSchema, type PaymentStore } from './payment-store.js';
 import { QuotaStore } from './quota-store.js';
 import { schemaFor } from './schema.js';
 import type { SqlDriver } from './sql-driver.js';
-import { openSqliteDriver } from './sqlite-driver.js';
+import { openSqliteDriver, type SqliteDriverOptions } from './sqlite-driver.js';
 import { TakedownStore } from './takedown-store.js';
 import { migrateTenancy } from './tenancy-migration.js';
 import { defaultQuotaConfig, defaultSchedulerConfig, type SchedulerOptions } from './types.js';
@@ -122,16 +122,18 @@ export class Store {
 /**
  * `postgres://…` or `postgresql://…` opens PostgreSQL; anything else is a SQLite file path (or :memory:).
  * `parts`: the features' schemas; the coordinator's `openStore` (open-store.ts) passes all of them.
+ * `sqlite`: the SQLite driver's options (a checkpoint thread); PostgreSQL ignores them.
  */
 export async function openBaseStore(
   location: string,
   config: SchedulerOptions = {},
   parts: readonly SchemaPart[] = [],
+  sqlite: SqliteDriverOptions = {},
 ): Promise<Store> {
   // pg (~30 modules) loads only for a PostgreSQL location: a coordinator on SQLite never needs it.
   const driver = /^postgres(ql)?:\/\//.test(location)
     ? (await import('./postgres-driver.js')).openPostgresDriver(location)
-    : openSqliteDriver(location);
+    : openSqliteDriver(location, sqlite);
   const store = new Store(driver, config);
   await store.migrate(parts);
   return store;
