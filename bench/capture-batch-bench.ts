@@ -5,7 +5,9 @@
 // around acceptBatch (and the main thread's alone, from /proc), and apart around the claim of the leases the batch answers (user + system of the whole process: the pg driver's socket work is in it, the
 // PostgreSQL server's is not). Every page links to 20 others of the job, as the sample site's pages do.
 // Usage: node --import tsx bench/capture-batch-bench.ts [--batches 1,4,16,32] [--captures 512]
-//          [--backends sqlite,postgres] [--rounds 3]
+//          [--backends sqlite,postgres] [--rounds 3] [--checkpoint-thread]
+// --checkpoint-thread: SQLite's WAL checkpoints on a worker thread, as `sward coordinator` runs them; without
+// it they run in the main connection's commits (SQLite's default), so the two can be compared in one tree.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -84,7 +86,11 @@ async function run(backendName: string, batch: number) {
   const backend = backends().find((b) => b.name === backendName);
   if (!backend) throw new Error(`no backend ${backendName}`);
   const work = mkdtempSync(join(tmpdir(), 'sward-capture-batch-bench-'));
-  const store = await openStore(await backend.create(), { hostDelayMs: 0, backoffMs: 1, politeness: false });
+  const store = await openStore(
+    await backend.create(),
+    { hostDelayMs: 0, backoffMs: 1, politeness: false },
+    { checkpointThread: args.includes('--checkpoint-thread') },
+  );
   try {
     const blobs = new BlobStore(join(work, 'blobs'));
     const { signer } = loadLogKey(join(work, 'log.key'), 'bench/log');
@@ -113,6 +119,7 @@ async function run(backendName: string, batch: number) {
     const answer = async (items: CaptureBatchItem[]) => ingest.acceptBatch(node.id, items);
     let cpuUs = 0;
     let mainUs = 0;
+    let wallMs = 0;
     let claimUs = 0;
     let counted = 0;
     let accepted = 0;
@@ -135,7 +142,9 @@ async function run(backendName: string, batch: number) {
       const s0 = statements;
       const c0 = process.cpuUsage();
       const m0 = threadCpuUs();
+      const w0 = performance.now();
       const r = await answer(items);
+      const w = performance.now() - w0;
       const m = threadCpuUs() - m0;
       const c = process.cpuUsage(c0);
       const s = statements - s0;
@@ -144,6 +153,7 @@ async function run(backendName: string, batch: number) {
       if (pages.length === items.length) {
         cpuUs += c.user + c.system;
         mainUs += m;
+        wallMs += w;
         claimUs += k.user + k.system;
         counted += pages.length;
         statementsSum += s;
@@ -154,6 +164,7 @@ async function run(backendName: string, batch: number) {
       statementsPerCapture: statementsSum / counted,
       cpuMsPerCapture: cpuUs / 1000 / counted,
       mainCpuMsPerCapture: mainUs / 1000 / counted,
+      wallMsPerCapture: wallMs / counted,
       claimCpuMsPerCapture: claimUs / 1000 / counted,
       counted,
     };
@@ -179,8 +190,8 @@ process.stderr.write(`${machineFacts()}\n`);
 const lines = [
   `${total} pages per run, batches of N pages (batches holding a policy file are not counted), ${rounds} rounds`,
   '',
-  '| backend | N | round | statements per capture | CPU ms per capture (acceptBatch) | main-thread CPU ms per capture (acceptBatch) | CPU ms per capture (the claim that leased it) |',
-  '|---|---:|---:|---:|---:|---:|---:|',
+  '| backend | N | round | statements per capture | CPU ms per capture (acceptBatch) | main-thread CPU ms per capture (acceptBatch) | wall ms per capture (acceptBatch) | CPU ms per capture (the claim that leased it) |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|',
 ];
 for (const b of opt('backends', 'sqlite,postgres').split(',')) {
   // one run first, not counted, so the JIT's warm-up is not charged to the first size measured
@@ -192,7 +203,7 @@ for (const b of opt('backends', 'sqlite,postgres').split(',')) {
     for (let round = 1; round <= rounds; round++) {
       const r = await run(b, size);
       lines.push(
-        `| ${b} | ${size} | ${round} | ${r.statementsPerCapture.toFixed(1)} | ${r.cpuMsPerCapture.toFixed(3)} | ${r.mainCpuMsPerCapture.toFixed(3)} | ${r.claimCpuMsPerCapture.toFixed(3)} |`,
+        `| ${b} | ${size} | ${round} | ${r.statementsPerCapture.toFixed(1)} | ${r.cpuMsPerCapture.toFixed(3)} | ${r.mainCpuMsPerCapture.toFixed(3)} | ${r.wallMsPerCapture.toFixed(3)} | ${r.claimCpuMsPerCapture.toFixed(3)} |`,
       );
       process.stderr.write(`${lines.at(-1)}\n`);
     }

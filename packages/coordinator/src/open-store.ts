@@ -8,7 +8,7 @@ import { applyLabellingSchema } from './labelling/labelling-schema.js';
 import { applyRewardsSchema } from './rewards/rewards-schema.js';
 import { ArchiveReuse, type ReuseRoyaltyHook } from './scheduler/archive-reuse.js';
 import { LeaseScheduler, type SchedulerEvents } from './scheduler/lease-scheduler.js';
-import type { SqliteMemory } from './store/sqlite-driver.js';
+import type { SqliteDriverOptions } from './store/sqlite-driver.js';
 import { openBaseStore, type SchemaPart, type Store } from './store/store.js';
 import type { SchedulerOptions } from './store/types.js';
 
@@ -26,7 +26,7 @@ export const featureSchemas: readonly SchemaPart[] = [
 export function openStore(
   location: string,
   config: SchedulerOptions = {},
-  sqlite: SqliteMemory = {},
+  sqlite: SqliteDriverOptions = {},
 ): Promise<Store> {
   return openBaseStore(location, config, featureSchemas, sqlite);
 }

@@ -73,6 +73,8 @@ export interface CoordinatorOptions {
   webBotAuth?: Partial<WebBotAuthConfig>;
   /** How often accepted captures get their leaves; default 250 ms. */
   sequenceMs?: number;
+  /** SQLite only: WAL checkpoints on a worker thread (store/sqlite-checkpointer.ts); default off. */
+  checkpointThread?: boolean;
   /** Worker threads that make crawled pages' documents off the capture path (default: cores but one). */
   extractionThreads?: number;
   /** SQLite's page cache and mmap, MiB (store/sqlite-driver.ts: small by default; raise for a large log). */
@@ -109,7 +111,10 @@ export interface RunningCoordinator {
 export async function startCoordinator(opts: CoordinatorOptions): Promise<RunningCoordinator> {
   const log = opts.log ?? pino({ level: process.env.SWARD_LOG_LEVEL ?? 'info' });
   mkdirSync(opts.dataDir, { recursive: true });
-  const store = await openStore(opts.db, opts.scheduler, opts.sqlite);
+  const store = await openStore(opts.db, opts.scheduler, {
+    ...opts.sqlite,
+    checkpointThread: opts.checkpointThread ?? false,
+  });
   const blobs = new BlobStore(join(opts.dataDir, 'blobs'));
   const policy: CheckpointPolicy = {
     origin: 'sward.local/log',

@@ -129,6 +129,8 @@ export function register(program: Command): void {
         ...(o.logKey ? { logKeyFile: resolve(o.logKey) } : {}),
         port: o.port,
         host: o.host,
+        // A long-running coordinator: its commits should not stall on WAL checkpoints (SQLite only).
+        checkpointThread: true,
         scheduler: {
           leaseMs: o.leaseMs,
           nodeTimeoutMs: o.nodeTimeoutMs,

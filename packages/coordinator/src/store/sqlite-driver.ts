@@ -1,5 +1,15 @@
 import Database from 'better-sqlite3';
 import type { Row, SqlDriver, SqlExecutor, SqlValue } from './sql-driver.js';
+import { type CheckpointThreadOptions, startCheckpointThread } from './sqlite-checkpointer.js';
+
+export interface SqliteDriverOptions extends SqliteMemory {
+  /**
+   * WAL checkpoints on a worker thread instead of in the main connection's commits (sqlite-checkpointer.ts):
+   * true or its options. Off by default: a worker costs a thread and a connection, which pays in a
+   * long-running coordinator, not in a CLI command or a test. Ignored for `:memory:` (no WAL to share).
+   */
+  checkpointThread?: boolean | CheckpointThreadOptions;
+}
 
 /** How much memory SQLite may hold for one connection (`sward coordinator --sqlite-cache-mib / --sqlite-mmap-mib`). */
 export interface SqliteMemory {
@@ -37,15 +47,15 @@ function checkMiB(name: string, value: number, min: number, max: number): number
  * better-sqlite3 is synchronous and holds one connection, so an async transaction must not interleave
  * with other statements: a promise-chain mutex serialises every call while a transaction is open.
  */
-export function openSqliteDriver(path: string, memory: SqliteMemory = {}): SqlDriver {
+export function openSqliteDriver(path: string, opts: SqliteDriverOptions = {}): SqlDriver {
   // Checked before the file is opened: a bad setting must not leave a connection (and a WAL) behind.
   const cacheMiB = checkMiB(
     'cache',
-    memory.cacheMiB ?? SQLITE_MEMORY_DEFAULTS.cacheMiB,
+    opts.cacheMiB ?? SQLITE_MEMORY_DEFAULTS.cacheMiB,
     1,
     SQLITE_CACHE_MIB_MAX,
   );
-  const mmapMiB = checkMiB('mmap', memory.mmapMiB ?? SQLITE_MEMORY_DEFAULTS.mmapMiB, 0, SQLITE_MMAP_MIB_MAX);
+  const mmapMiB = checkMiB('mmap', opts.mmapMiB ?? SQLITE_MEMORY_DEFAULTS.mmapMiB, 0, SQLITE_MMAP_MIB_MAX);
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -54,6 +64,10 @@ export function openSqliteDriver(path: string, memory: SqliteMemory = {}): SqlDr
   // A negative cache_size is KiB, not pages; mmap_size is bytes (SQLite caps it at its compile-time maximum).
   db.pragma(`cache_size = ${-cacheMiB * 1024}`);
   db.pragma(`mmap_size = ${mmapMiB * 1024 * 1024}`);
+  const checkpointer =
+    opts.checkpointThread && path !== ':memory:' && path !== ''
+      ? startCheckpointThread(db, path, opts.checkpointThread === true ? {} : opts.checkpointThread)
+      : null;
   const cache = new Map<string, Database.Statement>();
   const stmt = (sql: string) => {
     let s = cache.get(sql);
@@ -109,6 +123,11 @@ export function openSqliteDriver(path: string, memory: SqliteMemory = {}): SqlDr
         }
       }),
     exec: (script) => serial(async () => void db.exec(script)),
-    close: () => serial(async () => void db.close()),
+    // The worker's connection closes first, so the main one is the last and removes the WAL.
+    close: () =>
+      serial(async () => {
+        await checkpointer?.stop();
+        db.close();
+      }),
   };
 }

@@ -12,7 +12,7 @@ import { applyPaymentSchema, type PaymentStore } from './payment-store.js';
 import { QuotaStore } from './quota-store.js';
 import { schemaFor } from './schema.js';
 import type { SqlDriver } from './sql-driver.js';
-import { openSqliteDriver, type SqliteMemory } from './sqlite-driver.js';
+import { openSqliteDriver, type SqliteDriverOptions } from './sqlite-driver.js';
 import { TakedownStore } from './takedown-store.js';
 import { migrateTenancy } from './tenancy-migration.js';
 import { defaultQuotaConfig, defaultSchedulerConfig, type SchedulerOptions } from './types.js';
@@ -122,13 +122,13 @@ export class Store {
 /**
  * `postgres://…` or `postgresql://…` opens PostgreSQL; anything else is a SQLite file path (or :memory:).
  * `parts`: the features' schemas; the coordinator's `openStore` (open-store.ts) passes all of them.
- * `sqlite`: SQLite's page cache and mmap (ignored for PostgreSQL).
+ * `sqlite`: the SQLite driver's options (page cache and mmap sizes, a checkpoint thread); PostgreSQL ignores them.
  */
 export async function openBaseStore(
   location: string,
   config: SchedulerOptions = {},
   parts: readonly SchemaPart[] = [],
-  sqlite: SqliteMemory = {},
+  sqlite: SqliteDriverOptions = {},
 ): Promise<Store> {
   // pg (~30 modules) loads only for a PostgreSQL location: a coordinator on SQLite never needs it.
   const driver = /^postgres(ql)?:\/\//.test(location)
