@@ -756,7 +756,11 @@ if (args.includes('--help') || args.includes('-h')) {
 }
 if (args[0] !== '--child') {
   // A misspelt option would otherwise be ignored and start a long run with the defaults.
-  const unknown = args.filter((a) => a.startsWith('--') && !KNOWN.includes(a.slice(2)));
+  // Every option takes a value, which may itself start with "--" (--node-flags "--cpu-prof …"): skip it.
+  const unknown = args.filter(
+    (a, i) =>
+      a.startsWith('--') && !KNOWN.includes(a.slice(2)) && !KNOWN.includes(args[i - 1]?.slice(2) ?? ''),
+  );
   const systems = opt('systems', ALL.join(',')).split(',');
   const badSystems = systems.filter((s) => !(SYSTEMS as readonly string[]).includes(s));
   if (unknown.length > 0 || badSystems.length > 0) {
