@@ -12,6 +12,7 @@ import {
   firstByName,
   isElement,
   textOf,
+  within,
 } from './dom.js';
 import { footerOf, footerText } from './footer-box.js';
 import { dropRepeatedQuotes } from './forum-quotes.js';
@@ -109,7 +110,7 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   // a listing's or collection's own heading box (its <h1>, the list's introduction) is kept whatever its class
   // says ("taxonomy-header", "hero-banner"): a site's logo heading is a link, and is not the list's
   const h1 = itemPage ? firstByName(body, 'h1') : null;
-  const listHead = h1 && !firstByName(h1, 'a') && !insideLink(h1) ? h1 : null;
+  const listHead = h1 && !firstByName(h1, 'a') && !within(h1, 'a') ? h1 : null;
   // a listing's cards keep their own headers (the item's linked title), whatever the class says
   const cardHeaders = itemPage ? itemParts([body], pre, cardHeaderKind) : undefined;
   // never drop by class name a node holding most of the page's paragraphs (e.g. "Page-ad-margins" wrappers)
@@ -220,12 +221,6 @@ const HEADING = /^h[1-6]$/;
 function listHeading(e: Element, stats: StatsMap, total: Stats): boolean {
   const s = stats.get(e);
   return !!s && linkDensity(s) < 0.3 && s.chars < total.chars * 0.3;
-}
-
-/** Whether `e` sits inside a link (a logo's heading). */
-function insideLink(e: Element): boolean {
-  for (let p = e.parent; p && isElement(p); p = p.parent) if (p.name === 'a') return true;
-  return false;
 }
 
 /** Whether `e` is or holds a heading. */

@@ -126,6 +126,15 @@ export function remove(n: AnyNode): void {
 
 export const collapse = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
+/** Whether `e` lies inside an element called `name` (`within(e, 'a')`: inside a link). */
+export function within(e: Element, name: string): boolean {
+  for (let p = e.parent; p && isElement(p); p = p.parent) {
+    step();
+    if (p.name === name) return true;
+  }
+  return false;
+}
+
 /** Whether `b` lies below `a`. */
 export function contains(a: Element, b: Element): boolean {
   for (let p = b.parent; p; p = p.parent) {

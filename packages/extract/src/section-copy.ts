@@ -1,4 +1,13 @@
-import { type AnyNode, collapse, type Element, elements, isElement, textOf } from './dom.js';
+import {
+  type AnyNode,
+  collapse,
+  type Element,
+  elements,
+  firstByName,
+  isElement,
+  textOf,
+  within,
+} from './dom.js';
 import { hiddenByClass } from './hidden-class.js';
 import { discardKind } from './prune.js';
 import { step } from './work.js';
@@ -151,21 +160,6 @@ class Places {
  */
 export function linkedCopy(copy: Element[]): Set<Element> {
   const out = new Set<Element>();
-  for (const p of copy) {
-    let wrapped = false;
-    for (let e = p.parent; e && isElement(e); e = e.parent) {
-      step();
-      if (e.name === 'a') {
-        wrapped = true;
-        break;
-      }
-    }
-    if (wrapped && !holdsLink(p)) out.add(p);
-  }
+  for (const p of copy) if (within(p, 'a') && !firstByName(p, 'a')) out.add(p);
   return out;
-}
-
-function holdsLink(p: Element): boolean {
-  for (const e of elements(p)) if (e.name === 'a') return true;
-  return false;
 }
