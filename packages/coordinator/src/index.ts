@@ -18,6 +18,7 @@ export {
   SQLITE_CACHE_MIB_MAX,
   SQLITE_MEMORY_DEFAULTS,
   SQLITE_MMAP_MIB_MAX,
+  type SqliteDriverOptions,
   type SqliteMemory,
 } from './store/sqlite-driver.js';
 export * from './store/store.js';

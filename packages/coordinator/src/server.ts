@@ -36,7 +36,7 @@ import { RewardsService } from './rewards/rewards-service.js';
 import { defaultSpotCheckConfig, type SpotCheckConfig } from './spot-check/config.js';
 import { SampleKeys } from './spot-check/sample-keys.js';
 import { SpotChecks } from './spot-check/spot-checks.js';
-import type { SqliteMemory } from './store/sqlite-driver.js';
+import type { SqliteDriverOptions } from './store/sqlite-driver.js';
 import type { Store } from './store/store.js';
 import type { SchedulerOptions } from './store/types.js';
 import { BotKeys, defaultWebBotAuthConfig, type WebBotAuthConfig } from './web-bot-auth/bot-keys.js';
@@ -73,12 +73,13 @@ export interface CoordinatorOptions {
   webBotAuth?: Partial<WebBotAuthConfig>;
   /** How often accepted captures get their leaves; default 250 ms. */
   sequenceMs?: number;
-  /** SQLite only: WAL checkpoints on a worker thread (store/sqlite-checkpointer.ts); default off. */
-  checkpointThread?: boolean;
   /** Worker threads that make crawled pages' documents off the capture path (default: cores but one). */
   extractionThreads?: number;
-  /** SQLite's page cache and mmap, MiB (store/sqlite-driver.ts: small by default; raise for a large log). */
-  sqlite?: SqliteMemory;
+  /**
+   * SQLite only (store/sqlite-driver.ts): its page cache and mmap, MiB (small by default; raise for a large log),
+   * and WAL checkpoints on a worker thread (sqlite-checkpointer.ts; default off).
+   */
+  sqlite?: SqliteDriverOptions;
   log?: Logger;
 }
 
@@ -111,10 +112,7 @@ export interface RunningCoordinator {
 export async function startCoordinator(opts: CoordinatorOptions): Promise<RunningCoordinator> {
   const log = opts.log ?? pino({ level: process.env.SWARD_LOG_LEVEL ?? 'info' });
   mkdirSync(opts.dataDir, { recursive: true });
-  const store = await openStore(opts.db, opts.scheduler, {
-    ...opts.sqlite,
-    checkpointThread: opts.checkpointThread ?? false,
-  });
+  const store = await openStore(opts.db, opts.scheduler, opts.sqlite);
   const blobs = new BlobStore(join(opts.dataDir, 'blobs'));
   const policy: CheckpointPolicy = {
     origin: 'sward.local/log',

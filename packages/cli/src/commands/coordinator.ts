@@ -129,8 +129,6 @@ export function register(program: Command): void {
         ...(o.logKey ? { logKeyFile: resolve(o.logKey) } : {}),
         port: o.port,
         host: o.host,
-        // A long-running coordinator: its commits should not stall on WAL checkpoints (SQLite only).
-        checkpointThread: true,
         scheduler: {
           leaseMs: o.leaseMs,
           nodeTimeoutMs: o.nodeTimeoutMs,
@@ -150,7 +148,12 @@ export function register(program: Command): void {
           allowPrivateWebhooks: Boolean(o.allowPrivateWebhooks),
         },
         trustedProxies: o.trustedProxies,
-        sqlite: { cacheMiB: o.sqliteCacheMib, mmapMiB: o.sqliteMmapMib },
+        sqlite: {
+          cacheMiB: o.sqliteCacheMib,
+          mmapMiB: o.sqliteMmapMib,
+          // A long-running coordinator: its commits should not stall on WAL checkpoints.
+          checkpointThread: true,
+        },
         ...(o.extractionThreads === undefined ? {} : { extractionThreads: o.extractionThreads }),
         ...(o.publicUrl ? { webBotAuth: { signatureAgent: o.publicUrl } } : {}),
         ...(o.anchor === 'solana'
