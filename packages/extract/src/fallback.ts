@@ -18,9 +18,14 @@ export interface SecondOpinion {
 }
 
 const require = createRequire(import.meta.url);
+/** What the second opinion uses of linkedom's document besides handing it to Readability. */
+interface ParsedDocument {
+  querySelectorAll(selectors: string): Iterable<{ remove(): void }>;
+}
+
 let libs: {
   Readability: typeof ReadabilityClass;
-  parseHTML: (html: string) => { document: unknown };
+  parseHTML: (html: string) => { document: ParsedDocument };
 } | null = null;
 function loadLibs() {
   libs ??= {
@@ -33,6 +38,9 @@ function loadLibs() {
 export function readabilitySecondOpinion(html: string, ownChars: number): SecondOpinion | null {
   const { Readability, parseHTML } = loadLibs();
   const { document } = parseHTML(html);
+  // a <dialog> without `open` is not shown (HTML's own style sheet hides it until a script opens it: a consent
+  // manager's settings, a newsletter form); our reading skips dialogs, Readability reads one as any other box
+  for (const d of document.querySelectorAll('dialog:not([open])')) d.remove();
   const article = new Readability(
     document as unknown as ConstructorParameters<typeof Readability>[0],
   ).parse();
