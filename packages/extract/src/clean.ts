@@ -1,7 +1,6 @@
 import { type AnyNode, attr, type Element, isElement } from './dom.js';
 import { MAYBE_OK, SKIP_TAGS, UNLIKELY, UNLIKELY_ROLES } from './patterns.js';
 import { step } from './work.js';
-import { on } from './xq-off.js';
 
 // The boxes of consent managers (OneTrust, Cookiebot, Usercentrics, Didomi, Quantcast): pages of short
 // teasers carry more text in their privacy centre than in the page, so they go whatever their size (in the
@@ -22,8 +21,6 @@ export const redundantLink = (e: Element): boolean =>
 function isHidden(e: Element): boolean {
   const a = e.attribs;
   if ('hidden' in a) return true;
-  if (on('dialog') && e.name === 'dialog' && !('open' in a)) return true;
-  if (on('popover') && 'popover' in a) return true;
   if (a['aria-hidden'] === 'true' && e.name !== 'span' && e.name !== 'i') return true;
   const s = a.style;
   return s !== undefined && HIDDEN_STYLE.test(s);

@@ -37,7 +37,6 @@ import { computeStats, linkDensity, type Stats, type StatsMap } from './score.js
 import { copyParagraphs, linkedCopy, restoreCopy } from './section-copy.js';
 import { selectByScore } from './select.js';
 import { isTeaserBox } from './teaser-box.js';
-import { num, off, on } from './xq-off.js';
 
 export interface MainContent {
   blocks: Block[];
@@ -70,14 +69,14 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   // a page of items: a listing (posts, results) or a collection (a shop's category)
   const itemPage = pageType === 'listing' || pageType === 'collection';
   const body = firstByName(doc, 'body') ?? firstByName(doc, 'html') ?? wrapRoot(doc);
-  if (!off('noscript')) unwrapServerNoscript(body);
+  unwrapServerNoscript(body);
   // not yet on product pages: there the buy-box rules take the lowest box holding the first <h1>, and a
   // streamed product box (huel.com's) brings its <h1> in, narrowing the text to the buy box (wcxb-dev 0589)
-  if (pageType !== 'product' && !off('stream')) placeStreamedSegments(body);
-  const anchors = pageType === 'product' && product && !off('anchors') ? productAnchors(body, product) : null;
+  if (pageType !== 'product') placeStreamedSegments(body);
+  const anchors = pageType === 'product' && product ? productAnchors(body, product) : null;
   const spare = anchors ? (e: Element) => holdsAnchor(e, anchors) : undefined;
   const { ids: panels, tabs } = revealable(body);
-  const buy = pageType === 'product' && !off('buybox') ? buyBox(body) : null;
+  const buy = pageType === 'product' ? buyBox(body) : null;
   // a hidden panel that a control opens stays (a closed FAQ answer); it is still judged by its class
   // a shop's cards show their prices, even those marked for screen readers to skip (on a listing, a
   // collection, or a page of priced cards that is not one product's own page)
@@ -94,27 +93,26 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
     !!spare?.(e) ||
     (panels.size > 0 && panels.has(attr(e, 'id'))) ||
     (tabs && attr(e, 'role') === 'tabpanel') ||
-    (cards && !off('shownprice') && shownPrice(e)) ||
-    (cardRun && !off('redundantlink') && redundantLink(e));
+    (cards && shownPrice(e)) ||
+    (cardRun && redundantLink(e));
   cleanTree(body, undefined, UNLIKELY, shown);
   // a service page's paragraphs of copy, before the class-based cleaning takes some for boilerplate
-  const copy = pageType === 'service' && !off('restore') ? copyParagraphs(body) : [];
+  const copy = pageType === 'service' ? copyParagraphs(body) : [];
   const pre = computeStats(body);
   const total = pre.get(body) as Stats;
   // the box of the page's own JSON-LD ItemList is kept whatever it and its cards are called ("recirc")
-  const ownList =
-    hints.itemUrls?.length && !off('ownlist')
-      ? declaredItemList(body, pre, hints.itemUrls, hints.url)?.el
-      : undefined;
+  const ownList = hints.itemUrls?.length
+    ? declaredItemList(body, pre, hints.itemUrls, hints.url)?.el
+    : undefined;
   // so is the box of a listing's or collection's run of item cards, and the boxes around it (a shop's product
   // grid inside its "pagination" box); not what the cards hold
-  const runBox = itemPage && !off('runbox') ? findItemList(body, pre)?.el : undefined;
+  const runBox = itemPage ? findItemList(body, pre)?.el : undefined;
   // a listing's or collection's own heading box (its <h1>, the list's introduction) is kept whatever its class
   // says ("taxonomy-header", "hero-banner"): a site's logo heading is a link, and is not the list's
-  const h1 = itemPage && !off('listhead') ? firstByName(body, 'h1') : null;
+  const h1 = itemPage ? firstByName(body, 'h1') : null;
   const listHead = h1 && !firstByName(h1, 'a') && !within(h1, 'a') ? h1 : null;
   // a listing's cards keep their own headers (the item's linked title), whatever the class says
-  const cardHeaders = itemPage && !off('cardheaders') ? itemParts([body], pre, cardHeaderKind) : undefined;
+  const cardHeaders = itemPage ? itemParts([body], pre, cardHeaderKind) : undefined;
   // never drop by class name a node holding most of the page's paragraphs (e.g. "Page-ad-margins" wrappers)
   const changed = cleanTree(
     body,
@@ -130,46 +128,36 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
     pageType === 'forum' ? UNLIKELY_ON_FORUMS : UNLIKELY,
     shown,
     // a page hidden whole until its script runs ("root hide") holds its heading
-    (e) => !off('hiddenclass') && hiddenByClass(e) && !firstByName(e, 'h1'),
+    (e) => hiddenByClass(e) && !firstByName(e, 'h1'),
   );
   // the strict pass removes nothing from most huge pages (a table): their statistics still hold
   const stats = changed ? computeStats(body) : pre;
   const sel = selectByScore(body, stats);
   let nodes = sel ? sel.nodes : [body];
   // an article the page itself does not declare (no schema.org/Open Graph type) may be a service page
-  if (
-    !off('widen') &&
-    sel &&
-    type &&
-    pageType !== 'documentation' &&
-    (pageType !== 'article' || type.confidence < num('widensure', 0.75))
-  )
+  if (sel && type && pageType !== 'documentation' && (pageType !== 'article' || type.confidence < 0.75))
     nodes = widenForType(sel.top, nodes, stats, body, type.type);
-  const marked = sel && pageType === 'article' && !off('marked') ? markedArticle(nodes, stats) : null;
+  const marked = sel && pageType === 'article' ? markedArticle(nodes, stats) : null;
   if (marked) nodes = [marked];
   // an article's siblings that are grids of other stories are not more of it
-  else if (sel && pageType === 'article' && nodes.length > 1 && !off('teaser'))
+  else if (sel && pageType === 'article' && nodes.length > 1)
     nodes = nodes.filter((n) => n === sel.top || !isTeaserBox(n));
-  const thread = sel && pageType === 'forum' && !off('thread') ? threadBox(body, stats, nodes) : null;
+  const thread = sel && pageType === 'forum' ? threadBox(body, stats, nodes) : null;
   if (thread) nodes = [thread];
-  const block = anchors && !off('block') ? productBlock(body, stats, anchors, nodes) : null;
-  const declared =
-    hints.itemUrls && !block && !off('declared')
-      ? declaredItemList(body, stats, hints.itemUrls, hints.url)
-      : null;
-  const listed =
-    type && !block && !off('listed') ? withItemList(nodes, stats, body, type, declared, hints.url) : null;
+  const block = anchors ? productBlock(body, stats, anchors, nodes) : null;
+  const declared = hints.itemUrls && !block ? declaredItemList(body, stats, hints.itemUrls, hints.url) : null;
+  const listed = type && !block ? withItemList(nodes, stats, body, type, declared, hints.url) : null;
   if (block) nodes = block;
   else if (listed) nodes = listed;
   // a product page its structured data did not place is its buy box when the choice holds it and more
-  const bounded = buy && !block && !off('bounded') ? boundedByBuyBox(buy, body, nodes, stats) : null;
+  const bounded = buy && !block ? boundedByBuyBox(buy, body, nodes, stats) : null;
   if (bounded) nodes = bounded;
   // all the page has left is its footer (a shop's app shell, its content drawn by scripts): no main content;
   // a page that says it is an article has one, which we missed
-  const sure = pageType === 'article' && (type?.confidence ?? 0) >= num('footersure', 0.75);
+  const sure = pageType === 'article' && (type?.confidence ?? 0) >= 0.75;
   const first = !sure && nodes[0] ? footerOf(nodes[0]) : null;
   const footer = first && nodes.slice(1).every((n) => footerOf(n) !== null) ? first : null;
-  if (footer && !off('footer')) return { blocks: [], nodes: [], footer: footerText(footer) };
+  if (footer) return { blocks: [], nodes: [], footer: footerText(footer) };
   // the product's own name heads its block (pruning drops <h1>s elsewhere: they repeat the title); a
   // product or service page found without it is still headed by its first <h1>: what it sells
   const anchored = !!anchors && nodes.some((n) => holdsAnchor(n, anchors));
@@ -177,18 +165,18 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   const linky = itemPage || listed !== null;
   const mode = pruneMode(type);
   // a template's unfilled sections (shops and service pages are built from them)
-  if (!off('placeholders') && (pageType === 'product' || pageType === 'service' || pageType === 'collection'))
+  if (pageType === 'product' || pageType === 'service' || pageType === 'collection')
     dropPlaceholders(nodes, stats);
   // a reply's quote of a post the thread already shows
-  if (pageType === 'forum' && !off('quotes')) dropRepeatedQuotes(nodes);
+  if (pageType === 'forum') dropRepeatedQuotes(nodes);
   pruneContent(
     nodes,
     stats,
-    anchored ? anchors?.heading : off('sellingheading') ? undefined : sellingHeading(nodes, pageType),
+    anchored ? anchors?.heading : sellingHeading(nodes, pageType),
     mode,
     article ? KIND_SHARE_ARTICLE : undefined,
     // a listing's items keep their titles (each card's <header> or <h1>)
-    linky && !off('itemparts') ? itemParts(nodes, stats, (e) => titleKind(discardKind(e, mode))) : undefined,
+    linky ? itemParts(nodes, stats, (e) => titleKind(discardKind(e, mode))) : undefined,
   );
   // the copy the cleaning and pruning removed from inside the chosen sections comes back
   restoreCopy(nodes, copy);
@@ -196,24 +184,17 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   // a thread's linked user names, each before a post, are not teaser titles
   // a listing's or collection's cards each end in the same "View Details" or "Add to cart"
   const rendered = linky
-    ? off('cardactions')
-      ? drawn
-      : withoutCardActions(drawn)
+    ? withoutCardActions(drawn)
     : pageType === 'forum'
       ? drawn.filter(keepBlock)
       : keepBlocks(drawn, copy.length ? linkedCopy(copy) : undefined);
   // articles repeat runs of paragraphs on purpose (a meal plan per week); shops by accident
-  const shop =
-    pageType === 'product' ||
-    pageType === 'collection' ||
-    pageType === 'service' ||
-    (on('oncelisting') && pageType === 'listing') ||
-    (on('onceundecl') && !sure && pageType === 'article');
-  const unrepeated = shop && !off('once') ? once(rendered) : rendered;
+  const shop = pageType === 'product' || pageType === 'collection' || pageType === 'service';
+  const unrepeated = shop ? once(rendered) : rendered;
   // a listing's cards drawn twice over (one copy a screen size)
-  const single = itemPage && !off('adjacent') ? withoutAdjacentRepeats(unrepeated) : unrepeated;
-  const blocks = pageType === 'product' && !off('repeats') ? withoutRepeats(single) : single;
-  if (pageType === 'product' && !anchored && !off('shell') && unrenderedShell(blocks, product?.name))
+  const single = itemPage ? withoutAdjacentRepeats(unrepeated) : unrepeated;
+  const blocks = pageType === 'product' ? withoutRepeats(single) : single;
+  if (pageType === 'product' && !anchored && unrenderedShell(blocks, product?.name))
     return { blocks: [], nodes: [], shell: true };
   if (blocks.length) return anchored ? { blocks, nodes, anchored } : { blocks, nodes };
   // nothing article-like: a partial document (all remaining text) beats an empty one
@@ -268,7 +249,7 @@ function widenForType(
   pageType: PageTypeName,
 ): Element[] {
   const linky = pageType === 'listing' || pageType === 'collection';
-  const maxLd = linky && !off('widenld') ? 0.7 : 0.5;
+  const maxLd = linky ? 0.7 : 0.5;
 
   for (let p = top.parent; p && p !== body && isElement(p); p = p.parent) {
     if (p.name === 'main' || attr(p, 'role') === 'main') {
@@ -281,7 +262,7 @@ function widenForType(
   if (!curSt) return nodes;
   // a service page is its run of sections, from the hero to the last call to action: whatever the
   // cleaning left of the page, up to <body> itself (as in WCXB's truth); other pages stop short of it
-  const service = pageType === 'service' && !off('widenbody');
+  const service = pageType === 'service';
   for (let p = top.parent; p && (p !== body || service) && isElement(p); p = p.parent) {
     const st = stats.get(p);
     if (!st || linkDensity(st) >= maxLd) break;
@@ -322,27 +303,24 @@ function withItemList(
   const thread =
     type.type === 'forum' && (type.signals.some((s) => s.startsWith('posts:')) || threadNumber(url));
   // item cards are short; boxes of a thousand characters each are sections (or a yearly archive)
-  const cards = list.items >= num('items', 8) && list.chars / list.items <= num('itemchars', 600);
+  const cards = list.items >= 8 && list.chars / list.items <= 600;
   // a page that says it is an article (schema.org, Open Graph) is taken at its word, but Open Graph's
   // "article" is on every page of many CMSs (tag and topic pages too): a page typed article by it alone
   // yields to a run of item cards
-  const ogArticle =
-    type.signals.includes('og:article') && (off('ogcards') || type.type !== 'article' || !cards);
+  const ogArticle = type.signals.includes('og:article') && (type.type !== 'article' || !cards);
   const undeclared =
     type.type !== 'documentation' &&
     !thread &&
-    type.confidence < num('listsure', 0.75) &&
+    type.confidence < 0.75 &&
     !ogArticle &&
     !type.signals.some((s) => SCHEMA_ARTICLE.test(s));
   // the chosen box already holds the run: it is kept, link-headed items and all, when the run is most of it
   if (nodes.some((n) => n === list.el || contains(n, list.el)))
-    return (linky || (undeclared && !off('undeclared'))) && list.chars >= chosen * num('holds', 0.5)
-      ? nodes
-      : null;
+    return (linky || undeclared) && list.chars >= chosen * 0.5 ? nodes : null;
   if (
     !declared &&
-    !(linky && list.chars >= chosen * num('linky', 0.8)) &&
-    !(undeclared && !off('undeclared') && cards && list.chars > chosen * num('undecl', 2))
+    !(linky && list.chars >= chosen * 0.8) &&
+    !(undeclared && cards && list.chars > chosen * 2)
   )
     return null;
   if (nodes.some((n) => contains(list.el, n))) return [list.el];
@@ -350,7 +328,7 @@ function withItemList(
   if (top) {
     for (let p = list.el.parent; p && p !== body && isElement(p); p = p.parent) {
       if (!contains(p, top)) continue;
-      if (!off('listparent') && (stats.get(p)?.chars ?? 0) <= (list.chars + chosen) * 1.25) return [p];
+      if ((stats.get(p)?.chars ?? 0) <= (list.chars + chosen) * 1.25) return [p];
       break;
     }
   }
@@ -452,9 +430,7 @@ function keepBlocks(blocks: Block[], copy?: Set<Element>): Block[] {
   };
   let pairs = 0;
   for (let i = 0; i < blocks.length && pairs < TEASERS; i++) if (teaser(i)) pairs++;
-  return blocks.filter(
-    (b, i) => keepBlock(b) || (pairs >= TEASERS && !off('teasers') && teaser(i)) || !!copy?.has(b.el),
-  );
+  return blocks.filter((b, i) => keepBlock(b) || (pairs >= TEASERS && teaser(i)) || !!copy?.has(b.el));
 }
 
 function keepBlock(b: Block): boolean {

@@ -14,7 +14,6 @@ import { unrenderedShell } from './product-shell.js';
 import { applyQualityPreset, type QualityPreset, type QualityVerdict } from './quality-presets.js';
 import { type QualitySignals, qualitySignals } from './quality-signals.js';
 import { isEmptyStructured, type StructuredData, structuredData } from './structured.js';
-import { num, off } from './xq-off.js';
 
 export interface ExtractOptions {
   /** The page's final URL: base for absolute links, and echoed in the document. */
@@ -140,13 +139,7 @@ function extractFrom(
   // pathological pages (very deep or huge) skip the second opinion: Readability is
   // superlinear on them and they are not articles anyway
   const askable = !shallow.limited && !flattened && src.length < 2_000_000;
-  if (
-    text.length < num('sob', SECOND_OPINION_BELOW) &&
-    askable &&
-    !main.anchored &&
-    opts.secondOpinion !== false &&
-    !off('second')
-  ) {
+  if (text.length < SECOND_OPINION_BELOW && askable && !main.anchored && opts.secondOpinion !== false) {
     try {
       const alt = readabilitySecondOpinion(shallow.html, text.length);
       // an app shell's page takes a second reading only when it names the product or says a sentence (a

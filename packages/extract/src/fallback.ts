@@ -2,7 +2,6 @@ import { createRequire } from 'node:module';
 import type { Readability as ReadabilityClass } from '@mozilla/readability';
 import { type Element, firstByName, parseHtml } from './dom.js';
 import { type Block, renderBlocks } from './render.js';
-import { num, on } from './xq-off.js';
 
 // trafilatura's safety net (compare_extraction): when our own result is short, ask a second
 // algorithm and keep its result if it is more than twice as long. The second opinion is
@@ -42,15 +41,6 @@ export function readabilitySecondOpinion(html: string, ownChars: number): Second
   // a <dialog> without `open` is not shown (HTML's own style sheet hides it until a script opens it: a consent
   // manager's settings, a newsletter form); our reading skips dialogs, Readability reads one as any other box
   for (const d of document.querySelectorAll('dialog:not([open])')) d.remove();
-  if (on('nav2'))
-    for (const d of document.querySelectorAll('nav,[role=navigation],[role=menu],[role=menubar]')) d.remove();
-  if (on('modal2'))
-    for (const d of document.querySelectorAll('[role=dialog],[role=alertdialog],[aria-modal=true]'))
-      d.remove();
-  if (on('aside2')) for (const d of document.querySelectorAll('aside,[role=complementary]')) d.remove();
-  if (on('banner2')) for (const d of document.querySelectorAll('[role=banner]')) d.remove();
-  if (on('search2')) for (const d of document.querySelectorAll('[role=search]')) d.remove();
-  if (on('alert2')) for (const d of document.querySelectorAll('[role=alert]')) d.remove();
   const article = new Readability(
     document as unknown as ConstructorParameters<typeof Readability>[0],
   ).parse();
@@ -60,5 +50,5 @@ export function readabilitySecondOpinion(html: string, ownChars: number): Second
   if (!root) return null;
   const blocks = renderBlocks([root]);
   const chars = blocks.reduce((s, b) => s + b.text.length, 0);
-  return chars > num('twice', 2) * ownChars ? { blocks, nodes: [root] } : null;
+  return chars > 2 * ownChars ? { blocks, nodes: [root] } : null;
 }

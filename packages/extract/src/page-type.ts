@@ -1,6 +1,5 @@
 import { attr, collapse, type Document, type Element, elements, textOf } from './dom.js';
 import type { JsonObject } from './json-ld.js';
-import { num, off } from './xq-off.js';
 
 // Which kind of page this is, from what the page says about itself (schema.org types in JSON-LD and
 // microdata, Open Graph) and from its shape (forum post blocks, repeated item cards, prices and carts,
@@ -133,7 +132,7 @@ export function detectPageType(
   url: string | undefined,
 ): PageType {
   const s: Scores = {
-    article: num('prior', 2), // the prior: most of the web that is crawled for text is articles
+    article: 2, // the prior: most of the web that is crawled for text is articles
     forum: 0,
     product: 0,
     listing: 0,
@@ -196,7 +195,7 @@ export function detectPageType(
       if (CART.test(label) || /cart/i.test(attr(e, 'action'))) cart = true;
     }
   }
-  const cardsMarked = !off('markedcards') && markedCards(markedArticles);
+  const cardsMarked = markedCards(markedArticles);
   for (const t of marked) {
     if (cardsMarked && MARKED_ARTICLE.test(t)) {
       add('listing', 3, `microdata-cards:${t}:${markedArticles.length}`);
@@ -208,20 +207,19 @@ export function detectPageType(
     const o = ogType.toLowerCase();
     if (/product[.:]group/.test(o)) add('collection', 4, `og:${o}`);
     else if (o.includes('product')) add('product', 4, `og:${o}`);
-    else if (o === 'article' && !off('listedpage') && listedPage(seen)) signals.push('og:article-on-list');
+    else if (o === 'article' && listedPage(seen)) signals.push('og:article-on-list');
     else if (o === 'article') add('article', 1.5, 'og:article');
   }
   if (itemprops) add('product', 1.5, `itemprop-price:${itemprops}`);
   if (cart) add('product', prices ? 2 : 1, 'cart');
   if (posts >= 2) add('forum', Math.min(5, 1 + posts / 2), `posts:${posts}`);
   if (codeBlocks >= 2) add('documentation', Math.min(2, codeBlocks / 3), `code:${codeBlocks}`);
-  if (articles >= 4 && !off('articles')) add('listing', Math.min(3, articles / 5), `articles:${articles}`);
-  if (cta >= 2 && !off('cta')) add('service', Math.min(3, cta), `calls-to-action:${cta}`);
+  if (articles >= 4) add('listing', Math.min(3, articles / 5), `articles:${articles}`);
+  if (cta >= 2) add('service', Math.min(3, cta), `calls-to-action:${cta}`);
   let repeated = 0;
   for (const n of classCount.values()) if (n >= 6) repeated = Math.max(repeated, n);
-  if (repeated >= 8 && prices >= 4 && !off('cardsprices'))
-    add('collection', 2.5, `cards-with-prices:${repeated}`);
-  else if (repeated >= 8 && !off('repeated')) add('listing', 1, `repeated:${repeated}`);
+  if (repeated >= 8 && prices >= 4) add('collection', 2.5, `cards-with-prices:${repeated}`);
+  else if (repeated >= 8) add('listing', 1, `repeated:${repeated}`);
   if (url) {
     let u: URL | null = null;
     try {
@@ -231,8 +229,7 @@ export function detectPageType(
     }
     if (u) {
       const path = `${u.pathname}${u.search ? '?' : ''}`;
-      for (const [re, type, w] of PATH_RULES)
-        if (re.test(path) && !off(`path${type}`)) add(type, w, `url:${type}`);
+      for (const [re, type, w] of PATH_RULES) if (re.test(path)) add(type, w, `url:${type}`);
       let forumHost = false;
       for (const [re, type, w] of HOST_RULES)
         if (re.test(u.hostname)) {
@@ -241,7 +238,7 @@ export function detectPageType(
         }
       // on a forum's own host an unnumbered topic path is one of its topics still
       if (forumHost && /\/topics?\/[^/?\d]+\/?$/i.test(u.pathname)) add('forum', 3, 'url:forum');
-      if ((u.pathname === '/' || u.pathname === '') && !off('home')) add('service', 1, 'url:home');
+      if (u.pathname === '/' || u.pathname === '') add('service', 1, 'url:home');
     }
   }
   let best: PageTypeName = 'article';
@@ -250,6 +247,6 @@ export function detectPageType(
     total += s[t];
     if (s[t] > s[best]) best = t;
   }
-  const confidence = s[best] / Math.max(total, num('floor', 4));
+  const confidence = s[best] / Math.max(total, 4);
   return { type: best, confidence: Math.round(confidence * 100) / 100, signals };
 }
