@@ -5,7 +5,7 @@
 import { canonicalBytes } from './canonical-json.js';
 import type { SignedCapture } from './capture-schema.js';
 import { CoreError } from './errors.js';
-import { verifyBytes, verifyBytesAsync } from './identity.js';
+import { verifyBytes } from './identity.js';
 
 type Parser = {
   safeParse(
@@ -37,14 +37,6 @@ export function verifiedCaptureLeaf(sc: SignedCapture): { signed: SignedCapture;
 export function verifiedCaptureBytes(sc: SignedCapture): Buffer {
   const captureBytes = canonicalBytes(sc.capture);
   if (!verifyBytes(sc.capture.nodeId, captureBytes, sc.signature))
-    throw new CoreError('BAD_SIGNATURE', `capture signature does not verify for node ${sc.capture.nodeId}`);
-  return captureBytes;
-}
-
-/** verifiedCaptureBytes with the signature checked off the calling thread (verifyBytesAsync). */
-export async function verifiedCaptureBytesAsync(sc: SignedCapture): Promise<Buffer> {
-  const captureBytes = canonicalBytes(sc.capture);
-  if (!(await verifyBytesAsync(sc.capture.nodeId, captureBytes, sc.signature)))
     throw new CoreError('BAD_SIGNATURE', `capture signature does not verify for node ${sc.capture.nodeId}`);
   return captureBytes;
 }

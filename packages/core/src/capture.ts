@@ -4,7 +4,7 @@ import {
   capturePrefixedLeaf,
   parseSignedCaptureWith,
   signedCaptureBytes,
-  verifiedCaptureBytesAsync,
+  verifiedCaptureBytes,
   verifiedCaptureLeaf,
 } from './capture-leaf.js';
 import {
@@ -62,13 +62,10 @@ export function verifySignedCaptureLeaf(input: unknown): { signed: SignedCapture
  * verifySignedCapture that also returns the canonical capture bytes it checked, from which the log leaf is
  * made with or without a rights receipt (`signedCaptureBytes(captureBytes, { rights, signature })`, equal to
  * captureLeafBytes of that record) without canonicalising the capture again.
- * The signature is checked on libuv's thread pool (verifyBytesAsync); the parse stays on this thread.
  */
-export async function verifySignedCaptureBytes(
-  input: unknown,
-): Promise<{ signed: SignedCapture; captureBytes: Buffer }> {
+export function verifySignedCaptureBytes(input: unknown): { signed: SignedCapture; captureBytes: Buffer } {
   const signed = parseSignedCapture(input);
-  return { signed, captureBytes: await verifiedCaptureBytesAsync(signed) };
+  return { signed, captureBytes: verifiedCaptureBytes(signed) };
 }
 
 /**

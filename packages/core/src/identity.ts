@@ -93,21 +93,3 @@ export function verifyBytes(publicKeyHexId: string, data: Uint8Array, signatureB
   if (sig.length !== 64) return false;
   return verify(null, data, key, sig);
 }
-
-/**
- * verifyBytes on libuv's thread pool: the calling thread only hands the check over and takes the answer.
- * The coordinator's main thread is what limits its pages per second (docs/BENCHMARKS.md, session 15), and
- * an ed25519 check is ~0.1 ms of its CPU per capture; a batch's checks run side by side there instead.
- */
-export function verifyBytesAsync(
-  publicKeyHexId: string,
-  data: Uint8Array,
-  signatureB64: string,
-): Promise<boolean> {
-  const key = publicKeyFromHex(publicKeyHexId);
-  const sig = Buffer.from(signatureB64, 'base64');
-  if (sig.length !== 64) return Promise.resolve(false);
-  return new Promise((resolve, reject) =>
-    verify(null, data, key, sig, (e, ok) => (e ? reject(e) : resolve(ok))),
-  );
-}

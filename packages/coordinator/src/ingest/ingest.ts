@@ -125,13 +125,13 @@ export class Ingest {
     await this.requireActiveNode(sessionNodeId, standing);
     const out: BatchResult[] = new Array(items.length);
     const verified: [number, Verified, Buffer][] = [];
-    // the batch's signatures are checked side by side on the thread pool, kept in the batch's order
-    const checks = await Promise.allSettled(items.map((it) => verify(it.capture, it.signature)));
     for (const [i, it] of items.entries()) {
-      const check = checks[i] as PromiseSettledResult<Verified>;
-      if (check.status === 'rejected') out[i] = refusal(check.reason);
-      else
-        verified.push([i, check.value, Buffer.from(it.body.buffer, it.body.byteOffset, it.body.byteLength)]);
+      try {
+        const body = Buffer.from(it.body.buffer, it.body.byteOffset, it.body.byteLength);
+        verified.push([i, verify(it.capture, it.signature), body]);
+      } catch (e) {
+        out[i] = refusal(e);
+      }
     }
     const reads = await this.batchReads(verified.map(([, v]) => v));
     const pages: [number, PreparedPage][] = [];
@@ -264,7 +264,7 @@ export class Ingest {
     signature: unknown,
     body: Buffer,
   ): Promise<IngestResult> {
-    const p = await this.prepare(sessionNodeId, await verify(capture, signature), body, true);
+    const p = await this.prepare(sessionNodeId, verify(capture, signature), body, true);
     if ('outcome' in p) return p;
     const result = await this.store.db.transaction(async (tx) => {
       const r = await this.commitPageIn(tx, p);
@@ -859,10 +859,10 @@ interface BatchReads {
   creator: Map<string, ReceiptCreatorTerms> | null;
 }
 
-async function verify(capture: unknown, signature: unknown): Promise<Verified> {
-  let checked: Awaited<ReturnType<typeof verifySignedCaptureBytes>>;
+function verify(capture: unknown, signature: unknown): Verified {
+  let checked: ReturnType<typeof verifySignedCaptureBytes>;
   try {
-    checked = await verifySignedCaptureBytes({ capture, signature });
+    checked = verifySignedCaptureBytes({ capture, signature });
   } catch (e) {
     if (e instanceof CoreError)
       throw new CoordinatorError(e.code === 'BAD_SIGNATURE' ? 'BAD_SIGNATURE' : 'BAD_REQUEST', e.message);
