@@ -28,6 +28,7 @@ import { swardNodeArgs } from '../test/support/processes.js';
 import { formatSummary, inclusiveShare, startProfiler, summarise } from './support-cpuprofile.js';
 import {
   emitResult,
+  freePort,
   kernelPeakRss,
   machineFacts,
   mib,
@@ -456,7 +457,7 @@ async function swardProcsRun(
   };
   mkdirSync(work, { recursive: true });
   if (profileDir) mkdirSync(profileDir, { recursive: true });
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const port = await freePort();
   const coord = start(
     swardBenchCoordinatorArgs(join(work, 'sward.db'), port),
     [

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSampleSite } from '@sward/testsites';
 import { swardNodeArgs } from '../test/support/processes.js';
-import { swardBenchCoordinatorArgs, swardCrawlArgs } from './support-proc.js';
+import { freePort, swardBenchCoordinatorArgs, swardCrawlArgs } from './support-proc.js';
 
 const argv = process.argv.slice(2);
 const dash = argv.indexOf('--');
@@ -66,7 +66,7 @@ const children: ChildProcess[] = [];
 process.on('exit', () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
 });
-const port = 20_000 + Math.floor(Math.random() * 20_000);
+const port = await freePort();
 const coord = start(process.execPath, [bin, ...swardBenchCoordinatorArgs(join(work, 'sward.db'), port)]);
 const key = (await coord.waitFor(/first API key \(shown once, stored hashed\): (sk_\S+)/))[1] as string;
 const url = `http://127.0.0.1:${port}`;

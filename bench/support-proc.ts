@@ -2,6 +2,7 @@
 // CPU time, and the machine facts every BENCHMARKS.md section starts with.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { cpus, freemem, totalmem } from 'node:os';
 import { swardCoordinatorArgs } from '../test/support/processes.js';
 
@@ -35,6 +36,21 @@ export function kernelPeakRss(): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * A loopback port nobody listens on now (the kernel's pick, released at once) for a child process to listen
+ * on: a random number could be the bench site's own port (seen: a coordinator died with EADDRINUSE).
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
 }
 
 export const mib = (bytes: number) => Math.round(bytes / 1024 / 1024);
