@@ -5,17 +5,6 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { FetchLog, formatFetchLogEntry, readFetchLog } from './fetch-log.js';
 
-/** A fetch-log line for a failed fetch of lease `leaseId`. */
-const failed = (leaseId: string) =>
-  ({
-    time: '2026-01-01T00:00:00.000Z',
-    jobId: 'j',
-    leaseId,
-    url: 'u',
-    bytes: 0,
-    outcome: 'failed',
-  }) as const;
-
 test('entries are appended as JSONL and read back, with --tail', async () => {
   const file = join(mkdtempSync(join(tmpdir(), 'sward-node-log-')), 'sub', 'fetch-log.jsonl');
   assert.deepEqual(await readFetchLog(file), []);
@@ -97,16 +86,25 @@ test('the log is written through one open file until close(): a file renamed awa
   const dir = mkdtempSync(join(tmpdir(), 'sward-node-log-'));
   const file = join(dir, 'fetch-log.jsonl');
   const log = new FetchLog(file);
-  await log.append(failed('l1'));
+  const entry = (leaseId: string) =>
+    ({
+      time: '2026-01-01T00:00:00.000Z',
+      jobId: 'j',
+      leaseId,
+      url: 'u',
+      bytes: 0,
+      outcome: 'failed',
+    }) as const;
+  await log.append(entry('l1'));
   renameSync(file, join(dir, 'old.jsonl'));
-  await log.append(failed('l2'));
+  await log.append(entry('l2'));
   assert.deepEqual(
     (await readFetchLog(join(dir, 'old.jsonl'))).map((e) => e.leaseId),
     ['l1', 'l2'],
     'the second line went to the file opened for the first (no open per write)',
   );
   await log.close();
-  await log.append(failed('l3'));
+  await log.append(entry('l3'));
   await log.close();
   assert.equal(
     readFileSync(file, 'utf8').trim().split('\n').length,
@@ -114,23 +112,4 @@ test('the log is written through one open file until close(): a file renamed awa
     'after close() the path is opened again',
   );
   assert.equal(statSync(file).mode & 0o777, 0o600);
-});
-
-test('the lines of one turn of the event loop are written within it: one write, no thread-pool round trip', async () => {
-  const file = join(mkdtempSync(join(tmpdir(), 'sward-node-log-')), 'fetch-log.jsonl');
-  const log = new FetchLog(file);
-  await log.append(failed('l1'));
-  let written = 0;
-  for (const id of ['l2', 'l3']) void log.append(failed(id)).then(() => written++);
-  // microtasks only: a write through the thread pool would answer in a later turn of the event loop
-  for (let i = 0; i < 5; i++) await Promise.resolve();
-  assert.equal(written, 2);
-  assert.deepEqual(
-    readFileSync(file, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l).leaseId),
-    ['l1', 'l2', 'l3'],
-  );
-  await log.close();
 });

@@ -1,5 +1,4 @@
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** One line of the operator's local log: what this node fetched, for whom, and what came of it. */
@@ -20,16 +19,15 @@ export interface FetchLogEntry {
 }
 
 /**
- * Append-only JSONL; writes are queued so concurrent fetches never interleave lines. The lines appended in
- * one turn of the event loop go out together in one synchronous write, through a file opened once (append
- * mode) and kept open until close(): a few hundred bytes cost less written at once than sent through the
- * thread pool and back (docs/BENCHMARKS.md, session 16), and an open, a write and a close for each was most
- * of a node's per-page file calls in an earlier profile. To rotate the log under a running node, copy and
- * truncate it (logrotate's `copytruncate`): a file renamed away keeps the lines.
+ * Append-only JSONL; writes are queued so concurrent fetches never interleave lines. Lines that arrive
+ * while a write is on its way go out together in the next one, through a file opened once (append mode)
+ * and kept open until close(): one write for several pages, instead of an open, a write and a close for
+ * each (a node's per-page file calls were most of its CPU in a crawl profile). To rotate the log under a
+ * running node, copy and truncate it (logrotate's `copytruncate`): a file renamed away keeps the lines.
  */
 export class FetchLog {
   private queue: Promise<void> = Promise.resolve();
-  private fd: number | undefined;
+  private handle: FileHandle | undefined;
   /** Lines waiting for the next write (that write is already queued when this is not empty). */
   private pending: string[] = [];
 
@@ -41,22 +39,22 @@ export class FetchLog {
     return this.queue;
   }
 
-  private writePending(): void {
+  private async writePending(): Promise<void> {
+    if (!this.handle) {
+      await mkdir(dirname(this.file), { recursive: true });
+      this.handle = await open(this.file, 'a', 0o600);
+    }
     const lines = this.pending.join('');
     this.pending = [];
-    if (this.fd === undefined) {
-      mkdirSync(dirname(this.file), { recursive: true });
-      this.fd = openSync(this.file, 'a', 0o600);
-    }
-    writeSync(this.fd, lines);
+    await this.handle.write(lines);
   }
 
   /** Writes what is queued and closes the file; a later append opens it again. */
   close(): Promise<void> {
-    this.queue = this.queue.then(() => {
-      const fd = this.fd;
-      this.fd = undefined;
-      if (fd !== undefined) closeSync(fd);
+    this.queue = this.queue.then(async () => {
+      const h = this.handle;
+      this.handle = undefined;
+      await h?.close();
     });
     return this.queue;
   }
