@@ -6,7 +6,8 @@
 // Usage: node --import tsx bench/node-callgrind.ts [--bin packages/cli/bin/sward.js] [--pages 300]
 //          [--warm 300: pages of a first job before counting] [--out DIR] [-- node flags…]
 //        SWARD_CG_PLAIN=1: the node without valgrind, its stdout in DIR/node.out (e.g. -- --trace-opt);
-//        with SWARD_CG_WRAP="strace -f -c -o FILE", under that command instead
+//        with SWARD_CG_WRAP="strace -f -c -o FILE", under that command instead; SWARD_CG_ATTACH="perf record
+//        -e cpu-clock -g -p {pid} -o FILE" (with -- --perf-basic-prof): that command over the counted job alone
 // Prints {pages, ir, irPerPage}; `callgrind_annotate --inclusive=no DIR/callgrind.out.<pid>.1` names the costs.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -103,16 +104,26 @@ if (warm > 0) {
 const site = await startSampleSite({ pages, politeness: false, slowMs: 200 });
 const warmEnd = node.out().length;
 // Plain runs also report the node's CPU over the counted job (user + system, /proc) and its peak RSS
-const cpuMs = (): number => {
+const cpuMs = (): { user: number; sys: number } => {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  return { user: (Number(f[11]) * 1000) / 100, sys: (Number(f[12]) * 1000) / 100 };
 };
-const cpuBefore = plain ? cpuMs() : 0;
+// SWARD_CG_ATTACH (with SWARD_CG_PLAIN=1): a command attached to the node over the counted job alone, its
+// "{pid}" replaced, stopped with SIGINT after it, e.g. "perf record -e cpu-clock -g -p {pid} -o FILE"
+const attachCmd = process.env.SWARD_CG_ATTACH?.replaceAll('{pid}', pid).split(' ').filter(Boolean) ?? [];
+const attached = plain && attachCmd.length > 0 ? start(attachCmd[0] as string, attachCmd.slice(1)) : null;
+if (attached) await sleep(1000);
+const cpuBefore = plain ? cpuMs() : { user: 0, sys: 0 };
 if (!plain) execFileSync('callgrind_control', ['-z', pid], { stdio: 'ignore' });
 const stored = await crawl(site.url, 'out');
 // the last batch's answer lands after the job is done
 await sleep(1500);
-const cpu = plain ? cpuMs() - cpuBefore : 0;
+const cpuAfter = plain ? cpuMs() : cpuBefore;
+const cpu = { user: cpuAfter.user - cpuBefore.user, sys: cpuAfter.sys - cpuBefore.sys };
+if (attached) {
+  attached.child.kill('SIGINT');
+  await attached.exited;
+}
 const hwmMiB = plain
   ? Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
   : 0;
@@ -137,7 +148,12 @@ console.log(
     out: outDir,
     pages: stored,
     ...(plain
-      ? { cpuMsPerPage: +(cpu / stored).toFixed(3), peakRssMiB: +hwmMiB.toFixed(1) }
+      ? {
+          cpuMsPerPage: +((cpu.user + cpu.sys) / stored).toFixed(3),
+          userMsPerPage: +(cpu.user / stored).toFixed(3),
+          sysMsPerPage: +(cpu.sys / stored).toFixed(3),
+          peakRssMiB: +hwmMiB.toFixed(1),
+        }
       : { ir, irPerPage: Math.round(ir / stored) }),
   }),
 );

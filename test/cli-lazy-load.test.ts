@@ -150,6 +150,40 @@ test('a node daemon loads zod/mini and its English messages, not classic zod', (
   assert.deepEqual([...new Set(locales)], ['node_modules/zod/v4/locales/en.js']);
 });
 
+test('sward node runs the node package bundle, not the CLI bundle', () => {
+  // The CLI's bundle would stay in the daemon's memory for its whole run (~3 MiB of anonymous memory per
+  // node): every command's definitions and the zod chunk it shares with them, every locale included.
+  const file = join(dir, `sward-node-loads-${Math.random().toString(36).slice(2)}.txt`);
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: dir, SWARD_RECORD_LOADS: file };
+  delete env.NODE_OPTIONS;
+  for (const k of Object.keys(env)) if (k.startsWith('SWARD_NODE_')) delete env[k];
+  const r = spawnSync(
+    process.execPath,
+    ['--import', recorder, join(repo, 'packages/cli/bin/sward.js'), 'node'],
+    {
+      env,
+      encoding: 'utf8',
+    },
+  );
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /sward node: config: coordinatorUrl: required/);
+  const modules = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((u) => u.startsWith('file://'))
+    .map((u) => fileURLToPath(u).slice(repo.length));
+  assert.ok(modules.includes('packages/node/dist/bundle/sward-node.js'), 'the node bundle ran');
+  assert.deepEqual(
+    modules.filter((m) => m.startsWith('packages/cli/dist/')),
+    [],
+    "the CLI's bundle was loaded",
+  );
+  assert.ok(sourcesOf(modules).includes('packages/node/src/daemon.ts'), 'the daemon was not loaded');
+  // Its status sub-command (the SDK's) and the help that lists it still go through the CLI
+  const help = loads('packages/cli/bin/sward.js', ['node', '--help']);
+  assert.match(help.stdout, /\bstatus\b/);
+  assert.ok(help.modules.includes('packages/cli/dist/bundle/sward.js'));
+});
+
 test('a command still loads what it needs when it runs', () => {
   // The other side of the structural check: extract's action imports @sward/extract when it runs.
   const html = join(dir, 'page.html');

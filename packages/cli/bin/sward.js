@@ -5,12 +5,28 @@
 // --debug prints stack traces: with the bundle's source maps on, they name the TypeScript sources. Maps
 // are read only for modules loaded after this call, and reading them costs time, hence only then.
 if (process.argv.includes('--debug') || process.env.SWARD_DEBUG === '1') process.setSourceMapsEnabled(true);
-let cli;
+// `sward node` (the daemon, or its log) runs the node package's own bundle, as `sward-node` does: loading the
+// CLI's would keep every command's definitions and the CLI's shared zod chunk (every locale) in the node's
+// memory for as long as it runs, ~3 MiB of anonymous memory per node (docs/BENCHMARKS.md, session 16).
+// `sward node status` and any help (which lists `status`) go through the CLI.
+const [, , command, sub] = process.argv;
+const nodeDaemon =
+  command === 'node' &&
+  sub !== 'status' &&
+  sub !== 'help' &&
+  !process.argv.some((a) => a === '--help' || a === '-h' || a === '--debug');
+let run;
 try {
-  cli = await import('@sward/cli/bin');
+  if (nodeDaemon) {
+    const { runNodeCli } = await import('@sward/node/bin');
+    run = () => runNodeCli([process.argv[0], process.argv[1], ...process.argv.slice(3)], 'sward node');
+  } else {
+    const cli = await import('@sward/cli/bin');
+    run = () => cli.main(process.argv);
+  }
 } catch (e) {
   if (e?.code !== 'ERR_MODULE_NOT_FOUND' || !String(e.message).includes('/dist/')) throw e;
   process.stderr.write(`sward: the compiled JavaScript is missing (${e.message}); run npm run build\n`);
   process.exit(1);
 }
-await cli.main(process.argv);
+await run();

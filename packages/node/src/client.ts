@@ -29,6 +29,7 @@ import {
   sessionResponseSchema,
   signingKeyResponseSchema,
 } from './protocol.js';
+import { type ReadResponse, readResponse } from './read-response.js';
 import { Agent } from './undici-parts.js';
 
 export interface ClientOptions {
@@ -57,10 +58,14 @@ export class CoordinatorClient {
   private registered: { operator: string; referralCode: string } | null = null;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
-  private readonly base: string;
+  /** The coordinator's origin, and the path it is served under ('' at the root). */
+  private readonly origin: string;
+  private readonly basePath: string;
 
   constructor(private readonly opts: ClientOptions) {
-    this.base = opts.coordinatorUrl.replace(/\/+$/, '');
+    const base = new URL(opts.coordinatorUrl.replace(/\/+$/, ''));
+    this.origin = base.origin;
+    this.basePath = base.pathname.replace(/\/+$/, '');
     this.ownsDispatcher = !opts.dispatcher;
     this.dispatcher = opts.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, headersTimeout: 60_000 });
   }
@@ -217,12 +222,11 @@ export class CoordinatorClient {
       accept: 'application/json',
     };
     if (auth && this.token) headers.authorization = `Bearer ${this.token}`;
-    let res: Dispatcher.ResponseData;
+    let res: ReadResponse;
     try {
-      const url = new URL(this.base + path);
-      res = await this.dispatcher.request({
-        origin: url.origin,
-        path: url.pathname + url.search,
+      res = await readResponse(this.dispatcher, {
+        origin: this.origin,
+        path: this.basePath + path,
         method: 'POST',
         headers,
         body: Buffer.isBuffer(payload) ? payload : JSON.stringify(payload),
@@ -232,7 +236,7 @@ export class CoordinatorClient {
       if (o.signal?.aborted) throw new NodeError('STOPPED', `${path} cancelled`, { cause });
       throw new NodeError('COORDINATOR_UNREACHABLE', `${path}: ${messageOf(cause)}`, { cause });
     }
-    const text = await res.body.text().catch(() => '');
+    const text = res.body.toString('utf8');
     if (res.statusCode === 401 && auth && !o.retried) {
       this.token = null; // PROTOCOL: 401 SESSION_EXPIRED → authenticate again
       return this.post(path, payload, schema, { ...o, retried: true });

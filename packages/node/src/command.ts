@@ -139,8 +139,11 @@ export function configureNodeCommand(node: Command, io: NodeCommandIo = defaultI
   return node;
 }
 
-/** `sward-node [options]`, `sward-node log`: the node daemon without the rest of the sward CLI. */
-export async function runNodeCli(argv: string[]): Promise<void> {
-  const program = configureNodeCommand(new Command('sward-node')).version(NODE_VERSION).showHelpAfterError();
+/**
+ * `sward-node [options]`, `sward-node log`: the node daemon without the rest of the sward CLI; also what the
+ * sward bin runs for `sward node` (then `name` is "sward node").
+ */
+export async function runNodeCli(argv: string[], name = 'sward-node'): Promise<void> {
+  const program = configureNodeCommand(new Command(name)).version(NODE_VERSION).showHelpAfterError();
   await program.parseAsync(argv);
 }

@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import {
   type Capture,
   type CaptureAccess,
@@ -21,7 +20,7 @@ import { type ConnectionPool, sharedConnections } from './connection-pool.js';
 import { type FetchFailureCode, NodeError } from './errors.js';
 import { failureCodeOf, messageOf } from './fetch-errors.js';
 import type { ConnectionFacts } from './pinned-connector.js';
-import { discardBody, readBody } from './read-body.js';
+import { headerText, readResponse } from './read-response.js';
 import type { RequestSigner } from './request-signer.js';
 import { type Resolver, resolveCheckedTarget, systemResolver } from './resolve-target.js';
 
@@ -101,11 +100,6 @@ function signedHeaders(headers: IncomingHttpHeaders): Capture['headers'] {
     if (text.length <= MAX_HEADER_CHARS) out[name] = text;
   }
   return out;
-}
-
-function headerText(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const v = headers[name];
-  return Array.isArray(v) ? v[0] : v;
 }
 
 /**
@@ -207,8 +201,6 @@ async function fetchHop(
     connectTimeoutMs: 10_000,
     owner: opts.identity.id,
   });
-  const client = conn.client;
-  let responseBody: Readable | undefined;
   let reusable = false;
   try {
     const headers: Record<string, string> = {
@@ -223,34 +215,26 @@ async function fetchHop(
     // The validators belong to the final resource; redirect hops ignore them.
     if (job.conditional?.etag) headers['if-none-match'] = job.conditional.etag;
     if (job.conditional?.lastModified) headers['if-modified-since'] = job.conditional.lastModified;
-    const res = await client.request({
-      path: `${url.pathname}${url.search}`,
-      method: 'GET',
-      headers,
-      signal,
-    });
-    responseBody = res.body;
-    const limits = { maxBytes, onBytes: opts.onBytes };
-    const declared = Number(headerText(res.headers, 'content-length'));
-    if (Number.isFinite(declared) && declared > maxBytes)
-      throw new NodeError('TOO_LARGE', `${url.href} declares ${declared} bytes, over ${maxBytes}`);
-    const isRedirect = res.statusCode >= 300 && res.statusCode < 400;
-    let body: Buffer = Buffer.alloc(0);
-    if (isRedirect) await discardBody(res.body, url.href, limits);
-    else body = await readBody(res.body, url.href, limits);
+    // A redirect's body is read (counted against the caps, bounded) but not kept.
+    const res = await readResponse(
+      conn.client,
+      { path: `${url.pathname}${url.search}`, method: 'GET', headers, signal },
+      { url: url.href, maxBytes, onBytes: opts.onBytes, discard: isRedirectStatus },
+    );
     // A copy: the connection goes back to the pool and its facts change if it ever reconnects.
     const facts: ConnectionFacts = { ...conn.facts };
     // Only a response read to its end, with no abort, leaves the socket in a known state.
     reusable = !signal.aborted;
-    return { status: res.statusCode, headers: res.headers, facts, body, sent: { offer, license } };
+    return { status: res.statusCode, headers: res.headers, facts, body: res.body, sent: { offer, license } };
   } finally {
-    if (!reusable) {
-      // An unread or aborted body errors once its socket goes; nobody listens any more by then.
-      responseBody?.on('error', () => {});
-      responseBody?.destroy();
-    }
+    // A request that ended any other way has had its socket destroyed by undici; the client goes too.
     pool.release(conn, reusable);
   }
+}
+
+/** Redirect statuses, whose bodies are counted and dropped. */
+function isRedirectStatus(status: number): boolean {
+  return status >= 300 && status < 400;
 }
 
 /** crawler-max-price with the lease's ceiling, when it has one. */
