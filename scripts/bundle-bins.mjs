@@ -32,11 +32,18 @@ const OUTSIDE = [
 /** Constant-only modules of those rooms that `--help` shows; small and free of I/O, so bundled. */
 const INSIDE = new Set(['@sward/coordinator/label-methods', '@sward/sdk/verify-defaults']);
 
+/**
+ * Sources whose zod is the one in node_modules: `sward coordinator` loads the coordinator (outside), which
+ * imports zod from there, so a bundled copy for the command's config would be a second zod in the process.
+ */
+const SHARED_ZOD = /packages\/cli\/src\/coordinator-config\.ts$/;
+
 const outside = {
   name: 'outside',
   setup(b) {
     b.onResolve({ filter: /^[@a-z]/ }, (args) => {
       if (INSIDE.has(args.path)) return undefined;
+      if (args.path === 'zod' && SHARED_ZOD.test(args.importer)) return { path: args.path, external: true };
       return OUTSIDE.some((re) => re.test(args.path)) ? { path: args.path, external: true } : undefined;
     });
   },

@@ -184,6 +184,36 @@ test('sward node runs the node package bundle, not the CLI bundle', () => {
   assert.ok(help.modules.includes('packages/cli/dist/bundle/sward.js'));
 });
 
+test('sward coordinator reads its config with the zod the coordinator loads, not a bundled second one', () => {
+  // The coordinator stays outside the bundle and imports zod from node_modules; a bundled copy for the
+  // command's config (~750 kB of source, ~2 MiB of heap) would sit beside it for the process's life. A bad
+  // value stops the command right after its config was checked, with the message zod's check gave.
+  const file = join(dir, `coordinator-loads-${Math.random().toString(36).slice(2)}.txt`);
+  const env: NodeJS.ProcessEnv = { ...process.env, SWARD_RECORD_LOADS: file };
+  delete env.NODE_OPTIONS;
+  const bin = join(repo, 'packages/cli/bin/sward.js');
+  const r = spawnSync(
+    process.execPath,
+    ['--import', recorder, bin, 'coordinator', '--sqlite-cache-mib', '0'],
+    {
+      env,
+      encoding: 'utf8',
+    },
+  );
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /--sqlite-cache-mib: expected a whole number from 1 to 65536/);
+  const modules = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((u) => u.startsWith('file://'))
+    .map((u) => fileURLToPath(u).slice(repo.length));
+  const sources = sourcesOf(modules);
+  assert.ok(sources.includes('packages/cli/src/coordinator-config.ts'), 'the config was not loaded');
+  assert.ok(modules.includes('node_modules/zod/v4/classic/schemas.js'), 'zod not loaded from node_modules');
+  const bundledZod = sourcesOf(modules.filter((m) => BUNDLE_FILE.test(m))).filter((m) => m.includes('zod/'));
+  assert.deepEqual(bundledZod, [], 'a bundled zod was loaded');
+  assertBundled(modules);
+});
+
 test('a command still loads what it needs when it runs', () => {
   // The other side of the structural check: extract's action imports @sward/extract when it runs.
   const html = join(dir, 'page.html');

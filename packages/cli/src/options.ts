@@ -58,13 +58,16 @@ export function apiKey(flag: string | undefined, env: NodeJS.ProcessEnv = proces
  * The SDK's client for the coordinator the flags (or environment) name, with the API key they give. The
  * SDK loads on first use, so `sward --help` loads none of it.
  */
-export async function sdkClient(o: { coordinator?: string; apiKey?: string }): Promise<SwardClient> {
+export async function sdkClient(
+  o: { coordinator?: string; apiKey?: string },
+  fetch?: (url: string, init: RequestInit) => Promise<Response>,
+): Promise<SwardClient> {
   const url = coordinatorUrl(o.coordinator);
   const key = apiKey(o.apiKey);
   // The client alone: the SDK's index also loads the bundle verifier and every wire schema (~35 MiB resident),
   // which a command following a job for minutes (`sward crawl`) would hold for nothing.
   const { SwardClient } = await import('@sward/sdk/client');
-  return new SwardClient({ url, apiKey: key });
+  return new SwardClient({ url, apiKey: key, ...(fetch ? { fetch } : {}) });
 }
 
 /** --db > SWARD_DB > sward-data/sward.db. */

@@ -62,6 +62,12 @@ export interface ClientOptions {
    * throws the SwardApiError with its `retryAfterS` at once.
    */
   maxRetryWaitS?: number;
+  /**
+   * The fetch the client sends with (default: the global one). The JSON calls use only a response's `ok`,
+   * `status`, `headers.get`, `json`, `text`, `arrayBuffer` and `body?.cancel`; file downloads read its `body`
+   * as a stream. `sward crawl` follows its job with a node:http one, which spares the process undici.
+   */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
 }
 
 /** The catalogue path of a dataset or one of its versions. */
@@ -109,7 +115,7 @@ export class SwardClient {
     for (let attempt = 1, dropped = 0; ; attempt++) {
       let res: Response;
       try {
-        res = await fetch(`${this.base}${path}`, init);
+        res = await (this.opts.fetch ?? fetch)(`${this.base}${path}`, init);
       } catch (cause) {
         if (idempotent && connectionDropped(cause) && ++dropped < MAX_DROPPED_ATTEMPTS) {
           await new Promise((r) => setTimeout(r, 50 * dropped));

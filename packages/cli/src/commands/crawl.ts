@@ -115,10 +115,12 @@ export function register(program: Command): void {
       if (o.budget !== undefined && o.maxPrice === undefined)
         throw new CliError('USAGE', '--budget needs --max-price (the most one page may cost)');
       const tokens = licenseTokens(o.licenseToken);
-      const client = await sdkClient(o);
+      // Submitted and followed over node:http (follow-fetch.ts); the output phase's client has the global fetch.
+      const polling = (await import('../follow-fetch.js')).followFetch();
+      const follower = await sdkClient(o, polling.fetch);
       const t0 = Date.now();
       (await import('../follow-runtime.js')).followLean();
-      const job = await client.createCrawl({
+      const job = await follower.createCrawl({
         seed,
         maxPages: o.maxPages,
         maxDepth: o.maxDepth,
@@ -133,13 +135,16 @@ export function register(program: Command): void {
       });
       process.stderr.write(`job ${job.id} submitted\n`);
       const bar = crawlProgressBar();
-      const done = await client.waitForJob(
-        job.id,
-        (j) => bar.update(j),
-        250,
-        (e) => process.stderr.write(`coordinator unreachable (${e.message}); waiting\n`),
-      );
+      const done = await follower
+        .waitForJob(
+          job.id,
+          (j) => bar.update(j),
+          250,
+          (e) => process.stderr.write(`coordinator unreachable (${e.message}); waiting\n`),
+        )
+        .finally(() => polling.close());
       bar.stop();
+      const client = await sdkClient(o);
       // Loaded once the job is done: the output writer brings the coordinator's bundle code (its output entry,
       // not the server) and core's wire schemas, which a command that only follows the crawl for minutes need
       // not hold all that time.
