@@ -378,14 +378,21 @@ for (const backend of backends()) {
       return () => n;
     };
 
-    /** A second node holding the leases of /f and /g of `job`. */
-    const otherNode = async (store: Store, jobId: string) => {
+    /** A second node, registered, and `paths` of `job` queued for it. */
+    const secondNode = async (store: Store, jobId: string, paths: string[]) => {
       const other = generateIdentity();
       await store.auth.upsertNode({ id: other.id });
-      await store.frontier.enqueue(store.db, jobId, [
-        { url: 'http://b.test/f', depth: 1 },
-        { url: 'http://b.test/g', depth: 1 },
-      ]);
+      await store.frontier.enqueue(
+        store.db,
+        jobId,
+        paths.map((p) => ({ url: `http://b.test${p}`, depth: 1 })),
+      );
+      return other;
+    };
+
+    /** A second node holding the leases of /f and /g of `job`. */
+    const otherNode = async (store: Store, jobId: string) => {
+      const other = await secondNode(store, jobId, ['/f', '/g']);
       const leases = await schedulerFor(store).claim(other.id, 2);
       const byPath = new Map(leases.map((l) => [new URL(l.url).pathname, l as Lease]));
       assert.equal(byPath.size, 2);
@@ -457,6 +464,46 @@ for (const backend of backends()) {
         );
         assert.ok(Number(balance?.balance) > 0, `node ${id.slice(0, 8)}'s operator holds its points`);
       }
+      await store.close();
+    });
+
+    test("a lease claim and another node's batch that reach their commit together share one transaction on SQLite", async () => {
+      const { store, ingest, node } = await setup();
+      const { job, lease } = await fiveLeases(store, ingest, node);
+      const other = await secondNode(store, job.id, ['/f']);
+      // as server.ts wires them
+      const scheduler = schedulerFor(store);
+      scheduler.claimTransactions = (fn) => ingest.inBatchTransaction(fn);
+      const transactions = countTransactions(store);
+      const [answers, leases] = await Promise.all([
+        ingest.acceptBatch(node.id, [item(node, lease('/a'), { body: page('a') })]),
+        scheduler.claim(other.id, 1),
+      ]);
+      assert.deepEqual(
+        answers.map((r) => r.accepted && r.outcome),
+        ['stored'],
+      );
+      assert.deepEqual(
+        leases.map((l) => l.url),
+        ['http://b.test/f'],
+      );
+      assert.equal(transactions(), backend.name === 'sqlite' ? 1 : 2);
+      const held = await store.db.get<{ leased_to: string }>(
+        "SELECT leased_to FROM urls WHERE url = 'http://b.test/f' AND state = 'leased'",
+      );
+      assert.equal(held?.leased_to, other.id);
+      // a claim that throws fails alone; the batch beside it is stored
+      const failing = (async () => {
+        throw new Error('no claim');
+      }) as () => Promise<never>;
+      const [stored, refused] = await Promise.allSettled([
+        ingest.acceptBatch(node.id, [item(node, lease('/b'), { body: page('b') })]),
+        ingest.inBatchTransaction(failing),
+      ]);
+      assert.deepEqual(stored.status === 'fulfilled' && stored.value.map((r) => r.accepted && r.outcome), [
+        'stored',
+      ]);
+      assert.equal(refused.status === 'rejected' && (refused.reason as Error).message, 'no claim');
       await store.close();
     });
 

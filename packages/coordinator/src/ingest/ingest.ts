@@ -177,6 +177,24 @@ export class Ingest {
    */
   private readonly batchCommits: CommitGroups<BatchCommit, Map<number, BatchResult>>;
 
+  /**
+   * Runs `fn` in the transaction the capture batches of this turn of the event loop share (SQLite), after
+   * their pages, or in a transaction of its own (PostgreSQL): a node's lease claim that comes with other
+   * nodes' batches costs no BEGIN/COMMIT of its own. A throw fails only this call: the group is committed
+   * again without it.
+   */
+  async inBatchTransaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    if (this.store.db.dialect !== 'sqlite') return this.store.db.transaction(fn);
+    let out: { value: T } | undefined;
+    await this.batchCommits.submit({
+      pages: [],
+      last: async (tx) => {
+        out = { value: await fn(tx) };
+      },
+    });
+    return (out as { value: T }).value;
+  }
+
   /** The pages of `batches` in `tx`; for each batch, the answers by the position of the capture in it. */
   private async commitBatches(
     tx: SqlExecutor,
