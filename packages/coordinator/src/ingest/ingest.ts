@@ -126,8 +126,8 @@ export class Ingest {
    * a final URL stored before) each under its own savepoint, rolled back alone if refused. Errors that are not
    * a verdict on a capture (the database is down) fail the whole request: the node sends it again, and
    * captures already accepted get the same answer (a capture's id is the hash of its signed record).
-   * `last`: run at the end of the batch's transaction (its group's) when it opens one (the node's next leases, claimed
-   * in it on SQLite); a batch with no page to commit opens none and does not run it.
+   * `last`: run at the end of the batch's transaction (its group's) when it opens one (the node's next
+   * leases, claimed in it on SQLite); a batch with no page to commit opens none and does not run it.
    */
   async acceptBatch(
     sessionNodeId: string,
