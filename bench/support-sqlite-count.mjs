@@ -15,8 +15,11 @@ if (out && process.argv[1]) {
   // after: stored pages per insert is the size of the batches the coordinator commits
   let captureInserts = 0;
   // SWARD_BENCH_SQL_TEXTS=FILE: also count each statement's text, written to FILE at exit (which
-  // statements a page costs, not only how many)
+  // statements a page costs, not only how many): `whole` the process's life, `untilLastCapture` up to the
+  // crawl's last INSERT INTO captures (start-up and the crawl, not the output phase)
   const texts = process.env.SWARD_BENCH_SQL_TEXTS ? new Map() : null;
+  // the counts as they were at the last capture insert: the crawl's statements without the output phase's
+  let crawled = null;
   const probe = new Database(':memory:');
   const Statement = Object.getPrototypeOf(probe.prepare('SELECT 1'));
   probe.close();
@@ -24,8 +27,11 @@ if (out && process.argv[1]) {
     const f = Statement[name];
     Statement[name] = function (...a) {
       statements++;
-      if (this.source.startsWith('INSERT INTO captures')) captureInserts++;
       if (texts) texts.set(this.source, (texts.get(this.source) ?? 0) + 1);
+      if (this.source.startsWith('INSERT INTO captures')) {
+        captureInserts++;
+        if (texts) crawled = new Map(texts);
+      }
       return f.apply(this, a);
     };
   }
@@ -51,7 +57,10 @@ if (out && process.argv[1]) {
       writeFileSync(
         process.env.SWARD_BENCH_SQL_TEXTS,
         JSON.stringify(
-          [...texts].sort((x, y) => y[1] - x[1]),
+          {
+            whole: [...texts].sort((x, y) => y[1] - x[1]),
+            untilLastCapture: [...(crawled ?? [])].sort((x, y) => y[1] - x[1]),
+          },
           null,
           1,
         ),

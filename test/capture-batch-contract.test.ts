@@ -366,6 +366,188 @@ for (const backend of backends()) {
       await store.close();
     });
 
+    /** Counts the store's transactions from now on (each BEGIN … COMMIT or ROLLBACK). */
+    const countTransactions = (store: Store) => {
+      let n = 0;
+      const db = store.db as unknown as { transaction: (fn: unknown) => Promise<unknown> };
+      const transaction = db.transaction.bind(db);
+      db.transaction = (fn) => {
+        n++;
+        return transaction(fn);
+      };
+      return () => n;
+    };
+
+    /** A second node, registered, and `paths` of `job` queued for it. */
+    const secondNode = async (store: Store, jobId: string, paths: string[]) => {
+      const other = generateIdentity();
+      await store.auth.upsertNode({ id: other.id });
+      await store.frontier.enqueue(
+        store.db,
+        jobId,
+        paths.map((p) => ({ url: `http://b.test${p}`, depth: 1 })),
+      );
+      return other;
+    };
+
+    /** A second node holding the leases of /f and /g of `job`. */
+    const otherNode = async (store: Store, jobId: string) => {
+      const other = await secondNode(store, jobId, ['/f', '/g']);
+      const leases = await schedulerFor(store).claim(other.id, 2);
+      const byPath = new Map(leases.map((l) => [new URL(l.url).pathname, l as Lease]));
+      assert.equal(byPath.size, 2);
+      return { other, lease: (p: string) => byPath.get(p) as Lease };
+    };
+
+    test("two nodes' batches that reach their commit together share one transaction on SQLite, each answered as its own", async () => {
+      const { store, ingest, node } = await setup();
+      const { job, lease } = await fiveLeases(store, ingest, node);
+      const { other, lease: otherLease } = await otherNode(store, job.id);
+      const transactions = countTransactions(store);
+      const mine = [
+        item(node, lease('/a'), { body: page('a') }),
+        // a second answer to /a: refused at commit, alone
+        item(node, lease('/a'), { body: page('a2') }),
+        item(node, lease('/b'), { body: page('b') }),
+      ];
+      const theirs = ['/f', '/g'].map((p) => item(other, otherLease(p), { body: page(p) }));
+      const texts: string[] = [];
+      countStatements(store, texts);
+      const [a, b] = await Promise.all([
+        ingest.acceptBatch(node.id, mine),
+        ingest.acceptBatch(other.id, theirs),
+      ]);
+      const codes = (rs: typeof a) => rs.map((r) => (r.accepted ? r.outcome : r.error.code));
+      assert.deepEqual(codes(a), ['stored', 'LEASE_NOT_HELD', 'stored']);
+      assert.deepEqual(codes(b), ['stored', 'stored']);
+      // PostgreSQL's transactions run side by side: each batch commits in its own
+      assert.equal(transactions(), backend.name === 'sqlite' ? 1 : 2, 'transactions for the two batches');
+      const payReads = texts.filter((q) => /node_credibility/.test(q));
+      assert.equal(
+        payReads.length,
+        2,
+        `paying reads each node and its operator once: ${payReads.join(' | ')}`,
+      );
+      const rows = await store.db.all<{ requested_url: string; node_id: string; body_sha256: string }>(
+        "SELECT requested_url, node_id, body_sha256 FROM captures WHERE job_id = ? AND outcome = 'stored' ORDER BY requested_url",
+        [job.id],
+      );
+      assert.deepEqual(
+        rows.map((r) => [new URL(r.requested_url).pathname, r.node_id === node.id ? 'mine' : 'theirs']),
+        [
+          ['/', 'mine'],
+          ['/a', 'mine'],
+          ['/b', 'mine'],
+          ['/f', 'theirs'],
+          ['/g', 'theirs'],
+        ],
+      );
+      assert.equal(rows[1]?.body_sha256, sha256Hex(Buffer.from(page('a'))), 'the first answer to /a');
+      assert.equal((await store.frontier.getJob(job.id))?.stored, 5);
+      // each node paid for its own pages, once
+      const paid = await store.db.all<{ node_id: string; n: number; points: number }>(
+        'SELECT node_id, count(*) AS n, sum(points) AS points FROM rw_captures WHERE capture_id IN (SELECT id FROM captures WHERE job_id = ?) GROUP BY node_id',
+        [job.id],
+      );
+      const byNode = new Map(paid.map((r) => [r.node_id, r]));
+      assert.equal(Number(byNode.get(node.id)?.n), 3, '/, /a, /b');
+      assert.equal(Number(byNode.get(other.id)?.n), 2);
+      for (const id of [node.id, other.id]) {
+        const work = await store.db.get<{ n: number }>(
+          "SELECT count(*) AS n FROM rw_transactions WHERE kind = 'work' AND ref IN (SELECT id FROM captures WHERE node_id = ? AND outcome = 'stored')",
+          [id],
+        );
+        assert.equal(Number(work?.n), id === node.id ? 3 : 2, 'one work posting per stored page');
+        const balance = await store.db.get<{ balance: number }>(
+          'SELECT balance FROM rw_balances WHERE account = ?',
+          [`op:${id}`],
+        );
+        assert.ok(Number(balance?.balance) > 0, `node ${id.slice(0, 8)}'s operator holds its points`);
+      }
+      await store.close();
+    });
+
+    test("a lease claim and another node's batch that reach their commit together share one transaction on SQLite", async () => {
+      const { store, ingest, node } = await setup();
+      const { job, lease } = await fiveLeases(store, ingest, node);
+      const other = await secondNode(store, job.id, ['/f']);
+      // as server.ts wires them
+      const scheduler = schedulerFor(store);
+      scheduler.claimTransactions = (fn) => ingest.inBatchTransaction(fn);
+      const transactions = countTransactions(store);
+      const [answers, leases] = await Promise.all([
+        ingest.acceptBatch(node.id, [item(node, lease('/a'), { body: page('a') })]),
+        scheduler.claim(other.id, 1),
+      ]);
+      assert.deepEqual(
+        answers.map((r) => r.accepted && r.outcome),
+        ['stored'],
+      );
+      assert.deepEqual(
+        leases.map((l) => l.url),
+        ['http://b.test/f'],
+      );
+      assert.equal(transactions(), backend.name === 'sqlite' ? 1 : 2);
+      const held = await store.db.get<{ leased_to: string }>(
+        "SELECT leased_to FROM urls WHERE url = 'http://b.test/f' AND state = 'leased'",
+      );
+      assert.equal(held?.leased_to, other.id);
+      // a claim that throws fails alone; the batch beside it is stored
+      const failing = (async () => {
+        throw new Error('no claim');
+      }) as () => Promise<never>;
+      const [stored, refused] = await Promise.allSettled([
+        ingest.acceptBatch(node.id, [item(node, lease('/b'), { body: page('b') })]),
+        ingest.inBatchTransaction(failing),
+      ]);
+      assert.deepEqual(stored.status === 'fulfilled' && stored.value.map((r) => r.accepted && r.outcome), [
+        'stored',
+      ]);
+      assert.equal(refused.status === 'rejected' && (refused.reason as Error).message, 'no claim');
+      await store.close();
+    });
+
+    test("a batch whose part of a shared transaction fails fails alone: the other node's batch is stored", async () => {
+      const { store, ingest, node } = await setup();
+      const { job, lease } = await fiveLeases(store, ingest, node);
+      const { other, lease: otherLease } = await otherNode(store, job.id);
+      const transactions = countTransactions(store);
+      let lastRuns = 0;
+      const [a, b] = await Promise.allSettled([
+        ingest.acceptBatch(node.id, [item(node, lease('/a'), { body: page('a') })], undefined, async () => {
+          throw new Error('the claim broke');
+        }),
+        ingest.acceptBatch(
+          other.id,
+          [item(other, otherLease('/f'), { body: page('f') })],
+          undefined,
+          async () => {
+            lastRuns++;
+          },
+        ),
+      ]);
+      assert.equal(a.status === 'rejected' && (a.reason as Error).message, 'the claim broke');
+      assert.deepEqual(b.status === 'fulfilled' && b.value.map((r) => r.accepted && r.outcome), ['stored']);
+      // SQLite: the shared transaction, rolled back, then each batch alone; PostgreSQL: each alone at once
+      assert.equal(transactions(), backend.name === 'sqlite' ? 3 : 2);
+      assert.ok(lastRuns >= 1);
+      const urls = await store.db.all<{ url: string; state: string }>(
+        "SELECT url, state FROM urls WHERE job_id = ? AND url IN ('http://b.test/a', 'http://b.test/f') ORDER BY url",
+        [job.id],
+      );
+      assert.deepEqual(
+        urls.map((u) => `${new URL(u.url).pathname} ${u.state}`),
+        ['/a leased', '/f stored'],
+        "the failed batch left nothing; the other node's page is stored",
+      );
+      const paid = await store.db.get<{ n: number }>(
+        'SELECT count(*) AS n FROM rw_captures WHERE node_id = ? AND capture_id IN (SELECT id FROM captures WHERE job_id = ?)',
+        [other.id, job.id],
+      );
+      assert.equal(Number(paid?.n), 1);
+      await store.close();
+    });
+
     test('paying a batch reads its node, credibility and operator in one statement', async () => {
       const { store, ingest, node } = await setup();
       const { lease } = await fiveLeases(store, ingest, node);

@@ -226,6 +226,9 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     // A page a job took from the archive is sold again: its node's operator earns the reuse royalty.
     { sold: async (tx, sale) => void (await payReuseRoyalty(tx, rewards, sale)) },
   );
+  // SQLite: a lease request's claim shares the transaction of the capture batches of its turn of the event
+  // loop (one BEGIN/COMMIT and one WAL write for them all); PostgreSQL: its own, as before.
+  scheduler.claimTransactions = (fn) => ingest.inBatchTransaction(fn);
   const datasets = new DatasetBuilds(
     { store, blobs, logStore, checkpoints, anchor, flushLog: () => sequencer.flush() },
     join(opts.dataDir, 'datasets'),

@@ -30,6 +30,7 @@ import type { Store } from '../store/store.js';
 import type { CaptureRow, Job, LeaseRow } from '../store/types.js';
 import { accessVerdict, chargedMicros } from './access-verdict.js';
 import { captureUploadSchema, type FailureReport } from './capture-input.js';
+import { CommitGroups } from './commit-groups.js';
 import type { CaptureLedger, CollectionAnswers, CreatorPageTerms } from './ingest-hooks.js';
 import { PageRights, PolicyDocCache } from './page-rights.js';
 import { type PageVerdict, pageVerdict } from './page-verdict.js';
@@ -55,6 +56,12 @@ interface PreparedPage {
   licences: string[];
   /** The creator terms the page's lease went out under (recorded in its receipt), or null. */
   creator: ReceiptCreatorTerms | null;
+}
+
+/** A batch's checked pages, by position in the batch, waiting for their transaction; `last` ends its part. */
+interface BatchCommit {
+  pages: [number, PreparedPage][];
+  last: ((tx: SqlExecutor) => Promise<void>) | undefined;
 }
 
 /** A capture's refusal in a batch; anything but a verdict on the capture fails the whole request. */
@@ -91,7 +98,12 @@ export class Ingest {
     private readonly rewards: CaptureLedger,
     private readonly collections: CollectionAnswers,
     private readonly creatorTerms: CreatorPageTerms | null = null,
-  ) {}
+  ) {
+    this.batchCommits = new CommitGroups(
+      (batches) => this.store.db.transaction((tx) => this.commitBatches(tx, batches)),
+      store.db.dialect === 'sqlite',
+    );
+  }
 
   /** One capture, body base64 in JSON (POST /v1/nodes/captures, kept for older nodes). */
   async acceptCapture(sessionNodeId: string, input: unknown): Promise<IngestResult> {
@@ -106,15 +118,16 @@ export class Ingest {
    * A node's batch (POST /v1/nodes/capture-batch). Every capture goes through every check first (signature,
    * session node, lease, redirect chain, body hash, policy verdict; its body is stored), reading what the
    * checks need in one statement per table for the whole batch; then the batch's pages are committed in one
-   * transaction. Their leases are checked again under lock, in one statement: a capture whose lease expired
-   * meanwhile, or that answers a lease another capture of the batch answered first, is refused alone, by
+   * transaction, on SQLite shared with the other batches that reached their commit in the same turn of the
+   * event loop (batchCommits). Their leases are checked again under lock, in one statement: a capture whose
+   * lease expired meanwhile, or that answers a lease another capture answered first, is refused alone, by
    * position and reason, before anything is written. The plain pages of a crawl (plain-pages.ts) are then
    * recorded with one multi-row statement per table; the others (a live collection's, charged ones, retries,
    * a final URL stored before) each under its own savepoint, rolled back alone if refused. Errors that are not
    * a verdict on a capture (the database is down) fail the whole request: the node sends it again, and
    * captures already accepted get the same answer (a capture's id is the hash of its signed record).
-   * `last`: run at the end of the batch's transaction when it opens one (the node's next leases, claimed
-   * in it on SQLite); a batch with no page to commit opens none and does not run it.
+   * `last`: run at the end of the batch's transaction (its group's) when it opens one (the node's next
+   * leases, claimed in it on SQLite); a batch with no page to commit opens none and does not run it.
    */
   async acceptBatch(
     sessionNodeId: string,
@@ -150,99 +163,138 @@ export class Ingest {
       }
     }
     if (!pages.length) return out;
-    await this.store.db.transaction(async (tx) => {
-      const answered = new Map<string, IngestResult>();
-      // the same capture twice in one batch: the second gets the first's answer, as a resend would
-      const echoes: [number, string][] = [];
-      const first = new Map<string, [number, PreparedPage]>();
-      for (const [i, p] of pages)
-        if (first.has(p.captureId)) echoes.push([i, p.captureId]);
-        else first.set(p.captureId, [i, p]);
-      const locked = await this.store.frontier.leasesByIds(
-        [...first.values()].map(([, p]) => p.c.leaseId),
-        tx,
-        true,
-      );
-      // PostgreSQL: the job rows after the URL rows, in one order (see commitPageIn).
-      const jobIds = [...new Set([...first.values()].map(([, p]) => p.l.jobId))].sort();
-      if (this.store.db.dialect === 'postgres')
-        await tx.all(
-          `SELECT id FROM jobs WHERE id IN (${jobIds.map(() => '?').join(', ')}) ORDER BY id FOR UPDATE`,
-          jobIds,
-        );
-      const now = this.now();
-      const answering = new Set<string>();
-      const plain: [number, PreparedPage][] = [];
-      const alone: [number, PreparedPage][] = [];
-      for (const [i, p] of first.values()) {
-        try {
-          // a lease answered by an earlier capture of this batch is no longer open for this one
-          checkLease(
-            answering.has(p.c.leaseId) ? undefined : locked.get(p.c.leaseId),
-            p.c.nodeId,
-            p.c.leaseId,
-            p.c.jobId,
-            p.c.requestedUrl,
-            now,
-          );
-        } catch (e) {
-          out[i] = refusal(e);
-          continue;
-        }
-        answering.add(p.c.leaseId);
-        (isPlain(p) ? plain : alone).push([i, p]);
-      }
-      // A page whose final URL was stored before, or twice in this batch, is judged alone (after the others).
-      const candidates = plain.filter(([, p]) => p.verdict.outcome === 'stored');
-      const later = new Set<string>();
-      for (const jobId of new Set(candidates.map(([, p]) => p.l.jobId))) {
-        const mine = candidates.filter(([, p]) => p.l.jobId === jobId);
-        const urls = mine.map(([, p]) => finalUrlOf(p.c));
-        const seen = new Set((await this.store.captures.storedWithFinalUrls(tx, jobId, urls)).keys());
-        mine.forEach(([, p], k) => {
-          const url = urls[k] as string;
-          if (seen.has(url)) later.add(p.captureId);
-          seen.add(url);
-        });
-      }
-      const batched = plain.filter(([, p]) => !later.has(p.captureId));
-      alone.push(...plain.filter(([, p]) => later.has(p.captureId)));
-      if (batched.length) {
-        const results = await commitPlainPages(
-          tx,
-          { store: this.store, rewards: this.rewards, spotChecks: this.spotChecks, now },
-          batched.map(([, p]) => p),
-        );
-        batched.forEach(([i], k) => {
-          const r = results[k] as IngestResult;
-          answered.set(r.captureId, r);
-          out[i] = { accepted: true, ...r };
-        });
-      }
-      for (const [i, p] of alone) {
-        await tx.run('SAVEPOINT capture');
-        try {
-          const r = await this.commitPageIn(tx, p);
-          await tx.run('RELEASE SAVEPOINT capture');
-          answered.set(p.captureId, r);
-          out[i] = { accepted: true, ...r };
-        } catch (e) {
-          await tx.run('ROLLBACK TO SAVEPOINT capture');
-          await tx.run('RELEASE SAVEPOINT capture');
-          out[i] = refusal(e);
-        }
-      }
-      for (const [i, id] of echoes) {
-        const r = answered.get(id);
-        const firstAnswer = out[first.get(id)?.[0] as number];
-        out[i] = r ? { accepted: true, ...r } : (firstAnswer as BatchResult);
-      }
-      for (const jobId of jobIds) await this.store.frontier.finishIfDone(tx, jobId);
-      await last?.(tx);
-    });
+    for (const [i, r] of await this.batchCommits.submit({ pages, last })) out[i] = r;
     if (pages.some(([i, p]) => out[i]?.accepted && p.verdict.outcome === 'stored' && p.verdict.extractLater))
       this.onExtractionQueued();
     return out;
+  }
+
+  /**
+   * Capture batches that reach their commit in one turn of the event loop, from any nodes, share one
+   * transaction on SQLite (commit-groups.ts): one BEGIN/COMMIT, and one multi-row statement per table for
+   * all their plain pages. Each batch's answers stay its own: a refused capture is refused by position, and
+   * a batch whose part throws sends the group back to commit each batch alone.
+   */
+  private readonly batchCommits: CommitGroups<BatchCommit, Map<number, BatchResult>>;
+
+  /**
+   * Runs `fn` in the transaction the capture batches of this turn of the event loop share (SQLite), after
+   * their pages, or in a transaction of its own (PostgreSQL): a node's lease claim that comes with other
+   * nodes' batches costs no BEGIN/COMMIT of its own. A throw fails only this call: the group is committed
+   * again without it.
+   */
+  async inBatchTransaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    if (this.store.db.dialect !== 'sqlite') return this.store.db.transaction(fn);
+    let out: { value: T } | undefined;
+    await this.batchCommits.submit({
+      pages: [],
+      last: async (tx) => {
+        out = { value: await fn(tx) };
+      },
+    });
+    return (out as { value: T }).value;
+  }
+
+  /** The pages of `batches` in `tx`; for each batch, the answers by the position of the capture in it. */
+  private async commitBatches(
+    tx: SqlExecutor,
+    batches: readonly BatchCommit[],
+  ): Promise<Map<number, BatchResult>[]> {
+    const outs = batches.map(() => new Map<number, BatchResult>());
+    /** A page of a batch: [batch, position in it, page]. */
+    type Entry = [number, number, PreparedPage];
+    const answer = ([b, i]: Entry, r: BatchResult) => outs[b]?.set(i, r);
+    const answered = new Map<string, IngestResult>();
+    // the same capture twice (in one batch, or a node's batch sent again): the second gets the first's answer
+    const echoes: Entry[] = [];
+    const first = new Map<string, Entry>();
+    for (const [b, batch] of batches.entries())
+      for (const [i, p] of batch.pages)
+        if (first.has(p.captureId)) echoes.push([b, i, p]);
+        else first.set(p.captureId, [b, i, p]);
+    const locked = await this.store.frontier.leasesByIds(
+      [...first.values()].map(([, , p]) => p.c.leaseId),
+      tx,
+      true,
+    );
+    // PostgreSQL: the job rows after the URL rows, in one order (see commitPageIn).
+    const jobIds = [...new Set([...first.values()].map(([, , p]) => p.l.jobId))].sort();
+    if (this.store.db.dialect === 'postgres')
+      await tx.all(
+        `SELECT id FROM jobs WHERE id IN (${jobIds.map(() => '?').join(', ')}) ORDER BY id FOR UPDATE`,
+        jobIds,
+      );
+    const now = this.now();
+    const answering = new Set<string>();
+    const plain: Entry[] = [];
+    const alone: Entry[] = [];
+    for (const e of first.values()) {
+      const p = e[2];
+      try {
+        // a lease answered by an earlier capture of this transaction is no longer open for this one
+        checkLease(
+          answering.has(p.c.leaseId) ? undefined : locked.get(p.c.leaseId),
+          p.c.nodeId,
+          p.c.leaseId,
+          p.c.jobId,
+          p.c.requestedUrl,
+          now,
+        );
+      } catch (err) {
+        answer(e, refusal(err));
+        continue;
+      }
+      answering.add(p.c.leaseId);
+      (isPlain(p) ? plain : alone).push(e);
+    }
+    // A page whose final URL was stored before, or twice in this transaction, is judged alone (after the others).
+    const candidates = plain.filter(([, , p]) => p.verdict.outcome === 'stored');
+    const later = new Set<string>();
+    for (const jobId of new Set(candidates.map(([, , p]) => p.l.jobId))) {
+      const mine = candidates.filter(([, , p]) => p.l.jobId === jobId);
+      const urls = mine.map(([, , p]) => finalUrlOf(p.c));
+      const seen = new Set((await this.store.captures.storedWithFinalUrls(tx, jobId, urls)).keys());
+      mine.forEach(([, , p], k) => {
+        const url = urls[k] as string;
+        if (seen.has(url)) later.add(p.captureId);
+        seen.add(url);
+      });
+    }
+    const batched = plain.filter(([, , p]) => !later.has(p.captureId));
+    alone.push(...plain.filter(([, , p]) => later.has(p.captureId)));
+    if (batched.length) {
+      const results = await commitPlainPages(
+        tx,
+        { store: this.store, rewards: this.rewards, spotChecks: this.spotChecks, now },
+        batched.map(([, , p]) => p),
+      );
+      batched.forEach((e, k) => {
+        const r = results[k] as IngestResult;
+        answered.set(r.captureId, r);
+        answer(e, { accepted: true, ...r });
+      });
+    }
+    for (const e of alone) {
+      await tx.run('SAVEPOINT capture');
+      try {
+        const r = await this.commitPageIn(tx, e[2]);
+        await tx.run('RELEASE SAVEPOINT capture');
+        answered.set(e[2].captureId, r);
+        answer(e, { accepted: true, ...r });
+      } catch (err) {
+        await tx.run('ROLLBACK TO SAVEPOINT capture');
+        await tx.run('RELEASE SAVEPOINT capture');
+        answer(e, refusal(err));
+      }
+    }
+    for (const e of echoes) {
+      const r = answered.get(e[2].captureId);
+      const f = first.get(e[2].captureId) as Entry;
+      answer(e, r ? { accepted: true, ...r } : (outs[f[0]]?.get(f[1]) as BatchResult));
+    }
+    for (const jobId of jobIds) await this.store.frontier.finishIfDone(tx, jobId);
+    for (const b of batches) await b.last?.(tx);
+    return outs;
   }
 
   /** What the checks of a batch's captures read, one statement per table (prepare falls back per capture). */

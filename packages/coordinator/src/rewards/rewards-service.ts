@@ -186,29 +186,29 @@ export class RewardsService implements RewardsContext {
   }
 
   /**
-   * recordCapture() for a batch of one node's captures in the caller's transaction: the same rows and
-   * postings, in one multi-row statement per table (the node, its operator and referral chain read once).
-   * Captures already recorded post nothing, as a replay of recordCapture does.
+   * recordCapture() for a batch of captures in the caller's transaction (one node's, or several nodes' when
+   * capture batches share a transaction): the same rows and postings, in one multi-row statement per table;
+   * each node (with its operator) and each operator's referral chain read once. Captures already recorded
+   * post nothing, as a replay of recordCapture does.
    */
   async recordCaptures(tx: SqlExecutor, list: readonly CaptureFacts[]): Promise<void> {
-    const first = list[0];
-    if (!first) return;
-    if (list.some((c) => c.nodeId !== first.nodeId)) {
-      for (const c of list) await this.recordCapture(tx, c);
-      return;
-    }
+    if (!list.length) return;
     for (const c of list)
       if (!Number.isSafeInteger(c.bytes) || c.bytes < 0)
         throw new RewardsError('BAD_INPUT', `bytes must be a whole number ≥ 0, got ${c.bytes}`);
-    // the node, its operator and the operator's row in one statement
-    const node = await this.referrals.ofNode(first.nodeId, tx);
-    if (!node) throw new RewardsError('NOT_FOUND', `no node ${first.nodeId}`);
-    const operator = node.operator;
+    // each node, its operator and the operator's row in one statement
+    const nodes = new Map<string, NonNullable<Awaited<ReturnType<typeof this.referrals.ofNode>>>>();
+    for (const id of new Set(list.map((c) => c.nodeId))) {
+      const node = await this.referrals.ofNode(id, tx);
+      if (!node) throw new RewardsError('NOT_FOUND', `no node ${id}`);
+      nodes.set(id, node);
+    }
     const rows = list.map((c) => {
+      const node = nodes.get(c.nodeId) as NonNullable<ReturnType<typeof nodes.get>>;
       const at = c.at ?? this.now();
       const outcome = c.outcome ?? 'stored';
       const work = outcome === 'stored' ? workPoints(this.policy, c.bytes, node.credibility) : 0;
-      return { c, at, epoch: this.epochOf(at), outcome, work };
+      return { c, node, at, epoch: this.epochOf(at), outcome, work };
     });
     const recorded = await inChunks<(typeof rows)[number], { capture_id: string }>(tx, rows, (chunk) => [
       `INSERT INTO rw_captures (capture_id, node_id, operator, epoch, bytes, outcome, points, created_at)
@@ -216,7 +216,7 @@ export class RewardsService implements RewardsContext {
       chunk.flatMap((r) => [
         r.c.captureId,
         r.c.nodeId,
-        operator,
+        r.node.operator,
         r.epoch,
         r.c.bytes,
         r.outcome,
@@ -227,7 +227,10 @@ export class RewardsService implements RewardsContext {
     const fresh = new Set(recorded.map((r) => r.capture_id));
     const paid = rows.filter((r) => fresh.has(r.c.captureId) && r.outcome === 'stored' && r.work > 0);
     if (!paid.length) return;
-    const linesFor = await this.workLines(tx, operator, node.row);
+    const linesOf = new Map<string, Awaited<ReturnType<typeof this.workLines>>>();
+    for (const r of paid)
+      if (!linesOf.has(r.node.operator))
+        linesOf.set(r.node.operator, await this.workLines(tx, r.node.operator, r.node.row));
     await this.ledger.postMany(
       tx,
       paid.map((r) => ({
@@ -235,7 +238,7 @@ export class RewardsService implements RewardsContext {
         kind: 'work',
         epoch: r.epoch,
         policyVersion: this.policy.version,
-        lines: linesFor(r.work).lines,
+        lines: (linesOf.get(r.node.operator) as (work: number) => { lines: PostingLine[] })(r.work).lines,
         ref: r.c.captureId,
         at: r.at,
       })),

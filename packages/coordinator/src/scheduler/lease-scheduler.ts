@@ -108,6 +108,14 @@ export class LeaseScheduler {
   /** When (scheduler clock) a claim last looked for overdue leases; see claimWithin. */
   private lastOverdueSweep = Number.NEGATIVE_INFINITY;
 
+  /**
+   * The transaction a claim of its own (claim(), claimAgain()) runs in: its own by default; a coordinator on
+   * SQLite passes Ingest.inBatchTransaction, so a lease request shares the transaction of the capture batches
+   * committed in the same turn of the event loop (server.ts). A throw must fail only this claim.
+   */
+  claimTransactions: <T>(fn: (tx: SqlExecutor) => Promise<T>) => Promise<T> = (fn) =>
+    this.store.db.transaction(fn);
+
   /** Woken when this process may have made work leasable; lease long-polls wait on it (work-signal.ts). */
   readonly work = new WorkSignal();
 
@@ -133,7 +141,7 @@ export class LeaseScheduler {
     now = this.config.clock(),
     minCredibility = Number.NEGATIVE_INFINITY,
   ): Promise<Lease[]> {
-    const leases = await this.store.db.transaction((tx) =>
+    const leases = await this.claimTransactions((tx) =>
       this.claimWithin(tx, nodeId, max, now, minCredibility),
     );
     return this.claimed(nodeId, leases, now);
