@@ -1,5 +1,6 @@
-import { type AnyNode, type Document, type Element, Text } from 'domhandler';
+import { type AnyNode, type Document, type Element, type ParentNode, Text } from 'domhandler';
 import { parseDocument } from 'htmlparser2';
+import { collapseSpaces } from './whitespace.js';
 import { step } from './work.js';
 
 // We parse with htmlparser2 + domhandler rather than a full DOM (linkedom): the
@@ -34,6 +35,8 @@ export function parseHtml(html: string): Parsed {
  */
 export function cutOpenCdata(html: string): string {
   const OPEN = '<![CDATA[';
+  // most pages hold none: one forward search, before the backward one for the last ']]>'
+  if (!html.includes(OPEN)) return html;
   let i = html.indexOf(OPEN, html.lastIndexOf(']]>') + 1);
   if (i < 0) return html;
   let out = '';
@@ -56,11 +59,13 @@ export function cutOpenCdata(html: string): string {
 /** Replaces every element deeper than MAX_DEPTH by a text node of its text (iteratively). */
 function flattenDeep(doc: Document): boolean {
   let flattened = false;
-  const stack: [AnyNode, number][] = [[doc, 0]];
-  while (stack.length) {
-    const [n, d] = stack.pop() as [AnyNode, number];
-    step();
-    if (!('children' in n)) continue;
+  // only nodes with children go on the stack (half a page's nodes are text), their depths on a stack beside it
+  const nodes: ParentNode[] = [doc];
+  const depths: number[] = [0];
+  step();
+  while (nodes.length) {
+    const n = nodes.pop() as ParentNode;
+    const d = depths.pop() as number;
     if (d >= MAX_DEPTH && isElement(n)) {
       const t = new Text(textOf(n));
       t.parent = n;
@@ -68,7 +73,13 @@ function flattenDeep(doc: Document): boolean {
       flattened = true;
       continue;
     }
-    for (const c of n.children) stack.push([c, d + 1]);
+    for (const c of n.children) {
+      step();
+      if ('children' in c) {
+        nodes.push(c);
+        depths.push(d + 1);
+      }
+    }
   }
   return flattened;
 }
@@ -124,7 +135,7 @@ export function remove(n: AnyNode): void {
   n.parent = null;
 }
 
-export const collapse = (s: string): string => s.replace(/\s+/g, ' ').trim();
+export const collapse = (s: string): string => collapseSpaces(s).trim();
 
 /** Whether `e` lies inside an element called `name` (`within(e, 'a')`: inside a link). */
 export function within(e: Element, name: string): boolean {

@@ -121,7 +121,7 @@ function extractFrom(
   const structured = structuredData(ld);
   const pageBase = meta.canonicalUrl && opts.url === undefined ? meta.canonicalUrl : opts.url;
   // <base href> changes what relative links mean, as in a browser; a bad one is ignored.
-  const baseHref = firstByName(doc, 'base')?.attribs.href;
+  const baseHref = meta.base?.attribs.href;
   let base = pageBase;
   if (baseHref) {
     try {

@@ -11,7 +11,8 @@ const SHOWN_SOMEWHERE = /^(d-\w+-(?!none$)\w+|\w+:(?!hidden$)[\w-]+|(show|visibl
 /** True when the element's classes hide it on every screen size. */
 export function hiddenByClass(e: Element): boolean {
   const cls = e.attribs.class;
-  if (!cls) return false;
+  // every class that hides holds "hid" or "d-none": most class lists hold neither and need no split
+  if (!cls || (!cls.includes('hid') && !cls.includes('d-none'))) return false;
   let hide = false;
   for (const t of cls.split(/\s+/)) {
     if (SHOWN_SOMEWHERE.test(t)) return false;

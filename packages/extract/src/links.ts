@@ -29,17 +29,23 @@ export function collectLinks(root: Element | undefined, base: string | undefined
   const out: Link[] = [];
   if (!root) return out;
   const seen = new Set<string>();
+  // an href met before was either refused or gave a URL now in `seen`: nothing to resolve again
+  const hrefs = new Set<string>();
   for (const e of elements(root)) {
     if (e.name !== 'a') continue;
     const href = e.attribs.href;
-    if (!href || href.startsWith('#')) continue;
+    if (!href || href.startsWith('#') || hrefs.has(href)) continue;
+    hrefs.add(href);
     const url = absolute(href, base);
     if (!url || !/^https?:/i.test(url)) continue;
-    const u = url.replace(/#.*$/, '');
+    // an href is ASCII without line breaks (the URL serializer escapes the rest): its fragment is from the first '#'
+    const hash = url.indexOf('#');
+    const u = hash < 0 ? url : url.slice(0, hash);
     if (seen.has(u)) continue;
     seen.add(u);
     const nofollow = /\bnofollow\b/i.test(e.attribs.rel ?? '');
-    out.push({ url: u, text: collapse(textOf(e)).slice(0, 200), ...(nofollow ? { nofollow } : {}) });
+    const text = collapse(textOf(e)).slice(0, 200);
+    out.push(nofollow ? { url: u, text, nofollow } : { url: u, text });
     if (out.length >= max) break;
   }
   return out;

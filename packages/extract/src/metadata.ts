@@ -29,6 +29,8 @@ export interface Metadata {
   ogType: string | null;
   /** `<meta name="robots">` and `<meta name="SwardBot">` tags, for the crawler's opt-out checks (noai…). */
   metaRobots: { name: string; content: string }[];
+  /** The page's first <base> element (read in the same walk), for what relative links mean. */
+  base: Element | null;
 }
 
 // meta names that carry the author's name (article:author is often a profile URL: skipped then)
@@ -86,6 +88,7 @@ export function readMetadata(
   let htmlLang: string | null = null;
   let h1 = '';
   let h1El: Element | null = null;
+  let base: Element | null = null;
   const metaRobots: { name: string; content: string }[] = [];
   // <time datetime> values, <time> texts and dated boxes, with their positions as for bylines
   const times: { text: string; at: number }[] = [];
@@ -107,6 +110,9 @@ export function readMetadata(
     switch (e.name) {
       case 'html':
         htmlLang ??= attr(e, 'lang') || null;
+        break;
+      case 'base':
+        base ??= e;
         break;
       case 'title':
         titleTag ||= collapse(textOf(e));
@@ -247,6 +253,7 @@ export function readMetadata(
     htmlLang,
     ogType: m('og:type'),
     metaRobots,
+    base,
   };
 }
 

@@ -3,6 +3,8 @@
 // character loop and, only when a page goes deeper than `max`, drops the tags below that
 // depth (their text stays). Hand-written because the parser offers no depth limit.
 
+import { isSpace } from './whitespace.js';
+
 const VOID = new Set([
   'area',
   'base',
@@ -33,6 +35,17 @@ const RAW_END: Record<string, RegExp> = Object.fromEntries(
   [...RAW].map((n) => [n, new RegExp(`</${n}`, 'ig')]),
 );
 
+// The names above by a number read off the tag's characters, so a tag whose name is ASCII costs no string:
+// letters a–z (either case) as 1–26 in base 27, up to 8 of them (the longest name above); NOT_NAMED for
+// any other ASCII name, which none of them is.
+const NOT_NAMED = -1;
+const NAMED = new Map<number, string>();
+for (const n of [...VOID, ...RAW]) {
+  let key = 0;
+  for (let k = 0; k < n.length; k++) key = key * 27 + (n.charCodeAt(k) - 96);
+  NAMED.set(key, n);
+}
+
 function isAlpha(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
@@ -58,19 +71,31 @@ export function limitNesting(html: string, max = 1000): { html: string; limited:
       i = lt + 1;
       continue;
     }
+    // the name runs to whitespace (as /\s/ has it), '/' or '>'
     let j = nameStart;
-    while (j < html.length && !/[\s/>]/.test(html[j] as string)) j++;
-    const name = html.slice(nameStart, j).toLowerCase();
+    let key = 0;
+    let ascii = true;
+    for (; j < html.length; j++) {
+      const ch = html.charCodeAt(j);
+      if (ch === 47 || ch === 62 || isSpace(ch)) break;
+      if (ch >= 0x80) ascii = false;
+      else if (key !== NOT_NAMED) {
+        const letter = ch | 0x20;
+        key = letter >= 97 && letter <= 122 && j - nameStart < 8 ? key * 27 + (letter - 96) : NOT_NAMED;
+      }
+    }
+    // a name with other characters is lower-cased as before (toLowerCase maps some of them to ASCII)
+    const name = ascii ? NAMED.get(key) : html.slice(nameStart, j).toLowerCase();
     const gt = html.indexOf('>', j);
     if (gt < 0) break;
     i = gt + 1;
-    if (VOID.has(name) || html.charCodeAt(gt - 1) === 47) continue;
+    if ((name !== undefined && VOID.has(name)) || html.charCodeAt(gt - 1) === 47) continue;
     if (close) {
       if (depth > max) cuts.push(lt, gt + 1);
       if (depth > 0) depth--;
       continue;
     }
-    if (RAW.has(name)) {
+    if (name !== undefined && RAW.has(name)) {
       const re = RAW_END[name] as RegExp;
       re.lastIndex = gt;
       const m = re.exec(html);

@@ -158,6 +158,36 @@ function ngramSignals(words: string[], chars: number) {
   return { topNgramCharFraction, dupNgramCharFraction };
 }
 
+/** How many of `items` `re` (not global) matches. */
+function countOf(items: string[], re: RegExp): number {
+  let n = 0;
+  for (const x of items) if (re.test(x)) n++;
+  return n;
+}
+
+const LETTER = /\p{L}/u;
+/**
+ * How many words hold a letter (/\p{L}/u). A word is letters, digits and '_' (WORD): one with an ASCII letter
+ * holds one, one of ASCII digits and '_' alone does not, and only the rest are asked of the expression.
+ */
+function alphaWords(words: string[]): number {
+  let n = 0;
+  for (const w of words) {
+    let ascii = true;
+    let letter = false;
+    for (let i = 0; i < w.length; i++) {
+      const c = w.charCodeAt(i);
+      if (c >= 0x80) ascii = false;
+      else if ((c | 0x20) >= 97 && (c | 0x20) <= 122) {
+        letter = true;
+        break;
+      }
+    }
+    if (letter || (!ascii && LETTER.test(w))) n++;
+  }
+  return n;
+}
+
 /** Quality signals of a document's main text (paragraphs separated by blank lines). */
 export function qualitySignals(doc: { text: string; language?: string | null }): QualitySignals {
   const text = doc.text ?? '';
@@ -177,7 +207,8 @@ export function qualitySignals(doc: { text: string; language?: string | null }):
   const symbols = (text.match(/#/g)?.length ?? 0) + (text.match(/\.\.\.|…/g)?.length ?? 0);
   const [dl, dlc] = dupStats(lines);
   const [dp, dpc] = dupStats(paragraphs);
-  const stop = new Set(lower.filter((w) => STOP.has(w)));
+  const stop = new Set<string>();
+  for (const w of lower) if (STOP.has(w)) stop.add(w);
   let c4Sentences = 0;
   let terminalLines = 0;
   for (const l of lines) {
@@ -196,9 +227,9 @@ export function qualitySignals(doc: { text: string; language?: string | null }):
       words.length,
     ),
     symbolToWordRatio: frac(symbols, words.length),
-    bulletLineFraction: frac(lines.filter((l) => BULLET.test(l)).length, lines.length),
-    ellipsisLineFraction: frac(lines.filter((l) => ELLIPSIS.test(l)).length, lines.length),
-    alphaWordFraction: frac(words.filter((w) => /\p{L}/u.test(w)).length, words.length),
+    bulletLineFraction: frac(countOf(lines, BULLET), lines.length),
+    ellipsisLineFraction: frac(countOf(lines, ELLIPSIS), lines.length),
+    alphaWordFraction: frac(alphaWords(words), words.length),
     stopWords: stop.size,
     language: doc.language ?? null,
     lines: lines.length,

@@ -1,5 +1,6 @@
 import { type AnyNode, type Element, isElement } from './dom.js';
 import { BLOCK_TAGS } from './patterns.js';
+import { collapseSpaces } from './whitespace.js';
 import { step } from './work.js';
 
 /** One paragraph of output text, with how much of it was link text. */
@@ -8,6 +9,24 @@ export interface Block {
   links: number;
   tag: string;
   el: Element;
+}
+
+/**
+ * True when `s` holds no tab, CR, form feed, no-break space or newline and no two spaces in a row: the
+ * replacements of a block's text then change nothing, and trimming is all that is left (text nodes reach the
+ * buffer with their whitespace already collapsed, so most blocks are so).
+ */
+function plainSpaced(s: string): boolean {
+  let space = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x20) {
+      if (space) return false;
+      space = true;
+    } else if (c === 0x0a || c === 0x09 || c === 0x0d || c === 0x0c || c === 0xa0) return false;
+    else space = false;
+  }
+  return true;
 }
 
 /**
@@ -23,10 +42,12 @@ export function renderBlocks(roots: Element[]): Block[] {
   const flush = () => {
     const text = pre
       ? buf.replace(/^\n+|\s+$/g, '')
-      : buf
-          .replace(/[ \t\r\f\u00a0]+/g, ' ')
-          .replace(/ ?\n ?/g, '\n')
-          .trim();
+      : plainSpaced(buf)
+        ? buf.trim()
+        : buf
+            .replace(/[ \t\r\f\u00a0]+/g, ' ')
+            .replace(/ ?\n ?/g, '\n')
+            .trim();
     if (text && cur) blocks.push({ text, links, tag: cur.name, el: cur });
     buf = '';
     links = 0;
@@ -35,7 +56,7 @@ export function renderBlocks(roots: Element[]): Block[] {
     step();
     if (n.type === 'text') {
       const d = (n as { data: string }).data;
-      const t = pre ? d : d.replace(/\s+/g, ' ');
+      const t = pre ? d : collapseSpaces(d);
       buf += t;
       if (inLink) links += t.trim().length;
       return;

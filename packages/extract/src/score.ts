@@ -17,8 +17,13 @@ export interface Stats {
 
 export type StatsMap = Map<Element, Stats>;
 
+// commas of the text last measured by spaceLen (one scan counts both)
+let commasSeen = 0;
+
+/** The text's length with whitespace runs counted as one, leading ones not at all; its commas in `commasSeen`. */
 const spaceLen = (s: string): number => {
   let n = 0;
+  let commas = 0;
   let sp = true;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -29,14 +34,10 @@ const spaceLen = (s: string): number => {
     } else {
       n++;
       sp = false;
+      if (c === 44 || c === 0xff0c) commas++;
     }
   }
-  return n;
-};
-
-const countCommas = (s: string): number => {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 44 || s.charCodeAt(i) === 0xff0c) n++;
+  commasSeen = commas;
   return n;
 };
 
@@ -58,7 +59,7 @@ export function computeStats(root: Element): StatsMap {
       if (c.type === 'text') {
         const d = (c as { data: string }).data;
         const n = spaceLen(d);
-        const k = countCommas(d);
+        const k = commasSeen;
         s.chars += n;
         s.commas += k;
         s.own += n;

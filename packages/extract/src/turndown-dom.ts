@@ -98,7 +98,7 @@ export class MdNode {
   get textContent(): string {
     if (this.nodeType !== 1) return this.data;
     let out = '';
-    for (const n of this.descendants()) if (n.nodeType === 3) out += n.data;
+    for (let n = this.firstChild; n; n = following(n, this)) if (n.nodeType === 3) out += n.data;
     return out;
   }
 
@@ -127,7 +127,7 @@ export class MdNode {
   getElementsByTagName(name: string): MdNode[] {
     const want = name.toUpperCase();
     const out: MdNode[] = [];
-    for (const n of this.descendants()) if (n.nodeName === want) out.push(n);
+    for (let n = this.firstChild; n; n = following(n, this)) if (n.nodeName === want) out.push(n);
     return out;
   }
 
@@ -136,7 +136,7 @@ export class MdNode {
     if (!/^[a-z][a-z0-9-]*$/i.test(selector))
       throw new Error(`querySelector: unsupported selector ${selector}`);
     const want = selector.toUpperCase();
-    for (const n of this.descendants()) if (n.nodeName === want) return n;
+    for (let n = this.firstChild; n; n = following(n, this)) if (n.nodeName === want) return n;
     return null;
   }
 
@@ -163,19 +163,17 @@ export class MdNode {
     this.lastChild = c;
     this.kids = null;
   }
+}
 
-  /** Nodes below this one in document order, iteratively. */
-  *descendants(): Generator<MdNode> {
-    let n = this.firstChild;
-    while (n) {
-      yield n;
-      if (n.firstChild) n = n.firstChild;
-      else {
-        while (n && !n.nextSibling && n !== this) n = n.parentNode;
-        n = n && n !== this ? n.nextSibling : null;
-      }
-    }
-  }
+/**
+ * The node after `n` in document order below `root` (null past its last): the walks over a subtree step with
+ * it from `root.firstChild`, with no generator (turndown asks a node's text and tags once or more per node).
+ */
+function following(n: MdNode, root: MdNode): MdNode | null {
+  if (n.firstChild) return n.firstChild;
+  let m: MdNode | null = n;
+  while (m && !m.nextSibling && m !== root) m = m.parentNode;
+  return m && m !== root ? m.nextSibling : null;
 }
 
 const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);

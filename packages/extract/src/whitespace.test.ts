@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { isSpace, longestToken, spaceRuns } from './whitespace.js';
+import { collapseSpaces, isSpace, longestToken, spaceRuns } from './whitespace.js';
 
 test('isSpace is /\\s/ on every UTF-16 code unit', () => {
   for (let c = 0; c < 0x10000; c++)
@@ -64,5 +64,17 @@ test('longestToken and spaceRuns agree with the regular expressions they replace
       if (trimmed) assert.equal(spaceRuns(trimmed, 1e9), trimmed.split(/\s+/).length - 1);
     }),
     { numRuns: 2000, seed: 5 },
+  );
+});
+
+test('collapseSpaces is replace(/\\s+/g, " "), and gives back the text itself when that changes nothing', () => {
+  for (const t of ['', ' ', 'a b', 'a  b', ' a', 'a ', 'a\nb', 'a\u00a0b', 'a \u3000b', 'x\ufeff', 'é 🙂 z'])
+    assert.equal(collapseSpaces(t), t.replace(/\s+/g, ' '), JSON.stringify(t));
+  const single = 'one two, three: four';
+  assert.equal(collapseSpaces(single), single);
+  fc.assert(
+    fc.property(fc.string({ unit, maxLength: 200 }), (s) => {
+      assert.equal(collapseSpaces(s), s.replace(/\s+/g, ' '));
+    }),
   );
 });

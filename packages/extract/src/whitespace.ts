@@ -55,3 +55,23 @@ export function spaceRuns(text: string, limit: number): number {
   }
   return runs;
 }
+
+const SPACE_RUN = /\s+/g;
+
+/**
+ * `text.replace(/\s+/g, ' ')`, returning `text` itself when that changes nothing (its only whitespace is single
+ * spaces), which most inline text is: a scan instead of a replacement that copies the string.
+ */
+export function collapseSpaces(text: string): string {
+  let space = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20) {
+      if (space) return text.replace(SPACE_RUN, ' ');
+      space = true;
+    } else if (c > 0x20 && c < 0x80) space = false;
+    else if (isSpace(c)) return text.replace(SPACE_RUN, ' ');
+    else space = false;
+  }
+  return text;
+}
