@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { schedulerFor } from '@sward/coordinator';
 import { generateIdentity } from '@sward/core';
+import { defaultSpotCheckConfig, SpotChecks } from '../packages/coordinator/src/spot-check/index.js';
 import type { SqlExecutor } from '../packages/coordinator/src/store/sql-driver.js';
 import type { Store } from '../packages/coordinator/src/store/store.js';
 import { backends } from './support/backends.js';
@@ -17,7 +18,7 @@ for (const backend of backends()) {
 
     const setup = async (pages: number) => {
       let now = 1_000_000_000;
-      const { store } = await ingestStack(backend, {
+      const { store, blobs } = await ingestStack(backend, {
         politeness: false,
         nodeTimeoutMs: 0,
         leaseMs: 60_000,
@@ -70,7 +71,7 @@ for (const backend of backends()) {
       const tick = (ms: number) => {
         now += ms;
       };
-      return { store, node, job, statements, tick };
+      return { store, blobs, node, job, statements, tick };
     };
 
     const matching = (list: string[], re: RegExp) => list.filter((s) => re.test(s)).length;
@@ -211,24 +212,56 @@ for (const backend of backends()) {
         ['http://a.test/', 'http://a.test/p0', 'http://a.test/p1', 'http://a.test/p2'],
         'shallowest first, then in the order queued',
       );
-      const read = sql.find((q) => /FROM urls WHERE origin = \? AND state = 'queued'/.test(q));
-      assert.ok(read, `the queued URLs' read: ${sql.join('\n')}`);
+      // two reads: the origin's spot checks (none here), then its pages
+      const reads = sql.filter((q) => /FROM urls WHERE origin = \? AND state = 'queued'/.test(q));
+      assert.equal(reads.length, 2, `the queued URLs' reads: ${sql.join('\n')}`);
       const params = ['http://a.test', 2_000_000_000, n, 4, 0];
-      let plan: string;
-      if (backend.name === 'sqlite') {
-        const rows = await store.db.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${read}`, params);
-        plan = rows.map((r) => r.detail).join('\n');
-      } else {
-        // a 60-row table is read whole by a sequential scan; without one, the choice is between the indexes
-        plan = await store.db.transaction(async (tx) => {
-          await tx.run('SET LOCAL enable_seqscan = off');
-          const rows = await tx.all<{ 'QUERY PLAN': string }>(`EXPLAIN ${read}`, params);
-          return rows.map((r) => r['QUERY PLAN']).join('\n');
-        });
+      for (const read of reads) {
+        let plan: string;
+        if (backend.name === 'sqlite') {
+          const rows = await store.db.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${read}`, params);
+          plan = rows.map((r) => r.detail).join('\n');
+        } else {
+          // a 60-row table is read whole by a sequential scan; without one, the choice is between the indexes
+          plan = await store.db.transaction(async (tx) => {
+            await tx.run('SET LOCAL enable_seqscan = off');
+            const rows = await tx.all<{ 'QUERY PLAN': string }>(`EXPLAIN ${read}`, params);
+            return rows.map((r) => r['QUERY PLAN']).join('\n');
+          });
+        }
+        assert.match(plan, /urls_queue/, plan);
+        assert.doesNotMatch(plan, /TEMP B-TREE|Sort/, `no sort of the queued URLs: ${plan}`);
       }
-      assert.match(plan, /urls_queue/, plan);
-      assert.doesNotMatch(plan, /TEMP B-TREE|Sort/, `no sort of the queued URLs: ${plan}`);
       await store.close();
+    });
+
+    // Issue #14 point 4 ("crashes lose nothing and stall nothing"): one coordinator, one node, a 1,500-page job
+    // whose node sat idle with 266 of its pages queued, the job never done. Spot checks of the node's own
+    // captures (5 % of them, queued at depth 0 ahead of the pages, none of them the node's to take) filled the
+    // five rounds of rows a claim reads of an origin once there were 80, so the pages behind were never read.
+    test('a backlog of spot checks a node may not take hides no page from it; a node that may check gets them first', async () => {
+      const { store, blobs, node, job } = await setup(4);
+      const [only, other] = [await node(), await node()];
+      // 100 of the node's captures drawn for a check (rate 1: every one), as ingest queues them
+      const checks = new SpotChecks(blobs, store.captures, { ...defaultSpotCheckConfig, rate: 1 });
+      await store.db.transaction(async (tx) => {
+        for (let i = 0; i < 100; i++)
+          await checks.maybeSchedule(tx, { id: `c${i}`, nodeId: only, url: `http://a.test/old/${i}` });
+      });
+      const scheduler = schedulerFor(store);
+      const leased = await scheduler.claim(only, 4);
+      assert.deepEqual(
+        leased.map((l) => l.url),
+        ['http://a.test/', 'http://a.test/p0', 'http://a.test/p1', 'http://a.test/p2'],
+        'the seed and the three pages go to the node, past the 100 checks it may not take',
+      );
+      const checked = await scheduler.claim(other, 4);
+      assert.deepEqual(
+        checked.map((l) => l.kind),
+        ['spotcheck', 'spotcheck', 'spotcheck', 'spotcheck'],
+        'another node may check: it gets checks',
+      );
+      await answeredEndsIt(store, job.id, 'its leased pages keep it open; the checks are no part of it');
     });
 
     test('a database made by an older version loses the index the claim no longer reads', async () => {

@@ -401,159 +401,174 @@ export class LeaseScheduler {
     // The key's daily pages, taken for the rest of the claim at once and what was not used given back
     // (a page was one statement each).
     const pages = new DailyPages(this.store.quotas, tx, day);
-    // Rows left queued (job full, node not allowed to check) are stepped over, not re-read each round.
-    let offset = 0;
-    for (let round = 0; round < 5 && out.length < want; round++) {
-      await write();
-      const rows = await frontier.queuedAt(tx, host.origin, nodeId, now, Math.max(want * 2, 16), offset);
-      if (rows.length === 0) break;
-      for (const { id, jobId, url, kind, detail } of rows) {
-        if (out.length >= want) break;
-        if (takedowns.some((t) => takedownMatches(t, url))) {
-          await frontier.skipByPolicy(
-            tx,
-            id,
-            'takedown',
-            'removed by a takedown (GET /v1/takedowns)',
-            null,
-            null,
-          );
-          touched.add(jobId);
-          continue;
-        }
-        // An RSL licence a page named: read before the origin's pages (queued at depth -1, so first).
-        if (kind === 'rsl') {
-          out.push(await this.lease(tx, id, POLICY_JOB, url, 'rsl', nodeId, now));
-          continue;
-        }
-        if (kind === 'spotcheck') {
-          const task = parseSpotCheckTask(detail);
-          if (tooSlow) {
-            await this.skipTooSlow(tx, id, host);
-          } else if (!task) {
-            await frontier.settle(tx, id, 'failed', 'bad_spot_check');
-          } else if (await mayCheck(tx, nodeId, task, nodeFacts)) {
-            out.push(await this.lease(tx, id, jobId, url, 'spotcheck', nodeId, now));
-          } else offset++;
-          continue;
-        }
-        let job = jobCache.get(jobId);
-        if (!job) {
-          const f = await frontier.jobLeaseFacts(tx, jobId);
-          job = {
-            purpose: f.job ? jobPurpose(f.job.options, f.job.collectionId) : 'train',
-            max: f.job?.options.maxPages ?? 0,
-            used: (f.job?.stored ?? 0) + f.leased,
-            running: f.job?.state === 'running',
-            collectionId: f.job?.collectionId ?? null,
-            quotaKey: f.quotaKey,
-            pagesPerDay: f.keyPagesPerDay ?? this.config.quotas.pagesPerDay,
-            options: { maxPrice: f.job?.options.maxPrice, budget: f.job?.options.budget },
-            crawl: f.job?.options.maxAge && !f.job.collectionId ? f.job.options : null,
-          };
-          jobCache.set(jobId, job);
-        }
-        // A collection's feeds do not count as pages; its page count is capped when entries are queued.
-        const counted = kind === 'page';
-        if (!job.running || (counted && job.used >= job.max)) {
-          touched.add(jobId);
-          offset++;
-          continue;
-        }
-        const verdict = robotsVerdict(host.origin, host.robotsState as RobotsState, host.robotsTxt, url);
-        // Each decision records the policy answers it rests on (urls.robots_doc / tdmrep_doc): compliance.json.
-        if (!verdict.allowed) {
-          const reason = host.robotsState === 'disallow-all' ? 'robots_unavailable' : 'robots';
-          await frontier.skipByPolicy(tx, id, reason, null, docs.robots, null);
-          touched.add(jobId);
-          continue;
-        }
-        if (tooSlow) {
-          await this.skipTooSlow(tx, id, host);
-          touched.add(jobId);
-          continue;
-        }
-        if (tdmReserved(rules, url)) {
-          const { reason, detail: why } = TDMREP_FILE_SKIP;
-          await frontier.skipByPolicy(tx, id, reason, why, docs.robots, docs.tdmrep);
-          touched.add(jobId);
-          continue;
-        }
-        // The job's purpose against robots.txt's Content-Usage / Content-Signal rules, before any request.
-        if (usageRules) {
-          const d = decideUsage(job.purpose, url, { robots: usage, rsl: licences.docs });
-          if (d.decision !== 'allow') {
-            const licence = d.reason.startsWith('rsl:') ? ` and its licence ${licences.urls.join(', ')}` : '';
-            const why = `refused for ${job.purpose} by ${host.origin}/robots.txt${licence} (${d.reasons.join(', ')})${offerDetail(d)}`;
-            await frontier.skipByPolicy(tx, id, purposeDecision(d).reason, why, docs.robots, docs.tdmrep);
+    // Spot checks first, then the origin's pages, each scanned on its own: a backlog of checks this node may
+    // not take (on a network of one node, every check) left the pages behind it queued with the node idle and
+    // the job never done (issue #14 point 4). Rows left queued (job full, node not allowed to check) are
+    // stepped over, not re-read each round.
+    for (const queue of ['checks', 'pages'] as const) {
+      let offset = 0;
+      for (let round = 0; round < 5 && out.length < want; round++) {
+        await write();
+        const rows = await frontier.queuedAt(
+          tx,
+          host.origin,
+          nodeId,
+          now,
+          Math.max(want * 2, 16),
+          offset,
+          queue,
+        );
+        if (rows.length === 0) break;
+        for (const { id, jobId, url, kind, detail } of rows) {
+          if (out.length >= want) break;
+          if (takedowns.some((t) => takedownMatches(t, url))) {
+            await frontier.skipByPolicy(
+              tx,
+              id,
+              'takedown',
+              'removed by a takedown (GET /v1/takedowns)',
+              null,
+              null,
+            );
             touched.add(jobId);
             continue;
           }
+          // An RSL licence a page named: read before the origin's pages (queued at depth -1, so first).
+          if (kind === 'rsl') {
+            out.push(await this.lease(tx, id, POLICY_JOB, url, 'rsl', nodeId, now));
+            continue;
+          }
+          if (kind === 'spotcheck') {
+            const task = parseSpotCheckTask(detail);
+            if (tooSlow) {
+              await this.skipTooSlow(tx, id, host);
+            } else if (!task) {
+              await frontier.settle(tx, id, 'failed', 'bad_spot_check');
+            } else if (await mayCheck(tx, nodeId, task, nodeFacts)) {
+              out.push(await this.lease(tx, id, jobId, url, 'spotcheck', nodeId, now));
+            } else offset++;
+            continue;
+          }
+          let job = jobCache.get(jobId);
+          if (!job) {
+            const f = await frontier.jobLeaseFacts(tx, jobId);
+            job = {
+              purpose: f.job ? jobPurpose(f.job.options, f.job.collectionId) : 'train',
+              max: f.job?.options.maxPages ?? 0,
+              used: (f.job?.stored ?? 0) + f.leased,
+              running: f.job?.state === 'running',
+              collectionId: f.job?.collectionId ?? null,
+              quotaKey: f.quotaKey,
+              pagesPerDay: f.keyPagesPerDay ?? this.config.quotas.pagesPerDay,
+              options: { maxPrice: f.job?.options.maxPrice, budget: f.job?.options.budget },
+              crawl: f.job?.options.maxAge && !f.job.collectionId ? f.job.options : null,
+            };
+            jobCache.set(jobId, job);
+          }
+          // A collection's feeds do not count as pages; its page count is capped when entries are queued.
+          const counted = kind === 'page';
+          if (!job.running || (counted && job.used >= job.max)) {
+            touched.add(jobId);
+            offset++;
+            continue;
+          }
+          const verdict = robotsVerdict(host.origin, host.robotsState as RobotsState, host.robotsTxt, url);
+          // Each decision records the policy answers it rests on (urls.robots_doc / tdmrep_doc): compliance.json.
+          if (!verdict.allowed) {
+            const reason = host.robotsState === 'disallow-all' ? 'robots_unavailable' : 'robots';
+            await frontier.skipByPolicy(tx, id, reason, null, docs.robots, null);
+            touched.add(jobId);
+            continue;
+          }
+          if (tooSlow) {
+            await this.skipTooSlow(tx, id, host);
+            touched.add(jobId);
+            continue;
+          }
+          if (tdmReserved(rules, url)) {
+            const { reason, detail: why } = TDMREP_FILE_SKIP;
+            await frontier.skipByPolicy(tx, id, reason, why, docs.robots, docs.tdmrep);
+            touched.add(jobId);
+            continue;
+          }
+          // The job's purpose against robots.txt's Content-Usage / Content-Signal rules, before any request.
+          if (usageRules) {
+            const d = decideUsage(job.purpose, url, { robots: usage, rsl: licences.docs });
+            if (d.decision !== 'allow') {
+              const licence = d.reason.startsWith('rsl:')
+                ? ` and its licence ${licences.urls.join(', ')}`
+                : '';
+              const why = `refused for ${job.purpose} by ${host.origin}/robots.txt${licence} (${d.reasons.join(', ')})${offerDetail(d)}`;
+              await frontier.skipByPolicy(tx, id, purposeDecision(d).reason, why, docs.robots, docs.tdmrep);
+              touched.add(jobId);
+              continue;
+            }
+          }
+          // The domain's owner allows only some purposes: a job of another purpose leaves its pages alone.
+          if (terms && !terms.purposes.includes(job.purpose)) {
+            const why = `the owner of ${terms.domain} allows ${terms.purposes.join(', ')}, not ${job.purpose} (terms v${terms.version}, GET /v1/terms/${terms.domain})`;
+            await frontier.skipByPolicy(tx, id, 'creator:purpose-not-allowed', why, docs.robots, docs.tdmrep);
+            touched.add(jobId);
+            continue;
+          }
+          // Archive reuse (--max-age): every check above passed; a fresh capture the archive may give is taken
+          // instead of a lease (scheduler/archive-reuse.ts), which settles URL rows: this claim's are written first.
+          if (counted && job.crawl && this.archive) await write();
+          if (
+            counted &&
+            job.crawl &&
+            this.archive &&
+            (await this.archive.take(tx, {
+              urlId: id,
+              jobId,
+              url,
+              options: job.crawl,
+              purpose: job.purpose,
+              terms,
+              now,
+            }))
+          ) {
+            touched.add(jobId);
+            job.used++;
+            continue;
+          }
+          // Pay-per-crawl: the price this lease may pay is held against the job's budget before it goes out.
+          if (job.options.maxPrice !== undefined) await write();
+          const plan = await access.plan(tx, jobId, url, job.options, creatorPrice);
+          if (plan === 'wait') {
+            offset++;
+            continue;
+          }
+          if ('skip' in plan) {
+            const why = `${plan.detail} (terms v${terms?.version} of ${terms?.domain}, GET /v1/terms/${terms?.domain})`;
+            await frontier.skipByPolicy(tx, id, plan.skip, why, docs.robots, docs.tdmrep);
+            touched.add(jobId);
+            continue;
+          }
+          // The key's pages for the day: a URL over it stays queued until the next UTC day.
+          if (
+            counted &&
+            job.quotaKey &&
+            job.pagesPerDay > 0 &&
+            !(await pages.take(job.quotaKey, job.pagesPerDay, want - out.length))
+          ) {
+            offset++;
+            continue;
+          }
+          const { leaseId, deadline } = frontier.newLease(now);
+          unwritten.push({ id, leaseId, robots: docs.robots, tdmrep: docs.tdmrep });
+          const lease: Lease = { leaseId, jobId, url, kind, deadline };
+          // Every page lease says what it may pay (maybe nothing): its node then signs what the site asked.
+          lease.access = plan.access;
+          if (plan.hold > 0) await this.store.frontier.payments.hold(tx, lease.leaseId, jobId, plan.hold);
+          if (terms) await this.creatorTerms?.leased(tx, lease.leaseId, terms);
+          if (job.collectionId && this.conditional) {
+            const conditional = await this.conditional(tx, job.collectionId, url);
+            if (conditional) lease.conditional = conditional;
+          }
+          out.push(lease);
+          if (counted) job.used++;
         }
-        // The domain's owner allows only some purposes: a job of another purpose leaves its pages alone.
-        if (terms && !terms.purposes.includes(job.purpose)) {
-          const why = `the owner of ${terms.domain} allows ${terms.purposes.join(', ')}, not ${job.purpose} (terms v${terms.version}, GET /v1/terms/${terms.domain})`;
-          await frontier.skipByPolicy(tx, id, 'creator:purpose-not-allowed', why, docs.robots, docs.tdmrep);
-          touched.add(jobId);
-          continue;
-        }
-        // Archive reuse (--max-age): every check above passed; a fresh capture the archive may give is taken
-        // instead of a lease (scheduler/archive-reuse.ts), which settles URL rows: this claim's are written first.
-        if (counted && job.crawl && this.archive) await write();
-        if (
-          counted &&
-          job.crawl &&
-          this.archive &&
-          (await this.archive.take(tx, {
-            urlId: id,
-            jobId,
-            url,
-            options: job.crawl,
-            purpose: job.purpose,
-            terms,
-            now,
-          }))
-        ) {
-          touched.add(jobId);
-          job.used++;
-          continue;
-        }
-        // Pay-per-crawl: the price this lease may pay is held against the job's budget before it goes out.
-        if (job.options.maxPrice !== undefined) await write();
-        const plan = await access.plan(tx, jobId, url, job.options, creatorPrice);
-        if (plan === 'wait') {
-          offset++;
-          continue;
-        }
-        if ('skip' in plan) {
-          const why = `${plan.detail} (terms v${terms?.version} of ${terms?.domain}, GET /v1/terms/${terms?.domain})`;
-          await frontier.skipByPolicy(tx, id, plan.skip, why, docs.robots, docs.tdmrep);
-          touched.add(jobId);
-          continue;
-        }
-        // The key's pages for the day: a URL over it stays queued until the next UTC day.
-        if (
-          counted &&
-          job.quotaKey &&
-          job.pagesPerDay > 0 &&
-          !(await pages.take(job.quotaKey, job.pagesPerDay, want - out.length))
-        ) {
-          offset++;
-          continue;
-        }
-        const { leaseId, deadline } = frontier.newLease(now);
-        unwritten.push({ id, leaseId, robots: docs.robots, tdmrep: docs.tdmrep });
-        const lease: Lease = { leaseId, jobId, url, kind, deadline };
-        // Every page lease says what it may pay (maybe nothing): its node then signs what the site asked.
-        lease.access = plan.access;
-        if (plan.hold > 0) await this.store.frontier.payments.hold(tx, lease.leaseId, jobId, plan.hold);
-        if (terms) await this.creatorTerms?.leased(tx, lease.leaseId, terms);
-        if (job.collectionId && this.conditional) {
-          const conditional = await this.conditional(tx, job.collectionId, url);
-          if (conditional) lease.conditional = conditional;
-        }
-        out.push(lease);
-        if (counted) job.used++;
       }
     }
     await write();

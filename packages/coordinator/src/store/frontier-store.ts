@@ -317,7 +317,11 @@ export class FrontierStore {
       : undefined;
   }
 
-  /** Queued URLs of an origin that `nodeId` may take, shallowest first, locked. */
+  /**
+   * Queued URLs of an origin that `nodeId` may take, shallowest first, locked: its spot checks (always at
+   * depth 0), or its other URLs (pages, feeds, RSL licences). Two queues, so that checks a node may not take
+   * (its own captures', all of them on a network of one node) never hide the pages behind them.
+   */
   async queuedAt(
     tx: SqlExecutor,
     origin: string,
@@ -325,10 +329,12 @@ export class FrontierStore {
     now: number,
     limit: number,
     offset: number,
+    queue: 'checks' | 'pages',
   ): Promise<QueuedUrl[]> {
+    const kinds = queue === 'checks' ? "depth = 0 AND kind = 'spotcheck'" : "kind IN ('page', 'feed', 'rsl')";
     const rows = await tx.all<Record<string, unknown>>(
       `SELECT id, job_id, url, kind, detail FROM urls
-       WHERE origin = ? AND state = 'queued' AND kind IN ('page', 'feed', 'spotcheck', 'rsl') AND not_before <= ?
+       WHERE origin = ? AND state = 'queued' AND ${kinds} AND not_before <= ?
          AND (avoid_node IS NULL OR avoid_node <> ?)
        ORDER BY depth, id LIMIT ? OFFSET ?${this.skipLocked}`,
       [origin, now, nodeId, limit, offset],
