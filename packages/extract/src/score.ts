@@ -17,16 +17,16 @@ export interface Stats {
 
 export type StatsMap = Map<Element, Stats>;
 
-// commas of the text last measured by spaceLen (one scan counts both)
-let commasSeen = 0;
-
-/** The text's length with whitespace runs counted as one, leading ones not at all; its commas in `commasSeen`. */
-const spaceLen = (s: string): number => {
+/**
+ * Adds a text node's own text to its element's stats: its length with whitespace runs counted as one, leading
+ * ones not at all, and its commas, in one scan.
+ */
+function addText(s: Stats, text: string): void {
   let n = 0;
   let commas = 0;
   let sp = true;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
     const ws = c === 32 || c === 10 || c === 9 || c === 13 || c === 160 || c === 12;
     if (ws) {
       if (!sp) n++;
@@ -37,9 +37,11 @@ const spaceLen = (s: string): number => {
       if (c === 44 || c === 0xff0c) commas++;
     }
   }
-  commasSeen = commas;
-  return n;
-};
+  s.chars += n;
+  s.commas += commas;
+  s.own += n;
+  s.ownCommas += commas;
+}
 
 /** One post-order pass: text, link-text and comma counts for every element. */
 export function computeStats(root: Element): StatsMap {
@@ -56,15 +58,8 @@ export function computeStats(root: Element): StatsMap {
     const e = order[i] as Element;
     const s: Stats = { chars: 0, links: 0, commas: 0, paras: 0, own: 0, ownCommas: 0 };
     for (const c of e.children) {
-      if (c.type === 'text') {
-        const d = (c as { data: string }).data;
-        const n = spaceLen(d);
-        const k = commasSeen;
-        s.chars += n;
-        s.commas += k;
-        s.own += n;
-        s.ownCommas += k;
-      } else if (isElement(c)) {
+      if (c.type === 'text') addText(s, (c as { data: string }).data);
+      else if (isElement(c)) {
         const cs = map.get(c);
         if (!cs) continue;
         s.chars += cs.chars;
