@@ -1,7 +1,7 @@
 import { mainContent } from './content.js';
 import { decodeHtml } from './decode.js';
 import { type Element, firstByName, parseHtml } from './dom.js';
-import { readabilitySecondOpinion, SECOND_OPINION_BELOW } from './fallback.js';
+import { mostlyWithin, readabilitySecondOpinion, SECOND_OPINION_BELOW } from './fallback.js';
 import { jsonLdObjects } from './json-ld.js';
 import { detectLanguage } from './language.js';
 import { absolutizeLinks, collectLinks, type Link } from './links.js';
@@ -75,7 +75,6 @@ export interface ExtractedDocument {
 
 const DEFAULT_MAX_CHARS = 4 * 1024 * 1024;
 const STRIP_WHEN_HUGE = /<(script|style|svg)\b[^>]*>[\s\S]*?<\/\1\s*>|<!--[\s\S]*?-->/gi;
-const WORD = /[\p{L}\p{N}_]+/gu;
 
 /** HTML (string or bytes) to a clean document. Never throws: problems end up in `warnings`/`reason`. */
 export function extract(html: string | Uint8Array, opts: ExtractOptions = {}): ExtractedDocument {
@@ -200,19 +199,6 @@ function extractFrom(
     warnings,
     reason: text ? null : 'no-main-content',
   };
-}
-
-/** True when most words of `blocks` are words of `text` (the second opinion read the same footer). */
-function mostlyWithin(blocks: { text: string }[], text: string): boolean {
-  const known = new Set(text.toLowerCase().match(WORD) ?? []);
-  let n = 0;
-  let inside = 0;
-  for (const b of blocks)
-    for (const w of b.text.toLowerCase().match(WORD) ?? []) {
-      n++;
-      if (known.has(w)) inside++;
-    }
-  return n === 0 || inside >= n * 0.8;
 }
 
 function looksBinary(s: string): boolean {

@@ -20,7 +20,62 @@ export interface SecondOpinion {
 const require = createRequire(import.meta.url);
 /** What the second opinion uses of linkedom's document besides handing it to Readability. */
 interface ParsedDocument {
-  querySelectorAll(selectors: string): Iterable<{ remove(): void }>;
+  querySelectorAll(selectors: string): Iterable<ParsedElement>;
+}
+interface ParsedElement extends ParsedNode {
+  remove(): void;
+  closest(selectors: string): ParsedElement | null;
+  parentElement: ParsedElement | null;
+}
+interface ParsedNode {
+  nodeType: number;
+  nodeName: string;
+  data?: string;
+  childNodes: ParsedNode[];
+}
+
+/**
+ * The text nodes under `n`, one from the next kept apart (textContent runs a footer's link labels
+ * together: "ReturnsContact"), scripts and styles left out.
+ */
+function spacedText(n: ParsedNode, out: string[]): void {
+  for (const c of n.childNodes) {
+    if (c.nodeType === 3) out.push(c.data ?? '');
+    else if (c.nodeType === 1 && c.nodeName !== 'SCRIPT' && c.nodeName !== 'STYLE') spacedText(c, out);
+  }
+}
+
+/** A word, as quality signals count them. */
+const WORD = /[\p{L}\p{N}_]+/gu;
+
+/** True when at least 80 % of the words of `blocks` are words of `text` (a reading of the same box). */
+export function mostlyWithin(blocks: { text: string }[], text: string): boolean {
+  const known = new Set(text.toLowerCase().match(WORD) ?? []);
+  let n = 0;
+  let inside = 0;
+  for (const b of blocks)
+    for (const w of b.text.toLowerCase().match(WORD) ?? []) {
+      n++;
+      if (known.has(w)) inside++;
+    }
+  return n === 0 || inside >= n * 0.8;
+}
+
+/**
+ * The text of the page's site footers: each <footer> or role=contentinfo box that is not inside an
+ * article, aside, main, nav or section (HTML gives a <footer> the contentinfo role only there; inside an
+ * article it is the article's own footer: its byline, its tags).
+ */
+function siteFooterText(document: ParsedDocument): string {
+  const out: string[] = [];
+  for (const f of document.querySelectorAll('footer, [role="contentinfo"]')) {
+    if (f.parentElement?.closest('article, aside, main, nav, section, [role="main"], [role="article"]'))
+      continue;
+    // an outer footer's text holds the inner one's already
+    if (f.parentElement?.closest('footer, [role="contentinfo"]')) continue;
+    spacedText(f, out);
+  }
+  return out.join(' ');
 }
 
 let libs: {
@@ -41,6 +96,8 @@ export function readabilitySecondOpinion(html: string, ownChars: number): Second
   // a <dialog> without `open` is not shown (HTML's own style sheet hides it until a script opens it: a consent
   // manager's settings, a newsletter form); our reading skips dialogs, Readability reads one as any other box
   for (const d of document.querySelectorAll('dialog:not([open])')) d.remove();
+  // read before Readability, which rewrites the document it parses
+  const footer = siteFooterText(document);
   const article = new Readability(
     document as unknown as ConstructorParameters<typeof Readability>[0],
   ).parse();
@@ -50,5 +107,9 @@ export function readabilitySecondOpinion(html: string, ownChars: number): Second
   if (!root) return null;
   const blocks = renderBlocks([root]);
   const chars = blocks.reduce((s, b) => s + b.text.length, 0);
-  return chars > 2 * ownChars ? { blocks, nodes: [root] } : null;
+  if (chars <= 2 * ownChars) return null;
+  // the site footer is no page's content: on a shop page whose items scripts draw, the longest run of prose
+  // left can be the footer's "About us" blurb, and Readability, which has no notion of a footer, takes it
+  if (footer && mostlyWithin(blocks, footer)) return null;
+  return { blocks, nodes: [root] };
 }
