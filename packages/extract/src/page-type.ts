@@ -118,6 +118,19 @@ function listedPage(types: Set<string>): boolean {
   return list;
 }
 
+/** A Q&A page marks one question (Stack Exchange, a forum's QAPage); a page's FAQ marks several. */
+const FAQ_QUESTIONS = 3;
+
+/**
+ * Whether the page's schema.org Questions are an FAQ's (shops, service pages and articles mark their FAQ
+ * sections for search engines) rather than a Q&A thread's: the page declares an FAQPage, or marks
+ * FAQ_QUESTIONS Questions or more, and declares no QAPage. An FAQ's questions are no evidence of a forum.
+ */
+function faqQuestions(types: Set<string>, questions: number): boolean {
+  if (questions === 0 || types.has('QAPage') || types.has('md:QAPage')) return false;
+  return types.has('FAQPage') || types.has('md:FAQPage') || questions >= FAQ_QUESTIONS;
+}
+
 function schemaName(t: unknown): string[] {
   if (typeof t === 'string') return [t.replace(/^https?:\/\/schema\.org\//, '')];
   if (Array.isArray(t)) return t.flatMap(schemaName);
@@ -146,10 +159,14 @@ export function detectPageType(
     signals.push(why);
   };
   const seen = new Set<string>();
+  // schema.org Questions, counted: whose they are is known only once all are (see faqQuestions)
+  let questions = 0;
   for (const o of ld) {
     for (const t of schemaName(o['@type'])) {
+      if (t === 'Question') questions++;
       if (seen.has(t)) continue;
       seen.add(t);
+      if (t === 'Question') continue;
       for (const [re, type, w] of SCHEMA_TYPES) if (re.test(t)) add(type, w, `json-ld:${t}`);
     }
   }
@@ -169,6 +186,7 @@ export function detectPageType(
     if (it) {
       for (const t of schemaName(it.split(/\s+/)[0])) {
         if (MARKED_ARTICLE.test(t)) markedArticles.push(e);
+        if (t === 'Question') questions++;
         if (seen.has(`md:${t}`)) continue;
         seen.add(`md:${t}`);
         marked.push(t);
@@ -196,7 +214,11 @@ export function detectPageType(
     }
   }
   const cardsMarked = markedCards(markedArticles);
+  const faq = faqQuestions(seen, questions);
+  if (faq) signals.push(`faq-questions:${questions}`);
+  else if (seen.has('Question')) add('forum', 6, 'json-ld:Question');
   for (const t of marked) {
+    if (faq && t === 'Question') continue;
     if (cardsMarked && MARKED_ARTICLE.test(t)) {
       add('listing', 3, `microdata-cards:${t}:${markedArticles.length}`);
       continue;
