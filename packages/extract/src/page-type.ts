@@ -118,6 +118,9 @@ function listedPage(types: Set<string>): boolean {
   return list;
 }
 
+/** What a product page marks of its product; on a product group's page, its cards'. */
+const PRODUCT_PART = /^(Product|ProductGroup|IndividualProduct|Offer|AggregateOffer)$/;
+
 /** A Q&A page marks one question (Stack Exchange, a forum's QAPage); a page's FAQ marks several. */
 const FAQ_QUESTIONS = 3;
 
@@ -217,8 +220,15 @@ export function detectPageType(
   const faq = faqQuestions(seen, questions);
   if (faq) signals.push(`faq-questions:${questions}`);
   else if (seen.has('Question')) add('forum', 6, 'json-ld:Question');
+  // a page that says it is a group of products (Open Graph's product.group: a shop's collection) marks its
+  // cards' products, not its own
+  const group = !!ogType && /product[.:]group/i.test(ogType);
   for (const t of marked) {
     if (faq && t === 'Question') continue;
+    if (group && PRODUCT_PART.test(t)) {
+      signals.push(`microdata-cards:${t}`);
+      continue;
+    }
     if (cardsMarked && MARKED_ARTICLE.test(t)) {
       add('listing', 3, `microdata-cards:${t}:${markedArticles.length}`);
       continue;
