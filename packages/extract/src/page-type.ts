@@ -1,4 +1,5 @@
 import { attr, collapse, type Document, type Element, elements, textOf } from './dom.js';
+import { ITEM_ROWS, itemRows } from './item-rows.js';
 import type { JsonObject } from './json-ld.js';
 
 // Which kind of page this is, from what the page says about itself (schema.org types in JSON-LD and
@@ -184,6 +185,8 @@ export function detectPageType(
   let cta = 0;
   const marked: string[] = [];
   const markedArticles: Element[] = [];
+  const rowBoxes: Element[] = [];
+  let links = 0;
   for (const e of elements(doc)) {
     const it = e.attribs.itemtype;
     if (it) {
@@ -211,6 +214,8 @@ export function detectPageType(
       if (first?.type === 'text' && CTA.test((first as { data: string }).data)) cta++;
     }
     if (e.name === 'pre') codeBlocks++;
+    if (e.name === 'table' || e.name === 'dl') rowBoxes.push(e);
+    else if (e.name === 'a' && e.attribs.href) links++;
     if (!cart && (e.name === 'button' || e.name === 'form' || e.name === 'input')) {
       const label = `${attr(e, 'name')} ${attr(e, 'value')} ${attr(e, 'class')} ${attr(e, 'action')} ${attr(e, 'aria-label')}`;
       if (CART.test(label) || /cart/i.test(attr(e, 'action'))) cart = true;
@@ -248,6 +253,9 @@ export function detectPageType(
   if (codeBlocks >= 2) add('documentation', Math.min(2, codeBlocks / 3), `code:${codeBlocks}`);
   if (articles >= 4) add('listing', Math.min(3, articles / 5), `articles:${articles}`);
   if (cta >= 2) add('service', Math.min(3, cta), `calls-to-action:${cta}`);
+  // a page with fewer links than an index's rows has no item rows: its tables are data, not read again
+  const rows = rowBoxes.length && links >= ITEM_ROWS ? itemRows(doc, rowBoxes) : 0;
+  if (rows >= ITEM_ROWS) add('listing', 3, `item-rows:${rows}`);
   let repeated = 0;
   for (const n of classCount.values()) if (n >= 6) repeated = Math.max(repeated, n);
   if (repeated >= 8 && prices >= 4) add('collection', 2.5, `cards-with-prices:${repeated}`);
