@@ -1,8 +1,9 @@
 // The CPU of an idle coordinator with spot checks queued that its one node may not take (issue #14 point 4):
 // a real coordinator (SQLite, politeness on as shipped), one `sward node`, a small crawl of the sample site
 // (its captures drawn for checks at the default 5 %, none of them the node's to take), then the coordinator's
-// CPU (user + system, /proc) over `--idle` seconds with nothing to do. Several builds alternate in each round,
-// so their figures are compared within a run.
+// CPU (user + system, /proc) over `--idle` seconds with nothing to do; then, as a control, the same coordinator
+// over `--idle` seconds more once the checks are ended by hand (its floor). Several builds alternate in each
+// round, so their figures are compared within a run.
 //
 // Usage: node --import tsx bench/idle-checks-bench.ts [--bins a/sward.js,b/sward.js] [--pages 120]
 //          [--idle 20] [--rounds 2]
@@ -56,23 +57,36 @@ async function once(bin: string) {
   const stored = (JSON.parse(crawl.out()) as { job: { stored: number } }).job.stored;
   await sleep(3000);
   const pid = coord.child.pid as number;
-  const before = cpuS(pid);
-  await sleep(idleS * 1000);
-  const cpu = cpuS(pid) - before;
-  const ro = new Database(db, { readonly: true });
-  const q = ro
+  const idleCpu = async () => {
+    const before = cpuS(pid);
+    await sleep(idleS * 1000);
+    return (cpuS(pid) - before) / idleS;
+  };
+  const cpu = await idleCpu();
+  const rw = new Database(db);
+  const q = rw
     .prepare("SELECT state, count(*) AS n FROM urls WHERE kind = 'spotcheck' GROUP BY state")
     .all() as { state: string; n: number }[];
-  ro.close();
+  // The control: the same coordinator idle with no check queued (ended by hand), its floor.
+  rw.prepare(
+    "UPDATE urls SET state = 'skipped', reason = 'bench' WHERE kind = 'spotcheck' AND state = 'queued'",
+  ).run();
+  rw.close();
+  await sleep(2000);
+  const floor = await idleCpu();
   node.child.kill('SIGINT');
   coord.child.kill('SIGINT');
   await Promise.all([node.exited, coord.exited]);
   await site.close();
-  return { stored, checks: Object.fromEntries(q.map((r) => [r.state, r.n])), cpuPerS: cpu / idleS };
+  return { stored, checks: Object.fromEntries(q.map((r) => [r.state, r.n])), cpu, floor };
 }
 
 for (let round = 1; round <= rounds; round++)
   for (const bin of bins) {
     const r = await once(bin);
-    console.log(JSON.stringify({ round, bin, ...r, cpuPerS: +r.cpuPerS.toFixed(4) }));
+    const { cpu, floor, ...rest } = r;
+    // CPU-s a second, idle with the checks queued, then with none
+    console.log(
+      JSON.stringify({ round, bin, ...rest, cpuPerS: +cpu.toFixed(4), noChecksCpuPerS: +floor.toFixed(4) }),
+    );
   }

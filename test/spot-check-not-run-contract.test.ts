@@ -10,7 +10,7 @@ import {
   SpotChecks,
   type SpotCheckTask,
 } from '../packages/coordinator/src/spot-check/index.js';
-import type { SqlExecutor } from '../packages/coordinator/src/store/sql-driver.js';
+import type { SqlExecutor, SqlValue } from '../packages/coordinator/src/store/sql-driver.js';
 import { backends } from './support/backends.js';
 import { ingestStack } from './support/ingest-stack.js';
 
@@ -144,6 +144,51 @@ for (const backend of backends()) {
       tick(60_000 + 1); // past the check's deadline and a sweep's interval, within the lease's
       await scheduler.claim(alice, 4);
       assert.deepEqual(await rows(), [{ state: 'leased', reason: null }], 'a leased check is not ended');
+      await store.close();
+    });
+
+    // Both read the queued checks alone, from an index of spot checks: urls_queue (state=?) would walk every queued
+    // page of every job, on every ask of an idle long-poll.
+    test('the sweep and the long-poll’s look read queued checks from their own index, not every queued URL', async () => {
+      const { store, checks } = await setup();
+      const seen: [string, unknown[]][] = [];
+      const spy = {
+        all: async (sql: string, p: unknown[] = []) => {
+          seen.push([sql, p]);
+          return [];
+        },
+        get: async (sql: string, p: unknown[] = []) => {
+          seen.push([sql, p]);
+          return undefined;
+        },
+        run: async () => ({ changes: 0 }),
+      } as unknown as SqlExecutor;
+      await checks.endNotRun(spy, store.db.dialect);
+      await store.frontier.readiness(spy, 1, 'n');
+      assert.equal(seen.length, 2, seen.join('\n'));
+      for (const [sql, params] of seen) {
+        let plan: string;
+        if (backend.name === 'sqlite') {
+          const rows = await store.db.all<{ detail: string }>(
+            `EXPLAIN QUERY PLAN ${sql}`,
+            params as SqlValue[],
+          );
+          plan = rows.map((r) => r.detail).join('\n');
+        } else {
+          plan = await store.db.transaction(async (tx) => {
+            await tx.run('SET LOCAL enable_seqscan = off');
+            const rows = await tx.all<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, params as SqlValue[]);
+            return rows.map((r) => r['QUERY PLAN']).join('\n');
+          });
+        }
+        assert.match(plan, /urls_checks/, plan);
+        if (backend.name === 'sqlite')
+          assert.doesNotMatch(
+            plan,
+            /SEARCH u USING INDEX urls_queue \(state=\?\)\n/,
+            `no walk of every queued URL: ${plan}`,
+          );
+      }
       await store.close();
     });
 

@@ -183,7 +183,11 @@ export class LeaseScheduler {
       return this.claimed(nodeId, [], now);
     const leases = await this.claim(nodeId, max, now, minCredibility);
     if (leases.length) this.futileChecks.delete(nodeId);
-    else this.futileChecks.set(nodeId, { fingerprint: ready.fingerprint, at: now });
+    else {
+      // one entry a node; bounded all the same (forgetting costs one claim a node)
+      if (this.futileChecks.size >= 10_000) this.futileChecks.clear();
+      this.futileChecks.set(nodeId, { fingerprint: ready.fingerprint, at: now });
+    }
     return leases;
   }
 

@@ -288,8 +288,8 @@ export class FrontierStore {
     const at = this.config.politeness ? [now, now] : [];
     const r = await ex.get<{ pages: unknown; n: unknown; s: unknown; held: unknown }>(
       `SELECT
-         EXISTS (SELECT 1 FROM hosts h WHERE ${polite}EXISTS (SELECT 1 FROM urls u WHERE u.origin = h.origin
-           AND u.state = 'queued' AND u.kind <> 'spotcheck' AND u.not_before <= ?)) AS pages,
+         (SELECT 1 FROM hosts h WHERE ${polite}EXISTS (SELECT 1 FROM urls u WHERE u.origin = h.origin
+           AND u.state = 'queued' AND u.kind <> 'spotcheck' AND u.not_before <= ?) LIMIT 1) AS pages,
          c.n, c.s, (SELECT count(*) FROM urls WHERE state = 'leased' AND leased_to = ?) AS held
        FROM (SELECT count(*) AS n, COALESCE(sum(u.id), 0) AS s FROM urls u JOIN hosts h ON h.origin = u.origin
          WHERE ${polite}u.kind = 'spotcheck' AND u.state = 'queued' AND u.not_before <= ?) c`,

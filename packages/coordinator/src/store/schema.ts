@@ -38,9 +38,10 @@ CREATE TABLE IF NOT EXISTS urls (
 CREATE INDEX IF NOT EXISTS urls_queue ON urls (state, origin, depth, id, not_before);
 DROP INDEX IF EXISTS urls_claim;
 CREATE INDEX IF NOT EXISTS urls_job_state ON urls (job_id, state);
--- Queued spot checks by age: what SpotChecks.endNotRun ends and LeaseScheduler.claimAgain weighs. Partial, so a
--- page's row never enters it.
-CREATE INDEX IF NOT EXISTS urls_checks_queued ON urls (created_at) WHERE kind = 'spotcheck' AND state = 'queued';
+-- Spot checks by state and age: the queued ones SpotChecks.endNotRun ends and FrontierStore.readiness counts.
+-- Partial, so a page's row never enters it. Kind and state lead so that SQLite, without statistics, prefers it
+-- to urls_queue (state=?), which would walk every queued page.
+CREATE INDEX IF NOT EXISTS urls_checks ON urls (kind, state, created_at) WHERE kind = 'spotcheck';
 CREATE UNIQUE INDEX IF NOT EXISTS urls_lease ON urls (lease_id);
 CREATE TABLE IF NOT EXISTS captures (
   seq @AUTO_ID, id TEXT NOT NULL UNIQUE, job_id TEXT NOT NULL, url_id BIGINT NOT NULL, node_id TEXT NOT NULL, lease_id TEXT NOT NULL,
