@@ -217,6 +217,53 @@ for (const backend of backends()) {
       await store.close();
     });
 
+    test('a check its checkers take and let lapse until it fails ends not run, not vanished (attacker: colluding checkers)', async () => {
+      const { store, checks, scheduler, node, queue, tick } = await setup();
+      const alice = await node('alice');
+      // three checkers of other operators (a lapsed lease keeps its node off the URL: one colluder is not enough)
+      const colluders = [await node('bob'), await node('carol'), await node('dave')];
+      await queue([{ captureId: 'c1', nodeId: alice }]);
+      // each takes the check and never answers; a lapse sends it back to the queue until maxAttempts (3) fails it
+      for (const [i, checker] of colluders.entries()) {
+        tick(2);
+        assert.equal((await scheduler.claim(checker, 4))[0]?.kind, 'spotcheck', `checker ${i + 1} takes it`);
+        tick(60_001);
+        await scheduler.claim(alice, 4); // past the lease: the overdue sweep, then the not-run sweep
+      }
+      const row = await store.db.get<{ state: string; reason: string; detail: string }>(
+        "SELECT state, reason, detail FROM urls WHERE kind = 'spotcheck'",
+      );
+      assert.equal(row?.state, 'skipped');
+      assert.equal(row?.reason, NOT_RUN);
+      assert.match(row?.detail ?? '', /^failed \(lease_expired\): /, 'what it failed of is kept');
+      const r = await store.db.get<Record<string, unknown>>(
+        'SELECT round, outcome, charged_node, credited_node FROM spot_checks',
+      );
+      assert.deepEqual(
+        { ...r, round: Number(r?.round) },
+        { round: 1, outcome: NOT_RUN, charged_node: null, credited_node: null },
+      );
+      assert.equal(await checks.checkOfCapture(store.db, 'c1'), 'not_run', 'the draw says not run');
+      for (const n of [alice, ...colluders])
+        assert.deepEqual((await checks.credibility(store.db, n)).score, 1, 'nobody credited or charged');
+      await store.close();
+    });
+
+    // A check's row holds its task in `detail`: a hand-back (a node stopping, or gone silent) or a lapsed lease
+    // wrote its own message there, and the next claim failed the check as bad_spot_check.
+    test('a check handed back by its checker keeps its task: another node runs it', async () => {
+      const { store, scheduler, node, queue } = await setup();
+      const [alice, bob, carol] = [await node('alice'), await node('bob'), await node('carol')];
+      await queue([{ captureId: 'c1', nodeId: alice }]);
+      assert.equal((await scheduler.claim(bob, 4))[0]?.kind, 'spotcheck', 'bob takes it');
+      assert.equal(await store.frontier.handBackNodeLeases(bob), 1, 'bob stops and hands it back');
+      const [lease] = await scheduler.claim(carol, 4);
+      assert.equal(lease?.kind, 'spotcheck', 'carol runs it');
+      const row = await store.db.get<{ detail: string }>("SELECT detail FROM urls WHERE kind = 'spotcheck'");
+      assert.deepEqual(JSON.parse(row?.detail ?? 'null'), { captureId: 'c1', round: 1, exclude: [alice] });
+      await store.close();
+    });
+
     test('a tie-break no node may take leaves the disagreement unresolved, and says so', async () => {
       const { store, checks, scheduler, node, capture, tick } = await setup();
       const [alice, bob] = [await node('alice'), await node('bob')];

@@ -6,7 +6,7 @@ import type { CaptureRow } from '../store/types.js';
 import { compareFetches } from './compare-fetches.js';
 import { credibilityScore, type SpotCheckConfig } from './config.js';
 import type { SampleKeys } from './sample-keys.js';
-import { parseSpotCheckTask, SPOT_CHECK_JOB_PREFIX, type SpotCheckTask } from './task.js';
+import { SPOT_CHECK_JOB_PREFIX, type SpotCheckTask, taskOfJob } from './task.js';
 
 /** A frontier row's reason, and a spot_checks row's outcome, for a check nobody took in time. */
 export const NOT_RUN = 'spot_check_not_run';
@@ -143,30 +143,37 @@ export class SpotChecks {
   /**
    * Ends the checks queued for longer than notRunAfterMs as *not run*: the frontier row is skipped with reason
    * NOT_RUN and a spot_checks row with outcome NOT_RUN records it, crediting and charging nobody (credibility
-   * counts only credited and charged rows). A round-2 check not run leaves its disagreement unresolved. The
-   * deadline counts from the check's queueing, never from a node's coming or going: a liar that is the only
-   * node online for a while does not make its checks end any sooner, and an ended check is reported as not run
-   * (metrics, operator status, the draw's answer), never as passed. Looks at most every min(60 s, deadline / 4),
-   * so a claim pays for it once a minute. Returns how many checks it ended.
+   * counts only credited and charged rows). A check that ended `failed` (its checkers' fetches failed, or their
+   * leases lapsed, maxAttempts times) was not run either: it is recorded so too, its row skipped with what it
+   * failed of kept in its detail ("failed (timeout): …"), so a checker that takes checks and lets them lapse
+   * makes them not run, never vanish. A round-2 check not run leaves its disagreement unresolved. The deadline
+   * counts from the check's queueing, never from a node's coming or going: a liar that is the only node online
+   * for a while does not make its checks end any sooner, and an ended check is reported as not run (metrics,
+   * operator status, the draw's answer), never as passed. Looks at most every min(60 s, deadline / 4), so a
+   * claim pays for it once a minute. Returns how many checks it ended.
    */
   async endNotRun(tx: SqlExecutor, dialect: SqlDriver['dialect']): Promise<number> {
     const now = this.now();
     const every = Math.min(60_000, this.config.notRunAfterMs / 4);
     if (now - this.lastNotRunSweep < every && now >= this.lastNotRunSweep) return 0;
     this.lastNotRunSweep = now;
-    const rows = await tx.all<{ id: number; detail: string | null }>(
-      `SELECT id, detail FROM urls WHERE kind = 'spotcheck' AND state = 'queued' AND created_at <= ?
+    const rows = await tx.all<{ id: number; job_id: string }>(
+      `SELECT id, job_id FROM urls
+       WHERE kind = 'spotcheck' AND ((state = 'queued' AND created_at <= ?) OR state = 'failed')
        LIMIT ${NOT_RUN_BATCH}${dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : ''}`,
       [now - this.config.notRunAfterMs],
     );
     if (!rows.length) return 0;
     await tx.run(
-      `UPDATE urls SET state = 'skipped', reason = ?, lease_id = NULL, updated_at = ?
-       WHERE id IN (${marks(rows.length)}) AND state = 'queued'`,
+      `UPDATE urls SET
+         detail = CASE WHEN state = 'failed' THEN 'failed (' || COALESCE(reason, '') || '): ' || COALESCE(detail, '')
+           ELSE detail END,
+         state = 'skipped', reason = ?, lease_id = NULL, updated_at = ?
+       WHERE id IN (${marks(rows.length)}) AND state IN ('queued', 'failed')`,
       [NOT_RUN, now, ...rows.map((r) => Number(r.id))],
     );
     const tasks = rows.flatMap((r) => {
-      const t = parseSpotCheckTask(r.detail);
+      const t = taskOfJob(r.job_id);
       return t ? [t] : [];
     });
     if (tasks.length)

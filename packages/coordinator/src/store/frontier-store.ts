@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { type NodeStanding, standingOf } from './auth-store.js';
 import { newId } from './ids.js';
 import { type CancelFound, cancelJob, finishCancelled } from './job-cancel.js';
-import { handBackNodeLeases, silentLeaseHolders } from './lease-handback.js';
+import { handBackNodeLeases, KEEP_TASK, silentLeaseHolders } from './lease-handback.js';
 import { inChunks, marks, valuesList } from './multi-row.js';
 import { PaymentStore, splitPaymentOptions } from './payment-store.js';
 import { insertPolicyDoc, type PolicySource } from './policy-docs.js';
@@ -574,9 +574,11 @@ export class FrontierStore {
       return 'failed';
     }
     const notBefore = backoff ? now + this.config.backoffMs * 2 ** (attempts - 1) : now;
+    // A spot check's detail is its task (what it checks, who may not): kept, or its next claim finds no task and
+    // fails it as bad_spot_check (one lapsed lease or timeout of its first checker ended every such check).
     await tx.run(
-      `UPDATE urls SET state = 'queued', reason = ?, detail = ?, attempts = ?, not_before = ?, lease_id = NULL,
-         leased_to = NULL, lease_deadline = NULL, avoid_node = ?, updated_at = ? WHERE id = ?`,
+      `UPDATE urls SET state = 'queued', reason = ?, detail = ${KEEP_TASK}, attempts = ?, not_before = ?,
+         lease_id = NULL, leased_to = NULL, lease_deadline = NULL, avoid_node = ?, updated_at = ? WHERE id = ?`,
       [reason, detail, attempts, notBefore, avoidNode, now, id],
     );
     return 'retry';
