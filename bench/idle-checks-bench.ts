@@ -6,7 +6,7 @@
 // round, so their figures are compared within a run.
 //
 // Usage: node --import tsx bench/idle-checks-bench.ts [--bins a/sward.js,b/sward.js] [--pages 120]
-//          [--idle 20] [--rounds 2]
+//          [--idle 20] [--rounds 2] [--no-politeness: the coordinator's flag, as the crawl benches run it]
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +27,7 @@ const bins = opt('bins', `/work/base/packages/cli/bin/sward.js,${here}`).split('
 const pages = Number(opt('pages', '120'));
 const idleS = Number(opt('idle', '20'));
 const rounds = Number(opt('rounds', '2'));
+const impolite = argv.includes('--no-politeness');
 const env = { ...process.env, SWARD_LOG_LEVEL: 'warn', SWARD_NODE_LOG_LEVEL: 'warn', NODE_OPTIONS: '' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const children: ChildProcess[] = [];
@@ -46,7 +47,7 @@ async function once(bin: string) {
   const work = mkdtempSync(join(tmpdir(), 'sward-idle-checks-'));
   const db = join(work, 'sward.db');
   const port = await freePort();
-  const coord = start([bin, ...swardCoordinatorArgs(db, port)]);
+  const coord = start([bin, ...swardCoordinatorArgs(db, port), ...(impolite ? ['--no-politeness'] : [])]);
   const key = (await coord.waitFor(/first API key \(shown once, stored hashed\): (sk_\S+)/))[1] as string;
   const url = `http://127.0.0.1:${port}`;
   const node = start([bin, ...swardNodeArgs(url, work), '--max-concurrent', '4']);
