@@ -9,14 +9,14 @@
 //        with SWARD_CG_WRAP="strace -f -c -o FILE", under that command instead; SWARD_CG_ATTACH="perf record
 //        -e cpu-clock -g -p {pid} -o FILE" (with -- --perf-basic-prof): that command over the counted job alone
 // Prints {pages, ir, irPerPage}; `callgrind_annotate --inclusive=no DIR/callgrind.out.<pid>.1` names the costs.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSampleSite } from '@sward/testsites';
 import { swardNodeArgs } from '../test/support/processes.js';
-import { freePort, swardBenchCoordinatorArgs, swardCrawlArgs } from './support-proc.js';
+import { freePort, startChild, swardBenchCoordinatorArgs, swardCrawlArgs } from './support-proc.js';
 
 const argv = process.argv.slice(2);
 const dash = argv.indexOf('--');
@@ -35,31 +35,7 @@ const work = join(outDir, 'work');
 mkdirSync(work, { recursive: true });
 const env = { ...process.env, SWARD_LOG_LEVEL: 'warn', SWARD_NODE_LOG_LEVEL: 'warn', NODE_OPTIONS: '' };
 
-interface Proc {
-  child: ChildProcess;
-  out(): string;
-  waitFor(re: RegExp): Promise<RegExpMatchArray>;
-  exited: Promise<number | null>;
-}
-
-function start(cmd: string, args: string[]): Proc {
-  const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const waitFor = async (re: RegExp) => {
-    for (;;) {
-      const m = out.match(re);
-      if (m) return m;
-      if (child.exitCode !== null) throw new Error(`${args[1]} exited: ${out}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-  return { child, out: () => out, waitFor, exited };
-}
+const start = (cmd: string, args: string[]) => startChild(cmd, args, env, children);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // A failed run must not leave its coordinator or its node (under valgrind) running

@@ -1,6 +1,6 @@
 // Process measurements shared by the benches: peak RSS (sampled and the kernel's high-water mark),
 // CPU time, and the machine facts every BENCHMARKS.md section starts with.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, freemem, totalmem } from 'node:os';
@@ -114,3 +114,36 @@ export const swardBenchCoordinatorArgs = (db: string, port: number): string[] =>
   ...swardCoordinatorArgs(db, port),
   '--no-politeness',
 ];
+
+/** A child a bench started: its stdout so far, a wait for a line of it, its exit. */
+export interface BenchChild {
+  child: ChildProcess;
+  out(): string;
+  waitFor(re: RegExp): Promise<RegExpMatchArray>;
+  exited: Promise<number | null>;
+}
+
+/** Starts `cmd args` (stderr inherited) and adds it to `children`, which the bench kills if it fails. */
+export function startChild(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  children: ChildProcess[],
+): BenchChild {
+  const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const waitFor = async (re: RegExp) => {
+    for (;;) {
+      const m = out.match(re);
+      if (m) return m;
+      if (child.exitCode !== null) throw new Error(`${args[1]} exited: ${out}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  return { child, out: () => out, waitFor, exited };
+}

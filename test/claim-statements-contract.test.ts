@@ -264,6 +264,72 @@ for (const backend of backends()) {
       await answeredEndsIt(store, job.id, 'its leased pages keep it open; the checks are no part of it');
     });
 
+    // Issue #14 point 4: with checks queued that the asking node may not take (its own captures'; on a network
+    // of one node, all of them), its origin stayed "ready", and every wake of an idle node's long-poll ran a whole
+    // claim that leased nothing (an idle one-node coordinator at 0.25 CPU-s a second: docs/BENCHMARKS.md).
+    test('a long-poll asking again claims once for checks it may not take, not on every ask; a check it may take is claimed', async () => {
+      const { store, blobs, node, statements, tick } = await setup(1);
+      const [a, b] = [await node(), await node()];
+      const scheduler = schedulerFor(store);
+      assert.equal((await scheduler.claim(a, 4)).length, 1, 'a holds the job’s only page');
+      const checks = new SpotChecks(blobs, store.captures, { ...defaultSpotCheckConfig, rate: 1 });
+      const queue = (id: string, nodeId: string) =>
+        store.db.transaction((tx) =>
+          checks.maybeSchedule(tx, { id, nodeId, url: `http://a.test/old/${id}` }),
+        );
+      for (let i = 0; i < 5; i++) await queue(`c${i}`, a);
+      tick(10);
+      const [first, firstSql] = await statements(() => scheduler.claimAgain(a, 4));
+      assert.deepEqual(first, [], 'none of the checks is a’s to take');
+      assert.ok(firstSql.length > 1, `the first ask after they were queued claims: ${firstSql.join('\n')}`);
+      for (let i = 0; i < 3; i++) {
+        tick(10);
+        const [again, sql] = await statements(() => scheduler.claimAgain(a, 4));
+        assert.deepEqual(again, []);
+        assert.equal(sql.length, 1, `the same checks: one read, no claim: ${sql.join('\n')}`);
+      }
+      await queue('cb', b);
+      tick(10);
+      const [taken] = await scheduler.claimAgain(a, 4);
+      assert.equal(
+        taken?.url,
+        'http://a.test/old/cb',
+        'a check of b’s capture, a’s to take, is claimed at once',
+      );
+      await store.close();
+    });
+
+    // Rows a claim steps over for their job's sake filled its window like the checks above: a job whose key used
+    // its pages for the day hid every other job's pages on the origin until the next UTC day.
+    test('a job over its key’s pages for the day hides no other job’s pages on the origin from a claim', async () => {
+      const { store, node, job } = await setup(1);
+      const n = await node();
+      const key = await store.auth.createApiKey({
+        name: 'small',
+        tenant: 'default',
+        role: 'customer',
+        scopes: ['crawl'],
+        pagesPerDay: 1,
+      });
+      const capped = await store.frontier.createJob(
+        { tenant: 'default', apiKeyId: key.id },
+        { seed: 'http://a.test/capped/', maxPages: 1000, maxDepth: 1, include: [], exclude: [] },
+      );
+      await store.db.transaction(async (tx) => {
+        const pages = (prefix: string, count: number) =>
+          Array.from({ length: count }, (_, i) => ({ url: `http://a.test/${prefix}${i}`, depth: 1 }));
+        await store.frontier.enqueue(tx, capped.id, pages('capped/p', 100));
+        await store.frontier.enqueue(tx, job.id, pages('p', 3));
+      });
+      const leased = await schedulerFor(store).claim(n, 4);
+      assert.deepEqual(
+        leased.map((l) => l.url),
+        ['http://a.test/', 'http://a.test/capped/', 'http://a.test/p0', 'http://a.test/p1'],
+        'both seeds (the capped key’s one page of the day), then the other job’s pages past the 100 capped ones',
+      );
+      await store.close();
+    });
+
     test('a database made by an older version loses the index the claim no longer reads', async () => {
       const { store } = await setup(2);
       await store.db.run('DROP INDEX IF EXISTS urls_queue');

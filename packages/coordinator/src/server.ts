@@ -226,6 +226,12 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     // A page a job took from the archive is sold again: its node's operator earns the reuse royalty.
     { sold: async (tx, sale) => void (await payReuseRoyalty(tx, rewards, sale)) },
   );
+  // Spot checks no node took within notRunAfterMs end as not run, counted apart from those judged.
+  scheduler.endNotRunChecks = async (tx) => {
+    const n = await spotChecks.endNotRun(tx, store.db.dialect);
+    if (n) metrics.spotChecks.inc({ result: 'not_run' }, n);
+    return n;
+  };
   // SQLite: a lease request's claim shares the transaction of the capture batches of its turn of the event
   // loop (one BEGIN/COMMIT and one WAL write for them all); PostgreSQL: its own, as before.
   scheduler.claimTransactions = (fn) => ingest.inBatchTransaction(fn);

@@ -14,7 +14,7 @@ const count = (v: string | undefined, name: string): number => {
 };
 
 /** Public, read-only provenance log API: anyone may audit the log. */
-export function logRoutes({ logStore: log, checkpoints, anchor, spotChecks }: AppDeps): Hono {
+export function logRoutes({ logStore: log, checkpoints, anchor, spotChecks, store }: AppDeps): Hono {
   const r = new Hono();
   r.get('/checkpoint', async (c) => {
     const cp = await checkpoints.latest();
@@ -79,7 +79,8 @@ export function logRoutes({ logStore: log, checkpoints, anchor, spotChecks }: Ap
     const id = c.req.param('captureId');
     const draw = /^c_[0-9a-f]{32}$/.test(id) ? await spotChecks.keys?.drawOf(id) : undefined;
     if (!draw) throw new CoordinatorError('NOT_FOUND', `no spot-check draw for capture ${id.slice(0, 40)}`);
-    return c.json(draw);
+    // a drawn capture's check is said as it stands: one not run is never taken for one passed
+    return c.json(draw.selected ? { ...draw, check: await spotChecks.checkOfCapture(store.db, id) } : draw);
   });
   r.get('/leaves/:index', async (c) => {
     const leaf = await log.leaf(count(c.req.param('index'), 'index'));

@@ -37,7 +37,7 @@ export class CoordinatorMetrics {
   });
   readonly spotChecks = new LateCounter({
     name: 'sward_spot_checks_total',
-    help: 'Spot-check fetches judged, by whether they agreed with the capture they checked',
+    help: 'Spot checks ended: judged (agrees, disagrees with the capture checked), or not_run (no node took it in time)',
     labelNames: ['result'],
   });
   private made: Promise<Registry> | null = null;

@@ -1,4 +1,5 @@
 import type { EpochStatus, NodeCredibility, OperatorStatus } from '@sward/core';
+import { NOT_RUN } from '../spot-check/spot-checks.js';
 import type { SqlDriver } from '../store/sql-driver.js';
 import { heldParties, operatorAccount, referrerAccount } from './accounts.js';
 import { epochBounds } from './epochs.js';
@@ -141,10 +142,40 @@ export async function nodeCredibility(
     reasons.push(
       `disagreement ${new Date(Number(b.at)).toISOString()}: capture ${b.capture_id ?? '?'}${b.reason ? ` (${b.reason})` : ''}, points clawed back`,
     );
+  reasons.push(...(await checksNotRun(db, nodeId)));
   const multiplierBps = reputationBps(policy, credibility);
   if (multiplierBps === 0)
     reasons.push(
       `credibility ${credibility.toFixed(3)} is below ${policy.work.minCredibility}: no work points`,
     );
   return { nodeId, credibility, multiplierBps, reasons };
+}
+
+/**
+ * The checks of a node's captures that ended with no node to take them (spot-checks.ts endNotRun): they count
+ * neither way, so they are said apart, lest a node whose checks never run look checked. Round 1 against every
+ * round-1 check of its captures that ended; round 2 (a tie-break) as a disagreement left unresolved.
+ */
+async function checksNotRun(db: SqlDriver, nodeId: string): Promise<string[]> {
+  const rows = await db.all<{ round: unknown; outcome: string | null; n: unknown }>(
+    `SELECT s.round, s.outcome, count(*) AS n FROM spot_checks s JOIN captures c ON c.id = s.capture_id
+     WHERE c.node_id = ? AND s.round IN (1, 2) GROUP BY s.round, s.outcome`,
+    [nodeId],
+  );
+  const count = (round: number, notRun: number) =>
+    rows
+      .filter((r) => Number(r.round) === round && Number(r.outcome === NOT_RUN) === notRun)
+      .reduce((s, r) => s + Number(r.n), 0);
+  const out: string[] = [];
+  const [notRun, ended] = [count(1, 1), count(1, 1) + count(1, 0)];
+  if (notRun)
+    out.push(
+      `${notRun} of ${ended} spot checks of its captures were not run: no node of another operator and network took them in time; they count neither way`,
+    );
+  const unresolved = count(2, 1);
+  if (unresolved)
+    out.push(
+      `${unresolved} disagreement${unresolved === 1 ? '' : 's'} about its captures ${unresolved === 1 ? 'is' : 'are'} unresolved: no third node took the tie-break in time`,
+    );
+  return out;
 }

@@ -80,6 +80,9 @@ export interface SchedulerStore {
 /** How often (scheduler clock, ms) claims look for leases past their deadline. */
 const OVERDUE_SWEEP_MS = 1000;
 
+/** How long (scheduler clock, ms) a node's claim that found no spot check it may take is trusted; see claimAgain. */
+const FUTILE_CHECKS_MS = 60_000;
+
 /**
  * Which URL goes to which node, and when. With politeness on, an origin gets one request at a time and
  * waits max(Crawl-delay, hostDelayMs) after each answer; robots.txt and tdmrep.json are fetched (through a
@@ -116,6 +119,12 @@ export class LeaseScheduler {
   claimTransactions: <T>(fn: (tx: SqlExecutor) => Promise<T>) => Promise<T> = (fn) =>
     this.store.db.transaction(fn);
 
+  /**
+   * Ends the spot checks no node took in time (SpotChecks.endNotRun, throttled there), inside a claim's
+   * transaction; returns how many it ended. Set by the coordinator, which knows the spot-check config.
+   */
+  endNotRunChecks: ((tx: SqlExecutor) => Promise<number>) | null = null;
+
   /** Woken when this process may have made work leasable; lease long-polls wait on it (work-signal.ts). */
   readonly work = new WorkSignal();
 
@@ -125,8 +134,9 @@ export class LeaseScheduler {
    * lease deadline passing), whichever comes first.
    */
   async waitForWork(maxMs: number, signal?: AbortSignal): Promise<void> {
-    const at = await this.frontier.nextReadyAt();
-    const readyIn = at == null ? maxMs : Math.max(1, at - this.config.clock());
+    const now = this.config.clock();
+    const at = await this.frontier.nextReadyAt(now);
+    const readyIn = at == null ? maxMs : Math.max(1, at - now);
     await this.work.wait(Math.min(maxMs, readyIn), signal);
   }
 
@@ -156,13 +166,33 @@ export class LeaseScheduler {
    */
   async claimAgain(nodeId: string, max: number, minCredibility = Number.NEGATIVE_INFINITY): Promise<Lease[]> {
     const now = this.config.clock();
-    const idle =
-      !this.overdueSweepDue(now) &&
-      !this.frontier.silentSweepDue() &&
-      (await this.frontier.readyHosts(this.store.db, now, 1, false)).length === 0;
-    if (idle) return this.claimed(nodeId, [], now);
-    return this.claim(nodeId, max, now, minCredibility);
+    if (this.overdueSweepDue(now) || this.frontier.silentSweepDue())
+      return this.claim(nodeId, max, now, minCredibility);
+    const ready = await this.frontier.readiness(this.store.db, now, nodeId);
+    if (ready.pages) return this.claim(nodeId, max, now, minCredibility);
+    // Only spot checks are ready. The node may not take those its own captures', its operator's or its
+    // network's (all of them on a network of one node): a claim that found nothing in these same checks
+    // finds nothing again, so it is not run while they stay as they were (issue #14 point 4: an idle one-node
+    // coordinator ran a claim on every wake). Remembered for FUTILE_CHECKS_MS at most: whether a node may
+    // check also rests on the nodes' operators and networks, which change without a check changing.
+    const futile = this.futileChecks.get(nodeId);
+    if (
+      ready.checks === 0 ||
+      (futile?.fingerprint === ready.fingerprint && now >= futile.at && now - futile.at < FUTILE_CHECKS_MS)
+    )
+      return this.claimed(nodeId, [], now);
+    const leases = await this.claim(nodeId, max, now, minCredibility);
+    if (leases.length) this.futileChecks.delete(nodeId);
+    else {
+      // one entry a node; bounded all the same (forgetting costs one claim a node)
+      if (this.futileChecks.size >= 10_000) this.futileChecks.clear();
+      this.futileChecks.set(nodeId, { fingerprint: ready.fingerprint, at: now });
+    }
+    return leases;
   }
+
+  /** Per node: the ready spot checks (readiness' fingerprint) a claim of its found nothing in, and when. */
+  private readonly futileChecks = new Map<string, { fingerprint: string; at: number }>();
 
   private overdueSweepDue(now: number): boolean {
     return now - this.lastOverdueSweep >= OVERDUE_SWEEP_MS || now < this.lastOverdueSweep;
@@ -244,6 +274,8 @@ export class LeaseScheduler {
       this.lastOverdueSweep = now;
       held -= await this.expireLeases(tx, now, touched, nodeId);
     }
+    // Spot checks queued past their deadline end as not run (at most once a minute: no statement otherwise).
+    await this.endNotRunChecks?.(tx);
     // Nodes silent past nodeTimeoutMs lose their leases at once (store/lease-handback.ts).
     // (a node claiming now is not silent: its own leases stay, and `held` with them)
     await frontier.releaseSilentNodes(tx, now, touched);
@@ -403,8 +435,12 @@ export class LeaseScheduler {
     const pages = new DailyPages(this.store.quotas, tx, day);
     // Spot checks first, then the origin's pages, each scanned on its own: a backlog of checks this node may
     // not take (on a network of one node, every check) left the pages behind it queued with the node idle and
-    // the job never done (issue #14 point 4). Rows left queued (job full, node not allowed to check) are
-    // stepped over, not re-read each round.
+    // the job never done (issue #14 point 4). Checks this node may not take are stepped over (offset), not
+    // re-read each round. A job none of whose pages may go out now (not running, full, over its key's pages
+    // for the day, waiting on its budget) is left out of the rounds after (`stalled`): stepped over row by
+    // row, a job of one key over its day's pages hid every other job's pages on the origin behind its own
+    // until the next UTC day.
+    const stalled = new Set<string>();
     for (const queue of ['checks', 'pages'] as const) {
       let offset = 0;
       for (let round = 0; round < 5 && out.length < want; round++) {
@@ -417,10 +453,12 @@ export class LeaseScheduler {
           Math.max(want * 2, 16),
           offset,
           queue,
+          queue === 'pages' ? [...stalled] : [],
         );
         if (rows.length === 0) break;
         for (const { id, jobId, url, kind, detail } of rows) {
           if (out.length >= want) break;
+          if (stalled.has(jobId)) continue;
           if (takedowns.some((t) => takedownMatches(t, url))) {
             await frontier.skipByPolicy(
               tx,
@@ -469,7 +507,7 @@ export class LeaseScheduler {
           const counted = kind === 'page';
           if (!job.running || (counted && job.used >= job.max)) {
             touched.add(jobId);
-            offset++;
+            stalled.add(jobId);
             continue;
           }
           const verdict = robotsVerdict(host.origin, host.robotsState as RobotsState, host.robotsTxt, url);
@@ -536,7 +574,7 @@ export class LeaseScheduler {
           if (job.options.maxPrice !== undefined) await write();
           const plan = await access.plan(tx, jobId, url, job.options, creatorPrice);
           if (plan === 'wait') {
-            offset++;
+            stalled.add(jobId);
             continue;
           }
           if ('skip' in plan) {
@@ -552,7 +590,7 @@ export class LeaseScheduler {
             job.pagesPerDay > 0 &&
             !(await pages.take(job.quotaKey, job.pagesPerDay, want - out.length))
           ) {
-            offset++;
+            stalled.add(jobId);
             continue;
           }
           const { leaseId, deadline } = frontier.newLease(now);

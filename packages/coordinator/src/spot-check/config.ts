@@ -15,6 +15,14 @@ export interface SpotCheckConfig {
   epochMs: number;
   /** An epoch's key is revealed this long after the epoch ends (covers replicas' clock skew). */
   revealDelayMs: number;
+  /**
+   * A check no node took this long after it was queued ends as *not run* (SpotChecks.endNotRun): on a network
+   * where no node may take it (one node; every node of the capture's operator or network) it would otherwise
+   * stay queued for good. Not run counts neither way: nobody is credited or charged.
+   */
+  notRunAfterMs: number;
+  /** The clock checks are queued and ended on (epoch ms; tests move it). */
+  clock?: () => number;
 }
 
 export const defaultSpotCheckConfig: SpotCheckConfig = {
@@ -24,6 +32,7 @@ export const defaultSpotCheckConfig: SpotCheckConfig = {
   bar: 0.95,
   epochMs: 3_600_000,
   revealDelayMs: 60_000,
+  notRunAfterMs: 24 * 3_600_000,
 };
 
 /** Credibility = (credited + prior) / (checks + prior): below `bar` a node's captures are flagged. */

@@ -1,11 +1,18 @@
 import type { BlobStore } from '../blob/blob-store.js';
 import type { CaptureStore } from '../store/capture-store.js';
-import type { SqlExecutor } from '../store/sql-driver.js';
+import { marks, valuesList } from '../store/multi-row.js';
+import type { SqlDriver, SqlExecutor } from '../store/sql-driver.js';
 import type { CaptureRow } from '../store/types.js';
 import { compareFetches } from './compare-fetches.js';
 import { credibilityScore, type SpotCheckConfig } from './config.js';
 import type { SampleKeys } from './sample-keys.js';
-import { SPOT_CHECK_JOB_PREFIX, type SpotCheckTask } from './task.js';
+import { SPOT_CHECK_JOB_PREFIX, type SpotCheckTask, taskOfJob } from './task.js';
+
+/** A frontier row's reason, and a spot_checks row's outcome, for a check nobody took in time. */
+export const NOT_RUN = 'spot_check_not_run';
+
+/** Checks ended per sweep at most (a backlog left by an older version ends over a few sweeps). */
+const NOT_RUN_BATCH = 500;
 
 /**
  * Round 2 of a spot check: which fetch the tie-breaker alone contradicts ('original' or 'first' checker's),
@@ -44,6 +51,9 @@ export interface SpotCheckOutcome {
  * node below the bar gets no more work and all its captures are flagged.
  */
 export class SpotChecks {
+  /** When (this.config's clock) endNotRun last looked; see there. */
+  private lastNotRunSweep = Number.NEGATIVE_INFINITY;
+
   constructor(
     private readonly blobs: BlobStore,
     private readonly captures: CaptureStore,
@@ -126,8 +136,58 @@ export class SpotChecks {
     await this.updateCredibility(tx, nodeId);
   }
 
+  private now(): number {
+    return (this.config.clock ?? Date.now)();
+  }
+
+  /**
+   * Ends the checks queued for longer than notRunAfterMs as *not run*: the frontier row is skipped with reason
+   * NOT_RUN and a spot_checks row with outcome NOT_RUN records it, crediting and charging nobody (credibility
+   * counts only credited and charged rows). A check that ended `failed` (its checkers' fetches failed, or their
+   * leases lapsed, maxAttempts times) was not run either: it is recorded so too, its row skipped with what it
+   * failed of kept in its detail ("failed (timeout): …"), so a checker that takes checks and lets them lapse
+   * makes them not run, never vanish. A round-2 check not run leaves its disagreement unresolved. The deadline
+   * counts from the check's queueing, never from a node's coming or going: a liar that is the only node online
+   * for a while does not make its checks end any sooner, and an ended check is reported as not run (metrics,
+   * operator status, the draw's answer), never as passed. Looks at most every min(60 s, deadline / 4), so a
+   * claim pays for it once a minute. Returns how many checks it ended.
+   */
+  async endNotRun(tx: SqlExecutor, dialect: SqlDriver['dialect']): Promise<number> {
+    const now = this.now();
+    const every = Math.min(60_000, this.config.notRunAfterMs / 4);
+    if (now - this.lastNotRunSweep < every && now >= this.lastNotRunSweep) return 0;
+    this.lastNotRunSweep = now;
+    const rows = await tx.all<{ id: number; job_id: string }>(
+      `SELECT id, job_id FROM urls
+       WHERE kind = 'spotcheck' AND ((state = 'queued' AND created_at <= ?) OR state = 'failed')
+       LIMIT ${NOT_RUN_BATCH}${dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : ''}`,
+      [now - this.config.notRunAfterMs],
+    );
+    if (!rows.length) return 0;
+    await tx.run(
+      `UPDATE urls SET
+         detail = CASE WHEN state = 'failed' THEN 'failed (' || COALESCE(reason, '') || '): ' || COALESCE(detail, '')
+           ELSE detail END,
+         state = 'skipped', reason = ?, lease_id = NULL, updated_at = ?
+       WHERE id IN (${marks(rows.length)}) AND state IN ('queued', 'failed')`,
+      [NOT_RUN, now, ...rows.map((r) => Number(r.id))],
+    );
+    const tasks = rows.flatMap((r) => {
+      const t = taskOfJob(r.job_id);
+      return t ? [t] : [];
+    });
+    if (tasks.length)
+      await tx.run(
+        `INSERT INTO spot_checks (capture_id, round, checker_node, check_capture_id, agrees, similarity,
+           charged_node, credited_node, created_at, outcome)
+         VALUES ${valuesList(tasks.length, ['?', '?', "''", "''", '0', '0', 'NULL', 'NULL', '?', '?'])}`,
+        tasks.flatMap((t) => [t.captureId, t.round, now, NOT_RUN]),
+      );
+    return rows.length;
+  }
+
   private async schedule(tx: SqlExecutor, url: string, task: SpotCheckTask): Promise<void> {
-    const now = Date.now();
+    const now = this.now();
     await tx.run('INSERT INTO hosts (origin) VALUES (?) ON CONFLICT (origin) DO NOTHING', [
       new URL(url).origin,
     ]);
@@ -221,6 +281,27 @@ export class SpotChecks {
       await this.updateCredibility(tx, charged);
     }
     return { agrees, similarity, charged, credited, refuted };
+  }
+
+  /**
+   * Where a drawn capture's check stands (GET /v1/log/spot-check/draws/:captureId): `done` when judged (round 1
+   * agreed, a tie-break judged, or the capture refuted itself), `not_run` when no node took it in time,
+   * `unresolved` when round 1 disagreed and no node took the tie-break in time, else `pending`.
+   */
+  async checkOfCapture(
+    ex: SqlExecutor,
+    captureId: string,
+  ): Promise<'pending' | 'done' | 'not_run' | 'unresolved'> {
+    const rows = await ex.all<{ round: unknown; agrees: unknown; outcome: string | null }>(
+      'SELECT round, agrees, outcome FROM spot_checks WHERE capture_id = ?',
+      [captureId],
+    );
+    const at = (round: number) => rows.filter((r) => Number(r.round) === round);
+    const notRun = (r: { outcome: string | null }) => r.outcome === NOT_RUN;
+    if (at(0).length || at(2).some((r) => !notRun(r))) return 'done';
+    if (at(2).some(notRun)) return 'unresolved';
+    if (at(1).some(notRun)) return 'not_run';
+    return at(1).some((r) => Number(r.agrees) === 1) ? 'done' : 'pending';
   }
 
   /** The round-1 check capture a node made of a capture. */

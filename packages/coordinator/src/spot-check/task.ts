@@ -10,6 +10,15 @@ export interface SpotCheckTask {
 
 export const SPOT_CHECK_JOB_PREFIX = '_spotcheck:';
 
+/**
+ * The capture and round a check's pseudo-job names (`_spotcheck:<captureId>:<round>`, spot-checks.ts): what a
+ * check's row still says once its detail holds a failure's message instead of the task.
+ */
+export function taskOfJob(jobId: string): { captureId: string; round: 1 | 2 } | null {
+  const m = /^_spotcheck:(.+):([12])$/.exec(jobId);
+  return m ? { captureId: m[1] as string, round: Number(m[2]) as 1 | 2 } : null;
+}
+
 export function parseSpotCheckTask(detail: string | null): SpotCheckTask | null {
   if (!detail) return null;
   try {

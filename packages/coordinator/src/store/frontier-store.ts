@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { type NodeStanding, standingOf } from './auth-store.js';
 import { newId } from './ids.js';
 import { type CancelFound, cancelJob, finishCancelled } from './job-cancel.js';
-import { handBackNodeLeases, silentLeaseHolders } from './lease-handback.js';
+import { handBackNodeLeases, KEEP_TASK, silentLeaseHolders } from './lease-handback.js';
 import { inChunks, marks, valuesList } from './multi-row.js';
 import { PaymentStore, splitPaymentOptions } from './payment-store.js';
 import { insertPolicyDoc, type PolicySource } from './policy-docs.js';
@@ -272,14 +272,50 @@ export class FrontierStore {
   }
 
   /**
-   * With politeness on: when the first origin with queued URLs comes off its delay or busy time (epoch ms),
-   * so a lease long-poll that found nothing ready sleeps until then; null when nothing waits on time.
+   * What a lease long-poll asking again needs to know before it opens a claim, in one read outside any
+   * transaction: whether an origin has a URL other than a spot check ready (`pages`: a claim may lease it);
+   * otherwise the spot checks ready on ready origins, as a count and a fingerprint (their ids' sum, with the
+   * leases `nodeId` holds) that changes whenever one is queued, taken or ended. Whether the node may take
+   * a check is decided in the claim (mayCheck); the scheduler remembers a fingerprint a claim found nothing
+   * in, so checks the node may not take do not make it claim again and again.
    */
-  async nextReadyAt(): Promise<number | null> {
+  async readiness(
+    ex: SqlExecutor,
+    now: number,
+    nodeId: string,
+  ): Promise<{ pages: boolean; checks: number; fingerprint: string }> {
+    const polite = this.config.politeness ? 'h.busy_until <= ? AND h.next_at <= ? AND ' : '';
+    const at = this.config.politeness ? [now, now] : [];
+    const r = await ex.get<{ pages: unknown; n: unknown; s: unknown; held: unknown }>(
+      `SELECT
+         (SELECT 1 FROM hosts h WHERE ${polite}EXISTS (SELECT 1 FROM urls u WHERE u.origin = h.origin
+           AND u.state = 'queued' AND u.kind <> 'spotcheck' AND u.not_before <= ?) LIMIT 1) AS pages,
+         c.n, c.s, (SELECT count(*) FROM urls WHERE state = 'leased' AND leased_to = ?) AS held
+       FROM (SELECT count(*) AS n, COALESCE(sum(u.id), 0) AS s FROM urls u JOIN hosts h ON h.origin = u.origin
+         WHERE ${polite}u.kind = 'spotcheck' AND u.state = 'queued' AND u.not_before <= ?) c`,
+      [...at, now, nodeId, ...at, now],
+    );
+    return {
+      pages: truthy(r?.pages),
+      checks: Number(r?.n ?? 0),
+      fingerprint: `${r?.n}:${r?.s}:${r?.held}`,
+    };
+  }
+
+  /**
+   * With politeness on: when the first origin with queued URLs comes off its delay or busy time (epoch ms),
+   * so a lease long-poll that found nothing ready sleeps until then; null when nothing waits on time. An
+   * origin already past its delay is no reason to wake: its queued URLs (spot checks the node may not take,
+   * pages waiting on a budget or a quota) were there for the claim that just found nothing, and waking at once
+   * for them spun the long-poll every millisecond (issue #14 point 4).
+   */
+  async nextReadyAt(now: number): Promise<number | null> {
     if (!this.config.politeness) return null;
     const r = await this.db.get<{ t: number | null }>(
       `SELECT min(CASE WHEN h.busy_until > h.next_at THEN h.busy_until ELSE h.next_at END) AS t FROM hosts h
-       WHERE EXISTS (SELECT 1 FROM urls u WHERE u.origin = h.origin AND u.state = 'queued')`,
+       WHERE (h.busy_until > ? OR h.next_at > ?)
+         AND EXISTS (SELECT 1 FROM urls u WHERE u.origin = h.origin AND u.state = 'queued')`,
+      [now, now],
     );
     return r?.t == null ? null : Number(r.t);
   }
@@ -330,14 +366,18 @@ export class FrontierStore {
     limit: number,
     offset: number,
     queue: 'checks' | 'pages',
+    withoutJobs: readonly string[] = [],
   ): Promise<QueuedUrl[]> {
     const kinds = queue === 'checks' ? "depth = 0 AND kind = 'spotcheck'" : "kind IN ('page', 'feed', 'rsl')";
+    // Jobs the claim found it can lease nothing of for now (full, over their key's pages for the day, waiting
+    // on their budget): left out here, so their queued rows never fill the claim's window (see leasePages).
+    const without = withoutJobs.length ? ` AND job_id NOT IN (${marks(withoutJobs.length)})` : '';
     const rows = await tx.all<Record<string, unknown>>(
       `SELECT id, job_id, url, kind, detail FROM urls
        WHERE origin = ? AND state = 'queued' AND ${kinds} AND not_before <= ?
-         AND (avoid_node IS NULL OR avoid_node <> ?)
+         AND (avoid_node IS NULL OR avoid_node <> ?)${without}
        ORDER BY depth, id LIMIT ? OFFSET ?${this.skipLocked}`,
-      [origin, now, nodeId, limit, offset],
+      [origin, now, nodeId, ...withoutJobs, limit, offset],
     );
     return rows.map((r) => ({
       id: Number(r.id),
@@ -534,9 +574,11 @@ export class FrontierStore {
       return 'failed';
     }
     const notBefore = backoff ? now + this.config.backoffMs * 2 ** (attempts - 1) : now;
+    // A spot check's detail is its task (what it checks, who may not): kept, or its next claim finds no task and
+    // fails it as bad_spot_check (one lapsed lease or timeout of its first checker ended every such check).
     await tx.run(
-      `UPDATE urls SET state = 'queued', reason = ?, detail = ?, attempts = ?, not_before = ?, lease_id = NULL,
-         leased_to = NULL, lease_deadline = NULL, avoid_node = ?, updated_at = ? WHERE id = ?`,
+      `UPDATE urls SET state = 'queued', reason = ?, detail = ${KEEP_TASK}, attempts = ?, not_before = ?,
+         lease_id = NULL, leased_to = NULL, lease_deadline = NULL, avoid_node = ?, updated_at = ? WHERE id = ?`,
       [reason, detail, attempts, notBefore, avoidNode, now, id],
     );
     return 'retry';

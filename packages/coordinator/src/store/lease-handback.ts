@@ -5,6 +5,12 @@ export interface HostReleaser {
   releaseHost(tx: SqlExecutor, origin: string, now: number): Promise<void>;
 }
 
+/**
+ * `detail = …` for a URL row put back in the queue with a new detail (the `?`): a spot check's row keeps its own,
+ * the task it runs (spot-check/task.ts).
+ */
+export const KEEP_TASK = "CASE WHEN kind = 'spotcheck' THEN detail ELSE ? END";
+
 /** Why a URL went back to the queue without an answer (urls.reason while it waits). */
 export type HandBackReason = 'handed_back' | 'node_gone';
 
@@ -40,7 +46,7 @@ export async function handBackNodeLeases(
   for (const r of rows) {
     if (keep.has(r.lease_id)) continue;
     await tx.run(
-      `UPDATE urls SET state = 'queued', reason = ?, detail = ?, lease_id = NULL, leased_to = NULL,
+      `UPDATE urls SET state = 'queued', reason = ?, detail = ${KEEP_TASK}, lease_id = NULL, leased_to = NULL,
          lease_deadline = NULL, not_before = ?, updated_at = ? WHERE id = ? AND state = 'leased'`,
       [reason, DETAIL[reason], now, now, r.id],
     );

@@ -38,6 +38,10 @@ CREATE TABLE IF NOT EXISTS urls (
 CREATE INDEX IF NOT EXISTS urls_queue ON urls (state, origin, depth, id, not_before);
 DROP INDEX IF EXISTS urls_claim;
 CREATE INDEX IF NOT EXISTS urls_job_state ON urls (job_id, state);
+-- Spot checks by state and age: the queued ones SpotChecks.endNotRun ends and FrontierStore.readiness counts.
+-- Partial, so a page's row never enters it. Kind and state lead so that SQLite, without statistics, prefers it
+-- to urls_queue (state=?), which would walk every queued page.
+CREATE INDEX IF NOT EXISTS urls_checks ON urls (kind, state, created_at) WHERE kind = 'spotcheck';
 CREATE UNIQUE INDEX IF NOT EXISTS urls_lease ON urls (lease_id);
 CREATE TABLE IF NOT EXISTS captures (
   seq @AUTO_ID, id TEXT NOT NULL UNIQUE, job_id TEXT NOT NULL, url_id BIGINT NOT NULL, node_id TEXT NOT NULL, lease_id TEXT NOT NULL,
@@ -74,7 +78,10 @@ CREATE INDEX IF NOT EXISTS extract_queue_job ON extract_queue (job_id);
 CREATE TABLE IF NOT EXISTS spot_checks (
   id @AUTO_ID, capture_id TEXT NOT NULL, round INTEGER NOT NULL, checker_node TEXT NOT NULL,
   check_capture_id TEXT NOT NULL, agrees INTEGER NOT NULL, similarity DOUBLE PRECISION NOT NULL,
-  charged_node TEXT, credited_node TEXT, created_at BIGINT NOT NULL);
+  charged_node TEXT, credited_node TEXT, created_at BIGINT NOT NULL, outcome TEXT);
+-- outcome: NULL for a check judged (agrees, charged_node, credited_node say how), 'spot_check_not_run' for one
+-- no node took in time (spot-checks.ts endNotRun).
+CREATE INDEX IF NOT EXISTS spot_checks_capture ON spot_checks (capture_id);
 CREATE INDEX IF NOT EXISTS spot_checks_charged ON spot_checks (charged_node);
 CREATE INDEX IF NOT EXISTS spot_checks_credited ON spot_checks (credited_node);
 -- Spot-check sampling keys, one per epoch: secret until revealed (spot-check/sample-keys.ts), shared by replicas.

@@ -104,6 +104,7 @@ export class Store {
         tdmrep_doc: 'BIGINT',
       });
       await ensureColumns(this.db, tx, 'urls', { robots_doc: 'BIGINT', tdmrep_doc: 'BIGINT' });
+      await ensureColumns(this.db, tx, 'spot_checks', { outcome: 'TEXT' });
       await migrateTenancy(this.db, tx);
       await applyDdl(this.db, tx, [
         'CREATE INDEX IF NOT EXISTS jobs_collection ON jobs (collection_id, created_at)',

@@ -106,11 +106,21 @@ export const logRoutes = [
     method: 'GET',
     path: '/v1/log/spot-check/draws/:captureId',
     tag,
-    summary: 'Whether a capture was drawn for a spot check',
+    summary: 'Whether a capture was drawn for a spot check, and where its check stands',
     rule: PUBLIC,
     params: z.object({ captureId: z.string() }),
     responses: {
-      200: json(z.object({ captureId: z.string(), epoch: z.number().int(), selected: z.boolean() })),
+      200: json(
+        z.object({
+          captureId: z.string(),
+          epoch: z.number().int(),
+          selected: z.boolean(),
+          // A drawn capture's check: `done` judged (agreed, or charged someone), `pending` not yet (queued, out
+          // on lease, or a disagreement waiting for its tie-break), `not_run` no node took it in time, and
+          // `unresolved` a disagreement whose tie-break no node took in time. Absent when not drawn.
+          check: z.enum(['pending', 'done', 'not_run', 'unresolved']).optional(),
+        }),
+      ),
     },
   }),
 ];
