@@ -49,11 +49,15 @@ export function blobLayout(root: string): { depth: BlobDepth; written: boolean }
 }
 
 /**
- * Writes the layout file of a new store; the layout is the file's when one is already there (a peer on
- * the same folder wrote it first).
+ * Before a store's first body: writes the layout file of a store still new and returns the layout to
+ * use. Looked at again, not taken from when the store was opened: a peer on the same folder may have
+ * written the file since (its layout then), or a coordinator older than the file may have stored bodies
+ * (a `sha256/` folder and no file: two levels, and no file written, as in any older store).
  */
-export function writeBlobLayout(root: string, depth: BlobDepth): BlobDepth {
+export function writeBlobLayout(root: string): BlobDepth {
+  const now = blobLayout(root);
+  if (now.written) return now.depth;
   mkdirSync(root, { recursive: true });
-  writeOnce(join(root, BLOB_LAYOUT_FILE), `${LAYOUT_TEXT[depth]}\n`);
+  writeOnce(join(root, BLOB_LAYOUT_FILE), `${LAYOUT_TEXT[now.depth]}\n`);
   return readLayout(root) as BlobDepth;
 }

@@ -47,6 +47,24 @@ describe('BlobStore', () => {
     }
   });
 
+  test('bodies an older coordinator stored after this store was opened, before its first body: two levels kept', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sward-blob-store-late-'));
+    try {
+      const store = new BlobStore(dir); // an empty folder: a new store, so far
+      const before = Buffer.from('<html>stored by an older peer meanwhile</html>');
+      const hb = sha(before);
+      mkdirSync(join(dir, 'sha256', hb.slice(0, 2), hb.slice(2, 4)), { recursive: true });
+      writeFileSync(join(dir, 'sha256', hb.slice(0, 2), hb.slice(2, 4), hb), before);
+      const body = Buffer.from('<html>this one</html>');
+      const h = sha(body);
+      assert.equal(await store.put(h, body), join('sha256', h.slice(0, 2), h.slice(2, 4), h));
+      assert.deepEqual(await store.get(hb), before);
+      assert.deepEqual(readdirSync(dir), ['sha256'], 'no layout file written over an older store');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('the layout file decides, and one naming no known layout is refused, not guessed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sward-blob-store-file-'));
     try {

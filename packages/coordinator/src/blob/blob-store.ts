@@ -56,8 +56,7 @@ export class BlobStore {
    */
   async put(sha256: string, body: Uint8Array): Promise<string> {
     if (!this.layoutWritten) {
-      // a peer that wrote the file first decides (the same layout, unless it found bodies this store did not)
-      this.depth = writeBlobLayout(this.root, this.depth);
+      this.depth = writeBlobLayout(this.root);
       this.layoutWritten = true;
     }
     const rel = this.relativePath(sha256);
