@@ -143,6 +143,11 @@ async function parent(): Promise<void> {
       results.push(row);
     }
   } finally {
+    // Every run's folder is removed here, at the end, not by the run itself: thousands of files and folders
+    // (bodies, blob folders, spools, the output) removed at once made the next system's every inode
+    // allocation slower on a journal-less ext4 (this machine's `/`), which skips the inodes deleted in the
+    // last minutes one by one, so the second system of a round paid for the first's deletions
+    // (docs/BENCHMARKS.md, session 17, cmain).
     rmSync(work, { recursive: true, force: true });
   }
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ machine: machineFacts(), results }, null, 2));
@@ -380,7 +385,6 @@ async function swardRun(
   writeFileSync(urlsFile, JSON.stringify(urls));
   await Promise.all(nodes.map((n) => n.stop()));
   await coordinator.close();
-  rmSync(work, { recursive: true, force: true });
   return {
     pages: done.stored,
     seconds,
@@ -574,7 +578,6 @@ async function swardProcsRun(
   writeFileSync(urlsFile, JSON.stringify(urls));
   for (const p of [...nodes, coord]) p.child.kill('SIGINT');
   await Promise.all([...nodes, coord].map((p) => p.exited));
-  rmSync(work, { recursive: true, force: true });
   const pages = done.stored;
   const perPage = (a: number, b: number) => +(((b - a) * 1000) / pages).toFixed(2);
   return {
@@ -716,7 +719,6 @@ async function crawleeRun(site: string, concurrency: number, work: string): Prom
   const stats = await crawler.run([`${site}/`]);
   const seconds = (performance.now() - t0) / 1000;
   const cpuSeconds = cpuSince(cpu0);
-  rmSync(work, { recursive: true, force: true });
   return {
     pages: handled,
     seconds,

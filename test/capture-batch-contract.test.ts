@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { Worker } from 'node:worker_threads';
 import { type Store, schedulerFor } from '@sward/coordinator';
 import { type CaptureBatchItem, generateIdentity, type Identity, sha256Hex } from '@sward/core';
 import { decodeHtml, EXTRACTOR, extract } from '@sward/extract';
@@ -584,17 +585,30 @@ for (const backend of backends()) {
       assert.equal(j?.finishedAt, null);
       assert.equal((await store.frontier.progress(job.id)).documentsPending, 6);
       // rounds run here one at a time (no background loop), so each round's statements can be counted
-      const pool = new ExtractionPool(store, blobs, { threads: 1 });
+      const pool = new ExtractionPool(store, blobs, { threads: 2 });
       const count = countStatements(store);
+      // the main thread's messages to the threads: the round's pages go in one message a thread
+      const post = Worker.prototype.postMessage;
+      const messages: number[] = [];
+      Worker.prototype.postMessage = function (this: Worker, ...args: Parameters<Worker['postMessage']>) {
+        messages.push(this.threadId);
+        return post.apply(this, args);
+      };
       try {
         while ((await store.frontier.progress(job.id)).documentsPending > 0) {
           const before = count();
+          messages.length = 0;
           const made = await pool.round();
           // claim, the job's options, one insert and one delete for the round's documents, the job finished
           if (made > 1)
             assert.ok(count() - before <= 12, `${made} documents stored in ${count() - before} statements`);
+          assert.ok(
+            messages.length <= 2 && new Set(messages).size === messages.length,
+            `${made} documents in ${messages.length} messages to the threads ${messages}`,
+          );
         }
       } finally {
+        Worker.prototype.postMessage = post;
         await pool.stop();
       }
       j = await store.frontier.getJob(job.id);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoordinatorError } from '../errors.js';
+import { writeOnce } from './write-once.js';
 
 /** Name of the marker file at the root of a blob store folder. */
 export const BLOB_STORE_MARKER = 'sward-blob-store-id';
@@ -28,19 +29,7 @@ export function blobStoreId(root: string): { id: string; created: boolean } {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
   mkdirSync(root, { recursive: true });
-  // Written whole under a private name and linked into place (atomic, fails if it exists): a peer
-  // starting at the same moment on the same folder reads one id, never half of one.
-  const tmp = `${path}.${process.pid}.${randomUUID()}.tmp`;
-  writeFileSync(tmp, `${randomUUID()}\n`);
-  let created = true;
-  try {
-    linkSync(tmp, path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    created = false;
-  } finally {
-    unlinkSync(tmp);
-  }
+  const created = writeOnce(path, `${randomUUID()}\n`);
   return { id: read(), created };
 }
 

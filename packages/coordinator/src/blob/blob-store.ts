@@ -2,20 +2,33 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type BlobDepth, blobLayout, writeBlobLayout } from './blob-layout.js';
 
 /**
- * Content-addressed folder of raw bodies: `sha256/ab/cd/<hex>`. A write goes to a temporary name and is
- * renamed into place, so a crash never leaves a partial body under a hash name.
+ * Content-addressed folder of raw bodies: `sha256/ab/<hex>`, or `sha256/ab/cd/<hex>` in a store made
+ * before that (blob-layout.ts). A write goes to a temporary name and is renamed into place, so a crash
+ * never leaves a partial body under a hash name.
  */
 /** Bodies up to this size are written on the calling thread (see put). */
 const SYNC_WRITE_MAX = 256 * 1024;
 
 export class BlobStore {
-  constructor(readonly root: string) {}
+  /** Folder levels below `sha256/`, read from the folder once: every reader of a store finds the same. */
+  private depth: BlobDepth;
+  /** False until a new store's layout file is written (before its first body). */
+  private layoutWritten: boolean;
+
+  constructor(readonly root: string) {
+    const layout = blobLayout(root);
+    this.depth = layout.depth;
+    this.layoutWritten = layout.written;
+  }
 
   relativePath(sha256: string): string {
     if (!/^[0-9a-f]{64}$/.test(sha256)) throw new TypeError(`not a sha256 hex digest: ${sha256}`);
-    return join('sha256', sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+    return this.depth === 1
+      ? join('sha256', sha256.slice(0, 2), sha256)
+      : join('sha256', sha256.slice(0, 2), sha256.slice(2, 4), sha256);
   }
 
   /** The body's file (an extraction thread reads it there itself). */
@@ -42,6 +55,10 @@ export class BlobStore {
    * disk load, but pages/s 0.79–0.96× the start's in all 8 quiet crawl-bench rounds, so it stays here.
    */
   async put(sha256: string, body: Uint8Array): Promise<string> {
+    if (!this.layoutWritten) {
+      this.depth = writeBlobLayout(this.root);
+      this.layoutWritten = true;
+    }
     const rel = this.relativePath(sha256);
     const path = join(this.root, rel);
     const folder = join(path, '..');

@@ -6,7 +6,12 @@ import type { Logger } from 'pino';
 import type { BlobStore } from '../blob/blob-store.js';
 import type { ExtractionTask } from '../store/extract-queue-store.js';
 import type { Store } from '../store/store.js';
-import type { ExtractionReply, ExtractionRequest } from './extraction-worker.js';
+import type {
+  ExtractionAnswer,
+  ExtractionItem,
+  ExtractionReply,
+  ExtractionRequest,
+} from './extraction-worker.js';
 
 export interface ExtractionPoolOptions {
   /** Worker threads (default: the cores but one, at least one). */
@@ -23,7 +28,7 @@ export interface ExtractionPoolOptions {
 export const defaultExtractionThreads = () => Math.max(1, availableParallelism() - 1);
 
 interface PendingReply {
-  resolve: (reply: ExtractionReply) => void;
+  resolve: (answers: ExtractionAnswer[]) => void;
   reject: (e: Error) => void;
 }
 
@@ -127,7 +132,7 @@ export class ExtractionPool {
       const job = await this.store.frontier.getJob(jobId);
       redaction.set(jobId, redactionFromKeep(job?.options.keepPii));
     }
-    const done = await Promise.all(tasks.map((t) => this.extractOne(t, redaction.get(t.jobId) ?? true)));
+    const done = await this.extractAll(tasks, redaction);
     const ready = done.filter((d): d is ExtractedPage => d !== null);
     const jobs = new Set(ready.map((d) => d.task.jobId));
     await this.store.db.transaction(async (tx) => {
@@ -137,36 +142,57 @@ export class ExtractionPool {
     return ready.length;
   }
 
-  private async extractOne(task: ExtractionTask, redactPii: PiiOption): Promise<ExtractedPage | null> {
-    let reply: ExtractionReply;
-    try {
-      reply = await this.send({
-        bodyPath: this.blobs.pathOf(task.bodySha256),
-        signed: task.signed,
-        redactPii,
-      });
-    } catch (e) {
-      this.opts.log?.error({ captureId: task.captureId, err: (e as Error).message }, 'extraction failed');
-      return null;
-    }
-    if ('json' in reply) return { task, json: reply.json };
-    if ('missing' in reply)
+  /**
+   * The round's pages, a run of them to each thread in one message (a message a page cost the main thread
+   * a postMessage and a reply event per page); a page that fails is logged and left on the queue.
+   */
+  private async extractAll(
+    tasks: ExtractionTask[],
+    redaction: Map<string, PiiOption>,
+  ): Promise<(ExtractedPage | null)[]> {
+    const per = Math.ceil(tasks.length / this.workers.length);
+    const runs: ExtractionTask[][] = [];
+    for (let i = 0; i < tasks.length; i += per) runs.push(tasks.slice(i, i + per));
+    const answered = await Promise.all(
+      runs.map(async (run) => {
+        const items = run.map(
+          (t): ExtractionItem => ({
+            bodyPath: this.blobs.pathOf(t.bodySha256),
+            signed: t.signed,
+            redactPii: redaction.get(t.jobId) ?? true,
+          }),
+        );
+        try {
+          return (await this.send(items)).map((a, i) => this.page(run[i] as ExtractionTask, a));
+        } catch (e) {
+          for (const t of run)
+            this.opts.log?.error({ captureId: t.captureId, err: (e as Error).message }, 'extraction failed');
+          return run.map(() => null);
+        }
+      }),
+    );
+    return answered.flat();
+  }
+
+  private page(task: ExtractionTask, answer: ExtractionAnswer): ExtractedPage | null {
+    if ('json' in answer) return { task, json: answer.json };
+    if ('missing' in answer)
       // left on the queue (claimed for holdMs): a blob store that lost a body is an operator's problem to see
       this.opts.log?.error(
         { captureId: task.captureId, sha256: task.bodySha256 },
         'body missing for extraction',
       );
-    else this.opts.log?.error({ captureId: task.captureId, err: reply.error }, 'extraction failed');
+    else this.opts.log?.error({ captureId: task.captureId, err: answer.error }, 'extraction failed');
     return null;
   }
 
-  private send(req: Omit<ExtractionRequest, 'id'>): Promise<ExtractionReply> {
+  private send(items: ExtractionItem[]): Promise<ExtractionAnswer[]> {
     if (this.failure) return Promise.reject(this.failure);
     const w = this.workers[this.turn++ % this.workers.length] as Worker;
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.replies.set(id, { resolve, reject });
-      w.postMessage({ ...req, id } satisfies ExtractionRequest);
+      w.postMessage({ items, id } satisfies ExtractionRequest);
     });
   }
 
@@ -179,7 +205,7 @@ export class ExtractionPool {
         const p = this.replies.get(m.id);
         if (!p) return;
         this.replies.delete(m.id);
-        p.resolve(m);
+        p.resolve(m.answers);
       });
       w.once('error', (e) => {
         this.failure = new Error(`extraction worker failed: ${e.message}`, { cause: e });

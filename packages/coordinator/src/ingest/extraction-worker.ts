@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { decodeHtml, EXTRACTOR, extract, type PiiOption } from '@sward/extract';
 
-export interface ExtractionRequest {
-  id: number;
+/** One page to extract. */
+export interface ExtractionItem {
   /** The body's file in the blob store. */
   bodyPath: string;
   /** The capture's signed record (canonical JSON): the document is bound to its final URL and Content-Type. */
@@ -19,10 +19,21 @@ export interface ExtractionRequest {
   redactPii: PiiOption;
 }
 
-export type ExtractionReply =
-  | { id: number; json: string }
-  | { id: number; missing: true }
-  | { id: number; error: string };
+/**
+ * The pages of a round given to this thread, in one message, answered in one message (`answers` in the
+ * same order): a message a page cost the main thread a postMessage and a reply event per page.
+ */
+export interface ExtractionRequest {
+  id: number;
+  items: ExtractionItem[];
+}
+
+export type ExtractionAnswer = { json: string } | { missing: true } | { error: string };
+
+export interface ExtractionReply {
+  id: number;
+  answers: ExtractionAnswer[];
+}
 
 /** The stored document of one page: what the documents table holds, as JSON. */
 export function documentJson(body: Uint8Array, signed: string, redactPii: PiiOption): string {
@@ -34,28 +45,27 @@ export function documentJson(body: Uint8Array, signed: string, redactPii: PiiOpt
   return JSON.stringify({ ...extract(text, { url: capture.finalUrl, redactPii }), extractor: EXTRACTOR });
 }
 
-function answer(m: ExtractionRequest): ExtractionReply {
+function answer(m: ExtractionItem): ExtractionAnswer {
   let body: Buffer;
   try {
     body = readFileSync(m.bodyPath);
   } catch (e) {
     // a blob store that lost a body: the pool logs it and leaves the page on the queue
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { id: m.id, missing: true };
-    throw e;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { missing: true };
+    return { error: e instanceof Error ? e.message : String(e) };
   }
-  return { id: m.id, json: documentJson(body, m.signed, m.redactPii) };
+  try {
+    return { json: documentJson(body, m.signed, m.redactPii) };
+  } catch (e) {
+    // one page's failure is its own: the others of the message are answered
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
 }
 
 const port = parentPort;
 if (port) {
   port.on('message', (m: ExtractionRequest) => {
-    let reply: ExtractionReply;
-    try {
-      reply = answer(m);
-    } catch (e) {
-      reply = { id: m.id, error: e instanceof Error ? e.message : String(e) };
-    }
-    port.postMessage(reply);
+    port.postMessage({ id: m.id, answers: m.items.map(answer) } satisfies ExtractionReply);
   });
   port.postMessage({ ready: true });
 }
