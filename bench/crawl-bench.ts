@@ -17,6 +17,7 @@
 //          [--node-flags "--cpu-prof --cpu-prof-dir=DIR": V8/Node flags for every `sward node` process]
 //          [--coordinator-flags "...": the same for the `sward coordinator` process]
 //          [--procs-coordinator-flags "...": added for sward-procs' coordinator only (A/B of a flag against sward-base)]
+//          [--procs-env "K=V ...": environment for every process of sward-procs' tree (A/B of e.g. GLIBC_TUNABLES)]
 //        node --import tsx bench/crawl-bench.ts --coordinators 1,2 [--pages 2000] [--nodes 4] [--rounds 2]
 //          (coordinators and nodes as separate compiled processes on one PostgreSQL; support-scaleout.ts)
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -126,6 +127,8 @@ async function parent(): Promise<void> {
           .filter(Boolean)
           .join(' ');
         if (coordinatorFlags) childArgs.push('--coordinator-flags', coordinatorFlags);
+        // --procs-env: environment for every process of sward-procs' tree (A/B of e.g. GLIBC_TUNABLES)
+        if (system === 'sward-procs' && opt('procs-env', '')) childArgs.push('--env', opt('procs-env', ''));
         if (profileDir && system === 'sward-procs')
           childArgs.push('--profile', join(profileDir, `sward-procs-round${round}`));
         process.stderr.write(`round ${round}: ${system}…\n`);
@@ -438,7 +441,19 @@ async function swardProcsRun(
   const bin = baseBin || fileURLToPath(new URL('../packages/cli/bin/sward.js', import.meta.url));
   // SQL statements of the coordinator are counted by a preload (support-sqlite-count.mjs) into this file
   const sqlCount = join(work, 'sql-count.json');
-  const env = { ...process.env, SWARD_LOG_LEVEL: 'warn', SWARD_NODE_LOG_LEVEL: 'warn', NODE_OPTIONS: '' };
+  const extra = Object.fromEntries(
+    opt('env', '')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  );
+  const env = {
+    ...process.env,
+    SWARD_LOG_LEVEL: 'warn',
+    SWARD_NODE_LOG_LEVEL: 'warn',
+    NODE_OPTIONS: '',
+    ...extra,
+  };
   const start = (args: string[], flags: string[] = [], extraEnv: Record<string, string> = {}) => {
     const child = spawn(process.execPath, [...flags, bin, ...args], {
       env: { ...env, ...extraEnv },
@@ -741,6 +756,7 @@ const KNOWN = [
   'node-flags',
   'coordinator-flags',
   'procs-coordinator-flags',
+  'procs-env',
   'coordinators',
 ];
 if (args.includes('--help') || args.includes('-h')) {

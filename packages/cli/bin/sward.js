@@ -4,6 +4,8 @@
 // with the "source" export condition, get the TypeScript sources instead.
 // --debug prints stack traces: with the bundle's source maps on, they name the TypeScript sources. Maps
 // are read only for modules loaded after this call, and reading them costs time, hence only then.
+import { setFlagsFromString } from 'node:v8';
+
 if (process.argv.includes('--debug') || process.env.SWARD_DEBUG === '1') process.setSourceMapsEnabled(true);
 // `sward node` (the daemon, or its log) runs the node package's own bundle, as `sward-node` does: loading the
 // CLI's would keep every command's definitions and the CLI's shared zod chunk (every locale) in the node's
@@ -15,6 +17,15 @@ const nodeDaemon =
   sub !== 'status' &&
   sub !== 'help' &&
   !process.argv.some((a) => a === '--help' || a === '-h' || a === '--debug');
+// `sward coordinator` runs with V8's --optimize-for-size, set before anything loads: V8 then keeps its heaps
+// near what they hold (young generations of 1 MiB semi-spaces instead of 16 MiB ones, old generations
+// collected sooner). In the crawl bench the coordinator's peak RSS fell from ~225 to ~165-180 MiB, most of it
+// the extraction thread's young generation (32 -> 2 MiB) and the main thread's (32 -> 1-16), for more CPU on
+// its other threads (docs/BENCHMARKS.md, session 17, rss). An isolate takes the flags in force when it is
+// created, so the extraction threads get it whole. `node --no-optimize-for-size …/sward.js coordinator`
+// keeps V8's defaults (an operator's own choice of the flag, either way, is left alone).
+if (command === 'coordinator' && !process.execArgv.some((a) => /^--(no-)?optimize[-_]for[-_]size$/.test(a)))
+  setFlagsFromString('--optimize-for-size');
 let run;
 try {
   if (nodeDaemon) {
