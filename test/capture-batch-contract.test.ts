@@ -590,8 +590,11 @@ for (const backend of backends()) {
       // the main thread's messages to the threads: the round's pages go in one message a thread
       const post = Worker.prototype.postMessage;
       const messages: number[] = [];
+      // only this pool's requests (their bodies are in this test's store): another test's pool, still
+      // running in this process, posts to threads of its own
       Worker.prototype.postMessage = function (this: Worker, ...args: Parameters<Worker['postMessage']>) {
-        messages.push(this.threadId);
+        const items = (args[0] as { items?: { bodyPath?: string }[] } | undefined)?.items;
+        if (items?.some((i) => i.bodyPath?.startsWith(blobs.root))) messages.push(this.threadId);
         return post.apply(this, args);
       };
       try {
