@@ -4,8 +4,8 @@
 // the documents must be byte-identical. CPU is the whole process's (GC and compiler helper threads
 // included) and the measuring thread's alone, from /proc.
 //   node --import tsx bench/extraction-worker-bench.ts [--pages 2000] [--rounds 3] [--base PATH]
-import { startSampleSite } from '@sward/testsites';
 import { procCpu } from './support-proc-tree.js';
+import { fetchSamplePages } from './support-sample-pages.js';
 
 const arg = (k: string, d: string) => {
   const i = process.argv.indexOf(`--${k}`);
@@ -19,38 +19,13 @@ type Extract = typeof import('@sward/extract');
 const trees: { name: string; x: Extract }[] = [{ name: 'this tree', x: await import('@sward/extract') }];
 if (BASE) trees.push({ name: `base (${BASE})`, x: (await import(BASE)) as Extract });
 
-/** The site's HTML pages, breadth first from the home page, as the crawl stores them. */
-async function fetchPages(): Promise<{ url: string; body: Buffer; type: string }[]> {
-  const site = await startSampleSite({ pages: PAGES, politeness: false, slowMs: 0 });
-  const pages: { url: string; body: Buffer; type: string }[] = [];
-  const seen = new Set(['/']);
-  const queue = [`${site.url}/`];
-  while (queue.length && pages.length < PAGES) {
-    const url = queue.shift() as string;
-    const res = await fetch(url, { redirect: 'manual' }).catch(() => null);
-    const type = res?.headers.get('content-type') ?? '';
-    if (res?.status !== 200 || !type.includes('html')) continue;
-    const body = Buffer.from(await res.arrayBuffer());
-    pages.push({ url, body, type });
-    for (const m of body.toString().matchAll(/href="([^"#]+)"/g)) {
-      const u = URL.canParse(m[1] as string, url) ? new URL(m[1] as string, url) : null;
-      if (u?.origin === site.url && !seen.has(u.pathname)) {
-        seen.add(u.pathname);
-        queue.push(u.href);
-      }
-    }
-  }
-  await site.close();
-  return pages;
-}
-
 const threadCpuMs = () => procCpu('/proc/thread-self/stat') * 1000;
 const processCpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
 
-const pages = await fetchPages();
+const pages = await fetchSamplePages(PAGES);
 const bytes = pages.reduce((a, p) => a + p.body.length, 0);
 console.log(`${pages.length} pages, ${Math.round(bytes / pages.length)} bytes on average`);
 const results = new Map<string, { process: number[]; thread: number[] }>();

@@ -6,22 +6,12 @@
 import { writeFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 
-const WORK = `
-const v8 = require('node:v8');
-const keep = new Array(200000);
-let max = 0;
-for (let i = 0; i < 3000000; i++) {
-  keep[i % keep.length] = { i, s: 'x' + i };
-  if (i % 10000 === 0)
-    max = Math.max(max, v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size);
-}
-require('node:worker_threads').parentPort.postMessage(max / 1048576);
-`;
+const WORKER = new URL('./young-generation-worker.cjs', import.meta.url);
 
 const out = process.env.SWARD_PROBE_OUT;
 const exit = process.exit.bind(process);
 process.exit = (code) => {
-  const w = new Worker(WORK, { eval: true });
+  const w = new Worker(WORKER);
   w.once('message', (mib) => {
     writeFileSync(out, String(mib));
     exit(code);

@@ -22,10 +22,14 @@ const nodeDaemon =
 // collected sooner). In the crawl bench the coordinator's peak RSS fell from ~225 to ~165-180 MiB, most of it
 // the extraction thread's young generation (32 -> 2 MiB) and the main thread's (32 -> 1-16), for more CPU on
 // its other threads (docs/BENCHMARKS.md, session 17, rss). An isolate takes the flags in force when it is
-// created, so the extraction threads get it whole. `node --no-optimize-for-size …/sward.js coordinator`
+// created, so worker threads started later get it whole. `node --no-optimize-for-size …/sward.js coordinator`
 // keeps V8's defaults (an operator's own choice of the flag, either way, is left alone).
-if (command === 'coordinator' && !process.execArgv.some((a) => /^--(no-)?optimize[-_]for[-_]size$/.test(a)))
+// The extraction threads get their own young generation back (the coordinator's worker-young-generation.ts,
+// which this mark tells that the flag is the bin's): their CPU a page doubled with 1 MiB semi-spaces.
+if (command === 'coordinator' && !process.execArgv.some((a) => /^--(no-)?optimize[-_]for[-_]size$/.test(a))) {
   setFlagsFromString('--optimize-for-size');
+  globalThis[Symbol.for('sward.v8.optimizeForSize')] = true;
+}
 let run;
 try {
   if (nodeDaemon) {

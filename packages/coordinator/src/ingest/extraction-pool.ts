@@ -12,6 +12,7 @@ import type {
   ExtractionReply,
   ExtractionRequest,
 } from './extraction-worker.js';
+import { startWithOwnYoungGeneration } from './worker-young-generation.js';
 
 export interface ExtractionPoolOptions {
   /** Worker threads (default: the cores but one, at least one). */
@@ -227,7 +228,7 @@ export function startExtractionWorker(): Worker {
   const typescript = import.meta.url.endsWith('.ts');
   const entry = new URL(typescript ? './extraction-worker.ts' : './extraction-worker.js', import.meta.url);
   const options = { execArgv: profilerFlags(process.execArgv), resourceLimits: EXTRACTION_HEAP };
-  return new Worker(typescript ? sourceWorkerUrl(entry) : entry, options);
+  return startWithOwnYoungGeneration(() => new Worker(typescript ? sourceWorkerUrl(entry) : entry, options));
 }
 
 /**
@@ -235,7 +236,8 @@ export function startExtractionWorker(): Worker {
  * generation of 96 MB (two 32 MB semi-spaces, V8's default 16 MB ones doubled) means half the scavenges,
  * each copying about as few survivors. On the sample site's pages a process doing the worker's work spent
  * about 0.77x the CPU per page with semi-spaces of 32 MB (all threads, 4 alternating runs each;
- * docs/BENCHMARKS.md), for at most 32 MB more resident memory while extracting.
+ * docs/BENCHMARKS.md), for at most 32 MB more resident memory while extracting. Under `sward coordinator`'s
+ * --optimize-for-size too (startWithOwnYoungGeneration).
  */
 const EXTRACTION_HEAP = { maxYoungGenerationSizeMb: 96 };
 
