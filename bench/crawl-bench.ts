@@ -27,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { startSampleSite } from '@sward/testsites';
 import { swardNodeArgs } from '../test/support/processes.js';
 import { formatSummary, inclusiveShare, startProfiler, summarise } from './support-cpuprofile.js';
+import { pageStages, readPageTimes } from './support-page-stages.js';
 import {
   emitResult,
   freePort,
@@ -562,6 +563,7 @@ async function swardProcsRun(
   if (code !== 0) throw new Error(`sward crawl exited ${code}: ${crawl.out().slice(-2000)}`);
   const answer = JSON.parse(crawl.out()) as {
     job: {
+      id: string;
       createdAt: number;
       capturedAt: number | null;
       finishedAt: number;
@@ -583,6 +585,8 @@ async function swardProcsRun(
   // The coordinator and a node after the crawl, idle again (a long-running process must come back down)
   await new Promise((r) => setTimeout(r, 2000));
   const after = { coordinator: procMemory(coordPid), node: procMemory(nodePids[0] as number) };
+  // Where the pages waited (the coordinator's records; its lease length is the default, 60 s)
+  const stages = pageStages(readPageTimes(join(work, 'sward.db'), done.id, 60_000));
   const urls = readFileSync(join(work, 'out', 'pages.jsonl'), 'utf8')
     .split('\n')
     .filter(Boolean)
@@ -629,6 +633,8 @@ async function swardProcsRun(
       // RSS / anonymous / file-backed MiB of the coordinator and of node 1, before the job and 2 s after it
       idleMiB: idle,
       afterMiB: after,
+      // pages leased but not started, fetching, fetched but not stored: mean over the steady middle, p50/p90
+      pageStages: stages,
       sqlStatementsPerPage: +((last.statements - first.statements) / pages).toFixed(1),
       // answers (stored, skipped, failed) per INSERT INTO captures: the batches the capture path commits
       capturesPerCaptureInsert: +(
