@@ -12,10 +12,9 @@ const child = fileURLToPath(new URL('./support/extraction-young-generation-probe
 const bin = fileURLToPath(new URL('../packages/cli/bin/sward.js', import.meta.url));
 
 function run(mark: boolean): { inWindow: number; afterwards: number } {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.NODE_OPTIONS;
+  // the TypeScript loader reaches the child as it reaches this process: in NODE_OPTIONS under npm test's
+  // runner, in execArgv under `node --import tsx --test`
   const r = spawnSync(process.execPath, [...process.execArgv, child, mark ? 'mark' : 'no-mark'], {
-    env,
     encoding: 'utf8',
   });
   assert.equal(r.status, 0, r.stderr);
