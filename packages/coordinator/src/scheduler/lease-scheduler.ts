@@ -460,14 +460,10 @@ export class LeaseScheduler {
           if (out.length >= want) break;
           if (stalled.has(jobId)) continue;
           if (takedowns.some((t) => takedownMatches(t, url))) {
-            await frontier.skipByPolicy(
-              tx,
-              id,
-              'takedown',
-              'removed by a takedown (GET /v1/takedowns)',
-              null,
-              null,
-            );
+            const why = 'removed by a takedown (GET /v1/takedowns)';
+            // A check ends `failed`, which the not-run sweep records (SpotChecks.endNotRun): skipped, it vanished.
+            if (kind === 'spotcheck') await frontier.settle(tx, id, 'failed', 'takedown', why);
+            else await frontier.skipByPolicy(tx, id, 'takedown', why, null, null);
             touched.add(jobId);
             continue;
           }
@@ -479,7 +475,8 @@ export class LeaseScheduler {
           if (kind === 'spotcheck') {
             const task = parseSpotCheckTask(detail);
             if (tooSlow) {
-              await this.skipTooSlow(tx, id, host);
+              // failed, not skipped: the not-run sweep records it (a robots.txt a node answered sets the delay)
+              await frontier.settle(tx, id, 'failed', 'crawl_delay_too_long', this.tooSlowDetail(host));
             } else if (!task) {
               await frontier.settle(tx, id, 'failed', 'bad_spot_check');
             } else if (await mayCheck(tx, nodeId, task, nodeFacts)) {
@@ -635,8 +632,18 @@ export class LeaseScheduler {
 
   /** A URL of an origin too slow to crawl is skipped, resting on the robots.txt that asked for the delay. */
   private skipTooSlow(tx: SqlExecutor, id: number, host: HostPolicy): Promise<void> {
-    const detail = `robots.txt asks for Crawl-delay: ${crawlDelayOf(host) / 1000} s; this coordinator waits at most ${this.config.maxCrawlDelayMs / 1000} s (--max-crawl-delay)`;
-    return this.frontier.skipByPolicy(tx, id, 'crawl_delay_too_long', detail, host.robotsDoc, null);
+    return this.frontier.skipByPolicy(
+      tx,
+      id,
+      'crawl_delay_too_long',
+      this.tooSlowDetail(host),
+      host.robotsDoc,
+      null,
+    );
+  }
+
+  private tooSlowDetail(host: HostPolicy): string {
+    return `robots.txt asks for Crawl-delay: ${crawlDelayOf(host) / 1000} s; this coordinator waits at most ${this.config.maxCrawlDelayMs / 1000} s (--max-crawl-delay)`;
   }
 
   /**
