@@ -25,7 +25,7 @@ for (const backend of backends()) {
     const setup = async (leaseMs = 60_000) => {
       let now = 1_000_000_000;
       const clock = () => now;
-      const { store, blobs } = await ingestStack(backend, {
+      const { store, blobs, ingest } = await ingestStack(backend, {
         politeness: false,
         nodeTimeoutMs: 0,
         leaseMs,
@@ -78,7 +78,7 @@ for (const backend of backends()) {
       const tick = (ms: number) => {
         now += ms;
       };
-      return { store, blobs, checks, scheduler, node, capture, queue, rows, tick };
+      return { store, blobs, ingest, checks, scheduler, node, capture, queue, rows, tick };
     };
 
     test('a check no node may take ends as not run at its deadline, not before, crediting and charging nobody (attacker: a liar alone with its sybils)', async () => {
@@ -320,6 +320,36 @@ for (const backend of backends()) {
       );
       assert.match(rows[0]?.detail ?? '', /^failed \(takedown\): /, 'why it was not run is kept');
       assert.match(rows[1]?.detail ?? '', /^failed \(crawl_delay_too_long\): /, 'why it was not run is kept');
+      await store.close();
+    });
+
+    // A checker's failure report of a kind not retried for pages (TOO_LARGE, TOO_MANY_REDIRECTS, BLOCKED_ADDRESS)
+    // failed the check at once: one checker (broken, or the liar's of another operator) ended it as not run on
+    // its word, where PROTOCOL promises maxAttempts tries. The capture it checks was fetched, so another node tries.
+    test('a checker’s failure report sends the check to another node, not to its end (attacker: one colluding checker)', async () => {
+      const { store, ingest, scheduler, node, queue, rows, tick } = await setup();
+      const [alice, bob, carol] = [await node('alice'), await node('bob'), await node('carol')];
+      await queue([{ captureId: 'c1', nodeId: alice }]);
+      for (const code of ['TOO_LARGE', 'TOO_MANY_REDIRECTS', 'BLOCKED_ADDRESS', 'TIMEOUT'] as const) {
+        const [lease] = await scheduler.claim(bob, 4);
+        assert.equal(lease?.kind, 'spotcheck', `bob takes it (${code})`);
+        const { outcome } = await ingest.acceptFailure(bob, {
+          leaseId: lease?.leaseId ?? '',
+          jobId: lease?.jobId ?? '',
+          url: lease?.url ?? '',
+          code,
+          message: 'said by bob',
+        });
+        assert.equal(outcome, 'retry', `${code}: the check goes back to the queue`);
+        assert.deepEqual(await rows(), [{ state: 'queued', reason: code.toLowerCase() }]);
+        tick(1000); // past the retry's backoff
+        assert.deepEqual(await scheduler.claim(bob, 4), [], 'not to bob again at once');
+        const [again] = await scheduler.claim(carol, 4);
+        assert.equal(again?.kind, 'spotcheck', 'carol gets it, its task kept');
+        // carol hands it back (stopping): attempts are not spent, bob may try again
+        await store.frontier.handBackNodeLeases(carol);
+        await store.db.run("UPDATE urls SET attempts = 0, avoid_node = NULL WHERE kind = 'spotcheck'");
+      }
       await store.close();
     });
 
