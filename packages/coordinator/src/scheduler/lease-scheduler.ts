@@ -437,10 +437,11 @@ export class LeaseScheduler {
     // not take (on a network of one node, every check) left the pages behind it queued with the node idle and
     // the job never done (issue #14 point 4). Checks this node may not take are stepped over (offset), not
     // re-read each round. A job none of whose pages may go out now (not running, full, over its key's pages
-    // for the day, waiting on its budget) is left out of the rounds after (`stalled`): stepped over row by
-    // row, a job of one key over its day's pages hid every other job's pages on the origin behind its own
-    // until the next UTC day.
+    // for the day, waiting on its budget) is left out of the rounds after (`stalled`; full or over its key's
+    // pages, only its pages: `pagesStalled`, its feeds count no page): stepped over row by row, a job of one
+    // key over its day's pages hid every other job's pages on the origin behind its own until the next UTC day.
     const stalled = new Set<string>();
+    const pagesStalled = new Set<string>();
     for (const queue of ['checks', 'pages'] as const) {
       let offset = 0;
       for (let round = 0; round < 5 && out.length < want; round++) {
@@ -454,11 +455,12 @@ export class LeaseScheduler {
           offset,
           queue,
           queue === 'pages' ? [...stalled] : [],
+          queue === 'pages' ? [...pagesStalled] : [],
         );
         if (rows.length === 0) break;
         for (const { id, jobId, url, kind, detail } of rows) {
           if (out.length >= want) break;
-          if (stalled.has(jobId)) continue;
+          if (stalled.has(jobId) || (kind === 'page' && pagesStalled.has(jobId))) continue;
           if (takedowns.some((t) => takedownMatches(t, url))) {
             const why = 'removed by a takedown (GET /v1/takedowns)';
             // A check ends `failed`, which the not-run sweep records (SpotChecks.endNotRun): skipped, it vanished.
@@ -504,7 +506,7 @@ export class LeaseScheduler {
           const counted = kind === 'page';
           if (!job.running || (counted && job.used >= job.max)) {
             touched.add(jobId);
-            stalled.add(jobId);
+            (job.running ? pagesStalled : stalled).add(jobId);
             continue;
           }
           const verdict = robotsVerdict(host.origin, host.robotsState as RobotsState, host.robotsTxt, url);
@@ -587,7 +589,7 @@ export class LeaseScheduler {
             job.pagesPerDay > 0 &&
             !(await pages.take(job.quotaKey, job.pagesPerDay, want - out.length))
           ) {
-            stalled.add(jobId);
+            pagesStalled.add(jobId);
             continue;
           }
           const { leaseId, deadline } = frontier.newLease(now);
