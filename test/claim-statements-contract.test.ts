@@ -299,11 +299,8 @@ for (const backend of backends()) {
       await store.close();
     });
 
-    // Rows a claim steps over for their job's sake filled its window like the checks above: a job whose key used
-    // its pages for the day hid every other job's pages on the origin until the next UTC day.
-    test('a job over its key’s pages for the day hides no other job’s pages on the origin from a claim', async () => {
-      const { store, node, job } = await setup(1);
-      const n = await node();
+    // A job at http://a.test/capped/ whose key may lease one page a day (its seed, the first claim's).
+    const cappedJob = async (store: Awaited<ReturnType<typeof setup>>['store']) => {
       const key = await store.auth.createApiKey({
         name: 'small',
         tenant: 'default',
@@ -311,10 +308,18 @@ for (const backend of backends()) {
         scopes: ['crawl'],
         pagesPerDay: 1,
       });
-      const capped = await store.frontier.createJob(
+      return store.frontier.createJob(
         { tenant: 'default', apiKeyId: key.id },
         { seed: 'http://a.test/capped/', maxPages: 1000, maxDepth: 1, include: [], exclude: [] },
       );
+    };
+
+    // Rows a claim steps over for their job's sake filled its window like the checks above: a job whose key used
+    // its pages for the day hid every other job's pages on the origin until the next UTC day.
+    test('a job over its key’s pages for the day hides no other job’s pages on the origin from a claim', async () => {
+      const { store, node, job } = await setup(1);
+      const n = await node();
+      const capped = await cappedJob(store);
       await store.db.transaction(async (tx) => {
         const pages = (prefix: string, count: number) =>
           Array.from({ length: count }, (_, i) => ({ url: `http://a.test/${prefix}${i}`, depth: 1 }));
@@ -326,6 +331,29 @@ for (const backend of backends()) {
         leased.map((l) => l.url),
         ['http://a.test/', 'http://a.test/capped/', 'http://a.test/p0', 'http://a.test/p1'],
         'both seeds (the capped key’s one page of the day), then the other job’s pages past the 100 capped ones',
+      );
+      await store.close();
+    });
+
+    // A job left out of a claim's later rounds for its key's pages for the day (or for being full) was left out
+    // whole: its feeds, which count no page, were no longer leased behind its first page (a live collection over
+    // its maker's pages for the day stopped reading its feeds on that origin).
+    test('a job over its key’s pages for the day still has its feeds leased: they count no page', async () => {
+      const { store, node } = await setup(1);
+      const n = await node();
+      const capped = await cappedJob(store);
+      await store.db.transaction(async (tx) => {
+        await store.frontier.enqueue(tx, capped.id, [
+          { url: 'http://a.test/capped/p0', depth: 1 },
+          { url: 'http://a.test/capped/p1', depth: 1 },
+          { url: 'http://a.test/capped/feed.xml', depth: 1, kind: 'feed' },
+        ]);
+      });
+      const leased = await schedulerFor(store).claim(n, 4);
+      assert.deepEqual(
+        leased.map((l) => l.url),
+        ['http://a.test/', 'http://a.test/capped/', 'http://a.test/capped/feed.xml'],
+        'the seeds (the capped key’s one page of the day), then the capped job’s feed past its pages',
       );
       await store.close();
     });

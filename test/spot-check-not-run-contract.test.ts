@@ -25,7 +25,7 @@ for (const backend of backends()) {
     const setup = async (leaseMs = 60_000) => {
       let now = 1_000_000_000;
       const clock = () => now;
-      const { store, blobs } = await ingestStack(backend, {
+      const { store, blobs, ingest } = await ingestStack(backend, {
         politeness: false,
         nodeTimeoutMs: 0,
         leaseMs,
@@ -78,7 +78,7 @@ for (const backend of backends()) {
       const tick = (ms: number) => {
         now += ms;
       };
-      return { store, blobs, checks, scheduler, node, capture, queue, rows, tick };
+      return { store, blobs, ingest, checks, scheduler, node, capture, queue, rows, tick };
     };
 
     test('a check no node may take ends as not run at its deadline, not before, crediting and charging nobody (attacker: a liar alone with its sybils)', async () => {
@@ -261,6 +261,95 @@ for (const backend of backends()) {
       assert.equal(lease?.kind, 'spotcheck', 'carol runs it');
       const row = await store.db.get<{ detail: string }>("SELECT detail FROM urls WHERE kind = 'spotcheck'");
       assert.deepEqual(JSON.parse(row?.detail ?? 'null'), { captureId: 'c1', round: 1, exclude: [alice] });
+      await store.close();
+    });
+
+    // A check the claim skips by the origin's policy (a takedown of its URL; a robots.txt Crawl-delay past what
+    // this coordinator waits, which a node answering the origin's robots.txt can write) was skipped with no
+    // spot_checks row: never run, never said to be, and the draw answered "pending" for good.
+    test('a check skipped by a takedown or a robots.txt Crawl-delay is recorded not run, not vanished', async () => {
+      const { store, checks, scheduler, node, queue, tick } = await setup();
+      const [alice, bob] = [await node('alice'), await node('bob')];
+      await store.db.run(
+        `INSERT INTO hosts (origin, robots_state, robots_txt, policy_at, tdmrep_state, tdmrep_at)
+         VALUES ('http://b.test', 'fetched', ?, ?, 'fetched', ?)`,
+        ['User-agent: *\nCrawl-delay: 86400\n', 1_000_000_000, 1_000_000_000],
+      );
+      await queue([{ captureId: 'c1', nodeId: alice }]);
+      await store.db.transaction(async (tx) => {
+        await tx.run(
+          `INSERT INTO captures (id, job_id, url_id, node_id, lease_id, requested_url, final_url, status,
+             body_sha256, body_length, fetched_at, signed, outcome, created_at)
+           VALUES ('c2', 'j', 0, ?, 'l_c2', 'http://b.test/c2', 'http://b.test/c2', 200, 'x', 0, 0, '{}', 'stored', 0)`,
+          [alice],
+        );
+        await checks.maybeSchedule(tx, { id: 'c2', nodeId: alice, url: 'http://b.test/c2' });
+      });
+      await store.takedowns.add({
+        kind: 'url',
+        value: 'http://a.test/c1',
+        host: 'a.test',
+        reason: 'test',
+        actor: 'admin',
+      });
+      assert.deepEqual(await scheduler.claim(bob, 4), [], 'neither check goes out');
+      tick(60_001); // the not-run sweep's next look
+      await scheduler.claim(bob, 4);
+      const recorded = await store.db.all<Record<string, unknown>>(
+        'SELECT capture_id, round, outcome, charged_node, credited_node FROM spot_checks ORDER BY capture_id',
+      );
+      assert.deepEqual(
+        recorded.map((r) => ({ ...r, round: Number(r.round) })),
+        ['c1', 'c2'].map((id) => ({
+          capture_id: id,
+          round: 1,
+          outcome: NOT_RUN,
+          charged_node: null,
+          credited_node: null,
+        })),
+        'both recorded as not run',
+      );
+      for (const id of ['c1', 'c2'])
+        assert.equal(await checks.checkOfCapture(store.db, id), 'not_run', `the draw of ${id} says not run`);
+      const rows = await store.db.all<{ reason: string; detail: string }>(
+        "SELECT reason, detail FROM urls WHERE kind = 'spotcheck' ORDER BY url",
+      );
+      assert.deepEqual(
+        rows.map((r) => r.reason),
+        [NOT_RUN, NOT_RUN],
+      );
+      assert.match(rows[0]?.detail ?? '', /^failed \(takedown\): /, 'why it was not run is kept');
+      assert.match(rows[1]?.detail ?? '', /^failed \(crawl_delay_too_long\): /, 'why it was not run is kept');
+      await store.close();
+    });
+
+    // A checker's failure report of a kind not retried for pages (TOO_LARGE, TOO_MANY_REDIRECTS, BLOCKED_ADDRESS)
+    // failed the check at once: one checker (broken, or the liar's of another operator) ended it as not run on
+    // its word, where PROTOCOL promises maxAttempts tries. The capture it checks was fetched, so another node tries.
+    test('a checker’s failure report sends the check to another node, not to its end (attacker: one colluding checker)', async () => {
+      const { store, ingest, scheduler, node, queue, rows, tick } = await setup();
+      const [alice, bob, carol] = [await node('alice'), await node('bob'), await node('carol')];
+      await queue([{ captureId: 'c1', nodeId: alice }]);
+      for (const code of ['TOO_LARGE', 'TOO_MANY_REDIRECTS', 'BLOCKED_ADDRESS', 'TIMEOUT'] as const) {
+        const [lease] = await scheduler.claim(bob, 4);
+        assert.equal(lease?.kind, 'spotcheck', `bob takes it (${code})`);
+        const { outcome } = await ingest.acceptFailure(bob, {
+          leaseId: lease?.leaseId ?? '',
+          jobId: lease?.jobId ?? '',
+          url: lease?.url ?? '',
+          code,
+          message: 'said by bob',
+        });
+        assert.equal(outcome, 'retry', `${code}: the check goes back to the queue`);
+        assert.deepEqual(await rows(), [{ state: 'queued', reason: code.toLowerCase() }]);
+        tick(1000); // past the retry's backoff
+        assert.deepEqual(await scheduler.claim(bob, 4), [], 'not to bob again at once');
+        const [again] = await scheduler.claim(carol, 4);
+        assert.equal(again?.kind, 'spotcheck', 'carol gets it, its task kept');
+        // carol hands it back (stopping): attempts are not spent, bob may try again
+        await store.frontier.handBackNodeLeases(carol);
+        await store.db.run("UPDATE urls SET attempts = 0, avoid_node = NULL WHERE kind = 'spotcheck'");
+      }
       await store.close();
     });
 

@@ -507,7 +507,8 @@ for (const backend of backends()) {
       const check = await store.db.get<{ state: string; reason: string }>(
         "SELECT state, reason FROM urls WHERE kind = 'spotcheck'",
       );
-      assert.deepEqual([check?.state, check?.reason], ['skipped', 'crawl_delay_too_long']);
+      // failed, so the not-run sweep records it as not run (spot-check-not-run-contract.test.ts)
+      assert.deepEqual([check?.state, check?.reason], ['failed', 'crawl_delay_too_long']);
       const c = await jobCompliance(store, slow.id);
       assert.deepEqual(
         c.documents.map((d) => [d.kind, d.decision]),

@@ -830,6 +830,9 @@ export class Ingest {
       const lease = l as LeaseRow;
       const now = this.now();
       let outcome: string;
+      // A spot check's capture was fetched: one checker's failure (whatever its code) is no end of the check, or
+      // one checker (broken, or a liar's) ends it not run on its word. Another node tries, maxAttempts in all.
+      const check = lease.kind === 'spotcheck';
       const source = {
         url: lease.url,
         captureId: null,
@@ -859,7 +862,7 @@ export class Ingest {
         await frontier.setTdmRep(tx, lease.origin, null, source);
         await frontier.settle(tx, lease.id, 'failed', f.code.toLowerCase(), f.message);
         outcome = 'failed';
-      } else if (['TIMEOUT', 'CONNECT', 'NETWORK', 'DNS', 'TLS'].includes(f.code)) {
+      } else if (check || ['TIMEOUT', 'CONNECT', 'NETWORK', 'DNS', 'TLS'].includes(f.code)) {
         outcome = await frontier.retryOrFail(
           tx,
           lease.id,
@@ -867,6 +870,7 @@ export class Ingest {
           f.code.toLowerCase(),
           f.message,
           now,
+          check ? sessionNodeId : null,
         );
       } else {
         const reason = f.code === 'TOO_MANY_REDIRECTS' ? 'redirect_loop' : f.code.toLowerCase();

@@ -437,10 +437,11 @@ export class LeaseScheduler {
     // not take (on a network of one node, every check) left the pages behind it queued with the node idle and
     // the job never done (issue #14 point 4). Checks this node may not take are stepped over (offset), not
     // re-read each round. A job none of whose pages may go out now (not running, full, over its key's pages
-    // for the day, waiting on its budget) is left out of the rounds after (`stalled`): stepped over row by
-    // row, a job of one key over its day's pages hid every other job's pages on the origin behind its own
-    // until the next UTC day.
+    // for the day, waiting on its budget) is left out of the rounds after (`stalled`; full or over its key's
+    // pages, only its pages: `pagesStalled`, its feeds count no page): stepped over row by row, a job of one
+    // key over its day's pages hid every other job's pages on the origin behind its own until the next UTC day.
     const stalled = new Set<string>();
+    const pagesStalled = new Set<string>();
     for (const queue of ['checks', 'pages'] as const) {
       let offset = 0;
       for (let round = 0; round < 5 && out.length < want; round++) {
@@ -454,20 +455,17 @@ export class LeaseScheduler {
           offset,
           queue,
           queue === 'pages' ? [...stalled] : [],
+          queue === 'pages' ? [...pagesStalled] : [],
         );
         if (rows.length === 0) break;
         for (const { id, jobId, url, kind, detail } of rows) {
           if (out.length >= want) break;
-          if (stalled.has(jobId)) continue;
+          if (stalled.has(jobId) || (kind === 'page' && pagesStalled.has(jobId))) continue;
           if (takedowns.some((t) => takedownMatches(t, url))) {
-            await frontier.skipByPolicy(
-              tx,
-              id,
-              'takedown',
-              'removed by a takedown (GET /v1/takedowns)',
-              null,
-              null,
-            );
+            const why = 'removed by a takedown (GET /v1/takedowns)';
+            // A check ends `failed`, which the not-run sweep records (SpotChecks.endNotRun): skipped, it vanished.
+            if (kind === 'spotcheck') await frontier.settle(tx, id, 'failed', 'takedown', why);
+            else await frontier.skipByPolicy(tx, id, 'takedown', why, null, null);
             touched.add(jobId);
             continue;
           }
@@ -479,7 +477,8 @@ export class LeaseScheduler {
           if (kind === 'spotcheck') {
             const task = parseSpotCheckTask(detail);
             if (tooSlow) {
-              await this.skipTooSlow(tx, id, host);
+              // failed, not skipped: the not-run sweep records it (a robots.txt a node answered sets the delay)
+              await frontier.settle(tx, id, 'failed', 'crawl_delay_too_long', this.tooSlowDetail(host));
             } else if (!task) {
               await frontier.settle(tx, id, 'failed', 'bad_spot_check');
             } else if (await mayCheck(tx, nodeId, task, nodeFacts)) {
@@ -507,7 +506,7 @@ export class LeaseScheduler {
           const counted = kind === 'page';
           if (!job.running || (counted && job.used >= job.max)) {
             touched.add(jobId);
-            stalled.add(jobId);
+            (job.running ? pagesStalled : stalled).add(jobId);
             continue;
           }
           const verdict = robotsVerdict(host.origin, host.robotsState as RobotsState, host.robotsTxt, url);
@@ -590,7 +589,7 @@ export class LeaseScheduler {
             job.pagesPerDay > 0 &&
             !(await pages.take(job.quotaKey, job.pagesPerDay, want - out.length))
           ) {
-            stalled.add(jobId);
+            pagesStalled.add(jobId);
             continue;
           }
           const { leaseId, deadline } = frontier.newLease(now);
@@ -635,8 +634,18 @@ export class LeaseScheduler {
 
   /** A URL of an origin too slow to crawl is skipped, resting on the robots.txt that asked for the delay. */
   private skipTooSlow(tx: SqlExecutor, id: number, host: HostPolicy): Promise<void> {
-    const detail = `robots.txt asks for Crawl-delay: ${crawlDelayOf(host) / 1000} s; this coordinator waits at most ${this.config.maxCrawlDelayMs / 1000} s (--max-crawl-delay)`;
-    return this.frontier.skipByPolicy(tx, id, 'crawl_delay_too_long', detail, host.robotsDoc, null);
+    return this.frontier.skipByPolicy(
+      tx,
+      id,
+      'crawl_delay_too_long',
+      this.tooSlowDetail(host),
+      host.robotsDoc,
+      null,
+    );
+  }
+
+  private tooSlowDetail(host: HostPolicy): string {
+    return `robots.txt asks for Crawl-delay: ${crawlDelayOf(host) / 1000} s; this coordinator waits at most ${this.config.maxCrawlDelayMs / 1000} s (--max-crawl-delay)`;
   }
 
   /**

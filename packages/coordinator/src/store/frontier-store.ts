@@ -367,17 +367,23 @@ export class FrontierStore {
     offset: number,
     queue: 'checks' | 'pages',
     withoutJobs: readonly string[] = [],
+    withoutPagesOf: readonly string[] = [],
   ): Promise<QueuedUrl[]> {
     const kinds = queue === 'checks' ? "depth = 0 AND kind = 'spotcheck'" : "kind IN ('page', 'feed', 'rsl')";
-    // Jobs the claim found it can lease nothing of for now (full, over their key's pages for the day, waiting
-    // on their budget): left out here, so their queued rows never fill the claim's window (see leasePages).
-    const without = withoutJobs.length ? ` AND job_id NOT IN (${marks(withoutJobs.length)})` : '';
+    // Jobs the claim found it can lease nothing of for now (not running, waiting on their budget), and jobs
+    // none of whose pages it may lease (full, over their key's pages for the day: their feeds count no page):
+    // left out here, so their queued rows never fill the claim's window (see leasePages).
+    const without =
+      (withoutJobs.length ? ` AND job_id NOT IN (${marks(withoutJobs.length)})` : '') +
+      (withoutPagesOf.length
+        ? ` AND NOT (kind = 'page' AND job_id IN (${marks(withoutPagesOf.length)}))`
+        : '');
     const rows = await tx.all<Record<string, unknown>>(
       `SELECT id, job_id, url, kind, detail FROM urls
        WHERE origin = ? AND state = 'queued' AND ${kinds} AND not_before <= ?
          AND (avoid_node IS NULL OR avoid_node <> ?)${without}
        ORDER BY depth, id LIMIT ? OFFSET ?${this.skipLocked}`,
-      [origin, now, nodeId, ...withoutJobs, limit, offset],
+      [origin, now, nodeId, ...withoutJobs, ...withoutPagesOf, limit, offset],
     );
     return rows.map((r) => ({
       id: Number(r.id),
