@@ -264,6 +264,11 @@ for (const backend of backends()) {
       assert.equal(l?.kind, kind, `${kind} lease for ${n.id.slice(0, 6)}`);
       return l as NonNullable<typeof l>;
     };
+    /** robots.txt for every agent with these rules, as a node uploads it. */
+    const robotsFile = (rules: string) => ({
+      body: `User-agent: *\n${rules}\n`,
+      headers: { 'content-type': 'text/plain' },
+    });
     const hostState = (store: Store) =>
       store.db.get<{ robots_state: string; tdmrep_state: string; tdmrep: string | null }>(
         "SELECT robots_state, tdmrep_state, tdmrep FROM hosts WHERE origin = 'http://a.test'",
@@ -356,6 +361,84 @@ for (const backend of backends()) {
       await ingest.acceptCapture(c.id, captureUpload(c, t as never, { status: 404, body: '' }));
       assert.deepEqual(await schedulerFor(store).claim(c.id, 1), []);
       assert.equal((await store.frontier.progress(job.id)).skippedByReason.robots, 1);
+      await store.close();
+    });
+
+    test("one node's Crawl-delay past --max-crawl-delay does not end a site's crawl: a second operator must confirm it", async () => {
+      let now = Date.now();
+      const { store, ingest, node } = await setup({ clock: () => now, maxCrawlDelayMs: 60_000 });
+      const liar = await node('mallory');
+      const liarsTwin = await node('mallory');
+      const honest = await node('alice');
+      const job = await newJob(store);
+      // the liar's robots.txt allows all but asks 100000 s between requests: it would skip every page
+      const r = await policyLease(store, liar, 'robots');
+      const first = await ingest.acceptCapture(
+        liar.id,
+        captureUpload(liar, r as never, robotsFile('Crawl-delay: 100000\nAllow: /')),
+      );
+      assert.deepEqual([first.outcome, first.reason], ['policy', 'awaiting_confirmation']);
+      assert.equal((await hostState(store))?.robots_state, 'unknown');
+      assert.deepEqual(await schedulerFor(store).claim(liarsTwin.id, 1), [], 'not its own operator again');
+      // the real robots.txt, from another operator, keeps the site open: its pages are crawled
+      const r2 = await policyLease(store, honest, 'robots');
+      const real = await ingest.acceptCapture(
+        honest.id,
+        captureUpload(honest, r2 as never, robotsFile('Allow: /')),
+      );
+      assert.equal(real.reason, 'robots');
+      const t = await policyLease(store, honest, 'tdmrep');
+      await ingest.acceptCapture(honest.id, captureUpload(honest, t as never, { status: 404, body: '' }));
+      const [page] = await schedulerFor(store).claim(honest.id, 1);
+      assert.equal(page?.url, 'http://a.test/', 'the site is crawled');
+      assert.equal((await store.frontier.progress(job.id)).skippedByReason.crawl_delay_too_long, undefined);
+      // a day on, robots.txt is fetched again and the site really asks 100000 s: two operators agree, so it stands
+      await ingest.acceptFailure(honest.id, {
+        leaseId: page?.leaseId as string,
+        jobId: job.id,
+        url: 'http://a.test/',
+        code: 'TIMEOUT',
+        message: 'slow',
+      });
+      now += store.frontier.config.policyTtlMs + 1;
+      const r3 = await policyLease(store, liar, 'robots');
+      const again = await ingest.acceptCapture(
+        liar.id,
+        captureUpload(liar, r3 as never, robotsFile('Crawl-delay: 100000\nAllow: /')),
+      );
+      assert.equal(again.reason, 'awaiting_confirmation');
+      const r4 = await policyLease(store, honest, 'robots');
+      const confirmed = await ingest.acceptCapture(
+        honest.id,
+        captureUpload(honest, r4 as never, robotsFile('Crawl-delay: 100000\nAllow: /')),
+      );
+      assert.equal(confirmed.reason, 'robots');
+      // the page is skipped on the confirmed robots.txt, not leased
+      assert.deepEqual(await schedulerFor(store).claim(honest.id, 1), []);
+      assert.equal((await store.frontier.progress(job.id)).skippedByReason.crawl_delay_too_long, 1);
+      await store.close();
+    });
+
+    test("a Crawl-delay within --max-crawl-delay applies at once, on one node's word", async () => {
+      let now = Date.now();
+      const { store, ingest, node } = await setup({ clock: () => now, maxCrawlDelayMs: 60_000 });
+      const only = await node('solo');
+      const job = await newJob(store);
+      const r = await policyLease(store, only, 'robots');
+      const out = await ingest.acceptCapture(
+        only.id,
+        captureUpload(only, r as never, robotsFile('Crawl-delay: 30\nAllow: /')),
+      );
+      assert.equal(out.reason, 'robots');
+      assert.equal((await hostState(store))?.robots_state, 'fetched');
+      now += 30_000;
+      const t = await policyLease(store, only, 'tdmrep');
+      await ingest.acceptCapture(only.id, captureUpload(only, t as never, { status: 404, body: '' }));
+      assert.deepEqual(await schedulerFor(store).claim(only.id, 1), [], 'the delay is kept');
+      now += 30_000;
+      const [page] = await schedulerFor(store).claim(only.id, 1);
+      assert.equal(page?.url, 'http://a.test/');
+      assert.equal((await store.frontier.progress(job.id)).skippedByReason.crawl_delay_too_long, undefined);
       await store.close();
     });
 

@@ -116,12 +116,14 @@ describe('compliance.json', () => {
   test('a Crawl-delay longer than the coordinator waits: nothing but robots.txt is fetched, every URL says why', async () => {
     const site = await startSampleSite({ pages: 10, crawlDelay: 120 });
     after(() => site.close());
+    // a delay past the limit closes the origin: a node of a second operator (its own key) must confirm it
+    const second = await loopbackNode(c.url, join(tmp, 'second-node'));
     const out = join(tmp, 'slow');
-    const compliance = await crawl(site, out);
+    const compliance = await crawl(site, out).finally(() => second.stop());
     assert.deepEqual(
       site.hits.all.map((h) => h.path),
-      ['/robots.txt'],
-      'not even tdmrep.json: no page will be fetched',
+      ['/robots.txt', '/robots.txt'],
+      'robots.txt by two operators, not even tdmrep.json: no page will be fetched',
     );
     const skipped = readJsonl(join(out, 'skipped.jsonl'));
     assert.deepEqual(
@@ -161,6 +163,9 @@ describe('compliance.json', () => {
     const key = (await coord.waitFor(/first API key \(shown once, stored hashed\): (sk_\S+)/))[1] as string;
     const n = swardNode(`http://127.0.0.1:${port}`, join(tmp, 'cli', 'node'));
     after(() => n.kill('SIGKILL'));
+    // a second operator's node (its own key) confirms the closing Crawl-delay
+    const n2 = swardNode(`http://127.0.0.1:${port}`, join(tmp, 'cli', 'node2'));
+    after(() => n2.kill('SIGKILL'));
     const out = join(tmp, 'cli', 'out');
     const crawlProc = sward([
       'crawl',
@@ -181,7 +186,7 @@ describe('compliance.json', () => {
     assert.match(skipped[0].detail, /Crawl-delay: 10 s; this coordinator waits at most 5 s/);
     assert.deepEqual(
       site.hits.all.map((h) => h.path),
-      ['/robots.txt'],
+      ['/robots.txt', '/robots.txt'],
     );
   });
 

@@ -24,6 +24,7 @@ import type { SpotChecks } from '../spot-check/spot-checks.js';
 import { parseSpotCheckTask } from '../spot-check/task.js';
 import type { NodeStanding } from '../store/auth-store.js';
 import type { NewCapture } from '../store/capture-store.js';
+import { crawlDelayTooLong } from '../store/frontier-store.js';
 import { CANCELLED_REASON } from '../store/job-cancel.js';
 import type { SqlExecutor } from '../store/sql-driver.js';
 import type { Store } from '../store/store.js';
@@ -704,10 +705,16 @@ export class Ingest {
             ? body.toString('utf8')
             : null;
       const root = `${l.origin}/`;
-      const closes = robots
-        ? !robotsVerdict(l.origin, robots, text, root).allowed
+      const verdict = robots ? robotsVerdict(l.origin, robots, text, root) : null;
+      // A Crawl-delay past --max-crawl-delay ends the origin's pages and spot checks (crawl_delay_too_long) as
+      // surely as Disallow: /, so one node's word must not set it either.
+      const tooSlow = verdict !== null && crawlDelayTooLong(verdict.crawlDelayMs, frontier.config);
+      const closes = verdict
+        ? !verdict.allowed || tooSlow
         : text !== null && tdmReserved(parseTdmRep(text), root);
-      const said = `${l.kind === 'robots' ? 'robots.txt' : 'tdmrep.json'} answered ${c.status}`;
+      const said = `${l.kind === 'robots' ? 'robots.txt' : 'tdmrep.json'} answered ${c.status}${
+        tooSlow ? ` with Crawl-delay: ${(verdict?.crawlDelayMs ?? 0) / 1000} s` : ''
+      }`;
       if (closes && !(await this.confirmsClosing(tx, l, c.nodeId, `${said}, closing the origin`, now))) {
         await captures.insert(
           tx,

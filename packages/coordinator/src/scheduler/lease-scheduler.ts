@@ -15,6 +15,7 @@ import { mayCheck } from '../spot-check/eligibility.js';
 import { parseSpotCheckTask } from '../spot-check/task.js';
 import {
   crawlDelayOf,
+  crawlDelayTooLong,
   type FrontierStore,
   POLICY_JOB,
   REFUSED,
@@ -629,7 +630,7 @@ export class LeaseScheduler {
 
   /** robots.txt asks for a longer Crawl-delay than this coordinator will wait: the origin is not crawled. */
   private tooSlow(host: HostPolicy): boolean {
-    return crawlDelayOf(host) > this.config.maxCrawlDelayMs;
+    return crawlDelayTooLong(crawlDelayOf(host), this.config);
   }
 
   /** A URL of an origin too slow to crawl is skipped, resting on the robots.txt that asked for the delay. */

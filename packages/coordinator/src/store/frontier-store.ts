@@ -65,6 +65,18 @@ export function crawlDelayOf(host: HostPolicy): number {
   return robotsVerdict(origin, robotsState as RobotsState, robotsTxt, `${origin}/`).crawlDelayMs;
 }
 
+/**
+ * A Crawl-delay longer than this coordinator waits (--max-crawl-delay): the origin is not crawled at all.
+ * One predicate for the scheduler (skips), releaseHost (no delay to wait) and ingest (such an answer closes
+ * the origin, so it needs another operator's confirmation like Disallow: /).
+ */
+export function crawlDelayTooLong(
+  crawlDelayMs: number,
+  config: Pick<SchedulerConfig, 'maxCrawlDelayMs'>,
+): boolean {
+  return crawlDelayMs > config.maxCrawlDelayMs;
+}
+
 export interface NewUrl {
   url: string;
   depth: number;
@@ -689,10 +701,9 @@ export class FrontierStore {
     if (this.config.politeness) {
       const h = await this.hostPolicy(tx, origin);
       const crawlDelay = h ? crawlDelayOf(h) : 0;
-      delayMs =
-        crawlDelay > this.config.maxCrawlDelayMs
-          ? this.config.hostDelayMs
-          : Math.max(crawlDelay, this.config.hostDelayMs);
+      delayMs = crawlDelayTooLong(crawlDelay, this.config)
+        ? this.config.hostDelayMs
+        : Math.max(crawlDelay, this.config.hostDelayMs);
     }
     await tx.run('UPDATE hosts SET busy_until = 0, next_at = ? WHERE origin = ?', [now + delayMs, origin]);
   }
@@ -712,10 +723,9 @@ export class FrontierStore {
       for (const origin of all) {
         const h = policy.get(origin);
         const crawlDelay = h ? crawlDelayOf(h) : 0;
-        const delayMs =
-          crawlDelay > this.config.maxCrawlDelayMs
-            ? this.config.hostDelayMs
-            : Math.max(crawlDelay, this.config.hostDelayMs);
+        const delayMs = crawlDelayTooLong(crawlDelay, this.config)
+          ? this.config.hostDelayMs
+          : Math.max(crawlDelay, this.config.hostDelayMs);
         byDelay.set(delayMs, [...(byDelay.get(delayMs) ?? []), origin]);
       }
     }

@@ -138,8 +138,8 @@ export interface SchedulerConfig {
    */
   maxCrawlDelayMs: number;
   /**
-   * A policy answer that would close an origin (robots.txt unreachable, 5xx or disallowing everything,
-   * tdmrep.json reserving everything) waits this long for a node of another operator to confirm it; only
+   * A policy answer that would close an origin (robots.txt unreachable, 5xx, disallowing everything or asking
+   * a Crawl-delay over maxCrawlDelayMs; tdmrep.json reserving everything) waits this long for a node of another operator to confirm it; only
    * when none came does a second answer from the same operator count.
    */
   policyConfirmMs: number;
