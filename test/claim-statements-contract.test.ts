@@ -264,6 +264,26 @@ for (const backend of backends()) {
       await answeredEndsIt(store, job.id, 'its leased pages keep it open; the checks are no part of it');
     });
 
+    test('a node never reads its own captures’ checks: 100 of them ahead hide no check it may take', async () => {
+      const { store, blobs, node } = await setup(1);
+      const [a, b] = [await node(), await node()];
+      const scheduler = schedulerFor(store);
+      assert.equal((await scheduler.claim(a, 4)).length, 1, 'a holds the job’s only page');
+      const checks = new SpotChecks(blobs, store.captures, { ...defaultSpotCheckConfig, rate: 1 });
+      await store.db.transaction(async (tx) => {
+        for (let i = 0; i < 100; i++)
+          await checks.maybeSchedule(tx, { id: `a${i}`, nodeId: a, url: `http://a.test/old/a${i}` });
+        await checks.maybeSchedule(tx, { id: 'b0', nodeId: b, url: 'http://a.test/old/b0' });
+      });
+      const taken = await scheduler.claim(a, 4);
+      assert.deepEqual(
+        taken.map((l) => l.url),
+        ['http://a.test/old/b0'],
+        'the check of b’s capture, behind 100 of a’s own, goes to a',
+      );
+      await store.close();
+    });
+
     // Issue #14 point 4: with checks queued that the asking node may not take (its own captures'; on a network
     // of one node, all of them), its origin stayed "ready", and every wake of an idle node's long-poll ran a whole
     // claim that leased nothing (an idle one-node coordinator at 0.25 CPU-s a second: docs/BENCHMARKS.md).

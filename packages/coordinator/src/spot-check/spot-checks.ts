@@ -192,13 +192,17 @@ export class SpotChecks {
       new URL(url).origin,
     ]);
     await tx.run(
-      `INSERT INTO urls (job_id, url, origin, kind, depth, state, detail, created_at, updated_at)
-       VALUES (?, ?, ?, 'spotcheck', 0, 'queued', ?, ?, ?) ON CONFLICT (job_id, kind, url) DO NOTHING`,
+      // avoid_node: the node whose capture is checked never takes the check (mayCheck decides), and the claim's
+      // scan then never reads it; stepped over row by row, 80 of one node's checks on an origin hid every check
+      // behind them from that node (on a network of one node, all of them) until they ended as not run.
+      `INSERT INTO urls (job_id, url, origin, kind, depth, state, detail, avoid_node, created_at, updated_at)
+       VALUES (?, ?, ?, 'spotcheck', 0, 'queued', ?, ?, ?, ?) ON CONFLICT (job_id, kind, url) DO NOTHING`,
       [
         `${SPOT_CHECK_JOB_PREFIX}${task.captureId}:${task.round}`,
         url,
         new URL(url).origin,
         JSON.stringify(task),
+        task.exclude[0] ?? null,
         now,
         now,
       ],
