@@ -1,7 +1,7 @@
 import type { BlobStore } from '../blob/blob-store.js';
 import type { CaptureStore } from '../store/capture-store.js';
 import { marks, valuesList } from '../store/multi-row.js';
-import type { SqlDriver, SqlExecutor } from '../store/sql-driver.js';
+import { type SqlDriver, type SqlExecutor, skipLockedClause } from '../store/sql-driver.js';
 import type { CaptureRow } from '../store/types.js';
 import { compareFetches } from './compare-fetches.js';
 import { credibilityScore, type SpotCheckConfig } from './config.js';
@@ -160,7 +160,7 @@ export class SpotChecks {
     const rows = await tx.all<{ id: number; job_id: string }>(
       `SELECT id, job_id FROM urls
        WHERE kind = 'spotcheck' AND ((state = 'queued' AND created_at <= ?) OR state = 'failed')
-       LIMIT ${NOT_RUN_BATCH}${dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : ''}`,
+       LIMIT ${NOT_RUN_BATCH}${skipLockedClause(dialect)}`,
       [now - this.config.notRunAfterMs],
     );
     if (!rows.length) return 0;

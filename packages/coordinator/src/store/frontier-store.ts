@@ -7,7 +7,7 @@ import { handBackNodeLeases, KEEP_TASK, silentLeaseHolders } from './lease-handb
 import { inChunks, marks, valuesList } from './multi-row.js';
 import { PaymentStore, splitPaymentOptions } from './payment-store.js';
 import { insertPolicyDoc, type PolicySource } from './policy-docs.js';
-import type { SqlDriver, SqlExecutor } from './sql-driver.js';
+import { type SqlDriver, type SqlExecutor, skipLockedClause } from './sql-driver.js';
 import type { HostPolicy, Job, JobProgress, LeaseRow, SchedulerConfig, UrlKind } from './types.js';
 
 /**
@@ -105,7 +105,7 @@ export class FrontierStore {
   }
 
   private get skipLocked(): string {
-    return this.db.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+    return skipLockedClause(this.db.dialect);
   }
 
   async createJob(owner: JobOwner, opts: CrawlOptions): Promise<Job> {

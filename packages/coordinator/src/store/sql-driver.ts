@@ -18,3 +18,11 @@ export interface SqlDriver extends SqlExecutor {
   exec(script: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * The clause a claim's SELECT ends with so concurrent transactions skip each other's rows: PostgreSQL locks the
+ * rows read and skips those another transaction holds; SQLite has one writer at a time and no such clause.
+ */
+export function skipLockedClause(dialect: SqlDriver['dialect']): string {
+  return dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+}
