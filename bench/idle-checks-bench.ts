@@ -7,6 +7,8 @@
 //
 // Usage: node --import tsx bench/idle-checks-bench.ts [--bins a/sward.js,b/sward.js] [--pages 120]
 //          [--idle 20] [--rounds 2] [--no-politeness: the coordinator's flag, as the crawl benches run it]
+//          [--postgres: the coordinator on a fresh database of the machine's PostgreSQL (127.0.0.1:5432),
+//           bodies in the run's folder, instead of a SQLite file]
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +16,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSampleSite } from '@sward/testsites';
 import Database from 'better-sqlite3';
+import pg from 'pg';
+import { postgresBackend } from '../test/support/backends.js';
 import { swardCoordinatorArgs, swardNodeArgs } from '../test/support/processes.js';
 import { freePort, startChild, swardCrawlArgs } from './support-proc.js';
 
@@ -28,6 +32,8 @@ const pages = Number(opt('pages', '120'));
 const idleS = Number(opt('idle', '20'));
 const rounds = Number(opt('rounds', '2'));
 const impolite = argv.includes('--no-politeness');
+const onPostgres = argv.includes('--postgres');
+const pgDbs = onPostgres ? postgresBackend() : null;
 const env = { ...process.env, SWARD_LOG_LEVEL: 'warn', SWARD_NODE_LOG_LEVEL: 'warn', NODE_OPTIONS: '' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const children: ChildProcess[] = [];
@@ -43,11 +49,39 @@ const cpuS = (pid: number): number => {
   return (Number(f[11]) + Number(f[12])) / 100;
 };
 
+/** One statement on the run's database, whichever it is (SQLite file or postgres:// URL). */
+async function sql<T>(db: string, statement: string): Promise<T[]> {
+  if (!db.startsWith('postgres')) {
+    const rw = new Database(db);
+    try {
+      const st = rw.prepare(statement);
+      if (st.reader) return st.all() as T[];
+      st.run();
+      return [];
+    } finally {
+      rw.close();
+    }
+  }
+  const c = new pg.Client({ connectionString: db });
+  await c.connect();
+  try {
+    // count(*) is a bigint on PostgreSQL: as a number, as on SQLite
+    return (await c.query(statement)).rows.map((r) => ({ ...r, ...(r.n != null ? { n: Number(r.n) } : {}) }));
+  } finally {
+    await c.end();
+  }
+}
+
 async function once(bin: string) {
   const work = mkdtempSync(join(tmpdir(), 'sward-idle-checks-'));
-  const db = join(work, 'sward.db');
+  const db = pgDbs ? await pgDbs.create() : join(work, 'sward.db');
   const port = await freePort();
-  const coord = start([bin, ...swardCoordinatorArgs(db, port), ...(impolite ? ['--no-politeness'] : [])]);
+  const coord = start([
+    bin,
+    ...swardCoordinatorArgs(db, port),
+    ...(pgDbs ? ['--data-dir', join(work, 'data')] : []),
+    ...(impolite ? ['--no-politeness'] : []),
+  ]);
   const key = (await coord.waitFor(/first API key \(shown once, stored hashed\): (sk_\S+)/))[1] as string;
   const url = `http://127.0.0.1:${port}`;
   const node = start([bin, ...swardNodeArgs(url, work), '--max-concurrent', '4']);
@@ -64,15 +98,15 @@ async function once(bin: string) {
     return (cpuS(pid) - before) / idleS;
   };
   const cpu = await idleCpu();
-  const rw = new Database(db);
-  const q = rw
-    .prepare("SELECT state, count(*) AS n FROM urls WHERE kind = 'spotcheck' GROUP BY state")
-    .all() as { state: string; n: number }[];
+  const q = await sql<{ state: string; n: number }>(
+    db,
+    "SELECT state, count(*) AS n FROM urls WHERE kind = 'spotcheck' GROUP BY state",
+  );
   // The control: the same coordinator idle with no check queued (ended by hand), its floor.
-  rw.prepare(
+  await sql(
+    db,
     "UPDATE urls SET state = 'skipped', reason = 'bench' WHERE kind = 'spotcheck' AND state = 'queued'",
-  ).run();
-  rw.close();
+  );
   await sleep(2000);
   const floor = await idleCpu();
   node.child.kill('SIGINT');
@@ -88,6 +122,14 @@ for (let round = 1; round <= rounds; round++)
     const { cpu, floor, ...rest } = r;
     // CPU-s a second, idle with the checks queued, then with none
     console.log(
-      JSON.stringify({ round, bin, ...rest, cpuPerS: +cpu.toFixed(4), noChecksCpuPerS: +floor.toFixed(4) }),
+      JSON.stringify({
+        round,
+        bin,
+        backend: onPostgres ? 'postgres' : 'sqlite',
+        ...rest,
+        cpuPerS: +cpu.toFixed(4),
+        noChecksCpuPerS: +floor.toFixed(4),
+      }),
     );
   }
+await pgDbs?.cleanup();
