@@ -68,13 +68,6 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   const pageType = type?.type;
   // a page of items: a listing (posts, results) or a collection (a shop's category)
   const itemPage = pageType === 'listing' || pageType === 'collection';
-  // X18PART throw-away: item-page parts on undeclared articles
-  const X = (process.env.X18PART ?? '').split(',');
-  const und =
-    pageType === 'article' &&
-    (type?.confidence ?? 1) < 0.75 &&
-    !type?.signals.some((s) => DECLARED_ARTICLE.test(s));
-  const part = (k: string) => itemPage || (und && (X.includes(k) || X.includes('all')));
   const body = firstByName(doc, 'body') ?? firstByName(doc, 'html') ?? wrapRoot(doc);
   unwrapServerNoscript(body);
   // not yet on product pages: there the buy-box rules take the lowest box holding the first <h1>, and a
@@ -113,13 +106,13 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
     : undefined;
   // so is the box of a listing's or collection's run of item cards, and the boxes around it (a shop's product
   // grid inside its "pagination" box); not what the cards hold
-  const runBox = part('runbox') ? findItemList(body, pre)?.el : undefined;
+  const runBox = itemPage ? findItemList(body, pre)?.el : undefined;
   // a listing's or collection's own heading box (its <h1>, the list's introduction) is kept whatever its class
   // says ("taxonomy-header", "hero-banner"): a site's logo heading is a link, and is not the list's
-  const h1 = part('listhead') ? firstByName(body, 'h1') : null;
+  const h1 = itemPage ? firstByName(body, 'h1') : null;
   const listHead = h1 && !firstByName(h1, 'a') && !within(h1, 'a') ? h1 : null;
   // a listing's cards keep their own headers (the item's linked title), whatever the class says
-  const cardHeaders = part('cardheaders') ? itemParts([body], pre, cardHeaderKind) : undefined;
+  const cardHeaders = itemPage ? itemParts([body], pre, cardHeaderKind) : undefined;
   // never drop by class name a node holding most of the page's paragraphs (e.g. "Page-ad-margins" wrappers)
   const changed = cleanTree(
     body,
@@ -169,7 +162,7 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   // product or service page found without it is still headed by its first <h1>: what it sells
   const anchored = !!anchors && nodes.some((n) => holdsAnchor(n, anchors));
   const article = pageType === 'article' && !!type?.signals.some((s) => DECLARED_ARTICLE.test(s));
-  const linky = part('linky') || listed !== null;
+  const linky = itemPage || listed !== null;
   const mode = pruneMode(type);
   // a template's unfilled sections (shops and service pages are built from them)
   if (pageType === 'product' || pageType === 'service' || pageType === 'collection')
@@ -183,26 +176,23 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
     mode,
     article ? KIND_SHARE_ARTICLE : undefined,
     // a listing's items keep their titles (each card's <header> or <h1>)
-    linky || (und && X.includes('lprune'))
-      ? itemParts(nodes, stats, (e) => titleKind(discardKind(e, mode)))
-      : undefined,
+    linky ? itemParts(nodes, stats, (e) => titleKind(discardKind(e, mode))) : undefined,
   );
   // the copy the cleaning and pruning removed from inside the chosen sections comes back
   restoreCopy(nodes, copy);
   const drawn = renderBlocks(nodes);
   // a thread's linked user names, each before a post, are not teaser titles
   // a listing's or collection's cards each end in the same "View Details" or "Add to cart"
-  const rendered =
-    linky || (und && X.includes('lrender'))
-      ? withoutCardActions(drawn)
-      : pageType === 'forum'
-        ? drawn.filter(keepBlock)
-        : keepBlocks(drawn, copy.length ? linkedCopy(copy) : undefined);
+  const rendered = linky
+    ? withoutCardActions(drawn)
+    : pageType === 'forum'
+      ? drawn.filter(keepBlock)
+      : keepBlocks(drawn, copy.length ? linkedCopy(copy) : undefined);
   // articles repeat runs of paragraphs on purpose (a meal plan per week); shops by accident
   const shop = pageType === 'product' || pageType === 'collection' || pageType === 'service';
   const unrepeated = shop ? once(rendered) : rendered;
   // a listing's cards drawn twice over (one copy a screen size)
-  const single = part('adjrep') ? withoutAdjacentRepeats(unrepeated) : unrepeated;
+  const single = itemPage ? withoutAdjacentRepeats(unrepeated) : unrepeated;
   const blocks = pageType === 'product' ? withoutRepeats(single) : single;
   if (pageType === 'product' && !anchored && unrenderedShell(blocks, product?.name))
     return { blocks: [], nodes: [], shell: true };
@@ -306,7 +296,7 @@ function withItemList(
   if (!list) return null;
   const chosen = nodes.reduce((n, e) => n + (stats.get(e)?.chars ?? 0), 0);
   // a list the page declares in its JSON-LD is its content, whatever else it calls itself
-  const linky0 = declared !== null || type.type === 'listing' || type.type === 'collection';
+  const linky = declared !== null || type.type === 'listing' || type.type === 'collection';
   // a "forum" with no post boxes is one by its URL alone (/topic/ is also a news tag page), unless its URL
   // numbers the thread: then it is a board whose post boxes we do not know, and its run of links (similar
   // threads, the members online) is not its content
@@ -324,13 +314,6 @@ function withItemList(
     type.confidence < 0.75 &&
     !ogArticle &&
     !type.signals.some((s) => SCHEMA_ARTICLE.test(s));
-  const xw =
-    /withlist|all/.test(process.env.X18PART ?? '') &&
-    undeclared &&
-    type.type === 'article' &&
-    !ogArticle &&
-    !type.signals.includes('og:article');
-  const linky = linky0 || xw;
   // the chosen box already holds the run: it is kept, link-headed items and all, when the run is most of it
   if (nodes.some((n) => n === list.el || contains(n, list.el)))
     return (linky || undeclared) && list.chars >= chosen * 0.5 ? nodes : null;

@@ -116,9 +116,7 @@ function extractFrom(
   if (flattened || shallow.limited) warnings.push('deeply-nested');
   const ld = jsonLdObjects(doc);
   const meta = readMetadata(doc, opts.url, ld);
-  let pageType = detectPageType(doc, ld, meta.ogType, opts.url ?? meta.canonicalUrl ?? undefined);
-  // X18FORCE throw-away
-  if (process.env.X18FORCE) pageType = { ...pageType, type: process.env.X18FORCE as typeof pageType.type };
+  const pageType = detectPageType(doc, ld, meta.ogType, opts.url ?? meta.canonicalUrl ?? undefined);
   const structured = structuredData(ld);
   const pageBase = meta.canonicalUrl && opts.url === undefined ? meta.canonicalUrl : opts.url;
   // <base href> changes what relative links mean, as in a browser; a bad one is ignored.

@@ -287,10 +287,6 @@ export function detectPageType(
     total += s[t];
     if (s[t] > s[best]) best = t;
   }
-  if (process.env.X18TIE && best === 'article' && s.article === 2) {
-    const only = process.env.X18TIE.split(',');
-    for (const t of PAGE_TYPES) if (t !== 'article' && s[t] === s.article && only.includes(t)) best = t;
-  }
   const confidence = s[best] / Math.max(total, 4);
   return { type: best, confidence: Math.round(confidence * 100) / 100, signals };
 }
