@@ -4,7 +4,9 @@
 // idle and signed in (after an optional warm-up job on another site) and dumped when the job is done.
 //
 // Usage: node --import tsx bench/node-callgrind.ts [--bin packages/cli/bin/sward.js] [--pages 300]
-//          [--warm 300: pages of a first job before counting] [--out DIR] [-- node flags…]
+//          [--warm 300: pages of a first job before counting] [--out DIR] [--full-day] [-- node flags…]
+//        --full-day: the node starts with a byte-budget state file holding a day of traffic (a bucket for each
+//        of the last 1,440 minutes), as a node that has run a day has
 //        SWARD_CG_PLAIN=1: the node without valgrind, its stdout in DIR/node.out (e.g. -- --trace-opt);
 //        with SWARD_CG_WRAP="strace -f -c -o FILE", under that command instead; SWARD_CG_ATTACH="perf record
 //        -e cpu-clock -g -p {pid} -o FILE" (with -- --perf-basic-prof): that command over the counted job alone
@@ -33,6 +35,11 @@ const outDir = opt('out', mkdtempSync(join(tmpdir(), 'sward-node-cg-')));
 const plain = process.env.SWARD_CG_PLAIN === '1';
 const work = join(outDir, 'work');
 mkdirSync(work, { recursive: true });
+if (own.includes('--full-day')) {
+  const minute = Math.floor(Date.now() / 60_000);
+  const buckets = Array.from({ length: 1440 }, (_, i) => [minute - 1439 + i, 1000]);
+  writeFileSync(join(work, 'state.json'), JSON.stringify({ v: 1, buckets }));
+}
 const env = { ...process.env, SWARD_LOG_LEVEL: 'warn', SWARD_NODE_LOG_LEVEL: 'warn', NODE_OPTIONS: '' };
 
 const start = (cmd: string, args: string[]) => startChild(cmd, args, env, children);

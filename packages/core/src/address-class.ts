@@ -107,8 +107,27 @@ function embeddedV4(ip: ipaddr.IPv6, range: string): ipaddr.IPv4 | null {
   return null;
 }
 
+/*
+ * Verdicts by the exact text asked about: a node asks about the same few addresses for every page (each
+ * hop's host, each DNS answer), and ipaddr.js's parse and range table were ~1.5 % of a node's CPU
+ * (docs/BENCHMARKS.md, session 18, nodes). The verdict is a pure function of the text; frozen, since every
+ * caller gets the same object. Emptied when full, so a stream of distinct addresses cannot grow it.
+ */
+const verdicts = new Map<string, AddressVerdict | null>();
+const MAX_VERDICTS = 1024;
+
 /** Classifies an IP literal; null when `host` is not one. */
 export function classifyAddress(host: string): AddressVerdict | null {
+  let v = verdicts.get(host);
+  if (v !== undefined) return v;
+  v = classifyUncached(host);
+  if (v) Object.freeze(v);
+  if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+  verdicts.set(host, v);
+  return v;
+}
+
+function classifyUncached(host: string): AddressVerdict | null {
   const ip = parseIpLiteral(host);
   if (!ip) return null;
   if (ip.kind() === 'ipv4') return classifyV4(ip as ipaddr.IPv4);

@@ -71,3 +71,33 @@ test('a lease ask travels in the head; one outside 1..64 refuses the frame whole
       JSON.stringify(lease),
     );
 });
+
+test("a batch's bytes are JSON.stringify's head and the bodies; a capture's own text goes in as it is", () => {
+  const frame = (head: unknown, bodies: Buffer[]) => {
+    const json = Buffer.from(JSON.stringify(head));
+    const p = Buffer.alloc(4);
+    p.writeUInt32BE(json.length);
+    return Buffer.concat([p, json, ...bodies]);
+  };
+  const unicode = { capture: { v: 1, n: 'é ✓ \u2028 "q"' }, signature: 'sü', body: Buffer.from('ü') };
+  const odd = { capture: undefined, signature: undefined, body: Buffer.from('x') };
+  for (const [list, lease] of [
+    [items, null],
+    [items, { max: 7 }],
+    [[unicode, odd], { max: 1 }],
+  ] as const) {
+    const expected = frame(
+      {
+        v: 1,
+        captures: list.map((i) => ({ capture: i.capture, signature: i.signature, bodyBytes: i.body.length })),
+        ...(lease ? { lease } : {}),
+      },
+      list.map((i) => i.body),
+    );
+    assert.deepEqual(encodeCaptureBatch(list, lease), expected);
+  }
+  // captureJson is written in place of the capture's serialisation: key order as given
+  const withText = encodeCaptureBatch([{ ...items[0], captureJson: '{"n":"a","v":1}' } as (typeof items)[0]]);
+  assert.ok(withText.includes(Buffer.from('{"capture":{"n":"a","v":1},"signature":"sa","bodyBytes":10}')));
+  assert.deepEqual(readCaptureBatch(withText).items[0]?.capture, { n: 'a', v: 1 });
+});

@@ -22,6 +22,12 @@ export interface CaptureBatchItem {
   capture: unknown;
   signature: unknown;
   body: Uint8Array;
+  /**
+   * encodeCaptureBatch only: `capture`'s JSON text, written into the head as it is instead of serialising
+   * the capture again (a node has it from signing, signCaptureText). It must be the JSON of this very
+   * capture (any key order): it is what the coordinator reads and checks the signature against.
+   */
+  captureJson?: string;
 }
 
 /** A batch's ask for the node's next leases, answered with the captures (docs/PROTOCOL.md). */
@@ -43,17 +49,28 @@ export function encodeCaptureBatch(
   items: readonly CaptureBatchItem[],
   lease: CaptureBatchLeaseAsk | null = null,
 ): Buffer {
-  const head = Buffer.from(
-    JSON.stringify({
-      v: 1,
-      captures: items.map((i) => ({ capture: i.capture, signature: i.signature, bodyBytes: i.body.length })),
-      ...(lease ? { lease: { max: lease.max } } : {}),
-    }),
-    'utf8',
-  );
-  const prefix = Buffer.alloc(4);
-  prefix.writeUInt32BE(head.length, 0);
-  return Buffer.concat([prefix, head, ...items.map((i) => i.body)]);
+  // The head's text, the same as JSON.stringify({ v: 1, captures: [{ capture, signature, bodyBytes }], lease? })
+  // but with each capture's own JSON text where the caller has it.
+  let text = '{"v":1,"captures":[';
+  let bodies = 0;
+  items.forEach((i, n) => {
+    const capture = i.captureJson ?? JSON.stringify(i.capture);
+    // a property JSON.stringify would leave out (undefined) is left out here too
+    const sig = i.signature === undefined ? undefined : JSON.stringify(i.signature);
+    text += `${n === 0 ? '' : ','}{${capture === undefined ? '' : `"capture":${capture},`}${sig === undefined ? '' : `"signature":${sig},`}"bodyBytes":${i.body.length}}`;
+    bodies += i.body.length;
+  });
+  text += lease ? `],"lease":{"max":${JSON.stringify(lease.max)}}}` : ']}';
+  const headLength = Buffer.byteLength(text, 'utf8');
+  // one buffer for the whole frame: the head written into it, then each body copied once
+  const frame = Buffer.allocUnsafe(4 + headLength + bodies);
+  frame.writeUInt32BE(headLength, 0);
+  let at = 4 + frame.write(text, 4, 'utf8');
+  for (const i of items) {
+    frame.set(i.body, at);
+    at += i.body.length;
+  }
+  return frame;
 }
 
 const bad = (what: string) => new CoreError('INVALID_SCHEMA', `capture batch: ${what}`);

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { canonicalBytes } from './canonical-json.js';
+import { canonicalBytes, canonicalJson } from './canonical-json.js';
 import {
   capturePrefixedLeaf,
   parseSignedCaptureWith,
@@ -34,9 +34,25 @@ export {
 };
 
 export function signCapture(identity: Identity, capture: Capture): SignedCapture {
+  return signCaptureText(identity, capture).signed;
+}
+
+/**
+ * signCapture that also returns the canonical JSON text it signed (RFC 8785), for a caller that writes the
+ * capture out again (a node's spool and upload batch) and would otherwise serialise it once more each time.
+ * The text is the capture as it was signed: a caller that keeps it must keep the capture from changing.
+ */
+export function signCaptureText(
+  identity: Identity,
+  capture: Capture,
+): { signed: SignedCapture; captureJson: string } {
   if (capture.nodeId !== identity.id)
     throw new CoreError('BAD_KEY', `capture names node ${capture.nodeId} but is signed by ${identity.id}`);
-  return { capture, signature: signBytes(identity, canonicalBytes(capture)) };
+  const captureJson = canonicalJson(capture);
+  return {
+    signed: { capture, signature: signBytes(identity, Buffer.from(captureJson, 'utf8')) },
+    captureJson,
+  };
 }
 
 // z.compile: a generated fast path for valid input; anything it rejects goes to the ordinary parser, so

@@ -121,3 +121,19 @@ test('host names are not IP addresses', () => {
   assert.equal(classifyAddress('example.com'), null);
   assert.equal(classifyAddress('1.2.3.4.5'), null);
 });
+
+test('verdicts are remembered but cannot be changed by a caller: a later check of the address still refuses it', () => {
+  for (const address of ['169.254.169.254', '10.0.0.1', '::ffff:127.0.0.1']) {
+    const first = classifyAddress(address);
+    assert.ok(first);
+    const range = first.range;
+    assert.throws(() => {
+      (first as { range: string }).range = 'public';
+    }, TypeError);
+    assert.equal(classifyAddress(address)?.range, range);
+    assert.throws(() => assertAllowedAddress(address, { allowPrivate: false }), /BLOCKED|refusing/);
+  }
+  // many distinct addresses: the memo is bounded, and answers stay right past its size
+  for (let i = 0; i < 3000; i++) assert.equal(classifyAddress(`8.8.${i >> 8}.${i & 255}`)?.range, 'public');
+  assert.equal(classifyAddress('10.0.0.1')?.range, 'private');
+});

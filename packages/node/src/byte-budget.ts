@@ -35,6 +35,14 @@ export class ByteBudget {
   private readonly buckets = new Map<number, number>();
   private dirty = false;
   private timer: NodeJS.Timeout | null = null;
+  /*
+   * The two window sums as of minute `sumsAt`, kept up by consume() within that minute and counted again
+   * from the buckets once the minute changes: a node asks for them several times a page (every chunk,
+   * every lease decision), and counting a day's 1,440 buckets each time would cost more than the page.
+   */
+  private sumsAt = Number.NaN;
+  private hourSum = 0;
+  private daySum = 0;
 
   constructor(
     private readonly caps: ByteCaps,
@@ -46,14 +54,19 @@ export class ByteBudget {
 
   used(): { lastHour: number; lastDay: number } {
     const m = Math.floor(this.now() / MINUTE);
-    let lastHour = 0;
-    let lastDay = 0;
-    for (const [minute, bytes] of this.buckets) {
-      const age = m - minute;
-      if (age < DAY_MINUTES) lastDay += bytes;
-      if (age < HOUR_MINUTES) lastHour += bytes;
+    if (m !== this.sumsAt) {
+      let lastHour = 0;
+      let lastDay = 0;
+      for (const [minute, bytes] of this.buckets) {
+        const age = m - minute;
+        if (age < DAY_MINUTES) lastDay += bytes;
+        if (age < HOUR_MINUTES) lastHour += bytes;
+      }
+      this.sumsAt = m;
+      this.hourSum = lastHour;
+      this.daySum = lastDay;
     }
-    return { lastHour, lastDay };
+    return { lastHour: this.hourSum, lastDay: this.daySum };
   }
 
   /** Bytes still allowed right now (Infinity without caps); 0 means the cap is reached. */
@@ -68,6 +81,11 @@ export class ByteBudget {
   consume(bytes: number): boolean {
     const m = Math.floor(this.now() / MINUTE);
     this.buckets.set(m, (this.buckets.get(m) ?? 0) + bytes);
+    // this minute's bucket is in both windows; sums of another minute are counted again when asked
+    if (m === this.sumsAt) {
+      this.hourSum += bytes;
+      this.daySum += bytes;
+    } else this.sumsAt = Number.NaN;
     this.dirty = true;
     this.scheduleFlush();
     return this.withinCaps();
@@ -107,6 +125,7 @@ export class ByteBudget {
     if (!this.stateFile || !this.dirty) return;
     const m = Math.floor(this.now() / MINUTE);
     for (const minute of this.buckets.keys()) if (m - minute >= DAY_MINUTES) this.buckets.delete(minute);
+    this.sumsAt = Number.NaN;
     const state: StateFile = { v: 1, buckets: [...this.buckets] };
     mkdirSync(dirname(this.stateFile), { recursive: true });
     const tmp = `${this.stateFile}.${process.pid}.tmp`;

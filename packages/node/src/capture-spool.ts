@@ -2,6 +2,7 @@ import { closeSync, ftruncateSync, openSync, unlinkSync, writevSync } from 'node
 import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkCaptureBody, type SignedCapture, verifySignedCapture } from '@sward/core/node-side';
+import { captureJsonOf } from './capture-text.js';
 
 /** A finished capture waiting for the coordinator's answer. */
 export interface SpooledCapture {
@@ -135,12 +136,8 @@ export class CaptureSpool {
    * False when it would pass the size bound: nothing is written.
    */
   async put(c: SpooledCapture): Promise<boolean> {
-    const header = JSON.stringify({
-      leaseId: c.leaseId,
-      capture: c.signed.capture,
-      signature: c.signed.signature,
-      bytes: c.body.length,
-    });
+    // JSON.stringify({ leaseId, capture, signature, bytes }), with the capture's text as it was signed
+    const header = `{"leaseId":${JSON.stringify(c.leaseId)},"capture":${captureJsonOf(c.signed.capture)},"signature":${JSON.stringify(c.signed.signature)},"bytes":${c.body.length}}`;
     // header and body written by one call: the body is not copied into a record-sized buffer
     const head = Buffer.from(`${header}\n`, 'utf8');
     const length = head.length + c.body.length;

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { registerOperatorRequestSchema } from '@sward/core';
 import {
+  type Capture,
   checkCaptureBody,
   type Enrolment,
   ed25519Jwk,
@@ -83,7 +84,16 @@ export function signedCapture(
   lease: Pick<Lease, 'leaseId' | 'jobId' | 'url'>,
   body: Buffer,
 ): { signed: SignedCapture; body: Buffer } {
-  const signed = signCapture(node, {
+  return { signed: signCapture(node, captureFor(node, lease, body)), body };
+}
+
+/** The capture signedCapture signs, unsigned. */
+export function captureFor(
+  node: Identity,
+  lease: Pick<Lease, 'leaseId' | 'jobId' | 'url'>,
+  body: Buffer,
+): Capture {
+  return {
     v: 1,
     nodeId: node.id,
     leaseId: lease.leaseId,
@@ -99,8 +109,7 @@ export function signedCapture(
     fetchEnd: new Date().toISOString(),
     tlsCertSha256: null,
     ip: '127.0.0.1',
-  });
-  return { signed, body };
+  };
 }
 
 export async function startFakeCoordinator(): Promise<FakeCoordinator> {

@@ -13,9 +13,9 @@ import {
   SIGNED_HEADERS,
   type SignedCapture,
   sha256Hex,
-  signCapture,
 } from '@sward/core/node-side';
 import type { IncomingHttpHeaders } from 'undici/types/header.js';
+import { signFrozenCapture } from './capture-text.js';
 import { type ConnectionPool, sharedConnections } from './connection-pool.js';
 import { type FetchFailureCode, NodeError } from './errors.js';
 import { failureCodeOf, messageOf } from './fetch-errors.js';
@@ -305,5 +305,6 @@ function sign(
     ip: hop.facts.ip ?? '',
     ...(job.access ? { access: accessOf(hop) } : {}),
   };
-  return { signed: signCapture(opts.identity, capture), body };
+  // frozen: the spool and the upload batch write the text signed here (capture-text.ts)
+  return { signed: signFrozenCapture(opts.identity, capture), body };
 }

@@ -2,8 +2,8 @@ import { lookup } from 'node:dns/promises';
 import {
   assertAllowedAddress,
   assertAllowedHostName,
+  classifyAddress,
   type GuardOptions,
-  parseIpLiteral,
 } from './address-guard.js';
 import { NodeError } from './errors.js';
 import { failureCodeOf, messageOf } from './fetch-errors.js';
@@ -28,8 +28,8 @@ export async function resolveCheckedTarget(
   opts: GuardOptions & { resolver: Resolver },
 ): Promise<PinnedTarget> {
   const hostname = urlHostname.startsWith('[') ? urlHostname.slice(1, -1) : urlHostname;
-  const literal = parseIpLiteral(hostname);
-  if (literal) {
+  // classifyAddress, not parseIpLiteral: its verdict is remembered, and assertAllowedAddress asks again
+  if (classifyAddress(hostname)) {
     const v = assertAllowedAddress(hostname, opts);
     return { hostname, addresses: [{ address: v.address, family: v.family }] };
   }
