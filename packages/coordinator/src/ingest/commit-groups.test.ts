@@ -41,3 +41,52 @@ test('without gathering, each item commits alone and at once', async () => {
   assert.deepEqual(await Promise.all([g.submit(1), g.submit(2)]), [2, 4]);
   assert.deepEqual(groups, [[1], [2]]);
 });
+
+const turns = async (n: number) => {
+  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+};
+
+test('a group waits for an item announced as arriving, and commits with it', async () => {
+  const { groups, commit } = recorder();
+  const g = new CommitGroups(commit, true, 600_000);
+  const submitted = g.arriving();
+  const first = g.submit(1);
+  await turns(5);
+  assert.deepEqual(groups, [], 'held while the announced item is on its way');
+  const second = g.submit(2);
+  submitted();
+  submitted(); // a second call does nothing
+  assert.equal(g.arrivingCount, 0);
+  assert.deepEqual(await Promise.all([first, second]), [2, 4]);
+  assert.deepEqual(groups, [[1, 2]]);
+});
+
+test('an announced item given up without a submit releases the group at once', {
+  timeout: 30_000,
+}, async () => {
+  const { groups, commit } = recorder();
+  const g = new CommitGroups(commit, true, 600_000);
+  const givenUp = g.arriving();
+  const first = g.submit(1);
+  await turns(3);
+  givenUp();
+  assert.equal(await first, 2);
+  assert.deepEqual(groups, [[1]]);
+});
+
+test('the hold ends after holdMs when an announced item never comes', { timeout: 30_000 }, async () => {
+  const { groups, commit } = recorder();
+  const g = new CommitGroups(commit, true, 20);
+  g.arriving();
+  assert.deepEqual(await Promise.all([g.submit(1), g.submit(2)]), [2, 4]);
+  assert.deepEqual(groups, [[1, 2]]);
+  assert.equal(g.arrivingCount, 1);
+});
+
+test('without gathering, an announced item holds nothing', async () => {
+  const { groups, commit } = recorder();
+  const g = new CommitGroups(commit, false, 600_000);
+  g.arriving();
+  assert.equal(await g.submit(1), 2);
+  assert.deepEqual(groups, [[1]]);
+});
