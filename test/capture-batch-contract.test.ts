@@ -468,43 +468,6 @@ for (const backend of backends()) {
       await store.close();
     });
 
-    test("a batch ready to commit waits for another node's batch still being checked: one transaction on SQLite", async () => {
-      const { store, ingest, node, blobs } = await setup();
-      const { job, lease } = await fiveLeases(store, ingest, node);
-      const other = await secondNode(store, job.id, ['/f']);
-      const [f] = await schedulerFor(store).claim(other.id, 1);
-      // The other node's body is written like any other, then its batch waits (as on a slow disk) until this
-      // node's batch has reached its commit and that turn of the event loop has ended: without the hold, this
-      // node's batch would then have committed alone.
-      const put = blobs.put.bind(blobs);
-      let mineWritten: () => void = () => {};
-      const mineDone = new Promise<void>((r) => {
-        mineWritten = r;
-      });
-      const theirBody = sha256Hex(Buffer.from(page('f')));
-      blobs.put = async (hash, body) => {
-        const r = await put(hash, body);
-        if (hash !== theirBody) mineWritten();
-        else {
-          await mineDone;
-          for (let i = 0; i < 4; i++) await new Promise((t) => setImmediate(t));
-        }
-        return r;
-      };
-      const transactions = countTransactions(store);
-      const [a, b] = await Promise.all([
-        ingest.acceptBatch(node.id, [item(node, lease('/a'), { body: page('a') })]),
-        ingest.acceptBatch(other.id, [item(other, f as Lease, { body: page('f') })]),
-      ]);
-      assert.deepEqual(
-        [...a, ...b].map((r) => r.accepted && r.outcome),
-        ['stored', 'stored'],
-      );
-      assert.equal(transactions(), backend.name === 'sqlite' ? 1 : 2, 'transactions for the two batches');
-      assert.equal((await store.frontier.getJob(job.id))?.stored, 3);
-      await store.close();
-    });
-
     test("a lease claim and another node's batch that reach their commit together share one transaction on SQLite", async () => {
       const { store, ingest, node } = await setup();
       const { job, lease } = await fiveLeases(store, ingest, node);

@@ -76,13 +76,6 @@ export type BatchResult =
   | ({ accepted: true } & IngestResult)
   | { accepted: false; error: { code: string; message: string } };
 
-/**
- * How long a group of capture batches (and lease claims) ready to commit waits, at most, for another batch
- * still being checked (SQLite; commit-groups.ts): that batch would otherwise open its own transaction a few
- * milliseconds later, with its own BEGIN/COMMIT, WAL pages and one statement per table.
- */
-const GROUP_HOLD_MS = 5;
-
 /** RFC 9309 §2.5: crawlers must parse at least 500 KiB of robots.txt; we keep that much. */
 const ROBOTS_MAX = 500 * 1024;
 /** RSL licences are small XML files; a larger answer is cut there (and then does not parse: no licence). */
@@ -110,7 +103,6 @@ export class Ingest {
     this.batchCommits = new CommitGroups(
       (batches) => this.store.db.transaction((tx) => this.commitBatches(tx, batches)),
       store.db.dialect === 'sqlite',
-      GROUP_HOLD_MS,
     );
   }
 
@@ -144,22 +136,6 @@ export class Ingest {
     standing?: NodeStanding,
     last?: (tx: SqlExecutor) => Promise<void>,
   ): Promise<BatchResult[]> {
-    // A group of batches waiting for their commit waits for this one too (GROUP_HOLD_MS at most).
-    const submitted = this.batchCommits.arriving();
-    try {
-      return await this.checkAndCommit(sessionNodeId, items, submitted, standing, last);
-    } finally {
-      submitted();
-    }
-  }
-
-  private async checkAndCommit(
-    sessionNodeId: string,
-    items: readonly CaptureBatchItem[],
-    submitted: () => void,
-    standing?: NodeStanding,
-    last?: (tx: SqlExecutor) => Promise<void>,
-  ): Promise<BatchResult[]> {
     await this.requireActiveNode(sessionNodeId, standing);
     const out: BatchResult[] = new Array(items.length);
     const verified: [number, Verified, Buffer][] = [];
@@ -188,9 +164,7 @@ export class Ingest {
       }
     }
     if (!pages.length) return out;
-    const committed = this.batchCommits.submit({ pages, last });
-    submitted();
-    for (const [i, r] of await committed) out[i] = r;
+    for (const [i, r] of await this.batchCommits.submit({ pages, last })) out[i] = r;
     if (pages.some(([i, p]) => out[i]?.accepted && p.verdict.outcome === 'stored' && p.verdict.extractLater))
       this.onExtractionQueued();
     return out;
