@@ -18,6 +18,10 @@ if (out && process.argv[1]) {
   // statements a page costs, not only how many): `whole` the process's life, `untilLastCapture` up to the
   // crawl's last INSERT INTO captures (start-up and the crawl, not the output phase)
   const texts = process.env.SWARD_BENCH_SQL_TEXTS ? new Map() : null;
+  // and, with texts, the wall time of each statement's call (µs, process.hrtime around the native step and
+  // its rows' conversion; on a loaded machine it counts waits for a core too): where a page's SQL time goes
+  const times = texts ? new Map() : null;
+  let crawledTimes = null;
   // the counts as they were at the last capture insert: the crawl's statements without the output phase's
   let crawled = null;
   const probe = new Database(':memory:');
@@ -30,16 +34,32 @@ if (out && process.argv[1]) {
       if (texts) texts.set(this.source, (texts.get(this.source) ?? 0) + 1);
       if (this.source.startsWith('INSERT INTO captures')) {
         captureInserts++;
-        if (texts) crawled = new Map(texts);
+        if (texts) {
+          crawled = new Map(texts);
+          crawledTimes = new Map(times);
+        }
       }
-      return f.apply(this, a);
+      if (!times) return f.apply(this, a);
+      const t0 = process.hrtime.bigint();
+      try {
+        return f.apply(this, a);
+      } finally {
+        const us = Number(process.hrtime.bigint() - t0) / 1000;
+        times.set(this.source, (times.get(this.source) ?? 0) + us);
+      }
     };
   }
   const exec = Database.prototype.exec;
   Database.prototype.exec = function (...a) {
     statements++;
     if (texts) texts.set(a[0], (texts.get(a[0]) ?? 0) + 1);
-    return exec.apply(this, a);
+    if (!times) return exec.apply(this, a);
+    const t0 = process.hrtime.bigint();
+    try {
+      return exec.apply(this, a);
+    } finally {
+      times.set(a[0], (times.get(a[0]) ?? 0) + Number(process.hrtime.bigint() - t0) / 1000);
+    }
   };
   // One pwrite of a fixed-width record into a file opened once: the dump runs on the coordinator's main
   // thread, the thread the bench measures, and a file written aside and renamed ten times a second (a new
@@ -60,6 +80,10 @@ if (out && process.argv[1]) {
           {
             whole: [...texts].sort((x, y) => y[1] - x[1]),
             untilLastCapture: [...(crawled ?? [])].sort((x, y) => y[1] - x[1]),
+            // µs (wall) in each statement up to the crawl's last capture insert
+            usUntilLastCapture: [...(crawledTimes ?? [])]
+              .sort((x, y) => y[1] - x[1])
+              .map(([k, v]) => [k, Math.round(v)]),
           },
           null,
           1,

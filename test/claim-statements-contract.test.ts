@@ -204,15 +204,19 @@ for (const backend of backends()) {
     // An origin with many URLs queued: the claim's read of them walked every queued URL of the origin and sorted
     // them for its LIMIT (~1.5 ms a claim with 1,400 queued on SQLite, growing with the frontier).
     test('a claim reads an origin’s queued URLs from an index in their order, not all of them sorted', async () => {
-      const { store, node, statements } = await setup(60);
-      const n = await node();
+      const { store, blobs, node, statements } = await setup(60);
+      const [n, other] = [await node(), await node()];
+      const checks = new SpotChecks(blobs, store.captures, { ...defaultSpotCheckConfig, rate: 1 });
+      await store.db.transaction((tx) =>
+        checks.maybeSchedule(tx, { id: 'o1', nodeId: other, url: 'http://a.test/old/o1' }),
+      );
       const [leases, sql] = await statements(() => schedulerFor(store).claim(n, 4));
       assert.deepEqual(
         leases.map((l) => l.url),
-        ['http://a.test/', 'http://a.test/p0', 'http://a.test/p1', 'http://a.test/p2'],
-        'shallowest first, then in the order queued',
+        ['http://a.test/old/o1', 'http://a.test/', 'http://a.test/p0', 'http://a.test/p1'],
+        'the check first, then shallowest first, then in the order queued',
       );
-      // two reads: the origin's spot checks (none here), then its pages
+      // two reads: the origin's spot checks, then its pages
       const reads = sql.filter((q) => /FROM urls WHERE origin = \? AND state = 'queued'/.test(q));
       assert.equal(reads.length, 2, `the queued URLs' reads: ${sql.join('\n')}`);
       const params = ['http://a.test', 2_000_000_000, n, 4, 0];
@@ -232,6 +236,60 @@ for (const backend of backends()) {
         assert.match(plan, /urls_queue/, plan);
         assert.doesNotMatch(plan, /TEMP B-TREE|Sort/, `no sort of the queued URLs: ${plan}`);
       }
+      await store.close();
+    });
+
+    test('a claim reads an origin’s spot checks only when one is due that the node is not kept from', async () => {
+      const { store, blobs, node, statements, tick } = await setup(60);
+      const [n, other] = [await node(), await node()];
+      const scheduler = schedulerFor(store);
+      const reads = (sql: string[]) => ({
+        checks: matching(
+          sql,
+          /FROM urls WHERE origin = \? AND state = 'queued' AND depth = 0 AND kind = 'spotcheck'/,
+        ),
+        pages: matching(sql, /FROM urls WHERE origin = \? AND state = 'queued' AND kind IN/),
+      });
+      const [none, noneSql] = await statements(() => scheduler.claim(n, 4));
+      assert.equal(none.length, 4);
+      assert.deepEqual(reads(noneSql), { checks: 0, pages: 1 }, `no check queued: ${noneSql.join('\n')}`);
+      // a check of n's own capture: n is kept from it (avoid_node), so its claim still does not read the checks
+      const checks = new SpotChecks(blobs, store.captures, { ...defaultSpotCheckConfig, rate: 1 });
+      await store.db.transaction((tx) =>
+        checks.maybeSchedule(tx, { id: 'n1', nodeId: n, url: 'http://a.test/old/n1' }),
+      );
+      tick(10);
+      const [own, ownSql] = await statements(() => scheduler.claim(n, 4));
+      assert.deepEqual(
+        own.map((l) => l.kind),
+        ['page', 'page', 'page', 'page'],
+      );
+      assert.deepEqual(
+        reads(ownSql),
+        { checks: 0, pages: 1 },
+        `only its own capture's check: ${ownSql.join('\n')}`,
+      );
+      // another node is not kept from it: its claim reads the checks and takes that one first
+      tick(10);
+      const [theirs, theirSql] = await statements(() => scheduler.claim(other, 4));
+      assert.deepEqual(theirs.map((l) => l.url).slice(0, 1), ['http://a.test/old/n1']);
+      assert.deepEqual(
+        reads(theirSql),
+        { checks: 1, pages: 1 },
+        'one read of each queue: fewer rows than asked',
+      );
+      // a check not yet due (not_before ahead) is not read either
+      await store.db.transaction((tx) =>
+        checks.maybeSchedule(tx, { id: 'o1', nodeId: other, url: 'http://a.test/old/o1' }),
+      );
+      await store.db.run(
+        "UPDATE urls SET not_before = ? WHERE kind = 'spotcheck' AND state = 'queued'",
+        [4_000_000_000],
+      );
+      tick(10);
+      const [later, laterSql] = await statements(() => scheduler.claim(n, 4));
+      assert.equal(later.length, 4);
+      assert.deepEqual(reads(laterSql), { checks: 0, pages: 1 });
       await store.close();
     });
 

@@ -289,7 +289,7 @@ export class LeaseScheduler {
       }
     }
     const polite = this.config.politeness;
-    const hosts = await frontier.readyHosts(tx, now, Math.max(max * 4, 8));
+    const hosts = await frontier.readyHosts(tx, now, Math.max(max * 4, 8), true, nodeId);
     // The takedowns of every ready host in one statement (was one per host tried); each is matched by URL,
     // so a host's pages meet only their own.
     const takedowns = hosts.length
@@ -383,7 +383,7 @@ export class LeaseScheduler {
 
   private async leasePages(
     tx: SqlExecutor,
-    host: HostPolicy,
+    host: ReadyHost,
     nodeId: string,
     want: number,
     now: number,
@@ -443,8 +443,10 @@ export class LeaseScheduler {
     // key over its day's pages hid every other job's pages on the origin behind its own until the next UTC day.
     const stalled = new Set<string>();
     const pagesStalled = new Set<string>();
-    for (const queue of ['checks', 'pages'] as const) {
+    // (the checks only when readyHosts saw one due that this node is not kept from: otherwise none is)
+    for (const queue of host.checksReady ? (['checks', 'pages'] as const) : (['pages'] as const)) {
       let offset = 0;
+      const limit = Math.max(want * 2, 16);
       for (let round = 0; round < 5 && out.length < want; round++) {
         await write();
         const rows = await frontier.queuedAt(
@@ -452,7 +454,7 @@ export class LeaseScheduler {
           host.origin,
           nodeId,
           now,
-          Math.max(want * 2, 16),
+          limit,
           offset,
           queue,
           queue === 'pages' ? [...stalled] : [],
@@ -607,6 +609,9 @@ export class LeaseScheduler {
           out.push(lease);
           if (counted) job.used++;
         }
+        // Fewer rows than asked: the queue had no more. Those left in it were stepped over (the offset), or
+        // belong to jobs the next round leaves out: it would read nothing (a statement a claim, most claims).
+        if (rows.length < limit) break;
       }
     }
     await write();

@@ -48,6 +48,11 @@ export interface JobOwner {
 export interface ReadyHost extends HostPolicy {
   policyAt: number | null;
   tdmrepAt: number | null;
+  /**
+   * Whether a spot check the claiming node is not kept from (avoid_node) is due here: when false, its claim
+   * need not read the origin's checks (readyHosts with a node; true when it was read without one).
+   */
+  checksReady: boolean;
 }
 
 /** A queued URL as the scheduler sees it. */
@@ -264,22 +269,37 @@ export class FrontierStore {
   /**
    * Origins with a URL due, least recently asked first, up to `limit`; with politeness on, only those not
    * busy and past their delay. Locked (PostgreSQL) so two coordinators never lease one origin at once;
-   * `lock` false: a look only, which must not make a peer's claim skip the hosts it read.
+   * `lock` false: a look only, which must not make a peer's claim skip the hosts it read. With `nodeId`, each
+   * host also says whether a spot check that node is not kept from is due there (`checksReady`, the same
+   * test as queuedAt's for checks), so a claim reads an origin's checks only when there are some: most of the
+   * time there are none, and that read was one statement of a claim's ~9 (per host tried).
    */
-  async readyHosts(tx: SqlExecutor, now: number, limit: number, lock = true): Promise<ReadyHost[]> {
+  async readyHosts(
+    tx: SqlExecutor,
+    now: number,
+    limit: number,
+    lock = true,
+    nodeId?: string,
+  ): Promise<ReadyHost[]> {
     const polite = this.config.politeness;
+    const checks =
+      nodeId === undefined
+        ? ''
+        : `, EXISTS (SELECT 1 FROM urls c WHERE c.origin = h.origin AND c.state = 'queued' AND c.depth = 0
+             AND c.kind = 'spotcheck' AND c.not_before <= ? AND (c.avoid_node IS NULL OR c.avoid_node <> ?)) AS checks_ready`;
     const hosts = await tx.all<Record<string, unknown>>(
-      `SELECT origin, robots_state, robots_txt, tdmrep_state, tdmrep, policy_at, tdmrep_at, robots_doc, tdmrep_doc
+      `SELECT origin, robots_state, robots_txt, tdmrep_state, tdmrep, policy_at, tdmrep_at, robots_doc, tdmrep_doc${checks}
        FROM hosts h
        WHERE ${polite ? 'h.busy_until <= ? AND h.next_at <= ? AND ' : ''}
          EXISTS (SELECT 1 FROM urls u WHERE u.origin = h.origin AND u.state = 'queued' AND u.not_before <= ?)
        ORDER BY h.next_at LIMIT ?${lock ? this.skipLocked : ''}`,
-      [...(polite ? [now, now] : []), now, limit],
+      [...(nodeId === undefined ? [] : [now, nodeId]), ...(polite ? [now, now] : []), now, limit],
     );
     return hosts.map((h) => ({
       ...mapHostPolicy(h),
       policyAt: h.policy_at == null ? null : Number(h.policy_at),
       tdmrepAt: h.tdmrep_at == null ? null : Number(h.tdmrep_at),
+      checksReady: nodeId === undefined || truthy(h.checks_ready),
     }));
   }
 
