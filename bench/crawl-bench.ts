@@ -64,8 +64,9 @@ interface Result {
   rssPeak: number;
   rssKernelPeak: number;
   /**
-   * Peak PSS, bytes (smaps_rollup, sampled every 250 ms): pages shared between processes split between them,
-   * so a tree of processes counts the node binary once where its summed RSS counts it per process.
+   * Peak PSS, bytes: pages shared between processes split between them, so a tree of processes counts the
+   * node binary once where its summed RSS counts it per process. A Sward tree's every 50 ms (anonymous RSS plus
+   * each process's share of its file pages, support-tree-watch.ts); the other systems' smaps_rollup every 250 ms.
    */
   pssPeak?: number;
   /** CPU seconds (user + system, all threads) during the timed window. */
@@ -207,7 +208,7 @@ function report(
   const out: string[] = [
     `Site: ${cfg.pages} article pages (+ hubs and specials), loopback, ${cfg.latencyMs} ms before every response, politeness off. Concurrency ${cfg.concurrency} (Sward: ${cfg.nodes} nodes × ${cfg.concurrency / cfg.nodes}).`,
     '',
-    '| round | system | pages | site requests | seconds | pages/s | vs undici (same round) | vs undici+linkedom | CPU s | CPU ms/page | peak RSS MiB (50 ms sampler / kernel HWM; Sward: the tree summed) | peak PSS MiB (250 ms) |',
+    '| round | system | pages | site requests | seconds | pages/s | vs undici (same round) | vs undici+linkedom | CPU s | CPU ms/page | peak RSS MiB (50 ms sampler / kernel HWM; Sward: the tree summed) | peak PSS MiB (Sward trees: every 50 ms, support-tree-watch.ts; others: every 250 ms) |',
     '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   rounds.forEach((row, i) => {
@@ -414,8 +415,9 @@ async function swardRun(
  * three kinds of processes from /proc and never calls the coordinator. The crawl's window runs from starting
  * `sward crawl` to the job's finishedAt (documents ready, the coordinator's clock); the command then writes
  * its output, reported apart. CPU is every thread of every process of the tree, sampled every 100 ms;
- * memory every 50 ms (RSS summed over the tree) and every 250 ms (PSS: shared pages split between the
- * processes that map them). `profileDir`: the coordinator runs with --cpu-prof into it.
+ * memory every 50 ms (RSS summed over the tree, and PSS: shared pages split between the processes that map
+ * them), read as support-tree-watch.ts says (`watcher`: lean, legacy, or both to compare them in one crawl).
+ * `profileDir`: the coordinator runs with --cpu-prof into it.
  */
 async function swardProcsRun(
   site: string,
