@@ -18,6 +18,8 @@
 //          [--coordinator-flags "...": the same for the `sward coordinator` process]
 //          [--procs-coordinator-flags "...": added for sward-procs' coordinator only (A/B of a flag against sward-base)]
 //          [--procs-env "K=V ...": environment for every process of sward-procs' tree (A/B of e.g. GLIBC_TUNABLES)]
+//          [--watcher lean|legacy|both: how the tree is read (support-tree-watch.ts); both = the two in one crawl,
+//           peaks compared; --procs-watcher MODE: the same for sward-procs only (A/B of the watcher's cost)]
 //        node --import tsx bench/crawl-bench.ts --coordinators 1,2 [--pages 2000] [--nodes 4] [--rounds 2]
 //          (coordinators and nodes as separate compiled processes on one PostgreSQL; support-scaleout.ts)
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,15 +41,8 @@ import {
   swardBenchCoordinatorArgs,
   swardCrawlArgs,
 } from './support-proc.js';
-import {
-  otherThreads,
-  procCpu,
-  procMemory,
-  procPss,
-  procRss,
-  threadRoles,
-  threadsCpu,
-} from './support-proc-tree.js';
+import { otherThreads, procMemory, procPss, threadRoles } from './support-proc-tree.js';
+import { type CpuSample, type MemorySample, type WatchMode, watchTree } from './support-tree-watch.js';
 
 const SCRIPT = fileURLToPath(import.meta.url);
 const args = process.argv.slice(2);
@@ -69,8 +64,9 @@ interface Result {
   rssPeak: number;
   rssKernelPeak: number;
   /**
-   * Peak PSS, bytes (smaps_rollup, sampled every 250 ms): pages shared between processes split between them,
-   * so a tree of processes counts the node binary once where its summed RSS counts it per process.
+   * Peak PSS, bytes: pages shared between processes split between them, so a tree of processes counts the
+   * node binary once where its summed RSS counts it per process. A Sward tree's every 50 ms (anonymous RSS plus
+   * each process's share of its file pages, support-tree-watch.ts); the other systems' smaps_rollup every 250 ms.
    */
   pssPeak?: number;
   /** CPU seconds (user + system, all threads) during the timed window. */
@@ -130,6 +126,9 @@ async function parent(): Promise<void> {
         if (coordinatorFlags) childArgs.push('--coordinator-flags', coordinatorFlags);
         // --procs-env: environment for every process of sward-procs' tree (A/B of e.g. GLIBC_TUNABLES)
         if (system === 'sward-procs' && opt('procs-env', '')) childArgs.push('--env', opt('procs-env', ''));
+        // --watcher (every Sward tree) / --procs-watcher (sward-procs only): how the tree is read
+        const watcher = (system === 'sward-procs' && opt('procs-watcher', '')) || opt('watcher', 'lean');
+        childArgs.push('--watcher', watcher);
         if (profileDir && system === 'sward-procs')
           childArgs.push('--profile', join(profileDir, `sward-procs-round${round}`));
         process.stderr.write(`round ${round}: ${system}…\n`);
@@ -209,7 +208,7 @@ function report(
   const out: string[] = [
     `Site: ${cfg.pages} article pages (+ hubs and specials), loopback, ${cfg.latencyMs} ms before every response, politeness off. Concurrency ${cfg.concurrency} (Sward: ${cfg.nodes} nodes × ${cfg.concurrency / cfg.nodes}).`,
     '',
-    '| round | system | pages | site requests | seconds | pages/s | vs undici (same round) | vs undici+linkedom | CPU s | CPU ms/page | peak RSS MiB (50 ms sampler / kernel HWM; Sward: the tree summed) | peak PSS MiB (250 ms) |',
+    '| round | system | pages | site requests | seconds | pages/s | vs undici (same round) | vs undici+linkedom | CPU s | CPU ms/page | peak RSS MiB (50 ms sampler / kernel HWM; Sward: the tree summed) | peak PSS MiB (Sward trees: every 50 ms, support-tree-watch.ts; others: every 250 ms) |',
     '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   rounds.forEach((row, i) => {
@@ -262,12 +261,17 @@ function report(
 }
 
 async function child(system: System): Promise<void> {
-  const rss = sampleRss(50);
+  // A Sward tree's peaks are the tree's (its watcher's readings): this process's own samplers would only
+  // take CPU from the tree it watches (its own PSS every 250 ms walked ~100 MiB of page tables)
+  const tree = system === 'sward-procs' || system === 'sward-base';
+  const rss = tree ? null : sampleRss(50);
   let pssPeak = 0;
-  const pssSampler = setInterval(() => {
-    pssPeak = Math.max(pssPeak, procPss(process.pid));
-  }, 250);
-  pssSampler.unref();
+  const pssSampler = tree
+    ? undefined
+    : setInterval(() => {
+        pssPeak = Math.max(pssPeak, procPss(process.pid));
+      }, 250);
+  pssSampler?.unref();
   const site = opt('site', '');
   const concurrency = Number(opt('concurrency', '16'));
   const work = opt('work', '');
@@ -289,6 +293,7 @@ async function child(system: System): Promise<void> {
               system === 'sward-base' ? opt('base-bin', '') : '',
               opt('node-flags', '').split(/\s+/).filter(Boolean),
               opt('coordinator-flags', '').split(/\s+/).filter(Boolean),
+              opt('watcher', 'lean') as WatchMode,
             )
         : system === 'crawlee'
           ? () => crawleeRun(site, concurrency, work)
@@ -299,14 +304,14 @@ async function child(system: System): Promise<void> {
                 system === 'undici-linkedom',
               );
   const r = await run();
-  rss.stop();
+  rss?.stop();
   clearInterval(pssSampler);
   // sward-procs: the process tree's sampled peak (coordinator + nodes + `sward crawl`) in both RSS columns
   const { rssTree, pssTree, ...rest } = r;
   emitResult({
     system,
     ...rest,
-    rssPeak: rssTree ?? rss.peak(),
+    rssPeak: rssTree ?? rss?.peak() ?? 0,
     rssKernelPeak: rssTree ?? kernelPeakRss(),
     pssPeak: pssTree ?? Math.max(pssPeak, procPss(process.pid)),
   } satisfies Result);
@@ -403,19 +408,6 @@ async function swardRun(
   };
 }
 
-/** One reading of the tree every 100 ms: wall clock (ms since the epoch, as the coordinator's job times) and CPU. */
-interface CpuSample {
-  at: number;
-  tree: number;
-  coordMain: number;
-  coordAll: number;
-  coordThreads: Map<number, number>;
-  nodes: number;
-  crawl: number;
-  statements: number;
-  captureInserts: number;
-}
-
 /**
  * Sward as a user runs it (the issue's shape): `sward coordinator`, `nodeCount` `sward node` processes, then
  * `sward crawl` (its own process: submits the job, follows it, writes the output folder), all from the
@@ -423,8 +415,9 @@ interface CpuSample {
  * three kinds of processes from /proc and never calls the coordinator. The crawl's window runs from starting
  * `sward crawl` to the job's finishedAt (documents ready, the coordinator's clock); the command then writes
  * its output, reported apart. CPU is every thread of every process of the tree, sampled every 100 ms;
- * memory every 50 ms (RSS summed over the tree) and every 250 ms (PSS: shared pages split between the
- * processes that map them). `profileDir`: the coordinator runs with --cpu-prof into it.
+ * memory every 50 ms (RSS summed over the tree, and PSS: shared pages split between the processes that map
+ * them), read as support-tree-watch.ts says (`watcher`: lean, legacy, or both to compare them in one crawl).
+ * `profileDir`: the coordinator runs with --cpu-prof into it.
  */
 async function swardProcsRun(
   site: string,
@@ -436,6 +429,7 @@ async function swardProcsRun(
   baseBin: string,
   nodeFlags: string[],
   coordinatorFlags: string[],
+  watcher: WatchMode,
 ): Promise<Timed> {
   const { spawn } = await import('node:child_process');
   const { mkdirSync } = await import('node:fs');
@@ -505,7 +499,6 @@ async function swardProcsRun(
   const nodePids = nodes.map((n) => n.child.pid).filter((p): p is number => !!p);
   // What each process holds before the job (sessions open, nothing leased): a node's footprint at rest.
   const idle = { coordinator: procMemory(coordPid), node: procMemory(nodePids[0] as number) };
-  let crawlPid = 0;
   const sqlTotals = () => {
     try {
       return JSON.parse(readFileSync(sqlCount, 'utf8')) as { statements: number; captureInserts: number };
@@ -513,45 +506,23 @@ async function swardProcsRun(
       return { statements: Number.NaN, captureInserts: Number.NaN };
     }
   };
-  const sampleCpu = (): CpuSample => {
-    const nodes = nodePids.reduce((a, p) => a + procCpu(`/proc/${p}/stat`), 0);
-    const coordAll = procCpu(`/proc/${coordPid}/stat`);
-    const crawl = crawlPid ? procCpu(`/proc/${crawlPid}/stat`) : 0;
-    return {
-      at: Date.now(),
-      tree: coordAll + nodes + crawl,
-      coordMain: procCpu(`/proc/${coordPid}/task/${coordPid}/stat`),
-      coordAll,
-      coordThreads: threadsCpu(coordPid),
-      nodes,
-      crawl,
-      ...sqlTotals(),
-    };
-  };
-  // Memory every 50 ms (PSS every 250 ms), CPU every 100 ms; peaks are taken afterwards, over the crawl's
-  // window (until the job is done) and over the whole command (its output written too).
-  const memory: MemorySample[] = [];
-  const samples: CpuSample[] = [];
-  let tick = 0;
-  const sampler = setInterval(() => {
-    memory.push({
-      at: Date.now(),
-      coordinator: procRss(coordPid),
-      nodes: nodePids.map(procRss),
-      crawl: crawlPid ? procRss(crawlPid) : 0,
-      pss:
-        tick % 5 === 0
-          ? [coordPid, ...nodePids, ...(crawlPid ? [crawlPid] : [])].reduce((a, p) => a + procPss(p), 0)
-          : 0,
-    });
-    if (tick++ % 2 === 0) samples.push(sampleCpu());
-  }, 50);
+  // Memory every 50 ms, CPU every 100 ms (support-tree-watch.ts); peaks are taken afterwards, over the
+  // crawl's window (until the job is done) and over the whole command (its output written too).
+  const watch = watchTree({
+    coordPid,
+    nodePids,
+    sqlCountFile: sqlCount,
+    mode: watcher,
+    readSqlTotals: sqlTotals,
+  });
   // the preload writes its totals ten times a second: let a fresh total land before the first reading
   await new Promise((r) => setTimeout(r, 250));
-  const first = sampleCpu();
+  const first = watch.sampleCpu();
   const t0 = first.at;
+  watch.resetPeaks();
+  const watcherCpuStart = process.cpuUsage();
   const crawl = start(swardCrawlArgs(site, url, key, join(work, 'out')));
-  crawlPid = crawl.child.pid as number;
+  watch.setCrawlPid(crawl.child.pid as number);
   // Bounded: a crawl that has not finished in 10 minutes is a failure, not a slow result.
   const timeout = setTimeout(() => crawl.child.kill('SIGKILL'), 600_000);
   // The job is done when the coordinator says so; its time comes back with the command's JSON, so the window
@@ -559,7 +530,9 @@ async function swardProcsRun(
   const code = await crawl.exited;
   clearTimeout(timeout);
   const t2 = Date.now();
-  clearInterval(sampler);
+  watch.stop();
+  const kernelPeaks = watch.kernelPeaks();
+  const { memory, legacyMemory, cpu: samples } = watch;
   if (code !== 0) throw new Error(`sward crawl exited ${code}: ${crawl.out().slice(-2000)}`);
   const answer = JSON.parse(crawl.out()) as {
     job: {
@@ -580,6 +553,10 @@ async function swardProcsRun(
     crawlWindow: memoryPeaks(memory.filter((m) => m.at <= done.finishedAt)),
     wholeCommand: memoryPeaks(memory),
   };
+  // the watcher's own CPU (this process, all its threads) from the crawl's start to the command's exit,
+  // which it shares the machine with: ms a page and cores
+  const watcherCpu = process.cpuUsage(watcherCpuStart);
+  const watcherCpuS = (watcherCpu.user + watcherCpu.system) / 1e6;
   // What the coordinator's threads are (gdb pauses it for a moment: after the window)
   const roles = threadRoles(coordPid);
   // The coordinator and a node after the crawl, idle again (a long-running process must come back down)
@@ -630,6 +607,24 @@ async function swardProcsRun(
       ),
       // peak RSS of each kind of process, the tree's summed RSS and its PSS, in the window and over the command
       peakMiB: { crawlWindow: peaksMiB(peaks.crawlWindow), wholeCommand: peaksMiB(peaks.wholeCommand) },
+      // the kernel's peak RSS (VmHWM) from the crawl's start to the command's end: exact, a process at a time
+      kernelPeakMiB: { coordinator: mib(kernelPeaks.coordinator), node: mib(Math.max(...kernelPeaks.nodes)) },
+      watcher: {
+        mode: watcher,
+        cpuMsPerPage: +((watcherCpuS * 1000) / done.stored).toFixed(3),
+        cores: +(watcherCpuS / ((t2 - t0) / 1000)).toFixed(3),
+        // the lean PSS's assumption (a process's anonymous pages are its own), checked at every exact reading
+        ...(watcher === 'legacy' ? {} : { pssAnonGapMiB: watch.pssAnonGapMiB() }),
+        // `both`: the old watcher's peaks in the same crawl, to compare with peakMiB's
+        ...(watcher === 'both'
+          ? {
+              legacyPeakMiB: {
+                crawlWindow: peaksMiB(memoryPeaks(legacyMemory.filter((m) => m.at <= done.finishedAt))),
+                wholeCommand: peaksMiB(memoryPeaks(legacyMemory)),
+              },
+            }
+          : {}),
+      },
       // RSS / anonymous / file-backed MiB of the coordinator and of node 1, before the job and 2 s after it
       idleMiB: idle,
       afterMiB: after,
@@ -647,15 +642,6 @@ async function swardProcsRun(
       pagesByNode: Object.values(done.progress?.pagesByNode ?? {}),
     },
   };
-}
-
-/** RSS of each process of the tree, bytes, at one moment; PSS of the whole tree every fifth sample (else 0). */
-interface MemorySample {
-  at: number;
-  coordinator: number;
-  nodes: number[];
-  crawl: number;
-  pss: number;
 }
 
 function memoryPeaks(ms: MemorySample[]) {
@@ -763,6 +749,8 @@ const KNOWN = [
   'coordinator-flags',
   'procs-coordinator-flags',
   'procs-env',
+  'watcher',
+  'procs-watcher',
   'coordinators',
 ];
 if (args.includes('--help') || args.includes('-h')) {

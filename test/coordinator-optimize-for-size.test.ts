@@ -4,29 +4,15 @@
 // command is stopped by a config error right after its modules load; a probe preloaded into it starts a
 // worker thread just before it exits and reports the largest young generation that worker reached.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { probeBin } from './support/bin-probe.js';
 
-const bin = fileURLToPath(new URL('../packages/cli/bin/sward.js', import.meta.url));
 const probe = fileURLToPath(new URL('./support/young-generation-probe.mjs', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'sward-ofs-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs `sward …args` under the probe; returns the new space (MiB) a worker started at its exit reached. */
 function workerYoungGeneration(nodeFlags: string[], args: string[], status: number): number {
-  const out = join(dir, `probe-${Math.random().toString(36).slice(2)}.txt`);
-  const env: NodeJS.ProcessEnv = { ...process.env, SWARD_PROBE_OUT: out };
-  delete env.NODE_OPTIONS;
-  const r = spawnSync(process.execPath, [...nodeFlags, '--import', probe, bin, ...args], {
-    env,
-    encoding: 'utf8',
-  });
-  assert.equal(r.status, status, r.stderr);
-  const text = readFileSync(out, 'utf8');
+  const text = probeBin(probe, nodeFlags, args, status);
   assert.match(text, /^\d+(\.\d+)?$/, text);
   return Number(text);
 }
