@@ -1,6 +1,6 @@
 // Runs `sward …args` (the repository's bin) with a probe preloaded (`node --import PROBE`) that writes what it
-// found to the file named by SWARD_PROBE_OUT just before the command exits; returns that text. The probes:
-// young-generation-probe.mjs, tiering-probe.mjs (what V8 flags the bin set for a command).
+// found to the file named by SWARD_PROBE_OUT just before the command exits; returns that text. The probe:
+// young-generation-probe.mjs (what V8 flags the bin set for a command).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -30,19 +30,6 @@ if (command === 'coordinator' && !process.execArgv.some((a) => /^--(no-)?optimiz
   setFlagsFromString('--optimize-for-size');
   globalThis[Symbol.for('sward.v8.optimizeForSize')] = true;
 }
-// `sward coordinator` leaves functions of more than 2 KiB of bytecode to V8's interpreter and baseline code
-// (--max-optimized-bytecode-size=2048; V8's own limit is 61440): TurboFan compiled the few huge ones (the lease
-// scheduler's leasePages, ingest's commitBatches, the extractor's readMetadata and detectPageType) two to four
-// times a crawl, each at the highest cost of any compile, on threads that share 2 cores with the crawl. In the
-// crawl bench (6 same-run rounds) the V8 platform threads' CPU a page fell 6-22 %, the tree's 0.965x (median),
-// its peak RSS 6-19 MiB. The price: a long loop inside such a function is not optimised either (no OSR), so it
-// runs ~2x slower; the bench's output phase took ~3 % more CPU (docs/BENCHMARKS.md, session 18, jit).
-// An operator's own --max-optimized-bytecode-size is left alone.
-if (
-  command === 'coordinator' &&
-  !process.execArgv.some((a) => /^--max[-_]optimized[-_]bytecode[-_]size=/.test(a))
-)
-  setFlagsFromString('--max-optimized-bytecode-size=2048');
 let run;
 try {
   if (nodeDaemon) {
