@@ -108,8 +108,9 @@ const isWordUnit = (c: number): boolean =>
 /** The same reading of an ASCII text by code unit; null when `text` holds a unit of 0x80 or above. */
 export function asciiWordStats(text: string): WordStats | null {
   const n = text.length;
-  // a word is a unit or more, and the next one starts a unit after it ends
-  const { k1, keys, pre } = arrays(Math.min(NGRAM_WORDS, (n + 1) >> 1));
+  // a word is a unit or more, and the next one starts a unit after it ends: a text of up to 2 × KEEP units
+  // fits the kept arrays; a longer one grows its own as its words come
+  let { k1, keys, pre } = arrays(Math.min(NGRAM_WORDS, KEEP, (n + 1) >> 1));
   pre[0] = 0;
   let count = 0;
   let chars = 0;
@@ -138,6 +139,18 @@ export function asciiWordStats(text: string): WordStats | null {
       if (c >= 0x80 || !isWordUnit(c)) break;
     }
     const len = i - start;
+    if (count === k1.length && count < NGRAM_WORDS) {
+      const size = Math.min(NGRAM_WORDS, 2 * count);
+      const grown = {
+        k1: new Uint32Array(size),
+        keys: new Uint32Array(size),
+        pre: new Float64Array(size + 1),
+      };
+      grown.k1.set(k1);
+      grown.keys.set(keys);
+      grown.pre.set(pre);
+      ({ k1, keys, pre } = grown);
+    }
     if (count < NGRAM_WORDS) {
       const k = fmix32(h);
       k1[count] = k;
