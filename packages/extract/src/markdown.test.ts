@@ -6,7 +6,7 @@ import type TurndownService from 'turndown';
 import { unescaped } from './markdown.js';
 
 const Turndown = createRequire(import.meta.url)('turndown') as typeof TurndownService;
-const escape = (s: string) => new Turndown().escape(s);
+const turndownEscape = (s: string) => new Turndown().escape(s);
 
 const unit = fc.constantFrom(
   'a',
@@ -42,11 +42,11 @@ const unit = fc.constantFrom(
 
 test("a text unescaped() passes is turndown's escape unchanged", () => {
   for (const t of ['', 'plain words, and more.', 'x - y', 'a # b', 'a+b=c > d ~ e', 'é٣１'])
-    assert.ok(unescaped(t) && escape(t) === t, JSON.stringify(t));
+    assert.ok(unescaped(t) && turndownEscape(t) === t, JSON.stringify(t));
   fc.assert(
     fc.property(fc.array(unit, { maxLength: 30 }), (parts) => {
       const t = parts.join('');
-      if (unescaped(t)) assert.equal(escape(t), t);
+      if (unescaped(t)) assert.equal(turndownEscape(t), t);
     }),
     { numRuns: 5000, seed: 18 },
   );

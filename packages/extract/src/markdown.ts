@@ -64,8 +64,8 @@ function converter(): TurndownService {
   addCodeRule(td);
   // turndown escapes each text node with its 13 expressions in turn: a text none of them matches is its own
   // escape, found with two (markdown.test.ts holds the two equal)
-  const escape = td.escape.bind(td);
-  td.escape = (text: string) => (unescaped(text) ? text : escape(text));
+  const ownEscape = td.escape.bind(td);
+  td.escape = (text: string) => (unescaped(text) ? text : ownEscape(text));
   turndown = td;
   return td;
 }
