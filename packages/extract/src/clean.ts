@@ -48,7 +48,8 @@ function withoutHas(cls: string): string {
  * boilerplate by class/id/role. In place, iterative. `strict` also removes by class/id.
  * `spare` names boxes kept even when hidden (a product page's details that a script reveals).
  * `hidden` names more boxes the strict pass removes as not shown (hidden by a class).
- * Returns whether anything was removed (when nothing was, statistics of the tree still hold).
+ * Returns whether anything was removed (when nothing was, statistics of the tree still hold); `touched`
+ * collects the nodes that lost a child (only they and their ancestors have new statistics).
  */
 export function cleanTree(
   root: AnyNode,
@@ -56,6 +57,7 @@ export function cleanTree(
   unlikely: RegExp = UNLIKELY,
   spare?: (e: Element) => boolean,
   hidden?: (e: Element) => boolean,
+  touched?: AnyNode[],
 ): boolean {
   const strict = keep !== undefined;
   let removed = false;
@@ -79,6 +81,7 @@ export function cleanTree(
     if (kept) {
       n.children = kept as never;
       removed = true;
+      touched?.push(n);
     }
   }
   return removed;

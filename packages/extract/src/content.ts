@@ -3,6 +3,7 @@ import { withoutAdjacentRepeats } from './adjacent-repeats.js';
 import { shownPrice, withoutCardActions } from './card-actions.js';
 import { cleanTree, redundantLink } from './clean.js';
 import {
+  type AnyNode,
   attr,
   collapse,
   contains,
@@ -33,7 +34,7 @@ import { discardKind, KIND_SHARE_ARTICLE, type PruneMode, pruneContent } from '.
 import { placeStreamedSegments } from './react-stream.js';
 import { type Block, renderBlocks } from './render.js';
 import { revealable } from './reveal.js';
-import { computeStats, linkDensity, type Stats, type StatsMap } from './score.js';
+import { computeStats, linkDensity, restats, type Stats, type StatsMap } from './score.js';
 import { copyParagraphs, linkedCopy, restoreCopy } from './section-copy.js';
 import { selectByScore } from './select.js';
 import { isTeaserBox } from './teaser-box.js';
@@ -114,6 +115,7 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   // a listing's cards keep their own headers (the item's linked title), whatever the class says
   const cardHeaders = itemPage ? itemParts([body], pre, cardHeaderKind) : undefined;
   // never drop by class name a node holding most of the page's paragraphs (e.g. "Page-ad-margins" wrappers)
+  const touched: AnyNode[] = [];
   const changed = cleanTree(
     body,
     (e) => {
@@ -129,9 +131,11 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
     shown,
     // a page hidden whole until its script runs ("root hide") holds its heading
     (e) => hiddenByClass(e) && !firstByName(e, 'h1'),
+    touched,
   );
-  // the strict pass removes nothing from most huge pages (a table): their statistics still hold
-  const stats = changed ? computeStats(body) : pre;
+  // the strict pass removes nothing from most huge pages (a table): their statistics still hold; else only
+  // the boxes that lost a child and their ancestors are counted again
+  const stats = changed ? restats(body, pre, touched) : pre;
   const sel = selectByScore(body, stats);
   let nodes = sel ? sel.nodes : [body];
   // an article the page itself does not declare (no schema.org/Open Graph type) may be a service page

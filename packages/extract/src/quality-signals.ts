@@ -1,6 +1,7 @@
-import { fmix32, hash32 } from './minhash.js';
+import { fmix32 } from './minhash.js';
 import { U32Counts } from './u32-counts.js';
 import { longestToken, spaceRuns } from './whitespace.js';
+import { type WordStats, wordStats } from './word-stats.js';
 
 // Gopher (Rae et al. 2021, appendix A) and C4 (Raffel et al. 2020) heuristics, computed as
 // numbers so callers can filter with presets or their own thresholds. The repetition
@@ -38,8 +39,6 @@ export interface QualitySignals {
   maxWordLength: number;
 }
 
-const WORD = /[\p{L}\p{N}_]+/gu;
-const STOP = new Set(['the', 'be', 'to', 'of', 'and', 'that', 'have', 'with']);
 const BULLET = /^\s*[•●○▪▫■□◦‣∙*·-]\s|^\s*[•●○▪▫■□◦‣∙·]/;
 const ELLIPSIS = /(\.\.\.|…)\s*$/;
 const TERMINAL = /[.!?"'”’»)]\s*$/;
@@ -62,8 +61,8 @@ function dupStats(items: string[]): [number, number] {
 // n-grams are keyed by 32-bit hashes built incrementally (the key of an n-gram extends
 // the key of its (n-1)-gram prefix), so no per-n-gram string exists and each n costs one
 // pass; character lengths (words + separating spaces, as datatrove counts) come from prefix sums.
-// The keys of one n overwrite those of n - 1 in place, and the arrays and the counting table are kept
-// between pages (a page's main text is read once, start to end, by one call), so a page allocates none.
+// The keys of one n overwrite those of n - 1 in place; the arrays (word-stats.ts) and the counting table
+// are kept between pages, so a page allocates none.
 interface Ngrams {
   n: number;
   /** keys[i] = hash of words[i, i + n), i < words - n + 1 */
@@ -73,29 +72,9 @@ interface Ngrams {
   words: number;
 }
 
-/** Pages of up to this many words reuse the arrays (a longer one allocates its own, kept by no one). */
+/** Pages of up to this many words reuse the counting table. */
 const KEEP = 1 << 14;
-let scratch: { k1: Uint32Array; keys: Uint32Array; pre: Float64Array } | null = null;
 const table = new U32Counts(0);
-
-function ngramKeys(words: string[]): Ngrams {
-  const w = words.length;
-  const kept = scratch && scratch.k1.length >= w ? scratch : null;
-  const { k1, keys, pre } = kept ?? {
-    k1: new Uint32Array(w),
-    keys: new Uint32Array(w),
-    pre: new Float64Array(w + 1),
-  };
-  if (!kept && w <= KEEP) scratch = { k1, keys, pre };
-  pre[0] = 0;
-  for (let i = 0; i < w; i++) {
-    const h = hash32(words[i] as string);
-    k1[i] = h;
-    keys[i] = h;
-    pre[i + 1] = (pre[i] as number) + (words[i] as string).length;
-  }
-  return { n: 1, keys, k1, pre, words: w };
-}
 
 /** Moves `g` from n-grams to (n+1)-grams. */
 function nextN(g: Ngrams): void {
@@ -143,8 +122,8 @@ function dupNgramChars(g: Ngrams): number {
 }
 
 /** The n-gram signals for n = 2 … 10, in order. */
-function ngramSignals(words: string[], chars: number) {
-  const g = ngramKeys(words);
+function ngramSignals(w: WordStats, chars: number) {
+  const g: Ngrams = { n: 1, keys: w.keys, k1: w.k1, pre: w.pre, words: w.grams };
   const top = (): number => {
     nextN(g);
     return topNgramChars(g) / chars;
@@ -165,36 +144,11 @@ function countOf(items: string[], re: RegExp): number {
   return n;
 }
 
-const LETTER = /\p{L}/u;
-/**
- * How many words hold a letter (/\p{L}/u). A word is letters, digits and '_' (WORD): one with an ASCII letter
- * holds one, one of ASCII digits and '_' alone does not, and only the rest are asked of the expression.
- */
-function alphaWords(words: string[]): number {
-  let n = 0;
-  for (const w of words) {
-    let ascii = true;
-    let letter = false;
-    for (let i = 0; i < w.length; i++) {
-      const c = w.charCodeAt(i);
-      if (c >= 0x80) ascii = false;
-      else if ((c | 0x20) >= 97 && (c | 0x20) <= 122) {
-        letter = true;
-        break;
-      }
-    }
-    if (letter || (!ascii && LETTER.test(w))) n++;
-  }
-  return n;
-}
-
 /** Quality signals of a document's main text (paragraphs separated by blank lines). */
 export function qualitySignals(doc: { text: string; language?: string | null }): QualitySignals {
   const text = doc.text ?? '';
-  // words = runs of letters/digits (one regex pass; a whitespace split + trim per token is 3x slower)
-  const words = text.match(WORD) ?? [];
-  // n-gram repetition is measured on the first 100k words so a 10 MB page stays cheap
-  const lower = words.slice(0, 100_000).map((w) => w.toLowerCase());
+  // words = runs of letters/digits (WORD), read with what the signals need of them
+  const words = wordStats(text);
   const chars = Math.max(1, text.length);
   const lines = text
     .split('\n')
@@ -207,8 +161,6 @@ export function qualitySignals(doc: { text: string; language?: string | null }):
   const symbols = (text.match(/#/g)?.length ?? 0) + (text.match(/\.\.\.|…/g)?.length ?? 0);
   const [dl, dlc] = dupStats(lines);
   const [dp, dpc] = dupStats(paragraphs);
-  const stop = new Set<string>();
-  for (const w of lower) if (STOP.has(w)) stop.add(w);
   let c4Sentences = 0;
   let terminalLines = 0;
   for (const l of lines) {
@@ -218,19 +170,16 @@ export function qualitySignals(doc: { text: string; language?: string | null }):
     if (spaceRuns(l, 2) < 2 || /javascript/i.test(l) || POLICY.test(l)) continue;
     c4Sentences += l.match(SENTENCE)?.length ?? 1;
   }
-  const { topNgramCharFraction, dupNgramCharFraction } = ngramSignals(lower, chars);
+  const { topNgramCharFraction, dupNgramCharFraction } = ngramSignals(words, chars);
   const frac = (a: number, b: number) => (b > 0 ? a / b : 0);
   return {
-    words: words.length,
-    meanWordLength: frac(
-      words.reduce((s, w) => s + w.length, 0),
-      words.length,
-    ),
-    symbolToWordRatio: frac(symbols, words.length),
+    words: words.count,
+    meanWordLength: frac(words.chars, words.count),
+    symbolToWordRatio: frac(symbols, words.count),
     bulletLineFraction: frac(countOf(lines, BULLET), lines.length),
     ellipsisLineFraction: frac(countOf(lines, ELLIPSIS), lines.length),
-    alphaWordFraction: frac(alphaWords(words), words.length),
-    stopWords: stop.size,
+    alphaWordFraction: frac(words.alpha, words.count),
+    stopWords: words.stop,
     language: doc.language ?? null,
     lines: lines.length,
     dupLineFraction: frac(dl, lines.length),

@@ -43,8 +43,12 @@ function addText(s: Stats, text: string): void {
   s.ownCommas += commas;
 }
 
-/** One post-order pass: text, link-text and comma counts for every element. */
-export function computeStats(root: Element): StatsMap {
+/**
+ * One post-order pass: text, link-text and comma counts for every element. With `prev` (the statistics of
+ * the tree before some of its nodes lost children), an element outside `dirty` keeps its entry of `prev`:
+ * its subtree did not change. The walk, its order and its steps are the same either way.
+ */
+export function computeStats(root: Element, prev?: StatsMap, dirty?: ReadonlySet<AnyNode>): StatsMap {
   const map: StatsMap = new Map();
   const order: Element[] = [];
   const stack: Element[] = [root];
@@ -56,6 +60,11 @@ export function computeStats(root: Element): StatsMap {
   }
   for (let i = order.length - 1; i >= 0; i--) {
     const e = order[i] as Element;
+    const kept = prev && !dirty?.has(e) ? prev.get(e) : undefined;
+    if (kept) {
+      map.set(e, kept);
+      continue;
+    }
     const s: Stats = { chars: 0, links: 0, commas: 0, paras: 0, own: 0, ownCommas: 0 };
     for (const c of e.children) {
       if (c.type === 'text') addText(s, (c as { data: string }).data);
@@ -139,6 +148,20 @@ function tagBase(name: string): number {
 }
 
 export const linkDensity = (s: Stats | undefined): number => (s && s.chars > 0 ? s.links / s.chars : 0);
+
+/**
+ * The statistics of `root` after the nodes `touched` lost children (cleanTree), from those before (`prev`):
+ * only the touched nodes and their ancestors are counted again. What computeStats(root) gives.
+ */
+export function restats(root: Element, prev: StatsMap, touched: readonly AnyNode[]): StatsMap {
+  const dirty = new Set<AnyNode>();
+  for (const t of touched)
+    for (let p: AnyNode | null = t; p && !dirty.has(p); p = p.parent) {
+      dirty.add(p);
+      if (p === root) break;
+    }
+  return computeStats(root, prev, dirty);
+}
 
 /** Readability-style candidate scores: paragraphs feed their ancestors, damped by level. */
 export function scoreCandidates(body: Element, stats: StatsMap): Map<Element, number> {

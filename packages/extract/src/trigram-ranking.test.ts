@@ -81,3 +81,23 @@ test('rankLanguages is franc-min francAll, languages, order and scores, at both 
         `ranking differs for ${JSON.stringify(text.slice(0, 80))} (${text.length} chars)`,
       );
 });
+
+test('texts of more distinct trigrams no language has than the table of them first holds rank as franc does', () => {
+  // letters drawn at random (a fixed generator): nearly every trigram is one no language has; the table of
+  // them starts at 1,024 slots and doubles before it is half full, during a text and across texts
+  let x = 7;
+  const draw = (alphabet: string, n: number) =>
+    Array.from({ length: n }, () => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return alphabet[(x >>> 8) % alphabet.length];
+    }).join('');
+  const texts = [
+    draw('abcdefghijklmnopqrstuvwxyz ', 3000),
+    draw('abcdefghijklmnopqrstuvwxyz', 3000),
+    draw('abcdefghijklmnopqrstuvwxyzàéîõüçñß ', 3000),
+    draw('abcdefghijklmnopqrstuvwxyz ', 300),
+    draw('abcdefghijklmnopqrstuvwxyzàéîõü ', 2500),
+  ];
+  for (const text of texts)
+    assert.deepEqual(rankLanguages(text, 10), francAll(text, { minLength: 10 }), `${text.slice(0, 40)}…`);
+});

@@ -198,8 +198,48 @@ const cleaned = (value: string): string =>
 let idCounts = new Int32Array(0);
 let seenIds = new Int32Array(0);
 let seen = 0;
-let unknownCodes: Set<number> | null = null;
+let unknownCodes = 0;
 let unknownUnits: Set<number> | null = null;
+
+// The distinct unknown codes of the text being counted, in an open-addressing table kept between texts: a
+// slot holds a code of this text when its stamp is this text's (so a text starts with no clearing); the
+// table doubles before it is half full. Codes are below 255³ (an alphabet fits a byte).
+let codeSlots = new Int32Array(1024);
+let codeStamps = new Uint32Array(1024);
+let stamp = 0;
+
+/** Forgets the unknown codes counted so far. */
+function newUnknownCodes(): void {
+  unknownCodes = 0;
+  if (++stamp > 0xffffffff) {
+    codeStamps.fill(0);
+    stamp = 1;
+  }
+}
+
+function addUnknownCode(code: number): void {
+  let mask = codeSlots.length - 1;
+  let s = (Math.imul(code, 0x9e3779b1) >>> 16) & mask;
+  while (codeStamps[s] === stamp) {
+    if (codeSlots[s] === code) return;
+    s = (s + 1) & mask;
+  }
+  if (2 * (unknownCodes + 1) > codeSlots.length) {
+    // twice the room: this text's codes move over, the old table goes
+    const slots = codeSlots;
+    const stamps = codeStamps;
+    codeSlots = new Int32Array(2 * slots.length);
+    codeStamps = new Uint32Array(2 * slots.length);
+    unknownCodes = 0;
+    for (let i = 0; i < slots.length; i++) if (stamps[i] === stamp) addUnknownCode(slots[i] as number);
+    mask = codeSlots.length - 1;
+    s = (Math.imul(code, 0x9e3779b1) >>> 16) & mask;
+    while (codeStamps[s] === stamp) s = (s + 1) & mask;
+  }
+  codeStamps[s] = stamp;
+  codeSlots[s] = code;
+  unknownCodes++;
+}
 
 function countTrigram(m: ScriptModels, a: number, b: number, c: number): void {
   const { alphabet } = m;
@@ -211,8 +251,7 @@ function countTrigram(m: ScriptModels, a: number, b: number, c: number): void {
   const code = trigramCode(alphabet, m.radix, a, b, c);
   const id = trigramId(m, code);
   if (id < 0) {
-    unknownCodes ??= new Set();
-    unknownCodes.add(code);
+    addUnknownCode(code);
     return;
   }
   const count = (idCounts[id] as number) + 1;
@@ -222,8 +261,8 @@ function countTrigram(m: ScriptModels, a: number, b: number, c: number): void {
 
 /** How many distinct trigrams of the text counted last no language has; forgets them. */
 function unknownTrigrams(): number {
-  const n = (unknownCodes?.size ?? 0) + (unknownUnits?.size ?? 0);
-  unknownCodes = null;
+  const n = unknownCodes + (unknownUnits?.size ?? 0);
+  newUnknownCodes();
   unknownUnits = null;
   return n;
 }
@@ -264,7 +303,7 @@ function distances(m: ScriptModels, value: string, ascii: boolean): Int32Array {
     seenIds = new Int32Array(m.from.length);
   }
   seen = 0;
-  unknownCodes = null;
+  newUnknownCodes();
   unknownUnits = null;
   if (ascii) countAsciiTrigrams(m, value);
   else {
