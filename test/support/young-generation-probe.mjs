@@ -10,11 +10,7 @@ const WORKER = new URL('./young-generation-worker.cjs', import.meta.url);
 
 const out = process.env.SWARD_PROBE_OUT;
 const exit = process.exit.bind(process);
-// The first call decides: a real process.exit never returns, so code after it (a second exit) never runs.
-let exiting = false;
 process.exit = (code) => {
-  if (exiting) return;
-  exiting = true;
   const w = new Worker(WORKER);
   w.once('message', (mib) => {
     writeFileSync(out, String(mib));

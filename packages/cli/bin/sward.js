@@ -26,15 +26,9 @@ const nodeDaemon =
 // keeps V8's defaults (an operator's own choice of the flag, either way, is left alone).
 // The extraction threads get their own young generation back (the coordinator's worker-young-generation.ts,
 // which this mark tells that the flag is the bin's): their CPU a page doubled with 1 MiB semi-spaces.
-// `sward node` (the daemon) sets it too: its young generation is already 2 MiB (the node's lean-runtime.ts), but
-// with V8's defaults its old generation grew to ~11 MiB through a 2,000-page crawl without one mark-compact;
-// with the flag it is collected at ~9: ~1.5-2 MiB less a node at its peak (docs/BENCHMARKS.md, session 18,
-// nmem; packages/node/bin/sward-node.js sets it the same way).
-const operatorChoseSize = process.execArgv.some((a) => /^--(no-)?optimize[-_]for[-_]size$/.test(a));
-if ((command === 'coordinator' || nodeDaemon) && !operatorChoseSize) {
+if (command === 'coordinator' && !process.execArgv.some((a) => /^--(no-)?optimize[-_]for[-_]size$/.test(a))) {
   setFlagsFromString('--optimize-for-size');
-  // the mark is for the coordinator's extraction threads (their own young generation)
-  if (command === 'coordinator') globalThis[Symbol.for('sward.v8.optimizeForSize')] = true;
+  globalThis[Symbol.for('sward.v8.optimizeForSize')] = true;
 }
 let run;
 try {

@@ -3,12 +3,6 @@
 // dist/bundle/; imported by the package's own name so tests with the "source" condition get src/.
 // SWARD_DEBUG=1: stack traces through the bundle's source maps name the TypeScript sources.
 if (process.env.SWARD_DEBUG === '1') process.setSourceMapsEnabled(true);
-// V8's --optimize-for-size, as `sward node` sets it (packages/cli/bin/sward.js): the old generation collected
-// sooner, ~1.5-2 MiB less a node at its peak in the crawl bench. An operator's own choice of it is left alone.
-if (!process.execArgv.some((a) => /^--(no-)?optimize[-_]for[-_]size$/.test(a))) {
-  const { setFlagsFromString } = await import('node:v8');
-  setFlagsFromString('--optimize-for-size');
-}
 let command;
 try {
   command = await import('@sward/node/bin');
