@@ -17,6 +17,7 @@
 //          [--node-flags "--cpu-prof --cpu-prof-dir=DIR": V8/Node flags for every `sward node` process]
 //          [--coordinator-flags "...": the same for the `sward coordinator` process]
 //          [--procs-coordinator-flags "...": added for sward-procs' coordinator only (A/B of a flag against sward-base)]
+//          [--procs-node-flags "...": added for sward-procs' `sward node` processes only (the same for the nodes)]
 //          [--procs-env "K=V ...": environment for every process of sward-procs' tree (A/B of e.g. GLIBC_TUNABLES)]
 //          [--watcher lean|legacy|both: how the tree is read (support-tree-watch.ts); both = the two in one crawl,
 //           peaks compared; --procs-watcher MODE: the same for sward-procs only (A/B of the watcher's cost)]
@@ -115,7 +116,11 @@ async function parent(): Promise<void> {
         if (profileDir && system === 'sward')
           childArgs.push('--profile', join(profileDir, `sward-round${round}.cpuprofile`));
         if (system === 'sward-base') childArgs.push('--base-bin', opt('base-bin', ''));
-        if (nodeFlags) childArgs.push('--node-flags', nodeFlags);
+        // --procs-node-flags: this tree's nodes only (sward-procs), as --procs-coordinator-flags for the coordinator
+        const allNodeFlags = [nodeFlags, system === 'sward-procs' ? opt('procs-node-flags', '') : '']
+          .filter(Boolean)
+          .join(' ');
+        if (allNodeFlags) childArgs.push('--node-flags', allNodeFlags);
         // --procs-coordinator-flags: this tree's coordinator only (sward-procs), so a V8 flag is A/B'd against the base
         const coordinatorFlags = [
           opt('coordinator-flags', ''),
@@ -748,6 +753,7 @@ const KNOWN = [
   'node-flags',
   'coordinator-flags',
   'procs-coordinator-flags',
+  'procs-node-flags',
   'procs-env',
   'watcher',
   'procs-watcher',
