@@ -103,6 +103,14 @@ export class CaptureUploader {
     return this.queue.length;
   }
 
+  /**
+   * A batch will leave within holdMs and ask (leaseAsk) just before it goes: captures wait and none is on
+   * its way (the next batch would then wait for that one's answer), and the coordinator takes batches.
+   */
+  get batchLeavingSoon(): boolean {
+    return this.queue.length > 0 && !this.sending && this.batches;
+  }
+
   private decide(): void {
     if (this.sending || this.queue.length === 0) return;
     const oldest = this.queue[0] as Waiting;

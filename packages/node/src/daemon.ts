@@ -60,6 +60,8 @@ export interface RunningNode {
 const SUBMIT_ATTEMPTS = 4;
 /** The most leases one request may ask for (docs/PROTOCOL.md). */
 const MAX_LEASES_PER_CALL = 64;
+/** The longest the lease loop leaves a slot idle waiting for a batch's ask to bring leases. */
+const BATCH_ASK_WAIT_MS = 500;
 
 /** Config as startNode takes it; `transformBody` may ride along here too (the brief's `startNode({..., transformBody})`). */
 export type StartNodeInput = (NodeConfigInput | NodeConfig) & Pick<NodeRuntimeOptions, 'transformBody'>;
@@ -120,12 +122,13 @@ export async function startNode(
   // request per round trip instead of a batch and a lease request. The lease loop below asks on its own
   // when no batch will: at start, when idle, when the last batch's answer brought nothing, and always from
   // a coordinator that does not answer leases with captures.
-  const leaseRide = { asking: 0, loopAsking: false, supported: true, lastEmpty: false };
+  const leaseRide = { asking: 0, askedAt: 0, loopAsking: false, supported: true, lastEmpty: false };
   const uploader = new CaptureUploader(client, {
     fetching: () => fetching,
     leaseAsk: () => {
       if (!leaseRide.supported || leaseRide.loopAsking || stopper.signal.aborted) return 0;
       leaseRide.asking = Math.min(MAX_LEASES_PER_CALL, limits.leaseCapacity(config.maxConcurrent));
+      leaseRide.askedAt = Date.now();
       return leaseRide.asking;
     },
     onLeases: (leases) => {
@@ -389,6 +392,22 @@ export async function startNode(
           limits.idleSlots() === 0 &&
           (leaseRide.asking > 0 ||
             (leaseRide.supported && !leaseRide.lastEmpty && unanswered + fetching > 0));
+        // A slot is idle, but a batch is about to leave (within the uploader's hold, ms) and will ask for
+        // what the slots need, or a batch's ask left less than BATCH_ASK_WAIT_MS ago and its answer will fill
+        // them: wait for that rather than send a lease request of our own (each costs the coordinator's main
+        // thread a request, a session read and a claim; docs/BENCHMARKS.md, session 18, lease). The answer
+        // wakes us (onLeases, and its captures' answers); the bound is for a slow one. An empty answer
+        // (lastEmpty) sends us back to our own lease request, which waits for work (the long-poll).
+        const askWaitMs = leaseRide.asking > 0 ? leaseRide.askedAt + BATCH_ASK_WAIT_MS - Date.now() : 0;
+        const batchWillAsk =
+          !general &&
+          leaseRide.supported &&
+          !leaseRide.lastEmpty &&
+          (askWaitMs > 0 || (leaseRide.asking === 0 && uploader.batchLeavingSoon));
+        if (batchWillAsk && !rides && capacity > 0) {
+          await waitForWake(askWaitMs > 0 ? askWaitMs : BATCH_ASK_WAIT_MS);
+          continue;
+        }
         if (rides || capacity === 0 || (limits.idleSlots() === 0 && capacity < config.maxConcurrent)) {
           await waitForWake(general ? pausePollMs : 60_000);
           continue;
