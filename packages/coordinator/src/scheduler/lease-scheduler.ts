@@ -461,6 +461,8 @@ export class LeaseScheduler {
           queue === 'pages' ? [...pagesStalled] : [],
         );
         if (rows.length === 0) break;
+        // A page taken from the archive enqueues its links on this origin in this claim: the next round reads them.
+        let enqueued = false;
         for (const { id, jobId, url, kind, detail } of rows) {
           if (out.length >= want) break;
           if (stalled.has(jobId) || (kind === 'page' && pagesStalled.has(jobId))) continue;
@@ -570,6 +572,7 @@ export class LeaseScheduler {
           ) {
             touched.add(jobId);
             job.used++;
+            enqueued = true;
             continue;
           }
           // Pay-per-crawl: the price this lease may pay is held against the job's budget before it goes out.
@@ -610,8 +613,9 @@ export class LeaseScheduler {
           if (counted) job.used++;
         }
         // Fewer rows than asked: the queue had no more. Those left in it were stepped over (the offset), or
-        // belong to jobs the next round leaves out: it would read nothing (a statement a claim, most claims).
-        if (rows.length < limit) break;
+        // belong to jobs the next round leaves out: it would read nothing (a statement a claim, most claims),
+        // unless a page taken from the archive enqueued its links.
+        if (rows.length < limit && !enqueued) break;
       }
     }
     await write();
