@@ -23,6 +23,7 @@ import type {
   ScrapeAnswer,
 } from '@sward/core';
 import { SwardApiError, swardErrorCode } from './errors.js';
+import { pollDelay } from './poll-delay.js';
 import type {
   ApiKeyInfo,
   AuditEntry,
@@ -597,7 +598,8 @@ export class SwardClient {
 
   /**
    * Polls a job until it is done, or cancelled with its output ready (finishedAt set), calling `onProgress`
-   * after each poll.
+   * after each poll: every `intervalMs` at first, less often as the wait grows (pollDelay: a poll re-counts
+   * the job on the coordinator).
    */
   async waitForJob(
     id: string,
@@ -606,6 +608,7 @@ export class SwardClient {
     onUnreachable?: (e: SwardApiError) => void,
   ): Promise<JobInfo> {
     let downSince: number | null = null;
+    const since = Date.now();
     for (;;) {
       try {
         const j = await this.job(id);
@@ -620,7 +623,7 @@ export class SwardClient {
         if (Date.now() - downSince > 300_000) throw e;
         onUnreachable?.(e);
       }
-      await new Promise((r) => setTimeout(r, intervalMs));
+      await new Promise((r) => setTimeout(r, pollDelay(intervalMs, Date.now() - since)));
     }
   }
   /** Starts a dataset build from finished jobs (Parquet shards, card, croissant.json, proof bundle). */
@@ -642,6 +645,7 @@ export class SwardClient {
     onProgress?: (b: DatasetBuild) => void,
     intervalMs = 250,
   ): Promise<DatasetBuild> {
+    const since = Date.now();
     for (;;) {
       const b = await this.datasetBuild(id);
       onProgress?.(b);
@@ -652,7 +656,7 @@ export class SwardClient {
           `dataset build ${id} failed: ${b.error ?? 'no reason given'}`,
           0,
         );
-      await new Promise((r) => setTimeout(r, intervalMs));
+      await new Promise((r) => setTimeout(r, pollDelay(intervalMs, Date.now() - since)));
     }
   }
 
