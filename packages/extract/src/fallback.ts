@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { Readability as ReadabilityClass } from '@mozilla/readability';
 import { type Element, firstByName, parseHtml } from './dom.js';
 import { type Block, renderBlocks } from './render.js';
+import { WORD } from './word-stats.js';
 
 // trafilatura's safety net (compare_extraction): when our own result is short, ask a second
 // algorithm and keep its result if it is more than twice as long. The second opinion is
@@ -44,9 +45,6 @@ function spacedText(n: ParsedNode, out: string[]): void {
     else if (c.nodeType === 1 && c.nodeName !== 'SCRIPT' && c.nodeName !== 'STYLE') spacedText(c, out);
   }
 }
-
-/** A word, as quality signals count them. */
-const WORD = /[\p{L}\p{N}_]+/gu;
 
 /** True when at least 80 % of the words of `blocks` are words of `text` (a reading of the same box). */
 export function mostlyWithin(blocks: { text: string }[], text: string): boolean {

@@ -10,6 +10,7 @@ import {
 } from './dom.js';
 import { hiddenByClass } from './hidden-class.js';
 import { discardKind } from './prune.js';
+import { WORD } from './word-stats.js';
 import { step } from './work.js';
 
 // A service page is its run of sections (hero, features, testimonials, calls to action), and WCXB's truth keeps
@@ -31,7 +32,6 @@ const FURNITURE = new Set(['footer', 'aside', 'form']);
 const KNOWN_SHARE = 0.6;
 /** Kinds of pruned box that say the box is not on screen at all: its copy stays out. */
 const UNSHOWN = /\.(hidden|visually-?hidden|sr-only|screen-?reader\w*)$/;
-const WORD = /[\p{L}\p{N}_]+/gu;
 
 /** The page's paragraphs of prose, in document order, read before the class-based cleaning (they are only kept references). */
 export function copyParagraphs(body: Element): Element[] {

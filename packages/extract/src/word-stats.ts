@@ -6,7 +6,8 @@ import { fmix32, hash32 } from './minhash.js';
 // text) is read once by code unit, making no string per word; any other text takes the expression and the
 // strings, as before. word-stats.test.ts holds the two equal.
 
-const WORD = /[\p{L}\p{N}_]+/gu;
+/** A word: a run of letters, digits and '_' (global: for `text.match(WORD)`; every user of it reads it so). */
+export const WORD = /[\p{L}\p{N}_]+/gu;
 const LETTER = /\p{L}/u;
 /** Gopher's stop words (the, be, to, of, and, that, have, with). */
 const STOP = ['the', 'be', 'to', 'of', 'and', 'that', 'have', 'with'];
