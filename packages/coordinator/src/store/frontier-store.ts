@@ -719,11 +719,7 @@ export class FrontierStore {
   async releaseHost(tx: SqlExecutor, origin: string, now: number): Promise<void> {
     let delayMs = 0;
     if (this.config.politeness) {
-      const h = await this.hostPolicy(tx, origin);
-      const crawlDelay = h ? crawlDelayOf(h) : 0;
-      delayMs = crawlDelayTooLong(crawlDelay, this.config)
-        ? this.config.hostDelayMs
-        : Math.max(crawlDelay, this.config.hostDelayMs);
+      delayMs = this.delayAfterAnswer(await this.hostPolicy(tx, origin));
     }
     await tx.run('UPDATE hosts SET busy_until = 0, next_at = ? WHERE origin = ?', [now + delayMs, origin]);
   }
@@ -741,11 +737,7 @@ export class FrontierStore {
       );
       const policy = new Map(hosts.map((h) => [String(h.origin), mapHostPolicy(h)]));
       for (const origin of all) {
-        const h = policy.get(origin);
-        const crawlDelay = h ? crawlDelayOf(h) : 0;
-        const delayMs = crawlDelayTooLong(crawlDelay, this.config)
-          ? this.config.hostDelayMs
-          : Math.max(crawlDelay, this.config.hostDelayMs);
+        const delayMs = this.delayAfterAnswer(policy.get(origin));
         byDelay.set(delayMs, [...(byDelay.get(delayMs) ?? []), origin]);
       }
     }
@@ -754,6 +746,17 @@ export class FrontierStore {
         now + delayMs,
         ...list,
       ]);
+  }
+
+  /**
+   * With politeness on, how long an origin waits after an answer: max(its robots.txt Crawl-delay, hostDelayMs),
+   * or hostDelayMs alone when the Crawl-delay is too long to honour (its URLs are skipped, not waited for).
+   */
+  private delayAfterAnswer(h: HostPolicy | undefined): number {
+    const crawlDelay = h ? crawlDelayOf(h) : 0;
+    return crawlDelayTooLong(crawlDelay, this.config)
+      ? this.config.hostDelayMs
+      : Math.max(crawlDelay, this.config.hostDelayMs);
   }
 
   async hostPolicy(tx: SqlExecutor, origin: string): Promise<HostPolicy | undefined> {
