@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Readability } from '@mozilla/readability';
+import { seededRandom } from '@sward/core';
 import { Deduplicator } from '@sward/extract';
 import { parseHTML } from 'linkedom';
 import {
@@ -151,18 +152,8 @@ async function run(ds: Dataset, fns: [string, Extractor][]): Promise<Record<stri
 }
 
 // ---------------------------------------------------------------- near-dup
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function dedupBench(n: number) {
-  const rnd = prng(42);
+  const rnd = seededRandom(42);
   const vocab = Array.from({ length: 20000 }, (_, i) => `w${i.toString(36)}`);
   // docs are generated on the fly (copies drawn from a bounded pool of recent originals)
   // so the memory measured afterwards is the deduplicator's, not the corpus's

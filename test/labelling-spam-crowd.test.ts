@@ -8,10 +8,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from '@sward/core';
 import { aggregateAccepted } from '../packages/coordinator/src/labelling/aggregate-accepted.js';
 import { detectSpammers, type LabelEvent } from '../packages/coordinator/src/labelling/spam-detect.js';
 import { parseGoldCsv } from '../packages/coordinator/src/labels/inference/index.js';
-import { seededRandom } from '../packages/coordinator/src/labels/inference/random.js';
 
 const dataDir = fileURLToPath(new URL('../testdata/crowd/', import.meta.url));
 const DATASET = 'welinder2010-bluebirds';

@@ -37,6 +37,7 @@ export * from './rewards-wire.js';
 export * from './rights-receipt.js';
 export * from './row-proof-verify.js';
 export * from './scrape-wire.js';
+export * from './seeded-random.js';
 export * from './source-worker.js';
 export * from './spot-check-selection.js';
 export * from './takedown.js';

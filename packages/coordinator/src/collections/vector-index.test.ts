@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { seededRandom } from '../labels/inference/random.js';
+import { seededRandom } from '@sward/core';
 import { approximateSearchAvailable, bytesToVector, VectorIndex, vectorToBytes } from './vector-index.js';
 
 /** Deterministic pseudo-random values in [-0.5, 0.5), so failures reproduce. */

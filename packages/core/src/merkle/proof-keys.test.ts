@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { CoreError } from '../errors.js';
+import { seededRandom } from '../seeded-random.js';
 import { appendPlan } from './append-plan.js';
 import { emptyRoot, leafHash, nodeHash } from './hashing.js';
 import { InMemoryNodeStore } from './node-store.js';
@@ -55,17 +56,6 @@ function reference(leaves: readonly Buffer[]) {
   };
 }
 
-/** Deterministic PRNG (mulberry32) so a failure names a reproducible case. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function buildStore(
   n: number,
   batch: (done: number) => number,
@@ -103,7 +93,7 @@ test('every proof for every (index, size) and (m, n) up to 40 leaves equals the 
 });
 
 test('sampled proofs at random sizes up to 5000, built in random batches, match the reference', async () => {
-  const rand = rng(6962);
+  const rand = seededRandom(6962);
   const int = (below: number) => Math.floor(rand() * below);
   const { store, leaves } = buildStore(5000, () => 1 + int(700));
   const ref = reference(leaves);

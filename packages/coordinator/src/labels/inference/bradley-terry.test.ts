@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { seededRandom } from '@sward/core';
 import { bradleyTerry, parseComparisonsCsv, rankingsToComparisons } from './bradley-terry.js';
-import { seededRandom } from './random.js';
 
 test('two items: the strength ratio is the win ratio (no prior)', () => {
   const games = [

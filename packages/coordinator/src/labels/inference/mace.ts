@@ -1,5 +1,6 @@
 // biome-ignore-all lint/style/noNonNullAssertion: hot loops index typed arrays within bounds set by the label set
 
+import { seededRandom } from '@sward/core';
 import { digamma } from './digamma.js';
 import type { LabelSet } from './label-set.js';
 import {
@@ -11,7 +12,6 @@ import {
   normaliseLogRows,
   voteShares,
 } from './posterior.js';
-import { seededRandom } from './random.js';
 
 export interface MaceResult extends Aggregation {
   /** Per worker P(not spamming): the chance an answer is a real attempt (then assumed correct). */

@@ -1,6 +1,7 @@
 // biome-ignore-all lint/style/noNonNullAssertion: loops index typed arrays within bounds they just allocated
+
+import { seededRandom } from '@sward/core';
 import type { LabelSet } from './label-set.js';
-import { seededRandom } from './random.js';
 
 export interface SimulationOptions {
   tasks: number;

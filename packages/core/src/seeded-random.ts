@@ -1,4 +1,7 @@
-/** Seeded PRNG (mulberry32): restarts and synthetic data must be reproducible run to run. */
+/**
+ * Seeded PRNG (mulberry32): restarts, simulations, synthetic data and property tests must be reproducible
+ * run to run, and a failure must name a case that can be replayed. Not for anything secret.
+ */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
