@@ -12,7 +12,6 @@
 //    HNSW connectivity / expansionSearch (+2.5 min). `--postgres` repeats keyword search on a throwaway
 //    PostgreSQL database (127.0.0.1:5432 or SWARD_BENCH_PG_URL), dropped afterwards (+5 min).
 // The temp dir is deleted at the end. About 4.5 minutes at 100k chunks on 2 busy cores.
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
@@ -28,9 +27,9 @@ import {
   type Store,
   VectorIndex,
 } from '@sward/coordinator';
-import pg from 'pg';
 import { articleText } from '../packages/testsites/src/article-text.js';
 import { prng } from '../packages/testsites/src/prng.js';
+import { withBenchDatabase } from './support-pg-database.js';
 import { machineFacts } from './support-proc.js';
 import { loadWordVectors, TopicalProse, topK, WordVectorEmbedder } from './support-word-vectors.js';
 
@@ -47,7 +46,6 @@ const SQLITE = {
   ...(process.argv.includes('--sqlite-cache-mib') ? { cacheMiB: arg('sqlite-cache-mib', 2) } : {}),
   ...(process.argv.includes('--sqlite-mmap-mib') ? { mmapMiB: arg('sqlite-mmap-mib', 0) } : {}),
 };
-const PG_ADMIN = process.env.SWARD_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const WARMUP = 100;
 const RECALL_CHUNK_QUERIES = 1000;
 const EXACT_TIMED = 100;
@@ -273,28 +271,9 @@ async function timeEach<T>(items: T[], fn: (item: T) => unknown): Promise<number
   return out;
 }
 
-// pg's Pool.end() resolves before its sockets are gone: retry the drop until the server has let them go.
-async function dropWhenIdle(admin: pg.Client, db: string): Promise<void> {
-  for (let i = 0; ; i++) {
-    try {
-      await admin.query(`DROP DATABASE IF EXISTS ${db}`);
-      return;
-    } catch (e) {
-      if (i > 100) throw e;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
-
 async function postgresKeyword(all: Page[], queries: Query[]) {
-  const name = `sward_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  try {
-    const u = new URL(PG_ADMIN);
-    u.pathname = `/${name}`;
-    const store = await openStore(u.href);
+  return withBenchDatabase(async (url) => {
+    const store = await openStore(url);
     try {
       const index = new ChunkIndex(store.db);
       const t0 = process.hrtime.bigint();
@@ -317,10 +296,7 @@ async function postgresKeyword(all: Page[], queries: Query[]) {
     } finally {
       await store.close();
     }
-  } finally {
-    await dropWhenIdle(admin, name);
-    await admin.end();
-  }
+  });
 }
 
 async function main() {

@@ -4,8 +4,7 @@
 //    (RewardsService.onCaptureAccepted: node lookup, capture row, work + two referral levels, one transaction).
 // 2. Closing an epoch of `accounts` payable accounts: lock + payout table + payout posting + Merkle root,
 //    then one claim proof per account, then the JSON/CSV files.
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -18,13 +17,12 @@ import {
   TREASURY,
   writePayoutFiles,
 } from '@sward/coordinator';
-import pg from 'pg';
 import { inTransaction } from '../packages/coordinator/src/rewards/in-transaction.js';
+import { withBenchDatabase } from './support-pg-database.js';
 
 const ACCOUNTS = Number(process.argv[2] ?? 100_000);
 const POSTINGS = Number(process.argv[3] ?? 4000);
 const WRITERS = 8;
-const PG_ADMIN = process.env.SWARD_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const policy = rewardsPolicy({ epochMs: 24 * 3600_000 });
 const results: Record<string, unknown>[] = [];
 const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
@@ -39,32 +37,7 @@ async function withBackend(name: 'sqlite' | 'postgres', fn: (location: string) =
     }
     return;
   }
-  const db = `sward_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${db}`);
-  try {
-    const u = new URL(PG_ADMIN);
-    u.pathname = `/${db}`;
-    await fn(u.href);
-  } finally {
-    await dropWhenIdle(admin, db);
-    await admin.end();
-  }
-}
-
-// pg's Pool.end() resolves before its sockets are gone; DROP … WITH (FORCE) would then kill them
-// mid-close (an unhandled pool error), so wait for the server to see them leave.
-async function dropWhenIdle(admin: pg.Client, db: string): Promise<void> {
-  for (let i = 0; ; i++) {
-    try {
-      await admin.query(`DROP DATABASE IF EXISTS ${db}`);
-      return;
-    } catch (e) {
-      if (i > 100) throw e;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  await withBenchDatabase(fn);
 }
 
 async function parallel(n: number, each: (writer: number, i: number) => Promise<unknown>) {
@@ -197,6 +170,8 @@ for (const backend of ['sqlite', 'postgres'] as const) {
   });
 }
 console.table(results);
+// bench/out is git-ignored, so a fresh clone does not have it.
+mkdirSync(join(import.meta.dirname, 'out'), { recursive: true });
 writeFileSync(
   join(import.meta.dirname, 'out', 'rewards-bench.json'),
   `${JSON.stringify(results, null, 2)}\n`,
