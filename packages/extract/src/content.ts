@@ -138,19 +138,9 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   const stats = changed ? restats(body, pre, touched) : pre;
   const sel = selectByScore(body, stats);
   let nodes = sel ? sel.nodes : [body];
-  // biome-ignore lint: debug
-  const G = globalThis as any;
-  if (G.XART_DBG && sel) G.XART_DBG({ body, stats, sel, type });
   // an article the page itself does not declare (no schema.org/Open Graph type) may be a service page
   if (sel && type && pageType !== 'documentation' && (pageType !== 'article' || type.confidence < 0.75))
     nodes = widenForType(sel.top, nodes, stats, body, type.type);
-  const XART = process.env.XART ?? '';
-  const sureArt = !!sel && !!type && pageType === 'article' && type.confidence >= 0.75;
-  if (sel && sureArt && XART.includes('wide')) nodes = widenForType(sel.top, nodes, stats, body, 'article');
-  if (sel && sureArt && XART.includes('sib')) nodes = xartSiblings(sel.top, nodes, stats);
-  const shareM = /share:([\d.]+)(?::([\d.]+))?/.exec(XART);
-  const lvM = /lv:(\d+)/.exec(XART);
-  if (sel && sureArt && shareM) nodes = xartShare(sel.top, nodes, stats, body, Number(shareM[1]), Number(shareM[2] ?? 0.25), XART.includes('climb'), Number(lvM?.[1] ?? 99));
   const marked = sel && pageType === 'article' ? markedArticle(nodes, stats) : null;
   if (marked) nodes = [marked];
   // an article's siblings that are grids of other stories are not more of it
@@ -451,47 +441,4 @@ function keepBlock(b: Block): boolean {
   const len = b.text.length;
   if (b.links > 0 && b.links / len > 0.5) return false;
   return true;
-}
-
-const normClass = (e: Element) => attr(e, 'class').trim().split(/\s+/).filter((t) => t && !/\d/.test(t)).sort().join(' ');
-function xartSiblings(top: Element, nodes: Element[], stats: StatsMap): Element[] {
-  const parent = top.parent;
-  if (!parent || !isElement(parent)) return nodes;
-  const cls = normClass(top);
-  if (!cls) return nodes;
-  const maxLd = Number(process.env.XART_SIBLD ?? 0.3);
-  const out: Element[] = [];
-  for (const k of parent.children) {
-    if (!isElement(k)) continue;
-    if (nodes.includes(k)) { out.push(k); continue; }
-    const st = stats.get(k);
-    if (k.name === top.name && normClass(k) === cls && st && st.paras > 0 && linkDensity(st) < maxLd) out.push(k);
-  }
-  for (const n of nodes) if (!out.includes(n)) out.push(n);
-  return out;
-}
-function xartShare(top: Element, nodes: Element[], stats: StatsMap, body: Element, share: number, maxLd: number, climb: boolean, levels: number): Element[] {
-  let chosen = nodes.reduce((n, e) => n + (stats.get(e)?.chars ?? 0), 0);
-  let cur = nodes;
-  let lv = 0;
-  for (let p = top.parent; p && p !== body && isElement(p) && lv < levels; p = p.parent, lv++) {
-    const st = stats.get(p);
-    if (!st) break;
-    const chosenLinks = cur.reduce((n, e) => n + (stats.get(e)?.links ?? 0), 0);
-    const addLd = st.chars > chosen ? (st.links - chosenLinks) / (st.chars - chosen) : 0;
-    if (process.env.XART?.includes('addld') ? addLd >= maxLd : linkDensity(st) >= maxLd) break;
-    if (chosen >= st.chars * share) { if (climb) continue; break; }
-    const X = process.env.XART ?? '';
-    const chosenParas = cur.reduce((n, e) => n + (stats.get(e)?.paras ?? 0), 0);
-    const pm = /paras:(\d+)/.exec(X);
-    if (pm && st.paras - chosenParas < Number(pm[1])) break;
-    const dm = /dens:([\d.]+)/.exec(X);
-    if (dm && (st.chars - chosen) / Math.max(1, st.paras - chosenParas) > Number(dm[1])) break;
-    if (X.includes('nolm') && (['footer', 'aside', 'nav', 'header'].includes(p.name))) break;
-    if (process.env.XART_LOG) console.error('XART widen', lv, st.chars, chosen, st.paras - chosenParas, addLd.toFixed(2), p.name);
-    cur = [p];
-    chosen = st.chars;
-    if (!climb) break;
-  }
-  return cur;
 }
