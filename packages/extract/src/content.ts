@@ -1,5 +1,6 @@
 import { Element as ElementNode } from 'domhandler';
 import { withoutAdjacentRepeats } from './adjacent-repeats.js';
+import { articleRun } from './article-run.js';
 import { shownPrice, withoutCardActions } from './card-actions.js';
 import { cleanTree, redundantLink } from './clean.js';
 import {
@@ -141,6 +142,8 @@ export function mainContent(doc: Document, type?: PageType, hints: ContentHints 
   // an article the page itself does not declare (no schema.org/Open Graph type) may be a service page
   if (sel && type && pageType !== 'documentation' && (pageType !== 'article' || type.confidence < 0.75))
     nodes = widenForType(sel.top, nodes, stats, body, type.type);
+  // one that does is still its whole run of boxes when the scorer chose one of them (a page builder's section)
+  else if (sel && pageType === 'article') nodes = articleRun(sel.top, nodes, stats, body);
   const marked = sel && pageType === 'article' ? markedArticle(nodes, stats) : null;
   if (marked) nodes = [marked];
   // an article's siblings that are grids of other stories are not more of it
