@@ -60,7 +60,7 @@ export function startCheckpoints(
   };
   let inCharge: MessagePort | null = null;
   let stopped = false;
-  /** Every loop's port, from its start until it closes, and when it closed. */
+  /** Every loop's port, from its start until it closes, with the promise of that close. */
   const loops = new Map<MessagePort, Promise<void>>();
   const selfCheckpoint = (pages: number) => {
     if (!stopped && db.open) db.pragma(`wal_autocheckpoint = ${pages}`);
@@ -73,7 +73,7 @@ export function startCheckpoints(
       const before = inCharge;
       inCharge = port1;
       selfCheckpoint(maxWalPages);
-      // The dedicated thread, its loop ended, exits.
+      // The loop that ran them ends (on the dedicated thread: nothing else keeps it, so it exits).
       before?.postMessage('stop');
     });
     port1.once('close', () => {
