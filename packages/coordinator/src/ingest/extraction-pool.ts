@@ -127,8 +127,9 @@ export class ExtractionPool {
     // The claim holds its pages for holdMs: long enough for the threads to load the first time.
     if (this.workers.length === 0) {
       await Promise.all(Array.from({ length: this.threads }, () => this.startWorker()));
-      // A SQLite store's WAL checkpoints move to the first thread (a ~9 MiB thread of their own less); a
-      // checkpoint there waits for the batch in hand, and the store's own bound covers a long one.
+      // A SQLite store's WAL checkpoints move to the first thread, and their own thread ends (the
+      // coordinator's crawl peak ~5 MiB lower: docs/BENCHMARKS.md, session 19, ckpt); a checkpoint there waits
+      // for the batch in hand, and the store's own bound covers a long one.
       this.store.db.hostCheckpoints?.(this.workers[0] as Worker);
     }
     // each job's documents are redacted as its crawl request asked (keepPii, stored with the job)

@@ -11,7 +11,8 @@ import type { CheckpointTask, CheckpointTaskConfig } from './sqlite-checkpoint-t
  * The loop (sqlite-checkpoint-task.ts) has its own connection to the same file. It starts on a dedicated
  * thread; a thread the process has anyway can take it over (`host`, the extraction pool's worker): the
  * thread that ran it stops once the new one has its connection open, so the coordinator does not keep a
- * ~9 MiB thread for a timer (docs/BENCHMARKS.md, session 18, nmem). One loop is in charge at a time.
+ * thread for a timer (a worker costs ~9 MiB alone, session 18, nmem; beside the extraction thread, ~5–6 MiB
+ * of the coordinator's crawl peak, session 19, ckpt: docs/BENCHMARKS.md). One loop is in charge at a time.
  *
  * The bound that holds whatever the loop does: while a loop is in charge, the main connection checkpoints
  * itself only past `maxWalPages` (`wal_autocheckpoint`), which catches a loop that falls behind, a reader
