@@ -1,14 +1,17 @@
-// WAL checkpoints in the main connection's commits (SQLite's default) against a worker thread's
-// (store/sqlite-checkpointer.ts, what `sward coordinator` runs), through the driver the store uses: write
+// WAL checkpoints in the main connection's commits (SQLite's default) against their own thread's
+// (store/sqlite-checkpointer.ts) and against the loop hosted on an extraction thread (what `sward coordinator`
+// runs once its extraction pool has started; the host sits idle here), through the driver the store uses: write
 // transactions shaped like a capture batch's (a capture row with its indexes, 20 links into a URL table, a
 // node's row), with a read between them. Per transaction: the main thread's CPU (/proc/thread-self/stat, 10 ms
 // ticks, so only the sum means anything) and wall, the slowest five, and how many took over 10 ms; the WAL's
 // peak size. Variants alternate within each round, each on a fresh file.
 // Usage: node --import tsx bench/sqlite-checkpoint-bench.ts [--transactions 2000] [--rounds 3]
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Worker } from 'node:worker_threads';
+import { startExtractionWorker } from '../packages/coordinator/src/ingest/extraction-pool.js';
 import { openSqliteDriver } from '../packages/coordinator/src/store/sqlite-driver.js';
 import { machineFacts } from './support-proc.js';
 import { procCpu } from './support-proc-tree.js';
@@ -29,21 +32,41 @@ CREATE INDEX urls_state ON urls (state, depth, id);
 CREATE TABLE nodes (id TEXT PRIMARY KEY, last_seen INTEGER NOT NULL, pages INTEGER NOT NULL);
 INSERT INTO nodes VALUES ('n1', 0, 0);`;
 
-async function run(thread: boolean) {
+type Checkpoints = 'in COMMIT' | 'thread' | 'hosted';
+
+const threads = () => readdirSync('/proc/self/task').length;
+
+async function until(what: string, cond: () => Promise<boolean> | boolean) {
+  const end = Date.now() + 10_000;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`${what}: timed out`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+async function run(checkpoints: Checkpoints) {
   const dir = mkdtempSync(join(tmpdir(), 'sward-checkpoint-bench-'));
   const path = join(dir, 'db.sqlite');
-  const db = openSqliteDriver(path, { checkpointThread: thread });
+  let host: Worker | null = null;
+  if (checkpoints === 'hosted') {
+    host = startExtractionWorker();
+    await new Promise((resolve) => host?.once('message', resolve));
+  }
+  const before = threads();
+  const db = openSqliteDriver(path, { checkpointThread: checkpoints !== 'in COMMIT' });
   try {
     await db.exec(SCHEMA);
-    if (thread) {
-      // the worker's connection open (it turns the main connection's auto-checkpoints off)
-      const end = Date.now() + 10_000;
-      while (
-        (await db.get<{ wal_autocheckpoint: number }>('PRAGMA wal_autocheckpoint'))?.wal_autocheckpoint !== 0
-      ) {
-        if (Date.now() > end) throw new Error('the checkpoint thread did not start');
-        await new Promise((r) => setTimeout(r, 5));
-      }
+    if (checkpoints !== 'in COMMIT')
+      // the thread's connection open (the main connection checkpoints itself only past the bound)
+      await until(
+        'the checkpoint thread',
+        async () =>
+          (await db.get<{ wal_autocheckpoint: number }>('PRAGMA wal_autocheckpoint'))?.wal_autocheckpoint !==
+          1000,
+      );
+    if (host) {
+      db.hostCheckpoints?.(host);
+      await until('the dedicated thread to exit', () => threads() === before);
     }
     const walls: number[] = [];
     let peakWal = 0;
@@ -90,6 +113,7 @@ async function run(thread: boolean) {
     };
   } finally {
     await db.close();
+    await host?.terminate();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -101,12 +125,16 @@ const lines = [
   '| round | checkpoints | main-thread CPU ms/tx | wall ms/tx | slowest 5, ms | tx over 10 ms | WAL peak MiB | load |',
   '|---:|---|---:|---:|---|---:|---:|---|',
 ];
-await run(false); // warm-up, not counted
+const variants: Checkpoints[] = ['in COMMIT', 'thread', 'hosted'];
+await run('in COMMIT'); // warm-up, not counted
 for (let round = 1; round <= rounds; round++)
-  for (const thread of round % 2 ? [false, true] : [true, false]) {
-    const r = await run(thread);
+  // each variant first in turn
+  for (const checkpoints of variants.map(
+    (_, i) => variants[(i + round - 1) % variants.length] as Checkpoints,
+  )) {
+    const r = await run(checkpoints);
     lines.push(
-      `| ${round} | ${thread ? 'thread' : 'in COMMIT'} | ${r.cpuMs.toFixed(3)} | ${r.wallMs.toFixed(3)} | ${r.slowest.join(', ')} | ${r.over10} | ${r.peakWalMiB.toFixed(1)} | ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} |`,
+      `| ${round} | ${checkpoints} | ${r.cpuMs.toFixed(3)} | ${r.wallMs.toFixed(3)} | ${r.slowest.join(', ')} | ${r.over10} | ${r.peakWalMiB.toFixed(1)} | ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} |`,
     );
     process.stderr.write(`${lines.at(-1)}\n`);
   }

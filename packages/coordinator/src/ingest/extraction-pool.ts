@@ -125,8 +125,13 @@ export class ExtractionPool {
     );
     if (!tasks.length) return 0;
     // The claim holds its pages for holdMs: long enough for the threads to load the first time.
-    if (this.workers.length === 0)
+    if (this.workers.length === 0) {
       await Promise.all(Array.from({ length: this.threads }, () => this.startWorker()));
+      // A SQLite store's WAL checkpoints move to the first thread, and their own thread ends (the
+      // coordinator's crawl peak ~5 MiB lower: docs/BENCHMARKS.md, session 19, ckpt); a checkpoint there waits
+      // for the batch in hand, and the store's own bound covers a long one.
+      this.store.db.hostCheckpoints?.(this.workers[0] as Worker);
+    }
     // each job's documents are redacted as its crawl request asked (keepPii, stored with the job)
     const redaction = new Map<string, PiiOption>();
     for (const jobId of new Set(tasks.map((t) => t.jobId))) {

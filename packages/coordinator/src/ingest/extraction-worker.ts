@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { decodeHtml, EXTRACTOR, extract, type PiiOption } from '@sward/extract';
+import { type CheckpointTask, isCheckpointTask, runCheckpointTask } from '../store/sqlite-checkpoint-task.js';
 
 /** One page to extract. */
 export interface ExtractionItem {
@@ -64,7 +65,9 @@ function answer(m: ExtractionItem): ExtractionAnswer {
 
 const port = parentPort;
 if (port) {
-  port.on('message', (m: ExtractionRequest) => {
+  port.on('message', (m: ExtractionRequest | CheckpointTask) => {
+    // The store's WAL checkpoints (extraction-pool.ts hands them here): a timer between batches.
+    if (isCheckpointTask(m)) return runCheckpointTask(m);
     port.postMessage({ id: m.id, answers: m.items.map(answer) } satisfies ExtractionReply);
   });
   port.postMessage({ ready: true });

@@ -1,3 +1,5 @@
+import type { Worker } from 'node:worker_threads';
+
 /**
  * The few driver calls the store makes, so one SQL store runs on SQLite and PostgreSQL.
  * Statements use `?` placeholders; the PostgreSQL driver rewrites them to `$n`.
@@ -17,6 +19,12 @@ export interface SqlDriver extends SqlExecutor {
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   exec(script: string): Promise<void>;
   close(): Promise<void>;
+  /**
+   * SQLite with `checkpointThread` on: runs the WAL checkpoints on `worker`, a thread the caller has anyway,
+   * in place of their own thread (sqlite-checkpointer.ts). The worker must hand a message that
+   * `isCheckpointTask` (sqlite-checkpoint-task.ts) accepts to `runCheckpointTask`. Absent otherwise.
+   */
+  hostCheckpoints?(worker: Worker): void;
 }
 
 /**

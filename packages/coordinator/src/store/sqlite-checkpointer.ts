@@ -1,149 +1,139 @@
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { sourceWorkerUrl } from '@sward/core';
 import type Database from 'better-sqlite3';
+import type { CheckpointTask, CheckpointTaskConfig } from './sqlite-checkpoint-task.js';
 
 /**
- * WAL checkpoints on a worker thread, so the thread that answers nodes never stalls on a checkpoint's copy
+ * WAL checkpoints off the main thread, so the thread that answers nodes never stalls on a checkpoint's copy
  * and fsyncs (session 13: auto-checkpoints were ~0.37 ms a page of the main thread blocked; session 14: wall
  * per write transaction 0.45–0.62× with them on a thread).
  *
- * The worker has its own connection to the same file. Each tick it runs `wal_checkpoint(PASSIVE)`, which
- * never takes the writer lock, so the main connection's commits do not wait for it. PASSIVE alone never
- * lets the WAL start over while commits keep coming (a commit lands between the copy and the next write, so
- * the next writer rarely finds every frame copied), so once a PASSIVE reports every frame of a WAL past
- * `restartPages` copied, the worker asks for a RESTART that waits at most a few milliseconds for the writer
- * lock and for readers, rather than holding the writer lock for as long as a reader stays (a RESTART that
- * waited on the 5 s busy timeout starved the main connection into `database is locked`).
+ * The loop (sqlite-checkpoint-task.ts) has its own connection to the same file. It starts on a dedicated
+ * thread; a thread the process has anyway can take it over (`host`, the extraction pool's worker): the
+ * thread that ran it stops once the new one has its connection open, so the coordinator does not keep a
+ * thread for a timer (a worker costs ~9 MiB alone, session 18, nmem; beside the extraction thread, ~5–6 MiB
+ * of the coordinator's crawl peak, session 19, ckpt: docs/BENCHMARKS.md). One loop is in charge at a time.
  *
- * If the WAL still passes `maxWalPages` (a reader pinning an old snapshot, a worker that cannot keep up or
- * has died), the main connection takes its own checkpoints again (`wal_autocheckpoint`) until the worker
- * reports the WAL has started over: a bound that holds without the worker.
+ * The bound that holds whatever the loop does: while a loop is in charge, the main connection checkpoints
+ * itself only past `maxWalPages` (`wal_autocheckpoint`), which catches a loop that falls behind, a reader
+ * pinning an old snapshot, and a host busy with other work; when no loop is in charge (before the first is
+ * ready, after the one in charge died), it checkpoints itself every 1,000 pages, SQLite's own default.
  */
 export interface CheckpointThreadOptions {
-  /** Milliseconds between the worker's checkpoints; default 500: about SQLite's own 1,000-page cadence at the crawl bench's commit rate. */
+  /** Milliseconds between the loop's checkpoints; default 500: about SQLite's own 1,000-page cadence at the crawl bench's commit rate. */
   tickMs?: number;
-  /** WAL pages from which the worker starts the WAL over once every frame is copied; default 1,024. */
+  /** WAL pages from which the loop starts the WAL over once every frame is copied; default 1,024. */
   restartPages?: number;
-  /** WAL pages past which the main connection checkpoints itself again; default 16,384 (64 MiB of 4 KiB). */
+  /** WAL pages past which the main connection checkpoints itself anyway; default 16,384 (64 MiB of 4 KiB). */
   maxWalPages?: number;
 }
 
-export interface CheckpointThread {
-  /** Stops the worker and closes its connection; resolves once the thread has exited (≤ ~1 s). */
+export interface SqliteCheckpoints {
+  /**
+   * Runs the loop on `worker` from now on: it is sent a `CheckpointTask` (its port transferred), which the
+   * worker passes to `runCheckpointTask`. If the worker never answers, the loop in charge keeps running.
+   */
+  host(worker: Worker): void;
+  /** Ends every loop and waits for their connections to close (≤ ~1 s). */
   stop(): Promise<void>;
 }
 
-/** SQLite's own default, restored on the main connection while the worker is not keeping the WAL short. */
+/** SQLite's own default, on the main connection while no loop keeps the WAL short. */
 const AUTOCHECKPOINT_PAGES = 1000;
 
-// An eval worker: no second file for the build and the source loader to agree on. It is CommonJS, so
-// better-sqlite3 is loaded by the path the main thread resolved (the worker's require would resolve from cwd).
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-let db;
-try {
-  db = new Database(workerData.path, { fileMustExist: true });
-  // No busy handler: every checkpoint here gives up rather than wait while holding a lock.
-  db.pragma('busy_timeout = 0');
-} catch (e) {
-  parentPort.postMessage({ kind: 'failed', message: String(e && e.message || e) });
-  process.exit(0);
-}
-parentPort.postMessage({ kind: 'ready' });
-let over = false;
-const tick = () => {
-  try {
-    const p = db.pragma('wal_checkpoint(PASSIVE)')[0];
-    let log = p.log;
-    if (p.busy === 0 && p.log >= workerData.restartPages && p.checkpointed === p.log) {
-      // Every frame is in the database file: a RESTART has at most the frames of the last moments to copy,
-      // then readers to wait for. It waits a few milliseconds at most, for the writer lock and for readers,
-      // so the main connection is never kept from committing for longer than that.
-      db.pragma('busy_timeout = ' + workerData.restartWaitMs);
-      try {
-        const r = db.pragma('wal_checkpoint(RESTART)')[0];
-        if (r.busy === 0) log = 0;
-      } finally {
-        db.pragma('busy_timeout = 0');
-      }
-    }
-    const nowOver = log > workerData.maxWalPages;
-    if (nowOver !== over) {
-      over = nowOver;
-      parentPort.postMessage({ kind: 'wal', over, log });
-    }
-  } catch (e) {
-    // SQLITE_BUSY or a transient I/O error: the next tick tries again; the main thread's bound still holds.
-  }
-};
-const timer = setInterval(tick, workerData.tickMs);
-parentPort.on('message', (m) => {
-  if (m === 'stop') {
-    clearInterval(timer);
-    try { db.close(); } catch {}
-    parentPort.close();
-  }
-});
-`;
-
 /**
- * Starts the worker for the WAL database at `path` whose main connection is `db`. The main connection's
- * auto-checkpoints go off only once the worker's connection is open, and come back if it fails or exits.
+ * Starts the checkpoints of the WAL database at `path` whose main connection is `db`, on the dedicated thread
+ * until a host takes them over.
  */
-export function startCheckpointThread(
+export function startCheckpoints(
   db: Database.Database,
   path: string,
   opts: CheckpointThreadOptions = {},
-): CheckpointThread {
-  const tickMs = opts.tickMs ?? 500;
+): SqliteCheckpoints {
   const maxWalPages = opts.maxWalPages ?? 16_384;
-  const restartPages = opts.restartPages ?? 1024;
-  // The longest a RESTART may hold the writer lock waiting for readers (or wait for it): short enough that a
-  // commit held up by it loses a few milliseconds, not the 5 s busy timeout.
-  const restartWaitMs = 5;
-  const worker = new Worker(WORKER_SOURCE, {
-    eval: true,
-    workerData: {
-      path,
-      driver: createRequire(import.meta.url).resolve('better-sqlite3'),
-      tickMs,
-      restartPages,
-      restartWaitMs,
-      maxWalPages,
+  const config: CheckpointTaskConfig = {
+    path,
+    tickMs: opts.tickMs ?? 500,
+    restartPages: opts.restartPages ?? 1024,
+    // The longest a RESTART may hold the writer lock waiting for readers (or wait for it): short enough that
+    // a commit held up by it loses a few milliseconds, not the 5 s busy timeout.
+    restartWaitMs: 5,
+  };
+  let inCharge: MessagePort | null = null;
+  let stopped = false;
+  /** Every loop's port, from its start until it closes, with the promise of that close. */
+  const loops = new Map<MessagePort, Promise<void>>();
+  const selfCheckpoint = (pages: number) => {
+    if (!stopped && db.open) db.pragma(`wal_autocheckpoint = ${pages}`);
+  };
+  const start = (post: (task: CheckpointTask, transfer: [MessagePort]) => void) => {
+    const { port1, port2 } = new MessageChannel();
+    loops.set(port1, new Promise((resolve) => port1.once('close', resolve)));
+    port1.on('message', (m) => {
+      if (m !== 'ready' || stopped) return;
+      const before = inCharge;
+      inCharge = port1;
+      selfCheckpoint(maxWalPages);
+      // The loop that ran them ends (on the dedicated thread: nothing else keeps it, so it exits).
+      before?.postMessage('stop');
+    });
+    port1.once('close', () => {
+      loops.delete(port1);
+      // A loop in charge that dies gives the checkpoints back to the main connection.
+      if (inCharge === port1) {
+        inCharge = null;
+        selfCheckpoint(AUTOCHECKPOINT_PAGES);
+      }
+    });
+    // Never what keeps the process alive: a process that exits without stop() loses no data (the WAL stays).
+    // After the listeners: adding a 'message' listener refs the port again.
+    port1.unref();
+    post({ sqliteCheckpoints: config, port: port2 }, [port2]);
+  };
+  const thread = startCheckpointThread();
+  // An error ends the thread, which closes its port: handled there. Without a listener it would throw here.
+  thread.on('error', () => {});
+  thread.unref();
+  start((task, transfer) => thread.postMessage(task, transfer));
+  return {
+    host(worker) {
+      if (!stopped) start((task, transfer) => worker.postMessage(task, transfer));
     },
-    // None of the process's flags: its code is plain CommonJS (a parent's --input-type=module would make it
-    // ESM, without require) and needs no loader.
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      const closed = [...loops.entries()].map(([port, done]) => {
+        port.postMessage('stop');
+        return done;
+      });
+      // A checkpoint in progress finishes first; one that hangs on the disk is cut off so SIGTERM's 5 s hold.
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), 1000);
+      });
+      if ((await Promise.race([Promise.all(closed), late])) === 'late')
+        for (const port of loops.keys()) port.close();
+      clearTimeout(timer);
+      // Its loop has ended (or was cut off): the thread has exited or is about to.
+      await thread.terminate();
+    },
+  };
+}
+
+/**
+ * Installed, the coordinator is compiled JavaScript and the thread starts sqlite-checkpoint-thread.js; from
+ * its sources (tests, benches), through @sward/core's sourceWorkerUrl. None of the process's flags: its
+ * preloads (a bench's SQL counter, tsx) are not for a timer.
+ */
+function startCheckpointThread(): Worker {
+  const typescript = import.meta.url.endsWith('.ts');
+  const entry = new URL(
+    typescript ? './sqlite-checkpoint-thread.ts' : './sqlite-checkpoint-thread.js',
+    import.meta.url,
+  );
+  return new Worker(typescript ? sourceWorkerUrl(entry) : entry, {
     execArgv: [],
     // Its heap holds one connection and a timer.
     resourceLimits: { maxOldGenerationSizeMb: 16 },
   });
-  let stopped = false;
-  const selfCheckpoint = (on: boolean) => {
-    if (stopped || !db.open) return;
-    db.pragma(`wal_autocheckpoint = ${on ? AUTOCHECKPOINT_PAGES : 0}`);
-  };
-  worker.on('message', (m: { kind: string; over?: boolean }) => {
-    if (m.kind === 'ready') selfCheckpoint(false);
-    else if (m.kind === 'wal') selfCheckpoint(m.over === true);
-    // 'failed': auto-checkpoints were never turned off.
-  });
-  // A worker that dies gives the checkpoints back to the main connection.
-  worker.on('error', () => selfCheckpoint(true));
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-  worker.once('exit', () => selfCheckpoint(true));
-  // Never what keeps the process alive: a process that exits without stop() loses no data (the WAL stays).
-  // After the listeners: adding a 'message' listener refs the worker again.
-  worker.unref();
-  return {
-    async stop() {
-      if (stopped) return exited;
-      worker.postMessage('stop');
-      // A checkpoint in progress finishes first; one that hangs on the disk is cut off so SIGTERM's 5 s hold.
-      const timer = setTimeout(() => void worker.terminate(), 1000);
-      await exited;
-      clearTimeout(timer);
-      stopped = true;
-    },
-  };
 }

@@ -1,12 +1,14 @@
+import type { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { Row, SqlDriver, SqlExecutor, SqlValue } from './sql-driver.js';
-import { type CheckpointThreadOptions, startCheckpointThread } from './sqlite-checkpointer.js';
+import { type CheckpointThreadOptions, startCheckpoints } from './sqlite-checkpointer.js';
 
 export interface SqliteDriverOptions extends SqliteMemory {
   /**
-   * WAL checkpoints on a worker thread instead of in the main connection's commits (sqlite-checkpointer.ts):
-   * true or its options. Off by default: a worker costs a thread and a connection, which pays in a
-   * long-running coordinator, not in a CLI command or a test. Ignored for `:memory:` (no WAL to share).
+   * WAL checkpoints on another thread instead of in the main connection's commits (sqlite-checkpointer.ts):
+   * true or its options; a dedicated thread until one the process has anyway takes them (`hostCheckpoints`).
+   * Off by default: it costs a connection, and a thread until one hosts it, which pays in a long-running
+   * coordinator, not in a CLI command or a test. Ignored for `:memory:` (no WAL to share).
    */
   checkpointThread?: boolean | CheckpointThreadOptions;
 }
@@ -66,7 +68,7 @@ export function openSqliteDriver(path: string, opts: SqliteDriverOptions = {}): 
   db.pragma(`mmap_size = ${mmapMiB * 1024 * 1024}`);
   const checkpointer =
     opts.checkpointThread && path !== ':memory:' && path !== ''
-      ? startCheckpointThread(db, path, opts.checkpointThread === true ? {} : opts.checkpointThread)
+      ? startCheckpoints(db, path, opts.checkpointThread === true ? {} : opts.checkpointThread)
       : null;
   const cache = new Map<string, Database.Statement>();
   const stmt = (sql: string) => {
@@ -123,7 +125,8 @@ export function openSqliteDriver(path: string, opts: SqliteDriverOptions = {}): 
         }
       }),
     exec: (script) => serial(async () => void db.exec(script)),
-    // The worker's connection closes first, so the main one is the last and removes the WAL.
+    ...(checkpointer ? { hostCheckpoints: (worker: Worker) => checkpointer.host(worker) } : {}),
+    // The checkpoint loops' connections close first, so the main one is the last and removes the WAL.
     close: () =>
       serial(async () => {
         await checkpointer?.stop();
