@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { Row, SqlDriver, SqlExecutor, SqlValue } from './sql-driver.js';
 import { type CheckpointThreadOptions, startCheckpoints } from './sqlite-checkpointer.js';
+import { beginWithMemoryStatementJournal } from './sqlite-statement-journal.js';
 
 export interface SqliteDriverOptions extends SqliteMemory {
   /**
@@ -114,7 +115,7 @@ export function openSqliteDriver(path: string, opts: SqliteDriverOptions = {}): 
     run: (sql, params) => serial(() => direct.run(sql, params)),
     transaction: <T>(fn: (tx: SqlExecutor) => Promise<T>) =>
       serial(async () => {
-        db.exec('BEGIN IMMEDIATE');
+        beginWithMemoryStatementJournal(db);
         try {
           const out = await fn(direct);
           db.exec('COMMIT');
