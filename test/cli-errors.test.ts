@@ -5,7 +5,8 @@
 // one worker thread loads the CLI once, where each child loaded it again). The --json, --debug and --help
 // checks are in cli-output.test.ts, the ones against a coordinator in cli-remote.test.ts.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -18,16 +19,23 @@ const DB_PASSWORD = 'pw-db-secret';
 const missing = join(tmp, 'missing');
 let deadUrl = '';
 let deadPort = 0;
+// a port something else already listens on, as a second `sward coordinator --port` finds it
+let busy: Server;
+let busyPort = 0;
 
 before(async () => {
   deadPort = await freePort();
   deadUrl = `http://127.0.0.1:${deadPort}`;
   writeFileSync(join(tmp, 'page.html'), '<html><body><p>Hello there, this is a page.</p></body></html>');
   writeFileSync(join(tmp, 'bad-config.json'), JSON.stringify({ port: 8080, prot: 1 }));
+  busy = createServer();
+  await new Promise<void>((res) => busy.listen(0, '127.0.0.1', res));
+  busyPort = (busy.address() as { port: number }).port;
 });
 const cli = inProcessCli();
 after(async () => {
   await cli.close();
+  await new Promise((res) => busy.close(res));
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -257,6 +265,37 @@ describe('bad input: one line, no stack, exit 1 or 2', { concurrency: 3 }, () =>
       ],
       'process',
     ],
+    [
+      'coordinator: its port is in use',
+      () => [
+        ['coordinator', '--db', join(tmp, 'busy.db'), '--port', String(busyPort)],
+        1,
+        'sward coordinator',
+        /cannot listen on 127\.0\.0\.1:\d+: address already in use \(EADDRINUSE\); another process .* --port or SWARD_PORT/,
+      ],
+      'process',
+    ],
+    [
+      // taken for a relative SQLite path, it made ./mysql:/u@db/sward and a coordinator on an empty database
+      'coordinator: a --db URL that is not PostgreSQL',
+      () => [
+        ['coordinator', '--db', 'mysql://u@db/sward', '--port', String(busyPort)],
+        2,
+        'sward coordinator',
+        /--db: expected a SQLite file path or a postgres:\/\/ URL, got a mysql:\/\/ URL/,
+      ],
+      'process',
+    ],
+    [
+      'keys list: a mistyped SWARD_DB scheme',
+      () => [
+        ['keys', 'list'],
+        2,
+        'sward keys list',
+        /SWARD_DB\) postgress:\/\/u@db\/sward: expected a SQLite file path or a postgres:\/\/ URL, got a postgress:\/\/ URL/,
+        { SWARD_DB: 'postgress://u@db/sward' },
+      ],
+    ],
     ['demo: bad --nodes', () => [['demo', '--nodes', 'some'], 2, 'sward demo', /--nodes.*"some"/]],
   ];
   for (const [name, make, how] of cases)
@@ -267,6 +306,17 @@ describe('bad input: one line, no stack, exit 1 or 2', { concurrency: 3 }, () =>
       assert.ok(!r.err.includes(DB_PASSWORD), 'no password in the message');
       assert.ok(!r.err.includes('s3cr3t'), 'no licence token in the message');
     });
+
+  test('a coordinator that cannot take its port makes no first API key nobody is shown', async () => {
+    const db = join(tmp, 'busy-key.db');
+    const r = await run(['coordinator', '--db', db, '--port', String(busyPort)]);
+    assertOneLineFailure(r, 1, 'sward coordinator', /address already in use/);
+    assert.ok(existsSync(db), 'the database was opened (and migrated) before the port was tried');
+    // the next start, on a free port, must still find no key and print the first one
+    const keys = await cli.run(['keys', 'list', '--db', db, '--json']);
+    assert.equal(keys.code, 0, keys.err);
+    assert.deepEqual(JSON.parse(keys.out), []);
+  });
 
   test('a command group without its subcommand prints its help and exits 2', async () => {
     const r = await run(['collection']);

@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { SCOPES } from '@sward/core';
 import { Command } from 'commander';
 import { registerCommands } from '../packages/cli/src/commands/index.js';
 import { inProcessCli } from './support/cli-in-process.js';
@@ -82,6 +83,17 @@ describe('--help never shows a secret from the environment', () => {
         assert.ok(!r.out.includes(secret), r.out);
       if (args[0] === 'crawl') assert.match(r.out, /--api-key <key> +customer API key \(env SWARD_API_KEY\)/);
     });
+});
+
+test('sward keys create --help names every scope a key may hold', () => {
+  const program = new Command('sward');
+  registerCommands(program);
+  const create = program.commands
+    .find((c) => c.name() === 'keys')
+    ?.commands.find((c) => c.name() === 'create');
+  const scopes = create?.options.find((o) => o.long === '--scopes')?.description ?? '';
+  const listed = /comma-separated: (\S+)/.exec(scopes)?.[1]?.split(',') ?? [];
+  assert.deepEqual(listed, [...SCOPES], scopes);
 });
 
 describe('--json: one JSON document on stdout', { concurrency: 2 }, () => {

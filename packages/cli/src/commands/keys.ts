@@ -63,7 +63,8 @@ export function register(program: Command): void {
       .option('--role <role>', 'customer or admin', 'customer')
       .option(
         '--scopes <list>',
-        'comma-separated: crawl,collections,labelling:owner,keys:admin,rewards:admin,operators:admin,network:admin,metrics:read,creator',
+        // spelt out: `sward --help` loads no @sward/core (cli-output.test.ts holds it equal to SCOPES)
+        'comma-separated: crawl,collections,labelling:owner,keys:admin,rewards:admin,operators:admin,network:admin,metrics:read,creator,datasets:publish,datasets:read (default crawl,collections,labelling:owner)',
       )
       .option('--expires <iso-time>', 'time after which the key stops working (ISO 8601)')
       .option(
