@@ -96,6 +96,15 @@ test('sward keys create --help names every scope a key may hold', () => {
   assert.deepEqual(listed, [...SCOPES], scopes);
 });
 
+test('sward extract --help names every kind --keep-pii keeps, card numbers too', () => {
+  const program = new Command('sward');
+  registerCommands(program);
+  const extract = program.commands.find((c) => c.name() === 'extract');
+  const keep = extract?.options.find((o) => o.long === '--keep-pii')?.description ?? '';
+  for (const kind of ['emails', 'phone numbers', 'IP addresses', 'card numbers'])
+    assert.match(keep, new RegExp(kind));
+});
+
 describe('--json: one JSON document on stdout', { concurrency: 2 }, () => {
   const cli = inProcessCli();
   after(() => cli.close());
