@@ -5,13 +5,14 @@
 // one worker thread loads the CLI once, where each child loaded it again). The --json, --debug and --help
 // checks are in cli-output.test.ts, the ones against a coordinator in cli-remote.test.ts.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { inProcessCli } from './support/cli-in-process.js';
-import { assertOneLineFailure, type Case, run } from './support/cli-run.js';
+import { assertOneLineFailure, type Case, cleanEnv, run } from './support/cli-run.js';
 import { freePort } from './support/processes.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sward-cli-errors-'));
@@ -180,6 +181,23 @@ describe('bad input: one line, no stack, exit 1 or 2', { concurrency: 3 }, () =>
       'node: bad config',
       () => [['node', '--coordinator', 'not a url'], 2, 'sward node', /coordinatorUrl \(from flags\)/],
     ],
+    [
+      // was "config: coordinatorUrl: required to run a node", the config key and no flag
+      'node: no coordinator',
+      () => [
+        ['node'],
+        2,
+        'sward node',
+        /coordinatorUrl: required to run a node: give --coordinator <url> \(or SWARD_NODE_COORDINATOR_URL/,
+      ],
+      'process',
+    ],
+    [
+      // was "error: unknown option '--bogus'", the whole help, and exit 1
+      'node: unknown option',
+      () => [['node', '--bogus'], 2, 'sward node', /unknown option '--bogus' \(see sward node --help\)/],
+      'process',
+    ],
     ['node status: no operator', () => [['node', 'status'], 2, 'sward node status', /give --operator/]],
     [
       'node status: coordinator unreachable',
@@ -316,6 +334,17 @@ describe('bad input: one line, no stack, exit 1 or 2', { concurrency: 3 }, () =>
     const keys = await cli.run(['keys', 'list', '--db', db, '--json']);
     assert.equal(keys.code, 0, keys.err);
     assert.deepEqual(JSON.parse(keys.out), []);
+  });
+
+  test('sward-node, the node alone: a usage error is one line naming sward-node, exit 2', async () => {
+    const bin = new URL('../packages/node/bin/sward-node.js', import.meta.url).pathname;
+    for (const [args, command, re] of [
+      [[], 'sward-node', /config: coordinatorUrl: required to run a node: give --coordinator/],
+      [['log', '--tail', 'x'], 'sward-node log', /option '--tail <n>' argument 'x' is invalid/],
+    ] as const) {
+      const r = spawnSync(process.execPath, [bin, ...args], { env: cleanEnv(), encoding: 'utf8' });
+      assertOneLineFailure({ code: r.status, out: r.stdout, err: r.stderr }, 2, command, re);
+    }
   });
 
   test('a command group without its subcommand prints its help and exits 2', async () => {
