@@ -123,6 +123,16 @@ describe('bad input: one line, no stack, exit 1 or 2', { concurrency: 3 }, () =>
     ],
     ['verify: no such folder', () => [['verify', missing], 1, 'sward verify', /missing: no such folder/]],
     [
+      // was a report of every check the bad key failed ("27 problems"), exit 1
+      'verify: a malformed --trusted-key',
+      () => [
+        ['verify', tmp, '--trusted-key', 'garbage'],
+        2,
+        'sward verify',
+        /--trusted-key garbage: verifier key must be name\+keyid\+base64 \(give the key the coordinator's GET \/v1\/log\/key answers\)/,
+      ],
+    ],
+    [
       'extract: missing file',
       () => [
         ['extract', join(tmp, 'missing.html')],
