@@ -55,6 +55,16 @@ describe('bad input: one line, no stack, exit 1 or 2', { concurrency: 3 }, () =>
     ['unknown command', () => [['bogus'], 2, 'sward', /unknown command 'bogus'/]],
     ['crawl: missing argument', () => [['crawl'], 2, 'sward crawl', /missing required argument 'seed'/]],
     [
+      // was sent to the coordinator first: exit 1, "the coordinator refused the request (BAD_REQUEST)"
+      'crawl: a seed that is no http(s) URL',
+      () => [
+        ['crawl', 'example.org', '--api-key', 'k', '--coordinator', deadUrl],
+        2,
+        'sward crawl',
+        /seed example\.org: expected an http\(s\) URL, e\.g\. https:\/\/example\.org\//,
+      ],
+    ],
+    [
       'crawl: no API key',
       () => [
         ['crawl', 'http://x.example/'],
