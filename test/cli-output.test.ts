@@ -3,7 +3,7 @@
 // The --debug and --help checks run `sward` as child processes (bin/sward.js), the --json ones in this
 // process (support/cli-in-process.ts: the CLI loaded once); none needs a coordinator here.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -103,6 +103,32 @@ test('sward extract --help names every kind --keep-pii keeps, card numbers too',
   const keep = extract?.options.find((o) => o.long === '--keep-pii')?.description ?? '';
   for (const kind of ['emails', 'phone numbers', 'IP addresses', 'card numbers'])
     assert.match(keep, new RegExp(kind));
+});
+
+test("README's Scripting paragraph names exactly the commands that take --json", () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const para = /\*\*Scripting\.\*\*([\s\S]*?)Progress bars/.exec(readme)?.[1] ?? '';
+  const listed = new Set(
+    [...para.matchAll(/`([a-z][a-z -]*(?:\|[a-z-]+)*)`/g)].flatMap(([, item]) => {
+      const [head, ...rest] = (item as string).split(' ');
+      const subs = rest.join(' ');
+      return subs ? subs.split('|').map((sub) => `${head} ${sub}`) : [head as string];
+    }),
+  );
+  const program = new Command('sward');
+  registerCommands(program);
+  const leaves = (c: Command, path: string[]): string[][] =>
+    c.commands.length ? c.commands.flatMap((x) => leaves(x, [...path, x.name()])) : [path];
+  const withJson = leaves(program, [])
+    .filter((path) => {
+      const cmd = path.reduce<Command | undefined>(
+        (c, n) => c?.commands.find((x) => x.name() === n),
+        program,
+      );
+      return cmd?.options.some((o) => o.long === '--json');
+    })
+    .map((path) => path.join(' '));
+  assert.deepEqual([...listed].sort(), withJson.sort());
 });
 
 describe('--json: one JSON document on stdout', { concurrency: 2 }, () => {
