@@ -325,6 +325,16 @@ describe('bad input: one line, no stack, exit 1 or 2', { concurrency: 3 }, () =>
       'process',
     ],
     [
+      // was only "pass --api-key or set SWARD_API_KEY": no word of --db, the way in with no key at all
+      'keys list: neither an API key nor a database',
+      () => [
+        ['keys', 'list'],
+        2,
+        'sward keys list',
+        /no API key: .* or work on the database directly with --db or SWARD_DB/,
+      ],
+    ],
+    [
       'keys list: a mistyped SWARD_DB scheme',
       () => [
         ['keys', 'list'],

@@ -30,6 +30,11 @@ async function withTarget<T>(
       await store.close();
     }
   }
+  if (!o.apiKey && !process.env.SWARD_API_KEY)
+    throw new CliError(
+      'USAGE',
+      'no API key: pass --api-key or set SWARD_API_KEY (a key with keys:admin), or work on the database directly with --db or SWARD_DB (how to make the first keys, or recover with none left)',
+    );
   return api(await sdkClient(o));
 }
 
