@@ -135,10 +135,12 @@ export class ExtractionPool {
     }
     const done = await this.extractAll(tasks, redaction);
     const ready = done.filter((d): d is ExtractedPage => d !== null);
-    const jobs = new Set(ready.map((d) => d.task.jobId));
+    // in one order, as ingest takes job rows: two rounds locking the same jobs cannot deadlock
+    const jobs = [...new Set(ready.map((d) => d.task.jobId))].sort();
     await this.store.db.transaction(async (tx) => {
       await this.store.extractQueue.completeMany(tx, ready);
-      for (const jobId of jobs) await this.store.frontier.finishIfDone(tx, jobId);
+      // this transaction holds no job row: finishIfDone takes it (a capture's ingest may close the job at once)
+      for (const jobId of jobs) await this.store.frontier.finishIfDone(tx, jobId, true);
     });
     return ready.length;
   }
