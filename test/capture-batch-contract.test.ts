@@ -683,6 +683,48 @@ for (const backend of backends()) {
       await store.close();
     });
 
+    test('a job left running with nothing open is ended by the idle extraction pool', async () => {
+      const { store, ingest, node, blobs } = await setup();
+      const { job, lease } = await fiveLeases(store, ingest, node);
+      await ingest.acceptBatch(
+        node.id,
+        ['/a', '/b', '/c', '/d', '/e'].map((p) => item(node, lease(p), { body: page(p) })),
+      );
+      // another job, still fetching: not to be touched
+      const open = await store.frontier.createJob(
+        { tenant: 'default' },
+        { seed: 'http://c.test/', maxPages: 10, maxDepth: 1, include: [], exclude: [] },
+      );
+      const pool = new ExtractionPool(store, blobs, { threads: 1 });
+      try {
+        while ((await store.frontier.progress(job.id)).documentsPending > 0) await pool.round();
+        assert.equal((await store.frontier.getJob(job.id))?.state, 'done');
+        // what two transactions that closed its last pieces at once, each reading the other's work as not
+        // done yet, leave: every page answered and documented, the job still running
+        await store.db.run("UPDATE jobs SET state = 'running', finished_at = NULL WHERE id = ?", [job.id]);
+        const warned: unknown[] = [];
+        const idle = new ExtractionPool(store, blobs, {
+          threads: 1,
+          idleMs: 20,
+          stalledJobsMs: 50,
+          log: { warn: (o: unknown) => warned.push(o), error: () => {} } as unknown as Logger,
+        });
+        idle.start();
+        try {
+          for (let i = 0; i < 200 && (await store.frontier.getJob(job.id))?.state !== 'done'; i++)
+            await new Promise((r) => setTimeout(r, 25));
+        } finally {
+          await idle.stop();
+        }
+        assert.equal((await store.frontier.getJob(job.id))?.state, 'done', 'ended by the idle pool');
+        assert.deepEqual(warned, [{ jobs: 1 }]);
+        assert.equal((await store.frontier.getJob(open.id))?.state, 'running', 'a job with a URL queued');
+      } finally {
+        await pool.stop();
+      }
+      await store.close();
+    });
+
     test('a page whose body the blob store lost stays queued, named in the log; the others get their documents', async () => {
       const { store, ingest, node, blobs } = await setup();
       const { job, lease } = await fiveLeases(store, ingest, node);
