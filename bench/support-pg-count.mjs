@@ -3,10 +3,13 @@
 // SWARD_BENCH_PG_COUNT twice a second, so the bench can take the difference over the timed window.
 // Plain JS so the compiled coordinator needs no TypeScript loader.
 import { writeFileSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 import pg from 'pg';
 
 const out = process.env.SWARD_BENCH_PG_COUNT;
-if (out) {
+// Worker threads inherit the --import and would each write their own totals (an extraction thread's zeros) to
+// the one file, the last writer winning: the main thread alone counts, as it alone talks to PostgreSQL.
+if (out && isMainThread) {
   const clients = new Set();
   let statements = 0;
   const query = pg.Client.prototype.query;

@@ -631,6 +631,100 @@ for (const backend of backends()) {
       await store.close();
     });
 
+    test('the last document stored while the last page is settled: the job ends done, not running for good', async () => {
+      // PostgreSQL runs the two transactions at once (SQLite has one writer: nothing to race)
+      if (backend.name !== 'postgres') return;
+      const { store, ingest, node, blobs } = await setup();
+      const { job, lease } = await fiveLeases(store, ingest, node);
+      const pool = new ExtractionPool(store, blobs, { threads: 1 });
+      try {
+        await ingest.acceptBatch(
+          node.id,
+          ['/a', '/b'].map((p) => item(node, lease(p), { body: page(p) })),
+        );
+        await pool.round(); // the seed, /a, /b: the thread loads here, not in the race below
+        await ingest.acceptBatch(
+          node.id,
+          ['/c', '/d'].map((p) => item(node, lease(p), { body: page(p) })),
+        );
+        // A capture batch closing /e, as ingest runs it (the job's row first, the URL settled, finishIfDone),
+        // held open while the round stores the documents of /c and /d.
+        let release = () => {};
+        const held = new Promise<void>((r) => {
+          release = r;
+        });
+        let settled = () => {};
+        const ready = new Promise<void>((r) => {
+          settled = r;
+        });
+        const closing = store.db.transaction(async (tx) => {
+          await tx.run('SELECT id FROM jobs WHERE id = ? FOR UPDATE', [job.id]);
+          await tx.run("UPDATE urls SET state = 'failed', reason = 'http_404' WHERE job_id = ? AND url = ?", [
+            job.id,
+            lease('/e').url,
+          ]);
+          await store.frontier.finishIfDone(tx, job.id);
+          settled();
+          await held;
+        });
+        await ready;
+        const round = pool.round();
+        // without the row lock the round commits here, having read /e as still out on lease
+        await Promise.race([round, new Promise((r) => setTimeout(r, 1500))]);
+        release();
+        await closing;
+        assert.equal(await round, 2);
+      } finally {
+        await pool.stop();
+      }
+      const j = await store.frontier.getJob(job.id);
+      assert.equal(j?.state, 'done', 'every page answered and documented');
+      assert.equal((await store.frontier.progress(job.id)).documentsPending, 0);
+      await store.close();
+    });
+
+    test('a job left running with nothing open is ended by the idle extraction pool', async () => {
+      const { store, ingest, node, blobs } = await setup();
+      const { job, lease } = await fiveLeases(store, ingest, node);
+      await ingest.acceptBatch(
+        node.id,
+        ['/a', '/b', '/c', '/d', '/e'].map((p) => item(node, lease(p), { body: page(p) })),
+      );
+      // another job, still fetching: not to be touched
+      const open = await store.frontier.createJob(
+        { tenant: 'default' },
+        { seed: 'http://c.test/', maxPages: 10, maxDepth: 1, include: [], exclude: [] },
+      );
+      const pool = new ExtractionPool(store, blobs, { threads: 1 });
+      try {
+        while ((await store.frontier.progress(job.id)).documentsPending > 0) await pool.round();
+        assert.equal((await store.frontier.getJob(job.id))?.state, 'done');
+        // what two transactions that closed its last pieces at once, each reading the other's work as not
+        // done yet, leave: every page answered and documented, the job still running
+        await store.db.run("UPDATE jobs SET state = 'running', finished_at = NULL WHERE id = ?", [job.id]);
+        const warned: unknown[] = [];
+        const idle = new ExtractionPool(store, blobs, {
+          threads: 1,
+          idleMs: 20,
+          stalledJobsMs: 50,
+          log: { warn: (o: unknown) => warned.push(o), error: () => {} } as unknown as Logger,
+        });
+        idle.start();
+        try {
+          for (let i = 0; i < 200 && (await store.frontier.getJob(job.id))?.state !== 'done'; i++)
+            await new Promise((r) => setTimeout(r, 25));
+        } finally {
+          await idle.stop();
+        }
+        assert.equal((await store.frontier.getJob(job.id))?.state, 'done', 'ended by the idle pool');
+        assert.deepEqual(warned, [{ jobs: 1 }]);
+        assert.equal((await store.frontier.getJob(open.id))?.state, 'running', 'a job with a URL queued');
+      } finally {
+        await pool.stop();
+      }
+      await store.close();
+    });
+
     test('a page whose body the blob store lost stays queued, named in the log; the others get their documents', async () => {
       const { store, ingest, node, blobs } = await setup();
       const { job, lease } = await fiveLeases(store, ingest, node);

@@ -5,12 +5,14 @@
 // one worker thread loads the CLI once, where each child loaded it again). The --json, --debug and --help
 // checks are in cli-output.test.ts, the ones against a coordinator in cli-remote.test.ts.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { inProcessCli } from './support/cli-in-process.js';
-import { assertOneLineFailure, type Case, run } from './support/cli-run.js';
+import { assertOneLineFailure, type Case, cleanEnv, run } from './support/cli-run.js';
 import { freePort } from './support/processes.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sward-cli-errors-'));
@@ -18,16 +20,23 @@ const DB_PASSWORD = 'pw-db-secret';
 const missing = join(tmp, 'missing');
 let deadUrl = '';
 let deadPort = 0;
+// a port something else already listens on, as a second `sward coordinator --port` finds it
+let busy: Server;
+let busyPort = 0;
 
 before(async () => {
   deadPort = await freePort();
   deadUrl = `http://127.0.0.1:${deadPort}`;
   writeFileSync(join(tmp, 'page.html'), '<html><body><p>Hello there, this is a page.</p></body></html>');
   writeFileSync(join(tmp, 'bad-config.json'), JSON.stringify({ port: 8080, prot: 1 }));
+  busy = createServer();
+  await new Promise<void>((res) => busy.listen(0, '127.0.0.1', res));
+  busyPort = (busy.address() as { port: number }).port;
 });
 const cli = inProcessCli();
 after(async () => {
   await cli.close();
+  await new Promise((res) => busy.close(res));
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -45,6 +54,16 @@ describe('bad input: one line, no stack, exit 1 or 2', { concurrency: 3 }, () =>
     ],
     ['unknown command', () => [['bogus'], 2, 'sward', /unknown command 'bogus'/]],
     ['crawl: missing argument', () => [['crawl'], 2, 'sward crawl', /missing required argument 'seed'/]],
+    [
+      // was sent to the coordinator first: exit 1, "the coordinator refused the request (BAD_REQUEST)"
+      'crawl: a seed that is no http(s) URL',
+      () => [
+        ['crawl', 'example.org', '--api-key', 'k', '--coordinator', deadUrl],
+        2,
+        'sward crawl',
+        /seed example\.org: expected an http\(s\) URL, e\.g\. https:\/\/example\.org\//,
+      ],
+    ],
     [
       'crawl: no API key',
       () => [
@@ -114,6 +133,16 @@ describe('bad input: one line, no stack, exit 1 or 2', { concurrency: 3 }, () =>
     ],
     ['verify: no such folder', () => [['verify', missing], 1, 'sward verify', /missing: no such folder/]],
     [
+      // was a report of every check the bad key failed ("27 problems"), exit 1
+      'verify: a malformed --trusted-key',
+      () => [
+        ['verify', tmp, '--trusted-key', 'garbage'],
+        2,
+        'sward verify',
+        /--trusted-key garbage: verifier key must be name\+keyid\+base64 \(give the key the coordinator's GET \/v1\/log\/key answers\)/,
+      ],
+    ],
+    [
       'extract: missing file',
       () => [
         ['extract', join(tmp, 'missing.html')],
@@ -171,6 +200,23 @@ describe('bad input: one line, no stack, exit 1 or 2', { concurrency: 3 }, () =>
     [
       'node: bad config',
       () => [['node', '--coordinator', 'not a url'], 2, 'sward node', /coordinatorUrl \(from flags\)/],
+    ],
+    [
+      // was "config: coordinatorUrl: required to run a node", the config key and no flag
+      'node: no coordinator',
+      () => [
+        ['node'],
+        2,
+        'sward node',
+        /coordinatorUrl: required to run a node: give --coordinator <url> \(or SWARD_NODE_COORDINATOR_URL/,
+      ],
+      'process',
+    ],
+    [
+      // was "error: unknown option '--bogus'", the whole help, and exit 1
+      'node: unknown option',
+      () => [['node', '--bogus'], 2, 'sward node', /unknown option '--bogus' \(see sward node --help\)/],
+      'process',
     ],
     ['node status: no operator', () => [['node', 'status'], 2, 'sward node status', /give --operator/]],
     [
@@ -257,6 +303,47 @@ describe('bad input: one line, no stack, exit 1 or 2', { concurrency: 3 }, () =>
       ],
       'process',
     ],
+    [
+      'coordinator: its port is in use',
+      () => [
+        ['coordinator', '--db', join(tmp, 'busy.db'), '--port', String(busyPort)],
+        1,
+        'sward coordinator',
+        /cannot listen on 127\.0\.0\.1:\d+: address already in use \(EADDRINUSE\); another process .* --port or SWARD_PORT/,
+      ],
+      'process',
+    ],
+    [
+      // taken for a relative SQLite path, it made ./mysql:/u@db/sward and a coordinator on an empty database
+      'coordinator: a --db URL that is not PostgreSQL',
+      () => [
+        ['coordinator', '--db', 'mysql://u@db/sward', '--port', String(busyPort)],
+        2,
+        'sward coordinator',
+        /--db: expected a SQLite file path or a postgres:\/\/ URL, got a mysql:\/\/ URL/,
+      ],
+      'process',
+    ],
+    [
+      // was only "pass --api-key or set SWARD_API_KEY": no word of --db, the way in with no key at all
+      'keys list: neither an API key nor a database',
+      () => [
+        ['keys', 'list'],
+        2,
+        'sward keys list',
+        /no API key: .* or work on the database directly with --db or SWARD_DB/,
+      ],
+    ],
+    [
+      'keys list: a mistyped SWARD_DB scheme',
+      () => [
+        ['keys', 'list'],
+        2,
+        'sward keys list',
+        /SWARD_DB\) postgress:\/\/u@db\/sward: expected a SQLite file path or a postgres:\/\/ URL, got a postgress:\/\/ URL/,
+        { SWARD_DB: 'postgress://u@db/sward' },
+      ],
+    ],
     ['demo: bad --nodes', () => [['demo', '--nodes', 'some'], 2, 'sward demo', /--nodes.*"some"/]],
   ];
   for (const [name, make, how] of cases)
@@ -267,6 +354,28 @@ describe('bad input: one line, no stack, exit 1 or 2', { concurrency: 3 }, () =>
       assert.ok(!r.err.includes(DB_PASSWORD), 'no password in the message');
       assert.ok(!r.err.includes('s3cr3t'), 'no licence token in the message');
     });
+
+  test('a coordinator that cannot take its port makes no first API key nobody is shown', async () => {
+    const db = join(tmp, 'busy-key.db');
+    const r = await run(['coordinator', '--db', db, '--port', String(busyPort)]);
+    assertOneLineFailure(r, 1, 'sward coordinator', /address already in use/);
+    assert.ok(existsSync(db), 'the database was opened (and migrated) before the port was tried');
+    // the next start, on a free port, must still find no key and print the first one
+    const keys = await cli.run(['keys', 'list', '--db', db, '--json']);
+    assert.equal(keys.code, 0, keys.err);
+    assert.deepEqual(JSON.parse(keys.out), []);
+  });
+
+  test('sward-node, the node alone: a usage error is one line naming sward-node, exit 2', async () => {
+    const bin = new URL('../packages/node/bin/sward-node.js', import.meta.url).pathname;
+    for (const [args, command, re] of [
+      [[], 'sward-node', /config: coordinatorUrl: required to run a node: give --coordinator/],
+      [['log', '--tail', 'x'], 'sward-node log', /option '--tail <n>' argument 'x' is invalid/],
+    ] as const) {
+      const r = spawnSync(process.execPath, [bin, ...args], { env: cleanEnv(), encoding: 'utf8' });
+      assertOneLineFailure({ code: r.status, out: r.stdout, err: r.stderr }, 2, command, re);
+    }
+  });
 
   test('a command group without its subcommand prints its help and exits 2', async () => {
     const r = await run(['collection']);

@@ -3,10 +3,11 @@
 // The --debug and --help checks run `sward` as child processes (bin/sward.js), the --json ones in this
 // process (support/cli-in-process.ts: the CLI loaded once); none needs a coordinator here.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { SCOPES } from '@sward/core';
 import { Command } from 'commander';
 import { registerCommands } from '../packages/cli/src/commands/index.js';
 import { inProcessCli } from './support/cli-in-process.js';
@@ -82,6 +83,52 @@ describe('--help never shows a secret from the environment', () => {
         assert.ok(!r.out.includes(secret), r.out);
       if (args[0] === 'crawl') assert.match(r.out, /--api-key <key> +customer API key \(env SWARD_API_KEY\)/);
     });
+});
+
+test('sward keys create --help names every scope a key may hold', () => {
+  const program = new Command('sward');
+  registerCommands(program);
+  const create = program.commands
+    .find((c) => c.name() === 'keys')
+    ?.commands.find((c) => c.name() === 'create');
+  const scopes = create?.options.find((o) => o.long === '--scopes')?.description ?? '';
+  const listed = /comma-separated: (\S+)/.exec(scopes)?.[1]?.split(',') ?? [];
+  assert.deepEqual(listed, [...SCOPES], scopes);
+});
+
+test('sward extract --help names every kind --keep-pii keeps, card numbers too', () => {
+  const program = new Command('sward');
+  registerCommands(program);
+  const extract = program.commands.find((c) => c.name() === 'extract');
+  const keep = extract?.options.find((o) => o.long === '--keep-pii')?.description ?? '';
+  for (const kind of ['emails', 'phone numbers', 'IP addresses', 'card numbers'])
+    assert.match(keep, new RegExp(kind));
+});
+
+test("README's Scripting paragraph names exactly the commands that take --json", () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const para = /\*\*Scripting\.\*\*([\s\S]*?)Progress bars/.exec(readme)?.[1] ?? '';
+  const listed = new Set(
+    [...para.matchAll(/`([a-z][a-z -]*(?:\|[a-z-]+)*)`/g)].flatMap(([, item]) => {
+      const [head, ...rest] = (item as string).split(' ');
+      const subs = rest.join(' ');
+      return subs ? subs.split('|').map((sub) => `${head} ${sub}`) : [head as string];
+    }),
+  );
+  const program = new Command('sward');
+  registerCommands(program);
+  const leaves = (c: Command, path: string[]): string[][] =>
+    c.commands.length ? c.commands.flatMap((x) => leaves(x, [...path, x.name()])) : [path];
+  const withJson = leaves(program, [])
+    .filter((path) => {
+      const cmd = path.reduce<Command | undefined>(
+        (c, n) => c?.commands.find((x) => x.name() === n),
+        program,
+      );
+      return cmd?.options.some((o) => o.long === '--json');
+    })
+    .map((path) => path.join(' '));
+  assert.deepEqual([...listed].sort(), withJson.sort());
 });
 
 describe('--json: one JSON document on stdout', { concurrency: 2 }, () => {

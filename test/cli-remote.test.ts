@@ -85,18 +85,22 @@ describe('against a coordinator started with --config', () => {
     };
     const created = await json(['collection', 'create', 'docs', '--source', `${site.url}/`, '--every', '1h']);
     assert.match(created.id, /^col_/);
-    const [list, shown, found] = await Promise.all([
+    const [list, shown, byName, found] = await Promise.all([
       json(['collection', 'list']),
       json(['collection', 'show', created.id]),
+      // by the name it was created with, as search takes it (was "no collection docs")
+      json(['collection', 'show', 'docs']),
       json(['search', 'docs', 'anything']),
     ]);
+    assert.equal(byName.id, created.id);
     assert.deepEqual(
       list.map((c: { id: string }) => c.id),
       [created.id],
     );
     assert.equal(shown.name, 'docs');
     assert.ok(Array.isArray(found.results));
-    assert.deepEqual(await json(['collection', 'delete', created.id]), { deleted: created.id });
+    assert.deepEqual(await json(['collection', 'pause', 'docs']).then((c) => c.id), created.id);
+    assert.deepEqual(await json(['collection', 'delete', 'docs']), { deleted: created.id });
   });
 
   test('project create, status and export with --json', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -127,6 +127,21 @@ for (const backend of backends()) {
       assert.equal(owned.code, 'CONFLICT');
       assert.match(owned.message, /live collection col_x: pause the collection/);
       assert.equal((await client.job(refresh)).state, 'running');
+    });
+
+    test('a job cancelled before any page was stored: its output is refused saying so', async () => {
+      const { co, key } = await coordinatorWithNode(backend);
+      const client = new SwardClient({ url: co.url, apiKey: key });
+      const job = await client.createCrawl({ seed: 'http://a.test/', maxPages: 10 });
+      assert.equal((await client.cancelJob(job.id)).state, 'cancelled');
+      const f = await failure(client.seal(job.id));
+      assert.equal(f.code, 'CONFLICT');
+      // was "the log is empty": true of the coordinator, and no word on the job the customer asked for
+      assert.match(f.message, new RegExp(`job ${job.id} has no output: it stored no page`));
+      // `sward job output` fails with that message and leaves no empty folder behind
+      const dir = join(tmp, `empty-${backend.name}`);
+      await assert.rejects(writeCrawlOutput(client, job.id, dir), /has no output/);
+      assert.equal(existsSync(dir), false);
     });
 
     test('a scrape whose job is cancelled while it waits answers CONFLICT at once', async () => {

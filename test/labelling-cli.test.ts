@@ -54,6 +54,12 @@ test('project create refuses a bad file by line, and export writes JSONL, Parque
     minTaskMs: 0,
   });
   assert.equal(p.items, 4);
+  // The README's `project create --file items.jsonl --type pairwise --pay 2` with items without "gold":
+  // the default --gold-share (0.1) is refused naming the way out
+  await assert.rejects(
+    createProject(client, { file, type: 'pairwise', pay: 2, goldShare: 0.1 }),
+    /no item has a "gold" answer: .*--gold-share 0/,
+  );
 
   // Before any label the export is already well-formed (empty tables).
   const empty = await exportProject(client, p.id, join(dir, 'empty'));

@@ -203,6 +203,25 @@ function fromRoom(e: Loose): CliError {
   return as('FAILED');
 }
 
+/** A server's listen() failed: which address and port, why, and the flag that changes it. */
+function listenFailure(e: Loose): CliError {
+  const code = String(e.code);
+  const where = `${typeof e.address === 'string' ? e.address : ''}${e.port !== undefined ? `:${String(e.port)}` : ''}`;
+  const what =
+    code === 'EADDRINUSE'
+      ? 'another process (another coordinator?) listens there: stop it, or choose another port with --port or SWARD_PORT'
+      : code === 'EADDRNOTAVAIL'
+        ? 'this host has no such address: choose one of its own with --host or SWARD_HOST'
+        : 'choose another port with --port or SWARD_PORT, or another address with --host or SWARD_HOST';
+  return new CliError(
+    'FAILED',
+    `cannot listen on ${where || 'the address'}: ${systemReason(code)} (${code}); ${what}`,
+    {
+      cause: e,
+    },
+  );
+}
+
 function dbHint(ctx: FailureContext | undefined): string {
   return ctx?.db
     ? ` (--db ${redactSecrets(ctx.db)}; set it with --db or SWARD_DB)`
@@ -246,6 +265,8 @@ export function toCliError(err: unknown, ctx?: FailureContext): CliError {
     return new CliError('FAILED', `PostgreSQL: ${message}${connecting ? dbHint(ctx) : ''}`, { cause: e });
   }
 
+  // `sward coordinator` could not take its port: not a connection, so not "cannot connect"
+  if (e.syscall === 'listen' && typeof e.code === 'string') return listenFailure(e);
   const socket = socketError(e);
   if (socket)
     return new CliError(

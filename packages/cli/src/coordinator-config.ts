@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { CliError } from './cli-error.js';
-import { DEFAULT_DB } from './options.js';
+import { DEFAULT_DB, dbLocationProblem } from './options.js';
 
 const toNumber = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v);
 const toBool = (v: unknown) => {
@@ -28,7 +28,12 @@ const flag = z.preprocess(toBool, z.boolean({ error: 'expected true or false' })
  */
 export const coordinatorConfigSchema = z
   .object({
-    db: text.default(DEFAULT_DB),
+    db: text
+      .superRefine((v, ctx) => {
+        const problem = dbLocationProblem(v);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .default(DEFAULT_DB),
     dataDir: text.optional(),
     /** The log's signing key; default DATA_DIR/log.key. Every coordinator on one database uses the same key. */
     logKey: text.optional(),

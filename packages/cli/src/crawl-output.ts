@@ -109,9 +109,10 @@ export async function writeCrawlOutput(
   dir: string,
   opts: { warc?: boolean } & DocumentFilters = {},
 ): Promise<CrawlOutputSummary> {
-  mkdirSync(dir, { recursive: true });
-  // Seal first: every capture of the job gets its leaf and one checkpoint covers them all.
+  // Seal first: every capture of the job gets its leaf and one checkpoint covers them all. A refusal leaves
+  // no empty folder behind.
   const sealed = await client.seal(jobId);
+  mkdirSync(dir, { recursive: true });
   const sink = fileSink(client, dir);
   const warcPath = opts.warc ? join(dir, 'pages.warc.gz') : null;
   const warc = warcPath ? createWarcWriter(warcPath, { software: 'Sward/0.1.0' }) : null;

@@ -1,12 +1,16 @@
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import type { Store } from '@sward/coordinator';
+import { CliError } from './cli-error.js';
+import { dbLocationProblem } from './options.js';
 
 /**
  * The coordinator's store at a SQLite path (relative to the current folder) or a postgres:// URL, for the
  * commands that work on the database directly. The coordinator room is loaded only when this is called.
  */
 export async function openDb(location: string): Promise<Store> {
+  const problem = dbLocationProblem(location);
+  if (problem) throw new CliError('USAGE', `--db (or SWARD_DB) ${location}: ${problem}`);
   const { openStore } = await import('@sward/coordinator');
   return openStore(/^postgres/.test(location) ? location : resolve(location));
 }

@@ -70,6 +70,17 @@ export async function sdkClient(
   return new SwardClient({ url, apiKey: key, ...(fetch ? { fetch } : {}) });
 }
 
+/**
+ * Why a database location is neither a SQLite file path nor a PostgreSQL URL, or null. A URL of another
+ * scheme (mysql://, sqlite://, a mistyped postgress://) would otherwise be taken for a relative file path:
+ * a new, empty SQLite database made under a folder named after the scheme, and no error.
+ */
+export function dbLocationProblem(location: string): string | null {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(location)?.[1];
+  if (scheme === undefined || scheme === 'postgres' || scheme === 'postgresql') return null;
+  return `expected a SQLite file path or a postgres:// URL, got a ${scheme}:// URL`;
+}
+
 /** --db > SWARD_DB > sward-data/sward.db. */
 export function dbLocation(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   return flag || env.SWARD_DB || DEFAULT_DB;

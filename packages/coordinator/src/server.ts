@@ -179,12 +179,6 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       ...opts.collections,
     },
   );
-  let firstApiKey: string | null = null;
-  // The first key, printed once at first start, is the admin of the default tenant.
-  if ((await store.auth.apiKeyCount()) === 0)
-    firstApiKey = (
-      await store.auth.createApiKey({ name: 'admin', tenant: DEFAULT_TENANT, role: 'admin', scopes: SCOPES })
-    ).key;
   const logStore = new LogStore(store.db);
   const checkpoints = new Checkpointer(store.db, logStore, signer, verifierKey, anchor, policy, () =>
     sampleKeys.extensionLines(),
@@ -279,11 +273,31 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       inFlight--;
     }
   };
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: handle, port: opts.port ?? 0, hostname: opts.host ?? '127.0.0.1' }, () =>
-      resolve(s),
-    );
-  });
+  let server: ReturnType<typeof serve>;
+  try {
+    server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const s = serve({ fetch: handle, port: opts.port ?? 0, hostname: opts.host ?? '127.0.0.1' }, () =>
+        resolve(s),
+      );
+      // a port in use (EADDRINUSE) or an address not this host's: the caller says which, with no stack
+      s.once('error', reject);
+    });
+  } catch (e) {
+    // nothing listens: stop what started, so the process ends and says why
+    await refresher.stop();
+    await sequencer.stop();
+    await extraction.stop();
+    await anchor.close();
+    await store.close();
+    throw e;
+  }
+  let firstApiKey: string | null = null;
+  // The first key, printed once at first start, is the admin of the default tenant. Made once the port is
+  // ours: a start that cannot listen must not make a key nobody is shown.
+  if ((await store.auth.apiKeyCount()) === 0)
+    firstApiKey = (
+      await store.auth.createApiKey({ name: 'admin', tenant: DEFAULT_TENANT, role: 'admin', scopes: SCOPES })
+    ).key;
   const addr = server.address() as AddressInfo;
   const url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
   log.debug({ url }, 'coordinator listening');

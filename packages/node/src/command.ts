@@ -29,10 +29,18 @@ function collect(value: string, previous: string[] = []): string[] {
 async function fail(cmd: Command, e: unknown): Promise<never> {
   const { NodeError } = await import('./errors.js');
   if (!(e instanceof NodeError)) throw e;
-  // A config mistake gets the usage text; a runtime stop (revoked, unreadable key) just says why.
-  if (e.code === 'CONFIG') cmd.error(`sward node: ${e.message}`, { exitCode: 2 });
-  process.stderr.write(`sward node: ${e.message}\n`);
+  // A config mistake is a usage error (exit 2, said by runNodeCli's handler or the sward CLI's); a runtime
+  // stop (revoked, unreadable key) just says why.
+  if (e.code === 'CONFIG') cmd.error(e.message, { exitCode: 2 });
+  process.stderr.write(`${commandPath(cmd)}: ${e.message}\n`);
   process.exit(1);
+}
+
+/** "sward-node", "sward node log": the words that ran `cmd`. */
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
 }
 
 /** Adds the node daemon's options, action and `log` sub-command to `node`; returns it. */
@@ -144,6 +152,26 @@ export function configureNodeCommand(node: Command, io: NodeCommandIo = defaultI
  * sward bin runs for `sward node` (then `name` is "sward node").
  */
 export async function runNodeCli(argv: string[], name = 'sward-node'): Promise<void> {
-  const program = configureNodeCommand(new Command(name)).version(NODE_VERSION).showHelpAfterError();
-  await program.parseAsync(argv);
+  const program = configureNodeCommand(new Command(name)).version(NODE_VERSION);
+  // As the sward CLI's handler does (README "Exit codes"): a usage error is one line naming the command,
+  // exit 2, where commander printed "error: …", the whole help after it, and exited 1.
+  let failedIn: Command = program;
+  for (const c of [program, ...program.commands]) {
+    c.exitOverride((e) => {
+      failedIn = c;
+      throw e;
+    });
+    c.configureOutput({ outputError: () => {} });
+  }
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code !== 'string' || !code.startsWith('commander.')) throw err;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version') process.exit(0);
+    const path = commandPath(failedIn);
+    const message = String((err as Error).message).replace(/^error: /, '');
+    process.stderr.write(`${path}: ${message}${code === 'commander.error' ? '' : ` (see ${path} --help)`}\n`);
+    process.exit(2);
+  }
 }

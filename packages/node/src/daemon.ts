@@ -80,7 +80,11 @@ export async function startNode(
   const runtime = input.transformBody
     ? { transformBody: input.transformBody, ...runtimeOptions }
     : runtimeOptions;
-  if (!config.coordinatorUrl) throw new NodeError('CONFIG', 'config: coordinatorUrl: required to run a node');
+  if (!config.coordinatorUrl)
+    throw new NodeError(
+      'CONFIG',
+      'config: coordinatorUrl: required to run a node: give --coordinator <url> (or SWARD_NODE_COORDINATOR_URL, or "coordinatorUrl" in the --config file)',
+    );
   const log =
     runtime.logger ?? pino({ name: 'sward-node', level: process.env.SWARD_NODE_LOG_LEVEL ?? 'info' });
   const now = runtime.now ?? (() => new Date());

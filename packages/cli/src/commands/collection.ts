@@ -1,4 +1,4 @@
-import type { CollectionInfo, CollectionSearchAnswer } from '@sward/sdk';
+import type { CollectionInfo, CollectionSearchAnswer, SwardClient } from '@sward/sdk';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.js';
 import { API_KEY_HELP, COORDINATOR_HELP, collect, intOption, sdkClient, writeJson } from '../options.js';
@@ -67,6 +67,23 @@ function describeResults(a: CollectionSearchAnswer): string {
   return out.join('\n');
 }
 
+/**
+ * A collection's id from what the user typed: an id (col_…) as it is, or the name it was created with, as
+ * `sward collection create docs` then `sward collection show docs` expects.
+ */
+async function collectionId(c: SwardClient, idOrName: string): Promise<string> {
+  if (idOrName.startsWith('col_')) return idOrName;
+  const named = (await c.collections()).filter((x) => x.name === idOrName);
+  if (named.length > 1)
+    throw new CliError('USAGE', `${named.length} collections are named "${idOrName}"; give its id`);
+  if (!named.length)
+    throw new CliError(
+      'NOT_FOUND',
+      `no collection with id or name "${idOrName}" (sward collection list shows them)`,
+    );
+  return (named[0] as CollectionInfo).id;
+}
+
 export function register(program: Command): void {
   const connection = (cmd: Command) =>
     cmd.option('--coordinator <url>', COORDINATOR_HELP).option('--api-key <key>', API_KEY_HELP);
@@ -118,7 +135,7 @@ export function register(program: Command): void {
       ),
     );
   col
-    .command('pricing <id>')
+    .command('pricing <collection>')
     .description('change what the collection may pay for pages, from its next refresh')
     .option('--max-price <usd>', MAX_PRICE_HELP)
     .option('--budget <usd>', BUDGET_HELP)
@@ -131,14 +148,16 @@ export function register(program: Command): void {
       const req = { maxPrice: field(o.maxPrice), budget: field(o.budget) };
       if (req.maxPrice === undefined && req.budget === undefined)
         throw new CliError('USAGE', 'give --max-price, --budget, --no-max-price or --no-budget');
-      show(o, await (await client()).setCollectionPricing(id, req));
+      const c = await client();
+      show(o, await c.setCollectionPricing(await collectionId(c, id), req));
     });
   col
-    .command('charges <id>')
+    .command('charges <collection>')
     .description("what the collection spent and the pages under creators' terms it paid for")
     .option('--json', JSON_HELP)
     .action(async (id: string, o) => {
-      const a = await (await client()).collectionCharges(id);
+      const c = await client();
+      const a = await c.collectionCharges(await collectionId(c, id));
       if (o.json) return writeJson(a);
       const m = a.spending;
       out(
@@ -156,27 +175,41 @@ export function register(program: Command): void {
     .option('--json', JSON_HELP)
     .action(async (o) => show(o, await (await client()).collections()));
   col
-    .command('show <id>')
+    .command('show <collection>')
     .option('--json', JSON_HELP)
-    .action(async (id: string, o) => show(o, await (await client()).collection(id)));
+    .action(async (id: string, o) => {
+      const c = await client();
+      show(o, await c.collection(await collectionId(c, id)));
+    });
   col
-    .command('refresh <id>')
+    .command('refresh <collection>')
     .description('refresh now rather than at the next interval')
     .option('--json', JSON_HELP)
-    .action(async (id: string, o) => show(o, await (await client()).refreshCollection(id)));
-  col
-    .command('pause <id>')
-    .option('--json', JSON_HELP)
-    .action(async (id: string, o) => show(o, await (await client()).pauseCollection(id, true)));
-  col
-    .command('resume <id>')
-    .option('--json', JSON_HELP)
-    .action(async (id: string, o) => show(o, await (await client()).pauseCollection(id, false)));
-  col
-    .command('delete <id>')
-    .option('--json', 'print {"deleted": id} as JSON')
     .action(async (id: string, o) => {
-      await (await client()).deleteCollection(id);
+      const c = await client();
+      show(o, await c.refreshCollection(await collectionId(c, id)));
+    });
+  col
+    .command('pause <collection>')
+    .option('--json', JSON_HELP)
+    .action(async (id: string, o) => {
+      const c = await client();
+      show(o, await c.pauseCollection(await collectionId(c, id), true));
+    });
+  col
+    .command('resume <collection>')
+    .option('--json', JSON_HELP)
+    .action(async (id: string, o) => {
+      const c = await client();
+      show(o, await c.pauseCollection(await collectionId(c, id), false));
+    });
+  col
+    .command('delete <collection>')
+    .option('--json', 'print {"deleted": id} as JSON')
+    .action(async (given: string, o) => {
+      const c = await client();
+      const id = await collectionId(c, given);
+      await c.deleteCollection(id);
       if (o.json) writeJson({ deleted: id });
       else out(`deleted ${id}`);
     });
@@ -195,18 +228,7 @@ export function register(program: Command): void {
     .option('--json', JSON_HELP)
     .action(async (collection: string, query: string, o) => {
       const c = await sdkClient(o);
-      let id = collection;
-      if (!collection.startsWith('col_')) {
-        const named = (await c.collections()).filter((x) => x.name === collection);
-        if (named.length > 1)
-          throw new CliError('USAGE', `${named.length} collections are named "${collection}"; give its id`);
-        if (!named.length)
-          throw new CliError(
-            'NOT_FOUND',
-            `no collection with id or name "${collection}" (sward collection list shows them)`,
-          );
-        id = (named[0] as CollectionInfo).id;
-      }
+      const id = await collectionId(c, collection);
       const filters = {
         ...(o.domain ? { domain: o.domain } : {}),
         ...(o.since ? { since: o.since } : {}),

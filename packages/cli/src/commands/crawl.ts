@@ -114,6 +114,10 @@ export function register(program: Command): void {
         );
       if (o.budget !== undefined && o.maxPrice === undefined)
         throw new CliError('USAGE', '--budget needs --max-price (the most one page may cost)');
+      // The coordinator checks the seed in full (length, credentials…); a seed that is no http(s) URL at all
+      // is the command line's mistake (exit 2), said before a key or a coordinator is needed.
+      if (!URL.canParse(seed) || !/^https?:$/.test(new URL(seed).protocol))
+        throw new CliError('USAGE', `seed ${seed}: expected an http(s) URL, e.g. https://example.org/`);
       const tokens = licenseTokens(o.licenseToken);
       // Submitted and followed over node:http (follow-fetch.ts); the output phase's client has the global fetch.
       const polling = (await import('../follow-fetch.js')).followFetch();

@@ -16,7 +16,7 @@ export function register(program: Command): void {
     .option('--format <f>', 'json, text or markdown', 'json')
     .option('--json', 'the same as --format json')
     .option('--content-type <type>', 'Content-Type header, for the charset')
-    .option('--keep-pii', 'keep emails, phone numbers and IP addresses instead of placeholders')
+    .option('--keep-pii', 'keep emails, phone numbers, IP addresses and card numbers instead of placeholders')
     .action(async (file: string | undefined, o) => {
       const { extract } = await import('@sward/extract');
       if (!['json', 'text', 'markdown'].includes(o.format))

@@ -30,6 +30,11 @@ async function withTarget<T>(
       await store.close();
     }
   }
+  if (!o.apiKey && !process.env.SWARD_API_KEY)
+    throw new CliError(
+      'USAGE',
+      'no API key: pass --api-key or set SWARD_API_KEY (a key with keys:admin), or work on the database directly with --db or SWARD_DB (how to make the first keys, or recover with none left)',
+    );
   return api(await sdkClient(o));
 }
 
@@ -63,7 +68,8 @@ export function register(program: Command): void {
       .option('--role <role>', 'customer or admin', 'customer')
       .option(
         '--scopes <list>',
-        'comma-separated: crawl,collections,labelling:owner,keys:admin,rewards:admin,operators:admin,network:admin,metrics:read,creator',
+        // spelt out: `sward --help` loads no @sward/core (cli-output.test.ts holds it equal to SCOPES)
+        'comma-separated: crawl,collections,labelling:owner,keys:admin,rewards:admin,operators:admin,network:admin,metrics:read,creator,datasets:publish,datasets:read (default crawl,collections,labelling:owner)',
       )
       .option('--expires <iso-time>', 'time after which the key stops working (ISO 8601)')
       .option(

@@ -35,6 +35,19 @@ export function register(program: Command): void {
       if (!isDir) throw new CliError('INPUT', `${dir} is a file; sward verify takes a crawl output folder`);
       if (o.rpc !== undefined && !/^https?:\/\/[^\s]+$/.test(o.rpc))
         throw new CliError('USAGE', '--rpc: expected an http(s) URL');
+      if (o.trustedKey.length) {
+        // a malformed key is the command line's mistake, not the bundle's: said once, before any check
+        const { parseVerifierKey } = await import('@sward/core');
+        for (const k of o.trustedKey as string[])
+          try {
+            parseVerifierKey(k);
+          } catch (e) {
+            throw new CliError(
+              'USAGE',
+              `--trusted-key ${k}: ${(e as Error).message} (give the key the coordinator's GET /v1/log/key answers)`,
+            );
+          }
+      }
       const { summaryLine, verifyBundleDir } = await import('@sward/sdk');
       const t0 = performance.now();
       const rederive = o.rederive ? (await import('../rederive.js')).rederiveDocuments : undefined;

@@ -115,10 +115,16 @@ export function customerRoutes({
    * Answers the checkpoint the output's inclusion proofs are made against.
    */
   r.post('/jobs/:id/seal', async (c) => {
-    outputReady(await ownJob(c));
+    const job = await ownJob(c);
+    outputReady(job);
     await flushLog();
     const cp = await checkpoints.latest();
-    if (!cp) throw new CoordinatorError('CONFLICT', 'the log is empty');
+    // After the flush, an empty log means no job stored a page: this one has nothing to seal either.
+    if (!cp)
+      throw new CoordinatorError(
+        'CONFLICT',
+        `job ${job.id} has no output: it stored no page, and nothing is in the log yet to sign an output under`,
+      );
     return c.json(cp);
   });
 

@@ -23,6 +23,11 @@ export interface ExtractionPoolOptions {
   holdMs?: number;
   /** How often an idle pool looks at the queue when nothing woke it. */
   idleMs?: number;
+  /**
+   * How often an idle pool ends jobs left running with nothing open (FrontierStore.finishStalled); default
+   * 60 s: such a job is rare, and the statement scans the running jobs.
+   */
+  stalledJobsMs?: number;
   log?: Logger;
 }
 
@@ -89,11 +94,18 @@ export class ExtractionPool {
   }
 
   private async run(): Promise<void> {
+    let lastSweep = Date.now();
     while (this.running) {
       let did = 0;
       if (this.failure) await this.restart();
       try {
         did = await this.round();
+        // idle: nothing of a job left to make, so a job still running with nothing open is stalled
+        if (did === 0 && Date.now() - lastSweep >= (this.opts.stalledJobsMs ?? 60_000)) {
+          lastSweep = Date.now();
+          const ended = await this.store.frontier.finishStalled(lastSweep);
+          if (ended) this.opts.log?.warn({ jobs: ended }, 'ended jobs left running with nothing open');
+        }
       } catch (e) {
         this.opts.log?.error({ err: (e as Error).message }, 'extraction round failed');
       }
@@ -140,10 +152,12 @@ export class ExtractionPool {
     }
     const done = await this.extractAll(tasks, redaction);
     const ready = done.filter((d): d is ExtractedPage => d !== null);
-    const jobs = new Set(ready.map((d) => d.task.jobId));
+    // in one order, as ingest takes job rows: two rounds locking the same jobs cannot deadlock
+    const jobs = [...new Set(ready.map((d) => d.task.jobId))].sort();
     await this.store.db.transaction(async (tx) => {
       await this.store.extractQueue.completeMany(tx, ready);
-      for (const jobId of jobs) await this.store.frontier.finishIfDone(tx, jobId);
+      // this transaction holds no job row: finishIfDone takes it (a capture's ingest may close the job at once)
+      for (const jobId of jobs) await this.store.frontier.finishIfDone(tx, jobId, true);
     });
     return ready.length;
   }

@@ -892,7 +892,8 @@ export class Ingest {
       // a lease that closed (anything but a robots.txt failure awaiting another node's word) drops its terms row
       if (outcome !== 'awaiting_confirmation') await this.creatorTerms?.leaseClosed(tx, f.leaseId);
       await frontier.releaseHost(tx, lease.origin, now);
-      await frontier.finishIfDone(tx, lease.jobId);
+      // a failure report takes no job row before: finishIfDone takes it (an extraction round may close the job)
+      await frontier.finishIfDone(tx, lease.jobId, true);
       return { outcome };
     });
   }

@@ -72,7 +72,7 @@ export class Projects {
     if (o.goldShare > 0 && goldItems === 0)
       throw new CoordinatorError(
         'BAD_REQUEST',
-        `goldShare is ${o.goldShare} but no item has a "gold" answer`,
+        `goldShare is ${o.goldShare} but no item has a "gold" answer: give some items their known answer as "gold", or set goldShare to 0 for no gold checks (sward project create --gold-share 0)`,
       );
     const id = newId('lp');
     const createdAt = this.now();

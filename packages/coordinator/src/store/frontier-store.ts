@@ -842,8 +842,37 @@ export class FrontierStore {
   }
 
   /** A job is done when nothing is queued or leased, or when it has stored maxPages pages. */
-  async finishIfDone(tx: SqlExecutor, jobId: string): Promise<void> {
+  /**
+   * `lockJob` (PostgreSQL): take the job's row first, for a caller that does not hold it already (ingest
+   * does). Two transactions that each close a job's last piece, a capture or failure settling its last URL
+   * and an extraction round storing its last document, otherwise each read the other's work as not done yet
+   * (READ COMMITTED) and both leave the job running for good; with the row lock the later one waits and
+   * reads what the earlier committed. Seen in the scale-out bench: every page stored and documented, the job
+   * still running minutes later.
+   */
+  /**
+   * Jobs left running though nothing of them is open: captured (every URL answered), no URL queued or leased,
+   * no document pending. finishIfDone runs in the transactions that close a job's last pieces; two of them
+   * that take no common row (a lease claim skipping a job's last URLs and an extraction round storing its
+   * last document) can each read the other's work as not done yet (PostgreSQL, READ COMMITTED) and leave
+   * such a job. This ends them as finishIfDone would have; the extraction pool runs it when idle. Returns
+   * how many it ended.
+   */
+  async finishStalled(now: number): Promise<number> {
+    const r = await this.db.run(
+      `UPDATE jobs SET state = 'done', finished_at = ?
+       WHERE state = 'running' AND captured_at IS NOT NULL AND id <> ?
+         AND NOT EXISTS (SELECT 1 FROM extract_queue q WHERE q.job_id = jobs.id)
+         AND NOT EXISTS (SELECT 1 FROM urls u WHERE u.job_id = jobs.id AND u.state IN ('queued', 'leased'))`,
+      [now, POLICY_JOB],
+    );
+    return r.changes;
+  }
+
+  async finishIfDone(tx: SqlExecutor, jobId: string, lockJob = false): Promise<void> {
     if (jobId === POLICY_JOB) return;
+    if (lockJob && this.db.dialect === 'postgres')
+      await tx.run('SELECT id FROM jobs WHERE id = ? FOR UPDATE', [jobId]);
     // The job and whether any of its URLs is queued or leased (whether, not how many: a count walks every
     // queued URL of a large crawl per batch), in one statement: this runs after every capture batch.
     const r = await tx.get<Record<string, unknown>>(
