@@ -122,3 +122,26 @@ test('a host busy with a long batch: the main connection checkpoints itself past
   assert.ok(commits >= 400, `only ${commits} commits while the host was busy: the test proves nothing`);
   assert.ok(peak < 400 * (PAGE + 24), `WAL peaked at ${peak} bytes over ${commits} commits`);
 });
+
+test('a host ready before the dedicated thread keeps the checkpoints: the dedicated thread, ready later, ends rather than take them back', async (t) => {
+  // The pool's thread already up when the store opens (a coordinator restarted with pages waiting, a busy
+  // machine): the host answers within a millisecond, the dedicated thread only once it has loaded.
+  const host = startExtractionWorker();
+  await new Promise<void>((resolve) => host.on('message', (m) => ('ready' in m ? resolve() : undefined)));
+  const before = threads();
+  const path = join(dir, 'early-host.sqlite');
+  const db = openSqliteDriver(path, { checkpointThread: { tickMs: 10, restartPages: 256 } });
+  t.after(() => host.terminate().then(() => db.close()));
+  db.hostCheckpoints?.(host);
+  await until('the host to take the checkpoints', async () => (await autocheckpoint(db)) === MAX_WAL_PAGES);
+  // The dedicated thread has started (its threads counted above `before`); once its loop is ready it ends.
+  await until('the dedicated thread to exit', () => threads() === before, 10_000);
+  // The host is the loop in charge: its death gives the checkpoints back to the main connection.
+  await host.terminate();
+  await until(
+    'the main connection to take the checkpoints back',
+    async () => (await autocheckpoint(db)) === 1000,
+  );
+  await db.close();
+  assert.equal(existsSync(`${path}-wal`), false, 'a connection left open keeps the WAL file');
+});

@@ -9,6 +9,9 @@ import { work } from './work.js';
 // a quadratic walk grows 16x. The times themselves are measured in bench/extract-pathological-bench.ts.
 
 const cell = (r: number, c: number) => `<td>r${r}c${c} 555-123-${String(r % 10_000).padStart(4, '0')}</td>`;
+const declaredArticle = (n: number) =>
+  `<html><head><meta property="og:type" content="article"><title>Rows</title></head><body>${'<section>'.repeat(150)}${Array.from({ length: n / 8 }, (_, r) => `${'<div>'.repeat(6)}<p>Row ${r} says the same thing, with commas, as every other row here${r === 0 ? ', and the first says more, with more words, and more commas, so the scorer takes it' : ''}.</p>${'</div>'.repeat(6)}`).join('')}${'</section>'.repeat(150)}</body></html>`;
+
 const SHAPES: Record<string, (n: number) => string> = {
   'deep nesting': (n) =>
     `<html><body>${'<div>'.repeat(n)}deep text, with commas, in the innermost box${'</div>'.repeat(n)}</body></html>`,
@@ -22,6 +25,9 @@ const SHAPES: Record<string, (n: number) => string> = {
   // close runner-up of the best one, and a climb that tests each against each would be quadratic
   'equal rows each six boxes deep': (n) =>
     `<html><body>${'<section>'.repeat(150)}${Array.from({ length: n / 8 }, (_, r) => `${'<div>'.repeat(6)}<p>Row ${r} says the same thing, with commas, as every other row here.</p>${'</div>'.repeat(6)}`).join('')}${'</section>'.repeat(150)}</body></html>`,
+  // the same rows on a page that says it is an article (Open Graph): the scorer's box is one row, and the
+  // sure-article path widens it (article-run.ts), testing every node of the choice against each wider box
+  'a declared article cut into rows each six boxes deep': (n) => declaredArticle(n),
   // a product page (JSON-LD Product) whose name and description sit deep, among many boxes the class rules
   // drop: each is asked whether it holds an anchor, which must not climb from the anchors every time
   'product page with many boilerplate boxes': (n) =>
@@ -71,4 +77,10 @@ test('pathological page, huge table: the tree is walked at most 8.5 times', () =
   const s = steps(html);
   const all = nodes(parseHtml(html).doc);
   assert.ok(s <= all * 8.5, `${s} steps for ${all} nodes (x${(s / all).toFixed(2)})`);
+});
+
+// The shape above does reach the wider run: without it the scorer's one row is the whole document.
+test('pathological page, a declared article cut into rows: the document is every row, not the first', () => {
+  const d = extract(declaredArticle(16_000), { secondOpinion: false });
+  assert.equal(d.text.match(/Row \d+ says/g)?.length, 2000);
 });

@@ -60,6 +60,9 @@ export function startCheckpoints(
     restartWaitMs: 5,
   };
   let inCharge: MessagePort | null = null;
+  /** Loops in the order they were started; the one in charge is the latest that answered 'ready'. */
+  let started = 0;
+  let inChargeSeq = 0;
   let stopped = false;
   /** Every loop's port, from its start until it closes, with the promise of that close. */
   const loops = new Map<MessagePort, Promise<void>>();
@@ -67,12 +70,18 @@ export function startCheckpoints(
     if (!stopped && db.open) db.pragma(`wal_autocheckpoint = ${pages}`);
   };
   const start = (post: (task: CheckpointTask, transfer: [MessagePort]) => void) => {
+    const seq = ++started;
     const { port1, port2 } = new MessageChannel();
     loops.set(port1, new Promise((resolve) => port1.once('close', resolve)));
     port1.on('message', (m) => {
       if (m !== 'ready' || stopped) return;
+      // Started before the loop in charge and ready only after it (the dedicated thread slower to load than
+      // a host already running): not needed. Taking over here would stop the host's loop and keep the
+      // dedicated thread for good.
+      if (seq < inChargeSeq) return port1.postMessage('stop');
       const before = inCharge;
       inCharge = port1;
+      inChargeSeq = seq;
       selfCheckpoint(maxWalPages);
       // The loop that ran them ends (on the dedicated thread: nothing else keeps it, so it exits).
       before?.postMessage('stop');
