@@ -52,6 +52,8 @@ describe('the printed console URL', () => {
     // after the crawl, the coordinator stays up for the visitor
     await demo.waitFor(/keeps serving the console at (\S+); Ctrl-C to stop/, 180_000);
     await servesConsole(url);
+    // one node, said in the singular ("1 nodes started" before)
+    assert.match(demo.output(), /^1 node started$/m);
     if (existsSync(CHROMIUM)) {
       const browser = await launch();
       try {

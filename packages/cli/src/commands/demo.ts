@@ -60,7 +60,7 @@ export function register(program: Command): void {
         nodes.push(n);
         names.set(n.id, `node-${i}`);
       }
-      process.stdout.write(`${nodes.length} nodes started\n`);
+      process.stdout.write(`${nodes.length} node${nodes.length === 1 ? '' : 's'} started\n`);
       try {
         const client = new SwardClient({ url: coordinator.url, apiKey: coordinator.firstApiKey as string });
         const t0 = Date.now();
