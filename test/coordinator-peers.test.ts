@@ -60,11 +60,11 @@ for (const backend of backends()) {
 
       // Its own log key, blobs shared: an attacker's or a careless replica's key must never sign here.
       const ownKey = join(tmp, `${backend.name}-other.key`);
+      const mine = loadLogKey(ownKey, ORIGIN).keyId.slice(0, 16);
       await assert.rejects(peer(db, shared, { logKeyFile: ownKey }), (e: Error) => {
         assert.equal(e.name, 'CoordinatorError');
         assert.equal((e as { code?: string }).code, 'CONFIG');
         assert.doesNotMatch(e.message, /\n/);
-        const mine = loadLogKey(ownKey, ORIGIN).keyId.slice(0, 16);
         const theirs = loadLogKey(join(shared, 'log.key'), ORIGIN).keyId.slice(0, 16);
         assert.match(
           e.message,
@@ -74,6 +74,24 @@ for (const backend of backends()) {
         assert.doesNotMatch(e.message, /blob store differs/);
         return true;
       });
+      // The operator's key file was there before the start: refused, but not the start's to remove.
+      assert.equal(
+        loadLogKey(ownKey, ORIGIN).keyId.slice(0, 16),
+        mine,
+        'a key the start did not write is kept',
+      );
+
+      // A key path with no key yet: the start writes one, is refused, and removes it again (left behind, it
+      // would be read and refused at every later start, and look like a key of this network).
+      const newKey = join(tmp, `${backend.name}-new`, 'log.key');
+      await assert.rejects(peer(db, shared, { logKeyFile: newKey }), (e: Error) => {
+        assert.match(
+          e.message,
+          /log key differs: .*new\/log\.key has public key [0-9a-f]{16}… \(a key new to this start, not kept\)/,
+        );
+        return true;
+      });
+      assert.equal(existsSync(newKey), false, 'a refused start leaves no log key of its own behind');
 
       // Its own, empty data folder (the network's key copied in): its bodies would be missing for the others.
       const alone = join(tmp, `${backend.name}-alone`);

@@ -1,5 +1,6 @@
 import { forgetBlobStoreId } from './blob/blob-store-id.js';
 import { CoordinatorError } from './errors.js';
+import { forgetLogKey } from './log/log-key.js';
 import type { SqlDriver } from './store/sql-driver.js';
 
 /** What this coordinator brings to the network it joins. */
@@ -7,6 +8,8 @@ export interface PeerSetup {
   /** Hex public key of the log key it signs checkpoints with, and where that key was read from. */
   logKeyId: string;
   logKeyFile: string;
+  /** The key was written by this start (the path had none). */
+  logKeyCreated: boolean;
   /** Id of the blob store folder (blob/blob-store-id.ts) and that folder. */
   blobStoreId: string;
   blobRoot: string;
@@ -42,7 +45,7 @@ export async function checkPeerAgreement(db: SqlDriver, mine: PeerSetup): Promis
   const logKey = recorded.get(LOG_KEY);
   if (logKey !== mine.logKeyId)
     problems.push(
-      `log key differs: ${mine.logKeyFile} has public key ${short(mine.logKeyId)}, the database records ${short(logKey)} ` +
+      `log key differs: ${mine.logKeyFile} has public key ${short(mine.logKeyId)}${mine.logKeyCreated ? ' (a key new to this start, not kept)' : ''}, the database records ${short(logKey)} ` +
         '(copy the log key file of the coordinators already on this database to that path, or give its path with --log-key)',
     );
   const blobStore = recorded.get(BLOB_STORE);
@@ -52,7 +55,10 @@ export async function checkPeerAgreement(db: SqlDriver, mine: PeerSetup): Promis
         `the database records ${blobStore} (point --data-dir at the folder the other coordinators share, or restore it from a backup)`,
     );
   if (problems.length === 0) return;
+  // What this start wrote itself goes again, so the folder stays as it was. Only on that mismatch: a key the
+  // database records is the network's, even when this start wrote it (a peer sharing the folder may use it).
   if (mine.blobStoreCreated && blobStore !== mine.blobStoreId) forgetBlobStoreId(mine.blobRoot);
+  if (mine.logKeyCreated && logKey !== mine.logKeyId) forgetLogKey(mine.logKeyFile);
   throw new CoordinatorError(
     'CONFIG',
     `this coordinator does not match the others on its database: ${problems.join('; ')}`,

@@ -121,13 +121,20 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     ...opts.checkpoints,
   };
   const logKeyFile = opts.logKeyFile ?? join(opts.dataDir, 'log.key');
-  const { signer, verifierKey, keyId, identity: logIdentity } = loadLogKey(logKeyFile, policy.origin);
+  const {
+    signer,
+    verifierKey,
+    keyId,
+    identity: logIdentity,
+    created: logKeyCreated,
+  } = loadLogKey(logKeyFile, policy.origin);
   try {
     // Before anything is signed or stored: peers on one database share one log key and one blob store.
     const blobId = blobStoreId(blobs.root);
     await checkPeerAgreement(store.db, {
       logKeyId: keyId,
       logKeyFile,
+      logKeyCreated,
       blobStoreId: blobId.id,
       blobRoot: blobs.root,
       blobStoreCreated: blobId.created,

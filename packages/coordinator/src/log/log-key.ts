@@ -23,7 +23,10 @@ export function loadLogKey(
   verifierKey: string;
   identity: Identity /** Hex of the ed25519 public key. */;
   keyId: string;
+  /** This call wrote the key (the path had none): a start that is then refused removes it (forgetLogKey). */
+  created: boolean;
 } {
+  let created = false;
   if (!existsSync(path)) {
     mkdirSync(dirname(path), { recursive: true });
     // Written whole to a private name, then linked into place: link() is atomic and fails if the key
@@ -33,6 +36,7 @@ export function loadLogKey(
     writeFileSync(tmp, exportPrivateKeyPem(generateIdentity()), { mode: 0o600 });
     try {
       linkSync(tmp, path);
+      created = true;
     } catch (e) {
       // Another coordinator sharing this folder created it first: use theirs.
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
@@ -47,5 +51,18 @@ export function loadLogKey(
     // The network's secret for Web Bot Auth's delegated keys too (web-bot-auth/network-secret.ts).
     identity,
     keyId: identity.id,
+    created,
   };
+}
+
+/**
+ * Removes a log key this start wrote itself, when the start is refused because the database records another
+ * key: nothing was signed with it, and left behind it would be read, and refused, at every later start.
+ */
+export function forgetLogKey(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
 }
