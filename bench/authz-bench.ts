@@ -16,13 +16,9 @@ import { authorize, type KeyEnv } from '../packages/coordinator/src/api/authoriz
 import { customerRoutes } from '../packages/coordinator/src/api/customer-routes.js';
 import type { AppDeps } from '../packages/coordinator/src/api/deps.js';
 import { freshPostgresDatabase } from '../test/support/backends.js';
+import { benchOption as opt } from './support-args.js';
 import { machineFacts } from './support-proc.js';
 
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? (args[i + 1] ?? dflt) : dflt;
-};
 const REQUESTS = Number(opt('requests', '2000'));
 const ROUNDS = Number(opt('rounds', '3'));
 const BACKENDS = opt('backends', 'sqlite,postgres').split(',');

@@ -31,14 +31,11 @@ import { Ingest } from '../packages/coordinator/src/ingest/ingest.js';
 import { loadLogKey } from '../packages/coordinator/src/log/log-key.js';
 import { backends } from '../test/support/backends.js';
 import { captureUpload } from '../test/support/capture-maker.js';
+import { benchOption as opt } from './support-args.js';
 import { machineFacts } from './support-proc.js';
 import { procCpu } from './support-proc-tree.js';
 
 const args = process.argv.slice(2);
-const opt = (name: string, dflt: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? (args[i + 1] ?? dflt) : dflt;
-};
 const sizes = opt('batches', '1,4,16,32').split(',').map(Number);
 let total = Number(opt('captures', '512'));
 const rounds = Number(opt('rounds', '3'));

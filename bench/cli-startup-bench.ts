@@ -12,15 +12,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchOption as opt } from './support-args.js';
 import { machineFacts } from './support-proc.js';
 
 const SWARD = fileURLToPath(new URL('../packages/cli/bin/sward.js', import.meta.url));
 const TIME = '/usr/bin/time';
 const args = process.argv.slice(2);
-const opt = (name: string, dflt: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? (args[i + 1] ?? dflt) : dflt;
-};
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -13,13 +13,9 @@ import { pino } from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { quietCoordinator } from '../test/support/api-call.js';
 import { insertPages, launch } from '../test/support/console-world.js';
+import { benchOption as opt } from './support-args.js';
 import { machineFacts } from './support-proc.js';
 
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? (args[i + 1] ?? dflt) : dflt;
-};
 const RUNS = Number(opt('runs', '5'));
 const BIG = Number(opt('pages', '100000'));
 

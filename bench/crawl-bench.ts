@@ -29,6 +29,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSampleSite } from '@sward/testsites';
 import { swardNodeArgs } from '../test/support/processes.js';
+import { benchOption as opt } from './support-args.js';
 import { formatSummary, inclusiveShare, startProfiler, summarise } from './support-cpuprofile.js';
 import { pageStages, readPageTimes } from './support-page-stages.js';
 import {
@@ -47,10 +48,6 @@ import { type CpuSample, type MemorySample, type WatchMode, watchTree } from './
 
 const SCRIPT = fileURLToPath(import.meta.url);
 const args = process.argv.slice(2);
-const opt = (name: string, dflt: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? (args[i + 1] ?? dflt) : dflt;
-};
 
 const SYSTEMS = ['sward', 'sward-procs', 'sward-base', 'undici', 'undici-linkedom', 'crawlee'] as const;
 type System = (typeof SYSTEMS)[number];

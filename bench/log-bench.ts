@@ -38,15 +38,12 @@ import { checkManifest, DEFAULT_WORKERS, verifyBundleDir } from '@sward/sdk';
 import { z } from 'zod';
 import { LogStore } from '../packages/coordinator/src/log/log-store.js';
 import { freshPostgresDatabase } from '../test/support/backends.js';
+import { benchOption as opt } from './support-args.js';
 import { rawVerifyInputs, writeBundle } from './support-bundle.js';
 import { formatSummary, startProfiler, summarise } from './support-cpuprofile.js';
 import { machineFacts } from './support-proc.js';
 
 const args = process.argv.slice(2);
-const opt = (name: string, dflt: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? (args[i + 1] ?? dflt) : dflt;
-};
 const parts = opt('parts', 'append,proofs,verify').split(',');
 const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
 const fmt = (n: number) => Math.round(n).toLocaleString('en');

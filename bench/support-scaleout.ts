@@ -14,6 +14,7 @@ import { startSampleSite } from '@sward/testsites';
 import pg from 'pg';
 import { freshPostgresDatabase } from '../test/support/backends.js';
 import { SWARD_BIN, swardNodeArgs } from '../test/support/processes.js';
+import { benchOption } from './support-args.js';
 import { machineFacts } from './support-proc.js';
 
 const PG_COUNT = fileURLToPath(new URL('./support-pg-count.mjs', import.meta.url));
@@ -226,10 +227,7 @@ async function oneRun(
 }
 
 export async function scaleoutBench(args: string[]): Promise<void> {
-  const opt = (name: string, dflt: string) => {
-    const i = args.indexOf(`--${name}`);
-    return i >= 0 ? (args[i + 1] ?? dflt) : dflt;
-  };
+  const opt = (name: string, dflt: string) => benchOption(name, dflt, args);
   const counts = opt('coordinators', '1,2').split(',').map(Number);
   const cfg = {
     pages: Number(opt('pages', '2000')),

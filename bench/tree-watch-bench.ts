@@ -7,13 +7,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { benchOption as opt } from './support-args.js';
 import { type WatchMode, watchTree } from './support-tree-watch.js';
 
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? (args[i + 1] ?? dflt) : dflt;
-};
 const seconds = Number(opt('seconds', '10'));
 const rounds = Number(opt('rounds', '2'));
 const modes = opt('modes', 'legacy,lean').split(',') as WatchMode[];

@@ -17,13 +17,10 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SignedCapture } from '@sward/core';
 import { verifyBundleDir } from '@sward/sdk';
+import { benchOption as opt } from './support-args.js';
 import { rawVerifyInputs, writeBundle } from './support-bundle.js';
 
 const [cmd, dir, mode, repsArg] = process.argv.slice(2);
-const opt = (name: string, dflt: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? dflt) : dflt;
-};
 if (!dir) throw new Error('usage: verify-instructions.ts write|count|run DIR …');
 
 if (cmd === 'write') {

@@ -14,13 +14,9 @@ import { loadavg } from 'node:os';
 import { ed25519Jwk, generateIdentity, jwkThumbprint, type WebBotAuthHeaders } from '@sward/core/node-side';
 import { type FetcherOptions, fetchCapture } from '../packages/node/src/fetcher.js';
 import { RequestSigner } from '../packages/node/src/request-signer.js';
+import { benchOption as opt } from './support-args.js';
 import { machineFacts } from './support-proc.js';
 
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? (args[i + 1] ?? dflt) : dflt;
-};
 const REQUESTS = Number(opt('requests', '2000'));
 const ROUNDS = Number(opt('rounds', '3'));
 const ONLY = opt('only', '');
