@@ -35,3 +35,14 @@ export function sourceWorkerUrl(entry: URL, plain: readonly string[] = []): URL 
   ].join('\n');
   return new URL(`data:text/javascript,${encodeURIComponent(boot)}`);
 }
+
+/**
+ * The URL a worker of ours starts from, given the module that starts it (`import.meta.url`) and the worker
+ * module's name beside it: installed (compiled), `<name>.js` itself; from the sources, `<name>.ts` through
+ * sourceWorkerUrl (with its `plain` modules).
+ */
+export function workerEntryUrl(caller: string, name: string, plain: readonly string[] = []): URL {
+  return caller.endsWith('.ts')
+    ? sourceWorkerUrl(new URL(`./${name}.ts`, caller), plain)
+    : new URL(`./${name}.js`, caller);
+}

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { type BundleVerifier, type ComplianceDocument, sourceWorkerUrl } from '@sward/core';
+import { type BundleVerifier, type ComplianceDocument, workerEntryUrl } from '@sward/core';
 import type { ByteRange } from './bundle-chunks.js';
 import { type ChunkResult, verifyChunk } from './verify-chunk.js';
 import { ReceiptCheck } from './verify-receipts.js';
@@ -99,9 +99,7 @@ export function verifyInWorkers(
  * worker has none yet: through tsx's hooks it took four times as long to load.
  */
 function startWorker(input: WorkerInput): Worker {
-  const typescript = import.meta.url.endsWith('.ts');
-  const entry = new URL(typescript ? './verify-worker.ts' : './verify-worker.js', import.meta.url);
-  return new Worker(typescript ? sourceWorkerUrl(entry, plainDependencies()) : entry, {
+  return new Worker(workerEntryUrl(import.meta.url, 'verify-worker', plainDependencies()), {
     workerData: input,
     execArgv: [],
   });

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { sourceWorkerUrl } from '@sward/core';
+import { workerEntryUrl } from '@sward/core';
 import { type PiiOption, redactionFromKeep } from '@sward/extract/light';
 import type { Logger } from 'pino';
 import type { BlobStore } from '../blob/blob-store.js';
@@ -244,10 +244,9 @@ export class ExtractionPool {
  * sourceWorkerUrl says why).
  */
 export function startExtractionWorker(): Worker {
-  const typescript = import.meta.url.endsWith('.ts');
-  const entry = new URL(typescript ? './extraction-worker.ts' : './extraction-worker.js', import.meta.url);
+  const entry = workerEntryUrl(import.meta.url, 'extraction-worker');
   const options = { execArgv: profilerFlags(process.execArgv), resourceLimits: EXTRACTION_HEAP };
-  return startWithOwnYoungGeneration(() => new Worker(typescript ? sourceWorkerUrl(entry) : entry, options));
+  return startWithOwnYoungGeneration(() => new Worker(entry, options));
 }
 
 /**

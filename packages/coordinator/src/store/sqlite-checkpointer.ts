@@ -1,5 +1,5 @@
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
-import { sourceWorkerUrl } from '@sward/core';
+import { workerEntryUrl } from '@sward/core';
 import type Database from 'better-sqlite3';
 import type { CheckpointTask, CheckpointTaskConfig } from './sqlite-checkpoint-task.js';
 
@@ -135,12 +135,7 @@ export function startCheckpoints(
  * preloads (a bench's SQL counter, tsx) are not for a timer.
  */
 function startCheckpointThread(): Worker {
-  const typescript = import.meta.url.endsWith('.ts');
-  const entry = new URL(
-    typescript ? './sqlite-checkpoint-thread.ts' : './sqlite-checkpoint-thread.js',
-    import.meta.url,
-  );
-  return new Worker(typescript ? sourceWorkerUrl(entry) : entry, {
+  return new Worker(workerEntryUrl(import.meta.url, 'sqlite-checkpoint-thread'), {
     execArgv: [],
     // Its heap holds one connection and a timer.
     resourceLimits: { maxOldGenerationSizeMb: 16 },
