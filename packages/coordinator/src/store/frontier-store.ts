@@ -841,15 +841,6 @@ export class FrontierStore {
     ]);
   }
 
-  /** A job is done when nothing is queued or leased, or when it has stored maxPages pages. */
-  /**
-   * `lockJob` (PostgreSQL): take the job's row first, for a caller that does not hold it already (ingest
-   * does). Two transactions that each close a job's last piece, a capture or failure settling its last URL
-   * and an extraction round storing its last document, otherwise each read the other's work as not done yet
-   * (READ COMMITTED) and both leave the job running for good; with the row lock the later one waits and
-   * reads what the earlier committed. Seen in the scale-out bench: every page stored and documented, the job
-   * still running minutes later.
-   */
   /**
    * Jobs left running though nothing of them is open: captured (every URL answered), no URL queued or leased,
    * no document pending. finishIfDone runs in the transactions that close a job's last pieces; two of them
@@ -869,6 +860,16 @@ export class FrontierStore {
     return r.changes;
   }
 
+  /**
+   * A job is done when nothing is queued or leased, or when it has stored maxPages pages.
+   *
+   * `lockJob` (PostgreSQL): take the job's row first, for a caller that does not hold it already (ingest
+   * does). Two transactions that each close a job's last piece, a capture or failure settling its last URL
+   * and an extraction round storing its last document, otherwise each read the other's work as not done yet
+   * (READ COMMITTED) and both leave the job running for good; with the row lock the later one waits and
+   * reads what the earlier committed. Seen in the scale-out bench: every page stored and documented, the job
+   * still running minutes later.
+   */
   async finishIfDone(tx: SqlExecutor, jobId: string, lockJob = false): Promise<void> {
     if (jobId === POLICY_JOB) return;
     if (lockJob && this.db.dialect === 'postgres')
