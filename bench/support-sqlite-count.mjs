@@ -6,9 +6,13 @@
 // Plain JS so the compiled coordinator needs no TypeScript loader.
 import { openSync, writeFileSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { isMainThread } from 'node:worker_threads';
 
 const out = process.env.SWARD_BENCH_SQL_COUNT;
-if (out && process.argv[1]) {
+// The main thread alone, as support-pg-count.mjs: a worker thread that runs this preload too (NODE_OPTIONS'
+// --import reaches every worker) would write its own totals (the checkpoint loop's, an extraction thread's
+// zeros) to the one file, the last writer winning.
+if (out && process.argv[1] && isMainThread) {
   const Database = createRequire(process.argv[1])('better-sqlite3');
   let statements = 0;
   // INSERT INTO captures runs once per capture before issue #14's batching, once per batch of plain pages
