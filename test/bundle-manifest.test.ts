@@ -136,7 +136,7 @@ describe('signed manifest, rederive and skip evidence', () => {
     assert.ok(docs.length >= 5);
     for (const d of docs) {
       assert.equal(d.bodySha256, pages.get(d.captureId)?.bodySha256, d.captureId);
-      assert.deepEqual(d.extractor, { name: '@sward/extract', version: '0.14.0' });
+      assert.deepEqual(d.extractor, { name: '@sward/extract', version: '0.14.1' });
     }
   });
 

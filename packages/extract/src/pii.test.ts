@@ -41,6 +41,15 @@ test('URLs and Markdown link targets stay intact, the link text around them is s
   assert.deepEqual(r.counts, { email: 0, phone: 0, ip: 1, card: 0 });
 });
 
+test('a list of number ranges is no phone number; phones with hyphens still are', () => {
+  // arXiv's listing pages print "101-150 151-200" as page links (wcxb-dev 2916); it came out as [PHONE]
+  const r = redactPii(
+    'Showing 1-50 51-100 101-150 151-200; also 101-150 151-200. Call 415-555-0123 or 020 7946-0958.',
+  );
+  assert.equal(r.text, 'Showing 1-50 51-100 101-150 151-200; also 101-150 151-200. Call [PHONE] or [PHONE].');
+  assert.equal(r.counts.phone, 2);
+});
+
 test('phones in E.164 and national formats; Luhn-valid card numbers only', () => {
   const r = redactPii('Call +14155550123, +44 20 7946 0958, (020) 7946 0958 or 06 12 34 56 78.');
   assert.equal(r.text, 'Call [PHONE], [PHONE], [PHONE] or [PHONE].');

@@ -65,7 +65,21 @@ function isPhone(m: string): boolean {
   const seps = m.match(/[\s.-]/g)?.length ?? 0;
   if (m.startsWith('+') || m.includes('(')) return true;
   if (/^\d{4}\s\d{4}$/.test(m)) return false; // "2019 2020"
+  if (isRangeList(m)) return false;
   return seps >= 2;
+}
+
+/**
+ * "101-150 151-200": two or more ranges, each rising ("A-B" with A < B), as a paginated list or a price table
+ * prints them; a phone number's hyphenated groups do not stand in whitespace-separated pairs that each rise.
+ */
+function isRangeList(m: string): boolean {
+  const tokens = m.split(/\s+/);
+  if (tokens.length < 2) return false;
+  return tokens.every((t) => {
+    const r = /^(\d+)-(\d+)$/.exec(t);
+    return r !== null && Number(r[1]) < Number(r[2]);
+  });
 }
 
 export function luhn(digits: string): boolean {
