@@ -35,7 +35,7 @@ import { discardKind, KIND_SHARE_ARTICLE, type PruneMode, pruneContent } from '.
 import { placeStreamedSegments } from './react-stream.js';
 import { type Block, renderBlocks } from './render.js';
 import { revealable } from './reveal.js';
-import { computeStats, linkDensity, restats, type Stats, type StatsMap, xdepthFor } from './score.js';
+import { computeStats, linkDensity, restats, type Stats, type StatsMap } from './score.js';
 import { copyParagraphs, linkedCopy, restoreCopy } from './section-copy.js';
 import { selectByScore } from './select.js';
 import { isTeaserBox } from './teaser-box.js';
@@ -54,44 +54,6 @@ export interface MainContent {
   shell?: true;
 }
 
-const XMAP = new Map(
-  (process.env.XMAP ?? '')
-    .split(',')
-    .filter(Boolean)
-    .map((kv) => kv.split(':') as [PageTypeName, PageTypeName]),
-);
-
-const XGRID = Number(process.env.XGRID ?? 0);
-const XCA = Number(process.env.XCA ?? 0);
-const XCA_SHARE = Number(process.env.XCA_SHARE ?? 0.5);
-/** The share of the blocks' text in blocks over half link text. */
-function linkShare(blocks: Block[]): number {
-  let all = 0;
-  let linked = 0;
-  for (const b of blocks) {
-    all += b.text.length;
-    if (b.links > 0 && b.links / b.text.length > 0.5) linked += b.text.length;
-  }
-  return all ? linked / all : 0;
-}
-function homePage(url: string | undefined): boolean {
-  if (!url) return false;
-  try {
-    return new URL(url).pathname.replace(/\/+$/, '') === '';
-  } catch {
-    return false;
-  }
-}
-/** The chosen boxes are mostly one run of alike items (a grid), on a page that does not declare an article. */
-function gridChoice(nodes: Element[], stats: StatsMap, type: PageType): boolean {
-  if (type.type === 'article' && type.confidence >= 0.75) return false;
-  if (XGRID >= 2 && type.type === 'forum') return false;
-  const chosen = nodes.reduce((n, e) => n + (stats.get(e)?.chars ?? 0), 0);
-  let best = 0;
-  for (const n of nodes) best = Math.max(best, findItemList(n, stats)?.chars ?? 0);
-  return best >= chosen * (XGRID >= 3 ? 0.7 : 0.5);
-}
-
 /** What the page's structured data says about its content. */
 export interface ContentHints {
   /** The JSON-LD Product, when the page has one. */
@@ -103,10 +65,7 @@ export interface ContentHints {
 }
 
 /** Finds the main content of a parsed page (mutates the tree: boilerplate is removed). */
-export function mainContent(doc: Document, type0?: PageType, hints: ContentHints = {}): MainContent {
-  const mapTo = type0 ? XMAP.get(type0.type) : undefined;
-  const type = type0 && mapTo ? { ...type0, type: mapTo } : type0;
-  xdepthFor(type?.type, type?.confidence ?? 0);
+export function mainContent(doc: Document, type?: PageType, hints: ContentHints = {}): MainContent {
   const { product } = hints;
   const pageType = type?.type;
   // a page of items: a listing (posts, results) or a collection (a shop's category)
@@ -210,7 +169,7 @@ export function mainContent(doc: Document, type0?: PageType, hints: ContentHints
   // product or service page found without it is still headed by its first <h1>: what it sells
   const anchored = !!anchors && nodes.some((n) => holdsAnchor(n, anchors));
   const article = pageType === 'article' && !!type?.signals.some((s) => DECLARED_ARTICLE.test(s));
-  const linky = itemPage || listed !== null || (XGRID > 0 && !!type && gridChoice(nodes, stats, type));
+  const linky = itemPage || listed !== null;
   const mode = pruneMode(type);
   // a template's unfilled sections (shops and service pages are built from them)
   if (pageType === 'product' || pageType === 'service' || pageType === 'collection')
@@ -231,18 +190,11 @@ export function mainContent(doc: Document, type0?: PageType, hints: ContentHints
   const drawn = renderBlocks(nodes);
   // a thread's linked user names, each before a post, are not teaser titles
   // a listing's or collection's cards each end in the same "View Details" or "Add to cart"
-  const undeclaredArticle =
-    XCA > 0 &&
-    pageType === 'article' &&
-    (type?.confidence ?? 1) < 0.75 &&
-    !type?.signals.some((s) => DECLARED_ARTICLE.test(s)) &&
-    !(XCA >= 2 && homePage(hints.url));
-  const rendered =
-    linky || (undeclaredArticle && (XCA < 3 || linkShare(drawn) >= XCA_SHARE))
-      ? withoutCardActions(drawn)
-      : pageType === 'forum'
-        ? drawn.filter(keepBlock)
-        : keepBlocks(drawn, copy.length ? linkedCopy(copy) : undefined);
+  const rendered = linky
+    ? withoutCardActions(drawn)
+    : pageType === 'forum'
+      ? drawn.filter(keepBlock)
+      : keepBlocks(drawn, copy.length ? linkedCopy(copy) : undefined);
   // articles repeat runs of paragraphs on purpose (a meal plan per week); shops by accident
   const shop = pageType === 'product' || pageType === 'collection' || pageType === 'service';
   const unrepeated = shop ? once(rendered) : rendered;

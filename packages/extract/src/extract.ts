@@ -138,9 +138,7 @@ function extractFrom(
   // pathological pages (very deep or huge) skip the second opinion: Readability is
   // superlinear on them and they are not articles anyway
   const askable = !shallow.limited && !flattened && src.length < 2_000_000;
-  const sureArticle = pageType?.type === 'article' && pageType.confidence >= 0.75;
-  const below = !sureArticle && process.env.XSO_T ? Number(process.env.XSO_T) : SECOND_OPINION_BELOW;
-  if (text.length < below && askable && !main.anchored && opts.secondOpinion !== false) {
+  if (text.length < SECOND_OPINION_BELOW && askable && !main.anchored && opts.secondOpinion !== false) {
     try {
       const alt = readabilitySecondOpinion(shallow.html, text.length);
       // an app shell's page takes a second reading only when it names the product or says a sentence (a

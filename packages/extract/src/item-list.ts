@@ -36,30 +36,6 @@ const itemSignature = (e: Element): string => {
   return `${e.name}.${first.replace(DIGITS, '#')}`;
 };
 
-const XSIG = Number(process.env.XSIG ?? 0);
-const XCV = Number(process.env.XCV ?? 1);
-const XALL = process.env.XALL === '1';
-/** A box's shape: its tag and its element children's tags, repeats of one tag counted once. */
-function shapeSignature(e: Element): string {
-  let out = `s:${e.name}>`;
-  let last = '';
-  let n = 0;
-  for (const c of e.children) {
-    if (!isElement(c) || c.name === last) continue;
-    if (++n > 8) break;
-    out += `${c.name},`;
-    last = c.name;
-  }
-  return out;
-}
-/** Items of alike text length: the coefficient of variation of their lengths at most XCV. */
-function alike(g: Run, stats: StatsMap): boolean {
-  const xs = g.items.map((e) => stats.get(e)?.chars ?? 0);
-  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const v = xs.reduce((a, b) => a + (b - m) * (b - m), 0) / xs.length;
-  return Math.sqrt(v) <= XCV * m;
-}
-
 /**
  * The runs of item boxes among `e`'s children: MIN_ITEMS or more boxes of one tag and first class, each of
  * some text, most holding a link. Grouped only for a box with enough children to hold a run (a 4 MiB table
@@ -72,30 +48,16 @@ export function itemRuns(e: Element, stats: StatsMap): Run[] {
     if (!isElement(c)) continue;
     const st = stats.get(c);
     if (!st || st.chars < 15) continue;
-    const keys =
-      XSIG === 0
-        ? [itemSignature(c)]
-        : XSIG === 1
-          ? [shapeSignature(c)]
-          : XSIG === 2
-            ? [itemSignature(c), shapeSignature(c)]
-            : [`t:${c.name}`];
-    for (const k of keys) {
-      const g = groups.get(k) ?? { items: [], linked: 0, chars: 0 };
-      g.items.push(c);
-      if (st.links > 0) g.linked++;
-      g.chars += st.chars;
-      groups.set(k, g);
-    }
+    const k = itemSignature(c);
+    const g = groups.get(k) ?? { items: [], linked: 0, chars: 0 };
+    g.items.push(c);
+    if (st.links > 0) g.linked++;
+    g.chars += st.chars;
+    groups.set(k, g);
   }
   const out: Run[] = [];
-  for (const [k, g] of groups)
-    if (
-      g.items.length >= MIN_ITEMS &&
-      g.linked >= g.items.length * 0.6 &&
-      ((k.includes('.') && !XALL) || alike(g, stats))
-    )
-      out.push(g);
+  for (const g of groups.values())
+    if (g.items.length >= MIN_ITEMS && g.linked >= g.items.length * 0.6) out.push(g);
   return out;
 }
 

@@ -178,57 +178,16 @@ export function scoreCandidates(body: Element, stats: StatsMap): Map<Element, nu
       p = e;
     } else if (chars < 25) continue;
     const score = 1 + commas + Math.min(Math.floor(chars / 100), 3);
-    if (XDEPTH >= 4) {
-      let lvl = 0;
-      let extra = 0;
-      for (let raw = 0; p && isElement(p) && raw < 5 + extra; raw++, p = p.parent) {
-        step();
-        if (!scores.has(p)) scores.set(p, tagBase(p.name) + classWeight(p));
-        const div = raw === 0 ? 1 : raw === 1 ? 2 : raw < 5 ? raw * 3 : Math.max(lvl, 2) * 3;
-        scores.set(p, (scores.get(p) as number) + score / div);
-        if (p === body) break;
-        const up = p.parent;
-        if (up && isElement(up) && extra < XCAP && wrapperOf(up, p, stats)) extra++;
-        else lvl++;
-      }
-      continue;
-    }
-    let walked = 0;
-    for (let level = 0; p && isElement(p) && level < 5; p = p.parent) {
+    for (let level = 0; p && isElement(p) && level < 5; level++, p = p.parent) {
       step();
       if (!scores.has(p)) scores.set(p, tagBase(p.name) + classWeight(p));
       const div = level === 0 ? 1 : level === 1 ? 2 : level * 3;
       scores.set(p, (scores.get(p) as number) + score / div);
       if (p === body) break;
-      walked++;
-      const up = p.parent;
-      if (XDEPTH && up && isElement(up) && walked < XCAP && wrapperOf(up, p, stats)) continue;
-      level++;
     }
   }
   for (const [e, v] of scores) scores.set(e, v * (1 - linkDensity(stats.get(e))));
   return scores;
-}
-
-let XDEPTH = Number(process.env.XDEPTH ?? 0);
-const XDEPTH0 = XDEPTH;
-const XDTYPES = (process.env.XDTYPES ?? '').split(',').filter(Boolean);
-/** experiment: the depth rule only for some detected types (`undeclared` = article below 0.75). */
-export function xdepthFor(type: string | undefined, confidence: number): void {
-  if (!XDTYPES.length) return;
-  const key = type === 'article' && confidence < 0.75 ? 'undeclared' : (type ?? 'none');
-  XDEPTH = XDTYPES.includes(key) ? XDEPTH0 : 0;
-}
-const XCAP = Number(process.env.XCAP ?? 12);
-function wrapperOf(up: Element, p: Element, stats: StatsMap): boolean {
-  if (XDEPTH === 1 || XDEPTH === 4) {
-    let n = 0;
-    for (const c of up.children) if (isElement(c)) n++;
-    return n === 1;
-  }
-  const a = stats.get(up)?.chars ?? 0;
-  const b = stats.get(p)?.chars ?? 0;
-  return a <= b * (XDEPTH === 2 || XDEPTH === 5 ? 1 : 1.1);
 }
 
 // td inside a td-scored table etc. would double count; only the innermost paragraph counts.
