@@ -10,7 +10,11 @@ import { EvalDataError } from './support-extract-score.js';
 export type Half = 'tune' | 'check';
 
 /** wcxb-dev's folder under `data`, and the half each of its pages falls in. */
-export function devHalves(data: string | undefined): { dev: string; halfOf: (id: string) => Half } {
+export function devHalves(data: string | undefined): {
+  dev: string;
+  halfOf: (id: string) => Half;
+  siteOf: (id: string) => string;
+} {
   if (!data)
     throw new EvalDataError('--data DIR (or SWARD_EVAL_DIR) is required: the folder holding wcxb-dev/');
   const dev = join(resolve(data), 'wcxb-dev');
@@ -18,12 +22,10 @@ export function devHalves(data: string | undefined): { dev: string; halfOf: (id:
   if (!existsSync(metaFile)) throw new EvalDataError(`no metadata.json in ${dev}`);
   const meta = (JSON.parse(readFileSync(metaFile, 'utf8')) as { files: Record<string, { domain?: string }> })
     .files;
-  /** tune or check, by the page's site (its id when the metadata names no domain). */
+  /** The page's site: its domain, or its id when the metadata names none. */
+  const siteOf = (id: string): string => meta[id]?.domain ?? id;
+  /** tune or check, by the page's site. */
   const halfOf = (id: string): Half =>
-    (createHash('sha256')
-      .update(meta[id]?.domain ?? id)
-      .digest()[0] as number) & 1
-      ? 'check'
-      : 'tune';
-  return { dev, halfOf };
+    (createHash('sha256').update(siteOf(id)).digest()[0] as number) & 1 ? 'check' : 'tune';
+  return { dev, halfOf, siteOf };
 }
