@@ -81,6 +81,12 @@ for (const backend of backends())
         `waiting for robots.txt of ${origin}: node n10000000000… answered "robots.txt answered 503, closing the origin", which would close the site; a node of another operator must confirm it, else it stands at ${new Date(at + cfg.policyConfirmMs).toISOString()} (in 9 min)`,
       );
 
+      const late = await jobWaits(store.db, job.id, cfg, at + cfg.policyConfirmMs);
+      assert.match(
+        late[0]?.message ?? '',
+        /would close the site; no node of another operator confirmed it in time: the next answer stands$/,
+      );
+
       const cache = new JobWaitsCache(3000);
       assert.equal((await cache.get(store.db, job.id, cfg, now))[0]?.reason, 'unconfirmed');
       await store.db.transaction((tx) => store.frontier.handBack(tx, row.id, 'n1', now));

@@ -80,7 +80,11 @@ export async function jobWaits(
       out.push({ ...base, reason: 'fetching', message: `${about}: a node is fetching it` });
     } else if (closing) {
       const until = closing.at + config.policyConfirmMs;
-      const minutes = Math.max(1, Math.ceil((until - now) / 60_000));
+      // Past `until`, any node may fetch it again, and an answer that closes the site stands.
+      const when =
+        until > now
+          ? `a node of another operator must confirm it, else it stands at ${new Date(until).toISOString()} (in ${Math.ceil((until - now) / 60_000)} min)`
+          : 'no node of another operator confirmed it in time: the next answer stands';
       // A node kept from private addresses (its default) answers a loopback or LAN site so: say what helps.
       const hint = closing.verdict.startsWith('BLOCKED_ADDRESS')
         ? '; that node refuses private addresses: a node started with --allow-private can fetch it'
@@ -89,7 +93,7 @@ export async function jobWaits(
         ...base,
         reason: 'unconfirmed',
         until,
-        message: `${about}: node ${closing.nodeId.slice(0, 12)}… answered "${closing.verdict}", which would close the site; a node of another operator must confirm it, else it stands at ${new Date(until).toISOString()} (in ${minutes} min)${hint}`,
+        message: `${about}: node ${closing.nodeId.slice(0, 12)}… answered "${closing.verdict}", which would close the site; ${when}${hint}`,
       });
     } else if (r.reason === REFUSED) {
       out.push({
