@@ -87,7 +87,10 @@ describe('console routes', () => {
   });
 
   test('a coordinator whose console was not built says so', async () => {
-    const bare = await quietCoordinator(join(dir, 'sward.db'), dir, { consoleDir: join(dir, 'missing') });
+    // its own database: one coordinator runs on a SQLite file
+    const bare = await quietCoordinator(join(dir, 'bare.db'), join(dir, 'bare'), {
+      consoleDir: join(dir, 'missing'),
+    });
     const r = await bare.app.request('/console/');
     await bare.close();
     assert.equal(r.status, 404);

@@ -56,7 +56,8 @@ export function caller(app: Hono) {
 
 /**
  * A coordinator on `db` with its data folder `dataDir`, no background refreshes, no timed checkpoints,
- * quiet; a second call on the same database and folder is a peer (docs/DEPLOY.md).
+ * quiet; a second call on the same PostgreSQL database and folder is a peer (docs/DEPLOY.md), on the same SQLite
+ * file it is refused while the first runs (sqlite-owner.ts).
  */
 export function quietCoordinator(
   db: string,

@@ -21,6 +21,7 @@ export function crawlProgressBar(
   );
   const started = Date.now();
   let on = false;
+  let waitsShown = new Set<string>();
   return {
     update(j: JobInfo) {
       if (!enabled || !j.progress) return;
@@ -42,6 +43,18 @@ export function crawlProgressBar(
         bar.setTotal(Math.max(total, 1));
         bar.update(done, payload);
       }
+    },
+    /**
+     * What the job waits for (`progress.waitingFor`), one line on stderr per site when its wait begins or
+     * changes kind, bar or no bar: a crawl showing `queued 1` for minutes says why (a site's robots.txt).
+     */
+    waits(j: JobInfo) {
+      const now = new Map((j.progress?.waitingFor ?? []).map((w) => [`${w.origin} ${w.reason}`, w.message]));
+      for (const [key, message] of now)
+        if (!waitsShown.has(key))
+          // over the bar's line on a terminal (it draws itself again at its next update)
+          process.stderr.write(`${on && process.stderr.isTTY ? '\r\x1b[2K' : ''}${message}\n`);
+      waitsShown = new Set(now.keys());
     },
     stop() {
       if (on) bar.stop();

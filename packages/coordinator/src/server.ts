@@ -36,6 +36,7 @@ import { RewardsService } from './rewards/rewards-service.js';
 import { defaultSpotCheckConfig, type SpotCheckConfig } from './spot-check/config.js';
 import { SampleKeys } from './spot-check/sample-keys.js';
 import { SpotChecks } from './spot-check/spot-checks.js';
+import { claimSqliteDatabase } from './sqlite-owner.js';
 import type { SqliteDriverOptions } from './store/sqlite-driver.js';
 import type { Store } from './store/store.js';
 import type { SchedulerOptions } from './store/types.js';
@@ -112,7 +113,15 @@ export interface RunningCoordinator {
 export async function startCoordinator(opts: CoordinatorOptions): Promise<RunningCoordinator> {
   const log = opts.log ?? pino({ level: process.env.SWARD_LOG_LEVEL ?? 'info' });
   mkdirSync(opts.dataDir, { recursive: true });
-  const store = await openStore(opts.db, opts.scheduler, opts.sqlite);
+  // One coordinator per SQLite file (sqlite-owner.ts), refused before it opens or writes anything.
+  const owner = claimSqliteDatabase(opts.db, { host: opts.host ?? '127.0.0.1', port: opts.port });
+  let store: Store;
+  try {
+    store = await openStore(opts.db, opts.scheduler, opts.sqlite);
+  } catch (e) {
+    owner?.release();
+    throw e;
+  }
   const blobs = new BlobStore(join(opts.dataDir, 'blobs'));
   const policy: CheckpointPolicy = {
     origin: 'sward.local/log',
@@ -141,6 +150,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     });
   } catch (e) {
     await store.close();
+    owner?.release();
     throw e;
   }
   const spotCheckConfig = { ...defaultSpotCheckConfig, ...opts.spotChecks };
@@ -296,6 +306,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     await extraction.stop();
     await anchor.close();
     await store.close();
+    owner?.release();
     throw e;
   }
   let firstApiKey: string | null = null;
@@ -331,7 +342,11 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
       await anchor.close();
-      await store.close();
+      try {
+        await store.close();
+      } finally {
+        owner?.release(); // the database is free for the next coordinator once this one let it go
+      }
     },
   };
 }

@@ -15,6 +15,28 @@ const decision = purposeDecisionSchema.shape.decision;
 /** Per purpose, from the leaf's rights receipt (null: captured before receipts). */
 export const pageUsageSchema = z.object({ train: decision, input: decision, index: decision });
 
+/**
+ * What a job's queued pages on one site wait for before any of them may be leased: the site's robots.txt
+ * (RFC 9309), read first and, when its answer would close the site, confirmed by a node of another operator.
+ */
+export const jobWaitSchema = z.object({
+  origin: z.string(),
+  file: z.literal('robots.txt'),
+  /** This job's pages queued behind it. */
+  pages: z.number().int(),
+  /**
+   * `not_fetched`: no node has fetched it yet; `fetching`: a node has it now; `unconfirmed`: a node's answer
+   * would close the site (robots.txt unreachable, 5xx, disallowing everything), and waits for a node of another
+   * operator to confirm it, or for `until`; `refused`: a node refused it by its operator's rules, another may not.
+   */
+  reason: z.enum(['not_fetched', 'fetching', 'unconfirmed', 'refused']),
+  /** One line for people, naming the site, the answer and what would end the wait. */
+  message: z.string(),
+  /** `unconfirmed`: when the answer stands with no other operator's word (epoch ms). */
+  until: z.number().optional(),
+});
+export type JobWait = z.output<typeof jobWaitSchema>;
+
 export const jobProgressSchema = z.object({
   queued: z.number().int(),
   leased: z.number().int(),
@@ -29,6 +51,8 @@ export const jobProgressSchema = z.object({
   /** Stored pages taken from the archive (--max-age) and fetched by nodes for this job; they sum to stored. */
   fromArchive: z.number().int().optional(),
   fetched: z.number().int().optional(),
+  /** Sites whose queued pages wait for their robots.txt, most pages first (up to 10; absent from older coordinators). */
+  waitingFor: z.array(jobWaitSchema).optional(),
 });
 export type JobProgress = z.output<typeof jobProgressSchema>;
 

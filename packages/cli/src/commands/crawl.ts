@@ -142,7 +142,10 @@ export function register(program: Command): void {
       const done = await follower
         .waitForJob(
           job.id,
-          (j) => bar.update(j),
+          (j) => {
+            bar.update(j);
+            bar.waits(j);
+          },
           250,
           (e) => process.stderr.write(`coordinator unreachable (${e.message}); waiting\n`),
         )

@@ -9,16 +9,36 @@ function describeJob(j: JobInfo): string {
   return `${j.id}  ${j.state}  ${j.seed}  ${j.stored} pages stored; finished ${when(j.finishedAt)}`;
 }
 
+/** Its counts, then one line per site its queued pages wait for (GET /v1/jobs/:id `progress.waitingFor`). */
+function progressLines(j: JobInfo): string[] {
+  const p = j.progress;
+  if (!p) return [];
+  return [
+    `  queued ${p.queued}  leased ${p.leased}  stored ${p.stored}  skipped ${p.skipped}  failed ${p.failed}  documents pending ${p.documentsPending ?? 0}`,
+    ...(p.waitingFor ?? []).map((w) => `  ${w.message} (${w.pages} ${w.pages === 1 ? 'page' : 'pages'})`),
+  ];
+}
+
 /** `sward job …`: one crawl job already submitted (by `sward crawl`, the SDK or the console). */
 export function register(program: Command): void {
   const job = program
     .command('job')
-    .description('a crawl job already submitted: cancel it, write its output');
+    .description('a crawl job already submitted: show its progress, cancel it, write its output');
   const remote = (c: Command) =>
     c
       .option('--coordinator <url>', COORDINATOR_HELP)
       .option('--api-key <key>', API_KEY_HELP)
       .option('--json', 'print the answer as JSON');
+
+  remote(
+    job
+      .command('show <id>')
+      .description("a job's state and progress, and what its queued pages wait for (a site's robots.txt)"),
+  ).action(async (id: string, o) => {
+    const j = await (await sdkClient(o)).job(id);
+    if (o.json) writeJson(j);
+    else process.stdout.write(`${[describeJob(j), ...progressLines(j)].join('\n')}\n`);
+  });
 
   remote(
     job

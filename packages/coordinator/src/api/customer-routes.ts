@@ -19,6 +19,7 @@ import { pageListing } from '../output/page-listing.js';
 import { skipListing } from '../output/skip-evidence.js';
 import { jobCompliance } from '../policy/compliance.js';
 import type { PageCursor } from '../store/capture-store.js';
+import { JobWaitsCache } from '../store/job-waits.js';
 import type { Job } from '../store/types.js';
 import { type KeyEnv, principal } from './authorize.js';
 import { captureProof } from './capture-proof.js';
@@ -62,6 +63,8 @@ export function customerRoutes({
 }: AppDeps): Hono<Env> {
   const r = new Hono<Env>();
   const tenant = (c: Context<Env>) => principal(c).tenant;
+  // What jobs' queued pages wait for, read again every few seconds (job-waits.ts).
+  const waits = new JobWaitsCache();
   /** The caller's job named in the path: another tenant's answers exactly like a missing one. */
   const ownJob = async (c: Context<Env>) => {
     const job = await store.frontier.getJobOf(tenant(c), c.req.param('id') as string);
@@ -89,7 +92,16 @@ export function customerRoutes({
       held: microsDecimal(b.held),
       budget: b.budget === null ? null : microsDecimal(b.budget),
     };
-    return c.json({ ...job, progress: await store.frontier.progress(job.id), ...(spend ? { spend } : {}) });
+    const progress = await store.frontier.progress(job.id);
+    // What its queued pages wait for (their sites' robots.txt), so `queued 1` for minutes says why.
+    if (progress.queued > 0 && job.state === 'running')
+      progress.waitingFor = await waits.get(
+        store.db,
+        job.id,
+        store.frontier.config,
+        store.frontier.config.clock(),
+      );
+    return c.json({ ...job, progress, ...(spend ? { spend } : {}) });
   });
 
   /**

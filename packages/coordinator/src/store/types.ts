@@ -1,4 +1,4 @@
-import type { CrawlOptions, JobState, LeaseAccess } from '@sward/core';
+import type { CrawlOptions, JobState, JobWait, LeaseAccess } from '@sward/core';
 
 export type UrlKind = 'page' | 'feed' | 'robots' | 'tdmrep' | 'rsl' | 'spotcheck';
 export type UrlState = 'queued' | 'leased' | 'stored' | 'skipped' | 'failed';
@@ -33,6 +33,8 @@ export interface JobProgress {
   /** Stored pages taken from the archive (--max-age), and fetched for this job: they sum to `stored`. */
   fromArchive?: number;
   fetched?: number;
+  /** Sites whose queued pages wait for their robots.txt (store/job-waits.ts). */
+  waitingFor?: JobWait[];
 }
 
 export interface Lease {

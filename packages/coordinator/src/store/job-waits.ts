@@ -1,0 +1,122 @@
+import type { JobWait } from '@sward/core';
+import { POLICY_JOB, parseClosingAnswer, REFUSED } from './frontier-store.js';
+import type { SqlExecutor } from './sql-driver.js';
+import type { SchedulerConfig } from './types.js';
+
+/** The most sites a job's progress names (the ones with the most pages waiting). */
+const MAX_WAITS = 10;
+
+/**
+ * jobWaits() read again for a job at most this often. Its statement groups the job's queued pages by site: on a
+ * job of 100,000 queued pages over 1,000 sites ~50 ms on SQLite, more than the progress counts beside it, and
+ * `sward crawl` asks four times a second. A wait lasts seconds to minutes, so a few seconds late is no loss.
+ */
+export const JOB_WAITS_TTL_MS = 3000;
+
+/** jobWaits() per job, kept for ttlMs (per coordinator process; the last `max` jobs asked about). */
+export class JobWaitsCache {
+  private readonly seen = new Map<string, { at: number; waits: JobWait[] }>();
+  constructor(
+    private readonly ttlMs = JOB_WAITS_TTL_MS,
+    private readonly max = 256,
+  ) {}
+
+  async get(
+    db: SqlExecutor,
+    jobId: string,
+    config: Pick<SchedulerConfig, 'policyConfirmMs' | 'nodeTimeoutMs'>,
+    now: number,
+  ): Promise<JobWait[]> {
+    const hit = this.seen.get(jobId);
+    if (hit && now - hit.at < this.ttlMs) return hit.waits;
+    const waits = await jobWaits(db, jobId, config, now);
+    this.seen.delete(jobId);
+    this.seen.set(jobId, { at: now, waits });
+    // the oldest asked-about job goes first (a Map keeps insertion order)
+    if (this.seen.size > this.max) this.seen.delete(this.seen.keys().next().value as string);
+    return waits;
+  }
+}
+
+/**
+ * The sites whose queued pages of `jobId` wait for their robots.txt, and why, so that a job showing only
+ * `queued 1` says what it waits for: no node has fetched robots.txt yet, a node has it now, a node's answer
+ * would close the site and waits for a node of another operator (up to policyConfirmMs, 10 min), or a node
+ * refused it by its operator's rules. A site whose robots.txt was read (and is not being read again) is not
+ * named. Read by GET /v1/jobs/:id (FrontierStore.progress); one statement, and one more when a site waits
+ * for its first fetch (is any node connected).
+ */
+export async function jobWaits(
+  db: SqlExecutor,
+  jobId: string,
+  config: Pick<SchedulerConfig, 'policyConfirmMs' | 'nodeTimeoutMs'>,
+  now: number,
+): Promise<JobWait[]> {
+  const rows = await db.all<{
+    origin: string;
+    n: number;
+    robots_state: string | null;
+    state: string | null;
+    reason: string | null;
+    detail: string | null;
+  }>(
+    `SELECT q.origin, q.n, h.robots_state, p.state, p.reason, p.detail
+     FROM (SELECT origin, count(*) AS n FROM urls WHERE job_id = ? AND kind = 'page' AND state = 'queued'
+           GROUP BY origin) q
+     LEFT JOIN hosts h ON h.origin = q.origin
+     LEFT JOIN urls p ON p.job_id = ? AND p.kind = 'robots' AND p.url = q.origin || '/robots.txt'
+     WHERE h.robots_state IS NULL OR h.robots_state = 'unknown' OR p.state IN ('queued', 'leased')
+     ORDER BY q.n DESC, q.origin LIMIT ${MAX_WAITS}`,
+    [jobId, POLICY_JOB],
+  );
+  if (rows.length === 0) return [];
+  let nodesSeen: boolean | null = null;
+  const out: JobWait[] = [];
+  for (const r of rows) {
+    const base = { origin: r.origin, file: 'robots.txt' as const, pages: Number(r.n) };
+    const about = `waiting for robots.txt of ${r.origin}`;
+    const closing = r.reason === 'awaiting_confirmation' ? parseClosingAnswer(r.detail) : null;
+    if (r.state === 'leased') {
+      out.push({ ...base, reason: 'fetching', message: `${about}: a node is fetching it` });
+    } else if (closing) {
+      const until = closing.at + config.policyConfirmMs;
+      // Past `until`, any node may fetch it again, and an answer that closes the site stands.
+      const when =
+        until > now
+          ? `a node of another operator must confirm it, else it stands at ${new Date(until).toISOString()} (in ${Math.ceil((until - now) / 60_000)} min)`
+          : 'no node of another operator confirmed it in time: the next answer stands';
+      // A node kept from private addresses (its default) answers a loopback or LAN site so: say what helps.
+      const hint = closing.verdict.startsWith('BLOCKED_ADDRESS')
+        ? '; that node refuses private addresses: a node started with --allow-private can fetch it'
+        : '';
+      out.push({
+        ...base,
+        reason: 'unconfirmed',
+        until,
+        message: `${about}: node ${closing.nodeId.slice(0, 12)}… answered "${closing.verdict}", which would close the site; ${when}${hint}`,
+      });
+    } else if (r.reason === REFUSED) {
+      out.push({
+        ...base,
+        reason: 'refused',
+        message: `${about}: a node refused it by its operator's rules (allowed domains, byte cap or active hours); waiting for another node`,
+      });
+    } else {
+      nodesSeen ??= await anyNodeSeen(db, now - Math.max(config.nodeTimeoutMs, 60_000));
+      out.push({
+        ...base,
+        reason: 'not_fetched',
+        message: `${about}: no node has fetched it yet${nodesSeen ? '' : ' (no node has been seen in the last minute: is one running and connected to this coordinator?)'}`,
+      });
+    }
+  }
+  return out;
+}
+
+async function anyNodeSeen(db: SqlExecutor, since: number): Promise<boolean> {
+  const r = await db.get<{ n: number }>(
+    'SELECT count(*) AS n FROM nodes WHERE revoked_at IS NULL AND last_seen >= ?',
+    [since],
+  );
+  return Number(r?.n ?? 0) > 0;
+}

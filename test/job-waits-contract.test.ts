@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import { openStore } from '@sward/coordinator';
+import { JobWaitsCache, jobWaits } from '../packages/coordinator/src/store/job-waits.js';
+import { backends } from './support/backends.js';
+
+// What GET /v1/jobs/:id `progress.waitingFor` says for each state of a site's robots.txt (the route's end to end
+// is job-waiting-for-e2e.test.ts), and how long an answer is kept.
+for (const backend of backends())
+  describe(`a job's waits on robots.txt: ${backend.name}`, () => {
+    after(() => backend.cleanup());
+
+    test('not fetched (no node seen, then one), fetching, unconfirmed, refused, read; kept for a few seconds', async () => {
+      const store = await openStore(await backend.create());
+      after(() => store.close());
+      const origin = 'http://site.test';
+      const job = await store.frontier.createJob({ tenant: 'default' }, {
+        seed: `${origin}/`,
+        maxPages: 10,
+        maxDepth: 2,
+        include: [],
+        exclude: [],
+      } as never);
+      const cfg = store.frontier.config;
+      const now = Date.now();
+      const waits = () => jobWaits(store.db, job.id, cfg, now);
+
+      let [w] = await waits();
+      assert.deepEqual(
+        { ...w, message: undefined },
+        {
+          origin,
+          file: 'robots.txt',
+          pages: 1,
+          reason: 'not_fetched',
+          message: undefined,
+        },
+      );
+      assert.match(
+        w?.message ?? '',
+        /^waiting for robots\.txt of http:\/\/site\.test: no node has fetched it yet \(no node has been seen in the last minute/,
+      );
+      await store.db.run('INSERT INTO nodes (id, operator, created_at, last_seen) VALUES (?, ?, ?, ?)', [
+        'n1',
+        'op1',
+        now,
+        now,
+      ]);
+      [w] = await waits();
+      assert.equal(w?.message, `waiting for robots.txt of ${origin}: no node has fetched it yet`);
+
+      const url = `${origin}/robots.txt`;
+      const row = await store.db.transaction((tx) =>
+        store.frontier.policyFileRow(tx, origin, 'robots', url, now),
+      );
+      assert.ok(row);
+      await store.db.run("UPDATE urls SET state = 'leased', leased_to = 'n1' WHERE id = ?", [row.id]);
+      [w] = await waits();
+      assert.equal(w?.reason, 'fetching');
+      assert.equal(w?.message, `waiting for robots.txt of ${origin}: a node is fetching it`);
+
+      const at = now - 60_000;
+      await store.db.transaction((tx) =>
+        store.frontier.awaitConfirmation(
+          tx,
+          row.id,
+          {
+            nodeId: 'n1'.padEnd(64, '0'),
+            operator: 'op1',
+            verdict: 'robots.txt answered 503, closing the origin',
+            at,
+          },
+          now,
+        ),
+      );
+      [w] = await waits();
+      assert.equal(w?.reason, 'unconfirmed');
+      assert.equal(w?.until, at + cfg.policyConfirmMs);
+      assert.equal(
+        w?.message,
+        `waiting for robots.txt of ${origin}: node n10000000000… answered "robots.txt answered 503, closing the origin", which would close the site; a node of another operator must confirm it, else it stands at ${new Date(at + cfg.policyConfirmMs).toISOString()} (in 9 min)`,
+      );
+
+      const late = await jobWaits(store.db, job.id, cfg, at + cfg.policyConfirmMs);
+      assert.match(
+        late[0]?.message ?? '',
+        /would close the site; no node of another operator confirmed it in time: the next answer stands$/,
+      );
+
+      const cache = new JobWaitsCache(3000);
+      assert.equal((await cache.get(store.db, job.id, cfg, now))[0]?.reason, 'unconfirmed');
+      await store.db.transaction((tx) => store.frontier.handBack(tx, row.id, 'n1', now));
+      [w] = await waits();
+      assert.equal(w?.reason, 'refused');
+      assert.match(
+        w?.message ?? '',
+        /a node refused it by its operator's rules .*; waiting for another node$/,
+      );
+      // within its few seconds the cache answers what it read; after them, what is
+      assert.equal((await cache.get(store.db, job.id, cfg, now + 2999))[0]?.reason, 'unconfirmed');
+      assert.equal((await cache.get(store.db, job.id, cfg, now + 3000))[0]?.reason, 'refused');
+
+      // Read: the site's pages wait for nothing more.
+      await store.db.transaction(async (tx) => {
+        await store.frontier.setRobots(tx, origin, 'allow-all', null, {
+          url,
+          captureId: null,
+          status: 404,
+          bodySha256: null,
+          fetchedAt: now,
+          detail: null,
+        });
+        await store.frontier.settle(tx, row.id, 'stored', null);
+      });
+      assert.deepEqual(await waits(), []);
+    });
+  });
