@@ -1,6 +1,5 @@
 import { type AnyNode, type Document, type Element, type ParentNode, Text } from 'domhandler';
-import { DomHandler, Parser } from 'htmlparser2';
-import { retainShapes } from './retain-shapes.js';
+import { parseDocument } from 'htmlparser2';
 import { collapseSpaces } from './whitespace.js';
 import { step } from './work.js';
 
@@ -22,16 +21,8 @@ export interface Parsed {
   flattened: boolean;
 }
 
-const PARSE_OPTIONS = { decodeEntities: true };
-
 export function parseHtml(html: string): Parsed {
-  // htmlparser2's parseDocument, with the parser kept for retainShapes
-  const handler = new DomHandler();
-  const parser = new Parser(handler, PARSE_OPTIONS);
-  const text = cutOpenCdata(html);
-  parser.end(text);
-  const doc = handler.root as Document;
-  retainShapes('tree', text.length, parser, doc);
+  const doc = parseDocument(cutOpenCdata(html), { decodeEntities: true });
   return { doc, flattened: flattenDeep(doc) };
 }
 

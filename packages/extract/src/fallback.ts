@@ -2,7 +2,6 @@ import { createRequire } from 'node:module';
 import type { Readability as ReadabilityClass } from '@mozilla/readability';
 import { type Element, firstByName, parseHtml } from './dom.js';
 import { type Block, renderBlocks } from './render.js';
-import { retainShapes } from './retain-shapes.js';
 import { WORD } from './word-stats.js';
 
 // trafilatura's safety net (compare_extraction): when our own result is short, ask a second
@@ -100,7 +99,6 @@ export function readabilitySecondOpinion(html: string, ownChars: number): Second
   const article = new Readability(
     document as unknown as ConstructorParameters<typeof Readability>[0],
   ).parse();
-  retainShapes('second opinion', html.length, document);
   if (!article?.content) return null;
   const { doc } = parseHtml(article.content);
   const root = firstByName(doc, 'body') ?? firstByName(doc, 'div');

@@ -1,6 +1,5 @@
 import { Parser } from 'htmlparser2';
 import { absolute } from './metadata.js';
-import { retainShapes } from './retain-shapes.js';
 
 /** What the crawler needs from a page before it is stored: its followable links and its robots meta tags. */
 export interface LinkScan {
@@ -65,7 +64,6 @@ export function scanLinks(html: string, pageUrl: string, max = 5000): LinkScan {
     { decodeEntities: true },
   );
   parser.end(html);
-  retainShapes('links', html.length, parser);
   let base = pageUrl;
   if (baseHref) {
     try {

@@ -3,7 +3,6 @@ import render from 'dom-serializer';
 import type TurndownService from 'turndown';
 import type * as GfmPlugin from 'turndown-plugin-gfm';
 import { type AnyNode, type Element, isElement, type Text } from './dom.js';
-import { retainShapes } from './retain-shapes.js';
 import { mdTree, needsParser } from './turndown-dom.js';
 
 // Markdown comes from turndown (+ the GFM plugin's strikethrough and task lists). Turndown reads a DOM: it
@@ -94,9 +93,7 @@ export function toMarkdown(nodes: Element[], via: 'tree' | 'html' = 'tree'): str
   if (least > MAX_HTML) return null;
   let md: string;
   if (via === 'tree' && least < MAX_HTML / 4 && !needsParser(nodes)) {
-    const tree = mdTree(nodes);
-    md = converter().turndown(tree as unknown as TurndownService.Node);
-    retainShapes('markdown', least, tree);
+    md = converter().turndown(mdTree(nodes) as unknown as TurndownService.Node);
   } else {
     const html = render(nodes, { decodeEntities: true, encodeEntities: 'utf8' });
     // turndown is superlinear on very large inputs; the caller falls back to plain paragraphs
