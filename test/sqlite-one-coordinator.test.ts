@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -48,6 +48,38 @@ describe('one coordinator per SQLite database', () => {
     assert.equal((await fetch(`${first.url}/healthz`)).status, 200);
     await first.close();
     const again = await start(db, join(dir, 'data'));
+    await again.close();
+  });
+
+  test('a start that fails after its claim (a log key that does not parse) lets the database go', async () => {
+    const dir = join(tmp, 'failed-start');
+    mkdirSync(dir);
+    const db = join(dir, 'sward.db');
+    const key = join(dir, 'log.key');
+    writeFileSync(key, 'not a key\n');
+    await assert.rejects(
+      startCoordinator({
+        db,
+        dataDir: join(dir, 'data'),
+        logKeyFile: key,
+        collections: { refresh: false },
+        log: quiet,
+      }),
+      (e: Error) => {
+        assert.doesNotMatch(e.message, /another coordinator runs/);
+        return true;
+      },
+    );
+    // the key fixed (made anew), the same process starts on the same file
+    rmSync(key);
+    const again = await startCoordinator({
+      db,
+      dataDir: join(dir, 'data'),
+      logKeyFile: key,
+      collections: { refresh: false },
+      log: quiet,
+    });
+    assert.equal((await fetch(`${again.url}/healthz`)).status, 200);
     await again.close();
   });
 
