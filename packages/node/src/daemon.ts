@@ -367,8 +367,10 @@ export async function startNode(
       if (n.unsent > 0) throw new NodeError('COORDINATOR_UNREACHABLE', 'spooled captures not taken yet');
     });
   let resumed = false;
+  // The lease loop's calls that failed in a row: while it finds the coordinator down, its own retries (2.5-5 s
+  // apart) are the only calls; the heartbeat and the spool's uploads wait for its next answer.
+  let failures = 0;
   const leaseLoop = async () => {
-    let failures = 0;
     while (!stopper.signal.aborted) {
       try {
         if (!client.authenticated) {
@@ -421,6 +423,8 @@ export async function startNode(
           continue;
         }
         if (rides || capacity === 0 || (limits.idleSlots() === 0 && capacity < config.maxConcurrent)) {
+          // No call of ours for a while (paused, or every slot busy): the heartbeat and the spool call again.
+          failures = 0;
           await waitForWake(general ? pausePollMs : 60_000);
           continue;
         }
@@ -449,13 +453,13 @@ export async function startNode(
   };
 
   const heartbeat = setInterval(() => {
-    if (!client.authenticated) return;
+    if (!client.authenticated || failures > 0) return;
     client.heartbeat(stats()).catch((e) => log.debug({ err: messageOf(e) }, 'heartbeat failed'));
   }, config.heartbeatMs);
   heartbeat.unref();
   let draining: Promise<void> | null = null;
   const spoolTimer = setInterval(() => {
-    if (draining || !resumed || spool.size === 0 || hardStop.signal.aborted) return;
+    if (draining || !resumed || failures > 0 || spool.size === 0 || hardStop.signal.aborted) return;
     draining = uploadSpooled()
       .catch((e) => log.debug({ err: messageOf(e) }, 'spool upload postponed'))
       .finally(() => {
