@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -48,6 +48,63 @@ describe('one coordinator per SQLite database', () => {
     assert.equal((await fetch(`${first.url}/healthz`)).status, 200);
     await first.close();
     const again = await start(db, join(dir, 'data'));
+    await again.close();
+  });
+
+  test('two SQLite files sharing one data folder: the second is refused, naming the first; free once it closed', async () => {
+    const dir = join(tmp, 'one-folder');
+    mkdirSync(dir);
+    const data = join(dir, 'data');
+    const first = await start(join(dir, 'a.db'), data);
+    await assert.rejects(start(join(dir, 'b.db'), data), (e: Error) => {
+      assert.equal((e as { code?: string }).code, 'CONFLICT');
+      assert.doesNotMatch(e.message, /\n/);
+      assert.match(
+        e.message,
+        new RegExp(
+          `another coordinator runs on the data folder ${data} \\(pid ${process.pid}, .*own --data-dir`,
+        ),
+      );
+      return true;
+    });
+    // b.db with a folder of its own starts beside the first
+    const own = await start(join(dir, 'b.db'), join(dir, 'data-b'));
+    assert.equal((await fetch(`${first.url}/healthz`)).status, 200);
+    await own.close();
+    await first.close();
+    const again = await start(join(dir, 'c.db'), data);
+    await again.close();
+  });
+
+  test('a start that fails after its claim (a log key that does not parse) lets the database go', async () => {
+    const dir = join(tmp, 'failed-start');
+    mkdirSync(dir);
+    const db = join(dir, 'sward.db');
+    const key = join(dir, 'log.key');
+    writeFileSync(key, 'not a key\n');
+    await assert.rejects(
+      startCoordinator({
+        db,
+        dataDir: join(dir, 'data'),
+        logKeyFile: key,
+        collections: { refresh: false },
+        log: quiet,
+      }),
+      (e: Error) => {
+        assert.doesNotMatch(e.message, /another coordinator runs/);
+        return true;
+      },
+    );
+    // the key fixed (made anew), the same process starts on the same file
+    rmSync(key);
+    const again = await startCoordinator({
+      db,
+      dataDir: join(dir, 'data'),
+      logKeyFile: key,
+      collections: { refresh: false },
+      log: quiet,
+    });
+    assert.equal((await fetch(`${again.url}/healthz`)).status, 200);
     await again.close();
   });
 

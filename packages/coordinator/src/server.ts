@@ -36,7 +36,7 @@ import { RewardsService } from './rewards/rewards-service.js';
 import { defaultSpotCheckConfig, type SpotCheckConfig } from './spot-check/config.js';
 import { SampleKeys } from './spot-check/sample-keys.js';
 import { SpotChecks } from './spot-check/spot-checks.js';
-import { claimSqliteDatabase } from './sqlite-owner.js';
+import { claimDataDir, claimSqliteDatabase, type SqliteOwnership } from './sqlite-owner.js';
 import type { SqliteDriverOptions } from './store/sqlite-driver.js';
 import type { Store } from './store/store.js';
 import type { SchedulerOptions } from './store/types.js';
@@ -111,17 +111,29 @@ export interface RunningCoordinator {
 }
 
 export async function startCoordinator(opts: CoordinatorOptions): Promise<RunningCoordinator> {
-  const log = opts.log ?? pino({ level: process.env.SWARD_LOG_LEVEL ?? 'info' });
   mkdirSync(opts.dataDir, { recursive: true });
-  // One coordinator per SQLite file (sqlite-owner.ts), refused before it opens or writes anything.
-  const owner = claimSqliteDatabase(opts.db, { host: opts.host ?? '127.0.0.1', port: opts.port });
-  let store: Store;
+  // One coordinator per SQLite file, and per data folder for SQLite coordinators (sqlite-owner.ts), refused
+  // before it opens or writes anything.
+  const me = { host: opts.host ?? '127.0.0.1', port: opts.port };
+  const owner = claimSqliteDatabase(opts.db, me);
+  const claims: SqliteOwnership[] = owner ? [owner] : [];
+  const release = () => {
+    for (const c of claims) c.release();
+  };
   try {
-    store = await openStore(opts.db, opts.scheduler, opts.sqlite);
+    if (owner) claims.push(claimDataDir(opts.dataDir, me));
+    return await startClaimed(opts, release);
   } catch (e) {
-    owner?.release();
+    // Whatever failed after the claim (a log key that does not parse, an anchor file that cannot be
+    // written, …): the database is free again, so a start in the same process, fixed, is not refused.
+    release();
     throw e;
   }
+}
+
+async function startClaimed(opts: CoordinatorOptions, release: () => void): Promise<RunningCoordinator> {
+  const log = opts.log ?? pino({ level: process.env.SWARD_LOG_LEVEL ?? 'info' });
+  const store = await openStore(opts.db, opts.scheduler, opts.sqlite);
   const blobs = new BlobStore(join(opts.dataDir, 'blobs'));
   const policy: CheckpointPolicy = {
     origin: 'sward.local/log',
@@ -150,7 +162,6 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     });
   } catch (e) {
     await store.close();
-    owner?.release();
     throw e;
   }
   const spotCheckConfig = { ...defaultSpotCheckConfig, ...opts.spotChecks };
@@ -306,7 +317,6 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     await extraction.stop();
     await anchor.close();
     await store.close();
-    owner?.release();
     throw e;
   }
   let firstApiKey: string | null = null;
@@ -345,7 +355,7 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
       try {
         await store.close();
       } finally {
-        owner?.release(); // the database is free for the next coordinator once this one let it go
+        release(); // the database and folder are free for the next coordinator once this one let them go
       }
     },
   };

@@ -1,5 +1,5 @@
 import { existsSync, realpathSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { CoordinatorError } from './errors.js';
 
@@ -45,7 +45,36 @@ export function claimSqliteDatabase(
   const path = resolve(location);
   if (!existsSync(dirname(path))) return null;
   // One file however the database is named (a relative path, a symbolic link).
-  const lockFile = `${existsSync(path) ? realpathSync(path) : path}-coordinator`;
+  return claimLockFile(
+    `${existsSync(path) ? realpathSync(path) : path}-coordinator`,
+    me,
+    (who) =>
+      `another coordinator runs on the SQLite database ${path} (${who}): stop it first, or give this one its own --db and --data-dir (coordinators sharing one database need PostgreSQL, docs/DEPLOY.md)`,
+  );
+}
+
+/**
+ * Makes this coordinator the one SQLite coordinator on a data folder (its log key, blobs, anchors.jsonl,
+ * datasets), or refuses as claimSqliteDatabase does: two on different SQLite files sharing one folder would
+ * sign two logs with one key and mix their blobs and anchors. The lock is on `coordinator.lock` in the folder
+ * (which exists: startCoordinator made it). PostgreSQL peers share their folder on purpose and take no claim.
+ */
+export function claimDataDir(dataDir: string, me: { host?: string; port?: number }): SqliteOwnership {
+  const dir = realpathSync(resolve(dataDir));
+  return claimLockFile(
+    join(dir, 'coordinator.lock'),
+    me,
+    (who) =>
+      `another coordinator runs on the data folder ${dir} (${who}): stop it first, or give this one its own --data-dir (each SQLite coordinator needs its own log key, blobs and anchors)`,
+  );
+}
+
+/** A write lock held on `lockFile` for the process's life (see claimSqliteDatabase), or a CONFLICT naming its holder. */
+function claimLockFile(
+  lockFile: string,
+  me: { host?: string; port?: number },
+  refusal: (who: string) => string,
+): SqliteOwnership {
   const db = new Database(lockFile);
   const refuse = (): never => {
     db.pragma('busy_timeout = 5000');
@@ -58,10 +87,7 @@ export function claimSqliteDatabase(
           `since ${holder.started}`,
         ].join(', ')
       : 'starting now';
-    throw new CoordinatorError(
-      'CONFLICT',
-      `another coordinator runs on the SQLite database ${path} (${who}): stop it first, or give this one its own --db and --data-dir (coordinators sharing one database need PostgreSQL, docs/DEPLOY.md)`,
-    );
+    throw new CoordinatorError('CONFLICT', refusal(who));
   };
   // Waiting is for a peer's short write of its row or a reader; a held claim answers BUSY at once.
   const begin = () => {

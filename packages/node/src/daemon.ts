@@ -367,6 +367,10 @@ export async function startNode(
       if (n.unsent > 0) throw new NodeError('COORDINATOR_UNREACHABLE', 'spooled captures not taken yet');
     });
   let resumed = false;
+  // The lease loop's last call found no coordinator answering: while so, its own retries (2.5-5 s apart) are
+  // the only calls; the heartbeat and the spool's uploads wait for its next answer. (A coordinator that answers
+  // with an error still gets heartbeats: they keep the node's leases, --node-timeout-ms.)
+  let unreachable = false;
   const leaseLoop = async () => {
     let failures = 0;
     while (!stopper.signal.aborted) {
@@ -421,6 +425,8 @@ export async function startNode(
           continue;
         }
         if (rides || capacity === 0 || (limits.idleSlots() === 0 && capacity < config.maxConcurrent)) {
+          // No call of ours for a while (paused, or every slot busy): the heartbeat and the spool call again.
+          unreachable = false;
           await waitForWake(general ? pausePollMs : 60_000);
           continue;
         }
@@ -430,6 +436,7 @@ export async function startNode(
           .lease(capacity, config.leaseWaitMs, stopper.signal)
           .finally(() => (leaseRide.loopAsking = false));
         failures = 0;
+        unreachable = false;
         for (const lease of leases) startTask(lease);
         // A coordinator that answers "nothing" at once instead of holding the call must not make us spin.
         const elapsed = Date.now() - asked;
@@ -441,6 +448,9 @@ export async function startNode(
           break;
         }
         s.lastError = messageOf(e);
+        // No answer at all (refused, reset, timed out); not an answer with an error status.
+        unreachable =
+          e instanceof NodeError && e.code === 'COORDINATOR_UNREACHABLE' && e.status === undefined;
         const delay = backoffMs(failures++, RETRY_BASE_MS, RETRY_MAX_MS);
         log.warn({ err: s.lastError, retryInMs: delay }, 'coordinator call failed');
         await sleep(delay, stopper.signal);
@@ -449,13 +459,13 @@ export async function startNode(
   };
 
   const heartbeat = setInterval(() => {
-    if (!client.authenticated) return;
+    if (!client.authenticated || unreachable) return;
     client.heartbeat(stats()).catch((e) => log.debug({ err: messageOf(e) }, 'heartbeat failed'));
   }, config.heartbeatMs);
   heartbeat.unref();
   let draining: Promise<void> | null = null;
   const spoolTimer = setInterval(() => {
-    if (draining || !resumed || spool.size === 0 || hardStop.signal.aborted) return;
+    if (draining || !resumed || unreachable || spool.size === 0 || hardStop.signal.aborted) return;
     draining = uploadSpooled()
       .catch((e) => log.debug({ err: messageOf(e) }, 'spool upload postponed'))
       .finally(() => {
