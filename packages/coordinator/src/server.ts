@@ -134,6 +134,31 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
 async function startClaimed(opts: CoordinatorOptions, release: () => void): Promise<RunningCoordinator> {
   const log = opts.log ?? pino({ level: process.env.SWARD_LOG_LEVEL ?? 'info' });
   const store = await openStore(opts.db, opts.scheduler, opts.sqlite);
+  // What the start has begun, stopped again newest first when a later step throws before it listens (a log key
+  // that does not parse, an anchor that cannot be opened, a port in use): an embedder's process lives on, so a
+  // failed start must leave no database pool, worker thread or timer behind.
+  const started: (() => unknown)[] = [() => store.close()];
+  try {
+    return await startOnStore(opts, release, log, store, started);
+  } catch (e) {
+    for (const stop of started.reverse()) {
+      try {
+        await stop();
+      } catch {
+        // the start's own error is the one to report
+      }
+    }
+    throw e;
+  }
+}
+
+async function startOnStore(
+  opts: CoordinatorOptions,
+  release: () => void,
+  log: Logger,
+  store: Store,
+  started: (() => unknown)[],
+): Promise<RunningCoordinator> {
   const blobs = new BlobStore(join(opts.dataDir, 'blobs'));
   const policy: CheckpointPolicy = {
     origin: 'sward.local/log',
@@ -149,21 +174,16 @@ async function startClaimed(opts: CoordinatorOptions, release: () => void): Prom
     identity: logIdentity,
     created: logKeyCreated,
   } = loadLogKey(logKeyFile, policy.origin);
-  try {
-    // Before anything is signed or stored: peers on one database share one log key and one blob store.
-    const blobId = blobStoreId(blobs.root);
-    await checkPeerAgreement(store.db, {
-      logKeyId: keyId,
-      logKeyFile,
-      logKeyCreated,
-      blobStoreId: blobId.id,
-      blobRoot: blobs.root,
-      blobStoreCreated: blobId.created,
-    });
-  } catch (e) {
-    await store.close();
-    throw e;
-  }
+  // Before anything is signed or stored: peers on one database share one log key and one blob store.
+  const blobId = blobStoreId(blobs.root);
+  await checkPeerAgreement(store.db, {
+    logKeyId: keyId,
+    logKeyFile,
+    logKeyCreated,
+    blobStoreId: blobId.id,
+    blobRoot: blobs.root,
+    blobStoreCreated: blobId.created,
+  });
   const spotCheckConfig = { ...defaultSpotCheckConfig, ...opts.spotChecks };
   const sampleKeys = new SampleKeys(store.db, signer, policy.origin, spotCheckConfig);
   // The coming epochs' keys exist (committed, signed) before the first capture is drawn.
@@ -174,6 +194,7 @@ async function startClaimed(opts: CoordinatorOptions, release: () => void): Prom
     undefined,
     signer,
   );
+  started.push(() => anchor.close());
   const rewards = new RewardsService(store.db, { anchor, outDir: join(opts.dataDir, 'payouts') });
   const chunkIndex = new ChunkIndex(store.db);
   const collectionIngest = new CollectionIngest(store.frontier, chunkIndex);
@@ -214,10 +235,15 @@ async function startClaimed(opts: CoordinatorOptions, release: () => void): Prom
   await checkpoints.anchorPending();
   const sequencer = new Sequencer(logStore, checkpoints, log, opts.sequenceMs ?? 250);
   sequencer.start();
+  started.push(() => sequencer.stop());
   const extraction = new ExtractionPool(store, blobs, { threads: opts.extractionThreads, log });
   extraction.start();
+  started.push(() => extraction.stop());
   ingest.onExtractionQueued = () => extraction.wake();
-  if (opts.collections?.refresh !== false) await refresher.start();
+  if (opts.collections?.refresh !== false) {
+    started.push(() => refresher.stop());
+    await refresher.start();
+  }
   // Requests in flight, so close() can let them finish before the database goes away.
   let inFlight = 0;
   let closing = false;
@@ -301,24 +327,14 @@ async function startClaimed(opts: CoordinatorOptions, release: () => void): Prom
       inFlight--;
     }
   };
-  let server: ReturnType<typeof serve>;
-  try {
-    server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-      const s = serve({ fetch: handle, port: opts.port ?? 0, hostname: opts.host ?? '127.0.0.1' }, () =>
-        resolve(s),
-      );
-      // a port in use (EADDRINUSE) or an address not this host's: the caller says which, with no stack
-      s.once('error', reject);
-    });
-  } catch (e) {
-    // nothing listens: stop what started, so the process ends and says why
-    await refresher.stop();
-    await sequencer.stop();
-    await extraction.stop();
-    await anchor.close();
-    await store.close();
-    throw e;
-  }
+  // A port in use (EADDRINUSE) or an address not this host's rejects: the caller says which, with no stack,
+  // and startClaimed stops what started, so the process ends.
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: handle, port: opts.port ?? 0, hostname: opts.host ?? '127.0.0.1' }, () =>
+      resolve(s),
+    );
+    s.once('error', reject);
+  });
   let firstApiKey: string | null = null;
   // The first key, printed once at first start, is the admin of the default tenant. Made once the port is
   // ours: a start that cannot listen must not make a key nobody is shown.
