@@ -58,14 +58,6 @@ export interface RunningNode {
 }
 
 const SUBMIT_ATTEMPTS = 4;
-/**
- * Waits between calls to a coordinator that does not answer (uploads, lease calls, a session opened again):
- * doubling from RETRY_BASE_MS to RETRY_MAX_MS, jittered (sleep.ts backoffMs). A few seconds at most, so a
- * node resumes within seconds of a coordinator's restart; doubling up to a minute left one idle for 47 s
- * after a short restart (docs/BENCHMARKS.md, session 19, docs). One call per 2.5-5 s is no load on one that is down.
- */
-const RETRY_BASE_MS = 500;
-const RETRY_MAX_MS = 5000;
 /** The most leases one request may ask for (docs/PROTOCOL.md). */
 const MAX_LEASES_PER_CALL = 64;
 /** The longest the lease loop leaves a slot idle waiting for a batch's ask to bring leases. */
@@ -209,7 +201,7 @@ export async function startNode(
           return { report: 'rejected', error: e };
         }
         // Not cut short by stop(): in-flight work still reports, until stop() stops waiting.
-        await sleep(backoffMs(attempt, RETRY_BASE_MS, RETRY_MAX_MS), hardStop.signal);
+        await sleep(backoffMs(attempt), hardStop.signal);
       }
     }
   };
@@ -451,7 +443,7 @@ export async function startNode(
         // No answer at all (refused, reset, timed out); not an answer with an error status.
         unreachable =
           e instanceof NodeError && e.code === 'COORDINATOR_UNREACHABLE' && e.status === undefined;
-        const delay = backoffMs(failures++, RETRY_BASE_MS, RETRY_MAX_MS);
+        const delay = backoffMs(failures++);
         log.warn({ err: s.lastError, retryInMs: delay }, 'coordinator call failed');
         await sleep(delay, stopper.signal);
       }

@@ -32,8 +32,14 @@ export function wakeableSleep(ms: number, signal?: AbortSignal): WakeableSleep {
   return { done, wake: () => wake() };
 }
 
-/** Exponential backoff with full jitter: attempt 0 → up to base, doubling to max. */
-export function backoffMs(attempt: number, baseMs = 1000, maxMs = 60_000): number {
+/**
+ * The node's wait between calls to a coordinator that does not answer (uploads, lease calls, a session opened
+ * again): attempt 0 → base/2 to base, doubling to max/2 to max (half of it jitter). A few seconds at most, so
+ * a node resumes within seconds of a coordinator's restart; doubling up to a minute left one idle for 47 s
+ * after a short restart (docs/BENCHMARKS.md, session 19, docs). One call per 2.5-5 s is no load on one that
+ * is down.
+ */
+export function backoffMs(attempt: number, baseMs = 500, maxMs = 5000): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 20));
   return Math.floor(ceiling / 2 + (Math.random() * ceiling) / 2);
 }
