@@ -112,33 +112,27 @@ export interface RunningCoordinator {
 
 export async function startCoordinator(opts: CoordinatorOptions): Promise<RunningCoordinator> {
   mkdirSync(opts.dataDir, { recursive: true });
-  // One coordinator per SQLite file, and per data folder for SQLite coordinators (sqlite-owner.ts), refused
-  // before it opens or writes anything.
-  const me = { host: opts.host ?? '127.0.0.1', port: opts.port };
-  const owner = claimSqliteDatabase(opts.db, me);
-  const claims: SqliteOwnership[] = owner ? [owner] : [];
+  const claims: SqliteOwnership[] = [];
   const release = () => {
     for (const c of claims) c.release();
   };
+  // What the start has begun, undone newest first when a later step throws before it listens (a log key that
+  // does not parse, an anchor that cannot be opened, a port in use): an embedder's process lives on, so a
+  // failed start leaves no database pool, worker thread or timer behind, and its claim goes last, so a start
+  // fixed in the same process is not refused.
+  const started: (() => unknown)[] = [release];
   try {
-    if (owner) claims.push(claimDataDir(opts.dataDir, me));
-    return await startClaimed(opts, release);
-  } catch (e) {
-    // Whatever failed after the claim (a log key that does not parse, an anchor file that cannot be
-    // written, …): the database is free again, so a start in the same process, fixed, is not refused.
-    release();
-    throw e;
-  }
-}
-
-async function startClaimed(opts: CoordinatorOptions, release: () => void): Promise<RunningCoordinator> {
-  const log = opts.log ?? pino({ level: process.env.SWARD_LOG_LEVEL ?? 'info' });
-  const store = await openStore(opts.db, opts.scheduler, opts.sqlite);
-  // What the start has begun, stopped again newest first when a later step throws before it listens (a log key
-  // that does not parse, an anchor that cannot be opened, a port in use): an embedder's process lives on, so a
-  // failed start must leave no database pool, worker thread or timer behind.
-  const started: (() => unknown)[] = [() => store.close()];
-  try {
+    // One coordinator per SQLite file, and per data folder for SQLite coordinators (sqlite-owner.ts), refused
+    // before it opens or writes anything.
+    const me = { host: opts.host ?? '127.0.0.1', port: opts.port };
+    const owner = claimSqliteDatabase(opts.db, me);
+    if (owner) {
+      claims.push(owner); // before the folder's claim, which may refuse: the file is let go then too
+      claims.push(claimDataDir(opts.dataDir, me));
+    }
+    const log = opts.log ?? pino({ level: process.env.SWARD_LOG_LEVEL ?? 'info' });
+    const store = await openStore(opts.db, opts.scheduler, opts.sqlite);
+    started.push(() => store.close());
     return await startOnStore(opts, release, log, store, started);
   } catch (e) {
     for (const stop of started.reverse()) {
