@@ -11,7 +11,7 @@
 // Each system runs in its own child process (this script with --child), so its peak RSS is its own;
 // the site runs in the parent. Rounds repeat the whole set so every ratio compares runs of one round.
 // Usage: node --import tsx bench/crawl-bench.ts [--pages 2000] [--nodes 4] [--concurrency 16]
-//          [--rounds 2] [--systems sward-procs,sward,undici,undici-linkedom,crawlee,sward-base]
+//          [--rounds 2] [--keep: leave the runs' folders for study] [--systems sward-procs,sward,undici,undici-linkedom,crawlee,sward-base]
 //          [--base-bin PATH/packages/cli/bin/sward.js: sward-base runs another tree's compiled CLI, e.g. main's] [--profile DIR] [--json FILE]
 //          [--latency-ms 20: the site waits this long before every response, as issue #14's site did]
 //          [--node-flags "--cpu-prof --cpu-prof-dir=DIR": V8/Node flags for every `sward node` process]
@@ -84,6 +84,8 @@ async function parent(): Promise<void> {
   const latencyMs = Number(opt('latency-ms', '20'));
   const nodeFlags = opt('node-flags', '');
   const jsonOut = args.includes('--json') ? opt('json', '') : '';
+  // --keep: the runs' folders (databases, blobs) are left for study instead of removed at the end
+  const keep = args.includes('--keep');
   const work = mkdtempSync(join(tmpdir(), 'sward-crawl-bench-'));
   const urlsFile = join(work, 'urls.json');
   const results: Result[][] = [];
@@ -153,7 +155,8 @@ async function parent(): Promise<void> {
     // allocation slower on a journal-less ext4 (this machine's `/`), which skips the inodes deleted in the
     // last minutes one by one, so the second system of a round paid for the first's deletions
     // (docs/BENCHMARKS.md, session 17, cmain).
-    rmSync(work, { recursive: true, force: true });
+    if (keep) process.stderr.write(`runs kept in ${work}\n`);
+    else rmSync(work, { recursive: true, force: true });
   }
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ machine: machineFacts(), results }, null, 2));
   process.stdout.write(`${report(results, { pages, nodes, concurrency, latencyMs })}\n`);
@@ -755,6 +758,7 @@ const KNOWN = [
   'watcher',
   'procs-watcher',
   'coordinators',
+  'keep',
 ];
 if (args.includes('--help') || args.includes('-h')) {
   // The usage is this file's header comment: one place to keep it.
