@@ -34,6 +34,7 @@ import { formatSummary, inclusiveShare, startProfiler, summarise } from './suppo
 import { pageStages, readPageTimes } from './support-page-stages.js';
 import {
   emitResult,
+  fileCreateProbe,
   freePort,
   kernelPeakRss,
   machineFacts,
@@ -71,6 +72,8 @@ interface Result {
   cpuSeconds: number;
   /** Requests the site answered during the child's run (filled in by the parent). */
   siteHits?: number;
+  /** System CPU µs a file to create small files in the work folder just before the run (fileCreateProbe). */
+  fsCreateUs?: number;
   extra: Record<string, unknown>;
 }
 
@@ -135,10 +138,12 @@ async function parent(): Promise<void> {
         childArgs.push('--watcher', watcher);
         if (profileDir && system === 'sward-procs')
           childArgs.push('--profile', join(profileDir, `sward-procs-round${round}`));
-        process.stderr.write(`round ${round}: ${system}…\n`);
+        const fsCreateUs = fileCreateProbe(work);
+        process.stderr.write(`round ${round}: ${system}… (file creation ${fsCreateUs} µs a file)\n`);
         try {
           const r = await runChild<Result>(SCRIPT, childArgs, ['--max-old-space-size=4096']);
           r.siteHits = site.hits.all.length;
+          r.fsCreateUs = fsCreateUs;
           row.push(r);
           process.stderr.write(
             `  ${r.pages} pages in ${r.seconds.toFixed(2)} s = ${(r.pages / r.seconds).toFixed(0)} pages/s, peak RSS ${mib(r.rssKernelPeak)} MiB\n`,
@@ -257,6 +262,13 @@ function report(
     if (v.length)
       out.push(`| ${a} / ${b} | ${v.map((x) => x.toFixed(2)).join(', ')} → **${median(v).toFixed(2)}** |`);
   }
+  const probes = rounds.map(
+    (row, i) => `round ${i + 1}: ${row.map((r) => `${r.system} ${r.fsCreateUs ?? '–'}`).join(', ')}`,
+  );
+  out.push(
+    '',
+    `File creation just before each run, system CPU µs a file (fileCreateProbe): ${probes.join('; ')}`,
+  );
   const extras = rounds.flat().filter((r) => Object.keys(r.extra).length > 0);
   if (extras.length) {
     out.push('', 'Details per run:');

@@ -1,9 +1,10 @@
 // Process measurements shared by the benches: peak RSS (sampled and the kernel's high-water mark),
 // CPU time, and the machine facts every BENCHMARKS.md section starts with.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, freemem, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { swardCoordinatorArgs } from '../test/support/processes.js';
 
 export interface RssSampler {
@@ -57,6 +58,26 @@ export const mib = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
 export function machineFacts(): string {
   return `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM (${(freemem() / 2 ** 30).toFixed(0)} GiB free at start), Node ${process.version}, ${process.platform}`;
+}
+
+/**
+ * System CPU, in µs a file, to create `files` small files the way the blob store does (write a temporary
+ * name, rename into place) in a new folder under `dir`; the files stay until the caller removes `dir`
+ * (removing them would tax the next run). On ext4 without a journal, creating files costs up to ten times
+ * more for minutes after many deletions (the kernel skips the recently freed inodes one by one:
+ * docs/BENCHMARKS.md, session 21, the lead), which moves a crawl's coordinator CPU: printed beside each
+ * run so a reader can tell a taxed run.
+ */
+export function fileCreateProbe(dir: string, files = 400): number {
+  const folder = join(dir, `fs-probe-${process.pid}-${Date.now()}`);
+  mkdirSync(folder, { recursive: true });
+  const body = Buffer.alloc(16 * 1024, 97);
+  const before = process.cpuUsage();
+  for (let i = 0; i < files; i++) {
+    writeFileSync(join(folder, `${i}.tmp`), body);
+    renameSync(join(folder, `${i}.tmp`), join(folder, String(i)));
+  }
+  return Math.round(process.cpuUsage(before).system / files);
 }
 
 /** Child-process result protocol: the child prints one line starting with this, then JSON. */
