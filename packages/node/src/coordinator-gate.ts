@@ -33,6 +33,8 @@ export interface GateOptions {
   now?: () => number;
   /** Wait before the next probe after `failures` silent ones in a row (sleep.ts backoffMs by default). */
   backoff?: (failures: number) => number;
+  /** Called when the coordinator answers again after it did not (the spool sends what waited). */
+  onAnswering?: () => void;
 }
 
 /**
@@ -57,10 +59,12 @@ export class CoordinatorGate {
   private timer: NodeJS.Timeout | null = null;
   private readonly now: () => number;
   private readonly backoff: (failures: number) => number;
+  private readonly onAnswering: () => void;
 
   constructor(opts: GateOptions = {}) {
     this.now = opts.now ?? Date.now;
     this.backoff = opts.backoff ?? ((n) => backoffMs(n));
+    this.onAnswering = opts.onAnswering ?? (() => {});
   }
 
   /** The coordinator answered the last call that came back (or none has failed yet). */
@@ -124,6 +128,7 @@ export class CoordinatorGate {
     this.until = 0;
     this.close();
     this.notify();
+    this.onAnswering();
   }
 
   private failed(e: unknown, probe: boolean): void {

@@ -55,10 +55,10 @@ function nodeConfig(extra: Partial<NodeConfigInput> = {}) {
 const quiet = { logger: pino({ level: 'silent' }), spoolRetryMs: 50 };
 
 /** Starts a node and waits until it leases (its session open, its previous run's leases handed back). */
-async function leasingNode(t: TestContext, extra: Partial<NodeConfigInput> = {}) {
+async function leasingNode(t: TestContext, extra: Partial<NodeConfigInput> = {}, spoolRetryMs = 50) {
   const cfg = nodeConfig(extra);
   const handBacks = fake.handBacks.length;
-  const node = await startNode(cfg, quiet);
+  const node = await startNode(cfg, { ...quiet, spoolRetryMs });
   // stopped (again: stop() is idempotent) and the proxy gone even when an assertion failed
   t.after(async () => {
     fake.proxyDown(null);
@@ -155,6 +155,12 @@ async function fetching(first: number, n: number): Promise<string[]> {
   while (arrived < before + n) await sleep(10);
   return ids;
 }
+/** Until the fetch log has `n` captures whose uploads gave up (they stay spooled). */
+async function unsent(logFile: string, n: number) {
+  const count = async () =>
+    (await readFetchLog(logFile).catch(() => [])).filter((e) => e.report === 'unsent').length;
+  while ((await count()) < n) await sleep(50);
+}
 const capturesOf = (leaseId: string) =>
   fake.captures.filter((c) => c.signed.capture.leaseId === leaseId).length;
 
@@ -165,11 +171,8 @@ test('spooled captures wait while the coordinator is silent: the spool timer doe
   const ids = await fetching(100, 2);
   fake.proxyDown(502);
   for (const answer of waiting.splice(0)) answer();
-  // The uploads' attempts end ("unsent" in the fetch log); the captures stay spooled, where the spool timer
-  // (every 50 ms) finds them.
-  const unsent = async () =>
-    (await readFetchLog(cfg.logFile).catch(() => [])).filter((e) => e.report === 'unsent');
-  while ((await unsent()).length < ids.length) await sleep(50);
+  // The uploads' attempts end; the captures stay spooled, where the spool timer (every 50 ms) finds them.
+  await unsent(cfg.logFile, ids.length);
   const spoolDir = join(cfg.keyFile, '..', 'spool');
   assert.ok(readdirSync(spoolDir).length > 0, 'the captures are spooled');
   const down = await callsFrom(Date.now(), 2000);
@@ -208,5 +211,20 @@ test('uploads in flight share one backoff: one call at a time while the coordina
     [1, 1, 1, 1],
     'each stored once',
   );
+  assert.deepEqual(readdirSync(join(cfg.keyFile, '..', 'spool')), []);
+});
+
+test("spooled captures go once the coordinator answers again, not at the spool timer's next round", {
+  timeout: 30_000,
+}, async (t) => {
+  // The spool timer's round is 10 minutes: only the coordinator's first answer can send them in this test.
+  const { cfg, node } = await leasingNode(t, { heartbeatMs: 600_000 }, 600_000);
+  const ids = await fetching(300, 2);
+  fake.proxyDown(502);
+  for (const answer of waiting.splice(0)) answer();
+  await unsent(cfg.logFile, ids.length);
+  fake.proxyDown(null);
+  await fake.until(() => ids.every((id) => capturesOf(id) === 1));
+  await node.stop();
   assert.deepEqual(readdirSync(join(cfg.keyFile, '..', 'spool')), []);
 });

@@ -182,7 +182,8 @@ export async function startNode(
 
   // Every call to the coordinator goes through it: one backoff for the node, one probe at a time while the
   // coordinator does not answer (coordinator-gate.ts).
-  const gate = new CoordinatorGate();
+  let answeringAgain = () => {};
+  const gate = new CoordinatorGate({ onAnswering: () => answeringAgain() });
 
   /** Sends with retries; `error` is what the last attempt threw (none when accepted). */
   const report = async (
@@ -474,14 +475,17 @@ export async function startNode(
   }, config.heartbeatMs);
   heartbeat.unref();
   let draining: Promise<void> | null = null;
-  const spoolTimer = setInterval(() => {
+  const drainSpooled = () => {
     if (draining || !resumed || !gate.free || spool.size === 0 || hardStop.signal.aborted) return;
     draining = uploadSpooled()
       .catch((e) => log.debug({ err: messageOf(e) }, 'spool upload postponed'))
       .finally(() => {
         draining = null;
       });
-  }, runtime.spoolRetryMs ?? 2000);
+  };
+  // The coordinator answers again: what waited in the spool goes now, not at the timer's next round.
+  answeringAgain = drainSpooled;
+  const spoolTimer = setInterval(drainSpooled, runtime.spoolRetryMs ?? 2000);
   spoolTimer.unref();
 
   let stopping: Promise<void> | null = null;
