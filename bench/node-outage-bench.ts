@@ -7,7 +7,7 @@
 // on their way at once, and restart → the job's next stored page (its progress read around the proxy).
 // The node comes from --tree (its compiled packages/node/dist), so two trees run alternately in one run.
 // Usage: node --conditions=source --import=./scripts/ts-loader/register.mjs bench/node-outage-bench.ts
-//          [--trees /work/base,.] [--rounds 2] [--down-s 30] [--concurrency 8]
+//          [--trees /work/base,.] [--rounds 2] [--down-s 30] [--concurrency 8] [--down-answer 502|reset]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,11 +25,14 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '2' },
     'down-s': { type: 'string', default: '30' },
     concurrency: { type: 'string', default: '8' },
+    'down-answer': { type: 'string', default: '502' },
   },
 });
 const trees = values.trees.split(',').map((t) => resolve(t));
 const downMs = Number(values['down-s']) * 1000;
 const concurrency = Number(values.concurrency);
+// 502: the proxy's page; reset: the connection is cut, as when the node reaches the coordinator directly.
+const downAnswer = values['down-answer'];
 
 interface Seen {
   path: string;
@@ -51,7 +54,8 @@ async function countingProxy(upstream: () => number) {
       },
     );
     up.on('error', () => {
-      if (res.headersSent) {
+      if (res.headersSent || downAnswer === 'reset') {
+        done();
         res.destroy();
         return;
       }
@@ -121,6 +125,7 @@ async function once(tree: string) {
   const kind = (re: RegExp) => down.filter((s) => re.test(s.path)).length;
   const result = {
     tree,
+    downAnswer,
     calls: down.length,
     lease: kind(/\/lease$/),
     heartbeat: kind(/heartbeat/),
