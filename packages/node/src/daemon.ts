@@ -454,8 +454,9 @@ export async function startNode(
           break;
         }
         s.lastError = messageOf(e);
-        // No answer: the gate paces the next call (ours or another's probe). An answer with an error: our own pause.
-        if (!gate.answering) {
+        // No answer: the gate paces the next call (ours or another's probe). An answer with an error, or a
+        // fault of our own before any call (no gate.run to wait in: it would spin), our own pause.
+        if (!gate.answering && e instanceof NodeError && e.code === 'COORDINATOR_UNREACHABLE') {
           log.warn({ err: s.lastError, retryInMs: gate.retryInMs }, 'coordinator call failed');
           continue;
         }
