@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { generateIdentity, type Identity } from '@sward/core/node-side';
-import { CoordinatorClient } from './client.js';
+import { CoordinatorClient, retryAfterMs } from './client.js';
 import { NodeError } from './errors.js';
 import { type FakeCoordinator, lease, startFakeCoordinator } from './fake-coordinator.js';
 
@@ -88,4 +88,28 @@ test('coordinator refusals carry status and remote code; an unreachable one is r
     (e: unknown) => e instanceof NodeError && e.code === 'COORDINATOR_UNREACHABLE',
   );
   await dead.close();
+});
+
+test("a 503's Retry-After is kept on the error (seconds or a date); a 429's is not (one route's quota)", async () => {
+  const c = clientFor(generateIdentity());
+  await c.authenticate();
+  const heartbeat = () =>
+    c.heartbeat({}).then(
+      () => assert.fail('answered'),
+      (e: NodeError) => e,
+    );
+  fake.proxyDown(503, { retryAfterS: 7 });
+  const e503 = await heartbeat();
+  assert.equal(e503.code, 'COORDINATOR_UNREACHABLE');
+  assert.equal(e503.retryAfterMs, 7000);
+  fake.proxyDown(429, { retryAfterS: 60, json: { error: { code: 'RATE_LIMITED', message: 'too often' } } });
+  const e429 = await heartbeat();
+  assert.equal(e429.status, 429);
+  assert.equal(e429.retryAfterMs, undefined);
+  fake.proxyDown(null);
+  await c.close();
+  const now = Date.parse('2026-12-06T12:00:00Z');
+  assert.equal(retryAfterMs('Sun, 06 Dec 2026 12:00:30 GMT', now), 30_000);
+  for (const bad of [undefined, '', '-5', '0', '1.5', 'soon', 'Sun, 06 Dec 2026 11:00:00 GMT'])
+    assert.equal(retryAfterMs(bad, now), undefined, String(bad));
 });

@@ -30,7 +30,7 @@ import {
   sessionResponseSchema,
   signingKeyResponseSchema,
 } from './protocol.js';
-import { type ReadResponse, readResponse } from './read-response.js';
+import { headerText, type ReadResponse, readResponse } from './read-response.js';
 import { Agent } from './undici-parts.js';
 
 // The answers a busy node reads for every few pages (a capture batch's, with its leases, and a lease
@@ -254,7 +254,8 @@ export class CoordinatorClient {
       this.token = null; // PROTOCOL: 401 SESSION_EXPIRED → authenticate again
       return this.post(path, payload, schema, { ...o, retried: true });
     }
-    if (res.statusCode >= 400) throw this.errorFrom(path, res.statusCode, text);
+    if (res.statusCode >= 400)
+      throw this.errorFrom(path, res.statusCode, text, headerText(res.headers, 'retry-after'));
     if (!schema) return undefined as z.infer<S>;
     let json: unknown;
     try {
@@ -276,8 +277,11 @@ export class CoordinatorClient {
     return parsed.data;
   }
 
-  private errorFrom(path: string, status: number, text: string): NodeError {
+  private errorFrom(path: string, status: number, text: string, retryAfter?: string): NodeError {
     let remoteCode: string | undefined;
+    // Kept from a 503 only (the gate's "come back then", coordinator-gate.ts). A 429's Retry-After is one
+    // route's quota (a signing key asked for too often answers 429 with 60 s): it must not hold every call.
+    const waitMs = status === 503 ? retryAfterMs(retryAfter) : undefined;
     let message = text.slice(0, 300);
     try {
       const e = errorBodySchema.parse(JSON.parse(text)).error;
@@ -294,9 +298,18 @@ export class CoordinatorClient {
     if (refused && status >= 400 && status < 500)
       return new NodeError('OPERATOR_REFUSED', what, { status, remoteCode });
     // 5xx is the coordinator's trouble, not ours: retried with backoff like a network error.
-    if (status >= 500) return new NodeError('COORDINATOR_UNREACHABLE', what, { status, remoteCode });
+    if (status >= 500)
+      return new NodeError('COORDINATOR_UNREACHABLE', what, { status, remoteCode, retryAfterMs: waitMs });
     if (status === 401 || path === '/v1/nodes/challenge' || path === '/v1/nodes/session')
       return new NodeError('AUTH', what, { status, remoteCode });
     return new NodeError('COORDINATOR', what, { status, remoteCode });
   }
+}
+
+/** Retry-After (delay-seconds or an HTTP-date) as ms from now; undefined when absent, unreadable or past. */
+export function retryAfterMs(header: string | undefined, now = Date.now()): number | undefined {
+  if (header === undefined) return undefined;
+  const text = header.trim();
+  const ms = /^\d+$/.test(text) ? Number(text) * 1000 : Date.parse(text) - now;
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }

@@ -8,6 +8,7 @@ import { CaptureUploader } from './capture-uploader.js';
 import { CoordinatorClient } from './client.js';
 import { type NodeConfig, type NodeConfigInput, parseNodeConfig } from './config.js';
 import { sharedConnections } from './connection-pool.js';
+import { CoordinatorGate } from './coordinator-gate.js';
 import { NodeError } from './errors.js';
 import { messageOf } from './fetch-errors.js';
 import { FetchLog, type FetchLogEntry } from './fetch-log.js';
@@ -179,6 +180,11 @@ export async function startNode(
   let wake: () => void = () => {};
   let fatal: NodeError | null = null;
 
+  // Every call to the coordinator goes through it: one backoff for the node, one probe at a time while the
+  // coordinator does not answer (coordinator-gate.ts).
+  let answeringAgain = () => {};
+  const gate = new CoordinatorGate({ onAnswering: () => answeringAgain() });
+
   /** Sends with retries; `error` is what the last attempt threw (none when accepted). */
   const report = async (
     what: string,
@@ -186,7 +192,10 @@ export async function startNode(
   ): Promise<{ report: FetchLogEntry['report']; error?: unknown }> => {
     for (let attempt = 0; ; attempt++) {
       try {
-        await send();
+        // Not cut short by stop(): in-flight work still reports, until stop() stops waiting. A coordinator
+        // that does not answer is probed by one call at a time; the others wait for its outcome, and each
+        // such outcome counts as one of this capture's attempts (then it stays spooled for the spool timer).
+        await gate.run(send, hardStop.signal);
         return { report: 'accepted' };
       } catch (e) {
         const retryable = e instanceof NodeError && e.code === 'COORDINATOR_UNREACHABLE';
@@ -200,8 +209,8 @@ export async function startNode(
           log.warn({ err: s.lastError }, `${what}: rejected by the coordinator`);
           return { report: 'rejected', error: e };
         }
-        // Not cut short by stop(): in-flight work still reports, until stop() stops waiting.
-        await sleep(backoffMs(attempt), hardStop.signal);
+        // A coordinator that answered with an error (a 500) and left the gate open: a pause of our own.
+        if (gate.answering) await sleep(backoffMs(attempt), hardStop.signal);
       }
     }
   };
@@ -355,32 +364,35 @@ export async function startNode(
     });
 
   const uploadSpooled = () =>
-    drainSpool(spool, (c) => client.submitCapture(c.signed, c.body), log).then((n) => {
+    drainSpool(
+      spool,
+      (c) => gate.run(() => client.submitCapture(c.signed, c.body), hardStop.signal),
+      log,
+    ).then((n) => {
       if (n.unsent > 0) throw new NodeError('COORDINATOR_UNREACHABLE', 'spooled captures not taken yet');
     });
   let resumed = false;
-  // The lease loop's last call found no coordinator answering: while so, its own retries (2.5-5 s apart) are
-  // the only calls; the heartbeat and the spool's uploads wait for its next answer. (A coordinator that answers
-  // with an error still gets heartbeats: they keep the node's leases, --node-timeout-ms.)
-  let unreachable = false;
+  // The lease loop waits without calling (paused, every slot busy): the heartbeat may then probe a
+  // coordinator that does not answer, which otherwise only the lease loop and the uploads do.
+  let loopIdle = false;
   const leaseLoop = async () => {
     let failures = 0;
     while (!stopper.signal.aborted) {
       try {
         if (!client.authenticated) {
-          await client.authenticate(stopper.signal);
+          await gate.run(() => client.authenticate(stopper.signal), stopper.signal);
           log.info({ nodeId: identity.id, coordinator: config.coordinatorUrl }, 'session opened');
         }
         if (!resumed) {
           // First what a previous run finished, then back with whatever else it held: its fetches died with it.
           await uploadSpooled();
-          const n = await client.handBack(spool.leaseIds(), stopper.signal);
+          const n = await gate.run(() => client.handBack(spool.leaseIds(), stopper.signal), stopper.signal);
           if (n > 0) log.info({ handedBack: n }, 'handed back the leases of a previous run');
           resumed = true;
         }
         // A fresh delegated key at the current one's half-life, before any lease needs it.
         if (signer.needsRenewal(Date.now())) {
-          signer.use(await client.signingKey(stopper.signal));
+          signer.use(await gate.run(() => client.signingKey(stopper.signal), stopper.signal));
           log.debug({ keyid: signer.keyid }, 'web bot auth key renewed');
         }
         const general = limits.generalRefusal();
@@ -417,18 +429,20 @@ export async function startNode(
           continue;
         }
         if (rides || capacity === 0 || (limits.idleSlots() === 0 && capacity < config.maxConcurrent)) {
-          // No call of ours for a while (paused, or every slot busy): the heartbeat and the spool call again.
-          unreachable = false;
-          await waitForWake(general ? pausePollMs : 60_000);
+          loopIdle = true;
+          await waitForWake(general ? pausePollMs : 60_000).finally(() => (loopIdle = false));
           continue;
         }
         const asked = Date.now();
         leaseRide.loopAsking = true;
-        const leases = await client
-          .lease(capacity, config.leaseWaitMs, stopper.signal)
+        // A probe is not held as a long poll: its answer lets the calls waiting behind it go at once.
+        const leases = await gate
+          .run(
+            (probe) => client.lease(capacity, probe ? 0 : config.leaseWaitMs, stopper.signal),
+            stopper.signal,
+          )
           .finally(() => (leaseRide.loopAsking = false));
         failures = 0;
-        unreachable = false;
         for (const lease of leases) startTask(lease);
         // A coordinator that answers "nothing" at once instead of holding the call must not make us spin.
         const elapsed = Date.now() - asked;
@@ -440,9 +454,12 @@ export async function startNode(
           break;
         }
         s.lastError = messageOf(e);
-        // No answer at all (refused, reset, timed out); not an answer with an error status.
-        unreachable =
-          e instanceof NodeError && e.code === 'COORDINATOR_UNREACHABLE' && e.status === undefined;
+        // No answer: the gate paces the next call (ours or another's probe). An answer with an error, or a
+        // fault of our own before any call (no gate.run to wait in: it would spin), our own pause.
+        if (!gate.answering && e instanceof NodeError && e.code === 'COORDINATOR_UNREACHABLE') {
+          log.warn({ err: s.lastError, retryInMs: gate.retryInMs }, 'coordinator call failed');
+          continue;
+        }
         const delay = backoffMs(failures++);
         log.warn({ err: s.lastError, retryInMs: delay }, 'coordinator call failed');
         await sleep(delay, stopper.signal);
@@ -451,19 +468,25 @@ export async function startNode(
   };
 
   const heartbeat = setInterval(() => {
-    if (!client.authenticated || unreachable) return;
-    client.heartbeat(stats()).catch((e) => log.debug({ err: messageOf(e) }, 'heartbeat failed'));
+    // Skipped while the coordinator does not answer, unless the lease loop is idle and so probes nothing.
+    if (!client.authenticated || !(gate.answering || (loopIdle && gate.free))) return;
+    gate
+      .run(() => client.heartbeat(stats()), stopper.signal)
+      .catch((e) => log.debug({ err: messageOf(e) }, 'heartbeat failed'));
   }, config.heartbeatMs);
   heartbeat.unref();
   let draining: Promise<void> | null = null;
-  const spoolTimer = setInterval(() => {
-    if (draining || !resumed || unreachable || spool.size === 0 || hardStop.signal.aborted) return;
+  const drainSpooled = () => {
+    if (draining || !resumed || !gate.free || spool.size === 0 || hardStop.signal.aborted) return;
     draining = uploadSpooled()
       .catch((e) => log.debug({ err: messageOf(e) }, 'spool upload postponed'))
       .finally(() => {
         draining = null;
       });
-  }, runtime.spoolRetryMs ?? 2000);
+  };
+  // The coordinator answers again: what waited in the spool goes now, not at the timer's next round.
+  answeringAgain = drainSpooled;
+  const spoolTimer = setInterval(drainSpooled, runtime.spoolRetryMs ?? 2000);
   spoolTimer.unref();
 
   let stopping: Promise<void> | null = null;
@@ -482,6 +505,7 @@ export async function startNode(
     await Promise.race([settled(), sleep(500)]);
     clearInterval(heartbeat);
     clearInterval(spoolTimer);
+    gate.close();
     // Leases not answered go back now; those of spooled captures are kept for the next run to upload.
     if (!fatal)
       await client

@@ -23,12 +23,15 @@ export interface NodeErrorOptions {
   readonly status?: number;
   /** The coordinator's own error code (PROTOCOL `{"error": {"code"}}`), when it sent one. */
   readonly remoteCode?: string;
+  /** The answer's Retry-After, in ms from when it came (429 and 503 only). */
+  readonly retryAfterMs?: number;
 }
 
 export class NodeError extends Error {
   override readonly name = 'NodeError';
   readonly status: number | undefined;
   readonly remoteCode: string | undefined;
+  readonly retryAfterMs: number | undefined;
   constructor(
     readonly code: NodeErrorCode,
     message: string,
@@ -37,6 +40,7 @@ export class NodeError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.status = options.status;
     this.remoteCode = options.remoteCode;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 

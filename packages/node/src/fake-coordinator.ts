@@ -53,6 +53,14 @@ export interface FakeCoordinator {
   readonly revoked: Set<string>;
   /** Answer the next n requests with 503, as a coordinator restarting would. */
   failNext(n: number): void;
+  /**
+   * From now on every request gets what a reverse proxy answers for a coordinator behind it that is down:
+   * `status` with an HTML page (no Sward error body; `json` instead: the coordinator's own error body),
+   * after `holdMs`, with Retry-After when given; null ends it. Each answer is added to `proxied`.
+   */
+  proxyDown(status: number | null, o?: { holdMs?: number; retryAfterS?: number; json?: unknown }): void;
+  /** Paths answered by proxyDown, with when each request came and when its answer went. */
+  readonly proxied: { path: string; at: number; end: number }[];
   /** Capture batches that arrive from now on wait for their answer until the returned function is called. */
   holdCaptureAnswers(): () => void;
   /** Forget every token once, so the next call gets 401 SESSION_EXPIRED. */
@@ -134,6 +142,7 @@ export async function startFakeCoordinator(): Promise<FakeCoordinator> {
     handBacks: [] as FakeCoordinator['handBacks'],
     rejected: [] as string[],
     calls: [] as string[],
+    proxied: [] as FakeCoordinator['proxied'],
     revoked: new Set<string>(),
     signingKeys: [] as { nodeId: string; keyid: string }[],
   };
@@ -155,8 +164,25 @@ export async function startFakeCoordinator(): Promise<FakeCoordinator> {
   };
 
   let unavailable = 0;
+  let proxy: { status: number; holdMs?: number; retryAfterS?: number; json?: unknown } | null = null;
   let captureGate: Promise<void> = Promise.resolve();
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    if (proxy) {
+      const { status, holdMs = 0, retryAfterS, json } = proxy;
+      const at = Date.now();
+      for await (const _ of req); // read the request, as a proxy does before it finds no upstream
+      if (holdMs > 0) await new Promise((r) => setTimeout(r, holdMs));
+      res.writeHead(status, {
+        'content-type': json === undefined ? 'text/html' : 'application/json',
+        ...(retryAfterS === undefined ? {} : { 'retry-after': String(retryAfterS) }),
+      });
+      res.end(
+        json === undefined ? `<html><body><h1>${status}</h1>nginx</body></html>` : JSON.stringify(json),
+      );
+      state.proxied.push({ path: req.url ?? '', at, end: Date.now() });
+      notify();
+      return;
+    }
     if (unavailable > 0) {
       unavailable--;
       return fail(res, 503, 'UNAVAILABLE', 'coordinator restarting');
@@ -353,6 +379,9 @@ export async function startFakeCoordinator(): Promise<FakeCoordinator> {
     },
     failNext: (n) => {
       unavailable = n;
+    },
+    proxyDown: (status, o = {}) => {
+      proxy = status === null ? null : { status, ...o };
     },
     holdCaptureAnswers: () => {
       let open = () => {};
