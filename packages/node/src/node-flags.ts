@@ -7,6 +7,7 @@ export interface NodeFlags {
   operatorKey?: string;
   config?: string;
   maxConcurrent?: number;
+  nice?: number;
   bytesPerHour?: string;
   bytesPerDay?: string;
   activeHours?: string;
@@ -31,6 +32,7 @@ export function nodeConfigFromFlags(flags: NodeFlags, env: NodeJS.ProcessEnv): N
       keyFile: flags.key,
       operatorKeyFile: flags.operatorKey,
       maxConcurrent: flags.maxConcurrent,
+      nice: flags.nice,
       bytesPerHour: flags.bytesPerHour,
       bytesPerDay: flags.bytesPerDay,
       activeHours: flags.activeHours,
