@@ -51,11 +51,6 @@ export function configureNodeCommand(node: Command, io: NodeCommandIo = defaultI
     .option('--key <file>', 'ed25519 key file (PEM); created with mode 0600 on first run')
     .option('--config <file>', 'JSON config file (flags > SWARD_NODE_* env > this file > defaults)')
     .option('--max-concurrent <n>', 'fetches at once (default 4)', intOption)
-    .option(
-      '--nice <n>',
-      'CPU priority, 0 (as started) to 19 (idle CPU only); default 10: yields to your own work',
-      intOption,
-    )
     .option('--bytes-per-hour <size>', 'cap over the last 60 minutes, e.g. 200MB (default unlimited)')
     .option('--bytes-per-day <size>', 'cap over the last 24 hours, e.g. 2GiB (default unlimited)')
     .option(
@@ -91,9 +86,6 @@ export function configureNodeCommand(node: Command, io: NodeCommandIo = defaultI
         return await fail(cmd, e);
       }
       let running: Awaited<ReturnType<typeof startNode>>;
-      // Lowered here, not in startNode: an embedder's process (a test, the demo) keeps its own priority.
-      const { lowerCpuPriority } = await import('./cpu-priority.js');
-      lowerCpuPriority(config.nice);
       try {
         running = await startNode(config);
       } catch (e) {

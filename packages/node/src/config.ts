@@ -94,11 +94,6 @@ export const nodeConfigSchema = z.strictObject({
   /** Where the byte counters live, so a restart does not reset the cap. */
   stateFile: path(),
   maxConcurrent: z._default(positiveInt(64), 4),
-  /**
-   * The CPU priority `sward node` runs at, as `nice` takes it: 0 (as started) to 19 (only idle CPU). A node is
-   * a guest on its operator's machine: by default it yields to the operator's own work (cpu-priority.ts).
-   */
-  nice: z._default(preprocess(toNumber, z.int().check(z.gte(0), z.lte(19))), 10),
   bytesPerHour: z._default(byteCap, null),
   bytesPerDay: z._default(byteCap, null),
   /** Ranges such as "22:00-07:00" (may wrap midnight); empty means always active. */

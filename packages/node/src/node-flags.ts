@@ -7,7 +7,6 @@ export interface NodeFlags {
   operatorKey?: string;
   config?: string;
   maxConcurrent?: number;
-  nice?: number;
   bytesPerHour?: string;
   bytesPerDay?: string;
   activeHours?: string;
@@ -32,7 +31,6 @@ export function nodeConfigFromFlags(flags: NodeFlags, env: NodeJS.ProcessEnv): N
       keyFile: flags.key,
       operatorKeyFile: flags.operatorKey,
       maxConcurrent: flags.maxConcurrent,
-      nice: flags.nice,
       bytesPerHour: flags.bytesPerHour,
       bytesPerDay: flags.bytesPerDay,
       activeHours: flags.activeHours,
