@@ -605,6 +605,9 @@ async function swardProcsRun(
       capturedMs: done.capturedAt == null ? null : done.capturedAt - done.createdAt,
       commandSeconds: (t2 - t0) / 1000,
       outputCpuS: +(end.tree - last.tree).toFixed(2),
+      // Cores busy on the whole machine during the crawl's window, the tree's share and the rest (the bench's
+      // site and watcher, and whatever else runs on the machine): a run with the rest high was a loaded run
+      machineCores: machineCores(first, last),
       coordinatorMainCpuMsPerPage: perPage(first.coordMain, last.coordMain),
       coordinatorWorkersCpuMsPerPage: perPage(
         first.coordAll - first.coordMain,
@@ -659,6 +662,14 @@ async function swardProcsRun(
       pagesByNode: Object.values(done.progress?.pagesByNode ?? {}),
     },
   };
+}
+
+/** Mean cores busy between two CPU readings: the whole machine, the Sward tree, and everything else. */
+function machineCores(a: CpuSample, b: CpuSample) {
+  const s = (b.at - a.at) / 1000;
+  const busy = (b.machine - a.machine) / s;
+  const tree = (b.tree - a.tree) / s;
+  return { busy: +busy.toFixed(2), tree: +tree.toFixed(2), outsideTree: +(busy - tree).toFixed(2) };
 }
 
 function memoryPeaks(ms: MemorySample[]) {

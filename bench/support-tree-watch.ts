@@ -57,6 +57,19 @@ export function statCpu(text: string): number {
   return f.length < 13 ? 0 : (Number(f[11]) + Number(f[12])) / 100; // CLK_TCK is 100 on Linux
 }
 
+/**
+ * The whole machine's busy CPU seconds from /proc/stat's first line (all cores: user nice system idle iowait
+ * irq softirq steal …, in USER_HZ = 100ths of a second): everything but idle and iowait. Beside the tree's
+ * own CPU it says what else ran during a crawl: the bench's site, and on a shared machine other people's work,
+ * which is what made same-tree runs differ by 1.5× (docs/BENCHMARKS.md, session 21, slots).
+ */
+export function machineBusy(text: string): number {
+  const f = text.slice(0, text.indexOf('\n')).trim().split(/\s+/).slice(1).map(Number);
+  if (f.length < 5) return 0;
+  const all = f.slice(0, 8).reduce((a, n) => a + n, 0); // guest time is counted in user already
+  return (all - (f[3] as number) - (f[4] as number)) / 100;
+}
+
 /** RSS and its anonymous part in bytes from a statm line (pages: size resident shared …). */
 export function statmRss(text: string): { rss: number; anon: number } {
   const f = text.split(' ', 3);
@@ -101,6 +114,8 @@ export interface CpuSample {
   coordThreads: Map<number, number>;
   nodes: number;
   crawl: number;
+  /** The whole machine's busy CPU seconds (machineBusy), every process on it. */
+  machine: number;
   statements: number;
   captureInserts: number;
 }
@@ -202,7 +217,9 @@ export function watchTree(opts: {
     crawl: crawlPid ? procRss(crawlPid) : 0,
     pss: tick % 5 === 0 ? pidsNow().reduce((a, p) => a + procPss(p), 0) : 0,
   });
+  const procStat = new ProcFile('/proc/stat');
   const sampleCpu = (): CpuSample => {
+    const machine = machineBusy(procStat.read());
     if (!lean) {
       const nodes = nodePids.reduce((a, p) => a + procCpu(`/proc/${p}/stat`), 0);
       const coordAll = procCpu(`/proc/${coordPid}/stat`);
@@ -215,6 +232,7 @@ export function watchTree(opts: {
         coordThreads: threadsCpu(coordPid),
         nodes,
         crawl,
+        machine,
         ...sqlTotals(),
       };
     }
@@ -235,6 +253,7 @@ export function watchTree(opts: {
       coordThreads,
       nodes,
       crawl,
+      machine,
       ...sqlTotals(),
     };
   };

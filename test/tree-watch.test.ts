@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { procPss, procRss } from '../bench/support-proc-tree.js';
-import { rollup, statCpu, statmRss, watchTree } from '../bench/support-tree-watch.js';
+import { machineBusy, rollup, statCpu, statmRss, watchTree } from '../bench/support-tree-watch.js';
 
 const linux = process.platform === 'linux';
 const dir = mkdtempSync(join(tmpdir(), 'sward-tree-watch-'));
@@ -32,6 +32,13 @@ test('statCpu, statmRss, rollup read the kernel lines', () => {
     rss: 2168 * 1024,
     anon: 152 * 1024,
   });
+});
+
+test('machineBusy counts every CPU state but idle and iowait, in seconds', () => {
+  // user nice system idle iowait irq softirq steal guest guest_nice; guest is already inside user
+  const stat = 'cpu  1000 20 300 5000 400 10 5 15 700 0\ncpu0 500 10 150 2500 200 5 3 7 350 0\n';
+  assert.equal(machineBusy(stat), (1000 + 20 + 300 + 10 + 5 + 15) / 100);
+  assert.equal(machineBusy(''), 0);
 });
 
 /** A Node process holding `mib` MiB until told to let go ("free" on stdin), with a worker thread. */
