@@ -19,6 +19,15 @@ export const POLICY_JOB = '_policy';
 /** A queued URL's reason after a node refused it by its operator's rules (handBack). */
 export const REFUSED = 'refused_by_node';
 
+/**
+ * A queued robots.txt's reason after a node refused its address as private (BLOCKED_ADDRESS, the node's own
+ * guard): handed back as REFUSED is, but named apart so the job's wait can say which node would fetch it.
+ */
+export const REFUSED_ADDRESS = 'address_refused_by_node';
+
+/** Whether a queued URL's reason says a node refused it by its own rules (and that node is not asked again). */
+export const refusedByNode = (reason: string | null) => reason === REFUSED || reason === REFUSED_ADDRESS;
+
 /** A policy answer that would close an origin, waiting for another operator's node to confirm it. */
 export interface ClosingAnswer {
   nodeId: string;
@@ -660,12 +669,21 @@ export class FrontierStore {
     );
   }
 
-  /** Puts a URL back for a different node without counting an attempt (the node refused it by policy). */
-  async handBack(tx: SqlExecutor, id: number, nodeId: string, now: number): Promise<void> {
+  /**
+   * Puts a URL back for a different node without counting an attempt (the node refused it by policy). Its
+   * detail stays: a closing answer another node gave before still waits for its confirmation.
+   */
+  async handBack(
+    tx: SqlExecutor,
+    id: number,
+    nodeId: string,
+    now: number,
+    reason: typeof REFUSED | typeof REFUSED_ADDRESS = REFUSED,
+  ): Promise<void> {
     await tx.run(
       `UPDATE urls SET state = 'queued', reason = ?, lease_id = NULL, leased_to = NULL, lease_deadline = NULL,
          avoid_node = ?, not_before = ?, updated_at = ? WHERE id = ?`,
-      [REFUSED, nodeId, now + 1000, now, id],
+      [reason, nodeId, now + 1000, now, id],
     );
   }
 
