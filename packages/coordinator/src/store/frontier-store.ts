@@ -229,10 +229,13 @@ export class FrontierStore {
       "SELECT state, reason, count(*) AS n FROM urls WHERE job_id = ? AND kind = 'page' GROUP BY state, reason",
       [jobId],
     );
+    // Archive reuse: the stored pages taken from the archive; the rest were fetched by nodes for this job.
+    p.fromArchive = 0;
     for (const r of rows) {
       const n = Number(r.n);
       const s = r.state as keyof Pick<JobProgress, 'queued' | 'leased' | 'stored' | 'skipped' | 'failed'>;
       p[s] += n;
+      if (s === 'stored' && r.reason === 'archive') p.fromArchive += n;
       if (s === 'skipped')
         p.skippedByReason[r.reason ?? 'unknown'] = (p.skippedByReason[r.reason ?? 'unknown'] ?? 0) + n;
       if (s === 'failed')
@@ -248,12 +251,6 @@ export class FrontierStore {
       [jobId],
     );
     p.documentsPending = Number(pending?.n ?? 0);
-    // Archive reuse: the stored pages taken from the archive; the rest were fetched by nodes for this job.
-    const reused = await this.db.get<{ n: number }>(
-      `SELECT count(*) AS n FROM urls WHERE job_id = ? AND kind = 'page' AND state = 'stored' AND reason = 'archive'`,
-      [jobId],
-    );
-    p.fromArchive = Number(reused?.n ?? 0);
     p.fetched = p.stored - p.fromArchive;
     return p;
   }
