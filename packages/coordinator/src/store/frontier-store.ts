@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { type NodeStanding, standingOf } from './auth-store.js';
 import { newId } from './ids.js';
 import { type CancelFound, cancelJob, finishCancelled } from './job-cancel.js';
+import { readJobCounts } from './job-counts.js';
 import { handBackNodeLeases, KEEP_TASK, silentLeaseHolders } from './lease-handback.js';
 import { inChunks, marks, valuesList } from './multi-row.js';
 import { PaymentStore, splitPaymentOptions } from './payment-store.js';
@@ -225,14 +226,12 @@ export class FrontierStore {
       pagesByNode: {},
       documentsPending: 0,
     };
-    const rows = await this.db.all<{ state: string; reason: string | null; n: number }>(
-      "SELECT state, reason, count(*) AS n FROM urls WHERE job_id = ? AND kind = 'page' GROUP BY state, reason",
-      [jobId],
-    );
+    // Counters kept by triggers (job-counts.ts): a few rows, not one per URL of the job.
+    const counts = await readJobCounts(this.db, jobId);
     // Archive reuse: the stored pages taken from the archive; the rest were fetched by nodes for this job.
     p.fromArchive = 0;
-    for (const r of rows) {
-      const n = Number(r.n);
+    for (const r of counts.states) {
+      const n = r.n;
       const s = r.state as keyof Pick<JobProgress, 'queued' | 'leased' | 'stored' | 'skipped' | 'failed'>;
       p[s] += n;
       if (s === 'stored' && r.reason === 'archive') p.fromArchive += n;
@@ -241,11 +240,7 @@ export class FrontierStore {
       if (s === 'failed')
         p.failedByReason[r.reason ?? 'unknown'] = (p.failedByReason[r.reason ?? 'unknown'] ?? 0) + n;
     }
-    const nodes = await this.db.all<{ node_id: string; n: number }>(
-      "SELECT node_id, count(*) AS n FROM captures WHERE job_id = ? AND outcome = 'stored' GROUP BY node_id",
-      [jobId],
-    );
-    for (const r of nodes) p.pagesByNode[r.node_id] = Number(r.n);
+    for (const r of counts.nodes) p.pagesByNode[r.nodeId] = r.n;
     const pending = await this.db.get<{ n: number }>(
       'SELECT count(*) AS n FROM extract_queue WHERE job_id = ?',
       [jobId],

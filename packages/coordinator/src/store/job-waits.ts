@@ -8,7 +8,7 @@ const MAX_WAITS = 10;
 
 /**
  * jobWaits() read again for a job at most this often. Its statement groups the job's queued pages by site: on a
- * job of 100,000 queued pages over 1,000 sites ~50 ms on SQLite, more than the progress counts beside it, and
+ * job of 100,000 queued pages over 1,000 sites ~50 ms on SQLite (the progress counts beside it are counters), and
  * `sward crawl` asks four times a second. A wait lasts seconds to minutes, so a few seconds late is no loss.
  */
 export const JOB_WAITS_TTL_MS = 3000;

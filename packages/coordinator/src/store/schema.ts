@@ -37,11 +37,7 @@ CREATE TABLE IF NOT EXISTS urls (
 -- the index. urls_claim is dropped where an older version made it (one index to keep up, not two).
 CREATE INDEX IF NOT EXISTS urls_queue ON urls (state, origin, depth, id, not_before);
 DROP INDEX IF EXISTS urls_claim;
--- The counts of a job (FrontierStore.progress, which sward crawl polls 4 times a second) read this index alone,
--- not a table row per URL, 2x cheaper on a job of 100,000 pages (docs/BENCHMARKS.md, session 21). Job and state
--- lead, so it serves what urls_job_state (dropped where an older version made it) served.
-CREATE INDEX IF NOT EXISTS urls_job_counts ON urls (job_id, state, kind, reason);
-DROP INDEX IF EXISTS urls_job_state;
+CREATE INDEX IF NOT EXISTS urls_job_state ON urls (job_id, state);
 -- Spot checks by state and age: the queued ones SpotChecks.endNotRun ends and FrontierStore.readiness counts.
 -- Partial, so a page's row never enters it. Kind and state lead so that SQLite, without statistics, prefers it
 -- to urls_queue (state=?), which would walk every queued page.
@@ -52,9 +48,7 @@ CREATE TABLE IF NOT EXISTS captures (
   requested_url TEXT NOT NULL, final_url TEXT NOT NULL, status INTEGER NOT NULL, content_type TEXT,
   body_sha256 TEXT NOT NULL, body_length BIGINT NOT NULL, fetched_at BIGINT NOT NULL, signed TEXT NOT NULL,
   outcome TEXT NOT NULL, reason TEXT, leaf_index BIGINT, flagged INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL);
--- node_id last: the pages of a job per node (progress) from the index alone, and (job_id, outcome, seq) still leads.
-CREATE INDEX IF NOT EXISTS captures_job_nodes ON captures (job_id, outcome, seq, node_id);
-DROP INDEX IF EXISTS captures_job;
+CREATE INDEX IF NOT EXISTS captures_job ON captures (job_id, outcome, seq);
 -- An operator's recent fetches (GET /v1/rewards/node/fetches), newest first per node.
 CREATE INDEX IF NOT EXISTS captures_node ON captures (node_id, seq);
 -- One crawl never stores a page twice, even when two URLs redirect to the same final URL.
