@@ -371,16 +371,18 @@ for (const backend of backends()) {
       const b = await node('bob');
       const c = await node('carol');
       const job = await newJob(store);
-      const blocked = async (n: Identity) => {
+      /** `n` takes the robots.txt and reports it could not fetch it, with `code`. */
+      const failRobots = async (n: Identity, code: 'BLOCKED_ADDRESS' | 'CONNECT') => {
         const r = await policyLease(store, n, 'robots');
         return ingest.acceptFailure(n.id, {
           leaseId: r.leaseId,
           jobId: r.jobId,
           url: r.url,
-          code: 'BLOCKED_ADDRESS',
-          message: 'refusing loopback address 127.0.0.1',
+          code,
+          message: code === 'CONNECT' ? 'connection refused' : 'refusing loopback address 127.0.0.1',
         });
       };
+      const blocked = (n: Identity) => failRobots(n, 'BLOCKED_ADDRESS');
       // two operators' nodes, both kept from private addresses, past the confirmation window: before, the second
       // confirmed the first and the site was closed as an unreachable robots.txt (RFC 9309 complete disallow)
       assert.equal((await blocked(a)).outcome, 'handed_back');
@@ -395,25 +397,11 @@ for (const backend of backends()) {
       const p = await store.frontier.progress(job.id);
       assert.deepEqual([p.queued, p.skipped], [1, 0], 'the page waits, not skipped');
       // a real failure after them is a first word, not a confirmation: RFC 9309 behaviour as before
-      const rc = await policyLease(store, c, 'robots');
-      const real = await ingest.acceptFailure(c.id, {
-        leaseId: rc.leaseId,
-        jobId: rc.jobId,
-        url: rc.url,
-        code: 'CONNECT',
-        message: 'connection refused',
-      });
+      const real = await failRobots(c, 'CONNECT');
       assert.equal(real.outcome, 'awaiting_confirmation');
       assert.equal((await hostState(store))?.robots_state, 'unknown');
       // and once another operator confirms it, the site is closed as unreachable
-      const ra = await policyLease(store, a, 'robots');
-      const confirmed = await ingest.acceptFailure(a.id, {
-        leaseId: ra.leaseId,
-        jobId: ra.jobId,
-        url: ra.url,
-        code: 'CONNECT',
-        message: 'connection refused',
-      });
+      const confirmed = await failRobots(a, 'CONNECT');
       assert.equal(confirmed.outcome, 'failed');
       assert.equal((await hostState(store))?.robots_state, 'disallow-all');
       await store.close();
