@@ -51,8 +51,16 @@ const SQLITE_TRIGGERS = [
 ];
 
 const PG_TRIGGERS = [
+  // An update that moves a row between two counters changes both in one statement (one call, not two).
   `CREATE OR REPLACE FUNCTION urls_count() RETURNS trigger LANGUAGE plpgsql AS $$
    BEGIN
+     IF TG_OP = 'UPDATE' AND OLD.kind = 'page' AND NEW.kind = 'page' THEN
+       INSERT INTO job_counts VALUES
+         (OLD.job_id, OLD.state, coalesce(OLD.reason, ''), pg_backend_pid(), -1),
+         (NEW.job_id, NEW.state, coalesce(NEW.reason, ''), pg_backend_pid(), 1)
+       ON CONFLICT (job_id, state, reason, slot) DO UPDATE SET n = job_counts.n + excluded.n;
+       RETURN NULL;
+     END IF;
      IF TG_OP <> 'INSERT' AND OLD.kind = 'page' THEN
        INSERT INTO job_counts VALUES (OLD.job_id, OLD.state, coalesce(OLD.reason, ''), pg_backend_pid(), -1)
        ON CONFLICT (job_id, state, reason, slot) DO UPDATE SET n = job_counts.n - 1;
