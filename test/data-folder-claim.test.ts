@@ -64,7 +64,8 @@ describe('coordinators of different databases on one data folder', () => {
     await peer.p.kill('SIGKILL');
     // all gone (one killed): the folder is free, here for a SQLite coordinator
     const sqlite = await coordinator(join(tmp, 'pg-first.db'), data);
-    assert.equal(await sqlite.p.kill('SIGTERM'), 0);
+    const code = await sqlite.p.kill('SIGTERM');
+    assert.equal(code, 0, `signal ${sqlite.p.child.signalCode}: ${sqlite.p.output()}`);
   });
 
   test('SQLite first: a PostgreSQL one is refused, naming it', async () => {
