@@ -364,6 +364,49 @@ for (const backend of backends()) {
       await store.close();
     });
 
+    test("a node's own BLOCKED_ADDRESS on robots.txt is no verdict: two operators' refusals close nothing, a real failure still waits", async () => {
+      let now = Date.now();
+      const { store, ingest, node } = await setup({ clock: () => now });
+      const a = await node('alice');
+      const b = await node('bob');
+      const c = await node('carol');
+      const job = await newJob(store);
+      /** `n` takes the robots.txt and reports it could not fetch it, with `code`. */
+      const failRobots = async (n: Identity, code: 'BLOCKED_ADDRESS' | 'CONNECT') => {
+        const r = await policyLease(store, n, 'robots');
+        return ingest.acceptFailure(n.id, {
+          leaseId: r.leaseId,
+          jobId: r.jobId,
+          url: r.url,
+          code,
+          message: code === 'CONNECT' ? 'connection refused' : 'refusing loopback address 127.0.0.1',
+        });
+      };
+      const blocked = (n: Identity) => failRobots(n, 'BLOCKED_ADDRESS');
+      // two operators' nodes, both kept from private addresses, past the confirmation window: before, the second
+      // confirmed the first and the site was closed as an unreachable robots.txt (RFC 9309 complete disallow)
+      assert.equal((await blocked(a)).outcome, 'handed_back');
+      now += store.frontier.config.policyConfirmMs + 1;
+      assert.deepEqual(await schedulerFor(store).claim(a.id, 1), [], 'the refusing node is not asked again');
+      assert.equal((await blocked(b)).outcome, 'handed_back');
+      assert.equal((await hostState(store))?.robots_state, 'unknown');
+      const row = await store.db.get<{ state: string; reason: string; detail: string | null }>(
+        "SELECT state, reason, detail FROM urls WHERE kind = 'robots'",
+      );
+      assert.deepEqual({ ...row }, { state: 'queued', reason: 'address_refused_by_node', detail: null });
+      const p = await store.frontier.progress(job.id);
+      assert.deepEqual([p.queued, p.skipped], [1, 0], 'the page waits, not skipped');
+      // a real failure after them is a first word, not a confirmation: RFC 9309 behaviour as before
+      const real = await failRobots(c, 'CONNECT');
+      assert.equal(real.outcome, 'awaiting_confirmation');
+      assert.equal((await hostState(store))?.robots_state, 'unknown');
+      // and once another operator confirms it, the site is closed as unreachable
+      const confirmed = await failRobots(a, 'CONNECT');
+      assert.equal(confirmed.outcome, 'failed');
+      assert.equal((await hostState(store))?.robots_state, 'disallow-all');
+      await store.close();
+    });
+
     test("one node's Crawl-delay past --max-crawl-delay does not end a site's crawl: a second operator must confirm it", async () => {
       let now = Date.now();
       const { store, ingest, node } = await setup({ clock: () => now, maxCrawlDelayMs: 60_000 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { openStore } from '@sward/coordinator';
+import { REFUSED_ADDRESS } from '../packages/coordinator/src/store/frontier-store.js';
 import { JobWaitsCache, jobWaits } from '../packages/coordinator/src/store/job-waits.js';
 import { backends } from './support/backends.js';
 
@@ -96,6 +97,20 @@ for (const backend of backends())
         w?.message ?? '',
         /a node refused it by its operator's rules .*; waiting for another node$/,
       );
+      // a node's own guard refusing the site's address: waits for a node that may fetch it, and says which
+      await store.db.transaction((tx) =>
+        store.frontier.handBack(tx, row.id, 'n2'.padEnd(64, '0'), now, REFUSED_ADDRESS),
+      );
+      [w] = await waits();
+      assert.deepEqual(
+        { reason: w?.reason, until: w?.until, message: w?.message },
+        {
+          reason: 'refused',
+          until: undefined,
+          message: `waiting for robots.txt of ${origin}: node n20000000000… refuses private addresses (BLOCKED_ADDRESS), which says nothing of the site; waiting for a node that may fetch it: a node started with --allow-private can`,
+        },
+      );
+      await store.db.transaction((tx) => store.frontier.handBack(tx, row.id, 'n1', now));
       // within its few seconds the cache answers what it read; after them, what is
       assert.equal((await cache.get(store.db, job.id, cfg, now + 2999))[0]?.reason, 'unconfirmed');
       assert.equal((await cache.get(store.db, job.id, cfg, now + 3000))[0]?.reason, 'refused');

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { forgetBlobStoreId } from './blob/blob-store-id.js';
 import { CoordinatorError } from './errors.js';
 import { forgetLogKey } from './log/log-key.js';
@@ -18,6 +19,7 @@ export interface PeerSetup {
 }
 
 const LOG_KEY = 'network.log_key_id';
+const DATABASE_ID = 'network.database_id';
 const BLOB_STORE = 'network.blob_store_id';
 
 /**
@@ -66,3 +68,18 @@ export async function checkPeerAgreement(db: SqlDriver, mine: PeerSetup): Promis
 }
 
 const short = (hex: string | undefined) => (hex ? `${hex.slice(0, 16)}…` : 'nothing');
+
+/**
+ * A random id the database keeps (made by its first coordinator's start, not by its schema: test databases
+ * copied from one migrated template must differ), so that a data folder's claim tells two PostgreSQL databases
+ * apart however each coordinator names its server (sqlite-owner.ts claimDataDir). A database copied with
+ * CREATE DATABASE … TEMPLATE keeps it: give the copy's coordinators their own folder.
+ */
+export async function databaseId(db: SqlDriver): Promise<string> {
+  await db.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING', [
+    DATABASE_ID,
+    randomUUID(),
+  ]);
+  const r = await db.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [DATABASE_ID]);
+  return r?.value as string;
+}

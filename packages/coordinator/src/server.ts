@@ -30,7 +30,7 @@ import { loadLogKey } from './log/log-key.js';
 import { LogStore } from './log/log-store.js';
 import { Sequencer } from './log/sequencer.js';
 import { openStore, schedulerFor } from './open-store.js';
-import { checkPeerAgreement } from './peer-agreement.js';
+import { checkPeerAgreement, databaseId } from './peer-agreement.js';
 import { payReuseRoyalty } from './rewards/reuse-royalty.js';
 import { RewardsService } from './rewards/rewards-service.js';
 import { defaultSpotCheckConfig, type SpotCheckConfig } from './spot-check/config.js';
@@ -128,11 +128,18 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     const owner = claimSqliteDatabase(opts.db, me);
     if (owner) {
       claims.push(owner); // before the folder's claim, which may refuse: the file is let go then too
-      claims.push(claimDataDir(opts.dataDir, me));
+      const file = owner.lockFile.slice(0, -'-coordinator'.length);
+      claims.push(claimDataDir(opts.dataDir, me, { kind: 'sqlite', id: file, name: file }));
     }
     const log = opts.log ?? pino({ level: process.env.SWARD_LOG_LEVEL ?? 'info' });
     const store = await openStore(opts.db, opts.scheduler, opts.sqlite);
     started.push(() => store.close());
+    // PostgreSQL peers share their folder, with peers of their own database only: known once it is open.
+    if (/^postgres(ql)?:\/\//i.test(opts.db)) {
+      const u = new URL(opts.db);
+      const name = `${u.host}${u.pathname}`;
+      claims.push(claimDataDir(opts.dataDir, me, { kind: 'postgres', id: await databaseId(store.db), name }));
+    }
     return await startOnStore(opts, release, log, store, started);
   } catch (e) {
     for (const stop of started.reverse()) {

@@ -168,13 +168,8 @@ export function register(program: Command): void {
             ? { anchor: { kind: 'file' as const, path: resolve(o.anchorFile) } }
             : {}),
       });
-      process.stdout.write(`coordinator listening on ${c.url}\n`);
-      process.stdout.write(`console: ${c.url}/console/ (sign in with an API key or a session token)\n`);
-      if (c.firstApiKey) {
-        process.stdout.write(
-          `first API key (shown once, stored hashed): ${c.firstApiKey}\n  export SWARD_API_KEY=${c.firstApiKey}\n`,
-        );
-      }
+      // Before the line that says it listens: a supervisor (or a test) that stops it as soon as it reads that line
+      // must find the handler, not SIGTERM's default (a kill with no clean close, seen on a loaded machine).
       // SIGTERM: refuse new requests, let those in flight finish, exit within 5 s whatever hangs. Leases
       // belong to the nodes, not to this process: nothing is handed back here.
       const stop = async () => {
@@ -187,5 +182,12 @@ export function register(program: Command): void {
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      process.stdout.write(`coordinator listening on ${c.url}\n`);
+      process.stdout.write(`console: ${c.url}/console/ (sign in with an API key or a session token)\n`);
+      if (c.firstApiKey) {
+        process.stdout.write(
+          `first API key (shown once, stored hashed): ${c.firstApiKey}\n  export SWARD_API_KEY=${c.firstApiKey}\n`,
+        );
+      }
     });
 }

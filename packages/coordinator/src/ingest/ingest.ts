@@ -24,7 +24,7 @@ import type { SpotChecks } from '../spot-check/spot-checks.js';
 import { parseSpotCheckTask } from '../spot-check/task.js';
 import type { NodeStanding } from '../store/auth-store.js';
 import type { NewCapture } from '../store/capture-store.js';
-import { crawlDelayTooLong } from '../store/frontier-store.js';
+import { crawlDelayTooLong, REFUSED_ADDRESS } from '../store/frontier-store.js';
 import { CANCELLED_REASON } from '../store/job-cancel.js';
 import type { SqlExecutor } from '../store/sql-driver.js';
 import type { Store } from '../store/store.js';
@@ -850,6 +850,11 @@ export class Ingest {
       };
       if (f.code === 'DOMAIN_DENIED' || f.code === 'CAP_REACHED' || f.code === 'INACTIVE_HOURS') {
         await frontier.handBack(tx, lease.id, sessionNodeId, now);
+        outcome = 'handed_back';
+      } else if (lease.kind === 'robots' && f.code === 'BLOCKED_ADDRESS') {
+        // The node's own guard refused the site's address (private, loopback, metadata): nothing the site
+        // answered, so no verdict and no first word toward one; the file waits for a node that may fetch it.
+        await frontier.handBack(tx, lease.id, sessionNodeId, now, REFUSED_ADDRESS);
         outcome = 'handed_back';
       } else if (
         lease.kind === 'robots' &&

@@ -18,8 +18,8 @@ import {
   crawlDelayTooLong,
   type FrontierStore,
   POLICY_JOB,
-  REFUSED,
   type ReadyHost,
+  refusedByNode,
 } from '../store/frontier-store.js';
 import { latestLicences, TDMREP_FILE_SKIP } from '../store/policy-docs.js';
 import { DAY_MS, type QuotaStore, windowStart } from '../store/quota-store.js';
@@ -372,7 +372,7 @@ export class LeaseScheduler {
     if (!row || row.state === 'leased') return [];
     // A node that refused the file by its own rules is not asked again; one whose answer would close the
     // origin waits for a node of another operator to confirm it (policyConfirmMs, then anyone).
-    if (row.avoidNode === nodeId && row.reason === REFUSED) return [];
+    if (row.avoidNode === nodeId && refusedByNode(row.reason)) return [];
     const pending = row.closing;
     if (pending && now - pending.at < this.config.policyConfirmMs) {
       if (pending.operator === (await this.frontier.operatorOf(tx, nodeId))) return [];

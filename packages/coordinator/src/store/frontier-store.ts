@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { type NodeStanding, standingOf } from './auth-store.js';
 import { newId } from './ids.js';
 import { type CancelFound, cancelJob, finishCancelled } from './job-cancel.js';
+import { readJobCounts } from './job-counts.js';
 import { handBackNodeLeases, KEEP_TASK, silentLeaseHolders } from './lease-handback.js';
 import { inChunks, marks, valuesList } from './multi-row.js';
 import { PaymentStore, splitPaymentOptions } from './payment-store.js';
@@ -18,6 +19,15 @@ export const POLICY_JOB = '_policy';
 
 /** A queued URL's reason after a node refused it by its operator's rules (handBack). */
 export const REFUSED = 'refused_by_node';
+
+/**
+ * A queued robots.txt's reason after a node refused its address as private (BLOCKED_ADDRESS, the node's own
+ * guard): handed back as REFUSED is, but named apart so the job's wait can say which node would fetch it.
+ */
+export const REFUSED_ADDRESS = 'address_refused_by_node';
+
+/** Whether a queued URL's reason says a node refused it by its own rules (and that node is not asked again). */
+export const refusedByNode = (reason: string | null) => reason === REFUSED || reason === REFUSED_ADDRESS;
 
 /** A policy answer that would close an origin, waiting for another operator's node to confirm it. */
 export interface ClosingAnswer {
@@ -216,35 +226,26 @@ export class FrontierStore {
       pagesByNode: {},
       documentsPending: 0,
     };
-    const rows = await this.db.all<{ state: string; reason: string | null; n: number }>(
-      "SELECT state, reason, count(*) AS n FROM urls WHERE job_id = ? AND kind = 'page' GROUP BY state, reason",
-      [jobId],
-    );
-    for (const r of rows) {
-      const n = Number(r.n);
+    // Counters kept by triggers (job-counts.ts): a few rows, not one per URL of the job.
+    const counts = await readJobCounts(this.db, jobId);
+    // Archive reuse: the stored pages taken from the archive; the rest were fetched by nodes for this job.
+    p.fromArchive = 0;
+    for (const r of counts.states) {
+      const n = r.n;
       const s = r.state as keyof Pick<JobProgress, 'queued' | 'leased' | 'stored' | 'skipped' | 'failed'>;
       p[s] += n;
+      if (s === 'stored' && r.reason === 'archive') p.fromArchive += n;
       if (s === 'skipped')
         p.skippedByReason[r.reason ?? 'unknown'] = (p.skippedByReason[r.reason ?? 'unknown'] ?? 0) + n;
       if (s === 'failed')
         p.failedByReason[r.reason ?? 'unknown'] = (p.failedByReason[r.reason ?? 'unknown'] ?? 0) + n;
     }
-    const nodes = await this.db.all<{ node_id: string; n: number }>(
-      "SELECT node_id, count(*) AS n FROM captures WHERE job_id = ? AND outcome = 'stored' GROUP BY node_id",
-      [jobId],
-    );
-    for (const r of nodes) p.pagesByNode[r.node_id] = Number(r.n);
+    for (const r of counts.nodes) p.pagesByNode[r.nodeId] = r.n;
     const pending = await this.db.get<{ n: number }>(
       'SELECT count(*) AS n FROM extract_queue WHERE job_id = ?',
       [jobId],
     );
     p.documentsPending = Number(pending?.n ?? 0);
-    // Archive reuse: the stored pages taken from the archive; the rest were fetched by nodes for this job.
-    const reused = await this.db.get<{ n: number }>(
-      `SELECT count(*) AS n FROM urls WHERE job_id = ? AND kind = 'page' AND state = 'stored' AND reason = 'archive'`,
-      [jobId],
-    );
-    p.fromArchive = Number(reused?.n ?? 0);
     p.fetched = p.stored - p.fromArchive;
     return p;
   }
@@ -660,12 +661,21 @@ export class FrontierStore {
     );
   }
 
-  /** Puts a URL back for a different node without counting an attempt (the node refused it by policy). */
-  async handBack(tx: SqlExecutor, id: number, nodeId: string, now: number): Promise<void> {
+  /**
+   * Puts a URL back for a different node without counting an attempt (the node refused it by policy). Its
+   * detail stays: a closing answer another node gave before still waits for its confirmation.
+   */
+  async handBack(
+    tx: SqlExecutor,
+    id: number,
+    nodeId: string,
+    now: number,
+    reason: typeof REFUSED | typeof REFUSED_ADDRESS = REFUSED,
+  ): Promise<void> {
     await tx.run(
       `UPDATE urls SET state = 'queued', reason = ?, lease_id = NULL, leased_to = NULL, lease_deadline = NULL,
          avoid_node = ?, not_before = ?, updated_at = ? WHERE id = ?`,
-      [REFUSED, nodeId, now + 1000, now, id],
+      [reason, nodeId, now + 1000, now, id],
     );
   }
 

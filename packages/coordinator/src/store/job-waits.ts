@@ -1,5 +1,5 @@
 import type { JobWait } from '@sward/core';
-import { POLICY_JOB, parseClosingAnswer, REFUSED } from './frontier-store.js';
+import { POLICY_JOB, parseClosingAnswer, REFUSED, REFUSED_ADDRESS } from './frontier-store.js';
 import type { SqlExecutor } from './sql-driver.js';
 import type { SchedulerConfig } from './types.js';
 
@@ -8,7 +8,7 @@ const MAX_WAITS = 10;
 
 /**
  * jobWaits() read again for a job at most this often. Its statement groups the job's queued pages by site: on a
- * job of 100,000 queued pages over 1,000 sites ~50 ms on SQLite, more than the progress counts beside it, and
+ * job of 100,000 queued pages over 1,000 sites ~50 ms on SQLite (the progress counts beside it are counters), and
  * `sward crawl` asks four times a second. A wait lasts seconds to minutes, so a few seconds late is no loss.
  */
 export const JOB_WAITS_TTL_MS = 3000;
@@ -42,7 +42,7 @@ export class JobWaitsCache {
  * The sites whose queued pages of `jobId` wait for their robots.txt, and why, so that a job showing only
  * `queued 1` says what it waits for: no node has fetched robots.txt yet, a node has it now, a node's answer
  * would close the site and waits for a node of another operator (up to policyConfirmMs, 10 min), or a node
- * refused it by its operator's rules. A site whose robots.txt was read (and is not being read again) is not
+ * refused it by its operator's rules (or its address as private, which a node with --allow-private fetches). A site whose robots.txt was read (and is not being read again) is not
  * named. Read by GET /v1/jobs/:id through JobWaitsCache, beside FrontierStore.progress; one statement, and one
  * more when a site waits for its first fetch (is any node connected).
  */
@@ -59,8 +59,9 @@ export async function jobWaits(
     state: string | null;
     reason: string | null;
     detail: string | null;
+    avoid_node: string | null;
   }>(
-    `SELECT q.origin, q.n, h.robots_state, p.state, p.reason, p.detail
+    `SELECT q.origin, q.n, h.robots_state, p.state, p.reason, p.detail, p.avoid_node
      FROM (SELECT origin, count(*) AS n FROM urls WHERE job_id = ? AND kind = 'page' AND state = 'queued'
            GROUP BY origin) q
      LEFT JOIN hosts h ON h.origin = q.origin
@@ -85,15 +86,18 @@ export async function jobWaits(
         until > now
           ? `a node of another operator must confirm it, else it stands at ${new Date(until).toISOString()} (in ${Math.ceil((until - now) / 60_000)} min)`
           : 'no node of another operator confirmed it in time: the next answer stands';
-      // A node kept from private addresses (its default) answers a loopback or LAN site so: say what helps.
-      const hint = closing.verdict.startsWith('BLOCKED_ADDRESS')
-        ? '; that node refuses private addresses: a node started with --allow-private can fetch it'
-        : '';
       out.push({
         ...base,
         reason: 'unconfirmed',
         until,
-        message: `${about}: node ${closing.nodeId.slice(0, 12)}… answered "${closing.verdict}", which would close the site; ${when}${hint}`,
+        message: `${about}: node ${closing.nodeId.slice(0, 12)}… answered "${closing.verdict}", which would close the site; ${when}`,
+      });
+    } else if (r.reason === REFUSED_ADDRESS) {
+      // A node kept from private addresses (its default) refuses a loopback or LAN site: say what helps.
+      out.push({
+        ...base,
+        reason: 'refused',
+        message: `${about}: node ${(r.avoid_node ?? '').slice(0, 12)}… refuses private addresses (BLOCKED_ADDRESS), which says nothing of the site; waiting for a node that may fetch it: a node started with --allow-private can`,
       });
     } else if (r.reason === REFUSED) {
       out.push({

@@ -8,6 +8,7 @@ import { ensureColumns } from './columns.js';
 import { applyDdl, applyDdlScript } from './ddl.js';
 import { ExtractQueueStore } from './extract-queue-store.js';
 import { FrontierStore } from './frontier-store.js';
+import { applyJobCounts } from './job-counts.js';
 import { applyPaymentSchema, type PaymentStore } from './payment-store.js';
 import { QuotaStore } from './quota-store.js';
 import { schemaFor } from './schema.js';
@@ -112,6 +113,7 @@ export class Store {
     });
     await applyAccessSchema(this.db);
     await applyPaymentSchema(this.db);
+    await applyJobCounts(this.db);
     for (const part of parts) await part(this.db);
   }
 
