@@ -140,3 +140,38 @@ test("a 503's Retry-After holds every call until then, capped, without growing t
   assert.equal(gate.retryInMs, RETRY_AFTER_MAX_MS, 'an hour is cut to the cap');
   gate.close();
 });
+
+test("a waiter whose probe time comes between the gate's check and its wait is still woken", async () => {
+  // The clock reads 9 when run() checks (before the probe time, 10) and 10 when it starts waiting: no time
+  // is left to wait, yet the waiter must probe (a node whose lease loop waits so, alone, would never call).
+  const reads: number[] = [];
+  const gate = new CoordinatorGate({ now: () => reads.shift() ?? 10, backoff: () => 10 });
+  const { made, call } = calls();
+  reads.push(0);
+  const first = gate.run(call);
+  made[0]?.answer(false);
+  await assert.rejects(first, /ECONNREFUSED/);
+  reads.push(9);
+  const second = gate.run(call);
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(made.length, 2, 'the waiter probes');
+  made[1]?.answer(true);
+  assert.equal(await second, 'ok');
+});
+
+test("the gate's waits do not follow the wall clock: stepped back an hour, the next probe still goes", async (t) => {
+  const wall = Date.now;
+  let step = 0;
+  t.mock.method(Date, 'now', () => wall() - step);
+  const gate = new CoordinatorGate({ backoff: () => 20 });
+  const { made, call } = calls();
+  const first = gate.run(call);
+  made[0]?.answer(false);
+  await assert.rejects(first, /ECONNREFUSED/);
+  step = 3_600_000;
+  const second = gate.run(call);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(made.length, 2, 'probed after its 20 ms, not after an hour');
+  made[1]?.answer(true);
+  assert.equal(await second, 'ok');
+});

@@ -62,7 +62,8 @@ export class CoordinatorGate {
   private readonly onAnswering: () => void;
 
   constructor(opts: GateOptions = {}) {
-    this.now = opts.now ?? Date.now;
+    // Monotonic: a wall clock stepped back (NTP, a VM's restore) would hold every call for the step.
+    this.now = opts.now ?? (() => performance.now());
     this.backoff = opts.backoff ?? ((n) => backoffMs(n));
     this.onAnswering = opts.onAnswering ?? (() => {});
   }
@@ -180,13 +181,16 @@ export class CoordinatorGate {
       };
       this.waiters.add(woken);
       signal?.addEventListener('abort', onAbort, { once: true });
-      // One timer for all waiters, kept only while one waits, so a stopped node's process can end.
-      const left = this.until - this.now();
-      if (!this.probing && left > 0 && !this.timer)
-        this.timer = setTimeout(() => {
-          this.timer = null;
-          this.notify();
-        }, left);
+      // One timer for all waiters, kept only while one waits, so a stopped node's process can end. Armed even
+      // with no time left: the clock may have reached `until` since run() looked, and nothing else may wake it.
+      if (!this.probing && !this.timer)
+        this.timer = setTimeout(
+          () => {
+            this.timer = null;
+            this.notify();
+          },
+          Math.max(0, this.until - this.now()),
+        );
     });
   }
 }

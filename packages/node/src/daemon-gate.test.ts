@@ -214,17 +214,52 @@ test('uploads in flight share one backoff: one call at a time while the coordina
   assert.deepEqual(readdirSync(join(cfg.keyFile, '..', 'spool')), []);
 });
 
+/**
+ * A node (spool timer: every 10 minutes) whose `n` captures finished while the coordinator was down and whose
+ * uploads gave up: they are spooled, and the proxy still answers 502.
+ */
+async function spooledWhileDown(t: TestContext, first: number, n: number) {
+  const { cfg, node } = await leasingNode(t, { heartbeatMs: 600_000 }, 600_000);
+  const ids = await fetching(first, n);
+  fake.proxyDown(502);
+  for (const answer of waiting.splice(0)) answer();
+  await unsent(cfg.logFile, ids.length);
+  return { cfg, node, ids };
+}
+
 test("spooled captures go once the coordinator answers again, not at the spool timer's next round", {
   timeout: 30_000,
 }, async (t) => {
   // The spool timer's round is 10 minutes: only the coordinator's first answer can send them in this test.
-  const { cfg, node } = await leasingNode(t, { heartbeatMs: 600_000 }, 600_000);
-  const ids = await fetching(300, 2);
-  fake.proxyDown(502);
-  for (const answer of waiting.splice(0)) answer();
-  await unsent(cfg.logFile, ids.length);
+  const { cfg, node, ids } = await spooledWhileDown(t, 300, 2);
   fake.proxyDown(null);
   await fake.until(() => ids.every((id) => capturesOf(id) === 1));
   await node.stop();
   assert.deepEqual(readdirSync(join(cfg.keyFile, '..', 'spool')), []);
+});
+
+test("a node stopped while its first upload of a previous run's spool waits on a Retry-After stops at once", {
+  timeout: 60_000,
+}, async (t) => {
+  // A first run leaves a capture in the spool: its upload never got through.
+  const { cfg, node } = await spooledWhileDown(t, 400, 1);
+  await node.stop();
+  // The next run opens its session; its upload of the spool is answered "come back in 60 s".
+  const from = fake.proxied.length;
+  fake.proxyDown(503, { retryAfterS: 60, paths: /captures|capture-batch/ });
+  const again = await startNode(cfg, { ...quiet, spoolRetryMs: 600_000 });
+  t.after(() => again.stop());
+  await fake.until(() => fake.proxied.length > from);
+  // The lease loop has the answer (its last error), then waits in the gate for its next try.
+  while (!again.stats().lastError) await sleep(20);
+  await sleep(200);
+  // The lease loop waits for the Retry-After's end; stop() must not wait with it (4 s: grace, hand-back).
+  const stopped = await Promise.race([again.stop().then(() => true), sleep(20_000).then(() => false)]);
+  fake.proxyDown(null);
+  assert.ok(stopped, 'stop() waited for the Retry-After (60 s)');
+  assert.equal(
+    readdirSync(join(cfg.keyFile, '..', 'spool')).length > 0,
+    true,
+    'the capture is still spooled',
+  );
 });

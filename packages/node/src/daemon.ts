@@ -363,14 +363,14 @@ export async function startNode(
       endWait = end;
     });
 
-  const uploadSpooled = () =>
-    drainSpool(
-      spool,
-      (c) => gate.run(() => client.submitCapture(c.signed, c.body), hardStop.signal),
-      log,
-    ).then((n) => {
-      if (n.unsent > 0) throw new NodeError('COORDINATOR_UNREACHABLE', 'spooled captures not taken yet');
-    });
+  // `signal` ends a wait in the gate: the lease loop's (stopper) ends as stop() begins, since stop() waits for
+  // the loop before its grace period; the spool timer's (hardStop) when that grace is over.
+  const uploadSpooled = (signal: AbortSignal) =>
+    drainSpool(spool, (c) => gate.run(() => client.submitCapture(c.signed, c.body), signal), log).then(
+      (n) => {
+        if (n.unsent > 0) throw new NodeError('COORDINATOR_UNREACHABLE', 'spooled captures not taken yet');
+      },
+    );
   let resumed = false;
   // The lease loop waits without calling (paused, every slot busy): the heartbeat may then probe a
   // coordinator that does not answer, which otherwise only the lease loop and the uploads do.
@@ -385,7 +385,7 @@ export async function startNode(
         }
         if (!resumed) {
           // First what a previous run finished, then back with whatever else it held: its fetches died with it.
-          await uploadSpooled();
+          await uploadSpooled(stopper.signal);
           const n = await gate.run(() => client.handBack(spool.leaseIds(), stopper.signal), stopper.signal);
           if (n > 0) log.info({ handedBack: n }, 'handed back the leases of a previous run');
           resumed = true;
@@ -478,7 +478,7 @@ export async function startNode(
   let draining: Promise<void> | null = null;
   const drainSpooled = () => {
     if (draining || !resumed || !gate.free || spool.size === 0 || hardStop.signal.aborted) return;
-    draining = uploadSpooled()
+    draining = uploadSpooled(hardStop.signal)
       .catch((e) => log.debug({ err: messageOf(e) }, 'spool upload postponed'))
       .finally(() => {
         draining = null;

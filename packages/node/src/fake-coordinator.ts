@@ -56,9 +56,13 @@ export interface FakeCoordinator {
   /**
    * From now on every request gets what a reverse proxy answers for a coordinator behind it that is down:
    * `status` with an HTML page (no Sward error body; `json` instead: the coordinator's own error body),
-   * after `holdMs`, with Retry-After when given; null ends it. Each answer is added to `proxied`.
+   * after `holdMs`, with Retry-After when given; null ends it. Each answer is added to `proxied`. `paths`:
+   * only the requests whose path it matches (the others reach the coordinator).
    */
-  proxyDown(status: number | null, o?: { holdMs?: number; retryAfterS?: number; json?: unknown }): void;
+  proxyDown(
+    status: number | null,
+    o?: { holdMs?: number; retryAfterS?: number; json?: unknown; paths?: RegExp },
+  ): void;
   /** Paths answered by proxyDown, with when each request came and when its answer went. */
   readonly proxied: { path: string; at: number; end: number }[];
   /** Capture batches that arrive from now on wait for their answer until the returned function is called. */
@@ -164,10 +168,16 @@ export async function startFakeCoordinator(): Promise<FakeCoordinator> {
   };
 
   let unavailable = 0;
-  let proxy: { status: number; holdMs?: number; retryAfterS?: number; json?: unknown } | null = null;
+  let proxy: {
+    status: number;
+    holdMs?: number;
+    retryAfterS?: number;
+    json?: unknown;
+    paths?: RegExp;
+  } | null = null;
   let captureGate: Promise<void> = Promise.resolve();
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    if (proxy) {
+    if (proxy && (proxy.paths?.test(req.url ?? '') ?? true)) {
       const { status, holdMs = 0, retryAfterS, json } = proxy;
       const at = Date.now();
       for await (const _ of req); // read the request, as a proxy does before it finds no upstream

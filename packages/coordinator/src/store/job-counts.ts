@@ -51,10 +51,15 @@ const SQLITE_TRIGGERS = [
 ];
 
 const PG_TRIGGERS = [
-  // An update that moves a row between two counters changes both in one statement (one call, not two).
+  // An update that moves a row between two counters changes both in one statement (one call, not two). One
+  // that stays on its counter (a reason NULL ↔ '', both kept as '') changes none: the two-row upsert would hit
+  // that row twice, which PostgreSQL refuses, failing the UPDATE.
   `CREATE OR REPLACE FUNCTION urls_count() RETURNS trigger LANGUAGE plpgsql AS $$
    BEGIN
      IF TG_OP = 'UPDATE' AND OLD.kind = 'page' AND NEW.kind = 'page' THEN
+       IF (OLD.job_id, OLD.state, coalesce(OLD.reason, '')) = (NEW.job_id, NEW.state, coalesce(NEW.reason, ''))
+         THEN RETURN NULL;
+       END IF;
        INSERT INTO job_counts VALUES
          (OLD.job_id, OLD.state, coalesce(OLD.reason, ''), pg_backend_pid(), -1),
          (NEW.job_id, NEW.state, coalesce(NEW.reason, ''), pg_backend_pid(), 1)
