@@ -26,8 +26,12 @@ export function hearing(e: unknown): Hearing {
   return 'answered';
 }
 
-/** The longest a Retry-After holds the node's calls: a misconfigured proxy's "3600" must not idle it an hour. */
-export const RETRY_AFTER_MAX_MS = 60_000;
+/**
+ * The longest a Retry-After holds the node's calls (heartbeats too): a misconfigured proxy's "3600" must not
+ * idle it an hour, and a coordinator that is up releases a node's leases after --node-timeout-ms without a
+ * heartbeat (20 s by default), so a longer hold would throw away the pages this node fetched for them.
+ */
+export const RETRY_AFTER_MAX_MS = 15_000;
 
 export interface GateOptions {
   now?: () => number;
