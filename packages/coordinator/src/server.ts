@@ -36,7 +36,7 @@ import { RewardsService } from './rewards/rewards-service.js';
 import { defaultSpotCheckConfig, type SpotCheckConfig } from './spot-check/config.js';
 import { SampleKeys } from './spot-check/sample-keys.js';
 import { SpotChecks } from './spot-check/spot-checks.js';
-import { claimDataDir, claimSqliteDatabase, type SqliteOwnership } from './sqlite-owner.js';
+import { claimDataDir, claimSqliteDatabase, isPostgresUrl, type SqliteOwnership } from './sqlite-owner.js';
 import type { SqliteDriverOptions } from './store/sqlite-driver.js';
 import type { Store } from './store/store.js';
 import type { SchedulerOptions } from './store/types.js';
@@ -128,14 +128,15 @@ export async function startCoordinator(opts: CoordinatorOptions): Promise<Runnin
     const owner = claimSqliteDatabase(opts.db, me);
     if (owner) {
       claims.push(owner); // before the folder's claim, which may refuse: the file is let go then too
-      const file = owner.lockFile.slice(0, -'-coordinator'.length);
-      claims.push(claimDataDir(opts.dataDir, me, { kind: 'sqlite', id: file, name: file }));
+      claims.push(
+        claimDataDir(opts.dataDir, me, { kind: 'sqlite', id: owner.database, name: owner.database }),
+      );
     }
     const log = opts.log ?? pino({ level: process.env.SWARD_LOG_LEVEL ?? 'info' });
     const store = await openStore(opts.db, opts.scheduler, opts.sqlite);
     started.push(() => store.close());
     // PostgreSQL peers share their folder, with peers of their own database only: known once it is open.
-    if (/^postgres(ql)?:\/\//i.test(opts.db)) {
+    if (isPostgresUrl(opts.db)) {
       const u = new URL(opts.db);
       const name = `${u.host}${u.pathname}`;
       claims.push(claimDataDir(opts.dataDir, me, { kind: 'postgres', id: await databaseId(store.db), name }));
@@ -329,7 +330,7 @@ async function startOnStore(
     }
   };
   // A port in use (EADDRINUSE) or an address not this host's rejects: the caller says which, with no stack,
-  // and startClaimed stops what started, so the process ends.
+  // and startCoordinator stops what started, so the process ends.
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: handle, port: opts.port ?? 0, hostname: opts.host ?? '127.0.0.1' }, () =>
       resolve(s),

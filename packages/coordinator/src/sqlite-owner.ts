@@ -13,11 +13,12 @@ interface Holder {
 }
 
 export interface SqliteOwnership {
-  /** The file whose lock this coordinator holds (DATABASE-coordinator). */
-  readonly lockFile: string;
   /** Lets the database go: the next coordinator may start on it. */
   release(): void;
 }
+
+/** A PostgreSQL connection URL (coordinators on one share it), not a SQLite file. */
+export const isPostgresUrl = (location: string) => /^postgres(ql)?:\/\//i.test(location);
 
 /** SQLite's answer to a lock another connection holds. */
 const isBusy = (e: unknown) => (e as { code?: string } | null)?.code?.startsWith('SQLITE_BUSY') === true;
@@ -41,17 +42,19 @@ const isBusy = (e: unknown) => (e as { code?: string } | null)?.code?.startsWith
 export function claimSqliteDatabase(
   location: string,
   me: { host?: string; port?: number },
-): SqliteOwnership | null {
-  if (location === '' || location === ':memory:' || /^postgres(ql)?:\/\//i.test(location)) return null;
+): (SqliteOwnership & { database: string }) | null {
+  if (location === '' || location === ':memory:' || isPostgresUrl(location)) return null;
   const path = resolve(location);
   if (!existsSync(dirname(path))) return null;
   // One file however the database is named (a relative path, a symbolic link).
-  return claimLockFile(
-    `${existsSync(path) ? realpathSync(path) : path}-coordinator`,
+  const database = existsSync(path) ? realpathSync(path) : path;
+  const claim = claimLockFile(
+    `${database}-coordinator`,
     me,
     (who) =>
       `another coordinator runs on the SQLite database ${path} (${who}): stop it first, or give this one its own --db and --data-dir (coordinators sharing one database need PostgreSQL, docs/DEPLOY.md)`,
   );
+  return { ...claim, database };
 }
 
 /** The database a coordinator on a data folder keeps its log in, as its claim on the folder records it. */
@@ -154,7 +157,7 @@ export function claimDataDir(
     db.exec('ROLLBACK');
     refuse(holder);
   }
-  return heldClaim(lockFile, db);
+  return heldClaim(db);
 }
 
 /** "pid P, port N on HOST, since T": the holder as a refusal names it. */
@@ -166,10 +169,9 @@ const whoHolds = (h: Holder) =>
   ].join(', ');
 
 /** The claim a transaction left open on `db` holds, until release() (or the process's end). */
-function heldClaim(lockFile: string, db: Database.Database): SqliteOwnership {
+function heldClaim(db: Database.Database): SqliteOwnership {
   let released = false;
   return {
-    lockFile,
     release() {
       if (released) return;
       released = true;
@@ -235,7 +237,7 @@ function claimLockFile(
   // The claim: a write lock until release() or the process's end. (Of two starts that both wrote their row,
   // the one that takes it first runs; the other is refused here.)
   begin();
-  return heldClaim(lockFile, db);
+  return heldClaim(db);
 }
 
 function readHolder(db: Database.Database): Holder | null {
