@@ -23,7 +23,7 @@ export interface NodeErrorOptions {
   readonly status?: number;
   /** The coordinator's own error code (PROTOCOL `{"error": {"code"}}`), when it sent one. */
   readonly remoteCode?: string;
-  /** The answer's Retry-After, in ms from when it came (429 and 503 only). */
+  /** The answer's Retry-After, in ms from when it came (a 503's only: client.ts errorFrom says why). */
   readonly retryAfterMs?: number;
 }
 

@@ -42,9 +42,10 @@ export class JobWaitsCache {
  * The sites whose queued pages of `jobId` wait for their robots.txt, and why, so that a job showing only
  * `queued 1` says what it waits for: no node has fetched robots.txt yet, a node has it now, a node's answer
  * would close the site and waits for a node of another operator (up to policyConfirmMs, 10 min), or a node
- * refused it by its operator's rules (or its address as private, which a node with --allow-private fetches). A site whose robots.txt was read (and is not being read again) is not
- * named. Read by GET /v1/jobs/:id through JobWaitsCache, beside FrontierStore.progress; one statement, and one
- * more when a site waits for its first fetch (is any node connected).
+ * refused it by its operator's rules (or its address as private, which a node with --allow-private fetches).
+ * A site whose robots.txt was read (and is not being read again) is not named. Read by GET /v1/jobs/:id through
+ * JobWaitsCache, beside FrontierStore.progress; one statement, and one more when a site waits for its first
+ * fetch (is any node connected).
  */
 export async function jobWaits(
   db: SqlExecutor,
