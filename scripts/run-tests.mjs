@@ -13,10 +13,11 @@
 // `--checks` (npm test) runs the repository's checks too: biome beside the build (before any test, as a
 // test puts a badly formatted probe file in the tree for a moment), the type-check and the dependency rooms
 // beside the tests at the lowest priority (background-checks.mjs). Files start longest first, timed by the
-// previous runs (test-order.mjs; node_modules/.cache/sward/test-durations.json, this machine's own). A
-// package's unit test files share a process, a few groups a package (test-groups.mjs; SWARD_TEST_GROUPS=0:
-// one process a file).
-// SWARD_TEST_CONCURRENCY sets how many test files run at once (default 2, the reference machine's cores).
+// previous runs (test-order.mjs; node_modules/.cache/sward/test-durations.json, this machine's own). Files
+// share processes: a package's unit test files a few groups a package, the files of test/ packed by their
+// durations into groups of about a minute (test-groups.mjs; SWARD_TEST_GROUPS=0: one process a file).
+// SWARD_TEST_CONCURRENCY sets how many test files (or groups) run at once (default 3 on the reference machine's 2 cores:
+// at 2 the cores were idle a third of the time, the tests waiting on children, databases and timers; 2026-12-07).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +25,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { reportChecks, startChecks } from './background-checks.mjs';
 import { groupFiles } from './test-groups.mjs';
-import { guessMs, orderFiles, readDurations, recordDurations } from './test-order.mjs';
+import { durationKey, guessMs, orderFiles, readDurations, recordDurations } from './test-order.mjs';
 
 const args = process.argv.slice(2);
 const withChecks = args.includes('--checks');
@@ -48,11 +49,16 @@ const cache = fileURLToPath(new URL('../node_modules/.cache/sward/', import.meta
 const durationsFile = join(cache, 'test-durations.json');
 // this run's own folder: another run beside it (another worktree's, a subset) writes its own groups
 const groupsDir = relative(process.cwd(), join(cache, 'test-groups', String(process.pid)));
+const durations = readDurations(durationsFile);
 const { paths: units, members } =
-  process.env.SWARD_TEST_GROUPS === '0' ? { paths: files, members: {} } : groupFiles(files, groupsDir);
-const ordered = orderFiles(units, readDurations(durationsFile), (unit) =>
-  members[unit] ? members[unit].reduce((sum, f) => sum + guessMs(f), 0) : guessMs(unit),
-);
+  process.env.SWARD_TEST_GROUPS === '0'
+    ? { paths: files, members: {} }
+    : groupFiles(files, groupsDir, { durations });
+// a group weighs what its members do (recorded one by one: a group's make-up changes with the durations)
+const weigh = (f) => durations[durationKey(f)] ?? guessMs(f);
+for (const [unit, list] of Object.entries(members))
+  durations[durationKey(unit)] = list.reduce((sum, f) => sum + weigh(f), 0);
+const ordered = orderFiles(units, durations);
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const biome = withChecks
@@ -77,14 +83,14 @@ const background = withChecks
 // The TypeScript hooks by their file URL (a child started in a temporary folder resolves it too).
 const sourceOptions = `--conditions=source --import="${new URL('./ts-loader/register.mjs', import.meta.url).href}"`;
 const timing = mkdtempSync(join(tmpdir(), 'sward-test-durations-'));
-const concurrency = Number(process.env.SWARD_TEST_CONCURRENCY ?? 2);
+const concurrency = Number(process.env.SWARD_TEST_CONCURRENCY ?? 3);
 const res = await new Promise((resolve) => {
   const child = spawn(
     process.execPath,
     [
       // node:test's run() on the files in our order (`node --test` would sort them by name)
       fileURLToPath(new URL('./run-test-files.mjs', import.meta.url)),
-      `--concurrency=${Number.isInteger(concurrency) && concurrency > 0 ? concurrency : 2}`,
+      `--concurrency=${Number.isInteger(concurrency) && concurrency > 0 ? concurrency : 3}`,
       '--timeout=240000',
       // besides the usual report (spec on a terminal, TAP otherwise), the durations for the next run's order
       `--durations=${join(timing, 'run.jsonl')}`,

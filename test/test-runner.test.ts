@@ -64,19 +64,18 @@ test("a group's duration is kept without its run's folder; a group never timed w
   assert.deepEqual(orderFiles(['test/y-e2e.test.ts', unit], {}, guess), [unit, 'test/y-e2e.test.ts']);
 });
 
-test("a package's unit test files share a process, a few groups each; test/ files and a lone file keep their own", () => {
+test("a package's unit test files share a process, a few groups each; a lone file keeps its own", () => {
   const dir = join(tmp, 'groups', 'run');
   const files = [
     'packages/core/src/a.test.ts',
     'packages/core/src/b.test.ts',
     'packages/core/src/c.test.ts',
     'packages/sdk/src/only.test.ts',
-    'test/api.test.ts',
   ];
   const { paths, members } = groupFiles(files, dir, { perGroup: 2 });
   const core1 = join(dir, 'core-1.test.mjs');
   const core2 = join(dir, 'core-2.test.mjs');
-  assert.deepEqual(paths, ['test/api.test.ts', core1, core2, 'packages/sdk/src/only.test.ts']);
+  assert.deepEqual(paths, [core1, core2, 'packages/sdk/src/only.test.ts']);
   assert.deepEqual(members, {
     [core1]: ['packages/core/src/a.test.ts', 'packages/core/src/c.test.ts'],
     [core2]: ['packages/core/src/b.test.ts'],
@@ -85,6 +84,33 @@ test("a package's unit test files share a process, a few groups each; test/ file
     readFileSync(core1, 'utf8'),
     /packages\/core\/src\/a\.test\.ts[\s\S]*packages\/core\/src\/c\.test\.ts/,
   );
+});
+
+test('files of test/ are packed by their durations into groups of about a minute; a file that long runs alone', () => {
+  const dir = join(tmp, 'groups', 'packed');
+  const files = ['test/api.test.ts', 'test/b.test.ts', 'test/c.test.ts', 'test/d.test.ts', 'test/e.test.ts'];
+  // e was never timed: it weighs its guess (8 s)
+  const durations = {
+    'test/api.test.ts': 70_000,
+    'test/b.test.ts': 30_000,
+    'test/c.test.ts': 20_000,
+    'test/d.test.ts': 25_000,
+  };
+  const { paths, members } = groupFiles(files, dir, { endToEndMs: 60_000, durations });
+  const [g1, g2] = [join(dir, 'test-1.test.mjs'), join(dir, 'test-2.test.mjs')];
+  assert.deepEqual(paths, ['test/api.test.ts', g1, g2]);
+  // longest first into the lighter group: 30 | 25, then 20 onto 25, then 8 onto 30
+  assert.deepEqual(members, {
+    [g1]: ['test/b.test.ts', 'test/e.test.ts'],
+    [g2]: ['test/d.test.ts', 'test/c.test.ts'],
+  });
+  // nothing timed: guesses (20 s for an end-to-end file, 8 s otherwise) fill groups the same way
+  const guessed = groupFiles(['test/x-e2e.test.ts', 'test/y.test.ts'], join(tmp, 'groups', 'guessed'), {
+    endToEndMs: 60_000,
+  });
+  assert.equal(guessed.paths.length, 1);
+  // one file left in a group runs as itself, without a group around it
+  assert.deepEqual(groupFiles(['test/z.test.ts'], join(tmp, 'groups', 'one')).paths, ['test/z.test.ts']);
 });
 
 test("a grouped file's top-level hooks (before, after) run around its own tests, not the group's", () => {
@@ -204,6 +230,54 @@ test("the recorder names each file the runner ran, with its time, from node's ow
     .map((l) => JSON.parse(l));
   assert.deepEqual(lines.map(([f]) => f).sort(), ['one.test.mjs', 'two.test.mjs']);
   for (const [, ms] of lines) assert.ok(typeof ms === 'number' && ms > 0, String(ms));
+});
+
+test('the recorder times each member of a group by its own path, so the next run can pack it anywhere', () => {
+  const root = join(tmp, 'members');
+  mkdirSync(join(root, 'test'), { recursive: true });
+  for (const name of ['one', 'two'])
+    writeFileSync(
+      join(root, 'test', `${name}.test.ts`),
+      `import { test } from 'node:test';\ntest('${name}', () => {});\n`,
+    );
+  const cwd = process.cwd();
+  process.chdir(root);
+  let paths: string[];
+  try {
+    ({ paths } = groupFiles(['test/one.test.ts', 'test/two.test.ts'], join('test-groups', '1'), {
+      endToEndMs: 60_000,
+    }));
+  } finally {
+    process.chdir(cwd);
+  }
+  assert.equal(paths.length, 1);
+  const out = join(root, 'run.jsonl');
+  const reporter = fileURLToPath(new URL('../scripts/test-durations-reporter.mjs', import.meta.url));
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--test',
+      '--test-reporter=tap',
+      '--test-reporter-destination=/dev/null',
+      `--test-reporter=${reporter}`,
+      `--test-reporter-destination=${out}`,
+      ...paths,
+    ],
+    { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_TEST_CONTEXT: undefined } },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  const timed = Object.fromEntries(
+    readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l)),
+  );
+  assert.deepEqual(Object.keys(timed).sort(), [
+    'test-groups/test-1.test.mjs',
+    'test/one.test.ts',
+    'test/two.test.ts',
+  ]);
+  for (const ms of Object.values(timed)) assert.ok(typeof ms === 'number' && ms > 0, String(ms));
 });
 
 test('files run in the order given, not by name (`node --test <files>` sorts them); a failure exits 1', () => {
