@@ -49,9 +49,9 @@ function sourcesOf(modules: string[]): string[] {
   });
 }
 
-/** Sources under packages/ that the help may hold: the entry, the error handler, the command files and their constants. */
+/** Sources under packages/ that the help may hold: the entry, the error handler, the command files and their constants (db-location: one regular expression). */
 const LIGHT = [
-  /^packages\/cli\/(bin\/sward\.js|src\/(index|main|options|summary|run-cli|cli-error)\.ts|src\/commands\/[a-z-]+\.ts)$/,
+  /^packages\/cli\/(bin\/sward\.js|src\/(index|main|options|summary|run-cli|cli-error|db-location)\.ts|src\/commands\/[a-z-]+\.ts)$/,
   /^packages\/node\/(bin\/sward-node\.js|src\/(command|version)\.ts)$/,
   /^packages\/coordinator\/src\/labels\/inference\/label-methods\.ts$/,
   /^packages\/sdk\/src\/verify-defaults\.ts$/,

@@ -3,6 +3,7 @@
 // must mean that no connection of ours is left on the server.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
+import { isPostgresUrl, openStore } from '@sward/coordinator';
 import pg from 'pg';
 import { openPostgresDriver } from '../packages/coordinator/src/store/postgres-driver.js';
 import { backends, PG_ADMIN_URL } from './support/backends.js';
@@ -59,5 +60,30 @@ for (const postgres of backends().filter((b) => b.name === 'postgres'))
       assert.equal(await connectionsTo(db), 4);
       await driver.close();
       assert.equal(await connectionsTo(db), 0, 'a connection outlived close()');
+    });
+
+    test('a URL whose scheme is in capitals (POSTGRESQL://) opens PostgreSQL, as the data folder claims it, not a SQLite file', async () => {
+      const url = await postgres.create();
+      const loud = url.replace(/^postgres(ql)?:/, 'POSTGRESQL:');
+      assert.ok(isPostgresUrl(loud) && !isPostgresUrl(`sward-data/${loud}`));
+      const store = await openStore(loud);
+      try {
+        assert.equal(store.db.dialect, 'postgres');
+        await store.db.run('CREATE TABLE loud_probe (x integer)');
+      } finally {
+        await store.close();
+      }
+      // the table is in the database the URL names
+      const db = new URL(url).pathname.slice(1);
+      const probe = new pg.Client({ connectionString: url });
+      await probe.connect();
+      try {
+        const r = await probe.query(
+          "SELECT current_database() AS d, to_regclass('loud_probe') IS NOT NULL AS made",
+        );
+        assert.deepEqual(r.rows[0], { d: db, made: true });
+      } finally {
+        await probe.end();
+      }
     });
   });

@@ -1,5 +1,6 @@
 // Kept free of imports from the other rooms: every command loads this module, and the errors of
 // those rooms are recognised by their `name` and `code`, which is all the mapping needs.
+import { isPostgresUrl } from './db-location.js';
 
 /**
  * Why a `sward` command failed. The code decides the exit status (see EXIT_CODES) and tells a script
@@ -271,7 +272,7 @@ export function toCliError(err: unknown, ctx?: FailureContext): CliError {
   if (socket)
     return new CliError(
       'UNREACHABLE',
-      `cannot connect to ${describeSocket(socket)}${ctx?.db && /^postgres/.test(ctx.db) ? dbHint(ctx) : ''}`,
+      `cannot connect to ${describeSocket(socket)}${ctx?.db && isPostgresUrl(ctx.db) ? dbHint(ctx) : ''}`,
       { cause: e },
     );
   if (typeof e.code === 'string' && typeof e.path === 'string')

@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import type { Store } from '@sward/coordinator';
 import { CliError } from './cli-error.js';
+import { isPostgresUrl } from './db-location.js';
 import { dbLocationProblem } from './options.js';
 
 /**
@@ -12,7 +13,7 @@ export async function openDb(location: string): Promise<Store> {
   const problem = dbLocationProblem(location);
   if (problem) throw new CliError('USAGE', `--db (or SWARD_DB) ${location}: ${problem}`);
   const { openStore } = await import('@sward/coordinator');
-  return openStore(/^postgres/.test(location) ? location : resolve(location));
+  return openStore(isPostgresUrl(location) ? location : resolve(location));
 }
 
 /** Who acts when a command works on the database directly, as the audit log names them. */

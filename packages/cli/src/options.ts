@@ -1,6 +1,7 @@
 import type { SwardClient } from '@sward/sdk';
 import { InvalidArgumentError } from 'commander';
 import { CliError } from './cli-error.js';
+import { isPostgresUrl } from './db-location.js';
 
 /** `--max-age`: a duration like 30m, 1h or 7d (the coordinator checks its bound of 366 days). */
 export function maxAgeOption(value: string): string {
@@ -77,7 +78,7 @@ export async function sdkClient(
  */
 export function dbLocationProblem(location: string): string | null {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(location)?.[1];
-  if (scheme === undefined || scheme === 'postgres' || scheme === 'postgresql') return null;
+  if (scheme === undefined || isPostgresUrl(location)) return null;
   return `expected a SQLite file path or a postgres:// URL, got a ${scheme}:// URL`;
 }
 

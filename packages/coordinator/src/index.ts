@@ -14,6 +14,7 @@ export * from './server.js';
 export * from './spot-check/index.js';
 export { type AuditEntry, type AuditRow, recordAudit } from './store/audit-store.js';
 export type { ApiKeyRow, NewKey, Principal } from './store/auth-store.js';
+export { isPostgresUrl } from './store/location.js';
 export {
   SQLITE_CACHE_MIB_MAX,
   SQLITE_MEMORY_DEFAULTS,

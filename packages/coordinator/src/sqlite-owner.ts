@@ -3,6 +3,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { CoordinatorError } from './errors.js';
+import { isPostgresUrl } from './store/location.js';
 
 /** Who runs on a SQLite database, as the one refused is told. */
 interface Holder {
@@ -18,7 +19,6 @@ export interface SqliteOwnership {
 }
 
 /** A PostgreSQL connection URL (coordinators on one share it), not a SQLite file. */
-export const isPostgresUrl = (location: string) => /^postgres(ql)?:\/\//i.test(location);
 
 /** SQLite's answer to a lock another connection holds. */
 const isBusy = (e: unknown) => (e as { code?: string } | null)?.code?.startsWith('SQLITE_BUSY') === true;

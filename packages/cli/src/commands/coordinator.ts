@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
+import { isPostgresUrl } from '../db-location.js';
 import { DB_HELP, intOption } from '../options.js';
 
 /** A non-negative number of seconds (Crawl-delay may be fractional). */
@@ -112,7 +113,7 @@ export function register(program: Command): void {
       const { LocalEmbeddings, OpenAiEmbeddings, parseInterval, startCoordinator } = await import(
         '@sward/coordinator'
       );
-      const pgUrl = /^postgres(ql)?:\/\//.test(o.db);
+      const pgUrl = isPostgresUrl(o.db);
       const dataDir = o.dataDir ?? (pgUrl ? 'sward-data' : dirname(resolve(o.db)));
       const embeddings = o.embeddingsUrl
         ? new OpenAiEmbeddings({

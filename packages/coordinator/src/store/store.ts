@@ -9,6 +9,7 @@ import { applyDdl, applyDdlScript } from './ddl.js';
 import { ExtractQueueStore } from './extract-queue-store.js';
 import { FrontierStore } from './frontier-store.js';
 import { applyJobCounts } from './job-counts.js';
+import { isPostgresUrl } from './location.js';
 import { applyPaymentSchema, type PaymentStore } from './payment-store.js';
 import { QuotaStore } from './quota-store.js';
 import { schemaFor } from './schema.js';
@@ -123,7 +124,7 @@ export class Store {
 }
 
 /**
- * `postgres://…` or `postgresql://…` opens PostgreSQL; anything else is a SQLite file path (or :memory:).
+ * `postgres://…` or `postgresql://…` (any case: isPostgresUrl) opens PostgreSQL; anything else is a SQLite file path (or :memory:).
  * `parts`: the features' schemas; the coordinator's `openStore` (open-store.ts) passes all of them.
  * `sqlite`: the SQLite driver's options (page cache and mmap sizes, a checkpoint thread); PostgreSQL ignores them.
  */
@@ -134,7 +135,7 @@ export async function openBaseStore(
   sqlite: SqliteDriverOptions = {},
 ): Promise<Store> {
   // pg (~30 modules) loads only for a PostgreSQL location: a coordinator on SQLite never needs it.
-  const driver = /^postgres(ql)?:\/\//.test(location)
+  const driver = isPostgresUrl(location)
     ? (await import('./postgres-driver.js')).openPostgresDriver(location)
     : openSqliteDriver(location, sqlite);
   const store = new Store(driver, config);
