@@ -6,8 +6,9 @@ import { after, describe, test } from 'node:test';
 import { openStore, type RunningCoordinator, startCoordinator } from '@sward/coordinator';
 import { type JobInfo, SwardClient } from '@sward/sdk';
 import { startSampleSite } from '@sward/testsites';
+import pg from 'pg';
 import { pino } from 'pino';
-import { readJobCounts } from '../packages/coordinator/src/store/job-counts.js';
+import { compactJobCounts, JobCounts, readJobCounts } from '../packages/coordinator/src/store/job-counts.js';
 import { backends } from './support/backends.js';
 import { loopbackNode } from './support/nodes.js';
 
@@ -218,5 +219,132 @@ for (const backend of backends())
         ],
       );
       assert.deepEqual(kept.nodes, [{ nodeId: 'n2', n: 1 }]);
+    });
+  });
+
+// On PostgreSQL each backend keeps rows of its own (slots): a job polled for months would sum the rows of every
+// connection ever opened. A read above a bound folds the closed backends' rows; the sums never move.
+for (const backend of backends().filter((b) => b.name === 'postgres'))
+  describe("a job's counter rows of closed backends are folded", () => {
+    after(() => backend.cleanup());
+
+    test('a crowded read folds closed slots into one row a key, keeps an open one, and sums the same; a writer holding a row is never made to wait', async () => {
+      const location = await backend.create();
+      const store = await openStore(location);
+      after(() => store.close());
+      const job = await store.frontier.createJob({ tenant: 'default' }, {
+        seed: 'http://a.test/',
+        maxPages: 100,
+        maxDepth: 2,
+        include: [],
+        exclude: [],
+      } as never);
+      const now = Date.now();
+      for (let i = 1; i <= 40; i++)
+        await store.db.run(
+          `INSERT INTO urls (job_id, url, origin, kind, depth, state, reason, created_at, updated_at)
+           VALUES (?, ?, 'http://a.test', 'page', 1, 'queued', NULL, ?, ?)`,
+          [job.id, `http://a.test/${i}`, now, now],
+        );
+      // (the seed is queued too: 41 URLs) each client is a backend of its own: its changes land in rows of its own
+      const client = async () => {
+        const c = new pg.Client({ connectionString: location });
+        await c.connect();
+        return c;
+      };
+      const change = async (c: pg.Client, i: number) => {
+        const state = i % 4 === 0 ? 'failed' : 'stored';
+        await c.query('UPDATE urls SET state = $1, reason = $2 WHERE job_id = $3 AND url = $4', [
+          state,
+          state === 'failed' ? 'http_500' : null,
+          job.id,
+          `http://a.test/${i}`,
+        ]);
+        if (state === 'stored')
+          await c.query(
+            `INSERT INTO captures (id, job_id, url_id, node_id, lease_id, requested_url, final_url, status,
+               body_sha256, body_length, fetched_at, signed, outcome, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $6, 200, 'x', 1, $7, '', 'stored', $7)`,
+            [`c${i}`, job.id, i, `n${i % 3}`, `l${i}`, `http://a.test/${i}`, now],
+          );
+      };
+      for (let i = 1; i <= 24; i++) {
+        const c = await client();
+        await change(c, i);
+        await c.end();
+      }
+      const open = await client();
+      await change(open, 25);
+      const openPid = Number((await open.query('SELECT pg_backend_pid() AS p')).rows[0].p);
+      const slots = async () =>
+        (
+          await store.db.all<{ slot: string }>(
+            'SELECT slot FROM job_counts WHERE job_id = ? UNION ALL SELECT slot FROM job_node_counts WHERE job_id = ?',
+            [job.id, job.id],
+          )
+        ).map((r) => Number(r.slot));
+      const before = await readJobCounts(store.db, job.id);
+      assert.equal(before.rows, (await slots()).length);
+      assert.ok(before.rows > 40, `${before.rows} rows`);
+      const expected = { states: before.states, nodes: before.nodes };
+      assert.deepEqual(Object.fromEntries(expected.states.map((r) => [`${r.state}/${r.reason}`, r.n])), {
+        'queued/null': 16,
+        'stored/null': 19,
+        'failed/http_500': 6,
+      });
+
+      // a writer holding a closed slot's row (as a backend reborn under its pid would): the fold gives up at
+      // once, changes nothing, and the writer's transaction goes on and commits
+      const holder = await client();
+      await holder.query('BEGIN');
+      await holder.query(
+        'SELECT n FROM job_counts WHERE job_id = $1 AND slot NOT IN (0, $2) LIMIT 1 FOR UPDATE',
+        [job.id, openPid],
+      );
+      await assert.rejects(compactJobCounts(store.db, job.id), (e: { code?: string }) => e.code === '55P03');
+      await holder.query('COMMIT');
+      await holder.end();
+      const untouched = await readJobCounts(store.db, job.id);
+      assert.deepEqual({ states: untouched.states, nodes: untouched.nodes }, expected);
+      assert.equal(untouched.rows, before.rows);
+
+      // below its bound a read folds nothing; above it, it folds after answering
+      const roomy = new JobCounts(store.db, 10_000);
+      await roomy.read(job.id);
+      await roomy.settled();
+      assert.equal((await slots()).length, before.rows);
+      const counts = new JobCounts(store.db, 10);
+      assert.deepEqual(await counts.read(job.id), before);
+      await counts.settled();
+      const folded = await readJobCounts(store.db, job.id);
+      assert.deepEqual({ states: folded.states, nodes: folded.nodes }, expected);
+      const left = await slots();
+      // the pool's own backends are open too: only slots of open backends besides 0 remain
+      const live = new Set(
+        (await store.db.all<{ pid: number }>('SELECT pid FROM pg_stat_activity')).map((r) => Number(r.pid)),
+      );
+      assert.ok(
+        left.every((s) => s === 0 || live.has(s)),
+        `left: ${left}`,
+      );
+      assert.ok(left.includes(openPid), 'the open backend keeps its rows');
+      assert.ok(folded.rows <= 3 + 3 + 4, `${folded.rows} rows after the fold`);
+
+      // the triggers go on counting onto the folded rows, from the open backend and a new one
+      await change(open, 26);
+      await open.end();
+      const later = await client();
+      await change(later, 28);
+      await later.end();
+      const after2 = await readJobCounts(store.db, job.id);
+      assert.deepEqual(Object.fromEntries(after2.states.map((r) => [`${r.state}/${r.reason}`, r.n])), {
+        'queued/null': 14,
+        'stored/null': 20,
+        'failed/http_500': 7,
+      });
+      assert.equal(
+        after2.nodes.reduce((sum, r) => sum + r.n, 0),
+        20,
+      );
     });
   });

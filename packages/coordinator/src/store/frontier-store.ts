@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { type NodeStanding, standingOf } from './auth-store.js';
 import { newId } from './ids.js';
 import { type CancelFound, cancelJob, finishCancelled } from './job-cancel.js';
-import { readJobCounts } from './job-counts.js';
+import { JobCounts } from './job-counts.js';
 import { handBackNodeLeases, KEEP_TASK, silentLeaseHolders } from './lease-handback.js';
 import { inChunks, marks, valuesList } from './multi-row.js';
 import { PaymentStore, splitPaymentOptions } from './payment-store.js';
@@ -111,12 +111,15 @@ export class FrontierStore {
   private lastSilentSweep = 0;
   /** Pay-per-crawl budgets, holds and licence tokens (payment-store.ts), written with the job. */
   readonly payments: PaymentStore;
+  /** A job's counts, kept by triggers (job-counts.ts). */
+  readonly counts: JobCounts;
 
   constructor(
     private readonly db: SqlDriver,
     readonly config: SchedulerConfig,
   ) {
     this.payments = new PaymentStore(db);
+    this.counts = new JobCounts(db);
   }
 
   private get skipLocked(): string {
@@ -227,7 +230,7 @@ export class FrontierStore {
       documentsPending: 0,
     };
     // Counters kept by triggers (job-counts.ts): a few rows, not one per URL of the job.
-    const counts = await readJobCounts(this.db, jobId);
+    const counts = await this.counts.read(jobId);
     // Archive reuse: the stored pages taken from the archive; the rest were fetched by nodes for this job.
     p.fromArchive = 0;
     for (const r of counts.states) {

@@ -135,6 +135,81 @@ async function hasTable(db: SqlDriver, tx: SqlExecutor, name: string): Promise<b
   return Boolean(r?.t);
 }
 
+/** Counter rows a job may gather across slots before a read folds the closed backends' rows (PostgreSQL). */
+export const COMPACT_ABOVE_ROWS = 256;
+/** At most one fold a job this often, per process: a job whose rows are all open backends' is not retried on every read. */
+const COMPACT_EVERY_MS = 60_000;
+
+/**
+ * A job's counts as GET /v1/jobs/:id reads them, keeping the number of rows a read sums small. On PostgreSQL
+ * every backend that changed a job's URLs or captures has rows of its own (the slots), and backends come and go
+ * (a pool closing idle connections, a coordinator restarting, peers): left alone, a job polled for months (a
+ * live collection's) would sum thousands of rows of backends long closed. A read that sums more than
+ * COMPACT_ABOVE_ROWS folds them, after its answer and without delaying it (compactJobCounts).
+ */
+export class JobCounts {
+  private readonly lastFold = new Map<string, number>();
+  private readonly folding = new Set<Promise<void>>();
+
+  constructor(
+    private readonly db: SqlDriver,
+    private readonly compactAboveRows = COMPACT_ABOVE_ROWS,
+  ) {}
+
+  async read(jobId: string): Promise<Awaited<ReturnType<typeof readJobCounts>>> {
+    const counts = await readJobCounts(this.db, jobId);
+    const now = Date.now();
+    if (
+      this.db.dialect === 'postgres' &&
+      counts.rows > this.compactAboveRows &&
+      now - (this.lastFold.get(jobId) ?? 0) >= COMPACT_EVERY_MS
+    ) {
+      this.lastFold.set(jobId, now);
+      // the answer does not wait for the fold; one that fails (a lock not free at once, a store closing)
+      // changes nothing, and a later read tries again
+      const fold: Promise<void> = compactJobCounts(this.db, jobId)
+        .catch(() => {})
+        .finally(() => this.folding.delete(fold));
+      this.folding.add(fold);
+    }
+    return counts;
+  }
+
+  /** Resolves when the folds under way have ended (for a store closing, and for tests). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.folding]);
+  }
+}
+
+/**
+ * Folds a job's counter rows of closed PostgreSQL backends into one row a key (slot 0), leaving every sum as
+ * it was; rows that sum to nothing go. Rows of open backends stay: one may be changing them now. A backend
+ * opened under a closed one's pid could write a row being folded and also hold one the fold needs; rather
+ * than risk a deadlock (in which PostgreSQL could abort the writer, a capture or a claim), the fold gives up
+ * after a short wait for a lock and changes nothing. SQLite keeps one slot: nothing to fold.
+ */
+export async function compactJobCounts(db: SqlDriver, jobId: string): Promise<void> {
+  if (db.dialect !== 'postgres') return;
+  await db.transaction(async (tx) => {
+    await tx.run("SET LOCAL lock_timeout = '100ms'");
+    for (const [table, key] of [
+      ['job_counts', 'state, reason'],
+      ['job_node_counts', 'node_id'],
+    ] as const) {
+      await tx.run(
+        `WITH gone AS (
+           DELETE FROM ${table} WHERE job_id = ? AND slot <> 0
+             AND slot NOT IN (SELECT pid FROM pg_stat_activity WHERE pid IS NOT NULL)
+           RETURNING ${key}, n)
+         INSERT INTO ${table} SELECT ?, ${key}, 0, sum(n) FROM gone GROUP BY ${key}
+         ON CONFLICT (job_id, ${key}, slot) DO UPDATE SET n = ${table}.n + excluded.n`,
+        [jobId, jobId],
+      );
+      await tx.run(`DELETE FROM ${table} WHERE job_id = ? AND slot = 0 AND n = 0`, [jobId]);
+    }
+  });
+}
+
 /** A job's page counts by state and reason (reason null for none), and its stored pages by node. */
 export async function readJobCounts(
   db: SqlExecutor,
@@ -142,16 +217,19 @@ export async function readJobCounts(
 ): Promise<{
   states: { state: string; reason: string | null; n: number }[];
   nodes: { nodeId: string; n: number }[];
+  /** The counter rows summed (every slot's): what a read costs. */
+  rows: number;
 }> {
-  const states = await db.all<{ state: string; reason: string; n: number }>(
-    'SELECT state, reason, sum(n) AS n FROM job_counts WHERE job_id = ? GROUP BY state, reason',
+  const states = await db.all<{ state: string; reason: string; n: number; rows: number }>(
+    'SELECT state, reason, sum(n) AS n, count(*) AS rows FROM job_counts WHERE job_id = ? GROUP BY state, reason',
     [jobId],
   );
-  const nodes = await db.all<{ node_id: string; n: number }>(
-    'SELECT node_id, sum(n) AS n FROM job_node_counts WHERE job_id = ? GROUP BY node_id',
+  const nodes = await db.all<{ node_id: string; n: number; rows: number }>(
+    'SELECT node_id, sum(n) AS n, count(*) AS rows FROM job_node_counts WHERE job_id = ? GROUP BY node_id',
     [jobId],
   );
   return {
+    rows: [...states, ...nodes].reduce((sum, r) => sum + Number(r.rows), 0),
     states: states
       .filter((r) => Number(r.n) !== 0)
       .map((r) => ({ state: r.state, reason: r.reason === '' ? null : r.reason, n: Number(r.n) })),

@@ -118,7 +118,9 @@ export class Store {
     for (const part of parts) await part(this.db);
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    // a fold of a job's counters under way ends first (it would fail on a closed pool, harmlessly, but late)
+    await this.frontier.counts.settled();
     return this.db.close();
   }
 }
