@@ -25,7 +25,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { reportChecks, startChecks } from './background-checks.mjs';
 import { groupFiles } from './test-groups.mjs';
-import { durationKey, guessMs, orderFiles, readDurations, recordDurations } from './test-order.mjs';
+import { durationKey, guessMs, orderFiles, readDurationsWithSeed, recordDurations } from './test-order.mjs';
 
 const args = process.argv.slice(2);
 const withChecks = args.includes('--checks');
@@ -49,7 +49,10 @@ const cache = fileURLToPath(new URL('../node_modules/.cache/sward/', import.meta
 const durationsFile = join(cache, 'test-durations.json');
 // this run's own folder: another run beside it (another worktree's, a subset) writes its own groups
 const groupsDir = relative(process.cwd(), join(cache, 'test-groups', String(process.pid)));
-const durations = readDurations(durationsFile);
+const durations = readDurationsWithSeed(
+  durationsFile,
+  fileURLToPath(new URL('./test-durations-seed.json', import.meta.url)),
+);
 const { paths: units, members } =
   process.env.SWARD_TEST_GROUPS === '0'
     ? { paths: files, members: {} }

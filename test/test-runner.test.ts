@@ -12,8 +12,15 @@ import { fileURLToPath } from 'node:url';
 import { reportChecks, startChecks } from '../scripts/background-checks.mjs';
 // @ts-expect-error: plain JavaScript of the scripts folder, without type declarations
 import { groupFiles } from '../scripts/test-groups.mjs';
-// @ts-expect-error: plain JavaScript of the scripts folder, without type declarations
-import { durationKey, guessMs, orderFiles, readDurations, recordDurations } from '../scripts/test-order.mjs';
+import {
+  durationKey,
+  guessMs,
+  orderFiles,
+  readDurations,
+  readDurationsWithSeed,
+  recordDurations,
+  // @ts-expect-error: plain JavaScript of the scripts folder, without type declarations
+} from '../scripts/test-order.mjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sward-runner-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -199,6 +206,25 @@ test("a run's durations are added to the recorded ones; broken lines and a broke
   assert.deepEqual(readDurations(file), {});
   writeFileSync(file, '[1, 2]');
   assert.deepEqual(readDurations(file), {});
+});
+
+test("a machine's own durations come first; a file it never timed takes the repository's seed, then a guess", () => {
+  const own = join(tmp, 'seeded', 'own.json');
+  const seed = join(tmp, 'seeded', 'seed.json');
+  mkdirSync(join(tmp, 'seeded'), { recursive: true });
+  writeFileSync(seed, JSON.stringify({ 'test/a.test.ts': 90_000, 'test/b.test.ts': 5_000 }));
+  // a fresh clone: nothing of its own yet
+  assert.deepEqual(readDurationsWithSeed(own, seed), { 'test/a.test.ts': 90_000, 'test/b.test.ts': 5_000 });
+  writeFileSync(own, JSON.stringify({ 'test/b.test.ts': 7_000, 'test/c.test.ts': 1_000 }));
+  const durations = readDurationsWithSeed(own, seed);
+  assert.deepEqual(durations, { 'test/a.test.ts': 90_000, 'test/b.test.ts': 7_000, 'test/c.test.ts': 1_000 });
+  // the seed's long file runs alone and first, not in a group by its guess
+  const { paths } = groupFiles(
+    ['test/a.test.ts', 'test/b.test.ts', 'test/c.test.ts', 'test/d.test.ts'],
+    join(tmp, 'seeded', 'g'),
+    { durations },
+  );
+  assert.deepEqual(orderFiles(paths, durations)[0], 'test/a.test.ts');
 });
 
 test("the recorder names each file the runner ran, with its time, from node's own runner events", () => {
