@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 // @ts-expect-error: plain JavaScript of the scripts folder, without type declarations
 import { reportChecks, startChecks } from '../scripts/background-checks.mjs';
 // @ts-expect-error: plain JavaScript of the scripts folder, without type declarations
@@ -21,6 +21,10 @@ import {
   recordDurations,
   // @ts-expect-error: plain JavaScript of the scripts folder, without type declarations
 } from '../scripts/test-order.mjs';
+// @ts-expect-error: plain JavaScript of the scripts folder, without type declarations
+import { cachedPath } from '../scripts/ts-loader/cache.mjs';
+// @ts-expect-error: plain JavaScript of the scripts folder, without type declarations
+import { warmCache } from '../scripts/ts-loader/warm.mjs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sward-runner-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -225,6 +229,31 @@ test("a machine's own durations come first; a file it never timed takes the repo
     { durations },
   );
   assert.deepEqual(orderFiles(paths, durations)[0], 'test/a.test.ts');
+});
+
+test("the runner fills the TypeScript hooks' cache for the whole tree first, once; the hooks read the same entries", async () => {
+  const root = join(tmp, 'warm');
+  mkdirSync(join(root, 'sub'), { recursive: true });
+  const file = join(root, 'sub', 'typed.ts');
+  const text = `export const n: number = 1;\nexport type T = { a: string };\n// ${Math.random()}\n`;
+  writeFileSync(file, text);
+  writeFileSync(join(root, 'sub', 'types.d.ts'), 'export type U = 1;\n');
+  assert.equal(await warmCache([root]), 1, 'one source, declarations left out');
+  const cached = cachedPath(file, text);
+  assert.match(readFileSync(cached, 'utf8'), /^const n = 1;\nexport \{\n {2}n\n\};/);
+  assert.equal(await warmCache([root]), 0, 'nothing to do the second time');
+  // the hooks load it from there: a test process pays no transform
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      fileURLToPath(new URL('../scripts/ts-loader/register.mjs', import.meta.url)),
+      '-e',
+      `import(${JSON.stringify(pathToFileURL(file).href)}).then((m) => console.log(m.n))`,
+    ],
+    { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } },
+  );
+  assert.equal(r.stdout.trim(), '1', r.stderr);
 });
 
 test("the recorder names each file the runner ran, with its time, from node's own runner events", () => {

@@ -3,23 +3,14 @@
 // and nothing more, so the modules that are JavaScript already (node_modules, dist/) pass straight through:
 // - resolve: an import of './x.js' from a .ts file whose x.js does not exist is x.ts (NodeNext style);
 // - load: a .ts file is esbuild's transform of it (types stripped, the tsconfig's verbatimModuleSyntax),
-//   kept in node_modules/.cache/sward/ts/ by the hash of its text, so only the first process pays for it.
+//   kept in node_modules/.cache/sward/ts/ by the hash of its text (./cache.mjs), so only the first process pays
+//   for it; run-tests.mjs fills the cache for the whole tree first (./warm.mjs).
 // tsx did the same with more work per module (its own resolver, CommonJS hooks, tsconfig lookups): importing
 // the coordinator took ~2 CPU-s more than plain node under tsx, ~0.8 s under hooks that do nothing.
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { cachedPath, keep, OPTIONS } from './cache.mjs';
 
-const CACHE = fileURLToPath(new URL('../../node_modules/.cache/sward/ts/', import.meta.url));
-/** Changes whenever the transform's options do, so no output of other options is ever reused. */
-const OPTIONS = {
-  loader: 'ts',
-  format: 'esm',
-  target: 'node20',
-  sourcemap: 'inline',
-  tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true, target: 'ES2022' } },
-};
-const VERSION = JSON.stringify(OPTIONS);
 let esbuild;
 
 export async function resolve(specifier, context, next) {
@@ -38,23 +29,14 @@ export async function load(url, context, next) {
   if (!url.startsWith('file:') || !url.endsWith('.ts')) return next(url, context);
   const path = fileURLToPath(url);
   const text = readFileSync(path, 'utf8');
-  const hash = createHash('sha256').update(VERSION).update('\0').update(path).update('\0').update(text);
-  const cached = `${CACHE}${hash.digest('hex')}.js`;
+  const cached = cachedPath(path, text);
   let source;
   try {
     source = readFileSync(cached, 'utf8');
   } catch {
     esbuild ??= await import('esbuild');
     source = esbuild.transformSync(text, { ...OPTIONS, sourcefile: path }).code;
-    try {
-      mkdirSync(CACHE, { recursive: true });
-      // another process may write the same entry at once: each writes its own file, then renames
-      const tmp = `${cached}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-      writeFileSync(tmp, source);
-      renameSync(tmp, cached);
-    } catch {
-      // no cache (a read-only tree): the next process transforms the file again
-    }
+    keep(cached, source);
   }
   return { format: 'module', source, shortCircuit: true };
 }
