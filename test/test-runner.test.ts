@@ -256,15 +256,10 @@ test("the runner fills the TypeScript hooks' cache for the whole tree first, onc
   assert.equal(r.stdout.trim(), '1', r.stderr);
 });
 
-test("the recorder names each file the runner ran, with its time, from node's own runner events", () => {
-  for (const name of ['one', 'two'])
-    writeFileSync(
-      join(tmp, `${name}.test.mjs`),
-      `import { test } from 'node:test'; test('${name}', () => {}); test('${name} again', () => {});\n`,
-    );
-  const out = join(tmp, 'run.jsonl');
+/** `node --test <files>` in `cwd` with the durations recorder writing to `out`. */
+function runRecorded(cwd: string, files: string[], out: string) {
   const reporter = fileURLToPath(new URL('../scripts/test-durations-reporter.mjs', import.meta.url));
-  const r = spawnSync(
+  return spawnSync(
     process.execPath,
     [
       '--test',
@@ -272,12 +267,21 @@ test("the recorder names each file the runner ran, with its time, from node's ow
       '--test-reporter-destination=/dev/null',
       `--test-reporter=${reporter}`,
       `--test-reporter-destination=${out}`,
-      'one.test.mjs',
-      'two.test.mjs',
+      ...files,
     ],
     // without the context this file's runner gives it, the inner runner would report to this one instead
-    { cwd: tmp, encoding: 'utf8', env: { ...process.env, NODE_TEST_CONTEXT: undefined } },
+    { cwd, encoding: 'utf8', env: { ...process.env, NODE_TEST_CONTEXT: undefined } },
   );
+}
+
+test("the recorder names each file the runner ran, with its time, from node's own runner events", () => {
+  for (const name of ['one', 'two'])
+    writeFileSync(
+      join(tmp, `${name}.test.mjs`),
+      `import { test } from 'node:test'; test('${name}', () => {}); test('${name} again', () => {});\n`,
+    );
+  const out = join(tmp, 'run.jsonl');
+  const r = runRecorded(tmp, ['one.test.mjs', 'two.test.mjs'], out);
   assert.equal(r.status, 0, r.stderr);
   const lines = readFileSync(out, 'utf8')
     .trim()
@@ -307,19 +311,7 @@ test('the recorder times each member of a group by its own path, so the next run
   }
   assert.equal(paths.length, 1);
   const out = join(root, 'run.jsonl');
-  const reporter = fileURLToPath(new URL('../scripts/test-durations-reporter.mjs', import.meta.url));
-  const r = spawnSync(
-    process.execPath,
-    [
-      '--test',
-      '--test-reporter=tap',
-      '--test-reporter-destination=/dev/null',
-      `--test-reporter=${reporter}`,
-      `--test-reporter-destination=${out}`,
-      ...paths,
-    ],
-    { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_TEST_CONTEXT: undefined } },
-  );
+  const r = runRecorded(root, paths, out);
   assert.equal(r.status, 0, r.stderr);
   const timed = Object.fromEntries(
     readFileSync(out, 'utf8')
