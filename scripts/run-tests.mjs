@@ -16,8 +16,9 @@
 // previous runs (test-order.mjs; node_modules/.cache/sward/test-durations.json, this machine's own). Files
 // share processes: a package's unit test files a few groups a package, the files of test/ packed by their
 // durations into groups of about a minute (test-groups.mjs; SWARD_TEST_GROUPS=0: one process a file).
-// SWARD_TEST_CONCURRENCY sets how many test files (or groups) run at once (default 3 on the reference machine's 2 cores:
-// at 2 the cores were idle a third of the time, the tests waiting on children, databases and timers; 2026-12-07).
+// SWARD_TEST_CONCURRENCY sets how many test files (or groups) run at once (default 3 on the reference machine's
+// 2 cores: at 2 the cores were idle a third of the time, the tests waiting on children, databases and timers;
+// 2026-12-07).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +26,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { reportChecks, startChecks } from './background-checks.mjs';
 import { groupFiles } from './test-groups.mjs';
-import { durationKey, guessMs, orderFiles, readDurationsWithSeed, recordDurations } from './test-order.mjs';
+import { durationKey, orderFiles, readDurationsWithSeed, recordDurations, weighMs } from './test-order.mjs';
 import { warmCache } from './ts-loader/warm.mjs';
 
 const args = process.argv.slice(2);
@@ -59,9 +60,8 @@ const { paths: units, members } =
     ? { paths: files, members: {} }
     : groupFiles(files, groupsDir, { durations });
 // a group weighs what its members do (recorded one by one: a group's make-up changes with the durations)
-const weigh = (f) => durations[durationKey(f)] ?? guessMs(f);
 for (const [unit, list] of Object.entries(members))
-  durations[durationKey(unit)] = list.reduce((sum, f) => sum + weigh(f), 0);
+  durations[durationKey(unit)] = list.reduce((sum, f) => sum + weighMs(f, durations), 0);
 const ordered = orderFiles(units, durations);
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -89,7 +89,7 @@ const background = withChecks
 // The TypeScript hooks by their file URL (a child started in a temporary folder resolves it too).
 const sourceOptions = `--conditions=source --import="${new URL('./ts-loader/register.mjs', import.meta.url).href}"`;
 const timing = mkdtempSync(join(tmpdir(), 'sward-test-durations-'));
-const concurrency = Number(process.env.SWARD_TEST_CONCURRENCY ?? 3);
+const concurrency = Number(process.env.SWARD_TEST_CONCURRENCY);
 const res = await new Promise((resolve) => {
   const child = spawn(
     process.execPath,

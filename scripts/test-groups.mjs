@@ -12,7 +12,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { durationKey, guessMs } from './test-order.mjs';
+import { weighMs } from './test-order.mjs';
 
 const UNIT = /^packages\/([^/]+)\/src\//;
 
@@ -56,11 +56,9 @@ export function groupFiles(files, dir, { perGroup = 20, endToEndMs = 60_000, dur
         list.filter((_, i) => i % count === g),
       );
   }
-  const weigh = (f) => {
-    const known = durations[durationKey(f)];
-    return typeof known === 'number' && known >= 0 ? known : guessMs(f);
-  };
-  const weighed = endToEnd.map((file) => ({ file, ms: weigh(file) })).sort((a, b) => b.ms - a.ms);
+  const weighed = endToEnd
+    .map((file) => ({ file, ms: weighMs(file, durations) }))
+    .sort((a, b) => b.ms - a.ms);
   const long = weighed.filter((w) => w.ms >= endToEndMs);
   paths.push(...long.map((w) => w.file));
   const rest = weighed.filter((w) => w.ms < endToEndMs);

@@ -21,21 +21,24 @@ export function guessMs(file) {
 export const durationKey = (file) =>
   file.replaceAll('\\', '/').replace(/test-groups\/[^/]+\//, 'test-groups/');
 
+/** What `file` weighs for order and packing: its recorded duration, or `guess`'s when it was never timed. */
+export function weighMs(file, durations, guess = guessMs) {
+  const known = durations[durationKey(file)];
+  return typeof known === 'number' && known >= 0 ? known : guess(file);
+}
+
 /**
  * `files` (paths relative to the repository) ordered longest first; ties keep their given order. A file
  * never timed is guessed by `guess` (a group: the sum of its members' guesses).
  */
 export function orderFiles(files, durations, guess = guessMs) {
   return files
-    .map((file, i) => {
-      const known = durations[durationKey(file)];
-      return {
-        file,
-        i,
-        ms: typeof known === 'number' && known >= 0 ? known : guess(file),
-        unknown: typeof known !== 'number',
-      };
-    })
+    .map((file, i) => ({
+      file,
+      i,
+      ms: weighMs(file, durations, guess),
+      unknown: typeof durations[durationKey(file)] !== 'number',
+    }))
     .sort((a, b) => b.ms - a.ms || Number(b.unknown) - Number(a.unknown) || a.i - b.i)
     .map((f) => f.file);
 }

@@ -246,7 +246,7 @@ for (const backend of backends().filter((b) => b.name === 'postgres'))
            VALUES (?, ?, 'http://a.test', 'page', 1, 'queued', NULL, ?, ?)`,
           [job.id, `http://a.test/${i}`, now, now],
         );
-      // (the seed is queued too: 41 URLs) each client is a backend of its own: its changes land in rows of its own
+      // 41 queued URLs with the seed; each client below is a backend of its own, so its changes land in rows of its own
       const client = async () => {
         const c = new pg.Client({ connectionString: location });
         await c.connect();

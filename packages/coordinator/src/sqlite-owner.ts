@@ -18,8 +18,6 @@ export interface SqliteOwnership {
   release(): void;
 }
 
-/** A PostgreSQL connection URL (coordinators on one share it), not a SQLite file. */
-
 /** SQLite's answer to a lock another connection holds. */
 const isBusy = (e: unknown) => (e as { code?: string } | null)?.code?.startsWith('SQLITE_BUSY') === true;
 

@@ -126,7 +126,8 @@ export class Store {
 }
 
 /**
- * `postgres://…` or `postgresql://…` (any case: isPostgresUrl) opens PostgreSQL; anything else is a SQLite file path (or :memory:).
+ * `postgres://…` or `postgresql://…` (in any case: isPostgresUrl) opens PostgreSQL; anything else is a SQLite
+ * file path (or :memory:).
  * `parts`: the features' schemas; the coordinator's `openStore` (open-store.ts) passes all of them.
  * `sqlite`: the SQLite driver's options (page cache and mmap sizes, a checkpoint thread); PostgreSQL ignores them.
  */
