@@ -8,10 +8,12 @@
 //   undici+linkedom the same loop that also parses each HTML page with linkedom and resolves its links
 //                   (what Sward's ingest does per page: the fairer baseline)
 //   crawlee         Crawlee's CheerioCrawler from the same seed, enqueueLinks same-hostname
+//   relay           the undici loop whose every page is hashed, signed and sent in batches to a second process
+//                   that verifies it (support-relay.ts): the CPU floor of any fetchers-and-coordinator design
 // Each system runs in its own child process (this script with --child), so its peak RSS is its own;
 // the site runs in the parent. Rounds repeat the whole set so every ratio compares runs of one round.
 // Usage: node --import tsx bench/crawl-bench.ts [--pages 2000] [--nodes 4] [--concurrency 16]
-//          [--rounds 2] [--keep: leave the runs' folders for study] [--systems sward-procs,sward,undici,undici-linkedom,crawlee,sward-base]
+//          [--rounds 2] [--keep: leave the runs' folders for study] [--systems sward-procs,sward,undici,undici-linkedom,relay,crawlee,sward-base]
 //          [--base-bin PATH/packages/cli/bin/sward.js: sward-base runs another tree's compiled CLI, e.g. main's] [--profile DIR] [--json FILE]
 //          [--latency-ms 20: the site waits this long before every response, as issue #14's site did]
 //          [--node-flags "--cpu-prof --cpu-prof-dir=DIR": V8/Node flags for every `sward node` process]
@@ -45,12 +47,21 @@ import {
   swardCrawlArgs,
 } from './support-proc.js';
 import { otherThreads, procMemory, procPss, threadRoles } from './support-proc-tree.js';
+import { relayRun } from './support-relay.js';
 import { type CpuSample, type MemorySample, type WatchMode, watchTree } from './support-tree-watch.js';
 
 const SCRIPT = fileURLToPath(import.meta.url);
 const args = process.argv.slice(2);
 
-const SYSTEMS = ['sward', 'sward-procs', 'sward-base', 'undici', 'undici-linkedom', 'crawlee'] as const;
+const SYSTEMS = [
+  'sward',
+  'sward-procs',
+  'sward-base',
+  'undici',
+  'undici-linkedom',
+  'relay',
+  'crawlee',
+] as const;
 type System = (typeof SYSTEMS)[number];
 const ALL: System[] = ['sward-procs', 'undici', 'undici-linkedom', 'crawlee'];
 
@@ -253,6 +264,7 @@ function report(
     ['sward', 'crawlee'],
     ['sward-procs', 'undici'],
     ['sward-procs', 'undici-linkedom'],
+    ['relay', 'undici'],
     ['sward-procs', 'crawlee'],
     ['sward-base', 'undici'],
     ['sward-base', 'crawlee'],
@@ -314,12 +326,19 @@ async function child(system: System): Promise<void> {
             )
         : system === 'crawlee'
           ? () => crawleeRun(site, concurrency, work)
-          : () =>
-              undiciRun(
-                (JSON.parse(readFileSync(urlsFile, 'utf8')) as string[]).map((p) => site + p),
-                concurrency,
-                system === 'undici-linkedom',
-              );
+          : system === 'relay'
+            ? () =>
+                // its peak RSS columns are the fetcher's alone (the receiver is not sampled): read its CPU
+                relayRun(
+                  (JSON.parse(readFileSync(urlsFile, 'utf8')) as string[]).map((p) => site + p),
+                  concurrency,
+                ) as Promise<Timed>
+            : () =>
+                undiciRun(
+                  (JSON.parse(readFileSync(urlsFile, 'utf8')) as string[]).map((p) => site + p),
+                  concurrency,
+                  system === 'undici-linkedom',
+                );
   const r = await run();
   rss?.stop();
   clearInterval(pssSampler);
