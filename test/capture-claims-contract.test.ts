@@ -4,6 +4,7 @@ import { CoordinatorError, type Store, schedulerFor } from '@sward/coordinator';
 import { generateIdentity, type Identity } from '@sward/core';
 import type { Ingest } from '../packages/coordinator/src/ingest/ingest.js';
 import { defaultSpotCheckConfig } from '../packages/coordinator/src/spot-check/index.js';
+import { jobWaits } from '../packages/coordinator/src/store/job-waits.js';
 import { backends } from './support/backends.js';
 import { captureUpload } from './support/capture-maker.js';
 import { ingestStack } from './support/ingest-stack.js';
@@ -28,15 +29,56 @@ for (const backend of backends()) {
       return { store, ingest, spotChecks, node };
     };
 
-    /** Answers the origin's robots.txt (allow all) and tdmrep.json (none), then the seed with its links. */
-    const crawlTo = async (store: Store, ingest: Ingest, n: Identity, seedBody: string) => {
-      const [r] = await schedulerFor(store).claim(n.id, 1);
-      await ingest.acceptCapture(
-        n.id,
-        captureUpload(n, r as never, { body: '', headers: { 'content-type': 'text/plain' } }),
+    const policyLease = async (store: Store, n: Identity, kind: 'robots' | 'tdmrep' | 'rsl') => {
+      const [l] = await schedulerFor(store).claim(n.id, 1);
+      assert.equal(l?.kind, kind, `${kind} lease for ${n.id.slice(0, 6)}`);
+      return l as NonNullable<typeof l>;
+    };
+    /** robots.txt for every agent with these rules, as a node uploads it. */
+    const robotsFile = (rules: string) => ({
+      body: `User-agent: *\n${rules}\n`,
+      headers: { 'content-type': 'text/plain' },
+    });
+    const hostState = (store: Store) =>
+      store.db.get<{ robots_state: string; tdmrep_state: string; tdmrep: string | null }>(
+        "SELECT robots_state, tdmrep_state, tdmrep FROM hosts WHERE origin = 'http://a.test'",
       );
-      const [t] = await schedulerFor(store).claim(n.id, 1);
-      await ingest.acceptCapture(n.id, captureUpload(n, t as never, { status: 404, body: '' }));
+
+    /** Whether the origin's `kind` file has an answer that stands. */
+    const answered = async (store: Store, kind: 'robots' | 'tdmrep' | 'rsl') => {
+      if (kind === 'rsl') {
+        const r = await store.db.get<{ n: number }>(
+          "SELECT count(*) AS n FROM policy_docs WHERE kind = 'rsl'",
+        );
+        return Number(r?.n) > 0;
+      }
+      const h = await hostState(store);
+      return (kind === 'robots' ? h?.robots_state : h?.tdmrep_state) !== 'unknown';
+    };
+    /** The nodes in turn fetch the origin's `kind` file and get the same answer, until it stands. */
+    const agree = async (
+      store: Store,
+      ingest: Ingest,
+      kind: 'robots' | 'tdmrep' | 'rsl',
+      upload: Parameters<typeof captureUpload>[2],
+      ...nodes: Identity[]
+    ) => {
+      for (const n of nodes) {
+        if (await answered(store, kind)) break;
+        const l = await policyLease(store, n, kind);
+        await ingest.acceptCapture(n.id, captureUpload(n, l as never, upload));
+      }
+      assert.ok(await answered(store, kind), `${kind} stands`);
+    };
+    /**
+     * The origin's robots.txt (allow all) and tdmrep.json (none), answered alike by `nodes` in turn (one operator's
+     * word is confirmed by another's), then the seed with its links, fetched by the first.
+     */
+    const crawlTo = async (store: Store, ingest: Ingest, nodes: Identity[], seedBody: string) => {
+      const plain = { body: '', headers: { 'content-type': 'text/plain' } };
+      await agree(store, ingest, 'robots', plain, ...nodes);
+      await agree(store, ingest, 'tdmrep', { status: 404, body: '' }, ...nodes);
+      const n = nodes[0] as Identity;
       const [s] = await schedulerFor(store).claim(n.id, 1);
       assert.equal(s?.url, 'http://a.test/');
       await ingest.acceptCapture(n.id, captureUpload(n, s as never, { body: seedBody }));
@@ -65,7 +107,12 @@ for (const backend of backends()) {
       const liar = await node('mallory');
       const other = await node('alice');
       await newJob(store);
-      await crawlTo(store, ingest, liar, '<a href="/a/0">0</a><a href="/a/1">1</a><a href="/a/2">2</a>');
+      await crawlTo(
+        store,
+        ingest,
+        [liar, other],
+        '<a href="/a/0">0</a><a href="/a/1">1</a><a href="/a/2">2</a>',
+      );
       const forgeries = [
         // no redirect at all
         [],
@@ -114,7 +161,7 @@ for (const backend of backends()) {
       const honest = await node('alice');
       const [bob, carol] = [await node('bob'), await node('carol')];
       const job = await newJob(store);
-      await crawlTo(store, ingest, honest, '<a href="/a/0">0</a><a href="/a/150">150</a>');
+      await crawlTo(store, ingest, [honest, bob], '<a href="/a/0">0</a><a href="/a/150">150</a>');
       const l0 = await claimOne(store, liar);
       assert.equal(l0.url, 'http://a.test/a/0');
       // a well-formed chain the site never sent: /a/0 -> 301 -> /a/150, with forged text
@@ -198,7 +245,7 @@ for (const backend of backends()) {
       const honest = await node('alice');
       const job = await newJob(store);
       // the seed links /a/150 first: the honest node stores it before the liar answers /a/0
-      await crawlTo(store, ingest, honest, '<a href="/a/150">150</a><a href="/a/0">0</a>');
+      await crawlTo(store, ingest, [honest, liar], '<a href="/a/150">150</a><a href="/a/0">0</a>');
       const l150 = await claimOne(store, honest);
       assert.equal(l150.url, 'http://a.test/a/150');
       const real = await ingest.acceptCapture(
@@ -233,7 +280,7 @@ for (const backend of backends()) {
       const a = await node('alice');
       const b = await node('bob');
       const job = await newJob(store);
-      await crawlTo(store, ingest, a, '<a href="/a/0">0</a><a href="/a/150">150</a>');
+      await crawlTo(store, ingest, [a, b], '<a href="/a/0">0</a><a href="/a/150">150</a>');
       const l0 = await claimOne(store, a);
       await ingest.acceptCapture(
         a.id,
@@ -259,21 +306,6 @@ for (const backend of backends()) {
       await store.close();
     });
 
-    const policyLease = async (store: Store, n: Identity, kind: 'robots' | 'tdmrep') => {
-      const [l] = await schedulerFor(store).claim(n.id, 1);
-      assert.equal(l?.kind, kind, `${kind} lease for ${n.id.slice(0, 6)}`);
-      return l as NonNullable<typeof l>;
-    };
-    /** robots.txt for every agent with these rules, as a node uploads it. */
-    const robotsFile = (rules: string) => ({
-      body: `User-agent: *\n${rules}\n`,
-      headers: { 'content-type': 'text/plain' },
-    });
-    const hostState = (store: Store) =>
-      store.db.get<{ robots_state: string; tdmrep_state: string; tdmrep: string | null }>(
-        "SELECT robots_state, tdmrep_state, tdmrep FROM hosts WHERE origin = 'http://a.test'",
-      );
-
     test("one node's 503, forged Disallow: / or failure on robots.txt does not close a site: another operator's node is asked", async () => {
       const { store, ingest, node } = await setup();
       const liar = await node('mallory');
@@ -294,14 +326,18 @@ for (const backend of backends()) {
         [],
         'nor a second node of the same operator',
       );
-      // the honest operator's node fetches the real robots.txt: the site stays open
+      // the honest operator's node fetches the real robots.txt: the two disagree, and a third operator's node,
+      // agreeing with the honest one, keeps the site open
+      const bob = await node('bob');
+      const allow = { body: 'User-agent: *\nAllow: /\n', headers: { 'content-type': 'text/plain' } };
       const r2 = await policyLease(store, honest, 'robots');
-      await ingest.acceptCapture(
-        honest.id,
-        captureUpload(honest, r2 as never, {
-          body: 'User-agent: *\nAllow: /\n',
-          headers: { 'content-type': 'text/plain' },
-        }),
+      const disputed = await ingest.acceptCapture(honest.id, captureUpload(honest, r2 as never, allow));
+      assert.equal(disputed.reason, 'awaiting_confirmation');
+      assert.equal((await hostState(store))?.robots_state, 'unknown');
+      const r3 = await policyLease(store, bob, 'robots');
+      assert.equal(
+        (await ingest.acceptCapture(bob.id, captureUpload(bob, r3 as never, allow))).reason,
+        'robots',
       );
       assert.equal((await hostState(store))?.robots_state, 'fetched');
       const t = await policyLease(store, honest, 'tdmrep');
@@ -316,6 +352,9 @@ for (const backend of backends()) {
       assert.equal((await hostState(store))?.tdmrep_state, 'unknown');
       const t2 = await policyLease(store, liar, 'tdmrep');
       await ingest.acceptCapture(liar.id, captureUpload(liar, t2 as never, { status: 404, body: '' }));
+      assert.equal((await hostState(store))?.tdmrep_state, 'unknown', 'two operators disagree');
+      const t3 = await policyLease(store, bob, 'tdmrep');
+      await ingest.acceptCapture(bob.id, captureUpload(bob, t3 as never, { status: 404, body: '' }));
       const h = await hostState(store);
       assert.deepEqual([h?.tdmrep_state, h?.tdmrep], ['fetched', null], 'no reservation');
       const [page] = await schedulerFor(store).claim(honest.id, 1);
@@ -357,8 +396,7 @@ for (const backend of backends()) {
       );
       assert.equal(second.reason, 'robots');
       assert.equal((await hostState(store))?.robots_state, 'fetched');
-      const t = await policyLease(store, c, 'tdmrep');
-      await ingest.acceptCapture(c.id, captureUpload(c, t as never, { status: 404, body: '' }));
+      await agree(store, ingest, 'tdmrep', { status: 404, body: '' }, c, b);
       assert.deepEqual(await schedulerFor(store).claim(c.id, 1), []);
       assert.equal((await store.frontier.progress(job.id)).skippedByReason.robots, 1);
       await store.close();
@@ -423,15 +461,10 @@ for (const backend of backends()) {
       assert.deepEqual([first.outcome, first.reason], ['policy', 'awaiting_confirmation']);
       assert.equal((await hostState(store))?.robots_state, 'unknown');
       assert.deepEqual(await schedulerFor(store).claim(liarsTwin.id, 1), [], 'not its own operator again');
-      // the real robots.txt, from another operator, keeps the site open: its pages are crawled
-      const r2 = await policyLease(store, honest, 'robots');
-      const real = await ingest.acceptCapture(
-        honest.id,
-        captureUpload(honest, r2 as never, robotsFile('Allow: /')),
-      );
-      assert.equal(real.reason, 'robots');
-      const t = await policyLease(store, honest, 'tdmrep');
-      await ingest.acceptCapture(honest.id, captureUpload(honest, t as never, { status: 404, body: '' }));
+      // the real robots.txt, from two other operators, keeps the site open: its pages are crawled
+      const bob = await node('bob');
+      await agree(store, ingest, 'robots', robotsFile('Allow: /'), honest, bob);
+      await agree(store, ingest, 'tdmrep', { status: 404, body: '' }, honest, bob);
       const [page] = await schedulerFor(store).claim(honest.id, 1);
       assert.equal(page?.url, 'http://a.test/', 'the site is crawled');
       assert.equal((await store.frontier.progress(job.id)).skippedByReason.crawl_delay_too_long, undefined);
@@ -514,6 +547,232 @@ for (const backend of backends()) {
       await ingest.acceptCapture(only.id, captureUpload(only, t as never, { status: 404, body: '' }));
       assert.deepEqual(await schedulerFor(store).claim(only.id, 1), []);
       assert.equal((await store.frontier.progress(job.id)).skippedByReason.robots_unavailable, 1);
+      await store.close();
+    });
+
+    // The attacker's side of opening: one operator's node claiming a site said nothing (a 404, a failure) while the
+    // site opted out. Such an answer waits for a node of another operator as a closing one does.
+    const LICENCE = 'http://a.test/license.xml';
+    const NO_TRAIN = `<?xml version="1.0" encoding="UTF-8"?>
+<rsl xmlns="https://rslstandard.org/rsl">
+  <content url="/"><license><prohibits type="usage">ai-train</prohibits></license></content>
+</rsl>
+`;
+    const RESERVED = {
+      body: JSON.stringify([{ location: '/', 'tdm-reservation': 1 }]),
+      headers: { 'content-type': 'application/json' },
+    } as const;
+    const failure = (
+      l: { leaseId: string; jobId: string; url: string },
+      code: 'TIMEOUT' | 'BLOCKED_ADDRESS',
+    ) => ({
+      leaseId: l.leaseId,
+      jobId: l.jobId,
+      url: l.url,
+      code,
+      message: code === 'TIMEOUT' ? 'timed out' : 'refusing loopback address 127.0.0.1',
+    });
+    /** Every node's claim gives it nothing of the origin. */
+    const nothingFor = async (store: Store, ...nodes: Identity[]) => {
+      for (const n of nodes)
+        assert.deepEqual(await schedulerFor(store).claim(n.id, 1), [], `nothing for ${n.id.slice(0, 6)}`);
+    };
+
+    test("one node's 404 for a robots.txt that disallows SwardBot opens nothing: another operator's fetch decides", async () => {
+      const { store, ingest, node } = await setup();
+      const liar = await node('mallory');
+      const liarsTwin = await node('mallory');
+      const honest = await node('alice');
+      const job = await newJob(store);
+      const r = await policyLease(store, liar, 'robots');
+      const lie = await ingest.acceptCapture(
+        liar.id,
+        captureUpload(liar, r as never, { status: 404, body: '' }),
+      );
+      assert.deepEqual([lie.outcome, lie.reason], ['policy', 'awaiting_confirmation']);
+      assert.equal((await hostState(store))?.robots_state, 'unknown');
+      await nothingFor(store, liar, liarsTwin);
+      // the job says what it waits for
+      const [w] = await jobWaits(store.db, job.id, store.frontier.config, Date.now());
+      assert.equal(w?.reason, 'unconfirmed');
+      assert.match(
+        w?.message ?? '',
+        /answered "robots\.txt answered 404", which would open the site; a node of another operator must confirm it/,
+      );
+      // the honest operator's node reads the real robots.txt: the two disagree, so still nothing is leased
+      const r2 = await policyLease(store, honest, 'robots');
+      const real = await ingest.acceptCapture(
+        honest.id,
+        captureUpload(honest, r2 as never, robotsFile('Disallow: /')),
+      );
+      assert.equal(real.reason, 'awaiting_confirmation');
+      await nothingFor(store, liar, liarsTwin, honest);
+      const [d] = await jobWaits(store.db, job.id, store.frontier.config, Date.now());
+      assert.match(d?.message ?? '', /disagree.*a node of a third operator decides/);
+      // a third operator's node reads it too: it agrees with the honest node, and the site is closed
+      const bob = await node('bob');
+      const r3 = await policyLease(store, bob, 'robots');
+      const third = await ingest.acceptCapture(
+        bob.id,
+        captureUpload(bob, r3 as never, robotsFile('Disallow: /')),
+      );
+      assert.equal(third.reason, 'robots');
+      const h = await store.frontier.hostPolicy(store.db, 'http://a.test');
+      assert.match(h?.robotsTxt ?? '', /Disallow: \//);
+      const pages = await store.db.get<{ n: number }>(
+        "SELECT count(*) AS n FROM captures WHERE outcome = 'stored'",
+      );
+      assert.equal(Number(pages?.n), 0, 'no page was fetched');
+      await store.close();
+    });
+
+    test('two operators that disagree on robots.txt: past policyConfirmMs the more restrictive answer stands, never the other', async () => {
+      let now = Date.now();
+      const { store, ingest, node } = await setup({ clock: () => now, policyConfirmMs: 60_000 });
+      const liar = await node('mallory');
+      const honest = await node('alice');
+      await newJob(store);
+      const r = await policyLease(store, liar, 'robots');
+      await ingest.acceptCapture(liar.id, captureUpload(liar, r as never, { status: 404, body: '' }));
+      const r2 = await policyLease(store, honest, 'robots');
+      await ingest.acceptCapture(honest.id, captureUpload(honest, r2 as never, robotsFile('Disallow: /')));
+      now += 60_000;
+      // the liar's answer, the less restrictive, can no longer win: it is not given the file again
+      await nothingFor(store, liar);
+      const r3 = await policyLease(store, honest, 'robots');
+      const stands = await ingest.acceptCapture(
+        honest.id,
+        captureUpload(honest, r3 as never, robotsFile('Disallow: /')),
+      );
+      assert.equal(stands.reason, 'robots');
+      assert.match(
+        (await store.frontier.hostPolicy(store.db, 'http://a.test'))?.robotsTxt ?? '',
+        /Disallow: \//,
+      );
+      await store.close();
+    });
+
+    test("one node's 404 or failure on a tdmrep.json that reserves TDM rights opens nothing; its BLOCKED_ADDRESS is handed back", async () => {
+      const { store, ingest, node } = await setup();
+      const liar = await node('mallory');
+      const honest = await node('alice');
+      const bob = await node('bob');
+      const job = await newJob(store);
+      await agree(store, ingest, 'robots', robotsFile('Allow: /'), honest, liar);
+      // the liar's own guard: no verdict, and it is not asked again
+      const t0 = await policyLease(store, liar, 'tdmrep');
+      assert.equal(
+        (await ingest.acceptFailure(liar.id, failure(t0, 'BLOCKED_ADDRESS'))).outcome,
+        'handed_back',
+      );
+      assert.equal((await hostState(store))?.tdmrep_state, 'unknown');
+      // a failure report from a node of another operator is one word toward "none", not the answer
+      const t1 = await policyLease(store, bob, 'tdmrep');
+      assert.equal(
+        (await ingest.acceptFailure(bob.id, failure(t1, 'TIMEOUT'))).outcome,
+        'awaiting_confirmation',
+      );
+      assert.equal((await hostState(store))?.tdmrep_state, 'unknown');
+      await nothingFor(store, bob);
+      // the honest node reads the reservation: it disagrees with "none", still nothing is leased
+      const t2 = await policyLease(store, honest, 'tdmrep');
+      const real = await ingest.acceptCapture(honest.id, captureUpload(honest, t2 as never, RESERVED));
+      assert.equal(real.reason, 'awaiting_confirmation');
+      await nothingFor(store, bob, honest);
+      assert.equal((await hostState(store))?.tdmrep_state, 'unknown');
+      // a third operator agrees with the honest node: the reservation stands and the page is skipped for train
+      const carol = await node('carol');
+      const t3 = await policyLease(store, carol, 'tdmrep');
+      assert.equal(
+        (await ingest.acceptCapture(carol.id, captureUpload(carol, t3 as never, RESERVED))).reason,
+        'tdmrep',
+      );
+      assert.ok((await hostState(store))?.tdmrep, 'the reservation is kept');
+      await nothingFor(store, carol);
+      assert.equal((await store.frontier.progress(job.id)).skippedByReason.tdmrep, 1);
+      await store.close();
+    });
+
+    test("one node's 404 claim on tdmrep.json waits for another operator's node", async () => {
+      const { store, ingest, node } = await setup();
+      const liar = await node('mallory');
+      const liarsTwin = await node('mallory');
+      const honest = await node('alice');
+      await newJob(store);
+      await agree(store, ingest, 'robots', robotsFile('Allow: /'), honest, liar);
+      const t = await policyLease(store, liar, 'tdmrep');
+      const lie = await ingest.acceptCapture(
+        liar.id,
+        captureUpload(liar, t as never, { status: 404, body: '' }),
+      );
+      assert.equal(lie.reason, 'awaiting_confirmation');
+      assert.equal((await hostState(store))?.tdmrep_state, 'unknown');
+      await nothingFor(store, liar, liarsTwin);
+      // another operator's node finds the same: no reservation, and the site is crawled
+      const t2 = await policyLease(store, honest, 'tdmrep');
+      const same = await ingest.acceptCapture(
+        honest.id,
+        captureUpload(honest, t2 as never, { status: 404, body: '' }),
+      );
+      assert.equal(same.reason, 'tdmrep');
+      const [page] = await schedulerFor(store).claim(liar.id, 1);
+      assert.equal(page?.url, 'http://a.test/');
+      await store.close();
+    });
+
+    test("one node's failure or 404 on the RSL licence robots.txt names opens nothing: the licence another operator reads decides", async () => {
+      const { store, ingest, node } = await setup();
+      const liar = await node('mallory');
+      const honest = await node('alice');
+      const bob = await node('bob');
+      const job = await newJob(store);
+      await agree(store, ingest, 'robots', robotsFile(`Allow: /\nLicense: ${LICENCE}`), honest, liar);
+      await agree(store, ingest, 'tdmrep', { status: 404, body: '' }, honest, liar);
+      const l0 = await policyLease(store, liar, 'rsl');
+      assert.equal(l0.url, LICENCE);
+      assert.equal(
+        (await ingest.acceptFailure(liar.id, failure(l0, 'TIMEOUT'))).outcome,
+        'awaiting_confirmation',
+      );
+      assert.equal(await answered(store, 'rsl'), false, 'no licence recorded as none');
+      await nothingFor(store, liar);
+      // the honest node reads the licence, which prohibits training: two words that disagree, nothing leased
+      const l1 = await policyLease(store, honest, 'rsl');
+      const rsl = { body: NO_TRAIN, headers: { 'content-type': 'application/rsl+xml' } } as const;
+      assert.equal(
+        (await ingest.acceptCapture(honest.id, captureUpload(honest, l1 as never, rsl))).reason,
+        'awaiting_confirmation',
+      );
+      await nothingFor(store, liar, honest);
+      // a third operator reads the same licence: it stands, and the page is refused for train
+      const l2 = await policyLease(store, bob, 'rsl');
+      assert.equal((await ingest.acceptCapture(bob.id, captureUpload(bob, l2 as never, rsl))).reason, 'rsl');
+      await nothingFor(store, bob);
+      assert.equal((await store.frontier.progress(job.id)).skippedByReason['rsl:prohibits ai-train'], 1);
+      await store.close();
+    });
+
+    test('a network of one operator opens a site at once: no other active operator could confirm it', async () => {
+      const { store, ingest, node } = await setup();
+      const only = await node('solo');
+      const twin = await node('solo');
+      // a node of another operator that is revoked, and one not seen for an hour, could confirm nothing
+      const gone = await node('bob');
+      await store.auth.revokeNode(gone.id);
+      const away = await node('carol');
+      await store.db.run('UPDATE nodes SET last_seen = ? WHERE id = ?', [Date.now() - 3600_000, away.id]);
+      const job = await newJob(store);
+      const r = await policyLease(store, only, 'robots');
+      assert.equal(
+        (await ingest.acceptCapture(only.id, captureUpload(only, r as never, { status: 404, body: '' })))
+          .reason,
+        'robots',
+      );
+      const t = await policyLease(store, twin, 'tdmrep');
+      assert.equal((await ingest.acceptFailure(twin.id, failure(t, 'TIMEOUT'))).outcome, 'failed');
+      const [page] = await schedulerFor(store).claim(only.id, 1);
+      assert.equal(page?.url, 'http://a.test/');
+      assert.equal((await store.frontier.progress(job.id)).skipped, 0);
       await store.close();
     });
   });

@@ -3,6 +3,7 @@ import { after, describe, test } from 'node:test';
 import { openStore } from '@sward/coordinator';
 import { REFUSED_ADDRESS } from '../packages/coordinator/src/store/frontier-store.js';
 import { JobWaitsCache, jobWaits } from '../packages/coordinator/src/store/job-waits.js';
+import { CLOSES, CLOSES_EFFECT } from '../packages/coordinator/src/store/policy-answers.js';
 import { backends } from './support/backends.js';
 
 // What GET /v1/jobs/:id `progress.waitingFor` says for each state of a site's robots.txt (the route's end to end
@@ -65,12 +66,16 @@ for (const backend of backends())
         store.frontier.awaitConfirmation(
           tx,
           row.id,
-          {
-            nodeId: 'n1'.padEnd(64, '0'),
-            operator: 'op1',
-            verdict: 'robots.txt answered 503, closing the origin',
-            at,
-          },
+          [
+            {
+              nodeId: 'n1'.padEnd(64, '0'),
+              operator: 'op1',
+              verdict: 'robots.txt answered 503, closing the origin',
+              at,
+              effect: CLOSES_EFFECT,
+              rank: CLOSES,
+            },
+          ],
           now,
         ),
       );

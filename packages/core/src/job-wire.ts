@@ -17,7 +17,7 @@ export const pageUsageSchema = z.object({ train: decision, input: decision, inde
 
 /**
  * What a job's queued pages on one site wait for before any of them may be leased: the site's robots.txt
- * (RFC 9309), read first and, when its answer would close the site, confirmed by a node of another operator.
+ * (RFC 9309), read first and, where other operators' nodes are active, confirmed by a node of another operator.
  */
 export const jobWaitSchema = z.object({
   origin: z.string(),
@@ -26,8 +26,9 @@ export const jobWaitSchema = z.object({
   pages: z.number().int(),
   /**
    * `not_fetched`: no node has fetched it yet; `fetching`: a node has it now; `unconfirmed`: a node's answer
-   * would close the site (robots.txt unreachable, 5xx, disallowing everything), and waits for a node of another
-   * operator to confirm it, or for `until`; `refused`: a node refused it by its operator's rules, another may not.
+   * (opening the site, or closing it: robots.txt unreachable, 5xx, disallowing everything) waits for a node of
+   * another operator to confirm it, or operators' answers disagree and wait for another operator's node, or for
+   * `until`; `refused`: a node refused it by its operator's rules, another may not.
    */
   reason: z.enum(['not_fetched', 'fetching', 'unconfirmed', 'refused']),
   /** One line for people, naming the site, the answer and what would end the wait. */

@@ -26,6 +26,15 @@ import type { NodeStanding } from '../store/auth-store.js';
 import type { NewCapture } from '../store/capture-store.js';
 import { crawlDelayTooLong, REFUSED_ADDRESS } from '../store/frontier-store.js';
 import { CANCELLED_REASON } from '../store/job-cancel.js';
+import {
+  CLOSES,
+  CLOSES_EFFECT,
+  lastJoined,
+  NONE,
+  otherOperatorActive,
+  type PendingAnswer,
+  TEXT,
+} from '../store/policy-answers.js';
 import type { SqlExecutor } from '../store/sql-driver.js';
 import type { Store } from '../store/store.js';
 import type { CaptureRow, Job, LeaseRow } from '../store/types.js';
@@ -686,12 +695,13 @@ export class Ingest {
         detail: null,
       };
       if (l.kind === 'rsl') {
-        // An RSL licence decides pages of the origin, never closes it: recorded as answered.
+        // An RSL licence decides pages of the origin, never closes it: recorded as answered once confirmed.
         const ok = c.status >= 200 && c.status < 300;
-        await frontier.setLicence(tx, l.origin, ok ? body.subarray(0, RSL_MAX).toString('utf8') : null, {
-          ...source,
-          detail: ok ? null : `licence answered ${c.status}`,
-        });
+        const xml = ok ? body.subarray(0, RSL_MAX).toString('utf8') : null;
+        const answer = textAnswer(xml, `licence answered ${c.status}`);
+        if (!(await this.confirmsAnswer(tx, l, c.nodeId, answer, now)))
+          return this.awaitingCapture(tx, l, c, captureId, signed, now);
+        await frontier.setLicence(tx, l.origin, xml, { ...source, detail: ok ? null : answer.verdict });
         await frontier.settle(tx, l.id, 'stored', null, null, captureId);
         await captures.insert(tx, newCapture(l, c, captureId, signed, 'policy', l.kind, c.finalUrl));
         await frontier.releaseHost(tx, l.origin, now);
@@ -715,14 +725,12 @@ export class Ingest {
       const said = `${l.kind === 'robots' ? 'robots.txt' : 'tdmrep.json'} answered ${c.status}${
         tooSlow ? ` with Crawl-delay: ${(verdict?.crawlDelayMs ?? 0) / 1000} s` : ''
       }`;
-      if (closes && !(await this.confirmsClosing(tx, l, c.nodeId, `${said}, closing the origin`, now))) {
-        await captures.insert(
-          tx,
-          newCapture(l, c, captureId, signed, 'policy', 'awaiting_confirmation', c.finalUrl),
-        );
-        await frontier.releaseHost(tx, l.origin, now);
-        return { captureId, outcome: 'policy', reason: 'awaiting_confirmation' };
-      }
+      // Whether it opens or closes the origin, one node's answer waits for another operator's (confirmsAnswer).
+      const answer = closes
+        ? { verdict: `${said}, closing the origin`, effect: CLOSES_EFFECT, rank: CLOSES }
+        : textAnswer(text === null ? null : `${robots ?? ''}\n${text}`, said);
+      if (!(await this.confirmsAnswer(tx, l, c.nodeId, answer, now)))
+        return this.awaitingCapture(tx, l, c, captureId, signed, now);
       if (robots) await frontier.setRobots(tx, l.origin, robots, text, source);
       else await frontier.setTdmRep(tx, l.origin, text, source);
       await frontier.settle(tx, l.id, 'stored', null, null, captureId);
@@ -732,24 +740,65 @@ export class Ingest {
     });
   }
 
+  /** A policy answer not applied yet: its capture is kept (reason awaiting_confirmation), the origin freed. */
+  private async awaitingCapture(
+    tx: SqlExecutor,
+    l: LeaseRow,
+    c: Capture,
+    captureId: string,
+    signed: string,
+    now: number,
+  ): Promise<IngestResult> {
+    await this.store.captures.insert(
+      tx,
+      newCapture(l, c, captureId, signed, 'policy', 'awaiting_confirmation', c.finalUrl),
+    );
+    await this.store.frontier.releaseHost(tx, l.origin, now);
+    return { captureId, outcome: 'policy', reason: 'awaiting_confirmation' };
+  }
+
   /**
-   * Whether a policy answer that would close an origin may be applied: it confirms an earlier closing answer
-   * from a node of another operator (or one no other operator answered within policyConfirmMs). Otherwise the
-   * file goes back for another operator's node, and the first closing answer is remembered.
+   * Whether a policy answer (robots.txt, tdmrep.json, an RSL licence; a capture or a failure report) may be
+   * applied now. One node's word neither opens nor closes an origin; the rule, against a liar:
+   * - an answer with the same effect as another operator's waiting answer is confirmed, and applied;
+   * - where operators disagree, neither is applied: the file goes to a node of an operator that has not
+   *   answered, whose answer joins the one it agrees with (a third operator decides);
+   * - when no operator's node joined for policyConfirmMs, an answer at least as restrictive as every waiting one
+   *   stands (a closing answer, as before: a lone operator's second word; in a dispute of two operators, the
+   *   more restrictive: a site is never opened on a disputed word, and a liar's "open" never wins);
+   * - an answer that does not close stands at once when no other operator answered and no node of another
+   *   operator is active (a network of one operator opens a site at once, as it always did).
+   * Otherwise the answer is remembered (one per operator) and the file goes back to the queue.
    */
-  private async confirmsClosing(
+  private async confirmsAnswer(
     tx: SqlExecutor,
     lease: LeaseRow,
     nodeId: string,
-    verdict: string,
+    answer: Pick<PendingAnswer, 'verdict' | 'effect' | 'rank'>,
     now: number,
   ): Promise<boolean> {
     const { frontier } = this.store;
     const operator = await frontier.operatorOf(tx, nodeId);
-    const earlier = await frontier.closingAnswerOf(tx, lease.id);
-    if (earlier && (earlier.operator !== operator || now - earlier.at >= frontier.config.policyConfirmMs))
+    const pending = await frontier.pendingAnswersOf(tx, lease.id);
+    const others = pending.filter((p) => p.operator !== operator);
+    if (others.some((p) => p.effect === answer.effect)) return true;
+    if (
+      pending.length > 0 &&
+      now - lastJoined(pending) >= frontier.config.policyConfirmMs &&
+      pending.every((p) => answer.rank >= p.rank)
+    )
       return true;
-    await frontier.awaitConfirmation(tx, lease.id, earlier ?? { nodeId, operator, verdict, at: now }, now);
+    if (answer.rank < CLOSES && others.length === 0) {
+      const since = Date.now() - Math.max(frontier.config.nodeTimeoutMs, 60_000);
+      if (!(await otherOperatorActive(tx, [operator], since))) return true;
+    }
+    const mine = pending.find((p) => p.operator === operator);
+    await frontier.awaitConfirmation(
+      tx,
+      lease.id,
+      [...others, { nodeId, operator, ...answer, at: mine?.at ?? now }].sort((a, b) => a.at - b.at),
+      now,
+    );
     return false;
   }
 
@@ -840,6 +889,7 @@ export class Ingest {
       // A spot check's capture was fetched: one checker's failure (whatever its code) is no end of the check, or
       // one checker (broken, or a liar's) ends it not run on its word. Another node tries, maxAttempts in all.
       const check = lease.kind === 'spotcheck';
+      const policyFile = lease.kind === 'robots' || lease.kind === 'tdmrep' || lease.kind === 'rsl';
       const source = {
         url: lease.url,
         captureId: null,
@@ -851,15 +901,17 @@ export class Ingest {
       if (f.code === 'DOMAIN_DENIED' || f.code === 'CAP_REACHED' || f.code === 'INACTIVE_HOURS') {
         await frontier.handBack(tx, lease.id, sessionNodeId, now);
         outcome = 'handed_back';
-      } else if (lease.kind === 'robots' && f.code === 'BLOCKED_ADDRESS') {
+      } else if (policyFile && f.code === 'BLOCKED_ADDRESS') {
         // The node's own guard refused the site's address (private, loopback, metadata): nothing the site
         // answered, so no verdict and no first word toward one; the file waits for a node that may fetch it.
         await frontier.handBack(tx, lease.id, sessionNodeId, now, REFUSED_ADDRESS);
         outcome = 'handed_back';
       } else if (
-        lease.kind === 'robots' &&
-        !(await this.confirmsClosing(tx, lease, sessionNodeId, `${f.code}: ${f.message.slice(0, 200)}`, now))
+        policyFile &&
+        !(await this.confirmsAnswer(tx, lease, sessionNodeId, failureAnswer(lease.kind, f), now))
       ) {
+        // robots.txt unreachable closes the origin (RFC 9309); tdmrep.json or a licence unreachable reads as
+        // none: either way one node's failure waits for another operator's word
         outcome = 'awaiting_confirmation';
       } else if (lease.kind === 'robots') {
         // RFC 9309 §2.3.1.4: an unreachable robots.txt means complete disallow.
@@ -894,7 +946,7 @@ export class Ingest {
         if (job?.collectionId)
           await this.collections.onFailure(tx, job.collectionId, lease, f.code.toLowerCase(), f.message);
       }
-      // a lease that closed (anything but a robots.txt failure awaiting another node's word) drops its terms row
+      // a lease that closed (anything but a policy file's failure awaiting another node's word) drops its terms row
       if (outcome !== 'awaiting_confirmation') await this.creatorTerms?.leaseClosed(tx, f.leaseId);
       await frontier.releaseHost(tx, lease.origin, now);
       // a failure report takes no job row before: finishIfDone takes it (an extraction round may close the job)
@@ -902,6 +954,22 @@ export class Ingest {
       return { outcome };
     });
   }
+}
+
+/** A policy answer that does not close the origin: a text the site serves (its effect, by hash), or none. */
+function textAnswer(
+  text: string | null,
+  verdict: string,
+): Pick<PendingAnswer, 'verdict' | 'effect' | 'rank'> {
+  return text === null
+    ? { verdict, effect: 'none', rank: NONE }
+    : { verdict, effect: `text:${sha256Hex(Buffer.from(text, 'utf8'))}`, rank: TEXT };
+}
+
+/** A policy file no HTTP answer came for: robots.txt closes the origin, tdmrep.json or a licence reads as none. */
+function failureAnswer(kind: string, f: FailureReport): Pick<PendingAnswer, 'verdict' | 'effect' | 'rank'> {
+  const verdict = `${f.code}: ${f.message.slice(0, 200)}`;
+  return kind === 'robots' ? { verdict, effect: CLOSES_EFFECT, rank: CLOSES } : textAnswer(null, verdict);
 }
 
 /** Whether a capture was fetched at its final URL itself rather than reached through a redirect it reports. */

@@ -21,6 +21,7 @@ import {
   type ReadyHost,
   refusedByNode,
 } from '../store/frontier-store.js';
+import { mayAnswer, type PendingAnswer, parsePendingAnswers } from '../store/policy-answers.js';
 import { latestLicences, TDMREP_FILE_SKIP } from '../store/policy-docs.js';
 import { DAY_MS, type QuotaStore, windowStart } from '../store/quota-store.js';
 import type { SqlDriver, SqlExecutor } from '../store/sql-driver.js';
@@ -370,15 +371,19 @@ export class LeaseScheduler {
       licenceUrl ?? (kind === 'robots' ? `${origin}/robots.txt` : `${origin}/.well-known/tdmrep.json`);
     const row = await this.frontier.policyFileRow(tx, origin, kind, url, now);
     if (!row || row.state === 'leased') return [];
-    // A node that refused the file by its own rules is not asked again; one whose answer would close the
-    // origin waits for a node of another operator to confirm it (policyConfirmMs, then anyone).
+    // A node that refused the file by its own rules is not asked again; one whose operator answered waits for
+    // a node of another operator to confirm it (store/policy-answers.ts: policyConfirmMs, then the most restrictive).
     if (row.avoidNode === nodeId && refusedByNode(row.reason)) return [];
-    const pending = row.closing;
-    if (pending && now - pending.at < this.config.policyConfirmMs) {
-      if (pending.operator === (await this.frontier.operatorOf(tx, nodeId))) return [];
-    }
+    if (!(await this.mayAnswer(tx, row.pending, nodeId, now))) return [];
     // A policy file answered before (stale now) is fetched again: requeue its row.
     return [await this.lease(tx, row.id, POLICY_JOB, url, kind, nodeId, now)];
+  }
+
+  /** Whether `nodeId` may fetch a policy file with these answers waiting (policy-answers.ts mayAnswer). */
+  private async mayAnswer(tx: SqlExecutor, pending: readonly PendingAnswer[], nodeId: string, now: number) {
+    if (pending.length === 0) return true;
+    const operator = await this.frontier.operatorOf(tx, nodeId);
+    return mayAnswer(pending, operator, now, this.config.policyConfirmMs);
   }
 
   private async leasePages(
@@ -476,7 +481,8 @@ export class LeaseScheduler {
           }
           // An RSL licence a page named: read before the origin's pages (queued at depth -1, so first).
           if (kind === 'rsl') {
-            out.push(await this.lease(tx, id, POLICY_JOB, url, 'rsl', nodeId, now));
+            if (await this.mayAnswer(tx, parsePendingAnswers(detail), nodeId, now))
+              out.push(await this.lease(tx, id, POLICY_JOB, url, 'rsl', nodeId, now));
             continue;
           }
           if (kind === 'spotcheck') {

@@ -7,6 +7,7 @@ import { JobCounts } from './job-counts.js';
 import { handBackNodeLeases, KEEP_TASK, silentLeaseHolders } from './lease-handback.js';
 import { inChunks, marks, valuesList } from './multi-row.js';
 import { PaymentStore, splitPaymentOptions } from './payment-store.js';
+import { type PendingAnswer, parsePendingAnswers, pendingDetail } from './policy-answers.js';
 import { insertPolicyDoc, type PolicySource } from './policy-docs.js';
 import { type SqlDriver, type SqlExecutor, skipLockedClause } from './sql-driver.js';
 import type { HostPolicy, Job, JobProgress, LeaseRow, SchedulerConfig, UrlKind } from './types.js';
@@ -28,25 +29,6 @@ export const REFUSED_ADDRESS = 'address_refused_by_node';
 
 /** Whether a queued URL's reason says a node refused it by its own rules (and that node is not asked again). */
 export const refusedByNode = (reason: string | null) => reason === REFUSED || reason === REFUSED_ADDRESS;
-
-/** A policy answer that would close an origin, waiting for another operator's node to confirm it. */
-export interface ClosingAnswer {
-  nodeId: string;
-  operator: string;
-  /** What the answer said, e.g. "robots.txt answered 503" or "CONNECT: refused". */
-  verdict: string;
-  at: number;
-}
-
-export function parseClosingAnswer(detail: string | null): ClosingAnswer | null {
-  if (!detail?.startsWith('{"closing"')) return null;
-  try {
-    const c = (JSON.parse(detail) as { closing?: ClosingAnswer }).closing;
-    return c && typeof c.operator === 'string' && typeof c.at === 'number' ? c : null;
-  } catch {
-    return null;
-  }
-}
 
 /** Who a job belongs to: its tenant, and the key that created it (none for a collection's refresh). */
 export interface JobOwner {
@@ -384,7 +366,7 @@ export class FrontierStore {
           state: row.state,
           reason: row.reason,
           avoidNode: row.avoid_node,
-          closing: parseClosingAnswer(row.detail),
+          pending: parsePendingAnswers(row.detail),
         }
       : undefined;
   }
@@ -647,26 +629,31 @@ export class FrontierStore {
   }
 
   /**
-   * The closing answer an operator gave earlier for this policy file and no other operator confirmed yet,
-   * or null. An answer confirms it when it comes from another operator, or after policyConfirmMs.
+   * The answers operators gave earlier for this policy file that no other operator confirmed yet (one per
+   * operator, oldest first): an answer confirms one with the same effect from another operator (policy-answers.ts).
    */
-  async closingAnswerOf(tx: SqlExecutor, id: number): Promise<ClosingAnswer | null> {
+  async pendingAnswersOf(tx: SqlExecutor, id: number): Promise<PendingAnswer[]> {
     const r = await tx.get<{ detail: string | null }>('SELECT detail FROM urls WHERE id = ?', [id]);
-    return parseClosingAnswer(r?.detail ?? null);
+    return parsePendingAnswers(r?.detail ?? null);
   }
 
-  /** Puts a policy file back for a node of another operator, remembering the answer that would close the origin. */
-  async awaitConfirmation(tx: SqlExecutor, id: number, answer: ClosingAnswer, now: number): Promise<void> {
+  /** Puts a policy file back for a node of another operator, remembering the answers that wait for one. */
+  async awaitConfirmation(
+    tx: SqlExecutor,
+    id: number,
+    answers: readonly PendingAnswer[],
+    now: number,
+  ): Promise<void> {
     await tx.run(
       `UPDATE urls SET state = 'queued', reason = 'awaiting_confirmation', detail = ?, lease_id = NULL,
          leased_to = NULL, lease_deadline = NULL, avoid_node = NULL, not_before = ?, updated_at = ? WHERE id = ?`,
-      [JSON.stringify({ closing: answer }), now, now, id],
+      [pendingDetail(answers), now, now, id],
     );
   }
 
   /**
    * Puts a URL back for a different node without counting an attempt (the node refused it by policy). Its
-   * detail stays: a closing answer another node gave before still waits for its confirmation.
+   * detail stays: answers other nodes gave before still wait for their confirmation.
    */
   async handBack(
     tx: SqlExecutor,

@@ -1,5 +1,6 @@
 import type { JobWait } from '@sward/core';
-import { POLICY_JOB, parseClosingAnswer, REFUSED, REFUSED_ADDRESS } from './frontier-store.js';
+import { POLICY_JOB, REFUSED, REFUSED_ADDRESS } from './frontier-store.js';
+import { CLOSES, lastJoined, type PendingAnswer, parsePendingAnswers } from './policy-answers.js';
 import type { SqlExecutor } from './sql-driver.js';
 import type { SchedulerConfig } from './types.js';
 
@@ -41,7 +42,8 @@ export class JobWaitsCache {
 /**
  * The sites whose queued pages of `jobId` wait for their robots.txt, and why, so that a job showing only
  * `queued 1` says what it waits for: no node has fetched robots.txt yet, a node has it now, a node's answer
- * would close the site and waits for a node of another operator (up to policyConfirmMs, 10 min), or a node
+ * (opening the site or closing it) waits for a node of another operator (up to policyConfirmMs, 10 min), or
+ * operators' answers disagree and wait for another operator's node to decide, or a node
  * refused it by its operator's rules (or its address as private, which a node with --allow-private fetches).
  * A site whose robots.txt was read (and is not being read again) is not named. Read by GET /v1/jobs/:id through
  * JobWaitsCache, beside FrontierStore.progress; one statement, and one more when a site waits for its first
@@ -77,21 +79,16 @@ export async function jobWaits(
   for (const r of rows) {
     const base = { origin: r.origin, file: 'robots.txt' as const, pages: Number(r.n) };
     const about = `waiting for robots.txt of ${r.origin}`;
-    const closing = r.reason === 'awaiting_confirmation' ? parseClosingAnswer(r.detail) : null;
+    const pending = r.reason === 'awaiting_confirmation' ? parsePendingAnswers(r.detail) : [];
     if (r.state === 'leased') {
       out.push({ ...base, reason: 'fetching', message: `${about}: a node is fetching it` });
-    } else if (closing) {
-      const until = closing.at + config.policyConfirmMs;
-      // Past `until`, any node may fetch it again, and an answer that closes the site stands.
-      const when =
-        until > now
-          ? `a node of another operator must confirm it, else it stands at ${new Date(until).toISOString()} (in ${Math.ceil((until - now) / 60_000)} min)`
-          : 'no node of another operator confirmed it in time: the next answer stands';
+    } else if (pending.length) {
+      const until = lastJoined(pending) + config.policyConfirmMs;
       out.push({
         ...base,
         reason: 'unconfirmed',
         until,
-        message: `${about}: node ${closing.nodeId.slice(0, 12)}… answered "${closing.verdict}", which would close the site; ${when}`,
+        message: `${about}: ${unconfirmed(pending, until, now)}`,
       });
     } else if (r.reason === REFUSED_ADDRESS) {
       // A node kept from private addresses (its default) refuses a loopback or LAN site: say what helps.
@@ -116,6 +113,27 @@ export async function jobWaits(
     }
   }
   return out;
+}
+
+/** What answers waiting for another operator's node say, and what happens when none comes. */
+function unconfirmed(pending: readonly PendingAnswer[], until: number, now: number): string {
+  const said = (a: PendingAnswer) => `node ${a.nodeId.slice(0, 12)}… answered "${a.verdict}"`;
+  const at = `at ${new Date(until).toISOString()} (in ${Math.ceil((until - now) / 60_000)} min)`;
+  const [a] = pending;
+  if (pending.length === 1 && a) {
+    // Past `until`, any node may fetch it again, and an answer at least as restrictive stands.
+    const when =
+      until > now
+        ? `a node of another operator must confirm it, else it stands ${at}`
+        : 'no node of another operator confirmed it in time: the next answer stands';
+    return `${said(a)}, which would ${a.rank === CLOSES ? 'close' : 'open'} the site; ${when}`;
+  }
+  const who = pending.length === 2 ? 'a third operator' : 'another operator';
+  const when =
+    until > now
+      ? `a node of ${who} decides, else the most restrictive answer stands ${at}`
+      : `no node of ${who} came in time: the most restrictive answer stands when fetched again`;
+  return `nodes of ${pending.length} operators disagree (${pending.map(said).join('; ')}); ${when}`;
 }
 
 async function anyNodeSeen(db: SqlExecutor, since: number): Promise<boolean> {

@@ -1,0 +1,85 @@
+import type { SqlExecutor } from './sql-driver.js';
+
+/**
+ * A policy file's answer (robots.txt, tdmrep.json, an RSL licence) waiting for a node of another operator to
+ * confirm it, one per operator that answered. Whether it opens or closes the origin, one node's word is never the
+ * site's: a node that lies "404" (no opt-out) would make every node crawl a site that opted out, one that lies
+ * "503" would shut a site.
+ */
+export interface PendingAnswer {
+  nodeId: string;
+  operator: string;
+  /** What the answer said, e.g. "robots.txt answered 503, closing the origin" or "TIMEOUT: …". */
+  verdict: string;
+  /** When this operator first answered (a later answer of the same operator does not move it). */
+  at: number;
+  /** What applying it would set: two operators' answers with the same effect confirm each other. */
+  effect: string;
+  /** How restrictive: CLOSES (the whole origin), TEXT (a policy text: limits, reserves or licenses), NONE. */
+  rank: number;
+}
+
+/** PendingAnswer.rank: a policy file that says nothing (absent, or no answer: read as absence). */
+export const NONE = 0;
+/** PendingAnswer.rank: a policy text that the site serves (robots.txt rules, a TDM reservation, a licence). */
+export const TEXT = 1;
+/** PendingAnswer.rank: an answer that closes the whole origin (effect CLOSES_EFFECT). */
+export const CLOSES = 2;
+export const CLOSES_EFFECT = 'closes';
+
+/**
+ * The answers waiting on a policy file's row (its `detail`), oldest first. Reads the older form too, one closing
+ * answer (`{"closing": …}`), which rows written before opening answers waited may still hold.
+ */
+export function parsePendingAnswers(detail: string | null): PendingAnswer[] {
+  if (!detail?.startsWith('{"closing"') && !detail?.startsWith('{"pending"')) return [];
+  try {
+    const d = JSON.parse(detail) as { closing?: PendingAnswer; pending?: PendingAnswer[] };
+    const list = d.pending ?? (d.closing ? [{ ...d.closing, effect: CLOSES_EFFECT, rank: CLOSES }] : []);
+    return list.filter((a) => a && typeof a.operator === 'string' && typeof a.at === 'number');
+  } catch {
+    return [];
+  }
+}
+
+export const pendingDetail = (answers: readonly PendingAnswer[]) => JSON.stringify({ pending: answers });
+
+/** When the last operator joined the answers waiting: policyConfirmMs counts from there. */
+export const lastJoined = (answers: readonly PendingAnswer[]) => Math.max(...answers.map((a) => a.at));
+
+/**
+ * Whether a node of `operator` may be given a policy file with these answers waiting: a node of an operator that
+ * answered is not, within policyConfirmMs of the last operator joining (its word is in already); past it, only
+ * when its own answer is at least as restrictive as every other operator's (a less restrictive one can no longer
+ * win, so asking it again would only hold the file from the node whose answer stands).
+ */
+export function mayAnswer(
+  answers: readonly PendingAnswer[],
+  operator: string,
+  now: number,
+  confirmMs: number,
+): boolean {
+  const mine = answers.find((a) => a.operator === operator);
+  if (!mine) return true;
+  if (now - lastJoined(answers) < confirmMs) return false;
+  return answers.every((a) => a.operator === operator || mine.rank >= a.rank);
+}
+
+/**
+ * Whether a node of an operator other than `operators` is active: not revoked, and heard from (a session, a
+ * claim, a heartbeat: nodes.last_seen, on the wall clock) within max(nodeTimeoutMs, one minute), as a job's wait
+ * reads "a node was seen". A node without an operator is its own operator.
+ */
+export async function otherOperatorActive(
+  tx: SqlExecutor,
+  operators: readonly string[],
+  since: number,
+): Promise<boolean> {
+  const r = await tx.get<{ id: string }>(
+    `SELECT id FROM nodes WHERE revoked_at IS NULL AND last_seen >= ?
+       AND (CASE WHEN operator IS NULL OR operator = '' THEN id ELSE operator END) NOT IN (${operators.map(() => '?').join(', ')})
+     LIMIT 1`,
+    [since, ...operators],
+  );
+  return r !== undefined;
+}
