@@ -24,6 +24,8 @@ for (const backend of backends()) {
       const node = async (operator: string) => {
         const n = generateIdentity();
         await store.auth.upsertNode({ id: n.id, operator });
+        // logged in: a node of another operator that could confirm a policy answer
+        await store.auth.createSession(n.id);
         return n;
       };
       return { store, ingest, spotChecks, node };
@@ -756,11 +758,13 @@ for (const backend of backends()) {
       const { store, ingest, node } = await setup();
       const only = await node('solo');
       const twin = await node('solo');
-      // a node of another operator that is revoked, and one not seen for an hour, could confirm nothing
+      // nodes of other operators that are revoked, not seen for an hour or logged out could confirm nothing
       const gone = await node('bob');
       await store.auth.revokeNode(gone.id);
       const away = await node('carol');
       await store.db.run('UPDATE nodes SET last_seen = ? WHERE id = ?', [Date.now() - 3600_000, away.id]);
+      const stopped = await node('dave');
+      await store.db.run('DELETE FROM sessions WHERE node_id = ?', [stopped.id]);
       const job = await newJob(store);
       const r = await policyLease(store, only, 'robots');
       assert.equal(

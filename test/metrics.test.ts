@@ -78,8 +78,11 @@ test('captures by outcome, refusals by code, leases, queue depth per running job
     code: 'CONNECT',
     message: 'refused',
   });
-  // a closing answer waits for another operator's node: bob's answers the rest
-  await work(co, other.node, other.token, '<a href="/a">a</a><a href="/b">b</a>');
+  // a closing answer waits for another operator's node; bob's and carol's, agreeing, answer the rest (each
+  // policy answer waits for the other's word: they take turns)
+  const third = await nodeSession(co, 'carol');
+  for (let i = 0; i < 4; i++)
+    for (const n of [other, third]) await work(co, n.node, n.token, '<a href="/a">a</a><a href="/b">b</a>');
   const r = await call('GET', '/metrics', scraper);
   assert.equal(r.status, 200, r.text);
   assert.match(r.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);

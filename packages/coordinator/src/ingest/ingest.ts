@@ -729,8 +729,17 @@ export class Ingest {
       const answer = closes
         ? { verdict: `${said}, closing the origin`, effect: CLOSES_EFFECT, rank: CLOSES }
         : textAnswer(text === null ? null : `${robots ?? ''}\n${text}`, said);
+      // (the Crawl-delay it read is kept before the next request, the confirming fetch included)
       if (!(await this.confirmsAnswer(tx, l, c.nodeId, answer, now)))
-        return this.awaitingCapture(tx, l, c, captureId, signed, now);
+        return this.awaitingCapture(
+          tx,
+          l,
+          c,
+          captureId,
+          signed,
+          now,
+          tooSlow ? 0 : (verdict?.crawlDelayMs ?? 0),
+        );
       if (robots) await frontier.setRobots(tx, l.origin, robots, text, source);
       else await frontier.setTdmRep(tx, l.origin, text, source);
       await frontier.settle(tx, l.id, 'stored', null, null, captureId);
@@ -740,7 +749,10 @@ export class Ingest {
     });
   }
 
-  /** A policy answer not applied yet: its capture is kept (reason awaiting_confirmation), the origin freed. */
+  /**
+   * A policy answer not applied yet: its capture is kept (reason awaiting_confirmation), the origin freed after
+   * the robots.txt Crawl-delay it read, if any (within --max-crawl-delay).
+   */
   private async awaitingCapture(
     tx: SqlExecutor,
     l: LeaseRow,
@@ -748,12 +760,13 @@ export class Ingest {
     captureId: string,
     signed: string,
     now: number,
+    crawlDelayMs = 0,
   ): Promise<IngestResult> {
     await this.store.captures.insert(
       tx,
       newCapture(l, c, captureId, signed, 'policy', 'awaiting_confirmation', c.finalUrl),
     );
-    await this.store.frontier.releaseHost(tx, l.origin, now);
+    await this.store.frontier.releaseHost(tx, l.origin, now, crawlDelayMs);
     return { captureId, outcome: 'policy', reason: 'awaiting_confirmation' };
   }
 

@@ -716,10 +716,10 @@ export class FrontierStore {
    * path can forget the delay. An origin whose Crawl-delay is too long gets no more requests but its
    * robots.txt once per policyTtlMs, so its queued URLs are skipped at once rather than after the delay.
    */
-  async releaseHost(tx: SqlExecutor, origin: string, now: number): Promise<void> {
+  async releaseHost(tx: SqlExecutor, origin: string, now: number, atLeastMs = 0): Promise<void> {
     let delayMs = 0;
     if (this.config.politeness) {
-      delayMs = this.delayAfterAnswer(await this.hostPolicy(tx, origin));
+      delayMs = Math.max(this.delayAfterAnswer(await this.hostPolicy(tx, origin)), atLeastMs);
     }
     await tx.run('UPDATE hosts SET busy_until = 0, next_at = ? WHERE origin = ?', [now + delayMs, origin]);
   }

@@ -66,9 +66,10 @@ export function mayAnswer(
 }
 
 /**
- * Whether a node of an operator other than `operators` is active: not revoked, and heard from (a session, a
- * claim, a heartbeat: nodes.last_seen, on the wall clock) within max(nodeTimeoutMs, one minute), as a job's wait
- * reads "a node was seen". A node without an operator is its own operator.
+ * Whether a node of an operator other than `operators` is active: not revoked, logged in (a session not expired:
+ * a node that stopped logged out) and heard from (nodes.last_seen, on the wall clock) since `since`
+ * (max(nodeTimeoutMs, one minute) ago, as a job's wait reads "a node was seen"). A node without an operator is
+ * its own operator.
  */
 export async function otherOperatorActive(
   tx: SqlExecutor,
@@ -76,10 +77,11 @@ export async function otherOperatorActive(
   since: number,
 ): Promise<boolean> {
   const r = await tx.get<{ id: string }>(
-    `SELECT id FROM nodes WHERE revoked_at IS NULL AND last_seen >= ?
-       AND (CASE WHEN operator IS NULL OR operator = '' THEN id ELSE operator END) NOT IN (${operators.map(() => '?').join(', ')})
+    `SELECT n.id FROM nodes n WHERE n.revoked_at IS NULL AND n.last_seen >= ?
+       AND (CASE WHEN n.operator IS NULL OR n.operator = '' THEN n.id ELSE n.operator END) NOT IN (${operators.map(() => '?').join(', ')})
+       AND EXISTS (SELECT 1 FROM sessions s WHERE s.node_id = n.id AND s.expires_at >= ?)
      LIMIT 1`,
-    [since, ...operators],
+    [since, ...operators, Date.now()],
   );
   return r !== undefined;
 }

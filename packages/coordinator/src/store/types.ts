@@ -140,9 +140,10 @@ export interface SchedulerConfig {
    */
   maxCrawlDelayMs: number;
   /**
-   * A policy answer that would close an origin (robots.txt unreachable, 5xx, disallowing everything or asking
-   * a Crawl-delay over maxCrawlDelayMs; tdmrep.json reserving everything) waits this long for a node of another operator to confirm it; only
-   * when none came does a second answer from the same operator count.
+   * A policy answer (opening an origin or closing it: robots.txt unreachable, 5xx, disallowing everything or asking
+   * a Crawl-delay over maxCrawlDelayMs; tdmrep.json reserving everything) waits this long for a node of another
+   * operator to confirm it; only when none came does a second answer from the same operator count, or, where two
+   * operators disagree, the most restrictive (store/policy-answers.ts).
    */
   policyConfirmMs: number;
   /** The scheduler's clock: lease times and policy-file ages (tests move it to expire policies). */
