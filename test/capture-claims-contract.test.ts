@@ -386,8 +386,8 @@ for (const backend of backends()) {
       // two operators' nodes, both kept from private addresses, past the confirmation window: before, the second
       // confirmed the first and the site was closed as an unreachable robots.txt (RFC 9309 complete disallow)
       assert.equal((await blocked(a)).outcome, 'handed_back');
-      now += store.frontier.config.policyConfirmMs + 1;
       assert.deepEqual(await schedulerFor(store).claim(a.id, 1), [], 'the refusing node is not asked again');
+      now += store.frontier.config.policyConfirmMs + 1;
       assert.equal((await blocked(b)).outcome, 'handed_back');
       assert.equal((await hostState(store))?.robots_state, 'unknown');
       const row = await store.db.get<{ state: string; reason: string; detail: string | null }>(

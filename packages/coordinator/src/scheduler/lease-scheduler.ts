@@ -19,7 +19,6 @@ import {
   type FrontierStore,
   POLICY_JOB,
   type ReadyHost,
-  refusedByNode,
 } from '../store/frontier-store.js';
 import { latestLicences, TDMREP_FILE_SKIP } from '../store/policy-docs.js';
 import { DAY_MS, type QuotaStore, windowStart } from '../store/quota-store.js';
@@ -370,9 +369,16 @@ export class LeaseScheduler {
       licenceUrl ?? (kind === 'robots' ? `${origin}/robots.txt` : `${origin}/.well-known/tdmrep.json`);
     const row = await this.frontier.policyFileRow(tx, origin, kind, url, now);
     if (!row || row.state === 'leased') return [];
-    // A node that refused the file by its own rules is not asked again; one whose answer would close the
-    // origin waits for a node of another operator to confirm it (policyConfirmMs, then anyone).
-    if (row.avoidNode === nodeId && refusedByNode(row.reason)) return [];
+    // A node that refused the file by its own rules is not asked again while its refusal holds (refusalTtlMs:
+    // every node that refused it, so colluding nodes taking turns cannot keep an origin closed); one whose
+    // answer would close the origin waits for a node of another operator to confirm it (policyConfirmMs, then
+    // anyone).
+    if (
+      row.refusedUntil !== null &&
+      row.refusedUntil > now &&
+      (await this.frontier.refusedBy(tx, row.id, nodeId, now))
+    )
+      return [];
     const pending = row.closing;
     if (pending && now - pending.at < this.config.policyConfirmMs) {
       if (pending.operator === (await this.frontier.operatorOf(tx, nodeId))) return [];
