@@ -158,6 +158,34 @@ for (const backend of backends()) {
       await store.close();
     });
 
+    test('a lease a node let lapse goes back to it after one lease length: a network of one node still finishes its job', async () => {
+      const { store, ingest, node, job, claim, tick } = await setup();
+      const leaseMs = store.frontier.config.leaseMs;
+      const solo = await node('solo');
+      for (const kind of ['robots', 'tdmrep']) {
+        const l = await claim(solo);
+        assert.equal(l?.kind, kind);
+        await answer(ingest, solo, l as Lease);
+      }
+      const page = await claim(solo);
+      assert.equal(page?.url, 'http://a.test/');
+      // the node goes quiet past its deadline (a restart, a hung fetch): the next claim expires the lease
+      tick(leaseMs + 1);
+      assert.equal(await claim(solo), undefined, 'another node would have the first chance at it');
+      tick(leaseMs - 1);
+      assert.equal(await claim(solo), undefined, 'for one lease length');
+      tick(1);
+      const again = await claim(solo);
+      assert.equal(
+        again?.url,
+        'http://a.test/',
+        'then the only node gets it again (it was kept from it for good)',
+      );
+      await answer(ingest, solo, again as Lease);
+      assert.equal(await storedPages(store, job.id), 1);
+      await store.close();
+    });
+
     test('a network whose every node refused waits, then gets the URL again; the wait names the node refusing a private address', async () => {
       const { store, ingest, node, job, claim, refuse, ttl, tick } = await setup();
       const [a, b] = [await node('alice'), await node('bob')];

@@ -677,17 +677,28 @@ export class LeaseScheduler {
     const overdue = await this.frontier.overdueLeases(tx, now);
     if (overdue.length) this.events.expired?.(overdue.length);
     for (const r of overdue) {
-      // Another node can take it at once: the site did not fail, the node did.
-      await this.frontier.retryOrFail(
+      // Another node can take it at once: the site did not fail, the node did. The node that let it lapse is
+      // kept from it for one lease length, then may have it again: kept away for good (avoid_node, until another
+      // node took it), a network of one node never fetched it again and its job never ended.
+      const retry = await this.frontier.retryOrFail(
         tx,
         Number(r.id),
         Number(r.attempts) + 1,
         'lease_expired',
         'node missed the lease deadline',
         now,
-        r.leased_to,
+        null,
         false,
       );
+      if (retry === 'retry')
+        await this.frontier.keepAway(
+          tx,
+          Number(r.id),
+          r.leased_to,
+          now,
+          'lease_expired',
+          this.config.leaseMs,
+        );
       touched.add(r.job_id);
     }
     return overdue.filter((r) => r.leased_to === nodeId).length;

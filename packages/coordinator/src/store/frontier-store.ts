@@ -695,21 +695,41 @@ export class FrontierStore {
     now: number,
     reason: typeof REFUSED | typeof REFUSED_ADDRESS = REFUSED,
   ): Promise<void> {
-    const until = now + this.config.refusalTtlMs;
+    await this.keepAway(tx, id, nodeId, now, reason, this.config.refusalTtlMs);
+    await tx.run(
+      `UPDATE urls SET state = 'queued', reason = ?, lease_id = NULL, leased_to = NULL, lease_deadline = NULL,
+         not_before = ?, updated_at = ? WHERE id = ?`,
+      [reason, now + 1000, now, id],
+    );
+  }
+
+  /**
+   * Keeps `nodeId` from the URL row `id` for `forMs` (url_refusals, read by every claim while
+   * urls.refused_until has not passed): a refusal by its operator's rules (handBack), or a lease it let
+   * lapse. A shorter keep never cuts a longer one the node already has.
+   */
+  async keepAway(
+    tx: SqlExecutor,
+    id: number,
+    nodeId: string,
+    now: number,
+    reason: string,
+    forMs: number,
+  ): Promise<void> {
+    const until = now + forMs;
     // Refusals past their time are dropped here, every URL's: refusals are few, so the table holds little
     // more than those still in force (a URL stored since leaves none for long).
     await tx.run('DELETE FROM url_refusals WHERE expires_at <= ?', [now]);
     await tx.run(
       `INSERT INTO url_refusals (url_id, node_id, reason, refused_at, expires_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (url_id, node_id) DO UPDATE SET reason = excluded.reason, refused_at = excluded.refused_at,
-         expires_at = excluded.expires_at`,
+         expires_at = CASE WHEN url_refusals.expires_at > excluded.expires_at THEN url_refusals.expires_at
+           ELSE excluded.expires_at END`,
       [id, nodeId, reason, now, until],
     );
     await tx.run(
-      `UPDATE urls SET state = 'queued', reason = ?, lease_id = NULL, leased_to = NULL, lease_deadline = NULL,
-         not_before = ?, refused_until = CASE WHEN refused_until > ? THEN refused_until ELSE ? END, updated_at = ?
-       WHERE id = ?`,
-      [reason, now + 1000, until, until, now, id],
+      'UPDATE urls SET refused_until = CASE WHEN refused_until > ? THEN refused_until ELSE ? END WHERE id = ?',
+      [until, until, id],
     );
   }
 
