@@ -186,6 +186,40 @@ for (const backend of backends()) {
       await store.close();
     });
 
+    test('dropping expired refusals never waits for a transaction dropping the same ones (no deadlock with a capture batch)', {
+      skip: backend.name === 'sqlite' && 'SQLite has one writer: no two transactions overlap',
+    }, async () => {
+      const { store, tick } = await setup();
+      const t = store.frontier.config.clock();
+      await store.db.run(
+        'INSERT INTO url_refusals (url_id, node_id, reason, refused_at, expires_at) VALUES (1, ?, ?, ?, ?)',
+        ['gone', REFUSED, t - 10, t - 1],
+      );
+      tick(1);
+      await store.db.transaction(async (first) => {
+        // one hand-back is dropping the expired refusal and has not committed
+        await first.run('DELETE FROM url_refusals WHERE url_id = 1');
+        await store.db.transaction(async (second) => {
+          // a capture batch's claim expiring a lease in the meantime: it would wait on the row above
+          await second.run("SET LOCAL lock_timeout = '2s'");
+          await store.frontier.keepAway(
+            second,
+            2,
+            'late',
+            store.frontier.config.clock(),
+            'lease_expired',
+            1000,
+          );
+        });
+      });
+      const left = await store.db.all<{ url_id: unknown }>('SELECT url_id FROM url_refusals ORDER BY url_id');
+      assert.deepEqual(
+        left.map((r) => Number(r.url_id)),
+        [2],
+      );
+      await store.close();
+    });
+
     test('a network whose every node refused waits, then gets the URL again; the wait names the node refusing a private address', async () => {
       const { store, ingest, node, job, claim, refuse, ttl, tick } = await setup();
       const [a, b] = [await node('alice'), await node('bob')];

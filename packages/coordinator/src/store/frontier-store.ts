@@ -718,8 +718,14 @@ export class FrontierStore {
   ): Promise<void> {
     const until = now + forMs;
     // Refusals past their time are dropped here, every URL's: refusals are few, so the table holds little
-    // more than those still in force (a URL stored since leaves none for long).
-    await tx.run('DELETE FROM url_refusals WHERE expires_at <= ?', [now]);
+    // more than those still in force (a URL stored since leaves none for long). Rows another transaction is
+    // dropping are skipped, not waited for: this runs inside capture batches' claims, which hold hosts and
+    // leases a hand-back waiting on them could need (PostgreSQL would abort one of the two as a deadlock).
+    await tx.run(
+      `DELETE FROM url_refusals WHERE (url_id, node_id) IN (
+         SELECT url_id, node_id FROM url_refusals WHERE expires_at <= ?${this.skipLocked})`,
+      [now],
+    );
     await tx.run(
       `INSERT INTO url_refusals (url_id, node_id, reason, refused_at, expires_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (url_id, node_id) DO UPDATE SET reason = excluded.reason, refused_at = excluded.refused_at,
