@@ -157,6 +157,46 @@ for (const backend of backends()) {
       await store.close();
     });
 
+    test('a capture dated after it arrived is refused: a node cannot keep its page fresh for archive reuse', async () => {
+      const { store, ingest, node } = await setup();
+      const liar = await node('mallory');
+      const job = await newJob(store);
+      await crawlTo(store, ingest, [liar], '<a href="/a/0">0</a>');
+      const l = await claimOne(store, liar);
+      const inAYear = new Date(Date.now() + 365 * 86_400_000).toISOString();
+      const refused = (field: string) => (e: unknown) =>
+        e instanceof CoordinatorError && e.code === 'BAD_REQUEST' && e.message.includes(field);
+      // --max-age takes captures by their fetch time: one dated next year would count as fresh all year
+      await assert.rejects(
+        ingest.acceptCapture(
+          liar.id,
+          captureUpload(liar, l, { body: article(0), fetchStart: inAYear, fetchEnd: inAYear }),
+        ),
+        refused('fetchEnd'),
+      );
+      // a fetch that ends before it starts
+      await assert.rejects(
+        ingest.acceptCapture(
+          liar.id,
+          captureUpload(liar, l, {
+            body: article(0),
+            fetchStart: new Date().toISOString(),
+            fetchEnd: new Date(Date.now() - 60_000).toISOString(),
+          }),
+        ),
+        refused('fetchStart'),
+      );
+      assert.equal(await pageAt(store, job.id, l.url), undefined, 'nothing stored for the lease');
+      // a node whose clock runs a little ahead is not refused, and the lease is still its to answer
+      const ahead = new Date(Date.now() + 60_000).toISOString();
+      const ok = await ingest.acceptCapture(
+        liar.id,
+        captureUpload(liar, l, { body: article(0), fetchStart: ahead, fetchEnd: ahead }),
+      );
+      assert.equal(ok.outcome, 'stored');
+      await store.close();
+    });
+
     test("a node claiming /a/0 redirected to /a/150 cannot shadow the honest node's /a/150, and is caught", async () => {
       const { store, ingest, spotChecks, node } = await setup();
       const liar = await node('mallory');
@@ -426,8 +466,8 @@ for (const backend of backends()) {
       // two operators' nodes, both kept from private addresses, past the confirmation window: before, the second
       // confirmed the first and the site was closed as an unreachable robots.txt (RFC 9309 complete disallow)
       assert.equal((await blocked(a)).outcome, 'handed_back');
-      now += store.frontier.config.policyConfirmMs + 1;
       assert.deepEqual(await schedulerFor(store).claim(a.id, 1), [], 'the refusing node is not asked again');
+      now += store.frontier.config.policyConfirmMs + 1;
       assert.equal((await blocked(b)).outcome, 'handed_back');
       assert.equal((await hostState(store))?.robots_state, 'unknown');
       const row = await store.db.get<{ state: string; reason: string; detail: string | null }>(

@@ -19,6 +19,9 @@ export function captureUpload(
     headers?: Partial<Record<SignedHeader, string>>;
     finalUrl?: string;
     redirects?: RedirectHop[];
+    /** The fetch's times as the node signs them (default: now). */
+    fetchStart?: string;
+    fetchEnd?: string;
   },
 ) {
   const body = Buffer.isBuffer(res.body) ? res.body : Buffer.from(res.body ?? '<html><body>hi</body></html>');
@@ -34,8 +37,8 @@ export function captureUpload(
     headers: { 'content-type': 'text/html; charset=utf-8', ...res.headers },
     bodySha256: sha256Hex(body),
     bodyLength: body.length,
-    fetchStart: new Date().toISOString(),
-    fetchEnd: new Date().toISOString(),
+    fetchStart: res.fetchStart ?? new Date().toISOString(),
+    fetchEnd: res.fetchEnd ?? new Date().toISOString(),
     tlsCertSha256: null,
     ip: '127.0.0.1',
   };

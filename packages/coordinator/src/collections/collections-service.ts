@@ -197,13 +197,20 @@ export class Collections {
 
   /** Pausing stops new refreshes (one in flight finishes); resuming refreshes at once. */
   async setPaused(owner: string | null, id: string, paused: boolean): Promise<CollectionInfo> {
-    const c = await this.require(owner, id);
-    const options: CollectionOptions = { ...parseOptions(String(c.options)), paused };
-    const now = Date.now();
-    await this.db.run(
-      `UPDATE collections SET options = ?, updated_at = ?${paused ? '' : ', next_round_at = ?'} WHERE id = ?`,
-      paused ? [JSON.stringify(options), now, id] : [JSON.stringify(options), now, now, id],
-    );
+    // Compare-and-set on the options read, read again after a change meanwhile: a price change made between
+    // the read and the write is kept, not written over with the price read before it.
+    for (let attempt = 1; ; attempt++) {
+      const read = String((await this.require(owner, id)).options);
+      const options: CollectionOptions = { ...parseOptions(read), paused };
+      const now = Date.now();
+      const r = await this.db.run(
+        `UPDATE collections SET options = ?, updated_at = ?${paused ? '' : ', next_round_at = ?'} WHERE id = ? AND options = ?`,
+        paused ? [JSON.stringify(options), now, id, read] : [JSON.stringify(options), now, now, id, read],
+      );
+      if (r.changes) break;
+      if (attempt === 3)
+        throw new CoordinatorError('CONFLICT', `collection ${id} changed meanwhile; send the change again`);
+    }
     return this.get(owner, id);
   }
 

@@ -364,6 +364,7 @@ export class Ingest {
     if (checkNode) await this.requireActiveNode(c.nodeId);
     const lease = reads ? reads.leases.get(c.leaseId) : await this.store.frontier.getLease(c.leaseId);
     checkLease(lease, c.nodeId, c.leaseId, c.jobId, c.requestedUrl, this.now());
+    checkFetchTimes(c, this.now());
     const forged = redirectChainProblem(c);
     if (forged) await this.rejectForged(lease as LeaseRow, c, captureId, forged);
     try {
@@ -1056,6 +1057,26 @@ function checkLease(
     );
   if ((lease.leaseDeadline ?? 0) < now)
     throw new CoordinatorError('LEASE_EXPIRED', `lease ${leaseId} expired before the capture arrived`);
+}
+
+/** How far ahead of the coordinator's clock a node's may run: a fetch said to end later is refused. */
+const FETCH_CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * A capture's fetch times as the node signed them: the end no later than the coordinator received it (give or
+ * take FETCH_CLOCK_SKEW_MS), and not before the start. The end is the page's fetch time everywhere after
+ * (archive reuse's --max-age, freshness, dataset rows): a future one would keep a page "fresh" for as long.
+ */
+function checkFetchTimes(c: Capture, now: number): void {
+  const start = Date.parse(c.fetchStart);
+  const end = Date.parse(c.fetchEnd);
+  if (end > now + FETCH_CLOCK_SKEW_MS)
+    throw new CoordinatorError(
+      'BAD_REQUEST',
+      `fetchEnd ${c.fetchEnd} is after the capture arrived (${new Date(now).toISOString()}) by more than ${FETCH_CLOCK_SKEW_MS / 60_000} minutes: is this node's clock right?`,
+    );
+  if (start > end)
+    throw new CoordinatorError('BAD_REQUEST', `fetchStart ${c.fetchStart} is after fetchEnd ${c.fetchEnd}`);
 }
 
 /** The stored row of an accepted capture: what every ingest path records, whatever its outcome. */

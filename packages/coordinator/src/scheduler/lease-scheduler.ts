@@ -19,7 +19,6 @@ import {
   type FrontierStore,
   POLICY_JOB,
   type ReadyHost,
-  refusedByNode,
 } from '../store/frontier-store.js';
 import { mayAnswer, type PendingAnswer, parsePendingAnswers } from '../store/policy-answers.js';
 import { latestLicences, TDMREP_FILE_SKIP } from '../store/policy-docs.js';
@@ -371,9 +370,16 @@ export class LeaseScheduler {
       licenceUrl ?? (kind === 'robots' ? `${origin}/robots.txt` : `${origin}/.well-known/tdmrep.json`);
     const row = await this.frontier.policyFileRow(tx, origin, kind, url, now);
     if (!row || row.state === 'leased') return [];
-    // A node that refused the file by its own rules is not asked again; one whose operator answered waits for
-    // a node of another operator to confirm it (store/policy-answers.ts: policyConfirmMs, then the most restrictive).
-    if (row.avoidNode === nodeId && refusedByNode(row.reason)) return [];
+    // A node that refused the file by its own rules is not asked again while its refusal holds (refusalTtlMs:
+    // every node that refused it, so colluding nodes taking turns cannot keep an origin closed); one whose
+    // operator answered waits for a node of another operator to confirm it (store/policy-answers.ts:
+    // policyConfirmMs, then the most restrictive).
+    if (
+      row.refusedUntil !== null &&
+      row.refusedUntil > now &&
+      (await this.frontier.refusedBy(tx, row.id, nodeId, now))
+    )
+      return [];
     if (!(await this.mayAnswer(tx, row.pending, nodeId, now))) return [];
     // A policy file answered before (stale now) is fetched again: requeue its row.
     return [await this.lease(tx, row.id, POLICY_JOB, url, kind, nodeId, now)];
@@ -677,17 +683,28 @@ export class LeaseScheduler {
     const overdue = await this.frontier.overdueLeases(tx, now);
     if (overdue.length) this.events.expired?.(overdue.length);
     for (const r of overdue) {
-      // Another node can take it at once: the site did not fail, the node did.
-      await this.frontier.retryOrFail(
+      // Another node can take it at once: the site did not fail, the node did. The node that let it lapse is
+      // kept from it for one lease length, then may have it again: kept away for good (avoid_node, until another
+      // node took it), a network of one node never fetched it again and its job never ended.
+      const retry = await this.frontier.retryOrFail(
         tx,
         Number(r.id),
         Number(r.attempts) + 1,
         'lease_expired',
         'node missed the lease deadline',
         now,
-        r.leased_to,
+        null,
         false,
       );
+      if (retry === 'retry')
+        await this.frontier.keepAway(
+          tx,
+          Number(r.id),
+          r.leased_to,
+          now,
+          'lease_expired',
+          this.config.leaseMs,
+        );
       touched.add(r.job_id);
     }
     return overdue.filter((r) => r.leased_to === nodeId).length;

@@ -27,8 +27,14 @@ export const REFUSED = 'refused_by_node';
  */
 export const REFUSED_ADDRESS = 'address_refused_by_node';
 
-/** Whether a queued URL's reason says a node refused it by its own rules (and that node is not asked again). */
-export const refusedByNode = (reason: string | null) => reason === REFUSED || reason === REFUSED_ADDRESS;
+/**
+ * The part of a WHERE on `urls` that keeps out a URL `nodeId` refused within refusalTtlMs (url_refusals); its
+ * parameters are refusalParams(nodeId, now). A URL never refused, or not lately (refused_until), is decided on
+ * its own row: the correlated NOT EXISTS runs only for URLs refused within the time.
+ */
+const NOT_REFUSED_BY = `(urls.refused_until IS NULL OR urls.refused_until <= ? OR NOT EXISTS (
+  SELECT 1 FROM url_refusals r WHERE r.url_id = urls.id AND r.node_id = ? AND r.expires_at > ?))`;
+const refusalParams = (nodeId: string, now: number) => [now, nodeId, now];
 
 /** Who a job belongs to: its tenant, and the key that created it (none for a collection's refresh). */
 export interface JobOwner {
@@ -355,9 +361,9 @@ export class FrontierStore {
       state: string;
       reason: string | null;
       detail: string | null;
-      avoid_node: string | null;
+      refused_until: unknown;
     }>(
-      `SELECT id, state, reason, detail, avoid_node FROM urls WHERE job_id = ? AND kind = ? AND url = ?${this.skipLocked}`,
+      `SELECT id, state, reason, detail, refused_until FROM urls WHERE job_id = ? AND kind = ? AND url = ?${this.skipLocked}`,
       [POLICY_JOB, kind, url],
     );
     return row
@@ -365,10 +371,20 @@ export class FrontierStore {
           id: Number(row.id),
           state: row.state,
           reason: row.reason,
-          avoidNode: row.avoid_node,
+          /** The latest end of a node's refusal of it (epoch ms; see refusedBy), null: never refused. */
+          refusedUntil: row.refused_until == null ? null : Number(row.refused_until),
           pending: parsePendingAnswers(row.detail),
         }
       : undefined;
+  }
+
+  /** Whether `nodeId` refused the URL row `id` by its operator's rules within refusalTtlMs (handBack). */
+  async refusedBy(tx: SqlExecutor, id: number, nodeId: string, now: number): Promise<boolean> {
+    const r = await tx.get(
+      'SELECT 1 AS x FROM url_refusals WHERE url_id = ? AND node_id = ? AND expires_at > ?',
+      [id, nodeId, now],
+    );
+    return r !== undefined;
   }
 
   /**
@@ -399,9 +415,9 @@ export class FrontierStore {
     const rows = await tx.all<Record<string, unknown>>(
       `SELECT id, job_id, url, kind, detail FROM urls
        WHERE origin = ? AND state = 'queued' AND ${kinds} AND not_before <= ?
-         AND (avoid_node IS NULL OR avoid_node <> ?)${without}
+         AND (avoid_node IS NULL OR avoid_node <> ?) AND ${NOT_REFUSED_BY}${without}
        ORDER BY depth, id LIMIT ? OFFSET ?${this.skipLocked}`,
-      [origin, now, nodeId, ...withoutJobs, ...withoutPagesOf, limit, offset],
+      [origin, now, nodeId, ...refusalParams(nodeId, now), ...withoutJobs, ...withoutPagesOf, limit, offset],
     );
     return rows.map((r) => ({
       id: Number(r.id),
@@ -652,8 +668,12 @@ export class FrontierStore {
   }
 
   /**
-   * Puts a URL back for a different node without counting an attempt (the node refused it by policy). Its
-   * detail stays: answers other nodes gave before still wait for their confirmation.
+   * Puts a URL back for a different node without counting an attempt (the node refused it by its operator's
+   * rules). The node joins the URL's refusals: no node that refused it within refusalTtlMs is offered it
+   * again (not only the last one, or two nodes taking turns refusing kept it from every other node for good).
+   * Then it may be: a cap, active hours or a deny list pass, and a network whose every node refused gets the
+   * URL back. avoid_node is left as it was: a spot check's names the node whose capture it checks. Its detail
+   * stays: answers other nodes gave before still wait for their confirmation.
    */
   async handBack(
     tx: SqlExecutor,
@@ -662,10 +682,47 @@ export class FrontierStore {
     now: number,
     reason: typeof REFUSED | typeof REFUSED_ADDRESS = REFUSED,
   ): Promise<void> {
+    await this.keepAway(tx, id, nodeId, now, reason, this.config.refusalTtlMs);
     await tx.run(
       `UPDATE urls SET state = 'queued', reason = ?, lease_id = NULL, leased_to = NULL, lease_deadline = NULL,
-         avoid_node = ?, not_before = ?, updated_at = ? WHERE id = ?`,
-      [reason, nodeId, now + 1000, now, id],
+         not_before = ?, updated_at = ? WHERE id = ?`,
+      [reason, now + 1000, now, id],
+    );
+  }
+
+  /**
+   * Keeps `nodeId` from the URL row `id` for `forMs` (url_refusals, read by every claim while
+   * urls.refused_until has not passed): a refusal by its operator's rules (handBack), or a lease it let
+   * lapse. A shorter keep never cuts a longer one the node already has.
+   */
+  async keepAway(
+    tx: SqlExecutor,
+    id: number,
+    nodeId: string,
+    now: number,
+    reason: string,
+    forMs: number,
+  ): Promise<void> {
+    const until = now + forMs;
+    // Refusals past their time are dropped here, every URL's: refusals are few, so the table holds little
+    // more than those still in force (a URL stored since leaves none for long). Rows another transaction is
+    // dropping are skipped, not waited for: this runs inside capture batches' claims, which hold hosts and
+    // leases a hand-back waiting on them could need (PostgreSQL would abort one of the two as a deadlock).
+    await tx.run(
+      `DELETE FROM url_refusals WHERE (url_id, node_id) IN (
+         SELECT url_id, node_id FROM url_refusals WHERE expires_at <= ?${this.skipLocked})`,
+      [now],
+    );
+    await tx.run(
+      `INSERT INTO url_refusals (url_id, node_id, reason, refused_at, expires_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (url_id, node_id) DO UPDATE SET reason = excluded.reason, refused_at = excluded.refused_at,
+         expires_at = CASE WHEN url_refusals.expires_at > excluded.expires_at THEN url_refusals.expires_at
+           ELSE excluded.expires_at END`,
+      [id, nodeId, reason, now, until],
+    );
+    await tx.run(
+      'UPDATE urls SET refused_until = CASE WHEN refused_until > ? THEN refused_until ELSE ? END WHERE id = ?',
+      [until, until, id],
     );
   }
 

@@ -62,16 +62,19 @@ export async function jobWaits(
     state: string | null;
     reason: string | null;
     detail: string | null;
-    avoid_node: string | null;
+    address_refuser: string | null;
   }>(
-    `SELECT q.origin, q.n, h.robots_state, p.state, p.reason, p.detail, p.avoid_node
+    // the node named for a refused address: the last to refuse it so (url_refusals; several may have)
+    `SELECT q.origin, q.n, h.robots_state, p.state, p.reason, p.detail,
+       (SELECT r.node_id FROM url_refusals r WHERE r.url_id = p.id AND r.reason = ?
+        ORDER BY r.refused_at DESC, r.node_id LIMIT 1) AS address_refuser
      FROM (SELECT origin, count(*) AS n FROM urls WHERE job_id = ? AND kind = 'page' AND state = 'queued'
            GROUP BY origin) q
      LEFT JOIN hosts h ON h.origin = q.origin
      LEFT JOIN urls p ON p.job_id = ? AND p.kind = 'robots' AND p.url = q.origin || '/robots.txt'
      WHERE h.robots_state IS NULL OR h.robots_state = 'unknown' OR p.state IN ('queued', 'leased')
      ORDER BY q.n DESC, q.origin LIMIT ${MAX_WAITS}`,
-    [jobId, POLICY_JOB],
+    [REFUSED_ADDRESS, jobId, POLICY_JOB],
   );
   if (rows.length === 0) return [];
   let nodesSeen: boolean | null = null;
@@ -95,7 +98,7 @@ export async function jobWaits(
       out.push({
         ...base,
         reason: 'refused',
-        message: `${about}: node ${(r.avoid_node ?? '').slice(0, 12)}… refuses private addresses (BLOCKED_ADDRESS), which says nothing of the site; waiting for a node that may fetch it: a node started with --allow-private can`,
+        message: `${about}: node ${(r.address_refuser ?? '').slice(0, 12)}… refuses private addresses (BLOCKED_ADDRESS), which says nothing of the site; waiting for a node that may fetch it: a node started with --allow-private can`,
       });
     } else if (r.reason === REFUSED) {
       out.push({

@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS urls (
   depth INTEGER NOT NULL, state TEXT NOT NULL, reason TEXT, detail TEXT, attempts INTEGER NOT NULL DEFAULT 0,
   not_before BIGINT NOT NULL DEFAULT 0, lease_id TEXT, leased_to TEXT, lease_deadline BIGINT, avoid_node TEXT,
   capture_id TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, robots_doc BIGINT, tdmrep_doc BIGINT,
-  UNIQUE (job_id, kind, url));
+  refused_until BIGINT, UNIQUE (job_id, kind, url));
 -- A claim reads an origin's queued URLs shallowest first (FrontierStore.queuedAt): in this order, it stops at its
 -- LIMIT instead of reading and sorting every queued URL of the origin (urls_claim, on not_before, did: ~1.5 ms
 -- a claim with 1,400 queued, growing with the frontier). not_before last: readyHosts' EXISTS filters on it in
@@ -43,6 +43,13 @@ CREATE INDEX IF NOT EXISTS urls_job_state ON urls (job_id, state);
 -- to urls_queue (state=?), which would walk every queued page.
 CREATE INDEX IF NOT EXISTS urls_checks ON urls (kind, state, created_at) WHERE kind = 'spotcheck';
 CREATE UNIQUE INDEX IF NOT EXISTS urls_lease ON urls (lease_id);
+-- The nodes that refused a URL by their operator's rules (FrontierStore.handBack): none is offered it again before
+-- its refusal's expires_at (refused_at + refusalTtlMs). urls.refused_until is the latest expires_at of the URL's
+-- refusals: a claim reads this table only for a URL refused within that time, never for the rest of the frontier.
+CREATE TABLE IF NOT EXISTS url_refusals (
+  url_id BIGINT NOT NULL, node_id TEXT NOT NULL, reason TEXT NOT NULL, refused_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL, PRIMARY KEY (url_id, node_id));
+CREATE INDEX IF NOT EXISTS url_refusals_expires ON url_refusals (expires_at);
 CREATE TABLE IF NOT EXISTS captures (
   seq @AUTO_ID, id TEXT NOT NULL UNIQUE, job_id TEXT NOT NULL, url_id BIGINT NOT NULL, node_id TEXT NOT NULL, lease_id TEXT NOT NULL,
   requested_url TEXT NOT NULL, final_url TEXT NOT NULL, status INTEGER NOT NULL, content_type TEXT,

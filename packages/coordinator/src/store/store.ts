@@ -7,7 +7,7 @@ import { CaptureStore } from './capture-store.js';
 import { ensureColumns } from './columns.js';
 import { applyDdl, applyDdlScript } from './ddl.js';
 import { ExtractQueueStore } from './extract-queue-store.js';
-import { FrontierStore } from './frontier-store.js';
+import { FrontierStore, REFUSED, REFUSED_ADDRESS } from './frontier-store.js';
 import { applyJobCounts } from './job-counts.js';
 import { isPostgresUrl } from './location.js';
 import { applyPaymentSchema, type PaymentStore } from './payment-store.js';
@@ -105,7 +105,20 @@ export class Store {
         robots_doc: 'BIGINT',
         tdmrep_doc: 'BIGINT',
       });
-      await ensureColumns(this.db, tx, 'urls', { robots_doc: 'BIGINT', tdmrep_doc: 'BIGINT' });
+      const urlColumns = await ensureColumns(this.db, tx, 'urls', {
+        robots_doc: 'BIGINT',
+        tdmrep_doc: 'BIGINT',
+        refused_until: 'BIGINT',
+      });
+      // Before url_refusals, a node's refusal set avoid_node to that node until another node took the URL: on a
+      // network of one node (or where every node refused) the URL waited for good. Such rows are let go once,
+      // as a refusal expired would be (a spot check's avoid_node is the checked node: kept).
+      if (urlColumns.includes('refused_until'))
+        await tx.run(
+          `UPDATE urls SET avoid_node = NULL
+           WHERE state = 'queued' AND kind <> 'spotcheck' AND reason IN (?, ?) AND avoid_node IS NOT NULL`,
+          [REFUSED, REFUSED_ADDRESS],
+        );
       await ensureColumns(this.db, tx, 'spot_checks', { outcome: 'TEXT' });
       await migrateTenancy(this.db, tx);
       await applyDdl(this.db, tx, [

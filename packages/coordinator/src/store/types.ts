@@ -146,6 +146,13 @@ export interface SchedulerConfig {
    * operators disagree, the most restrictive (store/policy-answers.ts).
    */
   policyConfirmMs: number;
+  /**
+   * A node that refused a URL by its operator's rules (DOMAIN_DENIED, CAP_REACHED, INACTIVE_HOURS, BLOCKED_ADDRESS on
+   * a robots.txt) is not offered it again for this long; every node that refused it within this time is kept from it
+   * (colluding nodes taking turns refusing cannot keep it from the others). Then it may be offered again: a cap, active
+   * hours or a deny list change, and on a network whose every node refused, the URL waits no longer than this.
+   */
+  refusalTtlMs: number;
   /** The scheduler's clock: lease times and policy-file ages (tests move it to expire policies). */
   clock: () => number;
   quotas: QuotaConfig;
@@ -194,6 +201,7 @@ export const defaultSchedulerConfig: SchedulerConfig = {
   policyTtlMs: 24 * 3600_000,
   maxCrawlDelayMs: 60_000,
   policyConfirmMs: 10 * 60_000,
+  refusalTtlMs: 5 * 60_000,
   clock: Date.now,
   quotas: defaultQuotaConfig,
   nodeTimeoutMs: 20_000,
