@@ -184,6 +184,55 @@ for (const backend of backends()) {
       }
     });
 
+    test('an answer after its hold expired is refused once the item went to someone else, taken while nobody did', async () => {
+      const w = await world(await backend.create());
+      try {
+        const p = await w.svc.projects.create(null, {
+          name: 'late',
+          type: 'rating',
+          items: jsonl([
+            { id: 'i0', prompt: 'p0', response: 'r' },
+            { id: 'i1', prompt: 'p1', response: 'r' },
+          ]),
+          overlap: 1,
+          goldShare: 0,
+          payPerTask: 1,
+          settleEvery: 1,
+        });
+        const [late, other] = await Promise.all(['late', 'other'].map((n) => w.svc.labellers.signUp(n)));
+        const task = async (id: string) => {
+          const n = await w.svc.next(p, id);
+          assert.equal(n.state, 'task');
+          return n.state === 'task' ? n.task : (null as never);
+        };
+        // The attacker takes an item, sits on it past its 30-minute hold; the item goes to another labeller.
+        const held = await task(late?.labeller.id as string);
+        w.clock.advance(31 * 60_000);
+        const handed = await task(other?.labeller.id as string);
+        assert.equal(handed.prompt, held.prompt, 'the expired hold freed the slot');
+        await w.svc.submit(p, other?.labeller.id as string, handed.assignmentId, '3', 5000);
+        const expiry = new Date(held.issuedAt + 30 * 60_000).toISOString();
+        await assert.rejects(w.svc.submit(p, late?.labeller.id as string, held.assignmentId, '3', 5000), {
+          code: 'CONFLICT',
+          message: new RegExp(`^task ${held.assignmentId}: its hold expired at ${expiry} .*not paid`),
+        });
+        const labels = await w.store.db.all<{ n: unknown }>(
+          'SELECT COUNT(*) AS n FROM lb_assignments WHERE project_id = ? AND item_id = ? AND submitted_at IS NOT NULL',
+          [p.id, 'i0'],
+        );
+        assert.equal(Number(labels[0]?.n), 1, 'the item stays at its overlap');
+        assert.equal((await w.svc.earnings(late?.labeller.id as string)).tasksDone, 0);
+        // Its next item, held past expiry too, but nobody else took it: the late answer is still welcome.
+        const mine = await task(late?.labeller.id as string);
+        w.clock.advance(45 * 60_000);
+        const r = await w.svc.submit(p, late?.labeller.id as string, mine.assignmentId, '4', 5000);
+        assert.equal(r.ms, 45 * 60_000);
+        assert.equal((await w.svc.earnings(late?.labeller.id as string)).tasksDone, 1);
+      } finally {
+        await w.store.close();
+      }
+    });
+
     test('pay follows estimated accuracy; colluders are caught by gold, earn nothing and leave the export', async () => {
       const w = await world(await backend.create());
       try {

@@ -47,7 +47,7 @@ export class LabellingService {
     this.projects = new Projects(db, now);
     this.labellers = new Labellers(db, now);
     this.assignment = new Assignment(db, now, opts.leaseMs, opts.random);
-    this.submissions = new Submissions(db, now);
+    this.submissions = new Submissions(db, now, opts.leaseMs);
     this.settlement = new Settlement(db, this.submissions, payer, now);
     this.exporter = new ProjectExport(db, this.submissions, this.settlement);
   }
