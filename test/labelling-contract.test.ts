@@ -184,6 +184,130 @@ for (const backend of backends()) {
       }
     });
 
+    test('an answer after its hold expired is refused once the item went to someone else, taken while nobody did', async () => {
+      const w = await world(await backend.create());
+      try {
+        const p = await w.svc.projects.create(null, {
+          name: 'late',
+          type: 'rating',
+          items: jsonl([
+            { id: 'i0', prompt: 'p0', response: 'r' },
+            { id: 'i1', prompt: 'p1', response: 'r' },
+          ]),
+          overlap: 1,
+          goldShare: 0,
+          payPerTask: 1,
+          settleEvery: 1,
+        });
+        const [late, other] = await Promise.all(['late', 'other'].map((n) => w.svc.labellers.signUp(n)));
+        const task = async (id: string) => {
+          const n = await w.svc.next(p, id);
+          assert.equal(n.state, 'task');
+          return n.state === 'task' ? n.task : (null as never);
+        };
+        // The attacker takes an item, sits on it past its 30-minute hold; the item goes to another labeller.
+        const held = await task(late?.labeller.id as string);
+        w.clock.advance(31 * 60_000);
+        const handed = await task(other?.labeller.id as string);
+        assert.equal(handed.prompt, held.prompt, 'the expired hold freed the slot');
+        await w.svc.submit(p, other?.labeller.id as string, handed.assignmentId, '3', 5000);
+        const expiry = new Date(held.issuedAt + 30 * 60_000).toISOString();
+        await assert.rejects(w.svc.submit(p, late?.labeller.id as string, held.assignmentId, '3', 5000), {
+          code: 'CONFLICT',
+          message: new RegExp(`^task ${held.assignmentId}: its hold expired at ${expiry} .*not paid`),
+        });
+        const labels = await w.store.db.all<{ n: unknown }>(
+          'SELECT COUNT(*) AS n FROM lb_assignments WHERE project_id = ? AND item_id = ? AND submitted_at IS NOT NULL',
+          [p.id, 'i0'],
+        );
+        assert.equal(Number(labels[0]?.n), 1, 'the item stays at its overlap');
+        assert.equal((await w.svc.earnings(late?.labeller.id as string)).tasksDone, 0);
+        // Its next item, held past expiry too, but nobody else took it: the late answer is still welcome.
+        const mine = await task(late?.labeller.id as string);
+        w.clock.advance(45 * 60_000);
+        const r = await w.svc.submit(p, late?.labeller.id as string, mine.assignmentId, '4', 5000);
+        assert.equal(r.ms, 45 * 60_000);
+        assert.equal((await w.svc.earnings(late?.labeller.id as string)).tasksDone, 1);
+      } finally {
+        await w.store.close();
+      }
+    });
+
+    test('the qualification test cannot be hill-climbed: few attempts, spaced, pass or fail only', async () => {
+      const w = await world(await backend.create());
+      try {
+        // Ten rating questions; the right answer to question i is 1 + (i % 5).
+        const gold = Array.from({ length: 10 }, (_, i) => String(1 + (i % 5)));
+        const p = await w.svc.projects.create(null, {
+          name: 'gated',
+          type: 'rating',
+          items: jsonl([{ id: 'i0', prompt: 'p', response: 'r' }]),
+          goldShare: 0,
+          payPerTask: 1,
+          qualification: {
+            items: jsonl(
+              gold.map((g, i) => ({ id: `q${i}`, prompt: `q${i}`, response: 'r', gold: Number(g) })),
+            ),
+            passScore: 0.9,
+          },
+        });
+        const { labeller: bot } = await w.svc.labellers.signUp('bot');
+        // The attacker: keep one guess, change one answer per attempt, read what each attempt says.
+        const guess = Array.from({ length: 10 }, () => '1');
+        const answers: unknown[] = [];
+        const refusals: { code: string; message: string }[] = [];
+        for (let q = 0; q < 10; q++)
+          for (const v of ['1', '2', '3', '4', '5']) {
+            const attempt = guess.map((g, i) => (i === q ? v : g));
+            try {
+              answers.push(await w.svc.labellers.takeTest(p, bot.id, attempt));
+            } catch (e) {
+              refusals.push(e as { code: string; message: string });
+            }
+            w.clock.advance(60_000);
+          }
+        // 50 attempts over 50 minutes: the first is scored, the rest wait for the hour.
+        assert.equal(answers.length, 1);
+        assert.deepEqual(answers[0], {
+          passed: false,
+          attemptsLeft: 2,
+          retryAt: 1_750_000_000_000 + 3_600_000,
+        });
+        assert.ok(refusals.every((r) => r.code === 'RATE_LIMITED'));
+        assert.match(
+          refusals[0]?.message ?? '',
+          /^qualification test of project \S+: next attempt from 2025-06-15T16:06:40\.000Z \(attempts are 60 min apart; 2 left\)$/,
+        );
+        // A patient attacker: one answer changed per attempt, an hour apart. Two failing attempts that
+        // differ by one answer (one of them right) read the same: nothing says which answer was right.
+        w.clock.advance(3_600_000);
+        const second = await w.svc.labellers.takeTest(p, bot.id, ['1', ...guess.slice(1)]);
+        w.clock.advance(3_600_000);
+        const third = await w.svc.labellers.takeTest(p, bot.id, ['2', ...guess.slice(1)]);
+        assert.deepEqual([second.passed, third.passed], [false, false]);
+        assert.deepEqual(Object.keys(second).sort(), ['attemptsLeft', 'passed', 'retryAt']);
+        assert.deepEqual([second.attemptsLeft, third.attemptsLeft, third.retryAt], [1, 0, null]);
+        // Then no more, however long it waits, even with the right answers.
+        w.clock.advance(30 * 86_400_000);
+        await assert.rejects(w.svc.labellers.takeTest(p, bot.id, gold), {
+          code: 'CONFLICT',
+          message: /all 3 attempts used \(the last at .+\) without a pass; the project is closed to you$/,
+        });
+        assert.equal((await w.svc.next(p, bot.id)).state, 'unqualified');
+        // A labeller who knows the work passes, and a pass is kept (a retake scores nothing).
+        const { labeller: ada } = await w.svc.labellers.signUp('ada');
+        assert.deepEqual(await w.svc.labellers.takeTest(p, ada.id, gold), {
+          passed: true,
+          attemptsLeft: 2,
+          retryAt: null,
+        });
+        assert.equal((await w.svc.labellers.takeTest(p, ada.id, guess)).passed, true);
+        assert.equal((await w.svc.next(p, ada.id)).state, 'task');
+      } finally {
+        await w.store.close();
+      }
+    });
+
     test('pay follows estimated accuracy; colluders are caught by gold, earn nothing and leave the export', async () => {
       const w = await world(await backend.create());
       try {

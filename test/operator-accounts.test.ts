@@ -114,9 +114,17 @@ for (const backend of backends())
       const forgedRes = await session(malNode, { enrolment: forged });
       assert.equal(forgedRes.status, 400, forgedRes.text);
       assert.equal(forgedRes.json.error.code, 'BAD_SIGNATURE');
-      // Registering a key of her own under alice's name is refused too.
+      // Registering a key of her own under alice's name is refused too, and so is any other case of it.
       const nameGrab = await register(generateIdentity(), { name: 'alice' });
       assert.equal(nameGrab.status, 409, nameGrab.text);
+      for (const name of ['Alice', 'ALICE', 'aLiCe']) {
+        const posing = await register(generateIdentity(), { name });
+        assert.equal(posing.status, 409, `${name}: ${posing.text}`);
+        assert.equal(
+          posing.json.error.message,
+          `name: ${name} is taken: operator alice exists, and names are unique whatever their case`,
+        );
+      }
       // What mallory can do: enrol her node under her own account.
       const own = await session(malNode, { enrolment: signEnrolment(mallory, malNode.id) });
       assert.equal(own.status, 200, own.text);
@@ -311,6 +319,7 @@ for (const backend of backends())
     // empty: the tables below are an old version's, which the coordinator's start then migrates
     const db = backend.name === 'sqlite' ? join(dir, 'sward.db') : await backend.create({ empty: true });
     const legacyNode = generateIdentity();
+    const otherLegacyNode = generateIdentity();
     const old = [
       `CREATE TABLE rw_operators (operator TEXT PRIMARY KEY, referral_code TEXT NOT NULL UNIQUE, referred_by TEXT,
          created_at BIGINT NOT NULL)`,
@@ -319,6 +328,9 @@ for (const backend of backends())
          last_seen BIGINT, last_ip TEXT, revoked_at BIGINT, credibility DOUBLE PRECISION NOT NULL DEFAULT 1)`,
       `INSERT INTO rw_operators VALUES ('alice', 'ref-alice', NULL, 1)`,
       `INSERT INTO nodes (id, operator, created_at) VALUES ('${legacyNode.id}', 'alice', 1)`,
+      // Two names that differ only by case, from before names were unique whatever their case.
+      `INSERT INTO rw_operators VALUES ('Alice', 'ref-Alice', NULL, 2)`,
+      `INSERT INTO nodes (id, operator, created_at) VALUES ('${otherLegacyNode.id}', 'Alice', 2)`,
     ];
     if (backend.name === 'sqlite') {
       const s = new Database(db);
@@ -348,6 +360,18 @@ for (const backend of backends())
       const s = await session(legacyNode, { enrolment: signEnrolment(alice, legacyNode.id) });
       assert.equal(s.status, 200, s.text);
       assert.equal(s.json.operator, 'alice');
+      // The two that differ only by case are both kept; no new name may be either, whatever its case.
+      const Alice = await co.rewards.operators.get('Alice');
+      assert.deepEqual([Alice?.name, Alice?.referralCode], ['Alice', 'ref-Alice']);
+      const third = await register(generateIdentity(), { name: 'ALICE' });
+      assert.equal(third.status, 409, third.text);
+      assert.match(third.json.error.message, /^name: ALICE is taken: operator alice exists/);
+      // …and each is still claimed by its own node, by its own spelling only.
+      const wrongCase = await register(generateIdentity(), { name: 'alice' }, otherLegacyNode);
+      assert.equal(wrongCase.status, 409, wrongCase.text);
+      const own = await register(generateIdentity(), { name: 'Alice' }, otherLegacyNode);
+      assert.equal(own.status, 200, own.text);
+      assert.equal(own.json.operator, 'Alice');
     } finally {
       await co?.close();
       rmSync(dir, { recursive: true, force: true });

@@ -155,7 +155,9 @@ async function test(p) {
         await next();
       } else {
         $('test-result').textContent =
-          `You scored ${Math.round(r.score * 100)}%. Not enough yet; you may retake it.`;
+          r.attemptsLeft > 0
+            ? `Not enough yet. You may retake it from ${new Date(r.retryAt).toLocaleTimeString()} (${r.attemptsLeft} ${r.attemptsLeft === 1 ? 'attempt' : 'attempts'} left).`
+            : 'Not enough, and that was your last attempt: this project is closed to you.';
       }
     } catch (e) {
       fail(e);

@@ -132,6 +132,15 @@ export const nextTaskAnswerSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('task'), task: labellingTaskSchema, ...nextCommon }),
   z.object({ state: z.enum(['done', 'unqualified', 'under-review']), ...nextCommon }),
 ]);
+/**
+ * An attempt at the qualification test: passed or not, the attempts left and when the next is accepted
+ * (epoch ms; null after a pass or when none is left). Never the score, which would leak the answers.
+ */
+export const qualificationResultSchema = z.object({
+  passed: z.boolean(),
+  attemptsLeft: z.number().int(),
+  retryAt: z.number().nullable(),
+});
 export const qualificationTestSchema = z.object({
   type: z.enum(LABELLING_TASK_TYPES),
   k: z.number().int(),

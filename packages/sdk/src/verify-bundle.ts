@@ -95,6 +95,7 @@ export async function verifyBundleDir(
       trustedFromBundle: report.trustedFromBundle,
       // With a signed manifest every file is checked against it; without one, name what no check read.
       uncovered: manifest.manifest ? [] : uncoveredFiles(dir),
+      consistency: v?.consistency ?? null,
       anchorChains: v?.anchorChains ?? null,
       onChain,
     }),

@@ -35,6 +35,7 @@ test('Solana anchors are not claimed as checked on chain; unknown files are list
     rows: 1,
     failures: [],
     checkpoints: { checkpoints: [{ anchor: { kind: 'solana' } }, fileAnchor], consistency: [] },
+    consistency: { pairs: 1, passed: 1 },
     trustedFromBundle: true,
     uncovered: ['notes.txt', 'skipped.jsonl'],
   });

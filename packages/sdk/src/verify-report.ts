@@ -21,6 +21,11 @@ export interface ReportInput {
   uncovered: readonly string[];
   /** What `--rpc` found on chain; null or absent when no RPC URL was given. */
   onChain?: { checked: number } | null;
+  /**
+   * Consistency between checkpoints of consecutive sizes: the pairs, and the proofs verified and passed;
+   * absent: none counted as passed.
+   */
+  consistency?: { pairs: number; passed: number } | null;
   /** What the bundle's file anchor chains showed; null or absent when not read. */
   anchorChains?: AnchorChainStatus | null;
 }
@@ -118,22 +123,28 @@ export function reportLines(r: ReportInput): CheckLine[] {
           },
     );
   if (cps) {
-    const pairs = cps.checkpoints.length - 1;
+    const { pairs, passed } = r.consistency ?? { pairs: cps.checkpoints.length - 1, passed: 0 };
     const bad = of('consistency');
     lines.push(
-      pairs === 0
-        ? { check: 'consistency proofs', status: 'not_checked', detail: 'one checkpoint: nothing to link' }
-        : bad.length
-          ? {
-              check: 'consistency proofs',
-              status: 'failed',
-              detail: `${bad.length} of ${pairs}; first: ${first(bad)}`,
-            }
-          : {
-              check: 'consistency proofs',
-              status: 'checked',
-              detail: `${plural(pairs, 'proof')} link consecutive checkpoints`,
-            },
+      bad.length
+        ? {
+            check: 'consistency proofs',
+            status: 'failed',
+            detail: `${plural(bad.length, 'problem')} (${pairs} ${pairs === 1 ? 'pair' : 'pairs'} of sizes); first: ${first(bad)}`,
+          }
+        : pairs <= 0
+          ? { check: 'consistency proofs', status: 'not_checked', detail: 'one checkpoint: nothing to link' }
+          : passed < pairs
+            ? {
+                check: 'consistency proofs',
+                status: 'not_checked',
+                detail: `${pairs - passed} of ${plural(pairs, 'proof')} not checked: a checkpoint of the pair did not verify`,
+              }
+            : {
+                check: 'consistency proofs',
+                status: 'checked',
+                detail: `${plural(pairs, 'proof')} link consecutive checkpoints`,
+              },
     );
     lines.push(
       ...anchorLines(cps.checkpoints, of('anchor'), first, r.onChain ?? null, of('anchor on chain')),

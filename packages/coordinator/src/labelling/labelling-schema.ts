@@ -48,6 +48,8 @@ export async function applyLabellingSchema(db: SqlDriver): Promise<void> {
     }
     // Projects belong to a tenant (they were per key before): an old project takes its key's tenant.
     await ensureColumns(db, tx, 'lb_projects', { tenant_id: 'TEXT' });
+    // Qualification attempts are counted and spaced (labellers.ts); a row from before counts as one attempt.
+    await ensureColumns(db, tx, 'lb_qualifications', { attempts: 'INTEGER', last_at: 'BIGINT' });
     await tx.run(
       `UPDATE lb_projects SET tenant_id = COALESCE(
          (SELECT k.tenant_id FROM api_keys k WHERE k.id = lb_projects.api_key_id), ?) WHERE tenant_id IS NULL`,

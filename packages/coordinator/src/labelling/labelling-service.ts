@@ -1,6 +1,6 @@
 import type { SqlDriver } from '../store/sql-driver.js';
 import { Assignment, type Task } from './assignment.js';
-import { Labellers } from './labellers.js';
+import { Labellers, type QualificationLimits } from './labellers.js';
 import { ProjectExport } from './project-export.js';
 import { type Project, Projects } from './projects.js';
 import { type LabellerPayer, Settlement } from './settlement.js';
@@ -11,6 +11,8 @@ export interface LabellingOptions {
   /** How long a labeller may hold a task before it counts as abandoned (default 30 min). */
   leaseMs?: number;
   random?: () => number;
+  /** How many attempts at a project's qualification test, how far apart (default 3, 1 hour). */
+  qualification?: QualificationLimits;
 }
 
 export interface Earnings {
@@ -45,9 +47,9 @@ export class LabellingService {
   ) {
     const now = opts.now ?? Date.now;
     this.projects = new Projects(db, now);
-    this.labellers = new Labellers(db, now);
+    this.labellers = new Labellers(db, now, opts.qualification);
     this.assignment = new Assignment(db, now, opts.leaseMs, opts.random);
-    this.submissions = new Submissions(db, now);
+    this.submissions = new Submissions(db, now, opts.leaseMs);
     this.settlement = new Settlement(db, this.submissions, payer, now);
     this.exporter = new ProjectExport(db, this.submissions, this.settlement);
   }

@@ -1,5 +1,6 @@
 import { CoordinatorError } from '../errors.js';
 import type { SqlDriver } from '../store/sql-driver.js';
+import { ACTIVE_FLAG } from './assignment.js';
 import type { Project } from './projects.js';
 import { answerProblem } from './task-types.js';
 
@@ -12,12 +13,18 @@ export interface Submitted {
 
 /**
  * Records answers with the time spent. The time that counts is the server's (issue to submit), since a
- * bot can report any number; the page's own measure is kept beside it.
+ * bot can report any number; the page's own measure is kept beside it. An answer after its hold expired
+ * (`leaseMs` from issue) is taken only while the item's live labels from others (answers, and holds not
+ * expired, of labellers not flagged: what Assignment counts) are fewer than the overlap: once the expired
+ * hold's slot was handed to someone else, or the item reached its overlap anyway, it is refused (409),
+ * so a late answer never pushes an item past its overlap nor is paid for work the item no longer needs.
+ * Gold items follow the same rule, so a late answer's fate does not tell gold from regular.
  */
 export class Submissions {
   constructor(
     private readonly db: SqlDriver,
     private readonly now: () => number = Date.now,
+    private readonly leaseMs = 30 * 60_000,
   ) {}
 
   async submit(
@@ -30,8 +37,8 @@ export class Submissions {
     const why = answerProblem(project.type, project.k, answer);
     if (why) throw new CoordinatorError('BAD_REQUEST', `answer "${answer}": ${why}`);
     return this.db.transaction(async (tx) => {
-      const a = await tx.get<{ issued_at: number; submitted_at: number | null }>(
-        'SELECT issued_at, submitted_at FROM lb_assignments WHERE id = ? AND project_id = ? AND labeller_id = ?',
+      const a = await tx.get<{ item_id: string; issued_at: number; submitted_at: number | null }>(
+        'SELECT item_id, issued_at, submitted_at FROM lb_assignments WHERE id = ? AND project_id = ? AND labeller_id = ?',
         [assignmentId, project.id, labellerId],
       );
       if (!a)
@@ -39,6 +46,22 @@ export class Submissions {
       if (a.submitted_at !== null)
         throw new CoordinatorError('CONFLICT', `task ${assignmentId} is already answered`);
       const at = this.now();
+      const expiredAt = Number(a.issued_at) + this.leaseMs;
+      if (at >= expiredAt) {
+        // Serialised with Assignment.next's hand-outs (SQLite's BEGIN IMMEDIATE already does).
+        if (this.db.dialect === 'postgres')
+          await tx.get('SELECT id FROM lb_projects WHERE id = ? FOR UPDATE', [project.id]);
+        const live = await tx.get<{ n: unknown }>(
+          `SELECT COUNT(*) AS n FROM lb_assignments a WHERE a.project_id = ? AND a.item_id = ? AND a.id <> ?
+             AND (a.submitted_at IS NOT NULL OR a.issued_at > ?) AND NOT ${ACTIVE_FLAG}`,
+          [project.id, a.item_id, assignmentId, at - this.leaseMs],
+        );
+        if (Number(live?.n ?? 0) >= project.overlap)
+          throw new CoordinatorError(
+            'CONFLICT',
+            `task ${assignmentId}: its hold expired at ${new Date(expiredAt).toISOString()} (${Math.round(this.leaseMs / 60_000)} min after it was handed out) and its item has since got the labels it needs from others (overlap ${project.overlap}): the answer is refused and not paid; ask for the next task`,
+          );
+      }
       const ms = Math.max(0, at - Number(a.issued_at));
       await tx.run(
         'UPDATE lb_assignments SET submitted_at = ?, answer = ?, ms = ?, client_ms = ? WHERE id = ?',

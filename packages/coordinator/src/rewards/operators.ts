@@ -24,7 +24,9 @@ export interface OperatorAccount {
 /**
  * Operators are accounts (issue 13): one registers with its own ed25519 key and, only then, names who
  * referred it; it enrols nodes by signing their ids. No name a node sends is trusted. Revoking an
- * operator revokes its nodes.
+ * operator revokes its nodes. Names are unique whatever their case (names are ASCII, so lower() folds
+ * alike on both backends): "Alice" is refused once "alice" exists. A database that already holds two
+ * names differing only by case keeps both accounts as they are; no new name may match either.
  */
 export class Operators {
   constructor(
@@ -51,8 +53,20 @@ export class Operators {
       if (mine) return this.again(mine, req, tx);
       const referrer = await this.referrerFor(req.referralCode, tx);
       if (req.name !== undefined) {
+        // Registrations of one name whatever its case wait for each other (SQLite serialises writers).
+        if (this.db.dialect === 'postgres')
+          await tx.run('SELECT pg_advisory_xact_lock(7290021, hashtext(lower(CAST(? AS TEXT))))', [req.name]);
         const holder = await this.byName(req.name, tx);
         if (holder) return this.claimLegacy(holder, req, referrer, tx);
+        const alike = await tx.get<{ name: string }>(
+          'SELECT name FROM rw_operators WHERE lower(name) = lower(CAST(? AS TEXT)) ORDER BY created_at, operator LIMIT 1',
+          [req.name],
+        );
+        if (alike)
+          throw new RewardsError(
+            'CONFLICT',
+            `name: ${req.name} is taken: operator ${alike.name} exists, and names are unique whatever their case`,
+          );
       }
       const referralCode = newReferralCode();
       const r = await tx.run(

@@ -9,7 +9,7 @@ import {
 } from '../capture.js';
 import { CoreError } from '../errors.js';
 import { checkpointHash, openCheckpoint } from '../merkle/checkpoint.js';
-import { leafHash } from '../merkle/hashing.js';
+import { hashesEqual, leafHash } from '../merkle/hashing.js';
 import { type NoteVerifier, parseVerifierKey } from '../merkle/note-keys.js';
 import { verifyConsistency } from '../merkle/verify-consistency.js';
 import { InclusionVerifier } from '../merkle/verify-inclusion.js';
@@ -32,6 +32,7 @@ export interface BundleFailure {
   message: string;
 }
 
+const b64 = (h: Uint8Array) => Buffer.from(h).toString('base64');
 const msg = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 // Rows the hand-written check refuses (bundle-row-shape.ts): zod accepts them or words the error.
@@ -75,6 +76,12 @@ export class BundleVerifier {
   readonly anchorChains: AnchorChainStatus | null = null;
   /** The bundle's format (1 when checkpoints.json names none); rows are read and checked by its rules. */
   readonly format: number = 1;
+  /**
+   * Consistency between checkpoints of consecutive sizes: how many such pairs the bundle has, and how many
+   * proofs were verified and passed. A pair one of whose checkpoints did not verify is neither: its proof
+   * was not checked, and the report says so rather than counting it as passed.
+   */
+  readonly consistency = { pairs: 0, passed: 0 };
 
   constructor(checkpointsJson: unknown, trustedKeys: readonly string[]) {
     const parsed = bundleCheckpointsSchema.safeParse(checkpointsJson);
@@ -103,14 +110,29 @@ export class BundleVerifier {
       this.fail(null, 'checkpoint', `trusted key: ${msg(e)}`);
       return;
     }
-    const sorted = [...parsed.data.checkpoints].sort((a, b) => a.size - b.size);
+    // Sorted by size: the order of the file is the writer's, not evidence of when each was signed; each
+    // checkpoint is named by its place in the file (1-based).
+    const sorted = parsed.data.checkpoints
+      .map((cp, i) => ({ cp, n: i + 1 }))
+      .sort((a, b) => a.cp.size - b.cp.size);
     const refs = this.anchorRefs;
-    for (const cp of sorted) {
+    const firstOfSize = new Map<number, number>();
+    for (const { cp, n } of sorted) {
       try {
         const { checkpoint } = openCheckpoint(cp.note, verifiers, parsed.data.origin);
         if (checkpoint.size !== cp.size)
           throw new CoreError('BAD_CHECKPOINT', `note says size ${checkpoint.size}`);
-        this.roots.set(cp.size, checkpoint.rootHash);
+        const seen = this.roots.get(cp.size);
+        if (!seen) {
+          this.roots.set(cp.size, checkpoint.rootHash);
+          firstOfSize.set(cp.size, n);
+        } else if (!hashesEqual(seen, checkpoint.rootHash))
+          // Two signed trees of one size with different roots: no proof can reconcile them.
+          this.fail(
+            null,
+            'consistency',
+            `checkpoints ${firstOfSize.get(cp.size)} and ${n} are both of size ${cp.size} but sign different roots (${b64(seen)} and ${b64(checkpoint.rootHash)}): the log forked, showing two views of itself`,
+          );
       } catch (e) {
         this.fail(null, 'checkpoint', `checkpoint ${cp.size}: ${msg(e)}`);
         continue;
@@ -131,12 +153,15 @@ export class BundleVerifier {
     this.anchorChains = checkAnchorChains(parsed.data.anchorChains, refs, verifiers, (m) =>
       this.fail(null, 'anchor chain', m),
     );
-    for (let i = 1; i < sorted.length; i++) {
-      const from = sorted[i - 1]?.size as number;
-      const to = sorted[i]?.size as number;
+    // Each size once: checkpoints of one size need no proof between them (equal roots, or the fork above).
+    const sizes = [...new Set(sorted.map((s) => s.cp.size))];
+    this.consistency.pairs = Math.max(0, sizes.length - 1);
+    for (let i = 1; i < sizes.length; i++) {
+      const from = sizes[i - 1] as number;
+      const to = sizes[i] as number;
       const r1 = this.roots.get(from);
       const r2 = this.roots.get(to);
-      if (!r1 || !r2) continue;
+      if (!r1 || !r2) continue; // not checked: the checkpoint's own failure is reported above
       const p = parsed.data.consistency.find((c) => c.from === from && c.to === to);
       try {
         if (!p) throw new CoreError('BAD_PROOF', 'no consistency proof in the bundle');
@@ -147,6 +172,7 @@ export class BundleVerifier {
           r1,
           r2,
         );
+        this.consistency.passed++;
       } catch (e) {
         this.fail(null, 'consistency', `checkpoints ${from} → ${to}: ${msg(e)}`);
       }

@@ -12,6 +12,7 @@ import {
   projectExportListingSchema,
   projectSettlementSchema,
   qualificationAnswersSchema,
+  qualificationResultSchema,
   qualificationTestSchema,
   taskAnswerSchema,
 } from '../labelling-wire.js';
@@ -158,7 +159,7 @@ export const labellingRoutes = [
     rule: LABELLER,
     params: id,
     body: qualificationAnswersSchema,
-    responses: { 200: json(z.object({ score: z.number(), passed: z.boolean() })) },
+    responses: { 200: json(qualificationResultSchema) },
   }),
   route({
     method: 'GET',
