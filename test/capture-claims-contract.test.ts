@@ -794,6 +794,38 @@ for (const backend of backends()) {
       await store.close();
     });
 
+    test('another operator whose node refuses the site by its rules does not hold it: the answering operator confirms itself at once', async () => {
+      const { store, ingest, node } = await setup();
+      const alice = await node('alice');
+      // logged in and polling, but its operator denies this domain (or it is in its inactive hours)
+      const bob = await node('bob');
+      const job = await newJob(store);
+      for (const kind of ['robots', 'tdmrep'] as const) {
+        const first = await policyLease(store, alice, kind);
+        const upload = kind === 'robots' ? robotsFile('Allow: /') : { status: 404, body: '' };
+        assert.equal(
+          (await ingest.acceptCapture(alice.id, captureUpload(alice, first as never, upload))).reason,
+          'awaiting_confirmation',
+          `${kind}: bob is active, so alice's word waits for his`,
+        );
+        const offered = await policyLease(store, bob, kind);
+        assert.equal(
+          (await ingest.acceptFailure(bob.id, failure(offered, 'DOMAIN_DENIED'))).outcome,
+          'handed_back',
+        );
+        // no other operator would fetch it now: alice's second word stands, not after policyConfirmMs
+        const again = await policyLease(store, alice, kind);
+        assert.equal(
+          (await ingest.acceptCapture(alice.id, captureUpload(alice, again as never, upload))).reason,
+          kind,
+        );
+      }
+      const [page] = await schedulerFor(store).claim(alice.id, 1);
+      assert.equal(page?.url, 'http://a.test/', 'the origin opened within the minute');
+      assert.equal((await store.frontier.progress(job.id)).skipped, 0);
+      await store.close();
+    });
+
     test('a network of one operator opens a site at once: no other active operator could confirm it', async () => {
       const { store, ingest, node } = await setup();
       const only = await node('solo');

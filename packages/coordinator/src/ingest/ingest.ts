@@ -27,6 +27,7 @@ import type { NewCapture } from '../store/capture-store.js';
 import { crawlDelayTooLong, REFUSED_ADDRESS } from '../store/frontier-store.js';
 import { CANCELLED_REASON } from '../store/job-cancel.js';
 import {
+  activeSince,
   CLOSES,
   CLOSES_EFFECT,
   lastJoined,
@@ -803,8 +804,8 @@ export class Ingest {
     )
       return true;
     if (answer.rank < CLOSES && others.length === 0) {
-      const since = Date.now() - Math.max(frontier.config.nodeTimeoutMs, 60_000);
-      if (!(await otherOperatorActive(tx, [operator], since))) return true;
+      const since = activeSince(frontier.config.nodeTimeoutMs);
+      if (!(await otherOperatorActive(tx, [operator], since, { urlId: lease.id, now }))) return true;
     }
     const mine = pending.find((p) => p.operator === operator);
     await frontier.awaitConfirmation(

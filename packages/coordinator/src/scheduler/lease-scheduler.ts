@@ -20,7 +20,14 @@ import {
   POLICY_JOB,
   type ReadyHost,
 } from '../store/frontier-store.js';
-import { mayAnswer, type PendingAnswer, parsePendingAnswers } from '../store/policy-answers.js';
+import {
+  activeSince,
+  CLOSES,
+  mayAnswer,
+  otherOperatorActive,
+  type PendingAnswer,
+  parsePendingAnswers,
+} from '../store/policy-answers.js';
 import { latestLicences, TDMREP_FILE_SKIP } from '../store/policy-docs.js';
 import { DAY_MS, type QuotaStore, windowStart } from '../store/quota-store.js';
 import type { SqlDriver, SqlExecutor } from '../store/sql-driver.js';
@@ -380,16 +387,29 @@ export class LeaseScheduler {
       (await this.frontier.refusedBy(tx, row.id, nodeId, now))
     )
       return [];
-    if (!(await this.mayAnswer(tx, row.pending, nodeId, now))) return [];
+    if (!(await this.mayAnswer(tx, row.id, row.pending, nodeId, now))) return [];
     // A policy file answered before (stale now) is fetched again: requeue its row.
     return [await this.lease(tx, row.id, POLICY_JOB, url, kind, nodeId, now)];
   }
 
-  /** Whether `nodeId` may fetch a policy file with these answers waiting (policy-answers.ts mayAnswer). */
-  private async mayAnswer(tx: SqlExecutor, pending: readonly PendingAnswer[], nodeId: string, now: number) {
+  /**
+   * Whether `nodeId` may fetch a policy file with these answers waiting (policy-answers.ts mayAnswer). An operator
+   * whose answer would not close the origin may answer again at once when no active node of an operator that has
+   * not answered would fetch the file (each refused it): its second word then stands, as a lone operator's first.
+   */
+  private async mayAnswer(
+    tx: SqlExecutor,
+    urlId: number,
+    pending: readonly PendingAnswer[],
+    nodeId: string,
+    now: number,
+  ) {
     if (pending.length === 0) return true;
     const operator = await this.frontier.operatorOf(tx, nodeId);
-    return mayAnswer(pending, operator, now, this.config.policyConfirmMs);
+    if (mayAnswer(pending, operator, now, this.config.policyConfirmMs)) return true;
+    if (pending.length > 1 || pending[0]?.operator !== operator || pending[0].rank >= CLOSES) return false;
+    const since = activeSince(this.config.nodeTimeoutMs);
+    return !(await otherOperatorActive(tx, [operator], since, { urlId, now }));
   }
 
   private async leasePages(
@@ -487,7 +507,7 @@ export class LeaseScheduler {
           }
           // An RSL licence a page named: read before the origin's pages (queued at depth -1, so first).
           if (kind === 'rsl') {
-            if (await this.mayAnswer(tx, parsePendingAnswers(detail), nodeId, now))
+            if (await this.mayAnswer(tx, id, parsePendingAnswers(detail), nodeId, now))
               out.push(await this.lease(tx, id, POLICY_JOB, url, 'rsl', nodeId, now));
             continue;
           }
