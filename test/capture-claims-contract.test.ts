@@ -606,13 +606,17 @@ for (const backend of backends()) {
     } as const;
     const failure = (
       l: { leaseId: string; jobId: string; url: string },
-      code: 'TIMEOUT' | 'BLOCKED_ADDRESS',
+      code: 'TIMEOUT' | 'BLOCKED_ADDRESS' | 'DOMAIN_DENIED',
     ) => ({
       leaseId: l.leaseId,
       jobId: l.jobId,
       url: l.url,
       code,
-      message: code === 'TIMEOUT' ? 'timed out' : 'refusing loopback address 127.0.0.1',
+      message: {
+        TIMEOUT: 'timed out',
+        BLOCKED_ADDRESS: 'refusing loopback address 127.0.0.1',
+        DOMAIN_DENIED: "the operator's deny list names a.test",
+      }[code],
     });
     /** Every node's claim gives it nothing of the origin. */
     const nothingFor = async (store: Store, ...nodes: Identity[]) => {
@@ -823,6 +827,43 @@ for (const backend of backends()) {
       const [page] = await schedulerFor(store).claim(alice.id, 1);
       assert.equal(page?.url, 'http://a.test/', 'the origin opened within the minute');
       assert.equal((await store.frontier.progress(job.id)).skipped, 0);
+      await store.close();
+    });
+
+    test('two operators agree on a robots.txt or tdmrep.json served with another time stamp or layout: what they say is the same', async () => {
+      const { store, ingest, node } = await setup();
+      const alice = await node('alice');
+      const bob = await node('bob');
+      await newJob(store);
+      const served = {
+        robots: [
+          '# generated 2026-12-07T10:00:01Z\nUser-agent: *\nDisallow: /private\n',
+          '# generated 2026-12-07T10:00:02Z\n\nuser-agent:*\r\n  disallow: /private   # not for bots\n',
+        ],
+        tdmrep: [
+          '[{"location":"/","tdm-reservation":0}]',
+          '[\n  { "tdm-reservation": 0, "location": "/" }\n]\n',
+        ],
+      } as const;
+      for (const kind of ['robots', 'tdmrep'] as const) {
+        const [first, second] = served[kind];
+        const headers = { 'content-type': kind === 'robots' ? 'text/plain' : 'application/json' };
+        const a = await policyLease(store, alice, kind);
+        assert.equal(
+          (await ingest.acceptCapture(alice.id, captureUpload(alice, a as never, { body: first, headers })))
+            .reason,
+          'awaiting_confirmation',
+        );
+        const b = await policyLease(store, bob, kind);
+        assert.equal(
+          (await ingest.acceptCapture(bob.id, captureUpload(bob, b as never, { body: second, headers })))
+            .reason,
+          kind,
+          `${kind}: bob's copy confirms alice's`,
+        );
+      }
+      const [page] = await schedulerFor(store).claim(alice.id, 1);
+      assert.equal(page?.url, 'http://a.test/');
       await store.close();
     });
 

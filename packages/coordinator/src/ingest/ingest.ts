@@ -28,6 +28,7 @@ import { crawlDelayTooLong, REFUSED_ADDRESS } from '../store/frontier-store.js';
 import { CANCELLED_REASON } from '../store/job-cancel.js';
 import {
   activeSince,
+  agreeingText,
   CLOSES,
   CLOSES_EFFECT,
   lastJoined,
@@ -730,7 +731,7 @@ export class Ingest {
       // Whether it opens or closes the origin, one node's answer waits for another operator's (confirmsAnswer).
       const answer = closes
         ? { verdict: `${said}, closing the origin`, effect: CLOSES_EFFECT, rank: CLOSES }
-        : textAnswer(text === null ? null : `${robots ?? ''}\n${text}`, said);
+        : textAnswer(text === null ? null : `${robots ?? ''}\n${agreeingText(l.kind, text)}`, said);
       // (the Crawl-delay it read is kept before the next request, the confirming fetch included)
       if (!(await this.confirmsAnswer(tx, l, c.nodeId, answer, now)))
         return this.awaitingCapture(

@@ -1,3 +1,4 @@
+import { canonicalJson } from '@sward/core';
 import type { SqlExecutor } from './sql-driver.js';
 
 /**
@@ -96,3 +97,32 @@ export async function otherOperatorActive(
 
 /** Since when a node must have been heard from to count as active for a policy answer (otherOperatorActive). */
 export const activeSince = (nodeTimeoutMs: number) => Date.now() - Math.max(nodeTimeoutMs, 60_000);
+
+/**
+ * The part of a policy file's text two answers must share to agree (their `text:` effect): a robots.txt without its
+ * comments, blank lines and the spacing and case of its field names (RFC 9309: none of them changes a rule), so a
+ * file stamped with the time it was served still agrees with itself; a tdmrep.json as canonical JSON when it
+ * parses; any other text as served.
+ */
+export function agreeingText(kind: string, text: string): string {
+  if (kind === 'robots')
+    return text
+      .split(/\r\n|\r|\n/)
+      .map((line) => {
+        const rule = line.replace(/#.*$/, '').trim();
+        const colon = rule.indexOf(':');
+        return colon < 0
+          ? rule
+          : `${rule.slice(0, colon).trim().toLowerCase()}:${rule.slice(colon + 1).trim()}`;
+      })
+      .filter((line) => line !== '')
+      .join('\n');
+  if (kind === 'tdmrep') {
+    try {
+      return canonicalJson(JSON.parse(text));
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
