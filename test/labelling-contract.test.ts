@@ -308,6 +308,78 @@ for (const backend of backends()) {
       }
     });
 
+    test('a cleared flag is no pass for later answers: a labeller who spams once cleared is flagged again (attacker: behave, get cleared, then spam)', async () => {
+      const w = await world(await backend.create());
+      try {
+        const truth = (i: number) => (i % 2 === 0 ? 'A' : 'B');
+        const items = Array.from({ length: 60 }, (_, i) => ({
+          id: `i${i}`,
+          prompt: `Which reply to question ${i} is better?`,
+          responses: [`reply A${i}`, `reply B${i}`],
+          ...(i < 12 ? { gold: truth(i) } : {}),
+        }));
+        const p = await w.svc.projects.create(null, {
+          name: 'Cleared once',
+          type: 'pairwise',
+          items: jsonl(items),
+          overlap: 3,
+          goldShare: 0.2,
+          payPerTask: 1,
+          license: 'cc-by-4.0',
+          settleEvery: 100_000,
+        });
+        const sign = async (name: string) => (await w.svc.labellers.signUp(name)).labeller.id;
+        const honest = await Promise.all(['h1', 'h2', 'h3', 'h4'].map(sign));
+        const sneaky = await sign('sneaky');
+        // right every time and always faster than the project expects: cleared once, and that stands
+        const expert = await sign('expert');
+        let phase: 'fast' | 'spam' = 'fast';
+        const done = new Map<string, number>();
+        const work = async (who: string) => {
+          const next = await w.svc.next(p, who);
+          if (next.state !== 'task') return false;
+          const i = Number(/question (\d+)/.exec(next.task.prompt)?.[1]);
+          const right = truth(i);
+          // first right but faster than anyone reads (flagged, then cleared: a fast expert), then always wrong
+          const label = who === sneaky && phase === 'spam' ? (right === 'A' ? 'B' : 'A') : right;
+          w.clock.advance((who === sneaky && phase === 'fast') || who === expert ? 300 : 12_000);
+          await w.svc.submit(p, who, next.task.assignmentId, label, null);
+          done.set(who, (done.get(who) ?? 0) + 1);
+          return true;
+        };
+        while ((done.get(sneaky) ?? 0) < 10) for (const who of [...honest, sneaky, expert]) await work(who);
+        const first = await w.svc.settlement.run(p);
+        assert.deepEqual(new Set(first.flagged), new Set([sneaky, expert]));
+        for (const who of [sneaky, expert])
+          assert.equal(await w.svc.settlement.review(p.id, who, 'clear'), true);
+        assert.equal((await w.svc.next(p, sneaky)).state, 'task', 'cleared: work again');
+        phase = 'spam';
+        for (let busy = true; busy; ) {
+          busy = false;
+          for (const who of [sneaky, expert, ...honest]) busy = (await work(who)) || busy;
+        }
+        assert.ok((done.get(sneaky) ?? 0) >= 10 + 8, `sneaky answered ${done.get(sneaky)}`);
+        const second = await w.svc.settlement.run(p);
+        assert.deepEqual(second.flagged, [sneaky], 'flagged again for what it did since the review');
+        assert.ok((done.get(expert) ?? 0) >= 10 + 8, `expert answered ${done.get(expert)}`);
+        assert.equal(
+          (await w.svc.next(p, expert)).state !== 'under-review',
+          true,
+          'the expert, still fast, stays cleared',
+        );
+        const flag = (await w.svc.status(p)).flags.find((f) => f.labellerId === sneaky);
+        assert.ok(
+          flag?.reasons.some((r) => r === 'low-accuracy' || r === 'gold-failed'),
+          `reasons: ${flag?.reasons}`,
+        );
+        assert.equal((await w.svc.next(p, sneaky)).state, 'under-review');
+        // A third pass changes nothing: honest labellers are never flagged, the cleared-then-spamming one stays open.
+        assert.deepEqual((await w.svc.settlement.run(p)).flagged, [sneaky]);
+      } finally {
+        await w.store.close();
+      }
+    });
+
     test('pay follows estimated accuracy; colluders are caught by gold, earn nothing and leave the export', async () => {
       const w = await world(await backend.create());
       try {

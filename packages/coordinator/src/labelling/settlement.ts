@@ -2,7 +2,7 @@ import { MICRO } from '../rewards/rewards-policy.js';
 import type { SqlDriver } from '../store/sql-driver.js';
 import type { Project } from './projects.js';
 import { detectSpammers, type SpamReport } from './spam-detect.js';
-import type { Submissions } from './submissions.js';
+import type { Submissions, SubmittedLabel } from './submissions.js';
 import { answerClasses } from './task-types.js';
 
 /**
@@ -43,14 +43,24 @@ export class Settlement {
   async run(project: Project): Promise<SettleResult> {
     const events = await this.submissions.events(project);
     const gold = await this.submissions.gold(project);
-    const report = detectSpammers(events, gold, answerClasses(project.type, project.k));
+    const classes = answerClasses(project.type, project.k);
+    const report = detectSpammers(events, gold, classes);
     const flags = await this.flags(project.id);
     const at = this.now();
     const flagged: string[] = [];
+    for (const v of await this.afterClearing(project.id, events, gold, classes)) {
+      flagged.push(v.worker);
+      await this.db.run(
+        `UPDATE lb_flags SET state = 'open', reasons = ?, evidence = ?, flagged_at = ?, reviewed_at = NULL
+         WHERE project_id = ? AND labeller_id = ? AND state = 'cleared'`,
+        [v.reasons.join(','), JSON.stringify({ ...v, sinceCleared: true }), at, project.id, v.worker],
+      );
+      flags.set(v.worker, 'open');
+    }
     for (const v of report.verdicts) {
       if (!v.reasons.length) continue;
       const state = flags.get(v.worker);
-      if (state === 'cleared') continue;
+      if (state === 'cleared' || flagged.includes(v.worker)) continue;
       flagged.push(v.worker);
       const evidence = JSON.stringify({ ...v, threshold: report.threshold, chance: report.chance });
       if (state) {
@@ -117,6 +127,34 @@ export class Settlement {
         await this.db.run(`UPDATE lb_pay SET state = 'forfeited' WHERE assignment_id = ?`, [h.assignment_id]);
     }
     return true;
+  }
+
+  /**
+   * Cleared labellers whose answers since the review show what the review did not clear. A cleared flag covers
+   * the answers a person looked at (before reviewed_at) for the reasons given then; it is no pass for what
+   * follows: a labeller who behaved until cleared and then spammed would otherwise never be flagged again in the
+   * project. Judged on their later answers alone (at least MIN_ANSWERS_TO_PAY), beside everyone's answers,
+   * and flagged again only for a reason the review did not see, so a fast expert cleared once stays cleared.
+   */
+  private async afterClearing(
+    projectId: string,
+    events: readonly SubmittedLabel[],
+    gold: ReadonlyMap<string, string>,
+    classes: readonly string[],
+  ) {
+    const cleared = await this.db.all<{ labeller_id: string; reasons: string; reviewed_at: unknown }>(
+      `SELECT labeller_id, reasons, reviewed_at FROM lb_flags WHERE project_id = ? AND state = 'cleared'`,
+      [projectId],
+    );
+    if (cleared.length === 0) return [];
+    const since = new Map(cleared.map((c) => [c.labeller_id, Number(c.reviewed_at ?? 0)]));
+    const later = events.filter((e) => !since.has(e.worker) || e.submittedAt > (since.get(e.worker) ?? 0));
+    const verdicts = new Map(detectSpammers(later, gold, classes).verdicts.map((v) => [v.worker, v]));
+    return cleared.flatMap((c) => {
+      const v = verdicts.get(c.labeller_id);
+      const seen = new Set(c.reasons.split(','));
+      return v && v.answers >= MIN_ANSWERS_TO_PAY && v.reasons.some((r) => !seen.has(r)) ? [v] : [];
+    });
   }
 
   async flags(projectId: string): Promise<Map<string, FlagState>> {

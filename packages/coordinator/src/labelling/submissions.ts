@@ -84,8 +84,9 @@ export class Submissions {
       answer: string;
       ms: number;
       chars: number;
+      submitted_at: unknown;
     }>(
-      `SELECT a.id, a.item_id, a.labeller_id, a.answer, a.ms, i.chars FROM lb_assignments a
+      `SELECT a.id, a.item_id, a.labeller_id, a.answer, a.ms, i.chars, a.submitted_at FROM lb_assignments a
        JOIN lb_items i ON i.project_id = a.project_id AND i.id = a.item_id
        WHERE a.project_id = ? AND a.submitted_at IS NOT NULL ORDER BY a.submitted_at, a.id`,
       [project.id],
@@ -97,6 +98,7 @@ export class Submissions {
       label: r.answer,
       ms: Number(r.ms),
       minMs: Math.max(project.minTaskMs, project.msPerChar * Number(r.chars)),
+      submittedAt: Number(r.submitted_at),
     }));
   }
 
@@ -111,6 +113,8 @@ export class Submissions {
 
 export interface SubmittedLabel {
   assignmentId: string;
+  /** When the answer came in (epoch ms): a cleared flag covers the answers before its review (Settlement). */
+  submittedAt: number;
   task: string;
   worker: string;
   label: string;
