@@ -867,6 +867,51 @@ for (const backend of backends()) {
       await store.close();
     });
 
+    test('a page naming an RSL licence waits for the licence to be confirmed: it does not fail as rsl_license_pending', async () => {
+      let now = Date.now();
+      const { store, ingest, node } = await setup({ clock: () => now });
+      const alice = await node('alice');
+      const bob = await node('bob');
+      const job = await newJob(store);
+      await agree(store, ingest, 'robots', robotsFile('Allow: /'), alice, bob);
+      await agree(store, ingest, 'tdmrep', { status: 404, body: '' }, alice, bob);
+      const named = {
+        body: '<html><body><p>a page under a licence</p></body></html>',
+        headers: {
+          'content-type': 'text/html',
+          link: `<${LICENCE}>; rel="license"; type="application/rsl+xml"`,
+        },
+      };
+      const rsl = { body: NO_TRAIN, headers: { 'content-type': 'application/rsl+xml' } } as const;
+      const claim = async (n: Identity) => (await schedulerFor(store).claim(n.id, 1))[0];
+      // alice fetches the page, then the licence it names (her word waits for bob's), then the page again and
+      // again while bob is busy elsewhere: more tries than maxAttempts
+      for (let i = 0; i < 6; i++) {
+        const l = await claim(alice);
+        if (!l) break;
+        const r = await ingest.acceptCapture(
+          alice.id,
+          captureUpload(alice, l as never, l.kind === 'rsl' ? rsl : named),
+        );
+        assert.equal(r.reason, l.kind === 'rsl' ? 'awaiting_confirmation' : 'rsl_license_pending');
+        now += 1000;
+      }
+      const progress = await store.frontier.progress(job.id);
+      assert.equal(progress.failed, 0, 'the page waits for the licence, it does not fail');
+      // bob reads the same licence: it stands; a minute later the page is fetched once more and refused for train
+      const l2 = await claim(bob);
+      assert.equal(l2?.kind, 'rsl');
+      assert.equal((await ingest.acceptCapture(bob.id, captureUpload(bob, l2 as never, rsl))).reason, 'rsl');
+      now += 60_000;
+      const page = await claim(alice);
+      assert.equal(page?.url, 'http://a.test/');
+      await ingest.acceptCapture(alice.id, captureUpload(alice, page as never, named));
+      const end = await store.frontier.progress(job.id);
+      assert.equal(end.skippedByReason['rsl:prohibits ai-train'], 1);
+      assert.equal(end.failed, 0);
+      await store.close();
+    });
+
     test('a network of one operator opens a site at once: no other active operator could confirm it', async () => {
       const { store, ingest, node } = await setup();
       const only = await node('solo');

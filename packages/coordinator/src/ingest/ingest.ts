@@ -566,7 +566,14 @@ export class Ingest {
       }
       if (outcome === 'retry') {
         for (const url of p.licences) await frontier.wantLicence(tx, l.origin, url, now);
-        const r = await frontier.retryOrFail(tx, l.id, l.attempts + 1, reason ?? 'retry', detail ?? '', now);
+        // A licence the page names may wait for a node of another operator to confirm it (policy-answers.ts), a
+        // wait of the protocol's, not the site's failing: past its attempts the page tries again a minute later
+        // rather than fail as rsl_license_pending (a Crawl-delay alone outlasted its two quick retries).
+        const waitsForLicence =
+          reason === 'rsl_license_pending' && l.attempts + 1 >= frontier.config.maxAttempts;
+        const attempts = waitsForLicence ? l.attempts : l.attempts + 1;
+        const r = await frontier.retryOrFail(tx, l.id, attempts, reason ?? 'retry', detail ?? '', now);
+        if (waitsForLicence) await frontier.deferTo(tx, l.id, now + LICENCE_WAIT_MS);
         outcome = r === 'retry' ? 'retry' : 'failed';
       } else if (outcome === 'unchanged') {
         // 304 to a conditional request: answered, nothing new to store
@@ -1060,6 +1067,9 @@ function checkLease(
   if ((lease.leaseDeadline ?? 0) < now)
     throw new CoordinatorError('LEASE_EXPIRED', `lease ${leaseId} expired before the capture arrived`);
 }
+
+/** How long a page past its attempts waits between tries for a licence it names to be confirmed. */
+const LICENCE_WAIT_MS = 60_000;
 
 /** How far ahead of the coordinator's clock a node's may run: a fetch said to end later is refused. */
 const FETCH_CLOCK_SKEW_MS = 5 * 60_000;
