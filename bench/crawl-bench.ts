@@ -33,8 +33,10 @@ import { startSampleSite } from '@sward/testsites';
 import { swardNodeArgs } from '../test/support/processes.js';
 import { benchOption as opt } from './support-args.js';
 import { formatSummary, inclusiveShare, startProfiler, summarise } from './support-cpuprofile.js';
+import { fetchEach } from './support-fetch-loop.js';
 import { pageStages, readPageTimes } from './support-page-stages.js';
 import {
+  cpuSince,
   emitResult,
   fileCreateProbe,
   freePort,
@@ -358,11 +360,6 @@ async function child(system: System): Promise<void> {
 type Timed = Pick<Result, 'pages' | 'seconds' | 'cpuSeconds' | 'extra'> & {
   rssTree?: number;
   pssTree?: number;
-};
-
-const cpuSince = (c: NodeJS.CpuUsage) => {
-  const d = process.cpuUsage(c);
-  return (d.user + d.system) / 1e6;
 };
 
 async function swardRun(
@@ -707,38 +704,31 @@ function peaksMiB(p: ReturnType<typeof memoryPeaks>) {
 }
 
 async function undiciRun(urls: string[], concurrency: number, parseLinks: boolean): Promise<Timed> {
-  const { Agent, request } = await import('undici');
+  const { Agent } = await import('undici');
   const { parseHTML } = await import('linkedom');
   const agent = new Agent({ connections: concurrency });
-  let next = 0;
   let ok = 0;
   let links = 0;
   let bytes = 0;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const worker = async () => {
-    for (let i = next++; i < urls.length; i = next++) {
-      const url = urls[i] as string;
-      const res = await request(url, { dispatcher: agent });
-      const body = Buffer.from(await res.body.arrayBuffer());
-      bytes += body.length;
-      ok++;
-      if (parseLinks && String(res.headers['content-type'] ?? '').includes('html')) {
-        // The same work Sward's coordinator does per page (html-inspect.ts): one linkedom parse, hrefs resolved.
-        const { document } = parseHTML(body.toString('utf8'));
-        const found = new Set<string>();
-        for (const a of document.querySelectorAll('a[href]')) {
-          try {
-            found.add(new URL(a.getAttribute('href') ?? '', url).href);
-          } catch {
-            // not a URL
-          }
+  await fetchEach(urls, concurrency, agent, (url, res, body) => {
+    bytes += body.length;
+    ok++;
+    if (parseLinks && String(res.headers['content-type'] ?? '').includes('html')) {
+      // The same work Sward's coordinator does per page (html-inspect.ts): one linkedom parse, hrefs resolved.
+      const { document } = parseHTML(body.toString('utf8'));
+      const found = new Set<string>();
+      for (const a of document.querySelectorAll('a[href]')) {
+        try {
+          found.add(new URL(a.getAttribute('href') ?? '', url).href);
+        } catch {
+          // not a URL
         }
-        links += found.size;
       }
+      links += found.size;
     }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  });
   const seconds = (performance.now() - t0) / 1000;
   const cpuSeconds = cpuSince(cpu0);
   await agent.close();

@@ -56,6 +56,12 @@ export function freePort(): Promise<number> {
 
 export const mib = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
+/** This process's CPU seconds (user + system, all threads) since `c` was read. */
+export const cpuSince = (c: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(c);
+  return (d.user + d.system) / 1e6;
+};
+
 export function machineFacts(): string {
   return `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM (${(freemem() / 2 ** 30).toFixed(0)} GiB free at start), Node ${process.version}, ${process.platform}`;
 }

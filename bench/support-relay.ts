@@ -10,6 +10,8 @@ import { createHash, createPublicKey, generateKeyPairSync, type KeyObject, sign,
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { fetchEach } from './support-fetch-loop.js';
+import { cpuSince } from './support-proc.js';
 
 const BATCH = 4;
 
@@ -53,11 +55,6 @@ interface Timed {
   extra: Record<string, unknown>;
 }
 
-const cpuSince = (c: NodeJS.CpuUsage) => {
-  const d = process.cpuUsage(c);
-  return (d.user + d.system) / 1e6;
-};
-
 /** Fetches every URL with `concurrency` workers and relays each page, signed, to a receiver process. */
 export async function relayRun(urls: string[], concurrency: number): Promise<Timed> {
   const { Agent, request } = await import('undici');
@@ -75,7 +72,6 @@ export async function relayRun(urls: string[], concurrency: number): Promise<Tim
   const target = `http://127.0.0.1:${port}/captures`;
   const agent = new Agent({ connections: concurrency });
   const upload = new Agent({ connections: concurrency });
-  let next = 0;
   let fetched = 0;
   let accepted = 0;
   let pending: Frame[] = [];
@@ -92,21 +88,15 @@ export async function relayRun(urls: string[], concurrency: number): Promise<Tim
   await ask('start');
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const worker = async () => {
-    for (let i = next++; i < urls.length; i = next++) {
-      const url = urls[i] as string;
-      const res = await request(url, { dispatcher: agent });
-      const body = Buffer.from(await res.body.arrayBuffer());
-      const sha256 = createHash('sha256').update(body).digest('hex');
-      const at = Date.now();
-      const signature = sign(null, signed(url, sha256, res.statusCode, at), privateKey).toString('base64');
-      const header = Buffer.from(JSON.stringify({ url, sha256, status: res.statusCode, at, signature }));
-      pending.push({ header, body });
-      fetched++;
-      if (pending.length >= BATCH) flush();
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await fetchEach(urls, concurrency, agent, (url, res, body) => {
+    const sha256 = createHash('sha256').update(body).digest('hex');
+    const at = Date.now();
+    const signature = sign(null, signed(url, sha256, res.statusCode, at), privateKey).toString('base64');
+    const header = Buffer.from(JSON.stringify({ url, sha256, status: res.statusCode, at, signature }));
+    pending.push({ header, body });
+    fetched++;
+    if (pending.length >= BATCH) flush();
+  });
   if (pending.length) flush();
   await Promise.all(sends);
   const seconds = (performance.now() - t0) / 1000;

@@ -27,7 +27,6 @@ import type { NewCapture } from '../store/capture-store.js';
 import { crawlDelayTooLong, REFUSED_ADDRESS } from '../store/frontier-store.js';
 import { CANCELLED_REASON } from '../store/job-cancel.js';
 import {
-  activeSince,
   agreeingText,
   CLOSES,
   CLOSES_EFFECT,
@@ -812,8 +811,8 @@ export class Ingest {
     )
       return true;
     if (answer.rank < CLOSES && others.length === 0) {
-      const since = activeSince(frontier.config.nodeTimeoutMs);
-      if (!(await otherOperatorActive(tx, [operator], since, { urlId: lease.id, now }))) return true;
+      const file = { urlId: lease.id, now };
+      if (!(await otherOperatorActive(tx, operator, file, frontier.config.nodeTimeoutMs))) return true;
     }
     const mine = pending.find((p) => p.operator === operator);
     await frontier.awaitConfirmation(

@@ -21,7 +21,6 @@ import {
   type ReadyHost,
 } from '../store/frontier-store.js';
 import {
-  activeSince,
   CLOSES,
   mayAnswer,
   otherOperatorActive,
@@ -408,8 +407,7 @@ export class LeaseScheduler {
     const operator = await this.frontier.operatorOf(tx, nodeId);
     if (mayAnswer(pending, operator, now, this.config.policyConfirmMs)) return true;
     if (pending.length > 1 || pending[0]?.operator !== operator || pending[0].rank >= CLOSES) return false;
-    const since = activeSince(this.config.nodeTimeoutMs);
-    return !(await otherOperatorActive(tx, [operator], since, { urlId, now }));
+    return !(await otherOperatorActive(tx, operator, { urlId, now }, this.config.nodeTimeoutMs));
   }
 
   private async leasePages(

@@ -846,15 +846,15 @@ export class FrontierStore {
     return insertPolicyDoc(tx, origin, 'rsl', xml === null ? 'none' : 'fetched', xml, source);
   }
 
-  /**
-   * Asks for an RSL licence a page of `origin` named: its policy-file row is queued (again, once answered)
-   * ahead of the origin's pages (depth -1), unless a node holds it now.
-   */
   /** Moves a queued URL's next try to `notBefore` (a page waiting for something other than its site). */
   async deferTo(tx: SqlExecutor, id: number, notBefore: number): Promise<void> {
     await tx.run("UPDATE urls SET not_before = ? WHERE id = ? AND state = 'queued'", [notBefore, id]);
   }
 
+  /**
+   * Asks for an RSL licence a page of `origin` named: its policy-file row is queued (again, once answered)
+   * ahead of the origin's pages (depth -1), unless a node holds it now.
+   */
   async wantLicence(tx: SqlExecutor, origin: string, url: string, now: number): Promise<void> {
     await tx.run(
       `INSERT INTO urls (job_id, url, origin, kind, depth, state, created_at, updated_at)

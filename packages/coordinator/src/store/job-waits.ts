@@ -1,6 +1,12 @@
 import type { JobWait } from '@sward/core';
 import { POLICY_JOB, REFUSED, REFUSED_ADDRESS } from './frontier-store.js';
-import { CLOSES, lastJoined, type PendingAnswer, parsePendingAnswers } from './policy-answers.js';
+import {
+  CLOSES,
+  lastJoined,
+  type PendingAnswer,
+  parsePendingAnswers,
+  seenWithinMs,
+} from './policy-answers.js';
 import type { SqlExecutor } from './sql-driver.js';
 import type { SchedulerConfig } from './types.js';
 
@@ -107,7 +113,7 @@ export async function jobWaits(
         message: `${about}: a node refused it by its operator's rules (allowed domains, byte cap or active hours); waiting for another node`,
       });
     } else {
-      nodesSeen ??= await anyNodeSeen(db, now - Math.max(config.nodeTimeoutMs, 60_000));
+      nodesSeen ??= await anyNodeSeen(db, now - seenWithinMs(config.nodeTimeoutMs));
       out.push({
         ...base,
         reason: 'not_fetched',

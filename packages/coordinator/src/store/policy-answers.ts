@@ -67,36 +67,36 @@ export function mayAnswer(
 }
 
 /**
- * Whether a node of an operator other than `operators` is active: not revoked, logged in (a session not expired:
- * a node that stopped logged out) and heard from (nodes.last_seen, on the wall clock) since `since`
- * (max(nodeTimeoutMs, one minute) ago, as a job's wait reads "a node was seen"). A node without an operator is
- * its own operator. With `file`, a node that refused that policy file by its operator's rules (url_refusals, still
- * in force) does not count: it will not fetch it, so waiting for its word would only hold the origin until
- * policyConfirmMs (a deny list or inactive hours on another operator's node held every new origin 10 minutes).
+ * How long ago a node must have been heard from (nodes.last_seen) to count as up: nodeTimeoutMs, and at least a
+ * minute (a node's heartbeat interval). A job's wait ("no node was seen") and a policy answer's confirmation read it.
+ */
+export const seenWithinMs = (nodeTimeoutMs: number) => Math.max(nodeTimeoutMs, 60_000);
+
+/**
+ * Whether a node of an operator other than `operator` could confirm its answer on a policy file: not revoked,
+ * logged in (a session not expired: a node that stopped logged out), heard from within seenWithinMs (on the wall
+ * clock, as nodes.last_seen), and not refusing the file by its operator's rules (url_refusals in force at `now`:
+ * it will not fetch it, so waiting for its word would only hold the origin until policyConfirmMs; a deny list or
+ * inactive hours on another operator's node held every new origin 10 minutes). A node without an operator is its
+ * own operator.
  */
 export async function otherOperatorActive(
   tx: SqlExecutor,
-  operators: readonly string[],
-  since: number,
-  file?: { urlId: number; now: number },
+  operator: string,
+  file: { urlId: number; now: number },
+  nodeTimeoutMs: number,
 ): Promise<boolean> {
+  const wall = Date.now();
   const r = await tx.get<{ id: string }>(
     `SELECT n.id FROM nodes n WHERE n.revoked_at IS NULL AND n.last_seen >= ?
-       AND (CASE WHEN n.operator IS NULL OR n.operator = '' THEN n.id ELSE n.operator END) NOT IN (${operators.map(() => '?').join(', ')})
-       AND EXISTS (SELECT 1 FROM sessions s WHERE s.node_id = n.id AND s.expires_at >= ?)${
-         file
-           ? `
-       AND NOT EXISTS (SELECT 1 FROM url_refusals r WHERE r.url_id = ? AND r.node_id = n.id AND r.expires_at > ?)`
-           : ''
-       }
+       AND (CASE WHEN n.operator IS NULL OR n.operator = '' THEN n.id ELSE n.operator END) <> ?
+       AND EXISTS (SELECT 1 FROM sessions s WHERE s.node_id = n.id AND s.expires_at >= ?)
+       AND NOT EXISTS (SELECT 1 FROM url_refusals r WHERE r.url_id = ? AND r.node_id = n.id AND r.expires_at > ?)
      LIMIT 1`,
-    [since, ...operators, Date.now(), ...(file ? [file.urlId, file.now] : [])],
+    [wall - seenWithinMs(nodeTimeoutMs), operator, wall, file.urlId, file.now],
   );
   return r !== undefined;
 }
-
-/** Since when a node must have been heard from to count as active for a policy answer (otherOperatorActive). */
-export const activeSince = (nodeTimeoutMs: number) => Date.now() - Math.max(nodeTimeoutMs, 60_000);
 
 /**
  * The part of a policy file's text two answers must share to agree (their `text:` effect): a robots.txt without its
