@@ -8,8 +8,14 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { parquetReadObjects } from 'hyparquet';
 import { pino } from 'pino';
-import { createProject, exportProject } from '../packages/cli/src/commands/projects.js';
+import {
+  createProject,
+  exportProject,
+  formatProjectStatus,
+  goldShortfall,
+} from '../packages/cli/src/commands/projects.js';
 import { type RunningCoordinator, startCoordinator } from '../packages/coordinator/src/server.js';
+import { SwardClient } from '../packages/sdk/src/client.js';
 
 let coord: RunningCoordinator;
 let dir: string;
@@ -114,4 +120,39 @@ test('project create refuses a bad file by line, and export writes JSONL, Parque
   });
   assert.deepEqual(back, prefs);
   assert.match(readFileSync(join(out, 'README.md'), 'utf8'), /^---\nlicense: "other"\n/);
+});
+
+test('project create warns when gold items cannot last at the gold share; status says how many gold tasks are left', async () => {
+  const client = { coordinator: coord.url, apiKey: coord.firstApiKey as string };
+  const file = join(dir, 'gold.jsonl');
+  const write = (golds: number) =>
+    writeFileSync(
+      file,
+      Array.from({ length: 20 }, (_, i) =>
+        JSON.stringify({
+          id: `g${i}`,
+          prompt: `q${i}`,
+          response: `r${i}`,
+          ...(i < golds ? { gold: 2 } : {}),
+        }),
+      ).join('\n'),
+    );
+  write(2);
+  const few = await createProject(client, { file, type: 'rating', pay: 1, goldShare: 0.2, overlap: 3 });
+  // 2 gold items of 20 at a share of 0.2: each goes to 3 labellers at most, 6 gold tasks, about 30 tasks
+  assert.match(
+    goldShortfall(few) ?? '',
+    /^2 of 20 items have a gold answer, .* after about 30 tasks .*; give at least 4 items a gold answer$/,
+  );
+  const status = await new SwardClient({ url: coord.url, apiKey: client.apiKey }).project(few.id);
+  assert.deepEqual(status.gold, { items: 2, tasksLeft: 6 });
+  assert.match(
+    formatProjectStatus(status),
+    /\n {2}gold: 2 items, 6 gold tasks left to hand out \(each to 3 labellers at most\)/,
+  );
+  write(4);
+  assert.equal(
+    goldShortfall(await createProject(client, { file, type: 'rating', pay: 1, goldShare: 0.2 })),
+    null,
+  );
 });

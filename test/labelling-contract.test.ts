@@ -154,6 +154,70 @@ for (const backend of backends()) {
       }
     });
 
+    test('someone holding more accounts than the overlap cannot tell gold items by how many of them get one', async () => {
+      const w = await world(await backend.create());
+      try {
+        // 10 of 30 items are gold; overlap 2. Five accounts of one person take turns asking, and pool what
+        // they were shown: a gold item shown to more of them than any regular item can be would be a known
+        // gold item, answered with care while the rest are answered at random.
+        const items = Array.from({ length: 30 }, (_, i) => ({
+          id: `i${i}`,
+          prompt: `prompt ${i}`,
+          response: `response ${i}`,
+          ...(i % 3 === 0 ? { gold: 3 } : {}),
+        }));
+        const p = await w.svc.projects.create(null, {
+          name: 'ratings',
+          type: 'rating',
+          items: jsonl(items),
+          overlap: 2,
+          goldShare: 0.3,
+          payPerTask: 1,
+          settleEvery: 100_000,
+        });
+        assert.deepEqual((await w.svc.status(p)).gold, { items: 10, tasksLeft: 20 });
+        const sybils = await Promise.all(
+          ['s1', 's2', 's3', 's4', 's5'].map((n) => w.svc.labellers.signUp(n)),
+        );
+        const shownTo = new Map<string, Set<string>>();
+        for (let busy = true; busy; ) {
+          busy = false;
+          for (const { labeller } of sybils) {
+            const next = await w.svc.next(p, labeller.id);
+            if (next.state !== 'task') continue;
+            busy = true;
+            shownTo.set(next.task.prompt, (shownTo.get(next.task.prompt) ?? new Set()).add(labeller.id));
+            w.clock.advance(9000);
+            await w.svc.submit(p, labeller.id, next.task.assignmentId, '3', null);
+          }
+        }
+        const spread = (gold: boolean) =>
+          items
+            .filter((it) => 'gold' in it === gold)
+            .map((it) => shownTo.get(it.prompt)?.size ?? 0)
+            .sort();
+        // every item, gold or not, went to exactly the overlap: the pooled counts say nothing
+        assert.deepEqual(
+          spread(true),
+          Array(10).fill(2),
+          'gold items shown to more accounts than the overlap',
+        );
+        assert.deepEqual(spread(false), Array(20).fill(2));
+        assert.deepEqual((await w.svc.status(p)).gold, { items: 10, tasksLeft: 0 });
+        // a gold slot whose labeller is flagged is handed out again, as a regular item's is
+        const first = sybils[0]?.labeller.id as string;
+        await w.store.db.run(
+          `INSERT INTO lb_flags (project_id, labeller_id, state, reasons, evidence, flagged_at)
+           VALUES (?, ?, 'open', 'fast', '{}', ?)`,
+          [p.id, first, w.clock.now()],
+        );
+        const left = (await w.svc.status(p)).gold.tasksLeft;
+        assert.ok(left > 0 && left <= 10, `the flagged account's gold slots come back (${left})`);
+      } finally {
+        await w.store.close();
+      }
+    });
+
     test('labellers asking at the same moment never push an item past its overlap', async () => {
       const w = await world(await backend.create());
       try {

@@ -65,6 +65,11 @@ export const labellingProjectSummarySchema = z.object({
 export const labellingProjectStatusSchema = z.object({
   project: labellingProjectInfoSchema,
   tasksIssued: z.number().int(),
+  /**
+   * Gold items, and the gold tasks still to hand out: each gold item goes to at most `overlap` labellers,
+   * as any item does; at 0 later labellers are checked by consensus alone (add gold items to go on).
+   */
+  gold: z.object({ items: z.number().int(), tasksLeft: z.number().int() }),
   labels: z.number().int(),
   labellers: z.number().int(),
   flags: z.array(

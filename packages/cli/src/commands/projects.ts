@@ -1,6 +1,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { CreateProjectRequest, LabellingProjectStatus, LabellingTaskType } from '@sward/core';
+import type {
+  CreateProjectRequest,
+  LabellingProjectInfo,
+  LabellingProjectStatus,
+  LabellingTaskType,
+} from '@sward/core';
 import { type Command, InvalidArgumentError } from 'commander';
 import { CliError } from '../cli-error.js';
 import { API_KEY_HELP, apiKey, COORDINATOR_HELP, coordinatorUrl, sdkClient, writeJson } from '../options.js';
@@ -40,10 +45,7 @@ function readInput(flag: string, path: string): string {
 }
 
 /** Creates a project from a JSONL file; the file is checked by the coordinator, which stores all or nothing. */
-export async function createProject(
-  c: ProjectClient,
-  f: CreateFlags,
-): Promise<{ id: string; items: number }> {
+export async function createProject(c: ProjectClient, f: CreateFlags): Promise<LabellingProjectInfo> {
   const body: CreateProjectRequest = {
     name: f.name ?? f.file.replace(/^.*[\\/]/, '').replace(/\.jsonl$/, ''),
     type: f.type as LabellingTaskType,
@@ -104,8 +106,26 @@ export function formatProjectStatus(s: LabellingProjectStatus): string {
   return [
     `${p.id}  ${p.name}  (${p.type}, ${p.items} items, ${p.payPerTask} points per task)`,
     `  ${s.tasksIssued} tasks issued, ${s.labels} labels from ${s.labellers} labellers`,
+    ...(p.goldShare > 0 ? [goldLine(s.gold, p.overlap)] : []),
     ...s.flags.map((f) => `  flag ${f.labellerId} ${f.state}: ${f.reasons.join(', ')}`),
   ].join('\n');
+}
+
+/**
+ * Why a project's gold cannot last at its gold share, or null. Each gold item goes to `overlap` labellers at
+ * most, like any item (more would tell someone holding many accounts which items are gold), so gold items
+ * must be at least that share of the items.
+ */
+export function goldShortfall(p: LabellingProjectInfo): string | null {
+  if (p.goldShare <= 0 || p.goldItems >= p.goldShare * p.items) return null;
+  const lasts = Math.floor((p.goldItems * p.overlap) / p.goldShare);
+  return `${p.goldItems} of ${p.items} items have a gold answer, fewer than the gold share ${p.goldShare} asks: each gold item goes to at most ${p.overlap} labellers (the overlap), like any item, so gold checks run out after about ${lasts} tasks and later labellers are checked by consensus alone; give at least ${Math.ceil(p.goldShare * p.items)} items a gold answer`;
+}
+
+/** Gold checks left; each gold item goes to `overlap` labellers at most, so none left means no more checks. */
+function goldLine(g: LabellingProjectStatus['gold'], overlap: number): string {
+  const left = `  gold: ${g.items} items, ${g.tasksLeft} gold tasks left to hand out (each to ${overlap} labellers at most)`;
+  return g.tasksLeft > 0 ? left : `${left}: labellers are now checked by consensus alone`;
 }
 
 export function register(program: Command): void {
@@ -137,6 +157,8 @@ export function register(program: Command): void {
     const p = await createProject(client(o), { ...o, file: resolve(o.file) });
     if (o.json) writeJson(p);
     else process.stdout.write(`${p.id}\t${p.items} items\n`);
+    const short = goldShortfall(p);
+    if (short) process.stderr.write(`warning: ${short}\n`);
   });
   common(project.command('status <id>').description('labels, labellers and flags of a project')).action(
     async (id, o) => {

@@ -20,11 +20,21 @@ export const ACTIVE_FLAG = `EXISTS (SELECT 1 FROM lb_flags f WHERE f.project_id 
   AND f.labeller_id = a.labeller_id AND f.state <> 'cleared')`;
 
 /**
+ * Item `i`'s live labels: answers and holds issued after the first parameter (now less the lease), of
+ * labellers not flagged. What the overlap counts.
+ */
+export const LIVE = `(SELECT COUNT(*) FROM lb_assignments a WHERE a.project_id = i.project_id AND a.item_id = i.id
+  AND (a.submitted_at IS NOT NULL OR a.issued_at > ?) AND NOT ${ACTIVE_FLAG})`;
+
+/**
  * Hands out tasks. An item goes to a labeller at most once (UNIQUE in the schema, and the query skips
- * items they already had); regular items go to those with the fewest live labels first, up to the
- * overlap, where labels of flagged workers and abandoned tasks (older than the lease) do not count.
+ * items they already had); items go to those with the fewest live labels first, up to the overlap,
+ * where labels of flagged workers and abandoned tasks (older than the lease) do not count.
  * Gold items are interleaved at the project's gold share, with a random offset so their position in
- * the stream gives nothing away.
+ * the stream gives nothing away, and are handed out by the same rule as the others, overlap included:
+ * someone holding more accounts than the overlap would otherwise see a gold item in all of them, a
+ * regular one in at most `overlap`, and spend care on gold alone. A project whose gold items have all
+ * reached their overlap checks later labellers by consensus only (`goldLeft` in its status says when).
  */
 export class Assignment {
   constructor(
@@ -74,31 +84,36 @@ export class Assignment {
     return null;
   }
 
+  /**
+   * The project's gold items, and how many more gold tasks they can still be handed out as before each has
+   * its overlap of live labels (holds that lapse and flagged labellers' answers give slots back).
+   */
+  async goldLeft(project: Project): Promise<{ items: number; tasksLeft: number }> {
+    const r = await this.db.get<{ items: unknown; slots: unknown }>(
+      `SELECT COUNT(*) AS items, SUM(CASE WHEN i.live < ? THEN ? - i.live ELSE 0 END) AS slots
+       FROM (SELECT ${LIVE} AS live FROM lb_items i WHERE i.project_id = ? AND i.gold IS NOT NULL) i`,
+      [project.overlap, project.overlap, this.now() - this.leaseMs, project.id],
+    );
+    return { items: Number(r?.items ?? 0), tasksLeft: Number(r?.slots ?? 0) };
+  }
+
+  /** The next item of the gold or the regular pool for this labeller: one rule for both (see above). */
   private async pick(
     tx: SqlExecutor,
     project: Project,
     labellerId: string,
     gold: boolean,
   ): Promise<{ id: string; gold: boolean } | undefined> {
-    const notMine = `NOT EXISTS (SELECT 1 FROM lb_assignments m WHERE m.project_id = i.project_id
-      AND m.item_id = i.id AND m.labeller_id = ?)`;
-    if (gold) {
-      const r = await tx.get<{ id: string }>(
-        `SELECT i.id FROM lb_items i WHERE i.project_id = ? AND i.gold IS NOT NULL AND ${notMine}
-         ORDER BY RANDOM() LIMIT 1`,
-        [project.id, labellerId],
-      );
-      return r && { id: r.id, gold: true };
-    }
     const r = await tx.get<{ id: string }>(
       `SELECT i.id FROM (
-         SELECT i.id, i.seq, (SELECT COUNT(*) FROM lb_assignments a WHERE a.project_id = i.project_id
-           AND a.item_id = i.id AND (a.submitted_at IS NOT NULL OR a.issued_at > ?) AND NOT ${ACTIVE_FLAG}) AS live
-         FROM lb_items i WHERE i.project_id = ? AND i.gold IS NULL AND ${notMine}) i
+         SELECT i.id, i.seq, ${LIVE} AS live
+         FROM lb_items i WHERE i.project_id = ? AND i.gold IS ${gold ? 'NOT NULL' : 'NULL'}
+           AND NOT EXISTS (SELECT 1 FROM lb_assignments m WHERE m.project_id = i.project_id
+             AND m.item_id = i.id AND m.labeller_id = ?)) i
        WHERE i.live < ? ORDER BY i.live, i.seq LIMIT 1`,
       [this.now() - this.leaseMs, project.id, labellerId, project.overlap],
     );
-    return r && { id: r.id, gold: false };
+    return r && { id: r.id, gold };
   }
 
   private async task(

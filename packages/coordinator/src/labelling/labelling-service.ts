@@ -125,6 +125,7 @@ export class LabellingService {
     return {
       project,
       tasksIssued: Number(c?.issued ?? 0),
+      gold: await this.assignment.goldLeft(project),
       labels: Number(c?.submitted ?? 0),
       labellers: Number(c?.workers ?? 0),
       flags: flags.map((f) => ({
