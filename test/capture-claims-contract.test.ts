@@ -21,9 +21,9 @@ for (const backend of backends()) {
 
     const setup = async (cfg = {}) => {
       const { store, spotChecks, ingest } = await ingestStack(backend, cfg);
-      const node = async (operator: string) => {
+      const node = async (operator: string, ip?: string) => {
         const n = generateIdentity();
-        await store.auth.upsertNode({ id: n.id, operator });
+        await store.auth.upsertNode({ id: n.id, operator, ...(ip ? { ip } : {}) });
         // logged in: a node of another operator that could confirm a policy answer
         await store.auth.createSession(n.id);
         return n;
@@ -910,6 +910,108 @@ for (const backend of backends()) {
       assert.equal(end.skippedByReason['rsl:prohibits ai-train'], 1);
       assert.equal(end.failed, 0);
       await store.close();
+    });
+
+    test("a second operator account behind the liar's connection confirms nothing: two witnesses need two networks", async () => {
+      const { store, ingest, node } = await setup();
+      // one person, two operator accounts, one home connection (one /24; the IPv6 pair shares a /64)
+      const liar = await node('mallory', '203.0.113.7');
+      const sock = await node('mallet', '203.0.113.81');
+      const honest = await node('alice', '198.51.100.4');
+      const job = await newJob(store);
+      const r = await policyLease(store, liar, 'robots');
+      const lie = await ingest.acceptCapture(
+        liar.id,
+        captureUpload(liar, r as never, { status: 404, body: '' }),
+      );
+      assert.equal(lie.reason, 'awaiting_confirmation', 'alice, in another network, could confirm it');
+      // the sock puppet, another operator by name, fetches too and says the same: no confirmation
+      const r2 = await policyLease(store, sock, 'robots');
+      const echo = await ingest.acceptCapture(
+        sock.id,
+        captureUpload(sock, r2 as never, { status: 404, body: '' }),
+      );
+      assert.equal(echo.reason, 'awaiting_confirmation', 'the same network is one witness');
+      assert.equal((await hostState(store))?.robots_state, 'unknown', 'the site is not opened');
+      await nothingFor(store, liar, sock);
+      // the honest node in another network reads the real file: disputed, and a node of a fourth operator in a
+      // third network agrees with it; the site stays closed
+      const r3 = await policyLease(store, honest, 'robots');
+      await ingest.acceptCapture(honest.id, captureUpload(honest, r3 as never, robotsFile('Disallow: /')));
+      const bob = await node('bob', '2001:db8:7:1::5');
+      const r4 = await policyLease(store, bob, 'robots');
+      const decided = await ingest.acceptCapture(
+        bob.id,
+        captureUpload(bob, r4 as never, robotsFile('Disallow: /')),
+      );
+      assert.equal(decided.reason, 'robots');
+      assert.match(
+        (await store.frontier.hostPolicy(store.db, 'http://a.test'))?.robotsTxt ?? '',
+        /Disallow: \//,
+      );
+      assert.equal((await store.frontier.progress(job.id)).stored, 0, 'no page was fetched');
+      // and for tdmrep.json in IPv6: two operators of one /64 confirm nothing, a third network's node does
+      const v6a = await node('erin', '2001:db8:9:1::10');
+      const v6b = await node('frank', '2001:db8:9:1:ffff::2');
+      await store.db.run('UPDATE hosts SET robots_state = ?, robots_txt = ?', [
+        'fetched',
+        'User-agent: *\nAllow: /\n',
+      ]);
+      const t1 = await policyLease(store, v6a, 'tdmrep');
+      await ingest.acceptCapture(v6a.id, captureUpload(v6a, t1 as never, { status: 404, body: '' }));
+      const t2 = await policyLease(store, v6b, 'tdmrep');
+      const same = await ingest.acceptCapture(
+        v6b.id,
+        captureUpload(v6b, t2 as never, { status: 404, body: '' }),
+      );
+      assert.equal(same.reason, 'awaiting_confirmation');
+      assert.equal((await hostState(store))?.tdmrep_state, 'unknown');
+      // a node's network follows its address: a heartbeat from elsewhere moves it, one without an address does not
+      const netOf = async (id: string) =>
+        (await store.db.get<{ n: string | null }>('SELECT last_network AS n FROM nodes WHERE id = ?', [id]))
+          ?.n;
+      assert.equal(await netOf(sock.id), '203.0.113.0/24');
+      await store.auth.touchNode(sock.id, '192.0.2.55');
+      assert.equal(await netOf(sock.id), '192.0.2.0/24');
+      await store.auth.touchNode(sock.id);
+      assert.equal(await netOf(sock.id), '192.0.2.0/24');
+      await store.auth.touchNode(sock.id, '127.0.0.1');
+      assert.equal(await netOf(sock.id), null);
+      await store.close();
+    });
+
+    test('an operator alone in its network but for nodes of its own network opens at once; loopback nodes stay apart', async () => {
+      const { store, ingest, node } = await setup();
+      // the only other operator's active node shares the answering node's network: no independent witness
+      // exists, as on a network of one operator, so the answer stands at once rather than after policyConfirmMs
+      const only = await node('solo', '203.0.113.7');
+      await node('roommate', '203.0.113.8');
+      await newJob(store);
+      const r = await policyLease(store, only, 'robots');
+      const opened = await ingest.acceptCapture(
+        only.id,
+        captureUpload(only, r as never, { status: 404, body: '' }),
+      );
+      assert.equal(opened.reason, 'robots');
+      await store.close();
+      // nodes whose address is loopback (one machine, tests, the demo) have no known network: they are apart
+      const two = await setup();
+      const a = await two.node('alice', '127.0.0.1');
+      const b = await two.node('bob', '::1');
+      await newJob(two.store);
+      const ra = await policyLease(two.store, a, 'robots');
+      const first = await two.ingest.acceptCapture(
+        a.id,
+        captureUpload(a, ra as never, { status: 404, body: '' }),
+      );
+      assert.equal(first.reason, 'awaiting_confirmation');
+      const rb = await policyLease(two.store, b, 'robots');
+      const second = await two.ingest.acceptCapture(
+        b.id,
+        captureUpload(b, rb as never, { status: 404, body: '' }),
+      );
+      assert.equal(second.reason, 'robots', 'confirmed');
+      await two.store.close();
     });
 
     test('a network of one operator opens a site at once: no other active operator could confirm it', async () => {

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { normaliseIp } from '../rewards/network-key.js';
+import { normaliseIp } from '../store/network-key.js';
 
 /**
  * The address a node connects from, as the sybil scan records it: the socket's peer. Only when that peer

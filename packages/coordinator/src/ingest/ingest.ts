@@ -30,6 +30,7 @@ import {
   agreeingText,
   CLOSES,
   CLOSES_EFFECT,
+  independent,
   lastJoined,
   NONE,
   otherOperatorActive,
@@ -800,10 +801,12 @@ export class Ingest {
     now: number,
   ): Promise<boolean> {
     const { frontier } = this.store;
-    const operator = await frontier.operatorOf(tx, nodeId);
+    const me = await frontier.witnessOf(tx, nodeId);
+    const { operator } = me;
     const pending = await frontier.pendingAnswersOf(tx, lease.id);
     const others = pending.filter((p) => p.operator !== operator);
-    if (others.some((p) => p.effect === answer.effect)) return true;
+    // agreement confirms only across networks: a second operator account behind the same connection is no witness
+    if (others.some((p) => p.effect === answer.effect && independent(me, p))) return true;
     if (
       pending.length > 0 &&
       now - lastJoined(pending) >= frontier.config.policyConfirmMs &&
@@ -812,13 +815,15 @@ export class Ingest {
       return true;
     if (answer.rank < CLOSES && others.length === 0) {
       const file = { urlId: lease.id, now };
-      if (!(await otherOperatorActive(tx, operator, file, frontier.config.nodeTimeoutMs))) return true;
+      if (!(await otherOperatorActive(tx, me, file, frontier.config.nodeTimeoutMs))) return true;
     }
     const mine = pending.find((p) => p.operator === operator);
     await frontier.awaitConfirmation(
       tx,
       lease.id,
-      [...others, { nodeId, operator, ...answer, at: mine?.at ?? now }].sort((a, b) => a.at - b.at),
+      [...others, { nodeId, operator, network: me.network, ...answer, at: mine?.at ?? now }].sort(
+        (a, b) => a.at - b.at,
+      ),
       now,
     );
     return false;

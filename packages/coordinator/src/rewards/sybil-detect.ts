@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FlagKind } from '@sward/core';
-import { networkOf, normaliseIp } from './network-key.js';
+import { networkOf, normaliseIp } from '../store/network-key.js';
 import type { RewardsPolicy } from './rewards-policy.js';
 
 /** A node seen in one uptime slot at one address (rw_uptime with its address). */

@@ -404,10 +404,10 @@ export class LeaseScheduler {
     now: number,
   ) {
     if (pending.length === 0) return true;
-    const operator = await this.frontier.operatorOf(tx, nodeId);
-    if (mayAnswer(pending, operator, now, this.config.policyConfirmMs)) return true;
-    if (pending.length > 1 || pending[0]?.operator !== operator || pending[0].rank >= CLOSES) return false;
-    return !(await otherOperatorActive(tx, operator, { urlId, now }, this.config.nodeTimeoutMs));
+    const me = await this.frontier.witnessOf(tx, nodeId);
+    if (mayAnswer(pending, me.operator, now, this.config.policyConfirmMs)) return true;
+    if (pending.length > 1 || pending[0]?.operator !== me.operator || pending[0].rank >= CLOSES) return false;
+    return !(await otherOperatorActive(tx, me, { urlId, now }, this.config.nodeTimeoutMs));
   }
 
   private async leasePages(

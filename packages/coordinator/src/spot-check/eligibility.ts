@@ -1,18 +1,10 @@
+import { apart, witnessNetwork } from '../store/network-key.js';
 import type { SqlExecutor } from '../store/sql-driver.js';
 import type { SpotCheckTask } from './task.js';
 
 interface NodeFacts {
   operator: string | null;
   ip: string | null;
-}
-
-/** The /24 (IPv4) or /64 (IPv6) a node connects from; null when unknown or loopback (tests, demo). */
-export function networkOf(ip: string | null): string | null {
-  if (!ip) return null;
-  const v4 = ip.replace(/^::ffff:/, '');
-  if (/^127\.|^::1$/.test(v4)) return null;
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(v4)) return v4.split('.').slice(0, 3).join('.');
-  return ip.toLowerCase().split(':').slice(0, 4).join(':');
 }
 
 /**
@@ -42,8 +34,7 @@ export async function mayCheck(
   for (const other of task.exclude) {
     const o = await facts(other);
     if (me.operator && o.operator && me.operator === o.operator) return false;
-    const [a, b] = [networkOf(me.ip), networkOf(o.ip)];
-    if (a && b && a === b) return false;
+    if (!apart(witnessNetwork(me.ip), witnessNetwork(o.ip))) return false;
   }
   return true;
 }

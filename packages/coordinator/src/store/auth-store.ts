@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Role, Scope } from '@sward/core';
 import { newId, newSecret, secretHash } from './ids.js';
+import { witnessNetwork } from './network-key.js';
 import type { SqlDriver } from './sql-driver.js';
 
 export interface NodeRow {
@@ -233,10 +234,20 @@ export class AuthStore {
   }) {
     const now = Date.now();
     await this.db.run(
-      `INSERT INTO nodes (id, operator, fingerprint, version, created_at, last_seen, last_ip) VALUES (?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO nodes (id, operator, fingerprint, version, created_at, last_seen, last_ip, last_network)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, version = excluded.version,
-         last_seen = excluded.last_seen, last_ip = excluded.last_ip`,
-      [n.id, n.operator ?? null, n.fingerprint ?? null, n.version ?? null, now, now, n.ip ?? null],
+         last_seen = excluded.last_seen, last_ip = excluded.last_ip, last_network = excluded.last_network`,
+      [
+        n.id,
+        n.operator ?? null,
+        n.fingerprint ?? null,
+        n.version ?? null,
+        now,
+        now,
+        n.ip ?? null,
+        witnessNetwork(n.ip),
+      ],
     );
   }
 
@@ -293,11 +304,16 @@ export class AuthStore {
   }
 
   async touchNode(id: string, ip?: string): Promise<void> {
-    await this.db.run('UPDATE nodes SET last_seen = ?, last_ip = COALESCE(?, last_ip) WHERE id = ?', [
-      Date.now(),
-      ip ?? null,
-      id,
-    ]);
+    // last_network: the witness network (store/network-key.ts), kept beside the address so that a query can
+    // tell nodes of one network apart from the rest (policy-answers.ts otherOperatorActive)
+    if (!ip) await this.db.run('UPDATE nodes SET last_seen = ? WHERE id = ?', [Date.now(), id]);
+    else
+      await this.db.run('UPDATE nodes SET last_seen = ?, last_ip = ?, last_network = ? WHERE id = ?', [
+        Date.now(),
+        ip,
+        witnessNetwork(ip),
+        id,
+      ]);
   }
 }
 

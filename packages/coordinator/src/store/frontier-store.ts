@@ -7,7 +7,7 @@ import { JobCounts } from './job-counts.js';
 import { handBackNodeLeases, KEEP_TASK, silentLeaseHolders } from './lease-handback.js';
 import { inChunks, marks, valuesList } from './multi-row.js';
 import { PaymentStore, splitPaymentOptions } from './payment-store.js';
-import { type PendingAnswer, parsePendingAnswers, pendingDetail } from './policy-answers.js';
+import { type PendingAnswer, parsePendingAnswers, pendingDetail, type Witness } from './policy-answers.js';
 import { insertPolicyDoc, type PolicySource } from './policy-docs.js';
 import { type SqlDriver, type SqlExecutor, skipLockedClause } from './sql-driver.js';
 import type { HostPolicy, Job, JobProgress, LeaseRow, SchedulerConfig, UrlKind } from './types.js';
@@ -638,10 +638,16 @@ export class FrontierStore {
     return r.changes;
   }
 
-  /** A node's operator (its own id when it names none): two nodes of one operator are one witness. */
-  async operatorOf(tx: SqlExecutor, nodeId: string): Promise<string> {
-    const r = await tx.get<{ operator: string | null }>('SELECT operator FROM nodes WHERE id = ?', [nodeId]);
-    return r?.operator || nodeId;
+  /**
+   * A node as a witness of a policy file: its operator (its own id when it names none; two nodes of one operator
+   * are one witness) and its witness network (two operators in one network confirm nothing).
+   */
+  async witnessOf(tx: SqlExecutor, nodeId: string): Promise<Witness> {
+    const r = await tx.get<{ operator: string | null; last_network: string | null }>(
+      'SELECT operator, last_network FROM nodes WHERE id = ?',
+      [nodeId],
+    );
+    return { operator: r?.operator || nodeId, network: r?.last_network ?? null };
   }
 
   /**

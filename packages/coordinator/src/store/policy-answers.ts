@@ -1,4 +1,5 @@
 import { canonicalJson } from '@sward/core';
+import { apart } from './network-key.js';
 import type { SqlExecutor } from './sql-driver.js';
 
 /**
@@ -10,6 +11,12 @@ import type { SqlExecutor } from './sql-driver.js';
 export interface PendingAnswer {
   nodeId: string;
   operator: string;
+  /**
+   * The answering node's witness network when it answered (network-key.ts; null or absent: unknown). Two
+   * operators' answers from one network confirm nothing: one person can hold two operator accounts behind one
+   * connection far more cheaply than two connections.
+   */
+  network?: string | null;
   /** What the answer said, e.g. "robots.txt answered 503, closing the origin" or "TIMEOUT: …". */
   verdict: string;
   /** When this operator first answered (a later answer of the same operator does not move it). */
@@ -19,6 +26,16 @@ export interface PendingAnswer {
   /** How restrictive: CLOSES (the whole origin), TEXT (a policy text: limits, reserves or licenses), NONE. */
   rank: number;
 }
+
+/** Who answers a policy file: the node's operator (its own id when it names none) and its witness network. */
+export interface Witness {
+  operator: string;
+  network: string | null;
+}
+
+/** Whether two answers come from independent witnesses: other operators, not in one known network. */
+export const independent = (a: Witness, b: Pick<PendingAnswer, 'operator' | 'network'>): boolean =>
+  a.operator !== b.operator && apart(a.network, b.network);
 
 /** PendingAnswer.rank: a policy file that says nothing (absent, or no answer: read as absence). */
 export const NONE = 0;
@@ -73,7 +90,8 @@ export function mayAnswer(
 export const seenWithinMs = (nodeTimeoutMs: number) => Math.max(nodeTimeoutMs, 60_000);
 
 /**
- * Whether a node of an operator other than `operator` could confirm its answer on a policy file: not revoked,
+ * Whether a node of an operator other than `operator`, and not in its network (`network`; where both are known),
+ * could confirm its answer on a policy file: not revoked,
  * logged in (a session not expired: a node that stopped logged out), heard from within seenWithinMs (on the wall
  * clock, as nodes.last_seen), and not refusing the file by its operator's rules (url_refusals in force at `now`:
  * it will not fetch it, so waiting for its word would only hold the origin until policyConfirmMs; a deny list or
@@ -82,7 +100,7 @@ export const seenWithinMs = (nodeTimeoutMs: number) => Math.max(nodeTimeoutMs, 6
  */
 export async function otherOperatorActive(
   tx: SqlExecutor,
-  operator: string,
+  witness: Witness,
   file: { urlId: number; now: number },
   nodeTimeoutMs: number,
 ): Promise<boolean> {
@@ -90,10 +108,12 @@ export async function otherOperatorActive(
   const r = await tx.get<{ id: string }>(
     `SELECT n.id FROM nodes n WHERE n.revoked_at IS NULL AND n.last_seen >= ?
        AND (CASE WHEN n.operator IS NULL OR n.operator = '' THEN n.id ELSE n.operator END) <> ?
+       AND (n.last_network IS NULL OR n.last_network <> ?)
        AND EXISTS (SELECT 1 FROM sessions s WHERE s.node_id = n.id AND s.expires_at >= ?)
        AND NOT EXISTS (SELECT 1 FROM url_refusals r WHERE r.url_id = ? AND r.node_id = n.id AND r.expires_at > ?)
      LIMIT 1`,
-    [wall - seenWithinMs(nodeTimeoutMs), operator, wall, file.urlId, file.now],
+    // an unknown network ('' matches no stored one) is apart from every node's
+    [wall - seenWithinMs(nodeTimeoutMs), witness.operator, witness.network ?? '', wall, file.urlId, file.now],
   );
   return r !== undefined;
 }

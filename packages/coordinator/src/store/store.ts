@@ -120,6 +120,8 @@ export class Store {
           [REFUSED, REFUSED_ADDRESS],
         );
       await ensureColumns(this.db, tx, 'spot_checks', { outcome: 'TEXT' });
+      // a node's witness network (network-key.ts), set from its address at its next session or heartbeat
+      await ensureColumns(this.db, tx, 'nodes', { last_network: 'TEXT' });
       await migrateTenancy(this.db, tx);
       await applyDdl(this.db, tx, [
         'CREATE INDEX IF NOT EXISTS jobs_collection ON jobs (collection_id, created_at)',
