@@ -97,6 +97,7 @@ export async function verifyBundleDir(
       uncovered: manifest.manifest ? [] : uncoveredFiles(dir),
       consistency: v?.consistency ?? null,
       anchorChains: v?.anchorChains ?? null,
+      anchorOrder: v?.anchorOrder ?? null,
       onChain,
     }),
     ...manifestLines(manifest, report.trustedFromBundle),

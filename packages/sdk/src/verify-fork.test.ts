@@ -101,12 +101,18 @@ describe('sward verify and a forked log', () => {
     // The file's order is the writer's: an honest smaller checkpoint listed last is linked as the earlier.
     const ok = await verify([big, await cp(honest, 4)], [await proof(4, 8)]);
     assert.deepEqual([ok.consistency, ok.line?.status], [[], 'checked']);
+    // Anchored after 8 too: a late anchor, shown a prefix of 8 by the proof, not a rollback.
+    assert.equal(ok.r.checks.find((l) => l.check === 'anchor order')?.status, 'checked');
     const bad = await verify([big, await cp(forked, 4)], [await proof(4, 8), { from: 8, to: 4, proof: [] }]);
     assert.match(
       bad.consistency[0]?.message ?? '',
       /^checkpoints 4 → 8: consistency proof gives (first|second) root/,
     );
     assert.equal(bad.line?.status, 'failed');
+    assert.match(
+      bad.r.failures.find((f) => f.check === 'anchor order')?.message ?? '',
+      /anchors checkpoint 4 after entry \d+ of anchor chain c+ anchored checkpoint 8, and 4 is not a prefix of 8: the log was rolled back$/,
+    );
   });
 
   test('a consistency proof that was not verified is reported not checked, never as passed', async () => {

@@ -1,4 +1,4 @@
-import type { AnchorChainStatus, BundleFailure } from '@sward/core';
+import type { AnchorChainStatus, AnchorOrderStatus, BundleFailure } from '@sward/core';
 
 /** checked: the check ran and passed; failed: it ran and found problems; not_checked: it did not run. */
 export type CheckStatus = 'checked' | 'not_checked' | 'failed';
@@ -28,6 +28,8 @@ export interface ReportInput {
   consistency?: { pairs: number; passed: number } | null;
   /** What the bundle's file anchor chains showed; null or absent when not read. */
   anchorChains?: AnchorChainStatus | null;
+  /** Whether each ledger anchors the checkpoints in size order; null or absent when not read. */
+  anchorOrder?: AnchorOrderStatus | null;
 }
 
 /** Files a crawl writes that verify does not read yet, and why each matters. */
@@ -151,6 +153,8 @@ export function reportLines(r: ReportInput): CheckLine[] {
     );
     const chainLine = anchorChainLine(r.anchorChains ?? null, of('anchor chain'), first);
     if (chainLine) lines.push(chainLine);
+    const orderLine = anchorOrderLine(r.anchorOrder ?? null, of('anchor order'), first);
+    if (orderLine) lines.push(orderLine);
   }
   lines.push(
     r.trustedFromBundle
@@ -256,6 +260,45 @@ function anchorChainLine(
       detail: `${linked} and hold ${s.inChain} of ${plural(s.fileRefs, 'file anchor')}; the chain of the other ${s.notShipped} is not in the bundle (another coordinator's anchor file)`,
     };
   return { check, status: 'checked', detail: `${linked} and hold all ${plural(s.fileRefs, 'file anchor')}` };
+}
+
+/**
+ * The anchors' order line: in each ledger (an anchor file's chain, a Solana payer) no checkpoint may be
+ * anchored after a larger one unless the consistency proofs show it a prefix of that one (anchored late).
+ */
+function anchorOrderLine(
+  s: AnchorOrderStatus | null,
+  failures: readonly BundleFailure[],
+  first: (fs: readonly BundleFailure[]) => string,
+): CheckLine | null {
+  if (!s || s.anchors < 2) return null;
+  const check = 'anchor order';
+  if (failures.length)
+    return {
+      check,
+      status: 'failed',
+      detail: `${plural(failures.length, 'rollback')}; first: ${first(failures)}`,
+    };
+  if (s.ordered === 0)
+    return {
+      check,
+      status: 'not_checked',
+      detail: `each ledger holds one of the ${plural(s.anchors, 'anchor')}: no order to check`,
+    };
+  if (s.notChecked)
+    return {
+      check,
+      status: 'not_checked',
+      detail: `${s.notChecked} of ${plural(s.late, 'checkpoint')} anchored after a larger one not checked: a consistency proof between them is missing or did not run`,
+    };
+  const late = s.late
+    ? `; ${s.late} anchored after a larger one, each a prefix of it by the consistency proofs (anchored late, not rolled back)`
+    : '';
+  return {
+    check,
+    status: 'checked',
+    detail: `${plural(s.anchors, 'anchor')} come in size order in each ledger${late}`,
+  };
 }
 
 /** The report's last line: it names what was not checked, so it never claims more than ran. */

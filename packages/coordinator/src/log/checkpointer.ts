@@ -31,9 +31,14 @@ export interface StoredCheckpoint {
 
 /**
  * Signs C2SP tlog-checkpoints of the provenance log and anchors each one's hash. The row is written
- * before anchoring; a checkpoint left unanchored by a crash is anchored at the next start.
+ * before anchoring; a checkpoint left unanchored (a crash, a failed send) is anchored before the next one,
+ * or at the next start. Anchors go out in size order, one at a time: a ledger never shows a checkpoint
+ * after a larger one (`sward verify` checks it, anchor-order-check.ts in core).
  */
 export class Checkpointer {
+  /** The anchoring under way: the next waits for it, so two never race to the ledger. */
+  private anchoring: Promise<unknown> = Promise.resolve();
+
   constructor(
     private readonly db: SqlDriver,
     private readonly log: LogStore,
@@ -100,7 +105,7 @@ export class Checkpointer {
       return ins.changes === 1 ? { size: head.size, hash } : null;
     });
     if (!issued) return null;
-    await this.anchorOne(issued.size, issued.hash);
+    await this.anchorUpTo(issued.size);
     return this.atLeast(issued.size);
   }
 
@@ -114,18 +119,36 @@ export class Checkpointer {
     );
   }
 
-  /** Anchors checkpoints that a crash left without an anchor reference. */
-  async anchorPending(): Promise<number> {
-    const rows = await this.db.all<{ size: number; hash: string }>(
-      'SELECT size, hash FROM checkpoints WHERE anchor IS NULL ORDER BY size',
-    );
-    for (const r of rows) await this.anchorOne(Number(r.size), r.hash);
-    return rows.length;
+  /** Anchors checkpoints that a crash (or a failed anchor) left without an anchor reference. */
+  anchorPending(): Promise<number> {
+    return this.anchorUpTo(Number.MAX_SAFE_INTEGER);
   }
 
-  private async anchorOne(size: number, hash: string): Promise<void> {
-    const ref = await this.anchor.anchor(hash);
-    await this.db.run('UPDATE checkpoints SET anchor = ? WHERE size = ?', [JSON.stringify(ref), size]);
+  /**
+   * Anchors every unanchored checkpoint up to `size`, smallest first, after the anchoring before it ends.
+   * Anchoring only the new one would let a smaller one left behind (a failed Solana send, a lost UPDATE,
+   * a peer that crashed between signing and anchoring) be anchored later, after it: a rollback in the
+   * ledger's order. Rows are inserted in size order under the log writer lock and an anchor is never
+   * cleared, so once this anchored `size`, no row at or below it is left for a later anchoring.
+   */
+  private anchorUpTo(size: number): Promise<number> {
+    const run = this.anchoring.then(async () => {
+      const rows = await this.db.all<{ size: number; hash: string }>(
+        'SELECT size, hash FROM checkpoints WHERE anchor IS NULL AND size <= ? ORDER BY size',
+        [size],
+      );
+      for (const r of rows) {
+        const ref = await this.anchor.anchor(r.hash);
+        // A peer may have anchored it meanwhile: the first anchor stays, the earlier evidence.
+        await this.db.run('UPDATE checkpoints SET anchor = ? WHERE size = ? AND anchor IS NULL', [
+          JSON.stringify(ref),
+          Number(r.size),
+        ]);
+      }
+      return rows.length;
+    });
+    this.anchoring = run.catch(() => {});
+    return run;
   }
 }
 

@@ -26,6 +26,8 @@ export function checkAnchorChains(
   refs: readonly { size: number; ref: AnchorRef }[],
   verifiers: readonly NoteVerifier[],
   fail: (message: string) => void,
+  /** Told each chain that verified, its entries in order (the anchor order check reads them). */
+  verified: (chain: string, entries: readonly FileAnchorEntry[]) => void = () => {},
 ): AnchorChainStatus {
   const byChain = new Map<string, Map<number, FileAnchorEntry> | null>(); // null: the chain failed
   let entries = 0;
@@ -36,6 +38,7 @@ export function checkAnchorChains(
       const other = checked.find((e) => e.chain !== c.chain);
       if (other) throw new Error(`entry ${other.seq} belongs to chain ${other.chain ?? '(none)'}`);
       byChain.set(c.chain, new Map(checked.map((e) => [e.seq, e])));
+      verified(c.chain, checked);
       entries += checked.length;
     } catch (e) {
       byChain.set(c.chain, null);

@@ -15,6 +15,12 @@ import { verifyConsistency } from '../merkle/verify-consistency.js';
 import { InclusionVerifier } from '../merkle/verify-inclusion.js';
 import { type AnchorChainStatus, checkAnchorChains } from './anchor-chain-check.js';
 import {
+  type AnchorOrderStatus,
+  checkAnchorOrder,
+  type LedgerAnchor,
+  type PrefixFinding,
+} from './anchor-order-check.js';
+import {
   BUNDLE_BODIES_FILE,
   BUNDLE_FORMATS_READ,
   type BundleCheckpoints,
@@ -34,6 +40,14 @@ export interface BundleFailure {
 
 const b64 = (h: Uint8Array) => Buffer.from(h).toString('base64');
 const msg = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** A file anchor entry's place: its chain is the ledger, its seq the order. */
+const fileLedgerAnchor = (chain: string, seq: number, size: number): LedgerAnchor => ({
+  ledger: `file ${chain}`,
+  at: seq,
+  size,
+  name: `entry ${seq} of anchor chain ${chain}`,
+});
 
 // Rows the hand-written check refuses (bundle-row-shape.ts): zod accepts them or words the error.
 const rowParser = z.compile(bundlePageRowSchema);
@@ -74,6 +88,8 @@ export class BundleVerifier {
   readonly anchorRefs: { size: number; ref: AnchorRef }[] = [];
   /** The file anchor chains' findings; null when the checkpoints file did not parse. */
   readonly anchorChains: AnchorChainStatus | null = null;
+  /** Whether each ledger anchors the checkpoints in size order; null when the checkpoints file did not parse. */
+  readonly anchorOrder: AnchorOrderStatus | null = null;
   /** The bundle's format (1 when checkpoints.json names none); rows are read and checked by its rules. */
   readonly format: number = 1;
   /**
@@ -82,6 +98,9 @@ export class BundleVerifier {
    * was not checked, and the report says so rather than counting it as passed.
    */
   readonly consistency = { pairs: 0, passed: 0 };
+  /** Each consecutive pair's proof, by its smaller size; and the sizes at which the log forked. */
+  private readonly linked = new Map<number, PrefixFinding>();
+  private readonly forkedSizes = new Set<number>();
 
   constructor(checkpointsJson: unknown, trustedKeys: readonly string[]) {
     const parsed = bundleCheckpointsSchema.safeParse(checkpointsJson);
@@ -117,6 +136,8 @@ export class BundleVerifier {
       .sort((a, b) => a.cp.size - b.cp.size);
     const refs = this.anchorRefs;
     const firstOfSize = new Map<number, number>();
+    // The checkpoints that verified, by hash: the anchors naming them can be put in size order.
+    const sizeOfHash = new Map<string, number>();
     for (const { cp, n } of sorted) {
       try {
         const { checkpoint } = openCheckpoint(cp.note, verifiers, parsed.data.origin);
@@ -126,13 +147,15 @@ export class BundleVerifier {
         if (!seen) {
           this.roots.set(cp.size, checkpoint.rootHash);
           firstOfSize.set(cp.size, n);
-        } else if (!hashesEqual(seen, checkpoint.rootHash))
+        } else if (!hashesEqual(seen, checkpoint.rootHash)) {
           // Two signed trees of one size with different roots: no proof can reconcile them.
+          this.forkedSizes.add(cp.size);
           this.fail(
             null,
             'consistency',
             `checkpoints ${firstOfSize.get(cp.size)} and ${n} are both of size ${cp.size} but sign different roots (${b64(seen)} and ${b64(checkpoint.rootHash)}): the log forked, showing two views of itself`,
           );
+        }
       } catch (e) {
         this.fail(null, 'checkpoint', `checkpoint ${cp.size}: ${msg(e)}`);
         continue;
@@ -141,6 +164,7 @@ export class BundleVerifier {
         const hash = checkpointHash(cp.note);
         if (hash !== cp.hash)
           throw new CoreError('BAD_CHECKPOINT', `hash ${cp.hash} is not the note's ${hash}`);
+        sizeOfHash.set(hash, cp.size);
         if (cp.anchor == null) throw new CoreError('BAD_ANCHOR', 'checkpoint is not anchored');
         const ref = verifyAnchorRef(cp.anchor, hash);
         // A file entry's hash anyone can recompute; its signature only the log key can make.
@@ -150,8 +174,18 @@ export class BundleVerifier {
         this.fail(null, 'anchor', `checkpoint ${cp.size}: ${msg(e)}`);
       }
     }
-    this.anchorChains = checkAnchorChains(parsed.data.anchorChains, refs, verifiers, (m) =>
-      this.fail(null, 'anchor chain', m),
+    const placed: LedgerAnchor[] = [];
+    this.anchorChains = checkAnchorChains(
+      parsed.data.anchorChains,
+      refs,
+      verifiers,
+      (m) => this.fail(null, 'anchor chain', m),
+      (chain, entries) => {
+        for (const e of entries) {
+          const size = sizeOfHash.get(e.checkpointHash);
+          if (size !== undefined) placed.push(fileLedgerAnchor(chain, e.seq, size));
+        }
+      },
     );
     // Each size once: checkpoints of one size need no proof between them (equal roots, or the fork above).
     const sizes = [...new Set(sorted.map((s) => s.cp.size))];
@@ -163,6 +197,8 @@ export class BundleVerifier {
       const r2 = this.roots.get(to);
       if (!r1 || !r2) continue; // not checked: the checkpoint's own failure is reported above
       const p = parsed.data.consistency.find((c) => c.from === from && c.to === to);
+      // A proof missing could not run: the line fails, but no rollback is claimed from it.
+      this.linked.set(from, p ? 'failed' : 'not_checked');
       try {
         if (!p) throw new CoreError('BAD_PROOF', 'no consistency proof in the bundle');
         verifyConsistency(
@@ -173,10 +209,41 @@ export class BundleVerifier {
           r2,
         );
         this.consistency.passed++;
+        this.linked.set(from, 'passed');
       } catch (e) {
         this.fail(null, 'consistency', `checkpoints ${from} → ${to}: ${msg(e)}`);
       }
     }
+    for (const { size, ref } of refs)
+      if (ref.kind === 'file' && ref.chain !== undefined)
+        placed.push(fileLedgerAnchor(ref.chain, ref.seq, size));
+      else if (ref.kind === 'solana' && ref.slot !== undefined)
+        placed.push({
+          ledger: `solana ${ref.payer}`,
+          at: ref.slot,
+          size,
+          name: `the transaction in slot ${ref.slot} paid by ${ref.payer}`,
+        });
+    this.anchorOrder = checkAnchorOrder(
+      placed,
+      (from, to) => this.prefixOf(sizes, from, to),
+      (m) => this.fail(null, 'anchor order', m),
+    );
+  }
+
+  /** Whether the checkpoint of size `from` is a prefix of the one of size `to`, by the proofs between. */
+  private prefixOf(sizes: readonly number[], from: number, to: number): PrefixFinding {
+    let found: PrefixFinding = 'passed';
+    for (let i = sizes.indexOf(from); i >= 0 && i < sizes.length; i++) {
+      const size = sizes[i] as number;
+      if (size > to) break;
+      if (this.forkedSizes.has(size)) return 'failed';
+      if (size === to) return found;
+      const link = this.linked.get(size) ?? 'not_checked';
+      if (link === 'failed') return 'failed';
+      if (link === 'not_checked') found = 'not_checked';
+    }
+    return 'not_checked';
   }
 
   private fail(row: number | null, check: string, message: string): false {

@@ -1,4 +1,5 @@
 export * from './anchor-chain-check.js';
+export * from './anchor-order-check.js';
 export * from './bundle-format.js';
 export * from './bundle-manifest.js';
 export * from './bundle-rows.js';
