@@ -6,10 +6,10 @@ import { JobWaitsCache, jobWaits } from '../packages/coordinator/src/store/job-w
 import { CLOSES, CLOSES_EFFECT } from '../packages/coordinator/src/store/policy-answers.js';
 import { backends } from './support/backends.js';
 
-// What GET /v1/jobs/:id `progress.waitingFor` says for each state of a site's robots.txt (the route's end to end
+// What GET /v1/jobs/:id `progress.waitingFor` says for each state of a site's robots.txt and tdmrep.json (the route's end to end
 // is job-waiting-for-e2e.test.ts), and how long an answer is kept.
 for (const backend of backends())
-  describe(`a job's waits on robots.txt: ${backend.name}`, () => {
+  describe(`a job's waits on robots.txt and tdmrep.json: ${backend.name}`, () => {
     after(() => backend.cleanup());
 
     test('not fetched (no node seen, then one), fetching, unconfirmed, refused, read; kept for a few seconds', async () => {
@@ -120,17 +120,60 @@ for (const backend of backends())
       assert.equal((await cache.get(store.db, job.id, cfg, now + 2999))[0]?.reason, 'unconfirmed');
       assert.equal((await cache.get(store.db, job.id, cfg, now + 3000))[0]?.reason, 'refused');
 
-      // Read: the site's pages wait for nothing more.
+      // Read: the site's pages wait for its tdmrep.json next (before, the job said nothing while they did).
+      const source = (u: string) => ({
+        url: u,
+        captureId: null,
+        status: 404,
+        bodySha256: null,
+        fetchedAt: now,
+        detail: null,
+      });
       await store.db.transaction(async (tx) => {
-        await store.frontier.setRobots(tx, origin, 'allow-all', null, {
-          url,
-          captureId: null,
-          status: 404,
-          bodySha256: null,
-          fetchedAt: now,
-          detail: null,
-        });
+        await store.frontier.setRobots(tx, origin, 'allow-all', null, source(url));
         await store.frontier.settle(tx, row.id, 'stored', null);
+      });
+      [w] = await waits();
+      assert.deepEqual(
+        { file: w?.file, reason: w?.reason, message: w?.message },
+        {
+          file: 'tdmrep.json',
+          reason: 'not_fetched',
+          message: `waiting for tdmrep.json of ${origin}: no node has fetched it yet`,
+        },
+      );
+      const tdmUrl = `${origin}/.well-known/tdmrep.json`;
+      const tdm = await store.db.transaction((tx) =>
+        store.frontier.policyFileRow(tx, origin, 'tdmrep', tdmUrl, now),
+      );
+      assert.ok(tdm);
+      await store.db.transaction((tx) =>
+        store.frontier.awaitConfirmation(
+          tx,
+          tdm.id,
+          [
+            {
+              nodeId: 'n1'.padEnd(64, '0'),
+              operator: 'op1',
+              verdict: 'tdmrep.json answered 404',
+              at: now,
+              effect: 'none',
+              rank: 0,
+            },
+          ],
+          now,
+        ),
+      );
+      [w] = await waits();
+      assert.equal(w?.reason, 'unconfirmed');
+      assert.match(
+        w?.message ?? '',
+        /^waiting for tdmrep\.json of http:\/\/site\.test: node n10000000000… answered "tdmrep\.json answered 404", which would open the site; a node of another operator must confirm it/,
+      );
+      // both read: the site's pages wait for nothing more
+      await store.db.transaction(async (tx) => {
+        await store.frontier.setTdmRep(tx, origin, null, source(tdmUrl));
+        await store.frontier.settle(tx, tdm.id, 'stored', null);
       });
       assert.deepEqual(await waits(), []);
     });

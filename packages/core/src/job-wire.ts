@@ -21,7 +21,8 @@ export const pageUsageSchema = z.object({ train: decision, input: decision, inde
  */
 export const jobWaitSchema = z.object({
   origin: z.string(),
-  file: z.literal('robots.txt'),
+  /** The policy file the site's pages wait for: robots.txt, then tdmrep.json (older coordinators name robots.txt only). */
+  file: z.enum(['robots.txt', 'tdmrep.json']),
   /** This job's pages queued behind it. */
   pages: z.number().int(),
   /**
@@ -52,7 +53,7 @@ export const jobProgressSchema = z.object({
   /** Stored pages taken from the archive (--max-age) and fetched by nodes for this job; they sum to stored. */
   fromArchive: z.number().int().optional(),
   fetched: z.number().int().optional(),
-  /** Sites whose queued pages wait for their robots.txt, most pages first (up to 10; absent from older coordinators). */
+  /** Sites whose queued pages wait for a policy file, most pages first (up to 10; absent from older coordinators). */
   waitingFor: z.array(jobWaitSchema).optional(),
 });
 export type JobProgress = z.output<typeof jobProgressSchema>;

@@ -45,15 +45,21 @@ export class JobWaitsCache {
   }
 }
 
+/** The policy files a site's pages wait for, in the order they are fetched (lease-scheduler policyFileDue). */
+const FILES = [
+  { kind: 'robots', file: 'robots.txt', path: '/robots.txt' },
+  { kind: 'tdmrep', file: 'tdmrep.json', path: '/.well-known/tdmrep.json' },
+] as const;
+
 /**
- * The sites whose queued pages of `jobId` wait for their robots.txt, and why, so that a job showing only
- * `queued 1` says what it waits for: no node has fetched robots.txt yet, a node has it now, a node's answer
- * (opening the site or closing it) waits for a node of another operator (up to policyConfirmMs, 10 min), or
- * operators' answers disagree and wait for another operator's node to decide, or a node
- * refused it by its operator's rules (or its address as private, which a node with --allow-private fetches).
- * A site whose robots.txt was read (and is not being read again) is not named. Read by GET /v1/jobs/:id through
- * JobWaitsCache, beside FrontierStore.progress; one statement, and one more when a site waits for its first
- * fetch (is any node connected).
+ * The sites whose queued pages of `jobId` wait for a policy file (robots.txt, then tdmrep.json), and why, so that
+ * a job showing only `queued 1` says what it waits for: no node has fetched the file yet, a node has it now, a
+ * node's answer (opening the site or closing it) waits for a node of another operator (up to policyConfirmMs,
+ * 10 min), or operators' answers disagree and wait for another operator's node to decide, or a node refused it by
+ * its operator's rules (or its address as private, which a node with --allow-private fetches). A site whose files
+ * were read (and are not being read again) is not named. Read by GET /v1/jobs/:id through JobWaitsCache, beside
+ * FrontierStore.progress; one statement, and one more when a site waits for its first fetch (is any node
+ * connected).
  */
 export async function jobWaits(
   db: SqlExecutor,
@@ -61,35 +67,62 @@ export async function jobWaits(
   config: Pick<SchedulerConfig, 'policyConfirmMs' | 'nodeTimeoutMs'>,
   now: number,
 ): Promise<JobWait[]> {
+  type FileRow = {
+    state: string | null;
+    reason: string | null;
+    detail: string | null;
+    refuser: string | null;
+  };
   const rows = await db.all<{
     origin: string;
     n: number;
     robots_state: string | null;
-    state: string | null;
-    reason: string | null;
-    detail: string | null;
-    address_refuser: string | null;
+    tdmrep_state: string | null;
+    p_state: string | null;
+    p_reason: string | null;
+    p_detail: string | null;
+    p_refuser: string | null;
+    t_state: string | null;
+    t_reason: string | null;
+    t_detail: string | null;
+    t_refuser: string | null;
   }>(
     // the node named for a refused address: the last to refuse it so (url_refusals; several may have)
-    `SELECT q.origin, q.n, h.robots_state, p.state, p.reason, p.detail,
+    `SELECT q.origin, q.n, h.robots_state, h.tdmrep_state,
+       p.state AS p_state, p.reason AS p_reason, p.detail AS p_detail,
        (SELECT r.node_id FROM url_refusals r WHERE r.url_id = p.id AND r.reason = ?
-        ORDER BY r.refused_at DESC, r.node_id LIMIT 1) AS address_refuser
+        ORDER BY r.refused_at DESC, r.node_id LIMIT 1) AS p_refuser,
+       t.state AS t_state, t.reason AS t_reason, t.detail AS t_detail,
+       (SELECT r.node_id FROM url_refusals r WHERE r.url_id = t.id AND r.reason = ?
+        ORDER BY r.refused_at DESC, r.node_id LIMIT 1) AS t_refuser
      FROM (SELECT origin, count(*) AS n FROM urls WHERE job_id = ? AND kind = 'page' AND state = 'queued'
            GROUP BY origin) q
      LEFT JOIN hosts h ON h.origin = q.origin
-     LEFT JOIN urls p ON p.job_id = ? AND p.kind = 'robots' AND p.url = q.origin || '/robots.txt'
+     LEFT JOIN urls p ON p.job_id = ? AND p.kind = 'robots' AND p.url = q.origin || '${FILES[0].path}'
+     LEFT JOIN urls t ON t.job_id = ? AND t.kind = 'tdmrep' AND t.url = q.origin || '${FILES[1].path}'
      WHERE h.robots_state IS NULL OR h.robots_state = 'unknown' OR p.state IN ('queued', 'leased')
+        OR h.tdmrep_state = 'unknown' OR t.state IN ('queued', 'leased')
      ORDER BY q.n DESC, q.origin LIMIT ${MAX_WAITS}`,
-    [REFUSED_ADDRESS, jobId, POLICY_JOB],
+    [REFUSED_ADDRESS, REFUSED_ADDRESS, jobId, POLICY_JOB, POLICY_JOB],
   );
   if (rows.length === 0) return [];
   let nodesSeen: boolean | null = null;
   const out: JobWait[] = [];
   for (const r of rows) {
-    const base = { origin: r.origin, file: 'robots.txt' as const, pages: Number(r.n) };
-    const about = `waiting for robots.txt of ${r.origin}`;
-    const pending = r.reason === 'awaiting_confirmation' ? parsePendingAnswers(r.detail) : [];
-    if (r.state === 'leased') {
+    // robots.txt first: tdmrep.json is fetched only once robots.txt is read
+    const robots =
+      r.robots_state === null ||
+      r.robots_state === 'unknown' ||
+      r.p_state === 'queued' ||
+      r.p_state === 'leased';
+    const { file } = robots ? FILES[0] : FILES[1];
+    const f: FileRow = robots
+      ? { state: r.p_state, reason: r.p_reason, detail: r.p_detail, refuser: r.p_refuser }
+      : { state: r.t_state, reason: r.t_reason, detail: r.t_detail, refuser: r.t_refuser };
+    const base = { origin: r.origin, file, pages: Number(r.n) };
+    const about = `waiting for ${file} of ${r.origin}`;
+    const pending = f.reason === 'awaiting_confirmation' ? parsePendingAnswers(f.detail) : [];
+    if (f.state === 'leased') {
       out.push({ ...base, reason: 'fetching', message: `${about}: a node is fetching it` });
     } else if (pending.length) {
       const until = lastJoined(pending) + config.policyConfirmMs;
@@ -99,14 +132,14 @@ export async function jobWaits(
         until,
         message: `${about}: ${unconfirmed(pending, until, now)}`,
       });
-    } else if (r.reason === REFUSED_ADDRESS) {
+    } else if (f.reason === REFUSED_ADDRESS) {
       // A node kept from private addresses (its default) refuses a loopback or LAN site: say what helps.
       out.push({
         ...base,
         reason: 'refused',
-        message: `${about}: node ${(r.address_refuser ?? '').slice(0, 12)}… refuses private addresses (BLOCKED_ADDRESS), which says nothing of the site; waiting for a node that may fetch it: a node started with --allow-private can`,
+        message: `${about}: node ${(f.refuser ?? '').slice(0, 12)}… refuses private addresses (BLOCKED_ADDRESS), which says nothing of the site; waiting for a node that may fetch it: a node started with --allow-private can`,
       });
-    } else if (r.reason === REFUSED) {
+    } else if (f.reason === REFUSED) {
       out.push({
         ...base,
         reason: 'refused',
