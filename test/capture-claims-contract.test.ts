@@ -1014,6 +1014,85 @@ for (const backend of backends()) {
       await two.store.close();
     });
 
+    // The attacker's side of failing: a node reports it could not fetch a page (too large, a private address, a
+    // timeout) or lets its lease lapse. Such a report is its own word: one operator's nodes must not be able to keep
+    // a chosen page out of a job's output by taking turns at it.
+    test("one operator's failure reports and lapses fail no page: another operator's node fetches it", async () => {
+      let now = Date.now();
+      const { store, ingest, node } = await setup({ clock: () => now });
+      const [alice, bob] = [await node('alice', '198.51.100.4'), await node('bob', '192.0.2.9')];
+      const liars = [await node('mallory', '203.0.113.7'), await node('mallory', '203.0.113.8')];
+      const mallet = await node('mallet', '203.0.113.9'); // another account, the same connection
+      const job = await newJob(store);
+      const plain = { body: '', headers: { 'content-type': 'text/plain' } };
+      await agree(store, ingest, 'robots', plain, alice, bob);
+      await agree(store, ingest, 'tdmrep', { status: 404, body: '' }, alice, bob);
+      const progress = () => store.frontier.progress(job.id);
+      const codes = ['TOO_LARGE', 'BLOCKED_ADDRESS', 'TIMEOUT', 'TOO_MANY_REDIRECTS'] as const;
+      for (const [i, n] of [...liars, mallet, ...liars].entries()) {
+        now += 60_000; // past every backoff
+        const [l] = await schedulerFor(store).claim(n.id, 1);
+        assert.equal(l?.url, 'http://a.test/', `try ${i + 1} goes to a liar`);
+        if (i === 3) {
+          // the fourth try: a lease let lapse, found by the next claim
+          now += store.frontier.config.leaseMs + 1;
+          continue;
+        }
+        const code = codes[i % codes.length] as (typeof codes)[number];
+        await ingest.acceptFailure(n.id, {
+          leaseId: l?.leaseId as string,
+          jobId: l?.jobId as string,
+          url: l?.url as string,
+          code: code as never,
+          message: 'said so',
+        });
+        assert.equal((await progress()).failed, 0, `try ${i + 1} (${code}) fails nothing`);
+      }
+      // five tries, all from one connection: the page waits for a node of another network, which fetches it
+      now += 60_000;
+      const [l] = await schedulerFor(store).claim(alice.id, 1);
+      assert.equal(l?.url, 'http://a.test/');
+      await ingest.acceptCapture(alice.id, captureUpload(alice, l as never, { body: article(1) }));
+      assert.deepEqual([(await progress()).stored, (await progress()).failed], [1, 0]);
+      await store.close();
+    });
+
+    test('a page fails on failures of independent witnesses, or of the only operator there is', async () => {
+      let now = Date.now();
+      const { store, ingest, node } = await setup({ clock: () => now });
+      const witnesses = [await node('mallory', '203.0.113.7'), await node('alice', '198.51.100.4')];
+      await node('bob', '192.0.2.9');
+      const job = await newJob(store);
+      const plain = { body: '', headers: { 'content-type': 'text/plain' } };
+      await agree(store, ingest, 'robots', plain, ...witnesses);
+      await agree(store, ingest, 'tdmrep', { status: 404, body: '' }, ...witnesses);
+      const fail = async (n: Identity) => {
+        now += 60_000;
+        const [l] = await schedulerFor(store).claim(n.id, 1);
+        assert.equal(l?.url, 'http://a.test/');
+        return ingest.acceptFailure(n.id, failure(l as never, 'TIMEOUT'));
+      };
+      // mallory, alice, then mallory again: two operators in two networks agree the site does not answer
+      assert.equal((await fail(witnesses[0] as Identity)).outcome, 'retry');
+      assert.equal((await fail(witnesses[1] as Identity)).outcome, 'retry');
+      assert.equal((await fail(witnesses[0] as Identity)).outcome, 'failed');
+      assert.deepEqual((await store.frontier.progress(job.id)).failedByReason, { timeout: 1 });
+      await store.close();
+      // a network of one operator: its node's three timeouts fail the page, as they always did
+      const one = await setup({ clock: () => now });
+      const solo = await one.node('solo', '203.0.113.7');
+      const soloJob = await newJob(one.store);
+      await agree(one.store, one.ingest, 'robots', plain, solo);
+      await agree(one.store, one.ingest, 'tdmrep', { status: 404, body: '' }, solo);
+      for (const want of ['retry', 'retry', 'failed']) {
+        now += 60_000;
+        const [l] = await schedulerFor(one.store).claim(solo.id, 1);
+        assert.equal((await one.ingest.acceptFailure(solo.id, failure(l as never, 'TIMEOUT'))).outcome, want);
+      }
+      assert.equal((await one.store.frontier.progress(soloJob.id)).failed, 1);
+      await one.store.close();
+    });
+
     test('a network of one operator opens a site at once: no other active operator could confirm it', async () => {
       const { store, ingest, node } = await setup();
       const only = await node('solo');

@@ -26,6 +26,7 @@ import type { NodeStanding } from '../store/auth-store.js';
 import type { NewCapture } from '../store/capture-store.js';
 import { crawlDelayTooLong, REFUSED_ADDRESS } from '../store/frontier-store.js';
 import { CANCELLED_REASON } from '../store/job-cancel.js';
+import { pageFailed } from '../store/page-failures.js';
 import {
   agreeingText,
   CLOSES,
@@ -953,6 +954,17 @@ export class Ingest {
         await frontier.setTdmRep(tx, lease.origin, null, source);
         await frontier.settle(tx, lease.id, 'failed', f.code.toLowerCase(), f.message);
         outcome = 'failed';
+      } else if (lease.kind === 'page' || lease.kind === 'feed') {
+        // one node's word, whatever its code: tried again by another node (store/page-failures.ts)
+        const code = f.code === 'TOO_MANY_REDIRECTS' ? 'redirect_loop' : f.code.toLowerCase();
+        outcome = await pageFailed(
+          frontier,
+          tx,
+          lease,
+          sessionNodeId,
+          { code, detail: f.message, backoff: true },
+          now,
+        );
       } else if (check || ['TIMEOUT', 'CONNECT', 'NETWORK', 'DNS', 'TLS'].includes(f.code)) {
         outcome = await frontier.retryOrFail(
           tx,

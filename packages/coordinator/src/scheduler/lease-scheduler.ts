@@ -20,6 +20,7 @@ import {
   POLICY_JOB,
   type ReadyHost,
 } from '../store/frontier-store.js';
+import { pageFailed } from '../store/page-failures.js';
 import {
   CLOSES,
   mayAnswer,
@@ -701,6 +702,22 @@ export class LeaseScheduler {
     const overdue = await this.frontier.overdueLeases(tx, now);
     if (overdue.length) this.events.expired?.(overdue.length);
     for (const r of overdue) {
+      touched.add(r.job_id);
+      // A page or feed let lapse is its node's word as a failure report is: another node tries it, and it fails
+      // only on independent witnesses' lapses or failures (store/page-failures.ts).
+      if (r.kind === 'page' || r.kind === 'feed') {
+        const row = { id: Number(r.id), attempts: Number(r.attempts) };
+        const detail = 'node missed the lease deadline';
+        await pageFailed(
+          this.frontier,
+          tx,
+          row,
+          r.leased_to,
+          { code: 'lease_expired', detail, backoff: false, lapsed: true },
+          now,
+        );
+        continue;
+      }
       // Another node can take it at once: the site did not fail, the node did. The node that let it lapse is
       // kept from it for one lease length, then may have it again: kept away for good (avoid_node, until another
       // node took it), a network of one node never fetched it again and its job never ended.
@@ -723,7 +740,6 @@ export class LeaseScheduler {
           'lease_expired',
           this.config.leaseMs,
         );
-      touched.add(r.job_id);
     }
     return overdue.filter((r) => r.leased_to === nodeId).length;
   }

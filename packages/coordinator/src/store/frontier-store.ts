@@ -513,8 +513,8 @@ export class FrontierStore {
 
   /** Leases past their deadline, locked. */
   async overdueLeases(tx: SqlExecutor, now: number) {
-    return tx.all<{ id: number; job_id: string; attempts: number; leased_to: string }>(
-      `SELECT id, job_id, attempts, leased_to FROM urls WHERE state = 'leased' AND lease_deadline < ?${this.skipLocked}`,
+    return tx.all<{ id: number; job_id: string; attempts: number; leased_to: string; kind: UrlKind }>(
+      `SELECT id, job_id, attempts, leased_to, kind FROM urls WHERE state = 'leased' AND lease_deadline < ?${this.skipLocked}`,
       [now],
     );
   }
@@ -605,8 +605,9 @@ export class FrontierStore {
     now: number,
     avoidNode: string | null = null,
     backoff = true,
+    mayFail = true,
   ): Promise<'retry' | 'failed'> {
-    if (attempts >= this.config.maxAttempts) {
+    if (mayFail && attempts >= this.config.maxAttempts) {
       await tx.run(
         "UPDATE urls SET state = 'failed', reason = ?, detail = ?, attempts = ?, lease_id = NULL, updated_at = ? WHERE id = ?",
         [reason, detail, attempts, now, id],

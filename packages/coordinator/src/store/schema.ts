@@ -50,6 +50,12 @@ CREATE TABLE IF NOT EXISTS url_refusals (
   url_id BIGINT NOT NULL, node_id TEXT NOT NULL, reason TEXT NOT NULL, refused_at BIGINT NOT NULL,
   expires_at BIGINT NOT NULL, PRIMARY KEY (url_id, node_id));
 CREATE INDEX IF NOT EXISTS url_refusals_expires ON url_refusals (expires_at);
+-- Who failed to fetch a page or feed (a failure report, a lease let lapse) and how (store/page-failures.ts): a page
+-- fails for good only on the word of independent witnesses (another operator, another network).
+CREATE TABLE IF NOT EXISTS url_failures (
+  url_id BIGINT NOT NULL, node_id TEXT NOT NULL, operator TEXT NOT NULL, network TEXT, code TEXT NOT NULL,
+  at BIGINT NOT NULL);
+CREATE INDEX IF NOT EXISTS url_failures_url ON url_failures (url_id);
 CREATE TABLE IF NOT EXISTS captures (
   seq @AUTO_ID, id TEXT NOT NULL UNIQUE, job_id TEXT NOT NULL, url_id BIGINT NOT NULL, node_id TEXT NOT NULL, lease_id TEXT NOT NULL,
   requested_url TEXT NOT NULL, final_url TEXT NOT NULL, status INTEGER NOT NULL, content_type TEXT,
