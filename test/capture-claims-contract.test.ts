@@ -1077,6 +1077,12 @@ for (const backend of backends()) {
       assert.equal((await fail(witnesses[1] as Identity)).outcome, 'retry');
       assert.equal((await fail(witnesses[0] as Identity)).outcome, 'failed');
       assert.deepEqual((await store.frontier.progress(job.id)).failedByReason, { timeout: 1 });
+      const failures = async () =>
+        Number((await store.db.get<{ n: unknown }>('SELECT count(*) AS n FROM url_failures'))?.n);
+      assert.equal(await failures(), 3, 'every report is kept');
+      // a collection dropping an old refresh's URLs drops their reports with them
+      await store.db.transaction((tx) => store.frontier.dropSettledUrls(tx, job.id));
+      assert.equal(await failures(), 0);
       await store.close();
       // a network of one operator: its node's three timeouts fail the page, as they always did
       const one = await setup({ clock: () => now });

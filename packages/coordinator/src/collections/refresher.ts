@@ -223,14 +223,7 @@ export class CollectionRefresher {
        ORDER BY started_at DESC LIMIT 100 OFFSET ?`,
       [collectionId, this.opts.keepRounds],
     );
-    for (const o of old) {
-      // the failures nodes reported for those URLs go with them (url_failures has no other reader)
-      await tx.run(
-        "DELETE FROM url_failures WHERE url_id IN (SELECT id FROM urls WHERE job_id = ? AND state <> 'leased')",
-        [o.job_id],
-      );
-      await tx.run("DELETE FROM urls WHERE job_id = ? AND state <> 'leased'", [o.job_id]);
-    }
+    for (const o of old) await this.frontier.dropSettledUrls(tx, o.job_id);
     await tx.run('DELETE FROM collection_changes WHERE collection_id = ? AND detected_at < ?', [
       collectionId,
       now - this.opts.keepChangesMs,

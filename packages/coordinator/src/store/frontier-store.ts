@@ -698,6 +698,19 @@ export class FrontierStore {
   }
 
   /**
+   * Drops a finished job's URL rows but the leased ones (a collection keeps only its last few refreshes), with
+   * the failures nodes reported for them (url_failures: no other reader, and a live collection's feeds fail
+   * every few minutes while their site is down).
+   */
+  async dropSettledUrls(tx: SqlExecutor, jobId: string): Promise<void> {
+    await tx.run(
+      "DELETE FROM url_failures WHERE url_id IN (SELECT id FROM urls WHERE job_id = ? AND state <> 'leased')",
+      [jobId],
+    );
+    await tx.run("DELETE FROM urls WHERE job_id = ? AND state <> 'leased'", [jobId]);
+  }
+
+  /**
    * Keeps `nodeId` from the URL row `id` for `forMs` (url_refusals, read by every claim while
    * urls.refused_until has not passed): a refusal by its operator's rules (handBack), or a lease it let
    * lapse. A shorter keep never cuts a longer one the node already has.
