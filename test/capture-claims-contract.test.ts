@@ -912,6 +912,50 @@ for (const backend of backends()) {
       await store.close();
     });
 
+    test('a page waits for a licence nobody confirms a bounded time: 1, 2, 4, 8, 16 minutes, then fails as rsl_license_pending', async () => {
+      let now = Date.now();
+      const { store, ingest, node } = await setup({ clock: () => now });
+      const alice = await node('alice');
+      const bob = await node('bob');
+      const job = await newJob(store);
+      await agree(store, ingest, 'robots', robotsFile('Allow: /'), alice, bob);
+      await agree(store, ingest, 'tdmrep', { status: 404, body: '' }, alice, bob);
+      const named = {
+        body: '<html><body><p>a page under a licence</p></body></html>',
+        headers: {
+          'content-type': 'text/html',
+          link: `<${LICENCE}>; rel="license"; type="application/rsl+xml"`,
+        },
+      };
+      // alice's guard refuses the licence's address every time (no verdict), and bob never asks for work: the
+      // licence is never answered. Before, the page was fetched once a minute for as long: its job never ended.
+      const fetchedAt: number[] = [];
+      const start = now;
+      for (let minute = 0; minute < 120 && (await store.frontier.progress(job.id)).failed === 0; minute++) {
+        for (let l = (await schedulerFor(store).claim(alice.id, 1))[0]; l; ) {
+          if (l.kind === 'rsl') await ingest.acceptFailure(alice.id, failure(l as never, 'BLOCKED_ADDRESS'));
+          else {
+            fetchedAt.push(now);
+            await ingest.acceptCapture(alice.id, captureUpload(alice, l as never, named));
+          }
+          l = (await schedulerFor(store).claim(alice.id, 1))[0];
+        }
+        now += 60_000;
+      }
+      const progress = await store.frontier.progress(job.id);
+      assert.deepEqual(progress.failedByReason, { rsl_license_pending: 1 });
+      // three tries, then five waits, each at least twice the one before
+      assert.equal(fetchedAt.length, 3 + 5);
+      const gaps = fetchedAt.slice(3).map((t, i) => (t - (fetchedAt[i + 2] as number)) / 60_000);
+      assert.deepEqual(
+        gaps,
+        [1, 2, 4, 8, 16].map((m) => Math.ceil(m)),
+        `waits ${gaps}`,
+      );
+      assert.ok(now - start < 40 * 60_000, 'ended within the bound');
+      await store.close();
+    });
+
     test("a second operator account behind the liar's connection confirms nothing: two witnesses need two networks", async () => {
       const { store, ingest, node } = await setup();
       // one person, two operator accounts, one home connection (one /24; the IPv6 pair shares a /64)

@@ -568,13 +568,25 @@ export class Ingest {
       if (outcome === 'retry') {
         for (const url of p.licences) await frontier.wantLicence(tx, l.origin, url, now);
         // A licence the page names may wait for a node of another operator to confirm it (policy-answers.ts), a
-        // wait of the protocol's, not the site's failing: past its attempts the page tries again a minute later
-        // rather than fail as rsl_license_pending (a Crawl-delay alone outlasted its two quick retries).
-        const waitsForLicence =
-          reason === 'rsl_license_pending' && l.attempts + 1 >= frontier.config.maxAttempts;
-        const attempts = waitsForLicence ? l.attempts : l.attempts + 1;
-        const r = await frontier.retryOrFail(tx, l.id, attempts, reason ?? 'retry', detail ?? '', now);
-        if (waitsForLicence) await frontier.deferTo(tx, l.id, now + LICENCE_WAIT_MS);
+        // wait of the protocol's, not the site's failing: past its attempts the page tries again after
+        // LICENCE_WAIT_MS, doubling, LICENCE_WAITS times, rather than fail as rsl_license_pending at once (a
+        // Crawl-delay alone outlasted its two quick retries); then it fails so (before, it was fetched once a
+        // minute for as long as the licence stayed unconfirmed: a job that never ended, a page asked for forever).
+        const tries = l.attempts + 1;
+        const waits = tries - frontier.config.maxAttempts;
+        const waitsForLicence = reason === 'rsl_license_pending' && waits >= 0 && waits < LICENCE_WAITS;
+        const r = await frontier.retryOrFail(
+          tx,
+          l.id,
+          tries,
+          reason ?? 'retry',
+          detail ?? '',
+          now,
+          null,
+          true,
+          !waitsForLicence,
+        );
+        if (waitsForLicence) await frontier.deferTo(tx, l.id, now + LICENCE_WAIT_MS * 2 ** waits);
         outcome = r === 'retry' ? 'retry' : 'failed';
       } else if (outcome === 'unchanged') {
         // 304 to a conditional request: answered, nothing new to store
@@ -1084,8 +1096,10 @@ function checkLease(
     throw new CoordinatorError('LEASE_EXPIRED', `lease ${leaseId} expired before the capture arrived`);
 }
 
-/** How long a page past its attempts waits between tries for a licence it names to be confirmed. */
+/** How long a page past its attempts first waits for a licence it names to be confirmed; each wait doubles. */
 const LICENCE_WAIT_MS = 60_000;
+/** Waits for a licence before the page fails as rsl_license_pending: 1 + 2 + 4 + 8 + 16 = 31 min (policyConfirmMs 10). */
+const LICENCE_WAITS = 5;
 
 /** How far ahead of the coordinator's clock a node's may run: a fetch said to end later is refused. */
 const FETCH_CLOCK_SKEW_MS = 5 * 60_000;
