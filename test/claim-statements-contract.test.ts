@@ -219,8 +219,20 @@ for (const backend of backends()) {
       // two reads: the origin's spot checks, then its pages
       const reads = sql.filter((q) => /FROM urls WHERE origin = \? AND state = 'queued'/.test(q));
       assert.equal(reads.length, 2, `the queued URLs' reads: ${sql.join('\n')}`);
-      // origin, not_before, avoid_node, the node's refusals (refused_until, node, expires_at), LIMIT, OFFSET
-      const params = ['http://a.test', 2_000_000_000, n, 2_000_000_000, n, 2_000_000_000, 4, 0];
+      // origin, not_before, avoid_node, the node's refusals (refused_until; the node, its operator's and its
+      // network's keys; expires_at), LIMIT, OFFSET
+      const params = [
+        'http://a.test',
+        2_000_000_000,
+        n,
+        2_000_000_000,
+        n,
+        `op:${n}`,
+        `op:${n}`,
+        2_000_000_000,
+        4,
+        0,
+      ];
       for (const read of reads) {
         let plan: string;
         if (backend.name === 'sqlite') {

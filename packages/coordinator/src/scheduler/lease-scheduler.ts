@@ -14,6 +14,7 @@ import { licenceOf, offerDetail, purposeDecision, robotsUsageOf } from '../polic
 import { mayCheck } from '../spot-check/eligibility.js';
 import { parseSpotCheckTask } from '../spot-check/task.js';
 import {
+  type ClaimingNode,
   crawlDelayOf,
   crawlDelayTooLong,
   type FrontierStore,
@@ -319,7 +320,7 @@ export class LeaseScheduler {
           : await this.leasePages(
               tx,
               host,
-              nodeId,
+              node.node,
               polite ? 1 : max - out.length,
               now,
               touched,
@@ -414,7 +415,7 @@ export class LeaseScheduler {
   private async leasePages(
     tx: SqlExecutor,
     host: ReadyHost,
-    nodeId: string,
+    node: ClaimingNode,
     want: number,
     now: number,
     touched: Set<string>,
@@ -422,6 +423,7 @@ export class LeaseScheduler {
     licences: { docs: RslDocument[]; urls: string[] },
   ): Promise<Lease[]> {
     const { frontier } = this;
+    const nodeId = node.id;
     const out: Lease[] = [];
     const day = windowStart(now, DAY_MS);
     const rules = host.tdmrep ? parseTdmRep(host.tdmrep) : [];
@@ -482,7 +484,7 @@ export class LeaseScheduler {
         const rows = await frontier.queuedAt(
           tx,
           host.origin,
-          nodeId,
+          node,
           now,
           limit,
           offset,

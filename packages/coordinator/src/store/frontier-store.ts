@@ -28,13 +28,30 @@ export const REFUSED = 'refused_by_node';
 export const REFUSED_ADDRESS = 'address_refused_by_node';
 
 /**
- * The part of a WHERE on `urls` that keeps out a URL `nodeId` refused within refusalTtlMs (url_refusals); its
- * parameters are refusalParams(nodeId, now). A URL never refused, or not lately (refused_until), is decided on
- * its own row: the correlated NOT EXISTS runs only for URLs refused within the time.
+ * The part of a WHERE on `urls` that keeps out a URL `nodeId` is kept off (url_refusals): refused within
+ * refusalTtlMs, failed or let lapse lately, or, for a page its failers' word could not fail, one whose operator or
+ * network failed it (keys `op:OPERATOR`, `net:NETWORK`: store/page-failures.ts). Its parameters are
+ * refusalParams(nodeId, now). A URL never kept from anyone, or not lately (refused_until), is decided on its own
+ * row: the correlated NOT EXISTS, and the node's operator and network with it, run only for URLs kept lately.
  */
 const NOT_REFUSED_BY = `(urls.refused_until IS NULL OR urls.refused_until <= ? OR NOT EXISTS (
-  SELECT 1 FROM url_refusals r WHERE r.url_id = urls.id AND r.node_id = ? AND r.expires_at > ?))`;
-const refusalParams = (nodeId: string, now: number) => [now, nodeId, now];
+  SELECT 1 FROM url_refusals r WHERE r.url_id = urls.id AND r.node_id IN (?, ?, ?) AND r.expires_at > ?))`;
+const refusalParams = (node: ClaimingNode, now: number) => [now, node.id, ...node.keys, now];
+
+/**
+ * A node as a claim reads it once (nodeClaimFacts): its id and the keys its operator and network are kept off a
+ * page under (`op:OPERATOR`, `net:NETWORK`; the operator's key twice when the network is unknown).
+ */
+export interface ClaimingNode {
+  id: string;
+  keys: readonly [string, string];
+}
+
+/** The url_refusals keys of a node's operator and network (witness: policy-answers.ts). */
+export function witnessKeys(w: Witness): [string, string] {
+  const op = `op:${w.operator}`;
+  return [op, w.network ? `net:${w.network}` : op];
+}
 
 /** Who a job belongs to: its tenant, and the key that created it (none for a collection's refresh). */
 export interface JobOwner {
@@ -245,16 +262,28 @@ export class FrontierStore {
    * What a claim checks of its node, in one statement: its standing (revoked, spot-check credibility; null
    * when it has no row) and how many leases it holds now (the per-node cap).
    */
-  async nodeClaimFacts(tx: SqlExecutor, nodeId: string): Promise<{ standing: NodeStanding; held: number }> {
-    const r = await tx.get<{ node_row: unknown; revoked_at: unknown; credibility: unknown; held: number }>(
-      `SELECT n.id AS node_row, n.revoked_at, n.credibility,
+  async nodeClaimFacts(
+    tx: SqlExecutor,
+    nodeId: string,
+  ): Promise<{ standing: NodeStanding; held: number; node: ClaimingNode }> {
+    const r = await tx.get<{
+      node_row: unknown;
+      revoked_at: unknown;
+      credibility: unknown;
+      held: number;
+      operator: string | null;
+      last_network: string | null;
+    }>(
+      `SELECT n.id AS node_row, n.revoked_at, n.credibility, n.operator, n.last_network,
          (SELECT count(*) FROM urls WHERE state = 'leased' AND leased_to = ?) AS held
        FROM (SELECT 1 AS one) o LEFT JOIN nodes n ON n.id = ?`,
       [nodeId, nodeId],
     );
+    const witness = { operator: r?.operator || nodeId, network: r?.last_network ?? null };
     return {
       standing: r ? standingOf(r) : null,
       held: Number(r?.held ?? 0),
+      node: { id: nodeId, keys: witnessKeys(witness) },
     };
   }
 
@@ -395,7 +424,7 @@ export class FrontierStore {
   async queuedAt(
     tx: SqlExecutor,
     origin: string,
-    nodeId: string,
+    node: ClaimingNode,
     now: number,
     limit: number,
     offset: number,
@@ -417,7 +446,7 @@ export class FrontierStore {
        WHERE origin = ? AND state = 'queued' AND ${kinds} AND not_before <= ?
          AND (avoid_node IS NULL OR avoid_node <> ?) AND ${NOT_REFUSED_BY}${without}
        ORDER BY depth, id LIMIT ? OFFSET ?${this.skipLocked}`,
-      [origin, now, nodeId, ...refusalParams(nodeId, now), ...withoutJobs, ...withoutPagesOf, limit, offset],
+      [origin, now, node.id, ...refusalParams(node, now), ...withoutJobs, ...withoutPagesOf, limit, offset],
     );
     return rows.map((r) => ({
       id: Number(r.id),

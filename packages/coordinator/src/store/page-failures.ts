@@ -1,4 +1,4 @@
-import type { FrontierStore } from './frontier-store.js';
+import { type FrontierStore, witnessKeys } from './frontier-store.js';
 import { independent, otherOperatorActive, type Witness } from './policy-answers.js';
 import type { SqlExecutor } from './sql-driver.js';
 
@@ -13,7 +13,8 @@ export const FAILURE_TRIES_FACTOR = 2;
  * and fails for good at maxAttempts tries only when
  * its failures so far come from independent witnesses (policy-answers.ts independent: another operator, not in
  * one known network), or when no node of another operator outside the reporter's network is active to try it (a
- * network of one operator fails it as it always did); at FAILURE_TRIES_FACTOR x maxAttempts tries it fails
+ * network of one operator fails it as it always did). Past maxAttempts on one witness's word, only nodes apart
+ * from every failer are offered it for policyConfirmMs; at FAILURE_TRIES_FACTOR x maxAttempts tries it fails
  * whoever failed it. Before, one node's TOO_LARGE or BLOCKED_ADDRESS failed a page at once, and one operator's
  * nodes taking turns with TIMEOUT failed it in three reports: any page, chosen, kept out of a job's output.
  */
@@ -35,11 +36,11 @@ export async function pageFailed(
   // whether a node that could be an independent witness is there to try it: otherwise the reporter tries again
   const others = await otherOperatorActive(tx, me, { urlId: row.id, now }, config.nodeTimeoutMs);
   let decided = tries >= FAILURE_TRIES_FACTOR * config.maxAttempts;
+  let failers: Witness[] = [];
   if (!decided && tries >= config.maxAttempts) {
-    const failers = await tx.all<Witness>(
-      'SELECT DISTINCT operator, network FROM url_failures WHERE url_id = ?',
-      [row.id],
-    );
+    failers = await tx.all<Witness>('SELECT DISTINCT operator, network FROM url_failures WHERE url_id = ?', [
+      row.id,
+    ]);
     decided = !others || failers.some((a, i) => failers.slice(i + 1).some((b) => independent(a, b)));
   }
   const outcome = await frontier.retryOrFail(
@@ -53,8 +54,14 @@ export async function pageFailed(
     failure.backoff,
     decided,
   );
+  if (outcome !== 'retry') return outcome;
   // a node that let a lease lapse may still be hung: kept off a lease length even when it is the only one
-  if (outcome === 'retry' && (others || failure.lapsed))
+  if (others || failure.lapsed)
     await frontier.keepAway(tx, row.id, nodeId, now, failure.code, config.leaseMs);
+  // Its attempts spent on one witness's word: for policyConfirmMs only nodes apart from every failer (another
+  // operator, another network) may try it; a new node of a failer's operator or network is kept off too (keys
+  // `op:` and `net:`, FrontierStore's NOT_REFUSED_BY). Then, if none came, the failers may try again, toward the cap.
+  for (const key of new Set(failers.flatMap(witnessKeys)))
+    await frontier.keepAway(tx, row.id, key, now, failure.code, config.policyConfirmMs);
   return outcome;
 }

@@ -110,7 +110,8 @@ export async function otherOperatorActive(
        AND (CASE WHEN n.operator IS NULL OR n.operator = '' THEN n.id ELSE n.operator END) <> ?
        AND (n.last_network IS NULL OR n.last_network <> ?)
        AND EXISTS (SELECT 1 FROM sessions s WHERE s.node_id = n.id AND s.expires_at >= ?)
-       AND NOT EXISTS (SELECT 1 FROM url_refusals r WHERE r.url_id = ? AND r.node_id = n.id AND r.expires_at > ?)
+       AND NOT EXISTS (SELECT 1 FROM url_refusals r WHERE r.url_id = ? AND r.expires_at > ?
+         AND r.node_id IN (n.id, 'op:' || COALESCE(NULLIF(n.operator, ''), n.id), 'net:' || n.last_network))
      LIMIT 1`,
     // an unknown network ('' matches no stored one) is apart from every node's
     [wall - seenWithinMs(nodeTimeoutMs), witness.operator, witness.network ?? '', wall, file.urlId, file.now],
