@@ -1024,6 +1024,52 @@ for (const backend of backends()) {
       await store.close();
     });
 
+    test("the liar's own connection under another name is still its network: 6to4, and a session with no address", async () => {
+      // 6to4 (2002:AABB:CCDD::/48) carries the IPv4 address it tunnels from: 65,536 /64s for anyone holding one
+      // IPv4 address, none of them the /24 of that address
+      const { store, ingest, node } = await setup();
+      const liar = await node('mallory', '203.0.113.7');
+      const tunnel = await node('mallet', '2002:cb00:7107:1::1'); // 203.0.113.7 through 6to4
+      await node('alice', '198.51.100.4');
+      await newJob(store);
+      const lie = async (n: Identity) => {
+        const r = await policyLease(store, n, 'robots');
+        return (await ingest.acceptCapture(n.id, captureUpload(n, r as never, { status: 404, body: '' })))
+          .reason;
+      };
+      assert.equal(await lie(liar), 'awaiting_confirmation');
+      assert.equal(
+        await lie(tunnel),
+        'awaiting_confirmation',
+        "6to4 of the liar's own address is its network",
+      );
+      assert.equal((await hostState(store))?.robots_state, 'unknown', 'the site is not opened');
+      await store.close();
+      // a node's session whose address the coordinator could not read (the node dropped the connection before the
+      // route read it: the socket's address is gone) must not make its known network unknown, apart from all
+      const two = await setup();
+      const liar2 = await two.node('mallory', '203.0.113.7');
+      const sock = await two.node('mallet', '203.0.113.8');
+      await two.node('alice', '198.51.100.4');
+      await newJob(two.store);
+      await two.store.auth.upsertNode({ id: liar2.id });
+      await two.store.auth.upsertNode({ id: sock.id });
+      const r = await policyLease(two.store, liar2, 'robots');
+      const first = await two.ingest.acceptCapture(
+        liar2.id,
+        captureUpload(liar2, r as never, { status: 404, body: '' }),
+      );
+      assert.equal(first.reason, 'awaiting_confirmation');
+      const r2 = await policyLease(two.store, sock, 'robots');
+      const echo = await two.ingest.acceptCapture(
+        sock.id,
+        captureUpload(sock, r2 as never, { status: 404, body: '' }),
+      );
+      assert.equal(echo.reason, 'awaiting_confirmation', 'a session without an address keeps the network');
+      assert.equal((await hostState(two.store))?.robots_state, 'unknown');
+      await two.store.close();
+    });
+
     test('an operator alone in its network but for nodes of its own network opens at once; loopback nodes stay apart', async () => {
       const { store, ingest, node } = await setup();
       // the only other operator's active node shares the answering node's network: no independent witness

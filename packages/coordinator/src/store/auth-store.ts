@@ -225,6 +225,12 @@ export class AuthStore {
     );
   }
 
+  /**
+   * Records a node's session. Without an address (`ip` absent: the route could not read one, as when the node
+   * dropped the connection before the route read it) the node keeps the address and network it had, as touchNode
+   * does: an unknown network is apart from every other, so forgetting a known one would let a node of the liar's
+   * own connection witness for it.
+   */
   async upsertNode(n: {
     id: string;
     operator?: string;
@@ -237,7 +243,8 @@ export class AuthStore {
       `INSERT INTO nodes (id, operator, fingerprint, version, created_at, last_seen, last_ip, last_network)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, version = excluded.version,
-         last_seen = excluded.last_seen, last_ip = excluded.last_ip, last_network = excluded.last_network`,
+         last_seen = excluded.last_seen, last_ip = COALESCE(excluded.last_ip, nodes.last_ip),
+         last_network = CASE WHEN excluded.last_ip IS NULL THEN nodes.last_network ELSE excluded.last_network END`,
       [
         n.id,
         n.operator ?? null,

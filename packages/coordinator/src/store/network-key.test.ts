@@ -12,6 +12,22 @@ test('IPv4 groups by /24, IPv6 by /64, IPv4-mapped IPv6 counts as IPv4', () => {
   assert.equal(networkOf('not an ip'), null);
 });
 
+test('IPv6 forms that carry an IPv4 address are in its /24', () => {
+  const v4 = '203.0.113.0/24';
+  for (const ip of [
+    '::ffff:cb00:7107', // mapped, in hex
+    '::ffff:0:203.0.113.7', // SIIT
+    '64:ff9b::203.0.113.7', // NAT64
+    '2002:cb00:7107:1::1', // 6to4, one of its 65,536 /64s
+    '2002:cb00:71ff:ffff::9',
+    '2001:0:4136:e378:8000:63bf:34ff:8ef8', // Teredo: the client's address inverted
+  ])
+    assert.equal(networkOf(ip), v4, ip);
+  assert.equal(witnessNetwork('2002:cb00:7107:2::1'), v4);
+  assert.equal(witnessNetwork('2002:0a00:0001::1'), null, '6to4 of a private address is unknown');
+  assert.equal(networkOf('2001:db8:1:2::1'), '2001:0db8:0001:0002::/64');
+});
+
 test('a witness network is unknown for loopback, LAN, unspecified and non-addresses, and unknown is apart from all', () => {
   for (const ip of [
     '127.0.0.1',

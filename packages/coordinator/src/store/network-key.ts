@@ -12,12 +12,30 @@ export function normaliseIp(ip: string): string | null {
   return null;
 }
 
-/** The network a home connection lives in: IPv4 /24, IPv6 /64. */
+/**
+ * The network a home connection lives in: IPv4 /24, IPv6 /64. An IPv6 address that carries an IPv4 one (mapped in
+ * any spelling, SIIT, the well-known NAT64 prefix, 6to4, Teredo) is in that IPv4 address's /24: whoever holds one
+ * IPv4 address holds 6to4's 65,536 /64s of it, and a translator's clients would otherwise all share its /64.
+ */
 export function networkOf(ip: string): string | null {
   const v = normaliseIp(ip);
   if (!v) return null;
-  if (isIPv4(v)) return `${v.split('.').slice(0, 3).join('.')}.0/24`;
+  const v4 = isIPv4(v) ? v : carriedIPv4(v.split(':').map((h) => Number.parseInt(h, 16)));
+  if (v4) return `${v4.split('.').slice(0, 3).join('.')}.0/24`;
   return `${v.split(':').slice(0, 4).join(':')}::/64`;
+}
+
+/** The IPv4 address an expanded IPv6 address (eight 16-bit words) carries, if it is of a form that carries one. */
+function carriedIPv4(w: number[]): string | null {
+  const [a = 0, b = 0, c = 0, d = 0, e = 0, f = 0, g = 0, h = 0] = w;
+  const quad = (hi: number, lo: number) => `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
+  const zeroTo = (n: number) => w.slice(0, n).every((x) => x === 0);
+  if (zeroTo(5) && f === 0xffff) return quad(g, h); // ::ffff:a.b.c.d written in hex
+  if (zeroTo(4) && e === 0xffff && f === 0) return quad(g, h); // SIIT ::ffff:0:a.b.c.d
+  if (a === 0x64 && b === 0xff9b && c === 0 && d === 0 && e === 0 && f === 0) return quad(g, h); // NAT64
+  if (a === 0x2002) return quad(b, c); // 6to4
+  if (a === 0x2001 && b === 0) return quad(~g & 0xffff, ~h & 0xffff); // Teredo: the client's address, inverted
+  return null;
 }
 
 /** Address ranges that say where the coordinator sits, not where a node's connection is. */
