@@ -218,6 +218,61 @@ for (const backend of backends()) {
       }
     });
 
+    test('gold items come round to a second label no sooner than regular ones: an early repeat does not name gold', async () => {
+      const w = await world(await backend.create());
+      try {
+        // 4 gold items among 40 regular ones, gold share 0.25, overlap 3: fewest labels first in each pool alone,
+        // the gold pool would be on its second round after 4 gold tasks while most regular items had none, and a
+        // prompt two of one person's accounts both saw early would be gold.
+        const items = Array.from({ length: 44 }, (_, i) => ({
+          id: `i${i}`,
+          prompt: `prompt ${i}`,
+          response: `response ${i}`,
+          ...(i >= 40 ? { gold: 2 } : {}),
+        }));
+        const p = await w.svc.projects.create(null, {
+          name: 'ratings',
+          type: 'rating',
+          items: jsonl(items),
+          overlap: 3,
+          goldShare: 0.25,
+          payPerTask: 1,
+          settleEvery: 100_000,
+        });
+        const accounts = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((n) => w.svc.labellers.signUp(n)));
+        const labels = new Map<string, number>();
+        const isGold = (prompt: string) => Number(prompt.split(' ')[1]) >= 40;
+        let goldServed = 0;
+        for (let busy = true; busy; ) {
+          busy = false;
+          for (const { labeller } of accounts) {
+            const next = await w.svc.next(p, labeller.id);
+            if (next.state !== 'task') continue;
+            busy = true;
+            const { prompt } = next.task;
+            const k = (labels.get(prompt) ?? 0) + 1;
+            if (isGold(prompt)) {
+              goldServed++;
+              const regularMin = Math.min(
+                ...items.filter((it) => !('gold' in it)).map((it) => labels.get(it.prompt) ?? 0),
+              );
+              assert.ok(
+                regularMin >= k - 1,
+                `a gold item's label ${k} while a regular item had ${regularMin}`,
+              );
+            }
+            labels.set(prompt, k);
+            w.clock.advance(9000);
+            await w.svc.submit(p, labeller.id, next.task.assignmentId, '2', null);
+          }
+        }
+        assert.equal(goldServed, 12, 'every gold item still got its overlap');
+        assert.ok([...labels.values()].every((n) => n === 3));
+      } finally {
+        await w.store.close();
+      }
+    });
+
     test('labellers asking at the same moment never push an item past its overlap', async () => {
       const w = await world(await backend.create());
       try {

@@ -33,7 +33,8 @@ export const LIVE = `(SELECT COUNT(*) FROM lb_assignments a WHERE a.project_id =
  * Gold items are interleaved at the project's gold share, with a random offset so their position in
  * the stream gives nothing away, and are handed out by the same rule as the others, overlap included:
  * someone holding more accounts than the overlap would otherwise see a gold item in all of them, a
- * regular one in at most `overlap`, and spend care on gold alone. A project whose gold items have all
+ * regular one in at most `overlap`, and spend care on gold alone; and in step with the regular pool's
+ * coverage (see next()). A project whose gold items have all
  * reached their overlap checks later labellers by consensus only (`goldLeft` in its status says when).
  */
 export class Assignment {
@@ -66,8 +67,12 @@ export class Assignment {
         const goldServed = Number(c?.g ?? 0);
         const wantGold =
           project.goldShare > 0 && goldServed < Math.floor((served + 1) * project.goldShare + this.random());
-        const first = await this.pick(tx, project, labellerId, wantGold);
-        const item = first ?? (await this.pick(tx, project, labellerId, !wantGold));
+        const regular = await this.pick(tx, project, labellerId, false);
+        // A gold item only while it has no more live labels than the regular item due now: the small gold pool
+        // would otherwise come round to its second labels long before the regular pool, and a prompt shown to
+        // two of one person's accounts early in a project would be gold. Gold keeps in step, its share waiting.
+        const gold = wantGold || !regular ? await this.pick(tx, project, labellerId, true) : undefined;
+        const item = gold && (!regular || gold.live <= regular.live) ? gold : (regular ?? gold);
         if (!item) return null;
         const id = newId('la');
         const issuedAt = this.now();
@@ -103,9 +108,9 @@ export class Assignment {
     project: Project,
     labellerId: string,
     gold: boolean,
-  ): Promise<{ id: string; gold: boolean } | undefined> {
-    const r = await tx.get<{ id: string }>(
-      `SELECT i.id FROM (
+  ): Promise<{ id: string; gold: boolean; live: number } | undefined> {
+    const r = await tx.get<{ id: string; live: unknown }>(
+      `SELECT i.id, i.live FROM (
          SELECT i.id, i.seq, ${LIVE} AS live
          FROM lb_items i WHERE i.project_id = ? AND i.gold IS ${gold ? 'NOT NULL' : 'NULL'}
            AND NOT EXISTS (SELECT 1 FROM lb_assignments m WHERE m.project_id = i.project_id
@@ -113,7 +118,7 @@ export class Assignment {
        WHERE i.live < ? ORDER BY i.live, i.seq LIMIT 1`,
       [this.now() - this.leaseMs, project.id, labellerId, project.overlap],
     );
-    return r && { id: r.id, gold };
+    return r && { id: r.id, gold, live: Number(r.live) };
   }
 
   private async task(
