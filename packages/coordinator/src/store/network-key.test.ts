@@ -49,6 +49,10 @@ test('a witness network is unknown for loopback, LAN, unspecified and non-addres
     assert.equal(witnessNetwork(ip), null, String(ip));
   assert.equal(witnessNetwork('203.0.113.7'), '203.0.113.0/24');
   assert.equal(witnessNetwork('2001:db8:1:2::9'), witnessNetwork('2001:db8:1:2:ffff::1'));
+  // a tunnel broker's /48 is one witness, whichever of its /64s a node uses
+  assert.equal(witnessNetwork('2001:db8:1:2::9'), '2001:0db8:0001::/48');
+  assert.equal(witnessNetwork('2001:db8:1:ff::1'), witnessNetwork('2001:db8:1:2::9'));
+  assert.notEqual(witnessNetwork('2001:db8:2:2::9'), witnessNetwork('2001:db8:1:2::9'));
   assert.ok(!apart(witnessNetwork('203.0.113.7'), witnessNetwork('::ffff:203.0.113.200')));
   assert.ok(apart(witnessNetwork('203.0.113.7'), witnessNetwork('203.0.114.7')));
   assert.ok(apart(null, witnessNetwork('203.0.113.7')) && apart(null, null));

@@ -43,7 +43,7 @@ const LOCAL_RANGES = new Set(['loopback', 'unspecified', 'private', 'linkLocal',
 
 /**
  * The network two nodes must not share to count as independent witnesses (a spot check's checker, a policy
- * file's confirming fetch): networkOf, but null, "unknown", for anything that is not an address and for loopback,
+ * file's confirming fetch): networkOf (IPv6 widened to /48), but null, "unknown", for anything that is not an address and for loopback,
  * private, link-local and unique-local ones: the coordinator sees those from its own machine or LAN (tests, the
  * demo, a home network) or from a proxy it was not told to trust, where every node would show the proxy's
  * address and a network rule would make all of them one witness. Unknown is apart from everything, as before
@@ -52,7 +52,10 @@ const LOCAL_RANGES = new Set(['loopback', 'unspecified', 'private', 'linkLocal',
 export function witnessNetwork(ip: string | null | undefined): string | null {
   const v = ip ? classifyAddress(ip) : null;
   if (!v || LOCAL_RANGES.has(v.range)) return null;
-  return networkOf(ip as string);
+  const net = networkOf(ip as string);
+  // IPv6 by /48, wider than a home's /64: a tunnel broker hands anyone a /48 (65,536 /64s) for free. Two homes
+  // in one /48 only wait longer for a confirmation; sybil signals keep the /64, where a false link costs more.
+  return net?.endsWith('::/64') ? `${net.split(':').slice(0, 3).join(':')}::/48` : net;
 }
 
 /** Whether two witnesses' networks are apart: different, or either unknown. */
