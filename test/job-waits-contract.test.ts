@@ -170,11 +170,31 @@ for (const backend of backends())
         w?.message ?? '',
         /^waiting for tdmrep\.json of http:\/\/site\.test: node n10000000000… answered "tdmrep\.json answered 404", which would open the site; a node of another operator must confirm it/,
       );
-      // both read: the site's pages wait for nothing more
+      // both read: the site's pages wait for an RSL licence a page named, if any, then for nothing more
       await store.db.transaction(async (tx) => {
         await store.frontier.setTdmRep(tx, origin, null, source(tdmUrl));
         await store.frontier.settle(tx, tdm.id, 'stored', null);
       });
+      assert.deepEqual(await waits(), []);
+      const licence = 'https://licences.test/site.xml';
+      await store.db.transaction((tx) => store.frontier.wantLicence(tx, origin, licence, now));
+      [w] = await waits();
+      assert.deepEqual(
+        { file: w?.file, url: w?.url, reason: w?.reason, message: w?.message },
+        {
+          file: 'licence',
+          url: licence,
+          reason: 'not_fetched',
+          message: `waiting for the RSL licence ${licence} of ${origin}: no node has fetched it yet`,
+        },
+      );
+      const lic = await store.db.transaction((tx) =>
+        store.frontier.policyFileRow(tx, origin, 'rsl', licence, now),
+      );
+      assert.ok(lic);
+      await store.db.run("UPDATE urls SET state = 'leased', leased_to = 'n1' WHERE id = ?", [lic.id]);
+      assert.equal((await waits())[0]?.reason, 'fetching');
+      await store.db.transaction((tx) => store.frontier.settle(tx, lic.id, 'stored', null));
       assert.deepEqual(await waits(), []);
     });
   });

@@ -21,8 +21,13 @@ export const pageUsageSchema = z.object({ train: decision, input: decision, inde
  */
 export const jobWaitSchema = z.object({
   origin: z.string(),
-  /** The policy file the site's pages wait for: robots.txt, then tdmrep.json (older coordinators name robots.txt only). */
-  file: z.enum(['robots.txt', 'tdmrep.json']),
+  /**
+   * The policy file the site's pages wait for: robots.txt, then tdmrep.json, then an RSL licence robots.txt or a
+   * page names (`url` says which); older coordinators name robots.txt only.
+   */
+  file: z.enum(['robots.txt', 'tdmrep.json', 'licence']),
+  /** `licence`: the licence's URL. */
+  url: z.string().optional(),
   /** This job's pages queued behind it. */
   pages: z.number().int(),
   /**

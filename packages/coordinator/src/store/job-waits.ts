@@ -45,21 +45,31 @@ export class JobWaitsCache {
   }
 }
 
-/** The policy files a site's pages wait for, in the order they are fetched (lease-scheduler policyFileDue). */
-const FILES = [
-  { kind: 'robots', file: 'robots.txt', path: '/robots.txt' },
-  { kind: 'tdmrep', file: 'tdmrep.json', path: '/.well-known/tdmrep.json' },
-] as const;
+/** A policy file's row as the job's waits read it (alias p: robots.txt, t: tdmrep.json, l: a licence). */
+const fileColumns = (a: string) =>
+  `${a}.state AS ${a}_state, ${a}.reason AS ${a}_reason, ${a}.detail AS ${a}_detail, ${a}.url AS ${a}_url,
+   (SELECT r.node_id FROM url_refusals r WHERE r.url_id = ${a}.id AND r.reason = ?
+    ORDER BY r.refused_at DESC, r.node_id LIMIT 1) AS ${a}_refuser`;
+const WAITING = (a: string) => `${a}.state IN ('queued', 'leased')`;
+
+interface FileRow {
+  state: string | null;
+  reason: string | null;
+  detail: string | null;
+  url: string | null;
+  refuser: string | null;
+}
 
 /**
- * The sites whose queued pages of `jobId` wait for a policy file (robots.txt, then tdmrep.json), and why, so that
- * a job showing only `queued 1` says what it waits for: no node has fetched the file yet, a node has it now, a
- * node's answer (opening the site or closing it) waits for a node of another operator (up to policyConfirmMs,
- * 10 min), or operators' answers disagree and wait for another operator's node to decide, or a node refused it by
- * its operator's rules (or its address as private, which a node with --allow-private fetches). A site whose files
- * were read (and are not being read again) is not named. Read by GET /v1/jobs/:id through JobWaitsCache, beside
- * FrontierStore.progress; one statement, and one more when a site waits for its first fetch (is any node
- * connected).
+ * The sites whose queued pages of `jobId` wait for a policy file, and why, so that a job showing only `queued 1`
+ * says what it waits for. The files in the order the scheduler fetches them (lease-scheduler policyFileDue, then
+ * licencesOf): robots.txt, tdmrep.json, then an RSL licence (one robots.txt or a page names; pages of the site
+ * wait for it). Why: no node has fetched the file yet, a node has it now, a node's answer (opening the site or
+ * closing it) waits for a node of another operator (up to policyConfirmMs, 10 min), or operators' answers
+ * disagree and wait for another operator's node to decide, or a node refused it by its operator's rules (or its
+ * address as private, which a node with --allow-private fetches). A site whose files were read (and are not being
+ * read again) is not named. Read by GET /v1/jobs/:id through JobWaitsCache, beside FrontierStore.progress; one
+ * statement, and one more when a site waits for its first fetch (is any node connected).
  */
 export async function jobWaits(
   db: SqlExecutor,
@@ -67,60 +77,49 @@ export async function jobWaits(
   config: Pick<SchedulerConfig, 'policyConfirmMs' | 'nodeTimeoutMs'>,
   now: number,
 ): Promise<JobWait[]> {
-  type FileRow = {
-    state: string | null;
-    reason: string | null;
-    detail: string | null;
-    refuser: string | null;
-  };
-  const rows = await db.all<{
-    origin: string;
-    n: number;
-    robots_state: string | null;
-    tdmrep_state: string | null;
-    p_state: string | null;
-    p_reason: string | null;
-    p_detail: string | null;
-    p_refuser: string | null;
-    t_state: string | null;
-    t_reason: string | null;
-    t_detail: string | null;
-    t_refuser: string | null;
-  }>(
+  const rows = await db.all<Record<string, string | number | null>>(
     // the node named for a refused address: the last to refuse it so (url_refusals; several may have)
-    `SELECT q.origin, q.n, h.robots_state, h.tdmrep_state,
-       p.state AS p_state, p.reason AS p_reason, p.detail AS p_detail,
-       (SELECT r.node_id FROM url_refusals r WHERE r.url_id = p.id AND r.reason = ?
-        ORDER BY r.refused_at DESC, r.node_id LIMIT 1) AS p_refuser,
-       t.state AS t_state, t.reason AS t_reason, t.detail AS t_detail,
-       (SELECT r.node_id FROM url_refusals r WHERE r.url_id = t.id AND r.reason = ?
-        ORDER BY r.refused_at DESC, r.node_id LIMIT 1) AS t_refuser
+    `SELECT q.origin, q.n, h.robots_state, h.tdmrep_state, ${fileColumns('p')}, ${fileColumns('t')}, ${fileColumns('l')}
      FROM (SELECT origin, count(*) AS n FROM urls WHERE job_id = ? AND kind = 'page' AND state = 'queued'
            GROUP BY origin) q
      LEFT JOIN hosts h ON h.origin = q.origin
-     LEFT JOIN urls p ON p.job_id = ? AND p.kind = 'robots' AND p.url = q.origin || '${FILES[0].path}'
-     LEFT JOIN urls t ON t.job_id = ? AND t.kind = 'tdmrep' AND t.url = q.origin || '${FILES[1].path}'
-     WHERE h.robots_state IS NULL OR h.robots_state = 'unknown' OR p.state IN ('queued', 'leased')
-        OR h.tdmrep_state = 'unknown' OR t.state IN ('queued', 'leased')
+     LEFT JOIN urls p ON p.job_id = ? AND p.kind = 'robots' AND p.url = q.origin || '/robots.txt'
+     LEFT JOIN urls t ON t.job_id = ? AND t.kind = 'tdmrep' AND t.url = q.origin || '/.well-known/tdmrep.json'
+     LEFT JOIN urls l ON l.id = (SELECT w.id FROM urls w WHERE w.job_id = ? AND w.kind = 'rsl'
+       AND w.origin = q.origin AND w.state IN ('queued', 'leased') ORDER BY w.id LIMIT 1)
+     WHERE h.robots_state IS NULL OR h.robots_state = 'unknown' OR ${WAITING('p')}
+        OR h.tdmrep_state = 'unknown' OR ${WAITING('t')} OR l.id IS NOT NULL
      ORDER BY q.n DESC, q.origin LIMIT ${MAX_WAITS}`,
-    [REFUSED_ADDRESS, REFUSED_ADDRESS, jobId, POLICY_JOB, POLICY_JOB],
+    [REFUSED_ADDRESS, REFUSED_ADDRESS, REFUSED_ADDRESS, jobId, POLICY_JOB, POLICY_JOB, POLICY_JOB],
   );
   if (rows.length === 0) return [];
   let nodesSeen: boolean | null = null;
   const out: JobWait[] = [];
   for (const r of rows) {
-    // robots.txt first: tdmrep.json is fetched only once robots.txt is read
-    const robots =
-      r.robots_state === null ||
-      r.robots_state === 'unknown' ||
-      r.p_state === 'queued' ||
-      r.p_state === 'leased';
-    const { file } = robots ? FILES[0] : FILES[1];
-    const f: FileRow = robots
-      ? { state: r.p_state, reason: r.p_reason, detail: r.p_detail, refuser: r.p_refuser }
-      : { state: r.t_state, reason: r.t_reason, detail: r.t_detail, refuser: r.t_refuser };
-    const base = { origin: r.origin, file, pages: Number(r.n) };
-    const about = `waiting for ${file} of ${r.origin}`;
+    const row = (a: string): FileRow => ({
+      state: r[`${a}_state`] as string | null,
+      reason: r[`${a}_reason`] as string | null,
+      detail: r[`${a}_detail`] as string | null,
+      url: r[`${a}_url`] as string | null,
+      refuser: r[`${a}_refuser`] as string | null,
+    });
+    const waiting = (f: FileRow) => f.state === 'queued' || f.state === 'leased';
+    const robots = row('p');
+    const tdmrep = row('t');
+    // robots.txt first: tdmrep.json is fetched once robots.txt is read, a licence once both are
+    const [file, f] =
+      r.robots_state === null || r.robots_state === 'unknown' || waiting(robots)
+        ? (['robots.txt', robots] as const)
+        : r.tdmrep_state === 'unknown' || waiting(tdmrep)
+          ? (['tdmrep.json', tdmrep] as const)
+          : (['licence', row('l')] as const);
+    const base = {
+      origin: String(r.origin),
+      file,
+      ...(file === 'licence' && f.url ? { url: f.url } : {}),
+      pages: Number(r.n),
+    };
+    const about = `waiting for ${file === 'licence' ? `the RSL licence ${f.url}` : file} of ${r.origin}`;
     const pending = f.reason === 'awaiting_confirmation' ? parsePendingAnswers(f.detail) : [];
     if (f.state === 'leased') {
       out.push({ ...base, reason: 'fetching', message: `${about}: a node is fetching it` });
