@@ -1119,21 +1119,20 @@ for (const backend of backends()) {
       await agree(store, ingest, 'tdmrep', { status: 404, body: '' }, alice, bob);
       const progress = () => store.frontier.progress(job.id);
       const claimPage = async (n: Identity) => (await schedulerFor(store).claim(n.id, 1))[0];
-      // three tries, the attempts a page gets, all from one connection: too large, a lease let lapse, a private
-      // address (before, the first report alone failed the page)
+      // three tries, the attempts a page gets, all from one connection: too large, a private address, a timeout
+      // (before, the first report alone failed the page; a lapse counts as a failure too, and keeps the lapser's
+      // operator and network off the whole origin: the next test)
       for (const [i, [n, code]] of (
         [
           [liars[0], 'TOO_LARGE'],
-          [liars[1], 'lapse'],
           [mallet, 'BLOCKED_ADDRESS'],
+          [liars[1], 'TIMEOUT'],
         ] as const
       ).entries()) {
         now += 60_000; // past every backoff and keep-off
         const l = await claimPage(n as Identity);
         assert.equal(l?.url, 'http://a.test/', `try ${i + 1} goes to a liar`);
-        if (code === 'lapse')
-          now += store.frontier.config.leaseMs + 1; // the next claim finds it lapsed
-        else await ingest.acceptFailure((n as Identity).id, failure(l as never, code as never));
+        await ingest.acceptFailure((n as Identity).id, failure(l as never, code as never));
         assert.equal((await progress()).failed, 0, `try ${i + 1} (${code}) fails nothing`);
       }
       // its attempts spent on one witness's word: no node of those operators or that network gets it, not even
@@ -1147,6 +1146,38 @@ for (const backend of backends()) {
       assert.equal(l?.url, 'http://a.test/');
       await ingest.acceptCapture(alice.id, captureUpload(alice, l as never, { body: article(1) }));
       assert.deepEqual([(await progress()).stored, (await progress()).failed], [1, 0]);
+      await store.close();
+    });
+
+    test('a node that lets a lease lapse, its operator and its network are kept off the origin it held busy', async () => {
+      let now = Date.now();
+      const { store, ingest, node } = await setup({ clock: () => now });
+      const [alice, bob] = [await node('alice', '198.51.100.4'), await node('bob', '192.0.2.9')];
+      const hog = await node('mallory', '203.0.113.7');
+      const twin = await node('mallory', '100.64.9.9');
+      const sock = await node('mallet', '203.0.113.99');
+      const job = await newJob(store);
+      const links = Array.from({ length: 6 }, (_, i) => `<a href="/p${i}">p${i}</a>`).join('');
+      await crawlTo(store, ingest, [alice, bob], `<html><body>${links}</body></html>`);
+      now += 1000;
+      // politeness holds the origin busy while its lease is out: a lease let lapse held it a lease length
+      const [held] = await schedulerFor(store).claim(hog.id, 1);
+      assert.match(held?.url ?? '', /^http:\/\/a\.test\/p\d$/);
+      now += store.frontier.config.leaseMs + 1;
+      for (const n of [hog, twin, sock])
+        assert.deepEqual(await schedulerFor(store).claim(n.id, 1), [], 'kept off the origin it held');
+      const [next] = await schedulerFor(store).claim(alice.id, 1);
+      assert.match(next?.url ?? '', /^http:\/\/a\.test\/p\d$/, 'a node apart from it takes the origin');
+      // the lapse is the hog's failure of that page, one witness's word
+      const lapses = await store.db.all<{ node_id: string; code: string }>(
+        'SELECT node_id, code FROM url_failures',
+      );
+      assert.deepEqual(lapses, [{ node_id: hog.id, code: 'lease_expired' }]);
+      await ingest.acceptCapture(alice.id, captureUpload(alice, next as never, { body: article(2) }));
+      // for policyConfirmMs; then the origin is theirs to claim again
+      now += store.frontier.config.policyConfirmMs;
+      assert.match((await schedulerFor(store).claim(hog.id, 1))[0]?.url ?? '', /^http:\/\/a\.test\/p\d$/);
+      assert.equal((await store.frontier.progress(job.id)).failed, 0);
       await store.close();
     });
 

@@ -277,7 +277,10 @@ for (const backend of backends()) {
       assert.equal(row?.avoid_node, alice.id, 'the check still names the node it checks');
       const now = store.frontier.config.clock();
       const [host] = await store.db.transaction((tx) =>
-        store.frontier.readyHosts(tx, now, 8, false, alice.id),
+        store.frontier.readyHosts(tx, now, 8, false, {
+          id: alice.id,
+          keys: [`op:${alice.id}`, `op:${alice.id}`],
+        }),
       );
       assert.equal(host?.checksReady, false, "alice's claim does not even read the check");
       assert.deepEqual(

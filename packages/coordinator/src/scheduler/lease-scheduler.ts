@@ -20,6 +20,7 @@ import {
   type FrontierStore,
   POLICY_JOB,
   type ReadyHost,
+  witnessKeys,
 } from '../store/frontier-store.js';
 import { pageFailed } from '../store/page-failures.js';
 import {
@@ -297,7 +298,7 @@ export class LeaseScheduler {
       }
     }
     const polite = this.config.politeness;
-    const hosts = await frontier.readyHosts(tx, now, Math.max(max * 4, 8), true, nodeId);
+    const hosts = await frontier.readyHosts(tx, now, Math.max(max * 4, 8), true, node.node);
     // The takedowns of every ready host in one statement (was one per host tried); each is matched by URL,
     // so a host's pages meet only their own.
     const takedowns = hosts.length
@@ -705,6 +706,20 @@ export class LeaseScheduler {
     if (overdue.length) this.events.expired?.(overdue.length);
     for (const r of overdue) {
       touched.add(r.job_id);
+      // It held its origin busy a lease length for nothing: it, its operator and its network are kept off the
+      // origin for policyConfirmMs, so nodes that claim and let lapse, taking turns, cannot keep a site's crawl
+      // crawling at one page a lease length. Not when no node apart from it could take the origin (a network of
+      // one operator: it would only stall).
+      const me = await this.frontier.witnessOf(tx, r.leased_to);
+      if (await otherOperatorActive(tx, me, { urlId: Number(r.id), now }, this.config.nodeTimeoutMs))
+        await this.frontier.keepFromHost(
+          tx,
+          r.origin,
+          [r.leased_to, ...witnessKeys(me)],
+          now,
+          'lease_expired',
+          this.config.policyConfirmMs,
+        );
       // A page or feed let lapse is its node's word as a failure report is: another node tries it, and it fails
       // only on independent witnesses' lapses or failures (store/page-failures.ts).
       if (r.kind === 'page' || r.kind === 'feed') {

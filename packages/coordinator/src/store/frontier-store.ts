@@ -300,28 +300,73 @@ export class FrontierStore {
     now: number,
     limit: number,
     lock = true,
-    nodeId?: string,
+    node?: ClaimingNode,
   ): Promise<ReadyHost[]> {
     const polite = this.config.politeness;
     const checks =
-      nodeId === undefined
+      node === undefined
         ? ''
         : `, EXISTS (SELECT 1 FROM urls c WHERE c.origin = h.origin AND c.state = 'queued' AND c.depth = 0
              AND c.kind = 'spotcheck' AND c.not_before <= ? AND (c.avoid_node IS NULL OR c.avoid_node <> ?)) AS checks_ready`;
+    // an origin the node (its operator, its network) is kept from lately is not one of its ready hosts
+    const kept =
+      node === undefined
+        ? ''
+        : ` AND (h.kept_until IS NULL OR h.kept_until <= ? OR NOT EXISTS (SELECT 1 FROM host_refusals r
+             WHERE r.origin = h.origin AND r.node_key IN (?, ?, ?) AND r.expires_at > ?))`;
     const hosts = await tx.all<Record<string, unknown>>(
       `SELECT origin, robots_state, robots_txt, tdmrep_state, tdmrep, policy_at, tdmrep_at, robots_doc, tdmrep_doc${checks}
        FROM hosts h
        WHERE ${polite ? 'h.busy_until <= ? AND h.next_at <= ? AND ' : ''}
-         EXISTS (SELECT 1 FROM urls u WHERE u.origin = h.origin AND u.state = 'queued' AND u.not_before <= ?)
+         EXISTS (SELECT 1 FROM urls u WHERE u.origin = h.origin AND u.state = 'queued' AND u.not_before <= ?)${kept}
        ORDER BY h.next_at LIMIT ?${lock ? this.skipLocked : ''}`,
-      [...(nodeId === undefined ? [] : [now, nodeId]), ...(polite ? [now, now] : []), now, limit],
+      [
+        ...(node === undefined ? [] : [now, node.id]),
+        ...(polite ? [now, now] : []),
+        now,
+        ...(node === undefined ? [] : [now, node.id, ...node.keys, now]),
+        limit,
+      ],
     );
     return hosts.map((h) => ({
       ...mapHostPolicy(h),
       policyAt: h.policy_at == null ? null : Number(h.policy_at),
       tdmrepAt: h.tdmrep_at == null ? null : Number(h.tdmrep_at),
-      checksReady: nodeId === undefined || truthy(h.checks_ready),
+      checksReady: node === undefined || truthy(h.checks_ready),
     }));
+  }
+
+  /**
+   * Keeps `keys` (a node id, `op:OPERATOR`, `net:NETWORK`) off `origin` for `forMs` (host_refusals, read by a
+   * claim's readyHosts while hosts.kept_until has not passed). A shorter keep never cuts a longer one.
+   */
+  async keepFromHost(
+    tx: SqlExecutor,
+    origin: string,
+    keys: readonly string[],
+    now: number,
+    reason: string,
+    forMs: number,
+  ): Promise<void> {
+    const until = now + forMs;
+    // rows past their time are dropped here, every origin's (skipped, not waited for, when another drops them)
+    await tx.run(
+      `DELETE FROM host_refusals WHERE (origin, node_key) IN (
+         SELECT origin, node_key FROM host_refusals WHERE expires_at <= ?${this.skipLocked})`,
+      [now],
+    );
+    for (const key of new Set(keys))
+      await tx.run(
+        `INSERT INTO host_refusals (origin, node_key, reason, expires_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (origin, node_key) DO UPDATE SET reason = excluded.reason,
+           expires_at = CASE WHEN host_refusals.expires_at > excluded.expires_at THEN host_refusals.expires_at
+             ELSE excluded.expires_at END`,
+        [origin, key, reason, until],
+      );
+    await tx.run(
+      'UPDATE hosts SET kept_until = CASE WHEN kept_until > ? THEN kept_until ELSE ? END WHERE origin = ?',
+      [until, until, origin],
+    );
   }
 
   /**
@@ -542,8 +587,15 @@ export class FrontierStore {
 
   /** Leases past their deadline, locked. */
   async overdueLeases(tx: SqlExecutor, now: number) {
-    return tx.all<{ id: number; job_id: string; attempts: number; leased_to: string; kind: UrlKind }>(
-      `SELECT id, job_id, attempts, leased_to, kind FROM urls WHERE state = 'leased' AND lease_deadline < ?${this.skipLocked}`,
+    return tx.all<{
+      id: number;
+      job_id: string;
+      attempts: number;
+      leased_to: string;
+      kind: UrlKind;
+      origin: string;
+    }>(
+      `SELECT id, job_id, attempts, leased_to, kind, origin FROM urls WHERE state = 'leased' AND lease_deadline < ?${this.skipLocked}`,
       [now],
     );
   }

@@ -104,6 +104,7 @@ export class Store {
         tdmrep_at: 'BIGINT',
         robots_doc: 'BIGINT',
         tdmrep_doc: 'BIGINT',
+        kept_until: 'BIGINT',
       });
       const urlColumns = await ensureColumns(this.db, tx, 'urls', {
         robots_doc: 'BIGINT',
