@@ -1181,6 +1181,88 @@ for (const backend of backends()) {
       await store.close();
     });
 
+    test("one connection's signed captures saying the server answered 5xx fail no page: another network's node fetches it", async () => {
+      // a capture's status is its node's word as a failure report is: three nodes of one connection each signing
+      // "503" must not keep a chosen page out of a job's output while a node of another network could fetch it
+      let now = Date.now();
+      const { store, ingest, node } = await setup({ clock: () => now });
+      const [alice, bob] = [await node('alice', '198.51.100.4'), await node('bob', '192.0.2.9')];
+      const liars = [await node('mallory', '203.0.113.7'), await node('mallory', '203.0.113.8')];
+      const mallet = await node('mallet', '203.0.113.9');
+      const job = await newJob(store);
+      const plain = { body: '', headers: { 'content-type': 'text/plain' } };
+      await agree(store, ingest, 'robots', plain, alice, bob);
+      await agree(store, ingest, 'tdmrep', { status: 404, body: '' }, alice, bob);
+      const progress = () => store.frontier.progress(job.id);
+      const claimPage = async (n: Identity) => (await schedulerFor(store).claim(n.id, 1))[0];
+      for (const [i, n] of [liars[0], liars[1], mallet].entries()) {
+        now += 60_000;
+        const l = await claimPage(n as Identity);
+        assert.equal(l?.url, 'http://a.test/', `try ${i + 1} goes to a liar`);
+        const r = await ingest.acceptCapture(
+          (n as Identity).id,
+          captureUpload(n as Identity, l as never, { status: 503, body: 'busy' }),
+        );
+        assert.equal(r.outcome, 'retry', `try ${i + 1}: one connection's 503 fails nothing`);
+      }
+      assert.equal((await progress()).failed, 0);
+      now += 60_000;
+      for (const n of [...liars, mallet])
+        assert.equal(await claimPage(n as Identity), undefined, 'kept from every failer');
+      const l = await claimPage(alice);
+      assert.equal(l?.url, 'http://a.test/');
+      await ingest.acceptCapture(alice.id, captureUpload(alice, l as never, { body: article(1) }));
+      assert.deepEqual([(await progress()).stored, (await progress()).failed], [1, 0]);
+      await store.close();
+    });
+
+    test("a page that waited for a licence is not failed by one node's report: the waits are not failures", async () => {
+      // the licence waits count the page's attempts up (1, 2, 4 ... minutes); a failure report then found
+      // twice maxAttempts tries and failed the page on one node's word
+      let now = Date.now();
+      const { store, ingest, node } = await setup({ clock: () => now });
+      const alice = await node('alice', '198.51.100.4');
+      const bob = await node('bob', '192.0.2.9');
+      const mallory = await node('mallory', '203.0.113.7');
+      const job = await newJob(store);
+      await agree(store, ingest, 'robots', robotsFile('Allow: /'), alice, bob);
+      await agree(store, ingest, 'tdmrep', { status: 404, body: '' }, alice, bob);
+      const named = {
+        body: '<html><body><p>a page under a licence</p></body></html>',
+        headers: {
+          'content-type': 'text/html',
+          link: `<${LICENCE}>; rel="license"; type="application/rsl+xml"`,
+        },
+      };
+      // alice's guard refuses the licence's address; she fetches the page three times and twice after a wait
+      let fetched = 0;
+      for (let minute = 0; minute < 30 && fetched < 5; minute++) {
+        for (let l = (await schedulerFor(store).claim(alice.id, 1))[0]; l; ) {
+          if (l.kind === 'rsl') await ingest.acceptFailure(alice.id, failure(l as never, 'BLOCKED_ADDRESS'));
+          else {
+            fetched++;
+            await ingest.acceptCapture(alice.id, captureUpload(alice, l as never, named));
+          }
+          l = fetched < 5 ? (await schedulerFor(store).claim(alice.id, 1))[0] : undefined;
+        }
+        now += 60_000;
+      }
+      assert.equal(fetched, 5);
+      now += 5 * 60_000; // past the third wait
+      let page: Awaited<ReturnType<ReturnType<typeof schedulerFor>['claim']>>[number] | undefined;
+      for (let l = (await schedulerFor(store).claim(mallory.id, 1))[0]; l && !page; ) {
+        if (l.kind === 'rsl') {
+          await ingest.acceptFailure(mallory.id, failure(l as never, 'BLOCKED_ADDRESS'));
+          l = (await schedulerFor(store).claim(mallory.id, 1))[0];
+        } else page = l;
+      }
+      assert.equal(page?.url, 'http://a.test/');
+      const r = await ingest.acceptFailure(mallory.id, failure(page as never, 'TIMEOUT'));
+      assert.equal(r.outcome, 'retry', "one node's timeout after the licence waits fails nothing");
+      assert.equal((await store.frontier.progress(job.id)).failed, 0);
+      await store.close();
+    });
+
     test('a page fails on failures of independent witnesses, or of the only operator there is', async () => {
       let now = Date.now();
       const { store, ingest, node } = await setup({ clock: () => now });

@@ -565,7 +565,19 @@ export class Ingest {
           }
         }
       }
-      if (outcome === 'retry') {
+      if (outcome === 'retry' && reason !== 'rsl_license_pending') {
+        // The server answered 5xx: the node's word, as a failure report is (store/page-failures.ts). Three nodes
+        // of one connection each signing "503" failed any page they chose.
+        const r = await pageFailed(
+          frontier,
+          tx,
+          l,
+          c.nodeId,
+          { code: reason ?? 'retry', detail: detail ?? '', backoff: true },
+          now,
+        );
+        outcome = r === 'retry' ? 'retry' : 'failed';
+      } else if (outcome === 'retry') {
         for (const url of p.licences) await frontier.wantLicence(tx, l.origin, url, now);
         // A licence the page names may wait for a node of another operator to confirm it (policy-answers.ts), a
         // wait of the protocol's, not the site's failing: past its attempts the page tries again after

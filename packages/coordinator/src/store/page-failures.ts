@@ -32,21 +32,24 @@ export async function pageFailed(
     'INSERT INTO url_failures (url_id, node_id, operator, network, code, at) VALUES (?, ?, ?, ?, ?, ?)',
     [row.id, nodeId, me.operator, me.network, failure.code, now],
   );
-  const tries = row.attempts + 1;
+  // Its tries are the failures reported (this one included), not its attempts: a page's attempts also count
+  // its waits for an RSL licence (ingest.ts), and a page that waited so failed on the next node's word alone.
+  const reports = await tx.all<Witness>('SELECT operator, network FROM url_failures WHERE url_id = ?', [
+    row.id,
+  ]);
+  const tries = reports.length;
   // whether a node that could be an independent witness is there to try it: otherwise the reporter tries again
   const others = await otherOperatorActive(tx, me, { urlId: row.id, now }, config.nodeTimeoutMs);
   let decided = tries >= FAILURE_TRIES_FACTOR * config.maxAttempts;
   let failers: Witness[] = [];
   if (!decided && tries >= config.maxAttempts) {
-    failers = await tx.all<Witness>('SELECT DISTINCT operator, network FROM url_failures WHERE url_id = ?', [
-      row.id,
-    ]);
+    failers = [...new Map(reports.map((w) => [`${w.operator}\n${w.network ?? ''}`, w])).values()];
     decided = !others || failers.some((a, i) => failers.slice(i + 1).some((b) => independent(a, b)));
   }
   const outcome = await frontier.retryOrFail(
     tx,
     row.id,
-    tries,
+    row.attempts + 1,
     failure.code,
     failure.detail,
     now,
