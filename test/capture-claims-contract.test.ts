@@ -77,13 +77,17 @@ for (const backend of backends()) {
      * word is confirmed by another's), then the seed with its links, fetched by the first.
      */
     const crawlTo = async (store: Store, ingest: Ingest, nodes: Identity[], seedBody: string) => {
-      const plain = { body: '', headers: { 'content-type': 'text/plain' } };
-      await agree(store, ingest, 'robots', plain, ...nodes);
-      await agree(store, ingest, 'tdmrep', { status: 404, body: '' }, ...nodes);
+      await openSite(store, ingest, ...nodes);
       const n = nodes[0] as Identity;
       const [s] = await schedulerFor(store).claim(n.id, 1);
       assert.equal(s?.url, 'http://a.test/');
       await ingest.acceptCapture(n.id, captureUpload(n, s as never, { body: seedBody }));
+    };
+
+    /** The origin's robots.txt (allow all) and tdmrep.json (none), answered alike by `nodes` in turn. */
+    const openSite = async (store: Store, ingest: Ingest, ...nodes: Identity[]) => {
+      await agree(store, ingest, 'robots', robotsFile('Allow: /'), ...nodes);
+      await agree(store, ingest, 'tdmrep', { status: 404, body: '' }, ...nodes);
     };
 
     const claimOne = async (store: Store, n: Identity) => {
@@ -505,8 +509,7 @@ for (const backend of backends()) {
       assert.deepEqual(await schedulerFor(store).claim(liarsTwin.id, 1), [], 'not its own operator again');
       // the real robots.txt, from two other operators, keeps the site open: its pages are crawled
       const bob = await node('bob');
-      await agree(store, ingest, 'robots', robotsFile('Allow: /'), honest, bob);
-      await agree(store, ingest, 'tdmrep', { status: 404, body: '' }, honest, bob);
+      await openSite(store, ingest, honest, bob);
       const [page] = await schedulerFor(store).claim(honest.id, 1);
       assert.equal(page?.url, 'http://a.test/', 'the site is crawled');
       assert.equal((await store.frontier.progress(job.id)).skippedByReason.crawl_delay_too_long, undefined);
@@ -600,6 +603,14 @@ for (const backend of backends()) {
   <content url="/"><license><prohibits type="usage">ai-train</prohibits></license></content>
 </rsl>
 `;
+    /** A page naming the RSL licence LICENCE (a Link header). */
+    const NAMED = {
+      body: '<html><body><p>a page under a licence</p></body></html>',
+      headers: {
+        'content-type': 'text/html',
+        link: `<${LICENCE}>; rel="license"; type="application/rsl+xml"`,
+      },
+    };
     const RESERVED = {
       body: JSON.stringify([{ location: '/', 'tdm-reservation': 1 }]),
       headers: { 'content-type': 'application/json' },
@@ -873,15 +884,7 @@ for (const backend of backends()) {
       const alice = await node('alice');
       const bob = await node('bob');
       const job = await newJob(store);
-      await agree(store, ingest, 'robots', robotsFile('Allow: /'), alice, bob);
-      await agree(store, ingest, 'tdmrep', { status: 404, body: '' }, alice, bob);
-      const named = {
-        body: '<html><body><p>a page under a licence</p></body></html>',
-        headers: {
-          'content-type': 'text/html',
-          link: `<${LICENCE}>; rel="license"; type="application/rsl+xml"`,
-        },
-      };
+      await openSite(store, ingest, alice, bob);
       const rsl = { body: NO_TRAIN, headers: { 'content-type': 'application/rsl+xml' } } as const;
       const claim = async (n: Identity) => (await schedulerFor(store).claim(n.id, 1))[0];
       // alice fetches the page, then the licence it names (her word waits for bob's), then the page again and
@@ -891,7 +894,7 @@ for (const backend of backends()) {
         if (!l) break;
         const r = await ingest.acceptCapture(
           alice.id,
-          captureUpload(alice, l as never, l.kind === 'rsl' ? rsl : named),
+          captureUpload(alice, l as never, l.kind === 'rsl' ? rsl : NAMED),
         );
         assert.equal(r.reason, l.kind === 'rsl' ? 'awaiting_confirmation' : 'rsl_license_pending');
         now += 1000;
@@ -905,7 +908,7 @@ for (const backend of backends()) {
       now += 60_000;
       const page = await claim(alice);
       assert.equal(page?.url, 'http://a.test/');
-      await ingest.acceptCapture(alice.id, captureUpload(alice, page as never, named));
+      await ingest.acceptCapture(alice.id, captureUpload(alice, page as never, NAMED));
       const end = await store.frontier.progress(job.id);
       assert.equal(end.skippedByReason['rsl:prohibits ai-train'], 1);
       assert.equal(end.failed, 0);
@@ -918,15 +921,7 @@ for (const backend of backends()) {
       const alice = await node('alice');
       const bob = await node('bob');
       const job = await newJob(store);
-      await agree(store, ingest, 'robots', robotsFile('Allow: /'), alice, bob);
-      await agree(store, ingest, 'tdmrep', { status: 404, body: '' }, alice, bob);
-      const named = {
-        body: '<html><body><p>a page under a licence</p></body></html>',
-        headers: {
-          'content-type': 'text/html',
-          link: `<${LICENCE}>; rel="license"; type="application/rsl+xml"`,
-        },
-      };
+      await openSite(store, ingest, alice, bob);
       // alice's guard refuses the licence's address every time (no verdict), and bob never asks for work: the
       // licence is never answered. Before, the page was fetched once a minute for as long: its job never ended.
       const fetchedAt: number[] = [];
@@ -936,7 +931,7 @@ for (const backend of backends()) {
           if (l.kind === 'rsl') await ingest.acceptFailure(alice.id, failure(l as never, 'BLOCKED_ADDRESS'));
           else {
             fetchedAt.push(now);
-            await ingest.acceptCapture(alice.id, captureUpload(alice, l as never, named));
+            await ingest.acceptCapture(alice.id, captureUpload(alice, l as never, NAMED));
           }
           l = (await schedulerFor(store).claim(alice.id, 1))[0];
         }
@@ -1114,9 +1109,7 @@ for (const backend of backends()) {
       const liars = [await node('mallory', '203.0.113.7'), await node('mallory', '203.0.113.8')];
       const mallet = await node('mallet', '203.0.113.9'); // another account, the same connection
       const job = await newJob(store);
-      const plain = { body: '', headers: { 'content-type': 'text/plain' } };
-      await agree(store, ingest, 'robots', plain, alice, bob);
-      await agree(store, ingest, 'tdmrep', { status: 404, body: '' }, alice, bob);
+      await openSite(store, ingest, alice, bob);
       const progress = () => store.frontier.progress(job.id);
       const claimPage = async (n: Identity) => (await schedulerFor(store).claim(n.id, 1))[0];
       // three tries, the attempts a page gets, all from one connection: too large, a private address, a timeout
@@ -1190,9 +1183,7 @@ for (const backend of backends()) {
       const liars = [await node('mallory', '203.0.113.7'), await node('mallory', '203.0.113.8')];
       const mallet = await node('mallet', '203.0.113.9');
       const job = await newJob(store);
-      const plain = { body: '', headers: { 'content-type': 'text/plain' } };
-      await agree(store, ingest, 'robots', plain, alice, bob);
-      await agree(store, ingest, 'tdmrep', { status: 404, body: '' }, alice, bob);
+      await openSite(store, ingest, alice, bob);
       const progress = () => store.frontier.progress(job.id);
       const claimPage = async (n: Identity) => (await schedulerFor(store).claim(n.id, 1))[0];
       for (const [i, n] of [liars[0], liars[1], mallet].entries()) {
@@ -1225,15 +1216,7 @@ for (const backend of backends()) {
       const bob = await node('bob', '192.0.2.9');
       const mallory = await node('mallory', '203.0.113.7');
       const job = await newJob(store);
-      await agree(store, ingest, 'robots', robotsFile('Allow: /'), alice, bob);
-      await agree(store, ingest, 'tdmrep', { status: 404, body: '' }, alice, bob);
-      const named = {
-        body: '<html><body><p>a page under a licence</p></body></html>',
-        headers: {
-          'content-type': 'text/html',
-          link: `<${LICENCE}>; rel="license"; type="application/rsl+xml"`,
-        },
-      };
+      await openSite(store, ingest, alice, bob);
       // alice's guard refuses the licence's address; she fetches the page three times and twice after a wait
       let fetched = 0;
       for (let minute = 0; minute < 30 && fetched < 5; minute++) {
@@ -1241,7 +1224,7 @@ for (const backend of backends()) {
           if (l.kind === 'rsl') await ingest.acceptFailure(alice.id, failure(l as never, 'BLOCKED_ADDRESS'));
           else {
             fetched++;
-            await ingest.acceptCapture(alice.id, captureUpload(alice, l as never, named));
+            await ingest.acceptCapture(alice.id, captureUpload(alice, l as never, NAMED));
           }
           l = fetched < 5 ? (await schedulerFor(store).claim(alice.id, 1))[0] : undefined;
         }
@@ -1269,9 +1252,7 @@ for (const backend of backends()) {
       const witnesses = [await node('mallory', '203.0.113.7'), await node('alice', '198.51.100.4')];
       await node('bob', '192.0.2.9');
       const job = await newJob(store);
-      const plain = { body: '', headers: { 'content-type': 'text/plain' } };
-      await agree(store, ingest, 'robots', plain, ...witnesses);
-      await agree(store, ingest, 'tdmrep', { status: 404, body: '' }, ...witnesses);
+      await openSite(store, ingest, ...witnesses);
       const fail = async (n: Identity) => {
         now += 60_000;
         const [l] = await schedulerFor(store).claim(n.id, 1);
@@ -1294,8 +1275,7 @@ for (const backend of backends()) {
       const one = await setup({ clock: () => now });
       const solo = await one.node('solo', '203.0.113.7');
       const soloJob = await newJob(one.store);
-      await agree(one.store, one.ingest, 'robots', plain, solo);
-      await agree(one.store, one.ingest, 'tdmrep', { status: 404, body: '' }, solo);
+      await openSite(one.store, one.ingest, solo);
       for (const want of ['retry', 'retry', 'failed']) {
         now += 60_000;
         const [l] = await schedulerFor(one.store).claim(solo.id, 1);

@@ -53,6 +53,26 @@ export function witnessKeys(w: Witness): [string, string] {
   return [op, w.network ? `net:${w.network}` : op];
 }
 
+/** The keep-off tables: a URL's (url_refusals, urls.refused_until) and an origin's (host_refusals, hosts.kept_until). */
+const KEEP_OFF = {
+  url: {
+    table: 'url_refusals',
+    subject: 'url_id',
+    key: 'node_id',
+    rows: 'urls',
+    rowKey: 'id',
+    until: 'refused_until',
+  },
+  host: {
+    table: 'host_refusals',
+    subject: 'origin',
+    key: 'node_key',
+    rows: 'hosts',
+    rowKey: 'origin',
+    until: 'kept_until',
+  },
+} as const;
+
 /** Who a job belongs to: its tenant, and the key that created it (none for a collection's refresh). */
 export interface JobOwner {
   tenant: string | null;
@@ -340,7 +360,7 @@ export class FrontierStore {
    * Keeps `keys` (a node id, `op:OPERATOR`, `net:NETWORK`) off `origin` for `forMs` (host_refusals, read by a
    * claim's readyHosts while hosts.kept_until has not passed). A shorter keep never cuts a longer one.
    */
-  async keepFromHost(
+  keepFromHost(
     tx: SqlExecutor,
     origin: string,
     keys: readonly string[],
@@ -348,25 +368,7 @@ export class FrontierStore {
     reason: string,
     forMs: number,
   ): Promise<void> {
-    const until = now + forMs;
-    // rows past their time are dropped here, every origin's (skipped, not waited for, when another drops them)
-    await tx.run(
-      `DELETE FROM host_refusals WHERE (origin, node_key) IN (
-         SELECT origin, node_key FROM host_refusals WHERE expires_at <= ?${this.skipLocked})`,
-      [now],
-    );
-    for (const key of new Set(keys))
-      await tx.run(
-        `INSERT INTO host_refusals (origin, node_key, reason, expires_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (origin, node_key) DO UPDATE SET reason = excluded.reason,
-           expires_at = CASE WHEN host_refusals.expires_at > excluded.expires_at THEN host_refusals.expires_at
-             ELSE excluded.expires_at END`,
-        [origin, key, reason, until],
-      );
-    await tx.run(
-      'UPDATE hosts SET kept_until = CASE WHEN kept_until > ? THEN kept_until ELSE ? END WHERE origin = ?',
-      [until, until, origin],
-    );
+    return this.keepOff(tx, KEEP_OFF.host, origin, keys, now, reason, forMs);
   }
 
   /**
@@ -796,7 +798,7 @@ export class FrontierStore {
    * urls.refused_until has not passed): a refusal by its operator's rules (handBack), or a lease it let
    * lapse. A shorter keep never cuts a longer one the node already has.
    */
-  async keepAway(
+  keepAway(
     tx: SqlExecutor,
     id: number,
     nodeId: string,
@@ -804,26 +806,40 @@ export class FrontierStore {
     reason: string,
     forMs: number,
   ): Promise<void> {
+    return this.keepOff(tx, KEEP_OFF.url, id, [nodeId], now, reason, forMs);
+  }
+
+  /** keepAway and keepFromHost: one keep-off table and the column on its subject's row that says "kept lately". */
+  private async keepOff(
+    tx: SqlExecutor,
+    t: (typeof KEEP_OFF)[keyof typeof KEEP_OFF],
+    subject: number | string,
+    keys: readonly string[],
+    now: number,
+    reason: string,
+    forMs: number,
+  ): Promise<void> {
     const until = now + forMs;
-    // Refusals past their time are dropped here, every URL's: refusals are few, so the table holds little
-    // more than those still in force (a URL stored since leaves none for long). Rows another transaction is
-    // dropping are skipped, not waited for: this runs inside capture batches' claims, which hold hosts and
-    // leases a hand-back waiting on them could need (PostgreSQL would abort one of the two as a deadlock).
+    // Rows past their time are dropped here, every subject's: they are few, so the table holds little more than
+    // those in force. Rows another transaction is dropping are skipped, not waited for: this runs inside capture
+    // batches' claims, which hold hosts and leases a hand-back waiting on them could need (PostgreSQL would abort
+    // one of the two as a deadlock).
     await tx.run(
-      `DELETE FROM url_refusals WHERE (url_id, node_id) IN (
-         SELECT url_id, node_id FROM url_refusals WHERE expires_at <= ?${this.skipLocked})`,
+      `DELETE FROM ${t.table} WHERE (${t.subject}, ${t.key}) IN (
+         SELECT ${t.subject}, ${t.key} FROM ${t.table} WHERE expires_at <= ?${this.skipLocked})`,
       [now],
     );
+    for (const key of new Set(keys))
+      await tx.run(
+        `INSERT INTO ${t.table} (${t.subject}, ${t.key}, reason, refused_at, expires_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (${t.subject}, ${t.key}) DO UPDATE SET reason = excluded.reason, refused_at = excluded.refused_at,
+           expires_at = CASE WHEN ${t.table}.expires_at > excluded.expires_at THEN ${t.table}.expires_at
+             ELSE excluded.expires_at END`,
+        [subject, key, reason, now, until],
+      );
     await tx.run(
-      `INSERT INTO url_refusals (url_id, node_id, reason, refused_at, expires_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (url_id, node_id) DO UPDATE SET reason = excluded.reason, refused_at = excluded.refused_at,
-         expires_at = CASE WHEN url_refusals.expires_at > excluded.expires_at THEN url_refusals.expires_at
-           ELSE excluded.expires_at END`,
-      [id, nodeId, reason, now, until],
-    );
-    await tx.run(
-      'UPDATE urls SET refused_until = CASE WHEN refused_until > ? THEN refused_until ELSE ? END WHERE id = ?',
-      [until, until, id],
+      `UPDATE ${t.rows} SET ${t.until} = CASE WHEN ${t.until} > ? THEN ${t.until} ELSE ? END WHERE ${t.rowKey} = ?`,
+      [until, until, subject],
     );
   }
 

@@ -54,8 +54,8 @@ CREATE INDEX IF NOT EXISTS url_refusals_expires ON url_refusals (expires_at);
 -- let a lease lapse held the origin busy a lease length for nothing. hosts.kept_until is the latest expires_at: a
 -- claim reads this table only for origins kept from someone lately.
 CREATE TABLE IF NOT EXISTS host_refusals (
-  origin TEXT NOT NULL, node_key TEXT NOT NULL, reason TEXT NOT NULL, expires_at BIGINT NOT NULL,
-  PRIMARY KEY (origin, node_key));
+  origin TEXT NOT NULL, node_key TEXT NOT NULL, reason TEXT NOT NULL, refused_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL, PRIMARY KEY (origin, node_key));
 CREATE INDEX IF NOT EXISTS host_refusals_expires ON host_refusals (expires_at);
 -- Who failed to fetch a page or feed (a failure report, a lease let lapse) and how (store/page-failures.ts): a page
 -- fails for good only on the word of independent witnesses (another operator, another network).
