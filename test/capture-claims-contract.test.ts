@@ -84,6 +84,30 @@ for (const backend of backends()) {
       await ingest.acceptCapture(n.id, captureUpload(n, s as never, { body: seedBody }));
     };
 
+    /** Node `n` leases the origin's `kind` file and says the site answered 404 (no policy): the capture's answer. */
+    const says404 = async (store: Store, ingest: Ingest, n: Identity, kind: 'robots' | 'tdmrep' | 'rsl') =>
+      ingest.acceptCapture(
+        n.id,
+        captureUpload(n, (await policyLease(store, n, kind)) as never, { status: 404, body: '' }),
+      );
+
+    /** No node of `kept` gets the page http://a.test/; `apart` does and stores it: the job stored 1, failed 0. */
+    const onlyApartStores = async (
+      store: Store,
+      ingest: Ingest,
+      jobId: string,
+      kept: Identity[],
+      apart: Identity,
+    ) => {
+      for (const n of kept)
+        assert.deepEqual(await schedulerFor(store).claim(n.id, 1), [], `kept from ${n.id.slice(0, 6)}`);
+      const [l] = await schedulerFor(store).claim(apart.id, 1);
+      assert.equal(l?.url, 'http://a.test/');
+      await ingest.acceptCapture(apart.id, captureUpload(apart, l as never, { body: article(1) }));
+      const p = await store.frontier.progress(jobId);
+      assert.deepEqual([p.stored, p.failed], [1, 0]);
+    };
+
     /** The origin's robots.txt (allow all) and tdmrep.json (none), answered alike by `nodes` in turn. */
     const openSite = async (store: Store, ingest: Ingest, ...nodes: Identity[]) => {
       await agree(store, ingest, 'robots', robotsFile('Allow: /'), ...nodes);
@@ -641,11 +665,7 @@ for (const backend of backends()) {
       const liarsTwin = await node('mallory');
       const honest = await node('alice');
       const job = await newJob(store);
-      const r = await policyLease(store, liar, 'robots');
-      const lie = await ingest.acceptCapture(
-        liar.id,
-        captureUpload(liar, r as never, { status: 404, body: '' }),
-      );
+      const lie = await says404(store, ingest, liar, 'robots');
       assert.deepEqual([lie.outcome, lie.reason], ['policy', 'awaiting_confirmation']);
       assert.equal((await hostState(store))?.robots_state, 'unknown');
       await nothingFor(store, liar, liarsTwin);
@@ -757,20 +777,12 @@ for (const backend of backends()) {
       const honest = await node('alice');
       await newJob(store);
       await agree(store, ingest, 'robots', robotsFile('Allow: /'), honest, liar);
-      const t = await policyLease(store, liar, 'tdmrep');
-      const lie = await ingest.acceptCapture(
-        liar.id,
-        captureUpload(liar, t as never, { status: 404, body: '' }),
-      );
+      const lie = await says404(store, ingest, liar, 'tdmrep');
       assert.equal(lie.reason, 'awaiting_confirmation');
       assert.equal((await hostState(store))?.tdmrep_state, 'unknown');
       await nothingFor(store, liar, liarsTwin);
       // another operator's node finds the same: no reservation, and the site is crawled
-      const t2 = await policyLease(store, honest, 'tdmrep');
-      const same = await ingest.acceptCapture(
-        honest.id,
-        captureUpload(honest, t2 as never, { status: 404, body: '' }),
-      );
+      const same = await says404(store, ingest, honest, 'tdmrep');
       assert.equal(same.reason, 'tdmrep');
       const [page] = await schedulerFor(store).claim(liar.id, 1);
       assert.equal(page?.url, 'http://a.test/');
@@ -958,18 +970,10 @@ for (const backend of backends()) {
       const sock = await node('mallet', '203.0.113.81');
       const honest = await node('alice', '198.51.100.4');
       const job = await newJob(store);
-      const r = await policyLease(store, liar, 'robots');
-      const lie = await ingest.acceptCapture(
-        liar.id,
-        captureUpload(liar, r as never, { status: 404, body: '' }),
-      );
+      const lie = await says404(store, ingest, liar, 'robots');
       assert.equal(lie.reason, 'awaiting_confirmation', 'alice, in another network, could confirm it');
       // the sock puppet, another operator by name, fetches too and says the same: no confirmation
-      const r2 = await policyLease(store, sock, 'robots');
-      const echo = await ingest.acceptCapture(
-        sock.id,
-        captureUpload(sock, r2 as never, { status: 404, body: '' }),
-      );
+      const echo = await says404(store, ingest, sock, 'robots');
       assert.equal(echo.reason, 'awaiting_confirmation', 'the same network is one witness');
       assert.equal((await hostState(store))?.robots_state, 'unknown', 'the site is not opened');
       await nothingFor(store, liar, sock);
@@ -998,11 +1002,7 @@ for (const backend of backends()) {
       ]);
       const t1 = await policyLease(store, v6a, 'tdmrep');
       await ingest.acceptCapture(v6a.id, captureUpload(v6a, t1 as never, { status: 404, body: '' }));
-      const t2 = await policyLease(store, v6b, 'tdmrep');
-      const same = await ingest.acceptCapture(
-        v6b.id,
-        captureUpload(v6b, t2 as never, { status: 404, body: '' }),
-      );
+      const same = await says404(store, ingest, v6b, 'tdmrep');
       assert.equal(same.reason, 'awaiting_confirmation');
       assert.equal((await hostState(store))?.tdmrep_state, 'unknown');
       // a node's network follows its address: a heartbeat from elsewhere moves it, one without an address does not
@@ -1049,17 +1049,9 @@ for (const backend of backends()) {
       await newJob(two.store);
       await two.store.auth.upsertNode({ id: liar2.id });
       await two.store.auth.upsertNode({ id: sock.id });
-      const r = await policyLease(two.store, liar2, 'robots');
-      const first = await two.ingest.acceptCapture(
-        liar2.id,
-        captureUpload(liar2, r as never, { status: 404, body: '' }),
-      );
+      const first = await says404(two.store, two.ingest, liar2, 'robots');
       assert.equal(first.reason, 'awaiting_confirmation');
-      const r2 = await policyLease(two.store, sock, 'robots');
-      const echo = await two.ingest.acceptCapture(
-        sock.id,
-        captureUpload(sock, r2 as never, { status: 404, body: '' }),
-      );
+      const echo = await says404(two.store, two.ingest, sock, 'robots');
       assert.equal(echo.reason, 'awaiting_confirmation', 'a session without an address keeps the network');
       assert.equal((await hostState(two.store))?.robots_state, 'unknown');
       await two.store.close();
@@ -1072,11 +1064,7 @@ for (const backend of backends()) {
       const only = await node('solo', '203.0.113.7');
       await node('roommate', '203.0.113.8');
       await newJob(store);
-      const r = await policyLease(store, only, 'robots');
-      const opened = await ingest.acceptCapture(
-        only.id,
-        captureUpload(only, r as never, { status: 404, body: '' }),
-      );
+      const opened = await says404(store, ingest, only, 'robots');
       assert.equal(opened.reason, 'robots');
       await store.close();
       // nodes whose address is loopback (one machine, tests, the demo) have no known network: they are apart
@@ -1084,17 +1072,9 @@ for (const backend of backends()) {
       const a = await two.node('alice', '127.0.0.1');
       const b = await two.node('bob', '::1');
       await newJob(two.store);
-      const ra = await policyLease(two.store, a, 'robots');
-      const first = await two.ingest.acceptCapture(
-        a.id,
-        captureUpload(a, ra as never, { status: 404, body: '' }),
-      );
+      const first = await says404(two.store, two.ingest, a, 'robots');
       assert.equal(first.reason, 'awaiting_confirmation');
-      const rb = await policyLease(two.store, b, 'robots');
-      const second = await two.ingest.acceptCapture(
-        b.id,
-        captureUpload(b, rb as never, { status: 404, body: '' }),
-      );
+      const second = await says404(two.store, two.ingest, b, 'robots');
       assert.equal(second.reason, 'robots', 'confirmed');
       await two.store.close();
     });
@@ -1133,12 +1113,7 @@ for (const backend of backends()) {
       now += 60_000;
       const newLiar = await node('mallory', '100.64.9.9');
       const newSock = await node('mallet2', '203.0.113.77');
-      for (const n of [...liars, mallet, newLiar, newSock])
-        assert.equal(await claimPage(n as Identity), undefined, 'kept from every failer');
-      const l = await claimPage(alice);
-      assert.equal(l?.url, 'http://a.test/');
-      await ingest.acceptCapture(alice.id, captureUpload(alice, l as never, { body: article(1) }));
-      assert.deepEqual([(await progress()).stored, (await progress()).failed], [1, 0]);
+      await onlyApartStores(store, ingest, job.id, [...liars, mallet, newLiar, newSock] as Identity[], alice);
       await store.close();
     });
 
@@ -1198,12 +1173,7 @@ for (const backend of backends()) {
       }
       assert.equal((await progress()).failed, 0);
       now += 60_000;
-      for (const n of [...liars, mallet])
-        assert.equal(await claimPage(n as Identity), undefined, 'kept from every failer');
-      const l = await claimPage(alice);
-      assert.equal(l?.url, 'http://a.test/');
-      await ingest.acceptCapture(alice.id, captureUpload(alice, l as never, { body: article(1) }));
-      assert.deepEqual([(await progress()).stored, (await progress()).failed], [1, 0]);
+      await onlyApartStores(store, ingest, job.id, [...liars, mallet] as Identity[], alice);
       await store.close();
     });
 
