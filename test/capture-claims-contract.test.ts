@@ -1216,6 +1216,28 @@ for (const backend of backends()) {
       await store.close();
     });
 
+    test("a page its failers' networks hold every other node of fails at maxAttempts: no apart node waits for nothing", async () => {
+      let now = Date.now();
+      const { store, ingest, node } = await setup({ clock: () => now });
+      // one operator in two networks fails it; the only other operator's node shares the first network, so it is
+      // kept off the page with that network and is no independent witness: waiting for it waited 3 x 10 minutes
+      const a1 = await node('alice', '198.51.100.4');
+      const a2 = await node('alice', '192.0.2.9');
+      const carol = await node('carol', '198.51.100.77');
+      const job = await newJob(store);
+      await openSite(store, ingest, a1, carol);
+      const outcomes: string[] = [];
+      for (const n of [a2, a1, a2]) {
+        now += store.frontier.config.leaseMs + 1;
+        const [l] = await schedulerFor(store).claim(n.id, 1);
+        assert.equal(l?.url, 'http://a.test/');
+        outcomes.push((await ingest.acceptFailure(n.id, failure(l as never, 'TIMEOUT'))).outcome);
+      }
+      assert.deepEqual(outcomes, ['retry', 'retry', 'failed']);
+      assert.equal((await store.frontier.progress(job.id)).failed, 1);
+      await store.close();
+    });
+
     test('a page fails on failures of independent witnesses, or of the only operator there is', async () => {
       let now = Date.now();
       const { store, ingest, node } = await setup({ clock: () => now });

@@ -1,4 +1,5 @@
 import { canonicalJson } from '@sward/core';
+import { marks } from './multi-row.js';
 import { apart } from './network-key.js';
 import type { SqlExecutor } from './sql-driver.js';
 
@@ -90,8 +91,8 @@ export function mayAnswer(
 export const seenWithinMs = (nodeTimeoutMs: number) => Math.max(nodeTimeoutMs, 60_000);
 
 /**
- * Whether a node of an operator other than `operator`, and not in its network (`network`; where both are known),
- * could confirm its answer on a policy file: not revoked,
+ * Whether a node of an operator other than the witness's (or every witness's), and not in its network (where both
+ * are known), could confirm its answer on a policy file or try a page it failed: not revoked,
  * logged in (a session not expired: a node that stopped logged out), heard from within seenWithinMs (on the wall
  * clock, as nodes.last_seen), and not refusing the file by its operator's rules (url_refusals in force at `now`:
  * it will not fetch it, so waiting for its word would only hold the origin until policyConfirmMs; a deny list or
@@ -100,21 +101,25 @@ export const seenWithinMs = (nodeTimeoutMs: number) => Math.max(nodeTimeoutMs, 6
  */
 export async function otherOperatorActive(
   tx: SqlExecutor,
-  witness: Witness,
+  witness: Witness | readonly Witness[],
   file: { urlId: number; now: number },
   nodeTimeoutMs: number,
 ): Promise<boolean> {
+  // apart from every one of several witnesses (a page's failers): none of their operators, none of their networks
+  const all = Array.isArray(witness) ? (witness as readonly Witness[]) : [witness as Witness];
+  const operators = [...new Set(all.map((w) => w.operator))];
+  const networks = [...new Set(all.flatMap((w) => (w.network ? [w.network] : [])))];
   const wall = Date.now();
   const r = await tx.get<{ id: string }>(
     `SELECT n.id FROM nodes n WHERE n.revoked_at IS NULL AND n.last_seen >= ?
-       AND (CASE WHEN n.operator IS NULL OR n.operator = '' THEN n.id ELSE n.operator END) <> ?
-       AND (n.last_network IS NULL OR n.last_network <> ?)
+       AND (CASE WHEN n.operator IS NULL OR n.operator = '' THEN n.id ELSE n.operator END) NOT IN (${marks(operators.length)})
+       ${networks.length ? `AND (n.last_network IS NULL OR n.last_network NOT IN (${marks(networks.length)}))` : ''}
        AND EXISTS (SELECT 1 FROM sessions s WHERE s.node_id = n.id AND s.expires_at >= ?)
        AND NOT EXISTS (SELECT 1 FROM url_refusals r WHERE r.url_id = ? AND r.expires_at > ?
          AND r.node_id IN (n.id, 'op:' || COALESCE(NULLIF(n.operator, ''), n.id), 'net:' || n.last_network))
      LIMIT 1`,
-    // an unknown network ('' matches no stored one) is apart from every node's
-    [wall - seenWithinMs(nodeTimeoutMs), witness.operator, witness.network ?? '', wall, file.urlId, file.now],
+    // an unknown network is apart from every node's
+    [wall - seenWithinMs(nodeTimeoutMs), ...operators, ...networks, wall, file.urlId, file.now],
   );
   return r !== undefined;
 }
