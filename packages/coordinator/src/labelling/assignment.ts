@@ -35,7 +35,7 @@ export const LIVE = `(SELECT COUNT(*) FROM lb_assignments a WHERE a.project_id =
  * someone holding more accounts than the overlap would otherwise see a gold item in all of them, a
  * regular one in at most `overlap`, and spend care on gold alone; and in step with the regular pool's
  * coverage (see next()). A project whose gold items have all
- * reached their overlap checks later labellers by consensus only (`goldLeft` in its status says when).
+ * reached their overlap checks later labellers by consensus only (its status's `gold.tasksLeft` says when).
  */
 export class Assignment {
   constructor(
