@@ -388,7 +388,9 @@ describe('dataset valuation report page in Chromium', () => {
             0.051,
         );
         assert.equal(num(await cell('excluded-purpose', col)), f.optOut.excludedForPurpose);
-        assert.equal(await cell('age-p50', col), `${f.freshness.ageHours?.p50} h`);
+        // hours below two days, then days to one decimal (the captures age with the calendar: 48 h on 2026-12-07)
+        const p50 = f.freshness.ageHours?.p50 ?? 0;
+        assert.equal(await cell('age-p50', col), p50 < 48 ? `${p50} h` : `${(p50 / 24).toFixed(1)} d`);
       }
       // Each chart is drawn for both, and every histogram speaks its bins.
       assert.equal(await page.locator('svg.hist[role="img"]').count(), 4);
