@@ -938,9 +938,6 @@ export class Ingest {
       const lease = l as LeaseRow;
       const now = this.now();
       let outcome: string;
-      // A spot check's capture was fetched: one checker's failure (whatever its code) is no end of the check, or
-      // one checker (broken, or a liar's) ends it not run on its word. Another node tries, maxAttempts in all.
-      const check = lease.kind === 'spotcheck';
       const policyFile = lease.kind === 'robots' || lease.kind === 'tdmrep' || lease.kind === 'rsl';
       const source = {
         url: lease.url,
@@ -989,7 +986,10 @@ export class Ingest {
           { code, detail: f.message, backoff: true },
           now,
         );
-      } else if (check || ['TIMEOUT', 'CONNECT', 'NETWORK', 'DNS', 'TLS'].includes(f.code)) {
+      } else {
+        // The one kind left, a spot check, whose capture was fetched: one checker's failure (whatever its code) is
+        // no end of the check, or one checker (broken, or a liar's) ends it not run on its word. Another node
+        // tries, maxAttempts in all.
         outcome = await frontier.retryOrFail(
           tx,
           lease.id,
@@ -997,12 +997,8 @@ export class Ingest {
           f.code.toLowerCase(),
           f.message,
           now,
-          check ? sessionNodeId : null,
+          sessionNodeId,
         );
-      } else {
-        const reason = f.code === 'TOO_MANY_REDIRECTS' ? 'redirect_loop' : f.code.toLowerCase();
-        await frontier.settle(tx, lease.id, 'failed', reason, f.message);
-        outcome = 'failed';
       }
       if (outcome === 'failed' && (lease.kind === 'page' || lease.kind === 'feed')) {
         const job = await frontier.getJob(lease.jobId, tx);
