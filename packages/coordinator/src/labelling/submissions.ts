@@ -1,6 +1,6 @@
 import { CoordinatorError } from '../errors.js';
 import type { SqlDriver } from '../store/sql-driver.js';
-import { ACTIVE_FLAG } from './assignment.js';
+import { LIVE } from './assignment.js';
 import type { Project } from './projects.js';
 import { answerProblem } from './task-types.js';
 
@@ -51,10 +51,10 @@ export class Submissions {
         // Serialised with Assignment.next's hand-outs (SQLite's BEGIN IMMEDIATE already does).
         if (this.db.dialect === 'postgres')
           await tx.get('SELECT id FROM lb_projects WHERE id = ? FOR UPDATE', [project.id]);
+        // the item's live labels as Assignment counts them; this expired, unanswered hold is not one of them
         const live = await tx.get<{ n: unknown }>(
-          `SELECT COUNT(*) AS n FROM lb_assignments a WHERE a.project_id = ? AND a.item_id = ? AND a.id <> ?
-             AND (a.submitted_at IS NOT NULL OR a.issued_at > ?) AND NOT ${ACTIVE_FLAG}`,
-          [project.id, a.item_id, assignmentId, at - this.leaseMs],
+          `SELECT ${LIVE} AS n FROM lb_items i WHERE i.project_id = ? AND i.id = ?`,
+          [at - this.leaseMs, project.id, a.item_id],
         );
         if (Number(live?.n ?? 0) >= project.overlap)
           throw new CoordinatorError(
