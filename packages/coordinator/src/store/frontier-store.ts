@@ -53,6 +53,12 @@ export function witnessKeys(w: Witness): [string, string] {
   return [op, w.network ? `net:${w.network}` : op];
 }
 
+/** A node's row read as a witness: its operator (its own id when it names none or has no row) and network. */
+const witnessOfRow = (
+  nodeId: string,
+  r: { operator: string | null; last_network: string | null } | undefined,
+): Witness => ({ operator: r?.operator || nodeId, network: r?.last_network ?? null });
+
 /** The keep-off tables: a URL's (url_refusals, urls.refused_until) and an origin's (host_refusals, hosts.kept_until). */
 const KEEP_OFF = {
   url: {
@@ -299,11 +305,10 @@ export class FrontierStore {
        FROM (SELECT 1 AS one) o LEFT JOIN nodes n ON n.id = ?`,
       [nodeId, nodeId],
     );
-    const witness = { operator: r?.operator || nodeId, network: r?.last_network ?? null };
     return {
       standing: r ? standingOf(r) : null,
       held: Number(r?.held ?? 0),
-      node: { id: nodeId, keys: witnessKeys(witness) },
+      node: { id: nodeId, keys: witnessKeys(witnessOfRow(nodeId, r)) },
     };
   }
 
@@ -731,7 +736,7 @@ export class FrontierStore {
       'SELECT operator, last_network FROM nodes WHERE id = ?',
       [nodeId],
     );
-    return { operator: r?.operator || nodeId, network: r?.last_network ?? null };
+    return witnessOfRow(nodeId, r);
   }
 
   /**

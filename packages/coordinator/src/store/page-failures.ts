@@ -38,14 +38,10 @@ export async function pageFailed(
     row.id,
   ]);
   const tries = reports.length;
-  // whether a node apart from every failer is there to try it (one in a failer's network is kept off it, and
-  // would be no independent witness): otherwise the reporter tries again, and at maxAttempts it fails
-  const others = await otherOperatorActive(
-    tx,
-    [me, ...reports],
-    { urlId: row.id, now },
-    config.nodeTimeoutMs,
-  );
+  // whether a node apart from every failer (this reporter included) is there to try it (one in a failer's
+  // network is kept off it, and would be no independent witness): otherwise the reporter tries again, and at
+  // maxAttempts it fails
+  const others = await otherOperatorActive(tx, reports, { urlId: row.id, now }, config.nodeTimeoutMs);
   let decided = tries >= FAILURE_TRIES_FACTOR * config.maxAttempts;
   let failers: Witness[] = [];
   if (!decided && tries >= config.maxAttempts) {
