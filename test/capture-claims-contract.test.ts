@@ -635,6 +635,27 @@ for (const backend of backends()) {
         link: `<${LICENCE}>; rel="license"; type="application/rsl+xml"`,
       },
     };
+    /**
+     * Node `n` takes every lease it is offered now, at most `most` of the page's: the licence it refuses by its
+     * guard (no verdict, so the licence stays unanswered), the page it fetches as NAMED. Returns the page fetches.
+     */
+    const takeNamedPage = async (
+      store: Store,
+      ingest: Ingest,
+      n: Identity,
+      most = Number.POSITIVE_INFINITY,
+    ) => {
+      let fetched = 0;
+      for (let l = (await schedulerFor(store).claim(n.id, 1))[0]; l; ) {
+        if (l.kind === 'rsl') await ingest.acceptFailure(n.id, failure(l as never, 'BLOCKED_ADDRESS'));
+        else {
+          fetched++;
+          await ingest.acceptCapture(n.id, captureUpload(n, l as never, NAMED));
+        }
+        l = fetched < most ? (await schedulerFor(store).claim(n.id, 1))[0] : undefined;
+      }
+      return fetched;
+    };
     const RESERVED = {
       body: JSON.stringify([{ location: '/', 'tdm-reservation': 1 }]),
       headers: { 'content-type': 'application/json' },
@@ -939,14 +960,7 @@ for (const backend of backends()) {
       const fetchedAt: number[] = [];
       const start = now;
       for (let minute = 0; minute < 120 && (await store.frontier.progress(job.id)).failed === 0; minute++) {
-        for (let l = (await schedulerFor(store).claim(alice.id, 1))[0]; l; ) {
-          if (l.kind === 'rsl') await ingest.acceptFailure(alice.id, failure(l as never, 'BLOCKED_ADDRESS'));
-          else {
-            fetchedAt.push(now);
-            await ingest.acceptCapture(alice.id, captureUpload(alice, l as never, NAMED));
-          }
-          l = (await schedulerFor(store).claim(alice.id, 1))[0];
-        }
+        for (let k = await takeNamedPage(store, ingest, alice); k > 0; k--) fetchedAt.push(now);
         now += 60_000;
       }
       const progress = await store.frontier.progress(job.id);
@@ -1190,14 +1204,7 @@ for (const backend of backends()) {
       // alice's guard refuses the licence's address; she fetches the page three times and twice after a wait
       let fetched = 0;
       for (let minute = 0; minute < 30 && fetched < 5; minute++) {
-        for (let l = (await schedulerFor(store).claim(alice.id, 1))[0]; l; ) {
-          if (l.kind === 'rsl') await ingest.acceptFailure(alice.id, failure(l as never, 'BLOCKED_ADDRESS'));
-          else {
-            fetched++;
-            await ingest.acceptCapture(alice.id, captureUpload(alice, l as never, NAMED));
-          }
-          l = fetched < 5 ? (await schedulerFor(store).claim(alice.id, 1))[0] : undefined;
-        }
+        fetched += await takeNamedPage(store, ingest, alice, 5 - fetched);
         now += 60_000;
       }
       assert.equal(fetched, 5);
