@@ -9,7 +9,7 @@ import {
 } from '../capture.js';
 import { CoreError } from '../errors.js';
 import { checkpointHash, openCheckpoint } from '../merkle/checkpoint.js';
-import { hashesEqual, leafHash } from '../merkle/hashing.js';
+import { hashBase64, hashesEqual, leafHash } from '../merkle/hashing.js';
 import { type NoteVerifier, parseVerifierKey } from '../merkle/note-keys.js';
 import { verifyConsistency } from '../merkle/verify-consistency.js';
 import { InclusionVerifier } from '../merkle/verify-inclusion.js';
@@ -38,7 +38,6 @@ export interface BundleFailure {
   message: string;
 }
 
-const b64 = (h: Uint8Array) => Buffer.from(h).toString('base64');
 const msg = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** A file anchor entry's place: its chain is the ledger, its seq the order. */
@@ -153,7 +152,7 @@ export class BundleVerifier {
           this.fail(
             null,
             'consistency',
-            `checkpoints ${firstOfSize.get(cp.size)} and ${n} are both of size ${cp.size} but sign different roots (${b64(seen)} and ${b64(checkpoint.rootHash)}): the log forked, showing two views of itself`,
+            `checkpoints ${firstOfSize.get(cp.size)} and ${n} are both of size ${cp.size} but sign different roots (${hashBase64(seen)} and ${hashBase64(checkpoint.rootHash)}): the log forked, showing two views of itself`,
           );
         }
       } catch (e) {

@@ -45,6 +45,10 @@ export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
 const nodeText = Buffer.alloc(1 + 2 * HASH_SIZE);
 nodeText[0] = 0x01;
 
+/** A hash as base64 text (no copy: a view of the same bytes). */
+export const hashBase64 = (hash: Uint8Array): string =>
+  Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString('base64');
+
 /**
  * Whether `b64` is a 32-byte hash in the 44-character form Buffer#toString('base64') gives (43 characters
  * and one '='). Only such text is hashed as text; any other (unpadded, longer, shorter) is left to the

@@ -1,6 +1,6 @@
 import { CoreError } from '../errors.js';
 import { bitLength, isSafeCount, popCount, xor } from './bits.js';
-import { HASH_SIZE, hashesEqual, isHashBase64, nodeHash, nodeHashBase64 } from './hashing.js';
+import { HASH_SIZE, hashBase64, hashesEqual, isHashBase64, nodeHash, nodeHashBase64 } from './hashing.js';
 
 function bad(message: string): CoreError {
   return new CoreError('BAD_PROOF', message);
@@ -109,8 +109,6 @@ interface Meet {
 }
 
 const decode = (text: string): Buffer => Buffer.from(text, 'base64');
-const base64 = (hash: Uint8Array): string =>
-  Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString('base64');
 
 /**
  * verifyInclusion over many proofs of one tree, for proofs carried as base64 text (as bundles carry them),
@@ -140,7 +138,7 @@ export class InclusionVerifier {
     proof: readonly string[],
     root: Uint8Array,
   ): void {
-    this.verifyBase64(base64(leafHash), index, size, proof, root);
+    this.verifyBase64(hashBase64(leafHash), index, size, proof, root);
   }
 
   /** verify with the leaf hash as base64 text (hashing.ts sha256Base64), as the bundle verifier has it. */
@@ -167,7 +165,7 @@ export class InclusionVerifier {
     if (!isHashBase64(leafHash) || root.length !== HASH_SIZE) return false;
     if (proof.length !== inclusionProofLength(index, size)) return false;
     const known = this.trails.get(size);
-    const rootText = known && hashesEqual(known.rootBytes, root) ? known.root : base64(root);
+    const rootText = known && hashesEqual(known.rootBytes, root) ? known.root : hashBase64(root);
     const trail = known?.root === rootText ? known : undefined;
     const steps: Step[] = [];
     const meets: Meet[] = [];
